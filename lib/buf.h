@@ -1,0 +1,42 @@
+/* buf.h: the one growable byte buffer, with a size cap for untrusted input. */
+#ifndef STELE_BUF_H
+#define STELE_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/*
+ * A buffer owns data (always NUL-terminated when non-NULL, the NUL not counted in
+ * len). It never grows past limit bytes: an append that would is refused with
+ * STELE_EINVALID and leaves the buffer as it was. Free with stele_buf_free().
+ */
+struct stele_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+	size_t limit;
+};
+
+#define STELE_BUF_NOLIMIT ((size_t)-1)
+#define STELE_BUF_INIT(lim) { NULL, 0, 0, (lim) }
+
+void stele_buf_init(struct stele_buf *buf, size_t limit);
+void stele_buf_free(struct stele_buf *buf);
+void stele_buf_reset(struct stele_buf *buf);
+
+/* Makes room for n more bytes. 0, or STELE_EINVALID past the limit, STELE_EFAIL
+ * out of memory. */
+int stele_buf_grow(struct stele_buf *buf, size_t n);
+
+int stele_buf_append(struct stele_buf *buf, const void *data, size_t n);
+int stele_buf_puts(struct stele_buf *buf, const char *s);
+int stele_buf_putc(struct stele_buf *buf, char c);
+int stele_buf_printf(struct stele_buf *buf, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int stele_buf_vprintf(struct stele_buf *buf, const char *fmt, va_list ap);
+
+/* Hands data to the caller (who frees it with free()) and empties the buffer. An
+ * empty buffer yields a freshly allocated "". NULL on out of memory. */
+char *stele_buf_detach(struct stele_buf *buf, size_t *len);
+
+#endif

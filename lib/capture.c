@@ -1,0 +1,152 @@
+/* capture.c: one write, one transaction, one signed change set in the outbox. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "capture.h"
+#include "db.h"
+#include "domain.h"
+#include "error.h"
+
+struct stele_capture {
+	sqlite3 *db;
+	sqlite3_session *session;
+	char writer[STELE_CS_WRITER_MAX + 1];
+};
+
+void stele_capture_abort(struct stele_capture *cap)
+{
+	if (!cap)
+		return;
+	if (cap->session)
+		sqlite3session_delete(cap->session);
+	stele_db_rollback(cap->db);
+	free(cap);
+}
+
+int stele_capture_begin(struct stele_capture **out, sqlite3 *db, const char *writer)
+{
+	struct stele_capture *cap = calloc(1, sizeof(*cap));
+	const char *const *tables;
+	int rc = 0;
+
+	if (!cap)
+		return stele_error(STELE_EFAIL, "out of memory");
+	cap->db = db;
+	if (strlen(writer) > STELE_CS_WRITER_MAX) {
+		rc = stele_error(STELE_EFAIL, "writer name '%s' is too long", writer);
+		goto done;
+	}
+	strcpy(cap->writer, writer);
+	if ((rc = stele_db_begin(db)) < 0)
+		goto done;
+	if (sqlite3session_create(db, "main", &cap->session) != SQLITE_OK) {
+		rc = stele_error_db(STELE_EFAIL, db, "starting capture");
+		goto done;
+	}
+	tables = strcmp(writer, STELE_WRITER_COUNTY) == 0 ? stele_county_tables
+							  : stele_village_tables;
+	for (; *tables; tables++)
+		if (sqlite3session_attach(cap->session, *tables) != SQLITE_OK) {
+			rc = stele_error_db(STELE_EFAIL, db, "starting capture");
+			goto done;
+		}
+	*out = cap;
+	cap = NULL;
+done:
+	stele_capture_abort(cap);
+	return rc;
+}
+
+/* The outbox's last seq and hash (0 and zeros when empty). */
+static int outbox_last(sqlite3 *db, uint64_t *seq, unsigned char hash[STELE_HASH_BYTES])
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc, step;
+
+	if ((rc = stele_db_prepare(db, &stmt,
+				   "SELECT seq, hash FROM stele_outbox ORDER BY seq DESC LIMIT 1")) < 0)
+		return rc;
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW) {
+		if (sqlite3_column_bytes(stmt, 1) != STELE_HASH_BYTES) {
+			rc = stele_error(STELE_EFAIL, "outbox hash of seq %lld is damaged",
+					 (long long)sqlite3_column_int64(stmt, 0));
+			goto done;
+		}
+		*seq = (uint64_t)sqlite3_column_int64(stmt, 0);
+		memcpy(hash, sqlite3_column_blob(stmt, 1), STELE_HASH_BYTES);
+	} else if (step == SQLITE_DONE) {
+		*seq = 0;
+		memset(hash, 0, STELE_HASH_BYTES);
+	} else {
+		rc = stele_error_db(STELE_EFAIL, db, "reading the outbox");
+	}
+done:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int stele_capture_commit(uint64_t *seq, struct stele_capture *cap,
+			 const unsigned char sk[STELE_SK_BYTES])
+{
+	struct stele_changeset cs = { 0 };
+	unsigned char *encoded = NULL, hash[STELE_HASH_BYTES];
+	size_t encoded_len = 0;
+	sqlite3_stmt *stmt = NULL;
+	void *changes = NULL;
+	int changes_len = 0, rc;
+	uint64_t last;
+
+	if (sqlite3session_changeset(cap->session, &changes_len, &changes) != SQLITE_OK) {
+		rc = stele_error_db(STELE_EFAIL, cap->db, "capturing the change set");
+		goto done;
+	}
+	if (changes_len == 0) {
+		if ((rc = stele_db_commit(cap->db)) < 0)
+			goto done;
+		*seq = 0;
+		goto done;
+	}
+	if ((rc = outbox_last(cap->db, &last, cs.prev_hash)) < 0)
+		goto done;
+	cs.format = STELE_CS_FORMAT;
+	cs.schema = (unsigned)stele_schema_version();
+	cs.seq = last + 1;
+	cs.created_at = (int64_t)time(NULL);
+	strcpy(cs.writer, cap->writer);
+	cs.changes = changes;
+	cs.changes_len = (size_t)changes_len;
+	if ((rc = stele_cs_summarize(&cs.summary, changes, (size_t)changes_len)) < 0)
+		goto done;
+	if ((rc = stele_cs_encode(&encoded, &encoded_len, &cs, sk)) < 0)
+		goto done;
+	stele_cs_hash(hash, encoded, encoded_len);
+	if ((rc = stele_db_prepare(cap->db, &stmt,
+				   "INSERT INTO stele_outbox (seq, created_at, summary, hash, data) "
+				   "VALUES (?, ?, ?, ?, ?)")) < 0)
+		goto done;
+	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)cs.seq);
+	sqlite3_bind_int64(stmt, 2, cs.created_at);
+	sqlite3_bind_text(stmt, 3, cs.summary, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(stmt, 4, hash, STELE_HASH_BYTES, SQLITE_STATIC);
+	sqlite3_bind_blob(stmt, 5, encoded, (int)encoded_len, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		rc = stele_error_db(STELE_EFAIL, cap->db, "storing the change set");
+		goto done;
+	}
+	if ((rc = stele_db_commit(cap->db)) < 0)
+		goto done;
+	*seq = cs.seq;
+done:
+	sqlite3_finalize(stmt);
+	sqlite3_free(changes);
+	free(cs.summary);
+	free(encoded);
+	sqlite3session_delete(cap->session);
+	cap->session = NULL;
+	if (rc < 0)
+		stele_db_rollback(cap->db);
+	free(cap);
+	return rc;
+}

@@ -1,0 +1,34 @@
+/* capture.h: every write captured as a signed change set in the same transaction. */
+#ifndef STELE_CAPTURE_H
+#define STELE_CAPTURE_H
+
+#include <stdint.h>
+#include <sqlite3.h>
+
+#include "changeset.h"
+
+/*
+ * A captured write: BEGIN IMMEDIATE plus a SQLite session on the writer's own
+ * tables (village-owned for a village, county-owned for the county). The caller
+ * makes its changes on db, then either commits (the change set is encoded, signed
+ * and stored in stele_outbox in the same transaction) or aborts (everything rolled
+ * back). Both free the capture.
+ */
+struct stele_capture;
+
+/* Starts a captured write. writer is a village code or STELE_WRITER_COUNTY. */
+int stele_capture_begin(struct stele_capture **out, sqlite3 *db, const char *writer);
+
+/*
+ * Commits: if any row changed, the change set becomes seq = last + 1 of the
+ * outbox, chained to the previous one's hash, signed with sk; then COMMIT. *seq is
+ * the new seq, or 0 when nothing changed (then nothing is stored). On failure
+ * everything is rolled back. cap is freed either way.
+ */
+int stele_capture_commit(uint64_t *seq, struct stele_capture *cap,
+			 const unsigned char sk[STELE_SK_BYTES]);
+
+/* Rolls back and frees (NULL is fine). */
+void stele_capture_abort(struct stele_capture *cap);
+
+#endif

@@ -1,0 +1,44 @@
+/* csv.h: a strict RFC 4180 CSV reader that knows where each field came from. */
+#ifndef STELE_CSV_H
+#define STELE_CSV_H
+
+#include <stddef.h>
+
+/*
+ * The reader holds the whole input (at most max_bytes) and hands out one record at
+ * a time. Accepts a leading UTF-8 BOM, "\n" or "\r\n" line ends, quoted fields
+ * with "" escapes and embedded line breaks. Every field is checked to be UTF-8.
+ * Errors name the input, line and column: "members.csv:3:2: unterminated quote".
+ */
+struct stele_csv;
+
+/* Reads path into a new reader; *out freed with stele_csv_free(). "-" is stdin. */
+int stele_csv_open(struct stele_csv **out, const char *path, size_t max_bytes);
+/* A reader over a copy of data; name is used in messages. */
+int stele_csv_open_mem(struct stele_csv **out, const char *name, const char *data, size_t len);
+void stele_csv_free(struct stele_csv *csv);
+
+/* Reads the next record. Returns 1 with *fields (NUL-terminated strings, owned by
+ * the reader, valid until the next call) and *nfields; 0 at end of input; or
+ * STELE_EINVALID. Blank lines are skipped. */
+int stele_csv_next(struct stele_csv *csv, char ***fields, size_t *nfields);
+
+/* Line number (1-based) on which the last record returned starts. */
+size_t stele_csv_line(const struct stele_csv *csv);
+/* The input's name as given to open. */
+const char *stele_csv_name(const struct stele_csv *csv);
+
+/*
+ * Reads the header record and maps it: index_of[i] = the column holding names[i],
+ * or -1 if names[i] is absent and optional (required[i] false, or required NULL
+ * meaning all required). An unknown, duplicate or missing required column is
+ * STELE_EINVALID naming it.
+ */
+int stele_csv_header(struct stele_csv *csv, const char *const *names, size_t n,
+		     const int *required, int *index_of);
+
+/* Records "NAME:LINE:COL: message" (COL 1-based, 0 to leave it out) and returns code. */
+int stele_csv_error(const struct stele_csv *csv, size_t col, int code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+#endif

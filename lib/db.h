@@ -1,0 +1,61 @@
+/* db.h: opening a Stele database, its migrations, and small statement helpers. */
+#ifndef STELE_DB_H
+#define STELE_DB_H
+
+#include <stdint.h>
+#include <sqlite3.h>
+
+/* One schema/NNNN-name.sql file, embedded at build time (tools/embed-schema.sh). */
+struct stele_migration {
+	int version;
+	const char *name;
+	const char *sql;
+};
+extern const struct stele_migration stele_migrations[];
+extern const int stele_migration_count;
+
+/* The schema version this program writes: the number of the last migration. */
+int stele_schema_version(void);
+
+enum {
+	STELE_DB_CREATE = 1 << 0, /* create the file if missing */
+};
+
+/*
+ * Opens path with WAL, synchronous=FULL, foreign keys on, and applies every
+ * pending migration, each in its own transaction. A database whose schema is
+ * newer than this program is refused (STELE_EFAIL, nothing changed). On success
+ * *out is the handle, closed by the caller with stele_db_close().
+ */
+int stele_db_open(sqlite3 **out, const char *path, int flags);
+void stele_db_close(sqlite3 *db);
+
+/* Runs SQL with no results. */
+int stele_db_exec(sqlite3 *db, const char *sql);
+
+/* Prepares sql; on failure records the database's message. The caller finalizes. */
+int stele_db_prepare(sqlite3 *db, sqlite3_stmt **out, const char *sql);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK (rollback never fails the caller). */
+int stele_db_begin(sqlite3 *db);
+int stele_db_commit(sqlite3 *db);
+void stele_db_rollback(sqlite3 *db);
+
+/* stele_meta: *out is a malloc'd copy the caller frees, or NULL when the key is
+ * absent (which is not an error). */
+int stele_meta_get(sqlite3 *db, const char *key, char **out);
+int stele_meta_set(sqlite3 *db, const char *key, const char *value);
+
+/* The single integer result of sql (with no parameters), or STELE_EFAIL. */
+int stele_db_int(sqlite3 *db, const char *sql, int64_t *out);
+
+/* Binds text, or NULL when s is NULL or empty (absent optional values are NULL). */
+int stele_bind_text_or_null(sqlite3_stmt *stmt, int idx, const char *s);
+
+/* Canonical text dump of every synced table (ordered by primary key), for tests and
+ * `verify`: two databases hold the same rows if their dumps are equal. *out is
+ * malloc'd, freed by the caller. village may be NULL (all rows) or limit
+ * village-owned tables to one village. */
+int stele_db_dump(char **out, sqlite3 *db, const char *village);
+
+#endif

@@ -1,0 +1,36 @@
+/* error.h: how library code reports failure: a negative code plus one recorded line. */
+#ifndef STELE_ERROR_H
+#define STELE_ERROR_H
+
+/*
+ * Library functions return 0 on success and one of these (negative) on failure,
+ * after recording a one-line message with stele_error(). The command layer prints
+ * the message and exits with -code (cli.md's exit codes).
+ */
+enum {
+	STELE_OK       = 0,
+	STELE_EFAIL    = -1, /* I/O, git, network: exit 1 */
+	STELE_EUSAGE   = -2, /* bad command line: exit 2 */
+	STELE_EINVALID = -3, /* invalid data, refused, nothing written: exit 3 */
+	STELE_EBUSY    = -4, /* another process holds the directory: exit 4 */
+	STELE_EVERIFY  = -5, /* a change set failed verification: exit 5 */
+};
+
+/* Records a message (printf-style, lowercase start, no trailing newline) for the
+ * calling thread and returns code, so callers can write `return stele_error(...)`. */
+int stele_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Records the message of the database handle's last error, prefixed with what. */
+struct sqlite3;
+int stele_error_db(int code, struct sqlite3 *db, const char *what);
+
+/* The calling thread's last message ("" if none); valid until the next stele_error. */
+const char *stele_error_message(void);
+
+/* Clears the calling thread's message. */
+void stele_error_clear(void);
+
+/* The exit code for a library return code: 0 for >= 0, else -code (1..5). */
+int stele_exit_code(int code);
+
+#endif

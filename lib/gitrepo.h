@@ -1,0 +1,80 @@
+/* gitrepo.h: change-set streams in git (libgit2): one commit per change set on one
+ * branch of a bare repository, fetched and pushed fast-forward only. */
+#ifndef STELE_GITREPO_H
+#define STELE_GITREPO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <git2.h>
+
+/* The branch every stream lives on, and the file each commit's tree holds. */
+#define STELE_BRANCH    "refs/heads/main"
+#define STELE_CS_FILE   "changeset"
+
+/* Initializes libgit2 once per process (fsync of objects and refs on). Safe to call
+ * more than once, from any thread. */
+int stele_git_init(void);
+
+/* Opens the bare repository at path, creating it (bare, HEAD -> main) if create is
+ * non-zero and it is missing. *out is freed by the caller with git_repository_free. */
+int stele_repo_open(git_repository **out, const char *path, int create);
+
+/*
+ * The tip of ref: *commit its id and *seq the seq of the change set it holds; a
+ * missing ref (an empty stream) gives *seq = 0 and a zero *commit.
+ */
+int stele_repo_tip(git_oid *commit, uint64_t *seq, git_repository *repo, const char *ref);
+
+/*
+ * Appends one commit holding data as STELE_CS_FILE on ref, whose parent is ref's
+ * current tip, with message as the commit message (author/committer "stele
+ * <writer>", time = created_at). The ref moves only if it still points at the old
+ * tip. *out is the new commit's id.
+ */
+int stele_repo_append(git_oid *out, git_repository *repo, const char *ref,
+		      const void *data, size_t len, const char *message,
+		      const char *writer, int64_t created_at);
+
+/*
+ * Calls fn for each commit on ref's first-parent chain after `since` (NULL: from
+ * the root), oldest first, with the STELE_CS_FILE blob of each. Stops and returns
+ * fn's value if it returns non-zero. If since is not on the chain (history was
+ * rewritten) returns STELE_EVERIFY with a message saying so, before calling fn.
+ * A commit without the file, or with a blob larger than STELE_CS_MAX_ENCODED, is
+ * passed with data NULL and len 0 so the caller can quarantine it.
+ */
+typedef int (*stele_walk_fn)(void *ctx, const git_oid *commit, const void *data, size_t len);
+int stele_repo_walk(git_repository *repo, const char *ref, const git_oid *since,
+		    stele_walk_fn fn, void *ctx);
+
+/* Transport options: credentials come from the URL, the environment
+ * (STELE_GIT_USERNAME / STELE_GIT_PASSWORD) or a credentials file; never printed. */
+struct stele_remote_opts {
+	const char *credentials_file; /* "URL-prefix username password" lines; may be NULL */
+	const char *known_hosts;      /* for ssh://; NULL: ~/.ssh/known_hosts */
+	const char *ca_file;          /* extra CA for https://; may be NULL */
+	int progress;                 /* report progress on stderr */
+};
+
+/*
+ * Fetches url's remote_ref into local_ref (forced: the caller decides whether the
+ * new tip descends from what it had). A URL that is a plain path or file:// is a
+ * local bare repository. An empty remote (no such ref) leaves local_ref untouched
+ * and returns 0 with *found = 0.
+ */
+int stele_repo_fetch(int *found, git_repository *repo, const char *url, const char *remote_ref,
+		     const char *local_ref, const struct stele_remote_opts *opts);
+
+/*
+ * Pushes local_ref to url's remote_ref, fast-forward only. A server's refusal
+ * (reported only through push_update_reference) is an error naming the ref and the
+ * server's reason. A path or file:// remote that does not exist is created as a
+ * bare repository when create_local is non-zero (a USB stick).
+ */
+int stele_repo_push(git_repository *repo, const char *url, const char *local_ref,
+		    const char *remote_ref, int create_local, const struct stele_remote_opts *opts);
+
+/* True (1) if ancestor is `descendant` or one of its ancestors, 0 if not. */
+int stele_repo_descends(git_repository *repo, const git_oid *descendant, const git_oid *ancestor);
+
+#endif

@@ -1,0 +1,65 @@
+/* parse.h: strict parsing and formatting of the domain's values (domain.md units). */
+#ifndef STELE_PARSE_H
+#define STELE_PARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Parsers return 0 and write *out only on success; on failure they return
+ * STELE_EINVALID and record a message naming `what` (e.g. "--date", "column
+ * occurred_on") and the bad text. `what` may be NULL for a generic message.
+ */
+
+/* True if s (len bytes) is valid UTF-8 with no NUL and no C0 control other than
+ * tab (newlines are refused too: every stored text is one line). */
+bool stele_utf8_valid(const char *s, size_t len);
+
+/* Refuses text that is not valid one-line UTF-8, or longer than max_bytes. */
+int stele_check_text(const char *s, size_t max_bytes, const char *what);
+
+/* A village code: exactly 12 ASCII digits; if county is non-NULL, its first 6
+ * digits must equal county. */
+int stele_check_village_code(const char *s, const char *county, const char *what);
+
+/* A county code: exactly 6 ASCII digits. */
+int stele_check_county_code(const char *s, const char *what);
+
+/* YYYY-MM-DD, a real calendar date, year 1900..2999. *out = days since 1970-01-01. */
+int stele_parse_date(const char *s, int32_t *out, const char *what);
+/* YYYY-MM, *out = year * 12 + (month - 1). */
+int stele_parse_month(const char *s, int32_t *out, const char *what);
+/* YYYY, 1900..2999. */
+int stele_parse_year(const char *s, int32_t *out, const char *what);
+
+/* Days since 1970-01-01 of a valid (y, m, d), and back. */
+int32_t stele_days_from_civil(int y, int m, int d);
+void stele_civil_from_days(int32_t days, int *y, int *m, int *d);
+
+/* Formats days as YYYY-MM-DD / a month index as YYYY-MM into buf (>= 11 bytes). */
+void stele_format_date(char *buf, int32_t days);
+void stele_format_month(char *buf, int32_t month);
+/* Today's date in local time, as days since 1970-01-01. */
+int32_t stele_today(void);
+
+/* A decimal with at most `places` fractional digits (extra trailing zeros are
+ * accepted), optional leading '-', into an integer of 10^places units:
+ * "2" -> 20, "-3.5" -> -35 with places = 1; "68767.9" -> 6876790 with places = 2.
+ * |value| must stay below 10^15 units. */
+int stele_parse_fixed(const char *s, int places, int64_t *out, const char *what);
+#define stele_parse_tenths(s, out, what) stele_parse_fixed((s), 1, (out), (what))
+#define stele_parse_fen(s, out, what) stele_parse_fixed((s), 2, (out), (what))
+
+/* Formats units of 10^-places with exactly `places` decimals: 35 -> "3.5",
+ * -20 -> "-2.0", 5 -> "0.5", -5 -> "-0.5". buf must hold 32 bytes. */
+void stele_format_fixed(char *buf, int64_t value, int places);
+
+/* A whole number in [min, max]. */
+int stele_parse_int(const char *s, int64_t min, int64_t max, int64_t *out, const char *what);
+
+/* Lowercase hex of n bytes into out (2n+1 bytes); and back (exactly 2n digits). */
+void stele_hex_encode(char *out, const unsigned char *in, size_t n);
+int stele_hex_decode(unsigned char *out, size_t n, const char *hex);
+
+#endif

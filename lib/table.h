@@ -1,0 +1,62 @@
+/* table.h: a result table (named columns, rows of nullable strings) and its output
+ * as an aligned table, CSV or JSON (cli.md's --format). */
+#ifndef STELE_TABLE_H
+#define STELE_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sqlite3.h>
+
+enum stele_format { STELE_FORMAT_TABLE, STELE_FORMAT_CSV, STELE_FORMAT_JSON };
+
+enum stele_col_kind {
+	STELE_COL_TEXT,   /* JSON string */
+	STELE_COL_NUMBER, /* JSON number (the cell text is a valid JSON number) */
+};
+
+/*
+ * A table owns its column names and every cell (malloc'd copies). A NULL cell is
+ * empty: printed as "" in table and CSV, null in JSON. Free with stele_table_free().
+ */
+struct stele_table {
+	size_t ncols;
+	char **names;
+	enum stele_col_kind *kinds;
+	size_t nrows;
+	size_t cap;
+	char **cells; /* nrows * ncols, row-major */
+};
+
+/* A new empty table with ncols columns named names[i] of kinds[i] (kinds may be
+ * NULL: all text). *out is freed by the caller with stele_table_free(). */
+int stele_table_new(struct stele_table **out, size_t ncols, const char *const *names,
+		    const enum stele_col_kind *kinds);
+void stele_table_free(struct stele_table *t);
+
+/* Appends a row of ncols cells (each copied; NULL stays empty). */
+int stele_table_add_row(struct stele_table *t, const char *const *cells);
+
+/* The cell at (row, col), NULL when empty. */
+const char *stele_table_cell(const struct stele_table *t, size_t row, size_t col);
+
+/*
+ * Runs sql (binding the NULL-terminated text params in order) and returns a table
+ * whose columns are the statement's result columns; integer-typed columns whose
+ * names are in number_cols (comma-separated, may be NULL) are JSON numbers.
+ * *out is freed by the caller.
+ */
+int stele_table_from_query(struct stele_table **out, sqlite3 *db, const char *sql,
+			   const char *const *params, const char *number_cols);
+
+/* Writes t to f in the format; bom prefixes CSV with a UTF-8 BOM. Table format
+ * aligns columns by display width (CJK characters count two). */
+int stele_table_print(const struct stele_table *t, enum stele_format format, bool bom, FILE *f);
+
+/* Parses "table", "csv" or "json". */
+int stele_format_parse(const char *s, enum stele_format *out);
+
+/* Display width in terminal columns of UTF-8 text (East Asian wide = 2). */
+size_t stele_display_width(const char *s);
+
+#endif

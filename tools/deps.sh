@@ -1,0 +1,23 @@
+#!/bin/sh
+# deps.sh: makes sure the Debian packages Stele builds and tests with are present.
+# As root it installs what is missing with apt-get; otherwise it prints the exact
+# command to run and fails.
+set -u
+pkgs="build-essential pkg-config libsqlite3-dev libgit2-dev zlib1g-dev libsodium-dev
+libcmocka-dev sqlite3 git perl"
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+	echo "deps: installing$missing" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >&2 || true
+	apt-get install -y -qq --no-install-recommends $missing >&2 && exit 0
+	echo "deps: apt-get failed; run: apt-get install$missing" >&2
+	exit 1
+fi
+echo "deps: missing Debian packages; run: sudo apt-get install$missing" >&2
+exit 1
