@@ -96,7 +96,7 @@ int stele_capture_commit(uint64_t *seq, struct stele_capture *cap,
 	sqlite3_stmt *stmt = NULL;
 	void *changes = NULL;
 	int changes_len = 0, rc;
-	uint64_t last;
+	uint64_t last = 0;
 
 	if (sqlite3session_changeset(cap->session, &changes_len, &changes) != SQLITE_OK) {
 		rc = stele_error_db(STELE_EFAIL, cap->db, "capturing the change set");

@@ -1,4 +1,5 @@
 /* db.c: opening Stele databases, applying migrations, statement helpers. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

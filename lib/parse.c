@@ -173,12 +173,14 @@ void stele_format_date(char *buf, int32_t days)
 	int y, m, d;
 
 	stele_civil_from_days(days, &y, &m, &d);
-	snprintf(buf, 11, "%04d-%02d-%02d", y, m, d);
+	snprintf(buf, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
+		 (unsigned)d % 100u);
 }
 
 void stele_format_month(char *buf, int32_t month)
 {
-	snprintf(buf, 8, "%04d-%02d", month / 12, month % 12 + 1);
+	snprintf(buf, 8, "%04u-%02u", (unsigned)(month / 12) % 10000u,
+		 (unsigned)(month % 12 + 1) % 100u);
 }
 
 int32_t stele_today(void)

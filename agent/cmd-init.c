@@ -1,0 +1,137 @@
+/* cmd-init.c: `stele-agent init`: create a village directory. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "db.h"
+#include "error.h"
+#include "parse.h"
+#include "rules.h"
+
+struct init_opts {
+	const char *village, *name, *remote, *county, *county_key;
+};
+
+enum { OPT_VILLAGE = 1, OPT_NAME, OPT_REMOTE, OPT_COUNTY, OPT_COUNTY_KEY };
+
+static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
+{
+	struct init_opts *o = data;
+
+	switch (opt) {
+	case OPT_VILLAGE: o->village = arg; break;
+	case OPT_NAME: o->name = arg; break;
+	case OPT_REMOTE: o->remote = arg; break;
+	case OPT_COUNTY: o->county = arg; break;
+	case OPT_COUNTY_KEY: o->county_key = arg; break;
+	}
+	return 0;
+}
+
+/* Writes the settings and the default catalogue in one transaction. */
+static int init_database(sqlite3 *db, const struct init_opts *o, const unsigned char *pk)
+{
+	char pk_hex[2 * STELE_PK_BYTES + 1], county[7];
+	int rc;
+
+	stele_hex_encode(pk_hex, pk, STELE_PK_BYTES);
+	memcpy(county, o->village, 6);
+	county[6] = '\0';
+	if ((rc = stele_db_begin(db)) < 0)
+		return rc;
+	if ((rc = stele_meta_set(db, "role", "village")) < 0 ||
+	    (rc = stele_meta_set(db, "village_code", o->village)) < 0 ||
+	    (rc = stele_meta_set(db, "village_name", o->name)) < 0 ||
+	    (rc = stele_meta_set(db, "county_code", county)) < 0 ||
+	    (rc = stele_meta_set(db, "public_key", pk_hex)) < 0 ||
+	    (o->remote && (rc = stele_meta_set(db, "remote", o->remote)) < 0) ||
+	    (o->county && (rc = stele_meta_set(db, "county_url", o->county)) < 0) ||
+	    (o->county_key && (rc = stele_meta_set(db, "county_key", o->county_key)) < 0) ||
+	    (rc = stele_rules_install_defaults(db)) < 0 ||
+	    /* Last: a directory without a writer was not initialized completely. */
+	    (rc = stele_meta_set(db, "writer", o->village)) < 0) {
+		stele_db_rollback(db);
+		return rc;
+	}
+	return stele_db_commit(db);
+}
+
+int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "village", required_argument, NULL, OPT_VILLAGE },
+		{ "name", required_argument, NULL, OPT_NAME },
+		{ "remote", required_argument, NULL, OPT_REMOTE },
+		{ "county", required_argument, NULL, OPT_COUNTY },
+		{ "county-key", required_argument, NULL, OPT_COUNTY_KEY },
+		{ 0 },
+	};
+	struct init_opts o = { 0 };
+	char *db_path = NULL, *key_path = NULL;
+	unsigned char pk[STELE_PK_BYTES], county_pk[STELE_PK_BYTES];
+	bool created_key = false, created_db = false;
+	sqlite3 *db = NULL;
+	int rc, n;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_opt, &o, NULL,
+				  0, 0, &n, &done)) < 0 || done)
+		return rc;
+	if (!o.village || !o.name)
+		return stele_error(STELE_EUSAGE, "init needs --village CODE and --name NAME");
+	if ((rc = stele_check_village_code(o.village, NULL, "village code")) < 0 ||
+	    (rc = stele_check_text(o.name, 200, "village name")) < 0)
+		return rc;
+	if (!*o.name)
+		return stele_error(STELE_EINVALID, "village name is empty");
+	if ((o.remote && (rc = stele_check_text(o.remote, 1024, "--remote")) < 0) ||
+	    (o.county && (rc = stele_check_text(o.county, 1024, "--county")) < 0))
+		return rc;
+	if (o.county_key && (rc = stele_hex_decode(county_pk, STELE_PK_BYTES, o.county_key)) < 0)
+		return stele_error(STELE_EINVALID, "--county-key is not a public key (64 hex digits)");
+
+	if (mkdir(ctx->dir, 0755) < 0 && errno != EEXIST)
+		return stele_error(STELE_EFAIL, "cannot create %s: %s", ctx->dir, strerror(errno));
+	if (!(db_path = stele_ctx_path(ctx, STELE_DB_FILE)) ||
+	    !(key_path = stele_ctx_path(ctx, STELE_KEY_FILE))) {
+		rc = stele_error(STELE_EFAIL, "out of memory");
+		goto done;
+	}
+	if ((rc = stele_lock_acquire(&ctx->lock, ctx->dir)) < 0)
+		goto done;
+	if (access(db_path, F_OK) == 0) {
+		rc = stele_error(STELE_EFAIL, "%s is already a Stele directory", ctx->dir);
+		goto done;
+	}
+	if ((rc = stele_key_generate(pk, key_path)) < 0)
+		goto done;
+	created_key = true;
+	created_db = true;
+	if ((rc = stele_db_open(&db, db_path, STELE_DB_CREATE)) < 0)
+		goto done;
+	if ((rc = init_database(db, &o, pk)) < 0)
+		goto done;
+done:
+	stele_db_close(db);
+	if (rc < 0) {
+		/* Leave nothing half-made behind. */
+		static const char *const suffixes[] = { "", "-wal", "-shm" };
+		for (int i = 0; created_db && i < 3; i++) {
+			char path[4096];
+			snprintf(path, sizeof(path), "%s%s", db_path, suffixes[i]);
+			unlink(path);
+		}
+		if (created_key)
+			unlink(key_path);
+	} else {
+		fprintf(stderr, "%s: initialized village %s (%s) in %s\n", ctx->prog, o.village,
+			o.name, ctx->dir);
+	}
+	free(db_path);
+	free(key_path);
+	return rc;
+}

@@ -1,0 +1,23 @@
+/* main.c: stele-agent, the village clerk's tool: its command table. */
+#include "agent.h"
+
+static const struct stele_cmd commands[] = {
+	{ "init", cmd_init,
+	  "init --village CODE --name NAME [--remote URL] [--county URL] [--county-key KEY]",
+	  "Creates the village directory (-C DIR, $STELE_DIR or the current directory):\n"
+	  "the database, the repository, and the village's signing key. Installs the\n"
+	  "default rules catalogue; with --county, the county's published rules replace\n"
+	  "it at the next sync.", NULL },
+	{ "member", cmd_member, "member add|set|list ...", "Party members of the village.",
+	  member_subcommands },
+	{ "key", cmd_key, "key",
+	  "Prints the village's public key (64 hex digits), to register at the county.", NULL },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
+int main(int argc, char **argv)
+{
+	struct stele_ctx ctx = { .prog = "stele-agent" };
+
+	return stele_cli_main(&ctx, commands, argc, argv);
+}

@@ -1,0 +1,259 @@
+/* cli.c: dispatch, option parsing, the directory context, exit codes. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "db.h"
+#include "error.h"
+
+static const struct stele_cmd *find_cmd(const struct stele_cmd *cmds, const char *name)
+{
+	for (; cmds->name; cmds++)
+		if (strcmp(cmds->name, name) == 0)
+			return cmds;
+	return NULL;
+}
+
+void stele_cli_usage(const struct stele_ctx *ctx, const struct stele_cmd *cmd)
+{
+	printf("usage: %s %s\n", ctx->prog, cmd->usage);
+	if (cmd->subs)
+		for (const struct stele_cmd *s = cmd->subs; s->name; s++)
+			printf("   or: %s %s\n", ctx->prog, s->usage);
+	if (cmd->help)
+		printf("\n%s\n", cmd->help);
+}
+
+static void print_commands(const struct stele_ctx *ctx, const struct stele_cmd *cmds)
+{
+	printf("usage: %s [-C DIR] COMMAND [ARGS]\n       %s --version\n\ncommands:\n",
+	       ctx->prog, ctx->prog);
+	for (; cmds->name; cmds++)
+		printf("  %s\n", cmds->usage);
+	printf("\n'%s COMMAND --help' explains one command. Exit codes: 0 ok, 1 failure,\n"
+	       "2 usage, 3 invalid data (nothing written), 4 busy, 5 verification failed.\n",
+	       ctx->prog);
+}
+
+static int finish(const struct stele_ctx *ctx, int rc)
+{
+	if (rc < 0) {
+		const char *msg = stele_error_message();
+		fprintf(stderr, "%s: %s\n", ctx->prog, *msg ? msg : "failed");
+	}
+	return stele_exit_code(rc);
+}
+
+int stele_cli_subcommand(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	const struct stele_cmd *sub;
+
+	if (argc < 2)
+		return stele_error(STELE_EUSAGE, "%s needs a subcommand (see '%s %s --help')",
+				   cmd->name, ctx->prog, cmd->name);
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		stele_cli_usage(ctx, cmd);
+		return 0;
+	}
+	if (!(sub = find_cmd(cmd->subs, argv[1])))
+		return stele_error(STELE_EUSAGE, "unknown subcommand '%s %s'", cmd->name, argv[1]);
+	return sub->run(ctx, sub, argc - 1, argv + 1);
+}
+
+int stele_cli_main(struct stele_ctx *ctx, const struct stele_cmd *cmds, int argc, char **argv)
+{
+	const struct stele_cmd *cmd;
+	const char *dir = getenv("STELE_DIR");
+	int i = 1, rc;
+
+	ctx->format = STELE_FORMAT_TABLE;
+	ctx->verbose_progress = isatty(STDERR_FILENO);
+	if (sodium_init() < 0)
+		return finish(ctx, stele_error(STELE_EFAIL, "cannot initialize libsodium"));
+	while (i < argc && argv[i][0] == '-') {
+		if (strcmp(argv[i], "-C") == 0 && i + 1 < argc) {
+			dir = argv[i + 1];
+			i += 2;
+		} else if (strncmp(argv[i], "-C", 2) == 0 && argv[i][2]) {
+			dir = argv[i] + 2;
+			i++;
+		} else if (strcmp(argv[i], "--version") == 0) {
+			printf("%s %s\n", ctx->prog, STELE_VERSION);
+			return 0;
+		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			print_commands(ctx, cmds);
+			return 0;
+		} else {
+			return finish(ctx, stele_error(STELE_EUSAGE, "unknown option '%s'", argv[i]));
+		}
+	}
+	if (i >= argc) {
+		print_commands(ctx, cmds);
+		return 2;
+	}
+	if (!(cmd = find_cmd(cmds, argv[i])))
+		return finish(ctx, stele_error(STELE_EUSAGE, "unknown command '%s' (see '%s --help')",
+					       argv[i], ctx->prog));
+	if (!(ctx->dir = strdup(dir && *dir ? dir : ".")))
+		return finish(ctx, stele_error(STELE_EFAIL, "out of memory"));
+	rc = cmd->run(ctx, cmd, argc - i, argv + i);
+	stele_ctx_close(ctx);
+	free(ctx->dir);
+	ctx->dir = NULL;
+	if (fflush(stdout) != 0 && rc >= 0)
+		rc = stele_error(STELE_EFAIL, "cannot write output: %s", strerror(errno));
+	return finish(ctx, rc);
+}
+
+int stele_cli_parse(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv,
+		    const char *shortopts, const struct option *longopts, bool listing,
+		    stele_opt_fn on_opt, void *arg, char **positional, int max_positional,
+		    int min_positional, int *npositional, bool *done)
+{
+	struct option opts[64];
+	char shorts[64];
+	int n = 0, opt, rc;
+
+	for (; longopts && longopts[n].name; n++) {
+		if (n >= 60)
+			return stele_error(STELE_EFAIL, "too many options");
+		opts[n] = longopts[n];
+	}
+	opts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
+	if (listing) {
+		opts[n++] = (struct option){ "format", required_argument, NULL, STELE_OPT_FORMAT };
+		opts[n++] = (struct option){ "bom", no_argument, NULL, STELE_OPT_BOM };
+	}
+	opts[n] = (struct option){ 0 };
+	snprintf(shorts, sizeof(shorts), ":h%s", shortopts ? shortopts : "");
+	*done = false;
+	optind = 0; /* GNU: reinitialize for each command */
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			stele_cli_usage(ctx, cmd);
+			*done = true;
+			return 0;
+		case STELE_OPT_FORMAT:
+			if ((rc = stele_format_parse(optarg, &ctx->format)) < 0)
+				return rc;
+			break;
+		case STELE_OPT_BOM:
+			ctx->bom = true;
+			break;
+		case '?':
+			return stele_error(STELE_EUSAGE, "%s: unknown option '%s' (see --help)", cmd->name,
+					   argv[optind - 1]);
+		case ':':
+			return stele_error(STELE_EUSAGE, "%s: option '%s' needs a value", cmd->name,
+					   argv[optind - 1]);
+		default:
+			if (!on_opt)
+				return stele_error(STELE_EUSAGE, "%s: unexpected option", cmd->name);
+			if ((rc = on_opt(ctx, opt, optarg, arg)) < 0)
+				return rc;
+		}
+	}
+	int count = argc - optind;
+	if (count > max_positional)
+		return stele_error(STELE_EUSAGE, "%s: unexpected argument '%s' (usage: %s %s)",
+				   cmd->name, argv[optind + max_positional], ctx->prog, cmd->usage);
+	if (count < min_positional)
+		return stele_error(STELE_EUSAGE, "%s: missing argument (usage: %s %s)", cmd->name,
+				   ctx->prog, cmd->usage);
+	for (int i = 0; i < count; i++)
+		positional[i] = argv[optind + i];
+	*npositional = count;
+	return 0;
+}
+
+char *stele_ctx_path(const struct stele_ctx *ctx, const char *name)
+{
+	size_t n = strlen(ctx->dir) + strlen(name) + 2;
+	char *path = malloc(n);
+
+	if (path)
+		snprintf(path, n, "%s/%s", ctx->dir, name);
+	return path;
+}
+
+int stele_ctx_open(struct stele_ctx *ctx, bool need_key)
+{
+	char *db_path = NULL, *key_path = NULL;
+	int rc;
+
+	if (!(db_path = stele_ctx_path(ctx, STELE_DB_FILE)) ||
+	    !(key_path = stele_ctx_path(ctx, STELE_KEY_FILE))) {
+		rc = stele_error(STELE_EFAIL, "out of memory");
+		goto done;
+	}
+	if (access(db_path, F_OK) != 0) {
+		rc = stele_error(STELE_EFAIL, "%s is not a Stele directory (no %s); run '%s init' first",
+				 ctx->dir, STELE_DB_FILE, ctx->prog);
+		goto done;
+	}
+	if ((rc = stele_lock_acquire(&ctx->lock, ctx->dir)) < 0)
+		goto done;
+	if ((rc = stele_db_open(&ctx->db, db_path, 0)) < 0)
+		goto done;
+	if ((rc = stele_meta_get(ctx->db, "writer", &ctx->writer)) < 0)
+		goto done;
+	if (!ctx->writer) {
+		rc = stele_error(STELE_EFAIL, "%s was not initialized completely; run '%s init' again",
+				 ctx->dir, ctx->prog);
+		goto done;
+	}
+	if (need_key) {
+		if ((rc = stele_key_load(ctx->sk, key_path)) < 0)
+			goto done;
+		ctx->have_key = true;
+	}
+done:
+	free(db_path);
+	free(key_path);
+	return rc;
+}
+
+void stele_ctx_close(struct stele_ctx *ctx)
+{
+	stele_db_close(ctx->db);
+	ctx->db = NULL;
+	stele_lock_release(ctx->lock);
+	ctx->lock = NULL;
+	free(ctx->writer);
+	ctx->writer = NULL;
+	sodium_memzero(ctx->sk, sizeof(ctx->sk));
+	ctx->have_key = false;
+}
+
+int stele_cli_print(struct stele_ctx *ctx, const struct stele_table *t)
+{
+	return stele_table_print(t, ctx->format, ctx->bom, stdout);
+}
+
+int stele_cli_print_query(struct stele_ctx *ctx, const char *sql, const char *const *params,
+			  const char *number_cols)
+{
+	struct stele_table *t = NULL;
+	int rc;
+
+	if ((rc = stele_table_from_query(&t, ctx->db, sql, params, number_cols)) < 0)
+		return rc;
+	rc = stele_cli_print(ctx, t);
+	stele_table_free(t);
+	return rc;
+}
+
+void stele_cli_progress(const struct stele_ctx *ctx, const char *what, long done, long total)
+{
+	if (!ctx->verbose_progress)
+		return;
+	fprintf(stderr, "\r%s %ld/%ld", what, done, total);
+	if (done >= total)
+		fputc('\n', stderr);
+}

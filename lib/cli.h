@@ -1,0 +1,91 @@
+/* cli.h: the command layer both programs share: dispatch tables, the working
+ * directory context, common options, and turning library errors into exit codes. */
+#ifndef STELE_CLI_H
+#define STELE_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <sqlite3.h>
+
+#include "changeset.h"
+#include "lock.h"
+#include "table.h"
+
+/* The files of a Stele directory (agent's village or aggregator's county). */
+#define STELE_DB_FILE   "stele.db"
+#define STELE_KEY_FILE  "signing.key"
+#define STELE_REPO_DIR  "repo.git"
+
+struct stele_ctx {
+	const char *prog;  /* "stele-agent" or "stele-aggregator" */
+	char *dir;         /* the working directory (-C, $STELE_DIR or ".") */
+	sqlite3 *db;       /* open after stele_ctx_open */
+	struct stele_lock *lock;
+	char *writer;      /* stele_meta 'writer': village code or "county" */
+	unsigned char sk[STELE_SK_BYTES];
+	bool have_key;
+	enum stele_format format; /* --format, for listing commands */
+	bool bom;                 /* --bom */
+	bool verbose_progress;    /* stderr is a terminal */
+};
+
+struct stele_cmd;
+typedef int (*stele_cmd_fn)(struct stele_ctx *ctx, const struct stele_cmd *cmd,
+			    int argc, char **argv);
+
+/* One command or subcommand. usage is the text after the program name, e.g.
+ * "member add NAME [--id ID] [--gender M|F]"; help adds lines of explanation. */
+struct stele_cmd {
+	const char *name;
+	stele_cmd_fn run;
+	const char *usage;
+	const char *help;
+	const struct stele_cmd *subs; /* NULL-name-terminated subcommands, or NULL */
+};
+
+/* The programs' main: global options (-C DIR, --version, -h), then the command
+ * named by the first argument. Returns the process exit code. */
+int stele_cli_main(struct stele_ctx *ctx, const struct stele_cmd *cmds, int argc, char **argv);
+
+/* Runs the subcommand of cmd named by argv[1] (argv[0] is cmd's name). */
+int stele_cli_subcommand(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+
+/* Prints cmd's usage and help to stdout. */
+void stele_cli_usage(const struct stele_ctx *ctx, const struct stele_cmd *cmd);
+
+/*
+ * getopt_long over argv (argv[0] is the command's name) that also knows the
+ * options every command has: -h/--help (prints usage, *done = true, returns
+ * 0), --format F and --bom (for listing commands; stored in ctx). Fills
+ * positional[] (at most max_positional, else a usage error) and *npositional.
+ * For each of the command's own options, calls on_opt(ctx, opt, optarg, arg).
+ */
+#define STELE_OPT_FORMAT 0x1000
+#define STELE_OPT_BOM    0x1001
+typedef int (*stele_opt_fn)(struct stele_ctx *ctx, int opt, const char *optarg, void *arg);
+int stele_cli_parse(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv,
+		    const char *shortopts, const struct option *longopts, bool listing,
+		    stele_opt_fn on_opt, void *arg, char **positional, int max_positional,
+		    int min_positional, int *npositional, bool *done);
+
+/* Opens the directory: takes the lock, opens the database (migrating it), reads
+ * the writer and, if need_key, the signing key. Fails with a clear message if the
+ * directory was never initialized. Resources are released by stele_ctx_close. */
+int stele_ctx_open(struct stele_ctx *ctx, bool need_key);
+void stele_ctx_close(struct stele_ctx *ctx);
+
+/* Joins ctx->dir and name into a new string (caller frees), NULL on OOM. */
+char *stele_ctx_path(const struct stele_ctx *ctx, const char *name);
+
+/* Prints a table in ctx's format to stdout. */
+int stele_cli_print(struct stele_ctx *ctx, const struct stele_table *t);
+
+/* Runs a query and prints it in ctx's format (see stele_table_from_query). */
+int stele_cli_print_query(struct stele_ctx *ctx, const char *sql, const char *const *params,
+			  const char *number_cols);
+
+/* Progress on stderr when it is a terminal: "\rfetching 12/300". Ends the line when
+ * done == total. Silent otherwise. */
+void stele_cli_progress(const struct stele_ctx *ctx, const char *what, long done, long total);
+
+#endif

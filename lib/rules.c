@@ -1,0 +1,388 @@
+/* rules.c: importing and validating the rules catalogue; the default catalogue. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "error.h"
+#include "parse.h"
+#include "rules.h"
+
+const struct stele_config_default stele_config_defaults[] = {
+	{ "star.5", 90 }, { "star.4", 80 }, { "star.3", 70 }, { "star.2", 60 },
+	{ "weight.task", 25 }, { "weight.request", 25 }, { "weight.participation", 20 },
+	{ "weight.income", 15 }, { "weight.assessment", 15 }, { "request.days", 7 },
+	{ "grade.a_pct", 30 }, { "grade.c_pct", 10 }, { NULL, 0 },
+};
+
+/* The reference county's catalogue (shared/data/reference-county/rules/). */
+static const char default_point_rules[] =
+	"code,category,name,points,active\n"
+	"B01,base,参加主题党日活动,2.0,1\n"
+	"B02,base,按时交纳党费,1.0,1\n"
+	"B03,base,参加三会一课,1.0,1\n"
+	"M01,merit,志愿服务,3.0,1\n"
+	"M02,merit,认领微心愿,2.0,1\n"
+	"M03,merit,调解矛盾纠纷,3.0,1\n"
+	"P01,bonus,获县级以上表彰,5.0,1\n"
+	"P02,bonus,带头发展集体经济,1.5,1\n"
+	"D01,deduction,无故缺席组织生活,-2.0,1\n"
+	"D02,deduction,违反村规民约,-3.5,1\n"
+	"Z01,zeroing,受到党纪处分,0.0,1\n";
+static const char default_standard_items[] =
+	"code,name,max_score\n"
+	"S1,坚强有力的村级班子,20.0\n"
+	"S2,作用突出的党员队伍,15.0\n"
+	"S3,规范完善的运转机制,15.0\n"
+	"S4,功能完善的党建阵地,15.0\n"
+	"S5,持续稳定的集体收入,20.0\n"
+	"S6,和谐安定的社会环境,15.0\n";
+static const char default_veto_items[] =
+	"code,name\n"
+	"V1,信访大案要案\n"
+	"V2,治安刑事案件\n"
+	"V3,安全生产责任事故\n"
+	"V4,村霸恶势力干扰\n";
+
+int stele_rules_kind_parse(const char *name, enum stele_rules_kind *out)
+{
+	static const char *const names[] = { "point-rules", "standard-items", "veto-items", "config" };
+
+	for (int i = 0; i < 4; i++)
+		if (strcmp(name, names[i]) == 0) {
+			*out = (enum stele_rules_kind)i;
+			return 0;
+		}
+	return stele_error(STELE_EUSAGE,
+			   "unknown rules kind '%s' (point-rules, standard-items, veto-items, config)",
+			   name);
+}
+
+/* A rule or item code: 1..16 ASCII letters, digits, '-', '_' or '.'. */
+static bool valid_code(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 16)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '_' || *s == '.'))
+			return false;
+	return true;
+}
+
+static const struct stele_config_default *config_default(const char *key)
+{
+	for (const struct stele_config_default *d = stele_config_defaults; d->key; d++)
+		if (strcmp(d->key, key) == 0)
+			return d;
+	return NULL;
+}
+
+static const char *const header_point_rules[] = { "code", "category", "name", "points", "active" };
+static const int required_point_rules[] = { 1, 1, 1, 1, 0 };
+static const char *const header_standard_items[] = { "code", "name", "max_score", "active" };
+static const int required_standard_items[] = { 1, 1, 1, 0 };
+static const char *const header_veto_items[] = { "code", "name" };
+static const char *const header_config[] = { "key", "value" };
+
+/* Checks one field for one-line UTF-8 and a length cap, naming the cell on error. */
+static int check_cell(struct stele_csv *csv, int col, const char *value, const char *name,
+		      size_t max, bool required)
+{
+	if (required && !*value)
+		return stele_csv_error(csv, (size_t)col + 1, STELE_EINVALID, "%s is empty", name);
+	if (strlen(value) > max || !stele_utf8_valid(value, strlen(value)))
+		return stele_csv_error(csv, (size_t)col + 1, STELE_EINVALID,
+				       "%s is not one line of UTF-8 text of at most %zu bytes", name, max);
+	return 0;
+}
+
+/* Parses a number, turning the parser's message into one naming file, line, column. */
+static int cell_fixed(struct stele_csv *csv, int col, const char *value, const char *name,
+		      int64_t *out)
+{
+	if (stele_parse_tenths(value, out, name) < 0)
+		return stele_csv_error(csv, (size_t)col + 1, STELE_EINVALID, "%s", stele_error_message());
+	return 0;
+}
+
+static int import_rows(sqlite3 *db, enum stele_rules_kind kind, struct stele_csv *csv)
+{
+	const char *const *header;
+	const int *required = NULL;
+	size_t ncols;
+	int idx[5], rc, more;
+	char **f;
+	size_t nf;
+	sqlite3_stmt *upsert = NULL;
+	int64_t total_max = 0;
+	int rows = 0;
+
+	switch (kind) {
+	case STELE_RULES_POINT_RULES:
+		header = header_point_rules;
+		required = required_point_rules;
+		ncols = 5;
+		rc = stele_db_prepare(db, &upsert,
+				      "INSERT INTO point_rule (code, category, name, points, active) "
+				      "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (code) DO UPDATE SET "
+				      "category = ?2, name = ?3, points = ?4, active = ?5");
+		break;
+	case STELE_RULES_STANDARD_ITEMS:
+		header = header_standard_items;
+		required = required_standard_items;
+		ncols = 4;
+		rc = stele_db_prepare(db, &upsert,
+				      "INSERT INTO standard_item (code, name, max_score, active) "
+				      "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (code) DO UPDATE SET "
+				      "name = ?2, max_score = ?3, active = ?4");
+		break;
+	case STELE_RULES_VETO_ITEMS:
+		header = header_veto_items;
+		ncols = 2;
+		rc = stele_db_prepare(db, &upsert,
+				      "INSERT INTO veto_item (code, name) VALUES (?1, ?2) "
+				      "ON CONFLICT (code) DO UPDATE SET name = ?2");
+		break;
+	default:
+		header = header_config;
+		ncols = 2;
+		rc = stele_db_prepare(db, &upsert,
+				      "INSERT INTO ranking_config (key, value) VALUES (?1, ?2) "
+				      "ON CONFLICT (key) DO UPDATE SET value = ?2");
+		break;
+	}
+	if (rc < 0)
+		return rc;
+	if ((rc = stele_csv_header(csv, header, ncols, required, idx)) < 0)
+		goto done;
+	/* Rows the file does not list end up inactive or deleted (see rules.h). */
+	switch (kind) {
+	case STELE_RULES_POINT_RULES:
+		rc = stele_db_exec(db, "UPDATE point_rule SET active = 0 WHERE active = 1");
+		break;
+	case STELE_RULES_STANDARD_ITEMS:
+		rc = stele_db_exec(db, "UPDATE standard_item SET active = 0 WHERE active = 1");
+		break;
+	case STELE_RULES_VETO_ITEMS:
+		rc = stele_db_exec(db, "DELETE FROM veto_item WHERE code NOT IN "
+				       "(SELECT veto_code FROM veto_event)");
+		break;
+	default:
+		rc = stele_db_exec(db, "DELETE FROM ranking_config");
+		break;
+	}
+	if (rc < 0)
+		goto done;
+	while ((more = stele_csv_next(csv, &f, &nf)) == 1) {
+		const char *cell[5];
+
+		if (nf != ncols && !(required && nf >= 3 && nf < ncols)) {
+			rc = stele_csv_error(csv, 0, STELE_EINVALID, "expected %zu fields, found %zu",
+					     ncols, nf);
+			goto done;
+		}
+		for (size_t i = 0; i < ncols; i++)
+			cell[i] = idx[i] >= 0 && (size_t)idx[i] < nf ? f[idx[i]] : "";
+		sqlite3_reset(upsert);
+		sqlite3_clear_bindings(upsert);
+		if (kind != STELE_RULES_CONFIG) {
+			if (!valid_code(cell[0])) {
+				rc = stele_csv_error(csv, (size_t)idx[0] + 1, STELE_EINVALID,
+						     "code '%s' is not 1-16 letters, digits, '-', '_' or '.'",
+						     cell[0]);
+				goto done;
+			}
+			sqlite3_bind_text(upsert, 1, cell[0], -1, SQLITE_STATIC);
+		}
+		if (kind == STELE_RULES_POINT_RULES) {
+			static const char *const cats[] = { "base", "merit", "bonus", "deduction", "zeroing" };
+			int64_t points, active = 1;
+			int cat = -1;
+
+			for (int i = 0; i < 5; i++)
+				if (strcmp(cell[1], cats[i]) == 0)
+					cat = i;
+			if (cat < 0) {
+				rc = stele_csv_error(csv, (size_t)idx[1] + 1, STELE_EINVALID,
+						     "rule %s: category '%s' is not base, merit, bonus, "
+						     "deduction or zeroing", cell[0], cell[1]);
+				goto done;
+			}
+			if ((rc = check_cell(csv, idx[2], cell[2], "name", 200, true)) < 0 ||
+			    (rc = cell_fixed(csv, idx[3], cell[3], "points", &points)) < 0)
+				goto done;
+			if ((cat == 3 && points > 0) || (cat == 4 && points != 0) ||
+			    (cat < 3 && points < 0)) {
+				rc = stele_csv_error(csv, (size_t)idx[3] + 1, STELE_EINVALID,
+						     "rule %s: points %s do not fit category %s (%s)", cell[0],
+						     cell[3], cell[1],
+						     cat == 3 ? "deduction points are <= 0" :
+						     cat == 4 ? "zeroing points are 0" : "points are >= 0");
+				goto done;
+			}
+			if (idx[4] >= 0 && *cell[4] && strcmp(cell[4], "1") != 0) {
+				if (strcmp(cell[4], "0") != 0) {
+					rc = stele_csv_error(csv, (size_t)idx[4] + 1, STELE_EINVALID,
+							     "rule %s: active '%s' is not 1 or 0",
+							     cell[0], cell[4]);
+					goto done;
+				}
+				active = 0;
+			}
+			sqlite3_bind_text(upsert, 2, cell[1], -1, SQLITE_STATIC);
+			sqlite3_bind_text(upsert, 3, cell[2], -1, SQLITE_STATIC);
+			sqlite3_bind_int64(upsert, 4, points);
+			sqlite3_bind_int64(upsert, 5, active);
+		} else if (kind == STELE_RULES_STANDARD_ITEMS) {
+			int64_t max, active = 1;
+
+			if ((rc = check_cell(csv, idx[1], cell[1], "name", 200, true)) < 0 ||
+			    (rc = cell_fixed(csv, idx[2], cell[2], "max_score", &max)) < 0)
+				goto done;
+			if (max <= 0) {
+				rc = stele_csv_error(csv, (size_t)idx[2] + 1, STELE_EINVALID,
+						     "item %s: max_score must be above 0", cell[0]);
+				goto done;
+			}
+			if (idx[3] >= 0 && strcmp(cell[3], "0") == 0)
+				active = 0;
+			else if (idx[3] >= 0 && *cell[3] && strcmp(cell[3], "1") != 0) {
+				rc = stele_csv_error(csv, (size_t)idx[3] + 1, STELE_EINVALID,
+						     "item %s: active '%s' is not 1 or 0", cell[0], cell[3]);
+				goto done;
+			}
+			if (active)
+				total_max += max;
+			sqlite3_bind_text(upsert, 2, cell[1], -1, SQLITE_STATIC);
+			sqlite3_bind_int64(upsert, 3, max);
+			sqlite3_bind_int64(upsert, 4, active);
+		} else if (kind == STELE_RULES_VETO_ITEMS) {
+			if ((rc = check_cell(csv, idx[1], cell[1], "name", 200, true)) < 0)
+				goto done;
+			sqlite3_bind_text(upsert, 2, cell[1], -1, SQLITE_STATIC);
+		} else {
+			int64_t v;
+
+			if (!config_default(cell[0])) {
+				rc = stele_csv_error(csv, (size_t)idx[0] + 1, STELE_EINVALID,
+						     "unknown config key '%s'", cell[0]);
+				goto done;
+			}
+			if (stele_parse_int(cell[1], 0, 100000, &v, cell[0]) < 0) {
+				rc = stele_csv_error(csv, (size_t)idx[1] + 1, STELE_EINVALID, "%s",
+						     stele_error_message());
+				goto done;
+			}
+			sqlite3_bind_text(upsert, 1, cell[0], -1, SQLITE_STATIC);
+			sqlite3_bind_text(upsert, 2, cell[1], -1, SQLITE_STATIC);
+		}
+		if (sqlite3_step(upsert) != SQLITE_DONE) {
+			rc = stele_csv_error(csv, 0, STELE_EINVALID, "%s", sqlite3_errmsg(db));
+			goto done;
+		}
+		rows++;
+	}
+	if (more < 0) {
+		rc = more;
+		goto done;
+	}
+	if (kind == STELE_RULES_STANDARD_ITEMS && total_max != 1000) {
+		char sum[32];
+		stele_format_fixed(sum, total_max, 1);
+		rc = stele_error(STELE_EINVALID, "%s: the active standard items' max scores sum to %s, "
+				 "not 100.0", stele_csv_name(csv), sum);
+		goto done;
+	}
+	if (kind == STELE_RULES_POINT_RULES && rows == 0) {
+		rc = stele_error(STELE_EINVALID, "%s: no point rules", stele_csv_name(csv));
+		goto done;
+	}
+done:
+	sqlite3_finalize(upsert);
+	return rc;
+}
+
+int stele_rules_import(sqlite3 *db, enum stele_rules_kind kind, struct stele_csv *csv)
+{
+	int rc;
+
+	/* A savepoint, so a refused file leaves the caller's transaction as it was. */
+	if ((rc = stele_db_exec(db, "SAVEPOINT rules_import")) < 0)
+		return rc;
+	rc = import_rows(db, kind, csv);
+	if (rc < 0) {
+		sqlite3_exec(db, "ROLLBACK TO rules_import; RELEASE rules_import", NULL, NULL, NULL);
+		return rc;
+	}
+	return stele_db_exec(db, "RELEASE rules_import");
+}
+
+int stele_rules_install_defaults(sqlite3 *db)
+{
+	static const struct {
+		enum stele_rules_kind kind;
+		const char *name;
+		const char *csv;
+	} defaults[] = {
+		{ STELE_RULES_POINT_RULES, "default point rules", default_point_rules },
+		{ STELE_RULES_STANDARD_ITEMS, "default standard items", default_standard_items },
+		{ STELE_RULES_VETO_ITEMS, "default veto items", default_veto_items },
+	};
+	struct stele_csv *csv = NULL;
+	int rc = 0;
+
+	for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++) {
+		if ((rc = stele_csv_open_mem(&csv, defaults[i].name, defaults[i].csv,
+					     strlen(defaults[i].csv))) < 0)
+			return rc;
+		rc = stele_rules_import(db, defaults[i].kind, csv);
+		stele_csv_free(csv);
+		if (rc < 0)
+			return rc;
+	}
+	/* The configuration defaults are written out, so the county can see them. */
+	for (const struct stele_config_default *d = stele_config_defaults; d->key; d++) {
+		char sql[160];
+		snprintf(sql, sizeof(sql),
+			 "INSERT OR IGNORE INTO ranking_config (key, value) VALUES ('%s', '%lld')",
+			 d->key, d->value);
+		if ((rc = stele_db_exec(db, sql)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int stele_config_get(sqlite3 *db, const char *key, long long *out)
+{
+	const struct stele_config_default *d = config_default(key);
+	sqlite3_stmt *stmt = NULL;
+	int rc, step;
+
+	if (!d)
+		return stele_error(STELE_EFAIL, "unknown config key '%s'", key);
+	if ((rc = stele_db_prepare(db, &stmt, "SELECT value FROM ranking_config WHERE key = ?")) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW) {
+		int64_t v;
+		if (stele_parse_int((const char *)sqlite3_column_text(stmt, 0), 0, 100000, &v, key) < 0) {
+			rc = stele_error(STELE_EINVALID, "config %s has a bad value '%s'", key,
+					 sqlite3_column_text(stmt, 0));
+			goto done;
+		}
+		*out = v;
+	} else if (step == SQLITE_DONE) {
+		*out = d->value;
+	} else {
+		rc = stele_error_db(STELE_EFAIL, db, "reading config");
+	}
+done:
+	sqlite3_finalize(stmt);
+	return rc;
+}

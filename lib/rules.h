@@ -1,0 +1,46 @@
+/* rules.h: the county's rules catalogue (point rules, standard items, veto items,
+ * ranking configuration): CSV import with validation, and the default catalogue. */
+#ifndef STELE_RULES_H
+#define STELE_RULES_H
+
+#include <sqlite3.h>
+
+#include "csv.h"
+
+enum stele_rules_kind {
+	STELE_RULES_POINT_RULES,    /* point-rules: code,category,name,points,active */
+	STELE_RULES_STANDARD_ITEMS, /* standard-items: code,name,max_score */
+	STELE_RULES_VETO_ITEMS,     /* veto-items: code,name */
+	STELE_RULES_CONFIG,         /* config: key,value */
+};
+
+/* "point-rules" etc. to a kind; STELE_EUSAGE for an unknown name. */
+int stele_rules_kind_parse(const char *name, enum stele_rules_kind *out);
+
+/*
+ * Replaces one rules table with the CSV's rows, inside the caller's transaction:
+ * rows in the file are inserted or updated; point rules and standard items the
+ * file no longer lists are kept but made inactive (events and assessments still
+ * name them); veto items not listed are deleted unless a veto event names one;
+ * config keys not listed are deleted (their defaults apply). Validates everything
+ * first (codes, categories and signs, one decimal, active standard items summing
+ * to 100.0, known config keys with whole-number values) and writes nothing on
+ * error, which names file, line and column.
+ */
+int stele_rules_import(sqlite3 *db, enum stele_rules_kind kind, struct stele_csv *csv);
+
+/* Installs the default catalogue (the reference county's) into empty tables,
+ * inside the caller's transaction. */
+int stele_rules_install_defaults(sqlite3 *db);
+
+/* The ranking_config keys with their defaults (rankings.md), NULL-terminated. */
+struct stele_config_default {
+	const char *key;
+	long long value;
+};
+extern const struct stele_config_default stele_config_defaults[];
+
+/* The value of config key (the table's, else the default). */
+int stele_config_get(sqlite3 *db, const char *key, long long *out);
+
+#endif

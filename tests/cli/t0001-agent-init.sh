@@ -1,0 +1,59 @@
+#!/bin/sh
+test_description='stele-agent init, key, help and the directory lock'
+. "$(dirname "$0")/test-lib.sh"
+
+test_expect_success 'init creates a village directory' '
+	stele-agent -C v init --village 990101001201 --name 正营村 2>err &&
+	test_grep "initialized village 990101001201" err &&
+	test -f v/stele.db && test -f v/signing.key &&
+	test "$(stat -c %a v/signing.key)" = 600
+'
+
+test_expect_success 'key prints the public key, 64 hex digits' '
+	stele-agent -C v key >key &&
+	grep -Eq "^[0-9a-f]{64}$" key
+'
+
+test_expect_success 'STELE_DIR names the directory too' '
+	STELE_DIR=v stele-agent key >key2 && test_cmp key key2
+'
+
+test_expect_success 'init refuses an initialized directory' '
+	test_expect_code 1 stele-agent -C v init --village 990101001201 --name x 2>err &&
+	test_grep "already a Stele directory" err
+'
+
+test_expect_success 'init refuses a bad village code, writing nothing' '
+	test_expect_code 3 stele-agent -C bad init --village 99010100120 --name x 2>err &&
+	test_grep "is not a 12-digit village code" err &&
+	! test -e bad/stele.db
+'
+
+test_expect_success 'the default rules catalogue is installed' '
+	test "$(sqlite3 v/stele.db "SELECT count(*) FROM point_rule WHERE active = 1")" = 11 &&
+	test "$(sqlite3 v/stele.db "SELECT sum(max_score) FROM standard_item")" = 1000
+'
+
+test_expect_success 'commands outside a Stele directory fail clearly' '
+	mkdir empty &&
+	test_expect_code 1 stele-agent -C empty member list 2>err &&
+	test_grep "is not a Stele directory" err
+'
+
+test_expect_success 'usage errors exit 2; --help exits 0 on stdout' '
+	test_expect_code 2 stele-agent -C v member frobnicate 2>err &&
+	test_grep "unknown subcommand" err &&
+	test_expect_code 2 stele-agent -C v no-such-command 2>err &&
+	stele-agent member add --help >out && test_grep "^usage: stele-agent member add" out &&
+	stele-agent --version | grep -q "^stele-agent "
+'
+
+test_expect_success 'a second process gets exit 4 naming the holder' '
+	( exec 9>v/lock && flock -n 9 && echo 4242 >&9 && sleep 2 ) &
+	sleep 0.5 &&
+	test_expect_code 4 stele-agent -C v member list 2>err &&
+	test_grep "in use by process" err &&
+	wait
+'
+
+test_done

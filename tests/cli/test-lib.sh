@@ -1,0 +1,124 @@
+# test-lib.sh: the CLI tests' library, in the style of git's t/test-lib.sh.
+# A test script sets test_description, sources this file, calls
+# test_expect_success for each case and ends with test_done. Output is TAP.
+# Every script runs in its own trash directory, removed at exit unless
+# STELE_TEST_KEEP is set. The programs come from $STELE_BUILD (set by make).
+
+set -u
+TEST_DIRECTORY=$(cd "$(dirname "$0")" && pwd)
+SRC_ROOT=$(cd "$TEST_DIRECTORY/../.." && pwd)
+SHARED=${STELE_SHARED:-$SRC_ROOT/../shared}
+REFERENCE=$SHARED/data/reference-county
+: "${STELE_BUILD:=$SRC_ROOT/build}"
+PATH=$STELE_BUILD:$PATH
+export PATH
+unset STELE_DIR
+
+test_count=0
+test_failed=0
+test_skipped=0
+TRASH=$(mktemp -d "${TMPDIR:-/tmp}/stele-test.XXXXXX") || exit 1
+test_cleanup_cmds=""
+
+test_at_end() {
+	test_cleanup_cmds="$1
+$test_cleanup_cmds"
+}
+
+test_exit_handler() {
+	cd / || :
+	eval "$test_cleanup_cmds"
+	if [ -z "${STELE_TEST_KEEP:-}" ]; then
+		rm -rf "$TRASH"
+	else
+		echo "# kept $TRASH"
+	fi
+}
+trap test_exit_handler EXIT
+trap 'exit 130' INT TERM
+cd "$TRASH" || exit 1
+
+# say_output FILE: the captured output of a failed case, as TAP comments.
+say_output() {
+	sed -e 's/^/#   /' "$1" | head -n 80
+}
+
+# test_expect_success 'description' 'shell commands'
+test_expect_success() {
+	test_count=$((test_count + 1))
+	if (set -e; cd "$TRASH" && eval "$2") >"$TRASH/.out" 2>&1; then
+		echo "ok $test_count - $1"
+	else
+		test_failed=$((test_failed + 1))
+		echo "not ok $test_count - $1"
+		say_output "$TRASH/.out"
+	fi
+}
+
+# test_skip 'description' 'reason'
+test_skip() {
+	test_count=$((test_count + 1))
+	test_skipped=$((test_skipped + 1))
+	echo "ok $test_count - $1 # SKIP $2"
+}
+
+test_done() {
+	echo "1..$test_count"
+	[ "$test_failed" -eq 0 ]
+	exit $?
+}
+
+# test_expect_code CODE command...: the command exits with exactly CODE.
+test_expect_code() {
+	want=$1
+	shift
+	"$@"
+	got=$?
+	if [ "$got" != "$want" ]; then
+		echo "expected exit $want, got $got: $*" >&2
+		return 1
+	fi
+	return 0
+}
+
+# test_cmp EXPECTED ACTUAL: the files are identical (a diff is shown otherwise).
+test_cmp() {
+	diff -u "$1" "$2"
+}
+
+# test_grep PATTERN FILE: FILE has a line matching PATTERN (shows FILE if not).
+test_grep() {
+	if ! grep -q -e "$1" "$2"; then
+		echo "no line matching '$1' in $2:" >&2
+		cat "$2" >&2
+		return 1
+	fi
+}
+
+# test_line_count N FILE
+test_line_count() {
+	n=$(wc -l <"$2")
+	if [ "$n" -ne "$1" ]; then
+		echo "expected $1 lines in $2, found $n" >&2
+		cat "$2" >&2
+		return 1
+	fi
+}
+
+# db_dump DIR: every synced row of the directory's database, canonical.
+db_dump() {
+	sqlite3 "$1/stele.db" ".mode list" \
+		"SELECT 'member', * FROM member ORDER BY village_code, id" \
+		"SELECT 'point_event', * FROM point_event ORDER BY village_code, id" \
+		"SELECT 'task', * FROM task ORDER BY village_code, id" \
+		"SELECT 'request', * FROM request ORDER BY village_code, id" \
+		"SELECT 'income', * FROM income ORDER BY village_code, id" \
+		"SELECT 'assessment', * FROM assessment ORDER BY village_code, year, item_code" \
+		"SELECT 'period_close', village_code, period FROM period_close ORDER BY 2, 3" \
+		"SELECT 'outbox', seq, summary FROM stele_outbox ORDER BY seq"
+}
+
+# new_village DIR CODE [NAME]: an initialized village directory.
+new_village() {
+	stele-agent -C "$1" init --village "$2" --name "${3:-测试村}" >/dev/null 2>&1
+}
