@@ -7,9 +7,12 @@
 #include <stdint.h>
 #include <git2.h>
 
-/* The branch every stream lives on, and the file each commit's tree holds. */
+/* The branch every stream lives on, and the files each commit's tree holds: the
+ * encoded change set, and the signer's public key as 64 hex digits and "\n" (so a
+ * reader can pin a key on first use; it is never trusted over a pinned key). */
 #define STELE_BRANCH    "refs/heads/main"
 #define STELE_CS_FILE   "changeset"
+#define STELE_PUB_FILE  "writer.pub"
 
 /* Initializes libgit2 once per process (fsync of objects and refs on). Safe to call
  * more than once, from any thread. */
@@ -26,14 +29,17 @@ int stele_repo_open(git_repository **out, const char *path, int create);
 int stele_repo_tip(git_oid *commit, uint64_t *seq, git_repository *repo, const char *ref);
 
 /*
- * Appends one commit holding data as STELE_CS_FILE on ref, whose parent is ref's
- * current tip, with message as the commit message (author/committer "stele
- * <writer>", time = created_at). The ref moves only if it still points at the old
- * tip. *out is the new commit's id.
+ * Appends one commit holding data as STELE_CS_FILE and pubkey_hex as
+ * STELE_PUB_FILE on ref, whose parent is ref's current tip, with message as the
+ * commit message (author/committer "stele <writer>", time = created_at). The ref
+ * moves only if it still points at the old tip. *out is the new commit's id.
  */
 int stele_repo_append(git_oid *out, git_repository *repo, const char *ref,
-		      const void *data, size_t len, const char *message,
-		      const char *writer, int64_t created_at);
+		      const void *data, size_t len, const char *pubkey_hex,
+		      const char *message, const char *writer, int64_t created_at);
+
+/* The signer's public key recorded in a commit's STELE_PUB_FILE. */
+int stele_repo_commit_pubkey(unsigned char pk[32], git_repository *repo, const git_oid *commit);
 
 /*
  * Calls fn for each commit on ref's first-parent chain after `since` (NULL: from
