@@ -75,7 +75,7 @@ static int count_under_review(int64_t *out, struct agent_batch *b, int32_t from,
 static int close_months(struct agent_batch *b, int32_t from, int32_t to, struct stele_buf *earlier,
 			int *nearlier, int64_t *under_review)
 {
-	int64_t count;
+	int64_t count = 0;
 	char now[32], name[8];
 	time_t t = time(NULL);
 	struct tm tm;

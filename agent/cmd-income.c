@@ -108,7 +108,7 @@ int income_put(char *out_id, struct agent_batch *b, const struct income_row *row
 		goto done;
 	}
 	if (stele_parse_fen(v[IF_AMOUNT], &amount, "amount") < 0) {
-		rc = agent_refuse(IF_AMOUNT, "%s: %s (yuan, at most 2 decimals)", label,
+		rc = agent_refuse(IF_AMOUNT, "%s: %s", label,
 				  stele_error_message());
 		goto done;
 	}
