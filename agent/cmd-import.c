@@ -115,10 +115,10 @@ static int import_member(struct agent_batch *b, char **f)
 	v[MF_ID] = id;
 	for (int i = 1; i < MF_COUNT; i++) {
 		v[i] = exists && strcmp(f[i], old[i]) == 0 ? NULL : f[i];
-		changed |= v[i] != NULL;
+		changed |= v[i] != NULL && !(i == MF_STATUS && !*v[i]);
 	}
-	if (exists && v[MF_STATUS] && !*v[MF_STATUS])
-		v[MF_STATUS] = NULL; /* empty status: keep */
+	if (v[MF_STATUS] && !*v[MF_STATUS])
+		v[MF_STATUS] = NULL; /* empty status: active for a new member, else kept */
 	if (exists && !changed)
 		goto done;
 	if (v[MF_JOINED] && (rc = agent_batch_refuse_closed(b, MF_JOINED, label, v[MF_JOINED])) < 0)
