@@ -807,6 +807,71 @@ static void test_keys(void **state)
 	sodium_memzero(loaded, sizeof(loaded));
 }
 
+/*
+ * The worked example of docs/format.md: member M0001 inserted by village
+ * 140402101201 as seq 1, signed with the key of seed 00 01 .. 1f. Ed25519 is
+ * deterministic and zlib 1.2.x's level-6 output stable, so encode must give
+ * exactly these bytes; decode must accept them whatever the zlib version.
+ */
+static const char golden_changes[] =
+	"540801020000000000006d656d626572001200030c31343034303231303132303103054d30303031"
+	"0306e5bca0e4b88903014d0100000000000007b2030a313939352d30372d30310306616374697665"
+	"05";
+static const char golden_encoded[] =
+	"5354454c454353310100010000000000000001000000006a7432800c3134303430323130313230"
+	"3100000000000000000000000000000000000000000000000000000000000000005eb83aab18da"
+	"0f1a31d017eaa270a41aef6e87b421d88af698352c063e83a0bf00126d656d626572204d303030"
+	"31206164646564000000510000004e789c0be16064620083dcd4dca4d422062106661e43130313"
+	"032343034323034366565f030320c5f674cf82273b3a99197d1921ead9373173195a5a9aea1a98"
+	"eb82e413934b32cb52590163b6106a07c9ed50e181cc2da1fff659909e7b23e63a8feff1f6dbfc"
+	"9460dde2e11e117d291ce3a94b47c897d4565f12175cd076eb61564bc640b266ab4e4293d98836"
+	"08";
+static const char golden_hash[] =
+	"bef47231327bff2e332ff14a1e39330c822e2a26b9db9f74b75835669ef67bf5";
+
+static void test_golden(void **state)
+{
+	unsigned char changes[81], encoded[274], hash[STELE_HASH_BYTES], *enc = NULL;
+	char hex[2 * STELE_HASH_BYTES + 1];
+	struct stele_changeset cs = { 0 }, *dec = NULL;
+	size_t enc_len = 0;
+
+	(void)state;
+	assert_int_equal(strlen(golden_changes), 2 * sizeof(changes));
+	assert_int_equal(strlen(golden_encoded), 2 * sizeof(encoded));
+	assert_int_equal(stele_hex_decode(changes, sizeof(changes), golden_changes), 0);
+	assert_int_equal(stele_hex_decode(encoded, sizeof(encoded), golden_encoded), 0);
+
+	assert_int_equal(stele_cs_decode(&dec, NULL, encoded, sizeof(encoded), pk), 0);
+	assert_int_equal(dec->seq, 1);
+	assert_int_equal(dec->schema, 1);
+	assert_int_equal(dec->created_at, 1786000000);
+	assert_string_equal(dec->writer, VILLAGE);
+	assert_string_equal(dec->summary, "member M0001 added");
+	assert_int_equal(dec->changes_len, sizeof(changes));
+	assert_memory_equal(dec->changes, changes, sizeof(changes));
+	stele_cs_hash(hash, encoded, sizeof(encoded));
+	stele_hex_encode(hex, hash, STELE_HASH_BYTES);
+	assert_string_equal(hex, golden_hash);
+
+	cs.format = STELE_CS_FORMAT;
+	cs.schema = 1;
+	cs.seq = 1;
+	cs.created_at = 1786000000;
+	strcpy(cs.writer, VILLAGE);
+	cs.changes = changes;
+	cs.changes_len = sizeof(changes);
+	assert_int_equal(stele_cs_summarize(&cs.summary, changes, sizeof(changes)), 0);
+	assert_string_equal(cs.summary, "member M0001 added");
+	assert_int_equal(stele_cs_encode(&enc, &enc_len, &cs, sk), 0);
+	assert_int_equal(enc_len, sizeof(encoded));
+	assert_memory_equal(enc, encoded, sizeof(encoded));
+	assert_memory_equal(cs.payload_hash, dec->payload_hash, STELE_HASH_BYTES);
+	free(enc);
+	free(cs.summary);
+	stele_cs_free(dec);
+}
+
 static void test_fault_names(void **state)
 {
 	(void)state;
@@ -833,6 +898,7 @@ int main(void)
 		cmocka_unit_test(test_summaries),
 		cmocka_unit_test(test_summary_truncated),
 		cmocka_unit_test(test_keys),
+		cmocka_unit_test(test_golden),
 		cmocka_unit_test(test_fault_names),
 	};
 
