@@ -630,11 +630,13 @@ static enum verb row_verb(sqlite3_changeset_iter *it, const struct kind *k, int 
 		return sqlite3_value_type(v) == SQLITE_NULL ? V_REOPENED : V_CLOSED;
 	case SP_REQUEST:
 		return sqlite3_value_type(v) == SQLITE_NULL ? V_REOPENED : V_RESOLVED;
-	case SP_EVENT:
-		if (sqlite3_value_type(v) == SQLITE_TEXT &&
-		    strcmp((const char *)sqlite3_value_text(v), "rejected") == 0)
-			return V_REJECTED;
-		return V_REVIEWED;
+	case SP_EVENT: {
+		const unsigned char *stage = sqlite3_value_type(v) == SQLITE_TEXT
+						     ? sqlite3_value_text(v) : NULL;
+
+		return stage && strcmp((const char *)stage, "rejected") == 0 ? V_REJECTED
+									       : V_REVIEWED;
+	}
 	default:
 		return V_CHANGED;
 	}

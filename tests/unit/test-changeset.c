@@ -15,6 +15,7 @@
 #include "unit.h"
 
 #include "buf.h"
+#include "capture.h"
 #include "changeset.h"
 #include "db.h"
 #include "error.h"
@@ -872,6 +873,56 @@ static void test_golden(void **state)
 	stele_cs_free(dec);
 }
 
+/* Through lib/capture.c: two writes become a chained, signed stream in the outbox. */
+static void test_capture_chain(void **state)
+{
+	sqlite3 *db = open_db();
+	struct stele_capture *cap = NULL;
+	sqlite3_stmt *stmt = NULL;
+	unsigned char prev[STELE_HASH_BYTES] = { 0 }, hash[STELE_HASH_BYTES];
+	uint64_t seq = 0;
+	int rows = 0;
+	static const char *const writes[] = {
+		"INSERT INTO member (village_code, id, name) VALUES ('" VILLAGE "', 'M0001', '张三')",
+		"INSERT INTO task (village_code, id, title, due_on) VALUES "
+		"('" VILLAGE "', 'T0001', 't', '2026-09-01');"
+		"UPDATE member SET grid = '一组'",
+	};
+	static const char *const summaries[] = {
+		"member M0001 added", "member M0001 changed, task T0001 added",
+	};
+
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(stele_capture_begin(&cap, db, VILLAGE), 0);
+		exec(db, writes[i]);
+		assert_int_equal(stele_capture_commit(&seq, cap, sk), 0);
+		assert_int_equal(seq, (uint64_t)i + 1);
+	}
+	assert_int_equal(stele_db_prepare(db, &stmt, "SELECT seq, summary, hash, data FROM stele_outbox "
+						     "ORDER BY seq"), 0);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		struct stele_changeset *cs = NULL;
+		const unsigned char *data = sqlite3_column_blob(stmt, 3);
+		size_t len = (size_t)sqlite3_column_bytes(stmt, 3);
+
+		assert_int_equal(stele_cs_decode(&cs, NULL, data, len, pk), 0);
+		assert_int_equal(cs->seq, (uint64_t)sqlite3_column_int64(stmt, 0));
+		assert_string_equal(cs->writer, VILLAGE);
+		assert_string_equal(cs->summary, summaries[rows]);
+		assert_string_equal(cs->summary, (const char *)sqlite3_column_text(stmt, 1));
+		assert_memory_equal(cs->prev_hash, prev, STELE_HASH_BYTES);
+		stele_cs_hash(hash, data, len);
+		assert_memory_equal(hash, sqlite3_column_blob(stmt, 2), STELE_HASH_BYTES);
+		memcpy(prev, hash, STELE_HASH_BYTES);
+		stele_cs_free(cs);
+		rows++;
+	}
+	assert_int_equal(rows, 2);
+	sqlite3_finalize(stmt);
+	stele_db_close(db);
+}
+
 static void test_fault_names(void **state)
 {
 	(void)state;
@@ -899,6 +950,7 @@ int main(void)
 		cmocka_unit_test(test_summary_truncated),
 		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_golden),
+		cmocka_unit_test(test_capture_chain),
 		cmocka_unit_test(test_fault_names),
 	};
 
