@@ -120,12 +120,24 @@ struct agent_batch {
 	bool items_loaded;
 };
 
-/* Starts a captured write on an open directory. On failure nothing is held. */
+/* Opens the village directory (agent_open) and starts a captured write. On
+ * failure the batch holds nothing (the directory stays open until
+ * stele_ctx_close, as after agent_open). */
 int agent_batch_begin(struct agent_batch *b, struct stele_ctx *ctx);
 /* Commits the rows and their change set; releases b either way. */
 int agent_batch_commit(struct agent_batch *b);
 /* Rolls back and releases b (safe on a batch that failed to begin). */
 void agent_batch_abort(struct agent_batch *b);
+/*
+ * Ends a begun batch by the result of its writes: rc < 0 rolls it back and
+ * returns rc (the writes' refusal); otherwise commits (agent_batch_commit). A
+ * one-row command is then
+ *     if ((rc = agent_batch_begin(&b, ctx)) < 0 ||
+ *         (rc = agent_batch_finish(&b, task_put(id, &b, &row))) < 0)
+ *             return rc;
+ * Releases b either way.
+ */
+int agent_batch_finish(struct agent_batch *b, int rc);
 
 /* The batch's prepared statement for sql, reset and unbound. sql must be a string
  * constant: the cache is keyed by its address. The batch owns *out. */

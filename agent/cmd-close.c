@@ -133,7 +133,7 @@ int cmd_close(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char
 	if (month > today)
 		return stele_error(STELE_EINVALID, "month %s has not begun yet; a month is closed "
 				   "when it is complete", pos[0]);
-	if ((rc = agent_open(ctx)) < 0 || (rc = agent_batch_begin(&b, ctx)) < 0)
+	if ((rc = agent_batch_begin(&b, ctx)) < 0)
 		goto done;
 	began = true;
 	if ((rc = agent_batch_month_closed(&closed, &b, month)) < 0)

@@ -204,7 +204,7 @@ int cmd_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 		goto done;
 	if (ctx->verbose_progress)
 		total = count_records(pos[1]);
-	if ((rc = agent_open(ctx)) < 0 || (rc = agent_batch_begin(&b, ctx)) < 0)
+	if ((rc = agent_batch_begin(&b, ctx)) < 0)
 		goto done;
 	began = true;
 	changes_before = sqlite3_total_changes64(ctx->db);

@@ -182,13 +182,8 @@ static int income_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 		return rc;
 	struct income_row row = { .period = pos[0], .amount = pos[1], .source = source,
 				  .must_be_new = true };
-	if ((rc = agent_open(ctx)) < 0 || (rc = agent_batch_begin(&b, ctx)) < 0)
-		return rc;
-	if ((rc = income_put(id, &b, &row)) < 0) {
-		agent_batch_abort(&b);
-		return rc;
-	}
-	if ((rc = agent_batch_commit(&b)) < 0)
+	if ((rc = agent_batch_begin(&b, ctx)) < 0 ||
+	    (rc = agent_batch_finish(&b, income_put(id, &b, &row))) < 0)
 		return rc;
 	printf("%s\n", id);
 	return 0;

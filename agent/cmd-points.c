@@ -332,13 +332,8 @@ static int points_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 	struct point_row row = { .member_id = pos[0], .rule_code = pos[1], .occurred_on = o.date,
 				 .points = o.points, .note = o.note, .stage = "recorded",
 				 .must_be_new = true };
-	if ((rc = agent_open(ctx)) < 0 || (rc = agent_batch_begin(&b, ctx)) < 0)
-		return rc;
-	if ((rc = point_put(id, &b, &row)) < 0) {
-		agent_batch_abort(&b);
-		return rc;
-	}
-	if ((rc = agent_batch_commit(&b)) < 0)
+	if ((rc = agent_batch_begin(&b, ctx)) < 0 ||
+	    (rc = agent_batch_finish(&b, point_put(id, &b, &row))) < 0)
 		return rc;
 	printf("%s\n", id);
 	return 0;
@@ -371,18 +366,15 @@ static int points_review(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 				 "published or rejected", o.stage);
 		goto done;
 	}
-	if ((rc = agent_open(ctx)) < 0 || (rc = agent_batch_begin(&b, ctx)) < 0)
+	if ((rc = agent_batch_begin(&b, ctx)) < 0)
 		goto done;
 	/* All the events or none: one captured write. */
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < n && rc == 0; i++) {
 		struct point_row row = { .id = pos[i], .stage = o.stage, .must_exist = true,
 					 .review = true };
-		if ((rc = point_put(NULL, &b, &row)) < 0) {
-			agent_batch_abort(&b);
-			goto done;
-		}
+		rc = point_put(NULL, &b, &row);
 	}
-	rc = agent_batch_commit(&b);
+	rc = agent_batch_finish(&b, rc);
 done:
 	free(pos);
 	return rc;

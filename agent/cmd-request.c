@@ -163,26 +163,6 @@ static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
 	return 0;
 }
 
-/* One captured write of one request; prints its id when print_id. */
-static int request_write(struct stele_ctx *ctx, const struct request_row *row, bool print_id)
-{
-	struct agent_batch b;
-	char id[24];
-	int rc;
-
-	if ((rc = agent_open(ctx)) < 0 || (rc = agent_batch_begin(&b, ctx)) < 0)
-		return rc;
-	if ((rc = request_put(id, &b, row)) < 0) {
-		agent_batch_abort(&b);
-		return rc;
-	}
-	if ((rc = agent_batch_commit(&b)) < 0)
-		return rc;
-	if (print_id)
-		printf("%s\n", id);
-	return 0;
-}
-
 static int request_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -192,6 +172,8 @@ static int request_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 		{ 0 },
 	};
 	struct request_opts o = { 0 };
+	struct agent_batch b;
+	char id[24];
 	int rc, n;
 	bool done;
 
@@ -202,7 +184,11 @@ static int request_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 		return stele_error(STELE_EUSAGE, "request add needs --received DATE");
 	struct request_row row = { .received_on = o.received, .category = o.category,
 				   .grid = o.grid, .must_be_new = true };
-	return request_write(ctx, &row, true);
+	if ((rc = agent_batch_begin(&b, ctx)) < 0 ||
+	    (rc = agent_batch_finish(&b, request_put(id, &b, &row))) < 0)
+		return rc;
+	printf("%s\n", id);
+	return 0;
 }
 
 static int request_resolve(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
@@ -214,6 +200,7 @@ static int request_resolve(struct stele_ctx *ctx, const struct stele_cmd *cmd, i
 		{ 0 },
 	};
 	struct request_opts o = { 0 };
+	struct agent_batch b;
 	char *pos[1], today[16];
 	const char *satisfied = NULL;
 	int rc, n;
@@ -239,7 +226,9 @@ static int request_resolve(struct stele_ctx *ctx, const struct stele_cmd *cmd, i
 		return stele_error(STELE_EUSAGE, "request resolve: --date is empty");
 	struct request_row row = { .id = pos[0], .resolved_on = o.date, .satisfied = satisfied,
 				   .must_exist = true, .resolving = true };
-	return request_write(ctx, &row, false);
+	if ((rc = agent_batch_begin(&b, ctx)) < 0)
+		return rc;
+	return agent_batch_finish(&b, request_put(NULL, &b, &row));
 }
 
 static int request_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)

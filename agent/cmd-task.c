@@ -151,26 +151,6 @@ static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
 	return 0;
 }
 
-/* One captured write of one task; prints its id when print_id. */
-static int task_write(struct stele_ctx *ctx, const struct task_row *row, bool print_id)
-{
-	struct agent_batch b;
-	char id[24];
-	int rc;
-
-	if ((rc = agent_open(ctx)) < 0 || (rc = agent_batch_begin(&b, ctx)) < 0)
-		return rc;
-	if ((rc = task_put(id, &b, row)) < 0) {
-		agent_batch_abort(&b);
-		return rc;
-	}
-	if ((rc = agent_batch_commit(&b)) < 0)
-		return rc;
-	if (print_id)
-		printf("%s\n", id);
-	return 0;
-}
-
 static int task_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -180,7 +160,8 @@ static int task_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc
 		{ 0 },
 	};
 	struct task_opts o = { 0 };
-	char *pos[1];
+	struct agent_batch b;
+	char *pos[1], id[24];
 	int rc, n;
 	bool done;
 
@@ -191,7 +172,11 @@ static int task_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc
 		return stele_error(STELE_EUSAGE, "task add needs --due DATE");
 	struct task_row row = { .title = pos[0], .due_on = o.due, .category = o.category,
 				.assignee = o.assignee, .must_be_new = true };
-	return task_write(ctx, &row, true);
+	if ((rc = agent_batch_begin(&b, ctx)) < 0 ||
+	    (rc = agent_batch_finish(&b, task_put(id, &b, &row))) < 0)
+		return rc;
+	printf("%s\n", id);
+	return 0;
 }
 
 static int task_close(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
@@ -201,6 +186,7 @@ static int task_close(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 		{ 0 },
 	};
 	struct task_opts o = { 0 };
+	struct agent_batch b;
 	char *pos[1], today[16];
 	int rc, n;
 	bool done;
@@ -216,7 +202,9 @@ static int task_close(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 		return stele_error(STELE_EUSAGE, "task close: --date is empty");
 	struct task_row row = { .id = pos[0], .closed_on = o.date, .must_exist = true,
 				.closing = true };
-	return task_write(ctx, &row, false);
+	if ((rc = agent_batch_begin(&b, ctx)) < 0)
+		return rc;
+	return agent_batch_finish(&b, task_put(NULL, &b, &row));
 }
 
 static int task_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)

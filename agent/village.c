@@ -177,6 +177,8 @@ int agent_batch_begin(struct agent_batch *b, struct stele_ctx *ctx)
 
 	memset(b, 0, sizeof(*b));
 	b->ctx = ctx;
+	if ((rc = agent_open(ctx)) < 0)
+		return rc;
 	if ((rc = agent_write_begin(ctx, &b->cap)) < 0)
 		b->cap = NULL;
 	return rc;
@@ -200,6 +202,15 @@ void agent_batch_abort(struct agent_batch *b)
 	b->cap = NULL;
 	batch_release(b);
 	stele_capture_abort(cap);
+}
+
+int agent_batch_finish(struct agent_batch *b, int rc)
+{
+	if (rc < 0) {
+		agent_batch_abort(b);
+		return rc;
+	}
+	return agent_batch_commit(b);
 }
 
 int agent_batch_stmt(sqlite3_stmt **out, struct agent_batch *b, const char *sql)
