@@ -178,6 +178,37 @@ int agent_batch_closing_change(struct agent_batch *b, int field, const char *lab
 int agent_batch_read_row(char **cols, int n, bool *exists, struct agent_batch *b,
 			 const char *sql, const char *key);
 void agent_free_cols(char **cols, int n);
+
+/* How the rows of a village-owned table are named, numbered and read back. */
+struct agent_row_kind {
+	const char *what;    /* "task": ids are checked as "task id", rows named "task 'T0001'" */
+	const char *table;   /* "task" */
+	const char *prefix;  /* assigned ids: prefix and width digits, "T" and 4 */
+	int width;
+	const char *get_sql; /* the stored row (village ?1, id ?2): ncols columns, in the
+			      * kind's field order (field 0, the id, may be a dummy '') */
+	int ncols;
+};
+
+/* The row a put is about: its id, its name in messages, whether it is stored. */
+struct agent_row_ref {
+	char id[24];
+	char label[64]; /* "task 'T0001'" */
+	bool exists;
+};
+
+/*
+ * The id-resolution every xxx_put starts with. A given id (not NULL or "") is
+ * checked (agent_check_id), looked up and told to the id counter; otherwise the
+ * next free id is assigned. Refuses (agent_refuse on field 0, the id column)
+ * "LABEL does not exist in village V" when must_exist, "LABEL already exists in
+ * village V" when must_be_new. When old is not NULL and the row exists, old
+ * receives its k->ncols columns (agent_batch_read_row; freed by the caller with
+ * agent_free_cols). *out and old are written only on success.
+ */
+int agent_batch_row_ref(struct agent_row_ref *out, char **old, struct agent_batch *b,
+			const struct agent_row_kind *k, const char *given_id, bool must_exist,
+			bool must_be_new);
 /* Field checks that refuse through agent_refuse(field, "LABEL: ..."): one-line
  * UTF-8 text of at most max_bytes; a real YYYY-MM-DD date. */
 int agent_check_field_text(int field, const char *label, const char *what, const char *s,

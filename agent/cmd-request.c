@@ -23,6 +23,8 @@ static const char request_update_sql[] =
 	"UPDATE request SET received_on = ?3, category = nullif(?4, ''), grid = nullif(?5, ''), "
 	"resolved_on = nullif(?6, ''), satisfied = CAST(nullif(?7, '') AS INTEGER) "
 	"WHERE village_code = ?1 AND id = ?2";
+static const struct agent_row_kind request_kind = { "request", "request", "R", 4,
+						    request_get_sql, RF_COUNT };
 
 int request_put(char *out_id, struct agent_batch *b, const struct request_row *row)
 {
@@ -30,33 +32,17 @@ int request_put(char *out_id, struct agent_batch *b, const struct request_row *r
 	const char *given[RF_COUNT] = { row->id, row->received_on, row->category, row->grid,
 					row->resolved_on, row->satisfied };
 	const char *v[RF_COUNT];
-	char id[24], label[64];
-	bool exists = false;
+	struct agent_row_ref ref;
+	const char *id = ref.id, *label = ref.label;
+	bool exists;
 	int32_t received, resolved;
 	sqlite3_stmt *stmt;
 	int rc = 0, first_change = -1;
 
-	if (row->id && *row->id) {
-		if (agent_check_id(row->id, "request id") < 0) {
-			rc = agent_refuse(RF_ID, "%s", stele_error_message());
-			goto done;
-		}
-		snprintf(id, sizeof(id), "%s", row->id);
-		if ((rc = agent_batch_read_row(old, RF_COUNT, &exists, b, request_get_sql, id)) < 0)
-			goto done;
-		agent_batch_saw_id(b, "request", "R", 4, id);
-	} else if ((rc = agent_batch_next_id(id, b, "request", "R", 4)) < 0) {
-		goto done;
-	}
-	snprintf(label, sizeof(label), "request '%s'", id);
-	if (row->must_exist && !exists) {
-		rc = agent_refuse(RF_ID, "%s does not exist in village %s", label, agent_village(b->ctx));
-		goto done;
-	}
-	if (row->must_be_new && exists) {
-		rc = agent_refuse(RF_ID, "%s already exists in village %s", label, agent_village(b->ctx));
-		goto done;
-	}
+	if ((rc = agent_batch_row_ref(&ref, old, b, &request_kind, row->id, row->must_exist,
+				      row->must_be_new)) < 0)
+		return rc;
+	exists = ref.exists;
 	v[RF_ID] = id;
 	for (int i = 1; i < RF_COUNT; i++)
 		v[i] = given[i] ? given[i] : exists ? old[i] : "";

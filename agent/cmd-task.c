@@ -21,6 +21,7 @@ static const char task_insert_sql[] =
 static const char task_update_sql[] =
 	"UPDATE task SET title = ?3, category = nullif(?4, ''), assignee = nullif(?5, ''), "
 	"due_on = ?6, closed_on = nullif(?7, '') WHERE village_code = ?1 AND id = ?2";
+static const struct agent_row_kind task_kind = { "task", "task", "T", 4, task_get_sql, TF_COUNT };
 
 int task_put(char *out_id, struct agent_batch *b, const struct task_row *row)
 {
@@ -28,32 +29,16 @@ int task_put(char *out_id, struct agent_batch *b, const struct task_row *row)
 	const char *given[TF_COUNT] = { row->id, row->title, row->category, row->assignee,
 					row->due_on, row->closed_on };
 	const char *v[TF_COUNT];
-	char id[24], label[64];
-	bool exists = false, member_ok;
+	struct agent_row_ref ref;
+	const char *id = ref.id, *label = ref.label;
+	bool exists, member_ok;
 	sqlite3_stmt *stmt;
 	int rc = 0, first_change = -1;
 
-	if (row->id && *row->id) {
-		if (agent_check_id(row->id, "task id") < 0) {
-			rc = agent_refuse(TF_ID, "%s", stele_error_message());
-			goto done;
-		}
-		snprintf(id, sizeof(id), "%s", row->id);
-		if ((rc = agent_batch_read_row(old, TF_COUNT, &exists, b, task_get_sql, id)) < 0)
-			goto done;
-		agent_batch_saw_id(b, "task", "T", 4, id);
-	} else if ((rc = agent_batch_next_id(id, b, "task", "T", 4)) < 0) {
-		goto done;
-	}
-	snprintf(label, sizeof(label), "task '%s'", id);
-	if (row->must_exist && !exists) {
-		rc = agent_refuse(TF_ID, "%s does not exist in village %s", label, agent_village(b->ctx));
-		goto done;
-	}
-	if (row->must_be_new && exists) {
-		rc = agent_refuse(TF_ID, "%s already exists in village %s", label, agent_village(b->ctx));
-		goto done;
-	}
+	if ((rc = agent_batch_row_ref(&ref, old, b, &task_kind, row->id, row->must_exist,
+				      row->must_be_new)) < 0)
+		return rc;
+	exists = ref.exists;
 	v[TF_ID] = id;
 	for (int i = 1; i < TF_COUNT; i++)
 		v[i] = given[i] ? given[i] : exists ? old[i] : "";

@@ -571,6 +571,42 @@ int agent_batch_read_row(char **cols, int n, bool *exists, struct agent_batch *b
 	return rc;
 }
 
+int agent_batch_row_ref(struct agent_row_ref *out, char **old, struct agent_batch *b,
+			const struct agent_row_kind *k, const char *given_id, bool must_exist,
+			bool must_be_new)
+{
+	struct agent_row_ref ref = { .exists = false };
+	char id_what[48];
+	int rc = 0;
+
+	if (given_id && *given_id) {
+		snprintf(id_what, sizeof(id_what), "%s id", k->what);
+		if (agent_check_id(given_id, id_what) < 0)
+			return agent_refuse(0, "%s", stele_error_message());
+		snprintf(ref.id, sizeof(ref.id), "%s", given_id);
+		if ((rc = agent_batch_read_row(old, old ? k->ncols : 0, &ref.exists, b, k->get_sql,
+					       ref.id)) < 0)
+			return rc;
+		agent_batch_saw_id(b, k->table, k->prefix, k->width, ref.id);
+	} else if ((rc = agent_batch_next_id(ref.id, b, k->table, k->prefix, k->width)) < 0) {
+		return rc;
+	}
+	snprintf(ref.label, sizeof(ref.label), "%s '%s'", k->what, ref.id);
+	if (must_exist && !ref.exists)
+		rc = agent_refuse(0, "%s does not exist in village %s", ref.label,
+				  agent_village(b->ctx));
+	else if (must_be_new && ref.exists)
+		rc = agent_refuse(0, "%s already exists in village %s", ref.label,
+				  agent_village(b->ctx));
+	if (rc < 0) {
+		if (ref.exists && old)
+			agent_free_cols(old, k->ncols);
+		return rc;
+	}
+	*out = ref;
+	return 0;
+}
+
 void agent_free_cols(char **cols, int n)
 {
 	for (int i = 0; i < n; i++) {
