@@ -36,49 +36,11 @@ int agent_open(struct stele_ctx *ctx);
 /* The village code of an open directory (ctx->writer). */
 #define agent_village(ctx) ((const char *)(ctx)->writer)
 
-/* Starts a captured write (see capture.h); finish with agent_write_commit, or
- * stele_capture_abort on error. */
-int agent_write_begin(struct stele_ctx *ctx, struct stele_capture **cap);
-/* Commits the write and its change set. */
-int agent_write_commit(struct stele_ctx *ctx, struct stele_capture *cap);
-
-/*
- * The next free local id of a table: prefix followed by width digits, one more than
- * the largest id of that shape in the village (M0001, E000001, ...). out holds 24.
- */
-int agent_next_id(char *out, struct stele_ctx *ctx, const char *table, const char *prefix,
-		  int width);
-
 /* A local id given by a user: 1..32 ASCII letters, digits, '-' or '_'. */
 int agent_check_id(const char *id, const char *what);
 
-/* Whether month (days since epoch of any date in it, or a month index via
- * agent_month_of) has a period_close row. */
-int agent_month_closed(bool *closed, struct stele_ctx *ctx, int32_t month);
 /* The month index (year * 12 + month - 1) of a date in days. */
 int32_t agent_month_of(int32_t days);
-
-/* Refuses (STELE_EINVALID) when the month of the date or month text is closed:
- * "<what>: month 2026-08 is closed". text is YYYY-MM-DD or YYYY-MM. */
-int agent_refuse_closed(struct stele_ctx *ctx, const char *text, const char *what);
-
-/*
- * A member as given by a command or an import row. For each text field, NULL
- * keeps the stored value (or the default for a new row) and "" clears an optional
- * one. An empty or NULL id on a new member means "assign the next M0001-style id".
- */
-struct member_row {
-	const char *id, *name, *gender, *born, *joined, *status, *grid;
-	bool must_exist;  /* refuse if the id is new (member set) */
-	bool must_be_new; /* refuse if the id exists (member add) */
-};
-
-/* Validates the row against domain.md and inserts or updates it, inside the
- * caller's captured write. out_id (24 bytes, may be NULL) receives the id. */
-int member_put(char *out_id, struct stele_ctx *ctx, const struct member_row *row);
-
-/* Whether a member id exists in this village. */
-int agent_member_exists(bool *exists, struct stele_ctx *ctx, const char *id);
 
 /*
  * A batch: one captured write of any number of rows (a command writes one row, an
@@ -143,8 +105,9 @@ int agent_batch_finish(struct agent_batch *b, int rc);
  * constant: the cache is keyed by its address. The batch owns *out. */
 int agent_batch_stmt(sqlite3_stmt **out, struct agent_batch *b, const char *sql);
 
-/* The next free id of table (prefix + width digits, as agent_next_id), from a
- * counter read once per batch. out holds 24 bytes. */
+/* The next free id of table: prefix and width digits, one more than the largest
+ * id of that shape in the village (M0001, E000001, ...), from a counter read once
+ * per batch. out holds 24 bytes. */
 int agent_batch_next_id(char *out, struct agent_batch *b, const char *table,
 			const char *prefix, int width);
 /* Tells the counter of table that id is taken (an id given explicitly), so a
@@ -244,6 +207,27 @@ int agent_refuse_closed_month(int field, const char *label, int32_t month);
 
 /* Which stages a point event may take. */
 extern const char *const point_stages[]; /* recorded ... published, rejected; NULL-ended */
+
+/*
+ * A member as given by a command or an import row. For each text field, NULL
+ * keeps the stored value (or the default for a new row) and "" clears an optional
+ * one. An empty or NULL id on a new member means "assign the next M0001-style id".
+ */
+struct member_row {
+	const char *id, *name, *gender, *born, *joined, *status, *grid;
+	bool must_exist;  /* refuse if the id is new (member set) */
+	bool must_be_new; /* refuse if the id exists (member add) */
+};
+/* The fields of a member, in cli.md's import/export column order. */
+enum { MF_ID, MF_NAME, MF_GENDER, MF_BORN, MF_JOINED, MF_STATUS, MF_GRID, MF_COUNT };
+/* Members' ids and stored rows (MF_COUNT columns), and the statuses they take. */
+extern const struct agent_row_kind member_kind;
+extern const char *const member_statuses[]; /* NULL-ended */
+
+/* Validates the row against domain.md and inserts or updates it, inside the
+ * caller's batch. out_id (24 bytes, may be NULL) receives the id. Refusals are
+ * STELE_EINVALID, naming the member; the caller then aborts the batch. */
+int member_put(char *out_id, struct agent_batch *b, const struct member_row *row);
 
 /*
  * Each record kind has one validated write, shared by its command and by import.

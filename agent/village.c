@@ -1,5 +1,5 @@
-/* village.c: what the agent's commands share: opening, captured writes, ids,
- * closed months. */
+/* village.c: what the agent's commands share: opening, batches (captured writes),
+ * ids, closed months, refusals. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,20 +22,10 @@ int agent_open(struct stele_ctx *ctx)
 	return 0;
 }
 
-int agent_write_begin(struct stele_ctx *ctx, struct stele_capture **cap)
-{
-	return stele_capture_begin(cap, ctx->db, ctx->writer);
-}
-
-int agent_write_commit(struct stele_ctx *ctx, struct stele_capture *cap)
-{
-	uint64_t seq;
-
-	return stele_capture_commit(&seq, cap, ctx->sk);
-}
-
-int agent_next_id(char *out, struct stele_ctx *ctx, const char *table, const char *prefix,
-		  int width)
+/* The first free id of table in the village: prefix and width digits, one more
+ * than the largest id of that shape (M0001, E000001, ...). out holds 24. */
+static int read_next_id(char *out, struct stele_ctx *ctx, const char *table, const char *prefix,
+			int width)
 {
 	sqlite3_stmt *stmt = NULL;
 	char sql[256], pattern[48];
@@ -88,71 +78,6 @@ int32_t agent_month_of(int32_t days)
 	return y * 12 + (m - 1);
 }
 
-int agent_month_closed(bool *closed, struct stele_ctx *ctx, int32_t month)
-{
-	sqlite3_stmt *stmt = NULL;
-	char text[8];
-	int rc, step;
-
-	stele_format_month(text, month);
-	if ((rc = stele_db_prepare(ctx->db, &stmt, "SELECT 1 FROM period_close "
-						   "WHERE village_code = ? AND period = ?")) < 0)
-		return rc;
-	sqlite3_bind_text(stmt, 1, agent_village(ctx), -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, text, -1, SQLITE_STATIC);
-	step = sqlite3_step(stmt);
-	if (step == SQLITE_ROW || step == SQLITE_DONE)
-		*closed = step == SQLITE_ROW;
-	else
-		rc = stele_error_db(STELE_EFAIL, ctx->db, "reading closed months");
-	sqlite3_finalize(stmt);
-	return rc;
-}
-
-int agent_refuse_closed(struct stele_ctx *ctx, const char *text, const char *what)
-{
-	int32_t month, days;
-	bool closed;
-	char name[8];
-	int rc;
-
-	if (strlen(text) == 7) {
-		if ((rc = stele_parse_month(text, &month, what)) < 0)
-			return rc;
-	} else {
-		if ((rc = stele_parse_date(text, &days, what)) < 0)
-			return rc;
-		month = agent_month_of(days);
-	}
-	if ((rc = agent_month_closed(&closed, ctx, month)) < 0)
-		return rc;
-	if (closed) {
-		stele_format_month(name, month);
-		return stele_error(STELE_EINVALID, "%s: month %s is closed (corrections go into an "
-				   "open month)", what, name);
-	}
-	return 0;
-}
-
-int agent_member_exists(bool *exists, struct stele_ctx *ctx, const char *id)
-{
-	sqlite3_stmt *stmt = NULL;
-	int rc, step;
-
-	if ((rc = stele_db_prepare(ctx->db, &stmt, "SELECT 1 FROM member "
-						   "WHERE village_code = ? AND id = ?")) < 0)
-		return rc;
-	sqlite3_bind_text(stmt, 1, agent_village(ctx), -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, id, -1, SQLITE_STATIC);
-	step = sqlite3_step(stmt);
-	if (step == SQLITE_ROW || step == SQLITE_DONE)
-		*exists = step == SQLITE_ROW;
-	else
-		rc = stele_error_db(STELE_EFAIL, ctx->db, "reading members");
-	sqlite3_finalize(stmt);
-	return rc;
-}
-
 /* Batches: one captured write of many rows, with prepared statements and caches. */
 
 static void batch_release(struct agent_batch *b)
@@ -179,7 +104,7 @@ int agent_batch_begin(struct agent_batch *b, struct stele_ctx *ctx)
 	b->ctx = ctx;
 	if ((rc = agent_open(ctx)) < 0)
 		return rc;
-	if ((rc = agent_write_begin(ctx, &b->cap)) < 0)
+	if ((rc = stele_capture_begin(&b->cap, ctx->db, ctx->writer)) < 0)
 		b->cap = NULL;
 	return rc;
 }
@@ -188,11 +113,12 @@ int agent_batch_commit(struct agent_batch *b)
 {
 	struct stele_capture *cap = b->cap;
 	struct stele_ctx *ctx = b->ctx;
+	uint64_t seq;
 
 	/* Statements go first: none may hold the transaction open at COMMIT. */
 	b->cap = NULL;
 	batch_release(b);
-	return agent_write_commit(ctx, cap);
+	return stele_capture_commit(&seq, cap, ctx->sk);
 }
 
 void agent_batch_abort(struct agent_batch *b)
@@ -254,7 +180,7 @@ int agent_batch_next_id(char *out, struct agent_batch *b, const char *table, con
 	if (slot < 0) {
 		if (b->nids == AGENT_BATCH_IDS)
 			return stele_error(STELE_EFAIL, "too many id counters in one write");
-		if ((rc = agent_next_id(first, b->ctx, table, prefix, width)) < 0)
+		if ((rc = read_next_id(first, b->ctx, table, prefix, width)) < 0)
 			return rc;
 		slot = b->nids++;
 		b->ids[slot].table = table;
