@@ -115,6 +115,14 @@ int agent_batch_next_id(char *out, struct agent_batch *b, const char *table,
 void agent_batch_saw_id(struct agent_batch *b, const char *table, const char *prefix,
 			int width, const char *id);
 
+/* Steps a bound write statement of the batch to its end and resets it; a database
+ * error is STELE_EFAIL "... while DOING" (stele_error_db). */
+int agent_batch_exec(struct agent_batch *b, sqlite3_stmt *stmt, const char *doing);
+/* Runs the batch's statement sql (a string constant, see agent_batch_stmt) with
+ * the village as ?1 and texts[0..n-1] as ?2..?n+1 (agent_batch_exec). */
+int agent_batch_write_texts(struct agent_batch *b, const char *sql, const char *const *texts,
+			    int n, const char *doing);
+
 /* Whether month (index, see agent_month_of) is closed, from the batch's cache. */
 int agent_batch_month_closed(bool *closed, struct agent_batch *b, int32_t month);
 /* The month index of a YYYY-MM-DD or YYYY-MM text that has been validated. */

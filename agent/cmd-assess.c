@@ -80,10 +80,7 @@ int assessment_put(struct agent_batch *b, const struct assessment_row *row)
 	sqlite3_bind_text(stmt, 3, row->item_code, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 4, score);
 	sqlite3_bind_text(stmt, 5, note, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		rc = stele_error_db(STELE_EFAIL, b->ctx->db, "writing an assessment");
-	sqlite3_reset(stmt);
-	return rc;
+	return agent_batch_exec(b, stmt, "writing an assessment");
 }
 
 /* Commands. */

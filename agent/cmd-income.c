@@ -129,10 +129,7 @@ int income_put(char *out_id, struct agent_batch *b, const struct income_row *row
 	sqlite3_bind_text(stmt, 3, v[IF_PERIOD], -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 4, amount);
 	sqlite3_bind_text(stmt, 5, v[IF_SOURCE], -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		rc = stele_error_db(STELE_EFAIL, b->ctx->db, "writing income");
-	sqlite3_reset(stmt);
-	if (rc < 0)
+	if ((rc = agent_batch_exec(b, stmt, "writing income")) < 0)
 		goto done;
 unchanged:
 	if (out_id)

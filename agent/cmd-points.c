@@ -222,10 +222,7 @@ int point_put(char *out_id, struct agent_batch *b, const struct point_row *row)
 	sqlite3_bind_int64(stmt, 6, points);
 	sqlite3_bind_text(stmt, 7, stage, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 8, note, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		rc = stele_error_db(STELE_EFAIL, b->ctx->db, "writing a point event");
-	sqlite3_reset(stmt);
-	if (rc < 0)
+	if ((rc = agent_batch_exec(b, stmt, "writing a point event")) < 0)
 		goto done;
 unchanged:
 	if (out_id)

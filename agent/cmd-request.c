@@ -36,7 +36,6 @@ int request_put(char *out_id, struct agent_batch *b, const struct request_row *r
 	const char *id = ref.id, *label = ref.label;
 	bool exists;
 	int32_t received, resolved;
-	sqlite3_stmt *stmt;
 	int rc = 0, first_change = -1;
 
 	if ((rc = agent_batch_row_ref(&ref, old, b, &request_kind, row->id, row->must_exist,
@@ -107,15 +106,8 @@ int request_put(char *out_id, struct agent_batch *b, const struct request_row *r
 					     exists ? old[RF_RESOLVED] : "", v[RF_RESOLVED])) < 0)
 		goto done;
 
-	if ((rc = agent_batch_stmt(&stmt, b, exists ? request_update_sql : request_insert_sql)) < 0)
-		goto done;
-	sqlite3_bind_text(stmt, 1, agent_village(b->ctx), -1, SQLITE_STATIC);
-	for (int i = 0; i < RF_COUNT; i++)
-		sqlite3_bind_text(stmt, i + 2, v[i], -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		rc = stele_error_db(STELE_EFAIL, b->ctx->db, "writing a request");
-	sqlite3_reset(stmt);
-	if (rc < 0)
+	if ((rc = agent_batch_write_texts(b, exists ? request_update_sql : request_insert_sql, v,
+					  RF_COUNT, "writing a request")) < 0)
 		goto done;
 unchanged:
 	if (out_id)

@@ -32,7 +32,6 @@ int task_put(char *out_id, struct agent_batch *b, const struct task_row *row)
 	struct agent_row_ref ref;
 	const char *id = ref.id, *label = ref.label;
 	bool exists, member_ok;
-	sqlite3_stmt *stmt;
 	int rc = 0, first_change = -1;
 
 	if ((rc = agent_batch_row_ref(&ref, old, b, &task_kind, row->id, row->must_exist,
@@ -95,15 +94,8 @@ int task_put(char *out_id, struct agent_batch *b, const struct task_row *row)
 					     exists ? old[TF_CLOSED] : "", v[TF_CLOSED])) < 0)
 		goto done;
 
-	if ((rc = agent_batch_stmt(&stmt, b, exists ? task_update_sql : task_insert_sql)) < 0)
-		goto done;
-	sqlite3_bind_text(stmt, 1, agent_village(b->ctx), -1, SQLITE_STATIC);
-	for (int i = 0; i < TF_COUNT; i++)
-		sqlite3_bind_text(stmt, i + 2, v[i], -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		rc = stele_error_db(STELE_EFAIL, b->ctx->db, "writing a task");
-	sqlite3_reset(stmt);
-	if (rc < 0)
+	if ((rc = agent_batch_write_texts(b, exists ? task_update_sql : task_insert_sql, v,
+					  TF_COUNT, "writing a task")) < 0)
 		goto done;
 unchanged:
 	if (out_id)

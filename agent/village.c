@@ -162,6 +162,30 @@ int agent_batch_stmt(sqlite3_stmt **out, struct agent_batch *b, const char *sql)
 	return 0;
 }
 
+int agent_batch_exec(struct agent_batch *b, sqlite3_stmt *stmt, const char *doing)
+{
+	int rc = 0;
+
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		rc = stele_error_db(STELE_EFAIL, b->ctx->db, doing);
+	sqlite3_reset(stmt);
+	return rc;
+}
+
+int agent_batch_write_texts(struct agent_batch *b, const char *sql, const char *const *texts,
+			    int n, const char *doing)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if ((rc = agent_batch_stmt(&stmt, b, sql)) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, agent_village(b->ctx), -1, SQLITE_STATIC);
+	for (int i = 0; i < n; i++)
+		sqlite3_bind_text(stmt, i + 2, texts[i], -1, SQLITE_STATIC);
+	return agent_batch_exec(b, stmt, doing);
+}
+
 /* The counter slot of table, or -1. */
 static int id_slot(const struct agent_batch *b, const char *table)
 {
