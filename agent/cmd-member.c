@@ -37,7 +37,6 @@ int member_put(char *out_id, struct agent_batch *b, const struct member_row *row
 	const char *id = ref.id;
 	char label[64];
 	bool exists;
-	int32_t days;
 	int64_t born;
 	sqlite3_stmt *stmt;
 	int rc;
@@ -59,17 +58,16 @@ int member_put(char *out_id, struct agent_batch *b, const struct member_row *row
 		return stele_error(STELE_EINVALID, "%s: gender '%s' is not M, F or empty", label, row->gender);
 	if (row->born && *row->born && stele_parse_int(row->born, 1900, 2999, &born, "born") < 0)
 		return stele_error(STELE_EINVALID, "%s: born '%s' is not a year", label, row->born);
-	if (row->joined && *row->joined) {
-		if ((rc = stele_parse_date(row->joined, &days, "joined")) < 0)
-			return stele_error(STELE_EINVALID, "%s: %s", label, stele_error_message());
-		if ((rc = agent_batch_refuse_closed(b, MF_JOINED, label, row->joined)) < 0)
-			return rc;
-	}
+	if (row->joined && *row->joined &&
+	    ((rc = agent_check_field_date(MF_JOINED, label, "joined", row->joined)) < 0 ||
+	     (rc = agent_batch_refuse_closed(b, MF_JOINED, label, row->joined)) < 0))
+		return rc;
 	if (row->status && !agent_in_list(member_statuses, row->status))
 		return stele_error(STELE_EINVALID, "%s: status '%s' is not active, transferred_out, "
 				   "flowing or deceased", label, row->status);
-	if (row->grid && *row->grid && (rc = stele_check_text(row->grid, 64, "grid")) < 0)
-		return stele_error(STELE_EINVALID, "%s: %s", label, stele_error_message());
+	if (row->grid && *row->grid &&
+	    (rc = agent_check_field_text(MF_GRID, label, "grid", row->grid, 64)) < 0)
+		return rc;
 
 	if ((rc = agent_batch_stmt(&stmt, b, exists ? member_update_sql : member_insert_sql)) < 0)
 		return rc;
