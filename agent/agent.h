@@ -7,11 +7,15 @@
 
 #include "capture.h"
 #include "cli.h"
+#include "gitrepo.h"
 
 /* One function per command, each in agent/cmd-NAME.c, listed in agent/main.c. */
 int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_member(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_key(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_sync(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_restore(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_verify(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 extern const struct stele_cmd member_subcommands[];
 
 /* Opens the village directory (lock, database, signing key) and checks it is a
@@ -64,5 +68,18 @@ int member_put(char *out_id, struct stele_ctx *ctx, const struct member_row *row
 
 /* Whether a member id exists in this village. */
 int agent_member_exists(bool *exists, struct stele_ctx *ctx, const char *id);
+
+/* The village's repository (DIR/repo.git, bare), created if create and missing.
+ * *out is freed by the caller with git_repository_free (agent/cmd-sync.c). */
+int agent_repo_open(git_repository **out, struct stele_ctx *ctx, bool create);
+
+/* Transport options for the village's remotes: the credentials file is
+ * $STELE_GIT_CREDENTIALS or DIR/credentials. *credentials holds its path and is
+ * freed by the caller after the transfer. */
+void agent_remote_opts(struct stele_remote_opts *opts, char **credentials, struct stele_ctx *ctx);
+
+/* Pulls and applies the county's rules stream from url (lib/sync.h), saying on
+ * stderr what was applied. */
+int agent_pull_county(struct stele_ctx *ctx, git_repository *repo, const char *url);
 
 #endif

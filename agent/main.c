@@ -12,6 +12,22 @@ static const struct stele_cmd commands[] = {
 	  member_subcommands },
 	{ "key", cmd_key, "key",
 	  "Prints the village's public key (64 hex digits), to register at the county.", NULL },
+	{ "sync", cmd_sync, "sync [--remote URL] [--county URL]",
+	  "Commits the pending change sets to the village's repository, pushes them to the\n"
+	  "remote (fast-forward only: a remote that has diverged is reported, never\n"
+	  "overwritten), and pulls the county's rules. A URL given here is kept for the\n"
+	  "next sync. URLs: a path or file:// (a USB stick; created if missing), https://,\n"
+	  "http://, ssh://. Credentials: in the URL, STELE_GIT_USERNAME/STELE_GIT_PASSWORD,\n"
+	  "or DIR/credentials ($STELE_GIT_CREDENTIALS). Unreachable: exit 1, nothing lost.", NULL },
+	{ "restore", cmd_restore, "restore --remote URL --village CODE [--key FILE] [--county URL]",
+	  "Rebuilds the village directory (-C DIR, which must be empty or missing) from its\n"
+	  "remote, checking every change set. --key FILE is the backup of the village's\n"
+	  "signing.key, so the village keeps writing with the key the county knows;\n"
+	  "without it a new key is made, and the county must register it.", NULL },
+	{ "verify", cmd_verify, "verify",
+	  "Checks the database against the repository: every committed change set byte for\n"
+	  "byte, the hash chain and signatures, and that replaying every change set gives\n"
+	  "the village's rows. Prints each difference; exit 5 if there is one.", NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

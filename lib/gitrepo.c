@@ -294,6 +294,32 @@ done:
 	return rc;
 }
 
+int stele_repo_read(void **data, size_t *len, git_repository *repo, const git_oid *commit)
+{
+	git_blob *blob = NULL;
+	char hex[GIT_OID_HEXSZ + 1];
+	size_t n;
+	void *copy;
+	int rc;
+
+	if ((rc = commit_file(&blob, repo, commit, STELE_CS_FILE, STELE_CS_MAX_ENCODED)) < 0)
+		return rc;
+	if (!blob) {
+		git_oid_tostr(hex, sizeof(hex), commit);
+		return stele_error(STELE_EVERIFY, "commit %s holds no change set", hex);
+	}
+	n = (size_t)git_blob_rawsize(blob);
+	if (!(copy = malloc(n ? n : 1))) {
+		git_blob_free(blob);
+		return stele_error(STELE_EFAIL, "out of memory");
+	}
+	memcpy(copy, git_blob_rawcontent(blob), n);
+	git_blob_free(blob);
+	*data = copy;
+	*len = n;
+	return 0;
+}
+
 int stele_repo_commit_pubkey(unsigned char pk[32], git_repository *repo, const git_oid *commit)
 {
 	git_blob *blob = NULL;

@@ -38,6 +38,10 @@ int stele_repo_append(git_oid *out, git_repository *repo, const char *ref,
 		      const void *data, size_t len, const char *pubkey_hex,
 		      const char *message, const char *writer, int64_t created_at);
 
+/* The STELE_CS_FILE bytes of a commit: *data (malloc'd, caller frees) and *len.
+ * A commit without one (or with one past STELE_CS_MAX_ENCODED) is STELE_EVERIFY. */
+int stele_repo_read(void **data, size_t *len, git_repository *repo, const git_oid *commit);
+
 /* The signer's public key recorded in a commit's STELE_PUB_FILE. */
 int stele_repo_commit_pubkey(unsigned char pk[32], git_repository *repo, const git_oid *commit);
 
