@@ -24,6 +24,9 @@ int agent_repo_open(git_repository **out, struct stele_ctx *ctx, bool create)
 		return stele_error(STELE_EFAIL, "out of memory");
 	rc = stele_repo_open(out, path, create);
 	free(path);
+	/* The directory lock is held: a ref lock in the repository is a killed sync's. */
+	if (rc == 0)
+		stele_repo_clear_stale_locks(*out);
 	return rc;
 }
 

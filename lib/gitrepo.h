@@ -23,6 +23,15 @@ int stele_git_init(void);
 int stele_repo_open(git_repository **out, const char *path, int create);
 
 /*
+ * Removes the lock files (any *.lock under refs/, packed-refs.lock, HEAD.lock,
+ * config.lock) a killed process left in repo: libgit2 will not move a ref while
+ * one exists.
+ * Only for a caller that holds the Stele directory lock, so no live writer can
+ * own them.
+ */
+int stele_repo_clear_stale_locks(git_repository *repo);
+
+/*
  * The tip of ref: *commit its id and *seq the seq of the change set it holds; a
  * missing ref (an empty stream) gives *seq = 0 and a zero *commit.
  */
@@ -82,7 +91,10 @@ int stele_repo_fetch(int *found, git_repository *repo, const char *url, const ch
  * Pushes local_ref to url's remote_ref, fast-forward only. A server's refusal
  * (reported only through push_update_reference) is an error naming the ref and the
  * server's reason. A path or file:// remote that does not exist is created as a
- * bare repository when create_local is non-zero (a USB stick).
+ * bare repository when create_local is non-zero (a USB stick) and its parent
+ * directory exists. A local remote is held with flock on REMOTE/stele.lock during
+ * the push (another Stele push there gets STELE_EBUSY); holding it, a ref lock
+ * left in it by a killed push is removed first.
  */
 int stele_repo_push(git_repository *repo, const char *url, const char *local_ref,
 		    const char *remote_ref, int create_local, const struct stele_remote_opts *opts);
