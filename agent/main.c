@@ -34,7 +34,8 @@ static const struct stele_cmd commands[] = {
 	  "The village, pending change sets, last sync, remote, rules version, closed\n"
 	  "months and record counts.", NULL },
 	{ "log", cmd_log, "log [-n N] [--format table|csv|json]",
-	  "The change-set history, newest first.", NULL },
+	  "The change-set history, newest first: seq, time, what changed, its commit in\n"
+	  "the village repository (or pending), and whether its signature verifies.", NULL },
 	{ "key", cmd_key, "key",
 	  "Prints the village's public key (64 hex digits), to register at the county.", NULL },
 	{ "sync", cmd_sync, "sync [--remote URL] [--county URL]",

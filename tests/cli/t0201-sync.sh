@@ -143,4 +143,14 @@ test_expect_success 'sync refuses a database older than its repository' '
 	test "$(git -C w.git rev-list --count main)" = 2
 '
 
+test_expect_success 'log reads the history from the repository, signatures checked' '
+	stele-agent -C v member add 待同步 >/dev/null &&
+	stele-agent -C v log --format csv >out &&
+	test_line_count 9 out &&
+	head -n 1 out | grep -q "^seq,time,summary,commit,signature$" &&
+	sed -n 2p out | grep -q "^8,.*,member M0007 added,pending,ok$" &&
+	sed -n 3p out | grep -q "^7,.*,member M0006 added,$(git -C v/repo.git rev-parse --short=12 main),ok$" &&
+	sed -n 9p out | grep -q "^1,.*,member M0001 added,[0-9a-f]*,ok$"
+'
+
 test_done
