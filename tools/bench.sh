@@ -71,6 +71,49 @@ bench_import_rate() {
 	row "import rate" "$rate rows/s" "> 33333 rows/s"
 }
 
+# Time of one `sync` committing and pushing 1,000 pending change sets to a local
+# bare repository (a USB stick).
+bench_sync_pending() {
+	sets=1000
+	[ -n "$QUICK" ] && sets=200
+	stele-agent -C "$WORK/sync" init --village 990101001201 --name 基准村 >/dev/null 2>&1
+	i=0
+	while [ $i -lt $sets ]; do
+		i=$((i + 1))
+		stele-agent -C "$WORK/sync" member add "党员$i" >/dev/null
+	done
+	perl -MTime::HiRes=time -e '
+		my ($dir, $remote) = @ARGV;
+		my $t = time;
+		system("stele-agent -C $dir sync --remote $remote 2>/dev/null") == 0
+			or die "sync failed\n";
+		printf "%.2f\n", time - $t;
+	' "$WORK/sync" "$WORK/sync-remote.git" >"$WORK/sync.out"
+	read -r secs <"$WORK/sync.out"
+	row "sync of $sets pending change sets (local)" "$secs s" "-"
+}
+
+# Bytes a day's work (40 writes) adds to the remote, against the database's size.
+bench_sync_bytes() {
+	writes=40
+	bench_village "$WORK/day"
+	stele-agent -C "$WORK/day" sync --remote "$WORK/day-remote.git" 2>/dev/null
+	before=$(du -sb "$WORK/day-remote.git/objects" | cut -f1)
+	i=0
+	while [ $i -lt $writes ]; do
+		i=$((i + 1))
+		stele-agent -C "$WORK/day" points add M000$((i % 9 + 1)) B01 --date 2026-09-01 \
+			--note "第 $i 条" >/dev/null
+	done
+	stele-agent -C "$WORK/day" sync 2>/dev/null
+	after=$(du -sb "$WORK/day-remote.git/objects" | cut -f1)
+	db=$(stat -c %s "$WORK/day/stele.db")
+	row "bytes pushed for $writes writes (loose objects)" "$((after - before)) B" "-"
+	row "village database size" "$db B" "-"
+}
+
 row "figure" "result" "goal"
 bench_write_latency
 bench_import_rate
+bench_sync_pending
+bench_sync_bytes
