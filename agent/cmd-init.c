@@ -61,6 +61,28 @@ static int init_database(sqlite3 *db, const struct init_opts *o, const unsigned 
 	return stele_db_commit(db);
 }
 
+/* mkdir -p: the directory and any missing parents. */
+static int make_dirs(const char *dir)
+{
+	char path[4096];
+	size_t n = strlen(dir);
+
+	if (n == 0 || n >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(path, dir, n + 1);
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(path, 0755) < 0 && errno != EEXIST ? -1 : 0;
+}
+
 /* Removes a directory tree this command created. */
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
@@ -126,7 +148,7 @@ int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 	if (o.county_key && (rc = stele_hex_decode(county_pk, STELE_PK_BYTES, o.county_key)) < 0)
 		return stele_error(STELE_EINVALID, "--county-key is not a public key (64 hex digits)");
 
-	if (mkdir(ctx->dir, 0755) < 0 && errno != EEXIST)
+	if (make_dirs(ctx->dir) < 0)
 		return stele_error(STELE_EFAIL, "cannot create %s: %s", ctx->dir, strerror(errno));
 	if (!(db_path = stele_ctx_path(ctx, STELE_DB_FILE)) ||
 	    !(key_path = stele_ctx_path(ctx, STELE_KEY_FILE)) ||
