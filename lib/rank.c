@@ -789,3 +789,25 @@ done:
 	stele_table_free(t);
 	return rc;
 }
+
+int stele_rank_period(int *year, int *month, const char *year_arg, const char *month_arg)
+{
+	int32_t y = 0, m = 0;
+
+	if (!year_arg && !month_arg)
+		return stele_error(STELE_EUSAGE, "give --year YYYY or --month YYYY-MM");
+	/* A bad value is a usage error; the parser's message stands. */
+	if (year_arg && stele_parse_year(year_arg, &y, "--year") < 0)
+		return STELE_EUSAGE;
+	if (month_arg) {
+		if (stele_parse_month(month_arg, &m, "--month") < 0)
+			return STELE_EUSAGE;
+		if (year_arg && m / 12 != y)
+			return stele_error(STELE_EUSAGE, "--month %s is not in --year %s", month_arg,
+					   year_arg);
+		y = m / 12;
+	}
+	*year = (int)y;
+	*month = month_arg ? (int)(m % 12) + 1 : 0;
+	return 0;
+}

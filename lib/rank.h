@@ -115,4 +115,11 @@ int stele_rank_stars(struct stele_table **out, sqlite3 *db, int year);
 int stele_rank_league(struct stele_table **out, sqlite3 *db, int year, int month,
 		      const char *township);
 
+/*
+ * The period of a ranking command from its --year and --month texts (either may
+ * be NULL): *year always, *month 1..12 or 0 when month_arg is NULL. --month alone
+ * implies its year; given both, they must agree. STELE_EUSAGE names the option.
+ */
+int stele_rank_period(int *year, int *month, const char *year_arg, const char *month_arg);
+
 #endif
