@@ -1,23 +1,74 @@
 #!/bin/sh
-# bench.sh: the benchmarks behind `make bench` (QUICK=1 for a short run). Each
-# figure is printed as "bench: WHAT: VALUE". Programs come from $STELE_BUILD.
+# bench.sh: the benchmarks behind `make bench` (QUICK=1 for a short run). One
+# function per figure; each prints one row: what was measured, the result, the goal.
+# Timing is done by perl's Time::HiRes (perl ships with prove).
 set -eu
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-: "${STELE_BUILD:=$ROOT/build}"
+
+: "${STELE_BUILD:=$(pwd)/build}"
 PATH=$STELE_BUILD:$PATH
+export PATH
+unset STELE_DIR
 QUICK=${QUICK:-}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/stele-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
-now_ms() { date +%s%3N; }
+row() {
+	printf '%-44s %16s %16s\n' "$1" "$2" "$3"
+}
 
-# time_ms WHAT COMMAND...: runs the command (stdout discarded) and prints its time.
-time_ms() {
-	what=$1
-	shift
-	start=$(now_ms)
-	"$@" >/dev/null
-	echo "bench: $what: $(( $(now_ms) - start )) ms"
+# A village with the reference county's members of one village.
+bench_village() {
+	stele-agent -C "$1" init --village 990101001201 --name 基准村 >/dev/null 2>&1
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		stele-agent -C "$1" member add "党员$i" >/dev/null
+	done
+}
+
+# p50/p95 of one `points add`, process start included.
+bench_write_latency() {
+	runs=200
+	[ -n "$QUICK" ] && runs=50
+	bench_village "$WORK/latency"
+	perl -MTime::HiRes=time -e '
+		my ($runs, $dir) = @ARGV;
+		my @ms;
+		for my $i (1 .. $runs) {
+			my $t = time;
+			system("stele-agent -C $dir points add M0001 B01 --date 2026-09-01 >/dev/null") == 0
+				or die "points add failed\n";
+			push @ms, (time - $t) * 1000;
+		}
+		@ms = sort { $a <=> $b } @ms;
+		printf "%.2f %.2f\n", $ms[int($runs * 0.50)], $ms[int($runs * 0.95) - 1];
+	' "$runs" "$WORK/latency" >"$WORK/latency.out"
+	read -r p50 p95 <"$WORK/latency.out"
+	row "points add p50 ($runs runs, incl. start)" "$p50 ms" "< 10 ms"
+	row "points add p95" "$p95 ms" "-"
+}
+
+# Rows per second of `import points`, one change set for the whole file.
+bench_import_rate() {
+	rows=100000
+	[ -n "$QUICK" ] && rows=10000
+	bench_village "$WORK/import"
+	awk -v n=$rows 'BEGIN {
+		print "id,member_id,rule_code,occurred_on,points,stage,note"
+		srand(1)
+		for (i = 1; i <= n; i++)
+			printf ",M%04d,%s,2025-%02d-%02d,,published,批量导入 %d\n", 1 + int(rand() * 10),
+				rand() < 0.5 ? "B01" : "M01", 1 + int(rand() * 12), 1 + int(rand() * 28), i
+	}' >"$WORK/points.csv"
+	perl -MTime::HiRes=time -e '
+		my ($dir, $file) = @ARGV;
+		my $t = time;
+		system("stele-agent -C $dir import points $file 2>/dev/null") == 0
+			or die "import failed\n";
+		printf "%.2f\n", time - $t;
+	' "$WORK/import" "$WORK/points.csv" >"$WORK/import.out"
+	read -r secs <"$WORK/import.out"
+	rate=$(awk -v r=$rows -v s="$secs" 'BEGIN { printf "%d", r / s }')
+	row "import $rows point events" "$secs s" "100000 < 3 s"
+	row "import rate" "$rate rows/s" "> 33333 rows/s"
 }
 
 # ---- rankings -------------------------------------------------------------
@@ -25,17 +76,30 @@ time_ms() {
 # events every month, tasks, requests, income, two years of assessments; every
 # 50th village never synced. Goal: one month's league table in under 1 s.
 
+# Milliseconds since the epoch, and one timed command (stdout discarded) as a row.
+ms_now() {
+	perl -MTime::HiRes=time -e 'printf "%d\n", time * 1000'
+}
+time_row() {
+	what=$1 goal=$2
+	shift 2
+	start=$(ms_now)
+	"$@" >/dev/null
+	row "$what" "$(( $(ms_now) - start )) ms" "$goal"
+}
+
 bench_rankings() {
 	villages=2436 members=25 months=12 per_month=3
 	if [ -n "$QUICK" ]; then members=10 months=3 per_month=2; fi
 	county=$WORK/county
+	ROOT=$(cd "$(dirname "$0")/.." && pwd)
 	mkdir -p "$county"
 	last=0
 	for f in "$ROOT"/schema/[0-9]*.sql; do
 		sqlite3 "$county/stele.db" <"$f"
 		last=$(basename "$f" | sed 's/^0*\([0-9][0-9]*\)-.*/\1/')
 	done
-	start=$(now_ms)
+	start=$(ms_now)
 	sqlite3 -bail "$county/stele.db" >/dev/null <<SQL
 PRAGMA user_version = $last;
 PRAGMA journal_mode = WAL;
@@ -91,19 +155,24 @@ INSERT INTO period_close SELECT v.code, printf('2026-%02d', mo.i + 1), 'bench'
 COMMIT;
 PRAGMA journal_mode = DELETE;
 SQL
-	echo "bench: synthetic county built ($villages villages, $(sqlite3 "$county/stele.db" \
-		"SELECT count(*) FROM point_event") point events): $(( $(now_ms) - start )) ms"
+	row "synthetic county: $villages villages" "$(( $(ms_now) - start )) ms" "-"
+	row "  with point events" "$(sqlite3 "$county/stele.db" "SELECT count(*) FROM point_event")" "-"
 	month=$(printf '2026-%02d' "$months")
-	time_ms "rank villages --month $month ($villages villages, goal < 1000 ms)" \
+	time_row "rank villages --month (all villages)" "< 1000 ms" \
 		stele-aggregator -C "$county" rank villages --month "$month" --format csv
-	time_ms "rank villages --month $month --township 990101061" \
+	time_row "rank villages --month --township" "-" \
 		stele-aggregator -C "$county" rank villages --month "$month" --township 990101061 --format csv
-	time_ms "rank stars --year 2026" stele-aggregator -C "$county" rank stars --year 2026 --format csv
-	time_ms "rank members --year 2026" stele-aggregator -C "$county" rank members --year 2026 --format csv
-	time_ms "rank members --month $month" stele-aggregator -C "$county" rank members --month "$month" --format csv
-	time_ms "report --month $month (twelve league tables)" \
+	time_row "rank stars --year" "-" stele-aggregator -C "$county" rank stars --year 2026 --format csv
+	time_row "rank members --year (all villages)" "-" \
+		stele-aggregator -C "$county" rank members --year 2026 --format csv
+	time_row "rank members --month (all villages)" "-" \
+		stele-aggregator -C "$county" rank members --month "$month" --format csv
+	time_row "report --month (12 league tables)" "-" \
 		stele-aggregator -C "$county" report --month "$month" --out "$WORK/report.html"
-	echo "bench: report size: $(wc -c <"$WORK/report.html") bytes"
+	row "  report size" "$(wc -c <"$WORK/report.html") bytes" "-"
 }
 
+row "figure" "result" "goal"
+bench_write_latency
+bench_import_rate
 bench_rankings
