@@ -203,6 +203,7 @@ static int push_village(struct stele_ctx *ctx, git_repository *repo, const char 
 		}
 		if (rc < 0)
 			goto done;
+		rc = 0;
 	}
 	if (!have_ours) {
 		fprintf(stderr, "%s: nothing to push to %s yet\n", ctx->prog, shown);

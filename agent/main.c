@@ -10,7 +10,7 @@ static const struct stele_cmd commands[] = {
 	  "it at the next sync.", NULL },
 	{ "member", cmd_member, "member add|set|list ...", "Party members of the village.",
 	  member_subcommands },
-	{ "points", cmd_points, "points add|review|list ...",
+	{ "points", cmd_points, "points add|review|list|rank ...",
 	  "Party members' point events (积分) and their reviews.", points_subcommands },
 	{ "task", cmd_task, "task add|close|list ...", "The village's task ledger (台账).",
 	  task_subcommands },
