@@ -129,7 +129,7 @@ void agent_batch_saw_id(struct agent_batch *b, const char *table, const char *pr
 			int width, const char *id);
 
 /* Steps a bound write statement of the batch to its end and resets it; a database
- * error is STELE_EFAIL "... while DOING" (stele_error_db). */
+ * error is recorded as "DOING: <sqlite message>" (stele_error_db, STELE_EFAIL). */
 int agent_batch_exec(struct agent_batch *b, sqlite3_stmt *stmt, const char *doing);
 /* Runs the batch's statement sql (a string constant, see agent_batch_stmt) with
  * the village as ?1 and texts[0..n-1] as ?2..?n+1 (agent_batch_exec). */
@@ -193,6 +193,7 @@ struct agent_row_ref {
 int agent_batch_row_ref(struct agent_row_ref *out, char **old, struct agent_batch *b,
 			const struct agent_row_kind *k, const char *given_id, bool must_exist,
 			bool must_be_new);
+
 /* Field checks that refuse through agent_refuse(field, "LABEL: ..."): one-line
  * UTF-8 text of at most max_bytes; a real YYYY-MM-DD date. */
 int agent_check_field_text(int field, const char *label, const char *what, const char *s,
