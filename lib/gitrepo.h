@@ -54,10 +54,13 @@ int stele_repo_walk(git_repository *repo, const char *ref, const git_oid *since,
 		    stele_walk_fn fn, void *ctx);
 
 /* Transport options: credentials come from the URL, the environment
- * (STELE_GIT_USERNAME / STELE_GIT_PASSWORD) or a credentials file; never printed. */
+ * (STELE_GIT_USERNAME / STELE_GIT_PASSWORD) or a credentials file, in that order,
+ * each tried once; never printed. ssh:// host keys are checked by libgit2 against
+ * ~/.ssh/known_hosts (an unknown host is refused); ssh keys come from
+ * $STELE_SSH_KEY or the ssh agent. */
 struct stele_remote_opts {
-	const char *credentials_file; /* "URL-prefix username password" lines; may be NULL */
-	const char *known_hosts;      /* for ssh://; NULL: ~/.ssh/known_hosts */
+	const char *credentials_file; /* "URL-prefix username password" lines, mode 0600; may be NULL */
+	const char *known_hosts;      /* reserved (issue 8): libgit2 1.5 reads ~/.ssh/known_hosts */
 	const char *ca_file;          /* extra CA for https://; may be NULL */
 	int progress;                 /* report progress on stderr */
 };
@@ -79,6 +82,14 @@ int stele_repo_fetch(int *found, git_repository *repo, const char *url, const ch
  */
 int stele_repo_push(git_repository *repo, const char *url, const char *local_ref,
 		    const char *remote_ref, int create_local, const struct stele_remote_opts *opts);
+
+/* url without its userinfo ("https://user:pw@host/x" -> "https://host/x"), for
+ * messages; truncated to n bytes. */
+void stele_url_redact(char *out, size_t n, const char *url);
+
+/* Whether url names a local repository (a plain path or file://): returns 1 with
+ * *path the path (malloc'd, caller frees), 0 for a network URL, <0 on error. */
+int stele_url_local_path(char **path, const char *url);
 
 /* True (1) if ancestor is `descendant` or one of its ancestors, 0 if not. */
 int stele_repo_descends(git_repository *repo, const git_oid *descendant, const git_oid *ancestor);
