@@ -1,8 +1,10 @@
 /* cmd-rules.c: `stele-aggregator rules import|list|publish`: the county's rules
  * catalogue, and publishing the county stream to the villages. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "aggregator.h"
 #include "csv.h"
@@ -126,6 +128,29 @@ done:
 	return rc;
 }
 
+/*
+ * The stored publish URL is the county's own server folder: when it is a local
+ * path whose parent directory is missing, the parent is created (one level). A
+ * --to URL (a USB stick) is never created this way: a missing mount point must
+ * not be replaced by a plain directory.
+ */
+static int make_publish_parent(const char *url)
+{
+	char *path = NULL, *slash;
+	int rc;
+
+	if ((rc = stele_url_local_path(&path, url)) <= 0)
+		return rc;
+	rc = 0;
+	if ((slash = strrchr(path, '/')) && slash != path) {
+		*slash = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			rc = stele_error(STELE_EFAIL, "cannot create %s: %s", path, strerror(errno));
+	}
+	free(path);
+	return rc;
+}
+
 static int on_publish_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
 {
 	*(const char **)data = arg;
@@ -171,6 +196,8 @@ static int rules_publish(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 			repo_path);
 		goto done;
 	}
+	if (stored && (rc = make_publish_parent(stored)) < 0)
+		goto done;
 	remote_opts.progress = ctx->verbose_progress;
 	if ((rc = stele_repo_push(repo, to, STELE_BRANCH, STELE_BRANCH, 1, &remote_opts)) < 0)
 		goto done;

@@ -65,10 +65,11 @@ static int village_put(struct stele_ctx *ctx, const char *county, const struct v
 	memcpy(township, row->code, 9);
 	township[9] = '\0';
 
-	if ((rc = stele_db_prepare(ctx->db, &stmt,
-			"INSERT INTO village (code, name, township_code, township_name) "
-			"VALUES (?1, ?2, ?3, ?4) ON CONFLICT (code) DO UPDATE SET "
-			"name = coalesce(?2, name), township_name = coalesce(?4, township_name)")) < 0)
+	if ((rc = stele_db_prepare(ctx->db, &stmt, exists
+			? "UPDATE village SET name = coalesce(?2, name), "
+			  "township_name = coalesce(?4, township_name) WHERE code = ?1 AND ?3 IS NOT NULL"
+			: "INSERT INTO village (code, name, township_code, township_name) "
+			  "VALUES (?1, ?2, ?3, ?4)")) < 0)
 		return rc;
 	sqlite3_bind_text(stmt, 1, row->code, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, row->name, -1, SQLITE_STATIC);
