@@ -5,6 +5,8 @@
  *
  *   stele-forge VILLAGE_DIR REPO [--upto SEQ]
  *       appends the outbox change sets past REPO's tip (up to SEQ) to REPO's main
+ *   stele-forge VILLAGE_DIR REPO --again
+ *       commits the repository's last change set once more (a duplicate delivery)
  *   stele-forge VILLAGE_DIR REPO --sql SQL [--key FILE] [--writer W] [--seq N]
  *               [--schema N] [--corrupt payload|bomb]
  *       runs SQL in VILLAGE_DIR's database under a session on every synced table,
@@ -28,6 +30,7 @@
 
 struct forge_opts {
 	const char *village_dir, *repo_path, *sql, *key, *writer, *corrupt;
+	int again;
 	long long upto, seq, schema;
 };
 
@@ -35,6 +38,7 @@ struct forge_opts {
 struct last_seen {
 	unsigned char hash[STELE_HASH_BYTES];
 	uint64_t count;
+	struct stele_buf data; /* its bytes */
 };
 
 static int on_commit(void *arg, const git_oid *commit, const void *data, size_t len)
@@ -44,11 +48,15 @@ static int on_commit(void *arg, const git_oid *commit, const void *data, size_t 
 	if (data)
 		stele_cs_hash(last->hash, data, len);
 	last->count++;
-	return 0;
+	stele_buf_reset(&last->data);
+	return data ? stele_buf_append(&last->data, data, len) : 0;
 }
 
+/* Appends one commit; its time is created_at, as `stele-agent sync` does, so the
+ * same outbox pushed to two repositories gives the same commits. */
 static int append(git_repository *repo, const unsigned char *data, size_t len,
-		  const unsigned char *sk, uint64_t seq, const char *writer, const char *summary)
+		  const unsigned char *sk, uint64_t seq, const char *writer, const char *summary,
+		  int64_t created_at)
 {
 	unsigned char pk[STELE_PK_BYTES];
 	char pk_hex[2 * STELE_PK_BYTES + 1], message[STELE_CS_SUMMARY_MAX + 64];
@@ -58,7 +66,7 @@ static int append(git_repository *repo, const unsigned char *data, size_t len,
 	stele_hex_encode(pk_hex, pk, STELE_PK_BYTES);
 	snprintf(message, sizeof(message), "seq %llu: %s", (unsigned long long)seq, summary);
 	return stele_repo_append(&made, repo, STELE_BRANCH, data, len, pk_hex, message, writer,
-				 (int64_t)time(NULL));
+				 created_at);
 }
 
 /* Appends the outbox rows past the repository's tip seq. */
@@ -72,7 +80,7 @@ static int push_outbox(git_repository *repo, sqlite3 *db, const unsigned char *s
 
 	if ((rc = stele_repo_tip(&tip, &tip_seq, repo, STELE_BRANCH)) < 0)
 		return rc;
-	if ((rc = stele_db_prepare(db, &stmt, "SELECT seq, summary, data FROM stele_outbox "
+	if ((rc = stele_db_prepare(db, &stmt, "SELECT seq, summary, data, created_at FROM stele_outbox "
 					      "WHERE seq > ? AND (? = 0 OR seq <= ?) ORDER BY seq")) < 0)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)tip_seq);
@@ -81,7 +89,7 @@ static int push_outbox(git_repository *repo, sqlite3 *db, const unsigned char *s
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW)
 		if ((rc = append(repo, sqlite3_column_blob(stmt, 2), (size_t)sqlite3_column_bytes(stmt, 2),
 				 sk, (uint64_t)sqlite3_column_int64(stmt, 0), writer,
-				 (const char *)sqlite3_column_text(stmt, 1))) < 0)
+				 (const char *)sqlite3_column_text(stmt, 1), sqlite3_column_int64(stmt, 3))) < 0)
 			goto done;
 	if (step != SQLITE_DONE)
 		rc = stele_error_db(STELE_EFAIL, db, "reading the outbox");
@@ -203,16 +211,21 @@ static int forge(git_repository *repo, sqlite3 *db, const unsigned char *sk,
 		 const struct forge_opts *o, const char *village)
 {
 	struct stele_changeset cs = { 0 };
-	struct last_seen last = { { 0 }, 0 };
+	struct last_seen last = { { 0 }, 0, STELE_BUF_INIT(STELE_BUF_NOLIMIT) };
 	unsigned char *enc = NULL;
 	size_t enc_len = 0;
 	void *changes = NULL;
 	int changes_len = 0, rc;
 
 	if ((rc = stele_repo_walk(repo, STELE_BRANCH, NULL, on_commit, &last)) < 0)
-		return rc;
+		goto done;
+	if (o->again) {
+		rc = append(repo, (const unsigned char *)last.data.data, last.data.len, sk,
+			    last.count, village, "the same change set again", (int64_t)time(NULL));
+		goto done;
+	}
 	if ((rc = capture_sql(&changes, &changes_len, db, o->sql)) < 0)
-		return rc;
+		goto done;
 	cs.format = STELE_CS_FORMAT;
 	cs.schema = o->schema ? (unsigned)o->schema : (unsigned)stele_schema_version();
 	cs.seq = o->seq ? (uint64_t)o->seq : last.count + 1;
@@ -226,11 +239,12 @@ static int forge(git_repository *repo, sqlite3 *db, const unsigned char *sk,
 		goto done;
 	if (o->corrupt && (rc = corrupt(&enc, &enc_len, o->corrupt, sk)) < 0)
 		goto done;
-	rc = append(repo, enc, enc_len, sk, cs.seq, cs.writer, cs.summary);
+	rc = append(repo, enc, enc_len, sk, cs.seq, cs.writer, cs.summary, cs.created_at);
 done:
 	free(enc);
 	free(cs.summary);
 	sqlite3_free(changes);
+	stele_buf_free(&last.data);
 	return rc;
 }
 
@@ -240,7 +254,8 @@ int main(int argc, char **argv)
 		{ "upto", required_argument, NULL, 'u' }, { "sql", required_argument, NULL, 'q' },
 		{ "key", required_argument, NULL, 'k' }, { "writer", required_argument, NULL, 'w' },
 		{ "seq", required_argument, NULL, 's' }, { "schema", required_argument, NULL, 'S' },
-		{ "corrupt", required_argument, NULL, 'c' }, { 0 },
+		{ "corrupt", required_argument, NULL, 'c' }, { "again", no_argument, NULL, 'a' },
+		{ 0 },
 	};
 	struct forge_opts o = { 0 };
 	unsigned char sk[STELE_SK_BYTES];
@@ -258,6 +273,7 @@ int main(int argc, char **argv)
 		case 's': o.seq = atoll(optarg); break;
 		case 'S': o.schema = atoll(optarg); break;
 		case 'c': o.corrupt = optarg; break;
+		case 'a': o.again = 1; break;
 		default: return 2;
 		}
 	}
@@ -284,7 +300,7 @@ int main(int argc, char **argv)
 		goto done;
 	if ((rc = stele_repo_open(&repo, o.repo_path, 1)) < 0)
 		goto done;
-	rc = o.sql ? forge(repo, db, sk, &o, village) : push_outbox(repo, db, sk, village, o.upto);
+	rc = o.sql || o.again ? forge(repo, db, sk, &o, village) : push_outbox(repo, db, sk, village, o.upto);
 done:
 	if (rc < 0)
 		fprintf(stderr, "stele-forge: %s\n", stele_error_message());
