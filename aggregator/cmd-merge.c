@@ -110,7 +110,6 @@ static int merge_village(bool *stopped, char *why, size_t why_n, struct merge_ru
 	char state[16], *mirror = NULL, key_hex[2 * STELE_PK_BYTES + 1];
 	git_repository *repo = NULL;
 	git_oid tip, cursor;
-	uint64_t tip_seq = 0;
 	const char *last;
 	bool walk_needed = true;
 	int rc, walk;
@@ -131,11 +130,17 @@ static int merge_village(bool *stopped, char *why, size_t why_n, struct merge_ru
 		return stele_error(STELE_EFAIL, "out of memory");
 	if (access(mirror, F_OK) != 0)
 		goto done; /* never fetched: nothing to merge */
-	if ((rc = stele_repo_open(&repo, mirror, 0)) < 0 ||
-	    (rc = stele_repo_tip(&tip, &tip_seq, repo, AGG_INCOMING_REF)) < 0)
+	if ((rc = stele_repo_open(&repo, mirror, 0)) < 0)
 		goto done;
-	if (git_oid_is_zero(&tip))
+	/* The tip is not decoded here: a bad change set there is merge's to quarantine. */
+	walk = git_reference_name_to_id(&tip, repo, AGG_INCOMING_REF);
+	if (walk == GIT_ENOTFOUND)
 		goto done; /* fetched, but the village has not synced yet */
+	if (walk < 0) {
+		rc = stele_error(STELE_EFAIL, "village %s: cannot read %s of %s", v->code,
+				 AGG_INCOMING_REF, mirror);
+		goto done;
+	}
 	if (v->pubkey) {
 		if (stele_hex_decode(pk, STELE_PK_BYTES, v->pubkey) < 0) {
 			rc = stele_error(STELE_EFAIL, "village %s: the pinned key is damaged", v->code);

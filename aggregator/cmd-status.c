@@ -12,18 +12,41 @@
 enum { COL_CODE, COL_NAME, COL_MERGED, COL_LAST, COL_MONTHS, COL_LAST_CLOSED, COL_STATE,
        COL_BEHIND, COL_FETCHED, COL_FETCH_ERROR, COL_NOTE, NCOLS };
 
+/* The number of first-parent commits from tip back to (not including) stop, or
+ * to the root when stop is NULL. */
+static int count_commits(long *out, git_repository *repo, const git_oid *tip, const git_oid *stop)
+{
+	git_revwalk *walk = NULL;
+	git_oid id;
+	long n = 0;
+	int rc = 0;
+
+	if (git_revwalk_new(&walk, repo) < 0 || git_revwalk_push(walk, tip) < 0 ||
+	    (stop && git_revwalk_hide(walk, stop) < 0)) {
+		rc = stele_error(STELE_EFAIL, "cannot walk a village history");
+		goto done;
+	}
+	git_revwalk_simplify_first_parent(walk);
+	while (git_revwalk_next(&id, walk) == 0)
+		n++;
+	*out = n;
+done:
+	git_revwalk_free(walk);
+	return rc;
+}
+
 /*
- * How far the mirror's fetched history is ahead of the cursor: *behind (change
- * sets fetched but not merged) and *diverged when it does not extend the merged
+ * How far the mirror's fetched history is ahead of the cursor: *behind (commits
+ * fetched but not merged) and *diverged when it does not extend the merged
  * history. *known is false when nothing was fetched.
  */
 static int fetched_ahead(bool *known, long *behind, bool *diverged, struct stele_ctx *ctx,
-			 const char *code, int64_t last_seq, const char *last_commit)
+			 const char *code, const char *last_commit)
 {
 	git_repository *repo = NULL;
 	char *mirror = agg_mirror_path(ctx, code);
 	git_oid tip, cursor;
-	uint64_t tip_seq = 0;
+	bool have_cursor;
 	int rc = 0;
 
 	*known = false;
@@ -33,13 +56,13 @@ static int fetched_ahead(bool *known, long *behind, bool *diverged, struct stele
 		return stele_error(STELE_EFAIL, "out of memory");
 	if (access(mirror, F_OK) != 0)
 		goto done;
-	if ((rc = stele_repo_open(&repo, mirror, 0)) < 0 ||
-	    (rc = stele_repo_tip(&tip, &tip_seq, repo, AGG_INCOMING_REF)) < 0)
+	if ((rc = stele_repo_open(&repo, mirror, 0)) < 0)
 		goto done;
-	if (git_oid_is_zero(&tip))
+	if (git_reference_name_to_id(&tip, repo, AGG_INCOMING_REF) < 0)
 		goto done;
 	*known = true;
-	if (last_commit && *last_commit && git_oid_fromstr(&cursor, last_commit) == 0) {
+	have_cursor = last_commit && *last_commit && git_oid_fromstr(&cursor, last_commit) == 0;
+	if (have_cursor) {
 		if ((rc = stele_repo_descends(repo, &tip, &cursor)) < 0)
 			goto done;
 		if (rc == 0) {
@@ -50,9 +73,8 @@ static int fetched_ahead(bool *known, long *behind, bool *diverged, struct stele
 			rc = 0;
 			goto done;
 		}
-		rc = 0;
 	}
-	*behind = (long)((int64_t)tip_seq > last_seq ? (int64_t)tip_seq - last_seq : 0);
+	rc = count_commits(behind, repo, &tip, have_cursor ? &cursor : NULL);
 done:
 	git_repository_free(repo);
 	free(mirror);
@@ -98,7 +120,6 @@ static int status_table(struct stele_table **out, struct stele_ctx *ctx)
 		cells[COL_FETCH_ERROR] = (const char *)sqlite3_column_text(stmt, 8);
 		cells[COL_NOTE] = (const char *)sqlite3_column_text(stmt, 9);
 		if ((rc = fetched_ahead(&known, &behind, &diverged, ctx, cells[COL_CODE],
-					sqlite3_column_int64(stmt, 2),
 					(const char *)sqlite3_column_text(stmt, 10))) < 0)
 			goto done;
 		snprintf(behind_text, sizeof(behind_text), "%ld", behind);
