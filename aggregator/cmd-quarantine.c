@@ -34,6 +34,23 @@ static int add_field(struct stele_table *t, const char *field, const char *value
 	return stele_table_add_row(t, cells);
 }
 
+/* The pinned key of a village: 1 with pk, 0 when none is pinned (or readable). */
+static int pinned_key(unsigned char pk[STELE_PK_BYTES], struct stele_ctx *ctx, const char *code)
+{
+	sqlite3_stmt *stmt = NULL;
+	int found = 0;
+
+	if (!code || stele_db_prepare(ctx->db, &stmt, "SELECT pubkey FROM stele_village_source "
+						      "WHERE village_code = ?") < 0)
+		return 0;
+	sqlite3_bind_text(stmt, 1, code, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0) &&
+	    stele_hex_decode(pk, STELE_PK_BYTES, (const char *)sqlite3_column_text(stmt, 0)) == 0)
+		found = 1;
+	sqlite3_finalize(stmt);
+	return found;
+}
+
 static int quarantine_show(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
 			   char **argv)
 {
@@ -41,6 +58,7 @@ static int quarantine_show(struct stele_ctx *ctx, const struct stele_cmd *cmd, i
 	struct stele_changeset *cs = NULL;
 	struct stele_table *t = NULL;
 	sqlite3_stmt *stmt = NULL;
+	unsigned char pk[STELE_PK_BYTES];
 	char *pos[1], bytes[32], seq_text[24];
 	int64_t id;
 	int rc, n, step;
@@ -69,10 +87,15 @@ static int quarantine_show(struct stele_ctx *ctx, const struct stele_cmd *cmd, i
 		rc = stele_error_db(STELE_EFAIL, ctx->db, "reading the quarantine");
 		goto done;
 	}
-	/* The bytes failed verification: read them unverified, for the summary only. */
+	/*
+	 * The summary, only when the bytes are signed by the village's pinned key:
+	 * unsigned bytes are never parsed (SQLite 3.40's changeset iterator can spin
+	 * forever on some malformed input).
+	 */
 	if (sqlite3_column_bytes(stmt, 6) > 0 &&
+	    pinned_key(pk, ctx, (const char *)sqlite3_column_text(stmt, 0)) == 1 &&
 	    stele_cs_decode(&cs, NULL, sqlite3_column_blob(stmt, 6),
-			    (size_t)sqlite3_column_bytes(stmt, 6), NULL) < 0)
+			    (size_t)sqlite3_column_bytes(stmt, 6), pk) < 0)
 		cs = NULL;
 	snprintf(bytes, sizeof(bytes), "%d", sqlite3_column_bytes(stmt, 6));
 	snprintf(seq_text, sizeof(seq_text), "%lld", (long long)sqlite3_column_int64(stmt, 1));
@@ -86,7 +109,7 @@ static int quarantine_show(struct stele_ctx *ctx, const struct stele_cmd *cmd, i
 	    (rc = add_field(t, "detail", (const char *)sqlite3_column_text(stmt, 4))) < 0 ||
 	    (rc = add_field(t, "at", (const char *)sqlite3_column_text(stmt, 5))) < 0 ||
 	    (rc = add_field(t, "writer", cs ? cs->writer : NULL)) < 0 ||
-	    (rc = add_field(t, "summary", cs ? cs->summary : "(not readable)")) < 0 ||
+	    (rc = add_field(t, "summary", cs ? cs->summary : "(not readable: not signed by the pinned key, or malformed)")) < 0 ||
 	    (rc = add_field(t, "bytes", bytes)) < 0)
 		goto done;
 	rc = stele_cli_print(ctx, t);
