@@ -1,11 +1,14 @@
 /* gitrepo.c: change-set streams in git with libgit2: bare repositories, one commit
  * per change set, first-parent walks, fetch and fast-forward-only push. */
 #include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -139,6 +142,35 @@ int stele_repo_open(git_repository **out, const char *path, int create)
 		return git_fail(STELE_EFAIL, what);
 	}
 	*out = repo;
+	return 0;
+}
+
+static int remove_lock_file(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	size_t n = strlen(path);
+
+	if (flag == FTW_F && n > 5 && strcmp(path + n - 5, ".lock") == 0)
+		unlink(path);
+	return 0;
+}
+
+/* Removes the stale lock files of the git directory at gitdir. */
+static void clear_locks_at(const char *gitdir)
+{
+	static const char *const files[] = { "packed-refs.lock", "HEAD.lock", "config.lock", NULL };
+	char path[PATH_MAX];
+
+	for (int i = 0; files[i]; i++) {
+		snprintf(path, sizeof(path), "%s/%s", gitdir, files[i]);
+		unlink(path);
+	}
+	snprintf(path, sizeof(path), "%s/refs", gitdir);
+	nftw(path, remove_lock_file, 16, FTW_PHYS);
+}
+
+int stele_repo_clear_stale_locks(git_repository *repo)
+{
+	clear_locks_at(git_repository_path(repo));
 	return 0;
 }
 
@@ -292,6 +324,32 @@ done:
 	git_treebuilder_free(builder);
 	stele_buf_free(&text);
 	return rc;
+}
+
+int stele_repo_read(void **data, size_t *len, git_repository *repo, const git_oid *commit)
+{
+	git_blob *blob = NULL;
+	char hex[GIT_OID_HEXSZ + 1];
+	size_t n;
+	void *copy;
+	int rc;
+
+	if ((rc = commit_file(&blob, repo, commit, STELE_CS_FILE, STELE_CS_MAX_ENCODED)) < 0)
+		return rc;
+	if (!blob) {
+		git_oid_tostr(hex, sizeof(hex), commit);
+		return stele_error(STELE_EVERIFY, "commit %s holds no change set", hex);
+	}
+	n = (size_t)git_blob_rawsize(blob);
+	if (!(copy = malloc(n ? n : 1))) {
+		git_blob_free(blob);
+		return stele_error(STELE_EFAIL, "out of memory");
+	}
+	memcpy(copy, git_blob_rawcontent(blob), n);
+	git_blob_free(blob);
+	*data = copy;
+	*len = n;
+	return 0;
 }
 
 int stele_repo_commit_pubkey(unsigned char pk[32], git_repository *repo, const git_oid *commit)
@@ -771,13 +829,21 @@ done:
 	return rc;
 }
 
+static int remove_any(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	remove(path);
+	return 0;
+}
+
 /* Creates a bare repository at a local remote's path (HEAD -> main). Its parent
- * directory must exist: a missing mount point is not silently replaced. */
+ * directory must exist: a missing mount point is not silently replaced. The
+ * repository is made beside it and renamed into place, so a kill leaves either
+ * nothing or a complete repository. */
 static int create_local_remote(const char *path, const char *shown)
 {
 	git_repository *created = NULL;
 	git_repository_init_options init;
-	char *parent = strdup(path), *slash;
+	char *parent = strdup(path), *slash, staging[PATH_MAX];
 	int rc = 0;
 
 	if (!parent)
@@ -792,17 +858,44 @@ static int create_local_remote(const char *path, const char *shown)
 				 "(is the USB stick plugged in?)", shown, parent);
 		goto done;
 	}
+	snprintf(staging, sizeof(staging), "%s.stele-new", path);
+	nftw(staging, remove_any, 16, FTW_DEPTH | FTW_PHYS); /* a killed attempt's */
 	init.flags = GIT_REPOSITORY_INIT_BARE | GIT_REPOSITORY_INIT_MKPATH;
 	init.initial_head = "main";
-	if (git_repository_init_ext(&created, path, &init) < 0) {
+	if (git_repository_init_ext(&created, staging, &init) < 0) {
 		char what[1100];
 		snprintf(what, sizeof(what), "cannot create remote %s", shown);
 		rc = git_fail(STELE_EFAIL, what);
+		goto done;
 	}
+	if (rename(staging, path) < 0)
+		rc = stele_error(STELE_EFAIL, "cannot create remote %s: %s", shown, strerror(errno));
 done:
 	git_repository_free(created);
 	free(parent);
 	return rc;
+}
+
+/* Holds a local remote for one push (see stele_repo_push); *fd is closed by the
+ * caller to release it. */
+static int lock_local_remote(int *fd, const char *path, const char *shown)
+{
+	char lock_path[PATH_MAX];
+	int lock_fd;
+
+	snprintf(lock_path, sizeof(lock_path), "%s/stele.lock", path);
+	if ((lock_fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0)
+		return stele_error(STELE_EFAIL, "cannot lock remote %s: %s", shown, strerror(errno));
+	if (flock(lock_fd, LOCK_EX | LOCK_NB) < 0) {
+		close(lock_fd);
+		if (errno == EWOULDBLOCK)
+			return stele_error(STELE_EBUSY, "remote %s is in use by another sync; retry",
+					   shown);
+		return stele_error(STELE_EFAIL, "cannot lock remote %s: %s", shown, strerror(errno));
+	}
+	clear_locks_at(path);
+	*fd = lock_fd;
+	return 0;
 }
 
 int stele_repo_push(git_repository *repo, const char *url, const char *local_ref,
@@ -815,7 +908,7 @@ int stele_repo_push(git_repository *repo, const char *url, const char *local_ref
 	char *specs[1] = { spec };
 	git_strarray refspecs = { specs, 1 };
 	bool local, exists;
-	int rc;
+	int rc, lock_fd = -1;
 
 	if ((rc = stele_git_init()) < 0)
 		return rc;
@@ -831,6 +924,8 @@ int stele_repo_push(git_repository *repo, const char *url, const char *local_ref
 			goto done;
 	}
 	git_push_options_init(&push, GIT_PUSH_OPTIONS_VERSION);
+	if (local && (rc = lock_local_remote(&lock_fd, target, t.shown)) < 0)
+		goto done;
 	transport_callbacks(&push.callbacks, &t);
 	/* No '+': libgit2 refuses a non-fast-forward before sending, the server after. */
 	snprintf(spec, sizeof(spec), "%s:%s", local_ref, remote_ref);
@@ -853,6 +948,8 @@ int stele_repo_push(git_repository *repo, const char *url, const char *local_ref
 		goto done;
 	}
 done:
+	if (lock_fd >= 0)
+		close(lock_fd);
 	git_remote_free(remote);
 	free(target);
 	return rc;
