@@ -530,6 +530,7 @@ static const struct kind kinds[] = {
 	{ "income", "income entry", "income entries", true, SP_NONE, 0 },
 	{ "assessment", "assessment item", "assessment items", true, SP_NONE, 0 },
 	{ "period_close", "month", "months", true, SP_MONTH, 0 },
+	{ "writer_key", "signing key from seq", "signing keys", true, SP_NONE, 0 },
 	{ "point_rule", "point rule", "point rules", false, SP_NONE, 0 },
 	{ "standard_item", "standard item", "standard items", false, SP_NONE, 0 },
 	{ "veto_item", "veto item", "veto items", false, SP_NONE, 0 },

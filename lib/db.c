@@ -194,6 +194,7 @@ static const struct {
 	{ "income", "village_code, id", 1 },
 	{ "assessment", "village_code, year, item_code", 1 },
 	{ "period_close", "village_code, period", 1 },
+	{ "writer_key", "village_code, seq_from", 1 },
 };
 
 int stele_db_dump(char **out, sqlite3 *db, const char *village)

@@ -1,0 +1,271 @@
+/* keys.c: the key in force for each seq of a village's stream, and the checks of a
+ * key announcement (docs/keys.md). */
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+
+#include "db.h"
+#include "error.h"
+#include "keys.h"
+#include "parse.h"
+
+struct stele_keys {
+	sqlite3 *db;
+	char village[STELE_CS_WRITER_MAX + 1];
+	unsigned char base[STELE_PK_BYTES];
+	sqlite3_stmt *latest;      /* the newest key with seq_from <= ?2 (overrides < ?3) */
+	sqlite3_stmt *revocations; /* seq_from of the revocations at or before ?2 */
+};
+
+void stele_keys_free(struct stele_keys *k)
+{
+	if (!k)
+		return;
+	sqlite3_finalize(k->latest);
+	sqlite3_finalize(k->revocations);
+	free(k);
+}
+
+int stele_keys_open(struct stele_keys **out, sqlite3 *db, const char *village,
+		    const unsigned char base[STELE_PK_BYTES])
+{
+	struct stele_keys *k = calloc(1, sizeof(*k));
+	int rc;
+
+	if (!k)
+		return stele_error(STELE_EFAIL, "out of memory");
+	if (strlen(village) > STELE_CS_WRITER_MAX) {
+		rc = stele_error(STELE_EFAIL, "writer name '%s' is too long", village);
+		goto done;
+	}
+	strcpy(k->village, village);
+	memcpy(k->base, base, STELE_PK_BYTES);
+	k->db = db;
+	if ((rc = stele_db_prepare(db, &k->latest,
+			"SELECT key FROM ("
+			" SELECT seq_from, 1 AS rank, pubkey AS key FROM writer_key"
+			"  WHERE village_code = ?1 AND seq_from <= ?2"
+			" UNION ALL"
+			" SELECT seq_from, 2, new_key FROM stele_key_override"
+			"  WHERE village_code = ?1 AND seq_from <= ?2 AND seq_from < ?3"
+			"  AND new_key IS NOT NULL"
+			") ORDER BY seq_from DESC, rank DESC LIMIT 1")) < 0 ||
+	    (rc = stele_db_prepare(db, &k->revocations,
+			"SELECT seq_from FROM stele_key_override WHERE village_code = ?1 "
+			"AND revokes = 1 AND seq_from <= ?2 ORDER BY seq_from")) < 0)
+		goto done;
+	*out = k;
+	k = NULL;
+done:
+	stele_keys_free(k);
+	return rc;
+}
+
+/* The newest key with seq_from <= seq, counting only overrides before bound. */
+static int key_at(unsigned char pk[STELE_PK_BYTES], struct stele_keys *k, uint64_t seq,
+		  uint64_t bound)
+{
+	int rc = 0, step;
+
+	sqlite3_reset(k->latest);
+	sqlite3_bind_text(k->latest, 1, k->village, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(k->latest, 2, (sqlite3_int64)seq);
+	sqlite3_bind_int64(k->latest, 3, (sqlite3_int64)bound);
+	step = sqlite3_step(k->latest);
+	if (step == SQLITE_DONE) {
+		memcpy(pk, k->base, STELE_PK_BYTES);
+	} else if (step != SQLITE_ROW) {
+		rc = stele_error_db(STELE_EFAIL, k->db, "reading the key history");
+	} else if (stele_hex_decode(pk, STELE_PK_BYTES,
+				    (const char *)sqlite3_column_text(k->latest, 0)) < 0) {
+		rc = stele_error(STELE_EFAIL, "the key history of %s holds a damaged key", k->village);
+	}
+	sqlite3_reset(k->latest);
+	return rc;
+}
+
+/*
+ * Calls fn for each key revoked at seq (the key in force at each revocation's
+ * seq_from, before it), until fn returns non-zero (returned) or an error.
+ */
+typedef int (*revoked_fn)(void *arg, const unsigned char pk[STELE_PK_BYTES]);
+static int each_revoked(struct stele_keys *k, uint64_t seq, revoked_fn fn, void *arg)
+{
+	uint64_t *from = NULL, *grown;
+	unsigned char pk[STELE_PK_BYTES];
+	size_t n = 0, cap = 0;
+	int rc = 0, step;
+
+	/* Read them all first: key_at uses the other statement. */
+	sqlite3_reset(k->revocations);
+	sqlite3_bind_text(k->revocations, 1, k->village, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(k->revocations, 2, (sqlite3_int64)seq);
+	while ((step = sqlite3_step(k->revocations)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 4;
+			if (!(grown = realloc(from, cap * sizeof(*from)))) {
+				rc = stele_error(STELE_EFAIL, "out of memory");
+				goto done;
+			}
+			from = grown;
+		}
+		from[n++] = (uint64_t)sqlite3_column_int64(k->revocations, 0);
+	}
+	if (step != SQLITE_DONE) {
+		rc = stele_error_db(STELE_EFAIL, k->db, "reading the key revocations");
+		goto done;
+	}
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if ((rc = key_at(pk, k, from[i], from[i])) < 0)
+			goto done;
+		rc = fn(arg, pk);
+	}
+done:
+	sqlite3_reset(k->revocations);
+	free(from);
+	return rc;
+}
+
+/* each_revoked callback: stops when the key is pk. */
+static int same_key(void *arg, const unsigned char pk[STELE_PK_BYTES])
+{
+	return sodium_memcmp(arg, pk, STELE_PK_BYTES) == 0;
+}
+
+int stele_keys_in_force(unsigned char pk[STELE_PK_BYTES], bool *revoked, struct stele_keys *k,
+			uint64_t seq)
+{
+	unsigned char key[STELE_PK_BYTES];
+	int rc;
+
+	if ((rc = key_at(key, k, seq, seq + 1)) < 0 ||
+	    (rc = each_revoked(k, seq, same_key, key)) < 0)
+		return rc;
+	memcpy(pk, key, STELE_PK_BYTES);
+	*revoked = rc == 1;
+	return 0;
+}
+
+bool stele_keys_signed_by(const unsigned char *data, size_t len,
+			  const unsigned char pk[STELE_PK_BYTES])
+{
+	if (!data || len <= STELE_SIG_BYTES)
+		return false;
+	return crypto_sign_verify_detached(data + len - STELE_SIG_BYTES, data,
+					   len - STELE_SIG_BYTES, pk) == 0;
+}
+
+struct signed_check {
+	const unsigned char *data;
+	size_t len;
+	unsigned char signer[STELE_PK_BYTES];
+};
+
+static int signs(void *arg, const unsigned char pk[STELE_PK_BYTES])
+{
+	struct signed_check *c = arg;
+
+	if (!stele_keys_signed_by(c->data, c->len, pk))
+		return 0;
+	memcpy(c->signer, pk, STELE_PK_BYTES);
+	return 1;
+}
+
+int stele_keys_signed_by_revoked(bool *yes, char *hex, struct stele_keys *k, uint64_t seq,
+				 const unsigned char *data, size_t len)
+{
+	struct signed_check c = { data, len, { 0 } };
+	int rc;
+
+	if ((rc = each_revoked(k, seq, signs, &c)) < 0)
+		return rc;
+	*yes = rc == 1;
+	if (*yes && hex)
+		stele_hex_encode(hex, c.signer, STELE_PK_BYTES);
+	return 0;
+}
+
+uint64_t stele_keys_peek_seq(const unsigned char *data, size_t len)
+{
+	uint64_t seq = 0;
+
+	/* magic (8), format (1), schema (2), seq (8, big-endian): docs/format.md. */
+	if (!data || len < 19 || memcmp(data, "STELECS1", 8) != 0 || data[8] != STELE_CS_FORMAT)
+		return 0;
+	for (int i = 0; i < 8; i++)
+		seq = seq << 8 | data[11 + i];
+	return seq;
+}
+
+/* Whether v is 64 lowercase hex digits. */
+static bool is_key_hex(sqlite3_value *v)
+{
+	const unsigned char *s;
+
+	if (!v || sqlite3_value_type(v) != SQLITE_TEXT || sqlite3_value_bytes(v) != 2 * STELE_PK_BYTES)
+		return false;
+	s = sqlite3_value_text(v);
+	for (int i = 0; i < 2 * STELE_PK_BYTES; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return true;
+}
+
+int stele_keys_check_announcement(bool *announced, const struct stele_changeset *cs)
+{
+	sqlite3_changeset_iter *it = NULL;
+	unsigned long long seq = (unsigned long long)cs->seq;
+	int rc = 0, src, found = 0;
+
+	if (cs->changes_len == 0)
+		goto done;
+	if (sqlite3changeset_start(&it, (int)cs->changes_len, cs->changes) != SQLITE_OK) {
+		rc = stele_error(STELE_EVERIFY, "seq %llu: row changes do not parse", seq);
+		goto done;
+	}
+	while ((src = sqlite3changeset_next(it)) == SQLITE_ROW) {
+		const char *table = NULL;
+		int ncol = 0, op = 0, indirect = 0;
+		sqlite3_value *from = NULL, *key = NULL;
+
+		sqlite3changeset_op(it, &table, &ncol, &op, &indirect);
+		if (strcmp(table, "writer_key") != 0)
+			continue;
+		if (op != SQLITE_INSERT) {
+			rc = stele_error(STELE_EVERIFY, "seq %llu %s a signing key: a key once "
+					 "announced is never changed or withdrawn", seq,
+					 op == SQLITE_DELETE ? "removes" : "changes");
+			goto done;
+		}
+		if (++found > 1) {
+			rc = stele_error(STELE_EVERIFY, "seq %llu announces more than one signing key",
+					 seq);
+			goto done;
+		}
+		if (ncol < 3 || sqlite3changeset_new(it, 1, &from) != SQLITE_OK ||
+		    sqlite3changeset_new(it, 2, &key) != SQLITE_OK || !from ||
+		    sqlite3_value_type(from) != SQLITE_INTEGER) {
+			rc = stele_error(STELE_EVERIFY, "seq %llu announces a signing key without a "
+					 "seq_from", seq);
+			goto done;
+		}
+		if ((uint64_t)sqlite3_value_int64(from) != cs->seq + 1) {
+			rc = stele_error(STELE_EVERIFY, "seq %llu announces a signing key from seq "
+					 "%lld; a key may only be announced for the next change set "
+					 "(seq %llu)", seq, (long long)sqlite3_value_int64(from), seq + 1);
+			goto done;
+		}
+		if (!is_key_hex(key)) {
+			rc = stele_error(STELE_EVERIFY, "seq %llu announces a signing key that is not "
+					 "64 lowercase hex digits", seq);
+			goto done;
+		}
+	}
+	if (src != SQLITE_DONE)
+		rc = stele_error(STELE_EVERIFY, "seq %llu: row changes do not parse", seq);
+done:
+	sqlite3changeset_finalize(it);
+	if (rc == 0 && announced)
+		*announced = found > 0;
+	return rc;
+}
