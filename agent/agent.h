@@ -8,6 +8,7 @@
 #include "capture.h"
 #include "cli.h"
 #include "gitrepo.h"
+#include "keys.h"
 
 /* One function per command, each in agent/cmd-NAME.c, listed in agent/main.c. */
 int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
@@ -32,6 +33,7 @@ extern const struct stele_cmd task_subcommands[];
 extern const struct stele_cmd request_subcommands[];
 extern const struct stele_cmd income_subcommands[];
 extern const struct stele_cmd assess_subcommands[];
+extern const struct stele_cmd key_subcommands[];
 
 /* `points rank` (agent/cmd-points-rank.c), an entry of the points subcommands. */
 int points_rank(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
@@ -45,6 +47,27 @@ int points_rank(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, ch
 /* Opens the village directory (lock, database, signing key) and checks it is a
  * village's. Released by stele_ctx_close (done by the dispatcher). */
 int agent_open(struct stele_ctx *ctx);
+
+/* Keys (agent/cmd-key.c, docs/keys.md). A rotation writes the new key to
+ * signing.key.new before its transaction and moves it to signing.key after; the
+ * replaced key stays as signing.key.old until the rotation is pushed. */
+#define AGENT_NEW_KEY_FILE "signing.key.new"
+#define AGENT_OLD_KEY_FILE "signing.key.old"
+
+/* The key that signed the village's seq 1: meta 'initial_public_key' (set by the
+ * first rotation, and by restore), else 'public_key'. */
+int agent_key_base(unsigned char pk[STELE_PK_BYTES], sqlite3 *db);
+/* The key history of the village's stream as db holds it (the directory's own
+ * database, or a replica being replayed), from agent_key_base of ctx->db. *out
+ * is freed by the caller with stele_keys_free. */
+int agent_keys_open(struct stele_keys **out, struct stele_ctx *ctx, sqlite3 *db);
+/* Run by agent_open: finishes a 'key rotate' interrupted after its transaction
+ * (signing.key.new becomes signing.key, ctx->sk is reloaded), or removes the
+ * unused key file of one interrupted before it; then refuses a signing.key
+ * that is not the key meta 'public_key' says the village signs with. */
+int agent_key_recover(struct stele_ctx *ctx);
+/* Removes signing.key.old once synced_seq has reached the last rotation. */
+int agent_key_tidy(struct stele_ctx *ctx);
 
 /* The village code of an open directory (ctx->writer). */
 #define agent_village(ctx) ((const char *)(ctx)->writer)

@@ -13,8 +13,7 @@
 struct log_walk {
 	struct stele_ctx *ctx;
 	sqlite3_stmt *insert;
-	unsigned char keys[2][STELE_PK_BYTES]; /* this directory's key, and a previous one */
-	int nkeys;
+	struct stele_keys *keys; /* the village's key history */
 };
 
 static int log_commit(void *data, const git_oid *commit, const void *bytes, size_t len)
@@ -23,12 +22,19 @@ static int log_commit(void *data, const git_oid *commit, const void *bytes, size
 	struct stele_changeset *cs = NULL;
 	char hex[GIT_OID_HEXSZ + 1];
 	const char *signature = "bad";
+	unsigned char pk[STELE_PK_BYTES];
+	uint64_t seq = stele_keys_peek_seq(bytes, len);
+	bool revoked = false;
 	int rc = STELE_EVERIFY;
 
 	git_oid_tostr(hex, sizeof(hex), commit);
-	for (int k = 0; bytes && k < w->nkeys && rc == STELE_EVERIFY; k++)
-		if ((rc = stele_cs_decode(&cs, NULL, bytes, len, w->keys[k])) == 0)
+	/* Each change set against the key in force for its seq. */
+	if (bytes && seq > 0) {
+		if ((rc = stele_keys_in_force(pk, &revoked, w->keys, seq)) < 0)
+			return rc;
+		if ((rc = stele_cs_decode(&cs, NULL, bytes, len, pk)) == 0)
 			signature = "ok";
+	}
 	if (rc == STELE_EVERIFY && bytes)
 		rc = stele_cs_decode(&cs, NULL, bytes, len, NULL);
 	if (rc == STELE_EFAIL)
@@ -55,16 +61,10 @@ static int gather(struct stele_ctx *ctx)
 {
 	struct log_walk w = { .ctx = ctx };
 	git_repository *repo = NULL;
-	char *previous = NULL;
 	int rc;
 
-	stele_key_public(w.keys[0], ctx->sk);
-	w.nkeys = 1;
-	if ((rc = stele_meta_get(ctx->db, "previous_public_key", &previous)) < 0)
+	if ((rc = agent_keys_open(&w.keys, ctx, ctx->db)) < 0)
 		return rc;
-	if (previous && stele_hex_decode(w.keys[1], STELE_PK_BYTES, previous) == 0)
-		w.nkeys = 2;
-	free(previous);
 	if ((rc = stele_db_exec(ctx->db, "CREATE TEMP TABLE log_entry (seq INTEGER, created_at "
 				"INTEGER, summary TEXT, commit_id TEXT, signature TEXT)")) < 0 ||
 	    (rc = agent_repo_open(&repo, ctx, true)) < 0 ||
@@ -77,6 +77,7 @@ static int gather(struct stele_ctx *ctx)
 			   "(SELECT coalesce(max(seq), 0) FROM temp.log_entry)");
 done:
 	sqlite3_finalize(w.insert);
+	stele_keys_free(w.keys);
 	git_repository_free(repo);
 	return rc;
 }

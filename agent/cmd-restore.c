@@ -87,36 +87,88 @@ struct replay {
 	sqlite3 *db;
 	git_repository *repo;
 	const char *village;
-	unsigned char key[STELE_PK_BYTES]; /* the village's key, pinned from the first commit */
-	bool have_key;
+	const char *prog;
+	struct stele_keys *keys;            /* the key history, as replayed so far */
+	unsigned char base[STELE_PK_BYTES]; /* the key of seq 1: the first commit's writer.pub */
+	const unsigned char *given;         /* --key's public key, or NULL */
 	uint64_t last_seq;
 	unsigned char last_hash[STELE_HASH_BYTES];
 };
+
+/*
+ * The stream went on at seq with the key the clerk gave (--key) although no
+ * rotation announced it: the village was restored with a new key before. The
+ * clerk's own key vouches for it; recorded as the agent's override.
+ */
+static int accept_given_key(struct replay *r, uint64_t seq)
+{
+	char hex[2 * STELE_PK_BYTES + 1];
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	stele_hex_encode(hex, r->given, STELE_PK_BYTES);
+	if ((rc = stele_db_prepare(r->db, &stmt,
+			"INSERT INTO stele_key_override (village_code, seq_from, new_key, revokes, at) "
+			"VALUES (?, ?, ?, 0, unixepoch())")) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, r->village, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)seq);
+	sqlite3_bind_text(stmt, 3, hex, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		rc = stele_error_db(STELE_EFAIL, r->db, "recording the key");
+	sqlite3_finalize(stmt);
+	if (rc == 0)
+		fprintf(stderr, "%s: seq %llu on is signed with the key you gave (--key), which no "
+			"rotation announced (the village was restored with a new key before)\n",
+			r->prog, (unsigned long long)seq);
+	return rc;
+}
 
 static int replay_one(void *ctx, const git_oid *commit, const void *data, size_t len)
 {
 	struct replay *r = ctx;
 	struct stele_changeset *cs = NULL;
-	unsigned char signer[STELE_PK_BYTES], hash[STELE_HASH_BYTES];
-	char hex[GIT_OID_HEXSZ + 1];
+	enum stele_cs_fault fault = STELE_CS_FAULT_NONE;
+	unsigned char pk[STELE_PK_BYTES], hash[STELE_HASH_BYTES];
+	char hex[GIT_OID_HEXSZ + 1], key_hex[2 * STELE_PK_BYTES + 1];
+	uint64_t seq = r->last_seq + 1;
 	sqlite3_stmt *stmt = NULL;
+	bool revoked, announced;
 	int rc;
 
 	git_oid_tostr(hex, sizeof(hex), commit);
 	if (!data)
 		return stele_error(STELE_EVERIFY, "commit %.12s holds no change set", hex);
-	if ((rc = stele_repo_commit_pubkey(signer, r->repo, commit)) < 0)
-		return rc;
-	if (!r->have_key) {
-		memcpy(r->key, signer, STELE_PK_BYTES);
-		r->have_key = true;
-	} else if (memcmp(signer, r->key, STELE_PK_BYTES) != 0) {
-		return stele_error(STELE_EVERIFY, "commit %.12s is signed with another key than the "
-				   "village's", hex);
+	if (!r->keys) {
+		/* Trust on first use: the key of seq 1 is the one its commit names;
+		 * every later key must follow from it (docs/keys.md). */
+		if ((rc = stele_repo_commit_pubkey(r->base, r->repo, commit)) < 0 ||
+		    (rc = stele_keys_open(&r->keys, r->db, r->village, r->base)) < 0)
+			return rc;
 	}
-	if ((rc = stele_cs_decode(&cs, NULL, data, len, r->key)) < 0)
+	/* The change set of the next seq, verified with the key in force for it. */
+	if ((rc = stele_keys_in_force(pk, &revoked, r->keys, seq)) < 0)
+		return rc;
+	rc = stele_cs_decode(&cs, &fault, data, len, pk);
+	if (rc == STELE_EVERIFY && fault == STELE_CS_FAULT_SIGNATURE && r->given &&
+	    sodium_memcmp(r->given, pk, STELE_PK_BYTES) != 0 &&
+	    stele_keys_peek_seq(data, len) == seq && stele_keys_signed_by(data, len, r->given)) {
+		if ((rc = accept_given_key(r, seq)) < 0)
+			return rc;
+		rc = stele_cs_decode(&cs, NULL, data, len, r->given);
+	}
+	if (rc < 0) {
+		stele_hex_encode(key_hex, pk, STELE_PK_BYTES);
+		if (fault == STELE_CS_FAULT_SIGNATURE)
+			return stele_error(rc, "commit %.12s (seq %llu): the signature does not verify "
+					   "against the key in force for seq %llu (%.16s...)%s", hex,
+					   (unsigned long long)seq, (unsigned long long)seq, key_hex,
+					   r->given ? "" : "; if the village went on with a new key "
+					   "after a restore, give that key with --key");
 		return stele_error(rc, "commit %.12s: %s", hex, stele_error_message());
+	}
 	if ((rc = stele_sync_check_chain(cs, r->village, r->last_seq, r->last_hash)) < 0 ||
+	    (rc = stele_keys_check_announcement(&announced, cs)) < 0 ||
 	    (rc = stele_sync_check_ownership(NULL, cs->changes, cs->changes_len, r->village)) < 0 ||
 	    (rc = stele_sync_apply(r->db, cs->changes, cs->changes_len)) < 0) {
 		rc = stele_error(rc, "commit %.12s: %s", hex, stele_error_message());
@@ -143,11 +195,35 @@ done:
 	return rc;
 }
 
+/* Records that this directory signs with pk from seq on although the stream does
+ * not announce it (a restore with a new key). */
+static int record_new_key(struct replay *r, uint64_t seq, const char *pk_hex)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	if ((rc = stele_db_prepare(r->db, &stmt,
+			"INSERT INTO stele_key_override (village_code, seq_from, new_key, revokes, at) "
+			"VALUES (?, ?, ?, 0, unixepoch()) ON CONFLICT (village_code, seq_from) "
+			"DO UPDATE SET new_key = excluded.new_key")) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, r->village, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)seq);
+	sqlite3_bind_text(stmt, 3, pk_hex, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		rc = stele_error_db(STELE_EFAIL, r->db, "recording the new key");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 /* Fills the new database: settings, default rules, every change set, in one
  * transaction. pk is the key the directory signs with from now on. */
 static int rebuild(struct replay *r, const struct restore_opts *o, const unsigned char pk[STELE_PK_BYTES])
 {
-	char pk_hex[2 * STELE_PK_BYTES + 1], old_hex[2 * STELE_PK_BYTES + 1], county[7], seq[24];
+	char pk_hex[2 * STELE_PK_BYTES + 1], now_hex[2 * STELE_PK_BYTES + 1];
+	char base_hex[2 * STELE_PK_BYTES + 1], county[7], seq[24];
+	unsigned char now[STELE_PK_BYTES];
+	bool revoked;
 	int rc;
 
 	memcpy(county, o->village, 6);
@@ -164,18 +240,27 @@ static int rebuild(struct replay *r, const struct restore_opts *o, const unsigne
 	    (rc = stele_repo_walk(r->repo, STELE_BRANCH, NULL, replay_one, r)) < 0)
 		goto done;
 	stele_hex_encode(pk_hex, pk, STELE_PK_BYTES);
-	if (r->have_key && memcmp(pk, r->key, STELE_PK_BYTES) != 0) {
+	/* The key the stream says signs its next change set. */
+	if ((rc = stele_keys_in_force(now, &revoked, r->keys, r->last_seq + 1)) < 0)
+		goto done;
+	stele_hex_encode(now_hex, now, STELE_PK_BYTES);
+	if (sodium_memcmp(pk, now, STELE_PK_BYTES) != 0) {
 		if (o->key) {
-			rc = stele_error(STELE_EINVALID, "%s is not the key this village signed with", o->key);
+			rc = stele_error(STELE_EINVALID, "%s is not the key this village signs with now "
+					 "(seq %llu on: %.16s...; a key replaced by 'key rotate' no "
+					 "longer signs)", o->key, (unsigned long long)r->last_seq + 1,
+					 now_hex);
 			goto done;
 		}
-		/* A new key: the old one stays known so verify still checks the history. */
-		stele_hex_encode(old_hex, r->key, STELE_PK_BYTES);
-		if ((rc = stele_meta_set(r->db, "previous_public_key", old_hex)) < 0)
+		/* A new key: from the next seq on, recorded so verify and log check
+		 * the history with the old keys and what follows with this one. */
+		if ((rc = record_new_key(r, r->last_seq + 1, pk_hex)) < 0)
 			goto done;
 	}
+	stele_hex_encode(base_hex, r->base, STELE_PK_BYTES);
 	snprintf(seq, sizeof(seq), "%llu", (unsigned long long)r->last_seq);
-	if ((rc = stele_meta_set(r->db, "public_key", pk_hex)) < 0 ||
+	if ((rc = stele_meta_set(r->db, "initial_public_key", base_hex)) < 0 ||
+	    (rc = stele_meta_set(r->db, "public_key", pk_hex)) < 0 ||
 	    (rc = stele_meta_set(r->db, "synced_seq", seq)) < 0 ||
 	    (rc = stele_meta_set(r->db, "restored_seq", seq)) < 0 ||
 	    (rc = stele_meta_set(r->db, "writer", o->village)) < 0)
@@ -267,14 +352,23 @@ int cmd_restore(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, ch
 	if ((rc = stele_db_open(&r.db, db_path, STELE_DB_CREATE)) < 0)
 		goto done;
 	r.village = o.village;
+	r.prog = ctx->prog;
+	r.given = o.key ? pk : NULL;
 	if ((rc = rebuild(&r, &o, pk)) < 0)
 		goto done;
 	fprintf(stderr, "%s: restored village %s from %s: %llu change sets, verified\n", ctx->prog,
 		o.village, shown, (unsigned long long)r.last_seq);
-	if (!o.key)
-		fprintf(stderr, "%s: this directory signs with a NEW key; register it at the county "
-			"('stele-agent key') before the next sync, or restore again with --key "
-			"BACKUP-OF-signing.key\n", ctx->prog);
+	if (!o.key) {
+		char pk_hex[2 * STELE_PK_BYTES + 1];
+		stele_hex_encode(pk_hex, pk, STELE_PK_BYTES);
+		fprintf(stderr, "%s: this directory signs with a NEW key from seq %llu on; before "
+			"the next sync the county must accept it with 'stele-aggregator village revoke "
+			"%s --from-seq %llu --key %s' (docs/keys.md), or restore again with --key "
+			"BACKUP-OF-signing.key\n", ctx->prog, (unsigned long long)r.last_seq + 1,
+			o.village, (unsigned long long)r.last_seq + 1, pk_hex);
+	}
+	stele_keys_free(r.keys);
+	r.keys = NULL;
 	stele_db_close(r.db);
 	r.db = NULL;
 	git_repository_free(r.repo);
@@ -293,6 +387,7 @@ int cmd_restore(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, ch
 		git_repository_free(repo);
 	}
 done:
+	stele_keys_free(r.keys);
 	stele_db_close(r.db);
 	git_repository_free(r.repo);
 	if (rc < 0 && started) {

@@ -107,13 +107,16 @@ static int commit_pending(uint64_t *tip_seq, uint64_t *committed, struct stele_c
 	unsigned char pk[STELE_PK_BYTES];
 	char pk_hex[2 * STELE_PK_BYTES + 1];
 	struct stele_buf message = STELE_BUF_INIT(STELE_BUF_NOLIMIT);
+	struct stele_keys *keys = NULL;
 	sqlite3_stmt *stmt = NULL;
 	uint64_t seq = 0, added = 0;
 	git_oid tip;
+	bool revoked;
 	int rc, step;
 
-	stele_key_public(pk, ctx->sk);
-	stele_hex_encode(pk_hex, pk, STELE_PK_BYTES);
+	/* writer.pub names the key in force for each seq: the one that signed it. */
+	if ((rc = agent_keys_open(&keys, ctx, ctx->db)) < 0)
+		goto done;
 	if ((rc = stele_repo_tip(&tip, &seq, repo, STELE_BRANCH)) < 0)
 		goto done;
 	if (seq > 0 && (rc = check_tip_matches_outbox(ctx, repo, &tip, seq)) < 0)
@@ -131,6 +134,9 @@ static int commit_pending(uint64_t *tip_seq, uint64_t *committed, struct stele_c
 					 (unsigned long long)seq, (unsigned long long)next);
 			goto done;
 		}
+		if ((rc = stele_keys_in_force(pk, &revoked, keys, next)) < 0)
+			goto done;
+		stele_hex_encode(pk_hex, pk, STELE_PK_BYTES);
 		stele_buf_reset(&message);
 		if ((rc = stele_buf_printf(&message, "seq %llu: %s", (unsigned long long)next,
 					   (const char *)sqlite3_column_text(stmt, 2))) < 0)
@@ -151,6 +157,7 @@ static int commit_pending(uint64_t *tip_seq, uint64_t *committed, struct stele_c
 	*committed = added;
 done:
 	sqlite3_finalize(stmt);
+	stele_keys_free(keys);
 	stele_buf_free(&message);
 	return rc;
 }
@@ -229,7 +236,10 @@ static int push_village(struct stele_ctx *ctx, git_repository *repo, const char 
 		stele_db_rollback(ctx->db);
 		goto done;
 	}
-	rc = stele_db_commit(ctx->db);
+	if ((rc = stele_db_commit(ctx->db)) < 0)
+		goto done;
+	/* The rotation is on the remote now: the replaced key is of no more use. */
+	rc = agent_key_tidy(ctx);
 done:
 	free(credentials);
 	return rc;

@@ -15,8 +15,7 @@ struct verify {
 	struct stele_ctx *ctx;
 	git_repository *repo;
 	sqlite3_stmt *outbox;            /* SELECT hash, data FROM stele_outbox WHERE seq = ? */
-	unsigned char keys[2][STELE_PK_BYTES]; /* this directory's key, and a previous one */
-	int nkeys;
+	struct stele_keys *keys;         /* the village's key history (the live database's) */
 	uint64_t seq;                    /* commits seen */
 	long differences;
 };
@@ -34,14 +33,22 @@ static void differ(struct verify *v, const char *fmt, ...)
 	v->differences++;
 }
 
-/* Decodes data with whichever of the village's keys signed it. */
-static int decode_signed(struct stele_changeset **cs, struct verify *v, const void *data, size_t len)
+/* Decodes data, the change set of seq, verifying it with the key in force for seq. */
+static int decode_signed(struct stele_changeset **cs, struct verify *v, uint64_t seq,
+			 const void *data, size_t len)
 {
-	int rc = STELE_EVERIFY;
+	unsigned char pk[STELE_PK_BYTES];
+	char hex[2 * STELE_PK_BYTES + 1];
+	bool revoked;
+	int rc;
 
-	for (int k = 0; k < v->nkeys; k++)
-		if ((rc = stele_cs_decode(cs, NULL, data, len, v->keys[k])) == 0 || rc != STELE_EVERIFY)
-			return rc;
+	if ((rc = stele_keys_in_force(pk, &revoked, v->keys, seq)) < 0)
+		return rc;
+	if ((rc = stele_cs_decode(cs, NULL, data, len, pk)) == STELE_EVERIFY) {
+		stele_hex_encode(hex, pk, STELE_PK_BYTES);
+		rc = stele_error(STELE_EVERIFY, "%s (the key in force for seq %llu is %.16s...)",
+				 stele_error_message(), (unsigned long long)seq, hex);
+	}
 	return rc;
 }
 
@@ -97,7 +104,7 @@ static int check_outbox(struct verify *v, sqlite3 *replica, uint64_t *count)
 		    memcmp(sqlite3_column_blob(stmt, 1), hash, STELE_HASH_BYTES) != 0)
 			differ(v, "seq %llu: the outbox's hash is not the hash of its change set",
 			       (unsigned long long)seq);
-		if ((rc = decode_signed(&cs, v, data, len)) < 0) {
+		if ((rc = decode_signed(&cs, v, seq, data, len)) < 0) {
 			if (rc != STELE_EVERIFY)
 				goto done;
 			differ(v, "seq %llu: %s", (unsigned long long)seq, stele_error_message());
@@ -105,6 +112,7 @@ static int check_outbox(struct verify *v, sqlite3 *replica, uint64_t *count)
 			break; /* the replay cannot go on past a change set it cannot read */
 		}
 		if (stele_sync_check_chain(cs, agent_village(v->ctx), last, last_hash) < 0 ||
+		    stele_keys_check_announcement(NULL, cs) < 0 ||
 		    stele_sync_check_ownership(NULL, cs->changes, cs->changes_len,
 					       agent_village(v->ctx)) < 0 ||
 		    stele_sync_apply(replica, cs->changes, cs->changes_len) < 0) {
@@ -181,23 +189,6 @@ done:
 	return rc;
 }
 
-/* The keys this village has signed with: its own, and one it had before a
- * restore without the old key (meta 'previous_public_key'). */
-static int load_keys(struct verify *v)
-{
-	char *previous = NULL;
-	int rc;
-
-	stele_key_public(v->keys[0], v->ctx->sk);
-	v->nkeys = 1;
-	if ((rc = stele_meta_get(v->ctx->db, "previous_public_key", &previous)) < 0)
-		return rc;
-	if (previous && stele_hex_decode(v->keys[1], STELE_PK_BYTES, previous) == 0)
-		v->nkeys = 2;
-	free(previous);
-	return 0;
-}
-
 int cmd_verify(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct verify v = { .ctx = ctx };
@@ -212,7 +203,7 @@ int cmd_verify(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 		return rc;
 	if ((rc = agent_open(ctx)) < 0)
 		return rc;
-	if ((rc = load_keys(&v)) < 0 ||
+	if ((rc = agent_keys_open(&v.keys, ctx, ctx->db)) < 0 ||
 	    (rc = agent_repo_open(&v.repo, ctx, false)) < 0 ||
 	    (rc = stele_db_prepare(ctx->db, &v.outbox,
 				   "SELECT hash, data FROM stele_outbox WHERE seq = ?")) < 0)
@@ -241,6 +232,7 @@ int cmd_verify(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 		(unsigned long long)(outbox_max - v.seq));
 done:
 	sqlite3_finalize(v.outbox);
+	stele_keys_free(v.keys);
 	stele_db_close(replica);
 	git_repository_free(v.repo);
 	return rc;

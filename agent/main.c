@@ -37,7 +37,9 @@ static const struct stele_cmd commands[] = {
 	  "The change-set history, newest first: seq, time, what changed, its commit in\n"
 	  "the village repository (or pending), and whether its signature verifies.", NULL },
 	{ "key", cmd_key, "key",
-	  "Prints the village's public key (64 hex digits), to register at the county.", NULL },
+	  "Prints the village's public key (64 hex digits), to register at the county.\n"
+	  "'key rotate' replaces it through the stream; 'key history' lists every key\n"
+	  "the village has signed with (docs/keys.md).", key_subcommands },
 	{ "sync", cmd_sync, "sync [--remote URL] [--county URL]",
 	  "Commits the pending change sets to the village's repository, pushes them to the\n"
 	  "remote (fast-forward only: a remote that has diverged is reported, never\n"

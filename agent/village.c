@@ -19,7 +19,7 @@ int agent_open(struct stele_ctx *ctx)
 	if (strcmp(ctx->writer, STELE_WRITER_COUNTY) == 0)
 		return stele_error(STELE_EFAIL, "%s is a county directory; use stele-aggregator",
 				   ctx->dir);
-	return 0;
+	return agent_key_recover(ctx);
 }
 
 /* The first free id of table in the village: prefix and width digits, one more
