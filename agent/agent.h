@@ -65,13 +65,4 @@ int member_put(char *out_id, struct stele_ctx *ctx, const struct member_row *row
 /* Whether a member id exists in this village. */
 int agent_member_exists(bool *exists, struct stele_ctx *ctx, const char *id);
 
-/*
- * `sync --every DURATION` and `sync --timeout DURATION` (agent/sync-every.c), for
- * cmd_sync to call before parsing its own options: removes both from argv. With
- * --every, runs the periodic loop (each round a child `sync --timeout T` with the
- * other arguments) until SIGINT/SIGTERM and returns 1; with --timeout alone, arms
- * the timeout of this sync and returns 0; with neither, returns 0. <0 on error.
- */
-int agent_sync_schedule(struct stele_ctx *ctx, const struct stele_cmd *cmd, int *argc, char **argv);
-
 #endif

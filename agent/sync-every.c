@@ -16,6 +16,7 @@
 #include "agent.h"
 #include "error.h"
 #include "parse.h"
+#include "sync-every.h"
 
 extern char **environ;
 
