@@ -7,6 +7,11 @@
 # The Debian packages are installed on demand when root (server_need); a script
 # whose packages cannot be had skips everything with a TAP "1..0 # SKIP" line.
 
+# A server must never outlive its script: a hangup or a closed pipe (| head) ends
+# the script through its exit trap too, which stops them.
+trap 'exit 129' HUP
+trap 'exit 141' PIPE
+
 # server_secret: a fresh random password. Every account's differs per run, so a
 # test can grep for it wherever it must never appear.
 server_secret() {
