@@ -96,15 +96,21 @@ server_stop() {
 
 # server_start NAME PORTVAR COMMAND...: starts COMMAND in the background on a
 # random free port, retrying with another port (at most 5 times) if it does not
-# come up. COMMAND is evaluated with $PORT set; it must stay in the foreground.
-# Sets PORTVAR to the port and NAME_PID to the process id, and registers the stop.
+# come up; with SERVER_PORT set, on that port only (retrying while it is busy).
+# COMMAND is evaluated with $PORT set; it must stay in the foreground. Sets
+# PORTVAR to the port and NAME_PID to the process id, and registers the stop.
 server_start() {
 	name=$1 portvar=$2
 	shift 2
 	attempt=0
 	while [ $attempt -lt 5 ]; do
 		attempt=$((attempt + 1))
-		PORT=$(server_random_port) || return 1
+		if [ -n "${SERVER_PORT:-}" ]; then
+			PORT=$SERVER_PORT
+			sleep 0.2
+		else
+			PORT=$(server_random_port) || return 1
+		fi
 		eval "$*" >"$TRASH/$name.log" 2>&1 &
 		pid=$!
 		if server_wait "$pid" "$PORT"; then
@@ -288,6 +294,16 @@ stall_server_start() {
 			my \$s = IO::Socket::INET->new(LocalAddr => q(127.0.0.1), LocalPort => \$ARGV[0],
 				Listen => 16, ReuseAddr => 1) or die qq(bind: \$!\n);
 			my @held; while (my \$c = \$s->accept) { push @held, \$c }" "$PORT"'
+}
+
+# http_server_stop / http_server_restart: the HTTP (not HTTPS) server goes down,
+# and comes back on the same port with the same repositories and accounts.
+http_server_stop() {
+	server_stop "$lighttpd_PID"
+}
+http_server_restart() {
+	SERVER_PORT=$HTTP_PORT server_start lighttpd HTTP_PORT \
+		'exec lighttpd -D -f "$HTTP_DIR/http.conf"'
 }
 
 # dead_port: a port where nothing listens (connections are refused).
