@@ -24,6 +24,18 @@ start_loop() {
 	echo $loop >>"$TRASH/loops"
 }
 test_at_end 'for p in $(cat "$TRASH/loops" 2>/dev/null); do kill -9 $p 2>/dev/null; done'
+# while_busy CMD...: runs CMD again (at most 50 times) while it exits 4 because
+# a round of the loop holds the directory, as a clerk would.
+while_busy() {
+	n=0
+	while :; do
+		"$@" && return 0
+		code=$?
+		[ $code = 4 ] && [ $n -lt 50 ] || return $code
+		n=$((n + 1))
+		sleep 0.1
+	done
+}
 # lines_at_least N PATTERN FILE
 lines_at_least() {
 	test "$(grep -c -e "$2" "$3")" -ge "$1"
@@ -57,7 +69,7 @@ test_expect_success '--every outside a village directory fails at once' '
 test_expect_success 'the loop syncs, leaves the directory free between rounds, stops on SIGTERM' '
 	start_loop -C v sync --every 1s --remote "$TRASH/remote.git" &&
 	wait_for remote_has_seq 1 &&
-	stele-agent -C v member add 李四 &&
+	while_busy stele-agent -C v member add 李四 2>/dev/null &&
 	wait_for remote_has_seq 2 &&
 	kill -TERM $loop &&
 	wait $loop &&
@@ -72,7 +84,7 @@ test_expect_success 'a round that finds the directory busy is skipped' '
 	start_loop -C v sync --every 1s &&
 	wait_for grep -q "skipped this sync: the directory is busy" loop.err &&
 	wait $holder &&
-	stele-agent -C v member add 王五 &&
+	while_busy stele-agent -C v member add 王五 2>/dev/null &&
 	wait_for remote_has_seq 3 &&
 	kill -INT $loop && wait $loop &&
 	test_grep "stopped by SIGINT" loop.err
