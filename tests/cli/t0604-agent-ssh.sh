@@ -14,6 +14,14 @@ export HOME
 mkdir -p "$HOME/.ssh"
 cp "$SSH_KNOWN_HOSTS" "$HOME/.ssh/known_hosts"
 
+# libgit2 1.5's ssh transport leaks its known_hosts state on every connection
+# (libgit2 issue #6598, fixed in 1.7). Under LeakSanitizer this script alone
+# ignores leaks allocated inside libgit2 or libssh2; the same fetch and push code
+# is checked without suppressions over HTTP (t0603, t0605) and in the unit tests.
+printf '%s\n' 'leak:libgit2.so' 'leak:libssh2.so' >"$TRASH/lsan.supp"
+LSAN_OPTIONS="suppressions=$TRASH/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+export LSAN_OPTIONS
+
 for v in $V1 $V2 $V3; do
 	new_village $v $v
 	stele-agent -C $v member add "村民$v" >/dev/null 2>&1
