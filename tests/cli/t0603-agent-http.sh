@@ -120,6 +120,38 @@ test_expect_success 'the county account reads every village repository' '
 	done
 '
 
+test_expect_success 'the aggregator, as the county account, fetches and merges every village' '
+	stele-aggregator -C county init --county 990101 --name 测试县 >/dev/null 2>&1 &&
+	for v in $V1 $V2 $V3; do
+		stele-aggregator -C county village add $v --name "村$v" --township-name 镇 \
+			--remote "$HTTP_URL/$v.git" --key "$(stele-agent -C $v key)" >/dev/null ||
+			exit 1
+	done &&
+	STELE_GIT_USERNAME=county STELE_GIT_PASSWORD=$PASS_county \
+		stele-aggregator -C county fetch 2>agg.err &&
+	stele-aggregator -C county merge 2>>agg.err &&
+	for v in $V1 $V2 $V3; do
+		sqlite3 $v/stele.db "SELECT village_code, id, name FROM member ORDER BY 1, 2"
+	done >expected &&
+	sqlite3 county/stele.db "SELECT village_code, id, name FROM member ORDER BY 1, 2" >actual &&
+	test_line_count 6 actual &&
+	test_cmp expected actual &&
+	! grep -aqF "$PASS_county" agg.err county/stele.db
+'
+
+test_expect_success 'a village account cannot fetch the other villages for the county' '
+	mkdir -p county2 &&
+	stele-aggregator -C county2 init --county 990101 --name 测试县 >/dev/null 2>&1 &&
+	stele-aggregator -C county2 village add $V1 --name 村 --township-name 镇 \
+		--remote "$HTTP_URL/$V1.git" >/dev/null &&
+	stele-aggregator -C county2 village add $V2 --name 村 --township-name 镇 \
+		--remote "$HTTP_URL/$V2.git" >/dev/null &&
+	! STELE_GIT_USERNAME=$V1 STELE_GIT_PASSWORD=$PASS_990101001201 \
+		stele-aggregator -C county2 fetch 2>err &&
+	test_grep "$HTTP_URL/$V2.git" err &&
+	test_grep 403 err
+'
+
 test_expect_success 'the server stores what the villages pushed, in order' '
 	git -C "$HTTP_ROOT/$V1.git" log --format=%s refs/heads/main >log &&
 	test_line_count 2 log &&
