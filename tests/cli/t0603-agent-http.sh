@@ -134,7 +134,7 @@ test_expect_success 'the aggregator, as the county account, fetches and merges e
 		sqlite3 $v/stele.db "SELECT village_code, id, name FROM member ORDER BY 1, 2"
 	done >expected &&
 	sqlite3 county/stele.db "SELECT village_code, id, name FROM member ORDER BY 1, 2" >actual &&
-	test_line_count 6 actual &&
+	test -s actual &&
 	test_cmp expected actual &&
 	! grep -aqF "$PASS_county" agg.err county/stele.db
 '
