@@ -81,6 +81,13 @@ static int stream_state(char state[16], struct stele_ctx *ctx, const char *code)
 	return rc;
 }
 
+/* stele_repo_walk callback: keeps the first commit and stops. */
+static int first_commit(void *arg, const git_oid *commit, const void *data, size_t len)
+{
+	git_oid_cpy(arg, commit);
+	return 1;
+}
+
 /* Pins key_hex as the village's key (trust on first use). */
 static int pin_key(struct stele_ctx *ctx, const char *code, const char *key_hex)
 {
@@ -147,7 +154,14 @@ static int merge_village(bool *stopped, char *why, size_t why_n, struct merge_ru
 			goto done;
 		}
 	} else {
-		if ((rc = stele_repo_commit_pubkey(pk, repo, &tip)) < 0)
+		/* The key of seq 1, named by the first commit: later keys follow from it
+		 * through the stream's rotations (docs/keys.md). */
+		git_oid first = tip;
+		if ((walk = stele_repo_walk(repo, AGG_INCOMING_REF, NULL, first_commit, &first)) < 0) {
+			rc = walk;
+			goto done;
+		}
+		if ((rc = stele_repo_commit_pubkey(pk, repo, &first)) < 0)
 			goto done;
 		stele_hex_encode(key_hex, pk, STELE_PK_BYTES);
 		if ((rc = pin_key(ctx, v->code, key_hex)) < 0)

@@ -1,5 +1,5 @@
-/* cmd-village.c: `stele-aggregator village add|set|import|list`: the registry of
- * villages, their remotes and pinned keys. */
+/* cmd-village.c: `stele-aggregator village add|set|import|list|revoke|keys`: the
+ * registry of villages, their remotes, pinned keys and key revocations. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -259,6 +259,170 @@ static int village_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 		NULL, "merged_seq");
 }
 
+struct revoke_opts {
+	const char *from_seq, *key;
+};
+
+enum { OPT_FROM_SEQ = 1, OPT_NEW_KEY };
+
+static int on_revoke_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
+{
+	struct revoke_opts *o = data;
+
+	if (opt == OPT_FROM_SEQ)
+		o->from_seq = arg;
+	else if (opt == OPT_NEW_KEY)
+		o->key = arg;
+	return 0;
+}
+
+/* Records the revocation and lets a stopped stream try again, in one transaction. */
+static int write_revocation(struct stele_ctx *ctx, const char *code, int64_t from_seq,
+			    const char *new_key)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	if ((rc = stele_db_begin(ctx->db)) < 0)
+		return rc;
+	/* Again at the same seq: the key in force from there is replaced (the first
+	 * revocation's key stays revoked, as it was in force before it). */
+	if ((rc = stele_db_prepare(ctx->db, &stmt,
+			"INSERT INTO stele_key_override (village_code, seq_from, new_key, revokes, at) "
+			"VALUES (?1, ?2, ?3, 1, unixepoch()) ON CONFLICT (village_code, seq_from) "
+			"DO UPDATE SET new_key = ?3, revokes = 1, at = unixepoch()")) < 0)
+		goto done;
+	sqlite3_bind_text(stmt, 1, code, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, from_seq);
+	stele_bind_text_or_null(stmt, 3, new_key);
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		rc = stele_error_db(STELE_EFAIL, ctx->db, "recording the revocation");
+		goto done;
+	}
+	sqlite3_finalize(stmt);
+	if ((rc = stele_db_prepare(ctx->db, &stmt,
+			"UPDATE stele_stream SET state = 'ok', state_note = NULL "
+			"WHERE writer = ? AND state <> 'ok'")) < 0)
+		goto done;
+	sqlite3_bind_text(stmt, 1, code, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		rc = stele_error_db(STELE_EFAIL, ctx->db, "resetting the stream state");
+		goto done;
+	}
+	rc = stele_db_commit(ctx->db);
+done:
+	sqlite3_finalize(stmt);
+	if (rc < 0)
+		stele_db_rollback(ctx->db);
+	return rc;
+}
+
+/* The last seq merged from a village (0 if none). */
+static int merged_seq(int64_t *out, struct stele_ctx *ctx, const char *code)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc, step;
+
+	if ((rc = stele_db_prepare(ctx->db, &stmt,
+				   "SELECT last_seq FROM stele_stream WHERE writer = ?")) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, code, -1, SQLITE_STATIC);
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW)
+		*out = sqlite3_column_int64(stmt, 0);
+	else if (step == SQLITE_DONE)
+		*out = 0;
+	else
+		rc = stele_error_db(STELE_EFAIL, ctx->db, "reading the stream");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/* `village revoke CODE --from-seq N [--key KEY]`: a compromised key (docs/keys.md). */
+static int village_revoke(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
+			  char **argv)
+{
+	static const struct option longopts[] = {
+		{ "from-seq", required_argument, NULL, OPT_FROM_SEQ },
+		{ "key", required_argument, NULL, OPT_NEW_KEY },
+		{ 0 },
+	};
+	struct revoke_opts o = { 0 };
+	unsigned char pk[STELE_PK_BYTES];
+	char *pos[1], key_hex[2 * STELE_PK_BYTES + 1];
+	int64_t from_seq, merged = 0;
+	bool exists, done;
+	int rc, n;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_revoke_opt, &o,
+				  pos, 1, 1, &n, &done)) < 0 || done)
+		return rc;
+	if (!o.from_seq)
+		return stele_error(STELE_EUSAGE, "village revoke needs --from-seq N (the first change "
+				   "set the revoked key may not sign)");
+	if (stele_parse_int(o.from_seq, 1, INT64_MAX, &from_seq, "--from-seq") < 0)
+		return stele_error(STELE_EUSAGE, "%s", stele_error_message());
+	if (o.key && stele_hex_decode(pk, STELE_PK_BYTES, o.key) < 0)
+		return stele_error(STELE_EINVALID, "village '%s': --key is not a public key (64 hex "
+				   "digits, from 'stele-agent key')", pos[0]);
+	if (o.key)
+		stele_hex_encode(key_hex, pk, STELE_PK_BYTES);
+	if ((rc = agg_open(ctx)) < 0 || (rc = agg_village_exists(&exists, ctx, pos[0])) < 0)
+		return rc;
+	if (!exists)
+		return stele_error(STELE_EINVALID, "village '%s' is not registered", pos[0]);
+	if ((rc = merged_seq(&merged, ctx, pos[0])) < 0)
+		return rc;
+	if (from_seq <= merged)
+		return stele_error(STELE_EINVALID, "village '%s': change sets up to seq %lld are "
+				   "already merged, so a revocation can start at seq %lld at the "
+				   "earliest; merged change sets are not undone (docs/keys.md)", pos[0],
+				   (long long)merged, (long long)merged + 1);
+	if ((rc = write_revocation(ctx, pos[0], from_seq, o.key ? key_hex : NULL)) < 0)
+		return rc;
+	if (o.key)
+		fprintf(stderr, "%s: village %s: from seq %lld on, change sets signed with the key in "
+			"force there are refused (revoked) and the key %.16s... signs instead\n",
+			ctx->prog, pos[0], (long long)from_seq, key_hex);
+	else
+		fprintf(stderr, "%s: village %s: from seq %lld on, change sets signed with the key in "
+			"force there are refused (revoked); no key signs for it until 'village revoke "
+			"%s --from-seq %lld --key KEY'\n", ctx->prog, pos[0], (long long)from_seq,
+			pos[0], (long long)from_seq);
+	return 0;
+}
+
+/* `village keys CODE`: the county's view of a village's key history. */
+static int village_keys(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	char *pos[1];
+	bool exists, done;
+	int rc, n;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, true, NULL, NULL, pos, 1, 1,
+				  &n, &done)) < 0 || done)
+		return rc;
+	if ((rc = agg_open(ctx)) < 0 || (rc = agg_village_exists(&exists, ctx, pos[0])) < 0)
+		return rc;
+	if (!exists)
+		return stele_error(STELE_EINVALID, "village '%s' is not registered", pos[0]);
+	const char *params[] = { pos[0], NULL };
+	/* The rule of lib/keys.c: the newest seq_from wins; at equal seq_from a
+	 * revocation beats a rotation, which beats the registered key. */
+	return stele_cli_print_query(ctx,
+		"WITH k(seq_from, rank, public_key, source) AS ("
+		" SELECT 1, 0, pubkey, 'registered' FROM stele_village_source WHERE village_code = ?1"
+		" UNION ALL SELECT seq_from, 1, pubkey, 'rotation' FROM writer_key"
+		"  WHERE village_code = ?1"
+		" UNION ALL SELECT seq_from, 2, new_key,"
+		"  CASE WHEN new_key IS NULL THEN 'revoked' ELSE 'revocation' END"
+		"  FROM stele_key_override WHERE village_code = ?1),"
+		" h AS (SELECT seq_from, max(rank) AS rank FROM k GROUP BY seq_from) "
+		"SELECT k.seq_from, lead(k.seq_from) OVER (ORDER BY k.seq_from) - 1 AS seq_to, "
+		"k.public_key, k.source FROM k JOIN h USING (seq_from, rank) ORDER BY k.seq_from",
+		params, "seq_from,seq_to");
+}
+
 const struct stele_cmd village_subcommands[] = {
 	{ "add", village_add,
 	  "village add CODE --name NAME --township-name NAME [--remote URL] [--key PUBKEY]",
@@ -279,6 +443,18 @@ const struct stele_cmd village_subcommands[] = {
 	{ "list", village_list, "village list [--format table|csv|json] [--bom]",
 	  "The registry: code, name, township, remote, whether a key is pinned, and the\n"
 	  "last merged change set.", NULL },
+	{ "revoke", village_revoke, "village revoke CODE --from-seq N [--key PUBKEY]",
+	  "A village's key is compromised (a stolen laptop): from seq N on, change sets\n"
+	  "signed with the key in force at seq N are refused (quarantine reason\n"
+	  "'revoked'), and with --key the new key printed by the clerk's restored\n"
+	  "directory signs from seq N on. N must be past the change sets already merged.\n"
+	  "Run again with the same N to give or change --key. A held or quarantined\n"
+	  "stream is tried again at the next merge. The procedure: docs/keys.md.", NULL },
+	{ "keys", village_keys, "village keys CODE [--format table|csv|json] [--bom]",
+	  "The village's keys as the county verifies them: each key and the seqs it signs\n"
+	  "(seq_from .. seq_to; none for the current one), and where it comes from:\n"
+	  "registered (pinned), rotation (announced in the stream), revocation (a\n"
+	  "'village revoke --key'), revoked (a 'village revoke' without a key).", NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

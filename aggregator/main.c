@@ -6,7 +6,7 @@ static const struct stele_cmd commands[] = {
 	  "Creates the county directory (-C DIR, $STELE_DIR or the current directory):\n"
 	  "the database, the county's signing key, its repository (repo.git) and the\n"
 	  "default rules catalogue, captured as the county stream's first change set.", NULL },
-	{ "village", cmd_village, "village add|set|import|list ...",
+	{ "village", cmd_village, "village add|set|import|list|revoke|keys ...",
 	  "The registry of villages, their remotes and pinned keys.", village_subcommands },
 	{ "rules", cmd_rules, "rules import|list|publish ...",
 	  "The county's rules catalogue, and publishing it to the villages.", rules_subcommands },

@@ -9,6 +9,7 @@
 #include "db.h"
 #include "domain.h"
 #include "error.h"
+#include "keys.h"
 #include "merge.h"
 #include "parse.h"
 
@@ -31,7 +32,7 @@ struct shapes {
 struct stele_merge {
 	sqlite3 *db;
 	char writer[STELE_CS_WRITER_MAX + 1];
-	unsigned char pk[STELE_PK_BYTES];
+	struct stele_keys *keys; /* the key in force for each seq (from the pinned key) */
 	uint64_t last_seq;
 	unsigned char last_hash[STELE_HASH_BYTES];
 	char last_commit[72];
@@ -227,6 +228,7 @@ void stele_merge_free(struct stele_merge *m)
 	sqlite3_finalize(m->insert_applied);
 	sqlite3_finalize(m->upsert_stream);
 	sqlite3_finalize(m->applied_hash);
+	stele_keys_free(m->keys);
 	free(m);
 }
 
@@ -245,7 +247,8 @@ int stele_merge_open(struct stele_merge **out, sqlite3 *db, const char *writer,
 		goto done;
 	}
 	strcpy(m->writer, writer);
-	memcpy(m->pk, pk, STELE_PK_BYTES);
+	if ((rc = stele_keys_open(&m->keys, db, writer, pk)) < 0)
+		goto done;
 	shapes_init(&m->shapes);
 	if ((rc = stele_db_prepare(db, &stmt, "SELECT last_seq, last_hash, last_commit "
 					      "FROM stele_stream WHERE writer = ?")) < 0)
@@ -456,23 +459,41 @@ static int verify(struct stele_changeset **out, uint64_t *seq, int *duplicate, l
 {
 	struct stele_changeset *cs = NULL, *unsigned_cs = NULL;
 	enum stele_cs_fault fault = STELE_CS_FAULT_NONE;
+	unsigned char pk[STELE_PK_BYTES];
+	char revoked_hex[2 * STELE_PK_BYTES + 1];
+	uint64_t key_seq = stele_keys_peek_seq(data, len);
 	const char *why = NULL;
+	bool revoked = false, by_revoked = false;
 	int rc, step;
 
 	*duplicate = 0;
-	rc = stele_cs_decode(&cs, &fault, data, len, m->pk);
+	/* The key in force for the seq it claims (a seq past the next one is a gap,
+	 * refused below: the next one's key is as good as any for it). */
+	if (key_seq == 0 || key_seq > m->last_seq + 1)
+		key_seq = m->last_seq + 1;
+	if ((rc = stele_keys_in_force(pk, &revoked, m->keys, key_seq)) < 0)
+		goto done;
+	rc = stele_cs_decode(&cs, &fault, data, len, pk);
 	if (rc == STELE_EVERIFY) {
 		refuse(m, stele_cs_fault_name(fault), NULL);
 		/* Read it unverified only to say whose it is and which seq. */
 		if (fault == STELE_CS_FAULT_SIGNATURE &&
 		    stele_cs_decode(&unsigned_cs, NULL, data, len, NULL) == 0) {
 			*seq = unsigned_cs->seq;
+			if ((rc = stele_keys_signed_by_revoked(&by_revoked, revoked_hex, m->keys, key_seq,
+								data, len)) < 0)
+				goto done;
 			if (strcmp(unsigned_cs->writer, m->writer) != 0)
 				refuse(m, "writer", "change set seq %llu was written by %s, not %s",
 				       (unsigned long long)unsigned_cs->seq, unsigned_cs->writer, m->writer);
+			else if (by_revoked)
+				refuse(m, "revoked", "seq %llu is signed with the key %.16s..., which the "
+				       "county revoked for %s ('village revoke')",
+				       (unsigned long long)unsigned_cs->seq, revoked_hex, m->writer);
 			else
 				refuse(m, "signature", "seq %llu: signature does not verify against the "
-				       "key pinned for %s", (unsigned long long)unsigned_cs->seq, m->writer);
+				       "key in force for %s at seq %llu", (unsigned long long)unsigned_cs->seq,
+				       m->writer, (unsigned long long)key_seq);
 		}
 		rc = STELE_EVERIFY;
 		goto done;
@@ -480,6 +501,14 @@ static int verify(struct stele_changeset **out, uint64_t *seq, int *duplicate, l
 	if (rc < 0)
 		goto done;
 	*seq = cs->seq;
+	if (revoked) {
+		stele_hex_encode(revoked_hex, pk, STELE_PK_BYTES);
+		refuse(m, "revoked", "seq %llu is signed with the key %.16s..., which the county "
+		       "revoked for %s ('village revoke')", (unsigned long long)cs->seq, revoked_hex,
+		       m->writer);
+		rc = STELE_EVERIFY;
+		goto done;
+	}
 	if (strcmp(cs->writer, m->writer) != 0) {
 		refuse(m, "writer", "change set seq %llu names writer %s, not %s",
 		       (unsigned long long)cs->seq, cs->writer, m->writer);
@@ -524,6 +553,11 @@ static int verify(struct stele_changeset **out, uint64_t *seq, int *duplicate, l
 	if (cs->schema < 1 || cs->schema > (unsigned)stele_schema_version()) {
 		refuse(m, "schema", "seq %llu has schema version %u; this program knows 1..%d",
 		       (unsigned long long)cs->seq, cs->schema, stele_schema_version());
+		rc = STELE_EVERIFY;
+		goto done;
+	}
+	if (stele_keys_check_announcement(NULL, cs) < 0) {
+		refuse(m, "key", NULL);
 		rc = STELE_EVERIFY;
 		goto done;
 	}

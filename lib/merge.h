@@ -20,6 +20,9 @@
  *   ownership  a row outside the writer's tables, or carrying another village's code
  *   conflict   the rows do not apply cleanly, or an applied seq arrives with
  *              different bytes
+ *   revoked    signed by a key the county revoked for this seq ('village revoke')
+ *   key        a signing-key announcement (writer_key row) that is not one insert
+ *              for the next seq with a well-formed key (docs/keys.md)
  */
 
 /*
@@ -49,7 +52,9 @@ struct stele_merge;
 
 /*
  * Opens writer's stream in db (creating its stele_stream row if missing, on the
- * first commit). pk is the pinned public key. *out is freed by the caller.
+ * first commit). pk is the pinned public key: the key of seq 1. Each change set
+ * is verified with the key in force for its seq (lib/keys.h: rotations applied
+ * from the stream, the county's revocations). *out is freed by the caller.
  */
 int stele_merge_open(struct stele_merge **out, sqlite3 *db, const char *writer,
 		     const unsigned char pk[STELE_PK_BYTES]);
