@@ -246,10 +246,10 @@ static int rebuild(struct replay *r, const struct restore_opts *o, const unsigne
 	stele_hex_encode(now_hex, now, STELE_PK_BYTES);
 	if (sodium_memcmp(pk, now, STELE_PK_BYTES) != 0) {
 		if (o->key) {
-			rc = stele_error(STELE_EINVALID, "%s is not the key this village signs with now "
-					 "(seq %llu on: %.16s...; a key replaced by 'key rotate' no "
-					 "longer signs)", o->key, (unsigned long long)r->last_seq + 1,
-					 now_hex);
+			rc = stele_error(STELE_EINVALID, "%s is not the key this village signed with "
+					 "last (seq %llu on is signed by %.16s...; a key replaced by "
+					 "'key rotate' no longer signs)", o->key,
+					 (unsigned long long)r->last_seq + 1, now_hex);
 			goto done;
 		}
 		/* A new key: from the next seq on, recorded so verify and log check

@@ -113,7 +113,7 @@ test_expect_success 'restore with --key of the current key replays every key and
 test_expect_success 'restore with a key that was rotated away is refused (exit 3), nothing left' '
 	test_expect_code 3 stele-agent -C r2 restore --remote "$TRASH/server/$A.git" \
 		--village $A --key k1.key 2>err &&
-	test_grep "is not the key this village signs with now" err &&
+	test_grep "is not the key this village signed with last" err &&
 	test ! -e r2
 '
 
