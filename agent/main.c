@@ -57,9 +57,11 @@ static const struct stele_cmd commands[] = {
 	  "DURATION; a round that finds the directory busy is skipped.", NULL },
 	{ "restore", cmd_restore, "restore --remote URL --village CODE [--key FILE] [--county URL]",
 	  "Rebuilds the village directory (-C DIR, which must be empty or missing) from its\n"
-	  "remote, checking every change set. --key FILE is the backup of the village's\n"
-	  "signing.key, so the village keeps writing with the key the county knows;\n"
-	  "without it a new key is made, and the county must register it.", NULL },
+	  "remote, checking every change set with the key in force for its seq. --key FILE\n"
+	  "is the backup of the village's latest signing.key, so the village keeps writing\n"
+	  "with the key the county knows; without it a new key is made from the next seq,\n"
+	  "and the county must accept it ('village revoke CODE --from-seq N --key KEY', as\n"
+	  "restore prints it; docs/keys.md).", NULL },
 	{ "verify", cmd_verify, "verify",
 	  "Checks the database against the repository: every committed change set byte for\n"
 	  "byte, the hash chain and signatures, and that replaying every change set gives\n"
