@@ -7,6 +7,7 @@
 #include "aggregator.h"
 #include "db.h"
 #include "error.h"
+#include "keys.h"
 #include "parse.h"
 
 static int quarantine_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
@@ -51,6 +52,35 @@ static int pinned_key(unsigned char pk[STELE_PK_BYTES], struct stele_ctx *ctx, c
 	return found;
 }
 
+/*
+ * Decodes a quarantined change set of village code claiming seq, if it is signed
+ * with the key in force for that seq or a key revoked there (the thief's own
+ * words are evidence too); *cs stays NULL otherwise. Unsigned bytes are never
+ * parsed.
+ */
+static void read_signed(struct stele_changeset **cs, struct stele_ctx *ctx, const char *code,
+			uint64_t seq, const unsigned char *data, size_t len)
+{
+	unsigned char base[STELE_PK_BYTES], pk[STELE_PK_BYTES];
+	char hex[2 * STELE_PK_BYTES + 1];
+	struct stele_keys *keys = NULL;
+	bool revoked, by_revoked = false;
+
+	*cs = NULL;
+	if (pinned_key(base, ctx, code) != 1 || stele_keys_open(&keys, ctx->db, code, base) < 0)
+		return;
+	if (seq == 0)
+		seq = stele_keys_peek_seq(data, len);
+	if (seq > 0 && stele_keys_in_force(pk, &revoked, keys, seq) == 0) {
+		if (stele_cs_decode(cs, NULL, data, len, pk) < 0 &&
+		    stele_keys_signed_by_revoked(&by_revoked, hex, keys, seq, data, len) == 0 &&
+		    by_revoked && stele_hex_decode(pk, STELE_PK_BYTES, hex) == 0 &&
+		    stele_cs_decode(cs, NULL, data, len, pk) < 0)
+			*cs = NULL;
+	}
+	stele_keys_free(keys);
+}
+
 static int quarantine_show(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
 			   char **argv)
 {
@@ -58,7 +88,6 @@ static int quarantine_show(struct stele_ctx *ctx, const struct stele_cmd *cmd, i
 	struct stele_changeset *cs = NULL;
 	struct stele_table *t = NULL;
 	sqlite3_stmt *stmt = NULL;
-	unsigned char pk[STELE_PK_BYTES];
 	char *pos[1], bytes[32], seq_text[24];
 	int64_t id;
 	int rc, n, step;
@@ -92,11 +121,10 @@ static int quarantine_show(struct stele_ctx *ctx, const struct stele_cmd *cmd, i
 	 * unsigned bytes are never parsed (SQLite 3.40's changeset iterator can spin
 	 * forever on some malformed input).
 	 */
-	if (sqlite3_column_bytes(stmt, 6) > 0 &&
-	    pinned_key(pk, ctx, (const char *)sqlite3_column_text(stmt, 0)) == 1 &&
-	    stele_cs_decode(&cs, NULL, sqlite3_column_blob(stmt, 6),
-			    (size_t)sqlite3_column_bytes(stmt, 6), pk) < 0)
-		cs = NULL;
+	if (sqlite3_column_bytes(stmt, 6) > 0 && sqlite3_column_text(stmt, 0))
+		read_signed(&cs, ctx, (const char *)sqlite3_column_text(stmt, 0),
+			    (uint64_t)sqlite3_column_int64(stmt, 1), sqlite3_column_blob(stmt, 6),
+			    (size_t)sqlite3_column_bytes(stmt, 6));
 	snprintf(bytes, sizeof(bytes), "%d", sqlite3_column_bytes(stmt, 6));
 	snprintf(seq_text, sizeof(seq_text), "%lld", (long long)sqlite3_column_int64(stmt, 1));
 	if ((rc = stele_table_new(&t, 2, names, NULL)) < 0 ||
@@ -109,7 +137,7 @@ static int quarantine_show(struct stele_ctx *ctx, const struct stele_cmd *cmd, i
 	    (rc = add_field(t, "detail", (const char *)sqlite3_column_text(stmt, 4))) < 0 ||
 	    (rc = add_field(t, "at", (const char *)sqlite3_column_text(stmt, 5))) < 0 ||
 	    (rc = add_field(t, "writer", cs ? cs->writer : NULL)) < 0 ||
-	    (rc = add_field(t, "summary", cs ? cs->summary : "(not readable: not signed by the pinned key, or malformed)")) < 0 ||
+	    (rc = add_field(t, "summary", cs ? cs->summary : "(not readable: not signed by the key in force, or malformed)")) < 0 ||
 	    (rc = add_field(t, "bytes", bytes)) < 0)
 		goto done;
 	rc = stele_cli_print(ctx, t);

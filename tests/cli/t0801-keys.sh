@@ -228,6 +228,10 @@ test_expect_success 'after village revoke, the thief'\''s change sets are quaran
 	test_grep "from seq 3 on" err &&
 	test_expect_code 5 stele-aggregator -C county sync 2>err &&
 	test "$(reason $E 3)" = revoked &&
+	id=$(stele-aggregator -C county quarantine list --format csv |
+		awk -F, -v v=$E '\''$2 == v && $5 == "revoked" { print $1 }'\'') &&
+	stele-aggregator -C county quarantine show $id --format csv >show &&
+	test_grep "^summary,member M0003 added$" show &&
 	test "$(sqlite3 county/stele.db "SELECT count(*) FROM member WHERE village_code = '\''$E'\''")" = 2
 '
 
