@@ -116,6 +116,7 @@ static int check_changes(const char **reason, long *rows, struct shapes *shapes,
 			 const char *writer, const void *changes, size_t len)
 {
 	bool county = strcmp(writer, STELE_WRITER_COUNTY) == 0;
+	enum stele_cs_fault fault = STELE_CS_FAULT_NONE;
 	sqlite3_changeset_iter *it = NULL;
 	long n = 0;
 	int rc = 0, src;
@@ -125,6 +126,11 @@ static int check_changes(const char **reason, long *rows, struct shapes *shapes,
 	if (len > (size_t)0x7fffffff) {
 		*reason = "too-large";
 		rc = stele_error(STELE_EVERIFY, "row changes of %zu bytes are too large", len);
+		goto done;
+	}
+	/* SQLite's iterator sees only bytes our bounded walk accepted. */
+	if ((rc = stele_cs_walk(&fault, changes, len, NULL, NULL)) < 0) {
+		*reason = stele_cs_fault_name(fault);
 		goto done;
 	}
 	if ((src = sqlite3changeset_start(&it, (int)len, (void *)changes)) != SQLITE_OK) {

@@ -21,6 +21,9 @@ int stele_sync_check_ownership(long *rows, const void *changes, size_t len, cons
 
 	if (len == 0)
 		goto counted;
+	/* SQLite's iterator sees only bytes our bounded walk accepted. */
+	if ((rc = stele_cs_walk(NULL, changes, len, NULL, NULL)) < 0)
+		goto done;
 	if (sqlite3changeset_start(&it, (int)len, (void *)changes) != SQLITE_OK) {
 		rc = stele_error(STELE_EVERIFY, "row changes do not parse");
 		goto done;
@@ -135,6 +138,8 @@ int stele_sync_apply(sqlite3 *db, const void *changes, size_t len)
 
 	if (len == 0)
 		return 0;
+	if ((src = stele_cs_walk(NULL, changes, len, NULL, NULL)) < 0)
+		return src;
 	src = sqlite3changeset_apply(db, (int)len, (void *)changes, NULL, on_conflict, &c);
 	if (src == SQLITE_OK)
 		return 0;

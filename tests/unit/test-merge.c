@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 #include <sqlite3.h>
@@ -263,6 +264,53 @@ static void test_offer(void **state)
 	sqlite3_close(county);
 }
 
+/* Bytes that hang SQLite 3.40's changeset iterator, signed with the village's own
+ * key: quarantined as "changes", promptly (a hang ends the test at the alarm). */
+static void test_offer_hang(void **state)
+{
+	static const unsigned char hang[] = "T\x02\x01\x00garbage";
+	sqlite3 *county = open_db();
+	struct stele_merge *m = NULL;
+	struct stele_changeset cs = { 0 };
+	enum stele_merge_outcome outcome;
+	unsigned char *enc = NULL;
+	size_t enc_len = 0;
+	long rows = -1;
+	int64_t n;
+
+	(void)state;
+	cs.format = STELE_CS_FORMAT;
+	cs.schema = (unsigned)stele_schema_version();
+	cs.seq = 1;
+	strcpy(cs.writer, VILLAGE);
+	cs.summary = "1 member added";
+	cs.changes = (unsigned char *)hang;
+	cs.changes_len = sizeof(hang) - 1;
+	assert_int_equal(stele_cs_encode(&enc, &enc_len, &cs, sk), 0);
+	alarm(20);
+	assert_int_equal(stele_merge_open(&m, county, VILLAGE, pk), 0);
+	assert_int_equal(stele_merge_offer(&outcome, &rows, m, enc, enc_len, "c1"), 0);
+	assert_int_equal(outcome, STELE_MERGE_QUARANTINED);
+	assert_string_equal(stele_merge_quarantine_reason(m), "changes");
+	assert_non_null(strstr(stele_merge_quarantine_detail(m), "not NUL-terminated"));
+	assert_int_equal(stele_merge_commit(m), 0);
+	stele_merge_free(m);
+	/* The raw-bytes check refuses them too. */
+	{
+		const char *reason = NULL;
+
+		assert_int_equal(stele_merge_check_changes(&reason, county, VILLAGE, hang,
+							   sizeof(hang) - 1), STELE_EVERIFY);
+		assert_string_equal(reason, "changes");
+	}
+	alarm(0);
+	assert_int_equal(stele_db_int(county, "SELECT count(*) FROM stele_quarantine WHERE "
+					      "reason = 'changes'", &n), 0);
+	assert_int_equal(n, 1);
+	free(enc);
+	sqlite3_close(county);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -270,6 +318,7 @@ int main(void)
 		cmocka_unit_test(test_tables),
 		cmocka_unit_test(test_shapes),
 		cmocka_unit_test(test_offer),
+		cmocka_unit_test(test_offer_hang),
 	};
 
 	return cmocka_run_group_tests(tests, setup_keys, NULL);
