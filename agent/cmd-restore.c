@@ -16,6 +16,7 @@
 #include "db.h"
 #include "error.h"
 #include "parse.h"
+#include "merge.h"
 #include "rules.h"
 #include "sync.h"
 
@@ -91,8 +92,7 @@ struct replay {
 	struct stele_keys *keys;            /* the key history, as replayed so far */
 	unsigned char base[STELE_PK_BYTES]; /* the key of seq 1: the first commit's writer.pub */
 	const unsigned char *given;         /* --key's public key, or NULL */
-	uint64_t last_seq;
-	unsigned char last_hash[STELE_HASH_BYTES];
+	struct stele_stream stream;         /* the village's chain, checked as the county does */
 };
 
 /*
@@ -131,9 +131,10 @@ static int replay_one(void *ctx, const git_oid *commit, const void *data, size_t
 	enum stele_cs_fault fault = STELE_CS_FAULT_NONE;
 	unsigned char pk[STELE_PK_BYTES], hash[STELE_HASH_BYTES];
 	char hex[GIT_OID_HEXSZ + 1], key_hex[2 * STELE_PK_BYTES + 1];
-	uint64_t seq = r->last_seq + 1;
+	uint64_t seq = r->stream.last_seq + 1;
 	sqlite3_stmt *stmt = NULL;
-	bool revoked, announced;
+	const char *reason = NULL;
+	bool revoked;
 	int rc;
 
 	git_oid_tostr(hex, sizeof(hex), commit);
@@ -167,10 +168,8 @@ static int replay_one(void *ctx, const git_oid *commit, const void *data, size_t
 					   "after a restore, give that key with --key");
 		return stele_error(rc, "commit %.12s: %s", hex, stele_error_message());
 	}
-	if ((rc = stele_sync_check_chain(cs, r->village, r->last_seq, r->last_hash)) < 0 ||
-	    (rc = stele_keys_check_announcement(&announced, cs)) < 0 ||
-	    (rc = stele_sync_check_ownership(NULL, cs->changes, cs->changes_len, r->village)) < 0 ||
-	    (rc = stele_sync_apply(r->db, cs->changes, cs->changes_len)) < 0) {
+	if ((rc = stele_stream_check(&reason, NULL, &r->stream, cs)) < 0 ||
+	    (rc = stele_stream_apply(&reason, &r->stream, cs)) < 0) {
 		rc = stele_error(rc, "commit %.12s: %s", hex, stele_error_message());
 		goto done;
 	}
@@ -187,8 +186,7 @@ static int replay_one(void *ctx, const git_oid *commit, const void *data, size_t
 		rc = stele_error_db(STELE_EFAIL, r->db, "storing a change set");
 		goto done;
 	}
-	r->last_seq = cs->seq;
-	memcpy(r->last_hash, hash, STELE_HASH_BYTES);
+	stele_stream_advance(&r->stream, cs, hash);
 done:
 	sqlite3_finalize(stmt);
 	stele_cs_free(cs);
@@ -241,7 +239,7 @@ static int rebuild(struct replay *r, const struct restore_opts *o, const unsigne
 		goto done;
 	stele_hex_encode(pk_hex, pk, STELE_PK_BYTES);
 	/* The key the stream says signs its next change set. */
-	if ((rc = stele_keys_in_force(now, &revoked, r->keys, r->last_seq + 1)) < 0)
+	if ((rc = stele_keys_in_force(now, &revoked, r->keys, r->stream.last_seq + 1)) < 0)
 		goto done;
 	stele_hex_encode(now_hex, now, STELE_PK_BYTES);
 	if (sodium_memcmp(pk, now, STELE_PK_BYTES) != 0) {
@@ -249,16 +247,16 @@ static int rebuild(struct replay *r, const struct restore_opts *o, const unsigne
 			rc = stele_error(STELE_EINVALID, "%s is not the key this village signed with "
 					 "last (seq %llu on is signed by %.16s...; a key replaced by "
 					 "'key rotate' no longer signs)", o->key,
-					 (unsigned long long)r->last_seq + 1, now_hex);
+					 (unsigned long long)r->stream.last_seq + 1, now_hex);
 			goto done;
 		}
 		/* A new key: from the next seq on, recorded so verify and log check
 		 * the history with the old keys and what follows with this one. */
-		if ((rc = record_new_key(r, r->last_seq + 1, pk_hex)) < 0)
+		if ((rc = record_new_key(r, r->stream.last_seq + 1, pk_hex)) < 0)
 			goto done;
 	}
 	stele_hex_encode(base_hex, r->base, STELE_PK_BYTES);
-	snprintf(seq, sizeof(seq), "%llu", (unsigned long long)r->last_seq);
+	snprintf(seq, sizeof(seq), "%llu", (unsigned long long)r->stream.last_seq);
 	if ((rc = stele_meta_set(r->db, "initial_public_key", base_hex)) < 0 ||
 	    (rc = stele_meta_set(r->db, "public_key", pk_hex)) < 0 ||
 	    (rc = stele_meta_set(r->db, "synced_seq", seq)) < 0 ||
@@ -354,18 +352,19 @@ int cmd_restore(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, ch
 	r.village = o.village;
 	r.prog = ctx->prog;
 	r.given = o.key ? pk : NULL;
-	if ((rc = rebuild(&r, &o, pk)) < 0)
+	if ((rc = stele_stream_init(&r.stream, r.db, o.village)) < 0 ||
+	    (rc = rebuild(&r, &o, pk)) < 0)
 		goto done;
 	fprintf(stderr, "%s: restored village %s from %s: %llu change sets, verified\n", ctx->prog,
-		o.village, shown, (unsigned long long)r.last_seq);
+		o.village, shown, (unsigned long long)r.stream.last_seq);
 	if (!o.key) {
 		char pk_hex[2 * STELE_PK_BYTES + 1];
 		stele_hex_encode(pk_hex, pk, STELE_PK_BYTES);
 		fprintf(stderr, "%s: this directory signs with a NEW key from seq %llu on; before "
 			"the next sync the county must accept it with 'stele-aggregator village revoke "
 			"%s --from-seq %llu --key %s' (docs/keys.md), or restore again with --key "
-			"BACKUP-OF-signing.key\n", ctx->prog, (unsigned long long)r.last_seq + 1,
-			o.village, (unsigned long long)r.last_seq + 1, pk_hex);
+			"BACKUP-OF-signing.key\n", ctx->prog, (unsigned long long)r.stream.last_seq + 1,
+			o.village, (unsigned long long)r.stream.last_seq + 1, pk_hex);
 	}
 	stele_keys_free(r.keys);
 	r.keys = NULL;

@@ -290,7 +290,7 @@ static void test_merge_across_rotation(void **state)
 	/* 4 signed with the replaced key: refused. */
 	c[4] = encode(&len[4], village, "INSERT INTO member (village_code, id, name) VALUES ('"
 		      VILLAGE "', 'M3', 'c')", 4, h[3], sk[0]);
-	assert_int_equal(stele_merge_open(&m, county, VILLAGE, pk[0]), 0);
+	assert_int_equal(stele_merge_open(&m, county, VILLAGE, pk[0], STELE_MERGE_QUARANTINE), 0);
 	assert_string_equal(offer(m, c[1], len[1]), "applied");
 	assert_string_equal(offer(m, c[2], len[2]), "applied");
 	/* The rotation applied in this very batch is in force for seq 3. */
@@ -312,13 +312,13 @@ static void test_merge_across_rotation(void **state)
 	free(c[4]);
 	c[4] = encode(&len[4], village, "INSERT INTO member (village_code, id, name) VALUES ('"
 		      VILLAGE "', 'M4', 'clerk')", 4, h[3], sk[2]);
-	assert_int_equal(stele_merge_open(&m, county, VILLAGE, pk[0]), 0);
+	assert_int_equal(stele_merge_open(&m, county, VILLAGE, pk[0], STELE_MERGE_QUARANTINE), 0);
 	assert_string_equal(offer(m, c[5], len[5]), "revoked");
 	assert_non_null(strstr(stele_merge_quarantine_detail(m), "revoked"));
 	assert_int_equal(stele_merge_commit(m), 0);
 	stele_merge_free(m);
 	exec(county, "UPDATE stele_stream SET state = 'ok'");
-	assert_int_equal(stele_merge_open(&m, county, VILLAGE, pk[0]), 0);
+	assert_int_equal(stele_merge_open(&m, county, VILLAGE, pk[0], STELE_MERGE_QUARANTINE), 0);
 	assert_string_equal(offer(m, c[4], len[4]), "applied");
 	assert_int_equal(stele_merge_commit(m), 0);
 	stele_merge_free(m);
