@@ -256,25 +256,27 @@ static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
 	return 0;
 }
 
-/* Stores URLs given on the command line for the next sync, without their
- * passwords: those go to the credentials file first. */
-static int store_urls(struct stele_ctx *ctx, const struct sync_opts *o)
+/*
+ * Stores the URLs for the next sync (remote and county, either may be NULL),
+ * without their passwords: those go to the credentials file first. Also used on
+ * URLs an older version stored with their passwords, so secure_delete is on: the
+ * old value's bytes are overwritten, not left in a free page.
+ */
+static int store_urls(struct stele_ctx *ctx, const char *given_remote, const char *given_county)
 {
 	struct stele_kept_urls urls = STELE_KEPT_URLS_INIT;
 	char *remote = NULL, *county = NULL;
 	int rc = 0;
 
-	if ((o->remote && (rc = stele_check_text(o->remote, 1024, "--remote")) < 0) ||
-	    (o->county && (rc = stele_check_text(o->county, 1024, "--county")) < 0))
-		return rc;
-	if ((o->remote && !*o->remote) || (o->county && !*o->county))
-		return stele_error(STELE_EUSAGE, "an empty URL");
-	if (!o->remote && !o->county)
+	if (!given_remote && !given_county)
 		return 0;
-	if ((o->remote && (rc = stele_kept_urls_add(&remote, &urls, o->remote, "--remote")) < 0) ||
-	    (o->county && (rc = stele_kept_urls_add(&county, &urls, o->county, "--county")) < 0) ||
+	if ((given_remote &&
+	     (rc = stele_kept_urls_add(&remote, &urls, given_remote, "--remote")) < 0) ||
+	    (given_county &&
+	     (rc = stele_kept_urls_add(&county, &urls, given_county, "--county")) < 0) ||
 	    (rc = stele_kept_urls_save(&urls, ctx)) < 0)
 		goto done;
+	sqlite3_exec(ctx->db, "PRAGMA secure_delete = ON", NULL, NULL, NULL);
 	if ((rc = stele_db_begin(ctx->db)) < 0)
 		goto done;
 	if ((remote && (rc = stele_meta_set(ctx->db, "remote", remote)) < 0) ||
@@ -288,6 +290,20 @@ done:
 	free(remote);
 	free(county);
 	return rc;
+}
+
+/* Whether url holds a password (stored by a version before passwords were kept in
+ * the credentials file). */
+static bool holds_password(const char *url)
+{
+	struct stele_secret secret;
+	char *kept = NULL;
+	int rc = url ? stele_url_take_password(&kept, &secret, url, "") : 0;
+
+	free(kept);
+	if (rc == 1)
+		stele_secret_clear(&secret);
+	return rc == 1;
 }
 
 int cmd_sync(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
@@ -312,11 +328,30 @@ int cmd_sync(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 		return rc;
 	if ((rc = agent_open(ctx)) < 0)
 		return rc;
-	if ((rc = store_urls(ctx, &o)) < 0)
+	if ((o.remote && (rc = stele_check_text(o.remote, 1024, "--remote")) < 0) ||
+	    (o.county && (rc = stele_check_text(o.county, 1024, "--county")) < 0))
+		goto done;
+	if ((o.remote && !*o.remote) || (o.county && !*o.county)) {
+		rc = stele_error(STELE_EUSAGE, "an empty URL");
+		goto done;
+	}
+	if ((rc = store_urls(ctx, o.remote, o.county)) < 0)
 		goto done;
 	if ((rc = stele_meta_get(ctx->db, "remote", &remote)) < 0 ||
 	    (rc = stele_meta_get(ctx->db, "county_url", &county)) < 0)
 		goto done;
+	/* A password an older version stored moves to the credentials file now. */
+	if (holds_password(remote) || holds_password(county)) {
+		if ((rc = store_urls(ctx, holds_password(remote) ? remote : NULL,
+				     holds_password(county) ? county : NULL)) < 0)
+			goto done;
+		free(remote);
+		free(county);
+		remote = county = NULL;
+		if ((rc = stele_meta_get(ctx->db, "remote", &remote)) < 0 ||
+		    (rc = stele_meta_get(ctx->db, "county_url", &county)) < 0)
+			goto done;
+	}
 	if (!remote && !county) {
 		rc = stele_error(STELE_EUSAGE, "no remote to sync with: give --remote URL (it is "
 				 "kept for the next sync)");

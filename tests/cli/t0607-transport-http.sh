@@ -96,6 +96,18 @@ test_expect_success 'a new password for the same URL and user replaces the old l
 	test_grep "^$HTTP_URL/$V1.git $V1 $PASS_990101001201$" v1/credentials
 '
 
+test_expect_success 'a password an older version stored moves to DIR/credentials at the next sync' '
+	rm v1/credentials &&
+	sqlite3 v1/stele.db "UPDATE stele_meta SET value = '"'$(with_pw $V1 "$HTTP_URL/$V1.git")'"' WHERE key = '"'remote'"'" &&
+	stele-agent -C v1 sync >out 2>err &&
+	test_grep "password of $V1 for $HTTP_URL/$V1.git is kept in v1/credentials" err &&
+	test_grep "is up to date (seq 2)" err &&
+	no_secret "$PASS_990101001201" out err &&
+	no_secret_in_dir "$PASS_990101001201" v1 &&
+	stele-agent -C v1 sync 2>err &&
+	test_grep "is up to date (seq 2)" err
+'
+
 test_expect_success 'init --remote and --county with passwords keep neither in the database' '
 	stele-agent -C v2 init --village $V2 --name 二村 \
 		--remote "$(with_pw $V2 "$HTTP_URL/$V2.git")" \
