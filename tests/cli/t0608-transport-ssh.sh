@@ -17,9 +17,10 @@ unset STELE_GIT_CREDENTIALS STELE_GIT_USERNAME STELE_GIT_PASSWORD STELE_CA_FILE 
 
 # libgit2 1.5's ssh transport leaks its known_hosts state on every connection
 # (libgit2 issue #6598, fixed in 1.7): as in t0604, LeakSanitizer ignores leaks
-# allocated inside libgit2 or libssh2 in this script only.
+# allocated inside libgit2 or libssh2 in this script only, and keeps quiet about
+# it (the tests read stderr line by line).
 printf '%s\n' 'leak:libgit2.so' 'leak:libssh2.so' >"$TRASH/lsan.supp"
-LSAN_OPTIONS="suppressions=$TRASH/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+LSAN_OPTIONS="suppressions=$TRASH/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 export LSAN_OPTIONS
 
 SSH_SHOWN=$(echo "$SSH_URL" | sed 's|://[^@]*@|://|')
