@@ -198,74 +198,61 @@ uint64_t stele_keys_peek_seq(const unsigned char *data, size_t len)
 }
 
 /* Whether v is 64 lowercase hex digits. */
-static bool is_key_hex(sqlite3_value *v)
+static bool is_key_hex(const struct stele_cs_value *v)
 {
-	const unsigned char *s;
-
-	if (!v || sqlite3_value_type(v) != SQLITE_TEXT || sqlite3_value_bytes(v) != 2 * STELE_PK_BYTES)
+	if (v->type != SQLITE_TEXT || v->len != 2 * STELE_PK_BYTES)
 		return false;
-	s = sqlite3_value_text(v);
-	for (int i = 0; i < 2 * STELE_PK_BYTES; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+	for (size_t i = 0; i < v->len; i++)
+		if (!((v->bytes[i] >= '0' && v->bytes[i] <= '9') ||
+		      (v->bytes[i] >= 'a' && v->bytes[i] <= 'f')))
 			return false;
 	return true;
 }
 
+/* What the announcement check has seen so far. */
+struct announcement {
+	uint64_t seq;
+	int found;
+};
+
+/* stele_cs_walk callback: each writer_key row of the change set. */
+static int check_key_row(void *arg, const struct stele_cs_row *row)
+{
+	struct announcement *a = arg;
+	unsigned long long seq = (unsigned long long)a->seq;
+	const struct stele_cs_value *from, *key;
+
+	if (strcmp(row->table, "writer_key") != 0)
+		return 0;
+	if (row->op != SQLITE_INSERT)
+		return stele_error(STELE_EVERIFY, "seq %llu %s a signing key: a key once announced "
+				   "is never changed or withdrawn", seq,
+				   row->op == SQLITE_DELETE ? "removes" : "changes");
+	if (++a->found > 1)
+		return stele_error(STELE_EVERIFY, "seq %llu announces more than one signing key", seq);
+	from = &row->new_values[1];
+	key = &row->new_values[2];
+	if (row->ncol < 3 || from->type != SQLITE_INTEGER)
+		return stele_error(STELE_EVERIFY, "seq %llu announces a signing key without a "
+				   "seq_from", seq);
+	if (from->integer < 0 || (uint64_t)from->integer != a->seq + 1)
+		return stele_error(STELE_EVERIFY, "seq %llu announces a signing key from seq %lld; a "
+				   "key may only be announced for the next change set (seq %llu)",
+				   seq, (long long)from->integer, seq + 1);
+	if (!is_key_hex(key))
+		return stele_error(STELE_EVERIFY, "seq %llu announces a signing key that is not 64 "
+				   "lowercase hex digits", seq);
+	return 0;
+}
+
 int stele_keys_check_announcement(bool *announced, const struct stele_changeset *cs)
 {
-	sqlite3_changeset_iter *it = NULL;
-	unsigned long long seq = (unsigned long long)cs->seq;
-	int rc = 0, src, found = 0;
+	struct announcement a = { cs->seq, 0 };
+	int rc;
 
-	if (cs->changes_len == 0)
-		goto done;
-	if (sqlite3changeset_start(&it, (int)cs->changes_len, cs->changes) != SQLITE_OK) {
-		rc = stele_error(STELE_EVERIFY, "seq %llu: row changes do not parse", seq);
-		goto done;
-	}
-	while ((src = sqlite3changeset_next(it)) == SQLITE_ROW) {
-		const char *table = NULL;
-		int ncol = 0, op = 0, indirect = 0;
-		sqlite3_value *from = NULL, *key = NULL;
-
-		sqlite3changeset_op(it, &table, &ncol, &op, &indirect);
-		if (strcmp(table, "writer_key") != 0)
-			continue;
-		if (op != SQLITE_INSERT) {
-			rc = stele_error(STELE_EVERIFY, "seq %llu %s a signing key: a key once "
-					 "announced is never changed or withdrawn", seq,
-					 op == SQLITE_DELETE ? "removes" : "changes");
-			goto done;
-		}
-		if (++found > 1) {
-			rc = stele_error(STELE_EVERIFY, "seq %llu announces more than one signing key",
-					 seq);
-			goto done;
-		}
-		if (ncol < 3 || sqlite3changeset_new(it, 1, &from) != SQLITE_OK ||
-		    sqlite3changeset_new(it, 2, &key) != SQLITE_OK || !from ||
-		    sqlite3_value_type(from) != SQLITE_INTEGER) {
-			rc = stele_error(STELE_EVERIFY, "seq %llu announces a signing key without a "
-					 "seq_from", seq);
-			goto done;
-		}
-		if ((uint64_t)sqlite3_value_int64(from) != cs->seq + 1) {
-			rc = stele_error(STELE_EVERIFY, "seq %llu announces a signing key from seq "
-					 "%lld; a key may only be announced for the next change set "
-					 "(seq %llu)", seq, (long long)sqlite3_value_int64(from), seq + 1);
-			goto done;
-		}
-		if (!is_key_hex(key)) {
-			rc = stele_error(STELE_EVERIFY, "seq %llu announces a signing key that is not "
-					 "64 lowercase hex digits", seq);
-			goto done;
-		}
-	}
-	if (src != SQLITE_DONE)
-		rc = stele_error(STELE_EVERIFY, "seq %llu: row changes do not parse", seq);
-done:
-	sqlite3changeset_finalize(it);
-	if (rc == 0 && announced)
-		*announced = found > 0;
-	return rc;
+	if ((rc = stele_cs_walk(NULL, cs->changes, cs->changes_len, check_key_row, &a)) < 0)
+		return rc;
+	if (announced)
+		*announced = a.found > 0;
+	return 0;
 }

@@ -54,6 +54,7 @@ uint64_t stele_keys_peek_seq(const unsigned char *data, size_t len);
  * So every writer_key row change is an insert with seq_from = cs->seq + 1 and a
  * key of 64 lowercase hex digits, at most one per change set. STELE_EVERIFY
  * naming the row otherwise. *announced (may be NULL) is set when there is one.
+ * The rows are read with stele_cs_walk, never by SQLite.
  */
 int stele_keys_check_announcement(bool *announced, const struct stele_changeset *cs);
 

@@ -100,6 +100,25 @@ test_expect_success 'a second rotation is merged too; the county needs no new re
 	printf "6,,%s,rotation\n" "$(cat k3)" >expect && test_cmp expect last
 '
 
+test_expect_success 'trust on first use pins the key of seq 1, not the rotated key at the tip' '
+	F=990101003201 &&
+	stele-agent -C v/$F init --village $F --name 村F --remote "$TRASH/server/$F.git" \
+		>/dev/null 2>&1 &&
+	stele-agent -C v/$F member add 甲 >/dev/null &&
+	stele-agent -C v/$F key >f1 &&
+	stele-agent -C v/$F key rotate >f2 2>/dev/null &&
+	stele-agent -C v/$F member add 乙 >/dev/null &&
+	stele-agent -C v/$F sync 2>/dev/null &&
+	stele-aggregator -C county village add $F --name 村F --township-name 镇 \
+		--remote "$TRASH/server/$F.git" >/dev/null &&
+	stele-aggregator -C county sync 2>err &&
+	test_grep "pinned the key $(cut -c1-16 f1)" err &&
+	stele-aggregator -C county village keys $F --format csv >keys &&
+	printf "seq_from,seq_to,public_key,source\n1,2,%s,registered\n3,,%s,rotation\n" \
+		"$(cat f1)" "$(cat f2)" >expect &&
+	test_cmp expect keys
+'
+
 test_expect_success 'restore with --key of the current key replays every key and verifies' '
 	stele-agent -C r1 restore --remote "$TRASH/server/$A.git" --village $A \
 		--key v/$A/signing.key 2>err &&
