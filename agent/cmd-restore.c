@@ -157,6 +157,7 @@ static int replay_one(void *ctx, const git_oid *commit, const void *data, size_t
 	    stele_keys_peek_seq(data, len) == seq && stele_keys_signed_by(data, len, r->given)) {
 		if ((rc = accept_given_key(r, seq)) < 0)
 			return rc;
+		stele_keys_forget(r->keys);
 		rc = stele_cs_decode(&cs, NULL, data, len, r->given);
 	}
 	if (rc < 0) {
@@ -169,8 +170,13 @@ static int replay_one(void *ctx, const git_oid *commit, const void *data, size_t
 					   "after a restore, give that key with --key");
 		return stele_error(rc, "commit %.12s: %s", hex, stele_error_message());
 	}
-	if ((rc = stele_stream_check(&reason, NULL, &r->stream, cs)) < 0 ||
-	    (rc = stele_stream_apply(&reason, &r->stream, cs)) < 0) {
+	rc = stele_stream_check(&reason, NULL, &r->stream, cs);
+	if (rc == 0) {
+		rc = stele_stream_apply(&reason, &r->stream, cs);
+		if (r->stream.announced)
+			stele_keys_forget(r->keys); /* a rotation: the next seq has another key */
+	}
+	if (rc < 0) {
 		rc = stele_error(rc, "commit %.12s: %s", hex, stele_error_message());
 		goto done;
 	}

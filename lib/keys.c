@@ -15,6 +15,11 @@ struct stele_keys {
 	unsigned char base[STELE_PK_BYTES];
 	sqlite3_stmt *latest;      /* the newest key with seq_from <= ?2 (overrides < ?3) */
 	sqlite3_stmt *revocations; /* seq_from of the revocations at or before ?2 */
+	sqlite3_stmt *next_start;  /* the first seq_from of either table after ?2 */
+	/* The last answer, good for seqs cached_from .. cached_until - 1. */
+	bool cached, cached_revoked;
+	uint64_t cached_from, cached_until;
+	unsigned char cached_pk[STELE_PK_BYTES];
 };
 
 void stele_keys_free(struct stele_keys *k)
@@ -23,6 +28,7 @@ void stele_keys_free(struct stele_keys *k)
 		return;
 	sqlite3_finalize(k->latest);
 	sqlite3_finalize(k->revocations);
+	sqlite3_finalize(k->next_start);
 	free(k);
 }
 
@@ -52,7 +58,11 @@ int stele_keys_open(struct stele_keys **out, sqlite3 *db, const char *village,
 			") ORDER BY seq_from DESC, rank DESC LIMIT 1")) < 0 ||
 	    (rc = stele_db_prepare(db, &k->revocations,
 			"SELECT seq_from FROM stele_key_override WHERE village_code = ?1 "
-			"AND revokes = 1 AND seq_from <= ?2 ORDER BY seq_from")) < 0)
+			"AND revokes = 1 AND seq_from <= ?2 ORDER BY seq_from")) < 0 ||
+	    (rc = stele_db_prepare(db, &k->next_start,
+			"SELECT min(seq_from) FROM (SELECT seq_from FROM writer_key"
+			" WHERE village_code = ?1 AND seq_from > ?2 UNION ALL SELECT seq_from"
+			" FROM stele_key_override WHERE village_code = ?1 AND seq_from > ?2)")) < 0)
 		goto done;
 	*out = k;
 	k = NULL;
@@ -132,17 +142,54 @@ static int same_key(void *arg, const unsigned char pk[STELE_PK_BYTES])
 	return sodium_memcmp(arg, pk, STELE_PK_BYTES) == 0;
 }
 
+void stele_keys_forget(struct stele_keys *k)
+{
+	k->cached = false;
+}
+
+/* The first seq after seq at which a key row starts (UINT64_MAX: none). */
+static int next_start(uint64_t *out, struct stele_keys *k, uint64_t seq)
+{
+	int rc = 0;
+
+	sqlite3_reset(k->next_start);
+	sqlite3_bind_text(k->next_start, 1, k->village, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(k->next_start, 2, (sqlite3_int64)seq);
+	if (sqlite3_step(k->next_start) != SQLITE_ROW)
+		rc = stele_error_db(STELE_EFAIL, k->db, "reading the key history");
+	else if (sqlite3_column_type(k->next_start, 0) == SQLITE_NULL)
+		*out = UINT64_MAX;
+	else
+		*out = (uint64_t)sqlite3_column_int64(k->next_start, 0);
+	sqlite3_reset(k->next_start);
+	return rc;
+}
+
 int stele_keys_in_force(unsigned char pk[STELE_PK_BYTES], bool *revoked, struct stele_keys *k,
 			uint64_t seq)
 {
 	unsigned char key[STELE_PK_BYTES];
+	uint64_t until = UINT64_MAX;
 	int rc;
 
+	/* Nothing starts between the cached seq and this one: the same answer. */
+	if (k->cached && seq >= k->cached_from && seq < k->cached_until) {
+		memcpy(pk, k->cached_pk, STELE_PK_BYTES);
+		*revoked = k->cached_revoked;
+		return 0;
+	}
 	if ((rc = key_at(key, k, seq, seq + 1)) < 0 ||
 	    (rc = each_revoked(k, seq, same_key, key)) < 0)
 		return rc;
-	memcpy(pk, key, STELE_PK_BYTES);
 	*revoked = rc == 1;
+	memcpy(pk, key, STELE_PK_BYTES);
+	if ((rc = next_start(&until, k, seq)) < 0)
+		return rc;
+	memcpy(k->cached_pk, key, STELE_PK_BYTES);
+	k->cached_revoked = *revoked;
+	k->cached_from = seq;
+	k->cached_until = until;
+	k->cached = true;
 	return 0;
 }
 

@@ -18,15 +18,20 @@
  * the override wins). An override with revokes = 1 also revokes, from its
  * seq_from on, the key that was in force at its seq_from before it.
  *
- * The lookups read db as it is at the time, including rows written in the
- * caller's open transaction: a rotation applied by change set N is in force for
- * N + 1 in the same batch. *out is freed by the caller with stele_keys_free.
+ * The lookups read db, including rows written in the caller's open transaction
+ * (a rotation applied by change set N is in force for N + 1 in the same batch),
+ * but an answer is kept until the next seq at which a row of either table
+ * starts: whoever writes such rows on db while k is open (an applied rotation, a
+ * new override) calls stele_keys_forget(k) after. *out is freed by the caller
+ * with stele_keys_free.
  */
 struct stele_keys;
 
 int stele_keys_open(struct stele_keys **out, sqlite3 *db, const char *village,
 		    const unsigned char base[STELE_PK_BYTES]);
 void stele_keys_free(struct stele_keys *k);
+/* Drops the kept answer: rows of writer_key or stele_key_override changed. */
+void stele_keys_forget(struct stele_keys *k);
 
 /* The key in force for seq (>= 1) into pk; *revoked is set when a revocation
  * covers that key at seq (nothing it signs there may be accepted). */

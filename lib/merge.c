@@ -231,7 +231,7 @@ int stele_stream_check(const char **reason, long *rows, struct stele_stream *s,
 	if ((rc = check_rows(reason, rows, s, prefix, cs->changes, cs->changes_len)) < 0)
 		return rc;
 	/* Rows that are the village's own may still announce a key wrongly. */
-	if ((rc = stele_keys_check_announcement(NULL, cs)) < 0)
+	if ((rc = stele_keys_check_announcement(&s->announced, cs)) < 0)
 		*reason = "key";
 	return rc;
 }
@@ -619,7 +619,10 @@ int stele_merge_offer(enum stele_merge_outcome *outcome, long *rows, struct stel
 	}
 	if ((rc = stele_merge_begin(m)) < 0)
 		goto done;
-	if ((rc = stele_stream_apply(&why, &m->stream, cs)) == STELE_EVERIFY) {
+	rc = stele_stream_apply(&why, &m->stream, cs);
+	if (m->stream.announced)
+		stele_keys_forget(m->keys); /* a rotation: the next seq has another key */
+	if (rc == STELE_EVERIFY) {
 		refuse(m, why, NULL);
 		refused = 1;
 		rc = 0;

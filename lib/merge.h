@@ -49,6 +49,8 @@ struct stele_stream {
 	unsigned char last_hash[STELE_HASH_BYTES];   /* of seq last_seq; zeros when 0 */
 	struct stele_table_shape shapes[STELE_STREAM_TABLES];
 	size_t nshapes;
+	bool announced;      /* the change set stele_stream_check last accepted announces a
+				key (a writer_key row): a stele_keys on db must forget */
 };
 
 /* Sets s up for writer's stream in db, at seq 0 (set last_seq and last_hash to start

@@ -83,14 +83,18 @@ static void test_in_force(void **state)
 	/* A rotation from seq 4: seqs 1..3 stay with the first key. Another
 	 * village's rows change nothing. */
 	exec(db, "INSERT INTO writer_key VALUES ('" VILLAGE "', 4, '%s')", hex[1]);
+	stele_keys_forget(k);
 	exec(db, "INSERT INTO writer_key VALUES ('990101001202', 2, '%s')", hex[2]);
+	stele_keys_forget(k);
 	assert_int_equal(in_force(k, 3, &revoked), 0);
 	assert_int_equal(in_force(k, 4, &revoked), 1);
 	assert_int_equal(in_force(k, 9, &revoked), 1);
 	/* An override at the same seq as a rotation wins; a later rotation wins over it. */
 	exec(db, "INSERT INTO stele_key_override VALUES ('" VILLAGE "', 4, '%s', 0, 0)", hex[2]);
+	stele_keys_forget(k);
 	assert_int_equal(in_force(k, 4, &revoked), 2);
 	exec(db, "INSERT INTO writer_key VALUES ('" VILLAGE "', 7, '%s')", hex[0]);
+	stele_keys_forget(k);
 	assert_int_equal(in_force(k, 6, &revoked), 2);
 	assert_int_equal(in_force(k, 7, &revoked), 0);
 	assert_false(revoked);
@@ -116,6 +120,7 @@ static void test_revocation(void **state)
 	assert_int_equal(stele_keys_open(&k, db, VILLAGE, pk[0]), 0);
 	/* Revoked from seq 5 without a new key: the key in force there, from then on. */
 	exec(db, "INSERT INTO stele_key_override VALUES ('" VILLAGE "', 5, NULL, 1, 0)");
+	stele_keys_forget(k);
 	assert_int_equal(in_force(k, 4, &revoked), 0);
 	assert_false(revoked);
 	assert_int_equal(in_force(k, 5, &revoked), 0);
@@ -123,6 +128,7 @@ static void test_revocation(void **state)
 	/* The revoked key is the one in force at seq 5 when it is asked: a rotation
 	 * applied later (seq_from 3) makes that key the revoked one, not the first. */
 	exec(db, "INSERT INTO writer_key VALUES ('" VILLAGE "', 3, '%s')", hex[1]);
+	stele_keys_forget(k);
 	assert_int_equal(in_force(k, 5, &revoked), 1);
 	assert_true(revoked);
 	assert_int_equal(stele_keys_signed_by_revoked(&yes, who, k, 5, signed_by[0],
@@ -138,6 +144,7 @@ static void test_revocation(void **state)
 	assert_false(yes);
 	/* Revoked again at seq 5 with a new key: it signs; the stream's key stays revoked. */
 	exec(db, "UPDATE stele_key_override SET new_key = '%s' WHERE seq_from = 5", hex[2]);
+	stele_keys_forget(k);
 	assert_int_equal(in_force(k, 5, &revoked), 2);
 	assert_false(revoked);
 	assert_int_equal(stele_keys_signed_by_revoked(&yes, NULL, k, 9, signed_by[1],
