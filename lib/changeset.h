@@ -60,7 +60,9 @@ int stele_cs_encode(unsigned char **out, size_t *out_len, struct stele_changeset
  * trusted, inflate capped at STELE_CS_MAX_CHANGES. If pk is non-NULL the
  * signature must verify against it. On success *out is a new change set (freed
  * with stele_cs_free()). On failure returns STELE_EVERIFY with a recorded message
- * and, if fault is non-NULL, *fault set to the reason.
+ * and, if fault is non-NULL, *fault set to the reason — except out of memory, which
+ * is STELE_EFAIL with fault STELE_CS_FAULT_NONE (the change set may be fine: retry,
+ * never quarantine).
  */
 int stele_cs_decode(struct stele_changeset **out, enum stele_cs_fault *fault,
 		    const unsigned char *data, size_t len, const unsigned char *pk);

@@ -1,4 +1,5 @@
 /* parse.c: strict parsing and formatting of codes, dates, decimals and text. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -260,8 +261,9 @@ int stele_parse_int(const char *s, int64_t min, int64_t max, int64_t *out, const
 
 	if (!*s || !((*s >= '0' && *s <= '9') || *s == '-'))
 		goto bad;
+	errno = 0;
 	v = strtoll(s, &end, 10);
-	if (*end != '\0' || v < min || v > max)
+	if (errno == ERANGE || *end != '\0' || v < min || v > max)
 		goto bad;
 	*out = v;
 	return 0;
@@ -296,11 +298,11 @@ int stele_hex_decode(unsigned char *out, size_t n, const char *hex)
 {
 	if (strlen(hex) != 2 * n)
 		return stele_error(STELE_EINVALID, "'%s' is not %zu hex digits", hex, 2 * n);
-	for (size_t i = 0; i < n; i++) {
-		int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
-		if (hi < 0 || lo < 0)
+	/* Check every digit first: out is written only on success. */
+	for (size_t i = 0; i < 2 * n; i++)
+		if (hexval(hex[i]) < 0)
 			return stele_error(STELE_EINVALID, "'%s' is not %zu hex digits", hex, 2 * n);
-		out[i] = (unsigned char)(hi << 4 | lo);
-	}
+	for (size_t i = 0; i < n; i++)
+		out[i] = (unsigned char)(hexval(hex[2 * i]) << 4 | hexval(hex[2 * i + 1]));
 	return 0;
 }
