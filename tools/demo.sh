@@ -36,6 +36,14 @@ on_exit() {
 }
 trap on_exit EXIT
 
+# quietly CMD...: runs CMD with its output in demo/last.log, shown only if it fails.
+quietly() {
+	if ! "$@" >"$DEMO/last.log" 2>&1; then
+		cat "$DEMO/last.log" >&2
+		return 1
+	fi
+}
+
 # Each village's name and township name, from the simulated registry.
 registry() {
 	sed 1d "$DATA/villages.csv"
@@ -47,12 +55,12 @@ mkdir -p "$SERVER" "$USB" "$VILLAGES"
 
 say "simulate a county: 3 townships x 8 villages, $MONTHS months of $YEAR"
 simulate --out "$DATA" --townships 3 --villages-per-township 8 --months $MONTHS \
-	--year $YEAR --seed 2026 --county $COUNTY_CODE
+	--year $YEAR --seed 5 --county $COUNTY_CODE
 
 say "the county server: a bare repository per village, and the county's own"
-git init -q --bare "$SERVER/county.git"
+git init -q --bare --initial-branch=main "$SERVER/county.git"
 registry | while IFS=, read -r code name township; do
-	git init -q --bare "$SERVER/$code.git"
+	git init -q --bare --initial-branch=main "$SERVER/$code.git"
 done
 ls "$SERVER" | head -n 3
 echo "... $(ls "$SERVER" | wc -l) repositories in demo/server/"
@@ -67,8 +75,8 @@ stele-aggregator -C "$COUNTY" rules publish
 
 say "every village clerk: stele-agent init (fetching the county rules), key"
 registry | while IFS=, read -r code name township; do
-	stele-agent -C "$VILLAGES/$code" init --village "$code" --name "$name" \
-		--remote "$SERVER/$code.git" --county "$SERVER/county.git" 2>/dev/null
+	quietly stele-agent -C "$VILLAGES/$code" init --village "$code" --name "$name" \
+		--remote "$SERVER/$code.git" --county "$SERVER/county.git"
 	printf '%s %s\n' "$code" "$name"
 done | paste - - - | sed "s/\t/   /g"
 
@@ -84,7 +92,7 @@ stele-aggregator -C "$COUNTY" village list | head -n 6
 say "every clerk imports the village's records (members, points, tasks, requests, income, assessments)"
 registry | while IFS=, read -r code name township; do
 	for kind in members points tasks requests income assessments; do
-		stele-agent -C "$VILLAGES/$code" import $kind "$DATA/villages/$code/$kind.csv" >/dev/null
+		quietly stele-agent -C "$VILLAGES/$code" import $kind "$DATA/villages/$code/$kind.csv"
 	done
 	printf '%s: %s members, %s point events\n' "$code" \
 		"$(($(wc -l <"$DATA/villages/$code/members.csv") - 1))" \
@@ -94,7 +102,7 @@ done | paste - - | sed "s/\t/   /g"
 say "every clerk closes January to September (October stays open)"
 registry | while IFS=, read -r code name township; do
 	while read -r month; do
-		stele-agent -C "$VILLAGES/$code" close "$month" >/dev/null 2>&1
+		quietly stele-agent -C "$VILLAGES/$code" close "$month"
 	done <"$DATA/villages/$code/closes.txt"
 done
 stele-agent -C "$VILLAGES/${COUNTY_CODE}001201" status
@@ -102,13 +110,14 @@ stele-agent -C "$VILLAGES/${COUNTY_CODE}001201" status
 say "every clerk syncs to the county server; village $USB_VILLAGE has no network and syncs to a USB stick"
 registry | while IFS=, read -r code name township; do
 	if [ "$code" = "$USB_VILLAGE" ]; then
-		stele-agent -C "$VILLAGES/$code" sync --remote "$USB/$code.git"
+		quietly stele-agent -C "$VILLAGES/$code" sync --remote "$USB/$code.git"
 	else
-		stele-agent -C "$VILLAGES/$code" sync
+		quietly stele-agent -C "$VILLAGES/$code" sync
 	fi
+	grep "pushed to" "$DEMO/last.log" || :
 done
-echo "git log of village ${COUNTY_CODE}001201, its ledger:"
-git --git-dir="$SERVER/${COUNTY_CODE}001201.git" log --format='  %s' | tail -n 4
+echo "git log of village ${COUNTY_CODE}001201 on the server reads as its ledger:"
+git --git-dir="$SERVER/${COUNTY_CODE}001201.git" log --format='  %s' main | head -n 4
 
 say "the county fetches and merges everything on the server"
 stele-aggregator -C "$COUNTY" sync

@@ -972,7 +972,7 @@ int main(int argc, char **argv)
 	}
 	fprintf(stderr, "simulate: %ld villages in %d townships, %d months from %d-01: %ld members, "
 		"%ld point events, %ld tasks, %ld requests, %ld income rows, %ld assessment rows, "
-		"%ld vetoes in %s\n", c.villages, opts.townships, opts.months, opts.year, c.members,
+		"%ld veto events in %s\n", c.villages, opts.townships, opts.months, opts.year, c.members,
 		c.events, c.tasks, c.requests, c.income, c.assessments, c.vetoes, opts.out);
 	return 0;
 }
