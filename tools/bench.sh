@@ -18,7 +18,8 @@
 #    Helpers: now_ns, ms_since START_NS, seconds_since START_NS, percentile P FILE,
 #    nproc_count.
 # A figure whose function does not exist yet is printed as "not measured yet".
-# BENCH_ONLY="id id ..." runs only those figures.
+# BENCH_ONLY="id id ..." runs only those figures; BENCH_KEEP=1 keeps the scratch
+# directories (their path is printed at the end).
 set -u
 
 BUILD=${STELE_BUILD:-$(pwd)/build}
@@ -32,7 +33,11 @@ export QUICK
 BENCH_LOG=${BENCH_LOG:-$BUILD/bench.log}
 BENCH_MD=${BENCH_MD:-$BUILD/bench.md}
 SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/stele-bench.XXXXXX") || exit 1
-trap 'rm -rf "$SCRATCH"' EXIT
+if [ -n "${BENCH_KEEP:-}" ]; then
+	trap 'echo "bench: kept $SCRATCH" >&2' EXIT
+else
+	trap 'rm -rf "$SCRATCH"' EXIT
+fi
 trap 'exit 130' INT TERM
 
 FIGURES='write_p50|write latency p50 (`points add`, process start included)|ms|< 10|-|value
@@ -238,7 +243,7 @@ run_figures() {
 				value="failed (see $BENCH_LOG)"
 			fi
 		fi
-		rm -rf "$dir"
+		[ -n "${BENCH_KEEP:-}" ] || rm -rf "$dir"
 		goal_text=$goal
 		[ "$goal" != - ] && [ "$applies" = ratio ] && goal_text="ratio $goal"
 		[ "$goal" != - ] && [ "$applies" = value ] && goal_text="$goal $unit"
