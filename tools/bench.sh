@@ -32,7 +32,9 @@ QUICK=${QUICK:-}
 export QUICK
 BENCH_LOG=${BENCH_LOG:-$BUILD/bench.log}
 BENCH_MD=${BENCH_MD:-$BUILD/bench.md}
-SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/stele-bench.XXXXXX") || exit 1
+# Scratch space lives in the build directory: big runs need room, and nothing
+# outside the project touches it.
+SCRATCH=$(mktemp -d "$BUILD/bench-scratch.XXXXXX") || exit 1
 if [ -n "${BENCH_KEEP:-}" ]; then
 	trap 'echo "bench: kept $SCRATCH" >&2' EXIT
 else
@@ -116,7 +118,9 @@ bench_cold_changzhi() {
 	stele-aggregator -C county rules publish || return 1
 
 	# One village's clerk, start to first sync: its key goes to v/CODE.key.
+	# A failure exits 255, which stops xargs.
 	cat >village.sh <<'EOF'
+trap '[ $? -eq 0 ] || exit 255' EXIT
 set -e
 server=$1 data=$2 code=$3 name=$4
 stele-agent -C "v/$code" init --village "$code" --name "$name" \
