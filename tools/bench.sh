@@ -78,11 +78,20 @@ nproc_count() {
 	nproc 2>/dev/null || echo 1
 }
 
+# is_number TEXT: a plain decimal number.
+is_number() {
+	echo "$1" | grep -Eq '^-?[0-9]+(\.[0-9]+)?$'
+}
+
 record() {
-	printf '%s|%s\n' "$1" "${2:-}" >"$BENCH_RESULT"
+	record_for "$CURRENT_FIGURE" "$@"
 }
 
 record_for() {
+	is_number "$2" && { [ -z "${3:-}" ] || is_number "$3"; } || {
+		echo "bench: $1: not a number: '$2' '${3:-}'" >&2
+		return 1
+	}
 	printf '%s|%s\n' "$2" "${3:-}" >"$SCRATCH/result.$1"
 }
 
@@ -91,7 +100,207 @@ note() {
 }
 
 # ---- figures ----
-# Each engineer adds bench_ID functions here (see the top of this file).
+# Each engineer adds bench_ID functions here (see the top of this file). Timing in
+# the agent, sync and ranking figures uses perl's Time::HiRes (perl ships with prove).
+
+# A village with ten members, in directory $1.
+bench_village() {
+	stele-agent -C "$1" init --village 990101001201 --name 基准村 >/dev/null 2>&1
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		stele-agent -C "$1" member add "党员$i" >/dev/null
+	done
+}
+
+# write_p50 (and write_p95): one `points add`, process start included, 200 runs
+# (QUICK: 50).
+bench_write_p50() {
+	runs=200
+	[ -n "$QUICK" ] && runs=50
+	bench_village latency
+	perl -MTime::HiRes=time -e '
+		my ($runs, $dir) = @ARGV;
+		my @ms;
+		for my $i (1 .. $runs) {
+			my $t = time;
+			system("stele-agent -C $dir points add M0001 B01 --date 2026-09-01 >/dev/null") == 0
+				or die "points add failed\n";
+			push @ms, (time - $t) * 1000;
+		}
+		@ms = sort { $a <=> $b } @ms;
+		printf "%.2f %.2f\n", $ms[int($runs * 0.50)], $ms[int($runs * 0.95) - 1];
+	' "$runs" latency >latency.out
+	read -r p50 p95 <latency.out
+	record "$p50"
+	record_for write_p95 "$p95"
+	note "write latency: $runs runs of \`points add\`"
+}
+
+# import_rate: rows per second of one `import points` of 100,000 point events
+# (QUICK: 10,000), one change set for the whole file.
+bench_import_rate() {
+	rows=100000
+	[ -n "$QUICK" ] && rows=10000
+	bench_village import
+	awk -v n=$rows 'BEGIN {
+		print "id,member_id,rule_code,occurred_on,points,stage,note"
+		srand(1)
+		for (i = 1; i <= n; i++)
+			printf ",M%04d,%s,2025-%02d-%02d,,published,批量导入 %d\n", 1 + int(rand() * 10),
+				rand() < 0.5 ? "B01" : "M01", 1 + int(rand() * 12), 1 + int(rand() * 28), i
+	}' >points.csv
+	perl -MTime::HiRes=time -e '
+		my ($dir, $file) = @ARGV;
+		my $t = time;
+		system("stele-agent -C $dir import points $file 2>/dev/null") == 0
+			or die "import failed\n";
+		printf "%.2f\n", time - $t;
+	' import points.csv >import.out
+	read -r secs <import.out
+	record "$(awk -v r=$rows -v s="$secs" 'BEGIN { printf "%d", r / s }')"
+	note "import: $rows point events in $secs s"
+}
+
+# sync_1000: one `sync` committing and pushing 1,000 pending change sets (QUICK:
+# 200) to a local bare repository (a USB stick).
+bench_sync_1000() {
+	sets=1000
+	[ -n "$QUICK" ] && sets=200
+	stele-agent -C sync init --village 990101001201 --name 基准村 >/dev/null 2>&1
+	i=0
+	while [ $i -lt $sets ]; do
+		i=$((i + 1))
+		stele-agent -C sync member add "党员$i" >/dev/null
+	done
+	perl -MTime::HiRes=time -e '
+		my ($dir, $remote) = @ARGV;
+		my $t = time;
+		system("stele-agent -C $dir sync --remote $remote 2>/dev/null") == 0
+			or die "sync failed\n";
+		printf "%.2f\n", time - $t;
+	' sync "$PWD/sync-remote.git" >sync.out
+	read -r secs <sync.out
+	record "$secs"
+	[ $sets -eq 1000 ] || note "sync: QUICK run with $sets change sets"
+}
+
+# sync_day_bytes: the bytes a day's work (40 writes) adds to the remote, against
+# the village database's size.
+bench_sync_day_bytes() {
+	writes=40
+	bench_village day
+	stele-agent -C day sync --remote "$PWD/day-remote.git" 2>/dev/null
+	before=$(du -sb day-remote.git/objects | cut -f1)
+	i=0
+	while [ $i -lt $writes ]; do
+		i=$((i + 1))
+		stele-agent -C day points add M000$((i % 9 + 1)) B01 --date 2026-09-01 \
+			--note "第 $i 条" >/dev/null
+	done
+	stele-agent -C day sync 2>/dev/null
+	after=$(du -sb day-remote.git/objects | cut -f1)
+	record "$((after - before))" "$(stat -c %s day/stele.db)"
+	note "sync bytes: growth of the remote's objects (loose) for $writes \`points add\`"
+}
+
+# rank_2436: a synthetic county of 2,436 villages (122 townships of 20): members
+# with point events every month, tasks, requests, income, two years of
+# assessments; every 50th village never synced. Measured: one month's league table.
+
+# Milliseconds since the epoch, and one timed command (stdout discarded) as a note.
+ms_now() {
+	perl -MTime::HiRes=time -e 'printf "%d\n", time * 1000'
+}
+time_note() {
+	what=$1
+	shift
+	start=$(ms_now)
+	"$@" >/dev/null
+	note "rankings: $what: $(( $(ms_now) - start )) ms"
+}
+
+bench_rank_2436() {
+	villages=2436 members=25 months=12 per_month=3
+	if [ -n "$QUICK" ]; then members=10 months=3 per_month=2; fi
+	county=$PWD/county
+	mkdir -p "$county"
+	last=0
+	for f in "$SRC"/schema/[0-9]*.sql; do
+		sqlite3 "$county/stele.db" <"$f"
+		last=$(basename "$f" | sed 's/^0*\([0-9][0-9]*\)-.*/\1/')
+	done
+	start=$(ms_now)
+	sqlite3 -bail "$county/stele.db" >/dev/null <<SQL
+PRAGMA user_version = $last;
+PRAGMA journal_mode = WAL;
+PRAGMA synchronous = OFF;
+BEGIN;
+INSERT INTO stele_meta VALUES ('role', 'county'), ('writer', 'county'),
+  ('county_code', '990101'), ('county_name', '基准县');
+INSERT INTO point_rule VALUES ('B01', 'base', 'b', 20, 1), ('M01', 'merit', 'm', 30, 1),
+  ('D01', 'deduction', 'd', -20, 1), ('Z01', 'zeroing', 'z', 0, 1);
+INSERT INTO standard_item (code, name, max_score) VALUES ('S1', 's', 200), ('S2', 's', 150),
+  ('S3', 's', 150), ('S4', 's', 150), ('S5', 's', 200), ('S6', 's', 150);
+CREATE TEMP TABLE n (i INTEGER PRIMARY KEY);
+WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c WHERE i < $villages - 1)
+INSERT INTO n SELECT i FROM c;
+CREATE TEMP TABLE v AS SELECT i, printf('990101%03d%03d', i / 20 + 1, i % 20 + 201) AS code FROM n;
+INSERT INTO village SELECT code, '村' || i, substr(code, 1, 9), '镇' || (i / 20 + 1) FROM v;
+INSERT INTO stele_stream (writer, last_seq) SELECT code, 100 FROM v WHERE i % 50 <> 49;
+INSERT INTO member (village_code, id, name, status)
+  SELECT v.code, printf('M%04d', m.i + 1), '党员', CASE WHEN m.i % 10 = 9 THEN 'flowing' ELSE 'active' END
+  FROM v JOIN n m ON m.i < $members WHERE v.i % 50 <> 49;
+INSERT INTO point_event (village_code, id, member_id, rule_code, occurred_on, points, stage)
+  SELECT v.code, printf('E%06d', (mo.i * $members + m.i) * $per_month + k.i + 1),
+    printf('M%04d', m.i + 1),
+    CASE (v.i + m.i + k.i + mo.i) % 23 WHEN 0 THEN 'D01' WHEN 1 THEN 'M01' WHEN 22 THEN
+      CASE WHEN m.i = 3 THEN 'Z01' ELSE 'B01' END ELSE 'B01' END,
+    printf('2026-%02d-%02d', mo.i + 1, 1 + (v.i * 7 + m.i * 3 + k.i * 11) % 28),
+    CASE (v.i + m.i + k.i + mo.i) % 23 WHEN 0 THEN -20 WHEN 1 THEN 30 WHEN 22 THEN
+      CASE WHEN m.i = 3 THEN 0 ELSE 20 END ELSE 20 END,
+    CASE (v.i + k.i) % 7 WHEN 0 THEN 'recorded' WHEN 1 THEN 'assembly' ELSE 'published' END
+  FROM v JOIN n mo ON mo.i < $months JOIN n m ON m.i < $members JOIN n k ON k.i < $per_month
+  WHERE v.i % 50 <> 49;
+INSERT INTO task (village_code, id, title, due_on, closed_on)
+  SELECT v.code, printf('T%04d', mo.i * 5 + k.i + 1), '任务',
+    printf('2026-%02d-%02d', mo.i + 1, 1 + (v.i + k.i * 5) % 28),
+    CASE WHEN (v.i + k.i + mo.i) % 4 = 0 THEN NULL
+      ELSE printf('2026-%02d-%02d', mo.i + 1, 1 + (v.i + k.i * 5 + (v.i + k.i) % 3) % 28) END
+  FROM v JOIN n mo ON mo.i < $months JOIN n k ON k.i < 5 WHERE v.i % 50 <> 49;
+INSERT INTO request (village_code, id, received_on, resolved_on)
+  SELECT v.code, printf('R%04d', mo.i * 8 + k.i + 1),
+    printf('2026-%02d-%02d', mo.i + 1, 1 + (v.i * 3 + k.i) % 20),
+    CASE WHEN (v.i + k.i) % 5 = 0 THEN NULL
+      ELSE printf('2026-%02d-%02d', mo.i + 1, 1 + (v.i * 3 + k.i) % 20 + (v.i + k.i * 3) % 9) END
+  FROM v JOIN n mo ON mo.i < $months JOIN n k ON k.i < 8 WHERE v.i % 50 <> 49;
+INSERT INTO income (village_code, id, period, amount, source)
+  SELECT v.code, printf('I%04d', mo.i + 1), printf('2026-%02d', mo.i + 1),
+    100000 + (v.i * 7919 + mo.i * 104729) % 5000000, '分红'
+  FROM v JOIN n mo ON mo.i < $months WHERE v.i % 50 <> 49 AND v.i % 13 <> 5;
+INSERT INTO assessment (village_code, year, item_code, score)
+  SELECT v.code, y.i + 2025, 'S' || (k.i + 1), 50 + (v.i * 31 + k.i * 17 + y.i) % 100
+  FROM v JOIN n y ON y.i < 2 JOIN n k ON k.i < 6 WHERE v.i % 50 <> 49 AND NOT (y.i = 1 AND v.i % 17 = 3);
+INSERT INTO period_close SELECT v.code, printf('2026-%02d', mo.i + 1), 'bench'
+  FROM v JOIN n mo ON mo.i < $months WHERE v.i % 50 <> 49 AND NOT (mo.i = $months - 1 AND v.i % 9 = 0);
+COMMIT;
+PRAGMA journal_mode = DELETE;
+SQL
+	note "rankings: synthetic county of $villages villages, $(sqlite3 "$county/stele.db" \
+		"SELECT count(*) FROM point_event") point events, built in $(( $(ms_now) - start )) ms"
+	month=$(printf '2026-%02d' "$months")
+	start=$(ms_now)
+	stele-aggregator -C "$county" rank villages --month "$month" --format csv >league.csv
+	record "$(awk -v ms=$(( $(ms_now) - start )) 'BEGIN { printf "%.3f", ms / 1000 }')"
+	time_note "rank villages --month --township" \
+		stele-aggregator -C "$county" rank villages --month "$month" --township 990101061 --format csv
+	time_note "rank stars --year" stele-aggregator -C "$county" rank stars --year 2026 --format csv
+	time_note "rank members --year (all villages)" \
+		stele-aggregator -C "$county" rank members --year 2026 --format csv
+	time_note "rank members --month (all villages)" \
+		stele-aggregator -C "$county" rank members --month "$month" --format csv
+	time_note "report --month (12 league tables)" \
+		stele-aggregator -C "$county" report --month "$month" --out report.html
+	note "rankings: report size $(wc -c <report.html) bytes"
+}
 
 # bench_cold_changzhi: a Changzhi-scale county (2,436 villages; QUICK: 40) with one
 # year of records. Prepared unmeasured: simulate, county init + rules publish, every
@@ -204,6 +413,7 @@ run_figures() {
 	: >"$rows"
 	echo "$FIGURES" | while IFS='|' read -r id figure unit goal peer applies; do
 		BENCH_RESULT=$SCRATCH/result.$id
+		CURRENT_FIGURE=$id
 		dir=$SCRATCH/$id
 		mkdir -p "$dir"
 		value=- peer_value=- ratio_text=- met=-
@@ -217,9 +427,10 @@ run_figures() {
 			printf 'bench: %s ...\n' "$id" >&2
 			echo "== bench_$id" >>"$BENCH_LOG"
 			start=$(now_ns)
-			(cd "$dir" && BENCH_RESULT=$BENCH_RESULT BENCH_NOTES=$BENCH_NOTES \
-				"bench_$id") </dev/null >>"$BENCH_LOG" 2>&1 && [ -s "$BENCH_RESULT" ] &&
-				measured=now
+			# set -e holds inside: any failing command fails the figure.
+			(set -e; cd "$dir"; "bench_$id") </dev/null >>"$BENCH_LOG" 2>&1
+			status=$?
+			[ $status -eq 0 ] && [ -s "$BENCH_RESULT" ] && measured=now
 			printf 'bench: %s done in %s s\n' "$id" "$(seconds_since "$start")" >&2
 		fi
 		if [ "$measured" = skipped ]; then
