@@ -23,6 +23,7 @@
 set -u
 
 BUILD=${STELE_BUILD:-$(pwd)/build}
+STELE_BUILD=$BUILD
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 PATH=$BUILD:$BUILD/tools:$PATH
 export PATH
@@ -215,7 +216,7 @@ time_note() {
 	shift
 	start=$(ms_now)
 	"$@" >/dev/null
-	note "rankings: $what: $(( $(ms_now) - start )) ms"
+	note "$what: $(( $(ms_now) - start )) ms"
 }
 
 bench_rank_2436() {
@@ -290,16 +291,75 @@ SQL
 	start=$(ms_now)
 	stele-aggregator -C "$county" rank villages --month "$month" --format csv >league.csv
 	record "$(awk -v ms=$(( $(ms_now) - start )) 'BEGIN { printf "%.3f", ms / 1000 }')"
-	time_note "rank villages --month --township" \
+	time_note "rankings: rank villages --month --township" \
 		stele-aggregator -C "$county" rank villages --month "$month" --township 990101061 --format csv
-	time_note "rank stars --year" stele-aggregator -C "$county" rank stars --year 2026 --format csv
-	time_note "rank members --year (all villages)" \
+	time_note "rankings: rank stars --year" stele-aggregator -C "$county" rank stars --year 2026 --format csv
+	time_note "rankings: rank members --year (all villages)" \
 		stele-aggregator -C "$county" rank members --year 2026 --format csv
-	time_note "rank members --month (all villages)" \
+	time_note "rankings: rank members --month (all villages)" \
 		stele-aggregator -C "$county" rank members --month "$month" --format csv
-	time_note "report --month (12 league tables)" \
+	time_note "rankings: report --month (12 league tables)" \
 		stele-aggregator -C "$county" report --month "$month" --out report.html
 	note "rankings: report size $(wc -c <report.html) bytes"
+}
+
+# merge_rate: the merge rate (verify + apply + record, batches of change sets per
+# transaction) against a raw sqlite3changeset_apply of the same change sets in one
+# transaction (tools/bench-apply.c), in the same run. 100 change sets of 300 point
+# events (QUICK: 20 of 200), forged straight into a repository (tools/stele-forge).
+bench_merge_rate() {
+	sets=100 per=300
+	[ -n "$QUICK" ] && sets=20 per=200
+	code=990101001201
+	stele-agent -C mv init --village $code --name 基准村 >/dev/null 2>&1
+	k=1
+	while [ $k -le $sets ]; do
+		stele-forge mv "$PWD/mv-remote.git" --sql "
+			INSERT INTO member (village_code, id, name) VALUES ('$code', 'M$k', '党员$k');
+			WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $per)
+			INSERT INTO point_event (village_code, id, member_id, rule_code, occurred_on, points,
+			  stage, note) SELECT '$code', 'E$k-' || i, 'M$k', 'B01', '2026-09-01', 20,
+			  'published', '批量 ' || i FROM n"
+		k=$((k + 1))
+	done
+	stele-aggregator -C mc init --county 990101 --name 基准县 2>/dev/null
+	stele-aggregator -C mc village add $code --name 基准村 --township-name 镇 \
+		--remote "$PWD/mv-remote.git" --key "$(stele-agent -C mv key)" >/dev/null
+	stele-aggregator -C mc fetch 2>/dev/null
+	start=$(ms_now)
+	stele-aggregator -C mc merge 2>/dev/null
+	merge_ms=$(( $(ms_now) - start ))
+	rows=$(sqlite3 mc/stele.db "SELECT sum(rows) FROM stele_applied")
+	bench-apply "$PWD/mv-remote.git" "$PWD/raw.db" >raw.out
+	read -r raw_rows raw_secs <raw.out
+	merge_rate=$(awk -v r="$rows" -v ms="$merge_ms" 'BEGIN { printf "%d", r / (ms > 0 ? ms : 1) * 1000 }')
+	raw_rate=$(awk -v r="$raw_rows" -v s="$raw_secs" 'BEGIN { printf "%d", r / s }')
+	record "$merge_rate" "$raw_rate"
+	note "merge: $sets change sets, $rows rows in $merge_ms ms, process start included"
+}
+
+# noop_sync_300: a second `stele-aggregator sync` of 300 villages with nothing new
+# (each village has one change set, merged by the first sync).
+bench_noop_sync_300() {
+	n=300
+	mkdir -p ns-v ns-remotes
+	echo "code,name,township_name,remote,key" >ns-villages.csv
+	i=0
+	while [ $i -lt $n ]; do
+		code=$(printf '990101%03d%03d' $((i / 20 + 1)) $((i % 20 + 201)))
+		stele-agent -C "ns-v/$code" init --village "$code" --name 村$i >/dev/null 2>&1
+		stele-agent -C "ns-v/$code" member add 党员 >/dev/null
+		stele-forge "ns-v/$code" "$PWD/ns-remotes/$code.git"
+		echo "$code,村$i,镇,$PWD/ns-remotes/$code.git,$(stele-agent -C "ns-v/$code" key)" \
+			>>ns-villages.csv
+		i=$((i + 1))
+	done
+	stele-aggregator -C ns init --county 990101 --name 基准县 2>/dev/null
+	stele-aggregator -C ns village import ns-villages.csv 2>/dev/null
+	time_note "no-op sync: the first sync of $n villages (1 change set each)" stele-aggregator -C ns sync
+	start=$(ms_now)
+	stele-aggregator -C ns sync 2>/dev/null
+	record "$(awk -v ms=$(( $(ms_now) - start )) 'BEGIN { printf "%.3f", ms / 1000 }')"
 }
 
 # bench_cold_changzhi: a Changzhi-scale county (2,436 villages; QUICK: 40) with one
