@@ -44,6 +44,19 @@ quietly() {
 	fi
 }
 
+# short_paths: the demo's absolute paths, shown relative to the source tree.
+short_paths() {
+	sed "s|$DEMO|demo|g"
+}
+
+# shown CMD...: runs CMD and shows its output (stdout and stderr) with short paths;
+# fails as CMD fails (a pipe into sed would hide that).
+shown() {
+	if "$@" >"$DEMO/last.log" 2>&1; then rc=0; else rc=$?; fi
+	short_paths <"$DEMO/last.log"
+	return $rc
+}
+
 # Each village's name and township name, from the simulated registry.
 registry() {
 	sed 1d "$DATA/villages.csv"
@@ -54,7 +67,7 @@ rm -rf "$DEMO"
 mkdir -p "$SERVER" "$USB" "$VILLAGES"
 
 say "simulate a county: 3 townships x 8 villages, $MONTHS months of $YEAR"
-simulate --out "$DATA" --townships 3 --villages-per-township 8 --months $MONTHS \
+shown simulate --out "$DATA" --townships 3 --villages-per-township 8 --months $MONTHS \
 	--year $YEAR --seed 5 --county $COUNTY_CODE
 
 say "the county server: a bare repository per village, and the county's own"
@@ -66,28 +79,31 @@ ls "$SERVER" | head -n 3
 echo "... $(ls "$SERVER" | wc -l) repositories in demo/server/"
 
 say "stele-aggregator init: the county office, with its rules catalogue"
-stele-aggregator -C "$COUNTY" init --county $COUNTY_CODE --name 示范县 \
+shown stele-aggregator -C "$COUNTY" init --county $COUNTY_CODE --name 示范县 \
 	--publish "$SERVER/county.git"
 for kind in point-rules standard-items veto-items; do
-	stele-aggregator -C "$COUNTY" rules import $kind "$DATA/rules/$kind.csv"
+	shown stele-aggregator -C "$COUNTY" rules import $kind "$DATA/rules/$kind.csv"
 done
-stele-aggregator -C "$COUNTY" rules publish
+shown stele-aggregator -C "$COUNTY" rules publish
 
 say "every village clerk: stele-agent init (fetching the county rules), key"
 registry | while IFS=, read -r code name township; do
 	quietly stele-agent -C "$VILLAGES/$code" init --village "$code" --name "$name" \
 		--remote "$SERVER/$code.git" --county "$SERVER/county.git"
 	printf '%s %s\n' "$code" "$name"
-done | paste - - - | sed "s/\t/   /g"
+done >"$DEMO/step.log"
+paste - - - <"$DEMO/step.log" | sed "s/\t/   /g"
 
 say "the county registers each village with its public key, and publishes the registry"
 registry | while IFS=, read -r code name township; do
 	key=$(stele-agent -C "$VILLAGES/$code" key)
 	stele-aggregator -C "$COUNTY" village add "$code" --name "$name" \
-		--township-name "$township" --remote "$SERVER/$code.git" --key "$key"
+		--township-name "$township" --remote "$SERVER/$code.git" --key "$key" >/dev/null
 done
-stele-aggregator -C "$COUNTY" rules publish
-stele-aggregator -C "$COUNTY" village list | head -n 6
+shown stele-aggregator -C "$COUNTY" rules publish
+quietly stele-aggregator -C "$COUNTY" village list
+head -n 4 "$DEMO/last.log"
+echo "... $(registry | wc -l) villages registered"
 
 say "every clerk imports the village's records (members, points, tasks, requests, income, assessments)"
 registry | while IFS=, read -r code name township; do
@@ -97,7 +113,8 @@ registry | while IFS=, read -r code name township; do
 	printf '%s: %s members, %s point events\n' "$code" \
 		"$(($(wc -l <"$DATA/villages/$code/members.csv") - 1))" \
 		"$(($(wc -l <"$DATA/villages/$code/points.csv") - 1))"
-done | paste - - | sed "s/\t/   /g"
+done >"$DEMO/step.log"
+paste - - <"$DEMO/step.log" | sed "s/\t/   /g"
 
 say "every clerk closes January to September (October stays open)"
 registry | while IFS=, read -r code name township; do
@@ -114,8 +131,9 @@ registry | while IFS=, read -r code name township; do
 	else
 		quietly stele-agent -C "$VILLAGES/$code" sync
 	fi
-	grep "pushed to" "$DEMO/last.log" || :
-done
+	grep "pushed to" "$DEMO/last.log" | short_paths || :
+done >"$DEMO/step.log"
+cat "$DEMO/step.log"
 echo "git log of village ${COUNTY_CODE}001201 on the server reads as its ledger:"
 git --git-dir="$SERVER/${COUNTY_CODE}001201.git" log --format='  %s' main | head -n 4
 
@@ -123,12 +141,13 @@ say "the county fetches and merges everything on the server"
 stele-aggregator -C "$COUNTY" sync
 
 say "the USB stick arrives at the county office: fetch --from it, then merge"
-stele-aggregator -C "$COUNTY" fetch --from "$USB"
+shown stele-aggregator -C "$COUNTY" fetch --from "$USB"
 stele-aggregator -C "$COUNTY" merge
 
 say "the county records its veto events"
 sed 1d "$DATA/vetoes.csv" | while IFS=, read -r village veto year note; do
-	stele-aggregator -C "$COUNTY" veto add "$village" "$veto" --year "$year" --note "$note"
+	id=$(stele-aggregator -C "$COUNTY" veto add "$village" "$veto" --year "$year" --note "$note")
+	echo "$id: village $village, $veto ($note), $year"
 done
 
 say "stele-aggregator status"
@@ -138,7 +157,8 @@ say "the league table for $MONTH (rank villages --month $MONTH)"
 stele-aggregator -C "$COUNTY" rank villages --month $MONTH
 
 say "the report"
-stele-aggregator -C "$COUNTY" report --month $MONTH --out "$DEMO/report.html"
+shown stele-aggregator -C "$COUNTY" report --month $MONTH --out "$DEMO/report.html"
+test -s "$DEMO/report.html"
 
 step="done"
 cat <<EOF

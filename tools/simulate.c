@@ -970,9 +970,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "simulate: %s\n", stele_error_message());
 		return stele_exit_code(rc);
 	}
-	fprintf(stderr, "simulate: %ld villages in %d townships, %d months from %d-01: %ld members, "
-		"%ld point events, %ld tasks, %ld requests, %ld income rows, %ld assessment rows, "
-		"%ld veto events in %s\n", c.villages, opts.townships, opts.months, opts.year, c.members,
-		c.events, c.tasks, c.requests, c.income, c.assessments, c.vetoes, opts.out);
+	fprintf(stderr, "simulate: %ld villages in %d townships, %d months from %d-01, in %s: "
+		"members %ld, point events %ld, tasks %ld, requests %ld, income rows %ld, "
+		"assessment rows %ld, veto events %ld\n", c.villages, opts.townships, opts.months,
+		opts.year, opts.out, c.members, c.events, c.tasks, c.requests, c.income, c.assessments,
+		c.vetoes);
 	return 0;
 }
