@@ -31,7 +31,7 @@ on_exit() {
 	rc=$?
 	if [ "$rc" -ne 0 ]; then
 		printf '\ndemo: failed (exit %s) at: %s\n' "$rc" "$step" >&2
-		printf 'demo: the commands are those of shared/spec/cli.md; one not built yet fails here.\n' >&2
+		printf 'demo: the failing command'"'"'s own message is above (also in demo/last.log).\n' >&2
 	fi
 }
 trap on_exit EXIT
