@@ -439,8 +439,10 @@ EOF
 machine() {
 	cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
 	mem=$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo 2>/dev/null)
-	printf '%s; %s cores; %s; %s; %s\n' "${cpu:-unknown CPU}" "$(nproc_count)" "${mem:-? GiB}" \
-		"$(uname -sr)" "$(sqlite3 --version 2>/dev/null | cut -d' ' -f1 | sed 's/^/SQLite /')"
+	printf '%s; %s cores; %s; %s; %s; load average at start %s\n' "${cpu:-unknown CPU}" \
+		"$(nproc_count)" "${mem:-? GiB}" "$(uname -sr)" \
+		"$(sqlite3 --version 2>/dev/null | cut -d' ' -f1 | sed 's/^/SQLite /')" \
+		"$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
 }
 
 # meets VALUE GOAL: exit 0 if VALUE satisfies GOAL ("< 10", ">= 0.5").

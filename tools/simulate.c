@@ -45,6 +45,7 @@ struct rng {
 	uint64_t s[4];
 };
 
+/* splitmix64 (Vigna): advances *state and returns the next output. */
 static uint64_t splitmix64(uint64_t *state)
 {
 	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
@@ -54,12 +55,14 @@ static uint64_t splitmix64(uint64_t *state)
 	return z ^ (z >> 31);
 }
 
+/* Seeds a xoshiro256** state from one 64-bit seed through splitmix64. */
 static void rng_seed(struct rng *r, uint64_t seed)
 {
 	for (int i = 0; i < 4; i++)
 		r->s[i] = splitmix64(&seed);
 }
 
+/* x rotated left by k bits (0 < k < 64). */
 static uint64_t rotl(uint64_t x, int k)
 {
 	return (x << k) | (x >> (64 - k));
@@ -259,6 +262,7 @@ static int write_file(const char *path, const struct stele_buf *b)
 	return rc;
 }
 
+/* Creates directory path; one that exists already is fine. */
 static int make_dir(const char *path)
 {
 	if (mkdir(path, 0777) != 0 && errno != EEXIST)
@@ -300,6 +304,7 @@ struct period {
 	int32_t start, end;             /* first and last day simulated */
 };
 
+/* The simulated months: Y-01 and the months - 1 after it. */
 static void period_init(struct period *p, int year, int months)
 {
 	p->first_month = year * 12;
@@ -323,6 +328,8 @@ struct member {
 	int rate;       /* per10k multiplier of the village's event rate: 10000 = normal */
 };
 
+/* One village's files as they are built. The buffers belong to simulate(), which
+ * reuses them for every village (sim_village resets them) and frees them. */
 struct village_out {
 	struct stele_buf members, points, tasks, requests, income, assessments, closes;
 };
@@ -342,10 +349,14 @@ static void person_name(char *name, struct rng *r, char gender)
 				    : rng_range(r, COMMON_SURNAMES, POOL_LEN(surnames) - 1);
 	size_t len = 0;
 
-	memcpy(name + len, CH(surnames, s), 3), len += 3;
-	memcpy(name + len, CH(given, rng_below(r, ngiven)), 3), len += 3;
-	if (rng_chance(r, 8000))
-		memcpy(name + len, CH(given, rng_below(r, ngiven)), 3), len += 3;
+	memcpy(name, CH(surnames, s), 3);
+	len += 3;
+	memcpy(name + len, CH(given, rng_below(r, ngiven)), 3);
+	len += 3;
+	if (rng_chance(r, 8000)) {
+		memcpy(name + len, CH(given, rng_below(r, ngiven)), 3);
+		len += 3;
+	}
 	name[len] = '\0';
 }
 
@@ -406,6 +417,7 @@ static int sim_members(struct village_out *o, struct member *members, int *out_n
 	return rc;
 }
 
+/* points.csv into o->points: each member's events, month by month. */
 static int sim_points(struct village_out *o, struct counts *c, struct rng *r,
 		      const struct sim_opts *opts, const struct period *p,
 		      const struct member *members, int nmembers, int quality)
@@ -461,6 +473,7 @@ static int sim_points(struct village_out *o, struct counts *c, struct rng *r,
 	return rc;
 }
 
+/* qsort order of ints, ascending. */
 static int compare_int(const void *a, const void *b)
 {
 	int x = *(const int *)a, y = *(const int *)b;
@@ -468,6 +481,7 @@ static int compare_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* tasks.csv into o->tasks: tasks due each month, by due date, with their closes. */
 static int sim_tasks(struct village_out *o, struct counts *c, struct rng *r,
 		     const struct sim_opts *opts, const struct period *p,
 		     const struct member *members, int nmembers, int quality)
@@ -514,6 +528,7 @@ static int sim_tasks(struct village_out *o, struct counts *c, struct rng *r,
 	return rc;
 }
 
+/* requests.csv into o->requests: requests received each month, with resolutions. */
 static int sim_requests(struct village_out *o, struct counts *c, struct rng *r,
 			const struct sim_opts *opts, const struct period *p, int grids, int quality)
 {
@@ -554,6 +569,7 @@ static int sim_requests(struct village_out *o, struct counts *c, struct rng *r,
 	return rc;
 }
 
+/* income.csv into o->income: each month's income by source. */
 static int sim_income(struct village_out *o, struct counts *c, struct rng *r,
 		      const struct period *p)
 {
@@ -585,6 +601,8 @@ static int sim_income(struct village_out *o, struct counts *c, struct rng *r,
 	return rc;
 }
 
+/* assessments.csv into o->assessments: S1..S6 for each simulated year (or none,
+ * or only the year before). */
 static int sim_assessments(struct village_out *o, struct counts *c, struct rng *r,
 			   const struct period *p, int quality)
 {
@@ -614,6 +632,7 @@ static int sim_assessments(struct village_out *o, struct counts *c, struct rng *
 	return rc;
 }
 
+/* closes.txt into o->closes: every simulated month but the last. */
 static int sim_closes(struct village_out *o, const struct period *p)
 {
 	int rc = 0;
@@ -689,6 +708,7 @@ struct name_set {
 	size_t size;
 };
 
+/* Marks key taken; false if it already was. */
 static bool name_take(struct name_set *set, size_t key)
 {
 	if (set->taken[key % set->size])
@@ -746,7 +766,8 @@ static int village_name(struct stele_buf *b, struct rng *r, struct name_set *set
 	return 0;
 }
 
-/* The rules catalogue the simulated villages score against, in rules import format. */
+/* The rules catalogue the simulated villages score against, in rules import
+ * format, under out/rules/. Frees what it allocates. */
 static int write_rules(const char *out)
 {
 	struct stele_buf b = STELE_BUF_INIT(STELE_BUF_NOLIMIT);
@@ -789,7 +810,8 @@ done:
 	return rc;
 }
 
-/* The whole county. */
+/* The whole county under opts->out; *out_counts says how much was written. Frees
+ * everything it allocates. */
 static int simulate(struct counts *out_counts, const struct sim_opts *opts)
 {
 	struct village_out o = { 0 };
@@ -876,6 +898,7 @@ static void usage(FILE *f)
 	      "  --county CODE   six-digit county code (default 990101)\n", f);
 }
 
+/* A whole number option in [min, max] (STELE_EUSAGE otherwise). */
 static int parse_count(int *out, const char *arg, const char *what, int min, int max)
 {
 	int64_t v;
@@ -887,6 +910,7 @@ static int parse_count(int *out, const char *arg, const char *what, int min, int
 	return 0;
 }
 
+/* The command line into *opts; STELE_EUSAGE with a message on any mistake. */
 static int parse_args(struct sim_opts *opts, int argc, char **argv)
 {
 	enum { OPT_OUT = 1, OPT_TOWNSHIPS, OPT_VILLAGES, OPT_MONTHS, OPT_YEAR, OPT_ACTIVITY,
