@@ -31,17 +31,16 @@ on_exit() {
 	rc=$?
 	if [ "$rc" -ne 0 ]; then
 		printf '\ndemo: failed (exit %s) at: %s\n' "$rc" "$step" >&2
-		printf 'demo: the failing command'"'"'s own message is above (also in demo/last.log).\n' >&2
+		printf 'demo: the failing command'"'"'s own message is just above.\n' >&2
 	fi
 }
 trap on_exit EXIT
 
 # quietly CMD...: runs CMD with its output in demo/last.log, shown only if it fails.
 quietly() {
-	if ! "$@" >"$DEMO/last.log" 2>&1; then
-		cat "$DEMO/last.log" >&2
-		return 1
-	fi
+	if "$@" >"$DEMO/last.log" 2>&1; then rc=0; else rc=$?; fi
+	[ $rc -eq 0 ] || cat "$DEMO/last.log" >&2
+	return $rc
 }
 
 # short_paths: the demo's absolute paths, shown relative to the source tree.
