@@ -137,13 +137,12 @@ static int merge_village(bool *stopped, char *why, size_t why_n, struct merge_ru
 	if (walk == GIT_ENOTFOUND)
 		goto done; /* fetched, but the village has not synced yet */
 	if (walk < 0) {
-		rc = stele_error(STELE_EFAIL, "village %s: cannot read %s of %s", v->code,
-				 AGG_INCOMING_REF, mirror);
+		rc = stele_error(STELE_EFAIL, "cannot read %s of %s", AGG_INCOMING_REF, mirror);
 		goto done;
 	}
 	if (v->pubkey) {
 		if (stele_hex_decode(pk, STELE_PK_BYTES, v->pubkey) < 0) {
-			rc = stele_error(STELE_EFAIL, "village %s: the pinned key is damaged", v->code);
+			rc = stele_error(STELE_EFAIL, "the pinned key is damaged");
 			goto done;
 		}
 	} else {
@@ -161,8 +160,7 @@ static int merge_village(bool *stopped, char *why, size_t why_n, struct merge_ru
 	last = stele_merge_last_commit(run->m);
 	if (*last) {
 		if (git_oid_fromstr(&cursor, last) < 0) {
-			rc = stele_error(STELE_EFAIL, "village %s: the cursor commit '%s' is damaged",
-					 v->code, last);
+			rc = stele_error(STELE_EFAIL, "the cursor commit '%s' is damaged", last);
 			goto done;
 		}
 		/* Nothing new at the cursor, nor in an older delivery (a stale USB stick). */
@@ -188,6 +186,15 @@ static int merge_village(bool *stopped, char *why, size_t why_n, struct merge_ru
 				goto done;
 			*stopped = true;
 			snprintf(why, why_n, "held: %s; nothing merged", note);
+			goto done;
+		}
+		if (walk == STELE_EFAIL) {
+			/* A git object of the mirror is damaged (the disk, not the village). */
+			char cause[600];
+			snprintf(cause, sizeof(cause), "%s", stele_error_message());
+			rc = stele_error(STELE_EFAIL, "its mirror %s cannot be read (%s); its merge stopped "
+					 "there; 'fetch' rebuilds the mirror from the village's remote",
+					 mirror, cause);
 			goto done;
 		}
 		if (walk < 0) {
