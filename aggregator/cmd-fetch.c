@@ -63,6 +63,7 @@ done:
 	return same;
 }
 
+/* nftw callback: removes one entry of a tree this command made. */
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;
@@ -82,6 +83,8 @@ static char *suffixed(const char *path, const char *suffix)
 	return s;
 }
 
+/* stele_repo_walk callback for a walk that only reads: the walk itself fails on a
+ * commit or change set it cannot read. */
 static int walk_nothing(void *arg, const git_oid *commit, const void *data, size_t len)
 {
 	(void)arg;
