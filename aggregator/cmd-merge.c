@@ -170,7 +170,7 @@ static int merge_village(bool *stopped, char *why, size_t why_n, struct merge_ru
 			goto done;
 		stele_hex_encode(run->pin, pk, STELE_PK_BYTES);
 	}
-	if ((rc = stele_merge_open(&run->m, ctx->db, v->code, pk)) < 0)
+	if ((rc = stele_merge_open(&run->m, ctx->db, v->code, pk, STELE_MERGE_QUARANTINE)) < 0)
 		goto done;
 	last = stele_merge_last_commit(run->m);
 	if (*last) {
