@@ -142,6 +142,11 @@ static int same_key(void *arg, const unsigned char pk[STELE_PK_BYTES])
 	return sodium_memcmp(arg, pk, STELE_PK_BYTES) == 0;
 }
 
+const unsigned char *stele_keys_base(const struct stele_keys *k)
+{
+	return k->base;
+}
+
 void stele_keys_forget(struct stele_keys *k)
 {
 	k->cached = false;

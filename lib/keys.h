@@ -30,6 +30,8 @@ struct stele_keys;
 int stele_keys_open(struct stele_keys **out, sqlite3 *db, const char *village,
 		    const unsigned char base[STELE_PK_BYTES]);
 void stele_keys_free(struct stele_keys *k);
+/* The key of seq 1 that k was opened with (k owns it). */
+const unsigned char *stele_keys_base(const struct stele_keys *k);
 /* Drops the kept answer: rows of writer_key or stele_key_override changed. */
 void stele_keys_forget(struct stele_keys *k);
 

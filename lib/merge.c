@@ -529,10 +529,16 @@ static int verify(struct stele_changeset **out, uint64_t *seq, int *duplicate, l
 				refuse(m, "revoked", "seq %llu is signed with the key %.16s..., which the "
 				       "county revoked for %s ('village revoke')",
 				       (unsigned long long)unsigned_cs->seq, revoked_hex, m->stream.writer);
+			else if (memcmp(pk, stele_keys_base(m->keys), STELE_PK_BYTES) == 0)
+				refuse(m, "signature", "seq %llu: signature does not verify against the "
+				       "key pinned for %s", (unsigned long long)unsigned_cs->seq,
+				       m->stream.writer);
 			else
 				refuse(m, "signature", "seq %llu: signature does not verify against the "
-				       "key in force for %s at seq %llu", (unsigned long long)unsigned_cs->seq,
-				       m->stream.writer, (unsigned long long)key_seq);
+				       "key in force for %s at seq %llu (not the pinned key: a rotation "
+				       "or 'village revoke --key' replaced it; 'village keys')",
+				       (unsigned long long)unsigned_cs->seq, m->stream.writer,
+				       (unsigned long long)key_seq);
 		}
 		rc = STELE_EVERIFY;
 		goto done;
