@@ -107,7 +107,11 @@ int agent_key_recover(struct stele_ctx *ctx)
 	if (access(new_path, F_OK) == 0) {
 		/* A 'key rotate' was interrupted. Its key file was written before its
 		 * transaction: the database says whether the rotation happened. */
+		unsigned char new_pk[STELE_PK_BYTES];
+
 		have_new = stele_key_load(new_sk, new_path) == 0;
+		if (have_new)
+			stele_key_public(new_pk, new_sk);
 		stele_key_public(pk, ctx->sk);
 		if (sodium_memcmp(pk, recorded, STELE_PK_BYTES) == 0) {
 			if (unlink(new_path) < 0) {
@@ -117,8 +121,7 @@ int agent_key_recover(struct stele_ctx *ctx)
 			}
 			fprintf(stderr, "%s: removed %s, the unused key of an interrupted 'key rotate' "
 				"(the rotation did not happen)\n", ctx->prog, AGENT_NEW_KEY_FILE);
-		} else if (have_new && (stele_key_public(pk, new_sk),
-					sodium_memcmp(pk, recorded, STELE_PK_BYTES) == 0)) {
+		} else if (have_new && sodium_memcmp(new_pk, recorded, STELE_PK_BYTES) == 0) {
 			if ((rc = install_new_key(ctx, key_path, new_path, old_path)) < 0)
 				goto done;
 			memcpy(ctx->sk, new_sk, STELE_SK_BYTES);
