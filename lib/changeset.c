@@ -311,15 +311,107 @@ done:
 	return rc;
 }
 
+/* One SQLite varint (sqlite3session.h's record format: 7 bits a byte, the 9th byte
+ * whole) from p[*pos..n); false if it is cut short or past INT32_MAX. */
+static bool frame_varint(const unsigned char *p, size_t n, size_t *pos, size_t *out)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 9; i++) {
+		if (*pos >= n)
+			return false;
+		unsigned char b = p[(*pos)++];
+		if (i == 8) {
+			v = v << 8 | b;
+			break;
+		}
+		v = v << 7 | (b & 0x7f);
+		if (!(b & 0x80))
+			break;
+	}
+	if (v > INT32_MAX)
+		return false;
+	*out = (size_t)v;
+	return true;
+}
+
+/*
+ * Checks that p holds a complete changeset as sqlite3session_changeset() writes it
+ * (table headers 'T', nCol, nCol primary-key flags, a NUL-terminated name; then
+ * records: op, indirect flag, one or two rows of nCol typed values), before any
+ * SQLite changeset function sees the bytes: the iterator of SQLite 3.40 (Debian 12)
+ * loops forever on a table name that runs to the end of the input, and reads a byte
+ * past the end of a record cut after its op. Patchsets are refused. Returns 0, or
+ * -1 with the reason in why (whylen bytes).
+ */
+static int changes_framed(const unsigned char *p, size_t n, char *why, size_t whylen)
+{
+	size_t pos = 0, ncol = 0, len;
+
+	while (pos < n) {
+		size_t at = pos;
+		unsigned char op = p[pos++];
+
+		if (op == 'T') {
+			if (!frame_varint(p, n, &pos, &ncol) || ncol < 1 || ncol > 32767 ||
+			    ncol > n - pos) {
+				snprintf(why, whylen, "table header at byte %zu has a bad column count", at);
+				return -1;
+			}
+			pos += ncol;
+			if (pos >= n || !p[pos] || !memchr(p + pos, '\0', n - pos)) {
+				snprintf(why, whylen, "table header at byte %zu has no name", at);
+				return -1;
+			}
+			pos += strlen((const char *)p + pos) + 1;
+			continue;
+		}
+		if (ncol == 0 || (op != SQLITE_INSERT && op != SQLITE_UPDATE && op != SQLITE_DELETE)) {
+			snprintf(why, whylen, "byte %zu is neither a table header nor a row change", at);
+			return -1;
+		}
+		if (pos >= n || p[pos] > 1) {
+			snprintf(why, whylen, "row change at byte %zu is cut short", at);
+			return -1;
+		}
+		pos++;
+		for (size_t v = 0, values = ncol * (op == SQLITE_UPDATE ? 2 : 1); v < values; v++) {
+			unsigned char type = pos < n ? p[pos++] : 0xff;
+
+			if (type == SQLITE_INTEGER || type == SQLITE_FLOAT) {
+				len = 8;
+			} else if (type == SQLITE_TEXT || type == SQLITE_BLOB) {
+				if (!frame_varint(p, n, &pos, &len))
+					len = SIZE_MAX;
+			} else if (type == 0 || type == SQLITE_NULL) {
+				len = 0;
+			} else {
+				snprintf(why, whylen, "row change at byte %zu has a bad value", at);
+				return -1;
+			}
+			if (len > n - pos) {
+				snprintf(why, whylen, "row change at byte %zu is cut short", at);
+				return -1;
+			}
+			pos += len;
+		}
+	}
+	return 0;
+}
+
 /* Walks every row of a SQLite changeset; 0, or a CHANGES failure. */
 static int check_changes(enum stele_cs_fault *why, const unsigned char *p, size_t n)
 {
 	sqlite3_changeset_iter *it = NULL;
 	unsigned long row = 0;
+	char framing[96];
 	int rc = 0, src;
 
 	if (n == 0)
 		return 0;
+	if (changes_framed(p, n, framing, sizeof(framing)) < 0)
+		return verify_fail(why, STELE_CS_FAULT_CHANGES,
+				   "row changes are not a well-formed SQLite changeset (%s)", framing);
 	src = sqlite3changeset_start(&it, (int)n, (void *)p);
 	if (src == SQLITE_NOMEM)
 		return stele_error(STELE_EFAIL, "out of memory");
@@ -717,6 +809,13 @@ int stele_cs_summarize(char **out, const void *changes, size_t len)
 		goto done;
 	}
 	if (len > 0) {
+		char framing[96];
+
+		if (changes_framed((const unsigned char *)changes, len, framing, sizeof(framing)) < 0) {
+			rc = stele_error(STELE_EINVALID, "row changes are not a well-formed SQLite "
+					 "changeset (%s)", framing);
+			goto done;
+		}
 		if (sqlite3changeset_start(&it, (int)len, (void *)changes) != SQLITE_OK) {
 			rc = stele_error(STELE_EINVALID, "row changes do not parse as a SQLite changeset");
 			goto done;
