@@ -1,24 +1,29 @@
 #!/bin/sh
 # run.sh: runs each libFuzzer target in BINDIR over its seed corpus
 # (tests/fuzz/corpus/TARGET) and prints "# target X: N inputs, C crashes".
-# Usage: run.sh [-t SECONDS] [-k KEEPDIR] BINDIR [TARGET...]
+# Usage: run.sh [-t SECONDS] [-k KEEPDIR] [-c CRASHDIR] BINDIR [TARGET...]
 #   -t  seconds per target (default 10)
 #   -k  keep each target's grown corpus in KEEPDIR/TARGET (default: a temporary
 #       directory, removed afterwards)
-# A crash leaves the input in KEEPDIR (or ./fuzz-crashes/) as TARGET-crash-*
-# and makes the exit status 1.
+#   -c  where a failing input goes, as TARGET-crash-* (or -timeout-, -leak-,
+#       -oom-); default KEEPDIR, else ./fuzz-crashes
+# Any failure makes the exit status 1. Add a fixed failure's input to
+# corpus/TARGET/ as regress-* so every later run replays it.
 set -u
 seconds=10
 keep=""
-while getopts t:k: opt; do
+crashdir=""
+usage="usage: run.sh [-t SECONDS] [-k KEEPDIR] [-c CRASHDIR] BINDIR [TARGET...]"
+while getopts t:k:c: opt; do
 	case $opt in
 	t) seconds=$OPTARG ;;
 	k) keep=$OPTARG ;;
-	*) echo "usage: run.sh [-t SECONDS] [-k KEEPDIR] BINDIR [TARGET...]" >&2; exit 2 ;;
+	c) crashdir=$OPTARG ;;
+	*) echo "$usage" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -ge 1 ] || { echo "usage: run.sh [-t SECONDS] [-k KEEPDIR] BINDIR [TARGET...]" >&2; exit 2; }
+[ $# -ge 1 ] || { echo "$usage" >&2; exit 2; }
 bindir=$1
 shift
 here=$(cd "$(dirname "$0")" && pwd)
@@ -28,7 +33,7 @@ targets=$*
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/stele-fuzz.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
-crashdir=${keep:-$PWD/fuzz-crashes}
+[ -n "$crashdir" ] || crashdir=${keep:-$PWD/fuzz-crashes}
 status=0
 total=0
 for t in $targets; do
