@@ -12,7 +12,22 @@
 int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_member(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_key(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_points(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_task(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_request(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_income(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_assess(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_close(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_export(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_status(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_log(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 extern const struct stele_cmd member_subcommands[];
+extern const struct stele_cmd points_subcommands[];
+extern const struct stele_cmd task_subcommands[];
+extern const struct stele_cmd request_subcommands[];
+extern const struct stele_cmd income_subcommands[];
+extern const struct stele_cmd assess_subcommands[];
 
 /* Opens the village directory (lock, database, signing key) and checks it is a
  * village's. Released by stele_ctx_close (done by the dispatcher). */
@@ -64,5 +79,182 @@ int member_put(char *out_id, struct stele_ctx *ctx, const struct member_row *row
 
 /* Whether a member id exists in this village. */
 int agent_member_exists(bool *exists, struct stele_ctx *ctx, const char *id);
+
+/*
+ * A batch: one captured write of any number of rows (a command writes one row, an
+ * import a whole file). It prepares each statement once, assigns ids from a
+ * counter instead of a max() per row, and caches the rules catalogue and the
+ * closed months, so the xxx_put() functions below cost a few B-tree lookups per
+ * row. Everything it holds is released by agent_batch_commit or agent_batch_abort.
+ */
+#define AGENT_BATCH_STMTS 32
+#define AGENT_BATCH_IDS   8
+
+struct agent_rule {
+	char *code, *category;
+	int64_t points; /* tenths */
+	bool active;
+};
+
+struct agent_item {
+	char *code;
+	int64_t max_score; /* tenths */
+	bool active;
+};
+
+struct agent_batch {
+	struct stele_ctx *ctx;
+	struct stele_capture *cap;
+	struct { const char *sql; sqlite3_stmt *stmt; } stmts[AGENT_BATCH_STMTS];
+	int nstmts;
+	struct { const char *table; long long next; } ids[AGENT_BATCH_IDS];
+	int nids;
+	int32_t *closed; /* closed month indexes, ascending */
+	size_t nclosed;
+	bool closed_loaded;
+	struct agent_rule *rules;
+	size_t nrules;
+	bool rules_loaded;
+	struct agent_item *items;
+	size_t nitems;
+	bool items_loaded;
+};
+
+/* Starts a captured write on an open directory. On failure nothing is held. */
+int agent_batch_begin(struct agent_batch *b, struct stele_ctx *ctx);
+/* Commits the rows and their change set; releases b either way. */
+int agent_batch_commit(struct agent_batch *b);
+/* Rolls back and releases b (safe on a batch that failed to begin). */
+void agent_batch_abort(struct agent_batch *b);
+
+/* The batch's prepared statement for sql, reset and unbound. sql must be a string
+ * constant: the cache is keyed by its address. The batch owns *out. */
+int agent_batch_stmt(sqlite3_stmt **out, struct agent_batch *b, const char *sql);
+
+/* The next free id of table (prefix + width digits, as agent_next_id), from a
+ * counter read once per batch. out holds 24 bytes. */
+int agent_batch_next_id(char *out, struct agent_batch *b, const char *table,
+			const char *prefix, int width);
+/* Tells the counter of table that id is taken (an id given explicitly), so a
+ * later assigned id does not collide with it. */
+void agent_batch_saw_id(struct agent_batch *b, const char *table, const char *prefix,
+			int width, const char *id);
+
+/* Whether month (index, see agent_month_of) is closed, from the batch's cache. */
+int agent_batch_month_closed(bool *closed, struct agent_batch *b, int32_t month);
+/* The month index of a YYYY-MM-DD or YYYY-MM text that has been validated. */
+int32_t agent_month_of_text(const char *text);
+/* Refuses (agent_refuse on field) a date or month text that lies in a closed
+ * month; "" and NULL pass. */
+int agent_batch_refuse_closed(struct agent_batch *b, int field, const char *label,
+			      const char *text);
+/*
+ * The closing of a task or request (closed_on, resolved_on) changes from
+ * old_closing to new_closing ("" = none) on a row whose own date is own: refused
+ * if either closing lies in a closed month, or if the row's own month is closed
+ * and the change would reopen it. (A row of a closed month may still be closed
+ * out with a date in an open month: the closing belongs to the month it happens in.)
+ */
+int agent_batch_closing_change(struct agent_batch *b, int field, const char *label,
+			       const char *own, const char *old_closing, const char *new_closing);
+/*
+ * Runs sql (binding the village as ?1 and key as ?2) and copies the first n
+ * columns of its row as malloc'd text (NULL as "") into cols[0..n-1], freed by
+ * the caller with agent_free_cols; *exists is false (cols untouched) when there is
+ * no row.
+ */
+int agent_batch_read_row(char **cols, int n, bool *exists, struct agent_batch *b,
+			 const char *sql, const char *key);
+void agent_free_cols(char **cols, int n);
+/* Field checks that refuse through agent_refuse(field, "LABEL: ..."): one-line
+ * UTF-8 text of at most max_bytes; a real YYYY-MM-DD date. */
+int agent_check_field_text(int field, const char *label, const char *what, const char *s,
+			   size_t max_bytes);
+int agent_check_field_date(int field, const char *label, const char *what, const char *s);
+/* The point rule with that code, or NULL (the batch owns it). */
+int agent_batch_rule(const struct agent_rule **out, struct agent_batch *b, const char *code);
+/* The standard item with that code, or NULL (the batch owns it). */
+int agent_batch_item(const struct agent_item **out, struct agent_batch *b, const char *code);
+/* Whether a member id exists in this village (a prepared lookup). */
+int agent_batch_member_exists(bool *exists, struct agent_batch *b, const char *id);
+
+/*
+ * A refusal of one field of a row: records "fmt..." as a STELE_EINVALID message
+ * and remembers field (the row's column number in cli.md's import/export column
+ * list, from 0; -1 for none), so import can name the CSV column.
+ */
+int agent_refuse(int field, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The field of the last agent_refuse (-1 if none since agent_refuse_clear). */
+int agent_refused_field(void);
+void agent_refuse_clear(void);
+/* Refuses with "LABEL: month YYYY-MM is closed (corrections go into an open
+ * month)". */
+int agent_refuse_closed_month(int field, const char *label, int32_t month);
+
+/* SQL expressions that format integer tenths / fen with exactly one / two
+ * decimals ("-0.5", "68767.90"), without floating point. */
+#define AGENT_SQL_TENTHS(c) \
+	"(CASE WHEN " c " < 0 THEN '-' ELSE '' END || (abs(" c ") / 10) || '.' || (abs(" c ") % 10))"
+#define AGENT_SQL_FEN(c) \
+	"(CASE WHEN " c " < 0 THEN '-' ELSE '' END || (abs(" c ") / 100) || '.' || " \
+	"substr('0' || (abs(" c ") % 100), -2))"
+
+/* Which stages a point event may take. */
+extern const char *const point_stages[]; /* recorded ... published, rejected; NULL-ended */
+
+/*
+ * Each record kind has one validated write, shared by its command and by import.
+ * Text fields: NULL keeps the stored value (or the default for a new row); ""
+ * clears an optional one. Empty or NULL id on a new row: the next id is assigned.
+ * out_id (24 bytes, may be NULL) receives the row's id. Every refusal is
+ * STELE_EINVALID through agent_refuse, naming the row and the rule; nothing is
+ * written then (the caller aborts the batch).
+ */
+struct point_row {
+	const char *id, *member_id, *rule_code, *occurred_on, *points, *stage, *note;
+	bool must_exist, must_be_new;
+	bool review; /* the stage moves exactly one step (or to rejected) */
+};
+int point_put(char *out_id, struct agent_batch *b, const struct point_row *row);
+
+struct task_row {
+	const char *id, *title, *category, *assignee, *due_on, *closed_on;
+	bool must_exist, must_be_new;
+	bool closing; /* task close: refuse a task already closed */
+};
+int task_put(char *out_id, struct agent_batch *b, const struct task_row *row);
+
+struct request_row {
+	const char *id, *received_on, *category, *grid, *resolved_on;
+	const char *satisfied; /* "1", "0" or "" */
+	bool must_exist, must_be_new;
+	bool resolving; /* request resolve: refuse a request already resolved */
+};
+int request_put(char *out_id, struct agent_batch *b, const struct request_row *row);
+
+struct income_row {
+	const char *id, *period, *amount, *source;
+	bool must_exist, must_be_new;
+};
+int income_put(char *out_id, struct agent_batch *b, const struct income_row *row);
+
+/* Assessments are keyed by (year, item_code): put inserts or updates. */
+struct assessment_row {
+	const char *year, *item_code, *score, *note;
+};
+int assessment_put(struct agent_batch *b, const struct assessment_row *row);
+
+/* The export/list query of each kind (cli.md's columns, village as ?1), and its
+ * numeric columns for JSON. */
+struct agent_export {
+	const char *kind;
+	const char *sql;
+	const char *number_cols;
+};
+extern const struct agent_export agent_exports[]; /* NULL-kind-terminated */
+const struct agent_export *agent_export_find(const char *kind);
+
+/* Whether s is in the NULL-terminated list. */
+bool agent_in_list(const char *const *list, const char *s);
 
 #endif

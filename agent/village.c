@@ -1,6 +1,8 @@
 /* village.c: what the agent's commands share: opening, captured writes, ids,
  * closed months. */
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "agent.h"
@@ -149,4 +151,436 @@ int agent_member_exists(bool *exists, struct stele_ctx *ctx, const char *id)
 		rc = stele_error_db(STELE_EFAIL, ctx->db, "reading members");
 	sqlite3_finalize(stmt);
 	return rc;
+}
+
+/* Batches: one captured write of many rows, with prepared statements and caches. */
+
+static void batch_release(struct agent_batch *b)
+{
+	for (int i = 0; i < b->nstmts; i++)
+		sqlite3_finalize(b->stmts[i].stmt);
+	for (size_t i = 0; i < b->nrules; i++) {
+		free(b->rules[i].code);
+		free(b->rules[i].category);
+	}
+	for (size_t i = 0; i < b->nitems; i++)
+		free(b->items[i].code);
+	free(b->rules);
+	free(b->items);
+	free(b->closed);
+	memset(b, 0, sizeof(*b));
+}
+
+int agent_batch_begin(struct agent_batch *b, struct stele_ctx *ctx)
+{
+	int rc;
+
+	memset(b, 0, sizeof(*b));
+	b->ctx = ctx;
+	if ((rc = agent_write_begin(ctx, &b->cap)) < 0)
+		b->cap = NULL;
+	return rc;
+}
+
+int agent_batch_commit(struct agent_batch *b)
+{
+	struct stele_capture *cap = b->cap;
+	struct stele_ctx *ctx = b->ctx;
+
+	/* Statements go first: none may hold the transaction open at COMMIT. */
+	b->cap = NULL;
+	batch_release(b);
+	return agent_write_commit(ctx, cap);
+}
+
+void agent_batch_abort(struct agent_batch *b)
+{
+	struct stele_capture *cap = b->cap;
+
+	b->cap = NULL;
+	batch_release(b);
+	stele_capture_abort(cap);
+}
+
+int agent_batch_stmt(sqlite3_stmt **out, struct agent_batch *b, const char *sql)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	for (int i = 0; i < b->nstmts; i++)
+		if (b->stmts[i].sql == sql) {
+			sqlite3_reset(b->stmts[i].stmt);
+			sqlite3_clear_bindings(b->stmts[i].stmt);
+			*out = b->stmts[i].stmt;
+			return 0;
+		}
+	if (b->nstmts == AGENT_BATCH_STMTS)
+		return stele_error(STELE_EFAIL, "too many statements in one write");
+	if ((rc = stele_db_prepare(b->ctx->db, &stmt, sql)) < 0)
+		return rc;
+	b->stmts[b->nstmts].sql = sql;
+	b->stmts[b->nstmts].stmt = stmt;
+	b->nstmts++;
+	*out = stmt;
+	return 0;
+}
+
+/* The counter slot of table, or -1. */
+static int id_slot(const struct agent_batch *b, const char *table)
+{
+	for (int i = 0; i < b->nids; i++)
+		if (strcmp(b->ids[i].table, table) == 0)
+			return i;
+	return -1;
+}
+
+int agent_batch_next_id(char *out, struct agent_batch *b, const char *table, const char *prefix,
+			int width)
+{
+	int slot = id_slot(b, table), rc;
+	char first[24];
+
+	if (slot < 0) {
+		if (b->nids == AGENT_BATCH_IDS)
+			return stele_error(STELE_EFAIL, "too many id counters in one write");
+		if ((rc = agent_next_id(first, b->ctx, table, prefix, width)) < 0)
+			return rc;
+		slot = b->nids++;
+		b->ids[slot].table = table;
+		b->ids[slot].next = strtoll(first + strlen(prefix), NULL, 10);
+	}
+	snprintf(out, 24, "%s%0*lld", prefix, width, b->ids[slot].next);
+	b->ids[slot].next++;
+	return 0;
+}
+
+void agent_batch_saw_id(struct agent_batch *b, const char *table, const char *prefix, int width,
+			const char *id)
+{
+	size_t plen = strlen(prefix);
+	int slot = id_slot(b, table);
+	long long n = 0;
+
+	/* Only a counter already read can be behind; an unread one reads max() later. */
+	if (slot < 0 || strncmp(id, prefix, plen) != 0 || strlen(id) != plen + (size_t)width)
+		return;
+	for (const char *p = id + plen; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return;
+		n = n * 10 + (*p - '0');
+	}
+	if (n >= b->ids[slot].next)
+		b->ids[slot].next = n + 1;
+}
+
+int32_t agent_month_of_text(const char *text)
+{
+	int32_t v = 0;
+
+	if (strlen(text) == 7) {
+		stele_parse_month(text, &v, NULL);
+		return v;
+	}
+	stele_parse_date(text, &v, NULL);
+	return agent_month_of(v);
+}
+
+static int load_closed(struct agent_batch *b)
+{
+	sqlite3_stmt *stmt = NULL;
+	size_t cap = 0;
+	int rc, step;
+
+	if ((rc = stele_db_prepare(b->ctx->db, &stmt, "SELECT period FROM period_close "
+						      "WHERE village_code = ? ORDER BY period")) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, agent_village(b->ctx), -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		int32_t month;
+		if (stele_parse_month((const char *)sqlite3_column_text(stmt, 0), &month, NULL) < 0)
+			continue;
+		if (b->nclosed == cap) {
+			int32_t *grown = realloc(b->closed, (cap ? cap * 2 : 16) * sizeof(int32_t));
+			if (!grown) {
+				rc = stele_error(STELE_EFAIL, "out of memory");
+				goto done;
+			}
+			b->closed = grown;
+			cap = cap ? cap * 2 : 16;
+		}
+		b->closed[b->nclosed++] = month;
+	}
+	if (step != SQLITE_DONE) {
+		rc = stele_error_db(STELE_EFAIL, b->ctx->db, "reading closed months");
+		goto done;
+	}
+	b->closed_loaded = true;
+done:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int agent_batch_month_closed(bool *closed, struct agent_batch *b, int32_t month)
+{
+	size_t lo = 0, hi;
+	int rc;
+
+	if (!b->closed_loaded && (rc = load_closed(b)) < 0)
+		return rc;
+	hi = b->nclosed;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (b->closed[mid] < month)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*closed = lo < b->nclosed && b->closed[lo] == month;
+	return 0;
+}
+
+static int load_rules(struct agent_batch *b)
+{
+	sqlite3_stmt *stmt = NULL;
+	int64_t count;
+	int rc, step;
+
+	if ((rc = stele_db_int(b->ctx->db, "SELECT count(*) FROM point_rule", &count)) < 0)
+		return rc;
+	if (!(b->rules = calloc((size_t)count + 1, sizeof(*b->rules))))
+		return stele_error(STELE_EFAIL, "out of memory");
+	if ((rc = stele_db_prepare(b->ctx->db, &stmt, "SELECT code, category, points, active "
+						      "FROM point_rule ORDER BY code")) < 0)
+		return rc;
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW && b->nrules < (size_t)count) {
+		struct agent_rule *r = &b->rules[b->nrules];
+		if (!(r->code = strdup((const char *)sqlite3_column_text(stmt, 0))) ||
+		    !(r->category = strdup((const char *)sqlite3_column_text(stmt, 1)))) {
+			free(r->code);
+			rc = stele_error(STELE_EFAIL, "out of memory");
+			goto done;
+		}
+		r->points = sqlite3_column_int64(stmt, 2);
+		r->active = sqlite3_column_int(stmt, 3) != 0;
+		b->nrules++;
+	}
+	if (step != SQLITE_DONE && step != SQLITE_ROW) {
+		rc = stele_error_db(STELE_EFAIL, b->ctx->db, "reading point rules");
+		goto done;
+	}
+	b->rules_loaded = true;
+done:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int agent_batch_rule(const struct agent_rule **out, struct agent_batch *b, const char *code)
+{
+	int rc;
+
+	if (!b->rules_loaded && (rc = load_rules(b)) < 0)
+		return rc;
+	*out = NULL;
+	for (size_t i = 0; i < b->nrules; i++)
+		if (strcmp(b->rules[i].code, code) == 0)
+			*out = &b->rules[i];
+	return 0;
+}
+
+static int load_items(struct agent_batch *b)
+{
+	sqlite3_stmt *stmt = NULL;
+	int64_t count;
+	int rc, step;
+
+	if ((rc = stele_db_int(b->ctx->db, "SELECT count(*) FROM standard_item", &count)) < 0)
+		return rc;
+	if (!(b->items = calloc((size_t)count + 1, sizeof(*b->items))))
+		return stele_error(STELE_EFAIL, "out of memory");
+	if ((rc = stele_db_prepare(b->ctx->db, &stmt, "SELECT code, max_score, active "
+						      "FROM standard_item ORDER BY code")) < 0)
+		return rc;
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW && b->nitems < (size_t)count) {
+		struct agent_item *it = &b->items[b->nitems];
+		if (!(it->code = strdup((const char *)sqlite3_column_text(stmt, 0)))) {
+			rc = stele_error(STELE_EFAIL, "out of memory");
+			goto done;
+		}
+		it->max_score = sqlite3_column_int64(stmt, 1);
+		it->active = sqlite3_column_int(stmt, 2) != 0;
+		b->nitems++;
+	}
+	if (step != SQLITE_DONE && step != SQLITE_ROW) {
+		rc = stele_error_db(STELE_EFAIL, b->ctx->db, "reading standard items");
+		goto done;
+	}
+	b->items_loaded = true;
+done:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int agent_batch_item(const struct agent_item **out, struct agent_batch *b, const char *code)
+{
+	int rc;
+
+	if (!b->items_loaded && (rc = load_items(b)) < 0)
+		return rc;
+	*out = NULL;
+	for (size_t i = 0; i < b->nitems; i++)
+		if (strcmp(b->items[i].code, code) == 0)
+			*out = &b->items[i];
+	return 0;
+}
+
+static const char member_exists_sql[] =
+	"SELECT 1 FROM member WHERE village_code = ? AND id = ?";
+
+int agent_batch_member_exists(bool *exists, struct agent_batch *b, const char *id)
+{
+	sqlite3_stmt *stmt;
+	int rc, step;
+
+	if ((rc = agent_batch_stmt(&stmt, b, member_exists_sql)) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, agent_village(b->ctx), -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, id, -1, SQLITE_STATIC);
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW || step == SQLITE_DONE)
+		*exists = step == SQLITE_ROW;
+	else
+		rc = stele_error_db(STELE_EFAIL, b->ctx->db, "reading members");
+	sqlite3_reset(stmt);
+	return rc;
+}
+
+/* Refusals that name a field. */
+
+static int refused_field = -1;
+
+int agent_refuse(int field, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	refused_field = field;
+	return stele_error(STELE_EINVALID, "%s", msg);
+}
+
+int agent_refused_field(void)
+{
+	return refused_field;
+}
+
+void agent_refuse_clear(void)
+{
+	refused_field = -1;
+}
+
+int agent_refuse_closed_month(int field, const char *label, int32_t month)
+{
+	char name[8];
+
+	stele_format_month(name, month);
+	return agent_refuse(field, "%s: month %s is closed (corrections go into an open month)",
+			    label, name);
+}
+
+bool agent_in_list(const char *const *list, const char *s)
+{
+	for (; *list; list++)
+		if (strcmp(*list, s) == 0)
+			return true;
+	return false;
+}
+
+int agent_batch_refuse_closed(struct agent_batch *b, int field, const char *label,
+			      const char *text)
+{
+	int32_t month;
+	bool closed;
+	int rc;
+
+	if (!text || !*text)
+		return 0;
+	month = agent_month_of_text(text);
+	if ((rc = agent_batch_month_closed(&closed, b, month)) < 0)
+		return rc;
+	return closed ? agent_refuse_closed_month(field, label, month) : 0;
+}
+
+int agent_batch_closing_change(struct agent_batch *b, int field, const char *label,
+			       const char *own, const char *old_closing, const char *new_closing)
+{
+	bool own_closed;
+	int rc;
+
+	if ((rc = agent_batch_month_closed(&own_closed, b, agent_month_of_text(own))) < 0)
+		return rc;
+	/* The closing that happened in a closed month is part of that month. */
+	if ((rc = agent_batch_refuse_closed(b, field, label, old_closing)) < 0 ||
+	    (rc = agent_batch_refuse_closed(b, field, label, new_closing)) < 0)
+		return rc;
+	/* A row of a closed month may be closed out, never reopened. */
+	if (own_closed && !*new_closing)
+		return agent_refuse_closed_month(field, label, agent_month_of_text(own));
+	return 0;
+}
+
+int agent_batch_read_row(char **cols, int n, bool *exists, struct agent_batch *b,
+			 const char *sql, const char *key)
+{
+	sqlite3_stmt *stmt;
+	int rc, step;
+
+	if ((rc = agent_batch_stmt(&stmt, b, sql)) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, agent_village(b->ctx), -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, key, -1, SQLITE_STATIC);
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW) {
+		for (int i = 0; i < n; i++) {
+			const unsigned char *v = sqlite3_column_text(stmt, i);
+			if (!(cols[i] = strdup(v ? (const char *)v : ""))) {
+				agent_free_cols(cols, i);
+				rc = stele_error(STELE_EFAIL, "out of memory");
+				break;
+			}
+		}
+		*exists = rc == 0;
+	} else if (step == SQLITE_DONE) {
+		*exists = false;
+	} else {
+		rc = stele_error_db(STELE_EFAIL, b->ctx->db, "reading a row");
+	}
+	sqlite3_reset(stmt);
+	return rc;
+}
+
+void agent_free_cols(char **cols, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(cols[i]);
+		cols[i] = NULL;
+	}
+}
+
+int agent_check_field_text(int field, const char *label, const char *what, const char *s,
+			   size_t max_bytes)
+{
+	if (stele_check_text(s, max_bytes, what) < 0)
+		return agent_refuse(field, "%s: %s", label, stele_error_message());
+	return 0;
+}
+
+int agent_check_field_date(int field, const char *label, const char *what, const char *s)
+{
+	int32_t days;
+
+	if (stele_parse_date(s, &days, what) < 0)
+		return agent_refuse(field, "%s: %s", label, stele_error_message());
+	return 0;
 }

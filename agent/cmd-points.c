@@ -1,0 +1,457 @@
+/* cmd-points.c: `stele-agent points add|review|list`, and the validated point-event
+ * write that import shares. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent.h"
+#include "db.h"
+#include "error.h"
+#include "parse.h"
+
+/* In the order an event is reviewed; rejected last. */
+const char *const point_stages[] = { "recorded", "group", "committee", "assembly", "published",
+				     "rejected", NULL };
+enum { STAGE_PUBLISHED = 4, STAGE_REJECTED = 5 };
+
+/* The fields of a point event, in cli.md's import/export column order. */
+enum { PF_ID, PF_MEMBER, PF_RULE, PF_DATE, PF_POINTS, PF_STAGE, PF_NOTE };
+
+#define NOTE_MAX 500
+
+static int stage_index(const char *stage)
+{
+	for (int i = 0; point_stages[i]; i++)
+		if (strcmp(point_stages[i], stage) == 0)
+			return i;
+	return -1;
+}
+
+static bool stage_final(int i)
+{
+	return i == STAGE_PUBLISHED || i == STAGE_REJECTED;
+}
+
+static const char event_get_sql[] =
+	"SELECT member_id, rule_code, occurred_on, points, stage, coalesce(note, '') "
+	"FROM point_event WHERE village_code = ? AND id = ?";
+static const char event_insert_sql[] =
+	"INSERT INTO point_event (village_code, id, member_id, rule_code, occurred_on, points, "
+	"stage, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, nullif(?8, ''))";
+static const char event_update_sql[] =
+	"UPDATE point_event SET member_id = ?3, rule_code = ?4, occurred_on = ?5, points = ?6, "
+	"stage = ?7, note = nullif(?8, '') WHERE village_code = ?1 AND id = ?2";
+
+/* A stored event, copied out of the statement. */
+struct event_state {
+	char member[40], rule[40], date[16], stage[16];
+	int64_t points;
+	char *note; /* malloc'd, freed by the reader's caller */
+};
+
+/* Reads event id into *st (st->note freed by the caller); *exists false if absent. */
+static int event_read(struct event_state *st, bool *exists, struct agent_batch *b, const char *id)
+{
+	sqlite3_stmt *stmt;
+	int rc, step;
+
+	if ((rc = agent_batch_stmt(&stmt, b, event_get_sql)) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, agent_village(b->ctx), -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, id, -1, SQLITE_STATIC);
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW) {
+		snprintf(st->member, sizeof(st->member), "%s", sqlite3_column_text(stmt, 0));
+		snprintf(st->rule, sizeof(st->rule), "%s", sqlite3_column_text(stmt, 1));
+		snprintf(st->date, sizeof(st->date), "%s", sqlite3_column_text(stmt, 2));
+		st->points = sqlite3_column_int64(stmt, 3);
+		snprintf(st->stage, sizeof(st->stage), "%s", sqlite3_column_text(stmt, 4));
+		if (!(st->note = strdup((const char *)sqlite3_column_text(stmt, 5))))
+			rc = stele_error(STELE_EFAIL, "out of memory");
+		*exists = true;
+	} else if (step == SQLITE_DONE) {
+		*exists = false;
+	} else {
+		rc = stele_error_db(STELE_EFAIL, b->ctx->db, "reading point events");
+	}
+	sqlite3_reset(stmt);
+	return rc;
+}
+
+/* Refuses points whose sign does not fit the rule's category. */
+static int check_sign(const char *label, const struct agent_rule *rule, int64_t points)
+{
+	char text[32];
+	const char *need = NULL;
+
+	if (strcmp(rule->category, "deduction") == 0) {
+		if (points > 0)
+			need = "<= 0";
+	} else if (strcmp(rule->category, "zeroing") == 0) {
+		if (points != 0)
+			need = "0";
+	} else if (points < 0) {
+		need = ">= 0";
+	}
+	if (!need)
+		return 0;
+	stele_format_fixed(text, points, 1);
+	return agent_refuse(PF_POINTS, "%s: points %s do not fit rule %s (%s): must be %s", label,
+			    text, rule->code, rule->category, need);
+}
+
+/* Refuses a stage change the review order does not allow. */
+static int check_stage_move(const char *label, const char *from, const char *to, bool review)
+{
+	int oi = stage_index(from), ni = stage_index(to);
+
+	if (review && ni == oi)
+		return agent_refuse(PF_STAGE, "%s: is already at stage %s", label, from);
+	if (ni == oi)
+		return 0;
+	if (stage_final(oi))
+		return agent_refuse(PF_STAGE, "%s: stage %s is final, it cannot move to %s", label,
+				    from, to);
+	if (ni == STAGE_REJECTED)
+		return 0;
+	if (ni < oi)
+		return agent_refuse(PF_STAGE, "%s: stage cannot move back from %s to %s", label, from,
+				    to);
+	if (review && ni != oi + 1)
+		return agent_refuse(PF_STAGE, "%s: a review moves one step, from %s to %s (or to "
+				    "rejected), not to %s", label, from, point_stages[oi + 1], to);
+	return 0;
+}
+
+int point_put(char *out_id, struct agent_batch *b, const struct point_row *row)
+{
+	struct event_state old = { 0 };
+	const struct agent_rule *rule = NULL;
+	const char *member, *rule_code, *date, *stage, *note;
+	char id[24], label[64];
+	bool exists = false, member_ok, closed;
+	int64_t points;
+	int32_t days;
+	sqlite3_stmt *stmt;
+	int rc = 0, first_change = -1;
+
+	if (row->id && *row->id) {
+		if ((rc = agent_check_id(row->id, "point event id")) < 0) {
+			rc = agent_refuse(PF_ID, "%s", stele_error_message());
+			goto done;
+		}
+		snprintf(id, sizeof(id), "%s", row->id);
+		if ((rc = event_read(&old, &exists, b, id)) < 0)
+			goto done;
+		agent_batch_saw_id(b, "point_event", "E", 6, id);
+	} else if ((rc = agent_batch_next_id(id, b, "point_event", "E", 6)) < 0) {
+		goto done;
+	}
+	snprintf(label, sizeof(label), "point event '%s'", id);
+	if (row->must_exist && !exists) {
+		rc = agent_refuse(PF_ID, "%s does not exist in village %s", label, agent_village(b->ctx));
+		goto done;
+	}
+	if (row->must_be_new && exists) {
+		rc = agent_refuse(PF_ID, "%s already exists in village %s", label, agent_village(b->ctx));
+		goto done;
+	}
+
+	member = row->member_id ? row->member_id : exists ? old.member : "";
+	rule_code = row->rule_code ? row->rule_code : exists ? old.rule : "";
+	date = row->occurred_on ? row->occurred_on : exists ? old.date : "";
+	stage = row->stage && *row->stage ? row->stage : exists ? old.stage : "recorded";
+	note = row->note ? row->note : exists ? old.note : "";
+
+	if (!*member) {
+		rc = agent_refuse(PF_MEMBER, "%s: member is empty", label);
+		goto done;
+	}
+	if (!exists || strcmp(member, old.member) != 0) {
+		if (agent_check_id(member, "member id") < 0) {
+			rc = agent_refuse(PF_MEMBER, "%s: %s", label, stele_error_message());
+			goto done;
+		}
+		if ((rc = agent_batch_member_exists(&member_ok, b, member)) < 0)
+			goto done;
+		if (!member_ok) {
+			rc = agent_refuse(PF_MEMBER, "%s: member '%s' does not exist in village %s",
+					  label, member, agent_village(b->ctx));
+			goto done;
+		}
+	}
+	if (!*rule_code) {
+		rc = agent_refuse(PF_RULE, "%s: rule is empty", label);
+		goto done;
+	}
+	if ((rc = agent_batch_rule(&rule, b, rule_code)) < 0)
+		goto done;
+	if (!rule) {
+		rc = agent_refuse(PF_RULE, "%s: rule '%s' does not exist", label, rule_code);
+		goto done;
+	}
+	/* An event keeps a rule the county has since retired; a new one may not take it. */
+	if (!rule->active && (!exists || strcmp(rule_code, old.rule) != 0)) {
+		rc = agent_refuse(PF_RULE, "%s: rule '%s' is not active", label, rule_code);
+		goto done;
+	}
+	if (!*date) {
+		rc = agent_refuse(PF_DATE, "%s: date is empty", label);
+		goto done;
+	}
+	if (stele_parse_date(date, &days, "date") < 0) {
+		rc = agent_refuse(PF_DATE, "%s: %s", label, stele_error_message());
+		goto done;
+	}
+	if (row->points && *row->points) {
+		if (stele_parse_tenths(row->points, &points, "points") < 0) {
+			rc = agent_refuse(PF_POINTS, "%s: %s", label, stele_error_message());
+			goto done;
+		}
+	} else if (row->points || !exists || strcmp(rule_code, old.rule) != 0) {
+		points = rule->points; /* empty: the rule's points */
+	} else {
+		points = old.points;
+	}
+	if ((rc = check_sign(label, rule, points)) < 0)
+		goto done;
+	if (stage_index(stage) < 0) {
+		rc = agent_refuse(PF_STAGE, "%s: stage '%s' is not recorded, group, committee, "
+				  "assembly, published or rejected", label, stage);
+		goto done;
+	}
+	if (exists && (rc = check_stage_move(label, old.stage, stage, row->review)) < 0)
+		goto done;
+	if (stele_check_text(note, NOTE_MAX, "note") < 0) {
+		rc = agent_refuse(PF_NOTE, "%s: %s", label, stele_error_message());
+		goto done;
+	}
+
+	if (exists) {
+		if (strcmp(member, old.member) != 0)
+			first_change = PF_MEMBER;
+		else if (strcmp(rule_code, old.rule) != 0)
+			first_change = PF_RULE;
+		else if (strcmp(date, old.date) != 0)
+			first_change = PF_DATE;
+		else if (points != old.points)
+			first_change = PF_POINTS;
+		else if (strcmp(stage, old.stage) != 0)
+			first_change = PF_STAGE;
+		else if (strcmp(note, old.note) != 0)
+			first_change = PF_NOTE;
+		if (first_change < 0)
+			goto unchanged;
+	}
+	/* A closed month is read-only: its events are frozen, stage included, and no
+	 * event may move into it. */
+	if (exists) {
+		int32_t month = agent_month_of_text(old.date);
+		if ((rc = agent_batch_month_closed(&closed, b, month)) < 0)
+			goto done;
+		if (closed) {
+			rc = agent_refuse_closed_month(first_change, label, month);
+			goto done;
+		}
+	}
+	if ((rc = agent_batch_month_closed(&closed, b, agent_month_of(days))) < 0)
+		goto done;
+	if (closed) {
+		rc = agent_refuse_closed_month(PF_DATE, label, agent_month_of(days));
+		goto done;
+	}
+
+	if ((rc = agent_batch_stmt(&stmt, b, exists ? event_update_sql : event_insert_sql)) < 0)
+		goto done;
+	sqlite3_bind_text(stmt, 1, agent_village(b->ctx), -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, member, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, rule_code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 5, date, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 6, points);
+	sqlite3_bind_text(stmt, 7, stage, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 8, note, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		rc = stele_error_db(STELE_EFAIL, b->ctx->db, "writing a point event");
+	sqlite3_reset(stmt);
+	if (rc < 0)
+		goto done;
+unchanged:
+	if (out_id)
+		strcpy(out_id, id);
+done:
+	free(old.note);
+	return rc;
+}
+
+/* Commands. */
+
+enum { OPT_DATE = 1, OPT_POINTS, OPT_NOTE, OPT_STAGE, OPT_MEMBER, OPT_MONTH, OPT_YEAR };
+
+struct points_opts {
+	const char *date, *points, *note, *stage, *member, *month, *year;
+};
+
+static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
+{
+	struct points_opts *o = data;
+
+	switch (opt) {
+	case OPT_DATE: o->date = arg; break;
+	case OPT_POINTS: o->points = arg; break;
+	case OPT_NOTE: o->note = arg; break;
+	case OPT_STAGE: o->stage = arg; break;
+	case OPT_MEMBER: o->member = arg; break;
+	case OPT_MONTH: o->month = arg; break;
+	case OPT_YEAR: o->year = arg; break;
+	}
+	return 0;
+}
+
+static int points_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "date", required_argument, NULL, OPT_DATE },
+		{ "points", required_argument, NULL, OPT_POINTS },
+		{ "note", required_argument, NULL, OPT_NOTE },
+		{ 0 },
+	};
+	struct points_opts o = { 0 };
+	struct agent_batch b;
+	char *pos[2], id[24], today[16];
+	int rc, n;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_opt, &o, pos, 2, 2,
+				  &n, &done)) < 0 || done)
+		return rc;
+	if (!o.date) {
+		stele_format_date(today, stele_today());
+		o.date = today;
+	}
+	struct point_row row = { .member_id = pos[0], .rule_code = pos[1], .occurred_on = o.date,
+				 .points = o.points, .note = o.note, .stage = "recorded",
+				 .must_be_new = true };
+	if ((rc = agent_open(ctx)) < 0 || (rc = agent_batch_begin(&b, ctx)) < 0)
+		return rc;
+	if ((rc = point_put(id, &b, &row)) < 0) {
+		agent_batch_abort(&b);
+		return rc;
+	}
+	if ((rc = agent_batch_commit(&b)) < 0)
+		return rc;
+	printf("%s\n", id);
+	return 0;
+}
+
+static int points_review(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
+			 char **argv)
+{
+	static const struct option longopts[] = {
+		{ "stage", required_argument, NULL, OPT_STAGE },
+		{ 0 },
+	};
+	struct points_opts o = { 0 };
+	struct agent_batch b;
+	char **pos = NULL;
+	int rc, n;
+	bool done;
+
+	if (!(pos = calloc((size_t)argc + 1, sizeof(char *))))
+		return stele_error(STELE_EFAIL, "out of memory");
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_opt, &o, pos,
+				  argc, 1, &n, &done)) < 0 || done)
+		goto done;
+	if (!o.stage) {
+		rc = stele_error(STELE_EUSAGE, "points review needs --stage STAGE");
+		goto done;
+	}
+	if (stage_index(o.stage) <= 0) {
+		rc = stele_error(STELE_EUSAGE, "--stage '%s' is not group, committee, assembly, "
+				 "published or rejected", o.stage);
+		goto done;
+	}
+	if ((rc = agent_open(ctx)) < 0 || (rc = agent_batch_begin(&b, ctx)) < 0)
+		goto done;
+	/* All the events or none: one captured write. */
+	for (int i = 0; i < n; i++) {
+		struct point_row row = { .id = pos[i], .stage = o.stage, .must_exist = true,
+					 .review = true };
+		if ((rc = point_put(NULL, &b, &row)) < 0) {
+			agent_batch_abort(&b);
+			goto done;
+		}
+	}
+	rc = agent_batch_commit(&b);
+done:
+	free(pos);
+	return rc;
+}
+
+static int points_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "member", required_argument, NULL, OPT_MEMBER },
+		{ "month", required_argument, NULL, OPT_MONTH },
+		{ "year", required_argument, NULL, OPT_YEAR },
+		{ "stage", required_argument, NULL, OPT_STAGE },
+		{ 0 },
+	};
+	struct points_opts o = { 0 };
+	int32_t v;
+	int rc, n;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, true, on_opt, &o, NULL, 0,
+				  0, &n, &done)) < 0 || done)
+		return rc;
+	if (o.month && o.year)
+		return stele_error(STELE_EUSAGE, "points list takes --month or --year, not both");
+	if ((o.month && stele_parse_month(o.month, &v, "--month") < 0) ||
+	    (o.year && stele_parse_year(o.year, &v, "--year") < 0) ||
+	    (o.member && agent_check_id(o.member, "--member") < 0))
+		return stele_error(STELE_EUSAGE, "%s", stele_error_message());
+	if (o.stage && stage_index(o.stage) < 0)
+		return stele_error(STELE_EUSAGE, "--stage '%s' is not recorded, group, committee, "
+				   "assembly, published or rejected", o.stage);
+	if ((rc = agent_open(ctx)) < 0)
+		return rc;
+	const char *params[] = { agent_village(ctx), o.member ? o.member : "",
+				 o.month ? o.month : o.year ? o.year : "", o.stage ? o.stage : "",
+				 NULL };
+	return stele_cli_print_query(ctx,
+		"SELECT e.id, e.member_id, m.name AS member_name, e.rule_code, r.name AS rule_name, "
+		"e.occurred_on, " AGENT_SQL_TENTHS("e.points") " AS points, e.stage, e.note "
+		"FROM point_event e "
+		"LEFT JOIN member m ON m.village_code = e.village_code AND m.id = e.member_id "
+		"LEFT JOIN point_rule r ON r.code = e.rule_code "
+		"WHERE e.village_code = ?1 AND (?2 = '' OR e.member_id = ?2) "
+		"AND (?3 = '' OR substr(e.occurred_on, 1, length(?3)) = ?3) "
+		"AND (?4 = '' OR e.stage = ?4) ORDER BY e.id", params, "points");
+}
+
+/*
+ * The subcommands of `points`. `points rank --year Y [--month M]` (this village's
+ * member ranking, rankings.md) belongs to the rankings engineer: add its entry here,
+ * after "list".
+ */
+const struct stele_cmd points_subcommands[] = {
+	{ "add", points_add, "points add MEMBER RULE [--date DATE] [--points P] [--note TEXT]",
+	  "Records a point event (stage recorded) and prints its id (E000001, ...). DATE\n"
+	  "defaults to today; P (one decimal) to the rule's points, and must have the sign\n"
+	  "of the rule's category: base, merit and bonus >= 0, deduction <= 0, zeroing 0.", NULL },
+	{ "review", points_review, "points review EVENT... --stage STAGE",
+	  "Moves events one step along recorded -> group -> committee -> assembly ->\n"
+	  "published, or to rejected from any stage before published. Never back;\n"
+	  "published and rejected are final. All the events move, or none.", NULL },
+	{ "list", points_list,
+	  "points list [--member ID] [--month YYYY-MM | --year YYYY] [--stage S] "
+	  "[--format table|csv|json] [--bom]",
+	  "Lists point events, oldest id first.", NULL },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
+int cmd_points(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	return stele_cli_subcommand(ctx, cmd, argc, argv);
+}

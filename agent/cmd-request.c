@@ -1,0 +1,282 @@
+/* cmd-request.c: `stele-agent request add|resolve|list` (residents' requests, 诉求),
+ * and the validated request write that import shares. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent.h"
+#include "db.h"
+#include "error.h"
+#include "parse.h"
+
+/* The fields of a request, in cli.md's import/export column order. */
+enum { RF_ID, RF_RECEIVED, RF_CATEGORY, RF_GRID, RF_RESOLVED, RF_SATISFIED, RF_COUNT };
+
+static const char request_get_sql[] =
+	"SELECT '', received_on, category, grid, resolved_on, satisfied FROM request "
+	"WHERE village_code = ?1 AND id = ?2";
+static const char request_insert_sql[] =
+	"INSERT INTO request (village_code, id, received_on, category, grid, resolved_on, "
+	"satisfied) VALUES (?1, ?2, ?3, nullif(?4, ''), nullif(?5, ''), nullif(?6, ''), "
+	"CAST(nullif(?7, '') AS INTEGER))";
+static const char request_update_sql[] =
+	"UPDATE request SET received_on = ?3, category = nullif(?4, ''), grid = nullif(?5, ''), "
+	"resolved_on = nullif(?6, ''), satisfied = CAST(nullif(?7, '') AS INTEGER) "
+	"WHERE village_code = ?1 AND id = ?2";
+
+int request_put(char *out_id, struct agent_batch *b, const struct request_row *row)
+{
+	char *old[RF_COUNT] = { 0 };
+	const char *given[RF_COUNT] = { row->id, row->received_on, row->category, row->grid,
+					row->resolved_on, row->satisfied };
+	const char *v[RF_COUNT];
+	char id[24], label[64];
+	bool exists = false;
+	int32_t received, resolved;
+	sqlite3_stmt *stmt;
+	int rc = 0, first_change = -1;
+
+	if (row->id && *row->id) {
+		if (agent_check_id(row->id, "request id") < 0) {
+			rc = agent_refuse(RF_ID, "%s", stele_error_message());
+			goto done;
+		}
+		snprintf(id, sizeof(id), "%s", row->id);
+		if ((rc = agent_batch_read_row(old, RF_COUNT, &exists, b, request_get_sql, id)) < 0)
+			goto done;
+		agent_batch_saw_id(b, "request", "R", 4, id);
+	} else if ((rc = agent_batch_next_id(id, b, "request", "R", 4)) < 0) {
+		goto done;
+	}
+	snprintf(label, sizeof(label), "request '%s'", id);
+	if (row->must_exist && !exists) {
+		rc = agent_refuse(RF_ID, "%s does not exist in village %s", label, agent_village(b->ctx));
+		goto done;
+	}
+	if (row->must_be_new && exists) {
+		rc = agent_refuse(RF_ID, "%s already exists in village %s", label, agent_village(b->ctx));
+		goto done;
+	}
+	v[RF_ID] = id;
+	for (int i = 1; i < RF_COUNT; i++)
+		v[i] = given[i] ? given[i] : exists ? old[i] : "";
+
+	if (row->resolving && exists && *old[RF_RESOLVED]) {
+		rc = agent_refuse(RF_RESOLVED, "%s is already resolved (on %s)", label,
+				  old[RF_RESOLVED]);
+		goto done;
+	}
+	if (!*v[RF_RECEIVED]) {
+		rc = agent_refuse(RF_RECEIVED, "%s: received date is empty", label);
+		goto done;
+	}
+	if (stele_parse_date(v[RF_RECEIVED], &received, "received date") < 0) {
+		rc = agent_refuse(RF_RECEIVED, "%s: %s", label, stele_error_message());
+		goto done;
+	}
+	if ((rc = agent_check_field_text(RF_CATEGORY, label, "category", v[RF_CATEGORY], 64)) < 0 ||
+	    (rc = agent_check_field_text(RF_GRID, label, "grid", v[RF_GRID], 64)) < 0)
+		goto done;
+	if (*v[RF_RESOLVED]) {
+		if (stele_parse_date(v[RF_RESOLVED], &resolved, "resolved date") < 0) {
+			rc = agent_refuse(RF_RESOLVED, "%s: %s", label, stele_error_message());
+			goto done;
+		}
+		if (resolved < received) {
+			rc = agent_refuse(RF_RESOLVED, "%s: resolved on %s, before it was received "
+					  "(%s)", label, v[RF_RESOLVED], v[RF_RECEIVED]);
+			goto done;
+		}
+	}
+	if (*v[RF_SATISFIED] && strcmp(v[RF_SATISFIED], "1") != 0 &&
+	    strcmp(v[RF_SATISFIED], "0") != 0) {
+		rc = agent_refuse(RF_SATISFIED, "%s: satisfied '%s' is not 1, 0 or empty", label,
+				  v[RF_SATISFIED]);
+		goto done;
+	}
+	if (*v[RF_SATISFIED] && !*v[RF_RESOLVED]) {
+		rc = agent_refuse(RF_SATISFIED, "%s: satisfied is set but the request is not resolved",
+				  label);
+		goto done;
+	}
+
+	if (exists) {
+		for (int i = 1; i < RF_COUNT && first_change < 0; i++)
+			if (strcmp(v[i], old[i]) != 0)
+				first_change = i;
+		if (first_change < 0)
+			goto unchanged;
+	}
+	/* Closed months: a request of one is frozen except for being resolved; the
+	 * resolution (date and satisfaction) belongs to the month it happens in. */
+	if (exists && first_change < RF_RESOLVED &&
+	    (rc = agent_batch_refuse_closed(b, first_change, label, old[RF_RECEIVED])) < 0)
+		goto done;
+	if ((!exists || strcmp(v[RF_RECEIVED], old[RF_RECEIVED]) != 0) &&
+	    (rc = agent_batch_refuse_closed(b, RF_RECEIVED, label, v[RF_RECEIVED])) < 0)
+		goto done;
+	if ((strcmp(v[RF_RESOLVED], exists ? old[RF_RESOLVED] : "") != 0 ||
+	     strcmp(v[RF_SATISFIED], exists ? old[RF_SATISFIED] : "") != 0) &&
+	    (rc = agent_batch_closing_change(b, RF_RESOLVED, label, v[RF_RECEIVED],
+					     exists ? old[RF_RESOLVED] : "", v[RF_RESOLVED])) < 0)
+		goto done;
+
+	if ((rc = agent_batch_stmt(&stmt, b, exists ? request_update_sql : request_insert_sql)) < 0)
+		goto done;
+	sqlite3_bind_text(stmt, 1, agent_village(b->ctx), -1, SQLITE_STATIC);
+	for (int i = 0; i < RF_COUNT; i++)
+		sqlite3_bind_text(stmt, i + 2, v[i], -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		rc = stele_error_db(STELE_EFAIL, b->ctx->db, "writing a request");
+	sqlite3_reset(stmt);
+	if (rc < 0)
+		goto done;
+unchanged:
+	if (out_id)
+		strcpy(out_id, id);
+done:
+	agent_free_cols(old, RF_COUNT);
+	return rc;
+}
+
+/* Commands. */
+
+enum { OPT_RECEIVED = 1, OPT_CATEGORY, OPT_GRID, OPT_DATE, OPT_SATISFIED, OPT_OPEN };
+
+struct request_opts {
+	const char *received, *category, *grid, *date, *satisfied;
+	bool open;
+};
+
+static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
+{
+	struct request_opts *o = data;
+
+	switch (opt) {
+	case OPT_RECEIVED: o->received = arg; break;
+	case OPT_CATEGORY: o->category = arg; break;
+	case OPT_GRID: o->grid = arg; break;
+	case OPT_DATE: o->date = arg; break;
+	case OPT_SATISFIED: o->satisfied = arg; break;
+	case OPT_OPEN: o->open = true; break;
+	}
+	return 0;
+}
+
+/* One captured write of one request; prints its id when print_id. */
+static int request_write(struct stele_ctx *ctx, const struct request_row *row, bool print_id)
+{
+	struct agent_batch b;
+	char id[24];
+	int rc;
+
+	if ((rc = agent_open(ctx)) < 0 || (rc = agent_batch_begin(&b, ctx)) < 0)
+		return rc;
+	if ((rc = request_put(id, &b, row)) < 0) {
+		agent_batch_abort(&b);
+		return rc;
+	}
+	if ((rc = agent_batch_commit(&b)) < 0)
+		return rc;
+	if (print_id)
+		printf("%s\n", id);
+	return 0;
+}
+
+static int request_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "received", required_argument, NULL, OPT_RECEIVED },
+		{ "category", required_argument, NULL, OPT_CATEGORY },
+		{ "grid", required_argument, NULL, OPT_GRID },
+		{ 0 },
+	};
+	struct request_opts o = { 0 };
+	int rc, n;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_opt, &o, NULL, 0,
+				  0, &n, &done)) < 0 || done)
+		return rc;
+	if (!o.received)
+		return stele_error(STELE_EUSAGE, "request add needs --received DATE");
+	struct request_row row = { .received_on = o.received, .category = o.category,
+				   .grid = o.grid, .must_be_new = true };
+	return request_write(ctx, &row, true);
+}
+
+static int request_resolve(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
+			   char **argv)
+{
+	static const struct option longopts[] = {
+		{ "date", required_argument, NULL, OPT_DATE },
+		{ "satisfied", required_argument, NULL, OPT_SATISFIED },
+		{ 0 },
+	};
+	struct request_opts o = { 0 };
+	char *pos[1], today[16];
+	const char *satisfied = NULL;
+	int rc, n;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_opt, &o, pos, 1, 1,
+				  &n, &done)) < 0 || done)
+		return rc;
+	if (o.satisfied) {
+		if (strcmp(o.satisfied, "yes") == 0)
+			satisfied = "1";
+		else if (strcmp(o.satisfied, "no") == 0)
+			satisfied = "0";
+		else
+			return stele_error(STELE_EUSAGE, "--satisfied '%s' is not yes or no",
+					   o.satisfied);
+	}
+	if (!o.date) {
+		stele_format_date(today, stele_today());
+		o.date = today;
+	}
+	if (!*o.date)
+		return stele_error(STELE_EUSAGE, "request resolve: --date is empty");
+	struct request_row row = { .id = pos[0], .resolved_on = o.date, .satisfied = satisfied,
+				   .must_exist = true, .resolving = true };
+	return request_write(ctx, &row, false);
+}
+
+static int request_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "open", no_argument, NULL, OPT_OPEN },
+		{ 0 },
+	};
+	struct request_opts o = { 0 };
+	int rc, n;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, true, on_opt, &o, NULL, 0, 0,
+				  &n, &done)) < 0 || done)
+		return rc;
+	if ((rc = agent_open(ctx)) < 0)
+		return rc;
+	const char *params[] = { agent_village(ctx), o.open ? "1" : "0", NULL };
+	return stele_cli_print_query(ctx,
+		"SELECT id, received_on, category, grid, resolved_on, satisfied FROM request "
+		"WHERE village_code = ?1 AND (?2 = '0' OR resolved_on IS NULL) ORDER BY id",
+		params, "satisfied");
+}
+
+const struct stele_cmd request_subcommands[] = {
+	{ "add", request_add, "request add --received DATE [--category C] [--grid G]",
+	  "Records a resident's request and prints its id (R0001, ...).", NULL },
+	{ "resolve", request_resolve, "request resolve ID [--date DATE] [--satisfied yes|no]",
+	  "Resolves a request on DATE (default today, not before it was received). A\n"
+	  "request is resolved once; one received in a closed month may still be resolved\n"
+	  "with a date in an open month.", NULL },
+	{ "list", request_list, "request list [--open] [--format table|csv|json] [--bom]",
+	  "Lists requests (--open: those not resolved yet).", NULL },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
+int cmd_request(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	return stele_cli_subcommand(ctx, cmd, argc, argv);
+}

@@ -1,0 +1,144 @@
+/* cmd-status.c: `stele-agent status`: the village, its pending change sets, sync
+ * state, rules version, closed months and record counts. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "agent.h"
+#include "db.h"
+#include "error.h"
+#include "parse.h"
+
+/* One text result of sql with the village bound as ?1 (and extra as ?2 when not
+ * NULL); *out malloc'd (caller frees), "" for no row or NULL. */
+static int query_text(char **out, struct stele_ctx *ctx, const char *sql, const char *extra)
+{
+	sqlite3_stmt *stmt = NULL;
+	const unsigned char *v = NULL;
+	int rc, step;
+
+	if ((rc = stele_db_prepare(ctx->db, &stmt, sql)) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, agent_village(ctx), -1, SQLITE_STATIC);
+	if (extra)
+		sqlite3_bind_text(stmt, 2, extra, -1, SQLITE_STATIC);
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW)
+		v = sqlite3_column_text(stmt, 0);
+	else if (step != SQLITE_DONE)
+		rc = stele_error_db(STELE_EFAIL, ctx->db, "reading the status");
+	if (rc == 0 && !(*out = strdup(v ? (const char *)v : "")))
+		rc = stele_error(STELE_EFAIL, "out of memory");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/* A meta value for display: unix seconds become local time; absent is `none`. */
+static void meta_display(char *buf, size_t size, const char *value, const char *none)
+{
+	char *end;
+	long long secs;
+
+	if (!value || !*value) {
+		snprintf(buf, size, "%s", none);
+		return;
+	}
+	secs = strtoll(value, &end, 10);
+	if (*end == '\0' && secs > 0) {
+		time_t t = (time_t)secs;
+		struct tm tm;
+		localtime_r(&t, &tm);
+		strftime(buf, size, "%Y-%m-%d %H:%M:%S", &tm);
+		return;
+	}
+	snprintf(buf, size, "%s", value);
+}
+
+static const char *const status_items[] = { "item", "value" };
+
+int cmd_status(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	static const struct { const char *item, *sql; } counts[] = {
+		{ "members", "SELECT count(*) || ' (' || count(*) FILTER (WHERE status = 'active') "
+			     "|| ' active)' FROM member WHERE village_code = ?1" },
+		{ "point events", "SELECT count(*) || ' (' || count(*) FILTER (WHERE stage IN "
+				  "('recorded', 'group', 'committee')) || ' under review)' "
+				  "FROM point_event WHERE village_code = ?1" },
+		{ "tasks", "SELECT count(*) || ' (' || count(*) FILTER (WHERE closed_on IS NULL) "
+			   "|| ' open)' FROM task WHERE village_code = ?1" },
+		{ "requests", "SELECT count(*) || ' (' || count(*) FILTER (WHERE resolved_on IS NULL) "
+			      "|| ' open)' FROM request WHERE village_code = ?1" },
+		{ "income rows", "SELECT count(*) FROM income WHERE village_code = ?1" },
+		{ "assessments", "SELECT count(*) FROM assessment WHERE village_code = ?1" },
+	};
+	struct stele_table *t = NULL;
+	char *name = NULL, *synced = NULL, *last_sync = NULL, *remote = NULL, *county_seq = NULL;
+	char *text = NULL, buf[256];
+	int64_t synced_seq = 0;
+	int rc, n;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, true, NULL, NULL, NULL, 0, 0, &n,
+				  &done)) < 0 || done)
+		return rc;
+	if ((rc = agent_open(ctx)) < 0)
+		return rc;
+	if ((rc = stele_table_new(&t, 2, status_items, NULL)) < 0 ||
+	    (rc = stele_meta_get(ctx->db, "village_name", &name)) < 0 ||
+	    (rc = stele_meta_get(ctx->db, "synced_seq", &synced)) < 0 ||
+	    (rc = stele_meta_get(ctx->db, "last_sync_at", &last_sync)) < 0 ||
+	    (rc = stele_meta_get(ctx->db, "remote", &remote)) < 0 ||
+	    (rc = stele_meta_get(ctx->db, "county_seq", &county_seq)) < 0)
+		goto done;
+	if (synced)
+		synced_seq = strtoll(synced, NULL, 10);
+#define ROW(item, value) \
+	do { \
+		const char *cells_[] = { (item), (value) }; \
+		if ((rc = stele_table_add_row(t, cells_)) < 0) \
+			goto done; \
+	} while (0)
+	ROW("village", agent_village(ctx));
+	ROW("name", name ? name : "");
+	snprintf(buf, sizeof(buf), "%lld", (long long)synced_seq);
+	if ((rc = query_text(&text, ctx, "SELECT (SELECT count(*) FROM stele_outbox WHERE seq > CAST(?2 AS INTEGER)) "
+			     "|| ' (of ' || (SELECT coalesce(max(seq), 0) FROM stele_outbox) || "
+			     "' captured)'",
+			     buf)) < 0)
+		goto done;
+	ROW("pending change sets", text);
+	free(text);
+	text = NULL;
+	meta_display(buf, sizeof(buf), last_sync, "never");
+	ROW("last sync", buf);
+	ROW("remote", remote && *remote ? remote : "none");
+	if (county_seq && *county_seq)
+		snprintf(buf, sizeof(buf), "county change set %s", county_seq);
+	else
+		snprintf(buf, sizeof(buf), "default catalogue (never synced with the county)");
+	ROW("rules version", buf);
+	if ((rc = query_text(&text, ctx, "SELECT CASE count(*) WHEN 0 THEN 'none' ELSE "
+			     "count(*) || ' (' || min(period) || ' to ' || max(period) || ')' END "
+			     "FROM period_close WHERE village_code = ?1", NULL)) < 0)
+		goto done;
+	ROW("months closed", text);
+	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+		free(text);
+		text = NULL;
+		if ((rc = query_text(&text, ctx, counts[i].sql, NULL)) < 0)
+			goto done;
+		ROW(counts[i].item, text);
+	}
+#undef ROW
+	rc = stele_cli_print(ctx, t);
+done:
+	stele_table_free(t);
+	free(text);
+	free(name);
+	free(synced);
+	free(last_sync);
+	free(remote);
+	free(county_seq);
+	return rc;
+}
