@@ -328,7 +328,10 @@ static int import_rows(sqlite3 *db, enum stele_rules_kind kind, struct stele_csv
 		if ((rc = seen_add(&seen, csv, idx[0], cell[0])) < 0)
 			goto done;
 		if (sqlite3_step(upsert) != SQLITE_DONE) {
-			rc = stele_csv_error(csv, 0, STELE_EINVALID, "%s", sqlite3_errmsg(db));
+			/* A constraint is the file's fault; anything else (disk full, I/O) is not. */
+			rc = stele_csv_error(csv, 0, (sqlite3_errcode(db) & 0xff) == SQLITE_CONSTRAINT
+						     ? STELE_EINVALID : STELE_EFAIL,
+					     "%s", sqlite3_errmsg(db));
 			goto done;
 		}
 		rows++;

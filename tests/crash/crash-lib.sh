@@ -1,0 +1,336 @@
+# crash-lib.sh: the crash campaign's machinery, shared by tests/crash/campaign.sh
+# (`make crashtest`) and tests/cli/t0710-crash.sh (a short run in `make test`).
+# POSIX sh; needs strace, sqlite3, and the programs on PATH. Every loop is bounded
+# by a syscall plan (the syscalls one uninterrupted run makes) or a count.
+#
+# A "kill point" is one run of a command under strace with SIGKILL injected on
+# entering the Nth invocation of syscall S; a "fault point" injects an errno
+# (ENOSPC, EIO) instead. After each, the campaign checks the directory as the
+# next command would find it, then recovers by simply rerunning the command:
+#   - outbox-check passes on the state left behind (integrity_check ok; outbox seqs
+#     1..N, hash chain and signatures valid; replaying the outbox rebuilds the rows
+#     exactly), and again after the rerun;
+#   - the command's rows are all there or none (row and change-set counts move by
+#     exactly what one uninterrupted run adds, or not at all);
+#   - an acknowledged write (exit 0, id printed) is present exactly once, and so is
+#     the rerun's;
+#   - an injected I/O fault gives exit 1 with one line on stderr, the rows exactly
+#     as before (db dump unchanged), and the retry succeeds.
+#
+# Counters (crash_points, crash_acked, crash_killed, crash_failures, fault_points)
+# accumulate across calls; crash_fail records each broken promise on stderr.
+
+: "${CRASH_CHECK:=${STELE_BUILD:?STELE_BUILD is not set}/crash/outbox-check}"
+crash_points=0
+crash_acked=0
+crash_killed=0
+crash_failures=0
+crash_lost=0
+crash_dups=0
+fault_points=0
+fault_clean=0
+fault_ok=0
+
+# crash_fail WHAT: records a broken promise of the kill or fault point at hand.
+crash_fail() {
+	crash_failures=$((crash_failures + 1))
+	echo "# FAIL [$crash_at] $*" >&2
+}
+
+# crash_counts DIR: "ROWS OUTBOX" — rows in the village-owned tables, change sets.
+crash_counts() {
+	sqlite3 "$1/stele.db" "SELECT (SELECT count(*) FROM member) + (SELECT count(*) FROM point_event)
+		+ (SELECT count(*) FROM task) + (SELECT count(*) FROM request)
+		+ (SELECT count(*) FROM income) + (SELECT count(*) FROM assessment)
+		+ (SELECT count(*) FROM period_close), (SELECT count(*) FROM stele_outbox)" |
+		tr '|' ' '
+}
+
+# crash_dump DIR: every synced row and the outbox, canonical (test-lib's db_dump).
+crash_dump() {
+	sqlite3 "$1/stele.db" ".mode list" \
+		"SELECT 'member', * FROM member ORDER BY village_code, id" \
+		"SELECT 'point_event', * FROM point_event ORDER BY village_code, id" \
+		"SELECT 'task', * FROM task ORDER BY village_code, id" \
+		"SELECT 'request', * FROM request ORDER BY village_code, id" \
+		"SELECT 'income', * FROM income ORDER BY village_code, id" \
+		"SELECT 'assessment', * FROM assessment ORDER BY village_code, year, item_code" \
+		"SELECT 'period_close', village_code, period FROM period_close ORDER BY 2, 3" \
+		"SELECT 'outbox', seq, hex(hash) FROM stele_outbox ORDER BY seq"
+}
+
+# crash_check DIR LABEL: outbox-check on a copy of DIR (so the check's own SQLite
+# recovery of a hot WAL does not stand in for the program's).
+crash_check() {
+	rm -rf "$1.check" && cp -a "$1" "$1.check" || return 1
+	if ! "$CRASH_CHECK" "$1.check" >/dev/null 2>"$1.check.err"; then
+		crash_fail "$2: $(cat "$1.check.err")"
+		rm -rf "$1.check"
+		return 1
+	fi
+	rm -rf "$1.check"
+}
+
+# crash_ids_present DIR FILE: every id printed in FILE is a row of the village.
+crash_ids_present() {
+	for id in $(cat "$2"); do
+		n=$(sqlite3 "$1/stele.db" "SELECT (SELECT count(*) FROM member WHERE id = '$id')
+			+ (SELECT count(*) FROM point_event WHERE id = '$id')
+			+ (SELECT count(*) FROM task WHERE id = '$id')
+			+ (SELECT count(*) FROM request WHERE id = '$id')
+			+ (SELECT count(*) FROM income WHERE id = '$id')")
+		if [ "$n" != 1 ]; then
+			[ "$n" = 0 ] && crash_lost=$((crash_lost + 1)) || crash_dups=$((crash_dups + 1))
+			crash_fail "acknowledged id $id is present $n times"
+			return 1
+		fi
+	done
+}
+
+# crash_plan DIR TRACE: from an strace -f log, one line per syscall invocation:
+# "NAME N PATH" — N counts that syscall's invocations, PATH is the file it acts on
+# (by path argument, or by descriptor through the openat that returned it), or "-".
+crash_plan() {
+	awk '
+	{
+		line = $0
+		sub(/^[0-9]+ +/, "", line)
+		if (!match(line, /^[a-z0-9_]+\(/))
+			next
+		name = substr(line, 1, RLENGTH - 1)
+		n[name]++
+		path = "-"
+		if (name == "openat" || name == "open" || name == "creat") {
+			if (match(line, /"[^"]*"/))
+				path = substr(line, RSTART + 1, RLENGTH - 2)
+			if (match(line, /= [0-9]+$/))
+				fdpath[substr(line, RSTART + 2)] = path
+		} else if (name ~ /^(unlink|unlinkat|rename|renameat|renameat2|mkdir|mkdirat|rmdir|access|faccessat2?|newfstatat|stat|lstat|chmod|fchmodat|linkat|symlinkat)$/) {
+			if (match(line, /"[^"]*"/))
+				path = substr(line, RSTART + 1, RLENGTH - 2)
+		} else if (match(line, /^[a-z0-9_]+\([0-9]+[,)]/)) {
+			fd = substr(line, length(name) + 2, RLENGTH - length(name) - 2)
+			if (fd in fdpath)
+				path = fdpath[fd]
+			if (name == "close")
+				delete fdpath[fd]
+		}
+		print name, n[name], path
+	}' "$2"
+}
+
+# crash_sample MAX: at most MAX lines of stdin, evenly spread, always the last.
+crash_sample() {
+	awk -v max="$1" '{ l[NR] = $0 } END {
+		if (NR <= max) { for (i = 1; i <= NR; i++) print l[i]; exit }
+		for (k = 0; k < max; k++) print l[int(1 + k * (NR - 1) / (max - 1))]
+	}'
+}
+
+# crash_prepare BASE WORK COMMAND...: records what one uninterrupted run of
+# COMMAND (which must take the directory as $WORK) does to a copy of BASE: the
+# syscall plan in WORK.plan, and the rows and change sets it adds in
+# crash_delta_rows / crash_delta_outbox.
+crash_prepare() {
+	base=$1 work=$2
+	shift 2
+	rm -rf "$work" && cp -a "$base" "$work" || return 1
+	set -- $(crash_counts "$work") "$@"
+	rows0=$1 outbox0=$2
+	shift 2
+	strace -f -qq -o "$work.trace" "$@" >"$work.out" 2>"$work.err" || {
+		echo "# crash_prepare: '$*' fails uninterrupted: $(cat "$work.err")" >&2
+		return 1
+	}
+	crash_plan "$work" "$work.trace" >"$work.plan"
+	set -- $(crash_counts "$work")
+	crash_delta_rows=$(($1 - rows0))
+	crash_delta_outbox=$(($2 - outbox0))
+	rm -f "$work.trace"
+}
+
+# crash_after_run WORK ROWS0 OUTBOX0 RC OUT: the promises about a run that exited
+# RC (0 or 137 for SIGKILL) leaving WORK: consistent, all-or-nothing, and, if
+# acknowledged, its ids present.
+crash_after_run() {
+	work=$1 rows0=$2 outbox0=$3 rc=$4 out=$5
+	crash_check "$work" "state left by the run" || return 1
+	set -- $(crash_counts "$work")
+	dr=$(($1 - rows0)) dob=$(($2 - outbox0))
+	if [ "$dr:$dob" != "0:0" ] && [ "$dr:$dob" != "$crash_delta_rows:$crash_delta_outbox" ]; then
+		crash_fail "partial write: $dr rows and $dob change sets added (all is" \
+			"$crash_delta_rows and $crash_delta_outbox)"
+		return 1
+	fi
+	if [ "$rc" = 0 ]; then
+		[ "$dr:$dob" = "$crash_delta_rows:$crash_delta_outbox" ] || {
+			crash_lost=$((crash_lost + 1))
+			crash_fail "acknowledged write missing: exit 0 but $dr rows added"
+			return 1
+		}
+		crash_ids_present "$work" "$out" || return 1
+	fi
+}
+
+# crash_recover WORK COMMAND...: reruns COMMAND; it must succeed, add exactly what
+# one run adds, and leave a consistent directory with its id present.
+crash_recover() {
+	work=$1
+	shift
+	set -- $(crash_counts "$work") "$@"
+	rows1=$1 outbox1=$2
+	shift 2
+	if ! "$@" >"$work.out2" 2>"$work.err2"; then
+		crash_fail "rerun failed: $(cat "$work.err2")"
+		return 1
+	fi
+	crash_check "$work" "after the rerun" || return 1
+	set -- $(crash_counts "$work")
+	if [ $(($1 - rows1)):$(($2 - outbox1)) != "$crash_delta_rows:$crash_delta_outbox" ]; then
+		crash_fail "rerun added $(($1 - rows1)) rows and $(($2 - outbox1)) change sets"
+		return 1
+	fi
+	crash_ids_present "$work" "$work.out2"
+}
+
+# crash_kill_sweep BASE WORK FILTER MAX COMMAND...: a kill point at each syscall
+# invocation of the plan whose name matches the extended regex FILTER (at most
+# MAX of them, evenly spread), each on a fresh copy of BASE.
+crash_kill_sweep() {
+	base=$1 work=$2 filter=$3 max=$4
+	shift 4
+	crash_prepare "$base" "$work" "$@" || { crash_fail "cannot prepare: $*"; return 1; }
+	set -- $(crash_counts "$base") "$@"
+	rows0=$1 outbox0=$2
+	shift 2
+	grep -E "^($filter) " "$work.plan" | crash_sample "$max" >"$work.points"
+	while read -r sys n path; do
+		crash_at="kill $sys #$n ($path): $*"
+		crash_points=$((crash_points + 1))
+		rm -rf "$work" && cp -a "$base" "$work" || return 1
+		rc=0
+		strace -f -qq -o /dev/null -e trace="$sys" -e inject="$sys:signal=SIGKILL:when=$n" \
+			"$@" >"$work.out" 2>"$work.err" || rc=$?
+		case $rc in
+		0) crash_acked=$((crash_acked + 1)) ;;
+		137) crash_killed=$((crash_killed + 1)) ;;
+		*) crash_fail "exit $rc: $(head -n 3 "$work.err")"; continue ;;
+		esac
+		crash_after_run "$work" "$rows0" "$outbox0" "$rc" "$work.out" || continue
+		crash_recover "$work" "$@" || continue
+	done <"$work.points"
+}
+
+# crash_fault_sweep BASE WORK FILTER ERRNO MAX COMMAND...: a fault point (ERRNO
+# returned instead of the syscall) at each invocation of a syscall matching FILTER
+# that acts on a file inside WORK (at most MAX, evenly spread). A failed run must
+# exit 1 with one line on stderr and leave the rows exactly as they were.
+crash_fault_sweep() {
+	base=$1 work=$2 filter=$3 errno=$4 max=$5
+	shift 5
+	crash_prepare "$base" "$work" "$@" || { crash_fail "cannot prepare: $*"; return 1; }
+	set -- $(crash_counts "$base") "$@"
+	rows0=$1 outbox0=$2
+	shift 2
+	crash_dump "$base" >"$work.dump0"
+	grep -E "^($filter) [0-9]+ $work/" "$work.plan" | crash_sample "$max" >"$work.points"
+	while read -r sys n path; do
+		crash_at="$errno on $sys #$n ($path): $*"
+		fault_points=$((fault_points + 1))
+		rm -rf "$work" && cp -a "$base" "$work" || return 1
+		rc=0
+		strace -f -qq -o /dev/null -e trace="$sys" -e inject="$sys:error=$errno:when=$n" \
+			"$@" >"$work.out" 2>"$work.err" || rc=$?
+		case $rc in
+		0)
+			fault_ok=$((fault_ok + 1))
+			crash_after_run "$work" "$rows0" "$outbox0" 0 "$work.out" || continue
+			;;
+		1)
+			fault_clean=$((fault_clean + 1))
+			if [ "$(wc -l <"$work.err")" != 1 ] || ! grep -q '^stele-[a-z]*: ' "$work.err"; then
+				crash_fail "not one clean line on stderr: $(head -n 3 "$work.err")"
+				continue
+			fi
+			crash_check "$work" "state left by the failed run" || continue
+			crash_dump "$work" >"$work.dump1"
+			if ! cmp -s "$work.dump0" "$work.dump1"; then
+				crash_fail "rows changed by a failed run ($(cat "$work.err"))"
+				continue
+			fi
+			;;
+		*)
+			crash_fail "exit $rc (want 1 or 0): $(head -n 3 "$work.err")"
+			continue
+			;;
+		esac
+		crash_recover "$work" "$@" || continue
+	done <"$work.points"
+}
+
+# crash_random_kills WORK COUNT COMMAND...: COUNT runs of COMMAND on one
+# directory, without resetting it, each SIGKILLed after a random delay within
+# twice the time one run takes (some before, some during, some after the commit);
+# every fourth runs to the end. Checks after every killed run, then at the end
+# that every acknowledged id is present exactly once.
+crash_random_kills() {
+	work=$1 count=$2
+	shift 2
+	: >"$work.acked"
+	start=$(date +%s%N)
+	"$@" >>"$work.acked" 2>/dev/null || { crash_fail "cannot run: $*"; return 1; }
+	per_run_us=$((($(date +%s%N) - start) / 1000))
+	awk -v us="$per_run_us" -v n="$count" -v seed="${CRASH_SEED:-1}" 'BEGIN {
+		srand(seed); for (i = 0; i < n; i++)
+			if (i % 4 == 3) print 0; else printf "%.6f\n", rand() * 2 * us / 1e6 }' \
+		>"$work.delays"
+	while read -r delay; do
+		crash_at="random kill after ${delay}s: $*"
+		crash_points=$((crash_points + 1))
+		if [ "$delay" = 0 ]; then
+			"$@" >>"$work.acked" 2>"$work.err" || crash_fail "run failed: $(cat "$work.err")"
+			crash_acked=$((crash_acked + 1))
+			continue
+		fi
+		"$@" >"$work.out" 2>/dev/null &
+		pid=$!
+		sleep "$delay"
+		kill -KILL "$pid" 2>/dev/null
+		rc=0
+		wait "$pid" 2>/dev/null || rc=$?
+		case $rc in
+		0) cat "$work.out" >>"$work.acked"; crash_acked=$((crash_acked + 1)) ;;
+		137) crash_killed=$((crash_killed + 1)) ;;
+		*) crash_fail "exit $rc" ;;
+		esac
+	done <"$work.delays"
+	crash_at="after $count random kills: $*"
+	crash_check "$work" "after the random kills" || return 1
+	crash_ids_present "$work" "$work.acked"
+	sort "$work.acked" | uniq -d >"$work.dup"
+	[ -s "$work.dup" ] && crash_fail "ids printed twice: $(cat "$work.dup")"
+	return 0
+}
+
+# crash_summary: one line with every counter.
+crash_summary() {
+	echo "crash: $crash_points kill points ($crash_killed killed, $crash_acked ran to the end)," \
+		"$fault_points fault points ($fault_clean clean errors, $fault_ok succeeded anyway)," \
+		"$crash_lost losses, $crash_dups duplicates, $crash_failures failures"
+}
+
+# crash_village BASE: a village with two members, three point events, a task, and
+# the files the sweeps import.
+crash_village() {
+	stele-agent -C "$1" init --village 990101001201 --name 测试村 >/dev/null 2>&1 &&
+		stele-agent -C "$1" member add 张三 >/dev/null &&
+		stele-agent -C "$1" member add 李四 --gender F >/dev/null &&
+		stele-agent -C "$1" points add M0001 B01 --date 2026-09-01 >/dev/null &&
+		stele-agent -C "$1" points add M0002 M01 --date 2026-09-02 >/dev/null &&
+		stele-agent -C "$1" points add M0001 D01 --date 2026-09-03 >/dev/null &&
+		stele-agent -C "$1" task add 修缮村道 --due 2026-09-30 >/dev/null &&
+		printf '%s\n' 'id,member_id,rule_code,occurred_on,points,stage,note' \
+			',M0001,B02,2026-09-04,,recorded,会议签到' \
+			',M0002,M02,2026-09-05,2.0,group,' \
+			',M0001,P01,2026-09-06,5.0,published,县级表彰' >"$1.points.csv"
+}
