@@ -7,11 +7,15 @@
 
 #include "capture.h"
 #include "cli.h"
+#include "gitrepo.h"
 
 /* One function per command, each in agent/cmd-NAME.c, listed in agent/main.c. */
 int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_member(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_key(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_sync(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_restore(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_verify(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_points(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_task(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_request(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
@@ -28,6 +32,15 @@ extern const struct stele_cmd task_subcommands[];
 extern const struct stele_cmd request_subcommands[];
 extern const struct stele_cmd income_subcommands[];
 extern const struct stele_cmd assess_subcommands[];
+
+/* `points rank` (agent/cmd-points-rank.c), an entry of the points subcommands. */
+int points_rank(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+#define POINTS_RANK_USAGE \
+	"points rank --year YYYY [--month YYYY-MM] [--format table|csv|json] [--bom]"
+#define POINTS_RANK_HELP \
+	"This village's member ranking (积分排名): active members by their points of the\n" \
+	"year (or of one month) counted after their latest zeroing of the year; equal\n" \
+	"points share a rank. The county ranks the same way."
 
 /* Opens the village directory (lock, database, signing key) and checks it is a
  * village's. Released by stele_ctx_close (done by the dispatcher). */
@@ -256,5 +269,18 @@ const struct agent_export *agent_export_find(const char *kind);
 
 /* Whether s is in the NULL-terminated list. */
 bool agent_in_list(const char *const *list, const char *s);
+
+/* The village's repository (DIR/repo.git, bare), created if create and missing.
+ * *out is freed by the caller with git_repository_free (agent/cmd-sync.c). */
+int agent_repo_open(git_repository **out, struct stele_ctx *ctx, bool create);
+
+/* Transport options for the village's remotes: the credentials file is
+ * $STELE_GIT_CREDENTIALS or DIR/credentials. *credentials holds its path and is
+ * freed by the caller after the transfer. */
+void agent_remote_opts(struct stele_remote_opts *opts, char **credentials, struct stele_ctx *ctx);
+
+/* Pulls and applies the county's rules stream from url (lib/sync.h), saying on
+ * stderr what was applied. */
+int agent_pull_county(struct stele_ctx *ctx, git_repository *repo, const char *url);
 
 #endif

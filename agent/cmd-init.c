@@ -1,5 +1,6 @@
 /* cmd-init.c: `stele-agent init`: create a village directory. */
 #include <errno.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,57 @@ static int init_database(sqlite3 *db, const struct init_opts *o, const unsigned 
 	return stele_db_commit(db);
 }
 
+/* mkdir -p: the directory and any missing parents. */
+static int make_dirs(const char *dir)
+{
+	char path[4096];
+	size_t n = strlen(dir);
+
+	if (n == 0 || n >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(path, dir, n + 1);
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(path, 0755) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+/* Removes a directory tree this command created. */
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	return remove(path) < 0 ? -1 : 0;
+}
+
+static void remove_tree(const char *path)
+{
+	nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* With --county the county's rules are fetched now; an unreachable county only
+ * postpones them to the next sync, so init still succeeds. */
+static void pull_county_now(struct stele_ctx *ctx, const char *url)
+{
+	git_repository *repo = NULL;
+	int rc;
+
+	/* agent_open takes the directory's lock again. */
+	stele_lock_release(ctx->lock);
+	ctx->lock = NULL;
+	if ((rc = agent_open(ctx)) == 0 && (rc = agent_repo_open(&repo, ctx, false)) == 0)
+		rc = agent_pull_county(ctx, repo, url);
+	if (rc < 0)
+		fprintf(stderr, "%s: the county rules will come with the next sync: %s\n", ctx->prog,
+			stele_error_message());
+	git_repository_free(repo);
+}
+
 int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -71,7 +123,9 @@ int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 		{ 0 },
 	};
 	struct init_opts o = { 0 };
-	char *db_path = NULL, *key_path = NULL;
+	char *db_path = NULL, *key_path = NULL, *repo_path = NULL;
+	git_repository *repo = NULL;
+	bool created_repo = false;
 	unsigned char pk[STELE_PK_BYTES], county_pk[STELE_PK_BYTES];
 	bool created_key = false, created_db = false;
 	sqlite3 *db = NULL;
@@ -94,10 +148,11 @@ int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 	if (o.county_key && (rc = stele_hex_decode(county_pk, STELE_PK_BYTES, o.county_key)) < 0)
 		return stele_error(STELE_EINVALID, "--county-key is not a public key (64 hex digits)");
 
-	if (mkdir(ctx->dir, 0755) < 0 && errno != EEXIST)
+	if (make_dirs(ctx->dir) < 0)
 		return stele_error(STELE_EFAIL, "cannot create %s: %s", ctx->dir, strerror(errno));
 	if (!(db_path = stele_ctx_path(ctx, STELE_DB_FILE)) ||
-	    !(key_path = stele_ctx_path(ctx, STELE_KEY_FILE))) {
+	    !(key_path = stele_ctx_path(ctx, STELE_KEY_FILE)) ||
+	    !(repo_path = stele_ctx_path(ctx, STELE_REPO_DIR))) {
 		rc = stele_error(STELE_EFAIL, "out of memory");
 		goto done;
 	}
@@ -113,9 +168,18 @@ int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 	created_db = true;
 	if ((rc = stele_db_open(&db, db_path, STELE_DB_CREATE)) < 0)
 		goto done;
+	if (access(repo_path, F_OK) == 0) {
+		rc = stele_error(STELE_EFAIL, "%s already exists", repo_path);
+		goto done;
+	}
+	created_repo = true;
+	if ((rc = stele_repo_open(&repo, repo_path, 1)) < 0)
+		goto done;
 	if ((rc = init_database(db, &o, pk)) < 0)
 		goto done;
 done:
+	git_repository_free(repo);
+	repo = NULL;
 	stele_db_close(db);
 	if (rc < 0) {
 		/* Leave nothing half-made behind. */
@@ -127,11 +191,16 @@ done:
 		}
 		if (created_key)
 			unlink(key_path);
+		if (created_repo)
+			remove_tree(repo_path);
 	} else {
 		fprintf(stderr, "%s: initialized village %s (%s) in %s\n", ctx->prog, o.village,
 			o.name, ctx->dir);
+		if (o.county)
+			pull_county_now(ctx, o.county);
 	}
 	free(db_path);
 	free(key_path);
+	free(repo_path);
 	return rc;
 }

@@ -1,9 +1,85 @@
-/* cmd-log.c: `stele-agent log [-n N]`: the village's change sets, newest first. */
+/* cmd-log.c: `stele-agent log [-n N]`: the village's change sets, newest first:
+ * from the repository (with its commit and whether its signature verifies), then
+ * the ones still pending in the outbox. */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "agent.h"
+#include "db.h"
 #include "error.h"
 #include "parse.h"
+
+/* The repository's side of the log, gathered into a temporary table. */
+struct log_walk {
+	struct stele_ctx *ctx;
+	sqlite3_stmt *insert;
+	unsigned char keys[2][STELE_PK_BYTES]; /* this directory's key, and a previous one */
+	int nkeys;
+};
+
+static int log_commit(void *data, const git_oid *commit, const void *bytes, size_t len)
+{
+	struct log_walk *w = data;
+	struct stele_changeset *cs = NULL;
+	char hex[GIT_OID_HEXSZ + 1];
+	const char *signature = "bad";
+	int rc = STELE_EVERIFY;
+
+	git_oid_tostr(hex, sizeof(hex), commit);
+	for (int k = 0; bytes && k < w->nkeys && rc == STELE_EVERIFY; k++)
+		if ((rc = stele_cs_decode(&cs, NULL, bytes, len, w->keys[k])) == 0)
+			signature = "ok";
+	if (rc == STELE_EVERIFY && bytes)
+		rc = stele_cs_decode(&cs, NULL, bytes, len, NULL);
+	if (rc == STELE_EFAIL)
+		return rc;
+	sqlite3_reset(w->insert);
+	if (cs) {
+		sqlite3_bind_int64(w->insert, 1, (sqlite3_int64)cs->seq);
+		sqlite3_bind_int64(w->insert, 2, cs->created_at);
+		sqlite3_bind_text(w->insert, 3, cs->summary ? cs->summary : "", -1, SQLITE_TRANSIENT);
+	} else {
+		sqlite3_bind_null(w->insert, 1);
+		sqlite3_bind_null(w->insert, 2);
+		sqlite3_bind_text(w->insert, 3, "(not a change set)", -1, SQLITE_STATIC);
+	}
+	sqlite3_bind_text(w->insert, 4, hex, 12, SQLITE_TRANSIENT);
+	sqlite3_bind_text(w->insert, 5, signature, -1, SQLITE_STATIC);
+	rc = sqlite3_step(w->insert) == SQLITE_DONE ? 0 : stele_error_db(STELE_EFAIL, w->ctx->db, "reading history");
+	stele_cs_free(cs);
+	return rc;
+}
+
+/* Fills temp.log_entry from the repository and the outbox's pending rows. */
+static int gather(struct stele_ctx *ctx)
+{
+	struct log_walk w = { .ctx = ctx };
+	git_repository *repo = NULL;
+	char *previous = NULL;
+	int rc;
+
+	stele_key_public(w.keys[0], ctx->sk);
+	w.nkeys = 1;
+	if ((rc = stele_meta_get(ctx->db, "previous_public_key", &previous)) < 0)
+		return rc;
+	if (previous && stele_hex_decode(w.keys[1], STELE_PK_BYTES, previous) == 0)
+		w.nkeys = 2;
+	free(previous);
+	if ((rc = stele_db_exec(ctx->db, "CREATE TEMP TABLE log_entry (seq INTEGER, created_at "
+				"INTEGER, summary TEXT, commit_id TEXT, signature TEXT)")) < 0 ||
+	    (rc = agent_repo_open(&repo, ctx, true)) < 0 ||
+	    (rc = stele_db_prepare(ctx->db, &w.insert, "INSERT INTO temp.log_entry "
+				   "VALUES (?, ?, ?, ?, ?)")) < 0 ||
+	    (rc = stele_repo_walk(repo, STELE_BRANCH, NULL, log_commit, &w)) < 0)
+		goto done;
+	rc = stele_db_exec(ctx->db, "INSERT INTO temp.log_entry SELECT seq, created_at, summary, "
+			   "'pending', 'ok' FROM stele_outbox WHERE seq > "
+			   "(SELECT coalesce(max(seq), 0) FROM temp.log_entry)");
+done:
+	sqlite3_finalize(w.insert);
+	git_repository_free(repo);
+	return rc;
+}
 
 static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
 {
@@ -31,10 +107,11 @@ int cmd_log(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char *
 			return stele_error(STELE_EUSAGE, "%s", stele_error_message());
 		snprintf(limit, sizeof(limit), "%lld", (long long)max);
 	}
-	if ((rc = agent_open(ctx)) < 0)
+	if ((rc = agent_open(ctx)) < 0 || (rc = gather(ctx)) < 0)
 		return rc;
 	const char *params[] = { limit, NULL };
 	return stele_cli_print_query(ctx,
-		"SELECT seq, datetime(created_at, 'unixepoch', 'localtime') AS time, summary "
-		"FROM stele_outbox ORDER BY seq DESC LIMIT CAST(?1 AS INTEGER)", params, "seq");
+		"SELECT seq, datetime(created_at, 'unixepoch', 'localtime') AS time, summary, "
+		"commit_id AS \"commit\", signature FROM temp.log_entry "
+		"ORDER BY seq IS NULL, seq DESC LIMIT CAST(?1 AS INTEGER)", params, "seq");
 }

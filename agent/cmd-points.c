@@ -448,6 +448,7 @@ const struct stele_cmd points_subcommands[] = {
 	  "points list [--member ID] [--month YYYY-MM | --year YYYY] [--stage S] "
 	  "[--format table|csv|json] [--bom]",
 	  "Lists point events, oldest id first.", NULL },
+	{ "rank", points_rank, POINTS_RANK_USAGE, POINTS_RANK_HELP, NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

@@ -10,7 +10,7 @@ static const struct stele_cmd commands[] = {
 	  "it at the next sync.", NULL },
 	{ "member", cmd_member, "member add|set|list ...", "Party members of the village.",
 	  member_subcommands },
-	{ "points", cmd_points, "points add|review|list ...",
+	{ "points", cmd_points, "points add|review|list|rank ...",
 	  "Party members' point events (积分) and their reviews.", points_subcommands },
 	{ "task", cmd_task, "task add|close|list ...", "The village's task ledger (台账).",
 	  task_subcommands },
@@ -34,9 +34,26 @@ static const struct stele_cmd commands[] = {
 	  "The village, pending change sets, last sync, remote, rules version, closed\n"
 	  "months and record counts.", NULL },
 	{ "log", cmd_log, "log [-n N] [--format table|csv|json]",
-	  "The change-set history, newest first.", NULL },
+	  "The change-set history, newest first: seq, time, what changed, its commit in\n"
+	  "the village repository (or pending), and whether its signature verifies.", NULL },
 	{ "key", cmd_key, "key",
 	  "Prints the village's public key (64 hex digits), to register at the county.", NULL },
+	{ "sync", cmd_sync, "sync [--remote URL] [--county URL]",
+	  "Commits the pending change sets to the village's repository, pushes them to the\n"
+	  "remote (fast-forward only: a remote that has diverged is reported, never\n"
+	  "overwritten), and pulls the county's rules. A URL given here is kept for the\n"
+	  "next sync. URLs: a path or file:// (a USB stick; created if missing), https://,\n"
+	  "http://, ssh://. Credentials: in the URL, STELE_GIT_USERNAME/STELE_GIT_PASSWORD,\n"
+	  "or DIR/credentials ($STELE_GIT_CREDENTIALS). Unreachable: exit 1, nothing lost.", NULL },
+	{ "restore", cmd_restore, "restore --remote URL --village CODE [--key FILE] [--county URL]",
+	  "Rebuilds the village directory (-C DIR, which must be empty or missing) from its\n"
+	  "remote, checking every change set. --key FILE is the backup of the village's\n"
+	  "signing.key, so the village keeps writing with the key the county knows;\n"
+	  "without it a new key is made, and the county must register it.", NULL },
+	{ "verify", cmd_verify, "verify",
+	  "Checks the database against the repository: every committed change set byte for\n"
+	  "byte, the hash chain and signatures, and that replaying every change set gives\n"
+	  "the village's rows. Prints each difference; exit 5 if there is one.", NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

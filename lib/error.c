@@ -1,6 +1,7 @@
 /* error.c: per-thread recording of the last error message. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <sqlite3.h>
 
 #include "error.h"
@@ -9,11 +10,15 @@ static _Thread_local char last_message[1024];
 
 int stele_error(int code, const char *fmt, ...)
 {
+	char message[sizeof(last_message)];
 	va_list ap;
 
+	/* Formatted apart first: callers may pass stele_error_message() as an
+	 * argument to prefix the previous message. */
 	va_start(ap, fmt);
-	vsnprintf(last_message, sizeof(last_message), fmt, ap);
+	vsnprintf(message, sizeof(message), fmt, ap);
 	va_end(ap);
+	memcpy(last_message, message, sizeof(last_message));
 	return code;
 }
 

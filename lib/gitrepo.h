@@ -23,6 +23,15 @@ int stele_git_init(void);
 int stele_repo_open(git_repository **out, const char *path, int create);
 
 /*
+ * Removes the lock files (any *.lock under refs/, packed-refs.lock, HEAD.lock,
+ * config.lock) a killed process left in repo: libgit2 will not move a ref while
+ * one exists.
+ * Only for a caller that holds the Stele directory lock, so no live writer can
+ * own them.
+ */
+int stele_repo_clear_stale_locks(git_repository *repo);
+
+/*
  * The tip of ref: *commit its id and *seq the seq of the change set it holds; a
  * missing ref (an empty stream) gives *seq = 0 and a zero *commit.
  */
@@ -37,6 +46,10 @@ int stele_repo_tip(git_oid *commit, uint64_t *seq, git_repository *repo, const c
 int stele_repo_append(git_oid *out, git_repository *repo, const char *ref,
 		      const void *data, size_t len, const char *pubkey_hex,
 		      const char *message, const char *writer, int64_t created_at);
+
+/* The STELE_CS_FILE bytes of a commit: *data (malloc'd, caller frees) and *len.
+ * A commit without one (or with one past STELE_CS_MAX_ENCODED) is STELE_EVERIFY. */
+int stele_repo_read(void **data, size_t *len, git_repository *repo, const git_oid *commit);
 
 /* The signer's public key recorded in a commit's STELE_PUB_FILE. */
 int stele_repo_commit_pubkey(unsigned char pk[32], git_repository *repo, const git_oid *commit);
@@ -54,10 +67,13 @@ int stele_repo_walk(git_repository *repo, const char *ref, const git_oid *since,
 		    stele_walk_fn fn, void *ctx);
 
 /* Transport options: credentials come from the URL, the environment
- * (STELE_GIT_USERNAME / STELE_GIT_PASSWORD) or a credentials file; never printed. */
+ * (STELE_GIT_USERNAME / STELE_GIT_PASSWORD) or a credentials file, in that order,
+ * each tried once; never printed. ssh:// host keys are checked by libgit2 against
+ * ~/.ssh/known_hosts (an unknown host is refused); ssh keys come from
+ * $STELE_SSH_KEY or the ssh agent. */
 struct stele_remote_opts {
-	const char *credentials_file; /* "URL-prefix username password" lines; may be NULL */
-	const char *known_hosts;      /* for ssh://; NULL: ~/.ssh/known_hosts */
+	const char *credentials_file; /* "URL-prefix username password" lines, mode 0600; may be NULL */
+	const char *known_hosts;      /* reserved (issue 8): libgit2 1.5 reads ~/.ssh/known_hosts */
 	const char *ca_file;          /* extra CA for https://; may be NULL */
 	int progress;                 /* report progress on stderr */
 };
@@ -75,10 +91,21 @@ int stele_repo_fetch(int *found, git_repository *repo, const char *url, const ch
  * Pushes local_ref to url's remote_ref, fast-forward only. A server's refusal
  * (reported only through push_update_reference) is an error naming the ref and the
  * server's reason. A path or file:// remote that does not exist is created as a
- * bare repository when create_local is non-zero (a USB stick).
+ * bare repository when create_local is non-zero (a USB stick) and its parent
+ * directory exists. A local remote is held with flock on REMOTE/stele.lock during
+ * the push (another Stele push there gets STELE_EBUSY); holding it, a ref lock
+ * left in it by a killed push is removed first.
  */
 int stele_repo_push(git_repository *repo, const char *url, const char *local_ref,
 		    const char *remote_ref, int create_local, const struct stele_remote_opts *opts);
+
+/* url without its userinfo ("https://user:pw@host/x" -> "https://host/x"), for
+ * messages; truncated to n bytes. */
+void stele_url_redact(char *out, size_t n, const char *url);
+
+/* Whether url names a local repository (a plain path or file://): returns 1 with
+ * *path the path (malloc'd, caller frees), 0 for a network URL, <0 on error. */
+int stele_url_local_path(char **path, const char *url);
 
 /* True (1) if ancestor is `descendant` or one of its ancestors, 0 if not. */
 int stele_repo_descends(git_repository *repo, const git_oid *descendant, const git_oid *ancestor);

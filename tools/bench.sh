@@ -71,6 +71,151 @@ bench_import_rate() {
 	row "import rate" "$rate rows/s" "> 33333 rows/s"
 }
 
+# Time of one `sync` committing and pushing 1,000 pending change sets to a local
+# bare repository (a USB stick).
+bench_sync_pending() {
+	sets=1000
+	[ -n "$QUICK" ] && sets=200
+	stele-agent -C "$WORK/sync" init --village 990101001201 --name 基准村 >/dev/null 2>&1
+	i=0
+	while [ $i -lt $sets ]; do
+		i=$((i + 1))
+		stele-agent -C "$WORK/sync" member add "党员$i" >/dev/null
+	done
+	perl -MTime::HiRes=time -e '
+		my ($dir, $remote) = @ARGV;
+		my $t = time;
+		system("stele-agent -C $dir sync --remote $remote 2>/dev/null") == 0
+			or die "sync failed\n";
+		printf "%.2f\n", time - $t;
+	' "$WORK/sync" "$WORK/sync-remote.git" >"$WORK/sync.out"
+	read -r secs <"$WORK/sync.out"
+	row "sync of $sets pending change sets (local)" "$secs s" "-"
+}
+
+# Bytes a day's work (40 writes) adds to the remote, against the database's size.
+bench_sync_bytes() {
+	writes=40
+	bench_village "$WORK/day"
+	stele-agent -C "$WORK/day" sync --remote "$WORK/day-remote.git" 2>/dev/null
+	before=$(du -sb "$WORK/day-remote.git/objects" | cut -f1)
+	i=0
+	while [ $i -lt $writes ]; do
+		i=$((i + 1))
+		stele-agent -C "$WORK/day" points add M000$((i % 9 + 1)) B01 --date 2026-09-01 \
+			--note "第 $i 条" >/dev/null
+	done
+	stele-agent -C "$WORK/day" sync 2>/dev/null
+	after=$(du -sb "$WORK/day-remote.git/objects" | cut -f1)
+	db=$(stat -c %s "$WORK/day/stele.db")
+	row "bytes pushed for $writes writes (loose objects)" "$((after - before)) B" "-"
+	row "village database size" "$db B" "-"
+}
+
+# ---- rankings -------------------------------------------------------------
+# A synthetic county of 2,436 villages (122 townships of 20): members with point
+# events every month, tasks, requests, income, two years of assessments; every
+# 50th village never synced. Goal: one month's league table in under 1 s.
+
+# Milliseconds since the epoch, and one timed command (stdout discarded) as a row.
+ms_now() {
+	perl -MTime::HiRes=time -e 'printf "%d\n", time * 1000'
+}
+time_row() {
+	what=$1 goal=$2
+	shift 2
+	start=$(ms_now)
+	"$@" >/dev/null
+	row "$what" "$(( $(ms_now) - start )) ms" "$goal"
+}
+
+bench_rankings() {
+	villages=2436 members=25 months=12 per_month=3
+	if [ -n "$QUICK" ]; then members=10 months=3 per_month=2; fi
+	county=$WORK/county
+	ROOT=$(cd "$(dirname "$0")/.." && pwd)
+	mkdir -p "$county"
+	last=0
+	for f in "$ROOT"/schema/[0-9]*.sql; do
+		sqlite3 "$county/stele.db" <"$f"
+		last=$(basename "$f" | sed 's/^0*\([0-9][0-9]*\)-.*/\1/')
+	done
+	start=$(ms_now)
+	sqlite3 -bail "$county/stele.db" >/dev/null <<SQL
+PRAGMA user_version = $last;
+PRAGMA journal_mode = WAL;
+PRAGMA synchronous = OFF;
+BEGIN;
+INSERT INTO stele_meta VALUES ('role', 'county'), ('writer', 'county'),
+  ('county_code', '990101'), ('county_name', '基准县');
+INSERT INTO point_rule VALUES ('B01', 'base', 'b', 20, 1), ('M01', 'merit', 'm', 30, 1),
+  ('D01', 'deduction', 'd', -20, 1), ('Z01', 'zeroing', 'z', 0, 1);
+INSERT INTO standard_item (code, name, max_score) VALUES ('S1', 's', 200), ('S2', 's', 150),
+  ('S3', 's', 150), ('S4', 's', 150), ('S5', 's', 200), ('S6', 's', 150);
+CREATE TEMP TABLE n (i INTEGER PRIMARY KEY);
+WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c WHERE i < $villages - 1)
+INSERT INTO n SELECT i FROM c;
+CREATE TEMP TABLE v AS SELECT i, printf('990101%03d%03d', i / 20 + 1, i % 20 + 201) AS code FROM n;
+INSERT INTO village SELECT code, '村' || i, substr(code, 1, 9), '镇' || (i / 20 + 1) FROM v;
+INSERT INTO stele_stream (writer, last_seq) SELECT code, 100 FROM v WHERE i % 50 <> 49;
+INSERT INTO member (village_code, id, name, status)
+  SELECT v.code, printf('M%04d', m.i + 1), '党员', CASE WHEN m.i % 10 = 9 THEN 'flowing' ELSE 'active' END
+  FROM v JOIN n m ON m.i < $members WHERE v.i % 50 <> 49;
+INSERT INTO point_event (village_code, id, member_id, rule_code, occurred_on, points, stage)
+  SELECT v.code, printf('E%06d', (mo.i * $members + m.i) * $per_month + k.i + 1),
+    printf('M%04d', m.i + 1),
+    CASE (v.i + m.i + k.i + mo.i) % 23 WHEN 0 THEN 'D01' WHEN 1 THEN 'M01' WHEN 22 THEN
+      CASE WHEN m.i = 3 THEN 'Z01' ELSE 'B01' END ELSE 'B01' END,
+    printf('2026-%02d-%02d', mo.i + 1, 1 + (v.i * 7 + m.i * 3 + k.i * 11) % 28),
+    CASE (v.i + m.i + k.i + mo.i) % 23 WHEN 0 THEN -20 WHEN 1 THEN 30 WHEN 22 THEN
+      CASE WHEN m.i = 3 THEN 0 ELSE 20 END ELSE 20 END,
+    CASE (v.i + k.i) % 7 WHEN 0 THEN 'recorded' WHEN 1 THEN 'assembly' ELSE 'published' END
+  FROM v JOIN n mo ON mo.i < $months JOIN n m ON m.i < $members JOIN n k ON k.i < $per_month
+  WHERE v.i % 50 <> 49;
+INSERT INTO task (village_code, id, title, due_on, closed_on)
+  SELECT v.code, printf('T%04d', mo.i * 5 + k.i + 1), '任务',
+    printf('2026-%02d-%02d', mo.i + 1, 1 + (v.i + k.i * 5) % 28),
+    CASE WHEN (v.i + k.i + mo.i) % 4 = 0 THEN NULL
+      ELSE printf('2026-%02d-%02d', mo.i + 1, 1 + (v.i + k.i * 5 + (v.i + k.i) % 3) % 28) END
+  FROM v JOIN n mo ON mo.i < $months JOIN n k ON k.i < 5 WHERE v.i % 50 <> 49;
+INSERT INTO request (village_code, id, received_on, resolved_on)
+  SELECT v.code, printf('R%04d', mo.i * 8 + k.i + 1),
+    printf('2026-%02d-%02d', mo.i + 1, 1 + (v.i * 3 + k.i) % 20),
+    CASE WHEN (v.i + k.i) % 5 = 0 THEN NULL
+      ELSE printf('2026-%02d-%02d', mo.i + 1, 1 + (v.i * 3 + k.i) % 20 + (v.i + k.i * 3) % 9) END
+  FROM v JOIN n mo ON mo.i < $months JOIN n k ON k.i < 8 WHERE v.i % 50 <> 49;
+INSERT INTO income (village_code, id, period, amount, source)
+  SELECT v.code, printf('I%04d', mo.i + 1), printf('2026-%02d', mo.i + 1),
+    100000 + (v.i * 7919 + mo.i * 104729) % 5000000, '分红'
+  FROM v JOIN n mo ON mo.i < $months WHERE v.i % 50 <> 49 AND v.i % 13 <> 5;
+INSERT INTO assessment (village_code, year, item_code, score)
+  SELECT v.code, y.i + 2025, 'S' || (k.i + 1), 50 + (v.i * 31 + k.i * 17 + y.i) % 100
+  FROM v JOIN n y ON y.i < 2 JOIN n k ON k.i < 6 WHERE v.i % 50 <> 49 AND NOT (y.i = 1 AND v.i % 17 = 3);
+INSERT INTO period_close SELECT v.code, printf('2026-%02d', mo.i + 1), 'bench'
+  FROM v JOIN n mo ON mo.i < $months WHERE v.i % 50 <> 49 AND NOT (mo.i = $months - 1 AND v.i % 9 = 0);
+COMMIT;
+PRAGMA journal_mode = DELETE;
+SQL
+	row "synthetic county: $villages villages" "$(( $(ms_now) - start )) ms" "-"
+	row "  with point events" "$(sqlite3 "$county/stele.db" "SELECT count(*) FROM point_event")" "-"
+	month=$(printf '2026-%02d' "$months")
+	time_row "rank villages --month (all villages)" "< 1000 ms" \
+		stele-aggregator -C "$county" rank villages --month "$month" --format csv
+	time_row "rank villages --month --township" "-" \
+		stele-aggregator -C "$county" rank villages --month "$month" --township 990101061 --format csv
+	time_row "rank stars --year" "-" stele-aggregator -C "$county" rank stars --year 2026 --format csv
+	time_row "rank members --year (all villages)" "-" \
+		stele-aggregator -C "$county" rank members --year 2026 --format csv
+	time_row "rank members --month (all villages)" "-" \
+		stele-aggregator -C "$county" rank members --month "$month" --format csv
+	time_row "report --month (12 league tables)" "-" \
+		stele-aggregator -C "$county" report --month "$month" --out "$WORK/report.html"
+	row "  report size" "$(wc -c <"$WORK/report.html") bytes" "-"
+}
+
 row "figure" "result" "goal"
 bench_write_latency
 bench_import_rate
+bench_sync_pending
+bench_sync_bytes
+bench_rankings

@@ -36,7 +36,7 @@ test_expect_success 'status reads what sync records: synced seq, last sync, remo
 test_expect_success 'log lists the change sets newest first; -n limits' '
 	stele-agent -C v log --format csv >out &&
 	test_line_count 6 out &&
-	head -n 1 out >h && echo "seq,time,summary" >expect && test_cmp expect h &&
+	head -n 1 out >h && echo "seq,time,summary,commit,signature" >expect && test_cmp expect h &&
 	sed -n 2p out | grep -q "^5," &&
 	sed -n 6p out | grep -q "^1," &&
 	stele-agent -C v log -n 2 --format csv >out &&

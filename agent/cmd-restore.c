@@ -1,0 +1,310 @@
+/* cmd-restore.c: `stele-agent restore`: rebuild a village directory from its remote,
+ * checking every change set, so its stream carries on at the next seq. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "agent.h"
+#include "db.h"
+#include "error.h"
+#include "parse.h"
+#include "rules.h"
+#include "sync.h"
+
+struct restore_opts {
+	const char *remote, *village, *key, *county, *name;
+};
+
+enum { OPT_REMOTE = 1, OPT_VILLAGE, OPT_KEY, OPT_COUNTY, OPT_NAME };
+
+static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
+{
+	struct restore_opts *o = data;
+
+	switch (opt) {
+	case OPT_REMOTE: o->remote = arg; break;
+	case OPT_VILLAGE: o->village = arg; break;
+	case OPT_KEY: o->key = arg; break;
+	case OPT_COUNTY: o->county = arg; break;
+	case OPT_NAME: o->name = arg; break;
+	}
+	return 0;
+}
+
+/* 1 if dir is missing (then created), 0 if it exists and is empty, else an error. */
+static int prepare_dir(bool *created, const char *dir)
+{
+	DIR *d;
+	struct dirent *e;
+	bool empty = true;
+
+	*created = false;
+	if (mkdir(dir, 0755) == 0) {
+		*created = true;
+		return 0;
+	}
+	if (errno != EEXIST)
+		return stele_error(STELE_EFAIL, "cannot create %s: %s", dir, strerror(errno));
+	if (!(d = opendir(dir)))
+		return stele_error(STELE_EFAIL, "cannot read %s: %s", dir, strerror(errno));
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			empty = false;
+	closedir(d);
+	if (!empty)
+		return stele_error(STELE_EUSAGE, "%s is not empty; restore into an empty or new "
+				   "directory", dir);
+	return 0;
+}
+
+/* Writes the village's secret key (from the clerk's backup) as signing.key, 0600. */
+static int write_key(const char *path, const unsigned char sk[STELE_SK_BYTES])
+{
+	char hex[2 * STELE_SK_BYTES + 2];
+	int fd, rc = 0;
+
+	stele_hex_encode(hex, sk, STELE_SK_BYTES);
+	strcat(hex, "\n");
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600)) < 0)
+		return stele_error(STELE_EFAIL, "cannot create %s: %s", path, strerror(errno));
+	if (write(fd, hex, strlen(hex)) != (ssize_t)strlen(hex) || fsync(fd) < 0)
+		rc = stele_error(STELE_EFAIL, "cannot write %s: %s", path, strerror(errno));
+	close(fd);
+	sodium_memzero(hex, sizeof(hex));
+	return rc;
+}
+
+/* The replay of the village's stream into the new database. */
+struct replay {
+	sqlite3 *db;
+	git_repository *repo;
+	const char *village;
+	unsigned char key[STELE_PK_BYTES]; /* the village's key, pinned from the first commit */
+	bool have_key;
+	uint64_t last_seq;
+	unsigned char last_hash[STELE_HASH_BYTES];
+};
+
+static int replay_one(void *ctx, const git_oid *commit, const void *data, size_t len)
+{
+	struct replay *r = ctx;
+	struct stele_changeset *cs = NULL;
+	unsigned char signer[STELE_PK_BYTES], hash[STELE_HASH_BYTES];
+	char hex[GIT_OID_HEXSZ + 1];
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	git_oid_tostr(hex, sizeof(hex), commit);
+	if (!data)
+		return stele_error(STELE_EVERIFY, "commit %.12s holds no change set", hex);
+	if ((rc = stele_repo_commit_pubkey(signer, r->repo, commit)) < 0)
+		return rc;
+	if (!r->have_key) {
+		memcpy(r->key, signer, STELE_PK_BYTES);
+		r->have_key = true;
+	} else if (memcmp(signer, r->key, STELE_PK_BYTES) != 0) {
+		return stele_error(STELE_EVERIFY, "commit %.12s is signed with another key than the "
+				   "village's", hex);
+	}
+	if ((rc = stele_cs_decode(&cs, NULL, data, len, r->key)) < 0)
+		return stele_error(rc, "commit %.12s: %s", hex, stele_error_message());
+	if ((rc = stele_sync_check_chain(cs, r->village, r->last_seq, r->last_hash)) < 0 ||
+	    (rc = stele_sync_check_ownership(NULL, cs->changes, cs->changes_len, r->village)) < 0 ||
+	    (rc = stele_sync_apply(r->db, cs->changes, cs->changes_len)) < 0) {
+		rc = stele_error(rc, "commit %.12s: %s", hex, stele_error_message());
+		goto done;
+	}
+	stele_cs_hash(hash, data, len);
+	if ((rc = stele_db_prepare(r->db, &stmt, "INSERT INTO stele_outbox (seq, created_at, "
+						 "summary, hash, data) VALUES (?, ?, ?, ?, ?)")) < 0)
+		goto done;
+	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)cs->seq);
+	sqlite3_bind_int64(stmt, 2, cs->created_at);
+	sqlite3_bind_text(stmt, 3, cs->summary ? cs->summary : "", -1, SQLITE_STATIC);
+	sqlite3_bind_blob(stmt, 4, hash, STELE_HASH_BYTES, SQLITE_STATIC);
+	sqlite3_bind_blob(stmt, 5, data, (int)len, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		rc = stele_error_db(STELE_EFAIL, r->db, "storing a change set");
+		goto done;
+	}
+	r->last_seq = cs->seq;
+	memcpy(r->last_hash, hash, STELE_HASH_BYTES);
+done:
+	sqlite3_finalize(stmt);
+	stele_cs_free(cs);
+	return rc;
+}
+
+/* Fills the new database: settings, default rules, every change set, in one
+ * transaction. pk is the key the directory signs with from now on. */
+static int rebuild(struct replay *r, const struct restore_opts *o, const unsigned char pk[STELE_PK_BYTES])
+{
+	char pk_hex[2 * STELE_PK_BYTES + 1], old_hex[2 * STELE_PK_BYTES + 1], county[7], seq[24];
+	int rc;
+
+	memcpy(county, o->village, 6);
+	county[6] = '\0';
+	if ((rc = stele_db_begin(r->db)) < 0)
+		return rc;
+	if ((rc = stele_meta_set(r->db, "role", "village")) < 0 ||
+	    (rc = stele_meta_set(r->db, "village_code", o->village)) < 0 ||
+	    (rc = stele_meta_set(r->db, "village_name", o->name ? o->name : o->village)) < 0 ||
+	    (rc = stele_meta_set(r->db, "county_code", county)) < 0 ||
+	    (rc = stele_meta_set(r->db, "remote", o->remote)) < 0 ||
+	    (o->county && (rc = stele_meta_set(r->db, "county_url", o->county)) < 0) ||
+	    (rc = stele_rules_install_defaults(r->db)) < 0 ||
+	    (rc = stele_repo_walk(r->repo, STELE_BRANCH, NULL, replay_one, r)) < 0)
+		goto done;
+	stele_hex_encode(pk_hex, pk, STELE_PK_BYTES);
+	if (r->have_key && memcmp(pk, r->key, STELE_PK_BYTES) != 0) {
+		if (o->key) {
+			rc = stele_error(STELE_EINVALID, "%s is not the key this village signed with", o->key);
+			goto done;
+		}
+		/* A new key: the old one stays known so verify still checks the history. */
+		stele_hex_encode(old_hex, r->key, STELE_PK_BYTES);
+		if ((rc = stele_meta_set(r->db, "previous_public_key", old_hex)) < 0)
+			goto done;
+	}
+	snprintf(seq, sizeof(seq), "%llu", (unsigned long long)r->last_seq);
+	if ((rc = stele_meta_set(r->db, "public_key", pk_hex)) < 0 ||
+	    (rc = stele_meta_set(r->db, "synced_seq", seq)) < 0 ||
+	    (rc = stele_meta_set(r->db, "restored_seq", seq)) < 0 ||
+	    (rc = stele_meta_set(r->db, "writer", o->village)) < 0)
+		goto done;
+	rc = stele_db_commit(r->db);
+done:
+	if (rc < 0)
+		stele_db_rollback(r->db);
+	return rc;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	return ftw->level > 0 && remove(path) < 0 ? -1 : 0;
+}
+
+/* The village's name from the county's published registry, if it is there. */
+static void name_from_registry(struct stele_ctx *ctx, const char *village)
+{
+	sqlite3_stmt *stmt = NULL;
+
+	if (stele_db_prepare(ctx->db, &stmt, "SELECT name FROM village WHERE code = ?") < 0)
+		return;
+	sqlite3_bind_text(stmt, 1, village, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		stele_meta_set(ctx->db, "village_name", (const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+}
+
+int cmd_restore(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "remote", required_argument, NULL, OPT_REMOTE },
+		{ "village", required_argument, NULL, OPT_VILLAGE },
+		{ "key", required_argument, NULL, OPT_KEY },
+		{ "county", required_argument, NULL, OPT_COUNTY },
+		{ "name", required_argument, NULL, OPT_NAME },
+		{ 0 },
+	};
+	struct restore_opts o = { 0 };
+	struct replay r = { 0 };
+	struct stele_remote_opts ropts;
+	unsigned char sk[STELE_SK_BYTES], pk[STELE_PK_BYTES];
+	char *db_path = NULL, *key_path = NULL, *repo_path = NULL, *credentials = NULL;
+	char shown[1024];
+	bool created_dir = false, started = false, done;
+	int rc, n, found = 0;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_opt, &o, NULL, 0,
+				  0, &n, &done)) < 0 || done)
+		return rc;
+	if (!o.remote || !o.village)
+		return stele_error(STELE_EUSAGE, "restore needs --remote URL and --village CODE");
+	if ((rc = stele_check_village_code(o.village, NULL, "village code")) < 0 ||
+	    (rc = stele_check_text(o.remote, 1024, "--remote")) < 0 ||
+	    (o.county && (rc = stele_check_text(o.county, 1024, "--county")) < 0) ||
+	    (o.name && (rc = stele_check_text(o.name, 200, "--name")) < 0))
+		return rc;
+	if (o.key && (rc = stele_key_load(sk, o.key)) < 0)
+		return rc;
+	stele_url_redact(shown, sizeof(shown), o.remote);
+	if ((rc = prepare_dir(&created_dir, ctx->dir)) < 0)
+		goto done;
+	started = true;
+	if (!(db_path = stele_ctx_path(ctx, STELE_DB_FILE)) ||
+	    !(key_path = stele_ctx_path(ctx, STELE_KEY_FILE)) ||
+	    !(repo_path = stele_ctx_path(ctx, STELE_REPO_DIR))) {
+		rc = stele_error(STELE_EFAIL, "out of memory");
+		goto done;
+	}
+	if ((rc = stele_lock_acquire(&ctx->lock, ctx->dir)) < 0)
+		goto done;
+	if ((rc = stele_repo_open(&r.repo, repo_path, 1)) < 0)
+		goto done;
+	agent_remote_opts(&ropts, &credentials, ctx);
+	if ((rc = stele_repo_fetch(&found, r.repo, o.remote, STELE_BRANCH, STELE_BRANCH, &ropts)) < 0)
+		goto done;
+	if (!found) {
+		rc = stele_error(STELE_EFAIL, "remote %s holds no change sets", shown);
+		goto done;
+	}
+	if (o.key) {
+		if ((rc = write_key(key_path, sk)) < 0)
+			goto done;
+		stele_key_public(pk, sk);
+	} else if ((rc = stele_key_generate(pk, key_path)) < 0) {
+		goto done;
+	}
+	if ((rc = stele_db_open(&r.db, db_path, STELE_DB_CREATE)) < 0)
+		goto done;
+	r.village = o.village;
+	if ((rc = rebuild(&r, &o, pk)) < 0)
+		goto done;
+	fprintf(stderr, "%s: restored village %s from %s: %llu change sets, verified\n", ctx->prog,
+		o.village, shown, (unsigned long long)r.last_seq);
+	if (!o.key)
+		fprintf(stderr, "%s: this directory signs with a NEW key; register it at the county "
+			"('stele-agent key') before the next sync, or restore again with --key "
+			"BACKUP-OF-signing.key\n", ctx->prog);
+	stele_db_close(r.db);
+	r.db = NULL;
+	git_repository_free(r.repo);
+	r.repo = NULL;
+	if (o.county) {
+		git_repository *repo = NULL;
+		int pull;
+		stele_lock_release(ctx->lock);
+		ctx->lock = NULL;
+		if ((pull = agent_open(ctx)) == 0 && (pull = agent_repo_open(&repo, ctx, false)) == 0 &&
+		    (pull = agent_pull_county(ctx, repo, o.county)) == 0 && !o.name)
+			name_from_registry(ctx, o.village);
+		if (pull < 0)
+			fprintf(stderr, "%s: the county rules will come with the next sync: %s\n",
+				ctx->prog, stele_error_message());
+		git_repository_free(repo);
+	}
+done:
+	stele_db_close(r.db);
+	git_repository_free(r.repo);
+	if (rc < 0 && started) {
+		/* The directory was empty: everything in it is ours to remove. */
+		nftw(ctx->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+		if (created_dir)
+			rmdir(ctx->dir);
+	}
+	sodium_memzero(sk, sizeof(sk));
+	free(db_path);
+	free(key_path);
+	free(repo_path);
+	free(credentials);
+	return rc;
+}

@@ -1,0 +1,332 @@
+/* cmd-sync.c: `stele-agent sync`: commit pending change sets to the village's
+ * repository, push them fast-forward only, and pull the county's rules; also the
+ * repository helpers that init, restore and verify share. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "buf.h"
+#include "db.h"
+#include "error.h"
+#include "parse.h"
+#include "sync.h"
+
+int agent_repo_open(git_repository **out, struct stele_ctx *ctx, bool create)
+{
+	char *path = stele_ctx_path(ctx, STELE_REPO_DIR);
+	int rc;
+
+	if (!path)
+		return stele_error(STELE_EFAIL, "out of memory");
+	rc = stele_repo_open(out, path, create);
+	free(path);
+	/* The directory lock is held: a ref lock in the repository is a killed sync's. */
+	if (rc == 0)
+		stele_repo_clear_stale_locks(*out);
+	return rc;
+}
+
+void agent_remote_opts(struct stele_remote_opts *opts, char **credentials, struct stele_ctx *ctx)
+{
+	const char *env = getenv("STELE_GIT_CREDENTIALS");
+
+	memset(opts, 0, sizeof(*opts));
+	*credentials = env && *env ? strdup(env) : stele_ctx_path(ctx, "credentials");
+	opts->credentials_file = *credentials;
+	opts->progress = ctx->verbose_progress;
+}
+
+int agent_pull_county(struct stele_ctx *ctx, git_repository *repo, const char *url)
+{
+	struct stele_remote_opts opts;
+	char *credentials = NULL, shown[1024];
+	uint64_t applied = 0, county_seq = 0;
+	int rc;
+
+	agent_remote_opts(&opts, &credentials, ctx);
+	rc = stele_sync_pull_county(&applied, &county_seq, ctx->db, repo, url, &opts);
+	free(credentials);
+	if (rc < 0)
+		return rc;
+	stele_url_redact(shown, sizeof(shown), url);
+	if (applied)
+		fprintf(stderr, "%s: county rules from %s: applied %llu change set%s (county seq %llu)\n",
+			ctx->prog, shown, (unsigned long long)applied, applied == 1 ? "" : "s",
+			(unsigned long long)county_seq);
+	else
+		fprintf(stderr, "%s: county rules from %s: up to date (county seq %llu)\n", ctx->prog,
+			shown, (unsigned long long)county_seq);
+	return 0;
+}
+
+/*
+ * The repository is the truth about what is committed: its tip's change set must
+ * be the outbox's at the same seq (byte for byte, by hash), else the two disagree
+ * and nothing more is appended.
+ */
+static int check_tip_matches_outbox(struct stele_ctx *ctx, git_repository *repo,
+				    const git_oid *tip, uint64_t seq)
+{
+	sqlite3_stmt *stmt = NULL;
+	unsigned char hash[STELE_HASH_BYTES];
+	void *data = NULL;
+	size_t len;
+	int rc;
+
+	if ((rc = stele_repo_read(&data, &len, repo, tip)) < 0)
+		return rc;
+	stele_cs_hash(hash, data, len);
+	if ((rc = stele_db_prepare(ctx->db, &stmt, "SELECT hash FROM stele_outbox WHERE seq = ?")) < 0)
+		goto done;
+	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)seq);
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		rc = stele_error(STELE_EVERIFY, "the repository holds seq %llu but the database does "
+				 "not (is this database older than its repository?); run "
+				 "'stele-agent verify'", (unsigned long long)seq);
+		goto done;
+	}
+	if (sqlite3_column_bytes(stmt, 0) != STELE_HASH_BYTES ||
+	    memcmp(sqlite3_column_blob(stmt, 0), hash, STELE_HASH_BYTES) != 0)
+		rc = stele_error(STELE_EVERIFY, "the database and the repository disagree at seq %llu; "
+				 "run 'stele-agent verify'", (unsigned long long)seq);
+done:
+	sqlite3_finalize(stmt);
+	free(data);
+	return rc;
+}
+
+/* Appends every outbox change set past the repository's tip, in order.
+ * *tip_seq is the seq at the tip afterwards, *committed how many were added. */
+static int commit_pending(uint64_t *tip_seq, uint64_t *committed, struct stele_ctx *ctx,
+			  git_repository *repo)
+{
+	unsigned char pk[STELE_PK_BYTES];
+	char pk_hex[2 * STELE_PK_BYTES + 1];
+	struct stele_buf message = STELE_BUF_INIT(STELE_BUF_NOLIMIT);
+	sqlite3_stmt *stmt = NULL;
+	uint64_t seq = 0, added = 0;
+	git_oid tip;
+	int rc, step;
+
+	stele_key_public(pk, ctx->sk);
+	stele_hex_encode(pk_hex, pk, STELE_PK_BYTES);
+	if ((rc = stele_repo_tip(&tip, &seq, repo, STELE_BRANCH)) < 0)
+		goto done;
+	if (seq > 0 && (rc = check_tip_matches_outbox(ctx, repo, &tip, seq)) < 0)
+		goto done;
+	if ((rc = stele_db_prepare(ctx->db, &stmt, "SELECT seq, created_at, summary, data "
+						   "FROM stele_outbox WHERE seq > ? ORDER BY seq")) < 0)
+		goto done;
+	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)seq);
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		uint64_t next = (uint64_t)sqlite3_column_int64(stmt, 0);
+		git_oid id;
+
+		if (next != seq + 1) {
+			rc = stele_error(STELE_EVERIFY, "the outbox jumps from seq %llu to %llu",
+					 (unsigned long long)seq, (unsigned long long)next);
+			goto done;
+		}
+		stele_buf_reset(&message);
+		if ((rc = stele_buf_printf(&message, "seq %llu: %s", (unsigned long long)next,
+					   (const char *)sqlite3_column_text(stmt, 2))) < 0)
+			goto done;
+		if ((rc = stele_repo_append(&id, repo, STELE_BRANCH, sqlite3_column_blob(stmt, 3),
+					    (size_t)sqlite3_column_bytes(stmt, 3), pk_hex,
+					    message.data, agent_village(ctx),
+					    sqlite3_column_int64(stmt, 1))) < 0)
+			goto done;
+		seq = next;
+		added++;
+	}
+	if (step != SQLITE_DONE) {
+		rc = stele_error_db(STELE_EFAIL, ctx->db, "reading the outbox");
+		goto done;
+	}
+	*tip_seq = seq;
+	*committed = added;
+done:
+	sqlite3_finalize(stmt);
+	stele_buf_free(&message);
+	return rc;
+}
+
+/* Whether url is a local path that does not exist yet (a new USB stick repository). */
+static int local_remote_missing(bool *missing, const char *url)
+{
+	char *path = NULL;
+	int rc;
+
+	*missing = false;
+	if ((rc = stele_url_local_path(&path, url)) < 0)
+		return rc;
+	if (rc == 1)
+		*missing = access(path, F_OK) != 0;
+	free(path);
+	return 0;
+}
+
+/* Pushes main to url after checking that the remote's main is in our history. */
+static int push_village(struct stele_ctx *ctx, git_repository *repo, const char *url,
+			uint64_t tip_seq)
+{
+	struct stele_remote_opts opts;
+	char *credentials = NULL, shown[1024], seq_text[24], when[32];
+	git_oid ours, theirs;
+	bool missing, have_ours;
+	int found = 0, rc;
+	time_t now;
+
+	stele_url_redact(shown, sizeof(shown), url);
+	agent_remote_opts(&opts, &credentials, ctx);
+	have_ours = git_reference_name_to_id(&ours, repo, STELE_BRANCH) == 0;
+	if ((rc = local_remote_missing(&missing, url)) < 0)
+		goto done;
+	if (!missing &&
+	    (rc = stele_repo_fetch(&found, repo, url, STELE_BRANCH, STELE_ORIGIN_REF, &opts)) < 0)
+		goto done;
+	if (found) {
+		if (git_reference_name_to_id(&theirs, repo, STELE_ORIGIN_REF) < 0) {
+			rc = stele_error(STELE_EFAIL, "cannot read the fetched branch of %s", shown);
+			goto done;
+		}
+		if (!have_ours || (rc = stele_repo_descends(repo, &ours, &theirs)) == 0) {
+			rc = stele_error(STELE_EFAIL, "remote %s has diverged: it holds change sets "
+					 "this village's history does not (another computer synced "
+					 "there, or this directory is an old backup); nothing was "
+					 "pushed (see docs/sync.md, 'diverged')", shown);
+			goto done;
+		}
+		if (rc < 0)
+			goto done;
+		rc = 0;
+	}
+	if (!have_ours) {
+		fprintf(stderr, "%s: nothing to push to %s yet\n", ctx->prog, shown);
+		rc = 0;
+		goto done;
+	}
+	if (!found || !git_oid_equal(&ours, &theirs)) {
+		if ((rc = stele_repo_push(repo, url, STELE_BRANCH, STELE_BRANCH, 1, &opts)) < 0)
+			goto done;
+		fprintf(stderr, "%s: pushed to %s (seq %llu)\n", ctx->prog, shown,
+			(unsigned long long)tip_seq);
+	} else {
+		fprintf(stderr, "%s: %s is up to date (seq %llu)\n", ctx->prog, shown,
+			(unsigned long long)tip_seq);
+	}
+	now = time(NULL);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	snprintf(seq_text, sizeof(seq_text), "%llu", (unsigned long long)tip_seq);
+	if ((rc = stele_db_begin(ctx->db)) < 0)
+		goto done;
+	if ((rc = stele_meta_set(ctx->db, "synced_seq", seq_text)) < 0 ||
+	    (rc = stele_meta_set(ctx->db, "last_sync_at", when)) < 0) {
+		stele_db_rollback(ctx->db);
+		goto done;
+	}
+	rc = stele_db_commit(ctx->db);
+done:
+	free(credentials);
+	return rc;
+}
+
+struct sync_opts {
+	const char *remote, *county;
+};
+
+enum { OPT_REMOTE = 1, OPT_COUNTY };
+
+static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
+{
+	struct sync_opts *o = data;
+
+	if (opt == OPT_REMOTE)
+		o->remote = arg;
+	else if (opt == OPT_COUNTY)
+		o->county = arg;
+	return 0;
+}
+
+/* Stores URLs given on the command line for the next sync. */
+static int store_urls(struct stele_ctx *ctx, const struct sync_opts *o)
+{
+	int rc;
+
+	if ((o->remote && (rc = stele_check_text(o->remote, 1024, "--remote")) < 0) ||
+	    (o->county && (rc = stele_check_text(o->county, 1024, "--county")) < 0))
+		return rc;
+	if ((o->remote && !*o->remote) || (o->county && !*o->county))
+		return stele_error(STELE_EUSAGE, "an empty URL");
+	if (!o->remote && !o->county)
+		return 0;
+	if ((rc = stele_db_begin(ctx->db)) < 0)
+		return rc;
+	if ((o->remote && (rc = stele_meta_set(ctx->db, "remote", o->remote)) < 0) ||
+	    (o->county && (rc = stele_meta_set(ctx->db, "county_url", o->county)) < 0)) {
+		stele_db_rollback(ctx->db);
+		return rc;
+	}
+	return stele_db_commit(ctx->db);
+}
+
+int cmd_sync(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "remote", required_argument, NULL, OPT_REMOTE },
+		{ "county", required_argument, NULL, OPT_COUNTY },
+		{ 0 },
+	};
+	struct sync_opts o = { 0 };
+	git_repository *repo = NULL;
+	char *remote = NULL, *county = NULL, *push_message = NULL;
+	uint64_t tip_seq = 0, committed = 0;
+	int rc, push_rc = 0, n;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_opt, &o, NULL, 0,
+				  0, &n, &done)) < 0 || done)
+		return rc;
+	if ((rc = agent_open(ctx)) < 0)
+		return rc;
+	if ((rc = store_urls(ctx, &o)) < 0)
+		goto done;
+	if ((rc = stele_meta_get(ctx->db, "remote", &remote)) < 0 ||
+	    (rc = stele_meta_get(ctx->db, "county_url", &county)) < 0)
+		goto done;
+	if (!remote && !county) {
+		rc = stele_error(STELE_EUSAGE, "no remote to sync with: give --remote URL (it is "
+				 "kept for the next sync)");
+		goto done;
+	}
+	if ((rc = agent_repo_open(&repo, ctx, true)) < 0)
+		goto done;
+	if ((rc = commit_pending(&tip_seq, &committed, ctx, repo)) < 0)
+		goto done;
+	if (committed)
+		fprintf(stderr, "%s: committed %llu change set%s (up to seq %llu)\n", ctx->prog,
+			(unsigned long long)committed, committed == 1 ? "" : "s",
+			(unsigned long long)tip_seq);
+	if (remote && (push_rc = push_village(ctx, repo, remote, tip_seq)) < 0 &&
+	    !(push_message = strdup(stele_error_message()))) {
+		rc = stele_error(STELE_EFAIL, "out of memory");
+		goto done;
+	}
+	if (county && (rc = agent_pull_county(ctx, repo, county)) < 0) {
+		if (push_message)
+			fprintf(stderr, "%s: %s\n", ctx->prog, push_message);
+		goto done;
+	}
+	if (push_rc < 0)
+		rc = stele_error(push_rc, "%s; everything is kept for the next sync", push_message);
+done:
+	git_repository_free(repo);
+	free(remote);
+	free(county);
+	free(push_message);
+	return rc;
+}

@@ -1,0 +1,247 @@
+/* cmd-verify.c: `stele-agent verify`: check the database against the repository and
+ * against a replay of its own change sets, printing every difference. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent.h"
+#include "db.h"
+#include "error.h"
+#include "parse.h"
+#include "sync.h"
+
+struct verify {
+	struct stele_ctx *ctx;
+	git_repository *repo;
+	sqlite3_stmt *outbox;            /* SELECT hash, data FROM stele_outbox WHERE seq = ? */
+	unsigned char keys[2][STELE_PK_BYTES]; /* this directory's key, and a previous one */
+	int nkeys;
+	uint64_t seq;                    /* commits seen */
+	long differences;
+};
+
+/* One difference, on stdout. */
+static void differ(struct verify *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void differ(struct verify *v, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	v->differences++;
+}
+
+/* Decodes data with whichever of the village's keys signed it. */
+static int decode_signed(struct stele_changeset **cs, struct verify *v, const void *data, size_t len)
+{
+	int rc = STELE_EVERIFY;
+
+	for (int k = 0; k < v->nkeys; k++)
+		if ((rc = stele_cs_decode(cs, NULL, data, len, v->keys[k])) == 0 || rc != STELE_EVERIFY)
+			return rc;
+	return rc;
+}
+
+/* Each commit: the same bytes as the outbox row of its seq. */
+static int check_commit(void *ctx, const git_oid *commit, const void *data, size_t len)
+{
+	struct verify *v = ctx;
+	char hex[GIT_OID_HEXSZ + 1];
+	uint64_t seq = ++v->seq;
+	int step;
+
+	git_oid_tostr(hex, sizeof(hex), commit);
+	if (!data) {
+		differ(v, "commit %.12s (seq %llu): holds no change set", hex, (unsigned long long)seq);
+		return 0;
+	}
+	sqlite3_reset(v->outbox);
+	sqlite3_bind_int64(v->outbox, 1, (sqlite3_int64)seq);
+	step = sqlite3_step(v->outbox);
+	if (step == SQLITE_DONE) {
+		differ(v, "seq %llu: in the repository (commit %.12s) but not in the database",
+		       (unsigned long long)seq, hex);
+		return 0;
+	}
+	if (step != SQLITE_ROW)
+		return stele_error_db(STELE_EFAIL, v->ctx->db, "reading the outbox");
+	if ((size_t)sqlite3_column_bytes(v->outbox, 1) != len ||
+	    memcmp(sqlite3_column_blob(v->outbox, 1), data, len) != 0)
+		differ(v, "seq %llu: the repository's change set (commit %.12s) differs from the "
+		       "database's", (unsigned long long)seq, hex);
+	return 0;
+}
+
+/* The outbox's own chain and signatures, replayed into replica. */
+static int check_outbox(struct verify *v, sqlite3 *replica, uint64_t *count)
+{
+	sqlite3_stmt *stmt = NULL;
+	unsigned char last_hash[STELE_HASH_BYTES] = { 0 }, hash[STELE_HASH_BYTES];
+	uint64_t last = 0;
+	int rc, step;
+
+	if ((rc = stele_db_prepare(v->ctx->db, &stmt, "SELECT seq, hash, data FROM stele_outbox "
+						      "ORDER BY seq")) < 0)
+		return rc;
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		uint64_t seq = (uint64_t)sqlite3_column_int64(stmt, 0);
+		const void *data = sqlite3_column_blob(stmt, 2);
+		size_t len = (size_t)sqlite3_column_bytes(stmt, 2);
+		struct stele_changeset *cs = NULL;
+
+		stele_cs_hash(hash, data, len);
+		if (sqlite3_column_bytes(stmt, 1) != STELE_HASH_BYTES ||
+		    memcmp(sqlite3_column_blob(stmt, 1), hash, STELE_HASH_BYTES) != 0)
+			differ(v, "seq %llu: the outbox's hash is not the hash of its change set",
+			       (unsigned long long)seq);
+		if ((rc = decode_signed(&cs, v, data, len)) < 0) {
+			if (rc != STELE_EVERIFY)
+				goto done;
+			differ(v, "seq %llu: %s", (unsigned long long)seq, stele_error_message());
+			rc = 0;
+			break; /* the replay cannot go on past a change set it cannot read */
+		}
+		if (stele_sync_check_chain(cs, agent_village(v->ctx), last, last_hash) < 0 ||
+		    stele_sync_check_ownership(NULL, cs->changes, cs->changes_len,
+					       agent_village(v->ctx)) < 0 ||
+		    stele_sync_apply(replica, cs->changes, cs->changes_len) < 0) {
+			differ(v, "seq %llu: %s", (unsigned long long)seq, stele_error_message());
+			stele_cs_free(cs);
+			break;
+		}
+		stele_cs_free(cs);
+		last = seq;
+		memcpy(last_hash, hash, STELE_HASH_BYTES);
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = stele_error_db(STELE_EFAIL, v->ctx->db, "reading the outbox");
+	*count = last;
+done:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+static int compare_lines(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Splits text (every line ends in '\n') into its lines, in place, sorted.
+ * *lines is malloc'd and freed by the caller; it points into text. */
+static int sorted_lines(char ***lines, size_t *n, char *text)
+{
+	size_t count = 0;
+	char **list;
+
+	for (char *p = text; *p; p++)
+		count += *p == '\n';
+	if (!(list = malloc((count ? count : 1) * sizeof(*list))))
+		return stele_error(STELE_EFAIL, "out of memory");
+	count = 0;
+	for (char *p = text, *nl; (nl = strchr(p, '\n')); p = nl + 1) {
+		*nl = '\0';
+		list[count++] = p;
+	}
+	qsort(list, count, sizeof(*list), compare_lines);
+	*lines = list;
+	*n = count;
+	return 0;
+}
+
+/* The village's rows in the live database against the replica's, line by line. */
+static int compare_rows(struct verify *v, sqlite3 *replica)
+{
+	char *live = NULL, *replayed = NULL, **a = NULL, **b = NULL;
+	size_t na = 0, nb = 0, i = 0, j = 0;
+	int rc;
+
+	if ((rc = stele_db_dump(&live, v->ctx->db, agent_village(v->ctx))) < 0 ||
+	    (rc = stele_db_dump(&replayed, replica, agent_village(v->ctx))) < 0 ||
+	    (rc = sorted_lines(&a, &na, live)) < 0 || (rc = sorted_lines(&b, &nb, replayed)) < 0)
+		goto done;
+	while (i < na || j < nb) {
+		int cmp = i == na ? 1 : j == nb ? -1 : strcmp(a[i], b[j]);
+		if (cmp == 0) {
+			i++;
+			j++;
+		} else if (cmp < 0) {
+			differ(v, "row only in the database: %s", a[i++]);
+		} else {
+			differ(v, "row only in the change sets: %s", b[j++]);
+		}
+	}
+done:
+	free(a);
+	free(b);
+	free(live);
+	free(replayed);
+	return rc;
+}
+
+/* The keys this village has signed with: its own, and one it had before a
+ * restore without the old key (meta 'previous_public_key'). */
+static int load_keys(struct verify *v)
+{
+	char *previous = NULL;
+	int rc;
+
+	stele_key_public(v->keys[0], v->ctx->sk);
+	v->nkeys = 1;
+	if ((rc = stele_meta_get(v->ctx->db, "previous_public_key", &previous)) < 0)
+		return rc;
+	if (previous && stele_hex_decode(v->keys[1], STELE_PK_BYTES, previous) == 0)
+		v->nkeys = 2;
+	free(previous);
+	return 0;
+}
+
+int cmd_verify(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	struct verify v = { .ctx = ctx };
+	sqlite3 *replica = NULL;
+	uint64_t replayed = 0, outbox_max = 0;
+	int64_t max_seq = 0;
+	int rc, n;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, false, NULL, NULL, NULL, 0, 0,
+				  &n, &done)) < 0 || done)
+		return rc;
+	if ((rc = agent_open(ctx)) < 0)
+		return rc;
+	if ((rc = load_keys(&v)) < 0 ||
+	    (rc = agent_repo_open(&v.repo, ctx, false)) < 0 ||
+	    (rc = stele_db_prepare(ctx->db, &v.outbox,
+				   "SELECT hash, data FROM stele_outbox WHERE seq = ?")) < 0)
+		goto done;
+	/* 1. Every commit is the outbox's change set of its seq, byte for byte. */
+	if ((rc = stele_repo_walk(v.repo, STELE_BRANCH, NULL, check_commit, &v)) < 0)
+		goto done;
+	/* 2. The outbox chains and verifies; replayed into an empty database... */
+	if ((rc = stele_db_open(&replica, ":memory:", STELE_DB_CREATE)) < 0 ||
+	    (rc = check_outbox(&v, replica, &replayed)) < 0)
+		goto done;
+	if ((rc = stele_db_int(ctx->db, "SELECT coalesce(max(seq), 0) FROM stele_outbox",
+			       &max_seq)) < 0)
+		goto done;
+	outbox_max = (uint64_t)max_seq;
+	/* 3. ... it gives exactly the village's rows. */
+	if (replayed == outbox_max && (rc = compare_rows(&v, replica)) < 0)
+		goto done;
+	if (v.differences) {
+		rc = stele_error(STELE_EVERIFY, "%ld difference%s between the database and the "
+				 "repository", v.differences, v.differences == 1 ? "" : "s");
+		goto done;
+	}
+	fprintf(stderr, "%s: verified: %llu change sets committed, %llu pending; the database "
+		"matches its change sets\n", ctx->prog, (unsigned long long)v.seq,
+		(unsigned long long)(outbox_max - v.seq));
+done:
+	sqlite3_finalize(v.outbox);
+	stele_db_close(replica);
+	git_repository_free(v.repo);
+	return rc;
+}

@@ -1,0 +1,203 @@
+/* cmd-rank.c: `stele-aggregator rank villages|stars|members`: the county's
+ * rankings (shared/spec/rankings.md) as a table, CSV or JSON. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "aggregator.h"
+#include "db.h"
+#include "error.h"
+#include "parse.h"
+#include "rank.h"
+
+int rank_open_county(struct stele_ctx *ctx)
+{
+	char *role = NULL;
+	int rc;
+
+	if ((rc = stele_ctx_open(ctx, false)) < 0)
+		return rc;
+	if ((rc = stele_meta_get(ctx->db, "role", &role)) < 0)
+		return rc;
+	if (!role || strcmp(role, "county") != 0)
+		rc = stele_error(STELE_EFAIL, "%s is not a county directory; use stele-agent there",
+				 ctx->dir);
+	free(role);
+	return rc;
+}
+
+/* Options of the rank subcommands; NULL when not given. */
+struct rank_opts {
+	const char *year, *month, *township, *village;
+};
+
+enum { OPT_YEAR = 1, OPT_MONTH, OPT_TOWNSHIP, OPT_VILLAGE };
+
+static int on_rank_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
+{
+	struct rank_opts *o = data;
+
+	switch (opt) {
+	case OPT_YEAR: o->year = arg; break;
+	case OPT_MONTH: o->month = arg; break;
+	case OPT_TOWNSHIP: o->township = arg; break;
+	case OPT_VILLAGE: o->village = arg; break;
+	}
+	return 0;
+}
+
+static const struct option rank_longopts[] = {
+	{ "year", required_argument, NULL, OPT_YEAR },
+	{ "month", required_argument, NULL, OPT_MONTH },
+	{ "township", required_argument, NULL, OPT_TOWNSHIP },
+	{ "village", required_argument, NULL, OPT_VILLAGE },
+	{ 0 },
+};
+
+/* Parses the options, refusing those the subcommand does not take. */
+static int parse_rank(struct rank_opts *o, bool *done, struct stele_ctx *ctx,
+		      const struct stele_cmd *cmd, int argc, char **argv, const char *allowed)
+{
+	int rc, n;
+
+	memset(o, 0, sizeof(*o));
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, rank_longopts, true, on_rank_opt, o,
+				  NULL, 0, 0, &n, done)) < 0 || *done)
+		return rc;
+	if ((o->year && !strchr(allowed, 'y')) || (o->month && !strchr(allowed, 'm')) ||
+	    (o->township && !strchr(allowed, 't')) || (o->village && !strchr(allowed, 'v')))
+		return stele_error(STELE_EUSAGE, "%s: option not taken here (usage: %s %s)",
+				   cmd->name, ctx->prog, cmd->usage);
+	return 0;
+}
+
+/* Whether the registry has a village with code, or a township with that code. */
+static int registered(bool *found, sqlite3 *db, const char *sql, const char *code)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc, step;
+
+	if ((rc = stele_db_prepare(db, &stmt, sql)) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, code, -1, SQLITE_STATIC);
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW || step == SQLITE_DONE)
+		*found = step == SQLITE_ROW;
+	else
+		rc = stele_error_db(STELE_EFAIL, db, "reading the village registry");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+static int print_table(struct stele_ctx *ctx, struct stele_table *t)
+{
+	int rc = stele_cli_print(ctx, t);
+
+	stele_table_free(t);
+	return rc;
+}
+
+static int rank_villages(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	struct stele_table *t = NULL;
+	struct rank_opts o;
+	int rc, year, month;
+	bool done, found;
+
+	if ((rc = parse_rank(&o, &done, ctx, cmd, argc, argv, "mt")) < 0 || done)
+		return rc;
+	if (!o.month)
+		return stele_error(STELE_EUSAGE, "rank villages needs --month YYYY-MM");
+	if ((rc = stele_rank_period(&year, &month, NULL, o.month)) < 0)
+		return rc;
+	if (o.township && (strlen(o.township) != 9 || strspn(o.township, "0123456789") != 9))
+		return stele_error(STELE_EUSAGE, "--township '%s' is not a 9-digit township code",
+				   o.township);
+	if ((rc = rank_open_county(ctx)) < 0)
+		return rc;
+	if (o.township) {
+		if ((rc = registered(&found, ctx->db, "SELECT 1 FROM village WHERE township_code = ?",
+				     o.township)) < 0)
+			return rc;
+		if (!found)
+			return stele_error(STELE_EINVALID, "township %s has no registered village",
+					   o.township);
+	}
+	if ((rc = stele_rank_league(&t, ctx->db, year, month, o.township)) < 0)
+		return rc;
+	return print_table(ctx, t);
+}
+
+static int rank_stars(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	struct stele_table *t = NULL;
+	struct rank_opts o;
+	int rc, year, month;
+	bool done;
+
+	if ((rc = parse_rank(&o, &done, ctx, cmd, argc, argv, "y")) < 0 || done)
+		return rc;
+	if (!o.year)
+		return stele_error(STELE_EUSAGE, "rank stars needs --year YYYY");
+	if ((rc = stele_rank_period(&year, &month, o.year, NULL)) < 0)
+		return rc;
+	if ((rc = rank_open_county(ctx)) < 0)
+		return rc;
+	if ((rc = stele_rank_stars(&t, ctx->db, year)) < 0)
+		return rc;
+	return print_table(ctx, t);
+}
+
+static int rank_members(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	struct stele_table *t = NULL;
+	struct rank_opts o;
+	int rc, year, month;
+	bool done, found;
+
+	if ((rc = parse_rank(&o, &done, ctx, cmd, argc, argv, "ymv")) < 0 || done)
+		return rc;
+	if (!o.year && !o.month)
+		return stele_error(STELE_EUSAGE, "rank members needs --year YYYY (and may take "
+				   "--month YYYY-MM)");
+	if ((rc = stele_rank_period(&year, &month, o.year, o.month)) < 0)
+		return rc;
+	if (o.village && stele_check_village_code(o.village, NULL, "--village") < 0)
+		return STELE_EUSAGE;
+	if ((rc = rank_open_county(ctx)) < 0)
+		return rc;
+	if (o.village) {
+		if ((rc = registered(&found, ctx->db, "SELECT 1 FROM village WHERE code = ?",
+				     o.village)) < 0)
+			return rc;
+		if (!found)
+			return stele_error(STELE_EINVALID, "village %s is not registered", o.village);
+	}
+	if ((rc = stele_rank_members(&t, ctx->db, year, month, o.village)) < 0)
+		return rc;
+	return print_table(ctx, t);
+}
+
+const struct stele_cmd rank_subcommands[] = {
+	{ "villages", rank_villages,
+	  "rank villages --month YYYY-MM [--township CODE] [--format table|csv|json] [--bom]",
+	  "The monthly league table (按月排名): every registered village with its five\n"
+	  "indicators, composite score, rank, A/B/C grade, whether the month is closed,\n"
+	  "and its rank change since the previous month. --township ranks and grades one\n"
+	  "township's villages among themselves. Unsynced villages are listed, unranked,\n"
+	  "after the others. Weights, request.days and grade shares: rules list config.", NULL },
+	{ "stars", rank_stars, "rank stars --year YYYY [--format table|csv|json] [--bom]",
+	  "The star ratings (评星定级) against the 100-point standard; a veto event in\n"
+	  "the year makes 1 star. Villages without an assessment are listed last, empty.",
+	  NULL },
+	{ "members", rank_members,
+	  "rank members --year YYYY [--month YYYY-MM] [--village CODE] "
+	  "[--format table|csv|json] [--bom]",
+	  "Party members' point rankings (积分排名), each village on its own: active\n"
+	  "members by points counted after their latest zeroing of the year.", NULL },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
+int cmd_rank(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	return stele_cli_subcommand(ctx, cmd, argc, argv);
+}

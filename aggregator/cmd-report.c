@@ -1,0 +1,880 @@
+/* cmd-report.c: `stele-aggregator report`: one self-contained, byte-deterministic
+ * HTML page of a month's rankings, in Chinese with an English switch. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+#include <unistd.h>
+
+#include "aggregator.h"
+#include "buf.h"
+#include "db.h"
+#include "error.h"
+#include "parse.h"
+#include "rank.h"
+
+#define HISTORY_MONTHS 12
+/* The combined rank chart is drawn for counties up to this many villages; every
+ * village always has its own small chart in the league table. */
+#define COMBINED_CHART_MAX 60
+
+/* The page being written: a buffer with a sticky error, so the writers below can
+ * be chained and checked once. */
+struct page {
+	struct stele_buf buf;
+	int rc;
+};
+
+static void raw(struct page *p, const char *s)
+{
+	int rc;
+
+	if (p->rc == 0 && (rc = stele_buf_puts(&p->buf, s)) < 0)
+		p->rc = rc;
+}
+
+static void rawf(struct page *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void rawf(struct page *p, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	if (p->rc != 0)
+		return;
+	va_start(ap, fmt);
+	rc = stele_buf_vprintf(&p->buf, fmt, ap);
+	va_end(ap);
+	if (rc < 0)
+		p->rc = rc;
+}
+
+/* Text, HTML-escaped (also fit for attribute values in double quotes). */
+static void text(struct page *p, const char *s)
+{
+	while (s && *s && p->rc == 0) {
+		size_t plain = strcspn(s, "&<>\"'");
+		int rc;
+
+		if (plain && (rc = stele_buf_append(&p->buf, s, plain)) < 0) {
+			p->rc = rc;
+			return;
+		}
+		s += plain;
+		switch (*s) {
+		case '&': raw(p, "&amp;"); break;
+		case '<': raw(p, "&lt;"); break;
+		case '>': raw(p, "&gt;"); break;
+		case '"': raw(p, "&quot;"); break;
+		case '\'': raw(p, "&#39;"); break;
+		default: return; /* end of text */
+		}
+		s++;
+	}
+}
+
+/* A label in both languages; the page shows one (html.zh / html.en). */
+static void label(struct page *p, const char *zh, const char *en)
+{
+	raw(p, "<span class=\"zh\">");
+	text(p, zh);
+	raw(p, "</span><span class=\"en\">");
+	text(p, en);
+	raw(p, "</span>");
+}
+
+static const char *const palette[] = {
+	"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
+	"#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#ad494a",
+};
+
+static const char page_style[] =
+	"html.zh .en, html.en .zh { display: none; }\n"
+	"body { font-family: \"Noto Sans CJK SC\", \"Source Han Sans SC\", \"Microsoft YaHei\", "
+	"\"PingFang SC\", sans-serif; margin: 1.5em; color: #222; background: #fff; }\n"
+	"h1 { font-size: 1.5em; margin: 0 0 .2em; } h2 { font-size: 1.2em; margin-top: 1.8em; "
+	"border-bottom: 2px solid #c00; padding-bottom: .2em; }\n"
+	"nav.lang { float: right; } nav.lang button { margin-left: .3em; }\n"
+	"table { border-collapse: collapse; margin: .5em 0; font-size: .9em; }\n"
+	"th, td { border: 1px solid #ccc; padding: .25em .5em; text-align: left; }\n"
+	"th { background: #f3f3f3; } td.num { text-align: right; font-variant-numeric: tabular-nums; }\n"
+	"td.na { color: #999; text-align: center; }\n"
+	".grade { display: inline-block; min-width: 1.4em; text-align: center; border-radius: 3px; "
+	"color: #fff; font-weight: bold; }\n"
+	".grade-A { background: #2e7d32; } .grade-B { background: #1565c0; } "
+	".grade-C { background: #c62828; }\n"
+	".up { color: #2e7d32; } .down { color: #c62828; } .same { color: #777; }\n"
+	"tr.unranked td { background: #fafafa; color: #777; }\n"
+	"svg text { font-size: 11px; fill: #333; }\n"
+	"svg.spark { vertical-align: middle; }\n"
+	".note { color: #555; font-size: .9em; max-width: 60em; }\n"
+	".warn { color: #c62828; }\n"
+	"code { font-size: .85em; word-break: break-all; }\n"
+	"footer { margin-top: 2em; color: #777; font-size: .85em; }\n";
+
+/* ---- the data the page is built from ------------------------------------ */
+
+struct report {
+	sqlite3 *db;
+	int year, month;
+	char *county_name, *county_code;
+	struct stele_rank_config cfg;
+	/* league[HISTORY_MONTHS - 1] is the report's month (with rank changes), the
+	 * others the months before it, oldest first. */
+	struct stele_league *league[HISTORY_MONTHS];
+	struct stele_stars *stars;
+	/* history[i * HISTORY_MONTHS + m]: the rank in month m of the i-th row of
+	 * the report's month, 0 where unranked; max_rank the largest of them (>= 1). */
+	int *history;
+	int max_rank;
+	/* the rows of the report's month ordered by code (indexes) */
+	size_t *by_code;
+};
+
+static void report_free(struct report *r)
+{
+	for (int i = 0; i < HISTORY_MONTHS; i++)
+		stele_league_free(r->league[i]);
+	stele_stars_free(r->stars);
+	free(r->history);
+	free(r->by_code);
+	free(r->county_name);
+	free(r->county_code);
+}
+
+static void month_back(int *year, int *month, int back)
+{
+	int index = *year * 12 + (*month - 1) - back;
+
+	*year = index / 12;
+	*month = index % 12 + 1;
+}
+
+static const struct stele_league_row *sort_rows; /* for compare_by_code */
+
+static int compare_by_code(const void *a, const void *b)
+{
+	return strcmp(sort_rows[*(const size_t *)a].code, sort_rows[*(const size_t *)b].code);
+}
+
+/* Indexes of a league's rows ordered by code. *out is freed by the caller. */
+static int rows_by_code(size_t **out, const struct stele_league *league)
+{
+	size_t *index = calloc(league->nrows ? league->nrows : 1, sizeof(size_t));
+
+	if (!index)
+		return stele_error(STELE_EFAIL, "out of memory");
+	for (size_t i = 0; i < league->nrows; i++)
+		index[i] = i;
+	sort_rows = league->rows;
+	qsort(index, league->nrows, sizeof(size_t), compare_by_code);
+	sort_rows = NULL;
+	*out = index;
+	return 0;
+}
+
+/* Fills r->history from the twelve leagues, pairing rows by code (each league
+ * lists the registry as it is now, so the months line up). */
+static int history_ranks(struct report *r)
+{
+	const struct stele_league *now = r->league[HISTORY_MONTHS - 1];
+	size_t *month_index = NULL;
+	int rc;
+
+	if ((rc = rows_by_code(&r->by_code, now)) < 0)
+		return rc;
+	if (!(r->history = calloc(now->nrows ? now->nrows * HISTORY_MONTHS : 1, sizeof(int))))
+		return stele_error(STELE_EFAIL, "out of memory");
+	r->max_rank = 1;
+	for (int m = 0; m < HISTORY_MONTHS; m++) {
+		const struct stele_league *l = r->league[m];
+		if ((rc = rows_by_code(&month_index, l)) < 0)
+			return rc;
+		for (size_t i = 0, j = 0; i < now->nrows && j < l->nrows;) {
+			const struct stele_league_row *a = &now->rows[r->by_code[i]];
+			const struct stele_league_row *b = &l->rows[month_index[j]];
+			int cmp = strcmp(a->code, b->code);
+			if (cmp == 0 && b->ranked) {
+				r->history[r->by_code[i] * HISTORY_MONTHS + (size_t)m] = b->rank;
+				if (b->rank > r->max_rank)
+					r->max_rank = b->rank;
+			}
+			i += cmp <= 0;
+			j += cmp >= 0;
+		}
+		free(month_index);
+		month_index = NULL;
+	}
+	return 0;
+}
+
+static int report_load(struct report *r)
+{
+	int rc;
+
+	if ((rc = stele_meta_get(r->db, "county_name", &r->county_name)) < 0 ||
+	    (rc = stele_meta_get(r->db, "county_code", &r->county_code)) < 0 ||
+	    (rc = stele_rank_config_load(&r->cfg, r->db)) < 0)
+		return rc;
+	for (int i = 0; i < HISTORY_MONTHS; i++) {
+		int y = r->year, m = r->month;
+		month_back(&y, &m, HISTORY_MONTHS - 1 - i);
+		if ((rc = stele_league_compute(&r->league[i], r->db, y, m, NULL,
+					       i == HISTORY_MONTHS - 1)) < 0)
+			return rc;
+	}
+	if ((rc = history_ranks(r)) < 0)
+		return rc;
+	return stele_stars_compute(&r->stars, r->db, r->year);
+}
+
+/* ---- sections ------------------------------------------------------------ */
+
+static void cell_fixed(struct page *p, bool has, int64_t value, int places, const char *suffix)
+{
+	char num[32];
+
+	if (!has) {
+		raw(p, "<td class=\"na\">—</td>");
+		return;
+	}
+	stele_format_fixed(num, value, places);
+	rawf(p, "<td class=\"num\">%s%s</td>", num, suffix);
+}
+
+/* A village's rank over the history months as a small SVG (rank 1 at the top).
+ * history[i] is 0 where it was unranked. max_rank >= 1. */
+static void sparkline(struct page *p, const int *history, int max_rank, const char *name)
+{
+	const int w = 132, h = 30, x0 = 6, y0 = 4, span_x = 120, span_y = 22;
+	bool open = false;
+
+	rawf(p, "<svg class=\"spark\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+	     "role=\"img\"><title>", w, h, w, h);
+	text(p, name);
+	raw(p, "</title><rect x=\"0\" y=\"0\" width=\"132\" height=\"30\" fill=\"#f7f7f7\"/>");
+	for (int i = 0; i < HISTORY_MONTHS; i++) {
+		int x = x0 + i * span_x / (HISTORY_MONTHS - 1);
+		int y = y0 + (max_rank > 1 ? (history[i] - 1) * span_y / (max_rank - 1) : 0);
+		if (!history[i]) {
+			if (open)
+				raw(p, "\"/>");
+			open = false;
+			continue;
+		}
+		if (!open)
+			raw(p, "<polyline class=\"rank-line\" fill=\"none\" stroke=\"#1565c0\" "
+			    "stroke-width=\"1.5\" points=\"");
+		rawf(p, "%s%d,%d", open ? " " : "", x, y);
+		open = true;
+		if (i == HISTORY_MONTHS - 1) {
+			raw(p, "\"/>");
+			open = false;
+			rawf(p, "<circle cx=\"%d\" cy=\"%d\" r=\"2.5\" fill=\"#c62828\"/>", x, y);
+		}
+	}
+	if (open)
+		raw(p, "\"/>");
+	raw(p, "</svg>");
+}
+
+static void league_section(struct page *p, const struct report *r)
+{
+	const struct stele_league *league = r->league[HISTORY_MONTHS - 1];
+
+	raw(p, "<section id=\"league-section\"><h2>");
+	label(p, "月度排名", "Monthly league table");
+	raw(p, "</h2><p class=\"note\">");
+	rawf(p, "<span class=\"zh\">综合得分 = 各项指标加权平均（任务销号 %lld、诉求办结 %lld、"
+	     "党员参与 %lld、集体收入 %lld、百分考核 %lld），空白指标不参与计算。"
+	     "A 等为前 %lld%%，C 等为后 %lld%%。</span>",
+	     r->cfg.weight[0], r->cfg.weight[1], r->cfg.weight[2], r->cfg.weight[3],
+	     r->cfg.weight[4], r->cfg.grade_a_pct, r->cfg.grade_c_pct);
+	rawf(p, "<span class=\"en\">Composite = weighted mean of the indicators (tasks %lld, "
+	     "requests %lld, participation %lld, income %lld, assessment %lld); empty indicators "
+	     "are left out. Grade A is the top %lld%%, C the bottom %lld%%.</span>",
+	     r->cfg.weight[0], r->cfg.weight[1], r->cfg.weight[2], r->cfg.weight[3],
+	     r->cfg.weight[4], r->cfg.grade_a_pct, r->cfg.grade_c_pct);
+	raw(p, "</p><table id=\"league\"><thead><tr><th>");
+	label(p, "排名", "Rank");
+	raw(p, "</th><th>");
+	label(p, "村", "Village");
+	raw(p, "</th><th>");
+	label(p, "代码", "Code");
+	raw(p, "</th><th>");
+	label(p, "乡镇", "Township");
+	raw(p, "</th><th>");
+	label(p, "综合得分", "Composite");
+	raw(p, "</th><th>");
+	label(p, "任务按期销号", "Tasks closed on time");
+	raw(p, "</th><th>");
+	label(p, "诉求按期办结", "Requests resolved in time");
+	raw(p, "</th><th>");
+	label(p, "党员参与", "Member participation");
+	raw(p, "</th><th>");
+	label(p, "集体收入百分位", "Income percentile");
+	raw(p, "</th><th>");
+	label(p, "百分考核", "Standard score");
+	raw(p, "</th><th>");
+	label(p, "等级", "Grade");
+	raw(p, "</th><th>");
+	label(p, "已月结", "Month closed");
+	raw(p, "</th><th>");
+	label(p, "名次变化", "Rank change");
+	raw(p, "</th><th>");
+	label(p, "近12个月名次", "Rank, last 12 months");
+	raw(p, "</th></tr></thead><tbody>\n");
+	for (size_t i = 0; i < league->nrows; i++) {
+		const struct stele_league_row *v = &league->rows[i];
+
+		if (v->ranked)
+			rawf(p, "<tr class=\"village grade-row-%c\" data-code=\"%s\"><td class=\"num\">%d</td>",
+			     v->grade, v->code, v->rank);
+		else
+			rawf(p, "<tr class=\"village unranked\" data-code=\"%s\"><td class=\"na\">—</td>",
+			     v->code);
+		raw(p, "<td>");
+		text(p, v->name);
+		if (!v->synced) {
+			raw(p, " <small class=\"warn\">(");
+			label(p, "未同步", "never synced");
+			raw(p, ")</small>");
+		}
+		raw(p, "</td><td>");
+		text(p, v->code);
+		raw(p, "</td><td>");
+		text(p, v->township_name);
+		raw(p, "</td>");
+		cell_fixed(p, v->ranked, v->composite, 2, "");
+		for (int k = 0; k < STELE_IND_COUNT; k++)
+			cell_fixed(p, v->has[k], v->ind[k], 2, "%");
+		if (v->ranked)
+			rawf(p, "<td><span class=\"grade grade-%c\">%c</span></td>", v->grade, v->grade);
+		else
+			raw(p, "<td class=\"na\">—</td>");
+		raw(p, v->closed ? "<td>" : "<td class=\"warn\">");
+		label(p, v->closed ? "是" : "否", v->closed ? "yes" : "no");
+		raw(p, "</td>");
+		if (!v->has_change)
+			raw(p, "<td class=\"na\">—</td>");
+		else if (v->rank_change > 0)
+			rawf(p, "<td class=\"up\">↑%d</td>", v->rank_change);
+		else if (v->rank_change < 0)
+			rawf(p, "<td class=\"down\">↓%d</td>", -v->rank_change);
+		else
+			raw(p, "<td class=\"same\">=</td>");
+		raw(p, "<td>");
+		sparkline(p, &r->history[i * HISTORY_MONTHS], r->max_rank, v->name);
+		raw(p, "</td></tr>\n");
+	}
+	raw(p, "</tbody></table></section>\n");
+}
+
+/* Every village's rank over the history months in one chart (small counties). */
+static void history_section(struct page *p, const struct report *r)
+{
+	const struct stele_league *now = r->league[HISTORY_MONTHS - 1];
+	const int left = 50, top = 20, width = 640, height = 300, right = 170;
+	const int max_rank = r->max_rank;
+
+	raw(p, "<section id=\"history-section\"><h2>");
+	label(p, "近12个月名次走势", "Rank over the last twelve months");
+	raw(p, "</h2>");
+	if (now->nrows > COMBINED_CHART_MAX) {
+		raw(p, "<p class=\"note\">");
+		label(p, "村数较多，各村走势见排名表最后一列。",
+		      "Too many villages for one chart: see each village's chart in the last "
+		      "column of the league table.");
+		raw(p, "</p></section>\n");
+		return;
+	}
+	rawf(p, "<svg id=\"rank-history\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+	     "role=\"img\" xmlns=\"http://www.w3.org/2000/svg\"><title>",
+	     left + width + right, top + height + 40, left + width + right, top + height + 40);
+	label(p, "各村名次走势", "Rank history");
+	raw(p, "</title>\n");
+	/* rank grid lines and labels */
+	for (int rank = 1; rank <= max_rank; rank++) {
+		int y = top + (max_rank > 1 ? (rank - 1) * height / (max_rank - 1) : 0);
+		if (max_rank > 20 && rank != 1 && rank != max_rank && rank % 10 != 0)
+			continue;
+		rawf(p, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#e0e0e0\"/>"
+		     "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%d</text>\n",
+		     left, y, left + width, y, left - 6, y + 4, rank);
+	}
+	for (int i = 0; i < HISTORY_MONTHS; i++) {
+		const struct stele_league *l = r->league[i];
+		int x = left + i * width / (HISTORY_MONTHS - 1);
+		rawf(p, "<text class=\"month\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">%04d-%02d</text>\n",
+		     x, top + height + 22, l->year, l->month);
+	}
+	/* villages in code order, so a village keeps its colour from report to report */
+	for (size_t c = 0; c < now->nrows; c++) {
+		size_t row = r->by_code[c];
+		const struct stele_league_row *v = &now->rows[row];
+		const int *ranks = &r->history[row * HISTORY_MONTHS];
+		const char *colour = palette[c % (sizeof(palette) / sizeof(palette[0]))];
+		bool open = false;
+		int last_x = 0, last_y = 0;
+
+		rawf(p, "<g class=\"village-line\" data-code=\"%s\" stroke=\"%s\" fill=\"%s\"><title>",
+		     v->code, colour, colour);
+		text(p, v->name);
+		raw(p, "</title>");
+		for (int i = 0; i < HISTORY_MONTHS; i++) {
+			int x = left + i * width / (HISTORY_MONTHS - 1);
+			int y = top + (max_rank > 1 ? (ranks[i] - 1) * height / (max_rank - 1) : 0);
+			if (!ranks[i]) {
+				if (open)
+					raw(p, "\"/>");
+				open = false;
+				continue;
+			}
+			if (!open)
+				raw(p, "<polyline fill=\"none\" stroke-width=\"2\" points=\"");
+			rawf(p, "%s%d,%d", open ? " " : "", x, y);
+			open = true;
+			last_x = x;
+			last_y = y;
+		}
+		if (open)
+			raw(p, "\"/>");
+		if (ranks[HISTORY_MONTHS - 1]) {
+			rawf(p, "<circle cx=\"%d\" cy=\"%d\" r=\"3\"/><text x=\"%d\" y=\"%d\" "
+			     "stroke=\"none\">", last_x, last_y, last_x + 8, last_y + 4);
+			text(p, v->name);
+			raw(p, "</text>");
+		}
+		raw(p, "</g>\n");
+	}
+	raw(p, "</svg></section>\n");
+}
+
+static void stars_section(struct page *p, const struct report *r)
+{
+	const struct stele_stars *s = r->stars;
+	size_t count[6] = { 0 }, most = 1; /* [0] unassessed, [1..5] stars */
+	const int bar_left = 110, bar_width = 400, row_h = 26;
+
+	for (size_t i = 0; i < s->nrows; i++)
+		count[s->rows[i].assessed ? s->rows[i].stars : 0]++;
+	for (int i = 0; i < 6; i++)
+		if (count[i] > most)
+			most = count[i];
+	raw(p, "<section id=\"stars-section\"><h2>");
+	rawf(p, "<span class=\"zh\">%d 年星级评定（标准制）</span><span class=\"en\">Star "
+	     "ratings %d (against the standard)</span>", r->year, r->year);
+	raw(p, "</h2><p class=\"note\">");
+	rawf(p, "<span class=\"zh\">五星 ≥ %lld 分，四星 ≥ %lld，三星 ≥ %lld，二星 ≥ %lld；"
+	     "发生一票否决事项的村为一星。</span><span class=\"en\">5 stars from %lld points, "
+	     "4 from %lld, 3 from %lld, 2 from %lld; a veto makes 1 star.</span>",
+	     r->cfg.star[0], r->cfg.star[1], r->cfg.star[2], r->cfg.star[3],
+	     r->cfg.star[0], r->cfg.star[1], r->cfg.star[2], r->cfg.star[3]);
+	rawf(p, "</p><svg id=\"star-chart\" width=\"560\" height=\"%d\" viewBox=\"0 0 560 %d\" "
+	     "role=\"img\" xmlns=\"http://www.w3.org/2000/svg\"><title>", 6 * row_h + 10,
+	     6 * row_h + 10);
+	label(p, "星级分布", "Star distribution");
+	raw(p, "</title>\n");
+	for (int row = 0; row < 6; row++) {
+		int stars = 5 - row; /* 5..1, then 0 = no assessment */
+		int y = 5 + row * row_h;
+		int w = (int)(count[stars] * (size_t)bar_width / most);
+		if (stars > 0)
+			rawf(p, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.*s</text>",
+			     bar_left - 8, y + 16, stars * 3, "★★★★★");
+		else
+			rawf(p, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\"><tspan class=\"zh\">未自评"
+			     "</tspan><tspan class=\"en\">not assessed</tspan></text>", bar_left - 8, y + 16);
+		rawf(p, "<rect class=\"bar\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>"
+		     "<text x=\"%d\" y=\"%d\">%zu</text>\n", bar_left, y + 3, w, row_h - 8,
+		     stars > 0 ? "#f9a825" : "#bdbdbd", bar_left + w + 6, y + 16, count[stars]);
+	}
+	raw(p, "</svg><table id=\"stars\"><thead><tr><th>");
+	label(p, "村", "Village");
+	raw(p, "</th><th>");
+	label(p, "代码", "Code");
+	raw(p, "</th><th>");
+	label(p, "考核得分", "Score");
+	raw(p, "</th><th>");
+	label(p, "星级", "Stars");
+	raw(p, "</th><th>");
+	label(p, "一票否决", "Veto");
+	raw(p, "</th></tr></thead><tbody>\n");
+	for (size_t i = 0; i < s->nrows; i++) {
+		const struct stele_star_row *v = &s->rows[i];
+		raw(p, "<tr><td>");
+		text(p, v->name);
+		raw(p, "</td><td>");
+		text(p, v->code);
+		raw(p, "</td>");
+		cell_fixed(p, v->assessed, v->score, 1, "");
+		if (v->assessed)
+			rawf(p, "<td>%.*s</td>", v->stars * 3, "★★★★★");
+		else
+			raw(p, "<td class=\"na\">—</td>");
+		raw(p, v->veto ? "<td class=\"warn\">" : "<td>");
+		label(p, v->veto ? "是" : "否", v->veto ? "yes" : "no");
+		raw(p, "</td></tr>\n");
+	}
+	raw(p, "</tbody></table></section>\n");
+}
+
+struct township {
+	const char *code, *name;
+	int villages, ranked, unsynced, grades[3];
+	int64_t composite_sum;
+};
+
+static void townships_section(struct page *p, const struct report *r)
+{
+	const struct stele_league *league = r->league[HISTORY_MONTHS - 1];
+	struct township *t = calloc(league->nrows ? league->nrows : 1, sizeof(*t));
+	size_t n = 0;
+
+	if (!t) {
+		p->rc = stele_error(STELE_EFAIL, "out of memory");
+		return;
+	}
+	for (size_t i = 0; i < league->nrows; i++) {
+		const struct stele_league_row *v = &league->rows[i];
+		size_t j = 0;
+		while (j < n && strcmp(t[j].code, v->township_code) != 0)
+			j++;
+		if (j == n) {
+			/* keep the list ordered by code */
+			while (j > 0 && strcmp(t[j - 1].code, v->township_code) > 0) {
+				t[j] = t[j - 1];
+				j--;
+			}
+			memset(&t[j], 0, sizeof(t[j]));
+			t[j].code = v->township_code;
+			t[j].name = v->township_name;
+			n++;
+		}
+		t[j].villages++;
+		t[j].unsynced += !v->synced;
+		if (v->ranked) {
+			t[j].ranked++;
+			t[j].composite_sum += v->composite;
+			t[j].grades[v->grade == 'A' ? 0 : v->grade == 'B' ? 1 : 2]++;
+		}
+	}
+	raw(p, "<section id=\"townships-section\"><h2>");
+	label(p, "乡镇汇总", "Townships");
+	raw(p, "</h2><table id=\"townships\"><thead><tr><th>");
+	label(p, "乡镇", "Township");
+	raw(p, "</th><th>");
+	label(p, "代码", "Code");
+	raw(p, "</th><th>");
+	label(p, "村数", "Villages");
+	raw(p, "</th><th>");
+	label(p, "参与排名", "Ranked");
+	raw(p, "</th><th>");
+	label(p, "平均综合得分", "Mean composite");
+	raw(p, "</th><th>A</th><th>B</th><th>C</th><th>");
+	label(p, "未同步", "Never synced");
+	raw(p, "</th></tr></thead><tbody>\n");
+	for (size_t j = 0; j < n; j++) {
+		raw(p, "<tr><td>");
+		text(p, t[j].name);
+		raw(p, "</td><td>");
+		text(p, t[j].code);
+		rawf(p, "</td><td class=\"num\">%d</td><td class=\"num\">%d</td>", t[j].villages,
+		     t[j].ranked);
+		cell_fixed(p, t[j].ranked > 0,
+			   t[j].ranked ? stele_rank_div_round(t[j].composite_sum, t[j].ranked) : 0, 2, "");
+		rawf(p, "<td class=\"num\">%d</td><td class=\"num\">%d</td><td class=\"num\">%d</td>"
+		     "<td class=\"num\">%d</td></tr>\n", t[j].grades[0], t[j].grades[1],
+		     t[j].grades[2], t[j].unsynced);
+	}
+	raw(p, "</tbody></table></section>\n");
+	free(t);
+}
+
+/* A list of villages of the league matching a condition, or "none". */
+static void village_list(struct page *p, const struct stele_league *league, bool unsynced)
+{
+	size_t shown = 0;
+
+	raw(p, "<ul>");
+	for (size_t i = 0; i < league->nrows; i++) {
+		const struct stele_league_row *v = &league->rows[i];
+		if (unsynced ? v->synced : (!v->synced || v->closed))
+			continue;
+		raw(p, "<li>");
+		text(p, v->name);
+		raw(p, " <code>");
+		text(p, v->code);
+		raw(p, "</code></li>");
+		shown++;
+	}
+	if (!shown) {
+		raw(p, "<li>");
+		label(p, "无", "none");
+		raw(p, "</li>");
+	}
+	raw(p, "</ul>\n");
+}
+
+/* Rows of a query as table cells (every column text, escaped). */
+static int query_rows(struct page *p, sqlite3 *db, const char *sql, const char *empty_zh,
+		      const char *empty_en, int ncols)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc, step, rows = 0;
+
+	if ((rc = stele_db_prepare(db, &stmt, sql)) < 0)
+		return rc;
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		raw(p, "<tr>");
+		for (int c = 0; c < ncols; c++) {
+			raw(p, "<td>");
+			text(p, (const char *)sqlite3_column_text(stmt, c));
+			raw(p, "</td>");
+		}
+		raw(p, "</tr>\n");
+		rows++;
+	}
+	if (step != SQLITE_DONE)
+		rc = stele_error_db(STELE_EFAIL, db, "reading the data-completeness panel");
+	else if (!rows) {
+		rawf(p, "<tr><td colspan=\"%d\">", ncols);
+		label(p, empty_zh, empty_en);
+		raw(p, "</td></tr>\n");
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+static int completeness_section(struct page *p, const struct report *r)
+{
+	const struct stele_league *league = r->league[HISTORY_MONTHS - 1];
+	int rc;
+
+	raw(p, "<section id=\"completeness\"><h2>");
+	label(p, "数据完整性", "Data completeness");
+	raw(p, "</h2><p class=\"note\">");
+	label(p, "空白表示没有数据，不等于零分，也不说明该村工作差。下列各村的数据不完整，"
+	      "排名须结合实际情况看待。",
+	      "An empty cell means no data: it is not a zero and does not mean a village did "
+	      "badly. The villages below have incomplete data; read their ranks with that in mind.");
+	raw(p, "</p><h3>");
+	label(p, "从未同步的村", "Villages never synced");
+	raw(p, "</h3>");
+	village_list(p, league, true);
+	raw(p, "<h3>");
+	rawf(p, "<span class=\"zh\">%04d-%02d 尚未月结的村</span><span class=\"en\">Villages "
+	     "that have not closed %04d-%02d</span>", r->year, r->month, r->year, r->month);
+	raw(p, "</h3>");
+	village_list(p, league, false);
+	raw(p, "<h3>");
+	label(p, "被隔离的变更集", "Quarantined change sets");
+	raw(p, "</h3><table id=\"quarantine\"><thead><tr><th>");
+	label(p, "来源", "Writer");
+	raw(p, "</th><th>");
+	label(p, "序号", "Seq");
+	raw(p, "</th><th>");
+	label(p, "原因", "Reason");
+	raw(p, "</th><th>");
+	label(p, "说明", "Detail");
+	raw(p, "</th></tr></thead><tbody>\n");
+	if ((rc = query_rows(p, r->db, "SELECT q.writer || coalesce(' ' || v.name, ''), q.seq, "
+			     "q.reason, q.detail FROM stele_quarantine q LEFT JOIN village v "
+			     "ON v.code = q.writer ORDER BY q.writer, q.seq, q.id",
+			     "无", "none", 4)) < 0)
+		return rc;
+	raw(p, "</tbody></table><h3>");
+	label(p, "暂停合并的数据流", "Streams on hold");
+	raw(p, "</h3><table id=\"held\"><thead><tr><th>");
+	label(p, "来源", "Writer");
+	raw(p, "</th><th>");
+	label(p, "状态", "State");
+	raw(p, "</th><th>");
+	label(p, "已合并至", "Merged up to");
+	raw(p, "</th><th>");
+	label(p, "说明", "Note");
+	raw(p, "</th></tr></thead><tbody>\n");
+	if ((rc = query_rows(p, r->db, "SELECT s.writer || coalesce(' ' || v.name, ''), s.state, "
+			     "s.last_seq, s.state_note FROM stele_stream s LEFT JOIN village v "
+			     "ON v.code = s.writer WHERE s.state <> 'ok' ORDER BY s.writer",
+			     "无", "none", 4)) < 0)
+		return rc;
+	raw(p, "</tbody></table></section>\n");
+	return 0;
+}
+
+/* Where the numbers come from: each village's merged seq and commit, and a
+ * SHA-256 over every applied change set's (writer, seq, hash). */
+static int provenance_section(struct page *p, const struct report *r)
+{
+	crypto_hash_sha256_state state;
+	unsigned char digest[crypto_hash_sha256_BYTES];
+	char hex[2 * crypto_hash_sha256_BYTES + 1];
+	sqlite3_stmt *stmt = NULL;
+	long long applied = 0;
+	int rc, step;
+
+	crypto_hash_sha256_init(&state);
+	if ((rc = stele_db_prepare(r->db, &stmt, "SELECT writer, seq, hex(hash) FROM stele_applied "
+						 "ORDER BY writer, seq")) < 0)
+		return rc;
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		char line[256];
+		int n = snprintf(line, sizeof(line), "%s %lld %s\n", sqlite3_column_text(stmt, 0),
+				 (long long)sqlite3_column_int64(stmt, 1), sqlite3_column_text(stmt, 2));
+		crypto_hash_sha256_update(&state, (const unsigned char *)line,
+					  (unsigned long long)(n < (int)sizeof(line) ? n : (int)sizeof(line) - 1));
+		applied++;
+	}
+	sqlite3_finalize(stmt);
+	if (step != SQLITE_DONE)
+		return stele_error_db(STELE_EFAIL, r->db, "reading applied change sets");
+	crypto_hash_sha256_final(&state, digest);
+	stele_hex_encode(hex, digest, sizeof(digest));
+
+	raw(p, "<section id=\"provenance\"><h2>");
+	label(p, "数据来源", "Computed from");
+	raw(p, "</h2><p class=\"note\">");
+	rawf(p, "<span class=\"zh\">本报告由县级数据库中已合并的 %lld 个变更集计算得出；"
+	     "已合并变更集清单（来源、序号、哈希）的 SHA-256 摘要为 <code>%s</code>。"
+	     "同一数据库生成的报告逐字节相同。</span>", applied, hex);
+	rawf(p, "<span class=\"en\">Computed from the %lld change sets merged into the county "
+	     "database; the SHA-256 of their list (writer, seq, hash) is <code>%s</code>. The same "
+	     "database always yields the same bytes.</span>", applied, hex);
+	raw(p, "</p><table id=\"streams\"><thead><tr><th>");
+	label(p, "村", "Village");
+	raw(p, "</th><th>");
+	label(p, "代码", "Code");
+	raw(p, "</th><th>");
+	label(p, "已合并序号", "Merged seq");
+	raw(p, "</th><th>");
+	label(p, "最后提交", "Last commit");
+	raw(p, "</th></tr></thead><tbody>\n");
+	rc = query_rows(p, r->db, "SELECT v.name, v.code, coalesce(s.last_seq, 0), "
+			"coalesce(s.last_commit, '') FROM village v LEFT JOIN stele_stream s "
+			"ON s.writer = v.code ORDER BY v.code", "无登记的村", "no village registered", 4);
+	raw(p, "</tbody></table></section>\n");
+	return rc;
+}
+
+static int write_page(struct page *p, const struct report *r)
+{
+	const char *county = r->county_name ? r->county_name : r->county_code ? r->county_code : "";
+	char month[16];
+	int rc;
+
+	snprintf(month, sizeof(month), "%04d-%02d", r->year % 10000, r->month % 100);
+	raw(p, "<!DOCTYPE html>\n<html lang=\"zh-CN\" class=\"zh\">\n<head>\n<meta charset=\"utf-8\">\n"
+	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+	text(p, county);
+	rawf(p, " 村级党建月度排名 %s</title>\n<style>\n", month);
+	raw(p, page_style);
+	raw(p, "</style>\n</head>\n<body>\n<nav class=\"lang\">"
+	    "<button type=\"button\" id=\"lang-zh\" onclick=\"steleLang('zh')\">中文</button>"
+	    "<button type=\"button\" id=\"lang-en\" onclick=\"steleLang('en')\">English</button>"
+	    "</nav>\n<header><h1><span class=\"zh\">");
+	text(p, county);
+	rawf(p, " 村级党建月度排名 %s</span><span class=\"en\">", month);
+	text(p, county);
+	rawf(p, " village rankings, %s</span></h1></header>\n", month);
+	league_section(p, r);
+	history_section(p, r);
+	stars_section(p, r);
+	townships_section(p, r);
+	if ((rc = completeness_section(p, r)) < 0 || (rc = provenance_section(p, r)) < 0)
+		return rc;
+	rawf(p, "<footer>Stele %s</footer>\n", STELE_VERSION);
+	raw(p, "<script>function steleLang(l){var h=document.documentElement;h.className=l;"
+	    "h.lang=l==='zh'?'zh-CN':'en';}</script>\n</body>\n</html>\n");
+	return p->rc;
+}
+
+/* Writes data to path through a temporary file renamed into place. */
+static int write_file(const char *path, const char *data, size_t len)
+{
+	char *tmp = NULL;
+	FILE *f = NULL;
+	int rc = 0;
+
+	if (asprintf(&tmp, "%s.tmp", path) < 0) {
+		tmp = NULL;
+		rc = stele_error(STELE_EFAIL, "out of memory");
+		goto done;
+	}
+	if (!(f = fopen(tmp, "wb"))) {
+		rc = stele_error(STELE_EFAIL, "cannot write %s: %s", tmp, strerror(errno));
+		goto done;
+	}
+	if (fwrite(data, 1, len, f) != len || fflush(f) != 0 || fsync(fileno(f)) != 0) {
+		rc = stele_error(STELE_EFAIL, "cannot write %s: %s", tmp, strerror(errno));
+		goto done;
+	}
+	if (fclose(f) != 0) {
+		f = NULL;
+		rc = stele_error(STELE_EFAIL, "cannot write %s: %s", tmp, strerror(errno));
+		goto done;
+	}
+	f = NULL;
+	if (rename(tmp, path) != 0)
+		rc = stele_error(STELE_EFAIL, "cannot write %s: %s", path, strerror(errno));
+done:
+	if (f)
+		fclose(f);
+	if (rc < 0 && tmp)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+struct report_opts {
+	const char *month, *out;
+};
+
+enum { OPT_MONTH = 1, OPT_OUT };
+
+static int on_report_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
+{
+	struct report_opts *o = data;
+
+	if (opt == OPT_MONTH)
+		o->month = arg;
+	else if (opt == OPT_OUT)
+		o->out = arg;
+	return 0;
+}
+
+int cmd_report(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "month", required_argument, NULL, OPT_MONTH },
+		{ "out", required_argument, NULL, OPT_OUT },
+		{ 0 },
+	};
+	struct report_opts o = { NULL, NULL };
+	struct report r;
+	struct page p = { STELE_BUF_INIT(STELE_BUF_NOLIMIT), 0 };
+	int rc, n;
+	bool done;
+
+	memset(&r, 0, sizeof(r));
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_report_opt, &o,
+				  NULL, 0, 0, &n, &done)) < 0 || done)
+		return rc;
+	if (!o.month || !o.out)
+		return stele_error(STELE_EUSAGE, "report needs --month YYYY-MM and --out FILE.html");
+	if (!*o.out)
+		return stele_error(STELE_EUSAGE, "--out is empty");
+	if ((rc = stele_rank_period(&r.year, &r.month, NULL, o.month)) < 0)
+		return rc;
+	if ((rc = rank_open_county(ctx)) < 0)
+		return rc;
+	r.db = ctx->db;
+	if ((rc = report_load(&r)) < 0 || (rc = write_page(&p, &r)) < 0)
+		goto done;
+	rc = write_file(o.out, p.buf.data ? p.buf.data : "", p.buf.len);
+done:
+	report_free(&r);
+	stele_buf_free(&p.buf);
+	return rc;
+}

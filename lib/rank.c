@@ -1,0 +1,813 @@
+/* rank.c: member points, village stars and the monthly league table
+ * (shared/spec/rankings.md; docs/rankings.md explains the arithmetic). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "error.h"
+#include "parse.h"
+#include "rank.h"
+#include "rules.h"
+
+/* A counted point event whose rule is not a zeroing one (alias e). */
+#define COUNTED_NON_ZEROING                                                        \
+	"e.stage IN ('assembly', 'published') AND NOT EXISTS (SELECT 1 FROM point_rule r " \
+	"WHERE r.code = e.rule_code AND r.category = 'zeroing')"
+
+int stele_rank_config_load(struct stele_rank_config *out, sqlite3 *db)
+{
+	static const char *const star_keys[4] = { "star.5", "star.4", "star.3", "star.2" };
+	static const char *const weight_keys[STELE_IND_COUNT] = {
+		"weight.task", "weight.request", "weight.participation", "weight.income",
+		"weight.assessment",
+	};
+	struct stele_rank_config cfg;
+	int rc;
+
+	for (int i = 0; i < 4; i++)
+		if ((rc = stele_config_get(db, star_keys[i], &cfg.star[i])) < 0)
+			return rc;
+	for (int i = 0; i < STELE_IND_COUNT; i++)
+		if ((rc = stele_config_get(db, weight_keys[i], &cfg.weight[i])) < 0)
+			return rc;
+	if ((rc = stele_config_get(db, "request.days", &cfg.request_days)) < 0 ||
+	    (rc = stele_config_get(db, "grade.a_pct", &cfg.grade_a_pct)) < 0 ||
+	    (rc = stele_config_get(db, "grade.c_pct", &cfg.grade_c_pct)) < 0)
+		return rc;
+	if (cfg.grade_a_pct > 100 || cfg.grade_c_pct > 100)
+		return stele_error(STELE_EINVALID, "config grade.a_pct and grade.c_pct must be "
+				   "at most 100");
+	*out = cfg;
+	return 0;
+}
+
+int64_t stele_rank_div_round(int64_t num, int64_t den)
+{
+	bool negative = (num < 0) != (den < 0);
+	uint64_t n = num < 0 ? (uint64_t)(-(num + 1)) + 1 : (uint64_t)num;
+	uint64_t d = den < 0 ? (uint64_t)(-(den + 1)) + 1 : (uint64_t)den;
+	uint64_t q = (2 * n + d) / (2 * d);
+
+	return negative ? -(int64_t)q : (int64_t)q;
+}
+
+int64_t stele_rank_share(int64_t a, int64_t b)
+{
+	return stele_rank_div_round(a * 10000, b);
+}
+
+/* Text bounds of a month or a year, for range conditions on ISO text. */
+struct period {
+	char first_day[24];  /* YYYY-MM-01 or YYYY-01-01 */
+	char next_day[24];    /* the first day after the period */
+};
+
+static void month_period(struct period *p, int year, int month)
+{
+	int ny = month == 12 ? year + 1 : year, nm = month == 12 ? 1 : month + 1;
+
+	snprintf(p->first_day, sizeof(p->first_day), "%04d-%02d-01", year % 10000, month % 100);
+	snprintf(p->next_day, sizeof(p->next_day), "%04d-%02d-01", ny % 10000, nm % 100);
+}
+
+static void year_period(struct period *p, int year)
+{
+	snprintf(p->first_day, sizeof(p->first_day), "%04d-01-01", year % 10000);
+	snprintf(p->next_day, sizeof(p->next_day), "%04d-01-01", (year + 1) % 10000);
+}
+
+static int compare_code(const void *key, const void *elem)
+{
+	return strcmp((const char *)key, *(char *const *)elem);
+}
+
+/*
+ * Steps a statement whose first column is a village code. Returns 1 with *idx
+ * the code's position in codes (sorted ascending, n entries), skipping codes not
+ * there; 0 when done; or STELE_EFAIL.
+ */
+static int step_village(size_t *idx, sqlite3 *db, sqlite3_stmt *stmt, char *const *codes,
+			size_t n, const char *what)
+{
+	int step;
+
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *code = (const char *)sqlite3_column_text(stmt, 0);
+		char *const *hit = code ? bsearch(code, codes, n, sizeof(char *), compare_code) : NULL;
+		if (hit) {
+			*idx = (size_t)(hit - codes);
+			return 1;
+		}
+	}
+	if (step != SQLITE_DONE)
+		return stele_error_db(STELE_EFAIL, db, what);
+	return 0;
+}
+
+/*
+ * The registered villages, ordered by code: rows (codes, names, township, synced,
+ * closed for close_month when non-NULL) and a parallel array of code pointers for
+ * lookups. Both are freed by the caller (the names with free_league_rows).
+ */
+static void free_league_rows(struct stele_league_row *rows, size_t n)
+{
+	for (size_t i = 0; rows && i < n; i++) {
+		free(rows[i].name);
+		free(rows[i].township_name);
+	}
+	free(rows);
+}
+
+static int load_villages(struct stele_league_row **out_rows, char ***out_codes, size_t *out_n,
+			 sqlite3 *db, const char *close_month)
+{
+	struct stele_league_row *rows = NULL;
+	char **codes = NULL;
+	size_t n = 0, cap = 0;
+	sqlite3_stmt *stmt = NULL;
+	int rc, step;
+
+	rc = stele_db_prepare(db, &stmt,
+		"SELECT v.code, v.name, v.township_code, v.township_name, "
+		"EXISTS (SELECT 1 FROM stele_stream s WHERE s.writer = v.code AND s.last_seq > 0), "
+		"EXISTS (SELECT 1 FROM period_close p WHERE p.village_code = v.code AND p.period = ?1) "
+		"FROM village v ORDER BY v.code");
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, close_month ? close_month : "", -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 64;
+			struct stele_league_row *r = realloc(rows, ncap * sizeof(*rows));
+			if (!r) {
+				rc = stele_error(STELE_EFAIL, "out of memory");
+				goto done;
+			}
+			rows = r;
+			cap = ncap;
+		}
+		struct stele_league_row *row = &rows[n];
+		memset(row, 0, sizeof(*row));
+		n++;
+		snprintf(row->code, sizeof(row->code), "%s", sqlite3_column_text(stmt, 0));
+		snprintf(row->township_code, sizeof(row->township_code), "%s",
+			 sqlite3_column_text(stmt, 2));
+		row->name = strdup((const char *)sqlite3_column_text(stmt, 1));
+		row->township_name = strdup((const char *)sqlite3_column_text(stmt, 3));
+		if (!row->name || !row->township_name) {
+			rc = stele_error(STELE_EFAIL, "out of memory");
+			goto done;
+		}
+		row->synced = sqlite3_column_int(stmt, 4) != 0;
+		row->closed = sqlite3_column_int(stmt, 5) != 0;
+	}
+	if (step != SQLITE_DONE) {
+		rc = stele_error_db(STELE_EFAIL, db, "reading the village registry");
+		goto done;
+	}
+	if (!(codes = calloc(n ? n : 1, sizeof(char *)))) {
+		rc = stele_error(STELE_EFAIL, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++)
+		codes[i] = rows[i].code;
+	*out_rows = rows;
+	*out_codes = codes;
+	*out_n = n;
+	rows = NULL;
+done:
+	free_league_rows(rows, n);
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/*
+ * Star scores (tenths) of the registered villages for one year: assessed[i] and
+ * score[i] for codes[i]. A village is assessed if it has any assessment row for
+ * the year; its score sums min(score, max) over the active standard items.
+ */
+static int assessment_scores(bool *assessed, int64_t *score, sqlite3 *db, char *const *codes,
+			     size_t n, int year)
+{
+	sqlite3_stmt *stmt = NULL;
+	size_t idx;
+	int rc;
+
+	memset(assessed, 0, n * sizeof(*assessed));
+	memset(score, 0, n * sizeof(*score));
+	rc = stele_db_prepare(db, &stmt,
+		"SELECT v.code, sum(CASE WHEN s.active = 1 THEN min(a.score, s.max_score) ELSE 0 END) "
+		"FROM village v JOIN assessment a ON a.village_code = v.code AND a.year = ?1 "
+		"LEFT JOIN standard_item s ON s.code = a.item_code GROUP BY v.code");
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int(stmt, 1, year);
+	while ((rc = step_village(&idx, db, stmt, codes, n, "reading assessments")) > 0) {
+		assessed[idx] = true;
+		score[idx] = sqlite3_column_int64(stmt, 1);
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/* Stars for a score (tenths) under the thresholds (whole points). */
+static int stars_for(const struct stele_rank_config *cfg, int64_t score)
+{
+	for (int i = 0; i < 4; i++)
+		if (score >= cfg->star[i] * 10)
+			return 5 - i;
+	return 1;
+}
+
+/* Runs a per-village count query (columns: code, total, good) and stores the share
+ * good/total as indicator ind of rows where total > 0. */
+static int share_indicator(struct stele_league_row *rows, char *const *codes, size_t n,
+			   sqlite3 *db, const char *sql, const struct period *p, long long extra,
+			   int ind, const char *what)
+{
+	sqlite3_stmt *stmt = NULL;
+	size_t idx;
+	int rc;
+
+	if ((rc = stele_db_prepare(db, &stmt, sql)) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, p->first_day, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, p->next_day, -1, SQLITE_STATIC);
+	if (sqlite3_bind_parameter_count(stmt) >= 3)
+		sqlite3_bind_int64(stmt, 3, extra);
+	while ((rc = step_village(&idx, db, stmt, codes, n, what)) > 0) {
+		int64_t total = sqlite3_column_int64(stmt, 1), good = sqlite3_column_int64(stmt, 2);
+		if (total > 0 && rows[idx].synced) {
+			rows[idx].has[ind] = true;
+			rows[idx].ind[ind] = stele_rank_share(good, total);
+		}
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+static int income_indicator(struct stele_league_row *rows, char *const *codes, size_t n,
+			    sqlite3 *db, int year, int month)
+{
+	sqlite3_stmt *stmt = NULL;
+	int64_t *sum = NULL, *sorted = NULL;
+	char first[24], last[24];
+	size_t idx, nsynced = 0;
+	int rc;
+
+	snprintf(first, sizeof(first), "%04d-01", year % 10000);
+	snprintf(last, sizeof(last), "%04d-%02d", year % 10000, month % 100);
+	if (!(sum = calloc(n ? n : 1, sizeof(*sum))) || !(sorted = calloc(n ? n : 1, sizeof(*sorted)))) {
+		rc = stele_error(STELE_EFAIL, "out of memory");
+		goto done;
+	}
+	rc = stele_db_prepare(db, &stmt,
+		"SELECT v.code, sum(i.amount) FROM village v JOIN income i "
+		"ON i.village_code = v.code AND i.period >= ?1 AND i.period <= ?2 GROUP BY v.code");
+	if (rc < 0)
+		goto done;
+	sqlite3_bind_text(stmt, 1, first, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, last, -1, SQLITE_STATIC);
+	while ((rc = step_village(&idx, db, stmt, codes, n, "reading income")) > 0)
+		sum[idx] = sqlite3_column_int64(stmt, 1);
+	if (rc < 0)
+		goto done;
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].synced)
+			sorted[nsynced++] = sum[i];
+	/* Insertion into sorted order would be quadratic; sort once and binary-search
+	 * the count of strictly smaller sums. */
+	for (size_t gap = nsynced / 2; gap > 0; gap /= 2)
+		for (size_t i = gap; i < nsynced; i++)
+			for (size_t j = i; j >= gap && sorted[j - gap] > sorted[j]; j -= gap) {
+				int64_t t = sorted[j];
+				sorted[j] = sorted[j - gap];
+				sorted[j - gap] = t;
+			}
+	for (size_t i = 0; i < n; i++) {
+		size_t lo = 0, hi = nsynced;
+		if (!rows[i].synced)
+			continue;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (sorted[mid] < sum[i])
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		rows[i].has[STELE_IND_INCOME] = true;
+		rows[i].ind[STELE_IND_INCOME] = nsynced == 1 ? 10000
+			: stele_rank_share((int64_t)lo, (int64_t)nsynced - 1);
+	}
+done:
+	sqlite3_finalize(stmt);
+	free(sum);
+	free(sorted);
+	return rc;
+}
+
+static int assessment_indicator(struct stele_league_row *rows, char *const *codes, size_t n,
+				sqlite3 *db, int year)
+{
+	bool *assessed = NULL, *assessed_before = NULL;
+	int64_t *score = NULL, *score_before = NULL;
+	int rc;
+
+	if (!(assessed = calloc(n ? n : 1, sizeof(bool))) ||
+	    !(assessed_before = calloc(n ? n : 1, sizeof(bool))) ||
+	    !(score = calloc(n ? n : 1, sizeof(int64_t))) ||
+	    !(score_before = calloc(n ? n : 1, sizeof(int64_t)))) {
+		rc = stele_error(STELE_EFAIL, "out of memory");
+		goto done;
+	}
+	if ((rc = assessment_scores(assessed, score, db, codes, n, year)) < 0 ||
+	    (rc = assessment_scores(assessed_before, score_before, db, codes, n, year - 1)) < 0)
+		goto done;
+	for (size_t i = 0; i < n; i++) {
+		if (!rows[i].synced)
+			continue;
+		if (assessed[i] || assessed_before[i]) {
+			rows[i].has[STELE_IND_ASSESSMENT] = true;
+			/* score in tenths of 100 points: tenths * 10 = ten-thousandths */
+			rows[i].ind[STELE_IND_ASSESSMENT] = (assessed[i] ? score[i] : score_before[i]) * 10;
+		}
+	}
+done:
+	free(assessed);
+	free(assessed_before);
+	free(score);
+	free(score_before);
+	return rc;
+}
+
+/* Order of ranked rows: composite descending, then code. */
+static int compare_ranked(const void *a, const void *b)
+{
+	const struct stele_league_row *x = a, *y = b;
+
+	if (x->composite != y->composite)
+		return x->composite > y->composite ? -1 : 1;
+	return strcmp(x->code, y->code);
+}
+
+/*
+ * The league of one month for every registered village, ordered by code, with
+ * composites; ranks and grades among the villages of township (all when NULL).
+ * in_scope[i] (caller's array of n) says whether rows[i] is in the township.
+ */
+static int league_by_code(struct stele_league_row **out_rows, size_t *out_n, bool **out_scope,
+			  sqlite3 *db, const struct stele_rank_config *cfg, int year, int month,
+			  const char *township)
+{
+	struct stele_league_row *rows = NULL, *ranked = NULL;
+	char **codes = NULL;
+	bool *scope = NULL;
+	size_t n = 0, nranked = 0;
+	struct period p;
+	char month_text[24];
+	int rc;
+
+	snprintf(month_text, sizeof(month_text), "%04d-%02d", year % 10000, month % 100);
+	month_period(&p, year, month);
+	if ((rc = load_villages(&rows, &codes, &n, db, month_text)) < 0)
+		goto done;
+	rc = share_indicator(rows, codes, n, db,
+		"SELECT v.code, count(*), "
+		"sum(t.closed_on IS NOT NULL AND t.closed_on <= t.due_on) "
+		"FROM village v JOIN task t ON t.village_code = v.code "
+		"AND t.due_on >= ?1 AND t.due_on < ?2 GROUP BY v.code",
+		&p, 0, STELE_IND_TASK, "reading tasks");
+	if (rc < 0)
+		goto done;
+	rc = share_indicator(rows, codes, n, db,
+		"SELECT v.code, count(*), sum(r.resolved_on IS NOT NULL AND "
+		"unixepoch(r.resolved_on) - unixepoch(r.received_on) <= ?3 * 86400) "
+		"FROM village v JOIN request r ON r.village_code = v.code "
+		"AND r.received_on >= ?1 AND r.received_on < ?2 GROUP BY v.code",
+		&p, cfg->request_days, STELE_IND_REQUEST, "reading requests");
+	if (rc < 0)
+		goto done;
+	rc = share_indicator(rows, codes, n, db,
+		"SELECT v.code, count(*), sum(EXISTS (SELECT 1 FROM point_event e "
+		"WHERE e.village_code = m.village_code AND e.member_id = m.id "
+		"AND e.occurred_on >= ?1 AND e.occurred_on < ?2 AND " COUNTED_NON_ZEROING ")) "
+		"FROM village v JOIN member m ON m.village_code = v.code AND m.status = 'active' "
+		"GROUP BY v.code",
+		&p, 0, STELE_IND_PARTICIPATION, "reading members");
+	if (rc < 0)
+		goto done;
+	if ((rc = income_indicator(rows, codes, n, db, year, month)) < 0 ||
+	    (rc = assessment_indicator(rows, codes, n, db, year)) < 0)
+		goto done;
+
+	if (!(scope = calloc(n ? n : 1, sizeof(bool))) ||
+	    !(ranked = calloc(n ? n : 1, sizeof(*ranked)))) {
+		rc = stele_error(STELE_EFAIL, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int64_t num = 0, den = 0;
+		scope[i] = !township || strcmp(rows[i].township_code, township) == 0;
+		for (int k = 0; k < STELE_IND_COUNT; k++)
+			if (rows[i].has[k]) {
+				num += cfg->weight[k] * rows[i].ind[k];
+				den += cfg->weight[k];
+			}
+		if (den > 0) {
+			rows[i].ranked = true;
+			rows[i].composite = stele_rank_div_round(num, den);
+		}
+		if (scope[i] && rows[i].ranked)
+			ranked[nranked++] = rows[i];
+	}
+	/* Competition ranking among the villages in scope, then grades. */
+	qsort(ranked, nranked, sizeof(*ranked), compare_ranked);
+	long long a_cut = ((long long)nranked * cfg->grade_a_pct + 99) / 100;
+	long long c_cut = (long long)nranked - (long long)nranked * cfg->grade_c_pct / 100;
+	for (size_t j = 0; j < nranked; j++) {
+		int rank = j > 0 && ranked[j].composite == ranked[j - 1].composite
+			? ranked[j - 1].rank : (int)j + 1;
+		char **hit = bsearch(ranked[j].code, codes, n, sizeof(char *), compare_code);
+		struct stele_league_row *row = &rows[hit - codes];
+
+		ranked[j].rank = rank;
+		row->rank = rank;
+		row->grade = rank <= a_cut ? 'A' : rank > c_cut ? 'C' : 'B';
+	}
+	*out_rows = rows;
+	*out_n = n;
+	*out_scope = scope;
+	rows = NULL;
+	scope = NULL;
+done:
+	free_league_rows(rows, n);
+	free(codes);
+	free(scope);
+	free(ranked);
+	return rc;
+}
+
+/* Output order: ranked by rank then code, then unranked by code. */
+static int compare_output(const void *a, const void *b)
+{
+	const struct stele_league_row *x = a, *y = b;
+
+	if (x->ranked != y->ranked)
+		return x->ranked ? -1 : 1;
+	if (x->ranked && x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	return strcmp(x->code, y->code);
+}
+
+void stele_league_free(struct stele_league *league)
+{
+	if (!league)
+		return;
+	free_league_rows(league->rows, league->nrows);
+	free(league);
+}
+
+int stele_league_compute(struct stele_league **out, sqlite3 *db, int year, int month,
+			 const char *township, bool with_change)
+{
+	struct stele_rank_config cfg;
+	struct stele_league_row *rows = NULL, *prev = NULL;
+	bool *scope = NULL, *prev_scope = NULL;
+	size_t n = 0, nprev = 0, kept = 0;
+	struct stele_league *league = NULL;
+	int rc;
+
+	if (month < 1 || month > 12)
+		return stele_error(STELE_EUSAGE, "month %d is not 1..12", month);
+	if ((rc = stele_rank_config_load(&cfg, db)) < 0)
+		return rc;
+	if ((rc = league_by_code(&rows, &n, &scope, db, &cfg, year, month, township)) < 0)
+		goto done;
+	if (with_change) {
+		int py = month == 1 ? year - 1 : year, pm = month == 1 ? 12 : month - 1;
+		if ((rc = league_by_code(&prev, &nprev, &prev_scope, db, &cfg, py, pm, township)) < 0)
+			goto done;
+		/* Both are the registry ordered by code, read in one connection. */
+		for (size_t i = 0; i < n && i < nprev; i++)
+			if (strcmp(rows[i].code, prev[i].code) == 0 && rows[i].ranked &&
+			    scope[i] && prev[i].ranked) {
+				rows[i].has_change = true;
+				rows[i].rank_change = prev[i].rank - rows[i].rank;
+			}
+	}
+	if (!(league = calloc(1, sizeof(*league)))) {
+		rc = stele_error(STELE_EFAIL, "out of memory");
+		goto done;
+	}
+	/* Keep the rows in scope, moving their names; free the others'. */
+	for (size_t i = 0; i < n; i++) {
+		if (scope[i]) {
+			rows[kept++] = rows[i];
+		} else {
+			free(rows[i].name);
+			free(rows[i].township_name);
+		}
+	}
+	qsort(rows, kept, sizeof(*rows), compare_output);
+	league->year = year;
+	league->month = month;
+	league->rows = rows;
+	league->nrows = kept;
+	for (size_t i = 0; i < kept; i++)
+		if (rows[i].ranked)
+			league->nranked++;
+	rows = NULL;
+	*out = league;
+	league = NULL;
+done:
+	free_league_rows(rows, n);
+	free_league_rows(prev, nprev);
+	free(scope);
+	free(prev_scope);
+	free(league);
+	return rc;
+}
+
+int stele_rank_league(struct stele_table **out, sqlite3 *db, int year, int month,
+		      const char *township)
+{
+	static const char *const names[] = {
+		"rank", "village_code", "village_name", "township_code", "composite",
+		"task_rate", "request_rate", "participation", "income_pct", "assessment",
+		"grade", "closed", "rank_change",
+	};
+	static const enum stele_col_kind kinds[] = {
+		STELE_COL_NUMBER, STELE_COL_TEXT, STELE_COL_TEXT, STELE_COL_TEXT, STELE_COL_NUMBER,
+		STELE_COL_NUMBER, STELE_COL_NUMBER, STELE_COL_NUMBER, STELE_COL_NUMBER,
+		STELE_COL_NUMBER, STELE_COL_TEXT, STELE_COL_TEXT, STELE_COL_NUMBER,
+	};
+	struct stele_league *league = NULL;
+	struct stele_table *t = NULL;
+	int rc;
+
+	if ((rc = stele_league_compute(&league, db, year, month, township, true)) < 0)
+		return rc;
+	if ((rc = stele_table_new(&t, 13, names, kinds)) < 0)
+		goto done;
+	for (size_t i = 0; i < league->nrows; i++) {
+		const struct stele_league_row *r = &league->rows[i];
+		char rank[16], composite[32], ind[STELE_IND_COUNT][32], change[16], grade[2] = { r->grade, 0 };
+		const char *cells[13];
+
+		snprintf(rank, sizeof(rank), "%d", r->rank);
+		snprintf(change, sizeof(change), "%d", r->rank_change);
+		stele_format_fixed(composite, r->composite, 2);
+		cells[0] = r->ranked ? rank : NULL;
+		cells[1] = r->code;
+		cells[2] = r->name;
+		cells[3] = r->township_code;
+		cells[4] = r->ranked ? composite : NULL;
+		for (int k = 0; k < STELE_IND_COUNT; k++) {
+			stele_format_fixed(ind[k], r->ind[k], 4);
+			cells[5 + k] = r->has[k] ? ind[k] : NULL;
+		}
+		cells[10] = r->ranked ? grade : NULL;
+		cells[11] = r->closed ? "yes" : "no";
+		cells[12] = r->has_change ? change : NULL;
+		if ((rc = stele_table_add_row(t, cells)) < 0)
+			goto done;
+	}
+	*out = t;
+	t = NULL;
+done:
+	stele_table_free(t);
+	stele_league_free(league);
+	return rc;
+}
+
+void stele_stars_free(struct stele_stars *stars)
+{
+	if (!stars)
+		return;
+	for (size_t i = 0; i < stars->nrows; i++)
+		free(stars->rows[i].name);
+	free(stars->rows);
+	free(stars);
+}
+
+/* Stars desc, score desc, code; the unassessed after, by code. */
+static int compare_stars(const void *a, const void *b)
+{
+	const struct stele_star_row *x = a, *y = b;
+
+	if (x->assessed != y->assessed)
+		return x->assessed ? -1 : 1;
+	if (x->assessed && x->stars != y->stars)
+		return x->stars > y->stars ? -1 : 1;
+	if (x->assessed && x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	return strcmp(x->code, y->code);
+}
+
+int stele_stars_compute(struct stele_stars **out, sqlite3 *db, int year)
+{
+	struct stele_rank_config cfg;
+	struct stele_league_row *villages = NULL;
+	struct stele_stars *stars = NULL;
+	char **codes = NULL;
+	bool *assessed = NULL;
+	int64_t *score = NULL;
+	sqlite3_stmt *stmt = NULL;
+	size_t n = 0, idx;
+	int rc;
+
+	if ((rc = stele_rank_config_load(&cfg, db)) < 0)
+		return rc;
+	if ((rc = load_villages(&villages, &codes, &n, db, NULL)) < 0)
+		goto done;
+	if (!(stars = calloc(1, sizeof(*stars))) ||
+	    !(stars->rows = calloc(n ? n : 1, sizeof(*stars->rows))) ||
+	    !(assessed = calloc(n ? n : 1, sizeof(bool))) ||
+	    !(score = calloc(n ? n : 1, sizeof(int64_t)))) {
+		rc = stele_error(STELE_EFAIL, "out of memory");
+		goto done;
+	}
+	stars->year = year;
+	if ((rc = assessment_scores(assessed, score, db, codes, n, year)) < 0)
+		goto done;
+	for (size_t i = 0; i < n; i++) {
+		struct stele_star_row *r = &stars->rows[i];
+		memcpy(r->code, villages[i].code, sizeof(r->code));
+		memcpy(r->township_code, villages[i].township_code, sizeof(r->township_code));
+		r->name = villages[i].name;
+		villages[i].name = NULL;
+		stars->nrows++;
+		r->assessed = assessed[i];
+		r->score = score[i];
+		r->stars = stars_for(&cfg, score[i]);
+	}
+	rc = stele_db_prepare(db, &stmt,
+		"SELECT DISTINCT v.code FROM village v JOIN veto_event e "
+		"ON e.village_code = v.code AND e.year = ?1");
+	if (rc < 0)
+		goto done;
+	sqlite3_bind_int(stmt, 1, year);
+	while ((rc = step_village(&idx, db, stmt, codes, n, "reading veto events")) > 0) {
+		stars->rows[idx].veto = true;
+		stars->rows[idx].stars = 1;
+	}
+	if (rc < 0)
+		goto done;
+	qsort(stars->rows, stars->nrows, sizeof(*stars->rows), compare_stars);
+	*out = stars;
+	stars = NULL;
+done:
+	sqlite3_finalize(stmt);
+	stele_stars_free(stars);
+	free_league_rows(villages, n);
+	free(codes);
+	free(assessed);
+	free(score);
+	return rc;
+}
+
+int stele_rank_stars(struct stele_table **out, sqlite3 *db, int year)
+{
+	static const char *const names[] = {
+		"village_code", "village_name", "township_code", "score", "stars", "veto",
+	};
+	static const enum stele_col_kind kinds[] = {
+		STELE_COL_TEXT, STELE_COL_TEXT, STELE_COL_TEXT, STELE_COL_NUMBER, STELE_COL_NUMBER,
+		STELE_COL_TEXT,
+	};
+	struct stele_stars *stars = NULL;
+	struct stele_table *t = NULL;
+	int rc;
+
+	if ((rc = stele_stars_compute(&stars, db, year)) < 0)
+		return rc;
+	if ((rc = stele_table_new(&t, 6, names, kinds)) < 0)
+		goto done;
+	for (size_t i = 0; i < stars->nrows; i++) {
+		const struct stele_star_row *r = &stars->rows[i];
+		char score[32], count[8];
+		const char *cells[6] = { r->code, r->name, r->township_code, NULL, NULL,
+					 r->veto ? "yes" : "no" };
+
+		stele_format_fixed(score, r->score, 1);
+		snprintf(count, sizeof(count), "%d", r->stars);
+		if (r->assessed) {
+			cells[3] = score;
+			cells[4] = count;
+		}
+		if ((rc = stele_table_add_row(t, cells)) < 0)
+			goto done;
+	}
+	*out = t;
+	t = NULL;
+done:
+	stele_table_free(t);
+	stele_stars_free(stars);
+	return rc;
+}
+
+int stele_rank_members(struct stele_table **out, sqlite3 *db, int year, int month,
+		       const char *village)
+{
+	static const char *const names[] = { "rank", "village_code", "member_id", "name", "points" };
+	static const enum stele_col_kind kinds[] = {
+		STELE_COL_NUMBER, STELE_COL_TEXT, STELE_COL_TEXT, STELE_COL_TEXT, STELE_COL_NUMBER,
+	};
+	struct stele_table *t = NULL;
+	sqlite3_stmt *stmt = NULL;
+	struct period y, p;
+	char prev_village[64] = "";
+	int64_t prev_total = 0;
+	long position = 0, rank = 0;
+	int rc, step;
+
+	if (month < 0 || month > 12)
+		return stele_error(STELE_EUSAGE, "month %d is not 1..12", month);
+	year_period(&y, year);
+	if (month)
+		month_period(&p, year, month);
+	else
+		p = y;
+	if ((rc = stele_table_new(&t, 5, names, kinds)) < 0)
+		return rc;
+	/* z: each member's latest counted zeroing event of the year. A member's total
+	 * sums the counted non-zeroing events of the period after z. */
+	rc = stele_db_prepare(db, &stmt,
+		"WITH z AS (SELECT e.village_code, e.member_id, max(e.occurred_on) AS z "
+		"  FROM point_event e JOIN point_rule r ON r.code = e.rule_code "
+		"  WHERE r.category = 'zeroing' AND e.stage IN ('assembly', 'published') "
+		"  AND e.occurred_on >= ?1 AND e.occurred_on < ?2 "
+		"  AND (?5 IS NULL OR e.village_code = ?5) GROUP BY 1, 2), "
+		"totals AS (SELECT e.village_code, e.member_id, sum(e.points) AS total "
+		"  FROM point_event e LEFT JOIN z ON z.village_code = e.village_code "
+		"  AND z.member_id = e.member_id "
+		"  WHERE " COUNTED_NON_ZEROING " AND e.occurred_on >= ?3 AND e.occurred_on < ?4 "
+		"  AND (z.z IS NULL OR e.occurred_on > z.z) "
+		"  AND (?5 IS NULL OR e.village_code = ?5) GROUP BY 1, 2) "
+		"SELECT m.village_code, m.id, m.name, coalesce(t.total, 0) AS total "
+		"FROM member m LEFT JOIN totals t ON t.village_code = m.village_code "
+		"AND t.member_id = m.id "
+		"WHERE m.status = 'active' AND (?5 IS NULL OR m.village_code = ?5) "
+		"ORDER BY m.village_code, total DESC, m.id");
+	if (rc < 0)
+		goto done;
+	sqlite3_bind_text(stmt, 1, y.first_day, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, y.next_day, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, p.first_day, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, p.next_day, -1, SQLITE_STATIC);
+	if (village)
+		sqlite3_bind_text(stmt, 5, village, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *code = (const char *)sqlite3_column_text(stmt, 0);
+		int64_t total = sqlite3_column_int64(stmt, 3);
+		char rank_text[24], points[32];
+
+		if (strcmp(code, prev_village) != 0) {
+			snprintf(prev_village, sizeof(prev_village), "%s", code);
+			position = 0;
+		}
+		position++;
+		if (position == 1 || total != prev_total)
+			rank = position;
+		prev_total = total;
+		snprintf(rank_text, sizeof(rank_text), "%ld", rank);
+		stele_format_fixed(points, total, 1);
+		const char *cells[5] = { rank_text, code, (const char *)sqlite3_column_text(stmt, 1),
+					 (const char *)sqlite3_column_text(stmt, 2), points };
+		if ((rc = stele_table_add_row(t, cells)) < 0)
+			goto done;
+	}
+	if (step != SQLITE_DONE) {
+		rc = stele_error_db(STELE_EFAIL, db, "ranking members");
+		goto done;
+	}
+	*out = t;
+	t = NULL;
+done:
+	sqlite3_finalize(stmt);
+	stele_table_free(t);
+	return rc;
+}
+
+int stele_rank_period(int *year, int *month, const char *year_arg, const char *month_arg)
+{
+	int32_t y = 0, m = 0;
+
+	if (!year_arg && !month_arg)
+		return stele_error(STELE_EUSAGE, "give --year YYYY or --month YYYY-MM");
+	/* A bad value is a usage error; the parser's message stands. */
+	if (year_arg && stele_parse_year(year_arg, &y, "--year") < 0)
+		return STELE_EUSAGE;
+	if (month_arg) {
+		if (stele_parse_month(month_arg, &m, "--month") < 0)
+			return STELE_EUSAGE;
+		if (year_arg && m / 12 != y)
+			return stele_error(STELE_EUSAGE, "--month %s is not in --year %s", month_arg,
+					   year_arg);
+		y = m / 12;
+	}
+	*year = (int)y;
+	*month = month_arg ? (int)(m % 12) + 1 : 0;
+	return 0;
+}

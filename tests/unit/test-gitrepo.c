@@ -1,0 +1,414 @@
+/* test-gitrepo.c: change-set streams in git: append, tip, walk, fetch, push. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "unit.h"
+
+#include "changeset.h"
+#include "error.h"
+#include "gitrepo.h"
+#include "parse.h"
+
+#define VILLAGE "990101001201"
+#define MAX_SETS 8
+
+static unsigned char sk[STELE_SK_BYTES], pk[STELE_PK_BYTES];
+static char pk_hex[2 * STELE_PK_BYTES + 1];
+static char tmp[256];
+
+/* Encoded change sets 1..MAX_SETS of one chain. */
+static unsigned char *sets[MAX_SETS + 1];
+static size_t set_len[MAX_SETS + 1];
+
+/* A real SQLite changeset inserting row n into t(a PRIMARY KEY, b). */
+static void make_changes(void **out, int *len, int n)
+{
+	sqlite3 *db = NULL;
+	sqlite3_session *session = NULL;
+	char sql[128];
+
+	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT)", NULL,
+				      NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3session_create(db, "main", &session), SQLITE_OK);
+	assert_int_equal(sqlite3session_attach(session, "t"), SQLITE_OK);
+	snprintf(sql, sizeof(sql), "INSERT INTO t VALUES (%d, 'row %d')", n, n);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3session_changeset(session, len, out), SQLITE_OK);
+	sqlite3session_delete(session);
+	sqlite3_close(db);
+}
+
+static int setup(void **state)
+{
+	unsigned char seed[32] = { 7 }, prev[STELE_HASH_BYTES] = { 0 };
+
+	(void)state;
+	if (sodium_init() < 0 || stele_git_init() < 0)
+		return -1;
+	crypto_sign_seed_keypair(pk, sk, seed);
+	stele_hex_encode(pk_hex, pk, STELE_PK_BYTES);
+	snprintf(tmp, sizeof(tmp), "%s/stele-gitrepo.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (!mkdtemp(tmp))
+		return -1;
+	for (int i = 1; i <= MAX_SETS; i++) {
+		struct stele_changeset cs = { .format = STELE_CS_FORMAT, .schema = 1, .seq = (uint64_t)i,
+					      .created_at = 1767225600 + i, .summary = "a row" };
+		void *changes;
+		int changes_len;
+
+		strcpy(cs.writer, VILLAGE);
+		memcpy(cs.prev_hash, prev, sizeof(prev));
+		make_changes(&changes, &changes_len, i);
+		cs.changes = changes;
+		cs.changes_len = (size_t)changes_len;
+		if (stele_cs_encode(&sets[i], &set_len[i], &cs, sk) < 0)
+			return -1;
+		sqlite3_free(changes);
+		stele_cs_hash(prev, sets[i], set_len[i]);
+	}
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[300];
+
+	(void)state;
+	for (int i = 1; i <= MAX_SETS; i++)
+		free(sets[i]);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* A fresh path under the test's directory. */
+static const char *path_of(const char *name)
+{
+	static char path[4][512];
+	static int next;
+	char *p = path[next++ % 4];
+
+	snprintf(p, 512, "%s/%s", tmp, name);
+	return p;
+}
+
+static git_repository *new_repo(const char *name)
+{
+	git_repository *repo = NULL;
+
+	assert_int_equal(stele_repo_open(&repo, path_of(name), 1), 0);
+	return repo;
+}
+
+static void append(git_repository *repo, int seq, git_oid *out)
+{
+	char msg[64];
+	git_oid id;
+
+	snprintf(msg, sizeof(msg), "seq %d: a row", seq);
+	assert_int_equal(stele_repo_append(&id, repo, STELE_BRANCH, sets[seq], set_len[seq], pk_hex,
+					   msg, VILLAGE, 1767225600 + seq), 0);
+	if (out)
+		*out = id;
+}
+
+/* Walk callback: records the seqs it sees, after checking the bytes. */
+struct seen {
+	int seqs[MAX_SETS + 2];
+	int count;
+	int nulls;
+	int stop_after;
+};
+
+static int record_seq(void *ctx, const git_oid *commit, const void *data, size_t len)
+{
+	struct seen *s = ctx;
+	struct stele_changeset *cs = NULL;
+
+	(void)commit;
+	if (!data) {
+		s->nulls++;
+		return 0;
+	}
+	assert_int_equal(stele_cs_decode(&cs, NULL, data, len, pk), 0);
+	assert_memory_equal(data, sets[cs->seq], len);
+	s->seqs[s->count++] = (int)cs->seq;
+	stele_cs_free(cs);
+	return s->stop_after && s->count == s->stop_after ? 42 : 0;
+}
+
+static void test_open_creates_bare_main(void **state)
+{
+	git_repository *repo = NULL;
+	git_reference *head = NULL;
+
+	(void)state;
+	assert_int_equal(stele_repo_open(&repo, path_of("missing.git"), 0), STELE_EFAIL);
+	assert_non_null(strstr(stele_error_message(), "is not a git repository"));
+	repo = new_repo("open.git");
+	assert_true(git_repository_is_bare(repo));
+	assert_int_equal(git_reference_lookup(&head, repo, "HEAD"), 0);
+	assert_string_equal(git_reference_symbolic_target(head), STELE_BRANCH);
+	git_reference_free(head);
+	git_repository_free(repo);
+	/* Opening again (create or not) finds the same repository. */
+	assert_int_equal(stele_repo_open(&repo, path_of("open.git"), 0), 0);
+	git_repository_free(repo);
+}
+
+static void test_append_tip_walk(void **state)
+{
+	git_repository *repo = new_repo("append.git");
+	git_oid tip, first, zero;
+	unsigned char got_pk[STELE_PK_BYTES];
+	struct seen all = { 0 }, after = { 0 };
+	git_commit *commit = NULL;
+	uint64_t seq;
+
+	(void)state;
+	memset(&zero, 0, sizeof(zero));
+	assert_int_equal(stele_repo_tip(&tip, &seq, repo, STELE_BRANCH), 0);
+	assert_int_equal(seq, 0);
+	assert_true(git_oid_is_zero(&tip));
+	assert_int_equal(stele_repo_walk(repo, STELE_BRANCH, NULL, record_seq, &all), 0);
+	assert_int_equal(all.count, 0);
+
+	append(repo, 1, &first);
+	append(repo, 2, NULL);
+	append(repo, 3, NULL);
+	assert_int_equal(stele_repo_tip(&tip, &seq, repo, STELE_BRANCH), 0);
+	assert_int_equal(seq, 3);
+
+	/* The commit reads as a ledger entry, by the writer, at the writer's time. */
+	assert_int_equal(git_commit_lookup(&commit, repo, &tip), 0);
+	assert_string_equal(git_commit_message(commit), "seq 3: a row\n");
+	assert_string_equal(git_commit_author(commit)->email, VILLAGE);
+	assert_int_equal(git_commit_time(commit), 1767225603);
+	assert_int_equal(git_commit_parentcount(commit), 1);
+	git_commit_free(commit);
+
+	assert_int_equal(stele_repo_commit_pubkey(got_pk, repo, &tip), 0);
+	assert_memory_equal(got_pk, pk, STELE_PK_BYTES);
+
+	assert_int_equal(stele_repo_walk(repo, STELE_BRANCH, NULL, record_seq, &all), 0);
+	assert_int_equal(all.count, 3);
+	assert_int_equal(all.seqs[0], 1);
+	assert_int_equal(all.seqs[2], 3);
+	/* A zero since is the same as none. */
+	memset(&all, 0, sizeof(all));
+	assert_int_equal(stele_repo_walk(repo, STELE_BRANCH, &zero, record_seq, &all), 0);
+	assert_int_equal(all.count, 3);
+
+	assert_int_equal(stele_repo_walk(repo, STELE_BRANCH, &first, record_seq, &after), 0);
+	assert_int_equal(after.count, 2);
+	assert_int_equal(after.seqs[0], 2);
+	assert_int_equal(after.seqs[1], 3);
+
+	/* The callback's non-zero value stops the walk and comes back. */
+	memset(&after, 0, sizeof(after));
+	after.stop_after = 1;
+	assert_int_equal(stele_repo_walk(repo, STELE_BRANCH, NULL, record_seq, &after), 42);
+	assert_int_equal(after.count, 1);
+	git_repository_free(repo);
+}
+
+static void test_walk_refuses_rewritten_history(void **state)
+{
+	git_repository *a = new_repo("rewrite-a.git"), *b = new_repo("rewrite-b.git");
+	git_oid a2, b_tip;
+	struct seen seen = { 0 };
+
+	(void)state;
+	append(a, 1, NULL);
+	append(a, 2, &a2);
+	/* b has seq 1 only, so a's seq 2 commit is not on b's chain. */
+	append(b, 1, &b_tip);
+	assert_int_equal(stele_repo_walk(b, STELE_BRANCH, &a2, record_seq, &seen), STELE_EVERIFY);
+	assert_non_null(strstr(stele_error_message(), "history rewritten"));
+	assert_int_equal(seen.count, 0);
+	assert_int_equal(stele_repo_descends(a, &a2, &a2), 1);
+	git_repository_free(a);
+	git_repository_free(b);
+}
+
+static void test_walk_passes_commit_without_changeset(void **state)
+{
+	git_repository *repo = new_repo("foreign.git");
+	git_treebuilder *builder = NULL;
+	git_signature *sig = NULL;
+	git_commit *parent = NULL;
+	git_tree *tree = NULL;
+	git_oid blob, tree_id, tip, commit_id;
+	struct seen seen = { 0 };
+	uint64_t seq;
+
+	(void)state;
+	append(repo, 1, &tip);
+	assert_int_equal(git_blob_create_from_buffer(&blob, repo, "hello\n", 6), 0);
+	assert_int_equal(git_treebuilder_new(&builder, repo, NULL), 0);
+	assert_int_equal(git_treebuilder_insert(NULL, builder, "README", &blob, GIT_FILEMODE_BLOB), 0);
+	assert_int_equal(git_treebuilder_write(&tree_id, builder), 0);
+	assert_int_equal(git_tree_lookup(&tree, repo, &tree_id), 0);
+	assert_int_equal(git_signature_now(&sig, "someone", "someone@example.org"), 0);
+	assert_int_equal(git_commit_lookup(&parent, repo, &tip), 0);
+	assert_int_equal(git_commit_create(&commit_id, repo, STELE_BRANCH, sig, sig, NULL, "foreign\n",
+					   tree, 1, (const git_commit **)&parent), 0);
+	assert_int_equal(stele_repo_walk(repo, STELE_BRANCH, NULL, record_seq, &seen), 0);
+	assert_int_equal(seen.count, 1);
+	assert_int_equal(seen.nulls, 1);
+	/* Its tip holds no change set: that is a verification failure, not seq 0. */
+	assert_int_equal(stele_repo_tip(&tip, &seq, repo, STELE_BRANCH), STELE_EVERIFY);
+	git_commit_free(parent);
+	git_signature_free(sig);
+	git_tree_free(tree);
+	git_treebuilder_free(builder);
+	git_repository_free(repo);
+}
+
+static void test_push_creates_local_remote_and_fetch_round_trips(void **state)
+{
+	git_repository *village = new_repo("usb-village.git"), *county = new_repo("usb-county.git");
+	const char *usb = path_of("stick/village.git");
+	char usb_url[600];
+	git_oid village_tip, got_tip;
+	uint64_t seq;
+	int found = -1;
+
+	(void)state;
+	for (int i = 1; i <= 4; i++)
+		append(village, i, NULL);
+	assert_int_equal(stele_repo_tip(&village_tip, &seq, village, STELE_BRANCH), 0);
+
+	/* A missing mount point is not silently replaced by a new directory. */
+	assert_int_equal(stele_repo_push(village, usb, STELE_BRANCH, STELE_BRANCH, 1, NULL),
+			 STELE_EFAIL);
+	assert_non_null(strstr(stele_error_message(), "does not exist"));
+	assert_int_equal(mkdir(path_of("stick"), 0755), 0);
+	/* Without create_local a missing remote is an error too. */
+	assert_int_equal(stele_repo_push(village, usb, STELE_BRANCH, STELE_BRANCH, 0, NULL),
+			 STELE_EFAIL);
+	assert_int_equal(stele_repo_push(village, usb, STELE_BRANCH, STELE_BRANCH, 1, NULL), 0);
+	/* Pushing again is a no-op. */
+	assert_int_equal(stele_repo_push(village, usb, STELE_BRANCH, STELE_BRANCH, 1, NULL), 0);
+
+	snprintf(usb_url, sizeof(usb_url), "file://%s", usb);
+	assert_int_equal(stele_repo_fetch(&found, county, usb_url, STELE_BRANCH,
+					  "refs/remotes/v/main", NULL), 0);
+	assert_int_equal(found, 1);
+	assert_int_equal(stele_repo_tip(&got_tip, &seq, county, "refs/remotes/v/main"), 0);
+	assert_int_equal(seq, 4);
+	assert_true(git_oid_equal(&got_tip, &village_tip));
+
+	/* A remote without the branch: found = 0, the local ref untouched. */
+	git_repository_free(new_repo("empty.git"));
+	assert_int_equal(stele_repo_fetch(&found, county, path_of("empty.git"), STELE_BRANCH,
+					  "refs/remotes/v/main", NULL), 0);
+	assert_int_equal(found, 0);
+	assert_int_equal(stele_repo_tip(&got_tip, &seq, county, "refs/remotes/v/main"), 0);
+	assert_int_equal(seq, 4);
+
+	/* A missing local remote on fetch is an error, never "empty". */
+	assert_int_equal(stele_repo_fetch(&found, county, path_of("nowhere.git"), STELE_BRANCH,
+					  "refs/remotes/x/main", NULL), STELE_EFAIL);
+	git_repository_free(village);
+	git_repository_free(county);
+}
+
+static void test_push_is_fast_forward_only(void **state)
+{
+	git_repository *mine = new_repo("ff-mine.git"), *other = new_repo("ff-other.git");
+	git_repository *remote = NULL;
+	const char *url = path_of("ff-remote.git");
+	git_oid before, after, mine_tip, other_tip;
+	uint64_t seq;
+
+	(void)state;
+	git_repository_free(new_repo("ff-remote.git"));
+	append(mine, 1, NULL);
+	append(mine, 2, &mine_tip);
+	/* Histories that share seq 1 and then differ. */
+	append(other, 1, NULL);
+	append(other, 3, NULL);
+	append(other, 4, &other_tip);
+	assert_int_equal(stele_repo_push(other, url, STELE_BRANCH, STELE_BRANCH, 0, NULL), 0);
+	assert_int_equal(stele_repo_open(&remote, url, 0), 0);
+	assert_int_equal(stele_repo_tip(&before, &seq, remote, STELE_BRANCH), 0);
+
+	assert_int_equal(stele_repo_push(mine, url, STELE_BRANCH, STELE_BRANCH, 0, NULL), STELE_EFAIL);
+	assert_int_equal(stele_repo_tip(&after, &seq, remote, STELE_BRANCH), 0);
+	assert_true(git_oid_equal(&before, &after));
+	assert_int_equal(seq, 4);
+
+	/* descends tells diverged histories apart from ones that only lag. */
+	assert_int_equal(stele_repo_fetch(&(int){ 0 }, mine, url, STELE_BRANCH,
+					  "refs/remotes/origin/main", NULL), 0);
+	assert_int_equal(stele_repo_descends(mine, &mine_tip, &other_tip), 0);
+	assert_int_equal(stele_repo_descends(mine, &other_tip, &mine_tip), 0);
+	git_repository_free(remote);
+	git_repository_free(mine);
+	git_repository_free(other);
+}
+
+static void test_unreachable_remote_hides_credentials(void **state)
+{
+	git_repository *repo = new_repo("offline.git");
+	int found = -1;
+
+	(void)state;
+	append(repo, 1, NULL);
+	assert_int_equal(stele_repo_fetch(&found, repo, "http://clerk:s3cret@127.0.0.1:1/v.git",
+					  STELE_BRANCH, "refs/remotes/origin/main", NULL), STELE_EFAIL);
+	assert_int_equal(found, -1);
+	assert_null(strstr(stele_error_message(), "s3cret"));
+	assert_non_null(strstr(stele_error_message(), "http://127.0.0.1:1/v.git"));
+	assert_int_equal(stele_repo_push(repo, "http://clerk:s3cret@127.0.0.1:1/v.git", STELE_BRANCH,
+					 STELE_BRANCH, 1, NULL), STELE_EFAIL);
+	assert_null(strstr(stele_error_message(), "s3cret"));
+	git_repository_free(repo);
+}
+
+static void test_urls(void **state)
+{
+	char out[128], *path = NULL;
+
+	(void)state;
+	stele_url_redact(out, sizeof(out), "https://u:p@w@git.example.org/v.git");
+	assert_string_equal(out, "https://git.example.org/v.git");
+	stele_url_redact(out, sizeof(out), "https://git.example.org/a@b.git");
+	assert_string_equal(out, "https://git.example.org/a@b.git");
+	stele_url_redact(out, sizeof(out), "/media/usb/v.git");
+	assert_string_equal(out, "/media/usb/v.git");
+
+	assert_int_equal(stele_url_local_path(&path, "/media/usb/v.git"), 1);
+	assert_string_equal(path, "/media/usb/v.git");
+	free(path);
+	assert_int_equal(stele_url_local_path(&path, "file:///srv/v.git"), 1);
+	assert_string_equal(path, "/srv/v.git");
+	free(path);
+	assert_int_equal(stele_url_local_path(&path, "repos/v.git"), 1);
+	free(path);
+	assert_int_equal(stele_url_local_path(&path, "https://h/v.git"), 0);
+	assert_int_equal(stele_url_local_path(&path, "git@host:v.git"), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_open_creates_bare_main),
+		cmocka_unit_test(test_append_tip_walk),
+		cmocka_unit_test(test_walk_refuses_rewritten_history),
+		cmocka_unit_test(test_walk_passes_commit_without_changeset),
+		cmocka_unit_test(test_push_creates_local_remote_and_fetch_round_trips),
+		cmocka_unit_test(test_push_is_fast_forward_only),
+		cmocka_unit_test(test_unreachable_remote_hides_credentials),
+		cmocka_unit_test(test_urls),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

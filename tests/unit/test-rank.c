@@ -1,0 +1,738 @@
+/* test-rank.c: the rankings (lib/rank.c) on small in-memory counties, and the
+ * reference county's expected CSVs reproduced byte for byte. */
+#include "unit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv.h"
+#include "db.h"
+#include "error.h"
+#include "parse.h"
+#include "rank.h"
+#include "rules.h"
+
+/* ---- helpers ---------------------------------------------------------- */
+
+static sqlite3 *new_db(void)
+{
+	sqlite3 *db = NULL;
+
+	assert_int_equal(stele_db_open(&db, ":memory:", STELE_DB_CREATE), 0);
+	assert_int_equal(stele_rules_install_defaults(db), 0);
+	return db;
+}
+
+static void sql(sqlite3 *db, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sql(sqlite3 *db, const char *fmt, ...)
+{
+	char text[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (stele_db_exec(db, text) < 0)
+		fail_msg("%s: %s", text, stele_error_message());
+}
+
+/* A registered village; synced villages get a stele_stream row with last_seq 1. */
+static void village(sqlite3 *db, const char *code, bool synced)
+{
+	sql(db, "INSERT INTO village VALUES ('%s', '村%s', substr('%s', 1, 9), '镇')", code,
+	    code + 9, code);
+	if (synced)
+		sql(db, "INSERT INTO stele_stream (writer, last_seq) VALUES ('%s', 1)", code);
+}
+
+static void member(sqlite3 *db, const char *village_code, const char *id, const char *status)
+{
+	sql(db, "INSERT INTO member (village_code, id, name, status) VALUES ('%s', '%s', '党员%s', '%s')",
+	    village_code, id, id, status);
+}
+
+static void event(sqlite3 *db, const char *village_code, const char *id, const char *member_id,
+		  const char *rule, const char *date, int tenths, const char *stage)
+{
+	sql(db, "INSERT INTO point_event (village_code, id, member_id, rule_code, occurred_on, "
+	    "points, stage) VALUES ('%s', '%s', '%s', '%s', '%s', %d, '%s')",
+	    village_code, id, member_id, rule, date, tenths, stage);
+}
+
+/* Writes a table as CSV into a new string (caller frees). */
+static char *csv_of(struct stele_table *t)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	assert_non_null(f);
+	assert_int_equal(stele_table_print(t, STELE_FORMAT_CSV, false, f), 0);
+	fclose(f);
+	stele_table_free(t);
+	return text;
+}
+
+static char *members_csv(sqlite3 *db, int year, int month, const char *village_code)
+{
+	struct stele_table *t = NULL;
+
+	if (stele_rank_members(&t, db, year, month, village_code) < 0)
+		fail_msg("rank members: %s", stele_error_message());
+	return csv_of(t);
+}
+
+static char *league_csv(sqlite3 *db, int year, int month, const char *township)
+{
+	struct stele_table *t = NULL;
+
+	if (stele_rank_league(&t, db, year, month, township) < 0)
+		fail_msg("rank league: %s", stele_error_message());
+	return csv_of(t);
+}
+
+static char *stars_csv(sqlite3 *db, int year)
+{
+	struct stele_table *t = NULL;
+
+	if (stele_rank_stars(&t, db, year) < 0)
+		fail_msg("rank stars: %s", stele_error_message());
+	return csv_of(t);
+}
+
+static void expect_text(char *got, const char *want)
+{
+	if (strcmp(got, want) != 0)
+		fail_msg("got:\n%s\nwant:\n%s", got, want);
+	free(got);
+}
+
+#define MEMBERS_HEAD "rank,village_code,member_id,name,points\n"
+#define LEAGUE_HEAD "rank,village_code,village_name,township_code,composite,task_rate," \
+	"request_rate,participation,income_pct,assessment,grade,closed,rank_change\n"
+#define STARS_HEAD "village_code,village_name,township_code,score,stars,veto\n"
+
+/* ---- arithmetic ------------------------------------------------------- */
+
+static void test_share_rounding(void **state)
+{
+	(void)state;
+	assert_int_equal(stele_rank_share(1, 3), 3333);
+	assert_int_equal(stele_rank_share(2, 3), 6667);
+	assert_int_equal(stele_rank_share(1, 8), 1250);
+	assert_int_equal(stele_rank_share(1, 20000), 1);   /* 0.5 rounds up */
+	assert_int_equal(stele_rank_share(1, 20001), 0);
+	assert_int_equal(stele_rank_share(0, 7), 0);
+	assert_int_equal(stele_rank_share(7, 7), 10000);
+	assert_int_equal(stele_rank_div_round(5, 10), 1);
+	assert_int_equal(stele_rank_div_round(-5, 10), -1); /* away from zero */
+	assert_int_equal(stele_rank_div_round(-4, 10), 0);
+	assert_int_equal(stele_rank_div_round(15, -10), -2);
+	assert_int_equal(stele_rank_div_round(-15, -10), 2);
+}
+
+/* ---- member points ---------------------------------------------------- */
+
+static void test_members_ties_and_stages(void **state)
+{
+	sqlite3 *db = new_db();
+	const char *v = "990101001201";
+
+	(void)state;
+	village(db, v, true);
+	member(db, v, "M0001", "active");
+	member(db, v, "M0002", "active");
+	member(db, v, "M0003", "active");
+	member(db, v, "M0004", "active");
+	member(db, v, "M0005", "transferred_out");
+	member(db, v, "M0006", "flowing");
+	event(db, v, "E1", "M0003", "B01", "2026-03-01", 20, "published");
+	event(db, v, "E2", "M0001", "B01", "2026-03-02", 20, "assembly");
+	event(db, v, "E3", "M0002", "M01", "2026-03-03", 30, "published");
+	/* not counted: unapproved and rejected stages */
+	for (int i = 0; i < 4; i++) {
+		static const char *const stages[] = { "recorded", "group", "committee", "rejected" };
+		char id[8];
+		snprintf(id, sizeof(id), "X%d", i);
+		event(db, v, id, "M0004", "P01", "2026-03-04", 50, stages[i]);
+	}
+	/* a deduction counts */
+	event(db, v, "E4", "M0004", "D01", "2026-03-05", -20, "published");
+	/* members who left are not ranked, whatever their points */
+	event(db, v, "E5", "M0005", "P01", "2026-03-06", 50, "published");
+	event(db, v, "E6", "M0006", "P01", "2026-03-06", 50, "published");
+	/* another year does not count */
+	event(db, v, "E7", "M0004", "P01", "2025-12-31", 50, "published");
+	expect_text(members_csv(db, 2026, 0, NULL),
+		    MEMBERS_HEAD
+		    "1,990101001201,M0002,党员M0002,3.0\n"
+		    "2,990101001201,M0001,党员M0001,2.0\n"
+		    "2,990101001201,M0003,党员M0003,2.0\n"
+		    "4,990101001201,M0004,党员M0004,-2.0\n");
+	stele_db_close(db);
+}
+
+static void test_members_zeroing(void **state)
+{
+	sqlite3 *db = new_db();
+	const char *v = "990101001201";
+
+	(void)state;
+	village(db, v, true);
+	member(db, v, "M0001", "active");
+	member(db, v, "M0002", "active");
+	event(db, v, "E01", "M0001", "B01", "2026-02-10", 20, "published"); /* before z1 */
+	event(db, v, "E02", "M0001", "Z01", "2026-03-15", 0, "published");  /* z1 */
+	event(db, v, "E03", "M0001", "B02", "2026-04-10", 10, "published"); /* before z2 */
+	event(db, v, "E04", "M0001", "B03", "2026-06-01", 10, "published"); /* on z2: dropped */
+	event(db, v, "E05", "M0001", "Z01", "2026-06-01", 0, "assembly");   /* z2: the latest */
+	event(db, v, "E06", "M0001", "M01", "2026-06-02", 30, "published"); /* counted */
+	event(db, v, "E07", "M0001", "B01", "2026-09-01", 20, "published"); /* counted */
+	/* a zeroing that is not approved does not zero */
+	event(db, v, "E08", "M0002", "B01", "2026-02-01", 20, "published");
+	event(db, v, "E09", "M0002", "Z01", "2026-08-01", 0, "committee");
+	/* last year's zeroing does not reach into this year */
+	event(db, v, "E10", "M0002", "Z01", "2025-12-01", 0, "published");
+	expect_text(members_csv(db, 2026, 0, v),
+		    MEMBERS_HEAD
+		    "1,990101001201,M0001,党员M0001,5.0\n"
+		    "2,990101001201,M0002,党员M0002,2.0\n");
+	/* April is before the year's latest zeroing: nothing counts */
+	expect_text(members_csv(db, 2026, 4, v),
+		    MEMBERS_HEAD
+		    "1,990101001201,M0001,党员M0001,0.0\n"
+		    "1,990101001201,M0002,党员M0002,0.0\n");
+	/* June counts only what follows the zeroing day */
+	expect_text(members_csv(db, 2026, 6, v),
+		    MEMBERS_HEAD
+		    "1,990101001201,M0001,党员M0001,3.0\n"
+		    "2,990101001201,M0002,党员M0002,0.0\n");
+	stele_db_close(db);
+}
+
+static void test_members_per_village(void **state)
+{
+	sqlite3 *db = new_db();
+
+	(void)state;
+	village(db, "990101001201", true);
+	village(db, "990101001202", true);
+	member(db, "990101001202", "M0001", "active");
+	member(db, "990101001201", "M0001", "active");
+	member(db, "990101001201", "M0002", "active");
+	event(db, "990101001202", "E1", "M0001", "B01", "2026-05-01", 20, "published");
+	event(db, "990101001201", "E1", "M0002", "B02", "2026-05-01", 10, "published");
+	expect_text(members_csv(db, 2026, 5, NULL),
+		    MEMBERS_HEAD
+		    "1,990101001201,M0002,党员M0002,1.0\n"
+		    "2,990101001201,M0001,党员M0001,0.0\n"
+		    "1,990101001202,M0001,党员M0001,2.0\n");
+	expect_text(members_csv(db, 2026, 5, "990101001202"),
+		    MEMBERS_HEAD "1,990101001202,M0001,党员M0001,2.0\n");
+	stele_db_close(db);
+}
+
+/* ---- stars ------------------------------------------------------------ */
+
+static void assess(sqlite3 *db, const char *v, int year, const int tenths[6])
+{
+	for (int i = 0; i < 6; i++)
+		sql(db, "INSERT INTO assessment (village_code, year, item_code, score) "
+		    "VALUES ('%s', %d, 'S%d', %d)", v, year, i + 1, tenths[i]);
+}
+
+static void test_stars(void **state)
+{
+	sqlite3 *db = new_db();
+	static const int full[6] = { 200, 150, 150, 150, 200, 150 };       /* 100.0 */
+	static const int ninety[6] = { 200, 150, 150, 150, 200, 50 };      /* 90.0 */
+	static const int just_below[6] = { 200, 150, 150, 150, 199, 50 };  /* 89.9 */
+	static const int sixty[6] = { 100, 100, 100, 100, 100, 100 };      /* 60.0 */
+	static const int low[6] = { 100, 100, 100, 100, 100, 99 };         /* 59.9 */
+
+	(void)state;
+	village(db, "990101001201", true);
+	village(db, "990101001202", true);
+	village(db, "990101001203", true);
+	village(db, "990101001204", true);
+	village(db, "990101001205", true);
+	village(db, "990101001206", true);
+	village(db, "990101001207", true);
+	assess(db, "990101001201", 2026, ninety);
+	assess(db, "990101001202", 2026, just_below);
+	assess(db, "990101001203", 2026, sixty);
+	assess(db, "990101001204", 2026, low);
+	assess(db, "990101001205", 2026, full);
+	/* a vetoed village gets 1 star whatever its score */
+	sql(db, "INSERT INTO veto_event VALUES ('V1', '990101001205', 'V3', 2026, NULL)");
+	/* last year's veto and last year's assessment do not count for stars */
+	sql(db, "INSERT INTO veto_event VALUES ('V2', '990101001201', 'V3', 2025, NULL)");
+	assess(db, "990101001206", 2025, full);
+	/* a score above the item's max counts as the max; an inactive item not at all */
+	sql(db, "INSERT INTO standard_item (code, name, max_score, active) VALUES ('S9', 'old', 500, 0)");
+	sql(db, "INSERT INTO assessment VALUES ('990101001207', 2026, 'S1', 250, NULL), "
+	    "('990101001207', 2026, 'S9', 400, NULL)");
+	expect_text(stars_csv(db, 2026),
+		    STARS_HEAD
+		    "990101001201,村201,990101001,90.0,5,no\n"
+		    "990101001202,村202,990101001,89.9,4,no\n"
+		    "990101001203,村203,990101001,60.0,2,no\n"
+		    "990101001205,村205,990101001,100.0,1,yes\n"
+		    "990101001204,村204,990101001,59.9,1,no\n"
+		    "990101001207,村207,990101001,20.0,1,no\n"
+		    "990101001206,村206,990101001,,,no\n");
+	/* thresholds come from ranking_config */
+	sql(db, "INSERT OR REPLACE INTO ranking_config VALUES ('star.5', '95'), ('star.2', '55')");
+	expect_text(stars_csv(db, 2026),
+		    STARS_HEAD
+		    "990101001201,村201,990101001,90.0,4,no\n"
+		    "990101001202,村202,990101001,89.9,4,no\n"
+		    "990101001203,村203,990101001,60.0,2,no\n"
+		    "990101001204,村204,990101001,59.9,2,no\n"
+		    "990101001205,村205,990101001,100.0,1,yes\n"
+		    "990101001207,村207,990101001,20.0,1,no\n"
+		    "990101001206,村206,990101001,,,no\n");
+	stele_db_close(db);
+}
+
+/* ---- league table ----------------------------------------------------- */
+
+static void test_league_indicators(void **state)
+{
+	sqlite3 *db = new_db();
+	const char *v = "990101001201";
+	static const int score[6] = { 150, 100, 100, 100, 150, 100 }; /* 70.0 */
+
+	(void)state;
+	village(db, v, true);
+	/* tasks due in May: closed on time, closed late, open; June's is not May's */
+	sql(db, "INSERT INTO task (village_code, id, title, due_on, closed_on) VALUES "
+	    "('%s', 'T1', 't', '2026-05-10', '2026-05-10'), ('%s', 'T2', 't', '2026-05-11', '2026-05-12'), "
+	    "('%s', 'T3', 't', '2026-05-31', NULL), ('%s', 'T4', 't', '2026-06-01', '2026-05-01')",
+	    v, v, v, v);
+	/* requests received in May: day 7 counts, day 8 does not, open does not */
+	sql(db, "INSERT INTO request (village_code, id, received_on, resolved_on) VALUES "
+	    "('%s', 'R1', '2026-05-25', '2026-06-01'), ('%s', 'R2', '2026-05-25', '2026-06-02'), "
+	    "('%s', 'R3', '2026-05-01', NULL), ('%s', 'R4', '2026-05-01', '2026-05-01')", v, v, v, v);
+	/* participation: 2 of 4 active members (a zeroing or rejected event is not
+	 * participation; a deduction is) */
+	member(db, v, "M1", "active");
+	member(db, v, "M2", "active");
+	member(db, v, "M3", "active");
+	member(db, v, "M4", "active");
+	member(db, v, "M5", "deceased");
+	event(db, v, "E1", "M1", "B01", "2026-05-03", 20, "published");
+	event(db, v, "E2", "M2", "D01", "2026-05-03", -20, "assembly");
+	event(db, v, "E3", "M3", "Z01", "2026-05-03", 0, "published");
+	event(db, v, "E4", "M4", "B01", "2026-05-03", 20, "rejected");
+	event(db, v, "E5", "M5", "B01", "2026-05-03", 20, "published");
+	/* last year's assessment stands in for this year's */
+	assess(db, v, 2025, score);
+	/* composite = (25*3333 + 25*5000 + 20*5000 + 15*10000 + 15*7000) / 100 = 5633.25 */
+	expect_text(league_csv(db, 2026, 5, NULL),
+		    LEAGUE_HEAD
+		    "1,990101001201,村201,990101001,56.33,0.3333,0.5000,0.5000,1.0000,0.7000,A,no,0\n");
+	/* request.days from ranking_config: 8 days makes R2 in time */
+	sql(db, "INSERT OR REPLACE INTO ranking_config VALUES ('request.days', '8')");
+	expect_text(league_csv(db, 2026, 5, NULL),
+		    LEAGUE_HEAD
+		    "1,990101001201,村201,990101001,62.58,0.3333,0.7500,0.5000,1.0000,0.7000,A,no,0\n");
+	stele_db_close(db);
+}
+
+static void test_league_empty_and_unsynced(void **state)
+{
+	sqlite3 *db = new_db();
+
+	(void)state;
+	village(db, "990101001201", true);   /* synced, no data: only income_pct */
+	village(db, "990101001202", false);  /* never synced: unranked */
+	village(db, "990101001203", true);
+	sql(db, "INSERT INTO income (village_code, id, period, amount) VALUES "
+	    "('990101001203', 'I1', '2026-01', 100), ('990101001201', 'I1', '2026-03', 50), "
+	    "('990101001202', 'I1', '2026-01', 999999)");
+	sql(db, "INSERT INTO period_close VALUES ('990101001203', '2026-02', 'x')");
+	/* In February the synced village 201 has no income yet: 0 yuan is data. */
+	expect_text(league_csv(db, 2026, 2, NULL),
+		    LEAGUE_HEAD
+		    "1,990101001203,村203,990101001,100.00,,,,1.0000,,A,yes,0\n"
+		    "2,990101001201,村201,990101001,0.00,,,,0.0000,,B,no,0\n"
+		    ",990101001202,村202,990101001,,,,,,,,no,\n");
+	/* In March their sums differ: 100 > 50 fen */
+	expect_text(league_csv(db, 2026, 3, NULL),
+		    LEAGUE_HEAD
+		    "1,990101001203,村203,990101001,100.00,,,,1.0000,,A,no,0\n"
+		    "2,990101001201,村201,990101001,0.00,,,,0.0000,,B,no,0\n"
+		    ",990101001202,村202,990101001,,,,,,,,no,\n");
+	/* With the income weight at 0 no indicator counts: every village unranked */
+	sql(db, "INSERT OR REPLACE INTO ranking_config VALUES ('weight.income', '0')");
+	expect_text(league_csv(db, 2026, 3, NULL),
+		    LEAGUE_HEAD
+		    ",990101001201,村201,990101001,,,,,0.0000,,,no,\n"
+		    ",990101001202,村202,990101001,,,,,,,,no,\n"
+		    ",990101001203,村203,990101001,,,,,1.0000,,,no,\n");
+	stele_db_close(db);
+}
+
+static void test_league_single_village(void **state)
+{
+	sqlite3 *db = new_db();
+
+	(void)state;
+	village(db, "990101001201", true);
+	village(db, "990101001202", false);
+	expect_text(league_csv(db, 2026, 7, NULL),
+		    LEAGUE_HEAD
+		    "1,990101001201,村201,990101001,100.00,,,,1.0000,,A,no,0\n"
+		    ",990101001202,村202,990101001,,,,,,,,no,\n");
+	stele_db_close(db);
+}
+
+/* n synced villages with distinct incomes; returns their grades in rank order. */
+static void grades(sqlite3 *db, int n, char *out)
+{
+	struct stele_league *league = NULL;
+
+	for (int i = 0; i < n; i++) {
+		char code[32];
+		snprintf(code, sizeof(code), "990101001%03d", 201 + i);
+		village(db, code, true);
+		sql(db, "INSERT INTO income (village_code, id, period, amount) VALUES ('%s', 'I1', "
+		    "'2026-01', %d)", code, 1000 - i);
+	}
+	assert_int_equal(stele_league_compute(&league, db, 2026, 1, NULL, false), 0);
+	assert_int_equal(league->nranked, (size_t)n);
+	for (int i = 0; i < n; i++) {
+		assert_int_equal(league->rows[i].rank, i + 1);
+		out[i] = league->rows[i].grade;
+	}
+	out[n] = 0;
+	stele_league_free(league);
+}
+
+static void test_league_grade_cutoffs(void **state)
+{
+	static const struct { int n; const char *want; } cases[] = {
+		{ 1, "A" }, { 2, "AB" }, { 3, "ABB" }, { 10, "AAABBBBBBC" }, { 11, "AAAABBBBBBC" },
+	};
+	char got[32];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		sqlite3 *db = new_db();
+		grades(db, cases[i].n, got);
+		assert_string_equal(got, cases[i].want);
+		stele_db_close(db);
+	}
+	/* grade shares from ranking_config */
+	sqlite3 *db = new_db();
+	sql(db, "INSERT OR REPLACE INTO ranking_config VALUES ('grade.a_pct', '50'), ('grade.c_pct', '20')");
+	grades(db, 10, got);
+	assert_string_equal(got, "AAAAABBBCC");
+	stele_db_close(db);
+}
+
+static void test_league_ties_and_rank_change(void **state)
+{
+	sqlite3 *db = new_db();
+
+	(void)state;
+	village(db, "990101001201", true);
+	village(db, "990101001202", true);
+	village(db, "990101001203", true);
+	/* November: every income sum is 0, all rank 1. December: 3 > 2 > 1 fen. */
+	sql(db, "INSERT INTO income (village_code, id, period, amount) VALUES "
+	    "('990101001201', 'I1', '2026-12', 1), ('990101001202', 'I1', '2026-12', 2), "
+	    "('990101001203', 'I1', '2026-12', 3)");
+	/* January 2027 counts from 2027-01 only: 201 and 202 tie above 203 */
+	sql(db, "INSERT INTO income (village_code, id, period, amount) VALUES "
+	    "('990101001201', 'I2', '2027-01', 5), ('990101001202', 'I2', '2027-01', 5)");
+	expect_text(league_csv(db, 2026, 12, NULL),
+		    LEAGUE_HEAD
+		    "1,990101001203,村203,990101001,100.00,,,,1.0000,,A,no,0\n"
+		    "2,990101001202,村202,990101001,50.00,,,,0.5000,,B,no,-1\n"
+		    "3,990101001201,村201,990101001,0.00,,,,0.0000,,B,no,-2\n");
+	expect_text(league_csv(db, 2027, 1, NULL),
+		    LEAGUE_HEAD
+		    "1,990101001201,村201,990101001,50.00,,,,0.5000,,A,no,2\n"
+		    "1,990101001202,村202,990101001,50.00,,,,0.5000,,A,no,1\n"
+		    "3,990101001203,村203,990101001,0.00,,,,0.0000,,B,no,-2\n");
+	stele_db_close(db);
+}
+
+static void test_league_weights(void **state)
+{
+	sqlite3 *db = new_db();
+	static const int high[6] = { 200, 150, 150, 150, 200, 150 };
+	static const int low[6] = { 100, 100, 100, 100, 100, 100 };
+
+	(void)state;
+	village(db, "990101001201", true);
+	village(db, "990101001202", true);
+	/* 201: more income, weaker assessment; 202 the other way round */
+	sql(db, "INSERT INTO income (village_code, id, period, amount) VALUES "
+	    "('990101001201', 'I1', '2026-04', 900)");
+	assess(db, "990101001201", 2026, low);
+	assess(db, "990101001202", 2026, high);
+	/* (15 * 10000 + 15 * 6000) / 30 = 8000 against (15 * 0 + 15 * 10000) / 30 */
+	expect_text(league_csv(db, 2026, 4, NULL),
+		    LEAGUE_HEAD
+		    "1,990101001201,村201,990101001,80.00,,,,1.0000,0.6000,A,no,1\n"
+		    "2,990101001202,村202,990101001,50.00,,,,0.0000,1.0000,B,no,-1\n");
+	/* a heavier assessment weight turns it round: 450000 / 65 against 500000 / 65 */
+	sql(db, "INSERT OR REPLACE INTO ranking_config VALUES ('weight.assessment', '50')");
+	expect_text(league_csv(db, 2026, 4, NULL),
+		    LEAGUE_HEAD
+		    "1,990101001202,村202,990101001,76.92,,,,0.0000,1.0000,A,no,0\n"
+		    "2,990101001201,村201,990101001,69.23,,,,1.0000,0.6000,B,no,0\n");
+	stele_db_close(db);
+}
+
+/* ---- the reference county -------------------------------------------- */
+
+static const char *shared_dir(void)
+{
+	const char *dir = getenv("STELE_SHARED");
+	return dir && *dir ? dir : "../shared";
+}
+
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	int c;
+
+	if (!f)
+		fail_msg("cannot open %s", path);
+	while ((c = fgetc(f)) != EOF)
+		fputc(c, out);
+	fclose(f);
+	fclose(out);
+	return text;
+}
+
+/*
+ * Loads a village's CSV into table: conv has one letter per CSV column: 't' text
+ * (empty is NULL), 's' text (empty stays ''), '1' tenths, '2' fen, 'i' integer.
+ * Returns the number of rows.
+ */
+static int load_csv(sqlite3 *db, const char *path, const char *table, const char *village_code,
+		    const char *const *cols, const char *conv)
+{
+	struct stele_csv *csv = NULL;
+	sqlite3_stmt *stmt = NULL;
+	char text[1024];
+	size_t ncols = strlen(conv), nfields;
+	int index_of[16], rows = 0, rc;
+	char **fields;
+
+	assert_int_equal(stele_csv_open(&csv, path, 1 << 20), 0);
+	if (stele_csv_header(csv, cols, ncols, NULL, index_of) < 0)
+		fail_msg("%s", stele_error_message());
+	int n = snprintf(text, sizeof(text), "INSERT INTO %s (village_code", table);
+	for (size_t i = 0; i < ncols; i++)
+		n += snprintf(text + n, sizeof(text) - (size_t)n, ", %s", cols[i]);
+	n += snprintf(text + n, sizeof(text) - (size_t)n, ") VALUES (?");
+	for (size_t i = 0; i < ncols; i++)
+		n += snprintf(text + n, sizeof(text) - (size_t)n, ", ?");
+	snprintf(text + n, sizeof(text) - (size_t)n, ")");
+	assert_int_equal(stele_db_prepare(db, &stmt, text), 0);
+	while ((rc = stele_csv_next(csv, &fields, &nfields)) > 0) {
+		sqlite3_reset(stmt);
+		sqlite3_bind_text(stmt, 1, village_code, -1, SQLITE_TRANSIENT);
+		for (size_t i = 0; i < ncols; i++) {
+			const char *f = fields[index_of[i]];
+			int64_t v;
+			if (conv[i] == 's')
+				sqlite3_bind_text(stmt, (int)i + 2, f, -1, SQLITE_TRANSIENT);
+			else if (!*f)
+				sqlite3_bind_null(stmt, (int)i + 2);
+			else if (conv[i] == 't')
+				sqlite3_bind_text(stmt, (int)i + 2, f, -1, SQLITE_TRANSIENT);
+			else {
+				if ((conv[i] == 'i' ? stele_parse_int(f, -1000000, 1000000, &v, cols[i])
+				     : stele_parse_fixed(f, conv[i] - '0', &v, cols[i])) < 0)
+					fail_msg("%s:%zu: %s", path, stele_csv_line(csv), stele_error_message());
+				sqlite3_bind_int64(stmt, (int)i + 2, v);
+			}
+		}
+		if (sqlite3_step(stmt) != SQLITE_DONE)
+			fail_msg("%s:%zu: %s", path, stele_csv_line(csv), sqlite3_errmsg(db));
+		rows++;
+	}
+	assert_int_equal(rc, 0);
+	sqlite3_finalize(stmt);
+	stele_csv_free(csv);
+	return rows;
+}
+
+static void import_rules(sqlite3 *db, const char *ref, const char *kind, const char *file)
+{
+	enum stele_rules_kind k;
+	struct stele_csv *csv = NULL;
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/rules/%s", ref, file);
+	assert_int_equal(stele_rules_kind_parse(kind, &k), 0);
+	assert_int_equal(stele_csv_open(&csv, path, 1 << 20), 0);
+	if (stele_rules_import(db, k, csv) < 0)
+		fail_msg("%s", stele_error_message());
+	stele_csv_free(csv);
+}
+
+/* The reference county's records loaded straight into a county database (the
+ * agents' import and the aggregator's merge are bypassed). */
+static sqlite3 *reference_county(char *ref, size_t size)
+{
+	static const char *const member_cols[] = { "id", "name", "gender", "born", "joined", "status", "grid" };
+	static const char *const point_cols[] = { "id", "member_id", "rule_code", "occurred_on", "points", "stage", "note" };
+	static const char *const task_cols[] = { "id", "title", "category", "assignee", "due_on", "closed_on" };
+	static const char *const request_cols[] = { "id", "received_on", "category", "grid", "resolved_on", "satisfied" };
+	static const char *const income_cols[] = { "id", "period", "amount", "source" };
+	static const char *const assess_cols[] = { "year", "item_code", "score", "note" };
+	static const char *const village_cols[] = { "code", "name", "township_name" };
+	static const char *const veto_cols[] = { "village_code", "veto_code", "year", "note" };
+	sqlite3 *db = NULL;
+	struct stele_csv *csv = NULL;
+	char path[512], **fields;
+	size_t nfields;
+	int index_of[4], rc, vetoes = 0;
+
+	snprintf(ref, size, "%s/data/reference-county", shared_dir());
+	assert_int_equal(stele_db_open(&db, ":memory:", STELE_DB_CREATE), 0);
+	assert_int_equal(stele_db_exec(db, "BEGIN"), 0);
+	import_rules(db, ref, "point-rules", "point-rules.csv");
+	import_rules(db, ref, "standard-items", "standard-items.csv");
+	import_rules(db, ref, "veto-items", "veto-items.csv");
+	import_rules(db, ref, "config", "config.csv");
+
+	snprintf(path, sizeof(path), "%s/villages.csv", ref);
+	assert_int_equal(stele_csv_open(&csv, path, 1 << 20), 0);
+	assert_int_equal(stele_csv_header(csv, village_cols, 3, NULL, index_of), 0);
+	while ((rc = stele_csv_next(csv, &fields, &nfields)) > 0) {
+		const char *code = fields[index_of[0]];
+		char dir[600], p[700];
+		int records = 0;
+		FILE *closes;
+		char line[64];
+
+		sql(db, "INSERT INTO village VALUES ('%s', '%s', substr('%s', 1, 9), '%s')", code,
+		    fields[index_of[1]], code, fields[index_of[2]]);
+		snprintf(dir, sizeof(dir), "%s/villages/%s", ref, code);
+		snprintf(p, sizeof(p), "%s/members.csv", dir);
+		records += load_csv(db, p, "member", code, member_cols, "tttittt");
+		snprintf(p, sizeof(p), "%s/points.csv", dir);
+		records += load_csv(db, p, "point_event", code, point_cols, "tttt1tt");
+		snprintf(p, sizeof(p), "%s/tasks.csv", dir);
+		records += load_csv(db, p, "task", code, task_cols, "tttttt");
+		snprintf(p, sizeof(p), "%s/requests.csv", dir);
+		records += load_csv(db, p, "request", code, request_cols, "ttttti");
+		snprintf(p, sizeof(p), "%s/income.csv", dir);
+		records += load_csv(db, p, "income", code, income_cols, "tt2s");
+		snprintf(p, sizeof(p), "%s/assessments.csv", dir);
+		records += load_csv(db, p, "assessment", code, assess_cols, "it1t");
+		snprintf(p, sizeof(p), "%s/closes.txt", dir);
+		assert_non_null(closes = fopen(p, "r"));
+		while (fgets(line, sizeof(line), closes)) {
+			line[strcspn(line, "\r\n")] = 0;
+			if (*line)
+				sql(db, "INSERT INTO period_close VALUES ('%s', '%s', 'loaded')", code, line);
+		}
+		fclose(closes);
+		if (records > 0)
+			sql(db, "INSERT INTO stele_stream (writer, last_seq) VALUES ('%s', 1)", code);
+	}
+	assert_int_equal(rc, 0);
+	stele_csv_free(csv);
+
+	snprintf(path, sizeof(path), "%s/vetoes.csv", ref);
+	assert_int_equal(stele_csv_open(&csv, path, 1 << 20), 0);
+	assert_int_equal(stele_csv_header(csv, veto_cols, 4, NULL, index_of), 0);
+	while ((rc = stele_csv_next(csv, &fields, &nfields)) > 0)
+		sql(db, "INSERT INTO veto_event VALUES ('V%04d', '%s', '%s', %s, '%s')", ++vetoes,
+		    fields[index_of[0]], fields[index_of[1]], fields[index_of[2]], fields[index_of[3]]);
+	assert_int_equal(rc, 0);
+	stele_csv_free(csv);
+	assert_int_equal(stele_db_exec(db, "COMMIT"), 0);
+	return db;
+}
+
+static void expect_file(char *got, const char *ref, const char *name)
+{
+	char path[600];
+
+	snprintf(path, sizeof(path), "%s/expected/%s", ref, name);
+	char *want = read_file(path);
+	if (strcmp(got, want) != 0)
+		fail_msg("%s differs; got:\n%s", name, got);
+	free(want);
+	free(got);
+}
+
+static void test_reference_county(void **state)
+{
+	char ref[512];
+	sqlite3 *db = reference_county(ref, sizeof(ref));
+
+	(void)state;
+	expect_file(league_csv(db, 2026, 10, NULL), ref, "league-2026-10.csv");
+	expect_file(league_csv(db, 2026, 9, NULL), ref, "league-2026-09.csv");
+	expect_file(league_csv(db, 2026, 10, "990101001"), ref, "league-2026-10-township-990101001.csv");
+	expect_file(stars_csv(db, 2026), ref, "stars-2026.csv");
+	expect_file(members_csv(db, 2026, 0, NULL), ref, "members-2026.csv");
+	expect_file(members_csv(db, 2026, 10, NULL), ref, "members-2026-10.csv");
+	stele_db_close(db);
+}
+
+/* A weight changed in ranking_config re-ranks the reference county. */
+static void test_reference_county_reweighted(void **state)
+{
+	char ref[512];
+	sqlite3 *db = reference_county(ref, sizeof(ref));
+	struct stele_league *league = NULL;
+
+	(void)state;
+	/* Only the assessment counts: the order follows the star scores, with the
+	 * previous-year fallback (桥南村 70.5) and the tie (毛毛匠村, 东子牙村). */
+	sql(db, "UPDATE ranking_config SET value = '0' WHERE key IN ('weight.task', "
+	    "'weight.request', 'weight.participation', 'weight.income')");
+	assert_int_equal(stele_league_compute(&league, db, 2026, 10, NULL, false), 0);
+	static const char *const order[] = {
+		"990101004201", "990101002202", "990101004202", "990101003203", "990101001202",
+		"990101001203", "990101002203", "990101003201", "990101001201", "990101002201",
+		"990101003202",
+	};
+	assert_int_equal(league->nranked, 11);
+	for (size_t i = 0; i < 11; i++)
+		assert_string_equal(league->rows[i].code, order[i]);
+	assert_int_equal(league->rows[0].composite, 8200);
+	assert_int_equal(league->rows[6].rank, 7);
+	assert_int_equal(league->rows[7].rank, 7);
+	assert_false(league->rows[11].ranked);
+	stele_league_free(league);
+	stele_db_close(db);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_share_rounding),
+		cmocka_unit_test(test_members_ties_and_stages),
+		cmocka_unit_test(test_members_zeroing),
+		cmocka_unit_test(test_members_per_village),
+		cmocka_unit_test(test_stars),
+		cmocka_unit_test(test_league_indicators),
+		cmocka_unit_test(test_league_empty_and_unsynced),
+		cmocka_unit_test(test_league_single_village),
+		cmocka_unit_test(test_league_grade_cutoffs),
+		cmocka_unit_test(test_league_ties_and_rank_change),
+		cmocka_unit_test(test_league_weights),
+		cmocka_unit_test(test_reference_county),
+		cmocka_unit_test(test_reference_county_reweighted),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,388 @@
+/* test-sync.c: the agent's pull of the county rules stream, and the checks every
+ * change set from another writer passes (ownership, chain, apply conflicts). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "unit.h"
+
+#include "capture.h"
+#include "db.h"
+#include "error.h"
+#include "gitrepo.h"
+#include "parse.h"
+#include "rules.h"
+#include "sync.h"
+
+#define VILLAGE "990101001201"
+
+static unsigned char county_sk[STELE_SK_BYTES], county_pk[STELE_PK_BYTES];
+static unsigned char other_sk[STELE_SK_BYTES], other_pk[STELE_PK_BYTES];
+static char tmp[256];
+static int dir_count;
+
+static int setup(void **state)
+{
+	unsigned char seed[32] = { 1 };
+
+	(void)state;
+	if (sodium_init() < 0 || stele_git_init() < 0)
+		return -1;
+	crypto_sign_seed_keypair(county_pk, county_sk, seed);
+	seed[0] = 2;
+	crypto_sign_seed_keypair(other_pk, other_sk, seed);
+	snprintf(tmp, sizeof(tmp), "%s/stele-sync.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	return mkdtemp(tmp) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[300];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void exec(sqlite3 *db, const char *sql)
+{
+	char *err = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+		fail_msg("%s: %s", sql, err ? err : "?");
+}
+
+static int64_t count(sqlite3 *db, const char *sql)
+{
+	int64_t n = -1;
+
+	assert_int_equal(stele_db_int(db, sql, &n), 0);
+	return n;
+}
+
+/* A county: its database (captured writes as the county) and its bare repository,
+ * whose commits the test publishes from the outbox. */
+struct county {
+	sqlite3 *db;
+	git_repository *repo;
+	char url[512];
+	uint64_t published;
+};
+
+static void county_open(struct county *c)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->url, sizeof(c->url), "%s/county-%d.git", tmp, dir_count++);
+	assert_int_equal(stele_db_open(&c->db, ":memory:", STELE_DB_CREATE), 0);
+	assert_int_equal(stele_repo_open(&c->repo, c->url, 1), 0);
+}
+
+static void county_close(struct county *c)
+{
+	git_repository_free(c->repo);
+	stele_db_close(c->db);
+}
+
+/* One captured county write of sql, signed with sk. */
+static void county_write(struct county *c, const char *sql, const unsigned char *sk)
+{
+	struct stele_capture *cap = NULL;
+	uint64_t seq;
+
+	assert_int_equal(stele_capture_begin(&cap, c->db, STELE_WRITER_COUNTY), 0);
+	exec(c->db, sql);
+	assert_int_equal(stele_capture_commit(&seq, cap, sk), 0);
+	assert_true(seq > 0);
+}
+
+/* Commits every outbox change set not yet in the repository, naming pk. */
+static void county_publish(struct county *c, const unsigned char *pk)
+{
+	sqlite3_stmt *stmt = NULL;
+	char pk_hex[2 * STELE_PK_BYTES + 1], msg[64];
+	git_oid id;
+
+	stele_hex_encode(pk_hex, pk, STELE_PK_BYTES);
+	assert_int_equal(stele_db_prepare(c->db, &stmt, "SELECT seq, data FROM stele_outbox "
+							"WHERE seq > ? ORDER BY seq"), 0);
+	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)c->published);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		snprintf(msg, sizeof(msg), "seq %lld: rules", (long long)sqlite3_column_int64(stmt, 0));
+		assert_int_equal(stele_repo_append(&id, c->repo, STELE_BRANCH,
+						   sqlite3_column_blob(stmt, 1),
+						   (size_t)sqlite3_column_bytes(stmt, 1), pk_hex, msg,
+						   STELE_WRITER_COUNTY, 1767225600), 0);
+		c->published = (uint64_t)sqlite3_column_int64(stmt, 0);
+	}
+	sqlite3_finalize(stmt);
+}
+
+/* A village: database with the default catalogue, and its repository. */
+struct village {
+	sqlite3 *db;
+	git_repository *repo;
+};
+
+static void village_open(struct village *v)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/village-%d.git", tmp, dir_count++);
+	assert_int_equal(stele_db_open(&v->db, ":memory:", STELE_DB_CREATE), 0);
+	assert_int_equal(stele_db_begin(v->db), 0);
+	assert_int_equal(stele_rules_install_defaults(v->db), 0);
+	assert_int_equal(stele_db_commit(v->db), 0);
+	assert_int_equal(stele_repo_open(&v->repo, path, 1), 0);
+}
+
+static void village_close(struct village *v)
+{
+	git_repository_free(v->repo);
+	stele_db_close(v->db);
+}
+
+static int pull(struct village *v, struct county *c, uint64_t *applied, uint64_t *seq)
+{
+	return stele_sync_pull_county(applied, seq, v->db, v->repo, c->url, NULL);
+}
+
+static void test_first_pull_replaces_defaults_and_pins_key(void **state)
+{
+	struct county c;
+	struct village v;
+	uint64_t applied = 9, seq = 9;
+	char *pinned = NULL, hex[2 * STELE_PK_BYTES + 1];
+
+	(void)state;
+	county_open(&c);
+	village_open(&v);
+	assert_true(count(v.db, "SELECT count(*) FROM point_rule") > 1);
+
+	/* Nothing published yet: not an error, nothing changes. */
+	assert_int_equal(pull(&v, &c, &applied, &seq), 0);
+	assert_int_equal(applied, 0);
+	assert_true(count(v.db, "SELECT count(*) FROM point_rule") > 1);
+
+	county_write(&c, "INSERT INTO point_rule VALUES ('R1', 'base', '参加组织生活', 20, 1);"
+			 "INSERT INTO ranking_config VALUES ('weight.task', '25')", county_sk);
+	county_write(&c, "UPDATE point_rule SET points = 30 WHERE code = 'R1'", county_sk);
+	county_publish(&c, county_pk);
+	assert_int_equal(pull(&v, &c, &applied, &seq), 0);
+	assert_int_equal(applied, 2);
+	assert_int_equal(seq, 2);
+	/* The default catalogue is gone; the county's is there. */
+	assert_int_equal(count(v.db, "SELECT count(*) FROM point_rule"), 1);
+	assert_int_equal(count(v.db, "SELECT points FROM point_rule WHERE code = 'R1'"), 30);
+	assert_int_equal(count(v.db, "SELECT count(*) FROM ranking_config"), 1);
+	assert_int_equal(count(v.db, "SELECT count(*) FROM standard_item"), 0);
+	/* The cursor and the record of what was applied. */
+	assert_int_equal(count(v.db, "SELECT last_seq FROM stele_stream WHERE writer = 'county'"), 2);
+	assert_int_equal(count(v.db, "SELECT count(*) FROM stele_applied WHERE writer = 'county'"), 2);
+	assert_int_equal(stele_meta_get(v.db, "county_key", &pinned), 0);
+	stele_hex_encode(hex, county_pk, STELE_PK_BYTES);
+	assert_string_equal(pinned, hex);
+	free(pinned);
+	assert_int_equal(stele_meta_get(v.db, "county_seq", &pinned), 0);
+	assert_string_equal(pinned, "2");
+	free(pinned);
+
+	/* Pulling again applies nothing; a later change set is applied on its own. */
+	assert_int_equal(pull(&v, &c, &applied, &seq), 0);
+	assert_int_equal(applied, 0);
+	assert_int_equal(seq, 2);
+	county_write(&c, "INSERT INTO veto_item VALUES ('V1', '重大安全事故')", county_sk);
+	county_publish(&c, county_pk);
+	assert_int_equal(pull(&v, &c, &applied, &seq), 0);
+	assert_int_equal(applied, 1);
+	assert_int_equal(seq, 3);
+	assert_int_equal(count(v.db, "SELECT count(*) FROM point_rule"), 1);
+	assert_int_equal(count(v.db, "SELECT count(*) FROM veto_item"), 1);
+	village_close(&v);
+	county_close(&c);
+}
+
+static void test_pinned_key_refuses_another_signer(void **state)
+{
+	struct county c;
+	struct village v;
+	uint64_t applied, seq;
+	char hex[2 * STELE_PK_BYTES + 1];
+
+	(void)state;
+	county_open(&c);
+	village_open(&v);
+	stele_hex_encode(hex, county_pk, STELE_PK_BYTES);
+	assert_int_equal(stele_meta_set(v.db, "county_key", hex), 0);
+	/* Signed and named by someone else: refused, defaults untouched. */
+	county_write(&c, "INSERT INTO point_rule VALUES ('X', 'base', 'x', 10, 1)", other_sk);
+	county_publish(&c, other_pk);
+	assert_int_equal(pull(&v, &c, &applied, &seq), STELE_EVERIFY);
+	assert_non_null(strstr(stele_error_message(), "not the county's pinned key"));
+	assert_int_equal(count(v.db, "SELECT count(*) FROM point_rule WHERE code = 'X'"), 0);
+	assert_true(count(v.db, "SELECT count(*) FROM point_rule") > 1);
+	assert_int_equal(count(v.db, "SELECT count(*) FROM stele_stream"), 0);
+	village_close(&v);
+	county_close(&c);
+}
+
+static void test_lying_writer_pub_fails_the_signature(void **state)
+{
+	struct county c;
+	struct village v;
+	uint64_t applied, seq;
+
+	(void)state;
+	county_open(&c);
+	village_open(&v);
+	/* writer.pub names the county's key but another key signed: no pin, nothing applied. */
+	county_write(&c, "INSERT INTO point_rule VALUES ('X', 'base', 'x', 10, 1)", other_sk);
+	county_publish(&c, county_pk);
+	assert_int_equal(pull(&v, &c, &applied, &seq), STELE_EVERIFY);
+	assert_non_null(strstr(stele_error_message(), "signature"));
+	assert_int_equal(count(v.db, "SELECT count(*) FROM stele_meta WHERE key = 'county_key'"), 0);
+	assert_true(count(v.db, "SELECT count(*) FROM point_rule") > 1);
+	village_close(&v);
+	county_close(&c);
+}
+
+static void test_rewritten_county_history_is_refused(void **state)
+{
+	struct county c, forged;
+	struct village v;
+	uint64_t applied, seq;
+
+	(void)state;
+	county_open(&c);
+	village_open(&v);
+	county_write(&c, "INSERT INTO point_rule VALUES ('R1', 'base', 'a', 10, 1)", county_sk);
+	county_publish(&c, county_pk);
+	assert_int_equal(pull(&v, &c, &applied, &seq), 0);
+	/* Another history at the same URL: the applied commit is no longer on it. */
+	county_open(&forged);
+	county_write(&forged, "INSERT INTO point_rule VALUES ('R2', 'base', 'b', 10, 1)", county_sk);
+	county_write(&forged, "INSERT INTO point_rule VALUES ('R3', 'base', 'c', 10, 1)", county_sk);
+	county_publish(&forged, county_pk);
+	assert_int_equal(pull(&v, &forged, &applied, &seq), STELE_EVERIFY);
+	assert_non_null(strstr(stele_error_message(), "rewritten"));
+	assert_int_equal(count(v.db, "SELECT count(*) FROM point_rule"), 1);
+	county_close(&forged);
+	village_close(&v);
+	county_close(&c);
+}
+
+/* A changeset of sql run on table rows of a fresh schema database. */
+static void changes_of(void **out, int *len, const char *table, const char *setup_sql,
+		       const char *sql)
+{
+	sqlite3 *db = NULL;
+	sqlite3_session *session = NULL;
+
+	assert_int_equal(stele_db_open(&db, ":memory:", STELE_DB_CREATE), 0);
+	if (setup_sql)
+		exec(db, setup_sql);
+	assert_int_equal(sqlite3session_create(db, "main", &session), SQLITE_OK);
+	assert_int_equal(sqlite3session_attach(session, table), SQLITE_OK);
+	exec(db, sql);
+	assert_int_equal(sqlite3session_changeset(session, len, out), SQLITE_OK);
+	sqlite3session_delete(session);
+	stele_db_close(db);
+}
+
+static void test_ownership(void **state)
+{
+	void *changes;
+	int len;
+	long rows = 0;
+
+	(void)state;
+	changes_of(&changes, &len, "member", NULL,
+		   "INSERT INTO member (village_code, id, name) VALUES ('" VILLAGE "', 'M1', 'a'),"
+		   "('" VILLAGE "', 'M2', 'b')");
+	assert_int_equal(stele_sync_check_ownership(&rows, changes, (size_t)len, VILLAGE), 0);
+	assert_int_equal(rows, 2);
+	/* Another village's rows, or a village table in the county's stream. */
+	assert_int_equal(stele_sync_check_ownership(NULL, changes, (size_t)len, "990101001202"),
+			 STELE_EVERIFY);
+	assert_non_null(strstr(stele_error_message(), "is not village 990101001202's row"));
+	assert_int_equal(stele_sync_check_ownership(NULL, changes, (size_t)len, STELE_WRITER_COUNTY),
+			 STELE_EVERIFY);
+	sqlite3_free(changes);
+
+	changes_of(&changes, &len, "point_rule", NULL,
+		   "INSERT INTO point_rule VALUES ('R1', 'base', 'a', 10, 1)");
+	assert_int_equal(stele_sync_check_ownership(NULL, changes, (size_t)len, STELE_WRITER_COUNTY), 0);
+	assert_int_equal(stele_sync_check_ownership(NULL, changes, (size_t)len, VILLAGE), STELE_EVERIFY);
+	assert_non_null(strstr(stele_error_message(), "which villages do not own"));
+	sqlite3_free(changes);
+
+	/* A deletion is judged by the row it deletes. */
+	changes_of(&changes, &len, "member",
+		   "INSERT INTO member (village_code, id, name) VALUES ('990101001202', 'M1', 'a')",
+		   "DELETE FROM member");
+	assert_int_equal(stele_sync_check_ownership(NULL, changes, (size_t)len, VILLAGE), STELE_EVERIFY);
+	sqlite3_free(changes);
+}
+
+static void test_chain(void **state)
+{
+	struct stele_changeset cs = { .format = 1, .schema = 1, .seq = 2 };
+	unsigned char last[STELE_HASH_BYTES] = { 9 };
+
+	(void)state;
+	strcpy(cs.writer, VILLAGE);
+	memcpy(cs.prev_hash, last, sizeof(last));
+	assert_int_equal(stele_sync_check_chain(&cs, VILLAGE, 1, last), 0);
+	assert_int_equal(stele_sync_check_chain(&cs, VILLAGE, 2, last), STELE_EVERIFY);
+	assert_non_null(strstr(stele_error_message(), "does not follow seq 2"));
+	assert_int_equal(stele_sync_check_chain(&cs, "990101001202", 1, last), STELE_EVERIFY);
+	last[0] = 8;
+	assert_int_equal(stele_sync_check_chain(&cs, VILLAGE, 1, last), STELE_EVERIFY);
+	assert_non_null(strstr(stele_error_message(), "chain is broken"));
+	memcpy(last, cs.prev_hash, sizeof(last));
+	cs.schema = (unsigned)stele_schema_version() + 1;
+	assert_int_equal(stele_sync_check_chain(&cs, VILLAGE, 1, last), STELE_EVERIFY);
+	assert_non_null(strstr(stele_error_message(), "schema version"));
+}
+
+static void test_apply_conflict_applies_nothing(void **state)
+{
+	sqlite3 *db = NULL;
+	void *changes;
+	int len;
+
+	(void)state;
+	changes_of(&changes, &len, "member", NULL,
+		   "INSERT INTO member (village_code, id, name) VALUES ('" VILLAGE "', 'M1', 'a'),"
+		   "('" VILLAGE "', 'M2', 'b')");
+	assert_int_equal(stele_db_open(&db, ":memory:", STELE_DB_CREATE), 0);
+	exec(db, "INSERT INTO member (village_code, id, name) VALUES ('" VILLAGE "', 'M2', 'x')");
+	assert_int_equal(stele_db_begin(db), 0);
+	assert_int_equal(stele_sync_apply(db, changes, (size_t)len), STELE_EVERIFY);
+	assert_non_null(strstr(stele_error_message(), "table 'member'"));
+	stele_db_rollback(db);
+	assert_int_equal(count(db, "SELECT count(*) FROM member"), 1);
+	exec(db, "DELETE FROM member");
+	assert_int_equal(stele_sync_apply(db, changes, (size_t)len), 0);
+	assert_int_equal(count(db, "SELECT count(*) FROM member"), 2);
+	sqlite3_free(changes);
+	stele_db_close(db);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_first_pull_replaces_defaults_and_pins_key),
+		cmocka_unit_test(test_pinned_key_refuses_another_signer),
+		cmocka_unit_test(test_lying_writer_pub_fails_the_signature),
+		cmocka_unit_test(test_rewritten_county_history_is_refused),
+		cmocka_unit_test(test_ownership),
+		cmocka_unit_test(test_chain),
+		cmocka_unit_test(test_apply_conflict_applies_nothing),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
