@@ -14,8 +14,13 @@
 #     exactly what one uninterrupted run adds, or not at all);
 #   - an acknowledged write (exit 0, id printed) is present exactly once, and so is
 #     the rerun's;
-#   - an injected I/O fault gives exit 1 with one line on stderr, the rows exactly
-#     as before (db dump unchanged), and the retry succeeds.
+#   - an injected I/O fault gives exit 1 with the program's own one-line messages
+#     on stderr (the last says what failed), the rows exactly as before (db dump
+#     unchanged), and the retry succeeds.
+#
+# A sweep may set CRASH_EXTRA to a function name: it is called as
+# "$CRASH_EXTRA WORK after-run" on the state a killed or failed run left, and
+# "$CRASH_EXTRA WORK recovered" after the rerun, and records failures itself.
 #
 # Counters (crash_points, crash_acked, crash_killed, crash_failures, fault_points)
 # accumulate across calls; crash_fail records each broken promise on stderr.
@@ -73,15 +78,15 @@ crash_check() {
 
 # crash_ids_present DIR FILE: every id printed in FILE is a row of the village.
 crash_ids_present() {
-	for id in $(cat "$2"); do
-		n=$(sqlite3 "$1/stele.db" "SELECT (SELECT count(*) FROM member WHERE id = '$id')
-			+ (SELECT count(*) FROM point_event WHERE id = '$id')
-			+ (SELECT count(*) FROM task WHERE id = '$id')
-			+ (SELECT count(*) FROM request WHERE id = '$id')
-			+ (SELECT count(*) FROM income WHERE id = '$id')")
+	for _id in $(cat "$2"); do
+		n=$(sqlite3 "$1/stele.db" "SELECT (SELECT count(*) FROM member WHERE id = '$_id')
+			+ (SELECT count(*) FROM point_event WHERE id = '$_id')
+			+ (SELECT count(*) FROM task WHERE id = '$_id')
+			+ (SELECT count(*) FROM request WHERE id = '$_id')
+			+ (SELECT count(*) FROM income WHERE id = '$_id')")
 		if [ "$n" != 1 ]; then
 			[ "$n" = 0 ] && crash_lost=$((crash_lost + 1)) || crash_dups=$((crash_dups + 1))
-			crash_fail "acknowledged id $id is present $n times"
+			crash_fail "acknowledged id $_id is present $n times"
 			return 1
 		fi
 	done
@@ -132,140 +137,145 @@ crash_sample() {
 # syscall plan in WORK.plan, and the rows and change sets it adds in
 # crash_delta_rows / crash_delta_outbox.
 crash_prepare() {
-	base=$1 work=$2
+	_base=$1 _work=$2
 	shift 2
-	rm -rf "$work" && cp -a "$base" "$work" || return 1
-	set -- $(crash_counts "$work") "$@"
-	rows0=$1 outbox0=$2
+	rm -rf "$_work" && cp -a "$_base" "$_work" || return 1
+	set -- $(crash_counts "$_work") "$@"
+	_rows0=$1 _outbox0=$2
 	shift 2
-	strace -f -qq -o "$work.trace" "$@" >"$work.out" 2>"$work.err" || {
-		echo "# crash_prepare: '$*' fails uninterrupted: $(cat "$work.err")" >&2
+	strace -f -qq -o "$_work.trace" "$@" >"$_work.out" 2>"$_work.err" || {
+		echo "# crash_prepare: '$*' fails uninterrupted: $(cat "$_work.err")" >&2
 		return 1
 	}
-	crash_plan "$work" "$work.trace" >"$work.plan"
-	set -- $(crash_counts "$work")
-	crash_delta_rows=$(($1 - rows0))
-	crash_delta_outbox=$(($2 - outbox0))
-	rm -f "$work.trace"
+	crash_plan "$_work" "$_work.trace" >"$_work.plan"
+	set -- $(crash_counts "$_work")
+	crash_delta_rows=$(($1 - _rows0))
+	crash_delta_outbox=$(($2 - _outbox0))
+	rm -f "$_work.trace"
 }
 
 # crash_after_run WORK ROWS0 OUTBOX0 RC OUT: the promises about a run that exited
 # RC (0 or 137 for SIGKILL) leaving WORK: consistent, all-or-nothing, and, if
 # acknowledged, its ids present.
 crash_after_run() {
-	work=$1 rows0=$2 outbox0=$3 rc=$4 out=$5
-	crash_check "$work" "state left by the run" || return 1
-	set -- $(crash_counts "$work")
-	dr=$(($1 - rows0)) dob=$(($2 - outbox0))
-	if [ "$dr:$dob" != "0:0" ] && [ "$dr:$dob" != "$crash_delta_rows:$crash_delta_outbox" ]; then
-		crash_fail "partial write: $dr rows and $dob change sets added (all is" \
+	_work=$1 _rows0=$2 _outbox0=$3 _rc=$4 _out=$5
+	crash_check "$_work" "state left by the run" || return 1
+	set -- $(crash_counts "$_work")
+	_dr=$(($1 - _rows0)) _dob=$(($2 - _outbox0))
+	if [ "$_dr:$_dob" != "0:0" ] && [ "$_dr:$_dob" != "$crash_delta_rows:$crash_delta_outbox" ]; then
+		crash_fail "partial write: $_dr rows and $_dob change sets added (all is" \
 			"$crash_delta_rows and $crash_delta_outbox)"
 		return 1
 	fi
-	if [ "$rc" = 0 ]; then
-		[ "$dr:$dob" = "$crash_delta_rows:$crash_delta_outbox" ] || {
+	if [ "$_rc" = 0 ]; then
+		[ "$_dr:$_dob" = "$crash_delta_rows:$crash_delta_outbox" ] || {
 			crash_lost=$((crash_lost + 1))
-			crash_fail "acknowledged write missing: exit 0 but $dr rows added"
+			crash_fail "acknowledged write missing: exit 0 but $_dr rows added"
 			return 1
 		}
-		crash_ids_present "$work" "$out" || return 1
+		crash_ids_present "$_work" "$_out" || return 1
 	fi
+	[ -z "${CRASH_EXTRA:-}" ] || "$CRASH_EXTRA" "$_work" after-run
 }
 
 # crash_recover WORK COMMAND...: reruns COMMAND; it must succeed, add exactly what
 # one run adds, and leave a consistent directory with its id present.
 crash_recover() {
-	work=$1
+	_work=$1
 	shift
-	set -- $(crash_counts "$work") "$@"
-	rows1=$1 outbox1=$2
+	set -- $(crash_counts "$_work") "$@"
+	_rows1=$1 _outbox1=$2
 	shift 2
-	if ! "$@" >"$work.out2" 2>"$work.err2"; then
-		crash_fail "rerun failed: $(cat "$work.err2")"
+	if ! "$@" >"$_work.out2" 2>"$_work.err2"; then
+		crash_fail "rerun failed: $(cat "$_work.err2")"
 		return 1
 	fi
-	crash_check "$work" "after the rerun" || return 1
-	set -- $(crash_counts "$work")
-	if [ $(($1 - rows1)):$(($2 - outbox1)) != "$crash_delta_rows:$crash_delta_outbox" ]; then
-		crash_fail "rerun added $(($1 - rows1)) rows and $(($2 - outbox1)) change sets"
+	crash_check "$_work" "after the rerun" || return 1
+	set -- $(crash_counts "$_work")
+	if [ $(($1 - _rows1)):$(($2 - _outbox1)) != "$crash_delta_rows:$crash_delta_outbox" ]; then
+		crash_fail "rerun added $(($1 - _rows1)) rows and $(($2 - _outbox1)) change sets"
 		return 1
 	fi
-	crash_ids_present "$work" "$work.out2"
+	crash_ids_present "$_work" "$_work.out2" || return 1
+	[ -z "${CRASH_EXTRA:-}" ] || "$CRASH_EXTRA" "$_work" recovered
 }
 
 # crash_kill_sweep BASE WORK FILTER MAX COMMAND...: a kill point at each syscall
 # invocation of the plan whose name matches the extended regex FILTER (at most
 # MAX of them, evenly spread), each on a fresh copy of BASE.
 crash_kill_sweep() {
-	base=$1 work=$2 filter=$3 max=$4
+	_base=$1 _work=$2 _filter=$3 _max=$4
 	shift 4
-	crash_prepare "$base" "$work" "$@" || { crash_fail "cannot prepare: $*"; return 1; }
-	set -- $(crash_counts "$base") "$@"
-	rows0=$1 outbox0=$2
+	crash_prepare "$_base" "$_work" "$@" || { crash_fail "cannot prepare: $*"; return 1; }
+	set -- $(crash_counts "$_base") "$@"
+	_rows0=$1 _outbox0=$2
 	shift 2
-	grep -E "^($filter) " "$work.plan" | crash_sample "$max" >"$work.points"
-	while read -r sys n path; do
-		crash_at="kill $sys #$n ($path): $*"
+	grep -E "^($_filter) " "$_work.plan" | crash_sample "$_max" >"$_work.points"
+	while read -r _sys n _path; do
+		crash_at="kill $_sys #$n ($_path): $*"
 		crash_points=$((crash_points + 1))
-		rm -rf "$work" && cp -a "$base" "$work" || return 1
-		rc=0
-		strace -f -qq -o /dev/null -e trace="$sys" -e inject="$sys:signal=SIGKILL:when=$n" \
-			"$@" >"$work.out" 2>"$work.err" || rc=$?
-		case $rc in
+		rm -rf "$_work" && cp -a "$_base" "$_work" || return 1
+		_rc=0
+		strace -f -qq -o /dev/null -e trace="$_sys" -e inject="$_sys:signal=SIGKILL:when=$n" \
+			"$@" >"$_work.out" 2>"$_work.err" || _rc=$?
+		case $_rc in
 		0) crash_acked=$((crash_acked + 1)) ;;
 		137) crash_killed=$((crash_killed + 1)) ;;
-		*) crash_fail "exit $rc: $(head -n 3 "$work.err")"; continue ;;
+		*) crash_fail "exit $_rc: $(head -n 3 "$_work.err")"; continue ;;
 		esac
-		crash_after_run "$work" "$rows0" "$outbox0" "$rc" "$work.out" || continue
-		crash_recover "$work" "$@" || continue
-	done <"$work.points"
+		crash_after_run "$_work" "$_rows0" "$_outbox0" "$_rc" "$_work.out" || continue
+		crash_recover "$_work" "$@" || continue
+	done <"$_work.points"
 }
 
 # crash_fault_sweep BASE WORK FILTER ERRNO MAX COMMAND...: a fault point (ERRNO
 # returned instead of the syscall) at each invocation of a syscall matching FILTER
 # that acts on a file inside WORK (at most MAX, evenly spread). A failed run must
-# exit 1 with one line on stderr and leave the rows exactly as they were.
+# exit 1 with clean messages on stderr and leave the rows exactly as they were.
 crash_fault_sweep() {
-	base=$1 work=$2 filter=$3 errno=$4 max=$5
+	_base=$1 _work=$2 _filter=$3 _errno=$4 _max=$5
 	shift 5
-	crash_prepare "$base" "$work" "$@" || { crash_fail "cannot prepare: $*"; return 1; }
-	set -- $(crash_counts "$base") "$@"
-	rows0=$1 outbox0=$2
+	crash_prepare "$_base" "$_work" "$@" || { crash_fail "cannot prepare: $*"; return 1; }
+	set -- $(crash_counts "$_base") "$@"
+	_rows0=$1 _outbox0=$2
 	shift 2
-	crash_dump "$base" >"$work.dump0"
-	grep -E "^($filter) [0-9]+ $work/" "$work.plan" | crash_sample "$max" >"$work.points"
-	while read -r sys n path; do
-		crash_at="$errno on $sys #$n ($path): $*"
+	crash_dump "$_base" >"$_work.dump0"
+	grep -E "^($_filter) [0-9]+ $_work/" "$_work.plan" | crash_sample "$_max" >"$_work.points"
+	while read -r _sys n _path; do
+		crash_at="$_errno on $_sys #$n ($_path): $*"
 		fault_points=$((fault_points + 1))
-		rm -rf "$work" && cp -a "$base" "$work" || return 1
-		rc=0
-		strace -f -qq -o /dev/null -e trace="$sys" -e inject="$sys:error=$errno:when=$n" \
-			"$@" >"$work.out" 2>"$work.err" || rc=$?
-		case $rc in
+		rm -rf "$_work" && cp -a "$_base" "$_work" || return 1
+		_rc=0
+		strace -f -qq -o /dev/null -e trace="$_sys" -e inject="$_sys:error=$_errno:when=$n" \
+			"$@" >"$_work.out" 2>"$_work.err" || _rc=$?
+		case $_rc in
 		0)
 			fault_ok=$((fault_ok + 1))
-			crash_after_run "$work" "$rows0" "$outbox0" 0 "$work.out" || continue
+			crash_after_run "$_work" "$_rows0" "$_outbox0" 0 "$_work.out" || continue
 			;;
 		1)
 			fault_clean=$((fault_clean + 1))
-			if [ "$(wc -l <"$work.err")" != 1 ] || ! grep -q '^stele-[a-z]*: ' "$work.err"; then
-				crash_fail "not one clean line on stderr: $(head -n 3 "$work.err")"
+			# Progress lines may come first ("committed 3 change sets"); every line
+			# is the program's own, and there is at least one.
+			if [ ! -s "$_work.err" ] || grep -qv '^stele-[a-z]*: ' "$_work.err"; then
+				crash_fail "not clean messages on stderr: $(head -n 3 "$_work.err")"
 				continue
 			fi
-			crash_check "$work" "state left by the failed run" || continue
-			crash_dump "$work" >"$work.dump1"
-			if ! cmp -s "$work.dump0" "$work.dump1"; then
-				crash_fail "rows changed by a failed run ($(cat "$work.err"))"
+			crash_check "$_work" "state left by the failed run" || continue
+			crash_dump "$_work" >"$_work.dump1"
+			if ! cmp -s "$_work.dump0" "$_work.dump1"; then
+				crash_fail "rows changed by a failed run ($(cat "$_work.err"))"
 				continue
 			fi
+			[ -z "${CRASH_EXTRA:-}" ] || "$CRASH_EXTRA" "$_work" after-run || continue
 			;;
 		*)
-			crash_fail "exit $rc (want 1 or 0): $(head -n 3 "$work.err")"
+			crash_fail "exit $_rc (want 1 or 0): $(head -n 3 "$_work.err")"
 			continue
 			;;
 		esac
-		crash_recover "$work" "$@" || continue
-	done <"$work.points"
+		crash_recover "$_work" "$@" || continue
+	done <"$_work.points"
 }
 
 # crash_random_kills WORK COUNT COMMAND...: COUNT runs of COMMAND on one
@@ -274,41 +284,41 @@ crash_fault_sweep() {
 # every fourth runs to the end. Checks after every killed run, then at the end
 # that every acknowledged id is present exactly once.
 crash_random_kills() {
-	work=$1 count=$2
+	_work=$1 _count=$2
 	shift 2
-	: >"$work.acked"
-	start=$(date +%s%N)
-	"$@" >>"$work.acked" 2>/dev/null || { crash_fail "cannot run: $*"; return 1; }
-	per_run_us=$((($(date +%s%N) - start) / 1000))
-	awk -v us="$per_run_us" -v n="$count" -v seed="${CRASH_SEED:-1}" 'BEGIN {
+	: >"$_work.acked"
+	_start=$(date +%s%N)
+	"$@" >>"$_work.acked" 2>/dev/null || { crash_fail "cannot run: $*"; return 1; }
+	_per_run_us=$((($(date +%s%N) - _start) / 1000))
+	awk -v us="$_per_run_us" -v n="$_count" -v seed="${CRASH_SEED:-1}" 'BEGIN {
 		srand(seed); for (i = 0; i < n; i++)
 			if (i % 4 == 3) print 0; else printf "%.6f\n", rand() * 2 * us / 1e6 }' \
-		>"$work.delays"
-	while read -r delay; do
-		crash_at="random kill after ${delay}s: $*"
+		>"$_work.delays"
+	while read -r _delay; do
+		crash_at="random kill after ${_delay}s: $*"
 		crash_points=$((crash_points + 1))
-		if [ "$delay" = 0 ]; then
-			"$@" >>"$work.acked" 2>"$work.err" || crash_fail "run failed: $(cat "$work.err")"
+		if [ "$_delay" = 0 ]; then
+			"$@" >>"$_work.acked" 2>"$_work.err" || crash_fail "run failed: $(cat "$_work.err")"
 			crash_acked=$((crash_acked + 1))
 			continue
 		fi
-		"$@" >"$work.out" 2>/dev/null &
-		pid=$!
-		sleep "$delay"
-		kill -KILL "$pid" 2>/dev/null
-		rc=0
-		wait "$pid" 2>/dev/null || rc=$?
-		case $rc in
-		0) cat "$work.out" >>"$work.acked"; crash_acked=$((crash_acked + 1)) ;;
+		"$@" >"$_work.out" 2>/dev/null &
+		_pid=$!
+		sleep "$_delay"
+		kill -KILL "$_pid" 2>/dev/null
+		_rc=0
+		wait "$_pid" 2>/dev/null || _rc=$?
+		case $_rc in
+		0) cat "$_work.out" >>"$_work.acked"; crash_acked=$((crash_acked + 1)) ;;
 		137) crash_killed=$((crash_killed + 1)) ;;
-		*) crash_fail "exit $rc" ;;
+		*) crash_fail "exit $_rc" ;;
 		esac
-	done <"$work.delays"
-	crash_at="after $count random kills: $*"
-	crash_check "$work" "after the random kills" || return 1
-	crash_ids_present "$work" "$work.acked"
-	sort "$work.acked" | uniq -d >"$work.dup"
-	[ -s "$work.dup" ] && crash_fail "ids printed twice: $(cat "$work.dup")"
+	done <"$_work.delays"
+	crash_at="after $_count random kills: $*"
+	crash_check "$_work" "after the random kills" || return 1
+	crash_ids_present "$_work" "$_work.acked"
+	sort "$_work.acked" | uniq -d >"$_work.dup"
+	[ -s "$_work.dup" ] && crash_fail "ids printed twice: $(cat "$_work.dup")"
 	return 0
 }
 
@@ -333,4 +343,50 @@ crash_village() {
 			',M0001,B02,2026-09-04,,recorded,会议签到' \
 			',M0002,M02,2026-09-05,2.0,group,' \
 			',M0001,P01,2026-09-06,5.0,published,县级表彰' >"$1.points.csv"
+}
+
+# crash_sync_check WORK STAGE: the promises of `sync` to the remote WORK/usb.git
+# (a USB stick): its main is a straight line of commits, the Nth holding exactly
+# the outbox's change set seq N; after a killed run it holds a prefix of the
+# outbox, after the rerun all of it; and `verify` finds the database matching.
+crash_sync_check() {
+	_remote=$1/usb.git
+	sqlite3 "$1/stele.db" "SELECT lower(hex(hash)) FROM stele_outbox ORDER BY seq" >"$1.want"
+	: >"$1.have"
+	if git --git-dir="$_remote" rev-parse -q --verify refs/heads/main >/dev/null 2>&1; then
+		git --git-dir="$_remote" rev-list --reverse --first-parent main >"$1.commits"
+		if [ "$(git --git-dir="$_remote" rev-list --count main)" != "$(wc -l <"$1.commits")" ]; then
+			crash_fail "$2: the remote's history is not a straight line"
+			return 1
+		fi
+		while read -r c; do
+			git --git-dir="$_remote" cat-file blob "$c:changeset" | sha256sum | cut -c1-64
+		done <"$1.commits" >"$1.have"
+	fi
+	if [ "$2" = recovered ]; then
+		cmp -s "$1.want" "$1.have" || {
+			crash_fail "$2: the remote holds $(wc -l <"$1.have") change sets, not the outbox's" \
+				"$(wc -l <"$1.want") in order"
+			return 1
+		}
+		stele-agent -C "$1" verify >/dev/null 2>"$1.verify" || {
+			crash_fail "$2: verify: $(cat "$1.verify")"
+			return 1
+		}
+	else
+		head -n "$(wc -l <"$1.have")" "$1.want" | cmp -s - "$1.have" || {
+			crash_fail "$2: the remote holds change sets that are not the outbox's first ones"
+			return 1
+		}
+	fi
+}
+
+# crash_synced_village BASE: crash_village, synced once to BASE/usb.git, then three
+# more writes left pending.
+crash_synced_village() {
+	crash_village "$1" &&
+		stele-agent -C "$1" sync --remote "$1/usb.git" >/dev/null 2>&1 &&
+		stele-agent -C "$1" member add 王五 >/dev/null &&
+		stele-agent -C "$1" points add M0003 B01 --date 2026-09-10 >/dev/null &&
+		stele-agent -C "$1" import points "$1.points.csv" >/dev/null 2>&1
 }
