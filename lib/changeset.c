@@ -335,29 +335,65 @@ static bool frame_varint(const unsigned char *p, size_t n, size_t *pos, size_t *
 	return true;
 }
 
+/* The widest table a change set may name: Stele's tables have at most 8 columns. */
+#define FRAME_MAX_COLUMNS 255
+
+/* One record of ncol typed values at p[*pos..n); defined[i] says whether value i is
+ * present (type 0 is "undefined"). False if a value is cut short or of no type. */
+static bool frame_record(const unsigned char *p, size_t n, size_t *pos, size_t ncol,
+			 bool defined[FRAME_MAX_COLUMNS])
+{
+	for (size_t i = 0; i < ncol; i++) {
+		unsigned char type = *pos < n ? p[(*pos)++] : 0xff;
+		size_t len;
+
+		if (type == SQLITE_INTEGER || type == SQLITE_FLOAT)
+			len = 8;
+		else if (type == SQLITE_TEXT || type == SQLITE_BLOB) {
+			if (!frame_varint(p, n, pos, &len))
+				return false;
+		} else if (type == 0 || type == SQLITE_NULL)
+			len = 0;
+		else
+			return false;
+		if (len > n - *pos)
+			return false;
+		*pos += len;
+		defined[i] = type != 0;
+	}
+	return true;
+}
+
 /*
- * Checks that p holds a complete changeset as sqlite3session_changeset() writes it
- * (table headers 'T', nCol, nCol primary-key flags, a NUL-terminated name; then
- * records: op, indirect flag, one or two rows of nCol typed values), before any
- * SQLite changeset function sees the bytes: the iterator of SQLite 3.40 (Debian 12)
- * loops forever on a table name that runs to the end of the input, and reads a byte
- * past the end of a record cut after its op. Patchsets are refused. Returns 0, or
- * -1 with the reason in why (whylen bytes).
+ * Checks that p holds a complete changeset shaped as sqlite3session_changeset()
+ * writes it, before any SQLite changeset function sees the bytes: table headers
+ * ('T', nCol, nCol primary-key flags, a NUL-terminated name), then records (op,
+ * indirect flag, one or two rows of nCol typed values) where an INSERT and a DELETE
+ * give every value, and an UPDATE gives the old key and, for each other column,
+ * an old and a new value or neither, and no new key. SQLite 3.40 (Debian 12) does
+ * not check these itself: its iterator loops forever on a table name that runs to
+ * the end of the input, reads past the end of a record cut after its op, and its
+ * apply dereferences NULL on an UPDATE whose old key is missing (or silently
+ * changes nothing). Patchsets are refused. Returns 0, or -1 with the reason in why
+ * (whylen bytes).
  */
 static int changes_framed(const unsigned char *p, size_t n, char *why, size_t whylen)
 {
-	size_t pos = 0, ncol = 0, len;
+	bool old_defined[FRAME_MAX_COLUMNS], new_defined[FRAME_MAX_COLUMNS];
+	const unsigned char *pk = NULL;
+	size_t pos = 0, ncol = 0;
 
 	while (pos < n) {
 		size_t at = pos;
 		unsigned char op = p[pos++];
 
 		if (op == 'T') {
-			if (!frame_varint(p, n, &pos, &ncol) || ncol < 1 || ncol > 32767 ||
+			if (!frame_varint(p, n, &pos, &ncol) || ncol < 1 || ncol > FRAME_MAX_COLUMNS ||
 			    ncol > n - pos) {
 				snprintf(why, whylen, "table header at byte %zu has a bad column count", at);
 				return -1;
 			}
+			pk = p + pos;
 			pos += ncol;
 			if (pos >= n || !p[pos] || !memchr(p + pos, '\0', n - pos)) {
 				snprintf(why, whylen, "table header at byte %zu has no name", at);
@@ -366,34 +402,30 @@ static int changes_framed(const unsigned char *p, size_t n, char *why, size_t wh
 			pos += strlen((const char *)p + pos) + 1;
 			continue;
 		}
-		if (ncol == 0 || (op != SQLITE_INSERT && op != SQLITE_UPDATE && op != SQLITE_DELETE)) {
+		if (!pk || (op != SQLITE_INSERT && op != SQLITE_UPDATE && op != SQLITE_DELETE)) {
 			snprintf(why, whylen, "byte %zu is neither a table header nor a row change", at);
 			return -1;
 		}
-		if (pos >= n || p[pos] > 1) {
+		if (pos >= n || p[pos] > 1) { /* the indirect flag */
 			snprintf(why, whylen, "row change at byte %zu is cut short", at);
 			return -1;
 		}
 		pos++;
-		for (size_t v = 0, values = ncol * (op == SQLITE_UPDATE ? 2 : 1); v < values; v++) {
-			unsigned char type = pos < n ? p[pos++] : 0xff;
-
-			if (type == SQLITE_INTEGER || type == SQLITE_FLOAT) {
-				len = 8;
-			} else if (type == SQLITE_TEXT || type == SQLITE_BLOB) {
-				if (!frame_varint(p, n, &pos, &len))
-					len = SIZE_MAX;
-			} else if (type == 0 || type == SQLITE_NULL) {
-				len = 0;
-			} else {
-				snprintf(why, whylen, "row change at byte %zu has a bad value", at);
+		if (!frame_record(p, n, &pos, ncol, old_defined) ||
+		    (op == SQLITE_UPDATE && !frame_record(p, n, &pos, ncol, new_defined))) {
+			snprintf(why, whylen, "row change at byte %zu is cut short or has a bad value", at);
+			return -1;
+		}
+		for (size_t i = 0; i < ncol; i++) {
+			bool shaped = op != SQLITE_UPDATE ? old_defined[i]
+				      : pk[i] ? old_defined[i] && !new_defined[i]
+					      : old_defined[i] == new_defined[i];
+			if (!shaped) {
+				snprintf(why, whylen, "row change at byte %zu: column %zu is %s", at, i + 1,
+					 op != SQLITE_UPDATE || (pk[i] && !old_defined[i]) ? "missing"
+					 : pk[i] ? "a key given a new value" : "changed on one side only");
 				return -1;
 			}
-			if (len > n - pos) {
-				snprintf(why, whylen, "row change at byte %zu is cut short", at);
-				return -1;
-			}
-			pos += len;
 		}
 	}
 	return 0;

@@ -8,9 +8,12 @@ ref=$2
 here=$(cd "$(dirname "$0")" && pwd)
 out=$here/corpus
 
-rm -rf "$out/changeset" "$out/changes" "$out/csv" "$out/rules" "$out/parse"
-mkdir -p "$out/changeset" "$out/changes" "$out/csv" "$out/rules" "$out/parse"
+rm -rf "$out/changeset" "$out/changes" "$out/csv" "$out/rules" "$out/parse" "$out/ownership"
+mkdir -p "$out/changeset" "$out/changes" "$out/csv" "$out/rules" "$out/parse" "$out/ownership"
 "$gen" "$out"
+# The ownership check reads the same row changes; regressions are kept.
+cp "$out"/changes/[0-9]* "$out/ownership/"
+git -C "$here" checkout -- corpus/changes/regress-* corpus/rules/regress-* 2>/dev/null || :
 
 # CSV reader: every file kind an import reads, from two villages and the county.
 for f in "$ref"/villages/990101001201/*.csv "$ref"/villages/990101002202/*.csv \

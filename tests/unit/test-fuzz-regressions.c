@@ -113,6 +113,70 @@ static void test_cut_row_changes(void **state)
 }
 
 /*
+ * An UPDATE whose old record lacks a key column (fuzz-ownership): SQLite 3.40's
+ * apply dereferences NULL on it (the county's ranking_config, 31 bytes), or, when
+ * another key column is there, changes nothing and reports success — a village's
+ * change set "applied" at the county without effect. The decoder refuses both, and
+ * an UPDATE that gives a key a new value, or changes a column on one side only.
+ */
+static void test_update_shapes(void **state)
+{
+	static const unsigned char county_crash[] = {
+		'T', 0x02, 0x01, 0x00, 'r', 'a', 'n', 'k', 'i', 'n', 'g', '_', 'c', 'o', 'n', 'f',
+		'i', 'g', 0x00, SQLITE_UPDATE, 0x00, 0x00, SQLITE_TEXT, 0x02, '8', '0', 0x00,
+		SQLITE_TEXT, 0x02, '8', '5'
+	};
+	/* member (village_code, id, name, ...): the old id missing, then well formed. */
+	unsigned char bytes[96];
+	static const unsigned char member_pk[8] = { 1, 1, 0, 0, 0, 0, 0, 0 };
+	enum stele_cs_fault fault;
+	size_t n = 0, old_id;
+
+	(void)state;
+	assert_int_equal(round_trip(county_crash, sizeof(county_crash), &fault), STELE_EVERIFY);
+	assert_int_equal(fault, STELE_CS_FAULT_CHANGES);
+	assert_non_null(strstr(stele_error_message(), "column 1 is missing"));
+
+	bytes[n++] = 'T';
+	bytes[n++] = 8;
+	memcpy(bytes + n, member_pk, 8);
+	n += 8;
+	memcpy(bytes + n, "member", 7);
+	n += 7;
+	bytes[n++] = SQLITE_UPDATE;
+	bytes[n++] = 0;
+	bytes[n++] = SQLITE_TEXT;                        /* old: village_code */
+	bytes[n++] = 12;
+	memcpy(bytes + n, "990101001201", 12);
+	n += 12;
+	old_id = n;
+	bytes[n++] = 0;                                  /* old: id missing */
+	bytes[n++] = 0;
+	bytes[n++] = SQLITE_TEXT;                        /* old: name */
+	bytes[n++] = 1;
+	bytes[n++] = 'a';
+	memset(bytes + n, 0, 5);
+	n += 5;
+	bytes[n++] = 0;                                  /* new: keys undefined */
+	bytes[n++] = 0;
+	bytes[n++] = SQLITE_TEXT;                        /* new: name */
+	bytes[n++] = 1;
+	bytes[n++] = 'b';
+	memset(bytes + n, 0, 5);
+	n += 5;
+	assert_int_equal(round_trip(bytes, n, &fault), STELE_EVERIFY);
+	assert_int_equal(fault, STELE_CS_FAULT_CHANGES);
+	assert_non_null(strstr(stele_error_message(), "column 2 is missing"));
+	/* The same with the old id given is what SQLite writes: accepted. */
+	memmove(bytes + old_id + 7, bytes + old_id + 2, n - old_id - 2);
+	bytes[old_id] = SQLITE_TEXT;
+	bytes[old_id + 1] = 5;
+	memcpy(bytes + old_id + 2, "M0001", 5);
+	n += 5;
+	assert_int_equal(round_trip(bytes, n, &fault), 0);
+}
+
+/*
  * A standard-items file listing a code twice was accepted when the rows summed to
  * 100.0, though the table then held only the later row (fuzz-rules): the active
  * items no longer summed to 100. A code listed twice is refused, naming both lines.
@@ -146,6 +210,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unterminated_table_name),
 		cmocka_unit_test(test_cut_row_changes),
+		cmocka_unit_test(test_update_shapes),
 		cmocka_unit_test(test_rules_duplicate_code),
 	};
 
