@@ -2,10 +2,75 @@
 #ifndef STELE_AGGREGATOR_H
 #define STELE_AGGREGATOR_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "capture.h"
 #include "cli.h"
 
 /* One function per command, each in aggregator/cmd-NAME.c, listed in main.c. */
+int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_village(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_rules(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_veto(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_fetch(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_merge(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_sync(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_status(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_quarantine(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+extern const struct stele_cmd village_subcommands[];
+extern const struct stele_cmd rules_subcommands[];
+extern const struct stele_cmd veto_subcommands[];
+extern const struct stele_cmd quarantine_subcommands[];
+
+/* Helpers shared by the commands (aggregator/county.c). */
+
+/* Where each village's fetched repository is mirrored: DIR/villages/CODE.git. */
+#define AGG_MIRRORS_DIR "villages"
+/* The ref of a mirror that fetch moves (forced) and merge reads. */
+#define AGG_INCOMING_REF "refs/stele/incoming"
+
+/* Opens the county directory (lock, database, signing key) and checks it is a
+ * county's. Released by stele_ctx_close (done by the dispatcher). */
+int agg_open(struct stele_ctx *ctx);
+
+/* A captured write to the county's own stream (county-owned tables): begin, then
+ * commit (signed with the county key) or stele_capture_abort. *seq (may be NULL)
+ * is the new change set's seq, 0 if nothing changed. */
+int agg_write_begin(struct stele_ctx *ctx, struct stele_capture **cap);
+int agg_write_commit(uint64_t *seq, struct stele_ctx *ctx, struct stele_capture *cap);
+
+/* The county's 6-digit code (stele_meta), copied into out (7 bytes). */
+int agg_county_code(char out[7], struct stele_ctx *ctx);
+
+/* The mirror path of a village: a new string the caller frees. */
+char *agg_mirror_path(const struct stele_ctx *ctx, const char *code);
+
+/* One registered village, as fetch and merge see it. */
+struct agg_village {
+	char code[13];
+	char *remote;  /* "" when the village has no network remote */
+	char *pubkey;  /* hex, or NULL when no key is pinned yet */
+};
+
+/* Every registered village ordered by code (*out, *n; free with agg_villages_free). */
+int agg_villages(struct agg_village **out, size_t *n, struct stele_ctx *ctx);
+void agg_villages_free(struct agg_village *v, size_t n);
+
+/* Whether code is a registered village. */
+int agg_village_exists(bool *exists, struct stele_ctx *ctx, const char *code);
+
+/* Records "who: <the last recorded message>" and returns code. */
+int agg_error_prefix(int code, const char *who);
+
+/* fetch and merge proper, shared with sync: 0, or the first error code after
+ * reporting every village's problem on stderr (one line each). */
+struct agg_fetch_opts {
+	const char *from; /* --from DIR, or NULL for the registered remotes */
+	long jobs;        /* threads; 0: the number of online processors */
+};
+int agg_fetch(struct stele_ctx *ctx, const struct agg_fetch_opts *opts);
+int agg_merge(struct stele_ctx *ctx);
 int cmd_rank(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_report(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 extern const struct stele_cmd rank_subcommands[];

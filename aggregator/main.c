@@ -2,6 +2,32 @@
 #include "aggregator.h"
 
 static const struct stele_cmd commands[] = {
+	{ "init", cmd_init, "init --county CODE --name NAME [--publish URL]",
+	  "Creates the county directory (-C DIR, $STELE_DIR or the current directory):\n"
+	  "the database, the county's signing key, its repository (repo.git) and the\n"
+	  "default rules catalogue, captured as the county stream's first change set.", NULL },
+	{ "village", cmd_village, "village add|set|import|list ...",
+	  "The registry of villages, their remotes and pinned keys.", village_subcommands },
+	{ "rules", cmd_rules, "rules import|list|publish ...",
+	  "The county's rules catalogue, and publishing it to the villages.", rules_subcommands },
+	{ "veto", cmd_veto, "veto add|list ...", "Veto events (一票否决).", veto_subcommands },
+	{ "fetch", cmd_fetch, "fetch [--from DIR] [--jobs N]",
+	  "Fetches every registered village's repository (in N parallel jobs, default:\n"
+	  "the number of processors) into DIR/villages/CODE.git. --from DIR takes them\n"
+	  "from a directory of bare repositories named CODE.git or CODE (a USB stick)\n"
+	  "instead, ignoring anything else. An unreachable village is reported and the\n"
+	  "others carry on; the exit code is then 1.", NULL },
+	{ "merge", cmd_merge, "merge",
+	  "Verifies every new change set of every village and applies it exactly once.\n"
+	  "A refused change set is quarantined and stops its village's stream; a rewritten\n"
+	  "history is held. Exit 5 when any village is held or quarantined.", NULL },
+	{ "sync", cmd_sync, "sync [--from DIR] [--jobs N]", "fetch, then merge.", NULL },
+	{ "status", cmd_status, "status [--format table|csv|json] [--bom]",
+	  "Per village: change sets merged, last merged, months closed, state\n"
+	  "(ok, held, quarantined, diverged), change sets fetched but not merged (behind),\n"
+	  "the last fetch and its error.", NULL },
+	{ "quarantine", cmd_quarantine, "quarantine list|show|retry ...",
+	  "What merge refused and why.", quarantine_subcommands },
 	{ "rank", cmd_rank, "rank villages|stars|members ...",
 	  "The county's rankings: the monthly league table, star ratings, member points.",
 	  rank_subcommands },

@@ -213,9 +213,74 @@ SQL
 	row "  report size" "$(wc -c <"$WORK/report.html") bytes" "-"
 }
 
+# ---- merge (stele-aggregator) ---------------------------------------------
+# The merge rate (verify + apply + record, batches of change sets per transaction)
+# against a raw sqlite3changeset_apply of the same change sets in one transaction
+# (tools/bench-apply.c), in the same run; and a no-op sync of 300 villages.
+
+bench_merge_rate() {
+	sets=100 per=300
+	[ -n "$QUICK" ] && sets=20 per=200
+	code=990101001201
+	stele-agent -C "$WORK/mv" init --village $code --name 基准村 >/dev/null 2>&1
+	k=1
+	while [ $k -le $sets ]; do
+		"$STELE_BUILD/tools/stele-forge" "$WORK/mv" "$WORK/mv-remote.git" --sql "
+			INSERT INTO member (village_code, id, name) VALUES ('$code', 'M$k', '党员$k');
+			WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $per)
+			INSERT INTO point_event (village_code, id, member_id, rule_code, occurred_on, points,
+			  stage, note) SELECT '$code', 'E$k-' || i, 'M$k', 'B01', '2026-09-01', 20,
+			  'published', '批量 ' || i FROM n"
+		k=$((k + 1))
+	done
+	stele-aggregator -C "$WORK/mc" init --county 990101 --name 基准县 2>/dev/null
+	stele-aggregator -C "$WORK/mc" village add $code --name 基准村 --township-name 镇 \
+		--remote "$WORK/mv-remote.git" --key "$(stele-agent -C "$WORK/mv" key)" >/dev/null
+	stele-aggregator -C "$WORK/mc" fetch 2>/dev/null
+	start=$(ms_now)
+	stele-aggregator -C "$WORK/mc" merge 2>/dev/null
+	merge_ms=$(( $(ms_now) - start ))
+	rows=$(sqlite3 "$WORK/mc/stele.db" "SELECT sum(rows) FROM stele_applied")
+	"$STELE_BUILD/tools/bench-apply" "$WORK/mv-remote.git" "$WORK/raw.db" >"$WORK/raw.out"
+	read -r raw_rows raw_secs <"$WORK/raw.out"
+	merge_rate=$(awk -v r="$rows" -v ms="$merge_ms" 'BEGIN { printf "%d", r / (ms > 0 ? ms : 1) * 1000 }')
+	raw_rate=$(awk -v r="$raw_rows" -v s="$raw_secs" 'BEGIN { printf "%d", r / s }')
+	row "merge $sets change sets, $rows rows" "$merge_ms ms" "-"
+	row "merge rate (incl. process start)" "$merge_rate rows/s" "-"
+	row "raw sqlite3changeset_apply rate" "$raw_rate rows/s" "-"
+	row "merge / raw apply" "$(awk -v a="$merge_rate" -v b="$raw_rate" 'BEGIN { printf "%.2f", a / b }')" ">= 0.50"
+}
+
+# Runs a command with its stderr (the one-line summaries) discarded.
+quiet() {
+	"$@" 2>/dev/null
+}
+
+bench_noop_sync() {
+	n=300
+	mkdir -p "$WORK/ns-v" "$WORK/ns-remotes"
+	echo "code,name,township_name,remote,key" >"$WORK/ns-villages.csv"
+	i=0
+	while [ $i -lt $n ]; do
+		code=$(printf '990101%03d%03d' $((i / 20 + 1)) $((i % 20 + 201)))
+		stele-agent -C "$WORK/ns-v/$code" init --village "$code" --name 村$i >/dev/null 2>&1
+		stele-agent -C "$WORK/ns-v/$code" member add 党员 >/dev/null
+		"$STELE_BUILD/tools/stele-forge" "$WORK/ns-v/$code" "$WORK/ns-remotes/$code.git"
+		echo "$code,村$i,镇,$WORK/ns-remotes/$code.git,$(stele-agent -C "$WORK/ns-v/$code" key)" \
+			>>"$WORK/ns-villages.csv"
+		i=$((i + 1))
+	done
+	stele-aggregator -C "$WORK/ns" init --county 990101 --name 基准县 2>/dev/null
+	stele-aggregator -C "$WORK/ns" village import "$WORK/ns-villages.csv" 2>/dev/null
+	time_row "first sync of $n villages (1 change set each)" "-" quiet stele-aggregator -C "$WORK/ns" sync
+	time_row "no-op sync of $n villages" "< 1000 ms" quiet stele-aggregator -C "$WORK/ns" sync
+}
+
 row "figure" "result" "goal"
 bench_write_latency
 bench_import_rate
 bench_sync_pending
 bench_sync_bytes
 bench_rankings
+bench_merge_rate
+bench_noop_sync

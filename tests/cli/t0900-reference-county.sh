@@ -17,6 +17,8 @@ test_expect_success 'the county is set up with the reference rules' '
 
 test_expect_success 'every village is initialized and registered with its key' '
 	tail -n +2 "$REFERENCE/villages.csv" | while IFS=, read code name township; do
+		# The county creates each village'"'"'s empty repository on its server.
+		git init -q --bare "$SERVER/$code.git" &&
 		stele-agent -C "v/$code" init --village "$code" --name "$name" \
 			--remote "$SERVER/$code.git" --county "$SERVER/county.git" 2>/dev/null &&
 		stele-aggregator -C county village add "$code" --name "$name" \

@@ -1,0 +1,402 @@
+/* cmd-fetch.c: `stele-aggregator fetch`: every registered village's repository into
+ * its mirror (DIR/villages/CODE.git, ref refs/stele/incoming), in parallel threads;
+ * or from a directory of bare repositories (a USB stick) with --from. */
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "aggregator.h"
+#include "db.h"
+#include "error.h"
+#include "gitrepo.h"
+
+/* One village to fetch. Threads write only their own job's result fields. */
+struct fetch_job {
+	const char *code;
+	char *url;       /* where from (malloc'd) */
+	char *mirror;    /* the mirror's path (malloc'd) */
+	int rc;          /* result: 0 or the error code */
+	int found;       /* the remote has a stream */
+	char error[512]; /* the message when rc < 0 */
+};
+
+/* The work queue the threads share; next and done are guarded by lock. */
+struct fetch_pool {
+	const struct stele_ctx *ctx;
+	struct fetch_job *jobs;
+	size_t njobs, next;
+	long done;
+	pthread_mutex_t lock;
+};
+
+/* Whether a local remote's branch already points where the mirror's incoming ref
+ * does (then there is nothing to fetch): 1 yes, 0 no or cannot tell. */
+static int local_unchanged(git_repository *mirror, const char *url)
+{
+	git_repository *remote = NULL;
+	git_oid theirs, ours;
+	char *path = NULL;
+	int same = 0;
+
+	if (stele_url_local_path(&path, url) != 1)
+		goto done;
+	if (git_repository_open_bare(&remote, path) < 0)
+		goto done;
+	if (git_reference_name_to_id(&theirs, remote, STELE_BRANCH) < 0 ||
+	    git_reference_name_to_id(&ours, mirror, AGG_INCOMING_REF) < 0)
+		goto done;
+	same = git_oid_equal(&theirs, &ours);
+done:
+	git_repository_free(remote);
+	free(path);
+	return same;
+}
+
+/* Fetches one job, recording its outcome in the job (never in the database). */
+static void fetch_one(struct fetch_job *job)
+{
+	struct stele_remote_opts opts = { 0 };
+	git_repository *repo = NULL;
+	int rc;
+
+	if ((rc = stele_repo_open(&repo, job->mirror, 1)) < 0)
+		goto done;
+	if (local_unchanged(repo, job->url)) {
+		job->found = 1;
+		goto done;
+	}
+	rc = stele_repo_fetch(&job->found, repo, job->url, STELE_BRANCH, AGG_INCOMING_REF, &opts);
+done:
+	git_repository_free(repo);
+	job->rc = rc;
+	if (rc < 0)
+		snprintf(job->error, sizeof(job->error), "%s", stele_error_message());
+}
+
+static void *fetch_worker(void *arg)
+{
+	struct fetch_pool *pool = arg;
+
+	for (;;) {
+		struct fetch_job *job = NULL;
+
+		pthread_mutex_lock(&pool->lock);
+		if (pool->next < pool->njobs)
+			job = &pool->jobs[pool->next++];
+		pthread_mutex_unlock(&pool->lock);
+		if (!job)
+			return NULL;
+		fetch_one(job);
+		pthread_mutex_lock(&pool->lock);
+		pool->done++;
+		stele_cli_progress(pool->ctx, "fetching", pool->done, (long)pool->njobs);
+		pthread_mutex_unlock(&pool->lock);
+	}
+}
+
+/* Runs every job on up to nthreads threads (fewer if thread creation fails; at
+ * worst the calling thread does the work). */
+static void run_jobs(struct fetch_pool *pool, long nthreads)
+{
+	pthread_t *threads = NULL;
+	long started = 0;
+
+	if (nthreads > (long)pool->njobs)
+		nthreads = (long)pool->njobs;
+	if (nthreads > 1 && (threads = calloc((size_t)nthreads, sizeof(*threads))))
+		for (; started < nthreads; started++)
+			if (pthread_create(&threads[started], NULL, fetch_worker, pool) != 0)
+				break;
+	if (started == 0)
+		fetch_worker(pool);
+	for (long i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	free(threads);
+}
+
+/* Records each job's outcome in stele_village_source, in one transaction. */
+static int record_outcomes(struct stele_ctx *ctx, const struct fetch_job *jobs, size_t n)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	if ((rc = stele_db_begin(ctx->db)) < 0)
+		return rc;
+	if ((rc = stele_db_prepare(ctx->db, &stmt,
+			"UPDATE stele_village_source SET fetched_at = CASE WHEN ?2 IS NULL THEN ?3 "
+			"ELSE fetched_at END, fetch_error = ?2 WHERE village_code = ?1")) < 0)
+		goto done;
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_bind_text(stmt, 1, jobs[i].code, -1, SQLITE_STATIC);
+		if (jobs[i].rc < 0)
+			sqlite3_bind_text(stmt, 2, jobs[i].error, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(stmt, 2);
+		sqlite3_bind_int64(stmt, 3, (sqlite3_int64)time(NULL));
+		if (sqlite3_step(stmt) != SQLITE_DONE) {
+			rc = stele_error_db(STELE_EFAIL, ctx->db, "recording fetch results");
+			goto done;
+		}
+		sqlite3_reset(stmt);
+	}
+	rc = stele_db_commit(ctx->db);
+done:
+	sqlite3_finalize(stmt);
+	if (rc < 0)
+		stele_db_rollback(ctx->db);
+	return rc;
+}
+
+/* The registered village an entry of a --from directory names (CODE.git or
+ * CODE), or NULL. */
+static const struct agg_village *entry_village(const struct agg_village *v, size_t n,
+					       const char *entry)
+{
+	size_t len = strlen(entry);
+
+	if (len == 16 && strcmp(entry + 12, ".git") == 0)
+		len = 12;
+	if (len != 12)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(v[i].code, entry, 12) == 0)
+			return &v[i];
+	return NULL;
+}
+
+/* Joins dir and name into a new string; NULL on OOM. */
+static char *join(const char *dir, const char *name)
+{
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *s = malloc(n);
+
+	if (s)
+		snprintf(s, n, "%s/%s", dir, name);
+	return s;
+}
+
+/*
+ * Builds the job list: every village with a remote, or with from, every entry of
+ * from that is a registered village (CODE.git preferred to CODE). *ignored counts
+ * the other entries. jobs and their strings are freed by the caller (free_jobs).
+ */
+static int make_jobs(struct fetch_job **out, size_t *njobs, long *ignored, struct stele_ctx *ctx,
+		     const struct agg_village *v, size_t n, const char *from)
+{
+	struct fetch_job *jobs = calloc(n ? n : 1, sizeof(*jobs));
+	DIR *d = NULL;
+	struct dirent *e;
+	size_t count = 0;
+	int rc = 0;
+
+	*ignored = 0;
+	if (!jobs)
+		return stele_error(STELE_EFAIL, "out of memory");
+	if (!from) {
+		for (size_t i = 0; i < n; i++) {
+			if (!*v[i].remote)
+				continue;
+			jobs[count].code = v[i].code;
+			if (!(jobs[count].url = strdup(v[i].remote)) ||
+			    !(jobs[count].mirror = agg_mirror_path(ctx, v[i].code))) {
+				count++;
+				rc = stele_error(STELE_EFAIL, "out of memory");
+				goto done;
+			}
+			count++;
+		}
+		goto done;
+	}
+	if (!(d = opendir(from))) {
+		rc = stele_error(STELE_EFAIL, "cannot read --from %s: %s", from, strerror(errno));
+		goto done;
+	}
+	while ((e = readdir(d))) {
+		const struct agg_village *village;
+		struct fetch_job *job = NULL;
+
+		if (e->d_name[0] == '.')
+			continue;
+		if (!(village = entry_village(v, n, e->d_name))) {
+			(*ignored)++;
+			continue;
+		}
+		for (size_t i = 0; i < count; i++)
+			if (jobs[i].code == village->code)
+				job = &jobs[i];
+		if (job) {
+			/* Both CODE and CODE.git: the .git one is taken, the other ignored. */
+			(*ignored)++;
+			if (strlen(e->d_name) != 16)
+				continue;
+			free(job->url);
+		} else {
+			job = &jobs[count++];
+			job->code = village->code;
+			if (!(job->mirror = agg_mirror_path(ctx, village->code))) {
+				rc = stele_error(STELE_EFAIL, "out of memory");
+				goto done;
+			}
+		}
+		if (!(job->url = join(from, e->d_name))) {
+			rc = stele_error(STELE_EFAIL, "out of memory");
+			goto done;
+		}
+	}
+done:
+	if (d)
+		closedir(d);
+	*out = jobs;
+	*njobs = count;
+	return rc;
+}
+
+static void free_jobs(struct fetch_job *jobs, size_t n)
+{
+	for (size_t i = 0; jobs && i < n; i++) {
+		free(jobs[i].url);
+		free(jobs[i].mirror);
+	}
+	free(jobs);
+}
+
+int agg_fetch(struct stele_ctx *ctx, const struct agg_fetch_opts *opts)
+{
+	struct fetch_pool pool = { .ctx = ctx };
+	struct agg_village *v = NULL;
+	struct fetch_job *jobs = NULL;
+	size_t n = 0, njobs = 0;
+	long ignored = 0, failed = 0, jobs_wanted = opts->jobs;
+	char *mirrors = NULL;
+	int rc;
+
+	if ((rc = agg_villages(&v, &n, ctx)) < 0)
+		return rc;
+	if ((rc = make_jobs(&jobs, &njobs, &ignored, ctx, v, n, opts->from)) < 0)
+		goto done;
+	if (!(mirrors = stele_ctx_path(ctx, AGG_MIRRORS_DIR))) {
+		rc = stele_error(STELE_EFAIL, "out of memory");
+		goto done;
+	}
+	if (mkdir(mirrors, 0755) < 0 && errno != EEXIST) {
+		rc = stele_error(STELE_EFAIL, "cannot create %s: %s", mirrors, strerror(errno));
+		goto done;
+	}
+	if ((rc = stele_git_init()) < 0)
+		goto done;
+	if (jobs_wanted <= 0)
+		jobs_wanted = sysconf(_SC_NPROCESSORS_ONLN);
+	if (jobs_wanted <= 0)
+		jobs_wanted = 1;
+	pool.jobs = jobs;
+	pool.njobs = njobs;
+	pthread_mutex_init(&pool.lock, NULL);
+	run_jobs(&pool, jobs_wanted);
+	pthread_mutex_destroy(&pool.lock);
+	for (size_t i = 0; i < njobs; i++)
+		if (jobs[i].rc < 0) {
+			fprintf(stderr, "%s: village %s: %s\n", ctx->prog, jobs[i].code, jobs[i].error);
+			failed++;
+		}
+	if ((rc = record_outcomes(ctx, jobs, njobs)) < 0)
+		goto done;
+	if (opts->from)
+		fprintf(stderr, "%s: took %zu repositor%s from %s, ignored %ld other entr%s\n",
+			ctx->prog, njobs - (size_t)failed, njobs - (size_t)failed == 1 ? "y" : "ies",
+			opts->from, ignored, ignored == 1 ? "y" : "ies");
+	if (failed)
+		rc = stele_error(STELE_EFAIL, "%ld of %zu villages could not be fetched", failed, njobs);
+done:
+	free(mirrors);
+	free_jobs(jobs, njobs);
+	agg_villages_free(v, n);
+	return rc;
+}
+
+struct fetch_cli {
+	struct agg_fetch_opts o;
+	const char *jobs;
+};
+
+enum { OPT_FROM = 1, OPT_JOBS };
+
+static int on_fetch_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
+{
+	struct fetch_cli *f = data;
+
+	if (opt == OPT_FROM)
+		f->o.from = arg;
+	else
+		f->jobs = arg;
+	return 0;
+}
+
+static const struct option fetch_longopts[] = {
+	{ "from", required_argument, NULL, OPT_FROM },
+	{ "jobs", required_argument, NULL, OPT_JOBS },
+	{ 0 },
+};
+
+/* Parses fetch's options (shared with sync); *done after --help. */
+static int parse_fetch(struct fetch_cli *f, bool *done, struct stele_ctx *ctx,
+		       const struct stele_cmd *cmd, int argc, char **argv)
+{
+	char *end;
+	int rc, n;
+
+	memset(f, 0, sizeof(*f));
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, "j:", fetch_longopts, false, on_fetch_opt,
+				  f, NULL, 0, 0, &n, done)) < 0 || *done)
+		return rc;
+	if (f->jobs) {
+		errno = 0;
+		f->o.jobs = strtol(f->jobs, &end, 10);
+		if (errno || *end || end == f->jobs || f->o.jobs < 1 || f->o.jobs > 256)
+			return stele_error(STELE_EUSAGE, "--jobs '%s' is not a number from 1 to 256",
+					   f->jobs);
+	}
+	return 0;
+}
+
+int cmd_fetch(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	struct fetch_cli f;
+	bool done;
+	int rc;
+
+	if ((rc = parse_fetch(&f, &done, ctx, cmd, argc, argv)) < 0 || done)
+		return rc;
+	if ((rc = agg_open(ctx)) < 0)
+		return rc;
+	return agg_fetch(ctx, &f.o);
+}
+
+int cmd_sync(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	struct fetch_cli f;
+	bool done;
+	int rc, fetch_rc;
+	char fetch_msg[1024];
+
+	if ((rc = parse_fetch(&f, &done, ctx, cmd, argc, argv)) < 0 || done)
+		return rc;
+	if ((rc = agg_open(ctx)) < 0)
+		return rc;
+	/* Merge what there is even when some villages could not be fetched. */
+	fetch_rc = agg_fetch(ctx, &f.o);
+	snprintf(fetch_msg, sizeof(fetch_msg), "%s", stele_error_message());
+	if (fetch_rc < 0 && fetch_rc != STELE_EFAIL)
+		return fetch_rc;
+	rc = agg_merge(ctx);
+	if (rc < 0)
+		return rc;
+	if (fetch_rc < 0)
+		return stele_error(fetch_rc, "%s", fetch_msg);
+	return 0;
+}

@@ -1,0 +1,171 @@
+/* cmd-quarantine.c: `stele-aggregator quarantine list|show|retry`: the change sets
+ * merge refused, why, and letting a stopped stream try again. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aggregator.h"
+#include "db.h"
+#include "error.h"
+#include "parse.h"
+
+static int quarantine_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
+			   char **argv)
+{
+	int rc, n;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, true, NULL, NULL, NULL, 0, 0,
+				  &n, &done)) < 0 || done)
+		return rc;
+	if ((rc = agg_open(ctx)) < 0)
+		return rc;
+	return stele_cli_print_query(ctx,
+		"SELECT id, writer AS village, seq, commit_id AS 'commit', reason, detail, "
+		"strftime('%Y-%m-%d %H:%M', at, 'unixepoch', 'localtime') AS at "
+		"FROM stele_quarantine ORDER BY id", NULL, "id,seq");
+}
+
+/* Adds a field,value row to t. */
+static int add_field(struct stele_table *t, const char *field, const char *value)
+{
+	const char *cells[2] = { field, value };
+
+	return stele_table_add_row(t, cells);
+}
+
+/* The pinned key of a village: 1 with pk, 0 when none is pinned (or readable). */
+static int pinned_key(unsigned char pk[STELE_PK_BYTES], struct stele_ctx *ctx, const char *code)
+{
+	sqlite3_stmt *stmt = NULL;
+	int found = 0;
+
+	if (!code || stele_db_prepare(ctx->db, &stmt, "SELECT pubkey FROM stele_village_source "
+						      "WHERE village_code = ?") < 0)
+		return 0;
+	sqlite3_bind_text(stmt, 1, code, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0) &&
+	    stele_hex_decode(pk, STELE_PK_BYTES, (const char *)sqlite3_column_text(stmt, 0)) == 0)
+		found = 1;
+	sqlite3_finalize(stmt);
+	return found;
+}
+
+static int quarantine_show(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
+			   char **argv)
+{
+	static const char *const names[] = { "field", "value" };
+	struct stele_changeset *cs = NULL;
+	struct stele_table *t = NULL;
+	sqlite3_stmt *stmt = NULL;
+	unsigned char pk[STELE_PK_BYTES];
+	char *pos[1], bytes[32], seq_text[24];
+	int64_t id;
+	int rc, n, step;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, true, NULL, NULL, pos, 1, 1,
+				  &n, &done)) < 0 || done)
+		return rc;
+	if ((rc = stele_parse_int(pos[0], 1, INT64_MAX, &id, "quarantine id")) < 0)
+		return rc;
+	if ((rc = agg_open(ctx)) < 0)
+		return rc;
+	if ((rc = stele_db_prepare(ctx->db, &stmt,
+			"SELECT writer, seq, commit_id, reason, detail, "
+			"strftime('%Y-%m-%d %H:%M:%S', at, 'unixepoch', 'localtime'), data "
+			"FROM stele_quarantine WHERE id = ?")) < 0)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, id);
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_DONE) {
+		rc = stele_error(STELE_EINVALID, "quarantine entry %lld does not exist (see "
+				 "'quarantine list')", (long long)id);
+		goto done;
+	}
+	if (step != SQLITE_ROW) {
+		rc = stele_error_db(STELE_EFAIL, ctx->db, "reading the quarantine");
+		goto done;
+	}
+	/*
+	 * The summary, only when the bytes are signed by the village's pinned key:
+	 * unsigned bytes are never parsed (SQLite 3.40's changeset iterator can spin
+	 * forever on some malformed input).
+	 */
+	if (sqlite3_column_bytes(stmt, 6) > 0 &&
+	    pinned_key(pk, ctx, (const char *)sqlite3_column_text(stmt, 0)) == 1 &&
+	    stele_cs_decode(&cs, NULL, sqlite3_column_blob(stmt, 6),
+			    (size_t)sqlite3_column_bytes(stmt, 6), pk) < 0)
+		cs = NULL;
+	snprintf(bytes, sizeof(bytes), "%d", sqlite3_column_bytes(stmt, 6));
+	snprintf(seq_text, sizeof(seq_text), "%lld", (long long)sqlite3_column_int64(stmt, 1));
+	if ((rc = stele_table_new(&t, 2, names, NULL)) < 0 ||
+	    (rc = add_field(t, "id", pos[0])) < 0 ||
+	    (rc = add_field(t, "village", (const char *)sqlite3_column_text(stmt, 0))) < 0 ||
+	    (rc = add_field(t, "seq", sqlite3_column_type(stmt, 1) == SQLITE_NULL ? NULL
+										    : seq_text)) < 0 ||
+	    (rc = add_field(t, "commit", (const char *)sqlite3_column_text(stmt, 2))) < 0 ||
+	    (rc = add_field(t, "reason", (const char *)sqlite3_column_text(stmt, 3))) < 0 ||
+	    (rc = add_field(t, "detail", (const char *)sqlite3_column_text(stmt, 4))) < 0 ||
+	    (rc = add_field(t, "at", (const char *)sqlite3_column_text(stmt, 5))) < 0 ||
+	    (rc = add_field(t, "writer", cs ? cs->writer : NULL)) < 0 ||
+	    (rc = add_field(t, "summary", cs ? cs->summary : "(not readable: not signed by the pinned key, or malformed)")) < 0 ||
+	    (rc = add_field(t, "bytes", bytes)) < 0)
+		goto done;
+	rc = stele_cli_print(ctx, t);
+done:
+	stele_table_free(t);
+	stele_cs_free(cs);
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+static int quarantine_retry(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
+			    char **argv)
+{
+	sqlite3_stmt *stmt = NULL;
+	char *pos[1];
+	int rc, n;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, false, NULL, NULL, pos, 1, 1,
+				  &n, &done)) < 0 || done)
+		return rc;
+	if ((rc = agg_open(ctx)) < 0)
+		return rc;
+	if ((rc = stele_db_prepare(ctx->db, &stmt,
+			"UPDATE stele_stream SET state = 'ok', state_note = NULL "
+			"WHERE writer = ? AND state <> 'ok' RETURNING last_seq")) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, pos[0], -1, SQLITE_STATIC);
+	switch (sqlite3_step(stmt)) {
+	case SQLITE_ROW:
+		fprintf(stderr, "%s: village %s will be verified again from seq %lld at the next "
+			"merge\n", ctx->prog, pos[0], (long long)sqlite3_column_int64(stmt, 0) + 1);
+		break;
+	case SQLITE_DONE:
+		rc = stele_error(STELE_EINVALID, "village '%s' has no held or quarantined stream", pos[0]);
+		break;
+	default:
+		rc = stele_error_db(STELE_EFAIL, ctx->db, "resetting the stream");
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+const struct stele_cmd quarantine_subcommands[] = {
+	{ "list", quarantine_list, "quarantine list [--format table|csv|json] [--bom]",
+	  "Every change set merge refused: village, seq, commit, reason, detail.", NULL },
+	{ "show", quarantine_show, "quarantine show ID [--format table|csv|json] [--bom]",
+	  "One refused change set: reason, detail, seq, commit, and its summary if its\n"
+	  "bytes can be read at all.", NULL },
+	{ "retry", quarantine_retry, "quarantine retry VILLAGE",
+	  "Lets a quarantined (or held) village's stream be verified again from its\n"
+	  "cursor at the next merge, after the cause was fixed (docs/county-guide.md).", NULL },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
+int cmd_quarantine(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	return stele_cli_subcommand(ctx, cmd, argc, argv);
+}

@@ -1,0 +1,234 @@
+/* cmd-rules.c: `stele-aggregator rules import|list|publish`: the county's rules
+ * catalogue, and publishing the county stream to the villages. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "aggregator.h"
+#include "csv.h"
+#include "db.h"
+#include "error.h"
+#include "gitrepo.h"
+#include "parse.h"
+#include "rules.h"
+
+static int rules_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	enum stele_rules_kind kind;
+	struct stele_capture *cap = NULL;
+	struct stele_csv *csv = NULL;
+	char *pos[2];
+	uint64_t seq = 0;
+	int rc, n;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, false, NULL, NULL, pos, 2, 2,
+				  &n, &done)) < 0 || done)
+		return rc;
+	if ((rc = stele_rules_kind_parse(pos[0], &kind)) < 0)
+		return rc;
+	if ((rc = agg_open(ctx)) < 0)
+		return rc;
+	if ((rc = stele_csv_open(&csv, pos[1], 16u << 20)) < 0)
+		return rc;
+	if ((rc = agg_write_begin(ctx, &cap)) < 0)
+		goto done;
+	if ((rc = stele_rules_import(ctx->db, kind, csv)) < 0)
+		goto done;
+	rc = agg_write_commit(&seq, ctx, cap);
+	cap = NULL;
+	if (rc == 0)
+		fprintf(stderr, "%s: %s imported from %s (%s)\n", ctx->prog, pos[0], pos[1],
+			seq ? "publish with 'rules publish'" : "no change");
+done:
+	stele_capture_abort(cap);
+	stele_csv_free(csv);
+	return rc;
+}
+
+static int rules_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	static const char *const queries[] = {
+		[STELE_RULES_POINT_RULES] =
+			"SELECT code, category, name, printf('%.1f', points / 10.0) AS points, active "
+			"FROM point_rule ORDER BY code",
+		[STELE_RULES_STANDARD_ITEMS] =
+			"SELECT code, name, printf('%.1f', max_score / 10.0) AS max_score, active "
+			"FROM standard_item ORDER BY code",
+		[STELE_RULES_VETO_ITEMS] = "SELECT code, name FROM veto_item ORDER BY code",
+		[STELE_RULES_CONFIG] = "SELECT key, value FROM ranking_config ORDER BY key",
+	};
+	enum stele_rules_kind kind;
+	char *pos[1];
+	int rc, n;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, true, NULL, NULL, pos, 1, 1,
+				  &n, &done)) < 0 || done)
+		return rc;
+	if ((rc = stele_rules_kind_parse(pos[0], &kind)) < 0)
+		return rc;
+	if ((rc = agg_open(ctx)) < 0)
+		return rc;
+	return stele_cli_print_query(ctx, queries[kind], NULL, "active");
+}
+
+/*
+ * Commits every outbox change set past the repository's tip to repo, one commit
+ * each, in order. *first and *last are the seqs committed (0 and 0 if none).
+ */
+static int commit_outbox(uint64_t *first, uint64_t *last, struct stele_ctx *ctx,
+			 git_repository *repo)
+{
+	char pk_hex[2 * STELE_PK_BYTES + 1], message[STELE_CS_SUMMARY_MAX + 64];
+	unsigned char pk[STELE_PK_BYTES];
+	sqlite3_stmt *stmt = NULL;
+	uint64_t tip_seq = 0, lo = 0, hi = 0;
+	git_oid tip, made;
+	int rc, step;
+
+	stele_key_public(pk, ctx->sk);
+	stele_hex_encode(pk_hex, pk, STELE_PK_BYTES);
+	if ((rc = stele_repo_tip(&tip, &tip_seq, repo, STELE_BRANCH)) < 0)
+		return rc;
+	if ((rc = stele_db_prepare(ctx->db, &stmt, "SELECT seq, created_at, summary, data "
+						   "FROM stele_outbox WHERE seq > ? ORDER BY seq")) < 0)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)tip_seq);
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		uint64_t seq = (uint64_t)sqlite3_column_int64(stmt, 0);
+
+		if (seq != (hi ? hi : tip_seq) + 1) {
+			rc = stele_error(STELE_EFAIL, "the county outbox jumps from seq %llu to %llu; "
+					 "the repository %s/%s does not match this database",
+					 (unsigned long long)(hi ? hi : tip_seq), (unsigned long long)seq,
+					 ctx->dir, STELE_REPO_DIR);
+			goto done;
+		}
+		snprintf(message, sizeof(message), "seq %llu: %s", (unsigned long long)seq,
+			 (const char *)sqlite3_column_text(stmt, 2));
+		if ((rc = stele_repo_append(&made, repo, STELE_BRANCH, sqlite3_column_blob(stmt, 3),
+					    (size_t)sqlite3_column_bytes(stmt, 3), pk_hex, message,
+					    STELE_WRITER_COUNTY, sqlite3_column_int64(stmt, 1))) < 0)
+			goto done;
+		if (!lo)
+			lo = seq;
+		hi = seq;
+	}
+	if (step != SQLITE_DONE) {
+		rc = stele_error_db(STELE_EFAIL, ctx->db, "reading the outbox");
+		goto done;
+	}
+	*first = lo;
+	*last = hi;
+done:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/*
+ * The stored publish URL is the county's own server folder: when it is a local
+ * path whose parent directory is missing, the parent is created (one level). A
+ * --to URL (a USB stick) is never created this way: a missing mount point must
+ * not be replaced by a plain directory.
+ */
+static int make_publish_parent(const char *url)
+{
+	char *path = NULL, *slash;
+	int rc;
+
+	if ((rc = stele_url_local_path(&path, url)) <= 0)
+		return rc;
+	rc = 0;
+	if ((slash = strrchr(path, '/')) && slash != path) {
+		*slash = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			rc = stele_error(STELE_EFAIL, "cannot create %s: %s", path, strerror(errno));
+	}
+	free(path);
+	return rc;
+}
+
+static int on_publish_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
+{
+	*(const char **)data = arg;
+	return 0;
+}
+
+static int rules_publish(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "to", required_argument, NULL, 't' },
+		{ 0 },
+	};
+	struct stele_remote_opts remote_opts = { 0 };
+	const char *to = NULL;
+	char *stored = NULL, *repo_path = NULL;
+	git_repository *repo = NULL;
+	uint64_t first = 0, last = 0;
+	int rc, n;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_publish_opt, &to,
+				  NULL, 0, 0, &n, &done)) < 0 || done)
+		return rc;
+	if ((rc = agg_open(ctx)) < 0)
+		return rc;
+	if (!to) {
+		if ((rc = stele_meta_get(ctx->db, "publish_url", &stored)) < 0)
+			goto done;
+		to = stored;
+	}
+	if (!(repo_path = stele_ctx_path(ctx, STELE_REPO_DIR))) {
+		rc = stele_error(STELE_EFAIL, "out of memory");
+		goto done;
+	}
+	if ((rc = stele_git_init()) < 0 || (rc = stele_repo_open(&repo, repo_path, 1)) < 0)
+		goto done;
+	if ((rc = commit_outbox(&first, &last, ctx, repo)) < 0)
+		goto done;
+	if (!to || !*to) {
+		fprintf(stderr, "%s: committed %llu change set%s to %s; no publish URL (give --to "
+			"URL, or --publish at init)\n", ctx->prog,
+			(unsigned long long)(first ? last - first + 1 : 0), first == last ? "" : "s",
+			repo_path);
+		goto done;
+	}
+	if (stored && (rc = make_publish_parent(stored)) < 0)
+		goto done;
+	remote_opts.progress = ctx->verbose_progress;
+	if ((rc = stele_repo_push(repo, to, STELE_BRANCH, STELE_BRANCH, 1, &remote_opts)) < 0)
+		goto done;
+	if (first)
+		fprintf(stderr, "%s: published seq %llu..%llu to %s\n", ctx->prog,
+			(unsigned long long)first, (unsigned long long)last, to);
+	else
+		fprintf(stderr, "%s: %s is up to date\n", ctx->prog, to);
+done:
+	git_repository_free(repo);
+	free(stored);
+	free(repo_path);
+	return rc;
+}
+
+const struct stele_cmd rules_subcommands[] = {
+	{ "import", rules_import, "rules import KIND FILE",
+	  "Replaces a rules table from CSV, as one change set of the county stream. KIND:\n"
+	  "point-rules (code,category,name,points,active), standard-items\n"
+	  "(code,name,max_score), veto-items (code,name), config (key,value). All rows or\n"
+	  "none; an error names the file, line and column.", NULL },
+	{ "list", rules_list, "rules list KIND [--format table|csv|json] [--bom]",
+	  "Shows a rules table (KIND as for import).", NULL },
+	{ "publish", rules_publish, "rules publish [--to URL]",
+	  "Commits the county's new change sets (rules, village registry, vetoes) to\n"
+	  "DIR/repo.git and pushes them to URL (default: --publish of init). A path or\n"
+	  "file:// URL that does not exist is created as a bare repository.", NULL },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
+int cmd_rules(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	return stele_cli_subcommand(ctx, cmd, argc, argv);
+}

@@ -1,0 +1,164 @@
+/* cmd-status.c: `stele-aggregator status`: where every village's stream stands. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "aggregator.h"
+#include "db.h"
+#include "error.h"
+#include "gitrepo.h"
+
+enum { COL_CODE, COL_NAME, COL_MERGED, COL_LAST, COL_MONTHS, COL_LAST_CLOSED, COL_STATE,
+       COL_BEHIND, COL_FETCHED, COL_FETCH_ERROR, COL_NOTE, NCOLS };
+
+/* The number of first-parent commits from tip back to (not including) stop, or
+ * to the root when stop is NULL. */
+static int count_commits(long *out, git_repository *repo, const git_oid *tip, const git_oid *stop)
+{
+	git_revwalk *walk = NULL;
+	git_oid id;
+	long n = 0;
+	int rc = 0;
+
+	if (git_revwalk_new(&walk, repo) < 0 || git_revwalk_push(walk, tip) < 0 ||
+	    (stop && git_revwalk_hide(walk, stop) < 0)) {
+		rc = stele_error(STELE_EFAIL, "cannot walk a village history");
+		goto done;
+	}
+	git_revwalk_simplify_first_parent(walk);
+	while (git_revwalk_next(&id, walk) == 0)
+		n++;
+	*out = n;
+done:
+	git_revwalk_free(walk);
+	return rc;
+}
+
+/*
+ * How far the mirror's fetched history is ahead of the cursor: *behind (commits
+ * fetched but not merged) and *diverged when it does not extend the merged
+ * history. *known is false when nothing was fetched.
+ */
+static int fetched_ahead(bool *known, long *behind, bool *diverged, struct stele_ctx *ctx,
+			 const char *code, const char *last_commit)
+{
+	git_repository *repo = NULL;
+	char *mirror = agg_mirror_path(ctx, code);
+	git_oid tip, cursor;
+	bool have_cursor;
+	int rc = 0;
+
+	*known = false;
+	*diverged = false;
+	*behind = 0;
+	if (!mirror)
+		return stele_error(STELE_EFAIL, "out of memory");
+	if (access(mirror, F_OK) != 0)
+		goto done;
+	if ((rc = stele_repo_open(&repo, mirror, 0)) < 0)
+		goto done;
+	if (git_reference_name_to_id(&tip, repo, AGG_INCOMING_REF) < 0)
+		goto done;
+	*known = true;
+	have_cursor = last_commit && *last_commit && git_oid_fromstr(&cursor, last_commit) == 0;
+	if (have_cursor) {
+		if ((rc = stele_repo_descends(repo, &tip, &cursor)) < 0)
+			goto done;
+		if (rc == 0) {
+			/* Either an older delivery (nothing to do) or a rewritten history. */
+			if ((rc = stele_repo_descends(repo, &cursor, &tip)) < 0)
+				goto done;
+			*diverged = rc == 0;
+			rc = 0;
+			goto done;
+		}
+	}
+	rc = count_commits(behind, repo, &tip, have_cursor ? &cursor : NULL);
+done:
+	git_repository_free(repo);
+	free(mirror);
+	return rc;
+}
+
+static int status_table(struct stele_table **out, struct stele_ctx *ctx)
+{
+	static const char *const names[NCOLS] = {
+		"code", "name", "merged_seq", "last_merged", "months_closed", "last_closed", "state",
+		"behind", "fetched_at", "fetch_error", "note",
+	};
+	static const enum stele_col_kind kinds[NCOLS] = {
+		[COL_MERGED] = STELE_COL_NUMBER, [COL_MONTHS] = STELE_COL_NUMBER,
+		[COL_BEHIND] = STELE_COL_NUMBER,
+	};
+	struct stele_table *t = NULL;
+	sqlite3_stmt *stmt = NULL;
+	int rc, step;
+
+	if ((rc = stele_table_new(&t, NCOLS, names, kinds)) < 0)
+		return rc;
+	if ((rc = stele_db_prepare(ctx->db, &stmt,
+			"SELECT v.code, v.name, coalesce(st.last_seq, 0), "
+			"strftime('%Y-%m-%d %H:%M', st.applied_at, 'unixepoch', 'localtime'), "
+			"(SELECT count(*) FROM period_close p WHERE p.village_code = v.code), "
+			"(SELECT max(period) FROM period_close p WHERE p.village_code = v.code), "
+			"coalesce(st.state, 'ok'), "
+			"strftime('%Y-%m-%d %H:%M', s.fetched_at, 'unixepoch', 'localtime'), "
+			"s.fetch_error, st.state_note, st.last_commit "
+			"FROM village v LEFT JOIN stele_village_source s ON s.village_code = v.code "
+			"LEFT JOIN stele_stream st ON st.writer = v.code ORDER BY v.code")) < 0)
+		goto done;
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *cells[NCOLS];
+		char behind_text[24];
+		bool known, diverged;
+		long behind;
+
+		for (int i = 0; i < COL_BEHIND; i++)
+			cells[i] = (const char *)sqlite3_column_text(stmt, i);
+		cells[COL_FETCHED] = (const char *)sqlite3_column_text(stmt, 7);
+		cells[COL_FETCH_ERROR] = (const char *)sqlite3_column_text(stmt, 8);
+		cells[COL_NOTE] = (const char *)sqlite3_column_text(stmt, 9);
+		if ((rc = fetched_ahead(&known, &behind, &diverged, ctx, cells[COL_CODE],
+					(const char *)sqlite3_column_text(stmt, 10))) < 0)
+			goto done;
+		snprintf(behind_text, sizeof(behind_text), "%ld", behind);
+		cells[COL_BEHIND] = known && !diverged ? behind_text : NULL;
+		if (diverged && strcmp(cells[COL_STATE], "ok") == 0) {
+			cells[COL_STATE] = "diverged";
+			if (!cells[COL_NOTE])
+				cells[COL_NOTE] = "the fetched history does not extend the merged one; "
+						  "merge will hold it";
+		}
+		if ((rc = stele_table_add_row(t, cells)) < 0)
+			goto done;
+	}
+	if (step != SQLITE_DONE) {
+		rc = stele_error_db(STELE_EFAIL, ctx->db, "reading the status");
+		goto done;
+	}
+	*out = t;
+	t = NULL;
+done:
+	sqlite3_finalize(stmt);
+	stele_table_free(t);
+	return rc;
+}
+
+int cmd_status(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	struct stele_table *t = NULL;
+	int rc, n;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, true, NULL, NULL, NULL, 0, 0,
+				  &n, &done)) < 0 || done)
+		return rc;
+	if ((rc = agg_open(ctx)) < 0 || (rc = stele_git_init()) < 0)
+		return rc;
+	if ((rc = status_table(&t, ctx)) < 0)
+		return rc;
+	rc = stele_cli_print(ctx, t);
+	stele_table_free(t);
+	return rc;
+}

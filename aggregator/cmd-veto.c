@@ -1,0 +1,154 @@
+/* cmd-veto.c: `stele-aggregator veto add|list`: veto events (一票否决) the county
+ * records against a village. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aggregator.h"
+#include "db.h"
+#include "error.h"
+#include "parse.h"
+
+struct veto_opts {
+	const char *year, *note;
+};
+
+enum { OPT_YEAR = 1, OPT_NOTE };
+
+static int on_veto_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
+{
+	struct veto_opts *o = data;
+
+	if (opt == OPT_YEAR)
+		o->year = arg;
+	else
+		o->note = arg;
+	return 0;
+}
+
+/* The next veto event id, VE0001, VE0002, ... (out holds 24 bytes). */
+static int next_veto_id(char *out, struct stele_ctx *ctx)
+{
+	int64_t max = 0;
+	int rc;
+
+	if ((rc = stele_db_int(ctx->db, "SELECT coalesce(max(CAST(substr(id, 3) AS INTEGER)), 0) "
+					"FROM veto_event WHERE id GLOB 'VE[0-9][0-9][0-9][0-9]*'",
+			       &max)) < 0)
+		return rc;
+	snprintf(out, 24, "VE%04lld", (long long)max + 1);
+	return 0;
+}
+
+/* Writes one veto event inside the caller's captured write; out_id gets its id. */
+static int veto_put(char *out_id, struct stele_ctx *ctx, const char *village, const char *veto,
+		    int32_t year, const char *note)
+{
+	sqlite3_stmt *stmt = NULL;
+	char id[24];
+	bool exists;
+	int64_t known = 0;
+	int rc;
+
+	if ((rc = agg_village_exists(&exists, ctx, village)) < 0)
+		return rc;
+	if (!exists)
+		return stele_error(STELE_EINVALID, "veto event: village '%s' is not registered", village);
+	if ((rc = stele_db_prepare(ctx->db, &stmt, "SELECT count(*) FROM veto_item WHERE code = ?")) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, veto, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		known = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	stmt = NULL;
+	if (!known)
+		return stele_error(STELE_EINVALID, "veto event: veto item '%s' is not in the catalogue "
+				   "(see 'rules list veto-items')", veto);
+	if ((rc = next_veto_id(id, ctx)) < 0)
+		return rc;
+	if ((rc = stele_db_prepare(ctx->db, &stmt, "INSERT INTO veto_event (id, village_code, "
+						   "veto_code, year, note) VALUES (?, ?, ?, ?, ?)")) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, village, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, veto, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 4, year);
+	stele_bind_text_or_null(stmt, 5, note);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		rc = stele_error(STELE_EINVALID, "veto event %s: %s", id, sqlite3_errmsg(ctx->db));
+	sqlite3_finalize(stmt);
+	if (rc == 0)
+		strcpy(out_id, id);
+	return rc;
+}
+
+static int veto_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "year", required_argument, NULL, OPT_YEAR },
+		{ "note", required_argument, NULL, OPT_NOTE },
+		{ 0 },
+	};
+	struct veto_opts o = { 0 };
+	struct stele_capture *cap = NULL;
+	char *pos[2], county[7], id[24];
+	int32_t year;
+	int rc, n;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_veto_opt, &o,
+				  pos, 2, 2, &n, &done)) < 0 || done)
+		return rc;
+	if (!o.year)
+		return stele_error(STELE_EUSAGE, "veto add needs --year YYYY");
+	if ((rc = stele_parse_year(o.year, &year, "--year")) < 0)
+		return rc;
+	if (o.note && (rc = stele_check_text(o.note, 1000, "--note")) < 0)
+		return rc;
+	if ((rc = agg_open(ctx)) < 0 || (rc = agg_county_code(county, ctx)) < 0)
+		return rc;
+	if ((rc = stele_check_village_code(pos[0], county, "village")) < 0)
+		return rc;
+	if ((rc = agg_write_begin(ctx, &cap)) < 0)
+		return rc;
+	if ((rc = veto_put(id, ctx, pos[0], pos[1], year, o.note)) < 0) {
+		stele_capture_abort(cap);
+		return rc;
+	}
+	if ((rc = agg_write_commit(NULL, ctx, cap)) < 0)
+		return rc;
+	printf("%s\n", id);
+	return 0;
+}
+
+static int veto_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	int rc, n;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, true, NULL, NULL, NULL, 0, 0,
+				  &n, &done)) < 0 || done)
+		return rc;
+	if ((rc = agg_open(ctx)) < 0)
+		return rc;
+	return stele_cli_print_query(ctx,
+		"SELECT e.id, e.village_code, v.name AS village_name, e.veto_code, "
+		"i.name AS veto_name, e.year, e.note FROM veto_event e "
+		"LEFT JOIN village v ON v.code = e.village_code "
+		"LEFT JOIN veto_item i ON i.code = e.veto_code ORDER BY e.id", NULL, "year");
+}
+
+const struct stele_cmd veto_subcommands[] = {
+	{ "add", veto_add, "veto add VILLAGE VETO_CODE --year YYYY [--note TEXT]",
+	  "Records a veto event (一票否决) against a registered village, for a veto item of\n"
+	  "the catalogue, and prints its id (VE0001, ...). It reaches the villages with the\n"
+	  "next 'rules publish'.", NULL },
+	{ "list", veto_list, "veto list [--format table|csv|json] [--bom]",
+	  "Lists the veto events.", NULL },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
+int cmd_veto(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	return stele_cli_subcommand(ctx, cmd, argc, argv);
+}

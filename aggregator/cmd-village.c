@@ -1,0 +1,288 @@
+/* cmd-village.c: `stele-aggregator village add|set|import|list`: the registry of
+ * villages, their remotes and pinned keys. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aggregator.h"
+#include "csv.h"
+#include "db.h"
+#include "error.h"
+#include "parse.h"
+
+/*
+ * One village as given by a command or an import row. NULL keeps the stored value
+ * (set) and "" clears remote or key. The village row (code, name, township) is
+ * county-owned and captured; remote and key are local (stele_village_source).
+ */
+struct village_row {
+	const char *code, *name, *township_name, *remote, *key;
+	bool must_exist;  /* set: refuse a code not registered */
+	bool must_be_new; /* add: refuse a registered code */
+};
+
+/*
+ * Validates row and inserts or updates it inside the caller's captured write.
+ * label prefixes messages (e.g. "villages.csv:3"), may be NULL. A new remote or
+ * key puts a held or quarantined stream back to 'ok', so the next merge retries.
+ */
+static int village_put(struct stele_ctx *ctx, const char *county, const struct village_row *row,
+		       const char *label)
+{
+	char who[96], township[10];
+	unsigned char pk[STELE_PK_BYTES];
+	sqlite3_stmt *stmt = NULL;
+	bool exists;
+	int rc;
+
+	if (label)
+		snprintf(who, sizeof(who), "%s: village '%s'", label, row->code);
+	else
+		snprintf(who, sizeof(who), "village '%s'", row->code);
+	if (stele_check_village_code(row->code, county, "code") < 0)
+		return agg_error_prefix(STELE_EINVALID, label ? label : "village");
+	if ((rc = agg_village_exists(&exists, ctx, row->code)) < 0)
+		return rc;
+	if (row->must_be_new && exists)
+		return stele_error(STELE_EINVALID, "%s is already registered (change it with "
+				   "'village set')", who);
+	if (row->must_exist && !exists)
+		return stele_error(STELE_EINVALID, "%s is not registered", who);
+	if (!exists && (!row->name || !*row->name))
+		return stele_error(STELE_EINVALID, "%s: name is empty", who);
+	if (!exists && (!row->township_name || !*row->township_name))
+		return stele_error(STELE_EINVALID, "%s: township name is empty", who);
+	if ((row->name && !*row->name) || (row->township_name && !*row->township_name))
+		return stele_error(STELE_EINVALID, "%s: %s is empty", who,
+				   row->name && !*row->name ? "name" : "township name");
+	if ((row->name && stele_check_text(row->name, 200, "name") < 0) ||
+	    (row->township_name && stele_check_text(row->township_name, 200, "township name") < 0) ||
+	    (row->remote && stele_check_text(row->remote, 1024, "remote") < 0))
+		return agg_error_prefix(STELE_EINVALID, who);
+	if (row->key && *row->key && stele_hex_decode(pk, STELE_PK_BYTES, row->key) < 0)
+		return stele_error(STELE_EINVALID, "%s: key is not a public key (64 hex digits, "
+				   "from 'stele-agent key')", who);
+	memcpy(township, row->code, 9);
+	township[9] = '\0';
+
+	if ((rc = stele_db_prepare(ctx->db, &stmt, exists
+			? "UPDATE village SET name = coalesce(?2, name), "
+			  "township_name = coalesce(?4, township_name) WHERE code = ?1 AND ?3 IS NOT NULL"
+			: "INSERT INTO village (code, name, township_code, township_name) "
+			  "VALUES (?1, ?2, ?3, ?4)")) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, row->code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, row->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, township, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, row->township_name, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		rc = stele_error(STELE_EINVALID, "%s: %s", who, sqlite3_errmsg(ctx->db));
+	sqlite3_finalize(stmt);
+	stmt = NULL;
+	if (rc < 0)
+		return rc;
+
+	if ((rc = stele_db_prepare(ctx->db, &stmt,
+			"INSERT INTO stele_village_source (village_code, remote, pubkey) "
+			"VALUES (?1, coalesce(?2, ''), nullif(?3, '')) ON CONFLICT (village_code) DO UPDATE SET "
+			"remote = coalesce(?2, remote), "
+			"pubkey = CASE WHEN ?3 IS NULL THEN pubkey ELSE nullif(?3, '') END")) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, row->code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, row->remote, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, row->key, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		rc = stele_error_db(STELE_EFAIL, ctx->db, "writing the village registry");
+	sqlite3_finalize(stmt);
+	stmt = NULL;
+	if (rc < 0 || !exists || (!row->remote && !row->key))
+		return rc;
+	/* A repaired registration deserves another look at a stopped stream. */
+	if ((rc = stele_db_prepare(ctx->db, &stmt,
+			"UPDATE stele_stream SET state = 'ok', state_note = NULL "
+			"WHERE writer = ? AND state <> 'ok'")) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, row->code, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		rc = stele_error_db(STELE_EFAIL, ctx->db, "resetting the stream state");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+enum { OPT_NAME = 1, OPT_TOWNSHIP, OPT_REMOTE, OPT_KEY };
+
+static int on_village_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
+{
+	struct village_row *row = data;
+
+	switch (opt) {
+	case OPT_NAME: row->name = arg; break;
+	case OPT_TOWNSHIP: row->township_name = arg; break;
+	case OPT_REMOTE: row->remote = arg; break;
+	case OPT_KEY: row->key = arg; break;
+	}
+	return 0;
+}
+
+static const struct option village_longopts[] = {
+	{ "name", required_argument, NULL, OPT_NAME },
+	{ "township-name", required_argument, NULL, OPT_TOWNSHIP },
+	{ "remote", required_argument, NULL, OPT_REMOTE },
+	{ "key", required_argument, NULL, OPT_KEY },
+	{ 0 },
+};
+
+/* add and set: one captured write of one village. */
+static int village_write(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
+			 char **argv, bool add)
+{
+	struct village_row row = { 0 };
+	struct stele_capture *cap = NULL;
+	char *pos[1], county[7];
+	int rc, n;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, village_longopts, false,
+				  on_village_opt, &row, pos, 1, 1, &n, &done)) < 0 || done)
+		return rc;
+	row.code = pos[0];
+	if (add) {
+		if (!row.name || !row.township_name)
+			return stele_error(STELE_EUSAGE, "village add needs --name NAME and "
+					   "--township-name NAME");
+		row.must_be_new = true;
+	} else {
+		if (!row.name && !row.township_name && !row.remote && !row.key)
+			return stele_error(STELE_EUSAGE, "village set: nothing to change (--name, "
+					   "--township-name, --remote, --key)");
+		row.must_exist = true;
+	}
+	if ((rc = agg_open(ctx)) < 0 || (rc = agg_county_code(county, ctx)) < 0)
+		return rc;
+	if ((rc = agg_write_begin(ctx, &cap)) < 0)
+		return rc;
+	if ((rc = village_put(ctx, county, &row, NULL)) < 0) {
+		stele_capture_abort(cap);
+		return rc;
+	}
+	if ((rc = agg_write_commit(NULL, ctx, cap)) < 0)
+		return rc;
+	if (add)
+		printf("%s\n", row.code);
+	return 0;
+}
+
+static int village_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	return village_write(ctx, cmd, argc, argv, true);
+}
+
+static int village_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	return village_write(ctx, cmd, argc, argv, false);
+}
+
+static int village_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
+			  char **argv)
+{
+	static const char *const names[] = { "code", "name", "township_name", "remote", "key" };
+	static const int required[] = { 1, 1, 1, 0, 0 };
+	struct stele_capture *cap = NULL;
+	struct stele_csv *csv = NULL;
+	char *pos[1], county[7], label[300];
+	int index_of[5], rc, n, got;
+	long rows = 0;
+	char **fields;
+	size_t nfields;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, false, NULL, NULL, pos, 1, 1,
+				  &n, &done)) < 0 || done)
+		return rc;
+	if ((rc = agg_open(ctx)) < 0 || (rc = agg_county_code(county, ctx)) < 0)
+		return rc;
+	if ((rc = stele_csv_open(&csv, pos[0], 64u << 20)) < 0)
+		return rc;
+	if ((rc = stele_csv_header(csv, names, 5, required, index_of)) < 0)
+		goto done;
+	if ((rc = agg_write_begin(ctx, &cap)) < 0)
+		goto done;
+	while ((got = stele_csv_next(csv, &fields, &nfields)) == 1) {
+		struct village_row row = { 0 };
+
+		if (nfields != (size_t)((index_of[3] >= 0) + (index_of[4] >= 0) + 3)) {
+			rc = stele_csv_error(csv, 0, STELE_EINVALID, "%zu fields, the header has %d",
+					     nfields, (index_of[3] >= 0) + (index_of[4] >= 0) + 3);
+			goto done;
+		}
+		row.code = fields[index_of[0]];
+		row.name = fields[index_of[1]];
+		row.township_name = fields[index_of[2]];
+		row.remote = index_of[3] >= 0 ? fields[index_of[3]] : NULL;
+		row.key = index_of[4] >= 0 ? fields[index_of[4]] : NULL;
+		snprintf(label, sizeof(label), "%s:%zu", stele_csv_name(csv), stele_csv_line(csv));
+		if ((rc = village_put(ctx, county, &row, label)) < 0)
+			goto done;
+		rows++;
+	}
+	if (got < 0) {
+		rc = got;
+		goto done;
+	}
+	rc = agg_write_commit(NULL, ctx, cap);
+	cap = NULL;
+	if (rc == 0)
+		fprintf(stderr, "%s: registered %ld village%s from %s\n", ctx->prog, rows,
+			rows == 1 ? "" : "s", pos[0]);
+done:
+	stele_capture_abort(cap);
+	stele_csv_free(csv);
+	return rc;
+}
+
+static int village_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	int rc, n;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, true, NULL, NULL, NULL, 0, 0,
+				  &n, &done)) < 0 || done)
+		return rc;
+	if ((rc = agg_open(ctx)) < 0)
+		return rc;
+	return stele_cli_print_query(ctx,
+		"SELECT v.code, v.name, v.township_code, v.township_name, s.remote, "
+		"CASE WHEN s.pubkey IS NULL THEN 'no' ELSE 'yes' END AS key_pinned, "
+		"coalesce(st.last_seq, 0) AS merged_seq "
+		"FROM village v LEFT JOIN stele_village_source s ON s.village_code = v.code "
+		"LEFT JOIN stele_stream st ON st.writer = v.code ORDER BY v.code",
+		NULL, "merged_seq");
+}
+
+const struct stele_cmd village_subcommands[] = {
+	{ "add", village_add,
+	  "village add CODE --name NAME --township-name NAME [--remote URL] [--key PUBKEY]",
+	  "Registers a village (12-digit code within the county; its first 9 digits are\n"
+	  "the township code) and prints its code. The name and township travel to every\n"
+	  "village with the next 'rules publish'. --remote is where its repository is\n"
+	  "fetched from (without one it can only come on a USB stick, 'fetch --from');\n"
+	  "--key pins the public key printed by 'stele-agent key'. Without a key, the key\n"
+	  "of the village's first change set is pinned at the first merge (trust on\n"
+	  "first use). A registered code is refused: change it with 'village set'.", NULL },
+	{ "set", village_set,
+	  "village set CODE [--name NAME] [--township-name NAME] [--remote URL] [--key PUBKEY]",
+	  "Changes a registered village. A new --remote or --key also puts a held or\n"
+	  "quarantined stream back in order, so the next merge tries again.", NULL },
+	{ "import", village_import, "village import FILE",
+	  "Registers (or updates) the villages of a CSV file with columns\n"
+	  "code,name,township_name[,remote][,key]: all rows or none.", NULL },
+	{ "list", village_list, "village list [--format table|csv|json] [--bom]",
+	  "The registry: code, name, township, remote, whether a key is pinned, and the\n"
+	  "last merged change set.", NULL },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
+int cmd_village(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	return stele_cli_subcommand(ctx, cmd, argc, argv);
+}

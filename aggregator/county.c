@@ -1,0 +1,147 @@
+/* county.c: what the aggregator's commands share: opening the county directory,
+ * captured writes to the county stream, the village registry. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aggregator.h"
+#include "db.h"
+#include "error.h"
+
+int agg_open(struct stele_ctx *ctx)
+{
+	int rc;
+
+	if ((rc = stele_ctx_open(ctx, true)) < 0)
+		return rc;
+	if (strcmp(ctx->writer, STELE_WRITER_COUNTY) != 0)
+		return stele_error(STELE_EFAIL, "%s is village %s's directory; use stele-agent",
+				   ctx->dir, ctx->writer);
+	return 0;
+}
+
+int agg_write_begin(struct stele_ctx *ctx, struct stele_capture **cap)
+{
+	return stele_capture_begin(cap, ctx->db, STELE_WRITER_COUNTY);
+}
+
+int agg_write_commit(uint64_t *seq, struct stele_ctx *ctx, struct stele_capture *cap)
+{
+	uint64_t s = 0;
+	int rc;
+
+	if ((rc = stele_capture_commit(&s, cap, ctx->sk)) < 0)
+		return rc;
+	if (seq)
+		*seq = s;
+	return 0;
+}
+
+int agg_county_code(char out[7], struct stele_ctx *ctx)
+{
+	char *code = NULL;
+	int rc;
+
+	if ((rc = stele_meta_get(ctx->db, "county_code", &code)) < 0)
+		return rc;
+	if (!code || strlen(code) != 6) {
+		free(code);
+		return stele_error(STELE_EFAIL, "%s has no county code; run 'stele-aggregator init'",
+				   ctx->dir);
+	}
+	memcpy(out, code, 7);
+	free(code);
+	return 0;
+}
+
+char *agg_mirror_path(const struct stele_ctx *ctx, const char *code)
+{
+	size_t n = strlen(ctx->dir) + strlen(AGG_MIRRORS_DIR) + strlen(code) + 8;
+	char *path = malloc(n);
+
+	if (path)
+		snprintf(path, n, "%s/%s/%s.git", ctx->dir, AGG_MIRRORS_DIR, code);
+	return path;
+}
+
+void agg_villages_free(struct agg_village *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++) {
+		free(v[i].remote);
+		free(v[i].pubkey);
+	}
+	free(v);
+}
+
+int agg_villages(struct agg_village **out, size_t *n, struct stele_ctx *ctx)
+{
+	struct agg_village *v = NULL, *grown;
+	sqlite3_stmt *stmt = NULL;
+	size_t count = 0, cap = 0;
+	int rc, step;
+
+	if ((rc = stele_db_prepare(ctx->db, &stmt, "SELECT village_code, remote, pubkey "
+						   "FROM stele_village_source ORDER BY village_code")) < 0)
+		return rc;
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *code = (const char *)sqlite3_column_text(stmt, 0);
+		const char *remote = (const char *)sqlite3_column_text(stmt, 1);
+		const char *key = (const char *)sqlite3_column_text(stmt, 2);
+
+		if (count == cap) {
+			cap = cap ? cap * 2 : 64;
+			if (!(grown = realloc(v, cap * sizeof(*v)))) {
+				rc = stele_error(STELE_EFAIL, "out of memory");
+				goto done;
+			}
+			v = grown;
+		}
+		memset(&v[count], 0, sizeof(v[count]));
+		snprintf(v[count].code, sizeof(v[count].code), "%s", code ? code : "");
+		count++;
+		if (!(v[count - 1].remote = strdup(remote ? remote : "")) ||
+		    (key && *key && !(v[count - 1].pubkey = strdup(key)))) {
+			rc = stele_error(STELE_EFAIL, "out of memory");
+			goto done;
+		}
+	}
+	if (step != SQLITE_DONE) {
+		rc = stele_error_db(STELE_EFAIL, ctx->db, "reading the village registry");
+		goto done;
+	}
+	*out = v;
+	*n = count;
+	v = NULL;
+done:
+	sqlite3_finalize(stmt);
+	if (v)
+		agg_villages_free(v, count);
+	return rc;
+}
+
+int agg_village_exists(bool *exists, struct stele_ctx *ctx, const char *code)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc, step;
+
+	if ((rc = stele_db_prepare(ctx->db, &stmt,
+				   "SELECT 1 FROM village WHERE code = ?")) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, code, -1, SQLITE_STATIC);
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW || step == SQLITE_DONE)
+		*exists = step == SQLITE_ROW;
+	else
+		rc = stele_error_db(STELE_EFAIL, ctx->db, "reading the village registry");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int agg_error_prefix(int code, const char *who)
+{
+	char msg[1024];
+
+	/* Copied first: the recorded message is the buffer stele_error writes. */
+	snprintf(msg, sizeof(msg), "%s", stele_error_message());
+	return stele_error(code, "%s: %s", who, msg);
+}

@@ -1,0 +1,276 @@
+/* test-merge.c: lib/merge.c: the ownership check on row changes, and offering
+ * change sets to a stream (applied once, duplicates skipped, refusals quarantined). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "unit.h"
+
+#include "changeset.h"
+#include "db.h"
+#include "domain.h"
+#include "error.h"
+#include "merge.h"
+
+#define VILLAGE "990101001201"
+#define OTHER   "990101001202"
+
+static unsigned char sk[STELE_SK_BYTES], pk[STELE_PK_BYTES];
+static unsigned char other_sk[STELE_SK_BYTES], other_pk[STELE_PK_BYTES];
+
+static int setup_keys(void **state)
+{
+	unsigned char seed[32];
+
+	(void)state;
+	if (sodium_init() < 0)
+		return -1;
+	memset(seed, 1, sizeof(seed));
+	crypto_sign_seed_keypair(pk, sk, seed);
+	memset(seed, 2, sizeof(seed));
+	crypto_sign_seed_keypair(other_pk, other_sk, seed);
+	return 0;
+}
+
+static sqlite3 *open_db(void)
+{
+	sqlite3 *db = NULL;
+
+	assert_int_equal(stele_db_open(&db, ":memory:", STELE_DB_CREATE), 0);
+	return db;
+}
+
+static void exec(sqlite3 *db, const char *sql)
+{
+	char *err = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+		fail_msg("%s: %s", sql, err ? err : "?");
+}
+
+/* The changeset sql makes on every table of db; rolled back. Caller sqlite3_free()s. */
+static void *capture(int *len, sqlite3 *db, const char *sql)
+{
+	sqlite3_session *session = NULL;
+	void *changes = NULL;
+
+	exec(db, "BEGIN");
+	assert_int_equal(sqlite3session_create(db, "main", &session), SQLITE_OK);
+	assert_int_equal(sqlite3session_attach(session, NULL), SQLITE_OK);
+	exec(db, sql);
+	assert_int_equal(sqlite3session_changeset(session, len, &changes), SQLITE_OK);
+	sqlite3session_delete(session);
+	exec(db, "ROLLBACK");
+	return changes;
+}
+
+/* The ownership check's verdict on what sql changes, written by writer. */
+static const char *verdict(sqlite3 *db, const char *writer, const char *sql)
+{
+	const char *reason = "ok";
+	int len = 0, rc;
+	void *changes = capture(&len, db, sql);
+
+	rc = stele_merge_check_changes(&reason, db, writer, changes, (size_t)len);
+	sqlite3_free(changes);
+	if (rc == 0)
+		return "ok";
+	assert_int_equal(rc, STELE_EVERIFY);
+	return reason;
+}
+
+static void test_village_rows(void **state)
+{
+	sqlite3 *db = open_db();
+
+	(void)state;
+	exec(db, "INSERT INTO member (village_code, id, name) VALUES ('" VILLAGE "', 'M1', 'a'), "
+		 "('" OTHER "', 'M1', 'b')");
+	assert_string_equal(verdict(db, VILLAGE, "INSERT INTO member (village_code, id, name) "
+				    "VALUES ('" VILLAGE "', 'M2', 'c')"), "ok");
+	assert_string_equal(verdict(db, VILLAGE, "UPDATE member SET name = 'x' WHERE village_code = '"
+				    VILLAGE "'"), "ok");
+	assert_string_equal(verdict(db, VILLAGE, "DELETE FROM member WHERE village_code = '" VILLAGE
+				    "'"), "ok");
+	/* Another village's code, by insert, update and delete. */
+	assert_string_equal(verdict(db, VILLAGE, "INSERT INTO member (village_code, id, name) "
+				    "VALUES ('" OTHER "', 'M2', 'c')"), "ownership");
+	assert_non_null(strstr(stele_error_message(), "carries village_code '" OTHER "'"));
+	assert_string_equal(verdict(db, VILLAGE, "UPDATE member SET name = 'x' WHERE village_code = '"
+				    OTHER "'"), "ownership");
+	assert_string_equal(verdict(db, VILLAGE, "DELETE FROM member WHERE village_code = '" OTHER
+				    "'"), "ownership");
+	/* One bad row among good ones is enough. */
+	assert_string_equal(verdict(db, VILLAGE, "INSERT INTO task (village_code, id, title, due_on) "
+				    "VALUES ('" VILLAGE "', 'T1', 't', '2026-01-01'), ('" OTHER "', 'T1', "
+				    "'t', '2026-01-01')"), "ownership");
+	/* A village code that is not text, or an empty one. */
+	assert_string_equal(verdict(db, VILLAGE, "INSERT INTO period_close VALUES ('', '2026-01', 'x')"),
+			    "ownership");
+	sqlite3_close(db);
+}
+
+static void test_tables(void **state)
+{
+	sqlite3 *db = open_db();
+
+	(void)state;
+	/* A village writing county tables, or local ones. */
+	assert_string_equal(verdict(db, VILLAGE, "INSERT INTO point_rule (code, category, name, points) "
+				    "VALUES ('X', 'base', 'x', 10)"), "ownership");
+	assert_non_null(strstr(stele_error_message(), "writes table 'point_rule'"));
+	assert_string_equal(verdict(db, VILLAGE, "INSERT INTO stele_meta VALUES ('k', 'v')"),
+			    "ownership");
+	/* The county writes only county tables, any rows. */
+	assert_string_equal(verdict(db, STELE_WRITER_COUNTY, "INSERT INTO village VALUES ('" OTHER
+				    "', 'n', '990101001', 't')"), "ok");
+	assert_string_equal(verdict(db, STELE_WRITER_COUNTY, "INSERT INTO member (village_code, id, "
+				    "name) VALUES ('" VILLAGE "', 'M9', 'c')"), "ownership");
+	sqlite3_close(db);
+}
+
+static void test_shapes(void **state)
+{
+	sqlite3 *db = open_db(), *old = NULL;
+	const char *reason = NULL;
+	void *changes;
+	int len = 0;
+
+	(void)state;
+	/* A member table of another shape (3 columns): SQLite would skip it silently. */
+	assert_int_equal(sqlite3_open(":memory:", &old), SQLITE_OK);
+	exec(old, "CREATE TABLE member (village_code TEXT, id TEXT, name TEXT, "
+		  "PRIMARY KEY (village_code, id))");
+	changes = capture(&len, old, "INSERT INTO member VALUES ('" VILLAGE "', 'M1', 'a')");
+	assert_int_equal(stele_merge_check_changes(&reason, db, VILLAGE, changes, (size_t)len),
+			 STELE_EVERIFY);
+	assert_string_equal(reason, "schema");
+	sqlite3_free(changes);
+	/* The right number of columns but another primary key. */
+	exec(old, "CREATE TABLE task (village_code TEXT PRIMARY KEY, id, title, category, assignee, "
+		  "due_on, closed_on)");
+	changes = capture(&len, old, "INSERT INTO task (village_code, id) VALUES ('" VILLAGE "', 'T')");
+	reason = NULL;
+	assert_int_equal(stele_merge_check_changes(&reason, db, VILLAGE, changes, (size_t)len),
+			 STELE_EVERIFY);
+	assert_string_equal(reason, "schema");
+	sqlite3_free(changes);
+	/* Bytes that are no changeset (a table header, then an insert cut short). */
+	reason = NULL;
+	assert_int_equal(stele_merge_check_changes(&reason, db, VILLAGE,
+						   "\x54\x02\x01\x00t\x00\x17\x01", 8),
+			 STELE_EVERIFY);
+	assert_string_equal(reason, "changes");
+	sqlite3_close(old);
+	sqlite3_close(db);
+}
+
+/* Encodes the changeset of sql (run on src) as seq of VILLAGE after prev. */
+static unsigned char *encode(size_t *len, sqlite3 *src, const char *sql, uint64_t seq,
+			     const unsigned char *prev, const unsigned char *key)
+{
+	struct stele_changeset cs = { 0 };
+	unsigned char *out = NULL;
+	int n = 0;
+
+	cs.format = STELE_CS_FORMAT;
+	cs.schema = (unsigned)stele_schema_version();
+	cs.seq = seq;
+	cs.created_at = 1700000000;
+	strcpy(cs.writer, VILLAGE);
+	if (prev)
+		memcpy(cs.prev_hash, prev, STELE_HASH_BYTES);
+	cs.summary = "test";
+	cs.changes = capture(&n, src, sql);
+	cs.changes_len = (size_t)n;
+	exec(src, sql); /* the village keeps its rows, so later change sets build on them */
+	assert_int_equal(stele_cs_encode(&out, len, &cs, key), 0);
+	sqlite3_free(cs.changes);
+	return out;
+}
+
+static void test_offer(void **state)
+{
+	sqlite3 *village = open_db(), *county = open_db();
+	struct stele_merge *m = NULL;
+	enum stele_merge_outcome outcome;
+	unsigned char h1[STELE_HASH_BYTES], h2[STELE_HASH_BYTES];
+	unsigned char *c1, *c2, *c3, *forged;
+	size_t l1, l2, l3, lf;
+	long rows = -1;
+	int64_t n;
+
+	(void)state;
+	c1 = encode(&l1, village, "INSERT INTO member (village_code, id, name) VALUES ('" VILLAGE
+		    "', 'M1', 'a'), ('" VILLAGE "', 'M2', 'b')", 1, NULL, sk);
+	stele_cs_hash(h1, c1, l1);
+	c2 = encode(&l2, village, "UPDATE member SET name = 'c' WHERE id = 'M1'", 2, h1, sk);
+	stele_cs_hash(h2, c2, l2);
+	c3 = encode(&l3, village, "DELETE FROM member WHERE id = 'M2'", 3, h2, sk);
+	forged = encode(&lf, village, "INSERT INTO member (village_code, id, name) VALUES ('" VILLAGE
+			"', 'M3', 'x')", 3, h2, other_sk);
+
+	assert_int_equal(stele_merge_open(&m, county, VILLAGE, pk), 0);
+	assert_int_equal(stele_merge_offer(&outcome, &rows, m, c1, l1, "c1"), 0);
+	assert_int_equal(outcome, STELE_MERGE_APPLIED);
+	assert_int_equal(rows, 2);
+	/* A gap: seq 3 before seq 2 is refused, recorded, and nothing of it applied. */
+	assert_int_equal(stele_merge_offer(&outcome, &rows, m, c3, l3, "c3"), 0);
+	assert_int_equal(outcome, STELE_MERGE_QUARANTINED);
+	assert_string_equal(stele_merge_quarantine_reason(m), "chain");
+	assert_int_equal(stele_merge_commit(m), 0);
+	assert_int_equal(stele_db_int(county, "SELECT count(*) FROM member", &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(stele_db_int(county, "SELECT count(*) FROM stele_quarantine WHERE "
+					      "reason = 'chain' AND seq = 3", &n), 0);
+	assert_int_equal(n, 1);
+	stele_merge_free(m);
+
+	/* Reopened: the cursor is where the commit left it. */
+	assert_int_equal(stele_merge_open(&m, county, VILLAGE, pk), 0);
+	assert_int_equal(stele_merge_last_seq(m), 1);
+	assert_string_equal(stele_merge_last_commit(m), "c1");
+	assert_int_equal(stele_merge_offer(&outcome, &rows, m, c1, l1, "c1"), 0);
+	assert_int_equal(outcome, STELE_MERGE_DUPLICATE);
+	assert_int_equal(stele_merge_offer(&outcome, &rows, m, c2, l2, "c2"), 0);
+	assert_int_equal(outcome, STELE_MERGE_APPLIED);
+	/* Not committed: freeing rolls the batch back. */
+	stele_merge_free(m);
+	assert_int_equal(stele_db_int(county, "SELECT last_seq FROM stele_stream", &n), 0);
+	assert_int_equal(n, 1);
+
+	assert_int_equal(stele_merge_open(&m, county, VILLAGE, pk), 0);
+	assert_int_equal(stele_merge_offer(&outcome, &rows, m, c2, l2, "c2"), 0);
+	assert_int_equal(outcome, STELE_MERGE_APPLIED);
+	assert_int_equal(stele_merge_offer(&outcome, &rows, m, forged, lf, "cf"), 0);
+	assert_int_equal(outcome, STELE_MERGE_QUARANTINED);
+	assert_string_equal(stele_merge_quarantine_reason(m), "signature");
+	assert_int_equal(stele_merge_commit(m), 0);
+	stele_merge_free(m);
+	assert_int_equal(stele_db_int(county, "SELECT count(*) FROM member WHERE name = 'c'", &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(stele_db_int(county, "SELECT count(*) FROM stele_applied", &n), 0);
+	assert_int_equal(n, 2);
+
+	free(c1);
+	free(c2);
+	free(c3);
+	free(forged);
+	sqlite3_close(village);
+	sqlite3_close(county);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_village_rows),
+		cmocka_unit_test(test_tables),
+		cmocka_unit_test(test_shapes),
+		cmocka_unit_test(test_offer),
+	};
+
+	return cmocka_run_group_tests(tests, setup_keys, NULL);
+}
