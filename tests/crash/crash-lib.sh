@@ -329,10 +329,10 @@ crash_summary() {
 		"$crash_lost losses, $crash_dups duplicates, $crash_failures failures"
 }
 
-# crash_village BASE: a village with two members, three point events, a task, and
-# the files the sweeps import.
+# crash_village BASE [CODE]: a village with two members, three point events, a
+# task, and the files the sweeps import.
 crash_village() {
-	stele-agent -C "$1" init --village 990101001201 --name 测试村 >/dev/null 2>&1 &&
+	stele-agent -C "$1" init --village "${2:-990101001201}" --name 测试村 >/dev/null 2>&1 &&
 		stele-agent -C "$1" member add 张三 >/dev/null &&
 		stele-agent -C "$1" member add 李四 --gender F >/dev/null &&
 		stele-agent -C "$1" points add M0001 B01 --date 2026-09-01 >/dev/null &&
@@ -381,12 +381,149 @@ crash_sync_check() {
 	fi
 }
 
-# crash_synced_village BASE: crash_village, synced once to BASE/usb.git, then three
-# more writes left pending.
+# crash_synced_village BASE [CODE]: crash_village, synced once to BASE/usb.git,
+# then three more writes left pending.
 crash_synced_village() {
-	crash_village "$1" &&
+	crash_village "$1" "${2:-990101001201}" &&
 		stele-agent -C "$1" sync --remote "$1/usb.git" >/dev/null 2>&1 &&
 		stele-agent -C "$1" member add 王五 >/dev/null &&
 		stele-agent -C "$1" points add M0003 B01 --date 2026-09-10 >/dev/null &&
 		stele-agent -C "$1" import points "$1.points.csv" >/dev/null 2>&1
+}
+
+# The county side. A county directory is checked against the villages it merges:
+# crash_county_villages lists "CODE DIR" lines (DIR a synced village directory).
+
+# crash_village_rows DB CODE: the village's rows in DB, canonical (no outbox).
+crash_village_rows() {
+	sqlite3 "$1" ".mode list" \
+		"SELECT 'member', * FROM member WHERE village_code = '$2' ORDER BY id" \
+		"SELECT 'point_event', * FROM point_event WHERE village_code = '$2' ORDER BY id" \
+		"SELECT 'task', * FROM task WHERE village_code = '$2' ORDER BY id" \
+		"SELECT 'request', * FROM request WHERE village_code = '$2' ORDER BY id" \
+		"SELECT 'income', * FROM income WHERE village_code = '$2' ORDER BY id" \
+		"SELECT 'assessment', * FROM assessment WHERE village_code = '$2' ORDER BY year, item_code" \
+		"SELECT 'period_close', village_code, period FROM period_close WHERE village_code = '$2'
+			ORDER BY period"
+}
+
+# crash_county_check COUNTY STAGE: integrity ok; nothing quarantined or held; each
+# village's cursor equals the number of its change sets recorded as applied, and
+# those are seqs 1..k. When STAGE is "recovered": every village's change sets are
+# applied (k = its outbox), the county holds exactly the village's rows, and the
+# rankings equal those of the uninterrupted run (crash_county_ranks).
+crash_county_check() {
+	_db=$1/stele.db _stage=$2
+	[ "$(sqlite3 "$_db" "PRAGMA integrity_check")" = ok ] || {
+		crash_fail "$_stage: county integrity_check fails"
+		return 1
+	}
+	_bad=$(sqlite3 "$_db" "SELECT (SELECT count(*) FROM stele_quarantine)
+		+ (SELECT count(*) FROM stele_stream WHERE state <> 'ok')")
+	[ "$_bad" = 0 ] || { crash_fail "$_stage: $_bad quarantined or held"; return 1; }
+	while read -r _code _dir; do
+		set -- $(sqlite3 "$_db" "SELECT count(*), coalesce(max(seq), 0), coalesce(min(seq), 1),
+			(SELECT coalesce(max(last_seq), 0) FROM stele_stream WHERE writer = '$_code')
+			FROM stele_applied WHERE writer = '$_code'" | tr '|' ' ')
+		_n=$1 _last=$2 _first=$3 _cursor=$4
+		if [ "$_n" != "$_last" ] || [ "$_first" != 1 ] || [ "$_last" != "$_cursor" ]; then
+			crash_fail "$_stage: village $_code: $_n applied (seqs $_first..$_last), cursor at $_cursor"
+			return 1
+		fi
+		[ "$_stage" = recovered ] || continue
+		_want=$(sqlite3 "$_dir/stele.db" "SELECT count(*) FROM stele_outbox")
+		[ "$_n" = "$_want" ] || {
+			crash_fail "$_stage: village $_code: $_n of $_want change sets applied"
+			return 1
+		}
+	done <"$crash_county_villages"
+	return 0
+}
+
+# crash_county_final COUNTY: after recovery and a final merge, the county's rows and
+# rankings are those of an uninterrupted run.
+crash_county_final() {
+	while read -r _code _dir; do
+		crash_village_rows "$1/stele.db" "$_code" >"$1.county-rows"
+		crash_village_rows "$_dir/stele.db" "$_code" >"$1.village-rows"
+		cmp -s "$1.county-rows" "$1.village-rows" || {
+			crash_fail "recovered: the county's rows of $_code are not the village's"
+			return 1
+		}
+	done <"$crash_county_villages"
+	stele-aggregator -C "$1" rank villages --month 2026-09 --format csv >"$1.ranks" 2>&1
+	cmp -s "$1.ranks" "$crash_county_ranks" || {
+		crash_fail "recovered: rankings differ from the uninterrupted run"
+		return 1
+	}
+}
+
+# crash_county_sweep BASE WORK FILTER MAX COMMAND...: kill points in a county
+# command (fetch or merge, run with -C WORK): after each, crash_county_check; then
+# rerun the command, `merge` to the end, and check everything is merged exactly
+# once with the rankings of an uninterrupted run.
+crash_county_sweep() {
+	_base=$1 _work=$2 _filter=$3 _max=$4
+	shift 4
+	rm -rf "$_work" && cp -a "$_base" "$_work" || return 1
+	strace -f -qq -o "$_work.trace" "$@" >/dev/null 2>"$_work.err" || {
+		crash_fail "cannot prepare: $* fails uninterrupted: $(cat "$_work.err")"
+		return 1
+	}
+	crash_plan "$_work" "$_work.trace" >"$_work.plan"
+	grep -E "^($_filter) " "$_work.plan" | crash_sample "$_max" >"$_work.points"
+	while read -r _sys n _path; do
+		crash_at="kill $_sys #$n ($_path): $*"
+		crash_points=$((crash_points + 1))
+		rm -rf "$_work" && cp -a "$_base" "$_work" || return 1
+		_rc=0
+		strace -f -qq -o /dev/null -e trace="$_sys" -e inject="$_sys:signal=SIGKILL:when=$n" \
+			"$@" >/dev/null 2>"$_work.err" || _rc=$?
+		case $_rc in
+		0) crash_acked=$((crash_acked + 1)) ;;
+		137) crash_killed=$((crash_killed + 1)) ;;
+		*) crash_fail "exit $_rc: $(head -n 3 "$_work.err")"; continue ;;
+		esac
+		rm -rf "$_work.check" && cp -a "$_work" "$_work.check" &&
+			crash_county_check "$_work.check" after-run || continue
+		rm -rf "$_work.check"
+		"$@" >/dev/null 2>"$_work.err2" ||
+			{ crash_fail "rerun failed: $(cat "$_work.err2")"; continue; }
+		stele-aggregator -C "$_work" merge >/dev/null 2>"$_work.err2" ||
+			{ crash_fail "merge after the rerun failed: $(cat "$_work.err2")"; continue; }
+		crash_county_check "$_work" recovered || continue
+		crash_county_final "$_work" || continue
+	done <"$_work.points"
+}
+
+# crash_county ROOT: two synced villages (ROOT/v1, ROOT/v2, pushed to their
+# usb.git) and a county registered with both, with their keys: ROOT/county-fresh
+# (nothing fetched) and ROOT/county-fetched (fetched, not merged). Sets
+# crash_county_villages and crash_county_ranks (an uninterrupted run's ranking).
+crash_county() {
+	crash_synced_village "$1/v1" 990101001201 &&
+		stele-agent -C "$1/v1" sync --remote "$1/v1/usb.git" >/dev/null 2>&1 &&
+		crash_synced_village "$1/v2" 990101002201 &&
+		stele-agent -C "$1/v2" member add 孙七 >/dev/null &&
+		stele-agent -C "$1/v2" sync --remote "$1/v2/usb.git" >/dev/null 2>&1 &&
+		stele-aggregator -C "$1/county-fresh" init --county 990101 --name 测试县 \
+			>/dev/null 2>&1 || return 1
+	crash_county_villages=$1/villages
+	: >"$crash_county_villages"
+	for _v in v1 v2; do
+		_code=$(sqlite3 "$1/$_v/stele.db" "SELECT value FROM stele_meta WHERE key = 'village_code'")
+		echo "$_code $1/$_v" >>"$crash_county_villages"
+		stele-aggregator -C "$1/county-fresh" village add "$_code" --name "村$_code" \
+			--township-name 镇 --remote "$1/$_v/usb.git" \
+			--key "$(stele-agent -C "$1/$_v" key)" >/dev/null || return 1
+	done
+	cp -a "$1/county-fresh" "$1/county-fetched" &&
+		stele-aggregator -C "$1/county-fetched" fetch --jobs 1 >/dev/null 2>&1 &&
+		cp -a "$1/county-fetched" "$1/county-merged" &&
+		stele-aggregator -C "$1/county-merged" merge >/dev/null 2>&1 || return 1
+	crash_county_ranks=$1/ranks.csv
+	stele-aggregator -C "$1/county-merged" rank villages --month 2026-09 --format csv \
+		>"$crash_county_ranks" 2>&1
+	crash_county_check "$1/county-merged" recovered &&
+		crash_county_final "$1/county-merged"
 }
