@@ -54,7 +54,7 @@ help:
 	@echo 'make install      PREFIX=$(PREFIX) DESTDIR=...'
 	@echo 'make SANITIZE=address,undefined test'
 	@echo 'make fuzz         libFuzzer targets, FUZZ_SECONDS=$(FUZZ_SECONDS) each (clang, in $(FUZZ_BUILD)/)'
-	@echo 'make crashtest    kill -9 and I/O-fault campaign (CRASH_POINTS=N)'
+	@echo 'make crashtest    kill -9 at every syscall and injected I/O faults (tests/crash/)'
 
 # Installs missing Debian packages when root, else prints the apt-get line.
 deps:

@@ -26,6 +26,7 @@
 # accumulate across calls; crash_fail records each broken promise on stderr.
 
 : "${CRASH_CHECK:=${STELE_BUILD:?STELE_BUILD is not set}/crash/outbox-check}"
+crash_at=setup
 crash_points=0
 crash_acked=0
 crash_killed=0
