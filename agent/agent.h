@@ -49,49 +49,11 @@ int agent_open(struct stele_ctx *ctx);
 /* The village code of an open directory (ctx->writer). */
 #define agent_village(ctx) ((const char *)(ctx)->writer)
 
-/* Starts a captured write (see capture.h); finish with agent_write_commit, or
- * stele_capture_abort on error. */
-int agent_write_begin(struct stele_ctx *ctx, struct stele_capture **cap);
-/* Commits the write and its change set. */
-int agent_write_commit(struct stele_ctx *ctx, struct stele_capture *cap);
-
-/*
- * The next free local id of a table: prefix followed by width digits, one more than
- * the largest id of that shape in the village (M0001, E000001, ...). out holds 24.
- */
-int agent_next_id(char *out, struct stele_ctx *ctx, const char *table, const char *prefix,
-		  int width);
-
 /* A local id given by a user: 1..32 ASCII letters, digits, '-' or '_'. */
 int agent_check_id(const char *id, const char *what);
 
-/* Whether month (days since epoch of any date in it, or a month index via
- * agent_month_of) has a period_close row. */
-int agent_month_closed(bool *closed, struct stele_ctx *ctx, int32_t month);
 /* The month index (year * 12 + month - 1) of a date in days. */
 int32_t agent_month_of(int32_t days);
-
-/* Refuses (STELE_EINVALID) when the month of the date or month text is closed:
- * "<what>: month 2026-08 is closed". text is YYYY-MM-DD or YYYY-MM. */
-int agent_refuse_closed(struct stele_ctx *ctx, const char *text, const char *what);
-
-/*
- * A member as given by a command or an import row. For each text field, NULL
- * keeps the stored value (or the default for a new row) and "" clears an optional
- * one. An empty or NULL id on a new member means "assign the next M0001-style id".
- */
-struct member_row {
-	const char *id, *name, *gender, *born, *joined, *status, *grid;
-	bool must_exist;  /* refuse if the id is new (member set) */
-	bool must_be_new; /* refuse if the id exists (member add) */
-};
-
-/* Validates the row against domain.md and inserts or updates it, inside the
- * caller's captured write. out_id (24 bytes, may be NULL) receives the id. */
-int member_put(char *out_id, struct stele_ctx *ctx, const struct member_row *row);
-
-/* Whether a member id exists in this village. */
-int agent_member_exists(bool *exists, struct stele_ctx *ctx, const char *id);
 
 /*
  * A batch: one captured write of any number of rows (a command writes one row, an
@@ -133,25 +95,46 @@ struct agent_batch {
 	bool items_loaded;
 };
 
-/* Starts a captured write on an open directory. On failure nothing is held. */
+/* Opens the village directory (agent_open) and starts a captured write. On
+ * failure the batch holds nothing (the directory stays open until
+ * stele_ctx_close, as after agent_open). */
 int agent_batch_begin(struct agent_batch *b, struct stele_ctx *ctx);
 /* Commits the rows and their change set; releases b either way. */
 int agent_batch_commit(struct agent_batch *b);
 /* Rolls back and releases b (safe on a batch that failed to begin). */
 void agent_batch_abort(struct agent_batch *b);
+/*
+ * Ends a begun batch by the result of its writes: rc < 0 rolls it back and
+ * returns rc (the writes' refusal); otherwise commits (agent_batch_commit). A
+ * one-row command is then
+ *     if ((rc = agent_batch_begin(&b, ctx)) < 0 ||
+ *         (rc = agent_batch_finish(&b, task_put(id, &b, &row))) < 0)
+ *             return rc;
+ * Releases b either way.
+ */
+int agent_batch_finish(struct agent_batch *b, int rc);
 
 /* The batch's prepared statement for sql, reset and unbound. sql must be a string
  * constant: the cache is keyed by its address. The batch owns *out. */
 int agent_batch_stmt(sqlite3_stmt **out, struct agent_batch *b, const char *sql);
 
-/* The next free id of table (prefix + width digits, as agent_next_id), from a
- * counter read once per batch. out holds 24 bytes. */
+/* The next free id of table: prefix and width digits, one more than the largest
+ * id of that shape in the village (M0001, E000001, ...), from a counter read once
+ * per batch. out holds 24 bytes. */
 int agent_batch_next_id(char *out, struct agent_batch *b, const char *table,
 			const char *prefix, int width);
 /* Tells the counter of table that id is taken (an id given explicitly), so a
  * later assigned id does not collide with it. */
 void agent_batch_saw_id(struct agent_batch *b, const char *table, const char *prefix,
 			int width, const char *id);
+
+/* Steps a bound write statement of the batch to its end and resets it; a database
+ * error is recorded as "DOING: <sqlite message>" (stele_error_db, STELE_EFAIL). */
+int agent_batch_exec(struct agent_batch *b, sqlite3_stmt *stmt, const char *doing);
+/* Runs the batch's statement sql (a string constant, see agent_batch_stmt) with
+ * the village as ?1 and texts[0..n-1] as ?2..?n+1 (agent_batch_exec). */
+int agent_batch_write_texts(struct agent_batch *b, const char *sql, const char *const *texts,
+			    int n, const char *doing);
 
 /* Whether month (index, see agent_month_of) is closed, from the batch's cache. */
 int agent_batch_month_closed(bool *closed, struct agent_batch *b, int32_t month);
@@ -179,6 +162,38 @@ int agent_batch_closing_change(struct agent_batch *b, int field, const char *lab
 int agent_batch_read_row(char **cols, int n, bool *exists, struct agent_batch *b,
 			 const char *sql, const char *key);
 void agent_free_cols(char **cols, int n);
+
+/* How the rows of a village-owned table are named, numbered and read back. */
+struct agent_row_kind {
+	const char *what;    /* "task": ids are checked as "task id", rows named "task 'T0001'" */
+	const char *table;   /* "task" */
+	const char *prefix;  /* assigned ids: prefix and width digits, "T" and 4 */
+	int width;
+	const char *get_sql; /* the stored row (village ?1, id ?2): ncols columns, in the
+			      * kind's field order (field 0, the id, may be a dummy '') */
+	int ncols;
+};
+
+/* The row a put is about: its id, its name in messages, whether it is stored. */
+struct agent_row_ref {
+	char id[24];
+	char label[64]; /* "task 'T0001'" */
+	bool exists;
+};
+
+/*
+ * The id-resolution every xxx_put starts with. A given id (not NULL or "") is
+ * checked (agent_check_id), looked up and told to the id counter; otherwise the
+ * next free id is assigned. Refuses (agent_refuse on field 0, the id column)
+ * "LABEL does not exist in village V" when must_exist, "LABEL already exists in
+ * village V" when must_be_new. When old is not NULL and the row exists, old
+ * receives its k->ncols columns (agent_batch_read_row; freed by the caller with
+ * agent_free_cols). *out and old are written only on success.
+ */
+int agent_batch_row_ref(struct agent_row_ref *out, char **old, struct agent_batch *b,
+			const struct agent_row_kind *k, const char *given_id, bool must_exist,
+			bool must_be_new);
+
 /* Field checks that refuse through agent_refuse(field, "LABEL: ..."): one-line
  * UTF-8 text of at most max_bytes; a real YYYY-MM-DD date. */
 int agent_check_field_text(int field, const char *label, const char *what, const char *s,
@@ -214,6 +229,27 @@ int agent_refuse_closed_month(int field, const char *label, int32_t month);
 
 /* Which stages a point event may take. */
 extern const char *const point_stages[]; /* recorded ... published, rejected; NULL-ended */
+
+/*
+ * A member as given by a command or an import row. For each text field, NULL
+ * keeps the stored value (or the default for a new row) and "" clears an optional
+ * one. An empty or NULL id on a new member means "assign the next M0001-style id".
+ */
+struct member_row {
+	const char *id, *name, *gender, *born, *joined, *status, *grid;
+	bool must_exist;  /* refuse if the id is new (member set) */
+	bool must_be_new; /* refuse if the id exists (member add) */
+};
+/* The fields of a member, in cli.md's import/export column order. */
+enum { MF_ID, MF_NAME, MF_GENDER, MF_BORN, MF_JOINED, MF_STATUS, MF_GRID, MF_COUNT };
+/* Members' ids and stored rows (MF_COUNT columns), and the statuses they take. */
+extern const struct agent_row_kind member_kind;
+extern const char *const member_statuses[]; /* NULL-ended */
+
+/* Validates the row against domain.md and inserts or updates it, inside the
+ * caller's batch. out_id (24 bytes, may be NULL) receives the id. Refusals are
+ * STELE_EINVALID, naming the member; the caller then aborts the batch. */
+int member_put(char *out_id, struct agent_batch *b, const struct member_row *row);
 
 /*
  * Each record kind has one validated write, shared by its command and by import.

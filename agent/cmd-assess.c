@@ -80,10 +80,7 @@ int assessment_put(struct agent_batch *b, const struct assessment_row *row)
 	sqlite3_bind_text(stmt, 3, row->item_code, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 4, score);
 	sqlite3_bind_text(stmt, 5, note, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		rc = stele_error_db(STELE_EFAIL, b->ctx->db, "writing an assessment");
-	sqlite3_reset(stmt);
-	return rc;
+	return agent_batch_exec(b, stmt, "writing an assessment");
 }
 
 /* Commands. */
@@ -113,13 +110,9 @@ static int assess_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 		return rc;
 	struct assessment_row row = { .year = pos[0], .item_code = pos[1], .score = pos[2],
 				      .note = note };
-	if ((rc = agent_open(ctx)) < 0 || (rc = agent_batch_begin(&b, ctx)) < 0)
+	if ((rc = agent_batch_begin(&b, ctx)) < 0)
 		return rc;
-	if ((rc = assessment_put(&b, &row)) < 0) {
-		agent_batch_abort(&b);
-		return rc;
-	}
-	return agent_batch_commit(&b);
+	return agent_batch_finish(&b, assessment_put(&b, &row));
 }
 
 static int assess_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)

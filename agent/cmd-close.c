@@ -79,7 +79,6 @@ static int close_months(struct agent_batch *b, int32_t from, int32_t to, struct 
 	char now[32], name[8];
 	time_t t = time(NULL);
 	struct tm tm;
-	sqlite3_stmt *stmt;
 	bool closed;
 	int rc = 0;
 
@@ -91,15 +90,9 @@ static int close_months(struct agent_batch *b, int32_t from, int32_t to, struct 
 		if (closed)
 			continue;
 		stele_format_month(name, m);
-		if ((rc = agent_batch_stmt(&stmt, b, close_insert_sql)) < 0)
-			return rc;
-		sqlite3_bind_text(stmt, 1, agent_village(b->ctx), -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 3, now, -1, SQLITE_STATIC);
-		if (sqlite3_step(stmt) != SQLITE_DONE)
-			rc = stele_error_db(STELE_EFAIL, b->ctx->db, "closing a month");
-		sqlite3_reset(stmt);
-		if (rc < 0 || (rc = count_under_review(&count, b, m, m)) < 0)
+		const char *row[] = { name, now };
+		if ((rc = agent_batch_write_texts(b, close_insert_sql, row, 2, "closing a month")) < 0 ||
+		    (rc = count_under_review(&count, b, m, m)) < 0)
 			return rc;
 		*under_review += count;
 		if (m < to) {
@@ -133,7 +126,7 @@ int cmd_close(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char
 	if (month > today)
 		return stele_error(STELE_EINVALID, "month %s has not begun yet; a month is closed "
 				   "when it is complete", pos[0]);
-	if ((rc = agent_open(ctx)) < 0 || (rc = agent_batch_begin(&b, ctx)) < 0)
+	if ((rc = agent_batch_begin(&b, ctx)) < 0)
 		goto done;
 	began = true;
 	if ((rc = agent_batch_month_closed(&closed, &b, month)) < 0)

@@ -56,35 +56,20 @@ static int import_assessment(struct agent_batch *b, char **f)
 
 /* Members go through member_put (cmd-member.c); the field checks come first here
  * so that a refusal names its column. */
-enum { MF_ID, MF_NAME, MF_GENDER, MF_BORN, MF_JOINED, MF_STATUS, MF_GRID, MF_COUNT };
-
-static const char member_get_sql[] =
-	"SELECT '', name, gender, born, joined, status, grid FROM member "
-	"WHERE village_code = ?1 AND id = ?2";
-static const char *const member_statuses[] = { "active", "transferred_out", "flowing",
-					       "deceased", NULL };
-
 static int import_member(struct agent_batch *b, char **f)
 {
 	char *old[MF_COUNT] = { 0 };
 	const char *v[MF_COUNT];
-	char id[24], label[64];
-	bool exists = false, changed = false;
+	struct agent_row_ref ref;
+	const char *id = ref.id, *label = ref.label;
+	bool exists, changed = false;
 	int32_t days;
 	int64_t born;
 	int rc = 0;
 
-	if (*f[MF_ID]) {
-		if (agent_check_id(f[MF_ID], "member id") < 0)
-			return agent_refuse(MF_ID, "%s", stele_error_message());
-		snprintf(id, sizeof(id), "%s", f[MF_ID]);
-		if ((rc = agent_batch_read_row(old, MF_COUNT, &exists, b, member_get_sql, id)) < 0)
-			return rc;
-		agent_batch_saw_id(b, "member", "M", 4, id);
-	} else if ((rc = agent_batch_next_id(id, b, "member", "M", 4)) < 0) {
+	if ((rc = agent_batch_row_ref(&ref, old, b, &member_kind, f[MF_ID], false, false)) < 0)
 		return rc;
-	}
-	snprintf(label, sizeof(label), "member '%s'", id);
+	exists = ref.exists;
 	if (!*f[MF_NAME]) {
 		rc = agent_refuse(MF_NAME, "%s: name is empty", label);
 		goto done;
@@ -126,7 +111,7 @@ static int import_member(struct agent_batch *b, char **f)
 	struct member_row row = { .id = v[MF_ID], .name = v[MF_NAME], .gender = v[MF_GENDER],
 				  .born = v[MF_BORN], .joined = v[MF_JOINED],
 				  .status = v[MF_STATUS], .grid = v[MF_GRID] };
-	rc = member_put(NULL, b->ctx, &row);
+	rc = member_put(NULL, b, &row);
 done:
 	agent_free_cols(old, MF_COUNT);
 	return rc;
@@ -204,7 +189,7 @@ int cmd_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 		goto done;
 	if (ctx->verbose_progress)
 		total = count_records(pos[1]);
-	if ((rc = agent_open(ctx)) < 0 || (rc = agent_batch_begin(&b, ctx)) < 0)
+	if ((rc = agent_batch_begin(&b, ctx)) < 0)
 		goto done;
 	began = true;
 	changes_before = sqlite3_total_changes64(ctx->db);

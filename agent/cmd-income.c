@@ -22,6 +22,8 @@ static const char income_insert_sql[] =
 static const char income_update_sql[] =
 	"UPDATE income SET period = ?3, amount = ?4, source = ?5 "
 	"WHERE village_code = ?1 AND id = ?2";
+static const struct agent_row_kind income_kind = { "income", "income", "I", 4, income_get_sql,
+						   IF_COUNT };
 
 /* Refuses a second row for (period, source). */
 static int check_unique(struct agent_batch *b, const char *label, const char *id,
@@ -52,34 +54,19 @@ int income_put(char *out_id, struct agent_batch *b, const struct income_row *row
 	char *old[IF_COUNT] = { 0 };
 	const char *given[IF_COUNT] = { row->id, row->period, row->amount, row->source };
 	const char *v[IF_COUNT];
-	char id[24], label[64], old_amount[32];
-	bool exists = false;
+	struct agent_row_ref ref;
+	const char *id = ref.id, *label = ref.label;
+	char old_amount[32];
+	bool exists;
 	int32_t month;
 	int64_t amount = 0;
 	sqlite3_stmt *stmt;
 	int rc = 0, first_change = -1;
 
-	if (row->id && *row->id) {
-		if (agent_check_id(row->id, "income id") < 0) {
-			rc = agent_refuse(IF_ID, "%s", stele_error_message());
-			goto done;
-		}
-		snprintf(id, sizeof(id), "%s", row->id);
-		if ((rc = agent_batch_read_row(old, IF_COUNT, &exists, b, income_get_sql, id)) < 0)
-			goto done;
-		agent_batch_saw_id(b, "income", "I", 4, id);
-	} else if ((rc = agent_batch_next_id(id, b, "income", "I", 4)) < 0) {
-		goto done;
-	}
-	snprintf(label, sizeof(label), "income '%s'", id);
-	if (row->must_exist && !exists) {
-		rc = agent_refuse(IF_ID, "%s does not exist in village %s", label, agent_village(b->ctx));
-		goto done;
-	}
-	if (row->must_be_new && exists) {
-		rc = agent_refuse(IF_ID, "%s already exists in village %s", label, agent_village(b->ctx));
-		goto done;
-	}
+	if ((rc = agent_batch_row_ref(&ref, old, b, &income_kind, row->id, row->must_exist,
+				      row->must_be_new)) < 0)
+		return rc;
+	exists = ref.exists;
 	if (exists) {
 		/* Stored fen, compared as the text the row gives: the parsed value. */
 		stele_format_fixed(old_amount, strtoll(old[IF_AMOUNT], NULL, 10), 2);
@@ -142,10 +129,7 @@ int income_put(char *out_id, struct agent_batch *b, const struct income_row *row
 	sqlite3_bind_text(stmt, 3, v[IF_PERIOD], -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 4, amount);
 	sqlite3_bind_text(stmt, 5, v[IF_SOURCE], -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		rc = stele_error_db(STELE_EFAIL, b->ctx->db, "writing income");
-	sqlite3_reset(stmt);
-	if (rc < 0)
+	if ((rc = agent_batch_exec(b, stmt, "writing income")) < 0)
 		goto done;
 unchanged:
 	if (out_id)
@@ -182,13 +166,8 @@ static int income_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 		return rc;
 	struct income_row row = { .period = pos[0], .amount = pos[1], .source = source,
 				  .must_be_new = true };
-	if ((rc = agent_open(ctx)) < 0 || (rc = agent_batch_begin(&b, ctx)) < 0)
-		return rc;
-	if ((rc = income_put(id, &b, &row)) < 0) {
-		agent_batch_abort(&b);
-		return rc;
-	}
-	if ((rc = agent_batch_commit(&b)) < 0)
+	if ((rc = agent_batch_begin(&b, ctx)) < 0 ||
+	    (rc = agent_batch_finish(&b, income_put(id, &b, &row))) < 0)
 		return rc;
 	printf("%s\n", id);
 	return 0;

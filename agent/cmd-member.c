@@ -9,42 +9,42 @@
 #include "error.h"
 #include "parse.h"
 
-static const char *const member_statuses[] = { "active", "transferred_out", "flowing", "deceased", NULL };
+const char *const member_statuses[] = { "active", "transferred_out", "flowing", "deceased", NULL };
 
-static bool in_list(const char *const *list, const char *s)
-{
-	for (; *list; list++)
-		if (strcmp(*list, s) == 0)
-			return true;
-	return false;
-}
+static const char member_get_sql[] =
+	"SELECT '', name, gender, born, joined, status, grid FROM member "
+	"WHERE village_code = ?1 AND id = ?2";
+const struct agent_row_kind member_kind = { "member", "member", "M", 4, member_get_sql,
+					    MF_COUNT };
 
-int member_put(char *out_id, struct stele_ctx *ctx, const struct member_row *row)
+/* NULL fields keep their value; "" clears an optional one. */
+static const char member_update_sql[] =
+	"UPDATE member SET name = coalesce(?3, name), "
+	"gender = CASE WHEN ?4 IS NULL THEN gender ELSE nullif(?4, '') END, "
+	"born = CASE WHEN ?5 IS NULL THEN born ELSE CAST(nullif(?5, '') AS INTEGER) END, "
+	"joined = CASE WHEN ?6 IS NULL THEN joined ELSE nullif(?6, '') END, "
+	"status = coalesce(nullif(?7, ''), status), "
+	"grid = CASE WHEN ?8 IS NULL THEN grid ELSE nullif(?8, '') END "
+	"WHERE village_code = ?1 AND id = ?2";
+static const char member_insert_sql[] =
+	"INSERT INTO member (village_code, id, name, gender, born, joined, status, grid) "
+	"VALUES (?1, ?2, ?3, nullif(?4, ''), CAST(nullif(?5, '') AS INTEGER), "
+	"nullif(?6, ''), coalesce(nullif(?7, ''), 'active'), nullif(?8, ''))";
+
+int member_put(char *out_id, struct agent_batch *b, const struct member_row *row)
 {
-	char id[24], label[64];
+	struct agent_row_ref ref;
+	const char *id = ref.id;
+	char label[64];
 	bool exists;
-	int32_t days;
 	int64_t born;
-	sqlite3_stmt *stmt = NULL;
+	sqlite3_stmt *stmt;
 	int rc;
 
-	if (row->id && *row->id) {
-		if ((rc = agent_check_id(row->id, "member id")) < 0)
-			return rc;
-		snprintf(id, sizeof(id), "%s", row->id);
-		if ((rc = agent_member_exists(&exists, ctx, id)) < 0)
-			return rc;
-	} else {
-		if ((rc = agent_next_id(id, ctx, "member", "M", 4)) < 0)
-			return rc;
-		exists = false;
-	}
-	if (row->must_exist && !exists)
-		return stele_error(STELE_EINVALID, "member '%s' does not exist in village %s", id,
-				   agent_village(ctx));
-	if (row->must_be_new && exists)
-		return stele_error(STELE_EINVALID, "member '%s' already exists in village %s", id,
-				   agent_village(ctx));
+	if ((rc = agent_batch_row_ref(&ref, NULL, b, &member_kind, row->id, row->must_exist,
+				      row->must_be_new)) < 0)
+		return rc;
+	exists = ref.exists;
 	snprintf(label, sizeof(label), "member %s", id);
 	if (!exists && (!row->name || !*row->name))
 		return stele_error(STELE_EINVALID, "%s: name is empty", label);
@@ -58,36 +58,20 @@ int member_put(char *out_id, struct stele_ctx *ctx, const struct member_row *row
 		return stele_error(STELE_EINVALID, "%s: gender '%s' is not M, F or empty", label, row->gender);
 	if (row->born && *row->born && stele_parse_int(row->born, 1900, 2999, &born, "born") < 0)
 		return stele_error(STELE_EINVALID, "%s: born '%s' is not a year", label, row->born);
-	if (row->joined && *row->joined) {
-		if ((rc = stele_parse_date(row->joined, &days, "joined")) < 0)
-			return stele_error(STELE_EINVALID, "%s: %s", label, stele_error_message());
-		if ((rc = agent_refuse_closed(ctx, row->joined, label)) < 0)
-			return rc;
-	}
-	if (row->status && !in_list(member_statuses, row->status))
+	if (row->joined && *row->joined &&
+	    ((rc = agent_check_field_date(MF_JOINED, label, "joined", row->joined)) < 0 ||
+	     (rc = agent_batch_refuse_closed(b, MF_JOINED, label, row->joined)) < 0))
+		return rc;
+	if (row->status && !agent_in_list(member_statuses, row->status))
 		return stele_error(STELE_EINVALID, "%s: status '%s' is not active, transferred_out, "
 				   "flowing or deceased", label, row->status);
-	if (row->grid && *row->grid && (rc = stele_check_text(row->grid, 64, "grid")) < 0)
-		return stele_error(STELE_EINVALID, "%s: %s", label, stele_error_message());
-
-	/* NULL fields keep their value; "" clears an optional one. */
-	if (exists)
-		rc = stele_db_prepare(ctx->db, &stmt,
-			"UPDATE member SET name = coalesce(?3, name), "
-			"gender = CASE WHEN ?4 IS NULL THEN gender ELSE nullif(?4, '') END, "
-			"born = CASE WHEN ?5 IS NULL THEN born ELSE CAST(nullif(?5, '') AS INTEGER) END, "
-			"joined = CASE WHEN ?6 IS NULL THEN joined ELSE nullif(?6, '') END, "
-			"status = coalesce(nullif(?7, ''), status), "
-			"grid = CASE WHEN ?8 IS NULL THEN grid ELSE nullif(?8, '') END "
-			"WHERE village_code = ?1 AND id = ?2");
-	else
-		rc = stele_db_prepare(ctx->db, &stmt,
-			"INSERT INTO member (village_code, id, name, gender, born, joined, status, grid) "
-			"VALUES (?1, ?2, ?3, nullif(?4, ''), CAST(nullif(?5, '') AS INTEGER), "
-			"nullif(?6, ''), coalesce(nullif(?7, ''), 'active'), nullif(?8, ''))");
-	if (rc < 0)
+	if (row->grid && *row->grid &&
+	    (rc = agent_check_field_text(MF_GRID, label, "grid", row->grid, 64)) < 0)
 		return rc;
-	sqlite3_bind_text(stmt, 1, agent_village(ctx), -1, SQLITE_STATIC);
+
+	if ((rc = agent_batch_stmt(&stmt, b, exists ? member_update_sql : member_insert_sql)) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, agent_village(b->ctx), -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 3, row->name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 4, row->gender, -1, SQLITE_STATIC);
@@ -96,8 +80,8 @@ int member_put(char *out_id, struct stele_ctx *ctx, const struct member_row *row
 	sqlite3_bind_text(stmt, 7, row->status, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 8, row->grid, -1, SQLITE_STATIC);
 	if (sqlite3_step(stmt) != SQLITE_DONE)
-		rc = stele_error(STELE_EINVALID, "%s: %s", label, sqlite3_errmsg(ctx->db));
-	sqlite3_finalize(stmt);
+		rc = stele_error(STELE_EINVALID, "%s: %s", label, sqlite3_errmsg(b->ctx->db));
+	sqlite3_reset(stmt);
 	if (rc == 0 && out_id)
 		strcpy(out_id, id);
 	return rc;
@@ -137,7 +121,7 @@ static int member_write(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 			bool add)
 {
 	struct member_row row = { 0 };
-	struct stele_capture *cap = NULL;
+	struct agent_batch b;
 	char *pos[1], id[24];
 	int rc, n;
 	bool done;
@@ -157,15 +141,8 @@ static int member_write(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 		row.id = pos[0];
 		row.must_exist = true;
 	}
-	if ((rc = agent_open(ctx)) < 0)
-		return rc;
-	if ((rc = agent_write_begin(ctx, &cap)) < 0)
-		return rc;
-	if ((rc = member_put(id, ctx, &row)) < 0) {
-		stele_capture_abort(cap);
-		return rc;
-	}
-	if ((rc = agent_write_commit(ctx, cap)) < 0)
+	if ((rc = agent_batch_begin(&b, ctx)) < 0 ||
+	    (rc = agent_batch_finish(&b, member_put(id, &b, &row))) < 0)
 		return rc;
 	if (add)
 		printf("%s\n", id);
@@ -201,7 +178,7 @@ static int member_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, true, on_list_opt, &status,
 				  NULL, 0, 0, &n, &done)) < 0 || done)
 		return rc;
-	if (status && !in_list(member_statuses, status))
+	if (status && !agent_in_list(member_statuses, status))
 		return stele_error(STELE_EUSAGE, "--status '%s' is not active, transferred_out, "
 				   "flowing or deceased", status);
 	if ((rc = agent_open(ctx)) < 0)

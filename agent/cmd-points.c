@@ -15,7 +15,7 @@ const char *const point_stages[] = { "recorded", "group", "committee", "assembly
 enum { STAGE_PUBLISHED = 4, STAGE_REJECTED = 5 };
 
 /* The fields of a point event, in cli.md's import/export column order. */
-enum { PF_ID, PF_MEMBER, PF_RULE, PF_DATE, PF_POINTS, PF_STAGE, PF_NOTE };
+enum { PF_ID, PF_MEMBER, PF_RULE, PF_DATE, PF_POINTS, PF_STAGE, PF_NOTE, PF_COUNT };
 
 #define NOTE_MAX 500
 
@@ -33,50 +33,16 @@ static bool stage_final(int i)
 }
 
 static const char event_get_sql[] =
-	"SELECT member_id, rule_code, occurred_on, points, stage, coalesce(note, '') "
-	"FROM point_event WHERE village_code = ? AND id = ?";
+	"SELECT '', member_id, rule_code, occurred_on, points, stage, note "
+	"FROM point_event WHERE village_code = ?1 AND id = ?2";
 static const char event_insert_sql[] =
 	"INSERT INTO point_event (village_code, id, member_id, rule_code, occurred_on, points, "
 	"stage, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, nullif(?8, ''))";
 static const char event_update_sql[] =
 	"UPDATE point_event SET member_id = ?3, rule_code = ?4, occurred_on = ?5, points = ?6, "
 	"stage = ?7, note = nullif(?8, '') WHERE village_code = ?1 AND id = ?2";
-
-/* A stored event, copied out of the statement. */
-struct event_state {
-	char member[40], rule[40], date[16], stage[16];
-	int64_t points;
-	char *note; /* malloc'd, freed by the reader's caller */
-};
-
-/* Reads event id into *st (st->note freed by the caller); *exists false if absent. */
-static int event_read(struct event_state *st, bool *exists, struct agent_batch *b, const char *id)
-{
-	sqlite3_stmt *stmt;
-	int rc, step;
-
-	if ((rc = agent_batch_stmt(&stmt, b, event_get_sql)) < 0)
-		return rc;
-	sqlite3_bind_text(stmt, 1, agent_village(b->ctx), -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, id, -1, SQLITE_STATIC);
-	step = sqlite3_step(stmt);
-	if (step == SQLITE_ROW) {
-		snprintf(st->member, sizeof(st->member), "%s", sqlite3_column_text(stmt, 0));
-		snprintf(st->rule, sizeof(st->rule), "%s", sqlite3_column_text(stmt, 1));
-		snprintf(st->date, sizeof(st->date), "%s", sqlite3_column_text(stmt, 2));
-		st->points = sqlite3_column_int64(stmt, 3);
-		snprintf(st->stage, sizeof(st->stage), "%s", sqlite3_column_text(stmt, 4));
-		if (!(st->note = strdup((const char *)sqlite3_column_text(stmt, 5))))
-			rc = stele_error(STELE_EFAIL, "out of memory");
-		*exists = true;
-	} else if (step == SQLITE_DONE) {
-		*exists = false;
-	} else {
-		rc = stele_error_db(STELE_EFAIL, b->ctx->db, "reading point events");
-	}
-	sqlite3_reset(stmt);
-	return rc;
-}
+static const struct agent_row_kind event_kind = { "point event", "point_event", "E", 6,
+						  event_get_sql, PF_COUNT };
 
 /* Refuses points whose sign does not fit the rule's category. */
 static int check_sign(const char *label, const struct agent_rule *rule, int64_t points)
@@ -125,49 +91,34 @@ static int check_stage_move(const char *label, const char *from, const char *to,
 
 int point_put(char *out_id, struct agent_batch *b, const struct point_row *row)
 {
-	struct event_state old = { 0 };
+	char *old[PF_COUNT] = { 0 };
 	const struct agent_rule *rule = NULL;
 	const char *member, *rule_code, *date, *stage, *note;
-	char id[24], label[64];
-	bool exists = false, member_ok, closed;
-	int64_t points;
+	struct agent_row_ref ref;
+	const char *id = ref.id, *label = ref.label;
+	bool exists, member_ok, closed;
+	int64_t points, old_points;
 	int32_t days;
 	sqlite3_stmt *stmt;
 	int rc = 0, first_change = -1;
 
-	if (row->id && *row->id) {
-		if ((rc = agent_check_id(row->id, "point event id")) < 0) {
-			rc = agent_refuse(PF_ID, "%s", stele_error_message());
-			goto done;
-		}
-		snprintf(id, sizeof(id), "%s", row->id);
-		if ((rc = event_read(&old, &exists, b, id)) < 0)
-			goto done;
-		agent_batch_saw_id(b, "point_event", "E", 6, id);
-	} else if ((rc = agent_batch_next_id(id, b, "point_event", "E", 6)) < 0) {
-		goto done;
-	}
-	snprintf(label, sizeof(label), "point event '%s'", id);
-	if (row->must_exist && !exists) {
-		rc = agent_refuse(PF_ID, "%s does not exist in village %s", label, agent_village(b->ctx));
-		goto done;
-	}
-	if (row->must_be_new && exists) {
-		rc = agent_refuse(PF_ID, "%s already exists in village %s", label, agent_village(b->ctx));
-		goto done;
-	}
+	if ((rc = agent_batch_row_ref(&ref, old, b, &event_kind, row->id, row->must_exist,
+				      row->must_be_new)) < 0)
+		return rc;
+	exists = ref.exists;
+	old_points = exists ? strtoll(old[PF_POINTS], NULL, 10) : 0;
 
-	member = row->member_id ? row->member_id : exists ? old.member : "";
-	rule_code = row->rule_code ? row->rule_code : exists ? old.rule : "";
-	date = row->occurred_on ? row->occurred_on : exists ? old.date : "";
-	stage = row->stage && *row->stage ? row->stage : exists ? old.stage : "recorded";
-	note = row->note ? row->note : exists ? old.note : "";
+	member = row->member_id ? row->member_id : exists ? old[PF_MEMBER] : "";
+	rule_code = row->rule_code ? row->rule_code : exists ? old[PF_RULE] : "";
+	date = row->occurred_on ? row->occurred_on : exists ? old[PF_DATE] : "";
+	stage = row->stage && *row->stage ? row->stage : exists ? old[PF_STAGE] : "recorded";
+	note = row->note ? row->note : exists ? old[PF_NOTE] : "";
 
 	if (!*member) {
 		rc = agent_refuse(PF_MEMBER, "%s: member is empty", label);
 		goto done;
 	}
-	if (!exists || strcmp(member, old.member) != 0) {
+	if (!exists || strcmp(member, old[PF_MEMBER]) != 0) {
 		if (agent_check_id(member, "member id") < 0) {
 			rc = agent_refuse(PF_MEMBER, "%s: %s", label, stele_error_message());
 			goto done;
@@ -191,7 +142,7 @@ int point_put(char *out_id, struct agent_batch *b, const struct point_row *row)
 		goto done;
 	}
 	/* An event keeps a rule the county has since retired; a new one may not take it. */
-	if (!rule->active && (!exists || strcmp(rule_code, old.rule) != 0)) {
+	if (!rule->active && (!exists || strcmp(rule_code, old[PF_RULE]) != 0)) {
 		rc = agent_refuse(PF_RULE, "%s: rule '%s' is not active", label, rule_code);
 		goto done;
 	}
@@ -208,10 +159,10 @@ int point_put(char *out_id, struct agent_batch *b, const struct point_row *row)
 			rc = agent_refuse(PF_POINTS, "%s: %s", label, stele_error_message());
 			goto done;
 		}
-	} else if (row->points || !exists || strcmp(rule_code, old.rule) != 0) {
+	} else if (row->points || !exists || strcmp(rule_code, old[PF_RULE]) != 0) {
 		points = rule->points; /* empty: the rule's points */
 	} else {
-		points = old.points;
+		points = old_points;
 	}
 	if ((rc = check_sign(label, rule, points)) < 0)
 		goto done;
@@ -220,7 +171,7 @@ int point_put(char *out_id, struct agent_batch *b, const struct point_row *row)
 				  "assembly, published or rejected", label, stage);
 		goto done;
 	}
-	if (exists && (rc = check_stage_move(label, old.stage, stage, row->review)) < 0)
+	if (exists && (rc = check_stage_move(label, old[PF_STAGE], stage, row->review)) < 0)
 		goto done;
 	if (stele_check_text(note, NOTE_MAX, "note") < 0) {
 		rc = agent_refuse(PF_NOTE, "%s: %s", label, stele_error_message());
@@ -228,17 +179,17 @@ int point_put(char *out_id, struct agent_batch *b, const struct point_row *row)
 	}
 
 	if (exists) {
-		if (strcmp(member, old.member) != 0)
+		if (strcmp(member, old[PF_MEMBER]) != 0)
 			first_change = PF_MEMBER;
-		else if (strcmp(rule_code, old.rule) != 0)
+		else if (strcmp(rule_code, old[PF_RULE]) != 0)
 			first_change = PF_RULE;
-		else if (strcmp(date, old.date) != 0)
+		else if (strcmp(date, old[PF_DATE]) != 0)
 			first_change = PF_DATE;
-		else if (points != old.points)
+		else if (points != old_points)
 			first_change = PF_POINTS;
-		else if (strcmp(stage, old.stage) != 0)
+		else if (strcmp(stage, old[PF_STAGE]) != 0)
 			first_change = PF_STAGE;
-		else if (strcmp(note, old.note) != 0)
+		else if (strcmp(note, old[PF_NOTE]) != 0)
 			first_change = PF_NOTE;
 		if (first_change < 0)
 			goto unchanged;
@@ -246,7 +197,7 @@ int point_put(char *out_id, struct agent_batch *b, const struct point_row *row)
 	/* A closed month is read-only: its events are frozen, stage included, and no
 	 * event may move into it. */
 	if (exists) {
-		int32_t month = agent_month_of_text(old.date);
+		int32_t month = agent_month_of_text(old[PF_DATE]);
 		if ((rc = agent_batch_month_closed(&closed, b, month)) < 0)
 			goto done;
 		if (closed) {
@@ -271,16 +222,13 @@ int point_put(char *out_id, struct agent_batch *b, const struct point_row *row)
 	sqlite3_bind_int64(stmt, 6, points);
 	sqlite3_bind_text(stmt, 7, stage, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 8, note, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		rc = stele_error_db(STELE_EFAIL, b->ctx->db, "writing a point event");
-	sqlite3_reset(stmt);
-	if (rc < 0)
+	if ((rc = agent_batch_exec(b, stmt, "writing a point event")) < 0)
 		goto done;
 unchanged:
 	if (out_id)
 		strcpy(out_id, id);
 done:
-	free(old.note);
+	agent_free_cols(old, PF_COUNT);
 	return rc;
 }
 
@@ -332,13 +280,8 @@ static int points_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 	struct point_row row = { .member_id = pos[0], .rule_code = pos[1], .occurred_on = o.date,
 				 .points = o.points, .note = o.note, .stage = "recorded",
 				 .must_be_new = true };
-	if ((rc = agent_open(ctx)) < 0 || (rc = agent_batch_begin(&b, ctx)) < 0)
-		return rc;
-	if ((rc = point_put(id, &b, &row)) < 0) {
-		agent_batch_abort(&b);
-		return rc;
-	}
-	if ((rc = agent_batch_commit(&b)) < 0)
+	if ((rc = agent_batch_begin(&b, ctx)) < 0 ||
+	    (rc = agent_batch_finish(&b, point_put(id, &b, &row))) < 0)
 		return rc;
 	printf("%s\n", id);
 	return 0;
@@ -371,18 +314,15 @@ static int points_review(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 				 "published or rejected", o.stage);
 		goto done;
 	}
-	if ((rc = agent_open(ctx)) < 0 || (rc = agent_batch_begin(&b, ctx)) < 0)
+	if ((rc = agent_batch_begin(&b, ctx)) < 0)
 		goto done;
 	/* All the events or none: one captured write. */
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < n && rc == 0; i++) {
 		struct point_row row = { .id = pos[i], .stage = o.stage, .must_exist = true,
 					 .review = true };
-		if ((rc = point_put(NULL, &b, &row)) < 0) {
-			agent_batch_abort(&b);
-			goto done;
-		}
+		rc = point_put(NULL, &b, &row);
 	}
-	rc = agent_batch_commit(&b);
+	rc = agent_batch_finish(&b, rc);
 done:
 	free(pos);
 	return rc;

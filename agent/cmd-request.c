@@ -23,6 +23,8 @@ static const char request_update_sql[] =
 	"UPDATE request SET received_on = ?3, category = nullif(?4, ''), grid = nullif(?5, ''), "
 	"resolved_on = nullif(?6, ''), satisfied = CAST(nullif(?7, '') AS INTEGER) "
 	"WHERE village_code = ?1 AND id = ?2";
+static const struct agent_row_kind request_kind = { "request", "request", "R", 4,
+						    request_get_sql, RF_COUNT };
 
 int request_put(char *out_id, struct agent_batch *b, const struct request_row *row)
 {
@@ -30,33 +32,16 @@ int request_put(char *out_id, struct agent_batch *b, const struct request_row *r
 	const char *given[RF_COUNT] = { row->id, row->received_on, row->category, row->grid,
 					row->resolved_on, row->satisfied };
 	const char *v[RF_COUNT];
-	char id[24], label[64];
-	bool exists = false;
+	struct agent_row_ref ref;
+	const char *id = ref.id, *label = ref.label;
+	bool exists;
 	int32_t received, resolved;
-	sqlite3_stmt *stmt;
 	int rc = 0, first_change = -1;
 
-	if (row->id && *row->id) {
-		if (agent_check_id(row->id, "request id") < 0) {
-			rc = agent_refuse(RF_ID, "%s", stele_error_message());
-			goto done;
-		}
-		snprintf(id, sizeof(id), "%s", row->id);
-		if ((rc = agent_batch_read_row(old, RF_COUNT, &exists, b, request_get_sql, id)) < 0)
-			goto done;
-		agent_batch_saw_id(b, "request", "R", 4, id);
-	} else if ((rc = agent_batch_next_id(id, b, "request", "R", 4)) < 0) {
-		goto done;
-	}
-	snprintf(label, sizeof(label), "request '%s'", id);
-	if (row->must_exist && !exists) {
-		rc = agent_refuse(RF_ID, "%s does not exist in village %s", label, agent_village(b->ctx));
-		goto done;
-	}
-	if (row->must_be_new && exists) {
-		rc = agent_refuse(RF_ID, "%s already exists in village %s", label, agent_village(b->ctx));
-		goto done;
-	}
+	if ((rc = agent_batch_row_ref(&ref, old, b, &request_kind, row->id, row->must_exist,
+				      row->must_be_new)) < 0)
+		return rc;
+	exists = ref.exists;
 	v[RF_ID] = id;
 	for (int i = 1; i < RF_COUNT; i++)
 		v[i] = given[i] ? given[i] : exists ? old[i] : "";
@@ -121,15 +106,8 @@ int request_put(char *out_id, struct agent_batch *b, const struct request_row *r
 					     exists ? old[RF_RESOLVED] : "", v[RF_RESOLVED])) < 0)
 		goto done;
 
-	if ((rc = agent_batch_stmt(&stmt, b, exists ? request_update_sql : request_insert_sql)) < 0)
-		goto done;
-	sqlite3_bind_text(stmt, 1, agent_village(b->ctx), -1, SQLITE_STATIC);
-	for (int i = 0; i < RF_COUNT; i++)
-		sqlite3_bind_text(stmt, i + 2, v[i], -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		rc = stele_error_db(STELE_EFAIL, b->ctx->db, "writing a request");
-	sqlite3_reset(stmt);
-	if (rc < 0)
+	if ((rc = agent_batch_write_texts(b, exists ? request_update_sql : request_insert_sql, v,
+					  RF_COUNT, "writing a request")) < 0)
 		goto done;
 unchanged:
 	if (out_id)
@@ -163,26 +141,6 @@ static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
 	return 0;
 }
 
-/* One captured write of one request; prints its id when print_id. */
-static int request_write(struct stele_ctx *ctx, const struct request_row *row, bool print_id)
-{
-	struct agent_batch b;
-	char id[24];
-	int rc;
-
-	if ((rc = agent_open(ctx)) < 0 || (rc = agent_batch_begin(&b, ctx)) < 0)
-		return rc;
-	if ((rc = request_put(id, &b, row)) < 0) {
-		agent_batch_abort(&b);
-		return rc;
-	}
-	if ((rc = agent_batch_commit(&b)) < 0)
-		return rc;
-	if (print_id)
-		printf("%s\n", id);
-	return 0;
-}
-
 static int request_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -192,6 +150,8 @@ static int request_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 		{ 0 },
 	};
 	struct request_opts o = { 0 };
+	struct agent_batch b;
+	char id[24];
 	int rc, n;
 	bool done;
 
@@ -202,7 +162,11 @@ static int request_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 		return stele_error(STELE_EUSAGE, "request add needs --received DATE");
 	struct request_row row = { .received_on = o.received, .category = o.category,
 				   .grid = o.grid, .must_be_new = true };
-	return request_write(ctx, &row, true);
+	if ((rc = agent_batch_begin(&b, ctx)) < 0 ||
+	    (rc = agent_batch_finish(&b, request_put(id, &b, &row))) < 0)
+		return rc;
+	printf("%s\n", id);
+	return 0;
 }
 
 static int request_resolve(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
@@ -214,6 +178,7 @@ static int request_resolve(struct stele_ctx *ctx, const struct stele_cmd *cmd, i
 		{ 0 },
 	};
 	struct request_opts o = { 0 };
+	struct agent_batch b;
 	char *pos[1], today[16];
 	const char *satisfied = NULL;
 	int rc, n;
@@ -239,7 +204,9 @@ static int request_resolve(struct stele_ctx *ctx, const struct stele_cmd *cmd, i
 		return stele_error(STELE_EUSAGE, "request resolve: --date is empty");
 	struct request_row row = { .id = pos[0], .resolved_on = o.date, .satisfied = satisfied,
 				   .must_exist = true, .resolving = true };
-	return request_write(ctx, &row, false);
+	if ((rc = agent_batch_begin(&b, ctx)) < 0)
+		return rc;
+	return agent_batch_finish(&b, request_put(NULL, &b, &row));
 }
 
 static int request_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)

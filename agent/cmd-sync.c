@@ -14,6 +14,7 @@
 #include "error.h"
 #include "parse.h"
 #include "sync.h"
+#include "sync-every.h"
 
 int agent_repo_open(git_repository **out, struct stele_ctx *ctx, bool create)
 {
@@ -38,6 +39,10 @@ void agent_remote_opts(struct stele_remote_opts *opts, char **credentials, struc
 	*credentials = env && *env ? strdup(env) : stele_ctx_path(ctx, "credentials");
 	opts->credentials_file = *credentials;
 	opts->progress = ctx->verbose_progress;
+	/* An extra CA for https:// (a county's own), e.g. in stele-sync.service. */
+	opts->ca_file = getenv("STELE_CA_FILE");
+	if (opts->ca_file && !*opts->ca_file)
+		opts->ca_file = NULL;
 }
 
 int agent_pull_county(struct stele_ctx *ctx, git_repository *repo, const char *url)
@@ -288,6 +293,9 @@ int cmd_sync(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 	int rc, push_rc = 0, n;
 	bool done;
 
+	/* --every and --timeout (agent/sync-every.c) */
+	if ((rc = agent_sync_schedule(ctx, cmd, &argc, argv)) != 0)
+		return rc < 0 ? rc : 0;
 	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_opt, &o, NULL, 0,
 				  0, &n, &done)) < 0 || done)
 		return rc;

@@ -21,6 +21,7 @@ static const char task_insert_sql[] =
 static const char task_update_sql[] =
 	"UPDATE task SET title = ?3, category = nullif(?4, ''), assignee = nullif(?5, ''), "
 	"due_on = ?6, closed_on = nullif(?7, '') WHERE village_code = ?1 AND id = ?2";
+static const struct agent_row_kind task_kind = { "task", "task", "T", 4, task_get_sql, TF_COUNT };
 
 int task_put(char *out_id, struct agent_batch *b, const struct task_row *row)
 {
@@ -28,32 +29,15 @@ int task_put(char *out_id, struct agent_batch *b, const struct task_row *row)
 	const char *given[TF_COUNT] = { row->id, row->title, row->category, row->assignee,
 					row->due_on, row->closed_on };
 	const char *v[TF_COUNT];
-	char id[24], label[64];
-	bool exists = false, member_ok;
-	sqlite3_stmt *stmt;
+	struct agent_row_ref ref;
+	const char *id = ref.id, *label = ref.label;
+	bool exists, member_ok;
 	int rc = 0, first_change = -1;
 
-	if (row->id && *row->id) {
-		if (agent_check_id(row->id, "task id") < 0) {
-			rc = agent_refuse(TF_ID, "%s", stele_error_message());
-			goto done;
-		}
-		snprintf(id, sizeof(id), "%s", row->id);
-		if ((rc = agent_batch_read_row(old, TF_COUNT, &exists, b, task_get_sql, id)) < 0)
-			goto done;
-		agent_batch_saw_id(b, "task", "T", 4, id);
-	} else if ((rc = agent_batch_next_id(id, b, "task", "T", 4)) < 0) {
-		goto done;
-	}
-	snprintf(label, sizeof(label), "task '%s'", id);
-	if (row->must_exist && !exists) {
-		rc = agent_refuse(TF_ID, "%s does not exist in village %s", label, agent_village(b->ctx));
-		goto done;
-	}
-	if (row->must_be_new && exists) {
-		rc = agent_refuse(TF_ID, "%s already exists in village %s", label, agent_village(b->ctx));
-		goto done;
-	}
+	if ((rc = agent_batch_row_ref(&ref, old, b, &task_kind, row->id, row->must_exist,
+				      row->must_be_new)) < 0)
+		return rc;
+	exists = ref.exists;
 	v[TF_ID] = id;
 	for (int i = 1; i < TF_COUNT; i++)
 		v[i] = given[i] ? given[i] : exists ? old[i] : "";
@@ -110,15 +94,8 @@ int task_put(char *out_id, struct agent_batch *b, const struct task_row *row)
 					     exists ? old[TF_CLOSED] : "", v[TF_CLOSED])) < 0)
 		goto done;
 
-	if ((rc = agent_batch_stmt(&stmt, b, exists ? task_update_sql : task_insert_sql)) < 0)
-		goto done;
-	sqlite3_bind_text(stmt, 1, agent_village(b->ctx), -1, SQLITE_STATIC);
-	for (int i = 0; i < TF_COUNT; i++)
-		sqlite3_bind_text(stmt, i + 2, v[i], -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		rc = stele_error_db(STELE_EFAIL, b->ctx->db, "writing a task");
-	sqlite3_reset(stmt);
-	if (rc < 0)
+	if ((rc = agent_batch_write_texts(b, exists ? task_update_sql : task_insert_sql, v,
+					  TF_COUNT, "writing a task")) < 0)
 		goto done;
 unchanged:
 	if (out_id)
@@ -151,26 +128,6 @@ static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
 	return 0;
 }
 
-/* One captured write of one task; prints its id when print_id. */
-static int task_write(struct stele_ctx *ctx, const struct task_row *row, bool print_id)
-{
-	struct agent_batch b;
-	char id[24];
-	int rc;
-
-	if ((rc = agent_open(ctx)) < 0 || (rc = agent_batch_begin(&b, ctx)) < 0)
-		return rc;
-	if ((rc = task_put(id, &b, row)) < 0) {
-		agent_batch_abort(&b);
-		return rc;
-	}
-	if ((rc = agent_batch_commit(&b)) < 0)
-		return rc;
-	if (print_id)
-		printf("%s\n", id);
-	return 0;
-}
-
 static int task_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -180,7 +137,8 @@ static int task_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc
 		{ 0 },
 	};
 	struct task_opts o = { 0 };
-	char *pos[1];
+	struct agent_batch b;
+	char *pos[1], id[24];
 	int rc, n;
 	bool done;
 
@@ -191,7 +149,11 @@ static int task_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc
 		return stele_error(STELE_EUSAGE, "task add needs --due DATE");
 	struct task_row row = { .title = pos[0], .due_on = o.due, .category = o.category,
 				.assignee = o.assignee, .must_be_new = true };
-	return task_write(ctx, &row, true);
+	if ((rc = agent_batch_begin(&b, ctx)) < 0 ||
+	    (rc = agent_batch_finish(&b, task_put(id, &b, &row))) < 0)
+		return rc;
+	printf("%s\n", id);
+	return 0;
 }
 
 static int task_close(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
@@ -201,6 +163,7 @@ static int task_close(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 		{ 0 },
 	};
 	struct task_opts o = { 0 };
+	struct agent_batch b;
 	char *pos[1], today[16];
 	int rc, n;
 	bool done;
@@ -216,7 +179,9 @@ static int task_close(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 		return stele_error(STELE_EUSAGE, "task close: --date is empty");
 	struct task_row row = { .id = pos[0], .closed_on = o.date, .must_exist = true,
 				.closing = true };
-	return task_write(ctx, &row, false);
+	if ((rc = agent_batch_begin(&b, ctx)) < 0)
+		return rc;
+	return agent_batch_finish(&b, task_put(NULL, &b, &row));
 }
 
 static int task_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)

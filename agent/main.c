@@ -38,13 +38,21 @@ static const struct stele_cmd commands[] = {
 	  "the village repository (or pending), and whether its signature verifies.", NULL },
 	{ "key", cmd_key, "key",
 	  "Prints the village's public key (64 hex digits), to register at the county.", NULL },
-	{ "sync", cmd_sync, "sync [--remote URL] [--county URL]",
+	{ "sync", cmd_sync,
+	  "sync [--remote URL] [--county URL] [--every DURATION] [--timeout DURATION]",
 	  "Commits the pending change sets to the village's repository, pushes them to the\n"
 	  "remote (fast-forward only: a remote that has diverged is reported, never\n"
 	  "overwritten), and pulls the county's rules. A URL given here is kept for the\n"
 	  "next sync. URLs: a path or file:// (a USB stick; created if missing), https://,\n"
 	  "http://, ssh://. Credentials: in the URL, STELE_GIT_USERNAME/STELE_GIT_PASSWORD,\n"
-	  "or DIR/credentials ($STELE_GIT_CREDENTIALS). Unreachable: exit 1, nothing lost.", NULL },
+	  "or DIR/credentials ($STELE_GIT_CREDENTIALS); an https:// server's own CA in\n"
+	  "$STELE_CA_FILE; an ssh:// key in $STELE_SSH_KEY, its host in ~/.ssh/known_hosts.\n"
+	  "Unreachable: exit 1, nothing lost.\n"
+	  "--timeout DURATION (30s, 10m, 1h): give up, exit 1, if the sync is not done by\n"
+	  "then (a server that accepts and never answers). --every DURATION: sync now and\n"
+	  "every DURATION until SIGINT/SIGTERM, each round with --timeout (default 10m);\n"
+	  "a failed round is retried after 30s, then twice as long each time, at most\n"
+	  "DURATION; a round that finds the directory busy is skipped.", NULL },
 	{ "restore", cmd_restore, "restore --remote URL --village CODE [--key FILE] [--county URL]",
 	  "Rebuilds the village directory (-C DIR, which must be empty or missing) from its\n"
 	  "remote, checking every change set. --key FILE is the backup of the village's\n"

@@ -1,5 +1,5 @@
-/* village.c: what the agent's commands share: opening, captured writes, ids,
- * closed months. */
+/* village.c: what the agent's commands share: opening, batches (captured writes),
+ * ids, closed months, refusals. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,20 +22,10 @@ int agent_open(struct stele_ctx *ctx)
 	return 0;
 }
 
-int agent_write_begin(struct stele_ctx *ctx, struct stele_capture **cap)
-{
-	return stele_capture_begin(cap, ctx->db, ctx->writer);
-}
-
-int agent_write_commit(struct stele_ctx *ctx, struct stele_capture *cap)
-{
-	uint64_t seq;
-
-	return stele_capture_commit(&seq, cap, ctx->sk);
-}
-
-int agent_next_id(char *out, struct stele_ctx *ctx, const char *table, const char *prefix,
-		  int width)
+/* The first free id of table in the village: prefix and width digits, one more
+ * than the largest id of that shape (M0001, E000001, ...). out holds 24. */
+static int read_next_id(char *out, struct stele_ctx *ctx, const char *table, const char *prefix,
+			int width)
 {
 	sqlite3_stmt *stmt = NULL;
 	char sql[256], pattern[48];
@@ -88,71 +78,6 @@ int32_t agent_month_of(int32_t days)
 	return y * 12 + (m - 1);
 }
 
-int agent_month_closed(bool *closed, struct stele_ctx *ctx, int32_t month)
-{
-	sqlite3_stmt *stmt = NULL;
-	char text[8];
-	int rc, step;
-
-	stele_format_month(text, month);
-	if ((rc = stele_db_prepare(ctx->db, &stmt, "SELECT 1 FROM period_close "
-						   "WHERE village_code = ? AND period = ?")) < 0)
-		return rc;
-	sqlite3_bind_text(stmt, 1, agent_village(ctx), -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, text, -1, SQLITE_STATIC);
-	step = sqlite3_step(stmt);
-	if (step == SQLITE_ROW || step == SQLITE_DONE)
-		*closed = step == SQLITE_ROW;
-	else
-		rc = stele_error_db(STELE_EFAIL, ctx->db, "reading closed months");
-	sqlite3_finalize(stmt);
-	return rc;
-}
-
-int agent_refuse_closed(struct stele_ctx *ctx, const char *text, const char *what)
-{
-	int32_t month, days;
-	bool closed;
-	char name[8];
-	int rc;
-
-	if (strlen(text) == 7) {
-		if ((rc = stele_parse_month(text, &month, what)) < 0)
-			return rc;
-	} else {
-		if ((rc = stele_parse_date(text, &days, what)) < 0)
-			return rc;
-		month = agent_month_of(days);
-	}
-	if ((rc = agent_month_closed(&closed, ctx, month)) < 0)
-		return rc;
-	if (closed) {
-		stele_format_month(name, month);
-		return stele_error(STELE_EINVALID, "%s: month %s is closed (corrections go into an "
-				   "open month)", what, name);
-	}
-	return 0;
-}
-
-int agent_member_exists(bool *exists, struct stele_ctx *ctx, const char *id)
-{
-	sqlite3_stmt *stmt = NULL;
-	int rc, step;
-
-	if ((rc = stele_db_prepare(ctx->db, &stmt, "SELECT 1 FROM member "
-						   "WHERE village_code = ? AND id = ?")) < 0)
-		return rc;
-	sqlite3_bind_text(stmt, 1, agent_village(ctx), -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, id, -1, SQLITE_STATIC);
-	step = sqlite3_step(stmt);
-	if (step == SQLITE_ROW || step == SQLITE_DONE)
-		*exists = step == SQLITE_ROW;
-	else
-		rc = stele_error_db(STELE_EFAIL, ctx->db, "reading members");
-	sqlite3_finalize(stmt);
-	return rc;
-}
-
 /* Batches: one captured write of many rows, with prepared statements and caches. */
 
 static void batch_release(struct agent_batch *b)
@@ -177,7 +102,9 @@ int agent_batch_begin(struct agent_batch *b, struct stele_ctx *ctx)
 
 	memset(b, 0, sizeof(*b));
 	b->ctx = ctx;
-	if ((rc = agent_write_begin(ctx, &b->cap)) < 0)
+	if ((rc = agent_open(ctx)) < 0)
+		return rc;
+	if ((rc = stele_capture_begin(&b->cap, ctx->db, ctx->writer)) < 0)
 		b->cap = NULL;
 	return rc;
 }
@@ -186,11 +113,12 @@ int agent_batch_commit(struct agent_batch *b)
 {
 	struct stele_capture *cap = b->cap;
 	struct stele_ctx *ctx = b->ctx;
+	uint64_t seq;
 
 	/* Statements go first: none may hold the transaction open at COMMIT. */
 	b->cap = NULL;
 	batch_release(b);
-	return agent_write_commit(ctx, cap);
+	return stele_capture_commit(&seq, cap, ctx->sk);
 }
 
 void agent_batch_abort(struct agent_batch *b)
@@ -200,6 +128,15 @@ void agent_batch_abort(struct agent_batch *b)
 	b->cap = NULL;
 	batch_release(b);
 	stele_capture_abort(cap);
+}
+
+int agent_batch_finish(struct agent_batch *b, int rc)
+{
+	if (rc < 0) {
+		agent_batch_abort(b);
+		return rc;
+	}
+	return agent_batch_commit(b);
 }
 
 int agent_batch_stmt(sqlite3_stmt **out, struct agent_batch *b, const char *sql)
@@ -225,6 +162,30 @@ int agent_batch_stmt(sqlite3_stmt **out, struct agent_batch *b, const char *sql)
 	return 0;
 }
 
+int agent_batch_exec(struct agent_batch *b, sqlite3_stmt *stmt, const char *doing)
+{
+	int rc = 0;
+
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		rc = stele_error_db(STELE_EFAIL, b->ctx->db, doing);
+	sqlite3_reset(stmt);
+	return rc;
+}
+
+int agent_batch_write_texts(struct agent_batch *b, const char *sql, const char *const *texts,
+			    int n, const char *doing)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if ((rc = agent_batch_stmt(&stmt, b, sql)) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, agent_village(b->ctx), -1, SQLITE_STATIC);
+	for (int i = 0; i < n; i++)
+		sqlite3_bind_text(stmt, i + 2, texts[i], -1, SQLITE_STATIC);
+	return agent_batch_exec(b, stmt, doing);
+}
+
 /* The counter slot of table, or -1. */
 static int id_slot(const struct agent_batch *b, const char *table)
 {
@@ -243,7 +204,7 @@ int agent_batch_next_id(char *out, struct agent_batch *b, const char *table, con
 	if (slot < 0) {
 		if (b->nids == AGENT_BATCH_IDS)
 			return stele_error(STELE_EFAIL, "too many id counters in one write");
-		if ((rc = agent_next_id(first, b->ctx, table, prefix, width)) < 0)
+		if ((rc = read_next_id(first, b->ctx, table, prefix, width)) < 0)
 			return rc;
 		slot = b->nids++;
 		b->ids[slot].table = table;
@@ -558,6 +519,42 @@ int agent_batch_read_row(char **cols, int n, bool *exists, struct agent_batch *b
 	}
 	sqlite3_reset(stmt);
 	return rc;
+}
+
+int agent_batch_row_ref(struct agent_row_ref *out, char **old, struct agent_batch *b,
+			const struct agent_row_kind *k, const char *given_id, bool must_exist,
+			bool must_be_new)
+{
+	struct agent_row_ref ref = { .exists = false };
+	char id_what[48];
+	int rc = 0;
+
+	if (given_id && *given_id) {
+		snprintf(id_what, sizeof(id_what), "%s id", k->what);
+		if (agent_check_id(given_id, id_what) < 0)
+			return agent_refuse(0, "%s", stele_error_message());
+		snprintf(ref.id, sizeof(ref.id), "%s", given_id);
+		if ((rc = agent_batch_read_row(old, old ? k->ncols : 0, &ref.exists, b, k->get_sql,
+					       ref.id)) < 0)
+			return rc;
+		agent_batch_saw_id(b, k->table, k->prefix, k->width, ref.id);
+	} else if ((rc = agent_batch_next_id(ref.id, b, k->table, k->prefix, k->width)) < 0) {
+		return rc;
+	}
+	snprintf(ref.label, sizeof(ref.label), "%s '%s'", k->what, ref.id);
+	if (must_exist && !ref.exists)
+		rc = agent_refuse(0, "%s does not exist in village %s", ref.label,
+				  agent_village(b->ctx));
+	else if (must_be_new && ref.exists)
+		rc = agent_refuse(0, "%s already exists in village %s", ref.label,
+				  agent_village(b->ctx));
+	if (rc < 0) {
+		if (ref.exists && old)
+			agent_free_cols(old, k->ncols);
+		return rc;
+	}
+	*out = ref;
+	return 0;
 }
 
 void agent_free_cols(char **cols, int n)

@@ -2,16 +2,9 @@
 test_description='stele-agent points add, review and list, and every refusal'
 . "$(dirname "$0")/test-lib.sh"
 
-# refused PATTERN command...: exits 3 naming PATTERN on stderr, database unchanged.
+# refused PATTERN command...: a refusal in village v (test_refused).
 refused() {
-	pattern=$1
-	shift
-	db_dump v >before &&
-	test_expect_code 3 "$@" 2>err &&
-	test_grep "$pattern" err &&
-	test_line_count 1 err &&
-	db_dump v >after &&
-	test_cmp before after
+	test_refused v "$@"
 }
 
 test_expect_success 'setup: a village with two members' '

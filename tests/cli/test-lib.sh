@@ -118,6 +118,21 @@ db_dump() {
 		"SELECT 'outbox', seq, summary FROM stele_outbox ORDER BY seq"
 }
 
+# test_refused DIR PATTERN command...: the command is refused as cli.md says:
+# exit 3, one line on stderr (left in ./err) matching PATTERN, and nothing
+# written to DIR's database (db_dump before and after are the same).
+test_refused() {
+	refused_dir=$1
+	refused_pattern=$2
+	shift 2
+	db_dump "$refused_dir" >before &&
+	test_expect_code 3 "$@" 2>err &&
+	test_grep "$refused_pattern" err &&
+	test_line_count 1 err &&
+	db_dump "$refused_dir" >after &&
+	test_cmp before after
+}
+
 # new_village DIR CODE [NAME]: an initialized village directory.
 new_village() {
 	stele-agent -C "$1" init --village "$2" --name "${3:-测试村}" >/dev/null 2>&1
