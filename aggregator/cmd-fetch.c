@@ -67,6 +67,9 @@ static void fetch_one(struct fetch_job *job)
 
 	if ((rc = stele_repo_open(&repo, job->mirror, 1)) < 0)
 		goto done;
+	/* The county directory's lock is held: a ref lock in a mirror is a killed
+	 * fetch's, and would refuse this one (found by the crash campaign). */
+	stele_repo_clear_stale_locks(repo);
 	if (local_unchanged(repo, job->url)) {
 		job->found = 1;
 		goto done;

@@ -5,10 +5,11 @@
 # injected ENOSPC/EIO on every write, sync, rename, truncate, open and unlink of
 # the village's files, and kills at random instants, each followed by the checks
 # of crash-lib.sh.
-# Usage: campaign.sh [-m quick|full] [-s SEED] [-k]
+# Usage: campaign.sh [-m quick|full] [-p REGEX] [-s SEED] [-k]
 #   -m  quick: about 170 points, under a minute (what t0710 runs);
 #       full: every syscall of five agent commands, sync, fetch and merge (up to
 #       400 each), ~500 fault points, 160 random kills: about 3,000 points (default)
+#   -p  run only the phases whose name matches the extended regex
 #   -s  seed of the random-instant phase (default 1)
 #   -k  keep the work directory
 # Prints one "# phase: ..." line per phase and the summary line; exits 1 if any
@@ -16,13 +17,15 @@
 set -u
 mode=full
 keep=""
+only=""
 CRASH_SEED=1
-while getopts m:s:k opt; do
+while getopts m:p:s:k opt; do
 	case $opt in
 	m) mode=$OPTARG ;;
+	p) only=$OPTARG ;;
 	s) CRASH_SEED=$OPTARG ;;
 	k) keep=1 ;;
-	*) echo "usage: campaign.sh [-m quick|full] [-s SEED] [-k]" >&2; exit 2 ;;
+	*) echo "usage: campaign.sh [-m quick|full] [-p REGEX] [-s SEED] [-k]" >&2; exit 2 ;;
 	esac
 done
 case $mode in quick | full) ;; *) echo "campaign.sh: unknown mode '$mode'" >&2; exit 2 ;; esac
@@ -67,6 +70,7 @@ started=$(date +%s)
 phase() {
 	name=$1
 	shift
+	[ -z "$only" ] || echo "$name" | grep -Eq -- "$only" || return 0
 	p0=$crash_points f0=$fault_points e0=$crash_failures
 	"$@"
 	echo "# $name: $((crash_points - p0)) kill points, $((fault_points - f0)) fault points," \
