@@ -310,10 +310,10 @@ bool agent_in_list(const char *const *list, const char *s);
  * *out is freed by the caller with git_repository_free (agent/cmd-sync.c). */
 int agent_repo_open(git_repository **out, struct stele_ctx *ctx, bool create);
 
-/* Transport options for the village's remotes: the credentials file is
- * $STELE_GIT_CREDENTIALS or DIR/credentials. *credentials holds its path and is
- * freed by the caller after the transfer. */
-void agent_remote_opts(struct stele_remote_opts *opts, char **credentials, struct stele_ctx *ctx);
+/* Transport options for the village's remotes (stele_remote_opts_from_env on the
+ * directory, with -v's progress). Released by the caller with
+ * stele_remote_opts_release after the transfer. */
+int agent_remote_opts(struct stele_remote_opts *opts, struct stele_ctx *ctx);
 
 /* Pulls and applies the county's rules stream from url (lib/sync.h), saying on
  * stderr what was applied. */

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "credentials.h"
 #include "db.h"
 #include "error.h"
 #include "parse.h"
@@ -123,7 +124,8 @@ int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 		{ 0 },
 	};
 	struct init_opts o = { 0 };
-	char *db_path = NULL, *key_path = NULL, *repo_path = NULL;
+	struct stele_kept_urls urls = STELE_KEPT_URLS_INIT;
+	char *db_path = NULL, *key_path = NULL, *repo_path = NULL, *remote = NULL, *county = NULL;
 	git_repository *repo = NULL;
 	bool created_repo = false;
 	unsigned char pk[STELE_PK_BYTES], county_pk[STELE_PK_BYTES];
@@ -147,9 +149,17 @@ int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 		return rc;
 	if (o.county_key && (rc = stele_hex_decode(county_pk, STELE_PK_BYTES, o.county_key)) < 0)
 		return stele_error(STELE_EINVALID, "--county-key is not a public key (64 hex digits)");
+	/* The URLs are kept without their passwords (saved once the directory is made). */
+	if ((o.remote && (rc = stele_kept_urls_add(&remote, &urls, o.remote, "--remote")) < 0) ||
+	    (o.county && (rc = stele_kept_urls_add(&county, &urls, o.county, "--county")) < 0))
+		goto done;
+	o.remote = remote;
+	o.county = county;
 
-	if (make_dirs(ctx->dir) < 0)
-		return stele_error(STELE_EFAIL, "cannot create %s: %s", ctx->dir, strerror(errno));
+	if (make_dirs(ctx->dir) < 0) {
+		rc = stele_error(STELE_EFAIL, "cannot create %s: %s", ctx->dir, strerror(errno));
+		goto done;
+	}
 	if (!(db_path = stele_ctx_path(ctx, STELE_DB_FILE)) ||
 	    !(key_path = stele_ctx_path(ctx, STELE_KEY_FILE)) ||
 	    !(repo_path = stele_ctx_path(ctx, STELE_REPO_DIR))) {
@@ -177,6 +187,8 @@ int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 		goto done;
 	if ((rc = init_database(db, &o, pk)) < 0)
 		goto done;
+	if ((rc = stele_kept_urls_save(&urls, ctx)) < 0)
+		goto done;
 done:
 	git_repository_free(repo);
 	repo = NULL;
@@ -199,6 +211,9 @@ done:
 		if (o.county)
 			pull_county_now(ctx, o.county);
 	}
+	stele_kept_urls_free(&urls);
+	free(remote);
+	free(county);
 	free(db_path);
 	free(key_path);
 	free(repo_path);

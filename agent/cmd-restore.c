@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "agent.h"
+#include "credentials.h"
 #include "db.h"
 #include "error.h"
 #include "parse.h"
@@ -217,9 +218,11 @@ int cmd_restore(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, ch
 	};
 	struct restore_opts o = { 0 };
 	struct replay r = { 0 };
-	struct stele_remote_opts ropts;
+	struct stele_remote_opts ropts = { 0 };
+	struct stele_kept_urls urls = STELE_KEPT_URLS_INIT;
+	struct restore_opts kept;
 	unsigned char sk[STELE_SK_BYTES], pk[STELE_PK_BYTES];
-	char *db_path = NULL, *key_path = NULL, *repo_path = NULL, *credentials = NULL;
+	char *db_path = NULL, *key_path = NULL, *repo_path = NULL, *remote = NULL, *county = NULL;
 	char shown[1024];
 	bool created_dir = false, started = false, done;
 	int rc, n, found = 0;
@@ -236,6 +239,14 @@ int cmd_restore(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, ch
 		return rc;
 	if (o.key && (rc = stele_key_load(sk, o.key)) < 0)
 		return rc;
+	/* This run uses the URLs as given; the directory keeps them without passwords,
+	 * which go to the credentials file once the restore succeeded. */
+	if ((rc = stele_kept_urls_add(&remote, &urls, o.remote, "--remote")) < 0 ||
+	    (o.county && (rc = stele_kept_urls_add(&county, &urls, o.county, "--county")) < 0))
+		goto done;
+	kept = o;
+	kept.remote = remote;
+	kept.county = county;
 	stele_url_redact(shown, sizeof(shown), o.remote);
 	if ((rc = prepare_dir(&created_dir, ctx->dir)) < 0)
 		goto done;
@@ -250,7 +261,8 @@ int cmd_restore(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, ch
 		goto done;
 	if ((rc = stele_repo_open(&r.repo, repo_path, 1)) < 0)
 		goto done;
-	agent_remote_opts(&ropts, &credentials, ctx);
+	if ((rc = agent_remote_opts(&ropts, ctx)) < 0)
+		goto done;
 	if ((rc = stele_repo_fetch(&found, r.repo, o.remote, STELE_BRANCH, STELE_BRANCH, &ropts)) < 0)
 		goto done;
 	if (!found) {
@@ -267,7 +279,7 @@ int cmd_restore(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, ch
 	if ((rc = stele_db_open(&r.db, db_path, STELE_DB_CREATE)) < 0)
 		goto done;
 	r.village = o.village;
-	if ((rc = rebuild(&r, &o, pk)) < 0)
+	if ((rc = rebuild(&r, &kept, pk)) < 0 || (rc = stele_kept_urls_save(&urls, ctx)) < 0)
 		goto done;
 	fprintf(stderr, "%s: restored village %s from %s: %llu change sets, verified\n", ctx->prog,
 		o.village, shown, (unsigned long long)r.last_seq);
@@ -285,7 +297,7 @@ int cmd_restore(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, ch
 		stele_lock_release(ctx->lock);
 		ctx->lock = NULL;
 		if ((pull = agent_open(ctx)) == 0 && (pull = agent_repo_open(&repo, ctx, false)) == 0 &&
-		    (pull = agent_pull_county(ctx, repo, o.county)) == 0 && !o.name)
+		    (pull = agent_pull_county(ctx, repo, kept.county)) == 0 && !o.name)
 			name_from_registry(ctx, o.village);
 		if (pull < 0)
 			fprintf(stderr, "%s: the county rules will come with the next sync: %s\n",
@@ -305,6 +317,9 @@ done:
 	free(db_path);
 	free(key_path);
 	free(repo_path);
-	free(credentials);
+	stele_remote_opts_release(&ropts);
+	stele_kept_urls_free(&urls);
+	free(remote);
+	free(county);
 	return rc;
 }

@@ -10,6 +10,7 @@
 
 #include "agent.h"
 #include "buf.h"
+#include "credentials.h"
 #include "db.h"
 #include "error.h"
 #include "parse.h"
@@ -31,30 +32,27 @@ int agent_repo_open(git_repository **out, struct stele_ctx *ctx, bool create)
 	return rc;
 }
 
-void agent_remote_opts(struct stele_remote_opts *opts, char **credentials, struct stele_ctx *ctx)
+int agent_remote_opts(struct stele_remote_opts *opts, struct stele_ctx *ctx)
 {
-	const char *env = getenv("STELE_GIT_CREDENTIALS");
+	int rc;
 
-	memset(opts, 0, sizeof(*opts));
-	*credentials = env && *env ? strdup(env) : stele_ctx_path(ctx, "credentials");
-	opts->credentials_file = *credentials;
+	if ((rc = stele_remote_opts_from_env(opts, ctx->dir)) < 0)
+		return rc;
 	opts->progress = ctx->verbose_progress;
-	/* An extra CA for https:// (a county's own), e.g. in stele-sync.service. */
-	opts->ca_file = getenv("STELE_CA_FILE");
-	if (opts->ca_file && !*opts->ca_file)
-		opts->ca_file = NULL;
+	return 0;
 }
 
 int agent_pull_county(struct stele_ctx *ctx, git_repository *repo, const char *url)
 {
 	struct stele_remote_opts opts;
-	char *credentials = NULL, shown[1024];
+	char shown[1024];
 	uint64_t applied = 0, county_seq = 0;
 	int rc;
 
-	agent_remote_opts(&opts, &credentials, ctx);
+	if ((rc = agent_remote_opts(&opts, ctx)) < 0)
+		return rc;
 	rc = stele_sync_pull_county(&applied, &county_seq, ctx->db, repo, url, &opts);
-	free(credentials);
+	stele_remote_opts_release(&opts);
 	if (rc < 0)
 		return rc;
 	stele_url_redact(shown, sizeof(shown), url);
@@ -179,15 +177,16 @@ static int local_remote_missing(bool *missing, const char *url)
 static int push_village(struct stele_ctx *ctx, git_repository *repo, const char *url,
 			uint64_t tip_seq)
 {
-	struct stele_remote_opts opts;
-	char *credentials = NULL, shown[1024], seq_text[24], when[32];
+	struct stele_remote_opts opts = { 0 };
+	char shown[1024], seq_text[24], when[32];
 	git_oid ours, theirs;
 	bool missing, have_ours;
 	int found = 0, rc;
 	time_t now;
 
 	stele_url_redact(shown, sizeof(shown), url);
-	agent_remote_opts(&opts, &credentials, ctx);
+	if ((rc = agent_remote_opts(&opts, ctx)) < 0)
+		goto done;
 	have_ours = git_reference_name_to_id(&ours, repo, STELE_BRANCH) == 0;
 	if ((rc = local_remote_missing(&missing, url)) < 0)
 		goto done;
@@ -236,7 +235,7 @@ static int push_village(struct stele_ctx *ctx, git_repository *repo, const char 
 	}
 	rc = stele_db_commit(ctx->db);
 done:
-	free(credentials);
+	stele_remote_opts_release(&opts);
 	return rc;
 }
 
@@ -257,26 +256,54 @@ static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
 	return 0;
 }
 
-/* Stores URLs given on the command line for the next sync. */
-static int store_urls(struct stele_ctx *ctx, const struct sync_opts *o)
+/*
+ * Stores the URLs for the next sync (remote and county, either may be NULL),
+ * without their passwords: those go to the credentials file first. Also used on
+ * URLs an older version stored with their passwords, so secure_delete is on: the
+ * old value's bytes are overwritten, not left in a free page.
+ */
+static int store_urls(struct stele_ctx *ctx, const char *given_remote, const char *given_county)
 {
-	int rc;
+	struct stele_kept_urls urls = STELE_KEPT_URLS_INIT;
+	char *remote = NULL, *county = NULL;
+	int rc = 0;
 
-	if ((o->remote && (rc = stele_check_text(o->remote, 1024, "--remote")) < 0) ||
-	    (o->county && (rc = stele_check_text(o->county, 1024, "--county")) < 0))
-		return rc;
-	if ((o->remote && !*o->remote) || (o->county && !*o->county))
-		return stele_error(STELE_EUSAGE, "an empty URL");
-	if (!o->remote && !o->county)
+	if (!given_remote && !given_county)
 		return 0;
+	if ((given_remote &&
+	     (rc = stele_kept_urls_add(&remote, &urls, given_remote, "--remote")) < 0) ||
+	    (given_county &&
+	     (rc = stele_kept_urls_add(&county, &urls, given_county, "--county")) < 0) ||
+	    (rc = stele_kept_urls_save(&urls, ctx)) < 0)
+		goto done;
+	sqlite3_exec(ctx->db, "PRAGMA secure_delete = ON", NULL, NULL, NULL);
 	if ((rc = stele_db_begin(ctx->db)) < 0)
-		return rc;
-	if ((o->remote && (rc = stele_meta_set(ctx->db, "remote", o->remote)) < 0) ||
-	    (o->county && (rc = stele_meta_set(ctx->db, "county_url", o->county)) < 0)) {
+		goto done;
+	if ((remote && (rc = stele_meta_set(ctx->db, "remote", remote)) < 0) ||
+	    (county && (rc = stele_meta_set(ctx->db, "county_url", county)) < 0)) {
 		stele_db_rollback(ctx->db);
-		return rc;
+		goto done;
 	}
-	return stele_db_commit(ctx->db);
+	rc = stele_db_commit(ctx->db);
+done:
+	stele_kept_urls_free(&urls);
+	free(remote);
+	free(county);
+	return rc;
+}
+
+/* Whether url holds a password (stored by a version before passwords were kept in
+ * the credentials file). */
+static bool holds_password(const char *url)
+{
+	struct stele_secret secret;
+	char *kept = NULL;
+	int rc = url ? stele_url_take_password(&kept, &secret, url, "") : 0;
+
+	free(kept);
+	if (rc == 1)
+		stele_secret_clear(&secret);
+	return rc == 1;
 }
 
 int cmd_sync(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
@@ -301,11 +328,30 @@ int cmd_sync(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 		return rc;
 	if ((rc = agent_open(ctx)) < 0)
 		return rc;
-	if ((rc = store_urls(ctx, &o)) < 0)
+	if ((o.remote && (rc = stele_check_text(o.remote, 1024, "--remote")) < 0) ||
+	    (o.county && (rc = stele_check_text(o.county, 1024, "--county")) < 0))
+		goto done;
+	if ((o.remote && !*o.remote) || (o.county && !*o.county)) {
+		rc = stele_error(STELE_EUSAGE, "an empty URL");
+		goto done;
+	}
+	if ((rc = store_urls(ctx, o.remote, o.county)) < 0)
 		goto done;
 	if ((rc = stele_meta_get(ctx->db, "remote", &remote)) < 0 ||
 	    (rc = stele_meta_get(ctx->db, "county_url", &county)) < 0)
 		goto done;
+	/* A password an older version stored moves to the credentials file now. */
+	if (holds_password(remote) || holds_password(county)) {
+		if ((rc = store_urls(ctx, holds_password(remote) ? remote : NULL,
+				     holds_password(county) ? county : NULL)) < 0)
+			goto done;
+		free(remote);
+		free(county);
+		remote = county = NULL;
+		if ((rc = stele_meta_get(ctx->db, "remote", &remote)) < 0 ||
+		    (rc = stele_meta_get(ctx->db, "county_url", &county)) < 0)
+			goto done;
+	}
 	if (!remote && !county) {
 		rc = stele_error(STELE_EUSAGE, "no remote to sync with: give --remote URL (it is "
 				 "kept for the next sync)");

@@ -14,66 +14,20 @@
 #include <sodium.h>
 
 #include "agent.h"
+#include "deadline.h"
 #include "error.h"
 #include "parse.h"
 #include "sync-every.h"
 
 extern char **environ;
 
-/* The longest period and timeout accepted (a week), and the default timeout of
- * each round of --every. */
-#define EVERY_MAX_SECONDS   (7 * 24 * 3600)
+/* The default timeout of each round of --every. */
 #define ROUND_TIMEOUT       600
 /* The first retry after a failure waits this long (or DURATION if shorter);
  * each further failure doubles the wait, up to DURATION. */
 #define RETRY_FIRST_SECONDS 30
 /* A round that outlives its own --timeout by this much is killed. */
 #define ROUND_GRACE_SECONDS 15
-
-/*
- * A duration: a whole number followed by s, m, h or d (no suffix: seconds),
- * between 1 second and a week. *out in seconds.
- */
-static int parse_duration(long *out, const char *text, const char *what)
-{
-	static const struct { char suffix; long seconds; } units[] = {
-		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 },
-	};
-	char number[24];
-	size_t len = strlen(text);
-	long unit = 1;
-	int64_t n;
-
-	if (len > 0 && len < sizeof(number)) {
-		memcpy(number, text, len + 1);
-		for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-			if (number[len - 1] == units[i].suffix) {
-				unit = units[i].seconds;
-				number[--len] = '\0';
-			}
-		if (len > 0 && strspn(number, "0123456789") == len &&
-		    stele_parse_int(number, 1, EVERY_MAX_SECONDS / unit, &n, what) == 0) {
-			*out = (long)n * unit;
-			return 0;
-		}
-	}
-	return stele_error(STELE_EUSAGE, "%s: '%s' is not a duration (like 30s, 15m, 1h or 1d, "
-			   "at most 7d)", what, text);
-}
-
-/* Formats seconds as the largest whole unit that divides them: 90 -> "90s",
- * 900 -> "15m". buf holds 24 bytes. */
-static void format_duration(char *buf, long seconds)
-{
-	if (seconds % 86400 == 0)
-		snprintf(buf, 24, "%ldd", seconds / 86400);
-	else if (seconds % 3600 == 0)
-		snprintf(buf, 24, "%ldh", seconds / 3600);
-	else if (seconds % 60 == 0)
-		snprintf(buf, 24, "%ldm", seconds / 60);
-	else
-		snprintf(buf, 24, "%lds", seconds);
-}
 
 static double monotonic_now(void)
 {
@@ -83,19 +37,6 @@ static double monotonic_now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* --timeout: the message the alarm prints before the process exits with 1. */
-static char timeout_message[256];
-static size_t timeout_message_len;
-
-static void on_timeout(int sig)
-{
-	ssize_t ignored = write(STDERR_FILENO, timeout_message, timeout_message_len);
-
-	(void)ignored;
-	(void)sig;
-	_exit(1);
-}
-
 /*
  * Arms the --timeout of a one-shot sync: when it expires the process says so and
  * exits with 1. Stopping a sync at any instant is safe (docs/sync.md): what was
@@ -103,21 +44,12 @@ static void on_timeout(int sig)
  */
 static int arm_timeout(const struct stele_ctx *ctx, long seconds)
 {
-	struct sigaction sa;
-	char shown[24];
+	char shown[24], message[256];
 
-	format_duration(shown, seconds);
-	snprintf(timeout_message, sizeof(timeout_message),
-		 "%s: sync timed out after %s (the remote did not answer); everything is kept "
-		 "for the next sync\n", ctx->prog, shown);
-	timeout_message_len = strlen(timeout_message);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_timeout;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGALRM, &sa, NULL) < 0)
-		return stele_error(STELE_EFAIL, "cannot set the sync timeout: %s", strerror(errno));
-	alarm((unsigned)seconds);
-	return 0;
+	stele_format_duration(shown, seconds);
+	snprintf(message, sizeof(message), "%s: sync timed out after %s (the remote did not "
+		 "answer); everything is kept for the next sync", ctx->prog, shown);
+	return stele_deadline_arm(seconds, message);
 }
 
 /*
@@ -281,7 +213,7 @@ static int sync_every(struct stele_ctx *ctx, long every, long timeout, int argc,
 			failures = 0;
 			wait = (double)every;
 			if (code == 4) {
-				format_duration(shown, every);
+				stele_format_duration(shown, every);
 				fprintf(stderr, "%s: skipped this sync: the directory is busy; next in "
 					"%s\n", ctx->prog, shown);
 			}
@@ -299,7 +231,7 @@ static int sync_every(struct stele_ctx *ctx, long every, long timeout, int argc,
 			/* Up to a tenth less, so villages cut off together do not all come
 			 * back at the same instant. */
 			wait = (double)retry * (1.0 - randombytes_uniform(1001) / 10000.0);
-			format_duration(shown, retry);
+			stele_format_duration(shown, retry);
 			fprintf(stderr, "%s: sync failed (%s); retrying in %s\n", ctx->prog,
 				code < 0 ? "timed out or killed" : code == 5 ? "verification" : "exit 1",
 				shown);
@@ -358,9 +290,9 @@ int agent_sync_schedule(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 	}
 	if (help)
 		return 0;
-	if (every_text && (rc = parse_duration(&every, every_text, "--every")) < 0)
+	if (every_text && (rc = stele_parse_duration(&every, every_text, "--every")) < 0)
 		return rc;
-	if (timeout_text && (rc = parse_duration(&timeout, timeout_text, "--timeout")) < 0)
+	if (timeout_text && (rc = stele_parse_duration(&timeout, timeout_text, "--timeout")) < 0)
 		return rc;
 	if (every) {
 		if ((rc = sync_every(ctx, every, timeout ? timeout : ROUND_TIMEOUT, *argc, argv)) < 0)

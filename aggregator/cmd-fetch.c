@@ -13,6 +13,7 @@
 
 #include "aggregator.h"
 #include "db.h"
+#include "deadline.h"
 #include "error.h"
 #include "gitrepo.h"
 
@@ -29,6 +30,7 @@ struct fetch_job {
 /* The work queue the threads share; next and done are guarded by lock. */
 struct fetch_pool {
 	const struct stele_ctx *ctx;
+	const struct stele_remote_opts *opts; /* the same for every village */
 	struct fetch_job *jobs;
 	size_t njobs, next;
 	long done;
@@ -59,22 +61,20 @@ done:
 }
 
 /* Fetches one job, recording its outcome in the job (never in the database). */
-static void fetch_one(struct fetch_job *job)
+static void fetch_one(struct fetch_job *job, const struct stele_remote_opts *opts)
 {
-	struct stele_remote_opts opts = { 0 };
 	git_repository *repo = NULL;
 	int rc;
 
 	if ((rc = stele_repo_open(&repo, job->mirror, 1)) < 0)
 		goto done;
-	/* The county directory's lock is held: a ref lock in a mirror is a killed
-	 * fetch's, and would refuse this one (found by the crash campaign). */
+	/* The county directory's lock is held: a ref lock is a killed fetch's. */
 	stele_repo_clear_stale_locks(repo);
 	if (local_unchanged(repo, job->url)) {
 		job->found = 1;
 		goto done;
 	}
-	rc = stele_repo_fetch(&job->found, repo, job->url, STELE_BRANCH, AGG_INCOMING_REF, &opts);
+	rc = stele_repo_fetch(&job->found, repo, job->url, STELE_BRANCH, AGG_INCOMING_REF, opts);
 done:
 	git_repository_free(repo);
 	job->rc = rc;
@@ -95,7 +95,7 @@ static void *fetch_worker(void *arg)
 		pthread_mutex_unlock(&pool->lock);
 		if (!job)
 			return NULL;
-		fetch_one(job);
+		fetch_one(job, pool->opts);
 		pthread_mutex_lock(&pool->lock);
 		pool->done++;
 		stele_cli_progress(pool->ctx, "fetching", pool->done, (long)pool->njobs);
@@ -272,6 +272,7 @@ static void free_jobs(struct fetch_job *jobs, size_t n)
 int agg_fetch(struct stele_ctx *ctx, const struct agg_fetch_opts *opts)
 {
 	struct fetch_pool pool = { .ctx = ctx };
+	struct stele_remote_opts remote_opts = { 0 };
 	struct agg_village *v = NULL;
 	struct fetch_job *jobs = NULL;
 	size_t n = 0, njobs = 0;
@@ -293,6 +294,10 @@ int agg_fetch(struct stele_ctx *ctx, const struct agg_fetch_opts *opts)
 	}
 	if ((rc = stele_git_init()) < 0)
 		goto done;
+	/* The same credentials, CA and ssh key as the agent's (docs/deploy-county.md). */
+	if ((rc = stele_remote_opts_from_env(&remote_opts, ctx->dir)) < 0)
+		goto done;
+	pool.opts = &remote_opts;
 	if (jobs_wanted <= 0)
 		jobs_wanted = sysconf(_SC_NPROCESSORS_ONLN);
 	if (jobs_wanted <= 0)
@@ -316,6 +321,7 @@ int agg_fetch(struct stele_ctx *ctx, const struct agg_fetch_opts *opts)
 	if (failed)
 		rc = stele_error(STELE_EFAIL, "%ld of %zu villages could not be fetched", failed, njobs);
 done:
+	stele_remote_opts_release(&remote_opts);
 	free(mirrors);
 	free_jobs(jobs, njobs);
 	agg_villages_free(v, n);
@@ -324,10 +330,11 @@ done:
 
 struct fetch_cli {
 	struct agg_fetch_opts o;
-	const char *jobs;
+	const char *jobs, *timeout_text;
+	long timeout; /* --timeout in seconds, 0 for none */
 };
 
-enum { OPT_FROM = 1, OPT_JOBS };
+enum { OPT_FROM = 1, OPT_JOBS, OPT_TIMEOUT };
 
 static int on_fetch_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
 {
@@ -335,6 +342,8 @@ static int on_fetch_opt(struct stele_ctx *ctx, int opt, const char *arg, void *d
 
 	if (opt == OPT_FROM)
 		f->o.from = arg;
+	else if (opt == OPT_TIMEOUT)
+		f->timeout_text = arg;
 	else
 		f->jobs = arg;
 	return 0;
@@ -343,8 +352,27 @@ static int on_fetch_opt(struct stele_ctx *ctx, int opt, const char *arg, void *d
 static const struct option fetch_longopts[] = {
 	{ "from", required_argument, NULL, OPT_FROM },
 	{ "jobs", required_argument, NULL, OPT_JOBS },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ 0 },
 };
+
+/*
+ * --timeout: libgit2 1.5 has no network timeout, so a server that accepts the
+ * connection and never answers would hold the fetch forever. When the time is up
+ * the process says so and exits 1. That is safe at any instant: a mirror's ref
+ * moves atomically (a ref lock left behind is cleared by the next fetch), and
+ * nothing in the database has been written yet (outcomes are recorded after
+ * every fetch is done).
+ */
+static int arm_fetch_timeout(const struct stele_ctx *ctx, long seconds)
+{
+	char shown[24], message[256];
+
+	stele_format_duration(shown, seconds);
+	snprintf(message, sizeof(message), "%s: fetch timed out after %s (a remote did not "
+		 "answer); nothing was recorded, fetch again", ctx->prog, shown);
+	return stele_deadline_arm(seconds, message);
+}
 
 /* Parses fetch's options (shared with sync); *done after --help. */
 static int parse_fetch(struct fetch_cli *f, bool *done, struct stele_ctx *ctx,
@@ -364,6 +392,9 @@ static int parse_fetch(struct fetch_cli *f, bool *done, struct stele_ctx *ctx,
 			return stele_error(STELE_EUSAGE, "--jobs '%s' is not a number from 1 to 256",
 					   f->jobs);
 	}
+	if (f->timeout_text &&
+	    (rc = stele_parse_duration(&f->timeout, f->timeout_text, "--timeout")) < 0)
+		return rc;
 	return 0;
 }
 
@@ -377,7 +408,11 @@ int cmd_fetch(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char
 		return rc;
 	if ((rc = agg_open(ctx)) < 0)
 		return rc;
-	return agg_fetch(ctx, &f.o);
+	if (f.timeout && (rc = arm_fetch_timeout(ctx, f.timeout)) < 0)
+		return rc;
+	rc = agg_fetch(ctx, &f.o);
+	stele_deadline_disarm();
+	return rc;
 }
 
 int cmd_sync(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
@@ -391,8 +426,12 @@ int cmd_sync(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 		return rc;
 	if ((rc = agg_open(ctx)) < 0)
 		return rc;
-	/* Merge what there is even when some villages could not be fetched. */
+	/* Merge what there is even when some villages could not be fetched. The
+	 * timeout covers the fetch only. */
+	if (f.timeout && (rc = arm_fetch_timeout(ctx, f.timeout)) < 0)
+		return rc;
 	fetch_rc = agg_fetch(ctx, &f.o);
+	stele_deadline_disarm();
 	snprintf(fetch_msg, sizeof(fetch_msg), "%s", stele_error_message());
 	if (fetch_rc < 0 && fetch_rc != STELE_EFAIL)
 		return fetch_rc;

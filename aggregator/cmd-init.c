@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "aggregator.h"
+#include "credentials.h"
 #include "db.h"
 #include "error.h"
 #include "gitrepo.h"
@@ -67,7 +68,8 @@ int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 		{ 0 },
 	};
 	struct init_opts o = { 0 };
-	char *db_path = NULL, *key_path = NULL, *repo_path = NULL;
+	struct stele_kept_urls urls = STELE_KEPT_URLS_INIT;
+	char *db_path = NULL, *key_path = NULL, *repo_path = NULL, *publish = NULL;
 	unsigned char pk[STELE_PK_BYTES], sk[STELE_SK_BYTES];
 	bool created_key = false, created_db = false;
 	git_repository *repo = NULL;
@@ -87,9 +89,15 @@ int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 		return stele_error(STELE_EINVALID, "county name is empty");
 	if (o.publish && (rc = stele_check_text(o.publish, 1024, "--publish")) < 0)
 		return rc;
+	/* Kept without its password (saved in the credentials file once all is made). */
+	if (o.publish && (rc = stele_kept_urls_add(&publish, &urls, o.publish, "--publish")) < 0)
+		goto done;
+	o.publish = publish;
 
-	if (mkdir(ctx->dir, 0755) < 0 && errno != EEXIST)
-		return stele_error(STELE_EFAIL, "cannot create %s: %s", ctx->dir, strerror(errno));
+	if (mkdir(ctx->dir, 0755) < 0 && errno != EEXIST) {
+		rc = stele_error(STELE_EFAIL, "cannot create %s: %s", ctx->dir, strerror(errno));
+		goto done;
+	}
 	if (!(db_path = stele_ctx_path(ctx, STELE_DB_FILE)) ||
 	    !(key_path = stele_ctx_path(ctx, STELE_KEY_FILE)) ||
 	    !(repo_path = stele_ctx_path(ctx, STELE_REPO_DIR))) {
@@ -112,7 +120,7 @@ int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 	created_db = true;
 	if ((rc = stele_db_open(&db, db_path, STELE_DB_CREATE)) < 0)
 		goto done;
-	if ((rc = init_database(db, &o, pk, sk)) < 0)
+	if ((rc = init_database(db, &o, pk, sk)) < 0 || (rc = stele_kept_urls_save(&urls, ctx)) < 0)
 		goto done;
 done:
 	git_repository_free(repo);
@@ -132,6 +140,8 @@ done:
 		fprintf(stderr, "%s: initialized county %s (%s) in %s\n", ctx->prog, o.county, o.name,
 			ctx->dir);
 	}
+	stele_kept_urls_free(&urls);
+	free(publish);
 	free(db_path);
 	free(key_path);
 	free(repo_path);

@@ -165,7 +165,7 @@ static int rules_publish(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 	};
 	struct stele_remote_opts remote_opts = { 0 };
 	const char *to = NULL;
-	char *stored = NULL, *repo_path = NULL;
+	char *stored = NULL, *repo_path = NULL, shown[1024];
 	git_repository *repo = NULL;
 	uint64_t first = 0, last = 0;
 	int rc, n;
@@ -198,15 +198,19 @@ static int rules_publish(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 	}
 	if (stored && (rc = make_publish_parent(stored)) < 0)
 		goto done;
+	if ((rc = stele_remote_opts_from_env(&remote_opts, ctx->dir)) < 0)
+		goto done;
 	remote_opts.progress = ctx->verbose_progress;
 	if ((rc = stele_repo_push(repo, to, STELE_BRANCH, STELE_BRANCH, 1, &remote_opts)) < 0)
 		goto done;
+	stele_url_redact(shown, sizeof(shown), to);
 	if (first)
 		fprintf(stderr, "%s: published seq %llu..%llu to %s\n", ctx->prog,
-			(unsigned long long)first, (unsigned long long)last, to);
+			(unsigned long long)first, (unsigned long long)last, shown);
 	else
-		fprintf(stderr, "%s: %s is up to date\n", ctx->prog, to);
+		fprintf(stderr, "%s: %s is up to date\n", ctx->prog, shown);
 done:
+	stele_remote_opts_release(&remote_opts);
 	git_repository_free(repo);
 	free(stored);
 	free(repo_path);

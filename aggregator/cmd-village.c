@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "aggregator.h"
+#include "credentials.h"
 #include "csv.h"
 #include "db.h"
 #include "error.h"
@@ -137,8 +138,9 @@ static int village_write(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 			 char **argv, bool add)
 {
 	struct village_row row = { 0 };
+	struct stele_kept_urls urls = STELE_KEPT_URLS_INIT;
 	struct stele_capture *cap = NULL;
-	char *pos[1], county[7];
+	char *pos[1], county[7], *remote = NULL;
 	int rc, n;
 	bool done;
 
@@ -159,17 +161,25 @@ static int village_write(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 	}
 	if ((rc = agg_open(ctx)) < 0 || (rc = agg_county_code(county, ctx)) < 0)
 		return rc;
+	/* The registry keeps the remote without its password. */
+	if (row.remote && (rc = stele_kept_urls_add(&remote, &urls, row.remote, "--remote")) < 0)
+		goto done;
+	row.remote = remote ? remote : row.remote;
 	if ((rc = agg_write_begin(ctx, &cap)) < 0)
-		return rc;
-	if ((rc = village_put(ctx, county, &row, NULL)) < 0) {
+		goto done;
+	if ((rc = village_put(ctx, county, &row, NULL)) < 0 ||
+	    (rc = stele_kept_urls_save(&urls, ctx)) < 0) {
 		stele_capture_abort(cap);
-		return rc;
+		goto done;
 	}
 	if ((rc = agg_write_commit(NULL, ctx, cap)) < 0)
-		return rc;
+		goto done;
 	if (add)
 		printf("%s\n", row.code);
-	return 0;
+done:
+	stele_kept_urls_free(&urls);
+	free(remote);
+	return rc;
 }
 
 static int village_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
@@ -187,9 +197,10 @@ static int village_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, in
 {
 	static const char *const names[] = { "code", "name", "township_name", "remote", "key" };
 	static const int required[] = { 1, 1, 1, 0, 0 };
+	struct stele_kept_urls urls = STELE_KEPT_URLS_INIT;
 	struct stele_capture *cap = NULL;
 	struct stele_csv *csv = NULL;
-	char *pos[1], county[7], label[300];
+	char *pos[1], county[7], label[300], *remote = NULL;
 	int index_of[5], rc, n, got;
 	long rows = 0;
 	char **fields;
@@ -221,6 +232,12 @@ static int village_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, in
 		row.remote = index_of[3] >= 0 ? fields[index_of[3]] : NULL;
 		row.key = index_of[4] >= 0 ? fields[index_of[4]] : NULL;
 		snprintf(label, sizeof(label), "%s:%zu", stele_csv_name(csv), stele_csv_line(csv));
+		/* The registry keeps the remote without its password. */
+		free(remote);
+		remote = NULL;
+		if (row.remote && (rc = stele_kept_urls_add(&remote, &urls, row.remote, label)) < 0)
+			goto done;
+		row.remote = remote ? remote : row.remote;
 		if ((rc = village_put(ctx, county, &row, label)) < 0)
 			goto done;
 		rows++;
@@ -229,6 +246,10 @@ static int village_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, in
 		rc = got;
 		goto done;
 	}
+	/* Every row is valid: the passwords go to the credentials file, then the
+	 * registry commits (a failed commit leaves only unused lines there). */
+	if ((rc = stele_kept_urls_save(&urls, ctx)) < 0)
+		goto done;
 	rc = agg_write_commit(NULL, ctx, cap);
 	cap = NULL;
 	if (rc == 0)
@@ -237,6 +258,8 @@ static int village_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, in
 done:
 	stele_capture_abort(cap);
 	stele_csv_free(csv);
+	stele_kept_urls_free(&urls);
+	free(remote);
 	return rc;
 }
 

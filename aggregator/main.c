@@ -11,17 +11,22 @@ static const struct stele_cmd commands[] = {
 	{ "rules", cmd_rules, "rules import|list|publish ...",
 	  "The county's rules catalogue, and publishing it to the villages.", rules_subcommands },
 	{ "veto", cmd_veto, "veto add|list ...", "Veto events (一票否决).", veto_subcommands },
-	{ "fetch", cmd_fetch, "fetch [--from DIR] [--jobs N]",
+	{ "fetch", cmd_fetch, "fetch [--from DIR] [--jobs N] [--timeout DURATION]",
 	  "Fetches every registered village's repository (in N parallel jobs, default:\n"
 	  "the number of processors) into DIR/villages/CODE.git. --from DIR takes them\n"
 	  "from a directory of bare repositories named CODE.git or CODE (a USB stick)\n"
 	  "instead, ignoring anything else. An unreachable village is reported and the\n"
-	  "others carry on; the exit code is then 1.", NULL },
+	  "others carry on; the exit code is then 1. Credentials as for stele-agent:\n"
+	  "DIR/credentials ($STELE_GIT_CREDENTIALS), STELE_GIT_USERNAME/PASSWORD; an\n"
+	  "https:// server's own CA in $STELE_CA_FILE; an ssh:// key in $STELE_SSH_KEY.\n"
+	  "--timeout (30s, 10m, 1h) stops a fetch that a silent server holds (exit 1).",
+	  NULL },
 	{ "merge", cmd_merge, "merge",
 	  "Verifies every new change set of every village and applies it exactly once.\n"
 	  "A refused change set is quarantined and stops its village's stream; a rewritten\n"
 	  "history is held. Exit 5 when any village is held or quarantined.", NULL },
-	{ "sync", cmd_sync, "sync [--from DIR] [--jobs N]", "fetch, then merge.", NULL },
+	{ "sync", cmd_sync, "sync [--from DIR] [--jobs N] [--timeout DURATION]",
+	  "fetch, then merge (--timeout covers the fetch).", NULL },
 	{ "status", cmd_status, "status [--format table|csv|json] [--bom]",
 	  "Per village: change sets merged, last merged, months closed, state\n"
 	  "(ok, held, quarantined, diverged), change sets fetched but not merged (behind),\n"

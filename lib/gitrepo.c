@@ -40,12 +40,48 @@ int stele_git_init(void)
 	return 0;
 }
 
+/*
+ * Copies text that comes from outside (libgit2's messages, a server's refusal) into
+ * out (n bytes) as one line: every run of control characters and white space
+ * becomes one space, and leading and trailing ones go. The CLI's contract is one
+ * line per message; gitolite, for one, answers in several.
+ */
+static void one_line(char *out, size_t n, const char *in)
+{
+	const unsigned char *p = (const unsigned char *)in;
+	size_t k = 0;
+	bool space = false;
+
+	if (n == 0)
+		return;
+	for (; *p && k + 1 < n; p++) {
+		if (*p < 0x20 || *p == 0x7f || *p == ' ') {
+			space = k > 0;
+			continue;
+		}
+		if (space && k + 2 < n)
+			out[k++] = ' ';
+		space = false;
+		out[k++] = (char)*p;
+	}
+	/* Cut short: never in the middle of a UTF-8 character. */
+	if (*p && k > 0 && ((unsigned char)out[k - 1] & 0x80)) {
+		while (k > 0 && ((unsigned char)out[k - 1] & 0xc0) == 0x80)
+			k--;
+		if (k > 0 && ((unsigned char)out[k - 1] & 0xc0) == 0xc0)
+			k--;
+	}
+	out[k] = '\0';
+}
+
 /* Records libgit2's last message after `what` and returns code. */
 static int git_fail(int code, const char *what)
 {
 	const git_error *e = git_error_last();
+	char msg[768];
 
-	return stele_error(code, "%s: %s", what, e && e->message ? e->message : "unknown git error");
+	one_line(msg, sizeof(msg), e && e->message ? e->message : "unknown git error");
+	return stele_error(code, "%s: %s", what, msg);
 }
 
 void stele_url_redact(char *out, size_t n, const char *url)
@@ -479,126 +515,389 @@ int stele_repo_descends(git_repository *repo, const git_oid *descendant, const g
 struct transport {
 	const struct stele_remote_opts *opts;
 	char shown[1024];     /* the URL without userinfo, for messages */
+	char user[256];       /* the user name of the last credentials offered */
 	int tries;            /* credential callback calls so far */
+	bool offered;         /* some credentials were offered (the URL's count) */
+	bool auth_refused;    /* the server refused every credential offered */
+	bool no_credentials;  /* the server wants credentials and there are none */
 	char refused[512];    /* a server's refusal reported through push_update_reference */
 	bool have_refusal;
 };
+
+/* Whether c may appear in a credentials file's field (no white space, no
+ * control character). */
+static bool credential_char(unsigned char c)
+{
+	return c > 0x20 && c != 0x7f;
+}
+
+/* Percent-decodes [p, stop) into dst (cap bytes, NUL-terminated, truncated). */
+static void percent_decode(char *dst, size_t cap, const char *p, const char *stop)
+{
+	size_t k = 0;
+
+	for (; p < stop && k + 1 < cap; p++) {
+		unsigned char v;
+		char hex[3];
+		if (*p == '%' && stop - p >= 3) {
+			hex[0] = p[1];
+			hex[1] = p[2];
+			hex[2] = '\0';
+			if (stele_hex_decode(&v, 1, hex) == 0) {
+				dst[k++] = (char)v;
+				p += 2;
+				continue;
+			}
+		}
+		dst[k++] = *p;
+	}
+	dst[k] = '\0';
+}
+
+/*
+ * Where url's userinfo is: *host just after "://", *at the '@' that ends the
+ * userinfo (the last one before the path: a user name may hold an unescaped '@'),
+ * *colon the ':' before the password or NULL. Returns false when url has no
+ * userinfo (or is no scheme://host URL).
+ */
+static bool url_userinfo_span(const char **host, const char **at, const char **colon,
+			      const char *url)
+{
+	const char *h = strstr(url, "://"), *end, *last = NULL;
+
+	if (!h)
+		return false;
+	h += 3;
+	end = h + strcspn(h, "/");
+	for (const char *p = h; p < end; p++)
+		if (*p == '@')
+			last = p;
+	if (!last)
+		return false;
+	*host = h;
+	*at = last;
+	*colon = memchr(h, ':', (size_t)(last - h));
+	return true;
+}
 
 /* The user name and password in url's userinfo, percent-decoding them. Either may
  * come back empty. */
 static void url_userinfo(char *user, size_t user_n, char *pass, size_t pass_n, const char *url)
 {
-	const char *host = strstr(url, "://"), *end, *at = NULL, *colon;
-	char *dst;
-	size_t cap;
+	const char *host, *at, *colon;
 
 	user[0] = pass[0] = '\0';
-	if (!host)
+	if (!url_userinfo_span(&host, &at, &colon, url))
 		return;
-	host += 3;
-	end = host + strcspn(host, "/");
-	for (const char *p = host; p < end; p++)
-		if (*p == '@')
-			at = p;
-	if (!at)
-		return;
-	colon = memchr(host, ':', (size_t)(at - host));
-	for (int part = 0; part < 2; part++) {
-		const char *p = part == 0 ? host : (colon ? colon + 1 : at);
-		const char *stop = part == 0 ? (colon ? colon : at) : at;
-		dst = part == 0 ? user : pass;
-		cap = part == 0 ? user_n : pass_n;
-		size_t k = 0;
-		for (; p < stop && k + 1 < cap; p++) {
-			unsigned char v;
-			char hex[3];
-			if (*p == '%' && stop - p >= 3) {
-				hex[0] = p[1];
-				hex[1] = p[2];
-				hex[2] = '\0';
-				if (stele_hex_decode(&v, 1, hex) == 0) {
-					dst[k++] = (char)v;
-					p += 2;
-					continue;
-				}
-			}
-			dst[k++] = *p;
-		}
-		dst[k] = '\0';
-	}
+	percent_decode(user, user_n, host, colon ? colon : at);
+	if (colon)
+		percent_decode(pass, pass_n, colon + 1, at);
 }
 
-/* Looks the URL up in a credentials file ("URL-prefix username password" lines,
- * '#' comments). Returns 1 and fills user/pass when a line matches, 0 when none
- * does, <0 when the file cannot be used. */
-static int credentials_from_file(char *user, size_t user_n, char *pass, size_t pass_n,
-				 const char *file, const char *url)
+void stele_secret_clear(struct stele_secret *secret)
 {
-	char line[2048], prefix[1024], u[512], p[512];
-	struct stat st;
-	FILE *f;
-	int found = 0;
+	if (secret->password)
+		explicit_bzero(secret->password, strlen(secret->password));
+	free(secret->prefix);
+	free(secret->user);
+	free(secret->password);
+	memset(secret, 0, sizeof(*secret));
+}
 
-	if (!(f = fopen(file, "r"))) {
-		if (errno == ENOENT)
-			return 0;
-		return stele_error(STELE_EFAIL, "cannot read credentials file %s: %s", file,
-				   strerror(errno));
+/* Whether s (a decoded user name or password) fits a credentials-file field. */
+static bool credential_field_ok(const char *s)
+{
+	size_t len = strlen(s);
+
+	if (len == 0 || len > 500)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!credential_char((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+int stele_url_take_password(char **kept, struct stele_secret *secret, const char *url,
+			    const char *what)
+{
+	struct stele_secret got = { 0 };
+	const char *host, *at, *colon;
+	char user[512], pass[512], prefix[2048];
+	char *copy = NULL;
+	int rc = 0;
+
+	memset(secret, 0, sizeof(*secret));
+	if (!url_userinfo_span(&host, &at, &colon, url) || !colon) {
+		if (!(*kept = strdup(url)))
+			return stele_error(STELE_EFAIL, "out of memory");
+		return 0;
 	}
-	if (fstat(fileno(f), &st) == 0 && (st.st_mode & 077)) {
-		fclose(f);
+	url_userinfo(user, sizeof(user), pass, sizeof(pass), url);
+	stele_url_redact(prefix, sizeof(prefix), url);
+	if (!*user) {
+		rc = stele_error(STELE_EINVALID, "%s %s: a password without a user name", what, prefix);
+		goto done;
+	}
+	if (!credential_field_ok(user) || !credential_field_ok(pass)) {
+		rc = stele_error(STELE_EINVALID, "%s %s: the user name or password holds white space or "
+				 "control characters (or is too long) and cannot be kept in a "
+				 "credentials file; give it in STELE_GIT_USERNAME/STELE_GIT_PASSWORD",
+				 what, prefix);
+		goto done;
+	}
+	/* url up to the ':' of the password, then from the '@' on. */
+	if (!(copy = malloc(strlen(url) + 1)) || !(got.prefix = strdup(prefix)) ||
+	    !(got.user = strdup(user)) || !(got.password = strdup(pass))) {
+		rc = stele_error(STELE_EFAIL, "out of memory");
+		goto done;
+	}
+	snprintf(copy, strlen(url) + 1, "%.*s%s", (int)(colon - url), url, at);
+	*kept = copy;
+	copy = NULL;
+	*secret = got;
+	memset(&got, 0, sizeof(got));
+	rc = 1;
+done:
+	explicit_bzero(pass, sizeof(pass));
+	stele_secret_clear(&got);
+	free(copy);
+	return rc;
+}
+
+int stele_remote_opts_from_env(struct stele_remote_opts *opts, const char *dir)
+{
+	const char *env = getenv("STELE_GIT_CREDENTIALS");
+	struct stele_buf path = STELE_BUF_INIT(STELE_BUF_NOLIMIT);
+	const char *ca = getenv("STELE_CA_FILE"), *key = getenv("STELE_SSH_KEY");
+
+	memset(opts, 0, sizeof(*opts));
+	if ((env && *env ? stele_buf_puts(&path, env)
+			 : stele_buf_printf(&path, "%s/credentials", dir)) < 0) {
+		stele_buf_free(&path);
+		return stele_error(STELE_EFAIL, "out of memory");
+	}
+	opts->owned = stele_buf_detach(&path, NULL);
+	if (!opts->owned)
+		return stele_error(STELE_EFAIL, "out of memory");
+	opts->credentials_file = opts->owned;
+	opts->ca_file = ca && *ca ? ca : NULL;
+	opts->ssh_key = key && *key ? key : NULL;
+	return 0;
+}
+
+void stele_remote_opts_release(struct stele_remote_opts *opts)
+{
+	free(opts->owned);
+	memset(opts, 0, sizeof(*opts));
+}
+
+/* One line of a credentials file split into its three fields (pointers into
+ * line, which is modified). Returns false for a comment, a blank line or a line
+ * without three fields. */
+static bool credentials_line(char **prefix, char **user, char **pass, char *line)
+{
+	char *save = NULL;
+
+	if (line[0] == '#')
+		return false;
+	*prefix = strtok_r(line, " \t\r\n", &save);
+	*user = *prefix ? strtok_r(NULL, " \t\r\n", &save) : NULL;
+	*pass = *user ? strtok_r(NULL, " \t\r\n", &save) : NULL;
+	return *pass != NULL;
+}
+
+/* Opens a credentials file for reading, refusing one that others may read.
+ * *f is NULL (and 0 returned) when the file does not exist. */
+static int credentials_open(FILE **f, const char *file)
+{
+	struct stat st;
+
+	*f = fopen(file, "r");
+	if (!*f)
+		return errno == ENOENT ? 0 : stele_error(STELE_EFAIL, "cannot read credentials "
+							 "file %s: %s", file, strerror(errno));
+	if (fstat(fileno(*f), &st) == 0 && (st.st_mode & 077)) {
+		fclose(*f);
+		*f = NULL;
 		return stele_error(STELE_EFAIL, "credentials file %s is readable by others; "
 				   "run chmod 600 %s", file, file);
 	}
-	while (!found && fgets(line, sizeof(line), f)) {
-		if (line[0] == '#')
-			continue;
-		if (sscanf(line, "%1023s %511s %511s", prefix, u, p) != 3)
-			continue;
-		if (strncmp(url, prefix, strlen(prefix)) == 0) {
-			snprintf(user, user_n, "%s", u);
-			snprintf(pass, pass_n, "%s", p);
-			found = 1;
-		}
-	}
-	fclose(f);
-	explicit_bzero(line, sizeof(line));
-	explicit_bzero(p, sizeof(p));
-	return found;
+	return 0;
 }
 
 /*
- * libgit2 asks for credentials: from the URL's userinfo (libgit2 uses those itself
- * for http, so reaching here usually means they failed or were absent), then the
- * environment, then the credentials file. Each source is offered once, so a
- * wrong password ends with an error after at most CREDENTIAL_TRIES attempts.
+ * Looks url up in a credentials file ("URL-prefix username password" lines, '#'
+ * comments). Prefixes are compared with the URLs' userinfo cut out; when url
+ * names a user (want_user non-empty) only that user's lines count. The longest
+ * matching prefix wins. Returns 1 and fills user/pass when a line matches, 0 when
+ * none does, <0 when the file cannot be used.
+ */
+static int credentials_from_file(char *user, size_t user_n, char *pass, size_t pass_n,
+				 const char *file, const char *url, const char *want_user)
+{
+	char *line = NULL, *prefix, *u, *p, shown_url[2048], shown_prefix[2048];
+	size_t cap = 0, best = 0;
+	FILE *f;
+	int rc, found = 0;
+
+	if ((rc = credentials_open(&f, file)) < 0 || !f)
+		return rc;
+	stele_url_redact(shown_url, sizeof(shown_url), url);
+	while (getline(&line, &cap, f) > 0) {
+		if (!credentials_line(&prefix, &u, &p, line))
+			continue;
+		stele_url_redact(shown_prefix, sizeof(shown_prefix), prefix);
+		size_t len = strlen(shown_prefix);
+		if (len == 0 || len <= best || strncmp(shown_url, shown_prefix, len) != 0 ||
+		    (*want_user && strcmp(u, want_user) != 0))
+			continue;
+		snprintf(user, user_n, "%s", u);
+		snprintf(pass, pass_n, "%s", p);
+		best = len;
+		found = 1;
+	}
+	fclose(f);
+	if (line) {
+		explicit_bzero(line, cap);
+		free(line);
+	}
+	return found;
+}
+
+int stele_credentials_save(const char *file, const struct stele_secret *secrets, size_t n)
+{
+	struct stele_buf out = STELE_BUF_INIT(16u << 20);
+	char *line = NULL, *copy = NULL, *prefix, *u, *p, *dir = NULL, *slash;
+	char tmp[PATH_MAX];
+	size_t cap = 0;
+	ssize_t got;
+	FILE *f = NULL;
+	int rc, fd = -1;
+
+	if (n == 0)
+		return 0;
+	if ((rc = credentials_open(&f, file)) < 0)
+		return rc;
+	/* Every line of the old file but those the new secrets replace. */
+	while (f && (got = getline(&line, &cap, f)) > 0) {
+		bool replaced = false;
+		free(copy);
+		if (!(copy = strdup(line))) {
+			rc = stele_error(STELE_EFAIL, "out of memory");
+			goto done;
+		}
+		if (credentials_line(&prefix, &u, &p, copy))
+			for (size_t i = 0; i < n && !replaced; i++)
+				replaced = strcmp(prefix, secrets[i].prefix) == 0 &&
+					   strcmp(u, secrets[i].user) == 0;
+		if (replaced)
+			continue;
+		if ((rc = stele_buf_append(&out, line, (size_t)got)) < 0 ||
+		    (line[got - 1] != '\n' && (rc = stele_buf_putc(&out, '\n')) < 0))
+			goto done;
+	}
+	for (size_t i = 0; i < n; i++)
+		if ((rc = stele_buf_printf(&out, "%s %s %s\n", secrets[i].prefix, secrets[i].user,
+					   secrets[i].password)) < 0)
+			goto done;
+	if (snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", file, (long)getpid()) >= (int)sizeof(tmp)) {
+		rc = stele_error(STELE_EFAIL, "credentials file name too long: %s", file);
+		goto done;
+	}
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0 ||
+	    fchmod(fd, 0600) < 0) {
+		rc = stele_error(STELE_EFAIL, "cannot write %s: %s", tmp, strerror(errno));
+		goto done;
+	}
+	for (size_t off = 0; off < out.len;) {
+		ssize_t w = write(fd, out.data + off, out.len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			rc = stele_error(STELE_EFAIL, "cannot write %s: %s", tmp, strerror(errno));
+			goto done;
+		}
+		off += (size_t)w;
+	}
+	if (fsync(fd) < 0 || close(fd) < 0) {
+		fd = -1;
+		rc = stele_error(STELE_EFAIL, "cannot write %s: %s", tmp, strerror(errno));
+		goto done;
+	}
+	fd = -1;
+	if (rename(tmp, file) < 0) {
+		rc = stele_error(STELE_EFAIL, "cannot replace %s: %s", file, strerror(errno));
+		goto done;
+	}
+	tmp[0] = '\0';
+	/* The rename itself must reach the disk. */
+	if (!(dir = strdup(file))) {
+		rc = stele_error(STELE_EFAIL, "out of memory");
+		goto done;
+	}
+	slash = strrchr(dir, '/');
+	if (slash)
+		slash == dir ? (void)(slash[1] = '\0') : (void)(*slash = '\0');
+	if ((fd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	fd = -1;
+	rc = 0;
+done:
+	if (fd >= 0)
+		close(fd);
+	if (tmp[0] && rc < 0)
+		unlink(tmp);
+	if (f)
+		fclose(f);
+	if (out.data)
+		explicit_bzero(out.data, out.len);
+	stele_buf_free(&out);
+	if (line) {
+		explicit_bzero(line, cap);
+		free(line);
+	}
+	if (copy) {
+		explicit_bzero(copy, strlen(copy));
+		free(copy);
+	}
+	free(dir);
+	return rc;
+}
+
+/*
+ * libgit2 asks for credentials. libgit2 itself first offers a URL's user name and
+ * password (transport_setup notes them as offered), so reaching here means they
+ * failed or were absent: then the environment, then the credentials file (the
+ * line for the URL's user if it names one). Each source is offered once; when
+ * none is left the server has refused everything (auth_refused, naming the last
+ * user) or there was nothing to offer (no_credentials). An ssh key is offered
+ * once.
  */
 static int on_credentials(git_credential **out, const char *url, const char *username_from_url,
 			  unsigned int allowed, void *payload)
 {
 	struct transport *t = payload;
-	char user[512], pass[512];
+	char user[512], pass[512], url_user[512], url_pass[512];
 	const char *env_user = getenv("STELE_GIT_USERNAME"), *env_pass = getenv("STELE_GIT_PASSWORD");
 	int rc = GIT_PASSTHROUGH, found;
 
-	if (t->tries >= CREDENTIAL_TRIES) {
-		git_error_set_str(GIT_ERROR_NET, "authentication failed (tried the URL, "
-				  "STELE_GIT_USERNAME/STELE_GIT_PASSWORD and the credentials file)");
-		return GIT_EAUTH;
-	}
 	user[0] = pass[0] = '\0';
+	url_userinfo(url_user, sizeof(url_user), url_pass, sizeof(url_pass), url);
+	explicit_bzero(url_pass, sizeof(url_pass));
+	if (!*url_user && username_from_url)
+		snprintf(url_user, sizeof(url_user), "%s", username_from_url);
 	if (allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) {
-		/* Sources in order: 1 the URL, 2 the environment, 3 the credentials file. */
-		while (!*user && t->tries < CREDENTIAL_TRIES) {
+		/* Sources in order: 1 the environment, 2 the credentials file. */
+		while (!*user && t->tries < 2) {
 			int source = ++t->tries;
-			if (source == 1) {
-				url_userinfo(user, sizeof(user), pass, sizeof(pass), url);
-			} else if (source == 2 && env_user && *env_user) {
+			if (source == 1 && env_user && *env_user) {
 				snprintf(user, sizeof(user), "%s", env_user);
 				snprintf(pass, sizeof(pass), "%s", env_pass ? env_pass : "");
-			} else if (source == 3 && t->opts && t->opts->credentials_file) {
+			} else if (source == 2 && t->opts && t->opts->credentials_file) {
 				found = credentials_from_file(user, sizeof(user), pass, sizeof(pass),
-							      t->opts->credentials_file, url);
+							      t->opts->credentials_file, url, url_user);
 				if (found < 0) {
 					git_error_set_str(GIT_ERROR_NET, stele_error_message());
 					return GIT_EAUTH;
@@ -606,24 +905,39 @@ static int on_credentials(git_credential **out, const char *url, const char *use
 			}
 		}
 		if (*user) {
+			snprintf(t->user, sizeof(t->user), "%s", user);
+			t->offered = true;
 			rc = git_credential_userpass_plaintext_new(out, user, pass);
 		} else {
-			git_error_set_str(GIT_ERROR_NET, "authentication failed; give a user name and "
-					  "password in STELE_GIT_USERNAME/STELE_GIT_PASSWORD or a "
-					  "credentials file");
+			if (t->offered)
+				t->auth_refused = true;
+			else
+				t->no_credentials = true;
+			git_error_set_str(GIT_ERROR_NET, "authentication failed");
 			rc = GIT_EAUTH;
 		}
 	} else if (allowed & GIT_CREDENTIAL_SSH_KEY) {
-		const char *key = getenv("STELE_SSH_KEY");
+		const char *key = t->opts ? t->opts->ssh_key : NULL;
 		const char *name = username_from_url ? username_from_url : "git";
-		t->tries++;
-		if (key && *key)
-			rc = git_credential_ssh_key_new(out, name, NULL, key, NULL);
-		else
-			rc = git_credential_ssh_key_from_agent(out, name);
+		snprintf(t->user, sizeof(t->user), "%s", name);
+		if (t->offered) {
+			t->auth_refused = true;
+			git_error_set_str(GIT_ERROR_SSH, "authentication failed");
+			rc = GIT_EAUTH;
+		} else {
+			t->offered = true;
+			if (key)
+				rc = git_credential_ssh_key_new(out, name, NULL, key, NULL);
+			else
+				rc = git_credential_ssh_key_from_agent(out, name);
+		}
 	} else if (allowed & GIT_CREDENTIAL_USERNAME) {
-		t->tries++;
-		rc = git_credential_username_new(out, username_from_url ? username_from_url : "git");
+		if (++t->tries > 3) {
+			git_error_set_str(GIT_ERROR_NET, "authentication failed");
+			rc = GIT_EAUTH;
+		} else {
+			rc = git_credential_username_new(out, username_from_url ? username_from_url : "git");
+		}
 	}
 	explicit_bzero(pass, sizeof(pass));
 	return rc;
@@ -671,8 +985,11 @@ static int on_push_update(const char *refname, const char *status, void *payload
 {
 	struct transport *t = payload;
 
+	char reason[400];
+
 	if (status && !t->have_refusal) {
-		snprintf(t->refused, sizeof(t->refused), "%s: %s", refname, status);
+		one_line(reason, sizeof(reason), status);
+		snprintf(t->refused, sizeof(t->refused), "%s: %s", refname, reason);
 		t->have_refusal = true;
 	}
 	return 0;
@@ -688,9 +1005,29 @@ static void transport_callbacks(git_remote_callbacks *cb, struct transport *t)
 	cb->payload = t;
 }
 
+/* Whether a libgit2 message says the host could not be reached at all. */
+static bool unreachable_message(const char *msg)
+{
+	static const char *const signs[] = {
+		"failed to connect", "failed to resolve", "Connection refused", "timed out",
+		"Network is unreachable", "No route to host", "Failed to start SSH session",
+		NULL,
+	};
+
+	for (int i = 0; signs[i]; i++)
+		if (strstr(msg, signs[i]))
+			return true;
+	return false;
+}
+
 /*
- * Records a transport failure naming the remote without credentials. libgit2's
- * message may quote the URL: any userinfo in it is cut out the same way.
+ * Records a transport failure naming the remote without credentials, one line,
+ * saying which of these it was: the server refused the credentials (401 after
+ * every source was tried, or a refused ssh key), there were none to give, it
+ * refused access to the repository (http 403, gitolite's DENIED), or it could not
+ * be reached (connection refused, name not resolved): "cannot reach remote".
+ * Anything else is "what URL: libgit2's message". libgit2's message may quote
+ * the URL: any userinfo in it is cut out the same way.
  */
 static int transport_fail(const struct transport *t, const char *url, const char *what)
 {
@@ -698,13 +1035,32 @@ static int transport_fail(const struct transport *t, const char *url, const char
 	const char *msg = e && e->message ? e->message : "unknown error";
 	struct stele_buf clean = STELE_BUF_INIT(4096);
 	const char *at = strstr(msg, url);
+	char line[768];
 	int rc;
 
 	if (at && strcmp(url, t->shown) != 0 &&
 	    stele_buf_printf(&clean, "%.*s%s%s", (int)(at - msg), msg, t->shown,
 			     at + strlen(url)) == 0)
 		msg = clean.data;
-	rc = stele_error(STELE_EFAIL, "%s %s: %s", what, t->shown, msg);
+	one_line(line, sizeof(line), msg);
+	if (t->auth_refused || (t->offered && strstr(line, "status code: 401")))
+		rc = stele_error(STELE_EFAIL, "remote %s refused the credentials for %s", t->shown,
+				 t->user);
+	else if (t->no_credentials || strstr(line, "status code: 401"))
+		rc = stele_error(STELE_EFAIL, "remote %s wants a user name and password and none "
+				 "was given (put them in %s, or in STELE_GIT_USERNAME and "
+				 "STELE_GIT_PASSWORD)", t->shown,
+				 t->opts && t->opts->credentials_file ? t->opts->credentials_file
+								      : "a credentials file");
+	else if (strstr(line, "status code: 403"))
+		rc = stele_error(STELE_EFAIL, "remote %s refused access: the server answered 403 "
+				 "Forbidden (this account may not use this repository)", t->shown);
+	else if (strstr(line, "DENIED"))
+		rc = stele_error(STELE_EFAIL, "remote %s refused access: %s", t->shown, line);
+	else if (unreachable_message(line))
+		rc = stele_error(STELE_EFAIL, "cannot reach remote %s: %s", t->shown, line);
+	else
+		rc = stele_error(STELE_EFAIL, "%s %s: %s", what, t->shown, line);
 	stele_buf_free(&clean);
 	return rc;
 }
@@ -747,11 +1103,33 @@ static int remote_create(git_remote **out, git_repository *repo, const char *url
 static void transport_setup(struct transport *t, const char *url,
 			    const struct stele_remote_opts *opts)
 {
+	static pthread_mutex_t ca_lock = PTHREAD_MUTEX_INITIALIZER;
+	static char ca_set[PATH_MAX];
+	char user[256], pass[512];
+
 	memset(t, 0, sizeof(*t));
 	t->opts = opts;
 	stele_url_redact(t->shown, sizeof(t->shown), url);
-	if (opts && opts->ca_file)
-		git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, opts->ca_file, NULL);
+	/* libgit2 offers a URL's user name and password itself, before asking us. */
+	url_userinfo(user, sizeof(user), pass, sizeof(pass), url);
+	if (*user && *pass) {
+		snprintf(t->user, sizeof(t->user), "%s", user);
+		t->offered = true;
+	}
+	explicit_bzero(pass, sizeof(pass));
+	/*
+	 * The CA list is global to libgit2 and replacing it while another thread's
+	 * handshake uses it is not safe: it is set when it changes, which for the
+	 * aggregator's parallel fetches (one ca_file for all) is once, by the first.
+	 */
+	if (opts && opts->ca_file) {
+		pthread_mutex_lock(&ca_lock);
+		if (strcmp(ca_set, opts->ca_file) != 0) {
+			git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, opts->ca_file, NULL);
+			snprintf(ca_set, sizeof(ca_set), "%s", opts->ca_file);
+		}
+		pthread_mutex_unlock(&ca_lock);
+	}
 }
 
 int stele_repo_fetch(int *found, git_repository *repo, const char *url, const char *remote_ref,

@@ -68,17 +68,59 @@ typedef int (*stele_walk_fn)(void *ctx, const git_oid *commit, const void *data,
 int stele_repo_walk(git_repository *repo, const char *ref, const git_oid *since,
 		    stele_walk_fn fn, void *ctx);
 
-/* Transport options: credentials come from the URL, the environment
- * (STELE_GIT_USERNAME / STELE_GIT_PASSWORD) or a credentials file, in that order,
- * each tried once; never printed. ssh:// host keys are checked by libgit2 against
- * ~/.ssh/known_hosts (an unknown host is refused); ssh keys come from
- * $STELE_SSH_KEY or the ssh agent. */
+/*
+ * Transport options: credentials come from the URL, the environment
+ * (STELE_GIT_USERNAME / STELE_GIT_PASSWORD) or the credentials file, in that
+ * order, each tried once; never printed. ssh:// host keys are checked by libgit2
+ * against ~/.ssh/known_hosts (an unknown host is refused); the ssh key is
+ * ssh_key, else the ssh agent's.
+ */
 struct stele_remote_opts {
 	const char *credentials_file; /* "URL-prefix username password" lines, mode 0600; may be NULL */
 	const char *known_hosts;      /* reserved (issue 8): libgit2 1.5 reads ~/.ssh/known_hosts */
-	const char *ca_file;          /* extra CA for https://; may be NULL */
+	const char *ca_file;          /* the CAs for https:// (replaces the system's); may be NULL */
+	const char *ssh_key;          /* private key file for ssh://; NULL: the ssh agent */
 	int progress;                 /* report progress on stderr */
+	char *owned;                  /* storage of stele_remote_opts_from_env; NULL otherwise */
 };
+
+/*
+ * The remote options both programs use, in one place: the credentials file is
+ * $STELE_GIT_CREDENTIALS, else DIR/credentials; ca_file is $STELE_CA_FILE,
+ * ssh_key $STELE_SSH_KEY (unset or empty: none). progress is 0. The strings point
+ * into the environment or into storage opts owns: release it with
+ * stele_remote_opts_release after the last transfer.
+ */
+int stele_remote_opts_from_env(struct stele_remote_opts *opts, const char *dir);
+void stele_remote_opts_release(struct stele_remote_opts *opts);
+
+/* A password taken out of a URL, for the credentials file: the URL without any
+ * userinfo (the line's prefix), and the percent-decoded user name and password.
+ * Owned strings; stele_secret_clear wipes the password and frees them. */
+struct stele_secret {
+	char *prefix, *user, *password;
+};
+void stele_secret_clear(struct stele_secret *secret);
+
+/*
+ * Takes the password out of url so that it is never stored: *kept is url with the
+ * password removed and the user name kept ("https://u:pw@h/x" -> "https://u@h/x"),
+ * malloc'd, freed by the caller. Returns 1 and fills *secret when url held a
+ * password, 0 (secret zeroed, *kept a copy of url) when it did not. A password
+ * without a user name, or a user name or password the credentials file cannot
+ * hold (white space, control characters, over 500 bytes) is STELE_EINVALID, with
+ * what (e.g. "--remote") in the message and never the password.
+ */
+int stele_url_take_password(char **kept, struct stele_secret *secret, const char *url,
+			    const char *what);
+
+/*
+ * Saves secrets in the credentials file as "PREFIX USER PASSWORD" lines, so that
+ * the transport finds them: a line with the same prefix and user is replaced,
+ * every other line is kept. The file is rewritten atomically (a temporary file
+ * beside it, mode 0600, fsync, rename, fsync of the directory).
+ */
+int stele_credentials_save(const char *file, const struct stele_secret *secrets, size_t n);
 
 /*
  * Fetches url's remote_ref into local_ref (forced: the caller decides whether the

@@ -77,8 +77,7 @@ test_expect_success 'a wrong password is refused, saying so without the password
 	echo "$V2 -> $V2 (wrong password)" >>"$TRASH/pushes" &&
 	test_expect_code 1 env STELE_GIT_CREDENTIALS="$TRASH/none" STELE_GIT_USERNAME=$V2 \
 		STELE_GIT_PASSWORD=not-the-password stele-agent -C $V2 sync 2>err &&
-	test_grep "$HTTP_URL/$V2.git" err &&
-	grep -qi "auth" err &&
+	test_grep "remote $HTTP_URL/$V2.git refused the credentials for $V2" err &&
 	! grep -q not-the-password err &&
 	test "$(server_seq $V2)" = 2 &&
 	echo "$V2 -> $V2 (wrong password)" >>"$TRASH/refused"

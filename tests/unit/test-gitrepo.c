@@ -397,6 +397,120 @@ static void test_urls(void **state)
 	assert_int_equal(stele_url_local_path(&path, "git@host:v.git"), 0);
 }
 
+static void test_take_password(void **state)
+{
+	struct stele_secret secret;
+	char *kept = NULL;
+
+	(void)state;
+	/* Percent-encoded user and password; the user name stays in the URL. */
+	assert_int_equal(stele_url_take_password(&kept, &secret,
+			 "https://clerk%40v1:p%2Fw@git.example.org:8443/v.git", "--remote"), 1);
+	assert_string_equal(kept, "https://clerk%40v1@git.example.org:8443/v.git");
+	assert_string_equal(secret.prefix, "https://git.example.org:8443/v.git");
+	assert_string_equal(secret.user, "clerk@v1");
+	assert_string_equal(secret.password, "p/w");
+	free(kept);
+	stele_secret_clear(&secret);
+	assert_null(secret.password);
+
+	/* Nothing to take: a copy, no secret. */
+	assert_int_equal(stele_url_take_password(&kept, &secret, "ssh://git@h/v", "--remote"), 0);
+	assert_string_equal(kept, "ssh://git@h/v");
+	assert_null(secret.password);
+	free(kept);
+	assert_int_equal(stele_url_take_password(&kept, &secret, "/media/usb/v.git", "x"), 0);
+	free(kept);
+
+	/* Refused, never naming the password. */
+	assert_int_equal(stele_url_take_password(&kept, &secret, "https://:s3cret@h/v.git",
+						 "--remote"), STELE_EINVALID);
+	assert_null(strstr(stele_error_message(), "s3cret"));
+	assert_int_equal(stele_url_take_password(&kept, &secret, "https://u:s3%20cret@h/v.git",
+						 "--remote"), STELE_EINVALID);
+	assert_null(strstr(stele_error_message(), "s3"));
+}
+
+/* The whole content of a file (malloc'd). */
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *data = calloc(1, 4096);
+
+	assert_non_null(f);
+	assert_non_null(data);
+	assert_true(fread(data, 1, 4095, f) < 4095);
+	fclose(f);
+	return data;
+}
+
+static void test_credentials_save_replaces_one_line(void **state)
+{
+	struct stele_secret secrets[2] = {
+		{ "https://h/a.git", "clerk", "new" },
+		{ "https://h/b.git", "county", "other" },
+	};
+	char path[300], *text;
+	struct stat st;
+	FILE *f;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/credentials", tmp);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("# comment\nhttps://h/a.git clerk old\nhttps://h/a.git someone-else kept\n"
+	      "https://h/ clerk general", f); /* no final newline */
+	fclose(f);
+	chmod(path, 0600);
+	assert_int_equal(stele_credentials_save(path, secrets, 2), 0);
+	text = slurp(path);
+	assert_string_equal(text, "# comment\nhttps://h/a.git someone-else kept\n"
+			    "https://h/ clerk general\nhttps://h/a.git clerk new\n"
+			    "https://h/b.git county other\n");
+	free(text);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+
+	/* A file others may read is refused, not silently extended. */
+	chmod(path, 0644);
+	assert_int_equal(stele_credentials_save(path, secrets, 1), STELE_EFAIL);
+	assert_non_null(strstr(stele_error_message(), "chmod 600"));
+	unlink(path);
+
+	/* A new file is created with mode 600. */
+	assert_int_equal(stele_credentials_save(path, secrets + 1, 1), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	text = slurp(path);
+	assert_string_equal(text, "https://h/b.git county other\n");
+	free(text);
+	unlink(path);
+}
+
+static void test_remote_opts_from_env(void **state)
+{
+	struct stele_remote_opts opts;
+
+	(void)state;
+	unsetenv("STELE_GIT_CREDENTIALS");
+	setenv("STELE_CA_FILE", "", 1);
+	setenv("STELE_SSH_KEY", "/keys/v1", 1);
+	assert_int_equal(stele_remote_opts_from_env(&opts, "/srv/county"), 0);
+	assert_string_equal(opts.credentials_file, "/srv/county/credentials");
+	assert_null(opts.ca_file);
+	assert_string_equal(opts.ssh_key, "/keys/v1");
+	stele_remote_opts_release(&opts);
+	setenv("STELE_GIT_CREDENTIALS", "/etc/stele/credentials", 1);
+	setenv("STELE_CA_FILE", "/etc/stele/ca.pem", 1);
+	assert_int_equal(stele_remote_opts_from_env(&opts, "/srv/county"), 0);
+	assert_string_equal(opts.credentials_file, "/etc/stele/credentials");
+	assert_string_equal(opts.ca_file, "/etc/stele/ca.pem");
+	stele_remote_opts_release(&opts);
+	unsetenv("STELE_GIT_CREDENTIALS");
+	unsetenv("STELE_CA_FILE");
+	unsetenv("STELE_SSH_KEY");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -408,6 +522,9 @@ int main(void)
 		cmocka_unit_test(test_push_is_fast_forward_only),
 		cmocka_unit_test(test_unreachable_remote_hides_credentials),
 		cmocka_unit_test(test_urls),
+		cmocka_unit_test(test_take_password),
+		cmocka_unit_test(test_credentials_save_replaces_one_line),
+		cmocka_unit_test(test_remote_opts_from_env),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
