@@ -17,6 +17,7 @@
 #include "db.h"
 #include "error.h"
 #include "parse.h"
+#include "merge.h"
 #include "rules.h"
 #include "sync.h"
 
@@ -90,8 +91,7 @@ struct replay {
 	const char *village;
 	unsigned char key[STELE_PK_BYTES]; /* the village's key, pinned from the first commit */
 	bool have_key;
-	uint64_t last_seq;
-	unsigned char last_hash[STELE_HASH_BYTES];
+	struct stele_stream stream;        /* the village's chain, checked as the county does */
 };
 
 static int replay_one(void *ctx, const git_oid *commit, const void *data, size_t len)
@@ -101,6 +101,7 @@ static int replay_one(void *ctx, const git_oid *commit, const void *data, size_t
 	unsigned char signer[STELE_PK_BYTES], hash[STELE_HASH_BYTES];
 	char hex[GIT_OID_HEXSZ + 1];
 	sqlite3_stmt *stmt = NULL;
+	const char *reason = NULL;
 	int rc;
 
 	git_oid_tostr(hex, sizeof(hex), commit);
@@ -117,9 +118,8 @@ static int replay_one(void *ctx, const git_oid *commit, const void *data, size_t
 	}
 	if ((rc = stele_cs_decode(&cs, NULL, data, len, r->key)) < 0)
 		return stele_error(rc, "commit %.12s: %s", hex, stele_error_message());
-	if ((rc = stele_sync_check_chain(cs, r->village, r->last_seq, r->last_hash)) < 0 ||
-	    (rc = stele_sync_check_ownership(NULL, cs->changes, cs->changes_len, r->village)) < 0 ||
-	    (rc = stele_sync_apply(r->db, cs->changes, cs->changes_len)) < 0) {
+	if ((rc = stele_stream_check(&reason, NULL, &r->stream, cs)) < 0 ||
+	    (rc = stele_stream_apply(&reason, &r->stream, cs)) < 0) {
 		rc = stele_error(rc, "commit %.12s: %s", hex, stele_error_message());
 		goto done;
 	}
@@ -136,8 +136,7 @@ static int replay_one(void *ctx, const git_oid *commit, const void *data, size_t
 		rc = stele_error_db(STELE_EFAIL, r->db, "storing a change set");
 		goto done;
 	}
-	r->last_seq = cs->seq;
-	memcpy(r->last_hash, hash, STELE_HASH_BYTES);
+	stele_stream_advance(&r->stream, cs, hash);
 done:
 	sqlite3_finalize(stmt);
 	stele_cs_free(cs);
@@ -175,7 +174,7 @@ static int rebuild(struct replay *r, const struct restore_opts *o, const unsigne
 		if ((rc = stele_meta_set(r->db, "previous_public_key", old_hex)) < 0)
 			goto done;
 	}
-	snprintf(seq, sizeof(seq), "%llu", (unsigned long long)r->last_seq);
+	snprintf(seq, sizeof(seq), "%llu", (unsigned long long)r->stream.last_seq);
 	if ((rc = stele_meta_set(r->db, "public_key", pk_hex)) < 0 ||
 	    (rc = stele_meta_set(r->db, "synced_seq", seq)) < 0 ||
 	    (rc = stele_meta_set(r->db, "restored_seq", seq)) < 0 ||
@@ -279,10 +278,11 @@ int cmd_restore(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, ch
 	if ((rc = stele_db_open(&r.db, db_path, STELE_DB_CREATE)) < 0)
 		goto done;
 	r.village = o.village;
-	if ((rc = rebuild(&r, &kept, pk)) < 0 || (rc = stele_kept_urls_save(&urls, ctx)) < 0)
+	if ((rc = stele_stream_init(&r.stream, r.db, o.village)) < 0 ||
+	    (rc = rebuild(&r, &kept, pk)) < 0 || (rc = stele_kept_urls_save(&urls, ctx)) < 0)
 		goto done;
 	fprintf(stderr, "%s: restored village %s from %s: %llu change sets, verified\n", ctx->prog,
-		o.village, shown, (unsigned long long)r.last_seq);
+		o.village, shown, (unsigned long long)r.stream.last_seq);
 	if (!o.key)
 		fprintf(stderr, "%s: this directory signs with a NEW key; register it at the county "
 			"('stele-agent key') before the next sync, or restore again with --key "

@@ -8,8 +8,8 @@
 #include "agent.h"
 #include "db.h"
 #include "error.h"
+#include "merge.h"
 #include "parse.h"
-#include "sync.h"
 
 struct verify {
 	struct stele_ctx *ctx;
@@ -75,17 +75,22 @@ static int check_commit(void *ctx, const git_oid *commit, const void *data, size
 	return 0;
 }
 
-/* The outbox's own chain and signatures, replayed into replica. */
+/* The outbox's own chain and signatures, replayed into replica through the checks
+ * the county runs. */
 static int check_outbox(struct verify *v, sqlite3 *replica, uint64_t *count)
 {
+	struct stele_stream *stream = NULL;
 	sqlite3_stmt *stmt = NULL;
-	unsigned char last_hash[STELE_HASH_BYTES] = { 0 }, hash[STELE_HASH_BYTES];
-	uint64_t last = 0;
+	unsigned char hash[STELE_HASH_BYTES];
+	const char *reason = NULL;
 	int rc, step;
 
-	if ((rc = stele_db_prepare(v->ctx->db, &stmt, "SELECT seq, hash, data FROM stele_outbox "
+	if (!(stream = malloc(sizeof(*stream))))
+		return stele_error(STELE_EFAIL, "out of memory");
+	if ((rc = stele_stream_init(stream, replica, agent_village(v->ctx))) < 0 ||
+	    (rc = stele_db_prepare(v->ctx->db, &stmt, "SELECT seq, hash, data FROM stele_outbox "
 						      "ORDER BY seq")) < 0)
-		return rc;
+		goto done;
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
 		uint64_t seq = (uint64_t)sqlite3_column_int64(stmt, 0);
 		const void *data = sqlite3_column_blob(stmt, 2);
@@ -104,23 +109,25 @@ static int check_outbox(struct verify *v, sqlite3 *replica, uint64_t *count)
 			rc = 0;
 			break; /* the replay cannot go on past a change set it cannot read */
 		}
-		if (stele_sync_check_chain(cs, agent_village(v->ctx), last, last_hash) < 0 ||
-		    stele_sync_check_ownership(NULL, cs->changes, cs->changes_len,
-					       agent_village(v->ctx)) < 0 ||
-		    stele_sync_apply(replica, cs->changes, cs->changes_len) < 0) {
-			differ(v, "seq %llu: %s", (unsigned long long)seq, stele_error_message());
+		if ((rc = stele_stream_check(&reason, NULL, stream, cs)) < 0 ||
+		    (rc = stele_stream_apply(&reason, stream, cs)) < 0) {
 			stele_cs_free(cs);
+			if (rc != STELE_EVERIFY)
+				goto done;
+			/* The message names the seq. */
+			differ(v, "%s", stele_error_message());
+			rc = 0;
 			break;
 		}
+		stele_stream_advance(stream, cs, hash);
 		stele_cs_free(cs);
-		last = seq;
-		memcpy(last_hash, hash, STELE_HASH_BYTES);
 	}
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		rc = stele_error_db(STELE_EFAIL, v->ctx->db, "reading the outbox");
-	*count = last;
+	*count = stream->last_seq;
 done:
 	sqlite3_finalize(stmt);
+	free(stream);
 	return rc;
 }
 

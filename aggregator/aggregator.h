@@ -60,9 +60,6 @@ void agg_villages_free(struct agg_village *v, size_t n);
 /* Whether code is a registered village. */
 int agg_village_exists(bool *exists, struct stele_ctx *ctx, const char *code);
 
-/* Records "who: <the last recorded message>" and returns code. */
-int agg_error_prefix(int code, const char *who);
-
 /* fetch and merge proper, shared with sync: 0, or the first error code after
  * reporting every village's problem on stderr (one line each). */
 struct agg_fetch_opts {

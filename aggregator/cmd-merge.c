@@ -156,7 +156,7 @@ static int merge_village(bool *stopped, char *why, size_t why_n, struct merge_ru
 			"first use; check it with the clerk's 'stele-agent key')\n", ctx->prog, v->code,
 			key_hex);
 	}
-	if ((rc = stele_merge_open(&run->m, ctx->db, v->code, pk)) < 0)
+	if ((rc = stele_merge_open(&run->m, ctx->db, v->code, pk, STELE_MERGE_QUARANTINE)) < 0)
 		goto done;
 	last = stele_merge_last_commit(run->m);
 	if (*last) {

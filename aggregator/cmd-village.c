@@ -41,7 +41,8 @@ static int village_put(struct stele_ctx *ctx, const char *county, const struct v
 	else
 		snprintf(who, sizeof(who), "village '%s'", row->code);
 	if (stele_check_village_code(row->code, county, "code") < 0)
-		return agg_error_prefix(STELE_EINVALID, label ? label : "village");
+		return stele_error(STELE_EINVALID, "%s: %s", label ? label : "village",
+				   stele_error_message());
 	if ((rc = agg_village_exists(&exists, ctx, row->code)) < 0)
 		return rc;
 	if (row->must_be_new && exists)
@@ -59,7 +60,7 @@ static int village_put(struct stele_ctx *ctx, const char *county, const struct v
 	if ((row->name && stele_check_text(row->name, 200, "name") < 0) ||
 	    (row->township_name && stele_check_text(row->township_name, 200, "township name") < 0) ||
 	    (row->remote && stele_check_text(row->remote, 1024, "remote") < 0))
-		return agg_error_prefix(STELE_EINVALID, who);
+		return stele_error(STELE_EINVALID, "%s: %s", who, stele_error_message());
 	if (row->key && *row->key && stele_hex_decode(pk, STELE_PK_BYTES, row->key) < 0)
 		return stele_error(STELE_EINVALID, "%s: key is not a public key (64 hex digits, "
 				   "from 'stele-agent key')", who);

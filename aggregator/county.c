@@ -136,12 +136,3 @@ int agg_village_exists(bool *exists, struct stele_ctx *ctx, const char *code)
 	sqlite3_finalize(stmt);
 	return rc;
 }
-
-int agg_error_prefix(int code, const char *who)
-{
-	char msg[1024];
-
-	/* Copied first: the recorded message is the buffer stele_error writes. */
-	snprintf(msg, sizeof(msg), "%s", stele_error_message());
-	return stele_error(code, "%s: %s", who, msg);
-}

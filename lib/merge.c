@@ -1,6 +1,8 @@
-/* merge.c: verifies each change set of a writer's stream and applies it exactly
- * once, with its record and the cursor in the same transaction. */
+/* merge.c: the checks every change set of a writer's stream passes, applying it,
+ * and merging a stream exactly once, with its record and the cursor in the same
+ * transaction (the aggregator's merge and the agent's county pull). */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,78 +14,71 @@
 #include "merge.h"
 #include "parse.h"
 
-#define MAX_COLS 32
-
-/* A synced table's shape here: how many columns, which are its primary key. */
-struct table_shape {
-	const char *name;
-	int ncol;
-	unsigned char pk[MAX_COLS];
-	int loaded; /* 0 not yet, 1 loaded, -1 absent */
-};
-
-/* The shapes of every synced table, read from db's schema on first use. */
-struct shapes {
-	struct table_shape t[24];
-	size_t n;
-};
-
 struct stele_merge {
-	sqlite3 *db;
-	char writer[STELE_CS_WRITER_MAX + 1];
+	struct stele_stream stream;  /* writer, cursor seq and hash, table shapes */
 	unsigned char pk[STELE_PK_BYTES];
-	uint64_t last_seq;
-	unsigned char last_hash[STELE_HASH_BYTES];
+	unsigned flags;
 	char last_commit[72];
 	int in_batch;
-	struct shapes shapes;
 	sqlite3_stmt *insert_applied, *upsert_stream, *applied_hash;
 	char reason[16];
 	char detail[512];
 };
 
-static void shapes_init(struct shapes *s)
+int stele_stream_init(struct stele_stream *s, sqlite3 *db, const char *writer)
 {
+	if (strlen(writer) > STELE_CS_WRITER_MAX)
+		return stele_error(STELE_EINVALID, "writer name '%s' is too long", writer);
 	memset(s, 0, sizeof(*s));
+	s->db = db;
+	strcpy(s->writer, writer);
 	for (const char *const *t = stele_village_tables; *t; t++)
-		s->t[s->n++].name = *t;
+		s->shapes[s->nshapes++].name = *t;
 	for (const char *const *t = stele_county_tables; *t; t++)
-		s->t[s->n++].name = *t;
+		s->shapes[s->nshapes++].name = *t;
+	return 0;
 }
 
-/* The shape of a synced table (NULL if name is not one, or db lacks it). */
-static int shape_of(const struct table_shape **out, struct shapes *s, sqlite3 *db,
-		    const char *name)
+void stele_stream_advance(struct stele_stream *s, const struct stele_changeset *cs,
+			  const unsigned char hash[STELE_HASH_BYTES])
 {
-	struct table_shape *shape = NULL;
-	sqlite3_stmt *stmt = NULL;
-	int rc = 0, step;
+	s->last_seq = cs->seq;
+	memcpy(s->last_hash, hash, STELE_HASH_BYTES);
+}
 
-	for (size_t i = 0; i < s->n; i++)
-		if (strcmp(s->t[i].name, name) == 0)
-			shape = &s->t[i];
+/* *out: the shape of a synced table in s's db (NULL if name is not one, or db lacks it). */
+static int shape_of(const struct stele_table_shape **out, struct stele_stream *s, const char *name)
+{
+	struct stele_table_shape *shape = NULL;
+	sqlite3_stmt *stmt = NULL;
+	int rc = 0, step, ncol = 0;
+
+	for (size_t i = 0; i < s->nshapes; i++)
+		if (strcmp(s->shapes[i].name, name) == 0)
+			shape = &s->shapes[i];
 	if (!shape) {
 		*out = NULL;
 		return 0;
 	}
 	if (shape->loaded == 0) {
 		/* table_xinfo is not needed: synced tables have no hidden columns. */
-		if ((rc = stele_db_prepare(db, &stmt, "SELECT pk FROM pragma_table_info(?) ORDER BY cid")) < 0)
+		if ((rc = stele_db_prepare(s->db, &stmt,
+					   "SELECT pk FROM pragma_table_info(?) ORDER BY cid")) < 0)
 			return rc;
 		sqlite3_bind_text(stmt, 1, shape->name, -1, SQLITE_STATIC);
-		shape->ncol = 0;
 		while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
-			if (shape->ncol >= MAX_COLS) {
+			if (ncol >= STELE_CS_MAX_COLUMNS) {
 				rc = stele_error(STELE_EFAIL, "table %s has too many columns", name);
 				goto done;
 			}
-			shape->pk[shape->ncol++] = sqlite3_column_int(stmt, 0) > 0;
+			shape->pk[ncol++] = (unsigned char)sqlite3_column_int(stmt, 0);
 		}
 		if (step != SQLITE_DONE) {
-			rc = stele_error_db(STELE_EFAIL, db, "reading the schema");
+			rc = stele_error_db(STELE_EFAIL, s->db, "reading the schema");
 			goto done;
 		}
-		shape->loaded = shape->ncol > 0 ? 1 : -1;
+		shape->ncol = ncol;
+		shape->loaded = ncol > 0 ? 1 : -1;
 	}
 	*out = shape->loaded > 0 ? shape : NULL;
 done:
@@ -91,131 +86,204 @@ done:
 	return rc;
 }
 
-/* A value as short text for messages ("NULL" for a missing or non-text one). */
-static const char *value_text(sqlite3_value *v)
-{
-	const char *s;
-
-	if (!v || sqlite3_value_type(v) != SQLITE_TEXT)
-		return "NULL";
-	s = (const char *)sqlite3_value_text(v);
-	return s ? s : "NULL";
-}
-
 /* Whether v is the text writer, exactly. */
-static int is_writer(sqlite3_value *v, const char *writer)
+static bool is_writer(const struct stele_cs_value *v, const char *writer)
 {
 	size_t n = strlen(writer);
 
-	return v && sqlite3_value_type(v) == SQLITE_TEXT && (size_t)sqlite3_value_bytes(v) == n &&
-	       memcmp(sqlite3_value_text(v), writer, n) == 0;
+	return v->type == SQLITE_TEXT && v->len == n && memcmp(v->bytes, writer, n) == 0;
 }
 
-/* Checks every row change; *rows counts them. See stele_merge_check_changes. */
-static int check_changes(const char **reason, long *rows, struct shapes *shapes, sqlite3 *db,
-			 const char *writer, const void *changes, size_t len)
+/* A value for a message: short one-line text as it is, else what it is. */
+static void value_shown(char out[40], const struct stele_cs_value *v)
 {
-	bool county = strcmp(writer, STELE_WRITER_COUNTY) == 0;
-	sqlite3_changeset_iter *it = NULL;
-	long n = 0;
-	int rc = 0, src;
+	if (v->type == SQLITE_TEXT && v->len <= 32 && stele_utf8_valid((const char *)v->bytes, v->len))
+		snprintf(out, 40, "'%.*s'", (int)v->len, (const char *)v->bytes);
+	else
+		snprintf(out, 40, "%s", v->type == SQLITE_NULL ? "NULL" : v->type == 0 ? "nothing" :
+			 v->type == SQLITE_TEXT ? "a long text" : "a non-text value");
+}
 
-	if (len == 0)
-		goto done;
-	if (len > (size_t)0x7fffffff) {
-		*reason = "too-large";
-		rc = stele_error(STELE_EVERIFY, "row changes of %zu bytes are too large", len);
-		goto done;
-	}
-	if ((src = sqlite3changeset_start(&it, (int)len, (void *)changes)) != SQLITE_OK) {
-		*reason = "changes";
-		rc = stele_error(STELE_EVERIFY, "row changes do not parse (%s)", sqlite3_errstr(src));
-		goto done;
-	}
-	while ((src = sqlite3changeset_next(it)) == SQLITE_ROW) {
-		const struct table_shape *shape = NULL;
-		const char *table = NULL;
-		unsigned char *pk = NULL;
-		int ncol = 0, npk = 0, op = 0, indirect = 0;
-		sqlite3_value *old_code = NULL, *new_code = NULL;
+/* What the row walk checks against, and its verdict. */
+struct row_check {
+	struct stele_stream *s;
+	bool county;
+	const char *seq_prefix;  /* "seq 7: " or "" */
+	const char *reason;
+	unsigned long rows;      /* seen so far */
+};
 
-		n++;
-		sqlite3changeset_op(it, &table, &ncol, &op, &indirect);
-		sqlite3changeset_pk(it, &pk, &npk);
-		if (!(county ? stele_is_county_table(table) : stele_is_village_table(table))) {
-			*reason = "ownership";
-			rc = stele_error(STELE_EVERIFY, "row change %ld writes table '%s', which %s%s does "
-					 "not own", n, table, county ? "" : "village ", writer);
-			goto done;
-		}
-		if ((rc = shape_of(&shape, shapes, db, table)) < 0)
-			goto done;
-		if (!shape || shape->ncol != ncol) {
-			*reason = "schema";
-			rc = stele_error(STELE_EVERIFY, "row change %ld: table %s has %d columns in the "
-					 "change set but %d here", n, table, ncol, shape ? shape->ncol : 0);
-			goto done;
-		}
-		for (int i = 0; i < ncol; i++)
-			if ((pk[i] != 0) != (shape->pk[i] != 0)) {
-				*reason = "schema";
-				rc = stele_error(STELE_EVERIFY, "row change %ld: table %s has a different "
-						 "primary key in the change set", n, table);
-				goto done;
-			}
-		if (county)
-			continue;
-		/* Column 0 of every village-owned table is village_code. */
-		if (op == SQLITE_INSERT) {
-			sqlite3changeset_new(it, 0, &new_code);
-			if (!is_writer(new_code, writer))
-				goto foreign;
-		} else if (op == SQLITE_DELETE) {
-			sqlite3changeset_old(it, 0, &old_code);
-			if (!is_writer(old_code, writer))
-				goto foreign;
-		} else {
-			sqlite3changeset_old(it, 0, &old_code);
-			sqlite3changeset_new(it, 0, &new_code);
-			if (!is_writer(old_code, writer) || (new_code && !is_writer(new_code, writer)))
-				goto foreign;
-		}
-		continue;
-foreign:
-		*reason = "ownership";
-		rc = stele_error(STELE_EVERIFY, "row change %ld (%s of %s) carries village_code '%s', "
-				 "not %s", n, op == SQLITE_INSERT ? "insert" : op == SQLITE_DELETE ?
-				 "delete" : "update", table,
-				 value_text(new_code && !is_writer(new_code, writer) ? new_code : old_code),
-				 writer);
-		goto done;
+/* One row change: in a table the writer owns, of the table's shape here, with the
+ * writer's village code. */
+static int check_row(void *ctx, const struct stele_cs_row *row)
+{
+	struct row_check *c = ctx;
+	const struct stele_table_shape *shape = NULL;
+	const struct stele_cs_value *code = NULL;
+	const char *writer = c->s->writer;
+	char shown[40];
+	int rc;
+
+	c->rows = row->number;
+	if (!(c->county ? stele_is_county_table(row->table) : stele_is_village_table(row->table))) {
+		c->reason = "ownership";
+		return stele_error(STELE_EVERIFY, "%srow change %lu writes table '%s', which %s%s "
+				   "does not own", c->seq_prefix, row->number, row->table,
+				   c->county ? "" : "village ", writer);
 	}
-	if (src != SQLITE_DONE) {
-		*reason = "changes";
-		rc = stele_error(STELE_EVERIFY, "row changes do not parse after %ld rows (%s)", n,
-				 sqlite3_errstr(src));
-		goto done;
+	if ((rc = shape_of(&shape, c->s, row->table)) < 0)
+		return rc;
+	if (!shape || shape->ncol != row->ncol) {
+		c->reason = "schema";
+		return stele_error(STELE_EVERIFY, "%srow change %lu: table %s has %d columns in the "
+				   "change set but %d here", c->seq_prefix, row->number, row->table,
+				   row->ncol, shape ? shape->ncol : 0);
 	}
-done:
-	sqlite3changeset_finalize(it);
-	if (rc == 0)
-		*rows = n;
+	if (memcmp(shape->pk, row->pk, (size_t)row->ncol) != 0) {
+		c->reason = "schema";
+		return stele_error(STELE_EVERIFY, "%srow change %lu: table %s has a different primary "
+				   "key in the change set", c->seq_prefix, row->number, row->table);
+	}
+	if (c->county)
+		return 0;
+	/* Column 0 of every village-owned table is village_code, the first key column:
+	 * an update's new record leaves it alone (stele_cs_walk). */
+	code = row->op == SQLITE_INSERT ? &row->new_values[0] : &row->old_values[0];
+	if (is_writer(code, writer))
+		return 0;
+	value_shown(shown, code);
+	c->reason = "ownership";
+	return stele_error(STELE_EVERIFY, "%srow change %lu (%s of %s) carries village_code %s, "
+			   "not %s", c->seq_prefix, row->number, row->op == SQLITE_INSERT ? "insert" :
+			   row->op == SQLITE_DELETE ? "delete" : "update", row->table, shown, writer);
+}
+
+/* Walks the rows through check_row; *rows (may be NULL) counts them. */
+static int check_rows(const char **reason, long *rows, struct stele_stream *s,
+		      const char *seq_prefix, const void *changes, size_t len)
+{
+	struct row_check c = { .s = s, .seq_prefix = seq_prefix };
+	enum stele_cs_fault fault = STELE_CS_FAULT_NONE;
+	int rc;
+
+	c.county = strcmp(s->writer, STELE_WRITER_COUNTY) == 0;
+	rc = stele_cs_walk(&fault, changes, len, check_row, &c);
+	if (rc == STELE_EVERIFY && fault != STELE_CS_FAULT_NONE) {
+		/* The bytes themselves (the walk's own refusal). */
+		*reason = stele_cs_fault_name(fault);
+		return *seq_prefix ? stele_error(rc, "%s%s", seq_prefix, stele_error_message()) : rc;
+	}
+	if (rc == STELE_EVERIFY)
+		*reason = c.reason;
+	if (rc == 0 && rows)
+		*rows = (long)c.rows;
 	return rc;
 }
 
 int stele_merge_check_changes(const char **reason, sqlite3 *db, const char *writer,
 			      const void *changes, size_t len)
 {
-	struct shapes shapes;
-	const char *why = NULL;
-	long rows;
+	struct stele_stream *s = malloc(sizeof(*s));
 	int rc;
 
-	shapes_init(&shapes);
-	rc = check_changes(&why, &rows, &shapes, db, writer, changes, len);
-	if (rc == STELE_EVERIFY)
-		*reason = why;
+	if (!s)
+		return stele_error(STELE_EFAIL, "out of memory");
+	if ((rc = stele_stream_init(s, db, writer)) == 0)
+		rc = check_rows(reason, NULL, s, "", changes, len);
+	free(s);
 	return rc;
+}
+
+int stele_stream_check(const char **reason, long *rows, struct stele_stream *s,
+		       const struct stele_changeset *cs)
+{
+	unsigned long long seq = (unsigned long long)cs->seq, last = (unsigned long long)s->last_seq;
+	char prefix[32];
+
+	if (strcmp(cs->writer, s->writer) != 0) {
+		*reason = "writer";
+		return stele_error(STELE_EVERIFY, "change set seq %llu names writer %s, not %s", seq,
+				   cs->writer, s->writer);
+	}
+	if (cs->seq <= s->last_seq) {
+		*reason = "chain";
+		return stele_error(STELE_EVERIFY, "seq %llu comes after seq %llu: it is repeated or "
+				   "out of order", seq, last);
+	}
+	if (cs->seq != s->last_seq + 1) {
+		*reason = "chain";
+		return stele_error(STELE_EVERIFY, "seq %llu follows seq %llu: change sets %llu..%llu "
+				   "are missing", seq, last, last + 1, seq - 1);
+	}
+	if (memcmp(cs->prev_hash, s->last_hash, STELE_HASH_BYTES) != 0) {
+		*reason = "chain";
+		return stele_error(STELE_EVERIFY, "seq %llu does not name seq %llu's hash as its "
+				   "predecessor", seq, last);
+	}
+	if (cs->schema < 1 || cs->schema > (unsigned)stele_schema_version()) {
+		*reason = "schema";
+		return stele_error(STELE_EVERIFY, "seq %llu has schema version %u; this program knows "
+				   "1..%d", seq, cs->schema, stele_schema_version());
+	}
+	snprintf(prefix, sizeof(prefix), "seq %llu: ", seq);
+	return check_rows(reason, rows, s, prefix, cs->changes, cs->changes_len);
+}
+
+/* What the conflict handler saw, for the message. */
+struct conflict_seen {
+	int type;
+	char table[STELE_CS_MAX_NAME + 1];
+};
+
+static int on_conflict(void *arg, int type, sqlite3_changeset_iter *it)
+{
+	struct conflict_seen *seen = arg;
+	const char *table = NULL;
+	int ncol, op, indirect;
+
+	if (!seen->type) {
+		seen->type = type;
+		if (sqlite3changeset_op(it, &table, &ncol, &op, &indirect) == SQLITE_OK && table)
+			snprintf(seen->table, sizeof(seen->table), "%s", table);
+	}
+	return SQLITE_CHANGESET_ABORT;
+}
+
+static const char *conflict_words(int type)
+{
+	switch (type) {
+	case SQLITE_CHANGESET_DATA: return "the row here differs from the one the change set changes";
+	case SQLITE_CHANGESET_NOTFOUND: return "the row it changes does not exist here";
+	case SQLITE_CHANGESET_CONFLICT: return "the row it adds already exists here";
+	case SQLITE_CHANGESET_CONSTRAINT: return "it breaks a constraint";
+	case SQLITE_CHANGESET_FOREIGN_KEY: return "it breaks a foreign key";
+	}
+	return "it does not apply";
+}
+
+int stele_stream_apply(const char **reason, struct stele_stream *s,
+		       const struct stele_changeset *cs)
+{
+	struct conflict_seen seen = { 0 };
+	int src;
+
+	if (cs->changes_len == 0)
+		return 0;
+	/* The default flags wrap the apply in a savepoint: a refused change set leaves
+	 * the caller's transaction as it was. */
+	src = sqlite3changeset_apply_v2(s->db, (int)cs->changes_len, cs->changes, NULL, on_conflict,
+					&seen, NULL, NULL, 0);
+	if (src == SQLITE_ABORT || seen.type) {
+		*reason = "conflict";
+		return stele_error(STELE_EVERIFY, "seq %llu: a row change of %s does not apply: %s",
+				   (unsigned long long)cs->seq, seen.table[0] ? seen.table : "a table",
+				   conflict_words(seen.type));
+	}
+	if (src == SQLITE_BUSY)
+		return stele_error_db(STELE_EBUSY, s->db, "applying a change set");
+	if (src != SQLITE_OK)
+		return stele_error_db(STELE_EFAIL, s->db, "applying a change set");
+	return 0;
 }
 
 void stele_merge_free(struct stele_merge *m)
@@ -223,7 +291,7 @@ void stele_merge_free(struct stele_merge *m)
 	if (!m)
 		return;
 	if (m->in_batch)
-		stele_db_rollback(m->db);
+		stele_db_rollback(m->stream.db);
 	sqlite3_finalize(m->insert_applied);
 	sqlite3_finalize(m->upsert_stream);
 	sqlite3_finalize(m->applied_hash);
@@ -231,7 +299,7 @@ void stele_merge_free(struct stele_merge *m)
 }
 
 int stele_merge_open(struct stele_merge **out, sqlite3 *db, const char *writer,
-		     const unsigned char pk[STELE_PK_BYTES])
+		     const unsigned char pk[STELE_PK_BYTES], unsigned flags)
 {
 	struct stele_merge *m = calloc(1, sizeof(*m));
 	sqlite3_stmt *stmt = NULL;
@@ -239,27 +307,25 @@ int stele_merge_open(struct stele_merge **out, sqlite3 *db, const char *writer,
 
 	if (!m)
 		return stele_error(STELE_EFAIL, "out of memory");
-	m->db = db;
-	if (strlen(writer) > STELE_CS_WRITER_MAX) {
-		rc = stele_error(STELE_EFAIL, "writer name '%s' is too long", writer);
-		goto done;
+	if ((rc = stele_stream_init(&m->stream, db, writer)) < 0) {
+		free(m);
+		return rc;
 	}
-	strcpy(m->writer, writer);
 	memcpy(m->pk, pk, STELE_PK_BYTES);
-	shapes_init(&m->shapes);
+	m->flags = flags;
 	if ((rc = stele_db_prepare(db, &stmt, "SELECT last_seq, last_hash, last_commit "
 					      "FROM stele_stream WHERE writer = ?")) < 0)
 		goto done;
 	sqlite3_bind_text(stmt, 1, writer, -1, SQLITE_STATIC);
 	step = sqlite3_step(stmt);
 	if (step == SQLITE_ROW) {
-		m->last_seq = (uint64_t)sqlite3_column_int64(stmt, 0);
-		if (m->last_seq > 0) {
+		m->stream.last_seq = (uint64_t)sqlite3_column_int64(stmt, 0);
+		if (m->stream.last_seq > 0) {
 			if (sqlite3_column_bytes(stmt, 1) != STELE_HASH_BYTES) {
 				rc = stele_error(STELE_EFAIL, "the cursor of %s is damaged (no hash)", writer);
 				goto done;
 			}
-			memcpy(m->last_hash, sqlite3_column_blob(stmt, 1), STELE_HASH_BYTES);
+			memcpy(m->stream.last_hash, sqlite3_column_blob(stmt, 1), STELE_HASH_BYTES);
 		}
 		if (sqlite3_column_text(stmt, 2))
 			snprintf(m->last_commit, sizeof(m->last_commit), "%s",
@@ -288,7 +354,7 @@ done:
 
 uint64_t stele_merge_last_seq(const struct stele_merge *m)
 {
-	return m->last_seq;
+	return m->stream.last_seq;
 }
 
 const char *stele_merge_last_commit(const struct stele_merge *m)
@@ -306,13 +372,13 @@ const char *stele_merge_quarantine_detail(const struct stele_merge *m)
 	return m->detail;
 }
 
-static int batch_begin(struct stele_merge *m)
+int stele_merge_begin(struct stele_merge *m)
 {
 	int rc;
 
 	if (m->in_batch)
 		return 0;
-	if ((rc = stele_db_begin(m->db)) < 0)
+	if ((rc = stele_db_begin(m->stream.db)) < 0)
 		return rc;
 	m->in_batch = 1;
 	return 0;
@@ -325,8 +391,8 @@ int stele_merge_commit(struct stele_merge *m)
 	if (!m->in_batch)
 		return 0;
 	m->in_batch = 0;
-	if ((rc = stele_db_commit(m->db)) < 0)
-		stele_db_rollback(m->db);
+	if ((rc = stele_db_commit(m->stream.db)) < 0)
+		stele_db_rollback(m->stream.db);
 	return rc;
 }
 
@@ -336,15 +402,15 @@ static int write_state(struct stele_merge *m, const char *state, const char *not
 	sqlite3_stmt *stmt = NULL;
 	int rc;
 
-	if ((rc = stele_db_prepare(m->db, &stmt,
+	if ((rc = stele_db_prepare(m->stream.db, &stmt,
 			"INSERT INTO stele_stream (writer, state, state_note) VALUES (?1, ?2, ?3) "
 			"ON CONFLICT (writer) DO UPDATE SET state = ?2, state_note = ?3")) < 0)
 		return rc;
-	sqlite3_bind_text(stmt, 1, m->writer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 1, m->stream.writer, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, state, -1, SQLITE_STATIC);
 	stele_bind_text_or_null(stmt, 3, note);
 	if (sqlite3_step(stmt) != SQLITE_DONE)
-		rc = stele_error_db(STELE_EFAIL, m->db, "writing the stream state");
+		rc = stele_error_db(STELE_EFAIL, m->stream.db, "writing the stream state");
 	sqlite3_finalize(stmt);
 	return rc;
 }
@@ -355,13 +421,13 @@ int stele_merge_set_state(struct stele_merge *m, const char *state, const char *
 
 	if (m->in_batch)
 		return write_state(m, state, note);
-	if ((rc = stele_db_begin(m->db)) < 0)
+	if ((rc = stele_db_begin(m->stream.db)) < 0)
 		return rc;
 	if ((rc = write_state(m, state, note)) < 0) {
-		stele_db_rollback(m->db);
+		stele_db_rollback(m->stream.db);
 		return rc;
 	}
-	return stele_db_commit(m->db);
+	return stele_db_commit(m->stream.db);
 }
 
 /* Records a refused change set (reason and detail already in m) and stops the
@@ -373,13 +439,13 @@ static int quarantine(struct stele_merge *m, uint64_t seq, const char *commit_id
 	char note[600];
 	int rc;
 
-	if ((rc = batch_begin(m)) < 0)
+	if ((rc = stele_merge_begin(m)) < 0)
 		return rc;
-	if ((rc = stele_db_prepare(m->db, &stmt,
+	if ((rc = stele_db_prepare(m->stream.db, &stmt,
 			"INSERT INTO stele_quarantine (writer, seq, commit_id, reason, detail, data, at) "
 			"VALUES (?, ?, ?, ?, ?, ?, ?)")) < 0)
 		return rc;
-	sqlite3_bind_text(stmt, 1, m->writer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 1, m->stream.writer, -1, SQLITE_STATIC);
 	if (seq)
 		sqlite3_bind_int64(stmt, 2, (sqlite3_int64)seq);
 	stele_bind_text_or_null(stmt, 3, commit_id);
@@ -389,7 +455,7 @@ static int quarantine(struct stele_merge *m, uint64_t seq, const char *commit_id
 		sqlite3_bind_blob(stmt, 6, data, (int)len, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 7, (sqlite3_int64)time(NULL));
 	if (sqlite3_step(stmt) != SQLITE_DONE)
-		rc = stele_error_db(STELE_EFAIL, m->db, "recording a quarantined change set");
+		rc = stele_error_db(STELE_EFAIL, m->stream.db, "recording a quarantined change set");
 	sqlite3_finalize(stmt);
 	if (rc < 0)
 		return rc;
@@ -414,42 +480,9 @@ static void refuse(struct stele_merge *m, const char *reason, const char *fmt, .
 	va_end(ap);
 }
 
-/* What the conflict handler saw, for the quarantine detail. */
-struct conflict_seen {
-	int type;
-	char table[32];
-	int op;
-};
-
-static int on_conflict(void *arg, int type, sqlite3_changeset_iter *it)
-{
-	struct conflict_seen *seen = arg;
-	const char *table = NULL;
-	int ncol, op, indirect;
-
-	if (!seen->type) {
-		seen->type = type;
-		if (sqlite3changeset_op(it, &table, &ncol, &op, &indirect) == SQLITE_OK && table)
-			snprintf(seen->table, sizeof(seen->table), "%s", table);
-		seen->op = op;
-	}
-	return SQLITE_CHANGESET_ABORT;
-}
-
-static const char *conflict_words(int type)
-{
-	switch (type) {
-	case SQLITE_CHANGESET_DATA: return "the row here differs from the one the change set changes";
-	case SQLITE_CHANGESET_NOTFOUND: return "the row it changes does not exist here";
-	case SQLITE_CHANGESET_CONFLICT: return "the row it adds already exists here";
-	case SQLITE_CHANGESET_CONSTRAINT: return "it breaks a constraint";
-	case SQLITE_CHANGESET_FOREIGN_KEY: return "it breaks a foreign key";
-	}
-	return "it does not apply";
-}
-
-/* Checks 1-5 of sync.md on one change set; 0 with *cs, or STELE_EVERIFY with m's
- * reason and detail set (and *seq if it was readable), or another error. */
+/* Checks 1-5 of sync.md on one change set (a seq already applied is a duplicate or a
+ * fork); 0 with *cs, or STELE_EVERIFY with m's reason and detail set (and *seq if
+ * it was readable), or another error. */
 static int verify(struct stele_changeset **out, uint64_t *seq, int *duplicate, long *rows,
 		  struct stele_merge *m, const unsigned char *data, size_t len,
 		  const unsigned char hash[STELE_HASH_BYTES])
@@ -467,12 +500,12 @@ static int verify(struct stele_changeset **out, uint64_t *seq, int *duplicate, l
 		if (fault == STELE_CS_FAULT_SIGNATURE &&
 		    stele_cs_decode(&unsigned_cs, NULL, data, len, NULL) == 0) {
 			*seq = unsigned_cs->seq;
-			if (strcmp(unsigned_cs->writer, m->writer) != 0)
+			if (strcmp(unsigned_cs->writer, m->stream.writer) != 0)
 				refuse(m, "writer", "change set seq %llu was written by %s, not %s",
-				       (unsigned long long)unsigned_cs->seq, unsigned_cs->writer, m->writer);
+				       (unsigned long long)unsigned_cs->seq, unsigned_cs->writer, m->stream.writer);
 			else
 				refuse(m, "signature", "seq %llu: signature does not verify against the "
-				       "key pinned for %s", (unsigned long long)unsigned_cs->seq, m->writer);
+				       "key pinned for %s", (unsigned long long)unsigned_cs->seq, m->stream.writer);
 		}
 		rc = STELE_EVERIFY;
 		goto done;
@@ -480,20 +513,14 @@ static int verify(struct stele_changeset **out, uint64_t *seq, int *duplicate, l
 	if (rc < 0)
 		goto done;
 	*seq = cs->seq;
-	if (strcmp(cs->writer, m->writer) != 0) {
-		refuse(m, "writer", "change set seq %llu names writer %s, not %s",
-		       (unsigned long long)cs->seq, cs->writer, m->writer);
-		rc = STELE_EVERIFY;
-		goto done;
-	}
-	if (cs->seq <= m->last_seq) {
+	if (cs->seq <= m->stream.last_seq && strcmp(cs->writer, m->stream.writer) == 0) {
 		/* Delivered again: harmless if it is the same bytes as the one applied. */
 		sqlite3_reset(m->applied_hash);
-		sqlite3_bind_text(m->applied_hash, 1, m->writer, -1, SQLITE_STATIC);
+		sqlite3_bind_text(m->applied_hash, 1, m->stream.writer, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(m->applied_hash, 2, (sqlite3_int64)cs->seq);
 		step = sqlite3_step(m->applied_hash);
 		if (step != SQLITE_ROW && step != SQLITE_DONE) {
-			rc = stele_error_db(STELE_EFAIL, m->db, "reading applied change sets");
+			rc = stele_error_db(STELE_EFAIL, m->stream.db, "reading applied change sets");
 			goto done;
 		}
 		if (step == SQLITE_ROW && sqlite3_column_bytes(m->applied_hash, 0) == STELE_HASH_BYTES &&
@@ -504,32 +531,13 @@ static int verify(struct stele_changeset **out, uint64_t *seq, int *duplicate, l
 		}
 		sqlite3_reset(m->applied_hash);
 		refuse(m, "conflict", "seq %llu was already applied with different contents (the "
-		       "village's stream forks)", (unsigned long long)cs->seq);
+		       "%s's stream forks)", (unsigned long long)cs->seq,
+		       strcmp(m->stream.writer, STELE_WRITER_COUNTY) == 0 ? "county" : "village");
 		rc = STELE_EVERIFY;
 		goto done;
 	}
-	if (cs->seq != m->last_seq + 1) {
-		refuse(m, "chain", "seq %llu follows seq %llu: change sets %llu..%llu are missing",
-		       (unsigned long long)cs->seq, (unsigned long long)m->last_seq,
-		       (unsigned long long)m->last_seq + 1, (unsigned long long)cs->seq - 1);
-		rc = STELE_EVERIFY;
-		goto done;
-	}
-	if (memcmp(cs->prev_hash, m->last_hash, STELE_HASH_BYTES) != 0) {
-		refuse(m, "chain", "seq %llu does not name seq %llu's hash as its predecessor",
-		       (unsigned long long)cs->seq, (unsigned long long)m->last_seq);
-		rc = STELE_EVERIFY;
-		goto done;
-	}
-	if (cs->schema < 1 || cs->schema > (unsigned)stele_schema_version()) {
-		refuse(m, "schema", "seq %llu has schema version %u; this program knows 1..%d",
-		       (unsigned long long)cs->seq, cs->schema, stele_schema_version());
-		rc = STELE_EVERIFY;
-		goto done;
-	}
-	rc = check_changes(&why, rows, &m->shapes, m->db, m->writer, cs->changes, cs->changes_len);
-	if (rc == STELE_EVERIFY) {
-		refuse(m, why, "seq %llu: %s", (unsigned long long)cs->seq, stele_error_message());
+	if ((rc = stele_stream_check(&why, rows, &m->stream, cs)) == STELE_EVERIFY) {
+		refuse(m, why, NULL);
 		goto done;
 	}
 	if (rc < 0)
@@ -547,11 +555,11 @@ int stele_merge_offer(enum stele_merge_outcome *outcome, long *rows, struct stel
 {
 	enum stele_merge_outcome result = STELE_MERGE_APPLIED;
 	struct stele_changeset *cs = NULL;
-	struct conflict_seen seen = { 0 };
 	unsigned char hash[STELE_HASH_BYTES];
+	const char *why = NULL;
 	uint64_t seq = 0;
 	long nrows = 0;
-	int rc = 0, duplicate = 0, refused = 0, src;
+	int rc = 0, duplicate = 0, refused = 0;
 	int64_t now = (int64_t)time(NULL);
 
 	m->reason[0] = m->detail[0] = '\0';
@@ -574,24 +582,17 @@ int stele_merge_offer(enum stele_merge_outcome *outcome, long *rows, struct stel
 		result = STELE_MERGE_DUPLICATE;
 		goto done;
 	}
-	if ((rc = batch_begin(m)) < 0)
+	if ((rc = stele_merge_begin(m)) < 0)
 		goto done;
-	/* The default flags wrap the apply in a savepoint: a refused change set
-	 * leaves the rest of the batch as it was. */
-	src = sqlite3changeset_apply_v2(m->db, (int)cs->changes_len, cs->changes, NULL, on_conflict,
-					&seen, NULL, NULL, 0);
-	if (src == SQLITE_ABORT || seen.type) {
-		refuse(m, "conflict", "seq %llu: a row change of %s does not apply: %s",
-		       (unsigned long long)cs->seq, seen.table[0] ? seen.table : "a table",
-		       conflict_words(seen.type));
+	if ((rc = stele_stream_apply(&why, &m->stream, cs)) == STELE_EVERIFY) {
+		refuse(m, why, NULL);
 		refused = 1;
+		rc = 0;
 		goto done;
 	}
-	if (src != SQLITE_OK) {
-		rc = stele_error_db(STELE_EFAIL, m->db, "applying a change set");
+	if (rc < 0)
 		goto done;
-	}
-	sqlite3_bind_text(m->insert_applied, 1, m->writer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(m->insert_applied, 1, m->stream.writer, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(m->insert_applied, 2, (sqlite3_int64)cs->seq);
 	sqlite3_bind_blob(m->insert_applied, 3, hash, STELE_HASH_BYTES, SQLITE_STATIC);
 	stele_bind_text_or_null(m->insert_applied, 4, commit_id);
@@ -600,20 +601,19 @@ int stele_merge_offer(enum stele_merge_outcome *outcome, long *rows, struct stel
 	sqlite3_bind_int64(m->insert_applied, 7, nrows);
 	sqlite3_bind_text(m->insert_applied, 8, cs->summary, -1, SQLITE_STATIC);
 	if (sqlite3_step(m->insert_applied) != SQLITE_DONE) {
-		rc = stele_error_db(STELE_EFAIL, m->db, "recording an applied change set");
+		rc = stele_error_db(STELE_EFAIL, m->stream.db, "recording an applied change set");
 		goto done;
 	}
-	sqlite3_bind_text(m->upsert_stream, 1, m->writer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(m->upsert_stream, 1, m->stream.writer, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(m->upsert_stream, 2, (sqlite3_int64)cs->seq);
 	sqlite3_bind_blob(m->upsert_stream, 3, hash, STELE_HASH_BYTES, SQLITE_STATIC);
 	stele_bind_text_or_null(m->upsert_stream, 4, commit_id);
 	sqlite3_bind_int64(m->upsert_stream, 5, now);
 	if (sqlite3_step(m->upsert_stream) != SQLITE_DONE) {
-		rc = stele_error_db(STELE_EFAIL, m->db, "advancing the cursor");
+		rc = stele_error_db(STELE_EFAIL, m->stream.db, "advancing the cursor");
 		goto done;
 	}
-	m->last_seq = cs->seq;
-	memcpy(m->last_hash, hash, STELE_HASH_BYTES);
+	stele_stream_advance(&m->stream, cs, hash);
 	snprintf(m->last_commit, sizeof(m->last_commit), "%s", commit_id ? commit_id : "");
 done:
 	stele_cs_free(cs);
@@ -622,12 +622,15 @@ done:
 	if (rc == 0 && refused) {
 		result = STELE_MERGE_QUARANTINED;
 		nrows = 0;
-		rc = quarantine(m, seq, commit_id, data, len);
+		if (m->flags & STELE_MERGE_QUARANTINE)
+			rc = quarantine(m, seq, commit_id, data, len);
+		else
+			rc = stele_error(STELE_EVERIFY, "%s", m->detail);
 	}
 	if (rc < 0) {
 		/* Nothing of the batch is kept; m must be freed (its cursor is stale). */
 		if (m->in_batch)
-			stele_db_rollback(m->db);
+			stele_db_rollback(m->stream.db);
 		m->in_batch = 0;
 		return rc;
 	}

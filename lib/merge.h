@@ -1,5 +1,6 @@
-/* merge.h: verifying and applying one writer's change-set stream, exactly once
- * (shared/spec/sync.md "The aggregator checks"; docs/county-guide.md). */
+/* merge.h: verifying and applying one writer's change-set stream, exactly once: the
+ * one set of checks the aggregator's merge, the agent's county pull, restore and
+ * verify all use (shared/spec/sync.md "The aggregator checks"; docs/sync.md). */
 #ifndef STELE_MERGE_H
 #define STELE_MERGE_H
 
@@ -11,24 +12,80 @@
 #include "changeset.h"
 
 /*
- * Quarantine reasons, stable words stored in stele_quarantine.reason:
+ * Refusal reasons, stable words (stored in stele_quarantine.reason by the
+ * aggregator):
  *   malformed, format, signature, payload, too-large, changes  (decoding; see
  *                                       stele_cs_fault_name)
  *   writer     signed by, or naming, a writer other than the stream's
- *   chain      a gap, or a predecessor hash that is not the last applied one's
+ *   chain      a gap, a repeat, or a predecessor hash that is not the last one's
  *   schema     a schema version, or a table shape, this program does not know
  *   ownership  a row outside the writer's tables, or carrying another village's code
  *   conflict   the rows do not apply cleanly, or an applied seq arrives with
  *              different bytes
  */
 
+#define STELE_STREAM_TABLES 24   /* synced tables a stream can know the shape of */
+
+/* A synced table's shape in the database: its columns' primary-key places. */
+struct stele_table_shape {
+	const char *name;
+	int ncol;
+	unsigned char pk[STELE_CS_MAX_COLUMNS]; /* 0, or the column's place (1..) in the key */
+	int loaded;                             /* 0 not yet, 1 loaded, -1 absent from db */
+};
+
 /*
- * The ownership check alone (check 5), on raw SQLite changeset bytes: every
- * table must be one the writer owns (a village: village-owned tables, each row's
- * village_code equal to writer; STELE_WRITER_COUNTY: county-owned tables), exist
- * in db with the same number of columns and the same primary key. Returns 0, or
- * STELE_EVERIFY with a recorded one-line message and *reason set to a static
- * word ("ownership" or "schema"). Reads only db's schema.
+ * One writer's stream as its checks see it: whose it is, where its chain stands,
+ * and the shapes of the synced tables in db (read on first use). Set up with
+ * stele_stream_init; holds no resources (nothing to free). Not thread-safe.
+ */
+struct stele_stream {
+	sqlite3 *db;
+	char writer[STELE_CS_WRITER_MAX + 1];        /* a village code, or STELE_WRITER_COUNTY */
+	uint64_t last_seq;                           /* 0: nothing applied yet */
+	unsigned char last_hash[STELE_HASH_BYTES];   /* of seq last_seq; zeros when 0 */
+	struct stele_table_shape shapes[STELE_STREAM_TABLES];
+	size_t nshapes;
+};
+
+/* Sets s up for writer's stream in db, at seq 0 (set last_seq and last_hash to start
+ * elsewhere). STELE_EINVALID if writer is longer than a writer can be. */
+int stele_stream_init(struct stele_stream *s, sqlite3 *db, const char *writer);
+
+/*
+ * Checks 3-5 of sync.md on a decoded (so signature-checked) change set, in order:
+ * it names s's writer ("writer"); its seq is last_seq + 1 and its prev_hash is
+ * last_hash ("chain"); its schema version is one this program knows ("schema");
+ * every row change is in a table the writer owns (county-owned tables for
+ * STELE_WRITER_COUNTY, else village-owned ones with column 0, village_code, equal
+ * to the writer: "ownership") whose number of columns and primary key are those
+ * of the table in db ("schema"; SQLite's apply would skip it silently). The rows
+ * are read by stele_cs_walk, never by SQLite. Returns 0 with *rows (may be NULL)
+ * the number of row changes; STELE_EVERIFY with a one-line message naming the seq
+ * and *reason set to a static word above; or STELE_EFAIL (reading db's schema).
+ */
+int stele_stream_check(const char **reason, long *rows, struct stele_stream *s,
+		       const struct stele_changeset *cs);
+
+/*
+ * Applies cs's row changes to s's db inside the caller's transaction, in a
+ * savepoint: any conflict (a row already there, missing, different from what the
+ * change set expects, or a constraint) aborts with none of it applied,
+ * STELE_EVERIFY naming the seq and table, *reason "conflict". STELE_EBUSY if the
+ * database is busy, STELE_EFAIL on another database error. Call only after
+ * stele_stream_check accepted cs.
+ */
+int stele_stream_apply(const char **reason, struct stele_stream *s,
+		       const struct stele_changeset *cs);
+
+/* Moves s's chain past cs, whose encoded bytes hash to hash. */
+void stele_stream_advance(struct stele_stream *s, const struct stele_changeset *cs,
+			  const unsigned char hash[STELE_HASH_BYTES]);
+
+/*
+ * The row checks of stele_stream_check alone, on raw SQLite changeset bytes
+ * (walked first): 0, or STELE_EVERIFY with a message and *reason ("changes",
+ * "too-large", "ownership" or "schema"). Reads only db's schema.
  */
 int stele_merge_check_changes(const char **reason, sqlite3 *db, const char *writer,
 			      const void *changes, size_t len);
@@ -40,6 +97,10 @@ enum stele_merge_outcome {
 	STELE_MERGE_QUARANTINED, /* refused: recorded in stele_quarantine; the stream stops */
 };
 
+/* stele_merge_open flags. */
+#define STELE_MERGE_QUARANTINE 1u  /* record refusals in stele_quarantine (the aggregator);
+				      without it a refusal is an STELE_EVERIFY error (the agent) */
+
 /*
  * One writer's stream open for merging into db: its cursor (stele_stream),
  * its pinned key, and the open batch transaction. Free with stele_merge_free
@@ -49,27 +110,36 @@ struct stele_merge;
 
 /*
  * Opens writer's stream in db (creating its stele_stream row if missing, on the
- * first commit). pk is the pinned public key. *out is freed by the caller.
+ * first commit). pk is the pinned public key; flags 0 or STELE_MERGE_QUARANTINE.
+ * *out is freed by the caller with stele_merge_free.
  */
 int stele_merge_open(struct stele_merge **out, sqlite3 *db, const char *writer,
-		     const unsigned char pk[STELE_PK_BYTES]);
+		     const unsigned char pk[STELE_PK_BYTES], unsigned flags);
 void stele_merge_free(struct stele_merge *m);
 
 /* The cursor: last applied seq (0 if none), and its git commit id (hex, "" if none). */
 uint64_t stele_merge_last_seq(const struct stele_merge *m);
 const char *stele_merge_last_commit(const struct stele_merge *m);
 
+/* Begins the batch transaction if none is open, so the caller can write its own
+ * rows in the same transaction as the next offers (nothing if one is open). */
+int stele_merge_begin(struct stele_merge *m);
+
 /*
  * Offers the next change set (data: its encoded bytes, len; data NULL means the
  * commit held no readable change set) found in commit commit_id (hex, may be NULL).
- * Checks it in sync.md's order and, if good, applies it, records it in
- * stele_applied and advances the cursor, all inside the current batch
- * transaction (begun here if none is open). A refused change set is recorded in
- * stele_quarantine and the stream's state set to 'quarantined' in the same
- * transaction; the caller then stops offering and commits. *rows receives the
- * number of row changes applied. Returns 0, or <0 on an error that is not the
- * change set's fault (I/O, memory): then the whole batch is rolled back and m,
- * whose cursor is then stale, must be freed.
+ * Decodes it with the pinned key (checks 1-2), then stele_stream_check and
+ * stele_stream_apply; if good, records it in stele_applied and advances the
+ * cursor, all inside the current batch transaction (begun here if none is open).
+ * A seq already applied with the same bytes is a duplicate (nothing done); with
+ * other bytes a "conflict". A refused change set, with STELE_MERGE_QUARANTINE, is
+ * recorded in stele_quarantine and the stream's state set to 'quarantined' in the
+ * same transaction (outcome QUARANTINED); the caller then stops offering and
+ * commits. Without the flag a refusal returns STELE_EVERIFY with the refusal's
+ * detail as the message. *rows receives the number of row changes applied.
+ * Returns 0, or <0 (a refusal without the flag, or an error that is not the change
+ * set's fault: I/O, memory): then the whole batch is rolled back and m, whose
+ * cursor is then stale, must be freed.
  */
 int stele_merge_offer(enum stele_merge_outcome *outcome, long *rows, struct stele_merge *m,
 		      const void *data, size_t len, const char *commit_id);
@@ -81,8 +151,8 @@ int stele_merge_commit(struct stele_merge *m);
  * transaction (or the open batch). note may be NULL. */
 int stele_merge_set_state(struct stele_merge *m, const char *state, const char *note);
 
-/* The last quarantine's reason word and detail of the current batch (valid
- * until the next offer), for the caller's report. */
+/* The last refusal's reason word and detail (quarantined, or returned as an
+ * error), for the caller's report; valid until the next offer. */
 const char *stele_merge_quarantine_reason(const struct stele_merge *m);
 const char *stele_merge_quarantine_detail(const struct stele_merge *m);
 

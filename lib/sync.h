@@ -1,5 +1,5 @@
-/* sync.h: reading a writer's stream: the checks every change set passes before it
- * is applied, applying it, and the agent's pull of the county's rules stream. */
+/* sync.h: the agent's pull of the county's rules stream (the checks and the apply
+ * are lib/merge.h's, the same as the aggregator's merge). */
 #ifndef STELE_SYNC_H
 #define STELE_SYNC_H
 
@@ -15,38 +15,17 @@
 #define STELE_COUNTY_REF "refs/remotes/county/main"
 
 /*
- * Checks that every row change in changes (SQLite changeset bytes) touches a table
- * that writer owns: county-owned tables for STELE_WRITER_COUNTY; otherwise
- * village-owned tables, with village_code (their first column) equal to writer.
- * STELE_EVERIFY names the first row at fault. *rows (may be NULL) receives the
- * number of row changes.
- */
-int stele_sync_check_ownership(long *rows, const void *changes, size_t len, const char *writer);
-
-/*
- * Checks that cs comes from writer, extends the chain whose last change set has
- * last_seq and last_hash (zeros when last_seq is 0), and has a schema version this
- * program knows. STELE_EVERIFY with a message naming the seq otherwise.
- */
-int stele_sync_check_chain(const struct stele_changeset *cs, const char *writer,
-			   uint64_t last_seq, const unsigned char last_hash[STELE_HASH_BYTES]);
-
-/*
- * Applies the row changes to db, inside the caller's transaction. Any conflict (a
- * row already there, missing, or different from what the change set expects, or a
- * constraint) aborts: STELE_EVERIFY naming the table, and none of it applied.
- */
-int stele_sync_apply(sqlite3 *db, const void *changes, size_t len);
-
-/*
  * The agent's pull of the county stream from url: fetches its main into
  * STELE_COUNTY_REF of repo, then, for each county commit after the cursor
  * (stele_stream 'county'), checks the signer (meta 'county_key', pinned on first
- * use from the first commit's writer.pub), signature, chain, schema and
- * ownership, and applies it, records it and advances the cursor in one
- * transaction. Before the first county change set the default catalogue is
- * deleted from the county-owned tables (the county's first change sets recreate
- * them). *applied is the number applied now, *county_seq the county seq reached.
+ * use from the first commit's writer.pub) and offers the change set to the
+ * county's stream (stele_merge_offer, without quarantine: the signature, chain,
+ * schema, ownership and shape checks, the apply, stele_applied and the cursor),
+ * with meta 'county_seq', in one transaction per change set. A refusal is
+ * STELE_EVERIFY naming the commit, and nothing of that change set is kept.
+ * Before the first county change set the default catalogue is deleted from the
+ * county-owned tables, in its transaction (the county's first change sets
+ * recreate them). *applied is the number applied now, *county_seq the county seq reached.
  * A county that has published nothing yet is not an error.
  */
 int stele_sync_pull_county(uint64_t *applied, uint64_t *county_seq, sqlite3 *db,

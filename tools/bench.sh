@@ -1,22 +1,110 @@
 #!/bin/sh
-# bench.sh: the benchmarks behind `make bench` (QUICK=1 for a short run). One
-# function per figure; each prints one row: what was measured, the result, the goal.
-# Timing is done by perl's Time::HiRes (perl ships with prove).
-set -eu
+# bench.sh: `make bench` (QUICK=1 for a short run): measures every performance figure
+# the project promises and prints one table: figure, value, goal, peer/limit, ratio.
+#
+# HOW TO ADD A FIGURE
+# 1. Its row is in FIGURES below: id|figure|unit|goal|peer or limit|goal applies to.
+#    "goal applies to" is `value` or `ratio` (ratio = value / peer), and the goal is
+#    written as "< N", "<= N", "> N" or ">= N" (plain numbers), or "-" for none set.
+# 2. Write a function bench_ID (ID as in FIGURES) in the figures section. It runs in
+#    its own subshell, in a fresh scratch directory ($PWD, removed afterwards), with
+#    the programs on PATH and stdin from /dev/null, and reports with
+#        record VALUE [PEER]      numbers in the figure's unit (PEER: the peer/limit)
+#        record_for ID VALUE [PEER]  a later figure measured by the same run (p95
+#                                 with p50): bench_ID then need not exist
+#        note "one line"          printed under the table (sizes, sub-timings)
+#    Its stdout and stderr go to the log ($BENCH_LOG), not the table. It scales its
+#    work down when QUICK=1. A non-zero exit marks the figure "failed".
+#    Helpers: now_ns, ms_since START_NS, seconds_since START_NS, percentile P FILE,
+#    nproc_count.
+# A figure whose function does not exist yet is printed as "not measured yet".
+# BENCH_ONLY="id id ..." runs only those figures; BENCH_KEEP=1 keeps the scratch
+# directories (their path is printed at the end).
+set -u
 
-: "${STELE_BUILD:=$(pwd)/build}"
-PATH=$STELE_BUILD:$PATH
+BUILD=${STELE_BUILD:-$(pwd)/build}
+STELE_BUILD=$BUILD
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+PATH=$BUILD:$BUILD/tools:$PATH
 export PATH
 unset STELE_DIR
 QUICK=${QUICK:-}
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/stele-bench.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+[ "$QUICK" = 0 ] && QUICK=
+export QUICK
+BENCH_LOG=${BENCH_LOG:-$BUILD/bench.log}
+BENCH_MD=${BENCH_MD:-$BUILD/bench.md}
+# Scratch space lives in the build directory: big runs need room, and nothing
+# outside the project touches it.
+SCRATCH=$(mktemp -d "$BUILD/bench-scratch.XXXXXX") || exit 1
+if [ -n "${BENCH_KEEP:-}" ]; then
+	trap 'echo "bench: kept $SCRATCH" >&2' EXIT
+else
+	trap 'rm -rf "$SCRATCH"' EXIT
+fi
+trap 'exit 130' INT TERM
 
-row() {
-	printf '%-44s %16s %16s\n' "$1" "$2" "$3"
+FIGURES='write_p50|write latency p50 (`points add`, process start included)|ms|< 10|-|value
+write_p95|write latency p95 (`points add`, process start included)|ms|-|-|value
+import_rate|import rate (point events, one `import points`)|rows/s|>= 33334|-|value
+sync_1000|sync of 1,000 pending change sets to a local bare repository|s|-|-|value
+sync_day_bytes|bytes pushed for one day'"'"'s work (40 writes) vs the village database|bytes|-|database size|ratio
+merge_rate|merge rate vs raw sqlite3changeset_apply of the same rows|rows/s|>= 0.5|raw apply rows/s|ratio
+noop_sync_300|no-op `stele-aggregator sync` of 300 villages|s|< 1|-|value
+rank_2436|`rank villages --month` over 2,436 villages|s|< 1|-|value
+cold_changzhi|cold `stele-aggregator sync` + `rank villages` of 2,436 villages x one year|s|-|-|value'
+
+# ---- helpers for figures ----
+
+now_ns() {
+	date +%s%N
 }
 
-# A village with the reference county's members of one village.
+# ms_since START_NS: milliseconds since START_NS, with one decimal.
+ms_since() {
+	awk -v s="$1" -v e="$(now_ns)" 'BEGIN { printf "%.1f\n", (e - s) / 1e6 }'
+}
+
+# seconds_since START_NS: seconds since START_NS, with three decimals.
+seconds_since() {
+	awk -v s="$1" -v e="$(now_ns)" 'BEGIN { printf "%.3f\n", (e - s) / 1e9 }'
+}
+
+# percentile P FILE: the P-th percentile (nearest rank) of the numbers in FILE.
+percentile() {
+	sort -g "$2" | awk -v p="$1" '{ v[NR] = $1 }
+		END { if (NR == 0) exit 1; r = int((p * NR + 99) / 100); if (r < 1) r = 1; print v[r] }'
+}
+
+nproc_count() {
+	nproc 2>/dev/null || echo 1
+}
+
+# is_number TEXT: a plain decimal number.
+is_number() {
+	echo "$1" | grep -Eq '^-?[0-9]+(\.[0-9]+)?$'
+}
+
+record() {
+	record_for "$CURRENT_FIGURE" "$@"
+}
+
+record_for() {
+	is_number "$2" && { [ -z "${3:-}" ] || is_number "$3"; } || {
+		echo "bench: $1: not a number: '$2' '${3:-}'" >&2
+		return 1
+	}
+	printf '%s|%s\n' "$2" "${3:-}" >"$SCRATCH/result.$1"
+}
+
+note() {
+	printf '%s\n' "$*" >>"$BENCH_NOTES"
+}
+
+# ---- figures ----
+# Each engineer adds bench_ID functions here (see the top of this file). Timing in
+# the agent, sync and ranking figures uses perl's Time::HiRes (perl ships with prove).
+
+# A village with ten members, in directory $1.
 bench_village() {
 	stele-agent -C "$1" init --village 990101001201 --name 基准村 >/dev/null 2>&1
 	for i in 1 2 3 4 5 6 7 8 9 10; do
@@ -24,11 +112,12 @@ bench_village() {
 	done
 }
 
-# p50/p95 of one `points add`, process start included.
-bench_write_latency() {
+# write_p50 (and write_p95): one `points add`, process start included, 200 runs
+# (QUICK: 50).
+bench_write_p50() {
 	runs=200
 	[ -n "$QUICK" ] && runs=50
-	bench_village "$WORK/latency"
+	bench_village latency
 	perl -MTime::HiRes=time -e '
 		my ($runs, $dir) = @ARGV;
 		my @ms;
@@ -40,47 +129,48 @@ bench_write_latency() {
 		}
 		@ms = sort { $a <=> $b } @ms;
 		printf "%.2f %.2f\n", $ms[int($runs * 0.50)], $ms[int($runs * 0.95) - 1];
-	' "$runs" "$WORK/latency" >"$WORK/latency.out"
-	read -r p50 p95 <"$WORK/latency.out"
-	row "points add p50 ($runs runs, incl. start)" "$p50 ms" "< 10 ms"
-	row "points add p95" "$p95 ms" "-"
+	' "$runs" latency >latency.out
+	read -r p50 p95 <latency.out
+	record "$p50"
+	record_for write_p95 "$p95"
+	note "write latency: $runs runs of \`points add\`"
 }
 
-# Rows per second of `import points`, one change set for the whole file.
+# import_rate: rows per second of one `import points` of 100,000 point events
+# (QUICK: 10,000), one change set for the whole file.
 bench_import_rate() {
 	rows=100000
 	[ -n "$QUICK" ] && rows=10000
-	bench_village "$WORK/import"
+	bench_village import
 	awk -v n=$rows 'BEGIN {
 		print "id,member_id,rule_code,occurred_on,points,stage,note"
 		srand(1)
 		for (i = 1; i <= n; i++)
 			printf ",M%04d,%s,2025-%02d-%02d,,published,批量导入 %d\n", 1 + int(rand() * 10),
 				rand() < 0.5 ? "B01" : "M01", 1 + int(rand() * 12), 1 + int(rand() * 28), i
-	}' >"$WORK/points.csv"
+	}' >points.csv
 	perl -MTime::HiRes=time -e '
 		my ($dir, $file) = @ARGV;
 		my $t = time;
 		system("stele-agent -C $dir import points $file 2>/dev/null") == 0
 			or die "import failed\n";
 		printf "%.2f\n", time - $t;
-	' "$WORK/import" "$WORK/points.csv" >"$WORK/import.out"
-	read -r secs <"$WORK/import.out"
-	rate=$(awk -v r=$rows -v s="$secs" 'BEGIN { printf "%d", r / s }')
-	row "import $rows point events" "$secs s" "100000 < 3 s"
-	row "import rate" "$rate rows/s" "> 33333 rows/s"
+	' import points.csv >import.out
+	read -r secs <import.out
+	record "$(awk -v r=$rows -v s="$secs" 'BEGIN { printf "%d", r / s }')"
+	note "import: $rows point events in $secs s"
 }
 
-# Time of one `sync` committing and pushing 1,000 pending change sets to a local
-# bare repository (a USB stick).
-bench_sync_pending() {
+# sync_1000: one `sync` committing and pushing 1,000 pending change sets (QUICK:
+# 200) to a local bare repository (a USB stick).
+bench_sync_1000() {
 	sets=1000
 	[ -n "$QUICK" ] && sets=200
-	stele-agent -C "$WORK/sync" init --village 990101001201 --name 基准村 >/dev/null 2>&1
+	stele-agent -C sync init --village 990101001201 --name 基准村 >/dev/null 2>&1
 	i=0
 	while [ $i -lt $sets ]; do
 		i=$((i + 1))
-		stele-agent -C "$WORK/sync" member add "党员$i" >/dev/null
+		stele-agent -C sync member add "党员$i" >/dev/null
 	done
 	perl -MTime::HiRes=time -e '
 		my ($dir, $remote) = @ARGV;
@@ -88,55 +178,54 @@ bench_sync_pending() {
 		system("stele-agent -C $dir sync --remote $remote 2>/dev/null") == 0
 			or die "sync failed\n";
 		printf "%.2f\n", time - $t;
-	' "$WORK/sync" "$WORK/sync-remote.git" >"$WORK/sync.out"
-	read -r secs <"$WORK/sync.out"
-	row "sync of $sets pending change sets (local)" "$secs s" "-"
+	' sync "$PWD/sync-remote.git" >sync.out
+	read -r secs <sync.out
+	record "$secs"
+	[ $sets -eq 1000 ] || note "sync: QUICK run with $sets change sets"
 }
 
-# Bytes a day's work (40 writes) adds to the remote, against the database's size.
-bench_sync_bytes() {
+# sync_day_bytes: the bytes a day's work (40 writes) adds to the remote, against
+# the village database's size.
+bench_sync_day_bytes() {
 	writes=40
-	bench_village "$WORK/day"
-	stele-agent -C "$WORK/day" sync --remote "$WORK/day-remote.git" 2>/dev/null
-	before=$(du -sb "$WORK/day-remote.git/objects" | cut -f1)
+	bench_village day
+	stele-agent -C day sync --remote "$PWD/day-remote.git" 2>/dev/null
+	before=$(du -sb day-remote.git/objects | cut -f1)
 	i=0
 	while [ $i -lt $writes ]; do
 		i=$((i + 1))
-		stele-agent -C "$WORK/day" points add M000$((i % 9 + 1)) B01 --date 2026-09-01 \
+		stele-agent -C day points add M000$((i % 9 + 1)) B01 --date 2026-09-01 \
 			--note "第 $i 条" >/dev/null
 	done
-	stele-agent -C "$WORK/day" sync 2>/dev/null
-	after=$(du -sb "$WORK/day-remote.git/objects" | cut -f1)
-	db=$(stat -c %s "$WORK/day/stele.db")
-	row "bytes pushed for $writes writes (loose objects)" "$((after - before)) B" "-"
-	row "village database size" "$db B" "-"
+	stele-agent -C day sync 2>/dev/null
+	after=$(du -sb day-remote.git/objects | cut -f1)
+	record "$((after - before))" "$(stat -c %s day/stele.db)"
+	note "sync bytes: growth of the remote's objects (loose) for $writes \`points add\`"
 }
 
-# ---- rankings -------------------------------------------------------------
-# A synthetic county of 2,436 villages (122 townships of 20): members with point
-# events every month, tasks, requests, income, two years of assessments; every
-# 50th village never synced. Goal: one month's league table in under 1 s.
+# rank_2436: a synthetic county of 2,436 villages (122 townships of 20): members
+# with point events every month, tasks, requests, income, two years of
+# assessments; every 50th village never synced. Measured: one month's league table.
 
-# Milliseconds since the epoch, and one timed command (stdout discarded) as a row.
+# Milliseconds since the epoch, and one timed command (stdout discarded) as a note.
 ms_now() {
 	perl -MTime::HiRes=time -e 'printf "%d\n", time * 1000'
 }
-time_row() {
-	what=$1 goal=$2
-	shift 2
+time_note() {
+	what=$1
+	shift
 	start=$(ms_now)
 	"$@" >/dev/null
-	row "$what" "$(( $(ms_now) - start )) ms" "$goal"
+	note "$what: $(( $(ms_now) - start )) ms"
 }
 
-bench_rankings() {
+bench_rank_2436() {
 	villages=2436 members=25 months=12 per_month=3
 	if [ -n "$QUICK" ]; then members=10 months=3 per_month=2; fi
-	county=$WORK/county
-	ROOT=$(cd "$(dirname "$0")/.." && pwd)
+	county=$PWD/county
 	mkdir -p "$county"
 	last=0
-	for f in "$ROOT"/schema/[0-9]*.sql; do
+	for f in "$SRC"/schema/[0-9]*.sql; do
 		sqlite3 "$county/stele.db" <"$f"
 		last=$(basename "$f" | sed 's/^0*\([0-9][0-9]*\)-.*/\1/')
 	done
@@ -196,36 +285,36 @@ INSERT INTO period_close SELECT v.code, printf('2026-%02d', mo.i + 1), 'bench'
 COMMIT;
 PRAGMA journal_mode = DELETE;
 SQL
-	row "synthetic county: $villages villages" "$(( $(ms_now) - start )) ms" "-"
-	row "  with point events" "$(sqlite3 "$county/stele.db" "SELECT count(*) FROM point_event")" "-"
+	note "rankings: synthetic county of $villages villages, $(sqlite3 "$county/stele.db" \
+		"SELECT count(*) FROM point_event") point events, built in $(( $(ms_now) - start )) ms"
 	month=$(printf '2026-%02d' "$months")
-	time_row "rank villages --month (all villages)" "< 1000 ms" \
-		stele-aggregator -C "$county" rank villages --month "$month" --format csv
-	time_row "rank villages --month --township" "-" \
+	start=$(ms_now)
+	stele-aggregator -C "$county" rank villages --month "$month" --format csv >league.csv
+	record "$(awk -v ms=$(( $(ms_now) - start )) 'BEGIN { printf "%.3f", ms / 1000 }')"
+	time_note "rankings: rank villages --month --township" \
 		stele-aggregator -C "$county" rank villages --month "$month" --township 990101061 --format csv
-	time_row "rank stars --year" "-" stele-aggregator -C "$county" rank stars --year 2026 --format csv
-	time_row "rank members --year (all villages)" "-" \
+	time_note "rankings: rank stars --year" stele-aggregator -C "$county" rank stars --year 2026 --format csv
+	time_note "rankings: rank members --year (all villages)" \
 		stele-aggregator -C "$county" rank members --year 2026 --format csv
-	time_row "rank members --month (all villages)" "-" \
+	time_note "rankings: rank members --month (all villages)" \
 		stele-aggregator -C "$county" rank members --month "$month" --format csv
-	time_row "report --month (12 league tables)" "-" \
-		stele-aggregator -C "$county" report --month "$month" --out "$WORK/report.html"
-	row "  report size" "$(wc -c <"$WORK/report.html") bytes" "-"
+	time_note "rankings: report --month (12 league tables)" \
+		stele-aggregator -C "$county" report --month "$month" --out report.html
+	note "rankings: report size $(wc -c <report.html) bytes"
 }
 
-# ---- merge (stele-aggregator) ---------------------------------------------
-# The merge rate (verify + apply + record, batches of change sets per transaction)
-# against a raw sqlite3changeset_apply of the same change sets in one transaction
-# (tools/bench-apply.c), in the same run; and a no-op sync of 300 villages.
-
+# merge_rate: the merge rate (verify + apply + record, batches of change sets per
+# transaction) against a raw sqlite3changeset_apply of the same change sets in one
+# transaction (tools/bench-apply.c), in the same run. 100 change sets of 300 point
+# events (QUICK: 20 of 200), forged straight into a repository (tools/stele-forge).
 bench_merge_rate() {
 	sets=100 per=300
 	[ -n "$QUICK" ] && sets=20 per=200
 	code=990101001201
-	stele-agent -C "$WORK/mv" init --village $code --name 基准村 >/dev/null 2>&1
+	stele-agent -C mv init --village $code --name 基准村 >/dev/null 2>&1
 	k=1
 	while [ $k -le $sets ]; do
-		"$STELE_BUILD/tools/stele-forge" "$WORK/mv" "$WORK/mv-remote.git" --sql "
+		stele-forge mv "$PWD/mv-remote.git" --sql "
 			INSERT INTO member (village_code, id, name) VALUES ('$code', 'M$k', '党员$k');
 			WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $per)
 			INSERT INTO point_event (village_code, id, member_id, rule_code, occurred_on, points,
@@ -233,54 +322,230 @@ bench_merge_rate() {
 			  'published', '批量 ' || i FROM n"
 		k=$((k + 1))
 	done
-	stele-aggregator -C "$WORK/mc" init --county 990101 --name 基准县 2>/dev/null
-	stele-aggregator -C "$WORK/mc" village add $code --name 基准村 --township-name 镇 \
-		--remote "$WORK/mv-remote.git" --key "$(stele-agent -C "$WORK/mv" key)" >/dev/null
-	stele-aggregator -C "$WORK/mc" fetch 2>/dev/null
+	stele-aggregator -C mc init --county 990101 --name 基准县 2>/dev/null
+	stele-aggregator -C mc village add $code --name 基准村 --township-name 镇 \
+		--remote "$PWD/mv-remote.git" --key "$(stele-agent -C mv key)" >/dev/null
+	stele-aggregator -C mc fetch 2>/dev/null
 	start=$(ms_now)
-	stele-aggregator -C "$WORK/mc" merge 2>/dev/null
+	stele-aggregator -C mc merge 2>/dev/null
 	merge_ms=$(( $(ms_now) - start ))
-	rows=$(sqlite3 "$WORK/mc/stele.db" "SELECT sum(rows) FROM stele_applied")
-	"$STELE_BUILD/tools/bench-apply" "$WORK/mv-remote.git" "$WORK/raw.db" >"$WORK/raw.out"
-	read -r raw_rows raw_secs <"$WORK/raw.out"
+	rows=$(sqlite3 mc/stele.db "SELECT sum(rows) FROM stele_applied")
+	bench-apply "$PWD/mv-remote.git" "$PWD/raw.db" >raw.out
+	read -r raw_rows raw_secs <raw.out
 	merge_rate=$(awk -v r="$rows" -v ms="$merge_ms" 'BEGIN { printf "%d", r / (ms > 0 ? ms : 1) * 1000 }')
 	raw_rate=$(awk -v r="$raw_rows" -v s="$raw_secs" 'BEGIN { printf "%d", r / s }')
-	row "merge $sets change sets, $rows rows" "$merge_ms ms" "-"
-	row "merge rate (incl. process start)" "$merge_rate rows/s" "-"
-	row "raw sqlite3changeset_apply rate" "$raw_rate rows/s" "-"
-	row "merge / raw apply" "$(awk -v a="$merge_rate" -v b="$raw_rate" 'BEGIN { printf "%.2f", a / b }')" ">= 0.50"
+	record "$merge_rate" "$raw_rate"
+	note "merge: $sets change sets, $rows rows in $merge_ms ms, process start included"
 }
 
-# Runs a command with its stderr (the one-line summaries) discarded.
-quiet() {
-	"$@" 2>/dev/null
-}
-
-bench_noop_sync() {
+# noop_sync_300: a second `stele-aggregator sync` of 300 villages with nothing new
+# (each village has one change set, merged by the first sync).
+bench_noop_sync_300() {
 	n=300
-	mkdir -p "$WORK/ns-v" "$WORK/ns-remotes"
-	echo "code,name,township_name,remote,key" >"$WORK/ns-villages.csv"
+	mkdir -p ns-v ns-remotes
+	echo "code,name,township_name,remote,key" >ns-villages.csv
 	i=0
 	while [ $i -lt $n ]; do
 		code=$(printf '990101%03d%03d' $((i / 20 + 1)) $((i % 20 + 201)))
-		stele-agent -C "$WORK/ns-v/$code" init --village "$code" --name 村$i >/dev/null 2>&1
-		stele-agent -C "$WORK/ns-v/$code" member add 党员 >/dev/null
-		"$STELE_BUILD/tools/stele-forge" "$WORK/ns-v/$code" "$WORK/ns-remotes/$code.git"
-		echo "$code,村$i,镇,$WORK/ns-remotes/$code.git,$(stele-agent -C "$WORK/ns-v/$code" key)" \
-			>>"$WORK/ns-villages.csv"
+		stele-agent -C "ns-v/$code" init --village "$code" --name 村$i >/dev/null 2>&1
+		stele-agent -C "ns-v/$code" member add 党员 >/dev/null
+		stele-forge "ns-v/$code" "$PWD/ns-remotes/$code.git"
+		echo "$code,村$i,镇,$PWD/ns-remotes/$code.git,$(stele-agent -C "ns-v/$code" key)" \
+			>>ns-villages.csv
 		i=$((i + 1))
 	done
-	stele-aggregator -C "$WORK/ns" init --county 990101 --name 基准县 2>/dev/null
-	stele-aggregator -C "$WORK/ns" village import "$WORK/ns-villages.csv" 2>/dev/null
-	time_row "first sync of $n villages (1 change set each)" "-" quiet stele-aggregator -C "$WORK/ns" sync
-	time_row "no-op sync of $n villages" "< 1000 ms" quiet stele-aggregator -C "$WORK/ns" sync
+	stele-aggregator -C ns init --county 990101 --name 基准县 2>/dev/null
+	stele-aggregator -C ns village import ns-villages.csv 2>/dev/null
+	time_note "no-op sync: the first sync of $n villages (1 change set each)" stele-aggregator -C ns sync
+	start=$(ms_now)
+	stele-aggregator -C ns sync 2>/dev/null
+	record "$(awk -v ms=$(( $(ms_now) - start )) 'BEGIN { printf "%.3f", ms / 1000 }')"
 }
 
-row "figure" "result" "goal"
-bench_write_latency
-bench_import_rate
-bench_sync_pending
-bench_sync_bytes
-bench_rankings
-bench_merge_rate
-bench_noop_sync
+# bench_cold_changzhi: a Changzhi-scale county (2,436 villages; QUICK: 40) with one
+# year of records. Prepared unmeasured: simulate, county init + rules publish, every
+# agent init + import + close + sync to its bare repository (in parallel, one job per
+# core), registration of every village with its key. Measured: the county's first
+# `sync` (fetch + verify + apply everything) and the league table for December.
+bench_cold_changzhi() {
+	if [ -n "$QUICK" ]; then townships=4 per=10; else townships=203 per=12; fi
+	year=2025
+	server=$PWD/server
+	mkdir -p "$server" v
+	t0=$(now_ns)
+	simulate --out data --townships $townships --villages-per-township $per --months 12 \
+		--year $year --seed 42 || return 1
+	note "cold run: simulate $((townships * per)) villages x 12 months: $(seconds_since "$t0") s;" \
+		"$(($(cat data/villages/*/points.csv | wc -l) - townships * per)) point events"
+
+	t0=$(now_ns)
+	stele-aggregator -C county init --county 990101 --name 长治规模县 \
+		--publish "$server/county.git" || return 1
+	for kind in point-rules standard-items veto-items; do
+		stele-aggregator -C county rules import $kind "data/rules/$kind.csv" || return 1
+	done
+	stele-aggregator -C county rules publish || return 1
+
+	# One village's clerk, start to first sync: its key goes to v/CODE.key.
+	# A failure exits 255, which stops xargs.
+	cat >village.sh <<'EOF'
+trap '[ $? -eq 0 ] || exit 255' EXIT
+set -e
+server=$1 data=$2 code=$3 name=$4
+stele-agent -C "v/$code" init --village "$code" --name "$name" \
+	--remote "$server/$code.git" --county "$server/county.git" 2>/dev/null
+for kind in members points tasks requests income assessments; do
+	stele-agent -C "v/$code" import $kind "$data/villages/$code/$kind.csv" >/dev/null
+done
+last=$(tail -n 1 "$data/villages/$code/closes.txt")
+stele-agent -C "v/$code" close "$last" >/dev/null 2>&1
+stele-agent -C "v/$code" sync >/dev/null 2>&1
+stele-agent -C "v/$code" key >"v/$code.key"
+EOF
+	sed 1d data/villages.csv | cut -d, -f1,2 | tr ',' ' ' |
+		xargs -P "$(nproc_count)" -n 2 sh village.sh "$server" "$PWD/data"
+	[ "$(ls v/*.key 2>/dev/null | wc -l)" -eq $((townships * per)) ] || {
+		echo "bench: not every village synced" >&2
+		return 1
+	}
+	{
+		echo code,name,township_name,remote,key
+		sed 1d data/villages.csv | while IFS=, read -r code name township; do
+			echo "$code,$name,$township,$server/$code.git,$(cat "v/$code.key")"
+		done
+	} >registry.csv
+	stele-aggregator -C county village import registry.csv || return 1
+	note "cold run: $((townships * per)) agents init + import + close + sync ($(nproc_count) jobs)" \
+		"and registration: $(seconds_since "$t0") s (not counted)"
+
+	t0=$(now_ns)
+	stele-aggregator -C county sync || return 1
+	sync_s=$(seconds_since "$t0")
+	t1=$(now_ns)
+	stele-aggregator -C county rank villages --month $year-12 --format csv >league.csv || return 1
+	rank_s=$(seconds_since "$t1")
+	total=$(seconds_since "$t0")
+	[ "$(($(wc -l <league.csv) - 1))" -eq $((townships * per)) ] || {
+		echo "bench: the league table does not list every village" >&2
+		return 1
+	}
+	note "cold run: county sync $sync_s s + rank $rank_s s; county database" \
+		"$(du -k county/stele.db | cut -f1) KiB"
+	record "$total"
+}
+
+# ---- the driver ----
+
+machine() {
+	cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
+	mem=$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo 2>/dev/null)
+	printf '%s; %s cores; %s; %s; %s; load average at start %s\n' "${cpu:-unknown CPU}" \
+		"$(nproc_count)" "${mem:-? GiB}" "$(uname -sr)" \
+		"$(sqlite3 --version 2>/dev/null | cut -d' ' -f1 | sed 's/^/SQLite /')" \
+		"$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
+}
+
+# meets VALUE GOAL: exit 0 if VALUE satisfies GOAL ("< 10", ">= 0.5").
+meets() {
+	awk -v v="$1" -v g="$2" 'BEGIN {
+		n = split(g, p, " "); op = p[1]; x = p[2] + 0; v += 0
+		ok = (op == "<" && v < x) || (op == "<=" && v <= x) || (op == ">" && v > x) ||
+		     (op == ">=" && v >= x)
+		exit !ok }'
+}
+
+# ratio VALUE PEER: VALUE / PEER with two significant decimals.
+ratio() {
+	awk -v v="$1" -v p="$2" 'BEGIN { if (p + 0 == 0) exit 1; r = v / p
+		printf (r < 0.1 ? "%.4f" : "%.2f"), r }'
+}
+
+is_function() {
+	case $(LC_ALL=C type "$1" 2>/dev/null) in
+	*function*) return 0 ;;
+	esac
+	return 1
+}
+
+run_figures() {
+	BENCH_NOTES=$SCRATCH/notes
+	: >"$BENCH_NOTES"
+	: >"$BENCH_LOG"
+	rows=$SCRATCH/rows
+	: >"$rows"
+	echo "$FIGURES" | while IFS='|' read -r id figure unit goal peer applies; do
+		BENCH_RESULT=$SCRATCH/result.$id
+		CURRENT_FIGURE=$id
+		dir=$SCRATCH/$id
+		mkdir -p "$dir"
+		value=- peer_value=- ratio_text=- met=-
+		measured=
+		if [ -n "${BENCH_ONLY:-}" ] && ! echo " $BENCH_ONLY " | grep -q " $id "; then
+			value="skipped (BENCH_ONLY)"
+			measured=skipped
+		elif [ -s "$BENCH_RESULT" ]; then
+			measured=earlier # by another figure's run (record_for)
+		elif is_function "bench_$id"; then
+			printf 'bench: %s ...\n' "$id" >&2
+			echo "== bench_$id" >>"$BENCH_LOG"
+			start=$(now_ns)
+			# set -e holds inside: any failing command fails the figure.
+			(set -e; cd "$dir"; "bench_$id") </dev/null >>"$BENCH_LOG" 2>&1
+			status=$?
+			[ $status -eq 0 ] && [ -s "$BENCH_RESULT" ] && measured=now
+			printf 'bench: %s done in %s s\n' "$id" "$(seconds_since "$start")" >&2
+		fi
+		if [ "$measured" = skipped ]; then
+			:
+		elif [ -z "$measured" ] && ! is_function "bench_$id"; then
+			value="not measured yet"
+		else
+			if [ -n "$measured" ]; then
+				IFS='|' read -r value peer_value <"$BENCH_RESULT"
+				[ -n "$peer_value" ] || peer_value=-
+				if [ "$peer_value" != - ] && r=$(ratio "$value" "$peer_value"); then
+					ratio_text=$r
+				fi
+				if [ "$goal" != - ]; then
+					checked=$value
+					[ "$applies" = ratio ] && checked=$ratio_text
+					if [ "$checked" = - ]; then met=-
+					elif meets "$checked" "$goal"; then met=yes
+					else met=NO
+					fi
+				fi
+				value="$value $unit"
+				[ "$peer_value" != - ] && peer_value="$peer_value $unit"
+			else
+				value="failed (see $BENCH_LOG)"
+			fi
+		fi
+		[ -n "${BENCH_KEEP:-}" ] || rm -rf "$dir"
+		goal_text=$goal
+		[ "$goal" != - ] && [ "$applies" = ratio ] && goal_text="ratio $goal"
+		[ "$goal" != - ] && [ "$applies" = value ] && goal_text="$goal $unit"
+		[ "$peer" != - ] && [ "$peer_value" != - ] && peer_value="$peer: $peer_value"
+		[ "$peer" != - ] && [ "$peer_value" = - ] && peer_value="$peer"
+		printf '%s|%s|%s|%s|%s|%s\n' "$figure" "$value" "$goal_text" "$peer_value" \
+			"$ratio_text" "$met" >>"$rows"
+	done
+}
+
+# The rows as a Markdown table (readable as plain text too).
+print_table() {
+	echo "| figure | value | goal | peer/limit | ratio | met |"
+	echo "|---|---|---|---|---|---|"
+	awk -F'|' '{ line = "|"; for (i = 1; i <= NF; i++) line = line " " $i " |"; print line }' "$1"
+}
+
+echo "Stele benchmarks$([ -n "$QUICK" ] && echo " (QUICK=1: reduced sizes)"), $(date -u +%Y-%m-%d)"
+echo "machine: $(machine)"
+echo
+run_figures
+print_table "$SCRATCH/rows" | tee "$BENCH_MD"
+if [ -s "$SCRATCH/notes" ]; then
+	echo
+	sed 's/^/- /' "$SCRATCH/notes" | tee -a "$BENCH_MD"
+fi
+echo
+echo "(table also in $BENCH_MD; every figure's output in $BENCH_LOG)"

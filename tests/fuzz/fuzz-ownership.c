@@ -1,6 +1,7 @@
-/* fuzz-ownership.c: libFuzzer target for the ownership check every incoming change
- * set passes (stele_sync_check_ownership) and the apply that follows it
- * (stele_sync_apply). The input is row changes; for a village writer and for the
+/* fuzz-ownership.c: libFuzzer target for the row checks every incoming change set
+ * passes (stele_merge_check_changes: walk, ownership, table shapes) and the apply
+ * that follows them (stele_stream_apply). The input is row changes; for a village
+ * writer and for the
  * county, whatever the check lets through is applied to a database holding both
  * villages' and the county's rows under a SQLite session that records what really
  * changed, and every such row must be one the writer owns: a village-owned row of
@@ -15,7 +16,7 @@
 #include "domain.h"
 #include "error.h"
 #include "rules.h"
-#include "sync.h"
+#include "merge.h"
 #include "fuzz.h"
 
 #define VILLAGE "990101001201"
@@ -71,29 +72,35 @@ static bool owned_change(sqlite3_changeset_iter *it, const char *writer)
 	       strcmp((const char *)sqlite3_value_text(code), writer) == 0;
 }
 
-/* Applies data as writer's if the ownership check passes, recording what the apply
- * really changed with a session on every table, and checks each change. */
+/* Applies data as writer's if the row checks pass, recording what the apply really
+ * changed with a session on every table, and checks each change. */
 static void check_writer(const uint8_t *data, size_t size, const char *writer)
 {
+	struct stele_changeset cs = { 0 };
+	struct stele_stream stream;
 	sqlite3_session *session = NULL;
 	sqlite3_changeset_iter *it = NULL;
+	const char *reason = NULL;
 	void *effect = NULL;
-	int effect_len = 0, src;
-	long rows = -1;
-	int rc;
+	int effect_len = 0, src, rc;
 
-	rc = stele_sync_check_ownership(&rows, data, size, writer);
+	rc = stele_merge_check_changes(&reason, db, writer, data, size);
 	if (rc < 0) {
-		FUZZ_CHECK(rc == STELE_EVERIFY, "ownership check returned %d: %s", rc,
-			   stele_error_message());
+		FUZZ_CHECK(rc == STELE_EVERIFY && reason, "row checks returned %d (%s): %s", rc,
+			   reason ? reason : "no reason", stele_error_message());
 		return;
 	}
-	FUZZ_CHECK(rows >= 0, "ownership check passed with %ld rows", rows);
+	FUZZ_CHECK(stele_stream_init(&stream, db, writer) == 0, "stream: %s", stele_error_message());
+	cs.format = STELE_CS_FORMAT;
+	cs.seq = 1;
+	strcpy(cs.writer, writer);
+	cs.changes = (unsigned char *)data;
+	cs.changes_len = size;
 	FUZZ_CHECK(stele_db_begin(db) == 0, "begin: %s", stele_error_message());
 	FUZZ_CHECK(sqlite3session_create(db, "main", &session) == SQLITE_OK &&
 			   sqlite3session_attach(session, NULL) == SQLITE_OK,
 		   "cannot watch the apply: %s", sqlite3_errmsg(db));
-	rc = stele_sync_apply(db, data, size);
+	rc = stele_stream_apply(&reason, &stream, &cs);
 	if (rc == 0) {
 		FUZZ_CHECK(sqlite3session_changeset(session, &effect_len, &effect) == SQLITE_OK,
 			   "cannot read what the apply changed");
@@ -101,13 +108,15 @@ static void check_writer(const uint8_t *data, size_t size, const char *writer)
 			   "the session's own changeset does not start");
 		while ((src = sqlite3changeset_next(it)) == SQLITE_ROW)
 			FUZZ_CHECK(owned_change(it, writer),
-				   "a change set that passed the ownership check for %s changed a "
-				   "row it does not own", writer);
+				   "a change set that passed the row checks for %s changed a row it "
+				   "does not own", writer);
 		FUZZ_CHECK(src == SQLITE_DONE, "the session's own changeset does not iterate");
 		sqlite3changeset_finalize(it);
 		sqlite3_free(effect);
 	} else {
-		FUZZ_CHECK(rc == STELE_EVERIFY, "apply returned %d: %s", rc, stele_error_message());
+		FUZZ_CHECK(rc == STELE_EVERIFY && reason && strcmp(reason, "conflict") == 0,
+			   "apply returned %d (%s): %s", rc, reason ? reason : "no reason",
+			   stele_error_message());
 	}
 	sqlite3session_delete(session);
 	stele_db_rollback(db);
@@ -115,13 +124,6 @@ static void check_writer(const uint8_t *data, size_t size, const char *writer)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *summary = NULL;
-
-	/* The decoder refuses badly framed row changes before any of this runs (the
-	 * framing is checked by the summarizer too): only those reach the check. */
-	if (stele_cs_summarize(&summary, data, size) < 0)
-		return 0;
-	free(summary);
 	check_writer(data, size, VILLAGE);
 	check_writer(data, size, STELE_WRITER_COUNTY);
 	return 0;

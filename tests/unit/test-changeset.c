@@ -1,5 +1,6 @@
 /* test-changeset.c: the signed change-set format, its strict decoder, summaries and keys. */
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -923,6 +924,393 @@ static void test_capture_chain(void **state)
 	stele_db_close(db);
 }
 
+/* The row changes' own walk (stele_cs_walk): SQLite never sees what it refuses. */
+
+/* A bound on every walk below: SIGALRM's default action ends the test binary. */
+#define WALK_SECONDS 20
+
+static int count_row(void *ctx, const struct stele_cs_row *row)
+{
+	unsigned long *rows = ctx;
+
+	assert_int_equal(row->number, ++*rows);
+	return 0;
+}
+
+/* How many rows SQLite's iterator walks to SQLITE_DONE; fails on anything else. */
+static unsigned long sqlite_rows(const void *changes, size_t len)
+{
+	sqlite3_changeset_iter *it = NULL;
+	unsigned long rows = 0;
+	int src;
+
+	assert_int_equal(sqlite3changeset_start(&it, (int)len, (void *)changes), SQLITE_OK);
+	while ((src = sqlite3changeset_next(it)) == SQLITE_ROW)
+		rows++;
+	if (src != SQLITE_DONE)
+		fail_msg("sqlite3changeset_next: %d after %lu rows of bytes our walk accepted", src, rows);
+	assert_int_equal(sqlite3changeset_finalize(it), SQLITE_OK);
+	return rows;
+}
+
+/* The walk's verdict on bytes: 0 with *rows, or STELE_EVERIFY with fault CHANGES. */
+static int walk_verdict(unsigned long *rows, const void *changes, size_t len)
+{
+	enum stele_cs_fault fault = STELE_CS_FAULT_MALFORMED;
+	unsigned long n = 0;
+	int rc = stele_cs_walk(&fault, changes, len, count_row, &n);
+
+	if (rc == 0) {
+		assert_int_equal(fault, STELE_CS_FAULT_NONE);
+		*rows = n;
+		return 0;
+	}
+	assert_int_equal(rc, STELE_EVERIFY);
+	assert_int_equal(fault, STELE_CS_FAULT_CHANGES);
+	assert_non_null(strstr(stele_error_message(), "row changes: byte "));
+	return rc;
+}
+
+/* Every kind of row and value: inserts, updates, deletes; on our tables and on a
+ * scratch table with a real, a blob and a two-column key in reverse order. */
+static void *sample_changes(int *len)
+{
+	sqlite3 *db = open_db();
+	void *changes = NULL;
+
+	exec(db, village_rows);
+	exec(db, "INSERT INTO point_rule (code, category, name, points) VALUES ('B01', 'base', "
+		 "'基础分', 10);"
+		 "CREATE TABLE scratch (k INTEGER, s TEXT, r REAL, b BLOB, n, PRIMARY KEY (s, k));"
+		 "INSERT INTO scratch VALUES (1, 'a', 0.5, x'00ff', NULL)");
+	capture(db, "INSERT INTO member (village_code, id, name, gender, born) VALUES "
+		"('" VILLAGE "', 'M0003', '王五', 'M', 1960);"
+		"UPDATE member SET name = '张三丰', born = NULL WHERE id = 'M0001';"
+		"UPDATE point_event SET stage = 'rejected' WHERE id = 'E000002';"
+		"DELETE FROM task WHERE id = 'T0007';"
+		"INSERT INTO veto_item (code, name) VALUES ('V9', '测试');"
+		"UPDATE point_rule SET points = 15 WHERE code = 'B01';"
+		"INSERT INTO scratch VALUES (-9223372036854775807, '', -1e300, x'', 7);"
+		"UPDATE scratch SET r = 2.25, b = zeroblob(300) WHERE k = 1;",
+		&changes, len);
+	stele_db_close(db);
+	return changes;
+}
+
+/* A value as SQLite's iterator reads it equals the walk's. */
+static void same_value(const struct stele_cs_value *mine, sqlite3_value *theirs)
+{
+	if (mine->type == 0) {
+		assert_null(theirs);
+		return;
+	}
+	assert_non_null(theirs);
+	assert_int_equal(sqlite3_value_type(theirs), mine->type);
+	switch (mine->type) {
+	case SQLITE_INTEGER:
+		assert_int_equal(sqlite3_value_int64(theirs), mine->integer);
+		break;
+	case SQLITE_FLOAT: {
+		double d = sqlite3_value_double(theirs);
+		uint64_t bits;
+
+		memcpy(&bits, &d, sizeof(bits));
+		assert_int_equal(bits, (uint64_t)mine->integer);
+		break;
+	}
+	case SQLITE_TEXT:
+	case SQLITE_BLOB:
+		assert_int_equal((size_t)sqlite3_value_bytes(theirs), mine->len);
+		if (mine->len)
+			assert_memory_equal(mine->type == SQLITE_TEXT ? sqlite3_value_text(theirs)
+								 : sqlite3_value_blob(theirs),
+					    mine->bytes, mine->len);
+		break;
+	}
+}
+
+/* Steps SQLite's iterator alongside the walk: the same row, field by field. */
+static int compare_row(void *ctx, const struct stele_cs_row *row)
+{
+	sqlite3_changeset_iter *it = ctx;
+	const char *table = NULL;
+	unsigned char *pkflags = NULL;
+	int ncol = 0, op = 0, indirect = 0, npk = 0;
+
+	assert_int_equal(sqlite3changeset_next(it), SQLITE_ROW);
+	assert_int_equal(sqlite3changeset_op(it, &table, &ncol, &op, &indirect), SQLITE_OK);
+	assert_int_equal(sqlite3changeset_pk(it, &pkflags, &npk), SQLITE_OK);
+	assert_string_equal(row->table, table);
+	assert_int_equal(row->ncol, ncol);
+	assert_int_equal(row->op, op);
+	assert_int_equal(row->indirect, indirect);
+	assert_memory_equal(row->pk, pkflags, (size_t)ncol);
+	for (int i = 0; i < ncol; i++) {
+		sqlite3_value *v = NULL;
+
+		if (op != SQLITE_INSERT) {
+			assert_int_equal(sqlite3changeset_old(it, i, &v), SQLITE_OK);
+			same_value(&row->old_values[i], v);
+		}
+		if (op != SQLITE_DELETE) {
+			assert_int_equal(sqlite3changeset_new(it, i, &v), SQLITE_OK);
+			same_value(&row->new_values[i], v);
+		}
+	}
+	return 0;
+}
+
+static void test_walk_accepts_sessions(void **state)
+{
+	int len = 0;
+	void *changes = sample_changes(&len);
+	sqlite3_changeset_iter *it = NULL;
+	unsigned long rows = 0;
+	bool reversed_key = false;
+
+	(void)state;
+	assert_int_equal(walk_verdict(&rows, changes, (size_t)len), 0);
+	assert_int_equal(rows, 8);
+	assert_int_equal(sqlite_rows(changes, (size_t)len), rows);
+	assert_int_equal(sqlite3changeset_start(&it, len, changes), SQLITE_OK);
+	assert_int_equal(stele_cs_walk(NULL, changes, (size_t)len, compare_row, it), 0);
+	assert_int_equal(sqlite3changeset_next(it), SQLITE_DONE);
+	sqlite3changeset_finalize(it);
+	/* The key flags are places in the key, not booleans: scratch's key is (s, k). */
+	for (int i = 0; i + 2 < len; i++)
+		if (memcmp((char *)changes + i, "\x02\x01\x00\x00\x00scratch", 12) == 0)
+			reversed_key = true;
+	assert_true(reversed_key);
+	/* Nothing is a valid empty changeset. */
+	assert_int_equal(stele_cs_walk(NULL, NULL, 0, NULL, NULL), 0);
+	sqlite3_free(changes);
+}
+
+/* A walk callback's refusal stops the walk and comes back as it is. */
+static int refuse_second(void *ctx, const struct stele_cs_row *row)
+{
+	(void)ctx;
+	return row->number == 2 ? STELE_EINVALID : 0;
+}
+
+static void test_walk_callback_stops(void **state)
+{
+	int len = 0;
+	void *changes = sample_changes(&len);
+	enum stele_cs_fault fault = STELE_CS_FAULT_MALFORMED;
+
+	(void)state;
+	assert_int_equal(stele_cs_walk(&fault, changes, (size_t)len, refuse_second, NULL),
+			 STELE_EINVALID);
+	assert_int_equal(fault, STELE_CS_FAULT_NONE);
+	sqlite3_free(changes);
+}
+
+static void test_walk_hang_input(void **state)
+{
+	static const unsigned char hang[] = "T\x02garbage";   /* 9 bytes: no NUL after the name */
+	struct stele_changeset cs, *dec = NULL;
+	enum stele_cs_fault fault = STELE_CS_FAULT_NONE;
+	unsigned char *enc = NULL;
+	size_t enc_len = 0;
+	unsigned long rows = 0;
+	char *summary = NULL;
+
+	(void)state;
+	alarm(WALK_SECONDS);
+	assert_int_equal(walk_verdict(&rows, hang, sizeof(hang) - 1), STELE_EVERIFY);
+	assert_non_null(strstr(stele_error_message(), "byte 2: primary-key flag 103"));
+	/* Signed with the writer's own key, it still never reaches SQLite's iterator. */
+	memset(&cs, 0, sizeof(cs));
+	cs.format = STELE_CS_FORMAT;
+	cs.schema = 1;
+	cs.seq = 1;
+	strcpy(cs.writer, VILLAGE);
+	cs.summary = "1 member added";
+	cs.changes = (unsigned char *)hang;
+	cs.changes_len = sizeof(hang) - 1;
+	assert_int_equal(stele_cs_encode(&enc, &enc_len, &cs, sk), 0);
+	assert_int_equal(stele_cs_decode(&dec, &fault, enc, enc_len, pk), STELE_EVERIFY);
+	assert_int_equal(fault, STELE_CS_FAULT_CHANGES);
+	assert_null(dec);
+	assert_int_equal(stele_cs_summarize(&summary, hang, sizeof(hang) - 1), STELE_EINVALID);
+	assert_null(summary);
+	alarm(0);
+	free(enc);
+}
+
+/* Every prefix of a real changeset: refused, unless it ends where a row ends. */
+static void test_walk_truncations(void **state)
+{
+	int len = 0;
+	void *changes = sample_changes(&len);
+	unsigned long rows = 0, accepted = 0, last_rows = 0;
+
+	(void)state;
+	alarm(WALK_SECONDS);
+	for (size_t cut = 1; cut < (size_t)len; cut++) {
+		if (walk_verdict(&rows, changes, cut) != 0)
+			continue;
+		/* A whole row more than the last accepted prefix, and SQLite agrees. */
+		accepted++;
+		assert_int_equal(rows, last_rows + 1);
+		assert_int_equal(sqlite_rows(changes, cut), rows);
+		last_rows = rows;
+	}
+	/* One accepted prefix per row but the last (the whole changeset). */
+	assert_int_equal(accepted, 7);
+	alarm(0);
+	sqlite3_free(changes);
+}
+
+/* xorshift64: the mutations are the same on every run. */
+static uint64_t next_random(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/* Random damage to a real changeset: whatever the walk accepts, SQLite's iterator
+ * walks to SQLITE_DONE over the same number of rows (and it sees nothing else). */
+static void test_walk_mutations(void **state)
+{
+	int len = 0;
+	void *changes = sample_changes(&len);
+	unsigned char *m = malloc((size_t)len + 16);
+	uint64_t seed = 0x5eed5eed12345678u;
+	unsigned long rows, accepted = 0, refused = 0;
+
+	(void)state;
+	assert_non_null(m);
+	alarm(WALK_SECONDS);
+	for (int round = 0; round < 20000; round++) {
+		size_t n = (size_t)len;
+		int flips = 1 + (int)(next_random(&seed) % 4);
+
+		memcpy(m, changes, n);
+		for (int f = 0; f < flips; f++) {
+			size_t at = (size_t)(next_random(&seed) % n);
+			uint64_t how = next_random(&seed);
+
+			switch (how % 4) {
+			case 0: /* a random byte */
+				m[at] = (unsigned char)(how >> 8);
+				break;
+			case 1: /* a bit */
+				m[at] ^= (unsigned char)(1u << ((how >> 8) % 8));
+				break;
+			case 2: /* a byte dropped */
+				memmove(m + at, m + at + 1, n - at - 1);
+				n--;
+				break;
+			default: /* a byte that matters to the format */
+				m[at] = (const unsigned char[]){ 0, 1, 2, 3, 4, 5, 6, 9, 18, 23, 'T', 'P',
+								 0x7f, 0x80, 0xff }[(how >> 8) % 15];
+				break;
+			}
+		}
+		if (walk_verdict(&rows, m, n) != 0) {
+			refused++;
+			continue;
+		}
+		accepted++;
+		assert_int_equal(sqlite_rows(m, n), rows);
+	}
+	/* Both sides of the property were exercised. */
+	assert_true(accepted > 100);
+	assert_true(refused > 100);
+	alarm(0);
+	free(m);
+	sqlite3_free(changes);
+}
+
+/* Hand-made bytes, each breaking one rule. */
+static void test_walk_rules(void **state)
+{
+	static const struct {
+		const char *why;      /* a piece of the message */
+		size_t len;
+		const char *bytes;
+	} bad[] = {
+#define B(why, s) { why, sizeof(s) - 1, s }
+		B("not a table header", "\x12\x00\x05"),
+		B("patchset", "P\x01\x01t\x00\x12\x00\x05"),
+		B("no columns", "T\x00t\x00"),
+		B("past 64", "T\x41" "\x01"),
+		B("not a minimal varint", "T\x80\x01\x01t\x00"),
+		B("cut short", "T\x81"),
+		B("no primary key", "T\x01\x00t\x00\x12\x00\x05"),
+		B("not a place", "T\x02\x01\x01t\x00"),
+		B("not a place", "T\x01\x02t\x00"),
+		B("skip a place", "T\x02\x02\x00t\x00"),
+		B("holds byte 0x2e", "T\x01\x01main.t\x00"),
+		B("is empty", "T\x01\x01\x00\x12\x00\x05"),
+		B("not NUL-terminated", "T\x02\x01\x00garbage"),
+		B("longer than 64", "T\x01\x01" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		  "\x00\x12\x00\x05"),
+		B("has no row changes", "T\x01\x01t\x00"),
+		B("has no row changes", "T\x01\x01t\x00T\x01\x01u\x00\x12\x00\x05"),
+		B("is not insert, update or delete", "T\x01\x01t\x00\x13\x00\x05"),
+		B("indirect flag", "T\x01\x01t\x00\x12\x02\x05"),
+		B("cut short", "T\x01\x01t\x00\x12"),
+		B("value type 0x06", "T\x01\x01t\x00\x12\x00\x06"),
+		B("undefined value", "T\x01\x01t\x00\x12\x00\x00"),
+		B("undefined value", "T\x01\x01t\x00\x09\x00\x00"),
+		B("integer value is cut short", "T\x01\x01t\x00\x12\x00\x01\x00\x00"),
+		B("real value is cut short", "T\x01\x01t\x00\x12\x00\x02\x00"),
+		B("past", "T\x01\x01t\x00\x12\x00\x03\x05" "abc"),
+		B("text length is cut short", "T\x01\x01t\x00\x12\x00\x03\x85"),
+		B("record is cut short", "T\x02\x01\x00t\x00\x12\x00\x05"),
+		/* Updates: the key named in old and left alone in new; changed columns in both. */
+		B("must name key column 0", "T\x02\x01\x00t\x00\x17\x00\x00\x05\x00\x05"),
+		B("must name key column 0", "T\x02\x01\x00t\x00\x17\x00\x05\x05\x05\x05"),
+		B("in only one of its records", "T\x02\x01\x00t\x00\x17\x00\x05\x05\x00\x00"),
+		B("changes no column", "T\x02\x01\x00t\x00\x17\x00\x05\x00\x00\x00"),
+#undef B
+	};
+	static const char good[] = "T\x02\x01\x00t\x00\x17\x00\x05\x05\x00\x03\x01x"
+				   "\x12\x01\x03\x02hi\x04\x00"
+				   "T\x01\x01u_1\x00\x09\x00\x02\x3f\xf0\x00\x00\x00\x00\x00\x00";
+	unsigned long rows = 0;
+
+	(void)state;
+	alarm(WALK_SECONDS);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (walk_verdict(&rows, bad[i].bytes, bad[i].len) != STELE_EVERIFY)
+			fail_msg("case %zu (%s) was accepted", i, bad[i].why);
+		if (!strstr(stele_error_message(), bad[i].why))
+			fail_msg("case %zu: '%s' does not say '%s'", i, stele_error_message(), bad[i].why);
+	}
+	assert_int_equal(walk_verdict(&rows, good, sizeof(good) - 1), 0);
+	assert_int_equal(rows, 3);
+	assert_int_equal(sqlite_rows(good, sizeof(good) - 1), 3);
+	alarm(0);
+}
+
+/* A patchset from a real session is refused, whatever it holds. */
+static void test_walk_patchset(void **state)
+{
+	sqlite3 *db = open_db();
+	sqlite3_session *session = NULL;
+	void *patch = NULL;
+	int len = 0;
+	unsigned long rows = 0;
+
+	(void)state;
+	assert_int_equal(sqlite3session_create(db, "main", &session), SQLITE_OK);
+	assert_int_equal(sqlite3session_attach(session, NULL), SQLITE_OK);
+	exec(db, village_rows);
+	assert_int_equal(sqlite3session_patchset(session, &len, &patch), SQLITE_OK);
+	sqlite3session_delete(session);
+	assert_true(len > 0);
+	assert_int_equal(walk_verdict(&rows, patch, (size_t)len), STELE_EVERIFY);
+	assert_non_null(strstr(stele_error_message(), "byte 0: a patchset"));
+	sqlite3_free(patch);
+	stele_db_close(db);
+}
+
 static void test_fault_names(void **state)
 {
 	(void)state;
@@ -952,6 +1340,13 @@ int main(void)
 		cmocka_unit_test(test_golden),
 		cmocka_unit_test(test_capture_chain),
 		cmocka_unit_test(test_fault_names),
+		cmocka_unit_test(test_walk_accepts_sessions),
+		cmocka_unit_test(test_walk_callback_stops),
+		cmocka_unit_test(test_walk_hang_input),
+		cmocka_unit_test(test_walk_truncations),
+		cmocka_unit_test(test_walk_mutations),
+		cmocka_unit_test(test_walk_rules),
+		cmocka_unit_test(test_walk_patchset),
 	};
 
 	return cmocka_run_group_tests(tests, setup_keys, NULL);

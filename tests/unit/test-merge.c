@@ -1,8 +1,10 @@
-/* test-merge.c: lib/merge.c: the ownership check on row changes, and offering
- * change sets to a stream (applied once, duplicates skipped, refusals quarantined). */
+/* test-merge.c: lib/merge.c: the stream checks (writer, chain, schema, ownership,
+ * shapes), the apply, and offering change sets to a stream (applied once,
+ * duplicates skipped, refusals quarantined or returned). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 #include <sqlite3.h>
@@ -213,7 +215,7 @@ static void test_offer(void **state)
 	forged = encode(&lf, village, "INSERT INTO member (village_code, id, name) VALUES ('" VILLAGE
 			"', 'M3', 'x')", 3, h2, other_sk);
 
-	assert_int_equal(stele_merge_open(&m, county, VILLAGE, pk), 0);
+	assert_int_equal(stele_merge_open(&m, county, VILLAGE, pk, STELE_MERGE_QUARANTINE), 0);
 	assert_int_equal(stele_merge_offer(&outcome, &rows, m, c1, l1, "c1"), 0);
 	assert_int_equal(outcome, STELE_MERGE_APPLIED);
 	assert_int_equal(rows, 2);
@@ -230,7 +232,7 @@ static void test_offer(void **state)
 	stele_merge_free(m);
 
 	/* Reopened: the cursor is where the commit left it. */
-	assert_int_equal(stele_merge_open(&m, county, VILLAGE, pk), 0);
+	assert_int_equal(stele_merge_open(&m, county, VILLAGE, pk, STELE_MERGE_QUARANTINE), 0);
 	assert_int_equal(stele_merge_last_seq(m), 1);
 	assert_string_equal(stele_merge_last_commit(m), "c1");
 	assert_int_equal(stele_merge_offer(&outcome, &rows, m, c1, l1, "c1"), 0);
@@ -242,7 +244,7 @@ static void test_offer(void **state)
 	assert_int_equal(stele_db_int(county, "SELECT last_seq FROM stele_stream", &n), 0);
 	assert_int_equal(n, 1);
 
-	assert_int_equal(stele_merge_open(&m, county, VILLAGE, pk), 0);
+	assert_int_equal(stele_merge_open(&m, county, VILLAGE, pk, STELE_MERGE_QUARANTINE), 0);
 	assert_int_equal(stele_merge_offer(&outcome, &rows, m, c2, l2, "c2"), 0);
 	assert_int_equal(outcome, STELE_MERGE_APPLIED);
 	assert_int_equal(stele_merge_offer(&outcome, &rows, m, forged, lf, "cf"), 0);
@@ -263,6 +265,175 @@ static void test_offer(void **state)
 	sqlite3_close(county);
 }
 
+/* Bytes that hang SQLite 3.40's changeset iterator, signed with the village's own
+ * key: quarantined as "changes", promptly (a hang ends the test at the alarm). */
+static void test_offer_hang(void **state)
+{
+	static const unsigned char hang[] = "T\x02\x01\x00garbage";
+	sqlite3 *county = open_db();
+	struct stele_merge *m = NULL;
+	struct stele_changeset cs = { 0 };
+	enum stele_merge_outcome outcome;
+	unsigned char *enc = NULL;
+	size_t enc_len = 0;
+	long rows = -1;
+	int64_t n;
+
+	(void)state;
+	cs.format = STELE_CS_FORMAT;
+	cs.schema = (unsigned)stele_schema_version();
+	cs.seq = 1;
+	strcpy(cs.writer, VILLAGE);
+	cs.summary = "1 member added";
+	cs.changes = (unsigned char *)hang;
+	cs.changes_len = sizeof(hang) - 1;
+	assert_int_equal(stele_cs_encode(&enc, &enc_len, &cs, sk), 0);
+	alarm(20);
+	assert_int_equal(stele_merge_open(&m, county, VILLAGE, pk, STELE_MERGE_QUARANTINE), 0);
+	assert_int_equal(stele_merge_offer(&outcome, &rows, m, enc, enc_len, "c1"), 0);
+	assert_int_equal(outcome, STELE_MERGE_QUARANTINED);
+	assert_string_equal(stele_merge_quarantine_reason(m), "changes");
+	assert_non_null(strstr(stele_merge_quarantine_detail(m), "not NUL-terminated"));
+	assert_int_equal(stele_merge_commit(m), 0);
+	stele_merge_free(m);
+	/* The raw-bytes check refuses them too. */
+	{
+		const char *reason = NULL;
+
+		assert_int_equal(stele_merge_check_changes(&reason, county, VILLAGE, hang,
+							   sizeof(hang) - 1), STELE_EVERIFY);
+		assert_string_equal(reason, "changes");
+	}
+	alarm(0);
+	assert_int_equal(stele_db_int(county, "SELECT count(*) FROM stele_quarantine WHERE "
+					      "reason = 'changes'", &n), 0);
+	assert_int_equal(n, 1);
+	free(enc);
+	sqlite3_close(county);
+}
+
+/* The stream checks on decoded change sets: writer, chain, schema, in that order. */
+static void test_stream_check(void **state)
+{
+	sqlite3 *db = open_db();
+	struct stele_changeset cs = { .format = 1, .schema = 1, .seq = 2 };
+	struct stele_stream s;
+	const char *reason = NULL;
+	long rows = -1;
+	int len = 0;
+
+	(void)state;
+	assert_int_equal(stele_stream_init(&s, db, VILLAGE), 0);
+	s.last_seq = 1;
+	memset(s.last_hash, 9, sizeof(s.last_hash));
+	strcpy(cs.writer, VILLAGE);
+	memcpy(cs.prev_hash, s.last_hash, STELE_HASH_BYTES);
+	assert_int_equal(stele_stream_check(&reason, &rows, &s, &cs), 0);
+	assert_int_equal(rows, 0);
+	strcpy(cs.writer, OTHER);
+	assert_int_equal(stele_stream_check(&reason, &rows, &s, &cs), STELE_EVERIFY);
+	assert_string_equal(reason, "writer");
+	assert_non_null(strstr(stele_error_message(), "names writer " OTHER ", not " VILLAGE));
+	strcpy(cs.writer, VILLAGE);
+	s.last_seq = 2;
+	assert_int_equal(stele_stream_check(&reason, &rows, &s, &cs), STELE_EVERIFY);
+	assert_string_equal(reason, "chain");
+	assert_non_null(strstr(stele_error_message(), "repeated or out of order"));
+	s.last_seq = 0;
+	assert_int_equal(stele_stream_check(&reason, &rows, &s, &cs), STELE_EVERIFY);
+	assert_non_null(strstr(stele_error_message(), "change sets 1..1 are missing"));
+	s.last_seq = 1;
+	s.last_hash[0] = 8;
+	assert_int_equal(stele_stream_check(&reason, &rows, &s, &cs), STELE_EVERIFY);
+	assert_string_equal(reason, "chain");
+	assert_non_null(strstr(stele_error_message(), "does not name seq 1's hash"));
+	memcpy(s.last_hash, cs.prev_hash, STELE_HASH_BYTES);
+	cs.schema = (unsigned)stele_schema_version() + 1;
+	assert_int_equal(stele_stream_check(&reason, &rows, &s, &cs), STELE_EVERIFY);
+	assert_string_equal(reason, "schema");
+	/* The rows last, their message naming the seq. */
+	cs.schema = 1;
+	cs.changes = capture(&len, db, "INSERT INTO member (village_code, id, name) VALUES ('"
+			     OTHER "', 'M1', 'a')");
+	cs.changes_len = (size_t)len;
+	assert_int_equal(stele_stream_check(&reason, &rows, &s, &cs), STELE_EVERIFY);
+	assert_string_equal(reason, "ownership");
+	assert_non_null(strstr(stele_error_message(), "seq 2: row change 1 (insert of member) "
+						      "carries village_code '" OTHER "', not " VILLAGE));
+	sqlite3_free(cs.changes);
+	sqlite3_close(db);
+}
+
+/* A conflict applies nothing and leaves the caller's transaction as it was. */
+static void test_stream_apply_conflict(void **state)
+{
+	sqlite3 *src = open_db(), *db = open_db();
+	struct stele_changeset cs = { .format = 1, .schema = 1, .seq = 4 };
+	struct stele_stream s;
+	const char *reason = NULL;
+	int len = 0;
+	int64_t n;
+
+	(void)state;
+	strcpy(cs.writer, VILLAGE);
+	cs.changes = capture(&len, src, "INSERT INTO member (village_code, id, name) VALUES ('"
+			     VILLAGE "', 'M1', 'a'), ('" VILLAGE "', 'M2', 'b')");
+	cs.changes_len = (size_t)len;
+	assert_int_equal(stele_stream_init(&s, db, VILLAGE), 0);
+	exec(db, "INSERT INTO member (village_code, id, name) VALUES ('" VILLAGE "', 'M2', 'x')");
+	assert_int_equal(stele_db_begin(db), 0);
+	exec(db, "INSERT INTO member (village_code, id, name) VALUES ('" VILLAGE "', 'M9', 'y')");
+	assert_int_equal(stele_stream_apply(&reason, &s, &cs), STELE_EVERIFY);
+	assert_string_equal(reason, "conflict");
+	assert_non_null(strstr(stele_error_message(), "seq 4: a row change of member does not apply: "
+						      "the row it adds already exists here"));
+	assert_int_equal(stele_db_commit(db), 0);
+	assert_int_equal(stele_db_int(db, "SELECT count(*) FROM member", &n), 0);
+	assert_int_equal(n, 2);
+	exec(db, "DELETE FROM member WHERE id = 'M2'");
+	assert_int_equal(stele_stream_apply(&reason, &s, &cs), 0);
+	assert_int_equal(stele_db_int(db, "SELECT count(*) FROM member", &n), 0);
+	assert_int_equal(n, 3);
+	sqlite3_free(cs.changes);
+	sqlite3_close(src);
+	sqlite3_close(db);
+}
+
+/* Without STELE_MERGE_QUARANTINE (the agent), a refusal is an error with the same
+ * words, and nothing of the batch is kept. */
+static void test_offer_without_quarantine(void **state)
+{
+	sqlite3 *village = open_db(), *db = open_db();
+	struct stele_merge *m = NULL;
+	enum stele_merge_outcome outcome;
+	unsigned char h1[STELE_HASH_BYTES], *c1, *c3;
+	size_t l1, l3;
+	long rows = -1;
+	int64_t n;
+
+	(void)state;
+	c1 = encode(&l1, village, "INSERT INTO member (village_code, id, name) VALUES ('" VILLAGE
+		    "', 'M1', 'a')", 1, NULL, sk);
+	stele_cs_hash(h1, c1, l1);
+	c3 = encode(&l3, village, "INSERT INTO member (village_code, id, name) VALUES ('" VILLAGE
+		    "', 'M3', 'c')", 3, h1, sk);
+	assert_int_equal(stele_merge_open(&m, db, VILLAGE, pk, 0), 0);
+	assert_int_equal(stele_merge_offer(&outcome, &rows, m, c1, l1, "c1"), 0);
+	assert_int_equal(outcome, STELE_MERGE_APPLIED);
+	assert_int_equal(stele_merge_offer(&outcome, &rows, m, c3, l3, "c3"), STELE_EVERIFY);
+	assert_string_equal(stele_error_message(), "seq 3 follows seq 1: change sets 2..2 are missing");
+	assert_string_equal(stele_merge_quarantine_reason(m), "chain");
+	stele_merge_free(m);
+	assert_int_equal(stele_db_int(db, "SELECT count(*) FROM member", &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(stele_db_int(db, "SELECT count(*) FROM stele_quarantine", &n), 0);
+	assert_int_equal(n, 0);
+	free(c1);
+	free(c3);
+	sqlite3_close(village);
+	sqlite3_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -270,6 +441,10 @@ int main(void)
 		cmocka_unit_test(test_tables),
 		cmocka_unit_test(test_shapes),
 		cmocka_unit_test(test_offer),
+		cmocka_unit_test(test_offer_hang),
+		cmocka_unit_test(test_stream_check),
+		cmocka_unit_test(test_stream_apply_conflict),
+		cmocka_unit_test(test_offer_without_quarantine),
 	};
 
 	return cmocka_run_group_tests(tests, setup_keys, NULL);

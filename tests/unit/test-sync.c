@@ -1,5 +1,5 @@
-/* test-sync.c: the agent's pull of the county rules stream, and the checks every
- * change set from another writer passes (ownership, chain, apply conflicts). */
+/* test-sync.c: the agent's pull of the county rules stream (its checks are
+ * lib/merge.c's, tested in test-merge.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -274,102 +274,39 @@ static void test_rewritten_county_history_is_refused(void **state)
 	county_close(&c);
 }
 
-/* A changeset of sql run on table rows of a fresh schema database. */
-static void changes_of(void **out, int *len, const char *table, const char *setup_sql,
-		       const char *sql)
+/* A refused county change set: the aggregator's words, naming the commit; what came
+ * before it stays applied, nothing of it is. */
+static void test_gap_is_refused_with_the_merge_words(void **state)
 {
-	sqlite3 *db = NULL;
-	sqlite3_session *session = NULL;
-
-	assert_int_equal(stele_db_open(&db, ":memory:", STELE_DB_CREATE), 0);
-	if (setup_sql)
-		exec(db, setup_sql);
-	assert_int_equal(sqlite3session_create(db, "main", &session), SQLITE_OK);
-	assert_int_equal(sqlite3session_attach(session, table), SQLITE_OK);
-	exec(db, sql);
-	assert_int_equal(sqlite3session_changeset(session, len, out), SQLITE_OK);
-	sqlite3session_delete(session);
-	stele_db_close(db);
-}
-
-static void test_ownership(void **state)
-{
-	void *changes;
-	int len;
-	long rows = 0;
+	struct county c;
+	struct village v;
+	uint64_t applied = 9, seq = 9;
+	char *county_seq = NULL;
 
 	(void)state;
-	changes_of(&changes, &len, "member", NULL,
-		   "INSERT INTO member (village_code, id, name) VALUES ('" VILLAGE "', 'M1', 'a'),"
-		   "('" VILLAGE "', 'M2', 'b')");
-	assert_int_equal(stele_sync_check_ownership(&rows, changes, (size_t)len, VILLAGE), 0);
-	assert_int_equal(rows, 2);
-	/* Another village's rows, or a village table in the county's stream. */
-	assert_int_equal(stele_sync_check_ownership(NULL, changes, (size_t)len, "990101001202"),
-			 STELE_EVERIFY);
-	assert_non_null(strstr(stele_error_message(), "is not village 990101001202's row"));
-	assert_int_equal(stele_sync_check_ownership(NULL, changes, (size_t)len, STELE_WRITER_COUNTY),
-			 STELE_EVERIFY);
-	sqlite3_free(changes);
-
-	changes_of(&changes, &len, "point_rule", NULL,
-		   "INSERT INTO point_rule VALUES ('R1', 'base', 'a', 10, 1)");
-	assert_int_equal(stele_sync_check_ownership(NULL, changes, (size_t)len, STELE_WRITER_COUNTY), 0);
-	assert_int_equal(stele_sync_check_ownership(NULL, changes, (size_t)len, VILLAGE), STELE_EVERIFY);
-	assert_non_null(strstr(stele_error_message(), "which villages do not own"));
-	sqlite3_free(changes);
-
-	/* A deletion is judged by the row it deletes. */
-	changes_of(&changes, &len, "member",
-		   "INSERT INTO member (village_code, id, name) VALUES ('990101001202', 'M1', 'a')",
-		   "DELETE FROM member");
-	assert_int_equal(stele_sync_check_ownership(NULL, changes, (size_t)len, VILLAGE), STELE_EVERIFY);
-	sqlite3_free(changes);
-}
-
-static void test_chain(void **state)
-{
-	struct stele_changeset cs = { .format = 1, .schema = 1, .seq = 2 };
-	unsigned char last[STELE_HASH_BYTES] = { 9 };
-
-	(void)state;
-	strcpy(cs.writer, VILLAGE);
-	memcpy(cs.prev_hash, last, sizeof(last));
-	assert_int_equal(stele_sync_check_chain(&cs, VILLAGE, 1, last), 0);
-	assert_int_equal(stele_sync_check_chain(&cs, VILLAGE, 2, last), STELE_EVERIFY);
-	assert_non_null(strstr(stele_error_message(), "does not follow seq 2"));
-	assert_int_equal(stele_sync_check_chain(&cs, "990101001202", 1, last), STELE_EVERIFY);
-	last[0] = 8;
-	assert_int_equal(stele_sync_check_chain(&cs, VILLAGE, 1, last), STELE_EVERIFY);
-	assert_non_null(strstr(stele_error_message(), "chain is broken"));
-	memcpy(last, cs.prev_hash, sizeof(last));
-	cs.schema = (unsigned)stele_schema_version() + 1;
-	assert_int_equal(stele_sync_check_chain(&cs, VILLAGE, 1, last), STELE_EVERIFY);
-	assert_non_null(strstr(stele_error_message(), "schema version"));
-}
-
-static void test_apply_conflict_applies_nothing(void **state)
-{
-	sqlite3 *db = NULL;
-	void *changes;
-	int len;
-
-	(void)state;
-	changes_of(&changes, &len, "member", NULL,
-		   "INSERT INTO member (village_code, id, name) VALUES ('" VILLAGE "', 'M1', 'a'),"
-		   "('" VILLAGE "', 'M2', 'b')");
-	assert_int_equal(stele_db_open(&db, ":memory:", STELE_DB_CREATE), 0);
-	exec(db, "INSERT INTO member (village_code, id, name) VALUES ('" VILLAGE "', 'M2', 'x')");
-	assert_int_equal(stele_db_begin(db), 0);
-	assert_int_equal(stele_sync_apply(db, changes, (size_t)len), STELE_EVERIFY);
-	assert_non_null(strstr(stele_error_message(), "table 'member'"));
-	stele_db_rollback(db);
-	assert_int_equal(count(db, "SELECT count(*) FROM member"), 1);
-	exec(db, "DELETE FROM member");
-	assert_int_equal(stele_sync_apply(db, changes, (size_t)len), 0);
-	assert_int_equal(count(db, "SELECT count(*) FROM member"), 2);
-	sqlite3_free(changes);
-	stele_db_close(db);
+	county_open(&c);
+	village_open(&v);
+	county_write(&c, "INSERT INTO point_rule VALUES ('R1', 'base', 'a', 10, 1)", county_sk);
+	county_publish(&c, county_pk);
+	county_write(&c, "INSERT INTO point_rule VALUES ('R2', 'base', 'b', 10, 1)", county_sk);
+	c.published = 2; /* seq 2 never reaches the repository */
+	county_write(&c, "INSERT INTO point_rule VALUES ('R3', 'base', 'c', 10, 1)", county_sk);
+	county_publish(&c, county_pk);
+	assert_int_equal(pull(&v, &c, &applied, &seq), STELE_EVERIFY);
+	assert_non_null(strstr(stele_error_message(), "county commit "));
+	assert_non_null(strstr(stele_error_message(), ": seq 3 follows seq 1: change sets 2..2 are "
+						      "missing"));
+	assert_int_equal(count(v.db, "SELECT count(*) FROM point_rule"), 1);
+	assert_int_equal(count(v.db, "SELECT last_seq FROM stele_stream WHERE writer = 'county'"), 1);
+	assert_int_equal(count(v.db, "SELECT count(*) FROM stele_quarantine"), 0);
+	assert_int_equal(stele_meta_get(v.db, "county_seq", &county_seq), 0);
+	assert_string_equal(county_seq, "1");
+	free(county_seq);
+	/* Nothing changes on the next try. */
+	assert_int_equal(pull(&v, &c, &applied, &seq), STELE_EVERIFY);
+	assert_int_equal(count(v.db, "SELECT count(*) FROM point_rule"), 1);
+	village_close(&v);
+	county_close(&c);
 }
 
 int main(void)
@@ -379,9 +316,7 @@ int main(void)
 		cmocka_unit_test(test_pinned_key_refuses_another_signer),
 		cmocka_unit_test(test_lying_writer_pub_fails_the_signature),
 		cmocka_unit_test(test_rewritten_county_history_is_refused),
-		cmocka_unit_test(test_ownership),
-		cmocka_unit_test(test_chain),
-		cmocka_unit_test(test_apply_conflict_applies_nothing),
+		cmocka_unit_test(test_gap_is_refused_with_the_merge_words),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
