@@ -123,9 +123,14 @@ int cmd_close(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char
 	if ((rc = stele_parse_month(pos[0], &month, "month")) < 0)
 		return rc;
 	today = agent_month_of(stele_today());
-	if (month > today)
-		return stele_error(STELE_EINVALID, "month %s has not begun yet; a month is closed "
-				   "when it is complete", pos[0]);
+	if (month > today) {
+		/* Name the clock's date: a clock set years back is the likely cause. */
+		char clock[16];
+		stele_format_date(clock, stele_today());
+		return stele_error(STELE_EINVALID, "month %s has not begun yet (this computer's "
+				   "clock says %s); a month is closed when it is complete", pos[0],
+				   clock);
+	}
 	if ((rc = agent_batch_begin(&b, ctx)) < 0)
 		goto done;
 	began = true;

@@ -117,8 +117,15 @@ static int commit_pending(uint64_t *tip_seq, uint64_t *committed, struct stele_c
 
 	stele_key_public(pk, ctx->sk);
 	stele_hex_encode(pk_hex, pk, STELE_PK_BYTES);
-	if ((rc = stele_repo_tip(&tip, &seq, repo, STELE_BRANCH)) < 0)
+	if ((rc = stele_repo_tip(&tip, &seq, repo, STELE_BRANCH)) < 0) {
+		/* A damaged git object or ref: the outbox is the stream, nothing is lost. */
+		if (rc == STELE_EFAIL)
+			rc = stele_error(STELE_EFAIL, "the repository %s cannot be read (%s); nothing "
+					 "was committed or pushed and every change set is kept in the "
+					 "database (see docs/sync.md, 'cannot be read')", STELE_REPO_DIR,
+					 stele_error_message());
 		goto done;
+	}
 	if (seq > 0 && (rc = check_tip_matches_outbox(ctx, repo, &tip, seq)) < 0)
 		goto done;
 	if ((rc = stele_db_prepare(ctx->db, &stmt, "SELECT seq, created_at, summary, data "

@@ -19,6 +19,7 @@ struct verify {
 	int nkeys;
 	uint64_t seq;                    /* commits seen */
 	long differences;
+	int check_failed;                /* check_commit returned an error of its own */
 };
 
 /* One difference, on stdout. */
@@ -66,8 +67,10 @@ static int check_commit(void *ctx, const git_oid *commit, const void *data, size
 		       (unsigned long long)seq, hex);
 		return 0;
 	}
-	if (step != SQLITE_ROW)
+	if (step != SQLITE_ROW) {
+		v->check_failed = 1;
 		return stele_error_db(STELE_EFAIL, v->ctx->db, "reading the outbox");
+	}
 	if ((size_t)sqlite3_column_bytes(v->outbox, 1) != len ||
 	    memcmp(sqlite3_column_blob(v->outbox, 1), data, len) != 0)
 		differ(v, "seq %llu: the repository's change set (commit %.12s) differs from the "
@@ -205,6 +208,25 @@ static int load_keys(struct verify *v)
 	return 0;
 }
 
+/* The repository holds at least what was pushed (meta synced_seq): fewer commits
+ * mean its main was deleted or moved back since. */
+static int check_synced(struct verify *v)
+{
+	char *synced = NULL;
+	unsigned long long pushed;
+	int rc;
+
+	if ((rc = stele_meta_get(v->ctx->db, "synced_seq", &synced)) < 0)
+		return rc;
+	pushed = synced ? strtoull(synced, NULL, 10) : 0;
+	if (v->seq < pushed)
+		differ(v, "the repository holds %llu change sets but %llu were pushed: its main was "
+		       "deleted or moved back ('sync' commits them again from the database)",
+		       (unsigned long long)v->seq, pushed);
+	free(synced);
+	return 0;
+}
+
 int cmd_verify(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct verify v = { .ctx = ctx };
@@ -224,9 +246,17 @@ int cmd_verify(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 	    (rc = stele_db_prepare(ctx->db, &v.outbox,
 				   "SELECT hash, data FROM stele_outbox WHERE seq = ?")) < 0)
 		goto done;
-	/* 1. Every commit is the outbox's change set of its seq, byte for byte. */
-	if ((rc = stele_repo_walk(v.repo, STELE_BRANCH, NULL, check_commit, &v)) < 0)
+	/* 1. Every commit is the outbox's change set of its seq, byte for byte. A git
+	 * object or ref that cannot be read (a damaged disk) is a difference too. */
+	if ((rc = stele_repo_walk(v.repo, STELE_BRANCH, NULL, check_commit, &v)) < 0) {
+		if (rc != STELE_EFAIL || v.check_failed)
+			goto done;
+		differ(&v, "the repository %s cannot be read after seq %llu: %s", STELE_REPO_DIR,
+		       (unsigned long long)v.seq, stele_error_message());
+		rc = 0;
+	} else if ((rc = check_synced(&v)) < 0) {
 		goto done;
+	}
 	/* 2. The outbox chains and verifies; replayed into an empty database... */
 	if ((rc = stele_db_open(&replica, ":memory:", STELE_DB_CREATE)) < 0 ||
 	    (rc = check_outbox(&v, replica, &replayed)) < 0)

@@ -3,6 +3,7 @@
  * or from a directory of bare repositories (a USB stick) with --from. */
 #include <dirent.h>
 #include <errno.h>
+#include <ftw.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,9 +23,11 @@ struct fetch_job {
 	const char *code;
 	char *url;       /* where from (malloc'd) */
 	char *mirror;    /* the mirror's path (malloc'd) */
+	char cursor[GIT_OID_HEXSZ + 1]; /* the last merged commit, "" for none */
 	int rc;          /* result: 0 or the error code */
 	int found;       /* the remote has a stream */
 	char error[512]; /* the message when rc < 0 */
+	char damage[512]; /* why the mirror was rebuilt, "" when it was not */
 };
 
 /* The work queue the threads share; next and done are guarded by lock. */
@@ -60,21 +63,137 @@ done:
 	return same;
 }
 
-/* Fetches one job, recording its outcome in the job (never in the database). */
+/* nftw callback: removes one entry of a tree this command made. */
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path) < 0 ? -1 : 0;
+}
+
+/* path + suffix, a new string the caller frees (NULL on OOM). */
+static char *suffixed(const char *path, const char *suffix)
+{
+	size_t n = strlen(path) + strlen(suffix) + 1;
+	char *s = malloc(n);
+
+	if (s)
+		snprintf(s, n, "%s%s", path, suffix);
+	return s;
+}
+
+/* stele_repo_walk callback for a walk that only reads: the walk itself fails on a
+ * commit or change set it cannot read. */
+static int walk_nothing(void *arg, const git_oid *commit, const void *data, size_t len)
+{
+	(void)arg;
+	(void)commit;
+	(void)data;
+	(void)len;
+	return 0;
+}
+
+/*
+ * Whether the mirror can still read what merge will read: its ref, and every commit
+ * and change set after the cursor. Returns 0, or STELE_EFAIL with the message when
+ * the ref or an object is damaged (a history that no longer holds the cursor is
+ * merge's to hold, not damage).
+ */
+static int mirror_readable(git_repository *mirror, const char *cursor)
+{
+	const git_error *e;
+	git_oid since;
+	int rc;
+
+	if ((rc = git_reference_name_to_id(&since, mirror, AGG_INCOMING_REF)) == GIT_ENOTFOUND)
+		return 0;
+	if (rc < 0) {
+		e = git_error_last();
+		return stele_error(STELE_EFAIL, "%s: %s", AGG_INCOMING_REF,
+				   e && e->message ? e->message : "unreadable");
+	}
+	if (*cursor && git_oid_fromstr(&since, cursor) < 0)
+		return 0;
+	rc = stele_repo_walk(mirror, AGG_INCOMING_REF, *cursor ? &since : NULL, walk_nothing, NULL);
+	return rc == STELE_EVERIFY ? 0 : rc;
+}
+
+/*
+ * Replaces a damaged mirror: fetches job's URL into a new repository beside it
+ * (CODE.git.rebuild), then renames the damaged one to CODE.git.damaged (replacing
+ * an older one), kept for inspection, and the new one into place. A remote without
+ * a stream leaves the damaged mirror where it is.
+ */
+static int rebuild_mirror(struct fetch_job *job, const struct stele_remote_opts *opts)
+{
+	git_repository *repo = NULL;
+	char *fresh = suffixed(job->mirror, ".rebuild"), *damaged = suffixed(job->mirror, ".damaged");
+	int rc = 0;
+
+	if (!fresh || !damaged) {
+		rc = stele_error(STELE_EFAIL, "out of memory");
+		goto done;
+	}
+	nftw(fresh, remove_entry, 16, FTW_DEPTH | FTW_PHYS); /* a killed rebuild's */
+	if ((rc = stele_repo_open(&repo, fresh, 1)) < 0 ||
+	    (rc = stele_repo_fetch(&job->found, repo, job->url, STELE_BRANCH, AGG_INCOMING_REF,
+				   opts)) < 0)
+		goto done;
+	if (!job->found) {
+		rc = stele_error(STELE_EFAIL, "its mirror is damaged (%s) and the remote has no "
+				 "history to rebuild it from", job->damage);
+		goto done;
+	}
+	nftw(damaged, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	if (rename(job->mirror, damaged) < 0 || rename(fresh, job->mirror) < 0)
+		rc = stele_error(STELE_EFAIL, "cannot replace the damaged mirror %s: %s", job->mirror,
+				 strerror(errno));
+done:
+	git_repository_free(repo);
+	if (rc < 0 && fresh)
+		nftw(fresh, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	free(fresh);
+	free(damaged);
+	return rc;
+}
+
+/* Fetches one job, recording its outcome in the job (never in the database). A
+ * mirror that cannot read what merge needs is rebuilt from the remote (a fetch
+ * into it would not repair it: git never fetches an object it believes it has). */
 static void fetch_one(struct fetch_job *job, const struct stele_remote_opts *opts)
 {
 	git_repository *repo = NULL;
+	git_oid had;
 	int rc;
 
 	if ((rc = stele_repo_open(&repo, job->mirror, 1)) < 0)
 		goto done;
 	/* The county directory's lock is held: a ref lock is a killed fetch's. */
 	stele_repo_clear_stale_locks(repo);
+	if (mirror_readable(repo, job->cursor) < 0) {
+		snprintf(job->damage, sizeof(job->damage), "%s", stele_error_message());
+		git_repository_free(repo);
+		repo = NULL;
+		rc = rebuild_mirror(job, opts);
+		goto done;
+	}
 	if (local_unchanged(repo, job->url)) {
 		job->found = 1;
 		goto done;
 	}
-	rc = stele_repo_fetch(&job->found, repo, job->url, STELE_BRANCH, AGG_INCOMING_REF, opts);
+	if ((rc = stele_repo_fetch(&job->found, repo, job->url, STELE_BRANCH, AGG_INCOMING_REF,
+				   opts)) < 0)
+		goto done;
+	/* A village that had sent its history and now shows none: its main was deleted
+	 * (or its repository re-created). Keep what was fetched and say so. */
+	if (!job->found && git_reference_name_to_id(&had, repo, AGG_INCOMING_REF) == 0) {
+		char shown[1024];
+		stele_url_redact(shown, sizeof(shown), job->url);
+		rc = stele_error(STELE_EFAIL, "remote %s has no %s any more (deleted, or the "
+				 "repository re-created); kept the history fetched before", shown,
+				 STELE_BRANCH);
+	}
 done:
 	git_repository_free(repo);
 	job->rc = rc;
@@ -260,6 +379,31 @@ done:
 	return rc;
 }
 
+/* Copies each job's village cursor (its last merged commit) into the job. */
+static int load_cursors(struct stele_ctx *ctx, struct fetch_job *jobs, size_t n)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc, step;
+
+	if ((rc = stele_db_prepare(ctx->db, &stmt,
+			"SELECT last_commit FROM stele_stream WHERE writer = ?")) < 0)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_bind_text(stmt, 1, jobs[i].code, -1, SQLITE_STATIC);
+		step = sqlite3_step(stmt);
+		if (step == SQLITE_ROW && sqlite3_column_text(stmt, 0))
+			snprintf(jobs[i].cursor, sizeof(jobs[i].cursor), "%s",
+				 (const char *)sqlite3_column_text(stmt, 0));
+		else if (step != SQLITE_ROW && step != SQLITE_DONE) {
+			rc = stele_error_db(STELE_EFAIL, ctx->db, "reading the cursors");
+			break;
+		}
+		sqlite3_reset(stmt);
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 static void free_jobs(struct fetch_job *jobs, size_t n)
 {
 	for (size_t i = 0; jobs && i < n; i++) {
@@ -282,7 +426,8 @@ int agg_fetch(struct stele_ctx *ctx, const struct agg_fetch_opts *opts)
 
 	if ((rc = agg_villages(&v, &n, ctx)) < 0)
 		return rc;
-	if ((rc = make_jobs(&jobs, &njobs, &ignored, ctx, v, n, opts->from)) < 0)
+	if ((rc = make_jobs(&jobs, &njobs, &ignored, ctx, v, n, opts->from)) < 0 ||
+	    (rc = load_cursors(ctx, jobs, njobs)) < 0)
 		goto done;
 	if (!(mirrors = stele_ctx_path(ctx, AGG_MIRRORS_DIR))) {
 		rc = stele_error(STELE_EFAIL, "out of memory");
@@ -311,6 +456,10 @@ int agg_fetch(struct stele_ctx *ctx, const struct agg_fetch_opts *opts)
 		if (jobs[i].rc < 0) {
 			fprintf(stderr, "%s: village %s: %s\n", ctx->prog, jobs[i].code, jobs[i].error);
 			failed++;
+		} else if (*jobs[i].damage) {
+			fprintf(stderr, "%s: village %s: its mirror was damaged (%s); rebuilt it from "
+				"the remote, the damaged copy is %s.damaged\n", ctx->prog, jobs[i].code,
+				jobs[i].damage, jobs[i].mirror);
 		}
 	if ((rc = record_outcomes(ctx, jobs, njobs)) < 0)
 		goto done;

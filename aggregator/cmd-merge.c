@@ -18,12 +18,17 @@
 
 /* Totals over all villages, and the walk state of the current one. */
 struct merge_run {
+	struct stele_ctx *ctx;
+	const char *code; /* the current village */
 	struct stele_merge *m;
 	long applied, duplicates, rows;
 	long batch_sets, batch_rows;
 	int quarantined; /* the current village's stream stopped */
 	int rc;          /* an error inside the walk callback */
+	char pin[2 * STELE_PK_BYTES + 1]; /* a key to pin with the first change set applied */
 };
+
+static int pin_key(struct stele_ctx *ctx, const char *code, const char *key_hex);
 
 static int on_commit(void *arg, const git_oid *commit, const void *data, size_t len)
 {
@@ -40,6 +45,18 @@ static int on_commit(void *arg, const git_oid *commit, const void *data, size_t 
 	}
 	switch (outcome) {
 	case STELE_MERGE_APPLIED:
+		/* Trust on first use, in the transaction of the first change set it verified:
+		 * a key whose change sets are refused (another village's) is never pinned. */
+		if (*run->pin) {
+			if ((rc = pin_key(run->ctx, run->code, run->pin)) < 0) {
+				run->rc = rc;
+				return 1;
+			}
+			fprintf(stderr, "%s: village %s: pinned the key %.16s... of its repository "
+				"(trust on first use; check it with the clerk's 'stele-agent key')\n",
+				run->ctx->prog, run->code, run->pin);
+			*run->pin = '\0';
+		}
 		run->applied++;
 		run->rows += rows;
 		run->batch_sets++;
@@ -107,7 +124,7 @@ static int merge_village(bool *stopped, char *why, size_t why_n, struct merge_ru
 			 struct stele_ctx *ctx, const struct agg_village *v)
 {
 	unsigned char pk[STELE_PK_BYTES];
-	char state[16], *mirror = NULL, key_hex[2 * STELE_PK_BYTES + 1];
+	char state[16], *mirror = NULL;
 	git_repository *repo = NULL;
 	git_oid tip, cursor;
 	const char *last;
@@ -115,6 +132,9 @@ static int merge_village(bool *stopped, char *why, size_t why_n, struct merge_ru
 	int rc, walk;
 
 	*stopped = false;
+	run->ctx = ctx;
+	run->code = v->code;
+	run->pin[0] = '\0';
 	run->quarantined = 0;
 	run->rc = 0;
 	run->batch_sets = run->batch_rows = 0;
@@ -137,32 +157,25 @@ static int merge_village(bool *stopped, char *why, size_t why_n, struct merge_ru
 	if (walk == GIT_ENOTFOUND)
 		goto done; /* fetched, but the village has not synced yet */
 	if (walk < 0) {
-		rc = stele_error(STELE_EFAIL, "village %s: cannot read %s of %s", v->code,
-				 AGG_INCOMING_REF, mirror);
+		rc = stele_error(STELE_EFAIL, "cannot read %s of %s", AGG_INCOMING_REF, mirror);
 		goto done;
 	}
 	if (v->pubkey) {
 		if (stele_hex_decode(pk, STELE_PK_BYTES, v->pubkey) < 0) {
-			rc = stele_error(STELE_EFAIL, "village %s: the pinned key is damaged", v->code);
+			rc = stele_error(STELE_EFAIL, "the pinned key is damaged");
 			goto done;
 		}
 	} else {
 		if ((rc = stele_repo_commit_pubkey(pk, repo, &tip)) < 0)
 			goto done;
-		stele_hex_encode(key_hex, pk, STELE_PK_BYTES);
-		if ((rc = pin_key(ctx, v->code, key_hex)) < 0)
-			goto done;
-		fprintf(stderr, "%s: village %s: pinned the key %.16s... of its repository (trust on "
-			"first use; check it with the clerk's 'stele-agent key')\n", ctx->prog, v->code,
-			key_hex);
+		stele_hex_encode(run->pin, pk, STELE_PK_BYTES);
 	}
 	if ((rc = stele_merge_open(&run->m, ctx->db, v->code, pk, STELE_MERGE_QUARANTINE)) < 0)
 		goto done;
 	last = stele_merge_last_commit(run->m);
 	if (*last) {
 		if (git_oid_fromstr(&cursor, last) < 0) {
-			rc = stele_error(STELE_EFAIL, "village %s: the cursor commit '%s' is damaged",
-					 v->code, last);
+			rc = stele_error(STELE_EFAIL, "the cursor commit '%s' is damaged", last);
 			goto done;
 		}
 		/* Nothing new at the cursor, nor in an older delivery (a stale USB stick). */
@@ -188,6 +201,15 @@ static int merge_village(bool *stopped, char *why, size_t why_n, struct merge_ru
 				goto done;
 			*stopped = true;
 			snprintf(why, why_n, "held: %s; nothing merged", note);
+			goto done;
+		}
+		if (walk == STELE_EFAIL) {
+			/* A git object of the mirror is damaged (the disk, not the village). */
+			char cause[600];
+			snprintf(cause, sizeof(cause), "%s", stele_error_message());
+			rc = stele_error(STELE_EFAIL, "its mirror %s cannot be read (%s); its merge stopped "
+					 "there; 'fetch' rebuilds the mirror from the village's remote",
+					 mirror, cause);
 			goto done;
 		}
 		if (walk < 0) {

@@ -227,11 +227,14 @@ static int commit_file(git_blob **blob, git_repository *repo, const git_oid *com
 	git_odb *odb = NULL;
 	git_object_t type;
 	size_t size;
+	char what[GIT_OID_HEXSZ + 64], hex[GIT_OID_HEXSZ + 1];
 	int rc = 0;
 
 	*blob = NULL;
+	/* Errors name the commit: a damaged object is then found with `git cat-file`. */
+	snprintf(what, sizeof(what), "commit %s", git_oid_tostr(hex, sizeof(hex), commit_id));
 	if (git_commit_lookup(&commit, repo, commit_id) < 0 || git_commit_tree(&tree, commit) < 0) {
-		rc = git_fail(STELE_EFAIL, "reading a commit");
+		rc = git_fail(STELE_EFAIL, strcat(what, ": reading the commit"));
 		goto done;
 	}
 	entry = git_tree_entry_byname(tree, name);
@@ -240,13 +243,14 @@ static int commit_file(git_blob **blob, git_repository *repo, const git_oid *com
 	/* Look at the size before loading: a huge blob is never read into memory. */
 	if (git_repository_odb(&odb, repo) < 0 ||
 	    git_odb_read_header(&size, &type, odb, git_tree_entry_id(entry)) < 0) {
-		rc = git_fail(STELE_EFAIL, "reading a commit's tree");
+		rc = git_fail(STELE_EFAIL, strcat(what, ": reading its tree"));
 		goto done;
 	}
 	if (type != GIT_OBJECT_BLOB || size > max)
 		goto done;
 	if (git_blob_lookup(blob, repo, git_tree_entry_id(entry)) < 0)
-		rc = git_fail(STELE_EFAIL, "reading a change set");
+		rc = git_fail(STELE_EFAIL, strcat(what, strcmp(name, STELE_CS_FILE) == 0 ?
+						   ": reading its change set" : ": reading its key"));
 done:
 	git_odb_free(odb);
 	git_tree_free(tree);
@@ -468,7 +472,10 @@ int stele_repo_walk(git_repository *repo, const char *ref, const git_oid *since,
 		}
 		chain[count++] = at;
 		if (git_commit_lookup(&commit, repo, &at) < 0) {
-			rc = git_fail(STELE_EFAIL, "reading history");
+			char what[GIT_OID_HEXSZ + 32];
+			snprintf(what, sizeof(what), "commit %s: reading history",
+				 git_oid_tostr(hex, sizeof(hex), &at));
+			rc = git_fail(STELE_EFAIL, what);
 			goto done;
 		}
 		if (git_commit_parentcount(commit) == 0)

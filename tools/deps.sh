@@ -4,7 +4,7 @@
 # command to run and fails.
 set -u
 pkgs="build-essential pkg-config libsqlite3-dev libgit2-dev zlib1g-dev libsodium-dev
-libcmocka-dev sqlite3 git perl"
+libcmocka-dev sqlite3 git perl faketime"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
