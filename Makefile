@@ -36,6 +36,7 @@ AGENT_OBJ = $(AGENT_SRC:%.c=$(BUILD)/%.o)
 AGG_OBJ   = $(AGG_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_BIN  = $(TOOL_SRC:tools/%.c=$(BUILD)/tools/%)
+CRASH_BIN = $(patsubst tests/crash/%.c,$(BUILD)/crash/%,$(sort $(wildcard tests/crash/*.c)))
 
 AGENT     = $(BUILD)/stele-agent
 AGG       = $(BUILD)/stele-aggregator
@@ -52,6 +53,8 @@ help:
 	@echo 'make bench        the benchmarks (QUICK=1 for a short run)'
 	@echo 'make install      PREFIX=$(PREFIX) DESTDIR=...'
 	@echo 'make SANITIZE=address,undefined test'
+	@echo 'make fuzz         libFuzzer targets, FUZZ_SECONDS=$(FUZZ_SECONDS) each (clang, in $(FUZZ_BUILD)/)'
+	@echo 'make crashtest    kill -9 at every syscall and injected I/O faults (tests/crash/)'
 
 # Installs missing Debian packages when root, else prints the apt-get line.
 deps:
@@ -89,14 +92,15 @@ $(BUILD)/tools/%: tools/%.c $(BUILD)/libstele.a
 # Every test is TAP and runs through prove: cmocka unit tests, then shell CLI tests.
 # The CLI tests find the programs through STELE_BUILD.
 PROVE ?= prove
-test check: all $(UNIT_BIN)
+SHARED_DATA ?= $(if $(STELE_SHARED),$(STELE_SHARED),../shared)/data
+test check: all $(UNIT_BIN) $(CRASH_BIN)
 	@STELE_BUILD=$(abspath $(BUILD)) CMOCKA_MESSAGE_OUTPUT=TAP \
 	  $(PROVE) $(PROVE_FLAGS) --exec '' $(UNIT_BIN) $(sort $(wildcard tests/cli/t[0-9]*.sh))
 
 unit: all $(UNIT_BIN)
 	@CMOCKA_MESSAGE_OUTPUT=TAP $(PROVE) $(PROVE_FLAGS) --exec '' $(UNIT_BIN)
 
-cli: all
+cli: all $(CRASH_BIN)
 	@STELE_BUILD=$(abspath $(BUILD)) $(PROVE) $(PROVE_FLAGS) --exec '' $(sort $(wildcard tests/cli/t[0-9]*.sh))
 
 demo: all
@@ -113,6 +117,50 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/stele-agent $(DESTDIR)$(BINDIR)/stele-aggregator
 
 clean:
-	rm -rf build build-san demo
+	rm -rf build build-san build-fuzz demo
+
+# Fuzzing (tests/fuzz/, docs/security.md): the library is compiled again with
+# clang and -fsanitize=fuzzer-no-link,address,undefined into $(FUZZ_BUILD)/ by a
+# recursive make, and each tests/fuzz/fuzz-*.c is linked with libFuzzer.
+# `make fuzz` runs every target FUZZ_SECONDS seconds, keeping the grown corpus in
+# $(FUZZ_BUILD)/corpus/; tests/cli/t0700-fuzz.sh runs them briefly.
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 300
+FUZZ_SRC      = $(sort $(wildcard tests/fuzz/fuzz-*.c))
+FUZZ_BIN      = $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+
+.PHONY: fuzz fuzz-build fuzz-targets fuzz-corpus crashtest
+
+fuzz-build:
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) \
+	  SANITIZE=fuzzer-no-link,address,undefined fuzz-targets
+
+fuzz-targets: $(FUZZ_BIN) $(BUILD)/fuzz/gen-corpus
+
+$(BUILD)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h $(BUILD)/libstele.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests/fuzz $(LDFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libstele.a $(LIBS)
+
+$(BUILD)/fuzz/gen-corpus: tests/fuzz/gen-corpus.c tests/fuzz/fuzz.h $(BUILD)/libstele.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests/fuzz $(LDFLAGS) -o $@ $< $(BUILD)/libstele.a $(LIBS)
+
+fuzz: fuzz-build
+	@sh tests/fuzz/run.sh -t $(FUZZ_SECONDS) -k $(FUZZ_BUILD)/corpus $(FUZZ_BUILD)/fuzz
+
+# Regenerates the committed seed corpus (tests/fuzz/corpus/).
+fuzz-corpus: fuzz-build
+	@sh tests/fuzz/make-corpus.sh $(FUZZ_BUILD)/fuzz/gen-corpus $(SHARED_DATA)/reference-county
+
+# The crash campaign (tests/crash/, docs/security.md): kill -9 and injected I/O
+# faults at every syscall of agent writes (and more), checked by
+# $(BUILD)/crash/outbox-check; tests/cli/t0710-crash.sh runs a short version.
+crashtest: all $(CRASH_BIN)
+	@STELE_BUILD=$(abspath $(BUILD)) sh tests/crash/campaign.sh -m full
+
+$(BUILD)/crash/%: tests/crash/%.c $(BUILD)/libstele.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libstele.a $(LIBS)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

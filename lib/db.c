@@ -104,6 +104,13 @@ int stele_db_open(sqlite3 **out, const char *path, int flags)
 				 db ? sqlite3_errmsg(db) : "out of memory");
 		goto done;
 	}
+	/* SQLite quietly falls back to read-only when the read-write open fails (an
+	 * I/O error, a full disk): every later write would then be refused as if the
+	 * data were at fault. It is an I/O failure, and it is reported here. */
+	if (sqlite3_db_readonly(db, "main") == 1) {
+		rc = stele_error(STELE_EFAIL, "cannot open database %s for writing", path);
+		goto done;
+	}
 	sqlite3_extended_result_codes(db, 1);
 	sqlite3_busy_timeout(db, 5000);
 	if ((rc = stele_db_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "

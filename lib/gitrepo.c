@@ -150,6 +150,8 @@ static int absolute_path(char **out, const char *path)
 	return 0;
 }
 
+static void clear_locks_at(const char *gitdir);
+
 int stele_repo_open(git_repository **out, const char *path, int create)
 {
 	git_repository_init_options init;
@@ -161,6 +163,10 @@ int stele_repo_open(git_repository **out, const char *path, int create)
 	git_repository_init_options_init(&init, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
 	grc = git_repository_open_bare(&repo, path);
 	if (grc == GIT_ENOTFOUND && create) {
+		/* A creation killed half way leaves lock files (config.lock) that would
+		 * refuse every later attempt. The repository is private to the caller's
+		 * directory, whose lock the caller holds: nobody else is creating it. */
+		clear_locks_at(path);
 		init.flags = GIT_REPOSITORY_INIT_BARE | GIT_REPOSITORY_INIT_MKPATH |
 			     GIT_REPOSITORY_INIT_NO_REINIT;
 		init.initial_head = "main";

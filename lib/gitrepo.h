@@ -19,7 +19,9 @@
 int stele_git_init(void);
 
 /* Opens the bare repository at path, creating it (bare, HEAD -> main) if create is
- * non-zero and it is missing. *out is freed by the caller with git_repository_free. */
+ * non-zero and it is missing or was left half-created by a killed run (whose stale
+ * lock files are removed first: the repository must be private to a directory
+ * whose lock the caller holds). *out is freed by the caller with git_repository_free. */
 int stele_repo_open(git_repository **out, const char *path, int create);
 
 /*

@@ -110,8 +110,52 @@ static int cell_fixed(struct stele_csv *csv, int col, const char *value, const c
 	return 0;
 }
 
+/* The codes (or config keys) a file has listed so far, with their lines: a file
+ * that lists one twice is refused, since the later row would silently replace the
+ * earlier one (and the standard items' sum would count both). */
+struct seen_codes {
+	char **codes;
+	size_t *lines;
+	size_t n, cap;
+};
+
+static void seen_free(struct seen_codes *seen)
+{
+	for (size_t i = 0; i < seen->n; i++)
+		free(seen->codes[i]);
+	free(seen->codes);
+	free(seen->lines);
+}
+
+/* Records code from the current row, or refuses it if listed before. */
+static int seen_add(struct seen_codes *seen, struct stele_csv *csv, int col, const char *code)
+{
+	for (size_t i = 0; i < seen->n; i++)
+		if (strcmp(seen->codes[i], code) == 0)
+			return stele_csv_error(csv, (size_t)col + 1, STELE_EINVALID,
+					       "'%s' is listed twice (first on line %zu)", code,
+					       seen->lines[i]);
+	if (seen->n == seen->cap) {
+		size_t cap = seen->cap ? 2 * seen->cap : 32;
+		char **codes = realloc(seen->codes, cap * sizeof(*codes));
+		if (!codes)
+			return stele_error(STELE_EFAIL, "out of memory");
+		seen->codes = codes;
+		size_t *lines = realloc(seen->lines, cap * sizeof(*lines));
+		if (!lines)
+			return stele_error(STELE_EFAIL, "out of memory");
+		seen->lines = lines;
+		seen->cap = cap;
+	}
+	if (!(seen->codes[seen->n] = strdup(code)))
+		return stele_error(STELE_EFAIL, "out of memory");
+	seen->lines[seen->n++] = stele_csv_line(csv);
+	return 0;
+}
+
 static int import_rows(sqlite3 *db, enum stele_rules_kind kind, struct stele_csv *csv)
 {
+	struct seen_codes seen = { 0 };
 	const char *const *header;
 	const int *required = NULL;
 	size_t ncols;
@@ -281,8 +325,13 @@ static int import_rows(sqlite3 *db, enum stele_rules_kind kind, struct stele_csv
 			sqlite3_bind_text(upsert, 1, cell[0], -1, SQLITE_STATIC);
 			sqlite3_bind_text(upsert, 2, cell[1], -1, SQLITE_STATIC);
 		}
+		if ((rc = seen_add(&seen, csv, idx[0], cell[0])) < 0)
+			goto done;
 		if (sqlite3_step(upsert) != SQLITE_DONE) {
-			rc = stele_csv_error(csv, 0, STELE_EINVALID, "%s", sqlite3_errmsg(db));
+			/* A constraint is the file's fault; anything else (disk full, I/O) is not. */
+			rc = stele_csv_error(csv, 0, (sqlite3_errcode(db) & 0xff) == SQLITE_CONSTRAINT
+						     ? STELE_EINVALID : STELE_EFAIL,
+					     "%s", sqlite3_errmsg(db));
 			goto done;
 		}
 		rows++;
@@ -304,6 +353,7 @@ static int import_rows(sqlite3 *db, enum stele_rules_kind kind, struct stele_csv
 	}
 done:
 	sqlite3_finalize(upsert);
+	seen_free(&seen);
 	return rc;
 }
 
