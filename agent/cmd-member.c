@@ -79,8 +79,13 @@ int member_put(char *out_id, struct agent_batch *b, const struct member_row *row
 	sqlite3_bind_text(stmt, 6, row->joined, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 7, row->status, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 8, row->grid, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		rc = stele_error(STELE_EINVALID, "%s: %s", label, sqlite3_errmsg(b->ctx->db));
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		/* A broken constraint is the row's fault; a disk error is not. */
+		if ((sqlite3_errcode(b->ctx->db) & 0xff) == SQLITE_CONSTRAINT)
+			rc = stele_error(STELE_EINVALID, "%s: %s", label, sqlite3_errmsg(b->ctx->db));
+		else
+			rc = stele_error_db(STELE_EFAIL, b->ctx->db, label);
+	}
 	sqlite3_reset(stmt);
 	if (rc == 0 && out_id)
 		strcpy(out_id, id);

@@ -204,6 +204,26 @@ static const struct {
 	{ "writer_key", "village_code, seq_from", 1 },
 };
 
+/* One value of a dump: NULL is \N; '|', '\' and line breaks are escaped, so two
+ * different sets of rows never dump alike. */
+static int dump_value(struct stele_buf *buf, int type, const char *v)
+{
+	int rc = 0;
+
+	if (type == SQLITE_NULL || !v)
+		return stele_buf_puts(buf, "\\N");
+	for (; *v && rc == 0; v++) {
+		switch (*v) {
+		case '|': rc = stele_buf_puts(buf, "\\p"); break;
+		case '\\': rc = stele_buf_puts(buf, "\\\\"); break;
+		case '\n': rc = stele_buf_puts(buf, "\\n"); break;
+		case '\r': rc = stele_buf_puts(buf, "\\r"); break;
+		default: rc = stele_buf_putc(buf, *v);
+		}
+	}
+	return rc;
+}
+
 int stele_db_dump(char **out, sqlite3 *db, const char *village)
 {
 	struct stele_buf buf = STELE_BUF_INIT(STELE_BUF_NOLIMIT);
@@ -228,7 +248,8 @@ int stele_db_dump(char **out, sqlite3 *db, const char *village)
 				goto done;
 			for (int c = 0; c < sqlite3_column_count(stmt); c++) {
 				const char *v = (const char *)sqlite3_column_text(stmt, c);
-				if ((rc = stele_buf_printf(&buf, "|%s", v ? v : "\\N")) < 0)
+				if ((rc = stele_buf_putc(&buf, '|')) < 0 ||
+				    (rc = dump_value(&buf, sqlite3_column_type(stmt, c), v)) < 0)
 					goto done;
 			}
 			if ((rc = stele_buf_putc(&buf, '\n')) < 0)
