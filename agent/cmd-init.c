@@ -1,16 +1,13 @@
 /* cmd-init.c: `stele-agent init`: create a village directory. */
-#include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "agent.h"
 #include "credentials.h"
 #include "db.h"
 #include "error.h"
+#include "newdir.h"
 #include "parse.h"
 #include "rules.h"
 
@@ -62,39 +59,6 @@ static int init_database(sqlite3 *db, const struct init_opts *o, const unsigned 
 	return stele_db_commit(db);
 }
 
-/* mkdir -p: the directory and any missing parents. */
-static int make_dirs(const char *dir)
-{
-	char path[4096];
-	size_t n = strlen(dir);
-
-	if (n == 0 || n >= sizeof(path)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	memcpy(path, dir, n + 1);
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(path, 0755) < 0 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	return mkdir(path, 0755) < 0 && errno != EEXIST ? -1 : 0;
-}
-
-/* Removes a directory tree this command created. */
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(path) < 0 ? -1 : 0;
-}
-
-static void remove_tree(const char *path)
-{
-	nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 /* With --county the county's rules are fetched now; an unreachable county only
  * postpones them to the next sync, so init still succeeds. */
 static void pull_county_now(struct stele_ctx *ctx, const char *url)
@@ -125,12 +89,9 @@ int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 	};
 	struct init_opts o = { 0 };
 	struct stele_kept_urls urls = STELE_KEPT_URLS_INIT;
-	char *db_path = NULL, *key_path = NULL, *repo_path = NULL, *remote = NULL, *county = NULL;
-	git_repository *repo = NULL;
-	bool created_repo = false;
-	unsigned char pk[STELE_PK_BYTES], county_pk[STELE_PK_BYTES];
-	bool created_key = false, created_db = false;
-	sqlite3 *db = NULL;
+	char *remote = NULL, *county = NULL;
+	struct stele_newdir nd;
+	unsigned char county_pk[STELE_PK_BYTES];
 	int rc, n;
 	bool done;
 
@@ -156,66 +117,19 @@ int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 	o.remote = remote;
 	o.county = county;
 
-	if (make_dirs(ctx->dir) < 0) {
-		rc = stele_error(STELE_EFAIL, "cannot create %s: %s", ctx->dir, strerror(errno));
+	if ((rc = stele_newdir_begin(&nd, ctx)) < 0)
 		goto done;
-	}
-	if (!(db_path = stele_ctx_path(ctx, STELE_DB_FILE)) ||
-	    !(key_path = stele_ctx_path(ctx, STELE_KEY_FILE)) ||
-	    !(repo_path = stele_ctx_path(ctx, STELE_REPO_DIR))) {
-		rc = stele_error(STELE_EFAIL, "out of memory");
+	if ((rc = init_database(nd.db, &o, nd.pk)) == 0)
+		rc = stele_kept_urls_save(&urls, ctx);
+	if ((rc = stele_newdir_end(&nd, rc)) < 0)
 		goto done;
-	}
-	if ((rc = stele_lock_acquire(&ctx->lock, ctx->dir)) < 0)
-		goto done;
-	if (access(db_path, F_OK) == 0) {
-		rc = stele_error(STELE_EFAIL, "%s is already a Stele directory", ctx->dir);
-		goto done;
-	}
-	if ((rc = stele_key_generate(pk, key_path)) < 0)
-		goto done;
-	created_key = true;
-	created_db = true;
-	if ((rc = stele_db_open(&db, db_path, STELE_DB_CREATE)) < 0)
-		goto done;
-	if (access(repo_path, F_OK) == 0) {
-		rc = stele_error(STELE_EFAIL, "%s already exists", repo_path);
-		goto done;
-	}
-	created_repo = true;
-	if ((rc = stele_repo_open(&repo, repo_path, 1)) < 0)
-		goto done;
-	if ((rc = init_database(db, &o, pk)) < 0)
-		goto done;
-	if ((rc = stele_kept_urls_save(&urls, ctx)) < 0)
-		goto done;
+	fprintf(stderr, "%s: initialized village %s (%s) in %s\n", ctx->prog, o.village, o.name,
+		ctx->dir);
+	if (o.county)
+		pull_county_now(ctx, o.county);
 done:
-	git_repository_free(repo);
-	repo = NULL;
-	stele_db_close(db);
-	if (rc < 0) {
-		/* Leave nothing half-made behind. */
-		static const char *const suffixes[] = { "", "-wal", "-shm" };
-		for (int i = 0; created_db && i < 3; i++) {
-			char path[4096];
-			snprintf(path, sizeof(path), "%s%s", db_path, suffixes[i]);
-			unlink(path);
-		}
-		if (created_key)
-			unlink(key_path);
-		if (created_repo)
-			remove_tree(repo_path);
-	} else {
-		fprintf(stderr, "%s: initialized village %s (%s) in %s\n", ctx->prog, o.village,
-			o.name, ctx->dir);
-		if (o.county)
-			pull_county_now(ctx, o.county);
-	}
 	stele_kept_urls_free(&urls);
 	free(remote);
 	free(county);
-	free(db_path);
-	free(key_path);
-	free(repo_path);
 	return rc;
 }

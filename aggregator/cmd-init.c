@@ -6,11 +6,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "aggregator.h"
 #include "credentials.h"
 #include "db.h"
 #include "error.h"
 #include "gitrepo.h"
+#include "newdir.h"
 #include "parse.h"
 #include "rules.h"
 
@@ -69,11 +72,9 @@ int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 	};
 	struct init_opts o = { 0 };
 	struct stele_kept_urls urls = STELE_KEPT_URLS_INIT;
-	char *db_path = NULL, *key_path = NULL, *repo_path = NULL, *publish = NULL;
-	unsigned char pk[STELE_PK_BYTES], sk[STELE_SK_BYTES];
-	bool created_key = false, created_db = false;
-	git_repository *repo = NULL;
-	sqlite3 *db = NULL;
+	char *publish = NULL;
+	struct stele_newdir nd;
+	unsigned char sk[STELE_SK_BYTES];
 	int rc, n;
 	bool done;
 
@@ -94,56 +95,18 @@ int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 		goto done;
 	o.publish = publish;
 
-	if (mkdir(ctx->dir, 0755) < 0 && errno != EEXIST) {
-		rc = stele_error(STELE_EFAIL, "cannot create %s: %s", ctx->dir, strerror(errno));
+	if ((rc = stele_newdir_begin(&nd, ctx)) < 0)
 		goto done;
-	}
-	if (!(db_path = stele_ctx_path(ctx, STELE_DB_FILE)) ||
-	    !(key_path = stele_ctx_path(ctx, STELE_KEY_FILE)) ||
-	    !(repo_path = stele_ctx_path(ctx, STELE_REPO_DIR))) {
-		rc = stele_error(STELE_EFAIL, "out of memory");
+	if ((rc = stele_key_load(sk, nd.key_path)) == 0 &&
+	    (rc = init_database(nd.db, &o, nd.pk, sk)) == 0)
+		rc = stele_kept_urls_save(&urls, ctx);
+	sodium_memzero(sk, sizeof(sk));
+	if ((rc = stele_newdir_end(&nd, rc)) < 0)
 		goto done;
-	}
-	if ((rc = stele_lock_acquire(&ctx->lock, ctx->dir)) < 0)
-		goto done;
-	if (access(db_path, F_OK) == 0) {
-		rc = stele_error(STELE_EFAIL, "%s is already a Stele directory", ctx->dir);
-		goto done;
-	}
-	if ((rc = stele_key_generate(pk, key_path)) < 0)
-		goto done;
-	created_key = true;
-	if ((rc = stele_key_load(sk, key_path)) < 0)
-		goto done;
-	if ((rc = stele_git_init()) < 0 || (rc = stele_repo_open(&repo, repo_path, 1)) < 0)
-		goto done;
-	created_db = true;
-	if ((rc = stele_db_open(&db, db_path, STELE_DB_CREATE)) < 0)
-		goto done;
-	if ((rc = init_database(db, &o, pk, sk)) < 0 || (rc = stele_kept_urls_save(&urls, ctx)) < 0)
-		goto done;
+	fprintf(stderr, "%s: initialized county %s (%s) in %s\n", ctx->prog, o.county, o.name,
+		ctx->dir);
 done:
-	git_repository_free(repo);
-	stele_db_close(db);
-	memset(sk, 0, sizeof(sk));
-	if (rc < 0) {
-		/* Leave nothing half-made behind (an empty repo.git is harmless). */
-		static const char *const suffixes[] = { "", "-wal", "-shm" };
-		for (int i = 0; created_db && i < 3; i++) {
-			char path[4096];
-			snprintf(path, sizeof(path), "%s%s", db_path, suffixes[i]);
-			unlink(path);
-		}
-		if (created_key)
-			unlink(key_path);
-	} else {
-		fprintf(stderr, "%s: initialized county %s (%s) in %s\n", ctx->prog, o.county, o.name,
-			ctx->dir);
-	}
 	stele_kept_urls_free(&urls);
 	free(publish);
-	free(db_path);
-	free(key_path);
-	free(repo_path);
 	return rc;
 }

@@ -66,4 +66,26 @@ test_expect_success 'a second process gets exit 4 naming the holder' '
 	wait
 '
 
+test_expect_success 'an init that fails at its last step leaves nothing half-made' '
+	mkdir -p half/credentials &&
+	test_expect_code 1 stele-agent -C half init --village 990101001201 --name x \
+		--remote http://clerk:secret@127.0.0.1:1/x.git 2>err &&
+	test_grep "credentials" err &&
+	! test -e half/stele.db && ! test -e half/signing.key && ! test -e half/repo.git
+'
+
+test_expect_success 'so does the county'"'"'s' '
+	mkdir -p halfcounty/credentials &&
+	test_expect_code 1 stele-aggregator -C halfcounty init --county 990101 --name x \
+		--publish http://county:secret@127.0.0.1:1/c.git 2>err &&
+	! test -e halfcounty/stele.db && ! test -e halfcounty/signing.key &&
+	! test -e halfcounty/repo.git
+'
+
+test_expect_success 'init creates missing parent directories' '
+	stele-agent -C deep/er/v init --village 990101001202 --name y 2>/dev/null &&
+	stele-aggregator -C deep/er/c init --county 990101 --name z 2>/dev/null &&
+	test -f deep/er/v/stele.db && test -d deep/er/c/repo.git
+'
+
 test_done
