@@ -34,8 +34,7 @@ static const char member_insert_sql[] =
 int member_put(char *out_id, struct agent_batch *b, const struct member_row *row)
 {
 	struct agent_row_ref ref;
-	const char *id = ref.id;
-	char label[64];
+	const char *id = ref.id, *label = ref.label;
 	bool exists;
 	int64_t born;
 	sqlite3_stmt *stmt;
@@ -45,7 +44,6 @@ int member_put(char *out_id, struct agent_batch *b, const struct member_row *row
 				      row->must_be_new)) < 0)
 		return rc;
 	exists = ref.exists;
-	snprintf(label, sizeof(label), "member %s", id);
 	if (!exists && (!row->name || !*row->name))
 		return stele_error(STELE_EINVALID, "%s: name is empty", label);
 	if (row->name) {
