@@ -243,39 +243,55 @@ static void cell_fixed(struct page *p, bool has, int64_t value, int places, cons
 	rawf(p, "<td class=\"num\">%s%s</td>", num, suffix);
 }
 
-/* A village's rank over the history months as a small SVG (rank 1 at the top).
- * history[i] is 0 where it was unranked. max_rank >= 1. */
-static void sparkline(struct page *p, const int *history, int max_rank, const char *name)
+/*
+ * Draws ranks[0..HISTORY_MONTHS) as polylines in the box (left, top, width,
+ * height), rank 1 at the top and max_rank at the bottom, broken where a month is
+ * unranked (0). line_open is the opening tag up to `points="`. *last_x, *last_y
+ * receive the last ranked point (unchanged if none).
+ */
+static void rank_polylines(struct page *p, const int *ranks, int max_rank, int left, int top,
+			   int width, int height, const char *line_open, int *last_x, int *last_y)
 {
-	const int w = 132, h = 30, x0 = 6, y0 = 4, span_x = 120, span_y = 22;
 	bool open = false;
 
-	rawf(p, "<svg class=\"spark\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
-	     "role=\"img\"><title>", w, h, w, h);
-	text(p, name);
-	raw(p, "</title><rect x=\"0\" y=\"0\" width=\"132\" height=\"30\" fill=\"#f7f7f7\"/>");
 	for (int i = 0; i < HISTORY_MONTHS; i++) {
-		int x = x0 + i * span_x / (HISTORY_MONTHS - 1);
-		int y = y0 + (max_rank > 1 ? (history[i] - 1) * span_y / (max_rank - 1) : 0);
-		if (!history[i]) {
+		int x = left + i * width / (HISTORY_MONTHS - 1);
+		int y = top + (max_rank > 1 ? (ranks[i] - 1) * height / (max_rank - 1) : 0);
+
+		if (!ranks[i]) {
 			if (open)
 				raw(p, "\"/>");
 			open = false;
 			continue;
 		}
 		if (!open)
-			raw(p, "<polyline class=\"rank-line\" fill=\"none\" stroke=\"#1565c0\" "
-			    "stroke-width=\"1.5\" points=\"");
+			raw(p, line_open);
 		rawf(p, "%s%d,%d", open ? " " : "", x, y);
 		open = true;
-		if (i == HISTORY_MONTHS - 1) {
-			raw(p, "\"/>");
-			open = false;
-			rawf(p, "<circle cx=\"%d\" cy=\"%d\" r=\"2.5\" fill=\"#c62828\"/>", x, y);
-		}
+		*last_x = x;
+		*last_y = y;
 	}
 	if (open)
 		raw(p, "\"/>");
+}
+
+/* A village's rank over the history months as a small SVG (rank 1 at the top).
+ * history[i] is 0 where it was unranked. max_rank >= 1. */
+static void sparkline(struct page *p, const int *history, int max_rank, const char *name)
+{
+	const int w = 132, h = 30;
+	int last_x, last_y;
+
+	rawf(p, "<svg class=\"spark\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+	     "role=\"img\"><title>", w, h, w, h);
+	text(p, name);
+	raw(p, "</title><rect x=\"0\" y=\"0\" width=\"132\" height=\"30\" fill=\"#f7f7f7\"/>");
+	rank_polylines(p, history, max_rank, 6, 4, 120, 22,
+		       "<polyline class=\"rank-line\" fill=\"none\" stroke=\"#1565c0\" "
+		       "stroke-width=\"1.5\" points=\"", &last_x, &last_y);
+	/* The month reported gets a dot. */
+	if (history[HISTORY_MONTHS - 1])
+		rawf(p, "<circle cx=\"%d\" cy=\"%d\" r=\"2.5\" fill=\"#c62828\"/>", last_x, last_y);
 	raw(p, "</svg>");
 }
 
@@ -415,31 +431,14 @@ static void history_section(struct page *p, const struct report *r)
 		const struct stele_league_row *v = &now->rows[row];
 		const int *ranks = &r->history[row * HISTORY_MONTHS];
 		const char *colour = palette[c % (sizeof(palette) / sizeof(palette[0]))];
-		bool open = false;
 		int last_x = 0, last_y = 0;
 
 		rawf(p, "<g class=\"village-line\" data-code=\"%s\" stroke=\"%s\" fill=\"%s\"><title>",
 		     v->code, colour, colour);
 		text(p, v->name);
 		raw(p, "</title>");
-		for (int i = 0; i < HISTORY_MONTHS; i++) {
-			int x = left + i * width / (HISTORY_MONTHS - 1);
-			int y = top + (max_rank > 1 ? (ranks[i] - 1) * height / (max_rank - 1) : 0);
-			if (!ranks[i]) {
-				if (open)
-					raw(p, "\"/>");
-				open = false;
-				continue;
-			}
-			if (!open)
-				raw(p, "<polyline fill=\"none\" stroke-width=\"2\" points=\"");
-			rawf(p, "%s%d,%d", open ? " " : "", x, y);
-			open = true;
-			last_x = x;
-			last_y = y;
-		}
-		if (open)
-			raw(p, "\"/>");
+		rank_polylines(p, ranks, max_rank, left, top, width, height,
+			       "<polyline fill=\"none\" stroke-width=\"2\" points=\"", &last_x, &last_y);
 		if (ranks[HISTORY_MONTHS - 1]) {
 			rawf(p, "<circle cx=\"%d\" cy=\"%d\" r=\"3\"/><text x=\"%d\" y=\"%d\" "
 			     "stroke=\"none\">", last_x, last_y, last_x + 8, last_y + 4);
