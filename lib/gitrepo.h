@@ -77,7 +77,6 @@ int stele_repo_walk(git_repository *repo, const char *ref, const git_oid *since,
  */
 struct stele_remote_opts {
 	const char *credentials_file; /* "URL-prefix username password" lines, mode 0600; may be NULL */
-	const char *known_hosts;      /* reserved (issue 8): libgit2 1.5 reads ~/.ssh/known_hosts */
 	const char *ca_file;          /* the CAs for https:// (replaces the system's); may be NULL */
 	const char *ssh_key;          /* private key file for ssh://; NULL: the ssh agent */
 	int progress;                 /* report progress on stderr */

@@ -297,11 +297,11 @@ static int hexval(char c)
 int stele_hex_decode(unsigned char *out, size_t n, const char *hex)
 {
 	if (strlen(hex) != 2 * n)
-		return stele_error(STELE_EINVALID, "'%s' is not %zu hex digits", hex, 2 * n);
+		return stele_error(STELE_EINVALID, "not %zu hex digits", 2 * n);
 	/* Check every digit first: out is written only on success. */
 	for (size_t i = 0; i < 2 * n; i++)
 		if (hexval(hex[i]) < 0)
-			return stele_error(STELE_EINVALID, "'%s' is not %zu hex digits", hex, 2 * n);
+			return stele_error(STELE_EINVALID, "not %zu hex digits", 2 * n);
 	for (size_t i = 0; i < n; i++)
 		out[i] = (unsigned char)(hexval(hex[2 * i]) << 4 | hexval(hex[2 * i + 1]));
 	return 0;

@@ -58,7 +58,8 @@ void stele_format_fixed(char *buf, int64_t value, int places);
 /* A whole number in [min, max]. */
 int stele_parse_int(const char *s, int64_t min, int64_t max, int64_t *out, const char *what);
 
-/* Lowercase hex of n bytes into out (2n+1 bytes); and back (exactly 2n digits). */
+/* Lowercase hex of n bytes into out (2n+1 bytes); and back (exactly 2n digits).
+ * The decoder's message never repeats its input, which may be secret. */
 void stele_hex_encode(char *out, const unsigned char *in, size_t n);
 int stele_hex_decode(unsigned char *out, size_t n, const char *hex);
 

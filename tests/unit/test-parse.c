@@ -384,6 +384,8 @@ static void test_hex(void **state)
 	memset(out, 0x33, sizeof(out));
 	memcpy(keep, out, sizeof(out));
 	assert_int_equal(stele_hex_decode(out, sizeof(out), "00017f80abf"), STELE_EINVALID);
+	assert_int_equal(stele_hex_decode(out, sizeof(out), "secret-seed!"), STELE_EINVALID);
+	assert_null(strstr(stele_error_message(), "secret"));
 	assert_int_equal(stele_hex_decode(out, sizeof(out), "00017f80abff0"), STELE_EINVALID);
 	assert_int_equal(stele_hex_decode(out, sizeof(out), "00017f80abfg"), STELE_EINVALID);
 	assert_int_equal(stele_hex_decode(out, sizeof(out), "00017f80ab f"), STELE_EINVALID);
