@@ -62,21 +62,7 @@ test_expect_success 'the county syncs every village' '
 	test_grep "^990101001201," status.csv
 '
 
-expect_rank() {
-	name=$1
-	shift
-	test_expect_success "rank $* reproduces expected/$name" "
-		stele-aggregator -C county rank $* --format csv >actual-$name &&
-		test_cmp \"$REFERENCE/expected/$name\" actual-$name
-	"
-}
-
-expect_rank league-2026-10.csv villages --month 2026-10
-expect_rank league-2026-09.csv villages --month 2026-09
-expect_rank league-2026-10-township-990101001.csv villages --month 2026-10 --township 990101001
-expect_rank stars-2026.csv stars --year 2026
-expect_rank members-2026.csv members --year 2026
-expect_rank members-2026-10.csv members --year 2026 --month 2026-10
+test_reference_rankings county
 
 test_expect_success 'each agent ranks its own members as the county does' '
 	for dir in "$REFERENCE"/villages/*/; do

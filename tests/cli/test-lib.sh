@@ -137,3 +137,25 @@ test_refused() {
 new_village() {
 	stele-agent -C "$1" init --village "$2" --name "${3:-测试村}" >/dev/null 2>&1
 }
+
+# test_reference_rankings COUNTY_DIR: one case per file of the reference county's
+# expected/ folder, each comparing `stele-aggregator rank ... --format csv` with it
+# byte for byte.
+test_reference_rankings() {
+	county_dir=$1
+	for spec in \
+		"league-2026-10.csv villages --month 2026-10" \
+		"league-2026-09.csv villages --month 2026-09" \
+		"league-2026-10-township-990101001.csv villages --month 2026-10 --township 990101001" \
+		"stars-2026.csv stars --year 2026" \
+		"members-2026.csv members --year 2026" \
+		"members-2026-10.csv members --year 2026 --month 2026-10"; do
+		set -- $spec
+		name=$1
+		shift
+		test_expect_success "rank $* reproduces expected/$name" "
+			stele-aggregator -C \"$county_dir\" rank $* --format csv >actual-$name &&
+			test_cmp \"$REFERENCE/expected/$name\" actual-$name
+		"
+	done
+}
