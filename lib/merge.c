@@ -492,6 +492,44 @@ static void refuse(struct stele_merge *m, const char *reason, const char *fmt, .
 /* Checks 1-5 of sync.md on one change set (a seq already applied is a duplicate or a
  * fork); 0 with *cs, or STELE_EVERIFY with m's reason and detail set (and *seq if
  * it was readable), or another error. */
+/*
+ * Whether data, which names writer but is not signed for this stream, really is
+ * writer's: signed with the key in force for seq in writer's own stream. *known
+ * is false when writer has no key here (no registry entry, or an agent reading the
+ * county), so nothing can be told apart.
+ */
+static int signed_by_named_writer(bool *theirs, bool *known, sqlite3 *db, const char *writer,
+				  uint64_t seq, const unsigned char *data, size_t len)
+{
+	struct stele_keys *keys = NULL;
+	struct stele_changeset *cs = NULL;
+	unsigned char pk[STELE_PK_BYTES];
+	sqlite3_stmt *stmt = NULL;
+	bool revoked;
+	int rc;
+
+	*theirs = *known = false;
+	if ((rc = stele_db_prepare(db, &stmt, "SELECT pubkey FROM stele_village_source "
+					      "WHERE village_code = ? AND pubkey IS NOT NULL")) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, writer, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_ROW ||
+	    stele_hex_decode(pk, STELE_PK_BYTES, (const char *)sqlite3_column_text(stmt, 0)) < 0)
+		goto done;
+	if ((rc = stele_keys_open(&keys, db, writer, pk)) < 0 ||
+	    (rc = stele_keys_in_force(pk, &revoked, keys, seq ? seq : 1)) < 0)
+		goto done;
+	*known = true;
+	*theirs = stele_cs_decode(&cs, NULL, data, len, pk) == 0;
+done:
+	stele_cs_free(cs);
+	stele_keys_free(keys);
+	sqlite3_finalize(stmt);
+	if (rc == 0)
+		stele_error_clear(); /* the trial decode's refusal is not ours to report */
+	return rc;
+}
+
 static int verify(struct stele_changeset **out, uint64_t *seq, int *duplicate, long *rows,
 		  struct stele_merge *m, const unsigned char *data, size_t len,
 		  const unsigned char hash[STELE_HASH_BYTES])
@@ -522,9 +560,22 @@ static int verify(struct stele_changeset **out, uint64_t *seq, int *duplicate, l
 			if ((rc = stele_keys_signed_by_revoked(&by_revoked, revoked_hex, m->keys,
 								key_seq, data, len)) < 0)
 				goto done;
-			if (strcmp(unsigned_cs->writer, m->stream.writer) != 0)
+			bool theirs = false, known = false;
+
+			if (strcmp(unsigned_cs->writer, m->stream.writer) != 0 &&
+			    (rc = signed_by_named_writer(&theirs, &known, m->stream.db,
+							 unsigned_cs->writer, unsigned_cs->seq,
+							 data, len)) < 0)
+				goto done;
+			if (strcmp(unsigned_cs->writer, m->stream.writer) != 0 && (theirs || !known))
 				refuse(m, "writer", "change set seq %llu was written by %s, not %s",
 				       (unsigned long long)unsigned_cs->seq, unsigned_cs->writer, m->stream.writer);
+			else if (strcmp(unsigned_cs->writer, m->stream.writer) != 0)
+				/* Neither key signs it: damage (a flipped writer byte), not a
+				 * misdelivered repository. */
+				refuse(m, "signature", "seq %llu: signature does not verify; it names "
+				       "writer %s, whose key does not sign it either",
+				       (unsigned long long)unsigned_cs->seq, unsigned_cs->writer);
 			else if (by_revoked)
 				refuse(m, "revoked", "seq %llu is signed with the key %.16s..., which the "
 				       "county revoked for %s ('village revoke')",
