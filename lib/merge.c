@@ -14,6 +14,7 @@
 #include "keys.h"
 #include "merge.h"
 #include "parse.h"
+#include "rowcheck.h"
 
 struct stele_merge {
 	struct stele_stream stream;  /* writer, cursor seq and hash, table shapes */
@@ -114,6 +115,17 @@ struct row_check {
 	unsigned long rows;      /* seen so far */
 };
 
+/* The value rules of the row's table (lib/rowcheck.h): the agent's own, so what an
+ * agent would not sign is refused here too. */
+static int check_values(struct row_check *c, const struct stele_cs_row *row)
+{
+	if (stele_row_check(row) == 0)
+		return 0;
+	c->reason = "value";
+	return stele_error(STELE_EVERIFY, "%srow change %lu: %s", c->seq_prefix, row->number,
+			   stele_error_message());
+}
+
 /* One row change: in a table the writer owns, of the table's shape here, with the
  * writer's village code. */
 static int check_row(void *ctx, const struct stele_cs_row *row)
@@ -146,12 +158,12 @@ static int check_row(void *ctx, const struct stele_cs_row *row)
 				   "key in the change set", c->seq_prefix, row->number, row->table);
 	}
 	if (c->county)
-		return 0;
+		return check_values(c, row);
 	/* Column 0 of every village-owned table is village_code, the first key column:
 	 * an update's new record leaves it alone (stele_cs_walk). */
 	code = row->op == SQLITE_INSERT ? &row->new_values[0] : &row->old_values[0];
 	if (is_writer(code, writer))
-		return 0;
+		return check_values(c, row);
 	value_shown(shown, code);
 	c->reason = "ownership";
 	return stele_error(STELE_EVERIFY, "%srow change %lu (%s of %s) carries village_code %s, "
