@@ -38,7 +38,7 @@ extern const struct stele_cmd key_subcommands[];
 /* `points rank` (agent/cmd-points-rank.c), an entry of the points subcommands. */
 int points_rank(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 #define POINTS_RANK_USAGE \
-	"points rank --year YYYY [--month YYYY-MM] [--format table|csv|json] [--bom]"
+	"points rank --year YYYY [--month YYYY-MM] [--format table|csv|json] [--bom] [--raw]"
 #define POINTS_RANK_HELP \
 	"This village's member ranking (积分排名): active members by their points of the\n" \
 	"year (or of one month) counted after their latest zeroing of the year; equal\n" \

@@ -148,7 +148,7 @@ const struct stele_cmd assess_subcommands[] = {
 	{ "set", assess_set, "assess set YEAR ITEM SCORE [--note TEXT]",
 	  "Sets the village's self-assessment score for a standard item in YEAR (one\n"
 	  "decimal, 0 to the item's maximum). Setting it again replaces it.", NULL },
-	{ "list", assess_list, "assess list [--year YYYY] [--format table|csv|json] [--bom]",
+	{ "list", assess_list, "assess list [--year YYYY] [--format table|csv|json] [--bom] [--raw]",
 	  "Lists the self-assessment with each item's name and maximum.", NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

@@ -195,7 +195,7 @@ const struct stele_cmd income_subcommands[] = {
 	  "Records collective income of MONTH (YYYY-MM): AMOUNT in yuan with at most two\n"
 	  "decimals (negative for a correction). One row per month and source. Prints the\n"
 	  "id (I0001, ...).", NULL },
-	{ "list", income_list, "income list [--format table|csv|json] [--bom]",
+	{ "list", income_list, "income list [--format table|csv|json] [--bom] [--raw]",
 	  "Lists income rows.", NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

@@ -388,7 +388,7 @@ const struct stele_cmd points_subcommands[] = {
 	  "published and rejected are final. All the events move, or none.", NULL },
 	{ "list", points_list,
 	  "points list [--member ID] [--month YYYY-MM | --year YYYY] [--stage S] "
-	  "[--format table|csv|json] [--bom]",
+	  "[--format table|csv|json] [--bom] [--raw]",
 	  "Lists point events, oldest id first.", NULL },
 	{ "rank", points_rank, POINTS_RANK_USAGE, POINTS_RANK_HELP, NULL },
 	{ NULL, NULL, NULL, NULL, NULL },

@@ -27,7 +27,7 @@ static const struct stele_cmd commands[] = {
 	  "Imports a CSV (KIND: members, points, tasks, requests, income, assessments)\n"
 	  "with the columns export writes. All rows or none, in one change set. An empty\n"
 	  "id assigns one; an existing id updates that row. FILE '-' is stdin.", NULL },
-	{ "export", cmd_export, "export KIND [--format csv|json|table] [--bom]",
+	{ "export", cmd_export, "export KIND [--format csv|json|table] [--bom] [--raw]",
 	  "Writes KIND (members, points, tasks, requests, income, assessments) to stdout,\n"
 	  "as CSV by default, with the columns import reads.", NULL },
 	{ "status", cmd_status, "status [--format table|csv|json]",

@@ -182,9 +182,9 @@ static int quarantine_retry(struct stele_ctx *ctx, const struct stele_cmd *cmd, 
 }
 
 const struct stele_cmd quarantine_subcommands[] = {
-	{ "list", quarantine_list, "quarantine list [--format table|csv|json] [--bom]",
+	{ "list", quarantine_list, "quarantine list [--format table|csv|json] [--bom] [--raw]",
 	  "Every change set merge refused: village, seq, commit, reason, detail.", NULL },
-	{ "show", quarantine_show, "quarantine show ID [--format table|csv|json] [--bom]",
+	{ "show", quarantine_show, "quarantine show ID [--format table|csv|json] [--bom] [--raw]",
 	  "One refused change set: reason, detail, seq, commit, and its summary if its\n"
 	  "bytes can be read at all.", NULL },
 	{ "retry", quarantine_retry, "quarantine retry VILLAGE",

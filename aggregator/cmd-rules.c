@@ -223,7 +223,7 @@ const struct stele_cmd rules_subcommands[] = {
 	  "point-rules (code,category,name,points,active), standard-items\n"
 	  "(code,name,max_score), veto-items (code,name), config (key,value). All rows or\n"
 	  "none; an error names the file, line and column.", NULL },
-	{ "list", rules_list, "rules list KIND [--format table|csv|json] [--bom]",
+	{ "list", rules_list, "rules list KIND [--format table|csv|json] [--bom] [--raw]",
 	  "Shows a rules table (KIND as for import).", NULL },
 	{ "publish", rules_publish, "rules publish [--to URL]",
 	  "Commits the county's new change sets (rules, village registry, vetoes) to\n"

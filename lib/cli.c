@@ -127,6 +127,7 @@ int stele_cli_parse(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc
 	if (listing) {
 		opts[n++] = (struct option){ "format", required_argument, NULL, STELE_OPT_FORMAT };
 		opts[n++] = (struct option){ "bom", no_argument, NULL, STELE_OPT_BOM };
+		opts[n++] = (struct option){ "raw", no_argument, NULL, STELE_OPT_RAW };
 	}
 	opts[n] = (struct option){ 0 };
 	snprintf(shorts, sizeof(shorts), ":h%s", shortopts ? shortopts : "");
@@ -145,6 +146,9 @@ int stele_cli_parse(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc
 			break;
 		case STELE_OPT_BOM:
 			ctx->bom = true;
+			break;
+		case STELE_OPT_RAW:
+			ctx->raw = true;
 			break;
 		case '?':
 			return stele_error(STELE_EUSAGE, "%s: unknown option '%s' (see --help)", cmd->name,
@@ -233,7 +237,8 @@ void stele_ctx_close(struct stele_ctx *ctx)
 
 int stele_cli_print(struct stele_ctx *ctx, const struct stele_table *t)
 {
-	return stele_table_print(t, ctx->format, ctx->bom, stdout);
+	return stele_table_print(t, ctx->format, (ctx->bom ? STELE_PRINT_BOM : 0) |
+				 (ctx->raw ? STELE_PRINT_RAW : 0), stdout);
 }
 
 int stele_cli_print_query(struct stele_ctx *ctx, const char *sql, const char *const *params,

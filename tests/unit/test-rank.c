@@ -68,7 +68,7 @@ static char *csv_of(struct stele_table *t)
 	FILE *f = open_memstream(&text, &len);
 
 	assert_non_null(f);
-	assert_int_equal(stele_table_print(t, STELE_FORMAT_CSV, false, f), 0);
+	assert_int_equal(stele_table_print(t, STELE_FORMAT_CSV, 0, f), 0);
 	fclose(f);
 	stele_table_free(t);
 	return text;
