@@ -41,14 +41,15 @@ static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
 	return 0;
 }
 
-/* 1 if dir is missing (then created), 0 if it exists and is empty, else an error. */
-static int prepare_dir(bool *created, const char *dir)
+/* Creates dir (*created) or accepts it empty, or holding a restore that did not
+ * finish (*unfinished: its files are removed once the lock is held); else an error. */
+static int prepare_dir(bool *created, bool *unfinished, const char *dir)
 {
 	DIR *d;
 	struct dirent *e;
 	bool empty = true;
 
-	*created = false;
+	*created = *unfinished = false;
 	if (mkdir(dir, 0755) == 0) {
 		*created = true;
 		return 0;
@@ -57,11 +58,14 @@ static int prepare_dir(bool *created, const char *dir)
 		return stele_error(STELE_EFAIL, "cannot create %s: %s", dir, strerror(errno));
 	if (!(d = opendir(dir)))
 		return stele_error(STELE_EFAIL, "cannot read %s: %s", dir, strerror(errno));
-	while ((e = readdir(d)))
+	while ((e = readdir(d))) {
+		if (strcmp(e->d_name, STELE_RESTORING_FILE) == 0)
+			*unfinished = true;
 		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
 			empty = false;
+	}
 	closedir(d);
-	if (!empty)
+	if (!empty && !*unfinished)
 		return stele_error(STELE_EUSAGE, "%s is not empty; restore into an empty or new "
 				   "directory", dir);
 	return 0;
@@ -282,6 +286,29 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 	return ftw->level > 0 && remove(path) < 0 ? -1 : 0;
 }
 
+/* remove_entry, sparing the directory lock this process holds. */
+static int remove_unlocked(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	if (ftw->level == 1 && strcmp(path + ftw->base, "lock") == 0)
+		return 0;
+	return remove_entry(path, st, flag, ftw);
+}
+
+/* Creates the marker that says a restore is under way, durably. */
+static int mark_restoring(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0 || fsync(fd) < 0) {
+		int err = errno;
+		if (fd >= 0)
+			close(fd);
+		return stele_error(STELE_EFAIL, "cannot create %s: %s", path, strerror(err));
+	}
+	close(fd);
+	return 0;
+}
+
 /* The village's name from the county's published registry, if it is there. */
 static void name_from_registry(struct stele_ctx *ctx, const char *village)
 {
@@ -312,8 +339,9 @@ int cmd_restore(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, ch
 	struct restore_opts kept;
 	unsigned char sk[STELE_SK_BYTES], pk[STELE_PK_BYTES];
 	char *db_path = NULL, *key_path = NULL, *repo_path = NULL, *remote = NULL, *county = NULL;
+	char *marker = NULL;
 	char shown[1024];
-	bool created_dir = false, started = false, done;
+	bool created_dir = false, unfinished = false, started = false, done;
 	int rc, n, found = 0;
 
 	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_opt, &o, NULL, 0,
@@ -337,16 +365,25 @@ int cmd_restore(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, ch
 	kept.remote = remote;
 	kept.county = county;
 	stele_url_redact(shown, sizeof(shown), o.remote);
-	if ((rc = prepare_dir(&created_dir, ctx->dir)) < 0)
+	if ((rc = prepare_dir(&created_dir, &unfinished, ctx->dir)) < 0)
 		goto done;
-	started = true;
 	if (!(db_path = stele_ctx_path(ctx, STELE_DB_FILE)) ||
 	    !(key_path = stele_ctx_path(ctx, STELE_KEY_FILE)) ||
-	    !(repo_path = stele_ctx_path(ctx, STELE_REPO_DIR))) {
+	    !(repo_path = stele_ctx_path(ctx, STELE_REPO_DIR)) ||
+	    !(marker = stele_ctx_path(ctx, STELE_RESTORING_FILE))) {
 		rc = stele_error(STELE_EFAIL, "out of memory");
 		goto done;
 	}
 	if ((rc = stele_lock_acquire(&ctx->lock, ctx->dir)) < 0)
+		goto done;
+	started = true;
+	/* A killed restore left its files: the lock says it is not running. */
+	if (unfinished && nftw(ctx->dir, remove_unlocked, 16, FTW_DEPTH | FTW_PHYS) != 0) {
+		rc = stele_error(STELE_EFAIL, "cannot clear the unfinished restore in %s: %s",
+				 ctx->dir, strerror(errno));
+		goto done;
+	}
+	if ((rc = mark_restoring(marker)) < 0)
 		goto done;
 	if ((rc = stele_repo_open(&r.repo, repo_path, 1)) < 0)
 		goto done;
@@ -373,6 +410,10 @@ int cmd_restore(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, ch
 	if ((rc = stele_stream_init(&r.stream, r.db, o.village)) < 0 ||
 	    (rc = rebuild(&r, &kept, pk)) < 0 || (rc = stele_kept_urls_save(&urls, ctx)) < 0)
 		goto done;
+	if (unlink(marker) < 0) {
+		rc = stele_error(STELE_EFAIL, "cannot remove %s: %s", marker, strerror(errno));
+		goto done;
+	}
 	fprintf(stderr, "%s: restored village %s from %s: %llu change sets, verified\n", ctx->prog,
 		o.village, shown, (unsigned long long)r.stream.last_seq);
 	if (!o.key) {
@@ -417,6 +458,7 @@ done:
 	free(db_path);
 	free(key_path);
 	free(repo_path);
+	free(marker);
 	stele_remote_opts_release(&ropts);
 	stele_kept_urls_free(&urls);
 	free(remote);

@@ -188,12 +188,21 @@ char *stele_ctx_path(const struct stele_ctx *ctx, const char *name)
 
 int stele_ctx_open(struct stele_ctx *ctx, bool need_key)
 {
-	char *db_path = NULL, *key_path = NULL;
+	char *db_path = NULL, *key_path = NULL, *marker = NULL;
 	int rc;
 
 	if (!(db_path = stele_ctx_path(ctx, STELE_DB_FILE)) ||
 	    !(key_path = stele_ctx_path(ctx, STELE_KEY_FILE))) {
 		rc = stele_error(STELE_EFAIL, "out of memory");
+		goto done;
+	}
+	if (!(marker = stele_ctx_path(ctx, STELE_RESTORING_FILE))) {
+		rc = stele_error(STELE_EFAIL, "out of memory");
+		goto done;
+	}
+	if (access(marker, F_OK) == 0) {
+		rc = stele_error(STELE_EFAIL, "%s holds a restore that did not finish; run '%s "
+				 "restore' into it again (it starts over)", ctx->dir, ctx->prog);
 		goto done;
 	}
 	if (access(db_path, F_OK) != 0) {
@@ -220,6 +229,7 @@ int stele_ctx_open(struct stele_ctx *ctx, bool need_key)
 done:
 	free(db_path);
 	free(key_path);
+	free(marker);
 	return rc;
 }
 

@@ -15,6 +15,8 @@
 #define STELE_DB_FILE   "stele.db"
 #define STELE_KEY_FILE  "signing.key"
 #define STELE_REPO_DIR  "repo.git"
+/* Present while `stele-agent restore` builds a directory; removed when it is done. */
+#define STELE_RESTORING_FILE "restore.incomplete"
 
 struct stele_ctx {
 	const char *prog;  /* "stele-agent" or "stele-aggregator" */

@@ -617,6 +617,12 @@ static int verify(struct stele_changeset **out, uint64_t *seq, int *duplicate, l
 		rc = STELE_EVERIFY;
 		goto done;
 	}
+	if (cs->seq == 0) {
+		/* Not an earlier seq delivered again: no stream has a seq 0. */
+		refuse(m, "chain", "change set names seq 0; a stream starts at seq 1");
+		rc = STELE_EVERIFY;
+		goto done;
+	}
 	if (cs->seq <= m->stream.last_seq && strcmp(cs->writer, m->stream.writer) == 0) {
 		/* Delivered again: harmless if it is the same bytes as the one applied. */
 		sqlite3_reset(m->applied_hash);

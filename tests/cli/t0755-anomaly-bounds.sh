@@ -105,6 +105,18 @@ test_expect_success 'a forged impossible date, and a stage moved back, are quara
 		"stage cannot move back from assembly to recorded"
 '
 
+test_expect_success 'a change set naming seq 0 is a chain fault, not a fork' '
+	"$FORGE" f server/$FORGER.git --seq 0 --sql "UPDATE member SET name = '\''丁'\'' WHERE id = '\''M0001'\''" &&
+	test_expect_code 5 stele-aggregator -C county sync 2>err &&
+	test_grep "village $FORGER: quarantined (chain)" err &&
+	sqlite3 county/stele.db "SELECT detail FROM stele_quarantine" >detail &&
+	test_grep "names seq 0; a stream starts at seq 1" detail &&
+	! grep -q fork detail &&
+	git --git-dir=server/$FORGER.git update-ref refs/heads/main main~1 &&
+	sqlite3 county/stele.db "DELETE FROM stele_quarantine; UPDATE stele_stream SET state = '\''ok'\'', state_note = NULL" &&
+	rm -rf county/villages/$FORGER.git
+'
+
 test_expect_success 'an honest change set after them still merges' '
 	stele-agent -C f member add 丙 >/dev/null &&
 	"$FORGE" f server/$FORGER.git &&
