@@ -164,7 +164,8 @@ done:
 static void fetch_one(struct fetch_job *job, const struct stele_remote_opts *opts)
 {
 	git_repository *repo = NULL;
-	git_oid had;
+	git_oid had, before;
+	bool had_before;
 	int rc;
 
 	if ((rc = stele_repo_open(&repo, job->mirror, 1)) < 0)
@@ -182,8 +183,11 @@ static void fetch_one(struct fetch_job *job, const struct stele_remote_opts *opt
 		job->found = 1;
 		goto done;
 	}
+	had_before = git_reference_name_to_id(&before, repo, AGG_INCOMING_REF) == 0;
 	if ((rc = stele_repo_fetch(&job->found, repo, job->url, STELE_BRANCH, AGG_INCOMING_REF,
 				   opts)) < 0)
+		goto done;
+	if (had_before && (rc = agg_keep_replaced(repo, &before)) < 0)
 		goto done;
 	/* A village that had sent its history and now shows none: its main was deleted
 	 * (or its repository re-created). Keep what was fetched and say so. */

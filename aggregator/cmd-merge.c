@@ -122,6 +122,84 @@ static int pin_key(struct stele_ctx *ctx, const char *code, const char *key_hex)
 	return rc;
 }
 
+/* git_reference_foreach_glob callback: collects the kept branches' names. */
+struct ref_names {
+	char names[32][128];
+	int n;
+};
+
+static int collect_ref(const char *name, void *arg)
+{
+	struct ref_names *r = arg;
+
+	if (r->n < 32)
+		snprintf(r->names[r->n++], sizeof(r->names[0]), "%s", name);
+	return 0;
+}
+
+/*
+ * Looks at each delivery a later fetch replaced (AGG_BRANCH_PREFIX refs of the
+ * mirror): one the merged history holds is dropped; one that continues it becomes
+ * the incoming ref again (returns 1: merge walks it); one that parts from it is
+ * examined as a fork (*fork HELD when one is unresolved) and dropped once kept as
+ * a fork, or as damage (not the village's own change sets). Returns 0, 1 or < 0.
+ */
+static int kept_branches(enum agg_fork_verdict *fork, struct stele_ctx *ctx,
+			 git_repository *repo, struct stele_merge *m, const char *code,
+			 const unsigned char pk[STELE_PK_BYTES])
+{
+	struct ref_names *refs = calloc(1, sizeof(*refs));
+	git_reference *ref = NULL;
+	git_oid tip, cursor;
+	const char *last = stele_merge_last_commit(m);
+	int rc = 0;
+
+	*fork = AGG_FORK_NONE;
+	if (!refs)
+		return stele_error(STELE_EFAIL, "out of memory");
+	git_reference_foreach_glob(repo, AGG_BRANCH_PREFIX "*", collect_ref, refs);
+	for (int i = 0; i < refs->n && rc == 0; i++) {
+		enum agg_fork_verdict verdict = AGG_FORK_NONE;
+		int held = 0, continues = 0;
+
+		if (git_reference_name_to_id(&tip, repo, refs->names[i]) < 0)
+			continue;
+		if (*last && git_oid_fromstr(&cursor, last) == 0) {
+			if ((held = stele_repo_descends(repo, &cursor, &tip)) < 0 ||
+			    (!held && (continues = stele_repo_descends(repo, &tip, &cursor)) < 0)) {
+				rc = held < 0 ? held : continues;
+				break;
+			}
+		} else {
+			continues = 1;
+		}
+		if (continues) {
+			if (git_reference_create(&ref, repo, AGG_INCOMING_REF, &tip, 1,
+						 "stele: a kept delivery continues the stream") < 0) {
+				rc = stele_error(STELE_EFAIL, "cannot move %s", AGG_INCOMING_REF);
+				break;
+			}
+			git_reference_free(ref);
+			ref = NULL;
+			rc = 1;
+		} else if (!held) {
+			if ((rc = agg_fork_examine(&verdict, ctx, code, repo, refs->names[i], &tip,
+						   pk)) < 0)
+				break;
+			if (verdict == AGG_FORK_HELD)
+				*fork = AGG_FORK_HELD;
+		}
+		/* Held by the merged history, moved to incoming, or kept as a fork. */
+		if (git_reference_lookup(&ref, repo, refs->names[i]) == 0) {
+			git_reference_delete(ref);
+			git_reference_free(ref);
+			ref = NULL;
+		}
+	}
+	free(refs);
+	return rc;
+}
+
 /*
  * Merges one village. *stopped is set when its stream is (now) held or
  * quarantined, with the one line to report in why. Returns <0 on an error that
@@ -135,8 +213,9 @@ static int merge_village(bool *stopped, char *why, size_t why_n, struct merge_ru
 	git_repository *repo = NULL;
 	git_oid tip, cursor;
 	const char *last;
-	bool walk_needed = true;
-	int rc, walk;
+	bool walk_needed;
+	enum agg_fork_verdict fork;
+	int rc, walk, rounds = 0;
 
 	*stopped = false;
 	run->ctx = ctx;
@@ -152,6 +231,11 @@ static int merge_village(bool *stopped, char *why, size_t why_n, struct merge_ru
 		snprintf(why, why_n, "quarantined; waiting for 'quarantine retry %s' (see "
 			 "'quarantine list')", v->code);
 		return 0;
+	}
+	/* A fork holds until county staff resolve it: no later delivery clears it. */
+	if ((rc = agg_fork_unresolved(why, why_n, ctx, v->code)) != 0) {
+		*stopped = rc > 0;
+		return rc < 0 ? rc : 0;
 	}
 	if (!(mirror = agg_mirror_path(ctx, v->code)))
 		return stele_error(STELE_EFAIL, "out of memory");
@@ -186,6 +270,12 @@ static int merge_village(bool *stopped, char *why, size_t why_n, struct merge_ru
 	}
 	if ((rc = stele_merge_open(&run->m, ctx->db, v->code, pk, STELE_MERGE_QUARANTINE)) < 0)
 		goto done;
+again:
+	walk_needed = true;
+	if (git_reference_name_to_id(&tip, repo, AGG_INCOMING_REF) < 0) {
+		rc = stele_error(STELE_EFAIL, "cannot read %s of %s", AGG_INCOMING_REF, mirror);
+		goto done;
+	}
 	last = stele_merge_last_commit(run->m);
 	if (*last) {
 		if (git_oid_fromstr(&cursor, last) < 0) {
@@ -208,14 +298,24 @@ static int merge_village(bool *stopped, char *why, size_t why_n, struct merge_ru
 			goto done;
 		}
 		if (walk == STELE_EVERIFY) {
-			/* Before any change set: the history no longer holds the merged one. */
+			/* Before any change set: the history no longer holds the merged one.
+			 * Another computer's branch (a fork), or a rewritten history. */
 			char note[600];
 			snprintf(note, sizeof(note), "%s", stele_error_message());
-			if ((rc = stele_merge_set_state(run->m, "held", note)) < 0)
+			if ((rc = agg_fork_examine(&fork, ctx, v->code, repo, AGG_INCOMING_REF, &tip,
+						   pk)) < 0)
 				goto done;
-			*stopped = true;
-			snprintf(why, why_n, "held: %s; nothing merged", note);
-			goto done;
+			if (fork == AGG_FORK_HELD)
+				goto forked;
+			if (fork == AGG_FORK_NONE) {
+				if ((rc = stele_merge_set_state(run->m, "held", note)) < 0)
+					goto done;
+				*stopped = true;
+				snprintf(why, why_n, "held: %s; nothing merged", note);
+				goto done;
+			}
+			/* A resolved fork's branch: the merged one may be among the kept. */
+			walk_needed = false;
 		}
 		if (walk == STELE_EFAIL) {
 			/* A git object of the mirror is damaged (the disk, not the village). */
@@ -240,8 +340,28 @@ static int merge_village(bool *stopped, char *why, size_t why_n, struct merge_ru
 			goto done;
 		}
 	}
+	/* Deliveries a later fetch replaced: merged, or forks. */
+	switch ((rc = kept_branches(&fork, ctx, repo, run->m, v->code, pk))) {
+	case 1:
+		if (++rounds < 16)
+			goto again; /* the incoming ref moved to a kept continuation */
+		rc = 0;
+		break;
+	case 0:
+		break;
+	default:
+		goto done;
+	}
+	if (fork == AGG_FORK_HELD)
+		goto forked;
 	if (strcmp(state, "ok") != 0)
 		rc = stele_merge_set_state(run->m, "ok", NULL);
+	goto done;
+forked:
+	agg_fork_unresolved(why, why_n, ctx, v->code);
+	if ((rc = stele_merge_set_state(run->m, "held", why)) < 0)
+		goto done;
+	*stopped = true;
 done:
 	stele_merge_free(run->m);
 	run->m = NULL;
