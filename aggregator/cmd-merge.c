@@ -315,7 +315,7 @@ again:
 				goto done;
 			}
 			/* A resolved fork's branch: the merged one may be among the kept. */
-			walk_needed = false;
+			walk = 0;
 		}
 		if (walk == STELE_EFAIL) {
 			/* A git object of the mirror is damaged (the disk, not the village). */

@@ -8,7 +8,8 @@ V=990101001201
 
 # setup DIR: a county that merged seqs 1..2 of laptop a, from the server
 # server.git; laptop b restored from it with the village key; then a writes and
-# syncs seq 3 to the server and b writes seq 3 to the stick stick/V.git.
+# syncs seq 3 (member M0003) to the server and b writes seqs 3..5 (task T0001,
+# its own member M0003, a point event of it) to the stick stick/V.git.
 setup() {
 	mkdir "$1" && cd "$1" &&
 	stele-aggregator -C county init --county 990101 --name 县 2>/dev/null &&
@@ -23,6 +24,8 @@ setup() {
 	stele-agent -C a member add 丙甲 >/dev/null &&
 	stele-agent -C a sync 2>/dev/null &&
 	stele-agent -C b task add 修路 --due 2026-10-20 >/dev/null &&
+	stele-agent -C b member add 丁乙 >/dev/null &&
+	stele-agent -C b points add M0003 B01 --date 2026-10-08 >/dev/null &&
 	mkdir stick && stele-agent -C b sync --remote "$PWD/stick/$V.git" 2>/dev/null
 }
 
@@ -49,7 +52,7 @@ test_expect_success 'the stick first, then the server' '
 	setup s1 &&
 	stele-aggregator -C county fetch --from stick 2>/dev/null &&
 	stele-aggregator -C county merge 2>err &&
-	test "$(sqlite3 county/stele.db "SELECT last_seq FROM stele_stream")" = 3 &&
+	test "$(sqlite3 county/stele.db "SELECT last_seq FROM stele_stream")" = 5 &&
 	test_expect_code 5 stele-aggregator -C county sync 2>err &&
 	test_grep "village $V: forked at seq 3" err &&
 	forked "$TRASH/s1"
@@ -94,6 +97,31 @@ test_expect_success 'quarantine retry resolves it; what the other laptop wrote s
 	test "$(sqlite3 county/stele.db "SELECT state FROM stele_stream")" = ok &&
 	git --git-dir=county/villages/$V.git for-each-ref refs/stele/fork/ >forks &&
 	test_line_count 2 forks
+'
+
+test_expect_success 'replay on the laptop the county merged writes the other'\''s records as its own' '
+	cd s2 &&
+	stele-agent -C a replay --from "$PWD/stick/$V.git" 2>err &&
+	test_grep "member .M0003. of the other computer is M0004 here" err &&
+	test_grep "replayed seq 3..5 of the other computer.s branch" err &&
+	test "$(sqlite3 a/stele.db "SELECT name FROM member WHERE id = '\''M0004'\''")" = 丁乙 &&
+	test "$(sqlite3 a/stele.db "SELECT member_id FROM point_event WHERE id = '\''E000001'\''")" = M0004 &&
+	test "$(sqlite3 a/stele.db "SELECT count(*) FROM task")" = 1 &&
+	stele-agent -C a verify >out 2>/dev/null && test_line_count 0 out &&
+	test_expect_code 3 stele-agent -C a replay --from "$PWD/stick/$V.git" 2>err &&
+	test_grep "was replayed already" err
+'
+
+test_expect_success 'after the replay and a retry the county holds both laptops'\'' records' '
+	cd s2 &&
+	stele-agent -C a sync 2>/dev/null &&
+	stele-aggregator -C county quarantine retry $V 2>/dev/null &&
+	stele-aggregator -C county sync 2>err &&
+	test "$(sqlite3 county/stele.db "SELECT group_concat(id || name, '\'' '\'') FROM member ORDER BY id")" = "M0001甲 M0002乙 M0003丙甲 M0004丁乙" &&
+	test "$(sqlite3 county/stele.db "SELECT member_id FROM point_event")" = M0004 &&
+	test "$(sqlite3 county/stele.db "SELECT title FROM task")" = 修路 &&
+	git --git-dir=county/villages/$V.git for-each-ref refs/stele/fork/ >forks &&
+	test_line_count 1 forks
 '
 
 test_done
