@@ -11,6 +11,7 @@
 #include "error.h"
 #include "keys.h"
 #include "parse.h"
+#include "url.h"
 
 #define REPLAY_REF "refs/stele/replay"
 #define REPLAY_MAX_IDS 100000
@@ -71,12 +72,12 @@ static int on_commit(void *arg, const git_oid *commit, const void *data, size_t 
 	struct replay *r = arg;
 	struct stele_changeset *cs = NULL, **grown;
 	unsigned char hash[STELE_HASH_BYTES], pk[STELE_PK_BYTES];
-	char hex[GIT_OID_HEXSZ + 1];
+	char hex[STELE_OID_HEX_LEN + 1];
 	bool revoked;
 	uint64_t seq;
 	int step;
 
-	git_oid_tostr(hex, sizeof(hex), commit);
+	stele_git_oid_hex(hex, commit);
 	if (!data) {
 		r->rc = stele_error(STELE_EVERIFY, "commit %.12s of the other branch holds no "
 				    "readable change set", hex);
@@ -320,7 +321,7 @@ int cmd_replay(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 	struct stele_remote_opts ropts = { 0 };
 	git_repository *repo = NULL;
 	const char *from = NULL;
-	char shown[1024], key[96], tip_hex[GIT_OID_HEXSZ + 1], *seen = NULL;
+	char shown[1024], key[96], tip_hex[STELE_OID_HEX_LEN + 1], *seen = NULL;
 	git_oid tip;
 	bool began = false, opts_set = false;
 	uint64_t seq = 0;
@@ -342,17 +343,17 @@ int cmd_replay(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 	    (rc = agent_remote_opts(&ropts, ctx)) < 0)
 		goto done;
 	opts_set = true;
-	if ((rc = stele_repo_fetch(&found, repo, from, STELE_BRANCH, REPLAY_REF, &ropts)) < 0)
+	if ((rc = stele_remote_fetch(&found, repo, from, STELE_BRANCH, REPLAY_REF, &ropts)) < 0)
 		goto done;
 	if (!found) {
 		rc = stele_error(STELE_EFAIL, "%s holds no change sets", shown);
 		goto done;
 	}
-	if (git_reference_name_to_id(&tip, repo, REPLAY_REF) < 0) {
+	if (stele_repo_ref(&tip, repo, REPLAY_REF) != 1) {
 		rc = stele_error(STELE_EFAIL, "cannot read what was fetched from %s", shown);
 		goto done;
 	}
-	git_oid_tostr(tip_hex, sizeof(tip_hex), &tip);
+	stele_git_oid_hex(tip_hex, &tip);
 	snprintf(key, sizeof(key), "replayed_%s", tip_hex);
 	if ((rc = stele_meta_get(ctx->db, key, &seen)) < 0)
 		goto done;
@@ -404,14 +405,9 @@ done:
 	free(seen);
 	sqlite3_finalize(r.outbox);
 	stele_keys_free(r.keys);
-	if (repo) {
-		git_reference *ref = NULL;
-		if (git_reference_lookup(&ref, repo, REPLAY_REF) == 0) {
-			git_reference_delete(ref);
-			git_reference_free(ref);
-		}
-	}
-	git_repository_free(repo);
+	if (repo)
+		stele_repo_delete_ref(repo, REPLAY_REF);
+	stele_repo_close(repo);
 	if (opts_set)
 		stele_remote_opts_release(&ropts);
 	return rc;

@@ -16,6 +16,7 @@
 #include "credentials.h"
 #include "db.h"
 #include "error.h"
+#include "fileio.h"
 #include "parse.h"
 #include "merge.h"
 #include "rules.h"
@@ -71,23 +72,6 @@ static int prepare_dir(bool *created, bool *unfinished, const char *dir)
 	return 0;
 }
 
-/* Writes the village's secret key (from the clerk's backup) as signing.key, 0600. */
-static int write_key(const char *path, const unsigned char sk[STELE_SK_BYTES])
-{
-	char hex[2 * STELE_SK_BYTES + 2];
-	int fd, rc = 0;
-
-	stele_hex_encode(hex, sk, STELE_SK_BYTES);
-	strcat(hex, "\n");
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600)) < 0)
-		return stele_error(STELE_EFAIL, "cannot create %s: %s", path, strerror(errno));
-	if (write(fd, hex, strlen(hex)) != (ssize_t)strlen(hex) || fsync(fd) < 0)
-		rc = stele_error(STELE_EFAIL, "cannot write %s: %s", path, strerror(errno));
-	close(fd);
-	sodium_memzero(hex, sizeof(hex));
-	return rc;
-}
-
 /* The replay of the village's stream into the new database. */
 struct replay {
 	sqlite3 *db;
@@ -135,14 +119,14 @@ static int replay_one(void *ctx, const git_oid *commit, const void *data, size_t
 	struct stele_changeset *cs = NULL;
 	enum stele_cs_fault fault = STELE_CS_FAULT_NONE;
 	unsigned char pk[STELE_PK_BYTES], hash[STELE_HASH_BYTES];
-	char hex[GIT_OID_HEXSZ + 1], key_hex[2 * STELE_PK_BYTES + 1];
+	char hex[STELE_OID_HEX_LEN + 1], key_hex[2 * STELE_PK_BYTES + 1];
 	uint64_t seq = r->stream.last_seq + 1;
 	sqlite3_stmt *stmt = NULL;
 	const char *reason = NULL;
 	bool revoked;
 	int rc;
 
-	git_oid_tostr(hex, sizeof(hex), commit);
+	stele_git_oid_hex(hex, commit);
 	if (!data)
 		return stele_error(STELE_EVERIFY, "commit %.12s holds no change set", hex);
 	if (!r->keys) {
@@ -281,34 +265,6 @@ done:
 	return rc;
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return ftw->level > 0 && remove(path) < 0 ? -1 : 0;
-}
-
-/* remove_entry, sparing the directory lock this process holds. */
-static int remove_unlocked(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	if (ftw->level == 1 && strcmp(path + ftw->base, "lock") == 0)
-		return 0;
-	return remove_entry(path, st, flag, ftw);
-}
-
-/* Creates the marker that says a restore is under way, durably. */
-static int mark_restoring(const char *path)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-
-	if (fd < 0 || fsync(fd) < 0) {
-		int err = errno;
-		if (fd >= 0)
-			close(fd);
-		return stele_error(STELE_EFAIL, "cannot create %s: %s", path, strerror(err));
-	}
-	close(fd);
-	return 0;
-}
-
 /* The village's name from the county's published registry, if it is there. */
 static void name_from_registry(struct stele_ctx *ctx, const char *village)
 {
@@ -358,8 +314,8 @@ int cmd_restore(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, ch
 		return rc;
 	/* This run uses the URLs as given; the directory keeps them without passwords,
 	 * which go to the credentials file once the restore succeeded. */
-	if ((rc = stele_kept_urls_add(&remote, &urls, o.remote, "--remote")) < 0 ||
-	    (o.county && (rc = stele_kept_urls_add(&county, &urls, o.county, "--county")) < 0))
+	if ((rc = stele_credentials_keep_url(&remote, &urls, o.remote, "--remote")) < 0 ||
+	    (o.county && (rc = stele_credentials_keep_url(&county, &urls, o.county, "--county")) < 0))
 		goto done;
 	kept = o;
 	kept.remote = remote;
@@ -377,26 +333,32 @@ int cmd_restore(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, ch
 	if ((rc = stele_lock_acquire(&ctx->lock, ctx->dir)) < 0)
 		goto done;
 	started = true;
-	/* A killed restore left its files: the lock says it is not running. */
-	if (unfinished && nftw(ctx->dir, remove_unlocked, 16, FTW_DEPTH | FTW_PHYS) != 0) {
-		rc = stele_error(STELE_EFAIL, "cannot clear the unfinished restore in %s: %s",
-				 ctx->dir, strerror(errno));
-		goto done;
+	/* A killed restore left its files: the lock says it is not running. Clearing
+	 * takes the lock file too, so the lock is taken again on a fresh one. */
+	if (unfinished) {
+		if ((rc = stele_file_remove_tree(ctx->dir, 1)) < 0)
+			goto done;
+		stele_lock_release(ctx->lock);
+		ctx->lock = NULL;
+		started = false; /* another restore that takes the lock now owns the files */
+		if ((rc = stele_lock_acquire(&ctx->lock, ctx->dir)) < 0)
+			goto done;
+		started = true;
 	}
-	if ((rc = mark_restoring(marker)) < 0)
+	if ((rc = stele_file_create(marker, "", 0, 0644, "restore marker")) < 0)
 		goto done;
 	if ((rc = stele_repo_open(&r.repo, repo_path, 1)) < 0)
 		goto done;
 	if ((rc = agent_remote_opts(&ropts, ctx)) < 0)
 		goto done;
-	if ((rc = stele_repo_fetch(&found, r.repo, o.remote, STELE_BRANCH, STELE_BRANCH, &ropts)) < 0)
+	if ((rc = stele_remote_fetch(&found, r.repo, o.remote, STELE_BRANCH, STELE_BRANCH, &ropts)) < 0)
 		goto done;
 	if (!found) {
 		rc = stele_error(STELE_EFAIL, "remote %s holds no change sets", shown);
 		goto done;
 	}
 	if (o.key) {
-		if ((rc = write_key(key_path, sk)) < 0)
+		if ((rc = stele_key_save(key_path, sk)) < 0)
 			goto done;
 		stele_key_public(pk, sk);
 	} else if ((rc = stele_key_generate(pk, key_path)) < 0) {
@@ -408,7 +370,7 @@ int cmd_restore(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, ch
 	r.prog = ctx->prog;
 	r.given = o.key ? pk : NULL;
 	if ((rc = stele_stream_init(&r.stream, r.db, o.village)) < 0 ||
-	    (rc = rebuild(&r, &kept, pk)) < 0 || (rc = stele_kept_urls_save(&urls, ctx)) < 0)
+	    (rc = rebuild(&r, &kept, pk)) < 0 || (rc = stele_credentials_save_kept(&urls, ctx)) < 0)
 		goto done;
 	if (unlink(marker) < 0) {
 		rc = stele_error(STELE_EFAIL, "cannot remove %s: %s", marker, strerror(errno));
@@ -429,7 +391,7 @@ int cmd_restore(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, ch
 	r.keys = NULL;
 	stele_db_close(r.db);
 	r.db = NULL;
-	git_repository_free(r.repo);
+	stele_repo_close(r.repo);
 	r.repo = NULL;
 	if (o.county) {
 		git_repository *repo = NULL;
@@ -442,15 +404,15 @@ int cmd_restore(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, ch
 		if (pull < 0)
 			fprintf(stderr, "%s: the county rules will come with the next sync: %s\n",
 				ctx->prog, stele_error_message());
-		git_repository_free(repo);
+		stele_repo_close(repo);
 	}
 done:
 	stele_keys_free(r.keys);
 	stele_db_close(r.db);
-	git_repository_free(r.repo);
+	stele_repo_close(r.repo);
 	if (rc < 0 && started) {
 		/* The directory was empty: everything in it is ours to remove. */
-		nftw(ctx->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+		stele_file_remove_tree(ctx->dir, 1);
 		if (created_dir)
 			rmdir(ctx->dir);
 	}
@@ -460,7 +422,7 @@ done:
 	free(repo_path);
 	free(marker);
 	stele_remote_opts_release(&ropts);
-	stele_kept_urls_free(&urls);
+	stele_credentials_kept_free(&urls);
 	free(remote);
 	free(county);
 	return rc;

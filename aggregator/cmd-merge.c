@@ -34,11 +34,11 @@ static int on_commit(void *arg, const git_oid *commit, const void *data, size_t 
 {
 	struct merge_run *run = arg;
 	enum stele_merge_outcome outcome;
-	char hex[GIT_OID_HEXSZ + 1];
+	char hex[STELE_OID_HEX_LEN + 1];
 	long rows = 0;
 	int rc;
 
-	git_oid_tostr(hex, sizeof(hex), commit);
+	stele_git_oid_hex(hex, commit);
 	if ((rc = stele_merge_offer(&outcome, &rows, run->m, data, len, hex)) < 0) {
 		run->rc = rc;
 		return 1;
@@ -101,7 +101,7 @@ static int stream_state(char state[16], struct stele_ctx *ctx, const char *code)
 /* stele_repo_walk callback: keeps the first commit and stops. */
 static int first_commit(void *arg, const git_oid *commit, const void *data, size_t len)
 {
-	git_oid_cpy(arg, commit);
+	*(git_oid *)arg = *commit;
 	return 1;
 }
 
@@ -122,21 +122,6 @@ static int pin_key(struct stele_ctx *ctx, const char *code, const char *key_hex)
 	return rc;
 }
 
-/* git_reference_foreach_glob callback: collects the kept branches' names. */
-struct ref_names {
-	char names[32][128];
-	int n;
-};
-
-static int collect_ref(const char *name, void *arg)
-{
-	struct ref_names *r = arg;
-
-	if (r->n < 32)
-		snprintf(r->names[r->n++], sizeof(r->names[0]), "%s", name);
-	return 0;
-}
-
 /*
  * Looks at each delivery a later fetch replaced (AGG_BRANCH_PREFIX refs of the
  * mirror): one the merged history holds is dropped; one that continues it becomes
@@ -148,23 +133,22 @@ static int kept_branches(enum agg_fork_verdict *fork, struct stele_ctx *ctx,
 			 git_repository *repo, struct stele_merge *m, const char *code,
 			 const unsigned char pk[STELE_PK_BYTES])
 {
-	struct ref_names *refs = calloc(1, sizeof(*refs));
-	git_reference *ref = NULL;
 	git_oid tip, cursor;
 	const char *last = stele_merge_last_commit(m);
+	char **names = NULL;
+	size_t n = 0;
 	int rc = 0;
 
 	*fork = AGG_FORK_NONE;
-	if (!refs)
-		return stele_error(STELE_EFAIL, "out of memory");
-	git_reference_foreach_glob(repo, AGG_BRANCH_PREFIX "*", collect_ref, refs);
-	for (int i = 0; i < refs->n && rc == 0; i++) {
+	if ((rc = stele_repo_refs(&names, &n, repo, AGG_BRANCH_PREFIX, 64)) < 0)
+		return rc;
+	for (size_t i = 0; i < n && rc == 0; i++) {
 		enum agg_fork_verdict verdict = AGG_FORK_NONE;
 		int held = 0, continues = 0;
 
-		if (git_reference_name_to_id(&tip, repo, refs->names[i]) < 0)
+		if (stele_repo_ref(&tip, repo, names[i]) != 1)
 			continue;
-		if (*last && git_oid_fromstr(&cursor, last) == 0) {
+		if (*last && stele_git_oid_parse(&cursor, last) == 0) {
 			if ((held = stele_repo_descends(repo, &cursor, &tip)) < 0 ||
 			    (!held && (continues = stele_repo_descends(repo, &tip, &cursor)) < 0)) {
 				rc = held < 0 ? held : continues;
@@ -174,29 +158,22 @@ static int kept_branches(enum agg_fork_verdict *fork, struct stele_ctx *ctx,
 			continues = 1;
 		}
 		if (continues) {
-			if (git_reference_create(&ref, repo, AGG_INCOMING_REF, &tip, 1,
-						 "stele: a kept delivery continues the stream") < 0) {
-				rc = stele_error(STELE_EFAIL, "cannot move %s", AGG_INCOMING_REF);
+			if ((rc = stele_repo_set_ref(repo, AGG_INCOMING_REF, &tip,
+						     "stele: a kept delivery continues the stream")) < 0)
 				break;
-			}
-			git_reference_free(ref);
-			ref = NULL;
 			rc = 1;
 		} else if (!held) {
-			if ((rc = agg_fork_examine(&verdict, ctx, code, repo, refs->names[i], &tip,
-						   pk)) < 0)
+			if ((rc = agg_fork_examine(&verdict, ctx, code, repo, names[i], &tip, pk)) < 0)
 				break;
 			if (verdict == AGG_FORK_HELD)
 				*fork = AGG_FORK_HELD;
 		}
 		/* Held by the merged history, moved to incoming, or kept as a fork. */
-		if (git_reference_lookup(&ref, repo, refs->names[i]) == 0) {
-			git_reference_delete(ref);
-			git_reference_free(ref);
-			ref = NULL;
-		}
+		int drc = stele_repo_delete_ref(repo, names[i]);
+		if (drc < 0)
+			rc = drc;
 	}
-	free(refs);
+	stele_repo_refs_free(names, n);
 	return rc;
 }
 
@@ -244,8 +221,8 @@ static int merge_village(bool *stopped, char *why, size_t why_n, struct merge_ru
 	if ((rc = stele_repo_open(&repo, mirror, 0)) < 0)
 		goto done;
 	/* The tip is not decoded here: a bad change set there is merge's to quarantine. */
-	walk = git_reference_name_to_id(&tip, repo, AGG_INCOMING_REF);
-	if (walk == GIT_ENOTFOUND)
+	walk = stele_repo_ref(&tip, repo, AGG_INCOMING_REF);
+	if (walk == 0)
 		goto done; /* fetched, but the village has not synced yet */
 	if (walk < 0) {
 		rc = stele_error(STELE_EFAIL, "cannot read %s of %s", AGG_INCOMING_REF, mirror);
@@ -272,18 +249,18 @@ static int merge_village(bool *stopped, char *why, size_t why_n, struct merge_ru
 		goto done;
 again:
 	walk_needed = true;
-	if (git_reference_name_to_id(&tip, repo, AGG_INCOMING_REF) < 0) {
+	if (stele_repo_ref(&tip, repo, AGG_INCOMING_REF) != 1) {
 		rc = stele_error(STELE_EFAIL, "cannot read %s of %s", AGG_INCOMING_REF, mirror);
 		goto done;
 	}
 	last = stele_merge_last_commit(run->m);
 	if (*last) {
-		if (git_oid_fromstr(&cursor, last) < 0) {
+		if (stele_git_oid_parse(&cursor, last) < 0) {
 			rc = stele_error(STELE_EFAIL, "the cursor commit '%s' is damaged", last);
 			goto done;
 		}
 		/* Nothing new at the cursor, nor in an older delivery (a stale USB stick). */
-		if (git_oid_equal(&cursor, &tip))
+		if (stele_git_oid_equal(&cursor, &tip))
 			walk_needed = false;
 		else if ((rc = stele_repo_descends(repo, &cursor, &tip)) < 0)
 			goto done;
@@ -365,7 +342,7 @@ forked:
 done:
 	stele_merge_free(run->m);
 	run->m = NULL;
-	git_repository_free(repo);
+	stele_repo_close(repo);
 	free(mirror);
 	return rc;
 }

@@ -16,35 +16,23 @@
 /* ref = prefix + the commit's hex id, into out (128 bytes). */
 static void ref_for(char out[128], const char *prefix, const git_oid *commit)
 {
-	char hex[GIT_OID_HEXSZ + 1];
+	char hex[STELE_OID_HEX_LEN + 1];
 
-	git_oid_tostr(hex, sizeof(hex), commit);
-	snprintf(out, 128, "%s%s", prefix, hex);
-}
-
-static int git_failed(const char *doing)
-{
-	const git_error *e = git_error_last();
-
-	return stele_error(STELE_EFAIL, "%s: %s", doing, e && e->message ? e->message : "git error");
+	snprintf(out, 128, "%s%s", prefix, stele_git_oid_hex(hex, commit));
 }
 
 int agg_keep_replaced(git_repository *mirror, const git_oid *before)
 {
-	git_reference *ref = NULL;
 	git_oid now;
 	char name[128];
 	int rc;
 
-	if (git_reference_name_to_id(&now, mirror, AGG_INCOMING_REF) < 0)
-		return 0; /* nothing fetched: before is still the incoming ref */
+	if ((rc = stele_repo_ref(&now, mirror, AGG_INCOMING_REF)) <= 0)
+		return rc; /* nothing fetched: before is still the incoming ref */
 	if ((rc = stele_repo_descends(mirror, &now, before)) != 0)
 		return rc < 0 ? rc : 0; /* contained in what was fetched */
 	ref_for(name, AGG_BRANCH_PREFIX, before);
-	if (git_reference_create(&ref, mirror, name, before, 1, "stele: kept a replaced delivery") < 0)
-		return git_failed("keeping a replaced delivery");
-	git_reference_free(ref);
-	return 0;
+	return stele_repo_set_ref(mirror, name, before, "stele: kept a replaced delivery");
 }
 
 int agg_fork_unresolved(char *note, size_t note_n, struct stele_ctx *ctx, const char *code)
@@ -76,10 +64,10 @@ static int record_fork(bool *fresh, bool *resolved, struct stele_ctx *ctx, const
 		       const struct stele_fork_point *at, const git_oid *tip, const char *ref)
 {
 	sqlite3_stmt *stmt = NULL;
-	char hex[GIT_OID_HEXSZ + 1];
+	char hex[STELE_OID_HEX_LEN + 1];
 	int rc, step;
 
-	git_oid_tostr(hex, sizeof(hex), tip);
+	stele_git_oid_hex(hex, tip);
 	if ((rc = stele_db_prepare(ctx->db, &stmt,
 			"INSERT INTO stele_fork (village_code, seq, commit_id, ref, merged_summary, "
 			"other_summary, detected_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
@@ -120,7 +108,6 @@ int agg_fork_examine(enum agg_fork_verdict *verdict, struct stele_ctx *ctx, cons
 		     const unsigned char pk[STELE_PK_BYTES])
 {
 	struct stele_fork_point at;
-	git_reference *kept = NULL;
 	char name[128];
 	bool fresh = false, resolved = false;
 	int rc;
@@ -133,9 +120,8 @@ int agg_fork_examine(enum agg_fork_verdict *verdict, struct stele_ctx *ctx, cons
 	}
 	/* The branch is kept under its own name before anything records it. */
 	ref_for(name, AGG_FORK_PREFIX, tip);
-	if (git_reference_create(&kept, mirror, name, tip, 1, "stele: a fork kept") < 0)
-		return git_failed("keeping a forked branch");
-	git_reference_free(kept);
+	if ((rc = stele_repo_set_ref(mirror, name, tip, "stele: a fork kept")) < 0)
+		return rc;
 	if ((rc = record_fork(&fresh, &resolved, ctx, code, &at, tip, name)) < 0)
 		return rc;
 	if (fresh)
