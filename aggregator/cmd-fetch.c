@@ -234,6 +234,40 @@ static void run_jobs(struct fetch_pool *pool, long nthreads)
 	free(threads);
 }
 
+/* A fetch refused by the git-level limits (stele_repo_check_new): the village is
+ * quarantined, reason too-large, inside record_outcomes' transaction. */
+static int quarantine_fetch(struct stele_ctx *ctx, const struct fetch_job *job)
+{
+	sqlite3_stmt *stmt = NULL;
+	char note[600];
+	int rc;
+
+	if ((rc = stele_db_prepare(ctx->db, &stmt,
+			"INSERT INTO stele_quarantine (writer, reason, detail, at) "
+			"VALUES (?, 'too-large', ?, ?)")) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, job->code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, job->error, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)time(NULL));
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		rc = stele_error_db(STELE_EFAIL, ctx->db, "recording a quarantined fetch");
+	sqlite3_finalize(stmt);
+	stmt = NULL;
+	if (rc < 0)
+		return rc;
+	snprintf(note, sizeof(note), "too-large: %s", job->error);
+	if ((rc = stele_db_prepare(ctx->db, &stmt,
+			"INSERT INTO stele_stream (writer, state, state_note) VALUES (?1, 'quarantined', ?2) "
+			"ON CONFLICT (writer) DO UPDATE SET state = 'quarantined', state_note = ?2")) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, job->code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, note, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		rc = stele_error_db(STELE_EFAIL, ctx->db, "quarantining a village");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 /* Records each job's outcome in stele_village_source, in one transaction. */
 static int record_outcomes(struct stele_ctx *ctx, const struct fetch_job *jobs, size_t n)
 {
@@ -247,6 +281,8 @@ static int record_outcomes(struct stele_ctx *ctx, const struct fetch_job *jobs, 
 			"ELSE fetched_at END, fetch_error = ?2 WHERE village_code = ?1")) < 0)
 		goto done;
 	for (size_t i = 0; i < n; i++) {
+		if (jobs[i].rc == STELE_EVERIFY && (rc = quarantine_fetch(ctx, &jobs[i])) < 0)
+			goto done;
 		sqlite3_bind_text(stmt, 1, jobs[i].code, -1, SQLITE_STATIC);
 		if (jobs[i].rc < 0)
 			sqlite3_bind_text(stmt, 2, jobs[i].error, -1, SQLITE_STATIC);
@@ -412,7 +448,7 @@ int agg_fetch(struct stele_ctx *ctx, const struct agg_fetch_opts *opts)
 	struct agg_village *v = NULL;
 	struct fetch_job *jobs = NULL;
 	size_t n = 0, njobs = 0;
-	long ignored = 0, failed = 0, jobs_wanted = opts->jobs;
+	long ignored = 0, failed = 0, quarantined = 0, jobs_wanted = opts->jobs;
 	char *mirrors = NULL;
 	int rc;
 
@@ -445,7 +481,11 @@ int agg_fetch(struct stele_ctx *ctx, const struct agg_fetch_opts *opts)
 	run_jobs(&pool, jobs_wanted);
 	pthread_mutex_destroy(&pool.lock);
 	for (size_t i = 0; i < njobs; i++)
-		if (jobs[i].rc < 0) {
+		if (jobs[i].rc == STELE_EVERIFY) {
+			fprintf(stderr, "%s: village %s: quarantined (too-large): %s\n", ctx->prog,
+				jobs[i].code, jobs[i].error);
+			quarantined++;
+		} else if (jobs[i].rc < 0) {
 			fprintf(stderr, "%s: village %s: %s\n", ctx->prog, jobs[i].code, jobs[i].error);
 			failed++;
 		} else if (*jobs[i].damage) {
@@ -457,10 +497,13 @@ int agg_fetch(struct stele_ctx *ctx, const struct agg_fetch_opts *opts)
 		goto done;
 	if (opts->from)
 		fprintf(stderr, "%s: took %zu repositor%s from %s, ignored %ld other entr%s\n",
-			ctx->prog, njobs - (size_t)failed, njobs - (size_t)failed == 1 ? "y" : "ies",
+			ctx->prog, njobs - (size_t)(failed + quarantined), njobs - (size_t)(failed + quarantined) == 1 ? "y" : "ies",
 			opts->from, ignored, ignored == 1 ? "y" : "ies");
 	if (failed)
 		rc = stele_error(STELE_EFAIL, "%ld of %zu villages could not be fetched", failed, njobs);
+	else if (quarantined)
+		rc = stele_error(STELE_EVERIFY, "%ld of %zu villages quarantined (see 'quarantine "
+				 "list')", quarantined, njobs);
 done:
 	stele_remote_opts_release(&remote_opts);
 	free(mirrors);
@@ -574,7 +617,8 @@ int cmd_sync(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 	fetch_rc = agg_fetch(ctx, &f.o);
 	stele_deadline_disarm();
 	snprintf(fetch_msg, sizeof(fetch_msg), "%s", stele_error_message());
-	if (fetch_rc < 0 && fetch_rc != STELE_EFAIL)
+	/* Villages that failed or were quarantined at fetch: the others merge. */
+	if (fetch_rc < 0 && fetch_rc != STELE_EFAIL && fetch_rc != STELE_EVERIFY)
 		return fetch_rc;
 	rc = agg_merge(ctx);
 	if (rc < 0)

@@ -673,6 +673,13 @@ int stele_merge_offer(enum stele_merge_outcome *outcome, long *rows, struct stel
 	int64_t now = (int64_t)time(NULL);
 
 	m->reason[0] = m->detail[0] = '\0';
+	if (!data && len > 0) {
+		/* stele_repo_walk never read it: the size alone refuses it. */
+		refuse(m, "too-large", "commit %s holds a change set of %zu bytes, past the limit "
+		       "of %u bytes", commit_id ? commit_id : "?", len, STELE_CS_MAX_ENCODED);
+		refused = 1;
+		goto done;
+	}
 	if (!data) {
 		refuse(m, "malformed", "commit %s holds no readable change set",
 		       commit_id ? commit_id : "?");

@@ -139,7 +139,8 @@ int stele_merge_begin(struct stele_merge *m);
 
 /*
  * Offers the next change set (data: its encoded bytes, len; data NULL means the
- * commit held no readable change set) found in commit commit_id (hex, may be NULL).
+ * commit held no readable change set: "malformed", or with len > 0 one of len bytes,
+ * past STELE_CS_MAX_ENCODED, not read: "too-large") found in commit commit_id (hex, may be NULL).
  * Decodes it with the key in force for its seq (checks 1-2; signed with a key
  * revoked there: "revoked"), then stele_stream_check and stele_stream_apply; if good, records it in stele_applied and advances the
  * cursor, all inside the current batch transaction (begun here if none is open).
