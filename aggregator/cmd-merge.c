@@ -220,6 +220,8 @@ static int merge_village(bool *stopped, char *why, size_t why_n, struct merge_ru
 		goto done; /* never fetched: nothing to merge */
 	if ((rc = stele_repo_open(&repo, mirror, 0)) < 0)
 		goto done;
+	/* Merge moves the mirror's refs too (forks): a killed one's locks go. */
+	stele_repo_clear_stale_locks(repo);
 	/* The tip is not decoded here: a bad change set there is merge's to quarantine. */
 	walk = stele_repo_ref(&tip, repo, AGG_INCOMING_REF);
 	if (walk == 0)

@@ -189,6 +189,9 @@ static int rules_publish(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 	}
 	if ((rc = stele_git_init()) < 0 || (rc = stele_repo_open(&repo, repo_path, 1)) < 0)
 		goto done;
+	/* The county directory's lock is held (agg_open): a ref lock in its repository
+	 * is a killed publish's, which would stop every later one. */
+	stele_repo_clear_stale_locks(repo);
 	if ((rc = commit_outbox(&first, &last, ctx, repo)) < 0)
 		goto done;
 	if (!to || !*to) {

@@ -497,6 +497,64 @@ crash_county_sweep() {
 	done <"$_work.points"
 }
 
+# crash_publish_check DIR WHEN: what `rules publish --to DIR/pub.git` promises the
+# county: repo.git's main is a straight line whose Nth commit holds outbox change
+# set N (after a killed run a prefix of the outbox, WHEN "recovered" all of it),
+# the published main is repo.git's (recovered) and no ref lock is left behind.
+crash_publish_check() {
+	_n=$(sqlite3 "$1/stele.db" "SELECT count(*) FROM stele_outbox") || return 1
+	_line=$(git --git-dir="$1/repo.git" log --first-parent --format=%s main 2>/dev/null |
+		sed -n 's/^seq \([0-9]*\):.*/\1/p' | sort -n | tr '\n' ' ')
+	_want=$(seq 1 "$_n" | tr '\n' ' ')
+	case $2 in
+	recovered)
+		[ "$_line" = "$_want" ] ||
+			{ crash_fail "repo.git holds seqs '$_line', not the outbox's '$_want'"; return 1; }
+		[ "$(git --git-dir="$1/pub.git" rev-parse main 2>/dev/null)" = \
+		  "$(git --git-dir="$1/repo.git" rev-parse main)" ] ||
+			{ crash_fail "the published main is not repo.git's"; return 1; }
+		_locks=$(find "$1/repo.git" "$1/pub.git" -name '*.lock' ! -name stele.lock 2>/dev/null)
+		[ -z "$_locks" ] || { crash_fail "ref locks left: $_locks"; return 1; } ;;
+	*)
+		case "$_want" in
+		"$_line"*) ;;
+		*) crash_fail "repo.git holds seqs '$_line', not a prefix of '$_want'"; return 1 ;;
+		esac ;;
+	esac
+}
+
+# crash_publish_sweep BASE WORK FILTER MAX: kills `rules publish` on a copy of the
+# county BASE at each of at most MAX syscalls matching FILTER, checks
+# (crash_publish_check), reruns it, which must succeed, and checks again.
+crash_publish_sweep() {
+	_base=$1 _work=$2 _filter=$3 _max=$4
+	set -- stele-aggregator -C "$_work" rules publish --to "$_work/pub.git"
+	rm -rf "$_work" && cp -a "$_base" "$_work" || return 1
+	strace -f -qq -o "$_work.trace" "$@" >/dev/null 2>"$_work.err" || {
+		crash_fail "cannot prepare: $* fails uninterrupted: $(cat "$_work.err")"
+		return 1
+	}
+	crash_plan "$_work" "$_work.trace" >"$_work.plan"
+	grep -E "^($_filter) " "$_work.plan" | crash_sample "$_max" >"$_work.points"
+	while read -r _sys n _path; do
+		crash_at="kill $_sys #$n ($_path): $*"
+		crash_points=$((crash_points + 1))
+		rm -rf "$_work" && cp -a "$_base" "$_work" || return 1
+		_rc=0
+		strace -f -qq -o /dev/null -e trace="$_sys" -e inject="$_sys:signal=SIGKILL:when=$n" \
+			"$@" >/dev/null 2>"$_work.err" || _rc=$?
+		case $_rc in
+		0) crash_acked=$((crash_acked + 1)) ;;
+		137) crash_killed=$((crash_killed + 1)) ;;
+		*) crash_fail "exit $_rc: $(head -n 3 "$_work.err")"; continue ;;
+		esac
+		crash_publish_check "$_work" after-run || continue
+		"$@" >/dev/null 2>"$_work.err2" ||
+			{ crash_fail "rerun failed: $(cat "$_work.err2")"; continue; }
+		crash_publish_check "$_work" recovered || continue
+	done <"$_work.points"
+}
+
 # crash_county ROOT: two synced villages (ROOT/v1, ROOT/v2, pushed to their
 # usb.git) and a county registered with both, with their keys: ROOT/county-fresh
 # (nothing fetched) and ROOT/county-fetched (fetched, not merged). Sets
