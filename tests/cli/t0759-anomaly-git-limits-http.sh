@@ -48,7 +48,7 @@ test_expect_success 'fetch over HTTP quarantines it and keeps no pack of it' '
 	{ ls county/villages/$BAD.git/objects/pack 2>/dev/null || :; } >packs.before &&
 	if [ -x /usr/bin/time ]; then
 		/usr/bin/time -v -o time.out stele-aggregator -C county sync 2>err; echo $? >rc &&
-		echo "# $(grep "Maximum resident" time.out)" &&
+		echo "# peak RSS of an HTTP fetch with the bomb: $(sed -n "s/^[[:space:]]*Maximum resident set size (kbytes): //p" time.out) KiB" >&3 &&
 		test "$(sed -n "s/^[[:space:]]*Maximum resident set size (kbytes): //p" time.out)" -lt $((64 * 1024))
 	else
 		stele-aggregator -C county sync 2>err; echo $? >rc
@@ -59,6 +59,6 @@ test_expect_success 'fetch over HTTP quarantines it and keeps no pack of it' '
 	{ ls county/villages/$BAD.git/objects/pack 2>/dev/null || :; } >packs.after &&
 	test_cmp packs.before packs.after &&
 	test "$(sqlite3 county/stele.db "SELECT count(*) FROM member WHERE village_code = '\''$GOOD'\''")" = 2
-'
+' 3>&1
 
 test_done
