@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sodium.h>
 
+#include "cswalk.h"
 #include "db.h"
 #include "error.h"
 #include "keys.h"
@@ -198,15 +199,6 @@ int stele_keys_in_force(unsigned char pk[STELE_PK_BYTES], bool *revoked, struct 
 	return 0;
 }
 
-bool stele_keys_signed_by(const unsigned char *data, size_t len,
-			  const unsigned char pk[STELE_PK_BYTES])
-{
-	if (!data || len <= STELE_SIG_BYTES)
-		return false;
-	return crypto_sign_verify_detached(data + len - STELE_SIG_BYTES, data,
-					   len - STELE_SIG_BYTES, pk) == 0;
-}
-
 struct signed_check {
 	const unsigned char *data;
 	size_t len;
@@ -217,7 +209,7 @@ static int signs(void *arg, const unsigned char pk[STELE_PK_BYTES])
 {
 	struct signed_check *c = arg;
 
-	if (!stele_keys_signed_by(c->data, c->len, pk))
+	if (!stele_cs_signed_by(c->data, c->len, pk))
 		return 0;
 	memcpy(c->signer, pk, STELE_PK_BYTES);
 	return 1;
@@ -235,18 +227,6 @@ int stele_keys_signed_by_revoked(bool *yes, char *hex, struct stele_keys *k, uin
 	if (*yes && hex)
 		stele_hex_encode(hex, c.signer, STELE_PK_BYTES);
 	return 0;
-}
-
-uint64_t stele_keys_peek_seq(const unsigned char *data, size_t len)
-{
-	uint64_t seq = 0;
-
-	/* magic (8), format (1), schema (2), seq (8, big-endian): docs/format.md. */
-	if (!data || len < 19 || memcmp(data, "STELECS1", 8) != 0 || data[8] != STELE_CS_FORMAT)
-		return 0;
-	for (int i = 0; i < 8; i++)
-		seq = seq << 8 | data[11 + i];
-	return seq;
 }
 
 /* Whether v is 64 lowercase hex digits. */
