@@ -6,6 +6,7 @@
 
 #include "cswalk.h"
 #include "db.h"
+#include "domain.h"
 #include "error.h"
 #include "keys.h"
 #include "parse.h"
@@ -253,6 +254,8 @@ static int check_key_row(void *arg, const struct stele_cs_row *row)
 	struct announcement *a = arg;
 	unsigned long long seq = (unsigned long long)a->seq;
 	const struct stele_cs_value *from, *key;
+	int from_at = stele_domain_column("writer_key", "seq_from");
+	int key_at = stele_domain_column("writer_key", "pubkey");
 
 	if (strcmp(row->table, "writer_key") != 0)
 		return 0;
@@ -262,11 +265,13 @@ static int check_key_row(void *arg, const struct stele_cs_row *row)
 				   row->op == SQLITE_DELETE ? "removes" : "changes");
 	if (++a->found > 1)
 		return stele_error(STELE_EVERIFY, "seq %llu announces more than one signing key", seq);
-	from = &row->new_values[1];
-	key = &row->new_values[2];
-	if (row->ncol < 3 || from->type != SQLITE_INTEGER)
+	STELE_ASSERT(from_at >= 0 && key_at >= 0);
+	if (row->ncol <= from_at || row->ncol <= key_at ||
+	    row->new_values[from_at].type != SQLITE_INTEGER)
 		return stele_error(STELE_EVERIFY, "seq %llu announces a signing key without a "
 				   "seq_from", seq);
+	from = &row->new_values[from_at];
+	key = &row->new_values[key_at];
 	if (from->integer < 0 || (uint64_t)from->integer != a->seq + 1)
 		return stele_error(STELE_EVERIFY, "seq %llu announces a signing key from seq %lld; a "
 				   "key may only be announced for the next change set (seq %llu)",

@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "changeset.h"
 #include "cswalk.h"
+#include "domain.h"
 #include "error.h"
 #include "parse.h"
 #include "summary.h"
@@ -27,24 +28,24 @@ struct kind {
 	const char *table, *one, *many;
 	bool village;    /* first primary-key column is village_code: not part of the id */
 	enum special special;
-	int column;      /* the column SP_TASK / SP_REQUEST / SP_EVENT read */
+	const char *column; /* the column SP_TASK / SP_REQUEST / SP_EVENT read */
 };
 
 static const struct kind kinds[] = {
-	{ "member", "member", "members", true, SP_NONE, 0 },
-	{ "point_event", "point event", "point events", true, SP_EVENT, 6 },          /* stage */
-	{ "task", "task", "tasks", true, SP_TASK, 6 },                                /* closed_on */
-	{ "request", "request", "requests", true, SP_REQUEST, 5 },                    /* resolved_on */
-	{ "income", "income entry", "income entries", true, SP_NONE, 0 },
-	{ "assessment", "assessment item", "assessment items", true, SP_NONE, 0 },
-	{ "period_close", "month", "months", true, SP_MONTH, 0 },
-	{ "writer_key", "signing key from seq", "signing keys", true, SP_NONE, 0 },
-	{ "point_rule", "point rule", "point rules", false, SP_NONE, 0 },
-	{ "standard_item", "standard item", "standard items", false, SP_NONE, 0 },
-	{ "veto_item", "veto item", "veto items", false, SP_NONE, 0 },
-	{ "veto_event", "veto event", "veto events", false, SP_NONE, 0 },
-	{ "ranking_config", "ranking setting", "ranking settings", false, SP_NONE, 0 },
-	{ "village", "village", "villages", false, SP_NONE, 0 },
+	{ "member", "member", "members", true, SP_NONE, NULL },
+	{ "point_event", "point event", "point events", true, SP_EVENT, "stage" },
+	{ "task", "task", "tasks", true, SP_TASK, "closed_on" },
+	{ "request", "request", "requests", true, SP_REQUEST, "resolved_on" },
+	{ "income", "income entry", "income entries", true, SP_NONE, NULL },
+	{ "assessment", "assessment item", "assessment items", true, SP_NONE, NULL },
+	{ "period_close", "month", "months", true, SP_MONTH, NULL },
+	{ "writer_key", "signing key from seq", "signing keys", true, SP_NONE, NULL },
+	{ "point_rule", "point rule", "point rules", false, SP_NONE, NULL },
+	{ "standard_item", "standard item", "standard items", false, SP_NONE, NULL },
+	{ "veto_item", "veto item", "veto items", false, SP_NONE, NULL },
+	{ "veto_event", "veto event", "veto events", false, SP_NONE, NULL },
+	{ "ranking_config", "ranking setting", "ranking settings", false, SP_NONE, NULL },
+	{ "village", "village", "villages", false, SP_NONE, NULL },
 };
 #define KIND_COUNT ((int)(sizeof(kinds) / sizeof(kinds[0])))
 
@@ -126,13 +127,14 @@ static void row_id(char id[ID_MAX + 1], sqlite3_changeset_iter *it, const struct
 static enum verb row_verb(sqlite3_changeset_iter *it, const struct kind *k, int op, int ncol)
 {
 	sqlite3_value *v = NULL;
+	int column = k && k->column ? stele_domain_column(k->table, k->column) : -1;
 
 	if (op == SQLITE_INSERT)
 		return k && k->special == SP_MONTH ? V_CLOSED : V_ADDED;
 	if (op == SQLITE_DELETE)
 		return k && k->special == SP_MONTH ? V_REOPENED : V_REMOVED;
-	if (!k || k->special == SP_NONE || k->special == SP_MONTH || k->column >= ncol ||
-	    sqlite3changeset_new(it, k->column, &v) != SQLITE_OK || !v)
+	if (!k || k->special == SP_NONE || k->special == SP_MONTH || column < 0 ||
+	    column >= ncol || sqlite3changeset_new(it, column, &v) != SQLITE_OK || !v)
 		return V_CHANGED;
 	switch (k->special) {
 	case SP_TASK:
