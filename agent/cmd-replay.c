@@ -7,10 +7,16 @@
 #include <string.h>
 
 #include "agent.h"
+#include "batch.h"
+#include "cswalk.h"
 #include "db.h"
 #include "error.h"
+#include "gitrepo.h"
+#include "keyfile.h"
 #include "keys.h"
 #include "parse.h"
+#include "remote.h"
+#include "repo.h"
 #include "url.h"
 
 #define REPLAY_REF "refs/stele/replay"
@@ -83,7 +89,7 @@ static int on_commit(void *arg, const git_oid *commit, const void *data, size_t 
 				    "readable change set", hex);
 		return 1;
 	}
-	seq = stele_keys_peek_seq(data, len);
+	seq = stele_cs_peek_seq(data, len);
 	stele_cs_hash(hash, data, len);
 	if (!r->first) {
 		/* Still on the shared part: the same bytes as this outbox's seq. */

@@ -8,6 +8,7 @@
 #include "domain.h"
 #include "error.h"
 #include "rowcheck.h"
+#include "summary.h"
 
 struct stele_capture {
 	sqlite3 *db;

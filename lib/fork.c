@@ -28,7 +28,7 @@ static int on_commit(void *arg, const git_oid *commit, const void *data, size_t 
 	int step;
 
 	(void)commit;
-	if (!data || !(seq = stele_keys_peek_seq(data, len)))
+	if (!data || !(seq = stele_cs_peek_seq(data, len)))
 		return 0; /* unreadable: not a change set of anyone's */
 	sqlite3_reset(w->applied);
 	sqlite3_bind_text(w->applied, 1, w->writer, -1, SQLITE_STATIC);

@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#include "changeset.h"
+#include "cswalk.h"
 
 /*
  * Bounds on numbers (docs/rankings.md "Bounds"): with them, a sum of points over
