@@ -459,13 +459,14 @@ crash_county_final() {
 	}
 }
 
-# crash_county_sweep BASE WORK FILTER MAX COMMAND...: kill points in a county
-# command (fetch or merge, run with -C WORK): after each, crash_county_check; then
-# rerun the command, `merge` to the end, and check everything is merged exactly
-# once with the rankings of an uninterrupted run.
-crash_county_sweep() {
-	_base=$1 _work=$2 _filter=$3 _max=$4
-	shift 4
+# crash_each_kill BASE WORK FILTER MAX AFTER RECOVER COMMAND...: for at most MAX
+# syscalls of one run of COMMAND (on a copy of BASE at WORK) matching FILTER, a
+# fresh copy killed there; AFTER WORK checks what it left, COMMAND is rerun (it must
+# succeed) and RECOVER WORK checks the end state. The check functions report
+# with crash_fail and return non-zero.
+crash_each_kill() {
+	_base=$1 _work=$2 _filter=$3 _max=$4 _after=$5 _recover=$6
+	shift 6
 	rm -rf "$_work" && cp -a "$_base" "$_work" || return 1
 	strace -f -qq -o "$_work.trace" "$@" >/dev/null 2>"$_work.err" || {
 		crash_fail "cannot prepare: $* fails uninterrupted: $(cat "$_work.err")"
@@ -485,16 +486,33 @@ crash_county_sweep() {
 		137) crash_killed=$((crash_killed + 1)) ;;
 		*) crash_fail "exit $_rc: $(head -n 3 "$_work.err")"; continue ;;
 		esac
-		rm -rf "$_work.check" && cp -a "$_work" "$_work.check" &&
-			crash_county_check "$_work.check" after-run || continue
-		rm -rf "$_work.check"
+		"$_after" "$_work" || continue
 		"$@" >/dev/null 2>"$_work.err2" ||
 			{ crash_fail "rerun failed: $(cat "$_work.err2")"; continue; }
-		stele-aggregator -C "$_work" merge >/dev/null 2>"$_work.err2" ||
-			{ crash_fail "merge after the rerun failed: $(cat "$_work.err2")"; continue; }
-		crash_county_check "$_work" recovered || continue
-		crash_county_final "$_work" || continue
+		"$_recover" "$_work" || continue
 	done <"$_work.points"
+}
+
+# The county sweep's checks: the state as the next command finds it (on a copy),
+# and after the rerun and a merge.
+crash_county_after() {
+	rm -rf "$1.check" && cp -a "$1" "$1.check" && crash_county_check "$1.check" after-run &&
+		rm -rf "$1.check"
+}
+crash_county_recover() {
+	stele-aggregator -C "$1" merge >/dev/null 2>"$1.err2" ||
+		{ crash_fail "merge after the rerun failed: $(cat "$1.err2")"; return 1; }
+	crash_county_check "$1" recovered && crash_county_final "$1"
+}
+
+# crash_county_sweep BASE WORK FILTER MAX COMMAND...: kill points in a county
+# command (fetch or merge, run with -C WORK): after each, crash_county_check; then
+# rerun the command, `merge` to the end, and check everything is merged exactly
+# once with the rankings of an uninterrupted run.
+crash_county_sweep() {
+	_b=$1 _w=$2 _f=$3 _m=$4
+	shift 4
+	crash_each_kill "$_b" "$_w" "$_f" "$_m" crash_county_after crash_county_recover "$@"
 }
 
 # crash_publish_check DIR WHEN: what `rules publish --to DIR/pub.git` promises the
@@ -526,33 +544,11 @@ crash_publish_check() {
 # crash_publish_sweep BASE WORK FILTER MAX: kills `rules publish` on a copy of the
 # county BASE at each of at most MAX syscalls matching FILTER, checks
 # (crash_publish_check), reruns it, which must succeed, and checks again.
+crash_publish_after() { crash_publish_check "$1" after-run; }
+crash_publish_recover() { crash_publish_check "$1" recovered; }
 crash_publish_sweep() {
-	_base=$1 _work=$2 _filter=$3 _max=$4
-	set -- stele-aggregator -C "$_work" rules publish --to "$_work/pub.git"
-	rm -rf "$_work" && cp -a "$_base" "$_work" || return 1
-	strace -f -qq -o "$_work.trace" "$@" >/dev/null 2>"$_work.err" || {
-		crash_fail "cannot prepare: $* fails uninterrupted: $(cat "$_work.err")"
-		return 1
-	}
-	crash_plan "$_work" "$_work.trace" >"$_work.plan"
-	grep -E "^($_filter) " "$_work.plan" | crash_sample "$_max" >"$_work.points"
-	while read -r _sys n _path; do
-		crash_at="kill $_sys #$n ($_path): $*"
-		crash_points=$((crash_points + 1))
-		rm -rf "$_work" && cp -a "$_base" "$_work" || return 1
-		_rc=0
-		strace -f -qq -o /dev/null -e trace="$_sys" -e inject="$_sys:signal=SIGKILL:when=$n" \
-			"$@" >/dev/null 2>"$_work.err" || _rc=$?
-		case $_rc in
-		0) crash_acked=$((crash_acked + 1)) ;;
-		137) crash_killed=$((crash_killed + 1)) ;;
-		*) crash_fail "exit $_rc: $(head -n 3 "$_work.err")"; continue ;;
-		esac
-		crash_publish_check "$_work" after-run || continue
-		"$@" >/dev/null 2>"$_work.err2" ||
-			{ crash_fail "rerun failed: $(cat "$_work.err2")"; continue; }
-		crash_publish_check "$_work" recovered || continue
-	done <"$_work.points"
+	crash_each_kill "$1" "$2" "$3" "$4" crash_publish_after crash_publish_recover \
+		stele-aggregator -C "$2" rules publish --to "$2/pub.git"
 }
 
 # crash_county ROOT: two synced villages (ROOT/v1, ROOT/v2, pushed to their
