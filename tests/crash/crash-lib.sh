@@ -531,7 +531,10 @@ crash_publish_check() {
 		[ "$(git --git-dir="$1/pub.git" rev-parse main 2>/dev/null)" = \
 		  "$(git --git-dir="$1/repo.git" rev-parse main)" ] ||
 			{ crash_fail "the published main is not repo.git's"; return 1; }
-		_locks=$(find "$1/repo.git" "$1/pub.git" -name '*.lock' ! -name stele.lock 2>/dev/null)
+		# Ref locks stop the next ref update; a killed pack write's temporary
+		# files in objects/pack do not.
+		_locks=$(find "$1/repo.git/refs" "$1/pub.git/refs" -name '*.lock' 2>/dev/null;
+			 ls -d "$1"/repo.git/*.lock "$1"/pub.git/*.lock 2>/dev/null | grep -v '/stele.lock$')
 		[ -z "$_locks" ] || { crash_fail "ref locks left: $_locks"; return 1; } ;;
 	*)
 		case "$_want" in
