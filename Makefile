@@ -97,7 +97,7 @@ $(BUILD)/.deps-checked:
 	@mkdir -p $(@D) && touch $@
 # The demo and the tests install what is missing first (when root), before any
 # compiling starts, also under make -j.
-ifneq ($(filter demo test check cli unit,$(MAKECMDGOALS)),)
+ifneq ($(filter demo test check cli,$(MAKECMDGOALS)),)
 $(BUILD)/.deps-checked: | deps
 endif
 
@@ -138,7 +138,7 @@ test check: deps all $(UNIT_BIN) $(CRASH_BIN)
 	@STELE_BUILD=$(abspath $(BUILD)) CMOCKA_MESSAGE_OUTPUT=TAP \
 	  $(PROVE) $(PROVE_FLAGS) --exec '' $(UNIT_BIN) $(sort $(wildcard tests/cli/t[0-9]*.sh))
 
-unit: deps all $(UNIT_BIN)
+unit: all $(UNIT_BIN)
 	@CMOCKA_MESSAGE_OUTPUT=TAP $(PROVE) $(PROVE_FLAGS) --exec '' $(UNIT_BIN)
 
 cli: deps all $(CRASH_BIN)
@@ -184,12 +184,14 @@ DOCS      = README.md $(sort $(wildcard docs/*.md))
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 	  $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSTEMDUSERUNITDIR) \
-	  $(DESTDIR)$(DOCDIR)
+	  $(DESTDIR)$(DOCDIR) $(DESTDIR)$(LOCALEDIR)
 	install -m 755 $(AGENT) $(AGG) $(DESTDIR)$(BINDIR)/
 	install -m 644 $(MAN_DIR)/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 $(MAN_DIR)/stele-format.5 $(DESTDIR)$(MANDIR)/man5/
+	# One script for both, installed under each name (bash-completion loads a
+	# command's completion by its name; the packages install one each).
 	install -m 644 contrib/bash-completion/stele-agent $(DESTDIR)$(BASHCOMPDIR)/stele-agent
-	ln -sf stele-agent $(DESTDIR)$(BASHCOMPDIR)/stele-aggregator
+	install -m 644 contrib/bash-completion/stele-agent $(DESTDIR)$(BASHCOMPDIR)/stele-aggregator
 	for u in $(USER_UNITS); do \
 	  sed 's|@BINDIR@|$(BINDIR)|g' $$u >$(DESTDIR)$(SYSTEMDUSERUNITDIR)/$${u##*/} || exit 1; done
 	for u in $(SYSTEM_UNITS); do \
