@@ -86,7 +86,7 @@ help:
 	@echo 'make fuzz         libFuzzer targets, FUZZ_SECONDS=$(FUZZ_SECONDS) each (clang, in $(FUZZ_BUILD)/)'
 	@echo 'make crashtest    kill -9 at every syscall and injected I/O faults (tests/crash/)'
 
-# As root, installs the missing Debian packages (apt's output in build/deps.log);
+# As root, installs the missing Debian packages (apt's output in $TMPDIR/stele-deps.log);
 # otherwise prints the apt-get line. The build never installs anything: it only
 # checks, once per build directory, and says what is missing.
 deps:

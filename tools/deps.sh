@@ -3,7 +3,8 @@
 # usage: deps.sh [--check] [build|test|deb]...   (default: build test)
 # Installs what is missing with apt-get when root (`make deps`); as another user,
 # or with --check (`make` itself never installs anything), prints the command to
-# run and fails. apt's output goes to build/deps.log, not to the screen.
+# run and fails. apt's output goes to $TMPDIR/stele-deps.log (not build/, which
+# a root-owned file would make unwritable for the user who builds), not to the screen.
 set -u
 # build: the compiler, pkg-config, the libraries, scdoc (the man pages).
 # test: cmocka, the sqlite3 and git programs, prove (perl), faketime (clock
@@ -41,20 +42,16 @@ done
 [ -z "$missing" ] && exit 0
 
 if [ $check = 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-	here=$(cd "$(dirname "$0")/.." && pwd)
-	mkdir -p "$here/build"
-	log=$here/build/deps.log
-	echo "deps: installing$missing (apt-get's output: build/deps.log)" >&2
-	# -o DPkg::Lock::Timeout: wait for another apt (an unattended upgrade) to
-	# finish rather than fail at once.
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get -o DPkg::Lock::Timeout=600 update -q >"$log" 2>&1 || :
-	if apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends \
-		$missing >>"$log" 2>&1; then
+	log=${TMPDIR:-/tmp}/stele-deps.log
+	echo "deps: installing$missing (apt-get's output: $log)" >&2
+	: >"$log"
+	# apt-install.sh waits for another apt's lock, refreshes the package lists if
+	# needed, and starts or enables no service.
+	if sh "$(dirname "$0")/apt-install.sh" "$log" $missing; then
 		exit 0
 	fi
 	tail -n 20 "$log" >&2
-	echo "deps: apt-get failed (build/deps.log); run as root: apt-get install$missing" >&2
+	echo "deps: apt-get failed ($log); run as root: apt-get install$missing" >&2
 	exit 1
 fi
 if [ $check = 1 ]; then
