@@ -68,7 +68,7 @@ MAN_PAGES = $(MAN_DIR)/stele-agent.stamp $(MAN_DIR)/stele-aggregator.stamp \
             $(MAN_DIR)/stele-format.5
 
 .PHONY: all deps install uninstall test check unit cli demo bench clean help man \
-        deb debtest
+        deb debtest newcomertest
 .DELETE_ON_ERROR:
 
 all: $(AGENT) $(AGG) $(TOOL_BIN) man
@@ -82,6 +82,7 @@ help:
 	@echo 'make install      PREFIX=$(PREFIX) DESTDIR=... (installs only; see make deps)'
 	@echo 'make deb          the Debian packages, in $(BUILD)/deb/'
 	@echo 'make debtest      build the packages and install them into a fresh Debian 12 root'
+	@echo 'make newcomertest the README'"'"'s commands on a fresh Debian 12 root, to a passing make test'
 	@echo 'make SANITIZE=address,undefined test'
 	@echo 'make fuzz         libFuzzer targets, FUZZ_SECONDS=$(FUZZ_SECONDS) each (clang, in $(FUZZ_BUILD)/)'
 	@echo 'make crashtest    kill -9 at every syscall and injected I/O faults (tests/crash/)'
@@ -224,6 +225,12 @@ deb:
 debtest: deb
 	@STELE_BUILD=$(abspath $(BUILD)) STELE_DEB_DIR=$(abspath $(DEB_DIR)) \
 	  $(PROVE) $(PROVE_FLAGS) --exec '' tests/deb/debtest.sh
+
+# The README's "Getting started" commands, as printed, in a fresh Debian 12 root
+# up to a passing `make test` there (tests/deb/newcomer.sh; as root; ~30 min).
+newcomertest:
+	@sh tools/deps.sh deb
+	@STELE_BUILD=$(abspath $(BUILD)) $(PROVE) $(PROVE_FLAGS) --exec '' tests/deb/newcomer.sh
 
 clean:
 	rm -rf build build-san build-fuzz demo
