@@ -18,6 +18,8 @@ int cmd_merge(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char
 int cmd_sync(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_status(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_quarantine(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_assess(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+extern const struct stele_cmd assess_subcommands[];
 extern const struct stele_cmd village_subcommands[];
 extern const struct stele_cmd rules_subcommands[];
 extern const struct stele_cmd veto_subcommands[];

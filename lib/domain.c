@@ -8,7 +8,8 @@ const char *const stele_village_tables[] = {
 };
 
 const char *const stele_county_tables[] = {
-	"point_rule", "standard_item", "veto_item", "veto_event", "ranking_config", "village", NULL,
+	"point_rule", "standard_item", "veto_item", "veto_event", "assessment_review",
+	"assessment_approval", "ranking_config", "village", NULL,
 };
 
 static bool in_list(const char *const *list, const char *name)
