@@ -55,6 +55,9 @@ static int check_review(int32_t *year, struct stele_ctx *ctx, const char *name,
 		return rc;
 	if (o->note && (rc = stele_check_text(o->note, 500, "--note")) < 0)
 		return rc;
+	/* A malformed code is a usage error; another county's, invalid data. */
+	if (stele_check_village_code(village, NULL, "village") < 0)
+		return STELE_EUSAGE;
 	if ((rc = agg_open(ctx)) < 0 || (rc = agg_county_code(county, ctx)) < 0)
 		return rc;
 	if ((rc = stele_check_village_code(village, county, "village")) < 0)
