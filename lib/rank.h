@@ -129,7 +129,7 @@ void stele_stars_free(struct stele_stars *stars);
  * The result tables (CSV columns of rankings.md; numbers are JSON numbers). Each
  * *out is a new table freed by the caller with stele_table_free().
  *
- * stele_rank_members: rank,village_code,member_id,name,points for active members;
+ * stele_rank_members: rank,village_code,member_id,name,points for active and flowing members;
  * month 0 ranks the whole year; village NULL ranks every village's members (each
  * village ranked on its own), ordered by village code, rank, member id.
  */
