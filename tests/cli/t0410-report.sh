@@ -15,7 +15,7 @@ test_expect_success 'the report of the reference county is written' '
 test_expect_success 'it lists every village of the league with grades and rank changes' '
 	test "$(grep -c "<tr class=\"village" report.html)" = 12 &&
 	grep "data-code=\"990101004202\"" report.html | grep -q "<span class=\"grade grade-A\">A</span>" &&
-	grep "data-code=\"990101004202\"" report.html | grep -q "<td class=\"up\">↑1</td>" &&
+	grep "data-code=\"990101004202\"" report.html | grep -q "<td class=\"up\">↑2</td>" &&
 	grep "data-code=\"990101001201\"" report.html | grep -q "<td class=\"down\">↓4</td>" &&
 	grep "data-code=\"990101004203\"" report.html | grep -q "unranked"
 '
@@ -26,8 +26,8 @@ test_expect_success 'it has the rank-history chart, the star chart and the towns
 	test "$(grep -o "<svg class=\"spark\"" report.html | wc -l)" = 12 &&
 	grep -q "<svg id=\"star-chart\"" report.html &&
 	grep -q "<table id=\"townships\">" report.html &&
-	# 南营乡: 3 villages, 2 ranked, mean of 91.01 and 74.30, 1 never synced
-	grep -q "<td>南营乡</td><td>990101004</td><td class=\"num\">3</td><td class=\"num\">2</td><td class=\"num\">82.66</td>" report.html
+	# 南营乡: 3 villages, 2 ranked, mean of 70.22 and 57.74, 1 never synced
+	grep -q "<td>南营乡</td><td>990101004</td><td class=\"num\">3</td><td class=\"num\">2</td><td class=\"num\">63.98</td>" report.html
 '
 
 test_expect_success 'it is self-contained: no external resources' '
