@@ -5,6 +5,7 @@ VERSION   = 0.1.0
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 BINDIR    = $(PREFIX)/bin
+LOCALEDIR = $(PREFIX)/share/locale
 
 CC       ?= cc
 SANITIZE ?=
@@ -17,6 +18,7 @@ WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS = -std=c17 -D_GNU_SOURCE -DSQLITE_ENABLE_SESSION \
             -DSQLITE_ENABLE_PREUPDATE_HOOK -DSTELE_VERSION='"$(VERSION)"' \
+            -DSTELE_LOCALEDIR='"$(LOCALEDIR)"' \
             -Ilib -I$(BUILD) $(WARN) $(CFLAGS) \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
@@ -41,10 +43,17 @@ CRASH_BIN = $(patsubst tests/crash/%.c,$(BUILD)/crash/%,$(sort $(wildcard tests/
 AGENT     = $(BUILD)/stele-agent
 AGG       = $(BUILD)/stele-aggregator
 
-.PHONY: all deps install uninstall test check unit cli demo bench clean help
+# Translations (docs/translating.md): po/LANG.po for each language; the template
+# po/stele.pot is extracted from the sources; the compiled catalogues go to
+# $(BUILD)/locale, where the programs find them beside themselves.
+LANGS     = $(sort $(basename $(notdir $(wildcard po/*.po))))
+MO        = $(LANGS:%=$(BUILD)/locale/%/LC_MESSAGES/stele.mo)
+MSG_SRC   = $(sort $(wildcard lib/*.[ch] agent/*.[ch] aggregator/*.[ch]))
+
+.PHONY: all deps install uninstall test check unit cli demo bench clean help update-po
 .DELETE_ON_ERROR:
 
-all: deps $(AGENT) $(AGG) $(TOOL_BIN)
+all: deps $(AGENT) $(AGG) $(TOOL_BIN) po/stele.pot $(MO)
 
 help:
 	@echo 'make              build stele-agent and stele-aggregator (in $(BUILD)/)'
@@ -52,6 +61,7 @@ help:
 	@echo 'make test         every test, through prove (TAP)'
 	@echo 'make bench        the benchmarks (QUICK=1 for a short run)'
 	@echo 'make install      PREFIX=$(PREFIX) DESTDIR=...'
+	@echo 'make update-po    extract new messages into po/stele.pot and merge them into po/*.po'
 	@echo 'make SANITIZE=address,undefined test'
 	@echo 'make fuzz         libFuzzer targets, FUZZ_SECONDS=$(FUZZ_SECONDS) each (clang, in $(FUZZ_BUILD)/)'
 	@echo 'make crashtest    kill -9 at every syscall and injected I/O faults (tests/crash/)'
@@ -70,6 +80,17 @@ $(BUILD)/%.o: %.c
 
 $(BUILD)/schema.o: $(BUILD)/schema.c
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+po/stele.pot: $(MSG_SRC) tools/pot.sh
+	sh tools/pot.sh $@ $(VERSION)
+
+$(BUILD)/locale/%/LC_MESSAGES/stele.mo: po/%.po
+	@mkdir -p $(@D)
+	msgfmt -c -o $@ $<
+
+# For developers: new messages into every catalogue (fuzzy guesses marked so).
+update-po: po/stele.pot
+	for l in $(LANGS); do msgmerge --quiet --update --backup=none po/$$l.po po/stele.pot; done
 
 $(BUILD)/libstele.a: $(LIB_OBJ)
 	@rm -f $@
@@ -112,9 +133,14 @@ bench: all
 install: all
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 755 $(AGENT) $(AGG) $(DESTDIR)$(BINDIR)/
+	for l in $(LANGS); do \
+	  install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
+	  install -m 644 $(BUILD)/locale/$$l/LC_MESSAGES/stele.mo $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/ || exit 1; \
+	done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/stele-agent $(DESTDIR)$(BINDIR)/stele-aggregator
+	for l in $(LANGS); do rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/stele.mo; done
 
 clean:
 	rm -rf build build-san build-fuzz demo

@@ -8,6 +8,7 @@
 #include "capture.h"
 #include "cli.h"
 #include "gitrepo.h"
+#include "i18n.h"
 #include "keys.h"
 
 /* One function per command, each in agent/cmd-NAME.c, listed in agent/main.c. */
@@ -38,11 +39,11 @@ extern const struct stele_cmd key_subcommands[];
 /* `points rank` (agent/cmd-points-rank.c), an entry of the points subcommands. */
 int points_rank(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 #define POINTS_RANK_USAGE \
-	"points rank --year YYYY [--month YYYY-MM] [--format table|csv|json] [--bom]"
+	N_("points rank --year YYYY [--month YYYY-MM] [--format table|csv|json] [--bom]")
 #define POINTS_RANK_HELP \
-	"This village's member ranking (积分排名): active members by their points of the\n" \
-	"year (or of one month) counted after their latest zeroing of the year; equal\n" \
-	"points share a rank. The county ranks the same way."
+	N_("This village's member ranking (积分排名): active members by their points of the\n" \
+	   "year (or of one month) counted after their latest zeroing of the year; equal\n" \
+	   "points share a rank. The county ranks the same way.")
 
 /* Opens the village directory (lock, database, signing key) and checks it is a
  * village's. Released by stele_ctx_close (done by the dispatcher). */

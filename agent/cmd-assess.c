@@ -32,7 +32,7 @@ int assessment_put(struct agent_batch *b, const struct assessment_row *row)
 	sqlite3_stmt *stmt;
 	int rc, step;
 
-	snprintf(label, sizeof(label), "assessment %.8s %.40s", row->year ? row->year : "",
+	snprintf(label, sizeof(label), _("assessment %.8s %.40s"), row->year ? row->year : "",
 		 row->item_code ? row->item_code : "");
 	if (!row->year || stele_parse_year(row->year, &year, "year") < 0)
 		return agent_refuse(AF_YEAR, "%s: %s", label,
@@ -144,11 +144,11 @@ static int assess_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 }
 
 const struct stele_cmd assess_subcommands[] = {
-	{ "set", assess_set, "assess set YEAR ITEM SCORE [--note TEXT]",
-	  "Sets the village's self-assessment score for a standard item in YEAR (one\n"
-	  "decimal, 0 to the item's maximum). Setting it again replaces it.", NULL },
-	{ "list", assess_list, "assess list [--year YYYY] [--format table|csv|json] [--bom]",
-	  "Lists the self-assessment with each item's name and maximum.", NULL },
+	{ "set", assess_set, N_("assess set YEAR ITEM SCORE [--note TEXT]"),
+	  N_("Sets the village's self-assessment score for a standard item in YEAR (one\n"
+	  "decimal, 0 to the item's maximum). Setting it again replaces it."), NULL },
+	{ "list", assess_list, N_("assess list [--year YYYY] [--format table|csv|json] [--bom]"),
+	  N_("Lists the self-assessment with each item's name and maximum."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

@@ -222,8 +222,10 @@ int cmd_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 		goto done;
 	if (total)
 		stele_cli_progress(ctx, "importing", total, total);
-	fprintf(stderr, "%s: imported %ld row%s of %s from %s (%lld written, the rest unchanged)\n",
-		ctx->prog, rows, rows == 1 ? "" : "s", k->kind, pos[1], (long long)written);
+	fprintf(stderr, P_("%s: imported %ld row of %s from %s (%lld written, the rest unchanged)\n",
+			   "%s: imported %ld rows of %s from %s (%lld written, the rest unchanged)\n",
+			   rows),
+		ctx->prog, rows, k->kind, pos[1], (long long)written);
 done:
 	if (began)
 		agent_batch_abort(&b);

@@ -22,7 +22,7 @@ static const char income_insert_sql[] =
 static const char income_update_sql[] =
 	"UPDATE income SET period = ?3, amount = ?4, source = ?5 "
 	"WHERE village_code = ?1 AND id = ?2";
-static const struct agent_row_kind income_kind = { "income", "income", "I", 4, income_get_sql,
+static const struct agent_row_kind income_kind = { N_("income"), "income", "I", 4, income_get_sql,
 						   IF_COUNT };
 
 /* Refuses a second row for (period, source). */
@@ -189,12 +189,12 @@ static int income_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 }
 
 const struct stele_cmd income_subcommands[] = {
-	{ "add", income_add, "income add MONTH AMOUNT [--source S]",
-	  "Records collective income of MONTH (YYYY-MM): AMOUNT in yuan with at most two\n"
+	{ "add", income_add, N_("income add MONTH AMOUNT [--source S]"),
+	  N_("Records collective income of MONTH (YYYY-MM): AMOUNT in yuan with at most two\n"
 	  "decimals (negative for a correction). One row per month and source. Prints the\n"
-	  "id (I0001, ...).", NULL },
-	{ "list", income_list, "income list [--format table|csv|json] [--bom]",
-	  "Lists income rows.", NULL },
+	  "id (I0001, ...)."), NULL },
+	{ "list", income_list, N_("income list [--format table|csv|json] [--bom]"),
+	  N_("Lists income rows."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

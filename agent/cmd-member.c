@@ -14,7 +14,7 @@ const char *const member_statuses[] = { "active", "transferred_out", "flowing", 
 static const char member_get_sql[] =
 	"SELECT '', name, gender, born, joined, status, grid FROM member "
 	"WHERE village_code = ?1 AND id = ?2";
-const struct agent_row_kind member_kind = { "member", "member", "M", 4, member_get_sql,
+const struct agent_row_kind member_kind = { N_("member"), "member", "M", 4, member_get_sql,
 					    MF_COUNT };
 
 /* NULL fields keep their value; "" clears an optional one. */
@@ -195,16 +195,16 @@ static int member_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 
 const struct stele_cmd member_subcommands[] = {
 	{ "add", member_add,
-	  "member add NAME [--id ID] [--gender M|F] [--born YYYY] [--joined DATE] [--grid G] "
-	  "[--status S]",
-	  "Adds a member and prints its id (M0001, M0002, ... unless --id is given).", NULL },
+	  N_("member add NAME [--id ID] [--gender M|F] [--born YYYY] [--joined DATE] [--grid G] "
+	  "[--status S]"),
+	  N_("Adds a member and prints its id (M0001, M0002, ... unless --id is given)."), NULL },
 	{ "set", member_set,
-	  "member set ID [--name NAME] [--status S] [--grid G] [--gender M|F] [--born YYYY] "
-	  "[--joined DATE]",
-	  "Changes a member. S is active, transferred_out, flowing or deceased; an empty\n"
-	  "value (--grid '') clears an optional field.", NULL },
-	{ "list", member_list, "member list [--status S] [--format table|csv|json] [--bom]",
-	  "Lists the village's members.", NULL },
+	  N_("member set ID [--name NAME] [--status S] [--grid G] [--gender M|F] [--born YYYY] "
+	  "[--joined DATE]"),
+	  N_("Changes a member. S is active, transferred_out, flowing or deceased; an empty\n"
+	  "value (--grid '') clears an optional field."), NULL },
+	{ "list", member_list, N_("member list [--status S] [--format table|csv|json] [--bom]"),
+	  N_("Lists the village's members."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

@@ -41,7 +41,7 @@ static const char event_insert_sql[] =
 static const char event_update_sql[] =
 	"UPDATE point_event SET member_id = ?3, rule_code = ?4, occurred_on = ?5, points = ?6, "
 	"stage = ?7, note = nullif(?8, '') WHERE village_code = ?1 AND id = ?2";
-static const struct agent_row_kind event_kind = { "point event", "point_event", "E", 6,
+static const struct agent_row_kind event_kind = { N_("point event"), "point_event", "E", 6,
 						  event_get_sql, PF_COUNT };
 
 /* Refuses points whose sign does not fit the rule's category. */
@@ -376,18 +376,18 @@ static int points_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
  * after "list".
  */
 const struct stele_cmd points_subcommands[] = {
-	{ "add", points_add, "points add MEMBER RULE [--date DATE] [--points P] [--note TEXT]",
-	  "Records a point event (stage recorded) and prints its id (E000001, ...). DATE\n"
+	{ "add", points_add, N_("points add MEMBER RULE [--date DATE] [--points P] [--note TEXT]"),
+	  N_("Records a point event (stage recorded) and prints its id (E000001, ...). DATE\n"
 	  "defaults to today; P (one decimal) to the rule's points, and must have the sign\n"
-	  "of the rule's category: base, merit and bonus >= 0, deduction <= 0, zeroing 0.", NULL },
-	{ "review", points_review, "points review EVENT... --stage STAGE",
-	  "Moves events one step along recorded -> group -> committee -> assembly ->\n"
+	  "of the rule's category: base, merit and bonus >= 0, deduction <= 0, zeroing 0."), NULL },
+	{ "review", points_review, N_("points review EVENT... --stage STAGE"),
+	  N_("Moves events one step along recorded -> group -> committee -> assembly ->\n"
 	  "published, or to rejected from any stage before published. Never back;\n"
-	  "published and rejected are final. All the events move, or none.", NULL },
+	  "published and rejected are final. All the events move, or none."), NULL },
 	{ "list", points_list,
-	  "points list [--member ID] [--month YYYY-MM | --year YYYY] [--stage S] "
-	  "[--format table|csv|json] [--bom]",
-	  "Lists point events, oldest id first.", NULL },
+	  N_("points list [--member ID] [--month YYYY-MM | --year YYYY] [--stage S] "
+	  "[--format table|csv|json] [--bom]"),
+	  N_("Lists point events, oldest id first."), NULL },
 	{ "rank", points_rank, POINTS_RANK_USAGE, POINTS_RANK_HELP, NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

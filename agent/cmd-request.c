@@ -23,7 +23,7 @@ static const char request_update_sql[] =
 	"UPDATE request SET received_on = ?3, category = nullif(?4, ''), grid = nullif(?5, ''), "
 	"resolved_on = nullif(?6, ''), satisfied = CAST(nullif(?7, '') AS INTEGER) "
 	"WHERE village_code = ?1 AND id = ?2";
-static const struct agent_row_kind request_kind = { "request", "request", "R", 4,
+static const struct agent_row_kind request_kind = { N_("request"), "request", "R", 4,
 						    request_get_sql, RF_COUNT };
 
 int request_put(char *out_id, struct agent_batch *b, const struct request_row *row)
@@ -232,14 +232,14 @@ static int request_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 }
 
 const struct stele_cmd request_subcommands[] = {
-	{ "add", request_add, "request add --received DATE [--category C] [--grid G]",
-	  "Records a resident's request and prints its id (R0001, ...).", NULL },
-	{ "resolve", request_resolve, "request resolve ID [--date DATE] [--satisfied yes|no]",
-	  "Resolves a request on DATE (default today, not before it was received). A\n"
+	{ "add", request_add, N_("request add --received DATE [--category C] [--grid G]"),
+	  N_("Records a resident's request and prints its id (R0001, ...)."), NULL },
+	{ "resolve", request_resolve, N_("request resolve ID [--date DATE] [--satisfied yes|no]"),
+	  N_("Resolves a request on DATE (default today, not before it was received). A\n"
 	  "request is resolved once; one received in a closed month may still be resolved\n"
-	  "with a date in an open month.", NULL },
-	{ "list", request_list, "request list [--open] [--format table|csv|json] [--bom]",
-	  "Lists requests (--open: those not resolved yet).", NULL },
+	  "with a date in an open month."), NULL },
+	{ "list", request_list, N_("request list [--open] [--format table|csv|json] [--bom]"),
+	  N_("Lists requests (--open: those not resolved yet)."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

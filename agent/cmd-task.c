@@ -21,7 +21,7 @@ static const char task_insert_sql[] =
 static const char task_update_sql[] =
 	"UPDATE task SET title = ?3, category = nullif(?4, ''), assignee = nullif(?5, ''), "
 	"due_on = ?6, closed_on = nullif(?7, '') WHERE village_code = ?1 AND id = ?2";
-static const struct agent_row_kind task_kind = { "task", "task", "T", 4, task_get_sql, TF_COUNT };
+static const struct agent_row_kind task_kind = { N_("task"), "task", "T", 4, task_get_sql, TF_COUNT };
 
 int task_put(char *out_id, struct agent_batch *b, const struct task_row *row)
 {
@@ -207,14 +207,14 @@ static int task_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int arg
 }
 
 const struct stele_cmd task_subcommands[] = {
-	{ "add", task_add, "task add TITLE --due DATE [--category C] [--assignee MEMBER]",
-	  "Adds a task to the ledger and prints its id (T0001, ...). MEMBER is a member id.",
+	{ "add", task_add, N_("task add TITLE --due DATE [--category C] [--assignee MEMBER]"),
+	  N_("Adds a task to the ledger and prints its id (T0001, ...). MEMBER is a member id."),
 	  NULL },
-	{ "close", task_close, "task close ID [--date DATE]",
-	  "Closes a task out (销号) on DATE, default today. A task is closed once; a task\n"
-	  "due in a closed month may still be closed with a date in an open month.", NULL },
-	{ "list", task_list, "task list [--open] [--format table|csv|json] [--bom]",
-	  "Lists tasks (--open: those not closed yet).", NULL },
+	{ "close", task_close, N_("task close ID [--date DATE]"),
+	  N_("Closes a task out (销号) on DATE, default today. A task is closed once; a task\n"
+	  "due in a closed month may still be closed with a date in an open month."), NULL },
+	{ "list", task_list, N_("task list [--open] [--format table|csv|json] [--bom]"),
+	  N_("Lists tasks (--open: those not closed yet)."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

@@ -168,8 +168,8 @@ static int quarantine_retry(struct stele_ctx *ctx, const struct stele_cmd *cmd, 
 	sqlite3_bind_text(stmt, 1, pos[0], -1, SQLITE_STATIC);
 	switch (sqlite3_step(stmt)) {
 	case SQLITE_ROW:
-		fprintf(stderr, "%s: village %s will be verified again from seq %lld at the next "
-			"merge\n", ctx->prog, pos[0], (long long)sqlite3_column_int64(stmt, 0) + 1);
+		fprintf(stderr, _("%s: village %s will be verified again from seq %lld at the next "
+			"merge\n"), ctx->prog, pos[0], (long long)sqlite3_column_int64(stmt, 0) + 1);
 		break;
 	case SQLITE_DONE:
 		rc = stele_error(STELE_EINVALID, "village '%s' has no held or quarantined stream", pos[0]);
@@ -182,14 +182,14 @@ static int quarantine_retry(struct stele_ctx *ctx, const struct stele_cmd *cmd, 
 }
 
 const struct stele_cmd quarantine_subcommands[] = {
-	{ "list", quarantine_list, "quarantine list [--format table|csv|json] [--bom]",
-	  "Every change set merge refused: village, seq, commit, reason, detail.", NULL },
-	{ "show", quarantine_show, "quarantine show ID [--format table|csv|json] [--bom]",
-	  "One refused change set: reason, detail, seq, commit, and its summary if its\n"
-	  "bytes can be read at all.", NULL },
-	{ "retry", quarantine_retry, "quarantine retry VILLAGE",
-	  "Lets a quarantined (or held) village's stream be verified again from its\n"
-	  "cursor at the next merge, after the cause was fixed (docs/county-guide.md).", NULL },
+	{ "list", quarantine_list, N_("quarantine list [--format table|csv|json] [--bom]"),
+	  N_("Every change set merge refused: village, seq, commit, reason, detail."), NULL },
+	{ "show", quarantine_show, N_("quarantine show ID [--format table|csv|json] [--bom]"),
+	  N_("One refused change set: reason, detail, seq, commit, and its summary if its\n"
+	  "bytes can be read at all."), NULL },
+	{ "retry", quarantine_retry, N_("quarantine retry VILLAGE"),
+	  N_("Lets a quarantined (or held) village's stream be verified again from its\n"
+	  "cursor at the next merge, after the cause was fixed (docs/county-guide.md)."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

@@ -197,14 +197,13 @@ static int verify_fail(enum stele_cs_fault *why, enum stele_cs_fault fault, cons
 	__attribute__((format(printf, 3, 4)));
 static int verify_fail(enum stele_cs_fault *why, enum stele_cs_fault fault, const char *fmt, ...)
 {
-	char msg[256];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	stele_verror(STELE_EVERIFY, fmt, ap);
 	va_end(ap);
 	*why = fault;
-	return stele_error(STELE_EVERIFY, "%s", msg);
+	return STELE_EVERIFY;
 }
 
 /* A cursor over untrusted bytes: every take is checked against what remains. */
@@ -326,13 +325,13 @@ static int walk_fail(struct walk *w, size_t at, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static int walk_fail(struct walk *w, size_t at, const char *fmt, ...)
 {
-	char msg[200];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	stele_verror(STELE_EVERIFY, fmt, ap);
 	va_end(ap);
-	return verify_fail(w->why, STELE_CS_FAULT_CHANGES, "row changes: byte %zu: %s", at, msg);
+	return verify_fail(w->why, STELE_CS_FAULT_CHANGES, "row changes: byte %zu: %s", at,
+			   stele_error_message());
 }
 
 /*

@@ -6,6 +6,7 @@
 
 #include "credentials.h"
 #include "error.h"
+#include "i18n.h"
 
 int stele_kept_urls_add(char **kept, struct stele_kept_urls *urls, const char *url,
 			const char *what)
@@ -54,8 +55,8 @@ int stele_kept_urls_save(struct stele_kept_urls *urls, const struct stele_ctx *c
 		return rc;
 	rc = stele_credentials_save(opts.credentials_file, urls->secrets, urls->n);
 	for (size_t i = 0; rc == 0 && i < urls->n; i++)
-		fprintf(stderr, "%s: the password of %s for %s is kept in %s (mode 600), not in "
-			"the database\n", ctx->prog, urls->secrets[i].user, urls->secrets[i].prefix,
+		fprintf(stderr, _("%s: the password of %s for %s is kept in %s (mode 600), not in "
+			"the database\n"), ctx->prog, urls->secrets[i].user, urls->secrets[i].prefix,
 			opts.credentials_file);
 	stele_remote_opts_release(&opts);
 	return rc;

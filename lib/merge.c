@@ -481,7 +481,7 @@ static void refuse(struct stele_merge *m, const char *reason, const char *fmt, .
 
 	snprintf(m->reason, sizeof(m->reason), "%s", reason);
 	if (!fmt) {
-		snprintf(m->detail, sizeof(m->detail), "%s", stele_error_message());
+		snprintf(m->detail, sizeof(m->detail), "%s", stele_error_message_en());
 		return;
 	}
 	va_start(ap, fmt);

@@ -6,9 +6,10 @@ set -u
 # Build: the compiler and the libraries. Tests: cmocka, the sqlite3 and git
 # programs, prove (perl), faketime (clock skew), strace (the crash campaign), clang
 # with its fuzzer runtime (the libFuzzer targets). Tests needing servers or a
-# browser install those packages themselves.
+# browser install those packages themselves. gettext: xgettext, msgmerge and
+# msgfmt build the message catalogues (docs/translating.md).
 pkgs="build-essential pkg-config libsqlite3-dev libgit2-dev zlib1g-dev libsodium-dev
-libcmocka-dev sqlite3 git perl faketime strace clang libclang-rt-14-dev"
+libcmocka-dev sqlite3 git perl faketime strace clang libclang-rt-14-dev gettext"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
