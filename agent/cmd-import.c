@@ -9,6 +9,7 @@
 #include "db.h"
 #include "error.h"
 #include "parse.h"
+#include "words.h"
 
 #define IMPORT_MAX_BYTES ((size_t)512 << 20)
 
@@ -127,6 +128,8 @@ static const char *const request_cols[] = { "id", "received_on", "category", "gr
 					    "resolved_on", "satisfied" };
 static const char *const income_cols[] = { "id", "period", "amount", "source" };
 static const char *const assessment_cols[] = { "year", "item_code", "score", "note" };
+/* The columns holding fixed values (words.h); a task's or request's category is text. */
+static const char *const import_words[] = { "gender", "status", "stage", "satisfied", NULL };
 
 #define COLS(a) a, sizeof(a) / sizeof(a[0])
 static const struct import_kind {
@@ -199,8 +202,11 @@ int cmd_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 					     k->ncols, nfields);
 			goto done;
 		}
+		/* A fixed value may be given by its Chinese word (男, 党小组, 是). */
 		for (size_t i = 0; i < k->ncols; i++)
-			f[i] = fields[index_of[i]];
+			f[i] = agent_in_list(import_words, k->cols[i])
+				       ? (char *)stele_word_code(k->cols[i], fields[index_of[i]])
+				       : fields[index_of[i]];
 		agent_refuse_clear();
 		if ((rc = k->put(&b, f)) < 0) {
 			char msg[1024];

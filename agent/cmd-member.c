@@ -8,6 +8,7 @@
 #include "db.h"
 #include "error.h"
 #include "parse.h"
+#include "words.h"
 
 const char *const member_statuses[] = { "active", "transferred_out", "flowing", "deceased", NULL };
 
@@ -99,11 +100,11 @@ static int on_member_opt(struct stele_ctx *ctx, int opt, const char *arg, void *
 	switch (opt) {
 	case OPT_ID: row->id = arg; break;
 	case OPT_NAME: row->name = arg; break;
-	case OPT_GENDER: row->gender = arg; break;
+	case OPT_GENDER: row->gender = stele_word_code("gender", arg); break;
 	case OPT_BORN: row->born = arg; break;
 	case OPT_JOINED: row->joined = arg; break;
 	case OPT_GRID: row->grid = arg; break;
-	case OPT_STATUS: row->status = arg; break;
+	case OPT_STATUS: row->status = stele_word_code("status", arg); break;
 	}
 	return 0;
 }
@@ -164,7 +165,7 @@ static int member_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 
 static int on_list_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
 {
-	*(const char **)data = arg;
+	*(const char **)data = stele_word_code("status", arg);
 	return 0;
 }
 

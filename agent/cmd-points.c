@@ -8,6 +8,7 @@
 #include "db.h"
 #include "error.h"
 #include "parse.h"
+#include "words.h"
 
 /* In the order an event is reviewed; rejected last. */
 const char *const point_stages[] = { "recorded", "group", "committee", "assembly", "published",
@@ -63,29 +64,32 @@ static int check_sign(const char *label, const struct agent_rule *rule, int64_t 
 		return 0;
 	stele_format_fixed(text, points, 1);
 	return agent_refuse(PF_POINTS, "%s: points %s do not fit rule %s (%s): must be %s", label,
-			    text, rule->code, rule->category, need);
+			    text, rule->code, stele_word_show("category", rule->category), need);
 }
 
 /* Refuses a stage change the review order does not allow. */
 static int check_stage_move(const char *label, const char *from, const char *to, bool review)
 {
 	int oi = stage_index(from), ni = stage_index(to);
+	/* Stages named as the reader says them (党小组初审 in Chinese). */
+	const char *from_w = stele_word_show("stage", from), *to_w = stele_word_show("stage", to);
 
 	if (review && ni == oi)
-		return agent_refuse(PF_STAGE, "%s: is already at stage %s", label, from);
+		return agent_refuse(PF_STAGE, "%s: is already at stage %s", label, from_w);
 	if (ni == oi)
 		return 0;
 	if (stage_final(oi))
 		return agent_refuse(PF_STAGE, "%s: stage %s is final, it cannot move to %s", label,
-				    from, to);
+				    from_w, to_w);
 	if (ni == STAGE_REJECTED)
 		return 0;
 	if (ni < oi)
-		return agent_refuse(PF_STAGE, "%s: stage cannot move back from %s to %s", label, from,
-				    to);
+		return agent_refuse(PF_STAGE, "%s: stage cannot move back from %s to %s", label, from_w,
+				    to_w);
 	if (review && ni != oi + 1)
 		return agent_refuse(PF_STAGE, "%s: a review moves one step, from %s to %s (or to "
-				    "rejected), not to %s", label, from, point_stages[oi + 1], to);
+				    "rejected), not to %s", label, from_w,
+				    stele_word_show("stage", point_stages[oi + 1]), to_w);
 	return 0;
 }
 
@@ -248,7 +252,7 @@ static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
 	case OPT_DATE: o->date = arg; break;
 	case OPT_POINTS: o->points = arg; break;
 	case OPT_NOTE: o->note = arg; break;
-	case OPT_STAGE: o->stage = arg; break;
+	case OPT_STAGE: o->stage = stele_word_code("stage", arg); break;
 	case OPT_MEMBER: o->member = arg; break;
 	case OPT_MONTH: o->month = arg; break;
 	case OPT_YEAR: o->year = arg; break;

@@ -8,6 +8,7 @@
 #include "db.h"
 #include "error.h"
 #include "parse.h"
+#include "words.h"
 
 /* The fields of a request, in cli.md's import/export column order. */
 enum { RF_ID, RF_RECEIVED, RF_CATEGORY, RF_GRID, RF_RESOLVED, RF_SATISFIED, RF_COUNT };
@@ -188,11 +189,10 @@ static int request_resolve(struct stele_ctx *ctx, const struct stele_cmd *cmd, i
 				  &n, &done)) < 0 || done)
 		return rc;
 	if (o.satisfied) {
-		if (strcmp(o.satisfied, "yes") == 0)
-			satisfied = "1";
-		else if (strcmp(o.satisfied, "no") == 0)
-			satisfied = "0";
-		else
+		/* yes, no or a Chinese word (是, 否) name the stored 1 or 0; the codes
+		 * themselves are not words of the option (the code comes back as is). */
+		satisfied = stele_word_code("satisfied", o.satisfied);
+		if (satisfied == o.satisfied)
 			return stele_error(STELE_EUSAGE, "--satisfied '%s' is not yes or no",
 					   o.satisfied);
 	}

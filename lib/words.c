@@ -42,8 +42,8 @@ static const struct word words[] = {
 	{ "category", NC_("category", "deduction"), "反向扣分", { "扣分" } },
 	{ "category", NC_("category", "zeroing"), "一次清零", { "清零" } },
 	/* active columns of the rules: 1, 0 */
-	{ "active", NC_("active", "1"), "是", { 0 } },
-	{ "active", NC_("active", "0"), "否", { 0 } },
+	{ "active", NC_("active", "1"), "是", { "启用" } },
+	{ "active", NC_("active", "0"), "否", { "停用" } },
 	{ "key_pinned", NC_("key_pinned", "yes"), "是", { 0 } },
 	{ "key_pinned", NC_("key_pinned", "no"), "否", { 0 } },
 	/* stele_stream.state (the county's merge) */
