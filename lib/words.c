@@ -184,6 +184,15 @@ bool stele_word_field(const char *field)
 	return false;
 }
 
+bool stele_word_get(size_t i, const char **field, const char **code)
+{
+	if (i >= NWORDS)
+		return false;
+	*field = words[i].field;
+	*code = words[i].code;
+	return true;
+}
+
 const char *stele_word_column(const char *name)
 {
 	return stele_pgettext("column", name);

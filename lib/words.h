@@ -4,6 +4,7 @@
 #define STELE_WORDS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /*
  * A field is the column a value is stored in ("stage", "status", "gender",
@@ -28,6 +29,9 @@ const char *stele_word_code(const char *field, const char *input);
 
 /* Whether field has fixed values at all (a column worth translating in tables). */
 bool stele_word_field(const char *field);
+
+/* The i-th fixed value (0, 1, ...): its field and code; false past the last. */
+bool stele_word_get(size_t i, const char **field, const char **code);
 
 /* A column name's header in table output, in the reader's language (CSV and JSON
  * keep the name). Static. */
