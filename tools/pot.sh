@@ -27,6 +27,7 @@ xgettext --from-code=UTF-8 --language=C --add-comments=TRANSLATORS: --sort-by-fi
 	--keyword=stele_parse_tenths:3 --keyword=stele_parse_fen:3 --keyword=stele_parse_int:5 \
 	--keyword=agent_check_field_text:3 --keyword=agent_check_field_date:3 \
 	--keyword=agent_check_id:2 \
+	--keyword=stele_file_replace:5 --keyword=stele_file_create:5 --keyword=stele_file_rename:3 \
 	-o "$out.tmp" lib/*.[ch] agent/*.[ch] aggregator/*.[ch]
 # The creation date changes every run: keep the old file when nothing else did.
 if [ -f "$out" ] && diff -q -I '^"POT-Creation-Date:' "$out" "$out.tmp" >/dev/null 2>&1; then
