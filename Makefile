@@ -81,6 +81,16 @@ $(BUILD)/%.o: %.c
 $(BUILD)/schema.o: $(BUILD)/schema.c
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+# The compiled-in catalogue directory: i18n.o is rebuilt when PREFIX changes,
+# so `make install PREFIX=/usr` installs a program that looks in /usr/share/locale.
+$(BUILD)/lib/i18n.o: $(BUILD)/localedir
+$(BUILD)/localedir: FORCE
+	@mkdir -p $(@D)
+	@echo '$(LOCALEDIR)' | cmp -s - $@ || echo '$(LOCALEDIR)' > $@
+
+.PHONY: FORCE
+FORCE:
+
 po/stele.pot: $(MSG_SRC) tools/pot.sh
 	sh tools/pot.sh $@ $(VERSION)
 
