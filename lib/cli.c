@@ -10,6 +10,7 @@
 #include "db.h"
 #include "error.h"
 #include "i18n.h"
+#include "keypair.h"
 
 static const struct stele_cmd *find_cmd(const struct stele_cmd *cmds, const char *name)
 {
