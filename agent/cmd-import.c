@@ -11,6 +11,7 @@
 #include "error.h"
 #include "parse.h"
 #include "records.h"
+#include "table.h"
 #include "words.h"
 
 #define IMPORT_MAX_BYTES ((size_t)512 << 20)
@@ -204,11 +205,14 @@ int cmd_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 					     k->ncols, nfields);
 			goto done;
 		}
-		/* A fixed value may be given by its Chinese word (男, 党小组, 是). */
-		for (size_t i = 0; i < k->ncols; i++)
+		for (size_t i = 0; i < k->ncols; i++) {
 			f[i] = agent_in_list(import_words, k->cols[i])
 				       ? (char *)stele_word_code(k->cols[i], fields[index_of[i]])
 				       : fields[index_of[i]];
+			/* export's neutralised formula cell ('=...) reads back as it was stored */
+			if (f[i][0] == '\'' && stele_csv_formula_like(f[i] + 1))
+				f[i]++;
+		}
 		agent_refuse_clear();
 		if ((rc = k->put(&b, f)) < 0) {
 			char msg[1024];

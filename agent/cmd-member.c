@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "agent.h"
+#include "i18n.h"
 #include "batch.h"
 #include "db.h"
 #include "error.h"
@@ -124,7 +125,7 @@ const struct stele_cmd member_subcommands[] = {
 	  "[--joined DATE]"),
 	  N_("Changes a member. S is active, transferred_out, flowing or deceased; an empty\n"
 	  "value (--grid '') clears an optional field."), NULL },
-	{ "list", member_list, N_("member list [--status S] [--format table|csv|json] [--bom]"),
+	{ "list", member_list, N_("member list [--status S] [--format table|csv|json] [--bom] [--raw]"),
 	  N_("Lists the village's members."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "agent.h"
+#include "i18n.h"
 #include "batch.h"
 #include "db.h"
 #include "error.h"
@@ -162,9 +163,9 @@ const struct stele_cmd points_subcommands[] = {
 	  "published, or to rejected from any stage before published. Never back;\n"
 	  "published and rejected are final. All the events move, or none."), NULL },
 	{ "list", points_list,
-	  "points list [--member ID] [--month YYYY-MM | --year YYYY] [--stage S] "
-	  "[--format table|csv|json] [--bom]",
-	  "Lists point events, oldest id first.", NULL },
+	  N_("points list [--member ID] [--month YYYY-MM | --year YYYY] [--stage S] "
+	  "[--format table|csv|json] [--bom]"),
+	  N_("Lists point events, oldest id first."), NULL },
 	{ "rank", cmd_points_rank, POINTS_RANK_USAGE, POINTS_RANK_HELP, NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "agent.h"
+#include "i18n.h"
 #include "batch.h"
 #include "db.h"
 #include "error.h"
@@ -129,7 +130,7 @@ const struct stele_cmd request_subcommands[] = {
 	  N_("Resolves a request on DATE (default today, not before it was received). A\n"
 	  "request is resolved once; one received in a closed month may still be resolved\n"
 	  "with a date in an open month."), NULL },
-	{ "list", request_list, N_("request list [--open] [--format table|csv|json] [--bom]"),
+	{ "list", request_list, N_("request list [--open] [--format table|csv|json] [--bom] [--raw]"),
 	  N_("Lists requests (--open: those not resolved yet)."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

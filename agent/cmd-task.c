@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "agent.h"
+#include "i18n.h"
 #include "batch.h"
 #include "db.h"
 #include "error.h"
@@ -116,7 +117,7 @@ const struct stele_cmd task_subcommands[] = {
 	{ "close", task_close, N_("task close ID [--date DATE]"),
 	  N_("Closes a task out (销号) on DATE, default today. A task is closed once; a task\n"
 	  "due in a closed month may still be closed with a date in an open month."), NULL },
-	{ "list", task_list, N_("task list [--open] [--format table|csv|json] [--bom]"),
+	{ "list", task_list, N_("task list [--open] [--format table|csv|json] [--bom] [--raw]"),
 	  N_("Lists tasks (--open: those not closed yet)."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

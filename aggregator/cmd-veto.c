@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "aggregator.h"
+#include "i18n.h"
 #include "db.h"
 #include "error.h"
 #include "parse.h"
@@ -143,7 +144,7 @@ const struct stele_cmd veto_subcommands[] = {
 	  N_("Records a veto event (一票否决) against a registered village, for a veto item of\n"
 	  "the catalogue, and prints its id (VE0001, ...). It reaches the villages with the\n"
 	  "next 'rules publish'."), NULL },
-	{ "list", veto_list, N_("veto list [--format table|csv|json] [--bom]"),
+	{ "list", veto_list, N_("veto list [--format table|csv|json] [--bom] [--raw]"),
 	  N_("Lists the veto events."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

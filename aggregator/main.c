@@ -1,5 +1,6 @@
 /* main.c: stele-aggregator, the county's tool: its command table. */
 #include "aggregator.h"
+#include "i18n.h"
 
 static const struct stele_cmd commands[] = {
 	{ "init", cmd_init, N_("init --county CODE --name NAME [--publish URL]"),
@@ -27,7 +28,7 @@ static const struct stele_cmd commands[] = {
 	  "history is held. Exit 5 when any village is held or quarantined."), NULL },
 	{ "sync", cmd_sync, N_("sync [--from DIR] [--jobs N] [--timeout DURATION]"),
 	  N_("fetch, then merge (--timeout covers the fetch)."), NULL },
-	{ "status", cmd_status, N_("status [--format table|csv|json] [--bom]"),
+	{ "status", cmd_status, N_("status [--format table|csv|json] [--bom] [--raw]"),
 	  N_("Per village: change sets merged, last merged, months closed, state\n"
 	  "(ok, held, quarantined, diverged), change sets fetched but not merged (behind),\n"
 	  "the last fetch and its error."), NULL },
