@@ -6,6 +6,9 @@
 #define STELE_AGENT_H
 
 #include "cli.h"
+#include "i18n.h"
+#include "keys.h"
+#include "remote.h"
 
 /* One function per command, each in agent/cmd-NAME.c, listed in agent/main.c. */
 int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
@@ -38,9 +41,9 @@ int cmd_points_rank(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc
 #define POINTS_RANK_USAGE \
 	"points rank --year YYYY [--month YYYY-MM] [--format table|csv|json] [--bom] [--raw]"
 #define POINTS_RANK_HELP \
-	"This village's member ranking (积分排名): active members by their points of the\n" \
-	"year (or of one month) counted after their latest zeroing of the year; equal\n" \
-	"points share a rank. The county ranks the same way."
+	N_("This village's member ranking (积分排名): active members by their points of the\n" \
+	   "year (or of one month) counted after their latest zeroing of the year; equal\n" \
+	   "points share a rank. The county ranks the same way.")
 
 /* Opens the village directory (lock, database, signing key; agent/keyfile.c) and
  * checks it is a village's. Released by stele_ctx_close (done by the dispatcher). */

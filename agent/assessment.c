@@ -34,7 +34,7 @@ int assessment_put(struct agent_batch *b, const struct assessment_row *row)
 	sqlite3_stmt *stmt;
 	int rc, step;
 
-	snprintf(label, sizeof(label), "assessment %.8s %.40s", row->year ? row->year : "",
+	snprintf(label, sizeof(label), _("assessment %.8s %.40s"), row->year ? row->year : "",
 		 row->item_code ? row->item_code : "");
 	if (!row->year || stele_parse_year(row->year, &year, "year") < 0)
 		return agent_refuse(AF_YEAR, "%s: %s", label,

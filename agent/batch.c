@@ -57,7 +57,8 @@ int agent_check_id(const char *id, const char *what)
 			goto bad;
 	return 0;
 bad:
-	return stele_error(STELE_EINVALID, "%s '%s' is not 1-32 letters, digits, '-' or '_'", what, id);
+	return stele_error(STELE_EINVALID, "%s '%s' is not 1-32 letters, digits, '-' or '_'", _(what),
+			   id);
 }
 
 int32_t agent_month_of(int32_t days)
@@ -411,14 +412,13 @@ static int refused_field = -1;
 
 int agent_refuse(int field, const char *fmt, ...)
 {
-	char msg[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	stele_verror(STELE_EINVALID, fmt, ap);
 	va_end(ap);
 	refused_field = field;
-	return stele_error(STELE_EINVALID, "%s", msg);
+	return STELE_EINVALID;
 }
 
 int agent_refused_field(void)
@@ -531,7 +531,8 @@ int agent_batch_row_ref(struct agent_row_ref *out, char **old, struct agent_batc
 	} else if ((rc = agent_batch_next_id(ref.id, b, k->table, k->prefix, k->width)) < 0) {
 		return rc;
 	}
-	snprintf(ref.label, sizeof(ref.label), "%s '%s'", k->what, ref.id);
+	/* TRANSLATORS: a row named in messages: "member 'M0001'". */
+	snprintf(ref.label, sizeof(ref.label), _("%s '%s'"), _(k->what), ref.id);
 	if (must_exist && !ref.exists)
 		rc = agent_refuse(0, "%s does not exist in village %s", ref.label,
 				  agent_village(b->ctx));

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "agent.h"
+#include "i18n.h"
 #include "batch.h"
 #include "db.h"
 #include "error.h"
@@ -79,14 +80,14 @@ static int assess_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 }
 
 const struct stele_cmd assess_subcommands[] = {
-	{ "set", assess_set, "assess set YEAR ITEM SCORE [--note TEXT]",
-	  "Sets the village's self-assessment score for a standard item in YEAR (one\n"
-	  "decimal, 0 to the item's maximum). Setting it again replaces it.", NULL },
-	{ "list", assess_list, "assess list [--year YYYY] [--format table|csv|json] [--bom]",
-	  "Lists the self-assessment (自评申报) with each item's name and maximum, beside\n"
+	{ "set", assess_set, N_("assess set YEAR ITEM SCORE [--note TEXT]"),
+	  N_("Sets the village's self-assessment score for a standard item in YEAR (one\n"
+	  "decimal, 0 to the item's maximum). Setting it again replaces it."), NULL },
+	{ "list", assess_list, N_("assess list [--year YYYY] [--format table|csv|json] [--bom]"),
+	  N_("Lists the self-assessment (自评申报) with each item's name and maximum, beside\n"
 	  "the score the county accepted for it (reviewed: 乡镇初审、县级批准) and whether\n"
 	  "the county has approved the year (approved yes/no; pulled with 'sync'). Only\n"
-	  "an approved year earns stars.", NULL },
+	  "an approved year earns stars."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

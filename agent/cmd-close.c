@@ -138,7 +138,7 @@ int cmd_close(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char
 	if ((rc = agent_batch_month_closed(&closed, &b, month)) < 0)
 		goto done;
 	if (closed) {
-		fprintf(stderr, "%s: month %s is already closed; nothing to do\n", ctx->prog, pos[0]);
+		fprintf(stderr, _("%s: month %s is already closed; nothing to do\n"), ctx->prog, pos[0]);
 		goto done;
 	}
 	if ((rc = first_month(&first, &b, month)) < 0)
@@ -150,16 +150,18 @@ int cmd_close(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char
 	began = false;
 	if ((rc = agent_batch_commit(&b)) < 0)
 		goto done;
-	fprintf(stderr, "%s: closed %s", ctx->prog, pos[0]);
 	if (nearlier)
-		fprintf(stderr, " and the earlier open month%s %s", nearlier > 1 ? "s" : "",
-			earlier.data);
-	fputc('\n', stderr);
+		fprintf(stderr, P_("%s: closed %s and the earlier open month %s\n",
+				   "%s: closed %s and the earlier open months %s\n", nearlier),
+			ctx->prog, pos[0], earlier.data);
+	else
+		fprintf(stderr, _("%s: closed %s\n"), ctx->prog, pos[0]);
 	if (pending)
-		fprintf(stderr, "%s: note: %lld point event%s of the closed months %s still under "
-			"review; %s now frozen\n", ctx->prog, (long long)pending,
-			pending > 1 ? "s" : "", pending > 1 ? "are" : "is",
-			pending > 1 ? "they are" : "it is");
+		fprintf(stderr, P_("%s: note: %lld point event of the closed months is still under "
+				   "review; it is now frozen\n",
+				   "%s: note: %lld point events of the closed months are still under "
+				   "review; they are now frozen\n", pending),
+			ctx->prog, (long long)pending);
 done:
 	if (began)
 		agent_batch_abort(&b);

@@ -12,6 +12,7 @@
 #include "parse.h"
 #include "records.h"
 #include "table.h"
+#include "words.h"
 
 #define IMPORT_MAX_BYTES ((size_t)512 << 20)
 
@@ -130,6 +131,8 @@ static const char *const request_cols[] = { "id", "received_on", "category", "gr
 					    "resolved_on", "satisfied" };
 static const char *const income_cols[] = { "id", "period", "amount", "source" };
 static const char *const assessment_cols[] = { "year", "item_code", "score", "note" };
+/* The columns holding fixed values (words.h); a task's or request's category is text. */
+static const char *const import_words[] = { "gender", "status", "stage", "satisfied", NULL };
 
 #define COLS(a) a, sizeof(a) / sizeof(a[0])
 static const struct import_kind {
@@ -203,7 +206,9 @@ int cmd_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 			goto done;
 		}
 		for (size_t i = 0; i < k->ncols; i++) {
-			f[i] = fields[index_of[i]];
+			f[i] = agent_in_list(import_words, k->cols[i])
+				       ? (char *)stele_word_code(k->cols[i], fields[index_of[i]])
+				       : fields[index_of[i]];
 			/* export's neutralised formula cell ('=...) reads back as it was stored */
 			if (f[i][0] == '\'' && stele_csv_formula_like(f[i] + 1))
 				f[i]++;
@@ -229,8 +234,10 @@ int cmd_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 		goto done;
 	if (total)
 		stele_cli_progress(ctx, "importing", total, total);
-	fprintf(stderr, "%s: imported %ld row%s of %s from %s (%lld written, the rest unchanged)\n",
-		ctx->prog, rows, rows == 1 ? "" : "s", k->kind, pos[1], (long long)written);
+	fprintf(stderr, P_("%s: imported %ld row of %s from %s (%lld written, the rest unchanged)\n",
+			   "%s: imported %ld rows of %s from %s (%lld written, the rest unchanged)\n",
+			   rows),
+		ctx->prog, rows, k->kind, pos[1], (long long)written);
 done:
 	if (began)
 		agent_batch_abort(&b);

@@ -15,7 +15,7 @@ const char *const member_statuses[] = { "active", "transferred_out", "flowing", 
 static const char member_get_sql[] =
 	"SELECT '', name, gender, born, joined, status, grid FROM member "
 	"WHERE village_code = ?1 AND id = ?2";
-const struct agent_row_kind member_kind = { "member", "member", "M", 4, member_get_sql,
+const struct agent_row_kind member_kind = { N_("member"), "member", "M", 4, member_get_sql,
 					    MF_COUNT };
 
 /* NULL fields keep their value; "" clears an optional one. */

@@ -22,7 +22,8 @@ static const char task_insert_sql[] =
 static const char task_update_sql[] =
 	"UPDATE task SET title = ?3, category = nullif(?4, ''), assignee = nullif(?5, ''), "
 	"due_on = ?6, closed_on = nullif(?7, '') WHERE village_code = ?1 AND id = ?2";
-static const struct agent_row_kind task_kind = { "task", "task", "T", 4, task_get_sql, TF_COUNT };
+static const struct agent_row_kind task_kind = { N_("task"), "task", "T", 4, task_get_sql,
+						 TF_COUNT };
 
 int task_put(char *out_id, struct agent_batch *b, const struct task_row *row)
 {

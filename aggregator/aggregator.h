@@ -8,6 +8,7 @@
 #include "capture.h"
 #include "cli.h"
 #include "gitrepo.h"
+#include "i18n.h"
 
 /* One function per command, each in aggregator/cmd-NAME.c, listed in main.c. */
 int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);

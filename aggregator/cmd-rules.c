@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "aggregator.h"
+#include "i18n.h"
 #include "csv.h"
 #include "db.h"
 #include "error.h"
@@ -43,7 +44,7 @@ static int rules_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 	rc = agg_write_commit(&seq, ctx, cap);
 	cap = NULL;
 	if (rc == 0)
-		fprintf(stderr, "%s: %s imported from %s (%s)\n", ctx->prog, pos[0], pos[1],
+		fprintf(stderr, _("%s: %s imported from %s (%s)\n"), ctx->prog, pos[0], pos[1],
 			seq ? "publish with 'rules publish'" : "no change");
 done:
 	stele_capture_abort(cap);
@@ -196,10 +197,12 @@ static int rules_publish(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 	if ((rc = commit_outbox(&first, &last, ctx, repo)) < 0)
 		goto done;
 	if (!to || !*to) {
-		fprintf(stderr, "%s: committed %llu change set%s to %s; no publish URL (give --to "
-			"URL, or --publish at init)\n", ctx->prog,
-			(unsigned long long)(first ? last - first + 1 : 0), first == last ? "" : "s",
-			repo_path);
+		unsigned long long count = first ? last - first + 1 : 0;
+		fprintf(stderr, P_("%s: committed %llu change set to %s; no publish URL (give --to "
+				   "URL, or --publish at init)\n",
+				   "%s: committed %llu change sets to %s; no publish URL (give --to "
+				   "URL, or --publish at init)\n", first == last),
+			ctx->prog, count, repo_path);
 		goto done;
 	}
 	if (stored && (rc = make_publish_parent(stored)) < 0)
@@ -211,10 +214,10 @@ static int rules_publish(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 		goto done;
 	stele_url_redact(shown, sizeof(shown), to);
 	if (first)
-		fprintf(stderr, "%s: published seq %llu..%llu to %s\n", ctx->prog,
+		fprintf(stderr, _("%s: published seq %llu..%llu to %s\n"), ctx->prog,
 			(unsigned long long)first, (unsigned long long)last, shown);
 	else
-		fprintf(stderr, "%s: %s is up to date\n", ctx->prog, shown);
+		fprintf(stderr, _("%s: %s is up to date\n"), ctx->prog, shown);
 done:
 	stele_remote_opts_release(&remote_opts);
 	stele_repo_close(repo);
@@ -224,17 +227,17 @@ done:
 }
 
 const struct stele_cmd rules_subcommands[] = {
-	{ "import", rules_import, "rules import KIND FILE",
-	  "Replaces a rules table from CSV, as one change set of the county stream. KIND:\n"
+	{ "import", rules_import, N_("rules import KIND FILE"),
+	  N_("Replaces a rules table from CSV, as one change set of the county stream. KIND:\n"
 	  "point-rules (code,category,name,points,active), standard-items\n"
 	  "(code,name,max_score), veto-items (code,name), config (key,value). All rows or\n"
-	  "none; an error names the file, line and column.", NULL },
-	{ "list", rules_list, "rules list KIND [--format table|csv|json] [--bom] [--raw]",
-	  "Shows a rules table (KIND as for import).", NULL },
-	{ "publish", rules_publish, "rules publish [--to URL]",
-	  "Commits the county's new change sets (rules, village registry, vetoes) to\n"
+	  "none; an error names the file, line and column."), NULL },
+	{ "list", rules_list, N_("rules list KIND [--format table|csv|json] [--bom] [--raw]"),
+	  N_("Shows a rules table (KIND as for import)."), NULL },
+	{ "publish", rules_publish, N_("rules publish [--to URL]"),
+	  N_("Commits the county's new change sets (rules, village registry, vetoes) to\n"
 	  "DIR/repo.git and pushes them to URL (default: --publish of init). A path or\n"
-	  "file:// URL that does not exist is created as a bare repository.", NULL },
+	  "file:// URL that does not exist is created as a bare repository."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

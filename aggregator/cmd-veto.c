@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "aggregator.h"
+#include "i18n.h"
 #include "db.h"
 #include "error.h"
 #include "parse.h"
@@ -139,12 +140,12 @@ static int veto_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int arg
 }
 
 const struct stele_cmd veto_subcommands[] = {
-	{ "add", veto_add, "veto add VILLAGE VETO_CODE --year YYYY [--note TEXT]",
-	  "Records a veto event (一票否决) against a registered village, for a veto item of\n"
+	{ "add", veto_add, N_("veto add VILLAGE VETO_CODE --year YYYY [--note TEXT]"),
+	  N_("Records a veto event (一票否决) against a registered village, for a veto item of\n"
 	  "the catalogue, and prints its id (VE0001, ...). It reaches the villages with the\n"
-	  "next 'rules publish'.", NULL },
-	{ "list", veto_list, "veto list [--format table|csv|json] [--bom] [--raw]",
-	  "Lists the veto events.", NULL },
+	  "next 'rules publish'."), NULL },
+	{ "list", veto_list, N_("veto list [--format table|csv|json] [--bom] [--raw]"),
+	  N_("Lists the veto events."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

@@ -96,15 +96,16 @@ const char *stele_csv_name(const struct stele_csv *csv)
 
 int stele_csv_error(const struct stele_csv *csv, size_t col, int code, const char *fmt, ...)
 {
-	char msg[768];
 	va_list ap;
 
+	/* The message first (translated and in English), then its place before it. */
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	stele_verror(code, fmt, ap);
 	va_end(ap);
 	if (col)
-		return stele_error(code, "%s:%zu:%zu: %s", csv->name, csv->record_line, col, msg);
-	return stele_error(code, "%s:%zu: %s", csv->name, csv->record_line, msg);
+		return stele_error(code, "%s:%zu:%zu: %s", csv->name, csv->record_line, col,
+				   stele_error_message());
+	return stele_error(code, "%s:%zu: %s", csv->name, csv->record_line, stele_error_message());
 }
 
 static int push_offset(struct stele_csv *csv, size_t n, size_t off)

@@ -57,8 +57,8 @@ test_expect_success 'quarantined change sets, held streams and odd names are esc
 	! grep -q "<b>坏" odd.html && ! grep -q "<script>alert" odd.html &&
 	test_grep "&lt;b&gt;坏&amp;&quot;村&lt;/b&gt;" odd.html &&
 	test_grep "&lt;script&gt;alert(1)&lt;/script&gt;" odd.html &&
-	test_grep "<td>990101003201 东子牙村</td><td>held</td><td>1</td><td>history rewritten &lt;x&gt;</td>" odd.html &&
-	test_grep "<td>990101001202 桥南村</td><td>7</td><td>signature</td>" odd.html
+	test_grep "<td>990101003201 东子牙村</td><td><span class=\"zh\">暂停合并</span><span class=\"en\">held</span></td><td>1</td><td>history rewritten &lt;x&gt;</td>" odd.html &&
+	test_grep "<td>990101001202 桥南村</td><td>7</td><td><span class=\"zh\">签名无效</span><span class=\"en\">signature</span></td>" odd.html
 '
 
 test_expect_success 'the provenance digest follows the applied change sets' '
