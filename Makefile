@@ -11,7 +11,7 @@ SANITIZE ?=
 # Objects of a sanitizer build live apart, so switching never mixes them.
 BUILD    ?= build$(if $(SANITIZE),-san)
 
-PKGS      = sqlite3 libgit2 zlib libsodium
+PKGS      = sqlite3 libgit2 zlib libsodium libmicrohttpd
 WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wno-unused-parameter -Wvla
 CFLAGS   ?= -O2 -g
@@ -32,7 +32,7 @@ UNIT_SRC  = $(sort $(wildcard tests/unit/test-*.c))
 TOOL_SRC  = $(sort $(wildcard tools/*.c))
 
 LIB_OBJ   = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/schema.o
-AGENT_OBJ = $(AGENT_SRC:%.c=$(BUILD)/%.o)
+AGENT_OBJ = $(AGENT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/web-css.o
 AGG_OBJ   = $(AGG_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_BIN  = $(TOOL_SRC:tools/%.c=$(BUILD)/tools/%)
@@ -69,6 +69,14 @@ $(BUILD)/%.o: %.c
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/schema.o: $(BUILD)/schema.c
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# The workbench's style sheet, carried inside stele-agent (agent/web.c).
+$(BUILD)/web-css.c: web/workbench.css tools/embed-file.sh
+	@mkdir -p $(@D)
+	sh tools/embed-file.sh web_css web/workbench.css > $@
+
+$(BUILD)/web-css.o: $(BUILD)/web-css.c
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/libstele.a: $(LIB_OBJ)

@@ -63,6 +63,13 @@ static const struct stele_cmd commands[] = {
 	  "with the key the county knows; without it a new key is made from the next seq,\n"
 	  "and the county must accept it ('village revoke CODE --from-seq N --key KEY', as\n"
 	  "restore prints it; docs/keys.md).", NULL },
+	{ "serve", cmd_serve, "serve [--port N] [--open]",
+	  "The clerk's workbench: the village's records in the browser, in Chinese (with an\n"
+	  "English switch). Listens on 127.0.0.1 only, on port N (default: any free port),\n"
+	  "and prints its address with a fresh access token as the first line; --open\n"
+	  "also opens it in the desktop's browser. Holds the directory only while it\n"
+	  "answers a request, so other commands and 'sync --every' run beside it.\n"
+	  "SIGINT/SIGTERM (Ctrl+C) stop it.", NULL },
 	{ "verify", cmd_verify, "verify",
 	  "Checks the database against the repository: every committed change set byte for\n"
 	  "byte, the hash chain and signatures, and that replaying every change set gives\n"
