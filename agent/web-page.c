@@ -17,6 +17,11 @@ static const struct {
 } nav[] = {
 	{ "home", "/", N_("Home") },
 	{ "members", "/members", N_("Members") },
+	{ "points", "/points", N_("Points") },
+	{ "tasks", "/tasks", N_("Task ledger") },
+	{ "requests", "/requests", N_("Requests") },
+	{ "income", "/income", N_("Income") },
+	{ "assess", "/assess", N_("Self-assessment") },
 };
 
 void web_out(struct web_resp *rs, const char *fmt, ...)

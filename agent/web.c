@@ -55,6 +55,22 @@ static const struct {
 	{ "GET", "/members", web_members },
 	{ "GET", "/members/edit", web_member_form },
 	{ "POST", "/members/save", web_member_save },
+	{ "GET", "/points", web_points },
+	{ "POST", "/points/add", web_points_add },
+	{ "GET", "/points/review", web_points_review },
+	{ "POST", "/points/review", web_points_review_save },
+	{ "GET", "/points/rank", web_points_rank },
+	{ "GET", "/points/notice", web_points_notice },
+	{ "GET", "/tasks", web_tasks },
+	{ "POST", "/tasks/add", web_tasks_add },
+	{ "POST", "/tasks/close", web_tasks_close },
+	{ "GET", "/requests", web_requests },
+	{ "POST", "/requests/add", web_requests_add },
+	{ "POST", "/requests/resolve", web_requests_resolve },
+	{ "GET", "/income", web_income },
+	{ "POST", "/income/add", web_income_add },
+	{ "GET", "/assess", web_assess },
+	{ "POST", "/assess/save", web_assess_save },
 };
 
 static void random_hex(char out[TOKEN_HEX + 1])

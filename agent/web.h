@@ -129,5 +129,21 @@ int web_home(struct web_req *rq, struct web_resp *rs);
 int web_members(struct web_req *rq, struct web_resp *rs);
 int web_member_form(struct web_req *rq, struct web_resp *rs);
 int web_member_save(struct web_req *rq, struct web_resp *rs);
+int web_points(struct web_req *rq, struct web_resp *rs);
+int web_points_add(struct web_req *rq, struct web_resp *rs);
+int web_points_review(struct web_req *rq, struct web_resp *rs);
+int web_points_review_save(struct web_req *rq, struct web_resp *rs);
+int web_points_rank(struct web_req *rq, struct web_resp *rs);
+int web_points_notice(struct web_req *rq, struct web_resp *rs);
+int web_tasks(struct web_req *rq, struct web_resp *rs);
+int web_tasks_add(struct web_req *rq, struct web_resp *rs);
+int web_tasks_close(struct web_req *rq, struct web_resp *rs);
+int web_requests(struct web_req *rq, struct web_resp *rs);
+int web_requests_add(struct web_req *rq, struct web_resp *rs);
+int web_requests_resolve(struct web_req *rq, struct web_resp *rs);
+int web_income(struct web_req *rq, struct web_resp *rs);
+int web_income_add(struct web_req *rq, struct web_resp *rs);
+int web_assess(struct web_req *rq, struct web_resp *rs);
+int web_assess_save(struct web_req *rq, struct web_resp *rs);
 
 #endif
