@@ -196,6 +196,8 @@ int stele_html_v(struct stele_buf *b, const char *fmt, va_list ap_in)
 		b->len = start;
 		b->data[start] = '\0';
 	}
+	if (rc < 0 && !b->error)
+		b->error = rc; /* a refused conversion sticks, as a failed append does */
 	return rc;
 }
 

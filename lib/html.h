@@ -16,8 +16,9 @@
  *   %f %e %g      doubles, as printf prints them
  *   %%    a percent sign
  * Any other conversion (%c, %p, %n, a width on %s) is refused with STELE_EFAIL,
- * so a value can never reach the output unescaped. Like every append to b, it
- * returns STELE_EINVALID past b's limit (b unchanged) or STELE_EFAIL out of memory.
+ * so a value can never reach the output unescaped. A failed call leaves b's
+ * contents as they were; like every append to b, its failure sticks (buf.h):
+ * STELE_EINVALID past b's limit, STELE_EFAIL out of memory or a refused conversion.
  */
 int stele_html(struct stele_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int stele_html_v(struct stele_buf *b, const char *fmt, va_list ap);

@@ -59,12 +59,16 @@ static void test_refuses_unescaped_conversions(void **state)
 	snprintf(fmt, sizeof(fmt), "x%%%c", 'c');
 	assert_int_equal(stele_html(&b, fmt, 'a'), STELE_EFAIL);
 	assert_non_null(strstr(stele_error_message(), "unsupported conversion"));
+	/* A refused call leaves the buffer as it was, and its failure sticks. */
+	assert_string_equal(b.data, "<p>");
+	assert_int_equal(stele_buf_error(&b), STELE_EFAIL);
+	assert_int_equal(stele_html(&b, "<q>"), STELE_EFAIL);
+	stele_buf_reset(&b);
 	snprintf(fmt, sizeof(fmt), "x%%%dsy", 5);
 	assert_int_equal(stele_html(&b, fmt, "a"), STELE_EFAIL);
+	stele_buf_reset(&b);
 	snprintf(fmt, sizeof(fmt), "%%p");
 	assert_int_equal(stele_html(&b, fmt, (void *)&b), STELE_EFAIL);
-	/* A refused call leaves the buffer as it was. */
-	assert_string_equal(b.data, "<p>");
 	stele_buf_free(&b);
 }
 
@@ -76,7 +80,9 @@ static void test_limit_all_or_nothing(void **state)
 	assert_int_equal(stele_html(&b, "<p>%s", "ok"), 0);
 	assert_int_equal(stele_html(&b, "<i>%s</i>", "<<<<"), STELE_EINVALID);
 	assert_string_equal(b.data, "<p>ok");
-	assert_int_equal(stele_html_text(&b, "&&"), STELE_EINVALID);
+	stele_buf_reset(&b);
+	assert_int_equal(stele_html(&b, "<p>%s", "ok"), 0);
+	assert_int_equal(stele_html_text(&b, "&&&"), STELE_EINVALID);
 	assert_string_equal(b.data, "<p>ok");
 	stele_buf_free(&b);
 }
