@@ -22,6 +22,8 @@ static const struct {
 	{ "requests", "/requests", N_("Requests") },
 	{ "income", "/income", N_("Income") },
 	{ "assess", "/assess", N_("Self-assessment") },
+	{ "close", "/close", N_("Month end") },
+	{ "log", "/log", N_("Ledger of changes") },
 };
 
 void web_out(struct web_resp *rs, const char *fmt, ...)

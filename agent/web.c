@@ -71,6 +71,9 @@ static const struct {
 	{ "POST", "/income/add", web_income_add },
 	{ "GET", "/assess", web_assess },
 	{ "POST", "/assess/save", web_assess_save },
+	{ "GET", "/close", web_close },
+	{ "POST", "/close", web_close_save },
+	{ "GET", "/log", web_log },
 };
 
 static void random_hex(char out[TOKEN_HEX + 1])

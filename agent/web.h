@@ -145,5 +145,8 @@ int web_income(struct web_req *rq, struct web_resp *rs);
 int web_income_add(struct web_req *rq, struct web_resp *rs);
 int web_assess(struct web_req *rq, struct web_resp *rs);
 int web_assess_save(struct web_req *rq, struct web_resp *rs);
+int web_close(struct web_req *rq, struct web_resp *rs);
+int web_close_save(struct web_req *rq, struct web_resp *rs);
+int web_log(struct web_req *rq, struct web_resp *rs);
 
 #endif
