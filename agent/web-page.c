@@ -23,6 +23,7 @@ static const struct {
 	{ "income", "/income", N_("Income") },
 	{ "assess", "/assess", N_("Self-assessment") },
 	{ "close", "/close", N_("Month end") },
+	{ "data", "/data", N_("Import / export") },
 	{ "log", "/log", N_("Ledger of changes") },
 };
 

@@ -74,6 +74,9 @@ static const struct {
 	{ "GET", "/close", web_close },
 	{ "POST", "/close", web_close_save },
 	{ "GET", "/log", web_log },
+	{ "GET", "/data", web_data },
+	{ "POST", "/import", web_import },
+	{ "GET", "/export", web_export },
 };
 
 static void random_hex(char out[TOKEN_HEX + 1])

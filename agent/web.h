@@ -148,5 +148,8 @@ int web_assess_save(struct web_req *rq, struct web_resp *rs);
 int web_close(struct web_req *rq, struct web_resp *rs);
 int web_close_save(struct web_req *rq, struct web_resp *rs);
 int web_log(struct web_req *rq, struct web_resp *rs);
+int web_data(struct web_req *rq, struct web_resp *rs);
+int web_import(struct web_req *rq, struct web_resp *rs);
+int web_export(struct web_req *rq, struct web_resp *rs);
 
 #endif
