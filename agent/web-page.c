@@ -24,6 +24,7 @@ static const struct {
 	{ "assess", "/assess", N_("Self-assessment") },
 	{ "close", "/close", N_("Month end") },
 	{ "data", "/data", N_("Import / export") },
+	{ "sync", "/sync", N_("Sync") },
 	{ "log", "/log", N_("Ledger of changes") },
 };
 

@@ -77,6 +77,8 @@ static const struct {
 	{ "GET", "/data", web_data },
 	{ "POST", "/import", web_import },
 	{ "GET", "/export", web_export },
+	{ "GET", "/sync", web_sync },
+	{ "POST", "/sync", web_sync_run },
 };
 
 static void random_hex(char out[TOKEN_HEX + 1])

@@ -151,5 +151,7 @@ int web_log(struct web_req *rq, struct web_resp *rs);
 int web_data(struct web_req *rq, struct web_resp *rs);
 int web_import(struct web_req *rq, struct web_resp *rs);
 int web_export(struct web_req *rq, struct web_resp *rs);
+int web_sync(struct web_req *rq, struct web_resp *rs);
+int web_sync_run(struct web_req *rq, struct web_resp *rs);
 
 #endif
