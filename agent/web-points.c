@@ -125,6 +125,8 @@ static int record_form(struct web_req *rq, struct web_resp *rs, const char *cons
 static int events_table(struct web_req *rq, struct web_resp *rs, const char *month,
 			const char *stage, bool selectable, long long *count)
 {
+	const char *all = web_param(rq, "all");
+	bool checked = selectable && stage && all && strcmp(all, stage) == 0;
 	sqlite3_stmt *stmt = NULL;
 	const char *t[] = { month ? month : "", stage ? stage : "" };
 	char pts[32];
@@ -152,8 +154,8 @@ static int events_table(struct web_req *rq, struct web_resp *rs, const char *mon
 		web_out(rs, "<tr>");
 		if (selectable)
 			web_out(rs, "<td class=\"no-print\"><input type=\"checkbox\" name=\"id\" "
-				"value=\"%s\" id=\"c-%s\" aria-label=\"%s %s\"></td>", web_col(stmt, 0),
-				web_col(stmt, 0), _("Select"), web_col(stmt, 0));
+				"value=\"%s\" id=\"c-%s\" aria-label=\"%s %s\"%s></td>", web_col(stmt, 0),
+				web_col(stmt, 0), _("Select"), web_col(stmt, 0), checked ? " checked" : "");
 		web_out(rs, "<td>%s</td><td>%s</td><td>%s <span class=\"muted\">%s</span></td>"
 			"<td>%s <span class=\"muted\">%s</span></td><td class=\"num\">%s</td>"
 			"<td>%s</td><td>%s</td></tr>\n", web_col(stmt, 0), web_col(stmt, 1),
@@ -283,6 +285,9 @@ static int review_page(struct web_req *rq, struct web_resp *rs, const char *refu
 		if ((rc = events_table(rq, rs, NULL, queue[i].stage, true, &n)) < 0)
 			return rc;
 		if (n) {
+			/* Selecting all needs no script: the page again, every box ticked. */
+			web_out(rs, "<p class=\"no-print\"><a href=\"/points/review?all=%s#stage-%s\">%s</a></p>",
+				queue[i].stage, queue[i].stage, _("Select all of this stage"));
 			web_out(rs, "<div class=\"actions\"><button type=\"submit\" name=\"action\" "
 				"value=\"advance\">%s: %s</button>", _("Advance the selected"),
 				_(queue[i].advance));
@@ -502,9 +507,10 @@ int web_points_notice(struct web_req *rq, struct web_resp *rs)
 	if (!n)
 		web_out(rs, "<p class=\"muted\">%s</p>\n", _("No event of this month has been approved by "
 							   "the members' assembly yet."));
-	web_out(rs, "<p>%s</p>\n<p class=\"signature\">%s</p>\n",
-		_("Objections during the notice period go to the village party branch."),
-		_("Village party branch (seal)                    date:"));
+	web_out(rs, "<p>%s</p>\n<div class=\"signature\"><span>%s</span><span>%s</span>"
+		"<span>%s</span></div>\n", _("Notice period: from ________ to ________. Objections "
+					    "during the notice period go to the village party branch."),
+		_("Village party branch (seal)"), _("Person in charge:"), _("Date:"));
 	web_page_end(rs, rq);
 	return rc;
 }
