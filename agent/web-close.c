@@ -16,25 +16,22 @@
 /* The open months up to ?2 (YYYY-MM) since the village's first record, with the
  * events of each at each review stage. */
 static const char open_months_sql[] =
-	"WITH RECURSIVE first(m) AS (SELECT min(m) FROM ("
-	" SELECT min(substr(occurred_on, 1, 7)) AS m FROM point_event WHERE village_code = ?1"
-	" UNION ALL SELECT min(substr(due_on, 1, 7)) FROM task WHERE village_code = ?1"
-	" UNION ALL SELECT min(substr(received_on, 1, 7)) FROM request WHERE village_code = ?1"
+	"WITH RECURSIVE first(m) AS (SELECT substr(min(m), 1, 7) FROM ("
+	" SELECT min(occurred_on) AS m FROM point_event WHERE village_code = ?1"
+	" UNION ALL SELECT min(due_on) FROM task WHERE village_code = ?1"
+	" UNION ALL SELECT min(received_on) FROM request WHERE village_code = ?1"
 	" UNION ALL SELECT min(period) FROM income WHERE village_code = ?1"
 	" UNION ALL SELECT ?2)),"
 	" months(m) AS (SELECT m FROM first UNION ALL"
-	"  SELECT strftime('%Y-%m', m || '-01', '+1 month') FROM months WHERE m < ?2)"
-	" SELECT m,"
-	"  (SELECT count(*) FROM point_event WHERE village_code = ?1 AND substr(occurred_on, 1, 7) = m"
-	"   AND stage = 'recorded'),"
-	"  (SELECT count(*) FROM point_event WHERE village_code = ?1 AND substr(occurred_on, 1, 7) = m"
-	"   AND stage = 'group'),"
-	"  (SELECT count(*) FROM point_event WHERE village_code = ?1 AND substr(occurred_on, 1, 7) = m"
-	"   AND stage = 'committee'),"
-	"  (SELECT count(*) FROM point_event WHERE village_code = ?1 AND substr(occurred_on, 1, 7) = m"
-	"   AND stage = 'assembly')"
-	" FROM months WHERE m NOT IN (SELECT period FROM period_close WHERE village_code = ?1)"
-	" ORDER BY m LIMIT 120";
+	"  SELECT strftime('%Y-%m', m || '-01', '+1 month') FROM months WHERE m < ?2),"
+	" counts(m, a, b, c, d) AS (SELECT substr(occurred_on, 1, 7),"
+	"  sum(stage = 'recorded'), sum(stage = 'group'), sum(stage = 'committee'),"
+	"  sum(stage = 'assembly') FROM point_event NOT INDEXED WHERE village_code = ?1"
+	"  AND stage IN ('recorded', 'group', 'committee', 'assembly') GROUP BY 1)"
+	" SELECT months.m, coalesce(a, 0), coalesce(b, 0), coalesce(c, 0), coalesce(d, 0)"
+	" FROM months LEFT JOIN counts ON counts.m = months.m"
+	" WHERE months.m NOT IN (SELECT period FROM period_close WHERE village_code = ?1)"
+	" ORDER BY months.m LIMIT 120";
 
 /* The open months up to upto as a table; *n their count, *pending their events
  * still under review (recorded, group, committee: what close calls under review). */

@@ -23,16 +23,22 @@ static const struct {
 
 static int review_card(struct web_req *rq, struct web_resp *rs)
 {
+	sqlite3_stmt *stmt = NULL;
 	long long n[4] = { 0 }, total = 0;
-	int rc;
+	int rc, step;
 
-	for (size_t i = 0; i < 4; i++) {
-		const char *t[] = { queue[i].stage };
-		if ((rc = web_count(&n[i], rq, "SELECT count(*) FROM point_event "
-				    "WHERE village_code = ?1 AND stage = ?2", t, 1)) < 0)
-			return rc;
-		total += n[i];
-	}
+	/* One pass over the events, counted by stage. */
+	if ((rc = web_query(&stmt, rq, "SELECT stage, count(*) FROM point_event NOT INDEXED WHERE village_code = ?1 "
+			    "AND stage IN ('recorded', 'group', 'committee', 'assembly') GROUP BY stage",
+			    NULL, 0)) < 0)
+		return rc;
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW)
+		for (size_t i = 0; i < 4; i++)
+			if (strcmp(web_col(stmt, 0), queue[i].stage) == 0)
+				total += n[i] = sqlite3_column_int64(stmt, 1);
+	sqlite3_finalize(stmt);
+	if (step != SQLITE_DONE)
+		return stele_error_db(STELE_EFAIL, rq->ctx->db, "counting the events under review");
 	web_out(rs, "<section class=\"card%s\"><h2><a href=\"/points/review\">%s</a></h2>"
 		"<div class=\"big\">%lld</div><ul>", total ? " warn" : " good", _("Point events under review"),
 		total);
@@ -78,10 +84,10 @@ static int list_card(struct web_req *rq, struct web_resp *rs, const char *title,
 static int months_card(struct web_req *rq, struct web_resp *rs)
 {
 	static const char sql[] =
-		"WITH RECURSIVE first(m) AS (SELECT min(m) FROM ("
-		" SELECT min(substr(occurred_on, 1, 7)) AS m FROM point_event WHERE village_code = ?1"
-		" UNION ALL SELECT min(substr(due_on, 1, 7)) FROM task WHERE village_code = ?1"
-		" UNION ALL SELECT min(substr(received_on, 1, 7)) FROM request WHERE village_code = ?1"
+		"WITH RECURSIVE first(m) AS (SELECT substr(min(m), 1, 7) FROM ("
+		" SELECT min(occurred_on) AS m FROM point_event WHERE village_code = ?1"
+		" UNION ALL SELECT min(due_on) FROM task WHERE village_code = ?1"
+		" UNION ALL SELECT min(received_on) FROM request WHERE village_code = ?1"
 		" UNION ALL SELECT min(period) FROM income WHERE village_code = ?1"
 		" UNION ALL SELECT max(period) FROM period_close WHERE village_code = ?1)),"
 		" months(m) AS (SELECT m FROM first WHERE m IS NOT NULL"
