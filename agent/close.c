@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "agent.h"
+#include "batch.h"
 #include "buf.h"
 #include "close.h"
 #include "db.h"

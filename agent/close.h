@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "agent.h"
+#include "batch.h"
 
 /* What closing a month did. earlier is malloc'd ("2026-08, 2026-09": the earlier
  * open months closed with it), released by agent_close_release. */

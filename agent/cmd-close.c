@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "agent.h"
+#include "batch.h"
 #include "close.h"
 #include "error.h"
 

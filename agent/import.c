@@ -6,11 +6,13 @@
 #include <string.h>
 
 #include "agent.h"
+#include "batch.h"
 #include "csv.h"
 #include "db.h"
 #include "error.h"
 #include "import.h"
 #include "parse.h"
+#include "records.h"
 
 static int import_point(struct agent_batch *b, char **f)
 {

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "agent.h"
+#include "batch.h"
 #include "csv.h"
 
 /* A kind: its CSV columns (cli.md's, as export writes them) and the validated

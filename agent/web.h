@@ -8,6 +8,8 @@
 #include <stdint.h>
 
 #include "agent.h"
+#include "batch.h"
+#include "records.h"
 #include "buf.h"
 
 /* What a POST may carry in all (an uploaded CSV included): 413 beyond. */
