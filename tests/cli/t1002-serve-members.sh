@@ -72,11 +72,14 @@ test_expect_success 'a refused date: the engine message beside the field, values
 	db_dump v >after && test_cmp before after
 '
 
-test_expect_success 'a refusal of the whole row (an empty name) goes above the form, nothing written' '
+test_expect_success 'an empty name, a bad year: beside their fields, nothing written' '
 	db_dump v >before &&
 	code=$(web_form /members/save id= name= joined=2020-01-01) &&
 	test_status 422 "$code" &&
-	test_grep "class=\"notice refused\" role=\"alert\">member &#39;M0004&#39;: name is empty" page &&
+	test_grep "id=\"e-name\">member &#39;M0004&#39;: name is empty" page &&
+	code=$(web_form /members/save id= name=某人 born=19x0) &&
+	test_status 422 "$code" &&
+	test_grep "id=\"e-born\">member &#39;M0004&#39;: born &#39;19x0&#39; is not a year" page &&
 	db_dump v >after && test_cmp before after
 '
 
