@@ -100,7 +100,7 @@ static int assess_page(struct web_req *rq, struct web_resp *rs, const char *year
 			snprintf(name, sizeof(name), "score_%s", code);
 			given = web_param(rq, name);
 		}
-		web_out(rs, "<tr><td>%s</td><td>%s</td><td class=\"num\">%s</td><td class=\"field%s\">"
+		web_out(rs, "<tr><td>%s</td><td>%s</td><td class=\"num\">%s</td><td class=\"score%s\">"
 			"<input type=\"text\" inputmode=\"decimal\" size=\"6\" name=\"score_%s\" value=\"%s\" "
 			"aria-label=\"%s %s\">", code, web_col(stmt, 1), max, bad ? " bad" : "", code,
 			given ? given : score, _("Our score"), code);

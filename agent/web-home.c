@@ -116,22 +116,6 @@ static int months_card(struct web_req *rq, struct web_resp *rs)
 	return rc;
 }
 
-/* Unix seconds as local time; other text as it is. */
-static void local_time(char *out, size_t size, const char *value)
-{
-	char *end;
-	long long secs = strtoll(value, &end, 10);
-
-	if (*value && *end == '\0' && secs > 0) {
-		time_t t = (time_t)secs;
-		struct tm tm;
-		localtime_r(&t, &tm);
-		strftime(out, size, "%Y-%m-%d %H:%M", &tm);
-	} else {
-		snprintf(out, size, "%s", value);
-	}
-}
-
 static int sync_card(struct web_req *rq, struct web_resp *rs, long long *pending)
 {
 	char *synced = NULL, *last = NULL, *remote = NULL, when[64];
@@ -150,7 +134,7 @@ static int sync_card(struct web_req *rq, struct web_resp *rs, long long *pending
 		"<ul><li>%s</li>", *pending ? " warn" : " good", _("Changes not yet synced"), *pending,
 		*pending ? _("change sets wait to go to the county") : _("everything is synced"));
 	if (last && *last) {
-		local_time(when, sizeof(when), last);
+		web_local_time(when, sizeof(when), last);
 		web_out(rs, "<li>%s %s</li>", _("last sync succeeded:"), when);
 	} else {
 		web_out(rs, "<li>%s</li>", _("never synced with the county"));

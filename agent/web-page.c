@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "db.h"
 #include "error.h"
@@ -264,4 +265,27 @@ void web_tenths(char *out, size_t size, long long tenths)
 	long long a = tenths < 0 ? -tenths : tenths;
 
 	snprintf(out, size, "%s%lld.%lld", tenths < 0 ? "-" : "", a / 10, a % 10);
+}
+
+void web_local_time(char *out, size_t size, const char *value)
+{
+	struct tm tm = { 0 };
+	time_t t = 0;
+	char *end = NULL;
+	long long secs;
+
+	*out = '\0';
+	if (!value || !*value)
+		return;
+	secs = strtoll(value, &end, 10);
+	if (*end == '\0' && secs > 0) {
+		t = (time_t)secs;
+	} else if ((end = strptime(value, "%Y-%m-%dT%H:%M:%SZ", &tm)) && *end == '\0') {
+		t = timegm(&tm);
+	} else {
+		snprintf(out, size, "%s", value);
+		return;
+	}
+	localtime_r(&t, &tm);
+	strftime(out, size, "%Y-%m-%d %H:%M", &tm);
 }

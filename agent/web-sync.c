@@ -71,10 +71,12 @@ static int sync_page(struct web_req *rq, struct web_resp *rs, int status, const 
 		char line[200];
 		snprintf(line, sizeof(line), P_("%lld change set waits to be synced.",
 						"%lld change sets wait to be synced.", pending), pending);
+		char when[64];
+		web_local_time(when, sizeof(when), last);
 		web_out(rs, "<p class=\"lead\">%s %s %s</p>\n", line, _("Last sync:"),
-			last && *last ? last : _("never"));
+			*when ? when : _("never"));
 	}
-	web_out(rs, "<h2>%s</h2>\n", _("To the county's server"));
+	web_out(rs, "<h2>%s</h2>\n", _("To the sync address"));
 	if ((remote && *remote) || (county && *county)) {
 		web_out(rs, "<p>%s <code>%s</code></p>\n", _("Sync address:"),
 			remote && *remote ? remote : county);

@@ -3,6 +3,7 @@
  * opening the directory per request. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <locale.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -556,6 +557,14 @@ int web_serve(struct stele_ctx *ctx, unsigned port, bool open_browser)
 	stele_ctx_close(ctx);
 	random_hex(srv.token);
 	random_hex(srv.csrf);
+	/* Chinese by default whatever the process's locale: gettext follows LANGUAGE
+	 * (set per request) except under the "C" locale, so messages move to C.UTF-8. */
+	{
+		const char *msgs = setlocale(LC_MESSAGES, NULL);
+		if (!msgs || strcmp(msgs, "C") == 0 || strcmp(msgs, "POSIX") == 0)
+			if (!setlocale(LC_MESSAGES, "C.UTF-8"))
+				setlocale(LC_MESSAGES, "C.utf8");
+	}
 	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	/* The server's thread inherits the mask: only this thread takes the signals. */
 	sigemptyset(&sigs);

@@ -123,6 +123,9 @@ int web_count(long long *out, struct web_req *rq, const char *sql, const char *c
 /* Shown names of stored codes: statuses, stages, categories ("active" → 正常). */
 const char *web_member_status(const char *status);
 const char *web_stage(const char *stage);
+/* A time as meta keeps it (unix seconds, or ISO 8601 UTC "...Z") in local time,
+ * "YYYY-MM-DD HH:MM"; "" for none; other text as it is. */
+void web_local_time(char *out, size_t size, const char *value);
 /* Tenths as "12.5", fen as "1234.50" (tenths / fen from an integer column). */
 void web_tenths(char *out, size_t size, long long tenths);
 
