@@ -4,7 +4,10 @@
 trap 'exit 129' HUP
 trap 'exit 141' PIPE
 
-command -v curl >/dev/null 2>&1 || { echo "1..0 # SKIP curl is not installed"; exit 0; }
+# curl is a test dependency (tools/deps.sh test); installed here when root.
+test_must_run_on_ci
+command -v curl >/dev/null 2>&1 || test_apt_install curl ||
+	test_skip_all "the workbench tests need curl (Debian package curl)"
 
 # Each test case runs in a subshell: what serve_start learns is kept in
 # ./serve.env, which the helpers below read.

@@ -3,28 +3,20 @@ test_description='the workbench in real Chromium: a clerk'"'"'s month end to end
 . "$(dirname "$0")/test-lib.sh"
 . "$TEST_DIRECTORY/lib-serve.sh"
 
-# Debian's chromium, chromium-driver and python3-selenium: installed here when root.
+# Debian's chromium, chromium-driver and python3-selenium: installed here when
+# root (tools/apt-install.sh waits for apt's lock); skipped with the reason
+# otherwise, and a failure on CI, where it must run.
+test_must_run_on_ci
 need="chromium chromium-driver python3-selenium"
 missing=""
 for p in $need; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
 done
-if [ -n "$missing" ]; then
-	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-		echo "# installing$missing"
-		DEBIAN_FRONTEND=noninteractive timeout 900 apt-get -o DPkg::Lock::Timeout=300 install -y -qq \
-			--no-install-recommends $missing >"$TRASH/.apt.log" 2>&1 ||
-			{ timeout 300 apt-get -o DPkg::Lock::Timeout=300 update -qq >>"$TRASH/.apt.log" 2>&1 &&
-			  DEBIAN_FRONTEND=noninteractive timeout 900 apt-get -o DPkg::Lock::Timeout=300 install \
-				-y -qq --no-install-recommends $missing >>"$TRASH/.apt.log" 2>&1; } ||
-			{ echo "1..0 # SKIP could not install$missing (see apt-get's log)"; exit 0; }
-	else
-		echo "1..0 # SKIP the browser tests need$missing (Debian packages; run as root to have them installed)"
-		exit 0
-	fi
+if [ -n "$missing" ] && ! test_apt_install $missing; then
+	test_skip_all "the browser test needs the Debian packages$missing (installed by this test when it runs as root)"
 fi
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import selenium' 2>/dev/null ||
-	{ echo "1..0 # SKIP /usr/bin/python3 cannot import selenium"; exit 0; }
+	test_skip_all "/usr/bin/python3 cannot import selenium (python3-selenium)"
 
 # The month the clerk records and closes: the one before this one.
 MONTH=$(date -d "$(date +%Y-%m-15) -1 month" +%Y-%m)
