@@ -101,7 +101,7 @@ static int months_card(struct web_req *rq, struct web_resp *rs)
 
 	if ((rc = web_query(&stmt, rq, sql, t, 1)) < 0)
 		return rc;
-	web_out(rs, "<section class=\"card\"><h2><a href=\"/close\">%s</a></h2><ul>",
+	web_out(rs, "<section class=\"card\" id=\"open-months\"><h2><a href=\"/close\">%s</a></h2><ul>",
 		_("Months not yet closed"));
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
 		web_out(rs, "<li>%s</li>", web_col(stmt, 0));
