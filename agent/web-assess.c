@@ -199,11 +199,8 @@ int web_assess_save(struct web_req *rq, struct web_resp *rs)
 	}
 	rc = agent_batch_finish(&b, rc);
 	if (rc == STELE_EINVALID) {
-		if (!(msg = strdup(stele_error_message()))) {
-			rc = stele_error(STELE_EFAIL, "out of memory");
+		if ((rc = web_refused(&msg, rs)) < 0)
 			goto done;
-		}
-		rs->status = 422;
 		rc = assess_page(rq, rs, year, item, msg);
 		goto done;
 	}

@@ -172,10 +172,9 @@ int web_close_save(struct web_req *rq, struct web_resp *rs)
 	}
 	agent_close_release(&c);
 	if (rc == STELE_EINVALID) {
-		char *msg = strdup(stele_error_message());
-		if (!msg)
-			return stele_error(STELE_EFAIL, "out of memory");
-		rs->status = 422;
+		char *msg;
+		if ((rc = web_refused(&msg, rs)) < 0)
+			return rc;
 		if (!rq->ctx->db && (rc = web_open(rq)) < 0) {
 			free(msg);
 			return rc;

@@ -126,11 +126,8 @@ int web_import(struct web_req *rq, struct web_resp *rs)
 		rc = agent_import_csv(&rows, &b, k, csv, NULL, NULL, NULL, NULL);
 		rc = agent_batch_finish(&b, rc);
 		if (rc == STELE_EINVALID) {
-			if (!(msg = strdup(stele_error_message()))) {
-				rc = stele_error(STELE_EFAIL, "out of memory");
+			if ((rc = web_refused(&msg, rs)) < 0)
 				goto done;
-			}
-			rs->status = 422;
 			rc = data_page(rq, rs, msg);
 			goto done;
 		}

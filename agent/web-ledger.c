@@ -36,26 +36,17 @@ static void refusal_notice(struct web_resp *rs, const struct refusal *r, int fir
 		web_notice(rs, false, _("Nothing was saved: correct what is marked below."));
 }
 
-/* Keeps the engine's message of the last refusal while a page is drawn. */
-static int refused(struct refusal *r, char **keep, const char *row)
+/* Keeps the engine's message of the last refusal while a page is drawn (422). */
+static int refused(struct refusal *r, char **keep, const char *row, struct web_resp *rs)
 {
-	if (!(*keep = strdup(stele_error_message())))
-		return stele_error(STELE_EFAIL, "out of memory");
-	r->msg = *keep;
+	int rc;
+
 	r->field = web_refused_field();
+	if ((rc = web_refused(keep, rs)) < 0)
+		return rc;
+	r->msg = *keep;
 	r->row = row;
 	return 0;
-}
-
-static void saved_notice(struct web_req *rq, struct web_resp *rs, const char *fmt)
-{
-	const char *saved = web_param(rq, "saved");
-	char msg[200];
-
-	if (!saved)
-		return;
-	snprintf(msg, sizeof(msg), fmt, saved);
-	web_notice(rs, true, msg);
 }
 
 /* A <select> of the village's members (id and name), "" for none. */
@@ -93,6 +84,33 @@ static const char *field(const struct web_req *rq, const char *name)
 	return v ? v : "";
 }
 
+/* Ends a list drawn from stmt (its last step's result in step): the table, the
+ * count of its rows, the page. Finalizes stmt. */
+static int list_end(struct web_req *rq, struct web_resp *rs, sqlite3_stmt *stmt, int step,
+		    const char *doing, const char *count_label, long long n)
+{
+	int rc = 0;
+
+	if (step != SQLITE_DONE)
+		rc = stele_error_db(STELE_EFAIL, rq->ctx->db, doing);
+	sqlite3_finalize(stmt);
+	web_out(rs, "</tbody></table>\n<p class=\"muted\">%s %lld</p>\n", count_label, n);
+	web_page_end(rs, rq);
+	return rc;
+}
+
+typedef int (*ledger_page_fn)(struct web_req *, struct web_resp *, const struct refusal *);
+
+/* A page as a GET shows it: the directory opened, no refusal. */
+static int show(struct web_req *rq, struct web_resp *rs, ledger_page_fn page)
+{
+	int rc;
+
+	if ((rc = web_open(rq)) < 0)
+		return rc;
+	return page(rq, rs, NULL);
+}
+
 /* Tasks. */
 
 static int tasks_page(struct web_req *rq, struct web_resp *rs, const struct refusal *r)
@@ -103,7 +121,7 @@ static int tasks_page(struct web_req *rq, struct web_resp *rs, const struct refu
 	long long n = 0;
 
 	web_page_begin(rs, rq, "tasks", _("Task ledger"));
-	saved_notice(rq, rs, _("Saved task %s."));
+	web_saved_notice(rq, rs, _("Saved task %s."));
 	refusal_notice(rs, r, TK_TITLE, TK_DUE);
 	web_form_begin(rs, rq, "/tasks/add");
 	web_out(rs, "<fieldset><legend>%s</legend>\n", _("Add a task"));
@@ -152,28 +170,17 @@ static int tasks_page(struct web_req *rq, struct web_resp *rs, const struct refu
 		web_out(rs, "</td></tr>\n");
 		n++;
 	}
-	if (step != SQLITE_DONE)
-		rc = stele_error_db(STELE_EFAIL, rq->ctx->db, "listing the tasks");
-	sqlite3_finalize(stmt);
-	web_out(rs, "</tbody></table>\n<p class=\"muted\">%s %lld</p>\n", _("tasks:"), n);
-	web_page_end(rs, rq);
-	return rc;
+	return list_end(rq, rs, stmt, step, "listing the tasks", _("tasks:"), n);
 }
 
 int web_tasks(struct web_req *rq, struct web_resp *rs)
 {
-	int rc;
-
-	if ((rc = web_open(rq)) < 0)
-		return rc;
-	return tasks_page(rq, rs, NULL);
+	return show(rq, rs, tasks_page);
 }
 
 /* Runs one put in a captured write; a refusal redraws page with it. */
 static int put_or_redraw(struct web_req *rq, struct web_resp *rs, int (*put)(struct agent_batch *, void *),
-			 void *arg, const char *row_id,
-			 int (*page)(struct web_req *, struct web_resp *, const struct refusal *),
-			 bool *written)
+			 void *arg, const char *row_id, ledger_page_fn page, bool *written)
 {
 	struct refusal r = { 0 };
 	struct agent_batch b;
@@ -186,10 +193,8 @@ static int put_or_redraw(struct web_req *rq, struct web_resp *rs, int (*put)(str
 		return rc;
 	rc = agent_batch_finish(&b, put(&b, arg));
 	if (rc == STELE_EINVALID) {
-		if ((rc = refused(&r, &keep, row_id)) == 0) {
-			rs->status = 422;
+		if ((rc = refused(&r, &keep, row_id, rs)) == 0)
 			rc = page(rq, rs, &r);
-		}
 		free(keep);
 		return rc;
 	}
@@ -250,7 +255,7 @@ static int requests_page(struct web_req *rq, struct web_resp *rs, const struct r
 	web_page_begin(rs, rq, "requests", _("Residents' requests"));
 	snprintf(lead, sizeof(lead), _("A request counts as resolved in time within %lld days."), days);
 	web_out(rs, "<p class=\"lead\">%s</p>\n", lead);
-	saved_notice(rq, rs, _("Saved request %s."));
+	web_saved_notice(rq, rs, _("Saved request %s."));
 	refusal_notice(rs, r, RQ_RECEIVED, RQ_GRID);
 	web_form_begin(rs, rq, "/requests/add");
 	web_out(rs, "<fieldset><legend>%s</legend>\n", _("Record a request"));
@@ -305,21 +310,12 @@ static int requests_page(struct web_req *rq, struct web_resp *rs, const struct r
 		web_out(rs, "</td></tr>\n");
 		n++;
 	}
-	if (step != SQLITE_DONE)
-		rc = stele_error_db(STELE_EFAIL, rq->ctx->db, "listing the requests");
-	sqlite3_finalize(stmt);
-	web_out(rs, "</tbody></table>\n<p class=\"muted\">%s %lld</p>\n", _("requests:"), n);
-	web_page_end(rs, rq);
-	return rc;
+	return list_end(rq, rs, stmt, step, "listing the requests", _("requests:"), n);
 }
 
 int web_requests(struct web_req *rq, struct web_resp *rs)
 {
-	int rc;
-
-	if ((rc = web_open(rq)) < 0)
-		return rc;
-	return requests_page(rq, rs, NULL);
+	return show(rq, rs, requests_page);
 }
 
 struct put_request { struct request_row row; char id[24]; };
@@ -370,7 +366,7 @@ static int income_page(struct web_req *rq, struct web_resp *rs, const struct ref
 
 	snprintf(month, sizeof(month), "%.7s", rq->today);
 	web_page_begin(rs, rq, "income", _("Collective income"));
-	saved_notice(rq, rs, _("Saved income row %s."));
+	web_saved_notice(rq, rs, _("Saved income row %s."));
 	refusal_notice(rs, r, IN_PERIOD, IN_SOURCE);
 	web_form_begin(rs, rq, "/income/add");
 	web_out(rs, "<fieldset><legend>%s</legend>\n", _("Record income"));
@@ -397,21 +393,12 @@ static int income_page(struct web_req *rq, struct web_resp *rs, const struct ref
 			web_col(stmt, 2), web_col(stmt, 3), web_col(stmt, 4));
 		n++;
 	}
-	if (step != SQLITE_DONE)
-		rc = stele_error_db(STELE_EFAIL, rq->ctx->db, "listing the income");
-	sqlite3_finalize(stmt);
-	web_out(rs, "</tbody></table>\n<p class=\"muted\">%s %lld</p>\n", _("rows:"), n);
-	web_page_end(rs, rq);
-	return rc;
+	return list_end(rq, rs, stmt, step, "listing the income", _("rows:"), n);
 }
 
 int web_income(struct web_req *rq, struct web_resp *rs)
 {
-	int rc;
-
-	if ((rc = web_open(rq)) < 0)
-		return rc;
-	return income_page(rq, rs, NULL);
+	return show(rq, rs, income_page);
 }
 
 struct put_income { struct income_row row; char id[24]; };

@@ -18,7 +18,6 @@ static const char *gender_name(const char *g)
 int web_members(struct web_req *rq, struct web_resp *rs)
 {
 	const char *q = web_param(rq, "q"), *status = web_param(rq, "status");
-	const char *saved = web_param(rq, "saved");
 	const char *labels[4];
 	sqlite3_stmt *stmt = NULL;
 	char like[300];
@@ -33,11 +32,7 @@ int web_members(struct web_req *rq, struct web_resp *rs)
 	for (int i = 0; i < 4; i++)
 		labels[i] = web_member_status(member_statuses[i]);
 	web_page_begin(rs, rq, "members", _("Members"));
-	if (saved) {
-		char msg[200];
-		snprintf(msg, sizeof(msg), _("Saved member %s."), saved);
-		web_notice(rs, true, msg);
-	}
+	web_saved_notice(rq, rs, _("Saved member %s."));
 	web_out(rs, "<form class=\"toolbar\" method=\"get\" action=\"/members\" role=\"search\">");
 	web_field(rs, _("Name, id or grid"), "search", "q", q, NULL, "");
 	web_select(rs, _("Status"), "status", member_statuses, labels, 4, status, _("all"), NULL);
@@ -189,10 +184,9 @@ int web_member_save(struct web_req *rq, struct web_resp *rs)
 	rc = agent_batch_finish(&b, member_put(id, &b, &row));
 	if (rc == STELE_EINVALID) {
 		/* The engine's refusal, beside the field it names; nothing was written. */
-		char *msg = strdup(stele_error_message());
-		if (!msg)
-			return stele_error(STELE_EFAIL, "out of memory");
-		rs->status = 422;
+		char *msg;
+		if ((rc = web_refused(&msg, rs)) < 0)
+			return rc;
 		member_form(rq, rs, v[MF_ID], (char **)v, msg, web_refused_field());
 		free(msg);
 		return 0;

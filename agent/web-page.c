@@ -139,6 +139,17 @@ void web_notice(struct web_resp *rs, bool ok, const char *text)
 		ok ? "status" : "alert", text);
 }
 
+void web_saved_notice(const struct web_req *rq, struct web_resp *rs, const char *fmt)
+{
+	const char *saved = web_param(rq, "saved");
+	char msg[300];
+
+	if (!saved)
+		return;
+	snprintf(msg, sizeof(msg), fmt, saved);
+	web_notice(rs, true, msg);
+}
+
 void web_form_begin(struct web_resp *rs, const struct web_req *rq, const char *action)
 {
 	web_out(rs, "<form method=\"post\" action=\"%s\">\n"
@@ -187,6 +198,14 @@ void web_select(struct web_resp *rs, const char *label, const char *name,
 int web_refused_field(void)
 {
 	return agent_refused_field();
+}
+
+int web_refused(char **msg, struct web_resp *rs)
+{
+	if (!(*msg = strdup(stele_error_message())))
+		return stele_error(STELE_EFAIL, "out of memory");
+	rs->status = 422;
+	return 0;
 }
 
 int web_query(sqlite3_stmt **out, struct web_req *rq, const char *sql, const char *const *texts,

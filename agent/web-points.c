@@ -191,7 +191,7 @@ static void points_links(struct web_resp *rs, const char *month)
 static int points_page(struct web_req *rq, struct web_resp *rs, const char *const *v,
 		       const char *refusal, int field)
 {
-	const char *month = web_param(rq, "month"), *saved = web_param(rq, "saved");
+	const char *month = web_param(rq, "month");
 	char cur[8];
 	int32_t m;
 	long long n = 0;
@@ -201,12 +201,8 @@ static int points_page(struct web_req *rq, struct web_resp *rs, const char *cons
 	if (!month || stele_parse_month(month, &m, "month") < 0)
 		month = cur;
 	web_page_begin(rs, rq, "points", _("Points"));
-	if (saved) {
-		char msg[200];
-		snprintf(msg, sizeof(msg), _("Recorded point event %s; it now awaits the party group's "
-					     "first review."), saved);
-		web_notice(rs, true, msg);
-	}
+	web_saved_notice(rq, rs, _("Recorded point event %s; it now awaits the party group's "
+				   "first review."));
 	points_links(rs, month);
 	if ((rc = record_form(rq, rs, v, refusal, field)) < 0)
 		return rc;
@@ -250,11 +246,10 @@ int web_points_add(struct web_req *rq, struct web_resp *rs)
 		return rc;
 	rc = agent_batch_finish(&b, point_put(id, &b, &row));
 	if (rc == STELE_EINVALID) {
-		char *msg = strdup(stele_error_message());
 		int field = web_refused_field();
-		if (!msg)
-			return stele_error(STELE_EFAIL, "out of memory");
-		rs->status = 422;
+		char *msg;
+		if ((rc = web_refused(&msg, rs)) < 0)
+			return rc;
 		rc = points_page(rq, rs, v, msg, field);
 		free(msg);
 		return rc;
@@ -383,10 +378,9 @@ int web_points_review_save(struct web_req *rq, struct web_resp *rs)
 		rc = stele_error(STELE_EINVALID, _("no event was selected; tick the events to move"));
 	rc = agent_batch_finish(&b, rc);
 	if (rc == STELE_EINVALID) {
-		char *msg = strdup(stele_error_message());
-		if (!msg)
-			return stele_error(STELE_EFAIL, "out of memory");
-		rs->status = 422;
+		char *msg;
+		if ((rc = web_refused(&msg, rs)) < 0)
+			return rc;
 		rc = review_page(rq, rs, msg);
 		free(msg);
 		return rc;

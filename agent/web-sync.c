@@ -165,13 +165,10 @@ int web_sync_run(struct web_req *rq, struct web_resp *rs)
 		rs->status = status == 4 ? 503 : 502;
 	goto done;
 refused:
-	rs->status = 422;
 	{
-		char *msg = strdup(stele_error_message());
-		if (!msg) {
-			rc = stele_error(STELE_EFAIL, "out of memory");
+		char *msg;
+		if ((rc = web_refused(&msg, rs)) < 0)
 			goto done;
-		}
 		rc = sync_page(rq, rs, 1, msg);
 		free(msg);
 	}

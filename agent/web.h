@@ -91,6 +91,9 @@ void web_page_end(struct web_resp *rs, const struct web_req *rq);
 /* A notice above the content: ok (green) or a refusal (red). */
 void web_notice(struct web_resp *rs, bool ok, const char *text);
 
+/* After a redirect to ...?saved=ID: fmt (one %s, the id) as an ok notice. */
+void web_saved_notice(const struct web_req *rq, struct web_resp *rs, const char *fmt);
+
 /* <form method="post" action="action"> with the CSRF field; web_form_end closes. */
 void web_form_begin(struct web_resp *rs, const struct web_req *rq, const char *action);
 void web_form_end(struct web_resp *rs);
@@ -110,6 +113,9 @@ void web_select(struct web_resp *rs, const char *label, const char *name,
 /* The field a refusal is about, for showing it beside that field: the column
  * agent_refuse named, else -1 (the message then goes above the form). */
 int web_refused_field(void);
+/* Keeps the message of the refusal just made (drawing the page after it may
+ * record others) in *msg, freed by the caller, and answers 422. 0 or STELE_EFAIL. */
+int web_refused(char **msg, struct web_resp *rs);
 
 /* A step of a query's rows: prepares sql on the open directory with the village
  * as ?1 and texts as ?2.. ; the caller steps and finalizes *out. */
