@@ -13,6 +13,7 @@
 #include "import.h"
 #include "parse.h"
 #include "records.h"
+#include "table.h"
 
 static int import_point(struct agent_batch *b, char **f)
 {
@@ -164,8 +165,12 @@ int agent_import_csv(long *rows, struct agent_batch *b, const struct agent_impor
 			rc = stele_csv_error(csv, 0, STELE_EINVALID, "expected %zu fields, found %zu",
 					     k->ncols, nfields);
 		} else {
-			for (size_t i = 0; i < k->ncols; i++)
+			for (size_t i = 0; i < k->ncols; i++) {
 				f[i] = fields[index_of[i]];
+				/* export's neutralised formula cell ('=...) reads back as it was stored */
+				if (f[i][0] == '\'' && stele_csv_formula_like(f[i] + 1))
+					f[i]++;
+			}
 			agent_refuse_clear();
 			if ((rc = k->put(b, f)) < 0) {
 				char msg[1024];
