@@ -27,7 +27,7 @@ SANITIZE ?=
 # Objects of a sanitizer build live apart, so switching never mixes them.
 BUILD    ?= build$(if $(SANITIZE),-san)
 
-PKGS      = sqlite3 libgit2 zlib libsodium
+PKGS      = sqlite3 libgit2 zlib libsodium libmicrohttpd
 WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wno-unused-parameter -Wvla
 CFLAGS   ?= -O2 -g
@@ -55,7 +55,7 @@ UNIT_SRC  = $(sort $(wildcard tests/unit/test-*.c))
 TOOL_SRC  = $(sort $(wildcard tools/*.c))
 
 LIB_OBJ   = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/schema.o
-AGENT_OBJ = $(AGENT_SRC:%.c=$(BUILD)/%.o)
+AGENT_OBJ = $(AGENT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/web-css.o
 AGG_OBJ   = $(AGG_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_BIN  = $(TOOL_SRC:tools/%.c=$(BUILD)/tools/%)
@@ -142,6 +142,14 @@ $(BUILD)/locale/%/LC_MESSAGES/stele.mo: po/%.po
 # For developers: new messages into every catalogue (fuzzy guesses marked so).
 update-po: po/stele.pot
 	for l in $(LANGS); do msgmerge --quiet --update --backup=none po/$$l.po po/stele.pot; done
+
+# The workbench's style sheet, carried inside stele-agent (agent/web.c).
+$(BUILD)/web-css.c: web/workbench.css tools/embed-file.sh
+	@mkdir -p $(@D)
+	sh tools/embed-file.sh web_css web/workbench.css > $@
+
+$(BUILD)/web-css.o: $(BUILD)/web-css.c
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/libstele.a: $(LIB_OBJ)
 	@rm -f $@

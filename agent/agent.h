@@ -27,6 +27,7 @@ int cmd_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 int cmd_export(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_status(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_log(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_serve(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_replay(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 extern const struct stele_cmd member_subcommands[];
 extern const struct stele_cmd points_subcommands[];

@@ -70,6 +70,13 @@ static const struct stele_cmd commands[] = {
 	  "URL is the other computer's repository or USB stick. Ids taken here get the\n"
 	  "next free ones (printed); run it on the computer whose records the county\n"
 	  "merged, then sync, and stop using the other (docs/clerk-guide.md)."), NULL },
+	{ "serve", cmd_serve, N_("serve [--port N] [--open]"),
+	  N_("The clerk's workbench: the village's records in the browser, in Chinese (with an\n"
+	  "English switch). Listens on 127.0.0.1 only, on port N (default: any free port),\n"
+	  "and prints its address with a fresh access token as the first line; --open\n"
+	  "also opens it in the desktop's browser. Holds the directory only while it\n"
+	  "answers a request, so other commands and 'sync --every' run beside it.\n"
+	  "SIGINT/SIGTERM (Ctrl+C) stop it."), NULL },
 	{ "verify", cmd_verify, N_("verify"),
 	  N_("Checks the database against the repository: every committed change set byte for\n"
 	  "byte, the hash chain and signatures, and that replaying every change set gives\n"

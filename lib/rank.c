@@ -926,3 +926,8 @@ int stele_rank_period(int *year, int *month, const char *year_arg, const char *m
 	*month = month_arg ? (int)(m % 12) + 1 : 0;
 	return 0;
 }
+
+int stele_rank_stars_for(const struct stele_rank_config *cfg, int64_t score)
+{
+	return stars_for(cfg, score);
+}
