@@ -64,7 +64,7 @@ test_expect_success 'quarantined change sets, held streams and odd names are esc
 test_expect_success 'the provenance digest follows the applied change sets' '
 	digest() { grep -o "SHA-256 of their list (writer, seq, hash) is <code>[0-9a-f]*" "$1" | sed "s/.*<code>//"; } &&
 	before=$(digest odd.html) && test ${#before} = 64 &&
-	sqlite3 county/stele.db "INSERT INTO stele_applied VALUES (\"990101001201\", 1, zeroblob(1), NULL, 0, 0, 3, \"seq 1\")" &&
+	sqlite3 county/stele.db "INSERT INTO stele_applied VALUES (\"990101001201\", 1, zeroblob(1), NULL, 0, 0, 3, \"seq 1\", NULL)" &&
 	stele-aggregator -C county report --month 2026-10 --out applied.html &&
 	after=$(digest applied.html) && test ${#after} = 64 &&
 	test "$before" != "$after" &&
