@@ -26,6 +26,7 @@ int cmd_close(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char
 int cmd_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_export(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_status(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_remote(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_log(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 extern const struct stele_cmd member_subcommands[];
 extern const struct stele_cmd points_subcommands[];
@@ -34,6 +35,7 @@ extern const struct stele_cmd request_subcommands[];
 extern const struct stele_cmd income_subcommands[];
 extern const struct stele_cmd assess_subcommands[];
 extern const struct stele_cmd key_subcommands[];
+extern const struct stele_cmd remote_subcommands[];
 
 /* `points rank` (agent/cmd-points-rank.c), an entry of the points subcommands. */
 int points_rank(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
@@ -337,6 +339,14 @@ int agent_repo_open(git_repository **out, struct stele_ctx *ctx, bool create);
  * directory, with -v's progress). Released by the caller with
  * stele_remote_opts_release after the transfer. */
 int agent_remote_opts(struct stele_remote_opts *opts, struct stele_ctx *ctx);
+
+/*
+ * Stores the URLs of the next syncs (meta 'remote' and 'county_url'; either may be
+ * NULL, kept as it is), without their passwords: those go to the credentials file
+ * first. Used by 'remote set', 'sync --county' and on URLs an older version
+ * stored with their passwords.
+ */
+int agent_store_urls(struct stele_ctx *ctx, const char *remote, const char *county);
 
 /* Pulls and applies the county's rules stream from url (lib/sync.h), saying on
  * stderr what was applied. */

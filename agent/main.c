@@ -20,9 +20,12 @@ static const struct stele_cmd commands[] = {
 	  income_subcommands },
 	{ "assess", cmd_assess, "assess set|list ...",
 	  "The village's yearly self-assessment against the standard items.", assess_subcommands },
-	{ "close", cmd_close, "close MONTH",
+	{ "close", cmd_close, "close MONTH [--force]",
 	  "Declares month MONTH (YYYY-MM) complete: it becomes read-only. Earlier months\n"
-	  "still open since the village's first record are closed with it.", NULL },
+	  "still open since the village's first record are closed with it. Refused (exit\n"
+	  "3) for a month that has not ended, and while point events of the months it\n"
+	  "would close are under review (it lists them); --force closes anyway, freezing\n"
+	  "them. A month that has not begun is never closed.", NULL },
 	{ "import", cmd_import, "import KIND FILE",
 	  "Imports a CSV (KIND: members, points, tasks, requests, income, assessments)\n"
 	  "with the columns export writes. All rows or none, in one change set. An empty\n"
@@ -44,8 +47,10 @@ static const struct stele_cmd commands[] = {
 	  "sync [--remote URL] [--county URL] [--every DURATION] [--timeout DURATION]",
 	  "Commits the pending change sets to the village's repository, pushes them to the\n"
 	  "remote (fast-forward only: a remote that has diverged is reported, never\n"
-	  "overwritten), and pulls the county's rules. A URL given here is kept for the\n"
-	  "next sync; a password in it goes to DIR/credentials, never to the database.\n"
+	  "overwritten), and pulls the county's rules. --remote URL pushes to URL this\n"
+	  "time only (a USB stick): the configured remote changes only with 'remote set'.\n"
+	  "--county URL is kept for the next sync; a password in it goes to\n"
+	  "DIR/credentials, never to the database.\n"
 	  "URLs: a path or file:// (a USB stick; created if missing), https://, http://,\n"
 	  "ssh://. Credentials: in the URL, STELE_GIT_USERNAME/STELE_GIT_PASSWORD, or\n"
 	  "DIR/credentials ($STELE_GIT_CREDENTIALS); an https:// server's own CA in\n"
@@ -56,6 +61,9 @@ static const struct stele_cmd commands[] = {
 	  "every DURATION until SIGINT/SIGTERM, each round with --timeout (default 10m);\n"
 	  "a failed round is retried after 30s, then twice as long each time, at most\n"
 	  "DURATION; a round that finds the directory busy is skipped.", NULL },
+	{ "remote", cmd_remote, "remote show|set URL",
+	  "The remote every sync pushes to (set by 'init --remote' or 'remote set').",
+	  remote_subcommands },
 	{ "restore", cmd_restore, "restore --remote URL --village CODE [--key FILE] [--county URL]",
 	  "Rebuilds the village directory (-C DIR, which must be empty or missing) from its\n"
 	  "remote, checking every change set with the key in force for its seq. --key FILE\n"

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "agent.h"
+#include "credentials.h"
 #include "db.h"
 #include "error.h"
 #include "parse.h"
@@ -580,4 +581,36 @@ int agent_check_field_date(int field, const char *label, const char *what, const
 	if (stele_parse_date(s, &days, what) < 0)
 		return agent_refuse(field, "%s: %s", label, stele_error_message());
 	return 0;
+}
+
+/* Stores the URLs (agent.h); secure_delete is on, so an old value's bytes (a
+ * password an older version stored) are overwritten, not left in a free page. */
+int agent_store_urls(struct stele_ctx *ctx, const char *given_remote, const char *given_county)
+{
+	struct stele_kept_urls urls = STELE_KEPT_URLS_INIT;
+	char *remote = NULL, *county = NULL;
+	int rc = 0;
+
+	if (!given_remote && !given_county)
+		return 0;
+	if ((given_remote &&
+	     (rc = stele_kept_urls_add(&remote, &urls, given_remote, "--remote")) < 0) ||
+	    (given_county &&
+	     (rc = stele_kept_urls_add(&county, &urls, given_county, "--county")) < 0) ||
+	    (rc = stele_kept_urls_save(&urls, ctx)) < 0)
+		goto done;
+	sqlite3_exec(ctx->db, "PRAGMA secure_delete = ON", NULL, NULL, NULL);
+	if ((rc = stele_db_begin(ctx->db)) < 0)
+		goto done;
+	if ((remote && (rc = stele_meta_set(ctx->db, "remote", remote)) < 0) ||
+	    (county && (rc = stele_meta_set(ctx->db, "county_url", county)) < 0)) {
+		stele_db_rollback(ctx->db);
+		goto done;
+	}
+	rc = stele_db_commit(ctx->db);
+done:
+	stele_kept_urls_free(&urls);
+	free(remote);
+	free(county);
+	return rc;
 }
