@@ -107,9 +107,11 @@ static int refuse_under_review(struct agent_batch *b, int32_t from, int32_t to)
 	if (count > LIST_MAX && (rc = stele_buf_printf(&ids, " and %ld more", count - LIST_MAX)) < 0)
 		goto done;
 	if (count)
-		rc = stele_error(STELE_EINVALID, "month %s: %ld point event%s still under review "
+		rc = stele_error(STELE_EINVALID, "%s%s%s%s: %ld point event%s still under review "
 				 "(%s): finish the reviews first, or close with --force to freeze "
-				 "them", z, count, count == 1 ? " is" : "s are", ids.data);
+				 "them", from < to ? "months " : "month ", from < to ? a : "",
+				 from < to ? " to " : "", z, count, count == 1 ? " is" : "s are",
+				 ids.data);
 done:
 	sqlite3_reset(stmt);
 	stele_buf_free(&ids);

@@ -26,10 +26,13 @@ static const struct stele_cmd commands[] = {
 	  "3) for a month that has not ended, and while point events of the months it\n"
 	  "would close are under review (it lists them); --force closes anyway, freezing\n"
 	  "them. A month that has not begun is never closed.", NULL },
-	{ "import", cmd_import, "import KIND FILE",
+	{ "import", cmd_import, "import KIND FILE [--allow-duplicates]",
 	  "Imports a CSV (KIND: members, points, tasks, requests, income, assessments)\n"
 	  "with the columns export writes. All rows or none, in one change set. An empty\n"
-	  "id assigns one; an existing id updates that row. FILE '-' is stdin.", NULL },
+	  "id assigns one; an existing id updates that row. FILE '-' is stdin.\n"
+	  "A row with an empty id that repeats a record already stored (the same sheet\n"
+	  "imported twice) is refused, exit 3, naming its line and the record; with\n"
+	  "--allow-duplicates such rows are new records.", NULL },
 	{ "export", cmd_export, "export KIND [--format csv|json|table] [--bom]",
 	  "Writes KIND (members, points, tasks, requests, income, assessments) to stdout,\n"
 	  "as CSV by default, with the columns import reads.", NULL },
