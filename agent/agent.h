@@ -27,6 +27,8 @@ int cmd_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 int cmd_export(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_status(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_remote(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_clerk(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_revert(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_log(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 extern const struct stele_cmd member_subcommands[];
 extern const struct stele_cmd points_subcommands[];
@@ -36,6 +38,7 @@ extern const struct stele_cmd income_subcommands[];
 extern const struct stele_cmd assess_subcommands[];
 extern const struct stele_cmd key_subcommands[];
 extern const struct stele_cmd remote_subcommands[];
+extern const struct stele_cmd clerk_subcommands[];
 
 /* `points rank` (agent/cmd-points-rank.c), an entry of the points subcommands. */
 int points_rank(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
@@ -119,6 +122,11 @@ struct agent_batch {
 	size_t nitems;
 	bool items_loaded;
 };
+
+/* Starts a captured write of the open village directory whose change set names
+ * the clerk (meta 'clerk', set by 'clerk set'; lib/capture.h stele_capture_note).
+ * *out is committed or aborted by the caller. */
+int agent_capture_begin(struct stele_capture **out, struct stele_ctx *ctx);
 
 /* Opens the village directory (agent_open) and starts a captured write. On
  * failure the batch holds nothing (the directory stays open until

@@ -26,6 +26,15 @@ static const struct stele_cmd commands[] = {
 	  "3) for a month that has not ended, and while point events of the months it\n"
 	  "would close are under review (it lists them); --force closes anyway, freezing\n"
 	  "them. A month that has not begun is never closed.", NULL },
+	{ "revert", cmd_revert, "revert SEQ [--note TEXT]",
+	  "Writes a new change set that undoes change set SEQ ('log' lists them) and names\n"
+	  "it (summary 'revert of seq SEQ (TEXT): ...'). Refused (exit 3, nothing\n"
+	  "written) if a row it would change lies in a closed month, if it would move a\n"
+	  "point event's review stage back or remove a reviewed event, if SEQ closed a\n"
+	  "month or changed the key, if a later change set changed the same rows (revert\n"
+	  "that one first), or if SEQ was reverted already.", NULL },
+	{ "clerk", cmd_clerk, "clerk show|set NAME|clear",
+	  "The clerk (经办人) named in every later change set.", clerk_subcommands },
 	{ "import", cmd_import, "import KIND FILE [--allow-duplicates]",
 	  "Imports a CSV (KIND: members, points, tasks, requests, income, assessments)\n"
 	  "with the columns export writes. All rows or none, in one change set. An empty\n"

@@ -105,8 +105,27 @@ int agent_batch_begin(struct agent_batch *b, struct stele_ctx *ctx)
 	b->ctx = ctx;
 	if ((rc = agent_open(ctx)) < 0)
 		return rc;
-	if ((rc = stele_capture_begin(&b->cap, ctx->db, ctx->writer)) < 0)
+	if ((rc = agent_capture_begin(&b->cap, ctx)) < 0)
 		b->cap = NULL;
+	return rc;
+}
+
+int agent_capture_begin(struct stele_capture **out, struct stele_ctx *ctx)
+{
+	struct stele_capture *cap = NULL;
+	char *clerk = NULL;
+	int rc;
+
+	if ((rc = stele_capture_begin(&cap, ctx->db, agent_village(ctx))) < 0)
+		return rc;
+	if ((rc = stele_meta_get(ctx->db, "clerk", &clerk)) < 0 ||
+	    (clerk && *clerk && (rc = stele_capture_note(cap, clerk, 0, NULL)) < 0)) {
+		stele_capture_abort(cap);
+		goto done;
+	}
+	*out = cap;
+done:
+	free(clerk);
 	return rc;
 }
 

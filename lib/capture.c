@@ -12,7 +12,16 @@ struct stele_capture {
 	sqlite3 *db;
 	sqlite3_session *session;
 	char writer[STELE_CS_WRITER_MAX + 1];
+	char *clerk, *note; /* the change_note row (stele_capture_note) */
+	uint64_t reverts;
 };
+
+static void capture_free(struct stele_capture *cap)
+{
+	free(cap->clerk);
+	free(cap->note);
+	free(cap);
+}
 
 void stele_capture_abort(struct stele_capture *cap)
 {
@@ -21,7 +30,7 @@ void stele_capture_abort(struct stele_capture *cap)
 	if (cap->session)
 		sqlite3session_delete(cap->session);
 	stele_db_rollback(cap->db);
-	free(cap);
+	capture_free(cap);
 }
 
 int stele_capture_begin(struct stele_capture **out, sqlite3 *db, const char *writer)
@@ -55,6 +64,46 @@ int stele_capture_begin(struct stele_capture **out, sqlite3 *db, const char *wri
 	cap = NULL;
 done:
 	stele_capture_abort(cap);
+	return rc;
+}
+
+int stele_capture_note(struct stele_capture *cap, const char *clerk, uint64_t reverts,
+		       const char *note)
+{
+	char *c = NULL, *n = NULL;
+
+	if (strcmp(cap->writer, STELE_WRITER_COUNTY) == 0)
+		return stele_error(STELE_EFAIL, "a county change set has no change note");
+	if ((clerk && !(c = strdup(clerk))) || (note && !(n = strdup(note)))) {
+		free(c);
+		return stele_error(STELE_EFAIL, "out of memory");
+	}
+	free(cap->clerk);
+	free(cap->note);
+	cap->clerk = c;
+	cap->note = n;
+	cap->reverts = reverts;
+	return 0;
+}
+
+/* Writes the change_note row of change set seq (stele_capture_note). */
+static int write_note(struct stele_capture *cap, uint64_t seq)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	if ((rc = stele_db_prepare(cap->db, &stmt,
+				   "INSERT INTO change_note (village_code, seq, clerk, reverts, note) "
+				   "VALUES (?, ?, ?, nullif(?, 0), ?)")) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, cap->writer, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)seq);
+	sqlite3_bind_text(stmt, 3, cap->clerk, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 4, (sqlite3_int64)cap->reverts);
+	sqlite3_bind_text(stmt, 5, cap->note, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		rc = stele_error_db(STELE_EFAIL, cap->db, "writing the change note");
+	sqlite3_finalize(stmt);
 	return rc;
 }
 
@@ -98,6 +147,10 @@ int stele_capture_commit(uint64_t *seq, struct stele_capture *cap,
 	int changes_len = 0, rc;
 	uint64_t last = 0;
 
+	if (!sqlite3session_isempty(cap->session) && (cap->clerk || cap->reverts || cap->note) &&
+	    ((rc = outbox_last(cap->db, &last, cs.prev_hash)) < 0 ||
+	     (rc = write_note(cap, last + 1)) < 0))
+		goto done;
 	if (sqlite3session_changeset(cap->session, &changes_len, &changes) != SQLITE_OK) {
 		rc = stele_error_db(STELE_EFAIL, cap->db, "capturing the change set");
 		goto done;
@@ -147,6 +200,6 @@ done:
 	cap->session = NULL;
 	if (rc < 0)
 		stele_db_rollback(cap->db);
-	free(cap);
+	capture_free(cap);
 	return rc;
 }

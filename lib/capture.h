@@ -20,6 +20,16 @@ struct stele_capture;
 int stele_capture_begin(struct stele_capture **out, sqlite3 *db, const char *writer);
 
 /*
+ * Describes the change set of a village's captured write (table change_note,
+ * schema/0005): clerk (the clerk's name, may be NULL), reverts (the seq it
+ * undoes, 0 for none) and note (may be NULL). At commit, if any row changed and
+ * any of them is set, a change_note row with the new seq is written first, so it
+ * is part of the change set and of its summary. Copies the texts.
+ */
+int stele_capture_note(struct stele_capture *cap, const char *clerk, uint64_t reverts,
+		       const char *note);
+
+/*
  * Commits: if any row changed, the change set becomes seq = last + 1 of the
  * outbox, chained to the previous one's hash, signed with sk; then COMMIT. *seq is
  * the new seq, or 0 when nothing changed (then nothing is stored). On failure

@@ -918,13 +918,47 @@ static void summary_truncate(struct stele_buf *b)
 	b->len = cut + sizeof(ellipsis) - 1;
 }
 
+/* One text column of the current row's new record into out (n bytes), kept
+ * only if it is valid one-line UTF-8 that fits; "" otherwise. */
+static void new_text(char *out, size_t n, sqlite3_changeset_iter *it, int col)
+{
+	sqlite3_value *v = NULL;
+	const char *text;
+	size_t len;
+
+	out[0] = '\0';
+	if (sqlite3changeset_new(it, col, &v) != SQLITE_OK || !v ||
+	    sqlite3_value_type(v) != SQLITE_TEXT)
+		return;
+	text = (const char *)sqlite3_value_text(v);
+	len = (size_t)sqlite3_value_bytes(v);
+	if (!text || len >= n || !stele_utf8_valid(text, len))
+		return;
+	memcpy(out, text, len);
+	out[len] = '\0';
+}
+
+/* The change_note row (schema/0005): clerk (column 2), reverts (3), note (4). */
+static void note_texts(sqlite3_changeset_iter *it, char *clerk, size_t nclerk, char *note,
+		       size_t nnote, int64_t *reverts)
+{
+	sqlite3_value *v = NULL;
+
+	new_text(clerk, nclerk, it, 2);
+	new_text(note, nnote, it, 4);
+	if (sqlite3changeset_new(it, 3, &v) == SQLITE_OK && v &&
+	    sqlite3_value_type(v) == SQLITE_INTEGER)
+		*reverts = sqlite3_value_int64(v);
+}
+
 /* *out is malloc'd and freed by the caller. */
 int stele_cs_summarize(char **out, const void *changes, size_t len)
 {
 	struct stele_buf buf = STELE_BUF_INIT(64u << 10);
 	struct summary *s = NULL;
 	sqlite3_changeset_iter *it = NULL;
-	char *text;
+	char *text, clerk[ID_MAX + 1] = "", note[ID_MAX * 4 + 1] = "";
+	int64_t reverts = 0;
 	int rc = 0, src;
 
 	if (len > STELE_CS_MAX_CHANGES)
@@ -955,6 +989,11 @@ int stele_cs_summarize(char **out, const void *changes, size_t len)
 				src = SQLITE_CORRUPT;
 				break;
 			}
+			/* The change set's own note is said around the rows it describes. */
+			if (strcmp(table, "change_note") == 0 && op == SQLITE_INSERT && ncol >= 5) {
+				note_texts(it, clerk, sizeof(clerk), note, sizeof(note), &reverts);
+				continue;
+			}
 			for (int i = 0; i < KIND_COUNT; i++)
 				if (strcmp(kinds[i].table, table) == 0) {
 					k = &kinds[i];
@@ -968,6 +1007,10 @@ int stele_cs_summarize(char **out, const void *changes, size_t len)
 			goto done;
 		}
 	}
+	if (reverts > 0 &&
+	    (rc = stele_buf_printf(&buf, "revert of seq %lld%s%s%s: ", (long long)reverts,
+				   *note ? " (" : "", note, *note ? ")" : "")) < 0)
+		goto done;
 	for (int i = 0; i < s->ngroups; i++) {
 		const struct group *g = &s->groups[i];
 		const char *sep = i ? ", " : "";
@@ -990,6 +1033,8 @@ int stele_cs_summarize(char **out, const void *changes, size_t len)
 						s->others == 1 ? "" : "s")) < 0)
 		goto done;
 	if (s->ngroups == 0 && (rc = stele_buf_puts(&buf, "no changes")) < 0)
+		goto done;
+	if (*clerk && (rc = stele_buf_printf(&buf, " (clerk %s)", clerk)) < 0)
 		goto done;
 	summary_truncate(&buf);
 	if (!(text = stele_buf_detach(&buf, NULL))) {

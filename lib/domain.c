@@ -4,7 +4,8 @@
 #include "domain.h"
 
 const char *const stele_village_tables[] = {
-	"member", "point_event", "task", "request", "income", "assessment", "period_close", "writer_key", NULL,
+	"member", "point_event", "task", "request", "income", "assessment", "period_close", "writer_key",
+	"change_note", NULL,
 };
 
 const char *const stele_county_tables[] = {
