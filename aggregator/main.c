@@ -29,8 +29,9 @@ static const struct stele_cmd commands[] = {
 	  "fetch, then merge (--timeout covers the fetch).", NULL },
 	{ "status", cmd_status, "status [--format table|csv|json] [--bom]",
 	  "Per village: change sets merged, last merged, months closed, state\n"
-	  "(ok, held, quarantined, diverged), change sets fetched but not merged (behind),\n"
-	  "the last fetch and its error.", NULL },
+	  "(ok, never synced: nothing merged yet, held, quarantined, diverged), change\n"
+	  "sets fetched but not merged (behind), the last fetch and its error. Times are\n"
+	  "this computer's local time with its offset from UTC.", NULL },
 	{ "quarantine", cmd_quarantine, "quarantine list|show|retry ...",
 	  "What merge refused and why.", quarantine_subcommands },
 	{ "rank", cmd_rank, "rank villages|stars|members ...",
