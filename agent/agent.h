@@ -124,9 +124,14 @@ struct agent_batch {
 };
 
 /* Starts a captured write of the open village directory whose change set names
- * the clerk (meta 'clerk', set by 'clerk set'; lib/capture.h stele_capture_note).
- * *out is committed or aborted by the caller. */
+ * the clerk (meta 'clerk', set by 'clerk set') and, until the stream has said it,
+ * the village's name (lib/capture.h stele_capture_note). *out is committed or
+ * aborted by the caller. */
 int agent_capture_begin(struct stele_capture **out, struct stele_ctx *ctx);
+/* Sets cap's change note as agent_capture_begin does, with reverts and why
+ * (may be 0 and NULL) added: a revert's. */
+int agent_capture_note(struct stele_capture *cap, struct stele_ctx *ctx, uint64_t reverts,
+		       const char *why);
 
 /* Opens the village directory (agent_open) and starts a captured write. On
  * failure the batch holds nothing (the directory stays open until

@@ -312,7 +312,6 @@ static int revert_in(char **summary, struct revert *rv, const char *note)
 	struct agent_batch *b = rv->b;
 	struct stele_changeset *cs = NULL;
 	void *inverse = NULL;
-	char *clerk = NULL;
 	int inverse_len = 0, rc, arc;
 	int64_t by = 0;
 
@@ -352,16 +351,13 @@ static int revert_in(char **summary, struct revert *rv, const char *note)
 		if ((rc = read_state(&rv->rows[i].after, rv, &rv->rows[i])) < 0 ||
 		    (rc = check_row(rv, &rv->rows[i])) < 0)
 			goto done;
-	if ((rc = stele_meta_get(b->ctx->db, "clerk", &clerk)) < 0 ||
-	    (rc = stele_capture_note(b->cap, clerk && *clerk ? clerk : NULL, rv->seq,
-				     note && *note ? note : NULL)) < 0)
+	if ((rc = agent_capture_note(b->cap, b->ctx, rv->seq, note && *note ? note : NULL)) < 0)
 		goto done;
 	*summary = cs->summary;
 	cs->summary = NULL;
 done:
 	sqlite3_free(inverse);
 	stele_cs_free(cs);
-	free(clerk);
 	return rc;
 }
 

@@ -110,23 +110,61 @@ int agent_batch_begin(struct agent_batch *b, struct stele_ctx *ctx)
 	return rc;
 }
 
+/* Whether the stream has said the village's name as it is now (change_note). */
+static int name_recorded(bool *recorded, struct stele_ctx *ctx, const char *name)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc, step;
+
+	if ((rc = stele_db_prepare(ctx->db, &stmt,
+				   "SELECT village_name = ?2 FROM change_note WHERE village_code = ?1 "
+				   "AND village_name IS NOT NULL ORDER BY seq DESC LIMIT 1")) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, agent_village(ctx), -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW || step == SQLITE_DONE)
+		*recorded = step == SQLITE_ROW && sqlite3_column_int(stmt, 0) == 1;
+	else
+		rc = stele_error_db(STELE_EFAIL, ctx->db, "reading change notes");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int agent_capture_note(struct stele_capture *cap, struct stele_ctx *ctx, uint64_t reverts,
+		       const char *why)
+{
+	struct stele_change_note note = { .reverts = reverts, .note = why };
+	char *clerk = NULL, *name = NULL;
+	bool recorded = true;
+	int rc;
+
+	if ((rc = stele_meta_get(ctx->db, "clerk", &clerk)) < 0 ||
+	    (rc = stele_meta_get(ctx->db, "village_name", &name)) < 0 ||
+	    (name && *name && (rc = name_recorded(&recorded, ctx, name)) < 0))
+		goto done;
+	note.clerk = clerk && *clerk ? clerk : NULL;
+	note.village_name = recorded ? NULL : name;
+	rc = stele_capture_note(cap, &note);
+done:
+	free(clerk);
+	free(name);
+	return rc;
+}
+
 int agent_capture_begin(struct stele_capture **out, struct stele_ctx *ctx)
 {
 	struct stele_capture *cap = NULL;
-	char *clerk = NULL;
 	int rc;
 
 	if ((rc = stele_capture_begin(&cap, ctx->db, agent_village(ctx))) < 0)
 		return rc;
-	if ((rc = stele_meta_get(ctx->db, "clerk", &clerk)) < 0 ||
-	    (clerk && *clerk && (rc = stele_capture_note(cap, clerk, 0, NULL)) < 0)) {
+	if ((rc = agent_capture_note(cap, ctx, 0, NULL)) < 0) {
 		stele_capture_abort(cap);
-		goto done;
+		return rc;
 	}
 	*out = cap;
-done:
-	free(clerk);
-	return rc;
+	return 0;
 }
 
 int agent_batch_commit(struct agent_batch *b)

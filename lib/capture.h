@@ -21,13 +21,17 @@ int stele_capture_begin(struct stele_capture **out, sqlite3 *db, const char *wri
 
 /*
  * Describes the change set of a village's captured write (table change_note,
- * schema/0005): clerk (the clerk's name, may be NULL), reverts (the seq it
- * undoes, 0 for none) and note (may be NULL). At commit, if any row changed and
- * any of them is set, a change_note row with the new seq is written first, so it
- * is part of the change set and of its summary. Copies the texts.
+ * schema/0005). Each field may be NULL (or 0): clerk, the clerk's name; reverts,
+ * the seq it undoes; note, why; village_name, the village's name. At commit, if
+ * any row changed and any field is set, a change_note row with the new seq is
+ * written first, so it is part of the change set and of its summary. Copies the
+ * texts; a later call replaces all four.
  */
-int stele_capture_note(struct stele_capture *cap, const char *clerk, uint64_t reverts,
-		       const char *note);
+struct stele_change_note {
+	const char *clerk, *note, *village_name;
+	uint64_t reverts;
+};
+int stele_capture_note(struct stele_capture *cap, const struct stele_change_note *note);
 
 /*
  * Commits: if any row changed, the change set becomes seq = last + 1 of the
