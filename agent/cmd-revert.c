@@ -48,6 +48,7 @@ struct revert {
 	struct touched *rows;
 	size_t n, cap;
 	char conflict[160]; /* the row a conflict of the apply was on */
+	bool foreign_key;   /* the conflict: rows still referred to */
 };
 
 static void state_free(struct row_state *s)
@@ -243,11 +244,16 @@ static int on_conflict(void *data, int kind, sqlite3_changeset_iter *it)
 	sqlite3_value *id = NULL;
 	int ncol, op, indirect;
 
+	/* A foreign-key conflict comes at the end, with no change to point at. */
+	if (kind == SQLITE_CHANGESET_FOREIGN_KEY) {
+		rv->foreign_key = true;
+		return SQLITE_CHANGESET_ABORT;
+	}
 	if (sqlite3changeset_op(it, &table, &ncol, &op, &indirect) != SQLITE_OK ||
 	    !(t = find_table(table))) {
 		snprintf(rv->conflict, sizeof(rv->conflict), "a row");
 	} else {
-		if (kind != SQLITE_CHANGESET_FOREIGN_KEY && ncol > 1)
+		if (ncol > 1)
 			(op == SQLITE_INSERT ? sqlite3changeset_new : sqlite3changeset_old)(it, 1, &id);
 		if (id && sqlite3_value_type(id) == SQLITE_TEXT)
 			snprintf(rv->conflict, sizeof(rv->conflict), "%s '%.40s'", t->what,
@@ -255,8 +261,6 @@ static int on_conflict(void *data, int kind, sqlite3_changeset_iter *it)
 		else
 			snprintf(rv->conflict, sizeof(rv->conflict), "a %s", t->what);
 	}
-	if (kind == SQLITE_CHANGESET_FOREIGN_KEY)
-		snprintf(rv->conflict, sizeof(rv->conflict), "a member other records refer to");
 	return SQLITE_CHANGESET_ABORT;
 }
 
@@ -339,7 +343,11 @@ static int revert_in(char **summary, struct revert *rv, const char *note)
 	arc = sqlite3changeset_apply(b->ctx->db, inverse_len, inverse, skip_notes, on_conflict,
 				     rv);
 	if (arc != SQLITE_OK) {
-		if (rv->conflict[0])
+		if (rv->foreign_key)
+			rc = stele_error(STELE_EINVALID, "change set %llu cannot be reverted: other "
+					 "records refer to what it added (a member's point events: "
+					 "correct those first)", (unsigned long long)rv->seq);
+		else if (rv->conflict[0])
 			rc = stele_error(STELE_EINVALID, "change set %llu cannot be reverted: %s has "
 					 "changed since (revert the later change sets first, newest "
 					 "first)", (unsigned long long)rv->seq, rv->conflict);
