@@ -143,7 +143,9 @@ int agent_batch_commit(struct agent_batch *b);
 void agent_batch_abort(struct agent_batch *b);
 /*
  * Ends a begun batch by the result of its writes: rc < 0 rolls it back and
- * returns rc (the writes' refusal); otherwise commits (agent_batch_commit). A
+ * returns rc (the writes' refusal); otherwise commits (agent_batch_commit) and
+ * says on stderr, in one line, what it did ("stele-agent: change set 5: point
+ * event E000003 reviewed", or "nothing changed"). A
  * one-row command is then
  *     if ((rc = agent_batch_begin(&b, ctx)) < 0 ||
  *         (rc = agent_batch_finish(&b, task_put(id, &b, &row))) < 0)

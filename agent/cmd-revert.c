@@ -403,7 +403,11 @@ int cmd_revert(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 		return rc;
 	rv.b = &b;
 	rv.seq = (uint64_t)seq;
-	if ((rc = agent_batch_finish(&b, revert_in(&summary, &rv, note))) < 0)
+	if ((rc = revert_in(&summary, &rv, note)) < 0) {
+		agent_batch_abort(&b);
+		goto done;
+	}
+	if ((rc = agent_batch_commit(&b)) < 0)
 		goto done;
 	if ((rc = stele_db_int(ctx->db, "SELECT coalesce(max(seq), 0) FROM stele_outbox",
 			       &new_seq)) < 0)

@@ -167,16 +167,23 @@ int agent_capture_begin(struct stele_capture **out, struct stele_ctx *ctx)
 	return 0;
 }
 
-int agent_batch_commit(struct agent_batch *b)
+/* Commits b (released either way); *seq is the new change set's, 0 if nothing changed. */
+static int batch_commit(uint64_t *seq, struct agent_batch *b)
 {
 	struct stele_capture *cap = b->cap;
 	struct stele_ctx *ctx = b->ctx;
-	uint64_t seq;
 
 	/* Statements go first: none may hold the transaction open at COMMIT. */
 	b->cap = NULL;
 	batch_release(b);
-	return stele_capture_commit(&seq, cap, ctx->sk);
+	return stele_capture_commit(seq, cap, ctx->sk);
+}
+
+int agent_batch_commit(struct agent_batch *b)
+{
+	uint64_t seq;
+
+	return batch_commit(&seq, b);
 }
 
 void agent_batch_abort(struct agent_batch *b)
@@ -190,11 +197,30 @@ void agent_batch_abort(struct agent_batch *b)
 
 int agent_batch_finish(struct agent_batch *b, int rc)
 {
+	struct stele_ctx *ctx = b->ctx;
+	sqlite3_stmt *stmt = NULL;
+	uint64_t seq = 0;
+
 	if (rc < 0) {
 		agent_batch_abort(b);
 		return rc;
 	}
-	return agent_batch_commit(b);
+	if ((rc = batch_commit(&seq, b)) < 0)
+		return rc;
+	if (seq == 0) {
+		fprintf(stderr, "%s: nothing changed\n", ctx->prog);
+		return 0;
+	}
+	/* The success line says what the change set says. */
+	if (stele_db_prepare(ctx->db, &stmt, "SELECT summary FROM stele_outbox WHERE seq = ?") == 0) {
+		sqlite3_bind_int64(stmt, 1, (sqlite3_int64)seq);
+		if (sqlite3_step(stmt) == SQLITE_ROW)
+			fprintf(stderr, "%s: change set %llu: %s\n", ctx->prog,
+				(unsigned long long)seq, (const char *)sqlite3_column_text(stmt, 0));
+		sqlite3_finalize(stmt);
+	}
+	stele_error_clear();
+	return 0;
 }
 
 int agent_batch_stmt(sqlite3_stmt **out, struct agent_batch *b, const char *sql)
