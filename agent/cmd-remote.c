@@ -6,6 +6,7 @@
 #include "db.h"
 #include "error.h"
 #include "parse.h"
+#include "url.h"
 
 static int remote_show(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {

@@ -677,10 +677,10 @@ int agent_store_urls(struct stele_ctx *ctx, const char *given_remote, const char
 	if (!given_remote && !given_county)
 		return 0;
 	if ((given_remote &&
-	     (rc = stele_kept_urls_add(&remote, &urls, given_remote, "--remote")) < 0) ||
+	     (rc = stele_credentials_keep_url(&remote, &urls, given_remote, "--remote")) < 0) ||
 	    (given_county &&
-	     (rc = stele_kept_urls_add(&county, &urls, given_county, "--county")) < 0) ||
-	    (rc = stele_kept_urls_save(&urls, ctx)) < 0)
+	     (rc = stele_credentials_keep_url(&county, &urls, given_county, "--county")) < 0) ||
+	    (rc = stele_credentials_save_kept(&urls, ctx)) < 0)
 		goto done;
 	sqlite3_exec(ctx->db, "PRAGMA secure_delete = ON", NULL, NULL, NULL);
 	if ((rc = stele_db_begin(ctx->db)) < 0)
@@ -692,7 +692,7 @@ int agent_store_urls(struct stele_ctx *ctx, const char *given_remote, const char
 	}
 	rc = stele_db_commit(ctx->db);
 done:
-	stele_kept_urls_free(&urls);
+	stele_credentials_kept_free(&urls);
 	free(remote);
 	free(county);
 	return rc;
