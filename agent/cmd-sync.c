@@ -336,11 +336,15 @@ int cmd_sync(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 			goto done;
 	}
 	if (o.remote) {
+		/* A password in it goes to the credentials file, where the push finds it. */
+		struct stele_kept_urls urls = STELE_KEPT_URLS_INIT;
 		free(remote);
-		if (!(remote = strdup(o.remote))) {
-			rc = stele_error(STELE_EFAIL, "out of memory");
+		remote = NULL;
+		if ((rc = stele_credentials_keep_url(&remote, &urls, o.remote, "--remote")) == 0)
+			rc = stele_credentials_save_kept(&urls, ctx);
+		stele_credentials_kept_free(&urls);
+		if (rc < 0)
 			goto done;
-		}
 	}
 	if (!remote && !county) {
 		rc = stele_error(STELE_EUSAGE, "no remote to sync with: set one with 'remote set "

@@ -39,8 +39,18 @@ static void print_commands(const struct stele_ctx *ctx, const struct stele_cmd *
 	       ctx->prog);
 }
 
+static bool progress_open; /* a progress line is on stderr, not yet ended */
+
+void stele_cli_progress_end(void)
+{
+	if (progress_open)
+		fputc('\n', stderr);
+	progress_open = false;
+}
+
 static int finish(const struct stele_ctx *ctx, int rc)
 {
+	stele_cli_progress_end(); /* a message never continues a progress line */
 	if (rc < 0) {
 		const char *msg = stele_error_message();
 		fprintf(stderr, "%s: %s\n", ctx->prog, *msg ? msg : "failed");
@@ -345,6 +355,7 @@ void stele_cli_progress(const struct stele_ctx *ctx, const char *what, long done
 	if (!ctx->verbose_progress)
 		return;
 	fprintf(stderr, "\r%s %ld/%ld", what, done, total);
+	progress_open = true;
 	if (done >= total)
-		fputc('\n', stderr);
+		stele_cli_progress_end();
 }
