@@ -161,7 +161,8 @@ test_expect_success 'unreachable: cannot reach remote' '
 '
 
 test_expect_success 'no credentials at all: says where to put them' '
-	test_expect_code 1 stele-agent -C v3 sync --remote "$HTTP_URL/$V3.git" 2>err &&
+	stele-agent -C v3 remote set "$HTTP_URL/$V3.git" 2>/dev/null &&
+	test_expect_code 1 stele-agent -C v3 sync 2>err &&
 	test_grep "remote $HTTP_URL/$V3.git wants a user name and password and none was given (put them in v3/credentials" err &&
 	one_line_each stele-agent err
 '
