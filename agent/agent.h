@@ -143,7 +143,8 @@ int agent_batch_commit(struct agent_batch *b);
 void agent_batch_abort(struct agent_batch *b);
 /*
  * Ends a begun batch by the result of its writes: rc < 0 rolls it back and
- * returns rc (the writes' refusal); otherwise commits (agent_batch_commit) and
+ * returns rc (the writes' refusal; a refusal of a malformed value,
+ * agent_refuse_malformed, becomes STELE_EUSAGE); otherwise commits (agent_batch_commit) and
  * says on stderr, in one line, what it did ("stele-agent: change set 5: point
  * event E000003 reviewed", or "nothing changed"). A
  * one-row command is then
@@ -252,6 +253,11 @@ int agent_batch_member_exists(bool *exists, struct agent_batch *b, const char *i
  * list, from 0; -1 for none), so import can name the CSV column.
  */
 int agent_refuse(int field, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* agent_refuse for a value that is malformed (not a date, not a number, not an
+ * id, empty, not one line) rather than refused by a rule: the same exit 3 in an
+ * import (the file's data), but agent_batch_finish makes it a usage error (exit
+ * 2) of the command that gave it. */
+int agent_refuse_malformed(int field, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The field of the last agent_refuse (-1 if none since agent_refuse_clear). */
 int agent_refused_field(void);
 void agent_refuse_clear(void);

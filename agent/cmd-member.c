@@ -45,23 +45,23 @@ int member_put(char *out_id, struct agent_batch *b, const struct member_row *row
 		return rc;
 	exists = ref.exists;
 	if (!exists && (!row->name || !*row->name))
-		return stele_error(STELE_EINVALID, "%s: name is empty", label);
+		return agent_refuse_malformed(MF_NAME, "%s: name is empty", label);
 	if (row->name) {
 		if (!*row->name)
-			return stele_error(STELE_EINVALID, "%s: name is empty", label);
+			return agent_refuse_malformed(MF_NAME, "%s: name is empty", label);
 		if ((rc = stele_check_text(row->name, 100, "member name")) < 0)
 			return rc;
 	}
 	if (row->gender && *row->gender && strcmp(row->gender, "M") != 0 && strcmp(row->gender, "F") != 0)
-		return stele_error(STELE_EINVALID, "%s: gender '%s' is not M, F or empty", label, row->gender);
+		return agent_refuse_malformed(MF_GENDER, "%s: gender '%s' is not M, F or empty", label, row->gender);
 	if (row->born && *row->born && stele_parse_int(row->born, 1900, 2999, &born, "born") < 0)
-		return stele_error(STELE_EINVALID, "%s: born '%s' is not a year", label, row->born);
+		return agent_refuse_malformed(MF_BORN, "%s: born '%s' is not a year", label, row->born);
 	if (row->joined && *row->joined &&
 	    ((rc = agent_check_field_date(MF_JOINED, label, "joined", row->joined)) < 0 ||
 	     (rc = agent_batch_refuse_closed(b, MF_JOINED, label, row->joined)) < 0))
 		return rc;
 	if (row->status && !agent_in_list(member_statuses, row->status))
-		return stele_error(STELE_EINVALID, "%s: status '%s' is not active, transferred_out, "
+		return agent_refuse_malformed(MF_STATUS, "%s: status '%s' is not active, transferred_out, "
 				   "flowing or deceased", label, row->status);
 	if (row->grid && *row->grid &&
 	    (rc = agent_check_field_text(MF_GRID, label, "grid", row->grid, 64)) < 0)

@@ -52,11 +52,11 @@ int request_put(char *out_id, struct agent_batch *b, const struct request_row *r
 		goto done;
 	}
 	if (!*v[RF_RECEIVED]) {
-		rc = agent_refuse(RF_RECEIVED, "%s: received date is empty", label);
+		rc = agent_refuse_malformed(RF_RECEIVED, "%s: received date is empty", label);
 		goto done;
 	}
 	if (stele_parse_date(v[RF_RECEIVED], &received, "received date") < 0) {
-		rc = agent_refuse(RF_RECEIVED, "%s: %s", label, stele_error_message());
+		rc = agent_refuse_malformed(RF_RECEIVED, "%s: %s", label, stele_error_message());
 		goto done;
 	}
 	if ((rc = agent_check_field_text(RF_CATEGORY, label, "category", v[RF_CATEGORY], 64)) < 0 ||
@@ -64,7 +64,7 @@ int request_put(char *out_id, struct agent_batch *b, const struct request_row *r
 		goto done;
 	if (*v[RF_RESOLVED]) {
 		if (stele_parse_date(v[RF_RESOLVED], &resolved, "resolved date") < 0) {
-			rc = agent_refuse(RF_RESOLVED, "%s: %s", label, stele_error_message());
+			rc = agent_refuse_malformed(RF_RESOLVED, "%s: %s", label, stele_error_message());
 			goto done;
 		}
 		if (resolved < received) {
@@ -75,7 +75,7 @@ int request_put(char *out_id, struct agent_batch *b, const struct request_row *r
 	}
 	if (*v[RF_SATISFIED] && strcmp(v[RF_SATISFIED], "1") != 0 &&
 	    strcmp(v[RF_SATISFIED], "0") != 0) {
-		rc = agent_refuse(RF_SATISFIED, "%s: satisfied '%s' is not 1, 0 or empty", label,
+		rc = agent_refuse_malformed(RF_SATISFIED, "%s: satisfied '%s' is not 1, 0 or empty", label,
 				  v[RF_SATISFIED]);
 		goto done;
 	}

@@ -79,6 +79,8 @@ int32_t agent_month_of(int32_t days)
 	return y * 12 + (m - 1);
 }
 
+static bool refused_malformed; /* the last refusal was of a malformed value */
+
 /* Batches: one captured write of many rows, with prepared statements and caches. */
 
 static void batch_release(struct agent_batch *b)
@@ -103,6 +105,7 @@ int agent_batch_begin(struct agent_batch *b, struct stele_ctx *ctx)
 
 	memset(b, 0, sizeof(*b));
 	b->ctx = ctx;
+	agent_refuse_clear();
 	if ((rc = agent_open(ctx)) < 0)
 		return rc;
 	if ((rc = agent_capture_begin(&b->cap, ctx)) < 0)
@@ -203,6 +206,9 @@ int agent_batch_finish(struct agent_batch *b, int rc)
 
 	if (rc < 0) {
 		agent_batch_abort(b);
+		/* A command's own values: malformed is a usage error (exit 2). */
+		if (rc == STELE_EINVALID && refused_malformed)
+			rc = stele_error(STELE_EUSAGE, "%s", stele_error_message());
 		return rc;
 	}
 	if ((rc = batch_commit(&seq, b)) < 0)
@@ -512,6 +518,20 @@ int agent_refuse(int field, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	refused_field = field;
+	refused_malformed = false;
+	return stele_error(STELE_EINVALID, "%s", msg);
+}
+
+int agent_refuse_malformed(int field, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	refused_field = field;
+	refused_malformed = true;
 	return stele_error(STELE_EINVALID, "%s", msg);
 }
 
@@ -523,6 +543,7 @@ int agent_refused_field(void)
 void agent_refuse_clear(void)
 {
 	refused_field = -1;
+	refused_malformed = false;
 }
 
 int agent_refuse_closed_month(int field, const char *label, int32_t month)
@@ -616,7 +637,7 @@ int agent_batch_row_ref(struct agent_row_ref *out, char **old, struct agent_batc
 	if (given_id && *given_id) {
 		snprintf(id_what, sizeof(id_what), "%s id", k->what);
 		if (agent_check_id(given_id, id_what) < 0)
-			return agent_refuse(0, "%s", stele_error_message());
+			return agent_refuse_malformed(0, "%s", stele_error_message());
 		snprintf(ref.id, sizeof(ref.id), "%s", given_id);
 		if ((rc = agent_batch_read_row(old, old ? k->ncols : 0, &ref.exists, b, k->get_sql,
 					       ref.id)) < 0)
@@ -653,7 +674,7 @@ int agent_check_field_text(int field, const char *label, const char *what, const
 			   size_t max_bytes)
 {
 	if (stele_check_text(s, max_bytes, what) < 0)
-		return agent_refuse(field, "%s: %s", label, stele_error_message());
+		return agent_refuse_malformed(field, "%s: %s", label, stele_error_message());
 	return 0;
 }
 
@@ -662,7 +683,7 @@ int agent_check_field_date(int field, const char *label, const char *what, const
 	int32_t days;
 
 	if (stele_parse_date(s, &days, what) < 0)
-		return agent_refuse(field, "%s: %s", label, stele_error_message());
+		return agent_refuse_malformed(field, "%s: %s", label, stele_error_message());
 	return 0;
 }
 

@@ -35,8 +35,9 @@ static void print_commands(const struct stele_ctx *ctx, const struct stele_cmd *
 	for (; cmds->name; cmds++)
 		printf("  %s\n", cmds->usage);
 	printf("\n'%s COMMAND --help' explains one command. Exit codes: 0 ok, 1 failure,\n"
-	       "2 usage, 3 invalid data (nothing written), 4 busy, 5 verification failed.\n",
-	       ctx->prog);
+	       "2 usage (a malformed value on the command line: not a date, not a number),\n"
+	       "3 invalid data (a well-formed value refused by a rule; nothing written),\n"
+	       "4 busy, 5 verification failed.\n", ctx->prog);
 }
 
 static bool progress_open; /* a progress line is on stderr, not yet ended */

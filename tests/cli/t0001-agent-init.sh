@@ -23,8 +23,8 @@ test_expect_success 'init refuses an initialized directory' '
 	test_grep "already a Stele directory" err
 '
 
-test_expect_success 'init refuses a bad village code, writing nothing' '
-	test_expect_code 3 stele-agent -C bad init --village 99010100120 --name x 2>err &&
+test_expect_success 'init: a malformed village code is a usage error (exit 2), nothing written' '
+	test_expect_code 2 stele-agent -C bad init --village 99010100120 --name x 2>err &&
 	test_grep "is not a 12-digit village code" err &&
 	! test -e bad/stele.db
 '

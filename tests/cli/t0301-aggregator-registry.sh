@@ -14,7 +14,7 @@ test_expect_success 'init creates a county directory whose first change set is t
 '
 
 test_expect_success 'init refuses a bad county code and an initialized directory' '
-	test_expect_code 3 stele-aggregator -C bad init --county 99010 --name x 2>err &&
+	test_expect_code 2 stele-aggregator -C bad init --county 99010 --name x 2>err &&
 	test_grep "not a 6-digit county code" err && ! test -e bad/stele.db &&
 	test_expect_code 1 stele-aggregator -C county init --county 990101 --name x 2>err &&
 	test_grep "already a Stele directory" err
