@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "agent.h"
+#include "repo.h"
 #include "db.h"
 #include "error.h"
 #include "parse.h"

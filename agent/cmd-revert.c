@@ -5,6 +5,10 @@
 #include <string.h>
 
 #include "agent.h"
+#include "batch.h"
+#include "changeset.h"
+#include "cswalk.h"
+#include "records.h"
 #include "db.h"
 #include "error.h"
 #include "parse.h"

@@ -1,27 +1,16 @@
-/* village.c: what the agent's commands share: opening, batches (captured writes),
- * ids, closed months, refusals. */
+/* batch.c: the agent's batch writer: one captured write of any number of rows, with
+ * prepared statements, id counters, cached rules and closed months, and the
+ * refusals that name a row's field. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "agent.h"
-#include "credentials.h"
+#include "batch.h"
 #include "db.h"
 #include "error.h"
 #include "parse.h"
-
-int agent_open(struct stele_ctx *ctx)
-{
-	int rc;
-
-	if ((rc = stele_ctx_open(ctx, true)) < 0)
-		return rc;
-	if (strcmp(ctx->writer, STELE_WRITER_COUNTY) == 0)
-		return stele_error(STELE_EFAIL, "%s is a county directory; use stele-aggregator",
-				   ctx->dir);
-	return agent_key_recover(ctx);
-}
 
 /* The first free id of table in the village: prefix and width digits, one more
  * than the largest id of that shape (M0001, E000001, ...). out holds 24. */
@@ -685,36 +674,4 @@ int agent_check_field_date(int field, const char *label, const char *what, const
 	if (stele_parse_date(s, &days, what) < 0)
 		return agent_refuse_malformed(field, "%s: %s", label, stele_error_message());
 	return 0;
-}
-
-/* Stores the URLs (agent.h); secure_delete is on, so an old value's bytes (a
- * password an older version stored) are overwritten, not left in a free page. */
-int agent_store_urls(struct stele_ctx *ctx, const char *given_remote, const char *given_county)
-{
-	struct stele_kept_urls urls = STELE_KEPT_URLS_INIT;
-	char *remote = NULL, *county = NULL;
-	int rc = 0;
-
-	if (!given_remote && !given_county)
-		return 0;
-	if ((given_remote &&
-	     (rc = stele_credentials_keep_url(&remote, &urls, given_remote, "--remote")) < 0) ||
-	    (given_county &&
-	     (rc = stele_credentials_keep_url(&county, &urls, given_county, "--county")) < 0) ||
-	    (rc = stele_credentials_save_kept(&urls, ctx)) < 0)
-		goto done;
-	sqlite3_exec(ctx->db, "PRAGMA secure_delete = ON", NULL, NULL, NULL);
-	if ((rc = stele_db_begin(ctx->db)) < 0)
-		goto done;
-	if ((remote && (rc = stele_meta_set(ctx->db, "remote", remote)) < 0) ||
-	    (county && (rc = stele_meta_set(ctx->db, "county_url", county)) < 0)) {
-		stele_db_rollback(ctx->db);
-		goto done;
-	}
-	rc = stele_db_commit(ctx->db);
-done:
-	stele_credentials_kept_free(&urls);
-	free(remote);
-	free(county);
-	return rc;
 }
