@@ -675,3 +675,80 @@ int agent_check_field_date(int field, const char *label, const char *what, const
 		return agent_refuse_malformed(field, "%s: %s", label, stele_error_message());
 	return 0;
 }
+
+int agent_batch_delete(struct agent_batch *b, const struct agent_row_kind *k, const char *id,
+		       const char *const *date_cols, const char *blocked_sql,
+		       const char *blocked_why)
+{
+	struct agent_row_ref ref;
+	sqlite3_stmt *stmt = NULL;
+	char sql[256];
+	int rc, step;
+
+	if ((rc = agent_batch_row_ref(&ref, NULL, b, k, id, true, false)) < 0)
+		return rc;
+	for (; date_cols && *date_cols && rc == 0; date_cols++) {
+		snprintf(sql, sizeof(sql), "SELECT %s FROM %s WHERE village_code = ?1 AND id = ?2",
+			 *date_cols, k->table);
+		if ((rc = stele_db_prepare(b->ctx->db, &stmt, sql)) < 0)
+			return rc;
+		sqlite3_bind_text(stmt, 1, agent_village(b->ctx), -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 2, ref.id, -1, SQLITE_STATIC);
+		if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
+			rc = agent_batch_refuse_closed(b, -1, ref.label,
+						       (const char *)sqlite3_column_text(stmt, 0));
+		sqlite3_finalize(stmt);
+		stmt = NULL;
+	}
+	if (rc == 0 && blocked_sql) {
+		if ((rc = stele_db_prepare(b->ctx->db, &stmt, blocked_sql)) < 0)
+			return rc;
+		sqlite3_bind_text(stmt, 1, agent_village(b->ctx), -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 2, ref.id, -1, SQLITE_STATIC);
+		step = sqlite3_step(stmt);
+		if (step == SQLITE_ROW) {
+			char why[256];
+			snprintf(why, sizeof(why), blocked_why,
+				 (const char *)sqlite3_column_text(stmt, 0));
+			rc = agent_refuse(-1, "%s: %s", ref.label, why);
+		} else if (step != SQLITE_DONE) {
+			rc = stele_error_db(STELE_EFAIL, b->ctx->db, "reading a row to delete");
+		}
+		sqlite3_finalize(stmt);
+		stmt = NULL;
+	}
+	if (rc < 0)
+		return rc;
+	snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE village_code = ?1 AND id = ?2", k->table);
+	if ((rc = stele_db_prepare(b->ctx->db, &stmt, sql)) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, agent_village(b->ctx), -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, ref.id, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		rc = stele_error_db(STELE_EFAIL, b->ctx->db, "deleting a row");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int agent_cmd_delete(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv,
+		     agent_delete_fn del)
+{
+	struct agent_batch b;
+	char **pos = NULL;
+	int rc, n;
+	bool done;
+
+	if (!(pos = calloc((size_t)argc + 1, sizeof(char *))))
+		return stele_error(STELE_EFAIL, "out of memory");
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, false, NULL, NULL, pos, argc,
+				  1, &n, &done)) < 0 || done)
+		goto done;
+	if ((rc = agent_batch_begin(&b, ctx)) < 0)
+		goto done;
+	for (int i = 0; i < n && rc == 0; i++)
+		rc = del(&b, pos[i]);
+	rc = agent_batch_finish(&b, rc);
+done:
+	free(pos);
+	return rc;
+}

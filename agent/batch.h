@@ -169,6 +169,20 @@ int agent_batch_row_ref(struct agent_row_ref *out, char **old, struct agent_batc
 			const struct agent_row_kind *k, const char *given_id, bool must_exist,
 			bool must_be_new);
 
+/*
+ * Deletes row id of kind k inside the batch: refused (agent_refuse) if it does
+ * not exist, if one of its date or month columns (date_cols, NULL-ended) lies in
+ * a closed month, or if blocked_sql (village ?1, id ?2; may be NULL) returns a
+ * row: then "LABEL: " and blocked_why with that row's first column for %s.
+ */
+int agent_batch_delete(struct agent_batch *b, const struct agent_row_kind *k, const char *id,
+		       const char *const *date_cols, const char *blocked_sql,
+		       const char *blocked_why);
+/* `KIND delete ID...`: every id deleted by del in one batch, or none. */
+typedef int (*agent_delete_fn)(struct agent_batch *b, const char *id);
+int agent_cmd_delete(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv,
+		     agent_delete_fn del);
+
 /* Field checks that refuse through agent_refuse(field, "LABEL: ..."): one-line
  * UTF-8 text of at most max_bytes; a real YYYY-MM-DD date. */
 int agent_check_field_text(int field, const char *label, const char *what, const char *s,

@@ -146,6 +146,11 @@ static int points_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 		"AND (?4 = '' OR e.stage = ?4) ORDER BY e.id", params, "points");
 }
 
+static int points_delete_cmd(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	return agent_cmd_delete(ctx, cmd, argc, argv, point_delete);
+}
+
 /*
  * The subcommands of `points`. `points rank --year Y [--month M]` (this village's
  * member ranking, rankings.md) belongs to the rankings engineer: add its entry here,
@@ -160,6 +165,9 @@ const struct stele_cmd points_subcommands[] = {
 	  "Moves events one step along recorded -> group -> committee -> assembly ->\n"
 	  "published, or to rejected from any stage before published. Never back;\n"
 	  "published and rejected are final. All the events move, or none.", NULL },
+	{ "delete", points_delete_cmd, "points delete EVENT...",
+	  "Deletes point events that are still at stage recorded, in an open month (all\n"
+	  "or none). A reviewed event is not deleted: record a correcting event.", NULL },
 	{ "list", points_list,
 	  "points list [--member ID] [--month YYYY-MM | --year YYYY] [--stage S] "
 	  "[--format table|csv|json] [--bom]",

@@ -139,3 +139,10 @@ done:
 	agent_free_cols(old, IF_COUNT);
 	return rc;
 }
+
+int income_delete(struct agent_batch *b, const char *id)
+{
+	static const char *const dates[] = { "period", NULL };
+
+	return agent_batch_delete(b, &income_kind, id, dates, NULL, NULL);
+}

@@ -90,3 +90,14 @@ int member_put(char *out_id, struct agent_batch *b, const struct member_row *row
 		strcpy(out_id, id);
 	return rc;
 }
+
+int member_delete(struct agent_batch *b, const char *id)
+{
+	static const char *const dates[] = { "joined", NULL };
+
+	return agent_batch_delete(b, &member_kind, id, dates,
+		"SELECT 'point event ' || id FROM point_event WHERE village_code = ?1 AND "
+		"member_id = ?2 UNION ALL SELECT 'task ' || id FROM task WHERE village_code = ?1 "
+		"AND assignee = ?2 LIMIT 1",
+		"%s names them: only a member no record names can be deleted (else set --status)");
+}

@@ -232,3 +232,14 @@ done:
 	agent_free_cols(old, PF_COUNT);
 	return rc;
 }
+
+int point_delete(struct agent_batch *b, const char *id)
+{
+	static const char *const dates[] = { "occurred_on", NULL };
+
+	return agent_batch_delete(b, &event_kind, id, dates,
+		"SELECT stage FROM point_event WHERE village_code = ?1 AND id = ?2 AND "
+		"stage <> 'recorded'",
+		"it is at stage %s: a reviewed event is not deleted, it is corrected by a new "
+		"event");
+}

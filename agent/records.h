@@ -97,6 +97,18 @@ struct assessment_row {
 };
 int assessment_put(struct agent_batch *b, const struct assessment_row *row);
 
+/*
+ * Deleting a record that nothing has made final, inside the caller's batch
+ * (agent_batch_delete): refused in a closed month; a point event only at stage
+ * recorded (a reviewed one is corrected by a new event); a member only when no
+ * point event or task names them.
+ */
+int member_delete(struct agent_batch *b, const char *id);
+int point_delete(struct agent_batch *b, const char *id);
+int task_delete(struct agent_batch *b, const char *id);
+int request_delete(struct agent_batch *b, const char *id);
+int income_delete(struct agent_batch *b, const char *id);
+
 /* The export/list query of each kind (cli.md's columns, village as ?1), and its
  * numeric columns for JSON. */
 struct agent_export {

@@ -117,3 +117,10 @@ done:
 	agent_free_cols(old, RF_COUNT);
 	return rc;
 }
+
+int request_delete(struct agent_batch *b, const char *id)
+{
+	static const char *const dates[] = { "received_on", "resolved_on", NULL };
+
+	return agent_batch_delete(b, &request_kind, id, dates, NULL, NULL);
+}

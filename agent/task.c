@@ -105,3 +105,10 @@ done:
 	agent_free_cols(old, TF_COUNT);
 	return rc;
 }
+
+int task_delete(struct agent_batch *b, const char *id)
+{
+	static const char *const dates[] = { "due_on", "closed_on", NULL };
+
+	return agent_batch_delete(b, &task_kind, id, dates, NULL, NULL);
+}

@@ -163,6 +163,37 @@ test_expect_success 'refused: reverting the add of a member other records refer 
 		stele-agent -C v revert 1
 '
 
+test_expect_success 'delete: records not yet reviewed, in open months; refusals name why' '
+	new_village d 990101001202 &&
+	stele-agent -C d member add 甲 >/dev/null 2>&1 &&
+	stele-agent -C d member add 乙 >/dev/null 2>&1 &&
+	stele-agent -C d points add M0001 B01 --date 2026-10-01 >/dev/null 2>&1 &&
+	stele-agent -C d points add M0001 B01 --date 2026-10-02 >/dev/null 2>&1 &&
+	stele-agent -C d points review E000002 --stage group 2>/dev/null &&
+	test_refused d "^stele-agent: point event .E000002.: it is at stage group: a reviewed event is not deleted, it is corrected by a new event$" \
+		stele-agent -C d points delete E000001 E000002 &&
+	stele-agent -C d points delete E000001 2>err &&
+	test_grep "^stele-agent: change set 6: point event E000001 removed$" err &&
+	test_refused d "^stele-agent: member .M0001.: point event E000002 names them: only a member no record names can be deleted (else set --status)$" \
+		stele-agent -C d member delete M0001 &&
+	stele-agent -C d member delete M0002 2>/dev/null &&
+	test "$(sqlite3 d/stele.db "SELECT group_concat(id) FROM member")" = M0001 &&
+	test_refused d "^stele-agent: task .T0009. does not exist in village 990101001202$" \
+		stele-agent -C d task delete T0009 &&
+	test_usage d "^stele-agent: member id .bad!. is not 1-32 letters" stele-agent -C d member delete "bad!" &&
+	stele-agent -C d income add 2026-09 5 >/dev/null 2>&1 &&
+	stele-agent -C d close 2026-09 2>/dev/null &&
+	test_refused d "^stele-agent: income .I0001.: month 2026-09 is closed (corrections go into an open month)$" \
+		stele-agent -C d income delete I0001
+'
+
+test_expect_success 'a negative number is a value where a value is expected' '
+	stele-agent -C d income add 2026-10 -120.50 >id 2>err &&
+	test_grep "^stele-agent: change set [0-9]*: income entry I0002 added$" err &&
+	test "$(sqlite3 d/stele.db "SELECT amount FROM income WHERE id = '\''I0002'\''")" = -12050 &&
+	test_usage d "^stele-agent: add: unknown option .-x." stele-agent -C d income add 2026-10 -x
+'
+
 test_expect_success 'restore keeps the village name (said in its stream)' '
 	stele-agent -C v sync 2>/dev/null &&
 	stele-agent -C back restore --remote "$TRASH/server/$V.git" --village $V --key v/signing.key 2>/dev/null &&
