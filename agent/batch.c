@@ -498,30 +498,38 @@ int agent_batch_member_exists(bool *exists, struct agent_batch *b, const char *i
 
 static int refused_field = -1;
 
-int agent_refuse(int field, const char *fmt, ...)
+/* Records the refusal of field (malformed: of a value that is not well-formed). */
+static int __attribute__((format(printf, 3, 0)))
+refuse_v(int field, bool malformed, const char *fmt, va_list ap)
 {
 	char msg[1024];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	refused_field = field;
+	refused_malformed = malformed;
+	return stele_error(STELE_EINVALID, "%s", msg);
+}
+
+int agent_refuse(int field, const char *fmt, ...)
+{
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rc = refuse_v(field, false, fmt, ap);
 	va_end(ap);
-	refused_field = field;
-	refused_malformed = false;
-	return stele_error(STELE_EINVALID, "%s", msg);
+	return rc;
 }
 
 int agent_refuse_malformed(int field, const char *fmt, ...)
 {
-	char msg[1024];
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rc = refuse_v(field, true, fmt, ap);
 	va_end(ap);
-	refused_field = field;
-	refused_malformed = true;
-	return stele_error(STELE_EINVALID, "%s", msg);
+	return rc;
 }
 
 int agent_refused_field(void)

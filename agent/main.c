@@ -10,7 +10,7 @@ static const struct stele_cmd commands[] = {
 	  "it at the next sync.", NULL },
 	{ "member", cmd_member, "member add|set|delete|list ...", "Party members of the village.",
 	  member_subcommands },
-	{ "points", cmd_points, "points add|review|delete|list|rank ...",
+	{ "points", cmd_points, "points add|set|review|delete|list|rank ...",
 	  "Party members' point events (积分) and their reviews.", points_subcommands },
 	{ "task", cmd_task, "task add|close|delete|list ...", "The village's task ledger (台账).",
 	  task_subcommands },

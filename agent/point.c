@@ -172,6 +172,11 @@ int point_put(char *out_id, struct agent_batch *b, const struct point_row *row)
 				  "assembly, published or rejected", label, stage);
 		goto done;
 	}
+	if (exists && row->unreviewed && strcmp(old[PF_STAGE], "recorded") != 0) {
+		rc = agent_refuse(PF_STAGE, "%s: it is at stage %s: a reviewed event is not changed, "
+				  "it is corrected by a new event", label, old[PF_STAGE]);
+		goto done;
+	}
 	if (exists && (rc = check_stage_move(label, old[PF_STAGE], stage, row->review)) < 0)
 		goto done;
 	if (stele_check_text(note, NOTE_MAX, "note") < 0) {

@@ -67,6 +67,7 @@ struct point_row {
 	const char *id, *member_id, *rule_code, *occurred_on, *points, *stage, *note;
 	bool must_exist, must_be_new;
 	bool review; /* the stage moves exactly one step (or to rejected) */
+	bool unreviewed; /* points set: only an event still at stage recorded changes */
 };
 int point_put(char *out_id, struct agent_batch *b, const struct point_row *row);
 

@@ -172,8 +172,14 @@ test_expect_success 'delete: records not yet reviewed, in open months; refusals 
 	stele-agent -C d points review E000002 --stage group 2>/dev/null &&
 	test_refused d "^stele-agent: point event .E000002.: it is at stage group: a reviewed event is not deleted, it is corrected by a new event$" \
 		stele-agent -C d points delete E000001 E000002 &&
+	stele-agent -C d points set E000001 --rule B02 --note 改 2>err &&
+	test_grep "^stele-agent: change set 6: point event E000001 changed$" err &&
+	test_refused d "^stele-agent: point event .E000002.: it is at stage group: a reviewed event is not changed, it is corrected by a new event$" \
+		stele-agent -C d points set E000002 --note x &&
+	test_usage d "^stele-agent: point event .E000001.: date .2026-10-32. is not a real date" \
+		stele-agent -C d points set E000001 --date 2026-10-32 &&
 	stele-agent -C d points delete E000001 2>err &&
-	test_grep "^stele-agent: change set 6: point event E000001 removed$" err &&
+	test_grep "^stele-agent: change set 7: point event E000001 removed$" err &&
 	test_refused d "^stele-agent: member .M0001.: point event E000002 names them: only a member no record names can be deleted (else set --status)$" \
 		stele-agent -C d member delete M0001 &&
 	stele-agent -C d member delete M0002 2>/dev/null &&

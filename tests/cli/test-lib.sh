@@ -187,6 +187,16 @@ test_usage() {
 	test_cmp before after
 }
 
+# test_faketime "YYYY-MM-DD HH:MM:SS" command...: the command with this computer's
+# clock set there (libfaketime; a sanitized build must not insist on its runtime
+# coming first).
+test_faketime() {
+	tf_clock=$1
+	shift
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+		faketime "$tf_clock" "$@"
+}
+
 # new_village DIR CODE [NAME]: an initialized village directory.
 new_village() {
 	stele-agent -C "$1" init --village "$2" --name "${3:-测试村}" >/dev/null 2>&1
