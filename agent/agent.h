@@ -27,6 +27,7 @@ int cmd_remote(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 int cmd_clerk(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_revert(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_log(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_replay(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 extern const struct stele_cmd member_subcommands[];
 extern const struct stele_cmd points_subcommands[];
 extern const struct stele_cmd task_subcommands[];
@@ -40,7 +41,7 @@ extern const struct stele_cmd clerk_subcommands[];
 /* `points rank` (agent/cmd-points-rank.c), an entry of the points subcommands. */
 int cmd_points_rank(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 #define POINTS_RANK_USAGE \
-	"points rank --year YYYY [--month YYYY-MM] [--format table|csv|json] [--bom]"
+	"points rank --year YYYY [--month YYYY-MM] [--format table|csv|json] [--bom] [--raw]"
 #define POINTS_RANK_HELP \
 	"This village's member ranking (积分排名): active members by their points of the\n" \
 	"year (or of one month) counted after their latest zeroing of the year; equal\n" \

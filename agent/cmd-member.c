@@ -131,7 +131,7 @@ const struct stele_cmd member_subcommands[] = {
 	{ "delete", member_delete_cmd, "member delete ID",
 	  "Deletes a member entered by mistake: only one no point event or task names,\n"
 	  "who joined in an open month (else 'member set --status').", NULL },
-	{ "list", member_list, "member list [--status S] [--format table|csv|json] [--bom]",
+	{ "list", member_list, "member list [--status S] [--format table|csv|json] [--bom] [--raw]",
 	  "Lists the village's members.", NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

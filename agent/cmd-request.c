@@ -137,7 +137,7 @@ const struct stele_cmd request_subcommands[] = {
 	{ "delete", request_delete_cmd, "request delete ID...",
 	  "Deletes requests entered by mistake whose dates lie in open months (all or\n"
 	  "none).", NULL },
-	{ "list", request_list, "request list [--open] [--format table|csv|json] [--bom]",
+	{ "list", request_list, "request list [--open] [--format table|csv|json] [--bom] [--raw]",
 	  "Lists requests (--open: those not resolved yet).", NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

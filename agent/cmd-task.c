@@ -123,7 +123,7 @@ const struct stele_cmd task_subcommands[] = {
 	  "due in a closed month may still be closed with a date in an open month.", NULL },
 	{ "delete", task_delete_cmd, "task delete ID...",
 	  "Deletes tasks entered by mistake whose dates lie in open months (all or none).", NULL },
-	{ "list", task_list, "task list [--open] [--format table|csv|json] [--bom]",
+	{ "list", task_list, "task list [--open] [--format table|csv|json] [--bom] [--raw]",
 	  "Lists tasks (--open: those not closed yet).", NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

@@ -42,7 +42,7 @@ static const struct stele_cmd commands[] = {
 	  "A row with an empty id that repeats a record already stored (the same sheet\n"
 	  "imported twice) is refused, exit 3, naming its line and the record; with\n"
 	  "--allow-duplicates such rows are new records.", NULL },
-	{ "export", cmd_export, "export KIND [--format csv|json|table] [--bom]",
+	{ "export", cmd_export, "export KIND [--format csv|json|table] [--bom] [--raw]",
 	  "Writes KIND (members, points, tasks, requests, income, assessments) to stdout,\n"
 	  "as CSV by default, with the columns import reads.", NULL },
 	{ "status", cmd_status, "status [--format table|csv|json]",
@@ -83,6 +83,12 @@ static const struct stele_cmd commands[] = {
 	  "with the key the county knows; without it a new key is made from the next seq,\n"
 	  "and the county must accept it ('village revoke CODE --from-seq N --key KEY', as\n"
 	  "restore prints it; docs/keys.md).", NULL },
+	{ "replay", cmd_replay, "replay --from URL",
+	  "After two computers wrote for this village (a fork the county reports), writes\n"
+	  "the records the other one made after they parted as one new change set here.\n"
+	  "URL is the other computer's repository or USB stick. Ids taken here get the\n"
+	  "next free ones (printed); run it on the computer whose records the county\n"
+	  "merged, then sync, and stop using the other (docs/clerk-guide.md).", NULL },
 	{ "verify", cmd_verify, "verify",
 	  "Checks the database against the repository: every committed change set byte for\n"
 	  "byte, the hash chain and signatures, and that replaying every change set gives\n"
