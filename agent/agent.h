@@ -26,6 +26,9 @@ int cmd_close(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char
 int cmd_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_export(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_status(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_remote(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_clerk(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_revert(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_log(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_serve(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_replay(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
@@ -36,6 +39,8 @@ extern const struct stele_cmd request_subcommands[];
 extern const struct stele_cmd income_subcommands[];
 extern const struct stele_cmd assess_subcommands[];
 extern const struct stele_cmd key_subcommands[];
+extern const struct stele_cmd remote_subcommands[];
+extern const struct stele_cmd clerk_subcommands[];
 
 /* `points rank` (agent/cmd-points-rank.c), an entry of the points subcommands. */
 int cmd_points_rank(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);

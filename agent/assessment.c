@@ -37,10 +37,10 @@ int assessment_put(struct agent_batch *b, const struct assessment_row *row)
 	snprintf(label, sizeof(label), _("assessment %.8s %.40s"), row->year ? row->year : "",
 		 row->item_code ? row->item_code : "");
 	if (!row->year || stele_parse_year(row->year, &year, "year") < 0)
-		return agent_refuse(AF_YEAR, "%s: %s", label,
+		return agent_refuse_malformed(AF_YEAR, "%s: %s", label,
 				    row->year ? stele_error_message() : "year is empty");
 	if (!row->item_code || !*row->item_code)
-		return agent_refuse(AF_ITEM, "%s: item is empty", label);
+		return agent_refuse_malformed(AF_ITEM, "%s: item is empty", label);
 	if ((rc = agent_batch_item(&item, b, row->item_code)) < 0)
 		return rc;
 	if (!item)
@@ -50,9 +50,9 @@ int assessment_put(struct agent_batch *b, const struct assessment_row *row)
 		return agent_refuse(AF_ITEM, "%s: standard item '%s' is not active", label,
 				    row->item_code);
 	if (!row->score || !*row->score)
-		return agent_refuse(AF_SCORE, "%s: score is empty", label);
+		return agent_refuse_malformed(AF_SCORE, "%s: score is empty", label);
 	if (stele_parse_tenths(row->score, &score, "score") < 0)
-		return agent_refuse(AF_SCORE, "%s: %s", label, stele_error_message());
+		return agent_refuse_malformed(AF_SCORE, "%s: %s", label, stele_error_message());
 	stele_format_fixed(max_text, item->max_score, 1);
 	if (score < 0 || score > item->max_score)
 		return agent_refuse(AF_SCORE, "%s: score %s is not between 0 and the item's maximum "

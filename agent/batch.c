@@ -69,6 +69,8 @@ int32_t agent_month_of(int32_t days)
 	return y * 12 + (m - 1);
 }
 
+static bool refused_malformed; /* the last refusal was of a malformed value */
+
 /* Batches: one captured write of many rows, with prepared statements and caches. */
 
 static void batch_release(struct agent_batch *b)
@@ -93,23 +95,88 @@ int agent_batch_begin(struct agent_batch *b, struct stele_ctx *ctx)
 
 	memset(b, 0, sizeof(*b));
 	b->ctx = ctx;
+	agent_refuse_clear();
 	if ((rc = agent_open(ctx)) < 0)
 		return rc;
-	if ((rc = stele_capture_begin(&b->cap, ctx->db, ctx->writer)) < 0)
+	if ((rc = agent_capture_begin(&b->cap, ctx)) < 0)
 		b->cap = NULL;
 	return rc;
 }
 
-int agent_batch_commit(struct agent_batch *b)
+/* Whether the stream has said the village's name as it is now (change_note). */
+static int name_recorded(bool *recorded, struct stele_ctx *ctx, const char *name)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc, step;
+
+	if ((rc = stele_db_prepare(ctx->db, &stmt,
+				   "SELECT village_name = ?2 FROM change_note WHERE village_code = ?1 "
+				   "AND village_name IS NOT NULL ORDER BY seq DESC LIMIT 1")) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, agent_village(ctx), -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW || step == SQLITE_DONE)
+		*recorded = step == SQLITE_ROW && sqlite3_column_int(stmt, 0) == 1;
+	else
+		rc = stele_error_db(STELE_EFAIL, ctx->db, "reading change notes");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int agent_capture_note(struct stele_capture *cap, struct stele_ctx *ctx, uint64_t reverts,
+		       const char *why)
+{
+	struct stele_change_note note = { .reverts = reverts, .note = why };
+	char *clerk = NULL, *name = NULL;
+	bool recorded = true;
+	int rc;
+
+	if ((rc = stele_meta_get(ctx->db, "clerk", &clerk)) < 0 ||
+	    (rc = stele_meta_get(ctx->db, "village_name", &name)) < 0 ||
+	    (name && *name && (rc = name_recorded(&recorded, ctx, name)) < 0))
+		goto done;
+	note.clerk = clerk && *clerk ? clerk : NULL;
+	note.village_name = recorded ? NULL : name;
+	rc = stele_capture_note(cap, &note);
+done:
+	free(clerk);
+	free(name);
+	return rc;
+}
+
+int agent_capture_begin(struct stele_capture **out, struct stele_ctx *ctx)
+{
+	struct stele_capture *cap = NULL;
+	int rc;
+
+	if ((rc = stele_capture_begin(&cap, ctx->db, agent_village(ctx))) < 0)
+		return rc;
+	if ((rc = agent_capture_note(cap, ctx, 0, NULL)) < 0) {
+		stele_capture_abort(cap);
+		return rc;
+	}
+	*out = cap;
+	return 0;
+}
+
+/* Commits b (released either way); *seq is the new change set's, 0 if nothing changed. */
+static int batch_commit(uint64_t *seq, struct agent_batch *b)
 {
 	struct stele_capture *cap = b->cap;
 	struct stele_ctx *ctx = b->ctx;
-	uint64_t seq;
 
 	/* Statements go first: none may hold the transaction open at COMMIT. */
 	b->cap = NULL;
 	batch_release(b);
-	return stele_capture_commit(&seq, cap, ctx->sk);
+	return stele_capture_commit(seq, cap, ctx->sk);
+}
+
+int agent_batch_commit(struct agent_batch *b)
+{
+	uint64_t seq;
+
+	return batch_commit(&seq, b);
 }
 
 void agent_batch_abort(struct agent_batch *b)
@@ -123,11 +190,33 @@ void agent_batch_abort(struct agent_batch *b)
 
 int agent_batch_finish(struct agent_batch *b, int rc)
 {
+	struct stele_ctx *ctx = b->ctx;
+	sqlite3_stmt *stmt = NULL;
+	uint64_t seq = 0;
+
 	if (rc < 0) {
 		agent_batch_abort(b);
+		/* A command's own values: malformed is a usage error (exit 2). */
+		if (rc == STELE_EINVALID && refused_malformed)
+			rc = stele_error(STELE_EUSAGE, "%s", stele_error_message());
 		return rc;
 	}
-	return agent_batch_commit(b);
+	if ((rc = batch_commit(&seq, b)) < 0)
+		return rc;
+	if (seq == 0) {
+		fprintf(stderr, "%s: nothing changed\n", ctx->prog);
+		return 0;
+	}
+	/* The success line says what the change set says. */
+	if (stele_db_prepare(ctx->db, &stmt, "SELECT summary FROM stele_outbox WHERE seq = ?") == 0) {
+		sqlite3_bind_int64(stmt, 1, (sqlite3_int64)seq);
+		if (sqlite3_step(stmt) == SQLITE_ROW)
+			fprintf(stderr, "%s: change set %llu: %s\n", ctx->prog,
+				(unsigned long long)seq, (const char *)sqlite3_column_text(stmt, 0));
+		sqlite3_finalize(stmt);
+	}
+	stele_error_clear();
+	return 0;
 }
 
 int agent_batch_stmt(sqlite3_stmt **out, struct agent_batch *b, const char *sql)
@@ -410,15 +499,36 @@ int agent_batch_member_exists(bool *exists, struct agent_batch *b, const char *i
 
 static int refused_field = -1;
 
+/* Records the refusal of field (malformed: of a value that is not well-formed). */
+static int __attribute__((format(printf, 3, 0)))
+refuse_v(int field, bool malformed, const char *fmt, va_list ap)
+{
+	stele_verror(STELE_EINVALID, fmt, ap);
+	refused_field = field;
+	refused_malformed = malformed;
+	return STELE_EINVALID;
+}
+
 int agent_refuse(int field, const char *fmt, ...)
 {
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	stele_verror(STELE_EINVALID, fmt, ap);
+	rc = refuse_v(field, false, fmt, ap);
 	va_end(ap);
-	refused_field = field;
-	return STELE_EINVALID;
+	return rc;
+}
+
+int agent_refuse_malformed(int field, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = refuse_v(field, true, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 int agent_refused_field(void)
@@ -429,6 +539,7 @@ int agent_refused_field(void)
 void agent_refuse_clear(void)
 {
 	refused_field = -1;
+	refused_malformed = false;
 }
 
 int agent_refuse_closed_month(int field, const char *label, int32_t month)
@@ -522,7 +633,7 @@ int agent_batch_row_ref(struct agent_row_ref *out, char **old, struct agent_batc
 	if (given_id && *given_id) {
 		snprintf(id_what, sizeof(id_what), "%s id", k->what);
 		if (agent_check_id(given_id, id_what) < 0)
-			return agent_refuse(0, "%s", stele_error_message());
+			return agent_refuse_malformed(0, "%s", stele_error_message());
 		snprintf(ref.id, sizeof(ref.id), "%s", given_id);
 		if ((rc = agent_batch_read_row(old, old ? k->ncols : 0, &ref.exists, b, k->get_sql,
 					       ref.id)) < 0)
@@ -560,7 +671,7 @@ int agent_check_field_text(int field, const char *label, const char *what, const
 			   size_t max_bytes)
 {
 	if (stele_check_text(s, max_bytes, what) < 0)
-		return agent_refuse(field, "%s: %s", label, stele_error_message());
+		return agent_refuse_malformed(field, "%s: %s", label, stele_error_message());
 	return 0;
 }
 
@@ -569,6 +680,83 @@ int agent_check_field_date(int field, const char *label, const char *what, const
 	int32_t days;
 
 	if (stele_parse_date(s, &days, what) < 0)
-		return agent_refuse(field, "%s: %s", label, stele_error_message());
+		return agent_refuse_malformed(field, "%s: %s", label, stele_error_message());
 	return 0;
+}
+
+int agent_batch_delete(struct agent_batch *b, const struct agent_row_kind *k, const char *id,
+		       const char *const *date_cols, const char *blocked_sql,
+		       const char *blocked_why)
+{
+	struct agent_row_ref ref;
+	sqlite3_stmt *stmt = NULL;
+	char sql[256];
+	int rc, step;
+
+	if ((rc = agent_batch_row_ref(&ref, NULL, b, k, id, true, false)) < 0)
+		return rc;
+	for (; date_cols && *date_cols && rc == 0; date_cols++) {
+		snprintf(sql, sizeof(sql), "SELECT %s FROM %s WHERE village_code = ?1 AND id = ?2",
+			 *date_cols, k->table);
+		if ((rc = stele_db_prepare(b->ctx->db, &stmt, sql)) < 0)
+			return rc;
+		sqlite3_bind_text(stmt, 1, agent_village(b->ctx), -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 2, ref.id, -1, SQLITE_STATIC);
+		if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
+			rc = agent_batch_refuse_closed(b, -1, ref.label,
+						       (const char *)sqlite3_column_text(stmt, 0));
+		sqlite3_finalize(stmt);
+		stmt = NULL;
+	}
+	if (rc == 0 && blocked_sql) {
+		if ((rc = stele_db_prepare(b->ctx->db, &stmt, blocked_sql)) < 0)
+			return rc;
+		sqlite3_bind_text(stmt, 1, agent_village(b->ctx), -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 2, ref.id, -1, SQLITE_STATIC);
+		step = sqlite3_step(stmt);
+		if (step == SQLITE_ROW) {
+			char why[256];
+			snprintf(why, sizeof(why), blocked_why,
+				 (const char *)sqlite3_column_text(stmt, 0));
+			rc = agent_refuse(-1, "%s: %s", ref.label, why);
+		} else if (step != SQLITE_DONE) {
+			rc = stele_error_db(STELE_EFAIL, b->ctx->db, "reading a row to delete");
+		}
+		sqlite3_finalize(stmt);
+		stmt = NULL;
+	}
+	if (rc < 0)
+		return rc;
+	snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE village_code = ?1 AND id = ?2", k->table);
+	if ((rc = stele_db_prepare(b->ctx->db, &stmt, sql)) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, agent_village(b->ctx), -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, ref.id, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		rc = stele_error_db(STELE_EFAIL, b->ctx->db, "deleting a row");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int agent_cmd_delete(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv,
+		     agent_delete_fn del)
+{
+	struct agent_batch b;
+	char **pos = NULL;
+	int rc, n;
+	bool done;
+
+	if (!(pos = calloc((size_t)argc + 1, sizeof(char *))))
+		return stele_error(STELE_EFAIL, "out of memory");
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, false, NULL, NULL, pos, argc,
+				  1, &n, &done)) < 0 || done)
+		goto done;
+	if ((rc = agent_batch_begin(&b, ctx)) < 0)
+		goto done;
+	for (int i = 0; i < n && rc == 0; i++)
+		rc = del(&b, pos[i]);
+	rc = agent_batch_finish(&b, rc);
+done:
+	free(pos);
+	return rc;
 }

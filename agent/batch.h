@@ -61,13 +61,26 @@ struct agent_batch {
  * failure the batch holds nothing (the directory stays open until
  * stele_ctx_close, as after agent_open). */
 int agent_batch_begin(struct agent_batch *b, struct stele_ctx *ctx);
+/* Starts a captured write of the open village directory whose change set names
+ * the clerk (meta 'clerk', set by 'clerk set') and, until the stream has said it,
+ * the village's name (lib/capture.h stele_capture_note). *out is committed or
+ * aborted by the caller. */
+int agent_capture_begin(struct stele_capture **out, struct stele_ctx *ctx);
+/* Sets cap's change note as agent_capture_begin does, with reverts and why
+ * (may be 0 and NULL) added: a revert's. */
+int agent_capture_note(struct stele_capture *cap, struct stele_ctx *ctx, uint64_t reverts,
+		       const char *why);
 /* Commits the rows and their change set; releases b either way. */
 int agent_batch_commit(struct agent_batch *b);
 /* Rolls back and releases b (safe on a batch that failed to begin). */
 void agent_batch_abort(struct agent_batch *b);
 /*
  * Ends a begun batch by the result of its writes: rc < 0 rolls it back and
- * returns rc (the writes' refusal); otherwise commits (agent_batch_commit). A
+ * returns rc (the writes' refusal; a refusal of a malformed value,
+ * agent_refuse_malformed, becomes STELE_EUSAGE); otherwise commits
+ * (agent_batch_commit) and says on stderr, in one line, what it did
+ * ("stele-agent: change set 5: point event E000003 reviewed", or "nothing
+ * changed"). A
  * one-row command is then
  *     if ((rc = agent_batch_begin(&b, ctx)) < 0 ||
  *         (rc = agent_batch_finish(&b, task_put(id, &b, &row))) < 0)
@@ -156,6 +169,20 @@ int agent_batch_row_ref(struct agent_row_ref *out, char **old, struct agent_batc
 			const struct agent_row_kind *k, const char *given_id, bool must_exist,
 			bool must_be_new);
 
+/*
+ * Deletes row id of kind k inside the batch: refused (agent_refuse) if it does
+ * not exist, if one of its date or month columns (date_cols, NULL-ended) lies in
+ * a closed month, or if blocked_sql (village ?1, id ?2; may be NULL) returns a
+ * row: then "LABEL: " and blocked_why with that row's first column for %s.
+ */
+int agent_batch_delete(struct agent_batch *b, const struct agent_row_kind *k, const char *id,
+		       const char *const *date_cols, const char *blocked_sql,
+		       const char *blocked_why);
+/* `KIND delete ID...`: every id deleted by del in one batch, or none. */
+typedef int (*agent_delete_fn)(struct agent_batch *b, const char *id);
+int agent_cmd_delete(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv,
+		     agent_delete_fn del);
+
 /* Field checks that refuse through agent_refuse(field, "LABEL: ..."): one-line
  * UTF-8 text of at most max_bytes; a real YYYY-MM-DD date. */
 int agent_check_field_text(int field, const char *label, const char *what, const char *s,
@@ -174,6 +201,11 @@ int agent_batch_member_exists(bool *exists, struct agent_batch *b, const char *i
  * list, from 0; -1 for none), so import can name the CSV column.
  */
 int agent_refuse(int field, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* agent_refuse for a value that is malformed (not a date, not a number, not an
+ * id, empty, not one line) rather than refused by a rule: the same exit 3 in an
+ * import (the file's data), but agent_batch_finish makes it a usage error (exit
+ * 2) of the command that gave it. */
+int agent_refuse_malformed(int field, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The field of the last agent_refuse (-1 if none since agent_refuse_clear). */
 int agent_refused_field(void);
 void agent_refuse_clear(void);

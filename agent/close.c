@@ -27,6 +27,14 @@ static const char under_review_sql[] =
 	"SELECT count(*) FROM point_event WHERE village_code = ?1 "
 	"AND stage IN ('recorded', 'group', 'committee') "
 	"AND substr(occurred_on, 1, 7) BETWEEN ?2 AND ?3";
+/* The events under review of the open months from ?2 to ?3, by id. */
+static const char under_review_ids_sql[] =
+	"SELECT id FROM point_event WHERE village_code = ?1 "
+	"AND stage IN ('recorded', 'group', 'committee') "
+	"AND substr(occurred_on, 1, 7) BETWEEN ?2 AND ?3 "
+	"AND substr(occurred_on, 1, 7) NOT IN "
+	"(SELECT period FROM period_close WHERE village_code = ?1) ORDER BY id";
+#define LIST_MAX 10 /* ids named in a refusal; the rest are counted */
 
 /* *out = the first record's month index, or `fallback` when there is no record. */
 static int first_month(int32_t *out, struct agent_batch *b, int32_t fallback)
@@ -72,6 +80,47 @@ static int count_under_review(int64_t *out, struct agent_batch *b, int32_t from,
 	return rc;
 }
 
+/* Refuses (STELE_EINVALID) closing months from..to while events of their open
+ * months are under review, naming them. */
+static int refuse_under_review(struct agent_batch *b, int32_t from, int32_t to)
+{
+	struct stele_buf ids = STELE_BUF_INIT(STELE_BUF_NOLIMIT);
+	char a[8], z[8];
+	sqlite3_stmt *stmt;
+	long count = 0;
+	int rc, step;
+
+	stele_format_month(a, from);
+	stele_format_month(z, to);
+	if ((rc = agent_batch_stmt(&stmt, b, under_review_ids_sql)) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, agent_village(b->ctx), -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, a, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, z, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (++count <= LIST_MAX &&
+		    (rc = stele_buf_printf(&ids, "%s%s", count > 1 ? ", " : "",
+					   (const char *)sqlite3_column_text(stmt, 0))) < 0)
+			goto done;
+	}
+	if (step != SQLITE_DONE) {
+		rc = stele_error_db(STELE_EFAIL, b->ctx->db, "listing events under review");
+		goto done;
+	}
+	if (count > LIST_MAX && (rc = stele_buf_printf(&ids, " and %ld more", count - LIST_MAX)) < 0)
+		goto done;
+	if (count)
+		rc = stele_error(STELE_EINVALID, "%s%s%s%s: %ld point event%s still under review "
+				 "(%s): finish the reviews first, or close with --force to freeze "
+				 "them", from < to ? "months " : "month ", from < to ? a : "",
+				 from < to ? " to " : "", z, count, count == 1 ? " is" : "s are",
+				 ids.data);
+done:
+	sqlite3_reset(stmt);
+	stele_buf_free(&ids);
+	return rc;
+}
+
 /* Inserts the period_close rows of every open month in from..to; earlier (the
  * months before `to`) receives their names, *nearlier their count, and
  * *under_review grows by their events not yet past committee. */
@@ -107,28 +156,33 @@ static int close_months(struct agent_batch *b, int32_t from, int32_t to, struct 
 	return 0;
 }
 
-int agent_close_check(int32_t *out, const char *text)
+int agent_close_check(int32_t *out, const char *text, bool force)
 {
-	int32_t month;
-	int rc;
+	int32_t month, today;
 
+	/* A malformed month is a usage error (exit 2), as everywhere on the command line. */
 	if (strlen(text) != 7)
-		return stele_error(STELE_EINVALID, "month '%s' is not YYYY-MM", text);
-	if ((rc = stele_parse_month(text, &month, "month")) < 0)
-		return rc;
-	if (month > agent_month_of(stele_today())) {
+		return stele_error(STELE_EUSAGE, "month '%s' is not YYYY-MM", text);
+	if (stele_parse_month(text, &month, "month") < 0)
+		return stele_error(STELE_EUSAGE, "%s", stele_error_message());
+	today = agent_month_of(stele_today());
+	if (month > today || (month == today && !force)) {
 		/* Name the clock's date: a clock set years back is the likely cause. */
 		char clock[16];
 		stele_format_date(clock, stele_today());
-		return stele_error(STELE_EINVALID, "month %s has not begun yet (this computer's "
-				   "clock says %s); a month is closed when it is complete", text,
-				   clock);
+		if (month > today)
+			return stele_error(STELE_EINVALID, "month %s has not begun yet (this "
+					   "computer's clock says %s); a month is closed when it "
+					   "is complete", text, clock);
+		return stele_error(STELE_EINVALID, "month %s has not ended yet (this computer's "
+				   "clock says %s); close it when it is complete, or with --force",
+				   text, clock);
 	}
 	*out = month;
 	return 0;
 }
 
-int agent_close_run(struct agent_close *out, struct agent_batch *b, int32_t month)
+int agent_close_run(struct agent_close *out, struct agent_batch *b, int32_t month, bool force)
 {
 	struct stele_buf earlier = STELE_BUF_INIT(STELE_BUF_NOLIMIT);
 	struct agent_close c = { 0 };
@@ -146,6 +200,8 @@ int agent_close_run(struct agent_close *out, struct agent_batch *b, int32_t mont
 		goto done;
 	if (first > month)
 		first = month;
+	if (!force && (rc = refuse_under_review(b, first, month)) < 0)
+		goto done;
 	if ((rc = close_months(b, first, month, &earlier, &c.nearlier, &c.under_review)) < 0)
 		goto done;
 found:

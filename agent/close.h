@@ -18,13 +18,15 @@ struct agent_close {
 };
 
 /* The month a close is asked for (YYYY-MM), as a month index: refused
- * (STELE_EINVALID) when malformed or not begun yet by this computer's clock. */
-int agent_close_check(int32_t *month, const char *text);
+ * (STELE_EUSAGE) when malformed, (STELE_EINVALID) when not begun yet by this
+ * computer's clock, or, unless force, not ended yet. */
+int agent_close_check(int32_t *month, const char *text, bool force);
 
 /* Closes month and every earlier month still open since the village's first
- * record, inside the caller's batch (the caller commits or aborts it). *out is
- * written only on success. */
-int agent_close_run(struct agent_close *out, struct agent_batch *b, int32_t month);
+ * record, inside the caller's batch (the caller commits or aborts it); unless
+ * force, refused (STELE_EINVALID, naming them) while point events of the months
+ * it would close are under review. *out is written only on success. */
+int agent_close_run(struct agent_close *out, struct agent_batch *b, int32_t month, bool force);
 void agent_close_release(struct agent_close *c);
 
 #endif

@@ -1,5 +1,6 @@
-/* cmd-close.c: `stele-agent close MONTH`: declare a month complete (read-only), with
- * every earlier month still open since the village's first record (agent/close.c). */
+/* cmd-close.c: `stele-agent close MONTH [--force]`: declare a month complete
+ * (read-only), with every earlier month still open since the village's first record
+ * (agent/close.c). */
 #include <stdio.h>
 #include <string.h>
 
@@ -9,26 +10,36 @@
 #include "error.h"
 #include "i18n.h"
 
+static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
+{
+	*(bool *)data = true;
+	return 0;
+}
+
 int cmd_close(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "force", no_argument, NULL, 1 },
+		{ 0 },
+	};
 	struct agent_close c = { 0 };
 	struct agent_batch b;
-	bool began = false;
+	bool began = false, force = false;
 	int32_t month;
 	int64_t pending;
 	char *pos[1];
 	int rc, n;
 	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, false, NULL, NULL, pos, 1, 1, &n,
-				  &done)) < 0 || done)
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_opt, &force, pos,
+				  1, 1, &n, &done)) < 0 || done)
 		return rc;
-	if ((rc = agent_close_check(&month, pos[0])) < 0)
+	if ((rc = agent_close_check(&month, pos[0], force)) < 0)
 		return rc;
 	if ((rc = agent_batch_begin(&b, ctx)) < 0)
 		goto done;
 	began = true;
-	if ((rc = agent_close_run(&c, &b, month)) < 0)
+	if ((rc = agent_close_run(&c, &b, month, force)) < 0)
 		goto done;
 	if (c.already) {
 		fprintf(stderr, _("%s: month %s is already closed; nothing to do\n"), ctx->prog, pos[0]);

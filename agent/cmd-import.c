@@ -46,21 +46,31 @@ static void on_progress(void *arg, long rows)
 		stele_cli_progress(p->ctx, "importing", rows, p->total);
 }
 
+static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
+{
+	*(bool *)data = true;
+	return 0;
+}
+
 int cmd_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "allow-duplicates", no_argument, NULL, 1 },
+		{ 0 },
+	};
 	const struct agent_import_kind *k;
 	struct stele_csv *csv = NULL;
 	struct agent_batch b;
 	struct import_progress p = { ctx, 0 };
-	bool began = false;
+	bool began = false, allow_duplicates = false;
 	char *pos[2];
 	long rows = 0, total = 0;
 	int64_t changes_before;
 	int rc, n;
 	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, false, NULL, NULL, pos, 2, 2, &n,
-				  &done)) < 0 || done)
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_opt,
+				  &allow_duplicates, pos, 2, 2, &n, &done)) < 0 || done)
 		return rc;
 	if (!(k = agent_import_kind(pos[0])))
 		return stele_error(STELE_EUSAGE, "unknown kind '%s' (members, points, tasks, "
@@ -74,7 +84,8 @@ int cmd_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 		goto done;
 	began = true;
 	changes_before = sqlite3_total_changes64(ctx->db);
-	if ((rc = agent_import_csv(&rows, &b, k, csv, NULL, NULL, on_progress, &p)) < 0)
+	if ((rc = agent_import_csv(&rows, &b, k, csv, allow_duplicates, NULL, NULL, on_progress,
+				    &p)) < 0)
 		goto done;
 	int64_t written = sqlite3_total_changes64(ctx->db) - changes_before;
 	began = false;

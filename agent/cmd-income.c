@@ -58,11 +58,18 @@ static int income_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 	return stele_cli_print_query(ctx, e->sql, params, e->number_cols);
 }
 
+static int income_delete_cmd(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	return agent_cmd_delete(ctx, cmd, argc, argv, income_delete);
+}
+
 const struct stele_cmd income_subcommands[] = {
 	{ "add", income_add, N_("income add MONTH AMOUNT [--source S]"),
 	  N_("Records collective income of MONTH (YYYY-MM): AMOUNT in yuan with at most two\n"
 	  "decimals (negative for a correction). One row per month and source. Prints the\n"
 	  "id (I0001, ...)."), NULL },
+	{ "delete", income_delete_cmd, N_("income delete ID..."),
+	  N_("Deletes income rows entered by mistake whose month is open (all or none)."), NULL },
 	{ "list", income_list, N_("income list [--format table|csv|json] [--bom]"),
 	  N_("Lists income rows."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },

@@ -102,16 +102,17 @@ int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 		return rc;
 	if (!o.village || !o.name)
 		return stele_error(STELE_EUSAGE, "init needs --village CODE and --name NAME");
-	if ((rc = stele_check_village_code(o.village, NULL, "village code")) < 0 ||
-	    (rc = stele_check_text(o.name, 200, "village name")) < 0)
-		return rc;
+	/* Malformed values on the command line are usage errors (exit 2). */
+	if (stele_check_village_code(o.village, NULL, "village code") < 0 ||
+	    stele_check_text(o.name, 200, "village name") < 0)
+		return stele_error(STELE_EUSAGE, "%s", stele_error_message());
 	if (!*o.name)
-		return stele_error(STELE_EINVALID, "village name is empty");
+		return stele_error(STELE_EUSAGE, "village name is empty");
 	if ((o.remote && (rc = stele_check_text(o.remote, 1024, "--remote")) < 0) ||
 	    (o.county && (rc = stele_check_text(o.county, 1024, "--county")) < 0))
 		return rc;
 	if (o.county_key && (rc = stele_hex_decode(county_pk, STELE_PK_BYTES, o.county_key)) < 0)
-		return stele_error(STELE_EINVALID, "--county-key is not a public key (64 hex digits)");
+		return stele_error(STELE_EUSAGE, "--county-key is not a public key (64 hex digits)");
 	/* The URLs are kept without their passwords (saved once the directory is made). */
 	if ((o.remote && (rc = stele_credentials_keep_url(&remote, &urls, o.remote, "--remote")) < 0) ||
 	    (o.county && (rc = stele_credentials_keep_url(&county, &urls, o.county, "--county")) < 0))

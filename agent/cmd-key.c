@@ -11,6 +11,7 @@
 
 #include "agent.h"
 #include "i18n.h"
+#include "batch.h"
 #include "capture.h"
 #include "db.h"
 #include "error.h"
@@ -97,7 +98,7 @@ static int key_rotate(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 	stele_hex_encode(new_hex, new_pk, STELE_PK_BYTES);
 	/* 2. The announcement, signed with the old key, in one transaction with the
 	 * settings that make the new key the village's. */
-	if ((rc = stele_capture_begin(&cap, ctx->db, agent_village(ctx))) < 0)
+	if ((rc = agent_capture_begin(&cap, ctx)) < 0)
 		goto done;
 	if ((rc = record_rotation(ctx, new_hex, old_hex)) < 0) {
 		stele_capture_abort(cap);

@@ -115,7 +115,7 @@ int cmd_log(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char *
 		return rc;
 	const char *params[] = { limit, NULL };
 	return stele_cli_print_query(ctx,
-		"SELECT seq, datetime(created_at, 'unixepoch', 'localtime') AS time, summary, "
+		"SELECT seq, local_time(created_at) AS time, summary, "
 		"commit_id AS \"commit\", signature FROM temp.log_entry "
 		"ORDER BY seq IS NULL, seq DESC LIMIT CAST(?1 AS INTEGER)", params, "seq");
 }

@@ -12,10 +12,10 @@
 #include "records.h"
 #include "words.h"
 
-enum { OPT_DATE = 1, OPT_POINTS, OPT_NOTE, OPT_STAGE, OPT_MEMBER, OPT_MONTH, OPT_YEAR };
+enum { OPT_DATE = 1, OPT_POINTS, OPT_NOTE, OPT_STAGE, OPT_MEMBER, OPT_MONTH, OPT_YEAR, OPT_RULE };
 
 struct points_opts {
-	const char *date, *points, *note, *stage, *member, *month, *year;
+	const char *date, *points, *note, *stage, *member, *month, *year, *rule;
 };
 
 static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
@@ -30,6 +30,7 @@ static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
 	case OPT_MEMBER: o->member = arg; break;
 	case OPT_MONTH: o->month = arg; break;
 	case OPT_YEAR: o->year = arg; break;
+	case OPT_RULE: o->rule = arg; break;
 	}
 	return 0;
 }
@@ -63,6 +64,36 @@ static int points_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 		return rc;
 	printf("%s\n", id);
 	return 0;
+}
+
+static int points_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "member", required_argument, NULL, OPT_MEMBER },
+		{ "rule", required_argument, NULL, OPT_RULE },
+		{ "date", required_argument, NULL, OPT_DATE },
+		{ "points", required_argument, NULL, OPT_POINTS },
+		{ "note", required_argument, NULL, OPT_NOTE },
+		{ 0 },
+	};
+	struct points_opts o = { 0 };
+	struct agent_batch b;
+	char *pos[1];
+	int rc, n;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_opt, &o, pos, 1, 1,
+				  &n, &done)) < 0 || done)
+		return rc;
+	if (!o.member && !o.rule && !o.date && !o.points && !o.note)
+		return stele_error(STELE_EUSAGE, "points set: nothing to change (--member, --rule, "
+				   "--date, --points, --note)");
+	struct point_row row = { .id = pos[0], .member_id = o.member, .rule_code = o.rule,
+				 .occurred_on = o.date, .points = o.points, .note = o.note,
+				 .must_exist = true, .unreviewed = true };
+	if ((rc = agent_batch_begin(&b, ctx)) < 0)
+		return rc;
+	return agent_batch_finish(&b, point_put(NULL, &b, &row));
 }
 
 static int points_review(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
@@ -148,6 +179,11 @@ static int points_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 		"AND (?4 = '' OR e.stage = ?4) ORDER BY e.id", params, "points");
 }
 
+static int points_delete_cmd(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	return agent_cmd_delete(ctx, cmd, argc, argv, point_delete);
+}
+
 /*
  * The subcommands of `points`. `points rank --year Y [--month M]` (this village's
  * member ranking, rankings.md) belongs to the rankings engineer: add its entry here,
@@ -162,6 +198,14 @@ const struct stele_cmd points_subcommands[] = {
 	  N_("Moves events one step along recorded -> group -> committee -> assembly ->\n"
 	  "published, or to rejected from any stage before published. Never back;\n"
 	  "published and rejected are final. All the events move, or none."), NULL },
+	{ "set", points_set,
+	  N_("points set EVENT [--member ID] [--rule R] [--date DATE] [--points P] [--note TEXT]"),
+	  N_("Corrects an event still at stage recorded, in an open month (a new rule takes\n"
+	  "its points unless --points is given). A reviewed event is not changed: record a\n"
+	  "correcting event."), NULL },
+	{ "delete", points_delete_cmd, N_("points delete EVENT..."),
+	  N_("Deletes point events that are still at stage recorded, in an open month (all\n"
+	  "or none). A reviewed event is not deleted: record a correcting event."), NULL },
 	{ "list", points_list,
 	  N_("points list [--member ID] [--month YYYY-MM | --year YYYY] [--stage S] "
 	  "[--format table|csv|json] [--bom]"),

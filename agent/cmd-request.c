@@ -123,6 +123,11 @@ static int request_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 		params, "satisfied");
 }
 
+static int request_delete_cmd(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	return agent_cmd_delete(ctx, cmd, argc, argv, request_delete);
+}
+
 const struct stele_cmd request_subcommands[] = {
 	{ "add", request_add, N_("request add --received DATE [--category C] [--grid G]"),
 	  N_("Records a resident's request and prints its id (R0001, ...)."), NULL },
@@ -130,6 +135,9 @@ const struct stele_cmd request_subcommands[] = {
 	  N_("Resolves a request on DATE (default today, not before it was received). A\n"
 	  "request is resolved once; one received in a closed month may still be resolved\n"
 	  "with a date in an open month."), NULL },
+	{ "delete", request_delete_cmd, N_("request delete ID..."),
+	  N_("Deletes requests entered by mistake whose dates lie in open months (all or\n"
+	  "none)."), NULL },
 	{ "list", request_list, N_("request list [--open] [--format table|csv|json] [--bom] [--raw]"),
 	  N_("Lists requests (--open: those not resolved yet)."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },

@@ -216,6 +216,28 @@ static int record_new_key(struct replay *r, uint64_t seq, const char *pk_hex)
 	return rc;
 }
 
+/* The village's name: --name, else the last one its stream said (change_note),
+ * else its code (the county's registry may name it after the pull). */
+static int restore_name(struct replay *r, const struct restore_opts *o)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	if (o->name)
+		return stele_meta_set(r->db, "village_name", o->name);
+	if ((rc = stele_db_prepare(r->db, &stmt,
+				   "SELECT village_name FROM change_note WHERE village_code = ? AND "
+				   "village_name IS NOT NULL ORDER BY seq DESC LIMIT 1")) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, o->village, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		rc = stele_meta_set(r->db, "village_name", (const char *)sqlite3_column_text(stmt, 0));
+	else
+		rc = stele_meta_set(r->db, "village_name", o->village);
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 /* Fills the new database: settings, default rules, every change set, in one
  * transaction. pk is the key the directory signs with from now on. */
 static int rebuild(struct replay *r, const struct restore_opts *o, const unsigned char pk[STELE_PK_BYTES])
@@ -232,12 +254,13 @@ static int rebuild(struct replay *r, const struct restore_opts *o, const unsigne
 		return rc;
 	if ((rc = stele_meta_set(r->db, "role", "village")) < 0 ||
 	    (rc = stele_meta_set(r->db, "village_code", o->village)) < 0 ||
-	    (rc = stele_meta_set(r->db, "village_name", o->name ? o->name : o->village)) < 0 ||
 	    (rc = stele_meta_set(r->db, "county_code", county)) < 0 ||
 	    (rc = stele_meta_set(r->db, "remote", o->remote)) < 0 ||
 	    (o->county && (rc = stele_meta_set(r->db, "county_url", o->county)) < 0) ||
 	    (rc = stele_rules_install_defaults(r->db)) < 0 ||
 	    (rc = stele_repo_walk(r->repo, STELE_BRANCH, NULL, replay_one, r)) < 0)
+		goto done;
+	if ((rc = restore_name(r, o)) < 0)
 		goto done;
 	stele_hex_encode(pk_hex, pk, STELE_PK_BYTES);
 	/* The key the stream says signs its next change set. */

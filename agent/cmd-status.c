@@ -34,10 +34,11 @@ static int query_text(char **out, struct stele_ctx *ctx, const char *sql, const 
 	return rc;
 }
 
-/* A meta value for display: unix seconds become local time; absent is `none`. */
+/* A meta value for display: unix seconds or a UTC stamp become local time with
+ * its offset (as everywhere); absent is `none`. */
 static void meta_display(char *buf, size_t size, const char *value, const char *none)
 {
-	char *end;
+	char local[STELE_LOCAL_TIME_BYTES], *end;
 	long long secs;
 
 	if (!value || !*value) {
@@ -45,11 +46,11 @@ static void meta_display(char *buf, size_t size, const char *value, const char *
 		return;
 	}
 	secs = strtoll(value, &end, 10);
-	if (*end == '\0' && secs > 0) {
-		time_t t = (time_t)secs;
-		struct tm tm;
-		localtime_r(&t, &tm);
-		strftime(buf, size, "%Y-%m-%d %H:%M:%S", &tm);
+	if (*end != '\0' || secs <= 0)
+		secs = stele_parse_utc_stamp(value);
+	if (secs > 0) {
+		stele_format_local_time(local, secs);
+		snprintf(buf, size, "%s", local);
 		return;
 	}
 	snprintf(buf, size, "%s", value);

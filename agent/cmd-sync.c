@@ -234,42 +234,6 @@ static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
 	return 0;
 }
 
-/*
- * Stores the URLs for the next sync (remote and county, either may be NULL),
- * without their passwords: those go to the credentials file first. Also used on
- * URLs an older version stored with their passwords, so secure_delete is on: the
- * old value's bytes are overwritten, not left in a free page.
- */
-static int store_urls(struct stele_ctx *ctx, const char *given_remote, const char *given_county)
-{
-	struct stele_kept_urls urls = STELE_KEPT_URLS_INIT;
-	char *remote = NULL, *county = NULL;
-	int rc = 0;
-
-	if (!given_remote && !given_county)
-		return 0;
-	if ((given_remote &&
-	     (rc = stele_credentials_keep_url(&remote, &urls, given_remote, "--remote")) < 0) ||
-	    (given_county &&
-	     (rc = stele_credentials_keep_url(&county, &urls, given_county, "--county")) < 0) ||
-	    (rc = stele_credentials_save_kept(&urls, ctx)) < 0)
-		goto done;
-	sqlite3_exec(ctx->db, "PRAGMA secure_delete = ON", NULL, NULL, NULL);
-	if ((rc = stele_db_begin(ctx->db)) < 0)
-		goto done;
-	if ((remote && (rc = stele_meta_set(ctx->db, "remote", remote)) < 0) ||
-	    (county && (rc = stele_meta_set(ctx->db, "county_url", county)) < 0)) {
-		stele_db_rollback(ctx->db);
-		goto done;
-	}
-	rc = stele_db_commit(ctx->db);
-done:
-	stele_credentials_kept_free(&urls);
-	free(remote);
-	free(county);
-	return rc;
-}
-
 /* Whether url holds a password (stored by a version before passwords were kept in
  * the credentials file). */
 static bool holds_password(const char *url)
@@ -313,14 +277,16 @@ int cmd_sync(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 		rc = stele_error(STELE_EUSAGE, "an empty URL");
 		goto done;
 	}
-	if ((rc = store_urls(ctx, o.remote, o.county)) < 0)
+	/* --remote is for this sync only (a USB stick); 'remote set' changes the
+	 * configured remote. --county is kept for the next sync. */
+	if ((rc = agent_store_urls(ctx, NULL, o.county)) < 0)
 		goto done;
 	if ((rc = stele_meta_get(ctx->db, "remote", &remote)) < 0 ||
 	    (rc = stele_meta_get(ctx->db, "county_url", &county)) < 0)
 		goto done;
 	/* A password an older version stored moves to the credentials file now. */
 	if (holds_password(remote) || holds_password(county)) {
-		if ((rc = store_urls(ctx, holds_password(remote) ? remote : NULL,
+		if ((rc = agent_store_urls(ctx, holds_password(remote) ? remote : NULL,
 				     holds_password(county) ? county : NULL)) < 0)
 			goto done;
 		free(remote);
@@ -330,9 +296,20 @@ int cmd_sync(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 		    (rc = stele_meta_get(ctx->db, "county_url", &county)) < 0)
 			goto done;
 	}
+	if (o.remote) {
+		/* A password in it goes to the credentials file, where the push finds it. */
+		struct stele_kept_urls urls = STELE_KEPT_URLS_INIT;
+		free(remote);
+		remote = NULL;
+		if ((rc = stele_credentials_keep_url(&remote, &urls, o.remote, "--remote")) == 0)
+			rc = stele_credentials_save_kept(&urls, ctx);
+		stele_credentials_kept_free(&urls);
+		if (rc < 0)
+			goto done;
+	}
 	if (!remote && !county) {
-		rc = stele_error(STELE_EUSAGE, "no remote to sync with: give --remote URL (it is "
-				 "kept for the next sync)");
+		rc = stele_error(STELE_EUSAGE, "no remote to sync with: set one with 'remote set "
+				 "URL', or give --remote URL for this sync");
 		goto done;
 	}
 	if ((rc = agent_repo_open(&repo, ctx, true)) < 0)

@@ -110,6 +110,11 @@ static int task_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int arg
 		params, NULL);
 }
 
+static int task_delete_cmd(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	return agent_cmd_delete(ctx, cmd, argc, argv, task_delete);
+}
+
 const struct stele_cmd task_subcommands[] = {
 	{ "add", task_add, N_("task add TITLE --due DATE [--category C] [--assignee MEMBER]"),
 	  N_("Adds a task to the ledger and prints its id (T0001, ...). MEMBER is a member id."),
@@ -117,6 +122,8 @@ const struct stele_cmd task_subcommands[] = {
 	{ "close", task_close, N_("task close ID [--date DATE]"),
 	  N_("Closes a task out (销号) on DATE, default today. A task is closed once; a task\n"
 	  "due in a closed month may still be closed with a date in an open month."), NULL },
+	{ "delete", task_delete_cmd, N_("task delete ID..."),
+	  N_("Deletes tasks entered by mistake whose dates lie in open months (all or none)."), NULL },
 	{ "list", task_list, N_("task list [--open] [--format table|csv|json] [--bom] [--raw]"),
 	  N_("Lists tasks (--open: those not closed yet)."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },

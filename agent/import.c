@@ -7,6 +7,7 @@
 
 #include "agent.h"
 #include "batch.h"
+#include "buf.h"
 #include "csv.h"
 #include "db.h"
 #include "error.h"
@@ -16,39 +17,41 @@
 #include "table.h"
 #include "words.h"
 
-static int import_point(struct agent_batch *b, char **f)
+static int import_point(char *out_id, struct agent_batch *b, char **f)
 {
 	struct point_row row = { .id = f[0], .member_id = f[1], .rule_code = f[2],
 				 .occurred_on = f[3], .points = f[4], .stage = f[5], .note = f[6] };
 
-	return point_put(NULL, b, &row);
+	return point_put(out_id, b, &row);
 }
 
-static int import_task(struct agent_batch *b, char **f)
+static int import_task(char *out_id, struct agent_batch *b, char **f)
 {
 	struct task_row row = { .id = f[0], .title = f[1], .category = f[2], .assignee = f[3],
 				.due_on = f[4], .closed_on = f[5] };
 
-	return task_put(NULL, b, &row);
+	return task_put(out_id, b, &row);
 }
 
-static int import_request(struct agent_batch *b, char **f)
+static int import_request(char *out_id, struct agent_batch *b, char **f)
 {
 	struct request_row row = { .id = f[0], .received_on = f[1], .category = f[2],
 				   .grid = f[3], .resolved_on = f[4], .satisfied = f[5] };
 
-	return request_put(NULL, b, &row);
+	return request_put(out_id, b, &row);
 }
 
-static int import_income(struct agent_batch *b, char **f)
+static int import_income(char *out_id, struct agent_batch *b, char **f)
 {
 	struct income_row row = { .id = f[0], .period = f[1], .amount = f[2], .source = f[3] };
 
-	return income_put(NULL, b, &row);
+	return income_put(out_id, b, &row);
 }
 
-static int import_assessment(struct agent_batch *b, char **f)
+static int import_assessment(char *out_id, struct agent_batch *b, char **f)
 {
+	*out_id = '\0';
+
 	struct assessment_row row = { .year = f[0], .item_code = f[1], .score = f[2],
 				      .note = f[3] };
 
@@ -57,7 +60,7 @@ static int import_assessment(struct agent_batch *b, char **f)
 
 /* Members go through member_put (cmd-member.c); the field checks come first here
  * so that a refusal names its column. */
-static int import_member(struct agent_batch *b, char **f)
+static int import_member(char *out_id, struct agent_batch *b, char **f)
 {
 	char *old[MF_COUNT] = { 0 };
 	const char *v[MF_COUNT];
@@ -105,6 +108,7 @@ static int import_member(struct agent_batch *b, char **f)
 	}
 	if (v[MF_STATUS] && !*v[MF_STATUS])
 		v[MF_STATUS] = NULL; /* empty status: active for a new member, else kept */
+	snprintf(out_id, 24, "%s", id);
 	if (exists && !changed)
 		goto done;
 	if (v[MF_JOINED] && (rc = agent_batch_refuse_closed(b, MF_JOINED, label, v[MF_JOINED])) < 0)
@@ -112,7 +116,7 @@ static int import_member(struct agent_batch *b, char **f)
 	struct member_row row = { .id = v[MF_ID], .name = v[MF_NAME], .gender = v[MF_GENDER],
 				  .born = v[MF_BORN], .joined = v[MF_JOINED],
 				  .status = v[MF_STATUS], .grid = v[MF_GRID] };
-	rc = member_put(NULL, b, &row);
+	rc = member_put(out_id, b, &row);
 done:
 	agent_free_cols(old, MF_COUNT);
 	return rc;
@@ -131,16 +135,75 @@ static const char *const assessment_cols[] = { "year", "item_code", "score", "no
 /* The columns holding fixed values (words.h); a task's or request's category is text. */
 static const char *const import_words[] = { "gender", "status", "stage", "satisfied", NULL };
 
+/*
+ * The duplicate guard: a row imported with an empty id that repeats a record
+ * stored before the import (rowid <= ?3) in what the record says (not in what
+ * its review or closing has done since: stage, closed_on, resolved_on, status),
+ * found from the new row (village ?1, id ?2). Income needs none: its
+ * (period, source) is unique.
+ */
+#define DUP_SQL(table, same) \
+	"SELECT o.id FROM " table " n JOIN " table " o ON o.village_code = n.village_code " \
+	"AND o.rowid <= ?3 AND o.id <> n.id AND " same " WHERE n.village_code = ?1 " \
+	"AND n.id = ?2 ORDER BY o.id LIMIT 1"
+static const char member_dup_sql[] = DUP_SQL("member",
+	"o.name = n.name AND o.gender IS n.gender AND o.born IS n.born AND o.joined IS n.joined");
+static const char point_dup_sql[] = DUP_SQL("point_event",
+	"o.member_id = n.member_id AND o.occurred_on = n.occurred_on AND "
+	"o.rule_code = n.rule_code AND o.points = n.points AND o.note IS n.note");
+static const char task_dup_sql[] = DUP_SQL("task",
+	"o.due_on = n.due_on AND o.title = n.title AND o.category IS n.category AND "
+	"o.assignee IS n.assignee");
+static const char request_dup_sql[] = DUP_SQL("request",
+	"o.received_on = n.received_on AND o.category IS n.category AND o.grid IS n.grid");
+
 #define COLS(a) a, sizeof(a) / sizeof(a[0])
 static const struct agent_import_kind import_kinds[] = {
-	{ "members", COLS(member_cols), import_member },
-	{ "points", COLS(point_cols), import_point },
-	{ "tasks", COLS(task_cols), import_task },
-	{ "requests", COLS(request_cols), import_request },
-	{ "income", COLS(income_cols), import_income },
-	{ "assessments", COLS(assessment_cols), import_assessment },
-	{ NULL, NULL, 0, NULL },
+	{ "members", COLS(member_cols), import_member, "member", "member", member_dup_sql },
+	{ "points", COLS(point_cols), import_point, "point_event", "point event", point_dup_sql },
+	{ "tasks", COLS(task_cols), import_task, "task", "task", task_dup_sql },
+	{ "requests", COLS(request_cols), import_request, "request", "request",
+	  request_dup_sql },
+	{ "income", COLS(income_cols), import_income, "income", "income", NULL },
+	{ "assessments", COLS(assessment_cols), import_assessment, "assessment", "assessment",
+	  NULL },
+	{ NULL, NULL, 0, NULL, NULL, NULL, NULL },
 };
+
+#define DUP_LIST_MAX 10 /* lines named in the refusal; the rest are counted */
+
+/* The duplicate guard's findings: the lines that repeat records, as text. */
+struct dup_guard {
+	const struct agent_import_kind *k;
+	int64_t last_rowid; /* the table's rows before the import: rowid <= this */
+	struct stele_buf lines;
+	long count;
+};
+
+/* Checks the row just written with the new id id (given empty in the file). */
+static int dup_check(struct dup_guard *g, struct agent_batch *b, const struct stele_csv *csv,
+		     const char *id)
+{
+	sqlite3_stmt *stmt;
+	int rc, step;
+
+	if ((rc = agent_batch_stmt(&stmt, b, g->k->dup_sql)) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, agent_village(b->ctx), -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 3, g->last_rowid);
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW) {
+		if (++g->count <= DUP_LIST_MAX)
+			rc = stele_buf_printf(&g->lines, "%sline %zu repeats %s '%s'",
+					      g->count > 1 ? ", " : "", stele_csv_line(csv),
+					      g->k->what, (const char *)sqlite3_column_text(stmt, 0));
+	} else if (step != SQLITE_DONE) {
+		rc = stele_error_db(STELE_EFAIL, b->ctx->db, "looking for duplicates");
+	}
+	sqlite3_reset(stmt);
+	return rc;
+}
 
 const struct agent_import_kind *agent_import_kind(const char *kind)
 {
@@ -151,17 +214,25 @@ const struct agent_import_kind *agent_import_kind(const char *kind)
 }
 
 int agent_import_csv(long *rows, struct agent_batch *b, const struct agent_import_kind *k,
-		     struct stele_csv *csv, agent_import_refused_fn on_refused, void *arg,
-		     agent_import_progress_fn progress, void *progress_arg)
+		     struct stele_csv *csv, bool allow_duplicates, agent_import_refused_fn on_refused,
+		     void *arg, agent_import_progress_fn progress, void *progress_arg)
 {
+	struct dup_guard guard = { .k = k, .lines = STELE_BUF_INIT(STELE_BUF_NOLIMIT) };
+	bool guarded = k->dup_sql && !allow_duplicates;
 	int index_of[8];
-	char **fields, *f[8];
+	char **fields, *f[8], id[24];
 	size_t nfields;
 	long n = 0, refused = 0;
 	int rc;
 
 	if ((rc = stele_csv_header(csv, k->cols, k->ncols, NULL, index_of)) < 0)
-		return rc;
+		goto done;
+	if (guarded) {
+		char sql[128];
+		snprintf(sql, sizeof(sql), "SELECT coalesce(max(rowid), 0) FROM %s", k->table);
+		if ((rc = stele_db_int(b->ctx->db, sql, &guard.last_rowid)) < 0)
+			goto done;
+	}
 	while ((rc = stele_csv_next(csv, &fields, &nfields)) > 0) {
 		n++;
 		if (nfields != k->ncols) {
@@ -177,30 +248,48 @@ int agent_import_csv(long *rows, struct agent_batch *b, const struct agent_impor
 					f[i]++;
 			}
 			agent_refuse_clear();
-			if ((rc = k->put(b, f)) < 0) {
+			if ((rc = k->put(id, b, f)) < 0) {
 				char msg[1024];
 				int field = agent_refused_field();
 				snprintf(msg, sizeof(msg), "%s", stele_error_message());
 				rc = stele_csv_error(csv, field >= 0 ? (size_t)index_of[field] + 1 : 0, rc,
 						     "%s", msg);
+			} else if (guarded && !*f[0]) {
+				rc = dup_check(&guard, b, csv, id);
 			}
 		}
 		if (rc == STELE_EINVALID && on_refused) {
 			/* A refused put wrote nothing: the next rows can still be checked. */
 			refused++;
 			if ((rc = on_refused(arg, stele_error_message())) < 0)
-				return rc;
+				goto done;
 			continue;
 		}
 		if (rc < 0)
-			return rc;
+			goto done;
 		if (progress && n % 1000 == 0)
 			progress(progress_arg, n);
 	}
 	if (rc < 0)
-		return rc;
+		goto done;
+	if (refused) {
+		rc = stele_error(STELE_EINVALID, "%ld of %ld rows refused", refused, n);
+		goto done;
+	}
+	if (guard.count) {
+		if (guard.count > DUP_LIST_MAX &&
+		    (rc = stele_buf_printf(&guard.lines, " and %ld more",
+					   guard.count - DUP_LIST_MAX)) < 0)
+			goto done;
+		rc = stele_error(STELE_EINVALID, "%s: %ld row%s with an empty id repeat%s records "
+				 "already stored (%s); nothing imported: if they are new records, "
+				 "import with --allow-duplicates", stele_csv_name(csv), guard.count,
+				 guard.count == 1 ? "" : "s", guard.count == 1 ? "s" : "",
+				 guard.lines.data);
+		goto done;
+	}
 	*rows = n;
-	if (refused)
-		return stele_error(STELE_EINVALID, "%ld of %ld rows refused", refused, n);
-	return 0;
+done:
+	stele_buf_free(&guard.lines);
+	return rc;
 }

@@ -83,22 +83,22 @@ int income_put(char *out_id, struct agent_batch *b, const struct income_row *row
 		v[i] = given[i] ? given[i] : exists ? old[i] : "";
 
 	if (!*v[IF_PERIOD]) {
-		rc = agent_refuse(IF_PERIOD, "%s: month is empty", label);
+		rc = agent_refuse_malformed(IF_PERIOD, "%s: month is empty", label);
 		goto done;
 	}
 	if (strlen(v[IF_PERIOD]) != 7 || stele_parse_month(v[IF_PERIOD], &month, "month") < 0) {
 		if (strlen(v[IF_PERIOD]) != 7)
 			stele_error(STELE_EINVALID, "month '%s' is not YYYY-MM", v[IF_PERIOD]);
-		rc = agent_refuse(IF_PERIOD, "%s: %s", label, stele_error_message());
+		rc = agent_refuse_malformed(IF_PERIOD, "%s: %s", label, stele_error_message());
 		goto done;
 	}
 	if (!*v[IF_AMOUNT]) {
-		rc = agent_refuse(IF_AMOUNT, "%s: amount is empty", label);
+		rc = agent_refuse_malformed(IF_AMOUNT, "%s: amount is empty", label);
 		goto done;
 	}
 	if (stele_parse_fen(v[IF_AMOUNT], &amount, "amount") < 0 ||
 	    stele_check_bound(amount, STELE_FEN_MAX, 2, "amount") < 0) {
-		rc = agent_refuse(IF_AMOUNT, "%s: %s", label,
+		rc = agent_refuse_malformed(IF_AMOUNT, "%s: %s", label,
 				  stele_error_message());
 		goto done;
 	}
@@ -140,4 +140,11 @@ unchanged:
 done:
 	agent_free_cols(old, IF_COUNT);
 	return rc;
+}
+
+int income_delete(struct agent_batch *b, const char *id)
+{
+	static const char *const dates[] = { "period", NULL };
+
+	return agent_batch_delete(b, &income_kind, id, dates, NULL, NULL);
 }

@@ -9,25 +9,40 @@ static const struct stele_cmd commands[] = {
 	  "the database, the repository, and the village's signing key. Installs the\n"
 	  "default rules catalogue; with --county, the county's published rules replace\n"
 	  "it at the next sync."), NULL },
-	{ "member", cmd_member, N_("member add|set|list ..."), N_("Party members of the village."),
+	{ "member", cmd_member, N_("member add|set|delete|list ..."), N_("Party members of the village."),
 	  member_subcommands },
-	{ "points", cmd_points, N_("points add|review|list|rank ..."),
+	{ "points", cmd_points, N_("points add|set|review|delete|list|rank ..."),
 	  N_("Party members' point events (积分) and their reviews."), points_subcommands },
-	{ "task", cmd_task, N_("task add|close|list ..."), N_("The village's task ledger (台账)."),
+	{ "task", cmd_task, N_("task add|close|delete|list ..."), N_("The village's task ledger (台账)."),
 	  task_subcommands },
-	{ "request", cmd_request, N_("request add|resolve|list ..."), N_("Residents' requests (诉求)."),
+	{ "request", cmd_request, N_("request add|resolve|delete|list ..."), N_("Residents' requests (诉求)."),
 	  request_subcommands },
-	{ "income", cmd_income, N_("income add|list ..."), N_("Collective-economy income."),
+	{ "income", cmd_income, N_("income add|delete|list ..."), N_("Collective-economy income."),
 	  income_subcommands },
 	{ "assess", cmd_assess, N_("assess set|list ..."),
 	  N_("The village's yearly self-assessment against the standard items."), assess_subcommands },
-	{ "close", cmd_close, N_("close MONTH"),
+	{ "close", cmd_close, N_("close MONTH [--force]"),
 	  N_("Declares month MONTH (YYYY-MM) complete: it becomes read-only. Earlier months\n"
-	  "still open since the village's first record are closed with it."), NULL },
-	{ "import", cmd_import, N_("import KIND FILE"),
+	  "still open since the village's first record are closed with it. Refused (exit\n"
+	  "3) for a month that has not ended, and while point events of the months it\n"
+	  "would close are under review (it lists them); --force closes anyway, freezing\n"
+	  "them. A month that has not begun is never closed."), NULL },
+	{ "revert", cmd_revert, N_("revert SEQ [--note TEXT]"),
+	  N_("Writes a new change set that undoes change set SEQ ('log' lists them) and names\n"
+	  "it (summary 'revert of seq SEQ (TEXT): ...'). Refused (exit 3, nothing\n"
+	  "written) if a row it would change lies in a closed month, if it would move a\n"
+	  "point event's review stage back or remove a reviewed event, if SEQ closed a\n"
+	  "month or changed the key, if a later change set changed the same rows (revert\n"
+	  "that one first), or if SEQ was reverted already."), NULL },
+	{ "clerk", cmd_clerk, N_("clerk show|set NAME|clear"),
+	  N_("The clerk (经办人) named in every later change set."), clerk_subcommands },
+	{ "import", cmd_import, N_("import KIND FILE [--allow-duplicates]"),
 	  N_("Imports a CSV (KIND: members, points, tasks, requests, income, assessments)\n"
 	  "with the columns export writes. All rows or none, in one change set. An empty\n"
-	  "id assigns one; an existing id updates that row. FILE '-' is stdin."), NULL },
+	  "id assigns one; an existing id updates that row. FILE '-' is stdin.\n"
+	  "A row with an empty id that repeats a record already stored (the same sheet\n"
+	  "imported twice) is refused, exit 3, naming its line and the record; with\n"
+	  "--allow-duplicates such rows are new records."), NULL },
 	{ "export", cmd_export, N_("export KIND [--format csv|json|table] [--bom] [--raw]"),
 	  N_("Writes KIND (members, points, tasks, requests, income, assessments) to stdout,\n"
 	  "as CSV by default, with the columns import reads."), NULL },
@@ -45,8 +60,10 @@ static const struct stele_cmd commands[] = {
 	  N_("sync [--remote URL] [--county URL] [--every DURATION] [--timeout DURATION]"),
 	  N_("Commits the pending change sets to the village's repository, pushes them to the\n"
 	  "remote (fast-forward only: a remote that has diverged is reported, never\n"
-	  "overwritten), and pulls the county's rules. A URL given here is kept for the\n"
-	  "next sync; a password in it goes to DIR/credentials, never to the database.\n"
+	  "overwritten), and pulls the county's rules. --remote URL pushes to URL this\n"
+	  "time only (a USB stick): the configured remote changes only with 'remote set'.\n"
+	  "--county URL is kept for the next sync; a password in it goes to\n"
+	  "DIR/credentials, never to the database.\n"
 	  "URLs: a path or file:// (a USB stick; created if missing), https://, http://,\n"
 	  "ssh://. Credentials: in the URL, STELE_GIT_USERNAME/STELE_GIT_PASSWORD, or\n"
 	  "DIR/credentials ($STELE_GIT_CREDENTIALS); an https:// server's own CA in\n"
@@ -57,6 +74,9 @@ static const struct stele_cmd commands[] = {
 	  "every DURATION until SIGINT/SIGTERM, each round with --timeout (default 10m);\n"
 	  "a failed round is retried after 30s, then twice as long each time, at most\n"
 	  "DURATION; a round that finds the directory busy is skipped."), NULL },
+	{ "remote", cmd_remote, N_("remote show|set URL"),
+	  N_("The remote every sync pushes to (set by 'init --remote' or 'remote set')."),
+	  remote_subcommands },
 	{ "restore", cmd_restore, N_("restore --remote URL --village CODE [--key FILE] [--county URL]"),
 	  N_("Rebuilds the village directory (-C DIR, which must be empty or missing) from its\n"
 	  "remote, checking every change set with the key in force for its seq. --key FILE\n"

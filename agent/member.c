@@ -47,24 +47,24 @@ int member_put(char *out_id, struct agent_batch *b, const struct member_row *row
 	exists = ref.exists;
 	/* Each refusal names its field (agent_refuse), so a form can show it there. */
 	if (!exists && (!row->name || !*row->name))
-		return agent_refuse(MF_NAME, "%s: name is empty", label);
+		return agent_refuse_malformed(MF_NAME, "%s: name is empty", label);
 	if (row->name) {
 		if (!*row->name)
-			return agent_refuse(MF_NAME, "%s: name is empty", label);
+			return agent_refuse_malformed(MF_NAME, "%s: name is empty", label);
 		if ((rc = stele_check_text(row->name, 100, "member name")) < 0)
 			return agent_refuse(MF_NAME, "%s", stele_error_message());
 	}
 	if (row->gender && *row->gender && strcmp(row->gender, "M") != 0 && strcmp(row->gender, "F") != 0)
-		return agent_refuse(MF_GENDER, "%s: gender '%s' is not M, F or empty", label, row->gender);
+		return agent_refuse_malformed(MF_GENDER, "%s: gender '%s' is not M, F or empty", label, row->gender);
 	if (row->born && *row->born && stele_parse_int(row->born, 1900, 2999, &born, "born") < 0)
-		return agent_refuse(MF_BORN, "%s: born '%s' is not a year", label, row->born);
+		return agent_refuse_malformed(MF_BORN, "%s: born '%s' is not a year", label, row->born);
 	if (row->joined && *row->joined &&
 	    ((rc = agent_check_field_date(MF_JOINED, label, "joined", row->joined)) < 0 ||
 	     (rc = agent_batch_refuse_closed(b, MF_JOINED, label, row->joined)) < 0))
 		return rc;
 	if (row->status && !agent_in_list(member_statuses, row->status))
-		return agent_refuse(MF_STATUS, "%s: status '%s' is not active, transferred_out, "
-				    "flowing or deceased", label, row->status);
+		return agent_refuse_malformed(MF_STATUS, "%s: status '%s' is not active, transferred_out, "
+				   "flowing or deceased", label, row->status);
 	if (row->grid && *row->grid &&
 	    (rc = agent_check_field_text(MF_GRID, label, "grid", row->grid, 64)) < 0)
 		return rc;
@@ -90,4 +90,15 @@ int member_put(char *out_id, struct agent_batch *b, const struct member_row *row
 	if (rc == 0 && out_id)
 		strcpy(out_id, id);
 	return rc;
+}
+
+int member_delete(struct agent_batch *b, const char *id)
+{
+	static const char *const dates[] = { "joined", NULL };
+
+	return agent_batch_delete(b, &member_kind, id, dates,
+		"SELECT 'point event ' || id FROM point_event WHERE village_code = ?1 AND "
+		"member_id = ?2 UNION ALL SELECT 'task ' || id FROM task WHERE village_code = ?1 "
+		"AND assignee = ?2 LIMIT 1",
+		"%s names them: only a member no record names can be deleted (else set --status)");
 }

@@ -121,12 +121,12 @@ int point_put(char *out_id, struct agent_batch *b, const struct point_row *row)
 	note = row->note ? row->note : exists ? old[PF_NOTE] : "";
 
 	if (!*member) {
-		rc = agent_refuse(PF_MEMBER, "%s: member is empty", label);
+		rc = agent_refuse_malformed(PF_MEMBER, "%s: member is empty", label);
 		goto done;
 	}
 	if (!exists || strcmp(member, old[PF_MEMBER]) != 0) {
 		if (agent_check_id(member, "member id") < 0) {
-			rc = agent_refuse(PF_MEMBER, "%s: %s", label, stele_error_message());
+			rc = agent_refuse_malformed(PF_MEMBER, "%s: %s", label, stele_error_message());
 			goto done;
 		}
 		if ((rc = agent_batch_member_exists(&member_ok, b, member)) < 0)
@@ -138,7 +138,7 @@ int point_put(char *out_id, struct agent_batch *b, const struct point_row *row)
 		}
 	}
 	if (!*rule_code) {
-		rc = agent_refuse(PF_RULE, "%s: rule is empty", label);
+		rc = agent_refuse_malformed(PF_RULE, "%s: rule is empty", label);
 		goto done;
 	}
 	if ((rc = agent_batch_rule(&rule, b, rule_code)) < 0)
@@ -153,17 +153,17 @@ int point_put(char *out_id, struct agent_batch *b, const struct point_row *row)
 		goto done;
 	}
 	if (!*date) {
-		rc = agent_refuse(PF_DATE, "%s: date is empty", label);
+		rc = agent_refuse_malformed(PF_DATE, "%s: date is empty", label);
 		goto done;
 	}
 	if (stele_parse_date(date, &days, "date") < 0) {
-		rc = agent_refuse(PF_DATE, "%s: %s", label, stele_error_message());
+		rc = agent_refuse_malformed(PF_DATE, "%s: %s", label, stele_error_message());
 		goto done;
 	}
 	if (row->points && *row->points) {
 		if (stele_parse_tenths(row->points, &points, "points") < 0 ||
 		    stele_check_bound(points, STELE_POINTS_MAX, 1, "points") < 0) {
-			rc = agent_refuse(PF_POINTS, "%s: %s", label, stele_error_message());
+			rc = agent_refuse_malformed(PF_POINTS, "%s: %s", label, stele_error_message());
 			goto done;
 		}
 	} else if (row->points || !exists || strcmp(rule_code, old[PF_RULE]) != 0) {
@@ -174,14 +174,19 @@ int point_put(char *out_id, struct agent_batch *b, const struct point_row *row)
 	if ((rc = check_sign(label, rule, points)) < 0)
 		goto done;
 	if (point_stage_index(stage) < 0) {
-		rc = agent_refuse(PF_STAGE, "%s: stage '%s' is not recorded, group, committee, "
+		rc = agent_refuse_malformed(PF_STAGE, "%s: stage '%s' is not recorded, group, committee, "
 				  "assembly, published or rejected", label, stage);
+		goto done;
+	}
+	if (exists && row->unreviewed && strcmp(old[PF_STAGE], "recorded") != 0) {
+		rc = agent_refuse(PF_STAGE, "%s: it is at stage %s: a reviewed event is not changed, "
+				  "it is corrected by a new event", label, old[PF_STAGE]);
 		goto done;
 	}
 	if (exists && (rc = check_stage_move(label, old[PF_STAGE], stage, row->review)) < 0)
 		goto done;
 	if (stele_check_text(note, NOTE_MAX, "note") < 0) {
-		rc = agent_refuse(PF_NOTE, "%s: %s", label, stele_error_message());
+		rc = agent_refuse_malformed(PF_NOTE, "%s: %s", label, stele_error_message());
 		goto done;
 	}
 
@@ -237,4 +242,15 @@ unchanged:
 done:
 	agent_free_cols(old, PF_COUNT);
 	return rc;
+}
+
+int point_delete(struct agent_batch *b, const char *id)
+{
+	static const char *const dates[] = { "occurred_on", NULL };
+
+	return agent_batch_delete(b, &event_kind, id, dates,
+		"SELECT stage FROM point_event WHERE village_code = ?1 AND id = ?2 AND "
+		"stage <> 'recorded'",
+		"it is at stage %s: a reviewed event is not deleted, it is corrected by a new "
+		"event");
 }

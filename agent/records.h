@@ -67,6 +67,7 @@ struct point_row {
 	const char *id, *member_id, *rule_code, *occurred_on, *points, *stage, *note;
 	bool must_exist, must_be_new;
 	bool review; /* the stage moves exactly one step (or to rejected) */
+	bool unreviewed; /* points set: only an event still at stage recorded changes */
 };
 int point_put(char *out_id, struct agent_batch *b, const struct point_row *row);
 
@@ -96,6 +97,18 @@ struct assessment_row {
 	const char *year, *item_code, *score, *note;
 };
 int assessment_put(struct agent_batch *b, const struct assessment_row *row);
+
+/*
+ * Deleting a record that nothing has made final, inside the caller's batch
+ * (agent_batch_delete): refused in a closed month; a point event only at stage
+ * recorded (a reviewed one is corrected by a new event); a member only when no
+ * point event or task names them.
+ */
+int member_delete(struct agent_batch *b, const char *id);
+int point_delete(struct agent_batch *b, const char *id);
+int task_delete(struct agent_batch *b, const char *id);
+int request_delete(struct agent_batch *b, const char *id);
+int income_delete(struct agent_batch *b, const char *id);
 
 /* The export/list query of each kind (cli.md's columns, village as ?1), and its
  * numeric columns for JSON. */

@@ -5,6 +5,8 @@
 
 #include "agent.h"
 #include "i18n.h"
+#include "credentials.h"
+#include "db.h"
 #include "error.h"
 #include "gitrepo.h"
 #include "remote.h"
@@ -60,4 +62,36 @@ int agent_pull_county(struct stele_ctx *ctx, git_repository *repo, const char *u
 		fprintf(stderr, _("%s: county rules from %s: up to date (county seq %llu)\n"), ctx->prog,
 			shown, (unsigned long long)county_seq);
 	return 0;
+}
+
+/* Stores the URLs (repo.h); secure_delete is on, so an old value's bytes (a
+ * password an older version stored) are overwritten, not left in a free page. */
+int agent_store_urls(struct stele_ctx *ctx, const char *given_remote, const char *given_county)
+{
+	struct stele_kept_urls urls = STELE_KEPT_URLS_INIT;
+	char *remote = NULL, *county = NULL;
+	int rc = 0;
+
+	if (!given_remote && !given_county)
+		return 0;
+	if ((given_remote &&
+	     (rc = stele_credentials_keep_url(&remote, &urls, given_remote, "--remote")) < 0) ||
+	    (given_county &&
+	     (rc = stele_credentials_keep_url(&county, &urls, given_county, "--county")) < 0) ||
+	    (rc = stele_credentials_save_kept(&urls, ctx)) < 0)
+		goto done;
+	sqlite3_exec(ctx->db, "PRAGMA secure_delete = ON", NULL, NULL, NULL);
+	if ((rc = stele_db_begin(ctx->db)) < 0)
+		goto done;
+	if ((remote && (rc = stele_meta_set(ctx->db, "remote", remote)) < 0) ||
+	    (county && (rc = stele_meta_set(ctx->db, "county_url", county)) < 0)) {
+		stele_db_rollback(ctx->db);
+		goto done;
+	}
+	rc = stele_db_commit(ctx->db);
+done:
+	stele_credentials_kept_free(&urls);
+	free(remote);
+	free(county);
+	return rc;
 }

@@ -17,6 +17,14 @@ int agent_repo_open(git_repository **out, struct stele_ctx *ctx, bool create);
  * stele_remote_opts_release after the transfer. */
 int agent_remote_opts(struct stele_remote_opts *opts, struct stele_ctx *ctx);
 
+/*
+ * Stores the URLs of the next syncs (meta 'remote' and 'county_url'; either may be
+ * NULL, kept as it is), without their passwords: those go to the credentials file
+ * first. Used by 'remote set', 'sync --county' and on URLs an older version
+ * stored with their passwords.
+ */
+int agent_store_urls(struct stele_ctx *ctx, const char *remote, const char *county);
+
 /* Pulls and applies the county's rules stream from url (lib/sync.h), saying on
  * stderr what was applied. */
 int agent_pull_county(struct stele_ctx *ctx, git_repository *repo, const char *url);

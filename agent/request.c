@@ -53,11 +53,11 @@ int request_put(char *out_id, struct agent_batch *b, const struct request_row *r
 		goto done;
 	}
 	if (!*v[RF_RECEIVED]) {
-		rc = agent_refuse(RF_RECEIVED, "%s: received date is empty", label);
+		rc = agent_refuse_malformed(RF_RECEIVED, "%s: received date is empty", label);
 		goto done;
 	}
 	if (stele_parse_date(v[RF_RECEIVED], &received, "received date") < 0) {
-		rc = agent_refuse(RF_RECEIVED, "%s: %s", label, stele_error_message());
+		rc = agent_refuse_malformed(RF_RECEIVED, "%s: %s", label, stele_error_message());
 		goto done;
 	}
 	if ((rc = agent_check_field_text(RF_CATEGORY, label, "category", v[RF_CATEGORY], 64)) < 0 ||
@@ -65,7 +65,7 @@ int request_put(char *out_id, struct agent_batch *b, const struct request_row *r
 		goto done;
 	if (*v[RF_RESOLVED]) {
 		if (stele_parse_date(v[RF_RESOLVED], &resolved, "resolved date") < 0) {
-			rc = agent_refuse(RF_RESOLVED, "%s: %s", label, stele_error_message());
+			rc = agent_refuse_malformed(RF_RESOLVED, "%s: %s", label, stele_error_message());
 			goto done;
 		}
 		if (resolved < received) {
@@ -76,7 +76,7 @@ int request_put(char *out_id, struct agent_batch *b, const struct request_row *r
 	}
 	if (*v[RF_SATISFIED] && strcmp(v[RF_SATISFIED], "1") != 0 &&
 	    strcmp(v[RF_SATISFIED], "0") != 0) {
-		rc = agent_refuse(RF_SATISFIED, "%s: satisfied '%s' is not 1, 0 or empty", label,
+		rc = agent_refuse_malformed(RF_SATISFIED, "%s: satisfied '%s' is not 1, 0 or empty", label,
 				  v[RF_SATISFIED]);
 		goto done;
 	}
@@ -116,4 +116,11 @@ unchanged:
 done:
 	agent_free_cols(old, RF_COUNT);
 	return rc;
+}
+
+int request_delete(struct agent_batch *b, const char *id)
+{
+	static const char *const dates[] = { "received_on", "resolved_on", NULL };
+
+	return agent_batch_delete(b, &request_kind, id, dates, NULL, NULL);
 }

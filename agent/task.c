@@ -49,7 +49,7 @@ int task_put(char *out_id, struct agent_batch *b, const struct task_row *row)
 		goto done;
 	}
 	if (!*v[TF_TITLE]) {
-		rc = agent_refuse(TF_TITLE, "%s: title is empty", label);
+		rc = agent_refuse_malformed(TF_TITLE, "%s: title is empty", label);
 		goto done;
 	}
 	if ((rc = agent_check_field_text(TF_TITLE, label, "title", v[TF_TITLE], 200)) < 0 ||
@@ -57,7 +57,7 @@ int task_put(char *out_id, struct agent_batch *b, const struct task_row *row)
 		goto done;
 	if (*v[TF_ASSIGNEE] && (!exists || strcmp(v[TF_ASSIGNEE], old[TF_ASSIGNEE]) != 0)) {
 		if (agent_check_id(v[TF_ASSIGNEE], "assignee") < 0) {
-			rc = agent_refuse(TF_ASSIGNEE, "%s: %s", label, stele_error_message());
+			rc = agent_refuse_malformed(TF_ASSIGNEE, "%s: %s", label, stele_error_message());
 			goto done;
 		}
 		if ((rc = agent_batch_member_exists(&member_ok, b, v[TF_ASSIGNEE])) < 0)
@@ -69,7 +69,7 @@ int task_put(char *out_id, struct agent_batch *b, const struct task_row *row)
 		}
 	}
 	if (!*v[TF_DUE]) {
-		rc = agent_refuse(TF_DUE, "%s: due date is empty", label);
+		rc = agent_refuse_malformed(TF_DUE, "%s: due date is empty", label);
 		goto done;
 	}
 	if ((rc = agent_check_field_date(TF_DUE, label, "due date", v[TF_DUE])) < 0 ||
@@ -105,4 +105,11 @@ unchanged:
 done:
 	agent_free_cols(old, TF_COUNT);
 	return rc;
+}
+
+int task_delete(struct agent_batch *b, const char *id)
+{
+	static const char *const dates[] = { "due_on", "closed_on", NULL };
+
+	return agent_batch_delete(b, &task_kind, id, dates, NULL, NULL);
 }

@@ -160,13 +160,16 @@ int web_close_save(struct web_req *rq, struct web_resp *rs)
 	int rc;
 
 	month = month ? month : "";
-	if ((rc = agent_close_check(&m, month)) == 0 && !(confirm && strcmp(confirm, "1") == 0)) {
+	/* The confirmation page is the CLI's --force: it lists what is under review. */
+	if ((rc = agent_close_check(&m, month, true)) == STELE_EUSAGE)
+		rc = STELE_EINVALID;
+	if (rc == 0 && !(confirm && strcmp(confirm, "1") == 0)) {
 		if ((rc = web_open(rq)) < 0)
 			return rc;
 		return confirm_page(rq, rs, month);
 	}
 	if (rc == 0 && (rc = web_begin(&b, rq)) == 0) {
-		if ((rc = agent_close_run(&c, &b, m)) == 0 && c.already)
+		if ((rc = agent_close_run(&c, &b, m, true)) == 0 && c.already)
 			rc = stele_error(STELE_EINVALID, _("month %s is already closed; nothing to do"), month);
 		rc = agent_batch_finish(&b, rc);
 	}

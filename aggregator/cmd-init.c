@@ -86,11 +86,12 @@ int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 		return rc;
 	if (!o.county || !o.name)
 		return stele_error(STELE_EUSAGE, "init needs --county CODE and --name NAME");
-	if ((rc = stele_check_county_code(o.county, "county code")) < 0 ||
-	    (rc = stele_check_text(o.name, 200, "county name")) < 0)
-		return rc;
+	/* Malformed values on the command line are usage errors (exit 2). */
+	if (stele_check_county_code(o.county, "county code") < 0 ||
+	    stele_check_text(o.name, 200, "county name") < 0)
+		return stele_error(STELE_EUSAGE, "%s", stele_error_message());
 	if (!*o.name)
-		return stele_error(STELE_EINVALID, "county name is empty");
+		return stele_error(STELE_EUSAGE, "county name is empty");
 	if (o.publish && (rc = stele_check_text(o.publish, 1024, "--publish")) < 0)
 		return rc;
 	/* Kept without its password (saved in the credentials file once all is made). */

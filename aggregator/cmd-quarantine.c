@@ -24,7 +24,7 @@ static int quarantine_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, i
 		return rc;
 	return stele_cli_print_query(ctx,
 		"SELECT id, writer AS village, seq, commit_id AS 'commit', reason, detail, "
-		"strftime('%Y-%m-%d %H:%M', at, 'unixepoch', 'localtime') AS at "
+		"local_time(at) AS at "
 		"FROM stele_quarantine ORDER BY id", NULL, "id,seq");
 }
 
@@ -103,7 +103,7 @@ static int quarantine_show(struct stele_ctx *ctx, const struct stele_cmd *cmd, i
 		return rc;
 	if ((rc = stele_db_prepare(ctx->db, &stmt,
 			"SELECT writer, seq, commit_id, reason, detail, "
-			"strftime('%Y-%m-%d %H:%M:%S', at, 'unixepoch', 'localtime'), data "
+			"local_time(at), data "
 			"FROM stele_quarantine WHERE id = ?")) < 0)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, id);

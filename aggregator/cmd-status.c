@@ -76,11 +76,12 @@ static int status_table(struct stele_table **out, struct stele_ctx *ctx)
 		return rc;
 	if ((rc = stele_db_prepare(ctx->db, &stmt,
 			"SELECT v.code, v.name, coalesce(st.last_seq, 0), "
-			"strftime('%Y-%m-%d %H:%M', st.applied_at, 'unixepoch', 'localtime'), "
+			"local_time(st.applied_at), "
 			"(SELECT count(*) FROM period_close p WHERE p.village_code = v.code), "
 			"(SELECT max(period) FROM period_close p WHERE p.village_code = v.code), "
-			"coalesce(st.state, 'ok'), "
-			"strftime('%Y-%m-%d %H:%M', s.fetched_at, 'unixepoch', 'localtime'), "
+			"CASE WHEN coalesce(st.state, 'ok') = 'ok' AND coalesce(st.last_seq, 0) = 0 "
+			"THEN 'never synced' ELSE coalesce(st.state, 'ok') END, "
+			"local_time(s.fetched_at), "
 			"s.fetch_error, st.state_note, st.last_commit "
 			"FROM village v LEFT JOIN stele_village_source s ON s.village_code = v.code "
 			"LEFT JOIN stele_stream st ON st.writer = v.code ORDER BY v.code")) < 0)

@@ -21,7 +21,53 @@ struct village_row {
 	const char *code, *name, *township_name, *remote, *key;
 	bool must_exist;  /* set: refuse a code not registered */
 	bool must_be_new; /* add: refuse a registered code */
+	bool rename;      /* --rename: a new township name renames the whole township */
 };
+
+/*
+ * One township code has one name: refuses (STELE_EINVALID) a township name that
+ * differs from the one the township's other villages carry, unless row->rename,
+ * which renames the township in every village (inside the caller's write).
+ */
+static int township_name_check(struct stele_ctx *ctx, const struct village_row *row,
+			       const char *township, const char *who)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc, step;
+
+	if (!row->township_name)
+		return 0;
+	if ((rc = stele_db_prepare(ctx->db, &stmt,
+			"SELECT township_name, code FROM village WHERE township_code = ?1 "
+			"AND code <> ?2 AND township_name <> ?3 ORDER BY code LIMIT 1")) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, township, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, row->code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, row->township_name, -1, SQLITE_STATIC);
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW && !row->rename)
+		rc = stele_error(STELE_EINVALID, "%s: township %s is named %s (village %s); one "
+				 "township has one name: give --township-name %s, or rename the "
+				 "township with --rename", who, township,
+				 (const char *)sqlite3_column_text(stmt, 0),
+				 (const char *)sqlite3_column_text(stmt, 1),
+				 (const char *)sqlite3_column_text(stmt, 0));
+	else if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = stele_error_db(STELE_EFAIL, ctx->db, "reading the registry");
+	sqlite3_finalize(stmt);
+	stmt = NULL;
+	if (rc < 0 || step != SQLITE_ROW)
+		return rc;
+	if ((rc = stele_db_prepare(ctx->db, &stmt, "UPDATE village SET township_name = ?2 "
+						   "WHERE township_code = ?1")) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, township, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, row->township_name, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		rc = stele_error_db(STELE_EFAIL, ctx->db, "renaming the township");
+	sqlite3_finalize(stmt);
+	return rc;
+}
 
 /*
  * Validates row and inserts or updates it inside the caller's captured write.
@@ -67,6 +113,8 @@ static int village_put(struct stele_ctx *ctx, const char *county, const struct v
 				   "from 'stele-agent key')", who);
 	memcpy(township, row->code, 9);
 	township[9] = '\0';
+	if ((rc = township_name_check(ctx, row, township, who)) < 0)
+		return rc;
 
 	if ((rc = stele_db_prepare(ctx->db, &stmt, exists
 			? "UPDATE village SET name = coalesce(?2, name), "
@@ -112,7 +160,7 @@ static int village_put(struct stele_ctx *ctx, const char *county, const struct v
 	return rc;
 }
 
-enum { OPT_NAME = 1, OPT_TOWNSHIP, OPT_REMOTE, OPT_KEY };
+enum { OPT_NAME = 1, OPT_TOWNSHIP, OPT_REMOTE, OPT_KEY, OPT_RENAME };
 
 static int on_village_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
 {
@@ -123,6 +171,7 @@ static int on_village_opt(struct stele_ctx *ctx, int opt, const char *arg, void 
 	case OPT_TOWNSHIP: row->township_name = arg; break;
 	case OPT_REMOTE: row->remote = arg; break;
 	case OPT_KEY: row->key = arg; break;
+	case OPT_RENAME: row->rename = true; break;
 	}
 	return 0;
 }
@@ -132,6 +181,7 @@ static const struct option village_longopts[] = {
 	{ "township-name", required_argument, NULL, OPT_TOWNSHIP },
 	{ "remote", required_argument, NULL, OPT_REMOTE },
 	{ "key", required_argument, NULL, OPT_KEY },
+	{ "rename", no_argument, NULL, OPT_RENAME },
 	{ 0 },
 };
 
@@ -450,21 +500,29 @@ static int village_keys(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 
 const struct stele_cmd village_subcommands[] = {
 	{ "add", village_add,
-	  N_("village add CODE --name NAME --township-name NAME [--remote URL] [--key PUBKEY]"),
+	  N_("village add CODE --name NAME --township-name NAME [--rename] [--remote URL] "
+	  "[--key PUBKEY]"),
 	  N_("Registers a village (12-digit code within the county; its first 9 digits are\n"
 	  "the township code) and prints its code. The name and township travel to every\n"
 	  "village with the next 'rules publish'. --remote is where its repository is\n"
 	  "fetched from (without one it can only come on a USB stick, 'fetch --from');\n"
 	  "--key pins the public key printed by 'stele-agent key'. Without a key, the key\n"
 	  "of the village's first change set is pinned at the first merge (trust on\n"
-	  "first use). A registered code is refused: change it with 'village set'."), NULL },
+	  "first use). A registered code is refused: change it with 'village set'.\n"
+	  "One township code has one name: a township name other than the one its\n"
+	  "villages carry is refused (exit 3); --rename renames the township in all of\n"
+	  "them."), NULL },
 	{ "set", village_set,
-	  N_("village set CODE [--name NAME] [--township-name NAME] [--remote URL] [--key PUBKEY]"),
+	  N_("village set CODE [--name NAME] [--township-name NAME [--rename]] [--remote URL] "
+	  "[--key PUBKEY]"),
 	  N_("Changes a registered village. A new --remote or --key also puts a held or\n"
-	  "quarantined stream back in order, so the next merge tries again."), NULL },
+	  "quarantined stream back in order, so the next merge tries again. A township\n"
+	  "name follows the rule of 'village add' (--rename renames the township)."), NULL },
 	{ "import", village_import, N_("village import FILE"),
 	  N_("Registers (or updates) the villages of a CSV file with columns\n"
-	  "code,name,township_name[,remote][,key]: all rows or none."), NULL },
+	  "code,name,township_name[,remote][,key]: all rows or none. A township name\n"
+	  "other than the one its villages carry is refused (rename it with 'village\n"
+	  "set CODE --township-name NAME --rename')."), NULL },
 	{ "list", village_list, N_("village list [--format table|csv|json] [--bom] [--raw]"),
 	  N_("The registry: code, name, township, remote, whether a key is pinned, and the\n"
 	  "last merged change set."), NULL },

@@ -483,6 +483,7 @@ int agg_fetch(struct stele_ctx *ctx, const struct agg_fetch_opts *opts)
 	pthread_mutex_init(&pool.lock, NULL);
 	run_jobs(&pool, jobs_wanted);
 	pthread_mutex_destroy(&pool.lock);
+	stele_cli_progress_end();
 	for (size_t i = 0; i < njobs; i++)
 		if (jobs[i].rc == STELE_EVERIFY) {
 			fprintf(stderr, _("%s: village %s: quarantined (too-large): %s\n"), ctx->prog,

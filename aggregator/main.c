@@ -33,8 +33,9 @@ static const struct stele_cmd commands[] = {
 	  N_("fetch, then merge (--timeout covers the fetch)."), NULL },
 	{ "status", cmd_status, N_("status [--format table|csv|json] [--bom] [--raw]"),
 	  N_("Per village: change sets merged, last merged, months closed, state\n"
-	  "(ok, held, quarantined, diverged), change sets fetched but not merged (behind),\n"
-	  "the last fetch and its error."), NULL },
+	  "(ok, never synced: nothing merged yet, held, quarantined, diverged), change\n"
+	  "sets fetched but not merged (behind), the last fetch and its error. Times are\n"
+	  "this computer's local time with its offset from UTC."), NULL },
 	{ "quarantine", cmd_quarantine, N_("quarantine list|show|retry ..."),
 	  N_("What merge refused and why."), quarantine_subcommands },
 	{ "rank", cmd_rank, N_("rank villages|stars|members ..."),

@@ -54,6 +54,7 @@ static int on_commit(void *arg, const git_oid *commit, const void *data, size_t 
 				run->rc = rc;
 				return 1;
 			}
+			stele_cli_progress_end();
 			fprintf(stderr, _("%s: village %s: pinned the key %.16s... of its repository "
 				"(trust on first use; check it with the clerk's 'stele-agent key')\n"),
 				run->ctx->prog, run->code, run->pin);
@@ -367,6 +368,7 @@ int agg_merge(struct stele_ctx *ctx)
 
 		stele_cli_progress(ctx, "merging", (long)i, (long)n);
 		if ((rc = merge_village(&stopped, why, sizeof(why), &run, ctx, &v[i])) < 0) {
+			stele_cli_progress_end();
 			fprintf(stderr, _("%s: village %s: %s\n"), ctx->prog, v[i].code,
 				stele_error_message());
 			if (!first_error)
@@ -375,6 +377,7 @@ int agg_merge(struct stele_ctx *ctx)
 			continue;
 		}
 		if (stopped) {
+			stele_cli_progress_end();
 			fprintf(stderr, _("%s: village %s: %s\n"), ctx->prog, v[i].code, why);
 			stopped_count++;
 		}

@@ -14,7 +14,16 @@ struct stele_capture {
 	sqlite3 *db;
 	sqlite3_session *session;
 	char writer[STELE_CS_WRITER_MAX + 1];
+	char *texts[3]; /* the change_note row (stele_capture_note): clerk, note, village_name */
+	uint64_t reverts;
 };
+
+static void capture_free(struct stele_capture *cap)
+{
+	for (int i = 0; i < 3; i++)
+		free(cap->texts[i]);
+	free(cap);
+}
 
 void stele_capture_abort(struct stele_capture *cap)
 {
@@ -23,7 +32,7 @@ void stele_capture_abort(struct stele_capture *cap)
 	if (cap->session)
 		sqlite3session_delete(cap->session);
 	stele_db_rollback(cap->db);
-	free(cap);
+	capture_free(cap);
 }
 
 int stele_capture_begin(struct stele_capture **out, sqlite3 *db, const char *writer)
@@ -57,6 +66,49 @@ int stele_capture_begin(struct stele_capture **out, sqlite3 *db, const char *wri
 	cap = NULL;
 done:
 	stele_capture_abort(cap);
+	return rc;
+}
+
+int stele_capture_note(struct stele_capture *cap, const struct stele_change_note *note)
+{
+	const char *given[3] = { note->clerk, note->note, note->village_name };
+	char *texts[3] = { NULL, NULL, NULL };
+
+	if (strcmp(cap->writer, STELE_WRITER_COUNTY) == 0)
+		return stele_error(STELE_EFAIL, "a county change set has no change note");
+	for (int i = 0; i < 3; i++)
+		if (given[i] && !(texts[i] = strdup(given[i]))) {
+			while (i-- > 0)
+				free(texts[i]);
+			return stele_error(STELE_EFAIL, "out of memory");
+		}
+	for (int i = 0; i < 3; i++) {
+		free(cap->texts[i]);
+		cap->texts[i] = texts[i];
+	}
+	cap->reverts = note->reverts;
+	return 0;
+}
+
+/* Writes the change_note row of change set seq (stele_capture_note). */
+static int write_note(struct stele_capture *cap, uint64_t seq)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	if ((rc = stele_db_prepare(cap->db, &stmt,
+				   "INSERT INTO change_note (village_code, seq, clerk, reverts, note, "
+				   "village_name) VALUES (?, ?, ?, nullif(?, 0), ?, ?)")) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, cap->writer, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)seq);
+	sqlite3_bind_text(stmt, 3, cap->texts[0], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 4, (sqlite3_int64)cap->reverts);
+	sqlite3_bind_text(stmt, 5, cap->texts[1], -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 6, cap->texts[2], -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		rc = stele_error_db(STELE_EFAIL, cap->db, "writing the change note");
+	sqlite3_finalize(stmt);
 	return rc;
 }
 
@@ -106,6 +158,10 @@ int stele_capture_commit(uint64_t *seq, struct stele_capture *cap,
 	int changes_len = 0, rc;
 	uint64_t last = 0;
 
+	if (!sqlite3session_isempty(cap->session) && (cap->texts[0] || cap->texts[1] || cap->texts[2] || cap->reverts) &&
+	    ((rc = outbox_last(cap->db, &last, cs.prev_hash)) < 0 ||
+	     (rc = write_note(cap, last + 1)) < 0))
+		goto done;
 	if (sqlite3session_changeset(cap->session, &changes_len, &changes) != SQLITE_OK) {
 		rc = stele_error_db(STELE_EFAIL, cap->db, "capturing the change set");
 		goto done;
@@ -162,6 +218,6 @@ done:
 	cap->session = NULL;
 	if (rc < 0)
 		stele_db_rollback(cap->db);
-	free(cap);
+	capture_free(cap);
 	return rc;
 }

@@ -20,6 +20,20 @@ struct stele_capture;
 int stele_capture_begin(struct stele_capture **out, sqlite3 *db, const char *writer);
 
 /*
+ * Describes the change set of a village's captured write (table change_note,
+ * schema/0005). Each field may be NULL (or 0): clerk, the clerk's name; reverts,
+ * the seq it undoes; note, why; village_name, the village's name. At commit, if
+ * any row changed and any field is set, a change_note row with the new seq is
+ * written first, so it is part of the change set and of its summary. Copies the
+ * texts; a later call replaces all four.
+ */
+struct stele_change_note {
+	const char *clerk, *note, *village_name;
+	uint64_t reverts;
+};
+int stele_capture_note(struct stele_capture *cap, const struct stele_change_note *note);
+
+/*
  * Commits: if any row changed, the change set becomes seq = last + 1 of the
  * outbox, chained to the previous one's hash, signed with sk; then COMMIT. *seq is
  * the new seq, or 0 when nothing changed (then nothing is stored). On failure

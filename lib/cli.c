@@ -38,12 +38,23 @@ static void print_commands(const struct stele_ctx *ctx, const struct stele_cmd *
 	for (; cmds->name; cmds++)
 		printf("  %s\n", _(cmds->usage));
 	printf(_("\n'%s COMMAND --help' explains one command. Exit codes: 0 ok, 1 failure,\n"
-		 "2 usage, 3 invalid data (nothing written), 4 busy, 5 verification failed.\n"),
-	       ctx->prog);
+		 "2 usage (a malformed value on the command line: not a date, not a number),\n"
+		 "3 invalid data (a well-formed value refused by a rule; nothing written),\n"
+		 "4 busy, 5 verification failed.\n"), ctx->prog);
+}
+
+static bool progress_open; /* a progress line is on stderr, not yet ended */
+
+void stele_cli_progress_end(void)
+{
+	if (progress_open)
+		fputc('\n', stderr);
+	progress_open = false;
 }
 
 static int finish(const struct stele_ctx *ctx, int rc)
 {
+	stele_cli_progress_end(); /* a message never continues a progress line */
 	if (rc < 0) {
 		const char *msg = stele_error_message();
 		fprintf(stderr, "%s: %s\n", ctx->prog, *msg ? msg : _("failed"));
@@ -112,10 +123,101 @@ int stele_cli_main(struct stele_ctx *ctx, const struct stele_cmd *cmds, int argc
 	return finish(ctx, rc);
 }
 
+/* Whether s is a negative number ("-120.50", "-.5"): a value, never an option. */
+static bool negative_number(const char *s)
+{
+	return s[0] == '-' && ((s[1] >= '0' && s[1] <= '9') ||
+			       (s[1] == '.' && s[2] >= '0' && s[2] <= '9'));
+}
+
+/* Whether the option argv[i] (not a negative number) takes the next element as its
+ * value: "--name V" of a required_argument long option, "-n V" of a short one. */
+static bool takes_next(const char *a, const char *shortopts, const struct option *longopts)
+{
+	if (a[1] == '-') {
+		size_t n = strcspn(a + 2, "=");
+		if (a[2 + n] == '=')
+			return false;
+		for (; longopts && longopts[0].name; longopts++)
+			if (strlen(longopts[0].name) == n && strncmp(longopts[0].name, a + 2, n) == 0)
+				return longopts[0].has_arg == required_argument;
+		return strncmp(a + 2, "format", n) == 0 && n == 6;
+	}
+	for (const char *c = a + 1; *c; c++) {
+		const char *at = shortopts ? strchr(shortopts, *c) : NULL;
+		if (at && at[1] == ':')
+			return c[1] == '\0'; /* "-n5" holds its value */
+	}
+	return false;
+}
+
+/*
+ * argv with every positional argument moved after a "--", in order, so that a
+ * negative number where a value is expected ("income add 2026-11 -120.50") is
+ * that value, not an unknown option. *out (argc + 2 entries, NULL-ended) is
+ * freed by the caller; its strings are argv's.
+ */
+static int values_last(char ***out, int *out_argc, int argc, char **argv, const char *shortopts,
+		       const struct option *longopts)
+{
+	char **args = malloc(((size_t)argc + 2) * sizeof(char *)), **values;
+	int n = 0, nv = 0, i;
+
+	if (!args || !(values = malloc(((size_t)argc + 1) * sizeof(char *)))) {
+		free(args);
+		return stele_error(STELE_EFAIL, "out of memory");
+	}
+	args[n++] = argv[0];
+	for (i = 1; i < argc; i++) {
+		char *a = argv[i];
+		if (strcmp(a, "--") == 0) {
+			for (i++; i < argc; i++)
+				values[nv++] = argv[i];
+			break;
+		}
+		if (a[0] != '-' || a[1] == '\0' || negative_number(a)) {
+			values[nv++] = a;
+			continue;
+		}
+		args[n++] = a;
+		if (takes_next(a, shortopts, longopts) && i + 1 < argc)
+			args[n++] = argv[++i];
+	}
+	args[n++] = "--";
+	for (i = 0; i < nv; i++)
+		args[n++] = values[i];
+	args[n] = NULL;
+	free(values);
+	*out = args;
+	*out_argc = n;
+	return 0;
+}
+
+static int parse_args(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv,
+		      const char *shortopts, const struct option *longopts, bool listing,
+		      stele_opt_fn on_opt, void *arg, char **positional, int max_positional,
+		      int min_positional, int *npositional, bool *done);
+
 int stele_cli_parse(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv,
 		    const char *shortopts, const struct option *longopts, bool listing,
 		    stele_opt_fn on_opt, void *arg, char **positional, int max_positional,
 		    int min_positional, int *npositional, bool *done)
+{
+	char **args = NULL;
+	int nargs = 0, rc;
+
+	if ((rc = values_last(&args, &nargs, argc, argv, shortopts, longopts)) < 0)
+		return rc;
+	rc = parse_args(ctx, cmd, nargs, args, shortopts, longopts, listing, on_opt, arg,
+			positional, max_positional, min_positional, npositional, done);
+	free(args);
+	return rc;
+}
+
+static int parse_args(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv,
+		      const char *shortopts, const struct option *longopts, bool listing,
+		      stele_opt_fn on_opt, void *arg, char **positional, int max_positional,
+		      int min_positional, int *npositional, bool *done)
 {
 	struct option opts[64];
 	char shorts[64];
@@ -273,6 +375,7 @@ void stele_cli_progress(const struct stele_ctx *ctx, const char *what, long done
 		return;
 	/* what ("fetching", "importing") is plain English, translated here. */
 	fprintf(stderr, "\r%s %ld/%ld", _(what), done, total);
+	progress_open = true;
 	if (done >= total)
-		fputc('\n', stderr);
+		stele_cli_progress_end();
 }

@@ -91,5 +91,8 @@ int stele_cli_print_query(struct stele_ctx *ctx, const char *sql, const char *co
 /* Progress on stderr when it is a terminal: "\rfetching 12/300". Ends the line when
  * done == total. Silent otherwise. */
 void stele_cli_progress(const struct stele_ctx *ctx, const char *what, long done, long total);
+/* Ends a progress line left open (a message must start a line of its own); done
+ * by the dispatcher before the final message. */
+void stele_cli_progress_end(void);
 
 #endif

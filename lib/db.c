@@ -6,6 +6,7 @@
 #include "buf.h"
 #include "db.h"
 #include "error.h"
+#include "parse.h"
 
 int stele_schema_version(void)
 {
@@ -91,6 +92,25 @@ static int migrate(sqlite3 *db, const char *path)
 	return 0;
 }
 
+/* SQL local_time(X): X (unix seconds, or a UTC stamp "...Z") as
+ * stele_format_local_time writes it; NULL for NULL or anything else. */
+static void sql_local_time(sqlite3_context *sctx, int argc, sqlite3_value **argv)
+{
+	char buf[STELE_LOCAL_TIME_BYTES];
+	int64_t secs = -1;
+
+	if (sqlite3_value_type(argv[0]) == SQLITE_INTEGER)
+		secs = sqlite3_value_int64(argv[0]);
+	else if (sqlite3_value_type(argv[0]) == SQLITE_TEXT)
+		secs = stele_parse_utc_stamp((const char *)sqlite3_value_text(argv[0]));
+	if (secs < 0) {
+		sqlite3_result_null(sctx);
+		return;
+	}
+	stele_format_local_time(buf, secs);
+	sqlite3_result_text(sctx, buf, -1, SQLITE_TRANSIENT);
+}
+
 int stele_db_open(sqlite3 **out, const char *path, int flags)
 {
 	sqlite3 *db = NULL;
@@ -116,6 +136,11 @@ int stele_db_open(sqlite3 **out, const char *path, int flags)
 	if ((rc = stele_db_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
 				    "PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF")) < 0)
 		goto done;
+	if (sqlite3_create_function(db, "local_time", 1, SQLITE_UTF8, NULL,
+				    sql_local_time, NULL, NULL) != SQLITE_OK) {
+		rc = stele_error_db(STELE_EFAIL, db, "opening the database");
+		goto done;
+	}
 	if ((rc = migrate(db, path)) < 0)
 		goto done;
 	*out = db;

@@ -5,7 +5,8 @@
 #include "domain.h"
 
 const char *const stele_village_tables[] = {
-	"member", "point_event", "task", "request", "income", "assessment", "period_close", "writer_key", NULL,
+	"member", "point_event", "task", "request", "income", "assessment", "period_close", "writer_key",
+	"change_note", NULL,
 };
 
 const char *const stele_county_tables[] = {
@@ -49,6 +50,8 @@ static const struct {
 	{ "assessment", { "village_code", "year", "item_code", "score", "note", NULL } },
 	{ "period_close", { "village_code", "period", "closed_at", NULL } },
 	{ "writer_key", { "village_code", "seq_from", "pubkey", NULL } },
+	{ "change_note", { "village_code", "seq", "clerk", "reverts", "note", "village_name",
+			   NULL } },
 	{ "point_rule", { "code", "category", "name", "points", "active", NULL } },
 	{ "standard_item", { "code", "name", "max_score", "active", NULL } },
 	{ "veto_item", { "code", "name", NULL } },

@@ -199,6 +199,40 @@ int32_t stele_today(void)
 	return stele_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
+void stele_format_local_time(char *buf, int64_t unix_seconds)
+{
+	time_t t = (time_t)unix_seconds;
+	char zone[8] = "+0000";
+	struct tm tm;
+
+	if (!localtime_r(&t, &tm)) {
+		snprintf(buf, STELE_LOCAL_TIME_BYTES, "%lld", (long long)unix_seconds);
+		return;
+	}
+	strftime(zone, sizeof(zone), "%z", &tm);
+	strftime(buf, STELE_LOCAL_TIME_BYTES, "%Y-%m-%d %H:%M:%S", &tm);
+	/* +0800 is written +08:00 (ISO 8601) */
+	snprintf(buf + strlen(buf), STELE_LOCAL_TIME_BYTES - strlen(buf), " %.3s:%.2s", zone,
+		 zone + 3);
+}
+
+int64_t stele_parse_utc_stamp(const char *s)
+{
+	int y, mo, d, h, mi, sec;
+	char z = 0, tail;
+	int32_t days;
+	char date[11];
+
+	if (strlen(s) != 20 ||
+	    sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c%c", &y, &mo, &d, &h, &mi, &sec, &z, &tail) != 7 ||
+	    z != 'Z' || h > 23 || mi > 59 || sec > 60)
+		return -1;
+	snprintf(date, sizeof(date), "%.10s", s);
+	if (stele_parse_date(date, &days, NULL) < 0)
+		return -1;
+	return (int64_t)days * 86400 + h * 3600 + mi * 60 + sec;
+}
+
 int stele_parse_fixed(const char *s, int places, int64_t *out, const char *what)
 {
 	const char *p = s;

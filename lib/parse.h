@@ -43,6 +43,13 @@ void stele_format_date(char *buf, int32_t days);
 void stele_format_month(char *buf, int32_t month);
 /* Today's date in local time, as days since 1970-01-01. */
 int32_t stele_today(void);
+/* A moment as people read it everywhere (status, log, quarantine): this
+ * computer's local time with its offset from UTC, "2026-12-01 23:21:17 +08:00".
+ * buf holds STELE_LOCAL_TIME_BYTES. */
+#define STELE_LOCAL_TIME_BYTES 32
+void stele_format_local_time(char *buf, int64_t unix_seconds);
+/* Unix seconds of a stored UTC stamp "YYYY-MM-DDTHH:MM:SSZ"; -1 if it is not one. */
+int64_t stele_parse_utc_stamp(const char *s);
 
 /* A decimal with at most `places` fractional digits (extra trailing zeros are
  * accepted), optional leading '-', into an integer of 10^places units:

@@ -54,7 +54,8 @@ static const char *const categories[] = { "base", "merit", "bonus", "deduction",
 #define FIXED(n, lo, hi, p) { n, C_FIXED, false, lo, hi, p, NULL }
 #define ENUM(n, opt, set) { n, C_ENUM, opt, 0, 0, 0, set }
 
-/* Column order is the schema's (schema/0001-core.sql, 0002-writer-key.sql). */
+/* Column order is the schema's (schema/0001-core.sql, 0002-writer-key.sql,
+ * 0005-corrections.sql). */
 static const struct table_rule tables[] = {
 	{ "member", 8, 1, { ANY("village_code"), ID("id", false),
 		TEXT("name", false, 1, STELE_NAME_MAX), ENUM("gender", true, genders),
@@ -77,6 +78,10 @@ static const struct table_rule tables[] = {
 		FIXED("score", 0, STELE_SCORE_MAX, 1), TEXT("note", true, 0, STELE_NOTE_MAX) } },
 	{ "period_close", 3, 3, { ANY("village_code"), MONTH("period"),
 		TEXT("closed_at", false, 1, 32) } },
+	/* schema/0005-corrections.sql: who made a change set, what it reverts, the name. */
+	{ "change_note", 6, 3, { ANY("village_code"), INT("seq", false, 1, INT64_MAX),
+		TEXT("clerk", true, 0, 64), INT("reverts", true, 1, INT64_MAX),
+		TEXT("note", true, 0, STELE_NOTE_MAX), TEXT("village_name", true, 0, 200) } },
 	/* The county's: what an agent applies from the county stream. */
 	{ "point_rule", 5, 0, { CODE("code"), ENUM("category", false, categories),
 		TEXT("name", false, 1, 200), FIXED("points", -STELE_POINTS_MAX, STELE_POINTS_MAX, 1),

@@ -211,13 +211,48 @@ static void summary_truncate(struct stele_buf *b)
 	b->len = cut + sizeof(ellipsis) - 1;
 }
 
+/* Column col of the current row's new record into out (n bytes), kept only if
+ * it is text of valid one-line UTF-8 that fits; "" otherwise. */
+static void new_text(char *out, size_t n, sqlite3_changeset_iter *it, int ncol, int col)
+{
+	sqlite3_value *v = NULL;
+	const char *text;
+	size_t len;
+
+	out[0] = '\0';
+	if (col < 0 || col >= ncol || sqlite3changeset_new(it, col, &v) != SQLITE_OK || !v ||
+	    sqlite3_value_type(v) != SQLITE_TEXT)
+		return;
+	text = (const char *)sqlite3_value_text(v);
+	len = (size_t)sqlite3_value_bytes(v);
+	if (!text || len >= n || !stele_utf8_valid(text, len))
+		return;
+	memcpy(out, text, len);
+	out[len] = '\0';
+}
+
+/* The change_note row (schema/0005): its clerk, note and reverts. */
+static void note_texts(sqlite3_changeset_iter *it, int ncol, char *clerk, size_t nclerk,
+		       char *note, size_t nnote, int64_t *reverts)
+{
+	int col = stele_domain_column("change_note", "reverts");
+	sqlite3_value *v = NULL;
+
+	new_text(clerk, nclerk, it, ncol, stele_domain_column("change_note", "clerk"));
+	new_text(note, nnote, it, ncol, stele_domain_column("change_note", "note"));
+	if (col >= 0 && col < ncol && sqlite3changeset_new(it, col, &v) == SQLITE_OK && v &&
+	    sqlite3_value_type(v) == SQLITE_INTEGER)
+		*reverts = sqlite3_value_int64(v);
+}
+
 /* *out is malloc'd and freed by the caller. */
 int stele_cs_summarize(char **out, const void *changes, size_t len)
 {
 	struct stele_buf buf = STELE_BUF_INIT(64u << 10);
 	struct summary *s = NULL;
 	sqlite3_changeset_iter *it = NULL;
-	char *text;
+	char *text, clerk[ID_MAX + 1] = "", note[ID_MAX * 4 + 1] = "";
+	int64_t reverts = 0;
 	int rc = 0, src;
 
 	if (len > STELE_CS_MAX_CHANGES)
@@ -248,6 +283,11 @@ int stele_cs_summarize(char **out, const void *changes, size_t len)
 				src = SQLITE_CORRUPT;
 				break;
 			}
+			/* The change set's own note is said around the rows it describes. */
+			if (strcmp(table, "change_note") == 0 && op == SQLITE_INSERT) {
+				note_texts(it, ncol, clerk, sizeof(clerk), note, sizeof(note), &reverts);
+				continue;
+			}
 			for (int i = 0; i < KIND_COUNT; i++)
 				if (strcmp(kinds[i].table, table) == 0) {
 					k = &kinds[i];
@@ -261,6 +301,10 @@ int stele_cs_summarize(char **out, const void *changes, size_t len)
 			goto done;
 		}
 	}
+	if (reverts > 0 &&
+	    (rc = stele_buf_printf(&buf, "revert of seq %lld%s%s%s: ", (long long)reverts,
+				   *note ? " (" : "", note, *note ? ")" : "")) < 0)
+		goto done;
 	for (int i = 0; i < s->ngroups; i++) {
 		const struct group *g = &s->groups[i];
 		const char *sep = i ? ", " : "";
@@ -283,6 +327,8 @@ int stele_cs_summarize(char **out, const void *changes, size_t len)
 						s->others == 1 ? "" : "s")) < 0)
 		goto done;
 	if (s->ngroups == 0 && (rc = stele_buf_puts(&buf, "no changes")) < 0)
+		goto done;
+	if (*clerk && (rc = stele_buf_printf(&buf, " (clerk %s)", clerk)) < 0)
 		goto done;
 	summary_truncate(&buf);
 	if (!(text = stele_buf_detach(&buf, NULL))) {

@@ -453,7 +453,7 @@ for kind in members points tasks requests income assessments; do
 	stele-agent -C "v/$code" import $kind "$data/villages/$code/$kind.csv" >/dev/null
 done
 last=$(tail -n 1 "$data/villages/$code/closes.txt")
-stele-agent -C "v/$code" close "$last" >/dev/null 2>&1
+stele-agent -C "v/$code" close "$last" --force >/dev/null 2>&1
 stele-agent -C "v/$code" sync >/dev/null 2>&1
 stele-agent -C "v/$code" key >"v/$code.key"
 EOF

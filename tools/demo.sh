@@ -130,7 +130,7 @@ paste - - <"$DEMO/step.log" | sed "s/\t/   /g"
 say "every clerk closes January to September (October stays open)"
 registry | while IFS=, read -r code name township; do
 	while read -r month; do
-		quietly stele-agent -C "$VILLAGES/$code" close "$month"
+		quietly stele-agent -C "$VILLAGES/$code" close "$month" --force
 	done <"$DATA/villages/$code/closes.txt"
 done
 stele-agent -C "$VILLAGES/${COUNTY_CODE}001201" status

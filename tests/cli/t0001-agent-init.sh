@@ -23,8 +23,8 @@ test_expect_success 'init refuses an initialized directory' '
 	test_grep "already a Stele directory" err
 '
 
-test_expect_success 'init refuses a bad village code, writing nothing' '
-	test_expect_code 3 stele-agent -C bad init --village 99010100120 --name x 2>err &&
+test_expect_success 'init: a malformed village code is a usage error (exit 2), nothing written' '
+	test_expect_code 2 stele-agent -C bad init --village 99010100120 --name x 2>err &&
 	test_grep "is not a 12-digit village code" err &&
 	! test -e bad/stele.db
 '
@@ -34,11 +34,11 @@ test_expect_success 'the default rules catalogue is installed' '
 	test "$(sqlite3 v/stele.db "SELECT sum(max_score) FROM standard_item")" = 1000
 '
 
-test_expect_success 'member add refuses a bad join date or grid, naming member and field' '
-	test_expect_code 3 stele-agent -C v member add 张三 --joined 2026-02-30 2>err &&
+test_expect_success 'member add: a malformed join date or grid is exit 2, naming member and field' '
+	test_expect_code 2 stele-agent -C v member add 张三 --joined 2026-02-30 2>err &&
 	echo "stele-agent: member '\''M0001'\'': joined '\''2026-02-30'\'' is not a real date" >expect &&
 	test_cmp expect err &&
-	test_expect_code 3 stele-agent -C v member add 张三 --grid "$(printf "a\001b")" 2>err &&
+	test_expect_code 2 stele-agent -C v member add 张三 --grid "$(printf "a\001b")" 2>err &&
 	echo "stele-agent: member '\''M0001'\'': grid is not valid one-line UTF-8 text" >expect &&
 	test_cmp expect err &&
 	test "$(sqlite3 v/stele.db "SELECT count(*) FROM member")" = 0

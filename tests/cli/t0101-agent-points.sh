@@ -60,20 +60,20 @@ test_expect_success 'refused: the wrong sign for the rule category' '
 	refused "must be >= 0" stele-agent -C v points add M0001 P01 --points -0.5 --date 2026-09-03
 '
 
-test_expect_success 'refused: too many decimals, not a number' '
-	refused "has more than 1 decimal place" \
+test_expect_success 'a malformed value is a usage error (exit 2): too many decimals, not a number' '
+	test_usage v "has more than 1 decimal place" \
 		stele-agent -C v points add M0001 B01 --points 1.25 --date 2026-09-03 &&
-	refused "points" stele-agent -C v points add M0001 B01 --points 1,5 --date 2026-09-03
+	test_usage v "points" stele-agent -C v points add M0001 B01 --points 1,5 --date 2026-09-03
 '
 
-test_expect_success 'refused: impossible and malformed dates' '
-	refused "2026-02-30" stele-agent -C v points add M0001 B01 --date 2026-02-30 &&
-	refused "2026-9-3" stele-agent -C v points add M0001 B01 --date 2026-9-3 &&
-	refused "2025-02-29" stele-agent -C v points add M0001 B01 --date 2025-02-29
+test_expect_success 'exit 2: impossible and malformed dates' '
+	test_usage v "2026-02-30" stele-agent -C v points add M0001 B01 --date 2026-02-30 &&
+	test_usage v "2026-9-3" stele-agent -C v points add M0001 B01 --date 2026-9-3 &&
+	test_usage v "2025-02-29" stele-agent -C v points add M0001 B01 --date 2025-02-29
 '
 
-test_expect_success 'refused: a note that is not UTF-8' '
-	refused "not valid one-line UTF-8" \
+test_expect_success 'exit 2: a note that is not UTF-8' '
+	test_usage v "not valid one-line UTF-8" \
 		stele-agent -C v points add M0001 B01 --date 2026-09-03 --note "$(printf "bad\377")"
 '
 

@@ -3,6 +3,10 @@ test_description='stele-agent task, request, income and assess: writes and refus
 . "$(dirname "$0")/test-lib.sh"
 
 # refused PATTERN command...: a refusal in village v (test_refused).
+usage() {
+	test_usage v "$@"
+}
+
 refused() {
 	test_refused v "$@"
 }
@@ -21,10 +25,10 @@ test_expect_success 'task add prints T0001 and stores the fields' '
 	test "$(q "SELECT title || category || assignee || due_on || coalesce(closed_on, '\''-'\'') FROM task")" = "走访困难户民生M00012026-09-30-"
 '
 
-test_expect_success 'refused: task with an unknown assignee, a bad due date, empty title' '
+test_expect_success 'refused: an unknown assignee; malformed (exit 2): a bad due date, an empty title' '
 	refused "assignee '\''M0042'\'' is not a member" stele-agent -C v task add x --due 2026-09-30 --assignee M0042 &&
-	refused "2026-09-31" stele-agent -C v task add x --due 2026-09-31 &&
-	refused "title is empty" stele-agent -C v task add "" --due 2026-09-30 &&
+	usage "2026-09-31" stele-agent -C v task add x --due 2026-09-31 &&
+	usage "title is empty" stele-agent -C v task add "" --due 2026-09-30 &&
 	test_expect_code 2 stele-agent -C v task add x 2>err && test_grep "needs --due" err
 '
 
@@ -74,13 +78,13 @@ test_expect_success 'income add: yuan to fen, prints I0001' '
 	stele-agent -C v income add 2026-09 12 >id && echo I0002 >expect && test_cmp expect id
 '
 
-test_expect_success 'refused: duplicate (month, source), too many decimals, bad month' '
+test_expect_success 'refused: duplicate (month, source); malformed (exit 2): too many decimals, a bad month' '
 	refused "income for 2026-09 from source '\''合作社分红'\'' is already recorded as I0001" \
 		stele-agent -C v income add 2026-09 1 --source 合作社分红 &&
 	refused "already recorded as I0002" stele-agent -C v income add 2026-09 5 &&
-	refused "more than 2 decimal places" stele-agent -C v income add 2026-10 1.005 &&
-	refused "2026-13" stele-agent -C v income add 2026-13 1 &&
-	refused "not YYYY-MM" stele-agent -C v income add 2026-10-01 1
+	usage "more than 2 decimal places" stele-agent -C v income add 2026-10 1.005 &&
+	usage "2026-13" stele-agent -C v income add 2026-13 1 &&
+	usage "not YYYY-MM" stele-agent -C v income add 2026-10-01 1
 '
 
 test_expect_success 'assess set inserts, then replaces' '
@@ -98,8 +102,9 @@ test_expect_success 'refused: score over the maximum, negative, unknown or inact
 	refused "standard item '\''S9'\'' does not exist" stele-agent -C v assess set 2026 S9 1 &&
 	q "UPDATE standard_item SET active = 0 WHERE code = '\''S6'\''" &&
 	refused "standard item '\''S6'\'' is not active" stele-agent -C v assess set 2026 S6 1 &&
-	refused "more than 1 decimal" stele-agent -C v assess set 2026 S2 1.25 &&
-	refused "year" stele-agent -C v assess set 26 S2 1
+	usage "more than 1 decimal" stele-agent -C v assess set 2026 S2 1.25 &&
+	usage "year" stele-agent -C v assess set 26 S2 1 &&
+	refused "is not between 0" stele-agent -C v assess set 2026 S2 -1
 '
 
 test_done

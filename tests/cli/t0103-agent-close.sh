@@ -26,9 +26,33 @@ test_expect_success 'setup: records in 2026-07, 2026-08 and 2026-09' '
 	stele-agent -C v income add 2026-08 100 >/dev/null
 '
 
-test_expect_success 'close 2026-08 also closes 2026-07, the first record month, and says so' '
+test_expect_success 'refused: closing while events of the months it would close are under review' '
+	refused "^stele-agent: months 2026-07 to 2026-08: 2 point events are still under review (E000001, E000002): finish the reviews first, or close with --force to freeze them$" \
+		stele-agent -C v close 2026-08
+'
+
+if command -v faketime >/dev/null 2>&1; then
+test_expect_success 'refused: the month that has not ended (today is its first day), unless --force' '
+	refused "^stele-agent: month 2026-12 has not ended yet (this computer.s clock says 2026-12-01); close it when it is complete, or with --force$" \
+		test_faketime "2026-12-01 08:00:00" stele-agent -C v close 2026-12 &&
+	refused "has not ended yet (this computer.s clock says 2026-08-31)" \
+		test_faketime "2026-08-31 23:00:00" stele-agent -C v close 2026-08
+'
+
+test_expect_success 'close --force closes the month that has not ended' '
+	new_village now 990101001202 &&
+	test_faketime "2026-12-01 08:00:00" stele-agent -C now close 2026-12 --force 2>err &&
+	test_grep "^stele-agent: closed 2026-12$" err &&
+	test_line_count 1 err &&
+	test "$(sqlite3 now/stele.db "SELECT period FROM period_close")" = 2026-12
+'
+else
+	test_skip 'the month that has not ended; close --force' 'faketime is not installed (apt-get install faketime)'
+fi
+
+test_expect_success 'close 2026-08 --force also closes 2026-07, the first record month, and says so' '
 	n=$(q "SELECT count(*) FROM stele_outbox") &&
-	stele-agent -C v close 2026-08 2>err &&
+	stele-agent -C v close 2026-08 --force 2>err &&
 	test_grep "closed 2026-08 and the earlier open month 2026-07" err &&
 	test_grep "2 point events of the closed months are still under review" err &&
 	test "$(q "SELECT group_concat(period) FROM period_close")" = 2026-07,2026-08 &&
@@ -43,10 +67,17 @@ test_expect_success 'closing a closed month again is a no-op with a note' '
 	db_dump v >after && test_cmp before after
 '
 
-test_expect_success 'refused: a month that has not begun, an impossible month' '
-	refused "has not begun yet" stele-agent -C v close 2999-01 &&
-	refused "2026-13" stele-agent -C v close 2026-13 &&
-	refused "not YYYY-MM" stele-agent -C v close 2026-9
+test_expect_success 'refused: a month that has not begun, even with --force' '
+	refused "has not begun yet" stele-agent -C v close 2999-01 --force
+'
+
+test_expect_success 'a malformed month is a usage error (exit 2), nothing written' '
+	db_dump v >before &&
+	test_expect_code 2 stele-agent -C v close 2026-13 2>err &&
+	test_grep "2026-13" err &&
+	test_expect_code 2 stele-agent -C v close 2026-9 2>err &&
+	test_grep "^stele-agent: month .2026-9. is not YYYY-MM$" err &&
+	db_dump v >after && test_cmp before after
 '
 
 test_expect_success 'refused: adding a row of any kind into a closed month' '
@@ -110,7 +141,7 @@ test_expect_success 'rows of open months stay writable; re-importing unchanged r
 
 test_expect_success 'months close in order since the first record, which may be earlier now' '
 	stele-agent -C v points add M0001 B01 --date 2026-05-20 >/dev/null &&
-	stele-agent -C v close 2026-09 2>err &&
+	stele-agent -C v close 2026-09 --force 2>err &&
 	test_grep "closed 2026-09 and the earlier open months 2026-05, 2026-06" err &&
 	test "$(q "SELECT group_concat(period) FROM (SELECT period FROM period_close ORDER BY period)")" = 2026-05,2026-06,2026-07,2026-08,2026-09
 '

@@ -17,7 +17,7 @@ for dir in "$REFERENCE"/villages/*/; do
 			stele-agent -C $code import $k "$dir/$k.csv" 2>err || { cat err; return 1; }
 		done &&
 		while read -r month; do
-			stele-agent -C $code close $month 2>/dev/null || return 1
+			stele-agent -C $code close $month --force 2>/dev/null || return 1
 		done <"$dir/closes.txt" &&
 		test "$(sqlite3 $code/stele.db "SELECT count(*) FROM period_close")" = "$(grep -c . "$dir/closes.txt")"
 	'

@@ -8,7 +8,7 @@ test_expect_success 'setup' '
 	stele-agent -C v points add M0001 B01 --date 2026-08-01 >/dev/null &&
 	stele-agent -C v points add M0001 B02 --date 2026-08-02 >/dev/null &&
 	stele-agent -C v task add 走访 --due 2026-08-30 >/dev/null &&
-	stele-agent -C v close 2026-08 2>/dev/null
+	stele-agent -C v close 2026-08 --force 2>/dev/null
 '
 
 test_expect_success 'status: village, pending change sets, never synced, months, counts' '
@@ -30,7 +30,10 @@ test_expect_success 'status reads what sync records: synced seq, last sync, remo
 	test_grep "^pending change sets,2 (of 5 captured)$" out &&
 	test_grep "^remote,file:///mnt/usb/v.git$" out &&
 	test_grep "^rules version,county change set 7$" out &&
-	test_grep "^last sync,2026-09-01T08:00:00Z$" out
+	TZ=UTC stele-agent -C v status --format csv >out &&
+	test_grep "^last sync,2026-09-01 08:00:00 +00:00$" out &&
+	TZ=CST-8 stele-agent -C v status --format csv >out &&
+	test_grep "^last sync,2026-09-01 16:00:00 +08:00$" out
 '
 
 test_expect_success 'log lists the change sets newest first; -n limits' '
@@ -47,6 +50,14 @@ test_expect_success 'log lists the change sets newest first; -n limits' '
 test_expect_success 'the log summary says what changed' '
 	stele-agent -C v log --format csv | sed -n 2p >line &&
 	test_grep "2026-08" line
+'
+
+test_expect_success 'log and status show local time with its offset, as everywhere' '
+	sqlite3 v/stele.db "UPDATE stele_outbox SET created_at = 1788220800 WHERE seq = 1" &&
+	TZ=CST-8 stele-agent -C v log --format csv >out &&
+	test_grep "^1,2026-09-01 08:00:00 +08:00,member M0001 added," out &&
+	TZ=UTC stele-agent -C v log --format csv >out &&
+	test_grep "^1,2026-09-01 00:00:00 +00:00,member M0001 added," out
 '
 
 test_done

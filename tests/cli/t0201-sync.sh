@@ -84,12 +84,28 @@ test_expect_success 'once the remote is repaired, the change set that waited is 
 	test "$(git -C remote.git rev-parse main)" = "$(git -C v/repo.git rev-parse main)"
 '
 
-test_expect_success 'a URL given to sync is kept for the next sync' '
+test_expect_success 'sync --remote pushes there this time only; the configured remote stays' '
 	mkdir stick &&
 	stele-agent -C v sync --remote "$TRASH/stick/village.git" 2>err &&
 	test "$(sqlite3 v/stele.db "SELECT value FROM stele_meta WHERE key = '\''remote'\''")" = \
-	     "$TRASH/stick/village.git" &&
+	     "$TRASH/remote.git" &&
+	stele-agent -C v status >status &&
+	test_grep "^remote  *$TRASH/remote.git\$" status &&
 	stele-agent -C v member add 赵六 >/dev/null &&
+	stele-agent -C v sync 2>err &&
+	test "$(git -C stick/village.git rev-list --count main)" = 4 &&
+	test "$(git -C remote.git rev-list --count main)" = 5
+'
+
+test_expect_success 'a sync --remote that fails leaves the configured remote as well' '
+	test_expect_code 1 stele-agent -C v sync --remote "$TRASH/nowhere/stick/v.git" 2>err &&
+	test "$(stele-agent -C v remote show | sed -n "s/^remote	//p")" = "$TRASH/remote.git"
+'
+
+test_expect_success 'remote set changes the configured remote' '
+	stele-agent -C v remote set "$TRASH/stick/village.git" 2>err &&
+	test_grep "the remote is now $TRASH/stick/village.git" err &&
+	test_line_count 1 err &&
 	stele-agent -C v sync 2>err &&
 	test "$(git -C stick/village.git rev-list --count main)" = 5
 '

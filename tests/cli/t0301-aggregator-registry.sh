@@ -14,7 +14,7 @@ test_expect_success 'init creates a county directory whose first change set is t
 '
 
 test_expect_success 'init refuses a bad county code and an initialized directory' '
-	test_expect_code 3 stele-aggregator -C bad init --county 99010 --name x 2>err &&
+	test_expect_code 2 stele-aggregator -C bad init --county 99010 --name x 2>err &&
 	test_grep "not a 6-digit county code" err && ! test -e bad/stele.db &&
 	test_expect_code 1 stele-aggregator -C county init --county 990101 --name x 2>err &&
 	test_grep "already a Stele directory" err
@@ -71,6 +71,24 @@ test_expect_success 'village set changes a registration; unknown codes are refus
 	test_grep "\"name\": \"西岳新村\"" list.json &&
 	test_expect_code 3 stele-aggregator -C county village set 990101009999 --name x 2>err &&
 	test_grep "is not registered" err
+'
+
+test_expect_success 'one township code has one name: a second name is refused, --rename renames' '
+	sqlite3 county/stele.db "SELECT * FROM village ORDER BY code" >before &&
+	test_expect_code 3 stele-aggregator -C county village add 990101002203 --name 毛毛匠村 \
+		--township-name 西郊镇 2>err &&
+	test_grep "^stele-aggregator: village .990101002203.: township 990101002 is named 西郊街道 (village 990101002201); one township has one name: give --township-name 西郊街道, or rename the township with --rename$" err &&
+	test_line_count 1 err &&
+	test_expect_code 3 stele-aggregator -C county village set 990101002202 --township-name 西郊镇 2>err &&
+	test_grep "township 990101002 is named 西郊街道" err &&
+	printf "code,name,township_name\n990101002203,毛毛匠村,西郊镇\n" >second-name.csv &&
+	test_expect_code 3 stele-aggregator -C county village import second-name.csv 2>err &&
+	test_grep "second-name.csv:2: village .990101002203.: township 990101002 is named 西郊街道" err &&
+	sqlite3 county/stele.db "SELECT * FROM village ORDER BY code" >after &&
+	test_cmp before after &&
+	stele-aggregator -C county village add 990101002203 --name 毛毛匠村 --township-name 西郊镇 \
+		--rename >/dev/null &&
+	test "$(sqlite3 county/stele.db "SELECT group_concat(DISTINCT township_name) FROM village WHERE township_code = '\''990101002'\''")" = 西郊镇
 '
 
 test_expect_success 'rules import replaces a table as one county change set; errors name the line' '

@@ -124,7 +124,7 @@ if stele-agent import --help >/dev/null 2>&1; then
 					{ echo "import $kind of $code failed"; exit 1; }
 			done &&
 			while read -r month; do
-				stele-agent -C "$code" close "$month" >/dev/null 2>&1 ||
+				stele-agent -C "$code" close "$month" --force >/dev/null 2>&1 ||
 					{ echo "close $month of $code failed"; exit 1; }
 			done <$v/closes.txt &&
 			for t in member:members point_event:points task:tasks request:requests income:income; do

@@ -34,7 +34,8 @@ pending() {
 test_expect_success 'each village syncs its own repository over HTTP' '
 	for v in $V1 $V2 $V3; do
 		echo "$v -> $v" >>"$TRASH/pushes"
-		stele-agent -C $v sync --remote "$HTTP_URL/$v.git" 2>>sync.err || exit 1
+		stele-agent -C $v remote set "$HTTP_URL/$v.git" 2>/dev/null || exit 1
+		stele-agent -C $v sync 2>>sync.err || exit 1
 		test "$(server_seq $v)" = 1 || exit 1
 	done &&
 	test_grep "pushed to $HTTP_URL/$V1.git (seq 1)" sync.err

@@ -73,7 +73,8 @@ test_expect_success 'a village reads county but its push there is refused' '
 test_expect_success 'afterwards each village pushes everything to its own' '
 	for v in $V1 $V2 $V3; do
 		echo "$v -> $v" >>"$TRASH/pushes"
-		as $v sync --remote "$SSH_URL/$v" 2>err || { cat err >&2; exit 1; }
+		as $v remote set "$SSH_URL/$v" 2>/dev/null || exit 1
+		as $v sync 2>err || { cat err >&2; exit 1; }
 		test "$(server_seq $v)" = 2 || exit 1
 	done
 '

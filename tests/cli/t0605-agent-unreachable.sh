@@ -26,7 +26,8 @@ outbox() {
 }
 
 test_expect_success 'a first sync reaches the server' '
-	stele-agent -C v sync --remote "$HTTP_URL/$V.git" 2>err &&
+	stele-agent -C v remote set "$HTTP_URL/$V.git" 2>/dev/null &&
+	stele-agent -C v sync 2>err &&
 	test "$(server_seq)" = 1
 '
 

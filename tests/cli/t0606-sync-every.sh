@@ -67,7 +67,8 @@ test_expect_success '--every outside a village directory fails at once' '
 '
 
 test_expect_success 'the loop syncs, leaves the directory free between rounds, stops on SIGTERM' '
-	start_loop -C v sync --every 1s --remote "$TRASH/remote.git" &&
+	stele-agent -C v remote set "$TRASH/remote.git" 2>/dev/null &&
+	start_loop -C v sync --every 1s &&
 	wait_for remote_has_seq 1 &&
 	while_busy stele-agent -C v member add 李四 2>/dev/null &&
 	wait_for remote_has_seq 2 &&

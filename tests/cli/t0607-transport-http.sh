@@ -60,8 +60,9 @@ mode_of() {
 new_village v1 $V1
 stele-agent -C v1 member add 张三 >/dev/null 2>&1
 
-test_expect_success 'sync --remote with user:password@ keeps the password in DIR/credentials only' '
-	stele-agent -C v1 sync --remote "$(with_pw $V1 "$HTTP_URL/$V1.git")" >out 2>err &&
+test_expect_success 'remote set with user:password@ keeps the password in DIR/credentials only' '
+	stele-agent -C v1 remote set "$(with_pw $V1 "$HTTP_URL/$V1.git")" >out 2>err &&
+	stele-agent -C v1 sync >>out 2>>err &&
 	test "$(server_seq $V1)" = 1 &&
 	test_grep "password of $V1 for $HTTP_URL/$V1.git is kept in v1/credentials" err &&
 	no_secret "$PASS_990101001201" out err &&
@@ -160,7 +161,8 @@ test_expect_success 'unreachable: cannot reach remote' '
 '
 
 test_expect_success 'no credentials at all: says where to put them' '
-	test_expect_code 1 stele-agent -C v3 sync --remote "$HTTP_URL/$V3.git" 2>err &&
+	stele-agent -C v3 remote set "$HTTP_URL/$V3.git" 2>/dev/null &&
+	test_expect_code 1 stele-agent -C v3 sync 2>err &&
 	test_grep "remote $HTTP_URL/$V3.git wants a user name and password and none was given (put them in v3/credentials" err &&
 	one_line_each stele-agent err
 '

@@ -40,7 +40,8 @@ server_seq() {
 for v in $V1 $V2; do
 	new_village $v $v
 	stele-agent -C $v member add "村民$v" >/dev/null 2>&1
-	STELE_SSH_KEY=$SSH_KEYS/$v stele-agent -C $v sync --remote "$SSH_URL/$v" >/dev/null 2>&1
+	stele-agent -C $v remote set "$SSH_URL/$v" >/dev/null 2>&1
+	STELE_SSH_KEY=$SSH_KEYS/$v stele-agent -C $v sync >/dev/null 2>&1
 done
 
 test_expect_success 'gitolite'"'"'s DENIED (two lines from the server) is one line: refused access' '

@@ -60,7 +60,7 @@ run_county() {
 				"$REFERENCE/villages/$code/$kind.csv" || return 1
 		done
 		while read month; do
-			at $rc_close stele-agent -C "$rc_dir/v/$code" close $month 2>/dev/null || return 1
+			at $rc_close stele-agent -C "$rc_dir/v/$code" close $month --force 2>/dev/null || return 1
 		done <"$REFERENCE/villages/$code/closes.txt"
 		at $rc_village stele-agent -C "$rc_dir/v/$code" sync \
 			--county "$TRASH/$rc_dir/server/county.git" 2>/dev/null || return 1

@@ -38,7 +38,7 @@ test_expect_success 'every village imports its records, closes its months and sy
 			stele-agent -C "v/$code" import "$kind" "$dir/$kind.csv" || exit 1
 		done
 		while read month; do
-			stele-agent -C "v/$code" close "$month" 2>/dev/null || exit 1
+			stele-agent -C "v/$code" close "$month" --force 2>/dev/null || exit 1
 		done <"$dir/closes.txt"
 		stele-agent -C "v/$code" sync 2>/dev/null || exit 1
 	done

@@ -184,6 +184,31 @@ test_refused() {
 	test_cmp before after
 }
 
+# test_usage DIR PATTERN command...: a malformed value on the command line is a
+# usage error: exit 2, one line on stderr (left in ./err) matching PATTERN, and
+# nothing written to DIR's database.
+test_usage() {
+	usage_dir=$1
+	usage_pattern=$2
+	shift 2
+	db_dump "$usage_dir" >before &&
+	test_expect_code 2 "$@" 2>err &&
+	test_grep "$usage_pattern" err &&
+	test_line_count 1 err &&
+	db_dump "$usage_dir" >after &&
+	test_cmp before after
+}
+
+# test_faketime "YYYY-MM-DD HH:MM:SS" command...: the command with this computer's
+# clock set there (libfaketime; a sanitized build must not insist on its runtime
+# coming first).
+test_faketime() {
+	tf_clock=$1
+	shift
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+		faketime "$tf_clock" "$@"
+}
+
 # new_village DIR CODE [NAME]: an initialized village directory.
 new_village() {
 	stele-agent -C "$1" init --village "$2" --name "${3:-测试村}" >/dev/null 2>&1

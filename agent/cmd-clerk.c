@@ -1,0 +1,76 @@
+/* cmd-clerk.c: `stele-agent clerk show|set NAME|clear`: the clerk every later change
+ * set names (经办人; table change_note, docs/clerk-guide.md). */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "agent.h"
+#include "db.h"
+#include "error.h"
+#include "parse.h"
+
+#define CLERK_MAX 64 /* bytes of a clerk's name: it is named in every summary */
+
+static int clerk_show(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	char *clerk = NULL;
+	int rc, n;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, false, NULL, NULL, NULL, 0, 0,
+				  &n, &done)) < 0 || done)
+		return rc;
+	if ((rc = agent_open(ctx)) < 0 || (rc = stele_meta_get(ctx->db, "clerk", &clerk)) < 0)
+		return rc;
+	printf("%s\n", clerk && *clerk ? clerk : "none");
+	free(clerk);
+	return 0;
+}
+
+static int clerk_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	char *pos[1];
+	int rc, n;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, false, NULL, NULL, pos, 1, 1,
+				  &n, &done)) < 0 || done)
+		return rc;
+	if (!*pos[0])
+		return stele_error(STELE_EUSAGE, "the clerk's name is empty");
+	if (stele_check_text(pos[0], CLERK_MAX, "the clerk's name") < 0)
+		return stele_error(STELE_EUSAGE, "%s", stele_error_message());
+	if ((rc = agent_open(ctx)) < 0 || (rc = stele_meta_set(ctx->db, "clerk", pos[0])) < 0)
+		return rc;
+	fprintf(stderr, "%s: the clerk is %s: every later change set names them\n", ctx->prog,
+		pos[0]);
+	return 0;
+}
+
+static int clerk_clear(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	int rc, n;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, false, NULL, NULL, NULL, 0, 0,
+				  &n, &done)) < 0 || done)
+		return rc;
+	if ((rc = agent_open(ctx)) < 0 ||
+	    (rc = stele_db_exec(ctx->db, "DELETE FROM stele_meta WHERE key = 'clerk'")) < 0)
+		return rc;
+	fprintf(stderr, "%s: no clerk is named in later change sets\n", ctx->prog);
+	return 0;
+}
+
+const struct stele_cmd clerk_subcommands[] = {
+	{ "show", clerk_show, "clerk show", "Prints the clerk's name, or 'none'.", NULL },
+	{ "set", clerk_set, "clerk set NAME",
+	  "Names the clerk (经办人) in every later change set: 'log', the village's git\n"
+	  "log and the county's log show it. NAME: one line, at most 64 bytes.", NULL },
+	{ "clear", clerk_clear, "clerk clear", "Later change sets name no clerk.", NULL },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
+int cmd_clerk(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	return stele_cli_subcommand(ctx, cmd, argc, argv);
+}

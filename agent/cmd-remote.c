@@ -1,0 +1,69 @@
+/* cmd-remote.c: `stele-agent remote show|set URL`: the remote every sync pushes to. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "agent.h"
+#include "repo.h"
+#include "db.h"
+#include "error.h"
+#include "parse.h"
+#include "url.h"
+
+static int remote_show(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	char *remote = NULL, *county = NULL;
+	int rc, n;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, false, NULL, NULL, NULL, 0, 0,
+				  &n, &done)) < 0 || done)
+		return rc;
+	if ((rc = agent_open(ctx)) < 0)
+		return rc;
+	if ((rc = stele_meta_get(ctx->db, "remote", &remote)) < 0 ||
+	    (rc = stele_meta_get(ctx->db, "county_url", &county)) < 0)
+		goto done;
+	printf("remote\t%s\ncounty\t%s\n", remote && *remote ? remote : "none",
+	       county && *county ? county : "none");
+done:
+	free(remote);
+	free(county);
+	return rc;
+}
+
+static int remote_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	char *pos[1], *kept = NULL, shown[1024];
+	int rc, n;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, false, NULL, NULL, pos, 1, 1,
+				  &n, &done)) < 0 || done)
+		return rc;
+	if (!*pos[0] || stele_check_text(pos[0], 1024, "URL") < 0)
+		return stele_error(STELE_EUSAGE, "URL '%s' is not one line of at most 1024 bytes",
+				   pos[0]);
+	if ((rc = agent_open(ctx)) < 0 || (rc = agent_store_urls(ctx, pos[0], NULL)) < 0 ||
+	    (rc = stele_meta_get(ctx->db, "remote", &kept)) < 0)
+		goto done;
+	stele_url_redact(shown, sizeof(shown), kept ? kept : pos[0]);
+	fprintf(stderr, "%s: the remote is now %s (every sync pushes there)\n", ctx->prog, shown);
+done:
+	free(kept);
+	return rc;
+}
+
+const struct stele_cmd remote_subcommands[] = {
+	{ "show", remote_show, "remote show",
+	  "Prints the configured remote and county URLs (without passwords).", NULL },
+	{ "set", remote_set, "remote set URL",
+	  "Makes URL the remote every sync pushes to (a password in it goes to\n"
+	  "DIR/credentials). 'sync --remote URL' pushes to URL that once and leaves the\n"
+	  "configured remote as it is.", NULL },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
+int cmd_remote(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	return stele_cli_subcommand(ctx, cmd, argc, argv);
+}
