@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "agent.h"
+#include "i18n.h"
 #include "batch.h"
 #include "db.h"
 #include "error.h"
@@ -204,14 +205,14 @@ int agent_batch_finish(struct agent_batch *b, int rc)
 	if ((rc = batch_commit(&seq, b)) < 0)
 		return rc;
 	if (seq == 0) {
-		fprintf(stderr, "%s: nothing changed\n", ctx->prog);
+		fprintf(stderr, _("%s: nothing changed\n"), ctx->prog);
 		return 0;
 	}
 	/* The success line says what the change set says. */
 	if (stele_db_prepare(ctx->db, &stmt, "SELECT summary FROM stele_outbox WHERE seq = ?") == 0) {
 		sqlite3_bind_int64(stmt, 1, (sqlite3_int64)seq);
 		if (sqlite3_step(stmt) == SQLITE_ROW)
-			fprintf(stderr, "%s: change set %llu: %s\n", ctx->prog,
+			fprintf(stderr, _("%s: change set %llu: %s\n"), ctx->prog,
 				(unsigned long long)seq, (const char *)sqlite3_column_text(stmt, 0));
 		sqlite3_finalize(stmt);
 	}

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "agent.h"
+#include "i18n.h"
 #include "db.h"
 #include "error.h"
 #include "parse.h"
@@ -41,7 +42,7 @@ static int clerk_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int arg
 		return stele_error(STELE_EUSAGE, "%s", stele_error_message());
 	if ((rc = agent_open(ctx)) < 0 || (rc = stele_meta_set(ctx->db, "clerk", pos[0])) < 0)
 		return rc;
-	fprintf(stderr, "%s: the clerk is %s: every later change set names them\n", ctx->prog,
+	fprintf(stderr, _("%s: the clerk is %s: every later change set names them\n"), ctx->prog,
 		pos[0]);
 	return 0;
 }
@@ -57,16 +58,16 @@ static int clerk_clear(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 	if ((rc = agent_open(ctx)) < 0 ||
 	    (rc = stele_db_exec(ctx->db, "DELETE FROM stele_meta WHERE key = 'clerk'")) < 0)
 		return rc;
-	fprintf(stderr, "%s: no clerk is named in later change sets\n", ctx->prog);
+	fprintf(stderr, _("%s: no clerk is named in later change sets\n"), ctx->prog);
 	return 0;
 }
 
 const struct stele_cmd clerk_subcommands[] = {
-	{ "show", clerk_show, "clerk show", "Prints the clerk's name, or 'none'.", NULL },
-	{ "set", clerk_set, "clerk set NAME",
-	  "Names the clerk (经办人) in every later change set: 'log', the village's git\n"
-	  "log and the county's log show it. NAME: one line, at most 64 bytes.", NULL },
-	{ "clear", clerk_clear, "clerk clear", "Later change sets name no clerk.", NULL },
+	{ "show", clerk_show, N_("clerk show"), N_("Prints the clerk's name, or 'none'."), NULL },
+	{ "set", clerk_set, N_("clerk set NAME"),
+	  N_("Names the clerk (经办人) in every later change set: 'log', the village's git\n"
+	  "log and the county's log show it. NAME: one line, at most 64 bytes."), NULL },
+	{ "clear", clerk_clear, N_("clerk clear"), N_("Later change sets name no clerk."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

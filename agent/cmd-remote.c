@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "agent.h"
+#include "i18n.h"
 #include "repo.h"
 #include "db.h"
 #include "error.h"
@@ -47,19 +48,19 @@ static int remote_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 	    (rc = stele_meta_get(ctx->db, "remote", &kept)) < 0)
 		goto done;
 	stele_url_redact(shown, sizeof(shown), kept ? kept : pos[0]);
-	fprintf(stderr, "%s: the remote is now %s (every sync pushes there)\n", ctx->prog, shown);
+	fprintf(stderr, _("%s: the remote is now %s (every sync pushes there)\n"), ctx->prog, shown);
 done:
 	free(kept);
 	return rc;
 }
 
 const struct stele_cmd remote_subcommands[] = {
-	{ "show", remote_show, "remote show",
-	  "Prints the configured remote and county URLs (without passwords).", NULL },
-	{ "set", remote_set, "remote set URL",
-	  "Makes URL the remote every sync pushes to (a password in it goes to\n"
+	{ "show", remote_show, N_("remote show"),
+	  N_("Prints the configured remote and county URLs (without passwords)."), NULL },
+	{ "set", remote_set, N_("remote set URL"),
+	  N_("Makes URL the remote every sync pushes to (a password in it goes to\n"
 	  "DIR/credentials). 'sync --remote URL' pushes to URL that once and leaves the\n"
-	  "configured remote as it is.", NULL },
+	  "configured remote as it is."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "agent.h"
+#include "i18n.h"
 #include "batch.h"
 #include "changeset.h"
 #include "cswalk.h"
@@ -416,7 +417,7 @@ int cmd_revert(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 	if ((rc = stele_db_int(ctx->db, "SELECT coalesce(max(seq), 0) FROM stele_outbox",
 			       &new_seq)) < 0)
 		goto done;
-	fprintf(stderr, "%s: reverted change set %lld as change set %lld (it was: %s)\n",
+	fprintf(stderr, _("%s: reverted change set %lld as change set %lld (it was: %s)\n"),
 		ctx->prog, (long long)seq, (long long)new_seq, summary);
 done:
 	for (size_t i = 0; i < rv.n; i++) {
