@@ -196,9 +196,10 @@ int agent_batch_finish(struct agent_batch *b, int rc)
 	uint64_t seq = 0;
 
 	if (rc < 0) {
+		bool form = b->form; /* abort clears the batch */
 		agent_batch_abort(b);
 		/* A command's own values: malformed is a usage error (exit 2). */
-		if (rc == STELE_EINVALID && refused_malformed)
+		if (rc == STELE_EINVALID && refused_malformed && !form)
 			rc = stele_error(STELE_EUSAGE, "%s", stele_error_message());
 		return rc;
 	}

@@ -41,6 +41,8 @@ struct agent_item {
 
 struct agent_batch {
 	struct stele_ctx *ctx;
+	bool form; /* a workbench form (web_begin): a malformed value stays a refusal
+		    * (STELE_EINVALID) shown beside its field, never a usage error */
 	struct stele_capture *cap;
 	struct { const char *sql; sqlite3_stmt *stmt; } stmts[AGENT_BATCH_STMTS];
 	int nstmts;

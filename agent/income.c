@@ -96,10 +96,13 @@ int income_put(char *out_id, struct agent_batch *b, const struct income_row *row
 		rc = agent_refuse_malformed(IF_AMOUNT, "%s: amount is empty", label);
 		goto done;
 	}
-	if (stele_parse_fen(v[IF_AMOUNT], &amount, "amount") < 0 ||
-	    stele_check_bound(amount, STELE_FEN_MAX, 2, "amount") < 0) {
-		rc = agent_refuse_malformed(IF_AMOUNT, "%s: %s", label,
-				  stele_error_message());
+	if (stele_parse_fen(v[IF_AMOUNT], &amount, "amount") < 0) {
+		rc = agent_refuse_malformed(IF_AMOUNT, "%s: %s", label, stele_error_message());
+		goto done;
+	}
+	/* A well-formed amount past the bound is refused by a rule (exit 3), not malformed. */
+	if (stele_check_bound(amount, STELE_FEN_MAX, 2, "amount") < 0) {
+		rc = agent_refuse(IF_AMOUNT, "%s: %s", label, stele_error_message());
 		goto done;
 	}
 	if ((rc = agent_check_field_text(IF_SOURCE, label, "source", v[IF_SOURCE], 64)) < 0)

@@ -161,9 +161,13 @@ int point_put(char *out_id, struct agent_batch *b, const struct point_row *row)
 		goto done;
 	}
 	if (row->points && *row->points) {
-		if (stele_parse_tenths(row->points, &points, "points") < 0 ||
-		    stele_check_bound(points, STELE_POINTS_MAX, 1, "points") < 0) {
+		if (stele_parse_tenths(row->points, &points, "points") < 0) {
 			rc = agent_refuse_malformed(PF_POINTS, "%s: %s", label, stele_error_message());
+			goto done;
+		}
+		/* Past the bound: well-formed, refused by a rule (exit 3). */
+		if (stele_check_bound(points, STELE_POINTS_MAX, 1, "points") < 0) {
+			rc = agent_refuse(PF_POINTS, "%s: %s", label, stele_error_message());
 			goto done;
 		}
 	} else if (row->points || !exists || strcmp(rule_code, old[PF_RULE]) != 0) {

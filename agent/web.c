@@ -533,7 +533,9 @@ int web_begin(struct agent_batch *b, struct web_req *rq)
 	int rc;
 
 	for (int waited = 0;; waited += 100) {
-		if ((rc = agent_batch_begin(b, rq->ctx)) != STELE_EBUSY || waited >= WEB_BUSY_WAIT_MS)
+		if ((rc = agent_batch_begin(b, rq->ctx)) == 0)
+			b->form = true;
+		if (rc != STELE_EBUSY || waited >= WEB_BUSY_WAIT_MS)
 			return rc;
 		agent_batch_abort(b);
 		stele_ctx_close(rq->ctx);

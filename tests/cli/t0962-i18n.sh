@@ -32,8 +32,8 @@ test_expect_success 'an unknown member: one Chinese line, exit 3, nothing writte
 		stele-agent -C v points add M0099 B01
 '
 
-test_expect_success 'other refusals in Chinese keep their exit code and write nothing' '
-	test_refused v "性别“X”不是 M（男）、F（女）或空" zh stele-agent -C v member add 李四 --gender X &&
+test_expect_success 'other refusals in Chinese keep their exit code (a malformed --gender is usage, 2) and write nothing' '
+	test_usage v "性别“X”不是 M（男）、F（女）或空" zh stele-agent -C v member add 李四 --gender X &&
 	test_refused v "不能从 党员大会终审 退回 党小组初审\|已经处于\|只能前进一步" \
 		zh stele-agent -C v points review E000001 --stage 党员大会 &&
 	test_refused v "2026-09 月已月结" zh stele-agent -C v task add 补记 --due 2026-09-10 &&
