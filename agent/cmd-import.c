@@ -8,6 +8,8 @@
 #include "csv.h"
 #include "db.h"
 #include "error.h"
+#include "i18n.h"
+#include "lenient.h"
 #include "parse.h"
 
 #define IMPORT_MAX_BYTES ((size_t)512 << 20)
@@ -128,21 +130,53 @@ static const char *const request_cols[] = { "id", "received_on", "category", "gr
 static const char *const income_cols[] = { "id", "period", "amount", "source" };
 static const char *const assessment_cols[] = { "year", "item_code", "score", "note" };
 
+/* What each column holds, for reading it as Excel and people write it
+ * (read_field): t text, i an id, c a code, d a date, m a month, y a year, n a
+ * number. */
 #define COLS(a) a, sizeof(a) / sizeof(a[0])
 static const struct import_kind {
 	const char *kind;
 	const char *const *cols;
 	size_t ncols;
+	const char *types;
 	import_row_fn put;
 } import_kinds[] = {
-	{ "members", COLS(member_cols), import_member },
-	{ "points", COLS(point_cols), import_point },
-	{ "tasks", COLS(task_cols), import_task },
-	{ "requests", COLS(request_cols), import_request },
-	{ "income", COLS(income_cols), import_income },
-	{ "assessments", COLS(assessment_cols), import_assessment },
-	{ NULL, NULL, 0, NULL },
+	{ "members", COLS(member_cols), "itcydct", import_member },
+	{ "points", COLS(point_cols), "iicdnct", import_point },
+	{ "tasks", COLS(task_cols), "ittidd", import_task },
+	{ "requests", COLS(request_cols), "idttdc", import_request },
+	{ "income", COLS(income_cols), "imnt", import_income },
+	{ "assessments", COLS(assessment_cols), "ycnt", import_assessment },
+	{ NULL, NULL, 0, NULL, NULL },
 };
+
+/*
+ * One field as the row's write will take it: surrounding spaces trimmed; in
+ * every column but text, full-width digits, letters and punctuation made ASCII;
+ * dates, months, years and numbers in the spellings Excel writes rewritten to
+ * domain.md's (into buf, 32 bytes), and in a workbook a date column's day serial.
+ * *out is the field itself or buf. STELE_EINVALID for a date that could be two.
+ */
+static int read_field(char **out, char *buf, char *field, char type, bool sheet)
+{
+	int rc = 0;
+
+	stele_lenient_trim(field);
+	*out = field;
+	if (type == 't')
+		return 0;
+	stele_lenient_ascii(field);
+	if (type == 'd' && ((sheet && (rc = stele_lenient_serial(buf, field)) == 1) ||
+			    (rc = stele_lenient_date(buf, field, "date")) == 1))
+		*out = buf;
+	else if (type == 'm' && (rc = stele_lenient_month(buf, field)) == 1)
+		*out = buf;
+	else if (type == 'y' && (rc = stele_lenient_year(buf, field)) == 1)
+		*out = buf;
+	else if (type == 'n' && (rc = stele_lenient_number(buf, 32, field)) == 1)
+		*out = buf;
+	return rc < 0 ? rc : 0;
+}
 
 /* How many records follow the header (for progress on a terminal only). */
 static long count_records(const char *path)
@@ -168,7 +202,7 @@ int cmd_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 	struct agent_batch b;
 	bool began = false;
 	int index_of[8];
-	char *pos[2], **fields, *f[8];
+	char *pos[2], **fields, *f[8], norm[8][32];
 	size_t nfields;
 	long rows = 0, total = 0;
 	int64_t changes_before;
@@ -185,6 +219,9 @@ int cmd_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 				   "requests, income or assessments)", pos[0]);
 	if ((rc = stele_csv_open(&csv, pos[1], IMPORT_MAX_BYTES)) < 0)
 		return rc;
+	if (strcmp(stele_csv_encoding(csv), "UTF-8") != 0)
+		fprintf(stderr, _("%s: reading %s as %s text (converted to UTF-8)\n"), ctx->prog,
+			pos[1], stele_csv_encoding(csv));
 	if ((rc = stele_csv_header(csv, k->cols, k->ncols, NULL, index_of)) < 0)
 		goto done;
 	if (ctx->verbose_progress)
@@ -200,7 +237,12 @@ int cmd_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 			goto done;
 		}
 		for (size_t i = 0; i < k->ncols; i++)
-			f[i] = fields[index_of[i]];
+			if ((rc = read_field(&f[i], norm[i], fields[index_of[i]], k->types[i],
+					     stele_csv_is_sheet(csv))) < 0) {
+				rc = stele_csv_error(csv, (size_t)index_of[i] + 1, rc, "%s",
+						     stele_error_message());
+				goto done;
+			}
 		agent_refuse_clear();
 		if ((rc = k->put(&b, f)) < 0) {
 			char msg[1024];
