@@ -1,5 +1,5 @@
-/* cmd-import.c: `stele-agent import KIND FILE`: a whole CSV in one captured write
- * (one change set), every row through the same validated write as its command. */
+/* cmd-import.c: `stele-agent import KIND FILE`: a whole CSV or .xlsx file in one
+ * transaction, every row through the same validated write as its command. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +11,7 @@
 #include "i18n.h"
 #include "lenient.h"
 #include "parse.h"
+#include "xlsxread.h"
 
 #define IMPORT_MAX_BYTES ((size_t)512 << 20)
 
@@ -186,7 +187,7 @@ static long count_records(const char *path)
 	size_t nfields;
 	long n = -1;
 
-	if (strcmp(path, "-") == 0 || stele_csv_open(&csv, path, IMPORT_MAX_BYTES) < 0)
+	if (strcmp(path, "-") == 0 || stele_xlsx_path(path) || stele_csv_open(&csv, path, IMPORT_MAX_BYTES) < 0)
 		return 0;
 	while (stele_csv_next(csv, &fields, &nfields) > 0)
 		n++;
@@ -217,7 +218,8 @@ int cmd_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 	if (!k->kind)
 		return stele_error(STELE_EUSAGE, "unknown kind '%s' (members, points, tasks, "
 				   "requests, income or assessments)", pos[0]);
-	if ((rc = stele_csv_open(&csv, pos[1], IMPORT_MAX_BYTES)) < 0)
+	if ((rc = stele_xlsx_path(pos[1]) ? stele_xlsx_read(&csv, pos[1], IMPORT_MAX_BYTES)
+					  : stele_csv_open(&csv, pos[1], IMPORT_MAX_BYTES)) < 0)
 		return rc;
 	if (strcmp(stele_csv_encoding(csv), "UTF-8") != 0)
 		fprintf(stderr, _("%s: reading %s as %s text (converted to UTF-8)\n"), ctx->prog,
