@@ -7,7 +7,9 @@
 #include "agent.h"
 #include "db.h"
 #include "error.h"
+#include "i18n.h"
 #include "parse.h"
+#include "rank.h"
 
 /* The fields of an assessment, in cli.md's import/export column order. */
 enum { AF_YEAR, AF_ITEM, AF_SCORE, AF_NOTE };
@@ -115,6 +117,42 @@ static int assess_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 	return agent_batch_finish(&b, assessment_put(&b, &row));
 }
 
+/* Under the table: each year's total and the stars it would earn under the
+ * county's thresholds (the county's review and vetoes still decide). */
+static int print_totals(struct stele_ctx *ctx, const char *year)
+{
+	struct stele_rank_config cfg;
+	sqlite3_stmt *stmt = NULL;
+	char total[32], max[32];
+	int rc, step;
+
+	if ((rc = stele_rank_config_load(&cfg, ctx->db)) < 0 ||
+	    (rc = stele_db_prepare(ctx->db, &stmt,
+				   "SELECT a.year, sum(a.score), (SELECT coalesce(sum(max_score), 0) "
+				   "FROM standard_item WHERE active = 1) FROM assessment a "
+				   "WHERE a.village_code = ?1 AND (?2 = '' OR a.year = CAST(?2 AS "
+				   "INTEGER)) GROUP BY a.year ORDER BY a.year")) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, agent_village(ctx), -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, year, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		int64_t score = sqlite3_column_int64(stmt, 1);
+		int stars = stele_rank_stars_for(&cfg, score);
+		stele_format_fixed(total, score, 1);
+		stele_format_fixed(max, sqlite3_column_int64(stmt, 2), 1);
+		printf(P_("%d: total %s of %s, %d star by the county's thresholds "
+			  "(5: %lld, 4: %lld, 3: %lld, 2: %lld)\n",
+			  "%d: total %s of %s, %d stars by the county's thresholds "
+			  "(5: %lld, 4: %lld, 3: %lld, 2: %lld)\n", stars),
+		       sqlite3_column_int(stmt, 0), total, max, stars, cfg.star[0], cfg.star[1],
+		       cfg.star[2], cfg.star[3]);
+	}
+	if (step != SQLITE_DONE)
+		rc = stele_error_db(STELE_EFAIL, ctx->db, "reading assessments");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 static int assess_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -134,13 +172,16 @@ static int assess_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 	if ((rc = agent_open(ctx)) < 0)
 		return rc;
 	const char *params[] = { agent_village(ctx), year ? year : "", NULL };
-	return stele_cli_print_query(ctx,
+	if ((rc = stele_cli_print_query(ctx,
 		"SELECT a.year, a.item_code, s.name AS item_name, "
 		AGENT_SQL_TENTHS("a.score") " AS score, " AGENT_SQL_TENTHS("s.max_score")
 		" AS max_score, a.note FROM assessment a "
 		"LEFT JOIN standard_item s ON s.code = a.item_code "
 		"WHERE a.village_code = ?1 AND (?2 = '' OR a.year = CAST(?2 AS INTEGER)) "
-		"ORDER BY a.year, a.item_code", params, "year,score,max_score");
+		"ORDER BY a.year, a.item_code", params, "year,score,max_score")) < 0)
+		return rc;
+	/* What scripts read stays the items; a person also sees each year's total. */
+	return ctx->format == STELE_FORMAT_TABLE ? print_totals(ctx, year ? year : "") : 0;
 }
 
 const struct stele_cmd assess_subcommands[] = {
@@ -148,7 +189,9 @@ const struct stele_cmd assess_subcommands[] = {
 	  "Sets the village's self-assessment score for a standard item in YEAR (one\n"
 	  "decimal, 0 to the item's maximum). Setting it again replaces it.", NULL },
 	{ "list", assess_list, "assess list [--year YYYY] [--format table|csv|json] [--bom]",
-	  "Lists the self-assessment with each item's name and maximum.", NULL },
+	  "Lists the self-assessment with each item's name and maximum; under the table,\n"
+	  "each year's total and the stars (评星) it would earn by the county's thresholds\n"
+	  "(the county's review and any veto still decide).", NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

@@ -20,6 +20,9 @@ static const struct stele_cmd commands[] = {
 	  income_subcommands },
 	{ "assess", cmd_assess, "assess set|list ...",
 	  "The village's yearly self-assessment against the standard items.", assess_subcommands },
+	{ "rules", cmd_rules, "rules list [KIND] ...",
+	  "The county's rules as this village has them: codes, names, points.",
+	  rules_subcommands },
 	{ "close", cmd_close, "close MONTH",
 	  "Declares month MONTH (YYYY-MM) complete: it becomes read-only. Earlier months\n"
 	  "still open since the village's first record are closed with it.", NULL },

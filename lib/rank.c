@@ -220,6 +220,11 @@ static int stars_for(const struct stele_rank_config *cfg, int64_t score)
 	return 1;
 }
 
+int stele_rank_stars_for(const struct stele_rank_config *cfg, int64_t score)
+{
+	return stars_for(cfg, score);
+}
+
 /* Runs a per-village count query (columns: code, total, good) and stores the share
  * good/total as indicator ind of rows where total > 0. */
 static int share_indicator(struct stele_league_row *rows, char *const *codes, size_t n,

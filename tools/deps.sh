@@ -3,12 +3,13 @@
 # As root it installs what is missing with apt-get; otherwise it prints the exact
 # command to run and fails.
 set -u
-# Build: the compiler and the libraries. Tests: cmocka, the sqlite3 and git
-# programs, prove (perl), faketime (clock skew), strace (the crash campaign), clang
+# Build: the compiler and the libraries (libxlsxwriter writes .xlsx; minizip and
+# expat read it). Tests: cmocka, the sqlite3 and git
+# programs, prove (perl), python3 (writes the .xlsx files the import tests read), faketime (clock skew), strace (the crash campaign), clang
 # with its fuzzer runtime (the libFuzzer targets). Tests needing servers or a
 # browser install those packages themselves.
 pkgs="build-essential pkg-config libsqlite3-dev libgit2-dev zlib1g-dev libsodium-dev
-libcmocka-dev sqlite3 git perl faketime strace clang libclang-rt-14-dev"
+libxlsxwriter-dev libminizip-dev libexpat1-dev libcmocka-dev sqlite3 git perl python3 faketime strace clang libclang-rt-14-dev"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
