@@ -228,6 +228,18 @@ int agent_check_field_date(int field, const char *label, const char *what, const
 int agent_batch_rule(const struct agent_rule **out, struct agent_batch *b, const char *code);
 /* The standard item with that code, or NULL (the batch owns it). */
 int agent_batch_item(const struct agent_item **out, struct agent_batch *b, const char *code);
+/*
+ * "Did you mean": out (outsz bytes) receives " (did you mean 'B01'?)" naming the
+ * closest of the codes or ids sql lists (the village as ?1; lib/suggest.h) to a
+ * given one that does not exist, or "" when none is close. For the end of a
+ * refusal: "rule 'b01' does not exist (did you mean 'B01'?)".
+ */
+void agent_did_you_mean(char *out, size_t outsz, struct agent_batch *b, const char *sql,
+			const char *given);
+#define AGENT_MEMBER_IDS_SQL "SELECT id FROM member WHERE village_code = ?1 ORDER BY id"
+#define AGENT_RULE_CODES_SQL "SELECT code FROM point_rule WHERE active = 1 ORDER BY code"
+#define AGENT_ITEM_CODES_SQL "SELECT code FROM standard_item WHERE active = 1 ORDER BY code"
+
 /* Whether a member id exists in this village (a prepared lookup). */
 int agent_batch_member_exists(bool *exists, struct agent_batch *b, const char *id);
 
