@@ -7,7 +7,7 @@
 
 #include "capture.h"
 #include "cli.h"
-#include "gitrepo.h"
+#include "remote.h"
 #include "keys.h"
 
 /* One function per command, each in agent/cmd-NAME.c, listed in agent/main.c. */

@@ -12,6 +12,7 @@
 #include "agent.h"
 #include "db.h"
 #include "error.h"
+#include "fileio.h"
 #include "parse.h"
 
 int agent_key_base(unsigned char pk[STELE_PK_BYTES], sqlite3 *db)
@@ -42,18 +43,6 @@ int agent_keys_open(struct stele_keys **out, struct stele_ctx *ctx, sqlite3 *db)
 	return stele_keys_open(out, db, agent_village(ctx), base);
 }
 
-/* Makes renames in the directory durable. */
-static int sync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY), rc = 0;
-
-	if (fd < 0 || fsync(fd) < 0)
-		rc = stele_error(STELE_EFAIL, "cannot sync %s: %s", dir, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	return rc;
-}
-
 /*
  * Puts a new key file in place of signing.key: the replaced key stays as
  * signing.key.old unless one is already kept (an older rotation not yet synced:
@@ -66,10 +55,7 @@ static int install_new_key(struct stele_ctx *ctx, const char *key_path, const ch
 	if (link(key_path, old_path) < 0 && errno != EEXIST)
 		return stele_error(STELE_EFAIL, "cannot keep the old key as %s: %s", old_path,
 				   strerror(errno));
-	if (rename(new_path, key_path) < 0)
-		return stele_error(STELE_EFAIL, "cannot put the new key in place (%s): %s", key_path,
-				   strerror(errno));
-	return sync_dir(ctx->dir);
+	return stele_file_rename(new_path, key_path, "the new key");
 }
 
 /* The three key files of the directory (malloc'd, freed by the caller). */

@@ -201,14 +201,14 @@ static int push_village(struct stele_ctx *ctx, git_repository *repo, const char 
 	stele_url_redact(shown, sizeof(shown), url);
 	if ((rc = agent_remote_opts(&opts, ctx)) < 0)
 		goto done;
-	have_ours = git_reference_name_to_id(&ours, repo, STELE_BRANCH) == 0;
+	have_ours = stele_repo_ref(&ours, repo, STELE_BRANCH) == 1;
 	if ((rc = local_remote_missing(&missing, url)) < 0)
 		goto done;
 	if (!missing &&
-	    (rc = stele_repo_fetch(&found, repo, url, STELE_BRANCH, STELE_ORIGIN_REF, &opts)) < 0)
+	    (rc = stele_remote_fetch(&found, repo, url, STELE_BRANCH, STELE_ORIGIN_REF, &opts)) < 0)
 		goto done;
 	if (found) {
-		if (git_reference_name_to_id(&theirs, repo, STELE_ORIGIN_REF) < 0) {
+		if (stele_repo_ref(&theirs, repo, STELE_ORIGIN_REF) != 1) {
 			rc = stele_error(STELE_EFAIL, "cannot read the fetched branch of %s", shown);
 			goto done;
 		}
@@ -228,8 +228,8 @@ static int push_village(struct stele_ctx *ctx, git_repository *repo, const char 
 		rc = 0;
 		goto done;
 	}
-	if (!found || !git_oid_equal(&ours, &theirs)) {
-		if ((rc = stele_repo_push(repo, url, STELE_BRANCH, STELE_BRANCH, 1, &opts)) < 0)
+	if (!found || !stele_git_oid_equal(&ours, &theirs)) {
+		if ((rc = stele_remote_push(repo, url, STELE_BRANCH, STELE_BRANCH, 1, &opts)) < 0)
 			goto done;
 		fprintf(stderr, "%s: pushed to %s (seq %llu)\n", ctx->prog, shown,
 			(unsigned long long)tip_seq);
@@ -288,10 +288,10 @@ static int store_urls(struct stele_ctx *ctx, const char *given_remote, const cha
 	if (!given_remote && !given_county)
 		return 0;
 	if ((given_remote &&
-	     (rc = stele_kept_urls_add(&remote, &urls, given_remote, "--remote")) < 0) ||
+	     (rc = stele_credentials_keep_url(&remote, &urls, given_remote, "--remote")) < 0) ||
 	    (given_county &&
-	     (rc = stele_kept_urls_add(&county, &urls, given_county, "--county")) < 0) ||
-	    (rc = stele_kept_urls_save(&urls, ctx)) < 0)
+	     (rc = stele_credentials_keep_url(&county, &urls, given_county, "--county")) < 0) ||
+	    (rc = stele_credentials_save_kept(&urls, ctx)) < 0)
 		goto done;
 	sqlite3_exec(ctx->db, "PRAGMA secure_delete = ON", NULL, NULL, NULL);
 	if ((rc = stele_db_begin(ctx->db)) < 0)
@@ -303,7 +303,7 @@ static int store_urls(struct stele_ctx *ctx, const char *given_remote, const cha
 	}
 	rc = stele_db_commit(ctx->db);
 done:
-	stele_kept_urls_free(&urls);
+	stele_credentials_kept_free(&urls);
 	free(remote);
 	free(county);
 	return rc;
@@ -319,7 +319,7 @@ static bool holds_password(const char *url)
 
 	free(kept);
 	if (rc == 1)
-		stele_secret_clear(&secret);
+		stele_url_secret_clear(&secret);
 	return rc == 1;
 }
 
@@ -395,7 +395,7 @@ int cmd_sync(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 	if (push_rc < 0)
 		rc = stele_error(push_rc, "%s; everything is kept for the next sync", push_message);
 done:
-	git_repository_free(repo);
+	stele_repo_close(repo);
 	free(remote);
 	free(county);
 	free(push_message);

@@ -3,7 +3,6 @@
  * or from a directory of bare repositories (a USB stick) with --from. */
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,14 +15,17 @@
 #include "db.h"
 #include "deadline.h"
 #include "error.h"
+#include "fileio.h"
 #include "gitrepo.h"
+#include "remote.h"
+#include "url.h"
 
 /* One village to fetch. Threads write only their own job's result fields. */
 struct fetch_job {
 	const char *code;
 	char *url;       /* where from (malloc'd) */
 	char *mirror;    /* the mirror's path (malloc'd) */
-	char cursor[GIT_OID_HEXSZ + 1]; /* the last merged commit, "" for none */
+	char cursor[STELE_OID_HEX_LEN + 1]; /* the last merged commit, "" for none */
 	int rc;          /* result: 0 or the error code */
 	int found;       /* the remote has a stream */
 	char error[512]; /* the message when rc < 0 */
@@ -51,25 +53,16 @@ static int local_unchanged(git_repository *mirror, const char *url)
 
 	if (stele_url_local_path(&path, url) != 1)
 		goto done;
-	if (git_repository_open_bare(&remote, path) < 0)
+	if (access(path, F_OK) != 0 || stele_repo_open(&remote, path, 0) < 0)
 		goto done;
-	if (git_reference_name_to_id(&theirs, remote, STELE_BRANCH) < 0 ||
-	    git_reference_name_to_id(&ours, mirror, AGG_INCOMING_REF) < 0)
+	if (stele_repo_ref(&theirs, remote, STELE_BRANCH) != 1 ||
+	    stele_repo_ref(&ours, mirror, AGG_INCOMING_REF) != 1)
 		goto done;
-	same = git_oid_equal(&theirs, &ours);
+	same = stele_git_oid_equal(&theirs, &ours);
 done:
-	git_repository_free(remote);
+	stele_repo_close(remote);
 	free(path);
 	return same;
-}
-
-/* nftw callback: removes one entry of a tree this command made. */
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path) < 0 ? -1 : 0;
 }
 
 /* path + suffix, a new string the caller frees (NULL on OOM). */
@@ -102,18 +95,12 @@ static int walk_nothing(void *arg, const git_oid *commit, const void *data, size
  */
 static int mirror_readable(git_repository *mirror, const char *cursor)
 {
-	const git_error *e;
 	git_oid since;
 	int rc;
 
-	if ((rc = git_reference_name_to_id(&since, mirror, AGG_INCOMING_REF)) == GIT_ENOTFOUND)
-		return 0;
-	if (rc < 0) {
-		e = git_error_last();
-		return stele_error(STELE_EFAIL, "%s: %s", AGG_INCOMING_REF,
-				   e && e->message ? e->message : "unreadable");
-	}
-	if (*cursor && git_oid_fromstr(&since, cursor) < 0)
+	if ((rc = stele_repo_ref(&since, mirror, AGG_INCOMING_REF)) <= 0)
+		return rc; /* no ref yet, or the message names it */
+	if (*cursor && stele_git_oid_parse(&since, cursor) < 0)
 		return 0;
 	rc = stele_repo_walk(mirror, AGG_INCOMING_REF, *cursor ? &since : NULL, walk_nothing, NULL);
 	return rc == STELE_EVERIFY ? 0 : rc;
@@ -135,9 +122,9 @@ static int rebuild_mirror(struct fetch_job *job, const struct stele_remote_opts 
 		rc = stele_error(STELE_EFAIL, "out of memory");
 		goto done;
 	}
-	nftw(fresh, remove_entry, 16, FTW_DEPTH | FTW_PHYS); /* a killed rebuild's */
+	stele_file_remove_tree(fresh, 0); /* a killed rebuild's */
 	if ((rc = stele_repo_open(&repo, fresh, 1)) < 0 ||
-	    (rc = stele_repo_fetch(&job->found, repo, job->url, STELE_BRANCH, AGG_INCOMING_REF,
+	    (rc = stele_remote_fetch(&job->found, repo, job->url, STELE_BRANCH, AGG_INCOMING_REF,
 				   opts)) < 0)
 		goto done;
 	if (!job->found) {
@@ -145,14 +132,14 @@ static int rebuild_mirror(struct fetch_job *job, const struct stele_remote_opts 
 				 "history to rebuild it from", job->damage);
 		goto done;
 	}
-	nftw(damaged, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	stele_file_remove_tree(damaged, 0);
 	if (rename(job->mirror, damaged) < 0 || rename(fresh, job->mirror) < 0)
 		rc = stele_error(STELE_EFAIL, "cannot replace the damaged mirror %s: %s", job->mirror,
 				 strerror(errno));
 done:
-	git_repository_free(repo);
+	stele_repo_close(repo);
 	if (rc < 0 && fresh)
-		nftw(fresh, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+		stele_file_remove_tree(fresh, 0);
 	free(fresh);
 	free(damaged);
 	return rc;
@@ -173,7 +160,7 @@ static void fetch_one(struct fetch_job *job, const struct stele_remote_opts *opt
 	stele_repo_clear_stale_locks(repo);
 	if (mirror_readable(repo, job->cursor) < 0) {
 		snprintf(job->damage, sizeof(job->damage), "%s", stele_error_message());
-		git_repository_free(repo);
+		stele_repo_close(repo);
 		repo = NULL;
 		rc = rebuild_mirror(job, opts);
 		goto done;
@@ -182,12 +169,12 @@ static void fetch_one(struct fetch_job *job, const struct stele_remote_opts *opt
 		job->found = 1;
 		goto done;
 	}
-	if ((rc = stele_repo_fetch(&job->found, repo, job->url, STELE_BRANCH, AGG_INCOMING_REF,
+	if ((rc = stele_remote_fetch(&job->found, repo, job->url, STELE_BRANCH, AGG_INCOMING_REF,
 				   opts)) < 0)
 		goto done;
 	/* A village that had sent its history and now shows none: its main was deleted
 	 * (or its repository re-created). Keep what was fetched and say so. */
-	if (!job->found && git_reference_name_to_id(&had, repo, AGG_INCOMING_REF) == 0) {
+	if (!job->found && stele_repo_ref(&had, repo, AGG_INCOMING_REF) == 1) {
 		char shown[1024];
 		stele_url_redact(shown, sizeof(shown), job->url);
 		rc = stele_error(STELE_EFAIL, "remote %s has no %s any more (deleted, or the "
@@ -195,7 +182,7 @@ static void fetch_one(struct fetch_job *job, const struct stele_remote_opts *opt
 				 STELE_BRANCH);
 	}
 done:
-	git_repository_free(repo);
+	stele_repo_close(repo);
 	job->rc = rc;
 	if (rc < 0)
 		snprintf(job->error, sizeof(job->error), "%s", stele_error_message());

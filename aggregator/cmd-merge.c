@@ -34,11 +34,11 @@ static int on_commit(void *arg, const git_oid *commit, const void *data, size_t 
 {
 	struct merge_run *run = arg;
 	enum stele_merge_outcome outcome;
-	char hex[GIT_OID_HEXSZ + 1];
+	char hex[STELE_OID_HEX_LEN + 1];
 	long rows = 0;
 	int rc;
 
-	git_oid_tostr(hex, sizeof(hex), commit);
+	stele_git_oid_hex(hex, commit);
 	if ((rc = stele_merge_offer(&outcome, &rows, run->m, data, len, hex)) < 0) {
 		run->rc = rc;
 		return 1;
@@ -101,7 +101,7 @@ static int stream_state(char state[16], struct stele_ctx *ctx, const char *code)
 /* stele_repo_walk callback: keeps the first commit and stops. */
 static int first_commit(void *arg, const git_oid *commit, const void *data, size_t len)
 {
-	git_oid_cpy(arg, commit);
+	*(git_oid *)arg = *commit;
 	return 1;
 }
 
@@ -160,8 +160,8 @@ static int merge_village(bool *stopped, char *why, size_t why_n, struct merge_ru
 	if ((rc = stele_repo_open(&repo, mirror, 0)) < 0)
 		goto done;
 	/* The tip is not decoded here: a bad change set there is merge's to quarantine. */
-	walk = git_reference_name_to_id(&tip, repo, AGG_INCOMING_REF);
-	if (walk == GIT_ENOTFOUND)
+	walk = stele_repo_ref(&tip, repo, AGG_INCOMING_REF);
+	if (walk == 0)
 		goto done; /* fetched, but the village has not synced yet */
 	if (walk < 0) {
 		rc = stele_error(STELE_EFAIL, "cannot read %s of %s", AGG_INCOMING_REF, mirror);
@@ -188,12 +188,12 @@ static int merge_village(bool *stopped, char *why, size_t why_n, struct merge_ru
 		goto done;
 	last = stele_merge_last_commit(run->m);
 	if (*last) {
-		if (git_oid_fromstr(&cursor, last) < 0) {
+		if (stele_git_oid_parse(&cursor, last) < 0) {
 			rc = stele_error(STELE_EFAIL, "the cursor commit '%s' is damaged", last);
 			goto done;
 		}
 		/* Nothing new at the cursor, nor in an older delivery (a stale USB stick). */
-		if (git_oid_equal(&cursor, &tip))
+		if (stele_git_oid_equal(&cursor, &tip))
 			walk_needed = false;
 		else if ((rc = stele_repo_descends(repo, &cursor, &tip)) < 0)
 			goto done;
@@ -245,7 +245,7 @@ static int merge_village(bool *stopped, char *why, size_t why_n, struct merge_ru
 done:
 	stele_merge_free(run->m);
 	run->m = NULL;
-	git_repository_free(repo);
+	stele_repo_close(repo);
 	free(mirror);
 	return rc;
 }

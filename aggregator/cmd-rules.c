@@ -11,6 +11,8 @@
 #include "db.h"
 #include "error.h"
 #include "gitrepo.h"
+#include "remote.h"
+#include "url.h"
 #include "parse.h"
 #include "rules.h"
 
@@ -191,7 +193,7 @@ static int rules_publish(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 	if ((rc = stele_remote_opts_from_env(&remote_opts, ctx->dir)) < 0)
 		goto done;
 	remote_opts.progress = ctx->verbose_progress;
-	if ((rc = stele_repo_push(repo, to, STELE_BRANCH, STELE_BRANCH, 1, &remote_opts)) < 0)
+	if ((rc = stele_remote_push(repo, to, STELE_BRANCH, STELE_BRANCH, 1, &remote_opts)) < 0)
 		goto done;
 	stele_url_redact(shown, sizeof(shown), to);
 	if (first)
@@ -201,7 +203,7 @@ static int rules_publish(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 		fprintf(stderr, "%s: %s is up to date\n", ctx->prog, shown);
 done:
 	stele_remote_opts_release(&remote_opts);
-	git_repository_free(repo);
+	stele_repo_close(repo);
 	free(stored);
 	free(repo_path);
 	return rc;

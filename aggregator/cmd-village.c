@@ -163,13 +163,13 @@ static int village_write(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 	if ((rc = agg_open(ctx)) < 0 || (rc = agg_county_code(county, ctx)) < 0)
 		return rc;
 	/* The registry keeps the remote without its password. */
-	if (row.remote && (rc = stele_kept_urls_add(&remote, &urls, row.remote, "--remote")) < 0)
+	if (row.remote && (rc = stele_credentials_keep_url(&remote, &urls, row.remote, "--remote")) < 0)
 		goto done;
 	row.remote = remote ? remote : row.remote;
 	if ((rc = agg_write_begin(ctx, &cap)) < 0)
 		goto done;
 	if ((rc = village_put(ctx, county, &row, NULL)) < 0 ||
-	    (rc = stele_kept_urls_save(&urls, ctx)) < 0) {
+	    (rc = stele_credentials_save_kept(&urls, ctx)) < 0) {
 		stele_capture_abort(cap);
 		goto done;
 	}
@@ -178,7 +178,7 @@ static int village_write(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 	if (add)
 		printf("%s\n", row.code);
 done:
-	stele_kept_urls_free(&urls);
+	stele_credentials_kept_free(&urls);
 	free(remote);
 	return rc;
 }
@@ -236,7 +236,7 @@ static int village_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, in
 		/* The registry keeps the remote without its password. */
 		free(remote);
 		remote = NULL;
-		if (row.remote && (rc = stele_kept_urls_add(&remote, &urls, row.remote, label)) < 0)
+		if (row.remote && (rc = stele_credentials_keep_url(&remote, &urls, row.remote, label)) < 0)
 			goto done;
 		row.remote = remote ? remote : row.remote;
 		if ((rc = village_put(ctx, county, &row, label)) < 0)
@@ -249,7 +249,7 @@ static int village_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, in
 	}
 	/* Every row is valid: the passwords go to the credentials file, then the
 	 * registry commits (a failed commit leaves only unused lines there). */
-	if ((rc = stele_kept_urls_save(&urls, ctx)) < 0)
+	if ((rc = stele_credentials_save_kept(&urls, ctx)) < 0)
 		goto done;
 	rc = agg_write_commit(NULL, ctx, cap);
 	cap = NULL;
@@ -259,7 +259,7 @@ static int village_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, in
 done:
 	stele_capture_abort(cap);
 	stele_csv_free(csv);
-	stele_kept_urls_free(&urls);
+	stele_credentials_kept_free(&urls);
 	free(remote);
 	return rc;
 }

@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "changeset.h"
 #include "error.h"
+#include "fileio.h"
 #include "parse.h"
 
 /* "STELECS1": not NUL-terminated on the wire. */
@@ -1008,28 +1009,16 @@ done:
 
 #define KEY_HEX (2 * STELE_SK_BYTES)
 
-/* fsyncs the directory holding path. */
-static int sync_parent(const char *path)
+int stele_key_save(const char *path, const unsigned char sk[STELE_SK_BYTES])
 {
-	char dir[4096];
-	const char *slash = strrchr(path, '/');
-	int fd, rc = 0;
+	char hex[KEY_HEX + 2];
+	int rc;
 
-	if (!slash) {
-		strcpy(dir, ".");
-	} else if (slash == path) {
-		strcpy(dir, "/");
-	} else {
-		if ((size_t)(slash - path) >= sizeof(dir))
-			return stele_error(STELE_EFAIL, "key path is too long");
-		memcpy(dir, path, (size_t)(slash - path));
-		dir[slash - path] = '\0';
-	}
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return stele_error(STELE_EFAIL, "cannot open directory %s: %s", dir, strerror(errno));
-	if (fsync(fd) != 0)
-		rc = stele_error(STELE_EFAIL, "cannot sync directory %s: %s", dir, strerror(errno));
-	close(fd);
+	stele_hex_encode(hex, sk, STELE_SK_BYTES);
+	hex[KEY_HEX] = '\n';
+	hex[KEY_HEX + 1] = '\0';
+	rc = stele_file_create(path, hex, KEY_HEX + 1, 0600, "key file");
+	sodium_memzero(hex, sizeof(hex));
 	return rc;
 }
 
@@ -1037,59 +1026,14 @@ static int sync_parent(const char *path)
 int stele_key_generate(unsigned char pk[STELE_PK_BYTES], const char *path)
 {
 	unsigned char sk[STELE_SK_BYTES], pub[STELE_PK_BYTES];
-	char hex[KEY_HEX + 2];
-	size_t done_bytes = 0;
-	bool created = false;
-	int fd = -1, rc;
+	int rc;
 
 	if ((rc = sodium_ready()) < 0)
 		return rc;
 	crypto_sign_keypair(pub, sk);
-	stele_hex_encode(hex, sk, STELE_SK_BYTES);
-	hex[KEY_HEX] = '\n';
-	hex[KEY_HEX + 1] = '\0';
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0) {
-		rc = stele_error(STELE_EFAIL, "cannot create key file %s: %s", path, strerror(errno));
-		goto done;
-	}
-	created = true;
-	if (fchmod(fd, 0600) != 0) {
-		rc = stele_error(STELE_EFAIL, "cannot set mode 0600 on key file %s: %s", path,
-				 strerror(errno));
-		goto done;
-	}
-	while (done_bytes < KEY_HEX + 1) {
-		ssize_t n = write(fd, hex + done_bytes, KEY_HEX + 1 - done_bytes);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			rc = stele_error(STELE_EFAIL, "cannot write key file %s: %s", path,
-					 n < 0 ? strerror(errno) : "short write");
-			goto done;
-		}
-		done_bytes += (size_t)n;
-	}
-	if (fsync(fd) != 0) {
-		rc = stele_error(STELE_EFAIL, "cannot sync key file %s: %s", path, strerror(errno));
-		goto done;
-	}
-	rc = close(fd);
-	fd = -1;
-	if (rc != 0) {
-		rc = stele_error(STELE_EFAIL, "cannot write key file %s: %s", path, strerror(errno));
-		goto done;
-	}
-	if ((rc = sync_parent(path)) < 0)
-		goto done;
-	memcpy(pk, pub, STELE_PK_BYTES);
-done:
-	if (fd >= 0)
-		close(fd);
-	if (rc < 0 && created)
-		unlink(path);
+	if ((rc = stele_key_save(path, sk)) == 0)
+		memcpy(pk, pub, STELE_PK_BYTES);
 	sodium_memzero(sk, sizeof(sk));
-	sodium_memzero(hex, sizeof(hex));
 	return rc;
 }
 

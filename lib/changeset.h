@@ -136,6 +136,9 @@ int stele_cs_summarize(char **out, const void *changes, size_t len);
 /* Creates a key pair, writing the secret key to path (which must not exist) with
  * fsync; pk receives the public key. */
 int stele_key_generate(unsigned char pk[STELE_PK_BYTES], const char *path);
+/* Writes sk as a new secret key file at path (which must not exist), mode 0600,
+ * with fsync of the file and its directory; nothing is left at path on failure. */
+int stele_key_save(const char *path, const unsigned char sk[STELE_SK_BYTES]);
 /* Reads a secret key file (refusing one readable by group or others). */
 int stele_key_load(unsigned char sk[STELE_SK_BYTES], const char *path);
 /* The public half of a secret key. */

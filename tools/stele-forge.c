@@ -304,7 +304,7 @@ int main(int argc, char **argv)
 done:
 	if (rc < 0)
 		fprintf(stderr, "stele-forge: %s\n", stele_error_message());
-	git_repository_free(repo);
+	stele_repo_close(repo);
 	stele_db_close(db);
 	free(village);
 	return stele_exit_code(rc);
