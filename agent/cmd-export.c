@@ -10,6 +10,7 @@
 
 #include "agent.h"
 #include "error.h"
+#include "fileio.h"
 #include "xlsxread.h"
 #include "xlsxwrite.h"
 
@@ -89,8 +90,8 @@ static int write_file(const struct stele_table *t, const char *kind, const char 
 	}
 	if (f && fclose(f) != 0 && rc == 0)
 		rc = stele_error(STELE_EFAIL, "cannot write %s: %m", path);
-	if (rc == 0 && rename(tmp, path) != 0)
-		rc = stele_error(STELE_EFAIL, "cannot write %s: %m", path);
+	if (rc == 0)
+		rc = stele_file_rename(tmp, path, "export");
 done:
 	if (rc < 0 && tmp)
 		unlink(tmp);
