@@ -220,6 +220,19 @@ test_expect_success 'did you mean: a mistyped code or id names the closest one' 
 		stele-agent -C v member set m0003 --grid 西区
 '
 
+test_expect_success 'did you mean, at the county: village codes and veto items' '
+	stele-aggregator -C c init --county 990101 --name 示例县 >/dev/null 2>&1 &&
+	stele-aggregator -C c village add 990101001201 --name 正营村 --township-name 东关镇 \
+		--remote "$PWD/v.git" --key "$(stele-agent -C v key)" >/dev/null 2>&1 &&
+	test_expect_code 3 stele-aggregator -C c veto add 990101001210 V1 --year 2026 2>err &&
+	test_grep "^stele-aggregator: veto event: village '\''990101001210'\'' is not registered (did you mean '\''990101001201'\''?)$" err &&
+	test_expect_code 3 stele-aggregator -C c veto add 990101001201 v1 --year 2026 2>err &&
+	test_grep "^stele-aggregator: veto event: veto item '\''v1'\'' is not in the catalogue (did you mean '\''V1'\''?) (see '\''rules list veto-items'\'')$" err &&
+	test_expect_code 3 stele-aggregator -C c village keys 990101009999 2>err &&
+	test_grep "^stele-aggregator: village '\''990101009999'\'' is not registered$" err &&
+	test "$(sqlite3 c/stele.db "SELECT count(*) FROM veto_event")" = 0
+'
+
 test_expect_success 'assess list: the total and the stars it would earn' '
 	stele-agent -C v assess set 2026 S2 15 &&
 	stele-agent -C v assess list --year 2026 >out &&
