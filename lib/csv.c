@@ -51,16 +51,18 @@ done:
 	return rc;
 }
 
-/* Whether s (len bytes) is UTF-8 as such: no overlong forms, surrogates or code
- * points past U+10FFFF (control characters are the fields' business). */
-static bool utf8_text(const unsigned char *s, size_t len)
+/* Counts, in s (len bytes), the well-formed UTF-8 sequences of more than one byte
+ * (*good) and the bytes that start no well-formed sequence (*bad): no overlong
+ * forms, surrogates or code points past U+10FFFF (control characters are the
+ * fields' business). */
+static void utf8_census(const unsigned char *s, size_t len, size_t *good, size_t *bad)
 {
 	size_t i = 0;
 
+	*good = *bad = 0;
 	while (i < len) {
-		unsigned c = s[i];
-		size_t n;
-		unsigned cp;
+		unsigned c = s[i], cp;
+		size_t n, k = 1;
 
 		if (c < 0x80) {
 			i++;
@@ -73,20 +75,19 @@ static bool utf8_text(const unsigned char *s, size_t len)
 		else if (c >= 0xf0 && c <= 0xf4)
 			n = 3, cp = c & 0x07;
 		else
-			return false;
-		if (len - i <= n)
-			return false;
-		for (size_t k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return false;
+			n = 0, cp = 0;
+		for (k = 1; n && k <= n && i + k < len && (s[i + k] & 0xc0) == 0x80; k++)
 			cp = cp << 6 | (s[i + k] & 0x3f);
+		if (n == 0 || k <= n || (n == 1 && cp < 0x80) ||
+		    (n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+		    (n == 3 && (cp < 0x10000 || cp > 0x10ffff))) {
+			(*bad)++;
+			i += k > 1 ? k : 1; /* a cut sequence is one bad character */
+			continue;
 		}
-		if ((n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-		    (n == 3 && (cp < 0x10000 || cp > 0x10ffff)))
-			return false;
+		(*good)++;
 		i += n + 1;
 	}
-	return true;
 }
 
 /* Converts len bytes of from-encoded text to UTF-8 with glibc's iconv: *out
@@ -147,8 +148,14 @@ int stele_csv_open_text(struct stele_csv **out, const char *name, const char *da
 		from = encoding = "UTF-16LE", skip = 2;
 	else if (len >= 2 && u[0] == 0xfe && u[1] == 0xff)
 		from = encoding = "UTF-16BE", skip = 2;
-	else if (!(len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) && !utf8_text(u, len))
-		from = "GB18030";
+	else if (!(len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)) {
+		/* UTF-8 with a damaged byte or two is still UTF-8 (the field check names
+		 * the spot); GB18030 text is hardly ever well-formed UTF-8 at all. */
+		size_t good, bad;
+		utf8_census(u, len, &good, &bad);
+		if (bad > 0 && bad * 10 > good)
+			from = "GB18030";
+	}
 	if (from) {
 		rc = to_utf8(&converted, &converted_len, from, data + skip, len - skip);
 		if (rc == STELE_EINVALID && skip)

@@ -21,7 +21,8 @@ int stele_csv_open(struct stele_csv **out, const char *path, size_t max_bytes);
  * A reader over the text of a file, in the encoding it was saved in: UTF-8 (with
  * or without a BOM), UTF-16LE or UTF-16BE with their BOM, and otherwise GB18030
  * (what Excel saves "CSV" as on a Chinese Windows), converted to UTF-8 with
- * glibc's iconv. Text that is neither UTF-8 nor GB18030 is read as UTF-8, so the
+ * glibc's iconv. Text that is neither UTF-8 nor GB18030, and UTF-8 with at most
+ * one bad character in ten well-formed ones, is read as UTF-8, so the
  * field check names where it goes wrong. stele_csv_encoding() tells which.
  */
 int stele_csv_open_text(struct stele_csv **out, const char *name, const char *data, size_t len);

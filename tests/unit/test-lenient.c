@@ -167,6 +167,15 @@ static void test_encodings(void **state)
 	assert_string_equal(stele_error_message(), "t.csv:1:2: field is not valid UTF-8 text");
 	stele_csv_free(csv);
 	csv = NULL;
+	/* UTF-8 with one damaged byte among many characters stays UTF-8 */
+	static const char damaged[] = "a,\xe7\x8e\x8b\xe7\x8e\x8b\xe7\x8e\x8b\xe7\x8e\x8b\xe7\x8e\x8b"
+				      "\xe7\x8e\x8b\xe7\x8e\x8b\xe7\x8e\x8b\xe7\x8e\x8b\xe7\x8e\x8b"
+				      "\xe7\x8e\n";
+	assert_int_equal(stele_csv_open_text(&csv, "t.csv", damaged, sizeof(damaged) - 1), 0);
+	assert_string_equal(stele_csv_encoding(csv), "UTF-8");
+	assert_int_equal(stele_csv_next(csv, &fields, &n), STELE_EINVALID);
+	stele_csv_free(csv);
+	csv = NULL;
 	assert_int_equal(stele_csv_open_text(&csv, "t.csv", "\xff\xfe" "a\0\0\xd8", 6),
 			 STELE_EINVALID);
 	assert_null(csv);
