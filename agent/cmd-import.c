@@ -5,12 +5,14 @@
 #include <string.h>
 
 #include "agent.h"
+#include "batch.h"
 #include "csv.h"
 #include "db.h"
 #include "error.h"
 #include "i18n.h"
 #include "lenient.h"
 #include "parse.h"
+#include "records.h"
 #include "xlsxread.h"
 
 #define IMPORT_MAX_BYTES ((size_t)512 << 20)

@@ -7,8 +7,10 @@
 #include "credentials.h"
 #include "db.h"
 #include "error.h"
+#include "gitrepo.h"
 #include "newdir.h"
 #include "parse.h"
+#include "repo.h"
 #include "rules.h"
 
 struct init_opts {

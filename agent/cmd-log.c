@@ -7,7 +7,10 @@
 #include "agent.h"
 #include "db.h"
 #include "error.h"
+#include "gitrepo.h"
+#include "keyfile.h"
 #include "parse.h"
+#include "repo.h"
 
 /* The repository's side of the log, gathered into a temporary table. */
 struct log_walk {
@@ -23,7 +26,7 @@ static int log_commit(void *data, const git_oid *commit, const void *bytes, size
 	char hex[STELE_OID_HEX_LEN + 1];
 	const char *signature = "bad";
 	unsigned char pk[STELE_PK_BYTES];
-	uint64_t seq = stele_keys_peek_seq(bytes, len);
+	uint64_t seq = stele_cs_peek_seq(bytes, len);
 	bool revoked = false;
 	int rc = STELE_EVERIFY;
 

@@ -17,10 +17,16 @@
 #include "db.h"
 #include "error.h"
 #include "fileio.h"
-#include "parse.h"
+#include "gitrepo.h"
+#include "keypair.h"
+#include "keys.h"
 #include "merge.h"
+#include "parse.h"
+#include "remote.h"
+#include "repo.h"
 #include "rules.h"
 #include "sync.h"
+#include "url.h"
 
 struct restore_opts {
 	const char *remote, *village, *key, *county, *name;
@@ -138,7 +144,7 @@ static int replay_one(void *ctx, const git_oid *commit, const void *data, size_t
 	rc = stele_cs_decode(&cs, &fault, data, len, pk);
 	if (rc == STELE_EVERIFY && fault == STELE_CS_FAULT_SIGNATURE && r->given &&
 	    sodium_memcmp(r->given, pk, STELE_PK_BYTES) != 0 &&
-	    stele_keys_peek_seq(data, len) == seq && stele_keys_signed_by(data, len, r->given)) {
+	    stele_cs_peek_seq(data, len) == seq && stele_cs_signed_by(data, len, r->given)) {
 		if ((rc = accept_given_key(r, seq)) < 0)
 			return rc;
 		stele_keys_forget(r->keys);

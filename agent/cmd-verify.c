@@ -8,8 +8,11 @@
 #include "agent.h"
 #include "db.h"
 #include "error.h"
+#include "gitrepo.h"
+#include "keyfile.h"
 #include "merge.h"
 #include "parse.h"
+#include "repo.h"
 
 struct verify {
 	struct stele_ctx *ctx;

@@ -13,11 +13,12 @@
 #include "db.h"
 #include "error.h"
 #include "gitrepo.h"
-#include "remote.h"
-#include "url.h"
+#include "keypair.h"
 #include "newdir.h"
 #include "parse.h"
+#include "remote.h"
 #include "rules.h"
+#include "url.h"
 
 struct init_opts {
 	const char *county, *name, *publish;

@@ -9,22 +9,6 @@
 #include "parse.h"
 #include "rank.h"
 
-int rank_open_county(struct stele_ctx *ctx)
-{
-	char *role = NULL;
-	int rc;
-
-	if ((rc = stele_ctx_open(ctx, false)) < 0)
-		return rc;
-	if ((rc = stele_meta_get(ctx->db, "role", &role)) < 0)
-		return rc;
-	if (!role || strcmp(role, "county") != 0)
-		rc = stele_error(STELE_EFAIL, "%s is not a county directory; use stele-agent there",
-				 ctx->dir);
-	free(role);
-	return rc;
-}
-
 /* Options of the rank subcommands; NULL when not given. */
 struct rank_opts {
 	const char *year, *month, *township, *village;

@@ -11,10 +11,11 @@
 #include "db.h"
 #include "error.h"
 #include "gitrepo.h"
-#include "remote.h"
-#include "url.h"
+#include "keypair.h"
 #include "parse.h"
+#include "remote.h"
 #include "rules.h"
+#include "url.h"
 
 static int rules_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {

@@ -139,6 +139,22 @@ int agg_village_exists(bool *exists, struct stele_ctx *ctx, const char *code)
 	return rc;
 }
 
+int rank_open_county(struct stele_ctx *ctx)
+{
+	char *role = NULL;
+	int rc;
+
+	if ((rc = stele_ctx_open(ctx, false)) < 0)
+		return rc;
+	if ((rc = stele_meta_get(ctx->db, "role", &role)) < 0)
+		return rc;
+	if (!role || strcmp(role, "county") != 0)
+		rc = stele_error(STELE_EFAIL, "%s is not a county directory; use stele-agent there",
+				 ctx->dir);
+	free(role);
+	return rc;
+}
+
 void agg_did_you_mean(char *out, size_t outsz, struct stele_ctx *ctx, const char *sql,
 		      const char *given)
 {

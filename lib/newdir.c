@@ -10,6 +10,7 @@
 #include "error.h"
 #include "fileio.h"
 #include "gitrepo.h"
+#include "keypair.h"
 #include "newdir.h"
 
 int stele_newdir_end(struct stele_newdir *nd, int rc)

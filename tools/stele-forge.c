@@ -26,7 +26,9 @@
 #include "domain.h"
 #include "error.h"
 #include "gitrepo.h"
+#include "keypair.h"
 #include "parse.h"
+#include "summary.h"
 
 struct forge_opts {
 	const char *village_dir, *repo_path, *sql, *key, *writer, *corrupt;
