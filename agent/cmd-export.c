@@ -37,7 +37,7 @@ static int format_of_path(enum stele_format *format, bool *xlsx, const char *pat
 /* Writes t to path (a workbook, or CSV with a BOM for Excel, or JSON) through a
  * temporary file renamed into place, so a failure leaves no half a file. */
 static int write_file(const struct stele_table *t, const char *kind, const char *path,
-		      bool xlsx, enum stele_format format)
+		      bool xlsx, enum stele_format format, bool raw)
 {
 	char *tmp = NULL;
 	FILE *f = NULL;
@@ -52,7 +52,9 @@ static int write_file(const struct stele_table *t, const char *kind, const char 
 		rc = stele_xlsx_write(t, kind, tmp);
 	} else if (!(f = fopen(tmp, "wb"))) {
 		rc = stele_error(STELE_EFAIL, "cannot write %s: %m", path);
-	} else if ((rc = stele_table_print(t, format, format == STELE_FORMAT_CSV, f)) == 0 &&
+	} else if ((rc = stele_table_print(t, format,
+					   (format == STELE_FORMAT_CSV ? STELE_PRINT_BOM : 0) |
+					   (raw ? STELE_PRINT_RAW : 0), f)) == 0 &&
 		   (fflush(f) != 0 || ferror(f))) {
 		rc = stele_error(STELE_EFAIL, "cannot write %s: %m", path);
 	}
@@ -111,7 +113,7 @@ int cmd_export(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 		return stele_cli_print_query(ctx, e->sql, params, e->number_cols);
 	if ((rc = stele_table_from_query(&t, ctx->db, e->sql, params, e->number_cols)) < 0)
 		return rc;
-	rc = write_file(t, e->kind, out, xlsx, format);
+	rc = write_file(t, e->kind, out, xlsx, format, ctx->raw);
 	stele_table_free(t);
 	return rc;
 }

@@ -13,6 +13,7 @@
 #include "lenient.h"
 #include "parse.h"
 #include "records.h"
+#include "table.h"
 #include "xlsxread.h"
 
 #define IMPORT_MAX_BYTES ((size_t)512 << 20)
@@ -244,13 +245,18 @@ int cmd_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 					     k->ncols, nfields);
 			goto done;
 		}
-		for (size_t i = 0; i < k->ncols; i++)
-			if ((rc = read_field(&f[i], norm[i], fields[index_of[i]], k->types[i],
+		for (size_t i = 0; i < k->ncols; i++) {
+			char *raw = fields[index_of[i]];
+			/* export's neutralised formula cell ('=...) reads back as it was stored */
+			if (raw[0] == '\'' && stele_csv_formula_like(raw + 1))
+				raw++;
+			if ((rc = read_field(&f[i], norm[i], raw, k->types[i],
 					     stele_csv_is_sheet(csv))) < 0) {
 				rc = stele_csv_error(csv, (size_t)index_of[i] + 1, rc, "%s",
 						     stele_error_message());
 				goto done;
 			}
+		}
 		agent_refuse_clear();
 		if ((rc = k->put(&b, f)) < 0) {
 			char msg[1024];

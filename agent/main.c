@@ -33,7 +33,7 @@ static const struct stele_cmd commands[] = {
 	  "FILE '-' is stdin. CSV may be UTF-8, UTF-16 (with its BOM) or GB18030; dates\n"
 	  "may be written 2026/11/3, 2026-11-3 or 2026年11月3日; full-width digits are read\n"
 	  "as digits and spaces around a value are dropped.", NULL },
-	{ "export", cmd_export, "export KIND [--out FILE] [--format csv|json|table] [--bom]",
+	{ "export", cmd_export, "export KIND [--out FILE] [--format csv|json|table] [--bom] [--raw]",
 	  "Writes KIND (members, points, tasks, requests, income, assessments) to stdout,\n"
 	  "as CSV by default, with the columns import reads. --out FILE writes the file\n"
 	  "instead, in the format its name ends in: .csv (with a BOM, so Excel shows\n"
@@ -71,6 +71,12 @@ static const struct stele_cmd commands[] = {
 	  "with the key the county knows; without it a new key is made from the next seq,\n"
 	  "and the county must accept it ('village revoke CODE --from-seq N --key KEY', as\n"
 	  "restore prints it; docs/keys.md).", NULL },
+	{ "replay", cmd_replay, "replay --from URL",
+	  "After two computers wrote for this village (a fork the county reports), writes\n"
+	  "the records the other one made after they parted as one new change set here.\n"
+	  "URL is the other computer's repository or USB stick. Ids taken here get the\n"
+	  "next free ones (printed); run it on the computer whose records the county\n"
+	  "merged, then sync, and stop using the other (docs/clerk-guide.md).", NULL },
 	{ "verify", cmd_verify, "verify",
 	  "Checks the database against the repository: every committed change set byte for\n"
 	  "byte, the hash chain and signatures, and that replaying every change set gives\n"

@@ -167,19 +167,19 @@ static int rank_members(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 
 const struct stele_cmd rank_subcommands[] = {
 	{ "villages", rank_villages,
-	  "rank villages --month YYYY-MM [--township CODE] [--format table|csv|json] [--bom]",
+	  "rank villages --month YYYY-MM [--township CODE] [--format table|csv|json] [--bom] [--raw]",
 	  "The monthly league table (按月排名): every registered village with its five\n"
 	  "indicators, composite score, rank, A/B/C grade, whether the month is closed,\n"
 	  "and its rank change since the previous month. --township ranks and grades one\n"
 	  "township's villages among themselves. Unsynced villages are listed, unranked,\n"
 	  "after the others. Weights, request.days and grade shares: rules list config.", NULL },
-	{ "stars", rank_stars, "rank stars --year YYYY [--format table|csv|json] [--bom]",
+	{ "stars", rank_stars, "rank stars --year YYYY [--format table|csv|json] [--bom] [--raw]",
 	  "The star ratings (评星定级) against the 100-point standard; a veto event in\n"
 	  "the year makes 1 star. Villages without an assessment are listed last, empty.",
 	  NULL },
 	{ "members", rank_members,
 	  "rank members --year YYYY [--month YYYY-MM] [--village CODE] "
-	  "[--format table|csv|json] [--bom]",
+	  "[--format table|csv|json] [--bom] [--raw]",
 	  "Party members' point rankings (积分排名), each village on its own: active\n"
 	  "members by points counted after their latest zeroing of the year.", NULL },
 	{ NULL, NULL, NULL, NULL, NULL },

@@ -180,6 +180,9 @@ static int rules_publish(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 	}
 	if ((rc = stele_git_init()) < 0 || (rc = stele_repo_open(&repo, repo_path, 1)) < 0)
 		goto done;
+	/* The county directory's lock is held (agg_open): a ref lock in its repository
+	 * is a killed publish's, which would stop every later one. */
+	stele_repo_clear_stale_locks(repo);
 	if ((rc = commit_outbox(&first, &last, ctx, repo)) < 0)
 		goto done;
 	if (!to || !*to) {
@@ -216,7 +219,7 @@ const struct stele_cmd rules_subcommands[] = {
 	  "point-rules (code,category,name,points,active), standard-items\n"
 	  "(code,name,max_score), veto-items (code,name), config (key,value). All rows or\n"
 	  "none; an error names the file, line and column.", NULL },
-	{ "list", rules_list, "rules list KIND [--format table|csv|json] [--bom]",
+	{ "list", rules_list, "rules list KIND [--format table|csv|json] [--bom] [--raw]",
 	  "Shows a rules table (KIND as for import).", NULL },
 	{ "publish", rules_publish, "rules publish [--to URL]",
 	  "Commits the county's new change sets (rules, village registry, vetoes) to\n"

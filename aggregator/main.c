@@ -27,7 +27,7 @@ static const struct stele_cmd commands[] = {
 	  "history is held. Exit 5 when any village is held or quarantined.", NULL },
 	{ "sync", cmd_sync, "sync [--from DIR] [--jobs N] [--timeout DURATION]",
 	  "fetch, then merge (--timeout covers the fetch).", NULL },
-	{ "status", cmd_status, "status [--format table|csv|json] [--bom]",
+	{ "status", cmd_status, "status [--format table|csv|json] [--bom] [--raw]",
 	  "Per village: change sets merged, last merged, months closed, state\n"
 	  "(ok, held, quarantined, diverged), change sets fetched but not merged (behind),\n"
 	  "the last fetch and its error.", NULL },

@@ -10,13 +10,14 @@ set -u
 # minizip and expat read it), scdoc (the man pages).
 # test: cmocka, the sqlite3 and git programs, prove (perl), python3 (writes the
 # workbooks the import tests read), faketime (clock skew), strace (the crash
-# campaign), clang with its fuzzer runtime (the libFuzzer targets), bash-completion and systemd (systemd-analyze verify of the
-# units; installing it starts nothing: see tests/cli/lib-apt.sh). The tests that
+# campaign), time (a fetch's peak memory, t0758), clang with its fuzzer runtime
+# (the libFuzzer targets), bash-completion and systemd (systemd-analyze verify of
+# the units; installing it starts nothing: see tests/cli/lib-apt.sh). The tests that
 # need servers or a browser install those packages themselves, when root.
 # deb: what `make deb` and `make debtest` use: debhelper, lintian, debootstrap.
 build="build-essential pkg-config libsqlite3-dev libgit2-dev zlib1g-dev libsodium-dev
 libxlsxwriter-dev libminizip-dev libexpat1-dev scdoc"
-test="libcmocka-dev sqlite3 git perl python3 faketime strace clang libclang-rt-14-dev
+test="libcmocka-dev sqlite3 git perl python3 faketime strace time clang libclang-rt-14-dev
 bash-completion systemd man-db"
 deb="debhelper dpkg-dev lintian debootstrap"
 
