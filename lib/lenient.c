@@ -14,7 +14,7 @@ void stele_lenient_trim(char *s)
 	size_t start = 0, end = strlen(s);
 
 	for (;;) {
-		if (s[start] == ' ' || s[start] == '\t')
+		if (s[start] == ' ')
 			start++;
 		else if (strncmp(s + start, IDEOGRAPHIC_SPACE, 3) == 0)
 			start += 3;
@@ -22,7 +22,7 @@ void stele_lenient_trim(char *s)
 			break;
 	}
 	for (;;) {
-		if (end > start && (s[end - 1] == ' ' || s[end - 1] == '\t'))
+		if (end > start && s[end - 1] == ' ')
 			end--;
 		else if (end >= start + 3 && memcmp(s + end - 3, IDEOGRAPHIC_SPACE, 3) == 0)
 			end -= 3;

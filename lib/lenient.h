@@ -12,8 +12,9 @@
  * (STELE_EINVALID, naming `what` and the text).
  */
 
-/* Removes surrounding spaces (ASCII space, tab, the ideographic space U+3000)
- * from s, in place. */
+/* Removes surrounding spaces (the ASCII space and the ideographic space U+3000)
+ * from s, in place. A tab is no space here: it stays (a stored text may start
+ * with one, and export and import round-trip it). */
 void stele_lenient_trim(char *s);
 
 /* Full-width ASCII forms (U+FF01..U+FF5E: ０-９, Ａ-Ｚ, －, ／, ．, ...) and

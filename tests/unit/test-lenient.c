@@ -106,9 +106,12 @@ static void test_trim_ascii(void **state)
 	char s[64];
 
 	(void)state;
-	snprintf(s, sizeof(s), " \t\xe3\x80\x80王 建国\xe3\x80\x80 ");
+	snprintf(s, sizeof(s), "  \xe3\x80\x80王 建国\xe3\x80\x80 ");
 	stele_lenient_trim(s);
 	assert_string_equal(s, "王 建国");
+	snprintf(s, sizeof(s), "\tx ");
+	stele_lenient_trim(s);
+	assert_string_equal(s, "\tx");
 	snprintf(s, sizeof(s), "   ");
 	stele_lenient_trim(s);
 	assert_string_equal(s, "");
