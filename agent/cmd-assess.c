@@ -97,13 +97,23 @@ static int assess_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 	if ((rc = agent_open(ctx)) < 0)
 		return rc;
 	const char *params[] = { agent_village(ctx), year ? year : "", NULL };
+	/* One row per item the village declared or the county reviewed; reviewed and
+	 * approved come from the county stream (assessment_review, _approval). */
 	if ((rc = stele_cli_print_query(ctx,
-		"SELECT a.year, a.item_code, s.name AS item_name, "
+		"WITH items AS (SELECT year, item_code FROM assessment WHERE village_code = ?1 "
+		"  UNION SELECT year, item_code FROM assessment_review WHERE village_code = ?1) "
+		"SELECT i.year, i.item_code, s.name AS item_name, "
 		AGENT_SQL_TENTHS("a.score") " AS score, " AGENT_SQL_TENTHS("s.max_score")
-		" AS max_score, a.note FROM assessment a "
-		"LEFT JOIN standard_item s ON s.code = a.item_code "
-		"WHERE a.village_code = ?1 AND (?2 = '' OR a.year = CAST(?2 AS INTEGER)) "
-		"ORDER BY a.year, a.item_code", params, "year,score,max_score")) < 0)
+		" AS max_score, a.note, " AGENT_SQL_TENTHS("r.score") " AS reviewed, "
+		"r.note AS review_note, iif(p.village_code IS NULL, 'no', 'yes') AS approved "
+		"FROM items i LEFT JOIN standard_item s ON s.code = i.item_code "
+		"LEFT JOIN assessment a ON a.village_code = ?1 AND a.year = i.year "
+		"  AND a.item_code = i.item_code "
+		"LEFT JOIN assessment_review r ON r.village_code = ?1 AND r.year = i.year "
+		"  AND r.item_code = i.item_code "
+		"LEFT JOIN assessment_approval p ON p.village_code = ?1 AND p.year = i.year "
+		"WHERE (?2 = '' OR i.year = CAST(?2 AS INTEGER)) "
+		"ORDER BY i.year, i.item_code", params, "year,score,max_score,reviewed")) < 0)
 		return rc;
 	/* What scripts read stays the items; a person also sees each year's total. */
 	return ctx->format == STELE_FORMAT_TABLE ? print_totals(ctx, year ? year : "") : 0;
@@ -114,9 +124,11 @@ const struct stele_cmd assess_subcommands[] = {
 	  "Sets the village's self-assessment score for a standard item in YEAR (one\n"
 	  "decimal, 0 to the item's maximum). Setting it again replaces it.", NULL },
 	{ "list", assess_list, "assess list [--year YYYY] [--format table|csv|json] [--bom]",
-	  "Lists the self-assessment with each item's name and maximum; under the table,\n"
-	  "each year's total and the stars (评星) it would earn by the county's thresholds\n"
-	  "(the county's review and any veto still decide).", NULL },
+	  "Lists the self-assessment (自评申报) with each item's name and maximum, beside\n"
+	  "the score the county accepted for it (reviewed: 乡镇初审、县级批准) and whether\n"
+	  "the county has approved the year (approved yes/no; pulled with 'sync'). Only\n"
+	  "an approved year earns stars. Under the table: each year's declared total and\n"
+	  "the stars it would earn by the county's thresholds.", NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

@@ -170,18 +170,24 @@ const struct stele_cmd rank_subcommands[] = {
 	  "rank villages --month YYYY-MM [--township CODE] [--format table|csv|json] [--bom] [--raw]",
 	  "The monthly league table (按月排名): every registered village with its five\n"
 	  "indicators, composite score, rank, A/B/C grade, whether the month is closed,\n"
-	  "and its rank change since the previous month. --township ranks and grades one\n"
-	  "township's villages among themselves. Unsynced villages are listed, unranked,\n"
-	  "after the others. Weights, request.days and grade shares: rules list config.", NULL },
+	  "its rank change since the previous month, and its status. --township ranks and\n"
+	  "grades one township's villages among themselves. Villages that are unsynced or\n"
+	  "have no record dated in the month or earlier are listed, unranked, after the\n"
+	  "others; status says why (unsynced, not_started), or that the figures stop at a\n"
+	  "quarantined or held change set. A month that has not begun is refused.\n"
+	  "Weights, request.days and grade shares: rules list config.", NULL },
 	{ "stars", rank_stars, "rank stars --year YYYY [--format table|csv|json] [--bom] [--raw]",
-	  "The star ratings (评星定级) against the 100-point standard; a veto event in\n"
-	  "the year makes 1 star. Villages without an assessment are listed last, empty.",
+	  "The star ratings (评星定级) against the 100-point standard, from the score the\n"
+	  "county approved (assess approve; with star.review none, the declared score),\n"
+	  "beside the declared score; a veto event in the year makes 1 star. review says\n"
+	  "approved or pending; prev_stars and change (up, down, same) compare with the\n"
+	  "year before. Villages without stars are listed last, by code.",
 	  NULL },
 	{ "members", rank_members,
 	  "rank members --year YYYY [--month YYYY-MM] [--village CODE] "
 	  "[--format table|csv|json] [--bom] [--raw]",
-	  "Party members' point rankings (积分排名), each village on its own: active\n"
-	  "members by points counted after their latest zeroing of the year.", NULL },
+	  "Party members' point rankings (积分排名), each village on its own: active and\n"
+	  "flowing members by points counted after their latest zeroing of the year.", NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

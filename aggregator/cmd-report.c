@@ -457,7 +457,7 @@ static void stars_section(struct page *p, const struct report *r)
 	const int bar_left = 110, bar_width = 400, row_h = 26;
 
 	for (size_t i = 0; i < s->nrows; i++)
-		count[s->rows[i].assessed ? s->rows[i].stars : 0]++;
+		count[s->rows[i].scored ? s->rows[i].stars : 0]++;
 	for (int i = 0; i < 6; i++)
 		if (count[i] > most)
 			most = count[i];
@@ -483,8 +483,8 @@ static void stars_section(struct page *p, const struct report *r)
 			rawf(p, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.*s</text>",
 			     bar_left - 8, y + 16, stars * 3, "★★★★★");
 		else
-			rawf(p, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\"><tspan class=\"zh\">未自评"
-			     "</tspan><tspan class=\"en\">not assessed</tspan></text>", bar_left - 8, y + 16);
+			rawf(p, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\"><tspan class=\"zh\">未定级"
+			     "</tspan><tspan class=\"en\">no stars</tspan></text>", bar_left - 8, y + 16);
 		rawf(p, "<rect class=\"bar\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>"
 		     "<text x=\"%d\" y=\"%d\">%zu</text>\n", bar_left, y + 3, w, row_h - 8,
 		     stars > 0 ? "#f9a825" : "#bdbdbd", bar_left + w + 6, y + 16, count[stars]);
@@ -494,7 +494,9 @@ static void stars_section(struct page *p, const struct report *r)
 	raw(p, "</th><th>");
 	label(p, "代码", "Code");
 	raw(p, "</th><th>");
-	label(p, "考核得分", "Score");
+	label(p, "申报得分", "Declared");
+	raw(p, "</th><th>");
+	label(p, "审核得分", "Reviewed score");
 	raw(p, "</th><th>");
 	label(p, "星级", "Stars");
 	raw(p, "</th><th>");
@@ -507,8 +509,9 @@ static void stars_section(struct page *p, const struct report *r)
 		raw(p, "</td><td>");
 		text(p, v->code);
 		raw(p, "</td>");
-		cell_fixed(p, v->assessed, v->score, 1, "");
-		if (v->assessed)
+		cell_fixed(p, v->declared_set, v->declared, 1, "");
+		cell_fixed(p, v->scored, v->score, 1, "");
+		if (v->scored)
 			rawf(p, "<td>%.*s</td>", v->stars * 3, "★★★★★");
 		else
 			raw(p, "<td class=\"na\">—</td>");

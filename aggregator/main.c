@@ -10,6 +10,9 @@ static const struct stele_cmd commands[] = {
 	  "The registry of villages, their remotes and pinned keys.", village_subcommands },
 	{ "rules", cmd_rules, "rules import|list|publish ...",
 	  "The county's rules catalogue, and publishing it to the villages.", rules_subcommands },
+	{ "assess", cmd_assess, "assess list|approve|adjust ...",
+	  "The county's review of the villages' self-assessments (乡镇初审、县级批准).",
+	  assess_subcommands },
 	{ "veto", cmd_veto, "veto add|list ...", "Veto events (一票否决).", veto_subcommands },
 	{ "fetch", cmd_fetch, "fetch [--from DIR] [--jobs N] [--timeout DURATION]",
 	  "Fetches every registered village's repository (in N parallel jobs, default:\n"

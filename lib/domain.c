@@ -9,7 +9,8 @@ const char *const stele_village_tables[] = {
 };
 
 const char *const stele_county_tables[] = {
-	"point_rule", "standard_item", "veto_item", "veto_event", "ranking_config", "village", NULL,
+	"point_rule", "standard_item", "veto_item", "veto_event", "assessment_review",
+	"assessment_approval", "ranking_config", "village", NULL,
 };
 
 static bool in_list(const char *const *list, const char *name)
@@ -52,6 +53,8 @@ static const struct {
 	{ "standard_item", { "code", "name", "max_score", "active", NULL } },
 	{ "veto_item", { "code", "name", NULL } },
 	{ "veto_event", { "id", "village_code", "veto_code", "year", "note", NULL } },
+	{ "assessment_review", { "village_code", "year", "item_code", "score", "note", NULL } },
+	{ "assessment_approval", { "village_code", "year", "approved_on", "note", NULL } },
 	{ "ranking_config", { "key", "value", NULL } },
 	{ "village", { "code", "name", "township_code", "township_name", NULL } },
 };

@@ -14,6 +14,13 @@
 #define COUNTED_NON_ZEROING                                                        \
 	"e.stage IN ('assembly', 'published') AND NOT EXISTS (SELECT 1 FROM point_rule r " \
 	"WHERE r.code = e.rule_code AND r.category = 'zeroing')"
+/* Taking part: a counted event of a base, merit or bonus rule (alias e). A
+ * deduction or a zeroing is not taking part, nor an event of an unknown rule. */
+#define TAKING_PART                                                               \
+	"e.stage IN ('assembly', 'published') AND EXISTS (SELECT 1 FROM point_rule r "   \
+	"WHERE r.code = e.rule_code AND r.category IN ('base', 'merit', 'bonus'))"
+/* Ranked members: active and flowing (流动党员 stay members of their home branch). */
+#define RANKED_MEMBER "m.status IN ('active', 'flowing')"
 
 int stele_rank_config_load(struct stele_rank_config *out, sqlite3 *db)
 {
@@ -31,6 +38,10 @@ int stele_rank_config_load(struct stele_rank_config *out, sqlite3 *db)
 	for (int i = 0; i < STELE_IND_COUNT; i++)
 		if ((rc = stele_config_get(db, weight_keys[i], &cfg.weight[i])) < 0)
 			return rc;
+	long long review;
+	if ((rc = stele_config_get(db, "star.review", &review)) < 0)
+		return rc;
+	cfg.review_required = review == 1;
 	if ((rc = stele_config_get(db, "request.days", &cfg.request_days)) < 0 ||
 	    (rc = stele_config_get(db, "grade.a_pct", &cfg.grade_a_pct)) < 0 ||
 	    (rc = stele_config_get(db, "grade.c_pct", &cfg.grade_c_pct)) < 0)
@@ -137,10 +148,20 @@ static int load_villages(struct stele_league_row **out_rows, char ***out_codes, 
 	sqlite3_stmt *stmt = NULL;
 	int rc, step;
 
+	/* The earliest dated record of each village: each min() reads one end of an
+	 * index on (village_code, date). */
 	rc = stele_db_prepare(db, &stmt,
 		"SELECT v.code, v.name, v.township_code, v.township_name, "
 		"EXISTS (SELECT 1 FROM stele_stream s WHERE s.writer = v.code AND s.last_seq > 0), "
-		"EXISTS (SELECT 1 FROM period_close p WHERE p.village_code = v.code AND p.period = ?1) "
+		"EXISTS (SELECT 1 FROM period_close p WHERE p.village_code = v.code AND p.period = ?1), "
+		"coalesce((SELECT s.state FROM stele_stream s WHERE s.writer = v.code), 'ok'), "
+		"min(coalesce((SELECT substr(min(occurred_on), 1, 7) FROM point_event "
+		"  WHERE village_code = v.code), '~'), "
+		"coalesce((SELECT substr(min(due_on), 1, 7) FROM task WHERE village_code = v.code), '~'), "
+		"coalesce((SELECT substr(min(received_on), 1, 7) FROM request "
+		"  WHERE village_code = v.code), '~'), "
+		"coalesce((SELECT min(period) FROM income WHERE village_code = v.code), '~'), "
+		"coalesce((SELECT min(period) FROM period_close WHERE village_code = v.code), '~')) "
 		"FROM village v ORDER BY v.code");
 	if (rc < 0)
 		return rc;
@@ -170,6 +191,13 @@ static int load_villages(struct stele_league_row **out_rows, char ***out_codes, 
 		}
 		row->synced = sqlite3_column_int(stmt, 4) != 0;
 		row->closed = sqlite3_column_int(stmt, 5) != 0;
+		const char *state = (const char *)sqlite3_column_text(stmt, 6);
+		row->status = strcmp(state, "quarantined") == 0 ? STELE_STATUS_QUARANTINED
+			: strcmp(state, "held") == 0 ? STELE_STATUS_HELD
+			: row->synced ? STELE_STATUS_OK : STELE_STATUS_UNSYNCED;
+		const char *first = (const char *)sqlite3_column_text(stmt, 7);
+		if (first && strcmp(first, "~") != 0)
+			snprintf(row->first_month, sizeof(row->first_month), "%.7s", first);
 	}
 	if (step != SQLITE_DONE) {
 		rc = stele_error_db(STELE_EFAIL, db, "reading the village registry");
@@ -191,32 +219,65 @@ done:
 	return rc;
 }
 
-/*
- * Star scores (tenths) of the registered villages for one year: assessed[i] and
- * score[i] for codes[i]. A village is assessed if it has any assessment row for
- * the year; its score sums min(score, max) over the active standard items.
- */
-static int assessment_scores(bool *assessed, int64_t *score, sqlite3 *db, char *const *codes,
-			     size_t n, int year)
-{
-	sqlite3_stmt *stmt = NULL;
-	size_t idx;
-	int rc;
+/* One village's standard scores for a year (tenths). */
+struct year_score {
+	bool declared_set;  /* has an assessment row */
+	int64_t declared;   /* Σ active items min(declared, max) */
+	bool scored;        /* the (reviewed) score is set */
+	int64_t score;
+	bool veto;          /* a veto_event for the year */
+};
 
-	memset(assessed, 0, n * sizeof(*assessed));
-	memset(score, 0, n * sizeof(*score));
-	rc = stele_db_prepare(db, &stmt,
+/*
+ * The scores of the registered villages (codes, n) for one year into out[n]: the
+ * declared score from `assessment`; the reviewed score from `assessment_review`
+ * once an `assessment_approval` exists (star.review = required), else the
+ * declared score; and whether a veto event names the village.
+ */
+static int year_scores(struct year_score *out, sqlite3 *db, const struct stele_rank_config *cfg,
+		       char *const *codes, size_t n, int year)
+{
+	static const char *const queries[3] = {
 		"SELECT v.code, sum(CASE WHEN s.active = 1 THEN min(a.score, s.max_score) ELSE 0 END) "
 		"FROM village v JOIN assessment a ON a.village_code = v.code AND a.year = ?1 "
-		"LEFT JOIN standard_item s ON s.code = a.item_code GROUP BY v.code");
-	if (rc < 0)
-		return rc;
-	sqlite3_bind_int(stmt, 1, year);
-	while ((rc = step_village(&idx, db, stmt, codes, n, "reading assessments")) > 0) {
-		assessed[idx] = true;
-		score[idx] = sqlite3_column_int64(stmt, 1);
+		"LEFT JOIN standard_item s ON s.code = a.item_code GROUP BY v.code",
+		"SELECT v.code, sum(CASE WHEN s.active = 1 THEN min(r.score, s.max_score) ELSE 0 END) "
+		"FROM village v JOIN assessment_approval p ON p.village_code = v.code AND p.year = ?1 "
+		"LEFT JOIN assessment_review r ON r.village_code = v.code AND r.year = ?1 "
+		"LEFT JOIN standard_item s ON s.code = r.item_code GROUP BY v.code",
+		"SELECT DISTINCT v.code FROM village v JOIN veto_event e "
+		"ON e.village_code = v.code AND e.year = ?1",
+	};
+	sqlite3_stmt *stmt = NULL;
+	size_t idx;
+	int rc = 0;
+
+	memset(out, 0, n * sizeof(*out));
+	for (int q = 0; q < 3 && rc == 0; q++) {
+		if (q == 1 && !cfg->review_required)
+			continue;
+		if ((rc = stele_db_prepare(db, &stmt, queries[q])) < 0)
+			return rc;
+		sqlite3_bind_int(stmt, 1, year);
+		while ((rc = step_village(&idx, db, stmt, codes, n, "reading assessments")) > 0) {
+			if (q == 0) {
+				out[idx].declared_set = true;
+				out[idx].declared = sqlite3_column_int64(stmt, 1);
+			} else if (q == 1) {
+				out[idx].scored = true;
+				out[idx].score = sqlite3_column_int64(stmt, 1);
+			} else {
+				out[idx].veto = true;
+			}
+		}
+		sqlite3_finalize(stmt);
+		stmt = NULL;
 	}
-	sqlite3_finalize(stmt);
+	if (rc == 0 && !cfg->review_required)
+		for (size_t i = 0; i < n; i++) {
+			out[i].scored = out[i].declared_set;
+			out[i].score = out[i].declared;
+		}
 	return rc;
 }
 
@@ -232,6 +293,12 @@ static int stars_for(const struct stele_rank_config *cfg, int64_t score)
 int stele_rank_stars_for(const struct stele_rank_config *cfg, int64_t score)
 {
 	return stars_for(cfg, score);
+}
+
+/* Whether a village has indicators for the month: synced and started by it. */
+static bool counted(const struct stele_league_row *row)
+{
+	return row->synced && row->started;
 }
 
 /* Runs a per-village count query (columns: code, total, good) and stores the share
@@ -252,7 +319,7 @@ static int share_indicator(struct stele_league_row *rows, char *const *codes, si
 		sqlite3_bind_int64(stmt, 3, extra);
 	while ((rc = step_village(&idx, db, stmt, codes, n, what)) > 0) {
 		int64_t total = sqlite3_column_int64(stmt, 1), good = sqlite3_column_int64(stmt, 2);
-		if (total > 0 && rows[idx].synced) {
+		if (total > 0 && counted(&rows[idx])) {
 			rows[idx].has[ind] = true;
 			rows[idx].ind[ind] = stele_rank_share(good, total);
 		}
@@ -293,7 +360,7 @@ static int income_indicator(struct stele_league_row *rows, char *const *codes, s
 	if (rc < 0)
 		goto done;
 	for (size_t i = 0; i < n; i++)
-		if (rows[i].synced)
+		if (counted(&rows[i]))
 			sorted[nsynced++] = sum[i];
 	/* Insertion into sorted order would be quadratic; sort once and binary-search
 	 * the count of strictly smaller sums. */
@@ -306,7 +373,7 @@ static int income_indicator(struct stele_league_row *rows, char *const *codes, s
 			}
 	for (size_t i = 0; i < n; i++) {
 		size_t lo = 0, hi = nsynced;
-		if (!rows[i].synced)
+		if (!counted(&rows[i]))
 			continue;
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
@@ -327,36 +394,32 @@ done:
 }
 
 static int assessment_indicator(struct stele_league_row *rows, char *const *codes, size_t n,
-				sqlite3 *db, int year)
+				sqlite3 *db, const struct stele_rank_config *cfg, int year)
 {
-	bool *assessed = NULL, *assessed_before = NULL;
-	int64_t *score = NULL, *score_before = NULL;
+	struct year_score *now = NULL, *before = NULL;
 	int rc;
 
-	if (!(assessed = calloc(n ? n : 1, sizeof(bool))) ||
-	    !(assessed_before = calloc(n ? n : 1, sizeof(bool))) ||
-	    !(score = calloc(n ? n : 1, sizeof(int64_t))) ||
-	    !(score_before = calloc(n ? n : 1, sizeof(int64_t)))) {
+	if (!(now = calloc(n ? n : 1, sizeof(*now))) ||
+	    !(before = calloc(n ? n : 1, sizeof(*before)))) {
 		rc = stele_error(STELE_EFAIL, "out of memory");
 		goto done;
 	}
-	if ((rc = assessment_scores(assessed, score, db, codes, n, year)) < 0 ||
-	    (rc = assessment_scores(assessed_before, score_before, db, codes, n, year - 1)) < 0)
+	if ((rc = year_scores(now, db, cfg, codes, n, year)) < 0 ||
+	    (rc = year_scores(before, db, cfg, codes, n, year - 1)) < 0)
 		goto done;
 	for (size_t i = 0; i < n; i++) {
-		if (!rows[i].synced)
+		if (!counted(&rows[i]))
 			continue;
-		if (assessed[i] || assessed_before[i]) {
+		if (now[i].scored || before[i].scored) {
 			rows[i].has[STELE_IND_ASSESSMENT] = true;
 			/* score in tenths of 100 points: tenths * 10 = ten-thousandths */
-			rows[i].ind[STELE_IND_ASSESSMENT] = (assessed[i] ? score[i] : score_before[i]) * 10;
+			rows[i].ind[STELE_IND_ASSESSMENT] =
+				(now[i].scored ? now[i].score : before[i].score) * 10;
 		}
 	}
 done:
-	free(assessed);
-	free(assessed_before);
-	free(score);
-	free(score_before);
+	free(now);
+	free(before);
 	return rc;
 }
 
@@ -391,11 +454,19 @@ static int league_by_code(struct stele_league_row **out_rows, size_t *out_n, boo
 	month_period(&p, year, month);
 	if ((rc = load_villages(&rows, &codes, &n, db, month_text)) < 0)
 		goto done;
+	for (size_t i = 0; i < n; i++) {
+		rows[i].started = rows[i].first_month[0] &&
+				  strcmp(rows[i].first_month, month_text) <= 0;
+		if (rows[i].status == STELE_STATUS_OK && !rows[i].started)
+			rows[i].status = STELE_STATUS_NOT_STARTED;
+	}
+	/* Tasks in play: due in M, or due before M and still open when M began. */
 	rc = share_indicator(rows, codes, n, db,
 		"SELECT v.code, count(*), "
 		"sum(t.closed_on IS NOT NULL AND t.closed_on <= t.due_on) "
 		"FROM village v JOIN task t ON t.village_code = v.code "
-		"AND t.due_on >= ?1 AND t.due_on < ?2 GROUP BY v.code",
+		"AND t.due_on < ?2 AND (t.due_on >= ?1 OR t.closed_on IS NULL OR t.closed_on >= ?1) "
+		"GROUP BY v.code",
 		&p, 0, STELE_IND_TASK, "reading tasks");
 	if (rc < 0)
 		goto done;
@@ -410,14 +481,14 @@ static int league_by_code(struct stele_league_row **out_rows, size_t *out_n, boo
 	rc = share_indicator(rows, codes, n, db,
 		"SELECT v.code, count(*), sum(EXISTS (SELECT 1 FROM point_event e "
 		"WHERE e.village_code = m.village_code AND e.member_id = m.id "
-		"AND e.occurred_on >= ?1 AND e.occurred_on < ?2 AND " COUNTED_NON_ZEROING ")) "
+		"AND e.occurred_on >= ?1 AND e.occurred_on < ?2 AND " TAKING_PART ")) "
 		"FROM village v JOIN member m ON m.village_code = v.code AND m.status = 'active' "
 		"GROUP BY v.code",
 		&p, 0, STELE_IND_PARTICIPATION, "reading members");
 	if (rc < 0)
 		goto done;
 	if ((rc = income_indicator(rows, codes, n, db, year, month)) < 0 ||
-	    (rc = assessment_indicator(rows, codes, n, db, year)) < 0)
+	    (rc = assessment_indicator(rows, codes, n, db, cfg, year)) < 0)
 		goto done;
 
 	if (!(scope = calloc(n ? n : 1, sizeof(bool))) ||
@@ -477,6 +548,17 @@ static int compare_output(const void *a, const void *b)
 	if (x->ranked && x->rank != y->rank)
 		return x->rank < y->rank ? -1 : 1;
 	return strcmp(x->code, y->code);
+}
+
+const char *stele_league_status_word(enum stele_league_status status)
+{
+	switch (status) {
+	case STELE_STATUS_QUARANTINED: return "quarantined";
+	case STELE_STATUS_HELD: return "held";
+	case STELE_STATUS_UNSYNCED: return "unsynced";
+	case STELE_STATUS_NOT_STARTED: return "not_started";
+	default: return "ok";
+	}
 }
 
 void stele_league_free(struct stele_league *league)
@@ -554,12 +636,12 @@ int stele_rank_league(struct stele_table **out, sqlite3 *db, int year, int month
 	static const char *const names[] = {
 		"rank", "village_code", "village_name", "township_code", "composite",
 		"task_rate", "request_rate", "participation", "income_pct", "assessment",
-		"grade", "closed", "rank_change",
+		"grade", "closed", "rank_change", "status",
 	};
 	static const enum stele_col_kind kinds[] = {
 		STELE_COL_NUMBER, STELE_COL_TEXT, STELE_COL_TEXT, STELE_COL_TEXT, STELE_COL_NUMBER,
 		STELE_COL_NUMBER, STELE_COL_NUMBER, STELE_COL_NUMBER, STELE_COL_NUMBER,
-		STELE_COL_NUMBER, STELE_COL_TEXT, STELE_COL_TEXT, STELE_COL_NUMBER,
+		STELE_COL_NUMBER, STELE_COL_TEXT, STELE_COL_TEXT, STELE_COL_NUMBER, STELE_COL_TEXT,
 	};
 	struct stele_league *league = NULL;
 	struct stele_table *t = NULL;
@@ -567,12 +649,12 @@ int stele_rank_league(struct stele_table **out, sqlite3 *db, int year, int month
 
 	if ((rc = stele_league_compute(&league, db, year, month, township, true)) < 0)
 		return rc;
-	if ((rc = stele_table_new(&t, 13, names, kinds)) < 0)
+	if ((rc = stele_table_new(&t, 14, names, kinds)) < 0)
 		goto done;
 	for (size_t i = 0; i < league->nrows; i++) {
 		const struct stele_league_row *r = &league->rows[i];
 		char rank[16], composite[32], ind[STELE_IND_COUNT][32], change[16], grade[2] = { r->grade, 0 };
-		const char *cells[13];
+		const char *cells[14];
 
 		snprintf(rank, sizeof(rank), "%d", r->rank);
 		snprintf(change, sizeof(change), "%d", r->rank_change);
@@ -589,6 +671,7 @@ int stele_rank_league(struct stele_table **out, sqlite3 *db, int year, int month
 		cells[10] = r->ranked ? grade : NULL;
 		cells[11] = r->closed ? "yes" : "no";
 		cells[12] = r->has_change ? change : NULL;
+		cells[13] = stele_league_status_word(r->status);
 		if ((rc = stele_table_add_row(t, cells)) < 0)
 			goto done;
 	}
@@ -610,18 +693,24 @@ void stele_stars_free(struct stele_stars *stars)
 	free(stars);
 }
 
-/* Stars desc, score desc, code; the unassessed after, by code. */
+/* Stars desc, score desc, code; villages without stars after, by code. */
 static int compare_stars(const void *a, const void *b)
 {
 	const struct stele_star_row *x = a, *y = b;
 
-	if (x->assessed != y->assessed)
-		return x->assessed ? -1 : 1;
-	if (x->assessed && x->stars != y->stars)
+	if (x->scored != y->scored)
+		return x->scored ? -1 : 1;
+	if (x->scored && x->stars != y->stars)
 		return x->stars > y->stars ? -1 : 1;
-	if (x->assessed && x->score != y->score)
+	if (x->scored && x->score != y->score)
 		return x->score > y->score ? -1 : 1;
 	return strcmp(x->code, y->code);
+}
+
+/* Stars of a year's score: by threshold, 1 with a veto event. */
+static int stars_of(const struct stele_rank_config *cfg, const struct year_score *s)
+{
+	return s->veto ? 1 : stars_for(cfg, s->score);
 }
 
 int stele_stars_compute(struct stele_stars **out, sqlite3 *db, int year)
@@ -629,11 +718,9 @@ int stele_stars_compute(struct stele_stars **out, sqlite3 *db, int year)
 	struct stele_rank_config cfg;
 	struct stele_league_row *villages = NULL;
 	struct stele_stars *stars = NULL;
+	struct year_score *now = NULL, *before = NULL;
 	char **codes = NULL;
-	bool *assessed = NULL;
-	int64_t *score = NULL;
-	sqlite3_stmt *stmt = NULL;
-	size_t n = 0, idx;
+	size_t n = 0;
 	int rc;
 
 	if ((rc = stele_rank_config_load(&cfg, db)) < 0)
@@ -642,13 +729,14 @@ int stele_stars_compute(struct stele_stars **out, sqlite3 *db, int year)
 		goto done;
 	if (!(stars = calloc(1, sizeof(*stars))) ||
 	    !(stars->rows = calloc(n ? n : 1, sizeof(*stars->rows))) ||
-	    !(assessed = calloc(n ? n : 1, sizeof(bool))) ||
-	    !(score = calloc(n ? n : 1, sizeof(int64_t)))) {
+	    !(now = calloc(n ? n : 1, sizeof(*now))) ||
+	    !(before = calloc(n ? n : 1, sizeof(*before)))) {
 		rc = stele_error(STELE_EFAIL, "out of memory");
 		goto done;
 	}
 	stars->year = year;
-	if ((rc = assessment_scores(assessed, score, db, codes, n, year)) < 0)
+	if ((rc = year_scores(now, db, &cfg, codes, n, year)) < 0 ||
+	    (rc = year_scores(before, db, &cfg, codes, n, year - 1)) < 0)
 		goto done;
 	for (size_t i = 0; i < n; i++) {
 		struct stele_star_row *r = &stars->rows[i];
@@ -657,43 +745,42 @@ int stele_stars_compute(struct stele_stars **out, sqlite3 *db, int year)
 		r->name = villages[i].name;
 		villages[i].name = NULL;
 		stars->nrows++;
-		r->assessed = assessed[i];
-		r->score = score[i];
-		r->stars = stars_for(&cfg, score[i]);
+		r->declared_set = now[i].declared_set;
+		r->declared = now[i].declared;
+		r->scored = now[i].scored;
+		r->score = now[i].score;
+		r->veto = now[i].veto;
+		r->stars = stars_of(&cfg, &now[i]);
+		r->review = now[i].scored ? STELE_REVIEW_APPROVED
+			: now[i].declared_set ? STELE_REVIEW_PENDING : STELE_REVIEW_NONE;
+		r->has_prev = before[i].scored;
+		r->prev_stars = stars_of(&cfg, &before[i]);
 	}
-	rc = stele_db_prepare(db, &stmt,
-		"SELECT DISTINCT v.code FROM village v JOIN veto_event e "
-		"ON e.village_code = v.code AND e.year = ?1");
-	if (rc < 0)
-		goto done;
-	sqlite3_bind_int(stmt, 1, year);
-	while ((rc = step_village(&idx, db, stmt, codes, n, "reading veto events")) > 0) {
-		stars->rows[idx].veto = true;
-		stars->rows[idx].stars = 1;
-	}
-	if (rc < 0)
-		goto done;
 	qsort(stars->rows, stars->nrows, sizeof(*stars->rows), compare_stars);
 	*out = stars;
 	stars = NULL;
 done:
-	sqlite3_finalize(stmt);
 	stele_stars_free(stars);
 	free_league_rows(villages, n);
 	free(codes);
-	free(assessed);
-	free(score);
+	free(now);
+	free(before);
 	return rc;
 }
 
 int stele_rank_stars(struct stele_table **out, sqlite3 *db, int year)
 {
 	static const char *const names[] = {
-		"village_code", "village_name", "township_code", "score", "stars", "veto",
+		"village_code", "village_name", "township_code", "declared", "score", "stars",
+		"veto", "review", "prev_stars", "change",
 	};
 	static const enum stele_col_kind kinds[] = {
 		STELE_COL_TEXT, STELE_COL_TEXT, STELE_COL_TEXT, STELE_COL_NUMBER, STELE_COL_NUMBER,
-		STELE_COL_TEXT,
+		STELE_COL_NUMBER, STELE_COL_TEXT, STELE_COL_TEXT, STELE_COL_NUMBER, STELE_COL_TEXT,
+	};
+	static const char *const review_words[] = {
+		[STELE_REVIEW_NONE] = NULL, [STELE_REVIEW_PENDING] = "pending",
+		[STELE_REVIEW_APPROVED] = "approved",
 	};
 	struct stele_stars *stars = NULL;
 	struct stele_table *t = NULL;
@@ -701,20 +788,29 @@ int stele_rank_stars(struct stele_table **out, sqlite3 *db, int year)
 
 	if ((rc = stele_stars_compute(&stars, db, year)) < 0)
 		return rc;
-	if ((rc = stele_table_new(&t, 6, names, kinds)) < 0)
+	if ((rc = stele_table_new(&t, 10, names, kinds)) < 0)
 		goto done;
 	for (size_t i = 0; i < stars->nrows; i++) {
 		const struct stele_star_row *r = &stars->rows[i];
-		char score[32], count[8];
-		const char *cells[6] = { r->code, r->name, r->township_code, NULL, NULL,
-					 r->veto ? "yes" : "no" };
+		char declared[32], score[32], count[8], prev[8];
+		const char *cells[10] = { r->code, r->name, r->township_code, NULL, NULL, NULL,
+					  r->veto ? "yes" : "no", review_words[r->review], NULL, NULL };
 
+		stele_format_fixed(declared, r->declared, 1);
 		stele_format_fixed(score, r->score, 1);
 		snprintf(count, sizeof(count), "%d", r->stars);
-		if (r->assessed) {
-			cells[3] = score;
-			cells[4] = count;
+		snprintf(prev, sizeof(prev), "%d", r->prev_stars);
+		if (r->declared_set)
+			cells[3] = declared;
+		if (r->scored) {
+			cells[4] = score;
+			cells[5] = count;
 		}
+		if (r->has_prev)
+			cells[8] = prev;
+		if (r->scored && r->has_prev)
+			cells[9] = r->stars > r->prev_stars ? "up"
+				: r->stars < r->prev_stars ? "down" : "same";
 		if ((rc = stele_table_add_row(t, cells)) < 0)
 			goto done;
 	}
@@ -767,7 +863,7 @@ int stele_rank_members(struct stele_table **out, sqlite3 *db, int year, int mont
 		"SELECT m.village_code, m.id, m.name, coalesce(t.total, 0) AS total "
 		"FROM member m LEFT JOIN totals t ON t.village_code = m.village_code "
 		"AND t.member_id = m.id "
-		"WHERE m.status = 'active' AND (?5 IS NULL OR m.village_code = ?5) "
+		"WHERE " RANKED_MEMBER " AND (?5 IS NULL OR m.village_code = ?5) "
 		"ORDER BY m.village_code, total DESC, m.id");
 	if (rc < 0)
 		goto done;
@@ -825,6 +921,11 @@ int stele_rank_period(int *year, int *month, const char *year_arg, const char *m
 			return stele_error(STELE_EUSAGE, "--month %s is not in --year %s", month_arg,
 					   year_arg);
 		y = m / 12;
+		/* The machine's clock says which month is the current one. */
+		int yy, mm, dd;
+		stele_civil_from_days(stele_today(), &yy, &mm, &dd);
+		if (m > (int32_t)yy * 12 + mm - 1)
+			return stele_error(STELE_EUSAGE, "--month %s has not begun yet", month_arg);
 	}
 	*year = (int)y;
 	*month = month_arg ? (int)(m % 12) + 1 : 0;

@@ -15,6 +15,7 @@ struct stele_rank_config {
 	long long weight[5];      /* task, request, participation, income, assessment */
 	long long request_days;
 	long long grade_a_pct, grade_c_pct;
+	bool review_required;     /* star.review = required (else none) */
 };
 
 int stele_rank_config_load(struct stele_rank_config *out, sqlite3 *db);
@@ -40,6 +41,18 @@ enum {
 	STELE_IND_COUNT,
 };
 
+/* Why a village's league row is flagged (rankings.md `status`), in precedence. */
+enum stele_league_status {
+	STELE_STATUS_OK,
+	STELE_STATUS_QUARANTINED,  /* its stream stopped at a quarantined change set */
+	STELE_STATUS_HELD,         /* its history was rewritten */
+	STELE_STATUS_UNSYNCED,     /* nothing of it merged yet */
+	STELE_STATUS_NOT_STARTED,  /* no record dated in the month or earlier */
+};
+
+/* The CSV word of a status: "ok", "quarantined", ... */
+const char *stele_league_status_word(enum stele_league_status status);
+
 /* One registered village in a league table. name and township_name point into
  * the league's own storage. */
 struct stele_league_row {
@@ -48,6 +61,9 @@ struct stele_league_row {
 	char *name;
 	char *township_name;
 	bool synced;
+	char first_month[8];          /* YYYY-MM of its earliest dated record, "" if none */
+	bool started;                 /* has a record dated in the month or earlier */
+	enum stele_league_status status;
 	bool has[STELE_IND_COUNT];
 	int64_t ind[STELE_IND_COUNT]; /* ten-thousandths, valid where has[i] */
 	bool ranked;                  /* has a composite */
@@ -79,19 +95,31 @@ int stele_league_compute(struct stele_league **out, sqlite3 *db, int year, int m
 			 const char *township, bool with_change);
 void stele_league_free(struct stele_league *league);
 
+/* Whether a village's self-assessment for a year is reviewed (rankings.md `review`). */
+enum stele_review_state {
+	STELE_REVIEW_NONE,      /* nothing declared (and no score) */
+	STELE_REVIEW_PENDING,   /* declared, not approved by the county */
+	STELE_REVIEW_APPROVED,  /* the score is set */
+};
+
 /* One registered village's star rating for a year. */
 struct stele_star_row {
 	char code[16];
 	char township_code[16];
 	char *name;
-	bool assessed;   /* has an assessment row for the year */
-	int64_t score;   /* tenths, valid where assessed */
-	int stars;       /* 1..5, valid where assessed */
+	bool declared_set;   /* has an assessment row for the year */
+	int64_t declared;    /* tenths, valid where declared_set */
+	bool scored;         /* has a (reviewed) score: stars are set */
+	int64_t score;       /* tenths, valid where scored */
+	int stars;           /* 1..5, valid where scored */
 	bool veto;
+	enum stele_review_state review;
+	bool has_prev;       /* stars for year - 1 are set */
+	int prev_stars;
 };
 
-/* Star ratings in output order: stars desc, score desc, code; unassessed after, by
- * code. Freed with stele_stars_free(). */
+/* Star ratings in output order: stars desc, score desc, code; villages without
+ * stars after, by code. Freed with stele_stars_free(). */
 struct stele_stars {
 	int year;
 	size_t nrows;
@@ -107,16 +135,17 @@ void stele_stars_free(struct stele_stars *stars);
  * The result tables (CSV columns of rankings.md; numbers are JSON numbers). Each
  * *out is a new table freed by the caller with stele_table_free().
  *
- * stele_rank_members: rank,village_code,member_id,name,points for active members;
+ * stele_rank_members: rank,village_code,member_id,name,points for active and flowing members;
  * month 0 ranks the whole year; village NULL ranks every village's members (each
  * village ranked on its own), ordered by village code, rank, member id.
  */
 int stele_rank_members(struct stele_table **out, sqlite3 *db, int year, int month,
 		       const char *village);
-/* village_code,village_name,township_code,score,stars,veto. */
+/* village_code,village_name,township_code,declared,score,stars,veto,review,
+ * prev_stars,change. */
 int stele_rank_stars(struct stele_table **out, sqlite3 *db, int year);
 /* rank,village_code,village_name,township_code,composite,task_rate,request_rate,
- * participation,income_pct,assessment,grade,closed,rank_change. township may be
+ * participation,income_pct,assessment,grade,closed,rank_change,status. township may be
  * NULL (the whole county). */
 int stele_rank_league(struct stele_table **out, sqlite3 *db, int year, int month,
 		      const char *township);
@@ -124,7 +153,9 @@ int stele_rank_league(struct stele_table **out, sqlite3 *db, int year, int month
 /*
  * The period of a ranking command from its --year and --month texts (either may
  * be NULL): *year always, *month 1..12 or 0 when month_arg is NULL. --month alone
- * implies its year; given both, they must agree. STELE_EUSAGE names the option.
+ * implies its year; given both, they must agree; a month after the current month
+ * of the machine's clock has not begun and is refused. STELE_EUSAGE names the
+ * option.
  */
 int stele_rank_period(int *year, int *month, const char *year_arg, const char *month_arg);
 

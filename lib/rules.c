@@ -11,11 +11,16 @@
 #include "rowcheck.h"
 #include "rules.h"
 
+/* star.review's words, by value: 0 none, 1 required. */
+static const char *const star_review_words[] = { "none", "required", NULL };
+
 const struct stele_config_default stele_config_defaults[] = {
-	{ "star.5", 90 }, { "star.4", 80 }, { "star.3", 70 }, { "star.2", 60 },
-	{ "weight.task", 25 }, { "weight.request", 25 }, { "weight.participation", 20 },
-	{ "weight.income", 15 }, { "weight.assessment", 15 }, { "request.days", 7 },
-	{ "grade.a_pct", 30 }, { "grade.c_pct", 10 }, { NULL, 0 },
+	{ "star.5", 90, NULL }, { "star.4", 80, NULL }, { "star.3", 70, NULL },
+	{ "star.2", 60, NULL }, { "star.review", 1, star_review_words },
+	{ "weight.task", 25, NULL }, { "weight.request", 25, NULL },
+	{ "weight.participation", 20, NULL }, { "weight.income", 15, NULL },
+	{ "weight.assessment", 15, NULL }, { "request.days", 7, NULL },
+	{ "grade.a_pct", 30, NULL }, { "grade.c_pct", 10, NULL }, { NULL, 0, NULL },
 };
 
 /* The reference county's catalogue (shared/data/reference-county/rules/). */
@@ -97,6 +102,31 @@ static const struct stele_config_default *config_default(const char *key)
 		if (strcmp(d->key, key) == 0)
 			return d;
 	return NULL;
+}
+
+/* The value of a config text for key d: a whole number, or the index of one of its
+ * words. Returns 0, or -1 when the text is not a value of the key. */
+static int config_value(const struct stele_config_default *d, const char *text, int64_t *out)
+{
+	if (d->words) {
+		for (int64_t i = 0; d->words[i]; i++)
+			if (strcmp(d->words[i], text) == 0) {
+				*out = i;
+				return 0;
+			}
+		return -1;
+	}
+	return stele_parse_int(text, 0, 100000, out, d->key) < 0 ? -1 : 0;
+}
+
+/* The words of key d for a message: "none|required" (out holds 64 bytes). */
+static void config_words(char *out, const struct stele_config_default *d)
+{
+	size_t n = 0;
+
+	out[0] = 0;
+	for (size_t i = 0; d->words[i] && n < 63; i++)
+		n += (size_t)snprintf(out + n, 64 - n, "%s%s", i ? "|" : "", d->words[i]);
 }
 
 static const char *const header_point_rules[] = { "code", "category", "name", "points", "active" };
@@ -328,16 +358,24 @@ static int import_rows(sqlite3 *db, enum stele_rules_kind kind, struct stele_csv
 				goto done;
 			sqlite3_bind_text(upsert, 2, cell[1], -1, SQLITE_STATIC);
 		} else {
+			const struct stele_config_default *d = config_default(cell[0]);
+			char words[64];
 			int64_t v;
 
-			if (!config_default(cell[0])) {
+			if (!d) {
 				rc = stele_csv_error(csv, (size_t)idx[0] + 1, STELE_EINVALID,
 						     "unknown config key '%s'", cell[0]);
 				goto done;
 			}
-			if (stele_parse_int(cell[1], 0, 100000, &v, cell[0]) < 0) {
-				rc = stele_csv_error(csv, (size_t)idx[1] + 1, STELE_EINVALID, "%s",
-						     stele_error_message());
+			if (config_value(d, cell[1], &v) < 0) {
+				if (d->words)
+					config_words(words, d);
+				rc = d->words
+					? stele_csv_error(csv, (size_t)idx[1] + 1, STELE_EINVALID,
+							  "%s '%s' is not one of %s", cell[0], cell[1],
+							  words)
+					: stele_csv_error(csv, (size_t)idx[1] + 1, STELE_EINVALID, "%s",
+							  stele_error_message());
 				goto done;
 			}
 			sqlite3_bind_text(upsert, 1, cell[0], -1, SQLITE_STATIC);
@@ -415,10 +453,14 @@ int stele_rules_install_defaults(sqlite3 *db)
 	}
 	/* The configuration defaults are written out, so the county can see them. */
 	for (const struct stele_config_default *d = stele_config_defaults; d->key; d++) {
-		char sql[160];
+		char sql[160], value[32];
+		if (d->words)
+			snprintf(value, sizeof(value), "%s", d->words[d->value]);
+		else
+			snprintf(value, sizeof(value), "%lld", d->value);
 		snprintf(sql, sizeof(sql),
-			 "INSERT OR IGNORE INTO ranking_config (key, value) VALUES ('%s', '%lld')",
-			 d->key, d->value);
+			 "INSERT OR IGNORE INTO ranking_config (key, value) VALUES ('%s', '%s')",
+			 d->key, value);
 		if ((rc = stele_db_exec(db, sql)) < 0)
 			return rc;
 	}
@@ -439,7 +481,7 @@ int stele_config_get(sqlite3 *db, const char *key, long long *out)
 	step = sqlite3_step(stmt);
 	if (step == SQLITE_ROW) {
 		int64_t v;
-		if (stele_parse_int((const char *)sqlite3_column_text(stmt, 0), 0, 100000, &v, key) < 0) {
+		if (config_value(d, (const char *)sqlite3_column_text(stmt, 0), &v) < 0) {
 			rc = stele_error(STELE_EINVALID, "config %s has a bad value '%s'", key,
 					 sqlite3_column_text(stmt, 0));
 			goto done;

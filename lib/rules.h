@@ -29,7 +29,7 @@ const char *stele_rules_list_sql(enum stele_rules_kind kind);
  * name them); veto items not listed are deleted unless a veto event names one;
  * config keys not listed are deleted (their defaults apply). Validates everything
  * first (codes, categories and signs, one decimal, active standard items summing
- * to 100.0, known config keys with whole-number values) and writes nothing on
+ * to 100.0, known config keys with whole-number values, or one of the key's words) and writes nothing on
  * error, which names file, line and column.
  */
 int stele_rules_import(sqlite3 *db, enum stele_rules_kind kind, struct stele_csv *csv);
@@ -38,14 +38,18 @@ int stele_rules_import(sqlite3 *db, enum stele_rules_kind kind, struct stele_csv
  * inside the caller's transaction. */
 int stele_rules_install_defaults(sqlite3 *db);
 
-/* The ranking_config keys with their defaults (rankings.md), NULL-terminated. */
+/* The ranking_config keys with their defaults (rankings.md), NULL-terminated. A
+ * key with words (star.review: none, required) stores one of them as text; its
+ * value is the word's index. Other keys hold whole numbers 0..100000. */
 struct stele_config_default {
 	const char *key;
 	long long value;
+	const char *const *words;  /* NULL-terminated, or NULL for a number */
 };
 extern const struct stele_config_default stele_config_defaults[];
 
-/* The value of config key (the table's, else the default). */
+/* The value of config key (the table's, else the default): the number, or the
+ * index of the word. */
 int stele_config_get(sqlite3 *db, const char *key, long long *out);
 
 #endif

@@ -161,6 +161,24 @@ sed 1d "$DATA/vetoes.csv" | while IFS=, read -r village veto year note; do
 	echo "$id: village $village, $veto ($note), $year"
 done
 
+say "the county reviews the self-assessments: the township's first review, then the county's approval (村街申报、乡镇初审、县级批准)"
+sed 1d "$DATA/reviews.csv" | while IFS=, read -r village year item score note; do
+	if [ -z "$item" ]; then
+		set -- approve "$village" --year "$year"
+	else
+		set -- adjust "$village" "$item" "$score" --year "$year"
+	fi
+	if [ -n "$note" ]; then
+		set -- "$@" --note "$note"
+	fi
+	stele-aggregator -C "$COUNTY" assess "$@" 2>/dev/null
+	echo "assess $*"
+done >"$DEMO/step.log"
+head -n 3 "$DEMO/step.log"
+echo "... $(wc -l <"$DEMO/step.log") reviews; the rest stay pending:"
+stele-aggregator -C "$COUNTY" assess list --year $YEAR --pending | head -n 4
+shown stele-aggregator -C "$COUNTY" rules publish
+
 say "stele-aggregator status"
 stele-aggregator -C "$COUNTY" status
 

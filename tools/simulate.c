@@ -332,10 +332,11 @@ struct member {
  * reuses them for every village (sim_village resets them) and frees them. */
 struct village_out {
 	struct stele_buf members, points, tasks, requests, income, assessments, closes;
+	int assessed_first, assessed_last; /* the years declared; first > last: none */
 };
 
 struct counts {
-	long villages, members, events, tasks, requests, income, assessments, vetoes;
+	long villages, members, events, tasks, requests, income, assessments, vetoes, reviews;
 };
 
 /* A person's name, surname and one or two given-name characters, into name
@@ -612,10 +613,14 @@ static int sim_assessments(struct village_out *o, struct counts *c, struct rng *
 	int mode = rng_range(r, 0, 99); /* 0..4: never assessed; 5..9: only the year before */
 	int rc = stele_buf_puts(b, "year,item_code,score,note\n");
 
+	o->assessed_first = 1;
+	o->assessed_last = 0;
 	if (mode < 5)
 		return rc;
 	if (mode < 10)
 		last_year = first_year = first_year - 1;
+	o->assessed_first = first_year;
+	o->assessed_last = last_year;
 	for (int y = first_year; rc == 0 && y <= last_year; y++) {
 		for (int i = 0; rc == 0 && i < N_ITEMS; i++) {
 			int max = standard_items[i].max_score;
@@ -632,6 +637,38 @@ static int sim_assessments(struct village_out *o, struct counts *c, struct rng *
 	return rc;
 }
 
+/*
+ * The county's review of the years o declared, appended to reviews (reviews.csv:
+ * village_code,year,item_code,score,note, loaded as the reference county's
+ * README says): most years approved as declared, one in ten with an item cut by
+ * the township before the approval, one in ten adjusted after it, and one in
+ * ten left pending. From its own stream r, so the village files do not change.
+ */
+static int sim_reviews(struct stele_buf *reviews, struct counts *c, struct rng *r,
+		       const struct village_out *o, const char *code)
+{
+	char value[32];
+	int rc = 0;
+
+	for (int y = o->assessed_first; rc == 0 && y <= o->assessed_last; y++) {
+		int kind = rng_range(r, 0, 9), item = (int)rng_below(r, N_ITEMS);
+		int max = standard_items[item].max_score, cut = max * rng_range(r, 40, 90) / 100;
+
+		if (kind == 1 || kind == 3)
+			rc = stele_buf_printf(reviews, "%s,%d,%s,%s,%s\n", code, y,
+					      standard_items[item].code, fixed_text(value, cut, 1),
+					      kind == 1 ? "乡镇初审核减" : "佐证材料不全");
+		if (rc == 0 && kind != 3)
+			rc = stele_buf_printf(reviews, "%s,%d,,,%s\n", code, y,
+					      kind == 0 ? "县级批准" : "");
+		if (rc == 0 && kind == 2)
+			rc = stele_buf_printf(reviews, "%s,%d,%s,%s,县级复核\n", code, y,
+					      standard_items[item].code, fixed_text(value, cut, 1));
+		c->reviews++;
+	}
+	return rc;
+}
+
 /* closes.txt into o->closes: every simulated month but the last. */
 static int sim_closes(struct village_out *o, const struct period *p)
 {
@@ -644,7 +681,8 @@ static int sim_closes(struct village_out *o, const struct period *p)
 
 /* Writes one village's directory under out/villages/. */
 static int sim_village(struct village_out *o, struct counts *c, struct stele_buf *vetoes,
-		       const struct sim_opts *opts, const struct period *p, const char *code)
+		       struct stele_buf *reviews, const struct sim_opts *opts,
+		       const struct period *p, const char *code)
 {
 	static const char *const files[] = { "members.csv", "points.csv", "tasks.csv", "requests.csv",
 					     "income.csv", "assessments.csv", "closes.txt" };
@@ -681,6 +719,9 @@ static int sim_village(struct village_out *o, struct counts *c, struct stele_buf
 		c->vetoes++;
 	}
 	if (rc < 0)
+		return rc;
+	rng_seed(&r, splitmix64(&seed));
+	if ((rc = sim_reviews(reviews, c, &r, o, code)) < 0)
 		return rc;
 
 	snprintf(path, sizeof(path), "%s/villages/%s", opts->out, code);
@@ -819,6 +860,7 @@ static int simulate(struct counts *out_counts, const struct sim_opts *opts)
 				    &o.assessments, &o.closes };
 	struct stele_buf registry = STELE_BUF_INIT(STELE_BUF_NOLIMIT);
 	struct stele_buf vetoes = STELE_BUF_INIT(STELE_BUF_NOLIMIT);
+	struct stele_buf reviews = STELE_BUF_INIT(STELE_BUF_NOLIMIT);
 	struct stele_buf township = STELE_BUF_INIT(STELE_BUF_NOLIMIT);
 	struct stele_buf village = STELE_BUF_INIT(STELE_BUF_NOLIMIT);
 	struct name_set township_names = { NULL, 1u << 20 }, village_names = { NULL, 1u << 22 };
@@ -846,7 +888,8 @@ static int simulate(struct counts *out_counts, const struct sim_opts *opts)
 	if ((rc = make_dir(path)) < 0 || (rc = write_rules(opts->out)) < 0)
 		goto done;
 	if ((rc = stele_buf_puts(&registry, "code,name,township_name\n")) < 0 ||
-	    (rc = stele_buf_puts(&vetoes, "village_code,veto_code,year,note\n")) < 0)
+	    (rc = stele_buf_puts(&vetoes, "village_code,veto_code,year,note\n")) < 0 ||
+	    (rc = stele_buf_puts(&reviews, "village_code,year,item_code,score,note\n")) < 0)
 		goto done;
 	for (int t = 1; t <= opts->townships; t++) {
 		if ((rc = township_name(&township, &county, &township_names)) < 0)
@@ -856,7 +899,7 @@ static int simulate(struct counts *out_counts, const struct sim_opts *opts)
 			if ((rc = village_name(&village, &county, &village_names)) < 0 ||
 			    (rc = stele_buf_printf(&registry, "%s,%s,%s\n", code, village.data,
 						   township.data)) < 0 ||
-			    (rc = sim_village(&o, &c, &vetoes, opts, &p, code)) < 0)
+			    (rc = sim_village(&o, &c, &vetoes, &reviews, opts, &p, code)) < 0)
 				goto done;
 		}
 	}
@@ -866,12 +909,16 @@ static int simulate(struct counts *out_counts, const struct sim_opts *opts)
 	snprintf(path, sizeof(path), "%s/vetoes.csv", opts->out);
 	if ((rc = write_file(path, &vetoes)) < 0)
 		goto done;
+	snprintf(path, sizeof(path), "%s/reviews.csv", opts->out);
+	if ((rc = write_file(path, &reviews)) < 0)
+		goto done;
 	*out_counts = c;
 done:
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		stele_buf_free(all[i]);
 	stele_buf_free(&registry);
 	stele_buf_free(&vetoes);
+	stele_buf_free(&reviews);
 	stele_buf_free(&township);
 	stele_buf_free(&village);
 	free(township_names.taken);
@@ -887,7 +934,8 @@ static void usage(FILE *f)
 	      "                [--year Y] [--activity low|normal|high] [--seed S] [--county CODE]\n"
 	      "\n"
 	      "Writes a simulated county in the reference county's layout: DIR/villages.csv,\n"
-	      "DIR/vetoes.csv, DIR/rules/*.csv and, per village, DIR/villages/CODE/ with\n"
+	      "DIR/vetoes.csv, DIR/reviews.csv (the county's review of the self-assessments),\n"
+	      "DIR/rules/*.csv and, per village, DIR/villages/CODE/ with\n"
 	      "members.csv points.csv tasks.csv requests.csv income.csv assessments.csv\n"
 	      "(stele-agent import format) and closes.txt (every month but the last).\n"
 	      "The same options always give byte-identical files. DIR must be new or empty.\n"
@@ -996,8 +1044,8 @@ int main(int argc, char **argv)
 	}
 	fprintf(stderr, "simulate: %ld villages in %d townships, %d months from %d-01, in %s: "
 		"members %ld, point events %ld, tasks %ld, requests %ld, income rows %ld, "
-		"assessment rows %ld, veto events %ld\n", c.villages, opts.townships, opts.months,
-		opts.year, opts.out, c.members, c.events, c.tasks, c.requests, c.income, c.assessments,
-		c.vetoes);
+		"assessment rows %ld, veto events %ld, reviewed years %ld\n", c.villages,
+		opts.townships, opts.months, opts.year, opts.out, c.members, c.events, c.tasks,
+		c.requests, c.income, c.assessments, c.vetoes, c.reviews);
 	return 0;
 }

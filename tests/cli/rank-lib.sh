@@ -3,22 +3,17 @@
 # CLI. It stands in for agent import + sync + aggregator merge so the rankings can
 # be tested on their own; t0900 runs the same county through the whole pipeline.
 
-# load_reference_county DIR: DIR becomes a county directory (role county) with
-# $REFERENCE's rules, registry, vetoes and every village's records; villages with
-# records are marked synced (a stele_stream row with last_seq 1).
+# load_reference_county DIR: DIR becomes a county directory (stele-aggregator init)
+# with $REFERENCE's rules, registry, vetoes and every village's records; villages
+# with records are marked synced (a stele_stream row with last_seq 1). Then the
+# county reviews the self-assessments through the CLI (load_reference_reviews).
 load_reference_county() {
 	dir=$1
-	mkdir -p "$dir" || return 1
+	stele-aggregator -C "$dir" init --county 990101 --name 参考县 >/dev/null 2>&1 || return 1
 	db=$dir/stele.db
-	last=0
-	for f in "$SRC_ROOT"/schema/[0-9]*.sql; do
-		sqlite3 "$db" <"$f" || return 1
-		last=$(basename "$f" | sed 's/^0*\([0-9][0-9]*\)-.*/\1/')
-	done
-	sqlite3 "$db" "PRAGMA user_version = $last" || return 1
 	{
-		echo "INSERT INTO stele_meta VALUES ('role', 'county'), ('writer', 'county'),"
-		echo "  ('county_code', '990101'), ('county_name', '参考县');"
+		echo "DELETE FROM point_rule; DELETE FROM standard_item; DELETE FROM veto_item;"
+		echo "DELETE FROM ranking_config;"
 		echo "CREATE TEMP TABLE pr (code, category, name, points, active);"
 		echo ".import --csv --skip 1 '$REFERENCE/rules/point-rules.csv' pr"
 		echo "INSERT INTO point_rule SELECT code, category, name,"
@@ -75,5 +70,5 @@ load_reference_county() {
 				[ -n "$month" ] && echo "INSERT INTO period_close VALUES ('$code', '$month', 'loaded');"
 			done <"$vdir/closes.txt"
 		done
-	} | sqlite3 -bail "$db"
+	} | sqlite3 -bail "$db" && load_reference_reviews "$dir"
 }

@@ -36,20 +36,21 @@ test_expect_success 'JSON: numbers are numbers, empty cells are null' '
 		die \"rows\" unless @\$rows == 12;
 		my (\$first, \$last) = (\$rows->[0], \$rows->[11]);
 		die \"rank\" unless \$first->{rank} == 1 && !ref \$first->{rank};
-		die \"composite\" unless \$first->{composite} == 91.01;
+		die \"composite\" unless \$first->{composite} == 70.22;
 		die \"code kept as text\" unless \$first->{village_code} eq \"990101004202\";
 		die \"null\" if defined \$last->{rank} || defined \$last->{composite};
 		die \"closed\" unless \$last->{closed} eq \"no\";
+		die \"status\" unless \$last->{status} eq \"unsynced\" && \$first->{status} eq \"ok\";
 	" <league.json
 '
 
 test_expect_success 'the table format aligns Chinese names by display width' '
 	stele-aggregator -C county rank stars --year 2026 >table &&
-	head -n 1 table | grep -q "^village_code  village_name  township_code  score  stars  veto" &&
+	head -n 1 table | grep -q "^village_code  village_name  township_code  declared  score  stars  veto  review" &&
 	test_line_count 13 table &&
 	# every row has the score column at the same display position
-	grep "中门辛村" table | grep -q "^990101004201  中门辛村      990101004       82.0      4  no$" &&
-	grep "土楼胜利村" table | grep -q "^990101003203  土楼胜利村    990101003       71.6      3  no$"
+	grep "中门辛村" table | grep -q "^990101004201  中门辛村      990101004          75.2   82.7      4  no    approved" &&
+	grep "土楼胜利村" table | grep -q "^990101003203  土楼胜利村    990101003          71.6                no    pending "
 '
 
 test_expect_success 'ranking_config weights re-rank the league' '
@@ -57,11 +58,12 @@ test_expect_success 'ranking_config weights re-rank the league' '
 	sqlite3 reweighted/stele.db "UPDATE ranking_config SET value = 0 WHERE key IN
 		(\"weight.task\", \"weight.request\", \"weight.participation\", \"weight.income\")" &&
 	stele-aggregator -C reweighted rank villages --month 2026-10 --format csv >by-assessment &&
-	sed -n 2p by-assessment | grep -q "^1,990101004201,中门辛村,990101004,82.00," &&
-	sed -n 3p by-assessment | grep -q "^2,990101002202,西岳村,990101002,80.20," &&
+	# 土楼胜利村 is pending for 2026: its 2025 reviewed score stands in
+	sed -n 2p by-assessment | grep -q "^1,990101003203,土楼胜利村,990101003,90.60," &&
+	sed -n 3p by-assessment | grep -q "^2,990101004201,中门辛村,990101004,82.70," &&
 	# the tie stays a tie, listed by code
-	grep -q "^7,990101002203,毛毛匠村" by-assessment &&
-	grep -q "^7,990101003201,东子牙村" by-assessment
+	grep -q "^6,990101002203,毛毛匠村" by-assessment &&
+	grep -q "^6,990101003201,东子牙村" by-assessment
 '
 
 test_expect_success 'request.days changes which requests count as resolved in time' '
@@ -69,8 +71,8 @@ test_expect_success 'request.days changes which requests count as resolved in ti
 	sqlite3 days/stele.db "UPDATE ranking_config SET value = 8 WHERE key = \"request.days\"" &&
 	stele-aggregator -C days rank villages --month 2026-10 --format csv >eight &&
 	# 西岳村 resolved one of its two October requests on day 8
-	grep -q "^7,990101002202,西岳村,990101002,52.03,1.0000,0.0000," actual-league-2026-10.csv &&
-	grep -q "^4,990101002202,西岳村,990101002,64.53,1.0000,0.5000," eight
+	grep -q "^11,990101002202,西岳村,990101002,31.42,0.1667,0.0000," actual-league-2026-10.csv &&
+	grep -q "^8,990101002202,西岳村,990101002,43.92,0.1667,0.5000," eight
 '
 
 test_expect_success 'usage errors exit 2 and name the problem' '

@@ -99,6 +99,15 @@ test_expect_success 'nothing of a damaged change set was applied' '
 	done
 '
 
+test_expect_success 'the league table flags every quarantined village' '
+	stele-aggregator -C county rank villages --month "$(date +%Y-%m)" --format csv >league.csv &&
+	for code in $CODES; do
+		grep -q "^,$code,.*,quarantined\$" league.csv || exit 1
+	done &&
+	# members alone are no dated record: the honest village has not started
+	grep -q "^,$GOOD,.*,not_started\$" league.csv
+'
+
 test_expect_success 'a later honest change set waits behind the quarantined one' '
 	code=$(awk '\''$1 == "cut-payload" { print $2 }'\'' cases) &&
 	git --git-dir=server/$code.git update-ref refs/heads/main main~1 &&

@@ -62,7 +62,24 @@ test_expect_success 'the county syncs every village' '
 	test_grep "^990101001201," status.csv
 '
 
+test_expect_success 'the county reviews the self-assessments (reviews.csv, in file order)' '
+	load_reference_reviews county &&
+	test "$(sqlite3 county/stele.db "SELECT count(*) FROM assessment_approval")" = 18
+'
+
 test_reference_rankings county
+
+test_expect_success 'the county publishes its reviews; each agent shows its reviewed score' '
+	stele-aggregator -C county rules publish 2>/dev/null &&
+	for dir in v/*/; do stele-agent -C "$dir" sync 2>/dev/null || exit 1; done &&
+	stele-agent -C v/990101001203 assess list --year 2026 --format csv >assess.csv &&
+	head -n 1 assess.csv >header &&
+	echo "year,item_code,item_name,score,max_score,note,reviewed,review_note,approved" >want &&
+	test_cmp want header &&
+	test_grep "^2026,S1,.*,5.0,佐证材料不全,yes$" assess.csv &&
+	stele-agent -C v/990101003203 assess list --year 2026 --format csv >pending.csv &&
+	test_grep "^2026,S3,.*,7.8,乡镇初审核减,no$" pending.csv
+'
 
 test_expect_success 'each agent ranks its own members as the county does' '
 	for dir in "$REFERENCE"/villages/*/; do

@@ -177,6 +177,29 @@ new_village() {
 	stele-agent -C "$1" init --village "$2" --name "${3:-测试村}" >/dev/null 2>&1
 }
 
+# load_reference_reviews COUNTY_DIR: the county's review of the self-assessments,
+# $REFERENCE/reviews.csv (village_code,year,item_code,score,note; no quoted fields)
+# row by row in file order, as its README says: an empty item_code approves
+# (assess approve), any other sets the item's reviewed score (assess adjust);
+# --note only when the note is not empty.
+load_reference_reviews() {
+	reviews_dir=$1
+	tail -n +2 "$REFERENCE/reviews.csv" | while IFS=, read -r code year item score note; do
+		if [ -z "$item" ]; then
+			set -- approve "$code" --year "$year"
+		else
+			set -- adjust "$code" "$item" "$score" --year "$year"
+		fi
+		if [ -n "$note" ]; then
+			set -- "$@" --note "$note"
+		fi
+		stele-aggregator -C "$reviews_dir" assess "$@" 2>/dev/null || {
+			echo "assess $* failed" >&2
+			exit 1
+		}
+	done
+}
+
 # test_reference_rankings COUNTY_DIR: one case per file of the reference county's
 # expected/ folder, each comparing `stele-aggregator rank ... --format csv` with it
 # byte for byte.

@@ -131,6 +131,17 @@ static void test_tables(void **state)
 				    "', 'n', '990101001', 't')"), "ok");
 	assert_string_equal(verdict(db, STELE_WRITER_COUNTY, "INSERT INTO member (village_code, id, "
 				    "name) VALUES ('" VILLAGE "', 'M9', 'c')"), "ownership");
+	/* The county's review of self-assessments is the county's alone: a village
+	 * cannot approve or score itself. */
+	assert_string_equal(verdict(db, STELE_WRITER_COUNTY, "INSERT INTO assessment_review VALUES "
+				    "('" VILLAGE "', 2026, 'S1', 150, NULL); INSERT INTO "
+				    "assessment_approval VALUES ('" VILLAGE "', 2026, '2026-11-01', NULL)"),
+			    "ok");
+	assert_string_equal(verdict(db, VILLAGE, "INSERT INTO assessment_review VALUES ('" VILLAGE
+				    "', 2026, 'S1', 200, NULL)"), "ownership");
+	assert_string_equal(verdict(db, VILLAGE, "INSERT INTO assessment_approval VALUES ('" VILLAGE
+				    "', 2026, '2026-11-01', NULL)"), "ownership");
+	assert_non_null(strstr(stele_error_message(), "writes table 'assessment_approval'"));
 	sqlite3_close(db);
 }
 

@@ -11,6 +11,7 @@
 #include "error.h"
 #include "parse.h"
 #include "rank.h"
+#include "review.h"
 #include "rules.h"
 
 /* ---- helpers ---------------------------------------------------------- */
@@ -110,8 +111,9 @@ static void expect_text(char *got, const char *want)
 
 #define MEMBERS_HEAD "rank,village_code,member_id,name,points\n"
 #define LEAGUE_HEAD "rank,village_code,village_name,township_code,composite,task_rate," \
-	"request_rate,participation,income_pct,assessment,grade,closed,rank_change\n"
-#define STARS_HEAD "village_code,village_name,township_code,score,stars,veto\n"
+	"request_rate,participation,income_pct,assessment,grade,closed,rank_change,status\n"
+#define STARS_HEAD "village_code,village_name,township_code,declared,score,stars,veto," \
+	"review,prev_stars,change\n"
 
 /* ---- arithmetic ------------------------------------------------------- */
 
@@ -164,17 +166,19 @@ static void test_members_ties_and_stages(void **state)
 	}
 	/* a deduction counts */
 	event(db, v, "E4", "M0004", "D01", "2026-03-05", -20, "published");
-	/* members who left are not ranked, whatever their points */
+	/* members who left are not ranked, whatever their points; a flowing member
+	 * (流动党员) is */
 	event(db, v, "E5", "M0005", "P01", "2026-03-06", 50, "published");
 	event(db, v, "E6", "M0006", "P01", "2026-03-06", 50, "published");
 	/* another year does not count */
 	event(db, v, "E7", "M0004", "P01", "2025-12-31", 50, "published");
 	expect_text(members_csv(db, 2026, 0, NULL),
 		    MEMBERS_HEAD
-		    "1,990101001201,M0002,党员M0002,3.0\n"
-		    "2,990101001201,M0001,党员M0001,2.0\n"
-		    "2,990101001201,M0003,党员M0003,2.0\n"
-		    "4,990101001201,M0004,党员M0004,-2.0\n");
+		    "1,990101001201,M0006,党员M0006,5.0\n"
+		    "2,990101001201,M0002,党员M0002,3.0\n"
+		    "3,990101001201,M0001,党员M0001,2.0\n"
+		    "3,990101001201,M0003,党员M0003,2.0\n"
+		    "5,990101001201,M0004,党员M0004,-2.0\n");
 	stele_db_close(db);
 }
 
@@ -247,6 +251,20 @@ static void assess(sqlite3 *db, const char *v, int year, const int tenths[6])
 		    "VALUES ('%s', %d, 'S%d', %d)", v, year, i + 1, tenths[i]);
 }
 
+/* The county approves v's self-assessment for year (乡镇初审、县级批准). */
+static void approve(sqlite3 *db, const char *v, int year)
+{
+	if (stele_review_approve(db, v, year, "2026-11-01", NULL) < 0)
+		fail_msg("approve %s %d: %s", v, year, stele_error_message());
+}
+
+static void adjust(sqlite3 *db, const char *v, int year, const char *item, int tenths)
+{
+	if (stele_review_adjust(db, v, year, item, tenths, NULL) < 0)
+		fail_msg("adjust %s %d %s: %s", v, year, item, stele_error_message());
+}
+
+/* Thresholds and vetoes, on declared scores (star.review = none). */
 static void test_stars(void **state)
 {
 	sqlite3 *db = new_db();
@@ -257,6 +275,7 @@ static void test_stars(void **state)
 	static const int low[6] = { 100, 100, 100, 100, 100, 99 };         /* 59.9 */
 
 	(void)state;
+	sql(db, "UPDATE ranking_config SET value = 'none' WHERE key = 'star.review'");
 	village(db, "990101001201", true);
 	village(db, "990101001202", true);
 	village(db, "990101001203", true);
@@ -271,7 +290,8 @@ static void test_stars(void **state)
 	assess(db, "990101001205", 2026, full);
 	/* a vetoed village gets 1 star whatever its score */
 	sql(db, "INSERT INTO veto_event VALUES ('V1', '990101001205', 'V3', 2026, NULL)");
-	/* last year's veto and last year's assessment do not count for stars */
+	/* last year's veto and last year's assessment do not count for this year's
+	 * stars; they make last year's (prev_stars) */
 	sql(db, "INSERT INTO veto_event VALUES ('V2', '990101001201', 'V3', 2025, NULL)");
 	assess(db, "990101001206", 2025, full);
 	/* a score above the item's max counts as the max; an inactive item not at all */
@@ -280,24 +300,24 @@ static void test_stars(void **state)
 	    "('990101001207', 2026, 'S9', 400, NULL)");
 	expect_text(stars_csv(db, 2026),
 		    STARS_HEAD
-		    "990101001201,村201,990101001,90.0,5,no\n"
-		    "990101001202,村202,990101001,89.9,4,no\n"
-		    "990101001203,村203,990101001,60.0,2,no\n"
-		    "990101001205,村205,990101001,100.0,1,yes\n"
-		    "990101001204,村204,990101001,59.9,1,no\n"
-		    "990101001207,村207,990101001,20.0,1,no\n"
-		    "990101001206,村206,990101001,,,no\n");
+		    "990101001201,村201,990101001,90.0,90.0,5,no,approved,,\n"
+		    "990101001202,村202,990101001,89.9,89.9,4,no,approved,,\n"
+		    "990101001203,村203,990101001,60.0,60.0,2,no,approved,,\n"
+		    "990101001205,村205,990101001,100.0,100.0,1,yes,approved,,\n"
+		    "990101001204,村204,990101001,59.9,59.9,1,no,approved,,\n"
+		    "990101001207,村207,990101001,20.0,20.0,1,no,approved,,\n"
+		    "990101001206,村206,990101001,,,,no,,5,\n");
 	/* thresholds come from ranking_config */
 	sql(db, "INSERT OR REPLACE INTO ranking_config VALUES ('star.5', '95'), ('star.2', '55')");
 	expect_text(stars_csv(db, 2026),
 		    STARS_HEAD
-		    "990101001201,村201,990101001,90.0,4,no\n"
-		    "990101001202,村202,990101001,89.9,4,no\n"
-		    "990101001203,村203,990101001,60.0,2,no\n"
-		    "990101001204,村204,990101001,59.9,2,no\n"
-		    "990101001205,村205,990101001,100.0,1,yes\n"
-		    "990101001207,村207,990101001,20.0,1,no\n"
-		    "990101001206,村206,990101001,,,no\n");
+		    "990101001201,村201,990101001,90.0,90.0,4,no,approved,,\n"
+		    "990101001202,村202,990101001,89.9,89.9,4,no,approved,,\n"
+		    "990101001203,村203,990101001,60.0,60.0,2,no,approved,,\n"
+		    "990101001204,村204,990101001,59.9,59.9,2,no,approved,,\n"
+		    "990101001205,村205,990101001,100.0,100.0,1,yes,approved,,\n"
+		    "990101001207,村207,990101001,20.0,20.0,1,no,approved,,\n"
+		    "990101001206,村206,990101001,,,,no,,5,\n");
 	stele_db_close(db);
 }
 
@@ -320,8 +340,8 @@ static void test_league_indicators(void **state)
 	sql(db, "INSERT INTO request (village_code, id, received_on, resolved_on) VALUES "
 	    "('%s', 'R1', '2026-05-25', '2026-06-01'), ('%s', 'R2', '2026-05-25', '2026-06-02'), "
 	    "('%s', 'R3', '2026-05-01', NULL), ('%s', 'R4', '2026-05-01', '2026-05-01')", v, v, v, v);
-	/* participation: 2 of 4 active members (a zeroing or rejected event is not
-	 * participation; a deduction is) */
+	/* participation: 1 of 4 active members took part (a deduction, a zeroing or a
+	 * rejected event is not taking part) */
 	member(db, v, "M1", "active");
 	member(db, v, "M2", "active");
 	member(db, v, "M3", "active");
@@ -332,17 +352,19 @@ static void test_league_indicators(void **state)
 	event(db, v, "E3", "M3", "Z01", "2026-05-03", 0, "published");
 	event(db, v, "E4", "M4", "B01", "2026-05-03", 20, "rejected");
 	event(db, v, "E5", "M5", "B01", "2026-05-03", 20, "published");
-	/* last year's assessment stands in for this year's */
+	/* last year's reviewed score stands in for this year's */
 	assess(db, v, 2025, score);
-	/* composite = (25*3333 + 25*5000 + 20*5000 + 15*10000 + 15*7000) / 100 = 5633.25 */
+	approve(db, v, 2025);
+	/* April has no record: no rank change.
+	 * composite = (25*3333 + 25*5000 + 20*2500 + 15*10000 + 15*7000) / 100 = 5133.25 */
 	expect_text(league_csv(db, 2026, 5, NULL),
 		    LEAGUE_HEAD
-		    "1,990101001201,村201,990101001,56.33,0.3333,0.5000,0.5000,1.0000,0.7000,A,no,0\n");
+		    "1,990101001201,村201,990101001,51.33,0.3333,0.5000,0.2500,1.0000,0.7000,A,no,,ok\n");
 	/* request.days from ranking_config: 8 days makes R2 in time */
 	sql(db, "INSERT OR REPLACE INTO ranking_config VALUES ('request.days', '8')");
 	expect_text(league_csv(db, 2026, 5, NULL),
 		    LEAGUE_HEAD
-		    "1,990101001201,村201,990101001,62.58,0.3333,0.7500,0.5000,1.0000,0.7000,A,no,0\n");
+		    "1,990101001201,村201,990101001,57.58,0.3333,0.7500,0.2500,1.0000,0.7000,A,no,,ok\n");
 	stele_db_close(db);
 }
 
@@ -351,32 +373,38 @@ static void test_league_empty_and_unsynced(void **state)
 	sqlite3 *db = new_db();
 
 	(void)state;
-	village(db, "990101001201", true);   /* synced, no data: only income_pct */
+	village(db, "990101001201", true);   /* synced, its first record in March */
 	village(db, "990101001202", false);  /* never synced: unranked */
 	village(db, "990101001203", true);
+	village(db, "990101001204", true);   /* started in January, no income at all */
 	sql(db, "INSERT INTO income (village_code, id, period, amount) VALUES "
 	    "('990101001203', 'I1', '2026-01', 100), ('990101001201', 'I1', '2026-03', 50), "
 	    "('990101001202', 'I1', '2026-01', 999999)");
-	sql(db, "INSERT INTO period_close VALUES ('990101001203', '2026-02', 'x')");
-	/* In February the synced village 201 has no income yet: 0 yuan is data. */
+	sql(db, "INSERT INTO period_close VALUES ('990101001203', '2026-02', 'x'), "
+	    "('990101001204', '2026-01', 'x')");
+	/* In February 201 has not started (unranked, out of the income percentile);
+	 * 204 has, with no income: 0 yuan is data. */
 	expect_text(league_csv(db, 2026, 2, NULL),
 		    LEAGUE_HEAD
-		    "1,990101001203,村203,990101001,100.00,,,,1.0000,,A,yes,0\n"
-		    "2,990101001201,村201,990101001,0.00,,,,0.0000,,B,no,0\n"
-		    ",990101001202,村202,990101001,,,,,,,,no,\n");
-	/* In March their sums differ: 100 > 50 fen */
+		    "1,990101001203,村203,990101001,100.00,,,,1.0000,,A,yes,0,ok\n"
+		    "2,990101001204,村204,990101001,0.00,,,,0.0000,,B,no,0,ok\n"
+		    ",990101001201,村201,990101001,,,,,,,,no,,not_started\n"
+		    ",990101001202,村202,990101001,,,,,,,,no,,unsynced\n");
+	/* In March 201 has started: 100 > 50 > 0 fen; no rank change from February */
 	expect_text(league_csv(db, 2026, 3, NULL),
 		    LEAGUE_HEAD
-		    "1,990101001203,村203,990101001,100.00,,,,1.0000,,A,no,0\n"
-		    "2,990101001201,村201,990101001,0.00,,,,0.0000,,B,no,0\n"
-		    ",990101001202,村202,990101001,,,,,,,,no,\n");
+		    "1,990101001203,村203,990101001,100.00,,,,1.0000,,A,no,0,ok\n"
+		    "2,990101001201,村201,990101001,50.00,,,,0.5000,,B,no,,ok\n"
+		    "3,990101001204,村204,990101001,0.00,,,,0.0000,,B,no,-1,ok\n"
+		    ",990101001202,村202,990101001,,,,,,,,no,,unsynced\n");
 	/* With the income weight at 0 no indicator counts: every village unranked */
 	sql(db, "INSERT OR REPLACE INTO ranking_config VALUES ('weight.income', '0')");
 	expect_text(league_csv(db, 2026, 3, NULL),
 		    LEAGUE_HEAD
-		    ",990101001201,村201,990101001,,,,,0.0000,,,no,\n"
-		    ",990101001202,村202,990101001,,,,,,,,no,\n"
-		    ",990101001203,村203,990101001,,,,,1.0000,,,no,\n");
+		    ",990101001201,村201,990101001,,,,,0.5000,,,no,,ok\n"
+		    ",990101001202,村202,990101001,,,,,,,,no,,unsynced\n"
+		    ",990101001203,村203,990101001,,,,,1.0000,,,no,,ok\n"
+		    ",990101001204,村204,990101001,,,,,0.0000,,,no,,ok\n");
 	stele_db_close(db);
 }
 
@@ -387,10 +415,11 @@ static void test_league_single_village(void **state)
 	(void)state;
 	village(db, "990101001201", true);
 	village(db, "990101001202", false);
+	sql(db, "INSERT INTO period_close VALUES ('990101001201', '2026-05', 'x')");
 	expect_text(league_csv(db, 2026, 7, NULL),
 		    LEAGUE_HEAD
-		    "1,990101001201,村201,990101001,100.00,,,,1.0000,,A,no,0\n"
-		    ",990101001202,村202,990101001,,,,,,,,no,\n");
+		    "1,990101001201,村201,990101001,100.00,,,,1.0000,,A,no,0,ok\n"
+		    ",990101001202,村202,990101001,,,,,,,,no,,unsynced\n");
 	stele_db_close(db);
 }
 
@@ -446,7 +475,8 @@ static void test_league_ties_and_rank_change(void **state)
 	village(db, "990101001201", true);
 	village(db, "990101001202", true);
 	village(db, "990101001203", true);
-	/* November: every income sum is 0, all rank 1. December: 3 > 2 > 1 fen. */
+	/* November: no village has started (no rank change in December). December:
+	 * 3 > 2 > 1 fen. */
 	sql(db, "INSERT INTO income (village_code, id, period, amount) VALUES "
 	    "('990101001201', 'I1', '2026-12', 1), ('990101001202', 'I1', '2026-12', 2), "
 	    "('990101001203', 'I1', '2026-12', 3)");
@@ -455,14 +485,14 @@ static void test_league_ties_and_rank_change(void **state)
 	    "('990101001201', 'I2', '2027-01', 5), ('990101001202', 'I2', '2027-01', 5)");
 	expect_text(league_csv(db, 2026, 12, NULL),
 		    LEAGUE_HEAD
-		    "1,990101001203,村203,990101001,100.00,,,,1.0000,,A,no,0\n"
-		    "2,990101001202,村202,990101001,50.00,,,,0.5000,,B,no,-1\n"
-		    "3,990101001201,村201,990101001,0.00,,,,0.0000,,B,no,-2\n");
+		    "1,990101001203,村203,990101001,100.00,,,,1.0000,,A,no,,ok\n"
+		    "2,990101001202,村202,990101001,50.00,,,,0.5000,,B,no,,ok\n"
+		    "3,990101001201,村201,990101001,0.00,,,,0.0000,,B,no,,ok\n");
 	expect_text(league_csv(db, 2027, 1, NULL),
 		    LEAGUE_HEAD
-		    "1,990101001201,村201,990101001,50.00,,,,0.5000,,A,no,2\n"
-		    "1,990101001202,村202,990101001,50.00,,,,0.5000,,A,no,1\n"
-		    "3,990101001203,村203,990101001,0.00,,,,0.0000,,B,no,-2\n");
+		    "1,990101001201,村201,990101001,50.00,,,,0.5000,,A,no,2,ok\n"
+		    "1,990101001202,村202,990101001,50.00,,,,0.5000,,A,no,1,ok\n"
+		    "3,990101001203,村203,990101001,0.00,,,,0.0000,,B,no,-2,ok\n");
 	stele_db_close(db);
 }
 
@@ -477,20 +507,283 @@ static void test_league_weights(void **state)
 	village(db, "990101001202", true);
 	/* 201: more income, weaker assessment; 202 the other way round */
 	sql(db, "INSERT INTO income (village_code, id, period, amount) VALUES "
-	    "('990101001201', 'I1', '2026-04', 900)");
+	    "('990101001201', 'I1', '2026-04', 900), ('990101001202', 'I1', '2026-04', 0)");
 	assess(db, "990101001201", 2026, low);
 	assess(db, "990101001202", 2026, high);
+	approve(db, "990101001201", 2026);
+	approve(db, "990101001202", 2026);
 	/* (15 * 10000 + 15 * 6000) / 30 = 8000 against (15 * 0 + 15 * 10000) / 30 */
 	expect_text(league_csv(db, 2026, 4, NULL),
 		    LEAGUE_HEAD
-		    "1,990101001201,村201,990101001,80.00,,,,1.0000,0.6000,A,no,1\n"
-		    "2,990101001202,村202,990101001,50.00,,,,0.0000,1.0000,B,no,-1\n");
+		    "1,990101001201,村201,990101001,80.00,,,,1.0000,0.6000,A,no,,ok\n"
+		    "2,990101001202,村202,990101001,50.00,,,,0.0000,1.0000,B,no,,ok\n");
 	/* a heavier assessment weight turns it round: 450000 / 65 against 500000 / 65 */
 	sql(db, "INSERT OR REPLACE INTO ranking_config VALUES ('weight.assessment', '50')");
 	expect_text(league_csv(db, 2026, 4, NULL),
 		    LEAGUE_HEAD
-		    "1,990101001202,村202,990101001,76.92,,,,0.0000,1.0000,A,no,0\n"
-		    "2,990101001201,村201,990101001,69.23,,,,1.0000,0.6000,B,no,0\n");
+		    "1,990101001202,村202,990101001,76.92,,,,0.0000,1.0000,A,no,,ok\n"
+		    "2,990101001201,村201,990101001,69.23,,,,1.0000,0.6000,B,no,,ok\n");
+	stele_db_close(db);
+}
+
+/* An overdue task keeps counting against the village until it is closed out
+ * (台账销号): in play from its month to the month it is closed in. */
+static void test_league_tasks_in_play(void **state)
+{
+	sqlite3 *db = new_db();
+	const char *v = "990101001201";
+
+	(void)state;
+	village(db, v, true);
+	sql(db, "INSERT INTO task (village_code, id, title, due_on, closed_on) VALUES "
+	    "('%s', 'T1', 't', '2026-03-10', '2026-05-01'), "   /* late: in play March..May */
+	    "('%s', 'T2', 't', '2026-03-20', NULL), "           /* never closed */
+	    "('%s', 'T3', 't', '2026-03-25', '2026-03-31'), "   /* late, same month */
+	    "('%s', 'T4', 't', '2026-04-15', '2026-04-15'), "   /* on time in April */
+	    "('%s', 'T5', 't', '2026-02-10', '2026-03-31')",    /* closed before April */
+	    v, v, v, v, v);
+	struct { int month; const char *rate; } want[] = {
+		{ 2, "0.0000" }, /* T5 */
+		{ 3, "0.0000" }, /* T1 T2 T3 T5 */
+		{ 4, "0.3333" }, /* T1 T2 T4 */
+		{ 5, "0.0000" }, /* T1 (closed on 05-01, late) T2 */
+		{ 6, "0.0000" }, /* T2 */
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		struct stele_league *league = NULL;
+		char rate[32];
+		assert_int_equal(stele_league_compute(&league, db, 2026, want[i].month, NULL, false), 0);
+		assert_true(league->rows[0].has[STELE_IND_TASK]);
+		stele_format_fixed(rate, league->rows[0].ind[STELE_IND_TASK], 4);
+		if (strcmp(rate, want[i].rate) != 0)
+			fail_msg("month %d: task_rate %s, want %s", want[i].month, rate, want[i].rate);
+		stele_league_free(league);
+	}
+	/* the task count in May is 2 (T1, T2): close T2 on time? No: it is overdue,
+	 * so closing it in June counts it in June as late, then it leaves play */
+	sql(db, "UPDATE task SET closed_on = '2026-06-05' WHERE id = 'T2'");
+	struct stele_league *league = NULL;
+	assert_int_equal(stele_league_compute(&league, db, 2026, 7, NULL, false), 0);
+	assert_false(league->rows[0].has[STELE_IND_TASK]);
+	stele_league_free(league);
+	stele_db_close(db);
+}
+
+/* Taking part: a member whose only counted event is a deduction did not take
+ * part; a flowing member is not held to participation but is ranked. */
+static void test_participation_rules(void **state)
+{
+	sqlite3 *db = new_db();
+	const char *v = "990101001201";
+	struct stele_league *league = NULL;
+
+	(void)state;
+	village(db, v, true);
+	member(db, v, "M1", "active");
+	member(db, v, "M2", "active");
+	member(db, v, "M3", "flowing");
+	event(db, v, "E1", "M1", "M01", "2026-05-03", 30, "published");
+	event(db, v, "E2", "M2", "D01", "2026-05-04", -20, "published");  /* deduction only */
+	event(db, v, "E3", "M2", "B01", "2026-05-05", 20, "committee");   /* not counted yet */
+	event(db, v, "E4", "M3", "B01", "2026-05-06", 20, "published");   /* away: not counted */
+	event(db, v, "E5", "M1", "X99", "2026-06-01", 20, "published");   /* unknown rule */
+	assert_int_equal(stele_league_compute(&league, db, 2026, 5, NULL, false), 0);
+	assert_int_equal(league->rows[0].ind[STELE_IND_PARTICIPATION], 5000);  /* 1 of 2 */
+	stele_league_free(league);
+	assert_int_equal(stele_league_compute(&league, db, 2026, 6, NULL, false), 0);
+	assert_int_equal(league->rows[0].ind[STELE_IND_PARTICIPATION], 0);
+	stele_league_free(league);
+	/* the deduction still counts in M2's points; M3 is ranked */
+	expect_text(members_csv(db, 2026, 5, v),
+		    MEMBERS_HEAD
+		    "1,990101001201,M1,党员M1,3.0\n"
+		    "2,990101001201,M3,党员M3,2.0\n"
+		    "3,990101001201,M2,党员M2,-2.0\n");
+	/* with only flowing members, participation is empty */
+	sql(db, "UPDATE member SET status = 'flowing'");
+	assert_int_equal(stele_league_compute(&league, db, 2026, 5, NULL, false), 0);
+	assert_false(league->rows[0].has[STELE_IND_PARTICIPATION]);
+	stele_league_free(league);
+	stele_db_close(db);
+}
+
+/* A village that has no record dated in a month or earlier is not ranked for
+ * it, whatever else it has (an approved assessment, members); the first month
+ * it is ranked has no rank change. */
+static void test_league_not_started(void **state)
+{
+	sqlite3 *db = new_db();
+	static const int score[6] = { 150, 100, 100, 100, 150, 100 };
+
+	(void)state;
+	village(db, "990101001201", true);
+	village(db, "990101001202", true);
+	sql(db, "INSERT INTO income (village_code, id, period, amount) VALUES "
+	    "('990101001201', 'I1', '2026-01', 100), ('990101001202', 'I1', '2026-10', 900)");
+	member(db, "990101001202", "M1", "active");
+	assess(db, "990101001202", 2026, score);
+	approve(db, "990101001202", 2026);
+	/* September: 202 not started, and the income percentile is over 201 alone */
+	expect_text(league_csv(db, 2026, 9, NULL),
+		    LEAGUE_HEAD
+		    "1,990101001201,村201,990101001,100.00,,,,1.0000,,A,no,0,ok\n"
+		    ",990101001202,村202,990101001,,,,,,,,no,,not_started\n");
+	/* October: 202 ranked, with no rank change; (15*10000 + 15*7000) / 50 */
+	expect_text(league_csv(db, 2026, 10, NULL),
+		    LEAGUE_HEAD
+		    "1,990101001202,村202,990101001,51.00,,,0.0000,1.0000,0.7000,A,no,,ok\n"
+		    "2,990101001201,村201,990101001,0.00,,,,0.0000,,B,no,-1,ok\n");
+	/* any record dated earlier starts it (an overdue task due in August): in
+	 * September it has no income yet, and 0 yuan is data; 15*7000 / 75 */
+	sql(db, "INSERT INTO task (village_code, id, title, due_on) VALUES "
+	    "('990101001202', 'T1', 't', '2026-08-31')");
+	expect_text(league_csv(db, 2026, 9, NULL),
+		    LEAGUE_HEAD
+		    "1,990101001201,村201,990101001,100.00,,,,1.0000,,A,no,0,ok\n"
+		    "2,990101001202,村202,990101001,14.00,0.0000,,0.0000,0.0000,0.7000,B,no,0,ok\n");
+	stele_db_close(db);
+}
+
+/* The league flags a stopped stream, and still ranks what was merged before. */
+static void test_league_status(void **state)
+{
+	sqlite3 *db = new_db();
+
+	(void)state;
+	village(db, "990101001201", true);
+	village(db, "990101001202", true);
+	village(db, "990101001203", false);
+	sql(db, "INSERT INTO income (village_code, id, period, amount) VALUES "
+	    "('990101001201', 'I1', '2026-01', 100), ('990101001202', 'I1', '2026-01', 50)");
+	sql(db, "UPDATE stele_stream SET state = 'quarantined' WHERE writer = '990101001201'");
+	sql(db, "UPDATE stele_stream SET state = 'held' WHERE writer = '990101001202'");
+	/* quarantined before anything merged: unranked, and quarantined says why */
+	sql(db, "INSERT INTO stele_stream (writer, last_seq, state) VALUES "
+	    "('990101001203', 0, 'quarantined')");
+	expect_text(league_csv(db, 2026, 2, NULL),
+		    LEAGUE_HEAD
+		    "1,990101001201,村201,990101001,100.00,,,,1.0000,,A,no,0,quarantined\n"
+		    "2,990101001202,村202,990101001,0.00,,,,0.0000,,B,no,0,held\n"
+		    ",990101001203,村203,990101001,,,,,,,,no,,quarantined\n");
+	stele_db_close(db);
+}
+
+/* A month after the current one has not begun: refused as a usage error. */
+static void test_month_not_begun(void **state)
+{
+	int y, m, d, year, month;
+	char text[64];
+
+	(void)state;
+	stele_civil_from_days(stele_today(), &y, &m, &d);
+	snprintf(text, sizeof(text), "%04d-%02d", y, m);
+	assert_int_equal(stele_rank_period(&year, &month, NULL, text), 0);
+	assert_int_equal(month, m);
+	snprintf(text, sizeof(text), "%04d-%02d", m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1);
+	assert_int_equal(stele_rank_period(&year, &month, NULL, text), STELE_EUSAGE);
+	assert_non_null(strstr(stele_error_message(), "has not begun yet"));
+	/* a year alone is not refused: its months so far are ranked */
+	snprintf(text, sizeof(text), "%04d", y);
+	assert_int_equal(stele_rank_period(&year, &month, text, NULL), 0);
+}
+
+/* Stars from the county-reviewed score (star.review = required). */
+static void test_stars_review(void **state)
+{
+	sqlite3 *db = new_db();
+	static const int declared[6] = { 200, 150, 150, 150, 200, 100 };  /* 95.0 */
+	const char *a = "990101001201", *b = "990101001202", *c = "990101001203",
+		   *d = "990101001204";
+
+	(void)state;
+	village(db, a, true);
+	village(db, b, true);
+	village(db, c, true);
+	village(db, d, true);
+	assess(db, a, 2026, declared);
+	assess(db, b, 2026, declared);
+	assess(db, c, 2026, declared);
+	/* a: approved as declared, then the village edits its own row: no effect */
+	approve(db, a, 2026);
+	sql(db, "UPDATE assessment SET score = 0 WHERE village_code = '%s' AND item_code = 'S1'", a);
+	/* b: the township's first review cuts S1 before the approval: kept by it;
+	 * then the county raises S6 after it */
+	adjust(db, b, 2026, "S1", 100);
+	approve(db, b, 2026);
+	adjust(db, b, 2026, "S6", 150);
+	/* c: adjusted but never approved: pending, no stars */
+	adjust(db, c, 2026, "S2", 50);
+	/* d: declared nothing, approval refused, nothing written */
+	assert_int_equal(stele_review_approve(db, d, 2026, "2026-11-01", NULL), STELE_EINVALID);
+	assert_non_null(strstr(stele_error_message(), "declared no self-assessment"));
+	/* approving twice is refused */
+	assert_int_equal(stele_review_approve(db, a, 2026, "2026-11-02", NULL), STELE_EINVALID);
+	assert_non_null(strstr(stele_error_message(), "already approved"));
+	/* a score above the item's maximum, or of an unknown item, is refused */
+	assert_int_equal(stele_review_adjust(db, a, 2026, "S1", 201, NULL), STELE_EINVALID);
+	assert_int_equal(stele_review_adjust(db, a, 2026, "S9", 1, NULL), STELE_EINVALID);
+	expect_text(stars_csv(db, 2026),
+		    STARS_HEAD
+		    "990101001201,村201,990101001,75.0,95.0,5,no,approved,,\n"
+		    "990101001202,村202,990101001,95.0,90.0,5,no,approved,,\n"
+		    "990101001203,村203,990101001,95.0,,,no,pending,,\n"
+		    "990101001204,村204,990101001,,,,no,,,\n");
+	/* the league uses the reviewed score; pending c has none (nor for 2025) */
+	struct stele_league *league = NULL;
+	sql(db, "INSERT INTO period_close VALUES ('%s', '2026-01', 'x'), ('%s', '2026-01', 'x'), "
+	    "('%s', '2026-01', 'x')", a, b, c);
+	assert_int_equal(stele_league_compute(&league, db, 2026, 1, NULL, false), 0);
+	assert_int_equal(league->rows[0].ind[STELE_IND_ASSESSMENT], 9500);
+	assert_int_equal(league->rows[1].ind[STELE_IND_ASSESSMENT], 9000);
+	assert_string_equal(league->rows[2].code, c);
+	assert_false(league->rows[2].has[STELE_IND_ASSESSMENT]);
+	stele_league_free(league);
+	/* with star.review = none the declared scores count as they are */
+	sql(db, "UPDATE ranking_config SET value = 'none' WHERE key = 'star.review'");
+	expect_text(stars_csv(db, 2026),
+		    STARS_HEAD
+		    "990101001202,村202,990101001,95.0,95.0,5,no,approved,,\n"
+		    "990101001203,村203,990101001,95.0,95.0,5,no,approved,,\n"
+		    "990101001201,村201,990101001,75.0,75.0,3,no,approved,,\n"
+		    "990101001204,村204,990101001,,,,no,,,\n");
+	stele_db_close(db);
+}
+
+/* prev_stars and change: 进步升星、退步摘星; last year's veto makes 1 star. */
+static void test_stars_history(void **state)
+{
+	sqlite3 *db = new_db();
+	static const int high[6] = { 200, 150, 150, 150, 200, 150 };  /* 100.0 */
+	static const int mid[6] = { 150, 100, 100, 100, 150, 100 };   /* 70.0 */
+	const char *codes[] = { "990101001201", "990101001202", "990101001203", "990101001204",
+				"990101001205" };
+
+	(void)state;
+	for (int i = 0; i < 5; i++)
+		village(db, codes[i], true);
+	/* 201 up, 202 down, 203 same, 204 vetoed last year, 205 nothing last year */
+	assess(db, codes[0], 2025, mid);
+	assess(db, codes[0], 2026, high);
+	assess(db, codes[1], 2025, high);
+	assess(db, codes[1], 2026, mid);
+	assess(db, codes[2], 2025, mid);
+	assess(db, codes[2], 2026, mid);
+	assess(db, codes[3], 2025, high);
+	assess(db, codes[3], 2026, high);
+	assess(db, codes[4], 2026, mid);
+	for (int i = 0; i < 5; i++) {
+		if (i < 4)
+			approve(db, codes[i], 2025);
+		approve(db, codes[i], 2026);
+	}
+	sql(db, "INSERT INTO veto_event VALUES ('V1', '%s', 'V3', 2025, NULL)", codes[3]);
+	expect_text(stars_csv(db, 2026),
+		    STARS_HEAD
+		    "990101001201,村201,990101001,100.0,100.0,5,no,approved,3,up\n"
+		    "990101001204,村204,990101001,100.0,100.0,5,no,approved,1,up\n"
+		    "990101001202,村202,990101001,70.0,70.0,3,no,approved,5,down\n"
+		    "990101001203,村203,990101001,70.0,70.0,3,no,approved,3,same\n"
+		    "990101001205,村205,990101001,70.0,70.0,3,no,approved,,\n");
 	stele_db_close(db);
 }
 
@@ -661,6 +954,28 @@ static sqlite3 *reference_county(char *ref, size_t size)
 		    fields[index_of[0]], fields[index_of[1]], fields[index_of[2]], fields[index_of[3]]);
 	assert_int_equal(rc, 0);
 	stele_csv_free(csv);
+
+	/* reviews.csv in file order: an empty item_code approves, any other adjusts */
+	static const char *const review_cols[] = { "village_code", "year", "item_code", "score", "note" };
+	snprintf(path, sizeof(path), "%s/reviews.csv", ref);
+	assert_int_equal(stele_csv_open(&csv, path, 1 << 20), 0);
+	int rindex[5];
+	assert_int_equal(stele_csv_header(csv, review_cols, 5, NULL, rindex), 0);
+	while ((rc = stele_csv_next(csv, &fields, &nfields)) > 0) {
+		const char *code = fields[rindex[0]], *item = fields[rindex[2]], *note = fields[rindex[4]];
+		int year = atoi(fields[rindex[1]]);
+		int64_t score;
+		if (!*item) {
+			rc = stele_review_approve(db, code, year, "2026-11-01", *note ? note : NULL);
+		} else {
+			assert_int_equal(stele_parse_tenths(fields[rindex[3]], &score, "score"), 0);
+			rc = stele_review_adjust(db, code, year, item, score, *note ? note : NULL);
+		}
+		if (rc < 0)
+			fail_msg("reviews.csv:%zu: %s", stele_csv_line(csv), stele_error_message());
+	}
+	assert_int_equal(rc, 0);
+	stele_csv_free(csv);
 	assert_int_equal(stele_db_exec(db, "COMMIT"), 0);
 	return db;
 }
@@ -700,22 +1015,23 @@ static void test_reference_county_reweighted(void **state)
 	struct stele_league *league = NULL;
 
 	(void)state;
-	/* Only the assessment counts: the order follows the star scores, with the
-	 * previous-year fallback (桥南村 70.5) and the tie (毛毛匠村, 东子牙村). */
+	/* Only the assessment counts: the order follows the reviewed scores, with the
+	 * previous-year fallback (土楼胜利村, pending for 2026: 90.6; 桥南村 70.5) and
+	 * the tie (毛毛匠村, 东子牙村). */
 	sql(db, "UPDATE ranking_config SET value = '0' WHERE key IN ('weight.task', "
 	    "'weight.request', 'weight.participation', 'weight.income')");
 	assert_int_equal(stele_league_compute(&league, db, 2026, 10, NULL, false), 0);
 	static const char *const order[] = {
-		"990101004201", "990101002202", "990101004202", "990101003203", "990101001202",
-		"990101001203", "990101002203", "990101003201", "990101001201", "990101002201",
+		"990101003203", "990101004201", "990101002202", "990101004202", "990101001202",
+		"990101002203", "990101003201", "990101001201", "990101002201", "990101001203",
 		"990101003202",
 	};
 	assert_int_equal(league->nranked, 11);
 	for (size_t i = 0; i < 11; i++)
 		assert_string_equal(league->rows[i].code, order[i]);
-	assert_int_equal(league->rows[0].composite, 8200);
-	assert_int_equal(league->rows[6].rank, 7);
-	assert_int_equal(league->rows[7].rank, 7);
+	assert_int_equal(league->rows[0].composite, 9060);
+	assert_int_equal(league->rows[5].rank, 6);
+	assert_int_equal(league->rows[6].rank, 6);
 	assert_false(league->rows[11].ranked);
 	stele_league_free(league);
 	stele_db_close(db);
@@ -735,6 +1051,13 @@ int main(void)
 		cmocka_unit_test(test_league_grade_cutoffs),
 		cmocka_unit_test(test_league_ties_and_rank_change),
 		cmocka_unit_test(test_league_weights),
+		cmocka_unit_test(test_league_tasks_in_play),
+		cmocka_unit_test(test_participation_rules),
+		cmocka_unit_test(test_league_not_started),
+		cmocka_unit_test(test_league_status),
+		cmocka_unit_test(test_month_not_begun),
+		cmocka_unit_test(test_stars_review),
+		cmocka_unit_test(test_stars_history),
 		cmocka_unit_test(test_reference_county),
 		cmocka_unit_test(test_reference_county_reweighted),
 	};
