@@ -44,8 +44,12 @@ int assessment_put(struct agent_batch *b, const struct assessment_row *row)
 	if ((rc = agent_batch_item(&item, b, row->item_code)) < 0)
 		return rc;
 	if (!item)
-		return agent_refuse(AF_ITEM, "%s: standard item '%s' does not exist", label,
-				    row->item_code);
+	{
+		char hint[96];
+		agent_did_you_mean(hint, sizeof(hint), b, AGENT_ITEM_CODES_SQL, row->item_code);
+		return agent_refuse(AF_ITEM, "%s: standard item '%s' does not exist%s", label,
+				    row->item_code, hint);
+	}
 	if (!item->active)
 		return agent_refuse(AF_ITEM, "%s: standard item '%s' is not active", label,
 				    row->item_code);

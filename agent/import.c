@@ -11,10 +11,12 @@
 #include "db.h"
 #include "error.h"
 #include "import.h"
+#include "lenient.h"
 #include "parse.h"
 #include "records.h"
 #include "table.h"
 #include "words.h"
+#include "xlsxread.h"
 
 static int import_point(struct agent_batch *b, char **f)
 {
@@ -133,14 +135,48 @@ static const char *const import_words[] = { "gender", "status", "stage", "satisf
 
 #define COLS(a) a, sizeof(a) / sizeof(a[0])
 static const struct agent_import_kind import_kinds[] = {
-	{ "members", COLS(member_cols), import_member },
-	{ "points", COLS(point_cols), import_point },
-	{ "tasks", COLS(task_cols), import_task },
-	{ "requests", COLS(request_cols), import_request },
-	{ "income", COLS(income_cols), import_income },
-	{ "assessments", COLS(assessment_cols), import_assessment },
-	{ NULL, NULL, 0, NULL },
+	{ "members", COLS(member_cols), "itcydct", import_member },
+	{ "points", COLS(point_cols), "iicdnct", import_point },
+	{ "tasks", COLS(task_cols), "ittidd", import_task },
+	{ "requests", COLS(request_cols), "idttdc", import_request },
+	{ "income", COLS(income_cols), "imnt", import_income },
+	{ "assessments", COLS(assessment_cols), "ycnt", import_assessment },
+	{ NULL, NULL, 0, NULL, NULL },
 };
+
+/*
+ * One field as the row's write will take it: surrounding spaces trimmed; in
+ * every column but text, full-width digits, letters and punctuation made ASCII;
+ * dates, months, years and numbers in the spellings Excel writes rewritten to
+ * domain.md's (into buf, 32 bytes), and in a workbook a date column's day serial.
+ * *out is the field itself or buf. STELE_EINVALID for a date that could be two.
+ */
+static int read_field(char **out, char *buf, char *field, char type, bool sheet)
+{
+	int rc = 0;
+
+	stele_lenient_trim(field);
+	*out = field;
+	if (type == 't')
+		return 0;
+	stele_lenient_ascii(field);
+	if (type == 'd' && ((sheet && (rc = stele_lenient_serial(buf, field)) == 1) ||
+			    (rc = stele_lenient_date(buf, field, "date")) == 1))
+		*out = buf;
+	else if (type == 'm' && (rc = stele_lenient_month(buf, field)) == 1)
+		*out = buf;
+	else if (type == 'y' && (rc = stele_lenient_year(buf, field)) == 1)
+		*out = buf;
+	else if (type == 'n' && (rc = stele_lenient_number(buf, 32, field)) == 1)
+		*out = buf;
+	return rc < 0 ? rc : 0;
+}
+
+int agent_import_open(struct stele_csv **out, const char *path)
+{
+	return stele_xlsx_path(path) ? stele_xlsx_read(out, path, AGENT_IMPORT_MAX_BYTES)
+				     : stele_csv_open(out, path, AGENT_IMPORT_MAX_BYTES);
+}
 
 const struct agent_import_kind *agent_import_kind(const char *kind)
 {
@@ -150,14 +186,16 @@ const struct agent_import_kind *agent_import_kind(const char *kind)
 	return NULL;
 }
 
-int agent_import_csv(long *rows, struct agent_batch *b, const struct agent_import_kind *k,
-		     struct stele_csv *csv, agent_import_refused_fn on_refused, void *arg,
+int agent_import_csv(long *rows, long *splits, struct agent_batch *b,
+		     const struct agent_import_kind *k, struct stele_csv *csv,
+		     agent_import_refused_fn on_refused, void *arg,
 		     agent_import_progress_fn progress, void *progress_arg)
 {
 	int index_of[8];
-	char **fields, *f[8];
+	char **fields, *f[8], norm[8][32];
 	size_t nfields;
-	long n = 0, refused = 0;
+	long n = 0, refused = 0, split = 0;
+	bool sheet = stele_csv_is_sheet(csv);
 	int rc;
 
 	if ((rc = stele_csv_header(csv, k->cols, k->ncols, NULL, index_of)) < 0)
@@ -167,24 +205,35 @@ int agent_import_csv(long *rows, struct agent_batch *b, const struct agent_impor
 		if (nfields != k->ncols) {
 			rc = stele_csv_error(csv, 0, STELE_EINVALID, "expected %zu fields, found %zu",
 					     k->ncols, nfields);
-		} else {
-			for (size_t i = 0; i < k->ncols; i++) {
-				f[i] = agent_in_list(import_words, k->cols[i])
-					       ? (char *)stele_word_code(k->cols[i], fields[index_of[i]])
-					       : fields[index_of[i]];
-				/* export's neutralised formula cell ('=...) reads back as it was stored */
-				if (f[i][0] == '\'' && stele_csv_formula_like(f[i] + 1))
-					f[i]++;
-			}
-			agent_refuse_clear();
-			if ((rc = k->put(b, f)) < 0) {
-				char msg[1024];
-				int field = agent_refused_field();
-				snprintf(msg, sizeof(msg), "%s", stele_error_message());
-				rc = stele_csv_error(csv, field >= 0 ? (size_t)index_of[field] + 1 : 0, rc,
-						     "%s", msg);
-			}
+			goto row_done;
 		}
+		for (size_t i = 0; i < k->ncols; i++) {
+			char *raw = fields[index_of[i]];
+			/* export's neutralised formula cell ('=...) reads back as it was stored */
+			if (raw[0] == '\'' && stele_csv_formula_like(raw + 1))
+				raw++;
+			if ((rc = read_field(&f[i], norm[i], raw, k->types[i], sheet)) < 0) {
+				rc = stele_csv_error(csv, (size_t)index_of[i] + 1, rc, "%s",
+						     stele_error_message());
+				goto row_done;
+			}
+			if (agent_in_list(import_words, k->cols[i]))
+				f[i] = (char *)stele_word_code(k->cols[i], f[i]);
+		}
+		agent_refuse_clear();
+		if ((rc = k->put(b, f)) < 0) {
+			char msg[1024];
+			int field = agent_refused_field();
+			snprintf(msg, sizeof(msg), "%s", stele_error_message());
+			rc = stele_csv_error(csv, field >= 0 ? (size_t)index_of[field] + 1 : 0, rc,
+					     "%s", msg);
+			goto row_done;
+		}
+		if ((rc = stele_capture_split(b->cap, b->ctx->sk, AGENT_IMPORT_CHANGESET_BYTES)) < 0)
+			return rc;
+		split += rc;
+		rc = 0;
+row_done:
 		if (rc == STELE_EINVALID && on_refused) {
 			/* A refused put wrote nothing: the next rows can still be checked. */
 			refused++;
@@ -199,8 +248,10 @@ int agent_import_csv(long *rows, struct agent_batch *b, const struct agent_impor
 	}
 	if (rc < 0)
 		return rc;
-	*rows = n;
 	if (refused)
 		return stele_error(STELE_EINVALID, "%ld of %ld rows refused", refused, n);
+	*rows = n;
+	if (splits)
+		*splits = split;
 	return 0;
 }

@@ -132,8 +132,10 @@ int point_put(char *out_id, struct agent_batch *b, const struct point_row *row)
 		if ((rc = agent_batch_member_exists(&member_ok, b, member)) < 0)
 			goto done;
 		if (!member_ok) {
-			rc = agent_refuse(PF_MEMBER, "%s: member '%s' does not exist in village %s",
-					  label, member, agent_village(b->ctx));
+			char hint[96];
+			agent_did_you_mean(hint, sizeof(hint), b, AGENT_MEMBER_IDS_SQL, member);
+			rc = agent_refuse(PF_MEMBER, "%s: member '%s' does not exist in village %s%s",
+					  label, member, agent_village(b->ctx), hint);
 			goto done;
 		}
 	}
@@ -144,7 +146,9 @@ int point_put(char *out_id, struct agent_batch *b, const struct point_row *row)
 	if ((rc = agent_batch_rule(&rule, b, rule_code)) < 0)
 		goto done;
 	if (!rule) {
-		rc = agent_refuse(PF_RULE, "%s: rule '%s' does not exist", label, rule_code);
+		char hint[96];
+		agent_did_you_mean(hint, sizeof(hint), b, AGENT_RULE_CODES_SQL, rule_code);
+		rc = agent_refuse(PF_RULE, "%s: rule '%s' does not exist%s", label, rule_code, hint);
 		goto done;
 	}
 	/* An event keeps a rule the county has since retired; a new one may not take it. */

@@ -118,12 +118,12 @@ int web_import(struct web_req *rq, struct web_resp *rs)
 	} else {
 		return data_page(rq, rs, _("Choose a file to import."));
 	}
-	if ((rc = stele_csv_open_mem(&csv, name, data, len)) < 0)
+	if ((rc = stele_csv_open_text(&csv, name, data, len)) < 0)
 		return rc;
 	if ((rc = web_begin(&b, rq)) < 0)
 		goto done;
 	if (commit && strcmp(commit, "1") == 0) {
-		rc = agent_import_csv(&rows, &b, k, csv, NULL, NULL, NULL, NULL);
+		rc = agent_import_csv(&rows, NULL, &b, k, csv, NULL, NULL, NULL, NULL);
 		rc = agent_batch_finish(&b, rc);
 		if (rc == STELE_EINVALID) {
 			if ((rc = web_refused(&msg, rs)) < 0)
@@ -142,7 +142,7 @@ int web_import(struct web_req *rq, struct web_resp *rs)
 	web_page_begin(rs, rq, "data", _("Import: check the file"));
 	web_out(rs, "<p class=\"lead\">%s <code>%s</code> (%s)</p>\n<ul class=\"refusals\">\n",
 		_("File"), name, kind_name(kind));
-	rc = agent_import_csv(&rows, &b, k, csv, on_refused, &p, NULL, NULL);
+	rc = agent_import_csv(&rows, NULL, &b, k, csv, on_refused, &p, NULL, NULL);
 	agent_batch_abort(&b);
 	web_out(rs, "</ul>\n");
 	if (rc == STELE_EINVALID) {

@@ -154,8 +154,12 @@ static int rank_members(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 		if ((rc = registered(&found, ctx->db, "SELECT 1 FROM village WHERE code = ?",
 				     o.village)) < 0)
 			return rc;
-		if (!found)
-			return stele_error(STELE_EINVALID, "village %s is not registered", o.village);
+		if (!found) {
+			char hint[96];
+			agg_did_you_mean(hint, sizeof(hint), ctx, AGG_VILLAGE_CODES_SQL, o.village);
+			return stele_error(STELE_EINVALID, "village %s is not registered%s", o.village,
+					   hint);
+		}
 	}
 	if ((rc = stele_rank_members(&t, ctx->db, year, month, o.village)) < 0)
 		return rc;

@@ -290,6 +290,11 @@ static int stars_for(const struct stele_rank_config *cfg, int64_t score)
 	return 1;
 }
 
+int stele_rank_stars_for(const struct stele_rank_config *cfg, int64_t score)
+{
+	return stars_for(cfg, score);
+}
+
 /* Whether a village has indicators for the month: synced and started by it. */
 static bool counted(const struct stele_league_row *row)
 {
@@ -925,9 +930,4 @@ int stele_rank_period(int *year, int *month, const char *year_arg, const char *m
 	*year = (int)y;
 	*month = month_arg ? (int)(m % 12) + 1 : 0;
 	return 0;
-}
-
-int stele_rank_stars_for(const struct stele_rank_config *cfg, int64_t score)
-{
-	return stars_for(cfg, score);
 }
