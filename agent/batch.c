@@ -540,8 +540,9 @@ int agent_batch_row_ref(struct agent_row_ref *out, char **old, struct agent_batc
 		snprintf(sql, sizeof(sql), "SELECT id FROM %s WHERE village_code = ?1 ORDER BY id",
 			 k->table);
 		agent_did_you_mean(hint, sizeof(hint), b, sql, ref.id);
-		rc = agent_refuse(0, "%s does not exist in village %s%s", ref.label,
-				  agent_village(b->ctx), hint);
+		rc = agent_refuse(0, "%s does not exist in village %s", ref.label,
+				  agent_village(b->ctx));
+		stele_suggest_hint(hint);
 	}
 	else if (must_be_new && ref.exists)
 		rc = agent_refuse(0, "%s already exists in village %s", ref.label,
@@ -588,6 +589,6 @@ void agent_did_you_mean(char *out, size_t outsz, struct agent_batch *b, const ch
 
 	out[0] = '\0';
 	if (stele_suggest_query(best, sizeof(best), b->ctx->db, sql, params, given) == 1)
-		snprintf(out, outsz, _(" (did you mean '%s'?)"), best);
+		snprintf(out, outsz, "%s", best);
 	stele_error_clear(); /* a failed lookup only costs the hint */
 }

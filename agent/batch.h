@@ -169,10 +169,10 @@ int agent_batch_item(const struct agent_item **out, struct agent_batch *b, const
 int agent_batch_member_exists(bool *exists, struct agent_batch *b, const char *id);
 
 /*
- * "Did you mean": out (outsz bytes) receives " (did you mean 'B01'?)" naming the
- * closest of the codes or ids sql lists (the village as ?1; lib/suggest.h) to a
- * given one that does not exist, or "" when none is close. For the end of a
- * refusal: "rule 'b01' does not exist (did you mean 'B01'?)".
+ * "Did you mean": out (outsz bytes) receives the closest of the codes or ids sql
+ * lists (the village as ?1; lib/suggest.h) to a given one that does not exist,
+ * or "" when none is close. Called before the refusal (it clears the message);
+ * stele_suggest_hint(out) after it ends the refusal with "(did you mean 'B01'?)".
  */
 void agent_did_you_mean(char *out, size_t outsz, struct agent_batch *b, const char *sql,
 			const char *given);

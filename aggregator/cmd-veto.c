@@ -9,6 +9,7 @@
 #include "db.h"
 #include "error.h"
 #include "parse.h"
+#include "suggest.h"
 
 struct veto_opts {
 	const char *year, *note;
@@ -55,8 +56,9 @@ static int veto_put(char *out_id, struct stele_ctx *ctx, const char *village, co
 		return rc;
 	if (!exists) {
 		agg_did_you_mean(hint, sizeof(hint), ctx, AGG_VILLAGE_CODES_SQL, village);
-		return stele_error(STELE_EINVALID, "veto event: village '%s' is not registered%s",
-				   village, hint);
+		rc = stele_error(STELE_EINVALID, "veto event: village '%s' is not registered", village);
+		stele_suggest_hint(hint);
+		return rc;
 	}
 	if ((rc = stele_db_prepare(ctx->db, &stmt, "SELECT count(*) FROM veto_item WHERE code = ?")) < 0)
 		return rc;
@@ -67,8 +69,10 @@ static int veto_put(char *out_id, struct stele_ctx *ctx, const char *village, co
 	stmt = NULL;
 	if (!known) {
 		agg_did_you_mean(hint, sizeof(hint), ctx, AGG_VETO_CODES_SQL, veto);
-		return stele_error(STELE_EINVALID, "veto event: veto item '%s' is not in the "
-				   "catalogue%s (see 'rules list veto-items')", veto, hint);
+		rc = stele_error(STELE_EINVALID, "veto event: veto item '%s' is not in the catalogue "
+				 "(see 'rules list veto-items')", veto);
+		stele_suggest_hint(hint);
+		return rc;
 	}
 	if ((rc = next_veto_id(id, ctx)) < 0)
 		return rc;

@@ -11,6 +11,7 @@
 #include "db.h"
 #include "error.h"
 #include "parse.h"
+#include "suggest.h"
 
 /*
  * One village as given by a command or an import row. NULL keeps the stored value
@@ -52,7 +53,9 @@ static int village_put(struct stele_ctx *ctx, const char *county, const struct v
 	if (row->must_exist && !exists) {
 		char hint[96];
 		agg_did_you_mean(hint, sizeof(hint), ctx, AGG_VILLAGE_CODES_SQL, row->code);
-		return stele_error(STELE_EINVALID, "%s is not registered%s", who, hint);
+		rc = stele_error(STELE_EINVALID, "%s is not registered", who);
+		stele_suggest_hint(hint);
+		return rc;
 	}
 	if (!exists && (!row->name || !*row->name))
 		return stele_error(STELE_EINVALID, "%s: name is empty", who);
@@ -400,7 +403,9 @@ static int village_revoke(struct stele_ctx *ctx, const struct stele_cmd *cmd, in
 	if (!exists) {
 		char hint[96];
 		agg_did_you_mean(hint, sizeof(hint), ctx, AGG_VILLAGE_CODES_SQL, pos[0]);
-		return stele_error(STELE_EINVALID, "village '%s' is not registered%s", pos[0], hint);
+		rc = stele_error(STELE_EINVALID, "village '%s' is not registered", pos[0]);
+		stele_suggest_hint(hint);
+		return rc;
 	}
 	if ((rc = merged_seq(&merged, ctx, pos[0])) < 0)
 		return rc;
@@ -438,7 +443,9 @@ static int village_keys(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 	if (!exists) {
 		char hint[96];
 		agg_did_you_mean(hint, sizeof(hint), ctx, AGG_VILLAGE_CODES_SQL, pos[0]);
-		return stele_error(STELE_EINVALID, "village '%s' is not registered%s", pos[0], hint);
+		rc = stele_error(STELE_EINVALID, "village '%s' is not registered", pos[0]);
+		stele_suggest_hint(hint);
+		return rc;
 	}
 	const char *params[] = { pos[0], NULL };
 	/* The rule of lib/keys.c: the newest seq_from wins; at equal seq_from a

@@ -162,6 +162,6 @@ void agg_did_you_mean(char *out, size_t outsz, struct stele_ctx *ctx, const char
 
 	out[0] = '\0';
 	if (stele_suggest_query(best, sizeof(best), ctx->db, sql, NULL, given) == 1)
-		snprintf(out, outsz, _(" (did you mean '%s'?)"), best);
+		snprintf(out, outsz, "%s", best);
 	stele_error_clear(); /* a failed lookup only costs the hint */
 }

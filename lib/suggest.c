@@ -63,3 +63,9 @@ int stele_suggest_query(char *out, size_t outsz, sqlite3 *db, const char *sql,
 	sqlite3_finalize(stmt);
 	return rc < 0 ? rc : best >= 0;
 }
+
+void stele_suggest_hint(const char *best)
+{
+	if (*best)
+		stele_error_append(" (did you mean '%s'?)", best);
+}

@@ -20,4 +20,8 @@ int stele_suggest_distance(const char *given, const char *candidate);
 int stele_suggest_query(char *out, size_t outsz, sqlite3 *db, const char *sql,
 			const char *const *params, const char *given);
 
+/* After a refusal naming given: appends " (did you mean 'BEST'?)" to the
+ * message when best (stele_suggest_query's out) is not "". */
+void stele_suggest_hint(const char *best);
+
 #endif

@@ -227,7 +227,7 @@ test_expect_success 'did you mean, at the county: village codes and veto items' 
 	test_expect_code 3 stele-aggregator -C c veto add 990101001210 V1 --year 2026 2>err &&
 	test_grep "^stele-aggregator: veto event: village '\''990101001210'\'' is not registered (did you mean '\''990101001201'\''?)$" err &&
 	test_expect_code 3 stele-aggregator -C c veto add 990101001201 v1 --year 2026 2>err &&
-	test_grep "^stele-aggregator: veto event: veto item '\''v1'\'' is not in the catalogue (did you mean '\''V1'\''?) (see '\''rules list veto-items'\'')$" err &&
+	test_grep "^stele-aggregator: veto event: veto item '\''v1'\'' is not in the catalogue (see '\''rules list veto-items'\'') (did you mean '\''V1'\''?)$" err &&
 	test_expect_code 3 stele-aggregator -C c village keys 990101009999 2>err &&
 	test_grep "^stele-aggregator: village '\''990101009999'\'' is not registered$" err &&
 	test "$(sqlite3 c/stele.db "SELECT count(*) FROM veto_event")" = 0
