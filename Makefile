@@ -27,7 +27,7 @@ SANITIZE ?=
 # Objects of a sanitizer build live apart, so switching never mixes them.
 BUILD    ?= build$(if $(SANITIZE),-san)
 
-PKGS      = sqlite3 libgit2 zlib libsodium libmicrohttpd
+PKGS      = sqlite3 libgit2 zlib libsodium libmicrohttpd xlsxwriter minizip expat
 WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wno-unused-parameter -Wvla
 CFLAGS   ?= -O2 -g

@@ -11,7 +11,9 @@
 #include "batch.h"
 #include "db.h"
 #include "error.h"
+#include "i18n.h"
 #include "parse.h"
+#include "suggest.h"
 
 /* The first free id of table in the village: prefix and width digits, one more
  * than the largest id of that shape (M0001, E000001, ...). out holds 24. */
@@ -646,9 +648,15 @@ int agent_batch_row_ref(struct agent_row_ref *out, char **old, struct agent_batc
 	}
 	/* TRANSLATORS: a row named in messages: "member 'M0001'". */
 	snprintf(ref.label, sizeof(ref.label), _("%s '%s'"), _(k->what), ref.id);
-	if (must_exist && !ref.exists)
+	if (must_exist && !ref.exists) {
+		char sql[128], hint[96];
+		snprintf(sql, sizeof(sql), "SELECT id FROM %s WHERE village_code = ?1 ORDER BY id",
+			 k->table);
+		agent_did_you_mean(hint, sizeof(hint), b, sql, ref.id);
 		rc = agent_refuse(0, "%s does not exist in village %s", ref.label,
 				  agent_village(b->ctx));
+		stele_suggest_hint(hint);
+	}
 	else if (must_be_new && ref.exists)
 		rc = agent_refuse(0, "%s already exists in village %s", ref.label,
 				  agent_village(b->ctx));
@@ -761,4 +769,16 @@ int agent_cmd_delete(struct stele_ctx *ctx, const struct stele_cmd *cmd, int arg
 done:
 	free(pos);
 	return rc;
+}
+
+void agent_did_you_mean(char *out, size_t outsz, struct agent_batch *b, const char *sql,
+			const char *given)
+{
+	const char *params[] = { agent_village(b->ctx), NULL };
+	char best[64];
+
+	out[0] = '\0';
+	if (stele_suggest_query(best, sizeof(best), b->ctx->db, sql, params, given) == 1)
+		snprintf(out, outsz, "%s", best);
+	stele_error_clear(); /* a failed lookup only costs the hint */
 }

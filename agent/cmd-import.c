@@ -1,5 +1,5 @@
-/* cmd-import.c: `stele-agent import KIND FILE`: a whole CSV in one captured write
- * (one change set), every row through the same validated write as its command. */
+/* cmd-import.c: `stele-agent import KIND FILE`: a whole CSV or .xlsx file in one
+ * transaction, every row through the same validated write as its command. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,8 +13,7 @@
 #include "import.h"
 #include "parse.h"
 #include "records.h"
-
-#define IMPORT_MAX_BYTES ((size_t)512 << 20)
+#include "xlsxread.h"
 
 /* How many records follow the header (for progress on a terminal only). */
 static long count_records(const char *path)
@@ -24,7 +23,8 @@ static long count_records(const char *path)
 	size_t nfields;
 	long n = -1;
 
-	if (strcmp(path, "-") == 0 || stele_csv_open(&csv, path, IMPORT_MAX_BYTES) < 0)
+	if (strcmp(path, "-") == 0 || stele_xlsx_path(path) ||
+	    stele_csv_open(&csv, path, AGENT_IMPORT_MAX_BYTES) < 0)
 		return 0;
 	while (stele_csv_next(csv, &fields, &nfields) > 0)
 		n++;
@@ -64,7 +64,7 @@ int cmd_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 	struct import_progress p = { ctx, 0 };
 	bool began = false, allow_duplicates = false;
 	char *pos[2];
-	long rows = 0, total = 0;
+	long rows = 0, total = 0, splits = 0;
 	int64_t changes_before;
 	int rc, n;
 	bool done;
@@ -75,8 +75,11 @@ int cmd_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 	if (!(k = agent_import_kind(pos[0])))
 		return stele_error(STELE_EUSAGE, "unknown kind '%s' (members, points, tasks, "
 				   "requests, income or assessments)", pos[0]);
-	if ((rc = stele_csv_open(&csv, pos[1], IMPORT_MAX_BYTES)) < 0)
+	if ((rc = agent_import_open(&csv, pos[1])) < 0)
 		return rc;
+	if (strcmp(stele_csv_encoding(csv), "UTF-8") != 0)
+		fprintf(stderr, _("%s: reading %s as %s text (converted to UTF-8)\n"), ctx->prog,
+			pos[1], stele_csv_encoding(csv));
 	if (ctx->verbose_progress)
 		total = count_records(pos[1]);
 	p.total = total;
@@ -84,10 +87,11 @@ int cmd_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 		goto done;
 	began = true;
 	changes_before = sqlite3_total_changes64(ctx->db);
-	if ((rc = agent_import_csv(&rows, &b, k, csv, allow_duplicates, NULL, NULL, on_progress,
-				    &p)) < 0)
+	if ((rc = agent_import_csv(&rows, &splits, &b, k, csv, allow_duplicates, NULL, NULL,
+				    on_progress, &p)) < 0)
 		goto done;
-	int64_t written = sqlite3_total_changes64(ctx->db) - changes_before;
+	/* The outbox rows of the change sets already stored are no rows of the file. */
+	int64_t written = sqlite3_total_changes64(ctx->db) - changes_before - splits;
 	began = false;
 	if ((rc = agent_batch_commit(&b)) < 0)
 		goto done;

@@ -12,10 +12,12 @@
 #include "db.h"
 #include "error.h"
 #include "import.h"
+#include "lenient.h"
 #include "parse.h"
 #include "records.h"
 #include "table.h"
 #include "words.h"
+#include "xlsxread.h"
 
 static int import_point(char *out_id, struct agent_batch *b, char **f)
 {
@@ -159,15 +161,17 @@ static const char request_dup_sql[] = DUP_SQL("request",
 
 #define COLS(a) a, sizeof(a) / sizeof(a[0])
 static const struct agent_import_kind import_kinds[] = {
-	{ "members", COLS(member_cols), import_member, "member", "member", member_dup_sql },
-	{ "points", COLS(point_cols), import_point, "point_event", "point event", point_dup_sql },
-	{ "tasks", COLS(task_cols), import_task, "task", "task", task_dup_sql },
-	{ "requests", COLS(request_cols), import_request, "request", "request",
+	{ "members", COLS(member_cols), "itcydct", import_member, "member", "member",
+	  member_dup_sql },
+	{ "points", COLS(point_cols), "iicdnct", import_point, "point_event", "point event",
+	  point_dup_sql },
+	{ "tasks", COLS(task_cols), "ittidd", import_task, "task", "task", task_dup_sql },
+	{ "requests", COLS(request_cols), "idttdc", import_request, "request", "request",
 	  request_dup_sql },
-	{ "income", COLS(income_cols), import_income, "income", "income", NULL },
-	{ "assessments", COLS(assessment_cols), import_assessment, "assessment", "assessment",
-	  NULL },
-	{ NULL, NULL, 0, NULL, NULL, NULL, NULL },
+	{ "income", COLS(income_cols), "imnt", import_income, "income", "income", NULL },
+	{ "assessments", COLS(assessment_cols), "ycnt", import_assessment, "assessment",
+	  "assessment", NULL },
+	{ NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL },
 };
 
 #define DUP_LIST_MAX 10 /* lines named in the refusal; the rest are counted */
@@ -205,6 +209,40 @@ static int dup_check(struct dup_guard *g, struct agent_batch *b, const struct st
 	return rc;
 }
 
+/*
+ * One field as the row's write will take it: surrounding spaces trimmed; in
+ * every column but text, full-width digits, letters and punctuation made ASCII;
+ * dates, months, years and numbers in the spellings Excel writes rewritten to
+ * domain.md's (into buf, 32 bytes), and in a workbook a date column's day serial.
+ * *out is the field itself or buf. STELE_EINVALID for a date that could be two.
+ */
+static int read_field(char **out, char *buf, char *field, char type, bool sheet)
+{
+	int rc = 0;
+
+	stele_lenient_trim(field);
+	*out = field;
+	if (type == 't')
+		return 0;
+	stele_lenient_ascii(field);
+	if (type == 'd' && ((sheet && (rc = stele_lenient_serial(buf, field)) == 1) ||
+			    (rc = stele_lenient_date(buf, field, "date")) == 1))
+		*out = buf;
+	else if (type == 'm' && (rc = stele_lenient_month(buf, field)) == 1)
+		*out = buf;
+	else if (type == 'y' && (rc = stele_lenient_year(buf, field)) == 1)
+		*out = buf;
+	else if (type == 'n' && (rc = stele_lenient_number(buf, 32, field)) == 1)
+		*out = buf;
+	return rc < 0 ? rc : 0;
+}
+
+int agent_import_open(struct stele_csv **out, const char *path)
+{
+	return stele_xlsx_path(path) ? stele_xlsx_read(out, path, AGENT_IMPORT_MAX_BYTES)
+				     : stele_csv_open(out, path, AGENT_IMPORT_MAX_BYTES);
+}
+
 const struct agent_import_kind *agent_import_kind(const char *kind)
 {
 	for (const struct agent_import_kind *k = import_kinds; k->kind; k++)
@@ -213,16 +251,18 @@ const struct agent_import_kind *agent_import_kind(const char *kind)
 	return NULL;
 }
 
-int agent_import_csv(long *rows, struct agent_batch *b, const struct agent_import_kind *k,
-		     struct stele_csv *csv, bool allow_duplicates, agent_import_refused_fn on_refused,
-		     void *arg, agent_import_progress_fn progress, void *progress_arg)
+int agent_import_csv(long *rows, long *splits, struct agent_batch *b,
+		     const struct agent_import_kind *k, struct stele_csv *csv, bool allow_duplicates,
+		     agent_import_refused_fn on_refused, void *arg,
+		     agent_import_progress_fn progress, void *progress_arg)
 {
 	struct dup_guard guard = { .k = k, .lines = STELE_BUF_INIT(STELE_BUF_NOLIMIT) };
 	bool guarded = k->dup_sql && !allow_duplicates;
 	int index_of[8];
-	char **fields, *f[8], id[24];
+	char **fields, *f[8], norm[8][32], id[24];
 	size_t nfields;
-	long n = 0, refused = 0;
+	long n = 0, refused = 0, split = 0;
+	bool sheet = stele_csv_is_sheet(csv);
 	int rc;
 
 	if ((rc = stele_csv_header(csv, k->cols, k->ncols, NULL, index_of)) < 0)
@@ -238,26 +278,37 @@ int agent_import_csv(long *rows, struct agent_batch *b, const struct agent_impor
 		if (nfields != k->ncols) {
 			rc = stele_csv_error(csv, 0, STELE_EINVALID, "expected %zu fields, found %zu",
 					     k->ncols, nfields);
-		} else {
-			for (size_t i = 0; i < k->ncols; i++) {
-				f[i] = agent_in_list(import_words, k->cols[i])
-					       ? (char *)stele_word_code(k->cols[i], fields[index_of[i]])
-					       : fields[index_of[i]];
-				/* export's neutralised formula cell ('=...) reads back as it was stored */
-				if (f[i][0] == '\'' && stele_csv_formula_like(f[i] + 1))
-					f[i]++;
-			}
-			agent_refuse_clear();
-			if ((rc = k->put(id, b, f)) < 0) {
-				char msg[1024];
-				int field = agent_refused_field();
-				snprintf(msg, sizeof(msg), "%s", stele_error_message());
-				rc = stele_csv_error(csv, field >= 0 ? (size_t)index_of[field] + 1 : 0, rc,
-						     "%s", msg);
-			} else if (guarded && !*f[0]) {
-				rc = dup_check(&guard, b, csv, id);
-			}
+			goto row_done;
 		}
+		for (size_t i = 0; i < k->ncols; i++) {
+			char *raw = fields[index_of[i]];
+			/* export's neutralised formula cell ('=...) reads back as it was stored */
+			if (raw[0] == '\'' && stele_csv_formula_like(raw + 1))
+				raw++;
+			if ((rc = read_field(&f[i], norm[i], raw, k->types[i], sheet)) < 0) {
+				rc = stele_csv_error(csv, (size_t)index_of[i] + 1, rc, "%s",
+						     stele_error_message());
+				goto row_done;
+			}
+			if (agent_in_list(import_words, k->cols[i]))
+				f[i] = (char *)stele_word_code(k->cols[i], f[i]);
+		}
+		agent_refuse_clear();
+		if ((rc = k->put(id, b, f)) < 0) {
+			char msg[1024];
+			int field = agent_refused_field();
+			snprintf(msg, sizeof(msg), "%s", stele_error_message());
+			rc = stele_csv_error(csv, field >= 0 ? (size_t)index_of[field] + 1 : 0, rc,
+					     "%s", msg);
+			goto row_done;
+		}
+		if (guarded && !*f[0] && (rc = dup_check(&guard, b, csv, id)) < 0)
+			goto row_done;
+		if ((rc = stele_capture_split(b->cap, b->ctx->sk, AGENT_IMPORT_CHANGESET_BYTES)) < 0)
+			goto done;
+		split += rc;
+		rc = 0;
+row_done:
 		if (rc == STELE_EINVALID && on_refused) {
 			/* A refused put wrote nothing: the next rows can still be checked. */
 			refused++;
@@ -289,6 +340,8 @@ int agent_import_csv(long *rows, struct agent_batch *b, const struct agent_impor
 		goto done;
 	}
 	*rows = n;
+	if (splits)
+		*splits = split;
 done:
 	stele_buf_free(&guard.lines);
 	return rc;

@@ -21,6 +21,9 @@ static const struct stele_cmd commands[] = {
 	  income_subcommands },
 	{ "assess", cmd_assess, N_("assess set|list ..."),
 	  N_("The village's yearly self-assessment against the standard items."), assess_subcommands },
+	{ "rules", cmd_rules, N_("rules list [KIND] ..."),
+	  N_("The county's rules as this village has them: codes, names, points."),
+	  rules_subcommands },
 	{ "close", cmd_close, N_("close MONTH [--force]"),
 	  N_("Declares month MONTH (YYYY-MM) complete: it becomes read-only. Earlier months\n"
 	  "still open since the village's first record are closed with it. Refused (exit\n"
@@ -37,15 +40,20 @@ static const struct stele_cmd commands[] = {
 	{ "clerk", cmd_clerk, N_("clerk show|set NAME|clear"),
 	  N_("The clerk (经办人) named in every later change set."), clerk_subcommands },
 	{ "import", cmd_import, N_("import KIND FILE [--allow-duplicates]"),
-	  N_("Imports a CSV (KIND: members, points, tasks, requests, income, assessments)\n"
-	  "with the columns export writes. All rows or none, in one change set. An empty\n"
-	  "id assigns one; an existing id updates that row. FILE '-' is stdin.\n"
-	  "A row with an empty id that repeats a record already stored (the same sheet\n"
-	  "imported twice) is refused, exit 3, naming its line and the record; with\n"
-	  "--allow-duplicates such rows are new records."), NULL },
-	{ "export", cmd_export, N_("export KIND [--format csv|json|table] [--bom] [--raw]"),
+	  N_("Imports a CSV or an Excel workbook (.xlsx, its first sheet) (KIND: members,\n"
+	  "points, tasks, requests, income, assessments) with the columns export writes.\n"
+	  "All rows or none. An empty id assigns one; an existing id updates that row.\n"
+	  "FILE '-' is stdin. CSV may be UTF-8, UTF-16 (with its BOM) or GB18030; dates\n"
+	  "may be written 2026/11/3, 2026-11-3 or 2026年11月3日; full-width digits are read\n"
+	  "as digits and spaces around a value are dropped. A row with an empty id that\n"
+	  "repeats a record already stored (the same sheet imported twice) is refused,\n"
+	  "exit 3, naming its line and the record; with --allow-duplicates such rows are\n"
+	  "new records."), NULL },
+	{ "export", cmd_export, N_("export KIND [--out FILE] [--format csv|json|table] [--bom] [--raw]"),
 	  N_("Writes KIND (members, points, tasks, requests, income, assessments) to stdout,\n"
-	  "as CSV by default, with the columns import reads."), NULL },
+	  "as CSV by default, with the columns import reads. --out FILE writes the file\n"
+	  "instead, in the format its name ends in: .csv (with a BOM, so Excel shows\n"
+	  "Chinese text), .xlsx (an Excel workbook) or .json."), NULL },
 	{ "status", cmd_status, N_("status [--format table|csv|json]"),
 	  N_("The village, pending change sets, last sync, remote, rules version, closed\n"
 	  "months and record counts."), NULL },

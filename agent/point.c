@@ -10,6 +10,7 @@
 #include "parse.h"
 #include "records.h"
 #include "rowcheck.h"
+#include "suggest.h"
 #include "words.h"
 
 /* In the order an event is reviewed; rejected last. */
@@ -132,8 +133,11 @@ int point_put(char *out_id, struct agent_batch *b, const struct point_row *row)
 		if ((rc = agent_batch_member_exists(&member_ok, b, member)) < 0)
 			goto done;
 		if (!member_ok) {
+			char hint[96];
+			agent_did_you_mean(hint, sizeof(hint), b, AGENT_MEMBER_IDS_SQL, member);
 			rc = agent_refuse(PF_MEMBER, "%s: member '%s' does not exist in village %s",
 					  label, member, agent_village(b->ctx));
+			stele_suggest_hint(hint);
 			goto done;
 		}
 	}
@@ -144,7 +148,10 @@ int point_put(char *out_id, struct agent_batch *b, const struct point_row *row)
 	if ((rc = agent_batch_rule(&rule, b, rule_code)) < 0)
 		goto done;
 	if (!rule) {
+		char hint[96];
+		agent_did_you_mean(hint, sizeof(hint), b, AGENT_RULE_CODES_SQL, rule_code);
 		rc = agent_refuse(PF_RULE, "%s: rule '%s' does not exist", label, rule_code);
+		stele_suggest_hint(hint);
 		goto done;
 	}
 	/* An event keeps a rule the county has since retired; a new one may not take it. */

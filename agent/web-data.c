@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sodium.h>
 
 #include "csv.h"
 #include "error.h"
@@ -102,7 +103,7 @@ int web_import(struct web_req *rq, struct web_resp *rs)
 	struct preview p = { rs, 0 };
 	struct agent_batch b;
 	long rows = 0;
-	char *msg = NULL;
+	char *msg = NULL, *decoded = NULL, *b64 = NULL;
 	int rc;
 
 	if (!kind || !(k = agent_import_kind(kind)))
@@ -111,6 +112,19 @@ int web_import(struct web_req *rq, struct web_resp *rs)
 		data = file->value.data ? file->value.data : "";
 		len = file->value.len;
 		name = *file->filename ? file->filename : "upload.csv";
+	} else if ((data = web_param(rq, "file64"))) {
+		/* The preview's commit form sends the checked file back as it was, in
+		 * base64: a file in GB18030 or UTF-16 survives the page's UTF-8. */
+		size_t n = strlen(data);
+		if (!(decoded = malloc(n / 4 * 3 + 3)))
+			return stele_error(STELE_EFAIL, "out of memory");
+		if (sodium_base642bin((unsigned char *)decoded, n / 4 * 3 + 3, data, n, "\r\n", &len,
+				      NULL, sodium_base64_VARIANT_ORIGINAL) != 0) {
+			free(decoded);
+			return data_page(rq, rs, _("Choose a file to import."));
+		}
+		data = decoded;
+		name = web_param(rq, "name") ? web_param(rq, "name") : "upload.csv";
 	} else if ((data = web_param(rq, "csv"))) {
 		/* The preview's commit form sends the checked file back as it was. */
 		len = strlen(data);
@@ -118,12 +132,13 @@ int web_import(struct web_req *rq, struct web_resp *rs)
 	} else {
 		return data_page(rq, rs, _("Choose a file to import."));
 	}
-	if ((rc = stele_csv_open_mem(&csv, name, data, len)) < 0)
-		return rc;
+	rc = stele_csv_open_text(&csv, name, data, len);
+	if (rc < 0)
+		goto done;
 	if ((rc = web_begin(&b, rq)) < 0)
 		goto done;
 	if (commit && strcmp(commit, "1") == 0) {
-		rc = agent_import_csv(&rows, &b, k, csv, false, NULL, NULL, NULL, NULL);
+		rc = agent_import_csv(&rows, NULL, &b, k, csv, false, NULL, NULL, NULL, NULL);
 		rc = agent_batch_finish(&b, rc);
 		if (rc == STELE_EINVALID) {
 			if ((rc = web_refused(&msg, rs)) < 0)
@@ -142,7 +157,7 @@ int web_import(struct web_req *rq, struct web_resp *rs)
 	web_page_begin(rs, rq, "data", _("Import: check the file"));
 	web_out(rs, "<p class=\"lead\">%s <code>%s</code> (%s)</p>\n<ul class=\"refusals\">\n",
 		_("File"), name, kind_name(kind));
-	rc = agent_import_csv(&rows, &b, k, csv, false, on_refused, &p, NULL, NULL);
+	rc = agent_import_csv(&rows, NULL, &b, k, csv, false, on_refused, &p, NULL, NULL);
 	agent_batch_abort(&b);
 	web_out(rs, "</ul>\n");
 	if (rc == STELE_EINVALID) {
@@ -163,8 +178,15 @@ int web_import(struct web_req *rq, struct web_resp *rs)
 			"<input type=\"hidden\" name=\"csrf\" value=\"%s\"><input type=\"hidden\" "
 			"name=\"kind\" value=\"%s\"><input type=\"hidden\" name=\"name\" value=\"%s\">"
 			"<input type=\"hidden\" name=\"commit\" value=\"1\">"
-			"<textarea name=\"csv\" hidden>", rq->csrf, kind, name);
-		web_out(rs, "%.*s", (int)(len < 0x7fffffff ? len : 0x7fffffff), data);
+			"<textarea name=\"file64\" hidden>", rq->csrf, kind, name);
+		size_t n64 = sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_ORIGINAL);
+		if (!(b64 = malloc(n64))) {
+			rc = stele_error(STELE_EFAIL, "out of memory");
+			goto done;
+		}
+		sodium_bin2base64(b64, n64, (const unsigned char *)data, len,
+				  sodium_base64_VARIANT_ORIGINAL);
+		web_out(rs, "%s", b64);
 		web_out(rs, "</textarea><div class=\"actions\"><button type=\"submit\">%s</button>"
 			"<a class=\"button secondary\" href=\"/data\">%s</a></div></form>\n",
 			_("Import all the rows"), _("Cancel"));
@@ -172,6 +194,8 @@ int web_import(struct web_req *rq, struct web_resp *rs)
 	web_page_end(rs, rq);
 done:
 	free(msg);
+	free(b64);
+	free(decoded);
 	stele_csv_free(csv);
 	return rc;
 }

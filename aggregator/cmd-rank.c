@@ -9,6 +9,7 @@
 #include "error.h"
 #include "parse.h"
 #include "rank.h"
+#include "suggest.h"
 
 /* Options of the rank subcommands; NULL when not given. */
 struct rank_opts {
@@ -154,8 +155,13 @@ static int rank_members(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 		if ((rc = registered(&found, ctx->db, "SELECT 1 FROM village WHERE code = ?",
 				     o.village)) < 0)
 			return rc;
-		if (!found)
-			return stele_error(STELE_EINVALID, "village %s is not registered", o.village);
+		if (!found) {
+			char hint[96];
+			agg_did_you_mean(hint, sizeof(hint), ctx, AGG_VILLAGE_CODES_SQL, o.village);
+			rc = stele_error(STELE_EINVALID, "village %s is not registered", o.village);
+			stele_suggest_hint(hint);
+			return rc;
+		}
 	}
 	if ((rc = stele_rank_members(&t, ctx->db, year, month, o.village)) < 0)
 		return rc;

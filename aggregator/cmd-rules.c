@@ -54,16 +54,6 @@ done:
 
 static int rules_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const char *const queries[] = {
-		[STELE_RULES_POINT_RULES] =
-			"SELECT code, category, name, printf('%.1f', points / 10.0) AS points, active "
-			"FROM point_rule ORDER BY code",
-		[STELE_RULES_STANDARD_ITEMS] =
-			"SELECT code, name, printf('%.1f', max_score / 10.0) AS max_score, active "
-			"FROM standard_item ORDER BY code",
-		[STELE_RULES_VETO_ITEMS] = "SELECT code, name FROM veto_item ORDER BY code",
-		[STELE_RULES_CONFIG] = "SELECT key, value FROM ranking_config ORDER BY key",
-	};
 	enum stele_rules_kind kind;
 	char *pos[1];
 	int rc, n;
@@ -76,7 +66,7 @@ static int rules_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 		return rc;
 	if ((rc = agg_open(ctx)) < 0)
 		return rc;
-	return stele_cli_print_query(ctx, queries[kind], NULL, "active");
+	return stele_cli_print_query(ctx, stele_rules_list_sql(kind), NULL, "active");
 }
 
 /*

@@ -11,6 +11,7 @@
 #include "db.h"
 #include "error.h"
 #include "parse.h"
+#include "suggest.h"
 
 /*
  * One village as given by a command or an import row. NULL keeps the stored value
@@ -95,8 +96,13 @@ static int village_put(struct stele_ctx *ctx, const char *county, const struct v
 	if (row->must_be_new && exists)
 		return stele_error(STELE_EINVALID, "%s is already registered (change it with "
 				   "'village set')", who);
-	if (row->must_exist && !exists)
-		return stele_error(STELE_EINVALID, "%s is not registered", who);
+	if (row->must_exist && !exists) {
+		char hint[96];
+		agg_did_you_mean(hint, sizeof(hint), ctx, AGG_VILLAGE_CODES_SQL, row->code);
+		rc = stele_error(STELE_EINVALID, "%s is not registered", who);
+		stele_suggest_hint(hint);
+		return rc;
+	}
 	if (!exists && (!row->name || !*row->name))
 		return stele_error(STELE_EINVALID, "%s: name is empty", who);
 	if (!exists && (!row->township_name || !*row->township_name))
@@ -444,8 +450,13 @@ static int village_revoke(struct stele_ctx *ctx, const struct stele_cmd *cmd, in
 		stele_hex_encode(key_hex, pk, STELE_PK_BYTES);
 	if ((rc = agg_open(ctx)) < 0 || (rc = agg_village_exists(&exists, ctx, pos[0])) < 0)
 		return rc;
-	if (!exists)
-		return stele_error(STELE_EINVALID, "village '%s' is not registered", pos[0]);
+	if (!exists) {
+		char hint[96];
+		agg_did_you_mean(hint, sizeof(hint), ctx, AGG_VILLAGE_CODES_SQL, pos[0]);
+		rc = stele_error(STELE_EINVALID, "village '%s' is not registered", pos[0]);
+		stele_suggest_hint(hint);
+		return rc;
+	}
 	if ((rc = merged_seq(&merged, ctx, pos[0])) < 0)
 		return rc;
 	if (from_seq <= merged)
@@ -479,8 +490,13 @@ static int village_keys(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 		return rc;
 	if ((rc = agg_open(ctx)) < 0 || (rc = agg_village_exists(&exists, ctx, pos[0])) < 0)
 		return rc;
-	if (!exists)
-		return stele_error(STELE_EINVALID, "village '%s' is not registered", pos[0]);
+	if (!exists) {
+		char hint[96];
+		agg_did_you_mean(hint, sizeof(hint), ctx, AGG_VILLAGE_CODES_SQL, pos[0]);
+		rc = stele_error(STELE_EINVALID, "village '%s' is not registered", pos[0]);
+		stele_suggest_hint(hint);
+		return rc;
+	}
 	const char *params[] = { pos[0], NULL };
 	/* The rule of lib/keys.c: the newest seq_from wins; at equal seq_from a
 	 * revocation beats a rotation, which beats the registered key. */

@@ -7,6 +7,8 @@
 #include "aggregator.h"
 #include "db.h"
 #include "error.h"
+#include "i18n.h"
+#include "suggest.h"
 
 int agg_open(struct stele_ctx *ctx)
 {
@@ -151,4 +153,15 @@ int rank_open_county(struct stele_ctx *ctx)
 				 ctx->dir);
 	free(role);
 	return rc;
+}
+
+void agg_did_you_mean(char *out, size_t outsz, struct stele_ctx *ctx, const char *sql,
+		      const char *given)
+{
+	char best[64];
+
+	out[0] = '\0';
+	if (stele_suggest_query(best, sizeof(best), ctx->db, sql, NULL, given) == 1)
+		snprintf(out, outsz, "%s", best);
+	stele_error_clear(); /* a failed lookup only costs the hint */
 }

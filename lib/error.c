@@ -38,6 +38,20 @@ int stele_verror(int code, const char *fmt, va_list ap)
 	return code;
 }
 
+void stele_error_append(const char *fmt, ...)
+{
+	const char *translated = stele_gettext(fmt);
+	size_t m = strlen(last_message), e = strlen(last_english);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(last_message + m, sizeof(last_message) - m, translated, ap);
+	va_end(ap);
+	va_start(ap, fmt);
+	vsnprintf(last_english + e, sizeof(last_english) - e, fmt, ap);
+	va_end(ap);
+}
+
 int stele_error(int code, const char *fmt, ...)
 {
 	va_list ap;

@@ -25,6 +25,11 @@ enum {
 int stele_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int stele_verror(int code, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
+/* Appends fmt (plain English, translated here like stele_error's) to the calling
+ * thread's message in both languages: a hint after a refusal whose own message
+ * stays as it was. */
+void stele_error_append(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Records the message of the database handle's last error, prefixed with what
  * (plain English, translated here). */
 struct sqlite3;

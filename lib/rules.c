@@ -68,6 +68,22 @@ int stele_rules_kind_parse(const char *name, enum stele_rules_kind *out)
 			   name);
 }
 
+const char *stele_rules_list_sql(enum stele_rules_kind kind)
+{
+	static const char *const queries[] = {
+		[STELE_RULES_POINT_RULES] =
+			"SELECT code, category, name, printf('%.1f', points / 10.0) AS points, active "
+			"FROM point_rule ORDER BY code",
+		[STELE_RULES_STANDARD_ITEMS] =
+			"SELECT code, name, printf('%.1f', max_score / 10.0) AS max_score, active "
+			"FROM standard_item ORDER BY code",
+		[STELE_RULES_VETO_ITEMS] = "SELECT code, name FROM veto_item ORDER BY code",
+		[STELE_RULES_CONFIG] = "SELECT key, value FROM ranking_config ORDER BY key",
+	};
+
+	return queries[kind];
+}
+
 /* A rule or item code: 1..16 ASCII letters, digits, '-', '_' or '.'. */
 static bool valid_code(const char *s)
 {

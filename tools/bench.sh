@@ -46,6 +46,7 @@ trap 'exit 130' INT TERM
 FIGURES='write_p50|write latency p50 (`points add`, process start included)|ms|< 10|-|value
 write_p95|write latency p95 (`points add`, process start included)|ms|-|-|value
 import_rate|import rate (point events, one `import points`)|rows/s|>= 33334|-|value
+import_1m|`import points` of 1,000,000 point events (one transaction, split into change sets)|s|-|-|value
 sync_1000|sync of 1,000 pending change sets to a local bare repository|s|-|-|value
 sync_day_bytes|bytes pushed for one day'"'"'s work (40 writes) vs the village database|bytes|-|database size|ratio
 merge_rate|merge rate vs raw sqlite3changeset_apply of the same rows|rows/s|>= 0.5|raw apply rows/s|ratio
@@ -214,6 +215,29 @@ bench_serve_page_p95() {
 	wait $pid
 	record "$worst" 50
 	note "workbench: slowest page $worst_page ($runs requests a page)"
+}
+
+# import_1m: one `import points` of 1,000,000 point events (QUICK: 200,000), a
+# 53 MB file: too much for one change set, so it is split into several, all in one
+# transaction.
+bench_import_1m() {
+	rows=1000000
+	[ -n "$QUICK" ] && rows=200000
+	bench_village big
+	awk -v n=$rows 'BEGIN {
+		print "id,member_id,rule_code,occurred_on,points,stage,note"
+		srand(2)
+		for (i = 1; i <= n; i++)
+			printf ",M%04d,%s,2025-%02d-%02d,,published,批量导入 %d\n", 1 + int(rand() * 10),
+				rand() < 0.5 ? "B01" : "M01", 1 + int(rand() * 12), 1 + int(rand() * 28), i
+	}' >big.csv
+	before=$(sqlite3 big/stele.db "SELECT count(*) FROM stele_outbox")
+	start=$(now_ns)
+	stele-agent -C big import points big.csv 2>/dev/null || return 1
+	secs=$(seconds_since "$start")
+	after=$(sqlite3 big/stele.db "SELECT count(*) FROM stele_outbox")
+	record "$secs"
+	note "import_1m: $rows point events ($(wc -c <big.csv) bytes) in $secs s, $((after - before)) change sets"
 }
 
 # sync_1000: one `sync` committing and pushing 1,000 pending change sets (QUICK:

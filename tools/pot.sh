@@ -14,6 +14,7 @@ xgettext --from-code=UTF-8 --language=C --add-comments=TRANSLATORS: --sort-by-fi
 	--keyword=_ --keyword=N_ --keyword=P_:1,2 --keyword=C_:1c,2 --keyword=NC_:1c,2 \
 	--keyword=stele_error:2 --flag=stele_error:2:c-format \
 	--keyword=stele_verror:2 --flag=stele_verror:2:c-format \
+	--keyword=stele_error_append:1 --flag=stele_error_append:1:c-format \
 	--keyword=stele_error_db:3 \
 	--keyword=stele_csv_error:4 --flag=stele_csv_error:4:c-format \
 	--keyword=agent_refuse:2 --flag=agent_refuse:2:c-format \

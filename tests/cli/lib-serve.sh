@@ -53,6 +53,11 @@ serve_start() {
 	SERVE_BASE=$SERVE_BASE
 	EOF
 	curl -s -o /dev/null -c "$TRASH/jar" "$SERVE_URL" &&
+	# The pages are Chinese by default; these tests read the English ones (the
+	# language switch's cookie), unless SERVE_LANG=zh asks for the default.
+	if [ "${SERVE_LANG:-en}" = en ]; then
+		curl -s -o /dev/null -b "$TRASH/jar" -c "$TRASH/jar" "$SERVE_BASE/lang?to=en"
+	fi &&
 	SERVE_CSRF=$(curl -s -b "$TRASH/jar" "$SERVE_BASE/members/edit" |
 		sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -n 1) &&
 	[ -n "$SERVE_CSRF" ] &&

@@ -24,11 +24,11 @@ test_expect_success 'setup: a village with members, points, a task, a request, i
 '
 
 test_expect_success 'an unknown member: one Chinese line, exit 3, nothing written' '
-	test_refused v "^stele-agent: 积分记录“E000002”：党员“M0099”在村 990101001201 中不存在$" \
+	test_refused v "^stele-agent: 积分记录“E000002”：党员“M0099”在村 990101001201 中不存在.*M0001.*$" \
 		zh stele-agent -C v points add M0099 B01 &&
 	test_refused v "党员“M0099”在村 990101001201 中不存在" \
 		zh_lang stele-agent -C v points add M0099 B01 &&
-	test_refused v "^stele-agent: point event .E000002.: member .M0099. does not exist in village 990101001201$" \
+	test_refused v "^stele-agent: point event .E000002.: member .M0099. does not exist in village 990101001201 (did you mean .M0001.?)$" \
 		stele-agent -C v points add M0099 B01
 '
 

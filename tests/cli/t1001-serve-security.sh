@@ -32,9 +32,13 @@ test_expect_success 'the URL logs in: an HttpOnly, SameSite=Strict cookie, and t
 '
 
 test_expect_success 'the home page, in Chinese by default: <html lang="zh-CN">' '
+	serve_env &&
+	curl -s -o /dev/null -b jar -c jar "$SERVE_BASE/lang?to=zh" &&
 	code=$(web_get /) && test_status 200 "$code" &&
 	test_grep "<html lang=\"zh-CN\">" page &&
-	test_grep "正营村" page
+	test_grep "正营村" page &&
+	curl -s -o /dev/null -b jar -c jar "$SERVE_BASE/lang?to=en" &&
+	code=$(web_get /) && test_grep "<html lang=\"en\">" page
 '
 
 test_expect_success 'without the token: 403, for pages and the style sheet alike' '
@@ -155,7 +159,7 @@ test_expect_success 'a directory busy for long: 503, saying so, nothing written'
 	code=$(web_form /members/save name=赵六) &&
 	wait $holder &&
 	test_status 503 "$code" &&
-	test_grep "busy" page &&
+	test_grep "busy\|占用" page &&
 	db_dump v >after && test_cmp before after
 '
 
