@@ -11,6 +11,7 @@
 #include "close.h"
 #include "db.h"
 #include "error.h"
+#include "i18n.h"
 #include "parse.h"
 
 /* The earliest month of any record (point event, task, request, income) of the
@@ -107,14 +108,23 @@ static int refuse_under_review(struct agent_batch *b, int32_t from, int32_t to)
 		rc = stele_error_db(STELE_EFAIL, b->ctx->db, "listing events under review");
 		goto done;
 	}
-	if (count > LIST_MAX && (rc = stele_buf_printf(&ids, " and %ld more", count - LIST_MAX)) < 0)
+	if (count > LIST_MAX &&
+	    (rc = stele_buf_printf(&ids, _(" and %ld more"), count - LIST_MAX)) < 0)
 		goto done;
-	if (count)
-		rc = stele_error(STELE_EINVALID, "%s%s%s%s: %ld point event%s still under review "
-				 "(%s): finish the reviews first, or close with --force to freeze "
-				 "them", from < to ? "months " : "month ", from < to ? a : "",
-				 from < to ? " to " : "", z, count, count == 1 ? " is" : "s are",
-				 ids.data);
+	if (count && from < to)
+		rc = stele_error(STELE_EINVALID,
+				 P_("months %s to %s: %ld point event is still under review (%s): "
+				    "finish the reviews first, or close with --force to freeze them",
+				    "months %s to %s: %ld point events are still under review (%s): "
+				    "finish the reviews first, or close with --force to freeze them",
+				    count), a, z, count, ids.data);
+	else if (count)
+		rc = stele_error(STELE_EINVALID,
+				 P_("month %s: %ld point event is still under review (%s): finish "
+				    "the reviews first, or close with --force to freeze them",
+				    "month %s: %ld point events are still under review (%s): finish "
+				    "the reviews first, or close with --force to freeze them",
+				    count), z, count, ids.data);
 done:
 	sqlite3_reset(stmt);
 	stele_buf_free(&ids);

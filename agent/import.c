@@ -11,6 +11,7 @@
 #include "csv.h"
 #include "db.h"
 #include "error.h"
+#include "i18n.h"
 #include "import.h"
 #include "lenient.h"
 #include "parse.h"
@@ -161,16 +162,18 @@ static const char request_dup_sql[] = DUP_SQL("request",
 
 #define COLS(a) a, sizeof(a) / sizeof(a[0])
 static const struct agent_import_kind import_kinds[] = {
-	{ "members", COLS(member_cols), "itcydct", import_member, "member", "member",
-	  member_dup_sql },
-	{ "points", COLS(point_cols), "iicdnct", import_point, "point_event", "point event",
-	  point_dup_sql },
-	{ "tasks", COLS(task_cols), "ittidd", import_task, "task", "task", task_dup_sql },
-	{ "requests", COLS(request_cols), "idttdc", import_request, "request", "request",
-	  request_dup_sql },
-	{ "income", COLS(income_cols), "imnt", import_income, "income", "income", NULL },
+	{ "members", COLS(member_cols), "itcydct", import_member, "member",
+	  NC_("record", "member"), member_dup_sql },
+	{ "points", COLS(point_cols), "iicdnct", import_point, "point_event",
+	  NC_("record", "point event"), point_dup_sql },
+	{ "tasks", COLS(task_cols), "ittidd", import_task, "task", NC_("record", "task"),
+	  task_dup_sql },
+	{ "requests", COLS(request_cols), "idttdc", import_request, "request",
+	  NC_("record", "request"), request_dup_sql },
+	{ "income", COLS(income_cols), "imnt", import_income, "income", NC_("record", "income"),
+	  NULL },
 	{ "assessments", COLS(assessment_cols), "ycnt", import_assessment, "assessment",
-	  "assessment", NULL },
+	  NC_("record", "assessment"), NULL },
 	{ NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL },
 };
 
@@ -199,9 +202,9 @@ static int dup_check(struct dup_guard *g, struct agent_batch *b, const struct st
 	step = sqlite3_step(stmt);
 	if (step == SQLITE_ROW) {
 		if (++g->count <= DUP_LIST_MAX)
-			rc = stele_buf_printf(&g->lines, "%sline %zu repeats %s '%s'",
+			rc = stele_buf_printf(&g->lines, _("%sline %zu repeats %s '%s'"),
 					      g->count > 1 ? ", " : "", stele_csv_line(csv),
-					      g->k->what, (const char *)sqlite3_column_text(stmt, 0));
+					      C_("record", g->k->what), (const char *)sqlite3_column_text(stmt, 0));
 	} else if (step != SQLITE_DONE) {
 		rc = stele_error_db(STELE_EFAIL, b->ctx->db, "looking for duplicates");
 	}
@@ -329,14 +332,17 @@ row_done:
 	}
 	if (guard.count) {
 		if (guard.count > DUP_LIST_MAX &&
-		    (rc = stele_buf_printf(&guard.lines, " and %ld more",
+		    (rc = stele_buf_printf(&guard.lines, _(" and %ld more"),
 					   guard.count - DUP_LIST_MAX)) < 0)
 			goto done;
-		rc = stele_error(STELE_EINVALID, "%s: %ld row%s with an empty id repeat%s records "
-				 "already stored (%s); nothing imported: if they are new records, "
-				 "import with --allow-duplicates", stele_csv_name(csv), guard.count,
-				 guard.count == 1 ? "" : "s", guard.count == 1 ? "s" : "",
-				 guard.lines.data);
+		rc = stele_error(STELE_EINVALID,
+				 P_("%s: %ld row with an empty id repeats records already stored "
+				    "(%s); nothing imported: if they are new records, import with "
+				    "--allow-duplicates",
+				    "%s: %ld rows with an empty id repeat records already stored "
+				    "(%s); nothing imported: if they are new records, import with "
+				    "--allow-duplicates", guard.count),
+				 stele_csv_name(csv), guard.count, guard.lines.data);
 		goto done;
 	}
 	*rows = n;
