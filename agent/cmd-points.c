@@ -1,4 +1,4 @@
-/* cmd-points.c: `stele-agent points add|review|list`. */
+/* cmd-points.c: `stele-agent points add|set|review|reverse|delete|list`. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,6 +179,37 @@ static int points_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 		"AND (?4 = '' OR e.stage = ?4) ORDER BY e.id", params, "points");
 }
 
+static int points_reverse(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
+			  char **argv)
+{
+	static const struct option longopts[] = {
+		{ "date", required_argument, NULL, OPT_DATE },
+		{ "note", required_argument, NULL, OPT_NOTE },
+		{ 0 },
+	};
+	struct points_opts o = { 0 };
+	struct agent_batch b;
+	char *pos[1], id[24], today[16];
+	int rc, n;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_opt, &o, pos, 1, 1,
+				  &n, &done)) < 0 || done)
+		return rc;
+	if (!o.note || !*o.note)
+		return stele_error(STELE_EUSAGE, "points reverse needs --note TEXT: why the event "
+				   "is reversed");
+	if (!o.date) {
+		stele_format_date(today, stele_today());
+		o.date = today;
+	}
+	if ((rc = agent_batch_begin(&b, ctx)) < 0 ||
+	    (rc = agent_batch_finish(&b, point_reverse(id, &b, pos[0], o.date, o.note))) < 0)
+		return rc;
+	printf("%s\n", id);
+	return 0;
+}
+
 static int points_delete_cmd(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	return agent_cmd_delete(ctx, cmd, argc, argv, point_delete);
@@ -201,11 +232,19 @@ const struct stele_cmd points_subcommands[] = {
 	{ "set", points_set,
 	  N_("points set EVENT [--member ID] [--rule R] [--date DATE] [--points P] [--note TEXT]"),
 	  N_("Corrects an event still at stage recorded, in an open month (a new rule takes\n"
-	  "its points unless --points is given). A reviewed event is not changed: record a\n"
-	  "correcting event."), NULL },
+	  "its points unless --points is given). A reviewed event is not changed: a\n"
+	  "published one is reversed ('points reverse')."), NULL },
+	{ "reverse", points_reverse, N_("points reverse EVENT --note TEXT [--date DATE]"),
+	  N_("Reverses a published event (红字冲销) and prints the new event's id: an event\n"
+	  "of the same member and rule with the opposite points, dated DATE (today by\n"
+	  "default, in an open month), at stage recorded, reviewed like any event. Once\n"
+	  "it is counted (assembly or published), neither it nor the event it reverses\n"
+	  "counts in any ranking. An event is reversed once; a reversal is not reversed;\n"
+	  "one still under review is rejected instead."), NULL },
 	{ "delete", points_delete_cmd, N_("points delete EVENT..."),
 	  N_("Deletes point events that are still at stage recorded, in an open month (all\n"
-	  "or none). A reviewed event is not deleted: record a correcting event."), NULL },
+	  "or none). A reviewed event is not deleted: a published one is reversed\n"
+	  "('points reverse')."), NULL },
 	{ "list", points_list,
 	  N_("points list [--member ID] [--month YYYY-MM | --year YYYY] [--stage S] "
 	  "[--format table|csv|json] [--bom]"),

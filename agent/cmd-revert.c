@@ -31,6 +31,7 @@ static const struct revert_table {
 	{ "income", "income", { "village_code", "id" }, { "period" }, false },
 	{ "assessment", "assessment item", { "village_code", "year", "item_code" }, { NULL },
 	  false },
+	{ "point_reversal", "reversal", { "village_code", "event_id" }, { NULL }, false },
 	{ NULL, NULL, { NULL }, { NULL }, false },
 };
 

@@ -11,7 +11,7 @@ static const struct stele_cmd commands[] = {
 	  "it at the next sync."), NULL },
 	{ "member", cmd_member, N_("member add|set|delete|list ..."), N_("Party members of the village."),
 	  member_subcommands },
-	{ "points", cmd_points, N_("points add|set|review|delete|list|rank ..."),
+	{ "points", cmd_points, N_("points add|set|review|reverse|delete|list|rank ..."),
 	  N_("Party members' point events (积分) and their reviews."), points_subcommands },
 	{ "task", cmd_task, N_("task add|close|delete|list ..."), N_("The village's task ledger (台账)."),
 	  task_subcommands },

@@ -1,5 +1,6 @@
 /* point.c: the validated write of a point event (point_put): sign rules, the
- * review order; shared by `points add|review`, import and the workbench. */
+ * review order, reversals (红字冲销); shared by `points add|review|set|reverse`,
+ * import and the workbench. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,36 @@ static const char event_update_sql[] =
 	"stage = ?7, note = nullif(?8, '') WHERE village_code = ?1 AND id = ?2";
 static const struct agent_row_kind event_kind = { N_("point event"), "point_event", "E", 6,
 						  event_get_sql, PF_COUNT };
+/* schema/0010-reversals.sql: what an event reverses, and what reverses an event. */
+static const char reverses_sql[] =
+	"SELECT reverses FROM point_reversal WHERE village_code = ?1 AND event_id = ?2";
+static const char reversed_by_sql[] =
+	"SELECT event_id FROM point_reversal WHERE village_code = ?1 AND reverses = ?2";
+static const char reversal_insert_sql[] =
+	"INSERT INTO point_reversal (village_code, event_id, reverses) VALUES (?1, ?2, ?3)";
+static const char reversal_delete_sql[] =
+	"DELETE FROM point_reversal WHERE village_code = ?1 AND event_id = ?2";
+
+/* The other event of id's reversal (sql: reverses_sql or reversed_by_sql) into
+ * out (24 bytes), "" when there is none. */
+static int reversal_of(char out[24], struct agent_batch *b, const char *sql, const char *id)
+{
+	sqlite3_stmt *stmt;
+	int rc = 0, step;
+
+	if ((rc = agent_batch_stmt(&stmt, b, sql)) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, agent_village(b->ctx), -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, id, -1, SQLITE_STATIC);
+	out[0] = '\0';
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW)
+		snprintf(out, 24, "%s", (const char *)sqlite3_column_text(stmt, 0));
+	else if (step != SQLITE_DONE)
+		rc = stele_error_db(STELE_EFAIL, b->ctx->db, "reading reversals");
+	sqlite3_reset(stmt);
+	return rc;
+}
 
 /* Refuses points whose sign does not fit the rule's category. */
 static int check_sign(const char *label, const struct agent_rule *rule, int64_t points)
@@ -103,7 +134,8 @@ int point_put(char *out_id, struct agent_batch *b, const struct point_row *row)
 	const char *member, *rule_code, *date, *stage, *note;
 	struct agent_row_ref ref;
 	const char *id = ref.id, *label = ref.label;
-	bool exists, member_ok, closed;
+	bool exists, member_ok, closed, reversing = row->reverses != NULL;
+	char reversed[24] = "";
 	int64_t points, old_points;
 	int32_t days;
 	sqlite3_stmt *stmt;
@@ -114,6 +146,11 @@ int point_put(char *out_id, struct agent_batch *b, const struct point_row *row)
 		return rc;
 	exists = ref.exists;
 	old_points = exists ? strtoll(old[PF_POINTS], NULL, 10) : 0;
+	/* A reversing event keeps the member, rule and points of what it reverses. */
+	if (exists && (rc = reversal_of(reversed, b, reverses_sql, id)) < 0)
+		goto done;
+	if (*reversed)
+		reversing = true;
 
 	member = row->member_id ? row->member_id : exists ? old[PF_MEMBER] : "";
 	rule_code = row->rule_code ? row->rule_code : exists ? old[PF_RULE] : "";
@@ -154,8 +191,9 @@ int point_put(char *out_id, struct agent_batch *b, const struct point_row *row)
 		stele_suggest_hint(hint);
 		goto done;
 	}
-	/* An event keeps a rule the county has since retired; a new one may not take it. */
-	if (!rule->active && (!exists || strcmp(rule_code, old[PF_RULE]) != 0)) {
+	/* An event keeps a rule the county has since retired; a new one may not take it
+	 * (a reversal may: it undoes an event of that rule). */
+	if (!rule->active && !reversing && (!exists || strcmp(rule_code, old[PF_RULE]) != 0)) {
 		rc = agent_refuse(PF_RULE, "%s: rule '%s' is not active", label, rule_code);
 		goto done;
 	}
@@ -182,7 +220,14 @@ int point_put(char *out_id, struct agent_batch *b, const struct point_row *row)
 	} else {
 		points = old_points;
 	}
-	if ((rc = check_sign(label, rule, points)) < 0)
+	if (*reversed && (strcmp(member, old[PF_MEMBER]) != 0 ||
+			  strcmp(rule_code, old[PF_RULE]) != 0 || points != old_points)) {
+		rc = agent_refuse(PF_MEMBER, "%s: it reverses %s: its member, rule and points are "
+				  "those of %s, negated", label, reversed, reversed);
+		goto done;
+	}
+	/* A reversal has the opposite sign by design (红字). */
+	if (!reversing && (rc = check_sign(label, rule, points)) < 0)
 		goto done;
 	if (point_stage_index(stage) < 0) {
 		rc = agent_refuse_malformed(PF_STAGE, "%s: stage '%s' is not recorded, group, committee, "
@@ -247,6 +292,12 @@ int point_put(char *out_id, struct agent_batch *b, const struct point_row *row)
 	sqlite3_bind_text(stmt, 8, note, -1, SQLITE_STATIC);
 	if ((rc = agent_batch_exec(b, stmt, "writing a point event")) < 0)
 		goto done;
+	if (!exists && row->reverses) {
+		const char *texts[] = { id, row->reverses };
+		if ((rc = agent_batch_write_texts(b, reversal_insert_sql, texts, 2,
+						  "writing a reversal")) < 0)
+			goto done;
+	}
 unchanged:
 	if (out_id)
 		strcpy(out_id, id);
@@ -258,10 +309,67 @@ done:
 int point_delete(struct agent_batch *b, const char *id)
 {
 	static const char *const dates[] = { "occurred_on", NULL };
+	char reversed[24];
+	int rc;
 
+	/* A reversing event still at stage recorded goes with its link; if the event
+	 * may not be deleted, the caller aborts the batch and the link stays. */
+	if (agent_check_id(id, "event") == 0) {
+		if ((rc = reversal_of(reversed, b, reverses_sql, id)) < 0)
+			return rc;
+		if (*reversed && (rc = agent_batch_write_texts(b, reversal_delete_sql, &id, 1,
+							       "deleting a reversal")) < 0)
+			return rc;
+	}
+	stele_error_clear();
 	return agent_batch_delete(b, &event_kind, id, dates,
 		"SELECT stage FROM point_event WHERE village_code = ?1 AND id = ?2 AND "
 		"stage <> 'recorded'",
 		"it is at stage %s: a reviewed event is not deleted, it is corrected by a new "
 		"event");
+}
+
+int point_reverse(char *out_id, struct agent_batch *b, const char *id, const char *date,
+		  const char *note)
+{
+	char *old[PF_COUNT] = { 0 };
+	struct agent_row_ref ref;
+	char other[24], points[32];
+	int rc;
+
+	if ((rc = agent_batch_row_ref(&ref, old, b, &event_kind, id, true, false)) < 0)
+		return rc;
+	if ((rc = reversal_of(other, b, reverses_sql, ref.id)) < 0)
+		goto done;
+	if (*other) {
+		rc = agent_refuse(PF_ID, "%s: it is the reversal of %s: a reversal is not reversed "
+				  "(record a new event if one is due)", ref.label, other);
+		goto done;
+	}
+	if ((rc = reversal_of(other, b, reversed_by_sql, ref.id)) < 0)
+		goto done;
+	if (*other) {
+		rc = agent_refuse(PF_ID, "%s: it is reversed already, by %s", ref.label, other);
+		goto done;
+	}
+	if (strcmp(old[PF_STAGE], "rejected") == 0) {
+		rc = agent_refuse(PF_STAGE, "%s: it was rejected: a rejected event counts nowhere, "
+				  "there is nothing to reverse", ref.label);
+		goto done;
+	}
+	if (strcmp(old[PF_STAGE], "published") != 0) {
+		rc = agent_refuse(PF_STAGE, "%s: it is at stage %s: only a published event is "
+				  "reversed; one still under review is rejected ('points review %s "
+				  "--stage rejected')", ref.label,
+				  stele_word_show("stage", old[PF_STAGE]), ref.id);
+		goto done;
+	}
+	stele_format_fixed(points, -strtoll(old[PF_POINTS], NULL, 10), 1);
+	struct point_row row = { .member_id = old[PF_MEMBER], .rule_code = old[PF_RULE],
+				 .occurred_on = date, .points = points, .stage = "recorded",
+				 .note = note, .must_be_new = true, .reverses = ref.id };
+	rc = point_put(out_id, b, &row);
+done:
+	agent_free_cols(old, PF_COUNT);
+	return rc;
 }

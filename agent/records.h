@@ -68,8 +68,20 @@ struct point_row {
 	bool must_exist, must_be_new;
 	bool review; /* the stage moves exactly one step (or to rejected) */
 	bool unreviewed; /* points set: only an event still at stage recorded changes */
+	const char *reverses; /* a new event reversing this one (point_reverse) */
 };
 int point_put(char *out_id, struct agent_batch *b, const struct point_row *row);
+
+/*
+ * Records the reversal (红字冲销) of published event id, inside the caller's batch:
+ * a new event (stage recorded, on date, with note) of the same member and rule
+ * with the opposite points, and its point_reversal row (schema 0010). Refused
+ * (agent_refuse) for an event not published, a reversal, or one reversed
+ * already; the new event's date must lie in an open month. out_id (24 bytes)
+ * receives the new event's id.
+ */
+int point_reverse(char *out_id, struct agent_batch *b, const char *id, const char *date,
+		  const char *note);
 
 struct task_row {
 	const char *id, *title, *category, *assignee, *due_on, *closed_on;

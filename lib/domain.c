@@ -6,7 +6,7 @@
 
 const char *const stele_village_tables[] = {
 	"member", "point_event", "task", "request", "income", "assessment", "period_close", "writer_key",
-	"change_note", NULL,
+	"change_note", "point_reversal", NULL,
 };
 
 const char *const stele_county_tables[] = {
@@ -52,6 +52,7 @@ static const struct {
 	{ "writer_key", { "village_code", "seq_from", "pubkey", NULL } },
 	{ "change_note", { "village_code", "seq", "clerk", "reverts", "note", "village_name",
 			   NULL } },
+	{ "point_reversal", { "village_code", "event_id", "reverses", NULL } },
 	{ "point_rule", { "code", "category", "name", "points", "active", NULL } },
 	{ "standard_item", { "code", "name", "max_score", "active", NULL } },
 	{ "veto_item", { "code", "name", NULL } },

@@ -10,15 +10,24 @@
 #include "rank.h"
 #include "rules.h"
 
+/* Not cancelled by a reversal (红字冲销, schema 0010; alias e): a reversing event
+ * never counts by itself, and an event counts nowhere once its reversal is
+ * counted (docs/rankings.md "Reversals"). */
+#define NOT_REVERSED                                                                 \
+	" AND NOT EXISTS (SELECT 1 FROM point_reversal x WHERE x.village_code = "        \
+	"e.village_code AND x.event_id = e.id) AND NOT EXISTS (SELECT 1 FROM "           \
+	"point_reversal x JOIN point_event c ON c.village_code = x.village_code AND "    \
+	"c.id = x.event_id WHERE x.village_code = e.village_code AND x.reverses = e.id " \
+	"AND c.stage IN ('assembly', 'published'))"
 /* A counted point event whose rule is not a zeroing one (alias e). */
 #define COUNTED_NON_ZEROING                                                        \
 	"e.stage IN ('assembly', 'published') AND NOT EXISTS (SELECT 1 FROM point_rule r " \
-	"WHERE r.code = e.rule_code AND r.category = 'zeroing')"
+	"WHERE r.code = e.rule_code AND r.category = 'zeroing')" NOT_REVERSED
 /* Taking part: a counted event of a base, merit or bonus rule (alias e). A
  * deduction or a zeroing is not taking part, nor an event of an unknown rule. */
 #define TAKING_PART                                                               \
 	"e.stage IN ('assembly', 'published') AND EXISTS (SELECT 1 FROM point_rule r "   \
-	"WHERE r.code = e.rule_code AND r.category IN ('base', 'merit', 'bonus'))"
+	"WHERE r.code = e.rule_code AND r.category IN ('base', 'merit', 'bonus'))" NOT_REVERSED
 /* Ranked members: active and flowing (流动党员 stay members of their home branch). */
 #define RANKED_MEMBER "m.status IN ('active', 'flowing')"
 
@@ -854,6 +863,7 @@ int stele_rank_members(struct stele_table **out, sqlite3 *db, int year, int mont
 		"WITH z AS (SELECT e.village_code, e.member_id, max(e.occurred_on) AS z "
 		"  FROM point_event e JOIN point_rule r ON r.code = e.rule_code "
 		"  WHERE r.category = 'zeroing' AND e.stage IN ('assembly', 'published') "
+		NOT_REVERSED
 		"  AND e.occurred_on >= ?1 AND e.occurred_on < ?2 "
 		"  AND (?5 IS NULL OR e.village_code = ?5) GROUP BY 1, 2), "
 		"totals AS (SELECT e.village_code, e.member_id, sum(e.points) AS total "

@@ -82,6 +82,9 @@ static const struct table_rule tables[] = {
 	{ "change_note", 6, 3, { ANY("village_code"), INT("seq", false, 1, INT64_MAX),
 		TEXT("clerk", true, 0, 64), INT("reverts", true, 1, INT64_MAX),
 		TEXT("note", true, 0, STELE_NOTE_MAX), TEXT("village_name", true, 0, 200) } },
+	/* schema/0010-reversals.sql: which event a reversing event reverses. */
+	{ "point_reversal", 3, 2, { ANY("village_code"), ID("event_id", false),
+		ID("reverses", false) } },
 	/* The county's: what an agent applies from the county stream. */
 	{ "point_rule", 5, 0, { CODE("code"), ENUM("category", false, categories),
 		TEXT("name", false, 1, 200), FIXED("points", -STELE_POINTS_MAX, STELE_POINTS_MAX, 1),

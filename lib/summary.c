@@ -40,6 +40,7 @@ static const struct kind kinds[] = {
 	{ "assessment", "assessment item", "assessment items", true, SP_NONE, NULL },
 	{ "period_close", "month", "months", true, SP_MONTH, NULL },
 	{ "writer_key", "signing key from seq", "signing keys", true, SP_NONE, NULL },
+	{ "point_reversal", "reversal", "reversals", true, SP_NONE, NULL },
 	{ "point_rule", "point rule", "point rules", false, SP_NONE, NULL },
 	{ "standard_item", "standard item", "standard items", false, SP_NONE, NULL },
 	{ "veto_item", "veto item", "veto items", false, SP_NONE, NULL },
