@@ -11,6 +11,7 @@
 #include "batch.h"
 #include "db.h"
 #include "error.h"
+#include "lenient.h"
 #include "i18n.h"
 #include "parse.h"
 #include "suggest.h"
@@ -682,6 +683,27 @@ int agent_check_field_text(int field, const char *label, const char *what, const
 {
 	if (stele_check_text(s, max_bytes, what) < 0)
 		return agent_refuse_malformed(field, "%s: %s", label, stele_error_message());
+	return 0;
+}
+
+int agent_lenient_field(const char **s, char buf[32], int field, const char *label, char type)
+{
+	char tmp[32];
+	size_t n = *s ? strlen(*s) : 0;
+	int rc;
+
+	if (!n || n >= sizeof(tmp))
+		return 0; /* empty, or too long to be a date: the strict check says so */
+	memcpy(tmp, *s, n + 1);
+	stele_lenient_trim(tmp);
+	stele_lenient_ascii(tmp);
+	rc = type == 'm' ? stele_lenient_month(buf, tmp) : stele_lenient_date(buf, tmp, "date");
+	if (rc < 0)
+		return agent_refuse_malformed(field, "%s: %s", label, stele_error_message());
+	if (rc == 0 && strcmp(tmp, *s) != 0)
+		memcpy(buf, tmp, strlen(tmp) + 1); /* spaces or full-width forms only */
+	if (rc == 1 || strcmp(tmp, *s) != 0)
+		*s = buf;
 	return 0;
 }
 

@@ -185,6 +185,16 @@ typedef int (*agent_delete_fn)(struct agent_batch *b, const char *id);
 int agent_cmd_delete(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv,
 		     agent_delete_fn del);
 
+/*
+ * A date (type 'd') or month ('m') as people write it on the command line or in
+ * the workbench (2026/11/3, 2026-11-3, 2026年11月3日, full-width digits, spaces
+ * around it), rewritten into buf (32 bytes, the caller's) in domain.md's form;
+ * *s then points to buf. *s stays as it is when nothing is recognised: the strict
+ * check that follows names it. A date that could be two (11/3/2026) is refused
+ * as malformed (agent_refuse_malformed on field, after "LABEL: "), naming both.
+ */
+int agent_lenient_field(const char **s, char buf[32], int field, const char *label, char type);
+
 /* Field checks that refuse through agent_refuse(field, "LABEL: ..."): one-line
  * UTF-8 text of at most max_bytes; a real YYYY-MM-DD date. */
 int agent_check_field_text(int field, const char *label, const char *what, const char *s,

@@ -169,6 +169,12 @@ static int close_months(struct agent_batch *b, int32_t from, int32_t to, struct 
 int agent_close_check(int32_t *out, const char *text, bool force)
 {
 	int32_t month, today;
+	char buf[32];
+	int rc;
+
+	/* 2026/11, 2026年11月, full-width digits: as the clerk writes it. */
+	if ((rc = agent_lenient_field(&text, buf, -1, "close", 'm')) < 0)
+		return STELE_EUSAGE;
 
 	/* A malformed month is a usage error (exit 2), as everywhere on the command line. */
 	if (strlen(text) != 7)

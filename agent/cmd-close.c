@@ -9,6 +9,7 @@
 #include "close.h"
 #include "error.h"
 #include "i18n.h"
+#include "parse.h"
 
 static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
 {
@@ -27,7 +28,7 @@ int cmd_close(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char
 	bool began = false, force = false;
 	int32_t month;
 	int64_t pending;
-	char *pos[1];
+	char *pos[1], name[8];
 	int rc, n;
 	bool done;
 
@@ -36,13 +37,14 @@ int cmd_close(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char
 		return rc;
 	if ((rc = agent_close_check(&month, pos[0], force)) < 0)
 		return rc;
+	stele_format_month(name, month); /* as domain.md writes it, however it was typed */
 	if ((rc = agent_batch_begin(&b, ctx)) < 0)
 		goto done;
 	began = true;
 	if ((rc = agent_close_run(&c, &b, month, force)) < 0)
 		goto done;
 	if (c.already) {
-		fprintf(stderr, _("%s: month %s is already closed; nothing to do\n"), ctx->prog, pos[0]);
+		fprintf(stderr, _("%s: month %s is already closed; nothing to do\n"), ctx->prog, name);
 		goto done;
 	}
 	began = false;
@@ -51,9 +53,9 @@ int cmd_close(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char
 	if (c.nearlier)
 		fprintf(stderr, P_("%s: closed %s and the earlier open month %s\n",
 				   "%s: closed %s and the earlier open months %s\n", c.nearlier),
-			ctx->prog, pos[0], c.earlier);
+			ctx->prog, name, c.earlier);
 	else
-		fprintf(stderr, _("%s: closed %s\n"), ctx->prog, pos[0]);
+		fprintf(stderr, _("%s: closed %s\n"), ctx->prog, name);
 	pending = c.under_review;
 	if (pending)
 		fprintf(stderr, P_("%s: note: %lld point event of the closed months is still under "

@@ -56,6 +56,7 @@ int income_put(char *out_id, struct agent_batch *b, const struct income_row *row
 	char *old[IF_COUNT] = { 0 };
 	const char *given[IF_COUNT] = { row->id, row->period, row->amount, row->source };
 	const char *v[IF_COUNT];
+	char period_buf[32];
 	struct agent_row_ref ref;
 	const char *id = ref.id, *label = ref.label;
 	char old_amount[32];
@@ -86,6 +87,8 @@ int income_put(char *out_id, struct agent_batch *b, const struct income_row *row
 		rc = agent_refuse_malformed(IF_PERIOD, "%s: month is empty", label);
 		goto done;
 	}
+	if ((rc = agent_lenient_field(&v[IF_PERIOD], period_buf, IF_PERIOD, label, 'm')) < 0)
+		goto done;
 	if (strlen(v[IF_PERIOD]) != 7 || stele_parse_month(v[IF_PERIOD], &month, "month") < 0) {
 		if (strlen(v[IF_PERIOD]) != 7)
 			stele_error(STELE_EINVALID, "month '%s' is not YYYY-MM", v[IF_PERIOD]);

@@ -35,7 +35,8 @@ static const char member_insert_sql[] =
 int member_put(char *out_id, struct agent_batch *b, const struct member_row *row)
 {
 	struct agent_row_ref ref;
-	const char *id = ref.id, *label = ref.label;
+	const char *id = ref.id, *label = ref.label, *joined = row->joined;
+	char joined_buf[32];
 	bool exists;
 	int64_t born;
 	sqlite3_stmt *stmt;
@@ -58,9 +59,11 @@ int member_put(char *out_id, struct agent_batch *b, const struct member_row *row
 		return agent_refuse_malformed(MF_GENDER, "%s: gender '%s' is not M, F or empty", label, row->gender);
 	if (row->born && *row->born && stele_parse_int(row->born, 1900, 2999, &born, "born") < 0)
 		return agent_refuse_malformed(MF_BORN, "%s: born '%s' is not a year", label, row->born);
-	if (row->joined && *row->joined &&
-	    ((rc = agent_check_field_date(MF_JOINED, label, "joined", row->joined)) < 0 ||
-	     (rc = agent_batch_refuse_closed(b, MF_JOINED, label, row->joined)) < 0))
+	if ((rc = agent_lenient_field(&joined, joined_buf, MF_JOINED, label, 'd')) < 0)
+		return rc;
+	if (joined && *joined &&
+	    ((rc = agent_check_field_date(MF_JOINED, label, "joined", joined)) < 0 ||
+	     (rc = agent_batch_refuse_closed(b, MF_JOINED, label, joined)) < 0))
 		return rc;
 	if (row->status && !agent_in_list(member_statuses, row->status))
 		return agent_refuse_malformed(MF_STATUS, "%s: status '%s' is not active, transferred_out, "
@@ -76,7 +79,7 @@ int member_put(char *out_id, struct agent_batch *b, const struct member_row *row
 	sqlite3_bind_text(stmt, 3, row->name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 4, row->gender, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 5, row->born, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 6, row->joined, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 6, joined, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 7, row->status, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 8, row->grid, -1, SQLITE_STATIC);
 	if (sqlite3_step(stmt) != SQLITE_DONE) {

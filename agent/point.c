@@ -135,7 +135,7 @@ int point_put(char *out_id, struct agent_batch *b, const struct point_row *row)
 	struct agent_row_ref ref;
 	const char *id = ref.id, *label = ref.label;
 	bool exists, member_ok, closed, reversing = row->reverses != NULL;
-	char reversed[24] = "";
+	char reversed[24] = "", date_buf[32];
 	int64_t points, old_points;
 	int32_t days;
 	sqlite3_stmt *stmt;
@@ -201,6 +201,8 @@ int point_put(char *out_id, struct agent_batch *b, const struct point_row *row)
 		rc = agent_refuse_malformed(PF_DATE, "%s: date is empty", label);
 		goto done;
 	}
+	if ((rc = agent_lenient_field(&date, date_buf, PF_DATE, label, 'd')) < 0)
+		goto done;
 	if (stele_parse_date(date, &days, "date") < 0) {
 		rc = agent_refuse_malformed(PF_DATE, "%s: %s", label, stele_error_message());
 		goto done;

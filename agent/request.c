@@ -33,6 +33,7 @@ int request_put(char *out_id, struct agent_batch *b, const struct request_row *r
 	const char *given[RF_COUNT] = { row->id, row->received_on, row->category, row->grid,
 					row->resolved_on, row->satisfied };
 	const char *v[RF_COUNT];
+	char received_buf[32], resolved_buf[32];
 	struct agent_row_ref ref;
 	const char *id = ref.id, *label = ref.label;
 	bool exists;
@@ -56,6 +57,9 @@ int request_put(char *out_id, struct agent_batch *b, const struct request_row *r
 		rc = agent_refuse_malformed(RF_RECEIVED, "%s: received date is empty", label);
 		goto done;
 	}
+	if ((rc = agent_lenient_field(&v[RF_RECEIVED], received_buf, RF_RECEIVED, label, 'd')) < 0 ||
+	    (rc = agent_lenient_field(&v[RF_RESOLVED], resolved_buf, RF_RESOLVED, label, 'd')) < 0)
+		goto done;
 	if (stele_parse_date(v[RF_RECEIVED], &received, "received date") < 0) {
 		rc = agent_refuse_malformed(RF_RECEIVED, "%s: %s", label, stele_error_message());
 		goto done;

@@ -32,6 +32,7 @@ int task_put(char *out_id, struct agent_batch *b, const struct task_row *row)
 	const char *given[TF_COUNT] = { row->id, row->title, row->category, row->assignee,
 					row->due_on, row->closed_on };
 	const char *v[TF_COUNT];
+	char due_buf[32], closed_buf[32];
 	struct agent_row_ref ref;
 	const char *id = ref.id, *label = ref.label;
 	bool exists, member_ok;
@@ -77,7 +78,9 @@ int task_put(char *out_id, struct agent_batch *b, const struct task_row *row)
 		rc = agent_refuse_malformed(TF_DUE, "%s: due date is empty", label);
 		goto done;
 	}
-	if ((rc = agent_check_field_date(TF_DUE, label, "due date", v[TF_DUE])) < 0 ||
+	if ((rc = agent_lenient_field(&v[TF_DUE], due_buf, TF_DUE, label, 'd')) < 0 ||
+	    (rc = agent_lenient_field(&v[TF_CLOSED], closed_buf, TF_CLOSED, label, 'd')) < 0 ||
+	    (rc = agent_check_field_date(TF_DUE, label, "due date", v[TF_DUE])) < 0 ||
 	    (*v[TF_CLOSED] &&
 	     (rc = agent_check_field_date(TF_CLOSED, label, "closing date", v[TF_CLOSED])) < 0))
 		goto done;

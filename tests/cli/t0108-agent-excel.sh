@@ -241,4 +241,28 @@ test_expect_success 'assess list: the total and the stars it would earn' '
 	! grep -q total out
 '
 
+test_expect_success 'the command line takes the dates people write, stored as YYYY-MM-DD' '
+	new_village d 990101001203 &&
+	stele-agent -C d member add 张三 --joined 2001年7月1日 >/dev/null 2>&1 &&
+	stele-agent -C d points add M0001 B01 --date 2026/11/3 >/dev/null 2>&1 &&
+	stele-agent -C d points add M0001 B01 --date "２０２６－１１－０４" >/dev/null 2>&1 &&
+	stele-agent -C d task add 修路 --due 2026年11月30日 >/dev/null 2>&1 &&
+	stele-agent -C d request add --received " 2026-11-5 " >/dev/null 2>&1 &&
+	stele-agent -C d income add 2026年10月 100 >/dev/null 2>&1 &&
+	test_faketime "2026-12-02 10:00:00" stele-agent -C d close 2026/10 2>err &&
+	test_grep "^stele-agent: closed 2026-10$" err &&
+	test "$(sqlite3 d/stele.db "SELECT joined FROM member; SELECT occurred_on FROM point_event;
+		SELECT due_on FROM task; SELECT received_on FROM request; SELECT period FROM income")" = "2001-07-01
+2026-11-03
+2026-11-04
+2026-11-30
+2026-11-05
+2026-10"
+'
+
+test_expect_success 'usage: a command-line date that could be two is refused, naming both (exit 2)' '
+	test_usage d "^stele-agent: point event .E000003.: date .11/3/2026. could be 2026-03-11 or 2026-11-03; write it as YYYY-MM-DD$" \
+		stele-agent -C d points add M0001 B01 --date 11/3/2026
+'
+
 test_done
