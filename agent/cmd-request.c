@@ -1,4 +1,4 @@
-/* cmd-request.c: `stele-agent request add|resolve|list` (residents' requests, 诉求). */
+/* cmd-request.c: `stele-agent request add|set|resolve|delete|list` (residents' requests, 诉求). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +60,33 @@ static int request_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 		return rc;
 	printf("%s\n", id);
 	return 0;
+}
+
+static int request_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "received", required_argument, NULL, OPT_RECEIVED },
+		{ "category", required_argument, NULL, OPT_CATEGORY },
+		{ "grid", required_argument, NULL, OPT_GRID },
+		{ 0 },
+	};
+	struct request_opts o = { 0 };
+	struct agent_batch b;
+	char *pos[1];
+	int rc, n;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_opt, &o, pos, 1, 1,
+				  &n, &done)) < 0 || done)
+		return rc;
+	if (!o.received && !o.category && !o.grid)
+		return stele_error(STELE_EUSAGE, "request set: nothing to change (--received, "
+				   "--category, --grid)");
+	struct request_row row = { .id = pos[0], .received_on = o.received, .category = o.category,
+				   .grid = o.grid, .must_exist = true, .editing = true };
+	if ((rc = agent_batch_begin(&b, ctx)) < 0)
+		return rc;
+	return agent_batch_finish(&b, request_put(NULL, &b, &row));
 }
 
 static int request_resolve(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
@@ -131,6 +158,10 @@ static int request_delete_cmd(struct stele_ctx *ctx, const struct stele_cmd *cmd
 const struct stele_cmd request_subcommands[] = {
 	{ "add", request_add, N_("request add --received DATE [--category C] [--grid G]"),
 	  N_("Records a resident's request and prints its id (R0001, ...)."), NULL },
+	{ "set", request_set, N_("request set ID [--received DATE] [--category C] [--grid G]"),
+	  N_("Corrects a request not yet resolved, received in an open month (a new date\n"
+	  "too); --category '' or --grid '' clears it. A resolved request is not changed."),
+	  NULL },
 	{ "resolve", request_resolve, N_("request resolve ID [--date DATE] [--satisfied yes|no]"),
 	  N_("Resolves a request on DATE (default today, not before it was received). A\n"
 	  "request is resolved once; one received in a closed month may still be resolved\n"

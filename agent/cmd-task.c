@@ -1,4 +1,4 @@
-/* cmd-task.c: `stele-agent task add|close|list` (the task ledger, 台账). */
+/* cmd-task.c: `stele-agent task add|set|close|delete|list` (the task ledger, 台账). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,10 +11,10 @@
 #include "parse.h"
 #include "records.h"
 
-enum { OPT_DUE = 1, OPT_CATEGORY, OPT_ASSIGNEE, OPT_DATE, OPT_OPEN };
+enum { OPT_DUE = 1, OPT_CATEGORY, OPT_ASSIGNEE, OPT_DATE, OPT_OPEN, OPT_TITLE };
 
 struct task_opts {
-	const char *due, *category, *assignee, *date;
+	const char *due, *category, *assignee, *date, *title;
 	bool open;
 };
 
@@ -28,6 +28,7 @@ static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
 	case OPT_ASSIGNEE: o->assignee = arg; break;
 	case OPT_DATE: o->date = arg; break;
 	case OPT_OPEN: o->open = true; break;
+	case OPT_TITLE: o->title = arg; break;
 	}
 	return 0;
 }
@@ -58,6 +59,35 @@ static int task_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc
 		return rc;
 	printf("%s\n", id);
 	return 0;
+}
+
+static int task_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "title", required_argument, NULL, OPT_TITLE },
+		{ "due", required_argument, NULL, OPT_DUE },
+		{ "category", required_argument, NULL, OPT_CATEGORY },
+		{ "assignee", required_argument, NULL, OPT_ASSIGNEE },
+		{ 0 },
+	};
+	struct task_opts o = { 0 };
+	struct agent_batch b;
+	char *pos[1];
+	int rc, n;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_opt, &o, pos, 1, 1,
+				  &n, &done)) < 0 || done)
+		return rc;
+	if (!o.title && !o.due && !o.category && !o.assignee)
+		return stele_error(STELE_EUSAGE, "task set: nothing to change (--title, --due, "
+				   "--category, --assignee)");
+	struct task_row row = { .id = pos[0], .title = o.title, .due_on = o.due,
+				.category = o.category, .assignee = o.assignee, .must_exist = true,
+				.editing = true };
+	if ((rc = agent_batch_begin(&b, ctx)) < 0)
+		return rc;
+	return agent_batch_finish(&b, task_put(NULL, &b, &row));
 }
 
 static int task_close(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
@@ -119,6 +149,11 @@ const struct stele_cmd task_subcommands[] = {
 	{ "add", task_add, N_("task add TITLE --due DATE [--category C] [--assignee MEMBER]"),
 	  N_("Adds a task to the ledger and prints its id (T0001, ...). MEMBER is a member id."),
 	  NULL },
+	{ "set", task_set,
+	  N_("task set ID [--title TITLE] [--due DATE] [--category C] [--assignee MEMBER]"),
+	  N_("Corrects a task not yet closed whose due date lies in an open month (a new\n"
+	  "due date too); --category '' or --assignee '' clears it. A closed task is not\n"
+	  "changed."), NULL },
 	{ "close", task_close, N_("task close ID [--date DATE]"),
 	  N_("Closes a task out (销号) on DATE, default today. A task is closed once; a task\n"
 	  "due in a closed month may still be closed with a date in an open month."), NULL },

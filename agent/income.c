@@ -82,6 +82,10 @@ int income_put(char *out_id, struct agent_batch *b, const struct income_row *row
 	v[IF_ID] = id;
 	for (int i = 1; i < IF_COUNT; i++)
 		v[i] = given[i] ? given[i] : exists ? old[i] : "";
+	/* A row of a closed month is read-only with it. */
+	if (row->editing && exists &&
+	    (rc = agent_batch_refuse_closed(b, IF_PERIOD, label, old[IF_PERIOD])) < 0)
+		goto done;
 
 	if (!*v[IF_PERIOD]) {
 		rc = agent_refuse_malformed(IF_PERIOD, "%s: month is empty", label);

@@ -87,6 +87,7 @@ struct task_row {
 	const char *id, *title, *category, *assignee, *due_on, *closed_on;
 	bool must_exist, must_be_new;
 	bool closing; /* task close: refuse a task already closed */
+	bool editing; /* task set: only an open task, due in an open month */
 };
 int task_put(char *out_id, struct agent_batch *b, const struct task_row *row);
 
@@ -95,12 +96,14 @@ struct request_row {
 	const char *satisfied; /* "1", "0" or "" */
 	bool must_exist, must_be_new;
 	bool resolving; /* request resolve: refuse a request already resolved */
+	bool editing;   /* request set: only an unresolved one, received in an open month */
 };
 int request_put(char *out_id, struct agent_batch *b, const struct request_row *row);
 
 struct income_row {
 	const char *id, *period, *amount, *source;
 	bool must_exist, must_be_new;
+	bool editing; /* income set: only a row of an open month */
 };
 int income_put(char *out_id, struct agent_batch *b, const struct income_row *row);
 

@@ -48,6 +48,14 @@ int request_put(char *out_id, struct agent_batch *b, const struct request_row *r
 	for (int i = 1; i < RF_COUNT; i++)
 		v[i] = given[i] ? given[i] : exists ? old[i] : "";
 
+	if (row->editing && exists && *old[RF_RESOLVED]) {
+		rc = agent_refuse(RF_RESOLVED, "%s: it was resolved on %s: a resolved request is "
+				  "not changed", label, old[RF_RESOLVED]);
+		goto done;
+	}
+	if (row->editing && exists &&
+	    (rc = agent_batch_refuse_closed(b, RF_RECEIVED, label, old[RF_RECEIVED])) < 0)
+		goto done;
 	if (row->resolving && exists && *old[RF_RESOLVED]) {
 		rc = agent_refuse(RF_RESOLVED, "%s is already resolved (on %s)", label,
 				  old[RF_RESOLVED]);

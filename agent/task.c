@@ -46,6 +46,15 @@ int task_put(char *out_id, struct agent_batch *b, const struct task_row *row)
 	for (int i = 1; i < TF_COUNT; i++)
 		v[i] = given[i] ? given[i] : exists ? old[i] : "";
 
+	/* A closed task is final; one due in a closed month is read-only with it. */
+	if (row->editing && exists && *old[TF_CLOSED]) {
+		rc = agent_refuse(TF_CLOSED, "%s: it was closed on %s: a closed task is not changed",
+				  label, old[TF_CLOSED]);
+		goto done;
+	}
+	if (row->editing && exists &&
+	    (rc = agent_batch_refuse_closed(b, TF_DUE, label, old[TF_DUE])) < 0)
+		goto done;
 	if (row->closing && exists && *old[TF_CLOSED]) {
 		rc = agent_refuse(TF_CLOSED, "%s is already closed (on %s)", label, old[TF_CLOSED]);
 		goto done;
