@@ -12,7 +12,6 @@
 #include "db.h"
 #include "error.h"
 #include "lenient.h"
-#include "i18n.h"
 #include "parse.h"
 #include "suggest.h"
 
@@ -748,7 +747,7 @@ int agent_batch_delete(struct agent_batch *b, const struct agent_row_kind *k, co
 		step = sqlite3_step(stmt);
 		if (step == SQLITE_ROW) {
 			char why[256];
-			snprintf(why, sizeof(why), blocked_why,
+			snprintf(why, sizeof(why), _(blocked_why),
 				 (const char *)sqlite3_column_text(stmt, 0));
 			rc = agent_refuse(-1, "%s: %s", ref.label, why);
 		} else if (step != SQLITE_DONE) {

@@ -103,5 +103,6 @@ int member_delete(struct agent_batch *b, const char *id)
 		"SELECT 'point event ' || id FROM point_event WHERE village_code = ?1 AND "
 		"member_id = ?2 UNION ALL SELECT 'task ' || id FROM task WHERE village_code = ?1 "
 		"AND assignee = ?2 LIMIT 1",
-		"%s names them: only a member no record names can be deleted (else set --status)");
+		N_("%s names them: only a member no record names can be deleted (else set "
+		   "--status)"));
 }

@@ -327,8 +327,8 @@ int point_delete(struct agent_batch *b, const char *id)
 	return agent_batch_delete(b, &event_kind, id, dates,
 		"SELECT stage FROM point_event WHERE village_code = ?1 AND id = ?2 AND "
 		"stage <> 'recorded'",
-		"it is at stage %s: a reviewed event is not deleted, it is corrected by a new "
-		"event");
+		N_("it is at stage %s: a reviewed event is not deleted; a published one is "
+		   "reversed ('points reverse')"));
 }
 
 int point_reverse(char *out_id, struct agent_batch *b, const char *id, const char *date,

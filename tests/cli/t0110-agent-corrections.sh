@@ -170,7 +170,7 @@ test_expect_success 'delete: records not yet reviewed, in open months; refusals 
 	stele-agent -C d points add M0001 B01 --date 2026-10-01 >/dev/null 2>&1 &&
 	stele-agent -C d points add M0001 B01 --date 2026-10-02 >/dev/null 2>&1 &&
 	stele-agent -C d points review E000002 --stage group 2>/dev/null &&
-	test_refused d "^stele-agent: point event .E000002.: it is at stage group: a reviewed event is not deleted, it is corrected by a new event$" \
+	test_refused d "^stele-agent: point event .E000002.: it is at stage group: a reviewed event is not deleted; a published one is reversed (.points reverse.)$" \
 		stele-agent -C d points delete E000001 E000002 &&
 	stele-agent -C d points set E000001 --rule B02 --note 改 2>err &&
 	test_grep "^stele-agent: change set 6: point event E000001 changed$" err &&
