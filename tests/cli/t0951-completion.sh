@@ -69,7 +69,8 @@ test_expect_success 'a prefix narrows them; global options' '
 	offers stele-agent - = -C --version --help
 '
 test_expect_success 'subcommands' '
-	offers stele-agent member "" = add set list &&
+	offers stele-agent member "" = add set delete list &&
+	offers stele-agent points re = review reverse &&
 	offers stele-agent -C v key "" = rotate history &&
 	offers stele-aggregator rank "" = villages stars members
 '
