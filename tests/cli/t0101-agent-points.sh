@@ -68,7 +68,7 @@ test_expect_success 'a malformed value is a usage error (exit 2): too many decim
 
 test_expect_success 'exit 2: impossible and malformed dates' '
 	test_usage v "2026-02-30" stele-agent -C v points add M0001 B01 --date 2026-02-30 &&
-	test_usage v "2026-9-3" stele-agent -C v points add M0001 B01 --date 2026-9-3 &&
+	test_usage v "date .2026-09-31. is not a real date" stele-agent -C v points add M0001 B01 --date 2026-9-31 &&
 	test_usage v "2025-02-29" stele-agent -C v points add M0001 B01 --date 2025-02-29
 '
 

@@ -84,7 +84,7 @@ test_expect_success 'refused: duplicate (month, source); malformed (exit 2): too
 	refused "already recorded as I0002" stele-agent -C v income add 2026-09 5 &&
 	usage "more than 2 decimal places" stele-agent -C v income add 2026-10 1.005 &&
 	usage "2026-13" stele-agent -C v income add 2026-13 1 &&
-	usage "not YYYY-MM" stele-agent -C v income add 2026-10-01 1
+	usage "not YYYY-MM" stele-agent -C v income add 2026-10-15 1
 '
 
 test_expect_success 'assess set inserts, then replaces' '

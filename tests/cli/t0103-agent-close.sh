@@ -75,8 +75,8 @@ test_expect_success 'a malformed month is a usage error (exit 2), nothing writte
 	db_dump v >before &&
 	test_expect_code 2 stele-agent -C v close 2026-13 2>err &&
 	test_grep "2026-13" err &&
-	test_expect_code 2 stele-agent -C v close 2026-9 2>err &&
-	test_grep "^stele-agent: month .2026-9. is not YYYY-MM$" err &&
+	test_expect_code 2 stele-agent -C v close 2026-9x 2>err &&
+	test_grep "^stele-agent: month .2026-9x. is not a month (YYYY-MM)$" err &&
 	db_dump v >after && test_cmp before after
 '
 
