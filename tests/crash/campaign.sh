@@ -85,11 +85,11 @@ if [ "$mode" = quick ]; then
 	phase 'kill: points add' crash_kill_sweep "$base" "$scratch" "$writes" 40 \
 		$agent points add M0002 B03 --date 2026-09-07
 	phase 'kill: import points' crash_kill_sweep "$base" "$scratch" "$writes" 36 \
-		$agent import points "$base.points.csv"
+		$agent import points --allow-duplicates "$base.points.csv"
 	phase 'ENOSPC on pwrite64: points add' crash_fault_sweep "$base" "$scratch" pwrite64 ENOSPC 14 \
 		$agent points add M0002 B03 --date 2026-09-07
 	phase 'EIO on fdatasync: import points' crash_fault_sweep "$base" "$scratch" 'fdatasync|fsync' \
-		EIO 8 $agent import points "$base.points.csv"
+		EIO 8 $agent import points --allow-duplicates "$base.points.csv"
 	phase 'EIO on open/truncate: member add' crash_fault_sweep "$base" "$scratch" 'openat|ftruncate' \
 		EIO 8 $agent member add 王五
 	cp -a "$base" "$scratch.random"
@@ -110,10 +110,10 @@ if [ "$mode" = quick ]; then
 else
 	for cmd in "points add M0002 B03 --date 2026-09-07" "member add 王五 --born 1980" \
 		"task add 清理河道 --due 2026-10-15" "request add --received 2026-09-20 --category 环境" \
-		"import points $base.points.csv"; do
+		"import points --allow-duplicates $base.points.csv"; do
 		phase "kill: $cmd" crash_kill_sweep "$base" "$scratch" '[a-z0-9_]+' 400 $agent $cmd
 	done
-	for cmd in "points add M0002 B03 --date 2026-09-07" "import points $base.points.csv"; do
+	for cmd in "points add M0002 B03 --date 2026-09-07" "import points --allow-duplicates $base.points.csv"; do
 		for fault in 'pwrite64|write ENOSPC' 'pwrite64|write EIO' 'fdatasync|fsync EIO' \
 			'ftruncate EIO' 'openat ENOSPC' 'openat EIO' 'unlink|rename EIO' \
 			'pread64|read EIO'; do
@@ -141,7 +141,7 @@ else
 	phase 'random kills: points add' crash_random_kills "$scratch.random" 100 \
 		stele-agent -C "$scratch.random" points add M0001 B02 --date 2026-09-08
 	phase 'random kills: import points' crash_random_kills "$scratch.random" 60 \
-		stele-agent -C "$scratch.random" import points "$base.points.csv"
+		stele-agent -C "$scratch.random" import points --allow-duplicates "$base.points.csv"
 fi
 
 echo "# $mode campaign in $(($(date +%s) - started))s"

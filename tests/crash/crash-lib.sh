@@ -389,7 +389,7 @@ crash_synced_village() {
 		stele-agent -C "$1" sync --remote "$1/usb.git" >/dev/null 2>&1 &&
 		stele-agent -C "$1" member add 王五 >/dev/null &&
 		stele-agent -C "$1" points add M0003 B01 --date 2026-09-10 >/dev/null &&
-		stele-agent -C "$1" import points "$1.points.csv" >/dev/null 2>&1
+		stele-agent -C "$1" import points --allow-duplicates "$1.points.csv" >/dev/null 2>&1
 }
 
 # The county side. A county directory is checked against the villages it merges:
