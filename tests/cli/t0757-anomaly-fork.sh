@@ -16,7 +16,8 @@ setup() {
 	new_village a $V 村 &&
 	stele-agent -C a member add 甲 >/dev/null &&
 	stele-agent -C a member add 乙 >/dev/null &&
-	stele-agent -C a sync --remote "$PWD/server.git" 2>/dev/null &&
+	stele-agent -C a remote set "$PWD/server.git" 2>/dev/null &&
+	stele-agent -C a sync 2>/dev/null &&
 	stele-aggregator -C county village add $V --name 村 --township-name 镇 \
 		--remote "$PWD/server.git" --key "$(stele-agent -C a key)" >/dev/null &&
 	stele-aggregator -C county sync 2>/dev/null &&

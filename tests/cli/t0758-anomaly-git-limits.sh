@@ -34,7 +34,8 @@ test_expect_success 'two villages merged once' '
 	for code in $BAD $GOOD; do
 		new_village v/$code $code &&
 		stele-agent -C v/$code member add 甲 >/dev/null &&
-		stele-agent -C v/$code sync --remote "$TRASH/server/$code.git" 2>/dev/null &&
+		stele-agent -C v/$code remote set "$TRASH/server/$code.git" 2>/dev/null &&
+		stele-agent -C v/$code sync 2>/dev/null &&
 		stele-aggregator -C county village add $code --name "村$code" --township-name 镇 \
 			--remote "$TRASH/server/$code.git" --key "$(stele-agent -C v/$code key)" \
 			>/dev/null || exit 1

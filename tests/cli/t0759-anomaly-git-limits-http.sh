@@ -25,7 +25,8 @@ test_expect_success 'two villages on the server, merged once; then a bomb in one
 	for code in $BAD $GOOD; do
 		new_village v/$code $code &&
 		stele-agent -C v/$code member add 甲 >/dev/null &&
-		stele-agent -C v/$code sync --remote "$HTTP_ROOT/$code.git" 2>/dev/null &&
+		stele-agent -C v/$code remote set "$HTTP_ROOT/$code.git" 2>/dev/null &&
+		stele-agent -C v/$code sync 2>/dev/null &&
 		stele-aggregator -C county village add $code --name "村$code" --township-name 镇 \
 			--remote "$HTTP_URL/$code.git" --key "$(stele-agent -C v/$code key)" \
 			>/dev/null || exit 1
