@@ -38,7 +38,8 @@ test_expect_success 'closing again, or a month not begun: the engine refusal, no
 	test_grep "month 2026-10 is already closed" page &&
 	code=$(web_form /close month=2999-01 confirm=1) && test_status 422 "$code" &&
 	test_grep "month 2999-01 has not begun yet" page &&
-	code=$(web_form /close month=2026-1 confirm=1) && test_status 422 "$code" &&
+	code=$(web_form /close month=2026-1x confirm=1) && test_status 422 "$code" &&
+	test_grep "month &#39;2026-1x&#39; is not a month (YYYY-MM)" page &&
 	db_dump v >after && test_cmp before after
 '
 
