@@ -116,9 +116,10 @@ int web_close(struct web_req *rq, struct web_resp *rs)
 	return close_page(rq, rs, NULL);
 }
 
-/* The confirmation: what closing the month also closes, and what is still under
- * review in them. */
-static int confirm_page(struct web_req *rq, struct web_resp *rs, const char *month)
+/* The confirmation: what closing the month also closes, what is still under
+ * review in them, and, when the month chosen is this computer's current month,
+ * that it has not ended (the CLI's --force). */
+static int confirm_page(struct web_req *rq, struct web_resp *rs, const char *month, bool not_ended)
 {
 	char title[100];
 	int n, rc;
@@ -126,6 +127,14 @@ static int confirm_page(struct web_req *rq, struct web_resp *rs, const char *mon
 
 	snprintf(title, sizeof(title), _("Close %s?"), month);
 	web_page_begin(rs, rq, "close", title);
+	if (not_ended) {
+		char msg[300], clock[16];
+		stele_format_date(clock, stele_today());
+		snprintf(msg, sizeof(msg), _("Month %s has not ended yet (this computer's clock says "
+					     "%s): closing it now means nothing more can be recorded "
+					     "in it."), month, clock);
+		web_notice(rs, false, msg);
+	}
 	web_out(rs, "<p>%s</p>\n", _("These months will be closed (every earlier open month closes "
 				     "with the one chosen):"));
 	if ((rc = open_months(rq, rs, month, &n, &pending)) < 0)
@@ -160,13 +169,14 @@ int web_close_save(struct web_req *rq, struct web_resp *rs)
 	int rc;
 
 	month = month ? month : "";
-	/* The confirmation page is the CLI's --force: it lists what is under review. */
+	/* The confirmation page is the CLI's --force: it says when the month has not
+	 * ended and lists what is under review. */
 	if ((rc = agent_close_check(&m, month, true)) == STELE_EUSAGE)
 		rc = STELE_EINVALID;
 	if (rc == 0 && !(confirm && strcmp(confirm, "1") == 0)) {
 		if ((rc = web_open(rq)) < 0)
 			return rc;
-		return confirm_page(rq, rs, month);
+		return confirm_page(rq, rs, month, m == agent_month_of(stele_today()));
 	}
 	if (rc == 0 && (rc = web_begin(&b, rq)) == 0) {
 		if ((rc = agent_close_run(&c, &b, m, true)) == 0 && c.already)

@@ -106,4 +106,33 @@ test_expect_success 'an accepted file: the preview writes nothing; commit import
 	test_grep "^M0003,赵六,F,1980,,active,$" list
 '
 
+FAKETIME_LIB=
+for lib in /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1; do
+	[ -f "$lib" ] && FAKETIME_LIB=$lib && break
+done
+if [ -n "$FAKETIME_LIB" ]; then
+# The workbench of a village whose computer's clock says 2026-12-15: its own
+# stele-agent, first on PATH, keeps serve's pid (exec) under libfaketime.
+test_expect_success 'this month, not ended: the confirmation says so, and confirmed it closes (the CLI'\''s --force)' '
+	serve_stop &&
+	new_village now 990101001202 东村 &&
+	mkdir faked &&
+	printf "#!/bin/sh\nexec env LD_PRELOAD=%s FAKETIME=\"@2026-12-15 08:00:00\" %s \"\$@\"\n" \
+		"$FAKETIME_LIB" "$(command -v stele-agent)" >faked/stele-agent &&
+	chmod +x faked/stele-agent &&
+	PATH=$TRASH/faked:$PATH serve_start now &&
+	db_dump now >before &&
+	code=$(web_form /close month=2026-12) && test_status 200 "$code" &&
+	test_grep "Month 2026-12 has not ended yet (this computer&#39;s clock says 2026-12-15)" page &&
+	test_grep "name=\"confirm\" value=\"1\"" page &&
+	db_dump now >after && test_cmp before after &&
+	code=$(web_form /close month=2026-12 confirm=1) && test_status 303 "$code" &&
+	test "$(sqlite3 now/stele.db "SELECT period FROM period_close")" = 2026-12 &&
+	code=$(web_form /close month=2026-11) && test_status 200 "$code" &&
+	! grep -q "has not ended yet" page
+'
+else
+	test_skip 'this month, not ended, in the workbench' 'libfaketime is not installed (apt-get install faketime)'
+fi
+
 test_done
