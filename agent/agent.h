@@ -51,6 +51,8 @@ int cmd_points_rank(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc
 /* Opens the village directory (lock, database, signing key; agent/keyfile.c) and
  * checks it is a village's. Released by stele_ctx_close (done by the dispatcher). */
 int agent_open(struct stele_ctx *ctx);
+/* The same for reading only, without the lock or the key (stele_ctx_open_read). */
+int agent_open_read(struct stele_ctx *ctx);
 
 /* The village code of an open directory (ctx->writer). */
 #define agent_village(ctx) ((const char *)(ctx)->writer)

@@ -161,6 +161,10 @@ try:
     sticks = driver.find_elements(By.CSS_SELECTOR, "form[action='/sync'] button[name=stick]")
     check(len(sticks) == 1, "the workbench finds the USB stick")
     submit(sticks[0])
+    # The sync runs in the background; its page follows it, reloading itself.
+    shot("sync-running")
+    WebDriverWait(driver, 60, poll_frequency=0.5).until(
+        lambda d: "notice running" not in d.page_source)
     check("notice ok" in driver.page_source, "synced to the stick: " + text()[:200].replace("\n", " "))
     shot("sync-done")
     go("/")

@@ -142,11 +142,22 @@ test_expect_success 'a CLI write succeeds while the workbench runs, and the page
 	web_get /members >/dev/null && test_grep "李秀英" page
 '
 
-test_expect_success 'a request that meets a busy directory waits, then is answered' '
+test_expect_success 'a write that meets a busy directory waits, then is done' '
 	flock v/lock sleep 1 &
 	holder=$! &&
 	sleep 0.2 &&
+	code=$(web_form /members/save name=钱七) &&
+	wait $holder &&
+	test_status 303 "$code" &&
+	stele-agent -C v member list >list && test_grep "钱七" list
+'
+
+test_expect_success 'a page that only reads is shown while another process holds the directory' '
+	flock v/lock sleep 4 &
+	holder=$! &&
+	sleep 0.2 &&
 	code=$(web_get /members) &&
+	kill -0 $holder &&
 	wait $holder &&
 	test_status 200 "$code" && test_grep "李秀英" page
 '
