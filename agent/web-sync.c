@@ -3,6 +3,7 @@
  * clerk would type as a background child (lib/child.c); the page shows how it goes
  * (refreshing itself) and then its result in plain words, while every other page
  * goes on being served. */
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,7 +131,10 @@ static int sync_page(struct web_req *rq, struct web_resp *rs, const char *refusa
 	if (!nsticks) {
 		web_out(rs, "<p class=\"muted\">%s</p>\n", _("No USB stick is plugged in. Plug one in, "
 							   "then open this page again."));
-	} else if (!running) {
+	} else if (running) {
+		web_out(rs, "<p class=\"muted\">%s</p>\n", _("A sync is running: the next one can start "
+							   "when it has ended."));
+	} else {
 		web_form_begin(rs, rq, "/sync");
 		web_out(rs, "<ul>\n");
 		for (size_t i = 0; i < nsticks; i++)
@@ -173,7 +177,12 @@ static int start_sync(struct web_req *rq, struct web_resp *rs, const char *remot
 	int rc;
 	const char *args[] = { "stele-agent", "-C", rq->ctx->dir, "sync", "--timeout",
 			       SYNC_TIMEOUT, remote ? "--remote" : NULL, remote, NULL };
-	const char *env[] = { rq->english ? "LANGUAGE=en" : "LANGUAGE=zh_CN", NULL };
+	/* The child speaks the page's language. gettext ignores LANGUAGE under the "C"
+	 * locale, so where the server moved its messages to C.UTF-8 (web_serve), the
+	 * child's locale moves there too. */
+	const char *msgs = setlocale(LC_MESSAGES, NULL);
+	const char *env[] = { rq->english ? "LANGUAGE=en" : "LANGUAGE=zh_CN",
+			      msgs && strncmp(msgs, "C.", 2) == 0 ? "LC_ALL=C.UTF-8" : NULL, NULL };
 
 	if ((rc = stele_child_start(&child, args, env)) < 0)
 		return rc;

@@ -167,6 +167,11 @@ bench_import_rate() {
 # village of 300 members and 20,000 point events (most published, some at each
 # review stage), 20 requests per page (QUICK: 5) over 127.0.0.1 with curl; the
 # figure is the p95 of the slowest page, against the 50 ms limit (the ratio).
+# serve_cpu_ticks PID: the CPU time (user + system, in clock ticks) PID has used.
+serve_cpu_ticks() {
+	sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
+}
+
 bench_serve_page_p95() {
 	runs=20
 	[ -n "$QUICK" ] && runs=5
@@ -196,13 +201,16 @@ bench_serve_page_p95() {
 		"/points/rank?month=2026-06&scope=year" "/points/notice?month=2026-06" /tasks /requests \
 		/income /assess /close /log /data /sync; do
 		: >times
+		cpu0=$(serve_cpu_ticks $pid)
 		i=0
 		while [ $i -lt $runs ]; do
 			i=$((i + 1))
 			curl -s -b jar -o /dev/null -w '%{time_total}\n' "$base$page" >>times
 		done
+		cpu=$(awk -v a="$cpu0" -v b="$(serve_cpu_ticks $pid)" -v hz="$(getconf CLK_TCK)" -v n=$runs \
+			'BEGIN { printf "%.1f", (b - a) * 1000 / hz / n }')
 		p95=$(awk '{ printf "%.2f\n", $1 * 1000 }' times | { cat >ms; percentile 95 ms; })
-		note "workbench $page: p95 $p95 ms"
+		note "workbench $page: p95 $p95 ms (server CPU $cpu ms a request)"
 		if awk -v a="$p95" -v b="$worst" 'BEGIN { exit !(a > b) }'; then
 			worst=$p95 worst_page=$page
 		fi
@@ -214,7 +222,7 @@ bench_serve_page_p95() {
 	kill -TERM $pid
 	wait $pid
 	record "$worst" 50
-	note "workbench: slowest page $worst_page ($runs requests a page)"
+	note "workbench: slowest page $worst_page ($runs requests a page, load average $(cut -d' ' -f1 /proc/loadavg))"
 }
 
 # import_1m: one `import points` of 1,000,000 point events (QUICK: 200,000), a

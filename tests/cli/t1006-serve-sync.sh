@@ -20,6 +20,17 @@ sync_children() {
 	wc -l <pids
 }
 
+# sync_wait: polls the sync page (at most 10 s) until the sync has ended.
+sync_wait() {
+	n=0
+	while [ $n -lt 100 ]; do
+		web_get /sync >/dev/null && ! grep -q "notice running" page && return 0
+		sleep 0.1
+		n=$((n + 1))
+	done
+	return 1
+}
+
 test_expect_success 'setup: a village whose sync address stalls (accepts, never answers)' '
 	new_village v $V 正营村 &&
 	stele-agent -C v member add 王建国 >/dev/null &&
@@ -55,13 +66,7 @@ test_expect_success 'while it runs: every other page is served' '
 
 test_expect_success 'the server goes away: the page gives the result, nothing is lost' '
 	server_stop "$STALL1_PID" &&
-	n=0 &&
-	while [ $n -lt 100 ]; do
-		web_get /sync >/dev/null &&
-		! grep -q "notice running" page && break
-		sleep 0.1
-		n=$((n + 1))
-	done &&
+	sync_wait &&
 	test_grep "class=\"notice refused\"" page &&
 	test_grep "Not synced. Nothing is lost" page &&
 	test_grep "127.0.0.1:$STALL1" page &&
@@ -69,6 +74,17 @@ test_expect_success 'the server goes away: the page gives the result, nothing is
 	! grep -q "http-equiv=\"refresh\"" page &&
 	test_grep "name=\"to\" value=\"saved\"" page &&
 	test "$(sqlite3 v/stele.db "SELECT count(*) FROM stele_outbox")" = 1
+'
+
+test_expect_success 'in Chinese, the sync speaks Chinese too (test-lib runs LC_ALL=C)' '
+	serve_env &&
+	curl -s -b jar -c jar -o /dev/null "$SERVE_BASE/lang?to=zh" &&
+	code=$(web_form /sync to=saved) && test_status 303 "$code" &&
+	sync_wait &&
+	test_grep "<html lang=\"zh-CN\">" page &&
+	test_grep "所有内容都已保存，下次同步时再推送" page &&
+	! grep -q "kept for the next sync" page &&
+	curl -s -b jar -c jar -o /dev/null "$SERVE_BASE/lang?to=en"
 '
 
 test_expect_success 'stopping the workbench stops a sync it started' '
