@@ -60,6 +60,19 @@ test_expect_success 'export: an Excel-friendly CSV (BOM), the columns import rea
 	code=$(web_get "/export?kind=nothing") && test_status 404 "$code"
 '
 
+# preview_refuses FILE LINE ID LINE2 ID2: uploading FILE (three members) shows the
+# preview that refuses member ID's gender at LINE and ID2's year of birth at
+# LINE2, offers no commit, and writes nothing.
+preview_refuses() {
+	db_dump v >before &&
+	code=$(web_upload /import file "$1" -F kind=members) && test_status 422 "$code" &&
+	test_grep "<li>$1:$2:3: member &#39;$3&#39;: gender &#39;X&#39; is not M, F or empty" page &&
+	test_grep "<li>$1:$4:4: member &#39;$5&#39;: born &#39;19x0&#39; is not a year" page &&
+	test_grep "2 of 3 rows refused" page &&
+	! grep -q "name=\"commit\"" page &&
+	db_dump v >after && test_cmp before after
+}
+
 test_expect_success 'import preview: every refused row and why; nothing written' '
 	cat >m.csv <<-\EOF &&
 	id,name,gender,born,joined,status,grid
@@ -67,13 +80,7 @@ test_expect_success 'import preview: every refused row and why; nothing written'
 	,赵六,F,1980,,,
 	,孙七,F,19x0,,,
 	EOF
-	db_dump v >before &&
-	code=$(web_upload /import file m.csv -F kind=members) && test_status 422 "$code" &&
-	test_grep "<li>m.csv:2:3: member &#39;M0002&#39;: gender &#39;X&#39; is not M, F or empty" page &&
-	test_grep "<li>m.csv:4:4: member &#39;M0004&#39;: born &#39;19x0&#39; is not a year" page &&
-	test_grep "2 of 3 rows refused" page &&
-	! grep -q "name=\"commit\"" page &&
-	db_dump v >after && test_cmp before after
+	preview_refuses m.csv 2 M0002 4 M0004
 '
 
 test_expect_success 'a malformed file: its own message, nothing written' '
@@ -114,13 +121,7 @@ test_expect_success 'an Excel workbook: the preview lists every refused row and 
 	printf "\t吴二\tX\t#n:1972\t\t\t\n" >>rows.tsv &&
 	printf "\t郑三\t女\t19x0\t\t\t\n" >>rows.tsv &&
 	$XLSX bad.xlsx rows.tsv &&
-	db_dump v >before &&
-	code=$(web_upload /import file bad.xlsx -F kind=members) && test_status 422 "$code" &&
-	test_grep "<li>bad.xlsx:3:3: member &#39;M0005&#39;: gender &#39;X&#39; is not M, F or empty" page &&
-	test_grep "<li>bad.xlsx:4:4: member &#39;M0006&#39;: born &#39;19x0&#39; is not a year" page &&
-	test_grep "2 of 3 rows refused" page &&
-	! grep -q "name=\"commit\"" page &&
-	db_dump v >after && test_cmp before after
+	preview_refuses bad.xlsx 3 M0005 4 M0006
 '
 
 test_expect_success 'a file named .xlsx that is not a workbook: said so, nothing written' '
