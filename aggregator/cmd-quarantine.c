@@ -36,14 +36,17 @@ static int add_field(struct stele_table *t, const char *field, const char *value
 	return stele_table_add_row(t, cells);
 }
 
-/* The pinned key of a village: 1 with pk, 0 when none is pinned (or readable). */
+/* The pinned key of a village or a township: 1 with pk, 0 when none is pinned (or
+ * readable). */
 static int pinned_key(unsigned char pk[STELE_PK_BYTES], struct stele_ctx *ctx, const char *code)
 {
 	sqlite3_stmt *stmt = NULL;
 	int found = 0;
 
 	if (!code || stele_db_prepare(ctx->db, &stmt, "SELECT pubkey FROM stele_village_source "
-						      "WHERE village_code = ?") < 0)
+						      "WHERE village_code = ?1 UNION ALL "
+						      "SELECT pubkey FROM stele_township_source "
+						      "WHERE township_code = ?1") < 0)
 		return 0;
 	sqlite3_bind_text(stmt, 1, code, -1, SQLITE_STATIC);
 	if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0) &&

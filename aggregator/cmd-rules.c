@@ -33,7 +33,7 @@ static int rules_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 		return rc;
 	if ((rc = stele_rules_kind_parse(pos[0], &kind)) < 0)
 		return rc;
-	if ((rc = agg_open(ctx)) < 0)
+	if ((rc = agg_open(ctx)) < 0 || (rc = agg_county_only(ctx)) < 0)
 		return rc;
 	if ((rc = stele_csv_open(&csv, pos[1], 16u << 20)) < 0)
 		return rc;

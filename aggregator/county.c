@@ -1,11 +1,12 @@
-/* county.c: what the aggregator's commands share: opening the county directory,
- * captured writes to the county stream, the village registry. */
+/* county.c: what the aggregator's commands share: opening the county's (or a
+ * township's) directory, captured writes to its stream, the village registry. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "aggregator.h"
 #include "db.h"
+#include "domain.h"
 #include "error.h"
 #include "i18n.h"
 #include "suggest.h"
@@ -16,15 +17,48 @@ int agg_open(struct stele_ctx *ctx)
 
 	if ((rc = stele_ctx_open(ctx, true)) < 0)
 		return rc;
-	if (strcmp(ctx->writer, STELE_WRITER_COUNTY) != 0)
+	if (agg_level(ctx) == STELE_LEVEL_NONE)
 		return stele_error(STELE_EFAIL, "%s is village %s's directory; use stele-agent",
 				   ctx->dir, ctx->writer);
 	return 0;
 }
 
+enum stele_level agg_level(const struct stele_ctx *ctx)
+{
+	enum stele_level level = ctx->writer ? stele_writer_level(ctx->writer) : STELE_LEVEL_NONE;
+
+	return level == STELE_LEVEL_COUNTY || level == STELE_LEVEL_TOWNSHIP ? level
+									      : STELE_LEVEL_NONE;
+}
+
+int agg_county_only(const struct stele_ctx *ctx)
+{
+	if (agg_level(ctx) == STELE_LEVEL_TOWNSHIP)
+		return stele_error(STELE_EFAIL, "%s is township %s's directory; this is the "
+				   "county's to do", ctx->dir, ctx->writer);
+	return 0;
+}
+
+int agg_township_only(const struct stele_ctx *ctx)
+{
+	if (agg_level(ctx) != STELE_LEVEL_TOWNSHIP)
+		return stele_error(STELE_EFAIL, "%s is not a township's directory; the first review "
+				   "is the township's to write (init --township)", ctx->dir);
+	return 0;
+}
+
+int agg_scope_code(char out[10], struct stele_ctx *ctx)
+{
+	if (agg_level(ctx) == STELE_LEVEL_TOWNSHIP) {
+		snprintf(out, 10, "%s", ctx->writer);
+		return 0;
+	}
+	return agg_county_code(out, ctx);
+}
+
 int agg_write_begin(struct stele_ctx *ctx, struct stele_capture **cap)
 {
-	return stele_capture_begin(cap, ctx->db, STELE_WRITER_COUNTY);
+	return stele_capture_begin(cap, ctx->db, ctx->writer);
 }
 
 int agg_write_commit(uint64_t *seq, struct stele_ctx *ctx, struct stele_capture *cap)
@@ -82,8 +116,11 @@ int agg_villages(struct agg_village **out, size_t *n, struct stele_ctx *ctx)
 	size_t count = 0, cap = 0;
 	int rc, step;
 
+	/* A county's townships are streams it merges like its villages' (docs/levels.md). */
 	if ((rc = stele_db_prepare(ctx->db, &stmt, "SELECT village_code, remote, pubkey "
-						   "FROM stele_village_source ORDER BY village_code")) < 0)
+						   "FROM stele_village_source UNION ALL "
+						   "SELECT township_code, remote, pubkey "
+						   "FROM stele_township_source ORDER BY 1")) < 0)
 		return rc;
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
 		const char *code = (const char *)sqlite3_column_text(stmt, 0);
@@ -148,7 +185,7 @@ int rank_open_county(struct stele_ctx *ctx)
 		return rc;
 	if ((rc = stele_meta_get(ctx->db, "role", &role)) < 0)
 		return rc;
-	if (!role || strcmp(role, "county") != 0)
+	if (!role || (strcmp(role, "county") != 0 && strcmp(role, "township") != 0))
 		rc = stele_error(STELE_EFAIL, "%s is not a county directory; use stele-agent there",
 				 ctx->dir);
 	free(role);

@@ -3,15 +3,24 @@
 #include "i18n.h"
 
 static const struct stele_cmd commands[] = {
-	{ "init", cmd_init, N_("init --county CODE --name NAME [--publish URL]"),
+	{ "init", cmd_init, N_("init --county CODE|--township CODE --name NAME [--publish URL]"),
 	  N_("Creates the county directory (-C DIR, $STELE_DIR or the current directory):\n"
 	  "the database, the county's signing key, its repository (repo.git) and the\n"
-	  "default rules catalogue, captured as the county stream's first change set."), NULL },
+	  "default rules catalogue, captured as the county stream's first change set.\n"
+	  "--township CODE (9 digits) makes a township's directory instead: it registers,\n"
+	  "fetches, merges and ranks its own villages as a county does, and writes its\n"
+	  "first reviews ('assess review') into its own stream for the county."), NULL },
+	{ "key", cmd_key, N_("key"),
+	  N_("Prints the directory's public key (64 hex digits): a township's, to register\n"
+	  "it at the county with 'township add --key'."), NULL },
 	{ "village", cmd_village, N_("village add|set|import|list|revoke|keys ..."),
 	  N_("The registry of villages, their remotes and pinned keys."), village_subcommands },
+	{ "township", cmd_township, N_("township add|list ..."),
+	  N_("The county's townships, whose first reviews it merges like villages' streams."),
+	  township_subcommands },
 	{ "rules", cmd_rules, N_("rules import|list|publish ..."),
 	  N_("The county's rules catalogue, and publishing it to the villages."), rules_subcommands },
-	{ "assess", cmd_assess, N_("assess list|approve|adjust ..."),
+	{ "assess", cmd_assess, N_("assess list|approve|adjust|review ..."),
 	  N_("The county's review of the villages' self-assessments (乡镇初审、县级批准)."),
 	  assess_subcommands },
 	{ "veto", cmd_veto, N_("veto add|list ..."), N_("Veto events (一票否决)."), veto_subcommands },

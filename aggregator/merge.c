@@ -386,7 +386,10 @@ int agg_merge(struct stele_ctx *ctx)
 			 run.applied);
 		snprintf(rows, sizeof(rows), P_("%ld row change", "%ld row changes", run.rows),
 			 run.rows);
-		snprintf(villages, sizeof(villages), P_("%zu village", "%zu villages", n), n);
+		size_t nv = 0; /* the villages, not the townships (agg_villages) */
+		for (size_t i = 0; i < n; i++)
+			nv += strlen(v[i].code) == STELE_LEVEL_VILLAGE;
+		snprintf(villages, sizeof(villages), P_("%zu village", "%zu villages", nv), nv);
 		fprintf(stderr, _("%s: merged %s (%s) from %s\n"), ctx->prog, sets, rows, villages);
 	}
 	agg_villages_free(v, n);

@@ -83,6 +83,10 @@ static const struct table_rule tables[] = {
 		INT("active", false, 0, 1) } },
 	{ "standard_item", 4, 0, { CODE("code"), TEXT("name", false, 1, 200),
 		FIXED("max_score", 0, STELE_SCORE_MAX, 1), INT("active", false, 0, 1) } },
+	/* The township's first review (schema/0008-levels.sql). */
+	{ "township_review", 5, 2, { ANY("village_code"), INT("year", false, 1900, 2999),
+		CODE("item_code"), FIXED("score", 0, STELE_SCORE_MAX, 1),
+		TEXT("note", true, 0, STELE_NOTE_MAX) } },
 	{ "village", 4, 0, { ANY("code"), TEXT("name", false, 1, 200), ANY("township_code"),
 		TEXT("township_name", false, 1, 200) } },
 };

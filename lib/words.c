@@ -133,7 +133,7 @@ static const char *const columns[] __attribute__((unused)) = {
 	NC_("column", "source"), NC_("column", "stage"), NC_("column", "stars"),
 	NC_("column", "state"), NC_("column", "status"), NC_("column", "summary"),
 	NC_("column", "task_rate"), NC_("column", "time"), NC_("column", "title"),
-	NC_("column", "township_code"), NC_("column", "township_name"), NC_("column", "value"),
+	NC_("column", "township"), NC_("column", "township_code"), NC_("column", "township_name"), NC_("column", "value"),
 	NC_("column", "veto"), NC_("column", "veto_code"), NC_("column", "veto_name"),
 	NC_("column", "village"), NC_("column", "village_code"), NC_("column", "village_name"),
 	NC_("column", "writer"), NC_("column", "year"),
