@@ -15,6 +15,9 @@ static const struct stele_cmd commands[] = {
 	  N_("The county's review of the villages' self-assessments (乡镇初审、县级批准)."),
 	  assess_subcommands },
 	{ "veto", cmd_veto, N_("veto add|list ..."), N_("Veto events (一票否决)."), veto_subcommands },
+	{ "task", cmd_task, N_("task issue|progress|overdue ..."),
+	  N_("Tasks issued from the county to villages (上级交办), and how they are closed out."),
+	  task_subcommands },
 	{ "fetch", cmd_fetch, N_("fetch [--from DIR] [--jobs N] [--timeout DURATION]"),
 	  N_("Fetches every registered village's repository (in N parallel jobs, default:\n"
 	  "the number of processors) into DIR/villages/CODE.git. --from DIR takes them\n"

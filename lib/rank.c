@@ -149,7 +149,7 @@ static int load_villages(struct stele_league_row **out_rows, char ***out_codes, 
 	int rc, step;
 
 	/* The earliest dated record of each village: each min() reads one end of an
-	 * index on (village_code, date). */
+	 * index on (village_code, date); a task issued to it counts as its own. */
 	rc = stele_db_prepare(db, &stmt,
 		"SELECT v.code, v.name, v.township_code, v.township_name, "
 		"EXISTS (SELECT 1 FROM stele_stream s WHERE s.writer = v.code AND s.last_seq > 0), "
@@ -158,6 +158,8 @@ static int load_villages(struct stele_league_row **out_rows, char ***out_codes, 
 		"min(coalesce((SELECT substr(min(occurred_on), 1, 7) FROM point_event "
 		"  WHERE village_code = v.code), '~'), "
 		"coalesce((SELECT substr(min(due_on), 1, 7) FROM task WHERE village_code = v.code), '~'), "
+		"coalesce((SELECT substr(min(i.due_on), 1, 7) FROM issued_task_village g "
+		"  JOIN issued_task i ON i.id = g.task_id WHERE g.village_code = v.code), '~'), "
 		"coalesce((SELECT substr(min(received_on), 1, 7) FROM request "
 		"  WHERE village_code = v.code), '~'), "
 		"coalesce((SELECT min(period) FROM income WHERE village_code = v.code), '~'), "
@@ -462,11 +464,12 @@ static int league_by_code(struct stele_league_row **out_rows, size_t *out_n, boo
 		if (rows[i].status == STELE_STATUS_OK && !rows[i].started)
 			rows[i].status = STELE_STATUS_NOT_STARTED;
 	}
-	/* Tasks in play: due in M, or due before M and still open when M began. */
+	/* Tasks in play: due in M, or due before M and still open when M began; the
+	 * village's own and those issued to it from above (the task_ledger view). */
 	rc = share_indicator(rows, codes, n, db,
 		"SELECT v.code, count(*), "
 		"sum(t.closed_on IS NOT NULL AND t.closed_on <= t.due_on) "
-		"FROM village v JOIN task t ON t.village_code = v.code "
+		"FROM village v JOIN task_ledger t ON t.village_code = v.code "
 		"AND t.due_on < ?2 AND (t.due_on >= ?1 OR t.closed_on IS NULL OR t.closed_on >= ?1) "
 		"GROUP BY v.code",
 		&p, 0, STELE_IND_TASK, "reading tasks");
