@@ -1,4 +1,4 @@
-/* cmd-rank.c: `stele-aggregator rank villages|stars|members`: the county's
+/* cmd-rank.c: `stele-aggregator rank villages|stars|members|member-stars`: the county's
  * rankings (shared/spec/rankings.md) as a table, CSV or JSON. */
 #include <stdlib.h>
 #include <string.h>
@@ -168,6 +168,36 @@ static int rank_members(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 	return print_table(ctx, t);
 }
 
+static int rank_member_stars(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
+			     char **argv)
+{
+	struct stele_table *t = NULL;
+	struct rank_opts o;
+	int rc, year, month;
+	bool done, found;
+
+	if ((rc = parse_rank(&o, &done, ctx, cmd, argc, argv, "yv")) < 0 || done)
+		return rc;
+	if (!o.year)
+		return stele_error(STELE_EUSAGE, "rank member-stars needs --year YYYY");
+	if ((rc = stele_rank_period(&year, &month, o.year, NULL)) < 0)
+		return rc;
+	if (o.village && stele_check_village_code(o.village, NULL, "--village") < 0)
+		return STELE_EUSAGE;
+	if ((rc = rank_open_county(ctx)) < 0)
+		return rc;
+	if (o.village) {
+		if ((rc = registered(&found, ctx->db, "SELECT 1 FROM village WHERE code = ?",
+				     o.village)) < 0)
+			return rc;
+		if (!found)
+			return stele_error(STELE_EINVALID, "village %s is not registered", o.village);
+	}
+	if ((rc = stele_rank_member_stars(&t, ctx->db, year, o.village)) < 0)
+		return rc;
+	return print_table(ctx, t);
+}
+
 const struct stele_cmd rank_subcommands[] = {
 	{ "villages", rank_villages,
 	  N_("rank villages --month YYYY-MM [--township CODE] [--format table|csv|json] [--bom] [--raw]"),
@@ -191,6 +221,11 @@ const struct stele_cmd rank_subcommands[] = {
 	  "[--format table|csv|json] [--bom] [--raw]"),
 	  N_("Party members' point rankings (积分排名), each village on its own: active and\n"
 	  "flowing members by points counted after their latest zeroing of the year."), NULL },
+	{ "member-stars", rank_member_stars,
+	  N_("rank member-stars --year YYYY [--village CODE] [--format table|csv|json] [--bom] [--raw]"),
+	  N_("Member stars (积分争星): each ranked member's points of the year, as in rank\n"
+	  "members, and the stars they earn: 5, 4, 3 or 2 for the first of member_star.5,\n"
+	  ".4, .3, .2 (whole points; rules list config) the points reach, else 1."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

@@ -22,7 +22,10 @@ const struct stele_config_default stele_config_defaults[] = {
 	{ "weight.task", 25, NULL }, { "weight.request", 25, NULL },
 	{ "weight.participation", 20, NULL }, { "weight.income", 15, NULL },
 	{ "weight.assessment", 15, NULL }, { "request.days", 7, NULL },
-	{ "grade.a_pct", 30, NULL }, { "grade.c_pct", 10, NULL }, { NULL, 0, NULL },
+	{ "grade.a_pct", 30, NULL }, { "grade.c_pct", 10, NULL },
+	/* 积分争星: a member's points of the year (docs/rankings.md "Member stars"). */
+	{ "member_star.5", 30, NULL }, { "member_star.4", 24, NULL },
+	{ "member_star.3", 18, NULL }, { "member_star.2", 12, NULL }, { NULL, 0, NULL },
 };
 
 /* The reference county's catalogue (shared/data/reference-county/rules/). */
