@@ -105,6 +105,11 @@ static const struct word words[] = {
 	{ "result", NC_("result", "on_time"), "按期销号", { 0 } },
 	{ "result", NC_("result", "late"), "逾期销号", { 0 } },
 	{ "result", NC_("result", "open"), "未销号", { 0 } },
+	/* rank income: 单一村, 集体经济薄弱村 */
+	{ "single_source", NC_("single_source", "yes"), "是", { 0 } },
+	{ "single_source", NC_("single_source", "no"), "否", { 0 } },
+	{ "weak", NC_("weak", "yes"), "是", { 0 } },
+	{ "weak", NC_("weak", "no"), "否", { 0 } },
 	/* agent log: the signature and commit columns */
 	{ "signature", NC_("signature", "ok"), "有效", { 0 } },
 	{ "signature", NC_("signature", "bad"), "无效", { 0 } },
@@ -147,7 +152,9 @@ static const char *const columns[] __attribute__((unused)) = {
 	NC_("column", "origin"), NC_("column", "issued_on"), NC_("column", "villages"),
 	NC_("column", "on_time"), NC_("column", "late"), NC_("column", "open"),
 	NC_("column", "result"), NC_("column", "days_late"), NC_("column", "days_overdue"),
-	NC_("column", "task_id"),
+	NC_("column", "task_id"), NC_("column", "income"), NC_("column", "prev_income"),
+	NC_("column", "growth"), NC_("column", "sources"), NC_("column", "single_source"),
+	NC_("column", "weak"),
 };
 
 static const struct word *find(const char *field, const char *code)
