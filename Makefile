@@ -141,7 +141,7 @@ $(BUILD)/locale/%/LC_MESSAGES/stele.mo: po/%.po
 
 # For developers: new messages into every catalogue (fuzzy guesses marked so).
 update-po: po/stele.pot
-	for l in $(LANGS); do msgmerge --quiet --update --backup=none po/$$l.po po/stele.pot; done
+	for l in $(LANGS); do msgmerge --quiet --no-wrap --update --backup=none po/$$l.po po/stele.pot; done
 
 # The workbench's style sheet, carried inside stele-agent (agent/web.c).
 $(BUILD)/web-css.c: web/workbench.css tools/embed-file.sh

@@ -1,4 +1,4 @@
-/* cmd-rank.c: `stele-aggregator rank villages|stars|members`: the county's
+/* cmd-rank.c: `stele-aggregator rank villages|stars|members|member-stars|income`: the county's
  * rankings (shared/spec/rankings.md) as a table, CSV or JSON. */
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +8,7 @@
 #include "db.h"
 #include "error.h"
 #include "parse.h"
+#include "collective.h"
 #include "rank.h"
 #include "suggest.h"
 
@@ -168,6 +169,61 @@ static int rank_members(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 	return print_table(ctx, t);
 }
 
+static int rank_member_stars(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
+			     char **argv)
+{
+	struct stele_table *t = NULL;
+	struct rank_opts o;
+	int rc, year, month;
+	bool done, found;
+
+	if ((rc = parse_rank(&o, &done, ctx, cmd, argc, argv, "yv")) < 0 || done)
+		return rc;
+	if (!o.year)
+		return stele_error(STELE_EUSAGE, "rank member-stars needs --year YYYY");
+	if ((rc = stele_rank_period(&year, &month, o.year, NULL)) < 0)
+		return rc;
+	if (o.village && stele_check_village_code(o.village, NULL, "--village") < 0)
+		return STELE_EUSAGE;
+	if ((rc = rank_open_county(ctx)) < 0)
+		return rc;
+	if (o.village) {
+		if ((rc = registered(&found, ctx->db, "SELECT 1 FROM village WHERE code = ?",
+				     o.village)) < 0)
+			return rc;
+		if (!found)
+			return stele_error(STELE_EINVALID, "village %s is not registered", o.village);
+	}
+	if ((rc = stele_rank_member_stars(&t, ctx->db, year, o.village)) < 0)
+		return rc;
+	return print_table(ctx, t);
+}
+
+static int rank_income(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	struct stele_table *t = NULL;
+	struct rank_opts o;
+	int rc, year, month, yy, mm, dd;
+	bool done;
+
+	if ((rc = parse_rank(&o, &done, ctx, cmd, argc, argv, "ym")) < 0 || done)
+		return rc;
+	if (!o.year && !o.month)
+		return stele_error(STELE_EUSAGE, "rank income needs --year YYYY (and may take "
+				   "--month YYYY-MM)");
+	if ((rc = stele_rank_period(&year, &month, o.year, o.month)) < 0)
+		return rc;
+	/* Year to date: through the current month in the current year, else December. */
+	stele_civil_from_days(stele_today(), &yy, &mm, &dd);
+	if (!month)
+		month = year == yy ? mm : 12;
+	if ((rc = rank_open_county(ctx)) < 0)
+		return rc;
+	if ((rc = stele_rank_income(&t, ctx->db, year, month)) < 0)
+		return rc;
+	return print_table(ctx, t);
+}
+
 const struct stele_cmd rank_subcommands[] = {
 	{ "villages", rank_villages,
 	  N_("rank villages --month YYYY-MM [--township CODE] [--format table|csv|json] [--bom] [--raw]"),
@@ -191,6 +247,20 @@ const struct stele_cmd rank_subcommands[] = {
 	  "[--format table|csv|json] [--bom] [--raw]"),
 	  N_("Party members' point rankings (积分排名), each village on its own: active and\n"
 	  "flowing members by points counted after their latest zeroing of the year."), NULL },
+	{ "member-stars", rank_member_stars,
+	  N_("rank member-stars --year YYYY [--village CODE] [--format table|csv|json] [--bom] [--raw]"),
+	  N_("Member stars (积分争星): each ranked member's points of the year, as in rank\n"
+	  "members, and the stars they earn: 5, 4, 3 or 2 for the first of the thresholds\n"
+	  "member_star.5, .4, .3, .2 (whole points; rules list config) the points reach,\n"
+	  "else 1."), NULL },
+	{ "income", rank_income,
+	  N_("rank income --year YYYY [--month YYYY-MM] [--format table|csv|json] [--bom] [--raw]"),
+	  N_("Collective income (集体经济): each village's income from January to the month\n"
+	  "(--month; default: the current month this year, else December), the same months\n"
+	  "of the year before, growth, the number of income sources, and the flags\n"
+	  "single_source (one source only, 单一村) and weak (under income.weak_yuan yuan,\n"
+	  "集体经济薄弱村; empty while the county has not set it in the config rules)."),
+	  NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

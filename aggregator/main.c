@@ -24,6 +24,9 @@ static const struct stele_cmd commands[] = {
 	  N_("The county's review of the villages' self-assessments (乡镇初审、县级批准)."),
 	  assess_subcommands },
 	{ "veto", cmd_veto, N_("veto add|list ..."), N_("Veto events (一票否决)."), veto_subcommands },
+	{ "task", cmd_task, N_("task issue|progress|overdue ..."),
+	  N_("Tasks issued from the county to villages (上级交办), and how they are closed out."),
+	  task_subcommands },
 	{ "fetch", cmd_fetch, N_("fetch [--from DIR] [--jobs N] [--timeout DURATION]"),
 	  N_("Fetches every registered village's repository (in N parallel jobs, default:\n"
 	  "the number of processors) into DIR/villages/CODE.git. --from DIR takes them\n"
@@ -46,7 +49,7 @@ static const struct stele_cmd commands[] = {
 	  "the last fetch and its error."), NULL },
 	{ "quarantine", cmd_quarantine, N_("quarantine list|show|retry ..."),
 	  N_("What merge refused and why."), quarantine_subcommands },
-	{ "rank", cmd_rank, N_("rank villages|stars|members ..."),
+	{ "rank", cmd_rank, N_("rank villages|stars|members|member-stars|income ..."),
 	  N_("The county's rankings: the monthly league table, star ratings, member points."),
 	  rank_subcommands },
 	{ "report", cmd_report, N_("report --month YYYY-MM --out FILE.html"),

@@ -6,12 +6,14 @@
 #include "domain.h"
 
 const char *const stele_village_tables[] = {
-	"member", "point_event", "task", "request", "income", "assessment", "period_close", "writer_key", NULL,
+	"member", "point_event", "task", "request", "income", "assessment", "period_close", "writer_key",
+	"issued_task_close", NULL,
 };
 
 const char *const stele_county_tables[] = {
 	"point_rule", "standard_item", "veto_item", "veto_event", "assessment_review",
-	"assessment_approval", "ranking_config", "village", NULL,
+	"assessment_approval", "ranking_config", "village", "issued_task", "issued_task_village",
+	NULL,
 };
 
 /* The township's first review of its villages' self-assessments (乡镇初审). */
@@ -112,6 +114,9 @@ static const struct {
 	{ "ranking_config", { "key", "value", NULL } },
 	{ "village", { "code", "name", "township_code", "township_name", NULL } },
 	{ "township_review", { "village_code", "year", "item_code", "score", "note", NULL } },
+	{ "issued_task", { "id", "title", "category", "due_on", "issued_on", NULL } },
+	{ "issued_task_village", { "task_id", "village_code", NULL } },
+	{ "issued_task_close", { "village_code", "task_id", "closed_on", NULL } },
 };
 
 const char *const *stele_domain_columns(const char *table)

@@ -25,6 +25,8 @@
 int stele_rank_config_load(struct stele_rank_config *out, sqlite3 *db)
 {
 	static const char *const star_keys[4] = { "star.5", "star.4", "star.3", "star.2" };
+	static const char *const member_star_keys[4] = { "member_star.5", "member_star.4",
+							  "member_star.3", "member_star.2" };
 	static const char *const weight_keys[STELE_IND_COUNT] = {
 		"weight.task", "weight.request", "weight.participation", "weight.income",
 		"weight.assessment",
@@ -34,6 +36,9 @@ int stele_rank_config_load(struct stele_rank_config *out, sqlite3 *db)
 
 	for (int i = 0; i < 4; i++)
 		if ((rc = stele_config_get(db, star_keys[i], &cfg.star[i])) < 0)
+			return rc;
+	for (int i = 0; i < 4; i++)
+		if ((rc = stele_config_get(db, member_star_keys[i], &cfg.member_star[i])) < 0)
 			return rc;
 	for (int i = 0; i < STELE_IND_COUNT; i++)
 		if ((rc = stele_config_get(db, weight_keys[i], &cfg.weight[i])) < 0)
@@ -149,7 +154,7 @@ static int load_villages(struct stele_league_row **out_rows, char ***out_codes, 
 	int rc, step;
 
 	/* The earliest dated record of each village: each min() reads one end of an
-	 * index on (village_code, date). */
+	 * index on (village_code, date); a task issued to it counts as its own. */
 	rc = stele_db_prepare(db, &stmt,
 		"SELECT v.code, v.name, v.township_code, v.township_name, "
 		"EXISTS (SELECT 1 FROM stele_stream s WHERE s.writer = v.code AND s.last_seq > 0), "
@@ -158,6 +163,8 @@ static int load_villages(struct stele_league_row **out_rows, char ***out_codes, 
 		"min(coalesce((SELECT substr(min(occurred_on), 1, 7) FROM point_event "
 		"  WHERE village_code = v.code), '~'), "
 		"coalesce((SELECT substr(min(due_on), 1, 7) FROM task WHERE village_code = v.code), '~'), "
+		"coalesce((SELECT substr(min(i.due_on), 1, 7) FROM issued_task_village g "
+		"  JOIN issued_task i ON i.id = g.task_id WHERE g.village_code = v.code), '~'), "
 		"coalesce((SELECT substr(min(received_on), 1, 7) FROM request "
 		"  WHERE village_code = v.code), '~'), "
 		"coalesce((SELECT min(period) FROM income WHERE village_code = v.code), '~'), "
@@ -462,11 +469,12 @@ static int league_by_code(struct stele_league_row **out_rows, size_t *out_n, boo
 		if (rows[i].status == STELE_STATUS_OK && !rows[i].started)
 			rows[i].status = STELE_STATUS_NOT_STARTED;
 	}
-	/* Tasks in play: due in M, or due before M and still open when M began. */
+	/* Tasks in play: due in M, or due before M and still open when M began; the
+	 * village's own and those issued to it from above (the task_ledger view). */
 	rc = share_indicator(rows, codes, n, db,
 		"SELECT v.code, count(*), "
 		"sum(t.closed_on IS NOT NULL AND t.closed_on <= t.due_on) "
-		"FROM village v JOIN task t ON t.village_code = v.code "
+		"FROM village v JOIN task_ledger t ON t.village_code = v.code "
 		"AND t.due_on < ?2 AND (t.due_on >= ?1 OR t.closed_on IS NULL OR t.closed_on >= ?1) "
 		"GROUP BY v.code",
 		&p, 0, STELE_IND_TASK, "reading tasks");
@@ -824,12 +832,26 @@ done:
 	return rc;
 }
 
-int stele_rank_members(struct stele_table **out, sqlite3 *db, int year, int month,
-		       const char *village)
+/* The stars (1..5) a member's year total (tenths) earns: 5, 4, 3 or 2 for the first
+ * threshold member_star.N (whole points) it reaches, else 1. */
+static int member_stars_for(const long long *stars, int64_t total)
 {
-	static const char *const names[] = { "rank", "village_code", "member_id", "name", "points" };
+	for (int i = 0; i < 4; i++)
+		if (total >= (int64_t)stars[i] * 10)
+			return 5 - i;
+	return 1;
+}
+
+/* The member ranking of stele_rank_members; with stars (not NULL: member_star.5..2
+ * in whole points) a sixth column, each member's stars for the points. */
+static int members_table(struct stele_table **out, sqlite3 *db, int year, int month,
+			 const char *village, const long long *stars)
+{
+	static const char *const names[] = { "rank", "village_code", "member_id", "name", "points",
+					     "stars" };
 	static const enum stele_col_kind kinds[] = {
 		STELE_COL_NUMBER, STELE_COL_TEXT, STELE_COL_TEXT, STELE_COL_TEXT, STELE_COL_NUMBER,
+		STELE_COL_NUMBER,
 	};
 	struct stele_table *t = NULL;
 	sqlite3_stmt *stmt = NULL;
@@ -846,7 +868,7 @@ int stele_rank_members(struct stele_table **out, sqlite3 *db, int year, int mont
 		month_period(&p, year, month);
 	else
 		p = y;
-	if ((rc = stele_table_new(&t, 5, names, kinds)) < 0)
+	if ((rc = stele_table_new(&t, stars ? 6 : 5, names, kinds)) < 0)
 		return rc;
 	/* z: each member's latest counted zeroing event of the year. A member's total
 	 * sums the counted non-zeroing events of the period after z. */
@@ -878,7 +900,7 @@ int stele_rank_members(struct stele_table **out, sqlite3 *db, int year, int mont
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
 		const char *code = (const char *)sqlite3_column_text(stmt, 0);
 		int64_t total = sqlite3_column_int64(stmt, 3);
-		char rank_text[24], points[32];
+		char rank_text[24], points[32], star_text[8];
 
 		if (strcmp(code, prev_village) != 0) {
 			snprintf(prev_village, sizeof(prev_village), "%s", code);
@@ -890,8 +912,10 @@ int stele_rank_members(struct stele_table **out, sqlite3 *db, int year, int mont
 		prev_total = total;
 		snprintf(rank_text, sizeof(rank_text), "%ld", rank);
 		stele_format_fixed(points, total, 1);
-		const char *cells[5] = { rank_text, code, (const char *)sqlite3_column_text(stmt, 1),
-					 (const char *)sqlite3_column_text(stmt, 2), points };
+		if (stars)
+			snprintf(star_text, sizeof(star_text), "%d", member_stars_for(stars, total));
+		const char *cells[6] = { rank_text, code, (const char *)sqlite3_column_text(stmt, 1),
+					 (const char *)sqlite3_column_text(stmt, 2), points, star_text };
 		if ((rc = stele_table_add_row(t, cells)) < 0)
 			goto done;
 	}
@@ -905,6 +929,22 @@ done:
 	sqlite3_finalize(stmt);
 	stele_table_free(t);
 	return rc;
+}
+
+int stele_rank_members(struct stele_table **out, sqlite3 *db, int year, int month,
+		       const char *village)
+{
+	return members_table(out, db, year, month, village, NULL);
+}
+
+int stele_rank_member_stars(struct stele_table **out, sqlite3 *db, int year, const char *village)
+{
+	struct stele_rank_config cfg;
+	int rc;
+
+	if ((rc = stele_rank_config_load(&cfg, db)) < 0)
+		return rc;
+	return members_table(out, db, year, 0, village, cfg.member_star);
 }
 
 int stele_rank_period(int *year, int *month, const char *year_arg, const char *month_arg)

@@ -54,7 +54,8 @@ static const char *const categories[] = { "base", "merit", "bonus", "deduction",
 #define FIXED(n, lo, hi, p) { n, C_FIXED, false, lo, hi, p, NULL }
 #define ENUM(n, opt, set) { n, C_ENUM, opt, 0, 0, 0, set }
 
-/* Column order is the schema's (schema/0001-core.sql, 0002-writer-key.sql). */
+/* Column order is the schema's (schema/0001-core.sql, 0002-writer-key.sql,
+ * 0007-governance.sql). */
 static const struct table_rule tables[] = {
 	{ "member", 8, 1, { ANY("village_code"), ID("id", false),
 		TEXT("name", false, 1, STELE_NAME_MAX), ENUM("gender", true, genders),
@@ -77,6 +78,8 @@ static const struct table_rule tables[] = {
 		FIXED("score", 0, STELE_SCORE_MAX, 1), TEXT("note", true, 0, STELE_NOTE_MAX) } },
 	{ "period_close", 3, 3, { ANY("village_code"), MONTH("period"),
 		TEXT("closed_at", false, 1, 32) } },
+	{ "issued_task_close", 3, 1, { ANY("village_code"), ID("task_id", false),
+		DATE("closed_on", false) } },
 	/* The county's: what an agent applies from the county stream. */
 	{ "point_rule", 5, 0, { CODE("code"), ENUM("category", false, categories),
 		TEXT("name", false, 1, 200), FIXED("points", -STELE_POINTS_MAX, STELE_POINTS_MAX, 1),
@@ -89,6 +92,10 @@ static const struct table_rule tables[] = {
 		TEXT("note", true, 0, STELE_NOTE_MAX) } },
 	{ "village", 4, 0, { ANY("code"), TEXT("name", false, 1, 200), ANY("township_code"),
 		TEXT("township_name", false, 1, 200) } },
+	{ "issued_task", 5, 0, { ID("id", false), TEXT("title", false, 1, STELE_TITLE_MAX),
+		TEXT("category", true, 0, STELE_LABEL_MAX), DATE("due_on", false),
+		DATE("issued_on", false) } },
+	{ "issued_task_village", 2, 0, { ID("task_id", false), ANY("village_code") } },
 };
 
 /* A value for a message: short printable text as it is (quoted), else what it is. */

@@ -16,14 +16,23 @@
 /* star.review's words, by value: 0 none, 1 required. */
 static const char *const star_review_words[] = { "none", "required", NULL };
 
+#define NUMBER(k, v) { k, v, NULL, false, 0 }
 const struct stele_config_default stele_config_defaults[] = {
-	{ "star.5", 90, NULL }, { "star.4", 80, NULL }, { "star.3", 70, NULL },
-	{ "star.2", 60, NULL }, { "star.review", 1, star_review_words },
-	{ "weight.task", 25, NULL }, { "weight.request", 25, NULL },
-	{ "weight.participation", 20, NULL }, { "weight.income", 15, NULL },
-	{ "weight.assessment", 15, NULL }, { "request.days", 7, NULL },
-	{ "grade.a_pct", 30, NULL }, { "grade.c_pct", 10, NULL }, { NULL, 0, NULL },
+	NUMBER("star.5", 90), NUMBER("star.4", 80), NUMBER("star.3", 70), NUMBER("star.2", 60),
+	{ "star.review", 1, star_review_words, false, 0 },
+	NUMBER("weight.task", 25), NUMBER("weight.request", 25),
+	NUMBER("weight.participation", 20), NUMBER("weight.income", 15),
+	NUMBER("weight.assessment", 15), NUMBER("request.days", 7),
+	NUMBER("grade.a_pct", 30), NUMBER("grade.c_pct", 10),
+	/* 积分争星: a member's points of the year (docs/rankings.md "Member stars"). */
+	NUMBER("member_star.5", 30), NUMBER("member_star.4", 24),
+	NUMBER("member_star.3", 18), NUMBER("member_star.2", 12),
+	/* 集体经济薄弱村: a year-to-date income under it, in yuan (docs/rankings.md
+	 * "Collective income"); no default, as the spec says. */
+	{ "income.weak_yuan", 0, NULL, true, 100000000 },
+	{ NULL, 0, NULL, false, 0 },
 };
+#undef NUMBER
 
 /* The reference county's catalogue (shared/data/reference-county/rules/). */
 static const char default_point_rules[] =
@@ -118,7 +127,7 @@ static int config_value(const struct stele_config_default *d, const char *text, 
 			}
 		return -1;
 	}
-	return stele_parse_int(text, 0, 100000, out, d->key) < 0 ? -1 : 0;
+	return stele_parse_int(text, 0, d->max ? d->max : 100000, out, d->key) < 0 ? -1 : 0;
 }
 
 /* The words of key d for a message: "none|required" (out holds 64 bytes). */
@@ -463,6 +472,8 @@ int stele_rules_install_defaults(sqlite3 *db)
 	/* The configuration defaults are written out, so the county can see them. */
 	for (const struct stele_config_default *d = stele_config_defaults; d->key; d++) {
 		char sql[160], value[32];
+		if (d->no_default)
+			continue;
 		if (d->words)
 			snprintf(value, sizeof(value), "%s", d->words[d->value]);
 		else
@@ -476,7 +487,7 @@ int stele_rules_install_defaults(sqlite3 *db)
 	return 0;
 }
 
-int stele_config_get(sqlite3 *db, const char *key, long long *out)
+int stele_config_find(bool *set, long long *out, sqlite3 *db, const char *key)
 {
 	const struct stele_config_default *d = config_default(key);
 	sqlite3_stmt *stmt = NULL;
@@ -496,12 +507,27 @@ int stele_config_get(sqlite3 *db, const char *key, long long *out)
 			goto done;
 		}
 		*out = v;
+		*set = true;
 	} else if (step == SQLITE_DONE) {
-		*out = d->value;
+		if (!d->no_default)
+			*out = d->value;
+		*set = !d->no_default;
 	} else {
 		rc = stele_error_db(STELE_EFAIL, db, "reading config");
 	}
 done:
 	sqlite3_finalize(stmt);
 	return rc;
+}
+
+int stele_config_get(sqlite3 *db, const char *key, long long *out)
+{
+	long long v = 0;
+	bool set = false;
+	int rc;
+
+	if ((rc = stele_config_find(&set, &v, db, key)) < 0)
+		return rc;
+	*out = set ? v : 0;
+	return 0;
 }

@@ -3,6 +3,7 @@
 #ifndef STELE_RULES_H
 #define STELE_RULES_H
 
+#include <stdbool.h>
 #include <sqlite3.h>
 
 #include "csv.h"
@@ -45,11 +46,16 @@ struct stele_config_default {
 	const char *key;
 	long long value;
 	const char *const *words;  /* NULL-terminated, or NULL for a number */
+	bool no_default;           /* unset unless the county sets it (value unused) */
+	long long max;             /* the largest number allowed; 0: 100000 */
 };
 extern const struct stele_config_default stele_config_defaults[];
 
 /* The value of config key (the table's, else the default): the number, or the
  * index of the word. */
 int stele_config_get(sqlite3 *db, const char *key, long long *out);
+/* The same, for a key that may be unset: *set says whether the table holds it
+ * (or it has a default); *out is written only when *set. */
+int stele_config_find(bool *set, long long *out, sqlite3 *db, const char *key);
 
 #endif
