@@ -111,13 +111,20 @@ static const char page_style[] =
 	".note { color: #555; font-size: .9em; max-width: 60em; }\n"
 	".warn { color: #c62828; }\n"
 	"code { font-size: .85em; word-break: break-all; }\n"
-	"footer { margin-top: 2em; color: #777; font-size: .85em; }\n";
+	"footer { margin-top: 2em; color: #777; font-size: .85em; }\n"
+	".draft-banner { position: sticky; top: 0; z-index: 9; background: #fff3e0; "
+	"border: 2px solid #e65100; color: #bf360c; font-weight: bold; padding: .4em .8em; }\n"
+	"@media print { .draft-banner { position: fixed; top: 0; left: 0; right: 0; } "
+	"body.draft { margin-top: 3em; } }\n";
 
 /* ---- the data the page is built from ------------------------------------ */
 
 struct report {
 	sqlite3 *db;
 	int year, month;
+	int64_t run, epoch;  /* the merge run and the state (epoch) it is computed at */
+	char *state_at;      /* that state's time, YYYY-MM-DDTHH:MM:SS local, or NULL */
+	bool draft;          /* computed with the draft rules */
 	char *county_name, *county_code;
 	struct stele_rank_config cfg;
 	/* league[HISTORY_MONTHS - 1] is the report's month (with rank changes), the
@@ -141,6 +148,7 @@ static void report_free(struct report *r)
 	free(r->by_code);
 	free(r->county_name);
 	free(r->county_code);
+	free(r->state_at);
 }
 
 static void month_back(int *year, int *month, int back)
@@ -213,6 +221,18 @@ static int report_load(struct report *r)
 {
 	int rc;
 
+	sqlite3_stmt *stmt = NULL;
+
+	if ((rc = stele_db_prepare(r->db, &stmt, "SELECT strftime('%Y-%m-%dT%H:%M:%S', at, "
+						 "'unixepoch', 'localtime') FROM main.stele_epoch WHERE n = ?")) < 0)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, r->epoch);
+	if (sqlite3_step(stmt) == SQLITE_ROW &&
+	    !(r->state_at = strdup((const char *)sqlite3_column_text(stmt, 0))))
+		rc = stele_error(STELE_EFAIL, "out of memory");
+	sqlite3_finalize(stmt);
+	if (rc < 0)
+		return rc;
 	if ((rc = stele_meta_get(r->db, "county_name", &r->county_name)) < 0 ||
 	    (rc = stele_meta_get(r->db, "county_code", &r->county_code)) < 0 ||
 	    (rc = stele_rank_config_load(&r->cfg, r->db)) < 0)
@@ -744,6 +764,18 @@ static int provenance_section(struct page *p, const struct report *r)
 	rawf(p, "<span class=\"en\">Computed from the %lld change sets merged into the county "
 	     "database; the SHA-256 of their list (writer, seq, hash) is <code>%s</code>. The same "
 	     "database always yields the same bytes.</span>", applied, hex);
+	raw(p, "</p><p class=\"note\" id=\"state\">");
+	if (r->run)
+		rawf(p, "<span class=\"zh\">数据截至第 %lld 次合并</span><span class=\"en\">Data as "
+		     "of merge run %lld</span>", (long long)r->run, (long long)r->run);
+	else
+		label(p, "数据截至：尚无编号的合并", "Data as of: no numbered merge run yet");
+	if (r->state_at)
+		rawf(p, "<span class=\"zh\">（状态 %lld，%s）。用 <code>report --as-of %s</code> "
+		     "可逐字节重现本报告。</span><span class=\"en\"> (state %lld, %s). "
+		     "<code>report --as-of %s</code> reproduces this report byte for byte.</span>",
+		     (long long)r->epoch, r->state_at, r->state_at, (long long)r->epoch, r->state_at,
+		     r->state_at);
 	raw(p, "</p><table id=\"streams\"><thead><tr><th>");
 	label(p, "村", "Village");
 	raw(p, "</th><th>");
@@ -770,9 +802,17 @@ static int write_page(struct page *p, const struct report *r)
 	raw(p, "<!DOCTYPE html>\n<html lang=\"zh-CN\" class=\"zh\">\n<head>\n<meta charset=\"utf-8\">\n"
 	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
 	text(p, county);
-	rawf(p, " 村级党建月度排名 %s</title>\n<style>\n", month);
+	rawf(p, " 村级党建月度排名 %s%s</title>\n<style>\n", month, r->draft ? "（草案试算）" : "");
 	raw(p, page_style);
-	raw(p, "</style>\n</head>\n<body>\n<nav class=\"lang\">"
+	raw(p, "</style>\n</head>\n");
+	if (r->draft)
+		raw(p, "<body class=\"draft\">\n<div class=\"draft-banner\" id=\"draft-banner\">"
+		    "<span class=\"zh\">草案规则试算：本报告按尚未发布的规则草案计算，不是正式排名。"
+		    "</span><span class=\"en\">Draft rules: this report is computed with rules not "
+		    "published yet; it is not the official ranking.</span></div>\n");
+	else
+		raw(p, "<body>\n");
+	raw(p, "<nav class=\"lang\">"
 	    "<button type=\"button\" id=\"lang-zh\" onclick=\"steleLang('zh')\">中文</button>"
 	    "<button type=\"button\" id=\"lang-en\" onclick=\"steleLang('en')\">English</button>"
 	    "</nav>\n<header><h1><span class=\"zh\">");
@@ -830,10 +870,11 @@ done:
 }
 
 struct report_opts {
-	const char *month, *out;
+	const char *month, *out, *as_of;
+	bool draft;
 };
 
-enum { OPT_MONTH = 1, OPT_OUT };
+enum { OPT_MONTH = 1, OPT_OUT, OPT_AS_OF, OPT_DRAFT };
 
 static int on_report_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
 {
@@ -843,6 +884,10 @@ static int on_report_opt(struct stele_ctx *ctx, int opt, const char *arg, void *
 		o->month = arg;
 	else if (opt == OPT_OUT)
 		o->out = arg;
+	else if (opt == OPT_AS_OF)
+		o->as_of = arg;
+	else if (opt == OPT_DRAFT)
+		o->draft = true;
 	return 0;
 }
 
@@ -851,9 +896,12 @@ int cmd_report(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 	static const struct option longopts[] = {
 		{ "month", required_argument, NULL, OPT_MONTH },
 		{ "out", required_argument, NULL, OPT_OUT },
+		{ "as-of", required_argument, NULL, OPT_AS_OF },
+		{ "draft", no_argument, NULL, OPT_DRAFT },
 		{ 0 },
 	};
-	struct report_opts o = { NULL, NULL };
+	struct report_opts o = { 0 };
+	struct rank_view view = { 0 };
 	struct report r;
 	struct page p = { STELE_BUF_INIT(STELE_BUF_NOLIMIT), 0 };
 	int rc, n;
@@ -869,13 +917,19 @@ int cmd_report(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 		return stele_error(STELE_EUSAGE, "--out is empty");
 	if ((rc = stele_rank_period(&r.year, &r.month, NULL, o.month)) < 0)
 		return rc;
-	if ((rc = rank_open_county(ctx)) < 0)
+	if ((rc = rank_open_county(ctx)) < 0 ||
+	    (rc = rank_view_open(&view, ctx, o.as_of, o.draft)) < 0)
 		return rc;
 	r.db = ctx->db;
+	r.run = view.run;
+	r.epoch = view.epoch;
+	r.draft = o.draft;
 	if ((rc = report_load(&r)) < 0 || (rc = write_page(&p, &r)) < 0)
 		goto done;
+	rank_view_close(&view, ctx);
 	rc = write_file(o.out, p.buf.data ? p.buf.data : "", p.buf.len);
 done:
+	rank_view_close(&view, ctx);
 	report_free(&r);
 	stele_buf_free(&p.buf);
 	return rc;

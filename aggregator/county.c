@@ -7,6 +7,7 @@
 #include "aggregator.h"
 #include "db.h"
 #include "error.h"
+#include "history.h"
 
 int agg_open(struct stele_ctx *ctx)
 {
@@ -17,12 +18,23 @@ int agg_open(struct stele_ctx *ctx)
 	if (strcmp(ctx->writer, STELE_WRITER_COUNTY) != 0)
 		return stele_error(STELE_EFAIL, "%s is village %s's directory; use stele-agent",
 				   ctx->dir, ctx->writer);
-	return 0;
+	/* The past states start here on a county created before they were kept. */
+	return stele_history_install(ctx->db);
 }
 
 int agg_write_begin(struct stele_ctx *ctx, struct stele_capture **cap)
 {
-	return stele_capture_begin(cap, ctx->db, STELE_WRITER_COUNTY);
+	struct stele_capture *c = NULL;
+	int rc;
+
+	if ((rc = stele_capture_begin(&c, ctx->db, STELE_WRITER_COUNTY)) < 0)
+		return rc;
+	if ((rc = stele_history_epoch(NULL, ctx->db, "county")) < 0) {
+		stele_capture_abort(c);
+		return rc;
+	}
+	*cap = c;
+	return 0;
 }
 
 int agg_write_commit(uint64_t *seq, struct stele_ctx *ctx, struct stele_capture *cap)

@@ -72,6 +72,12 @@ done:
 	return rc;
 }
 
+const char *stele_csv_data(const struct stele_csv *csv, size_t *len)
+{
+	*len = csv->len;
+	return csv->data;
+}
+
 void stele_csv_free(struct stele_csv *csv)
 {
 	if (!csv)

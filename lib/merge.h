@@ -125,6 +125,8 @@ struct stele_merge;
 int stele_merge_open(struct stele_merge **out, sqlite3 *db, const char *writer,
 		     const unsigned char pk[STELE_PK_BYTES], unsigned flags);
 void stele_merge_free(struct stele_merge *m);
+/* Records run (the county's merge run number) with every change set m applies. */
+void stele_merge_set_run(struct stele_merge *m, int64_t run);
 
 /* The cursor: last applied seq (0 if none), and its git commit id (hex, "" if none). */
 uint64_t stele_merge_last_seq(const struct stele_merge *m);

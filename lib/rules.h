@@ -16,6 +16,8 @@ enum stele_rules_kind {
 
 /* "point-rules" etc. to a kind; STELE_EUSAGE for an unknown name. */
 int stele_rules_kind_parse(const char *name, enum stele_rules_kind *out);
+/* The kind's name ("point-rules", ...), static. */
+const char *stele_rules_kind_name(enum stele_rules_kind kind);
 
 /*
  * Replaces one rules table with the CSV's rows, inside the caller's transaction:
@@ -46,5 +48,19 @@ extern const struct stele_config_default stele_config_defaults[];
 /* The value of config key (the table's, else the default): the number, or the
  * index of the word. */
 int stele_config_get(sqlite3 *db, const char *key, long long *out);
+
+/*
+ * Drafts (stele_rules_draft, local to the county): rules imported but not live.
+ * stele_rules_draft_put validates csv_text (len bytes, named file in messages)
+ * as stele_rules_import would against the live tables, writes nothing of it to
+ * them, and keeps it as the draft of kind (replacing an earlier one).
+ * stele_rules_drafts_apply imports every draft into the live tables, in kind
+ * order, inside the caller's transaction (*count, may be NULL: how many);
+ * stele_rules_drafts_discard deletes them (*count: how many).
+ */
+int stele_rules_draft_put(sqlite3 *db, enum stele_rules_kind kind, const char *file,
+			  const char *csv_text, size_t len);
+int stele_rules_drafts_apply(int *count, sqlite3 *db);
+int stele_rules_drafts_discard(int *count, sqlite3 *db);
 
 #endif

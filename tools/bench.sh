@@ -51,7 +51,8 @@ sync_day_bytes|bytes pushed for one day'"'"'s work (40 writes) vs the village da
 merge_rate|merge rate vs raw sqlite3changeset_apply of the same rows|rows/s|>= 0.5|raw apply rows/s|ratio
 noop_sync_300|no-op `stele-aggregator sync` of 300 villages|s|< 1|-|value
 rank_2436|`rank villages --month` over 2,436 villages|s|< 1|-|value
-cold_changzhi|cold `stele-aggregator sync` + `rank villages` of 2,436 villages x one year|s|-|-|value'
+cold_changzhi|cold `stele-aggregator sync` + `rank villages` of 2,436 villages x one year|s|-|-|value
+as_of_changzhi|`rank villages --as-of` a past merge run, 2,436 villages x one year, after later merges and rules|s|<= 3|live `rank villages`|value'
 
 # ---- helpers for figures ----
 
@@ -432,6 +433,28 @@ EOF
 	note "cold run: county sync $sync_s s + rank $rank_s s; county database" \
 		"$(du -k county/stele.db | cut -f1) KiB"
 	record "$total"
+
+	# Past states: a later merge run (20 villages record more income) and new rules
+	# live, then the league table of the first run again, which must not move.
+	sed 1d data/villages.csv | head -n 20 | cut -d, -f1 | while read -r code; do
+		stele-agent -C "v/$code" income add $year-12 1 --source 补记 >/dev/null &&
+		stele-agent -C "v/$code" sync >/dev/null 2>&1 || exit 1
+	done || return 1
+	stele-aggregator -C county sync || return 1
+	printf 'key,value\nweight.income,40\n' >config.csv
+	stele-aggregator -C county rules import config config.csv || return 1
+	stele-aggregator -C county rules publish || return 1
+	t0=$(now_ns)
+	stele-aggregator -C county rank villages --month $year-12 --as-of 1 --format csv \
+		>league-as-of.csv || return 1
+	as_of_s=$(seconds_since "$t0")
+	cmp -s league.csv league-as-of.csv || {
+		echo "bench: rank --as-of 1 differs from the league table printed after run 1" >&2
+		return 1
+	}
+	note "past states: rank villages --as-of 1 $as_of_s s against live $rank_s s; history" \
+		"tables $(sqlite3 county/stele.db "SELECT sum(pgsize) / 1024 FROM dbstat WHERE name LIKE '%_hist%'" 2>/dev/null || echo '?') KiB"
+	record_for as_of_changzhi "$as_of_s" "$rank_s"
 }
 
 # ---- the driver ----
