@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "agent.h"
+#include "batch.h"
 #include "buf.h"
 #include "db.h"
 #include "error.h"

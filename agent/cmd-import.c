@@ -5,10 +5,12 @@
 #include <string.h>
 
 #include "agent.h"
+#include "batch.h"
 #include "csv.h"
 #include "db.h"
 #include "error.h"
 #include "parse.h"
+#include "records.h"
 
 #define IMPORT_MAX_BYTES ((size_t)512 << 20)
 

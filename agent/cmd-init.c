@@ -7,8 +7,10 @@
 #include "credentials.h"
 #include "db.h"
 #include "error.h"
+#include "gitrepo.h"
 #include "newdir.h"
 #include "parse.h"
+#include "repo.h"
 #include "rules.h"
 
 struct init_opts {
@@ -74,7 +76,7 @@ static void pull_county_now(struct stele_ctx *ctx, const char *url)
 	if (rc < 0)
 		fprintf(stderr, "%s: the county rules will come with the next sync: %s\n", ctx->prog,
 			stele_error_message());
-	git_repository_free(repo);
+	stele_repo_close(repo);
 }
 
 int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
@@ -111,8 +113,8 @@ int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 	if (o.county_key && (rc = stele_hex_decode(county_pk, STELE_PK_BYTES, o.county_key)) < 0)
 		return stele_error(STELE_EINVALID, "--county-key is not a public key (64 hex digits)");
 	/* The URLs are kept without their passwords (saved once the directory is made). */
-	if ((o.remote && (rc = stele_kept_urls_add(&remote, &urls, o.remote, "--remote")) < 0) ||
-	    (o.county && (rc = stele_kept_urls_add(&county, &urls, o.county, "--county")) < 0))
+	if ((o.remote && (rc = stele_credentials_keep_url(&remote, &urls, o.remote, "--remote")) < 0) ||
+	    (o.county && (rc = stele_credentials_keep_url(&county, &urls, o.county, "--county")) < 0))
 		goto done;
 	o.remote = remote;
 	o.county = county;
@@ -120,7 +122,7 @@ int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 	if ((rc = stele_newdir_begin(&nd, ctx)) < 0)
 		goto done;
 	if ((rc = init_database(nd.db, &o, nd.pk)) == 0)
-		rc = stele_kept_urls_save(&urls, ctx);
+		rc = stele_credentials_save_kept(&urls, ctx);
 	if ((rc = stele_newdir_end(&nd, rc)) < 0)
 		goto done;
 	fprintf(stderr, "%s: initialized village %s (%s) in %s\n", ctx->prog, o.village, o.name,
@@ -128,7 +130,7 @@ int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 	if (o.county)
 		pull_county_now(ctx, o.county);
 done:
-	stele_kept_urls_free(&urls);
+	stele_credentials_kept_free(&urls);
 	free(remote);
 	free(county);
 	return rc;

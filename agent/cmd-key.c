@@ -1,5 +1,5 @@
-/* cmd-key.c: `stele-agent key [rotate|history]`: the village's signing key, its
- * rotation through the stream, and the agent's key helpers (docs/keys.md). */
+/* cmd-key.c: `stele-agent key [rotate|history]`: the village's signing key and its
+ * rotation through the stream (docs/keys.md; the key files are keyfile.c's). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -10,161 +10,13 @@
 #include <sodium.h>
 
 #include "agent.h"
+#include "capture.h"
 #include "db.h"
 #include "error.h"
+#include "fileio.h"
+#include "keyfile.h"
+#include "keypair.h"
 #include "parse.h"
-
-int agent_key_base(unsigned char pk[STELE_PK_BYTES], sqlite3 *db)
-{
-	char *hex = NULL;
-	int rc;
-
-	if ((rc = stele_meta_get(db, "initial_public_key", &hex)) < 0)
-		return rc;
-	if (!hex && (rc = stele_meta_get(db, "public_key", &hex)) < 0)
-		return rc;
-	if (!hex)
-		return stele_error(STELE_EFAIL, "the village's public key is not recorded (meta "
-				   "'public_key'); was the directory initialized completely?");
-	if (stele_hex_decode(pk, STELE_PK_BYTES, hex) < 0)
-		rc = stele_error(STELE_EFAIL, "the village's recorded public key is damaged");
-	free(hex);
-	return rc;
-}
-
-int agent_keys_open(struct stele_keys **out, struct stele_ctx *ctx, sqlite3 *db)
-{
-	unsigned char base[STELE_PK_BYTES];
-	int rc;
-
-	if ((rc = agent_key_base(base, ctx->db)) < 0)
-		return rc;
-	return stele_keys_open(out, db, agent_village(ctx), base);
-}
-
-/* Makes renames in the directory durable. */
-static int sync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY), rc = 0;
-
-	if (fd < 0 || fsync(fd) < 0)
-		rc = stele_error(STELE_EFAIL, "cannot sync %s: %s", dir, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	return rc;
-}
-
-/*
- * Puts a new key file in place of signing.key: the replaced key stays as
- * signing.key.old unless one is already kept (an older rotation not yet synced:
- * that one is the key the remote's history ends with). rename() replaces
- * signing.key atomically, so a crash leaves either key, never none.
- */
-static int install_new_key(struct stele_ctx *ctx, const char *key_path, const char *new_path,
-			   const char *old_path)
-{
-	if (link(key_path, old_path) < 0 && errno != EEXIST)
-		return stele_error(STELE_EFAIL, "cannot keep the old key as %s: %s", old_path,
-				   strerror(errno));
-	if (rename(new_path, key_path) < 0)
-		return stele_error(STELE_EFAIL, "cannot put the new key in place (%s): %s", key_path,
-				   strerror(errno));
-	return sync_dir(ctx->dir);
-}
-
-/* The three key files of the directory (malloc'd, freed by the caller). */
-static int key_paths(char **key, char **new_key, char **old_key, const struct stele_ctx *ctx)
-{
-	*key = stele_ctx_path(ctx, STELE_KEY_FILE);
-	*new_key = stele_ctx_path(ctx, AGENT_NEW_KEY_FILE);
-	*old_key = stele_ctx_path(ctx, AGENT_OLD_KEY_FILE);
-	if (*key && *new_key && *old_key)
-		return 0;
-	free(*key);
-	free(*new_key);
-	free(*old_key);
-	*key = *new_key = *old_key = NULL;
-	return stele_error(STELE_EFAIL, "out of memory");
-}
-
-int agent_key_recover(struct stele_ctx *ctx)
-{
-	unsigned char recorded[STELE_PK_BYTES], pk[STELE_PK_BYTES], new_sk[STELE_SK_BYTES];
-	char *hex = NULL, *key_path = NULL, *new_path = NULL, *old_path = NULL;
-	bool have_new = false;
-	int rc;
-
-	if ((rc = stele_meta_get(ctx->db, "public_key", &hex)) < 0)
-		return rc;
-	if (!hex)
-		return 0; /* nothing recorded to check against */
-	if (stele_hex_decode(recorded, STELE_PK_BYTES, hex) < 0) {
-		rc = stele_error(STELE_EFAIL, "the village's recorded public key is damaged");
-		goto done;
-	}
-	if ((rc = key_paths(&key_path, &new_path, &old_path, ctx)) < 0)
-		goto done;
-	if (access(new_path, F_OK) == 0) {
-		/* A 'key rotate' was interrupted. Its key file was written before its
-		 * transaction: the database says whether the rotation happened. */
-		unsigned char new_pk[STELE_PK_BYTES];
-
-		have_new = stele_key_load(new_sk, new_path) == 0;
-		if (have_new)
-			stele_key_public(new_pk, new_sk);
-		stele_key_public(pk, ctx->sk);
-		if (sodium_memcmp(pk, recorded, STELE_PK_BYTES) == 0) {
-			if (unlink(new_path) < 0) {
-				rc = stele_error(STELE_EFAIL, "cannot remove %s: %s", new_path,
-						 strerror(errno));
-				goto done;
-			}
-			fprintf(stderr, "%s: removed %s, the unused key of an interrupted 'key rotate' "
-				"(the rotation did not happen)\n", ctx->prog, AGENT_NEW_KEY_FILE);
-		} else if (have_new && sodium_memcmp(new_pk, recorded, STELE_PK_BYTES) == 0) {
-			if ((rc = install_new_key(ctx, key_path, new_path, old_path)) < 0)
-				goto done;
-			memcpy(ctx->sk, new_sk, STELE_SK_BYTES);
-			fprintf(stderr, "%s: finished an interrupted 'key rotate': %s is the new key\n",
-				ctx->prog, STELE_KEY_FILE);
-		}
-	}
-	stele_key_public(pk, ctx->sk);
-	if (sodium_memcmp(pk, recorded, STELE_PK_BYTES) != 0)
-		rc = stele_error(STELE_EFAIL, "%s is not the key this village signs with (public key "
-				 "%.16s...); put the village's own %s back (docs/keys.md)", key_path, hex,
-				 STELE_KEY_FILE);
-done:
-	sodium_memzero(new_sk, sizeof(new_sk));
-	free(hex);
-	free(key_path);
-	free(new_path);
-	free(old_path);
-	return rc;
-}
-
-int agent_key_tidy(struct stele_ctx *ctx)
-{
-	char *old_path = NULL;
-	int64_t synced = 0, rotation = 0;
-	int rc = 0;
-
-	if (!(old_path = stele_ctx_path(ctx, AGENT_OLD_KEY_FILE)))
-		return stele_error(STELE_EFAIL, "out of memory");
-	if (access(old_path, F_OK) != 0)
-		goto done;
-	/* The last rotation's change set is seq_from - 1 of its row. */
-	if ((rc = stele_db_int(ctx->db, "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM "
-			       "stele_meta WHERE key = 'synced_seq'), 0)", &synced)) < 0 ||
-	    (rc = stele_db_int(ctx->db, "SELECT coalesce(max(seq_from), 1) - 1 FROM writer_key",
-			       &rotation)) < 0)
-		goto done;
-	if (synced >= rotation && unlink(old_path) < 0 && errno != ENOENT)
-		rc = stele_error(STELE_EFAIL, "cannot remove %s: %s", old_path, strerror(errno));
-done:
-	free(old_path);
-	return rc;
-}
 
 /* `key`: the current public key. */
 static int key_show(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
@@ -231,7 +83,7 @@ static int key_rotate(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 				  &n, &done)) < 0 || done)
 		return rc;
 	if ((rc = agent_open(ctx)) < 0 || (rc = agent_key_tidy(ctx)) < 0 ||
-	    (rc = key_paths(&key_path, &new_path, &old_path, ctx)) < 0)
+	    (rc = agent_key_paths(&key_path, &new_path, &old_path, ctx)) < 0)
 		goto done;
 	/* 1. The new key, on disk and fsynced, before anything refers to it. */
 	if ((rc = stele_key_generate(new_pk, new_path)) < 0)
@@ -255,7 +107,7 @@ static int key_rotate(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 	made = false; /* committed: the new key is the village's now */
 	/* 3. The files follow the database (agent_key_recover finishes this step
 	 * if it is interrupted). */
-	if ((rc = install_new_key(ctx, key_path, new_path, old_path)) < 0)
+	if ((rc = agent_key_install(key_path, new_path, old_path)) < 0)
 		goto done;
 	memcpy(ctx->sk, new_sk, STELE_SK_BYTES);
 	printf("%s\n", new_hex);

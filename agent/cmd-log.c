@@ -7,7 +7,10 @@
 #include "agent.h"
 #include "db.h"
 #include "error.h"
+#include "gitrepo.h"
+#include "keyfile.h"
 #include "parse.h"
+#include "repo.h"
 
 /* The repository's side of the log, gathered into a temporary table. */
 struct log_walk {
@@ -20,14 +23,14 @@ static int log_commit(void *data, const git_oid *commit, const void *bytes, size
 {
 	struct log_walk *w = data;
 	struct stele_changeset *cs = NULL;
-	char hex[GIT_OID_HEXSZ + 1];
+	char hex[STELE_OID_HEX_LEN + 1];
 	const char *signature = "bad";
 	unsigned char pk[STELE_PK_BYTES];
-	uint64_t seq = stele_keys_peek_seq(bytes, len);
+	uint64_t seq = stele_cs_peek_seq(bytes, len);
 	bool revoked = false;
 	int rc = STELE_EVERIFY;
 
-	git_oid_tostr(hex, sizeof(hex), commit);
+	stele_git_oid_hex(hex, commit);
 	/* Each change set against the key in force for its seq. */
 	if (bytes && seq > 0) {
 		if ((rc = stele_keys_in_force(pk, &revoked, w->keys, seq)) < 0)
@@ -78,7 +81,7 @@ static int gather(struct stele_ctx *ctx)
 done:
 	sqlite3_finalize(w.insert);
 	stele_keys_free(w.keys);
-	git_repository_free(repo);
+	stele_repo_close(repo);
 	return rc;
 }
 

@@ -21,7 +21,7 @@ static int on_points_rank_opt(struct stele_ctx *ctx, int opt, const char *arg, v
 	return 0;
 }
 
-int points_rank(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_points_rank(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "year", required_argument, NULL, OPT_YEAR },

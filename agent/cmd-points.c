@@ -1,238 +1,14 @@
-/* cmd-points.c: `stele-agent points add|review|list`, and the validated point-event
- * write that import shares. */
+/* cmd-points.c: `stele-agent points add|review|list`. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "agent.h"
+#include "batch.h"
 #include "db.h"
 #include "error.h"
 #include "parse.h"
-
-/* In the order an event is reviewed; rejected last. */
-const char *const point_stages[] = { "recorded", "group", "committee", "assembly", "published",
-				     "rejected", NULL };
-enum { STAGE_PUBLISHED = 4, STAGE_REJECTED = 5 };
-
-/* The fields of a point event, in cli.md's import/export column order. */
-enum { PF_ID, PF_MEMBER, PF_RULE, PF_DATE, PF_POINTS, PF_STAGE, PF_NOTE, PF_COUNT };
-
-#define NOTE_MAX 500
-
-static int stage_index(const char *stage)
-{
-	for (int i = 0; point_stages[i]; i++)
-		if (strcmp(point_stages[i], stage) == 0)
-			return i;
-	return -1;
-}
-
-static bool stage_final(int i)
-{
-	return i == STAGE_PUBLISHED || i == STAGE_REJECTED;
-}
-
-static const char event_get_sql[] =
-	"SELECT '', member_id, rule_code, occurred_on, points, stage, note "
-	"FROM point_event WHERE village_code = ?1 AND id = ?2";
-static const char event_insert_sql[] =
-	"INSERT INTO point_event (village_code, id, member_id, rule_code, occurred_on, points, "
-	"stage, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, nullif(?8, ''))";
-static const char event_update_sql[] =
-	"UPDATE point_event SET member_id = ?3, rule_code = ?4, occurred_on = ?5, points = ?6, "
-	"stage = ?7, note = nullif(?8, '') WHERE village_code = ?1 AND id = ?2";
-static const struct agent_row_kind event_kind = { "point event", "point_event", "E", 6,
-						  event_get_sql, PF_COUNT };
-
-/* Refuses points whose sign does not fit the rule's category. */
-static int check_sign(const char *label, const struct agent_rule *rule, int64_t points)
-{
-	char text[32];
-	const char *need = NULL;
-
-	if (strcmp(rule->category, "deduction") == 0) {
-		if (points > 0)
-			need = "<= 0";
-	} else if (strcmp(rule->category, "zeroing") == 0) {
-		if (points != 0)
-			need = "0";
-	} else if (points < 0) {
-		need = ">= 0";
-	}
-	if (!need)
-		return 0;
-	stele_format_fixed(text, points, 1);
-	return agent_refuse(PF_POINTS, "%s: points %s do not fit rule %s (%s): must be %s", label,
-			    text, rule->code, rule->category, need);
-}
-
-/* Refuses a stage change the review order does not allow. */
-static int check_stage_move(const char *label, const char *from, const char *to, bool review)
-{
-	int oi = stage_index(from), ni = stage_index(to);
-
-	if (review && ni == oi)
-		return agent_refuse(PF_STAGE, "%s: is already at stage %s", label, from);
-	if (ni == oi)
-		return 0;
-	if (stage_final(oi))
-		return agent_refuse(PF_STAGE, "%s: stage %s is final, it cannot move to %s", label,
-				    from, to);
-	if (ni == STAGE_REJECTED)
-		return 0;
-	if (ni < oi)
-		return agent_refuse(PF_STAGE, "%s: stage cannot move back from %s to %s", label, from,
-				    to);
-	if (review && ni != oi + 1)
-		return agent_refuse(PF_STAGE, "%s: a review moves one step, from %s to %s (or to "
-				    "rejected), not to %s", label, from, point_stages[oi + 1], to);
-	return 0;
-}
-
-int point_put(char *out_id, struct agent_batch *b, const struct point_row *row)
-{
-	char *old[PF_COUNT] = { 0 };
-	const struct agent_rule *rule = NULL;
-	const char *member, *rule_code, *date, *stage, *note;
-	struct agent_row_ref ref;
-	const char *id = ref.id, *label = ref.label;
-	bool exists, member_ok, closed;
-	int64_t points, old_points;
-	int32_t days;
-	sqlite3_stmt *stmt;
-	int rc = 0, first_change = -1;
-
-	if ((rc = agent_batch_row_ref(&ref, old, b, &event_kind, row->id, row->must_exist,
-				      row->must_be_new)) < 0)
-		return rc;
-	exists = ref.exists;
-	old_points = exists ? strtoll(old[PF_POINTS], NULL, 10) : 0;
-
-	member = row->member_id ? row->member_id : exists ? old[PF_MEMBER] : "";
-	rule_code = row->rule_code ? row->rule_code : exists ? old[PF_RULE] : "";
-	date = row->occurred_on ? row->occurred_on : exists ? old[PF_DATE] : "";
-	stage = row->stage && *row->stage ? row->stage : exists ? old[PF_STAGE] : "recorded";
-	note = row->note ? row->note : exists ? old[PF_NOTE] : "";
-
-	if (!*member) {
-		rc = agent_refuse(PF_MEMBER, "%s: member is empty", label);
-		goto done;
-	}
-	if (!exists || strcmp(member, old[PF_MEMBER]) != 0) {
-		if (agent_check_id(member, "member id") < 0) {
-			rc = agent_refuse(PF_MEMBER, "%s: %s", label, stele_error_message());
-			goto done;
-		}
-		if ((rc = agent_batch_member_exists(&member_ok, b, member)) < 0)
-			goto done;
-		if (!member_ok) {
-			rc = agent_refuse(PF_MEMBER, "%s: member '%s' does not exist in village %s",
-					  label, member, agent_village(b->ctx));
-			goto done;
-		}
-	}
-	if (!*rule_code) {
-		rc = agent_refuse(PF_RULE, "%s: rule is empty", label);
-		goto done;
-	}
-	if ((rc = agent_batch_rule(&rule, b, rule_code)) < 0)
-		goto done;
-	if (!rule) {
-		rc = agent_refuse(PF_RULE, "%s: rule '%s' does not exist", label, rule_code);
-		goto done;
-	}
-	/* An event keeps a rule the county has since retired; a new one may not take it. */
-	if (!rule->active && (!exists || strcmp(rule_code, old[PF_RULE]) != 0)) {
-		rc = agent_refuse(PF_RULE, "%s: rule '%s' is not active", label, rule_code);
-		goto done;
-	}
-	if (!*date) {
-		rc = agent_refuse(PF_DATE, "%s: date is empty", label);
-		goto done;
-	}
-	if (stele_parse_date(date, &days, "date") < 0) {
-		rc = agent_refuse(PF_DATE, "%s: %s", label, stele_error_message());
-		goto done;
-	}
-	if (row->points && *row->points) {
-		if (stele_parse_tenths(row->points, &points, "points") < 0) {
-			rc = agent_refuse(PF_POINTS, "%s: %s", label, stele_error_message());
-			goto done;
-		}
-	} else if (row->points || !exists || strcmp(rule_code, old[PF_RULE]) != 0) {
-		points = rule->points; /* empty: the rule's points */
-	} else {
-		points = old_points;
-	}
-	if ((rc = check_sign(label, rule, points)) < 0)
-		goto done;
-	if (stage_index(stage) < 0) {
-		rc = agent_refuse(PF_STAGE, "%s: stage '%s' is not recorded, group, committee, "
-				  "assembly, published or rejected", label, stage);
-		goto done;
-	}
-	if (exists && (rc = check_stage_move(label, old[PF_STAGE], stage, row->review)) < 0)
-		goto done;
-	if (stele_check_text(note, NOTE_MAX, "note") < 0) {
-		rc = agent_refuse(PF_NOTE, "%s: %s", label, stele_error_message());
-		goto done;
-	}
-
-	if (exists) {
-		if (strcmp(member, old[PF_MEMBER]) != 0)
-			first_change = PF_MEMBER;
-		else if (strcmp(rule_code, old[PF_RULE]) != 0)
-			first_change = PF_RULE;
-		else if (strcmp(date, old[PF_DATE]) != 0)
-			first_change = PF_DATE;
-		else if (points != old_points)
-			first_change = PF_POINTS;
-		else if (strcmp(stage, old[PF_STAGE]) != 0)
-			first_change = PF_STAGE;
-		else if (strcmp(note, old[PF_NOTE]) != 0)
-			first_change = PF_NOTE;
-		if (first_change < 0)
-			goto unchanged;
-	}
-	/* A closed month is read-only: its events are frozen, stage included, and no
-	 * event may move into it. */
-	if (exists) {
-		int32_t month = agent_month_of_text(old[PF_DATE]);
-		if ((rc = agent_batch_month_closed(&closed, b, month)) < 0)
-			goto done;
-		if (closed) {
-			rc = agent_refuse_closed_month(first_change, label, month);
-			goto done;
-		}
-	}
-	if ((rc = agent_batch_month_closed(&closed, b, agent_month_of(days))) < 0)
-		goto done;
-	if (closed) {
-		rc = agent_refuse_closed_month(PF_DATE, label, agent_month_of(days));
-		goto done;
-	}
-
-	if ((rc = agent_batch_stmt(&stmt, b, exists ? event_update_sql : event_insert_sql)) < 0)
-		goto done;
-	sqlite3_bind_text(stmt, 1, agent_village(b->ctx), -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 3, member, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 4, rule_code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 5, date, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 6, points);
-	sqlite3_bind_text(stmt, 7, stage, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 8, note, -1, SQLITE_STATIC);
-	if ((rc = agent_batch_exec(b, stmt, "writing a point event")) < 0)
-		goto done;
-unchanged:
-	if (out_id)
-		strcpy(out_id, id);
-done:
-	agent_free_cols(old, PF_COUNT);
-	return rc;
-}
-
-/* Commands. */
+#include "records.h"
 
 enum { OPT_DATE = 1, OPT_POINTS, OPT_NOTE, OPT_STAGE, OPT_MEMBER, OPT_MONTH, OPT_YEAR };
 
@@ -309,7 +85,7 @@ static int points_review(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 		rc = stele_error(STELE_EUSAGE, "points review needs --stage STAGE");
 		goto done;
 	}
-	if (stage_index(o.stage) <= 0) {
+	if (point_stage_index(o.stage) <= 0) {
 		rc = stele_error(STELE_EUSAGE, "--stage '%s' is not group, committee, assembly, "
 				 "published or rejected", o.stage);
 		goto done;
@@ -351,7 +127,7 @@ static int points_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 	    (o.year && stele_parse_year(o.year, &v, "--year") < 0) ||
 	    (o.member && agent_check_id(o.member, "--member") < 0))
 		return stele_error(STELE_EUSAGE, "%s", stele_error_message());
-	if (o.stage && stage_index(o.stage) < 0)
+	if (o.stage && point_stage_index(o.stage) < 0)
 		return stele_error(STELE_EUSAGE, "--stage '%s' is not recorded, group, committee, "
 				   "assembly, published or rejected", o.stage);
 	if ((rc = agent_open(ctx)) < 0)
@@ -388,7 +164,7 @@ const struct stele_cmd points_subcommands[] = {
 	  "points list [--member ID] [--month YYYY-MM | --year YYYY] [--stage S] "
 	  "[--format table|csv|json] [--bom]",
 	  "Lists point events, oldest id first.", NULL },
-	{ "rank", points_rank, POINTS_RANK_USAGE, POINTS_RANK_HELP, NULL },
+	{ "rank", cmd_points_rank, POINTS_RANK_USAGE, POINTS_RANK_HELP, NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

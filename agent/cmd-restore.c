@@ -16,10 +16,17 @@
 #include "credentials.h"
 #include "db.h"
 #include "error.h"
-#include "parse.h"
+#include "fileio.h"
+#include "gitrepo.h"
+#include "keypair.h"
+#include "keys.h"
 #include "merge.h"
+#include "parse.h"
+#include "remote.h"
+#include "repo.h"
 #include "rules.h"
 #include "sync.h"
+#include "url.h"
 
 struct restore_opts {
 	const char *remote, *village, *key, *county, *name;
@@ -65,23 +72,6 @@ static int prepare_dir(bool *created, const char *dir)
 		return stele_error(STELE_EUSAGE, "%s is not empty; restore into an empty or new "
 				   "directory", dir);
 	return 0;
-}
-
-/* Writes the village's secret key (from the clerk's backup) as signing.key, 0600. */
-static int write_key(const char *path, const unsigned char sk[STELE_SK_BYTES])
-{
-	char hex[2 * STELE_SK_BYTES + 2];
-	int fd, rc = 0;
-
-	stele_hex_encode(hex, sk, STELE_SK_BYTES);
-	strcat(hex, "\n");
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600)) < 0)
-		return stele_error(STELE_EFAIL, "cannot create %s: %s", path, strerror(errno));
-	if (write(fd, hex, strlen(hex)) != (ssize_t)strlen(hex) || fsync(fd) < 0)
-		rc = stele_error(STELE_EFAIL, "cannot write %s: %s", path, strerror(errno));
-	close(fd);
-	sodium_memzero(hex, sizeof(hex));
-	return rc;
 }
 
 /* The replay of the village's stream into the new database. */
@@ -131,14 +121,14 @@ static int replay_one(void *ctx, const git_oid *commit, const void *data, size_t
 	struct stele_changeset *cs = NULL;
 	enum stele_cs_fault fault = STELE_CS_FAULT_NONE;
 	unsigned char pk[STELE_PK_BYTES], hash[STELE_HASH_BYTES];
-	char hex[GIT_OID_HEXSZ + 1], key_hex[2 * STELE_PK_BYTES + 1];
+	char hex[STELE_OID_HEX_LEN + 1], key_hex[2 * STELE_PK_BYTES + 1];
 	uint64_t seq = r->stream.last_seq + 1;
 	sqlite3_stmt *stmt = NULL;
 	const char *reason = NULL;
 	bool revoked;
 	int rc;
 
-	git_oid_tostr(hex, sizeof(hex), commit);
+	stele_git_oid_hex(hex, commit);
 	if (!data)
 		return stele_error(STELE_EVERIFY, "commit %.12s holds no change set", hex);
 	if (!r->keys) {
@@ -154,7 +144,7 @@ static int replay_one(void *ctx, const git_oid *commit, const void *data, size_t
 	rc = stele_cs_decode(&cs, &fault, data, len, pk);
 	if (rc == STELE_EVERIFY && fault == STELE_CS_FAULT_SIGNATURE && r->given &&
 	    sodium_memcmp(r->given, pk, STELE_PK_BYTES) != 0 &&
-	    stele_keys_peek_seq(data, len) == seq && stele_keys_signed_by(data, len, r->given)) {
+	    stele_cs_peek_seq(data, len) == seq && stele_cs_signed_by(data, len, r->given)) {
 		if ((rc = accept_given_key(r, seq)) < 0)
 			return rc;
 		stele_keys_forget(r->keys);
@@ -277,11 +267,6 @@ done:
 	return rc;
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return ftw->level > 0 && remove(path) < 0 ? -1 : 0;
-}
-
 /* The village's name from the county's published registry, if it is there. */
 static void name_from_registry(struct stele_ctx *ctx, const char *village)
 {
@@ -330,8 +315,8 @@ int cmd_restore(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, ch
 		return rc;
 	/* This run uses the URLs as given; the directory keeps them without passwords,
 	 * which go to the credentials file once the restore succeeded. */
-	if ((rc = stele_kept_urls_add(&remote, &urls, o.remote, "--remote")) < 0 ||
-	    (o.county && (rc = stele_kept_urls_add(&county, &urls, o.county, "--county")) < 0))
+	if ((rc = stele_credentials_keep_url(&remote, &urls, o.remote, "--remote")) < 0 ||
+	    (o.county && (rc = stele_credentials_keep_url(&county, &urls, o.county, "--county")) < 0))
 		goto done;
 	kept = o;
 	kept.remote = remote;
@@ -352,14 +337,14 @@ int cmd_restore(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, ch
 		goto done;
 	if ((rc = agent_remote_opts(&ropts, ctx)) < 0)
 		goto done;
-	if ((rc = stele_repo_fetch(&found, r.repo, o.remote, STELE_BRANCH, STELE_BRANCH, &ropts)) < 0)
+	if ((rc = stele_remote_fetch(&found, r.repo, o.remote, STELE_BRANCH, STELE_BRANCH, &ropts)) < 0)
 		goto done;
 	if (!found) {
 		rc = stele_error(STELE_EFAIL, "remote %s holds no change sets", shown);
 		goto done;
 	}
 	if (o.key) {
-		if ((rc = write_key(key_path, sk)) < 0)
+		if ((rc = stele_key_save(key_path, sk)) < 0)
 			goto done;
 		stele_key_public(pk, sk);
 	} else if ((rc = stele_key_generate(pk, key_path)) < 0) {
@@ -371,7 +356,7 @@ int cmd_restore(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, ch
 	r.prog = ctx->prog;
 	r.given = o.key ? pk : NULL;
 	if ((rc = stele_stream_init(&r.stream, r.db, o.village)) < 0 ||
-	    (rc = rebuild(&r, &kept, pk)) < 0 || (rc = stele_kept_urls_save(&urls, ctx)) < 0)
+	    (rc = rebuild(&r, &kept, pk)) < 0 || (rc = stele_credentials_save_kept(&urls, ctx)) < 0)
 		goto done;
 	fprintf(stderr, "%s: restored village %s from %s: %llu change sets, verified\n", ctx->prog,
 		o.village, shown, (unsigned long long)r.stream.last_seq);
@@ -388,7 +373,7 @@ int cmd_restore(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, ch
 	r.keys = NULL;
 	stele_db_close(r.db);
 	r.db = NULL;
-	git_repository_free(r.repo);
+	stele_repo_close(r.repo);
 	r.repo = NULL;
 	if (o.county) {
 		git_repository *repo = NULL;
@@ -401,15 +386,15 @@ int cmd_restore(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, ch
 		if (pull < 0)
 			fprintf(stderr, "%s: the county rules will come with the next sync: %s\n",
 				ctx->prog, stele_error_message());
-		git_repository_free(repo);
+		stele_repo_close(repo);
 	}
 done:
 	stele_keys_free(r.keys);
 	stele_db_close(r.db);
-	git_repository_free(r.repo);
+	stele_repo_close(r.repo);
 	if (rc < 0 && started) {
 		/* The directory was empty: everything in it is ours to remove. */
-		nftw(ctx->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+		stele_file_remove_tree(ctx->dir, 1);
 		if (created_dir)
 			rmdir(ctx->dir);
 	}
@@ -418,7 +403,7 @@ done:
 	free(key_path);
 	free(repo_path);
 	stele_remote_opts_release(&ropts);
-	stele_kept_urls_free(&urls);
+	stele_credentials_kept_free(&urls);
 	free(remote);
 	free(county);
 	return rc;

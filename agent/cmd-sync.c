@@ -1,6 +1,5 @@
 /* cmd-sync.c: `stele-agent sync`: commit pending change sets to the village's
- * repository, push them fast-forward only, and pull the county's rules; also the
- * repository helpers that init, restore and verify share. */
+ * repository, push them fast-forward only, and pull the county's rules. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,58 +12,14 @@
 #include "credentials.h"
 #include "db.h"
 #include "error.h"
+#include "gitrepo.h"
+#include "keyfile.h"
 #include "parse.h"
-#include "sync.h"
+#include "remote.h"
+#include "repo.h"
 #include "sync-every.h"
-
-int agent_repo_open(git_repository **out, struct stele_ctx *ctx, bool create)
-{
-	char *path = stele_ctx_path(ctx, STELE_REPO_DIR);
-	int rc;
-
-	if (!path)
-		return stele_error(STELE_EFAIL, "out of memory");
-	rc = stele_repo_open(out, path, create);
-	free(path);
-	/* The directory lock is held: a ref lock in the repository is a killed sync's. */
-	if (rc == 0)
-		stele_repo_clear_stale_locks(*out);
-	return rc;
-}
-
-int agent_remote_opts(struct stele_remote_opts *opts, struct stele_ctx *ctx)
-{
-	int rc;
-
-	if ((rc = stele_remote_opts_from_env(opts, ctx->dir)) < 0)
-		return rc;
-	opts->progress = ctx->verbose_progress;
-	return 0;
-}
-
-int agent_pull_county(struct stele_ctx *ctx, git_repository *repo, const char *url)
-{
-	struct stele_remote_opts opts;
-	char shown[1024];
-	uint64_t applied = 0, county_seq = 0;
-	int rc;
-
-	if ((rc = agent_remote_opts(&opts, ctx)) < 0)
-		return rc;
-	rc = stele_sync_pull_county(&applied, &county_seq, ctx->db, repo, url, &opts);
-	stele_remote_opts_release(&opts);
-	if (rc < 0)
-		return rc;
-	stele_url_redact(shown, sizeof(shown), url);
-	if (applied)
-		fprintf(stderr, "%s: county rules from %s: applied %llu change set%s (county seq %llu)\n",
-			ctx->prog, shown, (unsigned long long)applied, applied == 1 ? "" : "s",
-			(unsigned long long)county_seq);
-	else
-		fprintf(stderr, "%s: county rules from %s: up to date (county seq %llu)\n", ctx->prog,
-			shown, (unsigned long long)county_seq);
-	return 0;
-}
+#include "sync.h"
+#include "url.h"
 
 /*
  * The repository is the truth about what is committed: its tip's change set must
@@ -201,14 +156,14 @@ static int push_village(struct stele_ctx *ctx, git_repository *repo, const char 
 	stele_url_redact(shown, sizeof(shown), url);
 	if ((rc = agent_remote_opts(&opts, ctx)) < 0)
 		goto done;
-	have_ours = git_reference_name_to_id(&ours, repo, STELE_BRANCH) == 0;
+	have_ours = stele_repo_ref(&ours, repo, STELE_BRANCH) == 1;
 	if ((rc = local_remote_missing(&missing, url)) < 0)
 		goto done;
 	if (!missing &&
-	    (rc = stele_repo_fetch(&found, repo, url, STELE_BRANCH, STELE_ORIGIN_REF, &opts)) < 0)
+	    (rc = stele_remote_fetch(&found, repo, url, STELE_BRANCH, STELE_ORIGIN_REF, &opts)) < 0)
 		goto done;
 	if (found) {
-		if (git_reference_name_to_id(&theirs, repo, STELE_ORIGIN_REF) < 0) {
+		if (stele_repo_ref(&theirs, repo, STELE_ORIGIN_REF) != 1) {
 			rc = stele_error(STELE_EFAIL, "cannot read the fetched branch of %s", shown);
 			goto done;
 		}
@@ -228,8 +183,8 @@ static int push_village(struct stele_ctx *ctx, git_repository *repo, const char 
 		rc = 0;
 		goto done;
 	}
-	if (!found || !git_oid_equal(&ours, &theirs)) {
-		if ((rc = stele_repo_push(repo, url, STELE_BRANCH, STELE_BRANCH, 1, &opts)) < 0)
+	if (!found || !stele_git_oid_equal(&ours, &theirs)) {
+		if ((rc = stele_remote_push(repo, url, STELE_BRANCH, STELE_BRANCH, 1, &opts)) < 0)
 			goto done;
 		fprintf(stderr, "%s: pushed to %s (seq %llu)\n", ctx->prog, shown,
 			(unsigned long long)tip_seq);
@@ -288,10 +243,10 @@ static int store_urls(struct stele_ctx *ctx, const char *given_remote, const cha
 	if (!given_remote && !given_county)
 		return 0;
 	if ((given_remote &&
-	     (rc = stele_kept_urls_add(&remote, &urls, given_remote, "--remote")) < 0) ||
+	     (rc = stele_credentials_keep_url(&remote, &urls, given_remote, "--remote")) < 0) ||
 	    (given_county &&
-	     (rc = stele_kept_urls_add(&county, &urls, given_county, "--county")) < 0) ||
-	    (rc = stele_kept_urls_save(&urls, ctx)) < 0)
+	     (rc = stele_credentials_keep_url(&county, &urls, given_county, "--county")) < 0) ||
+	    (rc = stele_credentials_save_kept(&urls, ctx)) < 0)
 		goto done;
 	sqlite3_exec(ctx->db, "PRAGMA secure_delete = ON", NULL, NULL, NULL);
 	if ((rc = stele_db_begin(ctx->db)) < 0)
@@ -303,7 +258,7 @@ static int store_urls(struct stele_ctx *ctx, const char *given_remote, const cha
 	}
 	rc = stele_db_commit(ctx->db);
 done:
-	stele_kept_urls_free(&urls);
+	stele_credentials_kept_free(&urls);
 	free(remote);
 	free(county);
 	return rc;
@@ -319,7 +274,7 @@ static bool holds_password(const char *url)
 
 	free(kept);
 	if (rc == 1)
-		stele_secret_clear(&secret);
+		stele_url_secret_clear(&secret);
 	return rc == 1;
 }
 
@@ -395,7 +350,7 @@ int cmd_sync(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 	if (push_rc < 0)
 		rc = stele_error(push_rc, "%s; everything is kept for the next sync", push_message);
 done:
-	git_repository_free(repo);
+	stele_repo_close(repo);
 	free(remote);
 	free(county);
 	free(push_message);

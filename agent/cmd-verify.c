@@ -8,8 +8,11 @@
 #include "agent.h"
 #include "db.h"
 #include "error.h"
+#include "gitrepo.h"
+#include "keyfile.h"
 #include "merge.h"
 #include "parse.h"
+#include "repo.h"
 
 struct verify {
 	struct stele_ctx *ctx;
@@ -57,11 +60,11 @@ static int decode_signed(struct stele_changeset **cs, struct verify *v, uint64_t
 static int check_commit(void *ctx, const git_oid *commit, const void *data, size_t len)
 {
 	struct verify *v = ctx;
-	char hex[GIT_OID_HEXSZ + 1];
+	char hex[STELE_OID_HEX_LEN + 1];
 	uint64_t seq = ++v->seq;
 	int step;
 
-	git_oid_tostr(hex, sizeof(hex), commit);
+	stele_git_oid_hex(hex, commit);
 	if (!data) {
 		differ(v, "commit %.12s (seq %llu): holds no change set", hex, (unsigned long long)seq);
 		return 0;
@@ -270,6 +273,6 @@ done:
 	sqlite3_finalize(v.outbox);
 	stele_keys_free(v.keys);
 	stele_db_close(replica);
-	git_repository_free(v.repo);
+	stele_repo_close(v.repo);
 	return rc;
 }

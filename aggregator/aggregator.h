@@ -22,12 +22,15 @@ int cmd_quarantine(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
 int cmd_log(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_assess(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 extern const struct stele_cmd assess_subcommands[];
+int cmd_rank(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_report(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 extern const struct stele_cmd village_subcommands[];
 extern const struct stele_cmd rules_subcommands[];
 extern const struct stele_cmd veto_subcommands[];
 extern const struct stele_cmd quarantine_subcommands[];
+extern const struct stele_cmd rank_subcommands[];
 
-/* Helpers shared by the commands (aggregator/county.c). */
+/* Helpers shared by the commands (aggregator/county.c, fetch.c, merge.c). */
 
 /* Where each village's fetched repository is mirrored: DIR/villages/CODE.git. */
 #define AGG_MIRRORS_DIR "villages"
@@ -70,14 +73,30 @@ struct agg_fetch_opts {
 	const char *from; /* --from DIR, or NULL for the registered remotes */
 	long jobs;        /* threads; 0: the number of online processors */
 };
-int agg_fetch(struct stele_ctx *ctx, const struct agg_fetch_opts *opts);
-int agg_merge(struct stele_ctx *ctx);
-int cmd_rank(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
-int cmd_report(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
-extern const struct stele_cmd rank_subcommands[];
+int agg_fetch(struct stele_ctx *ctx, const struct agg_fetch_opts *opts);   /* fetch.c */
+int agg_merge(struct stele_ctx *ctx);                                       /* merge.c */
+
+/* The options fetch and sync take (aggregator/fetch.c): --from, --jobs, --timeout. */
+struct agg_fetch_cli {
+	struct agg_fetch_opts o;
+	const char *jobs, *timeout_text;
+	long timeout; /* --timeout in seconds, 0 for none */
+};
+/* Parses fetch's options into *f (shared with sync); *done after --help. */
+int agg_fetch_parse(struct agg_fetch_cli *f, bool *done, struct stele_ctx *ctx,
+		    const struct stele_cmd *cmd, int argc, char **argv);
+/*
+ * --timeout: libgit2 1.5 has no network timeout, so a server that accepts the
+ * connection and never answers would hold the fetch forever. When the time is up
+ * the process says so and exits 1. That is safe at any instant: a mirror's ref
+ * moves atomically (a ref lock left behind is cleared by the next fetch), and
+ * nothing in the database has been written yet (outcomes are recorded after
+ * every fetch is done).
+ */
+int agg_fetch_arm_timeout(const struct stele_ctx *ctx, long seconds);
 
 /* Opens the county directory for reading rankings (lock and database, no key)
- * and checks its role is 'county' (aggregator/cmd-rank.c). Released by
+ * and checks its role is 'county' (aggregator/county.c). Released by
  * stele_ctx_close (done by the dispatcher). */
 int rank_open_county(struct stele_ctx *ctx);
 

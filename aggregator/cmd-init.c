@@ -13,9 +13,12 @@
 #include "db.h"
 #include "error.h"
 #include "gitrepo.h"
+#include "keypair.h"
 #include "newdir.h"
 #include "parse.h"
+#include "remote.h"
 #include "rules.h"
+#include "url.h"
 
 struct init_opts {
 	const char *county, *name, *publish;
@@ -91,7 +94,7 @@ int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 	if (o.publish && (rc = stele_check_text(o.publish, 1024, "--publish")) < 0)
 		return rc;
 	/* Kept without its password (saved in the credentials file once all is made). */
-	if (o.publish && (rc = stele_kept_urls_add(&publish, &urls, o.publish, "--publish")) < 0)
+	if (o.publish && (rc = stele_credentials_keep_url(&publish, &urls, o.publish, "--publish")) < 0)
 		goto done;
 	o.publish = publish;
 
@@ -99,14 +102,14 @@ int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 		goto done;
 	if ((rc = stele_key_load(sk, nd.key_path)) == 0 &&
 	    (rc = init_database(nd.db, &o, nd.pk, sk)) == 0)
-		rc = stele_kept_urls_save(&urls, ctx);
+		rc = stele_credentials_save_kept(&urls, ctx);
 	sodium_memzero(sk, sizeof(sk));
 	if ((rc = stele_newdir_end(&nd, rc)) < 0)
 		goto done;
 	fprintf(stderr, "%s: initialized county %s (%s) in %s\n", ctx->prog, o.county, o.name,
 		ctx->dir);
 done:
-	stele_kept_urls_free(&urls);
+	stele_credentials_kept_free(&urls);
 	free(publish);
 	return rc;
 }

@@ -71,7 +71,7 @@ static void read_signed(struct stele_changeset **cs, struct stele_ctx *ctx, cons
 	if (pinned_key(base, ctx, code) != 1 || stele_keys_open(&keys, ctx->db, code, base) < 0)
 		return;
 	if (seq == 0)
-		seq = stele_keys_peek_seq(data, len);
+		seq = stele_cs_peek_seq(data, len);
 	if (seq > 0 && stele_keys_in_force(pk, &revoked, keys, seq) == 0) {
 		if (stele_cs_decode(cs, NULL, data, len, pk) < 0 &&
 		    stele_keys_signed_by_revoked(&by_revoked, hex, keys, seq, data, len) == 0 &&

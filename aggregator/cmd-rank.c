@@ -10,22 +10,6 @@
 #include "parse.h"
 #include "rank.h"
 
-int rank_open_county(struct stele_ctx *ctx)
-{
-	char *role = NULL;
-	int rc;
-
-	if ((rc = stele_ctx_open(ctx, false)) < 0)
-		return rc;
-	if ((rc = stele_meta_get(ctx->db, "role", &role)) < 0)
-		return rc;
-	if (!role || strcmp(role, "county") != 0)
-		rc = stele_error(STELE_EFAIL, "%s is not a county directory; use stele-agent there",
-				 ctx->dir);
-	free(role);
-	return rc;
-}
-
 /* Options of the rank subcommands; NULL when not given. */
 struct rank_opts {
 	const char *year, *month, *township, *village, *as_of;
@@ -33,39 +17,6 @@ struct rank_opts {
 };
 
 enum { OPT_YEAR = 1, OPT_MONTH, OPT_TOWNSHIP, OPT_VILLAGE, OPT_AS_OF, OPT_DRAFT };
-
-int rank_view_open(struct rank_view *view, struct stele_ctx *ctx, const char *as_of, bool draft)
-{
-	int64_t epoch = 0, run = 0;
-	int rc;
-
-	memset(view, 0, sizeof(*view));
-	if (as_of && draft)
-		return stele_error(STELE_EUSAGE, "--as-of and --draft do not go together: a draft "
-				   "is tried on today's data");
-	if (as_of) {
-		if ((rc = stele_history_resolve(&epoch, &run, ctx->db, as_of)) < 0)
-			return rc;
-		view->kind = STELE_VIEW_AS_OF;
-	} else {
-		if ((rc = stele_history_now(&epoch, &run, ctx->db)) < 0)
-			return rc;
-		view->kind = draft ? STELE_VIEW_DRAFT : STELE_VIEW_LIVE;
-	}
-	view->epoch = epoch;
-	view->run = run;
-	if ((rc = stele_view_open(ctx->db, view->kind, epoch)) < 0)
-		return rc;
-	view->open = true;
-	return 0;
-}
-
-void rank_view_close(struct rank_view *view, struct stele_ctx *ctx)
-{
-	if (view->open)
-		stele_view_close(ctx->db, view->kind);
-	view->open = false;
-}
 
 static int on_rank_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
 {

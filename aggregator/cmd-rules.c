@@ -13,8 +13,11 @@
 #include "gitrepo.h"
 #include "history.h"
 #include "i18n.h"
+#include "keypair.h"
 #include "parse.h"
+#include "remote.h"
 #include "rules.h"
+#include "url.h"
 
 static int rules_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
@@ -314,7 +317,7 @@ static int rules_publish(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 	if ((rc = stele_remote_opts_from_env(&remote_opts, ctx->dir)) < 0)
 		goto done;
 	remote_opts.progress = ctx->verbose_progress;
-	if ((rc = stele_repo_push(repo, to, STELE_BRANCH, STELE_BRANCH, 1, &remote_opts)) < 0)
+	if ((rc = stele_remote_push(repo, to, STELE_BRANCH, STELE_BRANCH, 1, &remote_opts)) < 0)
 		goto done;
 	stele_url_redact(shown, sizeof(shown), to);
 	if (first)
@@ -324,7 +327,7 @@ static int rules_publish(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 		fprintf(stderr, "%s: %s is up to date\n", ctx->prog, shown);
 done:
 	stele_remote_opts_release(&remote_opts);
-	git_repository_free(repo);
+	stele_repo_close(repo);
 	free(stored);
 	free(repo_path);
 	return rc;

@@ -12,29 +12,6 @@
 enum { COL_CODE, COL_NAME, COL_MERGED, COL_LAST, COL_MONTHS, COL_LAST_CLOSED, COL_STATE,
        COL_BEHIND, COL_FETCHED, COL_FETCH_ERROR, COL_NOTE, NCOLS };
 
-/* The number of first-parent commits from tip back to (not including) stop, or
- * to the root when stop is NULL. */
-static int count_commits(long *out, git_repository *repo, const git_oid *tip, const git_oid *stop)
-{
-	git_revwalk *walk = NULL;
-	git_oid id;
-	long n = 0;
-	int rc = 0;
-
-	if (git_revwalk_new(&walk, repo) < 0 || git_revwalk_push(walk, tip) < 0 ||
-	    (stop && git_revwalk_hide(walk, stop) < 0)) {
-		rc = stele_error(STELE_EFAIL, "cannot walk a village history");
-		goto done;
-	}
-	git_revwalk_simplify_first_parent(walk);
-	while (git_revwalk_next(&id, walk) == 0)
-		n++;
-	*out = n;
-done:
-	git_revwalk_free(walk);
-	return rc;
-}
-
 /*
  * How far the mirror's fetched history is ahead of the cursor: *behind (commits
  * fetched but not merged) and *diverged when it does not extend the merged
@@ -58,10 +35,10 @@ static int fetched_ahead(bool *known, long *behind, bool *diverged, struct stele
 		goto done;
 	if ((rc = stele_repo_open(&repo, mirror, 0)) < 0)
 		goto done;
-	if (git_reference_name_to_id(&tip, repo, AGG_INCOMING_REF) < 0)
+	if (stele_repo_ref(&tip, repo, AGG_INCOMING_REF) != 1)
 		goto done;
 	*known = true;
-	have_cursor = last_commit && *last_commit && git_oid_fromstr(&cursor, last_commit) == 0;
+	have_cursor = last_commit && *last_commit && stele_git_oid_parse(&cursor, last_commit) == 0;
 	if (have_cursor) {
 		if ((rc = stele_repo_descends(repo, &tip, &cursor)) < 0)
 			goto done;
@@ -74,9 +51,9 @@ static int fetched_ahead(bool *known, long *behind, bool *diverged, struct stele
 			goto done;
 		}
 	}
-	rc = count_commits(behind, repo, &tip, have_cursor ? &cursor : NULL);
+	rc = stele_repo_count(behind, repo, &tip, have_cursor ? &cursor : NULL);
 done:
-	git_repository_free(repo);
+	stele_repo_close(repo);
 	free(mirror);
 	return rc;
 }

@@ -164,13 +164,13 @@ static int village_write(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 	if ((rc = agg_open(ctx)) < 0 || (rc = agg_county_code(county, ctx)) < 0)
 		return rc;
 	/* The registry keeps the remote without its password. */
-	if (row.remote && (rc = stele_kept_urls_add(&remote, &urls, row.remote, "--remote")) < 0)
+	if (row.remote && (rc = stele_credentials_keep_url(&remote, &urls, row.remote, "--remote")) < 0)
 		goto done;
 	row.remote = remote ? remote : row.remote;
 	if ((rc = agg_write_begin(ctx, &cap)) < 0)
 		goto done;
 	if ((rc = village_put(ctx, county, &row, NULL)) < 0 ||
-	    (rc = stele_kept_urls_save(&urls, ctx)) < 0) {
+	    (rc = stele_credentials_save_kept(&urls, ctx)) < 0) {
 		stele_capture_abort(cap);
 		goto done;
 	}
@@ -179,7 +179,7 @@ static int village_write(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 	if (add)
 		printf("%s\n", row.code);
 done:
-	stele_kept_urls_free(&urls);
+	stele_credentials_kept_free(&urls);
 	free(remote);
 	return rc;
 }
@@ -237,7 +237,7 @@ static int village_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, in
 		/* The registry keeps the remote without its password. */
 		free(remote);
 		remote = NULL;
-		if (row.remote && (rc = stele_kept_urls_add(&remote, &urls, row.remote, label)) < 0)
+		if (row.remote && (rc = stele_credentials_keep_url(&remote, &urls, row.remote, label)) < 0)
 			goto done;
 		row.remote = remote ? remote : row.remote;
 		if ((rc = village_put(ctx, county, &row, label)) < 0)
@@ -250,7 +250,7 @@ static int village_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, in
 	}
 	/* Every row is valid: the passwords go to the credentials file, then the
 	 * registry commits (a failed commit leaves only unused lines there). */
-	if ((rc = stele_kept_urls_save(&urls, ctx)) < 0)
+	if ((rc = stele_credentials_save_kept(&urls, ctx)) < 0)
 		goto done;
 	rc = agg_write_commit(NULL, ctx, cap);
 	cap = NULL;
@@ -260,7 +260,7 @@ static int village_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, in
 done:
 	stele_capture_abort(cap);
 	stele_csv_free(csv);
-	stele_kept_urls_free(&urls);
+	stele_credentials_kept_free(&urls);
 	free(remote);
 	return rc;
 }

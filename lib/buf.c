@@ -12,6 +12,7 @@ void stele_buf_init(struct stele_buf *buf, size_t limit)
 	buf->len = 0;
 	buf->cap = 0;
 	buf->limit = limit;
+	buf->error = 0;
 }
 
 void stele_buf_free(struct stele_buf *buf)
@@ -19,13 +20,28 @@ void stele_buf_free(struct stele_buf *buf)
 	free(buf->data);
 	buf->data = NULL;
 	buf->len = buf->cap = 0;
+	buf->error = 0;
 }
 
 void stele_buf_reset(struct stele_buf *buf)
 {
 	buf->len = 0;
+	buf->error = 0;
 	if (buf->data)
 		buf->data[0] = '\0';
+}
+
+int stele_buf_error(const struct stele_buf *buf)
+{
+	return buf->error;
+}
+
+/* Records the first failure of buf (see struct stele_buf) and returns code. */
+static int buf_fail(struct stele_buf *buf, int code)
+{
+	if (!buf->error)
+		buf->error = code;
+	return code;
 }
 
 int stele_buf_grow(struct stele_buf *buf, size_t n)
@@ -33,8 +49,11 @@ int stele_buf_grow(struct stele_buf *buf, size_t n)
 	size_t need, cap;
 	char *data;
 
+	if (buf->error)
+		return buf->error;
 	if (n > buf->limit || buf->len > buf->limit - n)
-		return stele_error(STELE_EINVALID, "data exceeds the limit of %zu bytes", buf->limit);
+		return buf_fail(buf, stele_error(STELE_EINVALID, "data exceeds the limit of %zu bytes",
+						 buf->limit));
 	need = buf->len + n + 1;
 	if (need <= buf->cap)
 		return 0;
@@ -43,7 +62,7 @@ int stele_buf_grow(struct stele_buf *buf, size_t n)
 		cap = cap > ((size_t)-1) / 2 ? need : cap * 2;
 	data = realloc(buf->data, cap);
 	if (!data)
-		return stele_error(STELE_EFAIL, "out of memory");
+		return buf_fail(buf, stele_error(STELE_EFAIL, "out of memory"));
 	buf->data = data;
 	buf->cap = cap;
 	return 0;
@@ -58,6 +77,7 @@ int stele_buf_append(struct stele_buf *buf, const void *data, size_t n)
 	if (n)
 		memcpy(buf->data + buf->len, data, n);
 	buf->len += n;
+	STELE_ASSERT(buf->len < buf->cap);
 	buf->data[buf->len] = '\0';
 	return 0;
 }
@@ -80,8 +100,10 @@ int stele_buf_vprintf(struct stele_buf *buf, const char *fmt, va_list ap)
 	va_copy(copy, ap);
 	n = vsnprintf(NULL, 0, fmt, copy);
 	va_end(copy);
+	if (buf->error)
+		return buf->error;
 	if (n < 0)
-		return stele_error(STELE_EFAIL, "bad format string");
+		return buf_fail(buf, stele_error(STELE_EFAIL, "bad format string"));
 	if ((rc = stele_buf_grow(buf, (size_t)n)) < 0)
 		return rc;
 	vsnprintf(buf->data + buf->len, (size_t)n + 1, fmt, ap);
@@ -104,6 +126,10 @@ char *stele_buf_detach(struct stele_buf *buf, size_t *len)
 {
 	char *data = buf->data;
 
+	if (buf->error) {
+		stele_buf_free(buf);
+		return NULL;
+	}
 	if (!data)
 		data = calloc(1, 1);
 	if (len)

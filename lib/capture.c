@@ -7,6 +7,7 @@
 #include "db.h"
 #include "domain.h"
 #include "error.h"
+#include "summary.h"
 
 struct stele_capture {
 	sqlite3 *db;

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "db.h"
 #include "error.h"
+#include "keypair.h"
 
 static const struct stele_cmd *find_cmd(const struct stele_cmd *cmds, const char *name)
 {

@@ -1,6 +1,7 @@
 /* error.c: per-thread recording of the last error message. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sqlite3.h>
 
@@ -46,4 +47,11 @@ int stele_exit_code(int code)
 	if (code < STELE_EVERIFY)
 		return 1;
 	return -code;
+}
+
+_Noreturn void stele_assert_fail(const char *file, int line, const char *cond)
+{
+	/* The one write to stderr in lib/: a broken invariant, the program stops. */
+	fprintf(stderr, "stele: internal error: %s:%d: assertion failed: %s\n", file, line, cond);
+	abort();
 }

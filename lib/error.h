@@ -33,4 +33,19 @@ void stele_error_clear(void);
 /* The exit code for a library return code: 0 for >= 0, else -code (1..5). */
 int stele_exit_code(int code);
 
+/*
+ * STELE_ASSERT(cond): an internal invariant, never a check of input (input is
+ * refused with a code and a message). In a debug build (NDEBUG undefined, the
+ * default) a false cond names the file, line and condition on stderr and aborts,
+ * so the fuzzers and the sanitizer builds stop at the broken invariant; with
+ * -DNDEBUG it compiles to nothing and cond is not evaluated.
+ */
+#ifdef NDEBUG
+#define STELE_ASSERT(cond) ((void)0)
+#else
+#define STELE_ASSERT(cond) \
+	((cond) ? (void)0 : stele_assert_fail(__FILE__, __LINE__, #cond))
+#endif
+_Noreturn void stele_assert_fail(const char *file, int line, const char *cond);
+
 #endif

@@ -4,7 +4,9 @@
 #include <string.h>
 #include <sodium.h>
 
+#include "cswalk.h"
 #include "db.h"
+#include "domain.h"
 #include "error.h"
 #include "keys.h"
 #include "parse.h"
@@ -198,15 +200,6 @@ int stele_keys_in_force(unsigned char pk[STELE_PK_BYTES], bool *revoked, struct 
 	return 0;
 }
 
-bool stele_keys_signed_by(const unsigned char *data, size_t len,
-			  const unsigned char pk[STELE_PK_BYTES])
-{
-	if (!data || len <= STELE_SIG_BYTES)
-		return false;
-	return crypto_sign_verify_detached(data + len - STELE_SIG_BYTES, data,
-					   len - STELE_SIG_BYTES, pk) == 0;
-}
-
 struct signed_check {
 	const unsigned char *data;
 	size_t len;
@@ -217,7 +210,7 @@ static int signs(void *arg, const unsigned char pk[STELE_PK_BYTES])
 {
 	struct signed_check *c = arg;
 
-	if (!stele_keys_signed_by(c->data, c->len, pk))
+	if (!stele_cs_signed_by(c->data, c->len, pk))
 		return 0;
 	memcpy(c->signer, pk, STELE_PK_BYTES);
 	return 1;
@@ -235,18 +228,6 @@ int stele_keys_signed_by_revoked(bool *yes, char *hex, struct stele_keys *k, uin
 	if (*yes && hex)
 		stele_hex_encode(hex, c.signer, STELE_PK_BYTES);
 	return 0;
-}
-
-uint64_t stele_keys_peek_seq(const unsigned char *data, size_t len)
-{
-	uint64_t seq = 0;
-
-	/* magic (8), format (1), schema (2), seq (8, big-endian): docs/format.md. */
-	if (!data || len < 19 || memcmp(data, "STELECS1", 8) != 0 || data[8] != STELE_CS_FORMAT)
-		return 0;
-	for (int i = 0; i < 8; i++)
-		seq = seq << 8 | data[11 + i];
-	return seq;
 }
 
 /* Whether v is 64 lowercase hex digits. */
@@ -273,6 +254,8 @@ static int check_key_row(void *arg, const struct stele_cs_row *row)
 	struct announcement *a = arg;
 	unsigned long long seq = (unsigned long long)a->seq;
 	const struct stele_cs_value *from, *key;
+	int from_at = stele_domain_column("writer_key", "seq_from");
+	int key_at = stele_domain_column("writer_key", "pubkey");
 
 	if (strcmp(row->table, "writer_key") != 0)
 		return 0;
@@ -282,11 +265,13 @@ static int check_key_row(void *arg, const struct stele_cs_row *row)
 				   row->op == SQLITE_DELETE ? "removes" : "changes");
 	if (++a->found > 1)
 		return stele_error(STELE_EVERIFY, "seq %llu announces more than one signing key", seq);
-	from = &row->new_values[1];
-	key = &row->new_values[2];
-	if (row->ncol < 3 || from->type != SQLITE_INTEGER)
+	STELE_ASSERT(from_at >= 0 && key_at >= 0);
+	if (row->ncol <= from_at || row->ncol <= key_at ||
+	    row->new_values[from_at].type != SQLITE_INTEGER)
 		return stele_error(STELE_EVERIFY, "seq %llu announces a signing key without a "
 				   "seq_from", seq);
+	from = &row->new_values[from_at];
+	key = &row->new_values[key_at];
 	if (from->integer < 0 || (uint64_t)from->integer != a->seq + 1)
 		return stele_error(STELE_EVERIFY, "seq %llu announces a signing key from seq %lld; a "
 				   "key may only be announced for the next change set (seq %llu)",

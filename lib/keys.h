@@ -46,15 +46,6 @@ int stele_keys_in_force(unsigned char pk[STELE_PK_BYTES], bool *revoked, struct 
 int stele_keys_signed_by_revoked(bool *yes, char *hex, struct stele_keys *k, uint64_t seq,
 				 const unsigned char *data, size_t len);
 
-/* Whether the signature of the encoded change set data (its last 64 bytes, over
- * every byte before them) verifies against pk. Parses nothing else. */
-bool stele_keys_signed_by(const unsigned char *data, size_t len,
-			  const unsigned char pk[STELE_PK_BYTES]);
-
-/* The seq field of encoded change set bytes (magic STELECS1, format 1), read
- * without decoding or trusting anything else; 0 when it is not readable. */
-uint64_t stele_keys_peek_seq(const unsigned char *data, size_t len);
-
 /*
  * Checks the writer_key rows of a decoded change set of village: a key may only
  * be announced for the very next change set, once, never changed or withdrawn.

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cswalk.h"
 #include "db.h"
 #include "domain.h"
 #include "error.h"
@@ -544,7 +545,7 @@ static int verify(struct stele_changeset **out, uint64_t *seq, int *duplicate, l
 	enum stele_cs_fault fault = STELE_CS_FAULT_NONE;
 	unsigned char pk[STELE_PK_BYTES];
 	char revoked_hex[2 * STELE_PK_BYTES + 1];
-	uint64_t key_seq = stele_keys_peek_seq(data, len);
+	uint64_t key_seq = stele_cs_peek_seq(data, len);
 	const char *why = NULL;
 	bool revoked = false, by_revoked = false;
 	int rc, step;

@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include "changeset.h"
+#include "cswalk.h"
 
 /*
  * Refusal reasons, stable words (stored in stele_quarantine.reason by the

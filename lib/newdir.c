@@ -1,6 +1,5 @@
 /* newdir.c: creating a Stele directory, removed again if anything fails. */
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,42 +8,14 @@
 
 #include "db.h"
 #include "error.h"
+#include "fileio.h"
 #include "gitrepo.h"
+#include "keypair.h"
 #include "newdir.h"
-
-/* mkdir -p: the directory and any missing parents; -1 with errno on failure. */
-static int make_dirs(const char *dir)
-{
-	char path[4096];
-	size_t n = strlen(dir);
-
-	if (n == 0 || n >= sizeof(path)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	memcpy(path, dir, n + 1);
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(path, 0755) < 0 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	return mkdir(path, 0755) < 0 && errno != EEXIST ? -1 : 0;
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path) < 0 ? -1 : 0;
-}
 
 int stele_newdir_end(struct stele_newdir *nd, int rc)
 {
-	git_repository_free(nd->repo);
+	stele_repo_close(nd->repo);
 	nd->repo = NULL;
 	stele_db_close(nd->db);
 	nd->db = NULL;
@@ -58,7 +29,7 @@ int stele_newdir_end(struct stele_newdir *nd, int rc)
 		if (nd->made_key)
 			unlink(nd->key_path);
 		if (nd->made_repo)
-			nftw(nd->repo_path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+			stele_file_remove_tree(nd->repo_path, 0);
 	}
 	free(nd->db_path);
 	free(nd->key_path);
@@ -72,8 +43,8 @@ int stele_newdir_begin(struct stele_newdir *nd, struct stele_ctx *ctx)
 	int rc;
 
 	memset(nd, 0, sizeof(*nd));
-	if (make_dirs(ctx->dir) < 0)
-		return stele_error(STELE_EFAIL, "cannot create %s: %s", ctx->dir, strerror(errno));
+	if ((rc = stele_file_mkdirs(ctx->dir)) < 0)
+		return rc;
 	if (!(nd->db_path = stele_ctx_path(ctx, STELE_DB_FILE)) ||
 	    !(nd->key_path = stele_ctx_path(ctx, STELE_KEY_FILE)) ||
 	    !(nd->repo_path = stele_ctx_path(ctx, STELE_REPO_DIR))) {

@@ -43,12 +43,12 @@ static int pull_one(void *ctx, const git_oid *commit, const void *data, size_t l
 	struct county_pull *p = ctx;
 	enum stele_merge_outcome outcome;
 	unsigned char signer[STELE_PK_BYTES];
-	char hex[GIT_OID_HEXSZ + 1], key_hex[2 * STELE_PK_BYTES + 1], seq_text[24];
+	char hex[STELE_OID_HEX_LEN + 1], key_hex[2 * STELE_PK_BYTES + 1], seq_text[24];
 	bool pin = false;
 	long rows = 0;
 	int rc;
 
-	git_oid_tostr(hex, sizeof(hex), commit);
+	stele_git_oid_hex(hex, commit);
 	if (!data)
 		return stele_error(STELE_EVERIFY, "county commit %.12s holds no change set", hex);
 	if ((rc = stele_repo_commit_pubkey(signer, p->repo, commit)) < 0)
@@ -121,11 +121,11 @@ int stele_sync_pull_county(uint64_t *applied, uint64_t *county_seq, sqlite3 *db,
 	if ((rc = stele_merge_open(&p.m, db, STELE_WRITER_COUNTY, p.key, 0)) < 0)
 		goto done;
 	last = stele_merge_last_commit(p.m);
-	if (stele_merge_last_seq(p.m) > 0 && *last && git_oid_fromstr(&since, last) < 0) {
+	if (stele_merge_last_seq(p.m) > 0 && *last && stele_git_oid_parse(&since, last) < 0) {
 		rc = stele_error(STELE_EFAIL, "the county stream's cursor names no commit");
 		goto done;
 	}
-	if ((rc = stele_repo_fetch(&found, repo, url, STELE_BRANCH, STELE_COUNTY_REF, opts)) < 0)
+	if ((rc = stele_remote_fetch(&found, repo, url, STELE_BRANCH, STELE_COUNTY_REF, opts)) < 0)
 		goto done;
 	if (found && (rc = stele_repo_walk(repo, STELE_COUNTY_REF, &since, pull_one, &p)) < 0) {
 		if (strstr(stele_error_message(), "history rewritten"))

@@ -8,7 +8,7 @@
 #include <sqlite3.h>
 
 #include "changeset.h"
-#include "gitrepo.h"
+#include "remote.h"
 
 /* Where the agent keeps the remote tips it fetched. */
 #define STELE_ORIGIN_REF "refs/remotes/origin/main"

@@ -93,6 +93,6 @@ done:
 		stele_cs_free(c.cs[i]);
 	free(c.cs);
 	stele_db_close(db);
-	git_repository_free(repo);
+	stele_repo_close(repo);
 	return stele_exit_code(rc);
 }

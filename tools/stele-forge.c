@@ -26,7 +26,9 @@
 #include "domain.h"
 #include "error.h"
 #include "gitrepo.h"
+#include "keypair.h"
 #include "parse.h"
+#include "summary.h"
 
 struct forge_opts {
 	const char *village_dir, *repo_path, *sql, *key, *writer, *corrupt;
@@ -304,7 +306,7 @@ int main(int argc, char **argv)
 done:
 	if (rc < 0)
 		fprintf(stderr, "stele-forge: %s\n", stele_error_message());
-	git_repository_free(repo);
+	stele_repo_close(repo);
 	stele_db_close(db);
 	free(village);
 	return stele_exit_code(rc);

@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "db.h"
 #include "error.h"
+#include "keypair.h"
 #include "parse.h"
 
 /* Any conflict means the stream does not rebuild the rows: stop the replay. */

@@ -7,10 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "changeset.h"
 #include "error.h"
 #include "parse.h"
-#include "fuzz.h"
+#include "summary.h"
 
 static unsigned char sk[STELE_SK_BYTES], pk[STELE_PK_BYTES];
 

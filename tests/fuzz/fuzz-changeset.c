@@ -10,10 +10,11 @@
 #include <sodium.h>
 #include <zlib.h>
 
+#include "fuzz.h"
 #include "changeset.h"
 #include "error.h"
 #include "parse.h"
-#include "fuzz.h"
+#include "summary.h"
 
 static unsigned char sk[STELE_SK_BYTES], pk[STELE_PK_BYTES];
 

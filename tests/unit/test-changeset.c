@@ -14,13 +14,15 @@
 #include <zlib.h>
 
 #include "unit.h"
-
 #include "buf.h"
 #include "capture.h"
 #include "changeset.h"
+#include "cswalk.h"
 #include "db.h"
 #include "error.h"
+#include "keypair.h"
 #include "parse.h"
+#include "summary.h"
 
 #define VILLAGE "140402101201"
 

@@ -8,6 +8,7 @@
 #include "unit.h"
 
 #include "db.h"
+#include "domain.h"
 #include "error.h"
 
 static void test_migrations_recorded(void **state)
@@ -123,6 +124,43 @@ static void test_dump_is_unambiguous(void **state)
 	free(b);
 }
 
+/* domain.c's column lists, which code reading a changeset's values names columns
+ * with, are the schema's: every synced table, every column, in order; and every
+ * village-owned table starts with village_code (merge's ownership check). */
+static void test_domain_columns_are_the_schema(void **state)
+{
+	const char *const *lists[] = { stele_village_tables, stele_county_tables };
+	sqlite3 *db = NULL;
+
+	(void)state;
+	assert_int_equal(stele_db_open(&db, ":memory:", STELE_DB_CREATE), 0);
+	for (int l = 0; l < 2; l++)
+		for (const char *const *t = lists[l]; *t; t++) {
+			const char *const *cols = stele_domain_columns(*t);
+			sqlite3_stmt *stmt = NULL;
+			int i = 0;
+
+			assert_non_null(cols);
+			assert_int_equal(sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info(?) "
+							    "ORDER BY cid", -1, &stmt, NULL), SQLITE_OK);
+			sqlite3_bind_text(stmt, 1, *t, -1, SQLITE_STATIC);
+			while (sqlite3_step(stmt) == SQLITE_ROW) {
+				assert_non_null(cols[i]);
+				assert_string_equal((const char *)sqlite3_column_text(stmt, 0), cols[i]);
+				assert_int_equal(stele_domain_column(*t, cols[i]), i);
+				i++;
+			}
+			sqlite3_finalize(stmt);
+			assert_true(i > 0);
+			assert_null(cols[i]);
+			if (l == 0)
+				assert_int_equal(stele_domain_column(*t, "village_code"), 0);
+		}
+	assert_null(stele_domain_columns("stele_outbox"));
+	assert_int_equal(stele_domain_column("task", "no_such_column"), -1);
+	stele_db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -130,6 +168,7 @@ int main(void)
 		cmocka_unit_test(test_newer_database_refused),
 		cmocka_unit_test(test_meta),
 		cmocka_unit_test(test_dump_is_unambiguous),
+		cmocka_unit_test(test_domain_columns_are_the_schema),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,12 +9,12 @@
 #include <sqlite3.h>
 
 #include "unit.h"
-
 #include "changeset.h"
 #include "csv.h"
 #include "db.h"
 #include "error.h"
 #include "rules.h"
+#include "summary.h"
 
 static unsigned char sk[STELE_SK_BYTES], pk[STELE_PK_BYTES];
 

@@ -12,7 +12,10 @@
 
 #include "changeset.h"
 #include "error.h"
+#include "credentials.h"
 #include "gitrepo.h"
+#include "remote.h"
+#include "url.h"
 #include "parse.h"
 
 #define VILLAGE "990101001201"
@@ -286,19 +289,19 @@ static void test_push_creates_local_remote_and_fetch_round_trips(void **state)
 	assert_int_equal(stele_repo_tip(&village_tip, &seq, village, STELE_BRANCH), 0);
 
 	/* A missing mount point is not silently replaced by a new directory. */
-	assert_int_equal(stele_repo_push(village, usb, STELE_BRANCH, STELE_BRANCH, 1, NULL),
+	assert_int_equal(stele_remote_push(village, usb, STELE_BRANCH, STELE_BRANCH, 1, NULL),
 			 STELE_EFAIL);
 	assert_non_null(strstr(stele_error_message(), "does not exist"));
 	assert_int_equal(mkdir(path_of("stick"), 0755), 0);
 	/* Without create_local a missing remote is an error too. */
-	assert_int_equal(stele_repo_push(village, usb, STELE_BRANCH, STELE_BRANCH, 0, NULL),
+	assert_int_equal(stele_remote_push(village, usb, STELE_BRANCH, STELE_BRANCH, 0, NULL),
 			 STELE_EFAIL);
-	assert_int_equal(stele_repo_push(village, usb, STELE_BRANCH, STELE_BRANCH, 1, NULL), 0);
+	assert_int_equal(stele_remote_push(village, usb, STELE_BRANCH, STELE_BRANCH, 1, NULL), 0);
 	/* Pushing again is a no-op. */
-	assert_int_equal(stele_repo_push(village, usb, STELE_BRANCH, STELE_BRANCH, 1, NULL), 0);
+	assert_int_equal(stele_remote_push(village, usb, STELE_BRANCH, STELE_BRANCH, 1, NULL), 0);
 
 	snprintf(usb_url, sizeof(usb_url), "file://%s", usb);
-	assert_int_equal(stele_repo_fetch(&found, county, usb_url, STELE_BRANCH,
+	assert_int_equal(stele_remote_fetch(&found, county, usb_url, STELE_BRANCH,
 					  "refs/remotes/v/main", NULL), 0);
 	assert_int_equal(found, 1);
 	assert_int_equal(stele_repo_tip(&got_tip, &seq, county, "refs/remotes/v/main"), 0);
@@ -307,14 +310,14 @@ static void test_push_creates_local_remote_and_fetch_round_trips(void **state)
 
 	/* A remote without the branch: found = 0, the local ref untouched. */
 	git_repository_free(new_repo("empty.git"));
-	assert_int_equal(stele_repo_fetch(&found, county, path_of("empty.git"), STELE_BRANCH,
+	assert_int_equal(stele_remote_fetch(&found, county, path_of("empty.git"), STELE_BRANCH,
 					  "refs/remotes/v/main", NULL), 0);
 	assert_int_equal(found, 0);
 	assert_int_equal(stele_repo_tip(&got_tip, &seq, county, "refs/remotes/v/main"), 0);
 	assert_int_equal(seq, 4);
 
 	/* A missing local remote on fetch is an error, never "empty". */
-	assert_int_equal(stele_repo_fetch(&found, county, path_of("nowhere.git"), STELE_BRANCH,
+	assert_int_equal(stele_remote_fetch(&found, county, path_of("nowhere.git"), STELE_BRANCH,
 					  "refs/remotes/x/main", NULL), STELE_EFAIL);
 	git_repository_free(village);
 	git_repository_free(county);
@@ -336,17 +339,17 @@ static void test_push_is_fast_forward_only(void **state)
 	append(other, 1, NULL);
 	append(other, 3, NULL);
 	append(other, 4, &other_tip);
-	assert_int_equal(stele_repo_push(other, url, STELE_BRANCH, STELE_BRANCH, 0, NULL), 0);
+	assert_int_equal(stele_remote_push(other, url, STELE_BRANCH, STELE_BRANCH, 0, NULL), 0);
 	assert_int_equal(stele_repo_open(&remote, url, 0), 0);
 	assert_int_equal(stele_repo_tip(&before, &seq, remote, STELE_BRANCH), 0);
 
-	assert_int_equal(stele_repo_push(mine, url, STELE_BRANCH, STELE_BRANCH, 0, NULL), STELE_EFAIL);
+	assert_int_equal(stele_remote_push(mine, url, STELE_BRANCH, STELE_BRANCH, 0, NULL), STELE_EFAIL);
 	assert_int_equal(stele_repo_tip(&after, &seq, remote, STELE_BRANCH), 0);
 	assert_true(git_oid_equal(&before, &after));
 	assert_int_equal(seq, 4);
 
 	/* descends tells diverged histories apart from ones that only lag. */
-	assert_int_equal(stele_repo_fetch(&(int){ 0 }, mine, url, STELE_BRANCH,
+	assert_int_equal(stele_remote_fetch(&(int){ 0 }, mine, url, STELE_BRANCH,
 					  "refs/remotes/origin/main", NULL), 0);
 	assert_int_equal(stele_repo_descends(mine, &mine_tip, &other_tip), 0);
 	assert_int_equal(stele_repo_descends(mine, &other_tip, &mine_tip), 0);
@@ -362,12 +365,12 @@ static void test_unreachable_remote_hides_credentials(void **state)
 
 	(void)state;
 	append(repo, 1, NULL);
-	assert_int_equal(stele_repo_fetch(&found, repo, "http://clerk:s3cret@127.0.0.1:1/v.git",
+	assert_int_equal(stele_remote_fetch(&found, repo, "http://clerk:s3cret@127.0.0.1:1/v.git",
 					  STELE_BRANCH, "refs/remotes/origin/main", NULL), STELE_EFAIL);
 	assert_int_equal(found, -1);
 	assert_null(strstr(stele_error_message(), "s3cret"));
 	assert_non_null(strstr(stele_error_message(), "http://127.0.0.1:1/v.git"));
-	assert_int_equal(stele_repo_push(repo, "http://clerk:s3cret@127.0.0.1:1/v.git", STELE_BRANCH,
+	assert_int_equal(stele_remote_push(repo, "http://clerk:s3cret@127.0.0.1:1/v.git", STELE_BRANCH,
 					 STELE_BRANCH, 1, NULL), STELE_EFAIL);
 	assert_null(strstr(stele_error_message(), "s3cret"));
 	git_repository_free(repo);
@@ -411,7 +414,7 @@ static void test_take_password(void **state)
 	assert_string_equal(secret.user, "clerk@v1");
 	assert_string_equal(secret.password, "p/w");
 	free(kept);
-	stele_secret_clear(&secret);
+	stele_url_secret_clear(&secret);
 	assert_null(secret.password);
 
 	/* Nothing to take: a copy, no secret. */

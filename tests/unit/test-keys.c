@@ -250,14 +250,14 @@ static void test_peek_and_signature(void **state)
 	(void)state;
 	cs = encode(&len, db, "INSERT INTO member (village_code, id, name) VALUES ('" VILLAGE
 		    "', 'M1', 'a')", 7, NULL, sk[0]);
-	assert_int_equal(stele_keys_peek_seq(cs, len), 7);
-	assert_true(stele_keys_signed_by(cs, len, pk[0]));
-	assert_false(stele_keys_signed_by(cs, len, pk[1]));
-	assert_false(stele_keys_signed_by(cs, len - 1, pk[0]));
-	assert_false(stele_keys_signed_by(cs, 10, pk[0]));
-	assert_int_equal(stele_keys_peek_seq(cs, 18), 0);
+	assert_int_equal(stele_cs_peek_seq(cs, len), 7);
+	assert_true(stele_cs_signed_by(cs, len, pk[0]));
+	assert_false(stele_cs_signed_by(cs, len, pk[1]));
+	assert_false(stele_cs_signed_by(cs, len - 1, pk[0]));
+	assert_false(stele_cs_signed_by(cs, 10, pk[0]));
+	assert_int_equal(stele_cs_peek_seq(cs, 18), 0);
 	cs[0] = 'X';
-	assert_int_equal(stele_keys_peek_seq(cs, len), 0);
+	assert_int_equal(stele_cs_peek_seq(cs, len), 0);
 	free(cs);
 	sqlite3_close(db);
 }

@@ -83,7 +83,7 @@ static void county_open(struct county *c)
 
 static void county_close(struct county *c)
 {
-	git_repository_free(c->repo);
+	stele_repo_close(c->repo);
 	stele_db_close(c->db);
 }
 
@@ -141,7 +141,7 @@ static void village_open(struct village *v)
 
 static void village_close(struct village *v)
 {
-	git_repository_free(v->repo);
+	stele_repo_close(v->repo);
 	stele_db_close(v->db);
 }
 

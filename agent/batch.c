@@ -1,26 +1,16 @@
-/* village.c: what the agent's commands share: opening, batches (captured writes),
- * ids, closed months, refusals. */
+/* batch.c: the agent's batch writer: one captured write of any number of rows, with
+ * prepared statements, id counters, cached rules and closed months, and the
+ * refusals that name a row's field. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "agent.h"
+#include "batch.h"
 #include "db.h"
 #include "error.h"
 #include "parse.h"
-
-int agent_open(struct stele_ctx *ctx)
-{
-	int rc;
-
-	if ((rc = stele_ctx_open(ctx, true)) < 0)
-		return rc;
-	if (strcmp(ctx->writer, STELE_WRITER_COUNTY) == 0)
-		return stele_error(STELE_EFAIL, "%s is a county directory; use stele-aggregator",
-				   ctx->dir);
-	return agent_key_recover(ctx);
-}
 
 /* The first free id of table in the village: prefix and width digits, one more
  * than the largest id of that shape (M0001, E000001, ...). out holds 24. */

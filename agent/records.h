@@ -1,0 +1,110 @@
+/*
+ * records.h: the village's records: one validated write per kind (member.c,
+ * point.c, task.c, request.c, income.c, assessment.c), shared by the commands,
+ * import and the workbench, and each kind's export query (exports.c).
+ *
+ * Every xxx_put writes one row inside the caller's batch (batch.h: begin it with
+ * agent_batch_begin, end it with agent_batch_finish or agent_batch_commit). It
+ * validates the row against domain.md, then inserts or updates it. Text fields:
+ * NULL keeps the stored value (or the default for a new row), "" clears an
+ * optional one; values are the texts a clerk types (dates YYYY-MM-DD, points
+ * with one decimal, money with two). Empty or NULL id on a new row: the next id
+ * is assigned. out_id (24 bytes, may be NULL) receives the row's id. Every
+ * refusal is STELE_EINVALID through agent_refuse, naming the row and the rule
+ * (agent_refused_field tells which field); nothing is written then, and the
+ * caller aborts the batch. The row structs only point at the caller's strings.
+ */
+#ifndef STELE_AGENT_RECORDS_H
+#define STELE_AGENT_RECORDS_H
+
+#include <stdbool.h>
+
+#include "batch.h"
+
+/* SQL expressions that format integer tenths / fen with exactly one / two
+ * decimals ("-0.5", "68767.90"), without floating point. */
+#define AGENT_SQL_TENTHS(c) \
+	"(CASE WHEN " c " < 0 THEN '-' ELSE '' END || (abs(" c ") / 10) || '.' || (abs(" c ") % 10))"
+#define AGENT_SQL_FEN(c) \
+	"(CASE WHEN " c " < 0 THEN '-' ELSE '' END || (abs(" c ") / 100) || '.' || " \
+	"substr('0' || (abs(" c ") % 100), -2))"
+
+/* Which stages a point event may take. */
+extern const char *const point_stages[]; /* recorded ... published, rejected; NULL-ended */
+/* The place of stage in point_stages (0 = recorded), or -1 when it is none. */
+int point_stage_index(const char *stage);
+
+/*
+ * A member as given by a command or an import row. For each text field, NULL
+ * keeps the stored value (or the default for a new row) and "" clears an optional
+ * one. An empty or NULL id on a new member means "assign the next M0001-style id".
+ */
+struct member_row {
+	const char *id, *name, *gender, *born, *joined, *status, *grid;
+	bool must_exist;  /* refuse if the id is new (member set) */
+	bool must_be_new; /* refuse if the id exists (member add) */
+};
+/* The fields of a member, in cli.md's import/export column order. */
+enum { MF_ID, MF_NAME, MF_GENDER, MF_BORN, MF_JOINED, MF_STATUS, MF_GRID, MF_COUNT };
+/* Members' ids and stored rows (MF_COUNT columns), and the statuses they take. */
+extern const struct agent_row_kind member_kind;
+extern const char *const member_statuses[]; /* NULL-ended */
+
+/* Validates the row against domain.md and inserts or updates it, inside the
+ * caller's batch. out_id (24 bytes, may be NULL) receives the id. Refusals are
+ * STELE_EINVALID, naming the member; the caller then aborts the batch. */
+int member_put(char *out_id, struct agent_batch *b, const struct member_row *row);
+
+/*
+ * Each record kind has one validated write, shared by its command and by import.
+ * Text fields: NULL keeps the stored value (or the default for a new row); ""
+ * clears an optional one. Empty or NULL id on a new row: the next id is assigned.
+ * out_id (24 bytes, may be NULL) receives the row's id. Every refusal is
+ * STELE_EINVALID through agent_refuse, naming the row and the rule; nothing is
+ * written then (the caller aborts the batch).
+ */
+struct point_row {
+	const char *id, *member_id, *rule_code, *occurred_on, *points, *stage, *note;
+	bool must_exist, must_be_new;
+	bool review; /* the stage moves exactly one step (or to rejected) */
+};
+int point_put(char *out_id, struct agent_batch *b, const struct point_row *row);
+
+struct task_row {
+	const char *id, *title, *category, *assignee, *due_on, *closed_on;
+	bool must_exist, must_be_new;
+	bool closing; /* task close: refuse a task already closed */
+};
+int task_put(char *out_id, struct agent_batch *b, const struct task_row *row);
+
+struct request_row {
+	const char *id, *received_on, *category, *grid, *resolved_on;
+	const char *satisfied; /* "1", "0" or "" */
+	bool must_exist, must_be_new;
+	bool resolving; /* request resolve: refuse a request already resolved */
+};
+int request_put(char *out_id, struct agent_batch *b, const struct request_row *row);
+
+struct income_row {
+	const char *id, *period, *amount, *source;
+	bool must_exist, must_be_new;
+};
+int income_put(char *out_id, struct agent_batch *b, const struct income_row *row);
+
+/* Assessments are keyed by (year, item_code): put inserts or updates. */
+struct assessment_row {
+	const char *year, *item_code, *score, *note;
+};
+int assessment_put(struct agent_batch *b, const struct assessment_row *row);
+
+/* The export/list query of each kind (cli.md's columns, village as ?1), and its
+ * numeric columns for JSON. */
+struct agent_export {
+	const char *kind;
+	const char *sql;
+	const char *number_cols;
+};
+extern const struct agent_export agent_exports[]; /* NULL-kind-terminated */
+const struct agent_export *agent_export_find(const char *kind);
+
+#endif

@@ -1,0 +1,61 @@
+/* repo.c: the village's repository (DIR/repo.git) and its remotes, shared by init,
+ * sync, restore and verify: opening it, the transport options, the county's pull. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "agent.h"
+#include "error.h"
+#include "gitrepo.h"
+#include "remote.h"
+#include "repo.h"
+#include "sync.h"
+#include "url.h"
+
+int agent_repo_open(git_repository **out, struct stele_ctx *ctx, bool create)
+{
+	char *path = stele_ctx_path(ctx, STELE_REPO_DIR);
+	int rc;
+
+	if (!path)
+		return stele_error(STELE_EFAIL, "out of memory");
+	rc = stele_repo_open(out, path, create);
+	free(path);
+	/* The directory lock is held: a ref lock in the repository is a killed sync's. */
+	if (rc == 0)
+		stele_repo_clear_stale_locks(*out);
+	return rc;
+}
+
+int agent_remote_opts(struct stele_remote_opts *opts, struct stele_ctx *ctx)
+{
+	int rc;
+
+	if ((rc = stele_remote_opts_from_env(opts, ctx->dir)) < 0)
+		return rc;
+	opts->progress = ctx->verbose_progress;
+	return 0;
+}
+
+int agent_pull_county(struct stele_ctx *ctx, git_repository *repo, const char *url)
+{
+	struct stele_remote_opts opts;
+	char shown[1024];
+	uint64_t applied = 0, county_seq = 0;
+	int rc;
+
+	if ((rc = agent_remote_opts(&opts, ctx)) < 0)
+		return rc;
+	rc = stele_sync_pull_county(&applied, &county_seq, ctx->db, repo, url, &opts);
+	stele_remote_opts_release(&opts);
+	if (rc < 0)
+		return rc;
+	stele_url_redact(shown, sizeof(shown), url);
+	if (applied)
+		fprintf(stderr, "%s: county rules from %s: applied %llu change set%s (county seq %llu)\n",
+			ctx->prog, shown, (unsigned long long)applied, applied == 1 ? "" : "s",
+			(unsigned long long)county_seq);
+	else
+		fprintf(stderr, "%s: county rules from %s: up to date (county seq %llu)\n", ctx->prog,
+			shown, (unsigned long long)county_seq);
+	return 0;
+}

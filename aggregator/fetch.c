@@ -1,0 +1,522 @@
+/* fetch.c: the county's fetch proper, shared by `fetch` and `sync`: every
+ * registered village's repository into its mirror (DIR/villages/CODE.git, ref
+ * refs/stele/incoming) in parallel threads, or from a directory of bare
+ * repositories (a USB stick); and the options both commands take. */
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "aggregator.h"
+#include "cli.h"
+#include "db.h"
+#include "deadline.h"
+#include "error.h"
+#include "fileio.h"
+#include "gitrepo.h"
+#include "remote.h"
+#include "url.h"
+
+/* One village to fetch. Threads write only their own job's result fields. */
+struct fetch_job {
+	const char *code;
+	char *url;       /* where from (malloc'd) */
+	char *mirror;    /* the mirror's path (malloc'd) */
+	char cursor[STELE_OID_HEX_LEN + 1]; /* the last merged commit, "" for none */
+	int rc;          /* result: 0 or the error code */
+	int found;       /* the remote has a stream */
+	char error[512]; /* the message when rc < 0 */
+	char damage[512]; /* why the mirror was rebuilt, "" when it was not */
+};
+
+/* The work queue the threads share; next and done are guarded by lock. */
+struct fetch_pool {
+	const struct stele_ctx *ctx;
+	const struct stele_remote_opts *opts; /* the same for every village */
+	struct fetch_job *jobs;
+	size_t njobs, next;
+	long done;
+	pthread_mutex_t lock;
+};
+
+/* Whether a local remote's branch already points where the mirror's incoming ref
+ * does (then there is nothing to fetch): 1 yes, 0 no or cannot tell. */
+static int local_unchanged(git_repository *mirror, const char *url)
+{
+	git_repository *remote = NULL;
+	git_oid theirs, ours;
+	char *path = NULL;
+	int same = 0;
+
+	if (stele_url_local_path(&path, url) != 1)
+		goto done;
+	if (access(path, F_OK) != 0 || stele_repo_open(&remote, path, 0) < 0)
+		goto done;
+	if (stele_repo_ref(&theirs, remote, STELE_BRANCH) != 1 ||
+	    stele_repo_ref(&ours, mirror, AGG_INCOMING_REF) != 1)
+		goto done;
+	same = stele_git_oid_equal(&theirs, &ours);
+done:
+	stele_repo_close(remote);
+	free(path);
+	return same;
+}
+
+/* path + suffix, a new string the caller frees (NULL on OOM). */
+static char *suffixed(const char *path, const char *suffix)
+{
+	size_t n = strlen(path) + strlen(suffix) + 1;
+	char *s = malloc(n);
+
+	if (s)
+		snprintf(s, n, "%s%s", path, suffix);
+	return s;
+}
+
+/* stele_repo_walk callback for a walk that only reads: the walk itself fails on a
+ * commit or change set it cannot read. */
+static int walk_nothing(void *arg, const git_oid *commit, const void *data, size_t len)
+{
+	(void)arg;
+	(void)commit;
+	(void)data;
+	(void)len;
+	return 0;
+}
+
+/*
+ * Whether the mirror can still read what merge will read: its ref, and every commit
+ * and change set after the cursor. Returns 0, or STELE_EFAIL with the message when
+ * the ref or an object is damaged (a history that no longer holds the cursor is
+ * merge's to hold, not damage).
+ */
+static int mirror_readable(git_repository *mirror, const char *cursor)
+{
+	git_oid since;
+	int rc;
+
+	if ((rc = stele_repo_ref(&since, mirror, AGG_INCOMING_REF)) <= 0)
+		return rc; /* no ref yet, or the message names it */
+	if (*cursor && stele_git_oid_parse(&since, cursor) < 0)
+		return 0;
+	rc = stele_repo_walk(mirror, AGG_INCOMING_REF, *cursor ? &since : NULL, walk_nothing, NULL);
+	return rc == STELE_EVERIFY ? 0 : rc;
+}
+
+/*
+ * Replaces a damaged mirror: fetches job's URL into a new repository beside it
+ * (CODE.git.rebuild), then renames the damaged one to CODE.git.damaged (replacing
+ * an older one), kept for inspection, and the new one into place. A remote without
+ * a stream leaves the damaged mirror where it is.
+ */
+static int rebuild_mirror(struct fetch_job *job, const struct stele_remote_opts *opts)
+{
+	git_repository *repo = NULL;
+	char *fresh = suffixed(job->mirror, ".rebuild"), *damaged = suffixed(job->mirror, ".damaged");
+	int rc = 0;
+
+	if (!fresh || !damaged) {
+		rc = stele_error(STELE_EFAIL, "out of memory");
+		goto done;
+	}
+	stele_file_remove_tree(fresh, 0); /* a killed rebuild's */
+	if ((rc = stele_repo_open(&repo, fresh, 1)) < 0 ||
+	    (rc = stele_remote_fetch(&job->found, repo, job->url, STELE_BRANCH, AGG_INCOMING_REF,
+				   opts)) < 0)
+		goto done;
+	if (!job->found) {
+		rc = stele_error(STELE_EFAIL, "its mirror is damaged (%s) and the remote has no "
+				 "history to rebuild it from", job->damage);
+		goto done;
+	}
+	stele_file_remove_tree(damaged, 0);
+	if (rename(job->mirror, damaged) < 0 || rename(fresh, job->mirror) < 0)
+		rc = stele_error(STELE_EFAIL, "cannot replace the damaged mirror %s: %s", job->mirror,
+				 strerror(errno));
+done:
+	stele_repo_close(repo);
+	if (rc < 0 && fresh)
+		stele_file_remove_tree(fresh, 0);
+	free(fresh);
+	free(damaged);
+	return rc;
+}
+
+/* Fetches one job, recording its outcome in the job (never in the database). A
+ * mirror that cannot read what merge needs is rebuilt from the remote (a fetch
+ * into it would not repair it: git never fetches an object it believes it has). */
+static void fetch_one(struct fetch_job *job, const struct stele_remote_opts *opts)
+{
+	git_repository *repo = NULL;
+	git_oid had;
+	int rc;
+
+	if ((rc = stele_repo_open(&repo, job->mirror, 1)) < 0)
+		goto done;
+	/* The county directory's lock is held: a ref lock is a killed fetch's. */
+	stele_repo_clear_stale_locks(repo);
+	if (mirror_readable(repo, job->cursor) < 0) {
+		snprintf(job->damage, sizeof(job->damage), "%s", stele_error_message());
+		stele_repo_close(repo);
+		repo = NULL;
+		rc = rebuild_mirror(job, opts);
+		goto done;
+	}
+	if (local_unchanged(repo, job->url)) {
+		job->found = 1;
+		goto done;
+	}
+	if ((rc = stele_remote_fetch(&job->found, repo, job->url, STELE_BRANCH, AGG_INCOMING_REF,
+				   opts)) < 0)
+		goto done;
+	/* A village that had sent its history and now shows none: its main was deleted
+	 * (or its repository re-created). Keep what was fetched and say so. */
+	if (!job->found && stele_repo_ref(&had, repo, AGG_INCOMING_REF) == 1) {
+		char shown[1024];
+		stele_url_redact(shown, sizeof(shown), job->url);
+		rc = stele_error(STELE_EFAIL, "remote %s has no %s any more (deleted, or the "
+				 "repository re-created); kept the history fetched before", shown,
+				 STELE_BRANCH);
+	}
+done:
+	stele_repo_close(repo);
+	job->rc = rc;
+	if (rc < 0)
+		snprintf(job->error, sizeof(job->error), "%s", stele_error_message());
+}
+
+static void *fetch_worker(void *arg)
+{
+	struct fetch_pool *pool = arg;
+
+	for (;;) {
+		struct fetch_job *job = NULL;
+
+		pthread_mutex_lock(&pool->lock);
+		if (pool->next < pool->njobs)
+			job = &pool->jobs[pool->next++];
+		pthread_mutex_unlock(&pool->lock);
+		if (!job)
+			return NULL;
+		fetch_one(job, pool->opts);
+		pthread_mutex_lock(&pool->lock);
+		pool->done++;
+		stele_cli_progress(pool->ctx, "fetching", pool->done, (long)pool->njobs);
+		pthread_mutex_unlock(&pool->lock);
+	}
+}
+
+/* Runs every job on up to nthreads threads (fewer if thread creation fails; at
+ * worst the calling thread does the work). */
+static void run_jobs(struct fetch_pool *pool, long nthreads)
+{
+	pthread_t *threads = NULL;
+	long started = 0;
+
+	if (nthreads > (long)pool->njobs)
+		nthreads = (long)pool->njobs;
+	if (nthreads > 1 && (threads = calloc((size_t)nthreads, sizeof(*threads))))
+		for (; started < nthreads; started++)
+			if (pthread_create(&threads[started], NULL, fetch_worker, pool) != 0)
+				break;
+	if (started == 0)
+		fetch_worker(pool);
+	for (long i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	free(threads);
+}
+
+/* Records each job's outcome in stele_village_source, in one transaction. */
+static int record_outcomes(struct stele_ctx *ctx, const struct fetch_job *jobs, size_t n)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	if ((rc = stele_db_begin(ctx->db)) < 0)
+		return rc;
+	if ((rc = stele_db_prepare(ctx->db, &stmt,
+			"UPDATE stele_village_source SET fetched_at = CASE WHEN ?2 IS NULL THEN ?3 "
+			"ELSE fetched_at END, fetch_error = ?2 WHERE village_code = ?1")) < 0)
+		goto done;
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_bind_text(stmt, 1, jobs[i].code, -1, SQLITE_STATIC);
+		if (jobs[i].rc < 0)
+			sqlite3_bind_text(stmt, 2, jobs[i].error, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(stmt, 2);
+		sqlite3_bind_int64(stmt, 3, (sqlite3_int64)time(NULL));
+		if (sqlite3_step(stmt) != SQLITE_DONE) {
+			rc = stele_error_db(STELE_EFAIL, ctx->db, "recording fetch results");
+			goto done;
+		}
+		sqlite3_reset(stmt);
+	}
+	rc = stele_db_commit(ctx->db);
+done:
+	sqlite3_finalize(stmt);
+	if (rc < 0)
+		stele_db_rollback(ctx->db);
+	return rc;
+}
+
+/* The registered village an entry of a --from directory names (CODE.git or
+ * CODE), or NULL. */
+static const struct agg_village *entry_village(const struct agg_village *v, size_t n,
+					       const char *entry)
+{
+	size_t len = strlen(entry);
+
+	if (len == 16 && strcmp(entry + 12, ".git") == 0)
+		len = 12;
+	if (len != 12)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(v[i].code, entry, 12) == 0)
+			return &v[i];
+	return NULL;
+}
+
+/* Joins dir and name into a new string; NULL on OOM. */
+static char *join(const char *dir, const char *name)
+{
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *s = malloc(n);
+
+	if (s)
+		snprintf(s, n, "%s/%s", dir, name);
+	return s;
+}
+
+/*
+ * Builds the job list: every village with a remote, or with from, every entry of
+ * from that is a registered village (CODE.git preferred to CODE). *ignored counts
+ * the other entries. jobs and their strings are freed by the caller (free_jobs).
+ */
+static int make_jobs(struct fetch_job **out, size_t *njobs, long *ignored, struct stele_ctx *ctx,
+		     const struct agg_village *v, size_t n, const char *from)
+{
+	struct fetch_job *jobs = calloc(n ? n : 1, sizeof(*jobs));
+	DIR *d = NULL;
+	struct dirent *e;
+	size_t count = 0;
+	int rc = 0;
+
+	*ignored = 0;
+	if (!jobs)
+		return stele_error(STELE_EFAIL, "out of memory");
+	if (!from) {
+		for (size_t i = 0; i < n; i++) {
+			if (!*v[i].remote)
+				continue;
+			jobs[count].code = v[i].code;
+			if (!(jobs[count].url = strdup(v[i].remote)) ||
+			    !(jobs[count].mirror = agg_mirror_path(ctx, v[i].code))) {
+				count++;
+				rc = stele_error(STELE_EFAIL, "out of memory");
+				goto done;
+			}
+			count++;
+		}
+		goto done;
+	}
+	if (!(d = opendir(from))) {
+		rc = stele_error(STELE_EFAIL, "cannot read --from %s: %s", from, strerror(errno));
+		goto done;
+	}
+	while ((e = readdir(d))) {
+		const struct agg_village *village;
+		struct fetch_job *job = NULL;
+
+		if (e->d_name[0] == '.')
+			continue;
+		if (!(village = entry_village(v, n, e->d_name))) {
+			(*ignored)++;
+			continue;
+		}
+		for (size_t i = 0; i < count; i++)
+			if (jobs[i].code == village->code)
+				job = &jobs[i];
+		if (job) {
+			/* Both CODE and CODE.git: the .git one is taken, the other ignored. */
+			(*ignored)++;
+			if (strlen(e->d_name) != 16)
+				continue;
+			free(job->url);
+		} else {
+			job = &jobs[count++];
+			job->code = village->code;
+			if (!(job->mirror = agg_mirror_path(ctx, village->code))) {
+				rc = stele_error(STELE_EFAIL, "out of memory");
+				goto done;
+			}
+		}
+		if (!(job->url = join(from, e->d_name))) {
+			rc = stele_error(STELE_EFAIL, "out of memory");
+			goto done;
+		}
+	}
+done:
+	if (d)
+		closedir(d);
+	*out = jobs;
+	*njobs = count;
+	return rc;
+}
+
+/* Copies each job's village cursor (its last merged commit) into the job. */
+static int load_cursors(struct stele_ctx *ctx, struct fetch_job *jobs, size_t n)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc, step;
+
+	if ((rc = stele_db_prepare(ctx->db, &stmt,
+			"SELECT last_commit FROM stele_stream WHERE writer = ?")) < 0)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_bind_text(stmt, 1, jobs[i].code, -1, SQLITE_STATIC);
+		step = sqlite3_step(stmt);
+		if (step == SQLITE_ROW && sqlite3_column_text(stmt, 0))
+			snprintf(jobs[i].cursor, sizeof(jobs[i].cursor), "%s",
+				 (const char *)sqlite3_column_text(stmt, 0));
+		else if (step != SQLITE_ROW && step != SQLITE_DONE) {
+			rc = stele_error_db(STELE_EFAIL, ctx->db, "reading the cursors");
+			break;
+		}
+		sqlite3_reset(stmt);
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+static void free_jobs(struct fetch_job *jobs, size_t n)
+{
+	for (size_t i = 0; jobs && i < n; i++) {
+		free(jobs[i].url);
+		free(jobs[i].mirror);
+	}
+	free(jobs);
+}
+
+int agg_fetch(struct stele_ctx *ctx, const struct agg_fetch_opts *opts)
+{
+	struct fetch_pool pool = { .ctx = ctx };
+	struct stele_remote_opts remote_opts = { 0 };
+	struct agg_village *v = NULL;
+	struct fetch_job *jobs = NULL;
+	size_t n = 0, njobs = 0;
+	long ignored = 0, failed = 0, jobs_wanted = opts->jobs;
+	char *mirrors = NULL;
+	int rc;
+
+	if ((rc = agg_villages(&v, &n, ctx)) < 0)
+		return rc;
+	if ((rc = make_jobs(&jobs, &njobs, &ignored, ctx, v, n, opts->from)) < 0 ||
+	    (rc = load_cursors(ctx, jobs, njobs)) < 0)
+		goto done;
+	if (!(mirrors = stele_ctx_path(ctx, AGG_MIRRORS_DIR))) {
+		rc = stele_error(STELE_EFAIL, "out of memory");
+		goto done;
+	}
+	if (mkdir(mirrors, 0755) < 0 && errno != EEXIST) {
+		rc = stele_error(STELE_EFAIL, "cannot create %s: %s", mirrors, strerror(errno));
+		goto done;
+	}
+	if ((rc = stele_git_init()) < 0)
+		goto done;
+	/* The same credentials, CA and ssh key as the agent's (docs/deploy-county.md). */
+	if ((rc = stele_remote_opts_from_env(&remote_opts, ctx->dir)) < 0)
+		goto done;
+	pool.opts = &remote_opts;
+	if (jobs_wanted <= 0)
+		jobs_wanted = sysconf(_SC_NPROCESSORS_ONLN);
+	if (jobs_wanted <= 0)
+		jobs_wanted = 1;
+	pool.jobs = jobs;
+	pool.njobs = njobs;
+	pthread_mutex_init(&pool.lock, NULL);
+	run_jobs(&pool, jobs_wanted);
+	pthread_mutex_destroy(&pool.lock);
+	for (size_t i = 0; i < njobs; i++)
+		if (jobs[i].rc < 0) {
+			fprintf(stderr, "%s: village %s: %s\n", ctx->prog, jobs[i].code, jobs[i].error);
+			failed++;
+		} else if (*jobs[i].damage) {
+			fprintf(stderr, "%s: village %s: its mirror was damaged (%s); rebuilt it from "
+				"the remote, the damaged copy is %s.damaged\n", ctx->prog, jobs[i].code,
+				jobs[i].damage, jobs[i].mirror);
+		}
+	if ((rc = record_outcomes(ctx, jobs, njobs)) < 0)
+		goto done;
+	if (opts->from)
+		fprintf(stderr, "%s: took %zu repositor%s from %s, ignored %ld other entr%s\n",
+			ctx->prog, njobs - (size_t)failed, njobs - (size_t)failed == 1 ? "y" : "ies",
+			opts->from, ignored, ignored == 1 ? "y" : "ies");
+	if (failed)
+		rc = stele_error(STELE_EFAIL, "%ld of %zu villages could not be fetched", failed, njobs);
+done:
+	stele_remote_opts_release(&remote_opts);
+	free(mirrors);
+	free_jobs(jobs, njobs);
+	agg_villages_free(v, n);
+	return rc;
+}
+
+enum { OPT_FROM = 1, OPT_JOBS, OPT_TIMEOUT };
+
+static int on_fetch_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
+{
+	struct agg_fetch_cli *f = data;
+
+	if (opt == OPT_FROM)
+		f->o.from = arg;
+	else if (opt == OPT_TIMEOUT)
+		f->timeout_text = arg;
+	else
+		f->jobs = arg;
+	return 0;
+}
+
+static const struct option fetch_longopts[] = {
+	{ "from", required_argument, NULL, OPT_FROM },
+	{ "jobs", required_argument, NULL, OPT_JOBS },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ 0 },
+};
+
+int agg_fetch_arm_timeout(const struct stele_ctx *ctx, long seconds)
+{
+	char shown[24], message[256];
+
+	stele_format_duration(shown, seconds);
+	snprintf(message, sizeof(message), "%s: fetch timed out after %s (a remote did not "
+		 "answer); nothing was recorded, fetch again", ctx->prog, shown);
+	return stele_deadline_arm(seconds, message);
+}
+
+int agg_fetch_parse(struct agg_fetch_cli *f, bool *done, struct stele_ctx *ctx,
+		    const struct stele_cmd *cmd, int argc, char **argv)
+{
+	char *end;
+	int rc, n;
+
+	memset(f, 0, sizeof(*f));
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, "j:", fetch_longopts, false, on_fetch_opt,
+				  f, NULL, 0, 0, &n, done)) < 0 || *done)
+		return rc;
+	if (f->jobs) {
+		errno = 0;
+		f->o.jobs = strtol(f->jobs, &end, 10);
+		if (errno || *end || end == f->jobs || f->o.jobs < 1 || f->o.jobs > 256)
+			return stele_error(STELE_EUSAGE, "--jobs '%s' is not a number from 1 to 256",
+					   f->jobs);
+	}
+	if (f->timeout_text &&
+	    (rc = stele_parse_duration(&f->timeout, f->timeout_text, "--timeout")) < 0)
+		return rc;
+	return 0;
+}

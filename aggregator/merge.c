@@ -1,0 +1,342 @@
+/* merge.c: the county's merge proper, shared by `merge` and `sync`: verify and apply
+ * every village's new change sets from its mirror, exactly once (lib/merge.c does
+ * the checks). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "aggregator.h"
+#include "db.h"
+#include "error.h"
+#include "gitrepo.h"
+#include "history.h"
+#include "merge.h"
+#include "parse.h"
+
+/* A batch (one transaction) ends after this many change sets or row changes. */
+#define BATCH_CHANGESETS 512
+#define BATCH_ROWS       50000
+
+/* Totals over all villages, and the walk state of the current one. */
+struct merge_run {
+	struct stele_ctx *ctx;
+	const char *code; /* the current village */
+	struct stele_merge *m;
+	long applied, duplicates, rows;
+	long batch_sets, batch_rows;
+	int quarantined; /* the current village's stream stopped */
+	int rc;          /* an error inside the walk callback */
+	char pin[2 * STELE_PK_BYTES + 1]; /* a key to pin with the first change set applied */
+	int64_t id;      /* the run's number (stele_run) */
+};
+
+static int pin_key(struct stele_ctx *ctx, const char *code, const char *key_hex);
+
+static int on_commit(void *arg, const git_oid *commit, const void *data, size_t len)
+{
+	struct merge_run *run = arg;
+	enum stele_merge_outcome outcome;
+	char hex[STELE_OID_HEX_LEN + 1];
+	long rows = 0;
+	int rc;
+
+	stele_git_oid_hex(hex, commit);
+	if ((rc = stele_merge_offer(&outcome, &rows, run->m, data, len, hex)) < 0) {
+		run->rc = rc;
+		return 1;
+	}
+	switch (outcome) {
+	case STELE_MERGE_APPLIED:
+		/* Trust on first use, in the transaction of the first change set it verified:
+		 * a key whose change sets are refused (another village's) is never pinned. */
+		if (*run->pin) {
+			if ((rc = pin_key(run->ctx, run->code, run->pin)) < 0) {
+				run->rc = rc;
+				return 1;
+			}
+			fprintf(stderr, "%s: village %s: pinned the key %.16s... of its repository "
+				"(trust on first use; check it with the clerk's 'stele-agent key')\n",
+				run->ctx->prog, run->code, run->pin);
+			*run->pin = '\0';
+		}
+		run->applied++;
+		run->rows += rows;
+		run->batch_sets++;
+		run->batch_rows += rows;
+		break;
+	case STELE_MERGE_DUPLICATE:
+		run->duplicates++;
+		break;
+	case STELE_MERGE_QUARANTINED:
+		run->quarantined = 1;
+		return 1;
+	}
+	if (run->batch_sets >= BATCH_CHANGESETS || run->batch_rows >= BATCH_ROWS) {
+		if ((rc = stele_merge_commit(run->m)) < 0) {
+			run->rc = rc;
+			return 1;
+		}
+		run->batch_sets = run->batch_rows = 0;
+	}
+	return 0;
+}
+
+/* The stream's state and note (*state "ok" when the stream has no row yet). */
+static int stream_state(char state[16], struct stele_ctx *ctx, const char *code)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc, step;
+
+	snprintf(state, 16, "ok");
+	if ((rc = stele_db_prepare(ctx->db, &stmt, "SELECT state FROM stele_stream WHERE writer = ?")) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, code, -1, SQLITE_STATIC);
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW)
+		snprintf(state, 16, "%s", (const char *)sqlite3_column_text(stmt, 0));
+	else if (step != SQLITE_DONE)
+		rc = stele_error_db(STELE_EFAIL, ctx->db, "reading the stream state");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/* stele_repo_walk callback: keeps the first commit and stops. */
+static int first_commit(void *arg, const git_oid *commit, const void *data, size_t len)
+{
+	*(git_oid *)arg = *commit;
+	return 1;
+}
+
+/* Pins key_hex as the village's key (trust on first use). */
+static int pin_key(struct stele_ctx *ctx, const char *code, const char *key_hex)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	if ((rc = stele_db_prepare(ctx->db, &stmt, "UPDATE stele_village_source SET pubkey = ? "
+						   "WHERE village_code = ? AND pubkey IS NULL")) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, key_hex, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, code, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		rc = stele_error_db(STELE_EFAIL, ctx->db, "pinning a key");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/*
+ * Merges one village. *stopped is set when its stream is (now) held or
+ * quarantined, with the one line to report in why. Returns <0 on an error that
+ * is not the village's fault.
+ */
+static int merge_village(bool *stopped, char *why, size_t why_n, struct merge_run *run,
+			 struct stele_ctx *ctx, const struct agg_village *v)
+{
+	unsigned char pk[STELE_PK_BYTES];
+	char state[16], *mirror = NULL;
+	git_repository *repo = NULL;
+	git_oid tip, cursor;
+	const char *last;
+	bool walk_needed = true;
+	int rc, walk;
+
+	*stopped = false;
+	run->ctx = ctx;
+	run->code = v->code;
+	run->pin[0] = '\0';
+	run->quarantined = 0;
+	run->rc = 0;
+	run->batch_sets = run->batch_rows = 0;
+	if ((rc = stream_state(state, ctx, v->code)) < 0)
+		return rc;
+	if (strcmp(state, "quarantined") == 0) {
+		*stopped = true;
+		snprintf(why, why_n, "quarantined; waiting for 'quarantine retry %s' (see "
+			 "'quarantine list')", v->code);
+		return 0;
+	}
+	if (!(mirror = agg_mirror_path(ctx, v->code)))
+		return stele_error(STELE_EFAIL, "out of memory");
+	if (access(mirror, F_OK) != 0)
+		goto done; /* never fetched: nothing to merge */
+	if ((rc = stele_repo_open(&repo, mirror, 0)) < 0)
+		goto done;
+	/* The tip is not decoded here: a bad change set there is merge's to quarantine. */
+	walk = stele_repo_ref(&tip, repo, AGG_INCOMING_REF);
+	if (walk == 0)
+		goto done; /* fetched, but the village has not synced yet */
+	if (walk < 0) {
+		rc = stele_error(STELE_EFAIL, "cannot read %s of %s", AGG_INCOMING_REF, mirror);
+		goto done;
+	}
+	if (v->pubkey) {
+		if (stele_hex_decode(pk, STELE_PK_BYTES, v->pubkey) < 0) {
+			rc = stele_error(STELE_EFAIL, "the pinned key is damaged");
+			goto done;
+		}
+	} else {
+		/* The key of seq 1, named by the first commit: later keys follow from it
+		 * through the stream's rotations (docs/keys.md). */
+		git_oid first = tip;
+		if ((walk = stele_repo_walk(repo, AGG_INCOMING_REF, NULL, first_commit, &first)) < 0) {
+			rc = walk;
+			goto done;
+		}
+		if ((rc = stele_repo_commit_pubkey(pk, repo, &first)) < 0)
+			goto done;
+		stele_hex_encode(run->pin, pk, STELE_PK_BYTES);
+	}
+	if ((rc = stele_merge_open(&run->m, ctx->db, v->code, pk, STELE_MERGE_QUARANTINE)) < 0)
+		goto done;
+	stele_merge_set_run(run->m, run->id);
+	last = stele_merge_last_commit(run->m);
+	if (*last) {
+		if (stele_git_oid_parse(&cursor, last) < 0) {
+			rc = stele_error(STELE_EFAIL, "the cursor commit '%s' is damaged", last);
+			goto done;
+		}
+		/* Nothing new at the cursor, nor in an older delivery (a stale USB stick). */
+		if (stele_git_oid_equal(&cursor, &tip))
+			walk_needed = false;
+		else if ((rc = stele_repo_descends(repo, &cursor, &tip)) < 0)
+			goto done;
+		else if (rc == 1)
+			walk_needed = false;
+		rc = 0;
+	}
+	if (walk_needed) {
+		walk = stele_repo_walk(repo, AGG_INCOMING_REF, *last ? &cursor : NULL, on_commit, run);
+		if (run->rc < 0) {
+			rc = run->rc;
+			goto done;
+		}
+		if (walk == STELE_EVERIFY) {
+			/* Before any change set: the history no longer holds the merged one. */
+			char note[600];
+			snprintf(note, sizeof(note), "%s", stele_error_message());
+			if ((rc = stele_merge_set_state(run->m, "held", note)) < 0)
+				goto done;
+			*stopped = true;
+			snprintf(why, why_n, "held: %s; nothing merged", note);
+			goto done;
+		}
+		if (walk == STELE_EFAIL) {
+			/* A git object of the mirror is damaged (the disk, not the village). */
+			char cause[600];
+			snprintf(cause, sizeof(cause), "%s", stele_error_message());
+			rc = stele_error(STELE_EFAIL, "its mirror %s cannot be read (%s); its merge stopped "
+					 "there; 'fetch' rebuilds the mirror from the village's remote",
+					 mirror, cause);
+			goto done;
+		}
+		if (walk < 0) {
+			rc = walk;
+			goto done;
+		}
+		if ((rc = stele_merge_commit(run->m)) < 0)
+			goto done;
+		if (run->quarantined) {
+			*stopped = true;
+			snprintf(why, why_n, "quarantined (%s): %s",
+				 stele_merge_quarantine_reason(run->m),
+				 stele_merge_quarantine_detail(run->m));
+			goto done;
+		}
+	}
+	if (strcmp(state, "ok") != 0)
+		rc = stele_merge_set_state(run->m, "ok", NULL);
+done:
+	stele_merge_free(run->m);
+	run->m = NULL;
+	stele_repo_close(repo);
+	free(mirror);
+	return rc;
+}
+
+/* Numbers a new merge run: its epoch and its stele_run row, committed. */
+static int run_begin(int64_t *id, struct stele_ctx *ctx)
+{
+	sqlite3_stmt *stmt = NULL;
+	int64_t epoch;
+	int rc;
+
+	if ((rc = stele_db_begin(ctx->db)) < 0)
+		return rc;
+	if ((rc = stele_history_epoch(&epoch, ctx->db, "merge")) < 0 ||
+	    (rc = stele_db_prepare(ctx->db, &stmt, "INSERT INTO stele_run (epoch, started_at) "
+						   "VALUES (?, unixepoch()) RETURNING id")) < 0)
+		goto done;
+	sqlite3_bind_int64(stmt, 1, epoch);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		*id = sqlite3_column_int64(stmt, 0);
+	else
+		rc = stele_error_db(STELE_EFAIL, ctx->db, "numbering the merge run");
+done:
+	sqlite3_finalize(stmt);
+	if (rc < 0) {
+		stele_db_rollback(ctx->db);
+		return rc;
+	}
+	return stele_db_commit(ctx->db);
+}
+
+/* Records that run id finished, with what it merged. */
+static int run_end(struct stele_ctx *ctx, int64_t id)
+{
+	char sql[320];
+
+	snprintf(sql, sizeof(sql), "UPDATE stele_run SET finished_at = unixepoch(), "
+		 "change_sets = (SELECT count(*) FROM stele_applied WHERE run = %lld), "
+		 "villages = (SELECT count(DISTINCT writer) FROM stele_applied WHERE run = %lld) "
+		 "WHERE id = %lld", (long long)id, (long long)id, (long long)id);
+	return stele_db_exec(ctx->db, sql);
+}
+
+int agg_merge(struct stele_ctx *ctx)
+{
+	struct merge_run run = { 0 };
+	struct agg_village *v = NULL;
+	size_t n = 0;
+	long stopped_count = 0, failed = 0;
+	char why[1024];
+	int rc, first_error = 0;
+
+	if ((rc = stele_git_init()) < 0 || (rc = agg_villages(&v, &n, ctx)) < 0)
+		return rc;
+	if ((rc = run_begin(&run.id, ctx)) < 0) {
+		agg_villages_free(v, n);
+		return rc;
+	}
+	for (size_t i = 0; i < n; i++) {
+		bool stopped = false;
+
+		stele_cli_progress(ctx, "merging", (long)i, (long)n);
+		if ((rc = merge_village(&stopped, why, sizeof(why), &run, ctx, &v[i])) < 0) {
+			fprintf(stderr, "%s: village %s: %s\n", ctx->prog, v[i].code,
+				stele_error_message());
+			if (!first_error)
+				first_error = rc;
+			failed++;
+			continue;
+		}
+		if (stopped) {
+			fprintf(stderr, "%s: village %s: %s\n", ctx->prog, v[i].code, why);
+			stopped_count++;
+		}
+	}
+	stele_cli_progress(ctx, "merging", (long)n, (long)n);
+	agg_villages_free(v, n);
+	if ((rc = run_end(ctx, run.id)) < 0)
+		return rc;
+	fprintf(stderr, "%s: merged %ld change set%s (%ld row change%s) from %zu village%s\n",
+		ctx->prog, run.applied, run.applied == 1 ? "" : "s", run.rows, run.rows == 1 ? "" : "s",
+		n, n == 1 ? "" : "s");
+	if (stopped_count)
+		return stele_error(STELE_EVERIFY, "%ld village%s held or quarantined (see 'status' and "
+				   "'quarantine list')", stopped_count, stopped_count == 1 ? " is" : "s are");
+	if (failed)
+		return stele_error(first_error, "%ld village%s could not be merged", failed,
+				   failed == 1 ? "" : "s");
+	return 0;
+}

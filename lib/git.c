@@ -1,0 +1,115 @@
+/* git.c: libgit2 for the git modules of lib/ (gitrepo, remote): initialization
+ * once per process, libgit2's errors as one-line messages, object ids, stale lock
+ * files. Nothing outside lib/ calls libgit2: see gitrepo.h and remote.h. */
+#include <ftw.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "git.h"
+
+static pthread_once_t git_once = PTHREAD_ONCE_INIT;
+static int git_init_rc;
+
+static void git_init_once(void)
+{
+	if (git_libgit2_init() < 0 ||
+	    git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1) < 0)
+		git_init_rc = -1;
+}
+
+int stele_git_init(void)
+{
+	pthread_once(&git_once, git_init_once);
+	if (git_init_rc < 0)
+		return stele_error(STELE_EFAIL, "cannot initialize libgit2");
+	return 0;
+}
+
+void stele_git_one_line(char *out, size_t n, const char *in)
+{
+	const unsigned char *p = (const unsigned char *)in;
+	size_t k = 0;
+	bool space = false;
+
+	if (n == 0)
+		return;
+	for (; *p && k + 1 < n; p++) {
+		if (*p < 0x20 || *p == 0x7f || *p == ' ') {
+			space = k > 0;
+			continue;
+		}
+		if (space && k + 2 < n)
+			out[k++] = ' ';
+		space = false;
+		out[k++] = (char)*p;
+	}
+	/* Cut short: never in the middle of a UTF-8 character. */
+	if (*p && k > 0 && ((unsigned char)out[k - 1] & 0x80)) {
+		while (k > 0 && ((unsigned char)out[k - 1] & 0xc0) == 0x80)
+			k--;
+		if (k > 0 && ((unsigned char)out[k - 1] & 0xc0) == 0xc0)
+			k--;
+	}
+	out[k] = '\0';
+}
+
+int stele_git_fail(int code, const char *what)
+{
+	const git_error *e = git_error_last();
+	char msg[768];
+
+	stele_git_one_line(msg, sizeof(msg), e && e->message ? e->message : "unknown git error");
+	return stele_error(code, "%s: %s", what, msg);
+}
+
+static int remove_lock_file(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	size_t n = strlen(path);
+
+	if (flag == FTW_F && n > 5 && strcmp(path + n - 5, ".lock") == 0)
+		unlink(path);
+	return 0;
+}
+
+void stele_git_clear_locks(const char *gitdir)
+{
+	static const char *const files[] = { "packed-refs.lock", "HEAD.lock", "config.lock", NULL };
+	char path[PATH_MAX];
+
+	for (int i = 0; files[i]; i++) {
+		snprintf(path, sizeof(path), "%s/%s", gitdir, files[i]);
+		unlink(path);
+	}
+	snprintf(path, sizeof(path), "%s/refs", gitdir);
+	nftw(path, remove_lock_file, 16, FTW_PHYS);
+}
+const char *stele_git_oid_hex(char out[STELE_OID_HEX_LEN + 1], const git_oid *id)
+{
+	return git_oid_tostr(out, STELE_OID_HEX_LEN + 1, id);
+}
+
+int stele_git_oid_parse(git_oid *out, const char *hex)
+{
+	git_oid id;
+
+	if (strlen(hex) != STELE_OID_HEX_LEN || git_oid_fromstr(&id, hex) < 0)
+		return stele_error(STELE_EINVALID, "not a commit id: %.64s", hex);
+	*out = id;
+	return 0;
+}
+
+bool stele_git_oid_equal(const git_oid *a, const git_oid *b)
+{
+	return git_oid_equal(a, b) != 0;
+}
+
+bool stele_git_oid_is_zero(const git_oid *id)
+{
+	return git_oid_is_zero(id) != 0;
+}

@@ -1,0 +1,555 @@
+/* remote.c: the transport: fetch and fast-forward-only push of a stream through
+ * in-memory libgit2 remotes (paths and USB sticks, https, ssh), with credentials
+ * from the URL, the environment or the credentials file. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "credentials.h"
+#include "error.h"
+#include "fileio.h"
+#include "git.h"
+#include "remote.h"
+#include "url.h"
+
+/* How often a credential callback may be asked for one operation before giving up
+ * (a wrong password must not loop forever). */
+#define CREDENTIAL_TRIES 3
+
+/* A local path made absolute (libgit2's local transport wants one). Caller frees. */
+static int absolute_path(char **out, const char *path)
+{
+	struct stele_buf b = STELE_BUF_INIT(STELE_BUF_NOLIMIT);
+	char cwd[PATH_MAX];
+	int rc = 0;
+
+	if (path[0] == '/') {
+		rc = stele_buf_puts(&b, path);
+	} else {
+		if (!getcwd(cwd, sizeof(cwd)))
+			return stele_error(STELE_EFAIL, "cannot read the current directory: %s",
+					   strerror(errno));
+		rc = stele_buf_printf(&b, "%s/%s", cwd, path);
+	}
+	if (rc < 0 || !(*out = stele_buf_detach(&b, NULL))) {
+		stele_buf_free(&b);
+		return stele_error(STELE_EFAIL, "out of memory");
+	}
+	return 0;
+}
+
+/* State shared by the transport callbacks of one fetch or push. */
+struct transport {
+	const struct stele_remote_opts *opts;
+	char shown[1024];     /* the URL without userinfo, for messages */
+	char user[256];       /* the user name of the last credentials offered */
+	int tries;            /* credential callback calls so far */
+	bool offered;         /* some credentials were offered (the URL's count) */
+	bool auth_refused;    /* the server refused every credential offered */
+	bool no_credentials;  /* the server wants credentials and there are none */
+	char refused[512];    /* a server's refusal reported through push_update_reference */
+	bool have_refusal;
+};
+
+int stele_remote_opts_from_env(struct stele_remote_opts *opts, const char *dir)
+{
+	const char *env = getenv("STELE_GIT_CREDENTIALS");
+	struct stele_buf path = STELE_BUF_INIT(STELE_BUF_NOLIMIT);
+	const char *ca = getenv("STELE_CA_FILE"), *key = getenv("STELE_SSH_KEY");
+
+	memset(opts, 0, sizeof(*opts));
+	if ((env && *env ? stele_buf_puts(&path, env)
+			 : stele_buf_printf(&path, "%s/credentials", dir)) < 0) {
+		stele_buf_free(&path);
+		return stele_error(STELE_EFAIL, "out of memory");
+	}
+	opts->owned = stele_buf_detach(&path, NULL);
+	if (!opts->owned)
+		return stele_error(STELE_EFAIL, "out of memory");
+	opts->credentials_file = opts->owned;
+	opts->ca_file = ca && *ca ? ca : NULL;
+	opts->ssh_key = key && *key ? key : NULL;
+	return 0;
+}
+
+void stele_remote_opts_release(struct stele_remote_opts *opts)
+{
+	free(opts->owned);
+	memset(opts, 0, sizeof(*opts));
+}
+
+/*
+ * libgit2 asks for credentials. libgit2 itself first offers a URL's user name and
+ * password (transport_setup notes them as offered), so reaching here means they
+ * failed or were absent: then the environment, then the credentials file (the
+ * line for the URL's user if it names one). Each source is offered once; when
+ * none is left the server has refused everything (auth_refused, naming the last
+ * user) or there was nothing to offer (no_credentials). An ssh key is offered
+ * once.
+ */
+static int on_credentials(git_credential **out, const char *url, const char *username_from_url,
+			  unsigned int allowed, void *payload)
+{
+	struct transport *t = payload;
+	char user[512], pass[512], url_user[512], url_pass[512];
+	const char *env_user = getenv("STELE_GIT_USERNAME"), *env_pass = getenv("STELE_GIT_PASSWORD");
+	int rc = GIT_PASSTHROUGH, found;
+
+	user[0] = pass[0] = '\0';
+	stele_url_userinfo(url_user, sizeof(url_user), url_pass, sizeof(url_pass), url);
+	explicit_bzero(url_pass, sizeof(url_pass));
+	if (!*url_user && username_from_url)
+		snprintf(url_user, sizeof(url_user), "%s", username_from_url);
+	if (allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) {
+		/* Sources in order: 1 the environment, 2 the credentials file. */
+		while (!*user && t->tries < 2) {
+			int source = ++t->tries;
+			if (source == 1 && env_user && *env_user) {
+				snprintf(user, sizeof(user), "%s", env_user);
+				snprintf(pass, sizeof(pass), "%s", env_pass ? env_pass : "");
+			} else if (source == 2 && t->opts && t->opts->credentials_file) {
+				found = stele_credentials_lookup(user, sizeof(user), pass, sizeof(pass),
+							      t->opts->credentials_file, url, url_user);
+				if (found < 0) {
+					git_error_set_str(GIT_ERROR_NET, stele_error_message());
+					return GIT_EAUTH;
+				}
+			}
+		}
+		if (*user) {
+			snprintf(t->user, sizeof(t->user), "%s", user);
+			t->offered = true;
+			rc = git_credential_userpass_plaintext_new(out, user, pass);
+		} else {
+			if (t->offered)
+				t->auth_refused = true;
+			else
+				t->no_credentials = true;
+			git_error_set_str(GIT_ERROR_NET, "authentication failed");
+			rc = GIT_EAUTH;
+		}
+	} else if (allowed & GIT_CREDENTIAL_SSH_KEY) {
+		const char *key = t->opts ? t->opts->ssh_key : NULL;
+		const char *name = username_from_url ? username_from_url : "git";
+		snprintf(t->user, sizeof(t->user), "%s", name);
+		if (t->offered) {
+			t->auth_refused = true;
+			git_error_set_str(GIT_ERROR_SSH, "authentication failed");
+			rc = GIT_EAUTH;
+		} else {
+			t->offered = true;
+			if (key)
+				rc = git_credential_ssh_key_new(out, name, NULL, key, NULL);
+			else
+				rc = git_credential_ssh_key_from_agent(out, name);
+		}
+	} else if (allowed & GIT_CREDENTIAL_USERNAME) {
+		if (++t->tries > CREDENTIAL_TRIES) {
+			git_error_set_str(GIT_ERROR_NET, "authentication failed");
+			rc = GIT_EAUTH;
+		} else {
+			rc = git_credential_username_new(out, username_from_url ? username_from_url : "git");
+		}
+	}
+	explicit_bzero(pass, sizeof(pass));
+	return rc;
+}
+
+/*
+ * Certificates: https keeps libgit2's verdict (the system's CAs plus ca_file); for
+ * ssh, libgit2 1.5.1 checks the host key against ~/.ssh/known_hosts and tells us
+ * whether it matched: an unknown or changed host key is refused.
+ */
+static int on_certificate(git_cert *cert, int valid, const char *host, void *payload)
+{
+	if (valid)
+		return 0;
+	if (cert->cert_type == GIT_CERT_HOSTKEY_LIBSSH2)
+		git_error_set(GIT_ERROR_SSH, "host key of %s is not in ~/.ssh/known_hosts "
+			      "(add it with ssh-keyscan after checking its fingerprint)", host);
+	else
+		git_error_set(GIT_ERROR_SSL, "the certificate of %s is not trusted", host);
+	return GIT_ECERTIFICATE;
+}
+
+static int on_transfer(const git_indexer_progress *stats, void *payload)
+{
+	struct transport *t = payload;
+
+	if (t->opts && t->opts->progress && stats->total_objects > 0)
+		fprintf(stderr, "\rreceiving %u/%u objects%s", stats->received_objects,
+			stats->total_objects,
+			stats->received_objects == stats->total_objects ? "\n" : "");
+	return 0;
+}
+
+static int on_push_transfer(unsigned int current, unsigned int total, size_t bytes, void *payload)
+{
+	struct transport *t = payload;
+
+	if (t->opts && t->opts->progress && total > 0)
+		fprintf(stderr, "\rsending %u/%u objects%s", current, total,
+			current == total ? "\n" : "");
+	return 0;
+}
+
+static int on_push_update(const char *refname, const char *status, void *payload)
+{
+	struct transport *t = payload;
+
+	char reason[400];
+
+	if (status && !t->have_refusal) {
+		stele_git_one_line(reason, sizeof(reason), status);
+		snprintf(t->refused, sizeof(t->refused), "%s: %s", refname, reason);
+		t->have_refusal = true;
+	}
+	return 0;
+}
+
+static void transport_callbacks(git_remote_callbacks *cb, struct transport *t)
+{
+	cb->credentials = on_credentials;
+	cb->certificate_check = on_certificate;
+	cb->transfer_progress = on_transfer;
+	cb->push_transfer_progress = on_push_transfer;
+	cb->push_update_reference = on_push_update;
+	cb->payload = t;
+}
+
+/* Whether a libgit2 message says the host could not be reached at all. */
+static bool unreachable_message(const char *msg)
+{
+	static const char *const signs[] = {
+		"failed to connect", "failed to resolve", "Connection refused", "timed out",
+		"Network is unreachable", "No route to host", "Failed to start SSH session",
+		NULL,
+	};
+
+	for (int i = 0; signs[i]; i++)
+		if (strstr(msg, signs[i]))
+			return true;
+	return false;
+}
+
+/*
+ * Records a transport failure naming the remote without credentials, one line,
+ * saying which of these it was: the server refused the credentials (401 after
+ * every source was tried, or a refused ssh key), there were none to give, it
+ * refused access to the repository (http 403, gitolite's DENIED), or it could not
+ * be reached (connection refused, name not resolved): "cannot reach remote".
+ * Anything else is "what URL: libgit2's message". libgit2's message may quote
+ * the URL: any userinfo in it is cut out the same way.
+ */
+static int transport_fail(const struct transport *t, const char *url, const char *what)
+{
+	const git_error *e = git_error_last();
+	const char *msg = e && e->message ? e->message : "unknown error";
+	struct stele_buf clean = STELE_BUF_INIT(4096);
+	const char *at = strstr(msg, url);
+	char line[768];
+	int rc;
+
+	if (at && strcmp(url, t->shown) != 0 &&
+	    stele_buf_printf(&clean, "%.*s%s%s", (int)(at - msg), msg, t->shown,
+			     at + strlen(url)) == 0)
+		msg = clean.data;
+	stele_git_one_line(line, sizeof(line), msg);
+	if (t->auth_refused || (t->offered && strstr(line, "status code: 401")))
+		rc = stele_error(STELE_EFAIL, "remote %s refused the credentials for %s", t->shown,
+				 t->user);
+	else if (t->no_credentials || strstr(line, "status code: 401"))
+		rc = stele_error(STELE_EFAIL, "remote %s wants a user name and password and none "
+				 "was given (put them in %s, or in STELE_GIT_USERNAME and "
+				 "STELE_GIT_PASSWORD)", t->shown,
+				 t->opts && t->opts->credentials_file ? t->opts->credentials_file
+								      : "a credentials file");
+	else if (strstr(line, "status code: 403"))
+		rc = stele_error(STELE_EFAIL, "remote %s refused access: the server answered 403 "
+				 "Forbidden (this account may not use this repository)", t->shown);
+	else if (strstr(line, "DENIED"))
+		rc = stele_error(STELE_EFAIL, "remote %s refused access: %s", t->shown, line);
+	else if (unreachable_message(line))
+		rc = stele_error(STELE_EFAIL, "cannot reach remote %s: %s", t->shown, line);
+	else
+		rc = stele_error(STELE_EFAIL, "%s %s: %s", what, t->shown, line);
+	stele_buf_free(&clean);
+	return rc;
+}
+
+/* The URL libgit2 gets: a local path made absolute, anything else as it is.
+ * *local tells which; *exists whether a local path exists. Caller frees *out. */
+static int transport_url(char **out, bool *local, bool *exists, const char *url)
+{
+	char *path = NULL;
+	int rc;
+
+	if ((rc = stele_url_local_path(&path, url)) < 0)
+		return rc;
+	*local = rc == 1;
+	*exists = true;
+	if (!*local) {
+		if (!(*out = strdup(url)))
+			return stele_error(STELE_EFAIL, "out of memory");
+		return 0;
+	}
+	rc = absolute_path(out, path);
+	if (rc == 0)
+		*exists = access(*out, F_OK) == 0;
+	free(path);
+	return rc;
+}
+
+/* An in-memory remote for url: no name, nothing stored in the repository's
+ * config, and no insteadOf rewriting from the user's git config. */
+static int remote_create(git_remote **out, git_repository *repo, const char *url)
+{
+	git_remote_create_options opts;
+
+	git_remote_create_options_init(&opts, GIT_REMOTE_CREATE_OPTIONS_VERSION);
+	opts.repository = repo;
+	opts.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF | GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
+	return git_remote_create_with_opts(out, url, &opts);
+}
+
+static void transport_setup(struct transport *t, const char *url,
+			    const struct stele_remote_opts *opts)
+{
+	static pthread_mutex_t ca_lock = PTHREAD_MUTEX_INITIALIZER;
+	static char ca_set[PATH_MAX];
+	char user[256], pass[512];
+
+	memset(t, 0, sizeof(*t));
+	t->opts = opts;
+	stele_url_redact(t->shown, sizeof(t->shown), url);
+	/* libgit2 offers a URL's user name and password itself, before asking us. */
+	stele_url_userinfo(user, sizeof(user), pass, sizeof(pass), url);
+	if (*user && *pass) {
+		snprintf(t->user, sizeof(t->user), "%s", user);
+		t->offered = true;
+	}
+	explicit_bzero(pass, sizeof(pass));
+	/*
+	 * The CA list is global to libgit2 and replacing it while another thread's
+	 * handshake uses it is not safe: it is set when it changes, which for the
+	 * aggregator's parallel fetches (one ca_file for all) is once, by the first.
+	 */
+	if (opts && opts->ca_file) {
+		pthread_mutex_lock(&ca_lock);
+		if (strcmp(ca_set, opts->ca_file) != 0) {
+			git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, opts->ca_file, NULL);
+			snprintf(ca_set, sizeof(ca_set), "%s", opts->ca_file);
+		}
+		pthread_mutex_unlock(&ca_lock);
+	}
+}
+
+int stele_remote_fetch(int *found, git_repository *repo, const char *url, const char *remote_ref,
+		     const char *local_ref, const struct stele_remote_opts *opts)
+{
+	git_fetch_options fetch;
+	git_remote_callbacks cb;
+	const git_remote_head **heads;
+	git_remote *remote = NULL;
+	git_reference *moved = NULL;
+	git_commit *commit = NULL;
+	struct transport t;
+	git_oid tip;
+	char *target = NULL, spec[1024];
+	char *specs[1] = { spec };
+	git_strarray refspecs = { specs, 1 };
+	bool local, exists, have = false;
+	size_t nheads;
+	int rc;
+
+	if ((rc = stele_git_init()) < 0)
+		return rc;
+	transport_setup(&t, url, opts);
+	if ((rc = transport_url(&target, &local, &exists, url)) < 0)
+		goto done;
+	if (local && !exists) {
+		rc = stele_error(STELE_EFAIL, "remote %s does not exist (is the USB stick plugged in?)",
+				 t.shown);
+		goto done;
+	}
+	git_fetch_options_init(&fetch, GIT_FETCH_OPTIONS_VERSION);
+	git_remote_init_callbacks(&cb, GIT_REMOTE_CALLBACKS_VERSION);
+	transport_callbacks(&cb, &t);
+	fetch.callbacks = cb;
+	fetch.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+	fetch.prune = GIT_FETCH_NO_PRUNE;
+	fetch.update_fetchhead = 0;
+	if (remote_create(&remote, repo, target) < 0) {
+		rc = transport_fail(&t, target, "cannot use remote");
+		goto done;
+	}
+	if (git_remote_connect(remote, GIT_DIRECTION_FETCH, &cb, NULL, NULL) < 0) {
+		rc = transport_fail(&t, target, "cannot reach remote");
+		goto done;
+	}
+	if (git_remote_ls(&heads, &nheads, remote) < 0) {
+		rc = transport_fail(&t, target, "cannot list remote");
+		goto done;
+	}
+	for (size_t i = 0; i < nheads; i++)
+		if (strcmp(heads[i]->name, remote_ref) == 0) {
+			tip = heads[i]->oid;
+			have = true;
+		}
+	if (!have) {
+		*found = 0;
+		goto done;
+	}
+	snprintf(spec, sizeof(spec), "%s:%s", remote_ref, local_ref);
+	if (git_remote_download(remote, &refspecs, &fetch) < 0) {
+		rc = transport_fail(&t, target, "cannot fetch from remote");
+		goto done;
+	}
+	/* The caller judges the new tip; the ref simply follows the remote. */
+	if (git_commit_lookup(&commit, repo, &tip) < 0) {
+		rc = transport_fail(&t, target, "incomplete fetch from remote");
+		goto done;
+	}
+	if (git_reference_create(&moved, repo, local_ref, &tip, 1, "stele: fetch") < 0) {
+		rc = stele_git_fail(STELE_EFAIL, "recording the fetched branch");
+		goto done;
+	}
+	*found = 1;
+done:
+	if (remote)
+		git_remote_disconnect(remote);
+	git_reference_free(moved);
+	git_commit_free(commit);
+	git_remote_free(remote);
+	free(target);
+	return rc;
+}
+
+/* Creates a bare repository at a local remote's path (HEAD -> main). Its parent
+ * directory must exist: a missing mount point is not silently replaced. The
+ * repository is made beside it and renamed into place, so a kill leaves either
+ * nothing or a complete repository. */
+static int create_local_remote(const char *path, const char *shown)
+{
+	git_repository *created = NULL;
+	git_repository_init_options init;
+	char *parent = strdup(path), *slash, staging[PATH_MAX];
+	int rc = 0;
+
+	if (!parent)
+		return stele_error(STELE_EFAIL, "out of memory");
+	git_repository_init_options_init(&init, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
+	while ((slash = strrchr(parent, '/')) && slash[1] == '\0' && slash != parent)
+		*slash = '\0';
+	if ((slash = strrchr(parent, '/')) && slash != parent)
+		*slash = '\0';
+	if (access(parent, F_OK) != 0) {
+		rc = stele_error(STELE_EFAIL, "remote %s does not exist and neither does %s "
+				 "(is the USB stick plugged in?)", shown, parent);
+		goto done;
+	}
+	snprintf(staging, sizeof(staging), "%s.stele-new", path);
+	stele_file_remove_tree(staging, 0); /* a killed attempt's */
+	init.flags = GIT_REPOSITORY_INIT_BARE | GIT_REPOSITORY_INIT_MKPATH;
+	init.initial_head = "main";
+	if (git_repository_init_ext(&created, staging, &init) < 0) {
+		char what[1100];
+		snprintf(what, sizeof(what), "cannot create remote %s", shown);
+		rc = stele_git_fail(STELE_EFAIL, what);
+		goto done;
+	}
+	if (rename(staging, path) < 0)
+		rc = stele_error(STELE_EFAIL, "cannot create remote %s: %s", shown, strerror(errno));
+done:
+	git_repository_free(created);
+	free(parent);
+	return rc;
+}
+
+/* Holds a local remote for one push (see stele_remote_push); *fd is closed by the
+ * caller to release it. */
+static int lock_local_remote(int *fd, const char *path, const char *shown)
+{
+	char lock_path[PATH_MAX];
+	int lock_fd;
+
+	snprintf(lock_path, sizeof(lock_path), "%s/stele.lock", path);
+	if ((lock_fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0)
+		return stele_error(STELE_EFAIL, "cannot lock remote %s: %s", shown, strerror(errno));
+	if (flock(lock_fd, LOCK_EX | LOCK_NB) < 0) {
+		close(lock_fd);
+		if (errno == EWOULDBLOCK)
+			return stele_error(STELE_EBUSY, "remote %s is in use by another sync; retry",
+					   shown);
+		return stele_error(STELE_EFAIL, "cannot lock remote %s: %s", shown, strerror(errno));
+	}
+	stele_git_clear_locks(path);
+	*fd = lock_fd;
+	return 0;
+}
+
+int stele_remote_push(git_repository *repo, const char *url, const char *local_ref,
+		    const char *remote_ref, int create_local, const struct stele_remote_opts *opts)
+{
+	git_push_options push;
+	git_remote *remote = NULL;
+	struct transport t;
+	char *target = NULL, spec[1024];
+	char *specs[1] = { spec };
+	git_strarray refspecs = { specs, 1 };
+	bool local, exists;
+	int rc, lock_fd = -1;
+
+	if ((rc = stele_git_init()) < 0)
+		return rc;
+	transport_setup(&t, url, opts);
+	if ((rc = transport_url(&target, &local, &exists, url)) < 0)
+		goto done;
+	if (local && !exists) {
+		if (!create_local) {
+			rc = stele_error(STELE_EFAIL, "remote %s does not exist", t.shown);
+			goto done;
+		}
+		if ((rc = create_local_remote(target, t.shown)) < 0)
+			goto done;
+	}
+	git_push_options_init(&push, GIT_PUSH_OPTIONS_VERSION);
+	if (local && (rc = lock_local_remote(&lock_fd, target, t.shown)) < 0)
+		goto done;
+	transport_callbacks(&push.callbacks, &t);
+	/* No '+': libgit2 refuses a non-fast-forward before sending, the server after. */
+	snprintf(spec, sizeof(spec), "%s:%s", local_ref, remote_ref);
+	if (remote_create(&remote, repo, target) < 0) {
+		rc = transport_fail(&t, target, "cannot use remote");
+		goto done;
+	}
+	if (git_remote_push(remote, &refspecs, &push) < 0) {
+		const git_error *e = git_error_last();
+		if (e && e->klass == GIT_ERROR_REFERENCE && strstr(e->message, "fast"))
+			rc = stele_error(STELE_EFAIL, "remote %s has commits that %s does not have "
+					 "(not a fast-forward); nothing was pushed", t.shown,
+					 local_ref);
+		else
+			rc = transport_fail(&t, target, "cannot push to remote");
+		goto done;
+	}
+	if (t.have_refusal) {
+		rc = stele_error(STELE_EFAIL, "remote %s refused %s", t.shown, t.refused);
+		goto done;
+	}
+done:
+	if (lock_fd >= 0)
+		close(lock_fd);
+	git_remote_free(remote);
+	free(target);
+	return rc;
+}
+
