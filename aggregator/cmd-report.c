@@ -112,6 +112,21 @@ static const char page_style[] =
 	".warn { color: #c62828; }\n"
 	"code { font-size: .85em; word-break: break-all; }\n"
 	"footer { margin-top: 2em; color: #777; font-size: .85em; }\n"
+	"td.vname { white-space: nowrap; } td.vname a { color: inherit; text-decoration: none; }\n"
+	".flag { display: inline-block; font-size: .75em; padding: 0 .3em; margin-left: .3em; "
+	"border-radius: 3px; color: #fff; white-space: nowrap; }\n"
+	".flag-quarantined { background: #c62828; } .flag-held { background: #ef6c00; } "
+	".flag-unsynced { background: #757575; } .flag-not_started { background: #9e9e9e; }\n"
+	".charts { display: flex; flex-wrap: wrap; gap: .5em 1.5em; }\n"
+	"figure.township-chart { margin: 0; } figure.township-chart figcaption { font-weight: bold; }\n"
+	".village-line:target polyline { stroke-width: 4; }\n"
+	".village-line:target text { font-weight: bold; }\n"
+	"svg:has(.village-line:target) .village-line:not(:target) { opacity: .3; }\n"
+	"@page { size: A4 landscape; margin: 10mm; }\n"
+	"@media print { nav.lang, button { display: none !important; } body { margin: 0; "
+	"font-size: 9pt; } table { font-size: 8pt; } th, td { padding: 1px 3px; "
+	"white-space: nowrap; } tr, figure { break-inside: avoid; } h2, h3 { break-after: avoid; } "
+	"h2 { margin-top: 1em; } a { color: inherit; text-decoration: none; } }\n"
 	".draft-banner { position: sticky; top: 0; z-index: 9; background: #fff3e0; "
 	"border: 2px solid #e65100; color: #bf360c; font-weight: bold; padding: .4em .8em; }\n"
 	"@media print { .draft-banner { position: fixed; top: 0; left: 0; right: 0; } "
@@ -251,6 +266,48 @@ static int report_load(struct report *r)
 
 /* ---- sections ------------------------------------------------------------ */
 
+/* The league's status of a village, in both languages ("" for ok). */
+static void status_flag(struct page *p, enum stele_league_status status)
+{
+	static const char *const zh[] = {
+		[STELE_STATUS_QUARANTINED] = "已隔离", [STELE_STATUS_HELD] = "暂停合并",
+		[STELE_STATUS_UNSYNCED] = "未同步", [STELE_STATUS_NOT_STARTED] = "尚未开始",
+	};
+	static const char *const en[] = {
+		[STELE_STATUS_QUARANTINED] = "quarantined", [STELE_STATUS_HELD] = "held",
+		[STELE_STATUS_UNSYNCED] = "never synced", [STELE_STATUS_NOT_STARTED] = "not started",
+	};
+
+	if (status == STELE_STATUS_OK)
+		return;
+	rawf(p, " <small class=\"flag flag-%s\">", stele_league_status_word(status));
+	label(p, zh[status], en[status]);
+	raw(p, "</small>");
+}
+
+/* A quarantine reason (or stream state) for people: what it means, in Chinese. */
+static const char *reason_zh(const char *reason)
+{
+	static const char *const words[][2] = {
+		{ "signature", "签名无法验证：不是该村当前密钥签署的，或传递中损坏" },
+		{ "revoked", "使用了已吊销的密钥签署" },
+		{ "key", "密钥声明不合规" },
+		{ "writer", "来自另一个村的数据库（远程地址登记错误）" },
+		{ "chain", "变更集缺失或顺序错乱" },
+		{ "payload", "数据损坏" }, { "too-large", "数据过大" },
+		{ "malformed", "数据损坏或不完整" }, { "format", "格式无法识别（需升级程序）" },
+		{ "changes", "数据损坏" }, { "schema", "数据库结构不符（需升级程序）" },
+		{ "ownership", "越权写入：写了不属于该村的数据" },
+		{ "conflict", "数据冲突：与县级已有数据对不上" },
+		{ "held", "暂停合并：该村历史记录被改写" }, { "quarantined", "已隔离：有变更集被拒收" },
+	};
+
+	for (size_t i = 0; reason && i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcmp(words[i][0], reason) == 0)
+			return words[i][1];
+	return "其他原因";
+}
+
 static void cell_fixed(struct page *p, bool has, int64_t value, int places, const char *suffix)
 {
 	char num[32];
@@ -332,6 +389,13 @@ static void league_section(struct page *p, const struct report *r)
 	     "are left out. Grade A is the top %lld%%, C the bottom %lld%%.</span>",
 	     r->cfg.weight[0], r->cfg.weight[1], r->cfg.weight[2], r->cfg.weight[3],
 	     r->cfg.weight[4], r->cfg.grade_a_pct, r->cfg.grade_c_pct);
+	raw(p, "</p><p class=\"note\">");
+	label(p, "村名旁的标记：已隔离（有变更集被拒收，排名只计拒收前的数据）、暂停合并（历史记录被改写）、"
+	      "未同步、尚未开始（本月及以前没有任何记录，不参与排名）。点击村名可在下方走势图中突出显示该村。",
+	      "Flags beside a name: quarantined (a change set was refused; ranked on what was "
+	      "merged before), held (its history was rewritten), never synced, not started (no "
+	      "record in the month or before: not ranked). Click a name to highlight it in the "
+	      "charts below.");
 	raw(p, "</p><table id=\"league\"><thead><tr><th>");
 	label(p, "排名", "Rank");
 	raw(p, "</th><th>");
@@ -370,13 +434,10 @@ static void league_section(struct page *p, const struct report *r)
 		else
 			rawf(p, "<tr class=\"village unranked\" data-code=\"%s\"><td class=\"na\">—</td>",
 			     v->code);
-		raw(p, "<td>");
+		rawf(p, "<td class=\"vname\"><a href=\"#rank-%s\">", v->code);
 		text(p, v->name);
-		if (!v->synced) {
-			raw(p, " <small class=\"warn\">(");
-			label(p, "未同步", "never synced");
-			raw(p, ")</small>");
-		}
+		raw(p, "</a>");
+		status_flag(p, v->status);
 		raw(p, "</td><td>");
 		text(p, v->code);
 		raw(p, "</td><td>");
@@ -407,33 +468,16 @@ static void league_section(struct page *p, const struct report *r)
 	raw(p, "</tbody></table></section>\n");
 }
 
-/* Every village's rank over the history months in one chart (small counties). */
-static void history_section(struct page *p, const struct report *r)
+/* The month axis and rank grid of a chart in the box (left, top, width, height). */
+static void chart_axes(struct page *p, const struct report *r, int left, int top, int width,
+		       int height, bool every_month)
 {
-	const struct stele_league *now = r->league[HISTORY_MONTHS - 1];
-	const int left = 50, top = 20, width = 640, height = 300, right = 170;
 	const int max_rank = r->max_rank;
 
-	raw(p, "<section id=\"history-section\"><h2>");
-	label(p, "近12个月名次走势", "Rank over the last twelve months");
-	raw(p, "</h2>");
-	if (now->nrows > COMBINED_CHART_MAX) {
-		raw(p, "<p class=\"note\">");
-		label(p, "村数较多，各村走势见排名表最后一列。",
-		      "Too many villages for one chart: see each village's chart in the last "
-		      "column of the league table.");
-		raw(p, "</p></section>\n");
-		return;
-	}
-	rawf(p, "<svg id=\"rank-history\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
-	     "role=\"img\" xmlns=\"http://www.w3.org/2000/svg\"><title>",
-	     left + width + right, top + height + 40, left + width + right, top + height + 40);
-	label(p, "各村名次走势", "Rank history");
-	raw(p, "</title>\n");
-	/* rank grid lines and labels */
 	for (int rank = 1; rank <= max_rank; rank++) {
 		int y = top + (max_rank > 1 ? (rank - 1) * height / (max_rank - 1) : 0);
-		if (max_rank > 20 && rank != 1 && rank != max_rank && rank % 10 != 0)
+		if (rank != 1 && rank != max_rank && (max_rank > 20 ? rank % 10 != 0 : max_rank > 8 &&
+						       rank % 5 != 0))
 			continue;
 		rawf(p, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#e0e0e0\"/>"
 		     "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%d</text>\n",
@@ -442,32 +486,135 @@ static void history_section(struct page *p, const struct report *r)
 	for (int i = 0; i < HISTORY_MONTHS; i++) {
 		const struct stele_league *l = r->league[i];
 		int x = left + i * width / (HISTORY_MONTHS - 1);
+		if (!every_month && i % 3 != (HISTORY_MONTHS - 1) % 3)
+			continue;
 		rawf(p, "<text class=\"month\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">%04d-%02d</text>\n",
-		     x, top + height + 22, l->year, l->month);
+		     x, top + height + 18, l->year, l->month);
 	}
-	/* villages in code order, so a village keeps its colour from report to report */
-	for (size_t c = 0; c < now->nrows; c++) {
-		size_t row = r->by_code[c];
-		const struct stele_league_row *v = &now->rows[row];
-		const int *ranks = &r->history[row * HISTORY_MONTHS];
-		const char *colour = palette[c % (sizeof(palette) / sizeof(palette[0]))];
-		int last_x = 0, last_y = 0;
+}
 
-		rawf(p, "<g class=\"village-line\" data-code=\"%s\" stroke=\"%s\" fill=\"%s\"><title>",
-		     v->code, colour, colour);
-		text(p, v->name);
-		raw(p, "</title>");
-		rank_polylines(p, ranks, max_rank, left, top, width, height,
-			       "<polyline fill=\"none\" stroke-width=\"2\" points=\"", &last_x, &last_y);
-		if (ranks[HISTORY_MONTHS - 1]) {
-			rawf(p, "<circle cx=\"%d\" cy=\"%d\" r=\"3\"/><text x=\"%d\" y=\"%d\" "
-			     "stroke=\"none\">", last_x, last_y, last_x + 8, last_y + 4);
-			text(p, v->name);
-			raw(p, "</text>");
-		}
-		raw(p, "</g>\n");
+/* The end labels of one chart so far, so that tied villages' labels do not overlap. */
+struct labels {
+	int n;
+	int y[64];
+};
+
+/* A free label position at or below y (12 px apart from every other). */
+static int label_y(struct labels *l, int y)
+{
+	for (bool moved = true; moved;) {
+		moved = false;
+		for (int i = 0; i < l->n; i++)
+			if (y > l->y[i] - 12 && y < l->y[i] + 12) {
+				y = l->y[i] + 12;
+				moved = true;
+			}
 	}
-	raw(p, "</svg></section>\n");
+	if (l->n < 64)
+		l->y[l->n++] = y;
+	return y;
+}
+
+/* One village's line (a group of class cls, with id when given) and its end label. */
+static void village_line(struct page *p, const struct report *r, size_t row, const char *cls,
+			 bool with_id, const char *colour, int left, int top, int width, int height,
+			 struct labels *labels)
+{
+	const struct stele_league_row *v = &r->league[HISTORY_MONTHS - 1]->rows[row];
+	const int *ranks = &r->history[row * HISTORY_MONTHS];
+	int last_x = -1, last_y = 0;
+
+	rawf(p, "<g class=\"%s\" data-code=\"%s\"", cls, v->code);
+	if (with_id)
+		rawf(p, " id=\"rank-%s\"", v->code);
+	rawf(p, " stroke=\"%s\" fill=\"%s\"><title>", colour, colour);
+	text(p, v->name);
+	raw(p, "</title>");
+	rank_polylines(p, ranks, r->max_rank, left, top, width, height,
+		       "<polyline fill=\"none\" stroke-width=\"2\" points=\"", &last_x, &last_y);
+	if (ranks[HISTORY_MONTHS - 1]) {
+		rawf(p, "<circle cx=\"%d\" cy=\"%d\" r=\"3\"/><text x=\"%d\" y=\"%d\" "
+		     "stroke=\"none\">%d ", last_x, last_y, last_x + 8,
+		     label_y(labels, last_y + 4), ranks[HISTORY_MONTHS - 1]);
+		text(p, v->name);
+		raw(p, "</text>");
+	}
+	raw(p, "</g>\n");
+}
+
+/*
+ * Rank over the last twelve months, readable at county scale: one chart of the
+ * month's top five and bottom five (ten distinct colours), then one small chart
+ * per township (its villages, distinct colours within it; grey beyond twelve).
+ * A month a village was unranked (not started, unsynced) has no point. A name in
+ * the league table links to its line (#rank-CODE), which CSS :target highlights.
+ */
+static void history_section(struct page *p, const struct report *r)
+{
+	const struct stele_league *now = r->league[HISTORY_MONTHS - 1];
+	const int left = 40, top = 12, width = 600, height = 260, right = 160;
+	size_t nranked = now->nranked, shown = 0;
+
+	raw(p, "<section id=\"history-section\"><h2>");
+	label(p, "近12个月名次走势", "Rank over the last twelve months");
+	raw(p, "</h2><p class=\"note\">");
+	if (nranked > 10)
+		label(p, "本月前五名与后五名；各乡镇的村见下方分图。空缺表示该月未参与排名。",
+		      "This month's top five and bottom five; every township's villages below. A "
+		      "gap is a month the village was not ranked.");
+	else
+		label(p, "本月参与排名的各村；各乡镇的村见下方分图。空缺表示该月未参与排名。",
+		      "This month's ranked villages; every township's villages below. A gap is a "
+		      "month the village was not ranked.");
+	rawf(p, "</p><svg id=\"rank-history\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+	     "role=\"img\" xmlns=\"http://www.w3.org/2000/svg\"><title>",
+	     left + width + right, top + height + 30, left + width + right, top + height + 30);
+	label(p, "前五名与后五名的名次走势", "Rank history of the top and bottom five");
+	raw(p, "</title>\n");
+	chart_axes(p, r, left, top, width, height, true);
+	struct labels labels = { 0 };
+	/* rows are in output order: the ranked first, by rank */
+	for (size_t i = 0; i < nranked; i++) {
+		if (nranked > 10 && i >= 5 && i < nranked - 5)
+			continue;
+		village_line(p, r, i, "top-line", false, palette[shown % 10], left, top, width, height,
+			     &labels);
+		shown++;
+	}
+	raw(p, "</svg>\n<h3>");
+	label(p, "各乡镇", "By township");
+	raw(p, "</h3><div class=\"charts\">\n");
+	/* townships in code order; the villages of each in code order */
+	const int sw = 300, sh = 130, sl = 30, st = 10, sr = 110;
+	for (size_t c = 0; c < now->nrows;) {
+		const struct stele_league_row *first = &now->rows[r->by_code[c]];
+		size_t end = c;
+		while (end < now->nrows &&
+		       strcmp(now->rows[r->by_code[end]].township_code, first->township_code) == 0)
+			end++;
+		raw(p, "<figure class=\"township-chart\"><figcaption>");
+		text(p, first->township_name);
+		rawf(p, "</figcaption><svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" "
+		     "xmlns=\"http://www.w3.org/2000/svg\"><title>", sl + sw + sr, st + sh + 26,
+		     sl + sw + sr, st + sh + 26);
+		text(p, first->township_name);
+		raw(p, "</title>\n");
+		chart_axes(p, r, sl, st, sw, sh, false);
+		struct labels tl = { 0 };
+		/* colours by code within the township; lines (and labels) in rank order, so
+		 * a tie's second label goes below the first */
+		for (size_t row = 0; row < now->nrows; row++) {
+			size_t k = c;
+			while (k < end && r->by_code[k] != row)
+				k++;
+			if (k < end)
+				village_line(p, r, row, "village-line", true,
+					     k - c < 12 ? palette[k - c] : "#bbbbbb", sl, st, sw, sh, &tl);
+		}
+		raw(p, "</svg></figure>\n");
+		c = end;
+	}
+	raw(p, "</div></section>\n");
 }
 
 static void stars_section(struct page *p, const struct report *r)
@@ -520,11 +667,19 @@ static void stars_section(struct page *p, const struct report *r)
 	raw(p, "</th><th>");
 	label(p, "星级", "Stars");
 	raw(p, "</th><th>");
+	label(p, "县级审核", "County review");
+	raw(p, "</th><th>");
+	rawf(p, "<span class=\"zh\">%d 年星级</span><span class=\"en\">Stars %d</span>",
+	     r->year - 1, r->year - 1);
+	raw(p, "</th><th>");
+	label(p, "升降", "Change");
+	raw(p, "</th><th>");
 	label(p, "一票否决", "Veto");
 	raw(p, "</th></tr></thead><tbody>\n");
+	size_t pending = 0;
 	for (size_t i = 0; i < s->nrows; i++) {
 		const struct stele_star_row *v = &s->rows[i];
-		raw(p, "<tr><td>");
+		raw(p, "<tr><td class=\"vname\">");
 		text(p, v->name);
 		raw(p, "</td><td>");
 		text(p, v->code);
@@ -535,11 +690,66 @@ static void stars_section(struct page *p, const struct report *r)
 			rawf(p, "<td>%.*s</td>", v->stars * 3, "★★★★★");
 		else
 			raw(p, "<td class=\"na\">—</td>");
+		if (v->review == STELE_REVIEW_APPROVED) {
+			raw(p, "<td>");
+			label(p, "已批准", "approved");
+		} else if (v->review == STELE_REVIEW_PENDING) {
+			raw(p, "<td class=\"warn\">");
+			label(p, "待审核", "pending");
+			pending++;
+		} else {
+			raw(p, "<td class=\"na\">");
+			label(p, "未申报", "not declared");
+		}
+		raw(p, "</td>");
+		if (v->has_prev)
+			rawf(p, "<td>%.*s</td>", v->prev_stars * 3, "★★★★★");
+		else
+			raw(p, "<td class=\"na\">—</td>");
+		if (!v->scored || !v->has_prev)
+			raw(p, "<td class=\"na\">—</td>");
+		else if (v->stars > v->prev_stars) {
+			raw(p, "<td class=\"up\">↑");
+			label(p, "升星", "up");
+			raw(p, "</td>");
+		} else if (v->stars < v->prev_stars) {
+			raw(p, "<td class=\"down\">↓");
+			label(p, "摘星", "down");
+			raw(p, "</td>");
+		} else {
+			raw(p, "<td class=\"same\">=");
+			label(p, "持平", "same");
+			raw(p, "</td>");
+		}
 		raw(p, v->veto ? "<td class=\"warn\">" : "<td>");
 		label(p, v->veto ? "是" : "否", v->veto ? "yes" : "no");
 		raw(p, "</td></tr>\n");
 	}
-	raw(p, "</tbody></table></section>\n");
+	raw(p, "</tbody></table><h3>");
+	label(p, "待审核的自评", "Self-assessments awaiting the county's review");
+	raw(p, "</h3><ul id=\"pending-reviews\">");
+	for (size_t i = 0; i < s->nrows; i++) {
+		const struct stele_star_row *v = &s->rows[i];
+		if (v->review != STELE_REVIEW_PENDING)
+			continue;
+		raw(p, "<li>");
+		text(p, v->name);
+		raw(p, " <code>");
+		text(p, v->code);
+		raw(p, "</code></li>");
+	}
+	if (!pending) {
+		raw(p, "<li>");
+		label(p, "无", "none");
+		raw(p, "</li>");
+	}
+	raw(p, "</ul><p class=\"note\">");
+	label(p, "星级以县级审核批准的得分为准（村街申报、乡镇初审、县级批准）；待审核的村暂不定级，"
+	      "排名表中的百分考核沿用上年审核得分。",
+	      "Stars rest on the score the county approved (declared by the village, first "
+	      "reviewed by the township, approved by the county); a village awaiting review has "
+	      "no stars yet, and the league table uses its last reviewed score.");
+	raw(p, "</p></section>\n");
 }
 
 struct township {
@@ -669,6 +879,46 @@ static int query_rows(struct page *p, sqlite3 *db, const char *sql, const char *
 	return rc;
 }
 
+/*
+ * Rows of four columns as cells, column reason_col a quarantine reason or a
+ * stream state: in Chinese, with its word in the English view; the last column,
+ * the program's detail (English), in the English view only, the Chinese view
+ * pointing to the reason and the county guide.
+ */
+static int explained_rows(struct page *p, sqlite3 *db, const char *sql, int reason_col)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc, step, rows = 0;
+
+	if ((rc = stele_db_prepare(db, &stmt, sql)) < 0)
+		return rc;
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *reason = (const char *)sqlite3_column_text(stmt, reason_col);
+		raw(p, "<tr>");
+		for (int c = 0; c < 3; c++) {
+			raw(p, "<td>");
+			if (c == reason_col)
+				label(p, reason_zh(reason), reason ? reason : "");
+			else
+				text(p, (const char *)sqlite3_column_text(stmt, c));
+			raw(p, "</td>");
+		}
+		raw(p, "<td><span class=\"zh\">见左栏原因；处理办法见县级操作指南第6节</span><span class=\"en\">");
+		text(p, (const char *)sqlite3_column_text(stmt, 3));
+		raw(p, "</span></td></tr>\n");
+		rows++;
+	}
+	if (step != SQLITE_DONE)
+		rc = stele_error_db(STELE_EFAIL, db, "reading the data-completeness panel");
+	else if (!rows) {
+		raw(p, "<tr><td colspan=\"4\">");
+		label(p, "无", "none");
+		raw(p, "</td></tr>\n");
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 static int completeness_section(struct page *p, const struct report *r)
 {
 	const struct stele_league *league = r->league[HISTORY_MONTHS - 1];
@@ -701,10 +951,9 @@ static int completeness_section(struct page *p, const struct report *r)
 	raw(p, "</th><th>");
 	label(p, "说明", "Detail");
 	raw(p, "</th></tr></thead><tbody>\n");
-	if ((rc = query_rows(p, r->db, "SELECT q.writer || coalesce(' ' || v.name, ''), q.seq, "
-			     "q.reason, q.detail FROM stele_quarantine q LEFT JOIN village v "
-			     "ON v.code = q.writer ORDER BY q.writer, q.seq, q.id",
-			     "无", "none", 4)) < 0)
+	if ((rc = explained_rows(p, r->db, "SELECT q.writer || coalesce(' ' || v.name, ''), q.seq, "
+				 "q.reason, q.detail FROM stele_quarantine q LEFT JOIN village v "
+				 "ON v.code = q.writer ORDER BY q.writer, q.seq, q.id", 2)) < 0)
 		return rc;
 	raw(p, "</tbody></table><h3>");
 	label(p, "暂停合并的数据流", "Streams on hold");
@@ -717,10 +966,9 @@ static int completeness_section(struct page *p, const struct report *r)
 	raw(p, "</th><th>");
 	label(p, "说明", "Note");
 	raw(p, "</th></tr></thead><tbody>\n");
-	if ((rc = query_rows(p, r->db, "SELECT s.writer || coalesce(' ' || v.name, ''), s.state, "
-			     "s.last_seq, s.state_note FROM stele_stream s LEFT JOIN village v "
-			     "ON v.code = s.writer WHERE s.state <> 'ok' ORDER BY s.writer",
-			     "无", "none", 4)) < 0)
+	if ((rc = explained_rows(p, r->db, "SELECT s.writer || coalesce(' ' || v.name, ''), s.state, "
+				 "s.last_seq, s.state_note FROM stele_stream s LEFT JOIN village v "
+				 "ON v.code = s.writer WHERE s.state <> 'ok' ORDER BY s.writer", 1)) < 0)
 		return rc;
 	raw(p, "</tbody></table></section>\n");
 	return 0;
