@@ -51,6 +51,7 @@ sync_day_bytes|bytes pushed for one day'"'"'s work (40 writes) vs the village da
 merge_rate|merge rate vs raw sqlite3changeset_apply of the same rows|rows/s|>= 0.5|raw apply rows/s|ratio
 noop_sync_300|no-op `stele-aggregator sync` of 300 villages|s|< 1|-|value
 rank_2436|`rank villages --month` over 2,436 villages|s|< 1|-|value
+as_of_2436|`rank villages --as-of` a past run over 2,436 villages x one year, after later changes|s|<= 3|live `rank villages`|value
 cold_changzhi|cold `stele-aggregator sync` + `rank villages` of 2,436 villages x one year|s|-|-|value
 as_of_changzhi|`rank villages --as-of` a past merge run, 2,436 villages x one year, after later merges and rules|s|<= 3|live `rank villages`|value'
 
@@ -302,6 +303,41 @@ SQL
 	time_note "rankings: report --month (12 league tables)" \
 		stele-aggregator -C "$county" report --month "$month" --out report.html
 	note "rankings: report size $(wc -c <report.html) bytes"
+
+	# Past states at the same scale: the history is installed (every row at epoch
+	# 0) by the first command that opens the county for writing, a merge run 1 is
+	# numbered at the state just ranked; then a month of reviews moves on and the
+	# weights change (a later epoch), and the league of run 1 is asked for again.
+	stele-aggregator -C keysrc init --county 990101 --name 密钥 >/dev/null 2>&1 || return 1
+	cp keysrc/signing.key "$county/signing.key"
+	t0=$(ms_now)
+	stele-aggregator -C "$county" veto list >/dev/null || return 1
+	note "past states: history installed over the synthetic county in $(( $(ms_now) - t0 )) ms"
+	sqlite3 -bail "$county/stele.db" >/dev/null <<SQL || return 1
+INSERT INTO stele_epoch VALUES (1, unixepoch(), 'merge');
+INSERT INTO stele_run (id, epoch, started_at, finished_at) VALUES (1, 1, unixepoch(), unixepoch());
+INSERT INTO stele_epoch VALUES (2, unixepoch(), 'merge');
+BEGIN;
+UPDATE point_event SET stage = 'published' WHERE stage = 'recorded';
+INSERT OR REPLACE INTO ranking_config VALUES ('weight.income', '40');
+COMMIT;
+SQL
+	stele-aggregator -C "$county" rank villages --month "$month" --format csv >league-now.csv
+	! cmp -s league.csv league-now.csv || { echo "bench: the later changes changed nothing" >&2; return 1; }
+	start=$(ms_now)
+	stele-aggregator -C "$county" rank villages --month "$month" --as-of 1 --format csv \
+		>league-as-of.csv || return 1
+	as_of_ms=$(( $(ms_now) - start ))
+	cmp -s league.csv league-as-of.csv || {
+		echo "bench: rank --as-of 1 differs from the league printed at run 1" >&2
+		return 1
+	}
+	start=$(ms_now)
+	stele-aggregator -C "$county" rank villages --month "$month" --format csv >/dev/null
+	live_ms=$(( $(ms_now) - start ))
+	note "past states: history tables $(sqlite3 "$county/stele.db" "SELECT sum(pgsize) / 1048576 FROM dbstat WHERE name LIKE '%_hist%'" 2>/dev/null || echo '?') MiB of $(( $(wc -c <"$county/stele.db") / 1048576 )) MiB"
+	record_for as_of_2436 "$(awk -v ms=$as_of_ms 'BEGIN { printf "%.3f", ms / 1000 }')" \
+		"$(awk -v ms=$live_ms 'BEGIN { printf "%.3f", ms / 1000 }')"
 }
 
 # merge_rate: the merge rate (verify + apply + record, batches of change sets per
