@@ -24,6 +24,7 @@ int cmd_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 int cmd_export(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_status(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_log(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_replay(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 extern const struct stele_cmd member_subcommands[];
 extern const struct stele_cmd points_subcommands[];
 extern const struct stele_cmd task_subcommands[];
@@ -35,7 +36,7 @@ extern const struct stele_cmd key_subcommands[];
 /* `points rank` (agent/cmd-points-rank.c), an entry of the points subcommands. */
 int cmd_points_rank(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 #define POINTS_RANK_USAGE \
-	"points rank --year YYYY [--month YYYY-MM] [--format table|csv|json] [--bom]"
+	"points rank --year YYYY [--month YYYY-MM] [--format table|csv|json] [--bom] [--raw]"
 #define POINTS_RANK_HELP \
 	"This village's member ranking (积分排名): active members by their points of the\n" \
 	"year (or of one month) counted after their latest zeroing of the year; equal\n" \

@@ -9,11 +9,12 @@
 #include "error.h"
 #include "parse.h"
 #include "records.h"
+#include "rowcheck.h"
 
 /* The fields of an assessment, in cli.md's import/export column order. */
 enum { AF_YEAR, AF_ITEM, AF_SCORE, AF_NOTE };
 
-#define NOTE_MAX 500
+#define NOTE_MAX STELE_NOTE_MAX
 
 static const char assessment_get_sql[] =
 	"SELECT score, coalesce(note, '') FROM assessment "

@@ -11,6 +11,7 @@
 #include "error.h"
 #include "parse.h"
 #include "records.h"
+#include "table.h"
 
 #define IMPORT_MAX_BYTES ((size_t)512 << 20)
 
@@ -201,8 +202,12 @@ int cmd_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 					     k->ncols, nfields);
 			goto done;
 		}
-		for (size_t i = 0; i < k->ncols; i++)
+		for (size_t i = 0; i < k->ncols; i++) {
 			f[i] = fields[index_of[i]];
+			/* export's neutralised formula cell ('=...) reads back as it was stored */
+			if (f[i][0] == '\'' && stele_csv_formula_like(f[i] + 1))
+				f[i]++;
+		}
 		agent_refuse_clear();
 		if ((rc = k->put(&b, f)) < 0) {
 			char msg[1024];

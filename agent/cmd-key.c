@@ -163,7 +163,7 @@ const struct stele_cmd key_subcommands[] = {
 	  "verifies the village's change sets with the new key: nothing needs registering.\n"
 	  "Back up the new signing.key; the old one is kept as signing.key.old until the\n"
 	  "rotation has been pushed.", NULL },
-	{ "history", key_history, "key history [--format table|csv|json] [--bom]",
+	{ "history", key_history, "key history [--format table|csv|json] [--bom] [--raw]",
 	  "Every key of the village's stream and the change sets it signs (seq_from ..\n"
 	  "seq_to; the current key has no seq_to), and how it came: first, rotation, or\n"
 	  "restore (a restore that continued with a new key).", NULL },

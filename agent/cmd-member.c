@@ -123,7 +123,7 @@ const struct stele_cmd member_subcommands[] = {
 	  "[--joined DATE]",
 	  "Changes a member. S is active, transferred_out, flowing or deceased; an empty\n"
 	  "value (--grid '') clears an optional field.", NULL },
-	{ "list", member_list, "member list [--status S] [--format table|csv|json] [--bom]",
+	{ "list", member_list, "member list [--status S] [--format table|csv|json] [--bom] [--raw]",
 	  "Lists the village's members.", NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

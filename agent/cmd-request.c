@@ -129,7 +129,7 @@ const struct stele_cmd request_subcommands[] = {
 	  "Resolves a request on DATE (default today, not before it was received). A\n"
 	  "request is resolved once; one received in a closed month may still be resolved\n"
 	  "with a date in an open month.", NULL },
-	{ "list", request_list, "request list [--open] [--format table|csv|json] [--bom]",
+	{ "list", request_list, "request list [--open] [--format table|csv|json] [--bom] [--raw]",
 	  "Lists requests (--open: those not resolved yet).", NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

@@ -48,14 +48,15 @@ static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
 	return 0;
 }
 
-/* 1 if dir is missing (then created), 0 if it exists and is empty, else an error. */
-static int prepare_dir(bool *created, const char *dir)
+/* Creates dir (*created) or accepts it empty, or holding a restore that did not
+ * finish (*unfinished: its files are removed once the lock is held); else an error. */
+static int prepare_dir(bool *created, bool *unfinished, const char *dir)
 {
 	DIR *d;
 	struct dirent *e;
 	bool empty = true;
 
-	*created = false;
+	*created = *unfinished = false;
 	if (mkdir(dir, 0755) == 0) {
 		*created = true;
 		return 0;
@@ -64,11 +65,14 @@ static int prepare_dir(bool *created, const char *dir)
 		return stele_error(STELE_EFAIL, "cannot create %s: %s", dir, strerror(errno));
 	if (!(d = opendir(dir)))
 		return stele_error(STELE_EFAIL, "cannot read %s: %s", dir, strerror(errno));
-	while ((e = readdir(d)))
+	while ((e = readdir(d))) {
+		if (strcmp(e->d_name, STELE_RESTORING_FILE) == 0)
+			*unfinished = true;
 		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
 			empty = false;
+	}
 	closedir(d);
-	if (!empty)
+	if (!empty && !*unfinished)
 		return stele_error(STELE_EUSAGE, "%s is not empty; restore into an empty or new "
 				   "directory", dir);
 	return 0;
@@ -297,8 +301,9 @@ int cmd_restore(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, ch
 	struct restore_opts kept;
 	unsigned char sk[STELE_SK_BYTES], pk[STELE_PK_BYTES];
 	char *db_path = NULL, *key_path = NULL, *repo_path = NULL, *remote = NULL, *county = NULL;
+	char *marker = NULL;
 	char shown[1024];
-	bool created_dir = false, started = false, done;
+	bool created_dir = false, unfinished = false, started = false, done;
 	int rc, n, found = 0;
 
 	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_opt, &o, NULL, 0,
@@ -322,16 +327,31 @@ int cmd_restore(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, ch
 	kept.remote = remote;
 	kept.county = county;
 	stele_url_redact(shown, sizeof(shown), o.remote);
-	if ((rc = prepare_dir(&created_dir, ctx->dir)) < 0)
+	if ((rc = prepare_dir(&created_dir, &unfinished, ctx->dir)) < 0)
 		goto done;
-	started = true;
 	if (!(db_path = stele_ctx_path(ctx, STELE_DB_FILE)) ||
 	    !(key_path = stele_ctx_path(ctx, STELE_KEY_FILE)) ||
-	    !(repo_path = stele_ctx_path(ctx, STELE_REPO_DIR))) {
+	    !(repo_path = stele_ctx_path(ctx, STELE_REPO_DIR)) ||
+	    !(marker = stele_ctx_path(ctx, STELE_RESTORING_FILE))) {
 		rc = stele_error(STELE_EFAIL, "out of memory");
 		goto done;
 	}
 	if ((rc = stele_lock_acquire(&ctx->lock, ctx->dir)) < 0)
+		goto done;
+	started = true;
+	/* A killed restore left its files: the lock says it is not running. Clearing
+	 * takes the lock file too, so the lock is taken again on a fresh one. */
+	if (unfinished) {
+		if ((rc = stele_file_remove_tree(ctx->dir, 1)) < 0)
+			goto done;
+		stele_lock_release(ctx->lock);
+		ctx->lock = NULL;
+		started = false; /* another restore that takes the lock now owns the files */
+		if ((rc = stele_lock_acquire(&ctx->lock, ctx->dir)) < 0)
+			goto done;
+		started = true;
+	}
+	if ((rc = stele_file_create(marker, "", 0, 0644, "restore marker")) < 0)
 		goto done;
 	if ((rc = stele_repo_open(&r.repo, repo_path, 1)) < 0)
 		goto done;
@@ -358,6 +378,10 @@ int cmd_restore(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, ch
 	if ((rc = stele_stream_init(&r.stream, r.db, o.village)) < 0 ||
 	    (rc = rebuild(&r, &kept, pk)) < 0 || (rc = stele_credentials_save_kept(&urls, ctx)) < 0)
 		goto done;
+	if (unlink(marker) < 0) {
+		rc = stele_error(STELE_EFAIL, "cannot remove %s: %s", marker, strerror(errno));
+		goto done;
+	}
 	fprintf(stderr, "%s: restored village %s from %s: %llu change sets, verified\n", ctx->prog,
 		o.village, shown, (unsigned long long)r.stream.last_seq);
 	if (!o.key) {
@@ -402,6 +426,7 @@ done:
 	free(db_path);
 	free(key_path);
 	free(repo_path);
+	free(marker);
 	stele_remote_opts_release(&ropts);
 	stele_credentials_kept_free(&urls);
 	free(remote);

@@ -160,8 +160,14 @@ static int push_village(struct stele_ctx *ctx, git_repository *repo, const char 
 	if ((rc = local_remote_missing(&missing, url)) < 0)
 		goto done;
 	if (!missing &&
-	    (rc = stele_remote_fetch(&found, repo, url, STELE_BRANCH, STELE_ORIGIN_REF, &opts)) < 0)
+	    (rc = stele_remote_fetch(&found, repo, url, STELE_BRANCH, STELE_ORIGIN_REF, &opts)) < 0) {
+		/* Commits Stele never writes (the git-level limits): not this history. */
+		if (rc == STELE_EVERIFY)
+			rc = stele_error(STELE_EFAIL, "remote %s has diverged: it holds commits Stele "
+					 "never writes (%s); nothing was pushed (see docs/sync.md, "
+					 "'diverged')", shown, stele_error_message());
 		goto done;
+	}
 	if (found) {
 		if (stele_repo_ref(&theirs, repo, STELE_ORIGIN_REF) != 1) {
 			rc = stele_error(STELE_EFAIL, "cannot read the fetched branch of %s", shown);

@@ -116,7 +116,7 @@ const struct stele_cmd task_subcommands[] = {
 	{ "close", task_close, "task close ID [--date DATE]",
 	  "Closes a task out (销号) on DATE, default today. A task is closed once; a task\n"
 	  "due in a closed month may still be closed with a date in an open month.", NULL },
-	{ "list", task_list, "task list [--open] [--format table|csv|json] [--bom]",
+	{ "list", task_list, "task list [--open] [--format table|csv|json] [--bom] [--raw]",
 	  "Lists tasks (--open: those not closed yet).", NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

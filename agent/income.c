@@ -9,6 +9,7 @@
 #include "error.h"
 #include "parse.h"
 #include "records.h"
+#include "rowcheck.h"
 
 /* The fields of an income row, in cli.md's import/export column order. */
 enum { IF_ID, IF_PERIOD, IF_AMOUNT, IF_SOURCE, IF_COUNT };
@@ -95,7 +96,8 @@ int income_put(char *out_id, struct agent_batch *b, const struct income_row *row
 		rc = agent_refuse(IF_AMOUNT, "%s: amount is empty", label);
 		goto done;
 	}
-	if (stele_parse_fen(v[IF_AMOUNT], &amount, "amount") < 0) {
+	if (stele_parse_fen(v[IF_AMOUNT], &amount, "amount") < 0 ||
+	    stele_check_bound(amount, STELE_FEN_MAX, 2, "amount") < 0) {
 		rc = agent_refuse(IF_AMOUNT, "%s: %s", label,
 				  stele_error_message());
 		goto done;

@@ -27,7 +27,7 @@ static const struct stele_cmd commands[] = {
 	  "Imports a CSV (KIND: members, points, tasks, requests, income, assessments)\n"
 	  "with the columns export writes. All rows or none, in one change set. An empty\n"
 	  "id assigns one; an existing id updates that row. FILE '-' is stdin.", NULL },
-	{ "export", cmd_export, "export KIND [--format csv|json|table] [--bom]",
+	{ "export", cmd_export, "export KIND [--format csv|json|table] [--bom] [--raw]",
 	  "Writes KIND (members, points, tasks, requests, income, assessments) to stdout,\n"
 	  "as CSV by default, with the columns import reads.", NULL },
 	{ "status", cmd_status, "status [--format table|csv|json]",
@@ -63,6 +63,12 @@ static const struct stele_cmd commands[] = {
 	  "with the key the county knows; without it a new key is made from the next seq,\n"
 	  "and the county must accept it ('village revoke CODE --from-seq N --key KEY', as\n"
 	  "restore prints it; docs/keys.md).", NULL },
+	{ "replay", cmd_replay, "replay --from URL",
+	  "After two computers wrote for this village (a fork the county reports), writes\n"
+	  "the records the other one made after they parted as one new change set here.\n"
+	  "URL is the other computer's repository or USB stick. Ids taken here get the\n"
+	  "next free ones (printed); run it on the computer whose records the county\n"
+	  "merged, then sync, and stop using the other (docs/clerk-guide.md).", NULL },
 	{ "verify", cmd_verify, "verify",
 	  "Checks the database against the repository: every committed change set byte for\n"
 	  "byte, the hash chain and signatures, and that replaying every change set gives\n"

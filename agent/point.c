@@ -9,6 +9,7 @@
 #include "error.h"
 #include "parse.h"
 #include "records.h"
+#include "rowcheck.h"
 
 /* In the order an event is reviewed; rejected last. */
 const char *const point_stages[] = { "recorded", "group", "committee", "assembly", "published",
@@ -18,7 +19,7 @@ enum { STAGE_PUBLISHED = 4, STAGE_REJECTED = 5 };
 /* The fields of a point event, in cli.md's import/export column order. */
 enum { PF_ID, PF_MEMBER, PF_RULE, PF_DATE, PF_POINTS, PF_STAGE, PF_NOTE, PF_COUNT };
 
-#define NOTE_MAX 500
+#define NOTE_MAX STELE_NOTE_MAX
 
 int point_stage_index(const char *stage)
 {
@@ -156,7 +157,8 @@ int point_put(char *out_id, struct agent_batch *b, const struct point_row *row)
 		goto done;
 	}
 	if (row->points && *row->points) {
-		if (stele_parse_tenths(row->points, &points, "points") < 0) {
+		if (stele_parse_tenths(row->points, &points, "points") < 0 ||
+		    stele_check_bound(points, STELE_POINTS_MAX, 1, "points") < 0) {
 			rc = agent_refuse(PF_POINTS, "%s: %s", label, stele_error_message());
 			goto done;
 		}

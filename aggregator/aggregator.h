@@ -8,6 +8,7 @@
 #include "capture.h"
 #include "cli.h"
 #include "history.h"
+#include "gitrepo.h"
 
 /* One function per command, each in aggregator/cmd-NAME.c, listed in main.c. */
 int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
@@ -36,6 +37,42 @@ extern const struct stele_cmd rank_subcommands[];
 #define AGG_MIRRORS_DIR "villages"
 /* The ref of a mirror that fetch moves (forced) and merge reads. */
 #define AGG_INCOMING_REF "refs/stele/incoming"
+
+/* Where a mirror keeps a delivery a later fetch replaced with a history that does
+ * not contain it (merge examines it, then drops or renames it), and the branch of
+ * a fork that is not merged (kept for good). Both end in the commit's hex id. */
+#define AGG_BRANCH_PREFIX "refs/stele/branch/"
+#define AGG_FORK_PREFIX   "refs/stele/fork/"
+
+/* Forks (aggregator/forks.c). */
+
+/* After a fetch moved AGG_INCOMING_REF of mirror: if the new history does not hold
+ * before (the incoming tip before the fetch), keeps before as AGG_BRANCH_PREFIX
+ * + its id, so no delivery is dropped whatever the order they arrive in. */
+int agg_keep_replaced(git_repository *mirror, const git_oid *before);
+
+enum agg_fork_verdict {
+	AGG_FORK_NONE,     /* no change set of the village's own at a merged seq differs */
+	AGG_FORK_HELD,     /* a fork, kept and recorded (stele_fork), not yet resolved */
+	AGG_FORK_RESOLVED, /* a fork county staff resolved ('quarantine retry') */
+};
+
+/*
+ * Examines ref (tip tip) of a village's mirror against what merge applied: when a
+ * change set on it, genuinely signed for its seq, differs from the one merged at
+ * that seq, the branch is kept as AGG_FORK_PREFIX + tip, recorded in stele_fork
+ * (said once on stderr) and *verdict is HELD or RESOLVED; otherwise NONE. pk is
+ * the village's key of seq 1. Writes outside any open transaction.
+ */
+int agg_fork_examine(enum agg_fork_verdict *verdict, struct stele_ctx *ctx, const char *code,
+		     git_repository *mirror, const char *ref, const git_oid *tip,
+		     const unsigned char pk[STELE_PK_BYTES]);
+
+/* 1 with note (the hold's one line) when code has a fork not yet resolved, else 0. */
+int agg_fork_unresolved(char *note, size_t note_n, struct stele_ctx *ctx, const char *code);
+
+/* Marks code's forks resolved (*count of them): merging resumes on the branch merged. */
+int agg_fork_resolve(long *count, struct stele_ctx *ctx, const char *code);
 
 /* Opens the county directory (lock, database, signing key) and checks it is a
  * county's. Released by stele_ctx_close (done by the dispatcher). */

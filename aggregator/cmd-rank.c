@@ -193,7 +193,7 @@ static int rank_members(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 const struct stele_cmd rank_subcommands[] = {
 	{ "villages", rank_villages,
 	  "rank villages --month YYYY-MM [--township CODE] [--as-of RUN|TIME | --draft] "
-	  "[--format table|csv|json] [--bom]",
+	  "[--format table|csv|json] [--bom] [--raw]",
 	  "The monthly league table (按月排名): every registered village with its five\n"
 	  "indicators, composite score, rank, A/B/C grade, whether the month is closed,\n"
 	  "its rank change since the previous month, and its status. --township ranks and\n"
@@ -206,7 +206,7 @@ const struct stele_cmd rank_subcommands[] = {
 	  "printed right after that run or at that time; --draft tries the draft rules\n"
 	  "of 'rules import' (every ranking takes both).", NULL },
 	{ "stars", rank_stars, "rank stars --year YYYY [--as-of RUN|TIME | --draft] "
-	  "[--format table|csv|json] [--bom]",
+	  "[--format table|csv|json] [--bom] [--raw]",
 	  "The star ratings (评星定级) against the 100-point standard, from the score the\n"
 	  "county approved (assess approve; with star.review none, the declared score),\n"
 	  "beside the declared score; a veto event in the year makes 1 star. review says\n"
@@ -215,7 +215,7 @@ const struct stele_cmd rank_subcommands[] = {
 	  NULL },
 	{ "members", rank_members,
 	  "rank members --year YYYY [--month YYYY-MM] [--village CODE] "
-	  "[--as-of RUN|TIME | --draft] [--format table|csv|json] [--bom]",
+	  "[--as-of RUN|TIME | --draft] [--format table|csv|json] [--bom] [--raw]",
 	  "Party members' point rankings (积分排名), each village on its own: active and\n"
 	  "flowing members by points counted after their latest zeroing of the year.", NULL },
 	{ NULL, NULL, NULL, NULL, NULL },

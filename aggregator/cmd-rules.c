@@ -303,6 +303,9 @@ static int rules_publish(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 	}
 	if ((rc = stele_git_init()) < 0 || (rc = stele_repo_open(&repo, repo_path, 1)) < 0)
 		goto done;
+	/* The county directory's lock is held (agg_open): a ref lock in its repository
+	 * is a killed publish's, which would stop every later one. */
+	stele_repo_clear_stale_locks(repo);
 	if ((rc = commit_outbox(&first, &last, ctx, repo)) < 0)
 		goto done;
 	if (!to || !*to) {
@@ -347,7 +350,7 @@ const struct stele_cmd rules_subcommands[] = {
 	  "'report ... --draft'.", NULL },
 	{ "discard", rules_discard, "rules discard",
 	  "Drops every draft; the live rules stand.", NULL },
-	{ "list", rules_list, "rules list KIND [--draft] [--format table|csv|json] [--bom]",
+	{ "list", rules_list, "rules list KIND [--draft] [--format table|csv|json] [--bom] [--raw]",
 	  "Shows a live rules table (KIND as for import); --draft, with the drafts.", NULL },
 	{ "publish", rules_publish, "rules publish [--to URL]",
 	  "Makes the draft rules live (one change set of the county stream), commits the\n"

@@ -25,7 +25,8 @@ int cmd_sync(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 	fetch_rc = agg_fetch(ctx, &f.o);
 	stele_deadline_disarm();
 	snprintf(fetch_msg, sizeof(fetch_msg), "%s", stele_error_message());
-	if (fetch_rc < 0 && fetch_rc != STELE_EFAIL)
+	/* Villages that failed or were quarantined at fetch: the others merge. */
+	if (fetch_rc < 0 && fetch_rc != STELE_EFAIL && fetch_rc != STELE_EVERIFY)
 		return fetch_rc;
 	rc = agg_merge(ctx);
 	if (rc < 0)

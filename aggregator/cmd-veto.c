@@ -143,7 +143,7 @@ const struct stele_cmd veto_subcommands[] = {
 	  "Records a veto event (一票否决) against a registered village, for a veto item of\n"
 	  "the catalogue, and prints its id (VE0001, ...). It reaches the villages with the\n"
 	  "next 'rules publish'.", NULL },
-	{ "list", veto_list, "veto list [--format table|csv|json] [--bom]",
+	{ "list", veto_list, "veto list [--format table|csv|json] [--bom] [--raw]",
 	  "Lists the veto events.", NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

@@ -467,7 +467,7 @@ const struct stele_cmd village_subcommands[] = {
 	{ "import", village_import, "village import FILE",
 	  "Registers (or updates) the villages of a CSV file with columns\n"
 	  "code,name,township_name[,remote][,key]: all rows or none.", NULL },
-	{ "list", village_list, "village list [--format table|csv|json] [--bom]",
+	{ "list", village_list, "village list [--format table|csv|json] [--bom] [--raw]",
 	  "The registry: code, name, township, remote, whether a key is pinned, and the\n"
 	  "last merged change set.", NULL },
 	{ "revoke", village_revoke, "village revoke CODE --from-seq N [--key PUBKEY]",
@@ -477,7 +477,7 @@ const struct stele_cmd village_subcommands[] = {
 	  "directory signs from seq N on. N must be past the change sets already merged.\n"
 	  "Run again with the same N to give or change --key. A held or quarantined\n"
 	  "stream is tried again at the next merge. The procedure: docs/keys.md.", NULL },
-	{ "keys", village_keys, "village keys CODE [--format table|csv|json] [--bom]",
+	{ "keys", village_keys, "village keys CODE [--format table|csv|json] [--bom] [--raw]",
 	  "The village's keys as the county verifies them: each key and the seqs it signs\n"
 	  "(seq_from .. seq_to; none for the current one), and where it comes from:\n"
 	  "registered (pinned), rotation (announced in the stream), revocation (a\n"

@@ -153,7 +153,8 @@ done:
 static void fetch_one(struct fetch_job *job, const struct stele_remote_opts *opts)
 {
 	git_repository *repo = NULL;
-	git_oid had;
+	git_oid had, before;
+	int had_before;
 	int rc;
 
 	if ((rc = stele_repo_open(&repo, job->mirror, 1)) < 0)
@@ -171,8 +172,12 @@ static void fetch_one(struct fetch_job *job, const struct stele_remote_opts *opt
 		job->found = 1;
 		goto done;
 	}
+	if ((rc = had_before = stele_repo_ref(&before, repo, AGG_INCOMING_REF)) < 0)
+		goto done;
 	if ((rc = stele_remote_fetch(&job->found, repo, job->url, STELE_BRANCH, AGG_INCOMING_REF,
 				   opts)) < 0)
+		goto done;
+	if (had_before == 1 && (rc = agg_keep_replaced(repo, &before)) < 0)
 		goto done;
 	/* A village that had sent its history and now shows none: its main was deleted
 	 * (or its repository re-created). Keep what was fetched and say so. */
@@ -231,6 +236,40 @@ static void run_jobs(struct fetch_pool *pool, long nthreads)
 	free(threads);
 }
 
+/* A fetch refused by the git-level limits (stele_repo_check_new): the village is
+ * quarantined, reason too-large, inside record_outcomes' transaction. */
+static int quarantine_fetch(struct stele_ctx *ctx, const struct fetch_job *job)
+{
+	sqlite3_stmt *stmt = NULL;
+	char note[600];
+	int rc;
+
+	if ((rc = stele_db_prepare(ctx->db, &stmt,
+			"INSERT INTO stele_quarantine (writer, reason, detail, at) "
+			"VALUES (?, 'too-large', ?, ?)")) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, job->code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, job->error, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)time(NULL));
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		rc = stele_error_db(STELE_EFAIL, ctx->db, "recording a quarantined fetch");
+	sqlite3_finalize(stmt);
+	stmt = NULL;
+	if (rc < 0)
+		return rc;
+	snprintf(note, sizeof(note), "too-large: %s", job->error);
+	if ((rc = stele_db_prepare(ctx->db, &stmt,
+			"INSERT INTO stele_stream (writer, state, state_note) VALUES (?1, 'quarantined', ?2) "
+			"ON CONFLICT (writer) DO UPDATE SET state = 'quarantined', state_note = ?2")) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, job->code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, note, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		rc = stele_error_db(STELE_EFAIL, ctx->db, "quarantining a village");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 /* Records each job's outcome in stele_village_source, in one transaction. */
 static int record_outcomes(struct stele_ctx *ctx, const struct fetch_job *jobs, size_t n)
 {
@@ -244,6 +283,8 @@ static int record_outcomes(struct stele_ctx *ctx, const struct fetch_job *jobs, 
 			"ELSE fetched_at END, fetch_error = ?2 WHERE village_code = ?1")) < 0)
 		goto done;
 	for (size_t i = 0; i < n; i++) {
+		if (jobs[i].rc == STELE_EVERIFY && (rc = quarantine_fetch(ctx, &jobs[i])) < 0)
+			goto done;
 		sqlite3_bind_text(stmt, 1, jobs[i].code, -1, SQLITE_STATIC);
 		if (jobs[i].rc < 0)
 			sqlite3_bind_text(stmt, 2, jobs[i].error, -1, SQLITE_STATIC);
@@ -409,7 +450,7 @@ int agg_fetch(struct stele_ctx *ctx, const struct agg_fetch_opts *opts)
 	struct agg_village *v = NULL;
 	struct fetch_job *jobs = NULL;
 	size_t n = 0, njobs = 0;
-	long ignored = 0, failed = 0, jobs_wanted = opts->jobs;
+	long ignored = 0, failed = 0, quarantined = 0, jobs_wanted = opts->jobs;
 	char *mirrors = NULL;
 	int rc;
 
@@ -442,7 +483,11 @@ int agg_fetch(struct stele_ctx *ctx, const struct agg_fetch_opts *opts)
 	run_jobs(&pool, jobs_wanted);
 	pthread_mutex_destroy(&pool.lock);
 	for (size_t i = 0; i < njobs; i++)
-		if (jobs[i].rc < 0) {
+		if (jobs[i].rc == STELE_EVERIFY) {
+			fprintf(stderr, "%s: village %s: quarantined (too-large): %s\n", ctx->prog,
+				jobs[i].code, jobs[i].error);
+			quarantined++;
+		} else if (jobs[i].rc < 0) {
 			fprintf(stderr, "%s: village %s: %s\n", ctx->prog, jobs[i].code, jobs[i].error);
 			failed++;
 		} else if (*jobs[i].damage) {
@@ -454,10 +499,13 @@ int agg_fetch(struct stele_ctx *ctx, const struct agg_fetch_opts *opts)
 		goto done;
 	if (opts->from)
 		fprintf(stderr, "%s: took %zu repositor%s from %s, ignored %ld other entr%s\n",
-			ctx->prog, njobs - (size_t)failed, njobs - (size_t)failed == 1 ? "y" : "ies",
+			ctx->prog, njobs - (size_t)(failed + quarantined), njobs - (size_t)(failed + quarantined) == 1 ? "y" : "ies",
 			opts->from, ignored, ignored == 1 ? "y" : "ies");
 	if (failed)
 		rc = stele_error(STELE_EFAIL, "%ld of %zu villages could not be fetched", failed, njobs);
+	else if (quarantined)
+		rc = stele_error(STELE_EVERIFY, "%ld of %zu villages quarantined (see 'quarantine "
+				 "list')", quarantined, njobs);
 done:
 	stele_remote_opts_release(&remote_opts);
 	free(mirrors);

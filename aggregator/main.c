@@ -36,7 +36,7 @@ static const struct stele_cmd commands[] = {
 	  "what it printed right after that run. --village lists the change sets merged\n"
 	  "from one village (seq, summary, the run that merged it). Runs before this\n"
 	  "version kept them have no number.", NULL },
-	{ "status", cmd_status, "status [--format table|csv|json] [--bom]",
+	{ "status", cmd_status, "status [--format table|csv|json] [--bom] [--raw]",
 	  "Per village: change sets merged, last merged, months closed, state\n"
 	  "(ok, held, quarantined, diverged), change sets fetched but not merged (behind),\n"
 	  "the last fetch and its error.", NULL },

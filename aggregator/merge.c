@@ -126,6 +126,61 @@ static int pin_key(struct stele_ctx *ctx, const char *code, const char *key_hex)
 }
 
 /*
+ * Looks at each delivery a later fetch replaced (AGG_BRANCH_PREFIX refs of the
+ * mirror): one the merged history holds is dropped; one that continues it becomes
+ * the incoming ref again (returns 1: merge walks it); one that parts from it is
+ * examined as a fork (*fork HELD when one is unresolved) and dropped once kept as
+ * a fork, or as damage (not the village's own change sets). Returns 0, 1 or < 0.
+ */
+static int kept_branches(enum agg_fork_verdict *fork, struct stele_ctx *ctx,
+			 git_repository *repo, struct stele_merge *m, const char *code,
+			 const unsigned char pk[STELE_PK_BYTES])
+{
+	git_oid tip, cursor;
+	const char *last = stele_merge_last_commit(m);
+	char **names = NULL;
+	size_t n = 0;
+	int rc = 0;
+
+	*fork = AGG_FORK_NONE;
+	if ((rc = stele_repo_refs(&names, &n, repo, AGG_BRANCH_PREFIX, 64)) < 0)
+		return rc;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		enum agg_fork_verdict verdict = AGG_FORK_NONE;
+		int held = 0, continues = 0;
+
+		if (stele_repo_ref(&tip, repo, names[i]) != 1)
+			continue;
+		if (*last && stele_git_oid_parse(&cursor, last) == 0) {
+			if ((held = stele_repo_descends(repo, &cursor, &tip)) < 0 ||
+			    (!held && (continues = stele_repo_descends(repo, &tip, &cursor)) < 0)) {
+				rc = held < 0 ? held : continues;
+				break;
+			}
+		} else {
+			continues = 1;
+		}
+		if (continues) {
+			if ((rc = stele_repo_set_ref(repo, AGG_INCOMING_REF, &tip,
+						     "stele: a kept delivery continues the stream")) < 0)
+				break;
+			rc = 1;
+		} else if (!held) {
+			if ((rc = agg_fork_examine(&verdict, ctx, code, repo, names[i], &tip, pk)) < 0)
+				break;
+			if (verdict == AGG_FORK_HELD)
+				*fork = AGG_FORK_HELD;
+		}
+		/* Held by the merged history, moved to incoming, or kept as a fork. */
+		int drc = stele_repo_delete_ref(repo, names[i]);
+		if (drc < 0)
+			rc = drc;
+	}
+	stele_repo_refs_free(names, n);
+	return rc;
+}
+
+/*
  * Merges one village. *stopped is set when its stream is (now) held or
  * quarantined, with the one line to report in why. Returns <0 on an error that
  * is not the village's fault.
@@ -138,8 +193,9 @@ static int merge_village(bool *stopped, char *why, size_t why_n, struct merge_ru
 	git_repository *repo = NULL;
 	git_oid tip, cursor;
 	const char *last;
-	bool walk_needed = true;
-	int rc, walk;
+	bool walk_needed;
+	enum agg_fork_verdict fork;
+	int rc, walk, rounds = 0;
 
 	*stopped = false;
 	run->ctx = ctx;
@@ -156,12 +212,19 @@ static int merge_village(bool *stopped, char *why, size_t why_n, struct merge_ru
 			 "'quarantine list')", v->code);
 		return 0;
 	}
+	/* A fork holds until county staff resolve it: no later delivery clears it. */
+	if ((rc = agg_fork_unresolved(why, why_n, ctx, v->code)) != 0) {
+		*stopped = rc > 0;
+		return rc < 0 ? rc : 0;
+	}
 	if (!(mirror = agg_mirror_path(ctx, v->code)))
 		return stele_error(STELE_EFAIL, "out of memory");
 	if (access(mirror, F_OK) != 0)
 		goto done; /* never fetched: nothing to merge */
 	if ((rc = stele_repo_open(&repo, mirror, 0)) < 0)
 		goto done;
+	/* Merge moves the mirror's refs too (forks): a killed one's locks go. */
+	stele_repo_clear_stale_locks(repo);
 	/* The tip is not decoded here: a bad change set there is merge's to quarantine. */
 	walk = stele_repo_ref(&tip, repo, AGG_INCOMING_REF);
 	if (walk == 0)
@@ -190,6 +253,12 @@ static int merge_village(bool *stopped, char *why, size_t why_n, struct merge_ru
 	if ((rc = stele_merge_open(&run->m, ctx->db, v->code, pk, STELE_MERGE_QUARANTINE)) < 0)
 		goto done;
 	stele_merge_set_run(run->m, run->id);
+again:
+	walk_needed = true;
+	if (stele_repo_ref(&tip, repo, AGG_INCOMING_REF) != 1) {
+		rc = stele_error(STELE_EFAIL, "cannot read %s of %s", AGG_INCOMING_REF, mirror);
+		goto done;
+	}
 	last = stele_merge_last_commit(run->m);
 	if (*last) {
 		if (stele_git_oid_parse(&cursor, last) < 0) {
@@ -212,14 +281,24 @@ static int merge_village(bool *stopped, char *why, size_t why_n, struct merge_ru
 			goto done;
 		}
 		if (walk == STELE_EVERIFY) {
-			/* Before any change set: the history no longer holds the merged one. */
+			/* Before any change set: the history no longer holds the merged one.
+			 * Another computer's branch (a fork), or a rewritten history. */
 			char note[600];
 			snprintf(note, sizeof(note), "%s", stele_error_message());
-			if ((rc = stele_merge_set_state(run->m, "held", note)) < 0)
+			if ((rc = agg_fork_examine(&fork, ctx, v->code, repo, AGG_INCOMING_REF, &tip,
+						   pk)) < 0)
 				goto done;
-			*stopped = true;
-			snprintf(why, why_n, "held: %s; nothing merged", note);
-			goto done;
+			if (fork == AGG_FORK_HELD)
+				goto forked;
+			if (fork == AGG_FORK_NONE) {
+				if ((rc = stele_merge_set_state(run->m, "held", note)) < 0)
+					goto done;
+				*stopped = true;
+				snprintf(why, why_n, "held: %s; nothing merged", note);
+				goto done;
+			}
+			/* A resolved fork's branch: the merged one may be among the kept. */
+			walk = 0;
 		}
 		if (walk == STELE_EFAIL) {
 			/* A git object of the mirror is damaged (the disk, not the village). */
@@ -244,8 +323,28 @@ static int merge_village(bool *stopped, char *why, size_t why_n, struct merge_ru
 			goto done;
 		}
 	}
+	/* Deliveries a later fetch replaced: merged, or forks. */
+	switch ((rc = kept_branches(&fork, ctx, repo, run->m, v->code, pk))) {
+	case 1:
+		if (++rounds < 16)
+			goto again; /* the incoming ref moved to a kept continuation */
+		rc = 0;
+		break;
+	case 0:
+		break;
+	default:
+		goto done;
+	}
+	if (fork == AGG_FORK_HELD)
+		goto forked;
 	if (strcmp(state, "ok") != 0)
 		rc = stele_merge_set_state(run->m, "ok", NULL);
+	goto done;
+forked:
+	agg_fork_unresolved(why, why_n, ctx, v->code);
+	if ((rc = stele_merge_set_state(run->m, "held", why)) < 0)
+		goto done;
+	*stopped = true;
 done:
 	stele_merge_free(run->m);
 	run->m = NULL;

@@ -7,6 +7,7 @@
 #include "db.h"
 #include "domain.h"
 #include "error.h"
+#include "rowcheck.h"
 #include "summary.h"
 
 struct stele_capture {
@@ -59,6 +60,12 @@ done:
 	return rc;
 }
 
+/* stele_cs_walk's callback: the value rules the county's merge applies to every row. */
+static int check_row(void *ctx, const struct stele_cs_row *row)
+{
+	return stele_row_check(row);
+}
+
 /* The outbox's last seq and hash (0 and zeros when empty). */
 static int outbox_last(sqlite3 *db, uint64_t *seq, unsigned char hash[STELE_HASH_BYTES])
 {
@@ -107,6 +114,13 @@ int stele_capture_commit(uint64_t *seq, struct stele_capture *cap,
 		if ((rc = stele_db_commit(cap->db)) < 0)
 			goto done;
 		*seq = 0;
+		goto done;
+	}
+	/* Nothing is signed that the county would refuse (lib/rowcheck.h). A command
+	 * checks its values first, with its own words; this is the same rule for all. */
+	if ((rc = stele_cs_walk(NULL, changes, (size_t)changes_len, check_row, NULL)) < 0) {
+		if (rc == STELE_EVERIFY)
+			rc = stele_error(STELE_EINVALID, "%s", stele_error_message());
 		goto done;
 	}
 	if ((rc = outbox_last(cap->db, &last, cs.prev_hash)) < 0)

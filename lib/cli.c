@@ -128,6 +128,7 @@ int stele_cli_parse(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc
 	if (listing) {
 		opts[n++] = (struct option){ "format", required_argument, NULL, STELE_OPT_FORMAT };
 		opts[n++] = (struct option){ "bom", no_argument, NULL, STELE_OPT_BOM };
+		opts[n++] = (struct option){ "raw", no_argument, NULL, STELE_OPT_RAW };
 	}
 	opts[n] = (struct option){ 0 };
 	snprintf(shorts, sizeof(shorts), ":h%s", shortopts ? shortopts : "");
@@ -146,6 +147,9 @@ int stele_cli_parse(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc
 			break;
 		case STELE_OPT_BOM:
 			ctx->bom = true;
+			break;
+		case STELE_OPT_RAW:
+			ctx->raw = true;
 			break;
 		case '?':
 			return stele_error(STELE_EUSAGE, "%s: unknown option '%s' (see --help)", cmd->name,
@@ -185,12 +189,21 @@ char *stele_ctx_path(const struct stele_ctx *ctx, const char *name)
 
 int stele_ctx_open(struct stele_ctx *ctx, bool need_key)
 {
-	char *db_path = NULL, *key_path = NULL;
+	char *db_path = NULL, *key_path = NULL, *marker = NULL;
 	int rc;
 
 	if (!(db_path = stele_ctx_path(ctx, STELE_DB_FILE)) ||
 	    !(key_path = stele_ctx_path(ctx, STELE_KEY_FILE))) {
 		rc = stele_error(STELE_EFAIL, "out of memory");
+		goto done;
+	}
+	if (!(marker = stele_ctx_path(ctx, STELE_RESTORING_FILE))) {
+		rc = stele_error(STELE_EFAIL, "out of memory");
+		goto done;
+	}
+	if (access(marker, F_OK) == 0) {
+		rc = stele_error(STELE_EFAIL, "%s holds a restore that did not finish; run '%s "
+				 "restore' into it again (it starts over)", ctx->dir, ctx->prog);
 		goto done;
 	}
 	if (access(db_path, F_OK) != 0) {
@@ -217,6 +230,7 @@ int stele_ctx_open(struct stele_ctx *ctx, bool need_key)
 done:
 	free(db_path);
 	free(key_path);
+	free(marker);
 	return rc;
 }
 
@@ -234,7 +248,8 @@ void stele_ctx_close(struct stele_ctx *ctx)
 
 int stele_cli_print(struct stele_ctx *ctx, const struct stele_table *t)
 {
-	return stele_table_print(t, ctx->format, ctx->bom, stdout);
+	return stele_table_print(t, ctx->format, (ctx->bom ? STELE_PRINT_BOM : 0) |
+				 (ctx->raw ? STELE_PRINT_RAW : 0), stdout);
 }
 
 int stele_cli_print_query(struct stele_ctx *ctx, const char *sql, const char *const *params,

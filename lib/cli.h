@@ -15,6 +15,8 @@
 #define STELE_DB_FILE   "stele.db"
 #define STELE_KEY_FILE  "signing.key"
 #define STELE_REPO_DIR  "repo.git"
+/* Present while `stele-agent restore` builds a directory; removed when it is done. */
+#define STELE_RESTORING_FILE "restore.incomplete"
 
 struct stele_ctx {
 	const char *prog;  /* "stele-agent" or "stele-aggregator" */
@@ -26,6 +28,7 @@ struct stele_ctx {
 	bool have_key;
 	enum stele_format format; /* --format, for listing commands */
 	bool bom;                 /* --bom */
+	bool raw;                 /* --raw: CSV cells as stored (stele_table_print) */
 	bool verbose_progress;    /* stderr is a terminal */
 };
 
@@ -56,12 +59,13 @@ void stele_cli_usage(const struct stele_ctx *ctx, const struct stele_cmd *cmd);
 /*
  * getopt_long over argv (argv[0] is the command's name) that also knows the
  * options every command has: -h/--help (prints usage, *done = true, returns
- * 0), --format F and --bom (for listing commands; stored in ctx). Fills
+ * 0), --format F, --bom and --raw (for listing commands; stored in ctx). Fills
  * positional[] (at most max_positional, else a usage error) and *npositional.
  * For each of the command's own options, calls on_opt(ctx, opt, optarg, arg).
  */
 #define STELE_OPT_FORMAT 0x1000
 #define STELE_OPT_BOM    0x1001
+#define STELE_OPT_RAW    0x1002
 typedef int (*stele_opt_fn)(struct stele_ctx *ctx, int opt, const char *optarg, void *arg);
 int stele_cli_parse(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv,
 		    const char *shortopts, const struct option *longopts, bool listing,

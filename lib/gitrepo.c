@@ -54,9 +54,10 @@ int stele_repo_clear_stale_locks(git_repository *repo)
 }
 
 /* The blob named name in commit's tree: *blob (caller frees with git_blob_free),
- * or NULL when the entry is missing, not a blob, or larger than max bytes. */
-static int commit_file(git_blob **blob, git_repository *repo, const git_oid *commit_id,
-		       const char *name, size_t max)
+ * or NULL when the entry is missing, not a blob, or larger than max bytes (then
+ * *oversize, when not NULL, is its size; else 0). */
+static int commit_file_sized(git_blob **blob, size_t *oversize, git_repository *repo,
+			     const git_oid *commit_id, const char *name, size_t max)
 {
 	git_commit *commit = NULL;
 	git_tree *tree = NULL;
@@ -68,6 +69,8 @@ static int commit_file(git_blob **blob, git_repository *repo, const git_oid *com
 	int rc = 0;
 
 	*blob = NULL;
+	if (oversize)
+		*oversize = 0;
 	/* Errors name the commit: a damaged object is then found with `git cat-file`. */
 	snprintf(what, sizeof(what), "commit %s", git_oid_tostr(hex, sizeof(hex), commit_id));
 	if (git_commit_lookup(&commit, repo, commit_id) < 0 || git_commit_tree(&tree, commit) < 0) {
@@ -83,6 +86,8 @@ static int commit_file(git_blob **blob, git_repository *repo, const git_oid *com
 		rc = stele_git_fail(STELE_EFAIL, strcat(what, ": reading its tree"));
 		goto done;
 	}
+	if (type == GIT_OBJECT_BLOB && size > max && oversize)
+		*oversize = size;
 	if (type != GIT_OBJECT_BLOB || size > max)
 		goto done;
 	if (git_blob_lookup(blob, repo, git_tree_entry_id(entry)) < 0)
@@ -93,6 +98,12 @@ done:
 	git_tree_free(tree);
 	git_commit_free(commit);
 	return rc;
+}
+
+static int commit_file(git_blob **blob, git_repository *repo, const git_oid *commit_id,
+		       const char *name, size_t max)
+{
+	return commit_file_sized(blob, NULL, repo, commit_id, name, max);
 }
 
 int stele_repo_tip(git_oid *commit, uint64_t *seq, git_repository *repo, const char *ref)
@@ -328,10 +339,12 @@ int stele_repo_walk(git_repository *repo, const char *ref, const git_oid *since,
 	}
 	while (count > 0) {
 		const git_oid *id = &chain[--count];
-		if ((rc = commit_file(&blob, repo, id, STELE_CS_FILE, STELE_CS_MAX_ENCODED)) < 0)
+		size_t oversize = 0;
+		if ((rc = commit_file_sized(&blob, &oversize, repo, id, STELE_CS_FILE,
+					    STELE_CS_MAX_ENCODED)) < 0)
 			goto done;
 		rc = blob ? fn(ctx, id, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob))
-			  : fn(ctx, id, NULL, 0);
+			  : fn(ctx, id, NULL, oversize);
 		git_blob_free(blob);
 		blob = NULL;
 		if (rc != 0)
@@ -391,5 +404,212 @@ int stele_repo_count(long *out, git_repository *repo, const git_oid *tip, const 
 	*out = n;
 done:
 	git_revwalk_free(walk);
+	return rc;
+}
+
+int stele_repo_set_ref(git_repository *repo, const char *ref, const git_oid *id, const char *why)
+{
+	git_reference *r = NULL;
+
+	if (git_reference_create(&r, repo, ref, id, 1, why) < 0)
+		return stele_git_fail(STELE_EFAIL, ref);
+	git_reference_free(r);
+	return 0;
+}
+
+int stele_repo_delete_ref(git_repository *repo, const char *ref)
+{
+	git_reference *r = NULL;
+	int grc = git_reference_lookup(&r, repo, ref);
+
+	if (grc == GIT_ENOTFOUND)
+		return 0;
+	if (grc < 0 || git_reference_delete(r) < 0) {
+		git_reference_free(r);
+		return stele_git_fail(STELE_EFAIL, ref);
+	}
+	git_reference_free(r);
+	return 0;
+}
+
+/* The refs stele_repo_refs collects. */
+struct ref_list {
+	char **names;
+	size_t n, max;
+	int failed;
+};
+
+static int collect_ref(const char *name, void *arg)
+{
+	struct ref_list *l = arg;
+	char *copy;
+
+	if (l->n >= l->max)
+		return 0;
+	if (!(copy = strdup(name))) {
+		l->failed = 1;
+		return 1;
+	}
+	l->names[l->n++] = copy;
+	return 0;
+}
+
+int stele_repo_refs(char ***names, size_t *n, git_repository *repo, const char *prefix,
+		    size_t max)
+{
+	struct ref_list l = { .max = max };
+	char glob[256];
+	int grc;
+
+	if (!(l.names = calloc(max ? max : 1, sizeof(char *))))
+		return stele_error(STELE_EFAIL, "out of memory");
+	snprintf(glob, sizeof(glob), "%s*", prefix);
+	grc = git_reference_foreach_glob(repo, glob, collect_ref, &l);
+	if (l.failed || (grc < 0 && grc != GIT_EUSER)) {
+		stele_repo_refs_free(l.names, l.n);
+		return l.failed ? stele_error(STELE_EFAIL, "out of memory")
+				: stele_git_fail(STELE_EFAIL, prefix);
+	}
+	*names = l.names;
+	*n = l.n;
+	return 0;
+}
+
+void stele_repo_refs_free(char **names, size_t n)
+{
+	for (size_t i = 0; names && i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* Hides from walk every commit a ref of known points at (ids repo lacks are skipped). */
+static int hide_known(git_revwalk *walk, git_repository *known)
+{
+	git_reference_iterator *it = NULL;
+	git_reference *ref = NULL;
+	git_reference *resolved = NULL;
+
+	if (git_reference_iterator_new(&it, known) < 0)
+		return stele_git_fail(STELE_EFAIL, "listing refs");
+	while (git_reference_next(&ref, it) == 0) {
+		if (git_reference_resolve(&resolved, ref) == 0 && git_reference_target(resolved))
+			git_revwalk_hide(walk, git_reference_target(resolved)); /* unknown here: fine */
+		git_reference_free(resolved);
+		git_reference_free(ref);
+		resolved = ref = NULL;
+	}
+	git_reference_iterator_free(it);
+	git_error_clear();
+	return 0;
+}
+
+/* The size and type of an object from its header (nothing else is read). */
+static int object_size(size_t *size, git_object_t *type, git_odb *odb, const git_oid *id,
+		       const char *commit_hex)
+{
+	char what[GIT_OID_HEXSZ + 48];
+
+	if (git_odb_read_header(size, type, odb, id) < 0) {
+		snprintf(what, sizeof(what), "commit %s: reading an object", commit_hex);
+		return stele_git_fail(STELE_EFAIL, what);
+	}
+	return 0;
+}
+
+int stele_repo_check_new(uint64_t *bytes, git_repository *repo, const git_oid *tip,
+			 git_repository *known)
+{
+	git_revwalk *walk = NULL;
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	git_odb *odb = NULL;
+	git_object_t type;
+	git_oid id;
+	char hex[GIT_OID_HEXSZ + 1];
+	uint64_t total = 0;
+	size_t size;
+	int rc = 0, grc;
+
+	if (git_repository_odb(&odb, repo) < 0 || git_revwalk_new(&walk, repo) < 0 ||
+	    git_revwalk_push(walk, tip) < 0) {
+		rc = stele_git_fail(STELE_EFAIL, "walking the new history");
+		goto done;
+	}
+	if ((rc = hide_known(walk, known)) < 0)
+		goto done;
+	while ((grc = git_revwalk_next(&id, walk)) == 0) {
+		git_oid_tostr(hex, sizeof(hex), &id);
+		if ((rc = object_size(&size, &type, odb, &id, hex)) < 0)
+			goto done;
+		if (type != GIT_OBJECT_COMMIT || size > STELE_GIT_MAX_COMMIT) {
+			rc = stele_error(STELE_EVERIFY, "commit %s is %zu bytes, past the limit of %u",
+					 hex, size, STELE_GIT_MAX_COMMIT);
+			goto done;
+		}
+		total += size;
+		if (git_commit_lookup(&commit, repo, &id) < 0) {
+			rc = stele_git_fail(STELE_EFAIL, "reading a new commit");
+			goto done;
+		}
+		if ((rc = object_size(&size, &type, odb, git_commit_tree_id(commit), hex)) < 0)
+			goto done;
+		if (type != GIT_OBJECT_TREE || size > STELE_GIT_MAX_TREE) {
+			rc = stele_error(STELE_EVERIFY, "commit %s: its tree is %zu bytes, past the "
+					 "limit of %u", hex, size, STELE_GIT_MAX_TREE);
+			goto done;
+		}
+		total += size;
+		if (git_commit_tree(&tree, commit) < 0) {
+			rc = stele_git_fail(STELE_EFAIL, "reading a new tree");
+			goto done;
+		}
+		if (git_tree_entrycount(tree) > STELE_GIT_MAX_ENTRIES) {
+			rc = stele_error(STELE_EVERIFY, "commit %s: its tree has %zu entries, past the "
+					 "limit of %d", hex, git_tree_entrycount(tree),
+					 STELE_GIT_MAX_ENTRIES);
+			goto done;
+		}
+		for (size_t i = 0; i < git_tree_entrycount(tree); i++) {
+			const git_tree_entry *e = git_tree_entry_byindex(tree, i);
+			const char *name = git_tree_entry_name(e);
+			size_t max = strcmp(name, STELE_CS_FILE) == 0 ? STELE_CS_MAX_ENCODED
+				   : strcmp(name, STELE_PUB_FILE) == 0 ? STELE_GIT_MAX_PUB : 0;
+
+			if (!max || git_tree_entry_type(e) != GIT_OBJECT_BLOB) {
+				rc = stele_error(STELE_EVERIFY, "commit %s: its tree holds '%.64s', which "
+						 "is not %s or %s", hex, name, STELE_CS_FILE,
+						 STELE_PUB_FILE);
+				goto done;
+			}
+			if ((rc = object_size(&size, &type, odb, git_tree_entry_id(e), hex)) < 0)
+				goto done;
+			if (size > max) {
+				rc = stele_error(STELE_EVERIFY, "commit %s: %s is %zu bytes, past the "
+						 "limit of %zu", hex, name, size, max);
+				goto done;
+			}
+			total += size;
+		}
+		if (total > STELE_GIT_MAX_FETCH) {
+			rc = stele_error(STELE_EVERIFY, "the new history is past the limit of %u bytes "
+					 "in one fetch (at commit %s)", STELE_GIT_MAX_FETCH, hex);
+			goto done;
+		}
+		git_tree_free(tree);
+		git_commit_free(commit);
+		tree = NULL;
+		commit = NULL;
+	}
+	if (grc != GIT_ITEROVER) {
+		rc = stele_git_fail(STELE_EFAIL, "walking the new history");
+		goto done;
+	}
+	if (bytes)
+		*bytes = total;
+done:
+	git_tree_free(tree);
+	git_commit_free(commit);
+	git_revwalk_free(walk);
+	git_odb_free(odb);
 	return rc;
 }

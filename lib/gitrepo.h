@@ -58,8 +58,9 @@ int stele_repo_commit_pubkey(unsigned char pk[32], git_repository *repo, const g
  * the root), oldest first, with the STELE_CS_FILE blob of each. Stops and returns
  * fn's value if it returns non-zero. If since is not on the chain (history was
  * rewritten) returns STELE_EVERIFY with a message saying so, before calling fn.
- * A commit without the file, or with a blob larger than STELE_CS_MAX_ENCODED, is
- * passed with data NULL and len 0 so the caller can quarantine it.
+ * A commit without the file is passed with data NULL and len 0, one whose blob is
+ * larger than STELE_CS_MAX_ENCODED with data NULL and len its size (never read),
+ * so the caller can quarantine it.
  */
 typedef int (*stele_walk_fn)(void *ctx, const git_oid *commit, const void *data, size_t len);
 int stele_repo_walk(git_repository *repo, const char *ref, const git_oid *since,
@@ -74,6 +75,44 @@ void stele_repo_close(git_repository *repo);
 /* The commit ref points at: 1 with *out set, 0 when there is no such ref (an empty
  * stream), or STELE_EFAIL naming the ref when it cannot be read. */
 int stele_repo_ref(git_oid *out, git_repository *repo, const char *ref);
+
+/*
+ * Git-level limits on what a stream may bring (docs/security.md "Git-level
+ * limits"): every commit Stele writes holds one flat tree of STELE_CS_FILE and
+ * STELE_PUB_FILE. Checked from object headers, so nothing over them is ever read
+ * into memory.
+ */
+#define STELE_GIT_MAX_COMMIT  (64u << 10)   /* bytes of a commit object */
+#define STELE_GIT_MAX_TREE    (1u << 10)    /* bytes of a tree object */
+#define STELE_GIT_MAX_ENTRIES 2             /* entries of a tree */
+#define STELE_GIT_MAX_PUB     256u          /* bytes of the STELE_PUB_FILE blob */
+#define STELE_GIT_MAX_FETCH   (256u << 20)  /* bytes of new objects in one fetch */
+
+/*
+ * Checks every commit reachable from tip in repo and not from any ref of known
+ * (repo itself, or another repository whose refs say what is already checked):
+ * commit and tree sizes, a tree of at most STELE_GIT_MAX_ENTRIES entries, each a
+ * blob named STELE_CS_FILE (at most STELE_CS_MAX_ENCODED bytes) or STELE_PUB_FILE
+ * (at most STELE_GIT_MAX_PUB), and all their bytes together at most
+ * STELE_GIT_MAX_FETCH. Sizes come from object headers: an object over a limit is
+ * never read. *bytes (may be NULL) is the total. Returns 0; STELE_EVERIFY with a
+ * message naming the commit and the limit; or STELE_EFAIL (a damaged object).
+ */
+int stele_repo_check_new(uint64_t *bytes, git_repository *repo, const git_oid *tip,
+			 git_repository *known);
+
+/* Points ref at id, creating or moving it (forced); why goes to the reflog. */
+int stele_repo_set_ref(git_repository *repo, const char *ref, const git_oid *id, const char *why);
+
+/* Deletes ref (a missing one is no error). */
+int stele_repo_delete_ref(git_repository *repo, const char *ref);
+
+/* The names of the refs under prefix (e.g. "refs/stele/fork/"), at most max of
+ * them: *names is an array of *n malloc'd strings, freed by the caller with
+ * stele_repo_refs_free. */
+int stele_repo_refs(char ***names, size_t *n, git_repository *repo, const char *prefix,
+		    size_t max);
+void stele_repo_refs_free(char **names, size_t n);
 
 /* *out: the number of first-parent commits from tip back to (not including) stop,
  * or to the root when stop is NULL. */

@@ -15,6 +15,7 @@
 #include "keys.h"
 #include "merge.h"
 #include "parse.h"
+#include "rowcheck.h"
 
 struct stele_merge {
 	struct stele_stream stream;  /* writer, cursor seq and hash, table shapes */
@@ -116,6 +117,17 @@ struct row_check {
 	unsigned long rows;      /* seen so far */
 };
 
+/* The value rules of the row's table (lib/rowcheck.h): the agent's own, so what an
+ * agent would not sign is refused here too. */
+static int check_values(struct row_check *c, const struct stele_cs_row *row)
+{
+	if (stele_row_check(row) == 0)
+		return 0;
+	c->reason = "value";
+	return stele_error(STELE_EVERIFY, "%srow change %lu: %s", c->seq_prefix, row->number,
+			   stele_error_message());
+}
+
 /* One row change: in a table the writer owns, of the table's shape here, with the
  * writer's village code. */
 static int check_row(void *ctx, const struct stele_cs_row *row)
@@ -148,12 +160,12 @@ static int check_row(void *ctx, const struct stele_cs_row *row)
 				   "key in the change set", c->seq_prefix, row->number, row->table);
 	}
 	if (c->county)
-		return 0;
+		return check_values(c, row);
 	/* Column 0 of every village-owned table is village_code, the first key column:
 	 * an update's new record leaves it alone (stele_cs_walk). */
 	code = row->op == SQLITE_INSERT ? &row->new_values[0] : &row->old_values[0];
 	if (is_writer(code, writer))
-		return 0;
+		return check_values(c, row);
 	value_shown(shown, code);
 	c->reason = "ownership";
 	return stele_error(STELE_EVERIFY, "%srow change %lu (%s of %s) carries village_code %s, "
@@ -612,6 +624,12 @@ static int verify(struct stele_changeset **out, uint64_t *seq, int *duplicate, l
 		rc = STELE_EVERIFY;
 		goto done;
 	}
+	if (cs->seq == 0) {
+		/* Not an earlier seq delivered again: no stream has a seq 0. */
+		refuse(m, "chain", "change set names seq 0; a stream starts at seq 1");
+		rc = STELE_EVERIFY;
+		goto done;
+	}
 	if (cs->seq <= m->stream.last_seq && strcmp(cs->writer, m->stream.writer) == 0) {
 		/* Delivered again: harmless if it is the same bytes as the one applied. */
 		sqlite3_reset(m->applied_hash);
@@ -662,6 +680,13 @@ int stele_merge_offer(enum stele_merge_outcome *outcome, long *rows, struct stel
 	int64_t now = (int64_t)time(NULL);
 
 	m->reason[0] = m->detail[0] = '\0';
+	if (!data && len > 0) {
+		/* stele_repo_walk never read it: the size alone refuses it. */
+		refuse(m, "too-large", "commit %s holds a change set of %zu bytes, past the limit "
+		       "of %u bytes", commit_id ? commit_id : "?", len, STELE_CS_MAX_ENCODED);
+		refused = 1;
+		goto done;
+	}
 	if (!data) {
 		refuse(m, "malformed", "commit %s holds no readable change set",
 		       commit_id ? commit_id : "?");

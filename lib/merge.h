@@ -21,6 +21,8 @@
  *   chain      a gap, a repeat, or a predecessor hash that is not the last one's
  *   schema     a schema version, or a table shape, this program does not know
  *   ownership  a row outside the writer's tables, or carrying another village's code
+ *   value      a row value that breaks its table's rules (lib/rowcheck.h: types,
+ *              bounds, dates, text), as the agent would have refused it
  *   conflict   the rows do not apply cleanly, or an applied seq arrives with
  *              different bytes
  *   revoked    signed by a key the county revoked for this seq ('village revoke')
@@ -67,7 +69,8 @@ int stele_stream_init(struct stele_stream *s, sqlite3 *db, const char *writer);
  * to the writer: "ownership") whose number of columns and primary key are those
  * of the table in db ("schema"; SQLite's apply would skip it silently); a
  * writer_key row only as one insert announcing the next seq's key ("key",
- * stele_keys_check_announcement). The rows
+ * stele_keys_check_announcement); every value the rules of its table allow
+ * ("value", stele_row_check). The rows
  * are read by stele_cs_walk, never by SQLite. Returns 0 with *rows (may be NULL)
  * the number of row changes; STELE_EVERIFY with a one-line message naming the seq
  * and *reason set to a static word above; or STELE_EFAIL (reading db's schema).
@@ -93,7 +96,7 @@ void stele_stream_advance(struct stele_stream *s, const struct stele_changeset *
 /*
  * The row checks of stele_stream_check alone, on raw SQLite changeset bytes
  * (walked first): 0, or STELE_EVERIFY with a message and *reason ("changes",
- * "too-large", "ownership" or "schema"). Reads only db's schema.
+ * "too-large", "ownership", "schema" or "value"). Reads only db's schema.
  */
 int stele_merge_check_changes(const char **reason, sqlite3 *db, const char *writer,
 			      const void *changes, size_t len);
@@ -139,7 +142,8 @@ int stele_merge_begin(struct stele_merge *m);
 
 /*
  * Offers the next change set (data: its encoded bytes, len; data NULL means the
- * commit held no readable change set) found in commit commit_id (hex, may be NULL).
+ * commit held no readable change set: "malformed", or with len > 0 one of len bytes,
+ * past STELE_CS_MAX_ENCODED, not read: "too-large") found in commit commit_id (hex, may be NULL).
  * Decodes it with the key in force for its seq (checks 1-2; signed with a key
  * revoked there: "revoked"), then stele_stream_check and stele_stream_apply; if good, records it in stele_applied and advances the
  * cursor, all inside the current batch transaction (begun here if none is open).

@@ -48,6 +48,9 @@ bool stele_utf8_valid(const char *str, size_t len)
 		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
 		    (cp >= 0xd800 && cp <= 0xdfff))
 			return false;
+		/* C1 controls: U+009B is a terminal's CSI, as ESC [ is. */
+		if (cp >= 0x80 && cp <= 0x9f)
+			return false;
 		s += n + 1;
 	}
 	return true;

@@ -12,8 +12,9 @@
  * occurred_on") and the bad text. `what` may be NULL for a generic message.
  */
 
-/* True if s (len bytes) is valid UTF-8 with no NUL and no C0 control other than
- * tab (newlines are refused too: every stored text is one line). */
+/* True if s (len bytes) is valid UTF-8 with no NUL, no C0 control other than tab
+ * (newlines are refused too: every stored text is one line), no DEL and no C1
+ * control (U+0080..U+009F): nothing a terminal would act on. */
 bool stele_utf8_valid(const char *s, size_t len);
 
 /* Refuses text that is not valid one-line UTF-8, or longer than max_bytes. */

@@ -63,6 +63,15 @@ int64_t stele_rank_div_round(int64_t num, int64_t den)
 	return negative ? -(int64_t)q : (int64_t)q;
 }
 
+int64_t stele_rank_add_sat(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (!__builtin_add_overflow(a, b, &r))
+		return r;
+	return b > 0 ? INT64_MAX : INT64_MIN;
+}
+
 int64_t stele_rank_share(int64_t a, int64_t b)
 {
 	return stele_rank_div_round(a * 10000, b);
@@ -329,15 +338,20 @@ static int income_indicator(struct stele_league_row *rows, char *const *codes, s
 		rc = stele_error(STELE_EFAIL, "out of memory");
 		goto done;
 	}
+	/* Summed here, not by SQLite's sum(), which fails the whole query when one
+	 * village's total overflows: each amount is bounded (lib/rowcheck.h), and a
+	 * total past 64 bits, which would take 92 million maximal rows in a year,
+	 * stays at the bound (docs/rankings.md "Bounds"). One village's rows never
+	 * stop the table. */
 	rc = stele_db_prepare(db, &stmt,
-		"SELECT v.code, sum(i.amount) FROM village v JOIN income i "
-		"ON i.village_code = v.code AND i.period >= ?1 AND i.period <= ?2 GROUP BY v.code");
+		"SELECT v.code, i.amount FROM village v JOIN income i "
+		"ON i.village_code = v.code AND i.period >= ?1 AND i.period <= ?2");
 	if (rc < 0)
 		goto done;
 	sqlite3_bind_text(stmt, 1, first, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, last, -1, SQLITE_STATIC);
 	while ((rc = step_village(&idx, db, stmt, codes, n, "reading income")) > 0)
-		sum[idx] = sqlite3_column_int64(stmt, 1);
+		sum[idx] = stele_rank_add_sat(sum[idx], sqlite3_column_int64(stmt, 1));
 	if (rc < 0)
 		goto done;
 	for (size_t i = 0; i < n; i++)

@@ -22,6 +22,8 @@ int stele_rank_config_load(struct stele_rank_config *out, sqlite3 *db);
 
 /* Rounds num/den half away from zero (den != 0). */
 int64_t stele_rank_div_round(int64_t num, int64_t den);
+/* a + b, held at INT64_MAX or INT64_MIN instead of overflowing. */
+int64_t stele_rank_add_sat(int64_t a, int64_t b);
 /* The share a/b (b > 0) in integer ten-thousandths, rounded half away from zero. */
 int64_t stele_rank_share(int64_t a, int64_t b);
 

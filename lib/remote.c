@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -302,10 +304,87 @@ static int transport_url(char **out, bool *local, bool *exists, const char *url)
 		return 0;
 	}
 	rc = absolute_path(out, path);
-	if (rc == 0)
-		*exists = access(*out, F_OK) == 0;
+	if (rc == 0) {
+		struct stat st;
+		*exists = stat(*out, &st) == 0;
+		/* A FIFO, a device or a file where a repository should be (libgit2 would
+		 * call it an unsupported URL). */
+		if (*exists && !S_ISDIR(st.st_mode)) {
+			rc = stele_error(STELE_EFAIL, "remote %s is not a repository (it is %s, not a "
+					 "directory)", *out, S_ISFIFO(st.st_mode) ? "a FIFO" :
+					 S_ISREG(st.st_mode) ? "a file" : "a special file");
+			free(*out);
+			*out = NULL;
+		}
+	}
 	free(path);
 	return rc;
+}
+
+/* The names of the pack files of repo (objects/pack), for removing what one fetch
+ * added. *names is freed by the caller with free_names. */
+static int pack_names(char ***names, size_t *n, git_repository *repo)
+{
+	char dir[PATH_MAX], **list = NULL, **grown;
+	size_t count = 0;
+	DIR *d;
+	struct dirent *e;
+
+	snprintf(dir, sizeof(dir), "%sobjects/pack", git_repository_path(repo));
+	*names = NULL;
+	*n = 0;
+	if (!(d = opendir(dir)))
+		return 0; /* no pack yet */
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (!(grown = realloc(list, (count + 1) * sizeof(*list))) ||
+		    !(grown[count] = strdup(e->d_name))) {
+			if (grown)
+				list = grown;
+			closedir(d);
+			for (size_t i = 0; i < count; i++)
+				free(list[i]);
+			free(list);
+			return stele_error(STELE_EFAIL, "out of memory");
+		}
+		list = grown;
+		count++;
+	}
+	closedir(d);
+	*names = list;
+	*n = count;
+	return 0;
+}
+
+static void free_names(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* Removes the pack files of repo that are not in before[0..nbefore): what a refused
+ * fetch brought is not kept. */
+static void remove_new_packs(git_repository *repo, char **before, size_t nbefore)
+{
+	char **now = NULL, path[PATH_MAX + 256], dir[PATH_MAX];
+	size_t n = 0;
+
+	snprintf(dir, sizeof(dir), "%sobjects/pack", git_repository_path(repo));
+	if (pack_names(&now, &n, repo) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		bool old = false;
+		for (size_t j = 0; j < nbefore && !old; j++)
+			old = strcmp(now[i], before[j]) == 0;
+		if (old)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, now[i]);
+		unlink(path);
+	}
+	free_names(now, n);
+	stele_file_sync_dir(dir);
 }
 
 /* An in-memory remote for url: no name, nothing stored in the repository's
@@ -367,7 +446,8 @@ int stele_remote_fetch(int *found, git_repository *repo, const char *url, const 
 	char *specs[1] = { spec };
 	git_strarray refspecs = { specs, 1 };
 	bool local, exists, have = false;
-	size_t nheads;
+	size_t nheads, npacks = 0;
+	char **packs = NULL;
 	int rc;
 
 	if ((rc = stele_git_init()) < 0)
@@ -408,9 +488,34 @@ int stele_remote_fetch(int *found, git_repository *repo, const char *url, const 
 		*found = 0;
 		goto done;
 	}
+	/* A local remote is checked before its objects are copied: libgit2's local
+	 * transport reads each whole object into memory. */
+	if (local && !stele_git_oid_is_zero(&tip)) {
+		git_repository *source = NULL;
+		if (git_repository_open_bare(&source, target) < 0) {
+			rc = transport_fail(&t, target, "cannot open remote");
+			goto done;
+		}
+		rc = stele_repo_check_new(NULL, source, &tip, repo);
+		git_repository_free(source);
+		if (rc < 0) {
+			rc = stele_error(rc, "remote %s: %s", t.shown, stele_error_message());
+			goto done;
+		}
+	}
+	if ((rc = pack_names(&packs, &npacks, repo)) < 0)
+		goto done;
 	snprintf(spec, sizeof(spec), "%s:%s", remote_ref, local_ref);
 	if (git_remote_download(remote, &refspecs, &fetch) < 0) {
 		rc = transport_fail(&t, target, "cannot fetch from remote");
+		goto done;
+	}
+	/* What came over the network is checked before any ref names it; refused, its
+	 * packs go (the repository keeps nothing of it). */
+	if ((rc = stele_repo_check_new(NULL, repo, &tip, repo)) < 0) {
+		if (rc == STELE_EVERIFY)
+			rc = stele_error(rc, "remote %s: %s", t.shown, stele_error_message());
+		remove_new_packs(repo, packs, npacks);
 		goto done;
 	}
 	/* The caller judges the new tip; the ref simply follows the remote. */
@@ -430,6 +535,7 @@ done:
 	git_commit_free(commit);
 	git_remote_free(remote);
 	free(target);
+	free_names(packs, npacks);
 	return rc;
 }
 

@@ -34,7 +34,10 @@ void stele_remote_opts_release(struct stele_remote_opts *opts);
  * Fetches url's remote_ref into local_ref (forced: the caller decides whether the
  * new tip descends from what it had). A URL that is a plain path or file:// is a
  * local bare repository. An empty remote (no such ref) leaves local_ref untouched
- * and returns 0 with *found = 0.
+ * and returns 0 with *found = 0. The new history must keep the git-level limits
+ * (stele_repo_check_new): a local remote is checked before anything is copied,
+ * any other before local_ref moves; over them, STELE_EVERIFY naming the remote
+ * and the limit, local_ref untouched and nothing fetched kept.
  */
 int stele_remote_fetch(int *found, git_repository *repo, const char *url, const char *remote_ref,
 		       const char *local_ref, const struct stele_remote_opts *opts);

@@ -8,6 +8,7 @@
 #include "db.h"
 #include "error.h"
 #include "parse.h"
+#include "rowcheck.h"
 #include "rules.h"
 
 /* star.review's words, by value: 0 none, 1 required. */
@@ -140,7 +141,8 @@ static int check_cell(struct stele_csv *csv, int col, const char *value, const c
 static int cell_fixed(struct stele_csv *csv, int col, const char *value, const char *name,
 		      int64_t *out)
 {
-	if (stele_parse_tenths(value, out, name) < 0)
+	if (stele_parse_tenths(value, out, name) < 0 ||
+	    stele_check_bound(*out, STELE_POINTS_MAX, 1, name) < 0)
 		return stele_csv_error(csv, (size_t)col + 1, STELE_EINVALID, "%s", stele_error_message());
 	return 0;
 }

@@ -192,15 +192,48 @@ size_t stele_display_width(const char *str)
 	return width;
 }
 
-static void print_csv_field(FILE *f, const char *s)
+/* Whether s is a plain decimal number ("-3.5", "+2", "68767.90"): data, never a
+ * formula. */
+static bool is_number(const char *s)
 {
+	bool digits = false;
+
+	if (*s == '-' || *s == '+')
+		s++;
+	for (; *s >= '0' && *s <= '9'; s++)
+		digits = true;
+	if (*s == '.' && digits) {
+		digits = false;
+		for (s++; *s >= '0' && *s <= '9'; s++)
+			digits = true;
+	}
+	return digits && !*s;
+}
+
+bool stele_csv_formula_like(const char *s)
+{
+	return s && *s && strchr("=+-@\t\r", *s) && !is_number(s);
+}
+
+/* One CSV cell, quoted when it holds a separator, a quote or a line break. A text
+ * cell a spreadsheet would read as a formula gets a leading apostrophe unless raw
+ * (docs/formats: "CSV output"). */
+static void print_csv_field(FILE *f, const char *s, bool neutralise)
+{
+	bool quote_mark;
+
 	if (!s)
 		return;
+	quote_mark = neutralise && stele_csv_formula_like(s);
 	if (!strpbrk(s, ",\"\r\n")) {
+		if (quote_mark)
+			fputc('\'', f);
 		fputs(s, f);
 		return;
 	}
 	fputc('"', f);
+	if (quote_mark)
+		fputc('\'', f);
 	for (; *s; s++) {
 		if (*s == '"')
 			fputc('"', f);
@@ -262,8 +295,11 @@ static int print_aligned(const struct stele_table *t, FILE *f)
 	return 0;
 }
 
-int stele_table_print(const struct stele_table *t, enum stele_format format, bool bom, FILE *f)
+int stele_table_print(const struct stele_table *t, enum stele_format format, unsigned flags,
+		      FILE *f)
 {
+	bool bom = flags & STELE_PRINT_BOM, raw = flags & STELE_PRINT_RAW;
+
 	switch (format) {
 	case STELE_FORMAT_TABLE:
 		if (print_aligned(t, f) < 0)
@@ -273,12 +309,13 @@ int stele_table_print(const struct stele_table *t, enum stele_format format, boo
 		if (bom)
 			fputs("\xef\xbb\xbf", f);
 		for (size_t c = 0; c < t->ncols; c++) {
-			print_csv_field(f, t->names[c]);
+			print_csv_field(f, t->names[c], false);
 			fputc(c + 1 < t->ncols ? ',' : '\n', f);
 		}
 		for (size_t r = 0; r < t->nrows; r++)
 			for (size_t c = 0; c < t->ncols; c++) {
-				print_csv_field(f, stele_table_cell(t, r, c));
+				print_csv_field(f, stele_table_cell(t, r, c),
+						!raw && t->kinds[c] == STELE_COL_TEXT);
 				fputc(c + 1 < t->ncols ? ',' : '\n', f);
 			}
 		break;

@@ -49,9 +49,24 @@ const char *stele_table_cell(const struct stele_table *t, size_t row, size_t col
 int stele_table_from_query(struct stele_table **out, sqlite3 *db, const char *sql,
 			   const char *const *params, const char *number_cols);
 
-/* Writes t to f in the format; bom prefixes CSV with a UTF-8 BOM. Table format
- * aligns columns by display width (CJK characters count two). */
-int stele_table_print(const struct stele_table *t, enum stele_format format, bool bom, FILE *f);
+/* stele_table_print flags. */
+#define STELE_PRINT_BOM 1u  /* CSV starts with a UTF-8 BOM (--bom) */
+#define STELE_PRINT_RAW 2u  /* CSV text cells as stored, formulas not neutralised (--raw) */
+
+/*
+ * Writes t to f in the format. Table format aligns columns by display width (CJK
+ * characters count two). CSV is RFC 4180; a text cell that a spreadsheet would
+ * take for a formula (stele_csv_formula_like) is written with a leading
+ * apostrophe, unless STELE_PRINT_RAW: "=HYPERLINK(...)" comes out as
+ * "'=HYPERLINK(...)" (OWASP "CSV injection"). Number columns are never changed.
+ */
+int stele_table_print(const struct stele_table *t, enum stele_format format, unsigned flags,
+		      FILE *f);
+
+/* Whether a CSV text cell would be read as a formula: it starts with '=', '+',
+ * '-', '@', a tab or a carriage return, and is not a plain decimal number
+ * ("-3.5" is data). */
+bool stele_csv_formula_like(const char *s);
 
 /* Parses "table", "csv" or "json". */
 int stele_format_parse(const char *s, enum stele_format *out);

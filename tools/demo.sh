@@ -17,6 +17,10 @@ COUNTY=$DEMO/county     # the county office's stele-aggregator directory
 VILLAGES=$DEMO/villages # one stele-agent directory per village clerk's laptop
 
 COUNTY_CODE=990101
+# The county's size (tests/cli/t0955-newcomer.sh runs a smaller one; every
+# suggested command below needs township 001, village 001201 and 002205).
+TOWNSHIPS=${STELE_DEMO_TOWNSHIPS:-3}
+VILLAGES_PER_TOWNSHIP=${STELE_DEMO_VILLAGES:-8}
 YEAR=2026
 MONTHS=10
 MONTH=$YEAR-09          # the last closed month: the league table and report show it
@@ -65,8 +69,9 @@ say "a fresh demo/ directory"
 rm -rf "$DEMO"
 mkdir -p "$SERVER" "$USB" "$VILLAGES"
 
-say "simulate a county: 3 townships x 8 villages, $MONTHS months of $YEAR"
-shown simulate --out "$DATA" --townships 3 --villages-per-township 8 --months $MONTHS \
+say "simulate a county: $TOWNSHIPS townships x $VILLAGES_PER_TOWNSHIP villages, $MONTHS months of $YEAR"
+shown simulate --out "$DATA" --townships $TOWNSHIPS --villages-per-township $VILLAGES_PER_TOWNSHIP \
+	--months $MONTHS \
 	--year $YEAR --seed 5 --county $COUNTY_CODE
 
 say "the county server: a bare repository per village, and the county's own"
@@ -94,10 +99,17 @@ done >"$DEMO/step.log"
 paste - - - <"$DEMO/step.log" | sed "s/\t/   /g"
 
 say "the county registers each village with its public key, and publishes the registry"
+# The offline village has no remote: its change sets come on the USB stick
+# (fetch --from), and a plain `sync` does not look for it on the server.
 registry | while IFS=, read -r code name township; do
 	key=$(stele-agent -C "$VILLAGES/$code" key)
+	if [ "$code" = "$USB_VILLAGE" ]; then
+		remote=""
+	else
+		remote=$SERVER/$code.git
+	fi
 	stele-aggregator -C "$COUNTY" village add "$code" --name "$name" \
-		--township-name "$township" --remote "$SERVER/$code.git" --key "$key" >/dev/null
+		--township-name "$township" ${remote:+--remote "$remote"} --key "$key" >/dev/null
 done
 shown stele-aggregator -C "$COUNTY" rules publish
 quietly stele-aggregator -C "$COUNTY" village list

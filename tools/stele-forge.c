@@ -230,7 +230,7 @@ static int forge(git_repository *repo, sqlite3 *db, const unsigned char *sk,
 		goto done;
 	cs.format = STELE_CS_FORMAT;
 	cs.schema = o->schema ? (unsigned)o->schema : (unsigned)stele_schema_version();
-	cs.seq = o->seq ? (uint64_t)o->seq : last.count + 1;
+	cs.seq = o->seq >= 0 ? (uint64_t)o->seq : last.count + 1;
 	cs.created_at = (int64_t)time(NULL);
 	snprintf(cs.writer, sizeof(cs.writer), "%s", o->writer ? o->writer : village);
 	memcpy(cs.prev_hash, last.hash, STELE_HASH_BYTES);
@@ -259,7 +259,7 @@ int main(int argc, char **argv)
 		{ "corrupt", required_argument, NULL, 'c' }, { "again", no_argument, NULL, 'a' },
 		{ 0 },
 	};
-	struct forge_opts o = { 0 };
+	struct forge_opts o = { .seq = -1 };
 	unsigned char sk[STELE_SK_BYTES];
 	char path[4096], *village = NULL;
 	git_repository *repo = NULL;

@@ -5,7 +5,8 @@
 # test-lib.sh. Every server lives in the trash directory and is stopped at exit.
 #
 # The Debian packages are installed on demand when root (server_need); a script
-# whose packages cannot be had skips everything with a TAP "1..0 # SKIP" line.
+# whose packages cannot be had skips everything with a TAP "1..0 # SKIP" line,
+# and fails on CI, where every server test must run.
 
 # A server must never outlive its script: a hangup or a closed pipe (| head) ends
 # the script through its exit trap too, which stops them.
@@ -19,7 +20,10 @@ server_secret() {
 }
 
 # server_need PKG...: succeeds if every Debian package is installed, installing
-# the missing ones first when root (bounded in time). Fails otherwise.
+# the missing ones first when root (test_apt_install: bounded in time, and the
+# servers they bring are neither started nor enabled: the tests run their own on
+# loopback). Fails otherwise. A script that uses servers must run on CI.
+test_must_run_on_ci
 server_need() {
 	missing=""
 	for p in "$@"; do
@@ -27,20 +31,13 @@ server_need() {
 			missing="$missing $p"
 	done
 	[ -z "$missing" ] && return 0
-	[ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 || return 1
-	echo "# installing$missing"
-	DEBIAN_FRONTEND=noninteractive timeout 300 apt-get install -y -qq \
-		--no-install-recommends $missing >"$TRASH/.apt.log" 2>&1 && return 0
-	# A stale package list: refresh once, then try again.
-	timeout 120 apt-get update -qq >>"$TRASH/.apt.log" 2>&1
-	DEBIAN_FRONTEND=noninteractive timeout 300 apt-get install -y -qq \
-		--no-install-recommends $missing >>"$TRASH/.apt.log" 2>&1
+	test_apt_install $missing
 }
 
-# server_skip_all REASON: the whole script is skipped (TAP plan 1..0).
+# server_skip_all REASON: the whole script is skipped (TAP plan 1..0); on CI a
+# failure (test_skip_all).
 server_skip_all() {
-	echo "1..0 # SKIP $1"
-	exit 0
+	test_skip_all "$1"
 }
 
 # server_random_port: a port in 20000..59999 that nothing listens on now. The

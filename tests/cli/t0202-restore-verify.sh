@@ -63,6 +63,19 @@ test_expect_success 'restore refuses a directory that is not empty, touching not
 	test "$(ls busy)" = file
 '
 
+test_expect_success 'a killed restore says so, and restore into it again starts over' '
+	# what a restore killed after the database was created leaves behind
+	mkdir half && cp -r r/repo.git r/signing.key half/ && : >half/restore.incomplete &&
+	sqlite3 half/stele.db "CREATE TABLE t (x)" &&
+	test_expect_code 1 stele-agent -C half status 2>err &&
+	test_grep "half holds a restore that did not finish; run .stele-agent restore. into it again" err &&
+	! grep -q "init" err &&
+	stele-agent -C half restore --remote "$TRASH/remote.git" --village $V --key v/signing.key 2>err &&
+	test_grep "restored village $V" err &&
+	! test -e half/restore.incomplete &&
+	stele-agent -C half verify >out 2>/dev/null && test_line_count 0 out
+'
+
 test_expect_success 'restore without the key makes a new one and says the county must register it' '
 	stele-agent -C n restore --remote "$TRASH/remote.git" --village $V 2>err &&
 	test_grep "NEW key" err &&

@@ -131,7 +131,7 @@ test_expect_success 'quarantine retry verifies a stream again (and quarantines i
 	test "$(sqlite3 county/stele.db "SELECT count(*) FROM stele_quarantine WHERE writer = '\''$1'\''")" = 2
 '
 
-test_expect_success 'a force-pushed history is held, never merged' '
+test_expect_success 'a force-pushed history with another signed seq 3 is held as a fork, never merged' '
 	before=$(sqlite3 county/stele.db "SELECT last_seq FROM stele_stream WHERE writer = '\''$GOOD'\''") &&
 	git --git-dir=server/$GOOD.git update-ref refs/heads/main main~1 &&
 	"$FORGE" v/$GOOD server/$GOOD.git \
@@ -140,16 +140,20 @@ test_expect_success 'a force-pushed history is held, never merged' '
 	stele-aggregator -C county status --format csv >status.csv &&
 	test_grep "^$GOOD,.*,diverged," status.csv &&
 	test_expect_code 5 stele-aggregator -C county sync 2>err &&
-	test_grep "village $GOOD: held: history rewritten" err &&
+	test_grep "village $GOOD: forked at seq 3" err &&
 	test "$(sqlite3 county/stele.db "SELECT last_seq FROM stele_stream WHERE writer = '\''$GOOD'\''")" = "$before" &&
 	test "$(sqlite3 county/stele.db "SELECT count(*) FROM member WHERE id = '\''M0008'\''")" = 0 &&
 	stele-aggregator -C county status --format csv >status.csv &&
-	test_grep "^$GOOD,.*,held,.*history rewritten" status.csv
+	test_grep "^$GOOD,.*,held,.*forked at seq 3" status.csv
 '
 
-test_expect_success 'a held village merges again once its history extends the merged one' '
+test_expect_success 'a forked village merges again once resolved and its history extends the merged one' '
 	git --git-dir=server/$GOOD.git update-ref refs/heads/main \
 		"$(git --git-dir=county/villages/$GOOD.git rev-parse "$(sqlite3 county/stele.db "SELECT last_commit FROM stele_stream WHERE writer = '\''$GOOD'\''")")" &&
+	test_expect_code 5 stele-aggregator -C county sync 2>err &&
+	test_grep "village $GOOD: forked at seq 3" err &&
+	stele-aggregator -C county quarantine retry $GOOD 2>err &&
+	test_grep "1 fork marked resolved" err &&
 	stele-agent -C v/$GOOD member add 己 >/dev/null && "$FORGE" v/$GOOD server/$GOOD.git &&
 	test_expect_code 5 stele-aggregator -C county sync 2>err &&
 	! grep -q "village $GOOD" err &&

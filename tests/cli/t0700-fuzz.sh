@@ -1,6 +1,7 @@
 #!/bin/sh
 test_description='fuzzing: every libFuzzer target runs briefly over its seed corpus without a crash'
 . "$(dirname "$0")/test-lib.sh"
+test_must_run_on_ci
 
 # Seconds per target; `make fuzz` runs them for minutes (FUZZ_SECONDS).
 seconds=${STELE_FUZZ_SECONDS:-5}

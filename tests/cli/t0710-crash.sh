@@ -1,6 +1,7 @@
 #!/bin/sh
 test_description='crash campaign, short run: SIGKILL at the syscalls that change files, ENOSPC and EIO injected, kills at random instants; nothing acknowledged is lost, nothing is half-written'
 . "$(dirname "$0")/test-lib.sh"
+test_must_run_on_ci
 
 # The full campaign (every syscall of five commands, every fault class, well over
 # 1,000 points) is `make crashtest`; this is its quick mode, about 150 points.

@@ -4,6 +4,7 @@ county clock) change nothing: records, syncs and merges work, and every ranking 
 for byte the one of a county whose clocks are right (creation time is display only;
 the order of a stream is its seq)'
 . "$(dirname "$0")/test-lib.sh"
+test_must_run_on_ci
 
 # Four villages of the reference county, from three townships; one has a veto.
 VILLAGES="990101001201 990101001202 990101002201 990101003201"

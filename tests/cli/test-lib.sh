@@ -55,11 +55,50 @@ test_expect_success() {
 	fi
 }
 
+# test_must_run_on_ci: this script's cases must run on CI (.ci/run sets
+# CI=true): there, a skip is a failure, so a green CI cannot hide an untested
+# transport, browser or tool. Elsewhere a skip still prints its reason.
+TEST_MUST_RUN_ON_CI=
+test_must_run_on_ci() {
+	TEST_MUST_RUN_ON_CI=1
+}
+
+# test_skip_is_failure: true when a skip must fail (a must-run script on CI).
+test_skip_is_failure() {
+	[ -n "$TEST_MUST_RUN_ON_CI" ] && [ "${CI:-}" = true ]
+}
+
 # test_skip 'description' 'reason'
 test_skip() {
 	test_count=$((test_count + 1))
+	if test_skip_is_failure; then
+		test_failed=$((test_failed + 1))
+		echo "not ok $test_count - $1 # skipped on CI, where it must run: $2"
+		return
+	fi
 	test_skipped=$((test_skipped + 1))
 	echo "ok $test_count - $1 # SKIP $2"
+}
+
+# test_skip_all 'reason': the whole script is skipped (TAP plan 1..0), or fails
+# where it must run.
+test_skip_all() {
+	if test_skip_is_failure; then
+		echo "not ok 1 - skipped on CI, where this script must run: $1"
+		echo "1..1"
+		exit 1
+	fi
+	echo "1..0 # SKIP $1"
+	exit 0
+}
+
+# test_apt_install PKG...: installs the Debian packages a test needs, when root
+# (tools/apt-install.sh: waits for apt's lock, starts and enables no service;
+# its output in $TRASH/.apt.log). Fails when not root or when apt-get fails.
+test_apt_install() {
+	[ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 || return 1
+	echo "# installing $*"
+	sh "$SRC_ROOT/tools/apt-install.sh" "$TRASH/.apt.log" "$@"
 }
 
 test_done() {

@@ -105,6 +105,8 @@ if [ "$mode" = quick ]; then
 		stele-aggregator -C "$scratch" fetch --jobs 1
 	phase 'kill: aggregator merge' crash_county_sweep "$county/county-fetched" "$scratch" "$writes" 14 \
 		stele-aggregator -C "$scratch" merge
+	phase 'kill: rules publish, every rename' crash_publish_sweep "$county/county-fresh" \
+		"$scratch" 'rename|renameat|renameat2' 100
 else
 	for cmd in "points add M0002 B03 --date 2026-09-07" "member add 王五 --born 1980" \
 		"task add 清理河道 --due 2026-10-15" "request add --received 2026-09-20 --category 环境" \
@@ -133,6 +135,8 @@ else
 		'[a-z0-9_]+' 300 stele-aggregator -C "$scratch" fetch --jobs 1
 	phase 'kill: aggregator merge' crash_county_sweep "$county/county-fetched" "$scratch" \
 		'[a-z0-9_]+' 300 stele-aggregator -C "$scratch" merge
+	phase 'kill: rules publish' crash_publish_sweep "$county/county-fresh" "$scratch" \
+		'[a-z0-9_]+' 400
 	cp -a "$base" "$scratch.random"
 	phase 'random kills: points add' crash_random_kills "$scratch.random" 100 \
 		stele-agent -C "$scratch.random" points add M0001 B02 --date 2026-09-08

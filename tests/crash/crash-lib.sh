@@ -459,13 +459,14 @@ crash_county_final() {
 	}
 }
 
-# crash_county_sweep BASE WORK FILTER MAX COMMAND...: kill points in a county
-# command (fetch or merge, run with -C WORK): after each, crash_county_check; then
-# rerun the command, `merge` to the end, and check everything is merged exactly
-# once with the rankings of an uninterrupted run.
-crash_county_sweep() {
-	_base=$1 _work=$2 _filter=$3 _max=$4
-	shift 4
+# crash_each_kill BASE WORK FILTER MAX AFTER RECOVER COMMAND...: for at most MAX
+# syscalls of one run of COMMAND (on a copy of BASE at WORK) matching FILTER, a
+# fresh copy killed there; AFTER WORK checks what it left, COMMAND is rerun (it must
+# succeed) and RECOVER WORK checks the end state. The check functions report
+# with crash_fail and return non-zero.
+crash_each_kill() {
+	_base=$1 _work=$2 _filter=$3 _max=$4 _after=$5 _recover=$6
+	shift 6
 	rm -rf "$_work" && cp -a "$_base" "$_work" || return 1
 	strace -f -qq -o "$_work.trace" "$@" >/dev/null 2>"$_work.err" || {
 		crash_fail "cannot prepare: $* fails uninterrupted: $(cat "$_work.err")"
@@ -485,16 +486,72 @@ crash_county_sweep() {
 		137) crash_killed=$((crash_killed + 1)) ;;
 		*) crash_fail "exit $_rc: $(head -n 3 "$_work.err")"; continue ;;
 		esac
-		rm -rf "$_work.check" && cp -a "$_work" "$_work.check" &&
-			crash_county_check "$_work.check" after-run || continue
-		rm -rf "$_work.check"
+		"$_after" "$_work" || continue
 		"$@" >/dev/null 2>"$_work.err2" ||
 			{ crash_fail "rerun failed: $(cat "$_work.err2")"; continue; }
-		stele-aggregator -C "$_work" merge >/dev/null 2>"$_work.err2" ||
-			{ crash_fail "merge after the rerun failed: $(cat "$_work.err2")"; continue; }
-		crash_county_check "$_work" recovered || continue
-		crash_county_final "$_work" || continue
+		"$_recover" "$_work" || continue
 	done <"$_work.points"
+}
+
+# The county sweep's checks: the state as the next command finds it (on a copy),
+# and after the rerun and a merge.
+crash_county_after() {
+	rm -rf "$1.check" && cp -a "$1" "$1.check" && crash_county_check "$1.check" after-run &&
+		rm -rf "$1.check"
+}
+crash_county_recover() {
+	stele-aggregator -C "$1" merge >/dev/null 2>"$1.err2" ||
+		{ crash_fail "merge after the rerun failed: $(cat "$1.err2")"; return 1; }
+	crash_county_check "$1" recovered && crash_county_final "$1"
+}
+
+# crash_county_sweep BASE WORK FILTER MAX COMMAND...: kill points in a county
+# command (fetch or merge, run with -C WORK): after each, crash_county_check; then
+# rerun the command, `merge` to the end, and check everything is merged exactly
+# once with the rankings of an uninterrupted run.
+crash_county_sweep() {
+	_b=$1 _w=$2 _f=$3 _m=$4
+	shift 4
+	crash_each_kill "$_b" "$_w" "$_f" "$_m" crash_county_after crash_county_recover "$@"
+}
+
+# crash_publish_check DIR WHEN: what `rules publish --to DIR/pub.git` promises the
+# county: repo.git's main is a straight line whose Nth commit holds outbox change
+# set N (after a killed run a prefix of the outbox, WHEN "recovered" all of it),
+# the published main is repo.git's (recovered) and no ref lock is left behind.
+crash_publish_check() {
+	_n=$(sqlite3 "$1/stele.db" "SELECT count(*) FROM stele_outbox") || return 1
+	_line=$(git --git-dir="$1/repo.git" log --first-parent --format=%s main 2>/dev/null |
+		sed -n 's/^seq \([0-9]*\):.*/\1/p' | sort -n | tr '\n' ' ')
+	_want=$(seq 1 "$_n" | tr '\n' ' ')
+	case $2 in
+	recovered)
+		[ "$_line" = "$_want" ] ||
+			{ crash_fail "repo.git holds seqs '$_line', not the outbox's '$_want'"; return 1; }
+		[ "$(git --git-dir="$1/pub.git" rev-parse main 2>/dev/null)" = \
+		  "$(git --git-dir="$1/repo.git" rev-parse main)" ] ||
+			{ crash_fail "the published main is not repo.git's"; return 1; }
+		# Ref locks stop the next ref update; a killed pack write's temporary
+		# files in objects/pack do not.
+		_locks=$(find "$1/repo.git/refs" "$1/pub.git/refs" -name '*.lock' 2>/dev/null;
+			 ls -d "$1"/repo.git/*.lock "$1"/pub.git/*.lock 2>/dev/null | grep -v '/stele.lock$')
+		[ -z "$_locks" ] || { crash_fail "ref locks left: $_locks"; return 1; } ;;
+	*)
+		case "$_want" in
+		"$_line"*) ;;
+		*) crash_fail "repo.git holds seqs '$_line', not a prefix of '$_want'"; return 1 ;;
+		esac ;;
+	esac
+}
+
+# crash_publish_sweep BASE WORK FILTER MAX: kills `rules publish` on a copy of the
+# county BASE at each of at most MAX syscalls matching FILTER, checks
+# (crash_publish_check), reruns it, which must succeed, and checks again.
+crash_publish_after() { crash_publish_check "$1" after-run; }
+crash_publish_recover() { crash_publish_check "$1" recovered; }
+crash_publish_sweep() {
+	crash_each_kill "$1" "$2" "$3" "$4" crash_publish_after crash_publish_recover \
+		stele-aggregator -C "$2" rules publish --to "$2/pub.git"
 }
 
 # crash_county ROOT: two synced villages (ROOT/v1, ROOT/v2, pushed to their

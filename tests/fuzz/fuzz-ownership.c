@@ -1,11 +1,13 @@
 /* fuzz-ownership.c: libFuzzer target for the row checks every incoming change set
- * passes (stele_merge_check_changes: walk, ownership, table shapes) and the apply
- * that follows them (stele_stream_apply). The input is row changes; for a village
+ * passes (stele_merge_check_changes: walk, ownership, table shapes, the value rules
+ * of lib/rowcheck.h) and the apply that follows them (stele_stream_apply). The input is row changes; for a village
  * writer and for the
  * county, whatever the check lets through is applied to a database holding both
  * villages' and the county's rows under a SQLite session that records what really
  * changed, and every such row must be one the writer owns: a village-owned row of
- * that village, or a county-owned row. */
+ * that village, or a county-owned row; and every row it wrote must keep the value
+ * rules the agent keeps (stele_row_check on the session's own record of it: what
+ * SQLite stored, not what the change set said). */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -17,6 +19,7 @@
 #include "error.h"
 #include "rules.h"
 #include "merge.h"
+#include "rowcheck.h"
 #include "fuzz.h"
 
 #define VILLAGE "990101001201"
@@ -72,6 +75,16 @@ static bool owned_change(sqlite3_changeset_iter *it, const char *writer)
 	       strcmp((const char *)sqlite3_value_text(code), writer) == 0;
 }
 
+/* stele_cs_walk callback over the session's record of the apply: each row as stored
+ * keeps its table's value rules. */
+static int stored_row_valid(void *ctx, const struct stele_cs_row *row)
+{
+	(void)ctx;
+	FUZZ_CHECK(stele_row_check(row) == 0, "the merge applied a row its value rules refuse: %s",
+		   stele_error_message());
+	return 0;
+}
+
 /* Applies data as writer's if the row checks pass, recording what the apply really
  * changed with a session on every table, and checks each change. */
 static void check_writer(const uint8_t *data, size_t size, const char *writer)
@@ -112,6 +125,8 @@ static void check_writer(const uint8_t *data, size_t size, const char *writer)
 				   "does not own", writer);
 		FUZZ_CHECK(src == SQLITE_DONE, "the session's own changeset does not iterate");
 		sqlite3changeset_finalize(it);
+		FUZZ_CHECK(stele_cs_walk(NULL, effect, (size_t)effect_len, stored_row_valid, NULL) == 0,
+			   "the session's own changeset does not walk: %s", stele_error_message());
 		sqlite3_free(effect);
 	} else {
 		FUZZ_CHECK(rc == STELE_EVERIFY && reason && strcmp(reason, "conflict") == 0,

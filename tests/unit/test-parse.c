@@ -314,7 +314,10 @@ static void test_utf8(void **state)
 	UTF8_OK("plain ASCII");
 	UTF8_OK("张三 东村 城关镇");
 	UTF8_OK("tab\tis fine");
-	UTF8_OK("\xc2\x80");             /* U+0080, the first two-byte */
+	UTF8_BAD("\xc2\x80");            /* U+0080, the first two-byte: a C1 control */
+	UTF8_BAD("\xc2\x9b");            /* U+009B, CSI: a terminal's escape */
+	UTF8_BAD("\xc2\x9f");            /* U+009F, the last C1 control */
+	UTF8_OK("\xc2\xa0");             /* U+00A0, the first two-byte that is text */
 	UTF8_OK("\xdf\xbf");             /* U+07FF */
 	UTF8_OK("\xe0\xa0\x80");         /* U+0800, the first three-byte */
 	UTF8_OK("\xed\x9f\xbf");         /* U+D7FF, just below the surrogates */

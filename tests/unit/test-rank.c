@@ -69,7 +69,7 @@ static char *csv_of(struct stele_table *t)
 	FILE *f = open_memstream(&text, &len);
 
 	assert_non_null(f);
-	assert_int_equal(stele_table_print(t, STELE_FORMAT_CSV, false, f), 0);
+	assert_int_equal(stele_table_print(t, STELE_FORMAT_CSV, 0, f), 0);
 	fclose(f);
 	stele_table_free(t);
 	return text;
@@ -127,6 +127,11 @@ static void test_share_rounding(void **state)
 	assert_int_equal(stele_rank_share(1, 20001), 0);
 	assert_int_equal(stele_rank_share(0, 7), 0);
 	assert_int_equal(stele_rank_share(7, 7), 10000);
+	/* An income total past 64 bits stays at the bound instead of failing. */
+	assert_true(stele_rank_add_sat(INT64_MAX - 1, 5) == INT64_MAX);
+	assert_true(stele_rank_add_sat(INT64_MIN + 1, -5) == INT64_MIN);
+	assert_true(stele_rank_add_sat(INT64_MAX, -5) == INT64_MAX - 5);
+	assert_true(stele_rank_add_sat(-3, 5) == 2);
 	assert_int_equal(stele_rank_div_round(5, 10), 1);
 	assert_int_equal(stele_rank_div_round(-5, 10), -1); /* away from zero */
 	assert_int_equal(stele_rank_div_round(-4, 10), 0);
