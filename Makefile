@@ -27,12 +27,13 @@ SANITIZE ?=
 # Objects of a sanitizer build live apart, so switching never mixes them.
 BUILD    ?= build$(if $(SANITIZE),-san)
 
-PKGS      = sqlite3 libgit2 zlib libsodium
+PKGS      = sqlite3 libgit2 zlib libsodium libmicrohttpd xlsxwriter minizip expat
 WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wno-unused-parameter -Wvla
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS = -std=c17 -D_GNU_SOURCE -DSQLITE_ENABLE_SESSION \
             -DSQLITE_ENABLE_PREUPDATE_HOOK -DSTELE_VERSION='"$(VERSION)"' \
+            -DSTELE_LOCALEDIR='"$(LOCALEDIR)"' \
             -Ilib -I$(BUILD) $(WARN) $(CPPFLAGS) $(CFLAGS) \
             $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 LIBS      = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lpthread -lm
@@ -54,7 +55,7 @@ UNIT_SRC  = $(sort $(wildcard tests/unit/test-*.c))
 TOOL_SRC  = $(sort $(wildcard tools/*.c))
 
 LIB_OBJ   = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/schema.o
-AGENT_OBJ = $(AGENT_SRC:%.c=$(BUILD)/%.o)
+AGENT_OBJ = $(AGENT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/web-css.o
 AGG_OBJ   = $(AGG_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_BIN  = $(TOOL_SRC:tools/%.c=$(BUILD)/tools/%)
@@ -67,11 +68,18 @@ MAN_DIR   = $(BUILD)/man
 MAN_PAGES = $(MAN_DIR)/stele-agent.stamp $(MAN_DIR)/stele-aggregator.stamp \
             $(MAN_DIR)/stele-format.5
 
+# Translations (docs/translating.md): po/LANG.po for each language; the template
+# po/stele.pot is extracted from the sources; the compiled catalogues go to
+# $(BUILD)/locale, where the programs find them beside themselves.
+LANGS     = $(sort $(basename $(notdir $(wildcard po/*.po))))
+MO        = $(LANGS:%=$(BUILD)/locale/%/LC_MESSAGES/stele.mo)
+MSG_SRC   = $(sort $(wildcard lib/*.[ch] agent/*.[ch] aggregator/*.[ch]))
+
 .PHONY: all deps install uninstall test check unit cli demo bench clean help man \
-        deb debtest newcomertest
+        deb debtest newcomertest update-po
 .DELETE_ON_ERROR:
 
-all: $(AGENT) $(AGG) $(TOOL_BIN) man
+all: $(AGENT) $(AGG) $(TOOL_BIN) man po/stele.pot $(MO)
 
 help:
 	@echo 'make deps         as root: install the Debian packages to build and test with'
@@ -83,6 +91,7 @@ help:
 	@echo 'make deb          the Debian packages, in $(BUILD)/deb/'
 	@echo 'make debtest      build the packages and install them into a fresh Debian 12 root'
 	@echo 'make newcomertest the README'"'"'s commands on a fresh Debian 12 root, to a passing make test'
+	@echo 'make update-po    extract new messages into po/stele.pot and merge them into po/*.po'
 	@echo 'make SANITIZE=address,undefined test'
 	@echo 'make fuzz         libFuzzer targets, FUZZ_SECONDS=$(FUZZ_SECONDS) each (clang, in $(FUZZ_BUILD)/)'
 	@echo 'make crashtest    kill -9 at every syscall and injected I/O faults (tests/crash/)'
@@ -111,6 +120,35 @@ $(BUILD)/%.o: %.c | $(BUILD)/.deps-checked
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/schema.o: $(BUILD)/schema.c
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# The compiled-in catalogue directory: i18n.o is rebuilt when PREFIX changes,
+# so `make install PREFIX=/usr` installs a program that looks in /usr/share/locale.
+$(BUILD)/lib/i18n.o: $(BUILD)/localedir
+$(BUILD)/localedir: FORCE
+	@mkdir -p $(@D)
+	@echo '$(LOCALEDIR)' | cmp -s - $@ || echo '$(LOCALEDIR)' > $@
+
+.PHONY: FORCE
+FORCE:
+
+po/stele.pot: $(MSG_SRC) tools/pot.sh
+	sh tools/pot.sh $@ $(VERSION)
+
+$(BUILD)/locale/%/LC_MESSAGES/stele.mo: po/%.po
+	@mkdir -p $(@D)
+	msgfmt -c -o $@ $<
+
+# For developers: new messages into every catalogue (fuzzy guesses marked so).
+update-po: po/stele.pot
+	for l in $(LANGS); do msgmerge --quiet --update --backup=none po/$$l.po po/stele.pot; done
+
+# The workbench's style sheet, carried inside stele-agent (agent/web.c).
+$(BUILD)/web-css.c: web/workbench.css tools/embed-file.sh
+	@mkdir -p $(@D)
+	sh tools/embed-file.sh web_css web/workbench.css > $@
+
+$(BUILD)/web-css.o: $(BUILD)/web-css.c
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/libstele.a: $(LIB_OBJ)
@@ -170,7 +208,7 @@ $(MAN_DIR)/stele-format.5: docs/man/stele-format.5.scd | $(BUILD)/.deps-checked
 # Translations: the gettext build (po/) writes $(BUILD)/locale/LANG/LC_MESSAGES/stele.mo,
 # the layout bindtextdomain reads; MO_FILES lists them (set by that rule when
 # present) and install copies each to $(LOCALEDIR)/LANG/LC_MESSAGES/.
-MO_FILES ?= $(wildcard $(BUILD)/locale/*/LC_MESSAGES/stele.mo)
+MO_FILES ?= $(MO)
 
 # The systemd units: the clerk's user timer (periodic `stele-agent sync`) and the
 # county's system service and timers (`stele-aggregator sync`, the nightly report),

@@ -6,6 +6,9 @@
 #define STELE_AGENT_H
 
 #include "cli.h"
+#include "i18n.h"
+#include "keys.h"
+#include "remote.h"
 
 /* One function per command, each in agent/cmd-NAME.c, listed in agent/main.c. */
 int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
@@ -24,6 +27,8 @@ int cmd_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 int cmd_export(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_status(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_log(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_serve(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_rules(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_replay(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 extern const struct stele_cmd member_subcommands[];
 extern const struct stele_cmd points_subcommands[];
@@ -32,15 +37,16 @@ extern const struct stele_cmd request_subcommands[];
 extern const struct stele_cmd income_subcommands[];
 extern const struct stele_cmd assess_subcommands[];
 extern const struct stele_cmd key_subcommands[];
+extern const struct stele_cmd rules_subcommands[];
 
 /* `points rank` (agent/cmd-points-rank.c), an entry of the points subcommands. */
 int cmd_points_rank(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 #define POINTS_RANK_USAGE \
 	"points rank --year YYYY [--month YYYY-MM] [--format table|csv|json] [--bom] [--raw]"
 #define POINTS_RANK_HELP \
-	"This village's member ranking (积分排名): active members by their points of the\n" \
-	"year (or of one month) counted after their latest zeroing of the year; equal\n" \
-	"points share a rank. The county ranks the same way."
+	N_("This village's member ranking (积分排名): active members by their points of the\n" \
+	   "year (or of one month) counted after their latest zeroing of the year; equal\n" \
+	   "points share a rank. The county ranks the same way.")
 
 /* Opens the village directory (lock, database, signing key; agent/keyfile.c) and
  * checks it is a village's. Released by stele_ctx_close (done by the dispatcher). */

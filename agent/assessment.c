@@ -10,6 +10,7 @@
 #include "parse.h"
 #include "records.h"
 #include "rowcheck.h"
+#include "suggest.h"
 
 /* The fields of an assessment, in cli.md's import/export column order. */
 enum { AF_YEAR, AF_ITEM, AF_SCORE, AF_NOTE };
@@ -34,7 +35,7 @@ int assessment_put(struct agent_batch *b, const struct assessment_row *row)
 	sqlite3_stmt *stmt;
 	int rc, step;
 
-	snprintf(label, sizeof(label), "assessment %.8s %.40s", row->year ? row->year : "",
+	snprintf(label, sizeof(label), _("assessment %.8s %.40s"), row->year ? row->year : "",
 		 row->item_code ? row->item_code : "");
 	if (!row->year || stele_parse_year(row->year, &year, "year") < 0)
 		return agent_refuse(AF_YEAR, "%s: %s", label,
@@ -44,8 +45,14 @@ int assessment_put(struct agent_batch *b, const struct assessment_row *row)
 	if ((rc = agent_batch_item(&item, b, row->item_code)) < 0)
 		return rc;
 	if (!item)
-		return agent_refuse(AF_ITEM, "%s: standard item '%s' does not exist", label,
-				    row->item_code);
+	{
+		char hint[96];
+		agent_did_you_mean(hint, sizeof(hint), b, AGENT_ITEM_CODES_SQL, row->item_code);
+		rc = agent_refuse(AF_ITEM, "%s: standard item '%s' does not exist", label,
+				  row->item_code);
+		stele_suggest_hint(hint);
+		return rc;
+	}
 	if (!item->active)
 		return agent_refuse(AF_ITEM, "%s: standard item '%s' is not active", label,
 				    row->item_code);

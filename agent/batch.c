@@ -10,7 +10,9 @@
 #include "batch.h"
 #include "db.h"
 #include "error.h"
+#include "i18n.h"
 #include "parse.h"
+#include "suggest.h"
 
 /* The first free id of table in the village: prefix and width digits, one more
  * than the largest id of that shape (M0001, E000001, ...). out holds 24. */
@@ -57,7 +59,8 @@ int agent_check_id(const char *id, const char *what)
 			goto bad;
 	return 0;
 bad:
-	return stele_error(STELE_EINVALID, "%s '%s' is not 1-32 letters, digits, '-' or '_'", what, id);
+	return stele_error(STELE_EINVALID, "%s '%s' is not 1-32 letters, digits, '-' or '_'", _(what),
+			   id);
 }
 
 int32_t agent_month_of(int32_t days)
@@ -411,14 +414,13 @@ static int refused_field = -1;
 
 int agent_refuse(int field, const char *fmt, ...)
 {
-	char msg[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	stele_verror(STELE_EINVALID, fmt, ap);
 	va_end(ap);
 	refused_field = field;
-	return stele_error(STELE_EINVALID, "%s", msg);
+	return STELE_EINVALID;
 }
 
 int agent_refused_field(void)
@@ -531,10 +533,17 @@ int agent_batch_row_ref(struct agent_row_ref *out, char **old, struct agent_batc
 	} else if ((rc = agent_batch_next_id(ref.id, b, k->table, k->prefix, k->width)) < 0) {
 		return rc;
 	}
-	snprintf(ref.label, sizeof(ref.label), "%s '%s'", k->what, ref.id);
-	if (must_exist && !ref.exists)
+	/* TRANSLATORS: a row named in messages: "member 'M0001'". */
+	snprintf(ref.label, sizeof(ref.label), _("%s '%s'"), _(k->what), ref.id);
+	if (must_exist && !ref.exists) {
+		char sql[128], hint[96];
+		snprintf(sql, sizeof(sql), "SELECT id FROM %s WHERE village_code = ?1 ORDER BY id",
+			 k->table);
+		agent_did_you_mean(hint, sizeof(hint), b, sql, ref.id);
 		rc = agent_refuse(0, "%s does not exist in village %s", ref.label,
 				  agent_village(b->ctx));
+		stele_suggest_hint(hint);
+	}
 	else if (must_be_new && ref.exists)
 		rc = agent_refuse(0, "%s already exists in village %s", ref.label,
 				  agent_village(b->ctx));
@@ -570,4 +579,16 @@ int agent_check_field_date(int field, const char *label, const char *what, const
 	if (stele_parse_date(s, &days, what) < 0)
 		return agent_refuse(field, "%s: %s", label, stele_error_message());
 	return 0;
+}
+
+void agent_did_you_mean(char *out, size_t outsz, struct agent_batch *b, const char *sql,
+			const char *given)
+{
+	const char *params[] = { agent_village(b->ctx), NULL };
+	char best[64];
+
+	out[0] = '\0';
+	if (stele_suggest_query(best, sizeof(best), b->ctx->db, sql, params, given) == 1)
+		snprintf(out, outsz, "%s", best);
+	stele_error_clear(); /* a failed lookup only costs the hint */
 }

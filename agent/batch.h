@@ -169,6 +169,18 @@ int agent_batch_item(const struct agent_item **out, struct agent_batch *b, const
 int agent_batch_member_exists(bool *exists, struct agent_batch *b, const char *id);
 
 /*
+ * "Did you mean": out (outsz bytes) receives the closest of the codes or ids sql
+ * lists (the village as ?1; lib/suggest.h) to a given one that does not exist,
+ * or "" when none is close. Called before the refusal (it clears the message);
+ * stele_suggest_hint(out) after it ends the refusal with "(did you mean 'B01'?)".
+ */
+void agent_did_you_mean(char *out, size_t outsz, struct agent_batch *b, const char *sql,
+			const char *given);
+#define AGENT_MEMBER_IDS_SQL "SELECT id FROM member WHERE village_code = ?1 ORDER BY id"
+#define AGENT_RULE_CODES_SQL "SELECT code FROM point_rule WHERE active = 1 ORDER BY code"
+#define AGENT_ITEM_CODES_SQL "SELECT code FROM standard_item WHERE active = 1 ORDER BY code"
+
+/*
  * A refusal of one field of a row: records "fmt..." as a STELE_EINVALID message
  * and remembers field (the row's column number in cli.md's import/export column
  * list, from 0; -1 for none), so import can name the CSV column.

@@ -1,168 +1,58 @@
 /* cmd-close.c: `stele-agent close MONTH`: declare a month complete (read-only), with
- * every earlier month still open since the village's first record. */
+ * every earlier month still open since the village's first record (agent/close.c). */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "agent.h"
 #include "batch.h"
-#include "buf.h"
-#include "db.h"
+#include "close.h"
 #include "error.h"
-#include "parse.h"
-
-/* The earliest month of any record (point event, task, request, income) of the
- * village; members' join dates do not count (they go back decades). */
-static const char first_month_sql[] =
-	"SELECT min(m) FROM ("
-	"SELECT min(substr(occurred_on, 1, 7)) AS m FROM point_event WHERE village_code = ?1 "
-	"UNION ALL SELECT min(substr(due_on, 1, 7)) FROM task WHERE village_code = ?1 "
-	"UNION ALL SELECT min(substr(received_on, 1, 7)) FROM request WHERE village_code = ?1 "
-	"UNION ALL SELECT min(period) FROM income WHERE village_code = ?1)";
-static const char close_insert_sql[] =
-	"INSERT INTO period_close (village_code, period, closed_at) VALUES (?1, ?2, ?3)";
-static const char under_review_sql[] =
-	"SELECT count(*) FROM point_event WHERE village_code = ?1 "
-	"AND stage IN ('recorded', 'group', 'committee') "
-	"AND substr(occurred_on, 1, 7) BETWEEN ?2 AND ?3";
-
-/* *out = the first record's month index, or `fallback` when there is no record. */
-static int first_month(int32_t *out, struct agent_batch *b, int32_t fallback)
-{
-	sqlite3_stmt *stmt;
-	int32_t month = fallback;
-	int rc;
-
-	if ((rc = agent_batch_stmt(&stmt, b, first_month_sql)) < 0)
-		return rc;
-	sqlite3_bind_text(stmt, 1, agent_village(b->ctx), -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) != SQLITE_ROW) {
-		rc = stele_error_db(STELE_EFAIL, b->ctx->db, "finding the first record");
-	} else if (sqlite3_column_type(stmt, 0) != SQLITE_NULL &&
-		   stele_parse_month((const char *)sqlite3_column_text(stmt, 0), &month, NULL) < 0) {
-		month = fallback;
-	}
-	sqlite3_reset(stmt);
-	if (rc == 0)
-		*out = month;
-	return rc;
-}
-
-/* How many events of months from..to are still under review. */
-static int count_under_review(int64_t *out, struct agent_batch *b, int32_t from, int32_t to)
-{
-	char a[8], z[8];
-	sqlite3_stmt *stmt;
-	int rc;
-
-	stele_format_month(a, from);
-	stele_format_month(z, to);
-	if ((rc = agent_batch_stmt(&stmt, b, under_review_sql)) < 0)
-		return rc;
-	sqlite3_bind_text(stmt, 1, agent_village(b->ctx), -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, a, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 3, z, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		*out = sqlite3_column_int64(stmt, 0);
-	else
-		rc = stele_error_db(STELE_EFAIL, b->ctx->db, "counting events under review");
-	sqlite3_reset(stmt);
-	return rc;
-}
-
-/* Inserts the period_close rows of every open month in from..to; earlier (the
- * months before `to`) receives their names, *nearlier their count, and
- * *under_review grows by their events not yet past committee. */
-static int close_months(struct agent_batch *b, int32_t from, int32_t to, struct stele_buf *earlier,
-			int *nearlier, int64_t *under_review)
-{
-	int64_t count = 0;
-	char now[32], name[8];
-	time_t t = time(NULL);
-	struct tm tm;
-	bool closed;
-	int rc = 0;
-
-	gmtime_r(&t, &tm);
-	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	for (int32_t m = from; m <= to; m++) {
-		if ((rc = agent_batch_month_closed(&closed, b, m)) < 0)
-			return rc;
-		if (closed)
-			continue;
-		stele_format_month(name, m);
-		const char *row[] = { name, now };
-		if ((rc = agent_batch_write_texts(b, close_insert_sql, row, 2, "closing a month")) < 0 ||
-		    (rc = count_under_review(&count, b, m, m)) < 0)
-			return rc;
-		*under_review += count;
-		if (m < to) {
-			if ((rc = stele_buf_printf(earlier, "%s%s", *nearlier ? ", " : "", name)) < 0)
-				return rc;
-			(*nearlier)++;
-		}
-	}
-	return 0;
-}
+#include "i18n.h"
 
 int cmd_close(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	struct stele_buf earlier = STELE_BUF_INIT(STELE_BUF_NOLIMIT);
+	struct agent_close c = { 0 };
 	struct agent_batch b;
-	bool began = false, closed;
-	int32_t month, first = 0, today;
-	int64_t pending = 0;
+	bool began = false;
+	int32_t month;
+	int64_t pending;
 	char *pos[1];
-	int rc, n, nearlier = 0;
+	int rc, n;
 	bool done;
 
 	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, false, NULL, NULL, pos, 1, 1, &n,
 				  &done)) < 0 || done)
 		return rc;
-	if (strlen(pos[0]) != 7)
-		return stele_error(STELE_EINVALID, "month '%s' is not YYYY-MM", pos[0]);
-	if ((rc = stele_parse_month(pos[0], &month, "month")) < 0)
+	if ((rc = agent_close_check(&month, pos[0])) < 0)
 		return rc;
-	today = agent_month_of(stele_today());
-	if (month > today) {
-		/* Name the clock's date: a clock set years back is the likely cause. */
-		char clock[16];
-		stele_format_date(clock, stele_today());
-		return stele_error(STELE_EINVALID, "month %s has not begun yet (this computer's "
-				   "clock says %s); a month is closed when it is complete", pos[0],
-				   clock);
-	}
 	if ((rc = agent_batch_begin(&b, ctx)) < 0)
 		goto done;
 	began = true;
-	if ((rc = agent_batch_month_closed(&closed, &b, month)) < 0)
+	if ((rc = agent_close_run(&c, &b, month)) < 0)
 		goto done;
-	if (closed) {
-		fprintf(stderr, "%s: month %s is already closed; nothing to do\n", ctx->prog, pos[0]);
+	if (c.already) {
+		fprintf(stderr, _("%s: month %s is already closed; nothing to do\n"), ctx->prog, pos[0]);
 		goto done;
 	}
-	if ((rc = first_month(&first, &b, month)) < 0)
-		goto done;
-	if (first > month)
-		first = month;
-	if ((rc = close_months(&b, first, month, &earlier, &nearlier, &pending)) < 0)
-		goto done;
 	began = false;
 	if ((rc = agent_batch_commit(&b)) < 0)
 		goto done;
-	fprintf(stderr, "%s: closed %s", ctx->prog, pos[0]);
-	if (nearlier)
-		fprintf(stderr, " and the earlier open month%s %s", nearlier > 1 ? "s" : "",
-			earlier.data);
-	fputc('\n', stderr);
+	if (c.nearlier)
+		fprintf(stderr, P_("%s: closed %s and the earlier open month %s\n",
+				   "%s: closed %s and the earlier open months %s\n", c.nearlier),
+			ctx->prog, pos[0], c.earlier);
+	else
+		fprintf(stderr, _("%s: closed %s\n"), ctx->prog, pos[0]);
+	pending = c.under_review;
 	if (pending)
-		fprintf(stderr, "%s: note: %lld point event%s of the closed months %s still under "
-			"review; %s now frozen\n", ctx->prog, (long long)pending,
-			pending > 1 ? "s" : "", pending > 1 ? "are" : "is",
-			pending > 1 ? "they are" : "it is");
+		fprintf(stderr, P_("%s: note: %lld point event of the closed months is still under "
+				   "review; it is now frozen\n",
+				   "%s: note: %lld point events of the closed months are still under "
+				   "review; they are now frozen\n", pending),
+			ctx->prog, (long long)pending);
 done:
 	if (began)
 		agent_batch_abort(&b);
-	stele_buf_free(&earlier);
+	agent_close_release(&c);
 	return rc;
 }

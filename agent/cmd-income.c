@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "agent.h"
+#include "i18n.h"
 #include "batch.h"
 #include "db.h"
 #include "error.h"
@@ -58,12 +59,12 @@ static int income_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 }
 
 const struct stele_cmd income_subcommands[] = {
-	{ "add", income_add, "income add MONTH AMOUNT [--source S]",
-	  "Records collective income of MONTH (YYYY-MM): AMOUNT in yuan with at most two\n"
+	{ "add", income_add, N_("income add MONTH AMOUNT [--source S]"),
+	  N_("Records collective income of MONTH (YYYY-MM): AMOUNT in yuan with at most two\n"
 	  "decimals (negative for a correction). One row per month and source. Prints the\n"
-	  "id (I0001, ...).", NULL },
-	{ "list", income_list, "income list [--format table|csv|json] [--bom]",
-	  "Lists income rows.", NULL },
+	  "id (I0001, ...)."), NULL },
+	{ "list", income_list, N_("income list [--format table|csv|json] [--bom]"),
+	  N_("Lists income rows."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

@@ -74,7 +74,7 @@ static void pull_county_now(struct stele_ctx *ctx, const char *url)
 	if ((rc = agent_open(ctx)) == 0 && (rc = agent_repo_open(&repo, ctx, false)) == 0)
 		rc = agent_pull_county(ctx, repo, url);
 	if (rc < 0)
-		fprintf(stderr, "%s: the county rules will come with the next sync: %s\n", ctx->prog,
+		fprintf(stderr, _("%s: the county rules will come with the next sync: %s\n"), ctx->prog,
 			stele_error_message());
 	stele_repo_close(repo);
 }
@@ -125,7 +125,7 @@ int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 		rc = stele_credentials_save_kept(&urls, ctx);
 	if ((rc = stele_newdir_end(&nd, rc)) < 0)
 		goto done;
-	fprintf(stderr, "%s: initialized village %s (%s) in %s\n", ctx->prog, o.village, o.name,
+	fprintf(stderr, _("%s: initialized village %s (%s) in %s\n"), ctx->prog, o.village, o.name,
 		ctx->dir);
 	if (o.county)
 		pull_county_now(ctx, o.county);

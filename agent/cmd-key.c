@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "agent.h"
+#include "i18n.h"
 #include "capture.h"
 #include "db.h"
 #include "error.h"
@@ -111,9 +112,9 @@ static int key_rotate(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 		goto done;
 	memcpy(ctx->sk, new_sk, STELE_SK_BYTES);
 	printf("%s\n", new_hex);
-	fprintf(stderr, "%s: rotated the signing key: change set %llu, signed with the old key, "
+	fprintf(stderr, _("%s: rotated the signing key: change set %llu, signed with the old key, "
 		"announces the new one for seq %llu on. Back up the new %s; the old key is kept as "
-		"%s until 'sync' has pushed the rotation.\n", ctx->prog, (unsigned long long)seq,
+		"%s until 'sync' has pushed the rotation.\n"), ctx->prog, (unsigned long long)seq,
 		(unsigned long long)seq + 1, STELE_KEY_FILE, AGENT_OLD_KEY_FILE);
 done:
 	if (made && rc < 0)
@@ -156,17 +157,17 @@ static int key_history(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 }
 
 const struct stele_cmd key_subcommands[] = {
-	{ "rotate", key_rotate, "key rotate",
-	  "Makes a new key pair and records the change in a change set signed with the\n"
+	{ "rotate", key_rotate, N_("key rotate"),
+	  N_("Makes a new key pair and records the change in a change set signed with the\n"
 	  "old key, which announces the new key for every later change set; prints the\n"
 	  "new public key. 'sync' carries the announcement to the county, which then\n"
 	  "verifies the village's change sets with the new key: nothing needs registering.\n"
 	  "Back up the new signing.key; the old one is kept as signing.key.old until the\n"
-	  "rotation has been pushed.", NULL },
-	{ "history", key_history, "key history [--format table|csv|json] [--bom] [--raw]",
-	  "Every key of the village's stream and the change sets it signs (seq_from ..\n"
+	  "rotation has been pushed."), NULL },
+	{ "history", key_history, N_("key history [--format table|csv|json] [--bom] [--raw]"),
+	  N_("Every key of the village's stream and the change sets it signs (seq_from ..\n"
 	  "seq_to; the current key has no seq_to), and how it came: first, rotation, or\n"
-	  "restore (a restore that continued with a new key).", NULL },
+	  "restore (a restore that continued with a new key)."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

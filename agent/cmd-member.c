@@ -4,11 +4,13 @@
 #include <string.h>
 
 #include "agent.h"
+#include "i18n.h"
 #include "batch.h"
 #include "db.h"
 #include "error.h"
 #include "parse.h"
 #include "records.h"
+#include "words.h"
 
 enum { OPT_ID = 1, OPT_NAME, OPT_GENDER, OPT_BORN, OPT_JOINED, OPT_GRID, OPT_STATUS };
 
@@ -19,11 +21,11 @@ static int on_member_opt(struct stele_ctx *ctx, int opt, const char *arg, void *
 	switch (opt) {
 	case OPT_ID: row->id = arg; break;
 	case OPT_NAME: row->name = arg; break;
-	case OPT_GENDER: row->gender = arg; break;
+	case OPT_GENDER: row->gender = stele_word_code("gender", arg); break;
 	case OPT_BORN: row->born = arg; break;
 	case OPT_JOINED: row->joined = arg; break;
 	case OPT_GRID: row->grid = arg; break;
-	case OPT_STATUS: row->status = arg; break;
+	case OPT_STATUS: row->status = stele_word_code("status", arg); break;
 	}
 	return 0;
 }
@@ -84,7 +86,7 @@ static int member_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 
 static int on_list_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
 {
-	*(const char **)data = arg;
+	*(const char **)data = stele_word_code("status", arg);
 	return 0;
 }
 
@@ -115,16 +117,16 @@ static int member_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 
 const struct stele_cmd member_subcommands[] = {
 	{ "add", member_add,
-	  "member add NAME [--id ID] [--gender M|F] [--born YYYY] [--joined DATE] [--grid G] "
-	  "[--status S]",
-	  "Adds a member and prints its id (M0001, M0002, ... unless --id is given).", NULL },
+	  N_("member add NAME [--id ID] [--gender M|F] [--born YYYY] [--joined DATE] [--grid G] "
+	  "[--status S]"),
+	  N_("Adds a member and prints its id (M0001, M0002, ... unless --id is given)."), NULL },
 	{ "set", member_set,
-	  "member set ID [--name NAME] [--status S] [--grid G] [--gender M|F] [--born YYYY] "
-	  "[--joined DATE]",
-	  "Changes a member. S is active, transferred_out, flowing or deceased; an empty\n"
-	  "value (--grid '') clears an optional field.", NULL },
-	{ "list", member_list, "member list [--status S] [--format table|csv|json] [--bom] [--raw]",
-	  "Lists the village's members.", NULL },
+	  N_("member set ID [--name NAME] [--status S] [--grid G] [--gender M|F] [--born YYYY] "
+	  "[--joined DATE]"),
+	  N_("Changes a member. S is active, transferred_out, flowing or deceased; an empty\n"
+	  "value (--grid '') clears an optional field."), NULL },
+	{ "list", member_list, N_("member list [--status S] [--format table|csv|json] [--bom] [--raw]"),
+	  N_("Lists the village's members."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

@@ -4,11 +4,13 @@
 #include <string.h>
 
 #include "agent.h"
+#include "i18n.h"
 #include "batch.h"
 #include "db.h"
 #include "error.h"
 #include "parse.h"
 #include "records.h"
+#include "words.h"
 
 enum { OPT_DATE = 1, OPT_POINTS, OPT_NOTE, OPT_STAGE, OPT_MEMBER, OPT_MONTH, OPT_YEAR };
 
@@ -24,7 +26,7 @@ static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
 	case OPT_DATE: o->date = arg; break;
 	case OPT_POINTS: o->points = arg; break;
 	case OPT_NOTE: o->note = arg; break;
-	case OPT_STAGE: o->stage = arg; break;
+	case OPT_STAGE: o->stage = stele_word_code("stage", arg); break;
 	case OPT_MEMBER: o->member = arg; break;
 	case OPT_MONTH: o->month = arg; break;
 	case OPT_YEAR: o->year = arg; break;
@@ -152,18 +154,18 @@ static int points_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
  * after "list".
  */
 const struct stele_cmd points_subcommands[] = {
-	{ "add", points_add, "points add MEMBER RULE [--date DATE] [--points P] [--note TEXT]",
-	  "Records a point event (stage recorded) and prints its id (E000001, ...). DATE\n"
+	{ "add", points_add, N_("points add MEMBER RULE [--date DATE] [--points P] [--note TEXT]"),
+	  N_("Records a point event (stage recorded) and prints its id (E000001, ...). DATE\n"
 	  "defaults to today; P (one decimal) to the rule's points, and must have the sign\n"
-	  "of the rule's category: base, merit and bonus >= 0, deduction <= 0, zeroing 0.", NULL },
-	{ "review", points_review, "points review EVENT... --stage STAGE",
-	  "Moves events one step along recorded -> group -> committee -> assembly ->\n"
+	  "of the rule's category: base, merit and bonus >= 0, deduction <= 0, zeroing 0."), NULL },
+	{ "review", points_review, N_("points review EVENT... --stage STAGE"),
+	  N_("Moves events one step along recorded -> group -> committee -> assembly ->\n"
 	  "published, or to rejected from any stage before published. Never back;\n"
-	  "published and rejected are final. All the events move, or none.", NULL },
+	  "published and rejected are final. All the events move, or none."), NULL },
 	{ "list", points_list,
-	  "points list [--member ID] [--month YYYY-MM | --year YYYY] [--stage S] "
-	  "[--format table|csv|json] [--bom]",
-	  "Lists point events, oldest id first.", NULL },
+	  N_("points list [--member ID] [--month YYYY-MM | --year YYYY] [--stage S] "
+	  "[--format table|csv|json] [--bom]"),
+	  N_("Lists point events, oldest id first."), NULL },
 	{ "rank", cmd_points_rank, POINTS_RANK_USAGE, POINTS_RANK_HELP, NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

@@ -232,7 +232,7 @@ static int replay_row(void *arg, const struct stele_cs_row *row)
 				if ((rc = agent_batch_next_id(grown[r->nmap].to, r->b, idt->table,
 							      idt->prefix, idt->width)) < 0)
 					return rc;
-				fprintf(stderr, "%s: %s '%s' of the other computer is %s here\n",
+				fprintf(stderr, _("%s: %s '%s' of the other computer is %s here\n"),
 					r->ctx->prog, table, id, grown[r->nmap].to);
 				r->nmap++;
 			} else {
@@ -396,9 +396,9 @@ int cmd_replay(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 		goto done;
 	if ((rc = stele_db_int(ctx->db, "SELECT max(seq) FROM stele_outbox", (int64_t *)&seq)) < 0)
 		goto done;
-	fprintf(stderr, "%s: replayed seq %llu..%llu of the other computer's branch from %s "
+	fprintf(stderr, _("%s: replayed seq %llu..%llu of the other computer's branch from %s "
 		"(%ld row changes) as seq %llu of this one; sync it, then the county runs "
-		"'quarantine retry %s'\n", ctx->prog, (unsigned long long)r.first,
+		"'quarantine retry %s'\n"), ctx->prog, (unsigned long long)r.first,
 		(unsigned long long)r.last, shown, r.rows, (unsigned long long)seq,
 		agent_village(ctx));
 done:

@@ -4,11 +4,13 @@
 #include <string.h>
 
 #include "agent.h"
+#include "i18n.h"
 #include "batch.h"
 #include "db.h"
 #include "error.h"
 #include "parse.h"
 #include "records.h"
+#include "words.h"
 
 enum { OPT_RECEIVED = 1, OPT_CATEGORY, OPT_GRID, OPT_DATE, OPT_SATISFIED, OPT_OPEN };
 
@@ -79,11 +81,10 @@ static int request_resolve(struct stele_ctx *ctx, const struct stele_cmd *cmd, i
 				  &n, &done)) < 0 || done)
 		return rc;
 	if (o.satisfied) {
-		if (strcmp(o.satisfied, "yes") == 0)
-			satisfied = "1";
-		else if (strcmp(o.satisfied, "no") == 0)
-			satisfied = "0";
-		else
+		/* yes, no or a Chinese word (是, 否) name the stored 1 or 0; the codes
+		 * themselves are not words of the option (the code comes back as is). */
+		satisfied = stele_word_code("satisfied", o.satisfied);
+		if (satisfied == o.satisfied)
 			return stele_error(STELE_EUSAGE, "--satisfied '%s' is not yes or no",
 					   o.satisfied);
 	}
@@ -123,14 +124,14 @@ static int request_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 }
 
 const struct stele_cmd request_subcommands[] = {
-	{ "add", request_add, "request add --received DATE [--category C] [--grid G]",
-	  "Records a resident's request and prints its id (R0001, ...).", NULL },
-	{ "resolve", request_resolve, "request resolve ID [--date DATE] [--satisfied yes|no]",
-	  "Resolves a request on DATE (default today, not before it was received). A\n"
+	{ "add", request_add, N_("request add --received DATE [--category C] [--grid G]"),
+	  N_("Records a resident's request and prints its id (R0001, ...)."), NULL },
+	{ "resolve", request_resolve, N_("request resolve ID [--date DATE] [--satisfied yes|no]"),
+	  N_("Resolves a request on DATE (default today, not before it was received). A\n"
 	  "request is resolved once; one received in a closed month may still be resolved\n"
-	  "with a date in an open month.", NULL },
-	{ "list", request_list, "request list [--open] [--format table|csv|json] [--bom] [--raw]",
-	  "Lists requests (--open: those not resolved yet).", NULL },
+	  "with a date in an open month."), NULL },
+	{ "list", request_list, N_("request list [--open] [--format table|csv|json] [--bom] [--raw]"),
+	  N_("Lists requests (--open: those not resolved yet)."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "agent.h"
+#include "i18n.h"
 #include "credentials.h"
 #include "db.h"
 #include "error.h"
@@ -113,8 +114,8 @@ static int accept_given_key(struct replay *r, uint64_t seq)
 		rc = stele_error_db(STELE_EFAIL, r->db, "recording the key");
 	sqlite3_finalize(stmt);
 	if (rc == 0)
-		fprintf(stderr, "%s: seq %llu on is signed with the key you gave (--key), which no "
-			"rotation announced (the village was restored with a new key before)\n",
+		fprintf(stderr, _("%s: seq %llu on is signed with the key you gave (--key), which no "
+			"rotation announced (the village was restored with a new key before)\n"),
 			r->prog, (unsigned long long)seq);
 	return rc;
 }
@@ -382,15 +383,15 @@ int cmd_restore(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, ch
 		rc = stele_error(STELE_EFAIL, "cannot remove %s: %s", marker, strerror(errno));
 		goto done;
 	}
-	fprintf(stderr, "%s: restored village %s from %s: %llu change sets, verified\n", ctx->prog,
+	fprintf(stderr, _("%s: restored village %s from %s: %llu change sets, verified\n"), ctx->prog,
 		o.village, shown, (unsigned long long)r.stream.last_seq);
 	if (!o.key) {
 		char pk_hex[2 * STELE_PK_BYTES + 1];
 		stele_hex_encode(pk_hex, pk, STELE_PK_BYTES);
-		fprintf(stderr, "%s: this directory signs with a NEW key from seq %llu on; before "
+		fprintf(stderr, _("%s: this directory signs with a NEW key from seq %llu on; before "
 			"the next sync the county must accept it with 'stele-aggregator village revoke "
 			"%s --from-seq %llu --key %s' (docs/keys.md), or restore again with --key "
-			"BACKUP-OF-signing.key\n", ctx->prog, (unsigned long long)r.stream.last_seq + 1,
+			"BACKUP-OF-signing.key\n"), ctx->prog, (unsigned long long)r.stream.last_seq + 1,
 			o.village, (unsigned long long)r.stream.last_seq + 1, pk_hex);
 	}
 	stele_keys_free(r.keys);
@@ -408,7 +409,7 @@ int cmd_restore(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, ch
 		    (pull = agent_pull_county(ctx, repo, kept.county)) == 0 && !o.name)
 			name_from_registry(ctx, o.village);
 		if (pull < 0)
-			fprintf(stderr, "%s: the county rules will come with the next sync: %s\n",
+			fprintf(stderr, _("%s: the county rules will come with the next sync: %s\n"),
 				ctx->prog, stele_error_message());
 		stele_repo_close(repo);
 	}

@@ -185,17 +185,17 @@ static int push_village(struct stele_ctx *ctx, git_repository *repo, const char 
 		rc = 0;
 	}
 	if (!have_ours) {
-		fprintf(stderr, "%s: nothing to push to %s yet\n", ctx->prog, shown);
+		fprintf(stderr, _("%s: nothing to push to %s yet\n"), ctx->prog, shown);
 		rc = 0;
 		goto done;
 	}
 	if (!found || !stele_git_oid_equal(&ours, &theirs)) {
 		if ((rc = stele_remote_push(repo, url, STELE_BRANCH, STELE_BRANCH, 1, &opts)) < 0)
 			goto done;
-		fprintf(stderr, "%s: pushed to %s (seq %llu)\n", ctx->prog, shown,
+		fprintf(stderr, _("%s: pushed to %s (seq %llu)\n"), ctx->prog, shown,
 			(unsigned long long)tip_seq);
 	} else {
-		fprintf(stderr, "%s: %s is up to date (seq %llu)\n", ctx->prog, shown,
+		fprintf(stderr, _("%s: %s is up to date (seq %llu)\n"), ctx->prog, shown,
 			(unsigned long long)tip_seq);
 	}
 	now = time(NULL);
@@ -340,9 +340,9 @@ int cmd_sync(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 	if ((rc = commit_pending(&tip_seq, &committed, ctx, repo)) < 0)
 		goto done;
 	if (committed)
-		fprintf(stderr, "%s: committed %llu change set%s (up to seq %llu)\n", ctx->prog,
-			(unsigned long long)committed, committed == 1 ? "" : "s",
-			(unsigned long long)tip_seq);
+		fprintf(stderr, P_("%s: committed %llu change set (up to seq %llu)\n",
+				   "%s: committed %llu change sets (up to seq %llu)\n", committed),
+			ctx->prog, (unsigned long long)committed, (unsigned long long)tip_seq);
 	if (remote && (push_rc = push_village(ctx, repo, remote, tip_seq)) < 0 &&
 	    !(push_message = strdup(stele_error_message()))) {
 		rc = stele_error(STELE_EFAIL, "out of memory");

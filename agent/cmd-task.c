@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "agent.h"
+#include "i18n.h"
 #include "batch.h"
 #include "db.h"
 #include "error.h"
@@ -110,14 +111,14 @@ static int task_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int arg
 }
 
 const struct stele_cmd task_subcommands[] = {
-	{ "add", task_add, "task add TITLE --due DATE [--category C] [--assignee MEMBER]",
-	  "Adds a task to the ledger and prints its id (T0001, ...). MEMBER is a member id.",
+	{ "add", task_add, N_("task add TITLE --due DATE [--category C] [--assignee MEMBER]"),
+	  N_("Adds a task to the ledger and prints its id (T0001, ...). MEMBER is a member id."),
 	  NULL },
-	{ "close", task_close, "task close ID [--date DATE]",
-	  "Closes a task out (销号) on DATE, default today. A task is closed once; a task\n"
-	  "due in a closed month may still be closed with a date in an open month.", NULL },
-	{ "list", task_list, "task list [--open] [--format table|csv|json] [--bom] [--raw]",
-	  "Lists tasks (--open: those not closed yet).", NULL },
+	{ "close", task_close, N_("task close ID [--date DATE]"),
+	  N_("Closes a task out (销号) on DATE, default today. A task is closed once; a task\n"
+	  "due in a closed month may still be closed with a date in an open month."), NULL },
+	{ "list", task_list, N_("task list [--open] [--format table|csv|json] [--bom] [--raw]"),
+	  N_("Lists tasks (--open: those not closed yet)."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

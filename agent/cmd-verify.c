@@ -31,7 +31,7 @@ static void differ(struct verify *v, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vprintf(_(fmt), ap);
 	va_end(ap);
 	putchar('\n');
 	v->differences++;
@@ -262,12 +262,14 @@ int cmd_verify(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 	if (replayed == outbox_max && (rc = compare_rows(&v, replica)) < 0)
 		goto done;
 	if (v.differences) {
-		rc = stele_error(STELE_EVERIFY, "%ld difference%s between the database and the "
-				 "repository", v.differences, v.differences == 1 ? "" : "s");
+		rc = stele_error(STELE_EVERIFY,
+				 P_("%ld difference between the database and the repository",
+				    "%ld differences between the database and the repository",
+				    v.differences), v.differences);
 		goto done;
 	}
-	fprintf(stderr, "%s: verified: %llu change sets committed, %llu pending; the database "
-		"matches its change sets\n", ctx->prog, (unsigned long long)v.seq,
+	fprintf(stderr, _("%s: verified: %llu change sets committed, %llu pending; the database "
+		"matches its change sets\n"), ctx->prog, (unsigned long long)v.seq,
 		(unsigned long long)(outbox_max - v.seq));
 done:
 	sqlite3_finalize(v.outbox);

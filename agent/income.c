@@ -24,7 +24,7 @@ static const char income_insert_sql[] =
 static const char income_update_sql[] =
 	"UPDATE income SET period = ?3, amount = ?4, source = ?5 "
 	"WHERE village_code = ?1 AND id = ?2";
-static const struct agent_row_kind income_kind = { "income", "income", "I", 4, income_get_sql,
+static const struct agent_row_kind income_kind = { N_("income"), "income", "I", 4, income_get_sql,
 						   IF_COUNT };
 
 /* Refuses a second row for (period, source). */

@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "agent.h"
+#include "i18n.h"
 #include "db.h"
 #include "error.h"
 #include "fileio.h"
@@ -111,13 +112,13 @@ int agent_key_recover(struct stele_ctx *ctx)
 						 strerror(errno));
 				goto done;
 			}
-			fprintf(stderr, "%s: removed %s, the unused key of an interrupted 'key rotate' "
-				"(the rotation did not happen)\n", ctx->prog, AGENT_NEW_KEY_FILE);
+			fprintf(stderr, _("%s: removed %s, the unused key of an interrupted 'key rotate' "
+				"(the rotation did not happen)\n"), ctx->prog, AGENT_NEW_KEY_FILE);
 		} else if (have_new && sodium_memcmp(new_pk, recorded, STELE_PK_BYTES) == 0) {
 			if ((rc = agent_key_install(key_path, new_path, old_path)) < 0)
 				goto done;
 			memcpy(ctx->sk, new_sk, STELE_SK_BYTES);
-			fprintf(stderr, "%s: finished an interrupted 'key rotate': %s is the new key\n",
+			fprintf(stderr, _("%s: finished an interrupted 'key rotate': %s is the new key\n"),
 				ctx->prog, STELE_KEY_FILE);
 		}
 	}

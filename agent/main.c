@@ -1,48 +1,57 @@
 /* main.c: stele-agent, the village clerk's tool: its command table. */
 #include "agent.h"
+#include "i18n.h"
 
 static const struct stele_cmd commands[] = {
 	{ "init", cmd_init,
-	  "init --village CODE --name NAME [--remote URL] [--county URL] [--county-key KEY]",
-	  "Creates the village directory (-C DIR, $STELE_DIR or the current directory):\n"
+	  N_("init --village CODE --name NAME [--remote URL] [--county URL] [--county-key KEY]"),
+	  N_("Creates the village directory (-C DIR, $STELE_DIR or the current directory):\n"
 	  "the database, the repository, and the village's signing key. Installs the\n"
 	  "default rules catalogue; with --county, the county's published rules replace\n"
-	  "it at the next sync.", NULL },
-	{ "member", cmd_member, "member add|set|list ...", "Party members of the village.",
+	  "it at the next sync."), NULL },
+	{ "member", cmd_member, N_("member add|set|list ..."), N_("Party members of the village."),
 	  member_subcommands },
-	{ "points", cmd_points, "points add|review|list|rank ...",
-	  "Party members' point events (积分) and their reviews.", points_subcommands },
-	{ "task", cmd_task, "task add|close|list ...", "The village's task ledger (台账).",
+	{ "points", cmd_points, N_("points add|review|list|rank ..."),
+	  N_("Party members' point events (积分) and their reviews."), points_subcommands },
+	{ "task", cmd_task, N_("task add|close|list ..."), N_("The village's task ledger (台账)."),
 	  task_subcommands },
-	{ "request", cmd_request, "request add|resolve|list ...", "Residents' requests (诉求).",
+	{ "request", cmd_request, N_("request add|resolve|list ..."), N_("Residents' requests (诉求)."),
 	  request_subcommands },
-	{ "income", cmd_income, "income add|list ...", "Collective-economy income.",
+	{ "income", cmd_income, N_("income add|list ..."), N_("Collective-economy income."),
 	  income_subcommands },
-	{ "assess", cmd_assess, "assess set|list ...",
-	  "The village's yearly self-assessment against the standard items.", assess_subcommands },
-	{ "close", cmd_close, "close MONTH",
-	  "Declares month MONTH (YYYY-MM) complete: it becomes read-only. Earlier months\n"
-	  "still open since the village's first record are closed with it.", NULL },
-	{ "import", cmd_import, "import KIND FILE",
-	  "Imports a CSV (KIND: members, points, tasks, requests, income, assessments)\n"
-	  "with the columns export writes. All rows or none, in one change set. An empty\n"
-	  "id assigns one; an existing id updates that row. FILE '-' is stdin.", NULL },
-	{ "export", cmd_export, "export KIND [--format csv|json|table] [--bom] [--raw]",
-	  "Writes KIND (members, points, tasks, requests, income, assessments) to stdout,\n"
-	  "as CSV by default, with the columns import reads.", NULL },
-	{ "status", cmd_status, "status [--format table|csv|json]",
-	  "The village, pending change sets, last sync, remote, rules version, closed\n"
-	  "months and record counts.", NULL },
-	{ "log", cmd_log, "log [-n N] [--format table|csv|json]",
-	  "The change-set history, newest first: seq, time, what changed, its commit in\n"
-	  "the village repository (or pending), and whether its signature verifies.", NULL },
-	{ "key", cmd_key, "key",
-	  "Prints the village's public key (64 hex digits), to register at the county.\n"
+	{ "assess", cmd_assess, N_("assess set|list ..."),
+	  N_("The village's yearly self-assessment against the standard items."), assess_subcommands },
+	{ "rules", cmd_rules, N_("rules list [KIND] ..."),
+	  N_("The county's rules as this village has them: codes, names, points."),
+	  rules_subcommands },
+	{ "close", cmd_close, N_("close MONTH"),
+	  N_("Declares month MONTH (YYYY-MM) complete: it becomes read-only. Earlier months\n"
+	  "still open since the village's first record are closed with it."), NULL },
+	{ "import", cmd_import, N_("import KIND FILE"),
+	  N_("Imports a CSV or an Excel workbook (.xlsx, its first sheet) (KIND: members,\n"
+	  "points, tasks, requests, income, assessments) with the columns export writes.\n"
+	  "All rows or none. An empty id assigns one; an existing id updates that row.\n"
+	  "FILE '-' is stdin. CSV may be UTF-8, UTF-16 (with its BOM) or GB18030; dates\n"
+	  "may be written 2026/11/3, 2026-11-3 or 2026年11月3日; full-width digits are read\n"
+	  "as digits and spaces around a value are dropped."), NULL },
+	{ "export", cmd_export, N_("export KIND [--out FILE] [--format csv|json|table] [--bom] [--raw]"),
+	  N_("Writes KIND (members, points, tasks, requests, income, assessments) to stdout,\n"
+	  "as CSV by default, with the columns import reads. --out FILE writes the file\n"
+	  "instead, in the format its name ends in: .csv (with a BOM, so Excel shows\n"
+	  "Chinese text), .xlsx (an Excel workbook) or .json."), NULL },
+	{ "status", cmd_status, N_("status [--format table|csv|json]"),
+	  N_("The village, pending change sets, last sync, remote, rules version, closed\n"
+	  "months and record counts."), NULL },
+	{ "log", cmd_log, N_("log [-n N] [--format table|csv|json]"),
+	  N_("The change-set history, newest first: seq, time, what changed, its commit in\n"
+	  "the village repository (or pending), and whether its signature verifies."), NULL },
+	{ "key", cmd_key, N_("key"),
+	  N_("Prints the village's public key (64 hex digits), to register at the county.\n"
 	  "'key rotate' replaces it through the stream; 'key history' lists every key\n"
-	  "the village has signed with (docs/keys.md).", key_subcommands },
+	  "the village has signed with (docs/keys.md)."), key_subcommands },
 	{ "sync", cmd_sync,
-	  "sync [--remote URL] [--county URL] [--every DURATION] [--timeout DURATION]",
-	  "Commits the pending change sets to the village's repository, pushes them to the\n"
+	  N_("sync [--remote URL] [--county URL] [--every DURATION] [--timeout DURATION]"),
+	  N_("Commits the pending change sets to the village's repository, pushes them to the\n"
 	  "remote (fast-forward only: a remote that has diverged is reported, never\n"
 	  "overwritten), and pulls the county's rules. A URL given here is kept for the\n"
 	  "next sync; a password in it goes to DIR/credentials, never to the database.\n"
@@ -55,24 +64,31 @@ static const struct stele_cmd commands[] = {
 	  "then (a server that accepts and never answers). --every DURATION: sync now and\n"
 	  "every DURATION until SIGINT/SIGTERM, each round with --timeout (default 10m);\n"
 	  "a failed round is retried after 30s, then twice as long each time, at most\n"
-	  "DURATION; a round that finds the directory busy is skipped.", NULL },
-	{ "restore", cmd_restore, "restore --remote URL --village CODE [--key FILE] [--county URL]",
-	  "Rebuilds the village directory (-C DIR, which must be empty or missing) from its\n"
+	  "DURATION; a round that finds the directory busy is skipped."), NULL },
+	{ "restore", cmd_restore, N_("restore --remote URL --village CODE [--key FILE] [--county URL]"),
+	  N_("Rebuilds the village directory (-C DIR, which must be empty or missing) from its\n"
 	  "remote, checking every change set with the key in force for its seq. --key FILE\n"
 	  "is the backup of the village's latest signing.key, so the village keeps writing\n"
 	  "with the key the county knows; without it a new key is made from the next seq,\n"
 	  "and the county must accept it ('village revoke CODE --from-seq N --key KEY', as\n"
-	  "restore prints it; docs/keys.md).", NULL },
-	{ "replay", cmd_replay, "replay --from URL",
-	  "After two computers wrote for this village (a fork the county reports), writes\n"
+	  "restore prints it; docs/keys.md)."), NULL },
+	{ "replay", cmd_replay, N_("replay --from URL"),
+	  N_("After two computers wrote for this village (a fork the county reports), writes\n"
 	  "the records the other one made after they parted as one new change set here.\n"
 	  "URL is the other computer's repository or USB stick. Ids taken here get the\n"
 	  "next free ones (printed); run it on the computer whose records the county\n"
-	  "merged, then sync, and stop using the other (docs/clerk-guide.md).", NULL },
-	{ "verify", cmd_verify, "verify",
-	  "Checks the database against the repository: every committed change set byte for\n"
+	  "merged, then sync, and stop using the other (docs/clerk-guide.md)."), NULL },
+	{ "serve", cmd_serve, N_("serve [--port N] [--open]"),
+	  N_("The clerk's workbench: the village's records in the browser, in Chinese (with an\n"
+	  "English switch). Listens on 127.0.0.1 only, on port N (default: any free port),\n"
+	  "and prints its address with a fresh access token as the first line; --open\n"
+	  "also opens it in the desktop's browser. Holds the directory only while it\n"
+	  "answers a request, so other commands and 'sync --every' run beside it.\n"
+	  "SIGINT/SIGTERM (Ctrl+C) stop it."), NULL },
+	{ "verify", cmd_verify, N_("verify"),
+	  N_("Checks the database against the repository: every committed change set byte for\n"
 	  "byte, the hash chain and signatures, and that replaying every change set gives\n"
-	  "the village's rows. Prints each difference; exit 5 if there is one.", NULL },
+	  "the village's rows. Prints each difference; exit 5 if there is one."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 
@@ -80,5 +96,6 @@ int main(int argc, char **argv)
 {
 	struct stele_ctx ctx = { .prog = "stele-agent" };
 
+	stele_i18n_init();
 	return stele_cli_main(&ctx, commands, argc, argv);
 }

@@ -15,7 +15,7 @@ const char *const member_statuses[] = { "active", "transferred_out", "flowing", 
 static const char member_get_sql[] =
 	"SELECT '', name, gender, born, joined, status, grid FROM member "
 	"WHERE village_code = ?1 AND id = ?2";
-const struct agent_row_kind member_kind = { "member", "member", "M", 4, member_get_sql,
+const struct agent_row_kind member_kind = { N_("member"), "member", "M", 4, member_get_sql,
 					    MF_COUNT };
 
 /* NULL fields keep their value; "" clears an optional one. */
@@ -45,25 +45,26 @@ int member_put(char *out_id, struct agent_batch *b, const struct member_row *row
 				      row->must_be_new)) < 0)
 		return rc;
 	exists = ref.exists;
+	/* Each refusal names its field (agent_refuse), so a form can show it there. */
 	if (!exists && (!row->name || !*row->name))
-		return stele_error(STELE_EINVALID, "%s: name is empty", label);
+		return agent_refuse(MF_NAME, "%s: name is empty", label);
 	if (row->name) {
 		if (!*row->name)
-			return stele_error(STELE_EINVALID, "%s: name is empty", label);
+			return agent_refuse(MF_NAME, "%s: name is empty", label);
 		if ((rc = stele_check_text(row->name, 100, "member name")) < 0)
-			return rc;
+			return agent_refuse(MF_NAME, "%s", stele_error_message());
 	}
 	if (row->gender && *row->gender && strcmp(row->gender, "M") != 0 && strcmp(row->gender, "F") != 0)
-		return stele_error(STELE_EINVALID, "%s: gender '%s' is not M, F or empty", label, row->gender);
+		return agent_refuse(MF_GENDER, "%s: gender '%s' is not M, F or empty", label, row->gender);
 	if (row->born && *row->born && stele_parse_int(row->born, 1900, 2999, &born, "born") < 0)
-		return stele_error(STELE_EINVALID, "%s: born '%s' is not a year", label, row->born);
+		return agent_refuse(MF_BORN, "%s: born '%s' is not a year", label, row->born);
 	if (row->joined && *row->joined &&
 	    ((rc = agent_check_field_date(MF_JOINED, label, "joined", row->joined)) < 0 ||
 	     (rc = agent_batch_refuse_closed(b, MF_JOINED, label, row->joined)) < 0))
 		return rc;
 	if (row->status && !agent_in_list(member_statuses, row->status))
-		return stele_error(STELE_EINVALID, "%s: status '%s' is not active, transferred_out, "
-				   "flowing or deceased", label, row->status);
+		return agent_refuse(MF_STATUS, "%s: status '%s' is not active, transferred_out, "
+				    "flowing or deceased", label, row->status);
 	if (row->grid && *row->grid &&
 	    (rc = agent_check_field_text(MF_GRID, label, "grid", row->grid, 64)) < 0)
 		return rc;

@@ -10,6 +10,8 @@
 #include "parse.h"
 #include "records.h"
 #include "rowcheck.h"
+#include "suggest.h"
+#include "words.h"
 
 /* In the order an event is reviewed; rejected last. */
 const char *const point_stages[] = { "recorded", "group", "committee", "assembly", "published",
@@ -43,7 +45,7 @@ static const char event_insert_sql[] =
 static const char event_update_sql[] =
 	"UPDATE point_event SET member_id = ?3, rule_code = ?4, occurred_on = ?5, points = ?6, "
 	"stage = ?7, note = nullif(?8, '') WHERE village_code = ?1 AND id = ?2";
-static const struct agent_row_kind event_kind = { "point event", "point_event", "E", 6,
+static const struct agent_row_kind event_kind = { N_("point event"), "point_event", "E", 6,
 						  event_get_sql, PF_COUNT };
 
 /* Refuses points whose sign does not fit the rule's category. */
@@ -65,29 +67,32 @@ static int check_sign(const char *label, const struct agent_rule *rule, int64_t 
 		return 0;
 	stele_format_fixed(text, points, 1);
 	return agent_refuse(PF_POINTS, "%s: points %s do not fit rule %s (%s): must be %s", label,
-			    text, rule->code, rule->category, need);
+			    text, rule->code, stele_word_show("category", rule->category), need);
 }
 
 /* Refuses a stage change the review order does not allow. */
 static int check_stage_move(const char *label, const char *from, const char *to, bool review)
 {
 	int oi = point_stage_index(from), ni = point_stage_index(to);
+	/* Stages named as the reader says them (党小组初审 in Chinese). */
+	const char *from_w = stele_word_show("stage", from), *to_w = stele_word_show("stage", to);
 
 	if (review && ni == oi)
-		return agent_refuse(PF_STAGE, "%s: is already at stage %s", label, from);
+		return agent_refuse(PF_STAGE, "%s: is already at stage %s", label, from_w);
 	if (ni == oi)
 		return 0;
 	if (stage_final(oi))
 		return agent_refuse(PF_STAGE, "%s: stage %s is final, it cannot move to %s", label,
-				    from, to);
+				    from_w, to_w);
 	if (ni == STAGE_REJECTED)
 		return 0;
 	if (ni < oi)
-		return agent_refuse(PF_STAGE, "%s: stage cannot move back from %s to %s", label, from,
-				    to);
+		return agent_refuse(PF_STAGE, "%s: stage cannot move back from %s to %s", label, from_w,
+				    to_w);
 	if (review && ni != oi + 1)
 		return agent_refuse(PF_STAGE, "%s: a review moves one step, from %s to %s (or to "
-				    "rejected), not to %s", label, from, point_stages[oi + 1], to);
+				    "rejected), not to %s", label, from_w,
+				    stele_word_show("stage", point_stages[oi + 1]), to_w);
 	return 0;
 }
 
@@ -128,8 +133,11 @@ int point_put(char *out_id, struct agent_batch *b, const struct point_row *row)
 		if ((rc = agent_batch_member_exists(&member_ok, b, member)) < 0)
 			goto done;
 		if (!member_ok) {
+			char hint[96];
+			agent_did_you_mean(hint, sizeof(hint), b, AGENT_MEMBER_IDS_SQL, member);
 			rc = agent_refuse(PF_MEMBER, "%s: member '%s' does not exist in village %s",
 					  label, member, agent_village(b->ctx));
+			stele_suggest_hint(hint);
 			goto done;
 		}
 	}
@@ -140,7 +148,10 @@ int point_put(char *out_id, struct agent_batch *b, const struct point_row *row)
 	if ((rc = agent_batch_rule(&rule, b, rule_code)) < 0)
 		goto done;
 	if (!rule) {
+		char hint[96];
+		agent_did_you_mean(hint, sizeof(hint), b, AGENT_RULE_CODES_SQL, rule_code);
 		rc = agent_refuse(PF_RULE, "%s: rule '%s' does not exist", label, rule_code);
+		stele_suggest_hint(hint);
 		goto done;
 	}
 	/* An event keeps a rule the county has since retired; a new one may not take it. */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "agent.h"
+#include "i18n.h"
 #include "error.h"
 #include "gitrepo.h"
 #include "remote.h"
@@ -51,11 +52,12 @@ int agent_pull_county(struct stele_ctx *ctx, git_repository *repo, const char *u
 		return rc;
 	stele_url_redact(shown, sizeof(shown), url);
 	if (applied)
-		fprintf(stderr, "%s: county rules from %s: applied %llu change set%s (county seq %llu)\n",
-			ctx->prog, shown, (unsigned long long)applied, applied == 1 ? "" : "s",
-			(unsigned long long)county_seq);
+		fprintf(stderr, P_("%s: county rules from %s: applied %llu change set (county seq %llu)\n",
+				   "%s: county rules from %s: applied %llu change sets (county seq %llu)\n",
+				   applied),
+			ctx->prog, shown, (unsigned long long)applied, (unsigned long long)county_seq);
 	else
-		fprintf(stderr, "%s: county rules from %s: up to date (county seq %llu)\n", ctx->prog,
+		fprintf(stderr, _("%s: county rules from %s: up to date (county seq %llu)\n"), ctx->prog,
 			shown, (unsigned long long)county_seq);
 	return 0;
 }

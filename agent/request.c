@@ -24,7 +24,7 @@ static const char request_update_sql[] =
 	"UPDATE request SET received_on = ?3, category = nullif(?4, ''), grid = nullif(?5, ''), "
 	"resolved_on = nullif(?6, ''), satisfied = CAST(nullif(?7, '') AS INTEGER) "
 	"WHERE village_code = ?1 AND id = ?2";
-static const struct agent_row_kind request_kind = { "request", "request", "R", 4,
+static const struct agent_row_kind request_kind = { N_("request"), "request", "R", 4,
 						    request_get_sql, RF_COUNT };
 
 int request_put(char *out_id, struct agent_batch *b, const struct request_row *row)

@@ -141,7 +141,7 @@ static int run_round(int *exit_code, const struct stele_ctx *ctx, char **child_a
 	sigaddset(&defaults, SIGALRM);
 	*exit_code = -1;
 	if ((rc = posix_spawnattr_init(&attr)) != 0) {
-		fprintf(stderr, "%s: cannot start a sync: %s\n", ctx->prog, strerror(rc));
+		fprintf(stderr, _("%s: cannot start a sync: %s\n"), ctx->prog, strerror(rc));
 		return 0;
 	}
 	posix_spawnattr_setsigmask(&attr, &none);
@@ -150,7 +150,7 @@ static int run_round(int *exit_code, const struct stele_ctx *ctx, char **child_a
 	rc = posix_spawn(&pid, "/proc/self/exe", NULL, &attr, child_argv, environ);
 	posix_spawnattr_destroy(&attr);
 	if (rc != 0) {
-		fprintf(stderr, "%s: cannot start a sync: %s\n", ctx->prog, strerror(rc));
+		fprintf(stderr, _("%s: cannot start a sync: %s\n"), ctx->prog, strerror(rc));
 		return 0;
 	}
 	waited = wait_child(&status, pid, monotonic_now() + timeout + ROUND_GRACE_SECONDS);
@@ -159,7 +159,7 @@ static int run_round(int *exit_code, const struct stele_ctx *ctx, char **child_a
 		return waited;
 	}
 	if (waited == 0) {
-		fprintf(stderr, "%s: the sync did not stop at its timeout; killed it\n", ctx->prog);
+		fprintf(stderr, _("%s: the sync did not stop at its timeout; killed it\n"), ctx->prog);
 		stop_child(pid);
 		return 0;
 	}
@@ -214,8 +214,8 @@ static int sync_every(struct stele_ctx *ctx, long every, long timeout, int argc,
 			wait = (double)every;
 			if (code == 4) {
 				stele_format_duration(shown, every);
-				fprintf(stderr, "%s: skipped this sync: the directory is busy; next in "
-					"%s\n", ctx->prog, shown);
+				fprintf(stderr, _("%s: skipped this sync: the directory is busy; next in "
+					"%s\n"), ctx->prog, shown);
 			}
 		} else if (code == 2 || code == 3) {
 			rc = stele_error(code == 2 ? STELE_EUSAGE : STELE_EINVALID,
@@ -232,7 +232,7 @@ static int sync_every(struct stele_ctx *ctx, long every, long timeout, int argc,
 			 * back at the same instant. */
 			wait = (double)retry * (1.0 - randombytes_uniform(1001) / 10000.0);
 			stele_format_duration(shown, retry);
-			fprintf(stderr, "%s: sync failed (%s); retrying in %s\n", ctx->prog,
+			fprintf(stderr, _("%s: sync failed (%s); retrying in %s\n"), ctx->prog,
 				code < 0 ? "timed out or killed" : code == 5 ? "verification" : "exit 1",
 				shown);
 		}
@@ -240,7 +240,7 @@ static int sync_every(struct stele_ctx *ctx, long every, long timeout, int argc,
 		stop = sleep_or_stop(wait);
 	}
 	if (stop)
-		fprintf(stderr, "%s: periodic sync stopped by %s\n", ctx->prog,
+		fprintf(stderr, _("%s: periodic sync stopped by %s\n"), ctx->prog,
 			stop == -SIGINT ? "SIGINT" : "SIGTERM");
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	free(child_argv);

@@ -9,6 +9,7 @@
 #include "error.h"
 #include "parse.h"
 #include "records.h"
+#include "suggest.h"
 
 /* The fields of a task, in cli.md's import/export column order. */
 enum { TF_ID, TF_TITLE, TF_CATEGORY, TF_ASSIGNEE, TF_DUE, TF_CLOSED, TF_COUNT };
@@ -22,7 +23,8 @@ static const char task_insert_sql[] =
 static const char task_update_sql[] =
 	"UPDATE task SET title = ?3, category = nullif(?4, ''), assignee = nullif(?5, ''), "
 	"due_on = ?6, closed_on = nullif(?7, '') WHERE village_code = ?1 AND id = ?2";
-static const struct agent_row_kind task_kind = { "task", "task", "T", 4, task_get_sql, TF_COUNT };
+static const struct agent_row_kind task_kind = { N_("task"), "task", "T", 4, task_get_sql,
+						 TF_COUNT };
 
 int task_put(char *out_id, struct agent_batch *b, const struct task_row *row)
 {
@@ -62,8 +64,12 @@ int task_put(char *out_id, struct agent_batch *b, const struct task_row *row)
 		if ((rc = agent_batch_member_exists(&member_ok, b, v[TF_ASSIGNEE])) < 0)
 			goto done;
 		if (!member_ok) {
-			rc = agent_refuse(TF_ASSIGNEE, "%s: assignee '%s' is not a member of village %s",
-					  label, v[TF_ASSIGNEE], agent_village(b->ctx));
+			char hint[96];
+			agent_did_you_mean(hint, sizeof(hint), b, AGENT_MEMBER_IDS_SQL,
+					   v[TF_ASSIGNEE]);
+			rc = agent_refuse(TF_ASSIGNEE, "%s: assignee '%s' is not a member of village "
+					  "%s", label, v[TF_ASSIGNEE], agent_village(b->ctx));
+			stele_suggest_hint(hint);
 			goto done;
 		}
 	}

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "history.h"
 #include "gitrepo.h"
+#include "i18n.h"
 
 /* One function per command, each in aggregator/cmd-NAME.c, listed in main.c. */
 int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
@@ -103,6 +104,13 @@ void agg_villages_free(struct agg_village *v, size_t n);
 
 /* Whether code is a registered village. */
 int agg_village_exists(bool *exists, struct stele_ctx *ctx, const char *code);
+
+/* "Did you mean": out (outsz bytes) receives the closest code sql lists
+ * (lib/suggest.h) to given, or "": for stele_suggest_hint after the refusal. */
+void agg_did_you_mean(char *out, size_t outsz, struct stele_ctx *ctx, const char *sql,
+		      const char *given);
+#define AGG_VILLAGE_CODES_SQL "SELECT code FROM village ORDER BY code"
+#define AGG_VETO_CODES_SQL    "SELECT code FROM veto_item ORDER BY code"
 
 /* fetch and merge proper, shared with sync: 0, or the first error code after
  * reporting every village's problem on stderr (one line each). */

@@ -106,7 +106,7 @@ int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 	sodium_memzero(sk, sizeof(sk));
 	if ((rc = stele_newdir_end(&nd, rc)) < 0)
 		goto done;
-	fprintf(stderr, "%s: initialized county %s (%s) in %s\n", ctx->prog, o.county, o.name,
+	fprintf(stderr, _("%s: initialized county %s (%s) in %s\n"), ctx->prog, o.county, o.name,
 		ctx->dir);
 done:
 	stele_credentials_kept_free(&urls);

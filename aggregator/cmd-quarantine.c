@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "aggregator.h"
+#include "i18n.h"
 #include "db.h"
 #include "error.h"
 #include "history.h"
@@ -173,16 +174,17 @@ static int quarantine_retry(struct stele_ctx *ctx, const struct stele_cmd *cmd, 
 	sqlite3_bind_text(stmt, 1, pos[0], -1, SQLITE_STATIC);
 	switch (sqlite3_step(stmt)) {
 	case SQLITE_ROW:
-		fprintf(stderr, "%s: village %s will be verified again from seq %lld at the next "
-			"merge\n", ctx->prog, pos[0], (long long)sqlite3_column_int64(stmt, 0) + 1);
+		fprintf(stderr, _("%s: village %s will be verified again from seq %lld at the next "
+			"merge\n"), ctx->prog, pos[0], (long long)sqlite3_column_int64(stmt, 0) + 1);
 		sqlite3_finalize(stmt);
 		stmt = NULL;
 		/* A fork is resolved once the other computer's records were replayed. */
 		if ((rc = agg_fork_resolve(&forks, ctx, pos[0])) == 0 && forks)
-			fprintf(stderr, "%s: village %s: %ld fork%s marked resolved; the branch%s not "
-				"merged stay%s in its mirror (refs/stele/fork/)\n", ctx->prog, pos[0],
-				forks, forks == 1 ? "" : "s", forks == 1 ? "" : "es",
-				forks == 1 ? "s" : "");
+			fprintf(stderr, P_("%s: village %s: %ld fork marked resolved; the branch not "
+					   "merged stays in its mirror (refs/stele/fork/)\n",
+					   "%s: village %s: %ld forks marked resolved; the branches not "
+					   "merged stay in its mirror (refs/stele/fork/)\n", forks),
+				ctx->prog, pos[0], forks);
 		break;
 	case SQLITE_DONE:
 		rc = stele_error(STELE_EINVALID, "village '%s' has no held or quarantined stream", pos[0]);
@@ -199,16 +201,16 @@ static int quarantine_retry(struct stele_ctx *ctx, const struct stele_cmd *cmd, 
 }
 
 const struct stele_cmd quarantine_subcommands[] = {
-	{ "list", quarantine_list, "quarantine list [--format table|csv|json] [--bom] [--raw]",
-	  "Every change set merge refused: village, seq, commit, reason, detail.", NULL },
-	{ "show", quarantine_show, "quarantine show ID [--format table|csv|json] [--bom] [--raw]",
-	  "One refused change set: reason, detail, seq, commit, and its summary if its\n"
-	  "bytes can be read at all.", NULL },
-	{ "retry", quarantine_retry, "quarantine retry VILLAGE",
-	  "Lets a quarantined (or held) village's stream be verified again from its\n"
+	{ "list", quarantine_list, N_("quarantine list [--format table|csv|json] [--bom] [--raw]"),
+	  N_("Every change set merge refused: village, seq, commit, reason, detail."), NULL },
+	{ "show", quarantine_show, N_("quarantine show ID [--format table|csv|json] [--bom] [--raw]"),
+	  N_("One refused change set: reason, detail, seq, commit, and its summary if its\n"
+	  "bytes can be read at all."), NULL },
+	{ "retry", quarantine_retry, N_("quarantine retry VILLAGE"),
+	  N_("Lets a quarantined (or held) village's stream be verified again from its\n"
 	  "cursor at the next merge, after the cause was fixed (docs/county-guide.md).\n"
 	  "A forked village's forks are marked resolved: do it after the clerk replayed\n"
-	  "the other computer's records ('stele-agent replay').", NULL },
+	  "the other computer's records ('stele-agent replay')."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

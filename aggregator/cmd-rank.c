@@ -4,11 +4,13 @@
 #include <string.h>
 
 #include "aggregator.h"
+#include "i18n.h"
 #include "db.h"
 #include "error.h"
 #include "history.h"
 #include "parse.h"
 #include "rank.h"
+#include "suggest.h"
 
 /* Options of the rank subcommands; NULL when not given. */
 struct rank_opts {
@@ -133,8 +135,14 @@ static int compute_members(struct stele_table **out, struct stele_ctx *ctx,
 		if ((rc = registered(&found, ctx->db, "SELECT 1 FROM village WHERE code = ?",
 				     o->village)) < 0)
 			return rc;
-		if (!found)
-			return stele_error(STELE_EINVALID, "village %s is not registered", o->village);
+		if (!found) {
+			char hint[96];
+
+			agg_did_you_mean(hint, sizeof(hint), ctx, AGG_VILLAGE_CODES_SQL, o->village);
+			rc = stele_error(STELE_EINVALID, "village %s is not registered", o->village);
+			stele_suggest_hint(hint);
+			return rc;
+		}
 	}
 	return stele_rank_members(out, ctx->db, year, month, o->village);
 }
@@ -192,9 +200,9 @@ static int rank_members(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 
 const struct stele_cmd rank_subcommands[] = {
 	{ "villages", rank_villages,
-	  "rank villages --month YYYY-MM [--township CODE] [--as-of RUN|TIME | --draft] "
-	  "[--format table|csv|json] [--bom] [--raw]",
-	  "The monthly league table (按月排名): every registered village with its five\n"
+	  N_("rank villages --month YYYY-MM [--township CODE] [--as-of RUN|TIME | --draft] "
+	  "[--format table|csv|json] [--bom] [--raw]"),
+	  N_("The monthly league table (按月排名): every registered village with its five\n"
 	  "indicators, composite score, rank, A/B/C grade, whether the month is closed,\n"
 	  "its rank change since the previous month, and its status. --township ranks and\n"
 	  "grades one township's villages among themselves. Villages that are unsynced or\n"
@@ -204,20 +212,20 @@ const struct stele_cmd rank_subcommands[] = {
 	  "Weights, request.days and grade shares: rules list config. --as-of RUN (a merge\n"
 	  "run of 'log') or TIME (YYYY-MM-DD[THH:MM[:SS]]) prints exactly what this\n"
 	  "printed right after that run or at that time; --draft tries the draft rules\n"
-	  "of 'rules import' (every ranking takes both).", NULL },
-	{ "stars", rank_stars, "rank stars --year YYYY [--as-of RUN|TIME | --draft] "
-	  "[--format table|csv|json] [--bom] [--raw]",
-	  "The star ratings (评星定级) against the 100-point standard, from the score the\n"
+	  "of 'rules import' (every ranking takes both)."), NULL },
+	{ "stars", rank_stars, N_("rank stars --year YYYY [--as-of RUN|TIME | --draft] "
+	  "[--format table|csv|json] [--bom] [--raw]"),
+	  N_("The star ratings (评星定级) against the 100-point standard, from the score the\n"
 	  "county approved (assess approve; with star.review none, the declared score),\n"
 	  "beside the declared score; a veto event in the year makes 1 star. review says\n"
 	  "approved or pending; prev_stars and change (up, down, same) compare with the\n"
-	  "year before. Villages without stars are listed last, by code.",
+	  "year before. Villages without stars are listed last, by code."),
 	  NULL },
 	{ "members", rank_members,
-	  "rank members --year YYYY [--month YYYY-MM] [--village CODE] "
-	  "[--as-of RUN|TIME | --draft] [--format table|csv|json] [--bom] [--raw]",
-	  "Party members' point rankings (积分排名), each village on its own: active and\n"
-	  "flowing members by points counted after their latest zeroing of the year.", NULL },
+	  N_("rank members --year YYYY [--month YYYY-MM] [--village CODE] "
+	  "[--as-of RUN|TIME | --draft] [--format table|csv|json] [--bom] [--raw]"),
+	  N_("Party members' point rankings (积分排名), each village on its own: active and\n"
+	  "flowing members by points counted after their latest zeroing of the year."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

@@ -14,6 +14,7 @@
 #include "error.h"
 #include "parse.h"
 #include "rank.h"
+#include "words.h"
 
 #define HISTORY_MONTHS 12
 /* The combined rank chart is drawn for counties up to this many villages; every
@@ -861,8 +862,15 @@ static int query_rows(struct page *p, sqlite3 *db, const char *sql, const char *
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
 		raw(p, "<tr>");
 		for (int c = 0; c < ncols; c++) {
+			const char *cell = (const char *)sqlite3_column_text(stmt, c);
+			/* A fixed value (a quarantine's reason, a stream's state) in both
+			 * languages, whatever the language of whoever runs report. */
+			const char *zh = stele_word_zh(sqlite3_column_name(stmt, c), cell);
 			raw(p, "<td>");
-			text(p, (const char *)sqlite3_column_text(stmt, c));
+			if (zh)
+				label(p, zh, cell);
+			else
+				text(p, cell);
 			raw(p, "</td>");
 		}
 		raw(p, "</tr>\n");

@@ -7,12 +7,12 @@
 #include <sys/stat.h>
 
 #include "aggregator.h"
+#include "i18n.h"
 #include "csv.h"
 #include "db.h"
 #include "error.h"
 #include "gitrepo.h"
 #include "history.h"
-#include "i18n.h"
 #include "keypair.h"
 #include "parse.h"
 #include "remote.h"
@@ -146,16 +146,6 @@ static int on_list_opt(struct stele_ctx *ctx, int opt, const char *arg, void *da
 
 static int rules_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const char *const queries[] = {
-		[STELE_RULES_POINT_RULES] =
-			"SELECT code, category, name, printf('%.1f', points / 10.0) AS points, active "
-			"FROM point_rule ORDER BY code",
-		[STELE_RULES_STANDARD_ITEMS] =
-			"SELECT code, name, printf('%.1f', max_score / 10.0) AS max_score, active "
-			"FROM standard_item ORDER BY code",
-		[STELE_RULES_VETO_ITEMS] = "SELECT code, name FROM veto_item ORDER BY code",
-		[STELE_RULES_CONFIG] = "SELECT key, value FROM ranking_config ORDER BY key",
-	};
 	static const struct option longopts[] = {
 		{ "draft", no_argument, NULL, 'd' },
 		{ 0 },
@@ -177,7 +167,7 @@ static int rules_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 	enum stele_view_kind view = draft ? STELE_VIEW_DRAFT : STELE_VIEW_LIVE;
 	if ((rc = stele_view_open(ctx->db, view, 0)) < 0)
 		return rc;
-	rc = stele_table_from_query(&t, ctx->db, queries[kind], NULL, "active");
+	rc = stele_table_from_query(&t, ctx->db, stele_rules_list_sql(kind), NULL, "active");
 	stele_view_close(ctx->db, view);
 	if (rc == 0)
 		rc = stele_cli_print(ctx, t);
@@ -309,10 +299,12 @@ static int rules_publish(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 	if ((rc = commit_outbox(&first, &last, ctx, repo)) < 0)
 		goto done;
 	if (!to || !*to) {
-		fprintf(stderr, "%s: committed %llu change set%s to %s; no publish URL (give --to "
-			"URL, or --publish at init)\n", ctx->prog,
-			(unsigned long long)(first ? last - first + 1 : 0), first == last ? "" : "s",
-			repo_path);
+		unsigned long long count = first ? last - first + 1 : 0;
+		fprintf(stderr, P_("%s: committed %llu change set to %s; no publish URL (give --to "
+				   "URL, or --publish at init)\n",
+				   "%s: committed %llu change sets to %s; no publish URL (give --to "
+				   "URL, or --publish at init)\n", first == last),
+			ctx->prog, count, repo_path);
 		goto done;
 	}
 	if (stored && (rc = make_publish_parent(stored)) < 0)
@@ -324,10 +316,10 @@ static int rules_publish(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 		goto done;
 	stele_url_redact(shown, sizeof(shown), to);
 	if (first)
-		fprintf(stderr, "%s: published seq %llu..%llu to %s\n", ctx->prog,
+		fprintf(stderr, _("%s: published seq %llu..%llu to %s\n"), ctx->prog,
 			(unsigned long long)first, (unsigned long long)last, shown);
 	else
-		fprintf(stderr, "%s: %s is up to date\n", ctx->prog, shown);
+		fprintf(stderr, _("%s: %s is up to date\n"), ctx->prog, shown);
 done:
 	stele_remote_opts_release(&remote_opts);
 	stele_repo_close(repo);
@@ -337,28 +329,28 @@ done:
 }
 
 const struct stele_cmd rules_subcommands[] = {
-	{ "import", rules_import, "rules import KIND FILE",
-	  "Checks a rules table in CSV and keeps it as the draft of KIND (replacing an\n"
+	{ "import", rules_import, N_("rules import KIND FILE"),
+	  N_("Checks a rules table in CSV and keeps it as the draft of KIND (replacing an\n"
 	  "earlier draft): the county's rankings do not change until 'rules publish'\n"
 	  "makes it live for the county and the villages at once. KIND: point-rules\n"
 	  "(code,category,name,points,active), standard-items (code,name,max_score),\n"
 	  "veto-items (code,name), config (key,value). All rows or none; an error names\n"
-	  "the file, line and column.", NULL },
-	{ "diff", rules_diff, "rules diff [--format table|csv|json] [--bom]",
-	  "The draft against the live rules: every row added, changed or removed\n"
+	  "the file, line and column."), NULL },
+	{ "diff", rules_diff, N_("rules diff [--format table|csv|json] [--bom]"),
+	  N_("The draft against the live rules: every row added, changed or removed\n"
 	  "(kind,key,change,live,draft). Try the draft with 'rank ... --draft' or\n"
-	  "'report ... --draft'.", NULL },
-	{ "discard", rules_discard, "rules discard",
-	  "Drops every draft; the live rules stand.", NULL },
-	{ "list", rules_list, "rules list KIND [--draft] [--format table|csv|json] [--bom] [--raw]",
-	  "Shows a live rules table (KIND as for import); --draft, with the drafts.", NULL },
-	{ "publish", rules_publish, "rules publish [--to URL]",
-	  "Makes the draft rules live (one change set of the county stream), commits the\n"
+	  "'report ... --draft'."), NULL },
+	{ "discard", rules_discard, N_("rules discard"),
+	  N_("Drops every draft; the live rules stand."), NULL },
+	{ "list", rules_list, N_("rules list KIND [--draft] [--format table|csv|json] [--bom] [--raw]"),
+	  N_("Shows a live rules table (KIND as for import); --draft, with the drafts."), NULL },
+	{ "publish", rules_publish, N_("rules publish [--to URL]"),
+	  N_("Makes the draft rules live (one change set of the county stream), commits the\n"
 	  "county's new change sets (rules, village registry, vetoes, reviews) to\n"
 	  "DIR/repo.git and pushes them to URL (default: --publish of init), so the\n"
 	  "county and the villages change rules together. A path or file:// URL that\n"
 	  "does not exist is created as a bare repository. If the push fails, the rules\n"
-	  "are live at the county and reach the villages at the next publish.", NULL },
+	  "are live at the county and reach the villages at the next publish."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

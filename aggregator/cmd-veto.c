@@ -5,9 +5,11 @@
 #include <string.h>
 
 #include "aggregator.h"
+#include "i18n.h"
 #include "db.h"
 #include "error.h"
 #include "parse.h"
+#include "suggest.h"
 
 struct veto_opts {
 	const char *year, *note;
@@ -45,15 +47,19 @@ static int veto_put(char *out_id, struct stele_ctx *ctx, const char *village, co
 		    int32_t year, const char *note)
 {
 	sqlite3_stmt *stmt = NULL;
-	char id[24];
+	char id[24], hint[96];
 	bool exists;
 	int64_t known = 0;
 	int rc;
 
 	if ((rc = agg_village_exists(&exists, ctx, village)) < 0)
 		return rc;
-	if (!exists)
-		return stele_error(STELE_EINVALID, "veto event: village '%s' is not registered", village);
+	if (!exists) {
+		agg_did_you_mean(hint, sizeof(hint), ctx, AGG_VILLAGE_CODES_SQL, village);
+		rc = stele_error(STELE_EINVALID, "veto event: village '%s' is not registered", village);
+		stele_suggest_hint(hint);
+		return rc;
+	}
 	if ((rc = stele_db_prepare(ctx->db, &stmt, "SELECT count(*) FROM veto_item WHERE code = ?")) < 0)
 		return rc;
 	sqlite3_bind_text(stmt, 1, veto, -1, SQLITE_STATIC);
@@ -61,9 +67,13 @@ static int veto_put(char *out_id, struct stele_ctx *ctx, const char *village, co
 		known = sqlite3_column_int64(stmt, 0);
 	sqlite3_finalize(stmt);
 	stmt = NULL;
-	if (!known)
-		return stele_error(STELE_EINVALID, "veto event: veto item '%s' is not in the catalogue "
-				   "(see 'rules list veto-items')", veto);
+	if (!known) {
+		agg_did_you_mean(hint, sizeof(hint), ctx, AGG_VETO_CODES_SQL, veto);
+		rc = stele_error(STELE_EINVALID, "veto event: veto item '%s' is not in the catalogue "
+				 "(see 'rules list veto-items')", veto);
+		stele_suggest_hint(hint);
+		return rc;
+	}
 	if ((rc = next_veto_id(id, ctx)) < 0)
 		return rc;
 	if ((rc = stele_db_prepare(ctx->db, &stmt, "INSERT INTO veto_event (id, village_code, "
@@ -139,12 +149,12 @@ static int veto_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int arg
 }
 
 const struct stele_cmd veto_subcommands[] = {
-	{ "add", veto_add, "veto add VILLAGE VETO_CODE --year YYYY [--note TEXT]",
-	  "Records a veto event (一票否决) against a registered village, for a veto item of\n"
+	{ "add", veto_add, N_("veto add VILLAGE VETO_CODE --year YYYY [--note TEXT]"),
+	  N_("Records a veto event (一票否决) against a registered village, for a veto item of\n"
 	  "the catalogue, and prints its id (VE0001, ...). It reaches the villages with the\n"
-	  "next 'rules publish'.", NULL },
-	{ "list", veto_list, "veto list [--format table|csv|json] [--bom] [--raw]",
-	  "Lists the veto events.", NULL },
+	  "next 'rules publish'."), NULL },
+	{ "list", veto_list, N_("veto list [--format table|csv|json] [--bom] [--raw]"),
+	  N_("Lists the veto events."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

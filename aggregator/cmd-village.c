@@ -5,12 +5,14 @@
 #include <string.h>
 
 #include "aggregator.h"
+#include "i18n.h"
 #include "credentials.h"
 #include "csv.h"
 #include "db.h"
 #include "error.h"
 #include "history.h"
 #include "parse.h"
+#include "suggest.h"
 
 /*
  * One village as given by a command or an import row. NULL keeps the stored value
@@ -49,8 +51,13 @@ static int village_put(struct stele_ctx *ctx, const char *county, const struct v
 	if (row->must_be_new && exists)
 		return stele_error(STELE_EINVALID, "%s is already registered (change it with "
 				   "'village set')", who);
-	if (row->must_exist && !exists)
-		return stele_error(STELE_EINVALID, "%s is not registered", who);
+	if (row->must_exist && !exists) {
+		char hint[96];
+		agg_did_you_mean(hint, sizeof(hint), ctx, AGG_VILLAGE_CODES_SQL, row->code);
+		rc = stele_error(STELE_EINVALID, "%s is not registered", who);
+		stele_suggest_hint(hint);
+		return rc;
+	}
 	if (!exists && (!row->name || !*row->name))
 		return stele_error(STELE_EINVALID, "%s: name is empty", who);
 	if (!exists && (!row->township_name || !*row->township_name))
@@ -255,8 +262,8 @@ static int village_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, in
 	rc = agg_write_commit(NULL, ctx, cap);
 	cap = NULL;
 	if (rc == 0)
-		fprintf(stderr, "%s: registered %ld village%s from %s\n", ctx->prog, rows,
-			rows == 1 ? "" : "s", pos[0]);
+		fprintf(stderr, P_("%s: registered %ld village from %s\n",
+				   "%s: registered %ld villages from %s\n", rows), ctx->prog, rows, pos[0]);
 done:
 	stele_capture_abort(cap);
 	stele_csv_free(csv);
@@ -396,8 +403,13 @@ static int village_revoke(struct stele_ctx *ctx, const struct stele_cmd *cmd, in
 		stele_hex_encode(key_hex, pk, STELE_PK_BYTES);
 	if ((rc = agg_open(ctx)) < 0 || (rc = agg_village_exists(&exists, ctx, pos[0])) < 0)
 		return rc;
-	if (!exists)
-		return stele_error(STELE_EINVALID, "village '%s' is not registered", pos[0]);
+	if (!exists) {
+		char hint[96];
+		agg_did_you_mean(hint, sizeof(hint), ctx, AGG_VILLAGE_CODES_SQL, pos[0]);
+		rc = stele_error(STELE_EINVALID, "village '%s' is not registered", pos[0]);
+		stele_suggest_hint(hint);
+		return rc;
+	}
 	if ((rc = merged_seq(&merged, ctx, pos[0])) < 0)
 		return rc;
 	if (from_seq <= merged)
@@ -408,13 +420,13 @@ static int village_revoke(struct stele_ctx *ctx, const struct stele_cmd *cmd, in
 	if ((rc = write_revocation(ctx, pos[0], from_seq, o.key ? key_hex : NULL)) < 0)
 		return rc;
 	if (o.key)
-		fprintf(stderr, "%s: village %s: from seq %lld on, change sets signed with the key in "
-			"force there are refused (revoked) and the key %.16s... signs instead\n",
+		fprintf(stderr, _("%s: village %s: from seq %lld on, change sets signed with the key in "
+			"force there are refused (revoked) and the key %.16s... signs instead\n"),
 			ctx->prog, pos[0], (long long)from_seq, key_hex);
 	else
-		fprintf(stderr, "%s: village %s: from seq %lld on, change sets signed with the key in "
+		fprintf(stderr, _("%s: village %s: from seq %lld on, change sets signed with the key in "
 			"force there are refused (revoked); no key signs for it until 'village revoke "
-			"%s --from-seq %lld --key KEY'\n", ctx->prog, pos[0], (long long)from_seq,
+			"%s --from-seq %lld --key KEY'\n"), ctx->prog, pos[0], (long long)from_seq,
 			pos[0], (long long)from_seq);
 	return 0;
 }
@@ -431,8 +443,13 @@ static int village_keys(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 		return rc;
 	if ((rc = agg_open(ctx)) < 0 || (rc = agg_village_exists(&exists, ctx, pos[0])) < 0)
 		return rc;
-	if (!exists)
-		return stele_error(STELE_EINVALID, "village '%s' is not registered", pos[0]);
+	if (!exists) {
+		char hint[96];
+		agg_did_you_mean(hint, sizeof(hint), ctx, AGG_VILLAGE_CODES_SQL, pos[0]);
+		rc = stele_error(STELE_EINVALID, "village '%s' is not registered", pos[0]);
+		stele_suggest_hint(hint);
+		return rc;
+	}
 	const char *params[] = { pos[0], NULL };
 	/* The rule of lib/keys.c: the newest seq_from wins; at equal seq_from a
 	 * revocation beats a rotation, which beats the registered key. */
@@ -452,36 +469,36 @@ static int village_keys(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 
 const struct stele_cmd village_subcommands[] = {
 	{ "add", village_add,
-	  "village add CODE --name NAME --township-name NAME [--remote URL] [--key PUBKEY]",
-	  "Registers a village (12-digit code within the county; its first 9 digits are\n"
+	  N_("village add CODE --name NAME --township-name NAME [--remote URL] [--key PUBKEY]"),
+	  N_("Registers a village (12-digit code within the county; its first 9 digits are\n"
 	  "the township code) and prints its code. The name and township travel to every\n"
 	  "village with the next 'rules publish'. --remote is where its repository is\n"
 	  "fetched from (without one it can only come on a USB stick, 'fetch --from');\n"
 	  "--key pins the public key printed by 'stele-agent key'. Without a key, the key\n"
 	  "of the village's first change set is pinned at the first merge (trust on\n"
-	  "first use). A registered code is refused: change it with 'village set'.", NULL },
+	  "first use). A registered code is refused: change it with 'village set'."), NULL },
 	{ "set", village_set,
-	  "village set CODE [--name NAME] [--township-name NAME] [--remote URL] [--key PUBKEY]",
-	  "Changes a registered village. A new --remote or --key also puts a held or\n"
-	  "quarantined stream back in order, so the next merge tries again.", NULL },
-	{ "import", village_import, "village import FILE",
-	  "Registers (or updates) the villages of a CSV file with columns\n"
-	  "code,name,township_name[,remote][,key]: all rows or none.", NULL },
-	{ "list", village_list, "village list [--format table|csv|json] [--bom] [--raw]",
-	  "The registry: code, name, township, remote, whether a key is pinned, and the\n"
-	  "last merged change set.", NULL },
-	{ "revoke", village_revoke, "village revoke CODE --from-seq N [--key PUBKEY]",
-	  "A village's key is compromised (a stolen laptop): from seq N on, change sets\n"
+	  N_("village set CODE [--name NAME] [--township-name NAME] [--remote URL] [--key PUBKEY]"),
+	  N_("Changes a registered village. A new --remote or --key also puts a held or\n"
+	  "quarantined stream back in order, so the next merge tries again."), NULL },
+	{ "import", village_import, N_("village import FILE"),
+	  N_("Registers (or updates) the villages of a CSV file with columns\n"
+	  "code,name,township_name[,remote][,key]: all rows or none."), NULL },
+	{ "list", village_list, N_("village list [--format table|csv|json] [--bom] [--raw]"),
+	  N_("The registry: code, name, township, remote, whether a key is pinned, and the\n"
+	  "last merged change set."), NULL },
+	{ "revoke", village_revoke, N_("village revoke CODE --from-seq N [--key PUBKEY]"),
+	  N_("A village's key is compromised (a stolen laptop): from seq N on, change sets\n"
 	  "signed with the key in force at seq N are refused (quarantine reason\n"
 	  "'revoked'), and with --key the new key printed by the clerk's restored\n"
 	  "directory signs from seq N on. N must be past the change sets already merged.\n"
 	  "Run again with the same N to give or change --key. A held or quarantined\n"
-	  "stream is tried again at the next merge. The procedure: docs/keys.md.", NULL },
-	{ "keys", village_keys, "village keys CODE [--format table|csv|json] [--bom] [--raw]",
-	  "The village's keys as the county verifies them: each key and the seqs it signs\n"
+	  "stream is tried again at the next merge. The procedure: docs/keys.md."), NULL },
+	{ "keys", village_keys, N_("village keys CODE [--format table|csv|json] [--bom] [--raw]"),
+	  N_("The village's keys as the county verifies them: each key and the seqs it signs\n"
 	  "(seq_from .. seq_to; none for the current one), and where it comes from:\n"
 	  "registered (pinned), rotation (announced in the stream), revocation (a\n"
-	  "'village revoke --key'), revoked (a 'village revoke' without a key).", NULL },
+	  "'village revoke --key'), revoked (a 'village revoke' without a key)."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

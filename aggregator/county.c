@@ -8,6 +8,8 @@
 #include "db.h"
 #include "error.h"
 #include "history.h"
+#include "i18n.h"
+#include "suggest.h"
 
 int agg_open(struct stele_ctx *ctx)
 {
@@ -196,4 +198,15 @@ void rank_view_close(struct rank_view *view, struct stele_ctx *ctx)
 	if (view->open)
 		stele_view_close(ctx->db, view->kind);
 	view->open = false;
+}
+
+void agg_did_you_mean(char *out, size_t outsz, struct stele_ctx *ctx, const char *sql,
+		      const char *given)
+{
+	char best[64];
+
+	out[0] = '\0';
+	if (stele_suggest_query(best, sizeof(best), ctx->db, sql, NULL, given) == 1)
+		snprintf(out, outsz, "%s", best);
+	stele_error_clear(); /* a failed lookup only costs the hint */
 }

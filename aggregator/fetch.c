@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "aggregator.h"
+#include "i18n.h"
 #include "cli.h"
 #include "db.h"
 #include "deadline.h"
@@ -192,7 +193,7 @@ done:
 	stele_repo_close(repo);
 	job->rc = rc;
 	if (rc < 0)
-		snprintf(job->error, sizeof(job->error), "%s", stele_error_message());
+		snprintf(job->error, sizeof(job->error), "%s", stele_error_message_en());
 }
 
 static void *fetch_worker(void *arg)
@@ -484,23 +485,28 @@ int agg_fetch(struct stele_ctx *ctx, const struct agg_fetch_opts *opts)
 	pthread_mutex_destroy(&pool.lock);
 	for (size_t i = 0; i < njobs; i++)
 		if (jobs[i].rc == STELE_EVERIFY) {
-			fprintf(stderr, "%s: village %s: quarantined (too-large): %s\n", ctx->prog,
+			fprintf(stderr, _("%s: village %s: quarantined (too-large): %s\n"), ctx->prog,
 				jobs[i].code, jobs[i].error);
 			quarantined++;
 		} else if (jobs[i].rc < 0) {
-			fprintf(stderr, "%s: village %s: %s\n", ctx->prog, jobs[i].code, jobs[i].error);
+			fprintf(stderr, _("%s: village %s: %s\n"), ctx->prog, jobs[i].code, jobs[i].error);
 			failed++;
 		} else if (*jobs[i].damage) {
-			fprintf(stderr, "%s: village %s: its mirror was damaged (%s); rebuilt it from "
-				"the remote, the damaged copy is %s.damaged\n", ctx->prog, jobs[i].code,
+			fprintf(stderr, _("%s: village %s: its mirror was damaged (%s); rebuilt it from "
+				"the remote, the damaged copy is %s.damaged\n"), ctx->prog, jobs[i].code,
 				jobs[i].damage, jobs[i].mirror);
 		}
 	if ((rc = record_outcomes(ctx, jobs, njobs)) < 0)
 		goto done;
-	if (opts->from)
-		fprintf(stderr, "%s: took %zu repositor%s from %s, ignored %ld other entr%s\n",
-			ctx->prog, njobs - (size_t)(failed + quarantined), njobs - (size_t)(failed + quarantined) == 1 ? "y" : "ies",
-			opts->from, ignored, ignored == 1 ? "y" : "ies");
+	if (opts->from) {
+		size_t took = njobs - (size_t)(failed + quarantined);
+		char repos[64], others[64];
+		snprintf(repos, sizeof(repos), P_("%zu repository", "%zu repositories", took), took);
+		snprintf(others, sizeof(others), P_("%ld other entry", "%ld other entries", ignored),
+			 ignored);
+		fprintf(stderr, _("%s: took %s from %s, ignored %s\n"), ctx->prog, repos, opts->from,
+			others);
+	}
 	if (failed)
 		rc = stele_error(STELE_EFAIL, "%ld of %zu villages could not be fetched", failed, njobs);
 	else if (quarantined)

@@ -125,7 +125,7 @@ int agg_fork_examine(enum agg_fork_verdict *verdict, struct stele_ctx *ctx, cons
 	if ((rc = record_fork(&fresh, &resolved, ctx, code, &at, tip, name)) < 0)
 		return rc;
 	if (fresh)
-		fprintf(stderr, "%s: village %s: forked at seq %llu: merged '%s', kept '%s' as %s\n",
+		fprintf(stderr, _("%s: village %s: forked at seq %llu: merged '%s', kept '%s' as %s\n"),
 			ctx->prog, code, (unsigned long long)at.seq, at.merged_summary, at.summary,
 			name);
 	*verdict = resolved ? AGG_FORK_RESOLVED : AGG_FORK_HELD;

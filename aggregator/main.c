@@ -1,58 +1,59 @@
 /* main.c: stele-aggregator, the county's tool: its command table. */
 #include "aggregator.h"
+#include "i18n.h"
 
 static const struct stele_cmd commands[] = {
-	{ "init", cmd_init, "init --county CODE --name NAME [--publish URL]",
-	  "Creates the county directory (-C DIR, $STELE_DIR or the current directory):\n"
+	{ "init", cmd_init, N_("init --county CODE --name NAME [--publish URL]"),
+	  N_("Creates the county directory (-C DIR, $STELE_DIR or the current directory):\n"
 	  "the database, the county's signing key, its repository (repo.git) and the\n"
-	  "default rules catalogue, captured as the county stream's first change set.", NULL },
-	{ "village", cmd_village, "village add|set|import|list|revoke|keys ...",
-	  "The registry of villages, their remotes and pinned keys.", village_subcommands },
-	{ "rules", cmd_rules, "rules import|list|publish ...",
-	  "The county's rules catalogue, and publishing it to the villages.", rules_subcommands },
-	{ "assess", cmd_assess, "assess list|approve|adjust ...",
-	  "The county's review of the villages' self-assessments (乡镇初审、县级批准).",
+	  "default rules catalogue, captured as the county stream's first change set."), NULL },
+	{ "village", cmd_village, N_("village add|set|import|list|revoke|keys ..."),
+	  N_("The registry of villages, their remotes and pinned keys."), village_subcommands },
+	{ "rules", cmd_rules, N_("rules import|list|publish ..."),
+	  N_("The county's rules catalogue, and publishing it to the villages."), rules_subcommands },
+	{ "assess", cmd_assess, N_("assess list|approve|adjust ..."),
+	  N_("The county's review of the villages' self-assessments (乡镇初审、县级批准)."),
 	  assess_subcommands },
-	{ "veto", cmd_veto, "veto add|list ...", "Veto events (一票否决).", veto_subcommands },
-	{ "fetch", cmd_fetch, "fetch [--from DIR] [--jobs N] [--timeout DURATION]",
-	  "Fetches every registered village's repository (in N parallel jobs, default:\n"
+	{ "veto", cmd_veto, N_("veto add|list ..."), N_("Veto events (一票否决)."), veto_subcommands },
+	{ "fetch", cmd_fetch, N_("fetch [--from DIR] [--jobs N] [--timeout DURATION]"),
+	  N_("Fetches every registered village's repository (in N parallel jobs, default:\n"
 	  "the number of processors) into DIR/villages/CODE.git. --from DIR takes them\n"
 	  "from a directory of bare repositories named CODE.git or CODE (a USB stick)\n"
 	  "instead, ignoring anything else. An unreachable village is reported and the\n"
 	  "others carry on; the exit code is then 1. Credentials as for stele-agent:\n"
 	  "DIR/credentials ($STELE_GIT_CREDENTIALS), STELE_GIT_USERNAME/PASSWORD; an\n"
 	  "https:// server's own CA in $STELE_CA_FILE; an ssh:// key in $STELE_SSH_KEY.\n"
-	  "--timeout (30s, 10m, 1h) stops a fetch that a silent server holds (exit 1).",
+	  "--timeout (30s, 10m, 1h) stops a fetch that a silent server holds (exit 1)."),
 	  NULL },
-	{ "merge", cmd_merge, "merge",
-	  "Verifies every new change set of every village and applies it exactly once.\n"
+	{ "merge", cmd_merge, N_("merge"),
+	  N_("Verifies every new change set of every village and applies it exactly once.\n"
 	  "A refused change set is quarantined and stops its village's stream; a rewritten\n"
-	  "history is held. Exit 5 when any village is held or quarantined.", NULL },
-	{ "sync", cmd_sync, "sync [--from DIR] [--jobs N] [--timeout DURATION]",
-	  "fetch, then merge (--timeout covers the fetch).", NULL },
-	{ "log", cmd_log, "log [--village CODE] [--format table|csv|json] [--bom]",
-	  "The merge runs, numbered (id, finished_at, change_sets, villages, started_at):\n"
+	  "history is held. Exit 5 when any village is held or quarantined."), NULL },
+	{ "sync", cmd_sync, N_("sync [--from DIR] [--jobs N] [--timeout DURATION]"),
+	  N_("fetch, then merge (--timeout covers the fetch)."), NULL },
+	{ "log", cmd_log, N_("log [--village CODE] [--format table|csv|json] [--bom]"),
+	  N_("The merge runs, numbered (id, finished_at, change_sets, villages, started_at):\n"
 	  "any ranking or report takes --as-of ID (or a finished_at time) to print exactly\n"
 	  "what it printed right after that run. --village lists the change sets merged\n"
 	  "from one village (seq, summary, the run that merged it). Runs before this\n"
-	  "version kept them have no number.", NULL },
-	{ "status", cmd_status, "status [--format table|csv|json] [--bom] [--raw]",
-	  "Per village: change sets merged, last merged, months closed, state\n"
+	  "version kept them have no number."), NULL },
+	{ "status", cmd_status, N_("status [--format table|csv|json] [--bom] [--raw]"),
+	  N_("Per village: change sets merged, last merged, months closed, state\n"
 	  "(ok, held, quarantined, diverged), change sets fetched but not merged (behind),\n"
-	  "the last fetch and its error.", NULL },
-	{ "quarantine", cmd_quarantine, "quarantine list|show|retry ...",
-	  "What merge refused and why.", quarantine_subcommands },
-	{ "rank", cmd_rank, "rank villages|stars|members ...",
-	  "The county's rankings: the monthly league table, star ratings, member points.",
+	  "the last fetch and its error."), NULL },
+	{ "quarantine", cmd_quarantine, N_("quarantine list|show|retry ..."),
+	  N_("What merge refused and why."), quarantine_subcommands },
+	{ "rank", cmd_rank, N_("rank villages|stars|members ..."),
+	  N_("The county's rankings: the monthly league table, star ratings, member points."),
 	  rank_subcommands },
-	{ "report", cmd_report, "report --month YYYY-MM --out FILE.html [--as-of RUN|TIME | --draft]",
-	  "Writes one self-contained HTML page (Chinese, with an English switch) for the\n"
+	{ "report", cmd_report, N_("report --month YYYY-MM --out FILE.html [--as-of RUN|TIME | --draft]"),
+	  N_("Writes one self-contained HTML page (Chinese, with an English switch) for the\n"
 	  "month: the league table with grades and rank changes, each village's rank over\n"
 	  "the last twelve months, star ratings, a summary per township, and what data is\n"
 	  "missing (unsynced villages, open months, quarantined change sets, held\n"
 	  "streams). The same database always gives the same bytes. It names the merge\n"
 	  "run and state it was computed at: --as-of of that state reproduces it byte for\n"
-	  "byte. --draft computes it with the draft rules and says so on every page.", NULL },
+	  "byte. --draft computes it with the draft rules and says so on every page."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 
@@ -60,5 +61,6 @@ int main(int argc, char **argv)
 {
 	struct stele_ctx ctx = { .prog = "stele-aggregator" };
 
+	stele_i18n_init();
 	return stele_cli_main(&ctx, commands, argc, argv);
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "aggregator.h"
+#include "i18n.h"
 #include "db.h"
 #include "error.h"
 #include "gitrepo.h"
@@ -55,8 +56,8 @@ static int on_commit(void *arg, const git_oid *commit, const void *data, size_t 
 				run->rc = rc;
 				return 1;
 			}
-			fprintf(stderr, "%s: village %s: pinned the key %.16s... of its repository "
-				"(trust on first use; check it with the clerk's 'stele-agent key')\n",
+			fprintf(stderr, _("%s: village %s: pinned the key %.16s... of its repository "
+				"(trust on first use; check it with the clerk's 'stele-agent key')\n"),
 				run->ctx->prog, run->code, run->pin);
 			*run->pin = '\0';
 		}
@@ -284,7 +285,7 @@ again:
 			/* Before any change set: the history no longer holds the merged one.
 			 * Another computer's branch (a fork), or a rewritten history. */
 			char note[600];
-			snprintf(note, sizeof(note), "%s", stele_error_message());
+			snprintf(note, sizeof(note), "%s", stele_error_message_en());
 			if ((rc = agg_fork_examine(&fork, ctx, v->code, repo, AGG_INCOMING_REF, &tip,
 						   pk)) < 0)
 				goto done;
@@ -412,7 +413,7 @@ int agg_merge(struct stele_ctx *ctx)
 
 		stele_cli_progress(ctx, "merging", (long)i, (long)n);
 		if ((rc = merge_village(&stopped, why, sizeof(why), &run, ctx, &v[i])) < 0) {
-			fprintf(stderr, "%s: village %s: %s\n", ctx->prog, v[i].code,
+			fprintf(stderr, _("%s: village %s: %s\n"), ctx->prog, v[i].code,
 				stele_error_message());
 			if (!first_error)
 				first_error = rc;
@@ -420,22 +421,31 @@ int agg_merge(struct stele_ctx *ctx)
 			continue;
 		}
 		if (stopped) {
-			fprintf(stderr, "%s: village %s: %s\n", ctx->prog, v[i].code, why);
+			fprintf(stderr, _("%s: village %s: %s\n"), ctx->prog, v[i].code, why);
 			stopped_count++;
 		}
 	}
 	stele_cli_progress(ctx, "merging", (long)n, (long)n);
+	{
+		char sets[64], rows[64], villages[64];
+		snprintf(sets, sizeof(sets), P_("%ld change set", "%ld change sets", run.applied),
+			 run.applied);
+		snprintf(rows, sizeof(rows), P_("%ld row change", "%ld row changes", run.rows),
+			 run.rows);
+		snprintf(villages, sizeof(villages), P_("%zu village", "%zu villages", n), n);
+		fprintf(stderr, _("%s: merged %s (%s) from %s\n"), ctx->prog, sets, rows, villages);
+	}
 	agg_villages_free(v, n);
 	if ((rc = run_end(ctx, run.id)) < 0)
 		return rc;
-	fprintf(stderr, "%s: merged %ld change set%s (%ld row change%s) from %zu village%s\n",
-		ctx->prog, run.applied, run.applied == 1 ? "" : "s", run.rows, run.rows == 1 ? "" : "s",
-		n, n == 1 ? "" : "s");
 	if (stopped_count)
-		return stele_error(STELE_EVERIFY, "%ld village%s held or quarantined (see 'status' and "
-				   "'quarantine list')", stopped_count, stopped_count == 1 ? " is" : "s are");
+		return stele_error(STELE_EVERIFY,
+				   P_("%ld village is held or quarantined (see 'status' and "
+				      "'quarantine list')",
+				      "%ld villages are held or quarantined (see 'status' and "
+				      "'quarantine list')", stopped_count), stopped_count);
 	if (failed)
-		return stele_error(first_error, "%ld village%s could not be merged", failed,
-				   failed == 1 ? "" : "s");
+		return stele_error(first_error, P_("%ld village could not be merged",
+						   "%ld villages could not be merged", failed), failed);
 	return 0;
 }

@@ -26,10 +26,30 @@ void stele_capture_abort(struct stele_capture *cap)
 	free(cap);
 }
 
+/* A new session on the writer's own tables, which can tell its change set's size. */
+static int start_session(struct stele_capture *cap)
+{
+	const char *const *tables;
+	int size = 1;
+
+	if (sqlite3session_create(cap->db, "main", &cap->session) != SQLITE_OK) {
+		cap->session = NULL;
+		return stele_error_db(STELE_EFAIL, cap->db, "starting capture");
+	}
+	if (sqlite3session_object_config(cap->session, SQLITE_SESSION_OBJCONFIG_SIZE, &size) !=
+	    SQLITE_OK)
+		return stele_error_db(STELE_EFAIL, cap->db, "starting capture");
+	tables = strcmp(cap->writer, STELE_WRITER_COUNTY) == 0 ? stele_county_tables
+							       : stele_village_tables;
+	for (; *tables; tables++)
+		if (sqlite3session_attach(cap->session, *tables) != SQLITE_OK)
+			return stele_error_db(STELE_EFAIL, cap->db, "starting capture");
+	return 0;
+}
+
 int stele_capture_begin(struct stele_capture **out, sqlite3 *db, const char *writer)
 {
 	struct stele_capture *cap = calloc(1, sizeof(*cap));
-	const char *const *tables;
 	int rc = 0;
 
 	if (!cap)
@@ -42,17 +62,8 @@ int stele_capture_begin(struct stele_capture **out, sqlite3 *db, const char *wri
 	strcpy(cap->writer, writer);
 	if ((rc = stele_db_begin(db)) < 0)
 		goto done;
-	if (sqlite3session_create(db, "main", &cap->session) != SQLITE_OK) {
-		rc = stele_error_db(STELE_EFAIL, db, "starting capture");
+	if ((rc = start_session(cap)) < 0)
 		goto done;
-	}
-	tables = strcmp(writer, STELE_WRITER_COUNTY) == 0 ? stele_county_tables
-							  : stele_village_tables;
-	for (; *tables; tables++)
-		if (sqlite3session_attach(cap->session, *tables) != SQLITE_OK) {
-			rc = stele_error_db(STELE_EFAIL, db, "starting capture");
-			goto done;
-		}
 	*out = cap;
 	cap = NULL;
 done:
@@ -95,8 +106,9 @@ done:
 	return rc;
 }
 
-int stele_capture_commit(uint64_t *seq, struct stele_capture *cap,
-			 const unsigned char sk[STELE_SK_BYTES])
+/* Stores the session's changes as the next change set of the outbox (seq in
+ * *seq, 0 when nothing changed), inside the open transaction. */
+static int store(uint64_t *seq, struct stele_capture *cap, const unsigned char sk[STELE_SK_BYTES])
 {
 	struct stele_changeset cs = { 0 };
 	unsigned char *encoded = NULL, hash[STELE_HASH_BYTES];
@@ -111,9 +123,8 @@ int stele_capture_commit(uint64_t *seq, struct stele_capture *cap,
 		goto done;
 	}
 	if (changes_len == 0) {
-		if ((rc = stele_db_commit(cap->db)) < 0)
-			goto done;
 		*seq = 0;
+		rc = 0;
 		goto done;
 	}
 	/* Nothing is signed that the county would refuse (lib/rowcheck.h). A command
@@ -150,14 +161,38 @@ int stele_capture_commit(uint64_t *seq, struct stele_capture *cap,
 		rc = stele_error_db(STELE_EFAIL, cap->db, "storing the change set");
 		goto done;
 	}
-	if ((rc = stele_db_commit(cap->db)) < 0)
-		goto done;
 	*seq = cs.seq;
 done:
 	sqlite3_finalize(stmt);
 	sqlite3_free(changes);
 	free(cs.summary);
 	free(encoded);
+	return rc;
+}
+
+int stele_capture_split(struct stele_capture *cap, const unsigned char sk[STELE_SK_BYTES],
+			size_t max_bytes)
+{
+	uint64_t seq;
+	int rc;
+
+	if ((size_t)sqlite3session_changeset_size(cap->session) <= max_bytes)
+		return 0;
+	if ((rc = store(&seq, cap, sk)) < 0)
+		return rc;
+	sqlite3session_delete(cap->session);
+	cap->session = NULL;
+	return (rc = start_session(cap)) < 0 ? rc : 1;
+}
+
+int stele_capture_commit(uint64_t *seq, struct stele_capture *cap,
+			 const unsigned char sk[STELE_SK_BYTES])
+{
+	uint64_t stored = 0;
+	int rc;
+
+	if ((rc = store(&stored, cap, sk)) == 0 && (rc = stele_db_commit(cap->db)) == 0)
+		*seq = stored;
 	sqlite3session_delete(cap->session);
 	cap->session = NULL;
 	if (rc < 0)

@@ -28,6 +28,18 @@ int stele_capture_begin(struct stele_capture **out, sqlite3 *db, const char *wri
 int stele_capture_commit(uint64_t *seq, struct stele_capture *cap,
 			 const unsigned char sk[STELE_SK_BYTES]);
 
+/*
+ * When the changes captured since the last change set come to more than
+ * max_bytes of row changes, stores them as the next change set of the outbox and
+ * goes on capturing into a new one, in the same transaction: a write too large
+ * for one change set (docs/format.md's caps) becomes several, still committed or
+ * rolled back as one. The size is SQLite's running upper bound, so this costs
+ * nothing per row. Returns 1 when it stored a change set (one row more in
+ * stele_outbox), else 0. On failure the caller aborts.
+ */
+int stele_capture_split(struct stele_capture *cap, const unsigned char sk[STELE_SK_BYTES],
+			size_t max_bytes);
+
 /* Rolls back and frees (NULL is fine). */
 void stele_capture_abort(struct stele_capture *cap);
 

@@ -14,6 +14,7 @@
 #include "changeset.h"
 #include "error.h"
 #include "cswalk.h"
+#include "i18n.h"
 #include "parse.h"
 
 /* "STELECS1": not NUL-terminated on the wire. */
@@ -216,14 +217,13 @@ static int verify_fail(enum stele_cs_fault *why, enum stele_cs_fault fault, cons
 	__attribute__((format(printf, 3, 4)));
 static int verify_fail(enum stele_cs_fault *why, enum stele_cs_fault fault, const char *fmt, ...)
 {
-	char msg[256];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	stele_verror(STELE_EVERIFY, fmt, ap);
 	va_end(ap);
 	*why = fault;
-	return stele_error(STELE_EVERIFY, "%s", msg);
+	return STELE_EVERIFY;
 }
 
 /* A cursor over untrusted bytes: every take is checked against what remains. */
@@ -319,8 +319,9 @@ static int inflate_capped(struct stele_buf *out, enum stele_cs_fault *why,
 	}
 	if (zs.avail_in != 0) {
 		rc = verify_fail(why, STELE_CS_FAULT_PAYLOAD,
-				 "%u byte%s the payload's compressed stream", (unsigned)zs.avail_in,
-				 zs.avail_in == 1 ? " follows" : "s follow");
+				 P_("%u byte follows the payload's compressed stream",
+				    "%u bytes follow the payload's compressed stream", zs.avail_in),
+				 (unsigned)zs.avail_in);
 		goto done;
 	}
 	if (out->data)
@@ -420,8 +421,9 @@ int stele_cs_decode(struct stele_changeset **out, enum stele_cs_fault *fault,
 		goto done;
 	if (r.pos != r.len) {
 		rc = verify_fail(&why, STELE_CS_FAULT_MALFORMED,
-				 "%zu byte%s the signature (which ends at byte %zu)", r.len - r.pos,
-				 r.len - r.pos == 1 ? " follows" : "s follow", r.pos);
+				 P_("%zu byte follows the signature (which ends at byte %zu)",
+				    "%zu bytes follow the signature (which ends at byte %zu)",
+				    r.len - r.pos), r.len - r.pos, r.pos);
 		goto done;
 	}
 	if (raw_len > STELE_CS_MAX_CHANGES) {

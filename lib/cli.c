@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "db.h"
 #include "error.h"
+#include "i18n.h"
 #include "keypair.h"
 
 static const struct stele_cmd *find_cmd(const struct stele_cmd *cmds, const char *name)
@@ -21,22 +22,23 @@ static const struct stele_cmd *find_cmd(const struct stele_cmd *cmds, const char
 
 void stele_cli_usage(const struct stele_ctx *ctx, const struct stele_cmd *cmd)
 {
-	printf("usage: %s %s\n", ctx->prog, cmd->usage);
+	/* The tables' usage and help are marked with N_() and translated here. */
+	printf(_("usage: %s %s\n"), ctx->prog, _(cmd->usage));
 	if (cmd->subs)
 		for (const struct stele_cmd *s = cmd->subs; s->name; s++)
-			printf("   or: %s %s\n", ctx->prog, s->usage);
+			printf(_("   or: %s %s\n"), ctx->prog, _(s->usage));
 	if (cmd->help)
-		printf("\n%s\n", cmd->help);
+		printf("\n%s\n", _(cmd->help));
 }
 
 static void print_commands(const struct stele_ctx *ctx, const struct stele_cmd *cmds)
 {
-	printf("usage: %s [-C DIR] COMMAND [ARGS]\n       %s --version\n\ncommands:\n",
+	printf(_("usage: %s [-C DIR] COMMAND [ARGS]\n       %s --version\n\ncommands:\n"),
 	       ctx->prog, ctx->prog);
 	for (; cmds->name; cmds++)
-		printf("  %s\n", cmds->usage);
-	printf("\n'%s COMMAND --help' explains one command. Exit codes: 0 ok, 1 failure,\n"
-	       "2 usage, 3 invalid data (nothing written), 4 busy, 5 verification failed.\n",
+		printf("  %s\n", _(cmds->usage));
+	printf(_("\n'%s COMMAND --help' explains one command. Exit codes: 0 ok, 1 failure,\n"
+		 "2 usage, 3 invalid data (nothing written), 4 busy, 5 verification failed.\n"),
 	       ctx->prog);
 }
 
@@ -44,7 +46,7 @@ static int finish(const struct stele_ctx *ctx, int rc)
 {
 	if (rc < 0) {
 		const char *msg = stele_error_message();
-		fprintf(stderr, "%s: %s\n", ctx->prog, *msg ? msg : "failed");
+		fprintf(stderr, "%s: %s\n", ctx->prog, *msg ? msg : _("failed"));
 	}
 	return stele_exit_code(rc);
 }
@@ -167,10 +169,10 @@ int stele_cli_parse(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc
 	int count = argc - optind;
 	if (count > max_positional)
 		return stele_error(STELE_EUSAGE, "%s: unexpected argument '%s' (usage: %s %s)",
-				   cmd->name, argv[optind + max_positional], ctx->prog, cmd->usage);
+				   cmd->name, argv[optind + max_positional], ctx->prog, _(cmd->usage));
 	if (count < min_positional)
 		return stele_error(STELE_EUSAGE, "%s: missing argument (usage: %s %s)", cmd->name,
-				   ctx->prog, cmd->usage);
+				   ctx->prog, _(cmd->usage));
 	for (int i = 0; i < count; i++)
 		positional[i] = argv[optind + i];
 	*npositional = count;
@@ -269,7 +271,8 @@ void stele_cli_progress(const struct stele_ctx *ctx, const char *what, long done
 {
 	if (!ctx->verbose_progress)
 		return;
-	fprintf(stderr, "\r%s %ld/%ld", what, done, total);
+	/* what ("fetching", "importing") is plain English, translated here. */
+	fprintf(stderr, "\r%s %ld/%ld", _(what), done, total);
 	if (done >= total)
 		fputc('\n', stderr);
 }

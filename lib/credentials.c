@@ -12,6 +12,7 @@
 #include "credentials.h"
 #include "error.h"
 #include "fileio.h"
+#include "i18n.h"
 #include "remote.h"
 #include "url.h"
 
@@ -181,8 +182,8 @@ int stele_credentials_save_kept(struct stele_kept_urls *urls, const struct stele
 		return rc;
 	rc = stele_credentials_save(opts.credentials_file, urls->secrets, urls->n);
 	for (size_t i = 0; rc == 0 && i < urls->n; i++)
-		fprintf(stderr, "%s: the password of %s for %s is kept in %s (mode 600), not in "
-			"the database\n", ctx->prog, urls->secrets[i].user, urls->secrets[i].prefix,
+		fprintf(stderr, _("%s: the password of %s for %s is kept in %s (mode 600), not in "
+			"the database\n"), ctx->prog, urls->secrets[i].user, urls->secrets[i].prefix,
 			opts.credentials_file);
 	stele_remote_opts_release(&opts);
 	return rc;

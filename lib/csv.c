@@ -1,4 +1,6 @@
-/* csv.c: the strict RFC 4180 CSV reader. */
+/* csv.c: the strict RFC 4180 CSV reader, and the text encodings Excel saves CSV in. */
+#include <errno.h>
+#include <iconv.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,12 +13,15 @@
 
 struct stele_csv {
 	char *name;
+	const char *encoding; /* what the input was read as (stele_csv_encoding) */
+	bool sheet;           /* records added by stele_csv_add_record (a workbook) */
 	char *data; /* the whole input, NUL-terminated */
 	size_t len;
 	size_t pos;
 	size_t line;        /* line of pos */
 	size_t record_line; /* line the last record started on */
 	struct stele_buf field;  /* the current record's fields, NUL-separated */
+	struct stele_buf records; /* a sheet's records (stele_csv_add_record) */
 	size_t *offsets;
 	char **fields;
 	size_t cap;
@@ -35,6 +40,7 @@ int stele_csv_open_mem(struct stele_csv **out, const char *name, const char *dat
 	csv->data[len] = '\0';
 	csv->len = len;
 	csv->line = 1;
+	csv->encoding = "UTF-8";
 	stele_buf_init(&csv->field, STELE_BUF_NOLIMIT);
 	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
 		csv->pos = 3;
@@ -45,9 +51,138 @@ done:
 	return rc;
 }
 
-int stele_csv_open(struct stele_csv **out, const char *path, size_t max_bytes)
+/* Counts, in s (len bytes), the well-formed UTF-8 sequences of more than one byte
+ * (*good) and the bytes that start no well-formed sequence (*bad): no overlong
+ * forms, surrogates or code points past U+10FFFF (control characters are the
+ * fields' business). */
+static void utf8_census(const unsigned char *s, size_t len, size_t *good, size_t *bad)
 {
-	struct stele_buf buf = STELE_BUF_INIT(max_bytes);
+	size_t i = 0;
+
+	*good = *bad = 0;
+	while (i < len) {
+		unsigned c = s[i], cp;
+		size_t n, k = 1;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			n = 1, cp = c & 0x1f;
+		else if (c >= 0xe0 && c <= 0xef)
+			n = 2, cp = c & 0x0f;
+		else if (c >= 0xf0 && c <= 0xf4)
+			n = 3, cp = c & 0x07;
+		else
+			n = 0, cp = 0;
+		for (k = 1; n && k <= n && i + k < len && (s[i + k] & 0xc0) == 0x80; k++)
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		if (n == 0 || k <= n || (n == 1 && cp < 0x80) ||
+		    (n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+		    (n == 3 && (cp < 0x10000 || cp > 0x10ffff))) {
+			(*bad)++;
+			i += k > 1 ? k : 1; /* a cut sequence is one bad character */
+			continue;
+		}
+		(*good)++;
+		i += n + 1;
+	}
+}
+
+/* Converts len bytes of from-encoded text to UTF-8 with glibc's iconv: *out
+ * (malloc'd, freed by the caller) and *out_len on success; STELE_EINVALID when
+ * the input is not valid text of that encoding. */
+static int to_utf8(char **out, size_t *out_len, const char *from, const char *in, size_t len)
+{
+	iconv_t cd = iconv_open("UTF-8", from);
+	size_t cap = len * 2 + 16, left_in = len, left_out;
+	char *buf = NULL, *src = (char *)in, *dst;
+	int rc = 0;
+
+	if (cd == (iconv_t)-1)
+		return stele_error(STELE_EFAIL, "cannot convert from %s: %m", from);
+	if (!(buf = malloc(cap))) {
+		rc = stele_error(STELE_EFAIL, "out of memory");
+		goto done;
+	}
+	dst = buf;
+	left_out = cap;
+	while (left_in > 0) {
+		if (iconv(cd, &src, &left_in, &dst, &left_out) != (size_t)-1)
+			continue;
+		if (errno != E2BIG) {
+			rc = STELE_EINVALID;
+			goto done;
+		}
+		size_t used = (size_t)(dst - buf);
+		char *grown = realloc(buf, cap * 2);
+		if (!grown) {
+			rc = stele_error(STELE_EFAIL, "out of memory");
+			goto done;
+		}
+		buf = grown;
+		cap *= 2;
+		dst = buf + used;
+		left_out = cap - used;
+	}
+	*out_len = (size_t)(dst - buf);
+	*out = buf;
+	buf = NULL;
+done:
+	free(buf);
+	iconv_close(cd);
+	return rc;
+}
+
+int stele_csv_open_text(struct stele_csv **out, const char *name, const char *data, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)data;
+	const char *encoding = "UTF-8", *from = NULL;
+	struct stele_csv *csv = NULL;
+	char *converted = NULL;
+	size_t skip = 0, converted_len = 0;
+	int rc;
+
+	if (len >= 2 && u[0] == 0xff && u[1] == 0xfe)
+		from = encoding = "UTF-16LE", skip = 2;
+	else if (len >= 2 && u[0] == 0xfe && u[1] == 0xff)
+		from = encoding = "UTF-16BE", skip = 2;
+	else if (!(len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)) {
+		/* UTF-8 with a damaged byte or two is still UTF-8 (the field check names
+		 * the spot); GB18030 text is hardly ever well-formed UTF-8 at all. */
+		size_t good, bad;
+		utf8_census(u, len, &good, &bad);
+		if (bad > 0 && bad * 10 > good)
+			from = "GB18030";
+	}
+	if (from) {
+		rc = to_utf8(&converted, &converted_len, from, data + skip, len - skip);
+		if (rc == STELE_EINVALID && skip)
+			return stele_error(STELE_EINVALID, "%s: text after the %s byte-order mark "
+					   "is not valid %s", name, encoding, encoding);
+		if (rc == 0) {
+			encoding = from;
+			data = converted;
+			len = converted_len;
+		} else if (rc != STELE_EINVALID) {
+			return rc;
+		}
+		/* Neither UTF-8 nor GB18030: read as UTF-8, and the field check names the
+		 * line and column of the first bad byte. */
+		stele_error_clear();
+	}
+	if ((rc = stele_csv_open_mem(&csv, name, data, len)) == 0) {
+		csv->encoding = encoding;
+		*out = csv;
+	}
+	free(converted);
+	return rc;
+}
+
+/* Reads the whole of path ("-" is stdin, at most max_bytes) into *buf. */
+static int read_all(struct stele_buf *buf, const char *path, size_t max_bytes)
+{
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	char chunk[65536];
 	size_t n;
@@ -56,18 +191,25 @@ int stele_csv_open(struct stele_csv **out, const char *path, size_t max_bytes)
 	if (!f)
 		return stele_error(STELE_EFAIL, "cannot open %s: %m", path);
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if ((rc = stele_buf_append(&buf, chunk, n)) < 0) {
+		if ((rc = stele_buf_append(buf, chunk, n)) < 0) {
 			rc = stele_error(STELE_EINVALID, "%s is larger than %zu bytes", path, max_bytes);
 			goto done;
 		}
-	if (ferror(f)) {
+	if (ferror(f))
 		rc = stele_error(STELE_EFAIL, "cannot read %s: %m", path);
-		goto done;
-	}
-	rc = stele_csv_open_mem(out, path, buf.data ? buf.data : "", buf.len);
 done:
 	if (f != stdin)
 		fclose(f);
+	return rc;
+}
+
+int stele_csv_open(struct stele_csv **out, const char *path, size_t max_bytes)
+{
+	struct stele_buf buf = STELE_BUF_INIT(max_bytes);
+	int rc;
+
+	if ((rc = read_all(&buf, path, max_bytes)) == 0)
+		rc = stele_csv_open_text(out, path, buf.data ? buf.data : "", buf.len);
 	stele_buf_free(&buf);
 	return rc;
 }
@@ -85,6 +227,7 @@ void stele_csv_free(struct stele_csv *csv)
 	free(csv->name);
 	free(csv->data);
 	stele_buf_free(&csv->field);
+	stele_buf_free(&csv->records);
 	free(csv->offsets);
 	free(csv->fields);
 	free(csv);
@@ -100,17 +243,55 @@ const char *stele_csv_name(const struct stele_csv *csv)
 	return csv->name;
 }
 
+const char *stele_csv_encoding(const struct stele_csv *csv)
+{
+	return csv->encoding;
+}
+
+bool stele_csv_is_sheet(const struct stele_csv *csv)
+{
+	return csv->sheet;
+}
+
+/* A sheet's records are kept in csv->records as, per record, its line and field
+ * count (two size_t) and then its fields, each NUL-terminated. */
+int stele_csv_open_records(struct stele_csv **out, const char *name)
+{
+	int rc = stele_csv_open_mem(out, name, "", 0);
+
+	if (rc == 0) {
+		(*out)->sheet = true;
+		stele_buf_init(&(*out)->records, STELE_BUF_NOLIMIT);
+	}
+	return rc;
+}
+
+int stele_csv_add_record(struct stele_csv *csv, size_t line, const char *const *fields,
+			 size_t n)
+{
+	int rc;
+
+	if ((rc = stele_buf_append(&csv->records, &line, sizeof(line))) < 0 ||
+	    (rc = stele_buf_append(&csv->records, &n, sizeof(n))) < 0)
+		return stele_error(STELE_EFAIL, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		if ((rc = stele_buf_append(&csv->records, fields[i], strlen(fields[i]) + 1)) < 0)
+			return stele_error(STELE_EFAIL, "out of memory");
+	return 0;
+}
+
 int stele_csv_error(const struct stele_csv *csv, size_t col, int code, const char *fmt, ...)
 {
-	char msg[768];
 	va_list ap;
 
+	/* The message first (translated and in English), then its place before it. */
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	stele_verror(code, fmt, ap);
 	va_end(ap);
 	if (col)
-		return stele_error(code, "%s:%zu:%zu: %s", csv->name, csv->record_line, col, msg);
-	return stele_error(code, "%s:%zu: %s", csv->name, csv->record_line, msg);
+		return stele_error(code, "%s:%zu:%zu: %s", csv->name, csv->record_line, col,
+				   stele_error_message());
+	return stele_error(code, "%s:%zu: %s", csv->name, csv->record_line, stele_error_message());
 }
 
 static int push_offset(struct stele_csv *csv, size_t n, size_t off)
@@ -131,12 +312,41 @@ static int push_offset(struct stele_csv *csv, size_t n, size_t off)
 	return 0;
 }
 
+/* stele_csv_next of a sheet: the next stored record. */
+static int sheet_next(struct stele_csv *csv, char ***fields, size_t *nfields)
+{
+	size_t line, n;
+	int rc;
+
+	if (csv->pos >= csv->records.len)
+		return 0;
+	memcpy(&line, csv->records.data + csv->pos, sizeof(line));
+	memcpy(&n, csv->records.data + csv->pos + sizeof(line), sizeof(n));
+	csv->pos += 2 * sizeof(size_t);
+	csv->record_line = line;
+	for (size_t i = 0; i < n; i++) {
+		if ((rc = push_offset(csv, i, csv->pos)) < 0)
+			return rc;
+		csv->pos += strlen(csv->records.data + csv->pos) + 1;
+	}
+	if ((rc = push_offset(csv, n, 0)) < 0)
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		csv->fields[i] = csv->records.data + csv->offsets[i];
+	csv->fields[n] = NULL;
+	*fields = csv->fields;
+	*nfields = n;
+	return 1;
+}
+
 int stele_csv_next(struct stele_csv *csv, char ***fields, size_t *nfields)
 {
 	const char *d = csv->data;
 	size_t n = 0;
 	int rc;
 
+	if (csv->sheet)
+		return sheet_next(csv, fields, nfields);
 	/* Skip blank lines. */
 	while (csv->pos < csv->len && (d[csv->pos] == '\n' || d[csv->pos] == '\r')) {
 		if (d[csv->pos] == '\n')

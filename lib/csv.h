@@ -1,7 +1,9 @@
-/* csv.h: a strict RFC 4180 CSV reader that knows where each field came from. */
+/* csv.h: a strict RFC 4180 CSV reader that knows where each field came from, in
+ * the encodings Excel saves CSV in; also holds the rows of a workbook's sheet. */
 #ifndef STELE_CSV_H
 #define STELE_CSV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -12,8 +14,18 @@
  */
 struct stele_csv;
 
-/* Reads path into a new reader; *out freed with stele_csv_free(). "-" is stdin. */
+/* Reads path into a new reader (stele_csv_open_text); *out freed with
+ * stele_csv_free(). "-" is stdin. */
 int stele_csv_open(struct stele_csv **out, const char *path, size_t max_bytes);
+/*
+ * A reader over the text of a file, in the encoding it was saved in: UTF-8 (with
+ * or without a BOM), UTF-16LE or UTF-16BE with their BOM, and otherwise GB18030
+ * (what Excel saves "CSV" as on a Chinese Windows), converted to UTF-8 with
+ * glibc's iconv. Text that is neither UTF-8 nor GB18030, and UTF-8 with at most
+ * one bad character in ten well-formed ones, is read as UTF-8, so the
+ * field check names where it goes wrong. stele_csv_encoding() tells which.
+ */
+int stele_csv_open_text(struct stele_csv **out, const char *name, const char *data, size_t len);
 /* A reader over a copy of data; name is used in messages. */
 int stele_csv_open_mem(struct stele_csv **out, const char *name, const char *data, size_t len);
 /* The whole input as read (*len bytes, NUL-terminated), owned by csv. */
@@ -29,6 +41,20 @@ int stele_csv_next(struct stele_csv *csv, char ***fields, size_t *nfields);
 size_t stele_csv_line(const struct stele_csv *csv);
 /* The input's name as given to open. */
 const char *stele_csv_name(const struct stele_csv *csv);
+/* What the input was read as: "UTF-8", "UTF-16LE", "UTF-16BE" or "GB18030"
+ * (a static string). */
+const char *stele_csv_encoding(const struct stele_csv *csv);
+
+/*
+ * A reader whose records are given one by one (a workbook's sheet,
+ * lib/xlsxread.h), read back by stele_csv_next like a file's. line is the
+ * record's row number in messages. Fields are copied.
+ */
+int stele_csv_open_records(struct stele_csv **out, const char *name);
+int stele_csv_add_record(struct stele_csv *csv, size_t line, const char *const *fields,
+			 size_t n);
+/* Whether the records came from a workbook (stele_csv_open_records). */
+bool stele_csv_is_sheet(const struct stele_csv *csv);
 
 /*
  * Reads the header record and maps it: index_of[i] = the column holding names[i],

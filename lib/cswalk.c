@@ -24,14 +24,14 @@ static int walk_fail(struct walk *w, size_t at, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static int walk_fail(struct walk *w, size_t at, const char *fmt, ...)
 {
-	char msg[200];
 	va_list ap;
 
+	/* The message (translated and in English), then its place before it. */
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	stele_verror(STELE_EVERIFY, fmt, ap);
 	va_end(ap);
 	*w->why = STELE_CS_FAULT_CHANGES;
-	return stele_error(STELE_EVERIFY, "row changes: byte %zu: %s", at, msg);
+	return stele_error(STELE_EVERIFY, "row changes: byte %zu: %s", at, stele_error_message());
 }
 
 /*

@@ -2,6 +2,8 @@
 #ifndef STELE_ERROR_H
 #define STELE_ERROR_H
 
+#include <stdarg.h>
+
 /*
  * Library functions return 0 on success and one of these (negative) on failure,
  * after recording a one-line message with stele_error(). The command layer prints
@@ -17,15 +19,29 @@ enum {
 };
 
 /* Records a message (printf-style, lowercase start, no trailing newline) for the
- * calling thread and returns code, so callers can write `return stele_error(...)`. */
+ * calling thread and returns code, so callers can write `return stele_error(...)`.
+ * fmt is plain English: it is translated here (xgettext extracts it by keyword,
+ * docs/translating.md), and kept in English too (stele_error_message_en). */
 int stele_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int stele_verror(int code, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
-/* Records the message of the database handle's last error, prefixed with what. */
+/* Appends fmt (plain English, translated here like stele_error's) to the calling
+ * thread's message in both languages: a hint after a refusal whose own message
+ * stays as it was. */
+void stele_error_append(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Records the message of the database handle's last error, prefixed with what
+ * (plain English, translated here). */
 struct sqlite3;
 int stele_error_db(int code, struct sqlite3 *db, const char *what);
 
-/* The calling thread's last message ("" if none); valid until the next stele_error. */
+/* The calling thread's last message ("" if none) in the reader's language; valid
+ * until the next stele_error. */
 const char *stele_error_message(void);
+/* The same message in English, as the source writes it: for what is stored (a
+ * quarantine's detail, a fetch error) or compared, which never depends on the
+ * language of whoever ran the command. */
+const char *stele_error_message_en(void);
 
 /* Clears the calling thread's message. */
 void stele_error_clear(void);

@@ -12,6 +12,7 @@
 
 #include "error.h"
 #include "fileio.h"
+#include "i18n.h"
 
 /* Writes all len bytes of data to fd; -1 with errno on failure. */
 static int write_all(int fd, const void *data, size_t len)
@@ -83,7 +84,7 @@ int stele_file_replace(const char *path, const void *data, size_t len, unsigned 
 	int fd;
 
 	if (snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid()) >= (int)sizeof(tmp))
-		return stele_error(STELE_EFAIL, "%s name is too long: %s", what, path);
+		return stele_error(STELE_EFAIL, "%s name is too long: %s", _(what), path);
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
 		       (mode_t)mode)) < 0)
 		return stele_error(STELE_EFAIL, "cannot write %s: %s", tmp, strerror(errno));
@@ -95,7 +96,7 @@ int stele_file_replace(const char *path, const void *data, size_t len, unsigned 
 	if (rename(tmp, path) < 0) {
 		int saved = errno;
 		unlink(tmp);
-		return stele_error(STELE_EFAIL, "cannot replace %s %s: %s", what, path,
+		return stele_error(STELE_EFAIL, "cannot replace %s %s: %s", _(what), path,
 				   strerror(saved));
 	}
 	return stele_file_sync_parent(path);
@@ -108,12 +109,12 @@ int stele_file_create(const char *path, const void *data, size_t len, unsigned m
 
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
 		       (mode_t)mode)) < 0)
-		return stele_error(STELE_EFAIL, "cannot create %s %s: %s", what, path,
+		return stele_error(STELE_EFAIL, "cannot create %s %s: %s", _(what), path,
 				   strerror(errno));
 	if (fill_and_close(fd, data, len, mode) < 0) {
 		int saved = errno;
 		unlink(path);
-		return stele_error(STELE_EFAIL, "cannot write %s %s: %s", what, path,
+		return stele_error(STELE_EFAIL, "cannot write %s %s: %s", _(what), path,
 				   strerror(saved));
 	}
 	if ((rc = stele_file_sync_parent(path)) < 0)
@@ -124,7 +125,7 @@ int stele_file_create(const char *path, const void *data, size_t len, unsigned m
 int stele_file_rename(const char *from, const char *to, const char *what)
 {
 	if (rename(from, to) < 0)
-		return stele_error(STELE_EFAIL, "cannot put %s in place (%s): %s", what, to,
+		return stele_error(STELE_EFAIL, "cannot put %s in place (%s): %s", _(what), to,
 				   strerror(errno));
 	return stele_file_sync_parent(to);
 }

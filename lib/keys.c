@@ -259,10 +259,12 @@ static int check_key_row(void *arg, const struct stele_cs_row *row)
 
 	if (strcmp(row->table, "writer_key") != 0)
 		return 0;
+	if (row->op == SQLITE_DELETE)
+		return stele_error(STELE_EVERIFY, "seq %llu removes a signing key: a key once "
+				   "announced is never changed or withdrawn", seq);
 	if (row->op != SQLITE_INSERT)
-		return stele_error(STELE_EVERIFY, "seq %llu %s a signing key: a key once announced "
-				   "is never changed or withdrawn", seq,
-				   row->op == SQLITE_DELETE ? "removes" : "changes");
+		return stele_error(STELE_EVERIFY, "seq %llu changes a signing key: a key once "
+				   "announced is never changed or withdrawn", seq);
 	if (++a->found > 1)
 		return stele_error(STELE_EVERIFY, "seq %llu announces more than one signing key", seq);
 	STELE_ASSERT(from_at >= 0 && key_at >= 0);

@@ -142,9 +142,12 @@ static int check_row(void *ctx, const struct stele_cs_row *row)
 	c->rows = row->number;
 	if (!(c->county ? stele_is_county_table(row->table) : stele_is_village_table(row->table))) {
 		c->reason = "ownership";
-		return stele_error(STELE_EVERIFY, "%srow change %lu writes table '%s', which %s%s "
-				   "does not own", c->seq_prefix, row->number, row->table,
-				   c->county ? "" : "village ", writer);
+		if (c->county)
+			return stele_error(STELE_EVERIFY, "%srow change %lu writes table '%s', which "
+					   "%s does not own", c->seq_prefix, row->number, row->table,
+					   writer);
+		return stele_error(STELE_EVERIFY, "%srow change %lu writes table '%s', which village "
+				   "%s does not own", c->seq_prefix, row->number, row->table, writer);
 	}
 	if ((rc = shape_of(&shape, c->s, row->table)) < 0)
 		return rc;
@@ -500,7 +503,7 @@ static void refuse(struct stele_merge *m, const char *reason, const char *fmt, .
 
 	snprintf(m->reason, sizeof(m->reason), "%s", reason);
 	if (!fmt) {
-		snprintf(m->detail, sizeof(m->detail), "%s", stele_error_message());
+		snprintf(m->detail, sizeof(m->detail), "%s", stele_error_message_en());
 		return;
 	}
 	va_start(ap, fmt);

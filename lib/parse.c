@@ -6,9 +6,12 @@
 #include <time.h>
 
 #include "error.h"
+#include "i18n.h"
 #include "parse.h"
 
-#define WHAT(w) ((w) ? (w) : "value")
+/* What is at fault, in the reader's language: callers pass plain English
+ * ("--date", "column occurred_on"), extracted by keyword (tools/pot.sh). */
+#define WHAT(w) ((w) ? _(w) : _("value"))
 
 bool stele_utf8_valid(const char *str, size_t len)
 {
@@ -223,8 +226,10 @@ int stele_parse_fixed(const char *s, int places, int64_t *out, const char *what)
 				v = v * 10 + (*p - '0');
 				frac++;
 			} else if (*p != '0') {
-				return stele_error(STELE_EINVALID, "%s '%s' has more than %d decimal place%s",
-						   WHAT(what), s, places, places == 1 ? "" : "s");
+				return stele_error(STELE_EINVALID,
+						   P_("%s '%s' has more than %d decimal place",
+						      "%s '%s' has more than %d decimal places", places),
+						   WHAT(what), s, places);
 			}
 			any = true;
 		}
@@ -238,8 +243,10 @@ int stele_parse_fixed(const char *s, int places, int64_t *out, const char *what)
 	*out = neg ? -v : v;
 	return 0;
 bad:
-	return stele_error(STELE_EINVALID, "%s '%s' is not a number with at most %d decimal place%s",
-			   WHAT(what), s, places, places == 1 ? "" : "s");
+	return stele_error(STELE_EINVALID,
+			   P_("%s '%s' is not a number with at most %d decimal place",
+			      "%s '%s' is not a number with at most %d decimal places", places),
+			   WHAT(what), s, places);
 }
 
 void stele_format_fixed(char *buf, int64_t value, int places)

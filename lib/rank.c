@@ -238,15 +238,17 @@ static int year_scores(struct year_score *out, sqlite3 *db, const struct stele_r
 		       char *const *codes, size_t n, int year)
 {
 	static const char *const queries[3] = {
-		"SELECT v.code, sum(CASE WHEN s.active = 1 THEN min(a.score, s.max_score) ELSE 0 END) "
-		"FROM village v JOIN assessment a ON a.village_code = v.code AND a.year = ?1 "
-		"LEFT JOIN standard_item s ON s.code = a.item_code GROUP BY v.code",
-		"SELECT v.code, sum(CASE WHEN s.active = 1 THEN min(r.score, s.max_score) ELSE 0 END) "
-		"FROM village v JOIN assessment_approval p ON p.village_code = v.code AND p.year = ?1 "
-		"LEFT JOIN assessment_review r ON r.village_code = v.code AND r.year = ?1 "
-		"LEFT JOIN standard_item s ON s.code = r.item_code GROUP BY v.code",
-		"SELECT DISTINCT v.code FROM village v JOIN veto_event e "
-		"ON e.village_code = v.code AND e.year = ?1",
+		/* each query parenthesised: clang's -Wstring-concatenation otherwise
+		 * takes the concatenated literals for a missing comma */
+		("SELECT v.code, sum(CASE WHEN s.active = 1 THEN min(a.score, s.max_score) ELSE 0 END) "
+		 "FROM village v JOIN assessment a ON a.village_code = v.code AND a.year = ?1 "
+		 "LEFT JOIN standard_item s ON s.code = a.item_code GROUP BY v.code"),
+		("SELECT v.code, sum(CASE WHEN s.active = 1 THEN min(r.score, s.max_score) ELSE 0 END) "
+		 "FROM village v JOIN assessment_approval p ON p.village_code = v.code AND p.year = ?1 "
+		 "LEFT JOIN assessment_review r ON r.village_code = v.code AND r.year = ?1 "
+		 "LEFT JOIN standard_item s ON s.code = r.item_code GROUP BY v.code"),
+		("SELECT DISTINCT v.code FROM village v JOIN veto_event e "
+		 "ON e.village_code = v.code AND e.year = ?1"),
 	};
 	sqlite3_stmt *stmt = NULL;
 	size_t idx;
@@ -288,6 +290,11 @@ static int stars_for(const struct stele_rank_config *cfg, int64_t score)
 		if (score >= cfg->star[i] * 10)
 			return 5 - i;
 	return 1;
+}
+
+int stele_rank_stars_for(const struct stele_rank_config *cfg, int64_t score)
+{
+	return stars_for(cfg, score);
 }
 
 /* Whether a village has indicators for the month: synced and started by it. */

@@ -19,6 +19,10 @@ struct stele_rank_config {
 };
 
 int stele_rank_config_load(struct stele_rank_config *out, sqlite3 *db);
+/* The stars (1..5) a standard score (tenths) earns under cfg's thresholds, before
+ * any veto (rankings.md, village stars): what the workbench and `assess list` show
+ * a village of its own self-assessment. */
+int stele_rank_stars_for(const struct stele_rank_config *cfg, int64_t score);
 
 /* Rounds num/den half away from zero (den != 0). */
 int64_t stele_rank_div_round(int64_t num, int64_t den);

@@ -19,6 +19,7 @@
 #include "error.h"
 #include "fileio.h"
 #include "git.h"
+#include "i18n.h"
 #include "remote.h"
 #include "url.h"
 
@@ -186,10 +187,13 @@ static int on_transfer(const git_indexer_progress *stats, void *payload)
 {
 	struct transport *t = payload;
 
-	if (t->opts && t->opts->progress && stats->total_objects > 0)
-		fprintf(stderr, "\rreceiving %u/%u objects%s", stats->received_objects,
-			stats->total_objects,
-			stats->received_objects == stats->total_objects ? "\n" : "");
+	if (t->opts && t->opts->progress && stats->total_objects > 0) {
+		fputc('\r', stderr);
+		fprintf(stderr, _("receiving %u/%u objects"), stats->received_objects,
+			stats->total_objects);
+		if (stats->received_objects == stats->total_objects)
+			fputc('\n', stderr);
+	}
 	return 0;
 }
 
@@ -197,9 +201,12 @@ static int on_push_transfer(unsigned int current, unsigned int total, size_t byt
 {
 	struct transport *t = payload;
 
-	if (t->opts && t->opts->progress && total > 0)
-		fprintf(stderr, "\rsending %u/%u objects%s", current, total,
-			current == total ? "\n" : "");
+	if (t->opts && t->opts->progress && total > 0) {
+		fputc('\r', stderr);
+		fprintf(stderr, _("sending %u/%u objects"), current, total);
+		if (current == total)
+			fputc('\n', stderr);
+	}
 	return 0;
 }
 

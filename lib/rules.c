@@ -7,9 +7,11 @@
 
 #include "db.h"
 #include "error.h"
+#include "i18n.h"
 #include "parse.h"
 #include "rowcheck.h"
 #include "rules.h"
+#include "words.h"
 
 /* star.review's words, by value: 0 none, 1 required. */
 static const char *const star_review_words[] = { "none", "required", NULL };
@@ -69,6 +71,22 @@ int stele_rules_kind_parse(const char *name, enum stele_rules_kind *out)
 	return stele_error(STELE_EUSAGE,
 			   "unknown rules kind '%s' (point-rules, standard-items, veto-items, config)",
 			   name);
+}
+
+const char *stele_rules_list_sql(enum stele_rules_kind kind)
+{
+	static const char *const queries[] = {
+		[STELE_RULES_POINT_RULES] =
+			"SELECT code, category, name, printf('%.1f', points / 10.0) AS points, active "
+			"FROM point_rule ORDER BY code",
+		[STELE_RULES_STANDARD_ITEMS] =
+			"SELECT code, name, printf('%.1f', max_score / 10.0) AS max_score, active "
+			"FROM standard_item ORDER BY code",
+		[STELE_RULES_VETO_ITEMS] = "SELECT code, name FROM veto_item ORDER BY code",
+		[STELE_RULES_CONFIG] = "SELECT key, value FROM ranking_config ORDER BY key",
+	};
+
+	return queries[kind];
 }
 
 /* A rule or item code: 1..16 ASCII letters, digits, '-', '_' or '.'. */
@@ -269,6 +287,13 @@ static int import_rows(sqlite3 *db, enum stele_rules_kind kind, struct stele_csv
 		}
 		for (size_t i = 0; i < ncols; i++)
 			cell[i] = idx[i] >= 0 && (size_t)idx[i] < nf ? f[idx[i]] : "";
+		/* A category or active flag may be given by its Chinese word (基础积分, 是). */
+		if (kind == STELE_RULES_POINT_RULES) {
+			cell[1] = stele_word_code("category", cell[1]);
+			cell[4] = stele_word_code("active", cell[4]);
+		} else if (kind == STELE_RULES_STANDARD_ITEMS) {
+			cell[3] = stele_word_code("active", cell[3]);
+		}
 		sqlite3_reset(upsert);
 		sqlite3_clear_bindings(upsert);
 		if (kind != STELE_RULES_CONFIG) {
@@ -302,8 +327,8 @@ static int import_rows(sqlite3 *db, enum stele_rules_kind kind, struct stele_csv
 				rc = stele_csv_error(csv, (size_t)idx[3] + 1, STELE_EINVALID,
 						     "rule %s: points %s do not fit category %s (%s)", cell[0],
 						     cell[3], cell[1],
-						     cat == 3 ? "deduction points are <= 0" :
-						     cat == 4 ? "zeroing points are 0" : "points are >= 0");
+						     cat == 3 ? _("deduction points are <= 0") :
+						     cat == 4 ? _("zeroing points are 0") : _("points are >= 0"));
 				goto done;
 			}
 			if (idx[4] >= 0 && *cell[4] && strcmp(cell[4], "1") != 0) {

@@ -19,6 +19,11 @@ int stele_rules_kind_parse(const char *name, enum stele_rules_kind *out);
 /* The kind's name ("point-rules", ...), static. */
 const char *stele_rules_kind_name(enum stele_rules_kind kind);
 
+/* The query that lists a rules table in its import columns (points and scores
+ * with one decimal), ordered by code; "active" is its numeric column. Both
+ * programs' `rules list` print it. */
+const char *stele_rules_list_sql(enum stele_rules_kind kind);
+
 /*
  * Replaces one rules table with the CSV's rows, inside the caller's transaction:
  * rows in the file are inserted or updated; point rules and standard items the

@@ -128,7 +128,7 @@ int stele_sync_pull_county(uint64_t *applied, uint64_t *county_seq, sqlite3 *db,
 	if ((rc = stele_remote_fetch(&found, repo, url, STELE_BRANCH, STELE_COUNTY_REF, opts)) < 0)
 		goto done;
 	if (found && (rc = stele_repo_walk(repo, STELE_COUNTY_REF, &since, pull_one, &p)) < 0) {
-		if (strstr(stele_error_message(), "history rewritten"))
+		if (strstr(stele_error_message_en(), "history rewritten"))
 			rc = stele_error(STELE_EVERIFY, "the county's stream was rewritten: the county "
 					 "change set this village applied last is no longer on it");
 		goto done;

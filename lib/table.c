@@ -7,6 +7,7 @@
 #include "db.h"
 #include "error.h"
 #include "table.h"
+#include "words.h"
 
 int stele_table_new(struct stele_table **out, size_t ncols, const char *const *names,
 		    const enum stele_col_kind *kinds)
@@ -262,24 +263,41 @@ static void print_json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* What table format shows at (r, c), r == 0 being the header: the column's
+ * header and its fixed values in the reader's language (words.h); CSV and JSON
+ * show names and cells as they are. */
+static const char *shown(const struct stele_table *t, const bool *fixed, size_t r, size_t c)
+{
+	const char *cell;
+
+	if (r == 0)
+		return stele_word_column(t->names[c]);
+	cell = stele_table_cell(t, r - 1, c);
+	return fixed[c] ? stele_word_show(t->names[c], cell) : cell;
+}
+
 static int print_aligned(const struct stele_table *t, FILE *f)
 {
 	size_t *width = calloc(t->ncols, sizeof(size_t));
+	bool *fixed = calloc(t->ncols, sizeof(bool));
+	int rc = 0;
 
-	if (!width)
-		return stele_error(STELE_EFAIL, "out of memory");
+	if (!width || !fixed) {
+		rc = stele_error(STELE_EFAIL, "out of memory");
+		goto done;
+	}
 	for (size_t c = 0; c < t->ncols; c++)
-		width[c] = stele_display_width(t->names[c]);
-	for (size_t r = 0; r < t->nrows; r++)
+		fixed[c] = stele_word_field(t->names[c]);
+	for (size_t r = 0; r <= t->nrows; r++)
 		for (size_t c = 0; c < t->ncols; c++) {
-			const char *cell = stele_table_cell(t, r, c);
+			const char *cell = shown(t, fixed, r, c);
 			size_t w = cell ? stele_display_width(cell) : 0;
 			if (w > width[c])
 				width[c] = w;
 		}
 	for (size_t r = 0; r <= t->nrows; r++) {
 		for (size_t c = 0; c < t->ncols; c++) {
-			const char *cell = r == 0 ? t->names[c] : stele_table_cell(t, r - 1, c);
+			const char *cell = shown(t, fixed, r, c);
 			size_t w = cell ? stele_display_width(cell) : 0;
 			bool right = r > 0 && t->kinds[c] == STELE_COL_NUMBER;
 
@@ -291,8 +309,10 @@ static int print_aligned(const struct stele_table *t, FILE *f)
 		}
 		fputc('\n', f);
 	}
+done:
 	free(width);
-	return 0;
+	free(fixed);
+	return rc;
 }
 
 int stele_table_print(const struct stele_table *t, enum stele_format format, unsigned flags,

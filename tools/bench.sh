@@ -46,6 +46,7 @@ trap 'exit 130' INT TERM
 FIGURES='write_p50|write latency p50 (`points add`, process start included)|ms|< 10|-|value
 write_p95|write latency p95 (`points add`, process start included)|ms|-|-|value
 import_rate|import rate (point events, one `import points`)|rows/s|>= 33334|-|value
+import_1m|`import points` of 1,000,000 point events (one transaction, split into change sets)|s|-|-|value
 sync_1000|sync of 1,000 pending change sets to a local bare repository|s|-|-|value
 sync_day_bytes|bytes pushed for one day'"'"'s work (40 writes) vs the village database|bytes|-|database size|ratio
 merge_rate|merge rate vs raw sqlite3changeset_apply of the same rows|rows/s|>= 0.5|raw apply rows/s|ratio
@@ -53,7 +54,8 @@ noop_sync_300|no-op `stele-aggregator sync` of 300 villages|s|< 1|-|value
 rank_2436|`rank villages --month` over 2,436 villages|s|< 1|-|value
 as_of_2436|`rank villages --as-of` a past run over 2,436 villages x one year, after later changes|s|<= 3|live `rank villages`|value
 cold_changzhi|cold `stele-aggregator sync` + `rank villages` of 2,436 villages x one year|s|-|-|value
-as_of_changzhi|`rank villages --as-of` a past merge run, 2,436 villages x one year, after later merges and rules|s|<= 3|live `rank villages`|value'
+as_of_changzhi|`rank villages --as-of` a past merge run, 2,436 villages x one year, after later merges and rules|s|<= 3|live `rank villages`|value
+serve_page_p95|workbench server time per page, p95 of the slowest page (300 members, 20,000 point events)|ms|< 1|50|ratio'
 
 # ---- helpers for figures ----
 
@@ -161,6 +163,83 @@ bench_import_rate() {
 	read -r secs <import.out
 	record "$(awk -v r=$rows -v s="$secs" 'BEGIN { printf "%d", r / s }')"
 	note "import: $rows point events in $secs s"
+}
+
+# serve_page_p95: the workbench (`stele-agent serve`) answering each page of a
+# village of 300 members and 20,000 point events (most published, some at each
+# review stage), 20 requests per page (QUICK: 5) over 127.0.0.1 with curl; the
+# figure is the p95 of the slowest page, against the 50 ms limit (the ratio).
+bench_serve_page_p95() {
+	runs=20
+	[ -n "$QUICK" ] && runs=5
+	stele-agent -C web init --village 990101001201 --name 基准村 >/dev/null 2>&1
+	awk 'BEGIN { print "id,name,gender,born,joined,status,grid"
+		for (i = 1; i <= 300; i++) printf ",党员%d,%s,%d,2001-07-01,,%d组\n", i, i % 2 ? "M" : "F", 1950 + i % 50, i % 8 + 1 }' >members.csv
+	awk 'BEGIN { print "id,member_id,rule_code,occurred_on,points,stage,note"
+		split("recorded group committee assembly", st, " ")
+		srand(1)
+		for (i = 1; i <= 20000; i++) {
+			m = 1 + int(rand() * 12)
+			stage = (i % 100 < 4) ? st[1 + i % 4] : "published"
+			printf ",M%04d,%s,2026-%02d-%02d,,%s,\n", 1 + int(rand() * 300), rand() < 0.5 ? "B01" : "B02", m, 1 + int(rand() * 28), stage
+		} }' >points.csv
+	stele-agent -C web import members members.csv 2>/dev/null &&
+		stele-agent -C web import points points.csv 2>/dev/null || return 1
+	for i in $(seq 1 40); do stele-agent -C web task add "任务$i" --due 2026-0$((i % 9 + 1))-15 >/dev/null; done
+	stele-agent -C web serve >serve.out 2>serve.err &
+	pid=$!
+	n=0
+	while [ $n -lt 100 ] && ! [ -s serve.out ]; do sleep 0.05; n=$((n + 1)); done
+	url=$(head -n 1 serve.out)
+	base=${url%%/?token=*}
+	curl -s -o /dev/null -c jar "$url" || { kill $pid; return 1; }
+	worst=0 worst_page=
+	for page in / /members /points "/points?month=2026-06" /points/review "/points/rank?month=2026-06" \
+		"/points/rank?month=2026-06&scope=year" "/points/notice?month=2026-06" /tasks /requests \
+		/income /assess /close /log /data /sync; do
+		: >times
+		i=0
+		while [ $i -lt $runs ]; do
+			i=$((i + 1))
+			curl -s -b jar -o /dev/null -w '%{time_total}\n' "$base$page" >>times
+		done
+		p95=$(awk '{ printf "%.2f\n", $1 * 1000 }' times | { cat >ms; percentile 95 ms; })
+		note "workbench $page: p95 $p95 ms"
+		if awk -v a="$p95" -v b="$worst" 'BEGIN { exit !(a > b) }'; then
+			worst=$p95 worst_page=$page
+		fi
+	done
+	# A download, not a page: noted, not counted.
+	: >times
+	for i in 1 2 3; do curl -s -b jar -o /dev/null -w '%{time_total}\n' "$base/export?kind=points" >>times; done
+	note "workbench export of 20,000 point events (a download): $(awk '{ s += $1 } END { printf "%.0f", s / NR * 1000 }' times) ms"
+	kill -TERM $pid
+	wait $pid
+	record "$worst" 50
+	note "workbench: slowest page $worst_page ($runs requests a page)"
+}
+
+# import_1m: one `import points` of 1,000,000 point events (QUICK: 200,000), a
+# 53 MB file: too much for one change set, so it is split into several, all in one
+# transaction.
+bench_import_1m() {
+	rows=1000000
+	[ -n "$QUICK" ] && rows=200000
+	bench_village big
+	awk -v n=$rows 'BEGIN {
+		print "id,member_id,rule_code,occurred_on,points,stage,note"
+		srand(2)
+		for (i = 1; i <= n; i++)
+			printf ",M%04d,%s,2025-%02d-%02d,,published,批量导入 %d\n", 1 + int(rand() * 10),
+				rand() < 0.5 ? "B01" : "M01", 1 + int(rand() * 12), 1 + int(rand() * 28), i
+	}' >big.csv
+	before=$(sqlite3 big/stele.db "SELECT count(*) FROM stele_outbox")
+	start=$(now_ns)
+	stele-agent -C big import points big.csv 2>/dev/null || return 1
+	secs=$(seconds_since "$start")
+	after=$(sqlite3 big/stele.db "SELECT count(*) FROM stele_outbox")
+	record "$secs"
+	note "import_1m: $rows point events ($(wc -c <big.csv) bytes) in $secs s, $((after - before)) change sets"
 }
 
 # sync_1000: one `sync` committing and pushing 1,000 pending change sets (QUICK:

@@ -6,15 +6,21 @@
 # run and fails. apt's output goes to $TMPDIR/stele-deps.log (not build/, which
 # a root-owned file would make unwritable for the user who builds), not to the screen.
 set -u
-# build: the compiler, pkg-config, the libraries, scdoc (the man pages).
-# test: cmocka, the sqlite3 and git programs, prove (perl), faketime (clock
+# build: the compiler, pkg-config, the libraries (libmicrohttpd: the workbench's
+# HTTP server; libxlsxwriter writes .xlsx; minizip and expat read it), scdoc (the
+# man pages), gettext (xgettext, msgmerge and msgfmt make the message catalogues:
+# docs/translating.md).
+# test: cmocka, curl (the workbench's pages), the sqlite3 and git programs, prove
+# (perl), python3 (writes the workbooks the import tests read), faketime (clock
 # skew), strace (the crash campaign), time (a fetch's peak memory, t0758), clang
-# with its fuzzer runtime (the libFuzzer targets), bash-completion and systemd (systemd-analyze verify of the
-# units; installing it starts nothing: see tests/cli/lib-apt.sh). The tests that
-# need servers or a browser install those packages themselves, when root.
+# with its fuzzer runtime (the libFuzzer targets), bash-completion and systemd
+# (systemd-analyze verify of the units; installing it starts nothing: see
+# tests/cli/lib-apt.sh). The tests that need servers or a browser install those
+# packages themselves, when root.
 # deb: what `make deb` and `make debtest` use: debhelper, lintian, debootstrap.
-build="build-essential pkg-config libsqlite3-dev libgit2-dev zlib1g-dev libsodium-dev scdoc"
-test="libcmocka-dev sqlite3 git perl faketime strace time clang libclang-rt-14-dev
+build="build-essential pkg-config libsqlite3-dev libgit2-dev zlib1g-dev libsodium-dev
+libmicrohttpd-dev libxlsxwriter-dev libminizip-dev libexpat1-dev scdoc gettext"
+test="libcmocka-dev curl sqlite3 git perl python3 faketime strace time clang libclang-rt-14-dev
 bash-completion systemd man-db"
 deb="debhelper dpkg-dev lintian debootstrap"
 

@@ -16,7 +16,7 @@ mkdir pages
 for p in "$MAN"/*.1 "$MAN"/stele-format.5; do
 	n=$(basename "$p" | sed 's/\.[15]$//')
 	MANWIDTH=1000 LC_ALL=C.UTF-8 man --warnings -l --nh --nj "$p" 2>"pages/$n.warnings" |
-		col -b >"pages/$n.txt"
+		LC_ALL=C.UTF-8 col -b >"pages/$n.txt"
 	sed -n '/^NAME/{n;p;}' "pages/$n.txt" >"pages/$n.name"
 	tr -s ' \t\n' ' ' <"pages/$n.txt" >"pages/$n"
 done

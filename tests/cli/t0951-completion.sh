@@ -73,8 +73,12 @@ test_expect_success 'subcommands' '
 	offers stele-agent -C v key "" = rotate history &&
 	offers stele-aggregator rank "" = villages stars members
 '
-test_expect_success 'options of a subcommand, with --format values' '
-	offers stele-agent task list -- = --open --format --bom --help &&
+test_expect_success 'options of a subcommand (those its usage line names), with --format values' '
+	{ stele-agent task list --help | sed -n 1p | grep -o -- "--[a-z-]*" && echo --help; } |
+		sort -u >expected &&
+	test_grep "^--open$" expected &&
+	complete stele-agent task list -- >actual &&
+	test_cmp expected actual &&
 	offers stele-agent task list --format "" = table csv json &&
 	offers stele-agent member add 张三 --gender "" = M F &&
 	offers stele-agent request resolve R0001 --satisfied "" = yes no

@@ -13,6 +13,18 @@ REFERENCE=$SHARED/data/reference-county
 PATH=$STELE_BUILD:$PATH
 export PATH
 unset STELE_DIR
+# English unless a test asks for another language (zh below); the catalogues
+# are the build's.
+LC_ALL=C
+STELE_LOCALEDIR=$STELE_BUILD/locale
+export LC_ALL STELE_LOCALEDIR
+unset LANGUAGE
+
+# zh command...: runs the command in Chinese on any machine: C.UTF-8 (always
+# there) with LANGUAGE=zh_CN (docs/translating.md).
+zh() {
+	env LC_ALL=C.UTF-8 LANGUAGE=zh_CN "$@"
+}
 
 test_count=0
 test_failed=0

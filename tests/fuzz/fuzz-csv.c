@@ -1,11 +1,13 @@
-/* fuzz-csv.c: libFuzzer target for the strict CSV reader: stele_csv_open_mem, the
- * header mapping of the members import, and stele_csv_next to the end. */
+/* fuzz-csv.c: libFuzzer target for the strict CSV reader: stele_csv_open_mem and
+ * stele_csv_open_text (the encodings), the header mapping of the members import,
+ * stele_csv_next to the end, and import's lenient reading of every field. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "csv.h"
 #include "error.h"
+#include "lenient.h"
 #include "parse.h"
 #include "fuzz.h"
 
@@ -27,6 +29,32 @@ static bool field_valid(const char *f)
 			f++;
 	}
 	return true;
+}
+
+/* Import's lenient readings of a field keep their promises: a date is
+ * YYYY-MM-DD, a month YYYY-MM, nothing grows past its buffer. */
+static void lenient_checks(const char *field)
+{
+	char copy[256], out[32];
+	int rc;
+
+	if (strlen(field) >= sizeof(copy))
+		return;
+	strcpy(copy, field);
+	stele_lenient_trim(copy);
+	stele_lenient_ascii(copy);
+	FUZZ_CHECK(strlen(copy) <= strlen(field), "lenient text grew");
+	rc = stele_lenient_date(out, copy, "date");
+	FUZZ_CHECK(rc == 0 || rc == 1 || rc == STELE_EINVALID, "date returned %d", rc);
+	if (rc == 1)
+		FUZZ_CHECK(strlen(out) == 10 && out[4] == '-' && out[7] == '-', "date '%s'", out);
+	if ((rc = stele_lenient_month(out, copy)) == 1)
+		FUZZ_CHECK(strlen(out) == 7 && out[4] == '-', "month '%s'", out);
+	if ((rc = stele_lenient_serial(out, copy)) == 1)
+		FUZZ_CHECK(strlen(out) == 10, "serial date '%s'", out);
+	if ((rc = stele_lenient_number(out, sizeof(out), copy)) == 1)
+		FUZZ_CHECK(strlen(out) < strlen(copy), "number '%s' from '%s'", out, copy);
+	stele_error_clear();
 }
 
 /* Reads every record of csv (header first if with_header), checking the reader's
@@ -54,8 +82,10 @@ static void read_all(struct stele_csv *csv, size_t size, bool with_header)
 		FUZZ_CHECK(++records <= size + 1, "more records than input bytes");
 		FUZZ_CHECK(nfields >= 1 && fields[nfields] == NULL, "%zu fields, not NULL-ended",
 			   nfields);
-		for (size_t i = 0; i < nfields; i++)
+		for (size_t i = 0; i < nfields; i++) {
 			FUZZ_CHECK(field_valid(fields[i]), "field %zu is not valid UTF-8", i + 1);
+			lenient_checks(fields[i]);
+		}
 		FUZZ_CHECK(stele_csv_line(csv) > last_line, "record line %zu after %zu",
 			   stele_csv_line(csv), last_line);
 		last_line = stele_csv_line(csv);
@@ -74,6 +104,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(stele_csv_open_mem(&csv, "fuzz.csv", (const char *)data, size) == 0,
 			   "open_mem failed: %s", stele_error_message());
 		read_all(csv, size, with_header);
+		stele_csv_free(csv);
+	}
+	/* As import reads a file: in whatever encoding it turns out to be. */
+	csv = NULL;
+	int rc = stele_csv_open_text(&csv, "fuzz.csv", (const char *)data, size);
+	FUZZ_CHECK(rc == 0 || rc == STELE_EINVALID, "open_text returned %d", rc);
+	FUZZ_CHECK((rc == 0) == (csv != NULL), "open_text's reader and result disagree");
+	if (csv) {
+		read_all(csv, size, false);
 		stele_csv_free(csv);
 	}
 	return 0;

@@ -1,0 +1,170 @@
+# serve-browser.py: a clerk's month in the workbench, in real Chromium (selenium),
+# for tests/cli/t1010-serve-browser.sh. Usage:
+#   serve-browser.py URL MONTH SHOTS-DIR
+# URL is the first line `stele-agent serve` printed; MONTH (YYYY-MM) the month the
+# clerk records and closes; SHOTS-DIR receives a 1366x768 screenshot of each page.
+# Prints one TAP-like line per step to stdout; exits 1 at the first failure.
+import os
+import sys
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+url, month, shots = sys.argv[1], sys.argv[2], sys.argv[3]
+base = url.split("/?token=")[0]
+
+opts = webdriver.ChromeOptions()
+for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+          "--window-size=1366,768", "--lang=zh-CN", "--hide-scrollbars"):
+    opts.add_argument(a)
+opts.binary_location = "/usr/bin/chromium"
+driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+driver.set_page_load_timeout(30)
+step = 0
+
+
+def check(cond, what):
+    global step
+    step += 1
+    if not cond:
+        print("not ok %d - %s (at %s)" % (step, what, driver.current_url))
+        body = driver.find_element(By.TAG_NAME, "body").text
+        print("# " + body[:1500].replace("\n", "\n# "))
+        driver.quit()
+        sys.exit(1)
+    print("ok %d - %s" % (step, what))
+
+
+def shot(name):
+    driver.save_screenshot(os.path.join(shots, name + ".png"))
+
+
+def submit(el):
+    # Clicks a submit button and waits for the next page to replace this one.
+    old = driver.find_element(By.TAG_NAME, "html")
+    el.click()
+    WebDriverWait(driver, 30).until(EC.staleness_of(old))
+
+
+def go(path):
+    driver.get(base + path)
+
+
+def text():
+    return driver.find_element(By.TAG_NAME, "body").text
+
+
+def set_value(name, value):
+    # Date and month inputs take their value in the browser's own format when
+    # typed; the value itself is what a picker sets.
+    el = driver.find_element(By.NAME, name)
+    driver.execute_script("arguments[0].value = arguments[1]", el, value)
+
+
+try:
+    driver.get(url)
+    check(driver.current_url == base + "/", "the URL logs in and the token leaves the address bar")
+    check(driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-CN",
+          "the page is <html lang=\"zh-CN\">")
+    shot("home-empty")
+
+    # Members, added through the form; the last one with the keyboard only.
+    for name in ("王建国", "李秀英"):
+        go("/members/edit")
+        driver.find_element(By.NAME, "name").send_keys(name)
+        Select(driver.find_element(By.NAME, "gender")).select_by_value("M")
+        submit(driver.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        check(name in text(), "member %s added through the form" % name)
+    go("/members/edit")
+    field = driver.find_element(By.NAME, "name")
+    check(driver.switch_to.active_element == field, "the name field has the focus")
+    field.send_keys("张伟")
+    old = driver.find_element(By.TAG_NAME, "html")
+    field.send_keys(Keys.ENTER)
+    WebDriverWait(driver, 30).until(EC.staleness_of(old))
+    check("张伟" in text() and "M0003" in text(), "a member added with the keyboard only (Enter)")
+    shot("members")
+
+    # Point events, with the pickers.
+    for member, rule, day in (("M0001", "B01", "03"), ("M0002", "B01", "04"), ("M0003", "B02", "05")):
+        go("/points")
+        Select(driver.find_element(By.NAME, "member")).select_by_value(member)
+        Select(driver.find_element(By.NAME, "rule")).select_by_value(rule)
+        set_value("date", "%s-%s" % (month, day))
+        submit(driver.find_element(By.CSS_SELECTOR, "form[action='/points/add'] button[type=submit]"))
+        check("E00000" in text(), "event for %s recorded" % member)
+    shot("points")
+
+    # A refusal (the browser cannot know it): the engine's message beside the field.
+    go("/points")
+    Select(driver.find_element(By.NAME, "member")).select_by_value("M0001")
+    Select(driver.find_element(By.NAME, "rule")).select_by_value("B01")
+    set_value("date", month + "-06")
+    driver.find_element(By.NAME, "points").send_keys("-3")
+    submit(driver.find_element(By.CSS_SELECTOR, "form[action='/points/add'] button[type=submit]"))
+    err = driver.find_elements(By.CSS_SELECTOR, "#e-points")
+    check(err and "-3.0" in err[0].text, "a refused value is shown beside its field")
+    shot("points-refused")
+
+    # The review queue: select all and advance, stage after stage, to published.
+    for stage in ("recorded", "group", "committee", "assembly"):
+        go("/points/review")
+        if stage == "recorded":
+            shot("review")
+        form = driver.find_element(By.CSS_SELECTOR, "#stage-%s form" % stage)
+        boxes = form.find_elements(By.CSS_SELECTOR, "input[type=checkbox]")
+        check(len(boxes) == 3, "3 events wait at stage %s" % stage)
+        for b in boxes:
+            b.click()
+        submit(form.find_element(By.CSS_SELECTOR, "button[value=advance]"))
+    go("/points?month=" + month)
+    check(text().count("已公示") >= 3 or text().count("published") >= 3, "every event is published")
+    go("/points/rank?month=" + month)
+    shot("ranking")
+    go("/points/notice?month=" + month)
+    check("王建国" in text(), "the 公示 sheet lists the month's events")
+    shot("notice")
+
+    # The task ledger: add a task due in the month, close it out.
+    go("/tasks")
+    driver.find_element(By.NAME, "title").send_keys("走访困难户")
+    set_value("due", month + "-20")
+    submit(driver.find_element(By.CSS_SELECTOR, "form[action='/tasks/add'] button[type=submit]"))
+    check("T0001" in text(), "task added")
+    form = driver.find_element(By.CSS_SELECTOR, "form[action='/tasks/close']")
+    driver.execute_script("arguments[0].value = arguments[1]",
+                          form.find_element(By.NAME, "date"), month + "-18")
+    submit(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    check(month + "-18" in text(), "task closed out")
+    shot("tasks")
+
+    for path, name in (("/requests", "requests"), ("/income", "income"), ("/assess", "assess"),
+                       ("/data", "data"), ("/log", "log"), ("/sync", "sync")):
+        go(path)
+        shot(name)
+
+    # Month end: the confirmation, then closed.
+    go("/close")
+    set_value("month", month)
+    submit(driver.find_element(By.CSS_SELECTOR, "form[action='/close'] button[type=submit]"))
+    shot("close-confirm")
+    driver.find_element(By.CSS_SELECTOR, "input[name=confirm]")
+    submit(driver.find_element(By.CSS_SELECTOR, "form[action='/close'] button[type=submit]"))
+    check(month in text() and "notice" in driver.page_source, "the month is closed")
+
+    # Sync to the USB stick the workbench finds.
+    go("/sync")
+    sticks = driver.find_elements(By.CSS_SELECTOR, "form[action='/sync'] button[name=stick]")
+    check(len(sticks) == 1, "the workbench finds the USB stick")
+    submit(sticks[0])
+    check("notice ok" in driver.page_source, "synced to the stick: " + text()[:200].replace("\n", " "))
+    shot("sync-done")
+    go("/")
+    shot("home")
+finally:
+    driver.quit()
+print("1..%d" % step)

@@ -1,0 +1,163 @@
+#!/bin/sh
+test_description='both programs in Chinese: messages, help, tables, Chinese input; what scripts read unchanged'
+. "$(dirname "$0")/test-lib.sh"
+
+# zh (test-lib.sh) runs a command in Chinese through C.UTF-8 and LANGUAGE, which
+# works on every machine; zh_lang runs it with LANG=zh_CN.UTF-8 alone, which
+# works whether or not that locale is generated (stele_i18n_init falls back).
+zh_lang() {
+	env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=zh_CN.UTF-8 "$@"
+}
+
+q() {
+	sqlite3 v/stele.db "$1"
+}
+
+test_expect_success 'setup: a village with members, points, a task, a request, income' '
+	new_village v 990101001201 &&
+	stele-agent -C v member add 张三 --gender M >/dev/null &&
+	stele-agent -C v points add M0001 B01 --date 2026-10-03 >/dev/null &&
+	stele-agent -C v task add 修路 --due 2026-10-20 >/dev/null &&
+	stele-agent -C v request add --received 2026-10-05 >/dev/null &&
+	stele-agent -C v income add 2026-10 1200.50 --source 租金 >/dev/null &&
+	stele-agent -C v close 2026-09 2>/dev/null
+'
+
+test_expect_success 'an unknown member: one Chinese line, exit 3, nothing written' '
+	test_refused v "^stele-agent: 积分记录“E000002”：党员“M0099”在村 990101001201 中不存在.*M0001.*$" \
+		zh stele-agent -C v points add M0099 B01 &&
+	test_refused v "党员“M0099”在村 990101001201 中不存在" \
+		zh_lang stele-agent -C v points add M0099 B01 &&
+	test_refused v "^stele-agent: point event .E000002.: member .M0099. does not exist in village 990101001201 (did you mean .M0001.?)$" \
+		stele-agent -C v points add M0099 B01
+'
+
+test_expect_success 'other refusals in Chinese keep their exit code and write nothing' '
+	test_refused v "性别“X”不是 M（男）、F（女）或空" zh stele-agent -C v member add 李四 --gender X &&
+	test_refused v "不能从 党员大会终审 退回 党小组初审\|已经处于\|只能前进一步" \
+		zh stele-agent -C v points review E000001 --stage 党员大会 &&
+	test_refused v "2026-09 月已月结" zh stele-agent -C v task add 补记 --due 2026-09-10 &&
+	test_refused v "任务“T0099”在村 990101001201 中不存在" zh stele-agent -C v task close T0099 &&
+	printf "id,name,gender,born,joined,status,grid\n,王五,男,1970,,失踪,\n" >bad.csv &&
+	test_refused v "^stele-agent: bad.csv:2:6：党员“M0002”：状态“失踪”不是" \
+		zh stele-agent -C v import members bad.csv
+'
+
+test_expect_success 'usage errors in Chinese exit 2' '
+	test_expect_code 2 zh stele-agent -C v member add 李四 --frob 2>err &&
+	test_grep "^stele-agent: add：未知选项“--frob”（见 --help）$" err &&
+	test_expect_code 2 zh stele-agent frob 2>err &&
+	test_grep "^stele-agent: 未知命令“frob”" err &&
+	test_expect_code 2 zh stele-agent -C v request resolve R0001 --satisfied 也许 2>err &&
+	test_grep "满意度\|--satisfied“也许”不是 yes（是）或 no（否）" err
+'
+
+test_expect_success 'Chinese words for fixed values are stored as the spec says' '
+	zh stele-agent -C v member add 李四 --gender 女 --status 流动 >id &&
+	test "$(q "SELECT gender || status FROM member WHERE id = '\''M0002'\''")" = Fflowing &&
+	stele-agent -C v member add 王五 --gender 男 >/dev/null &&
+	test "$(q "SELECT gender FROM member WHERE id = '\''M0003'\''")" = M &&
+	stele-agent -C v member set M0003 --status 去世 &&
+	test "$(q "SELECT status FROM member WHERE id = '\''M0003'\''")" = deceased &&
+	stele-agent -C v points review E000001 --stage 党小组 &&
+	stele-agent -C v points review E000001 --stage 支委会复审 &&
+	test "$(q "SELECT stage FROM point_event WHERE id = '\''E000001'\''")" = committee &&
+	stele-agent -C v request resolve R0001 --date 2026-10-09 --satisfied 是 &&
+	test "$(q "SELECT satisfied FROM request")" = 1 &&
+	stele-agent -C v member list --status 流动 --format csv >flowing.csv &&
+	test_grep "^M0002,李四,F,,,flowing,$" flowing.csv &&
+	test_line_count 2 flowing.csv
+'
+
+test_expect_success 'imported CSV takes the Chinese words too' '
+	cat >members.csv <<-\EOT &&
+	id,name,gender,born,joined,status,grid
+	,赵六,女,1988,,转出,G2
+	EOT
+	stele-agent -C v import members members.csv 2>/dev/null &&
+	test "$(q "SELECT gender || status FROM member WHERE name = '\''赵六'\''")" = Ftransferred_out &&
+	cat >points.csv <<-\EOT &&
+	id,member_id,rule_code,occurred_on,points,stage,note
+	,M0002,B01,2026-10-04,,党员大会终审,
+	,M0002,B01,2026-10-05,,公示,
+	EOT
+	stele-agent -C v import points points.csv 2>/dev/null &&
+	test "$(q "SELECT group_concat(stage) FROM point_event WHERE member_id = '\''M0002'\''")" = assembly,published
+'
+
+test_expect_success 'help of every command and subcommand is Chinese, English under LANG=C' '
+	for c in init member points task request income assess close import export status log \
+		key sync restore verify "member add" "member set" "member list" "points add" \
+		"points review" "points list" "points rank" "task add" "task close" "task list" \
+		"request add" "request resolve" "request list" "income add" "income list" \
+		"assess set" "assess list" "key rotate" "key history"; do
+		zh stele-agent $c --help >zh.txt && stele-agent $c --help >en.txt &&
+		test_grep "^用法：stele-agent " zh.txt && test_grep "^usage: stele-agent " en.txt &&
+		! test_cmp zh.txt en.txt >/dev/null || { echo "help of $c" >&2; return 1; }
+	done &&
+	zh stele-agent --help >zh.txt && test_grep "^用法：stele-agent \[-C 目录\] 命令" zh.txt &&
+	zh_lang stele-agent --help >lang.txt && test_cmp zh.txt lang.txt &&
+	LANG=zh_CN.UTF-8 LC_ALL=C stele-agent --help >c.txt && test_grep "^usage:" c.txt
+'
+
+test_expect_success 'tables: headers and fixed values in Chinese' '
+	zh stele-agent -C v points list >table.txt &&
+	test_grep "^编号 .*审核阶段" table.txt &&
+	test_grep "^E000001 .*支委会复审" table.txt &&
+	zh stele-agent -C v member list >table.txt &&
+	test_grep "^M0003 .*王五 .*男 .*去世" table.txt &&
+	zh stele-agent -C v request list >table.txt &&
+	test_grep "^R0001 .* 是$" table.txt &&
+	stele-agent -C v points list >table.txt &&
+	test_grep "^id .*stage" table.txt && test_grep "^E000001 .*committee" table.txt
+'
+
+test_expect_success 'every listing gives the same CSV and JSON bytes in both languages' '
+	for c in "member list" "points list" "task list" "request list" "income list" \
+		"assess list" "log" "key history" "points rank --year 2026" "export members" \
+		"export points" "export tasks" "export requests" "export income"; do
+		for f in csv json; do
+			stele-agent -C v $c --format $f >en.out &&
+			zh stele-agent -C v $c --format $f >zh.out &&
+			zh_lang stele-agent -C v $c --format $f >lang.out &&
+			test_cmp en.out zh.out && test_cmp en.out lang.out ||
+				{ echo "$c --format $f" >&2; return 1; }
+		done
+	done
+'
+
+test_expect_success 'the aggregator in Chinese: refusal, help, tables; CSV unchanged' '
+	stele-aggregator -C county init --county 990101 --name 参考县 2>/dev/null &&
+	stele-aggregator -C county village add 990101001201 --name 正营村 --township-name 东关镇 \
+		>/dev/null &&
+	test_expect_code 3 zh stele-aggregator -C county veto add 990101009999 V3 --year 2026 2>err &&
+	test_grep "^stele-aggregator: 一票否决事项：村“990101009999”未登记$" err &&
+	test_expect_code 3 zh stele-aggregator -C county veto add 990101001201 V3 --year 26 2>err &&
+	test_grep "年份" err &&
+	zh stele-aggregator merge --help >zh.txt && test_grep "^用法：stele-aggregator merge" zh.txt &&
+	test_grep "校验每个村的每一个新变更集" zh.txt &&
+	zh stele-aggregator -C county rules list point-rules >table.txt &&
+	test_grep "^代码 .*类别 .*名称 .*积分 .*启用" table.txt &&
+	test_grep "^D02 .*反向扣分 .*-3.5 .*是" table.txt &&
+	for c in "village list" "rules list point-rules" "rules list standard-items" \
+		"rules list config" "veto list" "status" "quarantine list" \
+		"rank villages --month 2026-10" "rank members --year 2026"; do
+		stele-aggregator -C county $c --format csv >en.out &&
+		zh stele-aggregator -C county $c --format csv >zh.out &&
+		test_cmp en.out zh.out || { echo "$c" >&2; return 1; }
+	done
+'
+
+test_expect_success 'rules import takes Chinese categories and active flags' '
+	cat >rules.csv <<-\EOT &&
+	code,category,name,points,active
+	B01,基础积分,参加主题党日活动,2,是
+	D01,反向扣分,无故缺席,-1,停用
+	EOT
+	stele-aggregator -C county rules import point-rules rules.csv 2>/dev/null &&
+	stele-aggregator -C county rules list point-rules --format csv >rules.out &&
+	test_grep "^B01,base,参加主题党日活动,2.0,1$" rules.out &&
+	test_grep "^D01,deduction,无故缺席,-1.0,0$" rules.out
+'
+
+test_done

@@ -1,0 +1,98 @@
+#!/bin/sh
+test_description='stele-agent serve: tasks (台账), requests (诉求), income (集体收入), self-assessment (自评)'
+. "$(dirname "$0")/test-lib.sh"
+. "$TEST_DIRECTORY/lib-serve.sh"
+
+test_expect_success 'setup' '
+	new_village v 990101001201 正营村 &&
+	stele-agent -C v member add 王建国 >/dev/null &&
+	stele-agent -C v task add 修水渠 --due "$(date -d "+30 days" +%Y-%m-%d)" >/dev/null &&
+	serve_start v
+'
+
+test_expect_success 'adding a task: task_put, with its assignee picked by name' '
+	due=$(date -d yesterday +%Y-%m-%d) &&
+	code=$(web_form /tasks/add title=走访困难户 due=$due category=民生 assignee=M0001) &&
+	test_status 303 "$code" &&
+	stele-agent -C v task list --format csv >list &&
+	test_grep "^T0002,走访困难户,民生,M0001,$due,$" list
+'
+
+test_expect_success 'the ledger lists overdue tasks first, marked' '
+	code=$(web_get /tasks) && test_status 200 "$code" &&
+	grep -o "<tr class=\"[a-z]*\"><td>T000[0-9]" page >rows &&
+	printf "%s\n" "<tr class=\"late\"><td>T0002" "<tr class=\"\"><td>T0001" >expect &&
+	test_cmp expect rows &&
+	code=$(web_get /) && test_grep "T0002 走访困难户" page
+'
+
+test_expect_success 'a task refusal beside its field, nothing written' '
+	db_dump v >before &&
+	code=$(web_form /tasks/add title= due=2026-11-20) && test_status 422 "$code" &&
+	test_grep "id=\"e-title\">task &#39;T0003&#39;: title is empty" page &&
+	code=$(web_form /tasks/add title=某事 due=2026-13-01) && test_status 422 "$code" &&
+	test_grep "id=\"e-due\">" page &&
+	db_dump v >after && test_cmp before after
+'
+
+test_expect_success 'closing a task out (销号); closing it again is refused in its row' '
+	today=$(date +%Y-%m-%d) &&
+	code=$(web_form /tasks/close id=T0002 date=$today) && test_status 303 "$code" &&
+	stele-agent -C v task list --format csv >list &&
+	test_grep "^T0002,走访困难户,民生,M0001,.*,$today$" list &&
+	db_dump v >before &&
+	code=$(web_form /tasks/close id=T0002 date=$today) && test_status 422 "$code" &&
+	test_grep "T0002" page && test_grep "notice refused" page &&
+	db_dump v >after && test_cmp before after
+'
+
+test_expect_success 'requests: record, resolve with satisfaction, refusals' '
+	code=$(web_form /requests/add received=2026-11-01 category=道路 grid=一组) && test_status 303 "$code" &&
+	code=$(web_form /requests/resolve id=R0001 date=2026-11-05 satisfied=1) && test_status 303 "$code" &&
+	stele-agent -C v request list --format csv >list &&
+	test_grep "^R0001,2026-11-01,道路,一组,2026-11-05,1$" list &&
+	db_dump v >before &&
+	code=$(web_form /requests/resolve id=R0001 date=2026-11-06 satisfied=0) && test_status 422 "$code" &&
+	code=$(web_form /requests/add received=2026-02-30) && test_status 422 "$code" &&
+	test_grep "id=\"e-received\">" page &&
+	db_dump v >after && test_cmp before after
+'
+
+test_expect_success 'an open request past the deadline shows on the home page' '
+	code=$(web_form /requests/add received=$(date -d "-30 days" +%Y-%m-%d) category=低保) &&
+	test_status 303 "$code" &&
+	code=$(web_get /) && test_status 200 "$code" &&
+	test_grep "R0002 低保" page
+'
+
+test_expect_success 'income: recorded in yuan, stored in fen, refusals beside the field' '
+	code=$(web_form /income/add period=2026-11 amount=12345.60 source=租金) && test_status 303 "$code" &&
+	stele-agent -C v income list --format csv >list &&
+	test_grep "^I0001,2026-11,12345.60,租金$" list &&
+	db_dump v >before &&
+	code=$(web_form /income/add period=2026-11 amount=abc source=其他) && test_status 422 "$code" &&
+	test_grep "id=\"e-amount\">income &#39;I0002&#39;: amount &#39;abc&#39;" page &&
+	db_dump v >after && test_cmp before after
+'
+
+test_expect_success 'self-assessment: scores of every item in one change set, the running total, the stars' '
+	code=$(web_form /assess/save year=2026 score_S1=18 note_S1=好 score_S2=15 score_S3=) &&
+	test_status 303 "$code" &&
+	stele-agent -C v assess list --year 2026 --format csv >list &&
+	test_grep "^2026,S1,.*,18.0," list &&
+	test_grep "^2026,S2,.*,15.0," list &&
+	! grep -q "^2026,S3," list &&
+	code=$(web_get "/assess?year=2026") && test_status 200 "$code" &&
+	test_grep "33.0 / 100.0" page &&
+	test_grep "1 star" page &&
+	test_grep "has not approved" page
+'
+
+test_expect_success 'an item score over its maximum: refused beside it, nothing written' '
+	db_dump v >before &&
+	code=$(web_form /assess/save year=2026 score_S1=19 score_S2=99) && test_status 422 "$code" &&
+	test_grep "<span class=\"error\">assessment 2026 S2: score 99 is not between 0 and the item" page &&
+	db_dump v >after && test_cmp before after
+'
+
+test_done
