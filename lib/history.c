@@ -1,5 +1,6 @@
-/* history.c: the county's past states, kept as epoch-stamped row versions by
- * triggers, and the views a ranking reads them through. */
+/* history.c: the county's past states (the row versions later epochs replaced,
+ * kept by triggers; a live row's epoch read from its rowid), and the views a
+ * ranking reads them through. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,24 +77,46 @@ static int column_list(struct stele_buf *b, const struct columns *c, const char 
 	return rc;
 }
 
-/* "k1 IS OLD.k1 AND k2 IS OLD.k2" over the primary key (every column if none). */
-static int key_match(struct stele_buf *b, const struct columns *c)
+/* The history's own tables: stele_hist_mark says, per kept table and epoch, the
+ * first rowid the epoch could give a new row (so a row's birth epoch follows from
+ * its rowid); every epoch opened writes its marks through a trigger, whoever opens it. */
+static int create_marks(sqlite3 *db)
 {
-	bool any = false;
-	int rc = 0;
+	return stele_db_exec(db,
+		"CREATE TABLE IF NOT EXISTS stele_hist_mark (tbl TEXT NOT NULL, epoch INTEGER NOT "
+		"NULL, lo INTEGER NOT NULL, PRIMARY KEY (tbl, epoch)) WITHOUT ROWID; "
+		"CREATE INDEX IF NOT EXISTS stele_hist_mark_lo ON stele_hist_mark (tbl, lo, epoch);");
+}
 
-	for (int i = 0; i < c->n; i++)
-		any = any || c->pk[i] > 0;
-	for (int i = 0, first = 1; i < c->n && rc == 0; i++)
-		if (!any || c->pk[i] > 0) {
-			rc = stele_buf_printf(b, "%s\"%s\" IS OLD.\"%s\"", first ? "" : " AND ",
-					      c->name[i], c->name[i]);
-			first = 0;
-		}
+/* Part of the stele_epoch trigger: one table's mark for the epoch NEW.n. */
+static int mark_one(void *arg, const char *table)
+{
+	return stele_buf_printf(arg, "INSERT INTO stele_hist_mark (tbl, epoch, lo) VALUES ('%s', "
+				"NEW.n, max((SELECT coalesce(max(rowid), 0) + 1 FROM main.\"%s\"), "
+				"coalesce((SELECT max(lo) FROM stele_hist_mark WHERE tbl = '%s'), 0))); ",
+				table, table, table);
+}
+
+static int create_mark_trigger(sqlite3 *db)
+{
+	struct stele_buf b = STELE_BUF_INIT(STELE_BUF_NOLIMIT);
+	int rc;
+
+	if ((rc = stele_buf_puts(&b, "DROP TRIGGER IF EXISTS stele_epoch_mark; CREATE TRIGGER "
+				 "stele_epoch_mark AFTER INSERT ON stele_epoch BEGIN ")) == 0 &&
+	    (rc = each_kept(mark_one, &b)) == 0 && (rc = stele_buf_puts(&b, "END;")) == 0)
+		rc = stele_db_exec(db, b.data);
+	stele_buf_free(&b);
 	return rc;
 }
 
-/* Creates NAME_hist (with NAME's indexes, and NAME's rows at epoch 0) when missing. */
+/*
+ * Creates, when missing, NAME_hist (the versions of NAME's rows that a later epoch
+ * changed or deleted: NAME's columns, valid in [_from, _to), with NAME's indexes)
+ * and NAME_since (the epoch a live row's version began, only for rows whose rowid
+ * does not tell it: changed rows, or a rowid given again). Rows already in NAME
+ * cost nothing: their rowid says epoch 0.
+ */
 static int create_hist(sqlite3 *db, const char *table, const struct columns *c)
 {
 	struct stele_buf b = STELE_BUF_INIT(STELE_BUF_NOLIMIT);
@@ -108,24 +131,16 @@ static int create_hist(sqlite3 *db, const char *table, const struct columns *c)
 	stele_buf_reset(&b);
 	if ((rc = stele_buf_printf(&b, "CREATE TABLE \"%s_hist\" (", table)) < 0 ||
 	    (rc = column_list(&b, c, "")) < 0 ||
-	    (rc = stele_buf_puts(&b, ", _from INTEGER NOT NULL, _to INTEGER); ")) < 0)
-		goto done;
-	/* The key, for the triggers' lookups of a row's current version. */
-	if ((rc = stele_buf_printf(&b, "CREATE INDEX \"%s_hist_key\" ON \"%s_hist\" (", table,
-				   table)) < 0)
-		goto done;
-	for (int i = 0, first = 1; i < c->n && rc == 0; i++)
-		if (c->pk[i] > 0) {
-			rc = stele_buf_printf(&b, "%s\"%s\"", first ? "" : ", ", c->name[i]);
-			first = 0;
-		}
-	if (rc < 0 || (rc = stele_buf_puts(&b, ", _to); ")) < 0)
+	    (rc = stele_buf_puts(&b, ", _from INTEGER NOT NULL, _to INTEGER NOT NULL); ")) < 0 ||
+	    (rc = stele_buf_printf(&b, "CREATE TABLE \"%s_since\" (rid INTEGER PRIMARY KEY, "
+				   "_from INTEGER NOT NULL); ", table)) < 0 ||
+	    (rc = stele_buf_printf(&b, "CREATE INDEX \"%s_hist_at\" ON \"%s_hist\" (_to, _from); ",
+				   table, table)) < 0)
 		goto done;
 	/* Every other index of the table, so past rankings read as fast as live ones. */
 	if ((rc = stele_db_prepare(db, &stmt,
 		"SELECT group_concat('\"' || ii.name || '\"', ', ') FROM pragma_index_list(?1) il, "
-		"pragma_index_info(il.name) ii WHERE il.origin <> 'pk' GROUP BY il.name "
-		"ORDER BY il.name")) < 0)
+		"pragma_index_info(il.name) ii GROUP BY il.name ORDER BY il.name")) < 0)
 		goto done;
 	sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW && rc == 0)
@@ -133,14 +148,8 @@ static int create_hist(sqlite3 *db, const char *table, const struct columns *c)
 				      ++nindex, table, sqlite3_column_text(stmt, 0));
 	if (rc == 0 && step != SQLITE_DONE)
 		rc = stele_error_db(STELE_EFAIL, db, "reading the schema");
-	if (rc < 0)
-		goto done;
-	if ((rc = stele_buf_printf(&b, "INSERT INTO \"%s_hist\" (", table)) < 0 ||
-	    (rc = column_list(&b, c, "")) < 0 || (rc = stele_buf_puts(&b, ", _from) SELECT ")) < 0 ||
-	    (rc = column_list(&b, c, "")) < 0 ||
-	    (rc = stele_buf_printf(&b, ", 0 FROM \"%s\";", table)) < 0)
-		goto done;
-	rc = stele_db_exec(db, b.data);
+	if (rc == 0)
+		rc = stele_db_exec(db, b.data);
 done:
 	sqlite3_finalize(stmt);
 	stele_buf_free(&b);
@@ -148,16 +157,24 @@ done:
 }
 
 /*
- * (Re)creates NAME's three triggers. A version written in the current epoch is
- * replaced rather than closed, so an epoch leaves at most one version of a row.
+ * (Re)creates NAME's three triggers. An update or delete keeps the old version in
+ * NAME_hist unless the current epoch wrote it (an epoch leaves at most one version
+ * of a row); a version whose rowid does not say its epoch is noted in NAME_since.
  */
 static int create_triggers(sqlite3 *db, const char *table, const struct columns *c)
 {
 	struct stele_buf b = STELE_BUF_INIT(STELE_BUF_NOLIMIT);
-	struct stele_buf key = STELE_BUF_INIT(STELE_BUF_NOLIMIT);
+	struct stele_buf from = STELE_BUF_INIT(STELE_BUF_NOLIMIT);
+	struct stele_buf lo = STELE_BUF_INIT(STELE_BUF_NOLIMIT);
 	int rc;
 
-	if ((rc = key_match(&key, c)) < 0)
+	/* The epoch the old version began: noted, or the one its rowid was born in. */
+	if ((rc = stele_buf_printf(&from, "coalesce((SELECT _from FROM \"%s_since\" WHERE rid = "
+				   "OLD.rowid), (SELECT epoch FROM stele_hist_mark WHERE tbl = '%s' "
+				   "AND lo <= OLD.rowid ORDER BY lo DESC, epoch DESC LIMIT 1), 0)",
+				   table, table)) < 0 ||
+	    (rc = stele_buf_printf(&lo, "coalesce((SELECT lo FROM stele_hist_mark WHERE tbl = '%s' "
+				   "AND epoch = " EPOCH_NOW "), 9223372036854775807)", table)) < 0)
 		goto done;
 	if ((rc = stele_buf_printf(&b, "DROP TRIGGER IF EXISTS \"%s_hist_i\"; "
 				   "DROP TRIGGER IF EXISTS \"%s_hist_u\"; "
@@ -167,19 +184,20 @@ static int create_triggers(sqlite3 *db, const char *table, const struct columns 
 		static const char *const what[3] = { "INSERT", "UPDATE", "DELETE" };
 		rc = stele_buf_printf(&b, "CREATE TRIGGER \"%s_hist_%c\" AFTER %s ON \"%s\" BEGIN ",
 				      table, "iud"[t], what[t], table);
-		if (rc == 0 && t > 0)
-			rc = stele_buf_printf(&b, "DELETE FROM \"%s_hist\" WHERE %s AND _to IS NULL "
-					      "AND _from = " EPOCH_NOW "; UPDATE \"%s_hist\" SET _to = "
-					      EPOCH_NOW " WHERE %s AND _to IS NULL; ", table, key.data,
-					      table, key.data);
-		if (rc == 0 && t < 2) {
+		if (rc == 0 && t > 0) {
 			if ((rc = stele_buf_printf(&b, "INSERT INTO \"%s_hist\" (", table)) < 0 ||
 			    (rc = column_list(&b, c, "")) < 0 ||
-			    (rc = stele_buf_puts(&b, ", _from) VALUES (")) < 0 ||
-			    (rc = column_list(&b, c, "NEW.")) < 0 ||
-			    (rc = stele_buf_puts(&b, ", " EPOCH_NOW "); ")) < 0)
+			    (rc = stele_buf_puts(&b, ", _from, _to) SELECT ")) < 0 ||
+			    (rc = column_list(&b, c, "OLD.")) < 0 ||
+			    (rc = stele_buf_printf(&b, ", f, " EPOCH_NOW " FROM (SELECT %s AS f) "
+						   "WHERE f < " EPOCH_NOW "; DELETE FROM \"%s_since\" "
+						   "WHERE rid = OLD.rowid; ", from.data, table)) < 0)
 				break;
 		}
+		if (rc == 0 && t < 2)
+			rc = stele_buf_printf(&b, "DELETE FROM \"%s_since\" WHERE rid = NEW.rowid; "
+					      "INSERT INTO \"%s_since\" (rid, _from) SELECT NEW.rowid, "
+					      EPOCH_NOW " WHERE NEW.rowid < %s; ", table, table, lo.data);
 		if (rc == 0)
 			rc = stele_buf_puts(&b, "END; ");
 	}
@@ -187,7 +205,8 @@ static int create_triggers(sqlite3 *db, const char *table, const struct columns 
 		rc = stele_db_exec(db, b.data);
 done:
 	stele_buf_free(&b);
-	stele_buf_free(&key);
+	stele_buf_free(&from);
+	stele_buf_free(&lo);
 	return rc;
 }
 
@@ -233,8 +252,8 @@ int stele_history_install(sqlite3 *db)
 	int rc;
 
 	/* Installed for this schema version: nothing to do. */
-	snprintf(version, sizeof(version), "%d", stele_schema_version());
-	if ((rc = stele_meta_get(db, "history_schema", &installed)) < 0)
+	snprintf(version, sizeof(version), "2.%d", stele_schema_version());
+	if ((rc = stele_meta_get(db, "history_format", &installed)) < 0)
 		return rc;
 	bool current = installed && strcmp(installed, version) == 0;
 	free(installed);
@@ -242,8 +261,9 @@ int stele_history_install(sqlite3 *db)
 		return 0;
 	if ((rc = stele_db_exec(db, "SAVEPOINT history_install")) < 0)
 		return rc;
-	if ((rc = each_kept(install_one, db)) < 0 ||
-	    (rc = stele_meta_set(db, "history_schema", version)) < 0) {
+	if ((rc = create_marks(db)) < 0 || (rc = each_kept(install_one, db)) < 0 ||
+	    (rc = create_mark_trigger(db)) < 0 ||
+	    (rc = stele_meta_set(db, "history_format", version)) < 0) {
 		sqlite3_exec(db, "ROLLBACK TO history_install; RELEASE history_install", NULL, NULL,
 			     NULL);
 		return rc;
@@ -398,21 +418,36 @@ static int shadow_one(void *arg, const char *table)
 {
 	struct shadow *s = arg;
 	struct stele_buf b = STELE_BUF_INIT(STELE_BUF_NOLIMIT);
+	struct stele_buf q = STELE_BUF_INIT(STELE_BUF_NOLIMIT);
 	struct columns c;
+	int64_t lo = 0;
 	int rc;
 
 	if (s->epoch < 0) {
 		rc = stele_buf_printf(&b, "DROP VIEW IF EXISTS temp.\"%s\"", table);
-	} else if ((rc = read_columns(&c, s->db, table)) == 0 &&
-		   (rc = stele_buf_printf(&b, "CREATE TEMP VIEW \"%s\" AS SELECT ", table)) == 0 &&
-		   (rc = column_list(&b, &c, "")) == 0) {
-		rc = stele_buf_printf(&b, " FROM main.\"%s_hist\" WHERE _from <= %lld AND "
-				      "(_to IS NULL OR _to > %lld)", table, (long long)s->epoch,
-				      (long long)s->epoch);
+		goto run;
 	}
+	/* The live rows born by the end of the epoch (below the next epoch's first rowid)
+	 * whose version is not newer, and the kept versions valid then. */
+	if ((rc = stele_buf_printf(&q, "SELECT coalesce(min(lo), 9223372036854775807) FROM "
+				   "stele_hist_mark WHERE tbl = '%s' AND epoch > %lld", table,
+				   (long long)s->epoch)) < 0 ||
+	    (rc = stele_db_int(s->db, q.data, &lo)) < 0 || (rc = read_columns(&c, s->db, table)) < 0 ||
+	    (rc = stele_buf_printf(&b, "CREATE TEMP VIEW \"%s\" AS SELECT ", table)) < 0 ||
+	    (rc = column_list(&b, &c, "")) < 0 ||
+	    (rc = stele_buf_printf(&b, " FROM main.\"%s\" WHERE rowid < %lld AND rowid NOT IN "
+				   "(SELECT rid FROM main.\"%s_since\" WHERE _from > %lld) UNION ALL "
+				   "SELECT ", table, (long long)lo, table, (long long)s->epoch)) < 0 ||
+	    (rc = column_list(&b, &c, "")) < 0)
+		goto done;
+	rc = stele_buf_printf(&b, " FROM main.\"%s_hist\" WHERE _to > %lld AND _from <= %lld",
+			      table, (long long)s->epoch, (long long)s->epoch);
+run:
 	if (rc == 0)
 		rc = stele_db_exec(s->db, b.data);
+done:
 	stele_buf_free(&b);
+	stele_buf_free(&q);
 	return rc;
 }
 
@@ -425,7 +460,7 @@ int stele_view_open(sqlite3 *db, enum stele_view_kind kind, int64_t epoch)
 	switch (kind) {
 	case STELE_VIEW_AS_OF:
 		if ((rc = stele_db_int(db, "SELECT count(*) FROM stele_meta WHERE key = "
-					   "'history_schema'", &installed)) < 0)
+					   "'history_format'", &installed)) < 0)
 			return rc;
 		if (!installed)
 			return stele_error(STELE_EINVALID, "this county keeps no past states yet "

@@ -10,11 +10,14 @@
 
 /*
  * Installs the shadow history of the county database, inside the caller's
- * transaction: for every synced table and the bookkeeping a ranking or report
- * reads (stele_stream, stele_quarantine, stele_applied), a table NAME_hist with
- * NAME's columns plus the epochs [_from, _to) of each row version, NAME's indexes,
- * and triggers that keep it. Rows already there are stamped epoch 0. Cheap when
- * already installed for this schema version. County databases only.
+ * transaction, for every synced table and the bookkeeping a ranking or report
+ * reads (stele_stream, stele_quarantine, stele_applied). Only what later changed
+ * is kept: NAME_hist holds the versions an update or delete replaced, valid in
+ * epochs [_from, _to), with NAME's indexes; NAME_since the epoch of a live version
+ * its rowid does not tell (a changed row, a rowid given again); stele_hist_mark the
+ * first rowid of each epoch, written when the epoch opens, so an unchanged row's
+ * epoch follows from its rowid and costs nothing. Rows already there are of epoch
+ * 0. Cheap when already installed for this schema version. County databases only.
  */
 int stele_history_install(sqlite3 *db);
 
@@ -45,7 +48,8 @@ enum stele_view_kind {
 
 /*
  * Turns db into the view asked for until stele_view_close: AS_OF creates temporary
- * views that shadow the kept tables with their versions at epoch; DRAFT applies the
+ * views that shadow the kept tables with their versions at epoch (the live rows
+ * born by then and not changed since, and the kept versions valid then); DRAFT applies the
  * drafts (stele_rules_draft) inside a savepoint. Nothing is written to the
  * database. Only one view at a time per connection.
  */

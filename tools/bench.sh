@@ -53,6 +53,7 @@ merge_rate|merge rate vs raw sqlite3changeset_apply of the same rows|rows/s|>= 0
 noop_sync_300|no-op `stele-aggregator sync` of 300 villages|s|< 1|-|value
 rank_2436|`rank villages --month` over 2,436 villages|s|< 1|-|value
 as_of_2436|`rank villages --as-of` a past run over 2,436 villages x one year, after later changes|s|<= 3|live `rank villages`|value
+history_2436|storage of the past states (history tables) after those changes, against the whole county database|MiB|<= 0.25|database MiB|ratio
 cold_changzhi|cold `stele-aggregator sync` + `rank villages` of 2,436 villages x one year|s|-|-|value
 as_of_changzhi|`rank villages --as-of` a past merge run, 2,436 villages x one year, after later merges and rules|s|<= 3|live `rank villages`|value
 serve_page_p95|workbench server time per page, p95 of the slowest page (300 members, 20,000 point events)|ms|< 1|50|ratio'
@@ -300,6 +301,13 @@ time_note() {
 	note "$what: $(( $(ms_now) - start )) ms"
 }
 
+# history_mib DB: the MiB the past states take in DB (lib/history.c: the NAME_hist
+# and NAME_since tables, their indexes, stele_hist_mark), from SQLite's dbstat.
+history_mib() {
+	sqlite3 "$1" "SELECT printf('%.1f', coalesce(sum(pgsize), 0) / 1048576.0) FROM dbstat
+		WHERE name LIKE '%\\_hist%' ESCAPE '\\' OR name LIKE '%\\_since' ESCAPE '\\'"
+}
+
 bench_rank_2436() {
 	villages=2436 members=25 months=12 per_month=3
 	if [ -n "$QUICK" ]; then members=10 months=3 per_month=2; fi
@@ -398,7 +406,8 @@ INSERT INTO stele_run (id, epoch, started_at, finished_at) VALUES (1, 1, unixepo
 INSERT INTO stele_epoch VALUES (2, unixepoch(), 'merge');
 BEGIN;
 UPDATE point_event SET stage = 'published' WHERE stage = 'recorded';
-INSERT OR REPLACE INTO ranking_config VALUES ('weight.income', '40');
+INSERT INTO ranking_config VALUES ('weight.income', '40')
+  ON CONFLICT (key) DO UPDATE SET value = excluded.value;
 COMMIT;
 SQL
 	stele-aggregator -C "$county" rank villages --month "$month" --format csv >league-now.csv
@@ -414,9 +423,14 @@ SQL
 	start=$(ms_now)
 	stele-aggregator -C "$county" rank villages --month "$month" --format csv >/dev/null
 	live_ms=$(( $(ms_now) - start ))
-	note "past states: history tables $(sqlite3 "$county/stele.db" "SELECT sum(pgsize) / 1048576 FROM dbstat WHERE name LIKE '%_hist%'" 2>/dev/null || echo '?') MiB of $(( $(wc -c <"$county/stele.db") / 1048576 )) MiB"
+	note "past states: $(sqlite3 "$county/stele.db" "SELECT count(*) FROM point_event") point" \
+		"events, $(sqlite3 "$county/stele.db" "SELECT count(*) FROM point_event_hist") kept" \
+		"versions of changed ones, $(sqlite3 "$county/stele.db" "SELECT count(*) FROM point_event_since") noted epochs"
 	record_for as_of_2436 "$(awk -v ms=$as_of_ms 'BEGIN { printf "%.3f", ms / 1000 }')" \
 		"$(awk -v ms=$live_ms 'BEGIN { printf "%.3f", ms / 1000 }')"
+	sqlite3 "$county/stele.db" "PRAGMA wal_checkpoint(TRUNCATE); VACUUM" >/dev/null || return 1
+	record_for history_2436 "$(history_mib "$county/stele.db")" \
+		"$(awk -v b="$(wc -c <"$county/stele.db")" 'BEGIN { printf "%.1f", b / 1048576 }')"
 }
 
 # merge_rate: the merge rate (verify + apply + record, batches of change sets per
@@ -568,7 +582,7 @@ EOF
 		return 1
 	}
 	note "past states: rank villages --as-of 1 $as_of_s s against live $rank_s s; history" \
-		"tables $(sqlite3 county/stele.db "SELECT sum(pgsize) / 1024 FROM dbstat WHERE name LIKE '%_hist%'" 2>/dev/null || echo '?') KiB"
+		"tables $(history_mib county/stele.db) MiB of $(du -m county/stele.db | cut -f1) MiB"
 	record_for as_of_changzhi "$as_of_s" "$rank_s"
 }
 

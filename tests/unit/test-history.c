@@ -86,7 +86,10 @@ static void test_as_of(void **state)
 	sql(db, "UPDATE member SET name = 'x' WHERE id = 'M3'");
 	sql(db, "UPDATE member SET name = 'y' WHERE id = 'M3'");
 	sql(db, "UPDATE member SET name = 'z' WHERE id = 'M3'");
-	assert_int_equal(count(db, "SELECT count(*) FROM member_hist WHERE id = 'M3'"), 2);
+	assert_int_equal(count(db, "SELECT count(*) FROM member_hist WHERE id = 'M3'"), 1);
+	/* only replaced versions are kept: M1 before its update, M2 before its delete,
+	 * M3 before epoch 4's updates */
+	assert_int_equal(count(db, "SELECT count(*) FROM member_hist"), 3);
 	expect_as_of(db, 0, "");
 	expect_as_of(db, e1, "a:active,b:active");
 	expect_as_of(db, e2, "a:flowing,b:active,c:active");
@@ -96,6 +99,35 @@ static void test_as_of(void **state)
 	char *live = names(db);
 	assert_string_equal(live, "a:flowing,z:active");
 	free(live);
+	stele_db_close(db);
+}
+
+/* A rowid SQLite gives again after the newest row was deleted does not make the
+ * new row look older than it is; an upsert keeps the version it replaced. */
+static void test_rowid_again_and_upsert(void **state)
+{
+	sqlite3 *db = new_db();
+	int64_t e1, e2, e3;
+
+	(void)state;
+	e1 = epoch(db);
+	sql(db, "INSERT INTO member (village_code, id, name) VALUES ('990101001201', 'M1', 'a'), "
+		"('990101001201', 'M2', 'b')");
+	e2 = epoch(db);
+	sql(db, "DELETE FROM member WHERE id = 'M2'");
+	e3 = epoch(db);
+	sql(db, "INSERT INTO member (village_code, id, name) VALUES ('990101001201', 'M9', 'n')");
+	assert_int_equal(count(db, "SELECT rowid FROM member WHERE id = 'M9'"), 2);
+	sql(db, "INSERT INTO member (village_code, id, name) VALUES ('990101001201', 'M1', 'u') "
+		"ON CONFLICT (village_code, id) DO UPDATE SET name = excluded.name");
+	expect_as_of(db, e1, "a:active,b:active");
+	expect_as_of(db, e2, "a:active");
+	expect_as_of(db, e3, "u:active,n:active");
+	/* an epoch opened while nothing changed reads as the one before */
+	int64_t e4 = epoch(db), e5 = epoch(db);
+	sql(db, "UPDATE member SET status = 'flowing' WHERE id = 'M9'");
+	expect_as_of(db, e4, "u:active,n:active");
+	expect_as_of(db, e5, "u:active,n:flowing");
 	stele_db_close(db);
 }
 
@@ -109,10 +141,12 @@ static void test_install_backfills_and_is_idempotent(void **state)
 	sql(db, "INSERT INTO village VALUES ('990101001201', '村', '990101001', '镇')");
 	assert_int_equal(stele_history_install(db), 0);
 	assert_int_equal(stele_history_install(db), 0);
-	/* rows already there are stamped epoch 0, once */
-	assert_int_equal(count(db, "SELECT count(*) FROM village_hist WHERE _from = 0"), 1);
-	assert_int_equal(count(db, "SELECT count(*) FROM point_rule_hist"),
-			 count(db, "SELECT count(*) FROM point_rule"));
+	/* rows already there are of epoch 0 and cost nothing */
+	assert_int_equal(count(db, "SELECT count(*) FROM village_hist"), 0);
+	assert_int_equal(count(db, "SELECT count(*) FROM village_since"), 0);
+	assert_int_equal(stele_view_open(db, STELE_VIEW_AS_OF, 0), 0);
+	assert_int_equal(count(db, "SELECT count(*) FROM village"), 1);
+	stele_view_close(db, STELE_VIEW_AS_OF);
 	assert_int_equal(count(db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
 				   "AND name LIKE 'village_hist_%'"), 3);
 	stele_db_close(db);
@@ -173,6 +207,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_as_of),
+		cmocka_unit_test(test_rowid_again_and_upsert),
 		cmocka_unit_test(test_install_backfills_and_is_idempotent),
 		cmocka_unit_test(test_resolve),
 		cmocka_unit_test(test_draft_view),
