@@ -75,6 +75,18 @@ static const char *reason_zh(const char *reason)
 	return "其他原因";
 }
 
+/* <table id="ID"><thead> with one header per column (Chinese, English), then <tbody>. */
+static void table_head(struct page *p, const char *id, const char *const (*cols)[2], size_t n)
+{
+	page_html(p, "<table id=\"%s\"><thead><tr>", id);
+	for (size_t i = 0; i < n; i++) {
+		page_raw(p, "<th>");
+		page_label(p, cols[i][0], cols[i][1]);
+		page_raw(p, "</th>");
+	}
+	page_raw(p, "</tr></thead><tbody>\n");
+}
+
 void page_fixed(struct page *p, bool has, int64_t value, int places, const char *suffix)
 {
 	char num[32];
@@ -419,30 +431,18 @@ static int completeness_section(struct page *p, const struct report *r)
 	village_list(p, league, false);
 	page_raw(p, "<h3>");
 	page_label(p, "被隔离的变更集", "Quarantined change sets");
-	page_raw(p, "</h3><table id=\"quarantine\"><thead><tr><th>");
-	page_label(p, "来源", "Writer");
-	page_raw(p, "</th><th>");
-	page_label(p, "序号", "Seq");
-	page_raw(p, "</th><th>");
-	page_label(p, "原因", "Reason");
-	page_raw(p, "</th><th>");
-	page_label(p, "说明", "Detail");
-	page_raw(p, "</th></tr></thead><tbody>\n");
+	page_raw(p, "</h3>");
+	table_head(p, "quarantine", (const char *const[][2]){ { "来源", "Writer" }, { "序号", "Seq" },
+			{ "原因", "Reason" }, { "说明", "Detail" } }, 4);
 	if ((rc = explained_rows(p, r->db, "SELECT q.writer || coalesce(' ' || v.name, ''), q.seq, "
 				 "q.reason, q.detail FROM stele_quarantine q LEFT JOIN village v "
 				 "ON v.code = q.writer ORDER BY q.writer, q.seq, q.id", 2)) < 0)
 		return rc;
 	page_raw(p, "</tbody></table><h3>");
 	page_label(p, "暂停合并的数据流", "Streams on hold");
-	page_raw(p, "</h3><table id=\"held\"><thead><tr><th>");
-	page_label(p, "来源", "Writer");
-	page_raw(p, "</th><th>");
-	page_label(p, "状态", "State");
-	page_raw(p, "</th><th>");
-	page_label(p, "已合并至", "Merged up to");
-	page_raw(p, "</th><th>");
-	page_label(p, "说明", "Note");
-	page_raw(p, "</th></tr></thead><tbody>\n");
+	page_raw(p, "</h3>");
+	table_head(p, "held", (const char *const[][2]){ { "来源", "Writer" }, { "状态", "State" },
+			{ "已合并至", "Merged up to" }, { "说明", "Note" } }, 4);
 	if ((rc = explained_rows(p, r->db, "SELECT s.writer || coalesce(' ' || v.name, ''), s.state, "
 				 "s.last_seq, s.state_note FROM stele_stream s LEFT JOIN village v "
 				 "ON v.code = s.writer WHERE s.state <> 'ok' ORDER BY s.writer", 1)) < 0)

@@ -408,52 +408,62 @@ int stele_history_resolve(int64_t *epoch, int64_t *run, sqlite3 *db, const char 
 	return 0;
 }
 
-/* Creates (epoch >= 0) or drops (epoch < 0) the temporary view shadowing one table. */
-struct shadow {
+/* One kept table turned back to the end of an epoch, inside the as-of savepoint. */
+struct undo {
 	sqlite3 *db;
 	int64_t epoch;
 };
 
-static int shadow_one(void *arg, const char *table)
+/*
+ * Turns one table back to the end of s->epoch, inside the savepoint that
+ * stele_view_close rolls back: its triggers go (so the undo is not recorded),
+ * the rows born after the epoch and the versions newer than it are deleted, and
+ * the kept versions valid then come back. The cost is what changed since.
+ */
+static int undo_one(void *arg, const char *table)
 {
-	struct shadow *s = arg;
+	struct undo *u = arg;
 	struct stele_buf b = STELE_BUF_INIT(STELE_BUF_NOLIMIT);
-	struct stele_buf q = STELE_BUF_INIT(STELE_BUF_NOLIMIT);
+	sqlite3_stmt *stmt = NULL;
 	struct columns c;
 	int64_t lo = 0;
-	int rc;
+	int rc, step;
 
-	if (s->epoch < 0) {
-		rc = stele_buf_printf(&b, "DROP VIEW IF EXISTS temp.\"%s\"", table);
-		goto run;
-	}
-	/* The live rows born by the end of the epoch (below the next epoch's first rowid)
-	 * whose version is not newer, and the kept versions valid then. */
-	if ((rc = stele_buf_printf(&q, "SELECT coalesce(min(lo), 9223372036854775807) FROM "
+	if ((rc = stele_buf_printf(&b, "SELECT coalesce(min(lo), 9223372036854775807) FROM "
 				   "stele_hist_mark WHERE tbl = '%s' AND epoch > %lld", table,
-				   (long long)s->epoch)) < 0 ||
-	    (rc = stele_db_int(s->db, q.data, &lo)) < 0 || (rc = read_columns(&c, s->db, table)) < 0 ||
-	    (rc = stele_buf_printf(&b, "CREATE TEMP VIEW \"%s\" AS SELECT ", table)) < 0 ||
-	    (rc = column_list(&b, &c, "")) < 0 ||
-	    (rc = stele_buf_printf(&b, " FROM main.\"%s\" WHERE rowid < %lld AND rowid NOT IN "
-				   "(SELECT rid FROM main.\"%s_since\" WHERE _from > %lld) UNION ALL "
-				   "SELECT ", table, (long long)lo, table, (long long)s->epoch)) < 0 ||
-	    (rc = column_list(&b, &c, "")) < 0)
+				   (long long)u->epoch)) < 0 ||
+	    (rc = stele_db_int(u->db, b.data, &lo)) < 0 || (rc = read_columns(&c, u->db, table)) < 0)
 		goto done;
-	rc = stele_buf_printf(&b, " FROM main.\"%s_hist\" WHERE _to > %lld AND _from <= %lld",
-			      table, (long long)s->epoch, (long long)s->epoch);
-run:
-	if (rc == 0)
-		rc = stele_db_exec(s->db, b.data);
+	stele_buf_reset(&b);
+	if ((rc = stele_db_prepare(u->db, &stmt, "SELECT name FROM main.sqlite_master WHERE "
+					      "type = 'trigger' AND tbl_name = ?")) < 0)
+		goto done;
+	sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW && rc == 0)
+		rc = stele_buf_printf(&b, "DROP TRIGGER main.\"%s\"; ", sqlite3_column_text(stmt, 0));
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = stele_error_db(STELE_EFAIL, u->db, "reading the schema");
+	if (rc < 0)
+		goto done;
+	if ((rc = stele_buf_printf(&b, "DELETE FROM main.\"%s\" WHERE rowid >= %lld OR rowid IN "
+				   "(SELECT rid FROM main.\"%s_since\" WHERE _from > %lld); "
+				   "INSERT INTO main.\"%s\" (", table, (long long)lo, table,
+				   (long long)u->epoch, table)) < 0 ||
+	    (rc = column_list(&b, &c, "")) < 0 || (rc = stele_buf_puts(&b, ") SELECT ")) < 0 ||
+	    (rc = column_list(&b, &c, "")) < 0 ||
+	    (rc = stele_buf_printf(&b, " FROM main.\"%s_hist\" WHERE _to > %lld AND _from <= %lld",
+				   table, (long long)u->epoch, (long long)u->epoch)) < 0)
+		goto done;
+	rc = stele_db_exec(u->db, b.data);
 done:
+	sqlite3_finalize(stmt);
 	stele_buf_free(&b);
-	stele_buf_free(&q);
 	return rc;
 }
 
 int stele_view_open(sqlite3 *db, enum stele_view_kind kind, int64_t epoch)
 {
-	struct shadow s = { db, epoch };
+	struct undo u = { db, epoch };
 	int64_t installed = 0;
 	int rc;
 
@@ -465,10 +475,16 @@ int stele_view_open(sqlite3 *db, enum stele_view_kind kind, int64_t epoch)
 		if (!installed)
 			return stele_error(STELE_EINVALID, "this county keeps no past states yet "
 					   "(they start with its next write or merge)");
-		if ((rc = each_kept(shadow_one, &s)) < 0) {
-			s.epoch = -1;
-			each_kept(shadow_one, &s);
+		/* Rows come and go in any order while the tables are turned back (a point
+		 * event before its member): no foreign-key checks until the rollback. */
+		if (sqlite3_get_autocommit(db))
+			sqlite3_exec(db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL);
+		if ((rc = stele_db_exec(db, "SAVEPOINT stele_as_of_view")) < 0) {
+			sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+			return rc;
 		}
+		if ((rc = each_kept(undo_one, &u)) < 0)
+			stele_view_close(db, STELE_VIEW_AS_OF);
 		return rc;
 	case STELE_VIEW_DRAFT:
 		if ((rc = stele_db_exec(db, "SAVEPOINT stele_draft_view")) < 0)
@@ -484,11 +500,13 @@ int stele_view_open(sqlite3 *db, enum stele_view_kind kind, int64_t epoch)
 
 void stele_view_close(sqlite3 *db, enum stele_view_kind kind)
 {
-	struct shadow s = { db, -1 };
-
-	if (kind == STELE_VIEW_AS_OF)
-		each_kept(shadow_one, &s);
-	else if (kind == STELE_VIEW_DRAFT)
+	if (kind == STELE_VIEW_AS_OF) {
+		sqlite3_exec(db, "ROLLBACK TO stele_as_of_view; RELEASE stele_as_of_view", NULL, NULL,
+			     NULL);
+		if (sqlite3_get_autocommit(db))
+			sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+	} else if (kind == STELE_VIEW_DRAFT) {
 		sqlite3_exec(db, "ROLLBACK TO stele_draft_view; RELEASE stele_draft_view", NULL,
 			     NULL, NULL);
+	}
 }

@@ -47,11 +47,11 @@ enum stele_view_kind {
 };
 
 /*
- * Turns db into the view asked for until stele_view_close: AS_OF creates temporary
- * views that shadow the kept tables with their versions at epoch (the live rows
- * born by then and not changed since, and the kept versions valid then); DRAFT applies the
- * drafts (stele_rules_draft) inside a savepoint. Nothing is written to the
- * database. Only one view at a time per connection.
+ * Turns db into the view asked for until stele_view_close: AS_OF turns the kept
+ * tables back to the end of epoch inside a savepoint (the rows born or changed
+ * since go, the kept versions valid then come back; foreign keys off meanwhile); DRAFT applies the
+ * drafts (stele_rules_draft) inside a savepoint. Both are rolled back by
+ * stele_view_close: nothing is written to the database. Only one view at a time per connection.
  */
 int stele_view_open(sqlite3 *db, enum stele_view_kind kind, int64_t epoch);
 void stele_view_close(sqlite3 *db, enum stele_view_kind kind);
