@@ -95,9 +95,22 @@ static void test_as_of(void **state)
 	expect_as_of(db, e2, "a:flowing,b:active,c:active");
 	expect_as_of(db, e3, "a:flowing,c:active");
 	expect_as_of(db, e4, "a:flowing,z:active");
-	/* the live tables are back after the view closes */
+	/* the live tables are back after the view closes, and still kept */
 	char *live = names(db);
 	assert_string_equal(live, "a:flowing,z:active");
+	free(live);
+	assert_int_equal(count(db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+				   "AND name LIKE 'member_hist_%'"), 3);
+	int64_t e5 = epoch(db);
+	sql(db, "UPDATE member SET name = 'w' WHERE id = 'M3'");
+	epoch(db);
+	expect_as_of(db, e5, "a:flowing,w:active");
+	expect_as_of(db, e4, "a:flowing,z:active");
+	/* a view that cannot open leaves nothing behind */
+	sql(db, "DROP TABLE member_since");
+	assert_int_equal(stele_view_open(db, STELE_VIEW_AS_OF, e1), STELE_EFAIL);
+	live = names(db);
+	assert_string_equal(live, "a:flowing,w:active");
 	free(live);
 	stele_db_close(db);
 }
