@@ -330,8 +330,8 @@ done:
 
 const struct stele_cmd rules_subcommands[] = {
 	{ "import", rules_import, N_("rules import KIND FILE"),
-	  N_("Checks a rules table in CSV and keeps it as the draft of KIND (replacing an\n"
-	  "earlier draft): the county's rankings do not change until 'rules publish'\n"
+	  N_("Checks a rules table in CSV and keeps it as the draft of its kind, in place\n"
+	  "of an earlier draft: the county's rankings do not change until 'rules publish'\n"
 	  "makes it live for the county and the villages at once. KIND: point-rules\n"
 	  "(code,category,name,points,active), standard-items (code,name,max_score),\n"
 	  "veto-items (code,name), config (key,value). All rows or none; an error names\n"
