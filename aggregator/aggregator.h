@@ -8,6 +8,7 @@
 #include "capture.h"
 #include "cli.h"
 #include "domain.h"
+#include "history.h"
 #include "gitrepo.h"
 #include "i18n.h"
 
@@ -21,6 +22,7 @@ int cmd_merge(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char
 int cmd_sync(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_status(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_quarantine(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_log(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_assess(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 extern const struct stele_cmd assess_subcommands[];
 int cmd_task(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
@@ -165,5 +167,16 @@ int agg_fetch_arm_timeout(const struct stele_ctx *ctx, long seconds);
  * and checks its role is 'county' (aggregator/county.c). Released by
  * stele_ctx_close (done by the dispatcher). */
 int rank_open_county(struct stele_ctx *ctx);
+
+/* The view a ranking command reads (--as-of, --draft, or live), on ctx->db,
+ * with the epoch and the merge run the state rests on. Closed with
+ * rank_view_close before anything else uses ctx->db. */
+struct rank_view {
+	enum stele_view_kind kind;
+	int64_t epoch, run;
+	bool open;
+};
+int rank_view_open(struct rank_view *view, struct stele_ctx *ctx, const char *as_of, bool draft);
+void rank_view_close(struct rank_view *view, struct stele_ctx *ctx);
 
 #endif

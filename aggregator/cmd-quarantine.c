@@ -8,6 +8,7 @@
 #include "i18n.h"
 #include "db.h"
 #include "error.h"
+#include "history.h"
 #include "keys.h"
 #include "parse.h"
 
@@ -164,12 +165,15 @@ static int quarantine_retry(struct stele_ctx *ctx, const struct stele_cmd *cmd, 
 	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, false, NULL, NULL, pos, 1, 1,
 				  &n, &done)) < 0 || done)
 		return rc;
-	if ((rc = agg_open(ctx)) < 0)
+	if ((rc = agg_open(ctx)) < 0 || (rc = stele_db_begin(ctx->db)) < 0)
 		return rc;
-	if ((rc = stele_db_prepare(ctx->db, &stmt,
+	if ((rc = stele_history_epoch(NULL, ctx->db, "quarantine retry")) < 0 ||
+	    (rc = stele_db_prepare(ctx->db, &stmt,
 			"UPDATE stele_stream SET state = 'ok', state_note = NULL "
-			"WHERE writer = ? AND state <> 'ok' RETURNING last_seq")) < 0)
+			"WHERE writer = ? AND state <> 'ok' RETURNING last_seq")) < 0) {
+		stele_db_rollback(ctx->db);
 		return rc;
+	}
 	sqlite3_bind_text(stmt, 1, pos[0], -1, SQLITE_STATIC);
 	switch (sqlite3_step(stmt)) {
 	case SQLITE_ROW:
@@ -192,7 +196,11 @@ static int quarantine_retry(struct stele_ctx *ctx, const struct stele_cmd *cmd, 
 		rc = stele_error_db(STELE_EFAIL, ctx->db, "resetting the stream");
 	}
 	sqlite3_finalize(stmt);
-	return rc;
+	if (rc < 0) {
+		stele_db_rollback(ctx->db);
+		return rc;
+	}
+	return stele_db_commit(ctx->db);
 }
 
 const struct stele_cmd quarantine_subcommands[] = {

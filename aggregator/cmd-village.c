@@ -10,6 +10,7 @@
 #include "csv.h"
 #include "db.h"
 #include "error.h"
+#include "history.h"
 #include "parse.h"
 #include "suggest.h"
 
@@ -316,6 +317,8 @@ static int write_revocation(struct stele_ctx *ctx, const char *code, int64_t fro
 
 	if ((rc = stele_db_begin(ctx->db)) < 0)
 		return rc;
+	if ((rc = stele_history_epoch(NULL, ctx->db, "village revoke")) < 0)
+		goto done;
 	/* Again at the same seq: the key in force from there is replaced (the first
 	 * revocation's key stays revoked, as it was in force before it). */
 	if ((rc = stele_db_prepare(ctx->db, &stmt,

@@ -8,6 +8,7 @@
 #include "db.h"
 #include "domain.h"
 #include "error.h"
+#include "history.h"
 #include "i18n.h"
 #include "suggest.h"
 
@@ -20,7 +21,8 @@ int agg_open(struct stele_ctx *ctx)
 	if (agg_level(ctx) == STELE_LEVEL_NONE)
 		return stele_error(STELE_EFAIL, "%s is village %s's directory; use stele-agent",
 				   ctx->dir, ctx->writer);
-	return 0;
+	/* The past states start here on a county created before they were kept. */
+	return stele_history_install(ctx->db);
 }
 
 enum stele_level agg_level(const struct stele_ctx *ctx)
@@ -58,7 +60,17 @@ int agg_scope_code(char out[10], struct stele_ctx *ctx)
 
 int agg_write_begin(struct stele_ctx *ctx, struct stele_capture **cap)
 {
-	return stele_capture_begin(cap, ctx->db, ctx->writer);
+	struct stele_capture *c = NULL;
+	int rc;
+
+	if ((rc = stele_capture_begin(&c, ctx->db, ctx->writer)) < 0)
+		return rc;
+	if ((rc = stele_history_epoch(NULL, ctx->db, "county")) < 0) {
+		stele_capture_abort(c);
+		return rc;
+	}
+	*cap = c;
+	return 0;
 }
 
 int agg_write_commit(uint64_t *seq, struct stele_ctx *ctx, struct stele_capture *cap)
@@ -190,6 +202,39 @@ int rank_open_county(struct stele_ctx *ctx)
 				 ctx->dir);
 	free(role);
 	return rc;
+}
+
+int rank_view_open(struct rank_view *view, struct stele_ctx *ctx, const char *as_of, bool draft)
+{
+	int64_t epoch = 0, run = 0;
+	int rc;
+
+	memset(view, 0, sizeof(*view));
+	if (as_of && draft)
+		return stele_error(STELE_EUSAGE, "--as-of and --draft do not go together: a draft "
+				   "is tried on today's data");
+	if (as_of) {
+		if ((rc = stele_history_resolve(&epoch, &run, ctx->db, as_of)) < 0)
+			return rc;
+		view->kind = STELE_VIEW_AS_OF;
+	} else {
+		if ((rc = stele_history_now(&epoch, &run, ctx->db)) < 0)
+			return rc;
+		view->kind = draft ? STELE_VIEW_DRAFT : STELE_VIEW_LIVE;
+	}
+	view->epoch = epoch;
+	view->run = run;
+	if ((rc = stele_view_open(ctx->db, view->kind, epoch)) < 0)
+		return rc;
+	view->open = true;
+	return 0;
+}
+
+void rank_view_close(struct rank_view *view, struct stele_ctx *ctx)
+{
+	if (view->open)
+		stele_view_close(ctx->db, view->kind);
+	view->open = false;
 }
 
 void agg_did_you_mean(char *out, size_t outsz, struct stele_ctx *ctx, const char *sql,

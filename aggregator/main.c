@@ -43,6 +43,12 @@ static const struct stele_cmd commands[] = {
 	  "history is held. Exit 5 when any village is held or quarantined."), NULL },
 	{ "sync", cmd_sync, N_("sync [--from DIR] [--jobs N] [--timeout DURATION]"),
 	  N_("fetch, then merge (--timeout covers the fetch)."), NULL },
+	{ "log", cmd_log, N_("log [--village CODE] [--format table|csv|json] [--bom]"),
+	  N_("The merge runs, numbered (id, finished_at, change_sets, villages, started_at):\n"
+	  "any ranking or report takes --as-of ID (or a finished_at time) to print exactly\n"
+	  "what it printed right after that run. --village lists the change sets merged\n"
+	  "from one village (seq, summary, the run that merged it). Runs before this\n"
+	  "version kept them have no number."), NULL },
 	{ "status", cmd_status, N_("status [--format table|csv|json] [--bom] [--raw]"),
 	  N_("Per village: change sets merged, last merged, months closed, state\n"
 	  "(ok, held, quarantined, diverged), change sets fetched but not merged (behind),\n"
@@ -52,12 +58,14 @@ static const struct stele_cmd commands[] = {
 	{ "rank", cmd_rank, N_("rank villages|stars|members|member-stars|income ..."),
 	  N_("The county's rankings: the monthly league table, star ratings, member points."),
 	  rank_subcommands },
-	{ "report", cmd_report, N_("report --month YYYY-MM --out FILE.html"),
+	{ "report", cmd_report, N_("report --month YYYY-MM --out FILE.html [--as-of RUN|TIME | --draft]"),
 	  N_("Writes one self-contained HTML page (Chinese, with an English switch) for the\n"
 	  "month: the league table with grades and rank changes, each village's rank over\n"
 	  "the last twelve months, star ratings, a summary per township, and what data is\n"
 	  "missing (unsynced villages, open months, quarantined change sets, held\n"
-	  "streams). The same database always gives the same bytes."), NULL },
+	  "streams). The same database always gives the same bytes. It names the merge\n"
+	  "run and state it was computed at: --as-of of that state reproduces it byte for\n"
+	  "byte. --draft computes it with the draft rules and says so on every page."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

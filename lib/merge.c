@@ -21,6 +21,7 @@ struct stele_merge {
 	struct stele_stream stream;  /* writer, cursor seq and hash, table shapes */
 	struct stele_keys *keys;     /* the key in force for each seq, from the pinned key */
 	unsigned flags;
+	int64_t run;                 /* the county's merge run (0: none) */
 	char last_commit[72];
 	int in_batch;
 	sqlite3_stmt *insert_applied, *upsert_stream, *applied_hash;
@@ -339,6 +340,11 @@ int stele_stream_apply(const char **reason, struct stele_stream *s,
 	return 0;
 }
 
+void stele_merge_set_run(struct stele_merge *m, int64_t run)
+{
+	m->run = run;
+}
+
 void stele_merge_free(struct stele_merge *m)
 {
 	if (!m)
@@ -396,7 +402,7 @@ int stele_merge_open(struct stele_merge **out, sqlite3 *db, const char *writer,
 	}
 	if ((rc = stele_db_prepare(db, &m->insert_applied,
 			"INSERT INTO stele_applied (writer, seq, hash, commit_id, created_at, "
-			"applied_at, rows, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) < 0 ||
+			"applied_at, rows, summary, run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) < 0 ||
 	    (rc = stele_db_prepare(db, &m->upsert_stream,
 			"INSERT INTO stele_stream (writer, last_seq, last_hash, last_commit, applied_at) "
 			"VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (writer) DO UPDATE SET "
@@ -759,6 +765,10 @@ int stele_merge_offer(enum stele_merge_outcome *outcome, long *rows, struct stel
 	sqlite3_bind_int64(m->insert_applied, 6, now);
 	sqlite3_bind_int64(m->insert_applied, 7, nrows);
 	sqlite3_bind_text(m->insert_applied, 8, cs->summary, -1, SQLITE_STATIC);
+	if (m->run)
+		sqlite3_bind_int64(m->insert_applied, 9, m->run);
+	else
+		sqlite3_bind_null(m->insert_applied, 9);
 	if (sqlite3_step(m->insert_applied) != SQLITE_DONE) {
 		rc = stele_error_db(STELE_EFAIL, m->stream.db, "recording an applied change set");
 		goto done;

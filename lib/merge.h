@@ -140,6 +140,8 @@ struct stele_merge;
 int stele_merge_open(struct stele_merge **out, sqlite3 *db, const char *writer,
 		     const unsigned char pk[STELE_PK_BYTES], unsigned flags);
 void stele_merge_free(struct stele_merge *m);
+/* Records run (the county's merge run number) with every change set m applies. */
+void stele_merge_set_run(struct stele_merge *m, int64_t run);
 
 /* stele_stream_set_scope on m's stream (the agent names its county's code). */
 int stele_merge_set_scope(struct stele_merge *m, const char *code);

@@ -63,12 +63,17 @@ static const char default_veto_items[] =
 	"V3,安全生产责任事故\n"
 	"V4,村霸恶势力干扰\n";
 
+static const char *const kind_names[] = { "point-rules", "standard-items", "veto-items", "config" };
+
+const char *stele_rules_kind_name(enum stele_rules_kind kind)
+{
+	return kind_names[kind];
+}
+
 int stele_rules_kind_parse(const char *name, enum stele_rules_kind *out)
 {
-	static const char *const names[] = { "point-rules", "standard-items", "veto-items", "config" };
-
 	for (int i = 0; i < 4; i++)
-		if (strcmp(name, names[i]) == 0) {
+		if (strcmp(name, kind_names[i]) == 0) {
 			*out = (enum stele_rules_kind)i;
 			return 0;
 		}
@@ -529,5 +534,81 @@ int stele_config_get(sqlite3 *db, const char *key, long long *out)
 	if ((rc = stele_config_find(&set, &v, db, key)) < 0)
 		return rc;
 	*out = set ? v : 0;
+	return 0;
+}
+
+/* ---- drafts ---- */
+
+int stele_rules_draft_put(sqlite3 *db, enum stele_rules_kind kind, const char *file,
+			  const char *csv_text, size_t len)
+{
+	struct stele_csv *csv = NULL;
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	/* Validated against the live tables as an import would be, then undone. */
+	if ((rc = stele_db_exec(db, "SAVEPOINT rules_draft")) < 0)
+		return rc;
+	if ((rc = stele_csv_open_mem(&csv, file, csv_text, len)) == 0)
+		rc = stele_rules_import(db, kind, csv);
+	stele_csv_free(csv);
+	sqlite3_exec(db, "ROLLBACK TO rules_draft; RELEASE rules_draft", NULL, NULL, NULL);
+	if (rc < 0)
+		return rc;
+	if ((rc = stele_db_prepare(db, &stmt, "INSERT OR REPLACE INTO stele_rules_draft (kind, "
+					      "file, csv, imported_at) VALUES (?, ?, ?, unixepoch())")) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, kind_names[kind], -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, file, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(stmt, 3, csv_text, (int)len, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		rc = stele_error_db(STELE_EFAIL, db, "writing the draft");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int stele_rules_drafts_apply(int *count, sqlite3 *db)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = 0, n = 0;
+
+	/* In the order a county sets its rules up: point rules, items, vetoes, config. */
+	for (int k = 0; k < 4 && rc == 0; k++) {
+		struct stele_csv *csv = NULL;
+		int step;
+
+		if ((rc = stele_db_prepare(db, &stmt, "SELECT file, csv FROM stele_rules_draft "
+						      "WHERE kind = ?")) < 0)
+			return rc;
+		sqlite3_bind_text(stmt, 1, kind_names[k], -1, SQLITE_STATIC);
+		step = sqlite3_step(stmt);
+		if (step == SQLITE_ROW) {
+			rc = stele_csv_open_mem(&csv, (const char *)sqlite3_column_text(stmt, 0),
+						sqlite3_column_blob(stmt, 1),
+						(size_t)sqlite3_column_bytes(stmt, 1));
+			if (rc == 0)
+				rc = stele_rules_import(db, (enum stele_rules_kind)k, csv);
+			if (rc == 0)
+				n++;
+			stele_csv_free(csv);
+		} else if (step != SQLITE_DONE) {
+			rc = stele_error_db(STELE_EFAIL, db, "reading the drafts");
+		}
+		sqlite3_finalize(stmt);
+		stmt = NULL;
+	}
+	if (rc == 0 && count)
+		*count = n;
+	return rc;
+}
+
+int stele_rules_drafts_discard(int *count, sqlite3 *db)
+{
+	int rc;
+
+	if ((rc = stele_db_exec(db, "DELETE FROM stele_rules_draft")) < 0)
+		return rc;
+	if (count)
+		*count = sqlite3_changes(db);
 	return 0;
 }

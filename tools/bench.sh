@@ -52,7 +52,10 @@ sync_day_bytes|bytes pushed for one day'"'"'s work (40 writes) vs the village da
 merge_rate|merge rate vs raw sqlite3changeset_apply of the same rows|rows/s|>= 0.5|raw apply rows/s|ratio
 noop_sync_300|no-op `stele-aggregator sync` of 300 villages|s|< 1|-|value
 rank_2436|`rank villages --month` over 2,436 villages|s|< 1|-|value
+as_of_2436|`rank villages --as-of` a past run over 2,436 villages x one year, after later changes|s|<= 3|live `rank villages`|value
+history_2436|storage of the past states (history tables) after those changes, against the whole county database|MiB|<= 0.25|database MiB|ratio
 cold_changzhi|cold `stele-aggregator sync` + `rank villages` of 2,436 villages x one year|s|-|-|value
+as_of_changzhi|`rank villages --as-of` a past merge run, 2,436 villages x one year, after later merges and rules|s|<= 3|live `rank villages`|value
 serve_page_p95|workbench server time per page, p95 of the slowest page (300 members, 20,000 point events)|ms|< 1|50|ratio'
 
 # ---- helpers for figures ----
@@ -306,6 +309,13 @@ time_note() {
 	note "$what: $(( $(ms_now) - start )) ms"
 }
 
+# history_mib DB: the MiB the past states take in DB (lib/history.c: the NAME_hist
+# and NAME_since tables, their indexes, stele_hist_mark), from SQLite's dbstat.
+history_mib() {
+	sqlite3 "$1" "SELECT printf('%.1f', coalesce(sum(pgsize), 0) / 1048576.0) FROM dbstat
+		WHERE name LIKE '%\\_hist%' ESCAPE '\\' OR name LIKE '%\\_since' ESCAPE '\\'"
+}
+
 bench_rank_2436() {
 	villages=2436 members=25 months=12 per_month=3
 	if [ -n "$QUICK" ]; then members=10 months=3 per_month=2; fi
@@ -388,6 +398,47 @@ SQL
 	time_note "rankings: report --month (12 league tables)" \
 		stele-aggregator -C "$county" report --month "$month" --out report.html
 	note "rankings: report size $(wc -c <report.html) bytes"
+
+	# Past states at the same scale: the history is installed (every row at epoch
+	# 0) by the first command that opens the county for writing, a merge run 1 is
+	# numbered at the state just ranked; then a month of reviews moves on and the
+	# weights change (a later epoch), and the league of run 1 is asked for again.
+	stele-aggregator -C keysrc init --county 990101 --name 密钥 >/dev/null 2>&1 || return 1
+	cp keysrc/signing.key "$county/signing.key"
+	t0=$(ms_now)
+	stele-aggregator -C "$county" veto list >/dev/null || return 1
+	note "past states: history installed over the synthetic county in $(( $(ms_now) - t0 )) ms"
+	sqlite3 -bail "$county/stele.db" >/dev/null <<SQL || return 1
+INSERT INTO stele_epoch VALUES (1, unixepoch(), 'merge');
+INSERT INTO stele_run (id, epoch, started_at, finished_at) VALUES (1, 1, unixepoch(), unixepoch());
+INSERT INTO stele_epoch VALUES (2, unixepoch(), 'merge');
+BEGIN;
+UPDATE point_event SET stage = 'published' WHERE stage = 'recorded';
+INSERT INTO ranking_config VALUES ('weight.income', '40')
+  ON CONFLICT (key) DO UPDATE SET value = excluded.value;
+COMMIT;
+SQL
+	stele-aggregator -C "$county" rank villages --month "$month" --format csv >league-now.csv
+	! cmp -s league.csv league-now.csv || { echo "bench: the later changes changed nothing" >&2; return 1; }
+	start=$(ms_now)
+	stele-aggregator -C "$county" rank villages --month "$month" --as-of 1 --format csv \
+		>league-as-of.csv || return 1
+	as_of_ms=$(( $(ms_now) - start ))
+	cmp -s league.csv league-as-of.csv || {
+		echo "bench: rank --as-of 1 differs from the league printed at run 1" >&2
+		return 1
+	}
+	start=$(ms_now)
+	stele-aggregator -C "$county" rank villages --month "$month" --format csv >/dev/null
+	live_ms=$(( $(ms_now) - start ))
+	note "past states: $(sqlite3 "$county/stele.db" "SELECT count(*) FROM point_event") point" \
+		"events, $(sqlite3 "$county/stele.db" "SELECT count(*) FROM point_event_hist") kept" \
+		"versions of changed ones, $(sqlite3 "$county/stele.db" "SELECT count(*) FROM point_event_since") noted epochs"
+	record_for as_of_2436 "$(awk -v ms=$as_of_ms 'BEGIN { printf "%.3f", ms / 1000 }')" \
+		"$(awk -v ms=$live_ms 'BEGIN { printf "%.3f", ms / 1000 }')"
+	sqlite3 "$county/stele.db" "PRAGMA wal_checkpoint(TRUNCATE); VACUUM" >/dev/null || return 1
+	record_for history_2436 "$(history_mib "$county/stele.db")" \
+		"$(awk -v b="$(wc -c <"$county/stele.db")" 'BEGIN { printf "%.1f", b / 1048576 }')"
 }
 
 # merge_rate: the merge rate (verify + apply + record, batches of change sets per
@@ -519,6 +570,28 @@ EOF
 	note "cold run: county sync $sync_s s + rank $rank_s s; county database" \
 		"$(du -k county/stele.db | cut -f1) KiB"
 	record "$total"
+
+	# Past states: a later merge run (20 villages record more income) and new rules
+	# live, then the league table of the first run again, which must not move.
+	sed 1d data/villages.csv | head -n 20 | cut -d, -f1 | while read -r code; do
+		stele-agent -C "v/$code" income add $year-12 1 --source 补记 >/dev/null &&
+		stele-agent -C "v/$code" sync >/dev/null 2>&1 || exit 1
+	done || return 1
+	stele-aggregator -C county sync || return 1
+	printf 'key,value\nweight.income,40\n' >config.csv
+	stele-aggregator -C county rules import config config.csv || return 1
+	stele-aggregator -C county rules publish || return 1
+	t0=$(now_ns)
+	stele-aggregator -C county rank villages --month $year-12 --as-of 1 --format csv \
+		>league-as-of.csv || return 1
+	as_of_s=$(seconds_since "$t0")
+	cmp -s league.csv league-as-of.csv || {
+		echo "bench: rank --as-of 1 differs from the league table printed after run 1" >&2
+		return 1
+	}
+	note "past states: rank villages --as-of 1 $as_of_s s against live $rank_s s; history" \
+		"tables $(history_mib county/stele.db) MiB of $(du -m county/stele.db | cut -f1) MiB"
+	record_for as_of_changzhi "$as_of_s" "$rank_s"
 }
 
 # ---- the driver ----

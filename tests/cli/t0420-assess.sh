@@ -87,6 +87,7 @@ test_expect_success 'star.review none: the declared scores count as they are' '
 	cp -r county none &&
 	sed "s/^star.review,required$/star.review,none/" "$REFERENCE/rules/config.csv" >config.csv &&
 	stele-aggregator -C none rules import config config.csv 2>/dev/null &&
+	stele-aggregator -C none rules publish 2>/dev/null &&
 	stele-aggregator -C none rank stars --year 2026 --format csv >stars &&
 	test "$(grep "^990101004202," stars | cut -d, -f4,5,8)" = "61.7,61.7,approved" &&
 	test "$(grep "^990101001202," stars | cut -d, -f4,5,9)" = ",,3"
