@@ -46,6 +46,29 @@ int stele_repo_append(git_oid *out, git_repository *repo, const char *ref,
 		      const void *data, size_t len, const char *pubkey_hex,
 		      const char *message, const char *writer, int64_t created_at);
 
+/*
+ * Many appends written as one pack: stele_repo_pack_begin notes ref's tip;
+ * each stele_repo_pack_add stages one commit (as stele_repo_append would write
+ * it, on the last one staged) in memory; stele_repo_pack_finish writes them as
+ * one pack file with its index, fsync'd, and only then moves ref once, from the
+ * tip it was begun on (a ref that moved meanwhile is STELE_EBUSY). Until then
+ * nothing on disk has changed, so a kill at any instant leaves the repository as
+ * it was or with the whole pack; an unreferenced pack is harmless, and a
+ * repository that holds loose objects reads as before. Staged bytes past
+ * STELE_REPO_PACK_MAX are written as a pack of their own first (the ref then
+ * moves once per pack), so memory stays bounded. *packs (may be NULL) is how
+ * many packs were written. The pack is freed with stele_repo_pack_free (NULL is
+ * allowed), which discards whatever was staged and not finished.
+ */
+#define STELE_REPO_PACK_MAX (64u << 20)
+struct stele_repo_pack;
+int stele_repo_pack_begin(struct stele_repo_pack **out, git_repository *repo, const char *ref);
+int stele_repo_pack_add(git_oid *out, struct stele_repo_pack *pack, const void *data, size_t len,
+			const char *pubkey_hex, const char *message, const char *writer,
+			int64_t created_at);
+int stele_repo_pack_finish(uint64_t *packs, struct stele_repo_pack *pack);
+void stele_repo_pack_free(struct stele_repo_pack *pack);
+
 /* The STELE_CS_FILE bytes of a commit: *data (malloc'd, caller frees) and *len.
  * A commit without one (or with one past STELE_CS_MAX_ENCODED) is STELE_EVERIFY. */
 int stele_repo_read(void **data, size_t *len, git_repository *repo, const git_oid *commit);
