@@ -335,44 +335,25 @@ done:
 
 /* Writes what is staged as one pack (fsync'd with its index when libgit2's
  * fsync is on, as stele_git_init sets it) and then moves the ref once, from the
- * tip the pack was begun on. The pack is built in memory and handed to the
- * indexer in one piece: git_packbuilder_write would feed it object by object,
- * and libgit2's indexer maps and unmaps the file for every piece (measured:
- * seconds for a thousand change sets, where one piece takes milliseconds). */
+ * tip the pack was begun on. */
 static int pack_flush(struct stele_repo_pack *p)
 {
-	git_buf pack = { 0 };
-	git_odb *odb = NULL;
-	git_odb_writepack *wp = NULL;
-	git_indexer_progress stats = { 0 };
-	int rc = 0;
+	int rc;
 
 	if (p->count == 0)
 		return 0;
-	if (git_packbuilder_write_buf(&pack, p->pb) < 0 ||
-	    git_repository_odb(&odb, p->repo) < 0 ||
-	    git_odb_write_pack(&wp, odb, NULL, NULL) < 0 ||
-	    wp->append(wp, pack.ptr, pack.size, &stats) < 0 ||
-	    wp->commit(wp, &stats) < 0) {
-		rc = stele_git_fail(STELE_EFAIL, "writing a pack to the repository");
-		goto done;
-	}
+	if ((rc = stele_git_write_pack(p->repo, p->pb)) < 0)
+		return rc;
 	/* Every object is on disk: only now may the ref name them. */
 	if ((rc = move_ref(p->repo, p->ref, &p->tip, p->have_base ? &p->base : NULL)) < 0)
-		goto done;
+		return rc;
 	p->base = p->tip;
 	p->have_base = true;
 	p->count = 0;
 	p->bytes = 0;
 	p->written++;
 	git_mempack_reset(p->mem);
-	rc = stage_tip(p);
-done:
-	if (wp)
-		wp->free(wp);
-	git_odb_free(odb);
-	git_buf_dispose(&pack);
-	return rc;
+	return stage_tip(p);
 }
 
 int stele_repo_pack_add(git_oid *out, struct stele_repo_pack *p, const void *data, size_t len,
