@@ -346,6 +346,13 @@ int cmd_sync(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 		goto done;
 	if ((rc = commit_pending(&tip_seq, &committed, ctx, repo)) < 0)
 		goto done;
+	/* Each sync adds a pack: repacked when they have piled up (docs/sync.md). */
+	if (committed) {
+		unsigned packs, loose;
+		if ((rc = stele_repo_gc(&packs, &loose, repo, true)) < 0)
+			goto done;
+		rc = 0;
+	}
 	if (committed)
 		fprintf(stderr, P_("%s: committed %llu change set (up to seq %llu)\n",
 				   "%s: committed %llu change sets (up to seq %llu)\n", committed),

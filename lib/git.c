@@ -114,7 +114,8 @@ bool stele_git_oid_is_zero(const git_oid *id)
 	return git_oid_is_zero(id) != 0;
 }
 
-int stele_git_write_pack(git_repository *dest, git_packbuilder *pb)
+int stele_git_write_pack(char name[STELE_OID_HEX_LEN + 1], git_repository *dest,
+			 git_packbuilder *pb)
 {
 	git_buf pack = { 0 };
 	git_odb *odb = NULL;
@@ -131,6 +132,12 @@ int stele_git_write_pack(git_repository *dest, git_packbuilder *pb)
 	    git_odb_write_pack(&wp, odb, NULL, NULL) < 0 ||
 	    wp->append(wp, pack.ptr, pack.size, &stats) < 0 || wp->commit(wp, &stats) < 0)
 		rc = stele_git_fail(STELE_EFAIL, "writing a pack to the repository");
+	else if (name) {
+		/* A pack is named by its trailer, the hash of everything before it. */
+		git_oid trailer;
+		git_oid_fromraw(&trailer, (const unsigned char *)pack.ptr + pack.size - GIT_OID_RAWSZ);
+		git_oid_tostr(name, STELE_OID_HEX_LEN + 1, &trailer);
+	}
 	if (wp)
 		wp->free(wp);
 	git_odb_free(odb);

@@ -1,10 +1,12 @@
 /* gitrepo.c: the stream store: change-set streams in bare git repositories, one
  * commit per change set on one branch; appends, reads, first-parent walks. */
+#include <dirent.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <git2/sys/mempack.h>
 #include <git2/sys/odb_backend.h>
@@ -342,7 +344,7 @@ static int pack_flush(struct stele_repo_pack *p)
 
 	if (p->count == 0)
 		return 0;
-	if ((rc = stele_git_write_pack(p->repo, p->pb)) < 0)
+	if ((rc = stele_git_write_pack(NULL, p->repo, p->pb)) < 0)
 		return rc;
 	/* Every object is on disk: only now may the ref name them. */
 	if ((rc = move_ref(p->repo, p->ref, &p->tip, p->have_base ? &p->base : NULL)) < 0)
@@ -790,6 +792,130 @@ done:
 	git_tree_free(tree);
 	git_commit_free(commit);
 	git_revwalk_free(walk);
+	git_odb_free(odb);
+	return rc;
+}
+
+/* Whether name is two hex digits (a loose object directory) or 38 (an object). */
+static bool hex_name(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; name[i]; i++)
+		if (!((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'f')))
+			return false;
+	return i == len;
+}
+
+/*
+ * Counts (remove 0) or removes (remove 1) repo's loose objects, and its pack files
+ * other than pack-KEEP.* (KEEP NULL: none kept); *packs and *loose are how many
+ * there were. An index goes before its pack, so stock git never sees a pack
+ * without its index; a killed fetch's or sync's temporary files go too.
+ */
+static int sweep_objects(unsigned *packs, unsigned *loose, git_repository *repo,
+			 const char *keep, int remove)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 300];
+	unsigned np = 0, nl = 0;
+	DIR *d, *sub;
+	struct dirent *e, *f;
+	static const char *const suffixes[] = { ".idx", ".rev", ".pack", NULL };
+
+	snprintf(dir, sizeof(dir), "%sobjects", git_repository_path(repo));
+	if (!(d = opendir(dir)))
+		return stele_error(STELE_EFAIL, "cannot read %s", dir);
+	while ((e = readdir(d))) {
+		if (!hex_name(e->d_name, 2))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (!(sub = opendir(path)))
+			continue;
+		while ((f = readdir(sub))) {
+			char file[PATH_MAX + 600];
+			if (f->d_name[0] == '.')
+				continue;
+			nl += hex_name(f->d_name, GIT_OID_HEXSZ - 2);
+			snprintf(file, sizeof(file), "%s/%s", path, f->d_name);
+			if (remove)
+				unlink(file);
+		}
+		closedir(sub);
+		if (remove)
+			rmdir(path);
+	}
+	closedir(d);
+	snprintf(dir, sizeof(dir), "%sobjects/pack", git_repository_path(repo));
+	for (int pass = 0; suffixes[pass] && (d = opendir(dir)); pass++) {
+		size_t slen = strlen(suffixes[pass]);
+		while ((e = readdir(d))) {
+			size_t n = strlen(e->d_name);
+			bool tmp = strncmp(e->d_name, "tmp_", 4) == 0;
+			if (e->d_name[0] == '.' || (!tmp && (n < slen ||
+			    strcmp(e->d_name + n - slen, suffixes[pass]) != 0)))
+				continue;
+			if (tmp && pass != 0)
+				continue;
+			np += !tmp && pass == 2;
+			if (keep && strncmp(e->d_name, "pack-", 5) == 0 &&
+			    strncmp(e->d_name + 5, keep, GIT_OID_HEXSZ) == 0)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+			if (remove)
+				unlink(path);
+		}
+		closedir(d);
+	}
+	*packs = np;
+	*loose = nl;
+	return 0;
+}
+
+/* git_odb_foreach callback: every object goes into the new pack. */
+static int pack_every_object(const git_oid *id, void *payload)
+{
+	return git_packbuilder_insert(payload, id, NULL);
+}
+
+int stele_repo_gc(unsigned *packs, unsigned *loose, git_repository *repo, bool if_due)
+{
+	git_packbuilder *pb = NULL;
+	git_odb *odb = NULL;
+	char name[STELE_OID_HEX_LEN + 1], idx[PATH_MAX + 64];
+	unsigned np, nl, left_packs, left_loose;
+	int rc;
+
+	if ((rc = sweep_objects(&np, &nl, repo, NULL, 0)) < 0)
+		return rc;
+	if ((np <= 1 && nl == 0) ||
+	    (if_due && np <= STELE_REPO_GC_PACKS && nl <= STELE_REPO_GC_LOOSE)) {
+		*packs = *loose = 0;
+		return 0;
+	}
+	/* Every object, reachable or not, goes into the new pack: nothing a ref, a
+	 * cursor or a kept fork might still name is lost. */
+	if (git_repository_odb(&odb, repo) < 0 || git_packbuilder_new(&pb, repo) < 0 ||
+	    git_odb_foreach(odb, pack_every_object, pb) < 0) {
+		rc = stele_git_fail(STELE_EFAIL, "repacking the repository");
+		goto done;
+	}
+	if ((rc = stele_git_write_pack(name, repo, pb)) < 0)
+		goto done;
+	snprintf(idx, sizeof(idx), "%sobjects/pack/pack-%s.idx", git_repository_path(repo), name);
+	if (access(idx, F_OK) != 0) {
+		rc = stele_error(STELE_EFAIL, "repacking the repository: the new pack %s is missing",
+				 idx);
+		goto done;
+	}
+	/* The new pack is durable: what it replaces can go. */
+	if ((rc = sweep_objects(&left_packs, &left_loose, repo, name, 1)) < 0)
+		goto done;
+	git_odb_refresh(odb);
+	*packs = np;
+	*loose = nl;
+	rc = 1;
+done:
+	git_packbuilder_free(pb);
 	git_odb_free(odb);
 	return rc;
 }

@@ -3,6 +3,7 @@
 #ifndef STELE_GITREPO_H
 #define STELE_GITREPO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -140,5 +141,21 @@ void stele_repo_refs_free(char **names, size_t n);
 /* *out: the number of first-parent commits from tip back to (not including) stop,
  * or to the root when stop is NULL. */
 int stele_repo_count(long *out, git_repository *repo, const git_oid *tip, const git_oid *stop);
+
+/*
+ * Repacks repo (libgit2 has no gc): every object it holds, loose or packed,
+ * reachable or not, into one new pack (fsync'd with its index), and only then
+ * removes the loose objects and the packs it replaces (each index before its
+ * pack) and the temporary files of killed runs. A kill at any instant leaves
+ * every object readable. With if_due, only when repo holds more than
+ * STELE_REPO_GC_PACKS packs or STELE_REPO_GC_LOOSE loose objects. Returns 1
+ * with *packs and *loose the packs and loose objects replaced, or 0 when there
+ * was nothing to do (a single pack and no loose object, or not due). Only for
+ * a caller that holds the directory's lock: no other writer may be adding
+ * objects, and repo's readers must reopen it.
+ */
+#define STELE_REPO_GC_PACKS 50
+#define STELE_REPO_GC_LOOSE 1000
+int stele_repo_gc(unsigned *packs, unsigned *loose, git_repository *repo, bool if_due);
 
 #endif

@@ -654,7 +654,7 @@ static int push_local(git_repository *repo, const char *path, const char *local_
 		rc = stele_git_fail(STELE_EFAIL, what);
 		goto done;
 	}
-	if ((rc = stele_git_write_pack(dest, pb)) < 0)
+	if ((rc = stele_git_write_pack(NULL, dest, pb)) < 0)
 		goto done;
 	if (have_theirs)
 		grc = git_reference_create_matching(&moved, dest, remote_ref, &ours, 1, &theirs,
