@@ -81,7 +81,8 @@ test_expect_success 'stele-aggregator gc repacks every mirror; merge reads them 
 	stele-aggregator -C c gc 2>err &&
 	test_grep "^stele-aggregator: repacked 1 of 2 repositories into one pack each$" err &&
 	test "$(packs c/villages/$V.git)" = 1 && test "$(loose c/villages/$V.git)" = 0 &&
-	git -C c/villages/$V.git fsck --strict 2>fsck && test ! -s fsck &&
+	git -C c/villages/$V.git fsck --strict >fsck 2>&1 &&
+	! grep -v "^notice: HEAD points to an unborn branch" fsck &&
 	stele-aggregator -C c merge >/dev/null 2>&1 &&
 	test "$(sqlite3 c/stele.db "SELECT count(*) FROM member WHERE village_code = '\''$V'\''")" = 8
 '
