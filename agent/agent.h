@@ -17,6 +17,7 @@ int cmd_key(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char *
 int cmd_sync(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_restore(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_verify(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_gc(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_points(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_task(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_request(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);

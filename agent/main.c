@@ -88,6 +88,11 @@ static const struct stele_cmd commands[] = {
 	  "also opens it in the desktop's browser. Holds the directory only while it\n"
 	  "answers a request, so other commands and 'sync --every' run beside it.\n"
 	  "SIGINT/SIGTERM (Ctrl+C) stop it."), NULL },
+	{ "gc", cmd_gc, N_("gc"),
+	  N_("Repacks the village's repository (DIR/repo.git) into one pack: every object,\n"
+	  "loose or packed, goes into a new pack, and what it replaces is removed only\n"
+	  "after it is on disk. sync does this by itself when the repository holds more\n"
+	  "than 50 packs or 1,000 loose objects."), NULL },
 	{ "verify", cmd_verify, N_("verify"),
 	  N_("Checks the database against the repository: every committed change set byte for\n"
 	  "byte, the hash chain and signatures, and that replaying every change set gives\n"

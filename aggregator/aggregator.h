@@ -19,6 +19,7 @@ int cmd_rules(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char
 int cmd_veto(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_fetch(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_merge(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_gc(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_sync(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_status(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_quarantine(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);

@@ -177,13 +177,14 @@ static int rules_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 
 /*
  * Commits every outbox change set past the repository's tip to repo, one commit
- * each, in order. *first and *last are the seqs committed (0 and 0 if none).
+ * each, in order, written as one pack with one move of the branch. *first and *last are the seqs committed (0 and 0 if none).
  */
 static int commit_outbox(uint64_t *first, uint64_t *last, struct stele_ctx *ctx,
 			 git_repository *repo)
 {
 	char pk_hex[2 * STELE_PK_BYTES + 1], message[STELE_CS_SUMMARY_MAX + 64];
 	unsigned char pk[STELE_PK_BYTES];
+	struct stele_repo_pack *pack = NULL;
 	sqlite3_stmt *stmt = NULL;
 	uint64_t tip_seq = 0, lo = 0, hi = 0;
 	git_oid tip, made;
@@ -193,9 +194,10 @@ static int commit_outbox(uint64_t *first, uint64_t *last, struct stele_ctx *ctx,
 	stele_hex_encode(pk_hex, pk, STELE_PK_BYTES);
 	if ((rc = stele_repo_tip(&tip, &tip_seq, repo, STELE_BRANCH)) < 0)
 		return rc;
-	if ((rc = stele_db_prepare(ctx->db, &stmt, "SELECT seq, created_at, summary, data "
+	if ((rc = stele_repo_pack_begin(&pack, repo, STELE_BRANCH)) < 0 ||
+	    (rc = stele_db_prepare(ctx->db, &stmt, "SELECT seq, created_at, summary, data "
 						   "FROM stele_outbox WHERE seq > ? ORDER BY seq")) < 0)
-		return rc;
+		goto done;
 	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)tip_seq);
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
 		uint64_t seq = (uint64_t)sqlite3_column_int64(stmt, 0);
@@ -209,9 +211,9 @@ static int commit_outbox(uint64_t *first, uint64_t *last, struct stele_ctx *ctx,
 		}
 		snprintf(message, sizeof(message), "seq %llu: %s", (unsigned long long)seq,
 			 (const char *)sqlite3_column_text(stmt, 2));
-		if ((rc = stele_repo_append(&made, repo, STELE_BRANCH, sqlite3_column_blob(stmt, 3),
-					    (size_t)sqlite3_column_bytes(stmt, 3), pk_hex, message,
-					    STELE_WRITER_COUNTY, sqlite3_column_int64(stmt, 1))) < 0)
+		if ((rc = stele_repo_pack_add(&made, pack, sqlite3_column_blob(stmt, 3),
+					      (size_t)sqlite3_column_bytes(stmt, 3), pk_hex, message,
+					      STELE_WRITER_COUNTY, sqlite3_column_int64(stmt, 1))) < 0)
 			goto done;
 		if (!lo)
 			lo = seq;
@@ -221,10 +223,13 @@ static int commit_outbox(uint64_t *first, uint64_t *last, struct stele_ctx *ctx,
 		rc = stele_error_db(STELE_EFAIL, ctx->db, "reading the outbox");
 		goto done;
 	}
+	if ((rc = stele_repo_pack_finish(NULL, pack)) < 0)
+		goto done;
 	*first = lo;
 	*last = hi;
 done:
 	sqlite3_finalize(stmt);
+	stele_repo_pack_free(pack);
 	return rc;
 }
 

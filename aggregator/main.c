@@ -41,6 +41,11 @@ static const struct stele_cmd commands[] = {
 	  N_("Verifies every new change set of every village and applies it exactly once.\n"
 	  "A refused change set is quarantined and stops its village's stream; a rewritten\n"
 	  "history is held. Exit 5 when any village is held or quarantined."), NULL },
+	{ "gc", cmd_gc, N_("gc"),
+	  N_("Repacks every village's mirror (DIR/villages/CODE.git) and the county's own\n"
+	  "repository, each into one pack: every object goes into a new pack, and what it\n"
+	  "replaces is removed only after it is on disk. fetch does this by itself for a\n"
+	  "mirror that holds more than 50 packs or 1,000 loose objects."), NULL },
 	{ "sync", cmd_sync, N_("sync [--from DIR] [--jobs N] [--timeout DURATION]"),
 	  N_("fetch, then merge (--timeout covers the fetch)."), NULL },
 	{ "log", cmd_log, N_("log [--village CODE] [--format table|csv|json] [--bom]"),

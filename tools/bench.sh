@@ -47,7 +47,7 @@ FIGURES='write_p50|write latency p50 (`points add`, process start included)|ms|<
 write_p95|write latency p95 (`points add`, process start included)|ms|-|-|value
 import_rate|import rate (point events, one `import points`)|rows/s|>= 33334|-|value
 import_1m|`import points` of 1,000,000 point events (one transaction, split into change sets)|s|-|-|value
-sync_1000|sync of 1,000 pending change sets to a local bare repository|s|-|-|value
+sync_1000|sync of 1,000 pending single-row change sets to a local bare repository vs the same objects as one pack with libgit2 directly|s|< 0.5|libgit2 one pack|value
 sync_day_bytes|bytes pushed for one day'"'"'s work (40 writes) vs the village database|bytes|-|database size|ratio
 merge_rate|merge rate vs raw sqlite3changeset_apply of the same rows|rows/s|>= 0.5|raw apply rows/s|ratio
 noop_sync_300|no-op `stele-aggregator sync` of 300 villages|s|< 1|-|value
@@ -251,8 +251,10 @@ bench_import_1m() {
 	note "import_1m: $rows point events ($(wc -c <big.csv) bytes) in $secs s, $((after - before)) change sets"
 }
 
-# sync_1000: one `sync` committing and pushing 1,000 pending change sets (QUICK:
-# 200) to a local bare repository (a USB stick).
+# sync_1000: one `sync` committing and pushing 1,000 pending single-row change
+# sets (QUICK: 200) to a local bare repository (a USB stick), against the same
+# objects written as one pack into a new repository with libgit2 directly
+# (tools/bench-pack.c), both timed as processes, in the same run.
 bench_sync_1000() {
 	sets=1000
 	[ -n "$QUICK" ] && sets=200
@@ -262,16 +264,23 @@ bench_sync_1000() {
 		i=$((i + 1))
 		stele-agent -C sync member add "党员$i" >/dev/null
 	done
+	cp sync/stele.db limit.db
 	perl -MTime::HiRes=time -e '
-		my ($dir, $remote) = @ARGV;
+		my ($dir, $remote, $db) = @ARGV;
 		my $t = time;
+		system("bench-pack $db limit.git >limit.out") == 0 or die "bench-pack failed\n";
+		my $limit = time - $t;
+		$t = time;
 		system("stele-agent -C $dir sync --remote $remote 2>/dev/null") == 0
 			or die "sync failed\n";
-		printf "%.2f\n", time - $t;
-	' sync "$PWD/sync-remote.git" >sync.out
-	read -r secs <sync.out
-	record "$secs"
-	[ $sets -eq 1000 ] || note "sync: QUICK run with $sets change sets"
+		printf "%.3f %.3f\n", time - $t, $limit;
+	' sync "$PWD/sync-remote.git" limit.db >sync.out
+	read -r secs limit <sync.out
+	read -r _ inner <limit.out
+	record "$secs" "$limit"
+	note "sync: $sets change sets; libgit2 alone: $limit s as a process, $inner s inside it;" \
+		"$(ls sync/repo.git/objects/pack/*.pack | wc -l) pack(s) in the village repository," \
+		"$(find sync/repo.git/objects -path '*/objects/??/*' -type f | wc -l) loose objects"
 }
 
 # sync_day_bytes: the bytes a day's work (40 writes) adds to the remote, against
