@@ -113,7 +113,7 @@ class Gen:
                     "grade.a_pct": str(r.choice((20, 25, 33))),
                     "grade.c_pct": str(r.choice((5, 15, 20)))})
         for k in ("task", "request", "participation", "income", "assessment"):
-            out["weight." + k] = str(r.randint(1, 40))
+            out["weight." + k] = str(r.choice((0,) + tuple(range(1, 41))))
         return [(k, out[k]) for k, _ in cfg]
 
     def village(self, role):
@@ -177,7 +177,8 @@ class Gen:
                     picks = [r.choice([c for c, *_ in POINT_RULES if c != "Z01"])
                              for _ in range(r.choice((0, 1, 1, 2, 2, 3)))]
                 if mid == zeroed and m == zero_month:
-                    picks.append("Z01")
+                    picks += ["B02", "Z01"]  # earned and zeroed the same day
+                zero_day = self.day(m).isoformat()
                 for code in picks:
                     seq += 1
                     rule = next(p for p in POINT_RULES if p[0] == code)
@@ -187,8 +188,10 @@ class Gen:
                     elif rule[1] == "deduction" and r.random() < 0.15:
                         pts -= 5
                     stage = "published" if code == "Z01" or mid == deduction_only and m == M \
-                        else r.choice(STAGES)
-                    v["points"].append(["E%06d" % seq, mid, code, self.day(m).isoformat(),
+                        or mid == zeroed and m == zero_month else r.choice(STAGES)
+                    same_day = mid == zeroed and m == zero_month and code in ("B02", "Z01")
+                    v["points"].append(["E%06d" % seq, mid, code,
+                                        zero_day if same_day else self.day(m).isoformat(),
                                         tenths(pts), stage, r.choice(NOTES)])
         ids = [m for m, _ in members]
         t = 0
@@ -206,6 +209,8 @@ class Gen:
                     closed = due.isoformat()
                 elif kind == "late":
                     c = due + datetime.timedelta(days=r.choice((1, 3, 10, 25, 40, 70, 100)))
+                    if r.random() < 0.3:  # closed out on the first day of a later month
+                        c = datetime.date(c.year + (c.month == 12), c.month % 12 + 1, 1)
                     closed = c.isoformat() if c <= self.last else ""
                 v["tasks"].append(["T%04d" % t, title, cat, r.choice(ids + [""]),
                                    due.isoformat(), closed])

@@ -146,7 +146,7 @@ class County:
         # close M closes every earlier open month since the village's first record.
         v["closed"] = set()
         if months:
-            first = min(Village_dates(v) or [months[-1] + "-01"])[:7]
+            first = min(village_dates(v) or [months[-1] + "-01"])[:7]
             last = max(months)
             m = first
             while m <= last:
@@ -258,7 +258,7 @@ class County:
     # --- league ---------------------------------------------------------------
 
     def started(self, code, month):
-        dates = Village_dates(self.data[code])
+        dates = village_dates(self.data[code])
         last = month_end(month)
         return any(d <= last for d in dates) or any(
             c <= month for c in self.data[code]["closed"])
@@ -316,8 +316,8 @@ class County:
                 continue
             vals = ind[code]
             present = [(w, i) for w, i in zip(weights, vals) if i is not None]
-            comp = None
-            if present:
+            comp = None  # also when every present indicator weighs 0 (docs/rankings.md)
+            if sum(w for w, _ in present) > 0:
                 comp = div_round(sum(w * i for w, i in present), sum(w for w, _ in present))
             entries.append((code, name, comp, vals))
         ranked = [e for e in entries if e[2] is not None]
@@ -352,7 +352,7 @@ class County:
         return rows
 
 
-def Village_dates(v):
+def village_dates(v):
     """Every date that makes a village started: events' occurred_on, tasks' due_on,
     requests' received_on, income periods (as their month's first day)."""
     return ([e["occurred_on"] for e in v["points"]] + [t["due_on"] for t in v["tasks"]]
