@@ -97,6 +97,19 @@ oracle_county() {
 			test_cmp $n-want/$file $n-$file
 		"
 	done
+	test_expect_success "$n: each agent ranks its own members as the oracle does" "
+		for dir in $in/villages/*/; do
+			code=\$(basename \$dir)
+			for period in '' '--month $month'; do
+				stele-agent -C $n-v/\$code points rank --year $year \$period --format csv >mine ||
+					exit 1
+				want=$n-want/members-$year.csv
+				test -z \"\$period\" || want=$n-want/members-$month.csv
+				{ head -n 1 \$want && grep \",\$code,\" \$want; } >want-mine
+				test_cmp want-mine mine || exit 1
+			done
+		done
+	"
 }
 
 oracle_county a 990102 2026-10 --seed 11 --villages 24 --townships 4 --months 10
