@@ -143,12 +143,12 @@ class County:
         if os.path.exists(closes):
             with open(closes, encoding="utf-8") as f:
                 months = [line.strip() for line in f if line.strip()]
-        # close M closes every earlier open month since the village's first record.
+        # close M closes every earlier open month since the village's first
+        # record (domain.md), and only M when M comes before it.
         v["closed"] = set()
-        if months:
-            first = min(village_dates(v) or [months[-1] + "-01"])[:7]
-            last = max(months)
-            m = first
+        dates = village_dates(v)
+        for last in months:
+            m = min([last] + [d[:7] for d in dates])
             while m <= last:
                 v["closed"].add(m)
                 m = month_add(m, 1)
