@@ -16,13 +16,14 @@ set -u
 # skew), strace (the crash campaign), time (a fetch's peak memory, t0758), clang
 # with its fuzzer runtime (the libFuzzer targets), bash-completion and systemd
 # (systemd-analyze verify of the units; installing it starts nothing: see
-# tests/cli/lib-apt.sh). The tests that need servers or a browser install those
+# tests/cli/lib-apt.sh), iproute2 (ss: which ports are free, and that the
+# workbench listens on 127.0.0.1 only; a minbase install has none). The tests that need servers or a browser install those
 # packages themselves, when root.
 # deb: what `make deb` and `make debtest` use: debhelper, lintian, debootstrap.
 build="build-essential pkg-config libsqlite3-dev libgit2-dev zlib1g-dev libsodium-dev
 libmicrohttpd-dev libxlsxwriter-dev libminizip-dev libexpat1-dev scdoc gettext"
 test="libcmocka-dev curl sqlite3 git perl python3 faketime strace time clang libclang-rt-14-dev
-bash-completion systemd man-db"
+bash-completion systemd man-db iproute2"
 deb="debhelper dpkg-dev lintian debootstrap"
 
 check=0

@@ -77,9 +77,10 @@ test_expect_success 'without root, make deps prints the apt-get line, never sudo
 	if test "$(id -u)" = 0 && command -v setpriv >/dev/null; then
 		chmod 755 "$TRASH" &&
 		printf "#!/bin/sh\nexit 1\n" >fakebin/dpkg-query &&
-		chmod 755 fakebin fakebin/dpkg-query &&
+		cp "$SRC_ROOT/tools/deps.sh" fakebin/deps.sh &&
+		chmod 755 fakebin fakebin/dpkg-query fakebin/deps.sh &&
 		! PATH=$TRASH/fakebin:$PATH setpriv --reuid=65534 --regid=65534 --clear-groups \
-			sh "$SRC_ROOT/tools/deps.sh" build 2>err &&
+			sh "$TRASH/fakebin/deps.sh" build 2>err &&
 		test_grep "run as root" err &&
 		test_grep "^  apt-get install .*libgit2-dev" err &&
 		! grep -q "sudo apt-get" err &&

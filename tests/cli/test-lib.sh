@@ -19,6 +19,11 @@ LC_ALL=C
 STELE_LOCALEDIR=$STELE_BUILD/locale
 export LC_ALL STELE_LOCALEDIR
 unset LANGUAGE
+# The tests' own git commits (a foreign commit, a planted blob) carry a fixed
+# identity, as git's own test-lib does: a fresh machine has none configured.
+GIT_AUTHOR_NAME='Stele Test' GIT_AUTHOR_EMAIL=test@example.org
+GIT_COMMITTER_NAME='Stele Test' GIT_COMMITTER_EMAIL=test@example.org
+export GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL
 
 # zh command...: runs the command in Chinese on any machine: C.UTF-8 (always
 # there) with LANGUAGE=zh_CN (docs/translating.md).

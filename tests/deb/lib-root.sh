@@ -82,7 +82,9 @@ make_tarball() {
 
 
 # root_fresh: the fresh root at $ROOT, with /proc mounted, the host's resolver,
-# and a policy-rc.d that lets no service start; the package lists updated.
+# the /etc/hosts Debian's installer writes (debootstrap writes none, and the
+# HTTPS tests' certificates name localhost), and a policy-rc.d that lets no
+# service start; the package lists updated.
 root_fresh() {
 	if ! test -s "$TARBALL"; then
 		echo "# debootstrap from $(mirror): a few minutes, once" >&3
@@ -91,6 +93,8 @@ root_fresh() {
 	remove_root && mkdir -p "$ROOT" &&
 	timed unpack tar -C "$ROOT" -xf "$TARBALL" &&
 	{ cp /etc/resolv.conf "$ROOT/etc/resolv.conf" 2>/dev/null || :; } &&
+	printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' \
+		>"$ROOT/etc/hosts" &&
 	mount -t proc proc "$ROOT/proc" &&
 	printf "#!/bin/sh\nexit 101\n" >"$ROOT/usr/sbin/policy-rc.d" &&
 	chmod 755 "$ROOT/usr/sbin/policy-rc.d" &&
