@@ -56,7 +56,7 @@ TOOL_SRC  = $(sort $(wildcard tools/*.c))
 
 LIB_OBJ   = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/schema.o
 AGENT_OBJ = $(AGENT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/web-css.o
-AGG_OBJ   = $(AGG_SRC:%.c=$(BUILD)/%.o)
+AGG_OBJ   = $(AGG_SRC:%.c=$(BUILD)/%.o) $(BUILD)/report-css.o
 UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_BIN  = $(TOOL_SRC:tools/%.c=$(BUILD)/tools/%)
 CRASH_BIN = $(patsubst tests/crash/%.c,$(BUILD)/crash/%,$(sort $(wildcard tests/crash/*.c)))
@@ -141,7 +141,7 @@ $(BUILD)/locale/%/LC_MESSAGES/stele.mo: po/%.po
 
 # For developers: new messages into every catalogue (fuzzy guesses marked so).
 update-po: po/stele.pot
-	for l in $(LANGS); do msgmerge --quiet --update --backup=none po/$$l.po po/stele.pot; done
+	for l in $(LANGS); do msgmerge --quiet --no-wrap --update --backup=none po/$$l.po po/stele.pot; done
 
 # The workbench's style sheet, carried inside stele-agent (agent/web.c).
 $(BUILD)/web-css.c: web/workbench.css tools/embed-file.sh
@@ -149,6 +149,14 @@ $(BUILD)/web-css.c: web/workbench.css tools/embed-file.sh
 	sh tools/embed-file.sh web_css web/workbench.css > $@
 
 $(BUILD)/web-css.o: $(BUILD)/web-css.c
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# The county report's style sheet, carried inside stele-aggregator (aggregator/report-html.c).
+$(BUILD)/report-css.c: web/report.css tools/embed-file.sh
+	@mkdir -p $(@D)
+	sh tools/embed-file.sh report_css web/report.css > $@
+
+$(BUILD)/report-css.o: $(BUILD)/report-css.c
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/libstele.a: $(LIB_OBJ)

@@ -17,6 +17,7 @@ int cmd_key(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char *
 int cmd_sync(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_restore(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_verify(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_gc(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_points(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_task(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_request(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
@@ -32,6 +33,7 @@ int cmd_revert(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 int cmd_log(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_serve(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_rules(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_rank(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_replay(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 extern const struct stele_cmd member_subcommands[];
 extern const struct stele_cmd points_subcommands[];
@@ -43,6 +45,7 @@ extern const struct stele_cmd key_subcommands[];
 extern const struct stele_cmd remote_subcommands[];
 extern const struct stele_cmd clerk_subcommands[];
 extern const struct stele_cmd rules_subcommands[];
+extern const struct stele_cmd rank_subcommands[];
 
 /* `points rank` (agent/cmd-points-rank.c), an entry of the points subcommands. */
 int cmd_points_rank(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
@@ -56,6 +59,8 @@ int cmd_points_rank(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc
 /* Opens the village directory (lock, database, signing key; agent/keyfile.c) and
  * checks it is a village's. Released by stele_ctx_close (done by the dispatcher). */
 int agent_open(struct stele_ctx *ctx);
+/* The same for reading only, without the lock or the key (stele_ctx_open_read). */
+int agent_open_read(struct stele_ctx *ctx);
 
 /* The village code of an open directory (ctx->writer). */
 #define agent_village(ctx) ((const char *)(ctx)->writer)

@@ -57,7 +57,8 @@ done:
 	return rc;
 }
 
-/* Appends every outbox change set past the repository's tip, in order.
+/* Appends every outbox change set past the repository's tip, in order, as one
+ * pack (stele_repo_pack_*: one fsync'd pack file, one move of the branch).
  * *tip_seq is the seq at the tip afterwards, *committed how many were added. */
 static int commit_pending(uint64_t *tip_seq, uint64_t *committed, struct stele_ctx *ctx,
 			  git_repository *repo)
@@ -66,6 +67,7 @@ static int commit_pending(uint64_t *tip_seq, uint64_t *committed, struct stele_c
 	char pk_hex[2 * STELE_PK_BYTES + 1];
 	struct stele_buf message = STELE_BUF_INIT(STELE_BUF_NOLIMIT);
 	struct stele_keys *keys = NULL;
+	struct stele_repo_pack *pack = NULL;
 	sqlite3_stmt *stmt = NULL;
 	uint64_t seq = 0, added = 0;
 	git_oid tip;
@@ -86,7 +88,9 @@ static int commit_pending(uint64_t *tip_seq, uint64_t *committed, struct stele_c
 	}
 	if (seq > 0 && (rc = check_tip_matches_outbox(ctx, repo, &tip, seq)) < 0)
 		goto done;
-	if ((rc = stele_db_prepare(ctx->db, &stmt, "SELECT seq, created_at, summary, data "
+	/* Every pending change set goes into one pack, and the branch moves once. */
+	if ((rc = stele_repo_pack_begin(&pack, repo, STELE_BRANCH)) < 0 ||
+	    (rc = stele_db_prepare(ctx->db, &stmt, "SELECT seq, created_at, summary, data "
 						   "FROM stele_outbox WHERE seq > ? ORDER BY seq")) < 0)
 		goto done;
 	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)seq);
@@ -106,10 +110,10 @@ static int commit_pending(uint64_t *tip_seq, uint64_t *committed, struct stele_c
 		if ((rc = stele_buf_printf(&message, "seq %llu: %s", (unsigned long long)next,
 					   (const char *)sqlite3_column_text(stmt, 2))) < 0)
 			goto done;
-		if ((rc = stele_repo_append(&id, repo, STELE_BRANCH, sqlite3_column_blob(stmt, 3),
-					    (size_t)sqlite3_column_bytes(stmt, 3), pk_hex,
-					    message.data, agent_village(ctx),
-					    sqlite3_column_int64(stmt, 1))) < 0)
+		if ((rc = stele_repo_pack_add(&id, pack, sqlite3_column_blob(stmt, 3),
+					      (size_t)sqlite3_column_bytes(stmt, 3), pk_hex,
+					      message.data, agent_village(ctx),
+					      sqlite3_column_int64(stmt, 1))) < 0)
 			goto done;
 		seq = next;
 		added++;
@@ -118,10 +122,13 @@ static int commit_pending(uint64_t *tip_seq, uint64_t *committed, struct stele_c
 		rc = stele_error_db(STELE_EFAIL, ctx->db, "reading the outbox");
 		goto done;
 	}
+	if ((rc = stele_repo_pack_finish(NULL, pack)) < 0)
+		goto done;
 	*tip_seq = seq;
 	*committed = added;
 done:
 	sqlite3_finalize(stmt);
+	stele_repo_pack_free(pack);
 	stele_keys_free(keys);
 	stele_buf_free(&message);
 	return rc;
@@ -316,6 +323,13 @@ int cmd_sync(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 		goto done;
 	if ((rc = commit_pending(&tip_seq, &committed, ctx, repo)) < 0)
 		goto done;
+	/* Each sync adds a pack: repacked when they have piled up (docs/sync.md). */
+	if (committed) {
+		unsigned packs, loose;
+		if ((rc = stele_repo_gc(&packs, &loose, repo, true)) < 0)
+			goto done;
+		rc = 0;
+	}
 	if (committed)
 		fprintf(stderr, P_("%s: committed %llu change set (up to seq %llu)\n",
 				   "%s: committed %llu change sets (up to seq %llu)\n", committed),

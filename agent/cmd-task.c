@@ -135,7 +135,7 @@ static int task_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int arg
 		return rc;
 	const char *params[] = { agent_village(ctx), o.open ? "1" : "0", NULL };
 	return stele_cli_print_query(ctx,
-		"SELECT id, title, category, assignee, due_on, closed_on FROM task "
+		"SELECT id, title, category, assignee, due_on, closed_on, origin FROM task_ledger "
 		"WHERE village_code = ?1 AND (?2 = '0' OR closed_on IS NULL) ORDER BY id",
 		params, NULL);
 }
@@ -156,11 +156,14 @@ const struct stele_cmd task_subcommands[] = {
 	  "changed."), NULL },
 	{ "close", task_close, N_("task close ID [--date DATE]"),
 	  N_("Closes a task out (销号) on DATE, default today. A task is closed once; a task\n"
-	  "due in a closed month may still be closed with a date in an open month."), NULL },
+	  "due in a closed month may still be closed with a date in an open month. ID may\n"
+	  "be a task issued from above (J0001, ...): it is closed out the same way."), NULL },
 	{ "delete", task_delete_cmd, N_("task delete ID..."),
 	  N_("Deletes tasks entered by mistake whose dates lie in open months (all or none)."), NULL },
 	{ "list", task_list, N_("task list [--open] [--format table|csv|json] [--bom] [--raw]"),
-	  N_("Lists tasks (--open: those not closed yet)."), NULL },
+	  N_("Lists tasks (--open: those not closed yet), the village's own and those issued\n"
+	  "from above (上级交办, from the county stream): origin says which (village, county)."),
+	  NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

@@ -18,16 +18,31 @@
 #include "keypair.h"
 #include "parse.h"
 
+/* A county's directory is not a village's. */
+static int check_village(const struct stele_ctx *ctx)
+{
+	if (strcmp(ctx->writer, STELE_WRITER_COUNTY) == 0)
+		return stele_error(STELE_EFAIL, "%s is a county directory; use stele-aggregator",
+				   ctx->dir);
+	return 0;
+}
+
 int agent_open(struct stele_ctx *ctx)
 {
 	int rc;
 
-	if ((rc = stele_ctx_open(ctx, true)) < 0)
+	if ((rc = stele_ctx_open(ctx, true)) < 0 || (rc = check_village(ctx)) < 0)
 		return rc;
-	if (strcmp(ctx->writer, STELE_WRITER_COUNTY) == 0)
-		return stele_error(STELE_EFAIL, "%s is a county directory; use stele-aggregator",
-				   ctx->dir);
 	return agent_key_recover(ctx);
+}
+
+int agent_open_read(struct stele_ctx *ctx)
+{
+	int rc;
+
+	if ((rc = stele_ctx_open_read(ctx)) < 0)
+		return rc;
+	return check_village(ctx);
 }
 
 int agent_key_base(unsigned char pk[STELE_PK_BYTES], sqlite3 *db)

@@ -21,6 +21,9 @@ static const struct stele_cmd commands[] = {
 	  income_subcommands },
 	{ "assess", cmd_assess, N_("assess set|list ..."),
 	  N_("The village's yearly self-assessment against the standard items."), assess_subcommands },
+	{ "rank", cmd_rank, N_("rank member-stars ..."),
+	  N_("This village's member stars (积分争星), as the county computes them."),
+	  rank_subcommands },
 	{ "rules", cmd_rules, N_("rules list [KIND] ..."),
 	  N_("The county's rules as this village has them: codes, names, points."),
 	  rules_subcommands },
@@ -105,6 +108,11 @@ static const struct stele_cmd commands[] = {
 	  "also opens it in the desktop's browser. Holds the directory only while it\n"
 	  "answers a request, so other commands and 'sync --every' run beside it.\n"
 	  "SIGINT/SIGTERM (Ctrl+C) stop it."), NULL },
+	{ "gc", cmd_gc, N_("gc"),
+	  N_("Repacks the village's repository (DIR/repo.git) into one pack: every object,\n"
+	  "loose or packed, goes into a new pack, and what it replaces is removed only\n"
+	  "after it is on disk. sync does this by itself when the repository holds more\n"
+	  "than 50 packs or 1,000 loose objects."), NULL },
 	{ "verify", cmd_verify, N_("verify"),
 	  N_("Checks the database against the repository: every committed change set byte for\n"
 	  "byte, the hash chain and signatures, and that replaying every change set gives\n"

@@ -1,5 +1,5 @@
 /* task.c: the validated write of a task of the ledger (task_put), shared by
- * `task add|close`, import and the workbench. */
+ * `task add|close`, import and the workbench; closing out tasks issued from above. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +7,7 @@
 #include "batch.h"
 #include "db.h"
 #include "error.h"
+#include "i18n.h"
 #include "parse.h"
 #include "records.h"
 #include "suggest.h"
@@ -23,6 +24,54 @@ static const char task_insert_sql[] =
 static const char task_update_sql[] =
 	"UPDATE task SET title = ?3, category = nullif(?4, ''), assignee = nullif(?5, ''), "
 	"due_on = ?6, closed_on = nullif(?7, '') WHERE village_code = ?1 AND id = ?2";
+/* A task issued from above to this village (schema/0007-governance.sql), unless the
+ * village has a task of its own with that id: its due date and closing ("" if open). */
+static const char issued_get_sql[] =
+	"SELECT i.due_on, coalesce(c.closed_on, '') FROM issued_task_village g "
+	"JOIN issued_task i ON i.id = g.task_id "
+	"LEFT JOIN issued_task_close c ON c.village_code = g.village_code AND c.task_id = g.task_id "
+	"WHERE g.village_code = ?1 AND g.task_id = ?2 "
+	"AND NOT EXISTS (SELECT 1 FROM task t WHERE t.village_code = ?1 AND t.id = ?2)";
+static const char issued_close_sql[] =
+	"INSERT INTO issued_task_close (village_code, task_id, closed_on) VALUES (?1, ?2, ?3)";
+
+/*
+ * Closes out (销号) the issued task id on closed_on when it is one of this village's
+ * (*found), with the checks of a task's closing: once only, a real date, not in a
+ * closed month. *found is false, and nothing is written, when id is not an issued
+ * task of the village.
+ */
+static int issued_close(bool *found, struct agent_batch *b, const char *id, const char *closed_on)
+{
+	char *old[2] = { 0 }, label[64];
+	bool exists;
+	int rc;
+
+	if ((rc = agent_batch_read_row(old, 2, &exists, b, issued_get_sql, id)) < 0)
+		return rc;
+	if (!exists) {
+		*found = false;
+		return 0;
+	}
+	/* TRANSLATORS: a task issued from above (上级交办), named in messages. */
+	snprintf(label, sizeof(label), _("issued task '%s'"), id);
+	if (*old[1]) {
+		rc = agent_refuse(TF_CLOSED, "%s is already closed (on %s)", label, old[1]);
+		goto done;
+	}
+	if ((rc = agent_check_field_date(TF_CLOSED, label, "closing date", closed_on)) < 0 ||
+	    (rc = agent_batch_closing_change(b, TF_CLOSED, label, old[0], "", closed_on)) < 0)
+		goto done;
+	const char *texts[] = { id, closed_on };
+	if ((rc = agent_batch_write_texts(b, issued_close_sql, texts, 2,
+					  "closing an issued task")) < 0)
+		goto done;
+	*found = true;
+done:
+	agent_free_cols(old, 2);
+	return rc;
+}
+
 static const struct agent_row_kind task_kind = { N_("task"), "task", "T", 4, task_get_sql,
 						 TF_COUNT };
 
@@ -35,9 +84,19 @@ int task_put(char *out_id, struct agent_batch *b, const struct task_row *row)
 	char due_buf[32], closed_buf[32];
 	struct agent_row_ref ref;
 	const char *id = ref.id, *label = ref.label;
-	bool exists, member_ok;
+	bool exists, member_ok, issued = false;
 	int rc = 0, first_change = -1;
 
+	/* Closing a task issued from above: the clerk closes it as the village's own. */
+	if (row->closing && row->id && *row->id && row->closed_on) {
+		if ((rc = issued_close(&issued, b, row->id, row->closed_on)) < 0)
+			return rc;
+		if (issued) {
+			if (out_id)
+				strcpy(out_id, row->id);
+			return 0;
+		}
+	}
 	if ((rc = agent_batch_row_ref(&ref, old, b, &task_kind, row->id, row->must_exist,
 				      row->must_be_new)) < 0)
 		return rc;

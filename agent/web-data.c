@@ -1,6 +1,7 @@
-/* web-data.c: the workbench's import and export (导入/导出): upload a CSV, see a
- * preview with every refused row and why, then commit all or nothing (the CLI's
- * own agent_import_csv); download exports as Excel-friendly CSV (with a BOM). */
+/* web-data.c: the workbench's import and export (导入/导出): upload a CSV or an
+ * Excel workbook (.xlsx), see a preview with every refused row and why, then
+ * commit all or nothing (the CLI's own agent_import_csv); download exports as
+ * Excel-friendly CSV (with a BOM). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "import.h"
 #include "table.h"
 #include "web.h"
+#include "xlsxread.h"
 
 /* The kinds, as import and export name them, and as a clerk does. */
 static const char *const kinds[] = { "members", "points", "tasks", "requests", "income",
@@ -50,19 +52,20 @@ static int data_page(struct web_req *rq, struct web_resp *rs, const char *refusa
 		snprintf(msg, sizeof(msg), _("Imported %s rows of %s."), imported, kind_name(kind));
 		web_notice(rs, true, msg);
 	}
-	web_out(rs, "<h2>%s</h2>\n<p class=\"lead\">%s</p>\n", _("Import a CSV file"),
-		_("The file needs the columns an export writes (download one to see them). You see "
-		  "every row that would be refused, and why, before anything is written; then all "
-		  "the rows go in together, or none."));
+	web_out(rs, "<h2>%s</h2>\n<p class=\"lead\">%s</p>\n", _("Import a CSV or Excel file"),
+		_("The file (CSV, or an Excel workbook: its first sheet) needs the columns an export "
+		  "writes (download one to see them). You see every row that would be refused, and "
+		  "why, before anything is written; then all the rows go in together, or none."));
 	web_out(rs, "<form method=\"post\" action=\"/import\" enctype=\"multipart/form-data\">\n"
 		"<input type=\"hidden\" name=\"csrf\" value=\"%s\"><fieldset><legend>%s</legend>\n",
 		rq->csrf, _("Upload"));
 	web_select(rs, _("What the file holds"), "kind", kinds, labels, NKINDS,
 		   kind ? kind : "members", NULL, NULL);
 	web_out(rs, "<div class=\"field\"><label for=\"f-file\">%s</label><input type=\"file\" "
-		"id=\"f-file\" name=\"file\" accept=\".csv,text/csv\" required></div>\n"
+		"id=\"f-file\" name=\"file\" accept=\".csv,.xlsx,text/csv,application/"
+		"vnd.openxmlformats-officedocument.spreadsheetml.sheet\" required></div>\n"
 		"</fieldset><div class=\"actions\"><button type=\"submit\">%s</button></div></form>\n",
-		_("CSV file"), _("Check the file"));
+		_("File (CSV or Excel .xlsx)"), _("Check the file"));
 	web_out(rs, "<h2>%s</h2>\n<p class=\"lead\">%s</p>\n<ul>\n", _("Export"),
 		_("CSV files with a byte-order mark, so Excel opens them with the Chinese intact."));
 	for (size_t i = 0; i < NKINDS; i++)
@@ -132,7 +135,18 @@ int web_import(struct web_req *rq, struct web_resp *rs)
 	} else {
 		return data_page(rq, rs, _("Choose a file to import."));
 	}
-	rc = stele_csv_open_text(&csv, name, data, len);
+	/* A workbook by its name or by its bytes (a zip), else a CSV in any encoding. */
+	if (stele_xlsx_path(name) || stele_xlsx_data(data, len))
+		rc = stele_xlsx_read_mem(&csv, name, data, len, AGENT_IMPORT_MAX_BYTES);
+	else
+		rc = stele_csv_open_text(&csv, name, data, len);
+	if (rc == STELE_EINVALID) {
+		/* A file that is not a workbook, or a damaged one: said on the page. */
+		if ((rc = web_refused(&msg, rs)) < 0)
+			goto done;
+		rc = data_page(rq, rs, msg);
+		goto done;
+	}
 	if (rc < 0)
 		goto done;
 	if ((rc = web_begin(&b, rq)) < 0)

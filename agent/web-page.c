@@ -92,11 +92,13 @@ void web_page_begin(struct web_resp *rs, const struct web_req *rq, const char *s
 {
 	web_out(rs, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
 		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-		"<title>%s · %s</title>\n<link rel=\"stylesheet\" href=\"/style.css\">\n</head>\n"
-		"<body>\n<header class=\"top\">\n<a class=\"skip\" href=\"#main\">%s</a>\n"
+		"<title>%s · %s</title>\n<link rel=\"stylesheet\" href=\"/style.css\">\n",
+		rq->english ? "en" : "zh-CN", title, _("Stele workbench"));
+	if (rs->refresh > 0)
+		web_out(rs, "<meta http-equiv=\"refresh\" content=\"%d\">\n", rs->refresh);
+	web_out(rs, "</head>\n<body>\n<header class=\"top\">\n<a class=\"skip\" href=\"#main\">%s</a>\n"
 		"<span class=\"brand\">%s</span>\n<nav aria-label=\"%s\"><ul>\n",
-		rq->english ? "en" : "zh-CN", title, _("Stele workbench"), _("Skip to content"),
-		_("Stele workbench"), _("Sections"));
+		_("Skip to content"), _("Stele workbench"), _("Sections"));
 	for (size_t i = 0; i < sizeof(nav) / sizeof(nav[0]); i++)
 		if (strcmp(section, nav[i].section) == 0)
 			web_out(rs, "<li><a href=\"%s\" aria-current=\"page\">%s</a></li>\n",

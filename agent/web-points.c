@@ -291,9 +291,10 @@ static int review_page(struct web_req *rq, struct web_resp *rs, const char *refu
 			/* Selecting all needs no script: the page again, every box ticked. */
 			web_out(rs, "<p class=\"no-print\"><a href=\"/points/review?all=%s#stage-%s\">%s</a></p>",
 				queue[i].stage, queue[i].stage, _("Select all of this stage"));
+			char label[200];
+			snprintf(label, sizeof(label), _("Advance the selected: %s"), _(queue[i].advance));
 			web_out(rs, "<div class=\"actions\"><button type=\"submit\" name=\"action\" "
-				"value=\"advance\">%s: %s</button>", _("Advance the selected"),
-				_(queue[i].advance));
+				"value=\"advance\">%s</button>", label);
 			web_out(rs, "<label for=\"n-%s\">%s</label><input type=\"text\" id=\"n-%s\" "
 				"name=\"note\" maxlength=\"200\" size=\"30\"><button type=\"submit\" "
 				"class=\"secondary\" name=\"action\" value=\"reject\">%s</button></div>\n",

@@ -36,6 +36,7 @@ struct web_server {
 	unsigned port;
 	char token[TOKEN_HEX + 1];
 	char csrf[TOKEN_HEX + 1];
+	struct web_sync sync;
 };
 
 /* One connection's request, built up over the access handler's calls. */
@@ -453,6 +454,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*con_cls = wc;
 		wc->rq.path = wc->path;
 		wc->rq.csrf = srv->csrf;
+		wc->rq.sync = &srv->sync;
 		wc->refusal = first_look(c, srv, wc, method);
 		return MHD_YES;
 	}
@@ -515,23 +517,19 @@ static int wait_ms_sleep(int ms)
 	return nanosleep(&ts, NULL);
 }
 
-/* Retries fn while the directory is busy, for at most WEB_BUSY_WAIT_MS. */
 int web_open(struct web_req *rq)
 {
-	int rc;
-
-	for (int waited = 0;; waited += 100) {
-		if ((rc = agent_open(rq->ctx)) != STELE_EBUSY || waited >= WEB_BUSY_WAIT_MS)
-			return rc;
-		stele_ctx_close(rq->ctx);
-		wait_ms_sleep(100);
-	}
+	return agent_open_read(rq->ctx);
 }
 
+/* Retries while the directory is busy, for at most WEB_BUSY_WAIT_MS. */
 int web_begin(struct agent_batch *b, struct web_req *rq)
 {
 	int rc;
 
+	/* A page that read first writes now: the reading handle goes, the lock comes. */
+	if (rq->ctx->db && !rq->ctx->lock)
+		stele_ctx_close(rq->ctx);
 	for (int waited = 0;; waited += 100) {
 		if ((rc = agent_batch_begin(b, rq->ctx)) == 0)
 			b->form = true;
@@ -602,6 +600,8 @@ int web_serve(struct stele_ctx *ctx, unsigned port, bool open_browser)
 done:
 	if (d)
 		MHD_stop_daemon(d);
+	/* A sync still running is stopped (safe at any instant: docs/sync.md). */
+	stele_child_free(srv.sync.child);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	sodium_memzero(srv.token, sizeof(srv.token));
 	return rc;

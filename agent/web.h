@@ -11,6 +11,7 @@
 #include "batch.h"
 #include "records.h"
 #include "buf.h"
+#include "child.h"
 
 /* What a POST may carry in all (an uploaded CSV included): 413 beyond. */
 #define WEB_UPLOAD_LIMIT (8u << 20)
@@ -23,6 +24,14 @@ struct web_param {
 	char *name;
 	struct stele_buf value;
 	char *filename;
+};
+
+/* The workbench's sync (同步), run in the background while the pages go on being
+ * served: the running or the last one, kept by the server between requests. */
+struct web_sync {
+	struct stele_child *child; /* NULL before the first sync */
+	char target[1024];         /* the stick's path, or "" for the sync address */
+	char started[64];          /* local time, as shown */
 };
 
 /*
@@ -39,6 +48,7 @@ struct web_req {
 	bool english;     /* the page's language: Chinese unless the clerk switched */
 	const char *csrf; /* the token every form carries */
 	char today[11];   /* YYYY-MM-DD, local */
+	struct web_sync *sync; /* the server's, for the sync page */
 };
 
 /* One response: the page writes body (HTML unless type says otherwise) through
@@ -49,6 +59,7 @@ struct web_resp {
 	const char *type;
 	char *location;   /* a redirect (303) to this local path, malloc'd */
 	char *attachment; /* a download: its file name, malloc'd */
+	int refresh;      /* > 0: the page reloads itself after this many seconds */
 	int err;
 };
 
@@ -68,10 +79,12 @@ int web_each_param(const struct web_req *rq, const char *name,
 		   int (*fn)(void *arg, const char *value), void *arg);
 
 /*
- * Opens the directory for reading (agent_open), or begins a captured write
- * (agent_batch_begin: the same engine functions as the CLI). Another process
- * holding the directory is waited for WEB_BUSY_WAIT_MS, then STELE_EBUSY, which
- * the server shows as "busy, try again". Closed by the server after the page.
+ * Opens the directory for reading (agent_open_read: without the lock, so a page
+ * is shown while a sync or a command holds the directory), or begins a captured
+ * write (agent_batch_begin: the same engine functions as the CLI). For a write,
+ * another process holding the directory is waited for WEB_BUSY_WAIT_MS, then
+ * STELE_EBUSY, which the server shows as "busy, try again". Closed by the server
+ * after the page.
  */
 int web_open(struct web_req *rq);
 int web_begin(struct agent_batch *b, struct web_req *rq);

@@ -7,6 +7,8 @@
 
 #include "capture.h"
 #include "cli.h"
+#include "domain.h"
+#include "history.h"
 #include "gitrepo.h"
 #include "i18n.h"
 
@@ -17,13 +19,20 @@ int cmd_rules(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char
 int cmd_veto(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_fetch(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_merge(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_gc(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_sync(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_status(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_quarantine(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_log(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_assess(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 extern const struct stele_cmd assess_subcommands[];
+int cmd_task(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+extern const struct stele_cmd task_subcommands[];
 int cmd_rank(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_report(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_key(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_township(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+extern const struct stele_cmd township_subcommands[];
 extern const struct stele_cmd village_subcommands[];
 extern const struct stele_cmd rules_subcommands[];
 extern const struct stele_cmd veto_subcommands[];
@@ -73,13 +82,28 @@ int agg_fork_unresolved(char *note, size_t note_n, struct stele_ctx *ctx, const 
 /* Marks code's forks resolved (*count of them): merging resumes on the branch merged. */
 int agg_fork_resolve(long *count, struct stele_ctx *ctx, const char *code);
 
-/* Opens the county directory (lock, database, signing key) and checks it is a
- * county's. Released by stele_ctx_close (done by the dispatcher). */
+/* Opens the county directory, or a township's (lock, database, signing key), and
+ * checks it is one. Released by stele_ctx_close (done by the dispatcher). */
 int agg_open(struct stele_ctx *ctx);
 
-/* A captured write to the county's own stream (county-owned tables): begin, then
- * commit (signed with the county key) or stele_capture_abort. *seq (may be NULL)
- * is the new change set's seq, 0 if nothing changed. */
+/* The directory's level (an opened ctx): STELE_LEVEL_COUNTY, STELE_LEVEL_TOWNSHIP
+ * (init --township, docs/levels.md), or STELE_LEVEL_NONE (a village's). */
+enum stele_level agg_level(const struct stele_ctx *ctx);
+
+/* 0, or STELE_EFAIL with the message when the directory is a township's (for what
+ * only the county writes: rules, vetoes, reviews, approvals). */
+int agg_county_only(const struct stele_ctx *ctx);
+/* 0, or STELE_EFAIL with the message when the directory is not a township's. */
+int agg_township_only(const struct stele_ctx *ctx);
+
+/* The code the directory's villages start with: the county's 6 digits or the
+ * township's 9, copied into out. */
+int agg_scope_code(char out[10], struct stele_ctx *ctx);
+
+/* A captured write to the directory's own stream (the tables its level owns:
+ * county-owned, or township-owned in a township): begin, then commit (signed with
+ * its key) or stele_capture_abort. *seq (may be NULL) is the new change set's
+ * seq, 0 if nothing changed. */
 int agg_write_begin(struct stele_ctx *ctx, struct stele_capture **cap);
 int agg_write_commit(uint64_t *seq, struct stele_ctx *ctx, struct stele_capture *cap);
 
@@ -96,7 +120,9 @@ struct agg_village {
 	char *pubkey;  /* hex, or NULL when no key is pinned yet */
 };
 
-/* Every registered village ordered by code (*out, *n; free with agg_villages_free). */
+/* Every registered village, and at a county every registered township (a 9-digit
+ * code: its stream is fetched and merged the same way), ordered by code (*out, *n;
+ * free with agg_villages_free). */
 int agg_villages(struct agg_village **out, size_t *n, struct stele_ctx *ctx);
 void agg_villages_free(struct agg_village *v, size_t n);
 
@@ -142,5 +168,16 @@ int agg_fetch_arm_timeout(const struct stele_ctx *ctx, long seconds);
  * and checks its role is 'county' (aggregator/county.c). Released by
  * stele_ctx_close (done by the dispatcher). */
 int rank_open_county(struct stele_ctx *ctx);
+
+/* The view a ranking command reads (--as-of, --draft, or live), on ctx->db,
+ * with the epoch and the merge run the state rests on. Closed with
+ * rank_view_close before anything else uses ctx->db. */
+struct rank_view {
+	enum stele_view_kind kind;
+	int64_t epoch, run;
+	bool open;
+};
+int rank_view_open(struct rank_view *view, struct stele_ctx *ctx, const char *as_of, bool draft);
+void rank_view_close(struct rank_view *view, struct stele_ctx *ctx);
 
 #endif

@@ -1,4 +1,4 @@
-/* cmd-assess.c: `stele-aggregator assess list|approve|adjust`: the county's review
+/* cmd-assess.c: `stele-aggregator assess list|approve|adjust|review`: the county's review
  * of the villages' self-assessments (村街申报、乡镇初审、县级批准). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,12 +40,14 @@ static const struct option assess_longopts[] = {
 	{ 0 },
 };
 
-/* The checks approve and adjust share: --year given and valid, the note, the
- * village a registered one of this county. Opens the county. */
+/* The checks approve, adjust and review share: --year given and valid, the note,
+ * the village a registered one of this county (or township). Opens the directory,
+ * which must be the county's (approve, adjust) or a township's (review). */
 static int check_review(int32_t *year, struct stele_ctx *ctx, const char *name,
 			const struct assess_opts *o, const char *village)
 {
-	char county[7];
+	bool township = strcmp(name, "review") == 0;
+	char county[10];
 	bool exists;
 	int rc;
 
@@ -58,7 +60,9 @@ static int check_review(int32_t *year, struct stele_ctx *ctx, const char *name,
 	/* A malformed code is a usage error; another county's, invalid data. */
 	if (stele_check_village_code(village, NULL, "village") < 0)
 		return STELE_EUSAGE;
-	if ((rc = agg_open(ctx)) < 0 || (rc = agg_county_code(county, ctx)) < 0)
+	if ((rc = agg_open(ctx)) < 0 ||
+	    (rc = township ? agg_township_only(ctx) : agg_county_only(ctx)) < 0 ||
+	    (rc = agg_scope_code(county, ctx)) < 0)
 		return rc;
 	if ((rc = stele_check_village_code(village, county, "village")) < 0)
 		return rc;
@@ -97,8 +101,11 @@ static int assess_approve(struct stele_ctx *ctx, const struct stele_cmd *cmd, in
 	return 0;
 }
 
-static int assess_adjust(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+/* adjust (the county's reviewed score) and review (a township's first review):
+ * VILLAGE ITEM SCORE --year Y [--note], one captured write of one item. */
+static int assess_score(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
+	bool township = strcmp(cmd->name, "review") == 0;
 	struct assess_opts o = { 0 };
 	struct stele_capture *cap = NULL;
 	char *pos[3];
@@ -112,11 +119,12 @@ static int assess_adjust(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 		return rc;
 	if (stele_parse_tenths(pos[2], &score, "score") < 0)
 		return STELE_EUSAGE;
-	if ((rc = check_review(&year, ctx, "adjust", &o, pos[0])) < 0)
+	if ((rc = check_review(&year, ctx, cmd->name, &o, pos[0])) < 0)
 		return rc;
 	if ((rc = agg_write_begin(ctx, &cap)) < 0)
 		return rc;
-	if ((rc = stele_review_adjust(ctx->db, pos[0], year, pos[1], score, o.note)) < 0) {
+	if ((rc = (township ? stele_review_township : stele_review_adjust)(ctx->db, pos[0], year,
+									   pos[1], score, o.note)) < 0) {
 		stele_capture_abort(cap);
 		return rc;
 	}
@@ -148,20 +156,26 @@ static int assess_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 	if ((rc = agg_open(ctx)) < 0)
 		return rc;
 	const char *params[] = { o.year, o.village ? o.village : "", o.pending ? "1" : "", NULL };
-	/* One row per item a village declared or the county reviewed for the year. */
+	/* One row per item a village declared, its township or the county reviewed for
+	 * the year: declared, township (乡镇初审) and county (reviewed) side by side. */
 	return stele_cli_print_query(ctx,
 		"WITH items AS (SELECT village_code, item_code FROM assessment "
 		"  WHERE year = CAST(?1 AS INTEGER) UNION "
+		"  SELECT village_code, item_code FROM township_review WHERE year = CAST(?1 AS INTEGER) "
+		"  UNION "
 		"  SELECT village_code, item_code FROM assessment_review WHERE year = CAST(?1 AS INTEGER)) "
 		"SELECT i.village_code, v.name AS village_name, CAST(?1 AS INTEGER) AS year, "
 		"i.item_code, s.name AS item_name, " SQL_TENTHS("s.max_score") " AS max_score, "
-		SQL_TENTHS("a.score") " AS declared, " SQL_TENTHS("r.score") " AS reviewed, "
+		SQL_TENTHS("a.score") " AS declared, " SQL_TENTHS("t.score") " AS township, "
+		SQL_TENTHS("r.score") " AS reviewed, "
 		"r.note AS review_note, iif(p.village_code IS NULL, 'no', 'yes') AS approved, "
 		"p.approved_on FROM items i "
 		"JOIN village v ON v.code = i.village_code "
 		"LEFT JOIN standard_item s ON s.code = i.item_code "
 		"LEFT JOIN assessment a ON a.village_code = i.village_code "
 		"  AND a.year = CAST(?1 AS INTEGER) AND a.item_code = i.item_code "
+		"LEFT JOIN township_review t ON t.village_code = i.village_code "
+		"  AND t.year = CAST(?1 AS INTEGER) AND t.item_code = i.item_code "
 		"LEFT JOIN assessment_review r ON r.village_code = i.village_code "
 		"  AND r.year = CAST(?1 AS INTEGER) AND r.item_code = i.item_code "
 		"LEFT JOIN assessment_approval p ON p.village_code = i.village_code "
@@ -169,23 +183,32 @@ static int assess_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 		"WHERE (?2 = '' OR i.village_code = ?2) AND (?3 = '' OR (p.village_code IS NULL "
 		"  AND EXISTS (SELECT 1 FROM assessment d WHERE d.village_code = i.village_code "
 		"  AND d.year = CAST(?1 AS INTEGER)))) "
-		"ORDER BY i.village_code, i.item_code", params, "year,max_score,declared,reviewed");
+		"ORDER BY i.village_code, i.item_code", params,
+		"year,max_score,declared,township,reviewed");
 }
 
 const struct stele_cmd assess_subcommands[] = {
 	{ "list", assess_list,
 	  "assess list --year YYYY [--pending] [--village CODE] [--format table|csv|json] [--bom]",
-	  "Each village's self-assessment for the year (declared, 村街申报) beside the\n"
-	  "scores the county accepts (reviewed: the township's first review and the\n"
-	  "county's check), one row per item, and whether the year is approved.\n"
+	  "Each village's self-assessment for the year (declared, 村街申报) beside its\n"
+	  "township's first review (township, 乡镇初审, merged from the township's stream)\n"
+	  "and the scores the county accepts (reviewed), one row per item, and whether\n"
+	  "the year is approved.\n"
 	  "--pending lists only the villages that declared and are not approved yet.", NULL },
 	{ "approve", assess_approve, "assess approve VILLAGE --year YYYY [--note TEXT]",
 	  "Approves the village's self-assessment for the year (县级批准): every active\n"
-	  "item not reviewed yet gets the declared score as its reviewed score, and from\n"
+	  "item not reviewed yet gets the township's first-review score as its reviewed\n"
+	  "score where the township sent one, else the declared score, and from\n"
 	  "then on the reviewed scores decide the village's stars; later changes the\n"
 	  "village makes to its own assessment do not move them. It reaches the villages\n"
 	  "with the next 'rules publish'.", NULL },
-	{ "adjust", assess_adjust, "assess adjust VILLAGE ITEM SCORE --year YYYY [--note TEXT]",
+	{ "review", assess_score, "assess review VILLAGE ITEM SCORE --year YYYY [--note TEXT]",
+	  "In a township's directory (init --township): the township's first review\n"
+	  "(乡镇初审) of one item of one of its villages' self-assessments, 0 to the item's\n"
+	  "maximum, into its own stream; 'rules publish' sends it to the county, where\n"
+	  "'assess approve' takes it as the reviewed score of an item not adjusted there.",
+	  NULL },
+	{ "adjust", assess_score, "assess adjust VILLAGE ITEM SCORE --year YYYY [--note TEXT]",
 	  "Sets the reviewed score of one item (the township's first review, 乡镇初审, or\n"
 	  "the county's check), before or after the approval; 0 to the item's maximum.\n"
 	  "An adjustment made before the approval is kept by it.", NULL },

@@ -1,4 +1,4 @@
-/* cmd-init.c: `stele-aggregator init`: create a county directory. */
+/* cmd-init.c: `stele-aggregator init`: create a county directory, or a township's. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,10 +21,10 @@
 #include "url.h"
 
 struct init_opts {
-	const char *county, *name, *publish;
+	const char *county, *township, *name, *publish;
 };
 
-enum { OPT_COUNTY = 1, OPT_NAME, OPT_PUBLISH };
+enum { OPT_COUNTY = 1, OPT_TOWNSHIP, OPT_NAME, OPT_PUBLISH };
 
 static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
 {
@@ -32,10 +32,41 @@ static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
 
 	switch (opt) {
 	case OPT_COUNTY: o->county = arg; break;
+	case OPT_TOWNSHIP: o->township = arg; break;
 	case OPT_NAME: o->name = arg; break;
 	case OPT_PUBLISH: o->publish = arg; break;
 	}
 	return 0;
+}
+
+/*
+ * A township's directory (docs/levels.md): the settings and the default catalogue,
+ * for the township's own league table (not captured: the catalogue is the
+ * county's, and a township's stream carries only its own first reviews), in one
+ * transaction. Its writer is its 9-digit code.
+ */
+static int init_township(sqlite3 *db, const struct init_opts *o, const unsigned char *pk)
+{
+	char pk_hex[2 * STELE_PK_BYTES + 1], county[7];
+	int rc;
+
+	stele_hex_encode(pk_hex, pk, STELE_PK_BYTES);
+	snprintf(county, sizeof(county), "%.6s", o->township);
+	if ((rc = stele_db_begin(db)) < 0)
+		return rc;
+	if ((rc = stele_meta_set(db, "role", "township")) < 0 ||
+	    (rc = stele_meta_set(db, "county_code", county)) < 0 ||
+	    (rc = stele_meta_set(db, "township_code", o->township)) < 0 ||
+	    /* The report's title names the directory's own area. */
+	    (rc = stele_meta_set(db, "county_name", o->name)) < 0 ||
+	    (rc = stele_meta_set(db, "public_key", pk_hex)) < 0 ||
+	    (o->publish && (rc = stele_meta_set(db, "publish_url", o->publish)) < 0) ||
+	    (rc = stele_rules_install_defaults(db)) < 0 ||
+	    (rc = stele_meta_set(db, "writer", o->township)) < 0) {
+		stele_db_rollback(db);
+		return rc;
+	}
+	return stele_db_commit(db);
 }
 
 /* Writes the settings and captures the default catalogue as the county stream's
@@ -69,6 +100,7 @@ int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 {
 	static const struct option longopts[] = {
 		{ "county", required_argument, NULL, OPT_COUNTY },
+		{ "township", required_argument, NULL, OPT_TOWNSHIP },
 		{ "name", required_argument, NULL, OPT_NAME },
 		{ "publish", required_argument, NULL, OPT_PUBLISH },
 		{ 0 },
@@ -84,14 +116,17 @@ int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_opt, &o, NULL,
 				  0, 0, &n, &done)) < 0 || done)
 		return rc;
-	if (!o.county || !o.name)
-		return stele_error(STELE_EUSAGE, "init needs --county CODE and --name NAME");
+	if (!!o.county == !!o.township || !o.name)
+		return stele_error(STELE_EUSAGE, "init needs --county CODE (or --township CODE) and "
+				   "--name NAME");
 	/* Malformed values on the command line are usage errors (exit 2). */
-	if (stele_check_county_code(o.county, "county code") < 0 ||
-	    stele_check_text(o.name, 200, "county name") < 0)
+	if ((o.county && stele_check_county_code(o.county, "county code") < 0) ||
+	    (o.township && stele_check_township_code(o.township, NULL, "township code") < 0) ||
+	    stele_check_text(o.name, 200, o.county ? "county name" : "township name") < 0)
 		return stele_error(STELE_EUSAGE, "%s", stele_error_message());
 	if (!*o.name)
-		return stele_error(STELE_EUSAGE, "county name is empty");
+		return stele_error(STELE_EUSAGE, o.county ? "county name is empty"
+							 : "township name is empty");
 	if (o.publish && (rc = stele_check_text(o.publish, 1024, "--publish")) < 0)
 		return rc;
 	/* Kept without its password (saved in the credentials file once all is made). */
@@ -102,13 +137,17 @@ int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 	if ((rc = stele_newdir_begin(&nd, ctx)) < 0)
 		goto done;
 	if ((rc = stele_key_load(sk, nd.key_path)) == 0 &&
-	    (rc = init_database(nd.db, &o, nd.pk, sk)) == 0)
+	    (rc = o.county ? init_database(nd.db, &o, nd.pk, sk) : init_township(nd.db, &o, nd.pk)) == 0)
 		rc = stele_credentials_save_kept(&urls, ctx);
 	sodium_memzero(sk, sizeof(sk));
 	if ((rc = stele_newdir_end(&nd, rc)) < 0)
 		goto done;
-	fprintf(stderr, _("%s: initialized county %s (%s) in %s\n"), ctx->prog, o.county, o.name,
-		ctx->dir);
+	if (o.county)
+		fprintf(stderr, _("%s: initialized county %s (%s) in %s\n"), ctx->prog, o.county,
+			o.name, ctx->dir);
+	else
+		fprintf(stderr, _("%s: initialized township %s (%s) in %s\n"), ctx->prog, o.township,
+			o.name, ctx->dir);
 done:
 	stele_credentials_kept_free(&urls);
 	free(publish);

@@ -8,6 +8,7 @@
 #include "i18n.h"
 #include "db.h"
 #include "error.h"
+#include "history.h"
 #include "keys.h"
 #include "parse.h"
 
@@ -36,14 +37,17 @@ static int add_field(struct stele_table *t, const char *field, const char *value
 	return stele_table_add_row(t, cells);
 }
 
-/* The pinned key of a village: 1 with pk, 0 when none is pinned (or readable). */
+/* The pinned key of a village or a township: 1 with pk, 0 when none is pinned (or
+ * readable). */
 static int pinned_key(unsigned char pk[STELE_PK_BYTES], struct stele_ctx *ctx, const char *code)
 {
 	sqlite3_stmt *stmt = NULL;
 	int found = 0;
 
 	if (!code || stele_db_prepare(ctx->db, &stmt, "SELECT pubkey FROM stele_village_source "
-						      "WHERE village_code = ?") < 0)
+						      "WHERE village_code = ?1 UNION ALL "
+						      "SELECT pubkey FROM stele_township_source "
+						      "WHERE township_code = ?1") < 0)
 		return 0;
 	sqlite3_bind_text(stmt, 1, code, -1, SQLITE_STATIC);
 	if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0) &&
@@ -161,12 +165,15 @@ static int quarantine_retry(struct stele_ctx *ctx, const struct stele_cmd *cmd, 
 	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, false, NULL, NULL, pos, 1, 1,
 				  &n, &done)) < 0 || done)
 		return rc;
-	if ((rc = agg_open(ctx)) < 0)
+	if ((rc = agg_open(ctx)) < 0 || (rc = stele_db_begin(ctx->db)) < 0)
 		return rc;
-	if ((rc = stele_db_prepare(ctx->db, &stmt,
+	if ((rc = stele_history_epoch(NULL, ctx->db, "quarantine retry")) < 0 ||
+	    (rc = stele_db_prepare(ctx->db, &stmt,
 			"UPDATE stele_stream SET state = 'ok', state_note = NULL "
-			"WHERE writer = ? AND state <> 'ok' RETURNING last_seq")) < 0)
+			"WHERE writer = ? AND state <> 'ok' RETURNING last_seq")) < 0) {
+		stele_db_rollback(ctx->db);
 		return rc;
+	}
 	sqlite3_bind_text(stmt, 1, pos[0], -1, SQLITE_STATIC);
 	switch (sqlite3_step(stmt)) {
 	case SQLITE_ROW:
@@ -189,7 +196,11 @@ static int quarantine_retry(struct stele_ctx *ctx, const struct stele_cmd *cmd, 
 		rc = stele_error_db(STELE_EFAIL, ctx->db, "resetting the stream");
 	}
 	sqlite3_finalize(stmt);
-	return rc;
+	if (rc < 0) {
+		stele_db_rollback(ctx->db);
+		return rc;
+	}
+	return stele_db_commit(ctx->db);
 }
 
 const struct stele_cmd quarantine_subcommands[] = {

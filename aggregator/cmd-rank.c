@@ -1,4 +1,4 @@
-/* cmd-rank.c: `stele-aggregator rank villages|stars|members`: the county's
+/* cmd-rank.c: `stele-aggregator rank villages|stars|members|member-stars|income`: the county's
  * rankings (shared/spec/rankings.md) as a table, CSV or JSON. */
 #include <stdlib.h>
 #include <string.h>
@@ -7,16 +7,19 @@
 #include "i18n.h"
 #include "db.h"
 #include "error.h"
+#include "history.h"
 #include "parse.h"
+#include "collective.h"
 #include "rank.h"
 #include "suggest.h"
 
 /* Options of the rank subcommands; NULL when not given. */
 struct rank_opts {
-	const char *year, *month, *township, *village;
+	const char *year, *month, *township, *village, *as_of;
+	bool draft;
 };
 
-enum { OPT_YEAR = 1, OPT_MONTH, OPT_TOWNSHIP, OPT_VILLAGE };
+enum { OPT_YEAR = 1, OPT_MONTH, OPT_TOWNSHIP, OPT_VILLAGE, OPT_AS_OF, OPT_DRAFT };
 
 static int on_rank_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
 {
@@ -27,6 +30,8 @@ static int on_rank_opt(struct stele_ctx *ctx, int opt, const char *arg, void *da
 	case OPT_MONTH: o->month = arg; break;
 	case OPT_TOWNSHIP: o->township = arg; break;
 	case OPT_VILLAGE: o->village = arg; break;
+	case OPT_AS_OF: o->as_of = arg; break;
+	case OPT_DRAFT: o->draft = true; break;
 	}
 	return 0;
 }
@@ -36,6 +41,8 @@ static const struct option rank_longopts[] = {
 	{ "month", required_argument, NULL, OPT_MONTH },
 	{ "township", required_argument, NULL, OPT_TOWNSHIP },
 	{ "village", required_argument, NULL, OPT_VILLAGE },
+	{ "as-of", required_argument, NULL, OPT_AS_OF },
+	{ "draft", no_argument, NULL, OPT_DRAFT },
 	{ 0 },
 };
 
@@ -50,7 +57,8 @@ static int parse_rank(struct rank_opts *o, bool *done, struct stele_ctx *ctx,
 				  NULL, 0, 0, &n, done)) < 0 || *done)
 		return rc;
 	if ((o->year && !strchr(allowed, 'y')) || (o->month && !strchr(allowed, 'm')) ||
-	    (o->township && !strchr(allowed, 't')) || (o->village && !strchr(allowed, 'v')))
+	    (o->township && !strchr(allowed, 't')) || (o->village && !strchr(allowed, 'v')) ||
+	    (o->as_of && !strchr(allowed, 'a')) || (o->draft && !strchr(allowed, 'd')))
 		return stele_error(STELE_EUSAGE, "%s: option not taken here (usage: %s %s)",
 				   cmd->name, ctx->prog, cmd->usage);
 	return 0;
@@ -74,22 +82,103 @@ static int registered(bool *found, sqlite3 *db, const char *sql, const char *cod
 	return rc;
 }
 
-static int print_table(struct stele_ctx *ctx, struct stele_table *t)
+/* Computes one ranking in the view the options ask for, and prints it. */
+static int rank_in_view(struct stele_ctx *ctx, const struct rank_opts *o,
+			int (*compute)(struct stele_table **out, struct stele_ctx *ctx,
+				       const struct rank_opts *o, int year, int month),
+			int year, int month)
 {
-	int rc = stele_cli_print(ctx, t);
+	struct rank_view view;
+	struct stele_table *t = NULL;
+	int rc;
 
+	if ((rc = rank_open_county(ctx)) < 0 ||
+	    (rc = rank_view_open(&view, ctx, o->as_of, o->draft)) < 0)
+		return rc;
+	rc = compute(&t, ctx, o, year, month);
+	rank_view_close(&view, ctx);
+	if (rc == 0)
+		rc = stele_cli_print(ctx, t);
 	stele_table_free(t);
 	return rc;
 }
 
+static int compute_villages(struct stele_table **out, struct stele_ctx *ctx,
+			    const struct rank_opts *o, int year, int month)
+{
+	bool found;
+	int rc;
+
+	if (o->township) {
+		if ((rc = registered(&found, ctx->db, "SELECT 1 FROM village WHERE township_code = ?",
+				     o->township)) < 0)
+			return rc;
+		if (!found)
+			return stele_error(STELE_EINVALID, "township %s has no registered village",
+					   o->township);
+	}
+	return stele_rank_league(out, ctx->db, year, month, o->township);
+}
+
+static int compute_stars(struct stele_table **out, struct stele_ctx *ctx,
+			 const struct rank_opts *o, int year, int month)
+{
+	return stele_rank_stars(out, ctx->db, year);
+}
+
+/* The --village of o, refused unless registered (with a did-you-mean hint). */
+static int check_village(struct stele_ctx *ctx, const struct rank_opts *o)
+{
+	char hint[96];
+	bool found;
+	int rc;
+
+	if (!o->village)
+		return 0;
+	if ((rc = registered(&found, ctx->db, "SELECT 1 FROM village WHERE code = ?",
+			     o->village)) < 0)
+		return rc;
+	if (found)
+		return 0;
+	agg_did_you_mean(hint, sizeof(hint), ctx, AGG_VILLAGE_CODES_SQL, o->village);
+	rc = stele_error(STELE_EINVALID, "village %s is not registered", o->village);
+	stele_suggest_hint(hint);
+	return rc;
+}
+
+static int compute_members(struct stele_table **out, struct stele_ctx *ctx,
+			   const struct rank_opts *o, int year, int month)
+{
+	int rc;
+
+	if ((rc = check_village(ctx, o)) < 0)
+		return rc;
+	return stele_rank_members(out, ctx->db, year, month, o->village);
+}
+
+static int compute_member_stars(struct stele_table **out, struct stele_ctx *ctx,
+				const struct rank_opts *o, int year, int month)
+{
+	int rc;
+
+	if ((rc = check_village(ctx, o)) < 0)
+		return rc;
+	return stele_rank_member_stars(out, ctx->db, year, o->village);
+}
+
+static int compute_income(struct stele_table **out, struct stele_ctx *ctx,
+			  const struct rank_opts *o, int year, int month)
+{
+	return stele_rank_income(out, ctx->db, year, month);
+}
+
 static int rank_villages(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	struct stele_table *t = NULL;
 	struct rank_opts o;
 	int rc, year, month;
-	bool done, found;
+	bool done;
 
-	if ((rc = parse_rank(&o, &done, ctx, cmd, argc, argv, "mt")) < 0 || done)
+	if ((rc = parse_rank(&o, &done, ctx, cmd, argc, argv, "mtad")) < 0 || done)
 		return rc;
 	if (!o.month)
 		return stele_error(STELE_EUSAGE, "rank villages needs --month YYYY-MM");
@@ -98,49 +187,31 @@ static int rank_villages(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 	if (o.township && (strlen(o.township) != 9 || strspn(o.township, "0123456789") != 9))
 		return stele_error(STELE_EUSAGE, "--township '%s' is not a 9-digit township code",
 				   o.township);
-	if ((rc = rank_open_county(ctx)) < 0)
-		return rc;
-	if (o.township) {
-		if ((rc = registered(&found, ctx->db, "SELECT 1 FROM village WHERE township_code = ?",
-				     o.township)) < 0)
-			return rc;
-		if (!found)
-			return stele_error(STELE_EINVALID, "township %s has no registered village",
-					   o.township);
-	}
-	if ((rc = stele_rank_league(&t, ctx->db, year, month, o.township)) < 0)
-		return rc;
-	return print_table(ctx, t);
+	return rank_in_view(ctx, &o, compute_villages, year, month);
 }
 
 static int rank_stars(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	struct stele_table *t = NULL;
 	struct rank_opts o;
 	int rc, year, month;
 	bool done;
 
-	if ((rc = parse_rank(&o, &done, ctx, cmd, argc, argv, "y")) < 0 || done)
+	if ((rc = parse_rank(&o, &done, ctx, cmd, argc, argv, "yad")) < 0 || done)
 		return rc;
 	if (!o.year)
 		return stele_error(STELE_EUSAGE, "rank stars needs --year YYYY");
 	if ((rc = stele_rank_period(&year, &month, o.year, NULL)) < 0)
 		return rc;
-	if ((rc = rank_open_county(ctx)) < 0)
-		return rc;
-	if ((rc = stele_rank_stars(&t, ctx->db, year)) < 0)
-		return rc;
-	return print_table(ctx, t);
+	return rank_in_view(ctx, &o, compute_stars, year, month);
 }
 
 static int rank_members(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	struct stele_table *t = NULL;
 	struct rank_opts o;
 	int rc, year, month;
-	bool done, found;
+	bool done;
 
-	if ((rc = parse_rank(&o, &done, ctx, cmd, argc, argv, "ymv")) < 0 || done)
+	if ((rc = parse_rank(&o, &done, ctx, cmd, argc, argv, "ymvad")) < 0 || done)
 		return rc;
 	if (!o.year && !o.month)
 		return stele_error(STELE_EUSAGE, "rank members needs --year YYYY (and may take "
@@ -149,28 +220,51 @@ static int rank_members(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 		return rc;
 	if (o.village && stele_check_village_code(o.village, NULL, "--village") < 0)
 		return STELE_EUSAGE;
-	if ((rc = rank_open_county(ctx)) < 0)
+	return rank_in_view(ctx, &o, compute_members, year, month);
+}
+
+static int rank_member_stars(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
+			     char **argv)
+{
+	struct rank_opts o;
+	int rc, year, month;
+	bool done;
+
+	if ((rc = parse_rank(&o, &done, ctx, cmd, argc, argv, "yvad")) < 0 || done)
 		return rc;
-	if (o.village) {
-		if ((rc = registered(&found, ctx->db, "SELECT 1 FROM village WHERE code = ?",
-				     o.village)) < 0)
-			return rc;
-		if (!found) {
-			char hint[96];
-			agg_did_you_mean(hint, sizeof(hint), ctx, AGG_VILLAGE_CODES_SQL, o.village);
-			rc = stele_error(STELE_EINVALID, "village %s is not registered", o.village);
-			stele_suggest_hint(hint);
-			return rc;
-		}
-	}
-	if ((rc = stele_rank_members(&t, ctx->db, year, month, o.village)) < 0)
+	if (!o.year)
+		return stele_error(STELE_EUSAGE, "rank member-stars needs --year YYYY");
+	if ((rc = stele_rank_period(&year, &month, o.year, NULL)) < 0)
 		return rc;
-	return print_table(ctx, t);
+	if (o.village && stele_check_village_code(o.village, NULL, "--village") < 0)
+		return STELE_EUSAGE;
+	return rank_in_view(ctx, &o, compute_member_stars, year, month);
+}
+
+static int rank_income(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	struct rank_opts o;
+	int rc, year, month, yy, mm, dd;
+	bool done;
+
+	if ((rc = parse_rank(&o, &done, ctx, cmd, argc, argv, "ymad")) < 0 || done)
+		return rc;
+	if (!o.year && !o.month)
+		return stele_error(STELE_EUSAGE, "rank income needs --year YYYY (and may take "
+				   "--month YYYY-MM)");
+	if ((rc = stele_rank_period(&year, &month, o.year, o.month)) < 0)
+		return rc;
+	/* Year to date: through the current month in the current year, else December. */
+	stele_civil_from_days(stele_today(), &yy, &mm, &dd);
+	if (!month)
+		month = year == yy ? mm : 12;
+	return rank_in_view(ctx, &o, compute_income, year, month);
 }
 
 const struct stele_cmd rank_subcommands[] = {
 	{ "villages", rank_villages,
-	  N_("rank villages --month YYYY-MM [--township CODE] [--format table|csv|json] [--bom] [--raw]"),
+	  N_("rank villages --month YYYY-MM [--township CODE] [--as-of RUN|TIME | --draft] "
+	  "[--format table|csv|json] [--bom] [--raw]"),
 	  N_("The monthly league table (按月排名): every registered village with its five\n"
 	  "indicators, composite score, rank, A/B/C grade, whether the month is closed,\n"
 	  "its rank change since the previous month, and its status. --township ranks and\n"
@@ -178,8 +272,12 @@ const struct stele_cmd rank_subcommands[] = {
 	  "have no record dated in the month or earlier are listed, unranked, after the\n"
 	  "others; status says why (unsynced, not_started), or that the figures stop at a\n"
 	  "quarantined or held change set. A month that has not begun is refused.\n"
-	  "Weights, request.days and grade shares: rules list config."), NULL },
-	{ "stars", rank_stars, N_("rank stars --year YYYY [--format table|csv|json] [--bom] [--raw]"),
+	  "Weights, request.days and grade shares: rules list config. --as-of RUN (a merge\n"
+	  "run of 'log') or TIME (YYYY-MM-DD[THH:MM[:SS]]) prints exactly what this\n"
+	  "printed right after that run or at that time; --draft tries the draft rules\n"
+	  "of 'rules import' (every ranking takes both)."), NULL },
+	{ "stars", rank_stars, N_("rank stars --year YYYY [--as-of RUN|TIME | --draft] "
+	  "[--format table|csv|json] [--bom] [--raw]"),
 	  N_("The star ratings (评星定级) against the 100-point standard, from the score the\n"
 	  "county approved (assess approve; with star.review none, the declared score),\n"
 	  "beside the declared score; a veto event in the year makes 1 star. review says\n"
@@ -188,9 +286,25 @@ const struct stele_cmd rank_subcommands[] = {
 	  NULL },
 	{ "members", rank_members,
 	  N_("rank members --year YYYY [--month YYYY-MM] [--village CODE] "
-	  "[--format table|csv|json] [--bom] [--raw]"),
+	  "[--as-of RUN|TIME | --draft] [--format table|csv|json] [--bom] [--raw]"),
 	  N_("Party members' point rankings (积分排名), each village on its own: active and\n"
 	  "flowing members by points counted after their latest zeroing of the year."), NULL },
+	{ "member-stars", rank_member_stars,
+	  N_("rank member-stars --year YYYY [--village CODE] [--as-of RUN|TIME | --draft] "
+	  "[--format table|csv|json] [--bom] [--raw]"),
+	  N_("Member stars (积分争星): each ranked member's points of the year, as in rank\n"
+	  "members, and the stars they earn: 5, 4, 3 or 2 for the first of the thresholds\n"
+	  "member_star.5, .4, .3, .2 (whole points; rules list config) the points reach,\n"
+	  "else 1."), NULL },
+	{ "income", rank_income,
+	  N_("rank income --year YYYY [--month YYYY-MM] [--as-of RUN|TIME | --draft] "
+	  "[--format table|csv|json] [--bom] [--raw]"),
+	  N_("Collective income (集体经济): each village's income from January to the month\n"
+	  "(--month; default: the current month this year, else December), the same months\n"
+	  "of the year before, growth, the number of income sources, and the flags\n"
+	  "single_source (one source only, 单一村) and weak (under income.weak_yuan yuan,\n"
+	  "集体经济薄弱村; empty while the county has not set it in the config rules)."),
+	  NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

@@ -12,6 +12,7 @@
 #include "db.h"
 #include "error.h"
 #include "gitrepo.h"
+#include "history.h"
 #include "keypair.h"
 #include "parse.h"
 #include "remote.h"
@@ -21,10 +22,10 @@
 static int rules_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	enum stele_rules_kind kind;
-	struct stele_capture *cap = NULL;
 	struct stele_csv *csv = NULL;
+	const char *data;
 	char *pos[2];
-	uint64_t seq = 0;
+	size_t len;
 	int rc, n;
 	bool done;
 
@@ -33,51 +34,157 @@ static int rules_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 		return rc;
 	if ((rc = stele_rules_kind_parse(pos[0], &kind)) < 0)
 		return rc;
-	if ((rc = agg_open(ctx)) < 0)
+	if ((rc = agg_open(ctx)) < 0 || (rc = agg_county_only(ctx)) < 0)
 		return rc;
 	if ((rc = stele_csv_open(&csv, pos[1], 16u << 20)) < 0)
 		return rc;
-	if ((rc = agg_write_begin(ctx, &cap)) < 0)
+	data = stele_csv_data(csv, &len);
+	/* A draft: validated now, live for the county and the villages at publish. */
+	if ((rc = stele_db_begin(ctx->db)) < 0)
 		goto done;
-	if ((rc = stele_rules_import(ctx->db, kind, csv)) < 0)
+	if ((rc = stele_rules_draft_put(ctx->db, kind, pos[1], data, len)) < 0) {
+		stele_db_rollback(ctx->db);
 		goto done;
-	rc = agg_write_commit(&seq, ctx, cap);
-	cap = NULL;
-	if (rc == 0)
-		fprintf(stderr, _("%s: %s imported from %s (%s)\n"), ctx->prog, pos[0], pos[1],
-			seq ? "publish with 'rules publish'" : "no change");
+	}
+	if ((rc = stele_db_commit(ctx->db)) == 0)
+		fprintf(stderr, _("%s: %s imported from %s as a draft (compare with 'rules diff', "
+				  "try with 'rank ... --draft', make live with 'rules publish')\n"),
+			ctx->prog, pos[0], pos[1]);
 done:
-	stele_capture_abort(cap);
 	stele_csv_free(csv);
 	return rc;
 }
 
+/* Makes the drafts live as one county change set (nothing when there are none). */
+static int drafts_go_live(int *count, struct stele_ctx *ctx)
+{
+	struct stele_capture *cap = NULL;
+	int64_t drafts = 0;
+	int rc;
+
+	*count = 0;
+	if ((rc = stele_db_int(ctx->db, "SELECT count(*) FROM stele_rules_draft", &drafts)) < 0 ||
+	    drafts == 0)
+		return rc;
+	if ((rc = agg_write_begin(ctx, &cap)) < 0)
+		return rc;
+	if ((rc = stele_rules_drafts_apply(count, ctx->db)) < 0 ||
+	    (rc = stele_rules_drafts_discard(NULL, ctx->db)) < 0) {
+		stele_capture_abort(cap);
+		return rc;
+	}
+	return agg_write_commit(NULL, ctx, cap);
+}
+
+/* The text of a rules row for diff, per kind. */
+#define DIFF_ROWS                                                                        \
+	"SELECT 'point-rules' AS kind, code AS key, category || ',' || name || ',' || "    \
+	"printf('%.1f', points / 10.0) || ',' || active AS row FROM point_rule UNION ALL " \
+	"SELECT 'standard-items', code, name || ',' || printf('%.1f', max_score / 10.0) || " \
+	"',' || active FROM standard_item UNION ALL "                                       \
+	"SELECT 'veto-items', code, name FROM veto_item UNION ALL "                          \
+	"SELECT 'config', key, value FROM ranking_config"
+
+static int rules_diff(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	struct stele_table *t = NULL;
+	int rc, n;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, true, NULL, NULL, NULL, 0, 0,
+				  &n, &done)) < 0 || done)
+		return rc;
+	if ((rc = agg_open(ctx)) < 0)
+		return rc;
+	/* The live rows are kept aside, then compared with the tables the drafts make
+	 * (applied in a savepoint, rolled back). */
+	if ((rc = stele_db_exec(ctx->db, "DROP TABLE IF EXISTS temp.rules_live; "
+					 "CREATE TEMP TABLE rules_live AS " DIFF_ROWS)) < 0)
+		return rc;
+	if ((rc = stele_view_open(ctx->db, STELE_VIEW_DRAFT, 0)) == 0) {
+		rc = stele_table_from_query(&t, ctx->db,
+			"WITH draft AS (" DIFF_ROWS ") "
+			"SELECT d.kind, d.key, iif(l.row IS NULL, 'added', 'changed') AS change, "
+			"l.row AS live, d.row AS draft FROM draft d LEFT JOIN temp.rules_live l "
+			"ON l.kind = d.kind AND l.key = d.key WHERE l.row IS NOT d.row "
+			"UNION ALL SELECT l.kind, l.key, 'removed', l.row, NULL FROM temp.rules_live l "
+			"WHERE NOT EXISTS (SELECT 1 FROM draft d WHERE d.kind = l.kind AND d.key = l.key) "
+			"ORDER BY 1, 2", NULL, NULL);
+		stele_view_close(ctx->db, STELE_VIEW_DRAFT);
+	}
+	stele_db_exec(ctx->db, "DROP TABLE IF EXISTS temp.rules_live");
+	if (rc == 0)
+		rc = stele_cli_print(ctx, t);
+	stele_table_free(t);
+	return rc;
+}
+
+static int rules_discard(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	int rc, n, count = 0;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, false, NULL, NULL, NULL, 0, 0,
+				  &n, &done)) < 0 || done)
+		return rc;
+	if ((rc = agg_open(ctx)) < 0 || (rc = stele_rules_drafts_discard(&count, ctx->db)) < 0)
+		return rc;
+	if (count)
+		fprintf(stderr, P_("%s: %d draft discarded; the live rules stand\n",
+				   "%s: %d drafts discarded; the live rules stand\n", count),
+			ctx->prog, count);
+	else
+		fprintf(stderr, _("%s: there is no draft to discard\n"), ctx->prog);
+	return 0;
+}
+
+static int on_list_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
+{
+	*(bool *)data = true;
+	return 0;
+}
+
 static int rules_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "draft", no_argument, NULL, 'd' },
+		{ 0 },
+	};
 	enum stele_rules_kind kind;
+	struct stele_table *t = NULL;
+	bool draft = false;
 	char *pos[1];
 	int rc, n;
 	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, true, NULL, NULL, pos, 1, 1,
-				  &n, &done)) < 0 || done)
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, true, on_list_opt, &draft,
+				  pos, 1, 1, &n, &done)) < 0 || done)
 		return rc;
 	if ((rc = stele_rules_kind_parse(pos[0], &kind)) < 0)
 		return rc;
 	if ((rc = agg_open(ctx)) < 0)
 		return rc;
-	return stele_cli_print_query(ctx, stele_rules_list_sql(kind), NULL, "active");
+	enum stele_view_kind view = draft ? STELE_VIEW_DRAFT : STELE_VIEW_LIVE;
+	if ((rc = stele_view_open(ctx->db, view, 0)) < 0)
+		return rc;
+	rc = stele_table_from_query(&t, ctx->db, stele_rules_list_sql(kind), NULL, "active");
+	stele_view_close(ctx->db, view);
+	if (rc == 0)
+		rc = stele_cli_print(ctx, t);
+	stele_table_free(t);
+	return rc;
 }
 
 /*
  * Commits every outbox change set past the repository's tip to repo, one commit
- * each, in order. *first and *last are the seqs committed (0 and 0 if none).
+ * each, in order, written as one pack with one move of the branch. *first and *last are the seqs committed (0 and 0 if none).
  */
 static int commit_outbox(uint64_t *first, uint64_t *last, struct stele_ctx *ctx,
 			 git_repository *repo)
 {
 	char pk_hex[2 * STELE_PK_BYTES + 1], message[STELE_CS_SUMMARY_MAX + 64];
 	unsigned char pk[STELE_PK_BYTES];
+	struct stele_repo_pack *pack = NULL;
 	sqlite3_stmt *stmt = NULL;
 	uint64_t tip_seq = 0, lo = 0, hi = 0;
 	git_oid tip, made;
@@ -87,9 +194,10 @@ static int commit_outbox(uint64_t *first, uint64_t *last, struct stele_ctx *ctx,
 	stele_hex_encode(pk_hex, pk, STELE_PK_BYTES);
 	if ((rc = stele_repo_tip(&tip, &tip_seq, repo, STELE_BRANCH)) < 0)
 		return rc;
-	if ((rc = stele_db_prepare(ctx->db, &stmt, "SELECT seq, created_at, summary, data "
+	if ((rc = stele_repo_pack_begin(&pack, repo, STELE_BRANCH)) < 0 ||
+	    (rc = stele_db_prepare(ctx->db, &stmt, "SELECT seq, created_at, summary, data "
 						   "FROM stele_outbox WHERE seq > ? ORDER BY seq")) < 0)
-		return rc;
+		goto done;
 	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)tip_seq);
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
 		uint64_t seq = (uint64_t)sqlite3_column_int64(stmt, 0);
@@ -103,9 +211,9 @@ static int commit_outbox(uint64_t *first, uint64_t *last, struct stele_ctx *ctx,
 		}
 		snprintf(message, sizeof(message), "seq %llu: %s", (unsigned long long)seq,
 			 (const char *)sqlite3_column_text(stmt, 2));
-		if ((rc = stele_repo_append(&made, repo, STELE_BRANCH, sqlite3_column_blob(stmt, 3),
-					    (size_t)sqlite3_column_bytes(stmt, 3), pk_hex, message,
-					    STELE_WRITER_COUNTY, sqlite3_column_int64(stmt, 1))) < 0)
+		if ((rc = stele_repo_pack_add(&made, pack, sqlite3_column_blob(stmt, 3),
+					      (size_t)sqlite3_column_bytes(stmt, 3), pk_hex, message,
+					      STELE_WRITER_COUNTY, sqlite3_column_int64(stmt, 1))) < 0)
 			goto done;
 		if (!lo)
 			lo = seq;
@@ -115,10 +223,13 @@ static int commit_outbox(uint64_t *first, uint64_t *last, struct stele_ctx *ctx,
 		rc = stele_error_db(STELE_EFAIL, ctx->db, "reading the outbox");
 		goto done;
 	}
+	if ((rc = stele_repo_pack_finish(NULL, pack)) < 0)
+		goto done;
 	*first = lo;
 	*last = hi;
 done:
 	sqlite3_finalize(stmt);
+	stele_repo_pack_free(pack);
 	return rc;
 }
 
@@ -162,7 +273,7 @@ static int rules_publish(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 	char *stored = NULL, *repo_path = NULL, shown[1024];
 	git_repository *repo = NULL;
 	uint64_t first = 0, last = 0;
-	int rc, n;
+	int rc, n, drafts = 0;
 	bool done;
 
 	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_publish_opt, &to,
@@ -170,6 +281,12 @@ static int rules_publish(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 		return rc;
 	if ((rc = agg_open(ctx)) < 0)
 		return rc;
+	if ((rc = drafts_go_live(&drafts, ctx)) < 0)
+		return rc;
+	if (drafts)
+		fprintf(stderr, P_("%s: the draft rules (%d table) are live for the county\n",
+				   "%s: the draft rules (%d tables) are live for the county\n", drafts),
+			ctx->prog, drafts);
 	if (!to) {
 		if ((rc = stele_meta_get(ctx->db, "publish_url", &stored)) < 0)
 			goto done;
@@ -218,16 +335,27 @@ done:
 
 const struct stele_cmd rules_subcommands[] = {
 	{ "import", rules_import, N_("rules import KIND FILE"),
-	  N_("Replaces a rules table from CSV, as one change set of the county stream. KIND:\n"
-	  "point-rules (code,category,name,points,active), standard-items\n"
-	  "(code,name,max_score), veto-items (code,name), config (key,value). All rows or\n"
-	  "none; an error names the file, line and column."), NULL },
-	{ "list", rules_list, N_("rules list KIND [--format table|csv|json] [--bom] [--raw]"),
-	  N_("Shows a rules table (KIND as for import)."), NULL },
+	  N_("Checks a rules table in CSV and keeps it as the draft of its kind, in place\n"
+	  "of an earlier draft: the county's rankings do not change until 'rules publish'\n"
+	  "makes it live for the county and the villages at once. KIND: point-rules\n"
+	  "(code,category,name,points,active), standard-items (code,name,max_score),\n"
+	  "veto-items (code,name), config (key,value). All rows or none; an error names\n"
+	  "the file, line and column."), NULL },
+	{ "diff", rules_diff, N_("rules diff [--format table|csv|json] [--bom]"),
+	  N_("The draft against the live rules: every row added, changed or removed\n"
+	  "(kind,key,change,live,draft). Try the draft with 'rank ... --draft' or\n"
+	  "'report ... --draft'."), NULL },
+	{ "discard", rules_discard, N_("rules discard"),
+	  N_("Drops every draft; the live rules stand."), NULL },
+	{ "list", rules_list, N_("rules list KIND [--draft] [--format table|csv|json] [--bom] [--raw]"),
+	  N_("Shows a live rules table (KIND as for import); --draft, with the drafts."), NULL },
 	{ "publish", rules_publish, N_("rules publish [--to URL]"),
-	  N_("Commits the county's new change sets (rules, village registry, vetoes) to\n"
-	  "DIR/repo.git and pushes them to URL (default: --publish of init). A path or\n"
-	  "file:// URL that does not exist is created as a bare repository."), NULL },
+	  N_("Makes the draft rules live (one change set of the county stream), commits the\n"
+	  "county's new change sets (rules, village registry, vetoes, reviews) to\n"
+	  "DIR/repo.git and pushes them to URL (default: --publish of init), so the\n"
+	  "county and the villages change rules together. A path or file:// URL that\n"
+	  "does not exist is created as a bare repository. If the push fails, the rules\n"
+	  "are live at the county and reach the villages at the next publish."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

@@ -115,7 +115,8 @@ static int veto_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc
 		return rc;
 	if (o.note && (rc = stele_check_text(o.note, 1000, "--note")) < 0)
 		return rc;
-	if ((rc = agg_open(ctx)) < 0 || (rc = agg_county_code(county, ctx)) < 0)
+	if ((rc = agg_open(ctx)) < 0 || (rc = agg_county_only(ctx)) < 0 ||
+	    (rc = agg_county_code(county, ctx)) < 0)
 		return rc;
 	if ((rc = stele_check_village_code(pos[0], county, "village")) < 0)
 		return rc;

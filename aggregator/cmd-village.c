@@ -10,6 +10,7 @@
 #include "csv.h"
 #include "db.h"
 #include "error.h"
+#include "history.h"
 #include "parse.h"
 #include "suggest.h"
 
@@ -198,7 +199,7 @@ static int village_write(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 	struct village_row row = { 0 };
 	struct stele_kept_urls urls = STELE_KEPT_URLS_INIT;
 	struct stele_capture *cap = NULL;
-	char *pos[1], county[7], *remote = NULL;
+	char *pos[1], county[10], *remote = NULL;
 	int rc, n;
 	bool done;
 
@@ -217,7 +218,7 @@ static int village_write(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 					   "--township-name, --remote, --key)");
 		row.must_exist = true;
 	}
-	if ((rc = agg_open(ctx)) < 0 || (rc = agg_county_code(county, ctx)) < 0)
+	if ((rc = agg_open(ctx)) < 0 || (rc = agg_scope_code(county, ctx)) < 0)
 		return rc;
 	/* The registry keeps the remote without its password. */
 	if (row.remote && (rc = stele_credentials_keep_url(&remote, &urls, row.remote, "--remote")) < 0)
@@ -258,7 +259,7 @@ static int village_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, in
 	struct stele_kept_urls urls = STELE_KEPT_URLS_INIT;
 	struct stele_capture *cap = NULL;
 	struct stele_csv *csv = NULL;
-	char *pos[1], county[7], label[300], *remote = NULL;
+	char *pos[1], county[10], label[300], *remote = NULL;
 	int index_of[5], rc, n, got;
 	long rows = 0;
 	char **fields;
@@ -268,7 +269,7 @@ static int village_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, in
 	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, false, NULL, NULL, pos, 1, 1,
 				  &n, &done)) < 0 || done)
 		return rc;
-	if ((rc = agg_open(ctx)) < 0 || (rc = agg_county_code(county, ctx)) < 0)
+	if ((rc = agg_open(ctx)) < 0 || (rc = agg_scope_code(county, ctx)) < 0)
 		return rc;
 	if ((rc = stele_csv_open(&csv, pos[0], 64u << 20)) < 0)
 		return rc;
@@ -366,6 +367,8 @@ static int write_revocation(struct stele_ctx *ctx, const char *code, int64_t fro
 
 	if ((rc = stele_db_begin(ctx->db)) < 0)
 		return rc;
+	if ((rc = stele_history_epoch(NULL, ctx->db, "village revoke")) < 0)
+		goto done;
 	/* Again at the same seq: the key in force from there is replaced (the first
 	 * revocation's key stays revoked, as it was in force before it). */
 	if ((rc = stele_db_prepare(ctx->db, &stmt,

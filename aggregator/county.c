@@ -1,12 +1,14 @@
-/* county.c: what the aggregator's commands share: opening the county directory,
- * captured writes to the county stream, the village registry. */
+/* county.c: what the aggregator's commands share: opening the county's (or a
+ * township's) directory, captured writes to its stream, the village registry. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "aggregator.h"
 #include "db.h"
+#include "domain.h"
 #include "error.h"
+#include "history.h"
 #include "i18n.h"
 #include "suggest.h"
 
@@ -16,15 +18,59 @@ int agg_open(struct stele_ctx *ctx)
 
 	if ((rc = stele_ctx_open(ctx, true)) < 0)
 		return rc;
-	if (strcmp(ctx->writer, STELE_WRITER_COUNTY) != 0)
+	if (agg_level(ctx) == STELE_LEVEL_NONE)
 		return stele_error(STELE_EFAIL, "%s is village %s's directory; use stele-agent",
 				   ctx->dir, ctx->writer);
+	/* The past states start here on a county created before they were kept. */
+	return stele_history_install(ctx->db);
+}
+
+enum stele_level agg_level(const struct stele_ctx *ctx)
+{
+	enum stele_level level = ctx->writer ? stele_writer_level(ctx->writer) : STELE_LEVEL_NONE;
+
+	return level == STELE_LEVEL_COUNTY || level == STELE_LEVEL_TOWNSHIP ? level
+									      : STELE_LEVEL_NONE;
+}
+
+int agg_county_only(const struct stele_ctx *ctx)
+{
+	if (agg_level(ctx) == STELE_LEVEL_TOWNSHIP)
+		return stele_error(STELE_EFAIL, "%s is township %s's directory; this is the "
+				   "county's to do", ctx->dir, ctx->writer);
 	return 0;
+}
+
+int agg_township_only(const struct stele_ctx *ctx)
+{
+	if (agg_level(ctx) != STELE_LEVEL_TOWNSHIP)
+		return stele_error(STELE_EFAIL, "%s is not a township's directory; the first review "
+				   "is the township's to write (init --township)", ctx->dir);
+	return 0;
+}
+
+int agg_scope_code(char out[10], struct stele_ctx *ctx)
+{
+	if (agg_level(ctx) == STELE_LEVEL_TOWNSHIP) {
+		snprintf(out, 10, "%s", ctx->writer);
+		return 0;
+	}
+	return agg_county_code(out, ctx);
 }
 
 int agg_write_begin(struct stele_ctx *ctx, struct stele_capture **cap)
 {
-	return stele_capture_begin(cap, ctx->db, STELE_WRITER_COUNTY);
+	struct stele_capture *c = NULL;
+	int rc;
+
+	if ((rc = stele_capture_begin(&c, ctx->db, ctx->writer)) < 0)
+		return rc;
+	if ((rc = stele_history_epoch(NULL, ctx->db, "county")) < 0) {
+		stele_capture_abort(c);
+		return rc;
+	}
+	*cap = c;
+	return 0;
 }
 
 int agg_write_commit(uint64_t *seq, struct stele_ctx *ctx, struct stele_capture *cap)
@@ -82,8 +128,11 @@ int agg_villages(struct agg_village **out, size_t *n, struct stele_ctx *ctx)
 	size_t count = 0, cap = 0;
 	int rc, step;
 
+	/* A county's townships are streams it merges like its villages' (docs/levels.md). */
 	if ((rc = stele_db_prepare(ctx->db, &stmt, "SELECT village_code, remote, pubkey "
-						   "FROM stele_village_source ORDER BY village_code")) < 0)
+						   "FROM stele_village_source UNION ALL "
+						   "SELECT township_code, remote, pubkey "
+						   "FROM stele_township_source ORDER BY 1")) < 0)
 		return rc;
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
 		const char *code = (const char *)sqlite3_column_text(stmt, 0);
@@ -148,11 +197,44 @@ int rank_open_county(struct stele_ctx *ctx)
 		return rc;
 	if ((rc = stele_meta_get(ctx->db, "role", &role)) < 0)
 		return rc;
-	if (!role || strcmp(role, "county") != 0)
+	if (!role || (strcmp(role, "county") != 0 && strcmp(role, "township") != 0))
 		rc = stele_error(STELE_EFAIL, "%s is not a county directory; use stele-agent there",
 				 ctx->dir);
 	free(role);
 	return rc;
+}
+
+int rank_view_open(struct rank_view *view, struct stele_ctx *ctx, const char *as_of, bool draft)
+{
+	int64_t epoch = 0, run = 0;
+	int rc;
+
+	memset(view, 0, sizeof(*view));
+	if (as_of && draft)
+		return stele_error(STELE_EUSAGE, "--as-of and --draft do not go together: a draft "
+				   "is tried on today's data");
+	if (as_of) {
+		if ((rc = stele_history_resolve(&epoch, &run, ctx->db, as_of)) < 0)
+			return rc;
+		view->kind = STELE_VIEW_AS_OF;
+	} else {
+		if ((rc = stele_history_now(&epoch, &run, ctx->db)) < 0)
+			return rc;
+		view->kind = draft ? STELE_VIEW_DRAFT : STELE_VIEW_LIVE;
+	}
+	view->epoch = epoch;
+	view->run = run;
+	if ((rc = stele_view_open(ctx->db, view->kind, epoch)) < 0)
+		return rc;
+	view->open = true;
+	return 0;
+}
+
+void rank_view_close(struct rank_view *view, struct stele_ctx *ctx)
+{
+	if (view->open)
+		stele_view_close(ctx->db, view->kind);
+	view->open = false;
 }
 
 void agg_did_you_mean(char *out, size_t outsz, struct stele_ctx *ctx, const char *sql,

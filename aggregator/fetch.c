@@ -189,6 +189,13 @@ static void fetch_one(struct fetch_job *job, const struct stele_remote_opts *opt
 				 "repository re-created); kept the history fetched before", shown,
 				 STELE_BRANCH);
 	}
+	/* A fetch adds a pack: repacked when they have piled up (a failure only says
+	 * the mirror stays as it is). */
+	if (rc == 0 && job->found) {
+		unsigned packs, loose;
+		if (stele_repo_gc(&packs, &loose, repo, true) < 0)
+			rc = 0;
+	}
 done:
 	stele_repo_close(repo);
 	job->rc = rc;

@@ -3,18 +3,30 @@
 #include "i18n.h"
 
 static const struct stele_cmd commands[] = {
-	{ "init", cmd_init, N_("init --county CODE --name NAME [--publish URL]"),
+	{ "init", cmd_init, N_("init --county CODE|--township CODE --name NAME [--publish URL]"),
 	  N_("Creates the county directory (-C DIR, $STELE_DIR or the current directory):\n"
 	  "the database, the county's signing key, its repository (repo.git) and the\n"
-	  "default rules catalogue, captured as the county stream's first change set."), NULL },
+	  "default rules catalogue, captured as the county stream's first change set.\n"
+	  "--township CODE (9 digits) makes a township's directory instead: it registers,\n"
+	  "fetches, merges and ranks its own villages as a county does, and writes its\n"
+	  "first reviews ('assess review') into its own stream for the county."), NULL },
+	{ "key", cmd_key, N_("key"),
+	  N_("Prints the directory's public key (64 hex digits): a township's, to register\n"
+	  "it at the county with 'township add --key'."), NULL },
 	{ "village", cmd_village, N_("village add|set|import|list|revoke|keys ..."),
 	  N_("The registry of villages, their remotes and pinned keys."), village_subcommands },
+	{ "township", cmd_township, N_("township add|list ..."),
+	  N_("The county's townships, whose first reviews it merges like villages' streams."),
+	  township_subcommands },
 	{ "rules", cmd_rules, N_("rules import|list|publish ..."),
 	  N_("The county's rules catalogue, and publishing it to the villages."), rules_subcommands },
-	{ "assess", cmd_assess, N_("assess list|approve|adjust ..."),
+	{ "assess", cmd_assess, N_("assess list|approve|adjust|review ..."),
 	  N_("The county's review of the villages' self-assessments (乡镇初审、县级批准)."),
 	  assess_subcommands },
 	{ "veto", cmd_veto, N_("veto add|list ..."), N_("Veto events (一票否决)."), veto_subcommands },
+	{ "task", cmd_task, N_("task issue|progress|overdue ..."),
+	  N_("Tasks issued from the county to villages (上级交办), and how they are closed out."),
+	  task_subcommands },
 	{ "fetch", cmd_fetch, N_("fetch [--from DIR] [--jobs N] [--timeout DURATION]"),
 	  N_("Fetches every registered village's repository (in N parallel jobs, default:\n"
 	  "the number of processors) into DIR/villages/CODE.git. --from DIR takes them\n"
@@ -29,8 +41,19 @@ static const struct stele_cmd commands[] = {
 	  N_("Verifies every new change set of every village and applies it exactly once.\n"
 	  "A refused change set is quarantined and stops its village's stream; a rewritten\n"
 	  "history is held. Exit 5 when any village is held or quarantined."), NULL },
+	{ "gc", cmd_gc, N_("gc"),
+	  N_("Repacks every village's mirror (DIR/villages/CODE.git) and the county's own\n"
+	  "repository, each into one pack: every object goes into a new pack, and what it\n"
+	  "replaces is removed only after it is on disk. fetch does this by itself for a\n"
+	  "mirror that holds more than 50 packs or 1,000 loose objects."), NULL },
 	{ "sync", cmd_sync, N_("sync [--from DIR] [--jobs N] [--timeout DURATION]"),
 	  N_("fetch, then merge (--timeout covers the fetch)."), NULL },
+	{ "log", cmd_log, N_("log [--village CODE] [--format table|csv|json] [--bom]"),
+	  N_("The merge runs, numbered (id, finished_at, change_sets, villages, started_at):\n"
+	  "any ranking or report takes --as-of ID (or a finished_at time) to print exactly\n"
+	  "what it printed right after that run. --village lists the change sets merged\n"
+	  "from one village (seq, summary, the run that merged it). Runs before this\n"
+	  "version kept them have no number."), NULL },
 	{ "status", cmd_status, N_("status [--format table|csv|json] [--bom] [--raw]"),
 	  N_("Per village: change sets merged, last merged, months closed, state\n"
 	  "(ok, never synced: nothing merged yet, held, quarantined, diverged), change\n"
@@ -38,15 +61,17 @@ static const struct stele_cmd commands[] = {
 	  "this computer's local time with its offset from UTC."), NULL },
 	{ "quarantine", cmd_quarantine, N_("quarantine list|show|retry ..."),
 	  N_("What merge refused and why."), quarantine_subcommands },
-	{ "rank", cmd_rank, N_("rank villages|stars|members ..."),
+	{ "rank", cmd_rank, N_("rank villages|stars|members|member-stars|income ..."),
 	  N_("The county's rankings: the monthly league table, star ratings, member points."),
 	  rank_subcommands },
-	{ "report", cmd_report, N_("report --month YYYY-MM --out FILE.html"),
+	{ "report", cmd_report, N_("report --month YYYY-MM --out FILE.html [--as-of RUN|TIME | --draft]"),
 	  N_("Writes one self-contained HTML page (Chinese, with an English switch) for the\n"
 	  "month: the league table with grades and rank changes, each village's rank over\n"
 	  "the last twelve months, star ratings, a summary per township, and what data is\n"
 	  "missing (unsynced villages, open months, quarantined change sets, held\n"
-	  "streams). The same database always gives the same bytes."), NULL },
+	  "streams). The same database always gives the same bytes. It names the merge\n"
+	  "run and state it was computed at: --as-of of that state reproduces it byte for\n"
+	  "byte. --draft computes it with the draft rules and says so on every page."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

@@ -11,6 +11,7 @@
 #include "db.h"
 #include "error.h"
 #include "gitrepo.h"
+#include "history.h"
 #include "merge.h"
 #include "parse.h"
 
@@ -28,6 +29,7 @@ struct merge_run {
 	int quarantined; /* the current village's stream stopped */
 	int rc;          /* an error inside the walk callback */
 	char pin[2 * STELE_PK_BYTES + 1]; /* a key to pin with the first change set applied */
+	int64_t id;      /* the run's number (stele_run) */
 };
 
 static int pin_key(struct stele_ctx *ctx, const char *code, const char *key_hex);
@@ -252,6 +254,7 @@ static int merge_village(bool *stopped, char *why, size_t why_n, struct merge_ru
 	}
 	if ((rc = stele_merge_open(&run->m, ctx->db, v->code, pk, STELE_MERGE_QUARANTINE)) < 0)
 		goto done;
+	stele_merge_set_run(run->m, run->id);
 again:
 	walk_needed = true;
 	if (stele_repo_ref(&tip, repo, AGG_INCOMING_REF) != 1) {
@@ -352,6 +355,45 @@ done:
 	return rc;
 }
 
+/* Numbers a new merge run: its epoch and its stele_run row, committed. */
+static int run_begin(int64_t *id, struct stele_ctx *ctx)
+{
+	sqlite3_stmt *stmt = NULL;
+	int64_t epoch;
+	int rc;
+
+	if ((rc = stele_db_begin(ctx->db)) < 0)
+		return rc;
+	if ((rc = stele_history_epoch(&epoch, ctx->db, "merge")) < 0 ||
+	    (rc = stele_db_prepare(ctx->db, &stmt, "INSERT INTO stele_run (epoch, started_at) "
+						   "VALUES (?, unixepoch()) RETURNING id")) < 0)
+		goto done;
+	sqlite3_bind_int64(stmt, 1, epoch);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		*id = sqlite3_column_int64(stmt, 0);
+	else
+		rc = stele_error_db(STELE_EFAIL, ctx->db, "numbering the merge run");
+done:
+	sqlite3_finalize(stmt);
+	if (rc < 0) {
+		stele_db_rollback(ctx->db);
+		return rc;
+	}
+	return stele_db_commit(ctx->db);
+}
+
+/* Records that run id finished, with what it merged. */
+static int run_end(struct stele_ctx *ctx, int64_t id)
+{
+	char sql[320];
+
+	snprintf(sql, sizeof(sql), "UPDATE stele_run SET finished_at = unixepoch(), "
+		 "change_sets = (SELECT count(*) FROM stele_applied WHERE run = %lld), "
+		 "villages = (SELECT count(DISTINCT writer) FROM stele_applied WHERE run = %lld) "
+		 "WHERE id = %lld", (long long)id, (long long)id, (long long)id);
+	return stele_db_exec(ctx->db, sql);
+}
+
 int agg_merge(struct stele_ctx *ctx)
 {
 	struct merge_run run = { 0 };
@@ -363,6 +405,10 @@ int agg_merge(struct stele_ctx *ctx)
 
 	if ((rc = stele_git_init()) < 0 || (rc = agg_villages(&v, &n, ctx)) < 0)
 		return rc;
+	if ((rc = run_begin(&run.id, ctx)) < 0) {
+		agg_villages_free(v, n);
+		return rc;
+	}
 	for (size_t i = 0; i < n; i++) {
 		bool stopped = false;
 
@@ -389,10 +435,15 @@ int agg_merge(struct stele_ctx *ctx)
 			 run.applied);
 		snprintf(rows, sizeof(rows), P_("%ld row change", "%ld row changes", run.rows),
 			 run.rows);
-		snprintf(villages, sizeof(villages), P_("%zu village", "%zu villages", n), n);
+		size_t nv = 0; /* the villages, not the townships (agg_villages) */
+		for (size_t i = 0; i < n; i++)
+			nv += strlen(v[i].code) == STELE_LEVEL_VILLAGE;
+		snprintf(villages, sizeof(villages), P_("%zu village", "%zu villages", nv), nv);
 		fprintf(stderr, _("%s: merged %s (%s) from %s\n"), ctx->prog, sets, rows, villages);
 	}
 	agg_villages_free(v, n);
+	if ((rc = run_end(ctx, run.id)) < 0)
+		return rc;
 	if (stopped_count)
 		return stele_error(STELE_EVERIFY,
 				   P_("%ld village is held or quarantined (see 'status' and "

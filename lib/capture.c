@@ -48,8 +48,7 @@ static int start_session(struct stele_capture *cap)
 	if (sqlite3session_object_config(cap->session, SQLITE_SESSION_OBJCONFIG_SIZE, &size) !=
 	    SQLITE_OK)
 		return stele_error_db(STELE_EFAIL, cap->db, "starting capture");
-	tables = strcmp(cap->writer, STELE_WRITER_COUNTY) == 0 ? stele_county_tables
-							       : stele_village_tables;
+	tables = stele_level_tables(stele_writer_level(cap->writer));
 	for (; *tables; tables++)
 		if (sqlite3session_attach(cap->session, *tables) != SQLITE_OK)
 			return stele_error_db(STELE_EFAIL, cap->db, "starting capture");

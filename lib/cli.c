@@ -291,7 +291,8 @@ char *stele_ctx_path(const struct stele_ctx *ctx, const char *name)
 	return path;
 }
 
-int stele_ctx_open(struct stele_ctx *ctx, bool need_key)
+/* stele_ctx_open with the lock and for writing, or (reading) neither. */
+static int ctx_open(struct stele_ctx *ctx, bool need_key, bool reading)
 {
 	char *db_path = NULL, *key_path = NULL, *marker = NULL;
 	int rc;
@@ -315,9 +316,9 @@ int stele_ctx_open(struct stele_ctx *ctx, bool need_key)
 				 ctx->dir, STELE_DB_FILE, ctx->prog);
 		goto done;
 	}
-	if ((rc = stele_lock_acquire(&ctx->lock, ctx->dir)) < 0)
+	if (!reading && (rc = stele_lock_acquire(&ctx->lock, ctx->dir)) < 0)
 		goto done;
-	if ((rc = stele_db_open(&ctx->db, db_path, 0)) < 0)
+	if ((rc = stele_db_open(&ctx->db, db_path, reading ? STELE_DB_READ : 0)) < 0)
 		goto done;
 	if ((rc = stele_meta_get(ctx->db, "writer", &ctx->writer)) < 0)
 		goto done;
@@ -336,6 +337,16 @@ done:
 	free(key_path);
 	free(marker);
 	return rc;
+}
+
+int stele_ctx_open(struct stele_ctx *ctx, bool need_key)
+{
+	return ctx_open(ctx, need_key, false);
+}
+
+int stele_ctx_open_read(struct stele_ctx *ctx)
+{
+	return ctx_open(ctx, false, true);
 }
 
 void stele_ctx_close(struct stele_ctx *ctx)

@@ -76,6 +76,10 @@ int stele_cli_parse(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc
  * the writer and, if need_key, the signing key. Fails with a clear message if the
  * directory was never initialized. Resources are released by stele_ctx_close. */
 int stele_ctx_open(struct stele_ctx *ctx, bool need_key);
+/* The same for reading only, without the lock: the database read only (a
+ * consistent snapshot per statement, beside any writer: WAL), no key. For a
+ * server that must answer while a sync or a command holds the directory. */
+int stele_ctx_open_read(struct stele_ctx *ctx);
 void stele_ctx_close(struct stele_ctx *ctx);
 
 /* Joins ctx->dir and name into a new string (caller frees), NULL on OOM. */

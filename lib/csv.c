@@ -214,6 +214,12 @@ int stele_csv_open(struct stele_csv **out, const char *path, size_t max_bytes)
 	return rc;
 }
 
+const char *stele_csv_data(const struct stele_csv *csv, size_t *len)
+{
+	*len = csv->len;
+	return csv->data;
+}
+
 void stele_csv_free(struct stele_csv *csv)
 {
 	if (!csv)

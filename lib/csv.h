@@ -28,6 +28,8 @@ int stele_csv_open(struct stele_csv **out, const char *path, size_t max_bytes);
 int stele_csv_open_text(struct stele_csv **out, const char *name, const char *data, size_t len);
 /* A reader over a copy of data; name is used in messages. */
 int stele_csv_open_mem(struct stele_csv **out, const char *name, const char *data, size_t len);
+/* The whole input as read (*len bytes, NUL-terminated), owned by csv. */
+const char *stele_csv_data(const struct stele_csv *csv, size_t *len);
 void stele_csv_free(struct stele_csv *csv);
 
 /* Reads the next record. Returns 1 with *fields (NUL-terminated strings, owned by

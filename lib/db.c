@@ -119,10 +119,26 @@ int stele_db_open(sqlite3 **out, const char *path, int flags)
 
 	if (flags & STELE_DB_CREATE)
 		oflags |= SQLITE_OPEN_CREATE;
+	if (flags & STELE_DB_READ)
+		oflags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
 	if (sqlite3_open_v2(path, &db, oflags, NULL) != SQLITE_OK) {
 		rc = stele_error(STELE_EFAIL, "cannot open database %s: %s", path,
 				 db ? sqlite3_errmsg(db) : "out of memory");
 		goto done;
+	}
+	if (flags & STELE_DB_READ) {
+		int64_t version;
+		sqlite3_extended_result_codes(db, 1);
+		sqlite3_busy_timeout(db, 5000);
+		if ((rc = stele_db_exec(db, "PRAGMA trusted_schema = OFF")) < 0 ||
+		    (rc = stele_db_int(db, "PRAGMA user_version", &version)) < 0)
+			goto done;
+		if (version != stele_schema_version()) {
+			rc = stele_error(STELE_EFAIL, "database %s has schema version %lld, not this "
+					 "program's %d", path, (long long)version, stele_schema_version());
+			goto done;
+		}
+		goto opened;
 	}
 	/* SQLite quietly falls back to read-only when the read-write open fails (an
 	 * I/O error, a full disk): every later write would then be refused as if the
@@ -143,6 +159,7 @@ int stele_db_open(sqlite3 **out, const char *path, int flags)
 	}
 	if ((rc = migrate(db, path)) < 0)
 		goto done;
+opened:
 	*out = db;
 	db = NULL;
 done:

@@ -19,12 +19,15 @@ int stele_schema_version(void);
 
 enum {
 	STELE_DB_CREATE = 1 << 0, /* create the file if missing */
+	STELE_DB_READ = 1 << 1,   /* read only: no migration, the schema must be this program's */
 };
 
 /*
  * Opens path with WAL, synchronous=FULL, foreign keys on, and applies every
  * pending migration, each in its own transaction. A database whose schema is
- * newer than this program is refused (STELE_EFAIL, nothing changed). On success
+ * newer than this program is refused (STELE_EFAIL, nothing changed). With
+ * STELE_DB_READ it is opened read only and changes nothing: a schema other than
+ * this program's is refused (STELE_EFAIL) instead of migrated. On success
  * *out is the handle, closed by the caller with stele_db_close().
  */
 int stele_db_open(sqlite3 **out, const char *path, int flags);

@@ -2,17 +2,26 @@
  * order. */
 #include <string.h>
 
+#include "changeset.h"
 #include "domain.h"
 
 const char *const stele_village_tables[] = {
 	"member", "point_event", "task", "request", "income", "assessment", "period_close", "writer_key",
-	"change_note", "point_reversal", NULL,
+	"change_note", "point_reversal", "issued_task_close", NULL,
 };
 
 const char *const stele_county_tables[] = {
 	"point_rule", "standard_item", "veto_item", "veto_event", "assessment_review",
-	"assessment_approval", "ranking_config", "village", NULL,
+	"assessment_approval", "ranking_config", "village", "issued_task", "issued_task_village",
+	NULL,
 };
+
+/* The township's first review of its villages' self-assessments (乡镇初审). */
+const char *const stele_township_tables[] = {
+	"township_review", NULL,
+};
+
+static const char *const no_tables[] = { NULL };
 
 static bool in_list(const char *const *list, const char *name)
 {
@@ -30,6 +39,52 @@ bool stele_is_village_table(const char *name)
 bool stele_is_county_table(const char *name)
 {
 	return in_list(stele_county_tables, name);
+}
+
+enum stele_level stele_writer_level(const char *writer)
+{
+	size_t n = 0;
+
+	if (strcmp(writer, STELE_WRITER_COUNTY) == 0)
+		return STELE_LEVEL_COUNTY;
+	while (writer[n] >= '0' && writer[n] <= '9')
+		n++;
+	if (writer[n] != '\0')
+		return STELE_LEVEL_NONE;
+	switch (n) {
+	case STELE_LEVEL_PROVINCE: case STELE_LEVEL_CITY: case STELE_LEVEL_COUNTY:
+	case STELE_LEVEL_TOWNSHIP: case STELE_LEVEL_VILLAGE:
+		return (enum stele_level)n;
+	}
+	return STELE_LEVEL_NONE;
+}
+
+const char *const *stele_level_tables(enum stele_level level)
+{
+	switch (level) {
+	case STELE_LEVEL_VILLAGE: return stele_village_tables;
+	case STELE_LEVEL_TOWNSHIP: return stele_township_tables;
+	case STELE_LEVEL_COUNTY: return stele_county_tables;
+	default: return no_tables;
+	}
+}
+
+bool stele_level_owns(enum stele_level level, const char *table)
+{
+	return in_list(stele_level_tables(level), table);
+}
+
+bool stele_code_within(const char *scope, const void *code, size_t len)
+{
+	const char *c = code;
+	size_t n = strlen(scope);
+
+	if (len != STELE_LEVEL_VILLAGE || n > len)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (c[i] < '0' || c[i] > '9')
+			return false;
+	return memcmp(c, scope, n) == 0;
 }
 
 /* The columns of each synced table, in the order of schema/ (and so of a
@@ -61,6 +116,10 @@ static const struct {
 	{ "assessment_approval", { "village_code", "year", "approved_on", "note", NULL } },
 	{ "ranking_config", { "key", "value", NULL } },
 	{ "village", { "code", "name", "township_code", "township_name", NULL } },
+	{ "township_review", { "village_code", "year", "item_code", "score", "note", NULL } },
+	{ "issued_task", { "id", "title", "category", "due_on", "issued_on", NULL } },
+	{ "issued_task_village", { "task_id", "village_code", NULL } },
+	{ "issued_task_close", { "village_code", "task_id", "closed_on", NULL } },
 };
 
 const char *const *stele_domain_columns(const char *table)
@@ -69,6 +128,13 @@ const char *const *stele_domain_columns(const char *table)
 		if (strcmp(table_columns[i].table, table) == 0)
 			return table_columns[i].columns;
 	return NULL;
+}
+
+int stele_domain_village_column(const char *table)
+{
+	int i = stele_domain_column(table, "village_code");
+
+	return i >= 0 || strcmp(table, "village") != 0 ? i : stele_domain_column(table, "code");
 }
 
 int stele_domain_column(const char *table, const char *column)

@@ -10,8 +10,49 @@
 extern const char *const stele_village_tables[];
 extern const char *const stele_county_tables[];
 
+extern const char *const stele_township_tables[];
+
 bool stele_is_village_table(const char *name);
 bool stele_is_county_table(const char *name);
+
+/*
+ * The levels of the hierarchy (shared/spec/domain.md "Codes"; docs/levels.md): a
+ * writer's code has its level's number of digits, and every village code below it
+ * starts with it. The county's own stream is named STELE_WRITER_COUNTY ("county")
+ * rather than by its code, for the streams already published.
+ */
+enum stele_level {
+	STELE_LEVEL_NONE = 0,
+	STELE_LEVEL_PROVINCE = 2,
+	STELE_LEVEL_CITY = 4,
+	STELE_LEVEL_COUNTY = 6,
+	STELE_LEVEL_TOWNSHIP = 9,
+	STELE_LEVEL_VILLAGE = 12,
+};
+
+/* The level of a writer: its code's number of digits, STELE_LEVEL_COUNTY for
+ * "county", STELE_LEVEL_NONE for anything else. */
+enum stele_level stele_writer_level(const char *writer);
+
+/* The synced tables a level writes (NULL-terminated, static; an empty list for a
+ * level that owns none yet). */
+const char *const *stele_level_tables(enum stele_level level);
+
+/* Whether level writes table. */
+bool stele_level_owns(enum stele_level level, const char *table);
+
+/* The place of the column of table that names the village a row belongs to
+ * (village_code, or the registry's code), or -1 for a table whose rows belong to
+ * no village (a level's catalogue: point rules, standard items, settings). */
+int stele_domain_village_column(const char *table);
+
+/*
+ * The one ownership rule (docs/levels.md): a row belongs to the writer whose code
+ * is scope when the village code it carries (code, len bytes) is a 12-digit village
+ * code starting with scope. scope "" (the county stream read where the county's code
+ * is not known) admits any 12-digit code.
+ */
+bool stele_code_within(const char *scope, const void *code, size_t len);
 
 /* The most columns a synced table has. */
 #define STELE_DOMAIN_MAX_COLUMNS 16

@@ -37,6 +37,12 @@ bool stele_git_oid_is_zero(const git_oid *id);
  * HEAD.lock, config.lock): only for a caller that knows no live writer owns them.
  */
 int stele_git_fail(int code, const char *what);
+/* Writes what pb holds as one pack file with its index into dest's objects/pack
+ * (both fsync'd, as stele_git_init turns libgit2's fsync on); name (may be NULL)
+ * gets the pack's name, objects/pack/pack-NAME.pack. A kill leaves at most a
+ * temporary file or a pack nothing names yet. */
+int stele_git_write_pack(char name[STELE_OID_HEX_LEN + 1], git_repository *dest,
+			 git_packbuilder *pb);
 void stele_git_one_line(char *out, size_t n, const char *in);
 void stele_git_clear_locks(const char *gitdir);
 

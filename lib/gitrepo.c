@@ -1,10 +1,15 @@
 /* gitrepo.c: the stream store: change-set streams in bare git repositories, one
  * commit per change set on one branch; appends, reads, first-parent walks. */
+#include <dirent.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <git2/sys/mempack.h>
+#include <git2/sys/odb_backend.h>
 
 #include "buf.h"
 #include "changeset.h"
@@ -142,19 +147,20 @@ done:
 	return rc;
 }
 
-int stele_repo_append(git_oid *out, git_repository *repo, const char *ref,
-		      const void *data, size_t len, const char *pubkey_hex,
-		      const char *message, const char *writer, int64_t created_at)
+/* Writes the blobs, tree and commit of one change set into repo's object database
+ * (whichever backend takes writes first): parent NULL for a root commit. *out is
+ * the commit's id. Moves no ref. */
+static int write_commit(git_oid *out, git_repository *repo, const git_oid *parent_id,
+			const void *data, size_t len, const char *pubkey_hex,
+			const char *message, const char *writer, int64_t created_at)
 {
 	git_treebuilder *builder = NULL;
 	git_signature *sig = NULL;
 	git_commit *parent = NULL;
-	git_reference *moved = NULL;
 	git_tree *tree = NULL;
-	git_oid cs_blob, pk_blob, tree_id, commit_id, old_tip;
+	git_oid cs_blob, pk_blob, tree_id, commit_id;
 	struct stele_buf text = STELE_BUF_INIT(STELE_BUF_NOLIMIT);
-	bool have_parent;
-	int grc, rc = 0;
+	int rc = 0;
 
 	if (stele_buf_printf(&text, "%s\n", pubkey_hex) < 0) {
 		rc = stele_error(STELE_EFAIL, "out of memory");
@@ -170,13 +176,7 @@ int stele_repo_append(git_oid *out, git_repository *repo, const char *ref,
 		rc = stele_git_fail(STELE_EFAIL, "writing a change set to the repository");
 		goto done;
 	}
-	grc = git_reference_name_to_id(&old_tip, repo, ref);
-	if (grc < 0 && grc != GIT_ENOTFOUND) {
-		rc = stele_git_fail(STELE_EFAIL, "reading the branch");
-		goto done;
-	}
-	have_parent = grc == 0;
-	if (have_parent && git_commit_lookup(&parent, repo, &old_tip) < 0) {
+	if (parent_id && git_commit_lookup(&parent, repo, parent_id) < 0) {
 		rc = stele_git_fail(STELE_EFAIL, "reading the branch's tip");
 		goto done;
 	}
@@ -191,33 +191,215 @@ int stele_repo_append(git_oid *out, git_repository *repo, const char *ref,
 		goto done;
 	}
 	if (git_commit_create(&commit_id, repo, NULL, sig, sig, NULL, text.data, tree,
-			      have_parent ? 1 : 0, (const git_commit **)&parent) < 0) {
+			      parent ? 1 : 0, (const git_commit **)&parent) < 0) {
 		rc = stele_git_fail(STELE_EFAIL, "writing a commit");
-		goto done;
-	}
-	/* The ref moves only from the tip we built on: a concurrent append loses. */
-	if (have_parent)
-		grc = git_reference_create_matching(&moved, repo, ref, &commit_id, 1, &old_tip,
-						    "stele: append");
-	else
-		grc = git_reference_create(&moved, repo, ref, &commit_id, 0, "stele: append");
-	if (grc == GIT_EMODIFIED || grc == GIT_EEXISTS) {
-		rc = stele_error(STELE_EBUSY, "%s moved while a change set was appended", ref);
-		goto done;
-	}
-	if (grc < 0) {
-		rc = stele_git_fail(STELE_EFAIL, "moving the branch");
 		goto done;
 	}
 	*out = commit_id;
 done:
-	git_reference_free(moved);
 	git_signature_free(sig);
 	git_commit_free(parent);
 	git_tree_free(tree);
 	git_treebuilder_free(builder);
 	stele_buf_free(&text);
 	return rc;
+}
+
+/* Moves ref to id from old (NULL: ref must not exist yet); a ref that moved
+ * meanwhile is STELE_EBUSY. */
+static int move_ref(git_repository *repo, const char *ref, const git_oid *id, const git_oid *old)
+{
+	git_reference *moved = NULL;
+	int grc;
+
+	/* The ref moves only from the tip we built on: a concurrent append loses. */
+	if (old)
+		grc = git_reference_create_matching(&moved, repo, ref, id, 1, old, "stele: append");
+	else
+		grc = git_reference_create(&moved, repo, ref, id, 0, "stele: append");
+	git_reference_free(moved);
+	if (grc == GIT_EMODIFIED || grc == GIT_EEXISTS)
+		return stele_error(STELE_EBUSY, "%s moved while a change set was appended", ref);
+	if (grc < 0)
+		return stele_git_fail(STELE_EFAIL, "moving the branch");
+	return 0;
+}
+
+/* ref's tip: 1 with *out, 0 when ref does not exist. */
+static int read_tip(git_oid *out, git_repository *repo, const char *ref)
+{
+	int grc = git_reference_name_to_id(out, repo, ref);
+
+	if (grc == GIT_ENOTFOUND)
+		return 0;
+	if (grc < 0)
+		return stele_git_fail(STELE_EFAIL, "reading the branch");
+	return 1;
+}
+
+int stele_repo_append(git_oid *out, git_repository *repo, const char *ref,
+		      const void *data, size_t len, const char *pubkey_hex,
+		      const char *message, const char *writer, int64_t created_at)
+{
+	git_oid commit_id, old_tip;
+	int rc, have;
+
+	if ((have = read_tip(&old_tip, repo, ref)) < 0)
+		return have;
+	if ((rc = write_commit(&commit_id, repo, have ? &old_tip : NULL, data, len, pubkey_hex,
+			       message, writer, created_at)) < 0 ||
+	    (rc = move_ref(repo, ref, &commit_id, have ? &old_tip : NULL)) < 0)
+		return rc;
+	*out = commit_id;
+	return 0;
+}
+
+/* Appends staged in memory and written as one pack (stele_repo_pack_*). */
+struct stele_repo_pack {
+	git_repository *repo;    /* the caller's: the pack and the ref go there */
+	git_repository *staging; /* wraps an object database of mem alone */
+	git_odb_backend *mem;    /* owned by staging's odb */
+	git_packbuilder *pb;     /* on staging: what was staged since the last flush */
+	char *ref;
+	git_oid base, tip;       /* ref's tip when the pack was begun; the last commit staged */
+	bool have_base, have_tip;
+	size_t count, bytes;     /* staged since the last flush */
+	uint64_t written;        /* packs written */
+};
+
+/* Copies the tip the next commit is built on into memory, so staging (which sees
+ * nothing on disk) can name it as the parent; it is never put in the pack. Starts
+ * the packbuilder of the next pack. */
+static int stage_tip(struct stele_repo_pack *p)
+{
+	git_odb *odb = NULL;
+	git_odb_object *obj = NULL;
+	int rc = 0;
+
+	git_packbuilder_free(p->pb);
+	p->pb = NULL;
+	if (git_packbuilder_new(&p->pb, p->staging) < 0)
+		return stele_git_fail(STELE_EFAIL, "preparing a pack");
+	if (!p->have_tip)
+		return 0;
+	if (git_repository_odb(&odb, p->repo) < 0 || git_odb_read(&obj, odb, &p->tip) < 0 ||
+	    p->mem->write(p->mem, &p->tip, git_odb_object_data(obj), git_odb_object_size(obj),
+			  git_odb_object_type(obj)) < 0)
+		rc = stele_git_fail(STELE_EFAIL, "reading the branch's tip");
+	git_odb_object_free(obj);
+	git_odb_free(odb);
+	return rc;
+}
+
+int stele_repo_pack_begin(struct stele_repo_pack **out, git_repository *repo, const char *ref)
+{
+	struct stele_repo_pack *p = calloc(1, sizeof(*p));
+	git_odb *odb = NULL;
+	int rc = 0;
+
+	if (!p || !(p->ref = strdup(ref))) {
+		free(p);
+		return stele_error(STELE_EFAIL, "out of memory");
+	}
+	p->repo = repo;
+	if ((rc = read_tip(&p->base, repo, ref)) < 0)
+		goto done;
+	p->have_base = rc == 1;
+	p->tip = p->base;
+	p->have_tip = p->have_base;
+	rc = 0;
+	/* Staging is a repository whose only object database is memory: writing an
+	 * object there never looks at the disk (libgit2 rescans the pack directory
+	 * for every object a disk-backed database does not hold yet). */
+	if (git_odb_new(&odb) < 0 || git_mempack_new(&p->mem) < 0) {
+		rc = stele_git_fail(STELE_EFAIL, "preparing a pack");
+		goto done;
+	}
+	if (git_odb_add_backend(odb, p->mem, 1) < 0) {
+		p->mem->free(p->mem);
+		p->mem = NULL;
+		rc = stele_git_fail(STELE_EFAIL, "preparing a pack");
+		goto done;
+	}
+	if (git_repository_wrap_odb(&p->staging, odb) < 0) {
+		rc = stele_git_fail(STELE_EFAIL, "preparing a pack");
+		goto done;
+	}
+	if ((rc = stage_tip(p)) < 0)
+		goto done;
+	*out = p;
+done:
+	git_odb_free(odb); /* staging holds its own reference */
+	if (rc < 0)
+		stele_repo_pack_free(p);
+	return rc;
+}
+
+/* Writes what is staged as one pack (fsync'd with its index when libgit2's
+ * fsync is on, as stele_git_init sets it) and then moves the ref once, from the
+ * tip the pack was begun on. */
+static int pack_flush(struct stele_repo_pack *p)
+{
+	int rc;
+
+	if (p->count == 0)
+		return 0;
+	if ((rc = stele_git_write_pack(NULL, p->repo, p->pb)) < 0)
+		return rc;
+	/* Every object is on disk: only now may the ref name them. */
+	if ((rc = move_ref(p->repo, p->ref, &p->tip, p->have_base ? &p->base : NULL)) < 0)
+		return rc;
+	p->base = p->tip;
+	p->have_base = true;
+	p->count = 0;
+	p->bytes = 0;
+	p->written++;
+	git_mempack_reset(p->mem);
+	return stage_tip(p);
+}
+
+int stele_repo_pack_add(git_oid *out, struct stele_repo_pack *p, const void *data, size_t len,
+			const char *pubkey_hex, const char *message, const char *writer,
+			int64_t created_at)
+{
+	git_oid id;
+	int rc;
+
+	if (p->count > 0 && p->bytes + len > STELE_REPO_PACK_MAX && (rc = pack_flush(p)) < 0)
+		return rc;
+	if ((rc = write_commit(&id, p->staging, p->have_tip ? &p->tip : NULL, data, len, pubkey_hex,
+			       message, writer, created_at)) < 0)
+		return rc;
+	/* The commit, its tree and blobs: the parent is on disk already. */
+	if (git_packbuilder_insert_commit(p->pb, &id) < 0)
+		return stele_git_fail(STELE_EFAIL, "preparing a pack");
+	p->tip = id;
+	p->have_tip = true;
+	p->count++;
+	p->bytes += len;
+	*out = id;
+	return 0;
+}
+
+int stele_repo_pack_finish(uint64_t *packs, struct stele_repo_pack *p)
+{
+	int rc = pack_flush(p);
+
+	if (rc < 0)
+		return rc;
+	if (packs)
+		*packs = p->written;
+	return 0;
+}
+
+void stele_repo_pack_free(struct stele_repo_pack *p)
+{
+	if (!p)
+		return;
+	git_packbuilder_free(p->pb);
+	git_repository_free(p->staging); /* frees its odb, and mem with it */
+	free(p->ref);
+	free(p);
 }
 
 int stele_repo_read(void **data, size_t *len, git_repository *repo, const git_oid *commit)
@@ -610,6 +792,130 @@ done:
 	git_tree_free(tree);
 	git_commit_free(commit);
 	git_revwalk_free(walk);
+	git_odb_free(odb);
+	return rc;
+}
+
+/* Whether name is two hex digits (a loose object directory) or 38 (an object). */
+static bool hex_name(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; name[i]; i++)
+		if (!((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'f')))
+			return false;
+	return i == len;
+}
+
+/*
+ * Counts (remove 0) or removes (remove 1) repo's loose objects, and its pack files
+ * other than pack-KEEP.* (KEEP NULL: none kept); *packs and *loose are how many
+ * there were. An index goes before its pack, so stock git never sees a pack
+ * without its index; a killed fetch's or sync's temporary files go too.
+ */
+static int sweep_objects(unsigned *packs, unsigned *loose, git_repository *repo,
+			 const char *keep, int remove)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 300];
+	unsigned np = 0, nl = 0;
+	DIR *d, *sub;
+	struct dirent *e, *f;
+	static const char *const suffixes[] = { ".idx", ".rev", ".pack", NULL };
+
+	snprintf(dir, sizeof(dir), "%sobjects", git_repository_path(repo));
+	if (!(d = opendir(dir)))
+		return stele_error(STELE_EFAIL, "cannot read %s", dir);
+	while ((e = readdir(d))) {
+		if (!hex_name(e->d_name, 2))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (!(sub = opendir(path)))
+			continue;
+		while ((f = readdir(sub))) {
+			char file[PATH_MAX + 600];
+			if (f->d_name[0] == '.')
+				continue;
+			nl += hex_name(f->d_name, GIT_OID_HEXSZ - 2);
+			snprintf(file, sizeof(file), "%s/%s", path, f->d_name);
+			if (remove)
+				unlink(file);
+		}
+		closedir(sub);
+		if (remove)
+			rmdir(path);
+	}
+	closedir(d);
+	snprintf(dir, sizeof(dir), "%sobjects/pack", git_repository_path(repo));
+	for (int pass = 0; suffixes[pass] && (d = opendir(dir)); pass++) {
+		size_t slen = strlen(suffixes[pass]);
+		while ((e = readdir(d))) {
+			size_t n = strlen(e->d_name);
+			bool tmp = strncmp(e->d_name, "tmp_", 4) == 0;
+			if (e->d_name[0] == '.' || (!tmp && (n < slen ||
+			    strcmp(e->d_name + n - slen, suffixes[pass]) != 0)))
+				continue;
+			if (tmp && pass != 0)
+				continue;
+			np += !tmp && pass == 2;
+			if (keep && strncmp(e->d_name, "pack-", 5) == 0 &&
+			    strncmp(e->d_name + 5, keep, GIT_OID_HEXSZ) == 0)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+			if (remove)
+				unlink(path);
+		}
+		closedir(d);
+	}
+	*packs = np;
+	*loose = nl;
+	return 0;
+}
+
+/* git_odb_foreach callback: every object goes into the new pack. */
+static int pack_every_object(const git_oid *id, void *payload)
+{
+	return git_packbuilder_insert(payload, id, NULL);
+}
+
+int stele_repo_gc(unsigned *packs, unsigned *loose, git_repository *repo, bool if_due)
+{
+	git_packbuilder *pb = NULL;
+	git_odb *odb = NULL;
+	char name[STELE_OID_HEX_LEN + 1], idx[PATH_MAX + 64];
+	unsigned np, nl, left_packs, left_loose;
+	int rc;
+
+	if ((rc = sweep_objects(&np, &nl, repo, NULL, 0)) < 0)
+		return rc;
+	if ((np <= 1 && nl == 0) ||
+	    (if_due && np <= STELE_REPO_GC_PACKS && nl <= STELE_REPO_GC_LOOSE)) {
+		*packs = *loose = 0;
+		return 0;
+	}
+	/* Every object, reachable or not, goes into the new pack: nothing a ref, a
+	 * cursor or a kept fork might still name is lost. */
+	if (git_repository_odb(&odb, repo) < 0 || git_packbuilder_new(&pb, repo) < 0 ||
+	    git_odb_foreach(odb, pack_every_object, pb) < 0) {
+		rc = stele_git_fail(STELE_EFAIL, "repacking the repository");
+		goto done;
+	}
+	if ((rc = stele_git_write_pack(name, repo, pb)) < 0)
+		goto done;
+	snprintf(idx, sizeof(idx), "%sobjects/pack/pack-%s.idx", git_repository_path(repo), name);
+	if (access(idx, F_OK) != 0) {
+		rc = stele_error(STELE_EFAIL, "repacking the repository: the new pack %s is missing",
+				 idx);
+		goto done;
+	}
+	/* The new pack is durable: what it replaces can go. */
+	if ((rc = sweep_objects(&left_packs, &left_loose, repo, name, 1)) < 0)
+		goto done;
+	git_odb_refresh(odb);
+	*packs = np;
+	*loose = nl;
+	rc = 1;
+done:
+	git_packbuilder_free(pb);
 	git_odb_free(odb);
 	return rc;
 }

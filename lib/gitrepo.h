@@ -3,6 +3,7 @@
 #ifndef STELE_GITREPO_H
 #define STELE_GITREPO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -45,6 +46,29 @@ int stele_repo_tip(git_oid *commit, uint64_t *seq, git_repository *repo, const c
 int stele_repo_append(git_oid *out, git_repository *repo, const char *ref,
 		      const void *data, size_t len, const char *pubkey_hex,
 		      const char *message, const char *writer, int64_t created_at);
+
+/*
+ * Many appends written as one pack: stele_repo_pack_begin notes ref's tip;
+ * each stele_repo_pack_add stages one commit (as stele_repo_append would write
+ * it, on the last one staged) in memory; stele_repo_pack_finish writes them as
+ * one pack file with its index, fsync'd, and only then moves ref once, from the
+ * tip it was begun on (a ref that moved meanwhile is STELE_EBUSY). Until then
+ * nothing on disk has changed, so a kill at any instant leaves the repository as
+ * it was or with the whole pack; an unreferenced pack is harmless, and a
+ * repository that holds loose objects reads as before. Staged bytes past
+ * STELE_REPO_PACK_MAX are written as a pack of their own first (the ref then
+ * moves once per pack), so memory stays bounded. *packs (may be NULL) is how
+ * many packs were written. The pack is freed with stele_repo_pack_free (NULL is
+ * allowed), which discards whatever was staged and not finished.
+ */
+#define STELE_REPO_PACK_MAX (64u << 20)
+struct stele_repo_pack;
+int stele_repo_pack_begin(struct stele_repo_pack **out, git_repository *repo, const char *ref);
+int stele_repo_pack_add(git_oid *out, struct stele_repo_pack *pack, const void *data, size_t len,
+			const char *pubkey_hex, const char *message, const char *writer,
+			int64_t created_at);
+int stele_repo_pack_finish(uint64_t *packs, struct stele_repo_pack *pack);
+void stele_repo_pack_free(struct stele_repo_pack *pack);
 
 /* The STELE_CS_FILE bytes of a commit: *data (malloc'd, caller frees) and *len.
  * A commit without one (or with one past STELE_CS_MAX_ENCODED) is STELE_EVERIFY. */
@@ -117,5 +141,21 @@ void stele_repo_refs_free(char **names, size_t n);
 /* *out: the number of first-parent commits from tip back to (not including) stop,
  * or to the root when stop is NULL. */
 int stele_repo_count(long *out, git_repository *repo, const git_oid *tip, const git_oid *stop);
+
+/*
+ * Repacks repo (libgit2 has no gc): every object it holds, loose or packed,
+ * reachable or not, into one new pack (fsync'd with its index), and only then
+ * removes the loose objects and the packs it replaces (each index before its
+ * pack) and the temporary files of killed runs. A kill at any instant leaves
+ * every object readable. With if_due, only when repo holds more than
+ * STELE_REPO_GC_PACKS packs or STELE_REPO_GC_LOOSE loose objects. Returns 1
+ * with *packs and *loose the packs and loose objects replaced, or 0 when there
+ * was nothing to do (a single pack and no loose object, or not due). Only for
+ * a caller that holds the directory's lock: no other writer may be adding
+ * objects, and repo's readers must reopen it.
+ */
+#define STELE_REPO_GC_PACKS 50
+#define STELE_REPO_GC_LOOSE 1000
+int stele_repo_gc(unsigned *packs, unsigned *loose, git_repository *repo, bool if_due);
 
 #endif

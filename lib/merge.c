@@ -21,6 +21,7 @@ struct stele_merge {
 	struct stele_stream stream;  /* writer, cursor seq and hash, table shapes */
 	struct stele_keys *keys;     /* the key in force for each seq, from the pinned key */
 	unsigned flags;
+	int64_t run;                 /* the county's merge run (0: none) */
 	char last_commit[72];
 	int in_batch;
 	sqlite3_stmt *insert_applied, *upsert_stream, *applied_hash;
@@ -30,15 +31,35 @@ struct stele_merge {
 
 int stele_stream_init(struct stele_stream *s, sqlite3 *db, const char *writer)
 {
+	enum stele_level level = stele_writer_level(writer);
+
 	if (strlen(writer) > STELE_CS_WRITER_MAX)
 		return stele_error(STELE_EINVALID, "writer name '%s' is too long", writer);
+	if (level == STELE_LEVEL_NONE)
+		return stele_error(STELE_EINVALID, "writer '%s' is no village, township, county, "
+				   "city or province code", writer);
 	memset(s, 0, sizeof(*s));
 	s->db = db;
 	strcpy(s->writer, writer);
+	s->level = level;
+	if (strcmp(writer, STELE_WRITER_COUNTY) != 0)
+		strcpy(s->scope, writer);
 	for (const char *const *t = stele_village_tables; *t; t++)
 		s->shapes[s->nshapes++].name = *t;
 	for (const char *const *t = stele_county_tables; *t; t++)
 		s->shapes[s->nshapes++].name = *t;
+	for (const char *const *t = stele_township_tables; *t; t++)
+		s->shapes[s->nshapes++].name = *t;
+	return 0;
+}
+
+int stele_stream_set_scope(struct stele_stream *s, const char *code)
+{
+	if (strcmp(s->writer, STELE_WRITER_COUNTY) != 0 ||
+	    stele_writer_level(code) != STELE_LEVEL_COUNTY || strlen(code) != STELE_LEVEL_COUNTY)
+		return stele_error(STELE_EINVALID, "'%s' cannot narrow the stream of %s", code,
+				   s->writer);
+	strcpy(s->scope, code);
 	return 0;
 }
 
@@ -89,12 +110,11 @@ done:
 	return rc;
 }
 
-/* Whether v is the text writer, exactly. */
-static bool is_writer(const struct stele_cs_value *v, const char *writer)
+/* Whether v, a record's village column, is in s's scope: a 12-digit village code
+ * starting with it, or a column the record leaves undefined (an update's). */
+static bool in_scope(const struct stele_stream *s, const struct stele_cs_value *v)
 {
-	size_t n = strlen(writer);
-
-	return v->type == SQLITE_TEXT && v->len == n && memcmp(v->bytes, writer, n) == 0;
+	return v->type == 0 || (v->type == SQLITE_TEXT && stele_code_within(s->scope, v->bytes, v->len));
 }
 
 /* A value for a message: short one-line text as it is, else what it is. */
@@ -110,7 +130,6 @@ static void value_shown(char out[40], const struct stele_cs_value *v)
 /* What the row walk checks against, and its verdict. */
 struct row_check {
 	struct stele_stream *s;
-	bool county;
 	const char *seq_prefix;  /* "seq 7: " or "" */
 	const char *reason;
 	unsigned long rows;      /* seen so far */
@@ -127,26 +146,29 @@ static int check_values(struct row_check *c, const struct stele_cs_row *row)
 			   stele_error_message());
 }
 
-/* One row change: in a table the writer owns, of the table's shape here, with the
- * writer's village code. */
+/* One row change: in a table the writer's level owns, of the table's shape here,
+ * and, when the row belongs to a village, with a village code in the writer's
+ * scope (the one rule of lib/domain.h). */
 static int check_row(void *ctx, const struct stele_cs_row *row)
 {
 	struct row_check *c = ctx;
 	const struct stele_table_shape *shape = NULL;
 	const struct stele_cs_value *code = NULL;
-	const char *writer = c->s->writer;
+	const struct stele_stream *s = c->s;
+	const char *op;
 	char shown[40];
-	int rc;
+	int rc, col;
 
 	c->rows = row->number;
-	if (!(c->county ? stele_is_county_table(row->table) : stele_is_village_table(row->table))) {
+	if (!stele_level_owns(s->level, row->table)) {
 		c->reason = "ownership";
-		if (c->county)
+		if (s->level == STELE_LEVEL_VILLAGE)
 			return stele_error(STELE_EVERIFY, "%srow change %lu writes table '%s', which "
-					   "%s does not own", c->seq_prefix, row->number, row->table,
-					   writer);
-		return stele_error(STELE_EVERIFY, "%srow change %lu writes table '%s', which village "
-				   "%s does not own", c->seq_prefix, row->number, row->table, writer);
+					   "village %s does not own", c->seq_prefix, row->number,
+					   row->table, s->writer);
+		return stele_error(STELE_EVERIFY, "%srow change %lu writes table '%s', which "
+				   "%s does not own", c->seq_prefix, row->number, row->table,
+				   s->writer);
 	}
 	if ((rc = shape_of(&shape, c->s, row->table)) < 0)
 		return rc;
@@ -161,18 +183,28 @@ static int check_row(void *ctx, const struct stele_cs_row *row)
 		return stele_error(STELE_EVERIFY, "%srow change %lu: table %s has a different primary "
 				   "key in the change set", c->seq_prefix, row->number, row->table);
 	}
-	if (c->county)
-		return check_values(c, row);
-	/* Column 0 of every village-owned table is village_code, the first key column:
-	 * an update's new record leaves it alone (stele_cs_walk). */
-	code = row->op == SQLITE_INSERT ? &row->new_values[0] : &row->old_values[0];
-	if (is_writer(code, writer))
+	if ((col = stele_domain_village_column(row->table)) < 0)
+		return check_values(c, row);   /* the level's catalogue: no village's rows */
+	/* Every record that holds the column must be in scope. An update's new record
+	 * leaves a key column alone (stele_cs_walk); an update that leaves alone a village
+	 * column outside the key (veto_event's) holds it in neither record: the row was
+	 * in scope when it was inserted, and the apply finds it by its key. */
+	if (row->op != SQLITE_INSERT && !in_scope(s, &row->old_values[col]))
+		code = &row->old_values[col];
+	else if (row->op != SQLITE_DELETE && !in_scope(s, &row->new_values[col]))
+		code = &row->new_values[col];
+	else
 		return check_values(c, row);
 	value_shown(shown, code);
 	c->reason = "ownership";
-	return stele_error(STELE_EVERIFY, "%srow change %lu (%s of %s) carries village_code %s, "
-			   "not %s", c->seq_prefix, row->number, row->op == SQLITE_INSERT ? "insert" :
-			   row->op == SQLITE_DELETE ? "delete" : "update", row->table, shown, writer);
+	op = row->op == SQLITE_INSERT ? "insert" : row->op == SQLITE_DELETE ? "delete" : "update";
+	if (s->level == STELE_LEVEL_VILLAGE)
+		return stele_error(STELE_EVERIFY, "%srow change %lu (%s of %s) carries village_code "
+				   "%s, not %s", c->seq_prefix, row->number, op, row->table, shown,
+				   s->writer);
+	return stele_error(STELE_EVERIFY, "%srow change %lu (%s of %s) carries village code %s, "
+			   "which is not a village of %s", c->seq_prefix, row->number, op, row->table,
+			   shown, *s->scope ? s->scope : s->writer);
 }
 
 /* Walks the rows through check_row; *rows (may be NULL) counts them. */
@@ -183,7 +215,6 @@ static int check_rows(const char **reason, long *rows, struct stele_stream *s,
 	enum stele_cs_fault fault = STELE_CS_FAULT_NONE;
 	int rc;
 
-	c.county = strcmp(s->writer, STELE_WRITER_COUNTY) == 0;
 	rc = stele_cs_walk(&fault, changes, len, check_row, &c);
 	if (rc == STELE_EVERIFY && fault != STELE_CS_FAULT_NONE) {
 		/* The bytes themselves (the walk's own refusal). */
@@ -309,6 +340,11 @@ int stele_stream_apply(const char **reason, struct stele_stream *s,
 	return 0;
 }
 
+void stele_merge_set_run(struct stele_merge *m, int64_t run)
+{
+	m->run = run;
+}
+
 void stele_merge_free(struct stele_merge *m)
 {
 	if (!m)
@@ -320,6 +356,11 @@ void stele_merge_free(struct stele_merge *m)
 	sqlite3_finalize(m->applied_hash);
 	stele_keys_free(m->keys);
 	free(m);
+}
+
+int stele_merge_set_scope(struct stele_merge *m, const char *code)
+{
+	return stele_stream_set_scope(&m->stream, code);
 }
 
 int stele_merge_open(struct stele_merge **out, sqlite3 *db, const char *writer,
@@ -361,7 +402,7 @@ int stele_merge_open(struct stele_merge **out, sqlite3 *db, const char *writer,
 	}
 	if ((rc = stele_db_prepare(db, &m->insert_applied,
 			"INSERT INTO stele_applied (writer, seq, hash, commit_id, created_at, "
-			"applied_at, rows, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) < 0 ||
+			"applied_at, rows, summary, run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) < 0 ||
 	    (rc = stele_db_prepare(db, &m->upsert_stream,
 			"INSERT INTO stele_stream (writer, last_seq, last_hash, last_commit, applied_at) "
 			"VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (writer) DO UPDATE SET "
@@ -724,6 +765,10 @@ int stele_merge_offer(enum stele_merge_outcome *outcome, long *rows, struct stel
 	sqlite3_bind_int64(m->insert_applied, 6, now);
 	sqlite3_bind_int64(m->insert_applied, 7, nrows);
 	sqlite3_bind_text(m->insert_applied, 8, cs->summary, -1, SQLITE_STATIC);
+	if (m->run)
+		sqlite3_bind_int64(m->insert_applied, 9, m->run);
+	else
+		sqlite3_bind_null(m->insert_applied, 9);
 	if (sqlite3_step(m->insert_applied) != SQLITE_DONE) {
 		rc = stele_error_db(STELE_EFAIL, m->stream.db, "recording an applied change set");
 		goto done;

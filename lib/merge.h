@@ -11,6 +11,7 @@
 
 #include "changeset.h"
 #include "cswalk.h"
+#include "domain.h"
 
 /*
  * Refusal reasons, stable words (stored in stele_quarantine.reason by the
@@ -48,6 +49,8 @@ struct stele_table_shape {
 struct stele_stream {
 	sqlite3 *db;
 	char writer[STELE_CS_WRITER_MAX + 1];        /* a village code, or STELE_WRITER_COUNTY */
+	enum stele_level level;                      /* the writer's (lib/domain.h) */
+	char scope[STELE_LEVEL_VILLAGE + 1];         /* what its rows' village codes start with */
 	uint64_t last_seq;                           /* 0: nothing applied yet */
 	unsigned char last_hash[STELE_HASH_BYTES];   /* of seq last_seq; zeros when 0 */
 	struct stele_table_shape shapes[STELE_STREAM_TABLES];
@@ -57,16 +60,24 @@ struct stele_stream {
 };
 
 /* Sets s up for writer's stream in db, at seq 0 (set last_seq and last_hash to start
- * elsewhere). STELE_EINVALID if writer is longer than a writer can be. */
+ * elsewhere). writer is a village, township, county (STELE_WRITER_COUNTY), city or
+ * province code; its scope is its code (the county's: "", any village, until
+ * stele_stream_set_scope names it). STELE_EINVALID if writer is no level's. */
 int stele_stream_init(struct stele_stream *s, sqlite3 *db, const char *writer);
+
+/* Narrows the county stream's scope to the county's code (6 digits), known to its
+ * readers: its villages' rows must then start with it. STELE_EINVALID if code is
+ * not a 6-digit code or s is not a county stream. */
+int stele_stream_set_scope(struct stele_stream *s, const char *code);
 
 /*
  * Checks 3-5 of sync.md on a decoded (so signature-checked) change set, in order:
  * it names s's writer ("writer"); its seq is last_seq + 1 and its prev_hash is
  * last_hash ("chain"); its schema version is one this program knows ("schema");
- * every row change is in a table the writer owns (county-owned tables for
- * STELE_WRITER_COUNTY, else village-owned ones with column 0, village_code, equal
- * to the writer: "ownership") whose number of columns and primary key are those
+ * every row change is in a table the writer's level owns, and a row that belongs
+ * to a village carries a 12-digit village code starting with the writer's scope
+ * (stele_code_within; for a village, its own code: "ownership") whose number of
+ * columns and primary key are those
  * of the table in db ("schema"; SQLite's apply would skip it silently); a
  * writer_key row only as one insert announcing the next seq's key ("key",
  * stele_keys_check_announcement); every value the rules of its table allow
@@ -129,6 +140,11 @@ struct stele_merge;
 int stele_merge_open(struct stele_merge **out, sqlite3 *db, const char *writer,
 		     const unsigned char pk[STELE_PK_BYTES], unsigned flags);
 void stele_merge_free(struct stele_merge *m);
+/* Records run (the county's merge run number) with every change set m applies. */
+void stele_merge_set_run(struct stele_merge *m, int64_t run);
+
+/* stele_stream_set_scope on m's stream (the agent names its county's code). */
+int stele_merge_set_scope(struct stele_merge *m, const char *code);
 
 /* The cursor: last applied seq (0 if none), and its git commit id (hex, "" if none). */
 uint64_t stele_merge_last_seq(const struct stele_merge *m);

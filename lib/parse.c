@@ -83,6 +83,9 @@ int stele_check_village_code(const char *s, const char *county, const char *what
 	if (strlen(s) != 12 || !all_digits(s, 12))
 		return stele_error(STELE_EINVALID, "%s '%s' is not a 12-digit village code",
 				   WHAT(what), s);
+	if (county && strlen(county) == 9 && strncmp(s, county, 9) != 0)
+		return stele_error(STELE_EINVALID, "%s '%s' is not in township %s", WHAT(what), s,
+				   county);
 	if (county && strncmp(s, county, 6) != 0)
 		return stele_error(STELE_EINVALID, "%s '%s' is not in county %s", WHAT(what), s, county);
 	return 0;
@@ -92,6 +95,16 @@ int stele_check_county_code(const char *s, const char *what)
 {
 	if (strlen(s) != 6 || !all_digits(s, 6))
 		return stele_error(STELE_EINVALID, "%s '%s' is not a 6-digit county code", WHAT(what), s);
+	return 0;
+}
+
+int stele_check_township_code(const char *s, const char *county, const char *what)
+{
+	if (strlen(s) != 9 || !all_digits(s, 9))
+		return stele_error(STELE_EINVALID, "%s '%s' is not a 9-digit township code",
+				   WHAT(what), s);
+	if (county && strncmp(s, county, 6) != 0)
+		return stele_error(STELE_EINVALID, "%s '%s' is not in county %s", WHAT(what), s, county);
 	return 0;
 }
 

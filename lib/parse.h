@@ -20,12 +20,15 @@ bool stele_utf8_valid(const char *s, size_t len);
 /* Refuses text that is not valid one-line UTF-8, or longer than max_bytes. */
 int stele_check_text(const char *s, size_t max_bytes, const char *what);
 
-/* A village code: exactly 12 ASCII digits; if county is non-NULL, its first 6
- * digits must equal county. */
+/* A village code: exactly 12 ASCII digits; if county is non-NULL, it must start
+ * with county: a county's 6 digits, or a township's 9. */
 int stele_check_village_code(const char *s, const char *county, const char *what);
 
 /* A county code: exactly 6 ASCII digits. */
 int stele_check_county_code(const char *s, const char *what);
+
+/* A township code: exactly 9 ASCII digits; if county is non-NULL, its first 6. */
+int stele_check_township_code(const char *s, const char *county, const char *what);
 
 /* YYYY-MM-DD, a real calendar date, year 1900..2999. *out = days since 1970-01-01. */
 int stele_parse_date(const char *s, int32_t *out, const char *what);

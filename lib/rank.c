@@ -8,6 +8,7 @@
 #include "error.h"
 #include "parse.h"
 #include "rank.h"
+#include "rank-villages.h"
 #include "rules.h"
 
 /* Not cancelled by a reversal (红字冲销, schema 0010; alias e): a reversing event
@@ -34,6 +35,8 @@
 int stele_rank_config_load(struct stele_rank_config *out, sqlite3 *db)
 {
 	static const char *const star_keys[4] = { "star.5", "star.4", "star.3", "star.2" };
+	static const char *const member_star_keys[4] = { "member_star.5", "member_star.4",
+							  "member_star.3", "member_star.2" };
 	static const char *const weight_keys[STELE_IND_COUNT] = {
 		"weight.task", "weight.request", "weight.participation", "weight.income",
 		"weight.assessment",
@@ -43,6 +46,9 @@ int stele_rank_config_load(struct stele_rank_config *out, sqlite3 *db)
 
 	for (int i = 0; i < 4; i++)
 		if ((rc = stele_config_get(db, star_keys[i], &cfg.star[i])) < 0)
+			return rc;
+	for (int i = 0; i < 4; i++)
+		if ((rc = stele_config_get(db, member_star_keys[i], &cfg.member_star[i])) < 0)
 			return rc;
 	for (int i = 0; i < STELE_IND_COUNT; i++)
 		if ((rc = stele_config_get(db, weight_keys[i], &cfg.weight[i])) < 0)
@@ -116,7 +122,7 @@ static int compare_code(const void *key, const void *elem)
  * the code's position in codes (sorted ascending, n entries), skipping codes not
  * there; 0 when done; or STELE_EFAIL.
  */
-static int step_village(size_t *idx, sqlite3 *db, sqlite3_stmt *stmt, char *const *codes,
+int stele_rank_step_village(size_t *idx, sqlite3 *db, sqlite3_stmt *stmt, char *const *codes,
 			size_t n, const char *what)
 {
 	int step;
@@ -139,7 +145,7 @@ static int step_village(size_t *idx, sqlite3 *db, sqlite3_stmt *stmt, char *cons
  * closed for close_month when non-NULL) and a parallel array of code pointers for
  * lookups. Both are freed by the caller (the names with free_league_rows).
  */
-static void free_league_rows(struct stele_league_row *rows, size_t n)
+void stele_rank_rows_free(struct stele_league_row *rows, size_t n)
 {
 	for (size_t i = 0; rows && i < n; i++) {
 		free(rows[i].name);
@@ -148,7 +154,7 @@ static void free_league_rows(struct stele_league_row *rows, size_t n)
 	free(rows);
 }
 
-static int load_villages(struct stele_league_row **out_rows, char ***out_codes, size_t *out_n,
+int stele_rank_villages_load(struct stele_league_row **out_rows, char ***out_codes, size_t *out_n,
 			 sqlite3 *db, const char *close_month)
 {
 	struct stele_league_row *rows = NULL;
@@ -158,7 +164,7 @@ static int load_villages(struct stele_league_row **out_rows, char ***out_codes, 
 	int rc, step;
 
 	/* The earliest dated record of each village: each min() reads one end of an
-	 * index on (village_code, date). */
+	 * index on (village_code, date); a task issued to it counts as its own. */
 	rc = stele_db_prepare(db, &stmt,
 		"SELECT v.code, v.name, v.township_code, v.township_name, "
 		"EXISTS (SELECT 1 FROM stele_stream s WHERE s.writer = v.code AND s.last_seq > 0), "
@@ -167,6 +173,8 @@ static int load_villages(struct stele_league_row **out_rows, char ***out_codes, 
 		"min(coalesce((SELECT substr(min(occurred_on), 1, 7) FROM point_event "
 		"  WHERE village_code = v.code), '~'), "
 		"coalesce((SELECT substr(min(due_on), 1, 7) FROM task WHERE village_code = v.code), '~'), "
+		"coalesce((SELECT substr(min(i.due_on), 1, 7) FROM issued_task_village g "
+		"  JOIN issued_task i ON i.id = g.task_id WHERE g.village_code = v.code), '~'), "
 		"coalesce((SELECT substr(min(received_on), 1, 7) FROM request "
 		"  WHERE village_code = v.code), '~'), "
 		"coalesce((SELECT min(period) FROM income WHERE village_code = v.code), '~'), "
@@ -223,87 +231,9 @@ static int load_villages(struct stele_league_row **out_rows, char ***out_codes, 
 	*out_n = n;
 	rows = NULL;
 done:
-	free_league_rows(rows, n);
+	stele_rank_rows_free(rows, n);
 	sqlite3_finalize(stmt);
 	return rc;
-}
-
-/* One village's standard scores for a year (tenths). */
-struct year_score {
-	bool declared_set;  /* has an assessment row */
-	int64_t declared;   /* Σ active items min(declared, max) */
-	bool scored;        /* the (reviewed) score is set */
-	int64_t score;
-	bool veto;          /* a veto_event for the year */
-};
-
-/*
- * The scores of the registered villages (codes, n) for one year into out[n]: the
- * declared score from `assessment`; the reviewed score from `assessment_review`
- * once an `assessment_approval` exists (star.review = required), else the
- * declared score; and whether a veto event names the village.
- */
-static int year_scores(struct year_score *out, sqlite3 *db, const struct stele_rank_config *cfg,
-		       char *const *codes, size_t n, int year)
-{
-	static const char *const queries[3] = {
-		/* each query parenthesised: clang's -Wstring-concatenation otherwise
-		 * takes the concatenated literals for a missing comma */
-		("SELECT v.code, sum(CASE WHEN s.active = 1 THEN min(a.score, s.max_score) ELSE 0 END) "
-		 "FROM village v JOIN assessment a ON a.village_code = v.code AND a.year = ?1 "
-		 "LEFT JOIN standard_item s ON s.code = a.item_code GROUP BY v.code"),
-		("SELECT v.code, sum(CASE WHEN s.active = 1 THEN min(r.score, s.max_score) ELSE 0 END) "
-		 "FROM village v JOIN assessment_approval p ON p.village_code = v.code AND p.year = ?1 "
-		 "LEFT JOIN assessment_review r ON r.village_code = v.code AND r.year = ?1 "
-		 "LEFT JOIN standard_item s ON s.code = r.item_code GROUP BY v.code"),
-		("SELECT DISTINCT v.code FROM village v JOIN veto_event e "
-		 "ON e.village_code = v.code AND e.year = ?1"),
-	};
-	sqlite3_stmt *stmt = NULL;
-	size_t idx;
-	int rc = 0;
-
-	memset(out, 0, n * sizeof(*out));
-	for (int q = 0; q < 3 && rc == 0; q++) {
-		if (q == 1 && !cfg->review_required)
-			continue;
-		if ((rc = stele_db_prepare(db, &stmt, queries[q])) < 0)
-			return rc;
-		sqlite3_bind_int(stmt, 1, year);
-		while ((rc = step_village(&idx, db, stmt, codes, n, "reading assessments")) > 0) {
-			if (q == 0) {
-				out[idx].declared_set = true;
-				out[idx].declared = sqlite3_column_int64(stmt, 1);
-			} else if (q == 1) {
-				out[idx].scored = true;
-				out[idx].score = sqlite3_column_int64(stmt, 1);
-			} else {
-				out[idx].veto = true;
-			}
-		}
-		sqlite3_finalize(stmt);
-		stmt = NULL;
-	}
-	if (rc == 0 && !cfg->review_required)
-		for (size_t i = 0; i < n; i++) {
-			out[i].scored = out[i].declared_set;
-			out[i].score = out[i].declared;
-		}
-	return rc;
-}
-
-/* Stars for a score (tenths) under the thresholds (whole points). */
-static int stars_for(const struct stele_rank_config *cfg, int64_t score)
-{
-	for (int i = 0; i < 4; i++)
-		if (score >= cfg->star[i] * 10)
-			return 5 - i;
-	return 1;
-}
-
-int stele_rank_stars_for(const struct stele_rank_config *cfg, int64_t score)
-{
-	return stars_for(cfg, score);
 }
 
 /* Whether a village has indicators for the month: synced and started by it. */
@@ -328,7 +258,7 @@ static int share_indicator(struct stele_league_row *rows, char *const *codes, si
 	sqlite3_bind_text(stmt, 2, p->next_day, -1, SQLITE_STATIC);
 	if (sqlite3_bind_parameter_count(stmt) >= 3)
 		sqlite3_bind_int64(stmt, 3, extra);
-	while ((rc = step_village(&idx, db, stmt, codes, n, what)) > 0) {
+	while ((rc = stele_rank_step_village(&idx, db, stmt, codes, n, what)) > 0) {
 		int64_t total = sqlite3_column_int64(stmt, 1), good = sqlite3_column_int64(stmt, 2);
 		if (total > 0 && counted(&rows[idx])) {
 			rows[idx].has[ind] = true;
@@ -366,7 +296,7 @@ static int income_indicator(struct stele_league_row *rows, char *const *codes, s
 		goto done;
 	sqlite3_bind_text(stmt, 1, first, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, last, -1, SQLITE_STATIC);
-	while ((rc = step_village(&idx, db, stmt, codes, n, "reading income")) > 0)
+	while ((rc = stele_rank_step_village(&idx, db, stmt, codes, n, "reading income")) > 0)
 		sum[idx] = stele_rank_add_sat(sum[idx], sqlite3_column_int64(stmt, 1));
 	if (rc < 0)
 		goto done;
@@ -407,7 +337,7 @@ done:
 static int assessment_indicator(struct stele_league_row *rows, char *const *codes, size_t n,
 				sqlite3 *db, const struct stele_rank_config *cfg, int year)
 {
-	struct year_score *now = NULL, *before = NULL;
+	struct stele_year_score *now = NULL, *before = NULL;
 	int rc;
 
 	if (!(now = calloc(n ? n : 1, sizeof(*now))) ||
@@ -415,8 +345,8 @@ static int assessment_indicator(struct stele_league_row *rows, char *const *code
 		rc = stele_error(STELE_EFAIL, "out of memory");
 		goto done;
 	}
-	if ((rc = year_scores(now, db, cfg, codes, n, year)) < 0 ||
-	    (rc = year_scores(before, db, cfg, codes, n, year - 1)) < 0)
+	if ((rc = stele_rank_year_scores(now, db, cfg, codes, n, year)) < 0 ||
+	    (rc = stele_rank_year_scores(before, db, cfg, codes, n, year - 1)) < 0)
 		goto done;
 	for (size_t i = 0; i < n; i++) {
 		if (!counted(&rows[i]))
@@ -463,7 +393,7 @@ static int league_by_code(struct stele_league_row **out_rows, size_t *out_n, boo
 
 	snprintf(month_text, sizeof(month_text), "%04d-%02d", year % 10000, month % 100);
 	month_period(&p, year, month);
-	if ((rc = load_villages(&rows, &codes, &n, db, month_text)) < 0)
+	if ((rc = stele_rank_villages_load(&rows, &codes, &n, db, month_text)) < 0)
 		goto done;
 	for (size_t i = 0; i < n; i++) {
 		rows[i].started = rows[i].first_month[0] &&
@@ -471,11 +401,12 @@ static int league_by_code(struct stele_league_row **out_rows, size_t *out_n, boo
 		if (rows[i].status == STELE_STATUS_OK && !rows[i].started)
 			rows[i].status = STELE_STATUS_NOT_STARTED;
 	}
-	/* Tasks in play: due in M, or due before M and still open when M began. */
+	/* Tasks in play: due in M, or due before M and still open when M began; the
+	 * village's own and those issued to it from above (the task_ledger view). */
 	rc = share_indicator(rows, codes, n, db,
 		"SELECT v.code, count(*), "
 		"sum(t.closed_on IS NOT NULL AND t.closed_on <= t.due_on) "
-		"FROM village v JOIN task t ON t.village_code = v.code "
+		"FROM village v JOIN task_ledger t ON t.village_code = v.code "
 		"AND t.due_on < ?2 AND (t.due_on >= ?1 OR t.closed_on IS NULL OR t.closed_on >= ?1) "
 		"GROUP BY v.code",
 		&p, 0, STELE_IND_TASK, "reading tasks");
@@ -542,7 +473,7 @@ static int league_by_code(struct stele_league_row **out_rows, size_t *out_n, boo
 	rows = NULL;
 	scope = NULL;
 done:
-	free_league_rows(rows, n);
+	stele_rank_rows_free(rows, n);
 	free(codes);
 	free(scope);
 	free(ranked);
@@ -576,7 +507,7 @@ void stele_league_free(struct stele_league *league)
 {
 	if (!league)
 		return;
-	free_league_rows(league->rows, league->nrows);
+	stele_rank_rows_free(league->rows, league->nrows);
 	free(league);
 }
 
@@ -633,8 +564,8 @@ int stele_league_compute(struct stele_league **out, sqlite3 *db, int year, int m
 	*out = league;
 	league = NULL;
 done:
-	free_league_rows(rows, n);
-	free_league_rows(prev, nprev);
+	stele_rank_rows_free(rows, n);
+	stele_rank_rows_free(prev, nprev);
 	free(scope);
 	free(prev_scope);
 	free(league);
@@ -694,151 +625,26 @@ done:
 	return rc;
 }
 
-void stele_stars_free(struct stele_stars *stars)
+/* The stars (1..5) a member's year total (tenths) earns: 5, 4, 3 or 2 for the first
+ * threshold member_star.N (whole points) it reaches, else 1. */
+static int member_stars_for(const long long *stars, int64_t total)
 {
-	if (!stars)
-		return;
-	for (size_t i = 0; i < stars->nrows; i++)
-		free(stars->rows[i].name);
-	free(stars->rows);
-	free(stars);
+	for (int i = 0; i < 4; i++)
+		if (total >= (int64_t)stars[i] * 10)
+			return 5 - i;
+	return 1;
 }
 
-/* Stars desc, score desc, code; villages without stars after, by code. */
-static int compare_stars(const void *a, const void *b)
+/* The member ranking of stele_rank_members; with stars (not NULL: member_star.5..2
+ * in whole points) a sixth column, each member's stars for the points. */
+static int members_table(struct stele_table **out, sqlite3 *db, int year, int month,
+			 const char *village, const long long *stars)
 {
-	const struct stele_star_row *x = a, *y = b;
-
-	if (x->scored != y->scored)
-		return x->scored ? -1 : 1;
-	if (x->scored && x->stars != y->stars)
-		return x->stars > y->stars ? -1 : 1;
-	if (x->scored && x->score != y->score)
-		return x->score > y->score ? -1 : 1;
-	return strcmp(x->code, y->code);
-}
-
-/* Stars of a year's score: by threshold, 1 with a veto event. */
-static int stars_of(const struct stele_rank_config *cfg, const struct year_score *s)
-{
-	return s->veto ? 1 : stars_for(cfg, s->score);
-}
-
-int stele_stars_compute(struct stele_stars **out, sqlite3 *db, int year)
-{
-	struct stele_rank_config cfg;
-	struct stele_league_row *villages = NULL;
-	struct stele_stars *stars = NULL;
-	struct year_score *now = NULL, *before = NULL;
-	char **codes = NULL;
-	size_t n = 0;
-	int rc;
-
-	if ((rc = stele_rank_config_load(&cfg, db)) < 0)
-		return rc;
-	if ((rc = load_villages(&villages, &codes, &n, db, NULL)) < 0)
-		goto done;
-	if (!(stars = calloc(1, sizeof(*stars))) ||
-	    !(stars->rows = calloc(n ? n : 1, sizeof(*stars->rows))) ||
-	    !(now = calloc(n ? n : 1, sizeof(*now))) ||
-	    !(before = calloc(n ? n : 1, sizeof(*before)))) {
-		rc = stele_error(STELE_EFAIL, "out of memory");
-		goto done;
-	}
-	stars->year = year;
-	if ((rc = year_scores(now, db, &cfg, codes, n, year)) < 0 ||
-	    (rc = year_scores(before, db, &cfg, codes, n, year - 1)) < 0)
-		goto done;
-	for (size_t i = 0; i < n; i++) {
-		struct stele_star_row *r = &stars->rows[i];
-		memcpy(r->code, villages[i].code, sizeof(r->code));
-		memcpy(r->township_code, villages[i].township_code, sizeof(r->township_code));
-		r->name = villages[i].name;
-		villages[i].name = NULL;
-		stars->nrows++;
-		r->declared_set = now[i].declared_set;
-		r->declared = now[i].declared;
-		r->scored = now[i].scored;
-		r->score = now[i].score;
-		r->veto = now[i].veto;
-		r->stars = stars_of(&cfg, &now[i]);
-		r->review = now[i].scored ? STELE_REVIEW_APPROVED
-			: now[i].declared_set ? STELE_REVIEW_PENDING : STELE_REVIEW_NONE;
-		r->has_prev = before[i].scored;
-		r->prev_stars = stars_of(&cfg, &before[i]);
-	}
-	qsort(stars->rows, stars->nrows, sizeof(*stars->rows), compare_stars);
-	*out = stars;
-	stars = NULL;
-done:
-	stele_stars_free(stars);
-	free_league_rows(villages, n);
-	free(codes);
-	free(now);
-	free(before);
-	return rc;
-}
-
-int stele_rank_stars(struct stele_table **out, sqlite3 *db, int year)
-{
-	static const char *const names[] = {
-		"village_code", "village_name", "township_code", "declared", "score", "stars",
-		"veto", "review", "prev_stars", "change",
-	};
-	static const enum stele_col_kind kinds[] = {
-		STELE_COL_TEXT, STELE_COL_TEXT, STELE_COL_TEXT, STELE_COL_NUMBER, STELE_COL_NUMBER,
-		STELE_COL_NUMBER, STELE_COL_TEXT, STELE_COL_TEXT, STELE_COL_NUMBER, STELE_COL_TEXT,
-	};
-	static const char *const review_words[] = {
-		[STELE_REVIEW_NONE] = NULL, [STELE_REVIEW_PENDING] = "pending",
-		[STELE_REVIEW_APPROVED] = "approved",
-	};
-	struct stele_stars *stars = NULL;
-	struct stele_table *t = NULL;
-	int rc;
-
-	if ((rc = stele_stars_compute(&stars, db, year)) < 0)
-		return rc;
-	if ((rc = stele_table_new(&t, 10, names, kinds)) < 0)
-		goto done;
-	for (size_t i = 0; i < stars->nrows; i++) {
-		const struct stele_star_row *r = &stars->rows[i];
-		char declared[32], score[32], count[8], prev[8];
-		const char *cells[10] = { r->code, r->name, r->township_code, NULL, NULL, NULL,
-					  r->veto ? "yes" : "no", review_words[r->review], NULL, NULL };
-
-		stele_format_fixed(declared, r->declared, 1);
-		stele_format_fixed(score, r->score, 1);
-		snprintf(count, sizeof(count), "%d", r->stars);
-		snprintf(prev, sizeof(prev), "%d", r->prev_stars);
-		if (r->declared_set)
-			cells[3] = declared;
-		if (r->scored) {
-			cells[4] = score;
-			cells[5] = count;
-		}
-		if (r->has_prev)
-			cells[8] = prev;
-		if (r->scored && r->has_prev)
-			cells[9] = r->stars > r->prev_stars ? "up"
-				: r->stars < r->prev_stars ? "down" : "same";
-		if ((rc = stele_table_add_row(t, cells)) < 0)
-			goto done;
-	}
-	*out = t;
-	t = NULL;
-done:
-	stele_table_free(t);
-	stele_stars_free(stars);
-	return rc;
-}
-
-int stele_rank_members(struct stele_table **out, sqlite3 *db, int year, int month,
-		       const char *village)
-{
-	static const char *const names[] = { "rank", "village_code", "member_id", "name", "points" };
+	static const char *const names[] = { "rank", "village_code", "member_id", "name", "points",
+					     "stars" };
 	static const enum stele_col_kind kinds[] = {
 		STELE_COL_NUMBER, STELE_COL_TEXT, STELE_COL_TEXT, STELE_COL_TEXT, STELE_COL_NUMBER,
+		STELE_COL_NUMBER,
 	};
 	struct stele_table *t = NULL;
 	sqlite3_stmt *stmt = NULL;
@@ -855,7 +661,7 @@ int stele_rank_members(struct stele_table **out, sqlite3 *db, int year, int mont
 		month_period(&p, year, month);
 	else
 		p = y;
-	if ((rc = stele_table_new(&t, 5, names, kinds)) < 0)
+	if ((rc = stele_table_new(&t, stars ? 6 : 5, names, kinds)) < 0)
 		return rc;
 	/* z: each member's latest counted zeroing event of the year. A member's total
 	 * sums the counted non-zeroing events of the period after z. */
@@ -888,7 +694,7 @@ int stele_rank_members(struct stele_table **out, sqlite3 *db, int year, int mont
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
 		const char *code = (const char *)sqlite3_column_text(stmt, 0);
 		int64_t total = sqlite3_column_int64(stmt, 3);
-		char rank_text[24], points[32];
+		char rank_text[24], points[32], star_text[8];
 
 		if (strcmp(code, prev_village) != 0) {
 			snprintf(prev_village, sizeof(prev_village), "%s", code);
@@ -900,8 +706,10 @@ int stele_rank_members(struct stele_table **out, sqlite3 *db, int year, int mont
 		prev_total = total;
 		snprintf(rank_text, sizeof(rank_text), "%ld", rank);
 		stele_format_fixed(points, total, 1);
-		const char *cells[5] = { rank_text, code, (const char *)sqlite3_column_text(stmt, 1),
-					 (const char *)sqlite3_column_text(stmt, 2), points };
+		if (stars)
+			snprintf(star_text, sizeof(star_text), "%d", member_stars_for(stars, total));
+		const char *cells[6] = { rank_text, code, (const char *)sqlite3_column_text(stmt, 1),
+					 (const char *)sqlite3_column_text(stmt, 2), points, star_text };
 		if ((rc = stele_table_add_row(t, cells)) < 0)
 			goto done;
 	}
@@ -915,6 +723,22 @@ done:
 	sqlite3_finalize(stmt);
 	stele_table_free(t);
 	return rc;
+}
+
+int stele_rank_members(struct stele_table **out, sqlite3 *db, int year, int month,
+		       const char *village)
+{
+	return members_table(out, db, year, month, village, NULL);
+}
+
+int stele_rank_member_stars(struct stele_table **out, sqlite3 *db, int year, const char *village)
+{
+	struct stele_rank_config cfg;
+	int rc;
+
+	if ((rc = stele_rank_config_load(&cfg, db)) < 0)
+		return rc;
+	return members_table(out, db, year, 0, village, cfg.member_star);
 }
 
 int stele_rank_period(int *year, int *month, const char *year_arg, const char *month_arg)

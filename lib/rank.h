@@ -12,6 +12,7 @@
 /* The ranking_config values a ranking uses (rules.h supplies the defaults). */
 struct stele_rank_config {
 	long long star[4];        /* star.5, star.4, star.3, star.2: whole points */
+	long long member_star[4]; /* member_star.5 .. member_star.2: whole points of a year */
 	long long weight[5];      /* task, request, participation, income, assessment */
 	long long request_days;
 	long long grade_a_pct, grade_c_pct;
@@ -141,6 +142,9 @@ void stele_stars_free(struct stele_stars *stars);
  */
 int stele_rank_members(struct stele_table **out, sqlite3 *db, int year, int month,
 		       const char *village);
+/* Member stars (积分争星): the year's member ranking with a sixth column, stars
+ * (1..5 from member_star.5..2 of ranking_config, docs/rankings.md). */
+int stele_rank_member_stars(struct stele_table **out, sqlite3 *db, int year, const char *village);
 /* village_code,village_name,township_code,declared,score,stars,veto,review,
  * prev_stars,change. */
 int stele_rank_stars(struct stele_table **out, sqlite3 *db, int year);

@@ -609,6 +609,70 @@ static int lock_local_remote(int *fd, const char *path, const char *shown)
 	return 0;
 }
 
+/*
+ * Pushes local_ref to remote_ref of the local remote at path (locked by the
+ * caller): the commits it lacks as one pack in one piece (libgit2's local
+ * transport feeds its indexer object by object, seconds for a thousand change
+ * sets), then its ref moved only forward and only from the tip it had.
+ */
+static int push_local(git_repository *repo, const char *path, const char *local_ref,
+		      const char *remote_ref, const char *shown)
+{
+	git_repository *dest = NULL;
+	git_packbuilder *pb = NULL;
+	git_revwalk *walk = NULL;
+	git_reference *moved = NULL;
+	git_oid ours, theirs;
+	char what[1100];
+	bool have_theirs;
+	int grc, rc = 0;
+
+	snprintf(what, sizeof(what), "cannot push to remote %s", shown);
+	if (git_reference_name_to_id(&ours, repo, local_ref) < 0 ||
+	    git_repository_open_bare(&dest, path) < 0) {
+		rc = stele_git_fail(STELE_EFAIL, what);
+		goto done;
+	}
+	grc = git_reference_name_to_id(&theirs, dest, remote_ref);
+	if (grc < 0 && grc != GIT_ENOTFOUND) {
+		rc = stele_git_fail(STELE_EFAIL, what);
+		goto done;
+	}
+	have_theirs = grc == 0;
+	if (have_theirs && git_oid_equal(&ours, &theirs))
+		goto done;
+	/* Their tip must be in our history (an unknown one is not). */
+	if (have_theirs && git_graph_descendant_of(repo, &ours, &theirs) != 1) {
+		git_error_clear();
+		rc = stele_error(STELE_EFAIL, "remote %s has commits that %s does not have "
+				 "(not a fast-forward); nothing was pushed", shown, local_ref);
+		goto done;
+	}
+	if (git_packbuilder_new(&pb, repo) < 0 || git_revwalk_new(&walk, repo) < 0 ||
+	    git_revwalk_push(walk, &ours) < 0 || (have_theirs && git_revwalk_hide(walk, &theirs) < 0) ||
+	    git_packbuilder_insert_walk(pb, walk) < 0) {
+		rc = stele_git_fail(STELE_EFAIL, what);
+		goto done;
+	}
+	if ((rc = stele_git_write_pack(NULL, dest, pb)) < 0)
+		goto done;
+	if (have_theirs)
+		grc = git_reference_create_matching(&moved, dest, remote_ref, &ours, 1, &theirs,
+						    "stele: push");
+	else
+		grc = git_reference_create(&moved, dest, remote_ref, &ours, 0, "stele: push");
+	if (grc == GIT_EMODIFIED || grc == GIT_EEXISTS)
+		rc = stele_error(STELE_EBUSY, "remote %s moved during the push; retry", shown);
+	else if (grc < 0)
+		rc = stele_git_fail(STELE_EFAIL, what);
+done:
+	git_reference_free(moved);
+	git_revwalk_free(walk);
+	git_packbuilder_free(pb);
+	git_repository_free(dest);
+	return rc;
+}
+
 int stele_remote_push(git_repository *repo, const char *url, const char *local_ref,
 		    const char *remote_ref, int create_local, const struct stele_remote_opts *opts)
 {
@@ -637,6 +701,10 @@ int stele_remote_push(git_repository *repo, const char *url, const char *local_r
 	git_push_options_init(&push, GIT_PUSH_OPTIONS_VERSION);
 	if (local && (rc = lock_local_remote(&lock_fd, target, t.shown)) < 0)
 		goto done;
+	if (local) {
+		rc = push_local(repo, target, local_ref, remote_ref, t.shown);
+		goto done;
+	}
 	transport_callbacks(&push.callbacks, &t);
 	/* No '+': libgit2 refuses a non-fast-forward before sending, the server after. */
 	snprintf(spec, sizeof(spec), "%s:%s", local_ref, remote_ref);

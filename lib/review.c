@@ -1,4 +1,5 @@
-/* review.c: the county's approval and adjustment of village self-assessments. */
+/* review.c: the county's approval and adjustment of village self-assessments, and
+ * the township's first review of them. */
 #include <stdio.h>
 #include <string.h>
 
@@ -45,7 +46,9 @@ int stele_review_approve(sqlite3 *db, const char *village, int year, const char 
 				   "%d (none merged yet)", village, year);
 	if ((rc = stele_db_prepare(db, &stmt,
 		"INSERT INTO assessment_review (village_code, year, item_code, score) "
-		"SELECT ?1, ?2, s.code, coalesce(min(a.score, s.max_score), 0) FROM standard_item s "
+		"SELECT ?1, ?2, s.code, coalesce(min(t.score, s.max_score), min(a.score, s.max_score), 0) "
+		"FROM standard_item s "
+		"LEFT JOIN township_review t ON t.village_code = ?1 AND t.year = ?2 AND t.item_code = s.code "
 		"LEFT JOIN assessment a ON a.village_code = ?1 AND a.year = ?2 AND a.item_code = s.code "
 		"WHERE s.active = 1 AND NOT EXISTS (SELECT 1 FROM assessment_review r "
 		"WHERE r.village_code = ?1 AND r.year = ?2 AND r.item_code = s.code) "
@@ -71,9 +74,12 @@ int stele_review_approve(sqlite3 *db, const char *village, int year, const char 
 	return rc;
 }
 
-int stele_review_adjust(sqlite3 *db, const char *village, int year, const char *item,
-			int64_t score, const char *note)
+/* Sets one item's score in table (assessment_review or township_review): what
+ * stele_review_adjust and stele_review_township say. */
+static int put_score(sqlite3 *db, const char *table, const char *village, int year,
+		     const char *item, int64_t score, const char *note)
 {
+	char sql[320];
 	sqlite3_stmt *stmt = NULL;
 	int64_t max = 0, active = 0;
 	char max_text[32], score_text[32];
@@ -103,11 +109,12 @@ int stele_review_adjust(sqlite3 *db, const char *village, int year, const char *
 		return stele_error(STELE_EINVALID, "item %s: score %s is not between 0 and the item's "
 				   "maximum %s", item, score_text, max_text);
 	/* The row is written only when it changes (no empty change set). */
-	if ((rc = stele_db_prepare(db, &stmt,
-		"INSERT INTO assessment_review (village_code, year, item_code, score, note) "
-		"VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (village_code, year, item_code) "
-		"DO UPDATE SET score = excluded.score, note = excluded.note "
-		"WHERE score IS NOT excluded.score OR note IS NOT excluded.note")) < 0)
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO %s (village_code, year, item_code, score, note) "
+		 "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (village_code, year, item_code) "
+		 "DO UPDATE SET score = excluded.score, note = excluded.note "
+		 "WHERE score IS NOT excluded.score OR note IS NOT excluded.note", table);
+	if ((rc = stele_db_prepare(db, &stmt, sql)) < 0)
 		return rc;
 	sqlite3_bind_text(stmt, 1, village, -1, SQLITE_STATIC);
 	sqlite3_bind_int(stmt, 2, year);
@@ -118,4 +125,16 @@ int stele_review_adjust(sqlite3 *db, const char *village, int year, const char *
 		rc = stele_error_db(STELE_EFAIL, db, "writing the reviewed score");
 	sqlite3_finalize(stmt);
 	return rc;
+}
+
+int stele_review_adjust(sqlite3 *db, const char *village, int year, const char *item,
+			int64_t score, const char *note)
+{
+	return put_score(db, "assessment_review", village, year, item, score, note);
+}
+
+int stele_review_township(sqlite3 *db, const char *village, int year, const char *item,
+			  int64_t score, const char *note)
+{
+	return put_score(db, "township_review", village, year, item, score, note);
 }

@@ -10,8 +10,10 @@
 /*
  * Approves village's self-assessment for year, inside the caller's transaction
  * (a captured county write): every active standard item without an
- * assessment_review row gets one, equal to the village's declared score (capped
- * at the item's maximum; 0 for an item it did not declare), and an
+ * assessment_review row gets one, equal to the township's first-review score
+ * (township_review) where its township sent one, else to the village's declared
+ * score (either capped at the item's maximum; 0 for an item it did not declare),
+ * and an
  * assessment_approval row records approved_on (YYYY-MM-DD) and note (may be NULL).
  * STELE_EINVALID, nothing written, when the village declared nothing for year or
  * the year is already approved. The caller checks the village is registered.
@@ -28,5 +30,12 @@ int stele_review_approve(sqlite3 *db, const char *village, int year, const char 
  */
 int stele_review_adjust(sqlite3 *db, const char *village, int year, const char *item,
 			int64_t score, const char *note);
+
+/*
+ * The township's first review (乡镇初审) of one item: as stele_review_adjust, into
+ * township_review, inside the caller's transaction (a captured township write).
+ */
+int stele_review_township(sqlite3 *db, const char *village, int year, const char *item,
+			  int64_t score, const char *note);
 
 #endif

@@ -55,7 +55,7 @@ static const char *const categories[] = { "base", "merit", "bonus", "deduction",
 #define ENUM(n, opt, set) { n, C_ENUM, opt, 0, 0, 0, set }
 
 /* Column order is the schema's (schema/0001-core.sql, 0002-writer-key.sql,
- * 0005-corrections.sql). */
+ * 0005-corrections.sql, 0007-governance.sql, 0010-reversals.sql). */
 static const struct table_rule tables[] = {
 	{ "member", 8, 1, { ANY("village_code"), ID("id", false),
 		TEXT("name", false, 1, STELE_NAME_MAX), ENUM("gender", true, genders),
@@ -85,14 +85,24 @@ static const struct table_rule tables[] = {
 	/* schema/0010-reversals.sql: which event a reversing event reverses. */
 	{ "point_reversal", 3, 2, { ANY("village_code"), ID("event_id", false),
 		ID("reverses", false) } },
+	{ "issued_task_close", 3, 1, { ANY("village_code"), ID("task_id", false),
+		DATE("closed_on", false) } },
 	/* The county's: what an agent applies from the county stream. */
 	{ "point_rule", 5, 0, { CODE("code"), ENUM("category", false, categories),
 		TEXT("name", false, 1, 200), FIXED("points", -STELE_POINTS_MAX, STELE_POINTS_MAX, 1),
 		INT("active", false, 0, 1) } },
 	{ "standard_item", 4, 0, { CODE("code"), TEXT("name", false, 1, 200),
 		FIXED("max_score", 0, STELE_SCORE_MAX, 1), INT("active", false, 0, 1) } },
+	/* The township's first review (schema/0008-levels.sql). */
+	{ "township_review", 5, 2, { ANY("village_code"), INT("year", false, 1900, 2999),
+		CODE("item_code"), FIXED("score", 0, STELE_SCORE_MAX, 1),
+		TEXT("note", true, 0, STELE_NOTE_MAX) } },
 	{ "village", 4, 0, { ANY("code"), TEXT("name", false, 1, 200), ANY("township_code"),
 		TEXT("township_name", false, 1, 200) } },
+	{ "issued_task", 5, 0, { ID("id", false), TEXT("title", false, 1, STELE_TITLE_MAX),
+		TEXT("category", true, 0, STELE_LABEL_MAX), DATE("due_on", false),
+		DATE("issued_on", false) } },
+	{ "issued_task_village", 2, 0, { ID("task_id", false), ANY("village_code") } },
 };
 
 /* A value for a message: short printable text as it is (quoted), else what it is. */

@@ -16,14 +16,23 @@
 /* star.review's words, by value: 0 none, 1 required. */
 static const char *const star_review_words[] = { "none", "required", NULL };
 
+#define NUMBER(k, v) { k, v, NULL, false, 0 }
 const struct stele_config_default stele_config_defaults[] = {
-	{ "star.5", 90, NULL }, { "star.4", 80, NULL }, { "star.3", 70, NULL },
-	{ "star.2", 60, NULL }, { "star.review", 1, star_review_words },
-	{ "weight.task", 25, NULL }, { "weight.request", 25, NULL },
-	{ "weight.participation", 20, NULL }, { "weight.income", 15, NULL },
-	{ "weight.assessment", 15, NULL }, { "request.days", 7, NULL },
-	{ "grade.a_pct", 30, NULL }, { "grade.c_pct", 10, NULL }, { NULL, 0, NULL },
+	NUMBER("star.5", 90), NUMBER("star.4", 80), NUMBER("star.3", 70), NUMBER("star.2", 60),
+	{ "star.review", 1, star_review_words, false, 0 },
+	NUMBER("weight.task", 25), NUMBER("weight.request", 25),
+	NUMBER("weight.participation", 20), NUMBER("weight.income", 15),
+	NUMBER("weight.assessment", 15), NUMBER("request.days", 7),
+	NUMBER("grade.a_pct", 30), NUMBER("grade.c_pct", 10),
+	/* 积分争星: a member's points of the year (docs/rankings.md "Member stars"). */
+	NUMBER("member_star.5", 30), NUMBER("member_star.4", 24),
+	NUMBER("member_star.3", 18), NUMBER("member_star.2", 12),
+	/* 集体经济薄弱村: a year-to-date income under it, in yuan (docs/rankings.md
+	 * "Collective income"); no default, as the spec says. */
+	{ "income.weak_yuan", 0, NULL, true, 100000000 },
+	{ NULL, 0, NULL, false, 0 },
 };
+#undef NUMBER
 
 /* The reference county's catalogue (shared/data/reference-county/rules/). */
 static const char default_point_rules[] =
@@ -54,12 +63,17 @@ static const char default_veto_items[] =
 	"V3,安全生产责任事故\n"
 	"V4,村霸恶势力干扰\n";
 
+static const char *const kind_names[] = { "point-rules", "standard-items", "veto-items", "config" };
+
+const char *stele_rules_kind_name(enum stele_rules_kind kind)
+{
+	return kind_names[kind];
+}
+
 int stele_rules_kind_parse(const char *name, enum stele_rules_kind *out)
 {
-	static const char *const names[] = { "point-rules", "standard-items", "veto-items", "config" };
-
 	for (int i = 0; i < 4; i++)
-		if (strcmp(name, names[i]) == 0) {
+		if (strcmp(name, kind_names[i]) == 0) {
 			*out = (enum stele_rules_kind)i;
 			return 0;
 		}
@@ -118,7 +132,7 @@ static int config_value(const struct stele_config_default *d, const char *text, 
 			}
 		return -1;
 	}
-	return stele_parse_int(text, 0, 100000, out, d->key) < 0 ? -1 : 0;
+	return stele_parse_int(text, 0, d->max ? d->max : 100000, out, d->key) < 0 ? -1 : 0;
 }
 
 /* The words of key d for a message: "none|required" (out holds 64 bytes). */
@@ -463,6 +477,8 @@ int stele_rules_install_defaults(sqlite3 *db)
 	/* The configuration defaults are written out, so the county can see them. */
 	for (const struct stele_config_default *d = stele_config_defaults; d->key; d++) {
 		char sql[160], value[32];
+		if (d->no_default)
+			continue;
 		if (d->words)
 			snprintf(value, sizeof(value), "%s", d->words[d->value]);
 		else
@@ -476,7 +492,7 @@ int stele_rules_install_defaults(sqlite3 *db)
 	return 0;
 }
 
-int stele_config_get(sqlite3 *db, const char *key, long long *out)
+int stele_config_find(bool *set, long long *out, sqlite3 *db, const char *key)
 {
 	const struct stele_config_default *d = config_default(key);
 	sqlite3_stmt *stmt = NULL;
@@ -496,12 +512,103 @@ int stele_config_get(sqlite3 *db, const char *key, long long *out)
 			goto done;
 		}
 		*out = v;
+		*set = true;
 	} else if (step == SQLITE_DONE) {
-		*out = d->value;
+		if (!d->no_default)
+			*out = d->value;
+		*set = !d->no_default;
 	} else {
 		rc = stele_error_db(STELE_EFAIL, db, "reading config");
 	}
 done:
 	sqlite3_finalize(stmt);
 	return rc;
+}
+
+int stele_config_get(sqlite3 *db, const char *key, long long *out)
+{
+	long long v = 0;
+	bool set = false;
+	int rc;
+
+	if ((rc = stele_config_find(&set, &v, db, key)) < 0)
+		return rc;
+	*out = set ? v : 0;
+	return 0;
+}
+
+/* ---- drafts ---- */
+
+int stele_rules_draft_put(sqlite3 *db, enum stele_rules_kind kind, const char *file,
+			  const char *csv_text, size_t len)
+{
+	struct stele_csv *csv = NULL;
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	/* Validated against the live tables as an import would be, then undone. */
+	if ((rc = stele_db_exec(db, "SAVEPOINT rules_draft")) < 0)
+		return rc;
+	if ((rc = stele_csv_open_mem(&csv, file, csv_text, len)) == 0)
+		rc = stele_rules_import(db, kind, csv);
+	stele_csv_free(csv);
+	sqlite3_exec(db, "ROLLBACK TO rules_draft; RELEASE rules_draft", NULL, NULL, NULL);
+	if (rc < 0)
+		return rc;
+	if ((rc = stele_db_prepare(db, &stmt, "INSERT OR REPLACE INTO stele_rules_draft (kind, "
+					      "file, csv, imported_at) VALUES (?, ?, ?, unixepoch())")) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, kind_names[kind], -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, file, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(stmt, 3, csv_text, (int)len, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		rc = stele_error_db(STELE_EFAIL, db, "writing the draft");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int stele_rules_drafts_apply(int *count, sqlite3 *db)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = 0, n = 0;
+
+	/* In the order a county sets its rules up: point rules, items, vetoes, config. */
+	for (int k = 0; k < 4 && rc == 0; k++) {
+		struct stele_csv *csv = NULL;
+		int step;
+
+		if ((rc = stele_db_prepare(db, &stmt, "SELECT file, csv FROM stele_rules_draft "
+						      "WHERE kind = ?")) < 0)
+			return rc;
+		sqlite3_bind_text(stmt, 1, kind_names[k], -1, SQLITE_STATIC);
+		step = sqlite3_step(stmt);
+		if (step == SQLITE_ROW) {
+			rc = stele_csv_open_mem(&csv, (const char *)sqlite3_column_text(stmt, 0),
+						sqlite3_column_blob(stmt, 1),
+						(size_t)sqlite3_column_bytes(stmt, 1));
+			if (rc == 0)
+				rc = stele_rules_import(db, (enum stele_rules_kind)k, csv);
+			if (rc == 0)
+				n++;
+			stele_csv_free(csv);
+		} else if (step != SQLITE_DONE) {
+			rc = stele_error_db(STELE_EFAIL, db, "reading the drafts");
+		}
+		sqlite3_finalize(stmt);
+		stmt = NULL;
+	}
+	if (rc == 0 && count)
+		*count = n;
+	return rc;
+}
+
+int stele_rules_drafts_discard(int *count, sqlite3 *db)
+{
+	int rc;
+
+	if ((rc = stele_db_exec(db, "DELETE FROM stele_rules_draft")) < 0)
+		return rc;
+	if (count)
+		*count = sqlite3_changes(db);
+	return 0;
 }

@@ -3,6 +3,7 @@
 #ifndef STELE_RULES_H
 #define STELE_RULES_H
 
+#include <stdbool.h>
 #include <sqlite3.h>
 
 #include "csv.h"
@@ -16,6 +17,8 @@ enum stele_rules_kind {
 
 /* "point-rules" etc. to a kind; STELE_EUSAGE for an unknown name. */
 int stele_rules_kind_parse(const char *name, enum stele_rules_kind *out);
+/* The kind's name ("point-rules", ...), static. */
+const char *stele_rules_kind_name(enum stele_rules_kind kind);
 
 /* The query that lists a rules table in its import columns (points and scores
  * with one decimal), ordered by code; "active" is its numeric column. Both
@@ -45,11 +48,30 @@ struct stele_config_default {
 	const char *key;
 	long long value;
 	const char *const *words;  /* NULL-terminated, or NULL for a number */
+	bool no_default;           /* unset unless the county sets it (value unused) */
+	long long max;             /* the largest number allowed; 0: 100000 */
 };
 extern const struct stele_config_default stele_config_defaults[];
 
 /* The value of config key (the table's, else the default): the number, or the
  * index of the word. */
 int stele_config_get(sqlite3 *db, const char *key, long long *out);
+/* The same, for a key that may be unset: *set says whether the table holds it
+ * (or it has a default); *out is written only when *set. */
+int stele_config_find(bool *set, long long *out, sqlite3 *db, const char *key);
+
+/*
+ * Drafts (stele_rules_draft, local to the county): rules imported but not live.
+ * stele_rules_draft_put validates csv_text (len bytes, named file in messages)
+ * as stele_rules_import would against the live tables, writes nothing of it to
+ * them, and keeps it as the draft of kind (replacing an earlier one).
+ * stele_rules_drafts_apply imports every draft into the live tables, in kind
+ * order, inside the caller's transaction (*count, may be NULL: how many);
+ * stele_rules_drafts_discard deletes them (*count: how many).
+ */
+int stele_rules_draft_put(sqlite3 *db, enum stele_rules_kind kind, const char *file,
+			  const char *csv_text, size_t len);
+int stele_rules_drafts_apply(int *count, sqlite3 *db);
+int stele_rules_drafts_discard(int *count, sqlite3 *db);
 
 #endif

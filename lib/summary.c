@@ -47,6 +47,11 @@ static const struct kind kinds[] = {
 	{ "veto_event", "veto event", "veto events", false, SP_NONE, NULL },
 	{ "ranking_config", "ranking setting", "ranking settings", false, SP_NONE, NULL },
 	{ "village", "village", "villages", false, SP_NONE, NULL },
+	{ "issued_task", "issued task", "issued tasks", false, SP_NONE, NULL },
+	{ "issued_task_village", "issued task for village", "issued tasks' villages", false,
+	  SP_NONE, NULL },
+	/* A closing is a row of its own: added = closed, as a month's period_close. */
+	{ "issued_task_close", "issued task", "issued tasks", true, SP_MONTH, NULL },
 };
 #define KIND_COUNT ((int)(sizeof(kinds) / sizeof(kinds[0])))
 

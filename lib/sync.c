@@ -22,6 +22,26 @@ struct county_pull {
 	uint64_t applied;
 };
 
+/* Opens the county's stream with key into p->m, scoped to the county of this
+ * village (the first 6 digits of its code): the county's rows that belong to a
+ * village must name one of its own (lib/domain.h). */
+static int open_county(struct county_pull *p)
+{
+	char *village = NULL, county[STELE_LEVEL_COUNTY + 1];
+	int rc;
+
+	if ((rc = stele_merge_open(&p->m, p->db, STELE_WRITER_COUNTY, p->key, 0)) < 0)
+		return rc;
+	if ((rc = stele_meta_get(p->db, "village_code", &village)) < 0)
+		return rc;
+	if (village && stele_writer_level(village) == STELE_LEVEL_VILLAGE) {
+		snprintf(county, sizeof(county), "%.6s", village);
+		rc = stele_merge_set_scope(p->m, county);
+	}
+	free(village);
+	return rc;
+}
+
 /* Deletes the default catalogue before the county's own arrives. */
 static int clear_county_tables(sqlite3 *db)
 {
@@ -58,7 +78,7 @@ static int pull_one(void *ctx, const git_oid *commit, const void *data, size_t l
 		memcpy(p->key, signer, STELE_PK_BYTES);
 		stele_merge_free(p->m);
 		p->m = NULL;
-		if ((rc = stele_merge_open(&p->m, p->db, STELE_WRITER_COUNTY, p->key, 0)) < 0)
+		if ((rc = open_county(p)) < 0)
 			return rc;
 		pin = true;
 	} else if (memcmp(signer, p->key, STELE_PK_BYTES) != 0) {
@@ -118,7 +138,7 @@ int stele_sync_pull_county(uint64_t *applied, uint64_t *county_seq, sqlite3 *db,
 		}
 		p.have_key = true;
 	}
-	if ((rc = stele_merge_open(&p.m, db, STELE_WRITER_COUNTY, p.key, 0)) < 0)
+	if ((rc = open_county(&p)) < 0)
 		goto done;
 	last = stele_merge_last_commit(p.m);
 	if (stele_merge_last_seq(p.m) > 0 && *last && stele_git_oid_parse(&since, last) < 0) {

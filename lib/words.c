@@ -98,6 +98,18 @@ static const struct word words[] = {
 	{ "field", NC_("field", "writer"), "写入方", { 0 } },
 	{ "field", NC_("field", "summary"), "内容摘要", { 0 } },
 	{ "field", NC_("field", "bytes"), "字节数", { 0 } },
+	/* task_ledger.origin: the village's own task, or one issued from above */
+	{ "origin", NC_("origin", "village"), "本村", { 0 } },
+	{ "origin", NC_("origin", "county"), "上级交办", { 0 } },
+	/* task progress: how a village closed out an issued task */
+	{ "result", NC_("result", "on_time"), "按期销号", { 0 } },
+	{ "result", NC_("result", "late"), "逾期销号", { 0 } },
+	{ "result", NC_("result", "open"), "未销号", { 0 } },
+	/* rank income: 单一村, 集体经济薄弱村 */
+	{ "single_source", NC_("single_source", "yes"), "是", { 0 } },
+	{ "single_source", NC_("single_source", "no"), "否", { 0 } },
+	{ "weak", NC_("weak", "yes"), "是", { 0 } },
+	{ "weak", NC_("weak", "no"), "否", { 0 } },
 	/* agent log: the signature and commit columns */
 	{ "signature", NC_("signature", "ok"), "有效", { 0 } },
 	{ "signature", NC_("signature", "bad"), "无效", { 0 } },
@@ -133,10 +145,16 @@ static const char *const columns[] __attribute__((unused)) = {
 	NC_("column", "source"), NC_("column", "stage"), NC_("column", "stars"),
 	NC_("column", "state"), NC_("column", "status"), NC_("column", "summary"),
 	NC_("column", "task_rate"), NC_("column", "time"), NC_("column", "title"),
-	NC_("column", "township_code"), NC_("column", "township_name"), NC_("column", "value"),
+	NC_("column", "township"), NC_("column", "township_code"), NC_("column", "township_name"), NC_("column", "value"),
 	NC_("column", "veto"), NC_("column", "veto_code"), NC_("column", "veto_name"),
 	NC_("column", "village"), NC_("column", "village_code"), NC_("column", "village_name"),
 	NC_("column", "writer"), NC_("column", "year"),
+	NC_("column", "origin"), NC_("column", "issued_on"), NC_("column", "villages"),
+	NC_("column", "on_time"), NC_("column", "late"), NC_("column", "open"),
+	NC_("column", "result"), NC_("column", "days_late"), NC_("column", "days_overdue"),
+	NC_("column", "task_id"), NC_("column", "income"), NC_("column", "prev_income"),
+	NC_("column", "growth"), NC_("column", "sources"), NC_("column", "single_source"),
+	NC_("column", "weak"),
 };
 
 static const struct word *find(const char *field, const char *code)

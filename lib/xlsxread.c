@@ -460,6 +460,101 @@ bool stele_xlsx_path(const char *path)
 	return n > 5 && strcasecmp(path + n - 5, ".xlsx") == 0;
 }
 
+/* The workbook in memory, as minizip's file functions see it (one open at a time). */
+struct memzip {
+	const unsigned char *data;
+	size_t len, pos;
+};
+
+static voidpf mem_open(voidpf opaque, const void *name, int mode)
+{
+	struct memzip *m = opaque;
+
+	if (mode & ZLIB_FILEFUNC_MODE_WRITE)
+		return NULL;
+	m->pos = 0;
+	return m;
+}
+
+static uLong mem_read(voidpf opaque, voidpf stream, void *buf, uLong size)
+{
+	struct memzip *m = stream;
+	size_t n = m->len - m->pos < size ? m->len - m->pos : size;
+
+	memcpy(buf, m->data + m->pos, n);
+	m->pos += n;
+	return (uLong)n;
+}
+
+static uLong mem_write(voidpf opaque, voidpf stream, const void *buf, uLong size)
+{
+	return 0;
+}
+
+static ZPOS64_T mem_tell(voidpf opaque, voidpf stream)
+{
+	return ((struct memzip *)stream)->pos;
+}
+
+static long mem_seek(voidpf opaque, voidpf stream, ZPOS64_T offset, int origin)
+{
+	struct memzip *m = stream;
+	ZPOS64_T base = origin == ZLIB_FILEFUNC_SEEK_SET ? 0
+		      : origin == ZLIB_FILEFUNC_SEEK_CUR ? m->pos : m->len;
+
+	if (offset > m->len || base + offset > m->len)
+		return -1;
+	m->pos = (size_t)(base + offset);
+	return 0;
+}
+
+static int mem_close(voidpf opaque, voidpf stream)
+{
+	return 0;
+}
+
+static int mem_error(voidpf opaque, voidpf stream)
+{
+	return 0;
+}
+
+/* The workbook r->zip is open: its parts into *out. */
+static int read_workbook(struct stele_csv **out, struct reader *r)
+{
+	int rc;
+
+	if ((rc = parse_part(r, "xl/workbook.xml", true, workbook_start, no_end)) < 0)
+		return rc;
+	if (r->sheet_rid[0] &&
+	    (rc = parse_part(r, "xl/_rels/workbook.xml.rels", false, rels_start, no_end)) < 0)
+		return rc;
+	if (!r->sheet_part[0])
+		snprintf(r->sheet_part, sizeof(r->sheet_part), "xl/worksheets/sheet1.xml");
+	if ((rc = parse_part(r, "xl/sharedStrings.xml", false, sst_start, sst_end)) < 0 ||
+	    (rc = parse_part(r, "xl/styles.xml", false, styles_start, styles_end)) < 0 ||
+	    (rc = stele_csv_open_records(&r->csv, r->path)) < 0 ||
+	    (rc = parse_part(r, r->sheet_part, true, sheet_start, sheet_end)) < 0)
+		return rc;
+	*out = r->csv;
+	r->csv = NULL;
+	return 0;
+}
+
+/* Everything a reader holds (the zip included). */
+static void reader_free(struct reader *r)
+{
+	if (r->zip)
+		unzClose(r->zip);
+	clear_cells(r);
+	free(r->cells);
+	stele_csv_free(r->csv);
+	stele_buf_free(&r->strings);
+	stele_buf_free(&r->text);
+	free(r->soff);
+	free(r->xf_date);
+	free(r->date_fmts);
+}
+
 int stele_xlsx_read(struct stele_csv **out, const char *path, size_t max_bytes)
 {
 	struct reader r = { .path = path, .max_bytes = max_bytes };
@@ -468,39 +563,37 @@ int stele_xlsx_read(struct stele_csv **out, const char *path, size_t max_bytes)
 
 	stele_buf_init(&r.strings, max_bytes);
 	stele_buf_init(&r.text, max_bytes);
-	if (!(probe = fopen(path, "rb"))) {
-		rc = stele_error(STELE_EFAIL, "cannot open %s: %m", path);
-		goto done;
-	}
+	if (!(probe = fopen(path, "rb")))
+		return stele_error(STELE_EFAIL, "cannot open %s: %m", path);
 	fclose(probe);
-	if (!(r.zip = unzOpen64(path))) {
+	if (!(r.zip = unzOpen64(path)))
 		rc = stele_error(STELE_EINVALID, "%s is not an Excel workbook (not a zip file)", path);
-		goto done;
-	}
-	if ((rc = parse_part(&r, "xl/workbook.xml", true, workbook_start, no_end)) < 0)
-		goto done;
-	if (r.sheet_rid[0] &&
-	    (rc = parse_part(&r, "xl/_rels/workbook.xml.rels", false, rels_start, no_end)) < 0)
-		goto done;
-	if (!r.sheet_part[0])
-		snprintf(r.sheet_part, sizeof(r.sheet_part), "xl/worksheets/sheet1.xml");
-	if ((rc = parse_part(&r, "xl/sharedStrings.xml", false, sst_start, sst_end)) < 0 ||
-	    (rc = parse_part(&r, "xl/styles.xml", false, styles_start, styles_end)) < 0 ||
-	    (rc = stele_csv_open_records(&r.csv, path)) < 0 ||
-	    (rc = parse_part(&r, r.sheet_part, true, sheet_start, sheet_end)) < 0)
-		goto done;
-	*out = r.csv;
-	r.csv = NULL;
-done:
-	if (r.zip)
-		unzClose(r.zip);
-	clear_cells(&r);
-	free(r.cells);
-	stele_csv_free(r.csv);
-	stele_buf_free(&r.strings);
-	stele_buf_free(&r.text);
-	free(r.soff);
-	free(r.xf_date);
-	free(r.date_fmts);
+	else
+		rc = read_workbook(out, &r);
+	reader_free(&r);
 	return rc;
+}
+
+int stele_xlsx_read_mem(struct stele_csv **out, const char *name, const void *data, size_t len,
+			size_t max_bytes)
+{
+	struct reader r = { .path = name, .max_bytes = max_bytes };
+	struct memzip m = { .data = data, .len = len };
+	zlib_filefunc64_def ff = { mem_open, mem_read, mem_write, mem_tell, mem_seek, mem_close,
+				   mem_error, &m };
+	int rc;
+
+	stele_buf_init(&r.strings, max_bytes);
+	stele_buf_init(&r.text, max_bytes);
+	if (!(r.zip = unzOpen2_64(name, &ff)))
+		rc = stele_error(STELE_EINVALID, "%s is not an Excel workbook (not a zip file)", name);
+	else
+		rc = read_workbook(out, &r);
+	reader_free(&r);
+	return rc;
+}
+
+bool stele_xlsx_data(const void *data, size_t len)
+{
+	return len >= 4 && memcmp(data, "PK\003\004", 4) == 0;
 }

@@ -20,7 +20,14 @@
  */
 int stele_xlsx_read(struct stele_csv **out, const char *path, size_t max_bytes);
 
+/* The same over a workbook in memory (an upload): data is borrowed for the call;
+ * name is the file's name in messages. */
+int stele_xlsx_read_mem(struct stele_csv **out, const char *name, const void *data, size_t len,
+			size_t max_bytes);
+
 /* Whether path ends in ".xlsx" (any case). */
 bool stele_xlsx_path(const char *path);
+/* Whether data starts as a zip file does (an .xlsx under another name). */
+bool stele_xlsx_data(const void *data, size_t len);
 
 #endif

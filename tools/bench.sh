@@ -47,12 +47,15 @@ FIGURES='write_p50|write latency p50 (`points add`, process start included)|ms|<
 write_p95|write latency p95 (`points add`, process start included)|ms|-|-|value
 import_rate|import rate (point events, one `import points`)|rows/s|>= 33334|-|value
 import_1m|`import points` of 1,000,000 point events (one transaction, split into change sets)|s|-|-|value
-sync_1000|sync of 1,000 pending change sets to a local bare repository|s|-|-|value
+sync_1000|sync of 1,000 pending single-row change sets to a local bare repository vs the same objects as one pack with libgit2 directly|s|< 0.5|libgit2 one pack|value
 sync_day_bytes|bytes pushed for one day'"'"'s work (40 writes) vs the village database|bytes|-|database size|ratio
 merge_rate|merge rate vs raw sqlite3changeset_apply of the same rows|rows/s|>= 0.5|raw apply rows/s|ratio
 noop_sync_300|no-op `stele-aggregator sync` of 300 villages|s|< 1|-|value
 rank_2436|`rank villages --month` over 2,436 villages|s|< 1|-|value
+as_of_2436|`rank villages --as-of` a past run over 2,436 villages x one year, after later changes|s|<= 3|live `rank villages`|value
+history_2436|storage of the past states (history tables) after those changes, against the whole county database|MiB|<= 0.25|database MiB|ratio
 cold_changzhi|cold `stele-aggregator sync` + `rank villages` of 2,436 villages x one year|s|-|-|value
+as_of_changzhi|`rank villages --as-of` a past merge run, 2,436 villages x one year, after later merges and rules|s|<= 3|live `rank villages`|value
 serve_page_p95|workbench server time per page, p95 of the slowest page (300 members, 20,000 point events)|ms|< 1|50|ratio'
 
 # ---- helpers for figures ----
@@ -167,6 +170,11 @@ bench_import_rate() {
 # village of 300 members and 20,000 point events (most published, some at each
 # review stage), 20 requests per page (QUICK: 5) over 127.0.0.1 with curl; the
 # figure is the p95 of the slowest page, against the 50 ms limit (the ratio).
+# serve_cpu_ticks PID: the CPU time (user + system, in clock ticks) PID has used.
+serve_cpu_ticks() {
+	sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
+}
+
 bench_serve_page_p95() {
 	runs=20
 	[ -n "$QUICK" ] && runs=5
@@ -196,13 +204,16 @@ bench_serve_page_p95() {
 		"/points/rank?month=2026-06&scope=year" "/points/notice?month=2026-06" /tasks /requests \
 		/income /assess /close /log /data /sync; do
 		: >times
+		cpu0=$(serve_cpu_ticks $pid)
 		i=0
 		while [ $i -lt $runs ]; do
 			i=$((i + 1))
 			curl -s -b jar -o /dev/null -w '%{time_total}\n' "$base$page" >>times
 		done
+		cpu=$(awk -v a="$cpu0" -v b="$(serve_cpu_ticks $pid)" -v hz="$(getconf CLK_TCK)" -v n=$runs \
+			'BEGIN { printf "%.1f", (b - a) * 1000 / hz / n }')
 		p95=$(awk '{ printf "%.2f\n", $1 * 1000 }' times | { cat >ms; percentile 95 ms; })
-		note "workbench $page: p95 $p95 ms"
+		note "workbench $page: p95 $p95 ms (server CPU $cpu ms a request)"
 		if awk -v a="$p95" -v b="$worst" 'BEGIN { exit !(a > b) }'; then
 			worst=$p95 worst_page=$page
 		fi
@@ -214,7 +225,7 @@ bench_serve_page_p95() {
 	kill -TERM $pid
 	wait $pid
 	record "$worst" 50
-	note "workbench: slowest page $worst_page ($runs requests a page)"
+	note "workbench: slowest page $worst_page ($runs requests a page, load average $(cut -d' ' -f1 /proc/loadavg))"
 }
 
 # import_1m: one `import points` of 1,000,000 point events (QUICK: 200,000), a
@@ -240,8 +251,10 @@ bench_import_1m() {
 	note "import_1m: $rows point events ($(wc -c <big.csv) bytes) in $secs s, $((after - before)) change sets"
 }
 
-# sync_1000: one `sync` committing and pushing 1,000 pending change sets (QUICK:
-# 200) to a local bare repository (a USB stick).
+# sync_1000: one `sync` committing and pushing 1,000 pending single-row change
+# sets (QUICK: 200) to a local bare repository (a USB stick), against the same
+# objects written as one pack into a new repository with libgit2 directly
+# (tools/bench-pack.c), both timed as processes, in the same run.
 bench_sync_1000() {
 	sets=1000
 	[ -n "$QUICK" ] && sets=200
@@ -251,16 +264,23 @@ bench_sync_1000() {
 		i=$((i + 1))
 		stele-agent -C sync member add "党员$i" >/dev/null
 	done
+	cp sync/stele.db limit.db
 	perl -MTime::HiRes=time -e '
-		my ($dir, $remote) = @ARGV;
+		my ($dir, $remote, $db) = @ARGV;
 		my $t = time;
+		system("bench-pack $db limit.git >limit.out") == 0 or die "bench-pack failed\n";
+		my $limit = time - $t;
+		$t = time;
 		system("stele-agent -C $dir sync --remote $remote 2>/dev/null") == 0
 			or die "sync failed\n";
-		printf "%.2f\n", time - $t;
-	' sync "$PWD/sync-remote.git" >sync.out
-	read -r secs <sync.out
-	record "$secs"
-	[ $sets -eq 1000 ] || note "sync: QUICK run with $sets change sets"
+		printf "%.3f %.3f\n", time - $t, $limit;
+	' sync "$PWD/sync-remote.git" limit.db >sync.out
+	read -r secs limit <sync.out
+	read -r _ inner <limit.out
+	record "$secs" "$limit"
+	note "sync: $sets change sets; libgit2 alone: $limit s as a process, $inner s inside it;" \
+		"$(ls sync/repo.git/objects/pack/*.pack | wc -l) pack(s) in the village repository," \
+		"$(find sync/repo.git/objects -path '*/objects/??/*' -type f | wc -l) loose objects"
 }
 
 # sync_day_bytes: the bytes a day's work (40 writes) adds to the remote, against
@@ -296,6 +316,13 @@ time_note() {
 	start=$(ms_now)
 	"$@" >/dev/null
 	note "$what: $(( $(ms_now) - start )) ms"
+}
+
+# history_mib DB: the MiB the past states take in DB (lib/history.c: the NAME_hist
+# and NAME_since tables, their indexes, stele_hist_mark), from SQLite's dbstat.
+history_mib() {
+	sqlite3 "$1" "SELECT printf('%.1f', coalesce(sum(pgsize), 0) / 1048576.0) FROM dbstat
+		WHERE name LIKE '%\\_hist%' ESCAPE '\\' OR name LIKE '%\\_since' ESCAPE '\\'"
 }
 
 bench_rank_2436() {
@@ -380,6 +407,47 @@ SQL
 	time_note "rankings: report --month (12 league tables)" \
 		stele-aggregator -C "$county" report --month "$month" --out report.html
 	note "rankings: report size $(wc -c <report.html) bytes"
+
+	# Past states at the same scale: the history is installed (every row at epoch
+	# 0) by the first command that opens the county for writing, a merge run 1 is
+	# numbered at the state just ranked; then a month of reviews moves on and the
+	# weights change (a later epoch), and the league of run 1 is asked for again.
+	stele-aggregator -C keysrc init --county 990101 --name 密钥 >/dev/null 2>&1 || return 1
+	cp keysrc/signing.key "$county/signing.key"
+	t0=$(ms_now)
+	stele-aggregator -C "$county" veto list >/dev/null || return 1
+	note "past states: history installed over the synthetic county in $(( $(ms_now) - t0 )) ms"
+	sqlite3 -bail "$county/stele.db" >/dev/null <<SQL || return 1
+INSERT INTO stele_epoch VALUES (1, unixepoch(), 'merge');
+INSERT INTO stele_run (id, epoch, started_at, finished_at) VALUES (1, 1, unixepoch(), unixepoch());
+INSERT INTO stele_epoch VALUES (2, unixepoch(), 'merge');
+BEGIN;
+UPDATE point_event SET stage = 'published' WHERE stage = 'recorded';
+INSERT INTO ranking_config VALUES ('weight.income', '40')
+  ON CONFLICT (key) DO UPDATE SET value = excluded.value;
+COMMIT;
+SQL
+	stele-aggregator -C "$county" rank villages --month "$month" --format csv >league-now.csv
+	! cmp -s league.csv league-now.csv || { echo "bench: the later changes changed nothing" >&2; return 1; }
+	start=$(ms_now)
+	stele-aggregator -C "$county" rank villages --month "$month" --as-of 1 --format csv \
+		>league-as-of.csv || return 1
+	as_of_ms=$(( $(ms_now) - start ))
+	cmp -s league.csv league-as-of.csv || {
+		echo "bench: rank --as-of 1 differs from the league printed at run 1" >&2
+		return 1
+	}
+	start=$(ms_now)
+	stele-aggregator -C "$county" rank villages --month "$month" --format csv >/dev/null
+	live_ms=$(( $(ms_now) - start ))
+	note "past states: $(sqlite3 "$county/stele.db" "SELECT count(*) FROM point_event") point" \
+		"events, $(sqlite3 "$county/stele.db" "SELECT count(*) FROM point_event_hist") kept" \
+		"versions of changed ones, $(sqlite3 "$county/stele.db" "SELECT count(*) FROM point_event_since") noted epochs"
+	record_for as_of_2436 "$(awk -v ms=$as_of_ms 'BEGIN { printf "%.3f", ms / 1000 }')" \
+		"$(awk -v ms=$live_ms 'BEGIN { printf "%.3f", ms / 1000 }')"
+	sqlite3 "$county/stele.db" "PRAGMA wal_checkpoint(TRUNCATE); VACUUM" >/dev/null || return 1
+	record_for history_2436 "$(history_mib "$county/stele.db")" \
+		"$(awk -v b="$(wc -c <"$county/stele.db")" 'BEGIN { printf "%.1f", b / 1048576 }')"
 }
 
 # merge_rate: the merge rate (verify + apply + record, batches of change sets per
@@ -511,6 +579,28 @@ EOF
 	note "cold run: county sync $sync_s s + rank $rank_s s; county database" \
 		"$(du -k county/stele.db | cut -f1) KiB"
 	record "$total"
+
+	# Past states: a later merge run (20 villages record more income) and new rules
+	# live, then the league table of the first run again, which must not move.
+	sed 1d data/villages.csv | head -n 20 | cut -d, -f1 | while read -r code; do
+		stele-agent -C "v/$code" income add $year-12 1 --source 补记 >/dev/null &&
+		stele-agent -C "v/$code" sync >/dev/null 2>&1 || exit 1
+	done || return 1
+	stele-aggregator -C county sync || return 1
+	printf 'key,value\nweight.income,40\n' >config.csv
+	stele-aggregator -C county rules import config config.csv || return 1
+	stele-aggregator -C county rules publish || return 1
+	t0=$(now_ns)
+	stele-aggregator -C county rank villages --month $year-12 --as-of 1 --format csv \
+		>league-as-of.csv || return 1
+	as_of_s=$(seconds_since "$t0")
+	cmp -s league.csv league-as-of.csv || {
+		echo "bench: rank --as-of 1 differs from the league table printed after run 1" >&2
+		return 1
+	}
+	note "past states: rank villages --as-of 1 $as_of_s s against live $rank_s s; history" \
+		"tables $(history_mib county/stele.db) MiB of $(du -m county/stele.db | cut -f1) MiB"
+	record_for as_of_changzhi "$as_of_s" "$rank_s"
 }
 
 # ---- the driver ----

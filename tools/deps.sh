@@ -11,7 +11,8 @@ set -u
 # man pages), gettext (xgettext, msgmerge and msgfmt make the message catalogues:
 # docs/translating.md).
 # test: cmocka, curl (the workbench's pages), the sqlite3 and git programs, prove
-# (perl), python3 (writes the workbooks the import tests read), faketime (clock
+# (perl), python3 (writes the workbooks the import tests read; runs tools/oracle.py
+# and tools/gen-county.py, the rankings' independent check, t0425), faketime (clock
 # skew), strace (the crash campaign), time (a fetch's peak memory, t0758), clang
 # with its fuzzer runtime (the libFuzzer targets), bash-completion and systemd
 # (systemd-analyze verify of the units; installing it starts nothing: see

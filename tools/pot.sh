@@ -23,7 +23,8 @@ xgettext --from-code=UTF-8 --language=C --add-comments=TRANSLATORS: --sort-by-fi
 	--keyword=differ:2 --flag=differ:2:c-format \
 	--keyword=stele_cli_progress:2 \
 	--keyword=stele_check_text:3 --keyword=stele_check_village_code:3 \
-	--keyword=stele_check_county_code:2 --keyword=stele_parse_date:3 \
+	--keyword=stele_check_county_code:2 --keyword=stele_check_township_code:3 \
+	--keyword=stele_parse_date:3 \
 	--keyword=stele_parse_month:3 --keyword=stele_parse_year:3 --keyword=stele_parse_fixed:4 \
 	--keyword=stele_parse_tenths:3 --keyword=stele_parse_fen:3 --keyword=stele_parse_int:5 \
 	--keyword=agent_check_field_text:3 --keyword=agent_check_field_date:3 \

@@ -22,6 +22,11 @@ for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-
           "--window-size=1366,768", "--lang=zh-CN", "--hide-scrollbars"):
     opts.add_argument(a)
 opts.binary_location = "/usr/bin/chromium"
+# The browser's own controls (a month picker) in Chinese too, as on a clerk's laptop.
+opts.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
+os.environ["LANGUAGE"] = "zh_CN"
+os.environ["LC_ALL"] = "zh_CN.UTF-8"
+os.environ["LANG"] = "zh_CN.UTF-8"
 driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
 driver.set_page_load_timeout(30)
 step = 0
@@ -128,6 +133,14 @@ try:
     go("/points/notice?month=" + month)
     check("王建国" in text(), "the 公示 sheet lists the month's events")
     shot("notice")
+    # As printed for the notice board: print styles on an A4 page (794x1123 at 96 dpi).
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    driver.set_window_size(794, 1123)
+    check(not driver.find_element(By.TAG_NAME, "nav").is_displayed(),
+          "the printed 公示 sheet has no navigation")
+    shot("notice-print")
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    driver.set_window_size(1366, 768)
 
     # The task ledger: add a task due in the month, close it out.
     go("/tasks")
@@ -161,6 +174,10 @@ try:
     sticks = driver.find_elements(By.CSS_SELECTOR, "form[action='/sync'] button[name=stick]")
     check(len(sticks) == 1, "the workbench finds the USB stick")
     submit(sticks[0])
+    # The sync runs in the background; its page follows it, reloading itself.
+    shot("sync-running")
+    WebDriverWait(driver, 60, poll_frequency=0.5).until(
+        lambda d: "notice running" not in d.page_source)
     check("notice ok" in driver.page_source, "synced to the stick: " + text()[:200].replace("\n", " "))
     shot("sync-done")
     go("/")

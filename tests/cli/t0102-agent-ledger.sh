@@ -45,7 +45,7 @@ test_expect_success 'task close defaults to today; task list --open' '
 	stele-agent -C v task close T0002 &&
 	test "$(q "SELECT closed_on FROM task WHERE id = '\''T0002'\''")" = "$(date +%Y-%m-%d)" &&
 	stele-agent -C v task list --open --format csv >out &&
-	printf "id,title,category,assignee,due_on,closed_on\nT0003,开会,,,2026-10-16,\n" >expect &&
+	printf "id,title,category,assignee,due_on,closed_on,origin\nT0003,开会,,,2026-10-16,,village\n" >expect &&
 	test_cmp expect out
 '
 

@@ -91,12 +91,18 @@ test_expect_success 'one township code has one name: a second name is refused, -
 	test "$(sqlite3 county/stele.db "SELECT group_concat(DISTINCT township_name) FROM village WHERE township_code = '\''990101002'\''")" = 西郊镇
 '
 
-test_expect_success 'rules import replaces a table as one county change set; errors name the line' '
+test_expect_success 'rules import checks a table and keeps it as a draft; errors name the line' '
+	sqlite3 county/stele.db "SELECT count(*) FROM stele_outbox" >outbox-before &&
 	stele-aggregator -C county rules import point-rules "$REFERENCE/rules/point-rules.csv" 2>err &&
+	test_grep "as a draft" err &&
 	stele-aggregator -C county rules import config "$REFERENCE/rules/config.csv" 2>err &&
+	sqlite3 county/stele.db "SELECT count(*) FROM stele_outbox" >outbox-after &&
+	test_cmp outbox-before outbox-after &&
+	test "$(sqlite3 county/stele.db "SELECT group_concat(kind) FROM stele_rules_draft")" = "config,point-rules" &&
 	printf "code,category,name,points,active\nX1,deduction,坏,2.0,1\n" >bad-rules.csv &&
 	test_expect_code 3 stele-aggregator -C county rules import point-rules bad-rules.csv 2>err &&
 	test_grep "bad-rules.csv:2" err &&
+	test "$(sqlite3 county/stele.db "SELECT file FROM stele_rules_draft WHERE kind = '\''point-rules'\''")" = "$REFERENCE/rules/point-rules.csv" &&
 	test_expect_code 2 stele-aggregator -C county rules import frobs bad-rules.csv 2>err &&
 	stele-aggregator -C county rules list config --format csv >config.csv &&
 	test_grep "^weight.task,25$" config.csv
@@ -116,6 +122,8 @@ test_expect_success 'veto add records an event against a registered village' '
 
 test_expect_success 'rules publish commits every county change set and pushes it' '
 	stele-aggregator -C county rules publish 2>err &&
+	test_grep "draft rules (2 tables) are live" err &&
+	test "$(sqlite3 county/stele.db "SELECT count(*) FROM stele_rules_draft")" = 0 &&
 	n=$(sqlite3 county/stele.db "SELECT max(seq) FROM stele_outbox") &&
 	test_grep "published seq 1..$n to" err &&
 	git --git-dir=pub/county.git log --format=%s main >log &&

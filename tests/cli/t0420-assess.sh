@@ -18,10 +18,10 @@ test_expect_success 'a county directory holds the reference county, reviewed' '
 test_expect_success 'assess list shows declared beside reviewed, and the approval' '
 	stele-aggregator -C county assess list --year 2026 --village $P --format csv >list &&
 	head -n 1 list >header &&
-	echo "village_code,village_name,year,item_code,item_name,max_score,declared,reviewed,review_note,approved,approved_on" >want &&
+	echo "village_code,village_name,year,item_code,item_name,max_score,declared,township,reviewed,review_note,approved,approved_on" >want &&
 	test_cmp want header &&
-	test_grep "^$P,土楼胜利村,2026,S3,.*,15.0,[0-9.]*,7.8,乡镇初审核减,no,$" list &&
-	test_grep "^$P,土楼胜利村,2026,S1,.*,,,no,$" list
+	test_grep "^$P,土楼胜利村,2026,S3,.*,15.0,[0-9.]*,,7.8,乡镇初审核减,no,$" list &&
+	test_grep "^$P,土楼胜利村,2026,S1,.*,,,,no,$" list
 '
 
 test_expect_success 'assess list --pending lists only the villages not approved yet' '
@@ -87,6 +87,7 @@ test_expect_success 'star.review none: the declared scores count as they are' '
 	cp -r county none &&
 	sed "s/^star.review,required$/star.review,none/" "$REFERENCE/rules/config.csv" >config.csv &&
 	stele-aggregator -C none rules import config config.csv 2>/dev/null &&
+	stele-aggregator -C none rules publish 2>/dev/null &&
 	stele-aggregator -C none rank stars --year 2026 --format csv >stars &&
 	test "$(grep "^990101004202," stars | cut -d, -f4,5,8)" = "61.7,61.7,approved" &&
 	test "$(grep "^990101001202," stars | cut -d, -f4,5,9)" = ",,3"

@@ -17,6 +17,10 @@ test_expect_success 'a village with four change sets synced, merged by the count
 	stele-agent -C v init --village $V --name 正营村 --remote "$TRASH/remote.git" 2>/dev/null &&
 	for name in 甲 乙 丙 丁; do stele-agent -C v member add $name >/dev/null || exit 1; done &&
 	stele-agent -C v sync 2>/dev/null &&
+	# sync wrote one pack; its objects are unpacked into loose files (as an
+	# earlier version wrote them), so that one object can be damaged alone.
+	pack=$(ls v/repo.git/objects/pack/pack-*.pack) && mv "$pack" pack.saved &&
+	rm -f "${pack%.pack}.idx" && git --git-dir=v/repo.git unpack-objects -q <pack.saved &&
 	git --git-dir=v/repo.git rev-list main >history.before &&
 	test_line_count 4 history.before &&
 	stele-aggregator -C county init --county 990101 --name 参考县 2>/dev/null &&

@@ -72,7 +72,7 @@ test_expect_success 'subcommands' '
 	offers stele-agent member "" = add set delete list &&
 	offers stele-agent points re = review reverse &&
 	offers stele-agent -C v key "" = rotate history &&
-	offers stele-aggregator rank "" = villages stars members
+	offers stele-aggregator rank "" = villages stars members member-stars income
 '
 test_expect_success 'options of a subcommand (those its usage line names), with --format values' '
 	{ stele-agent task list --help | sed -n 1p | grep -o -- "--[a-z-]*" && echo --help; } |

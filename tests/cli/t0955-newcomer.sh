@@ -76,4 +76,15 @@ test_expect_success 'the second sync applies nothing twice' '
 	test_grep "merged 0 change sets" err
 '
 
+test_expect_success "the demo's report names its merge run and state; --as-of that state gives it again, byte for byte" '
+	test_grep "数据截至第 [0-9][0-9]* 次合并" demo/report.html &&
+	state=$(sed -n "s/.*report --as-of \([0-9T:-]*\).*/\1/p" demo/report.html | head -n 1) &&
+	test -n "$state" &&
+	month=$(sed -n "s/.*<title>.* \([0-9]\{4\}-[0-9][0-9]\)<\/title>.*/\1/p" demo/report.html) &&
+	test -n "$month" &&
+	PATH=$STELE_BUILD:$PATH stele-aggregator -C demo/county report --month "$month" \
+		--as-of "$state" --out again.html &&
+	cmp demo/report.html again.html
+'
+
 test_done

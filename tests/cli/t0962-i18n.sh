@@ -155,7 +155,7 @@ test_expect_success 'rules import takes Chinese categories and active flags' '
 	D01,反向扣分,无故缺席,-1,停用
 	EOT
 	stele-aggregator -C county rules import point-rules rules.csv 2>/dev/null &&
-	stele-aggregator -C county rules list point-rules --format csv >rules.out &&
+	stele-aggregator -C county rules list point-rules --draft --format csv >rules.out &&
 	test_grep "^B01,base,参加主题党日活动,2.0,1$" rules.out &&
 	test_grep "^D01,deduction,无故缺席,-1.0,0$" rules.out
 '

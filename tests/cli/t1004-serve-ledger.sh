@@ -15,7 +15,7 @@ test_expect_success 'adding a task: task_put, with its assignee picked by name' 
 	code=$(web_form /tasks/add title=走访困难户 due=$due category=民生 assignee=M0001) &&
 	test_status 303 "$code" &&
 	stele-agent -C v task list --format csv >list &&
-	test_grep "^T0002,走访困难户,民生,M0001,$due,$" list
+	test_grep "^T0002,走访困难户,民生,M0001,$due,,village$" list
 '
 
 test_expect_success 'the ledger lists overdue tasks first, marked' '
@@ -39,7 +39,7 @@ test_expect_success 'closing a task out (销号); closing it again is refused in
 	today=$(date +%Y-%m-%d) &&
 	code=$(web_form /tasks/close id=T0002 date=$today) && test_status 303 "$code" &&
 	stele-agent -C v task list --format csv >list &&
-	test_grep "^T0002,走访困难户,民生,M0001,.*,$today$" list &&
+	test_grep "^T0002,走访困难户,民生,M0001,.*,$today,village$" list &&
 	db_dump v >before &&
 	code=$(web_form /tasks/close id=T0002 date=$today) && test_status 422 "$code" &&
 	test_grep "T0002" page && test_grep "notice refused" page &&

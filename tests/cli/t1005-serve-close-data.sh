@@ -61,6 +61,19 @@ test_expect_success 'export: an Excel-friendly CSV (BOM), the columns import rea
 	code=$(web_get "/export?kind=nothing") && test_status 404 "$code"
 '
 
+# preview_refuses FILE LINE ID LINE2 ID2: uploading FILE (three members) shows the
+# preview that refuses member ID's gender at LINE and ID2's year of birth at
+# LINE2, offers no commit, and writes nothing.
+preview_refuses() {
+	db_dump v >before &&
+	code=$(web_upload /import file "$1" -F kind=members) && test_status 422 "$code" &&
+	test_grep "<li>$1:$2:3: member &#39;$3&#39;: gender &#39;X&#39; is not M, F or empty" page &&
+	test_grep "<li>$1:$4:4: member &#39;$5&#39;: born &#39;19x0&#39; is not a year" page &&
+	test_grep "2 of 3 rows refused" page &&
+	! grep -q "name=\"commit\"" page &&
+	db_dump v >after && test_cmp before after
+}
+
 test_expect_success 'import preview: every refused row and why; nothing written' '
 	cat >m.csv <<-\EOF &&
 	id,name,gender,born,joined,status,grid
@@ -68,13 +81,7 @@ test_expect_success 'import preview: every refused row and why; nothing written'
 	,赵六,F,1980,,,
 	,孙七,F,19x0,,,
 	EOF
-	db_dump v >before &&
-	code=$(web_upload /import file m.csv -F kind=members) && test_status 422 "$code" &&
-	test_grep "<li>m.csv:2:3: member &#39;M0002&#39;: gender &#39;X&#39; is not M, F or empty" page &&
-	test_grep "<li>m.csv:4:4: member &#39;M0004&#39;: born &#39;19x0&#39; is not a year" page &&
-	test_grep "2 of 3 rows refused" page &&
-	! grep -q "name=\"commit\"" page &&
-	db_dump v >after && test_cmp before after
+	preview_refuses m.csv 2 M0002 4 M0004
 '
 
 test_expect_success 'a malformed file: its own message, nothing written' '
@@ -104,6 +111,48 @@ test_expect_success 'an accepted file: the preview writes nothing; commit import
 	stele-agent -C v member list --format csv >list &&
 	test_grep "^M0002,李四,M,1970,,active,二组$" list &&
 	test_grep "^M0003,赵六,F,1980,,active,$" list
+'
+
+# An Excel workbook, written by python3 (tests/cli/lib-xlsx.py), not by Stele.
+XLSX="python3 $TEST_DIRECTORY/lib-xlsx.py"
+
+test_expect_success 'an Excel workbook: the preview lists every refused row and why; nothing written' '
+	printf "id\tname\tgender\tborn\tjoined\tstatus\tgrid\n" >rows.tsv &&
+	printf "\t周一\t男\t#n:1971\t\t\t\n" >>rows.tsv &&
+	printf "\t吴二\tX\t#n:1972\t\t\t\n" >>rows.tsv &&
+	printf "\t郑三\t女\t19x0\t\t\t\n" >>rows.tsv &&
+	$XLSX bad.xlsx rows.tsv &&
+	preview_refuses bad.xlsx 3 M0005 4 M0006
+'
+
+test_expect_success 'a file named .xlsx that is not a workbook: said so, nothing written' '
+	cp ok.csv fake.xlsx &&
+	db_dump v >before &&
+	code=$(web_upload /import file fake.xlsx -F kind=members) && test_status 422 "$code" &&
+	test_grep "fake.xlsx is not an Excel workbook" page &&
+	db_dump v >after && test_cmp before after
+'
+
+test_expect_success 'an accepted workbook: the preview writes nothing; its commit form imports all at once' '
+	printf "id\tname\tgender\tborn\tjoined\tstatus\tgrid\n" >rows.tsv &&
+	printf "\t周一\t男\t#n:1971\t#d:46329\t\t三组\n" >>rows.tsv &&
+	printf "\t吴二\t女\t#n:1972\t\t\t\n" >>rows.tsv &&
+	$XLSX ok.xlsx rows.tsv &&
+	db_dump v >before &&
+	code=$(web_upload /import file ok.xlsx -F kind=members) && test_status 200 "$code" &&
+	test_grep "2 rows are ready to import" page &&
+	db_dump v >after && test_cmp before after &&
+	sed -n "s|.*<textarea name=\"file64\" hidden>\([^<]*\)</textarea>.*|\1|p" page >file64 &&
+	test -s file64 &&
+	n=$(sqlite3 v/stele.db "SELECT count(*) FROM stele_outbox") &&
+	serve_env &&
+	code=$(curl -s -b jar -D head -o page -w "%{http_code}" -F "csrf=$SERVE_CSRF" -F kind=members \
+		-F commit=1 -F name=ok.xlsx -F "file64=<file64" "$SERVE_BASE/import") &&
+	test_status 303 "$code" &&
+	test $(sqlite3 v/stele.db "SELECT count(*) FROM stele_outbox") = $((n + 1)) &&
+	stele-agent -C v member list --format csv >list &&
+	test_grep "^M0004,周一,M,1971,2026-11-03,active,三组$" list &&
+	test_grep "^M0005,吴二,F,1972,,active,$" list
 '
 
 FAKETIME_LIB=

@@ -219,14 +219,15 @@ new_village() {
 	stele-agent -C "$1" init --village "$2" --name "${3:-测试村}" >/dev/null 2>&1
 }
 
-# load_reference_reviews COUNTY_DIR: the county's review of the self-assessments,
-# $REFERENCE/reviews.csv (village_code,year,item_code,score,note; no quoted fields)
-# row by row in file order, as its README says: an empty item_code approves
+# load_reference_reviews COUNTY_DIR [REVIEWS_CSV]: the county's review of the
+# self-assessments, REVIEWS_CSV (default $REFERENCE/reviews.csv;
+# village_code,year,item_code,score,note; no quoted fields) row by row in file
+# order, as the reference county's README says: an empty item_code approves
 # (assess approve), any other sets the item's reviewed score (assess adjust);
 # --note only when the note is not empty.
 load_reference_reviews() {
 	reviews_dir=$1
-	tail -n +2 "$REFERENCE/reviews.csv" | while IFS=, read -r code year item score note; do
+	tail -n +2 "${2:-$REFERENCE/reviews.csv}" | while IFS=, read -r code year item score note; do
 		if [ -z "$item" ]; then
 			set -- approve "$code" --year "$year"
 		else

@@ -1,7 +1,7 @@
 #!/bin/sh
 # campaign.sh: the crash campaign (`make crashtest`; docs/security.md): SIGKILL
 # at every syscall of the agent's write commands, of `sync` to a path remote and
-# of the aggregator's `fetch` and `merge`,
+# of `gc`, of the aggregator's `fetch` and `merge`,
 # injected ENOSPC/EIO on every write, sync, rename, truncate, open and unlink of
 # the village's files, and kills at random instants, each followed by the checks
 # of crash-lib.sh.
@@ -61,6 +61,8 @@ scratch=$root/work
 crash_village "$base" || { echo "campaign.sh: cannot set up the village" >&2; exit 1; }
 synced=$root/synced
 crash_synced_village "$synced" || { echo "campaign.sh: cannot set up the synced village" >&2; exit 1; }
+loose=$root/loose
+crash_loose_village "$loose" || { echo "campaign.sh: cannot set up the loose village" >&2; exit 1; }
 county=$root/county
 mkdir -p "$county" && crash_county "$county" ||
 	{ echo "campaign.sh: cannot set up the county" >&2; exit 1; }
@@ -100,6 +102,8 @@ if [ "$mode" = quick ]; then
 		$agent sync --remote "$scratch/usb.git"
 	phase 'EIO on fsync/rename: sync' crash_fault_sweep "$synced" "$scratch" \
 		'fsync|fdatasync|rename' EIO 8 $agent sync --remote "$scratch/usb.git"
+	CRASH_EXTRA=crash_gc_check
+	phase 'kill: gc' crash_kill_sweep "$loose" "$scratch" "$writes" 16 $agent gc
 	CRASH_EXTRA=
 	phase 'kill: aggregator fetch' crash_county_sweep "$county/county-fresh" "$scratch" "$writes" 8 \
 		stele-aggregator -C "$scratch" fetch --jobs 1
@@ -129,6 +133,12 @@ else
 		set -- $fault
 		phase "$2 on $1: sync" crash_fault_sweep "$synced" "$scratch" "$1" "$2" 60 \
 			$agent sync --remote "$scratch/usb.git"
+	done
+	CRASH_EXTRA=crash_gc_check
+	phase 'kill: gc' crash_kill_sweep "$loose" "$scratch" '[a-z0-9_]+' 300 $agent gc
+	for fault in 'unlink|rename EIO' 'fsync|fdatasync EIO' 'pwrite64|write ENOSPC'; do
+		set -- $fault
+		phase "$2 on $1: gc" crash_fault_sweep "$loose" "$scratch" "$1" "$2" 40 $agent gc
 	done
 	CRASH_EXTRA=
 	phase 'kill: aggregator fetch' crash_county_sweep "$county/county-fresh" "$scratch" \

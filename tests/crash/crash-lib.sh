@@ -351,6 +351,7 @@ crash_village() {
 # the outbox's change set seq N; after a killed run it holds a prefix of the
 # outbox, after the rerun all of it; and `verify` finds the database matching.
 crash_sync_check() {
+	crash_repo_readable "$1" "$2" || return 1
 	_remote=$1/usb.git
 	sqlite3 "$1/stele.db" "SELECT lower(hex(hash)) FROM stele_outbox ORDER BY seq" >"$1.want"
 	: >"$1.have"
@@ -380,6 +381,50 @@ crash_sync_check() {
 			return 1
 		}
 	fi
+}
+
+# crash_repo_readable WORK STAGE: stock git reads the village's repository and
+# the remote WORK/usb.git (when they have a main) whole: git fsck finds every
+# object main names, in packs or loose.
+crash_repo_readable() {
+	for _git in "$1/repo.git" "$1/usb.git"; do
+		git --git-dir="$_git" rev-parse -q --verify refs/heads/main >/dev/null 2>&1 || continue
+		git --git-dir="$_git" fsck --no-dangling >"$1.fsck" 2>&1 || {
+			crash_fail "$2: git fsck of $_git: $(grep -v '^notice' "$1.fsck" | head -n 2)"
+			return 1
+		}
+	done
+}
+
+# crash_gc_check WORK STAGE: the promises of `gc`: the repository stays readable
+# by stock git with every change set on main (the village's outbox, all synced);
+# once recovered, it is one pack and no loose object.
+crash_gc_check() {
+	crash_repo_readable "$1" "$2" || return 1
+	_have=$(git --git-dir="$1/repo.git" rev-list --count main 2>/dev/null)
+	_want=$(sqlite3 "$1/stele.db" "SELECT count(*) FROM stele_outbox")
+	[ "$_have" = "$_want" ] || {
+		crash_fail "$2: repo.git holds $_have change sets, the outbox $_want"
+		return 1
+	}
+	[ "$2" = recovered ] || return 0
+	_packs=$(ls "$1/repo.git/objects/pack" | grep -c '\.pack$')
+	_loose=$(find "$1/repo.git/objects" -path '*/objects/[0-9a-f][0-9a-f]/*' -type f | wc -l)
+	[ "$_packs" = 1 ] && [ "$_loose" = 0 ] || {
+		crash_fail "$2: after gc repo.git holds $_packs packs and $_loose loose objects"
+		return 1
+	}
+}
+
+# crash_loose_village BASE: crash_synced_village, its first sync's pack unpacked
+# into loose objects (as an earlier version wrote them), then synced again: a
+# repository of loose objects and a pack, for gc.
+crash_loose_village() {
+	crash_synced_village "$1" &&
+		_pack=$(ls "$1"/repo.git/objects/pack/pack-*.pack) &&
+		mv "$_pack" "$1.pack" && rm -f "${_pack%.pack}.idx" &&
+		git --git-dir="$1/repo.git" unpack-objects -q <"$1.pack" &&
+		stele-agent -C "$1" sync >/dev/null 2>&1
 }
 
 # crash_synced_village BASE [CODE]: crash_village, synced once to BASE/usb.git,

@@ -24,6 +24,7 @@
 
 #define VILLAGE "990101001201"
 #define NEIGHBOUR "990101001202"
+#define TOWNSHIP "990101001"
 
 static sqlite3 *db;
 
@@ -54,8 +55,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 }
 
 /* Whether a row change the apply made is one writer may make: a county-owned
- * table for the county, else a village-owned table with the writer's code as its
- * first (key) column. */
+ * table for the county; for a township (9 digits) its review table, with a 12-digit
+ * code starting with the writer's as its first (key) column; else a village-owned
+ * table with the writer's code as its first (key) column. */
 static bool owned_change(sqlite3_changeset_iter *it, const char *writer)
 {
 	sqlite3_value *code = NULL;
@@ -66,11 +68,16 @@ static bool owned_change(sqlite3_changeset_iter *it, const char *writer)
 		   "the session's own changeset does not iterate");
 	if (strcmp(writer, STELE_WRITER_COUNTY) == 0)
 		return stele_is_county_table(table);
-	if (!stele_is_village_table(table))
+	if (strlen(writer) == 9 ? strcmp(table, "township_review") != 0
+				: !stele_is_village_table(table))
 		return false;
 	if ((op == SQLITE_INSERT ? sqlite3changeset_new(it, 0, &code)
 				 : sqlite3changeset_old(it, 0, &code)) != SQLITE_OK || !code)
 		return false;
+	if (strlen(writer) == 9)
+		return sqlite3_value_type(code) == SQLITE_TEXT &&
+		       strlen((const char *)sqlite3_value_text(code)) == 12 &&
+		       strncmp((const char *)sqlite3_value_text(code), writer, 9) == 0;
 	return sqlite3_value_type(code) == SQLITE_TEXT &&
 	       strcmp((const char *)sqlite3_value_text(code), writer) == 0;
 }
@@ -140,6 +147,7 @@ static void check_writer(const uint8_t *data, size_t size, const char *writer)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	check_writer(data, size, VILLAGE);
+	check_writer(data, size, TOWNSHIP);
 	check_writer(data, size, STELE_WRITER_COUNTY);
 	return 0;
 }

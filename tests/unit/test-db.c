@@ -1,5 +1,5 @@
-/* test-db.c: lib/db.c: migrations (and refusing a newer database), settings, and
- * the canonical dump that verify and the tests compare. */
+/* test-db.c: lib/db.c: migrations (and refusing a newer database), the reading
+ * open, settings, and the canonical dump that verify and the tests compare. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +50,45 @@ static void test_newer_database_refused(void **state)
 	snprintf(file, sizeof(file), "%s/none.db", path);
 	assert_int_equal(stele_db_open(&db, file, 0), STELE_EFAIL);
 	assert_int_equal(access(file, F_OK), -1);
+
+	snprintf(pragma, sizeof(pragma), "rm -rf %s", path);
+	assert_int_equal(system(pragma), 0);
+}
+
+/* STELE_DB_READ: reads beside a writer, writes nothing, migrates nothing. */
+static void test_read_only_open(void **state)
+{
+	char path[] = "/tmp/stele-test-db-XXXXXX";
+	char file[64], pragma[64];
+	sqlite3 *writer = NULL, *reader = NULL;
+	char *value = NULL;
+
+	(void)state;
+	assert_non_null(mkdtemp(path));
+	snprintf(file, sizeof(file), "%s/stele.db", path);
+	assert_int_equal(stele_db_open(&writer, file, STELE_DB_CREATE), 0);
+	assert_int_equal(stele_meta_set(writer, "village_name", "正营村"), 0);
+
+	/* A write transaction open in the writer does not stop the reader (WAL). */
+	assert_int_equal(stele_db_begin(writer), 0);
+	assert_int_equal(stele_meta_set(writer, "village_name", "新村"), 0);
+	assert_int_equal(stele_db_open(&reader, file, STELE_DB_READ), 0);
+	assert_int_equal(stele_meta_get(reader, "village_name", &value), 0);
+	assert_string_equal(value, "正营村");
+	free(value);
+	assert_int_equal(stele_db_commit(writer), 0);
+	assert_int_not_equal(sqlite3_exec(reader, "DELETE FROM stele_meta", NULL, NULL, NULL),
+			     SQLITE_OK);
+	stele_db_close(reader);
+
+	/* An older schema is refused, not migrated. */
+	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", stele_schema_version() - 1);
+	assert_int_equal(stele_db_exec(writer, pragma), 0);
+	reader = NULL;
+	assert_int_equal(stele_db_open(&reader, file, STELE_DB_READ), STELE_EFAIL);
+	assert_null(reader);
+	assert_non_null(strstr(stele_error_message(), "not this program's"));
+	stele_db_close(writer);
 
 	snprintf(pragma, sizeof(pragma), "rm -rf %s", path);
 	assert_int_equal(system(pragma), 0);
@@ -166,6 +205,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_migrations_recorded),
 		cmocka_unit_test(test_newer_database_refused),
+		cmocka_unit_test(test_read_only_open),
 		cmocka_unit_test(test_meta),
 		cmocka_unit_test(test_dump_is_unambiguous),
 		cmocka_unit_test(test_domain_columns_are_the_schema),

@@ -221,6 +221,100 @@ static void test_append_tip_walk(void **state)
 	git_repository_free(repo);
 }
 
+/* How many files in repo's objects/pack end in suffix, and loose objects. */
+static int count_files(const char *repo_path, const char *suffix, int *loose)
+{
+	char cmd[700], line[64];
+	FILE *f;
+	int n = 0;
+
+	snprintf(cmd, sizeof(cmd), "ls '%s/objects/pack' | grep -c '%s$'; "
+		 "find '%s/objects' -path '*/objects/[0-9a-f][0-9a-f]/*' -type f | wc -l",
+		 repo_path, suffix, repo_path);
+	assert_non_null(f = popen(cmd, "r"));
+	assert_non_null(fgets(line, sizeof(line), f));
+	n = atoi(line);
+	assert_non_null(fgets(line, sizeof(line), f));
+	*loose = atoi(line);
+	pclose(f);
+	return n;
+}
+
+static void test_pack_appends_in_one_pack(void **state)
+{
+	git_repository *repo = new_repo("pack.git"), *loose_repo = new_repo("pack-loose.git");
+	struct stele_repo_pack *pack = NULL;
+	struct seen all = { 0 };
+	git_oid id, tip, loose_id;
+	uint64_t seq, packs;
+	int loose_before, loose_after;
+	char msg[64];
+
+	(void)state;
+	/* A repository that already holds loose objects takes a pack after them. */
+	append(repo, 1, NULL);
+	append(repo, 2, NULL);
+	append(loose_repo, 1, NULL);
+	append(loose_repo, 2, NULL);
+	assert_int_equal(count_files(path_of("pack.git"), ".pack", &loose_before), 0);
+	assert_int_equal(stele_repo_pack_begin(&pack, repo, STELE_BRANCH), 0);
+	for (int i = 3; i <= 6; i++) {
+		snprintf(msg, sizeof(msg), "seq %d: a row", i);
+		assert_int_equal(stele_repo_pack_add(&id, pack, sets[i], set_len[i], pk_hex, msg,
+						     VILLAGE, 1767225600 + i), 0);
+		append(loose_repo, i, &loose_id);
+	}
+	/* Nothing is on disk before the pack is finished. */
+	assert_int_equal(stele_repo_tip(&tip, &seq, repo, STELE_BRANCH), 0);
+	assert_int_equal(seq, 2);
+	assert_int_equal(count_files(path_of("pack.git"), ".pack", &loose_after), 0);
+	assert_int_equal(loose_after, loose_before);
+	if (stele_repo_pack_finish(&packs, pack) < 0)
+		fail_msg("%s", stele_error_message());
+	stele_repo_pack_free(pack);
+	assert_int_equal(packs, 1);
+	/* One pack with its index, no new loose object, and the same commits as
+	 * one append after another would make. */
+	assert_int_equal(count_files(path_of("pack.git"), ".pack", &loose_after), 1);
+	assert_int_equal(count_files(path_of("pack.git"), ".idx", &loose_after), 1);
+	assert_int_equal(loose_after, loose_before);
+	assert_true(git_oid_equal(&id, &loose_id));
+	assert_int_equal(stele_repo_tip(&tip, &seq, repo, STELE_BRANCH), 0);
+	assert_int_equal(seq, 6);
+	assert_true(git_oid_equal(&tip, &id));
+	assert_int_equal(stele_repo_walk(repo, STELE_BRANCH, NULL, record_seq, &all), 0);
+	assert_int_equal(all.count, 6);
+	assert_int_equal(all.seqs[5], 6);
+	/* Appends after a pack go on from its tip. */
+	append(repo, 7, NULL);
+	assert_int_equal(stele_repo_tip(&tip, &seq, repo, STELE_BRANCH), 0);
+	assert_int_equal(seq, 7);
+
+	/* A branch that moved while the pack was staged is not moved again. */
+	assert_int_equal(stele_repo_pack_begin(&pack, repo, STELE_BRANCH), 0);
+	assert_int_equal(stele_repo_pack_add(&id, pack, sets[8], set_len[8], pk_hex, "seq 8: a row",
+					     VILLAGE, 1767225608), 0);
+	append(repo, 8, NULL);
+	assert_int_equal(stele_repo_pack_finish(NULL, pack), STELE_EBUSY);
+	stele_repo_pack_free(pack);
+
+	/* An empty pack writes nothing; a new repository gets its first commit. */
+	git_repository_free(repo);
+	repo = new_repo("pack-new.git");
+	assert_int_equal(stele_repo_pack_begin(&pack, repo, STELE_BRANCH), 0);
+	assert_int_equal(stele_repo_pack_finish(&packs, pack), 0);
+	assert_int_equal(packs, 0);
+	assert_int_equal(stele_repo_pack_add(&id, pack, sets[1], set_len[1], pk_hex, "seq 1: a row",
+					     VILLAGE, 1767225601), 0);
+	assert_int_equal(stele_repo_pack_finish(&packs, pack), 0);
+	stele_repo_pack_free(pack);
+	assert_int_equal(packs, 1);
+	assert_int_equal(stele_repo_tip(&tip, &seq, repo, STELE_BRANCH), 0);
+	assert_int_equal(seq, 1);
+	git_repository_free(repo);
+	git_repository_free(loose_repo);
+}
+
 static void test_walk_refuses_rewritten_history(void **state)
 {
 	git_repository *a = new_repo("rewrite-a.git"), *b = new_repo("rewrite-b.git");
@@ -519,6 +613,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_creates_bare_main),
 		cmocka_unit_test(test_append_tip_walk),
+		cmocka_unit_test(test_pack_appends_in_one_pack),
 		cmocka_unit_test(test_walk_refuses_rewritten_history),
 		cmocka_unit_test(test_walk_passes_commit_without_changeset),
 		cmocka_unit_test(test_push_creates_local_remote_and_fetch_round_trips),

@@ -145,6 +145,120 @@ static void test_tables(void **state)
 	sqlite3_close(db);
 }
 
+/* The one rule (lib/domain.h): a level writes its own tables, and only rows of the
+ * villages whose code starts with its own. */
+static void test_levels(void **state)
+{
+	sqlite3 *db = open_db();
+	const char *reason = "ok";
+	struct stele_stream s;
+
+	(void)state;
+	assert_int_equal(stele_writer_level("99"), STELE_LEVEL_PROVINCE);
+	assert_int_equal(stele_writer_level("9901"), STELE_LEVEL_CITY);
+	assert_int_equal(stele_writer_level("990101"), STELE_LEVEL_COUNTY);
+	assert_int_equal(stele_writer_level(STELE_WRITER_COUNTY), STELE_LEVEL_COUNTY);
+	assert_int_equal(stele_writer_level("990101001"), STELE_LEVEL_TOWNSHIP);
+	assert_int_equal(stele_writer_level(VILLAGE), STELE_LEVEL_VILLAGE);
+	assert_int_equal(stele_writer_level("99010"), STELE_LEVEL_NONE);
+	assert_int_equal(stele_writer_level("9901010012013"), STELE_LEVEL_NONE);
+	assert_int_equal(stele_writer_level("99010100120x"), STELE_LEVEL_NONE);
+	assert_int_equal(stele_writer_level(""), STELE_LEVEL_NONE);
+	assert_true(stele_code_within("990101001", VILLAGE, 12));
+	assert_true(stele_code_within("", VILLAGE, 12));
+	assert_false(stele_code_within("990101002", VILLAGE, 12));
+	assert_false(stele_code_within("990101001", "990101001", 9));
+	assert_false(stele_code_within("990101001", "99010100120x", 12));
+	assert_int_equal(stele_stream_init(&s, db, "nobody"), STELE_EINVALID);
+	assert_int_equal(stele_merge_check_changes(&reason, db, "99010", "", 0), STELE_EINVALID);
+
+	/* A township writes its first reviews, of its own villages only. */
+	assert_string_equal(verdict(db, "990101001", "INSERT INTO township_review VALUES ('" VILLAGE
+				    "', 2026, 'S1', 150, NULL)"), "ok");
+	assert_string_equal(verdict(db, "990101001", "INSERT INTO township_review VALUES "
+				    "('990101002201', 2026, 'S1', 150, NULL)"), "ownership");
+	assert_non_null(strstr(stele_error_message(), "carries village code '990101002201', which "
+			       "is not a village of 990101001"));
+	assert_string_equal(verdict(db, "990101001", "INSERT INTO township_review VALUES "
+				    "('990101001', 2026, 'S1', 150, NULL)"), "ownership");
+	/* ... and no other level's table: not the county's review, not a village's rows. */
+	assert_string_equal(verdict(db, "990101001", "INSERT INTO assessment_review VALUES ('" VILLAGE
+				    "', 2026, 'S1', 150, NULL)"), "ownership");
+	assert_non_null(strstr(stele_error_message(), "writes table 'assessment_review', which "
+			       "990101001 does not own"));
+	assert_string_equal(verdict(db, "990101001", "INSERT INTO assessment VALUES ('" VILLAGE
+				    "', 2026, 'S1', 150, NULL)"), "ownership");
+	/* A village or the county cannot write a township's review. */
+	assert_string_equal(verdict(db, VILLAGE, "INSERT INTO township_review VALUES ('" VILLAGE
+				    "', 2026, 'S1', 150, NULL)"), "ownership");
+	assert_string_equal(verdict(db, STELE_WRITER_COUNTY, "INSERT INTO township_review VALUES ('"
+				    VILLAGE "', 2026, 'S1', 150, NULL)"), "ownership");
+	/* The township's rows obey their table's value rules, as strictly. */
+	assert_string_equal(verdict(db, "990101001", "INSERT INTO township_review VALUES ('" VILLAGE
+				    "', 2026, 'S1', 1001, NULL)"), "value");
+	/* A city owns no table yet. */
+	assert_string_equal(verdict(db, "9901", "INSERT INTO township_review VALUES ('" VILLAGE
+				    "', 2026, 'S1', 150, NULL)"), "ownership");
+
+	/* The county's rows that belong to a village carry a 12-digit code ... */
+	assert_string_equal(verdict(db, STELE_WRITER_COUNTY, "INSERT INTO veto_item VALUES ('V1', "
+				    "'v'); INSERT INTO veto_event VALUES ('X1', 'x', 'V1', 2026, NULL)"),
+			    "ownership");
+	assert_string_equal(verdict(db, STELE_WRITER_COUNTY, "INSERT INTO village VALUES ('99', "
+				    "'n', '990101001', 't')"), "ownership");
+	/* ... and, once the reader names the county, one of its own villages. */
+	exec(db, "INSERT INTO veto_item VALUES ('V1', 'v'); INSERT INTO veto_event VALUES ('X1', '"
+		 VILLAGE "', 'V1', 2026, NULL)");
+	assert_int_equal(stele_stream_init(&s, db, STELE_WRITER_COUNTY), 0);
+	assert_int_equal(stele_stream_set_scope(&s, "990101x"), STELE_EINVALID);
+	assert_int_equal(stele_stream_set_scope(&s, "990101"), 0);
+	assert_string_equal(s.scope, "990101");
+	assert_int_equal(stele_stream_init(&s, db, VILLAGE), 0);
+	assert_int_equal(stele_stream_set_scope(&s, "990101"), STELE_EINVALID);
+	sqlite3_close(db);
+}
+
+/* What a county scoped to its code accepts, through a whole change set. */
+static void test_county_scope(void **state)
+{
+	sqlite3 *db = open_db();
+	struct stele_changeset cs = { .format = STELE_CS_FORMAT, .seq = 1,
+				      .schema = (unsigned)stele_schema_version() };
+	struct stele_stream s;
+	const char *reason = NULL;
+	int len = 0;
+
+	(void)state;
+	strcpy(cs.writer, STELE_WRITER_COUNTY);
+	exec(db, "INSERT INTO veto_item VALUES ('V1', 'v'); INSERT INTO veto_event VALUES ('X1', '"
+		 VILLAGE "', 'V1', 2026, NULL)");
+	assert_int_equal(stele_stream_init(&s, db, STELE_WRITER_COUNTY), 0);
+	assert_int_equal(stele_stream_set_scope(&s, "990101"), 0);
+	cs.changes = capture(&len, db, "INSERT INTO village VALUES ('" VILLAGE "', 'n', "
+			     "'990101001', 't'); UPDATE veto_event SET note = 'n' WHERE id = 'X1'");
+	cs.changes_len = (size_t)len;
+	assert_int_equal(stele_stream_check(&reason, NULL, &s, &cs), 0);
+	sqlite3_free((void *)cs.changes);
+	/* Another county's village, by insert, and by moving a veto there. */
+	cs.changes = capture(&len, db, "INSERT INTO village VALUES ('990201001201', 'n', "
+			     "'990201001', 't')");
+	cs.changes_len = (size_t)len;
+	assert_int_equal(stele_stream_check(&reason, NULL, &s, &cs), STELE_EVERIFY);
+	assert_string_equal(reason, "ownership");
+	assert_non_null(strstr(stele_error_message(), "seq 1: row change 1 (insert of village) "
+			       "carries village code '990201001201', which is not a village of 990101"));
+	sqlite3_free((void *)cs.changes);
+	cs.changes = capture(&len, db, "UPDATE veto_event SET village_code = '990201001201' "
+			     "WHERE id = 'X1'");
+	cs.changes_len = (size_t)len;
+	assert_int_equal(stele_stream_check(&reason, NULL, &s, &cs), STELE_EVERIFY);
+	assert_string_equal(reason, "ownership");
+	assert_non_null(strstr(stele_error_message(), "(update of veto_event) carries village code "
+			       "'990201001201'"));
+	sqlite3_free((void *)cs.changes);
+	sqlite3_close(db);
+}
+
 static void test_shapes(void **state)
 {
 	sqlite3 *db = open_db(), *old = NULL;
@@ -450,6 +564,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_village_rows),
 		cmocka_unit_test(test_tables),
+		cmocka_unit_test(test_levels),
+		cmocka_unit_test(test_county_scope),
 		cmocka_unit_test(test_shapes),
 		cmocka_unit_test(test_offer),
 		cmocka_unit_test(test_offer_hang),

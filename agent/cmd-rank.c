@@ -1,0 +1,56 @@
+/* cmd-rank.c: `stele-agent rank member-stars`: this village's member stars
+ * (积分争星, docs/rankings.md), computed as the county computes them. */
+#include "agent.h"
+#include "error.h"
+#include "rank.h"
+
+enum { OPT_YEAR = 1 };
+
+static int on_rank_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
+{
+	*(const char **)data = arg;
+	return 0;
+}
+
+static int rank_member_stars(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
+			     char **argv)
+{
+	static const struct option longopts[] = {
+		{ "year", required_argument, NULL, OPT_YEAR },
+		{ 0 },
+	};
+	const char *year_arg = NULL;
+	struct stele_table *t = NULL;
+	int rc, n, year, month;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, true, on_rank_opt,
+				  &year_arg, NULL, 0, 0, &n, &done)) < 0 || done)
+		return rc;
+	if (!year_arg)
+		return stele_error(STELE_EUSAGE, "rank member-stars needs --year YYYY");
+	if ((rc = stele_rank_period(&year, &month, year_arg, NULL)) < 0)
+		return rc;
+	if ((rc = agent_open(ctx)) < 0)
+		return rc;
+	if ((rc = stele_rank_member_stars(&t, ctx->db, year, agent_village(ctx))) < 0)
+		return rc;
+	rc = stele_cli_print(ctx, t);
+	stele_table_free(t);
+	return rc;
+}
+
+const struct stele_cmd rank_subcommands[] = {
+	{ "member-stars", rank_member_stars,
+	  N_("rank member-stars --year YYYY [--format table|csv|json] [--bom] [--raw]"),
+	  N_("Member stars (积分争星): each ranked member's points of the year, as in points\n"
+	  "rank, and the stars they earn: 5, 4, 3 or 2 for the first of the county's\n"
+	  "member_star.5, .4, .3, .2 (whole points; rules list config) the points reach,\n"
+	  "else 1. The county computes the same."), NULL },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
+int cmd_rank(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	return stele_cli_subcommand(ctx, cmd, argc, argv);
+}

@@ -1,0 +1,138 @@
+/* cmd-township.c: `stele-aggregator township add|list`: the townships whose streams
+ * (their first reviews, township_review) the county merges like its villages'
+ * (docs/levels.md). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aggregator.h"
+#include "credentials.h"
+#include "db.h"
+#include "error.h"
+#include "i18n.h"
+#include "keypair.h"
+#include "parse.h"
+
+struct township_opts {
+	const char *remote, *key;
+};
+
+enum { OPT_REMOTE = 1, OPT_KEY };
+
+static int on_township_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
+{
+	struct township_opts *o = data;
+
+	switch (opt) {
+	case OPT_REMOTE: o->remote = arg; break;
+	case OPT_KEY: o->key = arg; break;
+	}
+	return 0;
+}
+
+/* Inserts the registration (remote kept without its password, key pinned). */
+static int township_put(struct stele_ctx *ctx, const char *code, const char *remote,
+			const char *key)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc, step;
+
+	if ((rc = stele_db_prepare(ctx->db, &stmt, "INSERT INTO stele_township_source "
+			"(township_code, remote, pubkey) VALUES (?1, ?2, ?3) "
+			"ON CONFLICT (township_code) DO NOTHING")) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, remote, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, key, -1, SQLITE_STATIC);
+	step = sqlite3_step(stmt);
+	if (step != SQLITE_DONE)
+		rc = stele_error_db(STELE_EFAIL, ctx->db, "writing the township registry");
+	else if (sqlite3_changes(ctx->db) == 0)
+		rc = stele_error(STELE_EINVALID, "township %s is already registered", code);
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+static int township_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "remote", required_argument, NULL, OPT_REMOTE },
+		{ "key", required_argument, NULL, OPT_KEY },
+		{ 0 },
+	};
+	struct township_opts o = { 0 };
+	struct stele_kept_urls urls = STELE_KEPT_URLS_INIT;
+	unsigned char pk[STELE_PK_BYTES];
+	char *pos[1], county[7], *remote = NULL;
+	int rc, n;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_township_opt,
+				  &o, pos, 1, 1, &n, &done)) < 0 || done)
+		return rc;
+	if (!o.remote || !o.key)
+		return stele_error(STELE_EUSAGE, "township add needs --remote URL and --key KEY");
+	if (stele_check_township_code(pos[0], NULL, "township") < 0)
+		return STELE_EUSAGE;
+	if ((rc = stele_check_text(o.remote, 1024, "--remote")) < 0)
+		return rc;
+	if (!*o.remote)
+		return stele_error(STELE_EINVALID, "township %s: --remote is empty", pos[0]);
+	if (stele_hex_decode(pk, STELE_PK_BYTES, o.key) < 0)
+		return stele_error(STELE_EINVALID, "township %s: --key is not a public key (64 hex "
+				   "digits, from 'stele-aggregator key' in its directory)", pos[0]);
+	if ((rc = agg_open(ctx)) < 0 || (rc = agg_county_only(ctx)) < 0 ||
+	    (rc = agg_county_code(county, ctx)) < 0)
+		return rc;
+	if ((rc = stele_check_township_code(pos[0], county, "township")) < 0)
+		return rc;
+	if ((rc = stele_credentials_keep_url(&remote, &urls, o.remote, "--remote")) < 0)
+		goto done;
+	if ((rc = stele_db_begin(ctx->db)) < 0)
+		goto done;
+	if ((rc = township_put(ctx, pos[0], remote ? remote : o.remote, o.key)) < 0 ||
+	    (rc = stele_credentials_save_kept(&urls, ctx)) < 0) {
+		stele_db_rollback(ctx->db);
+		goto done;
+	}
+	if ((rc = stele_db_commit(ctx->db)) < 0)
+		goto done;
+	printf("%s\n", pos[0]);
+done:
+	stele_credentials_kept_free(&urls);
+	free(remote);
+	return rc;
+}
+
+static int township_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	int rc, n;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, true, NULL, NULL, NULL, 0, 0,
+				  &n, &done)) < 0 || done)
+		return rc;
+	if ((rc = agg_open(ctx)) < 0)
+		return rc;
+	return stele_cli_print_query(ctx,
+		"SELECT t.township_code AS code, t.remote, t.pubkey AS public_key, "
+		"coalesce(st.last_seq, 0) AS merged_seq, coalesce(st.state, 'ok') AS state "
+		"FROM stele_township_source t LEFT JOIN stele_stream st ON st.writer = t.township_code "
+		"ORDER BY t.township_code", NULL, "merged_seq");
+}
+
+const struct stele_cmd township_subcommands[] = {
+	{ "add", township_add, N_("township add CODE --remote URL --key KEY"),
+	  N_("Registers a township of the county (9-digit code) whose directory was made\n"
+	  "with 'init --township': fetch and merge take its stream from URL like a\n"
+	  "village's, verified with KEY ('stele-aggregator key' in its directory). It\n"
+	  "may write only its first reviews (township_review) of its own villages."), NULL },
+	{ "list", township_list, N_("township list [--format table|csv|json] [--bom] [--raw]"),
+	  N_("The registered townships, their remotes and keys, and what was merged."), NULL },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
+int cmd_township(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	return stele_cli_subcommand(ctx, cmd, argc, argv);
+}
