@@ -424,7 +424,7 @@ crash_loose_village() {
 		_pack=$(ls "$1"/repo.git/objects/pack/pack-*.pack) &&
 		mv "$_pack" "$1.pack" && rm -f "${_pack%.pack}.idx" &&
 		git --git-dir="$1/repo.git" unpack-objects -q <"$1.pack" &&
-		stele-agent -C "$1" sync >/dev/null 2>&1
+		stele-agent -C "$1" sync --remote "$1/usb.git" >/dev/null 2>&1
 }
 
 # crash_synced_village BASE [CODE]: crash_village, synced once to BASE/usb.git,
