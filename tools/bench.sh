@@ -288,7 +288,8 @@ bench_sync_1000() {
 bench_sync_day_bytes() {
 	writes=40
 	bench_village day
-	stele-agent -C day sync --remote "$PWD/day-remote.git" 2>/dev/null
+	stele-agent -C day remote set "$PWD/day-remote.git" 2>/dev/null
+	stele-agent -C day sync 2>/dev/null
 	before=$(du -sb day-remote.git/objects | cut -f1)
 	i=0
 	while [ $i -lt $writes ]; do

@@ -17,7 +17,8 @@ test_expect_success 'sync of five change sets writes one pack and no loose objec
 	for name in 张三 李四 王五 赵六 孙七; do
 		stele-agent -C v member add $name >/dev/null || exit 1
 	done &&
-	stele-agent -C v sync --remote "$TRASH/usb.git" 2>err &&
+	stele-agent -C v remote set "$TRASH/usb.git" 2>/dev/null &&
+	stele-agent -C v sync 2>err &&
 	test_grep "committed 5 change sets" err &&
 	test "$(packs v/repo.git)" = 1 && test "$(loose v/repo.git)" = 0 &&
 	git -C v/repo.git fsck --strict 2>fsck && test ! -s fsck &&
