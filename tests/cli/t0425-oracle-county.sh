@@ -67,7 +67,7 @@ oracle_county() {
 			done
 			last=\$(tail -n 1 \$dir/closes.txt)
 			if test -n \"\$last\"; then
-				stele-agent -C $n-v/\$code close \$last 2>/dev/null || exit 1
+				stele-agent -C $n-v/\$code close \$last --force 2>/dev/null || exit 1
 			fi
 			stele-agent -C $n-v/\$code sync 2>/dev/null || exit 1
 		done
