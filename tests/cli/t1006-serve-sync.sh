@@ -34,8 +34,8 @@ sync_wait() {
 test_expect_success 'setup: a village whose sync address stalls (accepts, never answers)' '
 	new_village v $V 正营村 &&
 	stele-agent -C v member add 王建国 >/dev/null &&
-	test_expect_code 1 stele-agent -C v sync --timeout 1s \
-		--remote "http://127.0.0.1:$STALL1/git/$V.git" 2>err &&
+	stele-agent -C v remote set "http://127.0.0.1:$STALL1/git/$V.git" 2>/dev/null &&
+	test_expect_code 1 stele-agent -C v sync --timeout 1s 2>err &&
 	test_grep "sync timed out" err &&
 	serve_start v
 '
