@@ -15,39 +15,6 @@
 #include "parse.h"
 #include "suggest.h"
 
-/* The first free id of table in the village: prefix and width digits, one more
- * than the largest id of that shape (M0001, E000001, ...). out holds 24. */
-static int read_next_id(char *out, struct stele_ctx *ctx, const char *table, const char *prefix,
-			int width)
-{
-	sqlite3_stmt *stmt = NULL;
-	char sql[256], pattern[48];
-	long long next = 1;
-	int rc;
-
-	/* GLOB keeps ids of another shape (imported "OLD-7") out of the sequence. */
-	snprintf(pattern, sizeof(pattern), "%s", prefix);
-	for (int i = 0; i < width && strlen(pattern) + 5 < sizeof(pattern); i++)
-		strcat(pattern, "[0-9]");
-	snprintf(sql, sizeof(sql),
-		 "SELECT max(CAST(substr(id, %d) AS INTEGER)) FROM %s "
-		 "WHERE village_code = ? AND id GLOB ?", (int)strlen(prefix) + 1, table);
-	if ((rc = stele_db_prepare(ctx->db, &stmt, sql)) < 0)
-		return rc;
-	sqlite3_bind_text(stmt, 1, agent_village(ctx), -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, pattern, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) != SQLITE_ROW) {
-		rc = stele_error_db(STELE_EFAIL, ctx->db, "assigning an id");
-		goto done;
-	}
-	if (sqlite3_column_type(stmt, 0) != SQLITE_NULL)
-		next = sqlite3_column_int64(stmt, 0) + 1;
-	snprintf(out, 24, "%s%0*lld", prefix, width, next);
-done:
-	sqlite3_finalize(stmt);
-	return rc;
-}
-
 int agent_check_id(const char *id, const char *what)
 {
 	size_t n = strlen(id);
@@ -288,7 +255,8 @@ int agent_batch_next_id(char *out, struct agent_batch *b, const char *table, con
 	if (slot < 0) {
 		if (b->nids == AGENT_BATCH_IDS)
 			return stele_error(STELE_EFAIL, "too many id counters in one write");
-		if ((rc = read_next_id(first, b->ctx, table, prefix, width)) < 0)
+		if ((rc = stele_db_next_id(first, b->ctx->db, table, prefix, width,
+					    agent_village(b->ctx))) < 0)
 			return rc;
 		slot = b->nids++;
 		b->ids[slot].table = table;

@@ -23,8 +23,6 @@
 /* `key`: the current public key. */
 static int key_show(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	unsigned char pk[STELE_PK_BYTES];
-	char hex[2 * STELE_PK_BYTES + 1];
 	int rc, n;
 	bool done;
 
@@ -33,9 +31,7 @@ static int key_show(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc
 		return rc;
 	if ((rc = agent_open(ctx)) < 0)
 		return rc;
-	stele_key_public(pk, ctx->sk);
-	stele_hex_encode(hex, pk, STELE_PK_BYTES);
-	printf("%s\n", hex);
+	stele_cli_print_public_key(ctx);
 	return 0;
 }
 

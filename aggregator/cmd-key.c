@@ -3,13 +3,10 @@
 #include <stdio.h>
 
 #include "aggregator.h"
-#include "keypair.h"
 #include "parse.h"
 
 int cmd_key(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	unsigned char pk[STELE_PK_BYTES];
-	char hex[2 * STELE_PK_BYTES + 1];
 	int rc, n;
 	bool done;
 
@@ -18,8 +15,6 @@ int cmd_key(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char *
 		return rc;
 	if ((rc = agg_open(ctx)) < 0)
 		return rc;
-	stele_key_public(pk, ctx->sk);
-	stele_hex_encode(hex, pk, STELE_PK_BYTES);
-	printf("%s\n", hex);
+	stele_cli_print_public_key(ctx);
 	return 0;
 }

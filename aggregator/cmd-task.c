@@ -42,20 +42,6 @@ static int on_task_opt(struct stele_ctx *ctx, int opt, const char *arg, void *da
 	return 0;
 }
 
-/* The next issued task id, J0001, J0002, ... (out holds 24 bytes). */
-static int next_task_id(char *out, struct stele_ctx *ctx)
-{
-	int64_t max = 0;
-	int rc;
-
-	if ((rc = stele_db_int(ctx->db, "SELECT coalesce(max(CAST(substr(id, 2) AS INTEGER)), 0) "
-					"FROM issued_task WHERE id GLOB 'J[0-9][0-9][0-9][0-9]*'",
-			       &max)) < 0)
-		return rc;
-	snprintf(out, 24, "J%04lld", (long long)max + 1);
-	return 0;
-}
-
 /* Runs sql binding texts a and b (b may be NULL) inside the caller's write; *changes
  * gets the rows it inserted. */
 static int exec2(long *changes, struct stele_ctx *ctx, const char *sql, const char *a,
@@ -104,7 +90,7 @@ static int issue_put(char *out_id, struct stele_ctx *ctx, const char *title,
 	long n = 0, total = 0;
 	int rc;
 
-	if ((rc = next_task_id(id, ctx)) < 0)
+	if ((rc = stele_db_next_id(id, ctx->db, "issued_task", "J", 4, NULL)) < 0)
 		return rc;
 	if ((rc = stele_db_prepare(ctx->db, &stmt, "INSERT INTO issued_task (id, title, category, "
 						   "due_on, issued_on) VALUES (?, ?, ?, ?, ?)")) < 0)

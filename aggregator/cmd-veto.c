@@ -28,20 +28,6 @@ static int on_veto_opt(struct stele_ctx *ctx, int opt, const char *arg, void *da
 	return 0;
 }
 
-/* The next veto event id, VE0001, VE0002, ... (out holds 24 bytes). */
-static int next_veto_id(char *out, struct stele_ctx *ctx)
-{
-	int64_t max = 0;
-	int rc;
-
-	if ((rc = stele_db_int(ctx->db, "SELECT coalesce(max(CAST(substr(id, 3) AS INTEGER)), 0) "
-					"FROM veto_event WHERE id GLOB 'VE[0-9][0-9][0-9][0-9]*'",
-			       &max)) < 0)
-		return rc;
-	snprintf(out, 24, "VE%04lld", (long long)max + 1);
-	return 0;
-}
-
 /* Writes one veto event inside the caller's captured write; out_id gets its id. */
 static int veto_put(char *out_id, struct stele_ctx *ctx, const char *village, const char *veto,
 		    int32_t year, const char *note)
@@ -74,7 +60,7 @@ static int veto_put(char *out_id, struct stele_ctx *ctx, const char *village, co
 		stele_suggest_hint(hint);
 		return rc;
 	}
-	if ((rc = next_veto_id(id, ctx)) < 0)
+	if ((rc = stele_db_next_id(id, ctx->db, "veto_event", "VE", 4, NULL)) < 0)
 		return rc;
 	if ((rc = stele_db_prepare(ctx->db, &stmt, "INSERT INTO veto_event (id, village_code, "
 						   "veto_code, year, note) VALUES (?, ?, ?, ?, ?)")) < 0)

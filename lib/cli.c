@@ -11,6 +11,7 @@
 #include "error.h"
 #include "i18n.h"
 #include "keypair.h"
+#include "parse.h"
 
 static const struct stele_cmd *find_cmd(const struct stele_cmd *cmds, const char *name)
 {
@@ -359,6 +360,16 @@ void stele_ctx_close(struct stele_ctx *ctx)
 	ctx->writer = NULL;
 	sodium_memzero(ctx->sk, sizeof(ctx->sk));
 	ctx->have_key = false;
+}
+
+void stele_cli_print_public_key(const struct stele_ctx *ctx)
+{
+	unsigned char pk[STELE_PK_BYTES];
+	char hex[2 * STELE_PK_BYTES + 1];
+
+	stele_key_public(pk, ctx->sk);
+	stele_hex_encode(hex, pk, STELE_PK_BYTES);
+	printf("%s\n", hex);
 }
 
 int stele_cli_print(struct stele_ctx *ctx, const struct stele_table *t)

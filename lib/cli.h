@@ -88,6 +88,10 @@ char *stele_ctx_path(const struct stele_ctx *ctx, const char *name);
 /* Prints a table in ctx's format to stdout. */
 int stele_cli_print(struct stele_ctx *ctx, const struct stele_table *t);
 
+/* Prints the opened directory's public key (ctx->sk's), as hex on one line: what
+ * `key` shows in a village, township or county directory. */
+void stele_cli_print_public_key(const struct stele_ctx *ctx);
+
 /* Runs a query and prints it in ctx's format (see stele_table_from_query). */
 int stele_cli_print_query(struct stele_ctx *ctx, const char *sql, const char *const *params,
 			  const char *number_cols);

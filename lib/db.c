@@ -60,6 +60,37 @@ done:
 	return rc;
 }
 
+int stele_db_next_id(char out[24], sqlite3 *db, const char *table, const char *prefix,
+		     int width, const char *village)
+{
+	sqlite3_stmt *stmt = NULL;
+	char sql[256], pattern[48];
+	long long next = 1;
+	int rc;
+
+	snprintf(pattern, sizeof(pattern), "%s", prefix);
+	for (int i = 0; i < width && strlen(pattern) + 5 < sizeof(pattern); i++)
+		strcat(pattern, "[0-9]");
+	snprintf(sql, sizeof(sql),
+		 "SELECT max(CAST(substr(id, %d) AS INTEGER)) FROM %s WHERE id GLOB ?1%s",
+		 (int)strlen(prefix) + 1, table, village ? " AND village_code = ?2" : "");
+	if ((rc = stele_db_prepare(db, &stmt, sql)) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, pattern, -1, SQLITE_STATIC);
+	if (village)
+		sqlite3_bind_text(stmt, 2, village, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		rc = stele_error_db(STELE_EFAIL, db, "assigning an id");
+		goto done;
+	}
+	if (sqlite3_column_type(stmt, 0) != SQLITE_NULL)
+		next = sqlite3_column_int64(stmt, 0) + 1;
+	snprintf(out, 24, "%s%0*lld", prefix, width, next);
+done:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 static int migrate(sqlite3 *db, const char *path)
 {
 	int64_t current;

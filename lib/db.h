@@ -52,6 +52,13 @@ int stele_meta_set(sqlite3 *db, const char *key, const char *value);
 /* The single integer result of sql (with no parameters), or STELE_EFAIL. */
 int stele_db_int(sqlite3 *db, const char *sql, int64_t *out);
 
+/* The next free id of table: prefix and width digits, one more than the largest
+ * id of that shape (M0001, E000001, J0001, VE0001, ...), among the rows of village
+ * (NULL: all rows). Ids of another shape ("OLD-7") stay out of the sequence. out
+ * holds 24 bytes, written on success only. */
+int stele_db_next_id(char out[24], sqlite3 *db, const char *table, const char *prefix,
+		     int width, const char *village);
+
 /* Binds text, or NULL when s is NULL or empty (absent optional values are NULL). */
 int stele_bind_text_or_null(sqlite3_stmt *stmt, int idx, const char *s);
 
