@@ -499,8 +499,8 @@ static int provenance_section(struct page *p, const struct report *r)
 		page_html(p, "<span class=\"zh\">（状态 %lld，%s）。用 <code>report --as-of %s</code> "
 		     "可逐字节重现本报告。</span><span class=\"en\"> (state %lld, %s). "
 		     "<code>report --as-of %s</code> reproduces this report byte for byte.</span>",
-		     (long long)r->epoch, r->state_at, r->state_at, (long long)r->epoch, r->state_at,
-		     r->state_at);
+		     (long long)r->epoch, r->state_at, r->as_of, (long long)r->epoch, r->state_at,
+		     r->as_of);
 	page_raw(p, "</p><table id=\"streams\"><thead><tr><th>");
 	page_label(p, "村", "Village");
 	page_raw(p, "</th><th>");

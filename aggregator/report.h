@@ -21,6 +21,8 @@ struct report {
 	int year, month;
 	int64_t run, epoch;  /* the merge run and the state (epoch) it is computed at */
 	char *state_at;      /* that state's time, YYYY-MM-DDTHH:MM:SS local, or NULL */
+	char as_of[32];      /* the --as-of that names this state: the run's id when the
+	                      * state is the run's own (no county write since), else state_at */
 	bool draft;          /* computed with the draft rules */
 	char *county_name, *county_code;
 	struct stele_rank_config cfg;

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "deadline.h"
@@ -82,4 +83,12 @@ int stele_deadline_arm(long seconds, const char *message)
 void stele_deadline_disarm(void)
 {
 	alarm(0);
+}
+
+void stele_sleep_ms(unsigned ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
 }

@@ -28,4 +28,7 @@ int stele_deadline_arm(long seconds, const char *message);
 /* Cancels the deadline. */
 void stele_deadline_disarm(void);
 
+/* Sleeps for ms milliseconds (the platform's sleep, behind this seam). */
+void stele_sleep_ms(unsigned ms);
+
 #endif

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "deadline.h"
 #include "desktop.h"
 #include "error.h"
 
@@ -44,6 +45,6 @@ int stele_open_url(const char *url)
 				   strerror(err));
 	/* xdg-open hands the URL to the browser and ends; reap it when it does. */
 	for (int i = 0; i < 50 && waitpid(pid, NULL, WNOHANG) == 0; i++)
-		usleep(20000);
+		stele_sleep_ms(20);
 	return 0;
 }

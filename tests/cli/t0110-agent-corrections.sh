@@ -99,7 +99,9 @@ test_expect_success 'sync: the county has every change set, naming the clerk' '
 	git -C server/$V.git log --format=%s main >gitlog &&
 	test_grep "^seq 2: member M0002 added (clerk 张三)$" gitlog &&
 	test "$(sqlite3 county/stele.db "SELECT summary FROM stele_applied WHERE writer = '\''$V'\'' AND seq = 2")" = "member M0002 added (clerk 张三)" &&
-	test "$(sqlite3 county/stele.db "SELECT clerk FROM change_note WHERE village_code = '\''$V'\'' AND seq = 2")" = 张三
+	test "$(sqlite3 county/stele.db "SELECT clerk FROM change_note WHERE village_code = '\''$V'\'' AND seq = 2")" = 张三 &&
+	stele-aggregator -C county log --village $V --format csv >county-log &&
+	test_grep "^2,member M0002 added (clerk 张三),1," county-log
 '
 
 test_expect_success 'revert SEQ: a new change set undoes SEQ, and says so' '
