@@ -1,0 +1,270 @@
+/* gitodb.c: the stream store's objects as objects: what a fetch would add, checked
+ * from their headers before any is read, and repacking everything into one pack
+ * (gc; libgit2 has none). Part of the stream store (gitrepo.h). */
+#include <dirent.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "changeset.h"
+#include "error.h"
+#include "gitrepo.h"
+
+/* Hides from walk every commit a ref of known points at (ids repo lacks are skipped). */
+static int hide_known(git_revwalk *walk, git_repository *known)
+{
+	git_reference_iterator *it = NULL;
+	git_reference *ref = NULL;
+	git_reference *resolved = NULL;
+
+	if (git_reference_iterator_new(&it, known) < 0)
+		return stele_git_fail(STELE_EFAIL, "listing refs");
+	while (git_reference_next(&ref, it) == 0) {
+		if (git_reference_resolve(&resolved, ref) == 0 && git_reference_target(resolved))
+			git_revwalk_hide(walk, git_reference_target(resolved)); /* unknown here: fine */
+		git_reference_free(resolved);
+		git_reference_free(ref);
+		resolved = ref = NULL;
+	}
+	git_reference_iterator_free(it);
+	git_error_clear();
+	return 0;
+}
+
+/* The size and type of an object from its header (nothing else is read). */
+static int object_size(size_t *size, git_object_t *type, git_odb *odb, const git_oid *id,
+		       const char *commit_hex)
+{
+	char what[GIT_OID_HEXSZ + 48];
+
+	if (git_odb_read_header(size, type, odb, id) < 0) {
+		snprintf(what, sizeof(what), "commit %s: reading an object", commit_hex);
+		return stele_git_fail(STELE_EFAIL, what);
+	}
+	return 0;
+}
+
+int stele_repo_check_new(uint64_t *bytes, git_repository *repo, const git_oid *tip,
+			 git_repository *known)
+{
+	git_revwalk *walk = NULL;
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	git_odb *odb = NULL;
+	git_object_t type;
+	git_oid id;
+	char hex[GIT_OID_HEXSZ + 1];
+	uint64_t total = 0;
+	size_t size;
+	int rc = 0, grc;
+
+	if (git_repository_odb(&odb, repo) < 0 || git_revwalk_new(&walk, repo) < 0 ||
+	    git_revwalk_push(walk, tip) < 0) {
+		rc = stele_git_fail(STELE_EFAIL, "walking the new history");
+		goto done;
+	}
+	if ((rc = hide_known(walk, known)) < 0)
+		goto done;
+	while ((grc = git_revwalk_next(&id, walk)) == 0) {
+		git_oid_tostr(hex, sizeof(hex), &id);
+		if ((rc = object_size(&size, &type, odb, &id, hex)) < 0)
+			goto done;
+		if (type != GIT_OBJECT_COMMIT || size > STELE_GIT_MAX_COMMIT) {
+			rc = stele_error(STELE_EVERIFY, "commit %s is %zu bytes, past the limit of %u",
+					 hex, size, STELE_GIT_MAX_COMMIT);
+			goto done;
+		}
+		total += size;
+		if (git_commit_lookup(&commit, repo, &id) < 0) {
+			rc = stele_git_fail(STELE_EFAIL, "reading a new commit");
+			goto done;
+		}
+		if ((rc = object_size(&size, &type, odb, git_commit_tree_id(commit), hex)) < 0)
+			goto done;
+		if (type != GIT_OBJECT_TREE || size > STELE_GIT_MAX_TREE) {
+			rc = stele_error(STELE_EVERIFY, "commit %s: its tree is %zu bytes, past the "
+					 "limit of %u", hex, size, STELE_GIT_MAX_TREE);
+			goto done;
+		}
+		total += size;
+		if (git_commit_tree(&tree, commit) < 0) {
+			rc = stele_git_fail(STELE_EFAIL, "reading a new tree");
+			goto done;
+		}
+		if (git_tree_entrycount(tree) > STELE_GIT_MAX_ENTRIES) {
+			rc = stele_error(STELE_EVERIFY, "commit %s: its tree has %zu entries, past the "
+					 "limit of %d", hex, git_tree_entrycount(tree),
+					 STELE_GIT_MAX_ENTRIES);
+			goto done;
+		}
+		for (size_t i = 0; i < git_tree_entrycount(tree); i++) {
+			const git_tree_entry *e = git_tree_entry_byindex(tree, i);
+			const char *name = git_tree_entry_name(e);
+			size_t max = strcmp(name, STELE_CS_FILE) == 0 ? STELE_CS_MAX_ENCODED
+				   : strcmp(name, STELE_PUB_FILE) == 0 ? STELE_GIT_MAX_PUB : 0;
+
+			if (!max || git_tree_entry_type(e) != GIT_OBJECT_BLOB) {
+				rc = stele_error(STELE_EVERIFY, "commit %s: its tree holds '%.64s', which "
+						 "is not %s or %s", hex, name, STELE_CS_FILE,
+						 STELE_PUB_FILE);
+				goto done;
+			}
+			if ((rc = object_size(&size, &type, odb, git_tree_entry_id(e), hex)) < 0)
+				goto done;
+			if (size > max) {
+				rc = stele_error(STELE_EVERIFY, "commit %s: %s is %zu bytes, past the "
+						 "limit of %zu", hex, name, size, max);
+				goto done;
+			}
+			total += size;
+		}
+		if (total > STELE_GIT_MAX_FETCH) {
+			rc = stele_error(STELE_EVERIFY, "the new history is past the limit of %u bytes "
+					 "in one fetch (at commit %s)", STELE_GIT_MAX_FETCH, hex);
+			goto done;
+		}
+		git_tree_free(tree);
+		git_commit_free(commit);
+		tree = NULL;
+		commit = NULL;
+	}
+	if (grc != GIT_ITEROVER) {
+		rc = stele_git_fail(STELE_EFAIL, "walking the new history");
+		goto done;
+	}
+	if (bytes)
+		*bytes = total;
+done:
+	git_tree_free(tree);
+	git_commit_free(commit);
+	git_revwalk_free(walk);
+	git_odb_free(odb);
+	return rc;
+}
+
+/* Whether name is two hex digits (a loose object directory) or 38 (an object). */
+static bool hex_name(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; name[i]; i++)
+		if (!((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'f')))
+			return false;
+	return i == len;
+}
+
+/*
+ * Counts (remove 0) or removes (remove 1) repo's loose objects, and its pack files
+ * other than pack-KEEP.* (KEEP NULL: none kept); *packs and *loose are how many
+ * there were. An index goes before its pack, so stock git never sees a pack
+ * without its index; a killed fetch's or sync's temporary files go too.
+ */
+static int sweep_objects(unsigned *packs, unsigned *loose, git_repository *repo,
+			 const char *keep, int remove)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 300];
+	unsigned np = 0, nl = 0;
+	DIR *d, *sub;
+	struct dirent *e, *f;
+	static const char *const suffixes[] = { ".idx", ".rev", ".pack", NULL };
+
+	snprintf(dir, sizeof(dir), "%sobjects", git_repository_path(repo));
+	if (!(d = opendir(dir)))
+		return stele_error(STELE_EFAIL, "cannot read %s", dir);
+	while ((e = readdir(d))) {
+		if (!hex_name(e->d_name, 2))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (!(sub = opendir(path)))
+			continue;
+		while ((f = readdir(sub))) {
+			char file[PATH_MAX + 600];
+			if (f->d_name[0] == '.')
+				continue;
+			nl += hex_name(f->d_name, GIT_OID_HEXSZ - 2);
+			snprintf(file, sizeof(file), "%s/%s", path, f->d_name);
+			if (remove)
+				unlink(file);
+		}
+		closedir(sub);
+		if (remove)
+			rmdir(path);
+	}
+	closedir(d);
+	snprintf(dir, sizeof(dir), "%sobjects/pack", git_repository_path(repo));
+	for (int pass = 0; suffixes[pass] && (d = opendir(dir)); pass++) {
+		size_t slen = strlen(suffixes[pass]);
+		while ((e = readdir(d))) {
+			size_t n = strlen(e->d_name);
+			bool tmp = strncmp(e->d_name, "tmp_", 4) == 0;
+			if (e->d_name[0] == '.' || (!tmp && (n < slen ||
+			    strcmp(e->d_name + n - slen, suffixes[pass]) != 0)))
+				continue;
+			if (tmp && pass != 0)
+				continue;
+			np += !tmp && pass == 2;
+			if (keep && strncmp(e->d_name, "pack-", 5) == 0 &&
+			    strncmp(e->d_name + 5, keep, GIT_OID_HEXSZ) == 0)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+			if (remove)
+				unlink(path);
+		}
+		closedir(d);
+	}
+	*packs = np;
+	*loose = nl;
+	return 0;
+}
+
+/* git_odb_foreach callback: every object goes into the new pack. */
+static int pack_every_object(const git_oid *id, void *payload)
+{
+	return git_packbuilder_insert(payload, id, NULL);
+}
+
+int stele_repo_gc(unsigned *packs, unsigned *loose, git_repository *repo, bool if_due)
+{
+	git_packbuilder *pb = NULL;
+	git_odb *odb = NULL;
+	char name[STELE_OID_HEX_LEN + 1], idx[PATH_MAX + 64];
+	unsigned np, nl, left_packs, left_loose;
+	int rc;
+
+	if ((rc = sweep_objects(&np, &nl, repo, NULL, 0)) < 0)
+		return rc;
+	if ((np <= 1 && nl == 0) ||
+	    (if_due && np <= STELE_REPO_GC_PACKS && nl <= STELE_REPO_GC_LOOSE)) {
+		*packs = *loose = 0;
+		return 0;
+	}
+	/* Every object, reachable or not, goes into the new pack: nothing a ref, a
+	 * cursor or a kept fork might still name is lost. */
+	if (git_repository_odb(&odb, repo) < 0 || git_packbuilder_new(&pb, repo) < 0 ||
+	    git_odb_foreach(odb, pack_every_object, pb) < 0) {
+		rc = stele_git_fail(STELE_EFAIL, "repacking the repository");
+		goto done;
+	}
+	if ((rc = stele_git_write_pack(name, repo, pb)) < 0)
+		goto done;
+	snprintf(idx, sizeof(idx), "%sobjects/pack/pack-%s.idx", git_repository_path(repo), name);
+	if (access(idx, F_OK) != 0) {
+		rc = stele_error(STELE_EFAIL, "repacking the repository: the new pack %s is missing",
+				 idx);
+		goto done;
+	}
+	/* The new pack is durable: what it replaces can go. */
+	if ((rc = sweep_objects(&left_packs, &left_loose, repo, name, 1)) < 0)
+		goto done;
+	git_odb_refresh(odb);
+	*packs = np;
+	*loose = nl;
+	rc = 1;
+done:
+	git_packbuilder_free(pb);
+	git_odb_free(odb);
+	return rc;
+}
