@@ -13,6 +13,7 @@ DATADIR  ?= $(PREFIX)/share
 MANDIR   ?= $(DATADIR)/man
 DOCDIR   ?= $(DATADIR)/doc/stele
 LOCALEDIR ?= $(DATADIR)/locale
+LOCALEDIR_REL = $(shell realpath -m --relative-to='$(BINDIR)' '$(LOCALEDIR)')
 # bash-completion also reads $XDG_DATA_DIRS/bash-completion/completions, so a
 # /usr/local prefix works without touching /usr/share.
 BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
@@ -33,7 +34,7 @@ WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS = -std=c17 -D_GNU_SOURCE -DSQLITE_ENABLE_SESSION \
             -DSQLITE_ENABLE_PREUPDATE_HOOK -DSTELE_VERSION='"$(VERSION)"' \
-            -DSTELE_LOCALEDIR='"$(LOCALEDIR)"' \
+            -DSTELE_LOCALEDIR_REL='"$(LOCALEDIR_REL)"' \
             -Ilib -I$(BUILD) $(WARN) $(CPPFLAGS) $(CFLAGS) \
             $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 LIBS      = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lpthread -lm
@@ -122,12 +123,15 @@ $(BUILD)/%.o: %.c | $(BUILD)/.deps-checked
 $(BUILD)/schema.o: $(BUILD)/schema.c
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-# The compiled-in catalogue directory: i18n.o is rebuilt when PREFIX changes,
-# so `make install PREFIX=/usr` installs a program that looks in /usr/share/locale.
+# The compiled-in catalogue directory is LOCALEDIR relative to BINDIR
+# ("../share/locale" for every PREFIX): the program finds its catalogues from
+# where it is installed, so `make install PREFIX=...` never recompiles the
+# programs in $(BUILD) (which tests run while others install). i18n.o is rebuilt
+# only when that relative path changes.
 $(BUILD)/lib/i18n.o: $(BUILD)/localedir
 $(BUILD)/localedir: FORCE
 	@mkdir -p $(@D)
-	@echo '$(LOCALEDIR)' | cmp -s - $@ || echo '$(LOCALEDIR)' > $@
+	@echo '$(LOCALEDIR_REL)' | cmp -s - $@ || echo '$(LOCALEDIR_REL)' > $@
 
 .PHONY: FORCE
 FORCE:

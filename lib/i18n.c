@@ -9,9 +9,14 @@
 
 #include "i18n.h"
 
-#ifndef STELE_LOCALEDIR
-#define STELE_LOCALEDIR "/usr/local/share/locale"
+/* The installed catalogues, relative to the directory the program is installed
+ * in (`make install` compiles in the path from BINDIR to LOCALEDIR, the same
+ * "../share/locale" for every PREFIX, so installing elsewhere rebuilds nothing).
+ * STELE_LOCALEDIR_FALLBACK is used only when the program cannot tell where it is. */
+#ifndef STELE_LOCALEDIR_REL
+#define STELE_LOCALEDIR_REL "../share/locale"
 #endif
+#define STELE_LOCALEDIR_FALLBACK "/usr/share/locale"
 
 /* The first of LC_ALL, LC_MESSAGES, LANG that is set and not empty (POSIX order). */
 static const char *messages_locale(void)
@@ -57,33 +62,43 @@ static bool is_dir(const char *path)
 /* DIR/locale when the running executable is in DIR and DIR/locale exists (a
  * build directory), into buf; false otherwise. (Linux: /proc/self/exe; a port
  * asks its own system for the executable's path here.) */
-static bool beside_executable(char *buf, size_t size)
+/* The directory of the running program, in buf; false if it cannot be told. */
+static bool executable_dir(char *buf, size_t size)
 {
-	char exe[4096];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	ssize_t n = readlink("/proc/self/exe", buf, size - 1);
 	char *slash;
 
 	if (n <= 0)
 		return false;
-	exe[n] = '\0';
-	if (!(slash = strrchr(exe, '/')))
+	buf[n] = '\0';
+	if (!(slash = strrchr(buf, '/')))
 		return false;
 	*slash = '\0';
-	if ((size_t)snprintf(buf, size, "%s/locale", exe) >= size)
+	return true;
+}
+
+/* "DIR/sub" in buf, if it fits and is a directory. */
+static bool dir_under(char *buf, size_t size, const char *dir, const char *sub)
+{
+	if ((size_t)snprintf(buf, size, "%s/%s", dir, sub) >= size)
 		return false;
 	return is_dir(buf);
 }
 
 void stele_i18n_init(void)
 {
-	static char dir[4200];
+	static char dir[8300];
+	char exe[4096];
 	const char *env = getenv("STELE_LOCALEDIR");
+	bool have_exe;
 
 	set_locale();
+	have_exe = executable_dir(exe, sizeof(exe));
 	if (env && *env)
 		snprintf(dir, sizeof(dir), "%s", env);
-	else if (!beside_executable(dir, sizeof(dir)))
-		snprintf(dir, sizeof(dir), "%s", STELE_LOCALEDIR);
+	else if (!(have_exe && dir_under(dir, sizeof(dir), exe, "locale")) &&
+		 !(have_exe && dir_under(dir, sizeof(dir), exe, STELE_LOCALEDIR_REL)))
+		snprintf(dir, sizeof(dir), "%s", STELE_LOCALEDIR_FALLBACK);
 	bindtextdomain(STELE_TEXT_DOMAIN, dir);
 	bind_textdomain_codeset(STELE_TEXT_DOMAIN, "UTF-8");
 	textdomain(STELE_TEXT_DOMAIN);

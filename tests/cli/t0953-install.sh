@@ -48,6 +48,23 @@ test_expect_success 'the installed programs and man pages work from there' '
 	test_grep "STELECS1" page
 '
 
+test_expect_success 'the installed program finds its own catalogue, wherever it is installed' '
+	env -u STELE_LOCALEDIR LC_ALL=C.UTF-8 LANGUAGE=zh_CN "$R/usr/bin/stele-agent" --help >out &&
+	test_grep "用法" out
+'
+
+test_expect_success 'installing under another PREFIX rebuilds nothing the tests run' '
+	ls -l --time-style=+%s.%N "$STELE_BUILD/stele-agent" "$STELE_BUILD/stele-aggregator" \
+		"$STELE_BUILD/lib/i18n.o" >before &&
+	mk install DESTDIR="$R/other" PREFIX=/opt/stele >out 2>&1 &&
+	ls -l --time-style=+%s.%N "$STELE_BUILD/stele-agent" "$STELE_BUILD/stele-aggregator" \
+		"$STELE_BUILD/lib/i18n.o" >after &&
+	test_cmp before after &&
+	env -u STELE_LOCALEDIR LC_ALL=C.UTF-8 LANGUAGE=zh_CN "$R/other/opt/stele/bin/stele-agent" --help >out &&
+	test_grep "用法" out
+'
+rm -rf "$R/other"
+
 test_expect_success 'the installed completion, loaded by its name as bash-completion does' '
 	bash -c "source \"$R/usr/share/bash-completion/completions/stele-aggregator\" &&
 		complete -p stele-aggregator" >out &&
