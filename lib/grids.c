@@ -43,7 +43,9 @@ int stele_grid_check(sqlite3_stmt *stmt, const char *village, const char *grid,
  * ?1 the month's first day, ?2 the next month's first day, ?3 request.days in
  * seconds, ?4 the village or NULL. Ranked members (active, flowing) per grid;
  * requests per grid: received in the month, of those resolved within request.days,
- * and open at the month's end (received before ?2, not resolved before ?2).
+ * and open at the month's end (received before ?2, not resolved before ?2). A
+ * village's name is the registry's, else (an agent before the county published
+ * it) its own directory's.
  */
 static const char grids_sql[] =
 	"WITH m AS (SELECT village_code, grid, count(*) AS n FROM member "
@@ -59,7 +61,9 @@ static const char grids_sql[] =
 	"k AS (SELECT village_code, id AS grid FROM grid WHERE ?4 IS NULL OR village_code = ?4 "
 	"  UNION SELECT village_code, grid FROM m "
 	"  UNION SELECT village_code, grid FROM r WHERE received > 0 OR open > 0) "
-	"SELECT k.village_code, v.name, k.grid, g.name, g.households, g.worker, g.id IS NOT NULL, "
+	"SELECT k.village_code, coalesce(v.name, (SELECT value FROM stele_meta "
+	"  WHERE key = 'village_name' AND k.village_code = (SELECT value FROM stele_meta "
+	"  WHERE key = 'village_code'))), k.grid, g.name, g.households, g.worker, g.id IS NOT NULL, "
 	"  coalesce(m.n, 0), coalesce(r.received, 0), coalesce(r.in_time, 0), coalesce(r.open, 0) "
 	"FROM k LEFT JOIN grid g ON g.village_code = k.village_code AND g.id = k.grid "
 	"LEFT JOIN m ON m.village_code = k.village_code AND m.grid = k.grid "

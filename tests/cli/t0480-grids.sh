@@ -4,6 +4,7 @@ are checked against the registry once it has one (rows written before keep their
 registry travels to the county, and rank grids lists each grid of a month at both ends;
 every --month takes the spellings people write (2026/3, 2026年3月)'
 . "$(dirname "$0")/test-lib.sh"
+. "$TEST_DIRECTORY/lib-serve.sh"
 
 A=990101001201 B=990101001202   # 东关镇 (990101001)
 
@@ -198,7 +199,24 @@ test_expect_success 'grids import and export as the other kinds do' '
 	stele-agent -C $B import grids more.csv 2>/dev/null &&
 	stele-agent -C $B grid list --format csv >b-list &&
 	printf "id,name,households,worker\nG5,第五网格,1200,赵六\n" >want && test_cmp want b-list &&
-	test_refused $B "grid .G1. is not in" stele-agent -C $B member add 壬 --grid G1
+	test_refused $B "grid .G1. is not in" stele-agent -C $B member add 壬 --grid G1 &&
+	# A village not yet synced lists its own name.
+	new_village c 990101001203 新村 &&
+	stele-agent -C c grid add G1 --households 400 >/dev/null 2>&1 &&
+	stele-agent -C c rank grids --month 2026-03 --format csv >c-grids &&
+	test_grep "^990101001203,新村,G1,,400,,yes,0,0,0,,0,within,yes$" c-grids
+'
+
+test_expect_success 'the workbench forms are refused as the CLI is, beside the grid field' '
+	serve_start $B &&
+	db_dump $B >before &&
+	code=$(web_form /members/save id= name=壬 grid=G1) && test_status 422 "$code" &&
+	test_grep "id=\"e-grid\">member &#39;M0002&#39;: grid &#39;G1&#39; is not in the village&#39;s grid registry" page &&
+	code=$(web_form /requests/add received=2026-03-04 grid=G6) && test_status 422 "$code" &&
+	test_grep "grid &#39;G6&#39; is not in the village&#39;s grid registry" page &&
+	db_dump $B >after && test_cmp before after &&
+	code=$(web_form /members/save id= name=壬 grid=G5) && test_status 303 "$code" &&
+	serve_stop
 '
 
 test_done
