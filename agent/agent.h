@@ -35,6 +35,9 @@ int cmd_serve(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char
 int cmd_rules(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_rank(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_replay(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_grid(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+/* `rank grids` (agent/cmd-grid.c), an entry of the rank subcommands. */
+int cmd_rank_grids(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 extern const struct stele_cmd member_subcommands[];
 extern const struct stele_cmd points_subcommands[];
 extern const struct stele_cmd task_subcommands[];
@@ -46,6 +49,7 @@ extern const struct stele_cmd remote_subcommands[];
 extern const struct stele_cmd clerk_subcommands[];
 extern const struct stele_cmd rules_subcommands[];
 extern const struct stele_cmd rank_subcommands[];
+extern const struct stele_cmd grid_subcommands[];
 
 /* `points rank` (agent/cmd-points-rank.c), an entry of the points subcommands. */
 int cmd_points_rank(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);

@@ -97,7 +97,7 @@ int cmd_export(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 		return rc;
 	if (!(e = agent_export_find(pos[0])))
 		return stele_error(STELE_EUSAGE, "unknown kind '%s' (members, points, tasks, "
-				   "requests, income or assessments)", pos[0]);
+				   "requests, income, assessments or grids)", pos[0]);
 	if (out && (rc = format_of_path(&format, &xlsx, out)) < 0)
 		return rc;
 	if (out && (int)ctx->format != -1 && (xlsx || ctx->format != format))

@@ -74,7 +74,7 @@ int cmd_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 		return rc;
 	if (!(k = agent_import_kind(pos[0])))
 		return stele_error(STELE_EUSAGE, "unknown kind '%s' (members, points, tasks, "
-				   "requests, income or assessments)", pos[0]);
+				   "requests, income, assessments or grids)", pos[0]);
 	if ((rc = agent_import_open(&csv, pos[1])) < 0)
 		return rc;
 	if (strcmp(stele_csv_encoding(csv), "UTF-8") != 0)

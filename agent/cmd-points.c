@@ -8,6 +8,7 @@
 #include "batch.h"
 #include "db.h"
 #include "error.h"
+#include "lenient.h"
 #include "parse.h"
 #include "records.h"
 #include "words.h"
@@ -147,6 +148,7 @@ static int points_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 		{ 0 },
 	};
 	struct points_opts o = { 0 };
+	char month_buf[32], year_buf[32];
 	int32_t v;
 	int rc, n;
 	bool done;
@@ -156,6 +158,9 @@ static int points_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 		return rc;
 	if (o.month && o.year)
 		return stele_error(STELE_EUSAGE, "points list takes --month or --year, not both");
+	/* 2026/11, 2026年11月: as the clerk writes a month (lib/lenient.h). */
+	o.month = stele_lenient_arg(month_buf, o.month, 'm');
+	o.year = stele_lenient_arg(year_buf, o.year, 'y');
 	if ((o.month && stele_parse_month(o.month, &v, "--month") < 0) ||
 	    (o.year && stele_parse_year(o.year, &v, "--year") < 0) ||
 	    (o.member && agent_check_id(o.member, "--member") < 0))

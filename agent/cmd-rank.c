@@ -1,5 +1,5 @@
-/* cmd-rank.c: `stele-agent rank member-stars`: this village's member stars
- * (积分争星, docs/rankings.md), computed as the county computes them. */
+/* cmd-rank.c: `stele-agent rank member-stars|grids`: this village's member stars
+ * (积分争星, docs/rankings.md) and grids (cmd-grid.c), computed as the county computes them. */
 #include "agent.h"
 #include "error.h"
 #include "rank.h"
@@ -47,6 +47,12 @@ const struct stele_cmd rank_subcommands[] = {
 	  "rank, and the stars they earn: 5, 4, 3 or 2 for the first of the county's\n"
 	  "member_star.5, .4, .3, .2 (whole points; rules list config) the points reach,\n"
 	  "else 1. The county computes the same."), NULL },
+	{ "grids", cmd_rank_grids,
+	  N_("rank grids --month YYYY-MM [--format table|csv|json] [--bom] [--raw]"),
+	  N_("The village's grids (网格) in the month: households, ranked members, requests\n"
+	  "received, resolved within request.days, and open at the month's end; flags for\n"
+	  "households outside grid.households_min..max (rules list config) and for grids\n"
+	  "with no party member. The county computes the same."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

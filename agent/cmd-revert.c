@@ -32,6 +32,7 @@ static const struct revert_table {
 	{ "assessment", "assessment item", { "village_code", "year", "item_code" }, { NULL },
 	  false },
 	{ "point_reversal", "reversal", { "village_code", "event_id" }, { NULL }, false },
+	{ "grid", "grid", { "village_code", "id" }, { NULL }, false },
 	{ NULL, NULL, { NULL }, { NULL }, false },
 };
 

@@ -26,6 +26,9 @@ const struct agent_export agent_exports[] = {
 	{ "assessments",
 	  "SELECT year, item_code, " AGENT_SQL_TENTHS("score") " AS score, note FROM assessment "
 	  "WHERE village_code = ?1 ORDER BY year, item_code", "year,score" },
+	{ "grids",
+	  "SELECT id, name, households, worker FROM grid WHERE village_code = ?1 ORDER BY id",
+	  "households" },
 	{ NULL, NULL, NULL },
 };
 

@@ -51,6 +51,13 @@ static int import_income(char *out_id, struct agent_batch *b, char **f)
 	return income_put(out_id, b, &row);
 }
 
+static int import_grid(char *out_id, struct agent_batch *b, char **f)
+{
+	struct grid_row row = { .id = f[0], .name = f[1], .households = f[2], .worker = f[3] };
+
+	return grid_put(out_id, b, &row);
+}
+
 static int import_assessment(char *out_id, struct agent_batch *b, char **f)
 {
 	*out_id = '\0';
@@ -135,6 +142,7 @@ static const char *const request_cols[] = { "id", "received_on", "category", "gr
 					    "resolved_on", "satisfied" };
 static const char *const income_cols[] = { "id", "period", "amount", "source" };
 static const char *const assessment_cols[] = { "year", "item_code", "score", "note" };
+static const char *const grid_cols[] = { "id", "name", "households", "worker" };
 /* The columns holding fixed values (words.h); a task's or request's category is text. */
 static const char *const import_words[] = { "gender", "status", "stage", "satisfied", NULL };
 
@@ -174,6 +182,7 @@ static const struct agent_import_kind import_kinds[] = {
 	  NULL },
 	{ "assessments", COLS(assessment_cols), "ycnt", import_assessment, "assessment",
 	  NC_("record", "assessment"), NULL },
+	{ "grids", COLS(grid_cols), "itnt", import_grid, "grid", NC_("record", "grid"), NULL },
 	{ NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL },
 };
 

@@ -19,10 +19,12 @@ static const struct stele_cmd commands[] = {
 	  request_subcommands },
 	{ "income", cmd_income, N_("income add|set|delete|list ..."), N_("Collective-economy income."),
 	  income_subcommands },
+	{ "grid", cmd_grid, N_("grid add|set|delete|list ..."),
+	  N_("The village's grids (网格) and their grid workers (网格员)."), grid_subcommands },
 	{ "assess", cmd_assess, N_("assess set|list ..."),
 	  N_("The village's yearly self-assessment against the standard items."), assess_subcommands },
-	{ "rank", cmd_rank, N_("rank member-stars ..."),
-	  N_("This village's member stars (积分争星), as the county computes them."),
+	{ "rank", cmd_rank, N_("rank member-stars|grids ..."),
+	  N_("This village's member stars (积分争星) and grids (网格), as the county computes them."),
 	  rank_subcommands },
 	{ "rules", cmd_rules, N_("rules list [KIND] ..."),
 	  N_("The county's rules as this village has them: codes, names, points."),
@@ -44,7 +46,7 @@ static const struct stele_cmd commands[] = {
 	  N_("The clerk (经办人) named in every later change set."), clerk_subcommands },
 	{ "import", cmd_import, N_("import KIND FILE [--allow-duplicates]"),
 	  N_("Imports a CSV or an Excel workbook (.xlsx, its first sheet) (KIND: members,\n"
-	  "points, tasks, requests, income, assessments) with the columns export writes.\n"
+	  "points, tasks, requests, income, assessments, grids) with the columns export writes.\n"
 	  "All rows or none. An empty id assigns one; an existing id updates that row.\n"
 	  "FILE '-' is stdin. CSV may be UTF-8, UTF-16 (with its BOM) or GB18030; dates\n"
 	  "may be written 2026/11/3, 2026-11-3 or 2026年11月3日; full-width digits are read\n"
@@ -53,7 +55,7 @@ static const struct stele_cmd commands[] = {
 	  "exit 3, naming its line and the record; with --allow-duplicates such rows are\n"
 	  "new records."), NULL },
 	{ "export", cmd_export, N_("export KIND [--out FILE] [--format csv|json|table] [--bom] [--raw]"),
-	  N_("Writes KIND (members, points, tasks, requests, income, assessments) to stdout,\n"
+	  N_("Writes KIND (members, points, tasks, requests, income, assessments, grids) to stdout,\n"
 	  "as CSV by default, with the columns import reads. --out FILE writes the file\n"
 	  "instead, in the format its name ends in: .csv (with a BOM, so Excel shows\n"
 	  "Chinese text), .xlsx (an Excel workbook) or .json."), NULL },

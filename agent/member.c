@@ -69,7 +69,8 @@ int member_put(char *out_id, struct agent_batch *b, const struct member_row *row
 		return agent_refuse_malformed(MF_STATUS, "%s: status '%s' is not active, transferred_out, "
 				   "flowing or deceased", label, row->status);
 	if (row->grid && *row->grid &&
-	    (rc = agent_check_field_text(MF_GRID, label, "grid", row->grid, 64)) < 0)
+	    ((rc = agent_check_field_text(MF_GRID, label, "grid", row->grid, 64)) < 0 ||
+	     (rc = grid_check(b, MF_GRID, label, "member", id, row->grid)) < 0))
 		return rc;
 
 	if ((rc = agent_batch_stmt(&stmt, b, exists ? member_update_sql : member_insert_sql)) < 0)

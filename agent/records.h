@@ -1,6 +1,6 @@
 /*
  * records.h: the village's records: one validated write per kind (member.c,
- * point.c, task.c, request.c, income.c, assessment.c), shared by the commands,
+ * point.c, task.c, request.c, income.c, assessment.c, grid.c), shared by the commands,
  * import and the workbench, and each kind's export query (exports.c).
  *
  * Every xxx_put writes one row inside the caller's batch (batch.h: begin it with
@@ -106,6 +106,30 @@ struct income_row {
 	bool editing; /* income set: only a row of an open month */
 };
 int income_put(char *out_id, struct agent_batch *b, const struct income_row *row);
+
+/*
+ * A grid of the village's registry (网格, schema/0012-grids.sql): id is its code,
+ * households a whole number 0..100000, worker the grid worker's name. Not dated,
+ * so no month closes it. grid_delete refuses a grid a member or request names.
+ */
+struct grid_row {
+	const char *id, *name, *households, *worker;
+	bool must_exist, must_be_new;
+};
+enum { GF_ID, GF_NAME, GF_HOUSEHOLDS, GF_WORKER, GF_COUNT };
+extern const struct agent_row_kind grid_kind;
+int grid_put(char *out_id, struct agent_batch *b, const struct grid_row *row);
+int grid_delete(struct agent_batch *b, const char *id);
+/*
+ * The registry's check of the grid a row of table ("member" or "request") with id
+ * id is given: "" and NULL pass; so does any grid while the village has no grid
+ * registered, a registered grid, and the grid the stored row already has (rows
+ * written before the registry listed their grid keep it). Otherwise refused
+ * (agent_refuse on field): "LABEL: grid 'G9' is not in the village's grid
+ * registry", with a did-you-mean hint.
+ */
+int grid_check(struct agent_batch *b, int field, const char *label, const char *table,
+	       const char *id, const char *grid);
 
 /* Assessments are keyed by (year, item_code): put inserts or updates. */
 struct assessment_row {

@@ -73,7 +73,8 @@ int request_put(char *out_id, struct agent_batch *b, const struct request_row *r
 		goto done;
 	}
 	if ((rc = agent_check_field_text(RF_CATEGORY, label, "category", v[RF_CATEGORY], 64)) < 0 ||
-	    (rc = agent_check_field_text(RF_GRID, label, "grid", v[RF_GRID], 64)) < 0)
+	    (rc = agent_check_field_text(RF_GRID, label, "grid", v[RF_GRID], 64)) < 0 ||
+	    (rc = grid_check(b, RF_GRID, label, "request", id, v[RF_GRID])) < 0)
 		goto done;
 	if (*v[RF_RESOLVED]) {
 		if (stele_parse_date(v[RF_RESOLVED], &resolved, "resolved date") < 0) {

@@ -29,6 +29,8 @@ extern const struct stele_cmd assess_subcommands[];
 int cmd_task(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 extern const struct stele_cmd task_subcommands[];
 int cmd_rank(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+/* `rank grids` (aggregator/cmd-grids.c), an entry of the rank subcommands. */
+int cmd_rank_grids(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_report(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_key(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_township(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);

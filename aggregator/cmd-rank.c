@@ -1,4 +1,4 @@
-/* cmd-rank.c: `stele-aggregator rank villages|stars|members|member-stars|income`: the county's
+/* cmd-rank.c: `stele-aggregator rank villages|stars|members|member-stars|income|grids`: the county's
  * rankings (shared/spec/rankings.md) as a table, CSV or JSON. */
 #include <stdlib.h>
 #include <string.h>
@@ -305,6 +305,15 @@ const struct stele_cmd rank_subcommands[] = {
 	  "single_source (one source only, 单一村) and weak (under income.weak_yuan yuan,\n"
 	  "集体经济薄弱村; empty while the county has not set it in the config rules)."),
 	  NULL },
+	{ "grids", cmd_rank_grids,
+	  N_("rank grids --month YYYY-MM [--village CODE] [--as-of RUN|TIME | --draft] "
+	  "[--format table|csv|json] [--bom] [--raw]"),
+	  N_("Grids (网格化管理): each village's grids in the month, by village and grid code:\n"
+	  "households, grid worker, ranked members, requests received, resolved within\n"
+	  "request.days, and open at the month's end; households_range says below, above\n"
+	  "or within grid.households_min..max (default 300..500), no_member flags a grid\n"
+	  "with no party member. Grid values a village's registry does not list are\n"
+	  "listed with registered no."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

@@ -61,7 +61,7 @@ static const struct stele_cmd commands[] = {
 	  "this computer's local time with its offset from UTC."), NULL },
 	{ "quarantine", cmd_quarantine, N_("quarantine list|show|retry ..."),
 	  N_("What merge refused and why."), quarantine_subcommands },
-	{ "rank", cmd_rank, N_("rank villages|stars|members|member-stars|income ..."),
+	{ "rank", cmd_rank, N_("rank villages|stars|members|member-stars|income|grids ..."),
 	  N_("The county's rankings: the monthly league table, star ratings, member points."),
 	  rank_subcommands },
 	{ "report", cmd_report, N_("report --month YYYY-MM --out FILE.html [--as-of RUN|TIME | --draft]"),

@@ -549,7 +549,8 @@ int report_write_page(struct page *p, const struct report *r)
 	report_history_section(p, r);
 	stars_section(p, r);
 	townships_section(p, r);
-	if ((rc = completeness_section(p, r)) < 0 || (rc = provenance_section(p, r)) < 0)
+	if ((rc = report_grids_section(p, r)) < 0 || (rc = completeness_section(p, r)) < 0 ||
+	    (rc = provenance_section(p, r)) < 0)
 		return rc;
 	page_html(p, "<footer>Stele %s</footer>\n", STELE_VERSION);
 	page_raw(p, "<script>function steleLang(l){var h=document.documentElement;h.className=l;"

@@ -66,6 +66,10 @@ void page_fixed(struct page *p, bool has, int64_t value, int places, const char 
 void report_league_section(struct page *p, const struct report *r);
 void report_history_section(struct page *p, const struct report *r);
 
+/* The grids (网格化管理) of the report's month: per village with a grid registry,
+ * its grids, households, flags and requests (report-grids.c). */
+int report_grids_section(struct page *p, const struct report *r);
+
 /* The whole page into p (p->buf empty). The page's bytes depend only on r. */
 int report_write_page(struct page *p, const struct report *r);
 

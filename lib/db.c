@@ -275,6 +275,7 @@ static const struct {
 	{ "assessment", "village_code, year, item_code", 1 },
 	{ "period_close", "village_code, period", 1 },
 	{ "writer_key", "village_code, seq_from", 1 },
+	{ "grid", "village_code, id", 1 },
 };
 
 /* One value of a dump: NULL is \N; '|', '\' and line breaks are escaped, so two

@@ -266,3 +266,21 @@ int stele_lenient_serial(char *out, const char *s)
 		 (unsigned)d % 100);
 	return 1;
 }
+
+const char *stele_lenient_arg(char buf[32], const char *s, char type)
+{
+	char tmp[32];
+	size_t n = s ? strlen(s) : 0;
+	int rc;
+
+	if (!n || n >= sizeof(tmp))
+		return s; /* empty, or too long to be a month: the strict check says so */
+	memcpy(tmp, s, n + 1);
+	stele_lenient_trim(tmp);
+	stele_lenient_ascii(tmp);
+	rc = type == 'm' ? stele_lenient_month(buf, tmp) : stele_lenient_year(buf, tmp);
+	if (rc == 1)
+		return buf;
+	memcpy(buf, tmp, strlen(tmp) + 1);
+	return buf;
+}

@@ -39,6 +39,15 @@ int stele_lenient_month(char *out, const char *s);
 /* A year written 2026年 into out (5 bytes) as 2026. Returns 1 or 0. */
 int stele_lenient_year(char *out, const char *s);
 
+/*
+ * A command-line month ('m') or year ('y') as people write it (2026/11, 2026年11月,
+ * full-width digits, spaces around it; 2026年), for the strict parser that follows:
+ * buf (32 bytes, the caller's) in domain.md's form when recognised, else s trimmed
+ * and made ASCII, which the strict parser then names. Returns buf, or s itself
+ * when s is NULL, empty or too long for buf.
+ */
+const char *stele_lenient_arg(char buf[32], const char *s, char type);
+
 /* A decimal with thousands separators in groups of three (1,234.50) into out
  * (outsz bytes) without them. Returns 1 or 0. */
 int stele_lenient_number(char *out, size_t outsz, const char *s);

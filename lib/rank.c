@@ -6,6 +6,7 @@
 
 #include "db.h"
 #include "error.h"
+#include "lenient.h"
 #include "parse.h"
 #include "rank.h"
 #include "rank-villages.h"
@@ -743,15 +744,18 @@ int stele_rank_member_stars(struct stele_table **out, sqlite3 *db, int year, con
 
 int stele_rank_period(int *year, int *month, const char *year_arg, const char *month_arg)
 {
+	char year_buf[32], month_buf[32];
 	int32_t y = 0, m = 0;
 
 	if (!year_arg && !month_arg)
 		return stele_error(STELE_EUSAGE, "give --year YYYY or --month YYYY-MM");
 	/* A bad value is a usage error; the parser's message stands. */
-	if (year_arg && stele_parse_year(year_arg, &y, "--year") < 0)
+	if (year_arg && stele_parse_year(stele_lenient_arg(year_buf, year_arg, 'y'), &y,
+					  "--year") < 0)
 		return STELE_EUSAGE;
 	if (month_arg) {
-		if (stele_parse_month(month_arg, &m, "--month") < 0)
+		if (stele_parse_month(stele_lenient_arg(month_buf, month_arg, 'm'), &m,
+				      "--month") < 0)
 			return STELE_EUSAGE;
 		if (year_arg && m / 12 != y)
 			return stele_error(STELE_EUSAGE, "--month %s is not in --year %s", month_arg,

@@ -17,6 +17,7 @@
 #define STELE_POINTS_MAX 100000            /* tenths: |points| of an event or a rule <= 10000.0 */
 #define STELE_FEN_MAX    100000000000LL    /* fen: |amount| of an income row <= 1,000,000,000.00 yuan */
 #define STELE_SCORE_MAX  1000              /* tenths: a score or an item's maximum <= 100.0 */
+#define STELE_HOUSEHOLDS_MAX 100000        /* households of one grid (schema/0012-grids.sql) */
 
 /* Longest texts, in bytes (the agent's limits). */
 #define STELE_NAME_MAX  100                /* a member's name */

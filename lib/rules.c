@@ -30,6 +30,9 @@ const struct stele_config_default stele_config_defaults[] = {
 	/* 集体经济薄弱村: a year-to-date income under it, in yuan (docs/rankings.md
 	 * "Collective income"); no default, as the spec says. */
 	{ "income.weak_yuan", 0, NULL, true, 100000000 },
+	/* 网格: a grid of 300-500 households (practice.md, Langfang); rank grids flags
+	 * a registered grid outside them (docs/rankings.md "Grids"). */
+	NUMBER("grid.households_min", 300), NUMBER("grid.households_max", 500),
 	{ NULL, 0, NULL, false, 0 },
 };
 #undef NUMBER

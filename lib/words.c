@@ -110,6 +110,15 @@ static const struct word words[] = {
 	{ "single_source", NC_("single_source", "no"), "否", { 0 } },
 	{ "weak", NC_("weak", "yes"), "是", { 0 } },
 	{ "weak", NC_("weak", "no"), "否", { 0 } },
+	/* rank grids: a grid the registry lists, its households against the range, and
+	 * a grid no party member lives in */
+	{ "registered", NC_("registered", "yes"), "是", { 0 } },
+	{ "registered", NC_("registered", "no"), "否", { 0 } },
+	{ "households_range", NC_("households_range", "below"), "户数偏少", { 0 } },
+	{ "households_range", NC_("households_range", "above"), "户数偏多", { 0 } },
+	{ "households_range", NC_("households_range", "within"), "符合", { 0 } },
+	{ "no_member", NC_("no_member", "yes"), "是", { 0 } },
+	{ "no_member", NC_("no_member", "no"), "否", { 0 } },
 	/* agent log: the signature and commit columns */
 	{ "signature", NC_("signature", "ok"), "有效", { 0 } },
 	{ "signature", NC_("signature", "bad"), "无效", { 0 } },
@@ -155,6 +164,10 @@ static const char *const columns[] __attribute__((unused)) = {
 	NC_("column", "task_id"), NC_("column", "income"), NC_("column", "prev_income"),
 	NC_("column", "growth"), NC_("column", "sources"), NC_("column", "single_source"),
 	NC_("column", "weak"),
+	NC_("column", "grid_name"), NC_("column", "households"), NC_("column", "worker"),
+	NC_("column", "registered"), NC_("column", "members"), NC_("column", "requests"),
+	NC_("column", "resolved_in_time"), NC_("column", "households_range"),
+	NC_("column", "no_member"), NC_("column", "still_open"),
 };
 
 static const struct word *find(const char *field, const char *code)

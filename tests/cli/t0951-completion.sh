@@ -72,7 +72,7 @@ test_expect_success 'subcommands' '
 	offers stele-agent member "" = add set delete list &&
 	offers stele-agent points re = review reverse &&
 	offers stele-agent -C v key "" = rotate history &&
-	offers stele-aggregator rank "" = villages stars members member-stars income
+	offers stele-aggregator rank "" = villages stars members member-stars income grids
 '
 test_expect_success 'options of a subcommand (those its usage line names), with --format values' '
 	{ stele-agent task list --help | sed -n 1p | grep -o -- "--[a-z-]*" && echo --help; } |
@@ -85,8 +85,8 @@ test_expect_success 'options of a subcommand (those its usage line names), with 
 	offers stele-agent request resolve R0001 --satisfied "" = yes no
 '
 test_expect_success 'KIND values, from the help text' '
-	offers stele-agent import "" = members points tasks requests income assessments &&
-	offers stele-agent export "" = members points tasks requests income assessments &&
+	offers stele-agent import "" = members points tasks requests income assessments grids &&
+	offers stele-agent export "" = members points tasks requests income assessments grids &&
 	offers stele-aggregator rules import "" = point-rules standard-items veto-items config &&
 	offers stele-aggregator rules list "" = point-rules standard-items veto-items config
 '

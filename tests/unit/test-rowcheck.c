@@ -96,6 +96,13 @@ static void test_text_and_dates(void **state)
 	refused("INSERT INTO member (village_code, id, name) VALUES ('990101001201', 'M 1', 'x')",
 		"id 'M 1' is not 1-32 letters");
 	assert_int_equal(verdict("UPDATE member SET name = '王建国', grid = NULL"), 0);
+	/* schema/0012-grids.sql: the grid registry. */
+	assert_int_equal(verdict("INSERT INTO grid VALUES ('990101001201', 'G1', '第一网格', 320, "
+				 "'王芳')"), 0);
+	refused("INSERT INTO grid VALUES ('990101001201', 'G 1', NULL, NULL, NULL)",
+		"grid 'G 1': id 'G 1' is not 1-32 letters");
+	refused("INSERT INTO grid VALUES ('990101001201', 'G1', NULL, 3, 'x' || char(27))",
+		"grid 'G1': worker is not valid one-line UTF-8 text");
 }
 
 static void test_stage_moves(void **state)
