@@ -32,6 +32,8 @@ static const struct revert_table {
 	{ "assessment", "assessment item", { "village_code", "year", "item_code" }, { NULL },
 	  false },
 	{ "point_reversal", "reversal", { "village_code", "event_id" }, { NULL }, false },
+	{ "request_followup", "request follow-up", { "village_code", "request_id" },
+	  { "escalated_on" }, false },
 	{ NULL, NULL, { NULL }, { NULL }, false },
 };
 

@@ -52,6 +52,7 @@ static const struct kind kinds[] = {
 	  SP_NONE, NULL },
 	/* A closing is a row of its own: added = closed, as a month's period_close. */
 	{ "issued_task_close", "issued task", "issued tasks", true, SP_MONTH, NULL },
+	{ "request_followup", "request follow-up", "request follow-ups", true, SP_NONE, NULL },
 };
 #define KIND_COUNT ((int)(sizeof(kinds) / sizeof(kinds[0])))
 
