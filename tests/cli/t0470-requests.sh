@@ -159,6 +159,17 @@ test_expect_success 'requests open: past N days on a date, most days first' '
 	test_grep "needs --year" err
 '
 
+test_expect_success 'the report: requests per township in the month, by hand' '
+	stele-aggregator -C county report --month 2026-11 --out r.html 2>/dev/null &&
+	sed -n "/<section id=\"requests-section\">/,/<\/section>/p" r.html >req.html &&
+	# 东关镇 in November: received A 4 + C 1 = 5; in time A 2 + C 1 = 3; rated 3 + 1 = 4,
+	# satisfied 2 + 1 = 3: 3/4 = 75.00%; escalated 3 (A R0002, R0004, C R0002), 2
+	# resolved, (15 + 6) / 2 = 10.5 days; open on 11-30 past 7 days: A R0004 (20
+	# days), C R0001 (60 days).
+	test_grep "<td>东关镇</td><td>990101001</td><td class=\"num\">5</td><td class=\"num\">3</td><td class=\"num\">4</td><td class=\"num\">3</td><td class=\"num\">75.00%</td><td class=\"num\">3</td><td class=\"num\">2</td><td class=\"num\">10.5</td><td class=\"num\">2</td>" req.html &&
+	test_grep "<td>西街镇</td><td>990101002</td><td class=\"num\">1</td><td class=\"num\">1</td><td class=\"num\">0</td><td class=\"num\">0</td><td class=\"na\">—</td><td class=\"num\">0</td><td class=\"num\">0</td><td class=\"na\">—</td><td class=\"num\">0</td>" req.html
+'
+
 test_expect_success 'weight.satisfaction: 0 leaves the league as it is; set, it counts' '
 	stele-aggregator -C county rank villages --month 2026-11 --format csv >before &&
 	# 村A in November: request_rate 2/4 = 5000, participation 0/1 = 0, income_pct 0
