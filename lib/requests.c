@@ -160,23 +160,19 @@ done:
 	return rc;
 }
 
-/* Per township: escalations in the period, resolved ones' total and longest days. */
+/* Per township: escalations in the period, resolved ones' total and longest days
+ * (one pass over the escalated requests, grouped). */
 static const char escalations_sql[] =
-	"WITH e AS (SELECT r.village_code, "
-	"  CASE WHEN r.resolved_on IS NOT NULL THEN "
-	"  (unixepoch(r.resolved_on) - unixepoch(f.escalated_on)) / 86400 END AS days "
+	"WITH t AS (SELECT township_code AS code, min(township_name) AS name, count(*) AS villages "
+	"  FROM village GROUP BY township_code), "
+	"e AS (SELECT v.township_code AS code, count(*) AS escalated, count(d.days) AS resolved, "
+	"  sum(d.days) AS total, max(d.days) AS longest FROM (SELECT f.village_code, "
+	"  (unixepoch(r.resolved_on) - unixepoch(f.escalated_on)) / 86400 AS days "
 	"  FROM request_followup f JOIN request r ON r.village_code = f.village_code "
-	"  AND r.id = f.request_id WHERE f.escalated_on >= ?1 AND f.escalated_on < ?2) "
-	"SELECT v.township_code, min(v.township_name), count(DISTINCT v.code), "
-	"(SELECT count(*) FROM e JOIN village w ON w.code = e.village_code "
-	"  WHERE w.township_code = v.township_code), "
-	"(SELECT count(days) FROM e JOIN village w ON w.code = e.village_code "
-	"  WHERE w.township_code = v.township_code), "
-	"(SELECT coalesce(sum(days), 0) FROM e JOIN village w ON w.code = e.village_code "
-	"  WHERE w.township_code = v.township_code), "
-	"(SELECT max(days) FROM e JOIN village w ON w.code = e.village_code "
-	"  WHERE w.township_code = v.township_code) "
-	"FROM village v GROUP BY v.township_code ORDER BY v.township_code";
+	"  AND r.id = f.request_id WHERE f.escalated_on >= ?1 AND f.escalated_on < ?2) d "
+	"  JOIN village v ON v.code = d.village_code GROUP BY v.township_code) "
+	"SELECT t.code, t.name, t.villages, coalesce(e.escalated, 0), coalesce(e.resolved, 0), "
+	"coalesce(e.total, 0), e.longest FROM t LEFT JOIN e ON e.code = t.code ORDER BY t.code";
 
 int stele_rank_escalations(struct stele_table **out, sqlite3 *db, const char *first_day,
 			   const char *next_day)
