@@ -21,6 +21,10 @@ int cmd_gc(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **
 int cmd_points(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_task(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_request(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+int cmd_request_escalate(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
+			 char **argv);
+int cmd_request_feedback(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
+			 char **argv);
 int cmd_income(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_assess(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_close(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);

@@ -33,6 +33,8 @@ static const struct revert_table {
 	  false },
 	{ "point_reversal", "reversal", { "village_code", "event_id" }, { NULL }, false },
 	{ "grid", "grid", { "village_code", "id" }, { NULL }, false },
+	{ "request_followup", "request follow-up", { "village_code", "request_id" },
+	  { "escalated_on" }, false },
 	{ NULL, NULL, { NULL }, { NULL }, false },
 };
 

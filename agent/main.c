@@ -15,7 +15,7 @@ static const struct stele_cmd commands[] = {
 	  N_("Party members' point events (积分) and their reviews."), points_subcommands },
 	{ "task", cmd_task, N_("task add|set|close|delete|list ..."), N_("The village's task ledger (台账)."),
 	  task_subcommands },
-	{ "request", cmd_request, N_("request add|set|resolve|delete|list ..."), N_("Residents' requests (诉求)."),
+	{ "request", cmd_request, N_("request add|set|resolve|escalate|feedback|delete|list ..."), N_("Residents' requests (诉求)."),
 	  request_subcommands },
 	{ "income", cmd_income, N_("income add|set|delete|list ..."), N_("Collective-economy income."),
 	  income_subcommands },

@@ -100,6 +100,26 @@ struct request_row {
 };
 int request_put(char *out_id, struct agent_batch *b, const struct request_row *row);
 
+/* A request's follow-up (agent/followup.c): each field NULL to leave it as it is;
+ * handler "" clears it. escalated_to and escalated_on go together (once, on an
+ * open request); feedback only on a resolved request. */
+struct followup_row {
+	const char *request_id;
+	const char *handler;                   /* a member id of the village, or "" */
+	const char *escalated_to, *escalated_on;
+	const char *feedback;
+};
+/* Writes the request_followup row of an existing request (refusals as agent_refuse);
+ * a row left with nothing in it is deleted. */
+int request_followup_put(struct agent_batch *b, const struct followup_row *row);
+/* Deletes the follow-up of request_id, if any (before the request itself). */
+int request_followup_delete(struct agent_batch *b, const char *request_id);
+/* Refuses (agent_refuse on received_field / resolved_field) dates of request id that
+ * would put its escalation before it was received or after it was resolved. */
+int request_followup_check_dates(struct agent_batch *b, int received_field, int resolved_field,
+				 const char *label, const char *id, const char *received,
+				 const char *resolved);
+
 struct income_row {
 	const char *id, *period, *amount, *source;
 	bool must_exist, must_be_new;

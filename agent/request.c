@@ -99,6 +99,9 @@ int request_put(char *out_id, struct agent_batch *b, const struct request_row *r
 		goto done;
 	}
 
+	if (exists && (rc = request_followup_check_dates(b, RF_RECEIVED, RF_RESOLVED, label, id,
+							v[RF_RECEIVED], v[RF_RESOLVED])) < 0)
+		goto done;
 	if (exists) {
 		for (int i = 1; i < RF_COUNT && first_change < 0; i++)
 			if (strcmp(v[i], old[i]) != 0)
@@ -134,6 +137,10 @@ done:
 int request_delete(struct agent_batch *b, const char *id)
 {
 	static const char *const dates[] = { "received_on", "resolved_on", NULL };
+	int rc;
 
+	/* Its follow-up first (a foreign key); refused with it if the request is. */
+	if ((rc = request_followup_delete(b, id)) < 0)
+		return rc;
 	return agent_batch_delete(b, &request_kind, id, dates, NULL, NULL);
 }

@@ -28,6 +28,10 @@ int cmd_assess(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 extern const struct stele_cmd assess_subcommands[];
 int cmd_task(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 extern const struct stele_cmd task_subcommands[];
+int cmd_weak(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+extern const struct stele_cmd weak_subcommands[];
+int cmd_requests(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+extern const struct stele_cmd requests_subcommands[];
 int cmd_rank(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 /* `rank grids` (aggregator/cmd-grids.c), an entry of the rank subcommands. */
 int cmd_rank_grids(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);

@@ -27,6 +27,12 @@ static const struct stele_cmd commands[] = {
 	{ "task", cmd_task, N_("task issue|progress|overdue ..."),
 	  N_("Tasks issued from the county to villages (上级交办), and how they are closed out."),
 	  task_subcommands },
+	{ "weak", cmd_weak, N_("weak suggest|add|convert|list ..."),
+	  N_("The list of weak village organisations (软弱涣散整顿) and their turnaround."),
+	  weak_subcommands },
+	{ "requests", cmd_requests, N_("requests villages|escalations|open ..."),
+	  N_("Residents' requests across the county: satisfaction, escalations (吹哨报到),\n"
+	  "requests open too long."), requests_subcommands },
 	{ "fetch", cmd_fetch, N_("fetch [--from DIR] [--jobs N] [--timeout DURATION]"),
 	  N_("Fetches every registered village's repository (in N parallel jobs, default:\n"
 	  "the number of processors) into DIR/villages/CODE.git. --from DIR takes them\n"

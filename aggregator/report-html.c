@@ -87,6 +87,11 @@ static void table_head(struct page *p, const char *id, const char *const (*cols)
 	page_raw(p, "</tr></thead><tbody>\n");
 }
 
+void page_table_head(struct page *p, const char *id, const char *const (*cols)[2], size_t n)
+{
+	table_head(p, id, cols, n);
+}
+
 void page_fixed(struct page *p, bool has, int64_t value, int places, const char *suffix)
 {
 	char num[32];
@@ -549,7 +554,8 @@ int report_write_page(struct page *p, const struct report *r)
 	report_history_section(p, r);
 	stars_section(p, r);
 	townships_section(p, r);
-	if ((rc = report_grids_section(p, r)) < 0 || (rc = completeness_section(p, r)) < 0 ||
+	if ((rc = report_gov_sections(p, r)) < 0 || (rc = report_grids_section(p, r)) < 0 ||
+	    (rc = completeness_section(p, r)) < 0 ||
 	    (rc = provenance_section(p, r)) < 0)
 		return rc;
 	page_html(p, "<footer>Stele %s</footer>\n", STELE_VERSION);

@@ -58,6 +58,8 @@ void page_html(struct page *p, const char *fmt, ...) __attribute__((format(print
 void page_text(struct page *p, const char *s);
 /* A label in both languages; the page shows one (html.zh / html.en). */
 void page_label(struct page *p, const char *zh, const char *en);
+/* <table id="ID"><thead> with one header per column (Chinese, English), then <tbody>. */
+void page_table_head(struct page *p, const char *id, const char *const (*cols)[2], size_t n);
 /* A number cell: value / 10^places with suffix, or a dash when !has. */
 void page_fixed(struct page *p, bool has, int64_t value, int places, const char *suffix);
 
@@ -69,6 +71,9 @@ void report_history_section(struct page *p, const struct report *r);
 /* The grids (网格化管理) of the report's month: per village with a grid registry,
  * its grids, households, flags and requests (report-grids.c). */
 int report_grids_section(struct page *p, const struct report *r);
+/* The governance sections (report-gov.c): the weak organisations' list (软弱涣散整顿)
+ * as of the month's last day, and residents' requests per township in the month. */
+int report_gov_sections(struct page *p, const struct report *r);
 
 /* The whole page into p (p->buf empty). The page's bytes depend only on r. */
 int report_write_page(struct page *p, const struct report *r);

@@ -7,7 +7,7 @@
 
 const char *const stele_village_tables[] = {
 	"member", "point_event", "task", "request", "income", "assessment", "period_close", "writer_key",
-	"change_note", "point_reversal", "issued_task_close", "grid", NULL,
+	"change_note", "point_reversal", "issued_task_close", "request_followup", "grid", NULL,
 };
 
 const char *const stele_county_tables[] = {
@@ -121,6 +121,8 @@ static const struct {
 	{ "issued_task_village", { "task_id", "village_code", NULL } },
 	{ "issued_task_close", { "village_code", "task_id", "closed_on", NULL } },
 	{ "grid", { "village_code", "id", "name", "households", "worker", NULL } },
+	{ "request_followup", { "village_code", "request_id", "handler", "escalated_to",
+				"escalated_on", "feedback", NULL } },
 };
 
 const char *const *stele_domain_columns(const char *table)

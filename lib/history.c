@@ -14,8 +14,10 @@
 #include "parse.h"
 #include "rules.h"
 
-/* The county's own bookkeeping that rankings and the report read. */
-static const char *const kept_local[] = { "stele_stream", "stele_quarantine", "stele_applied", NULL };
+/* The county's own bookkeeping that rankings and the report read, and its own
+ * tables that are not synced (weak_village: schema/0011-weak-requests.sql). */
+static const char *const kept_local[] = { "stele_stream", "stele_quarantine", "stele_applied",
+					  "weak_village", NULL };
 
 /* The epoch a trigger stamps: the newest one opened. */
 #define EPOCH_NOW "(SELECT coalesce(max(n), 0) FROM stele_epoch)"

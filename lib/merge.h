@@ -31,7 +31,7 @@
  *              for the next seq with a well-formed key (docs/keys.md)
  */
 
-#define STELE_STREAM_TABLES 24   /* synced tables a stream can know the shape of */
+#define STELE_STREAM_TABLES 32   /* synced tables a stream can know the shape of */
 
 /* A synced table's shape in the database: its columns' primary-key places. */
 struct stele_table_shape {

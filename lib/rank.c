@@ -9,6 +9,7 @@
 #include "lenient.h"
 #include "parse.h"
 #include "rank.h"
+#include "requests.h"
 #include "rank-villages.h"
 #include "rules.h"
 
@@ -58,7 +59,8 @@ int stele_rank_config_load(struct stele_rank_config *out, sqlite3 *db)
 	if ((rc = stele_config_get(db, "star.review", &review)) < 0)
 		return rc;
 	cfg.review_required = review == 1;
-	if ((rc = stele_config_get(db, "request.days", &cfg.request_days)) < 0 ||
+	if ((rc = stele_config_get(db, "weight.satisfaction", &cfg.weight_satisfaction)) < 0 ||
+	    (rc = stele_config_get(db, "request.days", &cfg.request_days)) < 0 ||
 	    (rc = stele_config_get(db, "grade.a_pct", &cfg.grade_a_pct)) < 0 ||
 	    (rc = stele_config_get(db, "grade.c_pct", &cfg.grade_c_pct)) < 0)
 		return rc;
@@ -433,6 +435,10 @@ static int league_by_code(struct stele_league_row **out_rows, size_t *out_n, boo
 	if ((rc = income_indicator(rows, codes, n, db, year, month)) < 0 ||
 	    (rc = assessment_indicator(rows, codes, n, db, cfg, year)) < 0)
 		goto done;
+	/* Satisfaction counts only with a weight (docs/rankings.md, weight.satisfaction). */
+	if (cfg->weight_satisfaction > 0 &&
+	    (rc = stele_rank_satisfaction(rows, codes, n, db, p.first_day, p.next_day)) < 0)
+		goto done;
 
 	if (!(scope = calloc(n ? n : 1, sizeof(bool))) ||
 	    !(ranked = calloc(n ? n : 1, sizeof(*ranked)))) {
@@ -447,6 +453,10 @@ static int league_by_code(struct stele_league_row **out_rows, size_t *out_n, boo
 				num += cfg->weight[k] * rows[i].ind[k];
 				den += cfg->weight[k];
 			}
+		if (rows[i].has_satisfaction) {
+			num += cfg->weight_satisfaction * rows[i].satisfaction;
+			den += cfg->weight_satisfaction;
+		}
 		if (den > 0) {
 			rows[i].ranked = true;
 			rows[i].composite = stele_rank_div_round(num, den);

@@ -14,6 +14,7 @@ struct stele_rank_config {
 	long long star[4];        /* star.5, star.4, star.3, star.2: whole points */
 	long long member_star[4]; /* member_star.5 .. member_star.2: whole points of a year */
 	long long weight[5];      /* task, request, participation, income, assessment */
+	long long weight_satisfaction; /* weight.satisfaction (default 0: not counted) */
 	long long request_days;
 	long long grade_a_pct, grade_c_pct;
 	bool review_required;     /* star.review = required (else none) */
@@ -67,6 +68,10 @@ struct stele_league_row {
 	enum stele_league_status status;
 	bool has[STELE_IND_COUNT];
 	int64_t ind[STELE_IND_COUNT]; /* ten-thousandths, valid where has[i] */
+	/* Residents' satisfaction (lib/requests.c), in the composite only, and only
+	 * read when weight.satisfaction > 0: not a column of the league table. */
+	bool has_satisfaction;
+	int64_t satisfaction;         /* ten-thousandths, valid where has_satisfaction */
 	bool ranked;                  /* has a composite */
 	int64_t composite;            /* hundredths (0..10000), valid where ranked */
 	int rank;                     /* 1.., valid where ranked */

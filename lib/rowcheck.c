@@ -55,7 +55,8 @@ static const char *const categories[] = { "base", "merit", "bonus", "deduction",
 #define ENUM(n, opt, set) { n, C_ENUM, opt, 0, 0, 0, set }
 
 /* Column order is the schema's (schema/0001-core.sql, 0002-writer-key.sql,
- * 0005-corrections.sql, 0007-governance.sql, 0010-reversals.sql, 0012-grids.sql). */
+ * 0005-corrections.sql, 0007-governance.sql, 0010-reversals.sql,
+ * 0011-weak-requests.sql, 0012-grids.sql). */
 static const struct table_rule tables[] = {
 	{ "member", 8, 1, { ANY("village_code"), ID("id", false),
 		TEXT("name", false, 1, STELE_NAME_MAX), ENUM("gender", true, genders),
@@ -90,6 +91,10 @@ static const struct table_rule tables[] = {
 	/* schema/0012-grids.sql: the village's grid registry (网格). */
 	{ "grid", 5, 1, { ANY("village_code"), ID("id", false), TEXT("name", true, 0, STELE_LABEL_MAX),
 		INT("households", true, 0, STELE_HOUSEHOLDS_MAX), TEXT("worker", true, 0, STELE_NAME_MAX) } },
+	/* schema/0011-weak-requests.sql: who took a request, its escalation, feedback. */
+	{ "request_followup", 6, 1, { ANY("village_code"), ID("request_id", false),
+		ID("handler", true), TEXT("escalated_to", true, 1, STELE_LABEL_MAX),
+		DATE("escalated_on", true), TEXT("feedback", true, 0, STELE_NOTE_MAX) } },
 	/* The county's: what an agent applies from the county stream. */
 	{ "point_rule", 5, 0, { CODE("code"), ENUM("category", false, categories),
 		TEXT("name", false, 1, 200), FIXED("points", -STELE_POINTS_MAX, STELE_POINTS_MAX, 1),

@@ -23,6 +23,8 @@ const struct stele_config_default stele_config_defaults[] = {
 	NUMBER("weight.task", 25), NUMBER("weight.request", 25),
 	NUMBER("weight.participation", 20), NUMBER("weight.income", 15),
 	NUMBER("weight.assessment", 15), NUMBER("request.days", 7),
+	/* Residents' satisfaction in the league (docs/rankings.md); 0: not counted. */
+	NUMBER("weight.satisfaction", 0),
 	NUMBER("grade.a_pct", 30), NUMBER("grade.c_pct", 10),
 	/* 积分争星: a member's points of the year (docs/rankings.md "Member stars"). */
 	NUMBER("member_star.5", 30), NUMBER("member_star.4", 24),

@@ -53,6 +53,7 @@ static const struct kind kinds[] = {
 	/* A closing is a row of its own: added = closed, as a month's period_close. */
 	{ "issued_task_close", "issued task", "issued tasks", true, SP_MONTH, NULL },
 	{ "grid", "grid", "grids", true, SP_NONE, NULL },
+	{ "request_followup", "request follow-up", "request follow-ups", true, SP_NONE, NULL },
 };
 #define KIND_COUNT ((int)(sizeof(kinds) / sizeof(kinds[0])))
 

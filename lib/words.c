@@ -119,6 +119,11 @@ static const struct word words[] = {
 	{ "households_range", NC_("households_range", "within"), "符合", { 0 } },
 	{ "no_member", NC_("no_member", "yes"), "是", { 0 } },
 	{ "no_member", NC_("no_member", "no"), "否", { 0 } },
+	/* weak suggest, weak list: 软弱涣散 on the list, turned around (整顿转化) */
+	{ "listed", NC_("listed", "yes"), "是", { 0 } },
+	{ "listed", NC_("listed", "no"), "否", { 0 } },
+	{ "status", NC_("status", "listed"), "整顿中", { 0 } },
+	{ "status", NC_("status", "converted"), "已转化", { 0 } },
 	/* agent log: the signature and commit columns */
 	{ "signature", NC_("signature", "ok"), "有效", { 0 } },
 	{ "signature", NC_("signature", "bad"), "无效", { 0 } },
@@ -168,6 +173,14 @@ static const char *const columns[] __attribute__((unused)) = {
 	NC_("column", "registered"), NC_("column", "members"), NC_("column", "requests"),
 	NC_("column", "resolved_in_time"), NC_("column", "households_range"),
 	NC_("column", "no_member"), NC_("column", "still_open"),
+	NC_("column", "average"), NC_("column", "months"), NC_("column", "listed"),
+	NC_("column", "listed_on"), NC_("column", "converted_on"), NC_("column", "days_listed"),
+	NC_("column", "received"), NC_("column", "resolved"), NC_("column", "in_time"),
+	NC_("column", "taken"), NC_("column", "escalated"), NC_("column", "rated"),
+	NC_("column", "satisfied_count"), NC_("column", "satisfaction"),
+	NC_("column", "avg_days"), NC_("column", "max_days"), NC_("column", "days_open"),
+	NC_("column", "request_id"), NC_("column", "handler"), NC_("column", "escalated_to"),
+	NC_("column", "escalated_on"), NC_("column", "feedback"),
 };
 
 static const struct word *find(const char *field, const char *code)

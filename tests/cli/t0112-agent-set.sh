@@ -38,7 +38,7 @@ test_expect_success 'request set and income set' '
 test_expect_success 'usage: nothing to change (exit 2)' '
 	test_usage v "^stele-agent: task set: nothing to change (--title, --due, --category, --assignee)$" \
 		stele-agent -C v task set T0001 &&
-	test_usage v "^stele-agent: request set: nothing to change (--received, --category, --grid)$" \
+	test_usage v "^stele-agent: request set: nothing to change (--received, --category, --grid, --handler)$" \
 		stele-agent -C v request set R0001 &&
 	test_usage v "^stele-agent: income set: nothing to change (--month, --amount, --source)$" \
 		stele-agent -C v income set I0001

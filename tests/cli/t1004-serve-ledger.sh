@@ -50,7 +50,7 @@ test_expect_success 'requests: record, resolve with satisfaction, refusals' '
 	code=$(web_form /requests/add received=2026-11-01 category=道路 grid=一组) && test_status 303 "$code" &&
 	code=$(web_form /requests/resolve id=R0001 date=2026-11-05 satisfied=1) && test_status 303 "$code" &&
 	stele-agent -C v request list --format csv >list &&
-	test_grep "^R0001,2026-11-01,道路,一组,2026-11-05,1$" list &&
+	test_grep "^R0001,2026-11-01,道路,一组,2026-11-05,1,,,,$" list &&
 	db_dump v >before &&
 	code=$(web_form /requests/resolve id=R0001 date=2026-11-06 satisfied=0) && test_status 422 "$code" &&
 	code=$(web_form /requests/add received=2026-02-30) && test_status 422 "$code" &&

@@ -1,0 +1,207 @@
+/* cmd-requests.c: `stele-aggregator requests villages|escalations|open`: residents'
+ * requests across the county: satisfaction per village, escalations (吹哨报到) per
+ * township and their days to resolution, requests open too long (督办). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aggregator.h"
+#include "i18n.h"
+#include "error.h"
+#include "parse.h"
+#include "rank.h"
+#include "requests.h"
+#include "rules.h"
+
+struct requests_opts {
+	const char *year, *month, *days, *date, *as_of;
+};
+
+enum { OPT_YEAR = 1, OPT_MONTH, OPT_DAYS, OPT_DATE, OPT_AS_OF };
+
+static int on_requests_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
+{
+	struct requests_opts *o = data;
+
+	switch (opt) {
+	case OPT_YEAR: o->year = arg; break;
+	case OPT_MONTH: o->month = arg; break;
+	case OPT_DAYS: o->days = arg; break;
+	case OPT_DATE: o->date = arg; break;
+	case OPT_AS_OF: o->as_of = arg; break;
+	}
+	return 0;
+}
+
+static const struct option period_longopts[] = {
+	{ "year", required_argument, NULL, OPT_YEAR },
+	{ "month", required_argument, NULL, OPT_MONTH },
+	{ "as-of", required_argument, NULL, OPT_AS_OF },
+	{ 0 },
+};
+
+/* The period of --year/--month as [first, next) day texts (24 bytes each). */
+static int parse_period(char *first, char *next, struct requests_opts *o, bool *done,
+			struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	int rc, n, year, month;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, period_longopts, true,
+				  on_requests_opt, o, NULL, 0, 0, &n, done)) < 0 || *done)
+		return rc;
+	if (!o->year && !o->month)
+		return stele_error(STELE_EUSAGE, "requests %s needs --year YYYY (and may take "
+				   "--month YYYY-MM)", cmd->name);
+	if ((rc = stele_rank_period(&year, &month, o->year, o->month)) < 0)
+		return rc;
+	if (month) {
+		snprintf(first, 24, "%04d-%02d-01", year, month);
+		snprintf(next, 24, "%04d-%02d-01", month == 12 ? year + 1 : year,
+			 month == 12 ? 1 : month + 1);
+	} else {
+		snprintf(first, 24, "%04d-01-01", year);
+		snprintf(next, 24, "%04d-01-01", year + 1);
+	}
+	return 0;
+}
+
+/* Computes one listing in the view --as-of asks for, and prints it. */
+static int print_in_view(struct stele_ctx *ctx, const struct requests_opts *o,
+			 int (*compute)(struct stele_table **out, sqlite3 *db, const char *first,
+					const char *next, const struct requests_opts *o),
+			 const char *first, const char *next)
+{
+	struct stele_table *t = NULL;
+	struct rank_view view;
+	int rc;
+
+	if ((rc = rank_open_county(ctx)) < 0 ||
+	    (rc = rank_view_open(&view, ctx, o->as_of, false)) < 0)
+		return rc;
+	rc = compute(&t, ctx->db, first, next, o);
+	rank_view_close(&view, ctx);
+	if (rc == 0)
+		rc = stele_cli_print(ctx, t);
+	stele_table_free(t);
+	return rc;
+}
+
+static int compute_villages(struct stele_table **out, sqlite3 *db, const char *first,
+			    const char *next, const struct requests_opts *o)
+{
+	long long days;
+	int rc;
+
+	if ((rc = stele_config_get(db, "request.days", &days)) < 0)
+		return rc;
+	return stele_rank_requests(out, db, first, next, days);
+}
+
+static int compute_escalations(struct stele_table **out, sqlite3 *db, const char *first,
+			       const char *next, const struct requests_opts *o)
+{
+	return stele_rank_escalations(out, db, first, next);
+}
+
+static int compute_open(struct stele_table **out, sqlite3 *db, const char *date,
+			const char *unused, const struct requests_opts *o)
+{
+	int64_t days;
+	long long deflt;
+	int rc;
+
+	if (o->days) {
+		if (stele_parse_int(o->days, 0, 36500, &days, "--days") < 0)
+			return STELE_EUSAGE;
+	} else {
+		if ((rc = stele_config_get(db, "request.days", &deflt)) < 0)
+			return rc;
+		days = deflt;
+	}
+	return stele_rank_open_requests(out, db, days, date);
+}
+
+static int requests_villages(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
+			     char **argv)
+{
+	struct requests_opts o = { 0 };
+	char first[24], next[24];
+	bool done;
+	int rc;
+
+	if ((rc = parse_period(first, next, &o, &done, ctx, cmd, argc, argv)) < 0 || done)
+		return rc;
+	return print_in_view(ctx, &o, compute_villages, first, next);
+}
+
+static int requests_escalations(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
+				char **argv)
+{
+	struct requests_opts o = { 0 };
+	char first[24], next[24];
+	bool done;
+	int rc;
+
+	if ((rc = parse_period(first, next, &o, &done, ctx, cmd, argc, argv)) < 0 || done)
+		return rc;
+	return print_in_view(ctx, &o, compute_escalations, first, next);
+}
+
+static int requests_open(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
+			 char **argv)
+{
+	static const struct option longopts[] = {
+		{ "days", required_argument, NULL, OPT_DAYS },
+		{ "date", required_argument, NULL, OPT_DATE },
+		{ "as-of", required_argument, NULL, OPT_AS_OF },
+		{ 0 },
+	};
+	struct requests_opts o = { 0 };
+	char today[16];
+	int32_t date;
+	int64_t days;
+	int rc, n;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, true, on_requests_opt, &o,
+				  NULL, 0, 0, &n, &done)) < 0 || done)
+		return rc;
+	if (o.days && stele_parse_int(o.days, 0, 36500, &days, "--days") < 0)
+		return STELE_EUSAGE;
+	if (o.date && stele_parse_date(o.date, &date, "--date") < 0)
+		return STELE_EUSAGE;
+	if (!o.date) {
+		stele_format_date(today, stele_today());
+		o.date = today;
+	}
+	return print_in_view(ctx, &o, compute_open, o.date, NULL);
+}
+
+const struct stele_cmd requests_subcommands[] = {
+	{ "villages", requests_villages,
+	  N_("requests villages --year YYYY [--month YYYY-MM] [--as-of RUN|TIME] "
+	  "[--format table|csv|json] [--bom] [--raw]"),
+	  N_("Per village, the residents' requests received in the year (or month): how\n"
+	  "many, resolved, resolved within request.days, taken by a member (党员接单),\n"
+	  "escalated (吹哨报到), with feedback (rated), satisfied, and the satisfaction rate\n"
+	  "(satisfied / rated); ranked by satisfaction, villages without feedback last."),
+	  NULL },
+	{ "escalations", requests_escalations,
+	  N_("requests escalations --year YYYY [--month YYYY-MM] [--as-of RUN|TIME] "
+	  "[--format table|csv|json] [--bom] [--raw]"),
+	  N_("Per township, the requests escalated in the year (or month) (吹哨报到): how\n"
+	  "many, resolved, still open, and the days from escalation to resolution of the\n"
+	  "resolved ones (mean to a tenth of a day, and the longest)."), NULL },
+	{ "open", requests_open,
+	  N_("requests open [--days N] [--date DATE] [--as-of RUN|TIME] "
+	  "[--format table|csv|json] [--bom] [--raw]"),
+	  N_("The requests still open on DATE (default today) more than N days after they\n"
+	  "were received (default: request.days), most days first, with who took each and\n"
+	  "where it was escalated: the list to chase up (督办)."), NULL },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
+int cmd_requests(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	return stele_cli_subcommand(ctx, cmd, argc, argv);
+}

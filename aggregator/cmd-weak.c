@@ -1,0 +1,248 @@
+/* cmd-weak.c: `stele-aggregator weak suggest|add|convert|list`: the county's list of
+ * weak village organisations (软弱涣散整顿) and their turnaround (整顿转化). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aggregator.h"
+#include "i18n.h"
+#include "error.h"
+#include "parse.h"
+#include "rank.h"
+#include "rowcheck.h"
+#include "weak.h"
+
+struct weak_opts {
+	const char *year, *pct, *reason, *date, *note, *as_of;
+};
+
+enum { OPT_YEAR = 1, OPT_PCT, OPT_REASON, OPT_DATE, OPT_NOTE, OPT_AS_OF };
+
+static int on_weak_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
+{
+	struct weak_opts *o = data;
+
+	switch (opt) {
+	case OPT_YEAR: o->year = arg; break;
+	case OPT_PCT: o->pct = arg; break;
+	case OPT_REASON: o->reason = arg; break;
+	case OPT_DATE: o->date = arg; break;
+	case OPT_NOTE: o->note = arg; break;
+	case OPT_AS_OF: o->as_of = arg; break;
+	}
+	return 0;
+}
+
+/* The --year of o (needed), checked: *year, or STELE_EUSAGE. */
+static int year_of(int *year, const struct weak_opts *o, const char *what)
+{
+	int month;
+
+	if (!o->year)
+		return stele_error(STELE_EUSAGE, "%s needs --year YYYY", what);
+	return stele_rank_period(year, &month, o->year, NULL);
+}
+
+/* --date of o, checked, or today (into buf); STELE_EUSAGE for a bad one. A date
+ * after today is refused: the list records what has happened. */
+static int date_of(const char **out, char buf[16], const struct weak_opts *o)
+{
+	int32_t days;
+
+	if (!o->date) {
+		stele_format_date(buf, stele_today());
+		*out = buf;
+		return 0;
+	}
+	if (stele_parse_date(o->date, &days, "--date") < 0)
+		return STELE_EUSAGE;
+	if (days > stele_today())
+		return stele_error(STELE_EUSAGE, "--date %s is after today", o->date);
+	*out = o->date;
+	return 0;
+}
+
+static int weak_suggest(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "year", required_argument, NULL, OPT_YEAR },
+		{ "pct", required_argument, NULL, OPT_PCT },
+		{ "as-of", required_argument, NULL, OPT_AS_OF },
+		{ 0 },
+	};
+	struct weak_opts o = { 0 };
+	struct stele_table *t = NULL;
+	struct rank_view view;
+	int64_t pct = 10;
+	long ranked = 0, cut = 0;
+	int rc, n, year, yy, mm, dd;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, true, on_weak_opt, &o,
+				  NULL, 0, 0, &n, &done)) < 0 || done)
+		return rc;
+	if ((rc = year_of(&year, &o, "weak suggest")) < 0)
+		return rc;
+	if (o.pct && stele_parse_int(o.pct, 1, 100, &pct, "--pct") < 0)
+		return STELE_EUSAGE;
+	/* The months of the year that have begun: to the current one this year. */
+	stele_civil_from_days(stele_today(), &yy, &mm, &dd);
+	if (year > yy)
+		return stele_error(STELE_EUSAGE, "year %d has not begun", year);
+	if ((rc = rank_open_county(ctx)) < 0 ||
+	    (rc = rank_view_open(&view, ctx, o.as_of, false)) < 0)
+		return rc;
+	rc = stele_weak_suggest(&t, &ranked, &cut, ctx->db, year, year == yy ? mm : 12, (int)pct);
+	rank_view_close(&view, ctx);
+	if (rc == 0) {
+		/* TRANSLATORS: weak suggest's summary: ranked villages, the share, how
+		 * many it asks for, and how many are proposed (ties at the cut included). */
+		fprintf(stderr, _("%s: %ld villages ranked in %d; %d%% of them is %ld; %zu "
+				  "proposed\n"), ctx->prog, ranked, year, (int)pct, cut, t->nrows);
+		rc = stele_cli_print(ctx, t);
+	}
+	stele_table_free(t);
+	return rc;
+}
+
+static int weak_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "year", required_argument, NULL, OPT_YEAR },
+		{ "reason", required_argument, NULL, OPT_REASON },
+		{ "date", required_argument, NULL, OPT_DATE },
+		{ 0 },
+	};
+	struct weak_opts o = { 0 };
+	struct stele_capture *cap = NULL;
+	const char *date;
+	char *pos[1], county[7], today[16];
+	int rc, n, year;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_weak_opt, &o,
+				  pos, 1, 1, &n, &done)) < 0 || done)
+		return rc;
+	if ((rc = year_of(&year, &o, "weak add")) < 0 || (rc = date_of(&date, today, &o)) < 0)
+		return rc;
+	if (!o.reason || !*o.reason)
+		return stele_error(STELE_EUSAGE, "weak add needs --reason TEXT");
+	if (stele_check_text(o.reason, STELE_NOTE_MAX, "--reason") < 0)
+		return STELE_EUSAGE;
+	if ((rc = agg_open(ctx)) < 0 || (rc = agg_county_only(ctx)) < 0 ||
+	    (rc = agg_county_code(county, ctx)) < 0)
+		return rc;
+	if (stele_check_village_code(pos[0], county, "the village") < 0)
+		return STELE_EUSAGE;
+	if ((rc = agg_write_begin(ctx, &cap)) < 0)
+		return rc;
+	if ((rc = stele_weak_add(ctx->db, pos[0], year, date, o.reason)) < 0) {
+		stele_capture_abort(cap);
+		return rc;
+	}
+	return agg_write_commit(NULL, ctx, cap);
+}
+
+static int weak_convert(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "date", required_argument, NULL, OPT_DATE },
+		{ "note", required_argument, NULL, OPT_NOTE },
+		{ 0 },
+	};
+	struct weak_opts o = { 0 };
+	struct stele_capture *cap = NULL;
+	const char *date;
+	char *pos[1], county[7], today[16];
+	int rc, n, year;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_weak_opt, &o,
+				  pos, 1, 1, &n, &done)) < 0 || done)
+		return rc;
+	if (!o.date)
+		return stele_error(STELE_EUSAGE, "weak convert needs --date DATE");
+	if (!o.note || !*o.note)
+		return stele_error(STELE_EUSAGE, "weak convert needs --note TEXT");
+	if ((rc = date_of(&date, today, &o)) < 0)
+		return rc;
+	if (stele_check_text(o.note, STELE_NOTE_MAX, "--note") < 0)
+		return STELE_EUSAGE;
+	if ((rc = agg_open(ctx)) < 0 || (rc = agg_county_only(ctx)) < 0 ||
+	    (rc = agg_county_code(county, ctx)) < 0)
+		return rc;
+	if (stele_check_village_code(pos[0], county, "the village") < 0)
+		return STELE_EUSAGE;
+	if ((rc = agg_write_begin(ctx, &cap)) < 0)
+		return rc;
+	if ((rc = stele_weak_convert(&year, ctx->db, pos[0], date, o.note)) < 0) {
+		stele_capture_abort(cap);
+		return rc;
+	}
+	return agg_write_commit(NULL, ctx, cap);
+}
+
+static int weak_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "year", required_argument, NULL, OPT_YEAR },
+		{ "date", required_argument, NULL, OPT_DATE },
+		{ "as-of", required_argument, NULL, OPT_AS_OF },
+		{ 0 },
+	};
+	struct weak_opts o = { 0 };
+	struct stele_table *t = NULL;
+	struct rank_view view;
+	char today[16];
+	const char *date;
+	int rc, n, year = 0;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, true, on_weak_opt, &o,
+				  NULL, 0, 0, &n, &done)) < 0 || done)
+		return rc;
+	if ((o.year && (rc = year_of(&year, &o, "weak list")) < 0) ||
+	    (rc = date_of(&date, today, &o)) < 0)
+		return rc;
+	if ((rc = rank_open_county(ctx)) < 0 ||
+	    (rc = rank_view_open(&view, ctx, o.as_of, false)) < 0)
+		return rc;
+	rc = stele_weak_list(&t, ctx->db, year, date);
+	rank_view_close(&view, ctx);
+	if (rc == 0)
+		rc = stele_cli_print(ctx, t);
+	stele_table_free(t);
+	return rc;
+}
+
+const struct stele_cmd weak_subcommands[] = {
+	{ "suggest", weak_suggest,
+	  N_("weak suggest --year YYYY [--pct P] [--as-of RUN|TIME] [--format table|csv|json] "
+	  "[--bom] [--raw]"),
+	  N_("Proposes the weak village organisations (软弱涣散, 倒排) of a year: the bottom P\n"
+	  "per cent (default 10: not less than ten per cent) of the villages ranked in the\n"
+	  "year's monthly league tables, by their average composite over the months they\n"
+	  "were ranked in (to the current month this year). P per cent of N ranked villages\n"
+	  "is ceil(N * P / 100); villages tied with the last of them are proposed too.\n"
+	  "Worst first; listed says whether the village is on the list for the year."),
+	  NULL },
+	{ "add", weak_add, N_("weak add VILLAGE --year YYYY --reason TEXT [--date DATE]"),
+	  N_("Puts a village on the list of weak organisations for the year (软弱涣散整顿),\n"
+	  "listed on DATE (default today). A village is on the list once at a time: one\n"
+	  "not yet turned around is refused."), NULL },
+	{ "convert", weak_convert, N_("weak convert VILLAGE --date DATE --note TEXT"),
+	  N_("Records that a village on the list was turned around (整顿转化) on DATE, not\n"
+	  "before it was listed, and how."), NULL },
+	{ "list", weak_list,
+	  N_("weak list [--year YYYY] [--date DATE] [--as-of RUN|TIME] [--format table|csv|json] "
+	  "[--bom] [--raw]"),
+	  N_("The list as it stood on DATE (default today): every entry listed by then,\n"
+	  "its reason, when it was turned around and how, the days it was on the list (to\n"
+	  "its turnaround, else to DATE) and its status (listed, converted)."), NULL },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
+int cmd_weak(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	return stele_cli_subcommand(ctx, cmd, argc, argv);
+}
