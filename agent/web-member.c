@@ -179,11 +179,11 @@ int web_member_save(struct web_req *rq, struct web_resp *rs)
 	if (!*row.status)
 		row.status = *v[MF_ID] ? NULL : "active";
 	agent_refuse_clear();
-	if ((rc = web_begin(&b, rq)) < 0)
-		return rc;
-	rc = agent_batch_finish(&b, member_put(id, &b, &row));
-	if (rc == STELE_EINVALID) {
-		/* The engine's refusal, beside the field it names; nothing was written. */
+	if ((rc = web_begin(&b, rq)) == 0)
+		rc = agent_batch_finish(&b, member_put(id, &b, &row));
+	if (web_redraw(rc)) {
+		/* The engine's refusal, beside the field it names (or a busy directory,
+		 * above the form); nothing was written, what was typed stays. */
 		char *msg;
 		if ((rc = web_refused(&msg, rs)) < 0)
 			return rc;
