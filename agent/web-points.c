@@ -424,8 +424,11 @@ int web_points_rank(struct web_req *rq, struct web_resp *rs)
 		if (rc < 0)
 			return rc;
 	}
+	/* The year's ranking is the one stars (积分争星) are earned on: the CLI's
+	 * rank member-stars, its sixth column the stars. */
 	if ((rc = web_open(rq)) < 0 ||
-	    (rc = stele_rank_members(&t, rq->ctx->db, yy, mm, agent_village(rq->ctx))) < 0)
+	    (rc = mm ? stele_rank_members(&t, rq->ctx->db, yy, mm, agent_village(rq->ctx))
+		     : stele_rank_member_stars(&t, rq->ctx->db, yy, agent_village(rq->ctx))) < 0)
 		return rc;
 	web_page_begin(rs, rq, "points", _("Member ranking"));
 	web_out(rs, "<form class=\"toolbar\" method=\"get\" action=\"/points/rank\">");
@@ -444,15 +447,23 @@ int web_points_rank(struct web_req *rq, struct web_resp *rs)
 	web_out(rs, "<p class=\"lead\">%s</p>\n", _("Active members by the points of published events, "
 						  "counted as the county counts them; equal points "
 						  "share a rank."));
+	if (!mm)
+		web_out(rs, "<p class=\"lead\">%s</p>\n", _("Stars (积分争星) come from the year's points, "
+							  "by the county's thresholds."));
 	web_out(rs, "<table><thead><tr><th class=\"num\">%s</th><th>%s</th><th>%s</th>"
-		"<th class=\"num\">%s</th></tr></thead><tbody>\n", _("Rank"), _("Id"), _("Name"),
-		_("Points"));
+		"<th class=\"num\">%s</th>", _("Rank"), _("Id"), _("Name"), _("Points"));
+	if (!mm)
+		web_out(rs, "<th>%s</th>", _("Stars"));
+	web_out(rs, "</tr></thead><tbody>\n");
 	for (size_t r = 0; r < t->nrows; r++) {
-		const char *c[5];
-		for (size_t k = 0; k < 5 && k < t->ncols; k++)
+		const char *c[6] = { "", "", "", "", "", "" };
+		for (size_t k = 0; k < 6 && k < t->ncols; k++)
 			c[k] = stele_table_cell(t, r, k);
-		web_out(rs, "<tr><td class=\"num\">%s</td><td>%s</td><td>%s</td><td class=\"num\">%s</td></tr>\n",
-			c[0], c[2], c[3], c[4]);
+		web_out(rs, "<tr><td class=\"num\">%s</td><td><a href=\"/members/edit?id=%s\">%s</a>"
+			"</td><td>%s</td><td class=\"num\">%s</td>", c[0], c[2], c[2], c[3], c[4]);
+		if (!mm)
+			web_star_cell(rs, atoi(c[5]));
+		web_out(rs, "</tr>\n");
 	}
 	web_out(rs, "</tbody></table>\n");
 	if (!t->nrows)

@@ -154,6 +154,8 @@ const char *web_stage(const char *stage);
 /* A time as meta keeps it (unix seconds, or ISO 8601 UTC "...Z") in local time,
  * "YYYY-MM-DD HH:MM"; "" for none; other text as it is. */
 void web_local_time(char *out, size_t size, const char *value);
+/* A table cell of a member's stars (积分争星): as many ★ and the number in words. */
+void web_star_cell(struct web_resp *rs, int stars);
 /* Tenths as "12.5", fen as "1234.50" (tenths / fen from an integer column). */
 void web_tenths(char *out, size_t size, long long tenths);
 

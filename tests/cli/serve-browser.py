@@ -6,10 +6,12 @@
 # Prints one TAP-like line per step to stdout; exits 1 at the first failure.
 import os
 import sys
+import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -36,9 +38,12 @@ def check(cond, what):
     global step
     step += 1
     if not cond:
-        print("not ok %d - %s (at %s)" % (step, what, driver.current_url))
-        body = driver.find_element(By.TAG_NAME, "body").text
-        print("# " + body[:1500].replace("\n", "\n# "))
+        try:
+            print("not ok %d - %s (at %s)" % (step, what, driver.current_url))
+            body = driver.find_element(By.TAG_NAME, "body").text
+            print("# " + body[:1500].replace("\n", "\n# "))
+        except WebDriverException as e:
+            print("# (the page could not be read: %s)" % str(e).splitlines()[0])
         driver.quit()
         sys.exit(1)
     print("ok %d - %s" % (step, what))
@@ -53,6 +58,24 @@ def submit(el):
     old = driver.find_element(By.TAG_NAME, "html")
     el.click()
     WebDriverWait(driver, 30).until(EC.staleness_of(old))
+
+
+def wait_for(cond, timeout):
+    # Polls cond() until it is true, at most timeout seconds; False then. A page
+    # that reloads itself (the sync's, <meta refresh>) is briefly an empty document
+    # or between documents: a poll then sees nothing, or an error, and is simply
+    # not yet true. So the condition must name what the awaited page shows, never
+    # only what it no longer shows.
+    end = time.monotonic() + timeout
+    while True:
+        try:
+            if cond():
+                return True
+        except WebDriverException:
+            pass
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.25)
 
 
 def go(path):
@@ -174,11 +197,17 @@ try:
     sticks = driver.find_elements(By.CSS_SELECTOR, "form[action='/sync'] button[name=stick]")
     check(len(sticks) == 1, "the workbench finds the USB stick")
     submit(sticks[0])
-    # The sync runs in the background; its page follows it, reloading itself.
+    # The sync runs in the background; its page follows it, reloading itself
+    # every 2 s until it shows the result: wait for the result itself (a
+    # reloading page is briefly empty: "no longer running" would be seen there,
+    # and the sync would still hold the directory when the next test case reads
+    # it, which is how cases 2-4 once failed together).
     shot("sync-running")
-    WebDriverWait(driver, 60, poll_frequency=0.5).until(
-        lambda d: "notice running" not in d.page_source)
-    check("notice ok" in driver.page_source, "synced to the stick: " + text()[:200].replace("\n", " "))
+    result = "p.notice.ok, p.notice.refused"
+    check(wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, result), 120),
+          "the sync page shows the sync's result")
+    check(driver.find_elements(By.CSS_SELECTOR, "p.notice.ok"),
+          "synced to the stick: " + text()[:200].replace("\n", " "))
     shot("sync-done")
     go("/")
     shot("home")

@@ -37,6 +37,8 @@ test_expect_success "a clerk's month in Chromium: members, events reviewed to pu
 '
 
 test_expect_success 'what the browser did is in the village: the CLI reads it back' '
+	serve_env &&
+	{ ! pgrep -P "$SERVE_PID" >/dev/null || { echo "the sync still runs" >&2; false; }; } &&
 	stele-agent -C v member list --format csv >members &&
 	test_grep "^M0001,王建国,M," members && test_grep "^M0003,张伟," members &&
 	stele-agent -C v points list --stage published --format csv >published &&
