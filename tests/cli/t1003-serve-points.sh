@@ -122,4 +122,20 @@ test_expect_success 'the 公示 sheet: the month'"'"'s approved events with tota
 	web_get /style.css >/dev/null && test_grep "@page { size: A4" page
 '
 
+test_expect_success 'the review queue sent while the directory is busy: the same boxes ticked, the note kept' '
+	id=$(stele-agent -C v points add M0001 B01 --date 2026-11-10 2>/dev/null)
+	db_dump v >before
+	flock v/lock sleep 5 &
+	holder=$! &&
+	sleep 0.2 &&
+	code=$(web_form /points/review stage=recorded action=reject note=材料待补 id=$id) &&
+	wait $holder &&
+	test_status 503 "$code" &&
+	test_grep "not saved yet: another stele-agent command is using" page &&
+	test_grep "name=\"id\" value=\"$id\" id=\"c-$id\" aria-label=\"Select $id\" checked>" page &&
+	test_grep "id=\"n-recorded\" name=\"note\" maxlength=\"200\" size=\"30\" value=\"材料待补\">" page &&
+	! grep -q "id=\"n-group\" name=\"note\" maxlength=\"200\" size=\"30\" value=\"材料待补\">" page &&
+	db_dump v >after && test_cmp before after
+'
+
 test_done
