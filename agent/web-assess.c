@@ -82,7 +82,7 @@ static int assess_page(struct web_req *rq, struct web_resp *rs, const char *year
 		const char *code = web_col(stmt, 0);
 		char max[32], score[32] = "", rev[32] = "";
 		bool bad = refused_item && strcmp(refused_item, code) == 0;
-		const char *given = NULL;
+		const char *given = NULL, *given_note = NULL;
 
 		web_tenths(max, sizeof(max), sqlite3_column_int64(stmt, 2));
 		max_total += sqlite3_column_int64(stmt, 2);
@@ -99,6 +99,8 @@ static int assess_page(struct web_req *rq, struct web_resp *rs, const char *year
 			char name[80];
 			snprintf(name, sizeof(name), "score_%s", code);
 			given = web_param(rq, name);
+			snprintf(name, sizeof(name), "note_%s", code);
+			given_note = web_param(rq, name);
 		}
 		web_out(rs, "<tr><td>%s</td><td>%s</td><td class=\"num\">%s</td><td class=\"score%s\">"
 			"<input type=\"text\" inputmode=\"decimal\" size=\"6\" name=\"score_%s\" value=\"%s\" "
@@ -108,7 +110,7 @@ static int assess_page(struct web_req *rq, struct web_resp *rs, const char *year
 			web_out(rs, "<span class=\"error\">%s</span>", refusal);
 		web_out(rs, "</td><td><input type=\"text\" size=\"24\" maxlength=\"500\" name=\"note_%s\" "
 			"value=\"%s\" aria-label=\"%s %s\"></td><td class=\"num\">%s</td></tr>\n", code,
-			web_col(stmt, 4), _("Note"), code, rev);
+			given_note ? given_note : web_col(stmt, 4), _("Note"), code, rev);
 	}
 	if (step != SQLITE_DONE)
 		rc = stele_error_db(STELE_EFAIL, rq->ctx->db, "listing the standard items");
@@ -183,22 +185,24 @@ int web_assess_save(struct web_req *rq, struct web_resp *rs)
 	if (!year)
 		return stele_error(STELE_EUSAGE, "the self-assessment form has no year");
 	agent_refuse_clear();
-	if ((rc = web_begin(&b, rq)) < 0)
-		return rc;
 	/* Every item given a score, in one captured write: all of them or none. */
-	for (size_t i = 0; i < rq->nparams && rc == 0; i++) {
-		const char *name = rq->params[i].name, *score = rq->params[i].value.data;
-		char note_name[80];
-		if (strncmp(name, "score_", 6) != 0 || rq->params[i].filename || !score || !*score)
-			continue;
-		snprintf(note_name, sizeof(note_name), "note_%s", name + 6);
-		struct assessment_row row = { .year = year, .item_code = name + 6, .score = score,
-					      .note = web_param(rq, note_name) };
-		if ((rc = assessment_put(&b, &row)) < 0 && !(item = strdup(name + 6)))
-			rc = stele_error(STELE_EFAIL, "out of memory");
+	if ((rc = web_begin(&b, rq)) == 0) {
+		for (size_t i = 0; i < rq->nparams && rc == 0; i++) {
+			const char *name = rq->params[i].name, *score = rq->params[i].value.data;
+			char note_name[80];
+			if (strncmp(name, "score_", 6) != 0 || rq->params[i].filename || !score ||
+			    !*score)
+				continue;
+			snprintf(note_name, sizeof(note_name), "note_%s", name + 6);
+			struct assessment_row row = { .year = year, .item_code = name + 6,
+						      .score = score,
+						      .note = web_param(rq, note_name) };
+			if ((rc = assessment_put(&b, &row)) < 0 && !(item = strdup(name + 6)))
+				rc = stele_error(STELE_EFAIL, "out of memory");
+		}
+		rc = agent_batch_finish(&b, rc);
 	}
-	rc = agent_batch_finish(&b, rc);
-	if (rc == STELE_EINVALID) {
+	if (web_redraw(rc)) {
 		if ((rc = web_refused(&msg, rs)) < 0)
 			goto done;
 		rc = assess_page(rq, rs, year, item, msg);

@@ -119,7 +119,8 @@ int web_close(struct web_req *rq, struct web_resp *rs)
 /* The confirmation: what closing the month also closes, what is still under
  * review in them, and, when the month chosen is this computer's current month,
  * that it has not ended (the CLI's --force). */
-static int confirm_page(struct web_req *rq, struct web_resp *rs, const char *month, bool not_ended)
+static int confirm_page(struct web_req *rq, struct web_resp *rs, const char *month, bool not_ended,
+			const char *refusal)
 {
 	char title[100];
 	int n, rc;
@@ -127,6 +128,8 @@ static int confirm_page(struct web_req *rq, struct web_resp *rs, const char *mon
 
 	snprintf(title, sizeof(title), _("Close %s?"), month);
 	web_page_begin(rs, rq, "close", title);
+	if (refusal)
+		web_notice(rs, false, refusal);
 	if (not_ended) {
 		char msg[300], clock[16];
 		stele_format_date(clock, stele_today());
@@ -176,7 +179,7 @@ int web_close_save(struct web_req *rq, struct web_resp *rs)
 	if (rc == 0 && !(confirm && strcmp(confirm, "1") == 0)) {
 		if ((rc = web_open(rq)) < 0)
 			return rc;
-		return confirm_page(rq, rs, month, m == agent_month_of(stele_today()));
+		return confirm_page(rq, rs, month, m == agent_month_of(stele_today()), NULL);
 	}
 	if (rc == 0 && (rc = web_begin(&b, rq)) == 0) {
 		if ((rc = agent_close_run(&c, &b, m, true)) == 0 && c.already)
@@ -184,6 +187,15 @@ int web_close_save(struct web_req *rq, struct web_resp *rs)
 		rc = agent_batch_finish(&b, rc);
 	}
 	agent_close_release(&c);
+	if (rc == STELE_EBUSY && rq->busy) {
+		/* The confirmation again, to send once the directory is free. */
+		char *msg;
+		if ((rc = web_refused(&msg, rs)) < 0)
+			return rc;
+		rc = confirm_page(rq, rs, month, m == agent_month_of(stele_today()), msg);
+		free(msg);
+		return rc;
+	}
 	if (rc == STELE_EINVALID) {
 		char *msg;
 		if ((rc = web_refused(&msg, rs)) < 0)

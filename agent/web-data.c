@@ -95,6 +95,34 @@ static int on_refused(void *arg, const char *msg)
 	return 0;
 }
 
+/*
+ * A form that sends the file back as it came (base64: a file in GB18030 or UTF-16
+ * survives the page's UTF-8), to be imported (commit) or checked again, and a way
+ * back to the import page.
+ */
+static int file_form(struct web_req *rq, struct web_resp *rs, const char *kind, const char *name,
+		     const char *data, size_t len, bool commit)
+{
+	size_t n64 = sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_ORIGINAL);
+	char *b64 = malloc(n64);
+
+	if (!b64)
+		return stele_error(STELE_EFAIL, "out of memory");
+	sodium_bin2base64(b64, n64, (const unsigned char *)data, len, sodium_base64_VARIANT_ORIGINAL);
+	web_out(rs, "<form method=\"post\" action=\"/import\" enctype=\"multipart/form-data\">\n"
+		"<input type=\"hidden\" name=\"csrf\" value=\"%s\"><input type=\"hidden\" "
+		"name=\"kind\" value=\"%s\"><input type=\"hidden\" name=\"name\" value=\"%s\">",
+		rq->csrf, kind, name);
+	if (commit)
+		web_out(rs, "<input type=\"hidden\" name=\"commit\" value=\"1\">");
+	web_out(rs, "<textarea name=\"file64\" hidden>%s</textarea><div class=\"actions\">"
+		"<button type=\"submit\">%s</button><a class=\"button secondary\" href=\"/data\">%s</a>"
+		"</div></form>\n", b64, commit ? _("Import all the rows") : _("Check the file"),
+		_("Cancel"));
+	free(b64);
+	return 0;
+}
+
 int web_import(struct web_req *rq, struct web_resp *rs)
 {
 	const char *kind = web_param(rq, "kind"), *commit = web_param(rq, "commit");
@@ -106,7 +134,7 @@ int web_import(struct web_req *rq, struct web_resp *rs)
 	struct preview p = { rs, 0 };
 	struct agent_batch b;
 	long rows = 0;
-	char *msg = NULL, *decoded = NULL, *b64 = NULL;
+	char *msg = NULL, *decoded = NULL;
 	int rc;
 
 	if (!kind || !(k = agent_import_kind(kind)))
@@ -149,7 +177,18 @@ int web_import(struct web_req *rq, struct web_resp *rs)
 	}
 	if (rc < 0)
 		goto done;
-	if ((rc = web_begin(&b, rq)) < 0)
+	if ((rc = web_begin(&b, rq)) == STELE_EBUSY && rq->busy) {
+		/* The file is kept: the same step again, one click, once the directory is free. */
+		web_page_begin(rs, rq, "data", _("Import: check the file"));
+		web_notice(rs, false, stele_error_message());
+		web_out(rs, "<p class=\"lead\">%s <code>%s</code> (%s)</p>\n", _("File"), name,
+			kind_name(kind));
+		if ((rc = file_form(rq, rs, kind, name, data, len, commit && strcmp(commit, "1") == 0)) < 0)
+			goto done;
+		web_page_end(rs, rq);
+		goto done;
+	}
+	if (rc < 0)
 		goto done;
 	if (commit && strcmp(commit, "1") == 0) {
 		rc = agent_import_csv(&rows, NULL, &b, k, csv, false, NULL, NULL, NULL, NULL);
@@ -188,27 +227,12 @@ int web_import(struct web_req *rq, struct web_resp *rs)
 						"Every row is accepted: %ld rows are ready to import.", rows),
 			 rows);
 		web_notice(rs, true, line);
-		web_out(rs, "<form method=\"post\" action=\"/import\" enctype=\"multipart/form-data\">\n"
-			"<input type=\"hidden\" name=\"csrf\" value=\"%s\"><input type=\"hidden\" "
-			"name=\"kind\" value=\"%s\"><input type=\"hidden\" name=\"name\" value=\"%s\">"
-			"<input type=\"hidden\" name=\"commit\" value=\"1\">"
-			"<textarea name=\"file64\" hidden>", rq->csrf, kind, name);
-		size_t n64 = sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_ORIGINAL);
-		if (!(b64 = malloc(n64))) {
-			rc = stele_error(STELE_EFAIL, "out of memory");
+		if ((rc = file_form(rq, rs, kind, name, data, len, true)) < 0)
 			goto done;
-		}
-		sodium_bin2base64(b64, n64, (const unsigned char *)data, len,
-				  sodium_base64_VARIANT_ORIGINAL);
-		web_out(rs, "%s", b64);
-		web_out(rs, "</textarea><div class=\"actions\"><button type=\"submit\">%s</button>"
-			"<a class=\"button secondary\" href=\"/data\">%s</a></div></form>\n",
-			_("Import all the rows"), _("Cancel"));
 	}
 	web_page_end(rs, rq);
 done:
 	free(msg);
-	free(b64);
 	free(decoded);
 	stele_csv_free(csv);
 	return rc;

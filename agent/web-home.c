@@ -211,10 +211,10 @@ int web_home(struct web_req *rq, struct web_resp *rs)
 		const char *t[] = { rq->today };
 		if ((rc = review_card(rq, rs)) < 0 ||
 		    (rc = list_card(rq, rs, _("Overdue tasks"), "/tasks",
-				    "SELECT count(*) FROM task WHERE village_code = ?1 AND closed_on IS NULL "
-				    "AND due_on < ?2",
-				    "SELECT id, title, due_on FROM task WHERE village_code = ?1 AND closed_on "
-				    "IS NULL AND due_on < ?2 ORDER BY due_on, id LIMIT 5", t, 1,
+				    "SELECT count(*) FROM task_ledger WHERE village_code = ?1 AND closed_on IS "
+				    "NULL AND due_on < ?2",
+				    "SELECT id, title, due_on FROM task_ledger WHERE village_code = ?1 AND "
+				    "closed_on IS NULL AND due_on < ?2 ORDER BY due_on, id LIMIT 5", t, 1,
 				    _("no task is overdue"), _("due"))) < 0)
 			goto done;
 	}

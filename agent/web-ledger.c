@@ -137,11 +137,15 @@ static int tasks_page(struct web_req *rq, struct web_resp *rs, const struct refu
 		_("Add"));
 	web_form_end(rs);
 
+	/* The village's own tasks and those issued from above (上级交办), as the CLI's
+	 * `task list` and the league's task_rate read them: overdue first, the most
+	 * days overdue first among them. */
 	if ((rc = web_query(&stmt, rq,
 			    "SELECT t.id, t.title, coalesce(t.category, ''), coalesce(m.name, t.assignee, ''), "
 			    "t.due_on, coalesce(t.closed_on, ''), "
-			    "t.closed_on IS NULL AND t.due_on < ?2 AS late "
-			    "FROM task t LEFT JOIN member m ON m.village_code = t.village_code AND m.id = t.assignee "
+			    "t.closed_on IS NULL AND t.due_on < ?2 AS late, t.origin = 'county' "
+			    "FROM task_ledger t LEFT JOIN member m ON m.village_code = t.village_code "
+			    "AND m.id = t.assignee "
 			    "WHERE t.village_code = ?1 ORDER BY late DESC, t.closed_on IS NOT NULL, "
 			    "t.due_on, t.id", t, 1)) < 0)
 		return rc;
@@ -150,9 +154,13 @@ static int tasks_page(struct web_req *rq, struct web_resp *rs, const struct refu
 		_("Task"), _("Category"), _("Assigned to"), _("Due"), _("Closed out (销号)"));
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
 		const char *id = web_col(stmt, 0);
-		bool late = sqlite3_column_int(stmt, 6) != 0;
-		web_out(rs, "<tr class=\"%s\"><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s%s</td><td>",
-			late ? "late" : "", id, web_col(stmt, 1), web_col(stmt, 2),
+		bool late = sqlite3_column_int(stmt, 6) != 0, issued = sqlite3_column_int(stmt, 7) != 0;
+		web_out(rs, "<tr class=\"%s\"><td>%s</td><td>%s",
+			late && issued ? "late issued" : late ? "late" : issued ? "issued" : "", id,
+			web_col(stmt, 1));
+		if (issued)
+			web_out(rs, " <span class=\"tag\">%s</span>", _("issued from above"));
+		web_out(rs, "</td><td>%s</td><td>%s</td><td>%s%s</td><td>", web_col(stmt, 2),
 			web_col(stmt, 3), web_col(stmt, 4), late ? _(" — overdue") : "");
 		if (*web_col(stmt, 5)) {
 			web_out(rs, "%s", web_col(stmt, 5));
@@ -189,10 +197,9 @@ static int put_or_redraw(struct web_req *rq, struct web_resp *rs, int (*put)(str
 
 	*written = false;
 	agent_refuse_clear();
-	if ((rc = web_begin(&b, rq)) < 0)
-		return rc;
-	rc = agent_batch_finish(&b, put(&b, arg));
-	if (rc == STELE_EINVALID) {
+	if ((rc = web_begin(&b, rq)) == 0)
+		rc = agent_batch_finish(&b, put(&b, arg));
+	if (web_redraw(rc)) {
 		if ((rc = refused(&r, &keep, row_id, rs)) == 0)
 			rc = page(rq, rs, &r);
 		free(keep);

@@ -6,6 +6,8 @@
 
 #include "error.h"
 #include "i18n.h"
+#include "rank.h"
+#include "table.h"
 #include "web.h"
 
 static const char *const genders[] = { "M", "F" };
@@ -73,7 +75,7 @@ done:
 /* The member form, with the values as given and the refusal (of field, or of the
  * whole row when field < 0) beside them. */
 static void member_form(struct web_req *rq, struct web_resp *rs, const char *id, char **v,
-			const char *refusal, int field)
+			const char *refusal, int field, const char *stars)
 {
 	const char *labels[4], *glabels[2] = { _("male"), _("female") };
 	char title[100];
@@ -86,6 +88,8 @@ static void member_form(struct web_req *rq, struct web_resp *rs, const char *id,
 	else
 		snprintf(title, sizeof(title), "%s", _("Add a member"));
 	web_page_begin(rs, rq, "members", title);
+	if (stars && *stars)
+		web_out(rs, "<p class=\"lead\">%s</p>\n", stars);
 	if (refusal && field < 0)
 		web_notice(rs, false, refusal);
 	else if (refusal)
@@ -111,10 +115,31 @@ static void member_form(struct web_req *rq, struct web_resp *rs, const char *id,
 #undef ERR
 }
 
+/* The member's stars (积分争星) of this year so far, as the CLI's rank
+ * member-stars gives them, in a sentence in out ("" when not ranked). */
+static int member_stars(char *out, size_t size, struct web_req *rq, const char *id)
+{
+	struct stele_table *t = NULL;
+	int rc, year = atoi(rq->today);
+
+	*out = '\0';
+	if ((rc = stele_rank_member_stars(&t, rq->ctx->db, year, agent_village(rq->ctx))) < 0)
+		return rc;
+	for (size_t r = 0; r < t->nrows; r++)
+		if (t->ncols >= 6 && strcmp(stele_table_cell(t, r, 2), id) == 0) {
+			int n = atoi(stele_table_cell(t, r, 5));
+			snprintf(out, size, P_("Stars (积分争星) %d so far: %s points, rank %s, %d star.",
+					       "Stars (积分争星) %d so far: %s points, rank %s, %d stars.", n),
+				 year, stele_table_cell(t, r, 4), stele_table_cell(t, r, 0), n);
+		}
+	stele_table_free(t);
+	return 0;
+}
+
 int web_member_form(struct web_req *rq, struct web_resp *rs)
 {
 	const char *id = web_param(rq, "id");
-	char *cols[MF_COUNT] = { 0 }, *empty[MF_COUNT];
+	char *cols[MF_COUNT] = { 0 }, *empty[MF_COUNT], stars[300];
 	sqlite3_stmt *stmt = NULL;
 	int rc = 0, step;
 
@@ -123,7 +148,7 @@ int web_member_form(struct web_req *rq, struct web_resp *rs)
 	if ((rc = web_open(rq)) < 0)
 		return rc;
 	if (!id || !*id) {
-		member_form(rq, rs, "", empty, NULL, -1);
+		member_form(rq, rs, "", empty, NULL, -1, NULL);
 		return 0;
 	}
 	if ((rc = web_query(&stmt, rq, member_kind.get_sql, &id, 1)) < 0)
@@ -139,8 +164,8 @@ int web_member_form(struct web_req *rq, struct web_resp *rs)
 	for (int i = 0; i < MF_COUNT && rc == 0; i++)
 		if (!(cols[i] = strdup(web_col(stmt, i))))
 			rc = stele_error(STELE_EFAIL, "out of memory");
-	if (rc == 0)
-		member_form(rq, rs, id, cols, NULL, -1);
+	if (rc == 0 && (rc = member_stars(stars, sizeof(stars), rq, id)) == 0)
+		member_form(rq, rs, id, cols, NULL, -1, stars);
 done:
 	for (int i = 0; i < MF_COUNT; i++)
 		free(cols[i]);
@@ -179,15 +204,15 @@ int web_member_save(struct web_req *rq, struct web_resp *rs)
 	if (!*row.status)
 		row.status = *v[MF_ID] ? NULL : "active";
 	agent_refuse_clear();
-	if ((rc = web_begin(&b, rq)) < 0)
-		return rc;
-	rc = agent_batch_finish(&b, member_put(id, &b, &row));
-	if (rc == STELE_EINVALID) {
-		/* The engine's refusal, beside the field it names; nothing was written. */
+	if ((rc = web_begin(&b, rq)) == 0)
+		rc = agent_batch_finish(&b, member_put(id, &b, &row));
+	if (web_redraw(rc)) {
+		/* The engine's refusal, beside the field it names (or a busy directory,
+		 * above the form); nothing was written, what was typed stays. */
 		char *msg;
 		if ((rc = web_refused(&msg, rs)) < 0)
 			return rc;
-		member_form(rq, rs, v[MF_ID], (char **)v, msg, web_refused_field());
+		member_form(rq, rs, v[MF_ID], (char **)v, msg, web_refused_field(), NULL);
 		free(msg);
 		return 0;
 	}

@@ -310,3 +310,14 @@ void web_local_time(char *out, size_t size, const char *value)
 	localtime_r(&t, &tm);
 	strftime(out, size, "%Y-%m-%d %H:%M", &tm);
 }
+
+void web_star_cell(struct web_resp *rs, int stars)
+{
+	char label[64];
+
+	snprintf(label, sizeof(label), P_("%d star", "%d stars", stars), stars);
+	web_out(rs, "<td class=\"stars\" aria-label=\"%s\"><span aria-hidden=\"true\">", label);
+	for (int i = 0; i < stars && i < 5; i++)
+		web_raw(rs, "★");
+	web_out(rs, "</span> %s</td>", label);
+}

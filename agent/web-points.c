@@ -127,6 +127,9 @@ static int events_table(struct web_req *rq, struct web_resp *rs, const char *mon
 {
 	const char *all = web_param(rq, "all");
 	bool checked = selectable && stage && all && strcmp(all, stage) == 0;
+	/* The review form sent back (a refusal, a busy directory): its boxes as ticked. */
+	const char *sent = rq->post ? web_param(rq, "stage") : NULL;
+	bool resent = selectable && stage && sent && strcmp(sent, stage) == 0;
 	sqlite3_stmt *stmt = NULL;
 	const char *t[] = { month ? month : "", stage ? stage : "" };
 	char pts[32];
@@ -163,7 +166,9 @@ static int events_table(struct web_req *rq, struct web_resp *rs, const char *mon
 		if (selectable)
 			web_out(rs, "<td class=\"no-print\"><input type=\"checkbox\" name=\"id\" "
 				"value=\"%s\" id=\"c-%s\" aria-label=\"%s %s\"%s></td>", web_col(stmt, 0),
-				web_col(stmt, 0), _("Select"), web_col(stmt, 0), checked ? " checked" : "");
+				web_col(stmt, 0), _("Select"), web_col(stmt, 0),
+				checked || (resent && web_has_value(rq, "id", web_col(stmt, 0)))
+				? " checked" : "");
 		web_out(rs, "<td>%s</td><td>%s</td><td>%s <span class=\"muted\">%s</span></td>"
 			"<td>%s <span class=\"muted\">%s</span></td><td class=\"num\">%s</td>"
 			"<td>%s</td><td>%s</td></tr>\n", web_col(stmt, 0), web_col(stmt, 1),
@@ -242,10 +247,9 @@ int web_points_add(struct web_req *rq, struct web_resp *rs)
 				 .occurred_on = v[EV_DATE], .points = *v[EV_POINTS] ? v[EV_POINTS] : NULL,
 				 .note = v[EV_NOTE], .stage = "recorded", .must_be_new = true };
 	agent_refuse_clear();
-	if ((rc = web_begin(&b, rq)) < 0)
-		return rc;
-	rc = agent_batch_finish(&b, point_put(id, &b, &row));
-	if (rc == STELE_EINVALID) {
+	if ((rc = web_begin(&b, rq)) == 0)
+		rc = agent_batch_finish(&b, point_put(id, &b, &row));
+	if (web_redraw(rc)) {
 		int field = web_refused_field();
 		char *msg;
 		if ((rc = web_refused(&msg, rs)) < 0)
@@ -295,11 +299,14 @@ static int review_page(struct web_req *rq, struct web_resp *rs, const char *refu
 			snprintf(label, sizeof(label), _("Advance the selected: %s"), _(queue[i].advance));
 			web_out(rs, "<div class=\"actions\"><button type=\"submit\" name=\"action\" "
 				"value=\"advance\">%s</button>", label);
+			const char *sent = rq->post ? web_param(rq, "stage") : NULL;
+			const char *note = sent && strcmp(sent, queue[i].stage) == 0 ? web_param(rq, "note")
+										      : NULL;
 			web_out(rs, "<label for=\"n-%s\">%s</label><input type=\"text\" id=\"n-%s\" "
-				"name=\"note\" maxlength=\"200\" size=\"30\"><button type=\"submit\" "
-				"class=\"secondary\" name=\"action\" value=\"reject\">%s</button></div>\n",
-				queue[i].stage, _("Reason for rejecting"), queue[i].stage,
-				_("Reject the selected"));
+				"name=\"note\" maxlength=\"200\" size=\"30\" value=\"%s\"><button "
+				"type=\"submit\" class=\"secondary\" name=\"action\" value=\"reject\">%s"
+				"</button></div>\n", queue[i].stage, _("Reason for rejecting"),
+				queue[i].stage, note ? note : "", _("Reject the selected"));
 		} else {
 			web_out(rs, "<p class=\"muted\">%s</p>\n", _("nothing waits here"));
 		}
@@ -371,14 +378,14 @@ int web_points_review_save(struct web_req *rq, struct web_resp *rs)
 		r.reason = web_param(rq, "note");
 	}
 	agent_refuse_clear();
-	if ((rc = web_begin(&b, rq)) < 0)
-		return rc;
-	r.b = &b;
-	rc = web_each_param(rq, "id", review_one, &r);
-	if (rc == 0 && r.count == 0)
-		rc = stele_error(STELE_EINVALID, _("no event was selected; tick the events to move"));
-	rc = agent_batch_finish(&b, rc);
-	if (rc == STELE_EINVALID) {
+	if ((rc = web_begin(&b, rq)) == 0) {
+		r.b = &b;
+		rc = web_each_param(rq, "id", review_one, &r);
+		if (rc == 0 && r.count == 0)
+			rc = stele_error(STELE_EINVALID, _("no event was selected; tick the events to move"));
+		rc = agent_batch_finish(&b, rc);
+	}
+	if (web_redraw(rc)) {
 		char *msg;
 		if ((rc = web_refused(&msg, rs)) < 0)
 			return rc;
@@ -417,8 +424,11 @@ int web_points_rank(struct web_req *rq, struct web_resp *rs)
 		if (rc < 0)
 			return rc;
 	}
+	/* The year's ranking is the one stars (积分争星) are earned on: the CLI's
+	 * rank member-stars, its sixth column the stars. */
 	if ((rc = web_open(rq)) < 0 ||
-	    (rc = stele_rank_members(&t, rq->ctx->db, yy, mm, agent_village(rq->ctx))) < 0)
+	    (rc = mm ? stele_rank_members(&t, rq->ctx->db, yy, mm, agent_village(rq->ctx))
+		     : stele_rank_member_stars(&t, rq->ctx->db, yy, agent_village(rq->ctx))) < 0)
 		return rc;
 	web_page_begin(rs, rq, "points", _("Member ranking"));
 	web_out(rs, "<form class=\"toolbar\" method=\"get\" action=\"/points/rank\">");
@@ -437,15 +447,23 @@ int web_points_rank(struct web_req *rq, struct web_resp *rs)
 	web_out(rs, "<p class=\"lead\">%s</p>\n", _("Active members by the points of published events, "
 						  "counted as the county counts them; equal points "
 						  "share a rank."));
+	if (!mm)
+		web_out(rs, "<p class=\"lead\">%s</p>\n", _("Stars (积分争星) come from the year's points, "
+							  "by the county's thresholds."));
 	web_out(rs, "<table><thead><tr><th class=\"num\">%s</th><th>%s</th><th>%s</th>"
-		"<th class=\"num\">%s</th></tr></thead><tbody>\n", _("Rank"), _("Id"), _("Name"),
-		_("Points"));
+		"<th class=\"num\">%s</th>", _("Rank"), _("Id"), _("Name"), _("Points"));
+	if (!mm)
+		web_out(rs, "<th>%s</th>", _("Stars"));
+	web_out(rs, "</tr></thead><tbody>\n");
 	for (size_t r = 0; r < t->nrows; r++) {
-		const char *c[5];
-		for (size_t k = 0; k < 5 && k < t->ncols; k++)
+		const char *c[6] = { "", "", "", "", "", "" };
+		for (size_t k = 0; k < 6 && k < t->ncols; k++)
 			c[k] = stele_table_cell(t, r, k);
-		web_out(rs, "<tr><td class=\"num\">%s</td><td>%s</td><td>%s</td><td class=\"num\">%s</td></tr>\n",
-			c[0], c[2], c[3], c[4]);
+		web_out(rs, "<tr><td class=\"num\">%s</td><td><a href=\"/members/edit?id=%s\">%s</a>"
+			"</td><td>%s</td><td class=\"num\">%s</td>", c[0], c[2], c[2], c[3], c[4]);
+		if (!mm)
+			web_star_cell(rs, atoi(c[5]));
+		web_out(rs, "</tr>\n");
 	}
 	web_out(rs, "</tbody></table>\n");
 	if (!t->nrows)

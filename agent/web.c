@@ -353,6 +353,9 @@ static enum MHD_Result run_page(struct MHD_Connection *c, struct web_server *srv
 	stele_ctx_close(&ctx);
 	if (rc == 0 && rs.err < 0)
 		rc = rs.err;
+	/* A write that met a busy directory and drew its form again: nothing was written. */
+	if (rc == 0 && wc->rq.busy && !rs.location)
+		rs.status = 503;
 	if (rc < 0) {
 		/* A page that failed shows the engine's message, and nothing else. */
 		const char *msg = stele_error_message();
@@ -368,7 +371,10 @@ static enum MHD_Result run_page(struct MHD_Connection *c, struct web_server *srv
 		rs.status = busy ? 503 : 500;
 		web_page_begin(&rs, &wc->rq, "", busy ? _("The village directory is busy")
 						       : _("Something went wrong"));
-		web_notice(&rs, false, *msg ? msg : _("failed"));
+		/* (A busy page that did not draw its form again: its message, which speaks of
+		 * the form, is not shown; the plain words below are.) */
+		if (!busy)
+			web_notice(&rs, false, *msg ? msg : _("failed"));
 		if (busy)
 			web_out(&rs, "<p>%s</p>", _("Another stele-agent command or a sync is using "
 						    "the village's records. Nothing was written; "
@@ -522,10 +528,12 @@ int web_open(struct web_req *rq)
 	return agent_open_read(rq->ctx);
 }
 
-/* Retries while the directory is busy, for at most WEB_BUSY_WAIT_MS. */
+/* Retries while the directory is busy, for at most WEB_BUSY_WAIT_MS; then opens
+ * it for reading, so the page can draw its form again, and says why nothing was
+ * saved in the clerk's words. */
 int web_begin(struct agent_batch *b, struct web_req *rq)
 {
-	int rc;
+	int rc, status;
 
 	/* A page that read first writes now: the reading handle goes, the lock comes. */
 	if (rq->ctx->db && !rq->ctx->lock)
@@ -533,12 +541,39 @@ int web_begin(struct agent_batch *b, struct web_req *rq)
 	for (int waited = 0;; waited += 100) {
 		if ((rc = agent_batch_begin(b, rq->ctx)) == 0)
 			b->form = true;
-		if (rc != STELE_EBUSY || waited >= WEB_BUSY_WAIT_MS)
+		if (rc != STELE_EBUSY)
 			return rc;
 		agent_batch_abort(b);
 		stele_ctx_close(rq->ctx);
+		if (waited >= WEB_BUSY_WAIT_MS)
+			break;
 		wait_ms_sleep(100);
 	}
+	agent_refuse_clear();
+	rq->busy = true;
+	if ((rc = web_open(rq)) < 0)
+		return rc;
+	if (rq->sync && rq->sync->child && stele_child_running(rq->sync->child, &status))
+		return stele_error(STELE_EBUSY, "not saved yet: the sync started at %s is still "
+				   "using the village's records. What you entered is kept below: send "
+				   "it again once the sync has ended", rq->sync->started);
+	return stele_error(STELE_EBUSY, "not saved yet: another stele-agent command is using the "
+			   "village's records. What you entered is kept below: send it again in a "
+			   "moment");
+}
+
+bool web_redraw(int rc)
+{
+	return rc == STELE_EINVALID || rc == STELE_EBUSY;
+}
+
+bool web_has_value(const struct web_req *rq, const char *name, const char *value)
+{
+	for (size_t i = 0; i < rq->nparams; i++)
+		if (strcmp(rq->params[i].name, name) == 0 && !rq->params[i].filename &&
+		    rq->params[i].value.data && strcmp(rq->params[i].value.data, value) == 0)
+			return true;
+	return false;
 }
 
 int web_serve(struct stele_ctx *ctx, unsigned port, bool open_browser)

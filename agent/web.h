@@ -49,6 +49,7 @@ struct web_req {
 	const char *csrf; /* the token every form carries */
 	char today[11];   /* YYYY-MM-DD, local */
 	struct web_sync *sync; /* the server's, for the sync page */
+	bool busy;        /* a write met the directory busy (web_begin): answered 503 */
 };
 
 /* One response: the page writes body (HTML unless type says otherwise) through
@@ -82,9 +83,11 @@ int web_each_param(const struct web_req *rq, const char *name,
  * Opens the directory for reading (agent_open_read: without the lock, so a page
  * is shown while a sync or a command holds the directory), or begins a captured
  * write (agent_batch_begin: the same engine functions as the CLI). For a write,
- * another process holding the directory is waited for WEB_BUSY_WAIT_MS, then
- * STELE_EBUSY, which the server shows as "busy, try again". Closed by the server
- * after the page.
+ * another process holding the directory (a sync, a command) is waited for
+ * WEB_BUSY_WAIT_MS, then STELE_EBUSY with a message for the clerk, the directory
+ * open for reading and rq->busy set: the page draws its form again with what was
+ * typed and that message (web_redraw), answered 503; nothing was written. Closed by
+ * the server after the page.
  */
 int web_open(struct web_req *rq);
 int web_begin(struct agent_batch *b, struct web_req *rq);
@@ -129,6 +132,12 @@ int web_refused_field(void);
 /* Keeps the message of the refusal just made (drawing the page after it may
  * record others) in *msg, freed by the caller, and answers 422. 0 or STELE_EFAIL. */
 int web_refused(char **msg, struct web_resp *rs);
+/* Whether a write's result is one the page answers with its form again, filled in
+ * as it was sent: a refusal of the data (STELE_EINVALID), or a busy directory
+ * (STELE_EBUSY from web_begin). */
+bool web_redraw(int rc);
+/* Whether value is among the values sent for the field name (ticked checkboxes). */
+bool web_has_value(const struct web_req *rq, const char *name, const char *value);
 
 /* A step of a query's rows: prepares sql on the open directory with the village
  * as ?1 and texts as ?2.. ; the caller steps and finalizes *out. */
@@ -145,6 +154,8 @@ const char *web_stage(const char *stage);
 /* A time as meta keeps it (unix seconds, or ISO 8601 UTC "...Z") in local time,
  * "YYYY-MM-DD HH:MM"; "" for none; other text as it is. */
 void web_local_time(char *out, size_t size, const char *value);
+/* A table cell of a member's stars (积分争星): as many ★ and the number in words. */
+void web_star_cell(struct web_resp *rs, int stars);
 /* Tenths as "12.5", fen as "1234.50" (tenths / fen from an integer column). */
 void web_tenths(char *out, size_t size, long long tenths);
 

@@ -1,20 +1,24 @@
 # serve-browser.py: a clerk's month in the workbench, in real Chromium (selenium),
 # for tests/cli/t1010-serve-browser.sh. Usage:
-#   serve-browser.py URL MONTH SHOTS-DIR
+#   serve-browser.py URL MONTH SHOTS-DIR VILLAGE-DIR
 # URL is the first line `stele-agent serve` printed; MONTH (YYYY-MM) the month the
-# clerk records and closes; SHOTS-DIR receives a 1366x768 screenshot of each page.
+# clerk records and closes; SHOTS-DIR receives a 1366x768 screenshot of each page;
+# VILLAGE-DIR is the directory served (its lock is held once, as a sync holds it).
 # Prints one TAP-like line per step to stdout; exits 1 at the first failure.
+import fcntl
 import os
 import sys
+import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-url, month, shots = sys.argv[1], sys.argv[2], sys.argv[3]
+url, month, shots, village = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 base = url.split("/?token=")[0]
 
 opts = webdriver.ChromeOptions()
@@ -36,9 +40,12 @@ def check(cond, what):
     global step
     step += 1
     if not cond:
-        print("not ok %d - %s (at %s)" % (step, what, driver.current_url))
-        body = driver.find_element(By.TAG_NAME, "body").text
-        print("# " + body[:1500].replace("\n", "\n# "))
+        try:
+            print("not ok %d - %s (at %s)" % (step, what, driver.current_url))
+            body = driver.find_element(By.TAG_NAME, "body").text
+            print("# " + body[:1500].replace("\n", "\n# "))
+        except WebDriverException as e:
+            print("# (the page could not be read: %s)" % str(e).splitlines()[0])
         driver.quit()
         sys.exit(1)
     print("ok %d - %s" % (step, what))
@@ -53,6 +60,24 @@ def submit(el):
     old = driver.find_element(By.TAG_NAME, "html")
     el.click()
     WebDriverWait(driver, 30).until(EC.staleness_of(old))
+
+
+def wait_for(cond, timeout):
+    # Polls cond() until it is true, at most timeout seconds; False then. A page
+    # that reloads itself (the sync's, <meta refresh>) is briefly an empty document
+    # or between documents: a poll then sees nothing, or an error, and is simply
+    # not yet true. So the condition must name what the awaited page shows, never
+    # only what it no longer shows.
+    end = time.monotonic() + timeout
+    while True:
+        try:
+            if cond():
+                return True
+        except WebDriverException:
+            pass
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.25)
 
 
 def go(path):
@@ -94,6 +119,22 @@ try:
     check("张伟" in text() and "M0003" in text(), "a member added with the keyboard only (Enter)")
     shot("members")
 
+    # A member saved while another process (a sync) holds the directory: the
+    # form comes back as typed, saying why; sent again once free, it is saved.
+    go("/members/edit")
+    driver.find_element(By.NAME, "name").send_keys("赵敏")
+    Select(driver.find_element(By.NAME, "gender")).select_by_value("F")
+    with open(os.path.join(village, "lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        submit(driver.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        check(driver.find_element(By.NAME, "name").get_attribute("value") == "赵敏" and
+              Select(driver.find_element(By.NAME, "gender")).first_selected_option
+              .get_attribute("value") == "F" and "尚未保存" in text(),
+              "a busy directory gives the form back as typed, saying so")
+        shot("busy")
+    submit(driver.find_element(By.CSS_SELECTOR, "form[action='/members/save'] button[type=submit]"))
+    check("赵敏" in text() and "M0004" in text(), "sent again once the directory is free: saved")
+
     # Point events, with the pickers.
     for member, rule, day in (("M0001", "B01", "03"), ("M0002", "B01", "04"), ("M0003", "B02", "05")):
         go("/points")
@@ -130,6 +171,11 @@ try:
     check(text().count("已公示") >= 3 or text().count("published") >= 3, "every event is published")
     go("/points/rank?month=" + month)
     shot("ranking")
+    go("/points/rank?scope=year&month=" + month)
+    check(driver.find_elements(By.CSS_SELECTOR, "td.stars"), "the year's ranking shows the stars")
+    shot("ranking-year")
+    go("/members/edit?id=M0001")
+    shot("member")
     go("/points/notice?month=" + month)
     check("王建国" in text(), "the 公示 sheet lists the month's events")
     shot("notice")
@@ -174,11 +220,17 @@ try:
     sticks = driver.find_elements(By.CSS_SELECTOR, "form[action='/sync'] button[name=stick]")
     check(len(sticks) == 1, "the workbench finds the USB stick")
     submit(sticks[0])
-    # The sync runs in the background; its page follows it, reloading itself.
+    # The sync runs in the background; its page follows it, reloading itself
+    # every 2 s until it shows the result: wait for the result itself (a
+    # reloading page is briefly empty: "no longer running" would be seen there,
+    # and the sync would still hold the directory when the next test case reads
+    # it, which is how cases 2-4 once failed together).
     shot("sync-running")
-    WebDriverWait(driver, 60, poll_frequency=0.5).until(
-        lambda d: "notice running" not in d.page_source)
-    check("notice ok" in driver.page_source, "synced to the stick: " + text()[:200].replace("\n", " "))
+    result = "p.notice.ok, p.notice.refused"
+    check(wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, result), 120),
+          "the sync page shows the sync's result")
+    check(driver.find_elements(By.CSS_SELECTOR, "p.notice.ok"),
+          "synced to the stick: " + text()[:200].replace("\n", " "))
     shot("sync-done")
     go("/")
     shot("home")

@@ -178,12 +178,13 @@ busy_post() {
 	echo "$code"
 }
 
-test_expect_success 'a directory busy for long: 503, saying so in English, nothing written' '
+test_expect_success 'a directory busy for long: 503, the form back as it was sent, saying so in English' '
 	code=$(busy_post en) &&
 	test_status 503 "$code" &&
 	test_grep "<html lang=\"en\">" page &&
-	test_grep "<h1>The village directory is busy</h1>" page &&
-	test_grep "Another stele-agent command or a sync is using" page &&
+	test_grep "name=\"name\" value=\"赵六\"" page &&
+	test_grep "class=\"notice refused\" role=\"alert\">not saved yet: another stele-agent command is using the village&#39;s records. What you entered is kept below" page &&
+	test_grep "<form method=\"post\" action=\"/members/save\">" page &&
 	! grep -q "占用" page &&
 	test_cmp before after
 '
@@ -192,7 +193,8 @@ test_expect_success 'the same in Chinese, the default' '
 	code=$(busy_post zh) &&
 	test_status 503 "$code" &&
 	test_grep "<html lang=\"zh-CN\">" page &&
-	test_grep "<h1>村里的数据正在被占用</h1>" page &&
+	test_grep "name=\"name\" value=\"赵六\"" page &&
+	test_grep "尚未保存：另一个 stele-agent 命令正在使用村里的数据" page &&
 	test_cmp before after
 '
 

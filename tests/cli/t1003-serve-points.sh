@@ -89,9 +89,29 @@ test_expect_success 'the member ranking of the month and of the year, as points 
 	code=$(web_get "/points/rank?month=2026-11") && test_status 200 "$code" &&
 	stele-agent -C v points rank --month 2026-11 --format csv >rank &&
 	test_grep "^1,990101001201,M0001,王建国,2.0$" rank &&
-	test_grep "<td class=\"num\">1</td><td>M0001</td><td>王建国</td><td class=\"num\">2.0</td>" page &&
+	test_grep "<td class=\"num\">1</td><td><a href=\"/members/edit?id=M0001\">M0001</a></td><td>王建国</td><td class=\"num\">2.0</td></tr>" page &&
 	code=$(web_get "/points/rank?month=2026-11&scope=year") && test_status 200 "$code" &&
 	test_grep "2026</h2>" page
+'
+
+test_expect_success 'the year ranking shows each member'"'"'s stars (积分争星) as rank member-stars gives them' '
+	stele-agent -C v rank member-stars --year 2026 --format csv >stars &&
+	test_grep "^1,990101001201,M0001,王建国,2.0,1$" stars &&
+	code=$(web_get "/points/rank?month=2026-11&scope=year") && test_status 200 "$code" &&
+	test_grep "<td class=\"num\">1</td><td><a href=\"/members/edit?id=M0001\">M0001</a></td><td>王建国</td><td class=\"num\">2.0</td><td class=\"stars\" aria-label=\"1 star\"><span aria-hidden=\"true\">★</span> 1 star</td>" page &&
+	code=$(web_get "/points/rank?month=2026-11") && ! grep -q "class=\"stars\"" page
+'
+
+test_expect_success 'a member'"'"'s page shows the stars of this year so far' '
+	year=$(date +%Y) &&
+	stele-agent -C v rank member-stars --year $year --format csv | grep ",M0001," >row || : &&
+	code=$(web_get "/members/edit?id=M0001") && test_status 200 "$code" &&
+	if [ -s row ]; then
+		IFS=, read -r rank v id name pts n <row &&
+		test_grep "<p class=\"lead\">Stars (积分争星) $year so far: $pts points, rank $rank, $n star" page
+	else
+		! grep -q "积分争星" page
+	fi
 '
 
 test_expect_success 'the 公示 sheet: the month'"'"'s approved events with totals, printable' '
@@ -100,6 +120,22 @@ test_expect_success 'the 公示 sheet: the month'"'"'s approved events with tota
 	test_grep "<td>王建国</td><td>参加主题党日活动</td><td>2026-11-03</td><td class=\"num\">2.0</td>" page &&
 	! grep -q "材料不全" page &&
 	web_get /style.css >/dev/null && test_grep "@page { size: A4" page
+'
+
+test_expect_success 'the review queue sent while the directory is busy: the same boxes ticked, the note kept' '
+	id=$(stele-agent -C v points add M0001 B01 --date 2026-11-10 2>/dev/null)
+	db_dump v >before
+	flock v/lock sleep 5 &
+	holder=$! &&
+	sleep 0.2 &&
+	code=$(web_form /points/review stage=recorded action=reject note=材料待补 id=$id) &&
+	wait $holder &&
+	test_status 503 "$code" &&
+	test_grep "not saved yet: another stele-agent command is using" page &&
+	test_grep "name=\"id\" value=\"$id\" id=\"c-$id\" aria-label=\"Select $id\" checked>" page &&
+	test_grep "id=\"n-recorded\" name=\"note\" maxlength=\"200\" size=\"30\" value=\"材料待补\">" page &&
+	! grep -q "id=\"n-group\" name=\"note\" maxlength=\"200\" size=\"30\" value=\"材料待补\">" page &&
+	db_dump v >after && test_cmp before after
 '
 
 test_done

@@ -3,8 +3,22 @@ test_description='stele-agent serve: tasks (台账), requests (诉求), income (
 . "$(dirname "$0")/test-lib.sh"
 . "$TEST_DIRECTORY/lib-serve.sh"
 
-test_expect_success 'setup' '
-	new_village v 990101001201 正营村 &&
+# Two tasks the county issues to the village (上级交办), arriving with a sync:
+# J0001 overdue by ten days, J0002 due in twenty.
+test_expect_success 'setup: a village with a task of its own and two issued from above' '
+	git init -q --bare server.git &&
+	stele-agent -C v init --village 990101001201 --name 正营村 --remote "$TRASH/server.git" \
+		>/dev/null 2>&1 &&
+	stele-aggregator -C county init --county 990101 --name 示例县 \
+		--publish "$TRASH/pub/county.git" >/dev/null 2>&1 &&
+	stele-aggregator -C county village add 990101001201 --name 正营村 --township-name 东关镇 \
+		--remote "$TRASH/server.git" --key "$(stele-agent -C v key)" >/dev/null &&
+	stele-aggregator -C county task issue 人居环境整治 --category 乡村建设 \
+		--due "$(date -d "-10 days" +%Y-%m-%d)" --village 990101001201 >/dev/null &&
+	stele-aggregator -C county task issue 秋冬季防火 \
+		--due "$(date -d "+20 days" +%Y-%m-%d)" --village 990101001201 >/dev/null &&
+	stele-aggregator -C county rules publish 2>/dev/null &&
+	stele-agent -C v sync --county "$TRASH/pub/county.git" 2>/dev/null &&
 	stele-agent -C v member add 王建国 >/dev/null &&
 	stele-agent -C v task add 修水渠 --due "$(date -d "+30 days" +%Y-%m-%d)" >/dev/null &&
 	serve_start v
@@ -18,12 +32,39 @@ test_expect_success 'adding a task: task_put, with its assignee picked by name' 
 	test_grep "^T0002,走访困难户,民生,M0001,$due,,village$" list
 '
 
-test_expect_success 'the ledger lists overdue tasks first, marked' '
+test_expect_success 'the ledger: overdue first (most days first), issued tasks in it, marked' '
 	code=$(web_get /tasks) && test_status 200 "$code" &&
-	grep -o "<tr class=\"[a-z]*\"><td>T000[0-9]" page >rows &&
-	printf "%s\n" "<tr class=\"late\"><td>T0002" "<tr class=\"\"><td>T0001" >expect &&
+	grep -o "<tr class=\"[a-z ]*\"><td>[TJ]000[0-9]" page >rows &&
+	printf "%s\n" "<tr class=\"late issued\"><td>J0001" "<tr class=\"late\"><td>T0002" \
+		"<tr class=\"issued\"><td>J0002" "<tr class=\"\"><td>T0001" >expect &&
 	test_cmp expect rows &&
-	code=$(web_get /) && test_grep "T0002 走访困难户" page
+	test_grep "<td>人居环境整治 <span class=\"tag\">issued from above</span></td><td>乡村建设</td>" page &&
+	! grep -q "修水渠 <span" page &&
+	test_grep "tasks: 4" page &&
+	code=$(web_get /) && test_grep "T0002 走访困难户" page && test_grep "J0001 人居环境整治" page
+'
+
+test_expect_success 'in Chinese the issued tasks are marked 上级交办' '
+	serve_env &&
+	curl -s -o /dev/null -b jar -c jar.zh "$SERVE_BASE/lang?to=zh" &&
+	curl -s -b jar.zh -o page "$SERVE_BASE/tasks" &&
+	test_grep "人居环境整治 <span class=\"tag\">上级交办</span>" page
+'
+
+test_expect_success 'an issued task is closed out from the page as the village closes its own' '
+	today=$(date +%Y-%m-%d) &&
+	code=$(web_form /tasks/close id=J0001 date=$today) && test_status 303 "$code" &&
+	tr -d "\r" <head | test_grep "^Location: /tasks?saved=J0001$" - &&
+	stele-agent -C v task list --format csv >list &&
+	test_grep "^J0001,人居环境整治,乡村建设,,.*,$today,county$" list &&
+	code=$(web_get /tasks) &&
+	grep -o "<tr class=\"[a-z ]*\"><td>J0001.*" page >row &&
+	test_grep "<td>$today</td></tr>" row && ! grep -q "late" row &&
+	db_dump v >before &&
+	code=$(web_form /tasks/close id=J0001 date=$today) && test_status 422 "$code" &&
+	test_grep "issued task &#39;J0001&#39; is already closed" page &&
+	db_dump v >after && test_cmp before after &&
+	test "$(sqlite3 v/stele.db "SELECT count(*) FROM issued_task_close")" = 1
 '
 
 test_expect_success 'a task refusal beside its field, nothing written' '

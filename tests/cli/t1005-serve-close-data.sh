@@ -25,6 +25,20 @@ test_expect_success 'closing asks for confirmation first, naming what is under r
 	db_dump v >after && test_cmp before after
 '
 
+test_expect_success 'confirmed while the directory is busy: the confirmation again, nothing closed' '
+	db_dump v >before
+	flock v/lock sleep 5 &
+	holder=$! &&
+	sleep 0.2 &&
+	code=$(web_form /close month=2026-10 confirm=1) &&
+	wait $holder &&
+	test_status 503 "$code" &&
+	test_grep "<h1>Close 2026-10?</h1>" page &&
+	test_grep "not saved yet: another stele-agent command is using" page &&
+	test_grep "name=\"month\" value=\"2026-10\"><input type=\"hidden\" name=\"confirm\" value=\"1\">" page &&
+	db_dump v >after && test_cmp before after
+'
+
 test_expect_success 'confirmed: close closes the month and the earlier open one, as the CLI does' '
 	code=$(web_form /close month=2026-10 confirm=1) && test_status 303 "$code" &&
 	sqlite3 v/stele.db "SELECT period FROM period_close ORDER BY period" >closed &&

@@ -64,6 +64,34 @@ test_expect_success 'while it runs: every other page is served' '
 	web_get /sync >/dev/null && test_grep "class=\"notice running\"" page
 '
 
+test_expect_success 'a write while it runs: the form comes back filled in, saying why; nothing written' '
+	db_dump v >before &&
+	code=$(web_form /members/save name=孙八 gender=F born=1970 grid=二组) &&
+	test_status 503 "$code" &&
+	test_grep "not saved yet: the sync started at [0-9:]* is still using the village&#39;s records" page &&
+	test_grep "name=\"name\" value=\"孙八\"" page &&
+	test_grep "name=\"born\" value=\"1970\"" page &&
+	test_grep "name=\"grid\" value=\"二组\"" page &&
+	test_grep "<option value=\"F\" selected>" page &&
+	code=$(web_form /tasks/add title=修桥 due=2026-12-20 category=民生) &&
+	test_status 503 "$code" &&
+	test_grep "name=\"title\" value=\"修桥\"" page &&
+	test_grep "name=\"due\" value=\"2026-12-20\"" page &&
+	test_grep "<h2>The ledger: overdue first</h2>" page &&
+	db_dump v >after && test_cmp before after
+'
+
+test_expect_success 'an import sent while it runs keeps the file: one click sends it again' '
+	printf "name,gender\n周九,M\n" >members.csv &&
+	code=$(web_upload /import file members.csv -F kind=members) &&
+	test_status 503 "$code" &&
+	test_grep "not saved yet: the sync started at" page &&
+	test_grep "<textarea name=\"file64\" hidden>$(base64 -w0 members.csv)</textarea>" page &&
+	test_grep "name=\"kind\" value=\"members\"" page &&
+	! grep -q "name=\"commit\"" page &&
+	test "$(sqlite3 v/stele.db "SELECT count(*) FROM member")" = 1
+'
+
 test_expect_success 'the server goes away: the page gives the result, nothing is lost' '
 	server_stop "$STALL1_PID" &&
 	sync_wait &&
@@ -74,6 +102,13 @@ test_expect_success 'the server goes away: the page gives the result, nothing is
 	! grep -q "http-equiv=\"refresh\"" page &&
 	test_grep "name=\"to\" value=\"saved\"" page &&
 	test "$(sqlite3 v/stele.db "SELECT count(*) FROM stele_outbox")" = 1
+'
+
+test_expect_success 'the form sent again once the sync has ended: saved' '
+	code=$(web_form /members/save name=孙八 gender=F born=1970 grid=二组) &&
+	test_status 303 "$code" &&
+	stele-agent -C v member list --format csv >list &&
+	test_grep "^M0002,孙八,F,1970,.*二组" list
 '
 
 test_expect_success 'in Chinese, the sync speaks Chinese too (test-lib runs LC_ALL=C)' '

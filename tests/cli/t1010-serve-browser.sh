@@ -30,15 +30,18 @@ test_expect_success 'setup: a village, and a folder standing in for /media with 
 
 test_expect_success "a clerk's month in Chromium: members, events reviewed to published, a task, month end, sync to the stick" '
 	serve_env &&
-	/usr/bin/python3 "$TEST_DIRECTORY/serve-browser.py" "$SERVE_URL" "$MONTH" "$SHOTS" >browser.out 2>&1 ||
+	/usr/bin/python3 "$TEST_DIRECTORY/serve-browser.py" "$SERVE_URL" "$MONTH" "$SHOTS" "$TRASH/v" >browser.out 2>&1 ||
 		{ cat browser.out; false; } &&
 	cat browser.out &&
 	! grep -q "^not ok" browser.out
 '
 
 test_expect_success 'what the browser did is in the village: the CLI reads it back' '
+	serve_env &&
+	{ ! pgrep -P "$SERVE_PID" >/dev/null || { echo "the sync still runs" >&2; false; }; } &&
 	stele-agent -C v member list --format csv >members &&
 	test_grep "^M0001,王建国,M," members && test_grep "^M0003,张伟," members &&
+	test_grep "^M0004,赵敏,F," members &&
 	stele-agent -C v points list --stage published --format csv >published &&
 	test_line_count 4 published &&
 	sqlite3 v/stele.db "SELECT period FROM period_close" >closed &&
@@ -51,7 +54,7 @@ test_expect_success 'the county merges the stick: members, published events, the
 	stele-aggregator -C county village add 990101001201 --name 正营村 --township-name 东关镇 \
 		--remote "$TRASH/media/usb/990101001201.git" --key "$(stele-agent -C v key)" >/dev/null 2>&1 &&
 	stele-aggregator -C county sync >sync.out 2>&1 &&
-	test "$(sqlite3 county/stele.db "SELECT count(*) FROM member WHERE village_code = '"'"'990101001201'"'"'")" = 3 &&
+	test "$(sqlite3 county/stele.db "SELECT count(*) FROM member WHERE village_code = '"'"'990101001201'"'"'")" = 4 &&
 	test "$(sqlite3 county/stele.db "SELECT count(*) FROM point_event WHERE stage = '"'"'published'"'"'")" = 3 &&
 	test "$(sqlite3 county/stele.db "SELECT period FROM period_close")" = "$MONTH" &&
 	test "$(sqlite3 county/stele.db "SELECT count(*) FROM task WHERE closed_on IS NOT NULL")" = 1
