@@ -34,12 +34,13 @@ int cmd_log(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char *
 	if ((rc = rank_open_county(ctx)) < 0)
 		return rc;
 	if (!village)
-		/* The times are local, in the form --as-of takes. */
+		/* The times are local, to the millisecond, in the form --as-of takes. */
 		return stele_cli_print_query(ctx,
-			"SELECT id, strftime('%Y-%m-%dT%H:%M:%S', finished_at, 'unixepoch', "
-			"'localtime') AS finished_at, change_sets, villages, "
-			"strftime('%Y-%m-%dT%H:%M:%S', started_at, 'unixepoch', 'localtime') "
-			"AS started_at FROM stele_run ORDER BY id", NULL, "id,change_sets,villages");
+			"SELECT id, strftime('%Y-%m-%dT%H:%M:%S', finished_at / 1000, 'unixepoch', "
+			"'localtime') || printf('.%03d', finished_at % 1000) AS finished_at, "
+			"change_sets, villages, strftime('%Y-%m-%dT%H:%M:%S', started_at / 1000, "
+			"'unixepoch', 'localtime') || printf('.%03d', started_at % 1000) AS started_at "
+			"FROM stele_run ORDER BY id", NULL, "id,change_sets,villages");
 	const char *params[] = { village, NULL };
 	return stele_cli_print_query(ctx,
 		"SELECT seq, summary, run, strftime('%Y-%m-%dT%H:%M:%S', applied_at, 'unixepoch', "

@@ -273,7 +273,7 @@ const struct stele_cmd rank_subcommands[] = {
 	  "others; status says why (unsynced, not_started), or that the figures stop at a\n"
 	  "quarantined or held change set. A month that has not begun is refused.\n"
 	  "Weights, request.days and grade shares: rules list config. --as-of RUN (a merge\n"
-	  "run of 'log') or TIME (YYYY-MM-DD[THH:MM[:SS]]) prints exactly what this\n"
+	  "run of 'log') or TIME (YYYY-MM-DD[THH:MM[:SS[.mmm]]]) prints exactly what this\n"
 	  "printed right after that run or at that time; --draft tries the draft rules\n"
 	  "of 'rules import' (every ranking takes both)."), NULL },
 	{ "stars", rank_stars, N_("rank stars --year YYYY [--as-of RUN|TIME | --draft] "

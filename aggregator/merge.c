@@ -366,7 +366,8 @@ static int run_begin(int64_t *id, struct stele_ctx *ctx)
 		return rc;
 	if ((rc = stele_history_epoch(&epoch, ctx->db, "merge")) < 0 ||
 	    (rc = stele_db_prepare(ctx->db, &stmt, "INSERT INTO stele_run (epoch, started_at) "
-						   "VALUES (?, unixepoch()) RETURNING id")) < 0)
+						   "SELECT n, at FROM stele_epoch WHERE n = ? "
+						   "RETURNING id")) < 0)
 		goto done;
 	sqlite3_bind_int64(stmt, 1, epoch);
 	if (sqlite3_step(stmt) == SQLITE_ROW)
@@ -382,15 +383,18 @@ done:
 	return stele_db_commit(ctx->db);
 }
 
-/* Records that run id finished, with what it merged. */
+/* Records that run id finished (in milliseconds, never before its epoch's time),
+ * with what it merged. */
 static int run_end(struct stele_ctx *ctx, int64_t id)
 {
-	char sql[320];
+	char sql[480];
 
-	snprintf(sql, sizeof(sql), "UPDATE stele_run SET finished_at = unixepoch(), "
+	snprintf(sql, sizeof(sql), "UPDATE stele_run SET finished_at = max(%lld, (SELECT at FROM "
+		 "stele_epoch WHERE n = stele_run.epoch)), "
 		 "change_sets = (SELECT count(*) FROM stele_applied WHERE run = %lld), "
 		 "villages = (SELECT count(DISTINCT writer) FROM stele_applied WHERE run = %lld) "
-		 "WHERE id = %lld", (long long)id, (long long)id, (long long)id);
+		 "WHERE id = %lld", (long long)stele_history_clock_ms(), (long long)id,
+		 (long long)id, (long long)id);
 	return stele_db_exec(ctx->db, sql);
 }
 

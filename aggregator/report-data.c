@@ -2,10 +2,8 @@
  * months, the ranks over them, the stars, the county and the state computed at. */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "db.h"
-#include "deadline.h"
 #include "error.h"
 #include "rank.h"
 #include "report.h"
@@ -90,26 +88,26 @@ static int history_ranks(struct report *r)
 
 int report_load(struct report *r)
 {
-	int64_t state_sec = 0;
 	int rc;
 
 	sqlite3_stmt *stmt = NULL;
 
-	if ((rc = stele_db_prepare(r->db, &stmt, "SELECT strftime('%Y-%m-%dT%H:%M:%S', at, "
-						 "'unixepoch', 'localtime'), at FROM main.stele_epoch "
-						 "WHERE n = ?")) < 0)
+	/* The state's time, to the millisecond: no two epochs share one
+	 * (stele_history_epoch), so --as-of that time names this state. */
+	if ((rc = stele_db_prepare(r->db, &stmt, "SELECT strftime('%Y-%m-%dT%H:%M:%S', at / 1000, "
+						 "'unixepoch', 'localtime') || printf('.%03d', at % 1000) "
+						 "FROM main.stele_epoch WHERE n = ?")) < 0)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, r->epoch);
 	if (sqlite3_step(stmt) == SQLITE_ROW) {
-		state_sec = sqlite3_column_int64(stmt, 1);
 		if (!(r->state_at = strdup((const char *)sqlite3_column_text(stmt, 0))))
 			rc = stele_error(STELE_EFAIL, "out of memory");
 	}
 	sqlite3_finalize(stmt);
 	if (rc < 0)
 		return rc;
-	/* Several states can share a second (a merge run that applied nothing, a county
-	 * write): a run's own state is named by its id, which no other state shares. */
+	/* A run's own state is named by its id; any other (a county write after the
+	 * run) by its time. */
 	if (r->state_at)
 		snprintf(r->as_of, sizeof(r->as_of), "%s", r->state_at);
 	if (r->run) {
@@ -121,12 +119,6 @@ int report_load(struct report *r)
 			snprintf(r->as_of, sizeof(r->as_of), "%lld", (long long)r->run);
 		sqlite3_finalize(stmt);
 	}
-	/* A state named by its time must be the last of its second: a write that began
-	 * in the same second would be taken for it. So a report of a state less than a
-	 * second old finishes only once that second is over (at most a second). */
-	if (r->state_at && strcmp(r->as_of, r->state_at) == 0)
-		for (int i = 0; i < 25 && (int64_t)time(NULL) <= state_sec; i++)
-			stele_sleep_ms(50);
 	if ((rc = stele_meta_get(r->db, "county_name", &r->county_name)) < 0 ||
 	    (rc = stele_meta_get(r->db, "county_code", &r->county_code)) < 0 ||
 	    (rc = stele_rank_config_load(&r->cfg, r->db)) < 0)

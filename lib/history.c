@@ -81,13 +81,20 @@ static int column_list(struct stele_buf *b, const struct columns *c, const char 
 
 /* The history's own tables: stele_hist_mark says, per kept table and epoch, the
  * first rowid the epoch could give a new row (so a row's birth epoch follows from
- * its rowid); every epoch opened writes its marks through a trigger, whoever opens it. */
+ * its rowid); every epoch opened writes its marks through a trigger, whoever opens
+ * it. stele_hist_cols says, per kept table and epoch, which columns an update
+ * changed (bit i: column i) or, with every bit, that a row was deleted or a rowid
+ * given again; it is kept from epoch history_cols_from on (stele_meta). */
 static int create_marks(sqlite3 *db)
 {
 	return stele_db_exec(db,
 		"CREATE TABLE IF NOT EXISTS stele_hist_mark (tbl TEXT NOT NULL, epoch INTEGER NOT "
 		"NULL, lo INTEGER NOT NULL, PRIMARY KEY (tbl, epoch)) WITHOUT ROWID; "
-		"CREATE INDEX IF NOT EXISTS stele_hist_mark_lo ON stele_hist_mark (tbl, lo, epoch);");
+		"CREATE INDEX IF NOT EXISTS stele_hist_mark_lo ON stele_hist_mark (tbl, lo, epoch); "
+		"CREATE TABLE IF NOT EXISTS stele_hist_cols (tbl TEXT NOT NULL, epoch INTEGER NOT "
+		"NULL, cols INTEGER NOT NULL, PRIMARY KEY (tbl, epoch)) WITHOUT ROWID; "
+		"INSERT OR IGNORE INTO stele_meta (key, value) SELECT 'history_cols_from', "
+		"coalesce(max(n), 0) + 1 FROM stele_epoch;");
 }
 
 /* Part of the stele_epoch trigger: one table's mark for the epoch NEW.n. */
@@ -187,6 +194,16 @@ static int create_triggers(sqlite3 *db, const char *table, const struct columns 
 		rc = stele_buf_printf(&b, "CREATE TRIGGER \"%s_hist_%c\" AFTER %s ON \"%s\" BEGIN ",
 				      table, "iud"[t], what[t], table);
 		if (rc == 0 && t > 0) {
+			rc = stele_buf_printf(&b, "INSERT INTO stele_hist_cols (tbl, epoch, cols) "
+					      "VALUES ('%s', " EPOCH_NOW ", ", table);
+			for (int i = 0; i < c->n && rc == 0 && t == 1; i++)
+				rc = stele_buf_printf(&b, "%s((OLD.\"%s\" IS NOT NEW.\"%s\") << %d)",
+						      i ? " | " : "", c->name[i], c->name[i], i);
+			if (rc == 0)
+				rc = stele_buf_printf(&b, "%s) ON CONFLICT (tbl, epoch) DO UPDATE SET "
+						      "cols = cols | excluded.cols; ", t == 2 ? "-1" : "");
+		}
+		if (rc == 0 && t > 0) {
 			if ((rc = stele_buf_printf(&b, "INSERT INTO \"%s_hist\" (", table)) < 0 ||
 			    (rc = column_list(&b, c, "")) < 0 ||
 			    (rc = stele_buf_puts(&b, ", _from, _to) SELECT ")) < 0 ||
@@ -200,6 +217,12 @@ static int create_triggers(sqlite3 *db, const char *table, const struct columns 
 			rc = stele_buf_printf(&b, "DELETE FROM \"%s_since\" WHERE rid = NEW.rowid; "
 					      "INSERT INTO \"%s_since\" (rid, _from) SELECT NEW.rowid, "
 					      EPOCH_NOW " WHERE NEW.rowid < %s; ", table, table, lo.data);
+		/* A rowid given again counts as a delete: its row is not told by rowid. */
+		if (rc == 0 && t == 0)
+			rc = stele_buf_printf(&b, "INSERT INTO stele_hist_cols (tbl, epoch, cols) "
+					      "SELECT '%s', " EPOCH_NOW ", -1 WHERE NEW.rowid < %s "
+					      "ON CONFLICT (tbl, epoch) DO UPDATE SET cols = -1; ",
+					      table, lo.data);
 		if (rc == 0)
 			rc = stele_buf_puts(&b, "END; ");
 	}
@@ -236,6 +259,47 @@ static int add_new_columns(sqlite3 *db, const char *table, const struct columns 
 	return rc;
 }
 
+/* "a.k1 = b.k1 AND a.k2 = b.k2 ..." over the primary-key columns. */
+static int pk_match(struct stele_buf *b, const struct columns *c, const char *x, const char *y)
+{
+	int rc = 0, n = 0;
+
+	for (int i = 0; i < c->n && rc == 0; i++)
+		if (c->pk[i] > 0)
+			rc = stele_buf_printf(b, "%s%s.\"%s\" = %s.\"%s\"", n++ ? " AND " : "", x,
+					      c->name[i], y, c->name[i]);
+	return rc;
+}
+
+static bool has_pk(const struct columns *c)
+{
+	for (int i = 0; i < c->n; i++)
+		if (c->pk[i] > 0)
+			return true;
+	return false;
+}
+
+/* NAME_hist_pk: the kept versions by NAME's primary key, so that turning a
+ * table back finds a row's version in place (undo_one). */
+static int create_pk_index(sqlite3 *db, const char *table, const struct columns *c)
+{
+	struct stele_buf b = STELE_BUF_INIT(STELE_BUF_NOLIMIT);
+	int rc, n = 0;
+
+	if (!has_pk(c))
+		return 0;
+	rc = stele_buf_printf(&b, "CREATE INDEX IF NOT EXISTS \"%s_hist_pk\" ON \"%s_hist\" (",
+			      table, table);
+	for (int k = 1; rc == 0 && k <= c->n; k++)
+		for (int i = 0; i < c->n && rc == 0; i++)
+			if (c->pk[i] == k)
+				rc = stele_buf_printf(&b, "%s\"%s\"", n++ ? ", " : "", c->name[i]);
+	if (rc == 0 && (rc = stele_buf_puts(&b, ", _to, _from)")) == 0)
+		rc = stele_db_exec(db, b.data);
+	stele_buf_free(&b);
+	return rc;
+}
+
 static int install_one(void *arg, const char *table)
 {
 	sqlite3 *db = arg;
@@ -243,7 +307,7 @@ static int install_one(void *arg, const char *table)
 	int rc;
 
 	if ((rc = read_columns(&c, db, table)) < 0 || (rc = create_hist(db, table, &c)) < 0 ||
-	    (rc = add_new_columns(db, table, &c)) < 0)
+	    (rc = add_new_columns(db, table, &c)) < 0 || (rc = create_pk_index(db, table, &c)) < 0)
 		return rc;
 	return create_triggers(db, table, &c);
 }
@@ -254,7 +318,7 @@ int stele_history_install(sqlite3 *db)
 	int rc;
 
 	/* Installed for this schema version: nothing to do. */
-	snprintf(version, sizeof(version), "2.%d", stele_schema_version());
+	snprintf(version, sizeof(version), "3.%d", stele_schema_version());
 	if ((rc = stele_meta_get(db, "history_format", &installed)) < 0)
 		return rc;
 	bool current = installed && strcmp(installed, version) == 0;
@@ -273,16 +337,27 @@ int stele_history_install(sqlite3 *db)
 	return stele_db_exec(db, "RELEASE history_install");
 }
 
+int64_t stele_history_clock_ms(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_REALTIME, &ts) < 0)
+		return (int64_t)time(NULL) * 1000;
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int stele_history_epoch(int64_t *out, sqlite3 *db, const char *what)
 {
 	sqlite3_stmt *stmt = NULL;
 	int rc;
 
-	if ((rc = stele_db_prepare(db, &stmt, "INSERT INTO stele_epoch (n, at, what) VALUES "
-					      "((SELECT coalesce(max(n), 0) + 1 FROM stele_epoch), ?, ?) "
-					      "RETURNING n")) < 0)
+	/* Each epoch's time is later than the one before, even within a millisecond
+	 * or when the clock steps back, so a time names one state. */
+	if ((rc = stele_db_prepare(db, &stmt, "INSERT INTO stele_epoch (n, at, what) SELECT "
+					      "coalesce(max(n), 0) + 1, max(?1, coalesce(max(at), 0) + 1), "
+					      "?2 FROM stele_epoch RETURNING n")) < 0)
 		return rc;
-	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)time(NULL));
+	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)stele_history_clock_ms());
 	sqlite3_bind_text(stmt, 2, what, -1, SQLITE_STATIC);
 	if (sqlite3_step(stmt) == SQLITE_ROW) {
 		if (out)
@@ -317,12 +392,13 @@ int stele_history_now(int64_t *epoch, int64_t *run, sqlite3 *db)
 	return 0;
 }
 
-/* A local time YYYY-MM-DD[THH:MM[:SS]] (or with a space) to unix seconds. A date
- * alone is the last second of that day. */
+/* A local time YYYY-MM-DD[THH:MM[:SS[.mmm]]] (or with a space) to unix
+ * milliseconds. A time without milliseconds is the last millisecond of its second
+ * (a date alone: of its day). */
 static int parse_time(int64_t *out, const char *s)
 {
 	int32_t days;
-	int h = 23, mi = 59, sec = 59, n = 0;
+	int h = 23, mi = 59, sec = 59, ms = 999, n = 0;
 	char date[11];
 	struct tm tm = { 0 };
 	int y, m, d;
@@ -339,8 +415,15 @@ static int parse_time(int64_t *out, const char *s)
 			return -1;
 		sec = 0;
 		if (s[16] == ':') {
-			if (sscanf(s + 17, "%2d%n", &sec, &n) != 1 || n != 2 || s[19])
+			if (sscanf(s + 17, "%2d%n", &sec, &n) != 1 || n != 2)
 				return -1;
+			if (s[19] == '.') {
+				if (strspn(s + 20, "0123456789") != 3 || s[23])
+					return -1;
+				ms = atoi(s + 20);
+			} else if (s[19]) {
+				return -1;
+			}
 		} else if (s[16]) {
 			return -1;
 		}
@@ -355,7 +438,7 @@ static int parse_time(int64_t *out, const char *s)
 	tm.tm_min = mi;
 	tm.tm_sec = sec;
 	tm.tm_isdst = -1;
-	*out = (int64_t)mktime(&tm);
+	*out = (int64_t)mktime(&tm) * 1000 + ms;
 	return 0;
 }
 
@@ -391,7 +474,7 @@ int stele_history_resolve(int64_t *epoch, int64_t *run, sqlite3 *db, const char 
 	}
 	if (parse_time(&t, as_of) < 0)
 		return stele_error(STELE_EUSAGE, "--as-of '%s' is neither a merge run number nor "
-				   "a time YYYY-MM-DD[THH:MM[:SS]]", as_of);
+				   "a time YYYY-MM-DD[THH:MM[:SS[.mmm]]]", as_of);
 	if ((rc = stele_db_prepare(db, &stmt, "SELECT max(n) FROM stele_epoch WHERE at <= ?")) < 0)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)t);
@@ -416,11 +499,114 @@ struct undo {
 	int64_t epoch;
 };
 
+/* How undo_sql turns a table back. */
+enum undo_way {
+	UNDO_REPLACE,   /* every newer row goes, every old version comes back */
+	UNDO_IN_PLACE,  /* by primary key, in place */
+	UNDO_UPDATES,   /* only updates since (no delete, no key changed): in place */
+};
+
+/*
+ * The statements that turn table (columns c) back to the end of epoch, given lo
+ * (the first rowid born after it). A row changed or born since is "newer"; a
+ * kept version valid then is "old". UNDO_IN_PLACE: newer rows with no old
+ * version of their key go, newer rows with one get its values by an UPDATE of
+ * only the columns in cols (bit i: column i; an index none of whose columns is
+ * set is not touched, so a change of review stage rewrites no date index), and
+ * old versions whose key has no row come back. UNDO_UPDATES, when nothing was
+ * deleted since: the rows born since go (a range of rowids) and the UPDATE is
+ * all. UNDO_REPLACE (no key, or a fallback): delete and insert.
+ */
+static int undo_sql(struct stele_buf *b, const char *table, const struct columns *c, int64_t lo,
+		    int64_t epoch, enum undo_way way, int64_t cols)
+{
+	char newer[512], old[160];
+	int rc, nset = 0;
+
+	snprintf(newer, sizeof(newer), "(rowid >= %lld OR rowid IN (SELECT rid FROM main.\"%s_since\" "
+		 "WHERE _from > %lld))", (long long)lo, table, (long long)epoch);
+	snprintf(old, sizeof(old), "h._to > %lld AND h._from <= %lld", (long long)epoch,
+		 (long long)epoch);
+	if (way == UNDO_REPLACE) {
+		if ((rc = stele_buf_printf(b, "DELETE FROM main.\"%s\" WHERE %s; INSERT INTO "
+					   "main.\"%s\" (", table, newer, table)) < 0 ||
+		    (rc = column_list(b, c, "")) < 0 || (rc = stele_buf_puts(b, ") SELECT ")) < 0 ||
+		    (rc = column_list(b, c, "h.")) < 0)
+			return rc;
+		return stele_buf_printf(b, " FROM main.\"%s_hist\" h WHERE %s; ", table, old);
+	}
+	if (way == UNDO_UPDATES)
+		rc = stele_buf_printf(b, "DELETE FROM main.\"%s\" WHERE rowid >= %lld; ", table,
+				      (long long)lo);
+	else if ((rc = stele_buf_printf(b, "DELETE FROM main.\"%s\" AS t WHERE %s AND NOT EXISTS "
+					"(SELECT 1 FROM main.\"%s_hist\" h WHERE ", table, newer,
+					table)) == 0 &&
+		 (rc = pk_match(b, c, "h", "t")) == 0)
+		rc = stele_buf_printf(b, " AND %s); ", old);
+	if (rc < 0)
+		return rc;
+	for (int i = 0; i < c->n; i++)
+		nset += c->pk[i] == 0 && (cols >> i & 1);
+	if (nset) {
+		if ((rc = stele_buf_printf(b, "UPDATE main.\"%s\" AS t SET ", table)) < 0)
+			return rc;
+		for (int i = 0, k = 0; i < c->n && rc == 0; i++)
+			if (c->pk[i] == 0 && (cols >> i & 1))
+				rc = stele_buf_printf(b, "%s\"%s\" = h.\"%s\"", k++ ? ", " : "",
+						      c->name[i], c->name[i]);
+		if (rc < 0 ||
+		    (rc = stele_buf_printf(b, " FROM main.\"%s_hist\" h WHERE %s AND ", table, old)) < 0 ||
+		    (rc = pk_match(b, c, "h", "t")) < 0 || (rc = stele_buf_puts(b, "; ")) < 0)
+			return rc;
+	}
+	if (way == UNDO_UPDATES)
+		return 0;
+	if ((rc = stele_buf_printf(b, "INSERT INTO main.\"%s\" (", table)) < 0 ||
+	    (rc = column_list(b, c, "")) < 0 || (rc = stele_buf_puts(b, ") SELECT ")) < 0 ||
+	    (rc = column_list(b, c, "h.")) < 0 ||
+	    (rc = stele_buf_printf(b, " FROM main.\"%s_hist\" h WHERE %s AND NOT EXISTS (SELECT 1 "
+				   "FROM main.\"%s\" t WHERE ", table, old, table)) < 0 ||
+	    (rc = pk_match(b, c, "t", "h")) < 0)
+		return rc;
+	return stele_buf_puts(b, "); ");
+}
+
+/* *cols: the columns of table that an update changed after epoch (bit i: column
+ * i), with every bit set when a row was deleted since or when that is not known
+ * (epochs before stele_hist_cols was kept). */
+static int changed_since(int64_t *cols, sqlite3 *db, const char *table, int64_t epoch)
+{
+	sqlite3_stmt *stmt = NULL;
+	int64_t from = 0, mask = 0;
+	int rc;
+
+	if ((rc = stele_db_int(db, "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM stele_meta "
+				   "WHERE key = 'history_cols_from'), 9223372036854775807)", &from)) < 0)
+		return rc;
+	if (epoch + 1 < from) {
+		*cols = -1;
+		return 0;
+	}
+	if ((rc = stele_db_prepare(db, &stmt, "SELECT cols FROM stele_hist_cols WHERE tbl = ? "
+					      "AND epoch > ?")) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, epoch);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		mask |= sqlite3_column_int64(stmt, 0);
+	rc = rc == SQLITE_DONE ? 0 : stele_error_db(STELE_EFAIL, db, "reading the history");
+	sqlite3_finalize(stmt);
+	if (rc == 0)
+		*cols = mask;
+	return rc;
+}
+
 /*
  * Turns one table back to the end of s->epoch, inside the savepoint that
  * stele_view_close rolls back: its triggers go (so the undo is not recorded),
- * the rows born after the epoch and the versions newer than it are deleted, and
- * the kept versions valid then come back. The cost is what changed since.
+ * and the table is turned back (undo_sql); when the in-place way meets a
+ * constraint (two rows swapping a unique value midway), it is redone by
+ * delete and insert. The cost is what changed since.
  */
 static int undo_one(void *arg, const char *table)
 {
@@ -428,7 +614,7 @@ static int undo_one(void *arg, const char *table)
 	struct stele_buf b = STELE_BUF_INIT(STELE_BUF_NOLIMIT);
 	sqlite3_stmt *stmt = NULL;
 	struct columns c;
-	int64_t lo = 0;
+	int64_t lo = 0, kept = 0;
 	int rc, step;
 
 	if ((rc = stele_buf_printf(&b, "SELECT coalesce(min(lo), 9223372036854775807) FROM "
@@ -445,18 +631,42 @@ static int undo_one(void *arg, const char *table)
 		rc = stele_buf_printf(&b, "DROP TRIGGER main.\"%s\"; ", sqlite3_column_text(stmt, 0));
 	if (rc == 0 && step != SQLITE_DONE)
 		rc = stele_error_db(STELE_EFAIL, u->db, "reading the schema");
-	if (rc < 0)
+	if (rc < 0 || (rc = stele_db_exec(u->db, b.data)) < 0)
 		goto done;
-	if ((rc = stele_buf_printf(&b, "DELETE FROM main.\"%s\" WHERE rowid >= %lld OR rowid IN "
-				   "(SELECT rid FROM main.\"%s_since\" WHERE _from > %lld); "
-				   "INSERT INTO main.\"%s\" (", table, (long long)lo, table,
-				   (long long)u->epoch, table)) < 0 ||
-	    (rc = column_list(&b, &c, "")) < 0 || (rc = stele_buf_puts(&b, ") SELECT ")) < 0 ||
-	    (rc = column_list(&b, &c, "")) < 0 ||
-	    (rc = stele_buf_printf(&b, " FROM main.\"%s_hist\" WHERE _to > %lld AND _from <= %lld",
-				   table, (long long)u->epoch, (long long)u->epoch)) < 0)
+	stele_buf_reset(&b);
+	if ((rc = stele_buf_printf(&b, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
+				   "name = '%s_hist_pk'", table)) < 0 ||
+	    (rc = stele_db_int(u->db, b.data, &kept)) < 0)
 		goto done;
-	rc = stele_db_exec(u->db, b.data);
+	/* The way: by key when NAME_hist_pk is there; only the updates when nothing
+	 * was deleted and no key column changed since. */
+	enum undo_way way = kept ? UNDO_IN_PLACE : UNDO_REPLACE;
+	int64_t cols = -1;
+	if (kept && (rc = changed_since(&cols, u->db, table, u->epoch)) < 0)
+		goto done;
+	if (kept && !(cols >> 62 & 1)) {
+		way = UNDO_UPDATES;
+		for (int i = 0; i < c.n; i++)
+			if (c.pk[i] > 0 && (cols >> i & 1))
+				way = UNDO_IN_PLACE;
+	}
+	stele_buf_reset(&b);
+	if ((rc = stele_buf_puts(&b, "SAVEPOINT stele_undo_one; ")) < 0 ||
+	    (rc = undo_sql(&b, table, &c, lo, u->epoch, way, cols)) < 0 ||
+	    (rc = stele_buf_puts(&b, "RELEASE stele_undo_one")) < 0)
+		goto done;
+	if (sqlite3_exec(u->db, b.data, NULL, NULL, NULL) != SQLITE_OK) {
+		if (way == UNDO_REPLACE || sqlite3_errcode(u->db) != SQLITE_CONSTRAINT) {
+			rc = stele_error_db(STELE_EFAIL, u->db, "turning the county back");
+			goto done;
+		}
+		sqlite3_exec(u->db, "ROLLBACK TO stele_undo_one; RELEASE stele_undo_one", NULL, NULL,
+			     NULL);
+		stele_buf_reset(&b);
+		if ((rc = undo_sql(&b, table, &c, lo, u->epoch, UNDO_REPLACE, -1)) < 0)
+			goto done;
+		rc = stele_db_exec(u->db, b.data);
+	}
 done:
 	sqlite3_finalize(stmt);
 	stele_buf_free(&b);

@@ -16,20 +16,30 @@
  * epochs [_from, _to), with NAME's indexes; NAME_since the epoch of a live version
  * its rowid does not tell (a changed row, a rowid given again); stele_hist_mark the
  * first rowid of each epoch, written when the epoch opens, so an unchanged row's
- * epoch follows from its rowid and costs nothing. Rows already there are of epoch
- * 0. Cheap when already installed for this schema version. County databases only.
+ * epoch follows from its rowid and costs nothing; stele_hist_cols the columns
+ * each epoch's updates changed (or that it deleted a row), and NAME_hist_pk the
+ * kept versions by key, so --as-of can undo in place. Rows already there are of
+ * epoch 0. Cheap when already installed for this format and schema version.
+ * County databases only.
  */
 int stele_history_install(sqlite3 *db);
 
-/* Opens a new epoch (a stele_epoch row: now, what) inside the caller's write
- * transaction; *out (may be NULL) is its number. Every write to a county table
- * opens one first, so no later write changes an earlier state. */
+/* This computer's clock in unix milliseconds (the unit of stele_epoch.at and
+ * stele_run's times). */
+int64_t stele_history_clock_ms(void);
+
+/* Opens a new epoch (a stele_epoch row: now in milliseconds, what) inside the
+ * caller's write transaction; *out (may be NULL) is its number. Its time is later
+ * than every earlier epoch's (at least by 1 ms), so a time names one state. Every
+ * write to a county table opens one first, so no later write changes an earlier
+ * state. */
 int stele_history_epoch(int64_t *out, sqlite3 *db, const char *what);
 
 /*
  * The epoch of an --as-of value: a merge run id (digits: the state right after
- * that run finished) or a local time YYYY-MM-DD[THH:MM[:SS]] (a date alone: the
- * end of that day): the state after every write that began by then.
+ * that run finished) or a local time YYYY-MM-DD[THH:MM[:SS[.mmm]]] (without
+ * milliseconds: the end of that second; a date alone: the end of that day): the
+ * state after every write that began by then.
  * *run is the merge run the state rests on (0: none). STELE_EUSAGE for a malformed
  * value, STELE_EINVALID for a run that does not exist or did not finish, or a time
  * before the first state kept.
@@ -48,8 +58,9 @@ enum stele_view_kind {
 
 /*
  * Turns db into the view asked for until stele_view_close: AS_OF turns the kept
- * tables back to the end of epoch inside a savepoint (the rows born or changed
- * since go, the kept versions valid then come back; foreign keys off meanwhile); DRAFT applies the
+ * tables back to the end of epoch inside a savepoint (the rows born since go, the
+ * kept versions valid then are written back, in place where the key allows;
+ * foreign keys off meanwhile); DRAFT applies the
  * drafts (stele_rules_draft) inside a savepoint. Both are rolled back by
  * stele_view_close: nothing is written to the database. Only one view at a time per connection.
  */

@@ -35,7 +35,7 @@ test_expect_success 'a county of three villages, two with October records, merge
 	stele-aggregator -C county sync 2>/dev/null &&
 	stele-aggregator -C county log --format csv >log.csv &&
 	head -n 1 log.csv | grep -q "^id,finished_at,change_sets,villages" &&
-	sed -n 2p log.csv | grep -q "^1,[0-9T:-]*,13,2,"
+	sed -n 2p log.csv | grep -q "^1,[0-9T:.-]*,13,2,"
 '
 
 test_expect_success 'what the county published right after run 1' '
@@ -152,6 +152,48 @@ test_expect_success 'rules publish makes the draft live for the county and the v
 	# the past stays as it was
 	stele-aggregator -C county rank villages --month $M --as-of 1 --format csv >league-as-of &&
 	test_cmp league-1 league-as-of
+'
+
+# frozen TIME command...: the command with this computer's clock stopped at TIME
+# (libfaketime), so two commands run under it fall in the same second.
+frozen() {
+	fz_clock=$1
+	shift
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+		faketime -f "$fz_clock" "$@"
+}
+
+test_expect_success 'two merge runs in the same second: --as-of the time log prints names each' '
+	now=$(date -d "+1 second" "+%Y-%m-%d %H:%M:%S") &&
+	stele-agent -C v/$A income add $M 7 --source 补记 >/dev/null &&
+	stele-agent -C v/$A sync 2>/dev/null &&
+	frozen "$now" stele-aggregator -C county sync 2>/dev/null &&
+	stele-aggregator -C county rank income --year 2026 --format csv >income-a &&
+	stele-agent -C v/$B income add $M 9 --source 补记 >/dev/null &&
+	stele-agent -C v/$B sync 2>/dev/null &&
+	frozen "$now" stele-aggregator -C county sync 2>/dev/null &&
+	stele-aggregator -C county rank income --year 2026 --format csv >income-b &&
+	! test_cmp income-a income-b >/dev/null &&
+	stele-aggregator -C county log --format csv >log.csv &&
+	a=$(tail -n 2 log.csv | head -n 1 | cut -d, -f2) &&
+	b=$(tail -n 1 log.csv | cut -d, -f2) &&
+	echo "$a $b" | grep -q "^\([0-9-]*T[0-9:]*\)\.[0-9]\{3\} \1\.[0-9]\{3\}$" &&
+	test "$a" != "$b" &&
+	stele-aggregator -C county rank income --year 2026 --as-of "$a" --format csv >at-a &&
+	test_cmp income-a at-a &&
+	stele-aggregator -C county rank income --year 2026 --as-of "$b" --format csv >at-b &&
+	test_cmp income-b at-b &&
+	stele-aggregator -C county rank income --year 2026 --as-of "${a%.*}" --format csv >at-second &&
+	test_cmp income-b at-second
+'
+
+test_expect_success '--as-of with milliseconds: malformed ones are refused (2)' '
+	for bad in 2026-10-01T10:00:00.5 2026-10-01T10:00:00.1234 2026-10-01T10:00.123 \
+		2026-10-01T10:00:00.12x; do
+		test_expect_code 2 stele-aggregator -C county rank villages --month $M \
+			--as-of "$bad" 2>err &&
+		test_grep "neither a merge run number nor a time" err || exit 1
+	done
 '
 
 test_done

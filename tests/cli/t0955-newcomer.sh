@@ -78,7 +78,7 @@ test_expect_success 'the second sync applies nothing twice' '
 
 test_expect_success "the demo's report names its merge run and state; --as-of that state gives it again, byte for byte" '
 	test_grep "数据截至第 [0-9][0-9]* 次合并" demo/report.html &&
-	state=$(sed -n "s/.*report --as-of \([0-9T:-]*\).*/\1/p" demo/report.html | head -n 1) &&
+	state=$(sed -n "s/.*report --as-of \([0-9T:.-]*\).*/\1/p" demo/report.html | head -n 1) &&
 	test -n "$state" &&
 	month=$(sed -n "s/.*<title>.* \([0-9]\{4\}-[0-9][0-9]\)<\/title>.*/\1/p" demo/report.html) &&
 	test -n "$month" &&
