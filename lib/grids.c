@@ -124,8 +124,9 @@ int stele_rank_grids(struct stele_table **out, sqlite3 *db, int year, int month,
 		snprintf(nr, sizeof(nr), "%lld", (long long)received);
 		snprintf(nt, sizeof(nt), "%lld", (long long)in_time);
 		snprintf(no, sizeof(no), "%lld", (long long)open);
-		if (received > 0)
-			stele_format_fixed(rate, stele_rank_share(in_time, received), 4);
+		/* Ten-thousandths, an integer, as the league's rate columns. */
+		snprintf(rate, sizeof(rate), "%lld",
+			 received > 0 ? (long long)stele_rank_share(in_time, received) : 0LL);
 		const char *range = !counted ? NULL : households < lo ? "below"
 				    : households > hi ? "above" : "within";
 		const char *cells[GRID_COLS] = {
