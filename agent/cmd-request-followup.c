@@ -91,16 +91,5 @@ int cmd_request_feedback(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 	}
 	if ((rc = agent_batch_begin(&b, ctx)) < 0)
 		return rc;
-	if (satisfied) {
-		/* The satisfaction belongs with the resolution: request_put checks it (a
-		 * resolved request, its resolution in an open month). */
-		struct request_row req = { .id = pos[0], .satisfied = satisfied, .must_exist = true };
-		if ((rc = request_put(NULL, &b, &req)) < 0)
-			return agent_batch_finish(&b, rc);
-	}
-	if (o.note) {
-		struct followup_row row = { .request_id = pos[0], .feedback = o.note };
-		rc = request_followup_put(&b, &row);
-	}
-	return agent_batch_finish(&b, rc);
+	return agent_batch_finish(&b, request_feedback_put(&b, pos[0], satisfied, o.note));
 }

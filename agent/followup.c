@@ -1,7 +1,7 @@
 /* followup.c: who took a resident's request (党员接单), where it was escalated
  * (吹哨报到) and the resident's feedback: the validated writes of request_followup
  * (schema/0011-weak-requests.sql), shared by `request add|set --handler`,
- * `request escalate` and `request feedback`. */
+ * `request escalate` and `request feedback`, and the workbench's follow-up page. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,6 +140,26 @@ int request_followup_put(struct agent_batch *b, const struct followup_row *row)
 		rc = agent_batch_write_texts(b, followup_update_sql, texts, 5, "writing a request");
 done:
 	agent_free_cols(old, FF_COUNT);
+	return rc;
+}
+
+int request_feedback_put(struct agent_batch *b, const char *request_id, const char *satisfied,
+			 const char *note)
+{
+	int rc = 0;
+
+	if (satisfied) {
+		/* The satisfaction belongs with the resolution: request_put checks it (a
+		 * resolved request, its resolution in an open month). */
+		struct request_row req = { .id = request_id, .satisfied = satisfied,
+					   .must_exist = true };
+		if ((rc = request_put(NULL, b, &req)) < 0)
+			return rc;
+	}
+	if (note) {
+		struct followup_row row = { .request_id = request_id, .feedback = note };
+		rc = request_followup_put(b, &row);
+	}
 	return rc;
 }
 

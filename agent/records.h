@@ -112,6 +112,12 @@ struct followup_row {
 /* Writes the request_followup row of an existing request (refusals as agent_refuse);
  * a row left with nothing in it is deleted. */
 int request_followup_put(struct agent_batch *b, const struct followup_row *row);
+/* The resident's feedback on a resolved request (办理反馈, `request feedback`):
+ * satisfied ("1", "0", or NULL to leave it) through request_put (a resolved request,
+ * its resolution in an open month), then note (NULL to leave it) through
+ * request_followup_put, both in b. Refusals as agent_refuse. */
+int request_feedback_put(struct agent_batch *b, const char *request_id, const char *satisfied,
+			 const char *note);
 /* Deletes the follow-up of request_id, if any (before the request itself). */
 int request_followup_delete(struct agent_batch *b, const char *request_id);
 /* Refuses (agent_refuse on received_field / resolved_field) dates of request id that

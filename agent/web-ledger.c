@@ -49,33 +49,6 @@ static int refused(struct refusal *r, char **keep, const char *row, struct web_r
 	return 0;
 }
 
-/* A <select> of the village's members (id and name), "" for none. */
-static int member_picker(struct web_req *rq, struct web_resp *rs, const char *label,
-			 const char *name, const char *value, const char *error)
-{
-	sqlite3_stmt *stmt = NULL;
-	int rc, step;
-
-	if ((rc = web_query(&stmt, rq, "SELECT id, name FROM member WHERE village_code = ?1 AND "
-			    "status IN ('active', 'flowing') ORDER BY id", NULL, 0)) < 0)
-		return rc;
-	web_out(rs, "<div class=\"field%s\"><label for=\"f-%s\">%s</label><select id=\"f-%s\" name=\"%s\">"
-		"<option value=\"\">%s</option>", error ? " bad" : "", name, label, name, name,
-		_("nobody in particular"));
-	while ((step = sqlite3_step(stmt)) == SQLITE_ROW)
-		web_out(rs, "<option value=\"%s\"%s>%s (%s)</option>", web_col(stmt, 0),
-			strcmp(value, web_col(stmt, 0)) == 0 ? " selected" : "", web_col(stmt, 1),
-			web_col(stmt, 0));
-	sqlite3_finalize(stmt);
-	if (step != SQLITE_DONE)
-		return stele_error_db(STELE_EFAIL, rq->ctx->db, "listing the members");
-	web_out(rs, "</select>");
-	if (error)
-		web_out(rs, "<span class=\"error\">%s</span>", error);
-	web_out(rs, "</div>\n");
-	return 0;
-}
-
 /* The value of a form field, "" when absent. */
 static const char *field(const struct web_req *rq, const char *name)
 {
@@ -130,7 +103,7 @@ static int tasks_page(struct web_req *rq, struct web_resp *rs, const struct refu
 	web_field(rs, _("Due"), "date", "due", r ? field(rq, "due") : "", ERR(r, TK_DUE), "required");
 	web_field(rs, _("Category"), "text", "category", r ? field(rq, "category") : "",
 		  ERR(r, TK_CATEGORY), "maxlength=\"64\"");
-	if ((rc = member_picker(rq, rs, _("Assigned to"), "assignee", r ? field(rq, "assignee") : "",
+	if ((rc = web_member_picker(rq, rs, _("Assigned to"), "assignee", r ? field(rq, "assignee") : "",
 				ERR(r, TK_ASSIGNEE))) < 0)
 		return rc;
 	web_out(rs, "</fieldset><div class=\"actions\"><button type=\"submit\">%s</button></div>\n",
@@ -272,6 +245,10 @@ static int requests_page(struct web_req *rq, struct web_resp *rs, const struct r
 		  ERR(r, RQ_CATEGORY), "maxlength=\"64\"");
 	web_field(rs, _("Grid"), "text", "grid", r ? field(rq, "grid") : "", ERR(r, RQ_GRID),
 		  "maxlength=\"64\"");
+	/* The member who took it (党员接单), as request add --handler. */
+	if ((rc = web_member_picker(rq, rs, _("Taken by (经办人)"), "handler",
+				    r ? field(rq, "handler") : "", NULL)) < 0)
+		return rc;
 	web_out(rs, "</fieldset><div class=\"actions\"><button type=\"submit\">%s</button></div>\n",
 		_("Record"));
 	web_form_end(rs);
@@ -279,16 +256,23 @@ static int requests_page(struct web_req *rq, struct web_resp *rs, const struct r
 	{
 		const char *t[] = { rq->today, daystext };
 		if ((rc = web_query(&stmt, rq,
-				    "SELECT id, received_on, coalesce(category, ''), coalesce(grid, ''), "
-				    "coalesce(resolved_on, ''), coalesce(satisfied, -1), "
-				    "resolved_on IS NULL AND julianday(?2) - julianday(received_on) > "
-				    "CAST(?3 AS INTEGER) AS late FROM request WHERE village_code = ?1 "
-				    "ORDER BY resolved_on IS NOT NULL, late DESC, received_on, id", t, 2)) < 0)
+				    "SELECT r.id, r.received_on, coalesce(r.category, ''), "
+				    "coalesce(r.grid, ''), coalesce(r.resolved_on, ''), "
+				    "coalesce(r.satisfied, -1), r.resolved_on IS NULL AND "
+				    "julianday(?2) - julianday(r.received_on) > CAST(?3 AS INTEGER) AS late, "
+				    "coalesce(m.name, f.handler, ''), coalesce(f.escalated_to, ''), "
+				    "coalesce(f.escalated_on, '') FROM request r "
+				    "LEFT JOIN request_followup f ON f.village_code = r.village_code "
+				    "AND f.request_id = r.id LEFT JOIN member m ON "
+				    "m.village_code = r.village_code AND m.id = f.handler "
+				    "WHERE r.village_code = ?1 ORDER BY r.resolved_on IS NOT NULL, "
+				    "late DESC, r.received_on, r.id", t, 2)) < 0)
 			return rc;
 	}
 	web_out(rs, "<h2>%s</h2>\n<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
-		"<th>%s</th></tr></thead><tbody>\n", _("Requests: open first"), _("Id"), _("Received on"),
-		_("Category"), _("Grid"), _("Resolved"));
+		"<th>%s</th><th>%s</th><th>%s</th><th class=\"no-print\"></th></tr></thead><tbody>\n",
+		_("Requests: open first"), _("Id"), _("Received on"), _("Category"), _("Grid"),
+		_("Taken by (经办人)"), _("Escalated to (上报)"), _("Resolved"));
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
 		const char *id = web_col(stmt, 0);
 		bool late = sqlite3_column_int(stmt, 6) != 0;
@@ -296,6 +280,10 @@ static int requests_page(struct web_req *rq, struct web_resp *rs, const struct r
 		web_out(rs, "<tr class=\"%s\"><td>%s</td><td>%s%s</td><td>%s</td><td>%s</td><td>",
 			late ? "late" : "", id, web_col(stmt, 1),
 			late ? _(" — past the deadline") : "", web_col(stmt, 2), web_col(stmt, 3));
+		web_out(rs, "%s</td><td>%s", web_col(stmt, 7), web_col(stmt, 8));
+		if (*web_col(stmt, 9))
+			web_out(rs, " (%s)", web_col(stmt, 9));
+		web_out(rs, "</td><td>");
 		if (*web_col(stmt, 4)) {
 			web_out(rs, "%s (%s)", web_col(stmt, 4),
 				sat == 1 ? sat_labels[0] : sat == 0 ? sat_labels[1] : sat_labels[2]);
@@ -314,7 +302,9 @@ static int requests_page(struct web_req *rq, struct web_resp *rs, const struct r
 				web_out(rs, "<span class=\"error\">%s</span>", r->msg);
 			web_form_end(rs);
 		}
-		web_out(rs, "</td></tr>\n");
+		web_out(rs, "</td><td class=\"no-print\"><a href=\"/requests/followup?id=");
+		web_url(rs, id);
+		web_out(rs, "\">%s</a></td></tr>\n", _("follow up"));
 		n++;
 	}
 	return list_end(rq, rs, stmt, step, "listing the requests", _("requests:"), n);
@@ -325,19 +315,26 @@ int web_requests(struct web_req *rq, struct web_resp *rs)
 	return show(rq, rs, requests_page);
 }
 
-struct put_request { struct request_row row; char id[24]; };
+struct put_request { struct request_row row; char id[24]; const char *handler; };
 
 static int put_request(struct agent_batch *b, void *arg)
 {
 	struct put_request *p = arg;
-	return request_put(p->id, b, &p->row);
+	int rc;
+
+	/* As request add --handler: the member who took it, in the same change set. */
+	if ((rc = request_put(p->id, b, &p->row)) == 0 && p->handler && *p->handler) {
+		struct followup_row taken = { .request_id = p->id, .handler = p->handler };
+		rc = request_followup_put(b, &taken);
+	}
+	return rc;
 }
 
 int web_requests_add(struct web_req *rq, struct web_resp *rs)
 {
 	struct put_request p = { .row = { .received_on = field(rq, "received"),
 					  .category = field(rq, "category"), .grid = field(rq, "grid"),
-					  .must_be_new = true } };
+					  .must_be_new = true }, .handler = field(rq, "handler") };
 	bool written;
 	int rc = put_or_redraw(rq, rs, put_request, &p, NULL, requests_page, &written);
 

@@ -21,6 +21,7 @@ static const struct {
 	{ "points", "/points", N_("Points") },
 	{ "tasks", "/tasks", N_("Task ledger") },
 	{ "requests", "/requests", N_("Requests") },
+	{ "grids", "/grids", N_("Grids") },
 	{ "income", "/income", N_("Income") },
 	{ "assess", "/assess", N_("Self-assessment") },
 	{ "close", "/close", N_("Month end") },
@@ -249,6 +250,32 @@ int web_count(long long *out, struct web_req *rq, const char *sql, const char *c
 	if (rc == 0)
 		*out = v;
 	return rc;
+}
+
+int web_member_picker(struct web_req *rq, struct web_resp *rs, const char *label,
+			 const char *name, const char *value, const char *error)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc, step;
+
+	if ((rc = web_query(&stmt, rq, "SELECT id, name FROM member WHERE village_code = ?1 AND "
+			    "status IN ('active', 'flowing') ORDER BY id", NULL, 0)) < 0)
+		return rc;
+	web_out(rs, "<div class=\"field%s\"><label for=\"f-%s\">%s</label><select id=\"f-%s\" name=\"%s\">"
+		"<option value=\"\">%s</option>", error ? " bad" : "", name, label, name, name,
+		_("nobody in particular"));
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW)
+		web_out(rs, "<option value=\"%s\"%s>%s (%s)</option>", web_col(stmt, 0),
+			strcmp(value, web_col(stmt, 0)) == 0 ? " selected" : "", web_col(stmt, 1),
+			web_col(stmt, 0));
+	sqlite3_finalize(stmt);
+	if (step != SQLITE_DONE)
+		return stele_error_db(STELE_EFAIL, rq->ctx->db, "listing the members");
+	web_out(rs, "</select>");
+	if (error)
+		web_out(rs, "<span class=\"error\">%s</span>", error);
+	web_out(rs, "</div>\n");
+	return 0;
 }
 
 const char *web_member_status(const char *status)

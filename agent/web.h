@@ -136,6 +136,10 @@ int web_refused(char **msg, struct web_resp *rs);
  * as it was sent: a refusal of the data (STELE_EINVALID), or a busy directory
  * (STELE_EBUSY from web_begin). */
 bool web_redraw(int rc);
+/* A <select> named name of the village's ranked members (active, flowing: id and
+ * name), "" (nobody in particular) first, value selected, error beside it. */
+int web_member_picker(struct web_req *rq, struct web_resp *rs, const char *label,
+		      const char *name, const char *value, const char *error);
 /* Whether value is among the values sent for the field name (ticked checkboxes). */
 bool web_has_value(const struct web_req *rq, const char *name, const char *value);
 
@@ -176,6 +180,15 @@ int web_tasks_close(struct web_req *rq, struct web_resp *rs);
 int web_requests(struct web_req *rq, struct web_resp *rs);
 int web_requests_add(struct web_req *rq, struct web_resp *rs);
 int web_requests_resolve(struct web_req *rq, struct web_resp *rs);
+int web_request_followup(struct web_req *rq, struct web_resp *rs);
+int web_request_handler(struct web_req *rq, struct web_resp *rs);
+int web_request_escalate(struct web_req *rq, struct web_resp *rs);
+int web_request_feedback(struct web_req *rq, struct web_resp *rs);
+int web_grids(struct web_req *rq, struct web_resp *rs);
+int web_grid_form(struct web_req *rq, struct web_resp *rs);
+int web_grid_add(struct web_req *rq, struct web_resp *rs);
+int web_grid_save(struct web_req *rq, struct web_resp *rs);
+int web_grid_delete(struct web_req *rq, struct web_resp *rs);
 int web_income(struct web_req *rq, struct web_resp *rs);
 int web_income_add(struct web_req *rq, struct web_resp *rs);
 int web_assess(struct web_req *rq, struct web_resp *rs);
