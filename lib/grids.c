@@ -124,9 +124,8 @@ int stele_rank_grids(struct stele_table **out, sqlite3 *db, int year, int month,
 		snprintf(nr, sizeof(nr), "%lld", (long long)received);
 		snprintf(nt, sizeof(nt), "%lld", (long long)in_time);
 		snprintf(no, sizeof(no), "%lld", (long long)open);
-		/* Ten-thousandths, an integer, as the league's rate columns. */
-		snprintf(rate, sizeof(rate), "%lld",
-			 received > 0 ? (long long)stele_rank_share(in_time, received) : 0LL);
+		if (received > 0)
+			stele_format_fixed(rate, stele_rank_share(in_time, received), 4);
 		const char *range = !counted ? NULL : households < lo ? "below"
 				    : households > hi ? "above" : "within";
 		const char *cells[GRID_COLS] = {

@@ -101,19 +101,19 @@ HEADER=village_code,village_name,grid,grid_name,households,worker,registered,mem
 
 # By hand, March 2026 (request.days 7, households 300..500):
 # G1: 320 households (within); members 乙 (active) and 丙 (flowing): 2; received 2
-#     (03-02, 03-10), in time 1 (7 days; 8 is late): 1/2 = 5000 (ten-thousandths); open at the end 0.
+#     (03-02, 03-10), in time 1 (7 days; 8 is late): 1/2 = 0.5000; open at the end 0.
 # G2: 260 (below); only 丁, transferred out: 0 members; received 1 (03-25), 0 in time,
-#     0; open 2 (03-25 and 02-10).
+#     0.0000; open 2 (03-25 and 02-10).
 # G3: 520 (above); no member, no request: rate empty.
 # 老一组: not registered; 甲; 03-01 received and open.
 test_expect_success 'rank grids at the village: the figures computed by hand' '
 	stele-agent -C $A rank grids --month 2026-03 --format csv >grids &&
 	{
 		echo $HEADER &&
-		echo "$A,村$A,G1,第一网格,320,王芳,yes,2,2,1,5000,0,within,no" &&
-		echo "$A,村$A,G2,,260,,yes,0,1,0,0,2,below,yes" &&
+		echo "$A,村$A,G1,第一网格,320,王芳,yes,2,2,1,0.5000,0,within,no" &&
+		echo "$A,村$A,G2,,260,,yes,0,1,0,0.0000,2,below,yes" &&
 		echo "$A,村$A,G3,第三网格,520,,yes,0,0,0,,0,above,yes" &&
-		echo "$A,村$A,老一组,,,,no,1,1,0,0,1,,no"
+		echo "$A,村$A,老一组,,,,no,1,1,0,0.0000,1,,no"
 	} >want &&
 	test_cmp want grids &&
 	stele-agent -C $A rank grids --month 2026-03 --format json >grids.json &&
@@ -124,7 +124,7 @@ test_expect_success 'rank grids at the village: the figures computed by hand' '
 
 test_expect_success 'April: the request of 04-02 is received and open, the others as before' '
 	stele-agent -C $A rank grids --month 2026-04 --format csv >april &&
-	test_grep "^$A,村$A,G1,第一网格,320,王芳,yes,2,1,0,0,1,within,no$" april &&
+	test_grep "^$A,村$A,G1,第一网格,320,王芳,yes,2,1,0,0.0000,1,within,no$" april &&
 	test_grep "^$A,村$A,G2,,260,,yes,0,0,0,,2,below,yes$" april
 '
 
@@ -156,7 +156,7 @@ test_expect_success 'the household range comes from ranking_config (grid.househo
 	printf "key,value\ngrid.households_min,250\n" >config.csv &&
 	stele-aggregator -C county rules import config config.csv 2>/dev/null &&
 	stele-aggregator -C county rank grids --month 2026-03 --draft --format csv >draft &&
-	test_grep "^$A,村$A,G2,,260,,yes,0,1,0,0,2,within,yes$" draft &&
+	test_grep "^$A,村$A,G2,,260,,yes,0,1,0,0.0000,2,within,yes$" draft &&
 	stele-aggregator -C county rank grids --month 2026-03 --format csv >live &&
 	test_cmp want live &&
 	stele-aggregator -C county rules list config --format csv >config &&
