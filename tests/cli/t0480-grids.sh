@@ -101,7 +101,8 @@ HEADER=village_code,village_name,grid,grid_name,households,worker,registered,mem
 
 # By hand, March 2026 (request.days 7, households 300..500):
 # G1: 320 households (within); members 乙 (active) and 丙 (flowing): 2; received 2
-#     (03-02, 03-10), in time 1 (7 days; 8 is late): 1/2 = 0.5000; open at the end 0.
+#     (03-02, 03-10), in time 1 (7 days; 8 is late): 1/2 = 5000 ten-thousandths,
+#     printed 0.5000 as the league's rates (docs/rankings.md); open at the end 0.
 # G2: 260 (below); only 丁, transferred out: 0 members; received 1 (03-25), 0 in time,
 #     0.0000; open 2 (03-25 and 02-10).
 # G3: 520 (above); no member, no request: rate empty.
