@@ -201,6 +201,31 @@ try:
     check(month + "-18" in text(), "task closed out")
     shot("tasks")
 
+    # Grids (网格): one registered through the form; a request of that grid taken
+    # by a member, then escalated from its follow-up page.
+    go("/grids")
+    for name, value in (("id", "G1"), ("name", "第一网格"), ("households", "320"),
+                        ("worker", "王芳")):
+        driver.find_element(By.NAME, name).send_keys(value)
+    submit(driver.find_element(By.CSS_SELECTOR, "form[action='/grids/add'] button[type=submit]"))
+    check("第一网格" in text() and "王芳" in text(), "grid added through the form")
+    shot("grids")
+    go("/requests")
+    set_value("received", month + "-05")
+    driver.find_element(By.NAME, "category").send_keys("道路")
+    driver.find_element(By.NAME, "grid").send_keys("G1")
+    Select(driver.find_element(By.NAME, "handler")).select_by_value("M0002")
+    submit(driver.find_element(By.CSS_SELECTOR, "form[action='/requests/add'] button[type=submit]"))
+    check("李秀英" in text(), "request recorded with the member who took it")
+    go("/requests/followup?id=R0001")
+    driver.find_element(By.NAME, "to").send_keys("东关镇")
+    set_value("date", month + "-06")
+    submit(driver.find_element(By.CSS_SELECTOR,
+                               "form[action='/requests/escalate'] button[type=submit]"))
+    check("东关镇" in text() and not driver.find_elements(
+        By.CSS_SELECTOR, "form[action='/requests/escalate']"), "request escalated (上报)")
+    shot("request-followup")
+
     for path, name in (("/requests", "requests"), ("/income", "income"), ("/assess", "assess"),
                        ("/data", "data"), ("/log", "log"), ("/sync", "sync")):
         go(path)

@@ -49,7 +49,7 @@ test_expect_success 'what the browser did is in the village: the CLI reads it ba
 	test -d media/usb/990101001201.git
 '
 
-test_expect_success 'the county merges the stick: members, published events, the closed month' '
+test_expect_success 'the county merges the stick: members, published events, the closed month, the grid, the escalation' '
 	stele-aggregator -C county init --county 990101 --name 示例县 >/dev/null 2>&1 &&
 	stele-aggregator -C county village add 990101001201 --name 正营村 --township-name 东关镇 \
 		--remote "$TRASH/media/usb/990101001201.git" --key "$(stele-agent -C v key)" >/dev/null 2>&1 &&
@@ -57,7 +57,9 @@ test_expect_success 'the county merges the stick: members, published events, the
 	test "$(sqlite3 county/stele.db "SELECT count(*) FROM member WHERE village_code = '"'"'990101001201'"'"'")" = 4 &&
 	test "$(sqlite3 county/stele.db "SELECT count(*) FROM point_event WHERE stage = '"'"'published'"'"'")" = 3 &&
 	test "$(sqlite3 county/stele.db "SELECT period FROM period_close")" = "$MONTH" &&
-	test "$(sqlite3 county/stele.db "SELECT count(*) FROM task WHERE closed_on IS NOT NULL")" = 1
+	test "$(sqlite3 county/stele.db "SELECT count(*) FROM task WHERE closed_on IS NOT NULL")" = 1 &&
+	test "$(sqlite3 county/stele.db "SELECT id, households, worker FROM grid")" = "G1|320|王芳" &&
+	test "$(sqlite3 county/stele.db "SELECT handler, escalated_to FROM request_followup")" = "M0002|东关镇"
 '
 
 test_done
