@@ -118,6 +118,7 @@ test_expect_success 'rank grids at the village: the figures computed by hand' '
 	} >want &&
 	test_cmp want grids &&
 	stele-agent -C $A rank grids --month 2026-03 --format json >grids.json &&
+	test_grep "\"grid\": \"G1\", .*\"resolved_in_time\": 1, \"request_rate\": 0.5000, " grids.json &&
 	test_grep "\"grid\": \"G3\", \"grid_name\": \"第三网格\", \"households\": 520, \"worker\": null, \"registered\": \"yes\", \"members\": 0, \"requests\": 0, \"resolved_in_time\": 0, \"request_rate\": null, \"still_open\": 0, \"households_range\": \"above\", \"no_member\": \"yes\"" grids.json &&
 	zh stele-agent -C $A rank grids --month 2026-03 >grids.txt &&
 	test_grep "户数偏少" grids.txt
