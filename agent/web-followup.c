@@ -203,9 +203,7 @@ static int followup_write(struct web_req *rq, struct web_resp *rs, const char *f
 	agent_refuse_clear();
 	if ((rc = web_begin(&b, rq)) == 0)
 		rc = agent_batch_finish(&b, put(&b, rq, id));
-	/* A usage error of the engine (an empty "escalated to") is a refusal here: the
-	 * clerk corrects the form. */
-	if (web_redraw(rc) || rc == STELE_EUSAGE) {
+	if (web_redraw(rc)) {
 		struct fu_refusal r = { .form = form };
 		if ((rc = web_refused(&msg, rs)) < 0)
 			return rc;
@@ -235,7 +233,13 @@ static int put_escalation(struct agent_batch *b, const struct web_req *rq, const
 
 	if (!*row.escalated_on)
 		row.escalated_on = rq->today;
-	return request_followup_put(b, &row);
+	int rc = request_followup_put(b, &row);
+
+	/* The command's "--to is empty" is a usage error in its option's words (after
+	 * the request's own refusals): here a refusal naming the field as shown. */
+	if (rc == STELE_EUSAGE && !*row.escalated_to)
+		rc = agent_refuse(-1, "request '%s': where it is escalated to (上报至) is empty", id);
+	return rc;
 }
 
 /* As `request feedback ID [--satisfied yes|no] [--note TEXT]`: the satisfaction

@@ -148,7 +148,7 @@ test_expect_success 'escalating to the township (上报): as request escalate; o
 	code=$(web_form /requests/escalate id=R0001 to=县民政局 date=$today) && test_status 422 "$code" &&
 	test_grep "request &#39;R0001&#39; was already escalated to 东关镇 on $today" page &&
 	code=$(web_form /requests/escalate id=R0002 to= date=$today) && test_status 422 "$code" &&
-	test_grep "notice refused" page &&
+	test_grep "id=\"e-to\">request &#39;R0002&#39;: where it is escalated to (上报至) is empty</span>" page &&
 	code=$(web_form /requests/escalate id=R0002 to=东关镇 date=2020-01-01) && test_status 422 "$code" &&
 	test_grep "before it was received" page &&
 	test_grep "name=\"to\" value=\"东关镇\"" page &&
