@@ -244,7 +244,8 @@ static int requests_page(struct web_req *rq, struct web_resp *rs, const struct r
 	web_field(rs, _("Category"), "text", "category", r ? field(rq, "category") : "",
 		  ERR(r, RQ_CATEGORY), "maxlength=\"64\"");
 	web_field(rs, _("Grid"), "text", "grid", r ? field(rq, "grid") : "", ERR(r, RQ_GRID),
-		  "maxlength=\"64\"");
+		  "maxlength=\"64\" list=\"grid-codes\"");
+	web_grid_datalist(rq, rs);
 	/* The member who took it (党员接单), as request add --handler. */
 	if ((rc = web_member_picker(rq, rs, _("Taken by (经办人)"), "handler",
 				    r ? field(rq, "handler") : "", NULL)) < 0)

@@ -106,7 +106,9 @@ static void member_form(struct web_req *rq, struct web_resp *rs, const char *id,
 	web_field(rs, _("Joined the party"), "date", "joined", v[MF_JOINED], ERR(MF_JOINED), "");
 	web_select(rs, _("Status"), "status", member_statuses, labels, 4,
 		   *v[MF_STATUS] ? v[MF_STATUS] : "active", NULL, ERR(MF_STATUS));
-	web_field(rs, _("Grid"), "text", "grid", v[MF_GRID], ERR(MF_GRID), "maxlength=\"64\"");
+	web_field(rs, _("Grid"), "text", "grid", v[MF_GRID], ERR(MF_GRID),
+		  "maxlength=\"64\" list=\"grid-codes\"");
+	web_grid_datalist(rq, rs);
 	web_out(rs, "</fieldset><div class=\"actions\"><button type=\"submit\">%s</button>"
 		"<a class=\"button secondary\" href=\"/members\">%s</a></div>\n", _("Save"),
 		_("Cancel"));

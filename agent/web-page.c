@@ -278,6 +278,27 @@ int web_member_picker(struct web_req *rq, struct web_resp *rs, const char *label
 	return 0;
 }
 
+void web_grid_datalist(struct web_req *rq, struct web_resp *rs)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc, step;
+
+	if (rs->err < 0)
+		return;
+	if ((rc = web_query(&stmt, rq, "SELECT id, coalesce(name, '') FROM grid WHERE "
+			    "village_code = ?1 ORDER BY id", NULL, 0)) < 0) {
+		rs->err = rc;
+		return;
+	}
+	web_out(rs, "<datalist id=\"grid-codes\">");
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW)
+		web_out(rs, "<option value=\"%s\">%s</option>", web_col(stmt, 0), web_col(stmt, 1));
+	if (step != SQLITE_DONE && rs->err == 0)
+		rs->err = stele_error_db(STELE_EFAIL, rq->ctx->db, "listing the grids");
+	sqlite3_finalize(stmt);
+	web_out(rs, "</datalist>\n");
+}
+
 const char *web_member_status(const char *status)
 {
 	if (strcmp(status, "active") == 0)

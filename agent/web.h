@@ -140,6 +140,11 @@ bool web_redraw(int rc);
  * name), "" (nobody in particular) first, value selected, error beside it. */
 int web_member_picker(struct web_req *rq, struct web_resp *rs, const char *label,
 		      const char *name, const char *value, const char *error);
+/* A <datalist id="grid-codes"> of the village's registered grids (the code, its
+ * name as the label), offered by the members' and requests' grid fields (their
+ * attrs say list="grid-codes"); empty while the village registers none. A failure
+ * is kept in rs->err. */
+void web_grid_datalist(struct web_req *rq, struct web_resp *rs);
 /* Whether value is among the values sent for the field name (ticked checkboxes). */
 bool web_has_value(const struct web_req *rq, const char *name, const char *value);
 

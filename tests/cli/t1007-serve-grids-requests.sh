@@ -37,7 +37,12 @@ test_expect_success 'adding a grid: grid_put, one signed change set, listed as g
 	stele-agent -C v member set M0001 --grid G1 &&
 	code=$(web_get "/grids?saved=G1") && test_status 200 "$code" &&
 	test_grep "Saved grid G1." page &&
-	test_grep "<tr><td>G1</td><td>第一网格</td><td class=\"num\">320</td><td>王芳</td><td class=\"num\">1</td><td class=\"num\">0</td>" page
+	test_grep "<tr><td>G1</td><td>第一网格</td><td class=\"num\">320</td><td>王芳</td><td class=\"num\">1</td><td class=\"num\">0</td>" page &&
+	code=$(web_get /members/edit) &&
+	test_grep "name=\"grid\" value=\"\" maxlength=\"64\" list=\"grid-codes\">" page &&
+	test_grep "<datalist id=\"grid-codes\"><option value=\"G1\">第一网格</option></datalist>" page &&
+	code=$(web_get /requests) &&
+	test_grep "<datalist id=\"grid-codes\"><option value=\"G1\">第一网格</option></datalist>" page
 '
 
 test_expect_success 'refused input: the CLI message beside its field, the form as typed, nothing written' '
