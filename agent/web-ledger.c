@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collective.h"
 #include "db.h"
 #include "error.h"
 #include "i18n.h"
@@ -362,6 +363,51 @@ int web_requests_resolve(struct web_req *rq, struct web_resp *rs)
 
 /* Income. */
 
+/* The year-to-date cards above the income form: this village's figures of the
+ * current year through the current month, as the county's rank income has them. */
+static int income_cards(struct web_req *rq, struct web_resp *rs)
+{
+	struct stele_income f;
+	char amount[32], prev[32], growth[32];
+	int year = atoi(rq->today), month = atoi(rq->today + 5);
+	int rc;
+
+	if ((rc = stele_income_village(&f, rq->ctx->db, agent_village(rq->ctx), year, month)) < 0)
+		return rc;
+	stele_format_fixed(amount, f.income, 2);
+	web_out(rs, "<div class=\"cards\">\n<div class=\"card\"><h2>%s</h2><div class=\"big\">%s</div>"
+		"<div class=\"muted\">", _("This year to date (yuan)"), amount);
+	web_out(rs, _("%d, January to month %d"), year, month);
+	web_out(rs, "</div></div>\n<div class=\"card\"><h2>%s</h2><div class=\"big\">",
+		_("Same months last year (yuan)"));
+	if (f.has_prev) {
+		stele_format_fixed(prev, f.prev, 2);
+		web_out(rs, "%s</div><div class=\"muted\">", prev);
+		if (f.has_growth) {
+			stele_format_fixed(growth, f.growth, 2);
+			web_out(rs, _("Growth: %s%%"), growth);
+		} else {
+			web_out(rs, "%s", _("Growth: not computed (no income the year before)"));
+		}
+	} else {
+		web_out(rs, "—</div><div class=\"muted\">%s", _("No income recorded last year"));
+	}
+	web_out(rs, "</div></div>\n<div class=\"card%s\"><h2>%s</h2><div class=\"big\">%lld</div>"
+		"<div class=\"muted\">%s</div></div>\n", f.single_source ? " warn" : "",
+		_("Sources of income"), (long long)f.sources,
+		f.single_source ? _("Single source (单一村): one source only this year")
+				: f.sources ? _("Distinct sources this year") : _("No income recorded this year"));
+	if (f.weak_set) {
+		web_out(rs, "<div class=\"card %s\"><h2>%s</h2><div>", f.weak ? "warn" : "good",
+			_("Weak collective economy (薄弱村)"));
+		web_out(rs, f.weak ? _("Below the county's threshold of %lld yuan so far this year")
+				   : _("At or above the county's threshold of %lld yuan"), f.weak_yuan);
+		web_out(rs, "</div></div>\n");
+	}
+	web_out(rs, "</div>\n");
+	return 0;
+}
+
 static int income_page(struct web_req *rq, struct web_resp *rs, const struct refusal *r)
 {
 	sqlite3_stmt *stmt = NULL;
@@ -373,6 +419,8 @@ static int income_page(struct web_req *rq, struct web_resp *rs, const struct ref
 	web_page_begin(rs, rq, "income", _("Collective income"));
 	web_saved_notice(rq, rs, _("Saved income row %s."));
 	refusal_notice(rs, r, IN_PERIOD, IN_SOURCE);
+	if ((rc = income_cards(rq, rs)) < 0)
+		return rc;
 	web_form_begin(rs, rq, "/income/add");
 	web_out(rs, "<fieldset><legend>%s</legend>\n", _("Record income"));
 	web_field(rs, _("Month"), "month", "period", r ? field(rq, "period") : month,

@@ -219,3 +219,71 @@ done:
 	free(rows);
 	return rc;
 }
+
+/* Σ amount of village's rows in [from, to] into *out (fen, saturating). */
+static int village_sum(int64_t *out, sqlite3 *db, const char *village, const char *from,
+		       const char *to)
+{
+	sqlite3_stmt *stmt = NULL;
+	int64_t sum = 0;
+	int rc, step;
+
+	if ((rc = stele_db_prepare(db, &stmt, "SELECT amount FROM income WHERE village_code = ?1 "
+					      "AND period >= ?2 AND period <= ?3")) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, village, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, to, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW)
+		sum = stele_rank_add_sat(sum, sqlite3_column_int64(stmt, 0));
+	if (step != SQLITE_DONE)
+		rc = stele_error_db(STELE_EFAIL, db, "reading income");
+	else
+		*out = sum;
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int stele_income_village(struct stele_income *out, sqlite3 *db, const char *village,
+			 int year, int month)
+{
+	struct stele_income r = { 0 };
+	sqlite3_stmt *stmt = NULL;
+	char from[16], to[16], prev_from[16], prev_to[16], year_from[16], year_to[16];
+	long long weak_yuan = 0;
+	int rc;
+
+	if (month < 1 || month > 12)
+		return stele_error(STELE_EUSAGE, "month %d is not 1..12", month);
+	months(from, to, year, month);
+	months(prev_from, prev_to, year - 1, month);
+	months(year_from, year_to, year - 1, 12);
+	if ((rc = stele_config_find(&r.weak_set, &weak_yuan, db, "income.weak_yuan")) < 0 ||
+	    (rc = village_sum(&r.income, db, village, from, to)) < 0 ||
+	    (rc = village_sum(&r.prev, db, village, prev_from, prev_to)) < 0 ||
+	    (rc = stele_db_prepare(db, &stmt,
+		"SELECT (SELECT count(DISTINCT source) FROM income WHERE village_code = ?1 "
+		"        AND period >= ?2 AND period <= ?3), "
+		"EXISTS (SELECT 1 FROM income WHERE village_code = ?1 "
+		"        AND period >= ?4 AND period <= ?5)")) < 0)
+		goto done;
+	sqlite3_bind_text(stmt, 1, village, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, to, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, year_from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 5, year_to, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		rc = stele_error_db(STELE_EFAIL, db, "reading income");
+		goto done;
+	}
+	r.sources = sqlite3_column_int64(stmt, 0);
+	r.has_prev = sqlite3_column_int(stmt, 1) != 0;
+	r.has_growth = r.has_prev && growth_of(&r.growth, r.income, r.prev);
+	r.single_source = r.sources == 1;
+	r.weak = r.weak_set && r.income < (int64_t)weak_yuan * 100;
+	r.weak_yuan = r.weak_set ? weak_yuan : 0;
+	*out = r;
+done:
+	sqlite3_finalize(stmt);
+	return rc;
+}

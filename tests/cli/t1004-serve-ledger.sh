@@ -116,6 +116,36 @@ test_expect_success 'income: recorded in yuan, stored in fen, refusals beside th
 	db_dump v >after && test_cmp before after
 '
 
+test_expect_success 'income: this year to date beside the same months last year, sources, the weak line' '
+	y=$(date +%Y) && m=$(date +%m) &&
+	stele-agent -C v income delete I0001 >/dev/null &&
+	stele-agent -C v income add $y-$m 1000.00 --source 租金 >/dev/null &&
+	stele-agent -C v income add $y-$m 500.00 --source 集体林场 >/dev/null &&
+	stele-agent -C v income add $((y - 1))-$m 1200.00 --source 租金 >/dev/null &&
+	code=$(web_get /income) && test_status 200 "$code" &&
+	# 1500.00 against 1200.00: (1500 - 1200) / 1200 = 25.00 %.
+	test_grep "<div class=\"big\">1500.00</div>" page &&
+	test_grep "<div class=\"big\">1200.00</div><div class=\"muted\">Growth: 25.00%" page &&
+	test_grep "<div class=\"card\"><h2>Sources of income</h2><div class=\"big\">2</div>" page &&
+	! grep -q "Weak collective economy" page &&
+	printf "key,value\nincome.weak_yuan,2000\n" >config.csv &&
+	stele-aggregator -C county rules import config config.csv 2>/dev/null &&
+	stele-aggregator -C county rules publish 2>/dev/null &&
+	stele-agent -C v sync --county "$TRASH/pub/county.git" 2>/dev/null &&
+	code=$(web_get /income) && test_status 200 "$code" &&
+	test_grep "<div class=\"card warn\"><h2>Weak collective economy (薄弱村)</h2><div>Below the county.s threshold of 2000 yuan" page &&
+	# Without the forest farm: one source, and 1000.00 against 1200.00 is -16.67 %.
+	stele-agent -C v income delete I0002 >/dev/null &&
+	code=$(web_get /income) && test_status 200 "$code" &&
+	test_grep "Growth: -16.67%" page &&
+	test_grep "<div class=\"card warn\"><h2>Sources of income</h2><div class=\"big\">1</div><div class=\"muted\">Single source" page &&
+	serve_env &&
+	curl -s -o /dev/null -b jar -c jar.zh "$SERVE_BASE/lang?to=zh" &&
+	curl -s -b jar.zh -o page "$SERVE_BASE/income" &&
+	test_grep "<h2>本年累计（元）</h2><div class=\"big\">1000.00</div>" page &&
+	test_grep "本年累计低于县定标准 2000 元" page
+'
+
 test_expect_success 'self-assessment: scores of every item in one change set, the running total, the stars' '
 	code=$(web_form /assess/save year=2026 score_S1=18 note_S1=好 score_S2=15 score_S3=) &&
 	test_status 303 "$code" &&
