@@ -49,11 +49,16 @@ int stele_merge_check_ahead(struct stele_changeset **out, uint64_t *seq, int *du
  * reason and detail set); another error is not the change set's. */
 int stele_merge_apply_one(struct stele_merge *m, const struct stele_changeset *cs);
 
-/* Records an applied change set (stele_applied, the cursor row) inside the batch;
- * does not move m's stream. */
+/*
+ * Records an applied change set inside the batch: its stele_applied row and, with
+ * cursor, the cursor row (stele_stream) at it. Does not move m's stream. Of a run
+ * of change sets recorded together, writing the cursor at the first and the last
+ * leaves what writing it at each would (the same row, the same kept version: the
+ * first one the epoch replaced, the same changed columns: lib/history.c).
+ */
 int stele_merge_record(struct stele_merge *m, const struct stele_changeset *cs,
 		       const unsigned char hash[STELE_HASH_BYTES], const char *commit_id,
-		       long rows);
+		       long rows, bool cursor);
 
 /* A refused change set (reason and detail already in m): with STELE_MERGE_QUARANTINE
  * recorded in stele_quarantine and the stream stopped, inside the batch (0); without,

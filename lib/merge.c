@@ -408,7 +408,7 @@ int stele_merge_apply_one(struct stele_merge *m, const struct stele_changeset *c
 
 int stele_merge_record(struct stele_merge *m, const struct stele_changeset *cs,
 		       const unsigned char hash[STELE_HASH_BYTES], const char *commit_id,
-		       long rows)
+		       long rows, bool cursor)
 {
 	int64_t now = (int64_t)time(NULL);
 	int rc = 0;
@@ -429,6 +429,8 @@ int stele_merge_record(struct stele_merge *m, const struct stele_changeset *cs,
 		rc = stele_error_db(STELE_EFAIL, m->stream.db, "recording an applied change set");
 		goto done;
 	}
+	if (!cursor)
+		goto recorded;
 	sqlite3_bind_text(m->upsert_stream, 1, m->stream.writer, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(m->upsert_stream, 2, (sqlite3_int64)cs->seq);
 	sqlite3_bind_blob(m->upsert_stream, 3, hash, STELE_HASH_BYTES, SQLITE_STATIC);
@@ -438,6 +440,7 @@ int stele_merge_record(struct stele_merge *m, const struct stele_changeset *cs,
 		rc = stele_error_db(STELE_EFAIL, m->stream.db, "advancing the cursor");
 		goto done;
 	}
+recorded:
 	snprintf(m->last_commit, sizeof(m->last_commit), "%s", commit_id ? commit_id : "");
 	m->applied_sets++;
 	m->applied_rows += rows;
@@ -467,7 +470,7 @@ static int offer_one(enum stele_merge_outcome *outcome, long *rows, struct stele
 	}
 	if (rc == 0 && (rc = stele_merge_begin(m)) == 0 &&
 	    (rc = stele_merge_apply_one(m, cs)) == 0 &&
-	    (rc = stele_merge_record(m, cs, hash, commit_id, nrows)) == 0) {
+	    (rc = stele_merge_record(m, cs, hash, commit_id, nrows, true)) == 0) {
 		stele_stream_advance(&m->stream, cs, hash);
 		*rows = nrows;
 	}

@@ -104,7 +104,7 @@ int stele_mergebatch_flush(enum stele_merge_outcome *outcome, struct stele_merge
 	if (src == SQLITE_OK && !seen) {
 		for (size_t i = 0; i < b->n && rc == 0; i++)
 			rc = stele_merge_record(m, b->p[i].cs, b->p[i].hash, b->p[i].commit,
-						b->p[i].rows);
+						b->p[i].rows, i == 0 || i == b->n - 1);
 		goto done;
 	}
 	/* Undone by its savepoint: one by one from where the batch began, so the
@@ -120,7 +120,7 @@ int stele_mergebatch_flush(enum stele_merge_outcome *outcome, struct stele_merge
 			rc = stele_merge_refused(m, p->cs->seq, p->commit, p->data, p->len);
 			break;
 		}
-		if (rc < 0 || (rc = stele_merge_record(m, p->cs, p->hash, p->commit, p->rows)) < 0)
+		if (rc < 0 || (rc = stele_merge_record(m, p->cs, p->hash, p->commit, p->rows, true)) < 0)
 			break;
 		stele_stream_advance(&m->stream, p->cs, p->hash);
 	}
@@ -246,7 +246,7 @@ int stele_mergebatch_offer(enum stele_merge_outcome *outcome, long *rows, struct
 		rc = stele_merge_refused(m, seq, commit_id, data, len);
 		goto done;
 	}
-	if (rc < 0 || (rc = stele_merge_record(m, cs, hash, commit_id, nrows)) < 0)
+	if (rc < 0 || (rc = stele_merge_record(m, cs, hash, commit_id, nrows, true)) < 0)
 		goto done;
 	stele_stream_advance(&m->stream, cs, hash);
 	*rows = nrows;
