@@ -34,6 +34,35 @@ struct merge_run {
 
 static int pin_key(struct stele_ctx *ctx, const char *code, const char *key_hex);
 
+/*
+ * Applies what the combined merge holds pending (stele_merge_flush), then pins the
+ * key once a change set it verified is applied: trust on first use, in that
+ * change set's transaction, so a key whose change sets are refused (another
+ * village's) is never pinned. Sets run->quarantined when the flush refused one.
+ */
+static int settle(struct merge_run *run)
+{
+	enum stele_merge_outcome outcome;
+	long sets, rows;
+	int rc;
+
+	if ((rc = stele_merge_flush(&outcome, run->m)) < 0)
+		return rc;
+	if (outcome == STELE_MERGE_QUARANTINED)
+		run->quarantined = 1;
+	stele_merge_applied(&sets, &rows, run->m);
+	if (*run->pin && sets > 0) {
+		if ((rc = pin_key(run->ctx, run->code, run->pin)) < 0)
+			return rc;
+		stele_cli_progress_end();
+		fprintf(stderr, _("%s: village %s: pinned the key %.16s... of its repository "
+			"(trust on first use; check it with the clerk's 'stele-agent key')\n"),
+			run->ctx->prog, run->code, run->pin);
+		*run->pin = '\0';
+	}
+	return 0;
+}
+
 static int on_commit(void *arg, const git_oid *commit, const void *data, size_t len)
 {
 	struct merge_run *run = arg;
@@ -49,21 +78,7 @@ static int on_commit(void *arg, const git_oid *commit, const void *data, size_t 
 	}
 	switch (outcome) {
 	case STELE_MERGE_APPLIED:
-		/* Trust on first use, in the transaction of the first change set it verified:
-		 * a key whose change sets are refused (another village's) is never pinned. */
-		if (*run->pin) {
-			if ((rc = pin_key(run->ctx, run->code, run->pin)) < 0) {
-				run->rc = rc;
-				return 1;
-			}
-			stele_cli_progress_end();
-			fprintf(stderr, _("%s: village %s: pinned the key %.16s... of its repository "
-				"(trust on first use; check it with the clerk's 'stele-agent key')\n"),
-				run->ctx->prog, run->code, run->pin);
-			*run->pin = '\0';
-		}
-		run->applied++;
-		run->rows += rows;
+		/* Taken: applied, or pending until the next flush (settle). */
 		run->batch_sets++;
 		run->batch_rows += rows;
 		break;
@@ -75,10 +90,12 @@ static int on_commit(void *arg, const git_oid *commit, const void *data, size_t 
 		return 1;
 	}
 	if (run->batch_sets >= BATCH_CHANGESETS || run->batch_rows >= BATCH_ROWS) {
-		if ((rc = stele_merge_commit(run->m)) < 0) {
+		if ((rc = settle(run)) < 0 || (!run->quarantined && (rc = stele_merge_commit(run->m)) < 0)) {
 			run->rc = rc;
 			return 1;
 		}
+		if (run->quarantined)
+			return 1;
 		run->batch_sets = run->batch_rows = 0;
 	}
 	return 0;
@@ -252,7 +269,10 @@ static int merge_village(bool *stopped, char *why, size_t why_n, struct merge_ru
 			goto done;
 		stele_hex_encode(run->pin, pk, STELE_PK_BYTES);
 	}
-	if ((rc = stele_merge_open(&run->m, ctx->db, v->code, pk, STELE_MERGE_QUARANTINE)) < 0)
+	/* STELE_MERGE_ONE_BY_ONE (tests, benchmarks): the reference path the combined
+	 * one must equal (tests/cli/t0305-merge-combined.sh). */
+	if ((rc = stele_merge_open(&run->m, ctx->db, v->code, pk, STELE_MERGE_QUARANTINE |
+				   (getenv("STELE_MERGE_ONE_BY_ONE") ? 0 : STELE_MERGE_COMBINE))) < 0)
 		goto done;
 	stele_merge_set_run(run->m, run->id);
 again:
@@ -315,7 +335,7 @@ again:
 			rc = walk;
 			goto done;
 		}
-		if ((rc = stele_merge_commit(run->m)) < 0)
+		if ((rc = settle(run)) < 0 || (rc = stele_merge_commit(run->m)) < 0)
 			goto done;
 		if (run->quarantined) {
 			*stopped = true;
@@ -348,6 +368,12 @@ forked:
 		goto done;
 	*stopped = true;
 done:
+	if (run->m) {
+		long sets, rows;
+		stele_merge_applied(&sets, &rows, run->m);
+		run->applied += sets;
+		run->rows += rows;
+	}
 	stele_merge_free(run->m);
 	run->m = NULL;
 	stele_repo_close(repo);

@@ -114,33 +114,84 @@ bool stele_git_oid_is_zero(const git_oid *id)
 	return git_oid_is_zero(id) != 0;
 }
 
-int stele_git_write_pack(char name[STELE_OID_HEX_LEN + 1], git_repository *dest,
-			 git_packbuilder *pb)
+int stele_git_write_pack_bytes(char name[STELE_OID_HEX_LEN + 1], git_repository *dest,
+			       const void *data, size_t len)
 {
-	git_buf pack = { 0 };
 	git_odb *odb = NULL;
 	git_odb_writepack *wp = NULL;
 	git_indexer_progress stats = { 0 };
 	int rc = 0;
+
+	if (len < GIT_OID_RAWSZ || git_repository_odb(&odb, dest) < 0 ||
+	    git_odb_write_pack(&wp, odb, NULL, NULL) < 0 ||
+	    wp->append(wp, data, len, &stats) < 0 || wp->commit(wp, &stats) < 0)
+		rc = stele_git_fail(STELE_EFAIL, "writing a pack to the repository");
+	else if (name) {
+		/* A pack is named by its trailer, the hash of everything before it. */
+		git_oid trailer;
+		git_oid_fromraw(&trailer, (const unsigned char *)data + len - GIT_OID_RAWSZ);
+		git_oid_tostr(name, STELE_OID_HEX_LEN + 1, &trailer);
+	}
+	if (wp)
+		wp->free(wp);
+	git_odb_free(odb);
+	return rc;
+}
+
+int stele_git_write_pack(char name[STELE_OID_HEX_LEN + 1], git_repository *dest,
+			 git_packbuilder *pb, git_buf *kept)
+{
+	git_buf pack = { 0 };
+	int rc;
 
 	/* The pack is built in memory and handed to the indexer in one piece:
 	 * git_packbuilder_write (and libgit2's local transport) feed it object by
 	 * object, and the indexer maps and unmaps the file for every piece
 	 * (measured: seconds for a thousand change sets, where one piece takes
 	 * milliseconds). */
-	if (git_packbuilder_write_buf(&pack, pb) < 0 || git_repository_odb(&odb, dest) < 0 ||
-	    git_odb_write_pack(&wp, odb, NULL, NULL) < 0 ||
-	    wp->append(wp, pack.ptr, pack.size, &stats) < 0 || wp->commit(wp, &stats) < 0)
-		rc = stele_git_fail(STELE_EFAIL, "writing a pack to the repository");
-	else if (name) {
-		/* A pack is named by its trailer, the hash of everything before it. */
-		git_oid trailer;
-		git_oid_fromraw(&trailer, (const unsigned char *)pack.ptr + pack.size - GIT_OID_RAWSZ);
-		git_oid_tostr(name, STELE_OID_HEX_LEN + 1, &trailer);
+	if (git_packbuilder_write_buf(&pack, pb) < 0)
+		return stele_git_fail(STELE_EFAIL, "writing a pack to the repository");
+	rc = stele_git_write_pack_bytes(name, dest, pack.ptr, pack.size);
+	if (rc == 0 && kept) {
+		*kept = pack;
+		return 0;
 	}
-	if (wp)
-		wp->free(wp);
-	git_odb_free(odb);
 	git_buf_dispose(&pack);
 	return rc;
+}
+
+/* The last pack this process wrote for new commits (stele_git_remember_pack). */
+static struct {
+	git_buf bytes;
+	git_oid base, tip;
+	bool have, have_base;
+} last_pack;
+
+void stele_git_forget_pack(void)
+{
+	git_buf_dispose(&last_pack.bytes);
+	memset(&last_pack, 0, sizeof(last_pack));
+}
+
+void stele_git_remember_pack(const git_oid *base, const git_oid *tip, git_buf *bytes)
+{
+	stele_git_forget_pack();
+	last_pack.bytes = *bytes;
+	memset(bytes, 0, sizeof(*bytes));
+	last_pack.tip = *tip;
+	last_pack.have_base = base != NULL;
+	if (base)
+		last_pack.base = *base;
+	last_pack.have = true;
+}
+
+bool stele_git_recall_pack(const void **data, size_t *len, const git_oid *base, const git_oid *tip)
+{
+	if (!last_pack.have || !git_oid_equal(&last_pack.tip, tip) ||
+	    last_pack.have_base != (base != NULL) ||
+	    (base && !git_oid_equal(&last_pack.base, base)))
+		return false;
+	*data = last_pack.bytes.ptr;
+	*len = last_pack.bytes.size;
+	return true;
 }

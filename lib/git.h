@@ -40,9 +40,26 @@ int stele_git_fail(int code, const char *what);
 /* Writes what pb holds as one pack file with its index into dest's objects/pack
  * (both fsync'd, as stele_git_init turns libgit2's fsync on); name (may be NULL)
  * gets the pack's name, objects/pack/pack-NAME.pack. A kill leaves at most a
- * temporary file or a pack nothing names yet. */
+ * temporary file or a pack nothing names yet. kept (may be NULL) receives the
+ * pack's bytes on success (the caller git_buf_dispose()s them).
+ * stele_git_write_pack_bytes writes a pack already built (complete: no deltas
+ * against objects outside it) the same way. */
 int stele_git_write_pack(char name[STELE_OID_HEX_LEN + 1], git_repository *dest,
-			 git_packbuilder *pb);
+			 git_packbuilder *pb, git_buf *kept);
+int stele_git_write_pack_bytes(char name[STELE_OID_HEX_LEN + 1], git_repository *dest,
+			       const void *data, size_t len);
+
+/*
+ * The pack of the commits base..tip (base NULL: from the first commit), as the
+ * last commit of this process wrote it (stele_git_remember_pack takes bytes), for
+ * a local push of exactly those commits right after, so the same pack is not built
+ * twice (lib/remote.c). stele_git_recall_pack: whether it is the pack of base..tip,
+ * and then its bytes (kept until the next remember or forget). Not thread-safe;
+ * one pack at a time.
+ */
+void stele_git_remember_pack(const git_oid *base, const git_oid *tip, git_buf *bytes);
+bool stele_git_recall_pack(const void **data, size_t *len, const git_oid *base, const git_oid *tip);
+void stele_git_forget_pack(void);
 void stele_git_one_line(char *out, size_t n, const char *in);
 void stele_git_clear_locks(const char *gitdir);
 

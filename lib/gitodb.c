@@ -248,7 +248,7 @@ int stele_repo_gc(unsigned *packs, unsigned *loose, git_repository *repo, bool i
 		rc = stele_git_fail(STELE_EFAIL, "repacking the repository");
 		goto done;
 	}
-	if ((rc = stele_git_write_pack(name, repo, pb)) < 0)
+	if ((rc = stele_git_write_pack(name, repo, pb, NULL)) < 0)
 		goto done;
 	snprintf(idx, sizeof(idx), "%sobjects/pack/pack-%s.idx", git_repository_path(repo), name);
 	if (access(idx, F_OK) != 0) {

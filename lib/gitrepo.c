@@ -342,13 +342,19 @@ static int pack_flush(struct stele_repo_pack *p)
 {
 	int rc;
 
+	git_buf bytes = { 0 };
+
 	if (p->count == 0)
 		return 0;
-	if ((rc = stele_git_write_pack(NULL, p->repo, p->pb)) < 0)
+	if ((rc = stele_git_write_pack(NULL, p->repo, p->pb, &bytes)) < 0)
 		return rc;
 	/* Every object is on disk: only now may the ref name them. */
-	if ((rc = move_ref(p->repo, p->ref, &p->tip, p->have_base ? &p->base : NULL)) < 0)
+	if ((rc = move_ref(p->repo, p->ref, &p->tip, p->have_base ? &p->base : NULL)) < 0) {
+		git_buf_dispose(&bytes);
 		return rc;
+	}
+	/* Kept for a push of the same commits to a local remote (lib/remote.c). */
+	stele_git_remember_pack(p->have_base ? &p->base : NULL, &p->tip, &bytes);
 	p->base = p->tip;
 	p->have_base = true;
 	p->count = 0;

@@ -1,6 +1,7 @@
 /* merge.c: merging a writer's stream exactly once, with its record and the cursor
- * in the same transaction (the aggregator's merge and the agent's county pull);
- * the checks and the apply are stream.c's. */
+ * in the same transaction (the aggregator's merge and the agent's county pull), one
+ * change set at a time; the checks and the apply are stream.c's, the combined mode
+ * mergebatch.c's. */
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -14,20 +15,10 @@
 #include "error.h"
 #include "keys.h"
 #include "merge.h"
+#include "merge-int.h"
 #include "parse.h"
 #include "rowcheck.h"
 
-struct stele_merge {
-	struct stele_stream stream;  /* writer, cursor seq and hash, table shapes */
-	struct stele_keys *keys;     /* the key in force for each seq, from the pinned key */
-	unsigned flags;
-	int64_t run;                 /* the county's merge run (0: none) */
-	char last_commit[72];
-	int in_batch;
-	sqlite3_stmt *insert_applied, *upsert_stream, *applied_hash;
-	char reason[16];
-	char detail[512];
-};
 
 void stele_merge_set_run(struct stele_merge *m, int64_t run)
 {
@@ -44,6 +35,7 @@ void stele_merge_free(struct stele_merge *m)
 	sqlite3_finalize(m->upsert_stream);
 	sqlite3_finalize(m->applied_hash);
 	stele_keys_free(m->keys);
+	stele_mergebatch_free(m->batch);
 	free(m);
 }
 
@@ -99,6 +91,8 @@ int stele_merge_open(struct stele_merge **out, sqlite3 *db, const char *writer,
 	    (rc = stele_db_prepare(db, &m->applied_hash,
 			"SELECT hash FROM stele_applied WHERE writer = ? AND seq = ?")) < 0)
 		goto done;
+	if ((flags & STELE_MERGE_COMBINE) && (rc = stele_mergebatch_new(m)) < 0)
+		goto done;
 	*out = m;
 	m = NULL;
 done:
@@ -141,8 +135,11 @@ int stele_merge_begin(struct stele_merge *m)
 
 int stele_merge_commit(struct stele_merge *m)
 {
+	enum stele_merge_outcome outcome;
 	int rc;
 
+	if (m->batch && (rc = stele_merge_flush(&outcome, m)) < 0)
+		return rc;
 	if (!m->in_batch)
 		return 0;
 	m->in_batch = 0;
@@ -218,10 +215,7 @@ static int quarantine(struct stele_merge *m, uint64_t seq, const char *commit_id
 	return write_state(m, "quarantined", note);
 }
 
-/* Sets m's reason and detail (detail from the recorded message when fmt is NULL). */
-static void refuse(struct stele_merge *m, const char *reason, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void refuse(struct stele_merge *m, const char *reason, const char *fmt, ...)
+void stele_merge_refuse(struct stele_merge *m, const char *reason, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -235,9 +229,6 @@ static void refuse(struct stele_merge *m, const char *reason, const char *fmt, .
 	va_end(ap);
 }
 
-/* Checks 1-5 of sync.md on one change set (a seq already applied is a duplicate or a
- * fork); 0 with *cs, or STELE_EVERIFY with m's reason and detail set (and *seq if
- * it was readable), or another error. */
 /*
  * Whether data, which names writer but is not signed for this stream, really is
  * writer's: signed with the key in force for seq in writer's own stream. *known
@@ -276,9 +267,9 @@ done:
 	return rc;
 }
 
-static int verify(struct stele_changeset **out, uint64_t *seq, int *duplicate, long *rows,
-		  struct stele_merge *m, const unsigned char *data, size_t len,
-		  const unsigned char hash[STELE_HASH_BYTES])
+int stele_merge_check_ahead(struct stele_changeset **out, uint64_t *seq, int *duplicate,
+			    long *rows, struct stele_merge *m, const unsigned char *data,
+			    size_t len, const unsigned char hash[STELE_HASH_BYTES])
 {
 	struct stele_changeset *cs = NULL, *unsigned_cs = NULL;
 	enum stele_cs_fault fault = STELE_CS_FAULT_NONE;
@@ -298,7 +289,7 @@ static int verify(struct stele_changeset **out, uint64_t *seq, int *duplicate, l
 		goto done;
 	rc = stele_cs_decode(&cs, &fault, data, len, pk);
 	if (rc == STELE_EVERIFY) {
-		refuse(m, stele_cs_fault_name(fault), NULL);
+		stele_merge_refuse(m, stele_cs_fault_name(fault), NULL);
 		/* Read it unverified only to say whose it is and which seq. */
 		if (fault == STELE_CS_FAULT_SIGNATURE &&
 		    stele_cs_decode(&unsigned_cs, NULL, data, len, NULL) == 0) {
@@ -314,24 +305,24 @@ static int verify(struct stele_changeset **out, uint64_t *seq, int *duplicate, l
 							 data, len)) < 0)
 				goto done;
 			if (strcmp(unsigned_cs->writer, m->stream.writer) != 0 && (theirs || !known))
-				refuse(m, "writer", "change set seq %llu was written by %s, not %s",
+				stele_merge_refuse(m, "writer", "change set seq %llu was written by %s, not %s",
 				       (unsigned long long)unsigned_cs->seq, unsigned_cs->writer, m->stream.writer);
 			else if (strcmp(unsigned_cs->writer, m->stream.writer) != 0)
 				/* Neither key signs it: damage (a flipped writer byte), not a
 				 * misdelivered repository. */
-				refuse(m, "signature", "seq %llu: signature does not verify; it names "
+				stele_merge_refuse(m, "signature", "seq %llu: signature does not verify; it names "
 				       "writer %s, whose key does not sign it either",
 				       (unsigned long long)unsigned_cs->seq, unsigned_cs->writer);
 			else if (by_revoked)
-				refuse(m, "revoked", "seq %llu is signed with the key %.16s..., which the "
+				stele_merge_refuse(m, "revoked", "seq %llu is signed with the key %.16s..., which the "
 				       "county revoked for %s ('village revoke')",
 				       (unsigned long long)unsigned_cs->seq, revoked_hex, m->stream.writer);
 			else if (memcmp(pk, stele_keys_base(m->keys), STELE_PK_BYTES) == 0)
-				refuse(m, "signature", "seq %llu: signature does not verify against the "
+				stele_merge_refuse(m, "signature", "seq %llu: signature does not verify against the "
 				       "key pinned for %s", (unsigned long long)unsigned_cs->seq,
 				       m->stream.writer);
 			else
-				refuse(m, "signature", "seq %llu: signature does not verify against the "
+				stele_merge_refuse(m, "signature", "seq %llu: signature does not verify against the "
 				       "key in force for %s at seq %llu (not the pinned key: a rotation "
 				       "or 'village revoke --key' replaced it; 'village keys')",
 				       (unsigned long long)unsigned_cs->seq, m->stream.writer,
@@ -345,7 +336,7 @@ static int verify(struct stele_changeset **out, uint64_t *seq, int *duplicate, l
 	*seq = cs->seq;
 	if (revoked) {
 		stele_hex_encode(revoked_hex, pk, STELE_PK_BYTES);
-		refuse(m, "revoked", "seq %llu is signed with the key %.16s..., which the county "
+		stele_merge_refuse(m, "revoked", "seq %llu is signed with the key %.16s..., which the county "
 		       "revoked for %s ('village revoke')", (unsigned long long)cs->seq, revoked_hex,
 		       m->stream.writer);
 		rc = STELE_EVERIFY;
@@ -353,7 +344,7 @@ static int verify(struct stele_changeset **out, uint64_t *seq, int *duplicate, l
 	}
 	if (cs->seq == 0) {
 		/* Not an earlier seq delivered again: no stream has a seq 0. */
-		refuse(m, "chain", "change set names seq 0; a stream starts at seq 1");
+		stele_merge_refuse(m, "chain", "change set names seq 0; a stream starts at seq 1");
 		rc = STELE_EVERIFY;
 		goto done;
 	}
@@ -374,14 +365,14 @@ static int verify(struct stele_changeset **out, uint64_t *seq, int *duplicate, l
 			goto done;
 		}
 		sqlite3_reset(m->applied_hash);
-		refuse(m, "conflict", "seq %llu was already applied with different contents (the "
+		stele_merge_refuse(m, "conflict", "seq %llu was already applied with different contents (the "
 		       "%s's stream forks)", (unsigned long long)cs->seq,
 		       strcmp(m->stream.writer, STELE_WRITER_COUNTY) == 0 ? "county" : "village");
 		rc = STELE_EVERIFY;
 		goto done;
 	}
 	if ((rc = stele_stream_check(&why, rows, &m->stream, cs)) == STELE_EVERIFY) {
-		refuse(m, why, NULL);
+		stele_merge_refuse(m, why, NULL);
 		goto done;
 	}
 	if (rc < 0)
@@ -394,65 +385,41 @@ done:
 	return rc;
 }
 
-int stele_merge_offer(enum stele_merge_outcome *outcome, long *rows, struct stele_merge *m,
-		      const void *data, size_t len, const char *commit_id)
+int stele_merge_refused(struct stele_merge *m, uint64_t seq, const char *commit_id,
+			const void *data, size_t len)
 {
-	enum stele_merge_outcome result = STELE_MERGE_APPLIED;
-	struct stele_changeset *cs = NULL;
-	unsigned char hash[STELE_HASH_BYTES];
-	const char *why = NULL;
-	uint64_t seq = 0;
-	long nrows = 0;
-	int rc = 0, duplicate = 0, refused = 0;
-	int64_t now = (int64_t)time(NULL);
+	if (m->flags & STELE_MERGE_QUARANTINE)
+		return quarantine(m, seq, commit_id, data, len);
+	return stele_error(STELE_EVERIFY, "%s", m->detail);
+}
 
-	m->reason[0] = m->detail[0] = '\0';
-	if (!data && len > 0) {
-		/* stele_repo_walk never read it: the size alone refuses it. */
-		refuse(m, "too-large", "commit %s holds a change set of %zu bytes, past the limit "
-		       "of %u bytes", commit_id ? commit_id : "?", len, STELE_CS_MAX_ENCODED);
-		refused = 1;
-		goto done;
-	}
-	if (!data) {
-		refuse(m, "malformed", "commit %s holds no readable change set",
-		       commit_id ? commit_id : "?");
-		refused = 1;
-		goto done;
-	}
-	stele_cs_hash(hash, data, len);
-	rc = verify(&cs, &seq, &duplicate, &nrows, m, data, len, hash);
-	if (rc == STELE_EVERIFY) {
-		refused = 1;
-		rc = 0;
-		goto done;
-	}
-	if (rc < 0)
-		goto done;
-	if (duplicate) {
-		result = STELE_MERGE_DUPLICATE;
-		goto done;
-	}
-	if ((rc = stele_merge_begin(m)) < 0)
-		goto done;
+int stele_merge_apply_one(struct stele_merge *m, const struct stele_changeset *cs)
+{
+	const char *why = NULL;
+	int rc;
+
 	rc = stele_stream_apply(&why, &m->stream, cs);
 	if (m->stream.announced)
 		stele_keys_forget(m->keys); /* a rotation: the next seq has another key */
-	if (rc == STELE_EVERIFY) {
-		refuse(m, why, NULL);
-		refused = 1;
-		rc = 0;
-		goto done;
-	}
-	if (rc < 0)
-		goto done;
+	if (rc == STELE_EVERIFY)
+		stele_merge_refuse(m, why, NULL);
+	return rc;
+}
+
+int stele_merge_record(struct stele_merge *m, const struct stele_changeset *cs,
+		       const unsigned char hash[STELE_HASH_BYTES], const char *commit_id,
+		       long rows, bool cursor)
+{
+	int64_t now = (int64_t)time(NULL);
+	int rc = 0;
+
 	sqlite3_bind_text(m->insert_applied, 1, m->stream.writer, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(m->insert_applied, 2, (sqlite3_int64)cs->seq);
 	sqlite3_bind_blob(m->insert_applied, 3, hash, STELE_HASH_BYTES, SQLITE_STATIC);
 	stele_bind_text_or_null(m->insert_applied, 4, commit_id);
 	sqlite3_bind_int64(m->insert_applied, 5, cs->created_at);
 	sqlite3_bind_int64(m->insert_applied, 6, now);
-	sqlite3_bind_int64(m->insert_applied, 7, nrows);
+	sqlite3_bind_int64(m->insert_applied, 7, rows);
 	sqlite3_bind_text(m->insert_applied, 8, cs->summary, -1, SQLITE_STATIC);
 	if (m->run)
 		sqlite3_bind_int64(m->insert_applied, 9, m->run);
@@ -462,6 +429,8 @@ int stele_merge_offer(enum stele_merge_outcome *outcome, long *rows, struct stel
 		rc = stele_error_db(STELE_EFAIL, m->stream.db, "recording an applied change set");
 		goto done;
 	}
+	if (!cursor)
+		goto recorded;
 	sqlite3_bind_text(m->upsert_stream, 1, m->stream.writer, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(m->upsert_stream, 2, (sqlite3_int64)cs->seq);
 	sqlite3_bind_blob(m->upsert_stream, 3, hash, STELE_HASH_BYTES, SQLITE_STATIC);
@@ -471,20 +440,78 @@ int stele_merge_offer(enum stele_merge_outcome *outcome, long *rows, struct stel
 		rc = stele_error_db(STELE_EFAIL, m->stream.db, "advancing the cursor");
 		goto done;
 	}
-	stele_stream_advance(&m->stream, cs, hash);
+recorded:
 	snprintf(m->last_commit, sizeof(m->last_commit), "%s", commit_id ? commit_id : "");
+	m->applied_sets++;
+	m->applied_rows += rows;
 done:
-	stele_cs_free(cs);
 	sqlite3_reset(m->insert_applied);
 	sqlite3_reset(m->upsert_stream);
-	if (rc == 0 && refused) {
-		result = STELE_MERGE_QUARANTINED;
-		nrows = 0;
-		if (m->flags & STELE_MERGE_QUARANTINE)
-			rc = quarantine(m, seq, commit_id, data, len);
-		else
-			rc = stele_error(STELE_EVERIFY, "%s", m->detail);
+	return rc;
+}
+
+/* One change set at a time: checked, applied in its own savepoint, recorded. */
+static int offer_one(enum stele_merge_outcome *outcome, long *rows, struct stele_merge *m,
+		     const unsigned char *data, size_t len, const char *commit_id)
+{
+	struct stele_changeset *cs = NULL;
+	unsigned char hash[STELE_HASH_BYTES];
+	uint64_t seq = 0;
+	long nrows = 0;
+	int rc, duplicate = 0;
+
+	*outcome = STELE_MERGE_APPLIED;
+	*rows = 0;
+	stele_cs_hash(hash, data, len);
+	rc = stele_merge_check_ahead(&cs, &seq, &duplicate, &nrows, m, data, len, hash);
+	if (rc == 0 && duplicate) {
+		*outcome = STELE_MERGE_DUPLICATE;
+		goto done;
 	}
+	if (rc == 0 && (rc = stele_merge_begin(m)) == 0 &&
+	    (rc = stele_merge_apply_one(m, cs)) == 0 &&
+	    (rc = stele_merge_record(m, cs, hash, commit_id, nrows, true)) == 0) {
+		stele_stream_advance(&m->stream, cs, hash);
+		*rows = nrows;
+	}
+	if (rc == STELE_EVERIFY) {
+		*outcome = STELE_MERGE_QUARANTINED;
+		rc = stele_merge_refused(m, seq, commit_id, data, len);
+	}
+done:
+	stele_cs_free(cs);
+	return rc;
+}
+
+int stele_merge_offer(enum stele_merge_outcome *outcome, long *rows, struct stele_merge *m,
+		      const void *data, size_t len, const char *commit_id)
+{
+	enum stele_merge_outcome result = STELE_MERGE_APPLIED;
+	long nrows = 0;
+	int rc;
+
+	m->reason[0] = m->detail[0] = '\0';
+	if (!data) {
+		/* What was taken before it is applied first, as one by one. */
+		if (m->batch && ((rc = stele_mergebatch_flush(&result, m)) < 0 ||
+				 result == STELE_MERGE_QUARANTINED))
+			goto done;
+		if (len > 0)
+			/* stele_repo_walk never read it: the size alone refuses it. */
+			stele_merge_refuse(m, "too-large", "commit %s holds a change set of %zu "
+					   "bytes, past the limit of %u bytes",
+					   commit_id ? commit_id : "?", len, STELE_CS_MAX_ENCODED);
+		else
+			stele_merge_refuse(m, "malformed", "commit %s holds no readable change set",
+					   commit_id ? commit_id : "?");
+		result = STELE_MERGE_QUARANTINED;
+		rc = stele_merge_refused(m, 0, commit_id, NULL, len);
+	} else if (m->batch) {
+		rc = stele_mergebatch_offer(&result, &nrows, m, data, len, commit_id);
+	} else {
+		rc = offer_one(&result, &nrows, m, data, len, commit_id);
+	}
+done:
 	if (rc < 0) {
 		/* Nothing of the batch is kept; m must be freed (its cursor is stale). */
 		if (m->in_batch)
@@ -495,4 +522,25 @@ done:
 	*outcome = result;
 	*rows = result == STELE_MERGE_APPLIED ? nrows : 0;
 	return 0;
+}
+
+int stele_merge_flush(enum stele_merge_outcome *outcome, struct stele_merge *m)
+{
+	int rc;
+
+	*outcome = STELE_MERGE_APPLIED;
+	if (!m->batch)
+		return 0;
+	if ((rc = stele_mergebatch_flush(outcome, m)) < 0) {
+		if (m->in_batch)
+			stele_db_rollback(m->stream.db);
+		m->in_batch = 0;
+	}
+	return rc;
+}
+
+void stele_merge_applied(long *sets, long *rows, const struct stele_merge *m)
+{
+	*sets = m->applied_sets;
+	*rows = m->applied_rows;
 }

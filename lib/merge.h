@@ -122,6 +122,9 @@ enum stele_merge_outcome {
 /* stele_merge_open flags. */
 #define STELE_MERGE_QUARANTINE 1u  /* record refusals in stele_quarantine (the aggregator);
 				      without it a refusal is an STELE_EVERIFY error (the agent) */
+#define STELE_MERGE_COMBINE    2u  /* combine consecutive change sets into one apply
+				      (lib/mergebatch.c): the same database as one by
+				      one, faster for many small change sets */
 
 /*
  * One writer's stream open for merging into db: its cursor (stele_stream),
@@ -174,7 +177,23 @@ int stele_merge_begin(struct stele_merge *m);
 int stele_merge_offer(enum stele_merge_outcome *outcome, long *rows, struct stele_merge *m,
 		      const void *data, size_t len, const char *commit_id);
 
-/* Commits the open batch (nothing if none). Until then nothing offered is durable. */
+/*
+ * STELE_MERGE_COMBINE: an offer whose outcome is APPLIED may still be pending,
+ * its rows applied with the ones after it. stele_merge_flush applies what is
+ * pending now (*outcome QUARANTINED if one of them is refused: recorded as an
+ * offer's refusal would be, the ones after it dropped; the caller stops
+ * offering), inside the batch; with nothing pending, or without the flag, it does
+ * nothing (*outcome APPLIED). <0 as stele_merge_offer (the batch is rolled back).
+ */
+int stele_merge_flush(enum stele_merge_outcome *outcome, struct stele_merge *m);
+
+/* The change sets, and their row changes, m applied since it was opened (not the
+ * pending ones). */
+void stele_merge_applied(long *sets, long *rows, const struct stele_merge *m);
+
+/* Commits the open batch (nothing if none), flushing what is pending first (a
+ * refusal found then is recorded and committed; call stele_merge_flush first to
+ * learn of it). Until then nothing offered is durable. */
 int stele_merge_commit(struct stele_merge *m);
 
 /* Sets the stream's state ('ok', 'held' or 'quarantined') and note, in its own

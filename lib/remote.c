@@ -648,14 +648,26 @@ static int push_local(git_repository *repo, const char *path, const char *local_
 				 "(not a fast-forward); nothing was pushed", shown, local_ref);
 		goto done;
 	}
-	if (git_packbuilder_new(&pb, repo) < 0 || git_revwalk_new(&walk, repo) < 0 ||
-	    git_revwalk_push(walk, &ours) < 0 || (have_theirs && git_revwalk_hide(walk, &theirs) < 0) ||
-	    git_packbuilder_insert_walk(pb, walk) < 0) {
-		rc = stele_git_fail(STELE_EFAIL, what);
-		goto done;
+	/* The commits the last `sync` committed, from their tip: the pack it wrote
+	 * holds them all, and is not built again. */
+	const void *kept = NULL;
+	size_t kept_len = 0;
+	if (stele_git_recall_pack(&kept, &kept_len, have_theirs ? &theirs : NULL, &ours)) {
+		rc = stele_git_write_pack_bytes(NULL, dest, kept, kept_len);
+		stele_git_forget_pack();
+		if (rc < 0)
+			goto done;
+	} else {
+		if (git_packbuilder_new(&pb, repo) < 0 || git_revwalk_new(&walk, repo) < 0 ||
+		    git_revwalk_push(walk, &ours) < 0 ||
+		    (have_theirs && git_revwalk_hide(walk, &theirs) < 0) ||
+		    git_packbuilder_insert_walk(pb, walk) < 0) {
+			rc = stele_git_fail(STELE_EFAIL, what);
+			goto done;
+		}
+		if ((rc = stele_git_write_pack(NULL, dest, pb, NULL)) < 0)
+			goto done;
 	}
-	if ((rc = stele_git_write_pack(NULL, dest, pb)) < 0)
-		goto done;
 	if (have_theirs)
 		grc = git_reference_create_matching(&moved, dest, remote_ref, &ours, 1, &theirs,
 						    "stele: push");

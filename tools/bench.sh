@@ -50,6 +50,7 @@ import_1m|`import points` of 1,000,000 point events (one transaction, split into
 sync_1000|sync of 1,000 pending single-row change sets to a local bare repository vs the same objects as one pack with libgit2 directly|s|< 0.5|libgit2 one pack|value
 sync_day_bytes|bytes pushed for one day'"'"'s work (40 writes) vs the village database|bytes|-|database size|ratio
 merge_rate|merge rate vs raw sqlite3changeset_apply of the same rows|rows/s|>= 0.5|raw apply rows/s|ratio
+merge_single|county merge of single-row change sets (1,000 of one village, process start included) vs raw sqlite3changeset_apply of each|change sets/s|>= 6000|raw apply change sets/s|value
 noop_sync_300|no-op `stele-aggregator sync` of 300 villages|s|< 1|-|value
 rank_2436|`rank villages --month` over 2,436 villages (wall time) against the 1 s goal|s|< 1|1|ratio
 rank_2436_cpu|`rank villages --month` over 2,436 villages (user + system CPU time) against the 1 s goal|s|< 1|1|ratio
@@ -505,6 +506,52 @@ bench_merge_rate() {
 	raw_rate=$(awk -v r="$raw_rows" -v s="$raw_secs" 'BEGIN { printf "%d", r / s }')
 	record "$merge_rate" "$raw_rate"
 	note "merge: $sets change sets, $rows rows in $merge_ms ms, process start included"
+}
+
+# merge_single: the county's merge of 1,000 single-row change sets of one village
+# (QUICK: 200), forged into its repository as a clerk's day of `points add` would
+# write them (tools/stele-forge --repeat), against a raw sqlite3changeset_apply of
+# each of the same change sets in one transaction (tools/bench-apply.c). Notes: the
+# merge's CPU time, and the one-by-one path (STELE_MERGE_ONE_BY_ONE=1) on the same
+# input, for the ratio combining gains.
+bench_merge_single() {
+	n=1000
+	[ -n "$QUICK" ] && n=200
+	code=990101001201
+	stele-agent -C sv init --village $code --name 基准村 >/dev/null 2>&1 &&
+	stele-agent -C sv member add 党员 >/dev/null 2>&1 &&
+	stele-forge sv "$PWD/sv.git" &&
+	stele-forge sv "$PWD/sv.git" --repeat $n --sql "INSERT INTO point_event (village_code,
+		id, member_id, rule_code, occurred_on, points, stage, note) VALUES ('$code',
+		'E{n}', 'M0001', 'B01', '2026-09-01', 20, 'published', '第 {n} 条')" || return 1
+	stele-aggregator -C sc init --county 990101 --name 基准县 2>/dev/null &&
+	stele-aggregator -C sc village add $code --name 基准村 --township-name 镇 \
+		--remote "$PWD/sv.git" --key "$(stele-agent -C sv key)" >/dev/null &&
+	stele-aggregator -C sc fetch 2>/dev/null &&
+	cp -a sc so || return 1
+	# wall and CPU (user + system) milliseconds of one merge
+	perl -MTime::HiRes=time -e '
+		my $t = time;
+		system(@ARGV) == 0 or exit 1;
+		my @c = times;
+		printf "%.1f %.1f\n", (time - $t) * 1000, ($c[2] + $c[3]) * 1000;
+	' stele-aggregator -C sc merge >combined.out 2>combined.err || return 1
+	STELE_MERGE_ONE_BY_ONE=1 perl -MTime::HiRes=time -e '
+		my $t = time;
+		system(@ARGV) == 0 or exit 1;
+		my @c = times;
+		printf "%.1f %.1f\n", (time - $t) * 1000, ($c[2] + $c[3]) * 1000;
+	' stele-aggregator -C so merge >single.out 2>single.err || return 1
+	read -r c_ms c_cpu <combined.out
+	read -r o_ms o_cpu <single.out
+	sets=$(sqlite3 sc/stele.db "SELECT count(*) FROM stele_applied")
+	[ "$sets" = "$(sqlite3 so/stele.db "SELECT count(*) FROM stele_applied")" ] || return 1
+	bench-apply "$PWD/sv.git" "$PWD/raw.db" >raw.out || return 1
+	read -r raw_sets raw_secs <raw.out
+	rate=$(awk -v n="$sets" -v ms="$c_ms" 'BEGIN { printf "%d", n / (ms > 0 ? ms : 1) * 1000 }')
+	raw_rate=$(awk -v n="$raw_sets" -v s="$raw_secs" 'BEGIN { printf "%d", n / s }')
+	record "$rate" "$raw_rate"
+	note "merge_single: $sets change sets in $c_ms ms ($c_cpu ms CPU) combined; one by one $o_ms ms ($o_cpu ms CPU): $(awk -v a="$o_cpu" -v b="$c_cpu" 'BEGIN { printf "%.1f", a / (b > 0 ? b : 1) }')x the CPU"
 }
 
 # noop_sync_300: a second `stele-aggregator sync` of 300 villages with nothing new

@@ -11,6 +11,9 @@
  *               [--schema N] [--corrupt payload|bomb]
  *       runs SQL in VILLAGE_DIR's database under a session on every synced table,
  *       rolls it back, and appends the captured change set as the next commit
+ *   stele-forge VILLAGE_DIR REPO --sql SQL --repeat N
+ *       the same N times, each with {n} in SQL replaced by 1..N: N commits of their
+ *       own change sets (the benchmarks' single-row change sets)
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -33,7 +36,7 @@
 struct forge_opts {
 	const char *village_dir, *repo_path, *sql, *key, *writer, *corrupt;
 	int again;
-	long long upto, seq, schema;
+	long long upto, seq, schema, repeat;
 };
 
 /* The last change set of the repository's main: its hash (zeros if empty). */
@@ -209,15 +212,50 @@ done:
 	return rc;
 }
 
-static int forge(git_repository *repo, sqlite3 *db, const unsigned char *sk,
-		 const struct forge_opts *o, const char *village)
+/* Captures sql and appends it as the change set after last (which then names it). */
+static int forge_one(git_repository *repo, sqlite3 *db, const unsigned char *sk,
+		     const struct forge_opts *o, const char *village, const char *sql,
+		     struct last_seen *last)
 {
 	struct stele_changeset cs = { 0 };
-	struct last_seen last = { { 0 }, 0, STELE_BUF_INIT(STELE_BUF_NOLIMIT) };
 	unsigned char *enc = NULL;
 	size_t enc_len = 0;
 	void *changes = NULL;
 	int changes_len = 0, rc;
+
+	if ((rc = capture_sql(&changes, &changes_len, db, sql)) < 0)
+		goto done;
+	cs.format = STELE_CS_FORMAT;
+	cs.schema = o->schema ? (unsigned)o->schema : (unsigned)stele_schema_version();
+	cs.seq = o->seq >= 0 ? (uint64_t)o->seq : last->count + 1;
+	cs.created_at = (int64_t)time(NULL);
+	snprintf(cs.writer, sizeof(cs.writer), "%s", o->writer ? o->writer : village);
+	memcpy(cs.prev_hash, last->hash, STELE_HASH_BYTES);
+	cs.changes = changes;
+	cs.changes_len = (size_t)changes_len;
+	if ((rc = stele_cs_summarize(&cs.summary, changes, (size_t)changes_len)) < 0 ||
+	    (rc = stele_cs_encode(&enc, &enc_len, &cs, sk)) < 0)
+		goto done;
+	if (o->corrupt && (rc = corrupt(&enc, &enc_len, o->corrupt, sk)) < 0)
+		goto done;
+	if ((rc = append(repo, enc, enc_len, sk, cs.seq, cs.writer, cs.summary, cs.created_at)) < 0)
+		goto done;
+	stele_cs_hash(last->hash, enc, enc_len);
+	last->count++;
+done:
+	free(enc);
+	free(cs.summary);
+	sqlite3_free(changes);
+	return rc;
+}
+
+static int forge(git_repository *repo, sqlite3 *db, const unsigned char *sk,
+		 const struct forge_opts *o, const char *village)
+{
+	struct last_seen last = { { 0 }, 0, STELE_BUF_INIT(STELE_BUF_NOLIMIT) };
+	struct stele_buf sql = STELE_BUF_INIT(STELE_BUF_NOLIMIT);
+	char num[24];
+	int rc;
 
 	if ((rc = stele_repo_walk(repo, STELE_BRANCH, NULL, on_commit, &last)) < 0)
 		goto done;
@@ -226,26 +264,23 @@ static int forge(git_repository *repo, sqlite3 *db, const unsigned char *sk,
 			    last.count, village, "the same change set again", (int64_t)time(NULL));
 		goto done;
 	}
-	if ((rc = capture_sql(&changes, &changes_len, db, o->sql)) < 0)
-		goto done;
-	cs.format = STELE_CS_FORMAT;
-	cs.schema = o->schema ? (unsigned)o->schema : (unsigned)stele_schema_version();
-	cs.seq = o->seq >= 0 ? (uint64_t)o->seq : last.count + 1;
-	cs.created_at = (int64_t)time(NULL);
-	snprintf(cs.writer, sizeof(cs.writer), "%s", o->writer ? o->writer : village);
-	memcpy(cs.prev_hash, last.hash, STELE_HASH_BYTES);
-	cs.changes = changes;
-	cs.changes_len = (size_t)changes_len;
-	if ((rc = stele_cs_summarize(&cs.summary, changes, (size_t)changes_len)) < 0 ||
-	    (rc = stele_cs_encode(&enc, &enc_len, &cs, sk)) < 0)
-		goto done;
-	if (o->corrupt && (rc = corrupt(&enc, &enc_len, o->corrupt, sk)) < 0)
-		goto done;
-	rc = append(repo, enc, enc_len, sk, cs.seq, cs.writer, cs.summary, cs.created_at);
+	/* --repeat N: {n} in the SQL is 1..N. */
+	for (long long n = 1; n <= (o->repeat > 0 ? o->repeat : 1) && rc == 0; n++) {
+		snprintf(num, sizeof(num), "%lld", n);
+		stele_buf_reset(&sql);
+		for (const char *p = o->sql; *p && rc == 0; p++) {
+			if (strncmp(p, "{n}", 3) == 0) {
+				rc = stele_buf_puts(&sql, num);
+				p += 2;
+			} else {
+				rc = stele_buf_putc(&sql, *p);
+			}
+		}
+		if (rc == 0 && (rc = stele_buf_putc(&sql, '\0')) == 0)
+			rc = forge_one(repo, db, sk, o, village, sql.data, &last);
+	}
 done:
-	free(enc);
-	free(cs.summary);
-	sqlite3_free(changes);
+	stele_buf_free(&sql);
 	stele_buf_free(&last.data);
 	return rc;
 }
@@ -257,6 +292,7 @@ int main(int argc, char **argv)
 		{ "key", required_argument, NULL, 'k' }, { "writer", required_argument, NULL, 'w' },
 		{ "seq", required_argument, NULL, 's' }, { "schema", required_argument, NULL, 'S' },
 		{ "corrupt", required_argument, NULL, 'c' }, { "again", no_argument, NULL, 'a' },
+		{ "repeat", required_argument, NULL, 'r' },
 		{ 0 },
 	};
 	struct forge_opts o = { .seq = -1 };
@@ -276,6 +312,7 @@ int main(int argc, char **argv)
 		case 'S': o.schema = atoll(optarg); break;
 		case 'c': o.corrupt = optarg; break;
 		case 'a': o.again = 1; break;
+		case 'r': o.repeat = atoll(optarg); break;
 		default: return 2;
 		}
 	}
@@ -302,6 +339,8 @@ int main(int argc, char **argv)
 		goto done;
 	if ((rc = stele_repo_open(&repo, o.repo_path, 1)) < 0)
 		goto done;
+	/* A forged repository needs no durability: no fsync per commit (--repeat). */
+	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 0);
 	rc = o.sql || o.again ? forge(repo, db, sk, &o, village) : push_outbox(repo, db, sk, village, o.upto);
 done:
 	if (rc < 0)
