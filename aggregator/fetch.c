@@ -279,6 +279,28 @@ static int quarantine_fetch(struct stele_ctx *ctx, const struct fetch_job *job)
 }
 
 /* Records each job's outcome in stele_village_source, in one transaction. */
+/* Records a county's fetch outcome at a city, inside record_outcomes' transaction. */
+static int record_county(struct stele_ctx *ctx, const struct fetch_job *job)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	if ((rc = stele_db_prepare(ctx->db, &stmt,
+			"UPDATE stele_county_source SET fetched_at = CASE WHEN ?2 IS NULL THEN ?3 "
+			"ELSE fetched_at END, fetch_error = ?2 WHERE county_code = ?1")) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, job->code, -1, SQLITE_STATIC);
+	if (job->rc < 0)
+		sqlite3_bind_text(stmt, 2, job->error, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(stmt, 2);
+	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)time(NULL));
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		rc = stele_error_db(STELE_EFAIL, ctx->db, "recording fetch results");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 static int record_outcomes(struct stele_ctx *ctx, const struct fetch_job *jobs, size_t n)
 {
 	sqlite3_stmt *stmt = NULL;
@@ -292,6 +314,9 @@ static int record_outcomes(struct stele_ctx *ctx, const struct fetch_job *jobs, 
 		goto done;
 	for (size_t i = 0; i < n; i++) {
 		if (jobs[i].rc == STELE_EVERIFY && (rc = quarantine_fetch(ctx, &jobs[i])) < 0)
+			goto done;
+		/* A city's county (6 digits) has its outcome in stele_county_source. */
+		if (strlen(jobs[i].code) == STELE_LEVEL_COUNTY && (rc = record_county(ctx, &jobs[i])) < 0)
 			goto done;
 		sqlite3_bind_text(stmt, 1, jobs[i].code, -1, SQLITE_STATIC);
 		if (jobs[i].rc < 0)
