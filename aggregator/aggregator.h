@@ -200,6 +200,16 @@ int agg_city_adopt(long *changed, struct stele_ctx *ctx);
  * county does: its villages, keys, vetoes and reviews). */
 int agg_not_city(const struct stele_ctx *ctx);
 
+/* The rankings' area filters (aggregator/area.c): *area is --county (6 digits) or
+ * --township (9), NULL for neither; STELE_EUSAGE for both or a malformed code. */
+int agg_area_pick(const char **area, const char *county, const char *township);
+/* 0, or STELE_EINVALID when no registered village lies in area (NULL: 0). */
+int agg_area_known(struct stele_ctx *ctx, const char *area);
+/* Keeps the rows of t whose village_code starts with area (NULL: all): the
+ * rankings made per village (stars, members) keep their figures. */
+struct stele_table;
+int agg_area_filter(struct stele_table *t, const char *area);
+
 int cmd_county(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 extern const struct stele_cmd county_subcommands[];
 

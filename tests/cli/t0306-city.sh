@@ -129,6 +129,26 @@ for spec in \
 	"
 done
 
+test_expect_success 'city: --county and --township keep one area (stars, members per village)' '
+	{ head -n 1 want/stars-$YEAR.csv && grep "^990102" want/stars-$YEAR.csv; } >want-stars-a &&
+	stele-aggregator -C city rank stars --year $YEAR --county 990102 --format csv >got &&
+	test_cmp want-stars-a got &&
+	{ head -n 1 want/members-$YEAR.csv && grep ",990103001[0-9]*," want/members-$YEAR.csv; } >want-members &&
+	stele-aggregator -C city rank members --year $YEAR --township 990103001 --format csv >got &&
+	test_cmp want-members got &&
+	stele-aggregator -C city rank villages --month $MONTH --county 990103 --format csv >got &&
+	test $(grep -c "^[0-9]*,990103" got) -gt 0 &&
+	! grep ",990102" got &&
+	test $(wc -l <got) = 11 &&
+	test_expect_code 2 stele-aggregator -C city rank stars --year $YEAR --county 9901 2>err &&
+	grep "not a 6-digit county code" err &&
+	test_expect_code 2 stele-aggregator -C city rank stars --year $YEAR --county 990102 \
+		--township 990102001 2>err &&
+	grep "do not go together" err &&
+	test_expect_code 3 stele-aggregator -C city rank stars --year $YEAR --county 990109 2>err &&
+	grep "county 990109 has no registered village" err
+'
+
 test_expect_success 'the city took the villages from their own streams, not the county' '
 	for code in $(tail -n +2 a-in/villages.csv | cut -d, -f1); do
 		test -d city/villages/$code.git || exit 1
