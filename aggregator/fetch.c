@@ -279,15 +279,18 @@ static int quarantine_fetch(struct stele_ctx *ctx, const struct fetch_job *job)
 }
 
 /* Records each job's outcome in stele_village_source, in one transaction. */
-/* Records a county's fetch outcome at a city, inside record_outcomes' transaction. */
-static int record_county(struct stele_ctx *ctx, const struct fetch_job *job)
+/* Records the fetch outcome of a stream that is not a village's, inside
+ * record_outcomes' transaction: a county's at a city (6 digits), a township's (9). */
+static int record_other(struct stele_ctx *ctx, const struct fetch_job *job)
 {
 	sqlite3_stmt *stmt = NULL;
 	int rc;
 
-	if ((rc = stele_db_prepare(ctx->db, &stmt,
+	if ((rc = stele_db_prepare(ctx->db, &stmt, strlen(job->code) == STELE_LEVEL_COUNTY ?
 			"UPDATE stele_county_source SET fetched_at = CASE WHEN ?2 IS NULL THEN ?3 "
-			"ELSE fetched_at END, fetch_error = ?2 WHERE county_code = ?1")) < 0)
+			"ELSE fetched_at END, fetch_error = ?2 WHERE county_code = ?1" :
+			"UPDATE stele_township_source SET fetched_at = CASE WHEN ?2 IS NULL THEN ?3 "
+			"ELSE fetched_at END, fetch_error = ?2 WHERE township_code = ?1")) < 0)
 		return rc;
 	sqlite3_bind_text(stmt, 1, job->code, -1, SQLITE_STATIC);
 	if (job->rc < 0)
@@ -315,8 +318,8 @@ static int record_outcomes(struct stele_ctx *ctx, const struct fetch_job *jobs, 
 	for (size_t i = 0; i < n; i++) {
 		if (jobs[i].rc == STELE_EVERIFY && (rc = quarantine_fetch(ctx, &jobs[i])) < 0)
 			goto done;
-		/* A city's county (6 digits) has its outcome in stele_county_source. */
-		if (strlen(jobs[i].code) == STELE_LEVEL_COUNTY && (rc = record_county(ctx, &jobs[i])) < 0)
+		/* A city's county, a township: their outcomes have tables of their own. */
+		if (strlen(jobs[i].code) != STELE_LEVEL_VILLAGE && (rc = record_other(ctx, &jobs[i])) < 0)
 			goto done;
 		sqlite3_bind_text(stmt, 1, jobs[i].code, -1, SQLITE_STATIC);
 		if (jobs[i].rc < 0)

@@ -55,3 +55,7 @@ INSERT INTO veto_event_new (id, village_code, veto_code, year, note)
     SELECT id, village_code, veto_code, year, note FROM veto_event;
 DROP TABLE veto_event;
 ALTER TABLE veto_event_new RENAME TO veto_event;
+
+-- How the last fetch of each township's stream went, as for villages (`status`).
+ALTER TABLE stele_township_source ADD COLUMN fetched_at INTEGER;
+ALTER TABLE stele_township_source ADD COLUMN fetch_error TEXT;
