@@ -136,6 +136,10 @@ void agg_villages_free(struct agg_village *v, size_t n);
 /* Whether code is a registered village. */
 int agg_village_exists(bool *exists, struct stele_ctx *ctx, const char *code);
 
+/* Says on stderr "PROG: village CODE: what" (or county, township by the code's
+ * length: the streams a city and a county merge). */
+void agg_say_stream(const struct stele_ctx *ctx, const char *code, const char *what);
+
 /* "Did you mean": out (outsz bytes) receives the closest code sql lists
  * (lib/suggest.h) to given, or "": for stele_suggest_hint after the refusal. */
 void agg_did_you_mean(char *out, size_t outsz, struct stele_ctx *ctx, const char *sql,

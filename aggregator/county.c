@@ -266,6 +266,20 @@ void rank_view_close(struct rank_view *view, struct stele_ctx *ctx)
 	view->open = false;
 }
 
+void agg_say_stream(const struct stele_ctx *ctx, const char *code, const char *what)
+{
+	switch (strlen(code)) {
+	case STELE_LEVEL_COUNTY:
+		fprintf(stderr, _("%s: county %s: %s\n"), ctx->prog, code, what);
+		break;
+	case STELE_LEVEL_TOWNSHIP:
+		fprintf(stderr, _("%s: township %s: %s\n"), ctx->prog, code, what);
+		break;
+	default:
+		fprintf(stderr, _("%s: village %s: %s\n"), ctx->prog, code, what);
+	}
+}
+
 void agg_did_you_mean(char *out, size_t outsz, struct stele_ctx *ctx, const char *sql,
 		      const char *given)
 {

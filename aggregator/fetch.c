@@ -525,7 +525,7 @@ int agg_fetch(struct stele_ctx *ctx, const struct agg_fetch_opts *opts)
 				jobs[i].code, jobs[i].error);
 			quarantined++;
 		} else if (jobs[i].rc < 0) {
-			fprintf(stderr, _("%s: village %s: %s\n"), ctx->prog, jobs[i].code, jobs[i].error);
+			agg_say_stream(ctx, jobs[i].code, jobs[i].error);
 			failed++;
 		} else if (*jobs[i].damage) {
 			fprintf(stderr, _("%s: village %s: its mirror was damaged (%s); rebuilt it from "
