@@ -208,6 +208,24 @@ test_expect_success 'a rotation made by the clerk reaches the city in the villag
 	stele-aggregator -C city status --format csv | grep "^$b2,.*,ok,"
 '
 
+test_expect_success 'a county vouching for a key its village never had: refused at the city' '
+	a3=$(tail -n +2 a-in/villages.csv | sed -n 3p | cut -d, -f1) &&
+	python3 -c "
+import sqlite3
+db = sqlite3.connect(\"a/stele.db\")
+db.execute(\"UPDATE stele_village_source SET pubkey = ? WHERE village_code = ?\",
+           (\"$(stele-aggregator -C b key)\", \"$a3\"))
+db.commit()
+" &&
+	stele-aggregator -C a rules publish 2>/dev/null &&
+	stele-agent -C a-v/$a3 member add 真党员 >/dev/null 2>&1 &&
+	stele-agent -C a-v/$a3 sync 2>/dev/null &&
+	test_expect_code 5 stele-aggregator -C city sync 2>err &&
+	grep "village $a3: quarantined (signature)" err &&
+	stele-aggregator -C city rank members --year $YEAR --village $a3 --format csv >members &&
+	! grep 真党员 members
+'
+
 test_expect_success 'a county vouching for another county'"'"'s village is refused, nothing merged' '
 	a2=$(tail -n +2 a-in/villages.csv | sed -n 2p | cut -d, -f1) &&
 	python3 -c "
@@ -219,7 +237,7 @@ db.commit()
 " &&
 	stele-aggregator -C b rules publish 2>/dev/null &&
 	test_expect_code 5 stele-aggregator -C city sync 2>err &&
-	grep "990103: quarantined (ownership): seq [0-9]*: row change 1 (insert of registry_source) carries village code .$a2., which is not a village of 990103" err &&
+	grep "county 990103: quarantined (ownership): seq [0-9]*: row change 1 (insert of registry_source) carries village code .$a2., which is not a village of 990103" err &&
 	stele-aggregator -C city status --format csv | grep "^990103,.*,quarantined," &&
 	stele-aggregator -C city status --format csv | grep "^$a2,.*,ok," &&
 	python3 -c "
