@@ -149,6 +149,16 @@ test_expect_success 'city: --county and --township keep one area (stars, members
 	grep "county 990109 has no registered village" err
 '
 
+test_expect_success 'city: the report adds the county summary beside the township summary' '
+	stele-aggregator -C city report --month $MONTH --out report.html 2>/dev/null &&
+	grep -q "id=\"counties\"" report.html &&
+	grep -q "id=\"townships\"" report.html &&
+	grep -q "<tr><td>生成县a</td><td>990102</td><td class=\"num\">10</td>" report.html &&
+	grep -q "<tr><td>生成县b</td><td>990103</td><td class=\"num\">10</td>" report.html &&
+	stele-aggregator -C a report --month $MONTH --out county.html 2>/dev/null &&
+	! grep -q "id=\"counties\"" county.html
+'
+
 test_expect_success 'the city took the villages from their own streams, not the county' '
 	for code in $(tail -n +2 a-in/villages.csv | cut -d, -f1); do
 		test -d city/villages/$code.git || exit 1
