@@ -258,4 +258,18 @@ print(db.execute(\"SELECT remote FROM stele_village_source WHERE village_code = 
 	grep a-server remote
 '
 
+test_expect_success 'a county publishes a remote without its user name or password' '
+	b3=$(tail -n +2 b-in/villages.csv | sed -n 3p | cut -d, -f1) &&
+	stele-aggregator -C b village set $b3 \
+		--remote "https://clerk:s3cret@git.example/$b3.git" 2>/dev/null &&
+	stele-aggregator -C b rules publish 2>/dev/null &&
+	python3 -c "
+import sqlite3
+db = sqlite3.connect(\"b/stele.db\")
+print(db.execute(\"SELECT remote FROM registry_source WHERE code = ?\", (\"$b3\",)).fetchone()[0])
+" >remote &&
+	echo "https://git.example/$b3.git" >want-remote &&
+	test_cmp want-remote remote
+'
+
 test_done
