@@ -43,5 +43,9 @@ int stele_rekey_legacy(unsigned char *changes, size_t len)
 
 	if (!changes || len == 0)
 		return 0;
+	/* Most change sets (every village's) hold no veto_event table header at all:
+	 * they are not walked a second time. */
+	if (!memmem(changes, len, "veto_event", sizeof("veto_event")))
+		return 0;
 	return stele_cs_walk(NULL, changes, len, on_row, &w);
 }
