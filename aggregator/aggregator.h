@@ -93,7 +93,8 @@ int agg_fork_resolve(long *count, struct stele_ctx *ctx, const char *code);
 int agg_open(struct stele_ctx *ctx);
 
 /* The directory's level (an opened ctx): STELE_LEVEL_COUNTY, STELE_LEVEL_TOWNSHIP
- * (init --township, docs/levels.md), or STELE_LEVEL_NONE (a village's). */
+ * (init --township, docs/levels.md), STELE_LEVEL_CITY (init --city), or
+ * STELE_LEVEL_NONE (a village's). */
 enum stele_level agg_level(const struct stele_ctx *ctx);
 
 /* 0, or STELE_EFAIL with the message when the directory is a township's (for what
@@ -135,6 +136,10 @@ void agg_villages_free(struct agg_village *v, size_t n);
 /* Whether code is a registered village. */
 int agg_village_exists(bool *exists, struct stele_ctx *ctx, const char *code);
 
+/* Says on stderr "PROG: village CODE: what" (or county, township by the code's
+ * length: the streams a city and a county merge). */
+void agg_say_stream(const struct stele_ctx *ctx, const char *code, const char *what);
+
 /* "Did you mean": out (outsz bytes) receives the closest code sql lists
  * (lib/suggest.h) to given, or "": for stele_suggest_hint after the refusal. */
 void agg_did_you_mean(char *out, size_t outsz, struct stele_ctx *ctx, const char *sql,
@@ -169,6 +174,48 @@ int agg_fetch_parse(struct agg_fetch_cli *f, bool *done, struct stele_ctx *ctx,
  * every fetch is done).
  */
 int agg_fetch_arm_timeout(const struct stele_ctx *ctx, long seconds);
+
+/* The registry a county publishes for its city (aggregator/registry.c): captures,
+ * signed in the county's stream, the changes that make registry_source and
+ * registry_key say what its village and township registrations and key overrides
+ * say (remotes without user name or password). *seq (may be NULL) is the change
+ * set's seq, 0 when nothing changed. Nothing at a township or a city. */
+int agg_registry_publish(uint64_t *seq, struct stele_ctx *ctx);
+
+/* Cities (aggregator/city.c, docs/levels.md "Cities"). */
+
+/* Which streams agg_villages lists at a city: every one (counties, then what
+ * their registries vouch for, in code order), the counties' only, or the rest. */
+enum agg_city_list { AGG_CITY_ALL, AGG_CITY_COUNTIES, AGG_CITY_BELOW };
+void agg_city_set_list(enum agg_city_list which);
+
+/* The city's sync: fetch and merge its counties' streams, take in the villages
+ * and townships their registries vouch for (agg_city_adopt), then fetch and merge
+ * those. 0, or the first error after every county and village was tried. */
+int agg_city_sync(struct stele_ctx *ctx, const struct agg_fetch_opts *opts);
+
+/* Makes the city's stele_village_source, stele_township_source and
+ * stele_key_override what its counties' merged registries say: only streams with
+ * a key their county pinned, each under the county whose code it starts with.
+ * *changed (may be NULL) counts the streams added or whose entry changed. */
+int agg_city_adopt(long *changed, struct stele_ctx *ctx);
+
+/* 0, or STELE_EFAIL with the message when the directory is a city's (what the
+ * county does: its villages, keys, vetoes and reviews). */
+int agg_not_city(const struct stele_ctx *ctx);
+
+/* The rankings' area filters (aggregator/area.c): *area is --county (6 digits) or
+ * --township (9), NULL for neither; STELE_EUSAGE for both or a malformed code. */
+int agg_area_pick(const char **area, const char *county, const char *township);
+/* 0, or STELE_EINVALID when no registered village lies in area (NULL: 0). */
+int agg_area_known(struct stele_ctx *ctx, const char *area);
+/* Keeps the rows of t whose village_code starts with area (NULL: all): the
+ * rankings made per village (stars, members) keep their figures. */
+struct stele_table;
+int agg_area_filter(struct stele_table *t, const char *area);
+
+int cmd_county(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+extern const struct stele_cmd county_subcommands[];
 
 /* Opens the county directory for reading rankings (lock and database, no key)
  * and checks its role is 'county' (aggregator/county.c). Released by

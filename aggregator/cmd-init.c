@@ -1,4 +1,5 @@
-/* cmd-init.c: `stele-aggregator init`: create a county directory, or a township's. */
+/* cmd-init.c: `stele-aggregator init`: create a county directory, or a township's or a
+ * city's. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,10 +22,10 @@
 #include "url.h"
 
 struct init_opts {
-	const char *county, *township, *name, *publish;
+	const char *county, *township, *city, *name, *publish;
 };
 
-enum { OPT_COUNTY = 1, OPT_TOWNSHIP, OPT_NAME, OPT_PUBLISH };
+enum { OPT_COUNTY = 1, OPT_TOWNSHIP, OPT_CITY, OPT_NAME, OPT_PUBLISH };
 
 static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
 {
@@ -33,6 +34,7 @@ static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
 	switch (opt) {
 	case OPT_COUNTY: o->county = arg; break;
 	case OPT_TOWNSHIP: o->township = arg; break;
+	case OPT_CITY: o->city = arg; break;
 	case OPT_NAME: o->name = arg; break;
 	case OPT_PUBLISH: o->publish = arg; break;
 	}
@@ -69,6 +71,42 @@ static int init_township(sqlite3 *db, const struct init_opts *o, const unsigned 
 	return stele_db_commit(db);
 }
 
+/*
+ * A city's directory (docs/levels.md "Cities"): the settings and the default
+ * catalogue, the city's own (the one its rankings use; its counties publish it on
+ * to their villages), in one transaction. Its writer is its 4-digit code; it
+ * registers counties ('county add') and writes no synced table yet.
+ */
+static int init_city(sqlite3 *db, const struct init_opts *o, const unsigned char *pk)
+{
+	char pk_hex[2 * STELE_PK_BYTES + 1];
+	int rc;
+
+	stele_hex_encode(pk_hex, pk, STELE_PK_BYTES);
+	if ((rc = stele_db_begin(db)) < 0)
+		return rc;
+	if ((rc = stele_meta_set(db, "role", "city")) < 0 ||
+	    (rc = stele_meta_set(db, "city_code", o->city)) < 0 ||
+	    /* The report's title names the directory's own area. */
+	    (rc = stele_meta_set(db, "county_name", o->name)) < 0 ||
+	    (rc = stele_meta_set(db, "public_key", pk_hex)) < 0 ||
+	    (o->publish && (rc = stele_meta_set(db, "publish_url", o->publish)) < 0) ||
+	    (rc = stele_rules_install_defaults(db)) < 0 ||
+	    (rc = stele_meta_set(db, "writer", o->city)) < 0) {
+		stele_db_rollback(db);
+		return rc;
+	}
+	return stele_db_commit(db);
+}
+
+/* A city code: exactly 4 ASCII digits. */
+static int check_city_code(const char *s)
+{
+	if (strlen(s) != STELE_LEVEL_CITY || strspn(s, "0123456789") != STELE_LEVEL_CITY)
+		return stele_error(STELE_EUSAGE, "city code '%s' is not a 4-digit city code", s);
+	return 0;
+}
+
 /* Writes the settings and captures the default catalogue as the county stream's
  * first change set, in one transaction. */
 static int init_database(sqlite3 *db, const struct init_opts *o, const unsigned char *pk,
@@ -101,6 +139,7 @@ int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 	static const struct option longopts[] = {
 		{ "county", required_argument, NULL, OPT_COUNTY },
 		{ "township", required_argument, NULL, OPT_TOWNSHIP },
+		{ "city", required_argument, NULL, OPT_CITY },
 		{ "name", required_argument, NULL, OPT_NAME },
 		{ "publish", required_argument, NULL, OPT_PUBLISH },
 		{ 0 },
@@ -116,17 +155,20 @@ int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_opt, &o, NULL,
 				  0, 0, &n, &done)) < 0 || done)
 		return rc;
-	if (!!o.county == !!o.township || !o.name)
-		return stele_error(STELE_EUSAGE, "init needs --county CODE (or --township CODE) and "
-				   "--name NAME");
+	if (!!o.county + !!o.township + !!o.city != 1 || !o.name)
+		return stele_error(STELE_EUSAGE, "init needs --county CODE (or --township CODE, or "
+				   "--city CODE) and --name NAME");
+	if (o.city && check_city_code(o.city) < 0)
+		return STELE_EUSAGE;
 	/* Malformed values on the command line are usage errors (exit 2). */
 	if ((o.county && stele_check_county_code(o.county, "county code") < 0) ||
 	    (o.township && stele_check_township_code(o.township, NULL, "township code") < 0) ||
-	    stele_check_text(o.name, 200, o.county ? "county name" : "township name") < 0)
+	    stele_check_text(o.name, 200, o.county ? "county name" : o.city ? "city name"
+								     : "township name") < 0)
 		return stele_error(STELE_EUSAGE, "%s", stele_error_message());
 	if (!*o.name)
-		return stele_error(STELE_EUSAGE, o.county ? "county name is empty"
-							 : "township name is empty");
+		return stele_error(STELE_EUSAGE, o.county ? "county name is empty" :
+				   o.city ? "city name is empty" : "township name is empty");
 	if (o.publish && (rc = stele_check_text(o.publish, 1024, "--publish")) < 0)
 		return rc;
 	/* Kept without its password (saved in the credentials file once all is made). */
@@ -137,13 +179,17 @@ int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 	if ((rc = stele_newdir_begin(&nd, ctx)) < 0)
 		goto done;
 	if ((rc = stele_key_load(sk, nd.key_path)) == 0 &&
-	    (rc = o.county ? init_database(nd.db, &o, nd.pk, sk) : init_township(nd.db, &o, nd.pk)) == 0)
+	    (rc = o.county ? init_database(nd.db, &o, nd.pk, sk) :
+		  o.city ? init_city(nd.db, &o, nd.pk) : init_township(nd.db, &o, nd.pk)) == 0)
 		rc = stele_credentials_save_kept(&urls, ctx);
 	sodium_memzero(sk, sizeof(sk));
 	if ((rc = stele_newdir_end(&nd, rc)) < 0)
 		goto done;
 	if (o.county)
 		fprintf(stderr, _("%s: initialized county %s (%s) in %s\n"), ctx->prog, o.county,
+			o.name, ctx->dir);
+	else if (o.city)
+		fprintf(stderr, _("%s: initialized city %s (%s) in %s\n"), ctx->prog, o.city,
 			o.name, ctx->dir);
 	else
 		fprintf(stderr, _("%s: initialized township %s (%s) in %s\n"), ctx->prog, o.township,

@@ -15,11 +15,12 @@
 
 /* Options of the rank subcommands; NULL when not given. */
 struct rank_opts {
-	const char *year, *month, *township, *village, *as_of;
+	const char *year, *month, *township, *village, *as_of, *county;
+	const char *area; /* --county or --township (agg_area_pick) */
 	bool draft;
 };
 
-enum { OPT_YEAR = 1, OPT_MONTH, OPT_TOWNSHIP, OPT_VILLAGE, OPT_AS_OF, OPT_DRAFT };
+enum { OPT_YEAR = 1, OPT_MONTH, OPT_TOWNSHIP, OPT_VILLAGE, OPT_AS_OF, OPT_DRAFT, OPT_COUNTY };
 
 static int on_rank_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
 {
@@ -32,6 +33,7 @@ static int on_rank_opt(struct stele_ctx *ctx, int opt, const char *arg, void *da
 	case OPT_VILLAGE: o->village = arg; break;
 	case OPT_AS_OF: o->as_of = arg; break;
 	case OPT_DRAFT: o->draft = true; break;
+	case OPT_COUNTY: o->county = arg; break;
 	}
 	return 0;
 }
@@ -40,6 +42,7 @@ static const struct option rank_longopts[] = {
 	{ "year", required_argument, NULL, OPT_YEAR },
 	{ "month", required_argument, NULL, OPT_MONTH },
 	{ "township", required_argument, NULL, OPT_TOWNSHIP },
+	{ "county", required_argument, NULL, OPT_COUNTY },
 	{ "village", required_argument, NULL, OPT_VILLAGE },
 	{ "as-of", required_argument, NULL, OPT_AS_OF },
 	{ "draft", no_argument, NULL, OPT_DRAFT },
@@ -58,10 +61,11 @@ static int parse_rank(struct rank_opts *o, bool *done, struct stele_ctx *ctx,
 		return rc;
 	if ((o->year && !strchr(allowed, 'y')) || (o->month && !strchr(allowed, 'm')) ||
 	    (o->township && !strchr(allowed, 't')) || (o->village && !strchr(allowed, 'v')) ||
-	    (o->as_of && !strchr(allowed, 'a')) || (o->draft && !strchr(allowed, 'd')))
+	    (o->as_of && !strchr(allowed, 'a')) || (o->draft && !strchr(allowed, 'd')) ||
+	    (o->county && !strchr(allowed, 'c')))
 		return stele_error(STELE_EUSAGE, "%s: option not taken here (usage: %s %s)",
 				   cmd->name, ctx->prog, cmd->usage);
-	return 0;
+	return agg_area_pick(&o->area, o->county, o->township);
 }
 
 /* Whether the registry has a village with code, or a township with that code. */
@@ -117,13 +121,21 @@ static int compute_villages(struct stele_table **out, struct stele_ctx *ctx,
 			return stele_error(STELE_EINVALID, "township %s has no registered village",
 					   o->township);
 	}
-	return stele_rank_league(out, ctx->db, year, month, o->township);
+	/* A county's villages are ranked and graded among themselves, as a township's. */
+	if (o->county && (rc = agg_area_known(ctx, o->county)) < 0)
+		return rc;
+	return stele_rank_league(out, ctx->db, year, month, o->area);
 }
 
 static int compute_stars(struct stele_table **out, struct stele_ctx *ctx,
 			 const struct rank_opts *o, int year, int month)
 {
-	return stele_rank_stars(out, ctx->db, year);
+	int rc;
+
+	if ((rc = agg_area_known(ctx, o->area)) < 0 ||
+	    (rc = stele_rank_stars(out, ctx->db, year)) < 0)
+		return rc;
+	return agg_area_filter(*out, o->area);
 }
 
 /* The --village of o, refused unless registered (with a did-you-mean hint). */
@@ -151,9 +163,10 @@ static int compute_members(struct stele_table **out, struct stele_ctx *ctx,
 {
 	int rc;
 
-	if ((rc = check_village(ctx, o)) < 0)
+	if ((rc = check_village(ctx, o)) < 0 || (rc = agg_area_known(ctx, o->area)) < 0 ||
+	    (rc = stele_rank_members(out, ctx->db, year, month, o->village)) < 0)
 		return rc;
-	return stele_rank_members(out, ctx->db, year, month, o->village);
+	return agg_area_filter(*out, o->area);
 }
 
 static int compute_member_stars(struct stele_table **out, struct stele_ctx *ctx,
@@ -178,7 +191,7 @@ static int rank_villages(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 	int rc, year, month;
 	bool done;
 
-	if ((rc = parse_rank(&o, &done, ctx, cmd, argc, argv, "mtad")) < 0 || done)
+	if ((rc = parse_rank(&o, &done, ctx, cmd, argc, argv, "mtcad")) < 0 || done)
 		return rc;
 	if (!o.month)
 		return stele_error(STELE_EUSAGE, "rank villages needs --month YYYY-MM");
@@ -196,7 +209,7 @@ static int rank_stars(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 	int rc, year, month;
 	bool done;
 
-	if ((rc = parse_rank(&o, &done, ctx, cmd, argc, argv, "yad")) < 0 || done)
+	if ((rc = parse_rank(&o, &done, ctx, cmd, argc, argv, "ytcad")) < 0 || done)
 		return rc;
 	if (!o.year)
 		return stele_error(STELE_EUSAGE, "rank stars needs --year YYYY");
@@ -211,7 +224,7 @@ static int rank_members(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 	int rc, year, month;
 	bool done;
 
-	if ((rc = parse_rank(&o, &done, ctx, cmd, argc, argv, "ymvad")) < 0 || done)
+	if ((rc = parse_rank(&o, &done, ctx, cmd, argc, argv, "ymvtcad")) < 0 || done)
 		return rc;
 	if (!o.year && !o.month)
 		return stele_error(STELE_EUSAGE, "rank members needs --year YYYY (and may take "
@@ -263,12 +276,14 @@ static int rank_income(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 
 const struct stele_cmd rank_subcommands[] = {
 	{ "villages", rank_villages,
-	  N_("rank villages --month YYYY-MM [--township CODE] [--as-of RUN|TIME | --draft] "
+	  N_("rank villages --month YYYY-MM [--township CODE | --county CODE] "
+	  "[--as-of RUN|TIME | --draft] "
 	  "[--format table|csv|json] [--bom] [--raw]"),
 	  N_("The monthly league table (按月排名): every registered village with its five\n"
 	  "indicators, composite score, rank, A/B/C grade, whether the month is closed,\n"
 	  "its rank change since the previous month, and its status. --township ranks and\n"
-	  "grades one township's villages among themselves. Villages that are unsynced or\n"
+	  "grades one township's villages among themselves, --county one county's (at a\n"
+	  "city). Villages that are unsynced or\n"
 	  "have no record dated in the month or earlier are listed, unranked, after the\n"
 	  "others; status says why (unsynced, not_started), or that the figures stop at a\n"
 	  "quarantined or held change set. A month that has not begun is refused.\n"
@@ -276,19 +291,23 @@ const struct stele_cmd rank_subcommands[] = {
 	  "run of 'log') or TIME (YYYY-MM-DD[THH:MM[:SS[.mmm]]]) prints exactly what this\n"
 	  "printed right after that run or at that time; --draft tries the draft rules\n"
 	  "of 'rules import' (every ranking takes both)."), NULL },
-	{ "stars", rank_stars, N_("rank stars --year YYYY [--as-of RUN|TIME | --draft] "
+	{ "stars", rank_stars, N_("rank stars --year YYYY [--township CODE | --county CODE] "
+	  "[--as-of RUN|TIME | --draft] "
 	  "[--format table|csv|json] [--bom] [--raw]"),
 	  N_("The star ratings (评星定级) against the 100-point standard, from the score the\n"
 	  "county approved (assess approve; with star.review none, the declared score),\n"
 	  "beside the declared score; a veto event in the year makes 1 star. review says\n"
 	  "approved or pending; prev_stars and change (up, down, same) compare with the\n"
-	  "year before. Villages without stars are listed last, by code."),
+	  "year before. Villages without stars are listed last, by code. --township and\n"
+	  "--county keep one area's villages."),
 	  NULL },
 	{ "members", rank_members,
 	  N_("rank members --year YYYY [--month YYYY-MM] [--village CODE] "
+	  "[--township CODE | --county CODE] "
 	  "[--as-of RUN|TIME | --draft] [--format table|csv|json] [--bom] [--raw]"),
 	  N_("Party members' point rankings (积分排名), each village on its own: active and\n"
-	  "flowing members by points counted after their latest zeroing of the year."), NULL },
+	  "flowing members by points counted after their latest zeroing of the year.\n"
+	  "--township and --county keep one area's villages."), NULL },
 	{ "member-stars", rank_member_stars,
 	  N_("rank member-stars --year YYYY [--village CODE] [--as-of RUN|TIME | --draft] "
 	  "[--format table|csv|json] [--bom] [--raw]"),

@@ -287,6 +287,9 @@ static int rules_publish(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 		fprintf(stderr, P_("%s: the draft rules (%d table) are live for the county\n",
 				   "%s: the draft rules (%d tables) are live for the county\n", drafts),
 			ctx->prog, drafts);
+	/* The registry the county's city reads (docs/levels.md "Cities"). */
+	if ((rc = agg_registry_publish(NULL, ctx)) < 0)
+		return rc;
 	if (!to) {
 		if ((rc = stele_meta_get(ctx->db, "publish_url", &stored)) < 0)
 			goto done;

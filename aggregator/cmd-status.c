@@ -1,4 +1,5 @@
-/* cmd-status.c: `stele-aggregator status`: where every village's stream stands. */
+/* cmd-status.c: `stele-aggregator status`: where every village's stream stands (and,
+ * at a city, every county's). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,18 +75,47 @@ static int status_table(struct stele_table **out, struct stele_ctx *ctx)
 
 	if ((rc = stele_table_new(&t, NCOLS, names, kinds)) < 0)
 		return rc;
-	if ((rc = stele_db_prepare(ctx->db, &stmt,
+	/* A county's townships are streams too, shown beside its villages (code
+	 * order: a township before its villages); at a city its counties come first,
+	 * each before its own, and a village its county lists without a key says so. */
+	bool city = agg_level(ctx) == STELE_LEVEL_CITY;
+	static const char counties[] =
+			"SELECT c.county_code AS code, c.name, coalesce(st.last_seq, 0), "
+			"local_time(st.applied_at), NULL, NULL, "
+			"CASE WHEN coalesce(st.state, 'ok') = 'ok' AND coalesce(st.last_seq, 0) = 0 "
+			"THEN 'never synced' ELSE coalesce(st.state, 'ok') END, "
+			"local_time(c.fetched_at), c.fetch_error, st.state_note, st.last_commit "
+			"FROM stele_county_source c "
+			"LEFT JOIN stele_stream st ON st.writer = c.county_code UNION ALL ";
+	static const char townships[] =
+			"SELECT t.township_code AS code, (SELECT min(v.township_name) FROM village v "
+			"WHERE v.township_code = t.township_code), coalesce(st.last_seq, 0), "
+			"local_time(st.applied_at), NULL, NULL, "
+			"CASE WHEN coalesce(st.state, 'ok') = 'ok' AND coalesce(st.last_seq, 0) = 0 "
+			"THEN 'never synced' ELSE coalesce(st.state, 'ok') END, "
+			"local_time(t.fetched_at), t.fetch_error, st.state_note, st.last_commit "
+			"FROM stele_township_source t "
+			"LEFT JOIN stele_stream st ON st.writer = t.township_code UNION ALL ";
+	static const char villages[] =
 			"SELECT v.code, v.name, coalesce(st.last_seq, 0), "
 			"local_time(st.applied_at), "
 			"(SELECT count(*) FROM period_close p WHERE p.village_code = v.code), "
 			"(SELECT max(period) FROM period_close p WHERE p.village_code = v.code), "
-			"CASE WHEN coalesce(st.state, 'ok') = 'ok' AND coalesce(st.last_seq, 0) = 0 "
+			"CASE WHEN ?1 AND s.village_code IS NULL THEN 'not vouched' "
+			"WHEN coalesce(st.state, 'ok') = 'ok' AND coalesce(st.last_seq, 0) = 0 "
 			"THEN 'never synced' ELSE coalesce(st.state, 'ok') END, "
 			"local_time(s.fetched_at), "
-			"s.fetch_error, st.state_note, st.last_commit "
+			"s.fetch_error, coalesce(st.state_note, CASE WHEN ?1 AND s.village_code IS NULL "
+			"THEN 'county ' || substr(v.code, 1, 6) || ' has not published a key for it' "
+			"END), st.last_commit "
 			"FROM village v LEFT JOIN stele_village_source s ON s.village_code = v.code "
-			"LEFT JOIN stele_stream st ON st.writer = v.code ORDER BY v.code")) < 0)
+			"LEFT JOIN stele_stream st ON st.writer = v.code ORDER BY 1";
+	char sql[sizeof(counties) + sizeof(townships) + sizeof(villages)];
+
+	snprintf(sql, sizeof(sql), "%s%s%s", city ? counties : "", townships, villages);
+	if ((rc = stele_db_prepare(ctx->db, &stmt, sql)) < 0)
 		goto done;
+	sqlite3_bind_int(stmt, 1, city);
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
 		const char *cells[NCOLS];
 		char behind_text[24];

@@ -18,6 +18,14 @@ int cmd_sync(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 		return rc;
 	if ((rc = agg_open(ctx)) < 0)
 		return rc;
+	/* A city: its counties first, then what their registries vouch for. */
+	if (agg_level(ctx) == STELE_LEVEL_CITY) {
+		if (f.timeout && (rc = agg_fetch_arm_timeout(ctx, f.timeout)) < 0)
+			return rc;
+		rc = agg_city_sync(ctx, &f.o);
+		stele_deadline_disarm();
+		return rc;
+	}
 	/* Merge what there is even when some villages could not be fetched. The
 	 * timeout covers the fetch only. */
 	if (f.timeout && (rc = agg_fetch_arm_timeout(ctx, f.timeout)) < 0)

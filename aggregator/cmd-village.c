@@ -451,7 +451,9 @@ static int village_revoke(struct stele_ctx *ctx, const struct stele_cmd *cmd, in
 				   "digits, from 'stele-agent key')", pos[0]);
 	if (o.key)
 		stele_hex_encode(key_hex, pk, STELE_PK_BYTES);
-	if ((rc = agg_open(ctx)) < 0 || (rc = agg_village_exists(&exists, ctx, pos[0])) < 0)
+	/* At a city a revocation is the village's county's to make (its registry). */
+	if ((rc = agg_open(ctx)) < 0 || (rc = agg_not_city(ctx)) < 0 ||
+	    (rc = agg_village_exists(&exists, ctx, pos[0])) < 0)
 		return rc;
 	if (!exists) {
 		char hint[96];

@@ -29,8 +29,8 @@ enum stele_level agg_level(const struct stele_ctx *ctx)
 {
 	enum stele_level level = ctx->writer ? stele_writer_level(ctx->writer) : STELE_LEVEL_NONE;
 
-	return level == STELE_LEVEL_COUNTY || level == STELE_LEVEL_TOWNSHIP ? level
-									      : STELE_LEVEL_NONE;
+	return level == STELE_LEVEL_COUNTY || level == STELE_LEVEL_TOWNSHIP ||
+	       level == STELE_LEVEL_CITY ? level : STELE_LEVEL_NONE;
 }
 
 int agg_county_only(const struct stele_ctx *ctx)
@@ -85,11 +85,21 @@ int agg_write_commit(uint64_t *seq, struct stele_ctx *ctx, struct stele_capture 
 	return 0;
 }
 
+int agg_not_city(const struct stele_ctx *ctx)
+{
+	if (agg_level(ctx) == STELE_LEVEL_CITY)
+		return stele_error(STELE_EFAIL, "%s is city %s's directory; this is done at the "
+				   "county, whose registry reaches the city", ctx->dir, ctx->writer);
+	return 0;
+}
+
 int agg_county_code(char out[7], struct stele_ctx *ctx)
 {
 	char *code = NULL;
 	int rc;
 
+	if ((rc = agg_not_city(ctx)) < 0)
+		return rc;
 	if ((rc = stele_meta_get(ctx->db, "county_code", &code)) < 0)
 		return rc;
 	if (!code || strlen(code) != 6) {
@@ -112,6 +122,14 @@ char *agg_mirror_path(const struct stele_ctx *ctx, const char *code)
 	return path;
 }
 
+/* What agg_villages lists at a city (agg_city_set_list). */
+static enum agg_city_list city_list = AGG_CITY_ALL;
+
+void agg_city_set_list(enum agg_city_list which)
+{
+	city_list = which;
+}
+
 void agg_villages_free(struct agg_village *v, size_t n)
 {
 	for (size_t i = 0; v && i < n; i++) {
@@ -128,11 +146,21 @@ int agg_villages(struct agg_village **out, size_t *n, struct stele_ctx *ctx)
 	size_t count = 0, cap = 0;
 	int rc, step;
 
-	/* A county's townships are streams it merges like its villages' (docs/levels.md). */
-	if ((rc = stele_db_prepare(ctx->db, &stmt, "SELECT village_code, remote, pubkey "
-						   "FROM stele_village_source UNION ALL "
-						   "SELECT township_code, remote, pubkey "
-						   "FROM stele_township_source ORDER BY 1")) < 0)
+	/* A county's townships are streams it merges like its villages' (docs/levels.md);
+	 * a city's counties are streams too, each listed before the streams it vouches
+	 * for (its code is their prefix). */
+	const char *below = "SELECT village_code, remote, pubkey FROM stele_village_source "
+			    "UNION ALL SELECT township_code, remote, pubkey FROM stele_township_source";
+	const char *counties = "SELECT county_code, remote, pubkey FROM stele_county_source";
+	char sql[512];
+
+	if (agg_level(ctx) != STELE_LEVEL_CITY || city_list == AGG_CITY_BELOW)
+		snprintf(sql, sizeof(sql), "%s ORDER BY 1", below);
+	else if (city_list == AGG_CITY_COUNTIES)
+		snprintf(sql, sizeof(sql), "%s ORDER BY 1", counties);
+	else
+		snprintf(sql, sizeof(sql), "%s UNION ALL %s ORDER BY 1", counties, below);
+	if ((rc = stele_db_prepare(ctx->db, &stmt, sql)) < 0)
 		return rc;
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
 		const char *code = (const char *)sqlite3_column_text(stmt, 0);
@@ -197,7 +225,8 @@ int rank_open_county(struct stele_ctx *ctx)
 		return rc;
 	if ((rc = stele_meta_get(ctx->db, "role", &role)) < 0)
 		return rc;
-	if (!role || (strcmp(role, "county") != 0 && strcmp(role, "township") != 0))
+	if (!role || (strcmp(role, "county") != 0 && strcmp(role, "township") != 0 &&
+		      strcmp(role, "city") != 0))
 		rc = stele_error(STELE_EFAIL, "%s is not a county directory; use stele-agent there",
 				 ctx->dir);
 	free(role);
@@ -235,6 +264,20 @@ void rank_view_close(struct rank_view *view, struct stele_ctx *ctx)
 	if (view->open)
 		stele_view_close(ctx->db, view->kind);
 	view->open = false;
+}
+
+void agg_say_stream(const struct stele_ctx *ctx, const char *code, const char *what)
+{
+	switch (strlen(code)) {
+	case STELE_LEVEL_COUNTY:
+		fprintf(stderr, _("%s: county %s: %s\n"), ctx->prog, code, what);
+		break;
+	case STELE_LEVEL_TOWNSHIP:
+		fprintf(stderr, _("%s: township %s: %s\n"), ctx->prog, code, what);
+		break;
+	default:
+		fprintf(stderr, _("%s: village %s: %s\n"), ctx->prog, code, what);
+	}
 }
 
 void agg_did_you_mean(char *out, size_t outsz, struct stele_ctx *ctx, const char *sql,

@@ -279,6 +279,31 @@ static int quarantine_fetch(struct stele_ctx *ctx, const struct fetch_job *job)
 }
 
 /* Records each job's outcome in stele_village_source, in one transaction. */
+/* Records the fetch outcome of a stream that is not a village's, inside
+ * record_outcomes' transaction: a county's at a city (6 digits), a township's (9). */
+static int record_other(struct stele_ctx *ctx, const struct fetch_job *job)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	if ((rc = stele_db_prepare(ctx->db, &stmt, strlen(job->code) == STELE_LEVEL_COUNTY ?
+			"UPDATE stele_county_source SET fetched_at = CASE WHEN ?2 IS NULL THEN ?3 "
+			"ELSE fetched_at END, fetch_error = ?2 WHERE county_code = ?1" :
+			"UPDATE stele_township_source SET fetched_at = CASE WHEN ?2 IS NULL THEN ?3 "
+			"ELSE fetched_at END, fetch_error = ?2 WHERE township_code = ?1")) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, job->code, -1, SQLITE_STATIC);
+	if (job->rc < 0)
+		sqlite3_bind_text(stmt, 2, job->error, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(stmt, 2);
+	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)time(NULL));
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		rc = stele_error_db(STELE_EFAIL, ctx->db, "recording fetch results");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 static int record_outcomes(struct stele_ctx *ctx, const struct fetch_job *jobs, size_t n)
 {
 	sqlite3_stmt *stmt = NULL;
@@ -292,6 +317,9 @@ static int record_outcomes(struct stele_ctx *ctx, const struct fetch_job *jobs, 
 		goto done;
 	for (size_t i = 0; i < n; i++) {
 		if (jobs[i].rc == STELE_EVERIFY && (rc = quarantine_fetch(ctx, &jobs[i])) < 0)
+			goto done;
+		/* A city's county, a township: their outcomes have tables of their own. */
+		if (strlen(jobs[i].code) != STELE_LEVEL_VILLAGE && (rc = record_other(ctx, &jobs[i])) < 0)
 			goto done;
 		sqlite3_bind_text(stmt, 1, jobs[i].code, -1, SQLITE_STATIC);
 		if (jobs[i].rc < 0)
@@ -497,7 +525,7 @@ int agg_fetch(struct stele_ctx *ctx, const struct agg_fetch_opts *opts)
 				jobs[i].code, jobs[i].error);
 			quarantined++;
 		} else if (jobs[i].rc < 0) {
-			fprintf(stderr, _("%s: village %s: %s\n"), ctx->prog, jobs[i].code, jobs[i].error);
+			agg_say_stream(ctx, jobs[i].code, jobs[i].error);
 			failed++;
 		} else if (*jobs[i].damage) {
 			fprintf(stderr, _("%s: village %s: its mirror was damaged (%s); rebuilt it from "

@@ -3,13 +3,16 @@
 #include "i18n.h"
 
 static const struct stele_cmd commands[] = {
-	{ "init", cmd_init, N_("init --county CODE|--township CODE --name NAME [--publish URL]"),
+	{ "init", cmd_init, N_("init --county CODE|--township CODE|--city CODE --name NAME "
+			       "[--publish URL]"),
 	  N_("Creates the county directory (-C DIR, $STELE_DIR or the current directory):\n"
 	  "the database, the county's signing key, its repository (repo.git) and the\n"
 	  "default rules catalogue, captured as the county stream's first change set.\n"
 	  "--township CODE (9 digits) makes a township's directory instead: it registers,\n"
 	  "fetches, merges and ranks its own villages as a county does, and writes its\n"
-	  "first reviews ('assess review') into its own stream for the county."), NULL },
+	  "first reviews ('assess review') into its own stream for the county.\n"
+	  "--city CODE (4 digits) makes a city's directory: it registers counties\n"
+	  "('county add') and fetches, verifies and ranks every village they vouch for."), NULL },
 	{ "key", cmd_key, N_("key"),
 	  N_("Prints the directory's public key (64 hex digits): a township's, to register\n"
 	  "it at the county with 'township add --key'."), NULL },
@@ -18,6 +21,10 @@ static const struct stele_cmd commands[] = {
 	{ "township", cmd_township, N_("township add|list ..."),
 	  N_("The county's townships, whose first reviews it merges like villages' streams."),
 	  township_subcommands },
+	{ "county", cmd_county, N_("county add|list ..."),
+	  N_("The city's counties, whose published registries say which villages and\n"
+	  "townships the city fetches and with which keys it verifies them."),
+	  county_subcommands },
 	{ "rules", cmd_rules, N_("rules import|list|publish ..."),
 	  N_("The county's rules catalogue, and publishing it to the villages."), rules_subcommands },
 	{ "assess", cmd_assess, N_("assess list|approve|adjust|review ..."),

@@ -445,8 +445,7 @@ int agg_merge(struct stele_ctx *ctx)
 		stele_cli_progress(ctx, "merging", (long)i, (long)n);
 		if ((rc = merge_village(&stopped, why, sizeof(why), &run, ctx, &v[i])) < 0) {
 			stele_cli_progress_end();
-			fprintf(stderr, _("%s: village %s: %s\n"), ctx->prog, v[i].code,
-				stele_error_message());
+			agg_say_stream(ctx, v[i].code, stele_error_message());
 			if (!first_error)
 				first_error = rc;
 			failed++;
@@ -454,7 +453,7 @@ int agg_merge(struct stele_ctx *ctx)
 		}
 		if (stopped) {
 			stele_cli_progress_end();
-			fprintf(stderr, _("%s: village %s: %s\n"), ctx->prog, v[i].code, why);
+			agg_say_stream(ctx, v[i].code, why);
 			stopped_count++;
 		}
 	}

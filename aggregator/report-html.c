@@ -240,12 +240,45 @@ static void stars_section(struct page *p, const struct report *r)
 }
 
 struct township {
-	const char *code, *name;
+	char code[16];
+	const char *name;
+	char own_name[208]; /* a county's, read from the city's registry */
 	int villages, ranked, unsynced, grades[3];
 	int64_t composite_sum;
 };
 
-static void townships_section(struct page *p, const struct report *r)
+/* The name a city registered county code under ("" if none) into out. */
+static void county_name(char out[208], sqlite3 *db, const char *code)
+{
+	sqlite3_stmt *stmt = NULL;
+
+	out[0] = '\0';
+	if (stele_db_prepare(db, &stmt, "SELECT name FROM stele_county_source WHERE "
+			     "county_code = ?") < 0) {
+		stele_error_clear(); /* a missing name costs only the cell */
+		return;
+	}
+	sqlite3_bind_text(stmt, 1, code, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
+		snprintf(out, 208, "%s", (const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+}
+
+/* Whether the report is a city's (it has registered counties). */
+static bool at_city(sqlite3 *db)
+{
+	int64_t n = 0;
+
+	if (stele_db_int(db, "SELECT count(*) FROM stele_county_source", &n) < 0) {
+		stele_error_clear();
+		return false;
+	}
+	return n > 0;
+}
+
+/* The summary per township, or at a city per county (the villages whose codes
+ * start with its 6 digits), of the report's month. */
+static void areas_section(struct page *p, const struct report *r, bool counties)
 {
 	const struct stele_league *league = r->league[HISTORY_MONTHS - 1];
 	struct township *t = calloc(league->nrows ? league->nrows : 1, sizeof(*t));
@@ -257,18 +290,31 @@ static void townships_section(struct page *p, const struct report *r)
 	}
 	for (size_t i = 0; i < league->nrows; i++) {
 		const struct stele_league_row *v = &league->rows[i];
+		char key[16];
 		size_t j = 0;
-		while (j < n && strcmp(t[j].code, v->township_code) != 0)
+
+		if (counties)
+			snprintf(key, sizeof(key), "%.6s", v->code);
+		else
+			snprintf(key, sizeof(key), "%s", v->township_code);
+		while (j < n && strcmp(t[j].code, key) != 0)
 			j++;
 		if (j == n) {
 			/* keep the list ordered by code */
-			while (j > 0 && strcmp(t[j - 1].code, v->township_code) > 0) {
+			while (j > 0 && strcmp(t[j - 1].code, key) > 0) {
 				t[j] = t[j - 1];
+				if (t[j].name == t[j - 1].own_name)
+					t[j].name = t[j].own_name;
 				j--;
 			}
 			memset(&t[j], 0, sizeof(t[j]));
-			t[j].code = v->township_code;
-			t[j].name = v->township_name;
+			snprintf(t[j].code, sizeof(t[j].code), "%s", key);
+			if (counties) {
+				county_name(t[j].own_name, r->db, key);
+				t[j].name = t[j].own_name;
+			} else {
+				t[j].name = v->township_name;
+			}
 			n++;
 		}
 		t[j].villages++;
@@ -279,10 +325,17 @@ static void townships_section(struct page *p, const struct report *r)
 			t[j].grades[v->grade == 'A' ? 0 : v->grade == 'B' ? 1 : 2]++;
 		}
 	}
-	page_raw(p, "<section id=\"townships-section\"><h2>");
-	page_label(p, "乡镇汇总", "Townships");
-	page_raw(p, "</h2><table id=\"townships\"><thead><tr><th>");
-	page_label(p, "乡镇", "Township");
+	if (counties) {
+		page_raw(p, "<section id=\"counties-section\"><h2>");
+		page_label(p, "县（市、区）汇总", "Counties");
+		page_raw(p, "</h2><table id=\"counties\"><thead><tr><th>");
+		page_label(p, "县（市、区）", "County");
+	} else {
+		page_raw(p, "<section id=\"townships-section\"><h2>");
+		page_label(p, "乡镇汇总", "Townships");
+		page_raw(p, "</h2><table id=\"townships\"><thead><tr><th>");
+		page_label(p, "乡镇", "Township");
+	}
 	page_raw(p, "</th><th>");
 	page_label(p, "代码", "Code");
 	page_raw(p, "</th><th>");
@@ -553,7 +606,10 @@ int report_write_page(struct page *p, const struct report *r)
 	report_league_section(p, r);
 	report_history_section(p, r);
 	stars_section(p, r);
-	townships_section(p, r);
+	/* A city's report has the county summary beside the township summary. */
+	if (at_city(r->db))
+		areas_section(p, r, true);
+	areas_section(p, r, false);
 	if ((rc = report_gov_sections(p, r)) < 0 || (rc = report_grids_section(p, r)) < 0 ||
 	    (rc = completeness_section(p, r)) < 0 ||
 	    (rc = provenance_section(p, r)) < 0)

@@ -17,6 +17,7 @@
 #include "cswalk.h"
 #include "i18n.h"
 #include "parse.h"
+#include "rekey.h"
 
 /* "STELECS1": not NUL-terminated on the wire. */
 static const unsigned char cs_magic[8] = { 'S', 'T', 'E', 'L', 'E', 'C', 'S', '1' };
@@ -448,7 +449,9 @@ int stele_cs_decode(struct stele_changeset **out, enum stele_cs_fault *fault,
 	}
 	stele_buf_init(&changes, raw_len);
 	if ((rc = inflate_capped(&changes, &why, payload, payload_len, raw_len)) < 0 ||
-	    (rc = stele_cs_walk(&why, changes.data, changes.len, NULL, NULL)) < 0)
+	    (rc = stele_cs_walk(&why, changes.data, changes.len, NULL, NULL)) < 0 ||
+	    /* Signed and hashed as written; read with today's keys (lib/rekey.h). */
+	    (rc = stele_rekey_legacy((unsigned char *)changes.data, changes.len)) < 0)
 		goto done;
 	if (!(cs = calloc(1, sizeof(*cs))) || !(cs->summary = malloc(summary_len + 1))) {
 		rc = stele_error(STELE_EFAIL, "out of memory");

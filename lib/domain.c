@@ -13,7 +13,7 @@ const char *const stele_village_tables[] = {
 const char *const stele_county_tables[] = {
 	"point_rule", "standard_item", "veto_item", "veto_event", "assessment_review",
 	"assessment_approval", "ranking_config", "village", "issued_task", "issued_task_village",
-	NULL,
+	"registry_source", "registry_key", NULL,
 };
 
 /* The township's first review of its villages' self-assessments (乡镇初审). */
@@ -87,6 +87,30 @@ bool stele_code_within(const char *scope, const void *code, size_t len)
 	return memcmp(c, scope, n) == 0;
 }
 
+bool stele_domain_names_code(const char *table)
+{
+	return strcmp(table, "village") == 0 || stele_domain_is_registry(table);
+}
+
+bool stele_domain_is_registry(const char *table)
+{
+	return strcmp(table, "registry_source") == 0 || strcmp(table, "registry_key") == 0;
+}
+
+bool stele_domain_row_within(const char *table, const char *scope, const void *code, size_t len)
+{
+	char village[STELE_LEVEL_VILLAGE];
+
+	/* A registry row names a township (9 digits) as well as a village: it is in
+	 * scope as any village of that township would be. */
+	if (len == STELE_LEVEL_TOWNSHIP && stele_domain_is_registry(table)) {
+		memcpy(village, code, len);
+		memset(village + len, '0', sizeof(village) - len);
+		return stele_code_within(scope, village, sizeof(village));
+	}
+	return stele_code_within(scope, code, len);
+}
+
 /* The columns of each synced table, in the order of schema/ (and so of a
  * changeset's records); tests/unit/test-db.c compares them with the database. */
 static const struct {
@@ -123,6 +147,8 @@ static const struct {
 	{ "grid", { "village_code", "id", "name", "households", "worker", NULL } },
 	{ "request_followup", { "village_code", "request_id", "handler", "escalated_to",
 				"escalated_on", "feedback", NULL } },
+	{ "registry_source", { "code", "remote", "pubkey", NULL } },
+	{ "registry_key", { "code", "seq_from", "new_key", "revokes", NULL } },
 };
 
 const char *const *stele_domain_columns(const char *table)
@@ -137,7 +163,7 @@ int stele_domain_village_column(const char *table)
 {
 	int i = stele_domain_column(table, "village_code");
 
-	return i >= 0 || strcmp(table, "village") != 0 ? i : stele_domain_column(table, "code");
+	return i >= 0 || !stele_domain_names_code(table) ? i : stele_domain_column(table, "code");
 }
 
 int stele_domain_column(const char *table, const char *column)

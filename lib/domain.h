@@ -54,6 +54,17 @@ int stele_domain_village_column(const char *table);
  */
 bool stele_code_within(const char *scope, const void *code, size_t len);
 
+/* Whether table's village column is its code (the registry's "village", and the
+ * county's published registry_source and registry_key, which name townships too). */
+bool stele_domain_names_code(const char *table);
+/* Whether table is one of the county's published registry (registry_source,
+ * registry_key: schema/0013-city.sql). */
+bool stele_domain_is_registry(const char *table);
+
+/* stele_code_within for a row of table: a registry row may name a township (9
+ * digits) instead of a village, in scope when its villages would be. */
+bool stele_domain_row_within(const char *table, const char *scope, const void *code, size_t len);
+
 /* The most columns a synced table has. */
 #define STELE_DOMAIN_MAX_COLUMNS 16
 

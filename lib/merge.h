@@ -100,6 +100,12 @@ int stele_stream_check(const char **reason, long *rows, struct stele_stream *s,
 int stele_stream_apply(const char **reason, struct stele_stream *s,
 		       const struct stele_changeset *cs);
 
+/* Whether s is a county's stream read at a city: named by the county's 6-digit
+ * code, it takes change sets naming the writer "county" (writer; NULL: whatever
+ * the name), and leaves the city's own tables out of the apply (the catalogue,
+ * the county's issued tasks: docs/levels.md "Cities"). */
+bool stele_stream_county_at_city(const struct stele_stream *s, const char *writer);
+
 /* Moves s's chain past cs, whose encoded bytes hash to hash. */
 void stele_stream_advance(struct stele_stream *s, const struct stele_changeset *cs,
 			  const unsigned char hash[STELE_HASH_BYTES]);

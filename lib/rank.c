@@ -452,7 +452,9 @@ static int league_by_code(struct stele_league_row **out_rows, size_t *out_n, boo
 	}
 	for (size_t i = 0; i < n; i++) {
 		int64_t num = 0, den = 0;
-		scope[i] = !township || strcmp(rows[i].township_code, township) == 0;
+		/* A county's code (6 digits, at a city) holds the villages it starts. */
+		scope[i] = !township || strcmp(rows[i].township_code, township) == 0 ||
+			   (strlen(township) == 6 && strncmp(rows[i].code, township, 6) == 0);
 		for (int k = 0; k < STELE_IND_COUNT; k++)
 			if (rows[i].has[k]) {
 				num += cfg->weight[k] * rows[i].ind[k];

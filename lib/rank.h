@@ -93,7 +93,8 @@ struct stele_league {
 /*
  * Computes the league table of month (year, month 1..12) for the registered
  * villages (the `village` table), or only township's villages when township is
- * non-NULL (ranked and graded among themselves, indicators county-wide).
+ * non-NULL (ranked and graded among themselves, indicators county-wide); a
+ * 6-digit township is a county at a city: the villages whose codes start with it.
  * with_change computes rank_change from the previous month's table (December of
  * year - 1 for January). *out is freed by the caller with stele_league_free().
  */

@@ -51,6 +51,15 @@ int stele_stream_set_scope(struct stele_stream *s, const char *code)
 	return 0;
 }
 
+bool stele_stream_county_at_city(const struct stele_stream *s, const char *writer)
+{
+	/* A county's change sets name it "county" (docs/levels.md); a city tells its
+	 * counties' streams apart by the code it registered each under, and the key
+	 * pinned for that code is what proves whose stream it is. */
+	return s->level == STELE_LEVEL_COUNTY && strcmp(s->writer, STELE_WRITER_COUNTY) != 0 &&
+	       (!writer || strcmp(writer, STELE_WRITER_COUNTY) == 0);
+}
+
 void stele_stream_advance(struct stele_stream *s, const struct stele_changeset *cs,
 			  const unsigned char hash[STELE_HASH_BYTES])
 {
@@ -100,9 +109,11 @@ done:
 
 /* Whether v, a record's village column, is in s's scope: a 12-digit village code
  * starting with it, or a column the record leaves undefined (an update's). */
-static bool in_scope(const struct stele_stream *s, const struct stele_cs_value *v)
+static bool in_scope(const struct stele_stream *s, const char *table,
+		     const struct stele_cs_value *v)
 {
-	return v->type == 0 || (v->type == SQLITE_TEXT && stele_code_within(s->scope, v->bytes, v->len));
+	return v->type == 0 || (v->type == SQLITE_TEXT &&
+				stele_domain_row_within(table, s->scope, v->bytes, v->len));
 }
 
 /* A value for a message: short one-line text as it is, else what it is. */
@@ -177,9 +188,9 @@ static int check_row(void *ctx, const struct stele_cs_row *row)
 	 * leaves a key column alone (stele_cs_walk); an update that leaves alone a village
 	 * column outside the key (veto_event's) holds it in neither record: the row was
 	 * in scope when it was inserted, and the apply finds it by its key. */
-	if (row->op != SQLITE_INSERT && !in_scope(s, &row->old_values[col]))
+	if (row->op != SQLITE_INSERT && !in_scope(s, row->table, &row->old_values[col]))
 		code = &row->old_values[col];
-	else if (row->op != SQLITE_DELETE && !in_scope(s, &row->new_values[col]))
+	else if (row->op != SQLITE_DELETE && !in_scope(s, row->table, &row->new_values[col]))
 		code = &row->new_values[col];
 	else
 		return check_values(c, row);
@@ -237,7 +248,7 @@ int stele_stream_check(const char **reason, long *rows, struct stele_stream *s,
 	char prefix[32];
 	int rc;
 
-	if (strcmp(cs->writer, s->writer) != 0) {
+	if (strcmp(cs->writer, s->writer) != 0 && !stele_stream_county_at_city(s, cs->writer)) {
 		*reason = "writer";
 		return stele_error(STELE_EVERIFY, "change set seq %llu names writer %s, not %s", seq,
 				   cs->writer, s->writer);
@@ -303,6 +314,24 @@ static const char *conflict_words(int type)
 	return "it does not apply";
 }
 
+/* The tables of a county stream a city does not take (docs/levels.md "Cities"):
+ * the catalogue, which is the city's own, and the county's issued tasks, numbered
+ * per county. They are checked like every row, then left out of the apply. */
+static const char *const county_own_at_city[] = {
+	"point_rule", "standard_item", "veto_item", "ranking_config", "issued_task",
+	"issued_task_village", NULL,
+};
+
+/* sqlite3changeset_apply_v2's table filter at a city: 0 skips the table. */
+static int city_filter(void *arg, const char *table)
+{
+	(void)arg;
+	for (const char *const *t = county_own_at_city; *t; t++)
+		if (strcmp(*t, table) == 0)
+			return 0;
+	return 1;
+}
+
 int stele_stream_apply(const char **reason, struct stele_stream *s,
 		       const struct stele_changeset *cs)
 {
@@ -313,8 +342,9 @@ int stele_stream_apply(const char **reason, struct stele_stream *s,
 		return 0;
 	/* The default flags wrap the apply in a savepoint: a refused change set leaves
 	 * the caller's transaction as it was. */
-	src = sqlite3changeset_apply_v2(s->db, (int)cs->changes_len, cs->changes, NULL, on_conflict,
-					&seen, NULL, NULL, 0);
+	src = sqlite3changeset_apply_v2(s->db, (int)cs->changes_len, cs->changes,
+					stele_stream_county_at_city(s, NULL) ? city_filter : NULL,
+					on_conflict, &seen, NULL, NULL, 0);
 	if (src == SQLITE_ABORT || seen.type) {
 		*reason = "conflict";
 		return stele_error(STELE_EVERIFY, "seq %llu: a row change of %s does not apply: %s",

@@ -26,7 +26,7 @@ enum special { SP_NONE, SP_TASK, SP_REQUEST, SP_EVENT, SP_MONTH };
 
 struct kind {
 	const char *table, *one, *many;
-	bool village;    /* first primary-key column is village_code: not part of the id */
+	bool village;    /* village_code is in the primary key: not part of the id */
 	enum special special;
 	const char *column; /* the column SP_TASK / SP_REQUEST / SP_EVENT read */
 };
@@ -44,7 +44,7 @@ static const struct kind kinds[] = {
 	{ "point_rule", "point rule", "point rules", false, SP_NONE, NULL },
 	{ "standard_item", "standard item", "standard items", false, SP_NONE, NULL },
 	{ "veto_item", "veto item", "veto items", false, SP_NONE, NULL },
-	{ "veto_event", "veto event", "veto events", false, SP_NONE, NULL },
+	{ "veto_event", "veto event", "veto events", true, SP_NONE, NULL },
 	{ "ranking_config", "ranking setting", "ranking settings", false, SP_NONE, NULL },
 	{ "village", "village", "villages", false, SP_NONE, NULL },
 	{ "issued_task", "issued task", "issued tasks", false, SP_NONE, NULL },
@@ -54,6 +54,8 @@ static const struct kind kinds[] = {
 	{ "issued_task_close", "issued task", "issued tasks", true, SP_MONTH, NULL },
 	{ "grid", "grid", "grids", true, SP_NONE, NULL },
 	{ "request_followup", "request follow-up", "request follow-ups", true, SP_NONE, NULL },
+	{ "registry_source", "registered stream", "registered streams", false, SP_NONE, NULL },
+	{ "registry_key", "key override", "key overrides", false, SP_NONE, NULL },
 };
 #define KIND_COUNT ((int)(sizeof(kinds) / sizeof(kinds[0])))
 
@@ -113,15 +115,16 @@ static void row_id(char id[ID_MAX + 1], sqlite3_changeset_iter *it, const struct
 		   int op, int ncol)
 {
 	unsigned char *pk;
-	int npk;
+	int npk, vcol;
 
 	id[0] = '\0';
 	if (!k || sqlite3changeset_pk(it, &pk, &npk) != SQLITE_OK)
 		return;
-	for (int i = k->village ? 1 : 0; i < npk && i < ncol; i++) {
+	vcol = k->village ? stele_domain_column(k->table, "village_code") : -1;
+	for (int i = 0; i < npk && i < ncol; i++) {
 		sqlite3_value *v = NULL;
 
-		if (!pk[i])
+		if (!pk[i] || i == vcol)
 			continue;
 		if ((op == SQLITE_INSERT ? sqlite3changeset_new(it, i, &v)
 					 : sqlite3changeset_old(it, i, &v)) != SQLITE_OK ||

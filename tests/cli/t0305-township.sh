@@ -131,6 +131,18 @@ $B|S2|100|" &&
 	test_grep "^$A,村$A,2026,S2,.*,15.0,12.0,,,,no,$" list
 '
 
+test_expect_success 'status shows the township stream beside its villages, and its fetch' '
+	stele-aggregator -C county status --format csv >status &&
+	test_grep "^$T,[^,]*,2,.*,ok,0,[0-9]" status &&
+	test $(grep -n "^$T," status | cut -d: -f1) -lt $(grep -n "^$A," status | cut -d: -f1) &&
+	mv server/$T.git server/$T.away &&
+	test_expect_code 1 stele-aggregator -C county fetch 2>/dev/null &&
+	stele-aggregator -C county status --format csv >status &&
+	test_grep "^$T,.*,ok,0,[^,]*,[^,]*$T.git" status &&
+	mv server/$T.away server/$T.git &&
+	stele-aggregator -C county fetch 2>/dev/null
+'
+
 test_expect_success 'assess approve takes the township score where there is one' '
 	stele-aggregator -C county assess approve $A --year 2026 2>/dev/null &&
 	test "$(sqlite3 county/stele.db "SELECT item_code, score FROM assessment_review WHERE village_code = '\''$A'\'' ORDER BY 1" | head -n 2)" = "S1|155

@@ -16,6 +16,7 @@
 #include "domain.h"
 #include "error.h"
 #include "merge.h"
+#include "rekey.h"
 
 #define VILLAGE "990101001201"
 #define OTHER   "990101001202"
@@ -253,9 +254,101 @@ static void test_county_scope(void **state)
 	cs.changes_len = (size_t)len;
 	assert_int_equal(stele_stream_check(&reason, NULL, &s, &cs), STELE_EVERIFY);
 	assert_string_equal(reason, "ownership");
-	assert_non_null(strstr(stele_error_message(), "(update of veto_event) carries village code "
+	/* The village code is in veto_event's key (schema/0013-city.sql): moving it is
+	 * a delete and an insert, and the insert is refused. */
+	assert_non_null(strstr(stele_error_message(), "(insert of veto_event) carries village code "
 			       "'990201001201'"));
 	sqlite3_free((void *)cs.changes);
+	sqlite3_close(db);
+}
+
+/* A county's published registry (schema/0013-city.sql): its rows name villages and
+ * townships of its own only; a county stream named by its code at a city takes
+ * change sets naming the writer "county", and leaves the city's tables alone. */
+static void test_city(void **state)
+{
+	sqlite3 *db = open_db();
+	struct stele_changeset cs = { .format = STELE_CS_FORMAT, .seq = 1,
+				      .schema = (unsigned)stele_schema_version() };
+	struct stele_stream s;
+	const char *reason = NULL;
+	int len = 0;
+	int64_t n = -1;
+
+	(void)state;
+	assert_string_equal(verdict(db, "990101", "INSERT INTO registry_source VALUES "
+				    "('990101001', '/srv/t.git', NULL), ('" VILLAGE "', '/v', NULL); "
+				    "INSERT INTO registry_key VALUES ('" VILLAGE "', 4, NULL, 1)"), "ok");
+	assert_string_equal(verdict(db, "990101", "INSERT INTO registry_source VALUES "
+				    "('990102001', '/x', NULL)"), "ownership");
+	assert_string_equal(verdict(db, "990101", "INSERT INTO registry_key VALUES "
+				    "('990102001201', 2, NULL, 1)"), "ownership");
+	assert_string_equal(verdict(db, "990101", "INSERT INTO village VALUES "
+				    "('990101001', 'n', '990101001', 't')"), "ownership");
+	assert_string_equal(verdict(db, "990101001", "INSERT INTO registry_source VALUES "
+				    "('" VILLAGE "', '/v', NULL)"), "ownership");
+
+	/* The writer's name: "county" in the county's own change sets. */
+	strcpy(cs.writer, STELE_WRITER_COUNTY);
+	cs.changes = capture(&len, db, "INSERT INTO point_rule VALUES ('B9', 'base', 'r', 10, 1); "
+			     "INSERT INTO village VALUES ('" VILLAGE "', 'n', '990101001', 't')");
+	cs.changes_len = (size_t)len;
+	assert_int_equal(stele_stream_init(&s, db, "990101"), 0);
+	assert_true(stele_stream_county_at_city(&s, STELE_WRITER_COUNTY));
+	assert_int_equal(stele_stream_check(&reason, NULL, &s, &cs), 0);
+	assert_int_equal(stele_stream_apply(&reason, &s, &cs), 0);
+	/* The village's name is taken; the city's catalogue is its own. */
+	assert_int_equal(stele_db_int(db, "SELECT count(*) FROM village", &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(stele_db_int(db, "SELECT count(*) FROM point_rule WHERE code = 'B9'", &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(stele_stream_init(&s, db, VILLAGE), 0);
+	assert_false(stele_stream_county_at_city(&s, STELE_WRITER_COUNTY));
+	assert_int_equal(stele_stream_check(&reason, NULL, &s, &cs), STELE_EVERIFY);
+	assert_string_equal(reason, "writer");
+	strcpy(cs.writer, "990102");
+	assert_int_equal(stele_stream_init(&s, db, "990101"), 0);
+	assert_int_equal(stele_stream_check(&reason, NULL, &s, &cs), STELE_EVERIFY);
+	assert_string_equal(reason, "writer");
+	sqlite3_free((void *)cs.changes);
+	sqlite3_close(db);
+}
+
+/* A veto event written before 0013 (key id alone) is read with today's key. */
+static void test_rekey_veto(void **state)
+{
+	sqlite3 *old = NULL, *db = open_db();
+	unsigned char *changes;
+	int len = 0;
+	int64_t n = -1;
+
+	(void)state;
+	assert_int_equal(sqlite3_open(":memory:", &old), SQLITE_OK);
+	exec(old, "CREATE TABLE veto_event (id TEXT PRIMARY KEY NOT NULL, village_code TEXT NOT "
+		  "NULL, veto_code TEXT NOT NULL, year INTEGER NOT NULL, note TEXT) STRICT");
+	changes = capture(&len, old, "INSERT INTO veto_event VALUES ('VE0001', '" VILLAGE "', "
+			  "'V1', 2026, NULL), ('VE0002', '" OTHER "', 'V1', 2026, 'n')");
+	/* As written, SQLite would skip the table (another key): nothing applied. */
+	assert_int_equal(sqlite3changeset_apply(db, len, changes, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(stele_db_int(db, "SELECT count(*) FROM veto_event", &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(stele_rekey_legacy(changes, (size_t)len), 0);
+	assert_int_equal(stele_cs_walk(NULL, changes, (size_t)len, NULL, NULL), 0);
+	assert_int_equal(sqlite3changeset_apply(db, len, changes, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(stele_db_int(db, "SELECT count(*) FROM veto_event", &n), 0);
+	assert_int_equal(n, 2);
+	/* A change set written since is left as it is. */
+	sqlite3_free(changes);
+	changes = capture(&len, db, "INSERT INTO veto_event VALUES ('VE0001', '" OTHER "', "
+			  "'V1', 2027, NULL)");
+	unsigned char *copy = malloc((size_t)len);
+	assert_non_null(copy);
+	memcpy(copy, changes, (size_t)len);
+	assert_int_equal(stele_rekey_legacy(changes, (size_t)len), 0);
+	assert_memory_equal(copy, changes, (size_t)len);
+	free(copy);
+	sqlite3_free(changes);
+	sqlite3_close(old);
 	sqlite3_close(db);
 }
 
@@ -566,6 +659,8 @@ int main(void)
 		cmocka_unit_test(test_tables),
 		cmocka_unit_test(test_levels),
 		cmocka_unit_test(test_county_scope),
+		cmocka_unit_test(test_city),
+		cmocka_unit_test(test_rekey_veto),
 		cmocka_unit_test(test_shapes),
 		cmocka_unit_test(test_offer),
 		cmocka_unit_test(test_offer_hang),

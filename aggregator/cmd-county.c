@@ -1,0 +1,161 @@
+/* cmd-county.c: `stele-aggregator county add|list`: the counties of a city, whose
+ * streams carry the registries of the villages and townships the city fetches
+ * and verifies itself (docs/levels.md "Cities"). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aggregator.h"
+#include "credentials.h"
+#include "db.h"
+#include "error.h"
+#include "i18n.h"
+#include "keypair.h"
+#include "parse.h"
+
+struct county_opts {
+	const char *name, *remote, *key;
+};
+
+enum { OPT_NAME = 1, OPT_REMOTE, OPT_KEY };
+
+static int on_county_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
+{
+	struct county_opts *o = data;
+
+	switch (opt) {
+	case OPT_NAME: o->name = arg; break;
+	case OPT_REMOTE: o->remote = arg; break;
+	case OPT_KEY: o->key = arg; break;
+	}
+	return 0;
+}
+
+/* 0, or STELE_EFAIL naming the directory when it is not a city's. */
+static int city_only(struct stele_ctx *ctx)
+{
+	if (agg_level(ctx) != STELE_LEVEL_CITY)
+		return stele_error(STELE_EFAIL, "%s is not a city's directory; counties are "
+				   "registered at a city (init --city)", ctx->dir);
+	return 0;
+}
+
+/* Inserts the registration (remote kept without its password, key pinned). */
+static int county_put(struct stele_ctx *ctx, const char *code, const struct county_opts *o,
+		      const char *remote)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc, step;
+
+	if ((rc = stele_db_prepare(ctx->db, &stmt, "INSERT INTO stele_county_source "
+			"(county_code, name, remote, pubkey) VALUES (?1, ?2, ?3, ?4) "
+			"ON CONFLICT (county_code) DO NOTHING")) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, o->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, remote, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, o->key, -1, SQLITE_STATIC);
+	step = sqlite3_step(stmt);
+	if (step != SQLITE_DONE)
+		rc = stele_error_db(STELE_EFAIL, ctx->db, "writing the county registry");
+	else if (sqlite3_changes(ctx->db) == 0)
+		rc = stele_error(STELE_EINVALID, "county %s is already registered", code);
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+static int county_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "name", required_argument, NULL, OPT_NAME },
+		{ "remote", required_argument, NULL, OPT_REMOTE },
+		{ "key", required_argument, NULL, OPT_KEY },
+		{ 0 },
+	};
+	struct county_opts o = { 0 };
+	struct stele_kept_urls urls = STELE_KEPT_URLS_INIT;
+	unsigned char pk[STELE_PK_BYTES];
+	char *pos[1], *remote = NULL;
+	int rc, n;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_county_opt,
+				  &o, pos, 1, 1, &n, &done)) < 0 || done)
+		return rc;
+	if (!o.name || !o.remote || !o.key)
+		return stele_error(STELE_EUSAGE, "county add needs --name NAME, --remote URL and "
+				   "--key KEY");
+	if (stele_check_county_code(pos[0], "county") < 0)
+		return STELE_EUSAGE;
+	if ((rc = stele_check_text(o.name, 200, "--name")) < 0 ||
+	    (rc = stele_check_text(o.remote, 1024, "--remote")) < 0)
+		return rc;
+	if (!*o.name)
+		return stele_error(STELE_EINVALID, "county %s: --name is empty", pos[0]);
+	if (!*o.remote)
+		return stele_error(STELE_EINVALID, "county %s: --remote is empty", pos[0]);
+	if (strlen(o.key) != 2 * STELE_PK_BYTES || stele_hex_decode(pk, STELE_PK_BYTES, o.key) < 0)
+		return stele_error(STELE_EINVALID, "county %s: --key is not a public key (64 hex "
+				   "digits, from 'stele-aggregator key' in its directory)", pos[0]);
+	if ((rc = agg_open(ctx)) < 0 || (rc = city_only(ctx)) < 0)
+		return rc;
+	if (strncmp(pos[0], ctx->writer, STELE_LEVEL_CITY) != 0)
+		return stele_error(STELE_EINVALID, "county %s is not in city %s", pos[0], ctx->writer);
+	if ((rc = stele_credentials_keep_url(&remote, &urls, o.remote, "--remote")) < 0)
+		goto done;
+	if ((rc = stele_db_begin(ctx->db)) < 0)
+		goto done;
+	if ((rc = county_put(ctx, pos[0], &o, remote ? remote : o.remote)) < 0 ||
+	    (rc = stele_credentials_save_kept(&urls, ctx)) < 0) {
+		stele_db_rollback(ctx->db);
+		goto done;
+	}
+	if ((rc = stele_db_commit(ctx->db)) < 0)
+		goto done;
+	printf("%s\n", pos[0]);
+done:
+	stele_credentials_kept_free(&urls);
+	free(remote);
+	return rc;
+}
+
+static int county_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	int rc, n;
+	bool done;
+
+	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, true, NULL, NULL, NULL, 0, 0,
+				  &n, &done)) < 0 || done)
+		return rc;
+	if ((rc = agg_open(ctx)) < 0 || (rc = city_only(ctx)) < 0)
+		return rc;
+	/* villages: what its merged registry vouches for (with a key); the city
+	 * fetches each of those itself. */
+	return stele_cli_print_query(ctx,
+		"SELECT c.county_code AS code, c.name, c.remote, c.pubkey AS public_key, "
+		"coalesce(st.last_seq, 0) AS merged_seq, coalesce(st.state, 'ok') AS state, "
+		"(SELECT count(*) FROM registry_source r WHERE length(r.code) = 12 "
+		"  AND substr(r.code, 1, 6) = c.county_code AND r.pubkey IS NOT NULL) AS villages, "
+		"(SELECT count(*) FROM registry_source r WHERE length(r.code) = 9 "
+		"  AND substr(r.code, 1, 6) = c.county_code AND r.pubkey IS NOT NULL) AS townships, "
+		"c.fetch_error "
+		"FROM stele_county_source c LEFT JOIN stele_stream st ON st.writer = c.county_code "
+		"ORDER BY c.county_code", NULL, "merged_seq");
+}
+
+const struct stele_cmd county_subcommands[] = {
+	{ "add", county_add, N_("county add CODE --name NAME --remote URL --key KEY"),
+	  N_("Registers a county of the city (6-digit code starting with the city's 4):\n"
+	  "sync fetches its stream from URL, verified with KEY ('stele-aggregator key'\n"
+	  "in its directory), and then every village and township its published registry\n"
+	  "vouches for, each verified with the keys the county pinned for it."), NULL },
+	{ "list", county_list, N_("county list [--format table|csv|json] [--bom] [--raw]"),
+	  N_("The registered counties, their remotes and keys, what was merged of their\n"
+	  "streams, and how many villages and townships each vouches for."), NULL },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
+int cmd_county(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	return stele_cli_subcommand(ctx, cmd, argc, argv);
+}
