@@ -91,6 +91,12 @@ test_expect_success 'a city registers both counties with their keys' '
 '
 
 test_expect_success 'a county outside the city, a bad key, a second registration: refused' '
+	test_expect_code 2 stele-aggregator -C bad init --city 140 --name x 2>err &&
+	grep "city code .140. is not a 4-digit city code" err &&
+	test_expect_code 2 stele-aggregator -C bad init --city 9901 --county 990102 --name x &&
+	test ! -e bad &&
+	test_expect_code 1 stele-aggregator -C a county list 2>err &&
+	grep "is not a city.s directory" err &&
 	test_expect_code 3 stele-aggregator -C city county add 990201 --name x \
 		--remote "$TRASH/a-server/county.git" --key "$(stele-aggregator -C a key)" 2>err &&
 	grep "county 990201 is not in city 9901" err &&
