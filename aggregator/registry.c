@@ -1,5 +1,5 @@
 /* registry.c: the registry a county publishes in its own stream for its city
- * (registry_source, registry_key: schema/0013-city.sql; docs/levels.md). */
+ * (registry_source, registry_key: schema/0015-city.sql; docs/levels.md). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

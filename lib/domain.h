@@ -58,7 +58,7 @@ bool stele_code_within(const char *scope, const void *code, size_t len);
  * county's published registry_source and registry_key, which name townships too). */
 bool stele_domain_names_code(const char *table);
 /* Whether table is one of the county's published registry (registry_source,
- * registry_key: schema/0013-city.sql). */
+ * registry_key: schema/0015-city.sql). */
 bool stele_domain_is_registry(const char *table);
 
 /* stele_code_within for a row of table: a registry row may name a township (9

@@ -1,5 +1,5 @@
 /* rekey.c: reading county change sets written before a synced table's key changed
- * (schema/0013-city.sql: veto_event keyed by (village_code, id), not id alone). */
+ * (schema/0015-city.sql: veto_event keyed by (village_code, id), not id alone). */
 #include <string.h>
 #include <sqlite3.h>
 
@@ -7,7 +7,7 @@
 #include "rekey.h"
 
 /* veto_event's columns (id, village_code, veto_code, year, note): the key flags
- * before 0013 (id alone) and since (village_code first, then id). */
+ * before 0015 (id alone) and since (village_code first, then id). */
 static const unsigned char veto_old_pk[5] = { 1, 0, 0, 0, 0 };
 static const unsigned char veto_new_pk[5] = { 2, 1, 0, 0, 0 };
 

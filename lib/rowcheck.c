@@ -56,7 +56,7 @@ static const char *const categories[] = { "base", "merit", "bonus", "deduction",
 
 /* Column order is the schema's (schema/0001-core.sql, 0002-writer-key.sql,
  * 0005-corrections.sql, 0007-governance.sql, 0010-reversals.sql,
- * 0011-weak-requests.sql, 0012-grids.sql, 0013-city.sql). */
+ * 0011-weak-requests.sql, 0012-grids.sql, 0015-city.sql). */
 static const struct table_rule tables[] = {
 	{ "member", 8, 1, { ANY("village_code"), ID("id", false),
 		TEXT("name", false, 1, STELE_NAME_MAX), ENUM("gender", true, genders),
@@ -111,7 +111,7 @@ static const struct table_rule tables[] = {
 		TEXT("category", true, 0, STELE_LABEL_MAX), DATE("due_on", false),
 		DATE("issued_on", false) } },
 	{ "issued_task_village", 2, 0, { ID("task_id", false), ANY("village_code") } },
-	/* The county's published registry (schema/0013-city.sql); the keys' hex digits
+	/* The county's published registry (schema/0015-city.sql); the keys' hex digits
 	 * are the schema's CHECK. */
 	{ "registry_source", 3, 0, { ANY("code"), TEXT("remote", false, 0, 1024),
 		TEXT("pubkey", true, 64, 64) } },

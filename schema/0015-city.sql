@@ -1,4 +1,4 @@
--- 0013-city: cities over counties (docs/levels.md "Cities"). A county publishes, in
+-- 0015-city: cities over counties (docs/levels.md "Cities"). A county publishes, in
 -- its own signed stream, the registry of the villages and townships it vouches
 -- for; a city registers its counties and fetches every stream that registry lists.
 

@@ -254,7 +254,7 @@ static void test_county_scope(void **state)
 	cs.changes_len = (size_t)len;
 	assert_int_equal(stele_stream_check(&reason, NULL, &s, &cs), STELE_EVERIFY);
 	assert_string_equal(reason, "ownership");
-	/* The village code is in veto_event's key (schema/0013-city.sql): moving it is
+	/* The village code is in veto_event's key (schema/0015-city.sql): moving it is
 	 * a delete and an insert, and the insert is refused. */
 	assert_non_null(strstr(stele_error_message(), "(insert of veto_event) carries village code "
 			       "'990201001201'"));
@@ -262,7 +262,7 @@ static void test_county_scope(void **state)
 	sqlite3_close(db);
 }
 
-/* A county's published registry (schema/0013-city.sql): its rows name villages and
+/* A county's published registry (schema/0015-city.sql): its rows name villages and
  * townships of its own only; a county stream named by its code at a city takes
  * change sets naming the writer "county", and leaves the city's tables alone. */
 static void test_city(void **state)
@@ -314,7 +314,7 @@ static void test_city(void **state)
 	sqlite3_close(db);
 }
 
-/* A veto event written before 0013 (key id alone) is read with today's key. */
+/* A veto event written before 0015 (key id alone) is read with today's key. */
 static void test_rekey_veto(void **state)
 {
 	sqlite3 *old = NULL, *db = open_db();
