@@ -189,6 +189,9 @@ static void test_unique_swap(void **state)
 	free(got);
 	assert_int_equal(count(db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
 				   "AND name LIKE 'income_hist_%'"), 3);
+	/* CHECK constraints, not checked while turning back, hold again after */
+	assert_int_equal(count(db, "PRAGMA ignore_check_constraints"), 0);
+	assert_int_equal(stele_db_exec(db, "UPDATE point_rule SET active = 2"), STELE_EFAIL);
 	stele_db_close(db);
 }
 
