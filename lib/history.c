@@ -493,10 +493,15 @@ int stele_history_resolve(int64_t *epoch, int64_t *run, sqlite3 *db, const char 
 	return 0;
 }
 
-/* One kept table turned back to the end of an epoch, inside the as-of savepoint. */
+/* One kept table turned back to the end of an epoch, inside the as-of savepoint.
+ * fast: no savepoint per table and no statement journal (OR FAIL), so that a
+ * page changed is written once, not twice more; a failure then leaves the
+ * tables half turned, and stele_view_open rolls back and turns them all back
+ * again the careful way (fast false). */
 struct undo {
 	sqlite3 *db;
 	int64_t epoch;
+	bool fast;
 };
 
 /* How undo_sql turns a table back. */
@@ -518,8 +523,9 @@ enum undo_way {
  * all. UNDO_REPLACE (no key, or a fallback): delete and insert.
  */
 static int undo_sql(struct stele_buf *b, const char *table, const struct columns *c, int64_t lo,
-		    int64_t epoch, enum undo_way way, int64_t cols)
+		    int64_t epoch, enum undo_way way, int64_t cols, bool fast)
 {
+	const char *or_fail = fast ? "OR FAIL " : "";
 	char newer[512], old[160];
 	int rc, nset = 0;
 
@@ -528,8 +534,8 @@ static int undo_sql(struct stele_buf *b, const char *table, const struct columns
 	snprintf(old, sizeof(old), "h._to > %lld AND h._from <= %lld", (long long)epoch,
 		 (long long)epoch);
 	if (way == UNDO_REPLACE) {
-		if ((rc = stele_buf_printf(b, "DELETE FROM main.\"%s\" WHERE %s; INSERT INTO "
-					   "main.\"%s\" (", table, newer, table)) < 0 ||
+		if ((rc = stele_buf_printf(b, "DELETE FROM main.\"%s\" WHERE %s; INSERT %sINTO "
+					   "main.\"%s\" (", table, newer, or_fail, table)) < 0 ||
 		    (rc = column_list(b, c, "")) < 0 || (rc = stele_buf_puts(b, ") SELECT ")) < 0 ||
 		    (rc = column_list(b, c, "h.")) < 0)
 			return rc;
@@ -548,7 +554,7 @@ static int undo_sql(struct stele_buf *b, const char *table, const struct columns
 	for (int i = 0; i < c->n; i++)
 		nset += c->pk[i] == 0 && (cols >> i & 1);
 	if (nset) {
-		if ((rc = stele_buf_printf(b, "UPDATE main.\"%s\" AS t SET ", table)) < 0)
+		if ((rc = stele_buf_printf(b, "UPDATE %smain.\"%s\" AS t SET ", or_fail, table)) < 0)
 			return rc;
 		for (int i = 0, k = 0; i < c->n && rc == 0; i++)
 			if (c->pk[i] == 0 && (cols >> i & 1))
@@ -561,7 +567,7 @@ static int undo_sql(struct stele_buf *b, const char *table, const struct columns
 	}
 	if (way == UNDO_UPDATES)
 		return 0;
-	if ((rc = stele_buf_printf(b, "INSERT INTO main.\"%s\" (", table)) < 0 ||
+	if ((rc = stele_buf_printf(b, "INSERT %sINTO main.\"%s\" (", or_fail, table)) < 0 ||
 	    (rc = column_list(b, c, "")) < 0 || (rc = stele_buf_puts(b, ") SELECT ")) < 0 ||
 	    (rc = column_list(b, c, "h.")) < 0 ||
 	    (rc = stele_buf_printf(b, " FROM main.\"%s_hist\" h WHERE %s AND NOT EXISTS (SELECT 1 "
@@ -651,19 +657,24 @@ static int undo_one(void *arg, const char *table)
 				way = UNDO_IN_PLACE;
 	}
 	stele_buf_reset(&b);
+	if (u->fast) {
+		if ((rc = undo_sql(&b, table, &c, lo, u->epoch, way, cols, true)) == 0)
+			rc = stele_db_exec(u->db, b.data);
+		goto done;
+	}
 	if ((rc = stele_buf_puts(&b, "SAVEPOINT stele_undo_one; ")) < 0 ||
-	    (rc = undo_sql(&b, table, &c, lo, u->epoch, way, cols)) < 0 ||
+	    (rc = undo_sql(&b, table, &c, lo, u->epoch, way, cols, false)) < 0 ||
 	    (rc = stele_buf_puts(&b, "RELEASE stele_undo_one")) < 0)
 		goto done;
 	if (sqlite3_exec(u->db, b.data, NULL, NULL, NULL) != SQLITE_OK) {
-		if (way == UNDO_REPLACE || sqlite3_errcode(u->db) != SQLITE_CONSTRAINT) {
+		if (way == UNDO_REPLACE || (sqlite3_errcode(u->db) & 0xff) != SQLITE_CONSTRAINT) {
 			rc = stele_error_db(STELE_EFAIL, u->db, "turning the county back");
 			goto done;
 		}
 		sqlite3_exec(u->db, "ROLLBACK TO stele_undo_one; RELEASE stele_undo_one", NULL, NULL,
 			     NULL);
 		stele_buf_reset(&b);
-		if ((rc = undo_sql(&b, table, &c, lo, u->epoch, UNDO_REPLACE, -1)) < 0)
+		if ((rc = undo_sql(&b, table, &c, lo, u->epoch, UNDO_REPLACE, -1, false)) < 0)
 			goto done;
 		rc = stele_db_exec(u->db, b.data);
 	}
@@ -675,8 +686,8 @@ done:
 
 int stele_view_open(sqlite3 *db, enum stele_view_kind kind, int64_t epoch)
 {
-	struct undo u = { db, epoch };
-	int64_t installed = 0;
+	struct undo u = { db, epoch, true };
+	int64_t installed = 0, checks_off = 0;
 	int rc;
 
 	switch (kind) {
@@ -695,7 +706,22 @@ int stele_view_open(sqlite3 *db, enum stele_view_kind kind, int64_t epoch)
 			sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
 			return rc;
 		}
-		if ((rc = each_kept(undo_one, &u)) < 0)
+		/* The versions written back passed their CHECK constraints when they
+		 * were written: not checked again (SQLite builds a set per row for an
+		 * IN list), only while turning back. */
+		if ((rc = stele_db_int(db, "PRAGMA ignore_check_constraints", &checks_off)) == 0)
+			rc = stele_db_exec(db, "PRAGMA ignore_check_constraints = ON");
+		/* Fast first; should that fail (a constraint met midway), from the start
+		 * again the careful way, which reports what still fails. */
+		if (rc == 0 && (rc = each_kept(undo_one, &u)) < 0) {
+			stele_error_clear();
+			u.fast = false;
+			if ((rc = stele_db_exec(db, "ROLLBACK TO stele_as_of_view")) == 0)
+				rc = each_kept(undo_one, &u);
+		}
+		if (!checks_off)
+			sqlite3_exec(db, "PRAGMA ignore_check_constraints = OFF", NULL, NULL, NULL);
+		if (rc < 0)
 			stele_view_close(db, STELE_VIEW_AS_OF);
 		return rc;
 	case STELE_VIEW_DRAFT:

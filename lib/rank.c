@@ -250,11 +250,22 @@ static bool counted(const struct stele_league_row *row)
 	return row->synced && row->started;
 }
 
-/* Runs a per-village count query (columns: code, total, good) and stores the share
- * good/total as indicator ind of rows where total > 0. */
-static int share_indicator(struct stele_league_row *rows, char *const *codes, size_t n,
-			   sqlite3 *db, const char *sql, const struct period *p, long long extra,
-			   int ind, const char *what)
+/* The month a league is computed for, and the rows it fills. */
+struct league_month {
+	int year, month;
+	struct period p;
+	char text[24]; /* YYYY-MM */
+	struct stele_league_row *rows;
+};
+
+/*
+ * Runs a per-village count query and stores shares as indicator ind: columns
+ * (code, total, good) for m[0], then (total, good) for m[1] when nm is 2; a share
+ * is stored where its total > 0. Parameters: ?1 ?2 m[0]'s first and next day,
+ * ?3 ?4 m[1]'s (nm 2), ?5 extra.
+ */
+static int share_indicator(struct league_month *m, int nm, char *const *codes, size_t n,
+			   sqlite3 *db, const char *sql, long long extra, int ind, const char *what)
 {
 	sqlite3_stmt *stmt = NULL;
 	size_t idx;
@@ -262,17 +273,22 @@ static int share_indicator(struct stele_league_row *rows, char *const *codes, si
 
 	if ((rc = stele_db_prepare(db, &stmt, sql)) < 0)
 		return rc;
-	sqlite3_bind_text(stmt, 1, p->first_day, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, p->next_day, -1, SQLITE_STATIC);
-	if (sqlite3_bind_parameter_count(stmt) >= 3)
-		sqlite3_bind_int64(stmt, 3, extra);
-	while ((rc = stele_rank_step_village(&idx, db, stmt, codes, n, what)) > 0) {
-		int64_t total = sqlite3_column_int64(stmt, 1), good = sqlite3_column_int64(stmt, 2);
-		if (total > 0 && counted(&rows[idx])) {
-			rows[idx].has[ind] = true;
-			rows[idx].ind[ind] = stele_rank_share(good, total);
-		}
+	for (int k = 0; k < nm; k++) {
+		sqlite3_bind_text(stmt, 2 * k + 1, m[k].p.first_day, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 2 * k + 2, m[k].p.next_day, -1, SQLITE_STATIC);
 	}
+	if (sqlite3_bind_parameter_count(stmt) >= 5)
+		sqlite3_bind_int64(stmt, 5, extra);
+	while ((rc = stele_rank_step_village(&idx, db, stmt, codes, n, what)) > 0)
+		for (int k = 0; k < nm; k++) {
+			struct stele_league_row *row = &m[k].rows[idx];
+			int64_t total = sqlite3_column_int64(stmt, 1 + 2 * k);
+			int64_t good = sqlite3_column_int64(stmt, 2 + 2 * k);
+			if (total > 0 && counted(row)) {
+				row->has[ind] = true;
+				row->ind[ind] = stele_rank_share(good, total);
+			}
+		}
 	sqlite3_finalize(stmt);
 	return rc;
 }
@@ -342,20 +358,12 @@ done:
 	return rc;
 }
 
-static int assessment_indicator(struct stele_league_row *rows, char *const *codes, size_t n,
-				sqlite3 *db, const struct stele_rank_config *cfg, int year)
+/* The assessment indicator of rows from the year's scores (now) and the year
+ * before's (before), each n entries. */
+static void assessment_indicator(struct stele_league_row *rows, size_t n,
+				 const struct stele_year_score *now,
+				 const struct stele_year_score *before)
 {
-	struct stele_year_score *now = NULL, *before = NULL;
-	int rc;
-
-	if (!(now = calloc(n ? n : 1, sizeof(*now))) ||
-	    !(before = calloc(n ? n : 1, sizeof(*before)))) {
-		rc = stele_error(STELE_EFAIL, "out of memory");
-		goto done;
-	}
-	if ((rc = stele_rank_year_scores(now, db, cfg, codes, n, year)) < 0 ||
-	    (rc = stele_rank_year_scores(before, db, cfg, codes, n, year - 1)) < 0)
-		goto done;
 	for (size_t i = 0; i < n; i++) {
 		if (!counted(&rows[i]))
 			continue;
@@ -366,10 +374,6 @@ static int assessment_indicator(struct stele_league_row *rows, char *const *code
 				(now[i].scored ? now[i].score : before[i].score) * 10;
 		}
 	}
-done:
-	free(now);
-	free(before);
-	return rc;
 }
 
 /* Order of ranked rows: composite descending, then code. */
@@ -382,79 +386,18 @@ static int compare_ranked(const void *a, const void *b)
 	return strcmp(x->code, y->code);
 }
 
-/*
- * The league of one month for every registered village, ordered by code, with
- * composites; ranks and grades among the villages of township (all when NULL).
- * in_scope[i] (caller's array of n) says whether rows[i] is in the township.
- */
-static int league_by_code(struct stele_league_row **out_rows, size_t *out_n, bool **out_scope,
-			  sqlite3 *db, const struct stele_rank_config *cfg, int year, int month,
-			  const char *township)
+/* Composites of rows (n, ordered by code), then ranks and grades among the
+ * villages in scope (scope[i]). */
+static int rank_rows(struct stele_league_row *rows, char *const *codes, size_t n,
+		     const bool *scope, const struct stele_rank_config *cfg)
 {
-	struct stele_league_row *rows = NULL, *ranked = NULL;
-	char **codes = NULL;
-	bool *scope = NULL;
-	size_t n = 0, nranked = 0;
-	struct period p;
-	char month_text[24];
-	int rc;
+	struct stele_league_row *ranked = NULL;
+	size_t nranked = 0;
 
-	snprintf(month_text, sizeof(month_text), "%04d-%02d", year % 10000, month % 100);
-	month_period(&p, year, month);
-	if ((rc = stele_rank_villages_load(&rows, &codes, &n, db, month_text)) < 0)
-		goto done;
-	for (size_t i = 0; i < n; i++) {
-		rows[i].started = rows[i].first_month[0] &&
-				  strcmp(rows[i].first_month, month_text) <= 0;
-		if (rows[i].status == STELE_STATUS_OK && !rows[i].started)
-			rows[i].status = STELE_STATUS_NOT_STARTED;
-	}
-	/* Tasks in play: due in M, or due before M and still open when M began; the
-	 * village's own and those issued to it from above (the task_ledger view). */
-	rc = share_indicator(rows, codes, n, db,
-		"SELECT v.code, count(*), "
-		"sum(t.closed_on IS NOT NULL AND t.closed_on <= t.due_on) "
-		"FROM village v JOIN task_ledger t ON t.village_code = v.code "
-		"AND t.due_on < ?2 AND (t.due_on >= ?1 OR t.closed_on IS NULL OR t.closed_on >= ?1) "
-		"GROUP BY v.code",
-		&p, 0, STELE_IND_TASK, "reading tasks");
-	if (rc < 0)
-		goto done;
-	rc = share_indicator(rows, codes, n, db,
-		"SELECT v.code, count(*), sum(r.resolved_on IS NOT NULL AND "
-		"unixepoch(r.resolved_on) - unixepoch(r.received_on) <= ?3 * 86400) "
-		"FROM village v JOIN request r ON r.village_code = v.code "
-		"AND r.received_on >= ?1 AND r.received_on < ?2 GROUP BY v.code",
-		&p, cfg->request_days, STELE_IND_REQUEST, "reading requests");
-	if (rc < 0)
-		goto done;
-	rc = share_indicator(rows, codes, n, db,
-		"SELECT v.code, count(*), sum(EXISTS (SELECT 1 FROM point_event e "
-		"WHERE e.village_code = m.village_code AND e.member_id = m.id "
-		"AND e.occurred_on >= ?1 AND e.occurred_on < ?2 AND " TAKING_PART ")) "
-		"FROM village v JOIN member m ON m.village_code = v.code AND m.status = 'active' "
-		"GROUP BY v.code",
-		&p, 0, STELE_IND_PARTICIPATION, "reading members");
-	if (rc < 0)
-		goto done;
-	if ((rc = income_indicator(rows, codes, n, db, year, month)) < 0 ||
-	    (rc = assessment_indicator(rows, codes, n, db, cfg, year)) < 0)
-		goto done;
-	/* Satisfaction counts only with a weight (docs/rankings.md, weight.satisfaction). */
-	if (cfg->weight_satisfaction > 0 &&
-	    (rc = stele_rank_satisfaction(rows, codes, n, db, p.first_day, p.next_day)) < 0)
-		goto done;
-
-	if (!(scope = calloc(n ? n : 1, sizeof(bool))) ||
-	    !(ranked = calloc(n ? n : 1, sizeof(*ranked)))) {
-		rc = stele_error(STELE_EFAIL, "out of memory");
-		goto done;
-	}
+	if (!(ranked = calloc(n ? n : 1, sizeof(*ranked))))
+		return stele_error(STELE_EFAIL, "out of memory");
 	for (size_t i = 0; i < n; i++) {
 		int64_t num = 0, den = 0;
-		/* A county's code (6 digits, at a city) holds the villages it starts. */
-		scope[i] = !township || strcmp(rows[i].township_code, township) == 0 ||
-			   (strlen(township) == 6 && strncmp(rows[i].code, township, 6) == 0);
 		for (int k = 0; k < STELE_IND_COUNT; k++)
 			if (rows[i].has[k]) {
 				num += cfg->weight[k] * rows[i].ind[k];
@@ -478,23 +421,166 @@ static int league_by_code(struct stele_league_row **out_rows, size_t *out_n, boo
 	for (size_t j = 0; j < nranked; j++) {
 		int rank = j > 0 && ranked[j].composite == ranked[j - 1].composite
 			? ranked[j - 1].rank : (int)j + 1;
-		char **hit = bsearch(ranked[j].code, codes, n, sizeof(char *), compare_code);
+		char *const *hit = bsearch(ranked[j].code, codes, n, sizeof(char *), compare_code);
 		struct stele_league_row *row = &rows[hit - codes];
 
 		ranked[j].rank = rank;
 		row->rank = rank;
 		row->grade = rank <= a_cut ? 'A' : rank > c_cut ? 'C' : 'B';
 	}
-	*out_rows = rows;
+	free(ranked);
+	return 0;
+}
+
+/* The task, request and participation queries: for one month (?1, ?2), and for
+ * two at once (?1 ?2 the month, ?3 ?4 the month before, whose next day is the
+ * month's first), one pass over each table. Tasks in play: due in M, or due before
+ * M and still open when M began; the village's own and those issued to it from
+ * above (the task_ledger view). */
+#define TASK_IN(first, next) \
+	"(t.due_on < " next " AND (t.due_on >= " first " OR t.closed_on IS NULL OR " \
+	"t.closed_on >= " first "))"
+#define TASK_ON_TIME "(t.closed_on IS NOT NULL AND t.closed_on <= t.due_on)"
+#define REQUEST_ON_TIME \
+	"(r.resolved_on IS NOT NULL AND " \
+	"unixepoch(r.resolved_on) - unixepoch(r.received_on) <= ?5 * 86400)"
+#define TOOK_PART(first, next) \
+	"EXISTS (SELECT 1 FROM point_event e WHERE e.village_code = m.village_code AND " \
+	"e.member_id = m.id AND e.occurred_on >= " first " AND e.occurred_on < " next \
+	" AND " TAKING_PART ")"
+static const char *const indicator_sql[2][3] = {
+	{
+		("SELECT v.code, count(*), sum(" TASK_ON_TIME ") FROM village v "
+		 "JOIN task_ledger t ON t.village_code = v.code AND " TASK_IN("?1", "?2")
+		 " GROUP BY v.code"),
+		("SELECT v.code, count(*), sum(" REQUEST_ON_TIME ") FROM village v "
+		 "JOIN request r ON r.village_code = v.code "
+		 "AND r.received_on >= ?1 AND r.received_on < ?2 GROUP BY v.code"),
+		("SELECT v.code, count(*), sum(" TOOK_PART("?1", "?2") ") FROM village v "
+		 "JOIN member m ON m.village_code = v.code AND m.status = 'active' GROUP BY v.code"),
+	},
+	{
+		("SELECT v.code, sum(" TASK_IN("?1", "?2") "), sum(" TASK_IN("?1", "?2") " AND "
+		 TASK_ON_TIME "), sum(" TASK_IN("?3", "?4") "), sum(" TASK_IN("?3", "?4") " AND "
+		 TASK_ON_TIME ") FROM village v JOIN task_ledger t ON t.village_code = v.code AND "
+		 TASK_IN("?3", "?2") " GROUP BY v.code"),
+		("SELECT v.code, sum(r.received_on >= ?1), sum(r.received_on >= ?1 AND "
+		 REQUEST_ON_TIME "), sum(r.received_on < ?4), sum(r.received_on < ?4 AND "
+		 REQUEST_ON_TIME ") FROM village v JOIN request r ON r.village_code = v.code "
+		 "AND r.received_on >= ?3 AND r.received_on < ?2 GROUP BY v.code"),
+		("SELECT v.code, count(*), sum(" TOOK_PART("?1", "?2") "), count(*), sum("
+		 TOOK_PART("?3", "?4") ") FROM village v "
+		 "JOIN member m ON m.village_code = v.code AND m.status = 'active' GROUP BY v.code"),
+	},
+};
+
+/*
+ * The leagues of nm months (1, or 2: a month and the month before) for every
+ * registered village, each in m[k].rows (allocated here, ordered by code, freed
+ * by the caller with stele_rank_rows_free; m[1]'s rows carry no names), with
+ * composites; ranks and grades among the villages of township (all when NULL),
+ * and *out_scope[i] (caller frees) says whether row i is in it. Each table is
+ * read once for both months.
+ */
+static int league_months(struct league_month *m, int nm, size_t *out_n, bool **out_scope,
+			 sqlite3 *db, const struct stele_rank_config *cfg, const char *township)
+{
+	struct stele_league_row *rows = NULL, *prev = NULL;
+	struct stele_year_score *score[3] = { NULL, NULL, NULL };
+	char **codes = NULL;
+	bool *scope = NULL;
+	size_t n = 0;
+	int rc;
+
+	for (int k = 0; k < nm; k++) {
+		snprintf(m[k].text, sizeof(m[k].text), "%04d-%02d", m[k].year % 10000,
+			 m[k].month % 100);
+		month_period(&m[k].p, m[k].year, m[k].month);
+	}
+	if ((rc = stele_rank_villages_load(&rows, &codes, &n, db, m[0].text)) < 0)
+		goto done;
+	if (nm == 2) {
+		/* The month before: the same registry; only its ranks are read. */
+		if (!(prev = calloc(n ? n : 1, sizeof(*prev)))) {
+			rc = stele_error(STELE_EFAIL, "out of memory");
+			goto done;
+		}
+		for (size_t i = 0; i < n; i++) {
+			prev[i] = rows[i];
+			prev[i].name = NULL;
+			prev[i].township_name = NULL;
+		}
+	}
+	m[0].rows = rows;
+	if (nm == 2)
+		m[1].rows = prev;
+	for (int k = 0; k < nm; k++)
+		for (size_t i = 0; i < n; i++) {
+			struct stele_league_row *row = &m[k].rows[i];
+			row->started = row->first_month[0] && strcmp(row->first_month, m[k].text) <= 0;
+			if (row->status == STELE_STATUS_OK && !row->started)
+				row->status = STELE_STATUS_NOT_STARTED;
+		}
+	if ((rc = share_indicator(m, nm, codes, n, db, indicator_sql[nm - 1][0], 0,
+				  STELE_IND_TASK, "reading tasks")) < 0 ||
+	    (rc = share_indicator(m, nm, codes, n, db, indicator_sql[nm - 1][1], cfg->request_days,
+				  STELE_IND_REQUEST, "reading requests")) < 0 ||
+	    (rc = share_indicator(m, nm, codes, n, db, indicator_sql[nm - 1][2], 0,
+				  STELE_IND_PARTICIPATION, "reading members")) < 0)
+		goto done;
+	/* Assessment: the scores of the month's year and the year before (score[0],
+	 * score[1]), and of the year before that when the month before is in the
+	 * year before (January). */
+	for (int y = 0; y < 3; y++)
+		if (!(score[y] = calloc(n ? n : 1, sizeof(*score[y])))) {
+			rc = stele_error(STELE_EFAIL, "out of memory");
+			goto done;
+		}
+	if ((rc = stele_rank_year_scores(score[0], db, cfg, codes, n, m[0].year)) < 0 ||
+	    (rc = stele_rank_year_scores(score[1], db, cfg, codes, n, m[0].year - 1)) < 0)
+		goto done;
+	if (nm == 2 && m[1].year != m[0].year &&
+	    (rc = stele_rank_year_scores(score[2], db, cfg, codes, n, m[1].year - 1)) < 0)
+		goto done;
+	for (int k = 0; k < nm; k++) {
+		int y = m[k].year == m[0].year ? 0 : 1;
+		if ((rc = income_indicator(m[k].rows, codes, n, db, m[k].year, m[k].month)) < 0)
+			goto done;
+		assessment_indicator(m[k].rows, n, score[y], score[y + 1]);
+		/* Satisfaction counts only with a weight (docs/rankings.md,
+		 * weight.satisfaction). */
+		if (cfg->weight_satisfaction > 0 &&
+		    (rc = stele_rank_satisfaction(m[k].rows, codes, n, db, m[k].p.first_day,
+						  m[k].p.next_day)) < 0)
+			goto done;
+	}
+	if (!(scope = calloc(n ? n : 1, sizeof(bool)))) {
+		rc = stele_error(STELE_EFAIL, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++)
+		/* A county's code (6 digits, at a city) holds the villages it starts. */
+		scope[i] = !township || strcmp(rows[i].township_code, township) == 0 ||
+			   (strlen(township) == 6 && strncmp(rows[i].code, township, 6) == 0);
+	for (int k = 0; k < nm && rc == 0; k++)
+		rc = rank_rows(m[k].rows, codes, n, scope, cfg);
+	if (rc < 0)
+		goto done;
 	*out_n = n;
 	*out_scope = scope;
-	rows = NULL;
+	rows = prev = NULL;
 	scope = NULL;
 done:
-	stele_rank_rows_free(rows, n);
+	if (rows) {
+		for (int k = 0; k < nm; k++)
+			m[k].rows = NULL;
+		stele_rank_rows_free(rows, n);
+		free(prev);
+	}
 	free(codes);
 	free(scope);
-	free(ranked);
+	for (int y = 0; y < 3; y++)
+		free(score[y]);
 	return rc;
 }
 
@@ -533,9 +619,12 @@ int stele_league_compute(struct stele_league **out, sqlite3 *db, int year, int m
 			 const char *township, bool with_change)
 {
 	struct stele_rank_config cfg;
+	struct league_month m[2] = { { .year = year, .month = month },
+				     { .year = month == 1 ? year - 1 : year,
+				       .month = month == 1 ? 12 : month - 1 } };
 	struct stele_league_row *rows = NULL, *prev = NULL;
-	bool *scope = NULL, *prev_scope = NULL;
-	size_t n = 0, nprev = 0, kept = 0;
+	bool *scope = NULL;
+	size_t n = 0, kept = 0;
 	struct stele_league *league = NULL;
 	int rc;
 
@@ -543,20 +632,16 @@ int stele_league_compute(struct stele_league **out, sqlite3 *db, int year, int m
 		return stele_error(STELE_EUSAGE, "month %d is not 1..12", month);
 	if ((rc = stele_rank_config_load(&cfg, db)) < 0)
 		return rc;
-	if ((rc = league_by_code(&rows, &n, &scope, db, &cfg, year, month, township)) < 0)
+	if ((rc = league_months(m, with_change ? 2 : 1, &n, &scope, db, &cfg, township)) < 0)
 		goto done;
-	if (with_change) {
-		int py = month == 1 ? year - 1 : year, pm = month == 1 ? 12 : month - 1;
-		if ((rc = league_by_code(&prev, &nprev, &prev_scope, db, &cfg, py, pm, township)) < 0)
-			goto done;
-		/* Both are the registry ordered by code, read in one connection. */
-		for (size_t i = 0; i < n && i < nprev; i++)
-			if (strcmp(rows[i].code, prev[i].code) == 0 && rows[i].ranked &&
-			    scope[i] && prev[i].ranked) {
-				rows[i].has_change = true;
-				rows[i].rank_change = prev[i].rank - rows[i].rank;
-			}
-	}
+	rows = m[0].rows;
+	prev = m[1].rows;
+	/* Both are the registry ordered by code. */
+	for (size_t i = 0; prev && i < n; i++)
+		if (rows[i].ranked && scope[i] && prev[i].ranked) {
+			rows[i].has_change = true;
+			rows[i].rank_change = prev[i].rank - rows[i].rank;
+		}
 	if (!(league = calloc(1, sizeof(*league)))) {
 		rc = stele_error(STELE_EFAIL, "out of memory");
 		goto done;
@@ -583,9 +668,8 @@ int stele_league_compute(struct stele_league **out, sqlite3 *db, int year, int m
 	league = NULL;
 done:
 	stele_rank_rows_free(rows, n);
-	stele_rank_rows_free(prev, nprev);
+	free(prev);
 	free(scope);
-	free(prev_scope);
 	free(league);
 	return rc;
 }
