@@ -19,7 +19,6 @@
 #include "parse.h"
 #include "rowcheck.h"
 
-
 void stele_merge_set_run(struct stele_merge *m, int64_t run)
 {
 	m->run = run;
