@@ -39,10 +39,15 @@ void stele_merge_refuse(struct stele_merge *m, const char *reason, const char *f
  * stele_cs_free) and *rows, or *duplicate set (a seq already applied, the same
  * bytes; *out untouched); STELE_EVERIFY with m's reason and detail set (and *seq
  * if it was readable); or another error. hash is stele_cs_hash of data.
+ * defer_pk (may be NULL) leaves the signature unchecked: it receives the key it
+ * must verify against (stele_cs_signed_by) before the change set is applied, and
+ * a refusal is not the one to report (check again without it: the signature is
+ * checked before anything else).
  */
 int stele_merge_check_ahead(struct stele_changeset **out, uint64_t *seq, int *duplicate,
 			    long *rows, struct stele_merge *m, const unsigned char *data,
-			    size_t len, const unsigned char hash[STELE_HASH_BYTES]);
+			    size_t len, const unsigned char hash[STELE_HASH_BYTES],
+			    unsigned char *defer_pk);
 
 /* Applies one checked change set alone (stele_stream_apply, in its own savepoint),
  * forgetting the kept key when it announces one. STELE_EVERIFY is a refusal (m's
