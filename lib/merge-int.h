@@ -79,9 +79,10 @@ void stele_mergebatch_free(struct stele_mergebatch *b);
 
 /*
  * The combined mode's stele_merge_offer (same contract): checks the change set at
- * once, signature included (stele_merge_check_ahead), then either adds it to the
- * pending ones, whose rows the next flush applies together, or, when it cannot be
- * combined (lib/rowmap.h), flushes and applies it alone. A refusal flushes first:
+ * once, all but its signature (stele_merge_check_ahead with defer_pk), then either
+ * adds it to the pending ones, whose signatures and rows the next flush verifies and
+ * applies together, or, when it cannot be combined (lib/rowmap.h), flushes and
+ * applies it alone, its signature verified first. A refusal flushes first:
  * the ones before it are applied, as one by one they would have been. *outcome
  * APPLIED means taken (applied, or pending until the next flush), *rows its row
  * changes. On an error (<0) the caller rolls the batch back.
@@ -90,8 +91,10 @@ int stele_mergebatch_offer(enum stele_merge_outcome *outcome, long *rows, struct
 			   const unsigned char *data, size_t len, const char *commit_id);
 
 /*
- * Applies the pending change sets: their rows combined into one
- * sqlite3changeset_apply, then their records in order. If the combined apply does
+ * Applies the pending change sets: their signatures verified (half on a second
+ * thread; the batch ends before the first that fails, which is then checked in
+ * full and refused), their rows combined into one sqlite3changeset_apply, then
+ * their records in order. If the combined apply does
  * not go through (a conflict, a constraint, a foreign key at its end) it is undone
  * and they are applied one by one, so a refusal names the exact change set
  * (stele_merge_refused; *outcome QUARANTINED) and the ones after it are dropped.

@@ -1,5 +1,5 @@
 /* mergebatch.c: the combined mode of a stream's merge: consecutive change sets,
- * checked as they come (signature first), have their rows applied by one
+ * checked as they come (their signatures together, when applied), have their rows applied by one
  * sqlite3changeset_apply, then their records; the same database as one by one
  * (lib/rowmap.h says when that holds), and one by one again when the combined
  * apply does not go through, so a refusal names its change set. */
