@@ -90,7 +90,8 @@ static int on_commit(void *arg, const git_oid *commit, const void *data, size_t 
 		return 1;
 	}
 	if (run->batch_sets >= BATCH_CHANGESETS || run->batch_rows >= BATCH_ROWS) {
-		if ((rc = settle(run)) < 0 || (!run->quarantined && (rc = stele_merge_commit(run->m)) < 0)) {
+		if ((rc = settle(run)) < 0 ||
+		    (!run->quarantined && (rc = stele_merge_commit(run->m)) < 0)) {
 			run->rc = rc;
 			return 1;
 		}
@@ -270,7 +271,7 @@ static int merge_village(bool *stopped, char *why, size_t why_n, struct merge_ru
 		stele_hex_encode(run->pin, pk, STELE_PK_BYTES);
 	}
 	/* STELE_MERGE_ONE_BY_ONE (tests, benchmarks): the reference path the combined
-	 * one must equal (tests/cli/t0305-merge-combined.sh). */
+	 * one must equal (tests/cli/t0306-merge-combined.sh). */
 	if ((rc = stele_merge_open(&run->m, ctx->db, v->code, pk, STELE_MERGE_QUARANTINE |
 				   (getenv("STELE_MERGE_ONE_BY_ONE") ? 0 : STELE_MERGE_COMBINE))) < 0)
 		goto done;

@@ -39,10 +39,15 @@ void stele_merge_refuse(struct stele_merge *m, const char *reason, const char *f
  * stele_cs_free) and *rows, or *duplicate set (a seq already applied, the same
  * bytes; *out untouched); STELE_EVERIFY with m's reason and detail set (and *seq
  * if it was readable); or another error. hash is stele_cs_hash of data.
+ * defer_pk (may be NULL) leaves the signature unchecked: it receives the key it
+ * must verify against (stele_cs_signed_by) before the change set is applied, and
+ * a refusal is not the one to report (check again without it: the signature is
+ * checked before anything else).
  */
 int stele_merge_check_ahead(struct stele_changeset **out, uint64_t *seq, int *duplicate,
 			    long *rows, struct stele_merge *m, const unsigned char *data,
-			    size_t len, const unsigned char hash[STELE_HASH_BYTES]);
+			    size_t len, const unsigned char hash[STELE_HASH_BYTES],
+			    unsigned char *defer_pk);
 
 /* Applies one checked change set alone (stele_stream_apply, in its own savepoint),
  * forgetting the kept key when it announces one. STELE_EVERIFY is a refusal (m's
@@ -74,9 +79,10 @@ void stele_mergebatch_free(struct stele_mergebatch *b);
 
 /*
  * The combined mode's stele_merge_offer (same contract): checks the change set at
- * once, signature included (stele_merge_check_ahead), then either adds it to the
- * pending ones, whose rows the next flush applies together, or, when it cannot be
- * combined (lib/rowmap.h), flushes and applies it alone. A refusal flushes first:
+ * once, all but its signature (stele_merge_check_ahead with defer_pk), then either
+ * adds it to the pending ones, whose signatures and rows the next flush verifies and
+ * applies together, or, when it cannot be combined (lib/rowmap.h), flushes and
+ * applies it alone, its signature verified first. A refusal flushes first:
  * the ones before it are applied, as one by one they would have been. *outcome
  * APPLIED means taken (applied, or pending until the next flush), *rows its row
  * changes. On an error (<0) the caller rolls the batch back.
@@ -85,8 +91,10 @@ int stele_mergebatch_offer(enum stele_merge_outcome *outcome, long *rows, struct
 			   const unsigned char *data, size_t len, const char *commit_id);
 
 /*
- * Applies the pending change sets: their rows combined into one
- * sqlite3changeset_apply, then their records in order. If the combined apply does
+ * Applies the pending change sets: their signatures verified (half on a second
+ * thread; the batch ends before the first that fails, which is then checked in
+ * full and refused), their rows combined into one sqlite3changeset_apply, then
+ * their records in order. If the combined apply does
  * not go through (a conflict, a constraint, a foreign key at its end) it is undone
  * and they are applied one by one, so a refusal names the exact change set
  * (stele_merge_refused; *outcome QUARANTINED) and the ones after it are dropped.

@@ -19,7 +19,6 @@
 #include "parse.h"
 #include "rowcheck.h"
 
-
 void stele_merge_set_run(struct stele_merge *m, int64_t run)
 {
 	m->run = run;
@@ -269,7 +268,8 @@ done:
 
 int stele_merge_check_ahead(struct stele_changeset **out, uint64_t *seq, int *duplicate,
 			    long *rows, struct stele_merge *m, const unsigned char *data,
-			    size_t len, const unsigned char hash[STELE_HASH_BYTES])
+			    size_t len, const unsigned char hash[STELE_HASH_BYTES],
+			    unsigned char *defer_pk)
 {
 	struct stele_changeset *cs = NULL, *unsigned_cs = NULL;
 	enum stele_cs_fault fault = STELE_CS_FAULT_NONE;
@@ -287,7 +287,9 @@ int stele_merge_check_ahead(struct stele_changeset **out, uint64_t *seq, int *du
 		key_seq = m->stream.last_seq + 1;
 	if ((rc = stele_keys_in_force(pk, &revoked, m->keys, key_seq)) < 0)
 		goto done;
-	rc = stele_cs_decode(&cs, &fault, data, len, pk);
+	if (defer_pk)
+		memcpy(defer_pk, pk, STELE_PK_BYTES);
+	rc = stele_cs_decode(&cs, &fault, data, len, defer_pk ? NULL : pk);
 	if (rc == STELE_EVERIFY) {
 		stele_merge_refuse(m, stele_cs_fault_name(fault), NULL);
 		/* Read it unverified only to say whose it is and which seq. */
@@ -463,7 +465,7 @@ static int offer_one(enum stele_merge_outcome *outcome, long *rows, struct stele
 	*outcome = STELE_MERGE_APPLIED;
 	*rows = 0;
 	stele_cs_hash(hash, data, len);
-	rc = stele_merge_check_ahead(&cs, &seq, &duplicate, &nrows, m, data, len, hash);
+	rc = stele_merge_check_ahead(&cs, &seq, &duplicate, &nrows, m, data, len, hash, NULL);
 	if (rc == 0 && duplicate) {
 		*outcome = STELE_MERGE_DUPLICATE;
 		goto done;

@@ -1,8 +1,9 @@
 /* mergebatch.c: the combined mode of a stream's merge: consecutive change sets,
- * checked as they come (signature first), have their rows applied by one
+ * checked as they come (their signatures together, when applied), have their rows applied by one
  * sqlite3changeset_apply, then their records; the same database as one by one
  * (lib/rowmap.h says when that holds), and one by one again when the combined
  * apply does not go through, so a refusal names its change set. */
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,9 @@ struct pending {
 	long rows;
 	unsigned char *data;  /* its encoded bytes, for a quarantine */
 	size_t len;
+	unsigned char pk[STELE_PK_BYTES]; /* the key its signature must verify against */
+	bool signed_ok;       /* verified (by the flush, or before it was added) */
+	size_t end;           /* where its rows end in the combined bytes */
 };
 
 struct stele_mergebatch {
@@ -86,10 +90,80 @@ static int on_conflict(void *arg, int type, sqlite3_changeset_iter *it)
 	return SQLITE_CHANGESET_ABORT;
 }
 
+/* Signatures of pending ones [from, to). */
+struct verify_span {
+	struct pending *p;
+	size_t from, to;
+};
+
+static void *verify_span(void *arg)
+{
+	struct verify_span *v = arg;
+
+	for (size_t i = v->from; i < v->to; i++)
+		if (!v->p[i].signed_ok)
+			v->p[i].signed_ok = stele_cs_signed_by(v->p[i].data, v->p[i].len, v->p[i].pk);
+	return NULL;
+}
+
+/* Verifies the pending ones' signatures, half of them on a second thread (the
+ * Ed25519 check is most of a small change set's cost); *good is how many lead
+ * that verify. */
+static void verify_pending(size_t *good, struct stele_mergebatch *b)
+{
+	struct verify_span first = { b->p, 0, b->n }, second = { b->p, b->n, b->n };
+	pthread_t worker;
+	bool threaded = false;
+
+	if (b->n >= 16) {
+		first.to = second.from = b->n / 2;
+		threaded = pthread_create(&worker, NULL, verify_span, &second) == 0;
+		if (!threaded)
+			first.to = b->n;
+	}
+	verify_span(&first);
+	if (threaded)
+		pthread_join(worker, NULL);
+	*good = 0;
+	while (*good < b->n && b->p[*good].signed_ok)
+		(*good)++;
+}
+
+/* The stream as it stands after pending one i - 1 (i 0: where the batch began). */
+static void stream_at(struct stele_merge *m, const struct stele_mergebatch *b, size_t i)
+{
+	m->stream.last_seq = i ? b->p[i - 1].cs->seq : b->base_seq;
+	memcpy(m->stream.last_hash, i ? b->p[i - 1].hash : b->base_hash, STELE_HASH_BYTES);
+}
+
+/* Refuses data, whose signature did not verify: checked again in full, with the
+ * stream where it stands, so the refusal is the one one by one gives. */
+static int refuse_unsigned(enum stele_merge_outcome *outcome, struct stele_merge *m,
+			   const unsigned char *data, size_t len, const char *commit_id)
+{
+	struct stele_changeset *cs = NULL;
+	unsigned char hash[STELE_HASH_BYTES];
+	uint64_t seq = 0;
+	long rows = 0;
+	int rc, duplicate = 0;
+
+	stele_cs_hash(hash, data, len);
+	rc = stele_merge_check_ahead(&cs, &seq, &duplicate, &rows, m, data, len, hash, NULL);
+	stele_cs_free(cs);
+	if (rc == 0) /* cannot be: the same key in force, the same bytes */
+		stele_merge_refuse(m, "signature", "seq %llu: signature does not verify",
+				   (unsigned long long)seq);
+	else if (rc != STELE_EVERIFY)
+		return rc;
+	*outcome = STELE_MERGE_QUARANTINED;
+	return stele_merge_refused(m, seq, commit_id, data, len);
+}
+
 int stele_mergebatch_flush(enum stele_merge_outcome *outcome, struct stele_merge *m)
 {
 	struct stele_mergebatch *b = m->batch;
 	const struct stele_buf *bytes = stele_rowmap_bytes(b->rm);
+	size_t good = 0, n;
 	int rc = 0, src = SQLITE_OK, seen = 0;
 
 	*outcome = STELE_MERGE_APPLIED;
@@ -97,33 +171,40 @@ int stele_mergebatch_flush(enum stele_merge_outcome *outcome, struct stele_merge
 		return 0;
 	if ((rc = stele_merge_begin(m)) < 0)
 		goto done;
-	/* One apply for all their rows, in its own savepoint; FK checks at its end. */
-	if (bytes->len > 0)
-		src = sqlite3changeset_apply_v2(m->stream.db, (int)bytes->len, bytes->data, NULL,
-						on_conflict, &seen, NULL, NULL, 0);
+	/* The ones whose signatures verify, up to the first that does not. */
+	verify_pending(&good, b);
+	n = good;
+	/* One apply for their rows, in its own savepoint; FK checks at its end. */
+	if (n > 0 && b->p[n - 1].end > 0)
+		src = sqlite3changeset_apply_v2(m->stream.db, (int)b->p[n - 1].end, bytes->data,
+						NULL, on_conflict, &seen, NULL, NULL, 0);
 	if (src == SQLITE_OK && !seen) {
-		for (size_t i = 0; i < b->n && rc == 0; i++)
+		for (size_t i = 0; i < n && rc == 0; i++)
 			rc = stele_merge_record(m, b->p[i].cs, b->p[i].hash, b->p[i].commit,
-						b->p[i].rows, i == 0 || i == b->n - 1);
-		goto done;
-	}
-	/* Undone by its savepoint: one by one from where the batch began, so the
-	 * refusal (or the error) is the exact change set's. */
-	m->stream.last_seq = b->base_seq;
-	memcpy(m->stream.last_hash, b->base_hash, STELE_HASH_BYTES);
-	for (size_t i = 0; i < b->n; i++) {
-		struct pending *p = &b->p[i];
+						b->p[i].rows, i == 0 || i == n - 1);
+		if (rc < 0)
+			goto done;
+	} else {
+		/* Undone by its savepoint: one by one from where the batch began, so the
+		 * refusal (or the error) is the exact change set's. */
+		for (size_t i = 0; i < n; i++) {
+			struct pending *p = &b->p[i];
 
-		rc = stele_merge_apply_one(m, p->cs);
-		if (rc == STELE_EVERIFY) {
-			*outcome = STELE_MERGE_QUARANTINED;
-			rc = stele_merge_refused(m, p->cs->seq, p->commit, p->data, p->len);
-			break;
+			stream_at(m, b, i);
+			rc = stele_merge_apply_one(m, p->cs);
+			if (rc == STELE_EVERIFY) {
+				*outcome = STELE_MERGE_QUARANTINED;
+				rc = stele_merge_refused(m, p->cs->seq, p->commit, p->data, p->len);
+				goto done;
+			}
+			if (rc < 0 ||
+			    (rc = stele_merge_record(m, p->cs, p->hash, p->commit, p->rows, true)) < 0)
+				goto done;
 		}
-		if (rc < 0 || (rc = stele_merge_record(m, p->cs, p->hash, p->commit, p->rows, true)) < 0)
-			break;
-		stele_stream_advance(&m->stream, p->cs, p->hash);
 	}
+	stream_at(m, b, n);
+	if (n < b->n)
+		rc = refuse_unsigned(outcome, m, b->p[n].data, b->p[n].len, b->p[n].commit);
 done:
 	drop_pending(b);
 	return rc;
@@ -133,7 +214,8 @@ done:
  * past it. */
 static int add_pending(struct stele_merge *m, struct stele_changeset *cs,
 		       const unsigned char hash[STELE_HASH_BYTES], long rows,
-		       const unsigned char *data, size_t len, const char *commit_id)
+		       const unsigned char *data, size_t len, const char *commit_id,
+		       const unsigned char pk[STELE_PK_BYTES], bool signed_ok)
 {
 	struct stele_mergebatch *b = m->batch;
 	struct pending *p;
@@ -159,6 +241,9 @@ static int add_pending(struct stele_merge *m, struct stele_changeset *cs,
 	memcpy(p->hash, hash, STELE_HASH_BYTES);
 	snprintf(p->commit, sizeof(p->commit), "%s", commit_id ? commit_id : "");
 	p->rows = rows;
+	memcpy(p->pk, pk, STELE_PK_BYTES);
+	p->signed_ok = signed_ok;
+	p->end = stele_rowmap_bytes(b->rm)->len;
 	if (b->n == 0) {
 		b->base_seq = m->stream.last_seq;
 		memcpy(b->base_hash, m->stream.last_hash, STELE_HASH_BYTES);
@@ -183,11 +268,10 @@ int stele_mergebatch_offer(enum stele_merge_outcome *outcome, long *rows, struct
 	struct stele_mergebatch *b = m->batch;
 	enum stele_rowmap_verdict verdict = STELE_ROWMAP_ALONE;
 	struct stele_changeset *cs = NULL;
-	unsigned char hash[STELE_HASH_BYTES];
-	char reason[sizeof(m->reason)], detail[sizeof(m->detail)];
+	unsigned char hash[STELE_HASH_BYTES], pk[STELE_PK_BYTES];
 	uint64_t seq = 0;
 	long nrows = 0;
-	bool stop = false;
+	bool stop = false, signed_ok = false;
 	int rc, duplicate = 0;
 
 	*outcome = STELE_MERGE_APPLIED;
@@ -198,23 +282,30 @@ int stele_mergebatch_offer(enum stele_merge_outcome *outcome, long *rows, struct
 	    ((rc = flush_first(&stop, outcome, m)) < 0 || stop))
 		return rc;
 	stele_cs_hash(hash, data, len);
-	rc = stele_merge_check_ahead(&cs, &seq, &duplicate, &nrows, m, data, len, hash);
+	/* Every check but the signature, which the flush verifies for the batch. */
+	rc = stele_merge_check_ahead(&cs, &seq, &duplicate, &nrows, m, data, len, hash, pk);
 	if (rc == STELE_EVERIFY) {
-		/* The ones before it are applied first; their own refusal comes first. */
-		memcpy(reason, m->reason, sizeof(reason));
-		memcpy(detail, m->detail, sizeof(detail));
+		/* The ones before it are applied first (their refusal comes first); then
+		 * it is checked in full, signature first, for the refusal one by one
+		 * gives. */
 		if ((rc = flush_first(&stop, outcome, m)) < 0 || stop)
 			goto done;
-		memcpy(m->reason, reason, sizeof(reason));
-		memcpy(m->detail, detail, sizeof(detail));
-		*outcome = STELE_MERGE_QUARANTINED;
-		rc = stele_merge_refused(m, seq, commit_id, data, len);
-		goto done;
+		rc = stele_merge_check_ahead(&cs, &seq, &duplicate, &nrows, m, data, len, hash, NULL);
+		if (rc == STELE_EVERIFY) {
+			*outcome = STELE_MERGE_QUARANTINED;
+			rc = stele_merge_refused(m, seq, commit_id, data, len);
+			goto done;
+		}
+		signed_ok = true;
 	}
 	if (rc < 0)
 		goto done;
 	if (duplicate) {
-		*outcome = STELE_MERGE_DUPLICATE;
+		/* Skipped only if it is what it claims to be (pending: none). */
+		if (!signed_ok && !stele_cs_signed_by(data, len, pk))
+			rc = refuse_unsigned(outcome, m, data, len, commit_id);
+		else
+			*outcome = STELE_MERGE_DUPLICATE;
 		goto done;
 	}
 	if (!m->stream.announced && nrows <= COMBINE_MAX_ROWS) {
@@ -228,7 +319,7 @@ int stele_mergebatch_offer(enum stele_merge_outcome *outcome, long *rows, struct
 		}
 	}
 	if (verdict == STELE_ROWMAP_JOINED) {
-		if ((rc = add_pending(m, cs, hash, nrows, data, len, commit_id)) < 0)
+		if ((rc = add_pending(m, cs, hash, nrows, data, len, commit_id, pk, signed_ok)) < 0)
 			goto done;
 		cs = NULL;
 		*rows = nrows;
@@ -237,8 +328,14 @@ int stele_mergebatch_offer(enum stele_merge_outcome *outcome, long *rows, struct
 		goto done;
 	}
 	/* Alone (a key announced, many rows, rows the map cannot describe): after the
-	 * pending ones, on its own. */
-	if ((rc = flush_first(&stop, outcome, m)) < 0 || stop || (rc = stele_merge_begin(m)) < 0)
+	 * pending ones, on its own, its signature verified first. */
+	if ((rc = flush_first(&stop, outcome, m)) < 0 || stop)
+		goto done;
+	if (!signed_ok && !stele_cs_signed_by(data, len, pk)) {
+		rc = refuse_unsigned(outcome, m, data, len, commit_id);
+		goto done;
+	}
+	if ((rc = stele_merge_begin(m)) < 0)
 		goto done;
 	rc = stele_merge_apply_one(m, cs);
 	if (rc == STELE_EVERIFY) {

@@ -159,4 +159,31 @@ test_expect_success 'a change set adding the row the one before it added: its ow
 	test_cmp county.o.dump county.c.dump
 '
 
+test_expect_success 'a change set signed with another key in the middle of a batch: its own seq' '
+	D=990101001204 &&
+	F="$STELE_BUILD/tools/stele-forge" &&
+	stele-agent -C v/$D init --village $D --name 丁村 2>/dev/null &&
+	stele-agent -C v/$D member add 孙七 >/dev/null &&
+	"$F" v/$D "$TRASH/server/$D.git" &&
+	"$F" v/$D "$TRASH/server/$D.git" --repeat 30 --sql "INSERT INTO point_event (village_code,
+		id, member_id, rule_code, occurred_on, points, stage) VALUES ('\''$D'\'', '\''G{n}'\'',
+		'\''M0001'\'', '\''B01'\'', '\''2026-09-03'\'', 10, '\''published'\'')" &&
+	"$F" v/$D "$TRASH/server/$D.git" --key v/$A/signing.key --sql "INSERT INTO point_event
+		(village_code, id, member_id, rule_code, occurred_on, points, stage) VALUES
+		('\''$D'\'', '\''X1'\'', '\''M0001'\'', '\''B01'\'', '\''2026-09-03'\'', 10,
+		'\''published'\'')" &&
+	"$F" v/$D "$TRASH/server/$D.git" --repeat 5 --sql "INSERT INTO point_event (village_code,
+		id, member_id, rule_code, occurred_on, points, stage) VALUES ('\''$D'\'', '\''H{n}'\'',
+		'\''M0001'\'', '\''B01'\'', '\''2026-09-04'\'', 10, '\''published'\'')" &&
+	rm -rf county && mv county.c county && rm -rf county.o &&
+	stele-aggregator -C county village add $D --name 丁村 --township-name 镇 \
+		--remote "$TRASH/server/$D.git" --key "$(stele-agent -C v/$D key)" >/dev/null &&
+	stele-aggregator -C county fetch 2>/dev/null &&
+	merge_both county &&
+	test_grep "village $D: quarantined (signature): seq 32: signature does not verify" county.c.err &&
+	test "$(sqlite3 county.c/stele.db "SELECT max(seq) FROM stele_applied WHERE writer = '\''$D'\''")" = 31 &&
+	test "$(sqlite3 county.c/stele.db "SELECT count(*) FROM point_event WHERE village_code = '\''$D'\''")" = 30 &&
+	test_cmp county.o.dump county.c.dump
+'
+
 test_done
