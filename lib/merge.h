@@ -106,6 +106,12 @@ int stele_stream_apply(const char **reason, struct stele_stream *s,
  * the county's issued tasks: docs/levels.md "Cities"). */
 bool stele_stream_county_at_city(const struct stele_stream *s, const char *writer);
 
+/* sqlite3changeset_apply_v2's table filter for s's change sets: NULL (every table)
+ * but for a county's stream at a city, where it leaves out the tables named above.
+ * Every apply of s's bytes, one by one or combined, passes it. */
+typedef int (*stele_stream_filter_fn)(void *arg, const char *table);
+stele_stream_filter_fn stele_stream_filter(const struct stele_stream *s);
+
 /* Moves s's chain past cs, whose encoded bytes hash to hash. */
 void stele_stream_advance(struct stele_stream *s, const struct stele_changeset *cs,
 			  const unsigned char hash[STELE_HASH_BYTES]);

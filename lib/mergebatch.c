@@ -177,7 +177,8 @@ int stele_mergebatch_flush(enum stele_merge_outcome *outcome, struct stele_merge
 	/* One apply for their rows, in its own savepoint; FK checks at its end. */
 	if (n > 0 && b->p[n - 1].end > 0)
 		src = sqlite3changeset_apply_v2(m->stream.db, (int)b->p[n - 1].end, bytes->data,
-						NULL, on_conflict, &seen, NULL, NULL, 0);
+						stele_stream_filter(&m->stream), on_conflict, &seen,
+						NULL, NULL, 0);
 	if (src == SQLITE_OK && !seen) {
 		for (size_t i = 0; i < n && rc == 0; i++)
 			rc = stele_merge_record(m, b->p[i].cs, b->p[i].hash, b->p[i].commit,

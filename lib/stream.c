@@ -332,6 +332,11 @@ static int city_filter(void *arg, const char *table)
 	return 1;
 }
 
+stele_stream_filter_fn stele_stream_filter(const struct stele_stream *s)
+{
+	return stele_stream_county_at_city(s, NULL) ? city_filter : NULL;
+}
+
 int stele_stream_apply(const char **reason, struct stele_stream *s,
 		       const struct stele_changeset *cs)
 {
@@ -343,7 +348,7 @@ int stele_stream_apply(const char **reason, struct stele_stream *s,
 	/* The default flags wrap the apply in a savepoint: a refused change set leaves
 	 * the caller's transaction as it was. */
 	src = sqlite3changeset_apply_v2(s->db, (int)cs->changes_len, cs->changes,
-					stele_stream_county_at_city(s, NULL) ? city_filter : NULL,
+					stele_stream_filter(s),
 					on_conflict, &seen, NULL, NULL, 0);
 	if (src == SQLITE_ABORT || seen.type) {
 		*reason = "conflict";
