@@ -110,7 +110,17 @@ test_expect_success 'a county outside the city, a bad key, a second registration
 '
 
 test_expect_success 'the city syncs: both counties, then every village they vouch for' '
+	# County a publishes a catalogue change first: a city keeps its own catalogue.
+	sqlite3 a/stele.db "SELECT key, value FROM ranking_config ORDER BY key" >a-config &&
+	{ echo key,value && tr "|" , <a-config | sed "/^income.weak_yuan,/d" &&
+	  echo income.weak_yuan,123; } >a-config.csv &&
+	stele-aggregator -C a rules import config a-config.csv 2>/dev/null &&
+	stele-aggregator -C a rules publish 2>/dev/null &&
+	test "$(sqlite3 a/stele.db "SELECT value FROM ranking_config WHERE key = '\''income.weak_yuan'\''")" = 123 &&
+	sqlite3 city/stele.db "SELECT key, value FROM ranking_config ORDER BY key" >city-config &&
 	stele-aggregator -C city sync 2>err &&
+	sqlite3 city/stele.db "SELECT key, value FROM ranking_config ORDER BY key" >city-config.after &&
+	test_cmp city-config city-config.after &&
 	stele-aggregator -C city county list --format csv >counties &&
 	grep "^990102,.*,ok,10,0," counties &&
 	grep "^990103,.*,ok,10,0," counties &&
