@@ -112,6 +112,9 @@ struct followup_row {
 /* Writes the request_followup row of an existing request (refusals as agent_refuse);
  * a row left with nothing in it is deleted. */
 int request_followup_put(struct agent_batch *b, const struct followup_row *row);
+/* --satisfied as given (yes, no, 是, 否; NULL: not given) into *code ("1", "0",
+ * NULL); a word that is none of these is a usage error. */
+int agent_satisfied_code(const char **code, const char *given);
 /* Deletes the follow-up of request_id, if any (before the request itself). */
 int request_followup_delete(struct agent_batch *b, const char *request_id);
 /* Refuses (agent_refuse on received_field / resolved_field) dates of request id that

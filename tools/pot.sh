@@ -18,6 +18,7 @@ xgettext --from-code=UTF-8 --language=C --add-comments=TRANSLATORS: --sort-by-fi
 	--keyword=stele_error_db:3 \
 	--keyword=stele_csv_error:4 --flag=stele_csv_error:4:c-format \
 	--keyword=agent_refuse:2 --flag=agent_refuse:2:c-format \
+	--keyword=agent_cmd_set:9 --flag=agent_cmd_set:9:c-format \
 	--keyword=verify_fail:3 --flag=verify_fail:3:c-format \
 	--keyword=walk_fail:3 --flag=walk_fail:3:c-format \
 	--keyword=differ:2 --flag=differ:2:c-format \
