@@ -24,12 +24,9 @@
 static int key_show(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	int rc, n;
-	bool done;
+	char **args;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, false, NULL, NULL, NULL, 0, 0,
-				  &n, &done)) < 0 || done)
-		return rc;
-	if ((rc = agent_open(ctx)) < 0)
+	if ((rc = stele_cli_start(&args, &n, ctx, cmd, NULL, argc, argv, agent_open)) != 0)
 		return rc;
 	stele_cli_print_public_key(ctx);
 	return 0;
@@ -75,10 +72,9 @@ static int key_rotate(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 	bool made = false;
 	uint64_t seq = 0;
 	int rc, n;
-	bool done;
+	char **args;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, false, NULL, NULL, NULL, 0, 0,
-				  &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, NULL, argc, argv)) != 0)
 		return rc;
 	if ((rc = agent_open(ctx)) < 0 || (rc = agent_key_tidy(ctx)) < 0 ||
 	    (rc = agent_key_paths(&key_path, &new_path, &old_path, ctx)) < 0)
@@ -129,10 +125,9 @@ static int key_history(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 	unsigned char base[STELE_PK_BYTES];
 	char base_hex[2 * STELE_PK_BYTES + 1];
 	int rc, n;
-	bool done;
+	char **args;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, true, NULL, NULL, NULL, 0, 0,
-				  &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, stele_listing_options, argc, argv)) != 0)
 		return rc;
 	if ((rc = agent_open(ctx)) < 0 || (rc = agent_key_base(base, ctx->db)) < 0)
 		return rc;

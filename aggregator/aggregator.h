@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include "capture.h"
-#include "cli.h"
+#include "options.h"
 #include "domain.h"
 #include "history.h"
 #include "gitrepo.h"

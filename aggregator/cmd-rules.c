@@ -24,13 +24,12 @@ static int rules_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 	enum stele_rules_kind kind;
 	struct stele_csv *csv = NULL;
 	const char *data;
-	char *pos[2];
+	char **pos;
 	size_t len;
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, false, NULL, NULL, pos, 2, 2,
-				  &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&pos, &n, ctx, cmd, STELE_OPTIONS(STELE_OPT_ARGS(2, 2)), argc,
+				      argv)) != 0)
 		return rc;
 	if ((rc = stele_rules_kind_parse(pos[0], &kind)) < 0)
 		return rc;
@@ -89,12 +88,10 @@ static int rules_diff(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 {
 	struct stele_table *t = NULL;
 	int rc, n;
-	bool done;
+	char **args;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, true, NULL, NULL, NULL, 0, 0,
-				  &n, &done)) < 0 || done)
-		return rc;
-	if ((rc = agg_open(ctx)) < 0)
+	if ((rc = stele_cli_start(&args, &n, ctx, cmd, stele_listing_options, argc, argv,
+				  agg_open)) != 0)
 		return rc;
 	/* The live rows are kept aside, then compared with the tables the drafts make
 	 * (applied in a savepoint, rolled back). */
@@ -122,10 +119,9 @@ static int rules_diff(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 static int rules_discard(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	int rc, n, count = 0;
-	bool done;
+	char **args;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, false, NULL, NULL, NULL, 0, 0,
-				  &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, NULL, argc, argv)) != 0)
 		return rc;
 	if ((rc = agg_open(ctx)) < 0 || (rc = stele_rules_drafts_discard(&count, ctx->db)) < 0)
 		return rc;

@@ -127,10 +127,9 @@ int cmd_status(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 {
 	struct stele_table *t = NULL;
 	int rc, n;
-	bool done;
+	char **args;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, true, NULL, NULL, NULL, 0, 0,
-				  &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, stele_listing_options, argc, argv)) != 0)
 		return rc;
 	if ((rc = agg_open(ctx)) < 0 || (rc = stele_git_init()) < 0)
 		return rc;

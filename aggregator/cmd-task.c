@@ -229,13 +229,12 @@ static const char progress_one_sql[] =
 static int task_progress(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
 			 char **argv)
 {
-	char *pos[1] = { NULL };
+	char **pos = { NULL };
 	int64_t known = 0;
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, true, NULL, NULL, pos, 1, 0,
-				  &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&pos, &n, ctx, cmd, STELE_OPTIONS(STELE_OPT_LISTING(),
+				      STELE_OPT_ARGS(0, 1)), argc, argv)) != 0)
 		return rc;
 	if ((rc = rank_open_county(ctx)) < 0)
 		return rc;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "aggregator.h"
+#include "options.h"
 #include "credentials.h"
 #include "db.h"
 #include "error.h"
@@ -106,19 +107,14 @@ done:
 
 static int township_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	int rc, n;
-	bool done;
-
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, true, NULL, NULL, NULL, 0, 0,
-				  &n, &done)) < 0 || done)
-		return rc;
-	if ((rc = agg_open(ctx)) < 0)
-		return rc;
-	return stele_cli_print_query(ctx,
+	static const struct stele_list list = { agg_open,
 		"SELECT t.township_code AS code, t.remote, t.pubkey AS public_key, "
 		"coalesce(st.last_seq, 0) AS merged_seq, coalesce(st.state, 'ok') AS state "
 		"FROM stele_township_source t LEFT JOIN stele_stream st ON st.writer = t.township_code "
-		"ORDER BY t.township_code", NULL, "merged_seq");
+		"ORDER BY t.township_code",
+		"merged_seq", false };
+
+	return stele_cli_list(ctx, cmd, argc, argv, &list);
 }
 
 const struct stele_cmd township_subcommands[] = {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "aggregator.h"
+#include "options.h"
 #include "i18n.h"
 #include "db.h"
 #include "error.h"
@@ -120,19 +121,14 @@ static int veto_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc
 
 static int veto_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	int rc, n;
-	bool done;
-
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, true, NULL, NULL, NULL, 0, 0,
-				  &n, &done)) < 0 || done)
-		return rc;
-	if ((rc = agg_open(ctx)) < 0)
-		return rc;
-	return stele_cli_print_query(ctx,
+	static const struct stele_list list = { agg_open,
 		"SELECT e.id, e.village_code, v.name AS village_name, e.veto_code, "
 		"i.name AS veto_name, e.year, e.note FROM veto_event e "
 		"LEFT JOIN village v ON v.code = e.village_code "
-		"LEFT JOIN veto_item i ON i.code = e.veto_code ORDER BY e.id", NULL, "year");
+		"LEFT JOIN veto_item i ON i.code = e.veto_code ORDER BY e.id",
+		"year", false };
+
+	return stele_cli_list(ctx, cmd, argc, argv, &list);
 }
 
 const struct stele_cmd veto_subcommands[] = {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "aggregator.h"
+#include "options.h"
 #include "i18n.h"
 #include "credentials.h"
 #include "csv.h"
@@ -259,15 +260,14 @@ static int village_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, in
 	struct stele_kept_urls urls = STELE_KEPT_URLS_INIT;
 	struct stele_capture *cap = NULL;
 	struct stele_csv *csv = NULL;
-	char *pos[1], county[10], label[300], *remote = NULL;
+	char **pos, county[10], label[300], *remote = NULL;
 	int index_of[5], rc, n, got;
 	long rows = 0;
 	char **fields;
 	size_t nfields;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, false, NULL, NULL, pos, 1, 1,
-				  &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&pos, &n, ctx, cmd, STELE_OPTIONS(STELE_OPT_ARGS(1, 1)), argc,
+				      argv)) != 0)
 		return rc;
 	if ((rc = agg_open(ctx)) < 0 || (rc = agg_scope_code(county, ctx)) < 0)
 		return rc;
@@ -324,21 +324,15 @@ done:
 
 static int village_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	int rc, n;
-	bool done;
-
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, true, NULL, NULL, NULL, 0, 0,
-				  &n, &done)) < 0 || done)
-		return rc;
-	if ((rc = agg_open(ctx)) < 0)
-		return rc;
-	return stele_cli_print_query(ctx,
+	static const struct stele_list list = { agg_open,
 		"SELECT v.code, v.name, v.township_code, v.township_name, s.remote, "
 		"CASE WHEN s.pubkey IS NULL THEN 'no' ELSE 'yes' END AS key_pinned, "
 		"coalesce(st.last_seq, 0) AS merged_seq "
 		"FROM village v LEFT JOIN stele_village_source s ON s.village_code = v.code "
 		"LEFT JOIN stele_stream st ON st.writer = v.code ORDER BY v.code",
-		NULL, "merged_seq");
+		"merged_seq", false };
+
+	return stele_cli_list(ctx, cmd, argc, argv, &list);
 }
 
 struct revoke_opts {
@@ -484,12 +478,12 @@ static int village_revoke(struct stele_ctx *ctx, const struct stele_cmd *cmd, in
 /* `village keys CODE`: the county's view of a village's key history. */
 static int village_keys(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	char *pos[1];
-	bool exists, done;
+	char **pos;
+	bool exists;
 	int rc, n;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, true, NULL, NULL, pos, 1, 1,
-				  &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&pos, &n, ctx, cmd, STELE_OPTIONS(STELE_OPT_LISTING(),
+				      STELE_OPT_ARGS(1, 1)), argc, argv)) != 0)
 		return rc;
 	if ((rc = agg_open(ctx)) < 0 || (rc = agg_village_exists(&exists, ctx, pos[0])) < 0)
 		return rc;

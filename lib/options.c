@@ -12,6 +12,7 @@
 #define MAX_OPTIONS 60
 
 static const struct stele_option no_options[] = { STELE_OPT_END() };
+const struct stele_option stele_listing_options[] = { STELE_OPT_LISTING(), STELE_OPT_END() };
 
 void stele_opt_list_release(struct stele_opt_list *l)
 {
@@ -330,11 +331,11 @@ int stele_cli_start(char ***args, int *nargs, struct stele_ctx *ctx, const struc
 int stele_cli_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv,
 		   const struct stele_list *list)
 {
-	static const struct stele_option options[] = { STELE_OPT_LISTING(), STELE_OPT_END() };
 	char **args;
 	int nargs, rc;
 
-	if ((rc = stele_cli_start(&args, &nargs, ctx, cmd, options, argc, argv, list->open)) != 0)
+	if ((rc = stele_cli_start(&args, &nargs, ctx, cmd, stele_listing_options, argc, argv,
+				   list->open)) != 0)
 		return rc;
 	const char *params[] = { list->bind_writer ? ctx->writer : NULL, NULL };
 	return stele_cli_print_query(ctx, list->sql, params, list->number_cols);

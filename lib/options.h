@@ -66,6 +66,10 @@ void stele_opt_list_release(struct stele_opt_list *l);
 #define STELE_OPT_ARGS(lo, hi) { .kind = STELE_OPTK_ARGS, .min = (lo), .max = (hi) }
 #define STELE_OPT_LISTING() { .kind = STELE_OPTK_LISTING }
 #define STELE_OPT_END() { .kind = STELE_OPTK_END }
+/* A table written in place: STELE_OPTIONS(STELE_OPT_ARGS(1, 1)). */
+#define STELE_OPTIONS(...) ((const struct stele_option[]){ __VA_ARGS__, STELE_OPT_END() })
+/* The table of a list command: --format, --bom, --raw, no arguments. */
+extern const struct stele_option stele_listing_options[];
 /* ARGS' max for "ID...": as many as there are. */
 #define STELE_ARGS_MANY INT32_MAX
 
