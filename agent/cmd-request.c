@@ -102,23 +102,13 @@ static int request_resolve(struct stele_ctx *ctx, const struct stele_cmd *cmd, i
 
 static int request_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	bool open = false;
-	const struct stele_option options[] = {
-		STELE_OPT_BOOL(0, "open", &open), STELE_OPT_LISTING(), STELE_OPT_END()
-	};
-	char **args;
-	int rc, n;
-
-	if ((rc = stele_cli_start(&args, &n, ctx, cmd, options, argc, argv, agent_open)) != 0)
-		return rc;
-	const char *params[] = { agent_village(ctx), open ? "1" : "0", NULL };
-	return stele_cli_print_query(ctx,
+	return agent_cmd_list_open(ctx, cmd, argc, argv,
 		"SELECT r.id, r.received_on, r.category, r.grid, r.resolved_on, r.satisfied, "
 		"f.handler, f.escalated_to, f.escalated_on, f.feedback FROM request r "
 		"LEFT JOIN request_followup f ON f.village_code = r.village_code "
 		"AND f.request_id = r.id "
 		"WHERE r.village_code = ?1 AND (?2 = '0' OR r.resolved_on IS NULL) ORDER BY r.id",
-		params, "satisfied");
+		"satisfied");
 }
 
 static int request_delete_cmd(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)

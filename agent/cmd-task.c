@@ -74,20 +74,10 @@ static int task_close(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 
 static int task_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	bool open = false;
-	const struct stele_option options[] = {
-		STELE_OPT_BOOL(0, "open", &open), STELE_OPT_LISTING(), STELE_OPT_END()
-	};
-	char **args;
-	int rc, n;
-
-	if ((rc = stele_cli_start(&args, &n, ctx, cmd, options, argc, argv, agent_open)) != 0)
-		return rc;
-	const char *params[] = { agent_village(ctx), open ? "1" : "0", NULL };
-	return stele_cli_print_query(ctx,
+	return agent_cmd_list_open(ctx, cmd, argc, argv,
 		"SELECT id, title, category, assignee, due_on, closed_on, origin FROM task_ledger "
 		"WHERE village_code = ?1 AND (?2 = '0' OR closed_on IS NULL) ORDER BY id",
-		params, NULL);
+		NULL);
 }
 
 static int task_delete_cmd(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)

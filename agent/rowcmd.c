@@ -92,3 +92,17 @@ int agent_cmd_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
 
 	return stele_cli_list(ctx, cmd, argc, argv, &list);
 }
+
+int agent_cmd_list_open(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
+			char **argv, const char *sql, const char *number_cols)
+{
+	bool open = false;
+	char **args;
+	int rc, n;
+
+	if ((rc = stele_cli_start(&args, &n, ctx, cmd, STELE_OPTIONS(STELE_OPT_BOOL(0, "open", &open),
+				  STELE_OPT_LISTING()), argc, argv, agent_open)) != 0)
+		return rc;
+	const char *params[] = { agent_village(ctx), open ? "1" : "0", NULL };
+	return stele_cli_print_query(ctx, sql, params, number_cols);
+}

@@ -30,6 +30,11 @@ int agent_cmd_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, 
 int agent_cmd_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv,
 		   const char *kind);
 
+/* `KIND list [--open]`: sql's rows in ctx's format, ?1 the village, ?2 '1' with
+ * --open (only the rows not closed yet), else '0'. */
+int agent_cmd_list_open(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
+			char **argv, const char *sql, const char *number_cols);
+
 /* date, or (NULL) today written into buf (16 bytes, the caller's). */
 const char *agent_date_or_today(char *buf, const char *date);
 

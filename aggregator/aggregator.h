@@ -151,24 +151,12 @@ struct agg_fetch_opts {
 int agg_fetch(struct stele_ctx *ctx, const struct agg_fetch_opts *opts);   /* fetch.c */
 int agg_merge(struct stele_ctx *ctx);                                       /* merge.c */
 
-/* The options fetch and sync take (aggregator/fetch.c): --from, --jobs, --timeout. */
-struct agg_fetch_cli {
-	struct agg_fetch_opts o;
-	const char *jobs, *timeout_text;
-	long timeout; /* --timeout in seconds, 0 for none */
-};
-/* Parses fetch's options into *f (shared with sync); *done after --help. */
-int agg_fetch_parse(struct agg_fetch_cli *f, bool *done, struct stele_ctx *ctx,
-		    const struct stele_cmd *cmd, int argc, char **argv);
-/*
- * --timeout: libgit2 1.5 has no network timeout, so a server that accepts the
- * connection and never answers would hold the fetch forever. When the time is up
- * the process says so and exits 1. That is safe at any instant: a mirror's ref
- * moves atomically (a ref lock left behind is cleared by the next fetch), and
- * nothing in the database has been written yet (outcomes are recorded after
- * every fetch is done).
- */
-int agg_fetch_arm_timeout(const struct stele_ctx *ctx, long seconds);
+/* fetch and sync's start: reads the line (--from, --jobs, --timeout), opens the
+ * county and fetches, under --timeout (aggregator/fetch.c). *fetched is false
+ * when it stopped before fetching: the result is then the usage error, the
+ * failure to open, or STELE_OPT_HELP_SHOWN. Otherwise it is agg_fetch's. */
+int agg_fetch_command(bool *fetched, struct stele_ctx *ctx, const struct stele_cmd *cmd,
+		      int argc, char **argv);
 
 /* Opens the county directory for reading rankings (lock and database, no key)
  * and checks its role is 'county' (aggregator/county.c). Released by

@@ -70,7 +70,7 @@ static int status_table(struct stele_table **out, struct stele_ctx *ctx)
 	};
 	struct stele_table *t = NULL;
 	sqlite3_stmt *stmt = NULL;
-	int rc, step;
+	int rc, step = SQLITE_DONE;
 
 	if ((rc = stele_table_new(&t, NCOLS, names, kinds)) < 0)
 		return rc;
@@ -111,16 +111,8 @@ static int status_table(struct stele_table **out, struct stele_ctx *ctx)
 		if ((rc = stele_table_add_row(t, cells)) < 0)
 			goto done;
 	}
-	if (step != SQLITE_DONE) {
-		rc = stele_error_db(STELE_EFAIL, ctx->db, "reading the status");
-		goto done;
-	}
-	*out = t;
-	t = NULL;
 done:
-	sqlite3_finalize(stmt);
-	stele_table_free(t);
-	return rc;
+	return stele_table_end(out, t, stmt, rc, step, ctx->db, "reading the status");
 }
 
 int cmd_status(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)

@@ -528,29 +528,22 @@ done:
 	return rc;
 }
 
-enum { OPT_FROM = 1, OPT_JOBS, OPT_TIMEOUT };
-
-static int on_fetch_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
-{
-	struct agg_fetch_cli *f = data;
-
-	if (opt == OPT_FROM)
-		f->o.from = arg;
-	else if (opt == OPT_TIMEOUT)
-		f->timeout_text = arg;
-	else
-		f->jobs = arg;
-	return 0;
-}
-
-static const struct option fetch_longopts[] = {
-	{ "from", required_argument, NULL, OPT_FROM },
-	{ "jobs", required_argument, NULL, OPT_JOBS },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ 0 },
+/* The options fetch and sync take: --from, --jobs, --timeout. */
+struct fetch_cli {
+	struct agg_fetch_opts o;
+	const char *jobs, *timeout_text;
+	long timeout; /* --timeout in seconds, 0 for none */
 };
 
-int agg_fetch_arm_timeout(const struct stele_ctx *ctx, long seconds)
+/*
+ * --timeout: libgit2 1.5 has no network timeout, so a server that accepts the
+ * connection and never answers would hold the fetch forever. When the time is up
+ * the process says so and exits 1. That is safe at any instant: a mirror's ref
+ * moves atomically (a ref lock left behind is cleared by the next fetch), and
+ * nothing in the database has been written yet (outcomes are recorded after
+ * every fetch is done).
+ */
+static int arm_timeout(const struct stele_ctx *ctx, long seconds)
 {
 	char shown[24], message[256];
 
@@ -560,15 +553,21 @@ int agg_fetch_arm_timeout(const struct stele_ctx *ctx, long seconds)
 	return stele_deadline_arm(seconds, message);
 }
 
-int agg_fetch_parse(struct agg_fetch_cli *f, bool *done, struct stele_ctx *ctx,
-		    const struct stele_cmd *cmd, int argc, char **argv)
+/* Reads fetch's options into *f. */
+static int fetch_parse(struct fetch_cli *f, struct stele_ctx *ctx, const struct stele_cmd *cmd,
+		       int argc, char **argv)
 {
-	char *end;
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "from", &f->o.from),
+		STELE_OPT_STRING('j', "jobs", &f->jobs),
+		STELE_OPT_STRING(0, "timeout", &f->timeout_text),
+		STELE_OPT_END()
+	};
+	char *end, **args;
 	int rc, n;
 
 	memset(f, 0, sizeof(*f));
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, "j:", fetch_longopts, false, on_fetch_opt,
-				  f, NULL, 0, 0, &n, done)) < 0 || *done)
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if (f->jobs) {
 		errno = 0;
@@ -581,4 +580,21 @@ int agg_fetch_parse(struct agg_fetch_cli *f, bool *done, struct stele_ctx *ctx,
 	    (rc = stele_parse_duration(&f->timeout, f->timeout_text, "--timeout")) < 0)
 		return rc;
 	return 0;
+}
+
+int agg_fetch_command(bool *fetched, struct stele_ctx *ctx, const struct stele_cmd *cmd,
+		      int argc, char **argv)
+{
+	struct fetch_cli f;
+	int rc;
+
+	*fetched = false;
+	if ((rc = fetch_parse(&f, ctx, cmd, argc, argv)) != 0 || (rc = agg_open(ctx)) < 0)
+		return rc;
+	if (f.timeout && (rc = arm_timeout(ctx, f.timeout)) < 0)
+		return rc;
+	*fetched = true;
+	rc = agg_fetch(ctx, &f.o);
+	stele_deadline_disarm();
+	return rc;
 }

@@ -668,7 +668,7 @@ static int members_table(struct stele_table **out, sqlite3 *db, int year, int mo
 	char prev_village[64] = "";
 	int64_t prev_total = 0;
 	long position = 0, rank = 0;
-	int rc, step;
+	int rc, step = SQLITE_DONE;
 
 	if (month < 0 || month > 12)
 		return stele_error(STELE_EUSAGE, "month %d is not 1..12", month);
@@ -729,16 +729,8 @@ static int members_table(struct stele_table **out, sqlite3 *db, int year, int mo
 		if ((rc = stele_table_add_row(t, cells)) < 0)
 			goto done;
 	}
-	if (step != SQLITE_DONE) {
-		rc = stele_error_db(STELE_EFAIL, db, "ranking members");
-		goto done;
-	}
-	*out = t;
-	t = NULL;
 done:
-	sqlite3_finalize(stmt);
-	stele_table_free(t);
-	return rc;
+	return stele_table_end(out, t, stmt, rc, step, db, "ranking members");
 }
 
 int stele_rank_members(struct stele_table **out, sqlite3 *db, int year, int month,

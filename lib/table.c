@@ -365,3 +365,17 @@ int stele_table_print(const struct stele_table *t, enum stele_format format, uns
 		return stele_error(STELE_EFAIL, "cannot write output");
 	return 0;
 }
+
+int stele_table_end(struct stele_table **out, struct stele_table *t, sqlite3_stmt *stmt, int rc,
+		    int step, sqlite3 *db, const char *what)
+{
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = stele_error_db(STELE_EFAIL, db, what);
+	sqlite3_finalize(stmt);
+	if (rc < 0) {
+		stele_table_free(t);
+		return rc;
+	}
+	*out = t;
+	return 0;
+}
