@@ -26,7 +26,7 @@ static long count_records(const char *path)
 	if (strcmp(path, "-") == 0 || stele_xlsx_path(path) ||
 	    stele_csv_open(&csv, path, AGENT_IMPORT_MAX_BYTES) < 0)
 		return 0;
-	while (stele_csv_next(csv, &fields, &nfields) > 0)
+	while (stele_csv_next(&fields, &nfields, csv) > 0)
 		n++;
 	stele_csv_free(csv);
 	stele_error_clear();

@@ -123,7 +123,7 @@ int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 	if ((rc = stele_newdir_begin(&nd, ctx)) < 0)
 		goto done;
 	if ((rc = init_database(nd.db, &o, nd.pk)) == 0)
-		rc = stele_credentials_save_kept(&urls, ctx);
+		rc = stele_cli_save_kept_urls(&urls, ctx);
 	if ((rc = stele_newdir_end(&nd, rc)) < 0)
 		goto done;
 	fprintf(stderr, _("%s: initialized village %s (%s) in %s\n"), ctx->prog, o.village, o.name,

@@ -400,7 +400,7 @@ int cmd_restore(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, ch
 	r.prog = ctx->prog;
 	r.given = o.key ? pk : NULL;
 	if ((rc = stele_stream_init(&r.stream, r.db, o.village)) < 0 ||
-	    (rc = rebuild(&r, &kept, pk)) < 0 || (rc = stele_credentials_save_kept(&urls, ctx)) < 0)
+	    (rc = rebuild(&r, &kept, pk)) < 0 || (rc = stele_cli_save_kept_urls(&urls, ctx)) < 0)
 		goto done;
 	if (unlink(marker) < 0) {
 		rc = stele_error(STELE_EFAIL, "cannot remove %s: %s", marker, strerror(errno));

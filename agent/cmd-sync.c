@@ -309,7 +309,7 @@ int cmd_sync(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 		free(remote);
 		remote = NULL;
 		if ((rc = stele_credentials_keep_url(&remote, &urls, o.remote, "--remote")) == 0)
-			rc = stele_credentials_save_kept(&urls, ctx);
+			rc = stele_cli_save_kept_urls(&urls, ctx);
 		stele_credentials_kept_free(&urls);
 		if (rc < 0)
 			goto done;

@@ -138,7 +138,7 @@ int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 		goto done;
 	if ((rc = stele_key_load(sk, nd.key_path)) == 0 &&
 	    (rc = o.county ? init_database(nd.db, &o, nd.pk, sk) : init_township(nd.db, &o, nd.pk)) == 0)
-		rc = stele_credentials_save_kept(&urls, ctx);
+		rc = stele_cli_save_kept_urls(&urls, ctx);
 	sodium_memzero(sk, sizeof(sk));
 	if ((rc = stele_newdir_end(&nd, rc)) < 0)
 		goto done;

@@ -77,7 +77,7 @@ static int compute_villages(struct stele_table **out, sqlite3 *db, const char *f
 	long long days;
 	int rc;
 
-	if ((rc = stele_config_get(db, "request.days", &days)) < 0)
+	if ((rc = stele_config_get(&days, db, "request.days")) < 0)
 		return rc;
 	return stele_rank_requests(out, db, first, next, days);
 }
@@ -99,7 +99,7 @@ static int compute_open(struct stele_table **out, sqlite3 *db, const char *date,
 		if (stele_parse_int(o->days, 0, 36500, &days, "--days") < 0)
 			return STELE_EUSAGE;
 	} else {
-		if ((rc = stele_config_get(db, "request.days", &deflt)) < 0)
+		if ((rc = stele_config_get(&deflt, db, "request.days")) < 0)
 			return rc;
 		days = deflt;
 	}

@@ -31,7 +31,7 @@ static int rules_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 	if ((rc = stele_options_parse(&pos, &n, ctx, cmd, STELE_OPTIONS(STELE_OPT_ARGS(2, 2)), argc,
 				      argv)) != 0)
 		return rc;
-	if ((rc = stele_rules_kind_parse(pos[0], &kind)) < 0)
+	if ((rc = stele_rules_kind_parse(&kind, pos[0])) < 0)
 		return rc;
 	if ((rc = agg_open(ctx)) < 0 || (rc = agg_county_only(ctx)) < 0)
 		return rc;
@@ -156,7 +156,7 @@ static int rules_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, true, on_list_opt, &draft,
 				  pos, 1, 1, &n, &done)) < 0 || done)
 		return rc;
-	if ((rc = stele_rules_kind_parse(pos[0], &kind)) < 0)
+	if ((rc = stele_rules_kind_parse(&kind, pos[0])) < 0)
 		return rc;
 	if ((rc = agg_open(ctx)) < 0)
 		return rc;
@@ -312,7 +312,7 @@ static int rules_publish(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 		goto done;
 	if ((rc = stele_remote_opts_from_env(&remote_opts, ctx->dir)) < 0)
 		goto done;
-	remote_opts.progress = ctx->verbose_progress;
+	remote_opts.progress = ctx->verbose_progress ? stele_cli_transfer_progress : NULL;
 	if ((rc = stele_remote_push(repo, to, STELE_BRANCH, STELE_BRANCH, 1, &remote_opts)) < 0)
 		goto done;
 	stele_url_redact(shown, sizeof(shown), to);

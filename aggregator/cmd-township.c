@@ -92,7 +92,7 @@ static int township_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 	if ((rc = stele_db_begin(ctx->db)) < 0)
 		goto done;
 	if ((rc = township_put(ctx, pos[0], remote ? remote : o.remote, o.key)) < 0 ||
-	    (rc = stele_credentials_save_kept(&urls, ctx)) < 0) {
+	    (rc = stele_cli_save_kept_urls(&urls, ctx)) < 0) {
 		stele_db_rollback(ctx->db);
 		goto done;
 	}

@@ -228,7 +228,7 @@ static int village_write(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 	if ((rc = agg_write_begin(ctx, &cap)) < 0)
 		goto done;
 	if ((rc = village_put(ctx, county, &row, NULL)) < 0 ||
-	    (rc = stele_credentials_save_kept(&urls, ctx)) < 0) {
+	    (rc = stele_cli_save_kept_urls(&urls, ctx)) < 0) {
 		stele_capture_abort(cap);
 		goto done;
 	}
@@ -277,7 +277,7 @@ static int village_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, in
 		goto done;
 	if ((rc = agg_write_begin(ctx, &cap)) < 0)
 		goto done;
-	while ((got = stele_csv_next(csv, &fields, &nfields)) == 1) {
+	while ((got = stele_csv_next(&fields, &nfields, csv)) == 1) {
 		struct village_row row = { 0 };
 
 		if (nfields != (size_t)((index_of[3] >= 0) + (index_of[4] >= 0) + 3)) {
@@ -307,7 +307,7 @@ static int village_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, in
 	}
 	/* Every row is valid: the passwords go to the credentials file, then the
 	 * registry commits (a failed commit leaves only unused lines there). */
-	if ((rc = stele_credentials_save_kept(&urls, ctx)) < 0)
+	if ((rc = stele_cli_save_kept_urls(&urls, ctx)) < 0)
 		goto done;
 	rc = agg_write_commit(NULL, ctx, cap);
 	cap = NULL;

@@ -7,11 +7,13 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "credentials.h"
 #include "db.h"
 #include "error.h"
 #include "i18n.h"
 #include "keypair.h"
 #include "parse.h"
+#include "remote.h"
 
 static const struct stele_cmd *find_cmd(const struct stele_cmd *cmds, const char *name)
 {
@@ -242,4 +244,33 @@ void stele_cli_progress(const struct stele_ctx *ctx, const char *what, long done
 	progress_open = true;
 	if (done >= total)
 		stele_cli_progress_end();
+}
+
+int stele_cli_save_kept_urls(struct stele_kept_urls *urls, const struct stele_ctx *ctx)
+{
+	struct stele_remote_opts opts;
+	int rc;
+
+	if (urls->n == 0)
+		return 0;
+	if ((rc = stele_remote_opts_from_env(&opts, ctx->dir)) < 0)
+		return rc;
+	rc = stele_credentials_save(opts.credentials_file, urls->secrets, urls->n);
+	for (size_t i = 0; rc == 0 && i < urls->n; i++)
+		fprintf(stderr, _("%s: the password of %s for %s is kept in %s (mode 600), not in "
+			"the database\n"), ctx->prog, urls->secrets[i].user, urls->secrets[i].prefix,
+			opts.credentials_file);
+	stele_remote_opts_release(&opts);
+	return rc;
+}
+
+void stele_cli_transfer_progress(void *data, bool sending, unsigned done, unsigned total)
+{
+	fputc('\r', stderr);
+	if (sending)
+		fprintf(stderr, _("sending %u/%u objects"), done, total);
+	else
+		fprintf(stderr, _("receiving %u/%u objects"), done, total);
+	if (done == total)
+		fputc('\n', stderr);
 }

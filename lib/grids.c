@@ -98,9 +98,9 @@ int stele_rank_grids(struct stele_table **out, sqlite3 *db, int year, int month,
 	snprintf(from, sizeof(from), "%04d-%02d-01", year % 10000, month);
 	snprintf(next, sizeof(next), "%04d-%02d-01", (month == 12 ? year + 1 : year) % 10000,
 		 month == 12 ? 1 : month + 1);
-	if ((rc = stele_config_get(db, "request.days", &days)) < 0 ||
-	    (rc = stele_config_get(db, "grid.households_min", &lo)) < 0 ||
-	    (rc = stele_config_get(db, "grid.households_max", &hi)) < 0 ||
+	if ((rc = stele_config_get(&days, db, "request.days")) < 0 ||
+	    (rc = stele_config_get(&lo, db, "grid.households_min")) < 0 ||
+	    (rc = stele_config_get(&hi, db, "grid.households_max")) < 0 ||
 	    (rc = stele_table_new(&t, GRID_COLS, names, kinds)) < 0 ||
 	    (rc = stele_db_prepare(db, &stmt, grids_sql)) < 0)
 		goto done;

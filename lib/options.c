@@ -242,7 +242,7 @@ static int parse_args(int *first, struct stele_ctx *ctx, const struct stele_cmd 
 			stele_cli_usage(ctx, cmd);
 			return STELE_OPT_HELP_SHOWN;
 		case STELE_OPT_FORMAT:
-			if ((rc = stele_format_parse(optarg, &ctx->format)) < 0)
+			if ((rc = stele_format_parse(&ctx->format, optarg)) < 0)
 				return rc;
 			continue;
 		case STELE_OPT_BOM:

@@ -139,7 +139,7 @@ done:
 	return rc;
 }
 
-int stele_format_parse(const char *s, enum stele_format *out)
+int stele_format_parse(enum stele_format *out, const char *s)
 {
 	if (strcmp(s, "table") == 0)
 		*out = STELE_FORMAT_TABLE;

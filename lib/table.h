@@ -78,7 +78,7 @@ bool stele_csv_formula_like(const char *s);
 int stele_table_end(struct stele_table **out, struct stele_table *t, sqlite3_stmt *stmt, int rc,
 		    int step, sqlite3 *db, const char *what);
 
-int stele_format_parse(const char *s, enum stele_format *out);
+int stele_format_parse(enum stele_format *out, const char *s);
 
 /* Display width in terminal columns of UTF-8 text (East Asian wide = 2). */
 size_t stele_display_width(const char *s);
