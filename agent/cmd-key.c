@@ -36,19 +36,13 @@ static int key_show(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc
  * the seq after the change set being captured. */
 static int record_rotation(struct stele_ctx *ctx, const char *new_hex, const char *old_hex)
 {
-	sqlite3_stmt *stmt = NULL;
 	char *initial = NULL;
 	int rc;
 
-	if ((rc = stele_db_prepare(ctx->db, &stmt,
-			"INSERT INTO writer_key (village_code, seq_from, pubkey) "
-			"VALUES (?1, (SELECT coalesce(max(seq), 0) + 2 FROM stele_outbox), ?2)")) < 0)
-		return rc;
-	sqlite3_bind_text(stmt, 1, agent_village(ctx), -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, new_hex, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		rc = stele_error_db(STELE_EFAIL, ctx->db, "recording the new key");
-	sqlite3_finalize(stmt);
+	rc = stele_db_run(ctx->db, "recording the new key",
+			  "INSERT INTO writer_key (village_code, seq_from, pubkey) "
+			  "VALUES (?1, (SELECT coalesce(max(seq), 0) + 2 FROM stele_outbox), ?2)",
+			  "tt", agent_village(ctx), new_hex);
 	if (rc < 0)
 		return rc;
 	/* The key of seq 1 stays known once public_key names the new one. */

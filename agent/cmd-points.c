@@ -63,6 +63,14 @@ static int points_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 				"--note)"));
 }
 
+/* Moves event id to the stage data names. */
+static int review_one(struct agent_batch *b, const char *id, const void *data)
+{
+	struct point_row row = { .id = id, .stage = data, .must_exist = true, .review = true };
+
+	return point_put(NULL, b, &row);
+}
+
 static int points_review(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
 			 char **argv)
 {
@@ -71,7 +79,6 @@ static int points_review(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 		STELE_OPT_CALLBACK(0, "stage", true, stage_opt, &stage, 0),
 		STELE_OPT_ARGS(1, STELE_ARGS_MANY), STELE_OPT_END()
 	};
-	struct agent_batch b;
 	char **ids;
 	int rc, n;
 
@@ -82,15 +89,8 @@ static int points_review(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 	if (point_stage_index(stage) <= 0)
 		return stele_error(STELE_EUSAGE, "--stage '%s' is not group, committee, assembly, "
 				   "published or rejected", stage);
-	if ((rc = agent_batch_begin(&b, ctx)) < 0)
-		return rc;
 	/* All the events or none: one captured write. */
-	for (int i = 0; i < n && rc == 0; i++) {
-		struct point_row row = { .id = ids[i], .stage = stage, .must_exist = true,
-					 .review = true };
-		rc = point_put(NULL, &b, &row);
-	}
-	return agent_batch_finish(&b, rc);
+	return agent_each_id(ctx, ids, n, review_one, stage);
 }
 
 static int points_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)

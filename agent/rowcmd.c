@@ -1,5 +1,4 @@
 /* rowcmd.c: record commands' shared write of one row, and their delete (rowcmd.h). */
-#include <stdarg.h>
 #include <stdio.h>
 
 #include "error.h"
@@ -21,18 +20,6 @@ int agent_write_row(struct stele_ctx *ctx, agent_row_fn put, const void *row, bo
 	return 0;
 }
 
-/* Records msg (a usage message without conversions) translated, as stele_error. */
-static int usage_error(const char *msg, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, msg);
-	rc = stele_verror(STELE_EUSAGE, msg, ap);
-	va_end(ap);
-	return rc;
-}
-
 /* Whether one of the table's STRING options was given. */
 static bool any_given(const struct stele_option *options)
 {
@@ -52,28 +39,40 @@ int agent_cmd_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, 
 	if ((rc = stele_options_parse(&args, &nargs, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if (nothing && !any_given(options))
-		return usage_error(nothing);
+		return stele_error_text(STELE_EUSAGE, nothing);
 	*id = args[0];
 	return agent_write_row(ctx, put, row, false);
+}
+
+int agent_each_id(struct stele_ctx *ctx, char **ids, int n, agent_id_fn one, const void *data)
+{
+	struct agent_batch b;
+	int rc;
+
+	if ((rc = agent_batch_begin(&b, ctx)) < 0)
+		return rc;
+	for (int i = 0; i < n && rc == 0; i++)
+		rc = one(&b, ids[i], data);
+	return agent_batch_finish(&b, rc);
+}
+
+static int delete_one(struct agent_batch *b, const char *id, const void *data)
+{
+	const agent_delete_fn *del = data;
+
+	return (*del)(b, id);
 }
 
 int agent_cmd_delete(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv,
 		     agent_delete_fn del)
 {
-	static const struct stele_option options[] = {
-		STELE_OPT_ARGS(1, STELE_ARGS_MANY), STELE_OPT_END()
-	};
-	struct agent_batch b;
 	char **ids;
 	int rc, n;
 
-	if ((rc = stele_options_parse(&ids, &n, ctx, cmd, options, argc, argv)) != 0)
+	if ((rc = stele_options_parse(&ids, &n, ctx, cmd,
+				      STELE_OPTIONS(STELE_OPT_ARGS(1, STELE_ARGS_MANY)), argc, argv)) != 0)
 		return rc;
-	if ((rc = agent_batch_begin(&b, ctx)) < 0)
-		return rc;
-	for (int i = 0; i < n && rc == 0; i++)
-		rc = del(&b, ids[i]);
-	return agent_batch_finish(&b, rc);
+	return agent_each_id(ctx, ids, n, delete_one, &del);
 }
 
 const char *agent_date_or_today(char *buf, const char *date)

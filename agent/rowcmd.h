@@ -38,6 +38,11 @@ int agent_cmd_list_open(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 /* date, or (NULL) today written into buf (16 bytes, the caller's). */
 const char *agent_date_or_today(char *buf, const char *date);
 
+/* Opens the village and runs one(b, ids[i], data) for each of the n ids in one
+ * batch: every one written, or (the first failure) none. */
+typedef int (*agent_id_fn)(struct agent_batch *b, const char *id, const void *data);
+int agent_each_id(struct stele_ctx *ctx, char **ids, int n, agent_id_fn one, const void *data);
+
 /* `KIND delete ID...`: every id deleted by del in one batch, or none. */
 typedef int (*agent_delete_fn)(struct agent_batch *b, const char *id);
 int agent_cmd_delete(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv,

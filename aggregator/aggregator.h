@@ -134,6 +134,10 @@ void agg_villages_free(struct agg_village *v, size_t n);
 
 /* Whether code is a registered village. */
 int agg_village_exists(bool *exists, struct stele_ctx *ctx, const char *code);
+/* Opens the county directory (agg_open) and refuses a village code that is not
+ * registered: STELE_EINVALID "village 'CODE' is not registered", the closest
+ * registered code as a hint. */
+int agg_open_village(struct stele_ctx *ctx, const char *code);
 
 /* "Did you mean": out (outsz bytes) receives the closest code sql lists
  * (lib/suggest.h) to given, or "": for stele_suggest_hint after the refusal. */

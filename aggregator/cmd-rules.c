@@ -134,27 +134,21 @@ static int rules_discard(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 	return 0;
 }
 
-static int on_list_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
-{
-	*(bool *)data = true;
-	return 0;
-}
-
 static int rules_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "draft", no_argument, NULL, 'd' },
-		{ 0 },
-	};
 	enum stele_rules_kind kind;
 	struct stele_table *t = NULL;
 	bool draft = false;
-	char *pos[1];
+	char **pos;
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, true, on_list_opt, &draft,
-				  pos, 1, 1, &n, &done)) < 0 || done)
+	const struct stele_option options[] = {
+		STELE_OPT_BOOL(0, "draft", &draft),
+		STELE_OPT_ARGS(1, 1),
+		STELE_OPT_LISTING(),
+		STELE_OPT_END()
+	};
+	if ((rc = stele_options_parse(&pos, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if ((rc = stele_rules_kind_parse(&kind, pos[0])) < 0)
 		return rc;
@@ -252,28 +246,21 @@ static int make_publish_parent(const char *url)
 	return rc;
 }
 
-static int on_publish_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
-{
-	*(const char **)data = arg;
-	return 0;
-}
-
 static int rules_publish(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "to", required_argument, NULL, 't' },
-		{ 0 },
-	};
 	struct stele_remote_opts remote_opts = { 0 };
 	const char *to = NULL;
 	char *stored = NULL, *repo_path = NULL, shown[1024];
 	git_repository *repo = NULL;
 	uint64_t first = 0, last = 0;
+	char **args;
 	int rc, n, drafts = 0;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_publish_opt, &to,
-				  NULL, 0, 0, &n, &done)) < 0 || done)
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "to", &to),
+		STELE_OPT_END()
+	};
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if ((rc = agg_open(ctx)) < 0)
 		return rc;

@@ -18,19 +18,6 @@ struct township_opts {
 	const char *remote, *key;
 };
 
-enum { OPT_REMOTE = 1, OPT_KEY };
-
-static int on_township_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
-{
-	struct township_opts *o = data;
-
-	switch (opt) {
-	case OPT_REMOTE: o->remote = arg; break;
-	case OPT_KEY: o->key = arg; break;
-	}
-	return 0;
-}
-
 /* Inserts the registration (remote kept without its password, key pinned). */
 static int township_put(struct stele_ctx *ctx, const char *code, const char *remote,
 			const char *key)
@@ -56,20 +43,19 @@ static int township_put(struct stele_ctx *ctx, const char *code, const char *rem
 
 static int township_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "remote", required_argument, NULL, OPT_REMOTE },
-		{ "key", required_argument, NULL, OPT_KEY },
-		{ 0 },
-	};
 	struct township_opts o = { 0 };
 	struct stele_kept_urls urls = STELE_KEPT_URLS_INIT;
 	unsigned char pk[STELE_PK_BYTES];
-	char *pos[1], county[7], *remote = NULL;
+	char **pos, county[7], *remote = NULL;
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_township_opt,
-				  &o, pos, 1, 1, &n, &done)) < 0 || done)
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "remote", &o.remote),
+		STELE_OPT_STRING(0, "key", &o.key),
+		STELE_OPT_ARGS(1, 1),
+		STELE_OPT_END()
+	};
+	if ((rc = stele_options_parse(&pos, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if (!o.remote || !o.key)
 		return stele_error(STELE_EUSAGE, "township add needs --remote URL and --key KEY");

@@ -248,33 +248,20 @@ static void run_jobs(struct fetch_pool *pool, long nthreads)
  * quarantined, reason too-large, inside record_outcomes' transaction. */
 static int quarantine_fetch(struct stele_ctx *ctx, const struct fetch_job *job)
 {
-	sqlite3_stmt *stmt = NULL;
 	char note[600];
 	int rc;
 
-	if ((rc = stele_db_prepare(ctx->db, &stmt,
-			"INSERT INTO stele_quarantine (writer, reason, detail, at) "
-			"VALUES (?, 'too-large', ?, ?)")) < 0)
-		return rc;
-	sqlite3_bind_text(stmt, 1, job->code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, job->error, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)time(NULL));
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		rc = stele_error_db(STELE_EFAIL, ctx->db, "recording a quarantined fetch");
-	sqlite3_finalize(stmt);
-	stmt = NULL;
+	rc = stele_db_run(ctx->db, "recording a quarantined fetch",
+			  "INSERT INTO stele_quarantine (writer, reason, detail, at) "
+			  "VALUES (?, 'too-large', ?, ?)",
+			  "tti", job->code, job->error, (int64_t)time(NULL));
 	if (rc < 0)
 		return rc;
 	snprintf(note, sizeof(note), "too-large: %s", job->error);
-	if ((rc = stele_db_prepare(ctx->db, &stmt,
-			"INSERT INTO stele_stream (writer, state, state_note) VALUES (?1, 'quarantined', ?2) "
-			"ON CONFLICT (writer) DO UPDATE SET state = 'quarantined', state_note = ?2")) < 0)
-		return rc;
-	sqlite3_bind_text(stmt, 1, job->code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, note, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		rc = stele_error_db(STELE_EFAIL, ctx->db, "quarantining a village");
-	sqlite3_finalize(stmt);
+	rc = stele_db_run(ctx->db, "quarantining a village",
+			  "INSERT INTO stele_stream (writer, state, state_note) VALUES (?1, 'quarantined', ?2) "
+			  "ON CONFLICT (writer) DO UPDATE SET state = 'quarantined', state_note = ?2",
+			  "tt", job->code, note);
 	return rc;
 }
 

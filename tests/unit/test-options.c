@@ -138,6 +138,42 @@ static void test_help_and_listing(void **state)
 	assert_int_equal(parse(&args, &nargs, &ctx, NULL, not_listing), STELE_EUSAGE);
 }
 
+/* The older callback form, kept for commands not yet on a table. */
+static int on_legacy(struct stele_ctx *ctx, int opt, const char *arg, void *data)
+{
+	const char **seen = data;
+
+	seen[opt == 'j' ? 0 : 1] = arg;
+	return 0;
+}
+
+static void test_legacy_parse(void **state)
+{
+	static const struct option longopts[] = {
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "from", required_argument, NULL, 1 },
+		{ 0 },
+	};
+	struct stele_ctx ctx = { .prog = "stele-test" };
+	const char *seen[2] = { NULL, NULL };
+	char *argv[] = { "try", "-j", "3", "x", "--from=/media/usb", NULL };
+	char *copy[6];
+	char *pos[1];
+	int n = 0;
+	bool done = true;
+
+	memcpy(copy, argv, sizeof(argv));
+	assert_int_equal(stele_cli_parse(&ctx, &cmd, 5, argv, "j:", longopts, false, on_legacy, seen,
+					 pos, 1, 1, &n, &done), 0);
+	assert_false(done);
+	assert_string_equal(seen[0], "3");
+	assert_string_equal(seen[1], "/media/usb");
+	assert_int_equal(n, 1);
+	assert_string_equal(pos[0], "x");
+	/* The caller's argv is left as it was. */
+	assert_memory_equal(copy, argv, sizeof(argv));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -146,6 +182,7 @@ int main(void)
 		cmocka_unit_test(test_repeated),
 		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_help_and_listing),
+		cmocka_unit_test(test_legacy_parse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
