@@ -27,8 +27,8 @@ typedef int (*stele_opt_cb)(struct stele_ctx *ctx, const struct stele_option *op
 
 /* One row of the table. Typed values (INT, MONTH, YEAR) are checked after the
  * whole line is read and its positional count found right, in table order, with
- * the option's name ("--year") in the message; a value not given stays as the
- * caller set it. */
+ * the option's name ("--year") in the message (STELE_EINVALID, as parse.h's
+ * parsers); a value not given stays as the caller set it. */
 struct stele_option {
 	enum stele_opt_kind kind;
 	int short_name;        /* 'n', or 0 */
