@@ -5,7 +5,7 @@
 #ifndef STELE_AGENT_H
 #define STELE_AGENT_H
 
-#include "cli.h"
+#include "options.h"
 #include "i18n.h"
 #include "keys.h"
 #include "remote.h"

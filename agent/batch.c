@@ -737,29 +737,6 @@ int agent_batch_delete(struct agent_batch *b, const struct agent_row_kind *k, co
 	return rc;
 }
 
-int agent_cmd_delete(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv,
-		     agent_delete_fn del)
-{
-	struct agent_batch b;
-	char **pos = NULL;
-	int rc, n;
-	bool done;
-
-	if (!(pos = calloc((size_t)argc + 1, sizeof(char *))))
-		return stele_error(STELE_EFAIL, "out of memory");
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, false, NULL, NULL, pos, argc,
-				  1, &n, &done)) < 0 || done)
-		goto done;
-	if ((rc = agent_batch_begin(&b, ctx)) < 0)
-		goto done;
-	for (int i = 0; i < n && rc == 0; i++)
-		rc = del(&b, pos[i]);
-	rc = agent_batch_finish(&b, rc);
-done:
-	free(pos);
-	return rc;
-}
-
 void agent_did_you_mean(char *out, size_t outsz, struct agent_batch *b, const char *sql,
 			const char *given)
 {

@@ -180,10 +180,6 @@ int agent_batch_row_ref(struct agent_row_ref *out, char **old, struct agent_batc
 int agent_batch_delete(struct agent_batch *b, const struct agent_row_kind *k, const char *id,
 		       const char *const *date_cols, const char *blocked_sql,
 		       const char *blocked_why);
-/* `KIND delete ID...`: every id deleted by del in one batch, or none. */
-typedef int (*agent_delete_fn)(struct agent_batch *b, const char *id);
-int agent_cmd_delete(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv,
-		     agent_delete_fn del);
 
 /*
  * A date (type 'd') or month ('m') as people write it on the command line or in

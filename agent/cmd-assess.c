@@ -13,28 +13,19 @@
 #include "rank.h"
 #include "records.h"
 
-enum { OPT_NOTE = 1, OPT_YEAR };
-
-static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
-{
-	*(const char **)data = arg;
-	return 0;
-}
-
 static int assess_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "note", required_argument, NULL, OPT_NOTE },
-		{ 0 },
-	};
 	const char *note = NULL;
 	struct agent_batch b;
-	char *pos[3];
+	char **pos;
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_opt, &note, pos,
-				  3, 3, &n, &done)) < 0 || done)
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "note", &note),
+		STELE_OPT_ARGS(3, 3),
+		STELE_OPT_END()
+	};
+	if ((rc = stele_options_parse(&pos, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	struct assessment_row row = { .year = pos[0], .item_code = pos[1], .score = pos[2],
 				      .note = note };
@@ -81,17 +72,17 @@ static int print_totals(struct stele_ctx *ctx, const char *year)
 
 static int assess_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "year", required_argument, NULL, OPT_YEAR },
-		{ 0 },
-	};
 	const char *year = NULL;
 	int32_t y;
+	char **args;
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, true, on_opt, &year, NULL,
-				  0, 0, &n, &done)) < 0 || done)
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "year", &year),
+		STELE_OPT_LISTING(),
+		STELE_OPT_END()
+	};
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if (year && stele_parse_year(year, &y, "--year") < 0)
 		return stele_error(STELE_EUSAGE, "%s", stele_error_message());

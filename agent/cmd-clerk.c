@@ -15,10 +15,9 @@ static int clerk_show(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 {
 	char *clerk = NULL;
 	int rc, n;
-	bool done;
+	char **args;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, false, NULL, NULL, NULL, 0, 0,
-				  &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, NULL, argc, argv)) != 0)
 		return rc;
 	if ((rc = agent_open(ctx)) < 0 || (rc = stele_meta_get(ctx->db, "clerk", &clerk)) < 0)
 		return rc;
@@ -29,12 +28,11 @@ static int clerk_show(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 
 static int clerk_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	char *pos[1];
+	char **pos;
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, false, NULL, NULL, pos, 1, 1,
-				  &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&pos, &n, ctx, cmd, STELE_OPTIONS(STELE_OPT_ARGS(1, 1)), argc,
+				      argv)) != 0)
 		return rc;
 	if (!*pos[0])
 		return stele_error(STELE_EUSAGE, "the clerk's name is empty");
@@ -50,10 +48,9 @@ static int clerk_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int arg
 static int clerk_clear(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	int rc, n;
-	bool done;
+	char **args;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, false, NULL, NULL, NULL, 0, 0,
-				  &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, NULL, argc, argv)) != 0)
 		return rc;
 	if ((rc = agent_open(ctx)) < 0 ||
 	    (rc = stele_db_exec(ctx->db, "DELETE FROM stele_meta WHERE key = 'clerk'")) < 0)

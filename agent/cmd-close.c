@@ -11,29 +11,22 @@
 #include "i18n.h"
 #include "parse.h"
 
-static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
-{
-	*(bool *)data = true;
-	return 0;
-}
-
 int cmd_close(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "force", no_argument, NULL, 1 },
-		{ 0 },
-	};
 	struct agent_close c = { 0 };
 	struct agent_batch b;
 	bool began = false, force = false;
 	int32_t month;
 	int64_t pending;
-	char *pos[1], name[8];
+	char **pos, name[8];
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_opt, &force, pos,
-				  1, 1, &n, &done)) < 0 || done)
+	const struct stele_option options[] = {
+		STELE_OPT_BOOL(0, "force", &force),
+		STELE_OPT_ARGS(1, 1),
+		STELE_OPT_END()
+	};
+	if ((rc = stele_options_parse(&pos, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if ((rc = agent_close_check(&month, pos[0], force)) < 0)
 		return rc;

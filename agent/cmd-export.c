@@ -69,31 +69,25 @@ done:
 	return rc;
 }
 
-static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
-{
-	*(const char **)data = arg;
-	return 0;
-}
-
 int cmd_export(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "out", required_argument, NULL, 'o' },
-		{ 0 },
-	};
 	const struct agent_export *e;
 	struct stele_table *t = NULL;
 	enum stele_format format = STELE_FORMAT_CSV;
 	const char *out = NULL;
 	bool xlsx = false;
-	char *pos[1];
+	char **pos;
 	int rc, n;
-	bool done;
 
 	/* Export feeds import: CSV unless --format (or --out's extension) says otherwise. */
 	ctx->format = (enum stele_format)-1;
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, "o:", longopts, true, on_opt, &out, pos,
-				  1, 1, &n, &done)) < 0 || done)
+	const struct stele_option options[] = {
+		STELE_OPT_STRING('o', "out", &out),
+		STELE_OPT_ARGS(1, 1),
+		STELE_OPT_LISTING(),
+		STELE_OPT_END()
+	};
+	if ((rc = stele_options_parse(&pos, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if (!(e = agent_export_find(pos[0])))
 		return stele_error(STELE_EUSAGE, "unknown kind '%s' (members, points, tasks, "

@@ -13,10 +13,9 @@ int cmd_gc(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **
 	git_repository *repo = NULL;
 	unsigned packs = 0, loose = 0;
 	int rc, n;
-	bool done;
+	char **args;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, false, NULL, NULL, NULL, 0, 0,
-				  &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, NULL, argc, argv)) != 0)
 		return rc;
 	if ((rc = agent_open(ctx)) < 0 || (rc = agent_repo_open(&repo, ctx, true)) < 0)
 		goto done;

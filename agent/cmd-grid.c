@@ -11,77 +11,45 @@
 #include "grids.h"
 #include "rank.h"
 #include "records.h"
+#include "rowcmd.h"
 
-enum { OPT_NAME = 1, OPT_HOUSEHOLDS, OPT_WORKER, OPT_MONTH };
-
-static int on_grid_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
+static int put(char *id, struct agent_batch *b, const void *row)
 {
-	struct grid_row *row = data;
-
-	switch (opt) {
-	case OPT_NAME: row->name = arg; break;
-	case OPT_HOUSEHOLDS: row->households = arg; break;
-	case OPT_WORKER: row->worker = arg; break;
-	}
-	return 0;
+	return grid_put(id, b, row);
 }
 
-/* add and set: one captured write of one grid. */
-static int grid_write(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv,
-		      bool add)
-{
-	static const struct option longopts[] = {
-		{ "name", required_argument, NULL, OPT_NAME },
-		{ "households", required_argument, NULL, OPT_HOUSEHOLDS },
-		{ "worker", required_argument, NULL, OPT_WORKER },
-		{ 0 },
-	};
-	struct grid_row row = { 0 };
-	struct agent_batch b;
-	char *pos[1], id[24];
-	int rc, n;
-	bool done;
-
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_grid_opt, &row,
-				  pos, 1, 1, &n, &done)) < 0 || done)
-		return rc;
-	if (!add && !row.name && !row.households && !row.worker)
-		return stele_error(STELE_EUSAGE, "grid set: nothing to change (--name, --households, "
-				   "--worker)");
-	row.id = pos[0];
-	row.must_be_new = add;
-	row.must_exist = !add;
-	if ((rc = agent_batch_begin(&b, ctx)) < 0 ||
-	    (rc = agent_batch_finish(&b, grid_put(id, &b, &row))) < 0)
-		return rc;
-	if (add)
-		printf("%s\n", id);
-	return 0;
-}
+/* The options of add and set, bound to row. */
+#define GRID_OPTIONS(row) \
+	STELE_OPT_STRING(0, "name", &(row).name), \
+	STELE_OPT_STRING(0, "households", &(row).households), \
+	STELE_OPT_STRING(0, "worker", &(row).worker), \
+	STELE_OPT_ARGS(1, 1), STELE_OPT_END()
 
 static int grid_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	return grid_write(ctx, cmd, argc, argv, true);
+	struct grid_row row = { .must_be_new = true };
+	const struct stele_option options[] = { GRID_OPTIONS(row) };
+	char **args;
+	int rc, n;
+
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
+		return rc;
+	row.id = args[0];
+	return agent_write_row(ctx, put, &row, true);
 }
 
 static int grid_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	return grid_write(ctx, cmd, argc, argv, false);
+	struct grid_row row = { .must_exist = true };
+	const struct stele_option options[] = { GRID_OPTIONS(row) };
+
+	return agent_cmd_set(ctx, cmd, argc, argv, options, &row.id, put, &row,
+			     N_("grid set: nothing to change (--name, --households, --worker)"));
 }
 
 static int grid_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	const struct agent_export *e = agent_export_find("grids");
-	int rc, n;
-	bool done;
-
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, true, NULL, NULL, NULL, 0, 0,
-				  &n, &done)) < 0 || done)
-		return rc;
-	if ((rc = agent_open(ctx)) < 0)
-		return rc;
-	const char *params[] = { agent_village(ctx), NULL };
-	return stele_cli_print_query(ctx, e->sql, params, e->number_cols);
+	return agent_cmd_list(ctx, cmd, argc, argv, "grids");
 }
 
 static int grid_delete_cmd(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
@@ -113,25 +81,17 @@ int cmd_grid(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 	return stele_cli_subcommand(ctx, cmd, argc, argv);
 }
 
-static int on_month_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
-{
-	*(const char **)data = arg;
-	return 0;
-}
-
 int cmd_rank_grids(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "month", required_argument, NULL, OPT_MONTH },
-		{ 0 },
-	};
 	const char *month_arg = NULL;
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "month", &month_arg), STELE_OPT_LISTING(), STELE_OPT_END()
+	};
 	struct stele_table *t = NULL;
+	char **args;
 	int rc, n, year, month;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, true, on_month_opt,
-				  &month_arg, NULL, 0, 0, &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if (!month_arg)
 		return stele_error(STELE_EUSAGE, "rank grids needs --month YYYY-MM");

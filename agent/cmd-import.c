@@ -26,7 +26,7 @@ static long count_records(const char *path)
 	if (strcmp(path, "-") == 0 || stele_xlsx_path(path) ||
 	    stele_csv_open(&csv, path, AGENT_IMPORT_MAX_BYTES) < 0)
 		return 0;
-	while (stele_csv_next(csv, &fields, &nfields) > 0)
+	while (stele_csv_next(&fields, &nfields, csv) > 0)
 		n++;
 	stele_csv_free(csv);
 	stele_error_clear();
@@ -46,31 +46,24 @@ static void on_progress(void *arg, long rows)
 		stele_cli_progress(p->ctx, "importing", rows, p->total);
 }
 
-static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
-{
-	*(bool *)data = true;
-	return 0;
-}
-
 int cmd_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "allow-duplicates", no_argument, NULL, 1 },
-		{ 0 },
-	};
 	const struct agent_import_kind *k;
 	struct stele_csv *csv = NULL;
 	struct agent_batch b;
 	struct import_progress p = { ctx, 0 };
 	bool began = false, allow_duplicates = false;
-	char *pos[2];
+	char **pos;
 	long rows = 0, total = 0, splits = 0;
 	int64_t changes_before;
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_opt,
-				  &allow_duplicates, pos, 2, 2, &n, &done)) < 0 || done)
+	const struct stele_option options[] = {
+		STELE_OPT_BOOL(0, "allow-duplicates", &allow_duplicates),
+		STELE_OPT_ARGS(2, 2),
+		STELE_OPT_END()
+	};
+	if ((rc = stele_options_parse(&pos, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if (!(k = agent_import_kind(pos[0])))
 		return stele_error(STELE_EUSAGE, "unknown kind '%s' (members, points, tasks, "

@@ -10,89 +10,46 @@
 #include "error.h"
 #include "parse.h"
 #include "records.h"
+#include "rowcmd.h"
 
-enum { OPT_SOURCE = 1, OPT_MONTH, OPT_AMOUNT };
-
-struct income_opts {
-	const char *source, *month, *amount;
-};
-
-static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
+static int put(char *id, struct agent_batch *b, const void *row)
 {
-	struct income_opts *o = data;
-
-	switch (opt) {
-	case OPT_SOURCE: o->source = arg; break;
-	case OPT_MONTH: o->month = arg; break;
-	case OPT_AMOUNT: o->amount = arg; break;
-	}
-	return 0;
+	return income_put(id, b, row);
 }
 
 static int income_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "source", required_argument, NULL, OPT_SOURCE },
-		{ 0 },
+	struct income_row row = { .must_be_new = true };
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "source", &row.source), STELE_OPT_ARGS(2, 2), STELE_OPT_END()
 	};
-	struct income_opts o = { 0 };
-	struct agent_batch b;
-	char *pos[2], id[24];
+	char **args;
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_opt, &o, pos,
-				  2, 2, &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
-	struct income_row row = { .period = pos[0], .amount = pos[1], .source = o.source,
-				  .must_be_new = true };
-	if ((rc = agent_batch_begin(&b, ctx)) < 0 ||
-	    (rc = agent_batch_finish(&b, income_put(id, &b, &row))) < 0)
-		return rc;
-	printf("%s\n", id);
-	return 0;
+	row.period = args[0];
+	row.amount = args[1];
+	return agent_write_row(ctx, put, &row, true);
 }
 
 static int income_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "month", required_argument, NULL, OPT_MONTH },
-		{ "amount", required_argument, NULL, OPT_AMOUNT },
-		{ "source", required_argument, NULL, OPT_SOURCE },
-		{ 0 },
+	struct income_row row = { .must_exist = true, .editing = true };
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "month", &row.period),
+		STELE_OPT_STRING(0, "amount", &row.amount),
+		STELE_OPT_STRING(0, "source", &row.source),
+		STELE_OPT_ARGS(1, 1), STELE_OPT_END()
 	};
-	struct income_opts o = { 0 };
-	struct agent_batch b;
-	char *pos[1];
-	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_opt, &o, pos, 1, 1,
-				  &n, &done)) < 0 || done)
-		return rc;
-	if (!o.month && !o.amount && !o.source)
-		return stele_error(STELE_EUSAGE, "income set: nothing to change (--month, --amount, "
-				   "--source)");
-	struct income_row row = { .id = pos[0], .period = o.month, .amount = o.amount,
-				  .source = o.source, .must_exist = true, .editing = true };
-	if ((rc = agent_batch_begin(&b, ctx)) < 0)
-		return rc;
-	return agent_batch_finish(&b, income_put(NULL, &b, &row));
+	return agent_cmd_set(ctx, cmd, argc, argv, options, &row.id, put, &row,
+			     N_("income set: nothing to change (--month, --amount, --source)"));
 }
 
 static int income_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	const struct agent_export *e = agent_export_find("income");
-	int rc, n;
-	bool done;
-
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, true, NULL, NULL, NULL, 0, 0,
-				  &n, &done)) < 0 || done)
-		return rc;
-	if ((rc = agent_open(ctx)) < 0)
-		return rc;
-	const char *params[] = { agent_village(ctx), NULL };
-	return stele_cli_print_query(ctx, e->sql, params, e->number_cols);
+	return agent_cmd_list(ctx, cmd, argc, argv, "income");
 }
 
 static int income_delete_cmd(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)

@@ -17,22 +17,6 @@ struct init_opts {
 	const char *village, *name, *remote, *county, *county_key;
 };
 
-enum { OPT_VILLAGE = 1, OPT_NAME, OPT_REMOTE, OPT_COUNTY, OPT_COUNTY_KEY };
-
-static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
-{
-	struct init_opts *o = data;
-
-	switch (opt) {
-	case OPT_VILLAGE: o->village = arg; break;
-	case OPT_NAME: o->name = arg; break;
-	case OPT_REMOTE: o->remote = arg; break;
-	case OPT_COUNTY: o->county = arg; break;
-	case OPT_COUNTY_KEY: o->county_key = arg; break;
-	}
-	return 0;
-}
-
 /* Writes the settings and the default catalogue in one transaction. */
 static int init_database(sqlite3 *db, const struct init_opts *o, const unsigned char *pk)
 {
@@ -81,24 +65,23 @@ static void pull_county_now(struct stele_ctx *ctx, const char *url)
 
 int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "village", required_argument, NULL, OPT_VILLAGE },
-		{ "name", required_argument, NULL, OPT_NAME },
-		{ "remote", required_argument, NULL, OPT_REMOTE },
-		{ "county", required_argument, NULL, OPT_COUNTY },
-		{ "county-key", required_argument, NULL, OPT_COUNTY_KEY },
-		{ 0 },
-	};
 	struct init_opts o = { 0 };
 	struct stele_kept_urls urls = STELE_KEPT_URLS_INIT;
 	char *remote = NULL, *county = NULL;
 	struct stele_newdir nd;
 	unsigned char county_pk[STELE_PK_BYTES];
+	char **args;
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_opt, &o, NULL,
-				  0, 0, &n, &done)) < 0 || done)
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "village", &o.village),
+		STELE_OPT_STRING(0, "name", &o.name),
+		STELE_OPT_STRING(0, "remote", &o.remote),
+		STELE_OPT_STRING(0, "county", &o.county),
+		STELE_OPT_STRING(0, "county-key", &o.county_key),
+		STELE_OPT_END()
+	};
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if (!o.village || !o.name)
 		return stele_error(STELE_EUSAGE, "init needs --village CODE and --name NAME");
@@ -123,7 +106,7 @@ int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 	if ((rc = stele_newdir_begin(&nd, ctx)) < 0)
 		goto done;
 	if ((rc = init_database(nd.db, &o, nd.pk)) == 0)
-		rc = stele_credentials_save_kept(&urls, ctx);
+		rc = stele_cli_save_kept_urls(&urls, ctx);
 	if ((rc = stele_newdir_end(&nd, rc)) < 0)
 		goto done;
 	fprintf(stderr, _("%s: initialized village %s (%s) in %s\n"), ctx->prog, o.village, o.name,

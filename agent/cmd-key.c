@@ -24,12 +24,9 @@
 static int key_show(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	int rc, n;
-	bool done;
+	char **args;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, false, NULL, NULL, NULL, 0, 0,
-				  &n, &done)) < 0 || done)
-		return rc;
-	if ((rc = agent_open(ctx)) < 0)
+	if ((rc = stele_cli_start(&args, &n, ctx, cmd, NULL, argc, argv, agent_open)) != 0)
 		return rc;
 	stele_cli_print_public_key(ctx);
 	return 0;
@@ -39,19 +36,13 @@ static int key_show(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc
  * the seq after the change set being captured. */
 static int record_rotation(struct stele_ctx *ctx, const char *new_hex, const char *old_hex)
 {
-	sqlite3_stmt *stmt = NULL;
 	char *initial = NULL;
 	int rc;
 
-	if ((rc = stele_db_prepare(ctx->db, &stmt,
-			"INSERT INTO writer_key (village_code, seq_from, pubkey) "
-			"VALUES (?1, (SELECT coalesce(max(seq), 0) + 2 FROM stele_outbox), ?2)")) < 0)
-		return rc;
-	sqlite3_bind_text(stmt, 1, agent_village(ctx), -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, new_hex, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		rc = stele_error_db(STELE_EFAIL, ctx->db, "recording the new key");
-	sqlite3_finalize(stmt);
+	rc = stele_db_run(ctx->db, "recording the new key",
+			  "INSERT INTO writer_key (village_code, seq_from, pubkey) "
+			  "VALUES (?1, (SELECT coalesce(max(seq), 0) + 2 FROM stele_outbox), ?2)",
+			  "tt", agent_village(ctx), new_hex);
 	if (rc < 0)
 		return rc;
 	/* The key of seq 1 stays known once public_key names the new one. */
@@ -75,10 +66,9 @@ static int key_rotate(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 	bool made = false;
 	uint64_t seq = 0;
 	int rc, n;
-	bool done;
+	char **args;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, false, NULL, NULL, NULL, 0, 0,
-				  &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, NULL, argc, argv)) != 0)
 		return rc;
 	if ((rc = agent_open(ctx)) < 0 || (rc = agent_key_tidy(ctx)) < 0 ||
 	    (rc = agent_key_paths(&key_path, &new_path, &old_path, ctx)) < 0)
@@ -129,10 +119,9 @@ static int key_history(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 	unsigned char base[STELE_PK_BYTES];
 	char base_hex[2 * STELE_PK_BYTES + 1];
 	int rc, n;
-	bool done;
+	char **args;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, true, NULL, NULL, NULL, 0, 0,
-				  &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, stele_listing_options, argc, argv)) != 0)
 		return rc;
 	if ((rc = agent_open(ctx)) < 0 || (rc = agent_key_base(base, ctx->db)) < 0)
 		return rc;

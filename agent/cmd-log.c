@@ -85,26 +85,20 @@ done:
 	return rc;
 }
 
-static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
-{
-	*(const char **)data = arg;
-	return 0;
-}
-
 int cmd_log(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "max-count", required_argument, NULL, 'n' },
-		{ 0 },
-	};
 	const char *count = NULL;
 	char limit[24] = "-1";
 	int64_t max;
+	char **args;
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, "n:", longopts, true, on_opt, &count, NULL,
-				  0, 0, &n, &done)) < 0 || done)
+	const struct stele_option options[] = {
+		STELE_OPT_STRING('n', "max-count", &count),
+		STELE_OPT_LISTING(),
+		STELE_OPT_END()
+	};
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if (count) {
 		if (stele_parse_int(count, 0, 1000000000, &max, "-n") < 0)

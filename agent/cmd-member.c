@@ -10,68 +10,54 @@
 #include "error.h"
 #include "parse.h"
 #include "records.h"
+#include "rowcmd.h"
 #include "words.h"
 
-enum { OPT_ID = 1, OPT_NAME, OPT_GENDER, OPT_BORN, OPT_JOINED, OPT_GRID, OPT_STATUS };
-
-static int on_member_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
+static int put(char *id, struct agent_batch *b, const void *row)
 {
-	struct member_row *row = data;
-
-	switch (opt) {
-	case OPT_ID: row->id = arg; break;
-	case OPT_NAME: row->name = arg; break;
-	case OPT_GENDER: row->gender = stele_word_code("gender", arg); break;
-	case OPT_BORN: row->born = arg; break;
-	case OPT_JOINED: row->joined = arg; break;
-	case OPT_GRID: row->grid = arg; break;
-	case OPT_STATUS: row->status = stele_word_code("status", arg); break;
-	}
-	return 0;
+	return member_put(id, b, row);
 }
 
-static const struct option member_longopts[] = {
-	{ "id", required_argument, NULL, OPT_ID },
-	{ "name", required_argument, NULL, OPT_NAME },
-	{ "gender", required_argument, NULL, OPT_GENDER },
-	{ "born", required_argument, NULL, OPT_BORN },
-	{ "joined", required_argument, NULL, OPT_JOINED },
-	{ "grid", required_argument, NULL, OPT_GRID },
-	{ "status", required_argument, NULL, OPT_STATUS },
-	{ 0 },
-};
+/* --gender and --status: a word of the option (M, 男; active, 在册) stands for its code. */
+static int word_opt(struct stele_ctx *ctx, const struct stele_option *opt, const char *arg)
+{
+	*(const char **)opt->value = stele_word_code(opt->long_name, arg);
+	return 0;
+}
 
 /* add and set: one captured write of one member. */
 static int member_write(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv,
 			bool add)
 {
 	struct member_row row = { 0 };
-	struct agent_batch b;
-	char *pos[1], id[24];
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "id", &row.id),
+		STELE_OPT_STRING(0, "name", &row.name),
+		STELE_OPT_CALLBACK(0, "gender", true, word_opt, &row.gender, 0),
+		STELE_OPT_STRING(0, "born", &row.born),
+		STELE_OPT_STRING(0, "joined", &row.joined),
+		STELE_OPT_STRING(0, "grid", &row.grid),
+		STELE_OPT_CALLBACK(0, "status", true, word_opt, &row.status, 0),
+		STELE_OPT_ARGS(1, 1), STELE_OPT_END()
+	};
+	char **args;
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, member_longopts, false, on_member_opt,
-				  &row, pos, 1, 1, &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if (add) {
 		if (row.name)
 			return stele_error(STELE_EUSAGE, "member add takes the name as its argument, "
 					   "not --name");
-		row.name = pos[0];
+		row.name = args[0];
 		row.must_be_new = true;
 	} else {
 		if (row.id)
 			return stele_error(STELE_EUSAGE, "member set takes the id as its argument");
-		row.id = pos[0];
+		row.id = args[0];
 		row.must_exist = true;
 	}
-	if ((rc = agent_batch_begin(&b, ctx)) < 0 ||
-	    (rc = agent_batch_finish(&b, member_put(id, &b, &row))) < 0)
-		return rc;
-	if (add)
-		printf("%s\n", id);
-	return 0;
+	return agent_write_row(ctx, put, &row, add);
 }
 
 static int member_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
@@ -84,24 +70,17 @@ static int member_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 	return member_write(ctx, cmd, argc, argv, false);
 }
 
-static int on_list_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
-{
-	*(const char **)data = stele_word_code("status", arg);
-	return 0;
-}
-
 static int member_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "status", required_argument, NULL, OPT_STATUS },
-		{ 0 },
-	};
 	const char *status = NULL;
+	const struct stele_option options[] = {
+		STELE_OPT_CALLBACK(0, "status", true, word_opt, &status, 0), STELE_OPT_LISTING(),
+		STELE_OPT_END()
+	};
+	char **args;
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, true, on_list_opt, &status,
-				  NULL, 0, 0, &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if (status && !agent_in_list(member_statuses, status))
 		return stele_error(STELE_EUSAGE, "--status '%s' is not active, transferred_out, "

@@ -11,168 +11,120 @@
 #include "lenient.h"
 #include "parse.h"
 #include "records.h"
+#include "rowcmd.h"
 #include "words.h"
 
-enum { OPT_DATE = 1, OPT_POINTS, OPT_NOTE, OPT_STAGE, OPT_MEMBER, OPT_MONTH, OPT_YEAR, OPT_RULE };
-
-struct points_opts {
-	const char *date, *points, *note, *stage, *member, *month, *year, *rule;
-};
-
-static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
+static int put(char *id, struct agent_batch *b, const void *row)
 {
-	struct points_opts *o = data;
+	return point_put(id, b, row);
+}
 
-	switch (opt) {
-	case OPT_DATE: o->date = arg; break;
-	case OPT_POINTS: o->points = arg; break;
-	case OPT_NOTE: o->note = arg; break;
-	case OPT_STAGE: o->stage = stele_word_code("stage", arg); break;
-	case OPT_MEMBER: o->member = arg; break;
-	case OPT_MONTH: o->month = arg; break;
-	case OPT_YEAR: o->year = arg; break;
-	case OPT_RULE: o->rule = arg; break;
-	}
+/* --stage: a word of the option (委员会) stands for its code. */
+static int stage_opt(struct stele_ctx *ctx, const struct stele_option *opt, const char *arg)
+{
+	*(const char **)opt->value = stele_word_code("stage", arg);
 	return 0;
 }
 
 static int points_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "date", required_argument, NULL, OPT_DATE },
-		{ "points", required_argument, NULL, OPT_POINTS },
-		{ "note", required_argument, NULL, OPT_NOTE },
-		{ 0 },
+	struct point_row row = { .stage = "recorded", .must_be_new = true };
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "date", &row.occurred_on),
+		STELE_OPT_STRING(0, "points", &row.points),
+		STELE_OPT_STRING(0, "note", &row.note),
+		STELE_OPT_ARGS(2, 2), STELE_OPT_END()
 	};
-	struct points_opts o = { 0 };
-	struct agent_batch b;
-	char *pos[2], id[24], today[16];
+	char **args, today[16];
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_opt, &o, pos, 2, 2,
-				  &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
-	if (!o.date) {
-		stele_format_date(today, stele_today());
-		o.date = today;
-	}
-	struct point_row row = { .member_id = pos[0], .rule_code = pos[1], .occurred_on = o.date,
-				 .points = o.points, .note = o.note, .stage = "recorded",
-				 .must_be_new = true };
-	if ((rc = agent_batch_begin(&b, ctx)) < 0 ||
-	    (rc = agent_batch_finish(&b, point_put(id, &b, &row))) < 0)
-		return rc;
-	printf("%s\n", id);
-	return 0;
+	row.occurred_on = agent_date_or_today(today, row.occurred_on);
+	row.member_id = args[0];
+	row.rule_code = args[1];
+	return agent_write_row(ctx, put, &row, true);
 }
 
 static int points_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "member", required_argument, NULL, OPT_MEMBER },
-		{ "rule", required_argument, NULL, OPT_RULE },
-		{ "date", required_argument, NULL, OPT_DATE },
-		{ "points", required_argument, NULL, OPT_POINTS },
-		{ "note", required_argument, NULL, OPT_NOTE },
-		{ 0 },
+	struct point_row row = { .must_exist = true, .unreviewed = true };
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "member", &row.member_id),
+		STELE_OPT_STRING(0, "rule", &row.rule_code),
+		STELE_OPT_STRING(0, "date", &row.occurred_on),
+		STELE_OPT_STRING(0, "points", &row.points),
+		STELE_OPT_STRING(0, "note", &row.note),
+		STELE_OPT_ARGS(1, 1), STELE_OPT_END()
 	};
-	struct points_opts o = { 0 };
-	struct agent_batch b;
-	char *pos[1];
-	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_opt, &o, pos, 1, 1,
-				  &n, &done)) < 0 || done)
-		return rc;
-	if (!o.member && !o.rule && !o.date && !o.points && !o.note)
-		return stele_error(STELE_EUSAGE, "points set: nothing to change (--member, --rule, "
-				   "--date, --points, --note)");
-	struct point_row row = { .id = pos[0], .member_id = o.member, .rule_code = o.rule,
-				 .occurred_on = o.date, .points = o.points, .note = o.note,
-				 .must_exist = true, .unreviewed = true };
-	if ((rc = agent_batch_begin(&b, ctx)) < 0)
-		return rc;
-	return agent_batch_finish(&b, point_put(NULL, &b, &row));
+	return agent_cmd_set(ctx, cmd, argc, argv, options, &row.id, put, &row,
+			     N_("points set: nothing to change (--member, --rule, --date, --points, "
+				"--note)"));
+}
+
+/* Moves event id to the stage data names. */
+static int review_one(struct agent_batch *b, const char *id, const void *data)
+{
+	struct point_row row = { .id = id, .stage = data, .must_exist = true, .review = true };
+
+	return point_put(NULL, b, &row);
 }
 
 static int points_review(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
 			 char **argv)
 {
-	static const struct option longopts[] = {
-		{ "stage", required_argument, NULL, OPT_STAGE },
-		{ 0 },
+	const char *stage = NULL;
+	const struct stele_option options[] = {
+		STELE_OPT_CALLBACK(0, "stage", true, stage_opt, &stage, 0),
+		STELE_OPT_ARGS(1, STELE_ARGS_MANY), STELE_OPT_END()
 	};
-	struct points_opts o = { 0 };
-	struct agent_batch b;
-	char **pos = NULL;
+	char **ids;
 	int rc, n;
-	bool done;
 
-	if (!(pos = calloc((size_t)argc + 1, sizeof(char *))))
-		return stele_error(STELE_EFAIL, "out of memory");
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_opt, &o, pos,
-				  argc, 1, &n, &done)) < 0 || done)
-		goto done;
-	if (!o.stage) {
-		rc = stele_error(STELE_EUSAGE, "points review needs --stage STAGE");
-		goto done;
-	}
-	if (point_stage_index(o.stage) <= 0) {
-		rc = stele_error(STELE_EUSAGE, "--stage '%s' is not group, committee, assembly, "
-				 "published or rejected", o.stage);
-		goto done;
-	}
-	if ((rc = agent_batch_begin(&b, ctx)) < 0)
-		goto done;
+	if ((rc = stele_options_parse(&ids, &n, ctx, cmd, options, argc, argv)) != 0)
+		return rc;
+	if (!stage)
+		return stele_error(STELE_EUSAGE, "points review needs --stage STAGE");
+	if (point_stage_index(stage) <= 0)
+		return stele_error(STELE_EUSAGE, "--stage '%s' is not group, committee, assembly, "
+				   "published or rejected", stage);
 	/* All the events or none: one captured write. */
-	for (int i = 0; i < n && rc == 0; i++) {
-		struct point_row row = { .id = pos[i], .stage = o.stage, .must_exist = true,
-					 .review = true };
-		rc = point_put(NULL, &b, &row);
-	}
-	rc = agent_batch_finish(&b, rc);
-done:
-	free(pos);
-	return rc;
+	return agent_each_id(ctx, ids, n, review_one, stage);
 }
 
 static int points_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "member", required_argument, NULL, OPT_MEMBER },
-		{ "month", required_argument, NULL, OPT_MONTH },
-		{ "year", required_argument, NULL, OPT_YEAR },
-		{ "stage", required_argument, NULL, OPT_STAGE },
-		{ 0 },
+	const char *member = NULL, *month = NULL, *year = NULL, *stage = NULL;
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "member", &member),
+		STELE_OPT_STRING(0, "month", &month),
+		STELE_OPT_STRING(0, "year", &year),
+		STELE_OPT_CALLBACK(0, "stage", true, stage_opt, &stage, 0),
+		STELE_OPT_LISTING(), STELE_OPT_END()
 	};
-	struct points_opts o = { 0 };
-	char month_buf[32], year_buf[32];
+	char month_buf[32], year_buf[32], **args;
 	int32_t v;
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, true, on_opt, &o, NULL, 0,
-				  0, &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
-	if (o.month && o.year)
+	if (month && year)
 		return stele_error(STELE_EUSAGE, "points list takes --month or --year, not both");
 	/* 2026/11, 2026年11月: as the clerk writes a month (lib/lenient.h). */
-	o.month = stele_lenient_arg(month_buf, o.month, 'm');
-	o.year = stele_lenient_arg(year_buf, o.year, 'y');
-	if ((o.month && stele_parse_month(o.month, &v, "--month") < 0) ||
-	    (o.year && stele_parse_year(o.year, &v, "--year") < 0) ||
-	    (o.member && agent_check_id(o.member, "--member") < 0))
+	month = stele_lenient_arg(month_buf, month, 'm');
+	year = stele_lenient_arg(year_buf, year, 'y');
+	if ((month && stele_parse_month(month, &v, "--month") < 0) ||
+	    (year && stele_parse_year(year, &v, "--year") < 0) ||
+	    (member && agent_check_id(member, "--member") < 0))
 		return stele_error(STELE_EUSAGE, "%s", stele_error_message());
-	if (o.stage && point_stage_index(o.stage) < 0)
+	if (stage && point_stage_index(stage) < 0)
 		return stele_error(STELE_EUSAGE, "--stage '%s' is not recorded, group, committee, "
-				   "assembly, published or rejected", o.stage);
+				   "assembly, published or rejected", stage);
 	if ((rc = agent_open(ctx)) < 0)
 		return rc;
-	const char *params[] = { agent_village(ctx), o.member ? o.member : "",
-				 o.month ? o.month : o.year ? o.year : "", o.stage ? o.stage : "",
-				 NULL };
+	const char *params[] = { agent_village(ctx), member ? member : "",
+				 month ? month : year ? year : "", stage ? stage : "", NULL };
 	return stele_cli_print_query(ctx,
 		"SELECT e.id, e.member_id, m.name AS member_name, e.rule_code, r.name AS rule_name, "
 		"e.occurred_on, " AGENT_SQL_TENTHS("e.points") " AS points, e.stage, e.note "
@@ -187,29 +139,24 @@ static int points_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 static int points_reverse(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
 			  char **argv)
 {
-	static const struct option longopts[] = {
-		{ "date", required_argument, NULL, OPT_DATE },
-		{ "note", required_argument, NULL, OPT_NOTE },
-		{ 0 },
+	const char *date = NULL, *note = NULL;
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "date", &date),
+		STELE_OPT_STRING(0, "note", &note),
+		STELE_OPT_ARGS(1, 1), STELE_OPT_END()
 	};
-	struct points_opts o = { 0 };
 	struct agent_batch b;
-	char *pos[1], id[24], today[16];
+	char **args, id[24], today[16];
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_opt, &o, pos, 1, 1,
-				  &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
-	if (!o.note || !*o.note)
+	if (!note || !*note)
 		return stele_error(STELE_EUSAGE, "points reverse needs --note TEXT: why the event "
 				   "is reversed");
-	if (!o.date) {
-		stele_format_date(today, stele_today());
-		o.date = today;
-	}
+	date = agent_date_or_today(today, date);
 	if ((rc = agent_batch_begin(&b, ctx)) < 0 ||
-	    (rc = agent_batch_finish(&b, point_reverse(id, &b, pos[0], o.date, o.note))) < 0)
+	    (rc = agent_batch_finish(&b, point_reverse(id, &b, args[0], date, note))) < 0)
 		return rc;
 	printf("%s\n", id);
 	return 0;

@@ -4,28 +4,20 @@
 #include "error.h"
 #include "rank.h"
 
-enum { OPT_YEAR = 1 };
-
-static int on_rank_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
-{
-	*(const char **)data = arg;
-	return 0;
-}
-
 static int rank_member_stars(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
 			     char **argv)
 {
-	static const struct option longopts[] = {
-		{ "year", required_argument, NULL, OPT_YEAR },
-		{ 0 },
-	};
 	const char *year_arg = NULL;
 	struct stele_table *t = NULL;
+	char **args;
 	int rc, n, year, month;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, true, on_rank_opt,
-				  &year_arg, NULL, 0, 0, &n, &done)) < 0 || done)
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "year", &year_arg),
+		STELE_OPT_LISTING(),
+		STELE_OPT_END()
+	};
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if (!year_arg)
 		return stele_error(STELE_EUSAGE, "rank member-stars needs --year YYYY");

@@ -14,12 +14,9 @@ static int remote_show(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 {
 	char *remote = NULL, *county = NULL;
 	int rc, n;
-	bool done;
+	char **args;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, false, NULL, NULL, NULL, 0, 0,
-				  &n, &done)) < 0 || done)
-		return rc;
-	if ((rc = agent_open(ctx)) < 0)
+	if ((rc = stele_cli_start(&args, &n, ctx, cmd, NULL, argc, argv, agent_open)) != 0)
 		return rc;
 	if ((rc = stele_meta_get(ctx->db, "remote", &remote)) < 0 ||
 	    (rc = stele_meta_get(ctx->db, "county_url", &county)) < 0)
@@ -34,12 +31,11 @@ done:
 
 static int remote_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	char *pos[1], *kept = NULL, shown[1024];
+	char **pos, *kept = NULL, shown[1024];
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, false, NULL, NULL, pos, 1, 1,
-				  &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&pos, &n, ctx, cmd, STELE_OPTIONS(STELE_OPT_ARGS(1, 1)), argc,
+				      argv)) != 0)
 		return rc;
 	if (!*pos[0] || stele_check_text(pos[0], 1024, "URL") < 0)
 		return stele_error(STELE_EUSAGE, "URL '%s' is not one line of at most 1024 bytes",

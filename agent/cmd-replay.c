@@ -308,20 +308,8 @@ static int replay_row(void *arg, const struct stele_cs_row *row)
 	return rc;
 }
 
-enum { OPT_FROM = 1 };
-
-static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
-{
-	*(const char **)data = arg;
-	return 0;
-}
-
 int cmd_replay(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "from", required_argument, NULL, OPT_FROM },
-		{ 0 },
-	};
 	struct replay r = { .ctx = ctx };
 	struct agent_batch b;
 	struct stele_remote_opts ropts = { 0 };
@@ -331,11 +319,14 @@ int cmd_replay(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 	git_oid tip;
 	bool began = false, opts_set = false;
 	uint64_t seq = 0;
+	char **args;
 	int rc, n, found = 0;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_opt, &from, NULL,
-				  0, 0, &n, &done)) < 0 || done)
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "from", &from),
+		STELE_OPT_END()
+	};
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if (!from)
 		return stele_error(STELE_EUSAGE, "replay: give --from URL (the other computer's "

@@ -10,58 +10,34 @@
 #include "error.h"
 #include "parse.h"
 #include "records.h"
+#include "rowcmd.h"
 #include "words.h"
 
-enum { OPT_RECEIVED = 1, OPT_CATEGORY, OPT_GRID, OPT_DATE, OPT_SATISFIED, OPT_OPEN, OPT_HANDLER };
-
-struct request_opts {
-	const char *received, *category, *grid, *date, *satisfied, *handler;
-	bool open;
-};
-
-static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
-{
-	struct request_opts *o = data;
-
-	switch (opt) {
-	case OPT_RECEIVED: o->received = arg; break;
-	case OPT_CATEGORY: o->category = arg; break;
-	case OPT_GRID: o->grid = arg; break;
-	case OPT_DATE: o->date = arg; break;
-	case OPT_SATISFIED: o->satisfied = arg; break;
-	case OPT_OPEN: o->open = true; break;
-	case OPT_HANDLER: o->handler = arg; break;
-	}
-	return 0;
-}
+/* The options of add and set, bound to row and handler. */
+#define REQUEST_OPTIONS(row, handler) \
+	STELE_OPT_STRING(0, "received", &(row).received_on), \
+	STELE_OPT_STRING(0, "category", &(row).category), \
+	STELE_OPT_STRING(0, "grid", &(row).grid), \
+	STELE_OPT_STRING(0, "handler", &(handler))
 
 static int request_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "received", required_argument, NULL, OPT_RECEIVED },
-		{ "category", required_argument, NULL, OPT_CATEGORY },
-		{ "grid", required_argument, NULL, OPT_GRID },
-		{ "handler", required_argument, NULL, OPT_HANDLER },
-		{ 0 },
-	};
-	struct request_opts o = { 0 };
+	struct request_row row = { .must_be_new = true };
+	const char *handler = NULL;
+	const struct stele_option options[] = { REQUEST_OPTIONS(row, handler), STELE_OPT_END() };
 	struct agent_batch b;
-	char id[24];
+	char **args, id[24];
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_opt, &o, NULL, 0,
-				  0, &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
-	if (!o.received)
+	if (!row.received_on)
 		return stele_error(STELE_EUSAGE, "request add needs --received DATE");
-	struct request_row row = { .received_on = o.received, .category = o.category,
-				   .grid = o.grid, .must_be_new = true };
 	/* --handler: the member who took it (党员接单), in the same change set. */
-	struct followup_row taken = { .request_id = id, .handler = o.handler };
+	struct followup_row taken = { .request_id = id, .handler = handler };
 	if ((rc = agent_batch_begin(&b, ctx)) < 0)
 		return rc;
-	if ((rc = request_put(id, &b, &row)) == 0 && o.handler)
+	if ((rc = request_put(id, &b, &row)) == 0 && handler)
 		rc = request_followup_put(&b, &taken);
 	if ((rc = agent_batch_finish(&b, rc)) < 0)
 		return rc;
@@ -71,97 +47,68 @@ static int request_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 
 static int request_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "received", required_argument, NULL, OPT_RECEIVED },
-		{ "category", required_argument, NULL, OPT_CATEGORY },
-		{ "grid", required_argument, NULL, OPT_GRID },
-		{ "handler", required_argument, NULL, OPT_HANDLER },
-		{ 0 },
+	struct request_row row = { .must_exist = true, .editing = true };
+	const char *handler = NULL;
+	const struct stele_option options[] = {
+		REQUEST_OPTIONS(row, handler), STELE_OPT_ARGS(1, 1), STELE_OPT_END()
 	};
-	struct request_opts o = { 0 };
 	struct agent_batch b;
-	char *pos[1];
+	char **args;
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_opt, &o, pos, 1, 1,
-				  &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
-	if (!o.received && !o.category && !o.grid && !o.handler)
+	bool fields = row.received_on || row.category || row.grid;
+	if (!fields && !handler)
 		return stele_error(STELE_EUSAGE, "request set: nothing to change (--received, "
 				   "--category, --grid, --handler)");
-	struct request_row row = { .id = pos[0], .received_on = o.received, .category = o.category,
-				   .grid = o.grid, .must_exist = true, .editing = true };
-	struct followup_row taken = { .request_id = pos[0], .handler = o.handler };
+	row.id = args[0];
+	struct followup_row taken = { .request_id = args[0], .handler = handler };
 	if ((rc = agent_batch_begin(&b, ctx)) < 0)
 		return rc;
-	if ((o.received || o.category || o.grid) && (rc = request_put(NULL, &b, &row)) < 0)
+	if (fields && (rc = request_put(NULL, &b, &row)) < 0)
 		return agent_batch_finish(&b, rc);
-	return agent_batch_finish(&b, o.handler ? request_followup_put(&b, &taken) : 0);
+	return agent_batch_finish(&b, handler ? request_followup_put(&b, &taken) : 0);
+}
+
+static int put(char *id, struct agent_batch *b, const void *row)
+{
+	return request_put(id, b, row);
 }
 
 static int request_resolve(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
 			   char **argv)
 {
-	static const struct option longopts[] = {
-		{ "date", required_argument, NULL, OPT_DATE },
-		{ "satisfied", required_argument, NULL, OPT_SATISFIED },
-		{ 0 },
-	};
-	struct request_opts o = { 0 };
-	struct agent_batch b;
-	char *pos[1], today[16];
+	struct request_row row = { .must_exist = true, .resolving = true };
 	const char *satisfied = NULL;
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "date", &row.resolved_on),
+		STELE_OPT_STRING(0, "satisfied", &satisfied),
+		STELE_OPT_ARGS(1, 1), STELE_OPT_END()
+	};
+	char **args, today[16];
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_opt, &o, pos, 1, 1,
-				  &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
-	if (o.satisfied) {
-		/* yes, no or a Chinese word (是, 否) name the stored 1 or 0; the codes
-		 * themselves are not words of the option (the code comes back as is). */
-		satisfied = stele_word_code("satisfied", o.satisfied);
-		if (satisfied == o.satisfied)
-			return stele_error(STELE_EUSAGE, "--satisfied '%s' is not yes or no",
-					   o.satisfied);
-	}
-	if (!o.date) {
-		stele_format_date(today, stele_today());
-		o.date = today;
-	}
-	if (!*o.date)
+	if ((rc = agent_satisfied_code(&row.satisfied, satisfied)) < 0)
+		return rc;
+	row.resolved_on = agent_date_or_today(today, row.resolved_on);
+	if (!*row.resolved_on)
 		return stele_error(STELE_EUSAGE, "request resolve: --date is empty");
-	struct request_row row = { .id = pos[0], .resolved_on = o.date, .satisfied = satisfied,
-				   .must_exist = true, .resolving = true };
-	if ((rc = agent_batch_begin(&b, ctx)) < 0)
-		return rc;
-	return agent_batch_finish(&b, request_put(NULL, &b, &row));
+	row.id = args[0];
+	return agent_write_row(ctx, put, &row, false);
 }
 
 static int request_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "open", no_argument, NULL, OPT_OPEN },
-		{ 0 },
-	};
-	struct request_opts o = { 0 };
-	int rc, n;
-	bool done;
-
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, true, on_opt, &o, NULL, 0, 0,
-				  &n, &done)) < 0 || done)
-		return rc;
-	if ((rc = agent_open(ctx)) < 0)
-		return rc;
-	const char *params[] = { agent_village(ctx), o.open ? "1" : "0", NULL };
-	return stele_cli_print_query(ctx,
+	return agent_cmd_list_open(ctx, cmd, argc, argv,
 		"SELECT r.id, r.received_on, r.category, r.grid, r.resolved_on, r.satisfied, "
 		"f.handler, f.escalated_to, f.escalated_on, f.feedback FROM request r "
 		"LEFT JOIN request_followup f ON f.village_code = r.village_code "
 		"AND f.request_id = r.id "
 		"WHERE r.village_code = ?1 AND (?2 = '0' OR r.resolved_on IS NULL) ORDER BY r.id",
-		params, "satisfied");
+		"satisfied");
 }
 
 static int request_delete_cmd(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)

@@ -33,22 +33,6 @@ struct restore_opts {
 	const char *remote, *village, *key, *county, *name;
 };
 
-enum { OPT_REMOTE = 1, OPT_VILLAGE, OPT_KEY, OPT_COUNTY, OPT_NAME };
-
-static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
-{
-	struct restore_opts *o = data;
-
-	switch (opt) {
-	case OPT_REMOTE: o->remote = arg; break;
-	case OPT_VILLAGE: o->village = arg; break;
-	case OPT_KEY: o->key = arg; break;
-	case OPT_COUNTY: o->county = arg; break;
-	case OPT_NAME: o->name = arg; break;
-	}
-	return 0;
-}
-
 /* Creates dir (*created) or accepts it empty, or holding a restore that did not
  * finish (*unfinished: its files are removed once the lock is held); else an error. */
 static int prepare_dir(bool *created, bool *unfinished, const char *dir)
@@ -99,20 +83,13 @@ struct replay {
 static int accept_given_key(struct replay *r, uint64_t seq)
 {
 	char hex[2 * STELE_PK_BYTES + 1];
-	sqlite3_stmt *stmt = NULL;
 	int rc;
 
 	stele_hex_encode(hex, r->given, STELE_PK_BYTES);
-	if ((rc = stele_db_prepare(r->db, &stmt,
-			"INSERT INTO stele_key_override (village_code, seq_from, new_key, revokes, at) "
-			"VALUES (?, ?, ?, 0, unixepoch())")) < 0)
-		return rc;
-	sqlite3_bind_text(stmt, 1, r->village, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)seq);
-	sqlite3_bind_text(stmt, 3, hex, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		rc = stele_error_db(STELE_EFAIL, r->db, "recording the key");
-	sqlite3_finalize(stmt);
+	rc = stele_db_run(r->db, "recording the key",
+			  "INSERT INTO stele_key_override (village_code, seq_from, new_key, revokes, at) "
+			  "VALUES (?, ?, ?, 0, unixepoch())",
+			  "tit", r->village, (int64_t)seq, hex);
 	if (rc == 0)
 		fprintf(stderr, _("%s: seq %llu on is signed with the key you gave (--key), which no "
 			"rotation announced (the village was restored with a new key before)\n"),
@@ -199,20 +176,13 @@ done:
  * not announce it (a restore with a new key). */
 static int record_new_key(struct replay *r, uint64_t seq, const char *pk_hex)
 {
-	sqlite3_stmt *stmt = NULL;
 	int rc;
 
-	if ((rc = stele_db_prepare(r->db, &stmt,
-			"INSERT INTO stele_key_override (village_code, seq_from, new_key, revokes, at) "
-			"VALUES (?, ?, ?, 0, unixepoch()) ON CONFLICT (village_code, seq_from) "
-			"DO UPDATE SET new_key = excluded.new_key")) < 0)
-		return rc;
-	sqlite3_bind_text(stmt, 1, r->village, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)seq);
-	sqlite3_bind_text(stmt, 3, pk_hex, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		rc = stele_error_db(STELE_EFAIL, r->db, "recording the new key");
-	sqlite3_finalize(stmt);
+	rc = stele_db_run(r->db, "recording the new key",
+			  "INSERT INTO stele_key_override (village_code, seq_from, new_key, revokes, at) "
+			  "VALUES (?, ?, ?, 0, unixepoch()) ON CONFLICT (village_code, seq_from) "
+			  "DO UPDATE SET new_key = excluded.new_key",
+			  "tit", r->village, (int64_t)seq, pk_hex);
 	return rc;
 }
 
@@ -310,14 +280,6 @@ static void name_from_registry(struct stele_ctx *ctx, const char *village)
 
 int cmd_restore(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "remote", required_argument, NULL, OPT_REMOTE },
-		{ "village", required_argument, NULL, OPT_VILLAGE },
-		{ "key", required_argument, NULL, OPT_KEY },
-		{ "county", required_argument, NULL, OPT_COUNTY },
-		{ "name", required_argument, NULL, OPT_NAME },
-		{ 0 },
-	};
 	struct restore_opts o = { 0 };
 	struct replay r = { 0 };
 	struct stele_remote_opts ropts = { 0 };
@@ -327,11 +289,19 @@ int cmd_restore(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, ch
 	char *db_path = NULL, *key_path = NULL, *repo_path = NULL, *remote = NULL, *county = NULL;
 	char *marker = NULL;
 	char shown[1024];
-	bool created_dir = false, unfinished = false, started = false, done;
+	bool created_dir = false, unfinished = false, started = false;
+	char **args;
 	int rc, n, found = 0;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_opt, &o, NULL, 0,
-				  0, &n, &done)) < 0 || done)
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "remote", &o.remote),
+		STELE_OPT_STRING(0, "village", &o.village),
+		STELE_OPT_STRING(0, "key", &o.key),
+		STELE_OPT_STRING(0, "county", &o.county),
+		STELE_OPT_STRING(0, "name", &o.name),
+		STELE_OPT_END()
+	};
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if (!o.remote || !o.village)
 		return stele_error(STELE_EUSAGE, "restore needs --remote URL and --village CODE");
@@ -400,7 +370,7 @@ int cmd_restore(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, ch
 	r.prog = ctx->prog;
 	r.given = o.key ? pk : NULL;
 	if ((rc = stele_stream_init(&r.stream, r.db, o.village)) < 0 ||
-	    (rc = rebuild(&r, &kept, pk)) < 0 || (rc = stele_credentials_save_kept(&urls, ctx)) < 0)
+	    (rc = rebuild(&r, &kept, pk)) < 0 || (rc = stele_cli_save_kept_urls(&urls, ctx)) < 0)
 		goto done;
 	if (unlink(marker) < 0) {
 		rc = stele_error(STELE_EFAIL, "cannot remove %s: %s", marker, strerror(errno));

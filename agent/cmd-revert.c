@@ -378,30 +378,21 @@ done:
 	return rc;
 }
 
-enum { OPT_NOTE = 1 };
-
-static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
-{
-	*(const char **)data = arg;
-	return 0;
-}
-
 int cmd_revert(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "note", required_argument, NULL, OPT_NOTE },
-		{ 0 },
-	};
 	struct revert rv = { 0 };
 	struct agent_batch b;
 	const char *note = NULL;
-	char *pos[1], *summary = NULL;
+	char **pos, *summary = NULL;
 	int64_t seq, new_seq = 0;
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_opt, &note, pos,
-				  1, 1, &n, &done)) < 0 || done)
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "note", &note),
+		STELE_OPT_ARGS(1, 1),
+		STELE_OPT_END()
+	};
+	if ((rc = stele_options_parse(&pos, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if (stele_parse_int(pos[0], 1, INT64_MAX, &seq, "SEQ") < 0)
 		return stele_error(STELE_EUSAGE, "change set '%s' is not a seq (1, 2, ...; 'log' "

@@ -7,14 +7,13 @@
 static int rules_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	enum stele_rules_kind kind = STELE_RULES_POINT_RULES;
-	char *pos[1];
+	char **pos;
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, true, NULL, NULL, pos, 1, 0,
-				  &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&pos, &n, ctx, cmd, STELE_OPTIONS(STELE_OPT_LISTING(),
+				      STELE_OPT_ARGS(0, 1)), argc, argv)) != 0)
 		return rc;
-	if (n == 1 && (rc = stele_rules_kind_parse(pos[0], &kind)) < 0)
+	if (n == 1 && (rc = stele_rules_kind_parse(&kind, pos[0])) < 0)
 		return rc;
 	if ((rc = agent_open(ctx)) < 0)
 		return rc;

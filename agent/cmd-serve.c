@@ -6,38 +6,24 @@
 #include "parse.h"
 #include "web.h"
 
-enum { OPT_PORT = 1, OPT_OPEN };
-
 struct serve_opts {
 	const char *port;
 	bool open;
 };
 
-static int on_serve_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
-{
-	struct serve_opts *o = data;
-
-	if (opt == OPT_PORT)
-		o->port = arg;
-	else if (opt == OPT_OPEN)
-		o->open = true;
-	return 0;
-}
-
 int cmd_serve(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "port", required_argument, NULL, OPT_PORT },
-		{ "open", no_argument, NULL, OPT_OPEN },
-		{ 0 },
-	};
 	struct serve_opts o = { 0 };
 	int64_t port = 0;
+	char **args;
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_serve_opt, &o,
-				  NULL, 0, 0, &n, &done)) < 0 || done)
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "port", &o.port),
+		STELE_OPT_BOOL(0, "open", &o.open),
+		STELE_OPT_END()
+	};
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if (o.port && stele_parse_int(o.port, 0, 65535, &port, "--port") < 0)
 		return stele_error(STELE_EUSAGE, "--port '%s' is not a port number (1-65535, or 0 "

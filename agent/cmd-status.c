@@ -78,12 +78,10 @@ int cmd_status(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 	char *text = NULL, buf[256];
 	int64_t synced_seq = 0;
 	int rc, n;
-	bool done;
+	char **args;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, true, NULL, NULL, NULL, 0, 0, &n,
-				  &done)) < 0 || done)
-		return rc;
-	if ((rc = agent_open(ctx)) < 0)
+	if ((rc = stele_cli_start(&args, &n, ctx, cmd, stele_listing_options, argc, argv,
+				  agent_open)) != 0)
 		return rc;
 	if ((rc = stele_table_new(&t, 2, status_items, NULL)) < 0 ||
 	    (rc = stele_meta_get(ctx->db, "village_name", &name)) < 0 ||

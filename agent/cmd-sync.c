@@ -228,19 +228,6 @@ struct sync_opts {
 	const char *remote, *county;
 };
 
-enum { OPT_REMOTE = 1, OPT_COUNTY };
-
-static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
-{
-	struct sync_opts *o = data;
-
-	if (opt == OPT_REMOTE)
-		o->remote = arg;
-	else if (opt == OPT_COUNTY)
-		o->county = arg;
-	return 0;
-}
-
 /* Whether url holds a password (stored by a version before passwords were kept in
  * the credentials file). */
 static bool holds_password(const char *url)
@@ -257,23 +244,22 @@ static bool holds_password(const char *url)
 
 int cmd_sync(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "remote", required_argument, NULL, OPT_REMOTE },
-		{ "county", required_argument, NULL, OPT_COUNTY },
-		{ 0 },
-	};
 	struct sync_opts o = { 0 };
 	git_repository *repo = NULL;
 	char *remote = NULL, *county = NULL, *push_message = NULL;
 	uint64_t tip_seq = 0, committed = 0;
+	char **args;
 	int rc, push_rc = 0, n;
-	bool done;
 
 	/* --every and --timeout (agent/sync-every.c) */
 	if ((rc = agent_sync_schedule(ctx, cmd, &argc, argv)) != 0)
 		return rc < 0 ? rc : 0;
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_opt, &o, NULL, 0,
-				  0, &n, &done)) < 0 || done)
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "remote", &o.remote),
+		STELE_OPT_STRING(0, "county", &o.county),
+		STELE_OPT_END()
+	};
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if ((rc = agent_open(ctx)) < 0)
 		return rc;
@@ -309,7 +295,7 @@ int cmd_sync(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 		free(remote);
 		remote = NULL;
 		if ((rc = stele_credentials_keep_url(&remote, &urls, o.remote, "--remote")) == 0)
-			rc = stele_credentials_save_kept(&urls, ctx);
+			rc = stele_cli_save_kept_urls(&urls, ctx);
 		stele_credentials_kept_free(&urls);
 		if (rc < 0)
 			goto done;

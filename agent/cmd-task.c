@@ -10,134 +10,74 @@
 #include "error.h"
 #include "parse.h"
 #include "records.h"
+#include "rowcmd.h"
 
-enum { OPT_DUE = 1, OPT_CATEGORY, OPT_ASSIGNEE, OPT_DATE, OPT_OPEN, OPT_TITLE };
-
-struct task_opts {
-	const char *due, *category, *assignee, *date, *title;
-	bool open;
-};
-
-static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
+static int put(char *id, struct agent_batch *b, const void *row)
 {
-	struct task_opts *o = data;
-
-	switch (opt) {
-	case OPT_DUE: o->due = arg; break;
-	case OPT_CATEGORY: o->category = arg; break;
-	case OPT_ASSIGNEE: o->assignee = arg; break;
-	case OPT_DATE: o->date = arg; break;
-	case OPT_OPEN: o->open = true; break;
-	case OPT_TITLE: o->title = arg; break;
-	}
-	return 0;
+	return task_put(id, b, row);
 }
 
 static int task_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "due", required_argument, NULL, OPT_DUE },
-		{ "category", required_argument, NULL, OPT_CATEGORY },
-		{ "assignee", required_argument, NULL, OPT_ASSIGNEE },
-		{ 0 },
+	struct task_row row = { .must_be_new = true };
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "due", &row.due_on),
+		STELE_OPT_STRING(0, "category", &row.category),
+		STELE_OPT_STRING(0, "assignee", &row.assignee),
+		STELE_OPT_ARGS(1, 1), STELE_OPT_END()
 	};
-	struct task_opts o = { 0 };
-	struct agent_batch b;
-	char *pos[1], id[24];
+	char **args;
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_opt, &o, pos, 1, 1,
-				  &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
-	if (!o.due)
+	if (!row.due_on)
 		return stele_error(STELE_EUSAGE, "task add needs --due DATE");
-	struct task_row row = { .title = pos[0], .due_on = o.due, .category = o.category,
-				.assignee = o.assignee, .must_be_new = true };
-	if ((rc = agent_batch_begin(&b, ctx)) < 0 ||
-	    (rc = agent_batch_finish(&b, task_put(id, &b, &row))) < 0)
-		return rc;
-	printf("%s\n", id);
-	return 0;
+	row.title = args[0];
+	return agent_write_row(ctx, put, &row, true);
 }
 
 static int task_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "title", required_argument, NULL, OPT_TITLE },
-		{ "due", required_argument, NULL, OPT_DUE },
-		{ "category", required_argument, NULL, OPT_CATEGORY },
-		{ "assignee", required_argument, NULL, OPT_ASSIGNEE },
-		{ 0 },
+	struct task_row row = { .must_exist = true, .editing = true };
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "title", &row.title),
+		STELE_OPT_STRING(0, "due", &row.due_on),
+		STELE_OPT_STRING(0, "category", &row.category),
+		STELE_OPT_STRING(0, "assignee", &row.assignee),
+		STELE_OPT_ARGS(1, 1), STELE_OPT_END()
 	};
-	struct task_opts o = { 0 };
-	struct agent_batch b;
-	char *pos[1];
-	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_opt, &o, pos, 1, 1,
-				  &n, &done)) < 0 || done)
-		return rc;
-	if (!o.title && !o.due && !o.category && !o.assignee)
-		return stele_error(STELE_EUSAGE, "task set: nothing to change (--title, --due, "
-				   "--category, --assignee)");
-	struct task_row row = { .id = pos[0], .title = o.title, .due_on = o.due,
-				.category = o.category, .assignee = o.assignee, .must_exist = true,
-				.editing = true };
-	if ((rc = agent_batch_begin(&b, ctx)) < 0)
-		return rc;
-	return agent_batch_finish(&b, task_put(NULL, &b, &row));
+	return agent_cmd_set(ctx, cmd, argc, argv, options, &row.id, put, &row,
+			     N_("task set: nothing to change (--title, --due, --category, "
+				"--assignee)"));
 }
 
 static int task_close(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "date", required_argument, NULL, OPT_DATE },
-		{ 0 },
+	struct task_row row = { .must_exist = true, .closing = true };
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "date", &row.closed_on),
+		STELE_OPT_ARGS(1, 1), STELE_OPT_END()
 	};
-	struct task_opts o = { 0 };
-	struct agent_batch b;
-	char *pos[1], today[16];
+	char **args, today[16];
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_opt, &o, pos, 1, 1,
-				  &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
-	if (!o.date) {
-		stele_format_date(today, stele_today());
-		o.date = today;
-	}
-	if (!*o.date)
+	row.closed_on = agent_date_or_today(today, row.closed_on);
+	if (!*row.closed_on)
 		return stele_error(STELE_EUSAGE, "task close: --date is empty");
-	struct task_row row = { .id = pos[0], .closed_on = o.date, .must_exist = true,
-				.closing = true };
-	if ((rc = agent_batch_begin(&b, ctx)) < 0)
-		return rc;
-	return agent_batch_finish(&b, task_put(NULL, &b, &row));
+	row.id = args[0];
+	return agent_write_row(ctx, put, &row, false);
 }
 
 static int task_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "open", no_argument, NULL, OPT_OPEN },
-		{ 0 },
-	};
-	struct task_opts o = { 0 };
-	int rc, n;
-	bool done;
-
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, true, on_opt, &o, NULL, 0, 0,
-				  &n, &done)) < 0 || done)
-		return rc;
-	if ((rc = agent_open(ctx)) < 0)
-		return rc;
-	const char *params[] = { agent_village(ctx), o.open ? "1" : "0", NULL };
-	return stele_cli_print_query(ctx,
+	return agent_cmd_list_open(ctx, cmd, argc, argv,
 		"SELECT id, title, category, assignee, due_on, closed_on, origin FROM task_ledger "
 		"WHERE village_code = ?1 AND (?2 = '0' OR closed_on IS NULL) ORDER BY id",
-		params, NULL);
+		NULL);
 }
 
 static int task_delete_cmd(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)

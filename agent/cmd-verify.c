@@ -227,12 +227,9 @@ int cmd_verify(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 	uint64_t replayed = 0, outbox_max = 0;
 	int64_t max_seq = 0;
 	int rc, n;
-	bool done;
+	char **args;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, false, NULL, NULL, NULL, 0, 0,
-				  &n, &done)) < 0 || done)
-		return rc;
-	if ((rc = agent_open(ctx)) < 0)
+	if ((rc = stele_cli_start(&args, &n, ctx, cmd, NULL, argc, argv, agent_open)) != 0)
 		return rc;
 	if ((rc = agent_keys_open(&v.keys, ctx, ctx->db)) < 0 ||
 	    (rc = agent_repo_open(&v.repo, ctx, false)) < 0 ||

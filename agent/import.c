@@ -285,7 +285,7 @@ int agent_import_csv(long *rows, long *splits, struct agent_batch *b,
 		if ((rc = stele_db_int(b->ctx->db, sql, &guard.last_rowid)) < 0)
 			goto done;
 	}
-	while ((rc = stele_csv_next(csv, &fields, &nfields)) > 0) {
+	while ((rc = stele_csv_next(&fields, &nfields, csv)) > 0) {
 		n++;
 		if (nfields != k->ncols) {
 			rc = stele_csv_error(csv, 0, STELE_EINVALID, "expected %zu fields, found %zu",

@@ -118,6 +118,9 @@ int request_followup_put(struct agent_batch *b, const struct followup_row *row);
  * request_followup_put, both in b. Refusals as agent_refuse. */
 int request_feedback_put(struct agent_batch *b, const char *request_id, const char *satisfied,
 			 const char *note);
+/* --satisfied as given (yes, no, 是, 否; NULL: not given) into *code ("1", "0",
+ * NULL); a word that is none of these is a usage error. */
+int agent_satisfied_code(const char **code, const char *given);
 /* Deletes the follow-up of request_id, if any (before the request itself). */
 int request_followup_delete(struct agent_batch *b, const char *request_id);
 /* Refuses (agent_refuse on received_field / resolved_field) dates of request id that

@@ -35,7 +35,7 @@ int agent_remote_opts(struct stele_remote_opts *opts, struct stele_ctx *ctx)
 
 	if ((rc = stele_remote_opts_from_env(opts, ctx->dir)) < 0)
 		return rc;
-	opts->progress = ctx->verbose_progress;
+	opts->progress = ctx->verbose_progress ? stele_cli_transfer_progress : NULL;
 	return 0;
 }
 
@@ -78,7 +78,7 @@ int agent_store_urls(struct stele_ctx *ctx, const char *given_remote, const char
 	     (rc = stele_credentials_keep_url(&remote, &urls, given_remote, "--remote")) < 0) ||
 	    (given_county &&
 	     (rc = stele_credentials_keep_url(&county, &urls, given_county, "--county")) < 0) ||
-	    (rc = stele_credentials_save_kept(&urls, ctx)) < 0)
+	    (rc = stele_cli_save_kept_urls(&urls, ctx)) < 0)
 		goto done;
 	sqlite3_exec(ctx->db, "PRAGMA secure_delete = ON", NULL, NULL, NULL);
 	if ((rc = stele_db_begin(ctx->db)) < 0)

@@ -9,6 +9,7 @@
 #include "error.h"
 #include "parse.h"
 #include "records.h"
+#include "words.h"
 
 /* The fields of a request, in cli.md's import/export column order. */
 enum { RF_ID, RF_RECEIVED, RF_CATEGORY, RF_GRID, RF_RESOLVED, RF_SATISFIED, RF_COUNT };
@@ -143,4 +144,19 @@ int request_delete(struct agent_batch *b, const char *id)
 	if ((rc = request_followup_delete(b, id)) < 0)
 		return rc;
 	return agent_batch_delete(b, &request_kind, id, dates, NULL, NULL);
+}
+
+int agent_satisfied_code(const char **code, const char *given)
+{
+	const char *c = NULL;
+
+	if (given) {
+		/* yes, no or a Chinese word (是, 否) name the stored 1 or 0; the codes
+		 * themselves are not words of the option (the code comes back as is). */
+		c = stele_word_code("satisfied", given);
+		if (c == given)
+			return stele_error(STELE_EUSAGE, "--satisfied '%s' is not yes or no", given);
+	}
+	*code = c;
+	return 0;
 }

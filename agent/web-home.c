@@ -200,7 +200,7 @@ int web_home(struct web_req *rq, struct web_resp *rs)
 		return rc;
 	if ((rc = stele_meta_get(rq->ctx->db, "village_name", &name)) < 0)
 		goto done;
-	if (stele_config_get(rq->ctx->db, "request.days", &days) < 0)
+	if (stele_config_get(&days, rq->ctx->db, "request.days") < 0)
 		days = 7;
 	snprintf(daystext, sizeof(daystext), "%lld", days);
 	snprintf(title, sizeof(title), "%s", name ? name : agent_village(rq->ctx));

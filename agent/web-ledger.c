@@ -230,7 +230,7 @@ static int requests_page(struct web_req *rq, struct web_resp *rs, const struct r
 	char daystext[24], lead[300];
 	int rc, step;
 
-	if (stele_config_get(rq->ctx->db, "request.days", &days) < 0)
+	if (stele_config_get(&days, rq->ctx->db, "request.days") < 0)
 		days = 7;
 	snprintf(daystext, sizeof(daystext), "%lld", days);
 	web_page_begin(rs, rq, "requests", _("Residents' requests"));

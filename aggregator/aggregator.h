@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include "capture.h"
-#include "cli.h"
+#include "options.h"
 #include "domain.h"
 #include "history.h"
 #include "gitrepo.h"
@@ -135,6 +135,10 @@ void agg_villages_free(struct agg_village *v, size_t n);
 
 /* Whether code is a registered village. */
 int agg_village_exists(bool *exists, struct stele_ctx *ctx, const char *code);
+/* Opens the county directory (agg_open) and refuses a village code that is not
+ * registered: STELE_EINVALID "village 'CODE' is not registered", the closest
+ * registered code as a hint. */
+int agg_open_village(struct stele_ctx *ctx, const char *code);
 
 /* Says on stderr "PROG: village CODE: what" (or county, township by the code's
  * length: the streams a city and a county merge). */
@@ -156,24 +160,15 @@ struct agg_fetch_opts {
 int agg_fetch(struct stele_ctx *ctx, const struct agg_fetch_opts *opts);   /* fetch.c */
 int agg_merge(struct stele_ctx *ctx);                                       /* merge.c */
 
-/* The options fetch and sync take (aggregator/fetch.c): --from, --jobs, --timeout. */
-struct agg_fetch_cli {
-	struct agg_fetch_opts o;
-	const char *jobs, *timeout_text;
-	long timeout; /* --timeout in seconds, 0 for none */
-};
-/* Parses fetch's options into *f (shared with sync); *done after --help. */
-int agg_fetch_parse(struct agg_fetch_cli *f, bool *done, struct stele_ctx *ctx,
-		    const struct stele_cmd *cmd, int argc, char **argv);
-/*
- * --timeout: libgit2 1.5 has no network timeout, so a server that accepts the
- * connection and never answers would hold the fetch forever. When the time is up
- * the process says so and exits 1. That is safe at any instant: a mirror's ref
- * moves atomically (a ref lock left behind is cleared by the next fetch), and
- * nothing in the database has been written yet (outcomes are recorded after
- * every fetch is done).
- */
-int agg_fetch_arm_timeout(const struct stele_ctx *ctx, long seconds);
+/* fetch and sync's start: reads the line (--from, --jobs, --timeout), opens the
+ * county and fetches, under --timeout (aggregator/fetch.c). At a city, when
+ * at_city is not NULL, at_city runs in agg_fetch's place (sync's whole city round,
+ * agg_city_sync) and *fetched stays false. *fetched is false when it stopped
+ * before fetching: the result is then the usage error, the failure to open,
+ * STELE_OPT_HELP_SHOWN, or at_city's. Otherwise it is agg_fetch's. */
+int agg_fetch_command(bool *fetched, struct stele_ctx *ctx, const struct stele_cmd *cmd,
+		      int argc, char **argv,
+		      int (*at_city)(struct stele_ctx *ctx, const struct agg_fetch_opts *opts));
 
 /* The registry a county publishes for its city (aggregator/registry.c): captures,
  * signed in the county's stream, the changes that make registry_source and

@@ -19,27 +19,6 @@ struct assess_opts {
 	bool pending;
 };
 
-enum { OPT_YEAR = 1, OPT_NOTE, OPT_VILLAGE, OPT_PENDING };
-
-static int on_assess_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
-{
-	struct assess_opts *o = data;
-
-	switch (opt) {
-	case OPT_YEAR: o->year = arg; break;
-	case OPT_NOTE: o->note = arg; break;
-	case OPT_VILLAGE: o->village = arg; break;
-	case OPT_PENDING: o->pending = true; break;
-	}
-	return 0;
-}
-
-static const struct option assess_longopts[] = {
-	{ "year", required_argument, NULL, OPT_YEAR },
-	{ "note", required_argument, NULL, OPT_NOTE },
-	{ 0 },
-};
-
 /* The checks approve, adjust and review share: --year given and valid, the note,
  * the village a registered one of this county (or township). Opens the directory,
  * which must be the county's (approve, adjust) or a township's (review). */
@@ -77,13 +56,17 @@ static int assess_approve(struct stele_ctx *ctx, const struct stele_cmd *cmd, in
 {
 	struct assess_opts o = { 0 };
 	struct stele_capture *cap = NULL;
-	char *pos[1], today[11];
+	char **pos, today[11];
 	int32_t year;
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, assess_longopts, false,
-				  on_assess_opt, &o, pos, 1, 1, &n, &done)) < 0 || done)
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "year", &o.year),
+		STELE_OPT_STRING(0, "note", &o.note),
+		STELE_OPT_ARGS(1, 1),
+		STELE_OPT_END()
+	};
+	if ((rc = stele_options_parse(&pos, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if ((rc = check_review(&year, ctx, "approve", &o, pos[0])) < 0)
 		return rc;
@@ -108,14 +91,18 @@ static int assess_score(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 	bool township = strcmp(cmd->name, "review") == 0;
 	struct assess_opts o = { 0 };
 	struct stele_capture *cap = NULL;
-	char *pos[3];
+	char **pos;
 	int32_t year;
 	int64_t score;
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, assess_longopts, false,
-				  on_assess_opt, &o, pos, 3, 3, &n, &done)) < 0 || done)
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "year", &o.year),
+		STELE_OPT_STRING(0, "note", &o.note),
+		STELE_OPT_ARGS(3, 3),
+		STELE_OPT_END()
+	};
+	if ((rc = stele_options_parse(&pos, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if (stele_parse_tenths(pos[2], &score, "score") < 0)
 		return STELE_EUSAGE;
@@ -133,19 +120,19 @@ static int assess_score(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 
 static int assess_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "year", required_argument, NULL, OPT_YEAR },
-		{ "village", required_argument, NULL, OPT_VILLAGE },
-		{ "pending", no_argument, NULL, OPT_PENDING },
-		{ 0 },
-	};
 	struct assess_opts o = { 0 };
 	int32_t year;
+	char **args;
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, true, on_assess_opt, &o,
-				  NULL, 0, 0, &n, &done)) < 0 || done)
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "year", &o.year),
+		STELE_OPT_STRING(0, "village", &o.village),
+		STELE_OPT_BOOL(0, "pending", &o.pending),
+		STELE_OPT_LISTING(),
+		STELE_OPT_END()
+	};
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if (!o.year)
 		return stele_error(STELE_EUSAGE, "assess list needs --year YYYY");

@@ -106,7 +106,7 @@ static int county_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 	if ((rc = stele_db_begin(ctx->db)) < 0)
 		goto done;
 	if ((rc = county_put(ctx, pos[0], &o, remote ? remote : o.remote)) < 0 ||
-	    (rc = stele_credentials_save_kept(&urls, ctx)) < 0) {
+	    (rc = stele_cli_save_kept_urls(&urls, ctx)) < 0) {
 		stele_db_rollback(ctx->db);
 		goto done;
 	}

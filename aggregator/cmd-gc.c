@@ -39,10 +39,9 @@ int cmd_gc(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **
 	unsigned repacked = 0, seen = 0;
 	char *path = NULL;
 	int rc, n;
-	bool done;
+	char **args;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, false, NULL, NULL, NULL, 0, 0,
-				  &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, NULL, argc, argv)) != 0)
 		return rc;
 	if ((rc = agg_open(ctx)) < 0 || (rc = agg_villages(&v, &nv, ctx)) < 0)
 		goto done;

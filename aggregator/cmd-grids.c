@@ -17,21 +17,6 @@ struct grids_opts {
 	bool draft;
 };
 
-enum { OPT_MONTH = 1, OPT_VILLAGE, OPT_AS_OF, OPT_DRAFT };
-
-static int on_grids_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
-{
-	struct grids_opts *o = data;
-
-	switch (opt) {
-	case OPT_MONTH: o->month = arg; break;
-	case OPT_VILLAGE: o->village = arg; break;
-	case OPT_AS_OF: o->as_of = arg; break;
-	case OPT_DRAFT: o->draft = true; break;
-	}
-	return 0;
-}
-
 /* Refuses a --village the registry does not have (exit 3, with a did-you-mean). */
 static int check_registered(struct stele_ctx *ctx, const char *village)
 {
@@ -56,21 +41,21 @@ static int check_registered(struct stele_ctx *ctx, const char *village)
 
 int cmd_rank_grids(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "month", required_argument, NULL, OPT_MONTH },
-		{ "village", required_argument, NULL, OPT_VILLAGE },
-		{ "as-of", required_argument, NULL, OPT_AS_OF },
-		{ "draft", no_argument, NULL, OPT_DRAFT },
-		{ 0 },
-	};
 	struct grids_opts o = { 0 };
 	struct stele_table *t = NULL;
 	struct rank_view view;
+	char **args;
 	int rc, n, year, month;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, true, on_grids_opt, &o,
-				  NULL, 0, 0, &n, &done)) < 0 || done)
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "month", &o.month),
+		STELE_OPT_STRING(0, "village", &o.village),
+		STELE_OPT_STRING(0, "as-of", &o.as_of),
+		STELE_OPT_BOOL(0, "draft", &o.draft),
+		STELE_OPT_LISTING(),
+		STELE_OPT_END()
+	};
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if (!o.month)
 		return stele_error(STELE_EUSAGE, "rank grids needs --month YYYY-MM");

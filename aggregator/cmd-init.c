@@ -25,22 +25,6 @@ struct init_opts {
 	const char *county, *township, *city, *name, *publish;
 };
 
-enum { OPT_COUNTY = 1, OPT_TOWNSHIP, OPT_CITY, OPT_NAME, OPT_PUBLISH };
-
-static int on_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
-{
-	struct init_opts *o = data;
-
-	switch (opt) {
-	case OPT_COUNTY: o->county = arg; break;
-	case OPT_TOWNSHIP: o->township = arg; break;
-	case OPT_CITY: o->city = arg; break;
-	case OPT_NAME: o->name = arg; break;
-	case OPT_PUBLISH: o->publish = arg; break;
-	}
-	return 0;
-}
-
 /*
  * A township's directory (docs/levels.md): the settings and the default catalogue,
  * for the township's own league table (not captured: the catalogue is the
@@ -136,24 +120,23 @@ static int init_database(sqlite3 *db, const struct init_opts *o, const unsigned 
 
 int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "county", required_argument, NULL, OPT_COUNTY },
-		{ "township", required_argument, NULL, OPT_TOWNSHIP },
-		{ "city", required_argument, NULL, OPT_CITY },
-		{ "name", required_argument, NULL, OPT_NAME },
-		{ "publish", required_argument, NULL, OPT_PUBLISH },
-		{ 0 },
-	};
 	struct init_opts o = { 0 };
 	struct stele_kept_urls urls = STELE_KEPT_URLS_INIT;
 	char *publish = NULL;
 	struct stele_newdir nd;
 	unsigned char sk[STELE_SK_BYTES];
+	char **args;
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_opt, &o, NULL,
-				  0, 0, &n, &done)) < 0 || done)
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "county", &o.county),
+		STELE_OPT_STRING(0, "township", &o.township),
+		STELE_OPT_STRING(0, "city", &o.city),
+		STELE_OPT_STRING(0, "name", &o.name),
+		STELE_OPT_STRING(0, "publish", &o.publish),
+		STELE_OPT_END()
+	};
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if (!!o.county + !!o.township + !!o.city != 1 || !o.name)
 		return stele_error(STELE_EUSAGE, "init needs --county CODE (or --township CODE, or "
@@ -181,7 +164,7 @@ int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 	if ((rc = stele_key_load(sk, nd.key_path)) == 0 &&
 	    (rc = o.county ? init_database(nd.db, &o, nd.pk, sk) :
 		  o.city ? init_city(nd.db, &o, nd.pk) : init_township(nd.db, &o, nd.pk)) == 0)
-		rc = stele_credentials_save_kept(&urls, ctx);
+		rc = stele_cli_save_kept_urls(&urls, ctx);
 	sodium_memzero(sk, sizeof(sk));
 	if ((rc = stele_newdir_end(&nd, rc)) < 0)
 		goto done;

@@ -8,12 +8,9 @@
 int cmd_key(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	int rc, n;
-	bool done;
+	char **args;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, false, NULL, NULL, NULL, 0, 0,
-				  &n, &done)) < 0 || done)
-		return rc;
-	if ((rc = agg_open(ctx)) < 0)
+	if ((rc = stele_cli_start(&args, &n, ctx, cmd, NULL, argc, argv, agg_open)) != 0)
 		return rc;
 	stele_cli_print_public_key(ctx);
 	return 0;

@@ -8,26 +8,18 @@
 #include "error.h"
 #include "parse.h"
 
-enum { OPT_VILLAGE = 1 };
-
-static int on_log_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
-{
-	*(const char **)data = arg;
-	return 0;
-}
-
 int cmd_log(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "village", required_argument, NULL, OPT_VILLAGE },
-		{ 0 },
-	};
 	const char *village = NULL;
+	char **args;
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, true, on_log_opt, &village,
-				  NULL, 0, 0, &n, &done)) < 0 || done)
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "village", &village),
+		STELE_OPT_LISTING(),
+		STELE_OPT_END()
+	};
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if (village && stele_check_village_code(village, NULL, "--village") < 0)
 		return STELE_EUSAGE;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "aggregator.h"
+#include "options.h"
 #include "i18n.h"
 #include "db.h"
 #include "error.h"
@@ -15,18 +16,13 @@
 static int quarantine_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
 			   char **argv)
 {
-	int rc, n;
-	bool done;
-
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, true, NULL, NULL, NULL, 0, 0,
-				  &n, &done)) < 0 || done)
-		return rc;
-	if ((rc = agg_open(ctx)) < 0)
-		return rc;
-	return stele_cli_print_query(ctx,
+	static const struct stele_list list = { agg_open,
 		"SELECT id, writer AS village, seq, commit_id AS 'commit', reason, detail, "
 		"local_time(at) AS at "
-		"FROM stele_quarantine ORDER BY id", NULL, "id,seq");
+		"FROM stele_quarantine ORDER BY id",
+		"id,seq", false };
+
+	return stele_cli_list(ctx, cmd, argc, argv, &list);
 }
 
 /* Adds a field,value row to t. */
@@ -93,13 +89,12 @@ static int quarantine_show(struct stele_ctx *ctx, const struct stele_cmd *cmd, i
 	struct stele_changeset *cs = NULL;
 	struct stele_table *t = NULL;
 	sqlite3_stmt *stmt = NULL;
-	char *pos[1], bytes[32], seq_text[24];
+	char **pos, bytes[32], seq_text[24];
 	int64_t id;
 	int rc, n, step;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, true, NULL, NULL, pos, 1, 1,
-				  &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&pos, &n, ctx, cmd, STELE_OPTIONS(STELE_OPT_LISTING(),
+				      STELE_OPT_ARGS(1, 1)), argc, argv)) != 0)
 		return rc;
 	if ((rc = stele_parse_int(pos[0], 1, INT64_MAX, &id, "quarantine id")) < 0)
 		return rc;
@@ -157,13 +152,12 @@ static int quarantine_retry(struct stele_ctx *ctx, const struct stele_cmd *cmd, 
 			    char **argv)
 {
 	sqlite3_stmt *stmt = NULL;
-	char *pos[1];
+	char **pos;
 	long forks = 0;
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, false, NULL, NULL, pos, 1, 1,
-				  &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&pos, &n, ctx, cmd, STELE_OPTIONS(STELE_OPT_ARGS(1, 1)), argc,
+				      argv)) != 0)
 		return rc;
 	if ((rc = agg_open(ctx)) < 0 || (rc = stele_db_begin(ctx->db)) < 0)
 		return rc;

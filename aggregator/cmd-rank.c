@@ -20,44 +20,25 @@ struct rank_opts {
 	bool draft;
 };
 
-enum { OPT_YEAR = 1, OPT_MONTH, OPT_TOWNSHIP, OPT_VILLAGE, OPT_AS_OF, OPT_DRAFT, OPT_COUNTY };
-
-static int on_rank_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
-{
-	struct rank_opts *o = data;
-
-	switch (opt) {
-	case OPT_YEAR: o->year = arg; break;
-	case OPT_MONTH: o->month = arg; break;
-	case OPT_TOWNSHIP: o->township = arg; break;
-	case OPT_VILLAGE: o->village = arg; break;
-	case OPT_AS_OF: o->as_of = arg; break;
-	case OPT_DRAFT: o->draft = true; break;
-	case OPT_COUNTY: o->county = arg; break;
-	}
-	return 0;
-}
-
-static const struct option rank_longopts[] = {
-	{ "year", required_argument, NULL, OPT_YEAR },
-	{ "month", required_argument, NULL, OPT_MONTH },
-	{ "township", required_argument, NULL, OPT_TOWNSHIP },
-	{ "county", required_argument, NULL, OPT_COUNTY },
-	{ "village", required_argument, NULL, OPT_VILLAGE },
-	{ "as-of", required_argument, NULL, OPT_AS_OF },
-	{ "draft", no_argument, NULL, OPT_DRAFT },
-	{ 0 },
-};
-
 /* Parses the options, refusing those the subcommand does not take. */
-static int parse_rank(struct rank_opts *o, bool *done, struct stele_ctx *ctx,
-		      const struct stele_cmd *cmd, int argc, char **argv, const char *allowed)
+static int parse_rank(struct rank_opts *o, struct stele_ctx *ctx, const struct stele_cmd *cmd,
+		      int argc, char **argv, const char *allowed)
 {
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "year", &o->year),
+		STELE_OPT_STRING(0, "month", &o->month),
+		STELE_OPT_STRING(0, "township", &o->township),
+		STELE_OPT_STRING(0, "county", &o->county),
+		STELE_OPT_STRING(0, "village", &o->village),
+		STELE_OPT_STRING(0, "as-of", &o->as_of),
+		STELE_OPT_BOOL(0, "draft", &o->draft),
+		STELE_OPT_LISTING(), STELE_OPT_END()
+	};
+	char **args;
 	int rc, n;
 
 	memset(o, 0, sizeof(*o));
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, rank_longopts, true, on_rank_opt, o,
-				  NULL, 0, 0, &n, done)) < 0 || *done)
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if ((o->year && !strchr(allowed, 'y')) || (o->month && !strchr(allowed, 'm')) ||
 	    (o->township && !strchr(allowed, 't')) || (o->village && !strchr(allowed, 'v')) ||
@@ -189,9 +170,8 @@ static int rank_villages(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 {
 	struct rank_opts o;
 	int rc, year, month;
-	bool done;
 
-	if ((rc = parse_rank(&o, &done, ctx, cmd, argc, argv, "mtcad")) < 0 || done)
+	if ((rc = parse_rank(&o, ctx, cmd, argc, argv, "mtcad")) != 0)
 		return rc;
 	if (!o.month)
 		return stele_error(STELE_EUSAGE, "rank villages needs --month YYYY-MM");
@@ -207,9 +187,8 @@ static int rank_stars(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 {
 	struct rank_opts o;
 	int rc, year, month;
-	bool done;
 
-	if ((rc = parse_rank(&o, &done, ctx, cmd, argc, argv, "ytcad")) < 0 || done)
+	if ((rc = parse_rank(&o, ctx, cmd, argc, argv, "ytcad")) != 0)
 		return rc;
 	if (!o.year)
 		return stele_error(STELE_EUSAGE, "rank stars needs --year YYYY");
@@ -222,9 +201,8 @@ static int rank_members(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 {
 	struct rank_opts o;
 	int rc, year, month;
-	bool done;
 
-	if ((rc = parse_rank(&o, &done, ctx, cmd, argc, argv, "ymvtcad")) < 0 || done)
+	if ((rc = parse_rank(&o, ctx, cmd, argc, argv, "ymvtcad")) != 0)
 		return rc;
 	if (!o.year && !o.month)
 		return stele_error(STELE_EUSAGE, "rank members needs --year YYYY (and may take "
@@ -241,9 +219,8 @@ static int rank_member_stars(struct stele_ctx *ctx, const struct stele_cmd *cmd,
 {
 	struct rank_opts o;
 	int rc, year, month;
-	bool done;
 
-	if ((rc = parse_rank(&o, &done, ctx, cmd, argc, argv, "yvad")) < 0 || done)
+	if ((rc = parse_rank(&o, ctx, cmd, argc, argv, "yvad")) != 0)
 		return rc;
 	if (!o.year)
 		return stele_error(STELE_EUSAGE, "rank member-stars needs --year YYYY");
@@ -258,9 +235,8 @@ static int rank_income(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 {
 	struct rank_opts o;
 	int rc, year, month, yy, mm, dd;
-	bool done;
 
-	if ((rc = parse_rank(&o, &done, ctx, cmd, argc, argv, "ymad")) < 0 || done)
+	if ((rc = parse_rank(&o, ctx, cmd, argc, argv, "ymad")) != 0)
 		return rc;
 	if (!o.year && !o.month)
 		return stele_error(STELE_EUSAGE, "rank income needs --year YYYY (and may take "

@@ -17,42 +17,24 @@ struct report_opts {
 	bool draft;
 };
 
-enum { OPT_MONTH = 1, OPT_OUT, OPT_AS_OF, OPT_DRAFT };
-
-static int on_report_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
-{
-	struct report_opts *o = data;
-
-	if (opt == OPT_MONTH)
-		o->month = arg;
-	else if (opt == OPT_OUT)
-		o->out = arg;
-	else if (opt == OPT_AS_OF)
-		o->as_of = arg;
-	else if (opt == OPT_DRAFT)
-		o->draft = true;
-	return 0;
-}
-
 int cmd_report(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "month", required_argument, NULL, OPT_MONTH },
-		{ "out", required_argument, NULL, OPT_OUT },
-		{ "as-of", required_argument, NULL, OPT_AS_OF },
-		{ "draft", no_argument, NULL, OPT_DRAFT },
-		{ 0 },
-	};
 	struct report_opts o = { 0 };
 	struct rank_view view = { 0 };
 	struct report r;
 	struct page p = { STELE_BUF_INIT(STELE_BUF_NOLIMIT), 0 };
+	char **args;
 	int rc, n;
-	bool done;
 
 	memset(&r, 0, sizeof(r));
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_report_opt, &o,
-				  NULL, 0, 0, &n, &done)) < 0 || done)
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "month", &o.month),
+		STELE_OPT_STRING(0, "out", &o.out),
+		STELE_OPT_STRING(0, "as-of", &o.as_of),
+		STELE_OPT_BOOL(0, "draft", &o.draft),
+		STELE_OPT_END()
+	};
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if (!o.month || !o.out)
 		return stele_error(STELE_EUSAGE, "report needs --month YYYY-MM and --out FILE.html");

@@ -17,37 +17,20 @@ struct requests_opts {
 	const char *year, *month, *days, *date, *as_of;
 };
 
-enum { OPT_YEAR = 1, OPT_MONTH, OPT_DAYS, OPT_DATE, OPT_AS_OF };
-
-static int on_requests_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
-{
-	struct requests_opts *o = data;
-
-	switch (opt) {
-	case OPT_YEAR: o->year = arg; break;
-	case OPT_MONTH: o->month = arg; break;
-	case OPT_DAYS: o->days = arg; break;
-	case OPT_DATE: o->date = arg; break;
-	case OPT_AS_OF: o->as_of = arg; break;
-	}
-	return 0;
-}
-
-static const struct option period_longopts[] = {
-	{ "year", required_argument, NULL, OPT_YEAR },
-	{ "month", required_argument, NULL, OPT_MONTH },
-	{ "as-of", required_argument, NULL, OPT_AS_OF },
-	{ 0 },
-};
-
 /* The period of --year/--month as [first, next) day texts (24 bytes each). */
-static int parse_period(char *first, char *next, struct requests_opts *o, bool *done,
+static int parse_period(char *first, char *next, struct requests_opts *o,
 			struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "year", &o->year),
+		STELE_OPT_STRING(0, "month", &o->month),
+		STELE_OPT_STRING(0, "as-of", &o->as_of),
+		STELE_OPT_LISTING(), STELE_OPT_END()
+	};
+	char **args;
 	int rc, n, year, month;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, period_longopts, true,
-				  on_requests_opt, o, NULL, 0, 0, &n, done)) < 0 || *done)
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if (!o->year && !o->month)
 		return stele_error(STELE_EUSAGE, "requests %s needs --year YYYY (and may take "
@@ -65,11 +48,13 @@ static int parse_period(char *first, char *next, struct requests_opts *o, bool *
 	return 0;
 }
 
+/* One listing of the requests between first and next (days; open: first is the date). */
+typedef int (*compute_fn)(struct stele_table **out, sqlite3 *db, const char *first,
+			  const char *next, const struct requests_opts *o);
+
 /* Computes one listing in the view --as-of asks for, and prints it. */
 static int print_in_view(struct stele_ctx *ctx, const struct requests_opts *o,
-			 int (*compute)(struct stele_table **out, sqlite3 *db, const char *first,
-					const char *next, const struct requests_opts *o),
-			 const char *first, const char *next)
+			 compute_fn compute, const char *first, const char *next)
 {
 	struct stele_table *t = NULL;
 	struct rank_view view;
@@ -92,7 +77,7 @@ static int compute_villages(struct stele_table **out, sqlite3 *db, const char *f
 	long long days;
 	int rc;
 
-	if ((rc = stele_config_get(db, "request.days", &days)) < 0)
+	if ((rc = stele_config_get(&days, db, "request.days")) < 0)
 		return rc;
 	return stele_rank_requests(out, db, first, next, days);
 }
@@ -114,57 +99,54 @@ static int compute_open(struct stele_table **out, sqlite3 *db, const char *date,
 		if (stele_parse_int(o->days, 0, 36500, &days, "--days") < 0)
 			return STELE_EUSAGE;
 	} else {
-		if ((rc = stele_config_get(db, "request.days", &deflt)) < 0)
+		if ((rc = stele_config_get(&deflt, db, "request.days")) < 0)
 			return rc;
 		days = deflt;
 	}
 	return stele_rank_open_requests(out, db, days, date);
 }
 
-static int requests_villages(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
-			     char **argv)
+/* villages and escalations: compute over the period of --year/--month. */
+static int requests_period(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
+			   char **argv, compute_fn compute)
 {
 	struct requests_opts o = { 0 };
 	char first[24], next[24];
-	bool done;
 	int rc;
 
-	if ((rc = parse_period(first, next, &o, &done, ctx, cmd, argc, argv)) < 0 || done)
+	if ((rc = parse_period(first, next, &o, ctx, cmd, argc, argv)) != 0)
 		return rc;
-	return print_in_view(ctx, &o, compute_villages, first, next);
+	return print_in_view(ctx, &o, compute, first, next);
+}
+
+static int requests_villages(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
+			     char **argv)
+{
+	return requests_period(ctx, cmd, argc, argv, compute_villages);
 }
 
 static int requests_escalations(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
 				char **argv)
 {
-	struct requests_opts o = { 0 };
-	char first[24], next[24];
-	bool done;
-	int rc;
-
-	if ((rc = parse_period(first, next, &o, &done, ctx, cmd, argc, argv)) < 0 || done)
-		return rc;
-	return print_in_view(ctx, &o, compute_escalations, first, next);
+	return requests_period(ctx, cmd, argc, argv, compute_escalations);
 }
 
 static int requests_open(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
 			 char **argv)
 {
-	static const struct option longopts[] = {
-		{ "days", required_argument, NULL, OPT_DAYS },
-		{ "date", required_argument, NULL, OPT_DATE },
-		{ "as-of", required_argument, NULL, OPT_AS_OF },
-		{ 0 },
-	};
 	struct requests_opts o = { 0 };
-	char today[16];
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "days", &o.days),
+		STELE_OPT_STRING(0, "date", &o.date),
+		STELE_OPT_STRING(0, "as-of", &o.as_of),
+		STELE_OPT_LISTING(), STELE_OPT_END()
+	};
+	char today[16], **args;
 	int32_t date;
 	int64_t days;
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, true, on_requests_opt, &o,
-				  NULL, 0, 0, &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if (o.days && stele_parse_int(o.days, 0, 36500, &days, "--days") < 0)
 		return STELE_EUSAGE;

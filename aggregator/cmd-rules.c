@@ -24,15 +24,14 @@ static int rules_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 	enum stele_rules_kind kind;
 	struct stele_csv *csv = NULL;
 	const char *data;
-	char *pos[2];
+	char **pos;
 	size_t len;
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, false, NULL, NULL, pos, 2, 2,
-				  &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&pos, &n, ctx, cmd, STELE_OPTIONS(STELE_OPT_ARGS(2, 2)), argc,
+				      argv)) != 0)
 		return rc;
-	if ((rc = stele_rules_kind_parse(pos[0], &kind)) < 0)
+	if ((rc = stele_rules_kind_parse(&kind, pos[0])) < 0)
 		return rc;
 	if ((rc = agg_open(ctx)) < 0 || (rc = agg_county_only(ctx)) < 0)
 		return rc;
@@ -89,12 +88,10 @@ static int rules_diff(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 {
 	struct stele_table *t = NULL;
 	int rc, n;
-	bool done;
+	char **args;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, true, NULL, NULL, NULL, 0, 0,
-				  &n, &done)) < 0 || done)
-		return rc;
-	if ((rc = agg_open(ctx)) < 0)
+	if ((rc = stele_cli_start(&args, &n, ctx, cmd, stele_listing_options, argc, argv,
+				  agg_open)) != 0)
 		return rc;
 	/* The live rows are kept aside, then compared with the tables the drafts make
 	 * (applied in a savepoint, rolled back). */
@@ -122,10 +119,9 @@ static int rules_diff(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 static int rules_discard(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	int rc, n, count = 0;
-	bool done;
+	char **args;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, false, NULL, NULL, NULL, 0, 0,
-				  &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, NULL, argc, argv)) != 0)
 		return rc;
 	if ((rc = agg_open(ctx)) < 0 || (rc = stele_rules_drafts_discard(&count, ctx->db)) < 0)
 		return rc;
@@ -138,29 +134,23 @@ static int rules_discard(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 	return 0;
 }
 
-static int on_list_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
-{
-	*(bool *)data = true;
-	return 0;
-}
-
 static int rules_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "draft", no_argument, NULL, 'd' },
-		{ 0 },
-	};
 	enum stele_rules_kind kind;
 	struct stele_table *t = NULL;
 	bool draft = false;
-	char *pos[1];
+	char **pos;
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, true, on_list_opt, &draft,
-				  pos, 1, 1, &n, &done)) < 0 || done)
+	const struct stele_option options[] = {
+		STELE_OPT_BOOL(0, "draft", &draft),
+		STELE_OPT_ARGS(1, 1),
+		STELE_OPT_LISTING(),
+		STELE_OPT_END()
+	};
+	if ((rc = stele_options_parse(&pos, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
-	if ((rc = stele_rules_kind_parse(pos[0], &kind)) < 0)
+	if ((rc = stele_rules_kind_parse(&kind, pos[0])) < 0)
 		return rc;
 	if ((rc = agg_open(ctx)) < 0)
 		return rc;
@@ -256,28 +246,21 @@ static int make_publish_parent(const char *url)
 	return rc;
 }
 
-static int on_publish_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
-{
-	*(const char **)data = arg;
-	return 0;
-}
-
 static int rules_publish(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "to", required_argument, NULL, 't' },
-		{ 0 },
-	};
 	struct stele_remote_opts remote_opts = { 0 };
 	const char *to = NULL;
 	char *stored = NULL, *repo_path = NULL, shown[1024];
 	git_repository *repo = NULL;
 	uint64_t first = 0, last = 0;
+	char **args;
 	int rc, n, drafts = 0;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_publish_opt, &to,
-				  NULL, 0, 0, &n, &done)) < 0 || done)
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "to", &to),
+		STELE_OPT_END()
+	};
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if ((rc = agg_open(ctx)) < 0)
 		return rc;
@@ -319,7 +302,7 @@ static int rules_publish(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 		goto done;
 	if ((rc = stele_remote_opts_from_env(&remote_opts, ctx->dir)) < 0)
 		goto done;
-	remote_opts.progress = ctx->verbose_progress;
+	remote_opts.progress = ctx->verbose_progress ? stele_cli_transfer_progress : NULL;
 	if ((rc = stele_remote_push(repo, to, STELE_BRANCH, STELE_BRANCH, 1, &remote_opts)) < 0)
 		goto done;
 	stele_url_redact(shown, sizeof(shown), to);

@@ -71,7 +71,7 @@ static int status_table(struct stele_table **out, struct stele_ctx *ctx)
 	};
 	struct stele_table *t = NULL;
 	sqlite3_stmt *stmt = NULL;
-	int rc, step;
+	int rc, step = SQLITE_DONE;
 
 	if ((rc = stele_table_new(&t, NCOLS, names, kinds)) < 0)
 		return rc;
@@ -141,26 +141,17 @@ static int status_table(struct stele_table **out, struct stele_ctx *ctx)
 		if ((rc = stele_table_add_row(t, cells)) < 0)
 			goto done;
 	}
-	if (step != SQLITE_DONE) {
-		rc = stele_error_db(STELE_EFAIL, ctx->db, "reading the status");
-		goto done;
-	}
-	*out = t;
-	t = NULL;
 done:
-	sqlite3_finalize(stmt);
-	stele_table_free(t);
-	return rc;
+	return stele_table_end(out, t, stmt, rc, step, ctx->db, "reading the status");
 }
 
 int cmd_status(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct stele_table *t = NULL;
 	int rc, n;
-	bool done;
+	char **args;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, true, NULL, NULL, NULL, 0, 0,
-				  &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, stele_listing_options, argc, argv)) != 0)
 		return rc;
 	if ((rc = agg_open(ctx)) < 0 || (rc = stele_git_init()) < 0)
 		return rc;

@@ -21,24 +21,16 @@ struct task_opts {
 	int ntargets;
 };
 
-enum { OPT_DUE = 1, OPT_CATEGORY, OPT_TOWNSHIP, OPT_VILLAGE, OPT_DATE };
-
-static int on_task_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
+/* --township and --village: each a target, in order, opt->code its kind ('t', 'v'). */
+static int on_target(struct stele_ctx *ctx, const struct stele_option *opt, const char *arg)
 {
-	struct task_opts *o = data;
+	struct task_opts *o = opt->value;
 
-	switch (opt) {
-	case OPT_DUE: o->due = arg; break;
-	case OPT_CATEGORY: o->category = arg; break;
-	case OPT_DATE: o->date = arg; break;
-	default:
-		if (o->ntargets == TASK_TARGETS_MAX)
-			return stele_error(STELE_EUSAGE, "task issue takes at most %d --township and "
-					   "--village options", TASK_TARGETS_MAX);
-		o->kinds[o->ntargets] = opt == OPT_TOWNSHIP ? 't' : 'v';
-		o->targets[o->ntargets++] = arg;
-		break;
-	}
+	if (o->ntargets == TASK_TARGETS_MAX)
+		return stele_error(STELE_EUSAGE, "task issue takes at most %d --township and "
+				   "--village options", TASK_TARGETS_MAX);
+	o->kinds[o->ntargets] = (char)opt->code;
+	o->targets[o->ntargets++] = arg;
 	return 0;
 }
 
@@ -85,24 +77,16 @@ static int count_of(int64_t *out, struct stele_ctx *ctx, const char *sql, const 
 static int issue_put(char *out_id, struct stele_ctx *ctx, const char *title,
 		     const struct task_opts *o, const char *today)
 {
-	sqlite3_stmt *stmt = NULL;
 	char id[24], hint[96];
 	long n = 0, total = 0;
 	int rc;
 
 	if ((rc = stele_db_next_id(id, ctx->db, "issued_task", "J", 4, NULL)) < 0)
 		return rc;
-	if ((rc = stele_db_prepare(ctx->db, &stmt, "INSERT INTO issued_task (id, title, category, "
-						   "due_on, issued_on) VALUES (?, ?, ?, ?, ?)")) < 0)
-		return rc;
-	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, title, -1, SQLITE_STATIC);
-	stele_bind_text_or_null(stmt, 3, o->category);
-	sqlite3_bind_text(stmt, 4, o->due, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 5, today, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		rc = stele_error_db(STELE_EFAIL, ctx->db, "writing an issued task");
-	sqlite3_finalize(stmt);
+	rc = stele_db_run(ctx->db, "writing an issued task",
+			  "INSERT INTO issued_task (id, title, category, "
+			  "due_on, issued_on) VALUES (?, ?, ?, ?, ?)",
+			  "ttett", id, title, o->category, o->due, today);
 	if (rc < 0)
 		return rc;
 	if (o->ntargets == 0 &&
@@ -152,22 +136,20 @@ static int issue_put(char *out_id, struct stele_ctx *ctx, const char *title,
 
 static int task_issue(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "due", required_argument, NULL, OPT_DUE },
-		{ "category", required_argument, NULL, OPT_CATEGORY },
-		{ "township", required_argument, NULL, OPT_TOWNSHIP },
-		{ "village", required_argument, NULL, OPT_VILLAGE },
-		{ 0 },
-	};
 	struct task_opts o = { 0 };
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "due", &o.due),
+		STELE_OPT_STRING(0, "category", &o.category),
+		STELE_OPT_CALLBACK(0, "township", true, on_target, &o, 't'),
+		STELE_OPT_CALLBACK(0, "village", true, on_target, &o, 'v'),
+		STELE_OPT_ARGS(1, 1), STELE_OPT_END()
+	};
 	struct stele_capture *cap = NULL;
-	char *pos[1], county[7], id[24], today[16];
+	char **pos, county[7], id[24], today[16];
 	int32_t due;
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_task_opt, &o,
-				  pos, 1, 1, &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&pos, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if (!o.due)
 		return stele_error(STELE_EUSAGE, "task issue needs --due DATE");
@@ -229,13 +211,12 @@ static const char progress_one_sql[] =
 static int task_progress(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
 			 char **argv)
 {
-	char *pos[1] = { NULL };
+	char **pos = { NULL };
 	int64_t known = 0;
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, true, NULL, NULL, pos, 1, 0,
-				  &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&pos, &n, ctx, cmd, STELE_OPTIONS(STELE_OPT_LISTING(),
+				      STELE_OPT_ARGS(0, 1)), argc, argv)) != 0)
 		return rc;
 	if ((rc = rank_open_county(ctx)) < 0)
 		return rc;
@@ -271,18 +252,15 @@ static const char overdue_sql[] =
 static int task_overdue(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
 			char **argv)
 {
-	static const struct option longopts[] = {
-		{ "date", required_argument, NULL, OPT_DATE },
-		{ 0 },
-	};
 	struct task_opts o = { 0 };
-	char today[16];
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "date", &o.date), STELE_OPT_LISTING(), STELE_OPT_END()
+	};
+	char today[16], **args;
 	int32_t date;
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, true, on_task_opt, &o,
-				  NULL, 0, 0, &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if (o.date && stele_parse_date(o.date, &date, "--date") < 0)
 		return STELE_EUSAGE;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "aggregator.h"
+#include "options.h"
 #include "credentials.h"
 #include "db.h"
 #include "error.h"
@@ -16,19 +17,6 @@
 struct township_opts {
 	const char *remote, *key;
 };
-
-enum { OPT_REMOTE = 1, OPT_KEY };
-
-static int on_township_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
-{
-	struct township_opts *o = data;
-
-	switch (opt) {
-	case OPT_REMOTE: o->remote = arg; break;
-	case OPT_KEY: o->key = arg; break;
-	}
-	return 0;
-}
 
 /* Inserts the registration (remote kept without its password, key pinned). */
 static int township_put(struct stele_ctx *ctx, const char *code, const char *remote,
@@ -55,20 +43,19 @@ static int township_put(struct stele_ctx *ctx, const char *code, const char *rem
 
 static int township_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "remote", required_argument, NULL, OPT_REMOTE },
-		{ "key", required_argument, NULL, OPT_KEY },
-		{ 0 },
-	};
 	struct township_opts o = { 0 };
 	struct stele_kept_urls urls = STELE_KEPT_URLS_INIT;
 	unsigned char pk[STELE_PK_BYTES];
-	char *pos[1], county[7], *remote = NULL;
+	char **pos, county[7], *remote = NULL;
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_township_opt,
-				  &o, pos, 1, 1, &n, &done)) < 0 || done)
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "remote", &o.remote),
+		STELE_OPT_STRING(0, "key", &o.key),
+		STELE_OPT_ARGS(1, 1),
+		STELE_OPT_END()
+	};
+	if ((rc = stele_options_parse(&pos, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if (!o.remote || !o.key)
 		return stele_error(STELE_EUSAGE, "township add needs --remote URL and --key KEY");
@@ -91,7 +78,7 @@ static int township_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 	if ((rc = stele_db_begin(ctx->db)) < 0)
 		goto done;
 	if ((rc = township_put(ctx, pos[0], remote ? remote : o.remote, o.key)) < 0 ||
-	    (rc = stele_credentials_save_kept(&urls, ctx)) < 0) {
+	    (rc = stele_cli_save_kept_urls(&urls, ctx)) < 0) {
 		stele_db_rollback(ctx->db);
 		goto done;
 	}
@@ -106,19 +93,14 @@ done:
 
 static int township_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	int rc, n;
-	bool done;
-
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, true, NULL, NULL, NULL, 0, 0,
-				  &n, &done)) < 0 || done)
-		return rc;
-	if ((rc = agg_open(ctx)) < 0)
-		return rc;
-	return stele_cli_print_query(ctx,
+	static const struct stele_list list = { agg_open,
 		"SELECT t.township_code AS code, t.remote, t.pubkey AS public_key, "
 		"coalesce(st.last_seq, 0) AS merged_seq, coalesce(st.state, 'ok') AS state "
 		"FROM stele_township_source t LEFT JOIN stele_stream st ON st.writer = t.township_code "
-		"ORDER BY t.township_code", NULL, "merged_seq");
+		"ORDER BY t.township_code",
+		"merged_seq", false };
+
+	return stele_cli_list(ctx, cmd, argc, argv, &list);
 }
 
 const struct stele_cmd township_subcommands[] = {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "aggregator.h"
+#include "options.h"
 #include "i18n.h"
 #include "db.h"
 #include "error.h"
@@ -14,19 +15,6 @@
 struct veto_opts {
 	const char *year, *note;
 };
-
-enum { OPT_YEAR = 1, OPT_NOTE };
-
-static int on_veto_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
-{
-	struct veto_opts *o = data;
-
-	if (opt == OPT_YEAR)
-		o->year = arg;
-	else
-		o->note = arg;
-	return 0;
-}
 
 /* Writes one veto event inside the caller's captured write; out_id gets its id. */
 static int veto_put(char *out_id, struct stele_ctx *ctx, const char *village, const char *veto,
@@ -80,20 +68,19 @@ static int veto_put(char *out_id, struct stele_ctx *ctx, const char *village, co
 
 static int veto_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "year", required_argument, NULL, OPT_YEAR },
-		{ "note", required_argument, NULL, OPT_NOTE },
-		{ 0 },
-	};
 	struct veto_opts o = { 0 };
 	struct stele_capture *cap = NULL;
-	char *pos[2], county[7], id[24];
+	char **pos, county[7], id[24];
 	int32_t year;
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_veto_opt, &o,
-				  pos, 2, 2, &n, &done)) < 0 || done)
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "year", &o.year),
+		STELE_OPT_STRING(0, "note", &o.note),
+		STELE_OPT_ARGS(2, 2),
+		STELE_OPT_END()
+	};
+	if ((rc = stele_options_parse(&pos, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if (!o.year)
 		return stele_error(STELE_EUSAGE, "veto add needs --year YYYY");
@@ -120,19 +107,14 @@ static int veto_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc
 
 static int veto_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	int rc, n;
-	bool done;
-
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, true, NULL, NULL, NULL, 0, 0,
-				  &n, &done)) < 0 || done)
-		return rc;
-	if ((rc = agg_open(ctx)) < 0)
-		return rc;
-	return stele_cli_print_query(ctx,
+	static const struct stele_list list = { agg_open,
 		"SELECT e.id, e.village_code, v.name AS village_name, e.veto_code, "
 		"i.name AS veto_name, e.year, e.note FROM veto_event e "
 		"LEFT JOIN village v ON v.code = e.village_code "
-		"LEFT JOIN veto_item i ON i.code = e.veto_code ORDER BY e.id", NULL, "year");
+		"LEFT JOIN veto_item i ON i.code = e.veto_code ORDER BY e.id",
+		"year", false };
+
+	return stele_cli_list(ctx, cmd, argc, argv, &list);
 }
 
 const struct stele_cmd veto_subcommands[] = {

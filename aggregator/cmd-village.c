@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "aggregator.h"
+#include "options.h"
 #include "i18n.h"
 #include "credentials.h"
 #include "csv.h"
@@ -60,14 +61,10 @@ static int township_name_check(struct stele_ctx *ctx, const struct village_row *
 	stmt = NULL;
 	if (rc < 0 || step != SQLITE_ROW)
 		return rc;
-	if ((rc = stele_db_prepare(ctx->db, &stmt, "UPDATE village SET township_name = ?2 "
-						   "WHERE township_code = ?1")) < 0)
-		return rc;
-	sqlite3_bind_text(stmt, 1, township, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, row->township_name, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		rc = stele_error_db(STELE_EFAIL, ctx->db, "renaming the township");
-	sqlite3_finalize(stmt);
+	rc = stele_db_run(ctx->db, "renaming the township",
+			  "UPDATE village SET township_name = ?2 "
+			  "WHERE township_code = ?1",
+			  "tt", township, row->township_name);
 	return rc;
 }
 
@@ -140,57 +137,21 @@ static int village_put(struct stele_ctx *ctx, const char *county, const struct v
 	if (rc < 0)
 		return rc;
 
-	if ((rc = stele_db_prepare(ctx->db, &stmt,
-			"INSERT INTO stele_village_source (village_code, remote, pubkey) "
-			"VALUES (?1, coalesce(?2, ''), nullif(?3, '')) ON CONFLICT (village_code) DO UPDATE SET "
-			"remote = coalesce(?2, remote), "
-			"pubkey = CASE WHEN ?3 IS NULL THEN pubkey ELSE nullif(?3, '') END")) < 0)
-		return rc;
-	sqlite3_bind_text(stmt, 1, row->code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, row->remote, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 3, row->key, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		rc = stele_error_db(STELE_EFAIL, ctx->db, "writing the village registry");
-	sqlite3_finalize(stmt);
-	stmt = NULL;
+	rc = stele_db_run(ctx->db, "writing the village registry",
+			  "INSERT INTO stele_village_source (village_code, remote, pubkey) "
+			  "VALUES (?1, coalesce(?2, ''), nullif(?3, '')) ON CONFLICT (village_code) DO UPDATE SET "
+			  "remote = coalesce(?2, remote), "
+			  "pubkey = CASE WHEN ?3 IS NULL THEN pubkey ELSE nullif(?3, '') END",
+			  "ttt", row->code, row->remote, row->key);
 	if (rc < 0 || !exists || (!row->remote && !row->key))
 		return rc;
 	/* A repaired registration deserves another look at a stopped stream. */
-	if ((rc = stele_db_prepare(ctx->db, &stmt,
-			"UPDATE stele_stream SET state = 'ok', state_note = NULL "
-			"WHERE writer = ? AND state <> 'ok'")) < 0)
-		return rc;
-	sqlite3_bind_text(stmt, 1, row->code, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		rc = stele_error_db(STELE_EFAIL, ctx->db, "resetting the stream state");
-	sqlite3_finalize(stmt);
+	rc = stele_db_run(ctx->db, "resetting the stream state",
+			  "UPDATE stele_stream SET state = 'ok', state_note = NULL "
+			  "WHERE writer = ? AND state <> 'ok'",
+			  "t", row->code);
 	return rc;
 }
-
-enum { OPT_NAME = 1, OPT_TOWNSHIP, OPT_REMOTE, OPT_KEY, OPT_RENAME };
-
-static int on_village_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
-{
-	struct village_row *row = data;
-
-	switch (opt) {
-	case OPT_NAME: row->name = arg; break;
-	case OPT_TOWNSHIP: row->township_name = arg; break;
-	case OPT_REMOTE: row->remote = arg; break;
-	case OPT_KEY: row->key = arg; break;
-	case OPT_RENAME: row->rename = true; break;
-	}
-	return 0;
-}
-
-static const struct option village_longopts[] = {
-	{ "name", required_argument, NULL, OPT_NAME },
-	{ "township-name", required_argument, NULL, OPT_TOWNSHIP },
-	{ "remote", required_argument, NULL, OPT_REMOTE },
-	{ "key", required_argument, NULL, OPT_KEY },
-	{ "rename", no_argument, NULL, OPT_RENAME },
-	{ 0 },
-};
 
 /* add and set: one captured write of one village. */
 static int village_write(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
@@ -199,12 +160,19 @@ static int village_write(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 	struct village_row row = { 0 };
 	struct stele_kept_urls urls = STELE_KEPT_URLS_INIT;
 	struct stele_capture *cap = NULL;
-	char *pos[1], county[10], *remote = NULL;
+	char **pos, county[10], *remote = NULL;
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, village_longopts, false,
-				  on_village_opt, &row, pos, 1, 1, &n, &done)) < 0 || done)
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "name", &row.name),
+		STELE_OPT_STRING(0, "township-name", &row.township_name),
+		STELE_OPT_STRING(0, "remote", &row.remote),
+		STELE_OPT_STRING(0, "key", &row.key),
+		STELE_OPT_BOOL(0, "rename", &row.rename),
+		STELE_OPT_ARGS(1, 1),
+		STELE_OPT_END()
+	};
+	if ((rc = stele_options_parse(&pos, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	row.code = pos[0];
 	if (add) {
@@ -227,7 +195,7 @@ static int village_write(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 	if ((rc = agg_write_begin(ctx, &cap)) < 0)
 		goto done;
 	if ((rc = village_put(ctx, county, &row, NULL)) < 0 ||
-	    (rc = stele_credentials_save_kept(&urls, ctx)) < 0) {
+	    (rc = stele_cli_save_kept_urls(&urls, ctx)) < 0) {
 		stele_capture_abort(cap);
 		goto done;
 	}
@@ -259,15 +227,14 @@ static int village_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, in
 	struct stele_kept_urls urls = STELE_KEPT_URLS_INIT;
 	struct stele_capture *cap = NULL;
 	struct stele_csv *csv = NULL;
-	char *pos[1], county[10], label[300], *remote = NULL;
+	char **pos, county[10], label[300], *remote = NULL;
 	int index_of[5], rc, n, got;
 	long rows = 0;
 	char **fields;
 	size_t nfields;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, false, NULL, NULL, pos, 1, 1,
-				  &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&pos, &n, ctx, cmd, STELE_OPTIONS(STELE_OPT_ARGS(1, 1)), argc,
+				      argv)) != 0)
 		return rc;
 	if ((rc = agg_open(ctx)) < 0 || (rc = agg_scope_code(county, ctx)) < 0)
 		return rc;
@@ -277,7 +244,7 @@ static int village_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, in
 		goto done;
 	if ((rc = agg_write_begin(ctx, &cap)) < 0)
 		goto done;
-	while ((got = stele_csv_next(csv, &fields, &nfields)) == 1) {
+	while ((got = stele_csv_next(&fields, &nfields, csv)) == 1) {
 		struct village_row row = { 0 };
 
 		if (nfields != (size_t)((index_of[3] >= 0) + (index_of[4] >= 0) + 3)) {
@@ -307,7 +274,7 @@ static int village_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, in
 	}
 	/* Every row is valid: the passwords go to the credentials file, then the
 	 * registry commits (a failed commit leaves only unused lines there). */
-	if ((rc = stele_credentials_save_kept(&urls, ctx)) < 0)
+	if ((rc = stele_cli_save_kept_urls(&urls, ctx)) < 0)
 		goto done;
 	rc = agg_write_commit(NULL, ctx, cap);
 	cap = NULL;
@@ -324,39 +291,20 @@ done:
 
 static int village_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	int rc, n;
-	bool done;
-
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, true, NULL, NULL, NULL, 0, 0,
-				  &n, &done)) < 0 || done)
-		return rc;
-	if ((rc = agg_open(ctx)) < 0)
-		return rc;
-	return stele_cli_print_query(ctx,
+	static const struct stele_list list = { agg_open,
 		"SELECT v.code, v.name, v.township_code, v.township_name, s.remote, "
 		"CASE WHEN s.pubkey IS NULL THEN 'no' ELSE 'yes' END AS key_pinned, "
 		"coalesce(st.last_seq, 0) AS merged_seq "
 		"FROM village v LEFT JOIN stele_village_source s ON s.village_code = v.code "
 		"LEFT JOIN stele_stream st ON st.writer = v.code ORDER BY v.code",
-		NULL, "merged_seq");
+		"merged_seq", false };
+
+	return stele_cli_list(ctx, cmd, argc, argv, &list);
 }
 
 struct revoke_opts {
 	const char *from_seq, *key;
 };
-
-enum { OPT_FROM_SEQ = 1, OPT_NEW_KEY };
-
-static int on_revoke_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
-{
-	struct revoke_opts *o = data;
-
-	if (opt == OPT_FROM_SEQ)
-		o->from_seq = arg;
-	else if (opt == OPT_NEW_KEY)
-		o->key = arg;
-	return 0;
-}
 
 /* Records the revocation and lets a stopped stream try again, in one transaction. */
 static int write_revocation(struct stele_ctx *ctx, const char *code, int64_t from_seq,
@@ -426,20 +374,19 @@ static int merged_seq(int64_t *out, struct stele_ctx *ctx, const char *code)
 static int village_revoke(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
 			  char **argv)
 {
-	static const struct option longopts[] = {
-		{ "from-seq", required_argument, NULL, OPT_FROM_SEQ },
-		{ "key", required_argument, NULL, OPT_NEW_KEY },
-		{ 0 },
-	};
 	struct revoke_opts o = { 0 };
 	unsigned char pk[STELE_PK_BYTES];
-	char *pos[1], key_hex[2 * STELE_PK_BYTES + 1];
+	char **pos, key_hex[2 * STELE_PK_BYTES + 1];
 	int64_t from_seq, merged = 0;
-	bool exists, done;
 	int rc, n;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_revoke_opt, &o,
-				  pos, 1, 1, &n, &done)) < 0 || done)
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "from-seq", &o.from_seq),
+		STELE_OPT_STRING(0, "key", &o.key),
+		STELE_OPT_ARGS(1, 1),
+		STELE_OPT_END()
+	};
+	if ((rc = stele_options_parse(&pos, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if (!o.from_seq)
 		return stele_error(STELE_EUSAGE, "village revoke needs --from-seq N (the first change "
@@ -452,16 +399,8 @@ static int village_revoke(struct stele_ctx *ctx, const struct stele_cmd *cmd, in
 	if (o.key)
 		stele_hex_encode(key_hex, pk, STELE_PK_BYTES);
 	/* At a city a revocation is the village's county's to make (its registry). */
-	if ((rc = agg_open(ctx)) < 0 || (rc = agg_not_city(ctx)) < 0 ||
-	    (rc = agg_village_exists(&exists, ctx, pos[0])) < 0)
+	if ((rc = agg_open_village(ctx, pos[0])) < 0 || (rc = agg_not_city(ctx)) < 0)
 		return rc;
-	if (!exists) {
-		char hint[96];
-		agg_did_you_mean(hint, sizeof(hint), ctx, AGG_VILLAGE_CODES_SQL, pos[0]);
-		rc = stele_error(STELE_EINVALID, "village '%s' is not registered", pos[0]);
-		stele_suggest_hint(hint);
-		return rc;
-	}
 	if ((rc = merged_seq(&merged, ctx, pos[0])) < 0)
 		return rc;
 	if (from_seq <= merged)
@@ -486,22 +425,14 @@ static int village_revoke(struct stele_ctx *ctx, const struct stele_cmd *cmd, in
 /* `village keys CODE`: the county's view of a village's key history. */
 static int village_keys(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	char *pos[1];
-	bool exists, done;
+	char **pos;
 	int rc, n;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, true, NULL, NULL, pos, 1, 1,
-				  &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&pos, &n, ctx, cmd, STELE_OPTIONS(STELE_OPT_LISTING(),
+				      STELE_OPT_ARGS(1, 1)), argc, argv)) != 0)
 		return rc;
-	if ((rc = agg_open(ctx)) < 0 || (rc = agg_village_exists(&exists, ctx, pos[0])) < 0)
+	if ((rc = agg_open_village(ctx, pos[0])) < 0)
 		return rc;
-	if (!exists) {
-		char hint[96];
-		agg_did_you_mean(hint, sizeof(hint), ctx, AGG_VILLAGE_CODES_SQL, pos[0]);
-		rc = stele_error(STELE_EINVALID, "village '%s' is not registered", pos[0]);
-		stele_suggest_hint(hint);
-		return rc;
-	}
 	const char *params[] = { pos[0], NULL };
 	/* The rule of lib/keys.c: the newest seq_from wins; at equal seq_from a
 	 * revocation beats a rotation, which beats the registered key. */

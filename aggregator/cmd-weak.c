@@ -16,22 +16,10 @@ struct weak_opts {
 	const char *year, *pct, *reason, *date, *note, *as_of;
 };
 
-enum { OPT_YEAR = 1, OPT_PCT, OPT_REASON, OPT_DATE, OPT_NOTE, OPT_AS_OF };
-
-static int on_weak_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
-{
-	struct weak_opts *o = data;
-
-	switch (opt) {
-	case OPT_YEAR: o->year = arg; break;
-	case OPT_PCT: o->pct = arg; break;
-	case OPT_REASON: o->reason = arg; break;
-	case OPT_DATE: o->date = arg; break;
-	case OPT_NOTE: o->note = arg; break;
-	case OPT_AS_OF: o->as_of = arg; break;
-	}
-	return 0;
-}
+/* The options of the subcommands, bound to o. */
+#define WEAK_YEAR(o) STELE_OPT_STRING(0, "year", &(o).year)
+#define WEAK_DATE(o) STELE_OPT_STRING(0, "date", &(o).date)
+#define WEAK_AS_OF(o) STELE_OPT_STRING(0, "as-of", &(o).as_of)
 
 /* The --year of o (needed), checked: *year, or STELE_EUSAGE. */
 static int year_of(int *year, const struct weak_opts *o, const char *what)
@@ -64,22 +52,19 @@ static int date_of(const char **out, char buf[16], const struct weak_opts *o)
 
 static int weak_suggest(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "year", required_argument, NULL, OPT_YEAR },
-		{ "pct", required_argument, NULL, OPT_PCT },
-		{ "as-of", required_argument, NULL, OPT_AS_OF },
-		{ 0 },
-	};
 	struct weak_opts o = { 0 };
+	const struct stele_option options[] = {
+		WEAK_YEAR(o), STELE_OPT_STRING(0, "pct", &o.pct), WEAK_AS_OF(o), STELE_OPT_LISTING(),
+		STELE_OPT_END()
+	};
 	struct stele_table *t = NULL;
 	struct rank_view view;
 	int64_t pct = 10;
 	long ranked = 0, cut = 0;
+	char **args;
 	int rc, n, year, yy, mm, dd;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, true, on_weak_opt, &o,
-				  NULL, 0, 0, &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if ((rc = year_of(&year, &o, "weak suggest")) < 0)
 		return rc;
@@ -105,23 +90,44 @@ static int weak_suggest(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 	return rc;
 }
 
+/* Opens the county, checks that village is one of its, and puts it on the list
+ * (add: year, date, reason) or records its turnaround (convert: date, note) in one
+ * captured write. */
+static int weak_write(struct stele_ctx *ctx, const char *village, bool convert, int year,
+		      const char *date, const char *text)
+{
+	struct stele_capture *cap = NULL;
+	char county[7];
+	int rc;
+
+	if ((rc = agg_open(ctx)) < 0 || (rc = agg_county_only(ctx)) < 0 ||
+	    (rc = agg_county_code(county, ctx)) < 0)
+		return rc;
+	if (stele_check_village_code(village, county, "the village") < 0)
+		return STELE_EUSAGE;
+	if ((rc = agg_write_begin(ctx, &cap)) < 0)
+		return rc;
+	rc = convert ? stele_weak_convert(&year, ctx->db, village, date, text)
+		     : stele_weak_add(ctx->db, village, year, date, text);
+	if (rc < 0) {
+		stele_capture_abort(cap);
+		return rc;
+	}
+	return agg_write_commit(NULL, ctx, cap);
+}
+
 static int weak_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "year", required_argument, NULL, OPT_YEAR },
-		{ "reason", required_argument, NULL, OPT_REASON },
-		{ "date", required_argument, NULL, OPT_DATE },
-		{ 0 },
-	};
 	struct weak_opts o = { 0 };
-	struct stele_capture *cap = NULL;
+	const struct stele_option options[] = {
+		WEAK_YEAR(o), STELE_OPT_STRING(0, "reason", &o.reason), WEAK_DATE(o),
+		STELE_OPT_ARGS(1, 1), STELE_OPT_END()
+	};
 	const char *date;
-	char *pos[1], county[7], today[16];
+	char **args, today[16];
 	int rc, n, year;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_weak_opt, &o,
-				  pos, 1, 1, &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if ((rc = year_of(&year, &o, "weak add")) < 0 || (rc = date_of(&date, today, &o)) < 0)
 		return rc;
@@ -129,36 +135,21 @@ static int weak_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc
 		return stele_error(STELE_EUSAGE, "weak add needs --reason TEXT");
 	if (stele_check_text(o.reason, STELE_NOTE_MAX, "--reason") < 0)
 		return STELE_EUSAGE;
-	if ((rc = agg_open(ctx)) < 0 || (rc = agg_county_only(ctx)) < 0 ||
-	    (rc = agg_county_code(county, ctx)) < 0)
-		return rc;
-	if (stele_check_village_code(pos[0], county, "the village") < 0)
-		return STELE_EUSAGE;
-	if ((rc = agg_write_begin(ctx, &cap)) < 0)
-		return rc;
-	if ((rc = stele_weak_add(ctx->db, pos[0], year, date, o.reason)) < 0) {
-		stele_capture_abort(cap);
-		return rc;
-	}
-	return agg_write_commit(NULL, ctx, cap);
+	return weak_write(ctx, args[0], false, year, date, o.reason);
 }
 
 static int weak_convert(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "date", required_argument, NULL, OPT_DATE },
-		{ "note", required_argument, NULL, OPT_NOTE },
-		{ 0 },
-	};
 	struct weak_opts o = { 0 };
-	struct stele_capture *cap = NULL;
+	const struct stele_option options[] = {
+		WEAK_DATE(o), STELE_OPT_STRING(0, "note", &o.note), STELE_OPT_ARGS(1, 1),
+		STELE_OPT_END()
+	};
 	const char *date;
-	char *pos[1], county[7], today[16];
-	int rc, n, year;
-	bool done;
+	char **args, today[16];
+	int rc, n;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_weak_opt, &o,
-				  pos, 1, 1, &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if (!o.date)
 		return stele_error(STELE_EUSAGE, "weak convert needs --date DATE");
@@ -168,38 +159,22 @@ static int weak_convert(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 		return rc;
 	if (stele_check_text(o.note, STELE_NOTE_MAX, "--note") < 0)
 		return STELE_EUSAGE;
-	if ((rc = agg_open(ctx)) < 0 || (rc = agg_county_only(ctx)) < 0 ||
-	    (rc = agg_county_code(county, ctx)) < 0)
-		return rc;
-	if (stele_check_village_code(pos[0], county, "the village") < 0)
-		return STELE_EUSAGE;
-	if ((rc = agg_write_begin(ctx, &cap)) < 0)
-		return rc;
-	if ((rc = stele_weak_convert(&year, ctx->db, pos[0], date, o.note)) < 0) {
-		stele_capture_abort(cap);
-		return rc;
-	}
-	return agg_write_commit(NULL, ctx, cap);
+	return weak_write(ctx, args[0], true, 0, date, o.note);
 }
 
 static int weak_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "year", required_argument, NULL, OPT_YEAR },
-		{ "date", required_argument, NULL, OPT_DATE },
-		{ "as-of", required_argument, NULL, OPT_AS_OF },
-		{ 0 },
-	};
 	struct weak_opts o = { 0 };
+	const struct stele_option options[] = {
+		WEAK_YEAR(o), WEAK_DATE(o), WEAK_AS_OF(o), STELE_OPT_LISTING(), STELE_OPT_END()
+	};
 	struct stele_table *t = NULL;
 	struct rank_view view;
-	char today[16];
+	char today[16], **args;
 	const char *date;
 	int rc, n, year = 0;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, true, on_weak_opt, &o,
-				  NULL, 0, 0, &n, &done)) < 0 || done)
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if ((o.year && (rc = year_of(&year, &o, "weak list")) < 0) ||
 	    (rc = date_of(&date, today, &o)) < 0)

@@ -290,3 +290,19 @@ void agg_did_you_mean(char *out, size_t outsz, struct stele_ctx *ctx, const char
 		snprintf(out, outsz, "%s", best);
 	stele_error_clear(); /* a failed lookup only costs the hint */
 }
+
+int agg_open_village(struct stele_ctx *ctx, const char *code)
+{
+	char hint[96];
+	bool exists;
+	int rc;
+
+	if ((rc = agg_open(ctx)) < 0 || (rc = agg_village_exists(&exists, ctx, code)) < 0)
+		return rc;
+	if (exists)
+		return 0;
+	agg_did_you_mean(hint, sizeof(hint), ctx, AGG_VILLAGE_CODES_SQL, code);
+	rc = stele_error(STELE_EINVALID, "village '%s' is not registered", code);
+	stele_suggest_hint(hint);
+	return rc;
+}

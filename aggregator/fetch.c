@@ -248,33 +248,20 @@ static void run_jobs(struct fetch_pool *pool, long nthreads)
  * quarantined, reason too-large, inside record_outcomes' transaction. */
 static int quarantine_fetch(struct stele_ctx *ctx, const struct fetch_job *job)
 {
-	sqlite3_stmt *stmt = NULL;
 	char note[600];
 	int rc;
 
-	if ((rc = stele_db_prepare(ctx->db, &stmt,
-			"INSERT INTO stele_quarantine (writer, reason, detail, at) "
-			"VALUES (?, 'too-large', ?, ?)")) < 0)
-		return rc;
-	sqlite3_bind_text(stmt, 1, job->code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, job->error, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)time(NULL));
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		rc = stele_error_db(STELE_EFAIL, ctx->db, "recording a quarantined fetch");
-	sqlite3_finalize(stmt);
-	stmt = NULL;
+	rc = stele_db_run(ctx->db, "recording a quarantined fetch",
+			  "INSERT INTO stele_quarantine (writer, reason, detail, at) "
+			  "VALUES (?, 'too-large', ?, ?)",
+			  "tti", job->code, job->error, (int64_t)time(NULL));
 	if (rc < 0)
 		return rc;
 	snprintf(note, sizeof(note), "too-large: %s", job->error);
-	if ((rc = stele_db_prepare(ctx->db, &stmt,
-			"INSERT INTO stele_stream (writer, state, state_note) VALUES (?1, 'quarantined', ?2) "
-			"ON CONFLICT (writer) DO UPDATE SET state = 'quarantined', state_note = ?2")) < 0)
-		return rc;
-	sqlite3_bind_text(stmt, 1, job->code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, note, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		rc = stele_error_db(STELE_EFAIL, ctx->db, "quarantining a village");
-	sqlite3_finalize(stmt);
+	rc = stele_db_run(ctx->db, "quarantining a village",
+			  "INSERT INTO stele_stream (writer, state, state_note) VALUES (?1, 'quarantined', ?2) "
+			  "ON CONFLICT (writer) DO UPDATE SET state = 'quarantined', state_note = ?2",
+			  "tt", job->code, note);
 	return rc;
 }
 
@@ -556,29 +543,22 @@ done:
 	return rc;
 }
 
-enum { OPT_FROM = 1, OPT_JOBS, OPT_TIMEOUT };
-
-static int on_fetch_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
-{
-	struct agg_fetch_cli *f = data;
-
-	if (opt == OPT_FROM)
-		f->o.from = arg;
-	else if (opt == OPT_TIMEOUT)
-		f->timeout_text = arg;
-	else
-		f->jobs = arg;
-	return 0;
-}
-
-static const struct option fetch_longopts[] = {
-	{ "from", required_argument, NULL, OPT_FROM },
-	{ "jobs", required_argument, NULL, OPT_JOBS },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ 0 },
+/* The options fetch and sync take: --from, --jobs, --timeout. */
+struct fetch_cli {
+	struct agg_fetch_opts o;
+	const char *jobs, *timeout_text;
+	long timeout; /* --timeout in seconds, 0 for none */
 };
 
-int agg_fetch_arm_timeout(const struct stele_ctx *ctx, long seconds)
+/*
+ * --timeout: libgit2 1.5 has no network timeout, so a server that accepts the
+ * connection and never answers would hold the fetch forever. When the time is up
+ * the process says so and exits 1. That is safe at any instant: a mirror's ref
+ * moves atomically (a ref lock left behind is cleared by the next fetch), and
+ * nothing in the database has been written yet (outcomes are recorded after
+ * every fetch is done).
+ */
+static int arm_timeout(const struct stele_ctx *ctx, long seconds)
 {
 	char shown[24], message[256];
 
@@ -588,15 +568,21 @@ int agg_fetch_arm_timeout(const struct stele_ctx *ctx, long seconds)
 	return stele_deadline_arm(seconds, message);
 }
 
-int agg_fetch_parse(struct agg_fetch_cli *f, bool *done, struct stele_ctx *ctx,
-		    const struct stele_cmd *cmd, int argc, char **argv)
+/* Reads fetch's options into *f. */
+static int fetch_parse(struct fetch_cli *f, struct stele_ctx *ctx, const struct stele_cmd *cmd,
+		       int argc, char **argv)
 {
-	char *end;
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "from", &f->o.from),
+		STELE_OPT_STRING('j', "jobs", &f->jobs),
+		STELE_OPT_STRING(0, "timeout", &f->timeout_text),
+		STELE_OPT_END()
+	};
+	char *end, **args;
 	int rc, n;
 
 	memset(f, 0, sizeof(*f));
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, "j:", fetch_longopts, false, on_fetch_opt,
-				  f, NULL, 0, 0, &n, done)) < 0 || *done)
+	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if (f->jobs) {
 		errno = 0;
@@ -609,4 +595,24 @@ int agg_fetch_parse(struct agg_fetch_cli *f, bool *done, struct stele_ctx *ctx,
 	    (rc = stele_parse_duration(&f->timeout, f->timeout_text, "--timeout")) < 0)
 		return rc;
 	return 0;
+}
+
+int agg_fetch_command(bool *fetched, struct stele_ctx *ctx, const struct stele_cmd *cmd,
+		      int argc, char **argv,
+		      int (*at_city)(struct stele_ctx *ctx, const struct agg_fetch_opts *opts))
+{
+	struct fetch_cli f;
+	bool city;
+	int rc;
+
+	*fetched = false;
+	if ((rc = fetch_parse(&f, ctx, cmd, argc, argv)) != 0 || (rc = agg_open(ctx)) < 0)
+		return rc;
+	if (f.timeout && (rc = arm_timeout(ctx, f.timeout)) < 0)
+		return rc;
+	city = at_city && agg_level(ctx) == STELE_LEVEL_CITY;
+	*fetched = !city;
+	rc = city ? at_city(ctx, &f.o) : agg_fetch(ctx, &f.o);
+	stele_deadline_disarm();
+	return rc;
 }

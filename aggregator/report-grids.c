@@ -64,8 +64,8 @@ int report_grids_section(struct page *p, const struct report *r)
 	page_raw(p, "<section id=\"grids-section\"><h2>");
 	page_label(p, "网格化管理", "Grids");
 	page_raw(p, "</h2><p class=\"note\">");
-	if ((rc = stele_config_get(r->db, "grid.households_min", &lo)) < 0 ||
-	    (rc = stele_config_get(r->db, "grid.households_max", &hi)) < 0)
+	if ((rc = stele_config_get(&lo, r->db, "grid.households_min")) < 0 ||
+	    (rc = stele_config_get(&hi, r->db, "grid.households_max")) < 0)
 		goto done;
 	page_html(p, "<span class=\"zh\">每个网格 %lld—%lld 户；按时办结：%lld 天内。未登记网格的村不列出。"
 		  "</span><span class=\"en\">%lld to %lld households a grid; in time: within %lld "

@@ -103,22 +103,12 @@ int stele_capture_note(struct stele_capture *cap, const struct stele_change_note
 /* Writes the change_note row of change set seq (stele_capture_note). */
 static int write_note(struct stele_capture *cap, uint64_t seq)
 {
-	sqlite3_stmt *stmt = NULL;
 	int rc;
 
-	if ((rc = stele_db_prepare(cap->db, &stmt,
-				   "INSERT INTO change_note (village_code, seq, clerk, reverts, note, "
-				   "village_name) VALUES (?, ?, ?, nullif(?, 0), ?, ?)")) < 0)
-		return rc;
-	sqlite3_bind_text(stmt, 1, cap->writer, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)seq);
-	sqlite3_bind_text(stmt, 3, cap->texts[0], -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 4, (sqlite3_int64)cap->reverts);
-	sqlite3_bind_text(stmt, 5, cap->texts[1], -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 6, cap->texts[2], -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		rc = stele_error_db(STELE_EFAIL, cap->db, "writing the change note");
-	sqlite3_finalize(stmt);
+	rc = stele_db_run(cap->db, "writing the change note",
+			  "INSERT INTO change_note (village_code, seq, clerk, reverts, note, "
+			  "village_name) VALUES (?, ?, ?, nullif(?, 0), ?, ?)",
+			  "tititt", cap->writer, (int64_t)seq, cap->texts[0], (int64_t)cap->reverts, cap->texts[1], cap->texts[2]);
 	return rc;
 }
 

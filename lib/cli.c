@@ -1,4 +1,4 @@
-/* cli.c: dispatch, option parsing, the directory context, exit codes. */
+/* cli.c: dispatch, the directory context, exit codes (option parsing: options.c). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,11 +7,13 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "credentials.h"
 #include "db.h"
 #include "error.h"
 #include "i18n.h"
 #include "keypair.h"
 #include "parse.h"
+#include "remote.h"
 
 static const struct stele_cmd *find_cmd(const struct stele_cmd *cmds, const char *name)
 {
@@ -122,164 +124,6 @@ int stele_cli_main(struct stele_ctx *ctx, const struct stele_cmd *cmds, int argc
 	if (fflush(stdout) != 0 && rc >= 0)
 		rc = stele_error(STELE_EFAIL, "cannot write output: %s", strerror(errno));
 	return finish(ctx, rc);
-}
-
-/* Whether s is a negative number ("-120.50", "-.5"): a value, never an option. */
-static bool negative_number(const char *s)
-{
-	return s[0] == '-' && ((s[1] >= '0' && s[1] <= '9') ||
-			       (s[1] == '.' && s[2] >= '0' && s[2] <= '9'));
-}
-
-/* Whether the option argv[i] (not a negative number) takes the next element as its
- * value: "--name V" of a required_argument long option, "-n V" of a short one. */
-static bool takes_next(const char *a, const char *shortopts, const struct option *longopts)
-{
-	if (a[1] == '-') {
-		size_t n = strcspn(a + 2, "=");
-		if (a[2 + n] == '=')
-			return false;
-		for (; longopts && longopts[0].name; longopts++)
-			if (strlen(longopts[0].name) == n && strncmp(longopts[0].name, a + 2, n) == 0)
-				return longopts[0].has_arg == required_argument;
-		return strncmp(a + 2, "format", n) == 0 && n == 6;
-	}
-	for (const char *c = a + 1; *c; c++) {
-		const char *at = shortopts ? strchr(shortopts, *c) : NULL;
-		if (at && at[1] == ':')
-			return c[1] == '\0'; /* "-n5" holds its value */
-	}
-	return false;
-}
-
-/*
- * argv with every positional argument moved after a "--", in order, so that a
- * negative number where a value is expected ("income add 2026-11 -120.50") is
- * that value, not an unknown option. *out (argc + 2 entries, NULL-ended) is
- * freed by the caller; its strings are argv's.
- */
-static int values_last(char ***out, int *out_argc, int argc, char **argv, const char *shortopts,
-		       const struct option *longopts)
-{
-	char **args = malloc(((size_t)argc + 2) * sizeof(char *)), **values;
-	int n = 0, nv = 0, i;
-
-	if (!args || !(values = malloc(((size_t)argc + 1) * sizeof(char *)))) {
-		free(args);
-		return stele_error(STELE_EFAIL, "out of memory");
-	}
-	args[n++] = argv[0];
-	for (i = 1; i < argc; i++) {
-		char *a = argv[i];
-		if (strcmp(a, "--") == 0) {
-			for (i++; i < argc; i++)
-				values[nv++] = argv[i];
-			break;
-		}
-		if (a[0] != '-' || a[1] == '\0' || negative_number(a)) {
-			values[nv++] = a;
-			continue;
-		}
-		args[n++] = a;
-		if (takes_next(a, shortopts, longopts) && i + 1 < argc)
-			args[n++] = argv[++i];
-	}
-	args[n++] = "--";
-	for (i = 0; i < nv; i++)
-		args[n++] = values[i];
-	args[n] = NULL;
-	free(values);
-	*out = args;
-	*out_argc = n;
-	return 0;
-}
-
-static int parse_args(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv,
-		      const char *shortopts, const struct option *longopts, bool listing,
-		      stele_opt_fn on_opt, void *arg, char **positional, int max_positional,
-		      int min_positional, int *npositional, bool *done);
-
-int stele_cli_parse(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv,
-		    const char *shortopts, const struct option *longopts, bool listing,
-		    stele_opt_fn on_opt, void *arg, char **positional, int max_positional,
-		    int min_positional, int *npositional, bool *done)
-{
-	char **args = NULL;
-	int nargs = 0, rc;
-
-	if ((rc = values_last(&args, &nargs, argc, argv, shortopts, longopts)) < 0)
-		return rc;
-	rc = parse_args(ctx, cmd, nargs, args, shortopts, longopts, listing, on_opt, arg,
-			positional, max_positional, min_positional, npositional, done);
-	free(args);
-	return rc;
-}
-
-static int parse_args(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv,
-		      const char *shortopts, const struct option *longopts, bool listing,
-		      stele_opt_fn on_opt, void *arg, char **positional, int max_positional,
-		      int min_positional, int *npositional, bool *done)
-{
-	struct option opts[64];
-	char shorts[64];
-	int n = 0, opt, rc;
-
-	for (; longopts && longopts[n].name; n++) {
-		if (n >= 60)
-			return stele_error(STELE_EFAIL, "too many options");
-		opts[n] = longopts[n];
-	}
-	opts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
-	if (listing) {
-		opts[n++] = (struct option){ "format", required_argument, NULL, STELE_OPT_FORMAT };
-		opts[n++] = (struct option){ "bom", no_argument, NULL, STELE_OPT_BOM };
-		opts[n++] = (struct option){ "raw", no_argument, NULL, STELE_OPT_RAW };
-	}
-	opts[n] = (struct option){ 0 };
-	snprintf(shorts, sizeof(shorts), ":h%s", shortopts ? shortopts : "");
-	*done = false;
-	optind = 0; /* GNU: reinitialize for each command */
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
-		switch (opt) {
-		case 'h':
-			stele_cli_usage(ctx, cmd);
-			*done = true;
-			return 0;
-		case STELE_OPT_FORMAT:
-			if ((rc = stele_format_parse(optarg, &ctx->format)) < 0)
-				return rc;
-			break;
-		case STELE_OPT_BOM:
-			ctx->bom = true;
-			break;
-		case STELE_OPT_RAW:
-			ctx->raw = true;
-			break;
-		case '?':
-			return stele_error(STELE_EUSAGE, "%s: unknown option '%s' (see --help)", cmd->name,
-					   argv[optind - 1]);
-		case ':':
-			return stele_error(STELE_EUSAGE, "%s: option '%s' needs a value", cmd->name,
-					   argv[optind - 1]);
-		default:
-			if (!on_opt)
-				return stele_error(STELE_EUSAGE, "%s: unexpected option", cmd->name);
-			if ((rc = on_opt(ctx, opt, optarg, arg)) < 0)
-				return rc;
-		}
-	}
-	int count = argc - optind;
-	if (count > max_positional)
-		return stele_error(STELE_EUSAGE, "%s: unexpected argument '%s' (usage: %s %s)",
-				   cmd->name, argv[optind + max_positional], ctx->prog, _(cmd->usage));
-	if (count < min_positional)
-		return stele_error(STELE_EUSAGE, "%s: missing argument (usage: %s %s)", cmd->name,
-				   ctx->prog, _(cmd->usage));
-	for (int i = 0; i < count; i++)
-		positional[i] = argv[optind + i];
-	*npositional = count;
-	return 0;
 }
 
 char *stele_ctx_path(const struct stele_ctx *ctx, const char *name)
@@ -400,4 +244,33 @@ void stele_cli_progress(const struct stele_ctx *ctx, const char *what, long done
 	progress_open = true;
 	if (done >= total)
 		stele_cli_progress_end();
+}
+
+int stele_cli_save_kept_urls(struct stele_kept_urls *urls, const struct stele_ctx *ctx)
+{
+	struct stele_remote_opts opts;
+	int rc;
+
+	if (urls->n == 0)
+		return 0;
+	if ((rc = stele_remote_opts_from_env(&opts, ctx->dir)) < 0)
+		return rc;
+	rc = stele_credentials_save(opts.credentials_file, urls->secrets, urls->n);
+	for (size_t i = 0; rc == 0 && i < urls->n; i++)
+		fprintf(stderr, _("%s: the password of %s for %s is kept in %s (mode 600), not in "
+			"the database\n"), ctx->prog, urls->secrets[i].user, urls->secrets[i].prefix,
+			opts.credentials_file);
+	stele_remote_opts_release(&opts);
+	return rc;
+}
+
+void stele_cli_transfer_progress(void *data, bool sending, unsigned done, unsigned total)
+{
+	fputc('\r', stderr);
+	if (sending)
+		fprintf(stderr, _("sending %u/%u objects"), done, total);
+	else
+		fprintf(stderr, _("receiving %u/%u objects"), done, total);
+	if (done == total)
+		fputc('\n', stderr);
 }

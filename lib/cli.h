@@ -99,6 +99,19 @@ int stele_cli_print_query(struct stele_ctx *ctx, const char *sql, const char *co
 /* Progress on stderr when it is a terminal: "\rfetching 12/300". Ends the line when
  * done == total. Silent otherwise. */
 void stele_cli_progress(const struct stele_ctx *ctx, const char *what, long done, long total);
+/*
+ * Saves every password held in urls (credentials.h) in the credentials file the
+ * transport reads for the directory ($STELE_GIT_CREDENTIALS, else DIR/credentials),
+ * in one atomic rewrite, and says on stderr, for each, where it went (without the
+ * password). Nothing to do when urls holds none.
+ */
+struct stele_kept_urls;
+int stele_cli_save_kept_urls(struct stele_kept_urls *urls, const struct stele_ctx *ctx);
+
+/* A transfer's progress on stderr (stele_remote_opts.progress, set where stderr is
+ * a terminal): "\rreceiving 12/300 objects", the line ended when done == total. */
+void stele_cli_transfer_progress(void *data, bool sending, unsigned done, unsigned total);
+
 /* Ends a progress line left open (a message must start a line of its own); done
  * by the dispatcher before the final message. */
 void stele_cli_progress_end(void);

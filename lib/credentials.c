@@ -171,24 +171,6 @@ int stele_credentials_keep_url(char **kept, struct stele_kept_urls *urls, const 
 	return 0;
 }
 
-int stele_credentials_save_kept(struct stele_kept_urls *urls, const struct stele_ctx *ctx)
-{
-	struct stele_remote_opts opts;
-	int rc;
-
-	if (urls->n == 0)
-		return 0;
-	if ((rc = stele_remote_opts_from_env(&opts, ctx->dir)) < 0)
-		return rc;
-	rc = stele_credentials_save(opts.credentials_file, urls->secrets, urls->n);
-	for (size_t i = 0; rc == 0 && i < urls->n; i++)
-		fprintf(stderr, _("%s: the password of %s for %s is kept in %s (mode 600), not in "
-			"the database\n"), ctx->prog, urls->secrets[i].user, urls->secrets[i].prefix,
-			opts.credentials_file);
-	stele_remote_opts_release(&opts);
-	return rc;
-}
-
 void stele_credentials_kept_free(struct stele_kept_urls *urls)
 {
 	for (size_t i = 0; i < urls->n; i++)

@@ -6,7 +6,6 @@
 
 #include <stddef.h>
 
-#include "cli.h"
 #include "url.h"
 
 /*
@@ -39,18 +38,10 @@ struct stele_kept_urls {
  * Takes the password out of url (stele_url_take_password; what names the option
  * or column in messages): *kept is the URL to store, without the password
  * (malloc'd, freed by the caller). The password is held in urls until
- * stele_credentials_save_kept; the same URL prefix and user given twice keeps the last.
+ * stele_cli_save_kept_urls (cli.h) saves them; the same URL prefix and user given twice keeps the last.
  */
 int stele_credentials_keep_url(char **kept, struct stele_kept_urls *urls, const char *url,
 			       const char *what);
-
-/*
- * Saves every password held in urls in the credentials file the transport reads
- * for the directory ($STELE_GIT_CREDENTIALS, else DIR/credentials), in one atomic
- * rewrite, and says on stderr, for each, where it went (without the password).
- * Nothing to do when urls holds none.
- */
-int stele_credentials_save_kept(struct stele_kept_urls *urls, const struct stele_ctx *ctx);
 
 /* Wipes and frees the passwords urls holds. */
 void stele_credentials_kept_free(struct stele_kept_urls *urls);

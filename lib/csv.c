@@ -339,7 +339,7 @@ static int sheet_next(struct stele_csv *csv, char ***fields, size_t *nfields)
 	return 1;
 }
 
-int stele_csv_next(struct stele_csv *csv, char ***fields, size_t *nfields)
+int stele_csv_next(char ***fields, size_t *nfields, struct stele_csv *csv)
 {
 	const char *d = csv->data;
 	size_t n = 0;
@@ -435,7 +435,7 @@ int stele_csv_header(struct stele_csv *csv, const char *const *names, size_t n,
 	size_t nfields;
 	int rc;
 
-	if ((rc = stele_csv_next(csv, &fields, &nfields)) < 0)
+	if ((rc = stele_csv_next(&fields, &nfields, csv)) < 0)
 		return rc;
 	if (rc == 0)
 		return stele_error(STELE_EINVALID, "%s: empty file, expected a header row", csv->name);

@@ -35,7 +35,7 @@ void stele_csv_free(struct stele_csv *csv);
 /* Reads the next record. Returns 1 with *fields (NUL-terminated strings, owned by
  * the reader, valid until the next call) and *nfields; 0 at end of input; or
  * STELE_EINVALID. Blank lines are skipped. */
-int stele_csv_next(struct stele_csv *csv, char ***fields, size_t *nfields);
+int stele_csv_next(char ***fields, size_t *nfields, struct stele_csv *csv);
 
 /* Line number (1-based) on which the last record returned starts. */
 size_t stele_csv_line(const struct stele_csv *csv);

@@ -1,4 +1,5 @@
 /* db.c: opening Stele databases, applying migrations, statement helpers. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,38 @@ void stele_db_rollback(sqlite3 *db)
 {
 	if (!sqlite3_get_autocommit(db))
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int stele_db_run(sqlite3 *db, const char *what, const char *sql, const char *types, ...)
+{
+	sqlite3_stmt *stmt = NULL;
+	va_list ap;
+	int rc;
+
+	if ((rc = stele_db_prepare(db, &stmt, sql)) < 0)
+		return rc;
+	va_start(ap, types);
+	for (int i = 0; types[i]; i++) {
+		switch (types[i]) {
+		case 't':
+			sqlite3_bind_text(stmt, i + 1, va_arg(ap, const char *), -1, SQLITE_STATIC);
+			break;
+		case 'e':
+			stele_bind_text_or_null(stmt, i + 1, va_arg(ap, const char *));
+			break;
+		case 'i':
+			sqlite3_bind_int64(stmt, i + 1, va_arg(ap, int64_t));
+			break;
+		default:
+			STELE_ASSERT(types[i] == 'n');
+			sqlite3_bind_int(stmt, i + 1, va_arg(ap, int));
+		}
+	}
+	va_end(ap);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		rc = stele_error_db(STELE_EFAIL, db, what);
+	sqlite3_finalize(stmt);
+	return rc;
 }
 
 int stele_db_int(sqlite3 *db, const char *sql, int64_t *out)
@@ -233,18 +266,12 @@ done:
 
 int stele_meta_set(sqlite3 *db, const char *key, const char *value)
 {
-	sqlite3_stmt *stmt = NULL;
 	int rc;
 
-	if ((rc = stele_db_prepare(db, &stmt,
-				   "INSERT INTO stele_meta (key, value) VALUES (?, ?) "
-				   "ON CONFLICT (key) DO UPDATE SET value = excluded.value")) < 0)
-		return rc;
-	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, value, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		rc = stele_error_db(STELE_EFAIL, db, "writing settings");
-	sqlite3_finalize(stmt);
+	rc = stele_db_run(db, "writing settings",
+			  "INSERT INTO stele_meta (key, value) VALUES (?, ?) "
+			  "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+			  "tt", key, value);
 	return rc;
 }
 

@@ -49,6 +49,16 @@ void stele_db_rollback(sqlite3 *db);
 int stele_meta_get(sqlite3 *db, const char *key, char **out);
 int stele_meta_set(sqlite3 *db, const char *key, const char *value);
 
+/*
+ * Runs one statement that returns no rows (an INSERT, UPDATE or DELETE), binding
+ * its parameters ?1, ?2, ... from the arguments as types says, one letter each:
+ * 't' a text (const char *; NULL binds NULL), 'e' a text that is NULL when empty
+ * (stele_bind_text_or_null), 'i' an int64_t, 'n' an int. A failure is
+ * STELE_EFAIL naming what ("writing the village registry"). sqlite3_changes(db)
+ * tells the rows it changed.
+ */
+int stele_db_run(sqlite3 *db, const char *what, const char *sql, const char *types, ...);
+
 /* The single integer result of sql (with no parameters), or STELE_EFAIL. */
 int stele_db_int(sqlite3 *db, const char *sql, int64_t *out);
 

@@ -38,6 +38,13 @@ int stele_verror(int code, const char *fmt, va_list ap)
 	return code;
 }
 
+int stele_error_text(int code, const char *msg)
+{
+	snprintf(last_message, sizeof(last_message), "%s", stele_gettext(msg));
+	snprintf(last_english, sizeof(last_english), "%s", msg);
+	return code;
+}
+
 void stele_error_append(const char *fmt, ...)
 {
 	const char *translated = stele_gettext(fmt);

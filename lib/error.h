@@ -23,6 +23,9 @@ enum {
  * fmt is plain English: it is translated here (xgettext extracts it by keyword,
  * docs/translating.md), and kept in English too (stele_error_message_en). */
 int stele_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Records msg, a message without conversions (a table's N_()-marked text),
+ * translated and in English, as stele_error does; returns code. */
+int stele_error_text(int code, const char *msg);
 int stele_verror(int code, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 /* Appends fmt (plain English, translated here like stele_error's) to the calling

@@ -91,16 +91,16 @@ int stele_rank_grids(struct stele_table **out, sqlite3 *db, int year, int month,
 	sqlite3_stmt *stmt = NULL;
 	char from[16], next[16];
 	long long days = 0, lo = 0, hi = 0;
-	int rc, step;
+	int rc, step = SQLITE_DONE;
 
 	if (month < 1 || month > 12)
 		return stele_error(STELE_EUSAGE, "month %d is not 1..12", month);
 	snprintf(from, sizeof(from), "%04d-%02d-01", year % 10000, month);
 	snprintf(next, sizeof(next), "%04d-%02d-01", (month == 12 ? year + 1 : year) % 10000,
 		 month == 12 ? 1 : month + 1);
-	if ((rc = stele_config_get(db, "request.days", &days)) < 0 ||
-	    (rc = stele_config_get(db, "grid.households_min", &lo)) < 0 ||
-	    (rc = stele_config_get(db, "grid.households_max", &hi)) < 0 ||
+	if ((rc = stele_config_get(&days, db, "request.days")) < 0 ||
+	    (rc = stele_config_get(&lo, db, "grid.households_min")) < 0 ||
+	    (rc = stele_config_get(&hi, db, "grid.households_max")) < 0 ||
 	    (rc = stele_table_new(&t, GRID_COLS, names, kinds)) < 0 ||
 	    (rc = stele_db_prepare(db, &stmt, grids_sql)) < 0)
 		goto done;
@@ -141,14 +141,6 @@ int stele_rank_grids(struct stele_table **out, sqlite3 *db, int year, int month,
 		if ((rc = stele_table_add_row(t, cells)) < 0)
 			goto done;
 	}
-	if (step != SQLITE_DONE) {
-		rc = stele_error_db(STELE_EFAIL, db, "reading the grids");
-		goto done;
-	}
-	*out = t;
-	t = NULL;
 done:
-	sqlite3_finalize(stmt);
-	stele_table_free(t);
-	return rc;
+	return stele_table_end(out, t, stmt, rc, step, db, "reading the grids");
 }

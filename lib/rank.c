@@ -52,22 +52,22 @@ int stele_rank_config_load(struct stele_rank_config *out, sqlite3 *db)
 	int rc;
 
 	for (int i = 0; i < 4; i++)
-		if ((rc = stele_config_get(db, star_keys[i], &cfg.star[i])) < 0)
+		if ((rc = stele_config_get(&cfg.star[i], db, star_keys[i])) < 0)
 			return rc;
 	for (int i = 0; i < 4; i++)
-		if ((rc = stele_config_get(db, member_star_keys[i], &cfg.member_star[i])) < 0)
+		if ((rc = stele_config_get(&cfg.member_star[i], db, member_star_keys[i])) < 0)
 			return rc;
 	for (int i = 0; i < STELE_IND_COUNT; i++)
-		if ((rc = stele_config_get(db, weight_keys[i], &cfg.weight[i])) < 0)
+		if ((rc = stele_config_get(&cfg.weight[i], db, weight_keys[i])) < 0)
 			return rc;
 	long long review;
-	if ((rc = stele_config_get(db, "star.review", &review)) < 0)
+	if ((rc = stele_config_get(&review, db, "star.review")) < 0)
 		return rc;
 	cfg.review_required = review == 1;
-	if ((rc = stele_config_get(db, "weight.satisfaction", &cfg.weight_satisfaction)) < 0 ||
-	    (rc = stele_config_get(db, "request.days", &cfg.request_days)) < 0 ||
-	    (rc = stele_config_get(db, "grade.a_pct", &cfg.grade_a_pct)) < 0 ||
-	    (rc = stele_config_get(db, "grade.c_pct", &cfg.grade_c_pct)) < 0)
+	if ((rc = stele_config_get(&cfg.weight_satisfaction, db, "weight.satisfaction")) < 0 ||
+	    (rc = stele_config_get(&cfg.request_days, db, "request.days")) < 0 ||
+	    (rc = stele_config_get(&cfg.grade_a_pct, db, "grade.a_pct")) < 0 ||
+	    (rc = stele_config_get(&cfg.grade_c_pct, db, "grade.c_pct")) < 0)
 		return rc;
 	if (cfg.grade_a_pct > 100 || cfg.grade_c_pct > 100)
 		return stele_error(STELE_EINVALID, "config grade.a_pct and grade.c_pct must be "
@@ -754,7 +754,7 @@ static int members_table(struct stele_table **out, sqlite3 *db, int year, int mo
 	char prev_village[64] = "";
 	int64_t prev_total = 0;
 	long position = 0, rank = 0;
-	int rc, step;
+	int rc, step = SQLITE_DONE;
 
 	if (month < 0 || month > 12)
 		return stele_error(STELE_EUSAGE, "month %d is not 1..12", month);
@@ -815,16 +815,8 @@ static int members_table(struct stele_table **out, sqlite3 *db, int year, int mo
 		if ((rc = stele_table_add_row(t, cells)) < 0)
 			goto done;
 	}
-	if (step != SQLITE_DONE) {
-		rc = stele_error_db(STELE_EFAIL, db, "ranking members");
-		goto done;
-	}
-	*out = t;
-	t = NULL;
 done:
-	sqlite3_finalize(stmt);
-	stele_table_free(t);
-	return rc;
+	return stele_table_end(out, t, stmt, rc, step, db, "ranking members");
 }
 
 int stele_rank_members(struct stele_table **out, sqlite3 *db, int year, int month,

@@ -187,13 +187,9 @@ static int on_transfer(const git_indexer_progress *stats, void *payload)
 {
 	struct transport *t = payload;
 
-	if (t->opts && t->opts->progress && stats->total_objects > 0) {
-		fputc('\r', stderr);
-		fprintf(stderr, _("receiving %u/%u objects"), stats->received_objects,
-			stats->total_objects);
-		if (stats->received_objects == stats->total_objects)
-			fputc('\n', stderr);
-	}
+	if (t->opts && t->opts->progress && stats->total_objects > 0)
+		t->opts->progress(t->opts->progress_data, false, stats->received_objects,
+				  stats->total_objects);
 	return 0;
 }
 
@@ -201,12 +197,8 @@ static int on_push_transfer(unsigned int current, unsigned int total, size_t byt
 {
 	struct transport *t = payload;
 
-	if (t->opts && t->opts->progress && total > 0) {
-		fputc('\r', stderr);
-		fprintf(stderr, _("sending %u/%u objects"), current, total);
-		if (current == total)
-			fputc('\n', stderr);
-	}
+	if (t->opts && t->opts->progress && total > 0)
+		t->opts->progress(t->opts->progress_data, true, current, total);
 	return 0;
 }
 

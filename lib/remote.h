@@ -3,6 +3,8 @@
 #ifndef STELE_REMOTE_H
 #define STELE_REMOTE_H
 
+#include <stdbool.h>
+
 #include "gitrepo.h"
 
 /*
@@ -16,14 +18,17 @@ struct stele_remote_opts {
 	const char *credentials_file; /* "URL-prefix username password" lines, mode 0600; may be NULL */
 	const char *ca_file;          /* the CAs for https:// (replaces the system's); may be NULL */
 	const char *ssh_key;          /* private key file for ssh://; NULL: the ssh agent */
-	int progress;                 /* report progress on stderr */
+	/* Progress of a transfer (objects sent or received, done of total), or NULL;
+	 * the command layer shows it (stele_cli_transfer_progress). */
+	void (*progress)(void *data, bool sending, unsigned done, unsigned total);
+	void *progress_data;
 	char *owned;                  /* storage of stele_remote_opts_from_env; NULL otherwise */
 };
 
 /*
  * The remote options both programs use, in one place: the credentials file is
  * $STELE_GIT_CREDENTIALS, else DIR/credentials; ca_file is $STELE_CA_FILE,
- * ssh_key $STELE_SSH_KEY (unset or empty: none). progress is 0. The strings point
+ * ssh_key $STELE_SSH_KEY (unset or empty: none). progress is NULL. The strings point
  * into the environment or into storage opts owns: release it with
  * stele_remote_opts_release after the last transfer.
  */

@@ -187,7 +187,7 @@ int stele_rank_escalations(struct stele_table **out, sqlite3 *db, const char *fi
 	};
 	struct stele_table *t = NULL;
 	sqlite3_stmt *stmt = NULL;
-	int rc, step;
+	int rc, step = SQLITE_DONE;
 
 	if ((rc = stele_table_new(&t, 8, names, kinds)) < 0 ||
 	    (rc = stele_db_prepare(db, &stmt, escalations_sql)) < 0)
@@ -214,16 +214,8 @@ int stele_rank_escalations(struct stele_table **out, sqlite3 *db, const char *fi
 		if ((rc = stele_table_add_row(t, cells)) < 0)
 			goto done;
 	}
-	if (step != SQLITE_DONE) {
-		rc = stele_error_db(STELE_EFAIL, db, "reading escalations");
-		goto done;
-	}
-	*out = t;
-	t = NULL;
 done:
-	sqlite3_finalize(stmt);
-	stele_table_free(t);
-	return rc;
+	return stele_table_end(out, t, stmt, rc, step, db, "reading escalations");
 }
 
 int stele_rank_open_requests(struct stele_table **out, sqlite3 *db, long long days,

@@ -29,7 +29,6 @@ static int count_rows(int64_t *out, sqlite3 *db, const char *sql, const char *vi
 int stele_review_approve(sqlite3 *db, const char *village, int year, const char *approved_on,
 			 const char *note)
 {
-	sqlite3_stmt *stmt = NULL;
 	int64_t declared = 0, approved = 0;
 	int rc;
 
@@ -44,33 +43,22 @@ int stele_review_approve(sqlite3 *db, const char *village, int year, const char 
 	if (!declared)
 		return stele_error(STELE_EINVALID, "village %s has declared no self-assessment for "
 				   "%d (none merged yet)", village, year);
-	if ((rc = stele_db_prepare(db, &stmt,
-		"INSERT INTO assessment_review (village_code, year, item_code, score) "
-		"SELECT ?1, ?2, s.code, coalesce(min(t.score, s.max_score), min(a.score, s.max_score), 0) "
-		"FROM standard_item s "
-		"LEFT JOIN township_review t ON t.village_code = ?1 AND t.year = ?2 AND t.item_code = s.code "
-		"LEFT JOIN assessment a ON a.village_code = ?1 AND a.year = ?2 AND a.item_code = s.code "
-		"WHERE s.active = 1 AND NOT EXISTS (SELECT 1 FROM assessment_review r "
-		"WHERE r.village_code = ?1 AND r.year = ?2 AND r.item_code = s.code) "
-		"ORDER BY s.code")) < 0)
-		return rc;
-	sqlite3_bind_text(stmt, 1, village, -1, SQLITE_STATIC);
-	sqlite3_bind_int(stmt, 2, year);
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		rc = stele_error_db(STELE_EFAIL, db, "writing the reviewed scores");
-	sqlite3_finalize(stmt);
+	rc = stele_db_run(db, "writing the reviewed scores",
+			  "INSERT INTO assessment_review (village_code, year, item_code, score) "
+			  "SELECT ?1, ?2, s.code, coalesce(min(t.score, s.max_score), min(a.score, s.max_score), 0) "
+			  "FROM standard_item s "
+			  "LEFT JOIN township_review t ON t.village_code = ?1 AND t.year = ?2 AND t.item_code = s.code "
+			  "LEFT JOIN assessment a ON a.village_code = ?1 AND a.year = ?2 AND a.item_code = s.code "
+			  "WHERE s.active = 1 AND NOT EXISTS (SELECT 1 FROM assessment_review r "
+			  "WHERE r.village_code = ?1 AND r.year = ?2 AND r.item_code = s.code) "
+			  "ORDER BY s.code",
+			  "tn", village, (int)year);
 	if (rc < 0)
 		return rc;
-	if ((rc = stele_db_prepare(db, &stmt, "INSERT INTO assessment_approval (village_code, "
-					      "year, approved_on, note) VALUES (?1, ?2, ?3, ?4)")) < 0)
-		return rc;
-	sqlite3_bind_text(stmt, 1, village, -1, SQLITE_STATIC);
-	sqlite3_bind_int(stmt, 2, year);
-	sqlite3_bind_text(stmt, 3, approved_on, -1, SQLITE_STATIC);
-	stele_bind_text_or_null(stmt, 4, note);
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		rc = stele_error_db(STELE_EFAIL, db, "writing the approval");
-	sqlite3_finalize(stmt);
+	rc = stele_db_run(db, "writing the approval",
+			  "INSERT INTO assessment_approval (village_code, "
+			  "year, approved_on, note) VALUES (?1, ?2, ?3, ?4)",
+			  "tnte", village, (int)year, approved_on, note);
 	return rc;
 }
 

@@ -75,7 +75,7 @@ const char *stele_rules_kind_name(enum stele_rules_kind kind)
 	return kind_names[kind];
 }
 
-int stele_rules_kind_parse(const char *name, enum stele_rules_kind *out)
+int stele_rules_kind_parse(enum stele_rules_kind *out, const char *name)
 {
 	for (int i = 0; i < 4; i++)
 		if (strcmp(name, kind_names[i]) == 0) {
@@ -291,7 +291,7 @@ static int import_rows(sqlite3 *db, enum stele_rules_kind kind, struct stele_csv
 	}
 	if (rc < 0)
 		goto done;
-	while ((more = stele_csv_next(csv, &f, &nf)) == 1) {
+	while ((more = stele_csv_next(&f, &nf, csv)) == 1) {
 		const char *cell[5];
 
 		if (nf != ncols && !(required && nf >= 3 && nf < ncols)) {
@@ -530,7 +530,7 @@ done:
 	return rc;
 }
 
-int stele_config_get(sqlite3 *db, const char *key, long long *out)
+int stele_config_get(long long *out, sqlite3 *db, const char *key)
 {
 	long long v = 0;
 	bool set = false;

@@ -16,7 +16,7 @@ enum stele_rules_kind {
 };
 
 /* "point-rules" etc. to a kind; STELE_EUSAGE for an unknown name. */
-int stele_rules_kind_parse(const char *name, enum stele_rules_kind *out);
+int stele_rules_kind_parse(enum stele_rules_kind *out, const char *name);
 /* The kind's name ("point-rules", ...), static. */
 const char *stele_rules_kind_name(enum stele_rules_kind kind);
 
@@ -55,7 +55,7 @@ extern const struct stele_config_default stele_config_defaults[];
 
 /* The value of config key (the table's, else the default): the number, or the
  * index of the word. */
-int stele_config_get(sqlite3 *db, const char *key, long long *out);
+int stele_config_get(long long *out, sqlite3 *db, const char *key);
 /* The same, for a key that may be unset: *set says whether the table holds it
  * (or it has a default); *out is written only when *set. */
 int stele_config_find(bool *set, long long *out, sqlite3 *db, const char *key);

@@ -139,7 +139,7 @@ done:
 	return rc;
 }
 
-int stele_format_parse(const char *s, enum stele_format *out)
+int stele_format_parse(enum stele_format *out, const char *s)
 {
 	if (strcmp(s, "table") == 0)
 		*out = STELE_FORMAT_TABLE;
@@ -363,5 +363,19 @@ int stele_table_print(const struct stele_table *t, enum stele_format format, uns
 	}
 	if (fflush(f) != 0 || ferror(f))
 		return stele_error(STELE_EFAIL, "cannot write output");
+	return 0;
+}
+
+int stele_table_end(struct stele_table **out, struct stele_table *t, sqlite3_stmt *stmt, int rc,
+		    int step, sqlite3 *db, const char *what)
+{
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = stele_error_db(STELE_EFAIL, db, what);
+	sqlite3_finalize(stmt);
+	if (rc < 0) {
+		stele_table_free(t);
+		return rc;
+	}
+	*out = t;
 	return 0;
 }

@@ -204,7 +204,6 @@ static int query_int(int64_t *out, sqlite3 *db, const char *sql, const char *a, 
 int stele_weak_add(sqlite3 *db, const char *code, int year, const char *date,
 		   const char *reason)
 {
-	sqlite3_stmt *stmt = NULL;
 	char year_text[16];
 	int64_t found = 0, open_year = 0;
 	int rc;
@@ -227,16 +226,10 @@ int stele_weak_add(sqlite3 *db, const char *code, int year, const char *date,
 	if (open_year)
 		return stele_error(STELE_EINVALID, "village %s is on the weak list since %lld and "
 				   "not yet turned around ('weak convert')", code, (long long)open_year);
-	if ((rc = stele_db_prepare(db, &stmt, "INSERT INTO weak_village (village_code, year, "
-					      "listed_on, reason) VALUES (?1, ?2, ?3, ?4)")) < 0)
-		return rc;
-	sqlite3_bind_text(stmt, 1, code, -1, SQLITE_STATIC);
-	sqlite3_bind_int(stmt, 2, year);
-	sqlite3_bind_text(stmt, 3, date, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 4, reason, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		rc = stele_error_db(STELE_EFAIL, db, "writing the weak list");
-	sqlite3_finalize(stmt);
+	rc = stele_db_run(db, "writing the weak list",
+			  "INSERT INTO weak_village (village_code, year, "
+			  "listed_on, reason) VALUES (?1, ?2, ?3, ?4)",
+			  "tntt", code, (int)year, date, reason);
 	return rc;
 }
 

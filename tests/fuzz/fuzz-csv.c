@@ -78,7 +78,7 @@ static void read_all(struct stele_csv *csv, size_t size, bool with_header)
 			FUZZ_CHECK(index_of[i] >= -1 && (index_of[i] >= 0 || !member_required[i]),
 				   "column %s mapped to %d", member_columns[i], index_of[i]);
 	}
-	while ((rc = stele_csv_next(csv, &fields, &nfields)) == 1) {
+	while ((rc = stele_csv_next(&fields, &nfields, csv)) == 1) {
 		FUZZ_CHECK(++records <= size + 1, "more records than input bytes");
 		FUZZ_CHECK(nfields >= 1 && fields[nfields] == NULL, "%zu fields, not NULL-ended",
 			   nfields);

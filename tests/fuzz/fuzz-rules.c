@@ -58,7 +58,7 @@ static void check_catalogue(enum stele_rules_kind kind)
 	case STELE_RULES_CONFIG:
 		nkeys = 0;
 		for (const struct stele_config_default *d = stele_config_defaults; d->key; d++, nkeys++)
-			FUZZ_CHECK(stele_config_get(db, d->key, &value) == 0,
+			FUZZ_CHECK(stele_config_get(&value, db, d->key) == 0,
 				   "accepted config that reads back as an error: %s",
 				   stele_error_message());
 		FUZZ_CHECK(count("SELECT count(*) FROM ranking_config") <= nkeys,

@@ -248,13 +248,13 @@ static void test_draft_view(void **state)
 	(void)state;
 	assert_int_equal(stele_rules_draft_put(db, STELE_RULES_CONFIG, "d.csv", draft,
 					       sizeof(draft) - 1), 0);
-	assert_int_equal(stele_config_get(db, "weight.task", &v), 0);
+	assert_int_equal(stele_config_get(&v, db, "weight.task"), 0);
 	assert_int_equal(v, 25);
 	assert_int_equal(stele_view_open(db, STELE_VIEW_DRAFT, 0), 0);
-	assert_int_equal(stele_config_get(db, "weight.task", &v), 0);
+	assert_int_equal(stele_config_get(&v, db, "weight.task"), 0);
 	assert_int_equal(v, 100);
 	stele_view_close(db, STELE_VIEW_DRAFT);
-	assert_int_equal(stele_config_get(db, "weight.task", &v), 0);
+	assert_int_equal(stele_config_get(&v, db, "weight.task"), 0);
 	assert_int_equal(v, 25);
 	/* a refused draft is not kept */
 	static const char bad[] = "key,value\nweight.nothing,1\n";

@@ -145,7 +145,7 @@ static void encoding_is(const char *data, size_t len, const char *encoding, cons
 	if (stele_csv_open_text(&csv, "t.csv", data, len) != 0)
 		fail_msg("refused: %s", stele_error_message());
 	assert_string_equal(stele_csv_encoding(csv), encoding);
-	assert_int_equal(stele_csv_next(csv, &fields, &n), 1);
+	assert_int_equal(stele_csv_next(&fields, &n, csv), 1);
 	assert_int_equal(n, 2);
 	assert_string_equal(fields[1], field);
 	stele_csv_free(csv);
@@ -166,7 +166,7 @@ static void test_encodings(void **state)
 	/* neither UTF-8 nor GB18030: read as UTF-8, and the field check names the spot */
 	assert_int_equal(stele_csv_open_text(&csv, "t.csv", "a,\xff\n", 4), 0);
 	assert_string_equal(stele_csv_encoding(csv), "UTF-8");
-	assert_int_equal(stele_csv_next(csv, &fields, &n), STELE_EINVALID);
+	assert_int_equal(stele_csv_next(&fields, &n, csv), STELE_EINVALID);
 	assert_string_equal(stele_error_message(), "t.csv:1:2: field is not valid UTF-8 text");
 	stele_csv_free(csv);
 	csv = NULL;
@@ -176,7 +176,7 @@ static void test_encodings(void **state)
 				      "\xe7\x8e\n";
 	assert_int_equal(stele_csv_open_text(&csv, "t.csv", damaged, sizeof(damaged) - 1), 0);
 	assert_string_equal(stele_csv_encoding(csv), "UTF-8");
-	assert_int_equal(stele_csv_next(csv, &fields, &n), STELE_EINVALID);
+	assert_int_equal(stele_csv_next(&fields, &n, csv), STELE_EINVALID);
 	stele_csv_free(csv);
 	csv = NULL;
 	assert_int_equal(stele_csv_open_text(&csv, "t.csv", "\xff\xfe" "a\0\0\xd8", 6),

@@ -838,7 +838,7 @@ static int load_csv(sqlite3 *db, const char *path, const char *table, const char
 		n += snprintf(text + n, sizeof(text) - (size_t)n, ", ?");
 	snprintf(text + n, sizeof(text) - (size_t)n, ")");
 	assert_int_equal(stele_db_prepare(db, &stmt, text), 0);
-	while ((rc = stele_csv_next(csv, &fields, &nfields)) > 0) {
+	while ((rc = stele_csv_next(&fields, &nfields, csv)) > 0) {
 		sqlite3_reset(stmt);
 		sqlite3_bind_text(stmt, 1, village_code, -1, SQLITE_TRANSIENT);
 		for (size_t i = 0; i < ncols; i++) {
@@ -874,7 +874,7 @@ static void import_rules(sqlite3 *db, const char *ref, const char *kind, const c
 	char path[512];
 
 	snprintf(path, sizeof(path), "%s/rules/%s", ref, file);
-	assert_int_equal(stele_rules_kind_parse(kind, &k), 0);
+	assert_int_equal(stele_rules_kind_parse(&k, kind), 0);
 	assert_int_equal(stele_csv_open(&csv, path, 1 << 20), 0);
 	if (stele_rules_import(db, k, csv) < 0)
 		fail_msg("%s", stele_error_message());
@@ -910,7 +910,7 @@ static sqlite3 *reference_county(char *ref, size_t size)
 	snprintf(path, sizeof(path), "%s/villages.csv", ref);
 	assert_int_equal(stele_csv_open(&csv, path, 1 << 20), 0);
 	assert_int_equal(stele_csv_header(csv, village_cols, 3, NULL, index_of), 0);
-	while ((rc = stele_csv_next(csv, &fields, &nfields)) > 0) {
+	while ((rc = stele_csv_next(&fields, &nfields, csv)) > 0) {
 		const char *code = fields[index_of[0]];
 		char dir[600], p[700];
 		int records = 0;
@@ -949,7 +949,7 @@ static sqlite3 *reference_county(char *ref, size_t size)
 	snprintf(path, sizeof(path), "%s/vetoes.csv", ref);
 	assert_int_equal(stele_csv_open(&csv, path, 1 << 20), 0);
 	assert_int_equal(stele_csv_header(csv, veto_cols, 4, NULL, index_of), 0);
-	while ((rc = stele_csv_next(csv, &fields, &nfields)) > 0)
+	while ((rc = stele_csv_next(&fields, &nfields, csv)) > 0)
 		sql(db, "INSERT INTO veto_event VALUES ('V%04d', '%s', '%s', %s, '%s')", ++vetoes,
 		    fields[index_of[0]], fields[index_of[1]], fields[index_of[2]], fields[index_of[3]]);
 	assert_int_equal(rc, 0);
@@ -961,7 +961,7 @@ static sqlite3 *reference_county(char *ref, size_t size)
 	assert_int_equal(stele_csv_open(&csv, path, 1 << 20), 0);
 	int rindex[5];
 	assert_int_equal(stele_csv_header(csv, review_cols, 5, NULL, rindex), 0);
-	while ((rc = stele_csv_next(csv, &fields, &nfields)) > 0) {
+	while ((rc = stele_csv_next(&fields, &nfields, csv)) > 0) {
 		const char *code = fields[rindex[0]], *item = fields[rindex[2]], *note = fields[rindex[4]];
 		int year = atoi(fields[rindex[1]]);
 		int64_t score;
