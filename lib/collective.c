@@ -73,6 +73,24 @@ static int add_amounts(struct income_row *rows, size_t n, sqlite3 *db, const cha
 	return rc;
 }
 
+/* The number of distinct sources in ?1 .. ?2 and whether there is a row in
+ * ?3 .. ?4 (the year before), of the village whose code is the SQL expression code. */
+#define SOURCES_AND_PREV_YEAR(code) \
+	"(SELECT count(DISTINCT source) FROM income i WHERE i.village_code = " code \
+	" AND i.period >= ?1 AND i.period <= ?2), " \
+	"EXISTS (SELECT 1 FROM income i WHERE i.village_code = " code \
+	" AND i.period >= ?3 AND i.period <= ?4)"
+
+/* Binds SOURCES_AND_PREV_YEAR's ranges (the texts must outlive stmt's steps). */
+static void bind_ranges(sqlite3_stmt *stmt, const char *from, const char *to,
+			const char *prev_from, const char *prev_to)
+{
+	sqlite3_bind_text(stmt, 1, from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, to, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, prev_from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, prev_to, -1, SQLITE_STATIC);
+}
+
 /* Reads the registered villages with their sources and whether they recorded
  * income in the year before (*out, *n: the caller frees *out). */
 static int load(struct income_row **out, size_t *n, sqlite3 *db, const char *from,
@@ -88,17 +106,10 @@ static int load(struct income_row **out, size_t *n, sqlite3 *db, const char *fro
 	snprintf(prev_to, sizeof(prev_to), "%04d-12", (year - 1) % 10000);
 	if ((rc = stele_db_prepare(db, &stmt,
 		"SELECT v.code, EXISTS (SELECT 1 FROM stele_stream s WHERE s.writer = v.code "
-		"AND s.last_seq > 0), "
-		"(SELECT count(DISTINCT source) FROM income i WHERE i.village_code = v.code "
-		" AND i.period >= ?1 AND i.period <= ?2), "
-		"EXISTS (SELECT 1 FROM income i WHERE i.village_code = v.code "
-		" AND i.period >= ?3 AND i.period <= ?4) "
-		"FROM village v ORDER BY v.code")) < 0)
+		"AND s.last_seq > 0), " SOURCES_AND_PREV_YEAR("v.code")
+		" FROM village v ORDER BY v.code")) < 0)
 		return rc;
-	sqlite3_bind_text(stmt, 1, from, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, to, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 3, prev_from, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 4, prev_to, -1, SQLITE_STATIC);
+	bind_ranges(stmt, from, to, prev_from, prev_to);
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
 		if (count == cap) {
 			size_t ncap = cap ? cap * 2 : 64;
@@ -261,17 +272,10 @@ int stele_income_village(struct stele_income *out, sqlite3 *db, const char *vill
 	if ((rc = stele_config_find(&r.weak_set, &weak_yuan, db, "income.weak_yuan")) < 0 ||
 	    (rc = village_sum(&r.income, db, village, from, to)) < 0 ||
 	    (rc = village_sum(&r.prev, db, village, prev_from, prev_to)) < 0 ||
-	    (rc = stele_db_prepare(db, &stmt,
-		"SELECT (SELECT count(DISTINCT source) FROM income WHERE village_code = ?1 "
-		"        AND period >= ?2 AND period <= ?3), "
-		"EXISTS (SELECT 1 FROM income WHERE village_code = ?1 "
-		"        AND period >= ?4 AND period <= ?5)")) < 0)
+	    (rc = stele_db_prepare(db, &stmt, "SELECT " SOURCES_AND_PREV_YEAR("?5"))) < 0)
 		goto done;
-	sqlite3_bind_text(stmt, 1, village, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, from, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 3, to, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 4, year_from, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 5, year_to, -1, SQLITE_STATIC);
+	bind_ranges(stmt, from, to, year_from, year_to);
+	sqlite3_bind_text(stmt, 5, village, -1, SQLITE_STATIC);
 	if (sqlite3_step(stmt) != SQLITE_ROW) {
 		rc = stele_error_db(STELE_EFAIL, db, "reading income");
 		goto done;
