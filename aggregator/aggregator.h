@@ -100,6 +100,15 @@ enum stele_level agg_level(const struct stele_ctx *ctx);
 /* 0, or STELE_EFAIL with the message when the directory is a township's (for what
  * only the county writes: rules, vetoes, reviews, approvals). */
 int agg_county_only(const struct stele_ctx *ctx);
+
+/* Registers a stream source (a township at a county, a county at a city) in one
+ * transaction: remote is kept in the credentials file when it carries a password,
+ * put(ctx, code, the remote without it, arg) writes the row, then code is printed
+ * (aggregator/county.c). Nothing is written on an error. */
+int agg_register_source(struct stele_ctx *ctx, const char *code, const char *remote,
+			int (*put)(struct stele_ctx *ctx, const char *code, const char *remote,
+				   void *arg),
+			void *arg);
 /* 0, or STELE_EFAIL with the message when the directory is not a township's. */
 int agg_township_only(const struct stele_ctx *ctx);
 

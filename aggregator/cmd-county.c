@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "aggregator.h"
-#include "credentials.h"
+#include "options.h"
 #include "db.h"
 #include "error.h"
 #include "i18n.h"
@@ -16,20 +16,6 @@
 struct county_opts {
 	const char *name, *remote, *key;
 };
-
-enum { OPT_NAME = 1, OPT_REMOTE, OPT_KEY };
-
-static int on_county_opt(struct stele_ctx *ctx, int opt, const char *arg, void *data)
-{
-	struct county_opts *o = data;
-
-	switch (opt) {
-	case OPT_NAME: o->name = arg; break;
-	case OPT_REMOTE: o->remote = arg; break;
-	case OPT_KEY: o->key = arg; break;
-	}
-	return 0;
-}
 
 /* 0, or STELE_EFAIL naming the directory when it is not a city's. */
 static int city_only(struct stele_ctx *ctx)
@@ -41,9 +27,9 @@ static int city_only(struct stele_ctx *ctx)
 }
 
 /* Inserts the registration (remote kept without its password, key pinned). */
-static int county_put(struct stele_ctx *ctx, const char *code, const struct county_opts *o,
-		      const char *remote)
+static int county_put(struct stele_ctx *ctx, const char *code, const char *remote, void *arg)
 {
+	const struct county_opts *o = arg;
 	sqlite3_stmt *stmt = NULL;
 	int rc, step;
 
@@ -66,21 +52,19 @@ static int county_put(struct stele_ctx *ctx, const char *code, const struct coun
 
 static int county_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "name", required_argument, NULL, OPT_NAME },
-		{ "remote", required_argument, NULL, OPT_REMOTE },
-		{ "key", required_argument, NULL, OPT_KEY },
-		{ 0 },
-	};
 	struct county_opts o = { 0 };
-	struct stele_kept_urls urls = STELE_KEPT_URLS_INIT;
 	unsigned char pk[STELE_PK_BYTES];
-	char *pos[1], *remote = NULL;
+	char **pos;
 	int rc, n;
-	bool done;
 
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, longopts, false, on_county_opt,
-				  &o, pos, 1, 1, &n, &done)) < 0 || done)
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "name", &o.name),
+		STELE_OPT_STRING(0, "remote", &o.remote),
+		STELE_OPT_STRING(0, "key", &o.key),
+		STELE_OPT_ARGS(1, 1),
+		STELE_OPT_END()
+	};
+	if ((rc = stele_options_parse(&pos, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if (!o.name || !o.remote || !o.key)
 		return stele_error(STELE_EUSAGE, "county add needs --name NAME, --remote URL and "
@@ -101,37 +85,24 @@ static int county_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 		return rc;
 	if (strncmp(pos[0], ctx->writer, STELE_LEVEL_CITY) != 0)
 		return stele_error(STELE_EINVALID, "county %s is not in city %s", pos[0], ctx->writer);
-	if ((rc = stele_credentials_keep_url(&remote, &urls, o.remote, "--remote")) < 0)
-		goto done;
-	if ((rc = stele_db_begin(ctx->db)) < 0)
-		goto done;
-	if ((rc = county_put(ctx, pos[0], &o, remote ? remote : o.remote)) < 0 ||
-	    (rc = stele_cli_save_kept_urls(&urls, ctx)) < 0) {
-		stele_db_rollback(ctx->db);
-		goto done;
-	}
-	if ((rc = stele_db_commit(ctx->db)) < 0)
-		goto done;
-	printf("%s\n", pos[0]);
-done:
-	stele_credentials_kept_free(&urls);
-	free(remote);
-	return rc;
+	return agg_register_source(ctx, pos[0], o.remote, county_put, &o);
+}
+
+/* Opens the directory for county list, refusing one that is not a city's. */
+static int open_city(struct stele_ctx *ctx)
+{
+	int rc;
+
+	if ((rc = agg_open(ctx)) < 0)
+		return rc;
+	return city_only(ctx);
 }
 
 static int county_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	int rc, n;
-	bool done;
-
-	if ((rc = stele_cli_parse(ctx, cmd, argc, argv, NULL, NULL, true, NULL, NULL, NULL, 0, 0,
-				  &n, &done)) < 0 || done)
-		return rc;
-	if ((rc = agg_open(ctx)) < 0 || (rc = city_only(ctx)) < 0)
-		return rc;
 	/* villages: what its merged registry vouches for (with a key); the city
 	 * fetches each of those itself. */
-	return stele_cli_print_query(ctx,
+	static const struct stele_list list = { open_city,
 		"SELECT c.county_code AS code, c.name, c.remote, c.pubkey AS public_key, "
 		"coalesce(st.last_seq, 0) AS merged_seq, coalesce(st.state, 'ok') AS state, "
 		"(SELECT count(*) FROM registry_source r WHERE length(r.code) = 12 "
@@ -140,7 +111,10 @@ static int county_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 		"  AND substr(r.code, 1, 6) = c.county_code AND r.pubkey IS NOT NULL) AS townships, "
 		"c.fetch_error "
 		"FROM stele_county_source c LEFT JOIN stele_stream st ON st.writer = c.county_code "
-		"ORDER BY c.county_code", NULL, "merged_seq");
+		"ORDER BY c.county_code",
+		"merged_seq", false };
+
+	return stele_cli_list(ctx, cmd, argc, argv, &list);
 }
 
 const struct stele_cmd county_subcommands[] = {

@@ -7,7 +7,6 @@
 
 #include "aggregator.h"
 #include "options.h"
-#include "credentials.h"
 #include "db.h"
 #include "error.h"
 #include "i18n.h"
@@ -20,8 +19,9 @@ struct township_opts {
 
 /* Inserts the registration (remote kept without its password, key pinned). */
 static int township_put(struct stele_ctx *ctx, const char *code, const char *remote,
-			const char *key)
+			void *key_arg)
 {
+	const char *key = key_arg;
 	sqlite3_stmt *stmt = NULL;
 	int rc, step;
 
@@ -44,9 +44,8 @@ static int township_put(struct stele_ctx *ctx, const char *code, const char *rem
 static int township_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct township_opts o = { 0 };
-	struct stele_kept_urls urls = STELE_KEPT_URLS_INIT;
 	unsigned char pk[STELE_PK_BYTES];
-	char **pos, county[7], *remote = NULL;
+	char **pos, county[7];
 	int rc, n;
 
 	const struct stele_option options[] = {
@@ -73,22 +72,7 @@ static int township_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 		return rc;
 	if ((rc = stele_check_township_code(pos[0], county, "township")) < 0)
 		return rc;
-	if ((rc = stele_credentials_keep_url(&remote, &urls, o.remote, "--remote")) < 0)
-		goto done;
-	if ((rc = stele_db_begin(ctx->db)) < 0)
-		goto done;
-	if ((rc = township_put(ctx, pos[0], remote ? remote : o.remote, o.key)) < 0 ||
-	    (rc = stele_cli_save_kept_urls(&urls, ctx)) < 0) {
-		stele_db_rollback(ctx->db);
-		goto done;
-	}
-	if ((rc = stele_db_commit(ctx->db)) < 0)
-		goto done;
-	printf("%s\n", pos[0]);
-done:
-	stele_credentials_kept_free(&urls);
-	free(remote);
-	return rc;
+	return agg_register_source(ctx, pos[0], o.remote, township_put, (void *)o.key);
 }
 
 static int township_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "aggregator.h"
+#include "cli.h"
+#include "credentials.h"
 #include "db.h"
 #include "domain.h"
 #include "error.h"
@@ -304,5 +306,32 @@ int agg_open_village(struct stele_ctx *ctx, const char *code)
 	agg_did_you_mean(hint, sizeof(hint), ctx, AGG_VILLAGE_CODES_SQL, code);
 	rc = stele_error(STELE_EINVALID, "village '%s' is not registered", code);
 	stele_suggest_hint(hint);
+	return rc;
+}
+
+int agg_register_source(struct stele_ctx *ctx, const char *code, const char *remote,
+			int (*put)(struct stele_ctx *ctx, const char *code, const char *remote,
+				   void *arg),
+			void *arg)
+{
+	struct stele_kept_urls urls = STELE_KEPT_URLS_INIT;
+	char *kept = NULL;
+	int rc;
+
+	/* The registry keeps the remote without its password. */
+	if ((rc = stele_credentials_keep_url(&kept, &urls, remote, "--remote")) < 0 ||
+	    (rc = stele_db_begin(ctx->db)) < 0)
+		goto done;
+	if ((rc = put(ctx, code, kept ? kept : remote, arg)) < 0 ||
+	    (rc = stele_cli_save_kept_urls(&urls, ctx)) < 0) {
+		stele_db_rollback(ctx->db);
+		goto done;
+	}
+	if ((rc = stele_db_commit(ctx->db)) < 0)
+		goto done;
+	printf("%s\n", code);
+done:
+	stele_credentials_kept_free(&urls);
+	free(kept);
 	return rc;
 }
