@@ -12,34 +12,23 @@
 
 /* One function per command, each in agent/cmd-NAME.c, listed in agent/main.c. */
 int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
-int cmd_member(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_key(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_sync(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_restore(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_verify(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_gc(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
-int cmd_points(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
-int cmd_task(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
-int cmd_request(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_request_escalate(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
 			 char **argv);
 int cmd_request_feedback(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
 			 char **argv);
-int cmd_income(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
-int cmd_assess(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_close(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_export(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_status(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
-int cmd_remote(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
-int cmd_clerk(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_revert(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_log(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_serve(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
-int cmd_rules(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
-int cmd_rank(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_replay(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
-int cmd_grid(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 /* `rank grids` (agent/cmd-grid.c), an entry of the rank subcommands. */
 int cmd_rank_grids(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 extern const struct stele_cmd member_subcommands[];

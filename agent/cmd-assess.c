@@ -123,8 +123,3 @@ const struct stele_cmd assess_subcommands[] = {
 	  "the stars it would earn by the county's thresholds."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
-
-int cmd_assess(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
-{
-	return stele_cli_subcommand(ctx, cmd, argc, argv);
-}

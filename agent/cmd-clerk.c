@@ -67,8 +67,3 @@ const struct stele_cmd clerk_subcommands[] = {
 	{ "clear", clerk_clear, N_("clerk clear"), N_("Later change sets name no clerk."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
-
-int cmd_clerk(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
-{
-	return stele_cli_subcommand(ctx, cmd, argc, argv);
-}

@@ -76,10 +76,6 @@ const struct stele_cmd grid_subcommands[] = {
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 
-int cmd_grid(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
-{
-	return stele_cli_subcommand(ctx, cmd, argc, argv);
-}
 
 int cmd_rank_grids(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {

@@ -72,8 +72,3 @@ const struct stele_cmd income_subcommands[] = {
 	  N_("Lists income rows."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
-
-int cmd_income(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
-{
-	return stele_cli_subcommand(ctx, cmd, argc, argv);
-}

@@ -116,8 +116,3 @@ const struct stele_cmd member_subcommands[] = {
 	  N_("Lists the village's members."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
-
-int cmd_member(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
-{
-	return stele_cli_subcommand(ctx, cmd, argc, argv);
-}

@@ -47,8 +47,3 @@ const struct stele_cmd rank_subcommands[] = {
 	  "with no party member. The county computes the same."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
-
-int cmd_rank(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
-{
-	return stele_cli_subcommand(ctx, cmd, argc, argv);
-}

@@ -59,8 +59,3 @@ const struct stele_cmd remote_subcommands[] = {
 	  "configured remote as it is."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
-
-int cmd_remote(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
-{
-	return stele_cli_subcommand(ctx, cmd, argc, argv);
-}

@@ -148,8 +148,3 @@ const struct stele_cmd request_subcommands[] = {
 	  "was escalated and the feedback."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
-
-int cmd_request(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
-{
-	return stele_cli_subcommand(ctx, cmd, argc, argv);
-}

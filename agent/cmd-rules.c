@@ -29,8 +29,3 @@ const struct stele_cmd rules_subcommands[] = {
 	  "configuration (the stars' thresholds among it).", NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
-
-int cmd_rules(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
-{
-	return stele_cli_subcommand(ctx, cmd, argc, argv);
-}

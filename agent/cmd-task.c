@@ -106,8 +106,3 @@ const struct stele_cmd task_subcommands[] = {
 	  NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
-
-int cmd_task(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
-{
-	return stele_cli_subcommand(ctx, cmd, argc, argv);
-}

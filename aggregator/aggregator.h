@@ -14,30 +14,20 @@
 
 /* One function per command, each in aggregator/cmd-NAME.c, listed in main.c. */
 int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
-int cmd_village(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
-int cmd_rules(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
-int cmd_veto(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_fetch(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_merge(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_gc(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_sync(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_status(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
-int cmd_quarantine(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_log(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
-int cmd_assess(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 extern const struct stele_cmd assess_subcommands[];
-int cmd_task(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 extern const struct stele_cmd task_subcommands[];
-int cmd_weak(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 extern const struct stele_cmd weak_subcommands[];
-int cmd_requests(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 extern const struct stele_cmd requests_subcommands[];
-int cmd_rank(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 /* `rank grids` (aggregator/cmd-grids.c), an entry of the rank subcommands. */
 int cmd_rank_grids(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_report(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_key(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
-int cmd_township(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 extern const struct stele_cmd township_subcommands[];
 extern const struct stele_cmd village_subcommands[];
 extern const struct stele_cmd rules_subcommands[];
@@ -218,7 +208,6 @@ int agg_area_known(struct stele_ctx *ctx, const char *area);
 struct stele_table;
 int agg_area_filter(struct stele_table *t, const char *area);
 
-int cmd_county(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 extern const struct stele_cmd county_subcommands[];
 
 /* Opens the county directory for reading rankings (lock and database, no key)

@@ -201,8 +201,3 @@ const struct stele_cmd assess_subcommands[] = {
 	  "An adjustment made before the approval is kept by it.", NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
-
-int cmd_assess(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
-{
-	return stele_cli_subcommand(ctx, cmd, argc, argv);
-}

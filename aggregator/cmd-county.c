@@ -128,8 +128,3 @@ const struct stele_cmd county_subcommands[] = {
 	  "streams, and how many villages and townships each vouches for."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
-
-int cmd_county(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
-{
-	return stele_cli_subcommand(ctx, cmd, argc, argv);
-}

@@ -210,8 +210,3 @@ const struct stele_cmd quarantine_subcommands[] = {
 	  "the other computer's records ('stele-agent replay')."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
-
-int cmd_quarantine(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
-{
-	return stele_cli_subcommand(ctx, cmd, argc, argv);
-}

@@ -311,8 +311,3 @@ const struct stele_cmd rank_subcommands[] = {
 	  "listed with registered no."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
-
-int cmd_rank(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
-{
-	return stele_cli_subcommand(ctx, cmd, argc, argv);
-}

@@ -182,8 +182,3 @@ const struct stele_cmd requests_subcommands[] = {
 	  "where it was escalated: the list to chase up (督办)."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
-
-int cmd_requests(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
-{
-	return stele_cli_subcommand(ctx, cmd, argc, argv);
-}

@@ -344,8 +344,3 @@ const struct stele_cmd rules_subcommands[] = {
 	  "are live at the county and reach the villages at the next publish."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
-
-int cmd_rules(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
-{
-	return stele_cli_subcommand(ctx, cmd, argc, argv);
-}

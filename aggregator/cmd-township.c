@@ -97,8 +97,3 @@ const struct stele_cmd township_subcommands[] = {
 	  N_("The registered townships, their remotes and keys, and what was merged."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
-
-int cmd_township(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
-{
-	return stele_cli_subcommand(ctx, cmd, argc, argv);
-}

@@ -126,8 +126,3 @@ const struct stele_cmd veto_subcommands[] = {
 	  N_("Lists the veto events."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
-
-int cmd_veto(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
-{
-	return stele_cli_subcommand(ctx, cmd, argc, argv);
-}

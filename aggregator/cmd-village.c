@@ -492,8 +492,3 @@ const struct stele_cmd village_subcommands[] = {
 	  "'village revoke --key'), revoked (a 'village revoke' without a key)."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
-
-int cmd_village(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
-{
-	return stele_cli_subcommand(ctx, cmd, argc, argv);
-}

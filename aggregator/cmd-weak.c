@@ -216,8 +216,3 @@ const struct stele_cmd weak_subcommands[] = {
 	  "its turnaround, else to DATE) and its status (listed, converted)."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
-
-int cmd_weak(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
-{
-	return stele_cli_subcommand(ctx, cmd, argc, argv);
-}
