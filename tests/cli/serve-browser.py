@@ -15,7 +15,6 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 url, month, shots, village = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
@@ -55,11 +54,26 @@ def shot(name):
     driver.save_screenshot(os.path.join(shots, name + ".png"))
 
 
+def gone(old):
+    # A wait condition: the page old belonged to has been replaced. Selenium's
+    # staleness_of asks the element whether it is enabled and expects a
+    # StaleElementReferenceException once it is gone; caught mid-navigation,
+    # ChromeDriver answers some other WebDriverException instead ("Node with given
+    # id does not belong to the document"), which is just as gone.
+    def replaced(_):
+        try:
+            old.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+    return replaced
+
+
 def submit(el):
     # Clicks a submit button and waits for the next page to replace this one.
     old = driver.find_element(By.TAG_NAME, "html")
     el.click()
-    WebDriverWait(driver, 30).until(EC.staleness_of(old))
+    WebDriverWait(driver, 30).until(gone(old))
 
 
 def wait_for(cond, timeout):
@@ -115,7 +129,7 @@ try:
     field.send_keys("张伟")
     old = driver.find_element(By.TAG_NAME, "html")
     field.send_keys(Keys.ENTER)
-    WebDriverWait(driver, 30).until(EC.staleness_of(old))
+    WebDriverWait(driver, 30).until(gone(old))
     check("张伟" in text() and "M0003" in text(), "a member added with the keyboard only (Enter)")
     shot("members")
 
