@@ -1,4 +1,5 @@
 /* buf.c: the growable byte buffer with a size cap. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,4 +138,22 @@ char *stele_buf_detach(struct stele_buf *buf, size_t *len)
 	buf->data = NULL;
 	buf->len = buf->cap = 0;
 	return data;
+}
+
+int stele_array_reserve(void *items, size_t *cap, size_t n, size_t elem, size_t first)
+{
+	void *old, *grown;
+	size_t ncap;
+
+	if (n < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : first;
+	if (ncap <= *cap || ncap > SIZE_MAX / elem)
+		return stele_error(STELE_EFAIL, "out of memory");
+	memcpy(&old, items, sizeof(old));
+	if (!(grown = realloc(old, ncap * elem)))
+		return stele_error(STELE_EFAIL, "out of memory");
+	memcpy(items, &grown, sizeof(grown));
+	*cap = ncap;
+	return 0;
 }

@@ -39,6 +39,12 @@ int stele_buf_error(const struct stele_buf *buf);
  * out of memory. */
 int stele_buf_grow(struct stele_buf *buf, size_t n);
 
+/* Makes room for element n of the array *items (void * standing for T **, of
+ * *cap elements of elem bytes; n <= *cap), doubling its capacity, first when it
+ * has none. *items and *cap change only on success; the caller frees *items.
+ * 0, or STELE_EFAIL out of memory (or past SIZE_MAX bytes). */
+int stele_array_reserve(void *items, size_t *cap, size_t n, size_t elem, size_t first);
+
 int stele_buf_append(struct stele_buf *buf, const void *data, size_t n);
 int stele_buf_puts(struct stele_buf *buf, const char *s);
 int stele_buf_putc(struct stele_buf *buf, char c);

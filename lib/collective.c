@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "collective.h"
+#include "buf.h"
 #include "db.h"
 #include "error.h"
 #include "parse.h"
@@ -111,16 +112,8 @@ static int load(struct income_row **out, size_t *n, sqlite3 *db, const char *fro
 		return rc;
 	bind_ranges(stmt, from, to, prev_from, prev_to);
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (count == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			struct income_row *r = realloc(rows, ncap * sizeof(*rows));
-			if (!r) {
-				rc = stele_error(STELE_EFAIL, "out of memory");
-				goto done;
-			}
-			rows = r;
-			cap = ncap;
-		}
+		if ((rc = stele_array_reserve(&rows, &cap, count, sizeof(*rows), 64)) < 0)
+			goto done;
 		struct income_row *r = &rows[count++];
 		memset(r, 0, sizeof(*r));
 		snprintf(r->code, sizeof(r->code), "%s", (const char *)sqlite3_column_text(stmt, 0));

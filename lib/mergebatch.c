@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "db.h"
 #include "error.h"
 #include "merge-int.h"
@@ -224,15 +225,8 @@ static int add_pending(struct stele_merge *m, struct stele_changeset *cs,
 
 	if ((rc = stele_merge_begin(m)) < 0)
 		return rc;
-	if (b->n == b->cap) {
-		size_t cap = b->cap ? 2 * b->cap : 64;
-		struct pending *grown = realloc(b->p, cap * sizeof(*grown));
-
-		if (!grown)
-			return stele_error(STELE_EFAIL, "out of memory");
-		b->p = grown;
-		b->cap = cap;
-	}
+	if ((rc = stele_array_reserve(&b->p, &b->cap, b->n, sizeof(*b->p), 64)) < 0)
+		return rc;
 	p = &b->p[b->n];
 	if (!(p->data = malloc(len ? len : 1)))
 		return stele_error(STELE_EFAIL, "out of memory");

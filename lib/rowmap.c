@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cswalk.h"
+#include "buf.h"
 #include "db.h"
 #include "error.h"
 #include "rowmap.h"
@@ -332,15 +333,11 @@ static uint64_t hash_start(char what, const char *table, int index)
 
 static int add_mark(struct stele_rowmap *rm, uint64_t h, unsigned kind)
 {
-	if (rm->nmarks == rm->capmarks) {
-		size_t cap = rm->capmarks ? 2 * rm->capmarks : 64;
-		struct mark *grown = realloc(rm->marks, cap * sizeof(*grown));
+	int rc;
 
-		if (!grown)
-			return stele_error(STELE_EFAIL, "out of memory");
-		rm->marks = grown;
-		rm->capmarks = cap;
-	}
+	if ((rc = stele_array_reserve(&rm->marks, &rm->capmarks, rm->nmarks, sizeof(*rm->marks),
+				      64)) < 0)
+		return rc;
 	rm->marks[rm->nmarks].h = h ? h : 1;
 	rm->marks[rm->nmarks++].kind = kind;
 	return 0;
@@ -426,15 +423,9 @@ static int on_row(void *arg, const struct stele_cs_row *row)
 	int rc;
 
 	if (rm->nruns == 0 || rm->runs[rm->nruns - 1].name != row->table) {
-		if (rm->nruns == rm->capruns) {
-			size_t cap = rm->capruns ? 2 * rm->capruns : 8;
-			struct run *grown = realloc(rm->runs, cap * sizeof(*grown));
-
-			if (!grown)
-				return stele_error(STELE_EFAIL, "out of memory");
-			rm->runs = grown;
-			rm->capruns = cap;
-		}
+		if ((rc = stele_array_reserve(&rm->runs, &rm->capruns, rm->nruns, sizeof(*rm->runs),
+					      8)) < 0)
+			return rc;
 		/* The header is 'T', the column count (one byte: at most 64), the key
 		 * flags, the name; the first row follows it. */
 		struct run *r = &rm->runs[rm->nruns++];

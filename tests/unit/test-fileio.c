@@ -1,5 +1,5 @@
 /* test-fileio.c: lib/fileio.c (durable replace and create, recursive removal) and
- * the sticky error of lib/buf.c. */
+ * the sticky error and the array growth of lib/buf.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,6 +133,33 @@ static void test_buf_error_sticks(void **state)
 	stele_buf_free(&b);
 }
 
+/* An array grows from first, doubling, keeping what it held; nothing changes on
+ * a size that cannot be allocated. */
+static void test_array_reserve(void **state)
+{
+	long *items = NULL;
+	size_t cap = 0;
+
+	(void)state;
+	for (size_t n = 0; n < 100; n++) {
+		assert_int_equal(stele_array_reserve(&items, &cap, n, sizeof(*items), 8), 0);
+		assert_true(cap > n);
+		items[n] = (long)n * 3;
+	}
+	assert_int_equal(cap, 128);
+	for (size_t n = 0; n < 100; n++)
+		assert_int_equal(items[n], (long)n * 3);
+	assert_int_equal(stele_array_reserve(&items, &cap, 99, sizeof(*items), 8), 0);
+	assert_int_equal(cap, 128);
+
+	long *before = items;
+	size_t huge = (size_t)-1 / 2;
+	assert_int_equal(stele_array_reserve(&items, &cap, 128, huge, 8), STELE_EFAIL);
+	assert_ptr_equal(items, before);
+	assert_int_equal(cap, 128);
+	free(items);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -140,6 +167,7 @@ int main(void)
 		cmocka_unit_test(test_create),
 		cmocka_unit_test(test_remove_tree),
 		cmocka_unit_test(test_buf_error_sticks),
+		cmocka_unit_test(test_array_reserve),
 	};
 
 	return cmocka_run_group_tests(tests, make_dir, remove_dir);
