@@ -11,6 +11,7 @@
 #include "batch.h"
 #include "db.h"
 #include "error.h"
+#include "summary.h"
 #include "lenient.h"
 #include "parse.h"
 #include "suggest.h"
@@ -178,12 +179,19 @@ int agent_batch_finish(struct agent_batch *b, int rc)
 		fprintf(stderr, _("%s: nothing changed\n"), ctx->prog);
 		return 0;
 	}
-	/* The success line says what the change set says. */
-	if (stele_db_prepare(ctx->db, &stmt, "SELECT summary FROM stele_outbox WHERE seq = ?") == 0) {
+	/* The success line says what the change set says, in the clerk's language. */
+	if (stele_db_prepare(ctx->db, &stmt, "SELECT summary, data FROM stele_outbox WHERE seq = ?") == 0) {
 		sqlite3_bind_int64(stmt, 1, (sqlite3_int64)seq);
-		if (sqlite3_step(stmt) == SQLITE_ROW)
+		if (sqlite3_step(stmt) == SQLITE_ROW) {
+			char *local = NULL;
+
+			stele_cs_encoded_summary_local(&local, sqlite3_column_blob(stmt, 1),
+						       (size_t)sqlite3_column_bytes(stmt, 1));
 			fprintf(stderr, _("%s: change set %llu: %s\n"), ctx->prog,
-				(unsigned long long)seq, (const char *)sqlite3_column_text(stmt, 0));
+				(unsigned long long)seq,
+				local ? local : (const char *)sqlite3_column_text(stmt, 0));
+			free(local);
+		}
 		sqlite3_finalize(stmt);
 	}
 	stele_error_clear();

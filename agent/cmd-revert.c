@@ -13,6 +13,7 @@
 #include "db.h"
 #include "error.h"
 #include "parse.h"
+#include "summary.h"
 
 #define NOTE_MAX 200
 #define TOUCHED_MAX 100000 /* rows one revert may check (a whole import) */
@@ -319,7 +320,7 @@ static int reverted_by(int64_t *by, struct agent_batch *b, uint64_t seq)
 }
 
 /* Undoes change set rv->seq inside the batch: *summary (malloc'd, caller frees)
- * is what the undone change set said. */
+ * is what the undone change set said, in the clerk's language. */
 static int revert_in(char **summary, struct revert *rv, const char *note)
 {
 	struct agent_batch *b = rv->b;
@@ -370,8 +371,11 @@ static int revert_in(char **summary, struct revert *rv, const char *note)
 			goto done;
 	if ((rc = agent_capture_note(b->cap, b->ctx, rv->seq, note && *note ? note : NULL)) < 0)
 		goto done;
-	*summary = cs->summary;
-	cs->summary = NULL;
+	if (stele_cs_summarize_local(summary, cs->changes, cs->changes_len) < 0) {
+		stele_error_clear(); /* the stored line says the same in English */
+		*summary = cs->summary;
+		cs->summary = NULL;
+	}
 done:
 	sqlite3_free(inverse);
 	stele_cs_free(cs);

@@ -8,6 +8,7 @@
 #include "agent.h"
 #include "db.h"
 #include "error.h"
+#include "i18n.h"
 #include "parse.h"
 
 /* One text result of sql with the village bound as ?1 (and extra as ?2 when not
@@ -58,25 +59,52 @@ static void meta_display(char *buf, size_t size, const char *value, const char *
 
 static const char *const status_items[] = { "item", "value" };
 
+/* A value made of numbers and words: in the reader's language in a table, in the
+ * fixed English that scripts read in CSV and JSON (cli.md: they never change with
+ * the language). Single fixed values ("never", "none") are the table printer's to
+ * translate (lib/words.c). */
+#define SAY(ctx, s) ((ctx)->format == STELE_FORMAT_TABLE ? _(s) : (s))
+
+/* Two counts of one query (the village bound as ?1), as *all and *some. */
+static int query_counts(long long *all, long long *some, struct stele_ctx *ctx, const char *sql)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	if ((rc = stele_db_prepare(ctx->db, &stmt, sql)) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, agent_village(ctx), -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		*all = sqlite3_column_int64(stmt, 0);
+		*some = sqlite3_column_int64(stmt, 1);
+	} else {
+		rc = stele_error_db(STELE_EFAIL, ctx->db, "reading the status");
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 int cmd_status(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	static const struct { const char *item, *sql; } counts[] = {
-		{ "members", "SELECT count(*) || ' (' || count(*) FILTER (WHERE status = 'active') "
-			     "|| ' active)' FROM member WHERE village_code = ?1" },
-		{ "point events", "SELECT count(*) || ' (' || count(*) FILTER (WHERE stage IN "
-				  "('recorded', 'group', 'committee')) || ' under review)' "
-				  "FROM point_event WHERE village_code = ?1" },
-		{ "tasks", "SELECT count(*) || ' (' || count(*) FILTER (WHERE closed_on IS NULL) "
-			   "|| ' open)' FROM task WHERE village_code = ?1" },
-		{ "requests", "SELECT count(*) || ' (' || count(*) FILTER (WHERE resolved_on IS NULL) "
-			      "|| ' open)' FROM request WHERE village_code = ?1" },
-		{ "income rows", "SELECT count(*) FROM income WHERE village_code = ?1" },
-		{ "assessments", "SELECT count(*) FROM assessment WHERE village_code = ?1" },
+	/* Each record count, and the part of it that is still open. */
+	static const struct { const char *item, *sql, *open; } counts[] = {
+		{ "members", "SELECT count(*), count(*) FILTER (WHERE status = 'active') "
+			     "FROM member WHERE village_code = ?1", N_("%lld (%lld active)") },
+		{ "point events", "SELECT count(*), count(*) FILTER (WHERE stage IN "
+				  "('recorded', 'group', 'committee')) "
+				  "FROM point_event WHERE village_code = ?1", N_("%lld (%lld under review)") },
+		{ "tasks", "SELECT count(*), count(*) FILTER (WHERE closed_on IS NULL) "
+			   "FROM task WHERE village_code = ?1", N_("%lld (%lld open)") },
+		{ "requests", "SELECT count(*), count(*) FILTER (WHERE resolved_on IS NULL) "
+			      "FROM request WHERE village_code = ?1", N_("%lld (%lld open)") },
+		{ "income rows", "SELECT count(*), 0 FROM income WHERE village_code = ?1", NULL },
+		{ "assessments", "SELECT count(*), 0 FROM assessment WHERE village_code = ?1", NULL },
 	};
 	struct stele_table *t = NULL;
 	char *name = NULL, *synced = NULL, *last_sync = NULL, *remote = NULL, *county_seq = NULL;
 	char *text = NULL, buf[256];
 	int64_t synced_seq = 0;
+	long long all, some;
 	int rc, n;
 	char **args;
 
@@ -101,33 +129,46 @@ int cmd_status(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 	ROW("village", agent_village(ctx));
 	ROW("name", name ? name : "");
 	snprintf(buf, sizeof(buf), "%lld", (long long)synced_seq);
-	if ((rc = query_text(&text, ctx, "SELECT (SELECT count(*) FROM stele_outbox WHERE seq > CAST(?2 AS INTEGER)) "
-			     "|| ' (of ' || (SELECT coalesce(max(seq), 0) FROM stele_outbox) || "
-			     "' captured)'",
-			     buf)) < 0)
+	if ((rc = query_text(&text, ctx, "SELECT (SELECT count(*) FROM stele_outbox WHERE seq > "
+			     "CAST(?2 AS INTEGER)) || ' ' || (SELECT coalesce(max(seq), 0) FROM "
+			     "stele_outbox)", buf)) < 0)
 		goto done;
-	ROW("pending change sets", text);
+	if (sscanf(text, "%lld %lld", &all, &some) != 2)
+		all = some = 0;
+	snprintf(buf, sizeof(buf), SAY(ctx, "%lld (of %lld captured)"), all, some);
+	ROW("pending change sets", buf);
 	free(text);
 	text = NULL;
 	meta_display(buf, sizeof(buf), last_sync, "never");
 	ROW("last sync", buf);
 	ROW("remote", remote && *remote ? remote : "none");
 	if (county_seq && *county_seq)
-		snprintf(buf, sizeof(buf), "county change set %s", county_seq);
+		snprintf(buf, sizeof(buf), SAY(ctx, "county change set %s"), county_seq);
 	else
 		snprintf(buf, sizeof(buf), "default catalogue (never synced with the county)");
 	ROW("rules version", buf);
-	if ((rc = query_text(&text, ctx, "SELECT CASE count(*) WHEN 0 THEN 'none' ELSE "
-			     "count(*) || ' (' || min(period) || ' to ' || max(period) || ')' END "
-			     "FROM period_close WHERE village_code = ?1", NULL)) < 0)
+	if ((rc = query_text(&text, ctx, "SELECT count(*) || ' ' || coalesce(min(period), '') || ' ' "
+			     "|| coalesce(max(period), '') FROM period_close WHERE village_code = ?1",
+			     NULL)) < 0)
 		goto done;
-	ROW("months closed", text);
+	{
+		char first[16] = "", last[16] = "";
+
+		if (sscanf(text, "%lld %15s %15s", &all, first, last) != 3 || all == 0)
+			snprintf(buf, sizeof(buf), "none");
+		else
+			snprintf(buf, sizeof(buf), SAY(ctx, "%lld (%s to %s)"), all, first, last);
+	}
+	ROW("months closed", buf);
 	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
-		free(text);
-		text = NULL;
-		if ((rc = query_text(&text, ctx, counts[i].sql, NULL)) < 0)
+		if ((rc = query_counts(&all, &some, ctx, counts[i].sql)) < 0)
 			goto done;
-		ROW(counts[i].item, text);
+		if (counts[i].open)
+			snprintf(buf, sizeof(buf), ctx->format == STELE_FORMAT_TABLE ?
+				 _(counts[i].open) : counts[i].open, all, some);
+		else
+			snprintf(buf, sizeof(buf), "%lld", all);
+		ROW(counts[i].item, buf);
 	}
 #undef ROW
 	rc = stele_cli_print(ctx, t);

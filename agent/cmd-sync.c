@@ -327,7 +327,7 @@ int cmd_sync(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 	}
 	if (county && (rc = agent_pull_county(ctx, repo, county)) < 0) {
 		if (push_message)
-			fprintf(stderr, "%s: %s\n", ctx->prog, push_message);
+			fprintf(stderr, _("%s: %s\n"), ctx->prog, push_message);
 		goto done;
 	}
 	if (push_rc < 0)

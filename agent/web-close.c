@@ -11,6 +11,7 @@
 #include "error.h"
 #include "i18n.h"
 #include "parse.h"
+#include "summary.h"
 #include "web.h"
 
 /* The open months up to ?2 (YYYY-MM) since the village's first record, with the
@@ -224,14 +225,16 @@ int web_log(struct web_req *rq, struct web_resp *rs)
 	if ((rc = web_open(rq)) < 0 || (rc = stele_meta_get(rq->ctx->db, "synced_seq", &synced)) < 0)
 		return rc;
 	{
+		/* synced is bound SQLITE_STATIC: it lives until the statement is done. */
 		const char *t[] = { synced ? synced : "0" };
 		rc = web_query(&stmt, rq, "SELECT seq, datetime(created_at, 'unixepoch', 'localtime'), "
-			       "summary, seq <= CAST(?2 AS INTEGER) AND ?1 IS NOT NULL FROM stele_outbox "
+			       "summary, seq <= CAST(?2 AS INTEGER), data FROM stele_outbox "
 			       "ORDER BY seq DESC LIMIT 500", t, 1);
 	}
-	free(synced);
-	if (rc < 0)
+	if (rc < 0) {
+		free(synced);
 		return rc;
+	}
 	web_page_begin(rs, rq, "log", _("Ledger of changes"));
 	web_out(rs, "<p class=\"lead\">%s</p>\n", _("Every change is a signed change set, newest "
 						  "first. Synced ones have gone to the village's "
@@ -239,14 +242,23 @@ int web_log(struct web_req *rq, struct web_resp *rs)
 	web_out(rs, "<table><thead><tr><th class=\"num\">%s</th><th>%s</th><th>%s</th><th>%s</th>"
 		"</tr></thead><tbody>\n", _("No."), _("Time"), _("What changed"), _("Sync"));
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		char *local = NULL;
+
+		/* What changed, in the clerk's language; the stored (English) line if
+		 * the bytes do not read. */
+		stele_cs_encoded_summary_local(&local, sqlite3_column_blob(stmt, 4),
+					       (size_t)sqlite3_column_bytes(stmt, 4));
 		web_out(rs, "<tr><td class=\"num\">%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n",
-			web_col(stmt, 0), web_col(stmt, 1), web_col(stmt, 2),
+			web_col(stmt, 0), web_col(stmt, 1), local ? local : web_col(stmt, 2),
 			sqlite3_column_int(stmt, 3) ? _("synced") : _("waiting for the next sync"));
+		free(local);
 		shown++;
 	}
+	stele_error_clear();
 	if (step != SQLITE_DONE)
 		rc = stele_error_db(STELE_EFAIL, rq->ctx->db, "reading the change sets");
 	sqlite3_finalize(stmt);
+	free(synced);
 	web_out(rs, "</tbody></table>\n");
 	if (!shown)
 		web_out(rs, "<p class=\"muted\">%s</p>\n", _("nothing has been recorded yet"));

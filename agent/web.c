@@ -638,7 +638,7 @@ int web_serve(struct stele_ctx *ctx, unsigned port, bool open_browser)
 	fprintf(stderr, _("%s: the workbench is open at the address above; Ctrl+C stops it\n"),
 		ctx->prog);
 	if (open_browser && stele_open_url(url) < 0)
-		fprintf(stderr, "%s: %s\n", ctx->prog, stele_error_message());
+		fprintf(stderr, _("%s: %s\n"), ctx->prog, stele_error_message());
 	if (sigwait(&sigs, &sig) != 0)
 		rc = stele_error(STELE_EFAIL, "waiting for a signal: %s", strerror(errno));
 done:

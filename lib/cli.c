@@ -60,7 +60,9 @@ static int finish(const struct stele_ctx *ctx, int rc)
 	stele_cli_progress_end(); /* a message never continues a progress line */
 	if (rc < 0) {
 		const char *msg = stele_error_message();
-		fprintf(stderr, "%s: %s\n", ctx->prog, *msg ? msg : _("failed"));
+		/* TRANSLATORS: the program's name, then the one-line error (in Chinese
+		 * with a full-width colon, as every other line the program prints). */
+		fprintf(stderr, _("%s: %s\n"), ctx->prog, *msg ? msg : _("failed"));
 	}
 	return stele_exit_code(rc);
 }

@@ -12,6 +12,7 @@
 #include "cswalk.h"
 #include "domain.h"
 #include "error.h"
+#include "i18n.h"
 #include "parse.h"
 #include "summary.h"
 
@@ -19,6 +20,41 @@ enum verb { V_ADDED, V_CHANGED, V_REMOVED, V_CLOSED, V_REOPENED, V_RESOLVED, V_R
 	    V_REJECTED };
 static const char *const verb_words[] = {
 	"added", "changed", "removed", "closed", "reopened", "resolved", "reviewed", "rejected",
+};
+
+/* The same in the reader's language: for one row named by its id (kind, id) and
+ * for a count (count, kind's noun for a count). */
+struct verb_local {
+	const char *one, *many;
+};
+static const struct verb_local verb_local[] = {
+	/* TRANSLATORS: a change set's summary: "%1$s %2$s added" is a kind and a row's
+	 * id ("member M0001 added"); "%1$llu %2$s added" a count and the kind's noun
+	 * for a count ("25 members added"). */
+	{ NC_("summary", "%1$s %2$s added"), NC_("summary", "%1$llu %2$s added") },
+	{ NC_("summary", "%1$s %2$s changed"), NC_("summary", "%1$llu %2$s changed") },
+	{ NC_("summary", "%1$s %2$s removed"), NC_("summary", "%1$llu %2$s removed") },
+	{ NC_("summary", "%1$s %2$s closed"), NC_("summary", "%1$llu %2$s closed") },
+	{ NC_("summary", "%1$s %2$s reopened"), NC_("summary", "%1$llu %2$s reopened") },
+	{ NC_("summary", "%1$s %2$s resolved"), NC_("summary", "%1$llu %2$s resolved") },
+	{ NC_("summary", "%1$s %2$s reviewed"), NC_("summary", "%1$llu %2$s reviewed") },
+	{ NC_("summary", "%1$s %2$s rejected"), NC_("summary", "%1$llu %2$s rejected") },
+};
+
+/* A month's closing and reopening, said as clerks say them (月结): the month,
+ * or the count of months. */
+static const struct verb_local month_local[] = {
+	[V_CLOSED] = { NC_("summary", "month %1$s closed"), NC_("summary", "%1$llu months closed") },
+	[V_REOPENED] = { NC_("summary", "month %1$s reopened"),
+			 NC_("summary", "%1$llu months reopened") },
+};
+
+/* The verbs alone, for rows of a table that has no noun of its own. */
+static const char *const verb_words_local[] = {
+	NC_("summary verb", "added"), NC_("summary verb", "changed"), NC_("summary verb", "removed"),
+	NC_("summary verb", "closed"), NC_("summary verb", "reopened"),
+	NC_("summary verb", "resolved"), NC_("summary verb", "reviewed"),
+	NC_("summary verb", "rejected"),
 };
 
 /* What an update means beyond "changed", read from one column's new value. */
@@ -29,33 +65,59 @@ struct kind {
 	bool village;    /* village_code is in the primary key: not part of the id */
 	enum special special;
 	const char *column; /* the column SP_TASK / SP_REQUEST / SP_EVENT read */
+	const char *local_one, *local_many; /* the nouns of the reader's language */
 };
 
 static const struct kind kinds[] = {
-	{ "member", "member", "members", true, SP_NONE, NULL },
-	{ "point_event", "point event", "point events", true, SP_EVENT, "stage" },
-	{ "task", "task", "tasks", true, SP_TASK, "closed_on" },
-	{ "request", "request", "requests", true, SP_REQUEST, "resolved_on" },
-	{ "income", "income entry", "income entries", true, SP_NONE, NULL },
-	{ "assessment", "assessment item", "assessment items", true, SP_NONE, NULL },
-	{ "period_close", "month", "months", true, SP_MONTH, NULL },
-	{ "writer_key", "signing key from seq", "signing keys", true, SP_NONE, NULL },
-	{ "point_reversal", "reversal", "reversals", true, SP_NONE, NULL },
-	{ "point_rule", "point rule", "point rules", false, SP_NONE, NULL },
-	{ "standard_item", "standard item", "standard items", false, SP_NONE, NULL },
-	{ "veto_item", "veto item", "veto items", false, SP_NONE, NULL },
-	{ "veto_event", "veto event", "veto events", true, SP_NONE, NULL },
-	{ "ranking_config", "ranking setting", "ranking settings", false, SP_NONE, NULL },
-	{ "village", "village", "villages", false, SP_NONE, NULL },
-	{ "issued_task", "issued task", "issued tasks", false, SP_NONE, NULL },
+	/* TRANSLATORS: a change set's summary, in the reader's language (`log`, the
+	 * workbench): each kind's noun for one row named by its id, then for a count
+	 * ("%llu" before it), which in Chinese carries its measure word (名党员). */
+	{ "member", "member", "members", true, SP_NONE, NULL,
+	  NC_("summary", "member"), NC_("summary", "members") },
+	{ "point_event", "point event", "point events", true, SP_EVENT, "stage",
+	  NC_("summary", "point event"), NC_("summary", "point events") },
+	{ "task", "task", "tasks", true, SP_TASK, "closed_on",
+	  NC_("summary", "task"), NC_("summary", "tasks") },
+	{ "request", "request", "requests", true, SP_REQUEST, "resolved_on",
+	  NC_("summary", "request"), NC_("summary", "requests") },
+	{ "income", "income entry", "income entries", true, SP_NONE, NULL,
+	  NC_("summary", "income entry"), NC_("summary", "income entries") },
+	{ "assessment", "assessment item", "assessment items", true, SP_NONE, NULL,
+	  NC_("summary", "assessment item"), NC_("summary", "assessment items") },
+	{ "period_close", "month", "months", true, SP_MONTH, NULL,
+	  NC_("summary", "month"), NC_("summary", "months") },
+	{ "writer_key", "signing key from seq", "signing keys", true, SP_NONE, NULL,
+	  NC_("summary", "signing key from seq"), NC_("summary", "signing keys") },
+	{ "point_reversal", "reversal", "reversals", true, SP_NONE, NULL,
+	  NC_("summary", "reversal"), NC_("summary", "reversals") },
+	{ "point_rule", "point rule", "point rules", false, SP_NONE, NULL,
+	  NC_("summary", "point rule"), NC_("summary", "point rules") },
+	{ "standard_item", "standard item", "standard items", false, SP_NONE, NULL,
+	  NC_("summary", "standard item"), NC_("summary", "standard items") },
+	{ "veto_item", "veto item", "veto items", false, SP_NONE, NULL,
+	  NC_("summary", "veto item"), NC_("summary", "veto items") },
+	{ "veto_event", "veto event", "veto events", true, SP_NONE, NULL,
+	  NC_("summary", "veto event"), NC_("summary", "veto events") },
+	{ "ranking_config", "ranking setting", "ranking settings", false, SP_NONE, NULL,
+	  NC_("summary", "ranking setting"), NC_("summary", "ranking settings") },
+	{ "village", "village", "villages", false, SP_NONE, NULL,
+	  NC_("summary", "village"), NC_("summary", "villages") },
+	{ "issued_task", "issued task", "issued tasks", false, SP_NONE, NULL,
+	  NC_("summary", "issued task"), NC_("summary", "issued tasks") },
 	{ "issued_task_village", "issued task for village", "issued tasks' villages", false,
-	  SP_NONE, NULL },
+	  SP_NONE, NULL, NC_("summary", "issued task for village"),
+	  NC_("summary", "issued tasks' villages") },
 	/* A closing is a row of its own: added = closed, as a month's period_close. */
-	{ "issued_task_close", "issued task", "issued tasks", true, SP_MONTH, NULL },
-	{ "grid", "grid", "grids", true, SP_NONE, NULL },
-	{ "request_followup", "request follow-up", "request follow-ups", true, SP_NONE, NULL },
-	{ "registry_source", "registered stream", "registered streams", false, SP_NONE, NULL },
-	{ "registry_key", "key override", "key overrides", false, SP_NONE, NULL },
+	{ "issued_task_close", "issued task", "issued tasks", true, SP_MONTH, NULL,
+	  NC_("summary", "issued task"), NC_("summary", "issued tasks") },
+	{ "grid", "grid", "grids", true, SP_NONE, NULL,
+	  NC_("summary", "grid"), NC_("summary", "grids") },
+	{ "request_followup", "request follow-up", "request follow-ups", true, SP_NONE, NULL,
+	  NC_("summary", "request follow-up"), NC_("summary", "request follow-ups") },
+	{ "registry_source", "registered stream", "registered streams", false, SP_NONE, NULL,
+	  NC_("summary", "registered stream"), NC_("summary", "registered streams") },
+	{ "registry_key", "key override", "key overrides", false, SP_NONE, NULL,
+	  NC_("summary", "key override"), NC_("summary", "key overrides") },
 };
 #define KIND_COUNT ((int)(sizeof(kinds) / sizeof(kinds[0])))
 
@@ -256,8 +318,104 @@ static void note_texts(sqlite3_changeset_iter *it, int ncol, char *clerk, size_t
 		*reverts = sqlite3_value_int64(v);
 }
 
-/* *out is malloc'd and freed by the caller. */
-int stele_cs_summarize(char **out, const void *changes, size_t len)
+/* Appends the canonical summary of s (English, the bytes every change set and
+ * commit message carries: never translated, never changed) to b. */
+static int summary_write(struct stele_buf *b, const struct summary *s, int64_t reverts,
+			 const char *note, const char *clerk)
+{
+	int rc = 0;
+
+	if (reverts > 0 &&
+	    (rc = stele_buf_printf(b, "revert of seq %lld%s%s%s: ", (long long)reverts,
+				   *note ? " (" : "", note, *note ? ")" : "")) < 0)
+		return rc;
+	for (int i = 0; i < s->ngroups; i++) {
+		const struct group *g = &s->groups[i];
+		const char *sep = i ? ", " : "";
+		const char *verb = verb_words[g->verb];
+
+		if (g->kind < 0)
+			rc = stele_buf_printf(b, "%s%llu %s row%s %s", sep, (unsigned long long)g->count,
+					      g->table, g->count == 1 ? "" : "s", verb);
+		else if (g->count == 1 && g->id[0])
+			rc = stele_buf_printf(b, "%s%s %s %s", sep, kinds[g->kind].one, g->id, verb);
+		else
+			rc = stele_buf_printf(b, "%s%llu %s %s", sep, (unsigned long long)g->count,
+					      g->count == 1 ? kinds[g->kind].one : kinds[g->kind].many,
+					      verb);
+		if (rc < 0)
+			return rc;
+	}
+	if (s->others && (rc = stele_buf_printf(b, ", %llu other row%s changed",
+						(unsigned long long)s->others,
+						s->others == 1 ? "" : "s")) < 0)
+		return rc;
+	if (s->ngroups == 0 && (rc = stele_buf_puts(b, "no changes")) < 0)
+		return rc;
+	if (*clerk && (rc = stele_buf_printf(b, " (clerk %s)", clerk)) < 0)
+		return rc;
+	return rc;
+}
+
+/* Group g in the reader's language, into b. */
+static int group_write_local(struct stele_buf *b, const struct group *g)
+{
+	const struct kind *k = g->kind >= 0 ? &kinds[g->kind] : NULL;
+	const unsigned long long n = (unsigned long long)g->count;
+
+	if (!k)
+		/* TRANSLATORS: rows of a table with no noun of its own: the count, the
+		 * table's name, the verb ("3 foo rows added"). */
+		return stele_buf_printf(b, P_("%1$llu %2$s row %3$s", "%1$llu %2$s rows %3$s", n), n,
+					g->table, C_("summary verb", verb_words_local[g->verb]));
+	if (strcmp(k->table, "period_close") == 0 && month_local[g->verb].one) {
+		const struct verb_local *m = &month_local[g->verb];
+
+		if (g->count == 1 && g->id[0])
+			return stele_buf_printf(b, C_("summary", m->one), g->id);
+		return stele_buf_printf(b, C_("summary", m->many), n);
+	}
+	if (g->count == 1 && g->id[0])
+		return stele_buf_printf(b, C_("summary", verb_local[g->verb].one),
+					C_("summary", k->local_one), g->id);
+	return stele_buf_printf(b, C_("summary", verb_local[g->verb].many), n,
+				C_("summary", g->count == 1 ? k->local_one : k->local_many));
+}
+
+/* Appends the summary of s in the reader's language (gettext) to b: what the
+ * clerk reads in `log` and the workbench; the same facts as summary_write. */
+static int summary_write_local(struct stele_buf *b, const struct summary *s, int64_t reverts,
+			       const char *note, const char *clerk)
+{
+	int rc;
+
+	if (reverts > 0) {
+		if (*note)
+			rc = stele_buf_printf(b, _("revert of seq %lld (%s): "), (long long)reverts, note);
+		else
+			rc = stele_buf_printf(b, _("revert of seq %lld: "), (long long)reverts);
+		if (rc < 0)
+			return rc;
+	}
+	for (int i = 0; i < s->ngroups; i++) {
+		/* TRANSLATORS: between the parts of a change set's summary. */
+		if ((i && (rc = stele_buf_puts(b, C_("summary", ", "))) < 0) ||
+		    (rc = group_write_local(b, &s->groups[i])) < 0)
+			return rc;
+	}
+	if (s->others &&
+	    (rc = stele_buf_printf(b, P_(", %llu other row changed", ", %llu other rows changed",
+					 s->others), (unsigned long long)s->others)) < 0)
+		return rc;
+	if (s->ngroups == 0 && (rc = stele_buf_puts(b, C_("summary", "no changes"))) < 0)
+		return rc;
+	if (*clerk && (rc = stele_buf_printf(b, C_("summary", " (clerk %s)"), clerk)) < 0)
+		return rc;
+	return 0;
+}
+
+/* The summary of changes, canonical or local; *out malloc'd, freed by the caller. */
+static int summarize(char **out, const void *changes, size_t len, bool local)
 {
 	struct stele_buf buf = STELE_BUF_INIT(64u << 10);
 	struct summary *s = NULL;
@@ -312,34 +470,7 @@ int stele_cs_summarize(char **out, const void *changes, size_t len)
 			goto done;
 		}
 	}
-	if (reverts > 0 &&
-	    (rc = stele_buf_printf(&buf, "revert of seq %lld%s%s%s: ", (long long)reverts,
-				   *note ? " (" : "", note, *note ? ")" : "")) < 0)
-		goto done;
-	for (int i = 0; i < s->ngroups; i++) {
-		const struct group *g = &s->groups[i];
-		const char *sep = i ? ", " : "";
-		const char *verb = verb_words[g->verb];
-
-		if (g->kind < 0)
-			rc = stele_buf_printf(&buf, "%s%llu %s row%s %s", sep, (unsigned long long)g->count,
-					      g->table, g->count == 1 ? "" : "s", verb);
-		else if (g->count == 1 && g->id[0])
-			rc = stele_buf_printf(&buf, "%s%s %s %s", sep, kinds[g->kind].one, g->id, verb);
-		else
-			rc = stele_buf_printf(&buf, "%s%llu %s %s", sep, (unsigned long long)g->count,
-					      g->count == 1 ? kinds[g->kind].one : kinds[g->kind].many,
-					      verb);
-		if (rc < 0)
-			goto done;
-	}
-	if (s->others && (rc = stele_buf_printf(&buf, ", %llu other row%s changed",
-						(unsigned long long)s->others,
-						s->others == 1 ? "" : "s")) < 0)
-		goto done;
-	if (s->ngroups == 0 && (rc = stele_buf_puts(&buf, "no changes")) < 0)
-		goto done;
-	if (*clerk && (rc = stele_buf_printf(&buf, " (clerk %s)", clerk)) < 0)
+	if ((rc = (local ? summary_write_local : summary_write)(&buf, s, reverts, note, clerk)) < 0)
 		goto done;
 	summary_truncate(&buf);
 	if (!(text = stele_buf_detach(&buf, NULL))) {
@@ -351,5 +482,30 @@ done:
 	sqlite3changeset_finalize(it);
 	stele_buf_free(&buf);
 	free(s);
+	return rc;
+}
+
+/* *out is malloc'd and freed by the caller. */
+int stele_cs_summarize(char **out, const void *changes, size_t len)
+{
+	return summarize(out, changes, len, false);
+}
+
+/* *out is malloc'd and freed by the caller. */
+int stele_cs_summarize_local(char **out, const void *changes, size_t len)
+{
+	return summarize(out, changes, len, true);
+}
+
+/* *out is malloc'd and freed by the caller. */
+int stele_cs_encoded_summary_local(char **out, const void *data, size_t len)
+{
+	struct stele_changeset *cs = NULL;
+	int rc;
+
+	if ((rc = stele_cs_decode(&cs, NULL, data, len, NULL)) < 0)
+		return rc;
+	rc = stele_cs_summarize_local(out, cs->changes, cs->changes_len);
+	stele_cs_free(cs);
 	return rc;
 }

@@ -22,7 +22,7 @@ xgettext --from-code=UTF-8 --language=C --add-comments=TRANSLATORS: --sort-by-fi
 	--keyword=verify_fail:3 --flag=verify_fail:3:c-format \
 	--keyword=walk_fail:3 --flag=walk_fail:3:c-format \
 	--keyword=differ:2 --flag=differ:2:c-format \
-	--keyword=stele_cli_progress:2 \
+	--keyword=stele_cli_progress:2 --keyword=SAY:2 --flag=SAY:2:c-format \
 	--keyword=stele_check_text:3 --keyword=stele_check_village_code:3 \
 	--keyword=stele_check_county_code:2 --keyword=stele_check_township_code:3 \
 	--keyword=stele_parse_date:3 \

@@ -24,7 +24,7 @@ test_expect_success 'setup: a village with members, points, a task, a request, i
 '
 
 test_expect_success 'an unknown member: one Chinese line, exit 3, nothing written' '
-	test_refused v "^stele-agent: 积分记录“E000002”：党员“M0099”在村 990101001201 中不存在.*M0001.*$" \
+	test_refused v "^stele-agent：积分记录“E000002”：党员“M0099”在村 990101001201 中不存在.*M0001.*$" \
 		zh stele-agent -C v points add M0099 B01 &&
 	test_refused v "党员“M0099”在村 990101001201 中不存在" \
 		zh_lang stele-agent -C v points add M0099 B01 &&
@@ -39,15 +39,15 @@ test_expect_success 'other refusals in Chinese keep their exit code (a malformed
 	test_refused v "2026-09 月已月结" zh stele-agent -C v task add 补记 --due 2026-09-10 &&
 	test_refused v "任务“T0099”在村 990101001201 中不存在" zh stele-agent -C v task close T0099 &&
 	printf "id,name,gender,born,joined,status,grid\n,王五,男,1970,,失踪,\n" >bad.csv &&
-	test_refused v "^stele-agent: bad.csv:2:6：党员“M0002”：状态“失踪”不是" \
+	test_refused v "^stele-agent：bad.csv:2:6：党员“M0002”：状态“失踪”不是" \
 		zh stele-agent -C v import members bad.csv
 '
 
 test_expect_success 'usage errors in Chinese exit 2' '
 	test_expect_code 2 zh stele-agent -C v member add 李四 --frob 2>err &&
-	test_grep "^stele-agent: add：未知选项“--frob”（见 --help）$" err &&
+	test_grep "^stele-agent：add：未知选项“--frob”（见 --help）$" err &&
 	test_expect_code 2 zh stele-agent frob 2>err &&
-	test_grep "^stele-agent: 未知命令“frob”" err &&
+	test_grep "^stele-agent：未知命令“frob”" err &&
 	test_expect_code 2 zh stele-agent -C v request resolve R0001 --satisfied 也许 2>err &&
 	test_grep "满意度\|--satisfied“也许”不是 yes（是）或 no（否）" err
 '
@@ -112,9 +112,26 @@ test_expect_success 'tables: headers and fixed values in Chinese' '
 	test_grep "^id .*stage" table.txt && test_grep "^E000001 .*committee" table.txt
 '
 
+test_expect_success 'what changed, in Chinese: the write'\''s line, log and status (the stored summary stays)' '
+	zh stele-agent -C v task add 修渠 --due 2026-11-20 >/dev/null 2>err &&
+	test_grep "^stele-agent：变更集 [0-9]*：新增任务 T0002$" err &&
+	zh stele-agent -C v log -n 1 >table.txt &&
+	test_grep "新增任务 T0002 " table.txt &&
+	zh stele-agent -C v log >table.txt &&
+	test_grep " 2026-09 月结 " table.txt &&
+	stele-agent -C v log -n 1 >table.txt &&
+	test_grep "task T0002 added" table.txt &&
+	zh stele-agent -C v status >table.txt &&
+	test_grep "^已月结月份 *1（2026-09 至 2026-09）$" table.txt &&
+	test_grep "^台账任务 *2（未办结 2）$" table.txt &&
+	stele-agent -C v status --format csv >st.csv &&
+	test_grep "^tasks,2 (2 open)$" st.csv &&
+	test_grep "^months closed,1 (2026-09 to 2026-09)$" st.csv
+'
+
 test_expect_success 'every listing gives the same CSV and JSON bytes in both languages' '
 	for c in "member list" "points list" "task list" "request list" "income list" \
-		"assess list" "log" "key history" "points rank --year 2026" "export members" \
+		"assess list" "log" "status" "key history" "points rank --year 2026" "export members" \
 		"export points" "export tasks" "export requests" "export income"; do
 		for f in csv json; do
 			stele-agent -C v $c --format $f >en.out &&
@@ -131,7 +148,7 @@ test_expect_success 'the aggregator in Chinese: refusal, help, tables; CSV uncha
 	stele-aggregator -C county village add 990101001201 --name 正营村 --township-name 东关镇 \
 		>/dev/null &&
 	test_expect_code 3 zh stele-aggregator -C county veto add 990101009999 V3 --year 2026 2>err &&
-	test_grep "^stele-aggregator: 一票否决事项：村“990101009999”未登记$" err &&
+	test_grep "^stele-aggregator：一票否决事项：村“990101009999”未登记$" err &&
 	test_expect_code 3 zh stele-aggregator -C county veto add 990101001201 V3 --year 26 2>err &&
 	test_grep "年份" err &&
 	zh stele-aggregator merge --help >zh.txt && test_grep "^用法：stele-aggregator merge" zh.txt &&

@@ -65,6 +65,27 @@ test_expect_success 'the ledger of changes: every change set, newest first, wait
 	test_grep "member M0001 added" page
 '
 
+test_expect_success 'after a sync: what went is marked synced, what came after waits' '
+	git init -q --bare remote.git &&
+	stele-agent -C v sync --remote "$PWD/remote.git" 2>err &&
+	stele-agent -C v task add 修水渠 --due 2026-12-31 >/dev/null 2>&1 &&
+	code=$(web_get /log) && test_status 200 "$code" &&
+	grep -c "<td>synced</td>" page >synced &&
+	echo 4 >expect && test_cmp expect synced &&
+	test_grep "<tr><td class=\"num\">5</td>.*task T0001 added.*waiting for the next sync" page
+'
+
+test_expect_success 'in Chinese the ledger says what changed in Chinese (the stored line stays English)' '
+	serve_env &&
+	curl -s -o /dev/null -b jar -c jar.zh "$SERVE_BASE/lang?to=zh" &&
+	curl -s -b jar.zh -o page "$SERVE_BASE/log" &&
+	test_grep "<td>新增任务 T0001</td><td>待下次同步</td>" page &&
+	test_grep "<td>月结 2 个月</td><td>已同步</td>" page &&
+	test_grep "<td>新增积分事项 E000001</td>" page &&
+	sqlite3 v/stele.db "SELECT summary FROM stele_outbox WHERE seq = 5" >stored &&
+	echo "task T0001 added" >expect && test_cmp expect stored
+'
+
 test_expect_success 'export: an Excel-friendly CSV (BOM), the columns import reads, as an attachment' '
 	code=$(web_get "/export?kind=members") && test_status 200 "$code" &&
 	tr -d "\r" <head >h &&

@@ -606,10 +606,17 @@ static char *summary_of(sqlite3 *db, const char *sql)
 	int len = 0;
 	char *s = NULL;
 
+	char *local = NULL;
+
 	capture(db, sql, &changes, &len);
 	assert_int_equal(stele_cs_summarize(&s, changes, (size_t)len), 0);
 	assert_true(strlen(s) <= STELE_CS_SUMMARY_MAX);
 	assert_true(stele_utf8_valid(s, strlen(s)));
+	/* Untranslated (the tests run in the C locale), the reader's summary says
+	 * exactly what the canonical one says. */
+	assert_int_equal(stele_cs_summarize_local(&local, changes, (size_t)len), 0);
+	assert_string_equal(local, s);
+	free(local);
 	sqlite3_free(changes);
 	return s;
 }
