@@ -124,6 +124,17 @@ static const struct word words[] = {
 	{ "listed", NC_("listed", "no"), "否", { 0 } },
 	{ "status", NC_("status", "listed"), "整顿中", { 0 } },
 	{ "status", NC_("status", "converted"), "已转化", { 0 } },
+	/* the league tables' status of a village's stream (lib/rank.c) */
+	{ "status", NC_("status", "ok"), "正常", { 0 } },
+	{ "status", NC_("status", "held"), "暂停合并", { 0 } },
+	{ "status", NC_("status", "quarantined"), "已隔离", { 0 } },
+	{ "status", NC_("status", "unsynced"), "未同步", { 0 } },
+	{ "status", NC_("status", "not_started"), "尚未开始", { 0 } },
+	/* rank stars: the county's review of the self-assessment; assess list */
+	{ "review", NC_("review", "approved"), "已批准", { 0 } },
+	{ "review", NC_("review", "pending"), "待审核", { 0 } },
+	{ "approved", NC_("approved", "yes"), "是", { 0 } },
+	{ "approved", NC_("approved", "no"), "否", { 0 } },
 	/* agent log: the signature and commit columns */
 	{ "signature", NC_("signature", "ok"), "有效", { 0 } },
 	{ "signature", NC_("signature", "bad"), "无效", { 0 } },
@@ -181,6 +192,9 @@ static const char *const columns[] __attribute__((unused)) = {
 	NC_("column", "avg_days"), NC_("column", "max_days"), NC_("column", "days_open"),
 	NC_("column", "request_id"), NC_("column", "handler"), NC_("column", "escalated_to"),
 	NC_("column", "escalated_on"), NC_("column", "feedback"),
+	NC_("column", "review"), NC_("column", "review_note"), NC_("column", "approved_on"),
+	NC_("column", "prev_stars"), NC_("column", "started_at"), NC_("column", "finished_at"),
+	NC_("column", "change_sets"),
 };
 
 static const struct word *find(const char *field, const char *code)

@@ -165,6 +165,36 @@ test_expect_success 'the aggregator in Chinese: refusal, help, tables; CSV uncha
 	done
 '
 
+# header_english PROGRAM DIR COMMAND...: the column names a Chinese table header
+# leaves in English (none, when every column has its header in the catalogue).
+header_english() {
+	prog=$1 dir=$2
+	shift 2
+	zh $prog -C $dir "$@" >hdr.txt 2>/dev/null || { echo "($*: failed)"; return 0; }
+	head -n 1 hdr.txt | tr -s " " "\n" | grep -E "^[a-z][a-z_]+$" || :
+}
+
+test_expect_success 'every listing'\''s header is Chinese, in both programs' '
+	: >left &&
+	for c in "member list" "points list" "points rank --year 2026" "task list" \
+		"request list" "income list" "grid list" "assess list --year 2026" \
+		"rank member-stars --year 2026" "rank grids --month 2026-10" "rules list" "log" \
+		"status" "key history"; do
+		header_english stele-agent v $c >>left
+	done &&
+	for c in "village list" "township list" "rules list point-rules" \
+		"rules list standard-items" "rules list veto-items" "rules list config" \
+		"assess list --year 2026" "veto list" "task progress" "task overdue" \
+		"weak suggest --year 2026" "weak list" "requests villages --year 2026" \
+		"requests escalations --year 2026" "requests open" "log" "status" \
+		"quarantine list" "rank villages --month 2026-10" "rank stars --year 2026" \
+		"rank members --year 2026" "rank member-stars --year 2026" \
+		"rank income --year 2026" "rank grids --month 2026-10"; do
+		header_english stele-aggregator county $c >>left
+	done &&
+	{ ! test -s left || { cat left >&2; false; }; }
+'
+
 test_expect_success 'rules import takes Chinese categories and active flags' '
 	cat >rules.csv <<-\EOT &&
 	code,category,name,points,active
