@@ -93,7 +93,7 @@ int cmd_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 	fprintf(stderr, P_("%s: imported %ld row of %s from %s (%lld written, the rest unchanged)\n",
 			   "%s: imported %ld rows of %s from %s (%lld written, the rest unchanged)\n",
 			   rows),
-		ctx->prog, rows, k->kind, pos[1], (long long)written);
+		ctx->prog, rows, _(k->label), pos[1], (long long)written);
 done:
 	if (began)
 		agent_batch_abort(&b);

@@ -23,6 +23,7 @@ struct agent_import_kind {
 	int (*put)(char *out_id, struct agent_batch *b, char **f);
 	const char *table, *what; /* the stored rows, and how a record is named */
 	const char *dup_sql;      /* NULL: no duplicate guard */
+	const char *label;        /* the records in a sentence ("point events"): _(label) */
 };
 
 /* The largest file import reads. */

@@ -22,19 +22,9 @@ static const char *const kinds[] = { "members", "points", "tasks", "requests", "
 
 static const char *kind_name(const char *k)
 {
-	if (strcmp(k, "members") == 0)
-		return _("members");
-	if (strcmp(k, "points") == 0)
-		return _("point events");
-	if (strcmp(k, "tasks") == 0)
-		return _("tasks");
-	if (strcmp(k, "requests") == 0)
-		return _("requests");
-	if (strcmp(k, "income") == 0)
-		return _("income");
-	if (strcmp(k, "assessments") == 0)
-		return _("self-assessment scores");
-	return k;
+	const struct agent_import_kind *ik = agent_import_kind(k);
+
+	return ik ? _(ik->label) : k;
 }
 
 static int data_page(struct web_req *rq, struct web_resp *rs, const char *refusal)

@@ -96,7 +96,7 @@ test_expect_success 'an .xlsx written by another tool: shared and inline strings
 	printf "E000103\tM0003\tB01\t2026/11/17\t#n:1.5\tgroup\t含,逗号\n" >>x.tsv &&
 	$XLSX x.xlsx x.tsv &&
 	stele-agent -C v import points x.xlsx 2>err &&
-	test_grep "imported 3 rows of points from x.xlsx" err &&
+	test_grep "imported 3 rows of point events from x.xlsx" err &&
 	stele-agent -C v export points | grep "^E0001" >out &&
 	cat >expect <<-\EOT &&
 	E000101,M0001,B01,2026-11-15,2.0,published,现场照片
@@ -174,7 +174,7 @@ test_expect_success 'a file too large for one change set: several, in one transa
 			printf \",M%04d,B01,2025-%02d-%02d,,published,批量导入第%d行\\n\", 1 + i % 3, 1 + i % 12, 1 + i % 28, i }" >big.csv &&
 	before=$(q "SELECT count(*) FROM stele_outbox") &&
 	stele-agent -C v import points big.csv 2>err &&
-	test_grep "imported 160000 rows of points from big.csv (160000 written" err &&
+	test_grep "imported 160000 rows of point events from big.csv (160000 written" err &&
 	after=$(q "SELECT count(*) FROM stele_outbox") &&
 	test $((after - before)) -ge 2 &&
 	test "$(q "SELECT count(*) FROM point_event WHERE note LIKE '\''批量导入%'\''")" = 160000 &&

@@ -77,7 +77,7 @@ test_expect_success 'a record reviewed since is still the one the sheet repeats'
 
 test_expect_success 'import --allow-duplicates takes them as new records' '
 	stele-agent -C v import points mixed.csv --allow-duplicates 2>err &&
-	test_grep "imported 2 rows of points from mixed.csv (2 written" err &&
+	test_grep "imported 2 rows of point events from mixed.csv (2 written" err &&
 	test "$(q "SELECT count(*) FROM point_event")" = 4
 '
 
