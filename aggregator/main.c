@@ -25,6 +25,9 @@ static const struct stele_cmd commands[] = {
 	  N_("The city's counties, whose published registries say which villages and\n"
 	  "townships the city fetches and with which keys it verifies them."),
 	  county_subcommands },
+	{ "city", stele_cli_subcommand, N_("city join|show ..."),
+	  N_("The city a county belongs to, whose rules catalogue it takes from the city's\n"
+	  "stream and publishes on to its villages."), city_subcommands },
 	{ "rules", stele_cli_subcommand, N_("rules import|list|publish ..."),
 	  N_("The county's rules catalogue, and publishing it to the villages."), rules_subcommands },
 	{ "assess", stele_cli_subcommand, N_("assess list|approve|adjust|review ..."),
