@@ -52,7 +52,9 @@ static const struct stele_cmd commands[] = {
 	  "others carry on; the exit code is then 1. Credentials as for stele-agent:\n"
 	  "DIR/credentials ($STELE_GIT_CREDENTIALS), STELE_GIT_USERNAME/PASSWORD; an\n"
 	  "https:// server's own CA in $STELE_CA_FILE; an ssh:// key in $STELE_SSH_KEY.\n"
-	  "--timeout (30s, 10m, 1h) stops a fetch that a silent server holds (exit 1)."),
+	  "--timeout (30s, 10m, 1h) stops a fetch that a silent server holds (exit 1).\n"
+	  "At a city: its counties' streams first (merged at once), then every township\n"
+	  "and village their registries vouch for; --from takes each by its code."),
 	  NULL },
 	{ "merge", cmd_merge, N_("merge"),
 	  N_("Verifies every new change set of every village and applies it exactly once.\n"
@@ -64,7 +66,10 @@ static const struct stele_cmd commands[] = {
 	  "replaces is removed only after it is on disk. fetch does this by itself for a\n"
 	  "mirror that holds more than 50 packs or 1,000 loose objects."), NULL },
 	{ "sync", cmd_sync, N_("sync [--from DIR] [--jobs N] [--timeout DURATION]"),
-	  N_("fetch, then merge (--timeout covers the fetch)."), NULL },
+	  N_("fetch, then merge (--timeout covers the fetch). At a county, then: the city's\n"
+	  "catalogue taken as the county's own ('city join'), the registry refreshed, and\n"
+	  "the county's stream pushed to its --publish URL when the server lacks some of it."),
+	  NULL },
 	{ "log", cmd_log, N_("log [--village CODE] [--format table|csv|json] [--bom]"),
 	  N_("The merge runs, numbered (id, finished_at, change_sets, villages, started_at):\n"
 	  "any ranking or report takes --as-of ID (or a finished_at time) to print exactly\n"
