@@ -214,9 +214,9 @@ int agg_city_follow(uint64_t *seq, struct stele_ctx *ctx);
  * catalogue governs (`rules import` is then the city's). */
 int agg_not_under_city(struct stele_ctx *ctx);
 
-/* After a county's merge (sync, merge): the city's catalogue followed
- * (agg_city_follow), the registry refreshed (agg_registry_publish), and, when the
- * county has a publish URL and its stream has change sets not pushed yet, the
+/* After a county's merge in sync (whose registry agg_registry_publish refreshed
+ * before the merge): the city's catalogue followed (agg_city_follow), and, when
+ * the county has a publish URL and its stream has change sets not pushed yet, the
  * stream pushed there (agg_publish_stream): so a village added, a key revoked or
  * the city's new catalogue reach the city and the villages at the county's next
  * sync. Nothing at a township or a city. */

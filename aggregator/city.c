@@ -262,21 +262,21 @@ int agg_city_follow(uint64_t *seq, struct stele_ctx *ctx)
 	if ((rc = agg_write_begin(ctx, &cap)) < 0)
 		goto done;
 	if (followed == 0 && (rc = reset_catalogue(ctx)) < 0)
-		goto abort;
+		goto done;
 	for (size_t i = 0; i < w.n; i++) {
 		int src = sqlite3changeset_apply_v2(ctx->db, (int)w.cs[i]->changes_len,
 						    w.cs[i]->changes, NULL, follow_conflict, NULL,
 						    NULL, NULL, 0);
 		if (src != SQLITE_OK) {
 			rc = stele_error_db(STELE_EFAIL, ctx->db, "applying the city's catalogue");
-			goto abort;
+			goto done;
 		}
 	}
 	if ((rc = stele_db_run(ctx->db, "recording the city's catalogue",
 			       "UPDATE stele_city_source SET catalogue_seq = ?", "i",
 			       (int64_t)merged)) < 0)
-		goto abort;
-	rc = agg_write_commit(&s, ctx, cap);
+		goto done;
+	rc = agg_write_commit(&s, ctx, cap); /* frees cap either way */
 	cap = NULL;
 	if (rc == 0 && s)
 		fprintf(stderr, _("%s: the catalogue of city %s (to seq %llu) is the county's; "
@@ -284,10 +284,8 @@ int agg_city_follow(uint64_t *seq, struct stele_ctx *ctx)
 			(unsigned long long)merged);
 	if (rc == 0 && seq)
 		*seq = s;
-	goto done;
-abort:
-	stele_capture_abort(cap);
 done:
+	stele_capture_abort(cap); /* NULL once committed */
 	for (size_t i = 0; w.cs && i < w.n; i++)
 		stele_cs_free(w.cs[i]);
 	free(w.cs);
@@ -318,7 +316,7 @@ int agg_after_merge(struct stele_ctx *ctx)
 
 	if (agg_level(ctx) != STELE_LEVEL_COUNTY)
 		return 0;
-	if ((rc = agg_city_follow(NULL, ctx)) < 0 || (rc = agg_registry_publish(NULL, ctx)) < 0)
+	if ((rc = agg_city_follow(NULL, ctx)) < 0)
 		return rc;
 	return agg_publish_stream(ctx, NULL, false);
 }

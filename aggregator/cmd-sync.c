@@ -23,11 +23,16 @@ int cmd_sync(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 	/* Villages that failed or were quarantined at fetch: the others merge. */
 	if (fetch_rc < 0 && fetch_rc != STELE_EFAIL && fetch_rc != STELE_EVERIFY)
 		return fetch_rc;
+	/* The registry first: the merge run is then the sync's last state but for
+	 * what the merge itself brings (the city's catalogue), so 'report --as-of RUN'
+	 * reproduces the report made right after the sync. */
+	if ((rc = agg_registry_publish(NULL, ctx)) < 0)
+		return rc;
 	rc = agg_merge(ctx);
 	if (rc < 0 && rc != STELE_EVERIFY)
 		return rc;
-	/* A quarantined stream stops only itself: the city's catalogue, the registry
-	 * and the publish still go. */
+	/* A quarantined stream stops only itself: the city's catalogue and the
+	 * publish still go. */
 	{
 		int merge_rc = rc;
 		char merge_msg[1024];
