@@ -159,15 +159,26 @@ struct agg_fetch_opts {
 int agg_fetch(struct stele_ctx *ctx, const struct agg_fetch_opts *opts);   /* fetch.c */
 int agg_merge(struct stele_ctx *ctx);                                       /* merge.c */
 
+/* What one fetch round did (agg_fetch_round adds to it): the streams tried, those
+ * that could not be fetched, those quarantined at fetch, and the entries of a
+ * --from directory the last round ignored. */
+struct agg_fetch_tally {
+	size_t jobs;
+	long failed, quarantined, ignored;
+};
+/* One round: every stream agg_villages lists now, fetched, the outcomes recorded
+ * and each problem reported on stderr (one line each). <0 only on an error that
+ * is no stream's own (the database, memory). */
+int agg_fetch_round(struct agg_fetch_tally *tally, struct stele_ctx *ctx,
+		    const struct agg_fetch_opts *opts);
+
 /* fetch and sync's start: reads the line (--from, --jobs, --timeout), opens the
- * county and fetches, under --timeout (aggregator/fetch.c). At a city, when
- * at_city is not NULL, at_city runs in agg_fetch's place (sync's whole city round,
- * agg_city_sync) and *fetched stays false. *fetched is false when it stopped
- * before fetching: the result is then the usage error, the failure to open,
- * STELE_OPT_HELP_SHOWN, or at_city's. Otherwise it is agg_fetch's. */
+ * directory and fetches (agg_fetch: at a city, its counties and then what their
+ * registries list), under --timeout (aggregator/fetch.c). *fetched is false when
+ * it stopped before fetching: the result is then the usage error, the failure to
+ * open, or STELE_OPT_HELP_SHOWN. Otherwise it is agg_fetch's. */
 int agg_fetch_command(bool *fetched, struct stele_ctx *ctx, const struct stele_cmd *cmd,
-		      int argc, char **argv,
-		      int (*at_city)(struct stele_ctx *ctx, const struct agg_fetch_opts *opts));
+		      int argc, char **argv);
 
 /* The registry a county publishes for its city (aggregator/registry.c): captures,
  * signed in the county's stream, the changes that make registry_source and
@@ -183,10 +194,39 @@ int agg_registry_publish(uint64_t *seq, struct stele_ctx *ctx);
 enum agg_city_list { AGG_CITY_ALL, AGG_CITY_COUNTIES, AGG_CITY_BELOW };
 void agg_city_set_list(enum agg_city_list which);
 
-/* The city's sync: fetch and merge its counties' streams, take in the villages
- * and townships their registries vouch for (agg_city_adopt), then fetch and merge
- * those. 0, or the first error after every county and village was tried. */
-int agg_city_sync(struct stele_ctx *ctx, const struct agg_fetch_opts *opts);
+/* The city's fetch (agg_fetch at a city): fetch its counties' streams and merge
+ * them, take in the villages and townships their registries vouch for
+ * (agg_city_adopt), then fetch those. A county that cannot be fetched or merged
+ * stops only its own part (reported on stderr). Adds to *tally; <0 only on an
+ * error that is no stream's own. */
+int agg_city_fetch(struct agg_fetch_tally *tally, struct stele_ctx *ctx,
+		   const struct agg_fetch_opts *opts);
+
+/* At a county that belongs to a city (`city join`), after a merge: applies the
+ * city's change sets the merge verified since the last time to the county's
+ * catalogue, as one captured change set of the county's own stream (the first
+ * time, the catalogue is reset to the default one first, where the city's stream
+ * starts), so its next publish carries them on to the villages. *seq (may be NULL)
+ * is that change set's seq, 0 when nothing changed. Nothing elsewhere. */
+int agg_city_follow(uint64_t *seq, struct stele_ctx *ctx);
+
+/* 0, or STELE_EFAIL naming the directory when the county belongs to a city, whose
+ * catalogue governs (`rules import` is then the city's). */
+int agg_not_under_city(struct stele_ctx *ctx);
+
+/* After a county's merge in sync (whose registry agg_registry_publish refreshed
+ * before the merge): the city's catalogue followed (agg_city_follow), and, when
+ * the county has a publish URL and its stream has change sets not pushed yet, the
+ * stream pushed there (agg_publish_stream): so a village added, a key revoked or
+ * the city's new catalogue reach the city and the villages at the county's next
+ * sync. Nothing at a township or a city. */
+int agg_after_merge(struct stele_ctx *ctx);
+
+/* Commits the outbox's new change sets to DIR/repo.git and pushes the branch to
+ * to (NULL: the publish URL of init; none: committed only, said on stderr).
+ * always: push even when nothing new was committed and the last push went
+ * through (rules publish); else only what was not pushed yet (sync). */
+int agg_publish_stream(struct stele_ctx *ctx, const char *to, bool always);
 
 /* Makes the city's stele_village_source, stele_township_source and
  * stele_key_override what its counties' merged registries say: only streams with
@@ -209,6 +249,7 @@ struct stele_table;
 int agg_area_filter(struct stele_table *t, const char *area);
 
 extern const struct stele_cmd county_subcommands[];
+extern const struct stele_cmd city_subcommands[];
 
 /* Opens the county directory for reading rankings (lock and database, no key)
  * and checks its role is 'county' (aggregator/county.c). Released by

@@ -57,17 +57,21 @@ static int init_township(sqlite3 *db, const struct init_opts *o, const unsigned 
 
 /*
  * A city's directory (docs/levels.md "Cities"): the settings and the default
- * catalogue, the city's own (the one its rankings use; its counties publish it on
- * to their villages), in one transaction. Its writer is its 4-digit code; it
- * registers counties ('county add') and writes no synced table yet.
+ * catalogue, the city's own (the one its rankings use; its counties follow it and
+ * publish it on to their villages), captured as the city stream's first change
+ * set, in one transaction. Its writer is its 4-digit code; it registers counties
+ * ('county add') and writes only its catalogue.
  */
-static int init_city(sqlite3 *db, const struct init_opts *o, const unsigned char *pk)
+static int init_city(sqlite3 *db, const struct init_opts *o, const unsigned char *pk,
+		     const unsigned char *sk)
 {
+	struct stele_capture *cap = NULL;
 	char pk_hex[2 * STELE_PK_BYTES + 1];
+	uint64_t seq = 0;
 	int rc;
 
 	stele_hex_encode(pk_hex, pk, STELE_PK_BYTES);
-	if ((rc = stele_db_begin(db)) < 0)
+	if ((rc = stele_capture_begin(&cap, db, o->city)) < 0)
 		return rc;
 	if ((rc = stele_meta_set(db, "role", "city")) < 0 ||
 	    (rc = stele_meta_set(db, "city_code", o->city)) < 0 ||
@@ -77,10 +81,10 @@ static int init_city(sqlite3 *db, const struct init_opts *o, const unsigned char
 	    (o->publish && (rc = stele_meta_set(db, "publish_url", o->publish)) < 0) ||
 	    (rc = stele_rules_install_defaults(db)) < 0 ||
 	    (rc = stele_meta_set(db, "writer", o->city)) < 0) {
-		stele_db_rollback(db);
+		stele_capture_abort(cap);
 		return rc;
 	}
-	return stele_db_commit(db);
+	return stele_capture_commit(&seq, cap, sk);
 }
 
 /* A city code: exactly 4 ASCII digits. */
@@ -163,7 +167,7 @@ int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 		goto done;
 	if ((rc = stele_key_load(sk, nd.key_path)) == 0 &&
 	    (rc = o.county ? init_database(nd.db, &o, nd.pk, sk) :
-		  o.city ? init_city(nd.db, &o, nd.pk) : init_township(nd.db, &o, nd.pk)) == 0)
+		  o.city ? init_city(nd.db, &o, nd.pk, sk) : init_township(nd.db, &o, nd.pk)) == 0)
 		rc = stele_cli_save_kept_urls(&urls, ctx);
 	sodium_memzero(sk, sizeof(sk));
 	if ((rc = stele_newdir_end(&nd, rc)) < 0)

@@ -3,6 +3,7 @@
 #include <stdbool.h>
 
 #include "aggregator.h"
+#include "error.h"
 
 int cmd_merge(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
@@ -11,5 +12,12 @@ int cmd_merge(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char
 
 	if ((rc = stele_cli_start(&args, &n, ctx, cmd, NULL, argc, argv, agg_open)) != 0)
 		return rc;
-	return agg_merge(ctx);
+	rc = agg_merge(ctx);
+	/* At a county under a city: the city's verified catalogue, as the county's own. */
+	if (rc == 0 || rc == STELE_EVERIFY) {
+		int follow_rc = agg_city_follow(NULL, ctx);
+		if (follow_rc < 0)
+			return follow_rc;
+	}
+	return rc;
 }

@@ -33,7 +33,8 @@ static int rules_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 		return rc;
 	if ((rc = stele_rules_kind_parse(&kind, pos[0])) < 0)
 		return rc;
-	if ((rc = agg_open(ctx)) < 0 || (rc = agg_county_only(ctx)) < 0)
+	if ((rc = agg_open(ctx)) < 0 || (rc = agg_county_only(ctx)) < 0 ||
+	    (rc = agg_not_under_city(ctx)) < 0)
 		return rc;
 	if ((rc = stele_csv_open(&csv, pos[1], 16u << 20)) < 0)
 		return rc;
@@ -165,94 +166,9 @@ static int rules_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 	return rc;
 }
 
-/*
- * Commits every outbox change set past the repository's tip to repo, one commit
- * each, in order, written as one pack with one move of the branch. *first and *last are the seqs committed (0 and 0 if none).
- */
-static int commit_outbox(uint64_t *first, uint64_t *last, struct stele_ctx *ctx,
-			 git_repository *repo)
-{
-	char pk_hex[2 * STELE_PK_BYTES + 1], message[STELE_CS_SUMMARY_MAX + 64];
-	unsigned char pk[STELE_PK_BYTES];
-	struct stele_repo_pack *pack = NULL;
-	sqlite3_stmt *stmt = NULL;
-	uint64_t tip_seq = 0, lo = 0, hi = 0;
-	git_oid tip, made;
-	int rc, step;
-
-	stele_key_public(pk, ctx->sk);
-	stele_hex_encode(pk_hex, pk, STELE_PK_BYTES);
-	if ((rc = stele_repo_tip(&tip, &tip_seq, repo, STELE_BRANCH)) < 0)
-		return rc;
-	if ((rc = stele_repo_pack_begin(&pack, repo, STELE_BRANCH)) < 0 ||
-	    (rc = stele_db_prepare(ctx->db, &stmt, "SELECT seq, created_at, summary, data "
-						   "FROM stele_outbox WHERE seq > ? ORDER BY seq")) < 0)
-		goto done;
-	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)tip_seq);
-	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		uint64_t seq = (uint64_t)sqlite3_column_int64(stmt, 0);
-
-		if (seq != (hi ? hi : tip_seq) + 1) {
-			rc = stele_error(STELE_EFAIL, "the county outbox jumps from seq %llu to %llu; "
-					 "the repository %s/%s does not match this database",
-					 (unsigned long long)(hi ? hi : tip_seq), (unsigned long long)seq,
-					 ctx->dir, STELE_REPO_DIR);
-			goto done;
-		}
-		snprintf(message, sizeof(message), "seq %llu: %s", (unsigned long long)seq,
-			 (const char *)sqlite3_column_text(stmt, 2));
-		if ((rc = stele_repo_pack_add(&made, pack, sqlite3_column_blob(stmt, 3),
-					      (size_t)sqlite3_column_bytes(stmt, 3), pk_hex, message,
-					      STELE_WRITER_COUNTY, sqlite3_column_int64(stmt, 1))) < 0)
-			goto done;
-		if (!lo)
-			lo = seq;
-		hi = seq;
-	}
-	if (step != SQLITE_DONE) {
-		rc = stele_error_db(STELE_EFAIL, ctx->db, "reading the outbox");
-		goto done;
-	}
-	if ((rc = stele_repo_pack_finish(NULL, pack)) < 0)
-		goto done;
-	*first = lo;
-	*last = hi;
-done:
-	sqlite3_finalize(stmt);
-	stele_repo_pack_free(pack);
-	return rc;
-}
-
-/*
- * The stored publish URL is the county's own server folder: when it is a local
- * path whose parent directory is missing, the parent is created (one level). A
- * --to URL (a USB stick) is never created this way: a missing mount point must
- * not be replaced by a plain directory.
- */
-static int make_publish_parent(const char *url)
-{
-	char *path = NULL, *slash;
-	int rc;
-
-	if ((rc = stele_url_local_path(&path, url)) <= 0)
-		return rc;
-	rc = 0;
-	if ((slash = strrchr(path, '/')) && slash != path) {
-		*slash = '\0';
-		if (mkdir(path, 0755) < 0 && errno != EEXIST)
-			rc = stele_error(STELE_EFAIL, "cannot create %s: %s", path, strerror(errno));
-	}
-	free(path);
-	return rc;
-}
-
 static int rules_publish(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
-	struct stele_remote_opts remote_opts = { 0 };
 	const char *to = NULL;
-	char *stored = NULL, *repo_path = NULL, shown[1024];
-	git_repository *repo = NULL;
-	uint64_t first = 0, last = 0;
 	char **args;
 	int rc, n, drafts = 0;
 
@@ -270,53 +186,11 @@ static int rules_publish(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 		fprintf(stderr, P_("%s: the draft rules (%d table) are live for the county\n",
 				   "%s: the draft rules (%d tables) are live for the county\n", drafts),
 			ctx->prog, drafts);
-	/* The registry the county's city reads (docs/levels.md "Cities"). */
-	if ((rc = agg_registry_publish(NULL, ctx)) < 0)
+	/* The city's catalogue, and the registry the county's city reads (docs/levels.md
+	 * "Cities"). */
+	if ((rc = agg_city_follow(NULL, ctx)) < 0 || (rc = agg_registry_publish(NULL, ctx)) < 0)
 		return rc;
-	if (!to) {
-		if ((rc = stele_meta_get(ctx->db, "publish_url", &stored)) < 0)
-			goto done;
-		to = stored;
-	}
-	if (!(repo_path = stele_ctx_path(ctx, STELE_REPO_DIR))) {
-		rc = stele_error(STELE_EFAIL, "out of memory");
-		goto done;
-	}
-	if ((rc = stele_git_init()) < 0 || (rc = stele_repo_open(&repo, repo_path, 1)) < 0)
-		goto done;
-	/* The county directory's lock is held (agg_open): a ref lock in its repository
-	 * is a killed publish's, which would stop every later one. */
-	stele_repo_clear_stale_locks(repo);
-	if ((rc = commit_outbox(&first, &last, ctx, repo)) < 0)
-		goto done;
-	if (!to || !*to) {
-		unsigned long long count = first ? last - first + 1 : 0;
-		fprintf(stderr, P_("%s: committed %llu change set to %s; no publish URL (give --to "
-				   "URL, or --publish at init)\n",
-				   "%s: committed %llu change sets to %s; no publish URL (give --to "
-				   "URL, or --publish at init)\n", first == last),
-			ctx->prog, count, repo_path);
-		goto done;
-	}
-	if (stored && (rc = make_publish_parent(stored)) < 0)
-		goto done;
-	if ((rc = stele_remote_opts_from_env(&remote_opts, ctx->dir)) < 0)
-		goto done;
-	remote_opts.progress = ctx->verbose_progress ? stele_cli_transfer_progress : NULL;
-	if ((rc = stele_remote_push(repo, to, STELE_BRANCH, STELE_BRANCH, 1, &remote_opts)) < 0)
-		goto done;
-	stele_url_redact(shown, sizeof(shown), to);
-	if (first)
-		fprintf(stderr, _("%s: published seq %llu..%llu to %s\n"), ctx->prog,
-			(unsigned long long)first, (unsigned long long)last, shown);
-	else
-		fprintf(stderr, _("%s: %s is up to date\n"), ctx->prog, shown);
-done:
-	stele_remote_opts_release(&remote_opts);
-	stele_repo_close(repo);
-	free(stored);
-	free(repo_path);
-	return rc;
+	return agg_publish_stream(ctx, to, true);
 }
 
 const struct stele_cmd rules_subcommands[] = {

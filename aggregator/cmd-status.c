@@ -87,6 +87,15 @@ static int status_table(struct stele_table **out, struct stele_ctx *ctx)
 			"local_time(c.fetched_at), c.fetch_error, st.state_note, st.last_commit "
 			"FROM stele_county_source c "
 			"LEFT JOIN stele_stream st ON st.writer = c.county_code UNION ALL ";
+	/* A county under a city: the city's stream (its catalogue) first. */
+	static const char cities[] =
+			"SELECT c.city_code AS code, NULL, coalesce(st.last_seq, 0), "
+			"local_time(st.applied_at), NULL, NULL, "
+			"CASE WHEN coalesce(st.state, 'ok') = 'ok' AND coalesce(st.last_seq, 0) = 0 "
+			"THEN 'never synced' ELSE coalesce(st.state, 'ok') END, "
+			"local_time(c.fetched_at), c.fetch_error, st.state_note, st.last_commit "
+			"FROM stele_city_source c "
+			"LEFT JOIN stele_stream st ON st.writer = c.city_code UNION ALL ";
 	static const char townships[] =
 			"SELECT t.township_code AS code, (SELECT min(v.township_name) FROM village v "
 			"WHERE v.township_code = t.township_code), coalesce(st.last_seq, 0), "
@@ -110,9 +119,10 @@ static int status_table(struct stele_table **out, struct stele_ctx *ctx)
 			"END), st.last_commit "
 			"FROM village v LEFT JOIN stele_village_source s ON s.village_code = v.code "
 			"LEFT JOIN stele_stream st ON st.writer = v.code ORDER BY 1";
-	char sql[sizeof(counties) + sizeof(townships) + sizeof(villages)];
+	char sql[sizeof(counties) + sizeof(cities) + sizeof(townships) + sizeof(villages)];
 
-	snprintf(sql, sizeof(sql), "%s%s%s", city ? counties : "", townships, villages);
+	snprintf(sql, sizeof(sql), "%s%s%s", city ? counties : agg_level(ctx) ==
+		 STELE_LEVEL_COUNTY ? cities : "", townships, villages);
 	if ((rc = stele_db_prepare(ctx->db, &stmt, sql)) < 0)
 		goto done;
 	sqlite3_bind_int(stmt, 1, city);

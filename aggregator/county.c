@@ -154,9 +154,13 @@ int agg_villages(struct agg_village **out, size_t *n, struct stele_ctx *ctx)
 	const char *below = "SELECT village_code, remote, pubkey FROM stele_village_source "
 			    "UNION ALL SELECT township_code, remote, pubkey FROM stele_township_source";
 	const char *counties = "SELECT county_code, remote, pubkey FROM stele_county_source";
+	/* A county under a city: the city's stream (its catalogue) comes first. */
+	const char *city = "SELECT city_code, remote, pubkey FROM stele_city_source";
 	char sql[512];
 
-	if (agg_level(ctx) != STELE_LEVEL_CITY || city_list == AGG_CITY_BELOW)
+	if (agg_level(ctx) == STELE_LEVEL_COUNTY)
+		snprintf(sql, sizeof(sql), "%s UNION ALL %s ORDER BY 1", city, below);
+	else if (agg_level(ctx) != STELE_LEVEL_CITY || city_list == AGG_CITY_BELOW)
 		snprintf(sql, sizeof(sql), "%s ORDER BY 1", below);
 	else if (city_list == AGG_CITY_COUNTIES)
 		snprintf(sql, sizeof(sql), "%s ORDER BY 1", counties);
@@ -271,6 +275,9 @@ void rank_view_close(struct rank_view *view, struct stele_ctx *ctx)
 void agg_say_stream(const struct stele_ctx *ctx, const char *code, const char *what)
 {
 	switch (strlen(code)) {
+	case STELE_LEVEL_CITY:
+		fprintf(stderr, _("%s: city %s: %s\n"), ctx->prog, code, what);
+		break;
 	case STELE_LEVEL_COUNTY:
 		fprintf(stderr, _("%s: county %s: %s\n"), ctx->prog, code, what);
 		break;

@@ -265,17 +265,22 @@ static int quarantine_fetch(struct stele_ctx *ctx, const struct fetch_job *job)
 	return rc;
 }
 
-/* Records each job's outcome in stele_village_source, in one transaction. */
 /* Records the fetch outcome of a stream that is not a village's, inside
- * record_outcomes' transaction: a county's at a city (6 digits), a township's (9). */
+ * record_outcomes' transaction: a county's at a city (6 digits), a township's (9),
+ * a county's city's (4). */
 static int record_other(struct stele_ctx *ctx, const struct fetch_job *job)
 {
 	sqlite3_stmt *stmt = NULL;
 	int rc;
 
-	if ((rc = stele_db_prepare(ctx->db, &stmt, strlen(job->code) == STELE_LEVEL_COUNTY ?
+	size_t len = strlen(job->code);
+
+	if ((rc = stele_db_prepare(ctx->db, &stmt, len == STELE_LEVEL_COUNTY ?
 			"UPDATE stele_county_source SET fetched_at = CASE WHEN ?2 IS NULL THEN ?3 "
 			"ELSE fetched_at END, fetch_error = ?2 WHERE county_code = ?1" :
+			len == STELE_LEVEL_CITY ?
+			"UPDATE stele_city_source SET fetched_at = CASE WHEN ?2 IS NULL THEN ?3 "
+			"ELSE fetched_at END, fetch_error = ?2 WHERE city_code = ?1" :
 			"UPDATE stele_township_source SET fetched_at = CASE WHEN ?2 IS NULL THEN ?3 "
 			"ELSE fetched_at END, fetch_error = ?2 WHERE township_code = ?1")) < 0)
 		return rc;
@@ -291,6 +296,8 @@ static int record_other(struct stele_ctx *ctx, const struct fetch_job *job)
 	return rc;
 }
 
+/* Records each job's outcome in stele_village_source (or its level's table), in
+ * one transaction. */
 static int record_outcomes(struct stele_ctx *ctx, const struct fetch_job *jobs, size_t n)
 {
 	sqlite3_stmt *stmt = NULL;
@@ -328,19 +335,19 @@ done:
 	return rc;
 }
 
-/* The registered village an entry of a --from directory names (CODE.git or
- * CODE), or NULL. */
-static const struct agg_village *entry_village(const struct agg_village *v, size_t n,
+/* The listed stream an entry of a --from directory names (CODE.git or CODE: a
+ * village's, a township's, a city's county's, a county's city's), or NULL.
+ * *git says whether the entry ends in .git. */
+static const struct agg_village *entry_village(bool *git, const struct agg_village *v, size_t n,
 					       const char *entry)
 {
 	size_t len = strlen(entry);
 
-	if (len == 16 && strcmp(entry + 12, ".git") == 0)
-		len = 12;
-	if (len != 12)
-		return NULL;
+	*git = len > 4 && strcmp(entry + len - 4, ".git") == 0;
+	if (*git)
+		len -= 4;
 	for (size_t i = 0; i < n; i++)
-		if (strncmp(v[i].code, entry, 12) == 0)
+		if (strlen(v[i].code) == len && strncmp(v[i].code, entry, len) == 0)
 			return &v[i];
 	return NULL;
 }
@@ -357,8 +364,8 @@ static char *join(const char *dir, const char *name)
 }
 
 /*
- * Builds the job list: every village with a remote, or with from, every entry of
- * from that is a registered village (CODE.git preferred to CODE). *ignored counts
+ * Builds the job list: every listed stream with a remote, or with from, every
+ * entry of from that names a listed stream (CODE.git preferred to CODE). *ignored counts
  * the other entries. jobs and their strings are freed by the caller (free_jobs).
  */
 static int make_jobs(struct fetch_job **out, size_t *njobs, long *ignored, struct stele_ctx *ctx,
@@ -395,10 +402,11 @@ static int make_jobs(struct fetch_job **out, size_t *njobs, long *ignored, struc
 	while ((e = readdir(d))) {
 		const struct agg_village *village;
 		struct fetch_job *job = NULL;
+		bool git;
 
 		if (e->d_name[0] == '.')
 			continue;
-		if (!(village = entry_village(v, n, e->d_name))) {
+		if (!(village = entry_village(&git, v, n, e->d_name))) {
 			(*ignored)++;
 			continue;
 		}
@@ -408,7 +416,7 @@ static int make_jobs(struct fetch_job **out, size_t *njobs, long *ignored, struc
 		if (job) {
 			/* Both CODE and CODE.git: the .git one is taken, the other ignored. */
 			(*ignored)++;
-			if (strlen(e->d_name) != 16)
+			if (!git)
 				continue;
 			free(job->url);
 		} else {
@@ -466,7 +474,8 @@ static void free_jobs(struct fetch_job *jobs, size_t n)
 	free(jobs);
 }
 
-int agg_fetch(struct stele_ctx *ctx, const struct agg_fetch_opts *opts)
+int agg_fetch_round(struct agg_fetch_tally *tally, struct stele_ctx *ctx,
+		    const struct agg_fetch_opts *opts)
 {
 	struct fetch_pool pool = { .ctx = ctx };
 	struct stele_remote_opts remote_opts = { 0 };
@@ -521,26 +530,44 @@ int agg_fetch(struct stele_ctx *ctx, const struct agg_fetch_opts *opts)
 		}
 	if ((rc = record_outcomes(ctx, jobs, njobs)) < 0)
 		goto done;
-	if (opts->from) {
-		size_t took = njobs - (size_t)(failed + quarantined);
-		char repos[64], others[64];
-		snprintf(repos, sizeof(repos), P_("%zu repository", "%zu repositories", took), took);
-		snprintf(others, sizeof(others), P_("%ld other entry", "%ld other entries", ignored),
-			 ignored);
-		fprintf(stderr, _("%s: took %s from %s, ignored %s\n"), ctx->prog, repos, opts->from,
-			others);
-	}
-	if (failed)
-		rc = stele_error(STELE_EFAIL, "%ld of %zu villages could not be fetched", failed, njobs);
-	else if (quarantined)
-		rc = stele_error(STELE_EVERIFY, "%ld of %zu villages quarantined (see 'quarantine "
-				 "list')", quarantined, njobs);
+	tally->jobs += njobs;
+	tally->failed += failed;
+	tally->quarantined += quarantined;
+	tally->ignored = ignored;
 done:
 	stele_remote_opts_release(&remote_opts);
 	free(mirrors);
 	free_jobs(jobs, njobs);
 	agg_villages_free(v, n);
 	return rc;
+}
+
+int agg_fetch(struct stele_ctx *ctx, const struct agg_fetch_opts *opts)
+{
+	struct agg_fetch_tally t = { 0 };
+	int rc;
+
+	/* A city's round is two: its counties, then what their registries list. */
+	rc = agg_level(ctx) == STELE_LEVEL_CITY ? agg_city_fetch(&t, ctx, opts) :
+		agg_fetch_round(&t, ctx, opts);
+	if (rc < 0)
+		return rc;
+	if (opts->from) {
+		size_t took = t.jobs - (size_t)(t.failed + t.quarantined);
+		char repos[64], others[64];
+		snprintf(repos, sizeof(repos), P_("%zu repository", "%zu repositories", took), took);
+		snprintf(others, sizeof(others), P_("%ld other entry", "%ld other entries", t.ignored),
+			 t.ignored);
+		fprintf(stderr, _("%s: took %s from %s, ignored %s\n"), ctx->prog, repos, opts->from,
+			others);
+	}
+	if (t.failed)
+		return stele_error(STELE_EFAIL, "%ld of %zu villages could not be fetched", t.failed,
+				   t.jobs);
+	if (t.quarantined)
+		return stele_error(STELE_EVERIFY, "%ld of %zu villages quarantined (see 'quarantine "
+				   "list')", t.quarantined, t.jobs);
+	return 0;
 }
 
 /* The options fetch and sync take: --from, --jobs, --timeout. */
@@ -598,11 +625,9 @@ static int fetch_parse(struct fetch_cli *f, struct stele_ctx *ctx, const struct 
 }
 
 int agg_fetch_command(bool *fetched, struct stele_ctx *ctx, const struct stele_cmd *cmd,
-		      int argc, char **argv,
-		      int (*at_city)(struct stele_ctx *ctx, const struct agg_fetch_opts *opts))
+		      int argc, char **argv)
 {
 	struct fetch_cli f;
-	bool city;
 	int rc;
 
 	*fetched = false;
@@ -610,9 +635,8 @@ int agg_fetch_command(bool *fetched, struct stele_ctx *ctx, const struct stele_c
 		return rc;
 	if (f.timeout && (rc = arm_timeout(ctx, f.timeout)) < 0)
 		return rc;
-	city = at_city && agg_level(ctx) == STELE_LEVEL_CITY;
-	*fetched = !city;
-	rc = city ? at_city(ctx, &f.o) : agg_fetch(ctx, &f.o);
+	*fetched = true;
+	rc = agg_fetch(ctx, &f.o);
 	stele_deadline_disarm();
 	return rc;
 }

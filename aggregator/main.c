@@ -25,6 +25,9 @@ static const struct stele_cmd commands[] = {
 	  N_("The city's counties, whose published registries say which villages and\n"
 	  "townships the city fetches and with which keys it verifies them."),
 	  county_subcommands },
+	{ "city", stele_cli_subcommand, N_("city join|show ..."),
+	  N_("The city a county belongs to, whose rules catalogue it takes from the city's\n"
+	  "stream and publishes on to its villages."), city_subcommands },
 	{ "rules", stele_cli_subcommand, N_("rules import|list|publish ..."),
 	  N_("The county's rules catalogue, and publishing it to the villages."), rules_subcommands },
 	{ "assess", stele_cli_subcommand, N_("assess list|approve|adjust|review ..."),
@@ -49,7 +52,9 @@ static const struct stele_cmd commands[] = {
 	  "others carry on; the exit code is then 1. Credentials as for stele-agent:\n"
 	  "DIR/credentials ($STELE_GIT_CREDENTIALS), STELE_GIT_USERNAME/PASSWORD; an\n"
 	  "https:// server's own CA in $STELE_CA_FILE; an ssh:// key in $STELE_SSH_KEY.\n"
-	  "--timeout (30s, 10m, 1h) stops a fetch that a silent server holds (exit 1)."),
+	  "--timeout (30s, 10m, 1h) stops a fetch that a silent server holds (exit 1).\n"
+	  "At a city: its counties' streams first (merged at once), then every township\n"
+	  "and village their registries vouch for; --from takes each by its code."),
 	  NULL },
 	{ "merge", cmd_merge, N_("merge"),
 	  N_("Verifies every new change set of every village and applies it exactly once.\n"
@@ -61,7 +66,10 @@ static const struct stele_cmd commands[] = {
 	  "replaces is removed only after it is on disk. fetch does this by itself for a\n"
 	  "mirror that holds more than 50 packs or 1,000 loose objects."), NULL },
 	{ "sync", cmd_sync, N_("sync [--from DIR] [--jobs N] [--timeout DURATION]"),
-	  N_("fetch, then merge (--timeout covers the fetch)."), NULL },
+	  N_("fetch, then merge (--timeout covers the fetch). At a county, then: the city's\n"
+	  "catalogue taken as the county's own ('city join'), the registry refreshed, and\n"
+	  "the county's stream pushed to its --publish URL when the server lacks some of it."),
+	  NULL },
 	{ "log", cmd_log, N_("log [--village CODE] [--format table|csv|json] [--bom]"),
 	  N_("The merge runs, numbered (id, finished_at, change_sets, villages, started_at):\n"
 	  "any ranking or report takes --as-of ID (or a finished_at time) to print exactly\n"

@@ -73,7 +73,7 @@ static bool writer_valid(const char *w, size_t n)
 {
 	if (n == sizeof(STELE_WRITER_COUNTY) - 1 && memcmp(w, STELE_WRITER_COUNTY, n) == 0)
 		return true;
-	if (n != STELE_LEVEL_VILLAGE && n != STELE_LEVEL_TOWNSHIP)
+	if (n != STELE_LEVEL_VILLAGE && n != STELE_LEVEL_TOWNSHIP && n != STELE_LEVEL_CITY)
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if (w[i] < '0' || w[i] > '9')
@@ -157,7 +157,7 @@ int stele_cs_encode(unsigned char **out, size_t *out_len, struct stele_changeset
 	if (writer_len > STELE_CS_WRITER_MAX || !writer_valid(cs->writer, writer_len)) {
 		rc = stele_error(STELE_EINVALID,
 				 "change-set writer is not a 12-digit village code, a 9-digit township "
-				 "code or \"county\"");
+				 "code, a 4-digit city code or \"county\"");
 		goto done;
 	}
 	if (summary_len > STELE_CS_SUMMARY_MAX || !stele_utf8_valid(summary, summary_len)) {
@@ -390,7 +390,7 @@ int stele_cs_decode(struct stele_changeset **out, enum stele_cs_fault *fault,
 	    !writer_valid((const char *)writer, writer_len)) {
 		rc = verify_fail(&why, STELE_CS_FAULT_MALFORMED,
 				 "change-set writer at byte 28 is not a 12-digit village code, a "
-				 "9-digit township code or \"county\"");
+				 "9-digit township code, a 4-digit city code or \"county\"");
 		goto done;
 	}
 	if ((rc = take(&prev_hash, &r, STELE_HASH_BYTES, "prev_hash", &why)) < 0 ||

@@ -21,6 +21,13 @@ const char *const stele_township_tables[] = {
 	"township_review", NULL,
 };
 
+/* The city's catalogue (docs/levels.md "The rules catalogue at a city"): it
+ * governs its counties, which publish it on to their villages in their own
+ * streams, so the county writes these tables too. */
+const char *const stele_city_tables[] = {
+	"point_rule", "standard_item", "veto_item", "ranking_config", NULL,
+};
+
 static const char *const no_tables[] = { NULL };
 
 static bool in_list(const char *const *list, const char *name)
@@ -65,6 +72,7 @@ const char *const *stele_level_tables(enum stele_level level)
 	case STELE_LEVEL_VILLAGE: return stele_village_tables;
 	case STELE_LEVEL_TOWNSHIP: return stele_township_tables;
 	case STELE_LEVEL_COUNTY: return stele_county_tables;
+	case STELE_LEVEL_CITY: return stele_city_tables;
 	default: return no_tables;
 	}
 }

@@ -11,6 +11,8 @@ extern const char *const stele_village_tables[];
 extern const char *const stele_county_tables[];
 
 extern const char *const stele_township_tables[];
+/* The city's catalogue, a subset of the county's tables. */
+extern const char *const stele_city_tables[];
 
 bool stele_is_village_table(const char *name);
 bool stele_is_county_table(const char *name);

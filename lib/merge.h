@@ -107,7 +107,9 @@ int stele_stream_apply(const char **reason, struct stele_stream *s,
 bool stele_stream_county_at_city(const struct stele_stream *s, const char *writer);
 
 /* sqlite3changeset_apply_v2's table filter for s's change sets: NULL (every table)
- * but for a county's stream at a city, where it leaves out the tables named above.
+ * but for a county's stream at a city, where it leaves out the tables named above,
+ * and a city's stream (read at its counties), whose tables are all left out: the
+ * county applies the verified change sets itself, captured in its own stream.
  * Every apply of s's bytes, one by one or combined, passes it. */
 typedef int (*stele_stream_filter_fn)(void *arg, const char *table);
 stele_stream_filter_fn stele_stream_filter(const struct stele_stream *s);

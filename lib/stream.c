@@ -332,8 +332,22 @@ static int city_filter(void *arg, const char *table)
 	return 1;
 }
 
+/* The filter of a city's stream read at its county: every table is left out of
+ * the apply. The merge verifies the city's change sets (chain, signature,
+ * ownership: the catalogue only); the county then applies the verified ones to its
+ * catalogue as its own captured change set (aggregator/city.c), so its stream
+ * carries the city's catalogue on to its villages. */
+static int none_filter(void *arg, const char *table)
+{
+	(void)arg;
+	(void)table;
+	return 0;
+}
+
 stele_stream_filter_fn stele_stream_filter(const struct stele_stream *s)
 {
+	if (s->level == STELE_LEVEL_CITY)
+		return none_filter;
 	return stele_stream_county_at_city(s, NULL) ? city_filter : NULL;
 }
 

@@ -9,53 +9,9 @@ county offline stops only its own part; a revocation passes from county to city'
 
 test_must_run_on_ci
 command -v python3 >/dev/null 2>&1 || test_skip_all 'python3 is missing (tools/deps.sh test)'
-TOOLS=$SRC_ROOT/tools
+. "$TEST_DIRECTORY/lib-city.sh"
 MONTH=2026-03
 YEAR=2026
-
-# county_pipeline NAME CODE SEED: generates county CODE into NAME-in/, and drives it
-# as t0425 does: the county set up with its rules, every village initialized,
-# registered with its key, importing its records, closing its months and syncing,
-# the county recording its vetoes and reviews; then 'rules publish' sends its
-# stream (its registry with it) to NAME-server/county.git.
-county_pipeline() {
-	n=$1 county=$2 seed=$3
-	srv=$TRASH/$n-server
-	python3 "$TOOLS/gen-county.py" $n-in --county $county --seed $seed --villages 10 \
-		--townships 2 --months 3 &&
-	stele-aggregator -C $n init --county $county --name 生成县$n \
-		--publish $srv/county.git 2>/dev/null &&
-	for kind in point-rules standard-items veto-items config; do
-		stele-aggregator -C $n rules import $kind $n-in/rules/$kind.csv 2>/dev/null || return 1
-	done &&
-	tail -n +2 $n-in/villages.csv | while IFS=, read code name township; do
-		git init -q --bare $srv/$code.git &&
-		stele-agent -C $n-v/$code init --village $code --name "$name" \
-			--remote $srv/$code.git --county $srv/county.git 2>/dev/null &&
-		stele-aggregator -C $n village add $code --name "$name" \
-			--township-name "$township" --remote $srv/$code.git \
-			--key "$(stele-agent -C $n-v/$code key)" >/dev/null || return 1
-	done &&
-	stele-aggregator -C $n rules publish 2>/dev/null &&
-	for dir in $n-in/villages/*/; do
-		code=$(basename $dir)
-		for kind in members points tasks requests income assessments; do
-			stele-agent -C $n-v/$code import $kind $dir/$kind.csv >/dev/null 2>&1 || return 1
-		done
-		last=$(tail -n 1 $dir/closes.txt)
-		if test -n "$last"; then
-			stele-agent -C $n-v/$code close $last --force >/dev/null 2>&1 || return 1
-		fi
-		stele-agent -C $n-v/$code sync 2>/dev/null || return 1
-	done &&
-	tail -n +2 $n-in/vetoes.csv | while IFS=, read code veto year note; do
-		stele-aggregator -C $n veto add $code $veto --year $year --note "$note" >/dev/null ||
-			return 1
-	done &&
-	stele-aggregator -C $n sync 2>/dev/null &&
-	load_reference_reviews $n $n-in/reviews.csv &&
-	stele-aggregator -C $n rules publish 2>/dev/null
-}
 
 test_expect_success 'two counties, generated and each driven end to end' '
 	county_pipeline a 990102 21 &&

@@ -197,9 +197,23 @@ static void test_levels(void **state)
 	/* The township's rows obey their table's value rules, as strictly. */
 	assert_string_equal(verdict(db, "990101001", "INSERT INTO township_review VALUES ('" VILLAGE
 				    "', 2026, 'S1', 1001, NULL)"), "value");
-	/* A city owns no table yet. */
+	/* A city owns its catalogue (docs/levels.md), nothing that belongs to a village. */
 	assert_string_equal(verdict(db, "9901", "INSERT INTO township_review VALUES ('" VILLAGE
 				    "', 2026, 'S1', 150, NULL)"), "ownership");
+	assert_string_equal(verdict(db, "9901", "INSERT INTO ranking_config VALUES "
+				    "('weight.task', '40')"), "ok");
+	assert_string_equal(verdict(db, "9901", "INSERT INTO member (village_code, id, name) "
+				    "VALUES ('" VILLAGE "', 'M9', 'x')"), "ownership");
+	assert_non_null(strstr(stele_error_message(), "writes table 'member', which 9901 does not "
+			       "own"));
+	assert_string_equal(verdict(db, "9901", "INSERT INTO assessment_review VALUES ('" VILLAGE
+				    "', 2026, 'S1', 150, NULL)"), "ownership");
+	assert_string_equal(verdict(db, "9901", "INSERT INTO registry_source VALUES ('" VILLAGE
+				    "', 'x', NULL)"), "ownership");
+	/* Its stream is verified at its counties, and none of it applied by the merge. */
+	assert_int_equal(stele_stream_init(&s, db, "9901"), 0);
+	assert_non_null(stele_stream_filter(&s));
+	assert_int_equal(stele_stream_filter(&s)(NULL, "point_rule"), 0);
 
 	/* The county's rows that belong to a village carry a 12-digit code ... */
 	assert_string_equal(verdict(db, STELE_WRITER_COUNTY, "INSERT INTO veto_item VALUES ('V1', "
