@@ -51,17 +51,21 @@ static const struct stele_cmd commands[] = {
 	  "https:// server's own CA in $STELE_CA_FILE; an ssh:// key in $STELE_SSH_KEY.\n"
 	  "--timeout (30s, 10m, 1h) stops a fetch that a silent server holds (exit 1)."),
 	  NULL },
-	{ "merge", cmd_merge, N_("merge"),
+	{ "merge", cmd_merge, N_("merge [--jobs N]"),
 	  N_("Verifies every new change set of every village and applies it exactly once.\n"
 	  "A refused change set is quarantined and stops its village's stream; a rewritten\n"
-	  "history is held. Exit 5 when any village is held or quarantined."), NULL },
+	  "history is held. Exit 5 when any village is held or quarantined. --jobs N reads\n"
+	  "and verifies the signatures of villages' change sets on N threads (default: the\n"
+	  "number of processors) while one applies them, in the same order and with the\n"
+	  "same result as --jobs 1."), NULL },
 	{ "gc", cmd_gc, N_("gc"),
 	  N_("Repacks every village's mirror (DIR/villages/CODE.git) and the county's own\n"
 	  "repository, each into one pack: every object goes into a new pack, and what it\n"
 	  "replaces is removed only after it is on disk. fetch does this by itself for a\n"
 	  "mirror that holds more than 50 packs or 1,000 loose objects."), NULL },
 	{ "sync", cmd_sync, N_("sync [--from DIR] [--jobs N] [--timeout DURATION]"),
-	  N_("fetch, then merge (--timeout covers the fetch)."), NULL },
+	  N_("fetch, then merge (--timeout covers the fetch; --jobs N is both the fetch's\n"
+	  "parallel jobs and the merge's verifying threads)."), NULL },
 	{ "log", cmd_log, N_("log [--village CODE] [--format table|csv|json] [--bom]"),
 	  N_("The merge runs, numbered (id, finished_at, change_sets, villages, started_at):\n"
 	  "any ranking or report takes --as-of ID (or a finished_at time) to print exactly\n"
