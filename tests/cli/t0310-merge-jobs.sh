@@ -111,7 +111,10 @@ test_expect_success 'a mirror that cannot be read fails its village alone, the s
 	merge_jobs county &&
 	test "$(cat county.1.rc)" = "$(cat county.4.rc)" && test "$(cat county.4.rc)" != 0 &&
 	test_cmp county.1.dump county.4.dump &&
-	test_cmp county.1.err county.4.err &&
+	# (only the program'"'"'s own lines: a sanitizer build adds libgit2'"'"'s error buffers)
+	grep "^stele-aggregator:" county.1.err >err.1 &&
+	grep "^stele-aggregator:" county.4.err >err.4 &&
+	test_cmp err.1 err.4 &&
 	test_grep "village $V2: " county.4.err &&
 	test "$(sqlite3 county.4/stele.db "SELECT max(seq) FROM stele_applied WHERE writer = '\''$V5'\''")" = 721
 '
