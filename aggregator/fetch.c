@@ -633,6 +633,7 @@ int agg_fetch_command(bool *fetched, struct stele_ctx *ctx, const struct stele_c
 	*fetched = false;
 	if ((rc = fetch_parse(&f, ctx, cmd, argc, argv)) != 0 || (rc = agg_open(ctx)) < 0)
 		return rc;
+	ctx->jobs = f.o.jobs; /* sync's merge verifies on as many threads */
 	if (f.timeout && (rc = arm_timeout(ctx, f.timeout)) < 0)
 		return rc;
 	*fetched = true;

@@ -56,17 +56,21 @@ static const struct stele_cmd commands[] = {
 	  "At a city: its counties' streams first (merged at once), then every township\n"
 	  "and village their registries vouch for; --from takes each by its code."),
 	  NULL },
-	{ "merge", cmd_merge, N_("merge"),
+	{ "merge", cmd_merge, N_("merge [--jobs N]"),
 	  N_("Verifies every new change set of every village and applies it exactly once.\n"
 	  "A refused change set is quarantined and stops its village's stream; a rewritten\n"
-	  "history is held. Exit 5 when any village is held or quarantined."), NULL },
+	  "history is held. Exit 5 when any village is held or quarantined. --jobs N reads\n"
+	  "and verifies the signatures of villages' change sets on N threads (default: the\n"
+	  "number of processors) while one applies them, in the same order and with the\n"
+	  "same result as --jobs 1."), NULL },
 	{ "gc", cmd_gc, N_("gc"),
 	  N_("Repacks every village's mirror (DIR/villages/CODE.git) and the county's own\n"
 	  "repository, each into one pack: every object goes into a new pack, and what it\n"
 	  "replaces is removed only after it is on disk. fetch does this by itself for a\n"
 	  "mirror that holds more than 50 packs or 1,000 loose objects."), NULL },
 	{ "sync", cmd_sync, N_("sync [--from DIR] [--jobs N] [--timeout DURATION]"),
-	  N_("fetch, then merge (--timeout covers the fetch). At a county, then: the city's\n"
+	  N_("fetch, then merge (--timeout covers the fetch; --jobs N is both the fetch's\n"
+	  "parallel jobs and the merge's verifying threads). At a county, then: the city's\n"
 	  "catalogue taken as the county's own ('city join'), the registry refreshed, and\n"
 	  "the county's stream pushed to its --publish URL when the server lacks some of it."),
 	  NULL },

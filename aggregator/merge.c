@@ -12,7 +12,9 @@
 #include "error.h"
 #include "gitrepo.h"
 #include "history.h"
+#include "keys.h"
 #include "merge.h"
+#include "mergejobs.h"
 #include "parse.h"
 
 /* A batch (one transaction) ends after this many change sets or row changes. */
@@ -30,7 +32,18 @@ struct merge_run {
 	int rc;          /* an error inside the walk callback */
 	char pin[2 * STELE_PK_BYTES + 1]; /* a key to pin with the first change set applied */
 	int64_t id;      /* the run's number (stele_run) */
+	long threads;    /* --jobs */
+	struct stele_mergejobs *pool; /* the verifying workers (NULL: --jobs 1) */
 };
+
+/* A village's walk queued on the workers, and the cursor it starts from. */
+struct village_job {
+	struct stele_mergejob *job;
+	char since[72];
+};
+
+/* Villages queued ahead of the one merged (their memory is bounded by the pool). */
+#define JOBS_AHEAD(threads) (4 * (threads) + 4)
 
 static int pin_key(struct stele_ctx *ctx, const char *code, const char *key_hex);
 
@@ -205,8 +218,36 @@ static int kept_branches(enum agg_fork_verdict *fork, struct stele_ctx *ctx,
  * quarantined, with the one line to report in why. Returns <0 on an error that
  * is not the village's fault.
  */
+/*
+ * Offers what the workers read ahead of j, in order, then walks on from the last
+ * of it where their walk stopped short of the tip (an error, a damaged object: the
+ * walk meets it again and says so). Returns as stele_repo_walk.
+ */
+static int replay(struct merge_run *run, git_repository *repo, struct stele_mergejob *j,
+		  const git_oid *since)
+{
+	const struct stele_mergeitem *item;
+	git_oid resume;
+	bool complete = false, resumed = false;
+	int more, cb;
+
+	while ((more = stele_mergejob_next(&item, &complete, j)) == 1) {
+		stele_merge_hint(run->m, item->sig);
+		cb = on_commit(run, &item->commit, item->data, item->len);
+		stele_merge_hint(run->m, NULL);
+		resume = item->commit;
+		resumed = true;
+		if (cb != 0)
+			return cb;
+	}
+	if (complete)
+		return 0;
+	return stele_repo_walk(repo, AGG_INCOMING_REF, resumed ? &resume : since, on_commit, run);
+}
+
 static int merge_village(bool *stopped, char *why, size_t why_n, struct merge_run *run,
-			 struct stele_ctx *ctx, const struct agg_village *v)
+			 struct stele_ctx *ctx, const struct agg_village *v,
+			 const struct village_job *job)
 {
 	unsigned char pk[STELE_PK_BYTES];
 	char state[16], *mirror = NULL;
@@ -276,6 +317,7 @@ static int merge_village(bool *stopped, char *why, size_t why_n, struct merge_ru
 				   (getenv("STELE_MERGE_ONE_BY_ONE") ? 0 : STELE_MERGE_COMBINE))) < 0)
 		goto done;
 	stele_merge_set_run(run->m, run->id);
+	stele_merge_set_threads(run->m, run->threads);
 again:
 	walk_needed = true;
 	if (stele_repo_ref(&tip, repo, AGG_INCOMING_REF) != 1) {
@@ -298,7 +340,14 @@ again:
 		rc = 0;
 	}
 	if (walk_needed) {
-		walk = stele_repo_walk(repo, AGG_INCOMING_REF, *last ? &cursor : NULL, on_commit, run);
+		git_oid job_tip;
+		/* The workers' walk, if it is of this tip from this cursor. */
+		if (job && rounds == 0 && strcmp(job->since, last) == 0 &&
+		    stele_mergejob_tip(&job_tip, job->job) && stele_git_oid_equal(&job_tip, &tip))
+			walk = replay(run, repo, job->job, *last ? &cursor : NULL);
+		else
+			walk = stele_repo_walk(repo, AGG_INCOMING_REF, *last ? &cursor : NULL,
+					       on_commit, run);
 		if (run->rc < 0) {
 			rc = run->rc;
 			goto done;
@@ -425,11 +474,73 @@ static int run_end(struct stele_ctx *ctx, int64_t id)
 	return stele_db_exec(ctx->db, sql);
 }
 
+/*
+ * Queues village v's walk on the workers: from its cursor, its signatures checked
+ * against the key in force for its next seq (the key its first commit names when
+ * none is pinned). Nothing is queued for a village merge would not walk
+ * (quarantined, never fetched); job->job stays NULL then.
+ */
+static int queue_village(struct village_job *job, struct merge_run *run, struct stele_ctx *ctx,
+			 const struct agg_village *v)
+{
+	unsigned char pinned[STELE_PK_BYTES], pk[STELE_PK_BYTES];
+	struct stele_keys *keys = NULL;
+	sqlite3_stmt *stmt = NULL;
+	char *mirror = NULL;
+	git_oid since;
+	uint64_t last_seq = 0;
+	bool revoked, has_since = false;
+	int rc = 0, step;
+
+	job->job = NULL;
+	job->since[0] = '\0';
+	if (!(mirror = agg_mirror_path(ctx, v->code)))
+		return stele_error(STELE_EFAIL, "out of memory");
+	if (access(mirror, F_OK) != 0)
+		goto done;
+	if ((rc = stele_db_prepare(ctx->db, &stmt, "SELECT state, last_seq, last_commit FROM "
+						   "stele_stream WHERE writer = ?")) < 0)
+		goto done;
+	sqlite3_bind_text(stmt, 1, v->code, -1, SQLITE_STATIC);
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW) {
+		const char *state = (const char *)sqlite3_column_text(stmt, 0);
+		const char *commit = (const char *)sqlite3_column_text(stmt, 2);
+		if (state && strcmp(state, "quarantined") == 0)
+			goto done;
+		last_seq = (uint64_t)sqlite3_column_int64(stmt, 1);
+		if (commit && *commit) {
+			if (stele_git_oid_parse(&since, commit) < 0)
+				goto done; /* merge_village says so */
+			snprintf(job->since, sizeof(job->since), "%s", commit);
+			has_since = true;
+		}
+	} else if (step != SQLITE_DONE) {
+		rc = stele_error_db(STELE_EFAIL, ctx->db, "reading the stream state");
+		goto done;
+	}
+	if (v->pubkey) {
+		if (stele_hex_decode(pinned, STELE_PK_BYTES, v->pubkey) < 0)
+			goto done; /* merge_village says so */
+		if ((rc = stele_keys_open(&keys, ctx->db, v->code, pinned)) < 0 ||
+		    (rc = stele_keys_in_force(pk, &revoked, keys, last_seq + 1)) < 0)
+			goto done;
+	}
+	rc = stele_mergejobs_add(&job->job, run->pool, mirror, AGG_INCOMING_REF,
+				 has_since ? &since : NULL, v->pubkey ? pk : NULL);
+done:
+	stele_keys_free(keys);
+	sqlite3_finalize(stmt);
+	free(mirror);
+	return rc;
+}
+
 int agg_merge(struct stele_ctx *ctx)
 {
 	struct merge_run run = { 0 };
 	struct agg_village *v = NULL;
-	size_t n = 0;
+	struct village_job *jobs = NULL;
+	size_t n = 0, queued = 0;
 	long stopped_count = 0, failed = 0;
 	char why[1024];
 	int rc, first_error = 0;
@@ -440,11 +551,32 @@ int agg_merge(struct stele_ctx *ctx)
 		agg_villages_free(v, n);
 		return rc;
 	}
+	run.threads = ctx->jobs > 0 ? ctx->jobs : stele_jobs_default();
+	/* --jobs 1: one thread, no workers. Otherwise threads workers read and verify
+	 * ahead; this thread checks and applies, in the order of --jobs 1. */
+	if (run.threads > 1 && n > 0) {
+		if (!(jobs = calloc(n, sizeof(*jobs))) ||
+		    stele_mergejobs_new(&run.pool, run.threads) < 0) {
+			free(jobs);
+			jobs = NULL;
+			run.pool = NULL; /* one thread after all */
+		}
+	}
 	for (size_t i = 0; i < n; i++) {
 		bool stopped = false;
 
+		/* A village whose queueing fails is merged by this thread alone. */
+		while (run.pool && queued < n && queued <= i + JOBS_AHEAD(run.threads)) {
+			if (queue_village(&jobs[queued], &run, ctx, &v[queued]) < 0)
+				jobs[queued].job = NULL;
+			queued++;
+		}
 		stele_cli_progress(ctx, "merging", (long)i, (long)n);
-		if ((rc = merge_village(&stopped, why, sizeof(why), &run, ctx, &v[i])) < 0) {
+		rc = merge_village(&stopped, why, sizeof(why), &run, ctx, &v[i],
+				   jobs && jobs[i].job ? &jobs[i] : NULL);
+		if (jobs)
+			stele_mergejob_done(run.pool, jobs[i].job);
+		if (rc < 0) {
 			stele_cli_progress_end();
 			agg_say_stream(ctx, v[i].code, stele_error_message());
 			if (!first_error)
@@ -471,6 +603,8 @@ int agg_merge(struct stele_ctx *ctx)
 		snprintf(villages, sizeof(villages), P_("%zu village", "%zu villages", nv), nv);
 		fprintf(stderr, _("%s: merged %s (%s) from %s\n"), ctx->prog, sets, rows, villages);
 	}
+	stele_mergejobs_free(run.pool);
+	free(jobs);
 	agg_villages_free(v, n);
 	if ((rc = run_end(ctx, run.id)) < 0)
 		return rc;

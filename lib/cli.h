@@ -30,6 +30,7 @@ struct stele_ctx {
 	bool bom;                 /* --bom */
 	bool raw;                 /* --raw: CSV cells as stored (stele_table_print) */
 	bool verbose_progress;    /* stderr is a terminal */
+	long jobs;                /* --jobs of fetch, merge, sync: threads (0: one per core) */
 };
 
 struct stele_cmd;

@@ -26,6 +26,8 @@ struct stele_merge {
 	char detail[512];
 	long applied_sets, applied_rows;  /* applied since open (not pending) */
 	struct stele_mergebatch *batch;   /* STELE_MERGE_COMBINE: the pending ones; else NULL */
+	struct stele_presig *hint;        /* the next offer's signature checked ahead, or NULL */
+	long threads;                     /* the flush's verifying threads (stele_merge_set_threads) */
 };
 
 /* Sets m's reason and detail (detail from the recorded message when fmt is NULL). */

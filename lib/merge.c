@@ -24,6 +24,16 @@ void stele_merge_set_run(struct stele_merge *m, int64_t run)
 	m->run = run;
 }
 
+void stele_merge_hint(struct stele_merge *m, struct stele_presig *sig)
+{
+	m->hint = sig;
+}
+
+void stele_merge_set_threads(struct stele_merge *m, long threads)
+{
+	m->threads = threads < 2 ? 1 : 2;
+}
+
 void stele_merge_free(struct stele_merge *m)
 {
 	if (!m)
@@ -57,6 +67,7 @@ int stele_merge_open(struct stele_merge **out, sqlite3 *db, const char *writer,
 		return rc;
 	}
 	m->flags = flags;
+	m->threads = 2;
 	if ((rc = stele_keys_open(&m->keys, db, writer, pk)) < 0)
 		goto done;
 	if ((rc = stele_db_prepare(db, &stmt, "SELECT last_seq, last_hash, last_commit "
@@ -514,6 +525,7 @@ int stele_merge_offer(enum stele_merge_outcome *outcome, long *rows, struct stel
 		rc = offer_one(&result, &nrows, m, data, len, commit_id);
 	}
 done:
+	m->hint = NULL; /* for this offer only */
 	if (rc < 0) {
 		/* Nothing of the batch is kept; m must be freed (its cursor is stale). */
 		if (m->in_batch)

@@ -160,6 +160,17 @@ void stele_merge_free(struct stele_merge *m);
 /* Records run (the county's merge run number) with every change set m applies. */
 void stele_merge_set_run(struct stele_merge *m, int64_t run);
 
+struct stele_presig;
+/* The signature of the next offer's bytes, checked ahead by a worker
+ * (lib/mergejobs.h; NULL: none); the combined mode uses it for that one offer,
+ * which still decides everything itself. The caller keeps sig alive until the
+ * offer's batch is flushed. */
+void stele_merge_hint(struct stele_merge *m, struct stele_presig *sig);
+
+/* The threads the combined mode's flush verifies signatures on when no worker
+ * checked them ahead (1 or 2; 2 unless set). */
+void stele_merge_set_threads(struct stele_merge *m, long threads);
+
 /* stele_stream_set_scope on m's stream (the agent names its county's code). */
 int stele_merge_set_scope(struct stele_merge *m, const char *code);
 

@@ -13,6 +13,7 @@
 #include "db.h"
 #include "error.h"
 #include "merge-int.h"
+#include "mergejobs.h"
 #include "rowmap.h"
 
 /* A batch is applied after this many change sets; a change set of more rows than
@@ -30,6 +31,7 @@ struct pending {
 	size_t len;
 	unsigned char pk[STELE_PK_BYTES]; /* the key its signature must verify against */
 	bool signed_ok;       /* verified (by the flush, or before it was added) */
+	struct stele_presig *sig; /* checked ahead by a worker (lib/mergejobs.c), or NULL */
 	size_t end;           /* where its rows end in the combined bytes */
 };
 
@@ -103,20 +105,21 @@ static void *verify_span(void *arg)
 
 	for (size_t i = v->from; i < v->to; i++)
 		if (!v->p[i].signed_ok)
-			v->p[i].signed_ok = stele_cs_signed_by(v->p[i].data, v->p[i].len, v->p[i].pk);
+			v->p[i].signed_ok = stele_presig_verify(v->p[i].sig, v->p[i].data,
+								v->p[i].len, v->p[i].pk);
 	return NULL;
 }
 
 /* Verifies the pending ones' signatures, half of them on a second thread (the
- * Ed25519 check is most of a small change set's cost); *good is how many lead
- * that verify. */
-static void verify_pending(size_t *good, struct stele_mergebatch *b)
+ * Ed25519 check is most of a small change set's cost) unless workers checked
+ * them ahead or m has one thread; *good is how many lead that verify. */
+static void verify_pending(size_t *good, const struct stele_merge *m, struct stele_mergebatch *b)
 {
 	struct verify_span first = { b->p, 0, b->n }, second = { b->p, b->n, b->n };
 	pthread_t worker;
 	bool threaded = false;
 
-	if (b->n >= 16) {
+	if (b->n >= 16 && m->threads > 1 && !b->p[0].sig) {
 		first.to = second.from = b->n / 2;
 		threaded = pthread_create(&worker, NULL, verify_span, &second) == 0;
 		if (!threaded)
@@ -173,7 +176,7 @@ int stele_mergebatch_flush(enum stele_merge_outcome *outcome, struct stele_merge
 	if ((rc = stele_merge_begin(m)) < 0)
 		goto done;
 	/* The ones whose signatures verify, up to the first that does not. */
-	verify_pending(&good, b);
+	verify_pending(&good, m, b);
 	n = good;
 	/* One apply for their rows, in its own savepoint; FK checks at its end. */
 	if (n > 0 && b->p[n - 1].end > 0)
@@ -217,7 +220,8 @@ done:
 static int add_pending(struct stele_merge *m, struct stele_changeset *cs,
 		       const unsigned char hash[STELE_HASH_BYTES], long rows,
 		       const unsigned char *data, size_t len, const char *commit_id,
-		       const unsigned char pk[STELE_PK_BYTES], bool signed_ok)
+		       const unsigned char pk[STELE_PK_BYTES], bool signed_ok,
+		       struct stele_presig *sig)
 {
 	struct stele_mergebatch *b = m->batch;
 	struct pending *p;
@@ -238,6 +242,7 @@ static int add_pending(struct stele_merge *m, struct stele_changeset *cs,
 	p->rows = rows;
 	memcpy(p->pk, pk, STELE_PK_BYTES);
 	p->signed_ok = signed_ok;
+	p->sig = sig;
 	p->end = stele_rowmap_bytes(b->rm)->len;
 	if (b->n == 0) {
 		b->base_seq = m->stream.last_seq;
@@ -266,9 +271,11 @@ int stele_mergebatch_offer(enum stele_merge_outcome *outcome, long *rows, struct
 	unsigned char hash[STELE_HASH_BYTES], pk[STELE_PK_BYTES];
 	uint64_t seq = 0;
 	long nrows = 0;
+	struct stele_presig *sig = m->hint;
 	bool stop = false, signed_ok = false;
 	int rc, duplicate = 0;
 
+	m->hint = NULL;
 	*outcome = STELE_MERGE_APPLIED;
 	*rows = 0;
 	/* Anything but the next seq (a delivery again, a gap, unreadable) is judged
@@ -297,7 +304,7 @@ int stele_mergebatch_offer(enum stele_merge_outcome *outcome, long *rows, struct
 		goto done;
 	if (duplicate) {
 		/* Skipped only if it is what it claims to be (pending: none). */
-		if (!signed_ok && !stele_cs_signed_by(data, len, pk))
+		if (!signed_ok && !stele_presig_verify(sig, data, len, pk))
 			rc = refuse_unsigned(outcome, m, data, len, commit_id);
 		else
 			*outcome = STELE_MERGE_DUPLICATE;
@@ -314,7 +321,8 @@ int stele_mergebatch_offer(enum stele_merge_outcome *outcome, long *rows, struct
 		}
 	}
 	if (verdict == STELE_ROWMAP_JOINED) {
-		if ((rc = add_pending(m, cs, hash, nrows, data, len, commit_id, pk, signed_ok)) < 0)
+		if ((rc = add_pending(m, cs, hash, nrows, data, len, commit_id, pk, signed_ok,
+				       sig)) < 0)
 			goto done;
 		cs = NULL;
 		*rows = nrows;
@@ -326,7 +334,7 @@ int stele_mergebatch_offer(enum stele_merge_outcome *outcome, long *rows, struct
 	 * pending ones, on its own, its signature verified first. */
 	if ((rc = flush_first(&stop, outcome, m)) < 0 || stop)
 		goto done;
-	if (!signed_ok && !stele_cs_signed_by(data, len, pk)) {
+	if (!signed_ok && !stele_presig_verify(sig, data, len, pk)) {
 		rc = refuse_unsigned(outcome, m, data, len, commit_id);
 		goto done;
 	}

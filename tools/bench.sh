@@ -51,6 +51,9 @@ sync_1000|sync of 1,000 pending single-row change sets to a local bare repositor
 sync_day_bytes|bytes pushed for one day'"'"'s work (40 writes) vs the village database|bytes|-|database size|ratio
 merge_rate|merge rate vs raw sqlite3changeset_apply of the same rows|rows/s|>= 0.5|raw apply rows/s|ratio
 merge_single|county merge of single-row change sets (1,000 of one village, process start included) vs raw sqlite3changeset_apply of each|change sets/s|>= 6000|raw apply change sets/s|value
+merge_single_cpu|the same merge by its user + system CPU time (every thread), process start included, vs the same with --jobs 1|change sets/s|>= 6000|--jobs 1 change sets/s by CPU|value
+merge_villages|county merge of 20 villages x 300 single-row change sets (wall, process start included; default --jobs) vs --jobs 1|change sets/s|-|--jobs 1 change sets/s|ratio
+merge_villages_cpu|the same merge by its user + system CPU time vs --jobs 1|change sets/s|-|--jobs 1 change sets/s by CPU|ratio
 noop_sync_300|no-op `stele-aggregator sync` of 300 villages|s|< 1|-|value
 rank_2436|`rank villages --month` over 2,436 villages (wall time) against the 1 s goal|s|< 1|1|ratio
 rank_2436_cpu|`rank villages --month` over 2,436 villages (user + system CPU time) against the 1 s goal|s|< 1|1|ratio
@@ -514,6 +517,22 @@ bench_merge_rate() {
 # each of the same change sets in one transaction (tools/bench-apply.c). Notes: the
 # merge's CPU time, and the one-by-one path (STELE_MERGE_ONE_BY_ONE=1) on the same
 # input, for the ratio combining gains.
+# wall_cpu CMD...: runs CMD, prints its wall and CPU (user + system, every thread)
+# milliseconds.
+wall_cpu() {
+	perl -MTime::HiRes=time -e '
+		my $t = time;
+		system(@ARGV) == 0 or exit 1;
+		my @c = times;
+		printf "%.1f %.1f\n", (time - $t) * 1000, ($c[2] + $c[3]) * 1000;
+	' "$@"
+}
+
+# per_second N MS: N in MS milliseconds, per second.
+per_second() {
+	awk -v n="$1" -v ms="$2" 'BEGIN { printf "%d", n / (ms > 0 ? ms : 1) * 1000 }'
+}
+
 bench_merge_single() {
 	n=1000
 	[ -n "$QUICK" ] && n=200
@@ -528,21 +547,13 @@ bench_merge_single() {
 	stele-aggregator -C sc village add $code --name 基准村 --township-name 镇 \
 		--remote "$PWD/sv.git" --key "$(stele-agent -C sv key)" >/dev/null &&
 	stele-aggregator -C sc fetch 2>/dev/null &&
-	cp -a sc so || return 1
-	# wall and CPU (user + system) milliseconds of one merge
-	perl -MTime::HiRes=time -e '
-		my $t = time;
-		system(@ARGV) == 0 or exit 1;
-		my @c = times;
-		printf "%.1f %.1f\n", (time - $t) * 1000, ($c[2] + $c[3]) * 1000;
-	' stele-aggregator -C sc merge >combined.out 2>combined.err || return 1
-	STELE_MERGE_ONE_BY_ONE=1 perl -MTime::HiRes=time -e '
-		my $t = time;
-		system(@ARGV) == 0 or exit 1;
-		my @c = times;
-		printf "%.1f %.1f\n", (time - $t) * 1000, ($c[2] + $c[3]) * 1000;
-	' stele-aggregator -C so merge >single.out 2>single.err || return 1
+	cp -a sc so && cp -a sc s1 || return 1
+	wall_cpu stele-aggregator -C sc merge >combined.out 2>combined.err || return 1
+	wall_cpu stele-aggregator -C s1 merge --jobs 1 >jobs1.out 2>jobs1.err || return 1
+	STELE_MERGE_ONE_BY_ONE=1 wall_cpu stele-aggregator -C so merge >single.out 2>single.err ||
+		return 1
 	read -r c_ms c_cpu <combined.out
+	read -r j_ms j_cpu <jobs1.out
 	read -r o_ms o_cpu <single.out
 	sets=$(sqlite3 sc/stele.db "SELECT count(*) FROM stele_applied")
 	[ "$sets" = "$(sqlite3 so/stele.db "SELECT count(*) FROM stele_applied")" ] || return 1
@@ -551,7 +562,41 @@ bench_merge_single() {
 	rate=$(awk -v n="$sets" -v ms="$c_ms" 'BEGIN { printf "%d", n / (ms > 0 ? ms : 1) * 1000 }')
 	raw_rate=$(awk -v n="$raw_sets" -v s="$raw_secs" 'BEGIN { printf "%d", n / s }')
 	record "$rate" "$raw_rate"
-	note "merge_single: $sets change sets in $c_ms ms ($c_cpu ms CPU) combined; one by one $o_ms ms ($o_cpu ms CPU): $(awk -v a="$o_cpu" -v b="$c_cpu" 'BEGIN { printf "%.1f", a / (b > 0 ? b : 1) }')x the CPU"
+	record_for merge_single_cpu "$(per_second "$sets" "$c_cpu")" "$(per_second "$sets" "$j_cpu")"
+	note "merge_single: $sets change sets in $c_ms ms ($c_cpu ms CPU) combined, default --jobs ($(nproc_count) cores); --jobs 1 $j_ms ms ($j_cpu ms CPU); one by one $o_ms ms ($o_cpu ms CPU): $(awk -v a="$o_cpu" -v b="$c_cpu" 'BEGIN { printf "%.1f", a / (b > 0 ? b : 1) }')x the CPU"
+}
+
+# merge_villages: the county's merge of 20 villages x 300 single-row change sets
+# (QUICK: 5 x 100), as their clerks' days write them, with the default --jobs and
+# with --jobs 1, the same input; each includes process start.
+bench_merge_villages() {
+	nv=20 per=300
+	[ -n "$QUICK" ] && nv=5 per=100
+	stele-aggregator -C mv init --county 990101 --name 基准县 2>/dev/null || return 1
+	i=0
+	while [ $i -lt $nv ]; do
+		code=$(printf '990101%03d%03d' $((i / 10 + 1)) $((i % 10 + 201)))
+		stele-agent -C "v/$code" init --village $code --name 村$i >/dev/null 2>&1 &&
+		stele-agent -C "v/$code" member add 党员 >/dev/null 2>&1 &&
+		stele-forge "v/$code" "$PWD/r/$code.git" &&
+		stele-forge "v/$code" "$PWD/r/$code.git" --repeat $per --sql "INSERT INTO point_event
+			(village_code, id, member_id, rule_code, occurred_on, points, stage) VALUES
+			('$code', 'E{n}', 'M0001', 'B01', '2026-09-01', 20, 'published')" >/dev/null &&
+		stele-aggregator -C mv village add $code --name 村$i --township-name 镇$((i / 10 + 1)) \
+			--remote "$PWD/r/$code.git" --key "$(stele-agent -C "v/$code" key)" >/dev/null ||
+			return 1
+		i=$((i + 1))
+	done
+	stele-aggregator -C mv fetch 2>/dev/null && cp -a mv m1 || return 1
+	wall_cpu stele-aggregator -C mv merge >jobs.out 2>jobs.err || return 1
+	wall_cpu stele-aggregator -C m1 merge --jobs 1 >jobs1.out 2>jobs1.err || return 1
+	read -r n_ms n_cpu <jobs.out
+	read -r j_ms j_cpu <jobs1.out
+	sets=$(sqlite3 mv/stele.db "SELECT count(*) FROM stele_applied")
+	[ "$sets" = "$(sqlite3 m1/stele.db "SELECT count(*) FROM stele_applied")" ] || return 1
+	record "$(per_second "$sets" "$n_ms")" "$(per_second "$sets" "$j_ms")"
+	record_for merge_villages_cpu "$(per_second "$sets" "$n_cpu")" "$(per_second "$sets" "$j_cpu")"
+	note "merge_villages: $sets change sets of $nv villages in $n_ms ms ($n_cpu ms CPU) with the default --jobs ($(nproc_count) cores); --jobs 1 $j_ms ms ($j_cpu ms CPU)"
 }
 
 # noop_sync_300: a second `stele-aggregator sync` of 300 villages with nothing new
