@@ -10,6 +10,10 @@
 #include "parse.h"
 
 #define MAX_OPTIONS 60
+/* getopt's codes for the listing options (past any short option). */
+#define STELE_OPT_FORMAT 0x1000
+#define STELE_OPT_BOM    0x1001
+#define STELE_OPT_RAW    0x1002
 
 static const struct stele_option no_options[] = { STELE_OPT_END() };
 const struct stele_option stele_listing_options[] = { STELE_OPT_LISTING(), STELE_OPT_END() };
@@ -339,67 +343,4 @@ int stele_cli_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
 		return rc;
 	const char *params[] = { list->bind_writer ? ctx->writer : NULL, NULL };
 	return stele_cli_print_query(ctx, list->sql, params, list->number_cols);
-}
-
-/* stele_cli_parse's options: each calls the caller's on_opt with its code. */
-struct legacy {
-	stele_opt_fn on_opt;
-	void *arg;
-	const char *name; /* the command's */
-};
-
-static int legacy_opt(struct stele_ctx *ctx, const struct stele_option *opt, const char *arg)
-{
-	const struct legacy *l = opt->value;
-
-	if (!l->on_opt)
-		return stele_error(STELE_EUSAGE, "%s: unexpected option", l->name);
-	return l->on_opt(ctx, opt->code, arg, l->arg);
-}
-
-int stele_cli_parse(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv,
-		    const char *shortopts, const struct option *longopts, bool listing,
-		    stele_opt_fn on_opt, void *arg, char **positional, int max_positional,
-		    int min_positional, int *npositional, bool *done)
-{
-	struct stele_option opts[MAX_OPTIONS + 3];
-	struct legacy l = { on_opt, arg, cmd->name };
-	char **args, **copy = NULL;
-	int n = 0, nargs, rc;
-
-	for (; longopts && longopts[n].name; n++) {
-		if (n >= MAX_OPTIONS)
-			return stele_error(STELE_EFAIL, "too many options");
-		opts[n] = (struct stele_option)STELE_OPT_CALLBACK(0, longopts[n].name,
-			longopts[n].has_arg == required_argument, legacy_opt, &l, longopts[n].val);
-	}
-	for (const char *c = shortopts ? shortopts : ""; *c; c++) {
-		if (*c == ':')
-			continue;
-		if (n >= MAX_OPTIONS)
-			return stele_error(STELE_EFAIL, "too many options");
-		opts[n++] = (struct stele_option)STELE_OPT_CALLBACK(*c, NULL, c[1] == ':', legacy_opt,
-								    &l, *c);
-	}
-	opts[n++] = (struct stele_option)STELE_OPT_ARGS(min_positional, max_positional);
-	if (listing)
-		opts[n++] = (struct stele_option)STELE_OPT_LISTING();
-	opts[n] = (struct stele_option)STELE_OPT_END();
-	*done = false;
-	/* The caller's argv is left as it was: the table reorders a copy. */
-	if (!(copy = malloc(((size_t)argc + 1) * sizeof(char *))))
-		return stele_error(STELE_EFAIL, "out of memory");
-	memcpy(copy, argv, (size_t)argc * sizeof(char *));
-	copy[argc] = NULL;
-	rc = stele_options_parse(&args, &nargs, ctx, cmd, opts, argc, copy);
-	if (rc == STELE_OPT_HELP_SHOWN) {
-		*done = true;
-		rc = 0;
-	} else if (rc == 0) {
-		for (int i = 0; i < nargs; i++)
-			positional[i] = args[i];
-		*npositional = nargs;
-	}
-	free(copy);
-	return rc;
 }
