@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "agent.h"
+#include "buf.h"
 #include "i18n.h"
 #include "batch.h"
 #include "db.h"
@@ -312,15 +313,8 @@ static int load_closed(struct agent_batch *b)
 		int32_t month;
 		if (stele_parse_month((const char *)sqlite3_column_text(stmt, 0), &month, NULL) < 0)
 			continue;
-		if (b->nclosed == cap) {
-			int32_t *grown = realloc(b->closed, (cap ? cap * 2 : 16) * sizeof(int32_t));
-			if (!grown) {
-				rc = stele_error(STELE_EFAIL, "out of memory");
-				goto done;
-			}
-			b->closed = grown;
-			cap = cap ? cap * 2 : 16;
-		}
+		if ((rc = stele_array_reserve(&b->closed, &cap, b->nclosed, sizeof(*b->closed), 16)) < 0)
+			goto done;
 		b->closed[b->nclosed++] = month;
 	}
 	if (step != SQLITE_DONE) {

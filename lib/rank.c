@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "db.h"
 #include "error.h"
 #include "lenient.h"
@@ -192,16 +193,8 @@ int stele_rank_villages_load(struct stele_league_row **out_rows, char ***out_cod
 		return rc;
 	sqlite3_bind_text(stmt, 1, close_month ? close_month : "", -1, SQLITE_STATIC);
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			struct stele_league_row *r = realloc(rows, ncap * sizeof(*rows));
-			if (!r) {
-				rc = stele_error(STELE_EFAIL, "out of memory");
-				goto done;
-			}
-			rows = r;
-			cap = ncap;
-		}
+		if ((rc = stele_array_reserve(&rows, &cap, n, sizeof(*rows), 64)) < 0)
+			goto done;
 		struct stele_league_row *row = &rows[n];
 		memset(row, 0, sizeof(*row));
 		n++;
