@@ -390,7 +390,7 @@ int cmd_revert(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 	};
 	if ((rc = stele_options_parse(&pos, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
-	if (stele_parse_int(pos[0], 1, INT64_MAX, &seq, "SEQ") < 0)
+	if (stele_parse_int(&seq, pos[0], 1, INT64_MAX, "SEQ") < 0)
 		return stele_error(STELE_EUSAGE, "change set '%s' is not a seq (1, 2, ...; 'log' "
 				   "lists them)", pos[0]);
 	if (note && stele_check_text(note, NOTE_MAX, "--note") < 0)

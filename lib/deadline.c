@@ -30,7 +30,7 @@ int stele_parse_duration(long *out, const char *text, const char *what)
 				number[--len] = '\0';
 			}
 		if (len > 0 && strspn(number, "0123456789") == len &&
-		    stele_parse_int(number, 1, STELE_DURATION_MAX / unit, &n, what) == 0) {
+		    stele_parse_int(&n, number, 1, STELE_DURATION_MAX / unit, what) == 0) {
 			*out = (long)n * unit;
 			return 0;
 		}

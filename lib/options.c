@@ -146,17 +146,17 @@ static int convert(const struct stele_option *o, const char *raw)
 		snprintf(what, sizeof(what), "-%c", o->short_name);
 	switch (o->kind) {
 	case STELE_OPTK_INT:
-		if ((rc = stele_parse_int(raw, o->min, o->max, &v, what)) < 0)
+		if ((rc = stele_parse_int(&v, raw, o->min, o->max, what)) < 0)
 			return rc;
 		*(int64_t *)o->value = v;
 		return 0;
 	case STELE_OPTK_MONTH:
-		if ((rc = stele_parse_month(raw, &v32, what)) < 0)
+		if ((rc = stele_parse_month(&v32, raw, what)) < 0)
 			return rc;
 		*(int32_t *)o->value = v32;
 		return 0;
 	case STELE_OPTK_YEAR:
-		if ((rc = stele_parse_year(raw, &v32, what)) < 0)
+		if ((rc = stele_parse_year(&v32, raw, what)) < 0)
 			return rc;
 		*(int32_t *)o->value = v32;
 		return 0;

@@ -836,11 +836,11 @@ int stele_rank_period(int *year, int *month, const char *year_arg, const char *m
 	if (!year_arg && !month_arg)
 		return stele_error(STELE_EUSAGE, "give --year YYYY or --month YYYY-MM");
 	/* A bad value is a usage error; the parser's message stands. */
-	if (year_arg && stele_parse_year(stele_lenient_arg(year_buf, year_arg, 'y'), &y,
+	if (year_arg && stele_parse_year(&y, stele_lenient_arg(year_buf, year_arg, 'y'),
 					  "--year") < 0)
 		return STELE_EUSAGE;
 	if (month_arg) {
-		if (stele_parse_month(stele_lenient_arg(month_buf, month_arg, 'm'), &m,
+		if (stele_parse_month(&m, stele_lenient_arg(month_buf, month_arg, 'm'),
 				      "--month") < 0)
 			return STELE_EUSAGE;
 		if (year_arg && m / 12 != y)
@@ -849,7 +849,7 @@ int stele_rank_period(int *year, int *month, const char *year_arg, const char *m
 		y = m / 12;
 		/* The machine's clock says which month is the current one. */
 		int yy, mm, dd;
-		stele_civil_from_days(stele_today(), &yy, &mm, &dd);
+		stele_civil_from_days(&yy, &mm, &dd, stele_today());
 		if (m > (int32_t)yy * 12 + mm - 1)
 			return stele_error(STELE_EUSAGE, "--month %s has not begun yet", month_arg);
 	}

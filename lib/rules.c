@@ -138,7 +138,7 @@ static int config_value(const struct stele_config_default *d, const char *text, 
 			}
 		return -1;
 	}
-	return stele_parse_int(text, 0, d->max ? d->max : 100000, out, d->key) < 0 ? -1 : 0;
+	return stele_parse_int(out, text, 0, d->max ? d->max : 100000, d->key) < 0 ? -1 : 0;
 }
 
 /* The words of key d for a message: "none|required" (out holds 64 bytes). */
@@ -174,7 +174,7 @@ static int check_cell(struct stele_csv *csv, int col, const char *value, const c
 static int cell_fixed(struct stele_csv *csv, int col, const char *value, const char *name,
 		      int64_t *out)
 {
-	if (stele_parse_tenths(value, out, name) < 0 ||
+	if (stele_parse_tenths(out, value, name) < 0 ||
 	    stele_check_bound(*out, STELE_POINTS_MAX, 1, name) < 0)
 		return stele_csv_error(csv, (size_t)col + 1, STELE_EINVALID, "%s", stele_error_message());
 	return 0;
