@@ -14,6 +14,7 @@
 #include "gitrepo.h"
 #include "history.h"
 #include "keypair.h"
+#include "outbox.h"
 #include "parse.h"
 #include "remote.h"
 #include "rules.h"
@@ -165,61 +166,36 @@ static int rules_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 	return rc;
 }
 
+/* stele_outbox_commit's key: the county's own, the same for every seq. */
+static int county_key(char *pk_hex, uint64_t seq, void *arg)
+{
+	unsigned char pk[STELE_PK_BYTES];
+	const struct stele_ctx *ctx = arg;
+
+	stele_key_public(pk, ctx->sk);
+	stele_hex_encode(pk_hex, pk, STELE_PK_BYTES);
+	return 0;
+}
+
 /*
  * Commits every outbox change set past the repository's tip to repo, one commit
- * each, in order, written as one pack with one move of the branch. *first and *last are the seqs committed (0 and 0 if none).
+ * each, in order, written as one pack with one move of the branch. *first and
+ * *last are the seqs committed (0 and 0 if none).
  */
 static int commit_outbox(uint64_t *first, uint64_t *last, struct stele_ctx *ctx,
 			 git_repository *repo)
 {
-	char pk_hex[2 * STELE_PK_BYTES + 1], message[STELE_CS_SUMMARY_MAX + 64];
-	unsigned char pk[STELE_PK_BYTES];
-	struct stele_repo_pack *pack = NULL;
-	sqlite3_stmt *stmt = NULL;
-	uint64_t tip_seq = 0, lo = 0, hi = 0;
-	git_oid tip, made;
-	int rc, step;
+	uint64_t tip_seq = 0;
+	git_oid tip;
+	int rc;
 
-	stele_key_public(pk, ctx->sk);
-	stele_hex_encode(pk_hex, pk, STELE_PK_BYTES);
 	if ((rc = stele_repo_tip(&tip, &tip_seq, repo, STELE_BRANCH)) < 0)
 		return rc;
-	if ((rc = stele_repo_pack_begin(&pack, repo, STELE_BRANCH)) < 0 ||
-	    (rc = stele_db_prepare(ctx->db, &stmt, "SELECT seq, created_at, summary, data "
-						   "FROM stele_outbox WHERE seq > ? ORDER BY seq")) < 0)
-		goto done;
-	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)tip_seq);
-	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		uint64_t seq = (uint64_t)sqlite3_column_int64(stmt, 0);
-
-		if (seq != (hi ? hi : tip_seq) + 1) {
-			rc = stele_error(STELE_EFAIL, "the county outbox jumps from seq %llu to %llu; "
-					 "the repository %s/%s does not match this database",
-					 (unsigned long long)(hi ? hi : tip_seq), (unsigned long long)seq,
-					 ctx->dir, STELE_REPO_DIR);
-			goto done;
-		}
-		snprintf(message, sizeof(message), "seq %llu: %s", (unsigned long long)seq,
-			 (const char *)sqlite3_column_text(stmt, 2));
-		if ((rc = stele_repo_pack_add(&made, pack, sqlite3_column_blob(stmt, 3),
-					      (size_t)sqlite3_column_bytes(stmt, 3), pk_hex, message,
-					      STELE_WRITER_COUNTY, sqlite3_column_int64(stmt, 1))) < 0)
-			goto done;
-		if (!lo)
-			lo = seq;
-		hi = seq;
-	}
-	if (step != SQLITE_DONE) {
-		rc = stele_error_db(STELE_EFAIL, ctx->db, "reading the outbox");
-		goto done;
-	}
-	if ((rc = stele_repo_pack_finish(NULL, pack)) < 0)
-		goto done;
-	*first = lo;
-	*last = hi;
-done:
-	sqlite3_finalize(stmt);
-	stele_repo_pack_free(pack);
+	rc = stele_outbox_commit(first, last, ctx->db, repo, STELE_BRANCH, tip_seq,
+				 STELE_WRITER_COUNTY, county_key, ctx);
+	if (rc == STELE_EVERIFY)
+		rc = stele_error(STELE_EFAIL, "%s; the repository %s/%s does not match this database",
+				 stele_error_message(), ctx->dir, STELE_REPO_DIR);
 	return rc;
 }
 
