@@ -173,7 +173,7 @@ $(AGENT): $(AGENT_OBJ) $(BUILD)/libstele.a
 $(AGG): $(AGG_OBJ) $(BUILD)/libstele.a
 	$(CC) $(LDFLAGS) -o $@ $(AGG_OBJ) $(BUILD)/libstele.a $(LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libstele.a tests/unit/unit.h
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libstele.a tests/unit/unit.h tests/unit/unit-sql.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(BUILD)/libstele.a $(LIBS) -lcmocka
 

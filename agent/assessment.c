@@ -37,7 +37,7 @@ int assessment_put(struct agent_batch *b, const struct assessment_row *row)
 
 	snprintf(label, sizeof(label), _("assessment %.8s %.40s"), row->year ? row->year : "",
 		 row->item_code ? row->item_code : "");
-	if (!row->year || stele_parse_year(row->year, &year, "year") < 0)
+	if (!row->year || stele_parse_year(&year, row->year, "year") < 0)
 		return agent_refuse_malformed(AF_YEAR, "%s: %s", label,
 				    row->year ? stele_error_message() : "year is empty");
 	if (!row->item_code || !*row->item_code)
@@ -58,7 +58,7 @@ int assessment_put(struct agent_batch *b, const struct assessment_row *row)
 				    row->item_code);
 	if (!row->score || !*row->score)
 		return agent_refuse_malformed(AF_SCORE, "%s: score is empty", label);
-	if (stele_parse_tenths(row->score, &score, "score") < 0)
+	if (stele_parse_tenths(&score, row->score, "score") < 0)
 		return agent_refuse_malformed(AF_SCORE, "%s: %s", label, stele_error_message());
 	stele_format_fixed(max_text, item->max_score, 1);
 	if (score < 0 || score > item->max_score)

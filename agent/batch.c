@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "agent.h"
+#include "buf.h"
 #include "i18n.h"
 #include "batch.h"
 #include "db.h"
@@ -36,7 +37,7 @@ int32_t agent_month_of(int32_t days)
 {
 	int y, m, d;
 
-	stele_civil_from_days(days, &y, &m, &d);
+	stele_civil_from_days(&y, &m, &d, days);
 	return y * 12 + (m - 1);
 }
 
@@ -299,10 +300,10 @@ int32_t agent_month_of_text(const char *text)
 	int32_t v = 0;
 
 	if (strlen(text) == 7) {
-		stele_parse_month(text, &v, NULL);
+		stele_parse_month(&v, text, NULL);
 		return v;
 	}
-	stele_parse_date(text, &v, NULL);
+	stele_parse_date(&v, text, NULL);
 	return agent_month_of(v);
 }
 
@@ -318,17 +319,10 @@ static int load_closed(struct agent_batch *b)
 	sqlite3_bind_text(stmt, 1, agent_village(b->ctx), -1, SQLITE_STATIC);
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
 		int32_t month;
-		if (stele_parse_month((const char *)sqlite3_column_text(stmt, 0), &month, NULL) < 0)
+		if (stele_parse_month(&month, (const char *)sqlite3_column_text(stmt, 0), NULL) < 0)
 			continue;
-		if (b->nclosed == cap) {
-			int32_t *grown = realloc(b->closed, (cap ? cap * 2 : 16) * sizeof(int32_t));
-			if (!grown) {
-				rc = stele_error(STELE_EFAIL, "out of memory");
-				goto done;
-			}
-			b->closed = grown;
-			cap = cap ? cap * 2 : 16;
-		}
+		if ((rc = stele_array_reserve(&b->closed, &cap, b->nclosed, sizeof(*b->closed), 16)) < 0)
+			goto done;
 		b->closed[b->nclosed++] = month;
 	}
 	if (step != SQLITE_DONE) {
@@ -686,7 +680,7 @@ int agent_check_field_date(int field, const char *label, const char *what, const
 {
 	int32_t days;
 
-	if (stele_parse_date(s, &days, what) < 0)
+	if (stele_parse_date(&days, s, what) < 0)
 		return agent_refuse_malformed(field, "%s: %s", label, stele_error_message());
 	return 0;
 }

@@ -50,7 +50,8 @@ static int first_month(int32_t *out, struct agent_batch *b, int32_t fallback)
 	if (sqlite3_step(stmt) != SQLITE_ROW) {
 		rc = stele_error_db(STELE_EFAIL, b->ctx->db, "finding the first record");
 	} else if (sqlite3_column_type(stmt, 0) != SQLITE_NULL &&
-		   stele_parse_month((const char *)sqlite3_column_text(stmt, 0), &month, NULL) < 0) {
+		   stele_parse_month(&month, (const char *)sqlite3_column_text(stmt, 0),
+				     NULL) < 0) {
 		month = fallback;
 	}
 	sqlite3_reset(stmt);
@@ -179,7 +180,7 @@ int agent_close_check(int32_t *out, const char *text, bool force)
 	/* A malformed month is a usage error (exit 2), as everywhere on the command line. */
 	if (strlen(text) != 7)
 		return stele_error(STELE_EUSAGE, "month '%s' is not YYYY-MM", text);
-	if (stele_parse_month(text, &month, "month") < 0)
+	if (stele_parse_month(&month, text, "month") < 0)
 		return stele_error(STELE_EUSAGE, "%s", stele_error_message());
 	today = agent_month_of(stele_today());
 	if (month > today || (month == today && !force)) {

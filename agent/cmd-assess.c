@@ -84,7 +84,7 @@ static int assess_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 	};
 	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
-	if (year && stele_parse_year(year, &y, "--year") < 0)
+	if (year && stele_parse_year(&y, year, "--year") < 0)
 		return stele_error(STELE_EUSAGE, "%s", stele_error_message());
 	if ((rc = agent_open(ctx)) < 0)
 		return rc;

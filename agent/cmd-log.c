@@ -157,7 +157,7 @@ int cmd_log(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char *
 	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if (count) {
-		if (stele_parse_int(count, 0, 1000000000, &max, "-n") < 0)
+		if (stele_parse_int(&max, count, 0, 1000000000, "-n") < 0)
 			return stele_error(STELE_EUSAGE, "%s", stele_error_message());
 		snprintf(limit, sizeof(limit), "%lld", (long long)max);
 	}

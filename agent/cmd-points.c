@@ -114,8 +114,8 @@ static int points_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 	/* 2026/11, 2026年11月: as the clerk writes a month (lib/lenient.h). */
 	month = stele_lenient_arg(month_buf, month, 'm');
 	year = stele_lenient_arg(year_buf, year, 'y');
-	if ((month && stele_parse_month(month, &v, "--month") < 0) ||
-	    (year && stele_parse_year(year, &v, "--year") < 0) ||
+	if ((month && stele_parse_month(&v, month, "--month") < 0) ||
+	    (year && stele_parse_year(&v, year, "--year") < 0) ||
 	    (member && agent_check_id(member, "--member") < 0))
 		return stele_error(STELE_EUSAGE, "%s", stele_error_message());
 	if (stage && point_stage_index(stage) < 0)

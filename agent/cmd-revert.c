@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "agent.h"
+#include "buf.h"
 #include "i18n.h"
 #include "batch.h"
 #include "changeset.h"
@@ -103,6 +104,7 @@ static int on_row(void *data, const struct stele_cs_row *row)
 	const struct revert_table *t;
 	const struct stele_cs_value *values;
 	struct touched *r;
+	int rc;
 
 	if (strcmp(row->table, "change_note") == 0)
 		return 0; /* the undone change set's own note stays: it is history */
@@ -121,14 +123,8 @@ static int on_row(void *data, const struct stele_cs_row *row)
 		return stele_error(STELE_EINVALID, "change set %llu changes more than %d rows: "
 				   "too many to revert at once", (unsigned long long)rv->seq,
 				   TOUCHED_MAX);
-	if (rv->n == rv->cap) {
-		size_t cap = rv->cap ? rv->cap * 2 : 16;
-		struct touched *grown = realloc(rv->rows, cap * sizeof(*grown));
-		if (!grown)
-			return stele_error(STELE_EFAIL, "out of memory");
-		rv->rows = grown;
-		rv->cap = cap;
-	}
+	if ((rc = stele_array_reserve(&rv->rows, &rv->cap, rv->n, sizeof(*rv->rows), 16)) < 0)
+		return rc;
 	r = &rv->rows[rv->n];
 	memset(r, 0, sizeof(*r));
 	r->t = t;
@@ -398,7 +394,7 @@ int cmd_revert(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 	};
 	if ((rc = stele_options_parse(&pos, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
-	if (stele_parse_int(pos[0], 1, INT64_MAX, &seq, "SEQ") < 0)
+	if (stele_parse_int(&seq, pos[0], 1, INT64_MAX, "SEQ") < 0)
 		return stele_error(STELE_EUSAGE, "change set '%s' is not a seq (1, 2, ...; 'log' "
 				   "lists them)", pos[0]);
 	if (note && stele_check_text(note, NOTE_MAX, "--note") < 0)

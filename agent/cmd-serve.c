@@ -25,7 +25,7 @@ int cmd_serve(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char
 	};
 	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
-	if (o.port && stele_parse_int(o.port, 0, 65535, &port, "--port") < 0)
+	if (o.port && stele_parse_int(&port, o.port, 0, 65535, "--port") < 0)
 		return stele_error(STELE_EUSAGE, "--port '%s' is not a port number (1-65535, or 0 "
 				   "for any free port)", o.port);
 	return web_serve(ctx, (unsigned)port, o.open);

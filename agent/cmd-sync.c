@@ -14,6 +14,7 @@
 #include "error.h"
 #include "gitrepo.h"
 #include "keyfile.h"
+#include "outbox.h"
 #include "parse.h"
 #include "remote.h"
 #include "repo.h"
@@ -57,24 +58,31 @@ done:
 	return rc;
 }
 
+/* stele_outbox_commit's key: writer.pub names the key in force for each seq, the
+ * one that signed it. */
+static int key_in_force(char *pk_hex, uint64_t seq, void *arg)
+{
+	unsigned char pk[STELE_PK_BYTES];
+	bool revoked;
+	int rc;
+
+	if ((rc = stele_keys_in_force(pk, &revoked, arg, seq)) < 0)
+		return rc;
+	stele_hex_encode(pk_hex, pk, STELE_PK_BYTES);
+	return 0;
+}
+
 /* Appends every outbox change set past the repository's tip, in order, as one
- * pack (stele_repo_pack_*: one fsync'd pack file, one move of the branch).
+ * pack (stele_outbox_commit: one fsync'd pack file, one move of the branch).
  * *tip_seq is the seq at the tip afterwards, *committed how many were added. */
 static int commit_pending(uint64_t *tip_seq, uint64_t *committed, struct stele_ctx *ctx,
 			  git_repository *repo)
 {
-	unsigned char pk[STELE_PK_BYTES];
-	char pk_hex[2 * STELE_PK_BYTES + 1];
-	struct stele_buf message = STELE_BUF_INIT(STELE_BUF_NOLIMIT);
 	struct stele_keys *keys = NULL;
-	struct stele_repo_pack *pack = NULL;
-	sqlite3_stmt *stmt = NULL;
-	uint64_t seq = 0, added = 0;
+	uint64_t seq = 0, first, last;
 	git_oid tip;
-	bool revoked;
-	int rc, step;
+	int rc;
 
-	/* writer.pub names the key in force for each seq: the one that signed it. */
 	if ((rc = agent_keys_open(&keys, ctx, ctx->db)) < 0)
 		goto done;
 	if ((rc = stele_repo_tip(&tip, &seq, repo, STELE_BRANCH)) < 0) {
@@ -89,48 +97,13 @@ static int commit_pending(uint64_t *tip_seq, uint64_t *committed, struct stele_c
 	if (seq > 0 && (rc = check_tip_matches_outbox(ctx, repo, &tip, seq)) < 0)
 		goto done;
 	/* Every pending change set goes into one pack, and the branch moves once. */
-	if ((rc = stele_repo_pack_begin(&pack, repo, STELE_BRANCH)) < 0 ||
-	    (rc = stele_db_prepare(ctx->db, &stmt, "SELECT seq, created_at, summary, data "
-						   "FROM stele_outbox WHERE seq > ? ORDER BY seq")) < 0)
+	if ((rc = stele_outbox_commit(&first, &last, ctx->db, repo, STELE_BRANCH, seq,
+				      agent_village(ctx), key_in_force, keys)) < 0)
 		goto done;
-	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)seq);
-	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		uint64_t next = (uint64_t)sqlite3_column_int64(stmt, 0);
-		git_oid id;
-
-		if (next != seq + 1) {
-			rc = stele_error(STELE_EVERIFY, "the outbox jumps from seq %llu to %llu",
-					 (unsigned long long)seq, (unsigned long long)next);
-			goto done;
-		}
-		if ((rc = stele_keys_in_force(pk, &revoked, keys, next)) < 0)
-			goto done;
-		stele_hex_encode(pk_hex, pk, STELE_PK_BYTES);
-		stele_buf_reset(&message);
-		if ((rc = stele_buf_printf(&message, "seq %llu: %s", (unsigned long long)next,
-					   (const char *)sqlite3_column_text(stmt, 2))) < 0)
-			goto done;
-		if ((rc = stele_repo_pack_add(&id, pack, sqlite3_column_blob(stmt, 3),
-					      (size_t)sqlite3_column_bytes(stmt, 3), pk_hex,
-					      message.data, agent_village(ctx),
-					      sqlite3_column_int64(stmt, 1))) < 0)
-			goto done;
-		seq = next;
-		added++;
-	}
-	if (step != SQLITE_DONE) {
-		rc = stele_error_db(STELE_EFAIL, ctx->db, "reading the outbox");
-		goto done;
-	}
-	if ((rc = stele_repo_pack_finish(NULL, pack)) < 0)
-		goto done;
-	*tip_seq = seq;
-	*committed = added;
+	*tip_seq = first ? last : seq;
+	*committed = first ? last - first + 1 : 0;
 done:
-	sqlite3_finalize(stmt);
-	stele_repo_pack_free(pack);
 	stele_keys_free(keys);
-	stele_buf_free(&message);
 	return rc;
 }
 

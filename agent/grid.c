@@ -51,8 +51,8 @@ int grid_put(char *out_id, struct agent_batch *b, const struct grid_row *row)
 	    (rc = agent_check_field_text(GF_WORKER, label, "grid worker", v[GF_WORKER],
 					 STELE_NAME_MAX)) < 0)
 		goto done;
-	if (*v[GF_HOUSEHOLDS] && stele_parse_int(v[GF_HOUSEHOLDS], 0, STELE_HOUSEHOLDS_MAX,
-						 &households, "households") < 0) {
+	if (*v[GF_HOUSEHOLDS] && stele_parse_int(&households, v[GF_HOUSEHOLDS], 0,
+						 STELE_HOUSEHOLDS_MAX, "households") < 0) {
 		rc = agent_refuse_malformed(GF_HOUSEHOLDS, "%s: %s", label, stele_error_message());
 		goto done;
 	}

@@ -96,11 +96,11 @@ static int import_member(char *out_id, struct agent_batch *b, char **f)
 				  f[MF_GENDER]);
 		goto done;
 	}
-	if (*f[MF_BORN] && stele_parse_int(f[MF_BORN], 1900, 2999, &born, "born") < 0) {
+	if (*f[MF_BORN] && stele_parse_int(&born, f[MF_BORN], 1900, 2999, "born") < 0) {
 		rc = agent_refuse(MF_BORN, "%s: born '%s' is not a year", label, f[MF_BORN]);
 		goto done;
 	}
-	if (*f[MF_JOINED] && stele_parse_date(f[MF_JOINED], &days, "joined") < 0) {
+	if (*f[MF_JOINED] && stele_parse_date(&days, f[MF_JOINED], "joined") < 0) {
 		rc = agent_refuse(MF_JOINED, "%s: %s", label, stele_error_message());
 		goto done;
 	}

@@ -93,7 +93,7 @@ int income_put(char *out_id, struct agent_batch *b, const struct income_row *row
 	}
 	if ((rc = agent_lenient_field(&v[IF_PERIOD], period_buf, IF_PERIOD, label, 'm')) < 0)
 		goto done;
-	if (strlen(v[IF_PERIOD]) != 7 || stele_parse_month(v[IF_PERIOD], &month, "month") < 0) {
+	if (strlen(v[IF_PERIOD]) != 7 || stele_parse_month(&month, v[IF_PERIOD], "month") < 0) {
 		if (strlen(v[IF_PERIOD]) != 7)
 			stele_error(STELE_EINVALID, "month '%s' is not YYYY-MM", v[IF_PERIOD]);
 		rc = agent_refuse_malformed(IF_PERIOD, "%s: %s", label, stele_error_message());
@@ -103,7 +103,7 @@ int income_put(char *out_id, struct agent_batch *b, const struct income_row *row
 		rc = agent_refuse_malformed(IF_AMOUNT, "%s: amount is empty", label);
 		goto done;
 	}
-	if (stele_parse_fen(v[IF_AMOUNT], &amount, "amount") < 0) {
+	if (stele_parse_fen(&amount, v[IF_AMOUNT], "amount") < 0) {
 		rc = agent_refuse_malformed(IF_AMOUNT, "%s: %s", label, stele_error_message());
 		goto done;
 	}
@@ -117,7 +117,7 @@ int income_put(char *out_id, struct agent_batch *b, const struct income_row *row
 
 	if (exists) {
 		int64_t was = 0;
-		stele_parse_fen(old[IF_AMOUNT], &was, NULL);
+		stele_parse_fen(&was, old[IF_AMOUNT], NULL);
 		if (strcmp(v[IF_PERIOD], old[IF_PERIOD]) != 0)
 			first_change = IF_PERIOD;
 		else if (amount != was)

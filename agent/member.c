@@ -57,7 +57,7 @@ int member_put(char *out_id, struct agent_batch *b, const struct member_row *row
 	}
 	if (row->gender && *row->gender && strcmp(row->gender, "M") != 0 && strcmp(row->gender, "F") != 0)
 		return agent_refuse_malformed(MF_GENDER, "%s: gender '%s' is not M, F or empty", label, row->gender);
-	if (row->born && *row->born && stele_parse_int(row->born, 1900, 2999, &born, "born") < 0)
+	if (row->born && *row->born && stele_parse_int(&born, row->born, 1900, 2999, "born") < 0)
 		return agent_refuse_malformed(MF_BORN, "%s: born '%s' is not a year", label, row->born);
 	if ((rc = agent_lenient_field(&joined, joined_buf, MF_JOINED, label, 'd')) < 0)
 		return rc;

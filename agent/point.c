@@ -203,12 +203,12 @@ int point_put(char *out_id, struct agent_batch *b, const struct point_row *row)
 	}
 	if ((rc = agent_lenient_field(&date, date_buf, PF_DATE, label, 'd')) < 0)
 		goto done;
-	if (stele_parse_date(date, &days, "date") < 0) {
+	if (stele_parse_date(&days, date, "date") < 0) {
 		rc = agent_refuse_malformed(PF_DATE, "%s: %s", label, stele_error_message());
 		goto done;
 	}
 	if (row->points && *row->points) {
-		if (stele_parse_tenths(row->points, &points, "points") < 0) {
+		if (stele_parse_tenths(&points, row->points, "points") < 0) {
 			rc = agent_refuse_malformed(PF_POINTS, "%s: %s", label, stele_error_message());
 			goto done;
 		}

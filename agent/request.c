@@ -69,7 +69,7 @@ int request_put(char *out_id, struct agent_batch *b, const struct request_row *r
 	if ((rc = agent_lenient_field(&v[RF_RECEIVED], received_buf, RF_RECEIVED, label, 'd')) < 0 ||
 	    (rc = agent_lenient_field(&v[RF_RESOLVED], resolved_buf, RF_RESOLVED, label, 'd')) < 0)
 		goto done;
-	if (stele_parse_date(v[RF_RECEIVED], &received, "received date") < 0) {
+	if (stele_parse_date(&received, v[RF_RECEIVED], "received date") < 0) {
 		rc = agent_refuse_malformed(RF_RECEIVED, "%s: %s", label, stele_error_message());
 		goto done;
 	}
@@ -78,7 +78,7 @@ int request_put(char *out_id, struct agent_batch *b, const struct request_row *r
 	    (rc = grid_check(b, RF_GRID, label, "request", id, v[RF_GRID])) < 0)
 		goto done;
 	if (*v[RF_RESOLVED]) {
-		if (stele_parse_date(v[RF_RESOLVED], &resolved, "resolved date") < 0) {
+		if (stele_parse_date(&resolved, v[RF_RESOLVED], "resolved date") < 0) {
 			rc = agent_refuse_malformed(RF_RESOLVED, "%s: %s", label, stele_error_message());
 			goto done;
 		}

@@ -44,12 +44,8 @@ static double monotonic_now(void)
  */
 static int arm_timeout(const struct stele_ctx *ctx, long seconds)
 {
-	char shown[24], message[256];
-
-	stele_format_duration(shown, seconds);
-	snprintf(message, sizeof(message), "%s: sync timed out after %s (the remote did not "
-		 "answer); everything is kept for the next sync", ctx->prog, shown);
-	return stele_deadline_arm(seconds, message);
+	return stele_deadline_arm(seconds, ctx->prog, "sync timed out after %s (the remote did not "
+				  "answer); everything is kept for the next sync");
 }
 
 /*

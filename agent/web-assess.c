@@ -166,7 +166,7 @@ int web_assess(struct web_req *rq, struct web_resp *rs)
 	int32_t v;
 	int rc;
 
-	if (!year || stele_parse_year(year, &v, "year") < 0) {
+	if (!year || stele_parse_year(&v, year, "year") < 0) {
 		snprintf(y, sizeof(y), "%.4s", rq->today);
 		year = y;
 	}

@@ -76,7 +76,7 @@ static int close_page(struct web_req *rq, struct web_resp *rs, const char *refus
 	long long pending;
 
 	snprintf(month, sizeof(month), "%.7s", rq->today);
-	stele_parse_month(month, &m, NULL);
+	stele_parse_month(&m, month, NULL);
 	stele_format_month(prev, m - 1);
 	web_page_begin(rs, rq, "close", _("Month end"));
 	if (refusal)

@@ -203,7 +203,7 @@ static int points_page(struct web_req *rq, struct web_resp *rs, const char *cons
 	int rc;
 
 	this_month(cur, rq);
-	if (!month || stele_parse_month(month, &m, "month") < 0)
+	if (!month || stele_parse_month(&m, month, "month") < 0)
 		month = cur;
 	web_page_begin(rs, rq, "points", _("Points"));
 	web_saved_notice(rq, rs, _("Recorded point event %s; it now awaits the party group's "
@@ -484,7 +484,7 @@ int web_points_notice(struct web_req *rq, struct web_resp *rs)
 	int rc, step;
 
 	this_month(cur, rq);
-	if (!month || stele_parse_month(month, &m, "month") < 0)
+	if (!month || stele_parse_month(&m, month, "month") < 0)
 		month = cur;
 	if ((rc = web_open(rq)) < 0 || (rc = stele_meta_get(rq->ctx->db, "village_name", &name)) < 0)
 		return rc;

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "desktop.h"
 #include "error.h"
 #include "html.h"
@@ -164,14 +165,8 @@ static struct web_param *param_for(struct web_req *rq, const char *name, const c
 		return &rq->params[rq->nparams - 1];
 	if (rq->nparams >= 100000)
 		return NULL;
-	if (rq->nparams == rq->cap) {
-		size_t cap = rq->cap ? rq->cap * 2 : 16;
-		struct web_param *v = realloc(rq->params, cap * sizeof(*v));
-		if (!v)
-			return NULL;
-		rq->params = v;
-		rq->cap = cap;
-	}
+	if (stele_array_reserve(&rq->params, &rq->cap, rq->nparams, sizeof(*rq->params), 16) < 0)
+		return NULL;
 	p = &rq->params[rq->nparams];
 	memset(p, 0, sizeof(*p));
 	stele_buf_init(&p->value, WEB_UPLOAD_LIMIT);

@@ -32,7 +32,7 @@ static int check_review(int32_t *year, struct stele_ctx *ctx, const char *name,
 
 	if (!o->year)
 		return stele_error(STELE_EUSAGE, "assess %s needs --year YYYY", name);
-	if ((rc = stele_parse_year(o->year, year, "--year")) < 0)
+	if ((rc = stele_parse_year(year, o->year, "--year")) < 0)
 		return rc;
 	if (o->note && (rc = stele_check_text(o->note, 500, "--note")) < 0)
 		return rc;
@@ -104,7 +104,7 @@ static int assess_score(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 	};
 	if ((rc = stele_options_parse(&pos, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
-	if (stele_parse_tenths(pos[2], &score, "score") < 0)
+	if (stele_parse_tenths(&score, pos[2], "score") < 0)
 		return STELE_EUSAGE;
 	if ((rc = check_review(&year, ctx, cmd->name, &o, pos[0])) < 0)
 		return rc;
@@ -136,7 +136,7 @@ static int assess_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 		return rc;
 	if (!o.year)
 		return stele_error(STELE_EUSAGE, "assess list needs --year YYYY");
-	if ((rc = stele_parse_year(o.year, &year, "--year")) < 0)
+	if ((rc = stele_parse_year(&year, o.year, "--year")) < 0)
 		return rc;
 	if (o.village && stele_check_village_code(o.village, NULL, "--village") < 0)
 		return STELE_EUSAGE;

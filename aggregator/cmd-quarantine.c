@@ -96,7 +96,7 @@ static int quarantine_show(struct stele_ctx *ctx, const struct stele_cmd *cmd, i
 	if ((rc = stele_options_parse(&pos, &n, ctx, cmd, STELE_OPTIONS(STELE_OPT_LISTING(),
 				      STELE_OPT_ARGS(1, 1)), argc, argv)) != 0)
 		return rc;
-	if ((rc = stele_parse_int(pos[0], 1, INT64_MAX, &id, "quarantine id")) < 0)
+	if ((rc = stele_parse_int(&id, pos[0], 1, INT64_MAX, "quarantine id")) < 0)
 		return rc;
 	if ((rc = agg_open(ctx)) < 0)
 		return rc;

@@ -244,7 +244,7 @@ static int rank_income(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 	if ((rc = stele_rank_period(&year, &month, o.year, o.month)) < 0)
 		return rc;
 	/* Year to date: through the current month in the current year, else December. */
-	stele_civil_from_days(stele_today(), &yy, &mm, &dd);
+	stele_civil_from_days(&yy, &mm, &dd, stele_today());
 	if (!month)
 		month = year == yy ? mm : 12;
 	return rank_in_view(ctx, &o, compute_income, year, month);

@@ -96,7 +96,7 @@ static int compute_open(struct stele_table **out, sqlite3 *db, const char *date,
 	int rc;
 
 	if (o->days) {
-		if (stele_parse_int(o->days, 0, 36500, &days, "--days") < 0)
+		if (stele_parse_int(&days, o->days, 0, 36500, "--days") < 0)
 			return STELE_EUSAGE;
 	} else {
 		if ((rc = stele_config_get(&deflt, db, "request.days")) < 0)
@@ -148,9 +148,9 @@ static int requests_open(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 
 	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
-	if (o.days && stele_parse_int(o.days, 0, 36500, &days, "--days") < 0)
+	if (o.days && stele_parse_int(&days, o.days, 0, 36500, "--days") < 0)
 		return STELE_EUSAGE;
-	if (o.date && stele_parse_date(o.date, &date, "--date") < 0)
+	if (o.date && stele_parse_date(&date, o.date, "--date") < 0)
 		return STELE_EUSAGE;
 	if (!o.date) {
 		stele_format_date(today, stele_today());

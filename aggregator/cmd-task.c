@@ -153,7 +153,7 @@ static int task_issue(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 		return rc;
 	if (!o.due)
 		return stele_error(STELE_EUSAGE, "task issue needs --due DATE");
-	if (stele_parse_date(o.due, &due, "--due") < 0)
+	if (stele_parse_date(&due, o.due, "--due") < 0)
 		return STELE_EUSAGE;
 	if (!*pos[0])
 		return stele_error(STELE_EUSAGE, "task issue: the title is empty");
@@ -262,7 +262,7 @@ static int task_overdue(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 
 	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
-	if (o.date && stele_parse_date(o.date, &date, "--date") < 0)
+	if (o.date && stele_parse_date(&date, o.date, "--date") < 0)
 		return STELE_EUSAGE;
 	if (!o.date) {
 		stele_format_date(today, stele_today());

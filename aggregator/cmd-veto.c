@@ -84,7 +84,7 @@ static int veto_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc
 		return rc;
 	if (!o.year)
 		return stele_error(STELE_EUSAGE, "veto add needs --year YYYY");
-	if ((rc = stele_parse_year(o.year, &year, "--year")) < 0)
+	if ((rc = stele_parse_year(&year, o.year, "--year")) < 0)
 		return rc;
 	if (o.note && (rc = stele_check_text(o.note, 1000, "--note")) < 0)
 		return rc;

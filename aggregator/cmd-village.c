@@ -391,7 +391,7 @@ static int village_revoke(struct stele_ctx *ctx, const struct stele_cmd *cmd, in
 	if (!o.from_seq)
 		return stele_error(STELE_EUSAGE, "village revoke needs --from-seq N (the first change "
 				   "set the revoked key may not sign)");
-	if (stele_parse_int(o.from_seq, 1, INT64_MAX, &from_seq, "--from-seq") < 0)
+	if (stele_parse_int(&from_seq, o.from_seq, 1, INT64_MAX, "--from-seq") < 0)
 		return stele_error(STELE_EUSAGE, "%s", stele_error_message());
 	if (o.key && stele_hex_decode(pk, STELE_PK_BYTES, o.key) < 0)
 		return stele_error(STELE_EINVALID, "village '%s': --key is not a public key (64 hex "

@@ -42,7 +42,7 @@ static int date_of(const char **out, char buf[16], const struct weak_opts *o)
 		*out = buf;
 		return 0;
 	}
-	if (stele_parse_date(o->date, &days, "--date") < 0)
+	if (stele_parse_date(&days, o->date, "--date") < 0)
 		return STELE_EUSAGE;
 	if (days > stele_today())
 		return stele_error(STELE_EUSAGE, "--date %s is after today", o->date);
@@ -68,10 +68,10 @@ static int weak_suggest(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 		return rc;
 	if ((rc = year_of(&year, &o, "weak suggest")) < 0)
 		return rc;
-	if (o.pct && stele_parse_int(o.pct, 1, 100, &pct, "--pct") < 0)
+	if (o.pct && stele_parse_int(&pct, o.pct, 1, 100, "--pct") < 0)
 		return STELE_EUSAGE;
 	/* The months of the year that have begun: to the current one this year. */
-	stele_civil_from_days(stele_today(), &yy, &mm, &dd);
+	stele_civil_from_days(&yy, &mm, &dd, stele_today());
 	if (year > yy)
 		return stele_error(STELE_EUSAGE, "year %d has not begun", year);
 	if ((rc = rank_open_county(ctx)) < 0 ||

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "aggregator.h"
+#include "buf.h"
 #include "cli.h"
 #include "credentials.h"
 #include "db.h"
@@ -143,7 +144,7 @@ void agg_villages_free(struct agg_village *v, size_t n)
 
 int agg_villages(struct agg_village **out, size_t *n, struct stele_ctx *ctx)
 {
-	struct agg_village *v = NULL, *grown;
+	struct agg_village *v = NULL;
 	sqlite3_stmt *stmt = NULL;
 	size_t count = 0, cap = 0;
 	int rc, step;
@@ -173,14 +174,8 @@ int agg_villages(struct agg_village **out, size_t *n, struct stele_ctx *ctx)
 		const char *remote = (const char *)sqlite3_column_text(stmt, 1);
 		const char *key = (const char *)sqlite3_column_text(stmt, 2);
 
-		if (count == cap) {
-			cap = cap ? cap * 2 : 64;
-			if (!(grown = realloc(v, cap * sizeof(*v)))) {
-				rc = stele_error(STELE_EFAIL, "out of memory");
-				goto done;
-			}
-			v = grown;
-		}
+		if ((rc = stele_array_reserve(&v, &cap, count, sizeof(*v), 64)) < 0)
+			goto done;
 		memset(&v[count], 0, sizeof(v[count]));
 		snprintf(v[count].code, sizeof(v[count].code), "%s", code ? code : "");
 		count++;

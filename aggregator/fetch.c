@@ -587,12 +587,8 @@ struct fetch_cli {
  */
 static int arm_timeout(const struct stele_ctx *ctx, long seconds)
 {
-	char shown[24], message[256];
-
-	stele_format_duration(shown, seconds);
-	snprintf(message, sizeof(message), "%s: fetch timed out after %s (a remote did not "
-		 "answer); nothing was recorded, fetch again", ctx->prog, shown);
-	return stele_deadline_arm(seconds, message);
+	return stele_deadline_arm(seconds, ctx->prog, "fetch timed out after %s (a remote did not "
+				  "answer); nothing was recorded, fetch again");
 }
 
 /* Reads fetch's options into *f. */

@@ -14,9 +14,22 @@
 #include "gitrepo.h"
 #include "i18n.h"
 #include "keypair.h"
+#include "outbox.h"
 #include "parse.h"
 #include "remote.h"
 #include "url.h"
+
+/* stele_outbox_commit's key: this directory's own, the same for every seq. */
+static int own_key(char *pk_hex, uint64_t seq, void *arg)
+{
+	unsigned char pk[STELE_PK_BYTES];
+	const struct stele_ctx *ctx = arg;
+
+	(void)seq;
+	stele_key_public(pk, ctx->sk);
+	stele_hex_encode(pk_hex, pk, STELE_PK_BYTES);
+	return 0;
+}
 
 /*
  * Commits every outbox change set past the repository's tip to repo, one commit
@@ -26,56 +39,23 @@
 static int commit_outbox(uint64_t *first, uint64_t *last, uint64_t *tip_out,
 			 struct stele_ctx *ctx, git_repository *repo)
 {
-	char pk_hex[2 * STELE_PK_BYTES + 1], message[STELE_CS_SUMMARY_MAX + 64];
-	unsigned char pk[STELE_PK_BYTES];
-	struct stele_repo_pack *pack = NULL;
-	sqlite3_stmt *stmt = NULL;
 	uint64_t tip_seq = 0, lo = 0, hi = 0;
-	git_oid tip, made;
-	int rc, step;
+	git_oid tip;
+	int rc;
 
-	stele_key_public(pk, ctx->sk);
-	stele_hex_encode(pk_hex, pk, STELE_PK_BYTES);
 	if ((rc = stele_repo_tip(&tip, &tip_seq, repo, STELE_BRANCH)) < 0)
 		return rc;
-	if ((rc = stele_repo_pack_begin(&pack, repo, STELE_BRANCH)) < 0 ||
-	    (rc = stele_db_prepare(ctx->db, &stmt, "SELECT seq, created_at, summary, data "
-						   "FROM stele_outbox WHERE seq > ? ORDER BY seq")) < 0)
-		goto done;
-	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)tip_seq);
-	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		uint64_t seq = (uint64_t)sqlite3_column_int64(stmt, 0);
-
-		if (seq != (hi ? hi : tip_seq) + 1) {
-			rc = stele_error(STELE_EFAIL, "the county outbox jumps from seq %llu to %llu; "
-					 "the repository %s/%s does not match this database",
-					 (unsigned long long)(hi ? hi : tip_seq), (unsigned long long)seq,
-					 ctx->dir, STELE_REPO_DIR);
-			goto done;
-		}
-		snprintf(message, sizeof(message), "seq %llu: %s", (unsigned long long)seq,
-			 (const char *)sqlite3_column_text(stmt, 2));
-		if ((rc = stele_repo_pack_add(&made, pack, sqlite3_column_blob(stmt, 3),
-					      (size_t)sqlite3_column_bytes(stmt, 3), pk_hex, message,
-					      STELE_WRITER_COUNTY, sqlite3_column_int64(stmt, 1))) < 0)
-			goto done;
-		if (!lo)
-			lo = seq;
-		hi = seq;
-	}
-	if (step != SQLITE_DONE) {
-		rc = stele_error_db(STELE_EFAIL, ctx->db, "reading the outbox");
-		goto done;
-	}
-	if ((rc = stele_repo_pack_finish(NULL, pack)) < 0)
-		goto done;
+	rc = stele_outbox_commit(&lo, &hi, ctx->db, repo, STELE_BRANCH, tip_seq,
+				 STELE_WRITER_COUNTY, own_key, ctx);
+	if (rc == STELE_EVERIFY)
+		return stele_error(STELE_EFAIL, "%s; the repository %s/%s does not match this database",
+				   stele_error_message(), ctx->dir, STELE_REPO_DIR);
+	if (rc < 0)
+		return rc;
 	*first = lo;
 	*last = hi;
 	*tip_out = hi ? hi : tip_seq;
-done:
-	sqlite3_finalize(stmt);
-	stele_repo_pack_free(pack);
-	return rc;
+	return 0;
 }
 
 /*

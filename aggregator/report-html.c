@@ -75,6 +75,22 @@ static const char *reason_zh(const char *reason)
 	return "其他原因";
 }
 
+/* A village of a list, <li>name <code>code</code></li>; with a NULL name, the
+ * list's "none" item. */
+static void list_item(struct page *p, const char *name, const char *code)
+{
+	page_raw(p, "<li>");
+	if (!name) {
+		page_label(p, "无", "none");
+		page_raw(p, "</li>");
+		return;
+	}
+	page_text(p, name);
+	page_raw(p, " <code>");
+	page_text(p, code);
+	page_raw(p, "</code></li>");
+}
+
 /* <table id="ID"><thead> with one header per column (Chinese, English), then <tbody>. */
 static void table_head(struct page *p, const char *id, const char *const (*cols)[2], size_t n)
 {
@@ -219,16 +235,10 @@ static void stars_section(struct page *p, const struct report *r)
 		const struct stele_star_row *v = &s->rows[i];
 		if (v->review != STELE_REVIEW_PENDING)
 			continue;
-		page_raw(p, "<li>");
-		page_text(p, v->name);
-		page_raw(p, " <code>");
-		page_text(p, v->code);
-		page_raw(p, "</code></li>");
+		list_item(p, v->name, v->code);
 	}
 	if (!pending) {
-		page_raw(p, "<li>");
-		page_label(p, "无", "none");
-		page_raw(p, "</li>");
+		list_item(p, NULL, NULL);
 	}
 	page_raw(p, "</ul><p class=\"note\">");
 	page_label(p, "星级以县级审核批准的得分为准（村街申报、乡镇初审、县级批准）；待审核的村暂不定级，"
@@ -374,17 +384,11 @@ static void village_list(struct page *p, const struct stele_league *league, bool
 		const struct stele_league_row *v = &league->rows[i];
 		if (unsynced ? v->synced : (!v->synced || v->closed))
 			continue;
-		page_raw(p, "<li>");
-		page_text(p, v->name);
-		page_raw(p, " <code>");
-		page_text(p, v->code);
-		page_raw(p, "</code></li>");
+		list_item(p, v->name, v->code);
 		shown++;
 	}
 	if (!shown) {
-		page_raw(p, "<li>");
-		page_label(p, "无", "none");
-		page_raw(p, "</li>");
+		list_item(p, NULL, NULL);
 	}
 	page_raw(p, "</ul>\n");
 }
@@ -466,6 +470,24 @@ static int explained_rows(struct page *p, sqlite3 *db, const char *sql, int reas
 	return rc;
 }
 
+/* A table of the completeness section: an <h3> heading (zh, en), the table id with
+ * four columns, and sql's rows as explained_rows writes them. */
+static int explained_table(struct page *p, sqlite3 *db, const char *zh, const char *en,
+			   const char *id, const char *const (*cols)[2], const char *sql,
+			   int reason_col)
+{
+	int rc;
+
+	page_raw(p, "<h3>");
+	page_label(p, zh, en);
+	page_raw(p, "</h3>");
+	table_head(p, id, cols, 4);
+	if ((rc = explained_rows(p, db, sql, reason_col)) < 0)
+		return rc;
+	page_raw(p, "</tbody></table>");
+	return 0;
+}
+
 static int completeness_section(struct page *p, const struct report *r)
 {
 	const struct stele_league *league = r->league[HISTORY_MONTHS - 1];
@@ -487,25 +509,20 @@ static int completeness_section(struct page *p, const struct report *r)
 	     "that have not closed %04d-%02d</span>", r->year, r->month, r->year, r->month);
 	page_raw(p, "</h3>");
 	village_list(p, league, false);
-	page_raw(p, "<h3>");
-	page_label(p, "被隔离的变更集", "Quarantined change sets");
-	page_raw(p, "</h3>");
-	table_head(p, "quarantine", (const char *const[][2]){ { "来源", "Writer" }, { "序号", "Seq" },
-			{ "原因", "Reason" }, { "说明", "Detail" } }, 4);
-	if ((rc = explained_rows(p, r->db, "SELECT q.writer || coalesce(' ' || v.name, ''), q.seq, "
-				 "q.reason, q.detail FROM stele_quarantine q LEFT JOIN village v "
-				 "ON v.code = q.writer ORDER BY q.writer, q.seq, q.id", 2)) < 0)
+	if ((rc = explained_table(p, r->db, "被隔离的变更集", "Quarantined change sets", "quarantine",
+				  (const char *const[][2]){ { "来源", "Writer" }, { "序号", "Seq" },
+				  { "原因", "Reason" }, { "说明", "Detail" } },
+				  "SELECT q.writer || coalesce(' ' || v.name, ''), q.seq, q.reason, "
+				  "q.detail FROM stele_quarantine q LEFT JOIN village v "
+				  "ON v.code = q.writer ORDER BY q.writer, q.seq, q.id", 2)) < 0 ||
+	    (rc = explained_table(p, r->db, "暂停合并的数据流", "Streams on hold", "held",
+				  (const char *const[][2]){ { "来源", "Writer" }, { "状态", "State" },
+				  { "已合并至", "Merged up to" }, { "说明", "Note" } },
+				  "SELECT s.writer || coalesce(' ' || v.name, ''), s.state, s.last_seq, "
+				  "s.state_note FROM stele_stream s LEFT JOIN village v "
+				  "ON v.code = s.writer WHERE s.state <> 'ok' ORDER BY s.writer", 1)) < 0)
 		return rc;
-	page_raw(p, "</tbody></table><h3>");
-	page_label(p, "暂停合并的数据流", "Streams on hold");
-	page_raw(p, "</h3>");
-	table_head(p, "held", (const char *const[][2]){ { "来源", "Writer" }, { "状态", "State" },
-			{ "已合并至", "Merged up to" }, { "说明", "Note" } }, 4);
-	if ((rc = explained_rows(p, r->db, "SELECT s.writer || coalesce(' ' || v.name, ''), s.state, "
-				 "s.last_seq, s.state_note FROM stele_stream s LEFT JOIN village v "
-				 "ON v.code = s.writer WHERE s.state <> 'ok' ORDER BY s.writer", 1)) < 0)
-		return rc;
-	page_raw(p, "</tbody></table></section>\n");
+	page_raw(p, "</section>\n");
 	return 0;
 }
 

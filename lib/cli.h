@@ -3,7 +3,6 @@
 #ifndef STELE_CLI_H
 #define STELE_CLI_H
 
-#include <getopt.h>
 #include <stdbool.h>
 #include <sqlite3.h>
 
@@ -56,22 +55,6 @@ int stele_cli_subcommand(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 
 /* Prints cmd's usage and help to stdout. */
 void stele_cli_usage(const struct stele_ctx *ctx, const struct stele_cmd *cmd);
-
-/*
- * getopt_long over argv (argv[0] is the command's name) that also knows the
- * options every command has: -h/--help (prints usage, *done = true, returns
- * 0), --format F, --bom and --raw (for listing commands; stored in ctx). Fills
- * positional[] (at most max_positional, else a usage error) and *npositional.
- * For each of the command's own options, calls on_opt(ctx, opt, optarg, arg).
- */
-#define STELE_OPT_FORMAT 0x1000
-#define STELE_OPT_BOM    0x1001
-#define STELE_OPT_RAW    0x1002
-typedef int (*stele_opt_fn)(struct stele_ctx *ctx, int opt, const char *optarg, void *arg);
-int stele_cli_parse(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv,
-		    const char *shortopts, const struct option *longopts, bool listing,
-		    stele_opt_fn on_opt, void *arg, char **positional, int max_positional,
-		    int min_positional, int *npositional, bool *done);
 
 /* Opens the directory: takes the lock, opens the database (migrating it), reads
  * the writer and, if need_key, the signing key. Fails with a clear message if the

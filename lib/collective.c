@@ -47,18 +47,21 @@ static int by_income(const void *a, const void *b)
 	return strcmp(x->code, y->code);
 }
 
-/* Adds the income rows of [from, to] to each village's income (or prev). */
-static int add_amounts(struct income_row *rows, size_t n, sqlite3 *db, const char *from,
-		       const char *to, bool prev)
+/* Adds the income rows of [from, to] to each village's income (or prev): rows
+ * sorted by code, of every village or (village non-NULL) of that one. */
+static int add_amounts(struct income_row *rows, size_t n, sqlite3 *db, const char *village,
+		       const char *from, const char *to, bool prev)
 {
 	sqlite3_stmt *stmt = NULL;
 	int rc, step;
 
 	if ((rc = stele_db_prepare(db, &stmt, "SELECT village_code, amount FROM income "
-					      "WHERE period >= ?1 AND period <= ?2")) < 0)
+					      "WHERE period >= ?1 AND period <= ?2 "
+					      "AND (?3 IS NULL OR village_code = ?3)")) < 0)
 		return rc;
 	sqlite3_bind_text(stmt, 1, from, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, to, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, village, -1, SQLITE_STATIC);
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
 		struct income_row key = { 0 }, *r;
 
@@ -173,8 +176,8 @@ int stele_rank_income(struct stele_table **out, sqlite3 *db, int year, int month
 	months(prev_from, prev_to, year - 1, month);
 	if ((rc = stele_config_find(&weak_set, &weak_yuan, db, "income.weak_yuan")) < 0 ||
 	    (rc = load(&rows, &n, db, from, to, year)) < 0 ||
-	    (rc = add_amounts(rows, n, db, from, to, false)) < 0 ||
-	    (rc = add_amounts(rows, n, db, prev_from, prev_to, true)) < 0)
+	    (rc = add_amounts(rows, n, db, NULL, from, to, false)) < 0 ||
+	    (rc = add_amounts(rows, n, db, NULL, prev_from, prev_to, true)) < 0)
 		goto done;
 	qsort(rows, n, sizeof(*rows), by_income);
 	for (size_t i = 0; i < n; i++)
@@ -228,23 +231,12 @@ done:
 static int village_sum(int64_t *out, sqlite3 *db, const char *village, const char *from,
 		       const char *to)
 {
-	sqlite3_stmt *stmt = NULL;
-	int64_t sum = 0;
-	int rc, step;
+	struct income_row row = { 0 };
+	int rc;
 
-	if ((rc = stele_db_prepare(db, &stmt, "SELECT amount FROM income WHERE village_code = ?1 "
-					      "AND period >= ?2 AND period <= ?3")) < 0)
-		return rc;
-	sqlite3_bind_text(stmt, 1, village, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, from, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 3, to, -1, SQLITE_STATIC);
-	while ((step = sqlite3_step(stmt)) == SQLITE_ROW)
-		sum = stele_rank_add_sat(sum, sqlite3_column_int64(stmt, 0));
-	if (step != SQLITE_DONE)
-		rc = stele_error_db(STELE_EFAIL, db, "reading income");
-	else
-		*out = sum;
-	sqlite3_finalize(stmt);
+	snprintf(row.code, sizeof(row.code), "%s", village);
+	if ((rc = add_amounts(&row, 1, db, village, from, to, false)) == 0)
+		*out = row.income;
 	return rc;
 }
 

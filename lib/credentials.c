@@ -155,16 +155,11 @@ int stele_credentials_keep_url(char **kept, struct stele_kept_urls *urls, const 
 			*kept = stored;
 			return 0;
 		}
-	if (urls->n == urls->cap) {
-		size_t cap = urls->cap ? 2 * urls->cap : 4;
-		struct stele_secret *grown = realloc(urls->secrets, cap * sizeof(*grown));
-		if (!grown) {
-			stele_url_secret_clear(&secret);
-			free(stored);
-			return stele_error(STELE_EFAIL, "out of memory");
-		}
-		urls->secrets = grown;
-		urls->cap = cap;
+	if ((rc = stele_array_reserve(&urls->secrets, &urls->cap, urls->n, sizeof(*urls->secrets),
+				      4)) < 0) {
+		stele_url_secret_clear(&secret);
+		free(stored);
+		return rc;
 	}
 	urls->secrets[urls->n++] = secret;
 	*kept = stored;

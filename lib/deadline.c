@@ -30,7 +30,7 @@ int stele_parse_duration(long *out, const char *text, const char *what)
 				number[--len] = '\0';
 			}
 		if (len > 0 && strspn(number, "0123456789") == len &&
-		    stele_parse_int(number, 1, STELE_DURATION_MAX / unit, &n, what) == 0) {
+		    stele_parse_int(&n, number, 1, STELE_DURATION_MAX / unit, what) == 0) {
 			*out = (long)n * unit;
 			return 0;
 		}
@@ -64,12 +64,19 @@ static void on_deadline(int sig)
 	_exit(1);
 }
 
-int stele_deadline_arm(long seconds, const char *message)
+int stele_deadline_arm(long seconds, const char *prog, const char *what)
 {
 	struct sigaction sa;
+	char shown[24];
+	size_t len;
 
 	alarm(0);
-	snprintf(deadline_message, sizeof(deadline_message), "%s\n", message);
+	stele_format_duration(shown, seconds);
+	len = (size_t)snprintf(deadline_message, sizeof(deadline_message), "%s: ", prog);
+	if (len < sizeof(deadline_message))
+		snprintf(deadline_message + len, sizeof(deadline_message) - len, what, shown);
+	len = strlen(deadline_message);
+	snprintf(deadline_message + len, sizeof(deadline_message) - len, "\n");
 	deadline_message_len = strlen(deadline_message);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_deadline;

@@ -18,12 +18,13 @@ int stele_parse_duration(long *out, const char *text, const char *what);
 void stele_format_duration(char *buf, long seconds);
 
 /*
- * Arms this process's deadline: when seconds have passed, message (one line; a
- * newline is added) is written to stderr and the process exits with 1 at once
+ * Arms this process's deadline: when seconds have passed, "PROG: " and what
+ * (one line, whose one %s is the duration as stele_format_duration writes it; a
+ * newline is added) are written to stderr and the process exits with 1 at once
  * (SIGALRM). Only for commands that are safe to stop at any instant. One
  * deadline per process; arming again replaces it.
  */
-int stele_deadline_arm(long seconds, const char *message);
+int stele_deadline_arm(long seconds, const char *prog, const char *what);
 
 /* Cancels the deadline. */
 void stele_deadline_disarm(void);

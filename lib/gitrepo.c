@@ -496,16 +496,8 @@ int stele_repo_walk(git_repository *repo, const char *ref, const git_oid *since,
 			found_since = true;
 			break;
 		}
-		if (count == cap) {
-			size_t ncap = cap ? 2 * cap : 256;
-			git_oid *grown = realloc(chain, ncap * sizeof(*chain));
-			if (!grown) {
-				rc = stele_error(STELE_EFAIL, "out of memory");
-				goto done;
-			}
-			chain = grown;
-			cap = ncap;
-		}
+		if ((rc = stele_array_reserve(&chain, &cap, count, sizeof(*chain), 256)) < 0)
+			goto done;
 		chain[count++] = at;
 		if (git_commit_lookup(&commit, repo, &at) < 0) {
 			char what[GIT_OID_HEXSZ + 32];

@@ -407,7 +407,7 @@ static int parse_time(int64_t *out, const char *s)
 		return -1;
 	memcpy(date, s, 10);
 	date[10] = 0;
-	if (stele_parse_date(date, &days, "--as-of") < 0)
+	if (stele_parse_date(&days, date, "--as-of") < 0)
 		return -1;
 	if (s[10]) {
 		if ((s[10] != 'T' && s[10] != ' ') ||
@@ -430,7 +430,7 @@ static int parse_time(int64_t *out, const char *s)
 		if (h > 23 || mi > 59 || sec > 59)
 			return -1;
 	}
-	stele_civil_from_days(days, &y, &m, &d);
+	stele_civil_from_days(&y, &m, &d, days);
 	tm.tm_year = y - 1900;
 	tm.tm_mon = m - 1;
 	tm.tm_mday = d;

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sodium.h>
 
+#include "buf.h"
 #include "cswalk.h"
 #include "db.h"
 #include "domain.h"
@@ -103,7 +104,7 @@ static int key_at(unsigned char pk[STELE_PK_BYTES], struct stele_keys *k, uint64
 typedef int (*revoked_fn)(void *arg, const unsigned char pk[STELE_PK_BYTES]);
 static int each_revoked(struct stele_keys *k, uint64_t seq, revoked_fn fn, void *arg)
 {
-	uint64_t *from = NULL, *grown;
+	uint64_t *from = NULL;
 	unsigned char pk[STELE_PK_BYTES];
 	size_t n = 0, cap = 0;
 	int rc = 0, step;
@@ -113,14 +114,8 @@ static int each_revoked(struct stele_keys *k, uint64_t seq, revoked_fn fn, void 
 	sqlite3_bind_text(k->revocations, 1, k->village, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(k->revocations, 2, (sqlite3_int64)seq);
 	while ((step = sqlite3_step(k->revocations)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? 2 * cap : 4;
-			if (!(grown = realloc(from, cap * sizeof(*from)))) {
-				rc = stele_error(STELE_EFAIL, "out of memory");
-				goto done;
-			}
-			from = grown;
-		}
+		if ((rc = stele_array_reserve(&from, &cap, n, sizeof(*from), 4)) < 0)
+			goto done;
 		from[n++] = (uint64_t)sqlite3_column_int64(k->revocations, 0);
 	}
 	if (step != SQLITE_DONE) {

@@ -100,7 +100,7 @@ static bool real_date(int y, int m, int d)
 	if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1 || d > 31)
 		return false;
 	snprintf(text, sizeof(text), "%04d-%02d-%02d", y, m, d);
-	if (stele_parse_date(text, &days, NULL) < 0) {
+	if (stele_parse_date(&days, text, NULL) < 0) {
 		stele_error_clear();
 		return false;
 	}
@@ -253,7 +253,7 @@ int stele_lenient_serial(char *out, const char *s)
 	memcpy(buf, s, n + 1);
 	if (n > 2 && strcmp(buf + n - 2, ".0") == 0)
 		buf[n - 2] = '\0';
-	if (stele_parse_int(buf, 1, 401768, &serial, NULL) < 0) { /* 2999-12-31 */
+	if (stele_parse_int(&serial, buf, 1, 401768, NULL) < 0) { /* 2999-12-31 */
 		stele_error_clear();
 		return 0;
 	}
@@ -261,7 +261,7 @@ int stele_lenient_serial(char *out, const char *s)
 		return 0;
 	/* Serial 1 is 1900-01-01; from 61 on it counts from 1899-12-30. */
 	int32_t days = stele_days_from_civil(1899, 12, serial < 60 ? 31 : 30) + (int32_t)serial;
-	stele_civil_from_days(days, &y, &m, &d);
+	stele_civil_from_days(&y, &m, &d, days);
 	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000, (unsigned)m % 100,
 		 (unsigned)d % 100);
 	return 1;

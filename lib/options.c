@@ -10,6 +10,10 @@
 #include "parse.h"
 
 #define MAX_OPTIONS 60
+/* getopt's codes for the listing options (past any short option). */
+#define STELE_OPT_FORMAT 0x1000
+#define STELE_OPT_BOM    0x1001
+#define STELE_OPT_RAW    0x1002
 
 static const struct stele_option no_options[] = { STELE_OPT_END() };
 const struct stele_option stele_listing_options[] = { STELE_OPT_LISTING(), STELE_OPT_END() };
@@ -128,6 +132,13 @@ static int take(struct stele_ctx *ctx, const struct stele_option *o, const char 
 	}
 }
 
+/* A value an option cannot take is a usage error (exit 2), as cli.md's exit codes
+ * say of a malformed value on the command line; other failures pass as they are. */
+static int usage_value(int rc)
+{
+	return rc == STELE_EINVALID ? stele_error(STELE_EUSAGE, "%s", stele_error_message()) : rc;
+}
+
 /* Checks a typed value given as raw into its field, naming the option. */
 static int convert(const struct stele_option *o, const char *raw)
 {
@@ -142,18 +153,18 @@ static int convert(const struct stele_option *o, const char *raw)
 		snprintf(what, sizeof(what), "-%c", o->short_name);
 	switch (o->kind) {
 	case STELE_OPTK_INT:
-		if ((rc = stele_parse_int(raw, o->min, o->max, &v, what)) < 0)
-			return rc;
+		if ((rc = stele_parse_int(&v, raw, o->min, o->max, what)) < 0)
+			return usage_value(rc);
 		*(int64_t *)o->value = v;
 		return 0;
 	case STELE_OPTK_MONTH:
-		if ((rc = stele_parse_month(raw, &v32, what)) < 0)
-			return rc;
+		if ((rc = stele_parse_month(&v32, raw, what)) < 0)
+			return usage_value(rc);
 		*(int32_t *)o->value = v32;
 		return 0;
 	case STELE_OPTK_YEAR:
-		if ((rc = stele_parse_year(raw, &v32, what)) < 0)
-			return rc;
+		if ((rc = stele_parse_year(&v32, raw, what)) < 0)
+			return usage_value(rc);
 		*(int32_t *)o->value = v32;
 		return 0;
 	default:
@@ -339,67 +350,4 @@ int stele_cli_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
 		return rc;
 	const char *params[] = { list->bind_writer ? ctx->writer : NULL, NULL };
 	return stele_cli_print_query(ctx, list->sql, params, list->number_cols);
-}
-
-/* stele_cli_parse's options: each calls the caller's on_opt with its code. */
-struct legacy {
-	stele_opt_fn on_opt;
-	void *arg;
-	const char *name; /* the command's */
-};
-
-static int legacy_opt(struct stele_ctx *ctx, const struct stele_option *opt, const char *arg)
-{
-	const struct legacy *l = opt->value;
-
-	if (!l->on_opt)
-		return stele_error(STELE_EUSAGE, "%s: unexpected option", l->name);
-	return l->on_opt(ctx, opt->code, arg, l->arg);
-}
-
-int stele_cli_parse(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv,
-		    const char *shortopts, const struct option *longopts, bool listing,
-		    stele_opt_fn on_opt, void *arg, char **positional, int max_positional,
-		    int min_positional, int *npositional, bool *done)
-{
-	struct stele_option opts[MAX_OPTIONS + 3];
-	struct legacy l = { on_opt, arg, cmd->name };
-	char **args, **copy = NULL;
-	int n = 0, nargs, rc;
-
-	for (; longopts && longopts[n].name; n++) {
-		if (n >= MAX_OPTIONS)
-			return stele_error(STELE_EFAIL, "too many options");
-		opts[n] = (struct stele_option)STELE_OPT_CALLBACK(0, longopts[n].name,
-			longopts[n].has_arg == required_argument, legacy_opt, &l, longopts[n].val);
-	}
-	for (const char *c = shortopts ? shortopts : ""; *c; c++) {
-		if (*c == ':')
-			continue;
-		if (n >= MAX_OPTIONS)
-			return stele_error(STELE_EFAIL, "too many options");
-		opts[n++] = (struct stele_option)STELE_OPT_CALLBACK(*c, NULL, c[1] == ':', legacy_opt,
-								    &l, *c);
-	}
-	opts[n++] = (struct stele_option)STELE_OPT_ARGS(min_positional, max_positional);
-	if (listing)
-		opts[n++] = (struct stele_option)STELE_OPT_LISTING();
-	opts[n] = (struct stele_option)STELE_OPT_END();
-	*done = false;
-	/* The caller's argv is left as it was: the table reorders a copy. */
-	if (!(copy = malloc(((size_t)argc + 1) * sizeof(char *))))
-		return stele_error(STELE_EFAIL, "out of memory");
-	memcpy(copy, argv, (size_t)argc * sizeof(char *));
-	copy[argc] = NULL;
-	rc = stele_options_parse(&args, &nargs, ctx, cmd, opts, argc, copy);
-	if (rc == STELE_OPT_HELP_SHOWN) {
-		*done = true;
-		rc = 0;
-	} else if (rc == 0) {
-		for (int i = 0; i < nargs; i++)
-			positional[i] = args[i];
-		*npositional = nargs;
-	}
-	free(copy);
-	return rc;
 }

@@ -119,7 +119,7 @@ int32_t stele_days_from_civil(int y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
-void stele_civil_from_days(int32_t z, int *y, int *m, int *d)
+void stele_civil_from_days(int *y, int *m, int *d, int32_t z)
 {
 	z += 719468;
 	int era = (z >= 0 ? z : z - 146096) / 146097;
@@ -152,7 +152,7 @@ static int days_in_month(int y, int m)
 	return m == 2 && leap ? 29 : days[m - 1];
 }
 
-int stele_parse_date(const char *s, int32_t *out, const char *what)
+int stele_parse_date(int32_t *out, const char *s, const char *what)
 {
 	int y, m, d;
 
@@ -165,7 +165,7 @@ int stele_parse_date(const char *s, int32_t *out, const char *what)
 	return 0;
 }
 
-int stele_parse_month(const char *s, int32_t *out, const char *what)
+int stele_parse_month(int32_t *out, const char *s, const char *what)
 {
 	int y, m;
 
@@ -178,7 +178,7 @@ int stele_parse_month(const char *s, int32_t *out, const char *what)
 	return 0;
 }
 
-int stele_parse_year(const char *s, int32_t *out, const char *what)
+int stele_parse_year(int32_t *out, const char *s, const char *what)
 {
 	int y;
 
@@ -192,7 +192,7 @@ void stele_format_date(char *buf, int32_t days)
 {
 	int y, m, d;
 
-	stele_civil_from_days(days, &y, &m, &d);
+	stele_civil_from_days(&y, &m, &d, days);
 	snprintf(buf, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
 		 (unsigned)d % 100u);
 }
@@ -241,12 +241,12 @@ int64_t stele_parse_utc_stamp(const char *s)
 	    z != 'Z' || h > 23 || mi > 59 || sec > 60)
 		return -1;
 	snprintf(date, sizeof(date), "%.10s", s);
-	if (stele_parse_date(date, &days, NULL) < 0)
+	if (stele_parse_date(&days, date, NULL) < 0)
 		return -1;
 	return (int64_t)days * 86400 + h * 3600 + mi * 60 + sec;
 }
 
-int stele_parse_fixed(const char *s, int places, int64_t *out, const char *what)
+int stele_parse_fixed(int64_t *out, const char *s, int places, const char *what)
 {
 	const char *p = s;
 	bool neg = false, any = false;
@@ -311,7 +311,7 @@ void stele_format_fixed(char *buf, int64_t value, int places)
 			 (unsigned long long)(mag % (uint64_t)scale));
 }
 
-int stele_parse_int(const char *s, int64_t min, int64_t max, int64_t *out, const char *what)
+int stele_parse_int(int64_t *out, const char *s, int64_t min, int64_t max, const char *what)
 {
 	char *end;
 	long long v;

@@ -31,15 +31,15 @@ int stele_check_county_code(const char *s, const char *what);
 int stele_check_township_code(const char *s, const char *county, const char *what);
 
 /* YYYY-MM-DD, a real calendar date, year 1900..2999. *out = days since 1970-01-01. */
-int stele_parse_date(const char *s, int32_t *out, const char *what);
+int stele_parse_date(int32_t *out, const char *s, const char *what);
 /* YYYY-MM, *out = year * 12 + (month - 1). */
-int stele_parse_month(const char *s, int32_t *out, const char *what);
+int stele_parse_month(int32_t *out, const char *s, const char *what);
 /* YYYY, 1900..2999. */
-int stele_parse_year(const char *s, int32_t *out, const char *what);
+int stele_parse_year(int32_t *out, const char *s, const char *what);
 
 /* Days since 1970-01-01 of a valid (y, m, d), and back. */
 int32_t stele_days_from_civil(int y, int m, int d);
-void stele_civil_from_days(int32_t days, int *y, int *m, int *d);
+void stele_civil_from_days(int *y, int *m, int *d, int32_t days);
 
 /* Formats days as YYYY-MM-DD / a month index as YYYY-MM into buf (>= 11 bytes). */
 void stele_format_date(char *buf, int32_t days);
@@ -58,16 +58,16 @@ int64_t stele_parse_utc_stamp(const char *s);
  * accepted), optional leading '-', into an integer of 10^places units:
  * "2" -> 20, "-3.5" -> -35 with places = 1; "68767.9" -> 6876790 with places = 2.
  * |value| must stay below 10^15 units. */
-int stele_parse_fixed(const char *s, int places, int64_t *out, const char *what);
-#define stele_parse_tenths(s, out, what) stele_parse_fixed((s), 1, (out), (what))
-#define stele_parse_fen(s, out, what) stele_parse_fixed((s), 2, (out), (what))
+int stele_parse_fixed(int64_t *out, const char *s, int places, const char *what);
+#define stele_parse_tenths(out, s, what) stele_parse_fixed((out), (s), 1, (what))
+#define stele_parse_fen(out, s, what) stele_parse_fixed((out), (s), 2, (what))
 
 /* Formats units of 10^-places with exactly `places` decimals: 35 -> "3.5",
  * -20 -> "-2.0", 5 -> "0.5", -5 -> "-0.5". buf must hold 32 bytes. */
 void stele_format_fixed(char *buf, int64_t value, int places);
 
 /* A whole number in [min, max]. */
-int stele_parse_int(const char *s, int64_t min, int64_t max, int64_t *out, const char *what);
+int stele_parse_int(int64_t *out, const char *s, int64_t min, int64_t max, const char *what);
 
 /* Lowercase hex of n bytes into out (2n+1 bytes); and back (exactly 2n digits).
  * The decoder's message never repeats its input, which may be secret. */

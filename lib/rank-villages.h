@@ -1,4 +1,5 @@
-/* rank-villages.h: what the league table (rank.c) and the stars (stars.c) share:
+/* rank-villages.h: what the league table (rank.c), the member ranking
+ * (rank-members.c) and the stars (stars.c) share: periods, the reversal filter,
  * the registered villages as rows, and a village's standard scores of a year. */
 #ifndef STELE_RANK_VILLAGES_H
 #define STELE_RANK_VILLAGES_H
@@ -9,6 +10,28 @@
 #include <sqlite3.h>
 
 #include "rank.h"
+
+/* Text bounds of a month or a year, for range conditions on ISO text. */
+struct stele_period {
+	char first_day[24];  /* YYYY-MM-01 or YYYY-01-01 */
+	char next_day[24];    /* the first day after the period */
+};
+void stele_rank_month_period(struct stele_period *p, int year, int month);
+void stele_rank_year_period(struct stele_period *p, int year);
+
+/* Not cancelled by a reversal (红字冲销, schema 0010; alias e): a reversing event
+ * never counts by itself, and an event counts nowhere once its reversal is
+ * counted (docs/rankings.md "Reversals"). The cancelled events are one set, by
+ * rowid, that SQLite builds once per statement: no per-event probe, and the rowid
+ * is in every index entry, so a covering index stays covering. CROSS JOIN keeps
+ * the (few) reversals first: SQLite would otherwise scan every event. */
+#define NOT_REVERSED                                                                   \
+	" AND e.rowid NOT IN (SELECT c.rowid FROM point_reversal x CROSS JOIN point_event " \
+	"c ON c.village_code = x.village_code AND c.id = x.event_id UNION ALL "           \
+	"SELECT o.rowid FROM point_reversal x CROSS JOIN point_event c ON "               \
+	"c.village_code = x.village_code AND c.id = x.event_id AND c.stage IN "          \
+	"('assembly', 'published') CROSS JOIN point_event o ON o.village_code = "         \
+	"x.village_code AND o.id = x.reverses)"
 
 /*
  * Steps a statement whose first column is a village code. Returns 1 with *idx

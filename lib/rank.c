@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "db.h"
 #include "error.h"
 #include "lenient.h"
@@ -12,32 +13,6 @@
 #include "requests.h"
 #include "rank-villages.h"
 #include "rules.h"
-
-/* Not cancelled by a reversal (红字冲销, schema 0010; alias e): a reversing event
- * never counts by itself, and an event counts nowhere once its reversal is
- * counted (docs/rankings.md "Reversals"). The cancelled events are one set, by
- * rowid, that SQLite builds once per statement: no per-event probe, and the rowid
- * is in every index entry, so a covering index stays covering. CROSS JOIN keeps
- * the (few) reversals first: SQLite would otherwise scan every event. */
-#define NOT_REVERSED                                                                   \
-	" AND e.rowid NOT IN (SELECT c.rowid FROM point_reversal x CROSS JOIN point_event " \
-	"c ON c.village_code = x.village_code AND c.id = x.event_id UNION ALL "           \
-	"SELECT o.rowid FROM point_reversal x CROSS JOIN point_event c ON "               \
-	"c.village_code = x.village_code AND c.id = x.event_id AND c.stage IN "          \
-	"('assembly', 'published') CROSS JOIN point_event o ON o.village_code = "         \
-	"x.village_code AND o.id = x.reverses)"
-/* A counted point event whose rule is not a zeroing one (alias e). The rule sets
- * are read once per statement, like the cancelled events. */
-#define COUNTED_NON_ZEROING                                                         \
-	"e.stage IN ('assembly', 'published') AND e.rule_code NOT IN (SELECT r.code "      \
-	"FROM point_rule r WHERE r.category = 'zeroing')" NOT_REVERSED
-/* Taking part: a counted event of a base, merit or bonus rule (alias e). A
- * deduction or a zeroing is not taking part, nor an event of an unknown rule. */
-#define TAKING_PART                                                                \
-	"e.stage IN ('assembly', 'published') AND e.rule_code IN (SELECT r.code FROM "     \
-	"point_rule r WHERE r.category IN ('base', 'merit', 'bonus'))" NOT_REVERSED
-/* Ranked members: active and flowing (流动党员 stay members of their home branch). */
-#define RANKED_MEMBER "m.status IN ('active', 'flowing')"
 
 int stele_rank_config_load(struct stele_rank_config *out, sqlite3 *db)
 {
@@ -100,13 +75,7 @@ int64_t stele_rank_share(int64_t a, int64_t b)
 	return stele_rank_div_round(a * 10000, b);
 }
 
-/* Text bounds of a month or a year, for range conditions on ISO text. */
-struct period {
-	char first_day[24];  /* YYYY-MM-01 or YYYY-01-01 */
-	char next_day[24];    /* the first day after the period */
-};
-
-static void month_period(struct period *p, int year, int month)
+void stele_rank_month_period(struct stele_period *p, int year, int month)
 {
 	int ny = month == 12 ? year + 1 : year, nm = month == 12 ? 1 : month + 1;
 
@@ -114,7 +83,7 @@ static void month_period(struct period *p, int year, int month)
 	snprintf(p->next_day, sizeof(p->next_day), "%04d-%02d-01", ny % 10000, nm % 100);
 }
 
-static void year_period(struct period *p, int year)
+void stele_rank_year_period(struct stele_period *p, int year)
 {
 	snprintf(p->first_day, sizeof(p->first_day), "%04d-01-01", year % 10000);
 	snprintf(p->next_day, sizeof(p->next_day), "%04d-01-01", (year + 1) % 10000);
@@ -192,16 +161,8 @@ int stele_rank_villages_load(struct stele_league_row **out_rows, char ***out_cod
 		return rc;
 	sqlite3_bind_text(stmt, 1, close_month ? close_month : "", -1, SQLITE_STATIC);
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			struct stele_league_row *r = realloc(rows, ncap * sizeof(*rows));
-			if (!r) {
-				rc = stele_error(STELE_EFAIL, "out of memory");
-				goto done;
-			}
-			rows = r;
-			cap = ncap;
-		}
+		if ((rc = stele_array_reserve(&rows, &cap, n, sizeof(*rows), 64)) < 0)
+			goto done;
 		struct stele_league_row *row = &rows[n];
 		memset(row, 0, sizeof(*row));
 		n++;
@@ -253,7 +214,7 @@ static bool counted(const struct stele_league_row *row)
 /* The month a league is computed for, and the rows it fills. */
 struct league_month {
 	int year, month;
-	struct period p;
+	struct stele_period p;
 	char text[24]; /* YYYY-MM */
 	struct stele_league_row *rows;
 };
@@ -432,6 +393,11 @@ static int rank_rows(struct stele_league_row *rows, char *const *codes, size_t n
 	return 0;
 }
 
+/* Taking part: a counted event of a base, merit or bonus rule (alias e). A
+ * deduction or a zeroing is not taking part, nor an event of an unknown rule. */
+#define TAKING_PART                                                                \
+	"e.stage IN ('assembly', 'published') AND e.rule_code IN (SELECT r.code FROM "     \
+	"point_rule r WHERE r.category IN ('base', 'merit', 'bonus'))" NOT_REVERSED
 /* The task, request and participation queries: for one month (?1, ?2), and for
  * two at once (?1 ?2 the month, ?3 ?4 the month before, whose next day is the
  * month's first), one pass over each table. Tasks in play: due in M, or due before
@@ -495,7 +461,7 @@ static int league_months(struct league_month *m, int nm, size_t *out_n, bool **o
 	for (int k = 0; k < nm; k++) {
 		snprintf(m[k].text, sizeof(m[k].text), "%04d-%02d", m[k].year % 10000,
 			 m[k].month % 100);
-		month_period(&m[k].p, m[k].year, m[k].month);
+		stele_rank_month_period(&m[k].p, m[k].year, m[k].month);
 	}
 	if ((rc = stele_rank_villages_load(&rows, &codes, &n, db, m[0].text)) < 0)
 		goto done;
@@ -727,114 +693,6 @@ done:
 	return rc;
 }
 
-/* The stars (1..5) a member's year total (tenths) earns: 5, 4, 3 or 2 for the first
- * threshold member_star.N (whole points) it reaches, else 1. */
-static int member_stars_for(const long long *stars, int64_t total)
-{
-	for (int i = 0; i < 4; i++)
-		if (total >= (int64_t)stars[i] * 10)
-			return 5 - i;
-	return 1;
-}
-
-/* The member ranking of stele_rank_members; with stars (not NULL: member_star.5..2
- * in whole points) a sixth column, each member's stars for the points. */
-static int members_table(struct stele_table **out, sqlite3 *db, int year, int month,
-			 const char *village, const long long *stars)
-{
-	static const char *const names[] = { "rank", "village_code", "member_id", "name", "points",
-					     "stars" };
-	static const enum stele_col_kind kinds[] = {
-		STELE_COL_NUMBER, STELE_COL_TEXT, STELE_COL_TEXT, STELE_COL_TEXT, STELE_COL_NUMBER,
-		STELE_COL_NUMBER,
-	};
-	struct stele_table *t = NULL;
-	sqlite3_stmt *stmt = NULL;
-	struct period y, p;
-	char prev_village[64] = "";
-	int64_t prev_total = 0;
-	long position = 0, rank = 0;
-	int rc, step = SQLITE_DONE;
-
-	if (month < 0 || month > 12)
-		return stele_error(STELE_EUSAGE, "month %d is not 1..12", month);
-	year_period(&y, year);
-	if (month)
-		month_period(&p, year, month);
-	else
-		p = y;
-	if ((rc = stele_table_new(&t, stars ? 6 : 5, names, kinds)) < 0)
-		return rc;
-	/* z: each member's latest counted zeroing event of the year. A member's total
-	 * sums the counted non-zeroing events of the period after z. */
-	rc = stele_db_prepare(db, &stmt,
-		"WITH z AS (SELECT e.village_code, e.member_id, max(e.occurred_on) AS z "
-		"  FROM point_event e JOIN point_rule r ON r.code = e.rule_code "
-		"  WHERE r.category = 'zeroing' AND e.stage IN ('assembly', 'published') "
-		NOT_REVERSED
-		"  AND e.occurred_on >= ?1 AND e.occurred_on < ?2 "
-		"  AND (?5 IS NULL OR e.village_code = ?5) GROUP BY 1, 2), "
-		"totals AS (SELECT e.village_code, e.member_id, sum(e.points) AS total "
-		"  FROM point_event e LEFT JOIN z ON z.village_code = e.village_code "
-		"  AND z.member_id = e.member_id "
-		"  WHERE " COUNTED_NON_ZEROING " AND e.occurred_on >= ?3 AND e.occurred_on < ?4 "
-		"  AND (z.z IS NULL OR e.occurred_on > z.z) "
-		"  AND (?5 IS NULL OR e.village_code = ?5) GROUP BY 1, 2) "
-		"SELECT m.village_code, m.id, m.name, coalesce(t.total, 0) AS total "
-		"FROM member m LEFT JOIN totals t ON t.village_code = m.village_code "
-		"AND t.member_id = m.id "
-		"WHERE " RANKED_MEMBER " AND (?5 IS NULL OR m.village_code = ?5) "
-		"ORDER BY m.village_code, total DESC, m.id");
-	if (rc < 0)
-		goto done;
-	sqlite3_bind_text(stmt, 1, y.first_day, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, y.next_day, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 3, p.first_day, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 4, p.next_day, -1, SQLITE_STATIC);
-	if (village)
-		sqlite3_bind_text(stmt, 5, village, -1, SQLITE_STATIC);
-	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		const char *code = (const char *)sqlite3_column_text(stmt, 0);
-		int64_t total = sqlite3_column_int64(stmt, 3);
-		char rank_text[24], points[32], star_text[8];
-
-		if (strcmp(code, prev_village) != 0) {
-			snprintf(prev_village, sizeof(prev_village), "%s", code);
-			position = 0;
-		}
-		position++;
-		if (position == 1 || total != prev_total)
-			rank = position;
-		prev_total = total;
-		snprintf(rank_text, sizeof(rank_text), "%ld", rank);
-		stele_format_fixed(points, total, 1);
-		if (stars)
-			snprintf(star_text, sizeof(star_text), "%d", member_stars_for(stars, total));
-		const char *cells[6] = { rank_text, code, (const char *)sqlite3_column_text(stmt, 1),
-					 (const char *)sqlite3_column_text(stmt, 2), points, star_text };
-		if ((rc = stele_table_add_row(t, cells)) < 0)
-			goto done;
-	}
-done:
-	return stele_table_end(out, t, stmt, rc, step, db, "ranking members");
-}
-
-int stele_rank_members(struct stele_table **out, sqlite3 *db, int year, int month,
-		       const char *village)
-{
-	return members_table(out, db, year, month, village, NULL);
-}
-
-int stele_rank_member_stars(struct stele_table **out, sqlite3 *db, int year, const char *village)
-{
-	struct stele_rank_config cfg;
-	int rc;
-
-	if ((rc = stele_rank_config_load(&cfg, db)) < 0)
-		return rc;
-	return members_table(out, db, year, 0, village, cfg.member_star);
-}
-
 int stele_rank_period(int *year, int *month, const char *year_arg, const char *month_arg)
 {
 	char year_buf[32], month_buf[32];
@@ -843,11 +701,11 @@ int stele_rank_period(int *year, int *month, const char *year_arg, const char *m
 	if (!year_arg && !month_arg)
 		return stele_error(STELE_EUSAGE, "give --year YYYY or --month YYYY-MM");
 	/* A bad value is a usage error; the parser's message stands. */
-	if (year_arg && stele_parse_year(stele_lenient_arg(year_buf, year_arg, 'y'), &y,
+	if (year_arg && stele_parse_year(&y, stele_lenient_arg(year_buf, year_arg, 'y'),
 					  "--year") < 0)
 		return STELE_EUSAGE;
 	if (month_arg) {
-		if (stele_parse_month(stele_lenient_arg(month_buf, month_arg, 'm'), &m,
+		if (stele_parse_month(&m, stele_lenient_arg(month_buf, month_arg, 'm'),
 				      "--month") < 0)
 			return STELE_EUSAGE;
 		if (year_arg && m / 12 != y)
@@ -856,7 +714,7 @@ int stele_rank_period(int *year, int *month, const char *year_arg, const char *m
 		y = m / 12;
 		/* The machine's clock says which month is the current one. */
 		int yy, mm, dd;
-		stele_civil_from_days(stele_today(), &yy, &mm, &dd);
+		stele_civil_from_days(&yy, &mm, &dd, stele_today());
 		if (m > (int32_t)yy * 12 + mm - 1)
 			return stele_error(STELE_EUSAGE, "--month %s has not begun yet", month_arg);
 	}

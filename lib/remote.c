@@ -430,6 +430,19 @@ static void transport_setup(struct transport *t, const char *url,
 	}
 }
 
+/* The start of a fetch or a push: libgit2 ready, t set up for url, and url
+ * resolved by transport_url (*target: the caller frees it). */
+static int transport_start(struct transport *t, char **target, bool *local, bool *exists,
+			   const char *url, const struct stele_remote_opts *opts)
+{
+	int rc;
+
+	if ((rc = stele_git_init()) < 0)
+		return rc;
+	transport_setup(t, url, opts);
+	return transport_url(target, local, exists, url);
+}
+
 int stele_remote_fetch(int *found, git_repository *repo, const char *url, const char *remote_ref,
 		     const char *local_ref, const struct stele_remote_opts *opts)
 {
@@ -449,10 +462,7 @@ int stele_remote_fetch(int *found, git_repository *repo, const char *url, const 
 	char **packs = NULL;
 	int rc;
 
-	if ((rc = stele_git_init()) < 0)
-		return rc;
-	transport_setup(&t, url, opts);
-	if ((rc = transport_url(&target, &local, &exists, url)) < 0)
+	if ((rc = transport_start(&t, &target, &local, &exists, url, opts)) < 0)
 		goto done;
 	if (local && !exists) {
 		rc = stele_error(STELE_EFAIL, "remote %s does not exist (is the USB stick plugged in?)",
@@ -689,10 +699,7 @@ int stele_remote_push(git_repository *repo, const char *url, const char *local_r
 	bool local, exists;
 	int rc, lock_fd = -1;
 
-	if ((rc = stele_git_init()) < 0)
-		return rc;
-	transport_setup(&t, url, opts);
-	if ((rc = transport_url(&target, &local, &exists, url)) < 0)
+	if ((rc = transport_start(&t, &target, &local, &exists, url, opts)) < 0)
 		goto done;
 	if (local && !exists) {
 		if (!create_local) {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "db.h"
 #include "error.h"
 #include "parse.h"
@@ -65,16 +66,8 @@ static int load_counts(struct request_counts **out, size_t *n, sqlite3 *db,
 	sqlite3_bind_text(stmt, 2, next_day, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 3, request_days);
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (count == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			struct request_counts *r = realloc(rows, ncap * sizeof(*rows));
-			if (!r) {
-				rc = stele_error(STELE_EFAIL, "out of memory");
-				goto done;
-			}
-			rows = r;
-			cap = ncap;
-		}
+		if ((rc = stele_array_reserve(&rows, &cap, count, sizeof(*rows), 64)) < 0)
+			goto done;
 		struct request_counts *r = &rows[count];
 		memset(r, 0, sizeof(*r));
 		snprintf(r->code, sizeof(r->code), "%s", (const char *)sqlite3_column_text(stmt, 0));

@@ -245,8 +245,8 @@ static int check_value(const char *label, const struct col_rule *c, const struct
 			goto bad_date;
 		memcpy(copy, v->bytes, v->len);
 		copy[v->len] = '\0';
-		if (c->kind == C_DATE ? stele_parse_date(copy, &parsed, NULL) == 0 && v->len == 10
-				      : stele_parse_month(copy, &parsed, NULL) == 0 && v->len == 7)
+		if (c->kind == C_DATE ? stele_parse_date(&parsed, copy, NULL) == 0 && v->len == 10
+				      : stele_parse_month(&parsed, copy, NULL) == 0 && v->len == 7)
 			return 0;
 		stele_error_clear();
 bad_date:

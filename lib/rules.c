@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "db.h"
 #include "error.h"
 #include "i18n.h"
@@ -137,7 +138,7 @@ static int config_value(const struct stele_config_default *d, const char *text, 
 			}
 		return -1;
 	}
-	return stele_parse_int(text, 0, d->max ? d->max : 100000, out, d->key) < 0 ? -1 : 0;
+	return stele_parse_int(out, text, 0, d->max ? d->max : 100000, d->key) < 0 ? -1 : 0;
 }
 
 /* The words of key d for a message: "none|required" (out holds 64 bytes). */
@@ -173,7 +174,7 @@ static int check_cell(struct stele_csv *csv, int col, const char *value, const c
 static int cell_fixed(struct stele_csv *csv, int col, const char *value, const char *name,
 		      int64_t *out)
 {
-	if (stele_parse_tenths(value, out, name) < 0 ||
+	if (stele_parse_tenths(out, value, name) < 0 ||
 	    stele_check_bound(*out, STELE_POINTS_MAX, 1, name) < 0)
 		return stele_csv_error(csv, (size_t)col + 1, STELE_EINVALID, "%s", stele_error_message());
 	return 0;
@@ -182,43 +183,37 @@ static int cell_fixed(struct stele_csv *csv, int col, const char *value, const c
 /* The codes (or config keys) a file has listed so far, with their lines: a file
  * that lists one twice is refused, since the later row would silently replace the
  * earlier one (and the standard items' sum would count both). */
+struct seen_code {
+	char *code;
+	size_t line;
+};
 struct seen_codes {
-	char **codes;
-	size_t *lines;
+	struct seen_code *v;
 	size_t n, cap;
 };
 
 static void seen_free(struct seen_codes *seen)
 {
 	for (size_t i = 0; i < seen->n; i++)
-		free(seen->codes[i]);
-	free(seen->codes);
-	free(seen->lines);
+		free(seen->v[i].code);
+	free(seen->v);
 }
 
 /* Records code from the current row, or refuses it if listed before. */
 static int seen_add(struct seen_codes *seen, struct stele_csv *csv, int col, const char *code)
 {
+	int rc;
+
 	for (size_t i = 0; i < seen->n; i++)
-		if (strcmp(seen->codes[i], code) == 0)
+		if (strcmp(seen->v[i].code, code) == 0)
 			return stele_csv_error(csv, (size_t)col + 1, STELE_EINVALID,
 					       "'%s' is listed twice (first on line %zu)", code,
-					       seen->lines[i]);
-	if (seen->n == seen->cap) {
-		size_t cap = seen->cap ? 2 * seen->cap : 32;
-		char **codes = realloc(seen->codes, cap * sizeof(*codes));
-		if (!codes)
-			return stele_error(STELE_EFAIL, "out of memory");
-		seen->codes = codes;
-		size_t *lines = realloc(seen->lines, cap * sizeof(*lines));
-		if (!lines)
-			return stele_error(STELE_EFAIL, "out of memory");
-		seen->lines = lines;
-		seen->cap = cap;
-	}
-	if (!(seen->codes[seen->n] = strdup(code)))
+					       seen->v[i].line);
+	if ((rc = stele_array_reserve(&seen->v, &seen->cap, seen->n, sizeof(*seen->v), 32)) < 0)
+		return rc;
+	if (!(seen->v[seen->n].code = strdup(code)))
 		return stele_error(STELE_EFAIL, "out of memory");
-	seen->lines[seen->n++] = stele_csv_line(csv);
+	seen->v[seen->n++].line = stele_csv_line(csv);
 	return 0;
 }
 

@@ -51,14 +51,12 @@ void stele_table_free(struct stele_table *t)
 
 int stele_table_add_row(struct stele_table *t, const char *const *cells)
 {
-	if (t->nrows == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 16;
-		char **grown = realloc(t->cells, cap * t->ncols * sizeof(char *));
-		if (!grown)
-			return stele_error(STELE_EFAIL, "out of memory");
-		t->cells = grown;
-		t->cap = cap;
-	}
+	int rc;
+
+	/* Rows of ncols cells (one at least: an element has a size). */
+	if ((rc = stele_array_reserve(&t->cells, &t->cap, t->nrows,
+				      (t->ncols ? t->ncols : 1) * sizeof(char *), 16)) < 0)
+		return rc;
 	char **row = t->cells + t->nrows * t->ncols;
 	for (size_t i = 0; i < t->ncols; i++) {
 		row[i] = NULL;

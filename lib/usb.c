@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "buf.h"
 #include "error.h"
 #include "usb.h"
 
@@ -16,14 +17,11 @@ struct list {
 
 static int add(struct list *l, const char *path)
 {
-	if (l->n + 2 > l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 8;
-		char **v = realloc(l->v, cap * sizeof(*v));
-		if (!v)
-			return stele_error(STELE_EFAIL, "out of memory");
-		l->v = v;
-		l->cap = cap;
-	}
+	int rc;
+
+	/* Room for the new path and the NULL after it. */
+	if ((rc = stele_array_reserve(&l->v, &l->cap, l->n + 1, sizeof(*l->v), 8)) < 0)
+		return rc;
 	if (!(l->v[l->n] = strdup(path)))
 		return stele_error(STELE_EFAIL, "out of memory");
 	l->v[++l->n] = NULL;

@@ -195,15 +195,11 @@ static void sst_end(void *ud, const XML_Char *name)
 		r->collecting = false;
 	} else if (strcmp(n, "si") == 0) {
 		if (r->nstr == r->capstr) {
-			size_t cap = r->capstr ? r->capstr * 2 : 256;
-			size_t *soff = realloc(r->soff, cap * sizeof(*soff));
-			if (!soff)
-				{
-				fail(r, stele_error(STELE_EFAIL, "out of memory"));
+			int rc = stele_array_reserve(&r->soff, &r->capstr, r->nstr, sizeof(*r->soff), 256);
+			if (rc < 0) {
+				fail(r, rc);
 				return;
 			}
-			r->soff = soff;
-			r->capstr = cap;
 		}
 		r->soff[r->nstr++] = r->strings.len;
 		if (stele_buf_append(&r->strings, r->text.data ? r->text.data : "", r->text.len) < 0 ||

@@ -951,7 +951,7 @@ static int parse_count(int *out, const char *arg, const char *what, int min, int
 {
 	int64_t v;
 
-	if (stele_parse_int(arg, min, max, &v, what) < 0)
+	if (stele_parse_int(&v, arg, min, max, what) < 0)
 		return stele_error(STELE_EUSAGE, "%s must be a whole number from %d to %d, not '%s'",
 				   what, min, max, arg);
 	*out = (int)v;

@@ -14,11 +14,11 @@ static void check_date(const char *s)
 	int32_t days = 0, again = 0;
 	char text[16];
 
-	if (stele_parse_date(s, &days, "date") < 0)
+	if (stele_parse_date(&days, s, "date") < 0)
 		return;
 	stele_format_date(text, days);
 	FUZZ_CHECK(strcmp(text, s) == 0, "date '%s' formats back as '%s'", s, text);
-	FUZZ_CHECK(stele_parse_date(text, &again, NULL) == 0 && again == days,
+	FUZZ_CHECK(stele_parse_date(&again, text, NULL) == 0 && again == days,
 		   "date '%s' does not parse back", text);
 }
 
@@ -27,11 +27,11 @@ static void check_month(const char *s)
 	int32_t month = 0, year = 0;
 	char text[16];
 
-	if (stele_parse_month(s, &month, "month") == 0) {
+	if (stele_parse_month(&month, s, "month") == 0) {
 		stele_format_month(text, month);
 		FUZZ_CHECK(strcmp(text, s) == 0, "month '%s' formats back as '%s'", s, text);
 	}
-	if (stele_parse_year(s, &year, "year") == 0)
+	if (stele_parse_year(&year, s, "year") == 0)
 		FUZZ_CHECK(year >= 1900 && year <= 2999, "year '%s' parsed to %d", s, (int)year);
 }
 
@@ -40,12 +40,12 @@ static void check_fixed(const char *s, int places)
 	int64_t value = 0, again = 0;
 	char text[32];
 
-	if (stele_parse_fixed(s, places, &value, "amount") < 0)
+	if (stele_parse_fixed(&value, s, places, "amount") < 0)
 		return;
 	FUZZ_CHECK(value > -1000000000000000LL && value < 1000000000000000LL,
 		   "'%s' parsed to %lld, past the documented range", s, (long long)value);
 	stele_format_fixed(text, value, places);
-	FUZZ_CHECK(stele_parse_fixed(text, places, &again, NULL) == 0 && again == value,
+	FUZZ_CHECK(stele_parse_fixed(&again, text, places, NULL) == 0 && again == value,
 		   "'%s' (%lld) formats as '%s', which does not parse back", s, (long long)value, text);
 }
 
@@ -53,10 +53,10 @@ static void check_int(const char *s)
 {
 	int64_t value = 0;
 
-	if (stele_parse_int(s, -1000, 100000, &value, "number") == 0)
+	if (stele_parse_int(&value, s, -1000, 100000, "number") == 0)
 		FUZZ_CHECK(value >= -1000 && value <= 100000, "'%s' parsed to %lld outside its range", s,
 			   (long long)value);
-	if (stele_parse_int(s, INT64_MIN, INT64_MAX, &value, "number") == 0) {
+	if (stele_parse_int(&value, s, INT64_MIN, INT64_MAX, "number") == 0) {
 		char text[32];
 		snprintf(text, sizeof(text), "%lld", (long long)value);
 		FUZZ_CHECK(strtoll(text, NULL, 10) == value, "'%s' parsed to %lld", s, (long long)value);

@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include "unit.h"
+#include "unit-sql.h"
 
 #include "changeset.h"
 #include "db.h"
@@ -44,30 +45,6 @@ static sqlite3 *open_db(void)
 
 	assert_int_equal(stele_db_open(&db, ":memory:", STELE_DB_CREATE), 0);
 	return db;
-}
-
-static void exec(sqlite3 *db, const char *sql)
-{
-	char *err = NULL;
-
-	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
-		fail_msg("%s: %s", sql, err ? err : "?");
-}
-
-/* The changeset sql makes on every table of db; rolled back. Caller sqlite3_free()s. */
-static void *capture(int *len, sqlite3 *db, const char *sql)
-{
-	sqlite3_session *session = NULL;
-	void *changes = NULL;
-
-	exec(db, "BEGIN");
-	assert_int_equal(sqlite3session_create(db, "main", &session), SQLITE_OK);
-	assert_int_equal(sqlite3session_attach(session, NULL), SQLITE_OK);
-	exec(db, sql);
-	assert_int_equal(sqlite3session_changeset(session, len, &changes), SQLITE_OK);
-	sqlite3session_delete(session);
-	exec(db, "ROLLBACK");
-	return changes;
 }
 
 /* The ownership check's verdict on what sql changes, written by writer. */

@@ -12,7 +12,7 @@ static void date_ok(const char *s, int y, int m, int d)
 	int32_t days = -1;
 	char back[11];
 
-	if (stele_parse_date(s, &days, "date") != 0)
+	if (stele_parse_date(&days, s, "date") != 0)
 		fail_msg("'%s' refused: %s", s, stele_error_message());
 	assert_int_equal(days, stele_days_from_civil(y, m, d));
 	stele_format_date(back, days);
@@ -23,7 +23,7 @@ static void date_bad(const char *s)
 {
 	int32_t days = 12345;
 
-	if (stele_parse_date(s, &days, "--date") != STELE_EINVALID)
+	if (stele_parse_date(&days, s, "--date") != STELE_EINVALID)
 		fail_msg("date '%s' accepted", s);
 	assert_int_equal(days, 12345);
 	assert_non_null(strstr(stele_error_message(), "--date"));
@@ -75,10 +75,10 @@ static void test_dates(void **state)
 		char text[11];
 		int y, m, dd;
 
-		stele_civil_from_days(d, &y, &m, &dd);
+		stele_civil_from_days(&y, &m, &dd, d);
 		assert_int_equal(stele_days_from_civil(y, m, dd), d);
 		stele_format_date(text, d);
-		assert_int_equal(stele_parse_date(text, &days, NULL), 0);
+		assert_int_equal(stele_parse_date(&days, text, NULL), 0);
 		assert_int_equal(days, d);
 	}
 	/* 1900-01-01 .. 2999-12-31: 1100 years with 267 leap days (275 fourth years less 8 centuries). */
@@ -92,39 +92,39 @@ static void test_months_years(void **state)
 	char text[11];
 
 	(void)state;
-	assert_int_equal(stele_parse_month("2026-08", &v, NULL), 0);
+	assert_int_equal(stele_parse_month(&v, "2026-08", NULL), 0);
 	assert_int_equal(v, 2026 * 12 + 7);
 	stele_format_month(text, v);
 	assert_string_equal(text, "2026-08");
-	assert_int_equal(stele_parse_month("2026-12", &v, NULL), 0);
+	assert_int_equal(stele_parse_month(&v, "2026-12", NULL), 0);
 	stele_format_month(text, v);
 	assert_string_equal(text, "2026-12");
-	assert_int_equal(stele_parse_month("1900-01", &v, NULL), 0);
+	assert_int_equal(stele_parse_month(&v, "1900-01", NULL), 0);
 	stele_format_month(text, v);
 	assert_string_equal(text, "1900-01");
 	/* Consecutive indexes are consecutive months across a year end. */
-	assert_int_equal(stele_parse_month("2027-01", &v, NULL), 0);
+	assert_int_equal(stele_parse_month(&v, "2027-01", NULL), 0);
 	stele_format_month(text, v - 1);
 	assert_string_equal(text, "2026-12");
 
 	v = -7;
-	assert_int_equal(stele_parse_month("2026-13", &v, "--month"), STELE_EINVALID);
-	assert_int_equal(stele_parse_month("2026-00", &v, "--month"), STELE_EINVALID);
-	assert_int_equal(stele_parse_month("2026-8", &v, "--month"), STELE_EINVALID);
-	assert_int_equal(stele_parse_month("2026-08-01", &v, "--month"), STELE_EINVALID);
-	assert_int_equal(stele_parse_month("1899-12", &v, "--month"), STELE_EINVALID);
-	assert_int_equal(stele_parse_month("3000-01", &v, "--month"), STELE_EINVALID);
-	assert_int_equal(stele_parse_month("2026_08", &v, "--month"), STELE_EINVALID);
-	assert_int_equal(stele_parse_month("", &v, "--month"), STELE_EINVALID);
+	assert_int_equal(stele_parse_month(&v, "2026-13", "--month"), STELE_EINVALID);
+	assert_int_equal(stele_parse_month(&v, "2026-00", "--month"), STELE_EINVALID);
+	assert_int_equal(stele_parse_month(&v, "2026-8", "--month"), STELE_EINVALID);
+	assert_int_equal(stele_parse_month(&v, "2026-08-01", "--month"), STELE_EINVALID);
+	assert_int_equal(stele_parse_month(&v, "1899-12", "--month"), STELE_EINVALID);
+	assert_int_equal(stele_parse_month(&v, "3000-01", "--month"), STELE_EINVALID);
+	assert_int_equal(stele_parse_month(&v, "2026_08", "--month"), STELE_EINVALID);
+	assert_int_equal(stele_parse_month(&v, "", "--month"), STELE_EINVALID);
 	assert_int_equal(v, -7);
 
-	assert_int_equal(stele_parse_year("2026", &v, NULL), 0);
+	assert_int_equal(stele_parse_year(&v, "2026", NULL), 0);
 	assert_int_equal(v, 2026);
-	assert_int_equal(stele_parse_year("1899", &v, NULL), STELE_EINVALID);
-	assert_int_equal(stele_parse_year("3000", &v, NULL), STELE_EINVALID);
-	assert_int_equal(stele_parse_year("226", &v, NULL), STELE_EINVALID);
-	assert_int_equal(stele_parse_year("20260", &v, NULL), STELE_EINVALID);
-	assert_int_equal(stele_parse_year("20a6", &v, NULL), STELE_EINVALID);
+	assert_int_equal(stele_parse_year(&v, "1899", NULL), STELE_EINVALID);
+	assert_int_equal(stele_parse_year(&v, "3000", NULL), STELE_EINVALID);
+	assert_int_equal(stele_parse_year(&v, "226", NULL), STELE_EINVALID);
+	assert_int_equal(stele_parse_year(&v, "20260", NULL), STELE_EINVALID);
+	assert_int_equal(stele_parse_year(&v, "20a6", NULL), STELE_EINVALID);
 	assert_int_equal(v, 2026);
 }
 
@@ -132,7 +132,7 @@ static void fixed_ok(const char *s, int places, int64_t want)
 {
 	int64_t v = 0x5a5a;
 
-	if (stele_parse_fixed(s, places, &v, "points") != 0)
+	if (stele_parse_fixed(&v, s, places, "points") != 0)
 		fail_msg("'%s' (%d places) refused: %s", s, places, stele_error_message());
 	if (v != want)
 		fail_msg("'%s' (%d places) gave %lld, wanted %lld", s, places, (long long)v,
@@ -143,7 +143,7 @@ static void fixed_bad(const char *s, int places)
 {
 	int64_t v = 0x5a5a;
 
-	if (stele_parse_fixed(s, places, &v, "points") != STELE_EINVALID)
+	if (stele_parse_fixed(&v, s, places, "points") != STELE_EINVALID)
 		fail_msg("'%s' (%d places) accepted as %lld", s, places, (long long)v);
 	assert_int_equal(v, 0x5a5a);
 	assert_non_null(strstr(stele_error_message(), "points"));
@@ -196,11 +196,11 @@ static void test_fixed(void **state)
 	fixed_ok("9999999999999.99", 2, 999999999999999LL);
 	fixed_bad("0.005", 2);
 	fixed_bad("10000000000000", 2);
-	assert_int_equal(stele_parse_fen("1.5", &v, NULL), 0);
+	assert_int_equal(stele_parse_fen(&v, "1.5", NULL), 0);
 	assert_int_equal(v, 150);
-	assert_int_equal(stele_parse_tenths("1.5", &v, NULL), 0);
+	assert_int_equal(stele_parse_tenths(&v, "1.5", NULL), 0);
 	assert_int_equal(v, 15);
-	assert_int_equal(stele_parse_tenths("1.55", &v, NULL), STELE_EINVALID);
+	assert_int_equal(stele_parse_tenths(&v, "1.55", NULL), STELE_EINVALID);
 }
 
 static void format_is(int64_t value, int places, const char *want)
@@ -236,10 +236,10 @@ static void test_format_fixed(void **state)
 		int64_t back;
 
 		stele_format_fixed(buf, v, 1);
-		assert_int_equal(stele_parse_tenths(buf, &back, NULL), 0);
+		assert_int_equal(stele_parse_tenths(&back, buf, NULL), 0);
 		assert_int_equal(back, v);
 		stele_format_fixed(buf, v, 2);
-		assert_int_equal(stele_parse_fen(buf, &back, NULL), 0);
+		assert_int_equal(stele_parse_fen(&back, buf, NULL), 0);
 		assert_int_equal(back, v);
 	}
 }
@@ -249,35 +249,35 @@ static void test_int(void **state)
 	int64_t v = 99;
 
 	(void)state;
-	assert_int_equal(stele_parse_int("1970", 1900, 2999, &v, "born"), 0);
+	assert_int_equal(stele_parse_int(&v, "1970", 1900, 2999, "born"), 0);
 	assert_int_equal(v, 1970);
-	assert_int_equal(stele_parse_int("-5", -10, 10, &v, NULL), 0);
+	assert_int_equal(stele_parse_int(&v, "-5", -10, 10, NULL), 0);
 	assert_int_equal(v, -5);
-	assert_int_equal(stele_parse_int("0", 0, 0, &v, NULL), 0);
+	assert_int_equal(stele_parse_int(&v, "0", 0, 0, NULL), 0);
 	assert_int_equal(v, 0);
-	assert_int_equal(stele_parse_int("9223372036854775807", 0, INT64_MAX, &v, NULL), 0);
+	assert_int_equal(stele_parse_int(&v, "9223372036854775807", 0, INT64_MAX, NULL), 0);
 	assert_int_equal(v, INT64_MAX);
-	assert_int_equal(stele_parse_int("-9223372036854775808", INT64_MIN, 0, &v, NULL), 0);
+	assert_int_equal(stele_parse_int(&v, "-9223372036854775808", INT64_MIN, 0, NULL), 0);
 	assert_int_equal(v, INT64_MIN);
 	v = 99;
 	/* Past the range of int64: refused, not clamped. */
-	assert_int_equal(stele_parse_int("9223372036854775808", 0, INT64_MAX, &v, NULL),
+	assert_int_equal(stele_parse_int(&v, "9223372036854775808", 0, INT64_MAX, NULL),
 			 STELE_EINVALID);
-	assert_int_equal(stele_parse_int("99999999999999999999", 0, INT64_MAX, &v, NULL),
+	assert_int_equal(stele_parse_int(&v, "99999999999999999999", 0, INT64_MAX, NULL),
 			 STELE_EINVALID);
-	assert_int_equal(stele_parse_int("-9223372036854775809", INT64_MIN, 0, &v, NULL),
+	assert_int_equal(stele_parse_int(&v, "-9223372036854775809", INT64_MIN, 0, NULL),
 			 STELE_EINVALID);
-	assert_int_equal(stele_parse_int("1899", 1900, 2999, &v, "born"), STELE_EINVALID);
+	assert_int_equal(stele_parse_int(&v, "1899", 1900, 2999, "born"), STELE_EINVALID);
 	assert_string_equal(stele_error_message(), "born '1899' is not a whole number from 1900 to 2999");
-	assert_int_equal(stele_parse_int("3000", 1900, 2999, &v, NULL), STELE_EINVALID);
-	assert_int_equal(stele_parse_int("", 0, 10, &v, NULL), STELE_EINVALID);
-	assert_int_equal(stele_parse_int("-", 0, 10, &v, NULL), STELE_EINVALID);
-	assert_int_equal(stele_parse_int("+5", 0, 10, &v, NULL), STELE_EINVALID);
-	assert_int_equal(stele_parse_int(" 5", 0, 10, &v, NULL), STELE_EINVALID);
-	assert_int_equal(stele_parse_int("5 ", 0, 10, &v, NULL), STELE_EINVALID);
-	assert_int_equal(stele_parse_int("5.0", 0, 10, &v, NULL), STELE_EINVALID);
-	assert_int_equal(stele_parse_int("0x5", 0, 10, &v, NULL), STELE_EINVALID);
-	assert_int_equal(stele_parse_int("- 5", -10, 10, &v, NULL), STELE_EINVALID);
+	assert_int_equal(stele_parse_int(&v, "3000", 1900, 2999, NULL), STELE_EINVALID);
+	assert_int_equal(stele_parse_int(&v, "", 0, 10, NULL), STELE_EINVALID);
+	assert_int_equal(stele_parse_int(&v, "-", 0, 10, NULL), STELE_EINVALID);
+	assert_int_equal(stele_parse_int(&v, "+5", 0, 10, NULL), STELE_EINVALID);
+	assert_int_equal(stele_parse_int(&v, " 5", 0, 10, NULL), STELE_EINVALID);
+	assert_int_equal(stele_parse_int(&v, "5 ", 0, 10, NULL), STELE_EINVALID);
+	assert_int_equal(stele_parse_int(&v, "5.0", 0, 10, NULL), STELE_EINVALID);
+	assert_int_equal(stele_parse_int(&v, "0x5", 0, 10, NULL), STELE_EINVALID);
+	assert_int_equal(stele_parse_int(&v, "- 5", -10, 10, NULL), STELE_EINVALID);
 	assert_int_equal(v, 99);
 }
 

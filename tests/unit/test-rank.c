@@ -675,7 +675,7 @@ static void test_month_not_begun(void **state)
 	char text[64];
 
 	(void)state;
-	stele_civil_from_days(stele_today(), &y, &m, &d);
+	stele_civil_from_days(&y, &m, &d, stele_today());
 	snprintf(text, sizeof(text), "%04d-%02d", y, m);
 	assert_int_equal(stele_rank_period(&year, &month, NULL, text), 0);
 	assert_int_equal(month, m);
@@ -851,8 +851,9 @@ static int load_csv(sqlite3 *db, const char *path, const char *table, const char
 			else if (conv[i] == 't')
 				sqlite3_bind_text(stmt, (int)i + 2, f, -1, SQLITE_TRANSIENT);
 			else {
-				if ((conv[i] == 'i' ? stele_parse_int(f, -1000000, 1000000, &v, cols[i])
-				     : stele_parse_fixed(f, conv[i] - '0', &v, cols[i])) < 0)
+				if ((conv[i] == 'i'
+				     ? stele_parse_int(&v, f, -1000000, 1000000, cols[i])
+				     : stele_parse_fixed(&v, f, conv[i] - '0', cols[i])) < 0)
 					fail_msg("%s:%zu: %s", path, stele_csv_line(csv), stele_error_message());
 				sqlite3_bind_int64(stmt, (int)i + 2, v);
 			}
@@ -968,7 +969,7 @@ static sqlite3 *reference_county(char *ref, size_t size)
 		if (!*item) {
 			rc = stele_review_approve(db, code, year, "2026-11-01", *note ? note : NULL);
 		} else {
-			assert_int_equal(stele_parse_tenths(fields[rindex[3]], &score, "score"), 0);
+			assert_int_equal(stele_parse_tenths(&score, fields[rindex[3]], "score"), 0);
 			rc = stele_review_adjust(db, code, year, item, score, *note ? note : NULL);
 		}
 		if (rc < 0)

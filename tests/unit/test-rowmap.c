@@ -7,36 +7,13 @@
 #include <sqlite3.h>
 
 #include "unit.h"
+#include "unit-sql.h"
 
 #include "db.h"
 #include "error.h"
 #include "rowmap.h"
 
 #define V "'990101001201'"
-
-static void exec(sqlite3 *db, const char *sql)
-{
-	char *err = NULL;
-
-	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
-		fail_msg("%s: %s", sql, err ? err : "?");
-}
-
-/* The changeset sql makes; rolled back. Caller sqlite3_free()s. */
-static void *capture(int *len, sqlite3 *db, const char *sql)
-{
-	sqlite3_session *session = NULL;
-	void *changes = NULL;
-
-	exec(db, "BEGIN; PRAGMA defer_foreign_keys = ON");
-	assert_int_equal(sqlite3session_create(db, "main", &session), SQLITE_OK);
-	assert_int_equal(sqlite3session_attach(session, NULL), SQLITE_OK);
-	exec(db, sql);
-	assert_int_equal(sqlite3session_changeset(session, len, &changes), SQLITE_OK);
-	sqlite3session_delete(session);
-	exec(db, "ROLLBACK");
-	return changes;
-}
 
 /* The map's verdict on what sql changes; *len its bytes' length. */
 static enum stele_rowmap_verdict add(struct stele_rowmap *rm, sqlite3 *db, const char *sql,
