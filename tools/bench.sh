@@ -748,6 +748,24 @@ bench_cold_real_changzhi() {
 		"second); rank $wall_s s wall, $cpu_s s CPU, peak RSS $rss_mib MiB; county database" \
 		"$(du -m county/stele.db | cut -f1) MiB; load average $load0 at the start, $(load_now) at the end"
 	record "$total"
+	# Unmeasured: a real agent carries one generated stream on. `restore` reads it
+	# with the agent's own checks (every signature, the chain, the rows), the
+	# clerk writes one more change set, and the county merges it after the 305.
+	code=990101001201
+	clerk-year keys.repos --county 990101 --seed 42 --keys keys >/dev/null &&
+	stele-agent -C restored restore --remote "$PWD/server/$code.git" --village $code \
+		--key keys/$code.key >/dev/null 2>&1 &&
+	stele-agent -C restored points add M0001 B01 --date 2025-12-20 >/dev/null &&
+	stele-agent -C restored sync >/dev/null 2>&1 &&
+	stele-aggregator -C county sync >/dev/null 2>&1 || return 1
+	carried=$(sqlite3 county/stele.db "SELECT count(*) FROM stele_applied WHERE writer = '$code'")
+	[ "$carried" -eq $(( $(git -C "server/$code.git" rev-list --count main) )) ] &&
+	[ "$(sqlite3 county/stele.db "SELECT count(*) FROM stele_quarantine")" -eq 0 ] || {
+		echo "bench: the agent's continuation of a generated stream did not merge" >&2
+		return 1
+	}
+	note "cold real: \`stele-agent restore\` verified village $code's generated stream, its" \
+		"clerk wrote change set $carried, and the county merged it"
 	record_for cold_real_changzhi_cpu "$(awk -v a="$sync_cpu" -v b="$cpu_s" 'BEGIN { printf "%.2f", a + b }')"
 	record_for cold_real_changzhi_rss "$(awk -v a="$sync_rss" -v b="$rss_mib" 'BEGIN { print (a > b ? a : b) }')" 1024
 }

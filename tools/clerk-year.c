@@ -18,7 +18,9 @@
  * into OUT/CODE.git, no fsync (a benchmark's scratch). Villages are shared out over J
  * processes. The signing key of each village is derived from the seed and its code,
  * so the same arguments write the same keys; stdout gets the registry
- * (`village import`'s CSV: code,name,township_name,remote,key).
+ * (`village import`'s CSV: code,name,township_name,remote,key). With --keys DIR
+ * each village's signing key is also saved as DIR/CODE.key (`stele-agent
+ * restore --key`'s backup), so a real agent can carry its stream on.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -43,7 +45,7 @@
 #include "rules.h"
 
 struct year_opts {
-	const char *out, *county;
+	const char *out, *county, *keys;
 	long townships, per, year, jobs, seed, members, points;
 };
 
@@ -271,6 +273,12 @@ static int one_village(const struct year_opts *o, long index)
 
 	village_init(&v, o, index);
 	v.rng = (uint32_t)(2654435761u * (uint32_t)(index + 1) ^ (uint32_t)o->seed) | 1;
+	if (o->keys) {
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/%s.key", o->keys, v.code);
+		if ((rc = stele_key_save(path, v.sk)) < 0)
+			return rc;
+	}
 	if ((rc = stele_db_open(&v.db, ":memory:", STELE_DB_CREATE)) < 0)
 		return rc;
 	if ((rc = stele_db_begin(v.db)) < 0)
@@ -309,7 +317,7 @@ int main(int argc, char **argv)
 		{ "villages-per-township", required_argument, NULL, 'v' },
 		{ "year", required_argument, NULL, 'y' }, { "jobs", required_argument, NULL, 'j' },
 		{ "seed", required_argument, NULL, 's' }, { "members", required_argument, NULL, 'm' },
-		{ "points", required_argument, NULL, 'p' },
+		{ "points", required_argument, NULL, 'p' }, { "keys", required_argument, NULL, 'k' },
 		{ 0 },
 	};
 	struct year_opts o = { .townships = 1, .per = 1, .year = 2025, .jobs = 1, .seed = 1,
@@ -327,6 +335,7 @@ int main(int argc, char **argv)
 		case 's': o.seed = parse_long(optarg, "seed"); break;
 		case 'm': o.members = parse_long(optarg, "members"); break;
 		case 'p': o.points = parse_long(optarg, "points"); break;
+		case 'k': o.keys = optarg; break;
 		default: return 2;
 		}
 	}
@@ -334,11 +343,12 @@ int main(int argc, char **argv)
 	    o.townships > 999 || o.per < 1 || o.per > 799 || o.members < 1 || o.jobs < 1) {
 		fprintf(stderr, "usage: clerk-year OUT --county CODE [--townships T] "
 				"[--villages-per-township V] [--year Y] [--jobs J] [--seed S] "
-				"[--members M] [--points P]\n");
+				"[--members M] [--points P] [--keys DIR]\n");
 		return 2;
 	}
 	static char out[PATH_MAX];
 	if (sodium_init() < 0 || (mkdir(argv[optind], 0777) < 0 && errno != EEXIST) ||
+	    (o.keys && mkdir(o.keys, 0700) < 0 && errno != EEXIST) ||
 	    !realpath(argv[optind], out)) {
 		fprintf(stderr, "clerk-year: cannot start in %s\n", argv[optind]);
 		return 1;
