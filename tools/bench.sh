@@ -641,18 +641,18 @@ EOF
 	note "cold run: $((townships * per)) agents init + import + close + sync ($(nproc_count) jobs)" \
 		"and registration: $(seconds_since "$t0") s (not counted)"
 
-	t0=$(now_ns)
-	stele-aggregator -C county sync || return 1
-	sync_s=$(seconds_since "$t0")
-	t1=$(now_ns)
-	stele-aggregator -C county rank villages --month $year-12 --format csv >league.csv || return 1
-	rank_s=$(seconds_since "$t1")
-	total=$(seconds_since "$t0")
+	measured sync.out stele-aggregator -C county sync || return 1
+	sync_s=$wall_s sync_cpu=$cpu_s sync_rss=$rss_mib
+	measured league.csv stele-aggregator -C county rank villages --month $year-12 --format csv ||
+		return 1
+	rank_s=$wall_s
+	total=$(awk -v a="$sync_s" -v b="$rank_s" 'BEGIN { printf "%.2f", a + b }')
 	[ "$(($(wc -l <league.csv) - 1))" -eq $((townships * per)) ] || {
 		echo "bench: the league table does not list every village" >&2
 		return 1
 	}
-	note "cold run: county sync $sync_s s + rank $rank_s s; county database" \
+	note "cold run: county sync $sync_s s ($sync_cpu s CPU, peak RSS $sync_rss MiB) + rank" \
+		"$rank_s s ($cpu_s s CPU, peak RSS $rss_mib MiB); county database" \
 		"$(du -k county/stele.db | cut -f1) KiB"
 	record "$total"
 
