@@ -490,7 +490,7 @@ fail:
  * machine each munmap is a TLB shootdown across the fetch's threads, most of a
  * county's cold fetch (measured: 54 % of a 40-village fetch in munmap). A first
  * fetch of a repository that is one pack of exactly that history copies the pack
- * as it is (whole_pack). Nothing is written when repo has it all already.
+ * as it is (whole_pack). Nothing is written when repo has the tip already.
  */
 static int fetch_local(git_repository *repo, git_repository *source, const git_oid *tip,
 		       const char *shown)
@@ -499,7 +499,7 @@ static int fetch_local(git_repository *repo, git_repository *source, const git_o
 	git_reference *ref = NULL;
 	git_packbuilder *pb = NULL;
 	git_revwalk *walk = NULL;
-	git_odb *source_odb = NULL;
+	git_odb *source_odb = NULL, *repo_odb = NULL;
 	char what[1100];
 	void *bytes = NULL;
 	size_t objects, len = 0;
@@ -507,6 +507,14 @@ static int fetch_local(git_repository *repo, git_repository *source, const git_o
 	int grc, rc = 0;
 
 	snprintf(what, sizeof(what), "cannot fetch from remote %s", shown);
+	/* A tip repo has already has its history (as libgit2's local transport
+	 * judges: a repository of loose objects whose ref has moved past it). */
+	if (git_repository_odb(&repo_odb, repo) < 0) {
+		rc = stele_git_fail(STELE_EFAIL, what);
+		goto done;
+	}
+	if (git_odb_exists(repo_odb, tip))
+		goto done;
 	if (git_repository_odb(&source_odb, source) < 0 || git_revwalk_new(&walk, source) < 0 ||
 	    git_revwalk_push(walk, tip) < 0 || git_reference_iterator_new(&refs, repo) < 0) {
 		rc = stele_git_fail(STELE_EFAIL, what);
@@ -551,6 +559,7 @@ done:
 	git_revwalk_free(walk);
 	git_reference_iterator_free(refs);
 	git_odb_free(source_odb);
+	git_odb_free(repo_odb);
 	return rc;
 }
 
