@@ -40,8 +40,9 @@ void stele_remote_opts_release(struct stele_remote_opts *opts);
  * new tip descends from what it had). A URL that is a plain path or file:// is a
  * local bare repository. An empty remote (no such ref) leaves local_ref untouched
  * and returns 0 with *found = 0. The new history must keep the git-level limits
- * (stele_repo_check_new): a local remote is checked before anything is copied,
- * any other before local_ref moves; over them, STELE_EVERIFY naming the remote
+ * (stele_repo_check_new): a local remote is checked before anything is copied
+ * (then what repo lacks is copied as one pack, indexed in one piece), any other
+ * before local_ref moves; over them, STELE_EVERIFY naming the remote
  * and the limit, local_ref untouched and nothing fetched kept.
  */
 int stele_remote_fetch(int *found, git_repository *repo, const char *url, const char *remote_ref,

@@ -62,6 +62,13 @@ as_of_2436_cpu|`rank villages --as-of` a past run, as above (user + system CPU t
 history_2436|storage of the past states (history tables) after those changes, against the whole county database|MiB|<= 0.25|database MiB|ratio
 cold_changzhi|cold `stele-aggregator sync` + `rank villages` of 2,436 villages x one year|s|-|-|value
 as_of_changzhi|`rank villages --as-of` a past merge run, 2,436 villages x one year, after later merges and rules|s|<= 3|live `rank villages`|value
+cold_real_changzhi|cold `stele-aggregator sync` + `rank villages` of 2,436 villages whose year arrives as their clerks write it (one change set per command, ~743,000)|s|< 120|-|value
+cold_real_changzhi_cpu|the same, user + system CPU time|s|< 120|-|value
+cold_real_changzhi_rss|the same, peak RSS of the sync or the rank against 1 GiB|MiB|< 1|1024|ratio
+city_cold_changzhi|a city of 12 counties, 2,436 villages x a clerk'"'"'s year: cold `sync` + `rank villages` at the city|s|< 60|-|value
+city_cold_changzhi_cpu|the same, user + system CPU time|s|< 60|-|value
+city_noop_changzhi|no-op `sync` at that city (12 counties, 2,436 villages)|s|< 2|-|value
+city_noop_changzhi_cpu|the same, user + system CPU time|s|< 2|-|value
 serve_page_p95|workbench server time per page, p95 of the slowest page (300 members, 20,000 point events)|ms|< 1|50|ratio
 serve_page_cpu|workbench server CPU time per request of the slowest page (user + system), against the 50 ms limit|ms|< 1|50|ratio'
 
@@ -679,18 +686,18 @@ EOF
 	note "cold run: $((townships * per)) agents init + import + close + sync ($(nproc_count) jobs)" \
 		"and registration: $(seconds_since "$t0") s (not counted)"
 
-	t0=$(now_ns)
-	stele-aggregator -C county sync || return 1
-	sync_s=$(seconds_since "$t0")
-	t1=$(now_ns)
-	stele-aggregator -C county rank villages --month $year-12 --format csv >league.csv || return 1
-	rank_s=$(seconds_since "$t1")
-	total=$(seconds_since "$t0")
+	measured sync.out stele-aggregator -C county sync || return 1
+	sync_s=$wall_s sync_cpu=$cpu_s sync_rss=$rss_mib
+	measured league.csv stele-aggregator -C county rank villages --month $year-12 --format csv ||
+		return 1
+	rank_s=$wall_s
+	total=$(awk -v a="$sync_s" -v b="$rank_s" 'BEGIN { printf "%.2f", a + b }')
 	[ "$(($(wc -l <league.csv) - 1))" -eq $((townships * per)) ] || {
 		echo "bench: the league table does not list every village" >&2
 		return 1
 	}
-	note "cold run: county sync $sync_s s + rank $rank_s s; county database" \
+	note "cold run: county sync $sync_s s ($sync_cpu s CPU, peak RSS $sync_rss MiB) + rank" \
+		"$rank_s s ($cpu_s s CPU, peak RSS $rss_mib MiB); county database" \
 		"$(du -k county/stele.db | cut -f1) KiB"
 	record "$total"
 
@@ -715,6 +722,162 @@ EOF
 	note "past states: rank villages --as-of 1 $as_of_s s against live $rank_s s; history" \
 		"tables $(history_mib county/stele.db) MiB of $(du -m county/stele.db | cut -f1) MiB"
 	record_for as_of_changzhi "$as_of_s" "$rank_s"
+}
+
+# measured OUT COMMAND...: runs COMMAND (stdout to OUT) under /usr/bin/time; sets wall_s,
+# cpu_s (user + system) and rss_mib (its peak resident set, VmHWM, in MiB).
+measured() {
+	out=$1
+	shift
+	/usr/bin/time -f '%e %U %S %M' -o measured.out "$@" >"$out" || return 1
+	read -r wall_s user_s sys_s rss_kib <measured.out
+	cpu_s=$(awk -v u="$user_s" -v s="$sys_s" 'BEGIN { printf "%.2f", u + s }')
+	rss_mib=$(awk -v k="$rss_kib" 'BEGIN { printf "%.1f", k / 1024 }')
+}
+
+# load_now: the 1-minute load average.
+load_now() {
+	cut -d' ' -f1 /proc/loadavg
+}
+
+# real_county DIR CODE SERVER TOWNSHIPS PER SEED: county CODE in DIR, its villages'
+# year written as their clerks write it (tools/clerk-year.c: one change set per
+# command, about 305 a village) into SERVER/VILLAGE.git, every village registered
+# with its key, the registry and the default catalogue published to
+# SERVER/county.git. Nothing merged yet.
+real_county() {
+	stele-aggregator -C "$1" init --county "$2" --name "规模县$2" --publish "$3/county.git" \
+		2>/dev/null &&
+	clerk-year "$3" --county "$2" --townships "$4" --villages-per-township "$5" --year 2025 \
+		--seed "$6" --jobs "$(nproc_count)" >"$1.registry.csv" &&
+	stele-aggregator -C "$1" village import "$1.registry.csv" >/dev/null 2>&1 &&
+	stele-aggregator -C "$1" rules publish >/dev/null 2>&1
+}
+
+# bench_cold_real_changzhi: a Changzhi-scale county (2,436 villages = 203 townships
+# of 12; QUICK: 40) whose villages arrive as their clerks write them: every command
+# its own signed change set, about 305 a village (about 743,000 in all), one pack per
+# village (tools/clerk-year.c, prepared unmeasured). Measured: the county's first
+# `sync` (fetch, verify and apply everything) + `rank villages --month 2025-12`,
+# wall, CPU and peak RSS. The figure checks that nothing was quarantined, that every
+# change set was applied, and that the league table lists every village.
+# BENCH_REAL_TOWNSHIPS overrides the 203 townships (the growth table).
+bench_cold_real_changzhi() {
+	townships=${BENCH_REAL_TOWNSHIPS:-203} per=12
+	[ -n "$QUICK" ] && townships=4 per=10
+	villages=$((townships * per))
+	t0=$(now_ns)
+	real_county county 990101 "$PWD/server" $townships $per 42 || return 1
+	sets=$(for r in server/9901*.git; do git -C "$r" rev-list --count main; done |
+		awk '{ s += $1 } END { print s }')
+	note "cold real: $villages villages' clerk years written by clerk-year ($sets change sets," \
+		"$(du -sm server | cut -f1) MiB of packs) and registered: $(seconds_since "$t0") s (not counted)"
+	load0=$(load_now)
+	measured sync.out stele-aggregator -C county sync || return 1
+	sync_wall=$wall_s sync_cpu=$cpu_s sync_rss=$rss_mib
+	measured league.csv stele-aggregator -C county rank villages --month 2025-12 --format csv ||
+		return 1
+	[ "$(($(wc -l <league.csv) - 1))" -eq $villages ] || {
+		echo "bench: the league table does not list every village" >&2
+		return 1
+	}
+	applied=$(sqlite3 county/stele.db "SELECT count(*) FROM stele_applied WHERE length(writer) = 12")
+	quarantined=$(sqlite3 county/stele.db "SELECT count(*) FROM stele_quarantine")
+	[ "$quarantined" -eq 0 ] && [ "$applied" -eq "$sets" ] || {
+		echo "bench: $applied of $sets change sets applied, $quarantined quarantined" >&2
+		return 1
+	}
+	total=$(awk -v a="$sync_wall" -v b="$wall_s" 'BEGIN { printf "%.2f", a + b }')
+	note "cold real: county sync $sync_wall s wall, $sync_cpu s CPU, peak RSS $sync_rss MiB" \
+		"($(awk -v n="$sets" -v s="$sync_cpu" 'BEGIN { printf "%d", n / s }') change sets per CPU" \
+		"second); rank $wall_s s wall, $cpu_s s CPU, peak RSS $rss_mib MiB; county database" \
+		"$(du -m county/stele.db | cut -f1) MiB; load average $load0 at the start, $(load_now) at the end"
+	record "$total"
+	# Unmeasured: a real agent carries one generated stream on. `restore` reads it
+	# with the agent's own checks (every signature, the chain, the rows), the
+	# clerk writes one more change set, and the county merges it after the 305.
+	code=990101001201
+	clerk-year keys.repos --county 990101 --seed 42 --keys keys >/dev/null &&
+	stele-agent -C restored restore --remote "$PWD/server/$code.git" --village $code \
+		--key keys/$code.key >/dev/null 2>&1 &&
+	stele-agent -C restored points add M0001 B01 --date 2025-12-20 >/dev/null &&
+	stele-agent -C restored sync >/dev/null 2>&1 &&
+	stele-aggregator -C county sync >/dev/null 2>&1 || return 1
+	carried=$(sqlite3 county/stele.db "SELECT count(*) FROM stele_applied WHERE writer = '$code'")
+	[ "$carried" -eq $(( $(git -C "server/$code.git" rev-list --count main) )) ] &&
+	[ "$(sqlite3 county/stele.db "SELECT count(*) FROM stele_quarantine")" -eq 0 ] || {
+		echo "bench: the agent's continuation of a generated stream did not merge" >&2
+		return 1
+	}
+	note "cold real: \`stele-agent restore\` verified village $code's generated stream, its" \
+		"clerk wrote change set $carried, and the county merged it"
+	record_for cold_real_changzhi_cpu "$(awk -v a="$sync_cpu" -v b="$cpu_s" 'BEGIN { printf "%.2f", a + b }')"
+	record_for cold_real_changzhi_rss "$(awk -v a="$sync_rss" -v b="$rss_mib" 'BEGIN { print (a > b ? a : b) }')" 1024
+}
+
+# bench_city_cold_changzhi: a city of Changzhi's shape: 12 counties (9901 01..12),
+# each of 7 townships of 29 villages (2,436 in all; QUICK: 3 counties of 2 x 5), every
+# village's year written as its clerk writes it (tools/clerk-year.c). Each county is
+# a real directory: init, village import, rules publish (its registry, remotes and
+# keys, signed), and its own first sync (prepared, not counted). The city: init
+# --city, its catalogue published, every county added with its key. Measured: the
+# city's first `sync` (every county stream, then every village it vouches for,
+# fetched from its own remote and verified end to end) + `rank villages --month
+# 2025-12`; then (city_noop_changzhi) a second `sync` with nothing new.
+bench_city_cold_changzhi() {
+	counties=12 townships=7 per=29
+	[ -n "$QUICK" ] && counties=3 townships=2 per=5
+	villages=$((counties * townships * per))
+	t0=$(now_ns)
+	c=1
+	while [ $c -le $counties ]; do
+		code=$(printf '9901%02d' $c)
+		mkdir -p "srv/$code"
+		real_county "c$code" "$code" "$PWD/srv/$code" $townships $per $((100 + c)) || return 1
+		c=$((c + 1))
+	done
+	t1=$(now_ns)
+	# Each county's own first sync, two at a time.
+	ls -d c9901?? | xargs -P "$(nproc_count)" -I{} stele-aggregator -C {} sync >/dev/null 2>&1 ||
+		return 1
+	sets=$(for r in srv/*/9901*.git; do git -C "$r" rev-list --count main; done |
+		awk '{ s += $1 } END { print s }')
+	note "city: $counties counties, $villages villages, $sets change sets written and registered" \
+		"in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e9 }') s, the counties'" \
+		"own syncs $(seconds_since "$t1") s (not counted)"
+	stele-aggregator -C city init --city 9901 --name 规模市 >/dev/null 2>&1 &&
+	stele-aggregator -C city rules publish >/dev/null 2>&1 || return 1
+	for d in c9901??; do
+		code=${d#c}
+		stele-aggregator -C city county add "$code" --name "规模县$code" \
+			--remote "$PWD/srv/$code/county.git" --key "$(stele-aggregator -C "$d" key)" \
+			>/dev/null || return 1
+	done
+	load0=$(load_now)
+	measured sync.out stele-aggregator -C city sync || return 1
+	sync_wall=$wall_s sync_cpu=$cpu_s sync_rss=$rss_mib
+	measured league.csv stele-aggregator -C city rank villages --month 2025-12 --format csv ||
+		return 1
+	[ "$(($(wc -l <league.csv) - 1))" -eq $villages ] || {
+		echo "bench: the city's league table does not list every village" >&2
+		return 1
+	}
+	applied=$(sqlite3 city/stele.db "SELECT count(*) FROM stele_applied WHERE length(writer) = 12")
+	quarantined=$(sqlite3 city/stele.db "SELECT count(*) FROM stele_quarantine")
+	[ "$quarantined" -eq 0 ] && [ "$applied" -eq "$sets" ] || {
+		echo "bench: $applied of $sets village change sets applied at the city, $quarantined quarantined" >&2
+		return 1
+	}
+	total=$(awk -v a="$sync_wall" -v b="$wall_s" 'BEGIN { printf "%.2f", a + b }')
+	note "city cold: sync $sync_wall s wall, $sync_cpu s CPU, peak RSS $sync_rss MiB; rank $wall_s s" \
+		"wall, $cpu_s s CPU, peak RSS $rss_mib MiB; city database $(du -m city/stele.db | cut -f1) MiB;" \
+		"load average $load0 at the start, $(load_now) at the end"
+	record "$total"
+	record_for city_cold_changzhi_cpu "$(awk -v a="$sync_cpu" -v b="$cpu_s" 'BEGIN { printf "%.2f", a + b }')"
+	measured /dev/null stele-aggregator -C city sync || return 1
+	note "city no-op sync: $wall_s s wall, $cpu_s s CPU, peak RSS $rss_mib MiB ($((counties + villages)) streams)"
+	record_for city_noop_changzhi "$wall_s"
+	record_for city_noop_changzhi_cpu "$cpu_s"
 }
 
 # ---- the driver ----
@@ -763,11 +926,11 @@ run_figures() {
 		mkdir -p "$dir"
 		value=- peer_value=- ratio_text=- met=-
 		measured=
-		if [ -n "${BENCH_ONLY:-}" ] && ! echo " $BENCH_ONLY " | grep -q " $id "; then
+		if [ -s "$BENCH_RESULT" ]; then
+			measured=earlier # by another figure's run (record_for)
+		elif [ -n "${BENCH_ONLY:-}" ] && ! echo " $BENCH_ONLY " | grep -q " $id "; then
 			value="skipped (BENCH_ONLY)"
 			measured=skipped
-		elif [ -s "$BENCH_RESULT" ]; then
-			measured=earlier # by another figure's run (record_for)
 		elif is_function "bench_$id"; then
 			printf 'bench: %s ...\n' "$id" >&2
 			echo "== bench_$id" >>"$BENCH_LOG"
