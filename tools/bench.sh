@@ -754,6 +754,22 @@ real_county() {
 	stele-aggregator -C "$1" rules publish >/dev/null 2>&1
 }
 
+# all_merged DIR LEAGUE VILLAGES SETS: the check of a cold run: the league table
+# LEAGUE (CSV) lists every one of VILLAGES, and DIR's database applied all SETS
+# village change sets with none quarantined.
+all_merged() {
+	[ "$(($(wc -l <"$2") - 1))" -eq "$3" ] || {
+		echo "bench: $1's league table lists $(($(wc -l <"$2") - 1)) of $3 villages" >&2
+		return 1
+	}
+	applied=$(sqlite3 "$1/stele.db" "SELECT count(*) FROM stele_applied WHERE length(writer) = 12")
+	quarantined=$(sqlite3 "$1/stele.db" "SELECT count(*) FROM stele_quarantine")
+	[ "$quarantined" -eq 0 ] && [ "$applied" -eq "$4" ] || {
+		echo "bench: $1 applied $applied of $4 village change sets, $quarantined quarantined" >&2
+		return 1
+	}
+}
+
 # bench_cold_real_changzhi: a Changzhi-scale county (2,436 villages = 203 townships
 # of 12; QUICK: 40) whose villages arrive as their clerks write them: every command
 # its own signed change set, about 305 a village (about 743,000 in all), one pack per
@@ -777,16 +793,7 @@ bench_cold_real_changzhi() {
 	sync_wall=$wall_s sync_cpu=$cpu_s sync_rss=$rss_mib
 	measured league.csv stele-aggregator -C county rank villages --month 2025-12 --format csv ||
 		return 1
-	[ "$(($(wc -l <league.csv) - 1))" -eq $villages ] || {
-		echo "bench: the league table does not list every village" >&2
-		return 1
-	}
-	applied=$(sqlite3 county/stele.db "SELECT count(*) FROM stele_applied WHERE length(writer) = 12")
-	quarantined=$(sqlite3 county/stele.db "SELECT count(*) FROM stele_quarantine")
-	[ "$quarantined" -eq 0 ] && [ "$applied" -eq "$sets" ] || {
-		echo "bench: $applied of $sets change sets applied, $quarantined quarantined" >&2
-		return 1
-	}
+	all_merged county league.csv "$villages" "$sets" || return 1
 	total=$(awk -v a="$sync_wall" -v b="$wall_s" 'BEGIN { printf "%.2f", a + b }')
 	note "cold real: county sync $sync_wall s wall, $sync_cpu s CPU, peak RSS $sync_rss MiB" \
 		"($(awk -v n="$sets" -v s="$sync_cpu" 'BEGIN { printf "%d", n / s }') change sets per CPU" \
@@ -858,16 +865,7 @@ bench_city_cold_changzhi() {
 	sync_wall=$wall_s sync_cpu=$cpu_s sync_rss=$rss_mib
 	measured league.csv stele-aggregator -C city rank villages --month 2025-12 --format csv ||
 		return 1
-	[ "$(($(wc -l <league.csv) - 1))" -eq $villages ] || {
-		echo "bench: the city's league table does not list every village" >&2
-		return 1
-	}
-	applied=$(sqlite3 city/stele.db "SELECT count(*) FROM stele_applied WHERE length(writer) = 12")
-	quarantined=$(sqlite3 city/stele.db "SELECT count(*) FROM stele_quarantine")
-	[ "$quarantined" -eq 0 ] && [ "$applied" -eq "$sets" ] || {
-		echo "bench: $applied of $sets village change sets applied at the city, $quarantined quarantined" >&2
-		return 1
-	}
+	all_merged city league.csv "$villages" "$sets" || return 1
 	total=$(awk -v a="$sync_wall" -v b="$wall_s" 'BEGIN { printf "%.2f", a + b }')
 	note "city cold: sync $sync_wall s wall, $sync_cpu s CPU, peak RSS $sync_rss MiB; rank $wall_s s" \
 		"wall, $cpu_s s CPU, peak RSS $rss_mib MiB; city database $(du -m city/stele.db | cut -f1) MiB;" \
