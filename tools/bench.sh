@@ -754,6 +754,20 @@ real_county() {
 	stele-aggregator -C "$1" rules publish >/dev/null 2>&1
 }
 
+# cold_sync_rank DIR VILLAGES SETS: the measured part of a cold run: DIR's first
+# `sync` (sync_wall, sync_cpu, sync_rss) and December's league table (wall_s,
+# cpu_s, rss_mib), checked by all_merged; total is the two wall times; load0 the
+# load average before.
+cold_sync_rank() {
+	load0=$(load_now)
+	measured sync.out stele-aggregator -C "$1" sync || return 1
+	sync_wall=$wall_s sync_cpu=$cpu_s sync_rss=$rss_mib
+	measured league.csv stele-aggregator -C "$1" rank villages --month 2025-12 --format csv ||
+		return 1
+	all_merged "$1" league.csv "$2" "$3" || return 1
+	total=$(awk -v a="$sync_wall" -v b="$wall_s" 'BEGIN { printf "%.2f", a + b }')
+}
+
 # all_merged DIR LEAGUE VILLAGES SETS: the check of a cold run: the league table
 # LEAGUE (CSV) lists every one of VILLAGES, and DIR's database applied all SETS
 # village change sets with none quarantined.
@@ -788,13 +802,7 @@ bench_cold_real_changzhi() {
 		awk '{ s += $1 } END { print s }')
 	note "cold real: $villages villages' clerk years written by clerk-year ($sets change sets," \
 		"$(du -sm server | cut -f1) MiB of packs) and registered: $(seconds_since "$t0") s (not counted)"
-	load0=$(load_now)
-	measured sync.out stele-aggregator -C county sync || return 1
-	sync_wall=$wall_s sync_cpu=$cpu_s sync_rss=$rss_mib
-	measured league.csv stele-aggregator -C county rank villages --month 2025-12 --format csv ||
-		return 1
-	all_merged county league.csv "$villages" "$sets" || return 1
-	total=$(awk -v a="$sync_wall" -v b="$wall_s" 'BEGIN { printf "%.2f", a + b }')
+	cold_sync_rank county "$villages" "$sets" || return 1
 	note "cold real: county sync $sync_wall s wall, $sync_cpu s CPU, peak RSS $sync_rss MiB" \
 		"($(awk -v n="$sets" -v s="$sync_cpu" 'BEGIN { printf "%d", n / s }') change sets per CPU" \
 		"second); rank $wall_s s wall, $cpu_s s CPU, peak RSS $rss_mib MiB; county database" \
@@ -860,13 +868,7 @@ bench_city_cold_changzhi() {
 			--remote "$PWD/srv/$code/county.git" --key "$(stele-aggregator -C "$d" key)" \
 			>/dev/null || return 1
 	done
-	load0=$(load_now)
-	measured sync.out stele-aggregator -C city sync || return 1
-	sync_wall=$wall_s sync_cpu=$cpu_s sync_rss=$rss_mib
-	measured league.csv stele-aggregator -C city rank villages --month 2025-12 --format csv ||
-		return 1
-	all_merged city league.csv "$villages" "$sets" || return 1
-	total=$(awk -v a="$sync_wall" -v b="$wall_s" 'BEGIN { printf "%.2f", a + b }')
+	cold_sync_rank city "$villages" "$sets" || return 1
 	note "city cold: sync $sync_wall s wall, $sync_cpu s CPU, peak RSS $sync_rss MiB; rank $wall_s s" \
 		"wall, $cpu_s s CPU, peak RSS $rss_mib MiB; city database $(du -m city/stele.db | cut -f1) MiB;" \
 		"load average $load0 at the start, $(load_now) at the end"
