@@ -573,7 +573,8 @@ int agg_fetch(struct stele_ctx *ctx, const struct agg_fetch_opts *opts)
 /* The options fetch and sync take: --from, --jobs, --timeout. */
 struct fetch_cli {
 	struct agg_fetch_opts o;
-	const char *jobs, *timeout_text;
+	const char *timeout_text;
+	int64_t jobs;  /* --jobs, 0 when not given */
 	long timeout; /* --timeout in seconds, 0 for none */
 };
 
@@ -597,23 +598,17 @@ static int fetch_parse(struct fetch_cli *f, struct stele_ctx *ctx, const struct 
 {
 	const struct stele_option options[] = {
 		STELE_OPT_STRING(0, "from", &f->o.from),
-		STELE_OPT_STRING('j', "jobs", &f->jobs),
+		STELE_OPT_INT('j', "jobs", &f->jobs, 1, 256),
 		STELE_OPT_STRING(0, "timeout", &f->timeout_text),
 		STELE_OPT_END()
 	};
-	char *end, **args;
+	char **args;
 	int rc, n;
 
 	memset(f, 0, sizeof(*f));
 	if ((rc = stele_options_parse(&args, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
-	if (f->jobs) {
-		errno = 0;
-		f->o.jobs = strtol(f->jobs, &end, 10);
-		if (errno || *end || end == f->jobs || f->o.jobs < 1 || f->o.jobs > 256)
-			return stele_error(STELE_EUSAGE, "--jobs '%s' is not a number from 1 to 256",
-					   f->jobs);
-	}
+	f->o.jobs = (long)f->jobs;
 	if (f->timeout_text &&
 	    (rc = stele_parse_duration(&f->timeout, f->timeout_text, "--timeout")) < 0)
 		return rc;

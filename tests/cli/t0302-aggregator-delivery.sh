@@ -114,7 +114,7 @@ test_expect_success 'an unreachable village is reported; the others carry on' '
 
 test_expect_success 'fetch --jobs refuses nonsense' '
 	test_expect_code 2 stele-aggregator -C clean fetch --jobs 0 2>err &&
-	test_grep "is not a number from 1 to 256" err
+	test_grep "is not a whole number from 1 to 256" err
 '
 
 test_done
