@@ -195,6 +195,25 @@ test_expect_success 'every listing'\''s header is Chinese, in both programs' '
 	{ ! test -s left || { cat left >&2; false; }; }
 '
 
+# The translations whose text starts with the program's name and an ASCII colon
+# ("%s: ..."): a Chinese line has a full-width one, as its errors have.
+ascii_colon() {
+	msgattrib --no-wrap --no-obsolete "$1" | awk '
+		/^msgstr/ { s = 1; t = $0; sub(/^msgstr(\[[0-9]+\])? /, "", t)
+			if (t != "\"\"") { check(t); s = 0 }; next }
+		/^"/ && s { check($0); s = 0; next }
+		{ s = 0 }
+		function check(t) { if (t ~ /^"%(1\$)?s: /) print t }'
+}
+
+test_expect_success 'every Chinese line after the program'\''s name has a full-width colon' '
+	ascii_colon "$SRC_ROOT/po/zh_CN.po" >ascii &&
+	{ ! test -s ascii || { cat ascii >&2; false; }; } &&
+	printf "msgid \"%%s: x\"\nmsgstr \"%%s: 甲\"\n\nmsgid \"\"\n\"%%s: y\\\\n\"\nmsgstr \"\"\n\"%%s：乙\\\\n\"\n" >t.po &&
+	ascii_colon t.po >found &&
+	test_line_count 1 found
+'
+
 test_expect_success 'rules import takes Chinese categories and active flags' '
 	cat >rules.csv <<-\EOT &&
 	code,category,name,points,active
