@@ -46,7 +46,7 @@ static int commit_outbox(uint64_t *first, uint64_t *last, uint64_t *tip_out,
 	if ((rc = stele_repo_tip(&tip, &tip_seq, repo, STELE_BRANCH)) < 0)
 		return rc;
 	rc = stele_outbox_commit(&lo, &hi, ctx->db, repo, STELE_BRANCH, tip_seq,
-				 STELE_WRITER_COUNTY, own_key, ctx);
+				 ctx->writer, own_key, ctx);
 	if (rc == STELE_EVERIFY)
 		return stele_error(STELE_EFAIL, "%s; the repository %s/%s does not match this database",
 				   stele_error_message(), ctx->dir, STELE_REPO_DIR);
