@@ -65,8 +65,10 @@ static const char *const status_items[] = { "item", "value" };
  * translate (lib/words.c). */
 #define SAY(ctx, s) ((ctx)->format == STELE_FORMAT_TABLE ? _(s) : (s))
 
-/* Two counts of one query (the village bound as ?1), as *all and *some. */
-static int query_counts(long long *all, long long *some, struct stele_ctx *ctx, const char *sql)
+/* Two counts of one query (the village bound as ?1, and extra as ?2 when not
+ * NULL), as *all and *some. */
+static int query_counts(long long *all, long long *some, struct stele_ctx *ctx, const char *sql,
+			const char *extra)
 {
 	sqlite3_stmt *stmt = NULL;
 	int rc;
@@ -74,6 +76,8 @@ static int query_counts(long long *all, long long *some, struct stele_ctx *ctx, 
 	if ((rc = stele_db_prepare(ctx->db, &stmt, sql)) < 0)
 		return rc;
 	sqlite3_bind_text(stmt, 1, agent_village(ctx), -1, SQLITE_STATIC);
+	if (extra)
+		sqlite3_bind_text(stmt, 2, extra, -1, SQLITE_STATIC);
 	if (sqlite3_step(stmt) == SQLITE_ROW) {
 		*all = sqlite3_column_int64(stmt, 0);
 		*some = sqlite3_column_int64(stmt, 1);
@@ -102,7 +106,7 @@ int cmd_status(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 	};
 	struct stele_table *t = NULL;
 	char *name = NULL, *synced = NULL, *last_sync = NULL, *remote = NULL, *county_seq = NULL;
-	char *text = NULL, buf[256];
+	char *first = NULL, *last = NULL, buf[256];
 	int64_t synced_seq = 0;
 	long long all, some;
 	int rc, n;
@@ -129,16 +133,12 @@ int cmd_status(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 	ROW("village", agent_village(ctx));
 	ROW("name", name ? name : "");
 	snprintf(buf, sizeof(buf), "%lld", (long long)synced_seq);
-	if ((rc = query_text(&text, ctx, "SELECT (SELECT count(*) FROM stele_outbox WHERE seq > "
-			     "CAST(?2 AS INTEGER)) || ' ' || (SELECT coalesce(max(seq), 0) FROM "
-			     "stele_outbox)", buf)) < 0)
+	if ((rc = query_counts(&all, &some, ctx, "SELECT (SELECT count(*) FROM stele_outbox WHERE "
+			       "seq > CAST(?2 AS INTEGER)), (SELECT coalesce(max(seq), 0) FROM "
+			       "stele_outbox)", buf)) < 0)
 		goto done;
-	if (sscanf(text, "%lld %lld", &all, &some) != 2)
-		all = some = 0;
 	snprintf(buf, sizeof(buf), SAY(ctx, "%lld (of %lld captured)"), all, some);
 	ROW("pending change sets", buf);
-	free(text);
-	text = NULL;
 	meta_display(buf, sizeof(buf), last_sync, "never");
 	ROW("last sync", buf);
 	ROW("remote", remote && *remote ? remote : "none");
@@ -147,21 +147,20 @@ int cmd_status(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 	else
 		snprintf(buf, sizeof(buf), "default catalogue (never synced with the county)");
 	ROW("rules version", buf);
-	if ((rc = query_text(&text, ctx, "SELECT count(*) || ' ' || coalesce(min(period), '') || ' ' "
-			     "|| coalesce(max(period), '') FROM period_close WHERE village_code = ?1",
-			     NULL)) < 0)
+	if ((rc = query_counts(&all, &some, ctx, "SELECT count(*), 0 FROM period_close "
+			       "WHERE village_code = ?1", NULL)) < 0 ||
+	    (rc = query_text(&first, ctx, "SELECT min(period) FROM period_close "
+			     "WHERE village_code = ?1", NULL)) < 0 ||
+	    (rc = query_text(&last, ctx, "SELECT max(period) FROM period_close "
+			     "WHERE village_code = ?1", NULL)) < 0)
 		goto done;
-	{
-		char first[16] = "", last[16] = "";
-
-		if (sscanf(text, "%lld %15s %15s", &all, first, last) != 3 || all == 0)
-			snprintf(buf, sizeof(buf), "none");
-		else
-			snprintf(buf, sizeof(buf), SAY(ctx, "%lld (%s to %s)"), all, first, last);
-	}
+	if (all == 0)
+		snprintf(buf, sizeof(buf), "none");
+	else
+		snprintf(buf, sizeof(buf), SAY(ctx, "%lld (%s to %s)"), all, first, last);
 	ROW("months closed", buf);
 	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
-		if ((rc = query_counts(&all, &some, ctx, counts[i].sql)) < 0)
+		if ((rc = query_counts(&all, &some, ctx, counts[i].sql, NULL)) < 0)
 			goto done;
 		if (counts[i].open)
 			snprintf(buf, sizeof(buf), ctx->format == STELE_FORMAT_TABLE ?
@@ -174,7 +173,8 @@ int cmd_status(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 	rc = stele_cli_print(ctx, t);
 done:
 	stele_table_free(t);
-	free(text);
+	free(first);
+	free(last);
 	free(name);
 	free(synced);
 	free(last_sync);
