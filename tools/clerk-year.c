@@ -41,6 +41,7 @@
 #include "error.h"
 #include "gitrepo.h"
 #include "keypair.h"
+#include "outbox.h"
 #include "parse.h"
 #include "rules.h"
 
@@ -210,46 +211,33 @@ static int write_year(struct village *v)
 	return rc;
 }
 
-/* The outbox into OUT/CODE.git as `stele-agent sync` commits it: one pack. */
+/* stele_outbox_commit's key: the village's one key. */
+static int outbox_key(char *pk_hex, uint64_t seq, void *arg)
+{
+	const struct village *v = arg;
+
+	(void)seq;
+	stele_hex_encode(pk_hex, v->pk, STELE_PK_BYTES);
+	return 0;
+}
+
+/* The outbox into OUT/CODE.git as `stele-agent sync` commits it: one pack
+ * (lib/outbox.c, the agent's own code). */
 static int commit_outbox(struct village *v)
 {
 	struct stele_buf path = STELE_BUF_INIT(STELE_BUF_NOLIMIT);
-	struct stele_buf message = STELE_BUF_INIT(STELE_BUF_NOLIMIT);
-	struct stele_repo_pack *pack = NULL;
 	git_repository *repo = NULL;
-	sqlite3_stmt *stmt = NULL;
-	char pk_hex[2 * STELE_PK_BYTES + 1];
-	int rc, step;
+	uint64_t first, last;
+	int rc;
 
-	stele_hex_encode(pk_hex, v->pk, STELE_PK_BYTES);
 	if ((rc = stele_buf_printf(&path, "%s/%s.git", v->o->out, v->code)) < 0 ||
-	    (rc = stele_repo_open(&repo, path.data, 1)) < 0 ||
-	    (rc = stele_repo_pack_begin(&pack, repo, STELE_BRANCH)) < 0 ||
-	    (rc = stele_db_prepare(v->db, &stmt, "SELECT seq, created_at, summary, data "
-					       "FROM stele_outbox ORDER BY seq")) < 0)
+	    (rc = stele_repo_open(&repo, path.data, 1)) < 0)
 		goto done;
-	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		git_oid id;
-
-		stele_buf_reset(&message);
-		if ((rc = stele_buf_printf(&message, "seq %lld: %s", sqlite3_column_int64(stmt, 0),
-					   (const char *)sqlite3_column_text(stmt, 2))) < 0 ||
-		    (rc = stele_repo_pack_add(&id, pack, sqlite3_column_blob(stmt, 3),
-					      (size_t)sqlite3_column_bytes(stmt, 3), pk_hex, message.data,
-					      v->code, sqlite3_column_int64(stmt, 1))) < 0)
-			goto done;
-	}
-	if (step != SQLITE_DONE) {
-		rc = stele_error_db(STELE_EFAIL, v->db, "reading the outbox");
-		goto done;
-	}
-	rc = stele_repo_pack_finish(NULL, pack);
+	rc = stele_outbox_commit(&first, &last, v->db, repo, STELE_BRANCH, 0, v->code,
+				 outbox_key, v);
 done:
-	sqlite3_finalize(stmt);
-	stele_repo_pack_free(pack);
 	stele_repo_close(repo);
 	stele_buf_free(&path);
-	stele_buf_free(&message);
 	return rc;
 }
 
