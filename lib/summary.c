@@ -18,8 +18,13 @@
 
 enum verb { V_ADDED, V_CHANGED, V_REMOVED, V_CLOSED, V_REOPENED, V_RESOLVED, V_REVIEWED,
 	    V_REJECTED };
+/* The canonical words; C_("summary verb", ...) of them for the reader's language
+ * (rows of a table that has no noun of its own). */
 static const char *const verb_words[] = {
-	"added", "changed", "removed", "closed", "reopened", "resolved", "reviewed", "rejected",
+	NC_("summary verb", "added"), NC_("summary verb", "changed"),
+	NC_("summary verb", "removed"), NC_("summary verb", "closed"),
+	NC_("summary verb", "reopened"), NC_("summary verb", "resolved"),
+	NC_("summary verb", "reviewed"), NC_("summary verb", "rejected"),
 };
 
 /* The same in the reader's language: for one row named by its id (kind, id) and
@@ -47,14 +52,6 @@ static const struct verb_local month_local[] = {
 	[V_CLOSED] = { NC_("summary", "month %1$s closed"), NC_("summary", "%1$llu months closed") },
 	[V_REOPENED] = { NC_("summary", "month %1$s reopened"),
 			 NC_("summary", "%1$llu months reopened") },
-};
-
-/* The verbs alone, for rows of a table that has no noun of its own. */
-static const char *const verb_words_local[] = {
-	NC_("summary verb", "added"), NC_("summary verb", "changed"), NC_("summary verb", "removed"),
-	NC_("summary verb", "closed"), NC_("summary verb", "reopened"),
-	NC_("summary verb", "resolved"), NC_("summary verb", "reviewed"),
-	NC_("summary verb", "rejected"),
 };
 
 /* What an update means beyond "changed", read from one column's new value. */
@@ -367,7 +364,7 @@ static int group_write_local(struct stele_buf *b, const struct group *g)
 		/* TRANSLATORS: rows of a table with no noun of its own: the count, the
 		 * table's name, the verb ("3 foo rows added"). */
 		return stele_buf_printf(b, P_("%1$llu %2$s row %3$s", "%1$llu %2$s rows %3$s", n), n,
-					g->table, C_("summary verb", verb_words_local[g->verb]));
+					g->table, C_("summary verb", verb_words[g->verb]));
 	if (strcmp(k->table, "period_close") == 0 && month_local[g->verb].one) {
 		const struct verb_local *m = &month_local[g->verb];
 
