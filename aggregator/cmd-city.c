@@ -59,7 +59,7 @@ static int city_join(struct stele_ctx *ctx, const struct stele_cmd *cmd, int arg
 		return rc;
 	if (!*o.remote)
 		return stele_error(STELE_EINVALID, "city join: --remote is empty");
-	if (strlen(o.key) != 2 * STELE_PK_BYTES || stele_hex_decode(pk, STELE_PK_BYTES, o.key) < 0)
+	if (stele_hex_decode(pk, STELE_PK_BYTES, o.key) < 0)
 		return stele_error(STELE_EINVALID, "city join: --key is not a public key (64 hex "
 				   "digits, from 'stele-aggregator key' in the city's directory)");
 	if ((rc = agg_open(ctx)) < 0 || (rc = county_only(ctx)) < 0 ||

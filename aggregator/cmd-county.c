@@ -78,7 +78,7 @@ static int county_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 		return stele_error(STELE_EINVALID, "county %s: --name is empty", pos[0]);
 	if (!*o.remote)
 		return stele_error(STELE_EINVALID, "county %s: --remote is empty", pos[0]);
-	if (strlen(o.key) != 2 * STELE_PK_BYTES || stele_hex_decode(pk, STELE_PK_BYTES, o.key) < 0)
+	if (stele_hex_decode(pk, STELE_PK_BYTES, o.key) < 0)
 		return stele_error(STELE_EINVALID, "county %s: --key is not a public key (64 hex "
 				   "digits, from 'stele-aggregator key' in its directory)", pos[0]);
 	if ((rc = agg_open(ctx)) < 0 || (rc = city_only(ctx)) < 0)
