@@ -166,7 +166,6 @@ static int refuse_unsigned(enum stele_merge_outcome *outcome, struct stele_merge
 int stele_mergebatch_flush(enum stele_merge_outcome *outcome, struct stele_merge *m)
 {
 	struct stele_mergebatch *b = m->batch;
-	const struct stele_buf *bytes = stele_rowmap_bytes(b->rm);
 	size_t good = 0, n;
 	int rc = 0, src = SQLITE_OK, seen = 0;
 
@@ -179,10 +178,16 @@ int stele_mergebatch_flush(enum stele_merge_outcome *outcome, struct stele_merge
 	verify_pending(&good, m, b);
 	n = good;
 	/* One apply for their rows, in its own savepoint; FK checks at its end. */
-	if (n > 0 && b->p[n - 1].end > 0)
-		src = sqlite3changeset_apply_v2(m->stream.db, (int)b->p[n - 1].end, bytes->data,
+	if (n > 0 && b->p[n - 1].end > 0) {
+		const unsigned char *grouped;
+		size_t grouped_len;
+
+		if ((rc = stele_rowmap_grouped(&grouped, &grouped_len, b->rm, b->p[n - 1].end)) < 0)
+			goto done;
+		src = sqlite3changeset_apply_v2(m->stream.db, (int)grouped_len, (void *)grouped,
 						stele_stream_filter(&m->stream), on_conflict, &seen,
 						NULL, NULL, 0);
+	}
 	if (src == SQLITE_OK && !seen) {
 		for (size_t i = 0; i < n && rc == 0; i++)
 			rc = stele_merge_record(m, b->p[i].cs, b->p[i].hash, b->p[i].commit,

@@ -41,6 +41,20 @@ struct mark {
 	unsigned kind;
 };
 
+/* A table's section in the combined bytes: its header's identity. */
+struct section {
+	char name[STELE_CS_MAX_NAME + 1];
+	int ncol;
+	unsigned char pk[STELE_CS_MAX_COLUMNS];
+};
+
+/* What one run added to the combined bytes: at off, len bytes, the first hdr of
+ * them its table's header (0 when it continues the section before). */
+struct piece {
+	size_t off, len, hdr;
+	size_t section;
+};
+
 /* A run of rows of one table inside a change set's bytes. */
 struct run {
 	size_t header, rows;  /* offsets of its 'T' and of its first row */
@@ -69,6 +83,13 @@ struct stele_rowmap {
 	char last_name[STELE_CS_MAX_NAME + 1];
 	int last_ncol;
 	unsigned char last_pk[STELE_CS_MAX_COLUMNS];
+	/* What each run added, and the tables' sections, for stele_rowmap_grouped. */
+	struct piece *pieces;
+	size_t npieces, cappieces;
+	struct section sections[MAX_TABLES];
+	size_t nsections;
+	bool ungroupable;     /* more sections than fit: grouped gives the bytes as they are */
+	struct stele_buf grouped;
 };
 
 int stele_rowmap_new(struct stele_rowmap **out, sqlite3 *db)
@@ -79,6 +100,7 @@ int stele_rowmap_new(struct stele_rowmap **out, sqlite3 *db)
 		return stele_error(STELE_EFAIL, "out of memory");
 	rm->db = db;
 	stele_buf_init(&rm->bytes, STELE_BUF_NOLIMIT);
+	stele_buf_init(&rm->grouped, STELE_BUF_NOLIMIT);
 	*out = rm;
 	return 0;
 }
@@ -92,6 +114,8 @@ void stele_rowmap_free(struct stele_rowmap *rm)
 	free(rm->marks);
 	free(rm->runs);
 	stele_buf_free(&rm->bytes);
+	stele_buf_free(&rm->grouped);
+	free(rm->pieces);
 	free(rm);
 }
 
@@ -104,6 +128,8 @@ void stele_rowmap_reset(struct stele_rowmap *rm)
 	rm->used = 0;
 	stele_buf_reset(&rm->bytes);
 	rm->last_name[0] = '\0';
+	rm->npieces = rm->nsections = 0;
+	rm->ungroupable = false;
 }
 
 const struct stele_buf *stele_rowmap_bytes(const struct stele_rowmap *rm)
@@ -497,8 +523,26 @@ static size_t map_slot(const struct stele_rowmap *rm, uint64_t h)
 	return j;
 }
 
+/* The section of a run that starts a new header: the one of the same table, or a
+ * new one (rm->ungroupable when none is left). */
+static size_t section_of(struct stele_rowmap *rm, const struct run *r)
+{
+	for (size_t s = 0; s < rm->nsections; s++)
+		if (strcmp(rm->sections[s].name, r->name) == 0 && rm->sections[s].ncol == r->ncol &&
+		    memcmp(rm->sections[s].pk, r->pk, (size_t)r->ncol) == 0)
+			return s;
+	if (rm->nsections == MAX_TABLES) {
+		rm->ungroupable = true;
+		return 0;
+	}
+	snprintf(rm->sections[rm->nsections].name, sizeof(rm->sections[0].name), "%s", r->name);
+	rm->sections[rm->nsections].ncol = r->ncol;
+	memcpy(rm->sections[rm->nsections].pk, r->pk, (size_t)r->ncol);
+	return rm->nsections++;
+}
+
 /* Appends the change set's bytes to the combined ones, leaving out a header that
- * repeats the one they end in. */
+ * repeats the one they end in, and notes each run's piece. */
 static int append_runs(struct stele_rowmap *rm, const unsigned char *p, size_t len)
 {
 	int rc = 0;
@@ -508,9 +552,21 @@ static int append_runs(struct stele_rowmap *rm, const unsigned char *p, size_t l
 		size_t end = i + 1 < rm->nruns ? rm->runs[i + 1].header : len;
 		bool same = strcmp(rm->last_name, r->name) == 0 && rm->last_ncol == r->ncol &&
 			    memcmp(rm->last_pk, r->pk, (size_t)r->ncol) == 0;
+		size_t from = same ? r->rows : r->header;
+		struct piece *piece;
 
-		rc = stele_buf_append(&rm->bytes, p + (same ? r->rows : r->header),
-				      end - (same ? r->rows : r->header));
+		if ((rc = stele_array_reserve(&rm->pieces, &rm->cappieces, rm->npieces,
+					      sizeof(*rm->pieces), 64)) < 0)
+			break;
+		piece = &rm->pieces[rm->npieces];
+		piece->off = rm->bytes.len;
+		piece->len = end - from;
+		piece->hdr = same ? 0 : r->rows - r->header;
+		piece->section = same && rm->npieces ? rm->pieces[rm->npieces - 1].section
+						     : section_of(rm, r);
+		if ((rc = stele_buf_append(&rm->bytes, p + from, end - from)) < 0)
+			break;
+		rm->npieces++;
 		if (!same) {
 			snprintf(rm->last_name, sizeof(rm->last_name), "%s", r->name);
 			rm->last_ncol = r->ncol;
@@ -518,6 +574,38 @@ static int append_runs(struct stele_rowmap *rm, const unsigned char *p, size_t l
 		}
 	}
 	return rc;
+}
+
+int stele_rowmap_grouped(const unsigned char **out, size_t *outlen, struct stele_rowmap *rm,
+			 size_t end)
+{
+	int rc = 0;
+
+	if (rm->ungroupable) {
+		*out = (const unsigned char *)rm->bytes.data;
+		*outlen = end;
+		return 0;
+	}
+	stele_buf_reset(&rm->grouped);
+	for (size_t s = 0; s < rm->nsections && rc == 0; s++) {
+		bool started = false;
+
+		for (size_t k = 0; k < rm->npieces && rc == 0; k++) {
+			const struct piece *piece = &rm->pieces[k];
+			size_t skip = started ? piece->hdr : 0;
+
+			if (piece->section != s || piece->off + piece->len > end)
+				continue;
+			rc = stele_buf_append(&rm->grouped, rm->bytes.data + piece->off + skip,
+					      piece->len - skip);
+			started = true;
+		}
+	}
+	if (rc < 0)
+		return rc;
+	*out = (const unsigned char *)rm->grouped.data;
+	*outlen = rm->grouped.len;
+	return 0;
 }
 
 int stele_rowmap_add(enum stele_rowmap_verdict *verdict, struct stele_rowmap *rm,

@@ -56,4 +56,19 @@ int stele_rowmap_add(enum stele_rowmap_verdict *verdict, struct stele_rowmap *rm
 /* The combined bytes of the batch (owned by rm; valid until the next add or reset). */
 const struct stele_buf *stele_rowmap_bytes(const struct stele_rowmap *rm);
 
+/*
+ * The combined bytes up to end (where one of the batch's change sets ends), with
+ * every table's rows under one header, the tables in the order they first appear
+ * and each table's rows in their own order. SQLite's apply prepares a table's
+ * statements again at every change of table (sessionChangesetApply), so a batch
+ * costs one prepare per table rather than one per run. The batch's change sets
+ * touch no common row, UNIQUE value or parent row, and its tables have no trigger
+ * but history's (which writes only the table's own history and an order-free mark),
+ * so the order across tables changes nothing: each table's rowids and history come
+ * out as one by one. *out is owned by rm, valid until the next add, reset or
+ * grouped. Returns 0, or <0 (memory).
+ */
+int stele_rowmap_grouped(const unsigned char **out, size_t *outlen, struct stele_rowmap *rm,
+			 size_t end);
+
 #endif

@@ -143,10 +143,53 @@ static void test_alone(void **state)
 	stele_db_close(db);
 }
 
+/* A batch whose change sets alternate tables: grouped, each table's rows stand
+ * under one header, in their order, and apply as the change sets would; a prefix
+ * ending at a change set's end takes only what came before it. */
+static void test_grouped_by_table(void **state)
+{
+	sqlite3 *db = village();
+	struct stele_rowmap *rm = NULL;
+	const unsigned char *g = NULL;
+	size_t glen = 0, header = 2 + 8 + strlen("point_event") + 1;
+	int l1 = 0, l2 = 0, l3 = 0;
+
+	(void)state;
+	assert_int_equal(stele_rowmap_new(&rm, db), 0);
+	assert_int_equal(add(rm, db, EVENT("E1", "M1"), &l1), STELE_ROWMAP_JOINED);
+	assert_int_equal(add(rm, db, "UPDATE member SET name = 'c' WHERE id = 'M2'", &l2),
+			 STELE_ROWMAP_JOINED);
+	assert_int_equal(add(rm, db, EVENT("E2", "M1"), &l3), STELE_ROWMAP_JOINED);
+	const struct stele_buf *b = stele_rowmap_bytes(rm);
+	/* As added, three headers; grouped, the second point_event header is gone. */
+	assert_int_equal(b->len, (size_t)l1 + (size_t)l2 + (size_t)l3);
+	assert_int_equal(stele_rowmap_grouped(&g, &glen, rm, b->len), 0);
+	assert_int_equal(glen, b->len - header);
+	/* The first two: nothing to gather, the bytes as they are. */
+	assert_int_equal(stele_rowmap_grouped(&g, &glen, rm, (size_t)l1 + (size_t)l2), 0);
+	assert_int_equal(glen, (size_t)l1 + (size_t)l2);
+	assert_memory_equal(g, b->data, glen);
+	assert_int_equal(stele_rowmap_grouped(&g, &glen, rm, b->len), 0);
+	assert_int_equal(sqlite3changeset_apply(db, (int)glen, (void *)g, NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_stmt *stmt = NULL;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT (SELECT group_concat(id) FROM "
+					    "(SELECT id FROM point_event ORDER BY rowid)), "
+					    "(SELECT name FROM member WHERE id = 'M2')", -1, &stmt,
+					    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(stmt, 0), "E1,E2");
+	assert_string_equal((const char *)sqlite3_column_text(stmt, 1), "c");
+	sqlite3_finalize(stmt);
+	stele_rowmap_free(rm);
+	stele_db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_joins_and_combines),
+		cmocka_unit_test(test_grouped_by_table),
 		cmocka_unit_test(test_depends),
 		cmocka_unit_test(test_alone),
 	};
