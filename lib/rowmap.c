@@ -41,26 +41,20 @@ struct mark {
 	unsigned kind;
 };
 
-/* A table's section in the combined bytes: its header's identity. */
-struct section {
-	char name[STELE_CS_MAX_NAME + 1];
-	int ncol;
-	unsigned char pk[STELE_CS_MAX_COLUMNS];
-};
-
-/* What one run added to the combined bytes: at off, len bytes, the first hdr of
- * them its table's header (0 when it continues the section before). */
+/* What one run added to the combined bytes: len bytes at off, rows of the table
+ * rm->tables[table] under the header of hdr_len bytes at hdr_off (at off itself
+ * when the piece begins with it; before, when it continues the piece before). */
 struct piece {
-	size_t off, len, hdr;
-	size_t section;
+	size_t off, len, hdr_off, hdr_len;
+	size_t table;
 };
 
 /* A run of rows of one table inside a change set's bytes. */
 struct run {
 	size_t header, rows;  /* offsets of its 'T' and of its first row */
 	const char *name;
-	int ncol;
 	const unsigned char *pk;
+	size_t table;         /* its place in rm->tables */
 };
 
 struct stele_rowmap {
@@ -78,17 +72,11 @@ struct stele_rowmap {
 	size_t nruns, capruns;
 	bool alone;
 	int rc;
-	/* The combined bytes, and the header they end in. */
+	/* The combined bytes, what each run added to them, and the same gathered by
+	 * table (stele_rowmap_grouped). */
 	struct stele_buf bytes;
-	char last_name[STELE_CS_MAX_NAME + 1];
-	int last_ncol;
-	unsigned char last_pk[STELE_CS_MAX_COLUMNS];
-	/* What each run added, and the tables' sections, for stele_rowmap_grouped. */
 	struct piece *pieces;
 	size_t npieces, cappieces;
-	struct section sections[MAX_TABLES];
-	size_t nsections;
-	bool ungroupable;     /* more sections than fit: grouped gives the bytes as they are */
 	struct stele_buf grouped;
 };
 
@@ -127,9 +115,7 @@ void stele_rowmap_reset(struct stele_rowmap *rm)
 	}
 	rm->used = 0;
 	stele_buf_reset(&rm->bytes);
-	rm->last_name[0] = '\0';
-	rm->npieces = rm->nsections = 0;
-	rm->ungroupable = false;
+	rm->npieces = 0;
 }
 
 const struct stele_buf *stele_rowmap_bytes(const struct stele_rowmap *rm)
@@ -448,6 +434,8 @@ static int on_row(void *arg, const struct stele_cs_row *row)
 	uint64_t h;
 	int rc;
 
+	if ((rc = table_of(&t, rm, row->table)) < 0)
+		return rc;
 	if (rm->nruns == 0 || rm->runs[rm->nruns - 1].name != row->table) {
 		if ((rc = stele_array_reserve(&rm->runs, &rm->capruns, rm->nruns, sizeof(*rm->runs),
 					      8)) < 0)
@@ -456,13 +444,11 @@ static int on_row(void *arg, const struct stele_cs_row *row)
 		 * flags, the name; the first row follows it. */
 		struct run *r = &rm->runs[rm->nruns++];
 		r->name = row->table;
-		r->ncol = row->ncol;
 		r->pk = row->pk;
+		r->table = (size_t)(t - rm->tables);
 		r->header = 0; /* known once the walk is over (stele_rowmap_add) */
 		r->rows = row->offset;
 	}
-	if ((rc = table_of(&t, rm, row->table)) < 0)
-		return rc;
 	if (t->alone) {
 		rm->alone = true;
 		return 0;
@@ -523,22 +509,12 @@ static size_t map_slot(const struct stele_rowmap *rm, uint64_t h)
 	return j;
 }
 
-/* The section of a run that starts a new header: the one of the same table, or a
- * new one (rm->ungroupable when none is left). */
-static size_t section_of(struct stele_rowmap *rm, const struct run *r)
+/* Whether piece a's header and the n bytes of header h are the same to the byte
+ * (the same table, columns and key). */
+static bool same_header(const struct stele_rowmap *rm, const struct piece *a,
+			const unsigned char *h, size_t n)
 {
-	for (size_t s = 0; s < rm->nsections; s++)
-		if (strcmp(rm->sections[s].name, r->name) == 0 && rm->sections[s].ncol == r->ncol &&
-		    memcmp(rm->sections[s].pk, r->pk, (size_t)r->ncol) == 0)
-			return s;
-	if (rm->nsections == MAX_TABLES) {
-		rm->ungroupable = true;
-		return 0;
-	}
-	snprintf(rm->sections[rm->nsections].name, sizeof(rm->sections[0].name), "%s", r->name);
-	rm->sections[rm->nsections].ncol = r->ncol;
-	memcpy(rm->sections[rm->nsections].pk, r->pk, (size_t)r->ncol);
-	return rm->nsections++;
+	return a->hdr_len == n && memcmp(rm->bytes.data + a->hdr_off, h, n) == 0;
 }
 
 /* Appends the change set's bytes to the combined ones, leaving out a header that
@@ -548,30 +524,24 @@ static int append_runs(struct stele_rowmap *rm, const unsigned char *p, size_t l
 	int rc = 0;
 
 	for (size_t i = 0; i < rm->nruns && rc == 0; i++) {
-		struct run *r = &rm->runs[i];
+		const struct run *r = &rm->runs[i];
 		size_t end = i + 1 < rm->nruns ? rm->runs[i + 1].header : len;
-		bool same = strcmp(rm->last_name, r->name) == 0 && rm->last_ncol == r->ncol &&
-			    memcmp(rm->last_pk, r->pk, (size_t)r->ncol) == 0;
-		size_t from = same ? r->rows : r->header;
+		size_t hdr_len = r->rows - r->header, off = rm->bytes.len, hdr_off = off;
+		const struct piece *last = rm->npieces ? &rm->pieces[rm->npieces - 1] : NULL;
+		size_t from = r->header;
 		struct piece *piece;
 
-		if ((rc = stele_array_reserve(&rm->pieces, &rm->cappieces, rm->npieces,
-					      sizeof(*rm->pieces), 64)) < 0)
-			break;
-		piece = &rm->pieces[rm->npieces];
-		piece->off = rm->bytes.len;
-		piece->len = end - from;
-		piece->hdr = same ? 0 : r->rows - r->header;
-		piece->section = same && rm->npieces ? rm->pieces[rm->npieces - 1].section
-						     : section_of(rm, r);
-		if ((rc = stele_buf_append(&rm->bytes, p + from, end - from)) < 0)
-			break;
-		rm->npieces++;
-		if (!same) {
-			snprintf(rm->last_name, sizeof(rm->last_name), "%s", r->name);
-			rm->last_ncol = r->ncol;
-			memcpy(rm->last_pk, r->pk, (size_t)r->ncol);
+		if (last && same_header(rm, last, p + r->header, hdr_len)) {
+			from = r->rows;
+			hdr_off = last->hdr_off;
 		}
+		if ((rc = stele_array_reserve(&rm->pieces, &rm->cappieces, rm->npieces,
+					      sizeof(*rm->pieces), 64)) < 0 ||
+		    (rc = stele_buf_append(&rm->bytes, p + from, end - from)) < 0)
+			break;
+		piece = &rm->pieces[rm->npieces++];
+		*piece = (struct piece){ .off = off, .len = end - from, .hdr_off = hdr_off,
+					 .hdr_len = hdr_len, .table = r->table };
 	}
 	return rc;
 }
@@ -581,24 +551,26 @@ int stele_rowmap_grouped(const unsigned char **out, size_t *outlen, struct stele
 {
 	int rc = 0;
 
-	if (rm->ungroupable) {
-		*out = (const unsigned char *)rm->bytes.data;
-		*outlen = end;
-		return 0;
-	}
 	stele_buf_reset(&rm->grouped);
-	for (size_t s = 0; s < rm->nsections && rc == 0; s++) {
-		bool started = false;
+	for (size_t t = 0; t < rm->ntables && rc == 0; t++) {
+		const struct piece *head = NULL; /* the piece whose header the rows stand under */
 
 		for (size_t k = 0; k < rm->npieces && rc == 0; k++) {
 			const struct piece *piece = &rm->pieces[k];
-			size_t skip = started ? piece->hdr : 0;
+			size_t skip = 0;
 
-			if (piece->section != s || piece->off + piece->len > end)
+			if (piece->table != t || piece->off + piece->len > end)
 				continue;
+			/* A piece that begins with its header: left out under the same one. */
+			if (piece->off == piece->hdr_off) {
+				if (head && same_header(rm, head, (const unsigned char *)rm->bytes.data +
+							piece->off, piece->hdr_len))
+					skip = piece->hdr_len;
+				else
+					head = piece;
+			}
 			rc = stele_buf_append(&rm->grouped, rm->bytes.data + piece->off + skip,
 					      piece->len - skip);
-			started = true;
 		}
 	}
 	if (rc < 0)

@@ -47,7 +47,7 @@ void stele_rowmap_reset(struct stele_rowmap *rm);
  * Decides on one change set's row changes (SQLite changeset bytes already accepted
  * by stele_cs_walk and the stream's checks). JOINED appends them to the combined
  * bytes (stele_rowmap_bytes), leaving out a table header that repeats the one just
- * before, so SQLite prepares each table's statements once per run of it.
+ * before (stele_rowmap_grouped gathers the rest).
  * Returns 0, or <0 (memory, reading db's schema).
  */
 int stele_rowmap_add(enum stele_rowmap_verdict *verdict, struct stele_rowmap *rm,
@@ -58,8 +58,9 @@ const struct stele_buf *stele_rowmap_bytes(const struct stele_rowmap *rm);
 
 /*
  * The combined bytes up to end (where one of the batch's change sets ends), with
- * every table's rows under one header, the tables in the order they first appear
- * and each table's rows in their own order. SQLite's apply prepares a table's
+ * every table's rows under one header (a header repeated to the byte is left out),
+ * the tables in the order the map first met them and each table's rows in their
+ * own order. SQLite's apply prepares a table's
  * statements again at every change of table (sessionChangesetApply), so a batch
  * costs one prepare per table rather than one per run. The batch's change sets
  * touch no common row, UNIQUE value or parent row, and its tables have no trigger
