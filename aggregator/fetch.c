@@ -68,6 +68,28 @@ done:
 	return same;
 }
 
+/*
+ * Whether job has surely nothing to fetch nor to check, told from the ref files
+ * alone: its remote is local, and the remote's branch, the mirror's incoming ref
+ * and the merged cursor are the same commit (then mirror_readable would walk
+ * nothing and the fetch would move nothing). Opening both repositories to learn
+ * that is most of a city's no-op sync. 0 (cannot tell) sends job the long way.
+ */
+static bool nothing_new(const struct fetch_job *job)
+{
+	char theirs[STELE_OID_HEX_LEN + 1], ours[STELE_OID_HEX_LEN + 1], *path = NULL;
+	bool same = false;
+
+	if (!*job->cursor || stele_url_local_path(&path, job->url) != 1)
+		goto done;
+	same = stele_repo_peek_ref(ours, job->mirror, AGG_INCOMING_REF) == 1 &&
+	       strcmp(ours, job->cursor) == 0 &&
+	       stele_repo_peek_ref(theirs, path, STELE_BRANCH) == 1 && strcmp(theirs, ours) == 0;
+done:
+	free(path);
+	return same;
+}
+
 /* path + suffix, a new string the caller frees (NULL on OOM). */
 static char *suffixed(const char *path, const char *suffix)
 {
@@ -158,6 +180,11 @@ static void fetch_one(struct fetch_job *job, const struct stele_remote_opts *opt
 	int had_before;
 	int rc;
 
+	if (nothing_new(job)) {
+		job->found = 1;
+		rc = 0;
+		goto done;
+	}
 	if ((rc = stele_repo_open(&repo, job->mirror, 1)) < 0)
 		goto done;
 	/* The county directory's lock is held: a ref lock is a killed fetch's. */

@@ -32,6 +32,7 @@ struct merge_run {
 	int rc;          /* an error inside the walk callback */
 	char pin[2 * STELE_PK_BYTES + 1]; /* a key to pin with the first change set applied */
 	int64_t id;      /* the run's number (stele_run) */
+	int64_t before;  /* the last stele_applied rowid before the run: its rows come after */
 	long threads;    /* --jobs */
 	struct stele_mergejobs *pool; /* the verifying workers (NULL: --jobs 1) */
 };
@@ -432,7 +433,7 @@ done:
 }
 
 /* Numbers a new merge run: its epoch and its stele_run row, committed. */
-static int run_begin(int64_t *id, struct stele_ctx *ctx)
+static int run_begin(int64_t *id, int64_t *before, struct stele_ctx *ctx)
 {
 	sqlite3_stmt *stmt = NULL;
 	int64_t epoch;
@@ -443,13 +444,16 @@ static int run_begin(int64_t *id, struct stele_ctx *ctx)
 	if ((rc = stele_history_epoch(&epoch, ctx->db, "merge")) < 0 ||
 	    (rc = stele_db_prepare(ctx->db, &stmt, "INSERT INTO stele_run (epoch, started_at) "
 						   "SELECT n, at FROM stele_epoch WHERE n = ? "
-						   "RETURNING id")) < 0)
+						   "RETURNING id, (SELECT coalesce(max(rowid), 0) "
+						   "FROM stele_applied)")) < 0)
 		goto done;
 	sqlite3_bind_int64(stmt, 1, epoch);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
 		*id = sqlite3_column_int64(stmt, 0);
-	else
+		*before = sqlite3_column_int64(stmt, 1);
+	} else {
 		rc = stele_error_db(STELE_EFAIL, ctx->db, "numbering the merge run");
+	}
 done:
 	sqlite3_finalize(stmt);
 	if (rc < 0) {
@@ -460,18 +464,93 @@ done:
 }
 
 /* Records that run id finished (in milliseconds, never before its epoch's time),
- * with what it merged. */
-static int run_end(struct stele_ctx *ctx, int64_t id)
+ * with what it merged: its rows of stele_applied, all inserted after rowid before
+ * (read as a range of rowids, not a scan of every change set ever merged). */
+static int run_end(struct stele_ctx *ctx, int64_t id, int64_t before)
 {
-	char sql[480];
+	char sql[560];
 
 	snprintf(sql, sizeof(sql), "UPDATE stele_run SET finished_at = max(%lld, (SELECT at FROM "
 		 "stele_epoch WHERE n = stele_run.epoch)), "
-		 "change_sets = (SELECT count(*) FROM stele_applied WHERE run = %lld), "
-		 "villages = (SELECT count(DISTINCT writer) FROM stele_applied WHERE run = %lld) "
-		 "WHERE id = %lld", (long long)stele_history_clock_ms(), (long long)id,
-		 (long long)id, (long long)id);
+		 "change_sets = (SELECT count(*) FROM stele_applied WHERE rowid > %lld AND "
+		 "run = %lld), "
+		 "villages = (SELECT count(DISTINCT writer) FROM stele_applied WHERE rowid > %lld "
+		 "AND run = %lld) WHERE id = %lld", (long long)stele_history_clock_ms(),
+		 (long long)before, (long long)id, (long long)before, (long long)id,
+		 (long long)id);
 	return stele_db_exec(ctx->db, sql);
+}
+
+/*
+ * Sets (*todo)[0..*ntodo) to the indices of the streams of v that merge_village
+ * must look at, leaving out each it would find nothing to do in: its stream ok
+ * (neither held nor quarantined), no fork unresolved, its key pinned, its mirror's
+ * incoming ref a loose ref at the merged cursor, and no replaced delivery kept
+ * (AGG_BRANCH_PREFIX). Told from the database and the ref files alone: opening
+ * thousands of mirrors and merges to find nothing new is most of a city's no-op
+ * sync. Anything it cannot tell this way goes to merge_village. *todo is freed by
+ * the caller.
+ */
+static int streams_to_merge(size_t **todo, size_t *ntodo, struct stele_ctx *ctx,
+			    const struct agg_village *v, size_t n)
+{
+	size_t *list = malloc((n ? n : 1) * sizeof(*list)), count = 0;
+	sqlite3_stmt *stmt = NULL;
+	char tip[STELE_OID_HEX_LEN + 1];
+	bool began = false;
+	int rc, step;
+
+	if (!list)
+		return stele_error(STELE_EFAIL, "out of memory");
+	/* One read transaction, not one lock per statement. */
+	if ((rc = stele_db_exec(ctx->db, "BEGIN")) < 0)
+		goto done;
+	began = true;
+	if ((rc = stele_db_prepare(ctx->db, &stmt, "SELECT last_commit FROM stele_stream s "
+				   "WHERE writer = ?1 AND state = 'ok' AND NOT EXISTS (SELECT 1 FROM "
+				   "stele_fork f WHERE f.village_code = ?1 AND f.resolved_at IS NULL)"))
+	    < 0)
+		goto done;
+	for (size_t i = 0; i < n; i++) {
+		const char *cursor = NULL;
+		char *mirror = NULL;
+		bool same = false;
+
+		if (v[i].pubkey) {
+			sqlite3_bind_text(stmt, 1, v[i].code, -1, SQLITE_STATIC);
+			step = sqlite3_step(stmt);
+			if (step == SQLITE_ROW)
+				cursor = (const char *)sqlite3_column_text(stmt, 0);
+			else if (step != SQLITE_DONE) {
+				rc = stele_error_db(STELE_EFAIL, ctx->db, "reading the stream states");
+				goto done;
+			}
+		}
+		if (cursor && *cursor) {
+			if (!(mirror = agg_mirror_path(ctx, v[i].code))) {
+				rc = stele_error(STELE_EFAIL, "out of memory");
+				goto done;
+			}
+			same = stele_repo_peek_ref(tip, mirror, AGG_INCOMING_REF) == 1 &&
+			       strcmp(tip, cursor) == 0 &&
+			       stele_repo_peek_no_refs(mirror, AGG_BRANCH_PREFIX);
+			free(mirror);
+		}
+		sqlite3_reset(stmt);
+		if (!same)
+			list[count++] = i;
+	}
+done:
+	sqlite3_finalize(stmt);
+	if (began)
+		stele_db_exec(ctx->db, "COMMIT"); /* it wrote nothing: the end of a read */
+	if (rc < 0) {
+		free(list);
+		return rc;
+	}
+	*todo = list;
+	*ntodo = count;
+	return 0;
 }
 
 /*
@@ -540,42 +619,46 @@ int agg_merge(struct stele_ctx *ctx)
 	struct merge_run run = { 0 };
 	struct agg_village *v = NULL;
 	struct village_job *jobs = NULL;
-	size_t n = 0, queued = 0;
+	size_t n = 0, queued = 0, *todo = NULL, ntodo = 0;
 	long stopped_count = 0, failed = 0;
 	char why[1024];
 	int rc, first_error = 0;
 
 	if ((rc = stele_git_init()) < 0 || (rc = agg_villages(&v, &n, ctx)) < 0)
 		return rc;
-	if ((rc = run_begin(&run.id, ctx)) < 0) {
+	if ((rc = streams_to_merge(&todo, &ntodo, ctx, v, n)) < 0 ||
+	    (rc = run_begin(&run.id, &run.before, ctx)) < 0) {
+		free(todo);
 		agg_villages_free(v, n);
 		return rc;
 	}
 	run.threads = ctx->jobs > 0 ? ctx->jobs : stele_jobs_default();
 	/* --jobs 1: one thread, no workers. Otherwise threads workers read and verify
-	 * ahead; this thread checks and applies, in the order of --jobs 1. */
-	if (run.threads > 1 && n > 0) {
-		if (!(jobs = calloc(n, sizeof(*jobs))) ||
+	 * ahead; this thread checks and applies, in the order of --jobs 1. jobs[k] is
+	 * the walk of v[todo[k]]. */
+	if (run.threads > 1 && ntodo > 0) {
+		if (!(jobs = calloc(ntodo, sizeof(*jobs))) ||
 		    stele_mergejobs_new(&run.pool, run.threads) < 0) {
 			free(jobs);
 			jobs = NULL;
 			run.pool = NULL; /* one thread after all */
 		}
 	}
-	for (size_t i = 0; i < n; i++) {
+	for (size_t k = 0; k < ntodo; k++) {
+		size_t i = todo[k];
 		bool stopped = false;
 
 		/* A village whose queueing fails is merged by this thread alone. */
-		while (run.pool && queued < n && queued <= i + JOBS_AHEAD(run.threads)) {
-			if (queue_village(&jobs[queued], &run, ctx, &v[queued]) < 0)
+		while (run.pool && queued < ntodo && queued <= k + JOBS_AHEAD(run.threads)) {
+			if (queue_village(&jobs[queued], &run, ctx, &v[todo[queued]]) < 0)
 				jobs[queued].job = NULL;
 			queued++;
 		}
 		stele_cli_progress(ctx, "merging", (long)i, (long)n);
 		rc = merge_village(&stopped, why, sizeof(why), &run, ctx, &v[i],
-				   jobs && jobs[i].job ? &jobs[i] : NULL);
+				   jobs && jobs[k].job ? &jobs[k] : NULL);
 		if (jobs)
-			stele_mergejob_done(run.pool, jobs[i].job);
+			stele_mergejob_done(run.pool, jobs[k].job);
 		if (rc < 0) {
 			stele_cli_progress_end();
 			agg_say_stream(ctx, v[i].code, stele_error_message());
@@ -605,8 +688,9 @@ int agg_merge(struct stele_ctx *ctx)
 	}
 	stele_mergejobs_free(run.pool);
 	free(jobs);
+	free(todo);
 	agg_villages_free(v, n);
-	if ((rc = run_end(ctx, run.id)) < 0)
+	if ((rc = run_end(ctx, run.id, run.before)) < 0)
 		return rc;
 	if (stopped_count)
 		return stele_error(STELE_EVERIFY,

@@ -1,6 +1,7 @@
 /* gitrepo.c: the stream store: change-set streams in bare git repositories, one
  * commit per change set on one branch; appends, reads, first-parent walks. */
 #include <dirent.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -564,6 +565,49 @@ int stele_repo_ref(git_oid *out, git_repository *repo, const char *ref)
 		return stele_git_fail(STELE_EFAIL, ref);
 	*out = id;
 	return 1;
+}
+
+int stele_repo_peek_ref(char hex[STELE_OID_HEX_LEN + 1], const char *gitdir, const char *ref)
+{
+	char path[PATH_MAX], line[STELE_OID_HEX_LEN + 2];
+	FILE *f;
+	size_t n;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", gitdir, ref) >= sizeof(path) ||
+	    !(f = fopen(path, "rb")))
+		return 0;
+	/* One id and a newline, nothing more (a symbolic ref starts "ref: "): a
+	 * buffer one byte longer tells a longer file. */
+	n = fread(line, 1, sizeof(line), f);
+	fclose(f);
+	if (n != STELE_OID_HEX_LEN + 1 || line[STELE_OID_HEX_LEN] != '\n')
+		return 0;
+	for (size_t i = 0; i < STELE_OID_HEX_LEN; i++)
+		if (!((line[i] >= '0' && line[i] <= '9') || (line[i] >= 'a' && line[i] <= 'f')))
+			return 0;
+	memcpy(hex, line, STELE_OID_HEX_LEN);
+	hex[STELE_OID_HEX_LEN] = '\0';
+	return 1;
+}
+
+bool stele_repo_peek_no_refs(const char *gitdir, const char *prefix)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	bool none = true;
+	DIR *d;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/packed-refs", gitdir) >= sizeof(path) ||
+	    access(path, F_OK) == 0 || errno != ENOENT)
+		return false;
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", gitdir, prefix) >= sizeof(path))
+		return false;
+	if (!(d = opendir(path)))
+		return errno == ENOENT;
+	while (none && (e = readdir(d)))
+		none = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+	closedir(d);
+	return none;
 }
 
 int stele_repo_count(long *out, git_repository *repo, const git_oid *tip, const git_oid *stop)

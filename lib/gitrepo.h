@@ -101,6 +101,26 @@ void stele_repo_close(git_repository *repo);
 int stele_repo_ref(git_oid *out, git_repository *repo, const char *ref);
 
 /*
+ * The commit ref points at in the bare repository gitdir, read without opening
+ * it (opening reads three config files and stats a few dozen paths: at a city's
+ * thousands of streams, most of a sync that has nothing to do). Returns 1 with
+ * hex set (lower-case, STELE_OID_HEX_LEN digits and a NUL) when ref is a loose
+ * ref naming a commit id; 0 when that cannot be told this way (no such file: a
+ * packed ref, or none; anything but an id, such as a symbolic ref) and the
+ * caller must open the repository to know. A loose ref overrides packed-refs
+ * (gitrepository-layout(5)), and git moves it by renaming a whole file, so a 1 is
+ * the ref's value at some instant of the call.
+ */
+int stele_repo_peek_ref(char hex[STELE_OID_HEX_LEN + 1], const char *gitdir, const char *ref);
+
+/*
+ * Whether gitdir surely has no ref under prefix (e.g. "refs/stele/branch/"), told
+ * without opening it: true when it has no packed-refs file and the prefix's
+ * directory is missing or empty; false when there is one, or it cannot tell.
+ */
+bool stele_repo_peek_no_refs(const char *gitdir, const char *prefix);
+
+/*
  * Git-level limits on what a stream may bring (docs/security.md "Git-level
  * limits"): every commit Stele writes holds one flat tree of STELE_CS_FILE and
  * STELE_PUB_FILE. Checked from object headers, so nothing over them is ever read

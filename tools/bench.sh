@@ -839,9 +839,14 @@ bench_cold_real_changzhi() {
 # city's first `sync` (every county stream, then every village it vouches for,
 # fetched from its own remote and verified end to end) + `rank villages --month
 # 2025-12`; then (city_noop_changzhi) a second `sync` with nothing new.
+# BENCH_CITY_SHAPE="COUNTIES TOWNSHIPS PER" overrides the shape (a smaller city to
+# profile: "3 7 29" is a quarter of Changzhi).
 bench_city_cold_changzhi() {
 	counties=12 townships=7 per=29
 	[ -n "$QUICK" ] && counties=3 townships=2 per=5
+	# shellcheck disable=SC2086 # three numbers, split on purpose
+	[ -n "${BENCH_CITY_SHAPE:-}" ] && set -- $BENCH_CITY_SHAPE &&
+		counties=$1 townships=$2 per=$3
 	villages=$((counties * townships * per))
 	t0=$(now_ns)
 	c=1

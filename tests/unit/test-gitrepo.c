@@ -222,6 +222,56 @@ static void test_append_tip_walk(void **state)
 }
 
 /* How many files in repo's objects/pack end in suffix, and loose objects. */
+/* A ref read from its file without opening the repository: a loose ref is
+ * read; a packed, symbolic or odd one is "cannot tell", never a wrong id. */
+static void test_peek_ref(void **state)
+{
+	git_repository *repo = new_repo("peek.git");
+	char gitdir[512], path[600], hex[STELE_OID_HEX_LEN + 1], want[STELE_OID_HEX_LEN + 1];
+	git_oid tip, id;
+	FILE *f;
+
+	(void)state;
+	snprintf(gitdir, sizeof(gitdir), "%s", path_of("peek.git"));
+	assert_int_equal(stele_repo_peek_ref(hex, gitdir, STELE_BRANCH), 0); /* no ref yet */
+	assert_true(stele_repo_peek_no_refs(gitdir, "refs/stele/branch/"));
+	append(repo, 1, NULL);
+	append(repo, 2, &tip);
+	stele_git_oid_hex(want, &tip);
+	assert_int_equal(stele_repo_peek_ref(hex, gitdir, STELE_BRANCH), 1);
+	assert_string_equal(hex, want);
+
+	/* A ref under the prefix: not "none" any more. */
+	assert_int_equal(stele_repo_set_ref(repo, "refs/stele/branch/x", &tip, "test"), 0);
+	assert_false(stele_repo_peek_no_refs(gitdir, "refs/stele/branch/"));
+	assert_int_equal(stele_repo_delete_ref(repo, "refs/stele/branch/x"), 0);
+
+	/* A symbolic ref, or more than an id and a newline: cannot tell. */
+	snprintf(path, sizeof(path), "%s/refs/heads/sym", gitdir);
+	assert_non_null(f = fopen(path, "w"));
+	fputs("ref: refs/heads/main\n", f);
+	fclose(f);
+	assert_int_equal(stele_repo_peek_ref(hex, gitdir, "refs/heads/sym"), 0);
+	snprintf(path, sizeof(path), "%s/refs/heads/long", gitdir);
+	assert_non_null(f = fopen(path, "w"));
+	fprintf(f, "%s\n%s\n", want, want);
+	fclose(f);
+	assert_int_equal(stele_repo_peek_ref(hex, gitdir, "refs/heads/long"), 0);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/refs/heads/sym", gitdir);
+	unlink(path);
+
+	/* Packed by stock git: the loose file is gone, so it cannot tell, though the
+	 * repository still has the ref; and a packed-refs file means "maybe". */
+	snprintf(path, sizeof(path), "git -C '%s' pack-refs --all", gitdir);
+	assert_int_equal(system(path), 0);
+	assert_int_equal(stele_repo_peek_ref(hex, gitdir, STELE_BRANCH), 0);
+	assert_false(stele_repo_peek_no_refs(gitdir, "refs/stele/branch/"));
+	assert_int_equal(stele_repo_ref(&id, repo, STELE_BRANCH), 1);
+	assert_true(git_oid_equal(&id, &tip));
+	stele_repo_close(repo);
+}
+
 static int count_files(const char *repo_path, const char *suffix, int *loose)
 {
 	char cmd[700], line[64];
@@ -616,6 +666,7 @@ int main(void)
 		cmocka_unit_test(test_pack_appends_in_one_pack),
 		cmocka_unit_test(test_walk_refuses_rewritten_history),
 		cmocka_unit_test(test_walk_passes_commit_without_changeset),
+		cmocka_unit_test(test_peek_ref),
 		cmocka_unit_test(test_push_creates_local_remote_and_fetch_round_trips),
 		cmocka_unit_test(test_push_is_fast_forward_only),
 		cmocka_unit_test(test_unreachable_remote_hides_credentials),
