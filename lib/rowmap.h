@@ -17,10 +17,10 @@
  * of the current batch, fingerprints of the rows they touch (primary key, every
  * UNIQUE index's values) and of the parent rows their foreign keys name. A change
  * set joins only when it touches nothing the batch touched or names, and names no
- * parent row the batch touched: so no row is changed twice in one apply (whose
- * history would differ: lib/history.c keeps one version per epoch), no UNIQUE or
- * foreign-key check can pass combined yet fail one by one, and SQLite's deferred
- * constraint retries never reorder rows. A change set the fingerprints cannot
+ * parent row the batch touched: so no row is changed twice in one apply, no UNIQUE
+ * or foreign-key check can pass combined yet fail one by one, and SQLite's deferred
+ * constraint retries never reorder rows. (The history is not a reason: a merge run
+ * opens one epoch, so one by one and combined stamp the same versions.) A change set the fingerprints cannot
  * describe (an update leaving alone part of a UNIQUE index or foreign key it
  * changes; a table with a trigger other than history's, a foreign key not to a
  * primary key, or one with ON DELETE/UPDATE actions) is applied alone. A fingerprint
