@@ -10,7 +10,6 @@
 #include "db.h"
 #include "error.h"
 #include "i18n.h"
-#include "keypair.h"
 #include "parse.h"
 
 struct county_opts {
@@ -53,7 +52,6 @@ static int county_put(struct stele_ctx *ctx, const char *code, const char *remot
 static int county_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct county_opts o = { 0 };
-	unsigned char pk[STELE_PK_BYTES];
 	char **pos;
 	int rc, n;
 
@@ -78,9 +76,8 @@ static int county_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 		return stele_error(STELE_EINVALID, "county %s: --name is empty", pos[0]);
 	if (!*o.remote)
 		return stele_error(STELE_EINVALID, "county %s: --remote is empty", pos[0]);
-	if (stele_hex_decode(pk, STELE_PK_BYTES, o.key) < 0)
-		return stele_error(STELE_EINVALID, "county %s: --key is not a public key (64 hex "
-				   "digits, from 'stele-aggregator key' in its directory)", pos[0]);
+	if (stele_parse_pubkey(NULL, o.key, "--key", STELE_LEVEL_COUNTY) < 0)
+		return stele_error(STELE_EINVALID, "county %s: %s", pos[0], stele_error_message());
 	if ((rc = agg_open(ctx)) < 0 || (rc = city_only(ctx)) < 0)
 		return rc;
 	if (strncmp(pos[0], ctx->writer, STELE_LEVEL_CITY) != 0)

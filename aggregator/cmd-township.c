@@ -10,7 +10,6 @@
 #include "db.h"
 #include "error.h"
 #include "i18n.h"
-#include "keypair.h"
 #include "parse.h"
 
 struct township_opts {
@@ -44,7 +43,6 @@ static int township_put(struct stele_ctx *ctx, const char *code, const char *rem
 static int township_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct township_opts o = { 0 };
-	unsigned char pk[STELE_PK_BYTES];
 	char **pos, county[7];
 	int rc, n;
 
@@ -64,9 +62,8 @@ static int township_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 		return rc;
 	if (!*o.remote)
 		return stele_error(STELE_EINVALID, "township %s: --remote is empty", pos[0]);
-	if (stele_hex_decode(pk, STELE_PK_BYTES, o.key) < 0)
-		return stele_error(STELE_EINVALID, "township %s: --key is not a public key (64 hex "
-				   "digits, from 'stele-aggregator key' in its directory)", pos[0]);
+	if (stele_parse_pubkey(NULL, o.key, "--key", STELE_LEVEL_TOWNSHIP) < 0)
+		return stele_error(STELE_EINVALID, "township %s: %s", pos[0], stele_error_message());
 	if ((rc = agg_open(ctx)) < 0 || (rc = agg_county_only(ctx)) < 0 ||
 	    (rc = agg_county_code(county, ctx)) < 0)
 		return rc;

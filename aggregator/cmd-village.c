@@ -77,7 +77,6 @@ static int village_put(struct stele_ctx *ctx, const char *county, const struct v
 		       const char *label)
 {
 	char who[96], township[10];
-	unsigned char pk[STELE_PK_BYTES];
 	sqlite3_stmt *stmt = NULL;
 	bool exists;
 	int rc;
@@ -112,9 +111,9 @@ static int village_put(struct stele_ctx *ctx, const char *county, const struct v
 	    (row->township_name && stele_check_text(row->township_name, 200, "township name") < 0) ||
 	    (row->remote && stele_check_text(row->remote, 1024, "remote") < 0))
 		return stele_error(STELE_EINVALID, "%s: %s", who, stele_error_message());
-	if (row->key && *row->key && stele_hex_decode(pk, STELE_PK_BYTES, row->key) < 0)
-		return stele_error(STELE_EINVALID, "%s: key is not a public key (64 hex digits, "
-				   "from 'stele-agent key')", who);
+	if (row->key && *row->key &&
+	    stele_parse_pubkey(NULL, row->key, "key", STELE_LEVEL_VILLAGE) < 0)
+		return stele_error(STELE_EINVALID, "%s: %s", who, stele_error_message());
 	memcpy(township, row->code, 9);
 	township[9] = '\0';
 	if ((rc = township_name_check(ctx, row, township, who)) < 0)
@@ -393,9 +392,8 @@ static int village_revoke(struct stele_ctx *ctx, const struct stele_cmd *cmd, in
 				   "set the revoked key may not sign)");
 	if (stele_parse_int(&from_seq, o.from_seq, 1, INT64_MAX, "--from-seq") < 0)
 		return stele_error(STELE_EUSAGE, "%s", stele_error_message());
-	if (o.key && stele_hex_decode(pk, STELE_PK_BYTES, o.key) < 0)
-		return stele_error(STELE_EINVALID, "village '%s': --key is not a public key (64 hex "
-				   "digits, from 'stele-agent key')", pos[0]);
+	if (o.key && stele_parse_pubkey(pk, o.key, "--key", STELE_LEVEL_VILLAGE) < 0)
+		return stele_error(STELE_EINVALID, "village '%s': %s", pos[0], stele_error_message());
 	if (o.key)
 		stele_hex_encode(key_hex, pk, STELE_PK_BYTES);
 	/* At a city a revocation is the village's county's to make (its registry). */
