@@ -11,7 +11,6 @@
 #include "db.h"
 #include "error.h"
 #include "i18n.h"
-#include "parse.h"
 
 struct join_opts {
 	const char *remote, *key;
@@ -53,12 +52,8 @@ static int city_join(struct stele_ctx *ctx, const struct stele_cmd *cmd, int arg
 		return rc;
 	if (!o.remote || !o.key)
 		return stele_error(STELE_EUSAGE, "city join needs --remote URL and --key KEY");
-	if ((rc = stele_check_text(o.remote, 1024, "--remote")) < 0)
-		return rc;
-	if (!*o.remote)
-		return stele_error(STELE_EINVALID, "city join: --remote is empty");
-	if (stele_parse_pubkey(NULL, o.key, "--key", STELE_LEVEL_CITY) < 0)
-		return stele_error(STELE_EINVALID, "city join: %s", stele_error_message());
+	if ((rc = agg_check_source(o.remote, o.key, STELE_LEVEL_CITY)) < 0)
+		return stele_error(rc, "city join: %s", stele_error_message());
 	if ((rc = agg_open(ctx)) < 0 || (rc = county_only(ctx)) < 0 ||
 	    (rc = agg_county_code(county, ctx)) < 0)
 		return rc;
