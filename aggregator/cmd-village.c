@@ -309,41 +309,23 @@ struct revoke_opts {
 static int write_revocation(struct stele_ctx *ctx, const char *code, int64_t from_seq,
 			    const char *new_key)
 {
-	sqlite3_stmt *stmt = NULL;
 	int rc;
 
 	if ((rc = stele_db_begin(ctx->db)) < 0)
 		return rc;
-	if ((rc = stele_history_epoch(NULL, ctx->db, "village revoke")) < 0)
-		goto done;
 	/* Again at the same seq: the key in force from there is replaced (the first
 	 * revocation's key stays revoked, as it was in force before it). */
-	if ((rc = stele_db_prepare(ctx->db, &stmt,
-			"INSERT INTO stele_key_override (village_code, seq_from, new_key, revokes, at) "
-			"VALUES (?1, ?2, ?3, 1, unixepoch()) ON CONFLICT (village_code, seq_from) "
-			"DO UPDATE SET new_key = ?3, revokes = 1, at = unixepoch()")) < 0)
-		goto done;
-	sqlite3_bind_text(stmt, 1, code, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 2, from_seq);
-	stele_bind_text_or_null(stmt, 3, new_key);
-	if (sqlite3_step(stmt) != SQLITE_DONE) {
-		rc = stele_error_db(STELE_EFAIL, ctx->db, "recording the revocation");
-		goto done;
-	}
-	sqlite3_finalize(stmt);
-	if ((rc = stele_db_prepare(ctx->db, &stmt,
-			"UPDATE stele_stream SET state = 'ok', state_note = NULL "
-			"WHERE writer = ? AND state <> 'ok'")) < 0)
-		goto done;
-	sqlite3_bind_text(stmt, 1, code, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) != SQLITE_DONE) {
-		rc = stele_error_db(STELE_EFAIL, ctx->db, "resetting the stream state");
-		goto done;
-	}
-	rc = stele_db_commit(ctx->db);
-done:
-	sqlite3_finalize(stmt);
-	if (rc < 0)
+	if ((rc = stele_history_epoch(NULL, ctx->db, "village revoke")) < 0 ||
+	    (rc = stele_db_run(ctx->db, "recording the revocation",
+			       "INSERT INTO stele_key_override (village_code, seq_from, new_key, "
+			       "revokes, at) VALUES (?1, ?2, ?3, 1, unixepoch()) "
+			       "ON CONFLICT (village_code, seq_from) "
+			       "DO UPDATE SET new_key = ?3, revokes = 1, at = unixepoch()",
+			       "tie", code, from_seq, new_key)) < 0 ||
+	    (rc = stele_db_run(ctx->db, "resetting the stream state",
+			       "UPDATE stele_stream SET state = 'ok', state_note = NULL "
+			       "WHERE writer = ? AND state <> 'ok'", "t", code)) < 0 ||
+	    (rc = stele_db_commit(ctx->db)) < 0)
 		stele_db_rollback(ctx->db);
 	return rc;
 }
