@@ -69,7 +69,6 @@ int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 	struct stele_kept_urls urls = STELE_KEPT_URLS_INIT;
 	char *remote = NULL, *county = NULL;
 	struct stele_newdir nd;
-	unsigned char county_pk[STELE_PK_BYTES];
 	char **args;
 	int rc, n;
 
@@ -94,8 +93,9 @@ int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 	if ((o.remote && (rc = stele_check_text(o.remote, 1024, "--remote")) < 0) ||
 	    (o.county && (rc = stele_check_text(o.county, 1024, "--county")) < 0))
 		return rc;
-	if (o.county_key && (rc = stele_hex_decode(county_pk, STELE_PK_BYTES, o.county_key)) < 0)
-		return stele_error(STELE_EUSAGE, "--county-key is not a public key (64 hex digits)");
+	if (o.county_key && stele_parse_pubkey(NULL, o.county_key, "--county-key",
+					       STELE_LEVEL_COUNTY) < 0)
+		return stele_error(STELE_EUSAGE, "%s", stele_error_message());
 	/* The URLs are kept without their passwords (saved once the directory is made). */
 	if ((o.remote && (rc = stele_credentials_keep_url(&remote, &urls, o.remote, "--remote")) < 0) ||
 	    (o.county && (rc = stele_credentials_keep_url(&county, &urls, o.county, "--county")) < 0))

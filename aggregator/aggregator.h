@@ -91,6 +91,12 @@ enum stele_level agg_level(const struct stele_ctx *ctx);
  * only the county writes: rules, vetoes, reviews, approvals). */
 int agg_county_only(const struct stele_ctx *ctx);
 
+/* The --remote and --key of a stream source to register, checked before the
+ * directory is opened: remote one line of at most 1024 bytes, not empty; key a
+ * public key of a writer of level (stele_parse_pubkey). STELE_EINVALID with the
+ * message recorded; the command adds whose they are ("township CODE: ..."). */
+int agg_check_source(const char *remote, const char *key, enum stele_level level);
+
 /* Registers a stream source (a township at a county, a county at a city) in one
  * transaction: remote is kept in the credentials file when it carries a password,
  * put(ctx, code, the remote without it, arg) writes the row, then code is printed

@@ -11,8 +11,6 @@
 #include "db.h"
 #include "error.h"
 #include "i18n.h"
-#include "keypair.h"
-#include "parse.h"
 
 struct join_opts {
 	const char *remote, *key;
@@ -41,7 +39,6 @@ static int city_put(struct stele_ctx *ctx, const char *code, const char *remote,
 static int city_join(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct join_opts o = { 0 };
-	unsigned char pk[STELE_PK_BYTES];
 	char county[7], city[STELE_LEVEL_CITY + 1], **pos;
 	int64_t drafts = 0, joined = 0;
 	int rc, n;
@@ -55,13 +52,8 @@ static int city_join(struct stele_ctx *ctx, const struct stele_cmd *cmd, int arg
 		return rc;
 	if (!o.remote || !o.key)
 		return stele_error(STELE_EUSAGE, "city join needs --remote URL and --key KEY");
-	if ((rc = stele_check_text(o.remote, 1024, "--remote")) < 0)
-		return rc;
-	if (!*o.remote)
-		return stele_error(STELE_EINVALID, "city join: --remote is empty");
-	if (stele_hex_decode(pk, STELE_PK_BYTES, o.key) < 0)
-		return stele_error(STELE_EINVALID, "city join: --key is not a public key (64 hex "
-				   "digits, from 'stele-aggregator key' in the city's directory)");
+	if ((rc = agg_check_source(o.remote, o.key, STELE_LEVEL_CITY)) < 0)
+		return stele_error(rc, "city join: %s", stele_error_message());
 	if ((rc = agg_open(ctx)) < 0 || (rc = county_only(ctx)) < 0 ||
 	    (rc = agg_county_code(county, ctx)) < 0)
 		return rc;

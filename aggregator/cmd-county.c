@@ -10,7 +10,6 @@
 #include "db.h"
 #include "error.h"
 #include "i18n.h"
-#include "keypair.h"
 #include "parse.h"
 
 struct county_opts {
@@ -30,30 +29,21 @@ static int city_only(struct stele_ctx *ctx)
 static int county_put(struct stele_ctx *ctx, const char *code, const char *remote, void *arg)
 {
 	const struct county_opts *o = arg;
-	sqlite3_stmt *stmt = NULL;
-	int rc, step;
+	int rc;
 
-	if ((rc = stele_db_prepare(ctx->db, &stmt, "INSERT INTO stele_county_source "
-			"(county_code, name, remote, pubkey) VALUES (?1, ?2, ?3, ?4) "
-			"ON CONFLICT (county_code) DO NOTHING")) < 0)
+	if ((rc = stele_db_run(ctx->db, "writing the county registry",
+			       "INSERT INTO stele_county_source (county_code, name, remote, pubkey) "
+			       "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (county_code) DO NOTHING",
+			       "tttt", code, o->name, remote, o->key)) < 0)
 		return rc;
-	sqlite3_bind_text(stmt, 1, code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, o->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 3, remote, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 4, o->key, -1, SQLITE_STATIC);
-	step = sqlite3_step(stmt);
-	if (step != SQLITE_DONE)
-		rc = stele_error_db(STELE_EFAIL, ctx->db, "writing the county registry");
-	else if (sqlite3_changes(ctx->db) == 0)
-		rc = stele_error(STELE_EINVALID, "county %s is already registered", code);
-	sqlite3_finalize(stmt);
-	return rc;
+	if (sqlite3_changes(ctx->db) == 0)
+		return stele_error(STELE_EINVALID, "county %s is already registered", code);
+	return 0;
 }
 
 static int county_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct county_opts o = { 0 };
-	unsigned char pk[STELE_PK_BYTES];
 	char **pos;
 	int rc, n;
 
@@ -71,16 +61,12 @@ static int county_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 				   "--key KEY");
 	if (stele_check_county_code(pos[0], "county") < 0)
 		return STELE_EUSAGE;
-	if ((rc = stele_check_text(o.name, 200, "--name")) < 0 ||
-	    (rc = stele_check_text(o.remote, 1024, "--remote")) < 0)
+	if ((rc = stele_check_text(o.name, 200, "--name")) < 0)
 		return rc;
 	if (!*o.name)
 		return stele_error(STELE_EINVALID, "county %s: --name is empty", pos[0]);
-	if (!*o.remote)
-		return stele_error(STELE_EINVALID, "county %s: --remote is empty", pos[0]);
-	if (stele_hex_decode(pk, STELE_PK_BYTES, o.key) < 0)
-		return stele_error(STELE_EINVALID, "county %s: --key is not a public key (64 hex "
-				   "digits, from 'stele-aggregator key' in its directory)", pos[0]);
+	if ((rc = agg_check_source(o.remote, o.key, STELE_LEVEL_COUNTY)) < 0)
+		return stele_error(rc, "county %s: %s", pos[0], stele_error_message());
 	if ((rc = agg_open(ctx)) < 0 || (rc = city_only(ctx)) < 0)
 		return rc;
 	if (strncmp(pos[0], ctx->writer, STELE_LEVEL_CITY) != 0)

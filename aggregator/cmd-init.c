@@ -26,6 +26,35 @@ struct init_opts {
 };
 
 /*
+ * The directory's settings (stele_meta: its role, its codes, its name, its public
+ * key, the publish URL) and the default catalogue. The writer is set last: a
+ * directory without one was not initialized completely. The caller holds the
+ * transaction.
+ */
+static int put_settings(sqlite3 *db, const struct init_opts *o, const unsigned char *pk,
+			const char *role, const char *writer)
+{
+	char pk_hex[2 * STELE_PK_BYTES + 1], county[7] = "";
+	int rc;
+
+	stele_hex_encode(pk_hex, pk, STELE_PK_BYTES);
+	if (o->county || o->township)
+		snprintf(county, sizeof(county), "%.6s", o->county ? o->county : o->township);
+	if ((rc = stele_meta_set(db, "role", role)) < 0 ||
+	    (*county && (rc = stele_meta_set(db, "county_code", county)) < 0) ||
+	    (o->township && (rc = stele_meta_set(db, "township_code", o->township)) < 0) ||
+	    (o->city && (rc = stele_meta_set(db, "city_code", o->city)) < 0) ||
+	    /* The report's title names the directory's own area. */
+	    (rc = stele_meta_set(db, "county_name", o->name)) < 0 ||
+	    (rc = stele_meta_set(db, "public_key", pk_hex)) < 0 ||
+	    (o->publish && (rc = stele_meta_set(db, "publish_url", o->publish)) < 0) ||
+	    (rc = stele_rules_install_defaults(db)) < 0 ||
+	    (rc = stele_meta_set(db, "writer", writer)) < 0)
+		return rc;
+	return 0;
+}
+
+/*
  * A township's directory (docs/levels.md): the settings and the default catalogue,
  * for the township's own league table (not captured: the catalogue is the
  * county's, and a township's stream carries only its own first reviews), in one
@@ -33,22 +62,11 @@ struct init_opts {
  */
 static int init_township(sqlite3 *db, const struct init_opts *o, const unsigned char *pk)
 {
-	char pk_hex[2 * STELE_PK_BYTES + 1], county[7];
 	int rc;
 
-	stele_hex_encode(pk_hex, pk, STELE_PK_BYTES);
-	snprintf(county, sizeof(county), "%.6s", o->township);
 	if ((rc = stele_db_begin(db)) < 0)
 		return rc;
-	if ((rc = stele_meta_set(db, "role", "township")) < 0 ||
-	    (rc = stele_meta_set(db, "county_code", county)) < 0 ||
-	    (rc = stele_meta_set(db, "township_code", o->township)) < 0 ||
-	    /* The report's title names the directory's own area. */
-	    (rc = stele_meta_set(db, "county_name", o->name)) < 0 ||
-	    (rc = stele_meta_set(db, "public_key", pk_hex)) < 0 ||
-	    (o->publish && (rc = stele_meta_set(db, "publish_url", o->publish)) < 0) ||
-	    (rc = stele_rules_install_defaults(db)) < 0 ||
-	    (rc = stele_meta_set(db, "writer", o->township)) < 0) {
+	if ((rc = put_settings(db, o, pk, "township", o->township)) < 0) {
 		stele_db_rollback(db);
 		return rc;
 	}
@@ -56,31 +74,24 @@ static int init_township(sqlite3 *db, const struct init_opts *o, const unsigned 
 }
 
 /*
- * A city's directory (docs/levels.md "Cities"): the settings and the default
- * catalogue, the city's own (the one its rankings use; its counties follow it and
- * publish it on to their villages), captured as the city stream's first change
- * set, in one transaction. Its writer is its 4-digit code; it registers counties
- * ('county add') and writes only its catalogue.
+ * A county's or a city's directory: the settings, and the default catalogue
+ * captured as its stream's first change set, in one transaction. A county's writer
+ * is STELE_WRITER_COUNTY; a city's (docs/levels.md "Cities") its 4-digit code: the
+ * catalogue is the city's own (the one its rankings use; its counties follow it
+ * and publish it on to their villages), and it registers counties ('county add')
+ * and writes only its catalogue.
  */
-static int init_city(sqlite3 *db, const struct init_opts *o, const unsigned char *pk,
-		     const unsigned char *sk)
+static int init_captured(sqlite3 *db, const struct init_opts *o, const unsigned char *pk,
+			 const unsigned char *sk)
 {
+	const char *writer = o->city ? o->city : STELE_WRITER_COUNTY;
 	struct stele_capture *cap = NULL;
-	char pk_hex[2 * STELE_PK_BYTES + 1];
 	uint64_t seq = 0;
 	int rc;
 
-	stele_hex_encode(pk_hex, pk, STELE_PK_BYTES);
-	if ((rc = stele_capture_begin(&cap, db, o->city)) < 0)
+	if ((rc = stele_capture_begin(&cap, db, writer)) < 0)
 		return rc;
-	if ((rc = stele_meta_set(db, "role", "city")) < 0 ||
-	    (rc = stele_meta_set(db, "city_code", o->city)) < 0 ||
-	    /* The report's title names the directory's own area. */
-	    (rc = stele_meta_set(db, "county_name", o->name)) < 0 ||
-	    (rc = stele_meta_set(db, "public_key", pk_hex)) < 0 ||
-	    (o->publish && (rc = stele_meta_set(db, "publish_url", o->publish)) < 0) ||
-	    (rc = stele_rules_install_defaults(db)) < 0 ||
-	    (rc = stele_meta_set(db, "writer", o->city)) < 0) {
+	if ((rc = put_settings(db, o, pk, o->city ? "city" : "county", writer)) < 0) {
 		stele_capture_abort(cap);
 		return rc;
 	}
@@ -93,33 +104,6 @@ static int check_city_code(const char *s)
 	if (strlen(s) != STELE_LEVEL_CITY || strspn(s, "0123456789") != STELE_LEVEL_CITY)
 		return stele_error(STELE_EUSAGE, "city code '%s' is not a 4-digit city code", s);
 	return 0;
-}
-
-/* Writes the settings and captures the default catalogue as the county stream's
- * first change set, in one transaction. */
-static int init_database(sqlite3 *db, const struct init_opts *o, const unsigned char *pk,
-			 const unsigned char *sk)
-{
-	struct stele_capture *cap = NULL;
-	char pk_hex[2 * STELE_PK_BYTES + 1];
-	uint64_t seq = 0;
-	int rc;
-
-	stele_hex_encode(pk_hex, pk, STELE_PK_BYTES);
-	if ((rc = stele_capture_begin(&cap, db, STELE_WRITER_COUNTY)) < 0)
-		return rc;
-	if ((rc = stele_meta_set(db, "role", "county")) < 0 ||
-	    (rc = stele_meta_set(db, "county_code", o->county)) < 0 ||
-	    (rc = stele_meta_set(db, "county_name", o->name)) < 0 ||
-	    (rc = stele_meta_set(db, "public_key", pk_hex)) < 0 ||
-	    (o->publish && (rc = stele_meta_set(db, "publish_url", o->publish)) < 0) ||
-	    (rc = stele_rules_install_defaults(db)) < 0 ||
-	    /* Last: a directory without a writer was not initialized completely. */
-	    (rc = stele_meta_set(db, "writer", STELE_WRITER_COUNTY)) < 0) {
-		stele_capture_abort(cap);
-		return rc;
-	}
-	return stele_capture_commit(&seq, cap, sk);
 }
 
 int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
@@ -166,8 +150,8 @@ int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 	if ((rc = stele_newdir_begin(&nd, ctx)) < 0)
 		goto done;
 	if ((rc = stele_key_load(sk, nd.key_path)) == 0 &&
-	    (rc = o.county ? init_database(nd.db, &o, nd.pk, sk) :
-		  o.city ? init_city(nd.db, &o, nd.pk, sk) : init_township(nd.db, &o, nd.pk)) == 0)
+	    (rc = o.township ? init_township(nd.db, &o, nd.pk) :
+		  init_captured(nd.db, &o, nd.pk, sk)) == 0)
 		rc = stele_cli_save_kept_urls(&urls, ctx);
 	sodium_memzero(sk, sizeof(sk));
 	if ((rc = stele_newdir_end(&nd, rc)) < 0)

@@ -10,7 +10,6 @@
 #include "db.h"
 #include "error.h"
 #include "i18n.h"
-#include "keypair.h"
 #include "parse.h"
 
 struct township_opts {
@@ -22,29 +21,21 @@ static int township_put(struct stele_ctx *ctx, const char *code, const char *rem
 			void *key_arg)
 {
 	const char *key = key_arg;
-	sqlite3_stmt *stmt = NULL;
-	int rc, step;
+	int rc;
 
-	if ((rc = stele_db_prepare(ctx->db, &stmt, "INSERT INTO stele_township_source "
-			"(township_code, remote, pubkey) VALUES (?1, ?2, ?3) "
-			"ON CONFLICT (township_code) DO NOTHING")) < 0)
+	if ((rc = stele_db_run(ctx->db, "writing the township registry",
+			       "INSERT INTO stele_township_source (township_code, remote, pubkey) "
+			       "VALUES (?1, ?2, ?3) ON CONFLICT (township_code) DO NOTHING",
+			       "ttt", code, remote, key)) < 0)
 		return rc;
-	sqlite3_bind_text(stmt, 1, code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, remote, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 3, key, -1, SQLITE_STATIC);
-	step = sqlite3_step(stmt);
-	if (step != SQLITE_DONE)
-		rc = stele_error_db(STELE_EFAIL, ctx->db, "writing the township registry");
-	else if (sqlite3_changes(ctx->db) == 0)
-		rc = stele_error(STELE_EINVALID, "township %s is already registered", code);
-	sqlite3_finalize(stmt);
-	return rc;
+	if (sqlite3_changes(ctx->db) == 0)
+		return stele_error(STELE_EINVALID, "township %s is already registered", code);
+	return 0;
 }
 
 static int township_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct township_opts o = { 0 };
-	unsigned char pk[STELE_PK_BYTES];
 	char **pos, county[7];
 	int rc, n;
 
@@ -60,13 +51,8 @@ static int township_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 		return stele_error(STELE_EUSAGE, "township add needs --remote URL and --key KEY");
 	if (stele_check_township_code(pos[0], NULL, "township") < 0)
 		return STELE_EUSAGE;
-	if ((rc = stele_check_text(o.remote, 1024, "--remote")) < 0)
-		return rc;
-	if (!*o.remote)
-		return stele_error(STELE_EINVALID, "township %s: --remote is empty", pos[0]);
-	if (stele_hex_decode(pk, STELE_PK_BYTES, o.key) < 0)
-		return stele_error(STELE_EINVALID, "township %s: --key is not a public key (64 hex "
-				   "digits, from 'stele-aggregator key' in its directory)", pos[0]);
+	if ((rc = agg_check_source(o.remote, o.key, STELE_LEVEL_TOWNSHIP)) < 0)
+		return stele_error(rc, "township %s: %s", pos[0], stele_error_message());
 	if ((rc = agg_open(ctx)) < 0 || (rc = agg_county_only(ctx)) < 0 ||
 	    (rc = agg_county_code(county, ctx)) < 0)
 		return rc;

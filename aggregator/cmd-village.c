@@ -77,7 +77,6 @@ static int village_put(struct stele_ctx *ctx, const char *county, const struct v
 		       const char *label)
 {
 	char who[96], township[10];
-	unsigned char pk[STELE_PK_BYTES];
 	sqlite3_stmt *stmt = NULL;
 	bool exists;
 	int rc;
@@ -112,9 +111,9 @@ static int village_put(struct stele_ctx *ctx, const char *county, const struct v
 	    (row->township_name && stele_check_text(row->township_name, 200, "township name") < 0) ||
 	    (row->remote && stele_check_text(row->remote, 1024, "remote") < 0))
 		return stele_error(STELE_EINVALID, "%s: %s", who, stele_error_message());
-	if (row->key && *row->key && stele_hex_decode(pk, STELE_PK_BYTES, row->key) < 0)
-		return stele_error(STELE_EINVALID, "%s: key is not a public key (64 hex digits, "
-				   "from 'stele-agent key')", who);
+	if (row->key && *row->key &&
+	    stele_parse_pubkey(NULL, row->key, "key", STELE_LEVEL_VILLAGE) < 0)
+		return stele_error(STELE_EINVALID, "%s: %s", who, stele_error_message());
 	memcpy(township, row->code, 9);
 	township[9] = '\0';
 	if ((rc = township_name_check(ctx, row, township, who)) < 0)
@@ -310,41 +309,23 @@ struct revoke_opts {
 static int write_revocation(struct stele_ctx *ctx, const char *code, int64_t from_seq,
 			    const char *new_key)
 {
-	sqlite3_stmt *stmt = NULL;
 	int rc;
 
 	if ((rc = stele_db_begin(ctx->db)) < 0)
 		return rc;
-	if ((rc = stele_history_epoch(NULL, ctx->db, "village revoke")) < 0)
-		goto done;
 	/* Again at the same seq: the key in force from there is replaced (the first
 	 * revocation's key stays revoked, as it was in force before it). */
-	if ((rc = stele_db_prepare(ctx->db, &stmt,
-			"INSERT INTO stele_key_override (village_code, seq_from, new_key, revokes, at) "
-			"VALUES (?1, ?2, ?3, 1, unixepoch()) ON CONFLICT (village_code, seq_from) "
-			"DO UPDATE SET new_key = ?3, revokes = 1, at = unixepoch()")) < 0)
-		goto done;
-	sqlite3_bind_text(stmt, 1, code, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 2, from_seq);
-	stele_bind_text_or_null(stmt, 3, new_key);
-	if (sqlite3_step(stmt) != SQLITE_DONE) {
-		rc = stele_error_db(STELE_EFAIL, ctx->db, "recording the revocation");
-		goto done;
-	}
-	sqlite3_finalize(stmt);
-	if ((rc = stele_db_prepare(ctx->db, &stmt,
-			"UPDATE stele_stream SET state = 'ok', state_note = NULL "
-			"WHERE writer = ? AND state <> 'ok'")) < 0)
-		goto done;
-	sqlite3_bind_text(stmt, 1, code, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) != SQLITE_DONE) {
-		rc = stele_error_db(STELE_EFAIL, ctx->db, "resetting the stream state");
-		goto done;
-	}
-	rc = stele_db_commit(ctx->db);
-done:
-	sqlite3_finalize(stmt);
-	if (rc < 0)
+	if ((rc = stele_history_epoch(NULL, ctx->db, "village revoke")) < 0 ||
+	    (rc = stele_db_run(ctx->db, "recording the revocation",
+			       "INSERT INTO stele_key_override (village_code, seq_from, new_key, "
+			       "revokes, at) VALUES (?1, ?2, ?3, 1, unixepoch()) "
+			       "ON CONFLICT (village_code, seq_from) "
+			       "DO UPDATE SET new_key = ?3, revokes = 1, at = unixepoch()",
+			       "tie", code, from_seq, new_key)) < 0 ||
+	    (rc = stele_db_run(ctx->db, "resetting the stream state",
+			       "UPDATE stele_stream SET state = 'ok', state_note = NULL "
+			       "WHERE writer = ? AND state <> 'ok'", "t", code)) < 0 ||
+	    (rc = stele_db_commit(ctx->db)) < 0)
 		stele_db_rollback(ctx->db);
 	return rc;
 }
@@ -393,9 +374,8 @@ static int village_revoke(struct stele_ctx *ctx, const struct stele_cmd *cmd, in
 				   "set the revoked key may not sign)");
 	if (stele_parse_int(&from_seq, o.from_seq, 1, INT64_MAX, "--from-seq") < 0)
 		return stele_error(STELE_EUSAGE, "%s", stele_error_message());
-	if (o.key && stele_hex_decode(pk, STELE_PK_BYTES, o.key) < 0)
-		return stele_error(STELE_EINVALID, "village '%s': --key is not a public key (64 hex "
-				   "digits, from 'stele-agent key')", pos[0]);
+	if (o.key && stele_parse_pubkey(pk, o.key, "--key", STELE_LEVEL_VILLAGE) < 0)
+		return stele_error(STELE_EINVALID, "village '%s': %s", pos[0], stele_error_message());
 	if (o.key)
 		stele_hex_encode(key_hex, pk, STELE_PK_BYTES);
 	/* At a city a revocation is the village's county's to make (its registry). */

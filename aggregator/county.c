@@ -13,6 +13,7 @@
 #include "error.h"
 #include "history.h"
 #include "i18n.h"
+#include "parse.h"
 #include "suggest.h"
 
 int agg_open(struct stele_ctx *ctx)
@@ -309,6 +310,17 @@ int agg_open_village(struct stele_ctx *ctx, const char *code)
 	rc = stele_error(STELE_EINVALID, "village '%s' is not registered", code);
 	stele_suggest_hint(hint);
 	return rc;
+}
+
+int agg_check_source(const char *remote, const char *key, enum stele_level level)
+{
+	int rc;
+
+	if ((rc = stele_check_text(remote, 1024, "--remote")) < 0)
+		return rc;
+	if (!*remote)
+		return stele_error(STELE_EINVALID, "--remote is empty");
+	return stele_parse_pubkey(NULL, key, "--key", level);
 }
 
 int agg_register_source(struct stele_ctx *ctx, const char *code, const char *remote,

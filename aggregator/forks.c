@@ -68,25 +68,14 @@ static int record_fork(bool *fresh, bool *resolved, struct stele_ctx *ctx, const
 	int rc, step;
 
 	stele_git_oid_hex(hex, tip);
-	if ((rc = stele_db_prepare(ctx->db, &stmt,
-			"INSERT INTO stele_fork (village_code, seq, commit_id, ref, merged_summary, "
-			"other_summary, detected_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
-			"ON CONFLICT DO NOTHING")) < 0)
+	if ((rc = stele_db_run(ctx->db, "recording a fork",
+			       "INSERT INTO stele_fork (village_code, seq, commit_id, ref, "
+			       "merged_summary, other_summary, detected_at) "
+			       "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+			       "titttti", code, (int64_t)at->seq, hex, ref, at->merged_summary,
+			       at->summary, (int64_t)time(NULL))) < 0)
 		return rc;
-	sqlite3_bind_text(stmt, 1, code, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)at->seq);
-	sqlite3_bind_text(stmt, 3, hex, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 4, ref, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 5, at->merged_summary, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 6, at->summary, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 7, (sqlite3_int64)time(NULL));
-	if (sqlite3_step(stmt) != SQLITE_DONE) {
-		rc = stele_error_db(STELE_EFAIL, ctx->db, "recording a fork");
-		goto done;
-	}
 	*fresh = sqlite3_changes(ctx->db) > 0;
-	sqlite3_finalize(stmt);
-	stmt = NULL;
 	if ((rc = stele_db_prepare(ctx->db, &stmt, "SELECT resolved_at IS NOT NULL FROM stele_fork "
 				   "WHERE village_code = ? AND commit_id = ?")) < 0)
 		goto done;

@@ -7,6 +7,7 @@
 
 #include "error.h"
 #include "i18n.h"
+#include "changeset.h"
 #include "parse.h"
 
 /* What is at fault, in the reader's language: callers pass plain English
@@ -362,4 +363,29 @@ int stele_hex_decode(unsigned char *out, size_t n, const char *hex)
 	for (size_t i = 0; i < n; i++)
 		out[i] = (unsigned char)(hexval(hex[2 * i]) << 4 | hexval(hex[2 * i + 1]));
 	return 0;
+}
+
+int stele_parse_pubkey(unsigned char *pk, const char *s, const char *what, enum stele_level level)
+{
+	unsigned char key[STELE_PK_BYTES];
+
+	if (stele_hex_decode(key, sizeof(key), s) == 0) {
+		if (pk)
+			memcpy(pk, key, sizeof(key));
+		return 0;
+	}
+	switch (level) {
+	case STELE_LEVEL_VILLAGE:
+		return stele_error(STELE_EINVALID, "%s is not a public key (64 hex digits, from "
+				   "'stele-agent key')", WHAT(what));
+	case STELE_LEVEL_TOWNSHIP:
+		return stele_error(STELE_EINVALID, "%s is not a public key (64 hex digits, from "
+				   "'stele-aggregator key' in the township's directory)", WHAT(what));
+	case STELE_LEVEL_CITY:
+		return stele_error(STELE_EINVALID, "%s is not a public key (64 hex digits, from "
+				   "'stele-aggregator key' in the city's directory)", WHAT(what));
+	default:
+		return stele_error(STELE_EINVALID, "%s is not a public key (64 hex digits, from "
+				   "'stele-aggregator key' in the county's directory)", WHAT(what));
+	}
 }

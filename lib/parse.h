@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "domain.h"
+
 /*
  * Parsers return 0 and write *out only on success; on failure they return
  * STELE_EINVALID and record a message naming `what` (e.g. "--date", "column
@@ -73,5 +75,14 @@ int stele_parse_int(int64_t *out, const char *s, int64_t min, int64_t max, const
  * The decoder's message never repeats its input, which may be secret. */
 void stele_hex_encode(char *out, const unsigned char *in, size_t n);
 int stele_hex_decode(unsigned char *out, size_t n, const char *hex);
+
+/*
+ * A writer's public key as its `key` command prints it (64 hex digits) into pk
+ * (STELE_PK_BYTES bytes; NULL: only checked). level is whose key it is: the
+ * message says where to read one (a village's: 'stele-agent key'; a township's,
+ * county's or city's: 'stele-aggregator key' in its directory), naming what
+ * ("--key"). The command adds whose it is ("county 341100: ...").
+ */
+int stele_parse_pubkey(unsigned char *pk, const char *s, const char *what, enum stele_level level);
 
 #endif

@@ -50,8 +50,16 @@ static int by_share(const void *a, const void *b)
 	return strcmp(x->code, y->code);
 }
 
-/* Reads every registered village's counts (*out, *n; the caller frees each name
- * and *out). */
+/* Frees rows[0..n) of load_counts: each name, then the array. */
+static void counts_free(struct request_counts *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(rows[i].name);
+	free(rows);
+}
+
+/* Reads every registered village's counts (*out, *n; the caller frees them with
+ * counts_free). */
 static int load_counts(struct request_counts **out, size_t *n, sqlite3 *db,
 		       const char *first_day, const char *next_day, long long request_days)
 {
@@ -95,9 +103,7 @@ static int load_counts(struct request_counts **out, size_t *n, sqlite3 *db,
 	count = 0;
 done:
 	sqlite3_finalize(stmt);
-	for (size_t i = 0; i < count; i++)
-		free(rows[i].name);
-	free(rows);
+	counts_free(rows, count);
 	return rc;
 }
 
@@ -147,9 +153,7 @@ int stele_rank_requests(struct stele_table **out, sqlite3 *db, const char *first
 	t = NULL;
 done:
 	stele_table_free(t);
-	for (size_t i = 0; i < n; i++)
-		free(rows[i].name);
-	free(rows);
+	counts_free(rows, n);
 	return rc;
 }
 

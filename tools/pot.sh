@@ -28,6 +28,7 @@ xgettext --from-code=UTF-8 --language=C --add-comments=TRANSLATORS: --sort-by-fi
 	--keyword=stele_parse_date:3 \
 	--keyword=stele_parse_month:3 --keyword=stele_parse_year:3 --keyword=stele_parse_fixed:4 \
 	--keyword=stele_parse_tenths:3 --keyword=stele_parse_fen:3 --keyword=stele_parse_int:5 \
+	--keyword=stele_parse_pubkey:3 \
 	--keyword=agent_check_field_text:3 --keyword=agent_check_field_date:3 \
 	--keyword=agent_check_id:2 \
 	--keyword=stele_file_replace:5 --keyword=stele_file_create:5 --keyword=stele_file_rename:3 \

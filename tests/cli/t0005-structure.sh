@@ -21,10 +21,11 @@ test_expect_success 'cmd-*.o export only cmd_* and *_subcommands' '
 	test_line_count = 0 stray
 '
 
-# libgit2 is called from lib/git.c, lib/gitrepo.c, lib/gitodb.c and lib/remote.c only.
+# libgit2 is called from lib/git.c, lib/gitrepo.c, lib/gitodb.c and the transport
+# (lib/remote.c, lib/transport.c, lib/localremote.c) only.
 test_expect_success 'no libgit2 call outside the git modules of lib/' '
 	for o in "$OBJ"/agent/*.o "$OBJ"/aggregator/*.o "$OBJ"/lib/*.o; do
-		case ${o#$OBJ/} in lib/git.o|lib/gitrepo.o|lib/gitodb.o|lib/remote.o) continue ;; esac
+		case ${o#$OBJ/} in lib/git.o|lib/gitrepo.o|lib/gitodb.o|lib/remote.o|lib/transport.o|lib/localremote.o) continue ;; esac
 		nm -u "$o" | awk -v o="${o#$OBJ/}" "\$2 ~ /^git_/ { print o, \$2 }"
 	done >git-calls &&
 	test_line_count = 0 git-calls

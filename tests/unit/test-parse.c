@@ -1,9 +1,11 @@
-/* test-parse.c: codes, dates, months, decimals, whole numbers, UTF-8 and hex (lib/parse.c). */
+/* test-parse.c: codes, dates, months, decimals, whole numbers, UTF-8, hex and public keys
+ * (lib/parse.c). */
 #include <stdio.h>
 #include <string.h>
 
 #include "unit.h"
 
+#include "changeset.h"
 #include "error.h"
 #include "parse.h"
 
@@ -396,6 +398,39 @@ static void test_hex(void **state)
 	assert_memory_equal(out, keep, sizeof(out));
 }
 
+static void test_pubkey(void **state)
+{
+	static const char hex[] = "00112233445566778899aabbccddeeff00112233445566778899AABBCCDDEEFF";
+	unsigned char pk[STELE_PK_BYTES], keep[STELE_PK_BYTES];
+
+	(void)state;
+	assert_int_equal(stele_parse_pubkey(pk, hex, "--key", STELE_LEVEL_COUNTY), 0);
+	assert_int_equal(pk[0], 0x00);
+	assert_int_equal(pk[17], 0x11);
+	assert_int_equal(pk[31], 0xff);
+	assert_int_equal(stele_parse_pubkey(NULL, hex, "--key", STELE_LEVEL_VILLAGE), 0);
+
+	/* Refused, pk untouched, the message saying where a key of that level comes from. */
+	memset(pk, 0x33, sizeof(pk));
+	memcpy(keep, pk, sizeof(pk));
+	assert_int_equal(stele_parse_pubkey(pk, "00112233", "--key", STELE_LEVEL_VILLAGE),
+			 STELE_EINVALID);
+	assert_string_equal(stele_error_message(), "--key is not a public key (64 hex digits, "
+			    "from 'stele-agent key')");
+	assert_int_equal(stele_parse_pubkey(pk, "", "--county-key", STELE_LEVEL_COUNTY),
+			 STELE_EINVALID);
+	assert_string_equal(stele_error_message(), "--county-key is not a public key (64 hex "
+			    "digits, from 'stele-aggregator key' in the county's directory)");
+	assert_int_equal(stele_parse_pubkey(pk, hex + 1, "--key", STELE_LEVEL_TOWNSHIP),
+			 STELE_EINVALID);
+	assert_non_null(strstr(stele_error_message(), "in the township's directory"));
+	assert_int_equal(stele_parse_pubkey(pk, "secret-seed!", "--key", STELE_LEVEL_CITY),
+			 STELE_EINVALID);
+	assert_non_null(strstr(stele_error_message(), "in the city's directory"));
+	assert_null(strstr(stele_error_message(), "secret"));
+	assert_memory_equal(pk, keep, sizeof(pk));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -407,6 +442,7 @@ int main(void)
 		cmocka_unit_test(test_codes),
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_hex),
+		cmocka_unit_test(test_pubkey),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
