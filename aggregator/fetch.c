@@ -90,14 +90,14 @@ done:
 	return same;
 }
 
-/* path + suffix, a new string the caller frees (NULL on OOM). */
-static char *suffixed(const char *path, const char *suffix)
+/* a + b + c, a new string the caller frees (NULL on OOM). */
+static char *concat(const char *a, const char *b, const char *c)
 {
-	size_t n = strlen(path) + strlen(suffix) + 1;
+	size_t n = strlen(a) + strlen(b) + strlen(c) + 1;
 	char *s = malloc(n);
 
 	if (s)
-		snprintf(s, n, "%s%s", path, suffix);
+		snprintf(s, n, "%s%s%s", a, b, c);
 	return s;
 }
 
@@ -140,7 +140,7 @@ static int mirror_readable(git_repository *mirror, const char *cursor)
 static int rebuild_mirror(struct fetch_job *job, const struct stele_remote_opts *opts)
 {
 	git_repository *repo = NULL;
-	char *fresh = suffixed(job->mirror, ".rebuild"), *damaged = suffixed(job->mirror, ".damaged");
+	char *fresh = concat(job->mirror, ".rebuild", ""), *damaged = concat(job->mirror, ".damaged", "");
 	int rc = 0;
 
 	if (!fresh || !damaged) {
@@ -379,17 +379,6 @@ static const struct agg_village *entry_village(bool *git, const struct agg_villa
 	return NULL;
 }
 
-/* Joins dir and name into a new string; NULL on OOM. */
-static char *join(const char *dir, const char *name)
-{
-	size_t n = strlen(dir) + strlen(name) + 2;
-	char *s = malloc(n);
-
-	if (s)
-		snprintf(s, n, "%s/%s", dir, name);
-	return s;
-}
-
 /*
  * Builds the job list: every listed stream with a remote, or with from, every
  * entry of from that names a listed stream (CODE.git preferred to CODE). *ignored counts
@@ -454,7 +443,7 @@ static int make_jobs(struct fetch_job **out, size_t *njobs, long *ignored, struc
 				goto done;
 			}
 		}
-		if (!(job->url = join(from, e->d_name))) {
+		if (!(job->url = concat(from, "/", e->d_name))) {
 			rc = stele_error(STELE_EFAIL, "out of memory");
 			goto done;
 		}
