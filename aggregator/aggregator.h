@@ -171,6 +171,8 @@ int agg_merge(struct stele_ctx *ctx);                                       /* m
 struct agg_fetch_tally {
 	size_t jobs;
 	long failed, quarantined, ignored;
+	size_t others;       /* of jobs, the streams that are no village's (a county's, ...) */
+	long others_failed;  /* of failed, theirs */
 };
 /* One round: every stream agg_villages lists now, fetched, the outcomes recorded
  * and each problem reported on stderr (one line each). <0 only on an error that

@@ -109,6 +109,8 @@ int agg_city_fetch(struct agg_fetch_tally *tally, struct stele_ctx *ctx,
 		goto done;
 	tally->jobs += counties.jobs;
 	tally->failed += counties.failed;
+	tally->others += counties.others;
+	tally->others_failed += counties.others_failed;
 	tally->quarantined += counties.quarantined;
 	/* The second round ignored the counties' entries the first one took. */
 	tally->ignored -= (long)counties.jobs;

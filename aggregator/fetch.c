@@ -498,7 +498,8 @@ int agg_fetch_round(struct agg_fetch_tally *tally, struct stele_ctx *ctx,
 	struct agg_village *v = NULL;
 	struct fetch_job *jobs = NULL;
 	size_t n = 0, njobs = 0;
-	long ignored = 0, failed = 0, quarantined = 0, jobs_wanted = opts->jobs;
+	long ignored = 0, failed = 0, quarantined = 0, others_failed = 0, jobs_wanted = opts->jobs;
+	size_t others = 0;
 	char *mirrors = NULL;
 	int rc;
 
@@ -539,6 +540,7 @@ int agg_fetch_round(struct agg_fetch_tally *tally, struct stele_ctx *ctx,
 		} else if (jobs[i].rc < 0) {
 			agg_say_stream(ctx, jobs[i].code, jobs[i].error);
 			failed++;
+			others_failed += strlen(jobs[i].code) != STELE_LEVEL_VILLAGE;
 		} else if (*jobs[i].damage) {
 			fprintf(stderr, _("%s: village %s: its mirror was damaged (%s); rebuilt it from "
 				"the remote, the damaged copy is %s.damaged\n"), ctx->prog, jobs[i].code,
@@ -546,8 +548,12 @@ int agg_fetch_round(struct agg_fetch_tally *tally, struct stele_ctx *ctx,
 		}
 	if ((rc = record_outcomes(ctx, jobs, njobs)) < 0)
 		goto done;
+	for (size_t i = 0; i < njobs; i++)
+		others += strlen(jobs[i].code) != STELE_LEVEL_VILLAGE;
 	tally->jobs += njobs;
 	tally->failed += failed;
+	tally->others += others;
+	tally->others_failed += others_failed;
 	tally->quarantined += quarantined;
 	tally->ignored = ignored;
 done:
@@ -577,6 +583,12 @@ int agg_fetch(struct stele_ctx *ctx, const struct agg_fetch_opts *opts)
 		fprintf(stderr, _("%s: took %s from %s, ignored %s\n"), ctx->prog, repos, opts->from,
 			others);
 	}
+	/* Counted by what they are: a city's counties are not villages. */
+	if (t.failed && t.others)
+		return stele_error(STELE_EFAIL, "%ld of %zu villages and %ld of %zu other streams "
+				   "(counties, townships, the city) could not be fetched",
+				   t.failed - t.others_failed, t.jobs - t.others, t.others_failed,
+				   t.others);
 	if (t.failed)
 		return stele_error(STELE_EFAIL, "%ld of %zu villages could not be fetched", t.failed,
 				   t.jobs);

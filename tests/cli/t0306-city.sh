@@ -157,6 +157,8 @@ test_expect_success 'a county offline stops only its own part; status says which
 	stele-agent -C b-v/$b1 sync 2>/dev/null &&
 	test_expect_code 1 stele-aggregator -C city sync 2>err &&
 	grep "990102: .*county.git" err &&
+	total=$(stele-aggregator -C city status --format csv | grep -c "^[0-9]\{12\},") &&
+	test_grep "0 of $total villages and 1 of 2 other streams (counties, townships, the city) could not be fetched" err &&
 	stele-aggregator -C city status --format csv >status &&
 	grep "^990102,.*county.git" status &&
 	grep "^$b1,[^,]*,$((seq + 1))," status &&
