@@ -11,30 +11,6 @@
 #include "i18n.h"
 #include "parse.h"
 
-/* One text result of sql with the village bound as ?1 (and extra as ?2 when not
- * NULL); *out malloc'd (caller frees), "" for no row or NULL. */
-static int query_text(char **out, struct stele_ctx *ctx, const char *sql, const char *extra)
-{
-	sqlite3_stmt *stmt = NULL;
-	const unsigned char *v = NULL;
-	int rc, step;
-
-	if ((rc = stele_db_prepare(ctx->db, &stmt, sql)) < 0)
-		return rc;
-	sqlite3_bind_text(stmt, 1, agent_village(ctx), -1, SQLITE_STATIC);
-	if (extra)
-		sqlite3_bind_text(stmt, 2, extra, -1, SQLITE_STATIC);
-	step = sqlite3_step(stmt);
-	if (step == SQLITE_ROW)
-		v = sqlite3_column_text(stmt, 0);
-	else if (step != SQLITE_DONE)
-		rc = stele_error_db(STELE_EFAIL, ctx->db, "reading the status");
-	if (rc == 0 && !(*out = strdup(v ? (const char *)v : "")))
-		rc = stele_error(STELE_EFAIL, "out of memory");
-	sqlite3_finalize(stmt);
-	return rc;
-}
-
 /* A meta value for display: unix seconds or a UTC stamp become local time with
  * its offset (as everywhere); absent is `none`. */
 static void meta_display(char *buf, size_t size, const char *value, const char *none)
@@ -59,16 +35,49 @@ static void meta_display(char *buf, size_t size, const char *value, const char *
 
 static const char *const status_items[] = { "item", "value" };
 
+/* The months closed: how many, and the first and last (*first and *last are
+ * freed by the caller; both "" when none). */
+static int closed_months(long long *count, char **first, char **last, struct stele_ctx *ctx)
+{
+	sqlite3_stmt *stmt = NULL;
+	char *a = NULL, *b = NULL;
+	int rc;
+
+	if ((rc = stele_db_prepare(ctx->db, &stmt, "SELECT count(*), coalesce(min(period), ''), "
+				   "coalesce(max(period), '') FROM period_close "
+				   "WHERE village_code = ?1")) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, agent_village(ctx), -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		rc = stele_error_db(STELE_EFAIL, ctx->db, "reading the status");
+		goto done;
+	}
+	if (!(a = strdup((const char *)sqlite3_column_text(stmt, 1))) ||
+	    !(b = strdup((const char *)sqlite3_column_text(stmt, 2)))) {
+		rc = stele_error(STELE_EFAIL, "out of memory");
+		goto done;
+	}
+	*count = sqlite3_column_int64(stmt, 0);
+	*first = a;
+	*last = b;
+	a = b = NULL;
+done:
+	free(a);
+	free(b);
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 /* A value made of numbers and words: in the reader's language in a table, in the
  * fixed English that scripts read in CSV and JSON (cli.md: they never change with
  * the language). Single fixed values ("never", "none") are the table printer's to
  * translate (lib/words.c). */
 #define SAY(ctx, s) ((ctx)->format == STELE_FORMAT_TABLE ? _(s) : (s))
 
-/* Two counts of one query (the village bound as ?1, and extra as ?2 when not
- * NULL), as *all and *some. */
+/* Two counts of one query (the village bound as ?1, and after as ?2 when the
+ * query has one), as *all and *some. */
 static int query_counts(long long *all, long long *some, struct stele_ctx *ctx, const char *sql,
-			const char *extra)
+			int64_t after)
 {
 	sqlite3_stmt *stmt = NULL;
 	int rc;
@@ -76,8 +85,8 @@ static int query_counts(long long *all, long long *some, struct stele_ctx *ctx, 
 	if ((rc = stele_db_prepare(ctx->db, &stmt, sql)) < 0)
 		return rc;
 	sqlite3_bind_text(stmt, 1, agent_village(ctx), -1, SQLITE_STATIC);
-	if (extra)
-		sqlite3_bind_text(stmt, 2, extra, -1, SQLITE_STATIC);
+	if (sqlite3_bind_parameter_count(stmt) >= 2)
+		sqlite3_bind_int64(stmt, 2, after);
 	if (sqlite3_step(stmt) == SQLITE_ROW) {
 		*all = sqlite3_column_int64(stmt, 0);
 		*some = sqlite3_column_int64(stmt, 1);
@@ -132,10 +141,9 @@ int cmd_status(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 	} while (0)
 	ROW("village", agent_village(ctx));
 	ROW("name", name ? name : "");
-	snprintf(buf, sizeof(buf), "%lld", (long long)synced_seq);
 	if ((rc = query_counts(&all, &some, ctx, "SELECT (SELECT count(*) FROM stele_outbox WHERE "
-			       "seq > CAST(?2 AS INTEGER)), (SELECT coalesce(max(seq), 0) FROM "
-			       "stele_outbox)", buf)) < 0)
+			       "seq > ?2), (SELECT coalesce(max(seq), 0) FROM stele_outbox)",
+			       synced_seq)) < 0)
 		goto done;
 	snprintf(buf, sizeof(buf), SAY(ctx, "%lld (of %lld captured)"), all, some);
 	ROW("pending change sets", buf);
@@ -147,12 +155,7 @@ int cmd_status(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 	else
 		snprintf(buf, sizeof(buf), "default catalogue (never synced with the county)");
 	ROW("rules version", buf);
-	if ((rc = query_counts(&all, &some, ctx, "SELECT count(*), 0 FROM period_close "
-			       "WHERE village_code = ?1", NULL)) < 0 ||
-	    (rc = query_text(&first, ctx, "SELECT min(period) FROM period_close "
-			     "WHERE village_code = ?1", NULL)) < 0 ||
-	    (rc = query_text(&last, ctx, "SELECT max(period) FROM period_close "
-			     "WHERE village_code = ?1", NULL)) < 0)
+	if ((rc = closed_months(&all, &first, &last, ctx)) < 0)
 		goto done;
 	if (all == 0)
 		snprintf(buf, sizeof(buf), "none");
@@ -160,7 +163,7 @@ int cmd_status(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 		snprintf(buf, sizeof(buf), SAY(ctx, "%lld (%s to %s)"), all, first, last);
 	ROW("months closed", buf);
 	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
-		if ((rc = query_counts(&all, &some, ctx, counts[i].sql, NULL)) < 0)
+		if ((rc = query_counts(&all, &some, ctx, counts[i].sql, 0)) < 0)
 			goto done;
 		if (counts[i].open)
 			snprintf(buf, sizeof(buf), ctx->format == STELE_FORMAT_TABLE ?
