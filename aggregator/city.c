@@ -168,7 +168,7 @@ static int follow_one(void *arg, const git_oid *commit, const void *data, size_t
 	    memcmp(sqlite3_column_blob(w->hash, 0), hash, STELE_HASH_BYTES) != 0 ||
 	    seq != w->after + 1 + w->n) {
 		sqlite3_reset(w->hash);
-		w->rc = stele_error(STELE_EFAIL, "city %s: seq %llu in its mirror is not the change "
+		w->rc = stele_error(STELE_EFAIL, "%s: seq %llu in its mirror is not the change "
 				    "set merged; nothing of its catalogue was taken", w->code,
 				    (unsigned long long)seq);
 		return 1;
@@ -194,16 +194,27 @@ static int follow_conflict(void *arg, int type, sqlite3_changeset_iter *it)
 	return SQLITE_CHANGESET_ABORT;
 }
 
-/* The county's city, and where its merge and the follow stand: 1 with the row, 0
- * when the county belongs to no city. */
-static int city_row(char code[8], uint64_t *merged, uint64_t *followed, struct stele_ctx *ctx)
+/* The level above whose catalogue a directory follows, and where it is
+ * registered: a county's city (`city join`), a township's county (`county join`). */
+struct above {
+	const char *table, *column;
+};
+static const struct above city_above = { "stele_city_source", "city_code" };
+static const struct above county_above = { "stele_county_source", "county_code" };
+
+/* The directory's level above, and where its merge and the follow stand: 1 with
+ * the row, 0 when there is none. */
+static int above_row(char code[8], uint64_t *merged, uint64_t *followed, struct stele_ctx *ctx,
+		     const struct above *above)
 {
 	sqlite3_stmt *stmt = NULL;
+	char sql[256];
 	int rc, step;
 
-	if ((rc = stele_db_prepare(ctx->db, &stmt, "SELECT c.city_code, coalesce(s.last_seq, 0), "
-				   "c.catalogue_seq FROM stele_city_source c LEFT JOIN stele_stream s "
-				   "ON s.writer = c.city_code")) < 0)
+	snprintf(sql, sizeof(sql), "SELECT a.%s, coalesce(s.last_seq, 0), a.catalogue_seq "
+		 "FROM %s a LEFT JOIN stele_stream s ON s.writer = a.%s", above->column,
+		 above->table, above->column);
+	if ((rc = stele_db_prepare(ctx->db, &stmt, sql)) < 0)
 		return rc;
 	step = sqlite3_step(stmt);
 	if (step == SQLITE_ROW) {
@@ -212,10 +223,21 @@ static int city_row(char code[8], uint64_t *merged, uint64_t *followed, struct s
 		*followed = (uint64_t)sqlite3_column_int64(stmt, 2);
 		rc = 1;
 	} else if (step != SQLITE_DONE) {
-		rc = stele_error_db(STELE_EFAIL, ctx->db, "reading the county's city");
+		rc = stele_error_db(STELE_EFAIL, ctx->db, "reading the level above");
 	}
 	sqlite3_finalize(stmt);
 	return rc;
+}
+
+/* The follow's table filter: the catalogue only (a city's stream holds nothing
+ * else; a county's stream, read at a township, does). */
+static int catalogue_only(void *arg, const char *table)
+{
+	(void)arg;
+	for (const char *const *t = stele_city_tables; *t; t++)
+		if (strcmp(*t, table) == 0)
+			return 1;
+	return 0;
 }
 
 int agg_city_follow(uint64_t *seq, struct stele_ctx *ctx)
@@ -223,13 +245,22 @@ int agg_city_follow(uint64_t *seq, struct stele_ctx *ctx)
 	struct follow_walk w = { .ctx = ctx };
 	struct stele_capture *cap = NULL;
 	git_repository *repo = NULL;
+	const struct above *above;
 	char code[8], *mirror = NULL;
 	uint64_t merged = 0, followed = 0, s = 0;
+	bool began = false;
 	int rc;
 
-	if (agg_level(ctx) != STELE_LEVEL_COUNTY)
+	/* A county's catalogue is published on to its villages: captured in its own
+	 * stream. A township's is its own league's only: written, not captured (its
+	 * stream carries its reviews, nothing else). */
+	if (agg_level(ctx) == STELE_LEVEL_COUNTY)
+		above = &city_above;
+	else if (agg_level(ctx) == STELE_LEVEL_TOWNSHIP)
+		above = &county_above;
+	else
 		return 0;
-	if ((rc = city_row(code, &merged, &followed, ctx)) <= 0)
+	if ((rc = above_row(code, &merged, &followed, ctx, above)) <= 0)
 		return rc;
 	if (merged <= followed)
 		return 0;
@@ -253,41 +284,59 @@ int agg_city_follow(uint64_t *seq, struct stele_ctx *ctx)
 	if (rc < 0)
 		goto done;
 	if (w.n != merged - followed) {
-		rc = stele_error(STELE_EFAIL, "city %s: its mirror holds %zu of the %llu change sets "
+		rc = stele_error(STELE_EFAIL, "%s: its mirror holds %zu of the %llu change sets "
 				 "merged since seq %llu; nothing of its catalogue was taken", code,
 				 w.n, (unsigned long long)(merged - followed),
 				 (unsigned long long)followed);
 		goto done;
 	}
-	/* One change set of the county's own stream: what the city's change sets change in the
-	 * county's catalogue, and where the follow stands, together. */
-	if ((rc = agg_write_begin(ctx, &cap)) < 0)
+	/* What the change sets above change in the catalogue, and where the follow
+	 * stands, together: at a county one change set of its own stream. */
+	if (above == &city_above)
+		rc = agg_write_begin(ctx, &cap);
+	else if ((rc = stele_db_begin(ctx->db)) == 0)
+		began = true;
+	if (rc < 0)
 		goto done;
 	if (followed == 0 && (rc = reset_catalogue(ctx)) < 0)
 		goto done;
 	for (size_t i = 0; i < w.n; i++) {
 		int src = sqlite3changeset_apply_v2(ctx->db, (int)w.cs[i]->changes_len,
-						    w.cs[i]->changes, NULL, follow_conflict, NULL,
-						    NULL, NULL, 0);
+						    w.cs[i]->changes, catalogue_only, follow_conflict,
+						    NULL, NULL, NULL, 0);
 		if (src != SQLITE_OK) {
-			rc = stele_error_db(STELE_EFAIL, ctx->db, "applying the city's catalogue");
+			rc = stele_error_db(STELE_EFAIL, ctx->db, "applying the catalogue above");
 			goto done;
 		}
 	}
-	if ((rc = stele_db_run(ctx->db, "recording the city's catalogue",
-			       "UPDATE stele_city_source SET catalogue_seq = ?", "i",
-			       (int64_t)merged)) < 0)
-		goto done;
-	rc = agg_write_commit(&s, ctx, cap); /* frees cap either way */
-	cap = NULL;
-	if (rc == 0 && s)
+	{
+		char sql[96];
+		snprintf(sql, sizeof(sql), "UPDATE %s SET catalogue_seq = ?", above->table);
+		if ((rc = stele_db_run(ctx->db, "recording the catalogue followed", sql, "i",
+				       (int64_t)merged)) < 0)
+			goto done;
+	}
+	if (cap) {
+		rc = agg_write_commit(&s, ctx, cap); /* frees cap either way */
+		cap = NULL;
+	} else {
+		rc = stele_db_commit(ctx->db);
+		began = false;
+		s = rc == 0 ? merged : 0;
+	}
+	if (rc == 0 && s && above == &city_above)
 		fprintf(stderr, _("%s: the catalogue of city %s (to seq %llu) is the county's; "
 				  "its next publish carries it to the villages\n"), ctx->prog, code,
 			(unsigned long long)merged);
+	else if (rc == 0 && s)
+		fprintf(stderr, _("%s: the catalogue of county %s (to seq %llu) is the "
+				  "township's\n"), ctx->prog, code, (unsigned long long)merged);
 	if (rc == 0 && seq)
 		*seq = s;
 done:
 	stele_capture_abort(cap); /* NULL once committed */
+	if (began)
+		stele_db_rollback(ctx->db);
 	for (size_t i = 0; w.cs && i < w.n; i++)
 		stele_cs_free(w.cs[i]);
 	free(w.cs);
@@ -305,7 +354,7 @@ int agg_not_under_city(struct stele_ctx *ctx)
 
 	if (agg_level(ctx) != STELE_LEVEL_COUNTY)
 		return 0;
-	if ((rc = city_row(code, &merged, &followed, ctx)) <= 0)
+	if ((rc = above_row(code, &merged, &followed, ctx, &city_above)) <= 0)
 		return rc;
 	return stele_error(STELE_EFAIL, "%s belongs to city %s, whose catalogue governs: the "
 			   "rules are imported at the city and reach this county at its sync",
@@ -316,6 +365,8 @@ int agg_after_merge(struct stele_ctx *ctx)
 {
 	int rc;
 
+	if (agg_level(ctx) == STELE_LEVEL_TOWNSHIP)
+		return agg_city_follow(NULL, ctx);
 	if (agg_level(ctx) != STELE_LEVEL_COUNTY)
 		return 0;
 	if ((rc = agg_city_follow(NULL, ctx)) < 0)

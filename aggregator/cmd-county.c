@@ -74,14 +74,47 @@ static int county_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 	return agg_register_source(ctx, pos[0], o.remote, county_put, &o);
 }
 
-/* Opens the directory for county list, refusing one that is not a city's. */
+static int county_join(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+{
+	struct county_opts o = { .name = "" };
+	char county[STELE_LEVEL_COUNTY + 1], **pos;
+	int64_t joined = 0;
+	int rc, n;
+
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "remote", &o.remote),
+		STELE_OPT_STRING(0, "key", &o.key),
+		STELE_OPT_END()
+	};
+	if ((rc = stele_options_parse(&pos, &n, ctx, cmd, options, argc, argv)) != 0)
+		return rc;
+	if (!o.remote || !o.key)
+		return stele_error(STELE_EUSAGE, "county join needs --remote URL and --key KEY");
+	if ((rc = agg_check_source(o.remote, o.key, STELE_LEVEL_COUNTY)) < 0)
+		return stele_error(rc, "county join: %s", stele_error_message());
+	if ((rc = agg_open(ctx)) < 0)
+		return rc;
+	if (agg_level(ctx) != STELE_LEVEL_TOWNSHIP)
+		return stele_error(STELE_EFAIL, "%s is not a township's directory; a township joins "
+				   "its county (init --township)", ctx->dir);
+	snprintf(county, sizeof(county), "%.6s", ctx->writer);
+	if ((rc = stele_db_int(ctx->db, "SELECT count(*) FROM stele_county_source", &joined)) < 0)
+		return rc;
+	if (joined)
+		return stele_error(STELE_EINVALID, "township %s already belongs to county %s",
+				   ctx->writer, county);
+	return agg_register_source(ctx, county, o.remote, county_put, &o);
+}
+
+/* Opens the directory for county list: a city's (its counties) or a township's
+ * (its county). */
 static int open_city(struct stele_ctx *ctx)
 {
 	int rc;
 
 	if ((rc = agg_open(ctx)) < 0)
 		return rc;
-	return city_only(ctx);
+	return agg_level(ctx) == STELE_LEVEL_TOWNSHIP ? 0 : city_only(ctx);
 }
 
 static int county_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
@@ -95,7 +128,7 @@ static int county_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 		"  AND substr(r.code, 1, 6) = c.county_code AND r.pubkey IS NOT NULL) AS villages, "
 		"(SELECT count(*) FROM registry_source r WHERE length(r.code) = 9 "
 		"  AND substr(r.code, 1, 6) = c.county_code AND r.pubkey IS NOT NULL) AS townships, "
-		"c.fetch_error "
+		"c.catalogue_seq, c.fetch_error "
 		"FROM stele_county_source c LEFT JOIN stele_stream st ON st.writer = c.county_code "
 		"ORDER BY c.county_code",
 		"merged_seq", false };
@@ -111,6 +144,13 @@ const struct stele_cmd county_subcommands[] = {
 	  "vouches for, each verified with the keys the county pinned for it."), NULL },
 	{ "list", county_list, N_("county list [--format table|csv|json] [--bom] [--raw]"),
 	  N_("The registered counties, their remotes and keys, what was merged of their\n"
-	  "streams, and how many villages and townships each vouches for."), NULL },
+	  "streams, and how many villages and townships each vouches for (at a township:\n"
+	  "its county, and up to which seq the township's catalogue follows it)."), NULL },
+	{ "join", county_join, N_("county join --remote URL --key KEY"),
+	  N_("In a township's directory: names its county (the township's first 6\n"
+	  "digits), whose stream sync then fetches from URL, verified with KEY\n"
+	  "('stele-aggregator key' in the county's directory): the township takes the\n"
+	  "county's rules catalogue, vetoes, reviews and issued tasks, so its league\n"
+	  "table is the county's for its villages."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

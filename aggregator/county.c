@@ -160,8 +160,11 @@ int agg_villages(struct agg_village **out, size_t *n, struct stele_ctx *ctx)
 	const char *city = "SELECT city_code, remote, pubkey FROM stele_city_source";
 	char sql[512];
 
+	/* A township's county (`county join`): its catalogue, vetoes and reviews. */
 	if (agg_level(ctx) == STELE_LEVEL_COUNTY)
 		snprintf(sql, sizeof(sql), "%s UNION ALL %s ORDER BY 1", city, below);
+	else if (agg_level(ctx) == STELE_LEVEL_TOWNSHIP)
+		snprintf(sql, sizeof(sql), "%s UNION ALL %s ORDER BY 1", counties, below);
 	else if (agg_level(ctx) != STELE_LEVEL_CITY || city_list == AGG_CITY_BELOW)
 		snprintf(sql, sizeof(sql), "%s ORDER BY 1", below);
 	else if (city_list == AGG_CITY_COUNTIES)

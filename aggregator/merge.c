@@ -319,6 +319,9 @@ static int merge_village(bool *stopped, char *why, size_t why_n, struct merge_ru
 		goto done;
 	stele_merge_set_run(run->m, run->id);
 	stele_merge_set_threads(run->m, run->threads);
+	/* A township's county: its tasks are the township's villages' too. */
+	if (agg_level(ctx) == STELE_LEVEL_TOWNSHIP && strlen(v->code) == STELE_LEVEL_COUNTY)
+		stele_merge_set_one_county(run->m);
 again:
 	walk_needed = true;
 	if (stele_repo_ref(&tip, repo, AGG_INCOMING_REF) != 1) {

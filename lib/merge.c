@@ -53,6 +53,11 @@ int stele_merge_set_scope(struct stele_merge *m, const char *code)
 	return stele_stream_set_scope(&m->stream, code);
 }
 
+void stele_merge_set_one_county(struct stele_merge *m)
+{
+	m->stream.one_county = true;
+}
+
 int stele_merge_open(struct stele_merge **out, sqlite3 *db, const char *writer,
 		     const unsigned char pk[STELE_PK_BYTES], unsigned flags)
 {

@@ -57,6 +57,7 @@ struct stele_stream {
 	size_t nshapes;
 	bool announced;      /* the change set stele_stream_check last accepted announces a
 				key (a writer_key row): a stele_keys on db must forget */
+	bool one_county;     /* read by a township of the county: its issued tasks are taken */
 };
 
 /* Sets s up for writer's stream in db, at seq 0 (set last_seq and last_hash to start
@@ -107,9 +108,12 @@ int stele_stream_apply(const char **reason, struct stele_stream *s,
 bool stele_stream_county_at_city(const struct stele_stream *s, const char *writer);
 
 /* sqlite3changeset_apply_v2's table filter for s's change sets: NULL (every table)
- * but for a county's stream at a city, where it leaves out the tables named above,
- * and a city's stream (read at its counties), whose tables are all left out: the
- * county applies the verified change sets itself, captured in its own stream.
+ * but for a county's stream at a city, where it leaves out the tables named above
+ * (at a township of the county, one_county: the catalogue, which the township
+ * follows itself, aggregator/city.c, and the villages' names, which it registers
+ * itself), and a city's stream (read at its counties),
+ * whose tables are all left out: the county applies the verified change sets
+ * itself, captured in its own stream.
  * Every apply of s's bytes, one by one or combined, passes it. */
 typedef int (*stele_stream_filter_fn)(void *arg, const char *table);
 stele_stream_filter_fn stele_stream_filter(const struct stele_stream *s);
@@ -173,6 +177,9 @@ void stele_merge_set_threads(struct stele_merge *m, long threads);
 
 /* stele_stream_set_scope on m's stream (the agent names its county's code). */
 int stele_merge_set_scope(struct stele_merge *m, const char *code);
+
+/* Marks m's stream, a county's, as read by a township of that county (one_county). */
+void stele_merge_set_one_county(struct stele_merge *m);
 
 /* The cursor: last applied seq (0 if none), and its git commit id (hex, "" if none). */
 uint64_t stele_merge_last_seq(const struct stele_merge *m);

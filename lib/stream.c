@@ -332,6 +332,19 @@ static int city_filter(void *arg, const char *table)
 	return 1;
 }
 
+/* The filter of a county's stream at a township of the county: the catalogue is
+ * left out (the township follows it itself, as a county follows its city's), and
+ * the villages' names (the township registers its villages itself: `village add`);
+ * the issued tasks, numbered by the one county, are taken. */
+static int township_filter(void *arg, const char *table)
+{
+	(void)arg;
+	for (const char *const *t = stele_city_tables; *t; t++)
+		if (strcmp(*t, table) == 0)
+			return 0;
+	return strcmp(table, "village") != 0;
+}
+
 /* The filter of a city's stream read at its county: every table is left out of
  * the apply. The merge verifies the city's change sets (chain, signature,
  * ownership: the catalogue only); the county then applies the verified ones to its
@@ -348,7 +361,9 @@ stele_stream_filter_fn stele_stream_filter(const struct stele_stream *s)
 {
 	if (s->level == STELE_LEVEL_CITY)
 		return none_filter;
-	return stele_stream_county_at_city(s, NULL) ? city_filter : NULL;
+	if (!stele_stream_county_at_city(s, NULL))
+		return NULL;
+	return s->one_county ? township_filter : city_filter;
 }
 
 int stele_stream_apply(const char **reason, struct stele_stream *s,
