@@ -150,7 +150,7 @@ const struct stele_cmd county_subcommands[] = {
 	  N_("In a township's directory: names its county (the township's first 6\n"
 	  "digits), whose stream sync then fetches from URL, verified with KEY\n"
 	  "('stele-aggregator key' in the county's directory): the township takes the\n"
-	  "county's rules catalogue, vetoes, reviews and issued tasks, so its league\n"
-	  "table is the county's for its villages."), NULL },
+	  "county's rules catalogue, vetoes, reviews and issued tasks, and ranks its\n"
+	  "villages by the county's rules."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

@@ -13,6 +13,8 @@ M=2026-10
 COUNTY_URL=$TRASH/server/county.git
 
 # same_league: the township's league and stars equal the county's for the township.
+# (The league's income percentile is over the villages each ranks: equal here, where
+# the county's other village has not started by $M; rankings.md "--township".)
 same_league() {
 	stele-aggregator -C county rank villages --month $M --township $T --format csv >want &&
 	stele-aggregator -C town rank villages --month $M --format csv >got &&
@@ -49,6 +51,7 @@ test_expect_success 'the county weighs income its own way, vetoes one village an
 	stele-aggregator -C county rules import config income-heavy.csv 2>/dev/null &&
 	stele-aggregator -C county rules publish 2>/dev/null &&
 	stele-aggregator -C county veto add $B V3 --year 2026 >/dev/null &&
+	stele-aggregator -C county task issue 人居环境整治 --due 2026-10-20 --township $T >/dev/null &&
 	stele-aggregator -C county sync 2>/dev/null &&
 	stele-aggregator -C county key >county.key
 '
@@ -80,6 +83,8 @@ test_expect_success 'joined: the township takes the county'"'"'s catalogue and v
 	stele-aggregator -C town sync 2>err &&
 	test_grep "the catalogue of county 990101 (to seq [0-9]*) is the township.s" err &&
 	same_league &&
+	test "$(sqlite3 town/stele.db "SELECT count(*) FROM issued_task")" = 1 &&
+	test "$(sqlite3 town/stele.db "SELECT count(*) FROM stele_quarantine")" = 0 &&
 	stele-aggregator -C town county list --format csv >list &&
 	test_grep "^990101,.*,ok,.*" list &&
 	test_expect_code 3 stele-aggregator -C town county join --remote "$COUNTY_URL" \
