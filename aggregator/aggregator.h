@@ -97,6 +97,14 @@ int agg_county_only(const struct stele_ctx *ctx);
  * message recorded; the command adds whose they are ("township CODE: ..."). */
 int agg_check_source(const char *remote, const char *key, enum stele_level level);
 
+/* A join's line (what: "city join", "county join"): --remote URL and --key KEY,
+ * both needed (STELE_EUSAGE) and checked by agg_check_source for a source of
+ * level, the messages starting with what. 0 with *remote and *key set (argv's
+ * strings), STELE_OPT_HELP_SHOWN, or <0. */
+int agg_join_options(const char **remote, const char **key, struct stele_ctx *ctx,
+		     const struct stele_cmd *cmd, int argc, char **argv, const char *what,
+		     enum stele_level level);
+
 /* Registers a stream source (a township at a county, a county at a city) in one
  * transaction: remote is kept in the credentials file when it carries a password,
  * put(ctx, code, the remote without it, arg) writes the row, then code is printed

@@ -7,7 +7,6 @@
 #include <time.h>
 
 #include "aggregator.h"
-#include "options.h"
 #include "db.h"
 #include "error.h"
 #include "i18n.h"
@@ -39,21 +38,13 @@ static int city_put(struct stele_ctx *ctx, const char *code, const char *remote,
 static int city_join(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct join_opts o = { 0 };
-	char county[7], city[STELE_LEVEL_CITY + 1], **pos;
+	char county[7], city[STELE_LEVEL_CITY + 1];
 	int64_t drafts = 0, joined = 0;
-	int rc, n;
+	int rc;
 
-	const struct stele_option options[] = {
-		STELE_OPT_STRING(0, "remote", &o.remote),
-		STELE_OPT_STRING(0, "key", &o.key),
-		STELE_OPT_END()
-	};
-	if ((rc = stele_options_parse(&pos, &n, ctx, cmd, options, argc, argv)) != 0)
+	if ((rc = agg_join_options(&o.remote, &o.key, ctx, cmd, argc, argv, "city join",
+				   STELE_LEVEL_CITY)) != 0)
 		return rc;
-	if (!o.remote || !o.key)
-		return stele_error(STELE_EUSAGE, "city join needs --remote URL and --key KEY");
-	if ((rc = agg_check_source(o.remote, o.key, STELE_LEVEL_CITY)) < 0)
-		return stele_error(rc, "city join: %s", stele_error_message());
 	if ((rc = agg_open(ctx)) < 0 || (rc = county_only(ctx)) < 0 ||
 	    (rc = agg_county_code(county, ctx)) < 0)
 		return rc;

@@ -77,21 +77,13 @@ static int county_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 static int county_join(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct county_opts o = { .name = "" };
-	char county[STELE_LEVEL_COUNTY + 1], **pos;
+	char county[STELE_LEVEL_COUNTY + 1];
 	int64_t joined = 0;
-	int rc, n;
+	int rc;
 
-	const struct stele_option options[] = {
-		STELE_OPT_STRING(0, "remote", &o.remote),
-		STELE_OPT_STRING(0, "key", &o.key),
-		STELE_OPT_END()
-	};
-	if ((rc = stele_options_parse(&pos, &n, ctx, cmd, options, argc, argv)) != 0)
+	if ((rc = agg_join_options(&o.remote, &o.key, ctx, cmd, argc, argv, "county join",
+				   STELE_LEVEL_COUNTY)) != 0)
 		return rc;
-	if (!o.remote || !o.key)
-		return stele_error(STELE_EUSAGE, "county join needs --remote URL and --key KEY");
-	if ((rc = agg_check_source(o.remote, o.key, STELE_LEVEL_COUNTY)) < 0)
-		return stele_error(rc, "county join: %s", stele_error_message());
 	if ((rc = agg_open(ctx)) < 0)
 		return rc;
 	if (agg_level(ctx) != STELE_LEVEL_TOWNSHIP)

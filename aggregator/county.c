@@ -13,6 +13,7 @@
 #include "error.h"
 #include "history.h"
 #include "i18n.h"
+#include "options.h"
 #include "parse.h"
 #include "suggest.h"
 
@@ -324,6 +325,30 @@ int agg_check_source(const char *remote, const char *key, enum stele_level level
 	if (!*remote)
 		return stele_error(STELE_EINVALID, "--remote is empty");
 	return stele_parse_pubkey(NULL, key, "--key", level);
+}
+
+int agg_join_options(const char **remote, const char **key, struct stele_ctx *ctx,
+		     const struct stele_cmd *cmd, int argc, char **argv, const char *what,
+		     enum stele_level level)
+{
+	const char *r = NULL, *k = NULL;
+	char **pos;
+	int rc, n;
+
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "remote", &r),
+		STELE_OPT_STRING(0, "key", &k),
+		STELE_OPT_END()
+	};
+	if ((rc = stele_options_parse(&pos, &n, ctx, cmd, options, argc, argv)) != 0)
+		return rc;
+	if (!r || !k)
+		return stele_error(STELE_EUSAGE, "%s needs --remote URL and --key KEY", what);
+	if ((rc = agg_check_source(r, k, level)) < 0)
+		return stele_error(rc, "%s: %s", what, stele_error_message());
+	*remote = r;
+	*key = k;
+	return 0;
 }
 
 int agg_register_source(struct stele_ctx *ctx, const char *code, const char *remote,
