@@ -9,22 +9,26 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "changeset.h"
 #include "error.h"
 #include "gitrepo.h"
 
-/* Hides from walk every commit a ref of known points at (ids repo lacks are skipped). */
-static int hide_known(git_revwalk *walk, git_repository *known)
+/* Hides from walk every commit a ref of known points at (ids repo lacks are
+ * skipped); *hidden says whether any was. */
+static int hide_known(bool *hidden, git_revwalk *walk, git_repository *known)
 {
 	git_reference_iterator *it = NULL;
 	git_reference *ref = NULL;
 	git_reference *resolved = NULL;
 
+	*hidden = false;
 	if (git_reference_iterator_new(&it, known) < 0)
 		return stele_git_fail(STELE_EFAIL, "listing refs");
 	while (git_reference_next(&ref, it) == 0) {
-		if (git_reference_resolve(&resolved, ref) == 0 && git_reference_target(resolved))
-			git_revwalk_hide(walk, git_reference_target(resolved)); /* unknown here: fine */
+		if (git_reference_resolve(&resolved, ref) == 0 && git_reference_target(resolved) &&
+		    git_revwalk_hide(walk, git_reference_target(resolved)) == 0) /* unknown: fine */
+			*hidden = true;
 		git_reference_free(resolved);
 		git_reference_free(ref);
 		resolved = ref = NULL;
@@ -47,18 +51,47 @@ static int object_size(size_t *size, git_object_t *type, git_odb *odb, const git
 	return 0;
 }
 
-int stele_repo_check_new(uint64_t *bytes, git_repository *repo, const git_oid *tip,
-			 git_repository *known)
+/* qsort's order of object ids. */
+static int oid_order(const void *a, const void *b)
+{
+	return git_oid_cmp(a, b);
+}
+
+/* Appends id to ids (*n of *cap); <0 on OOM. */
+static int note_id(git_oid **ids, size_t *n, size_t *cap, const git_oid *id)
+{
+	int rc;
+
+	if ((rc = stele_array_reserve(ids, cap, *n, sizeof(**ids), 256)) < 0)
+		return rc;
+	git_oid_cpy(&(*ids)[(*n)++], id);
+	return 0;
+}
+
+/* The number of distinct ids among n (sorted in place). */
+static size_t distinct(git_oid *ids, size_t n)
+{
+	size_t count = 0;
+
+	qsort(ids, n, sizeof(*ids), oid_order);
+	for (size_t i = 0; i < n; i++)
+		count += i == 0 || !git_oid_equal(&ids[i], &ids[i - 1]);
+	return count;
+}
+
+int stele_repo_check_new(uint64_t *bytes, size_t *objects, git_repository *repo,
+			 const git_oid *tip, git_repository *known)
 {
 	git_revwalk *walk = NULL;
 	git_commit *commit = NULL;
 	git_tree *tree = NULL;
 	git_odb *odb = NULL;
 	git_object_t type;
-	git_oid id;
+	git_oid id, *ids = NULL;
 	char hex[GIT_OID_HEXSZ + 1];
 	uint64_t total = 0;
-	size_t size;
+	size_t size, nids = 0, capids = 0;
+	bool hidden = false;
 	int rc = 0, grc;
 
 	if (git_repository_odb(&odb, repo) < 0 || git_revwalk_new(&walk, repo) < 0 ||
@@ -66,7 +99,7 @@ int stele_repo_check_new(uint64_t *bytes, git_repository *repo, const git_oid *t
 		rc = stele_git_fail(STELE_EFAIL, "walking the new history");
 		goto done;
 	}
-	if ((rc = hide_known(walk, known)) < 0)
+	if ((rc = hide_known(&hidden, walk, known)) < 0)
 		goto done;
 	while ((grc = git_revwalk_next(&id, walk)) == 0) {
 		git_oid_tostr(hex, sizeof(hex), &id);
@@ -78,6 +111,8 @@ int stele_repo_check_new(uint64_t *bytes, git_repository *repo, const git_oid *t
 			goto done;
 		}
 		total += size;
+		if (objects && !hidden && (rc = note_id(&ids, &nids, &capids, &id)) < 0)
+			goto done;
 		if (git_commit_lookup(&commit, repo, &id) < 0) {
 			rc = stele_git_fail(STELE_EFAIL, "reading a new commit");
 			goto done;
@@ -90,6 +125,9 @@ int stele_repo_check_new(uint64_t *bytes, git_repository *repo, const git_oid *t
 			goto done;
 		}
 		total += size;
+		if (objects && !hidden &&
+		    (rc = note_id(&ids, &nids, &capids, git_commit_tree_id(commit))) < 0)
+			goto done;
 		if (git_commit_tree(&tree, commit) < 0) {
 			rc = stele_git_fail(STELE_EFAIL, "reading a new tree");
 			goto done;
@@ -112,7 +150,9 @@ int stele_repo_check_new(uint64_t *bytes, git_repository *repo, const git_oid *t
 						 STELE_PUB_FILE);
 				goto done;
 			}
-			if ((rc = object_size(&size, &type, odb, git_tree_entry_id(e), hex)) < 0)
+			if ((rc = object_size(&size, &type, odb, git_tree_entry_id(e), hex)) < 0 ||
+			    (objects && !hidden &&
+			     (rc = note_id(&ids, &nids, &capids, git_tree_entry_id(e))) < 0))
 				goto done;
 			if (size > max) {
 				rc = stele_error(STELE_EVERIFY, "commit %s: %s is %zu bytes, past the "
@@ -137,7 +177,10 @@ int stele_repo_check_new(uint64_t *bytes, git_repository *repo, const git_oid *t
 	}
 	if (bytes)
 		*bytes = total;
+	if (objects)
+		*objects = hidden ? 0 : distinct(ids, nids);
 done:
+	free(ids);
 	git_tree_free(tree);
 	git_commit_free(commit);
 	git_revwalk_free(walk);

@@ -139,11 +139,13 @@ bool stele_repo_peek_no_refs(const char *gitdir, const char *prefix);
  * blob named STELE_CS_FILE (at most STELE_CS_MAX_ENCODED bytes) or STELE_PUB_FILE
  * (at most STELE_GIT_MAX_PUB), and all their bytes together at most
  * STELE_GIT_MAX_FETCH. Sizes come from object headers: an object over a limit is
- * never read. *bytes (may be NULL) is the total. Returns 0; STELE_EVERIFY with a
- * message naming the commit and the limit; or STELE_EFAIL (a damaged object).
+ * never read. *bytes (may be NULL) is the total; *objects (may be NULL) the number
+ * of distinct objects checked (commits, trees, blobs) when nothing was hidden, so
+ * that it is all of tip's history, else 0. Returns 0; STELE_EVERIFY with a message
+ * naming the commit and the limit; or STELE_EFAIL (a damaged object).
  */
-int stele_repo_check_new(uint64_t *bytes, git_repository *repo, const git_oid *tip,
-			 git_repository *known);
+int stele_repo_check_new(uint64_t *bytes, size_t *objects, git_repository *repo,
+			 const git_oid *tip, git_repository *known);
 
 /* Points ref at id, creating or moving it (forced); why goes to the reflog. */
 int stele_repo_set_ref(git_repository *repo, const char *ref, const git_oid *id, const char *why);

@@ -127,7 +127,7 @@ fail:
  * as it is (whole_pack). Nothing is written when repo has the tip already.
  */
 int stele_localremote_fetch(git_repository *repo, git_repository *source, const git_oid *tip,
-			    const char *shown)
+			    size_t checked, const char *shown)
 {
 	git_reference_iterator *refs = NULL;
 	git_reference *ref = NULL;
@@ -172,6 +172,14 @@ int stele_localremote_fetch(git_repository *repo, git_repository *source, const 
 	}
 	if (grc != GIT_ITEROVER) {
 		rc = stele_git_fail(STELE_EFAIL, what);
+		goto done;
+	}
+	/* Nothing hidden, and the remote's one pack holds as many objects as tip's
+	 * history, all of which it must hold (no loose object): it is exactly that
+	 * history, copied as it is, with no walk to count it again. */
+	if (!hidden && checked && whole_pack(&bytes, &len, source, checked) == 1) {
+		if ((rc = stele_git_write_pack_bytes(NULL, repo, bytes, len)) < 0)
+			rc = stele_error(rc, "%s: %s", what, stele_error_message());
 		goto done;
 	}
 	if (git_packbuilder_new(&pb, source) < 0 || git_packbuilder_insert_walk(pb, walk) < 0) {

@@ -51,11 +51,12 @@ int stele_transport_fail(const struct stele_transport *t, const char *url, const
 /*
  * Copies what repo lacks of tip's history from the local repository source
  * (already checked by stele_repo_check_new) as one pack, indexed in one piece;
- * shown names the remote in messages. Nothing is written when repo has the tip
- * already. The caller removes the packs it added if this fails.
+ * checked is the check's count of distinct objects in all of tip's history (0 when
+ * it hid some), shown names the remote in messages. Nothing is written when repo
+ * has the tip already. The caller removes the packs it added if this fails.
  */
 int stele_localremote_fetch(git_repository *repo, git_repository *source, const git_oid *tip,
-			    const char *shown);
+			    size_t checked, const char *shown);
 
 /* Creates a bare repository at a local remote's path (HEAD -> main), whose parent
  * directory must exist; a kill leaves nothing or a complete repository. */

@@ -125,7 +125,7 @@ int stele_remote_fetch(int *found, git_repository *repo, const char *url, const 
 	char *specs[1] = { spec };
 	git_strarray refspecs = { specs, 1 };
 	bool local, exists, have = false;
-	size_t nheads, npacks = 0;
+	size_t nheads, npacks = 0, checked = 0;
 	char **packs = NULL;
 	int rc;
 
@@ -171,7 +171,7 @@ int stele_remote_fetch(int *found, git_repository *repo, const char *url, const 
 			rc = stele_transport_fail(&t, target, "cannot open remote");
 			goto done;
 		}
-		if ((rc = stele_repo_check_new(NULL, source, &tip, repo)) < 0) {
+		if ((rc = stele_repo_check_new(NULL, &checked, source, &tip, repo)) < 0) {
 			rc = stele_error(rc, "remote %s: %s", t.shown, stele_error_message());
 			goto done;
 		}
@@ -181,7 +181,7 @@ int stele_remote_fetch(int *found, git_repository *repo, const char *url, const 
 	snprintf(spec, sizeof(spec), "%s:%s", remote_ref, local_ref);
 	/* A local remote's objects are copied as one pack (stele_localremote_fetch). */
 	if (source) {
-		if ((rc = stele_localremote_fetch(repo, source, &tip, t.shown)) < 0) {
+		if ((rc = stele_localremote_fetch(repo, source, &tip, checked, t.shown)) < 0) {
 			remove_new_packs(repo, packs, npacks);
 			goto done;
 		}
@@ -193,7 +193,7 @@ int stele_remote_fetch(int *found, git_repository *repo, const char *url, const 
 	 * packs go (the repository keeps nothing of it). A local remote's were checked
 	 * where they were, above: the objects of tip's history, named by their hashes,
 	 * are the same bytes here (the indexer hashed every one of them). */
-	if (!source && (rc = stele_repo_check_new(NULL, repo, &tip, repo)) < 0) {
+	if (!source && (rc = stele_repo_check_new(NULL, NULL, repo, &tip, repo)) < 0) {
 		if (rc == STELE_EVERIFY)
 			rc = stele_error(rc, "remote %s: %s", t.shown, stele_error_message());
 		remove_new_packs(repo, packs, npacks);
