@@ -175,6 +175,14 @@ static void sql_local_time(sqlite3_context *sctx, int argc, sqlite3_value **argv
 	sqlite3_result_text(sctx, buf, -1, SQLITE_TRANSIENT);
 }
 
+/* SQLite counts every allocation under a process-wide mutex (SQLITE_CONFIG_MEMSTATUS)
+ * for sqlite3_memory_used, which nothing here reads. It can only be turned off
+ * before SQLite starts, which any sqlite3_* call may do: so at program start. */
+__attribute__((constructor)) static void config_sqlite(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int stele_db_open(sqlite3 **out, const char *path, int flags)
 {
 	sqlite3 *db = NULL;
