@@ -1,6 +1,5 @@
 /* db.c: opening Stele databases, applying migrations, statement helpers. */
 #include <stdarg.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,23 +175,20 @@ static void sql_local_time(sqlite3_context *sctx, int argc, sqlite3_value **argv
 	sqlite3_result_text(sctx, buf, -1, SQLITE_TRANSIENT);
 }
 
-/* SQLite counts every allocation under one process-wide mutex unless told not to
- * (SQLITE_CONFIG_MEMSTATUS, on in Debian's build); nothing here reads the counts
- * (no sqlite3_memory_used, no soft heap limit). Only possible before the library
- * is initialized, so once, at the first open; later it is refused, harmlessly. */
-static void configure_sqlite(void)
+/* SQLite counts every allocation under a process-wide mutex (SQLITE_CONFIG_MEMSTATUS)
+ * for sqlite3_memory_used, which nothing here reads. It can only be turned off
+ * before SQLite starts, which any sqlite3_* call may do: so at program start. */
+__attribute__((constructor)) static void config_sqlite(void)
 {
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
 int stele_db_open(sqlite3 **out, const char *path, int flags)
 {
-	static pthread_once_t configured = PTHREAD_ONCE_INIT;
 	sqlite3 *db = NULL;
 	int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 	int rc;
 
-	pthread_once(&configured, configure_sqlite);
 	if (flags & STELE_DB_CREATE)
 		oflags |= SQLITE_OPEN_CREATE;
 	if (flags & STELE_DB_READ)

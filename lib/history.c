@@ -191,8 +191,16 @@ static int create_triggers(sqlite3 *db, const char *table, const struct columns 
 		goto done;
 	for (int t = 0; t < 3 && rc == 0; t++) {
 		static const char *const what[3] = { "INSERT", "UPDATE", "DELETE" };
-		rc = stele_buf_printf(&b, "CREATE TRIGGER \"%s_hist_%c\" AFTER %s ON \"%s\" BEGIN ",
+		rc = stele_buf_printf(&b, "CREATE TRIGGER \"%s_hist_%c\" AFTER %s ON \"%s\" ",
 				      table, "iud"[t], what[t], table);
+		/* A new row's rowid at or past the epoch's mark tells its epoch, and no
+		 * NAME_since row is that high (every one was written below a mark, and the
+		 * marks never go down): such an insert, almost every one, has nothing to
+		 * write, and the trigger's body is not run for it. */
+		if (rc == 0 && t == 0)
+			rc = stele_buf_printf(&b, "WHEN NEW.rowid < %s ", lo.data);
+		if (rc == 0)
+			rc = stele_buf_puts(&b, "BEGIN ");
 		if (rc == 0 && t > 0) {
 			rc = stele_buf_printf(&b, "INSERT INTO stele_hist_cols (tbl, epoch, cols) "
 					      "VALUES ('%s', " EPOCH_NOW ", ", table);
@@ -213,16 +221,18 @@ static int create_triggers(sqlite3 *db, const char *table, const struct columns 
 						   "WHERE rid = OLD.rowid; ", from.data, table)) < 0)
 				break;
 		}
-		if (rc == 0 && t < 2)
+		if (rc == 0 && t == 1)
 			rc = stele_buf_printf(&b, "DELETE FROM \"%s_since\" WHERE rid = NEW.rowid; "
 					      "INSERT INTO \"%s_since\" (rid, _from) SELECT NEW.rowid, "
 					      EPOCH_NOW " WHERE NEW.rowid < %s; ", table, table, lo.data);
-		/* A rowid given again counts as a delete: its row is not told by rowid. */
+		/* A rowid given again (the WHEN above) counts as a delete: its row is not
+		 * told by rowid. */
 		if (rc == 0 && t == 0)
-			rc = stele_buf_printf(&b, "INSERT INTO stele_hist_cols (tbl, epoch, cols) "
-					      "SELECT '%s', " EPOCH_NOW ", -1 WHERE NEW.rowid < %s "
-					      "ON CONFLICT (tbl, epoch) DO UPDATE SET cols = -1; ",
-					      table, lo.data);
+			rc = stele_buf_printf(&b, "DELETE FROM \"%s_since\" WHERE rid = NEW.rowid; "
+					      "INSERT INTO \"%s_since\" (rid, _from) VALUES (NEW.rowid, "
+					      EPOCH_NOW "); INSERT INTO stele_hist_cols (tbl, epoch, cols) "
+					      "VALUES ('%s', " EPOCH_NOW ", -1) ON CONFLICT (tbl, epoch) "
+					      "DO UPDATE SET cols = -1; ", table, table, table);
 		if (rc == 0)
 			rc = stele_buf_puts(&b, "END; ");
 	}
@@ -318,7 +328,8 @@ int stele_history_install(sqlite3 *db)
 	int rc;
 
 	/* Installed for this schema version: nothing to do. */
-	snprintf(version, sizeof(version), "3.%d", stele_schema_version());
+	/* Format 4: the insert trigger's WHEN (create_triggers). */
+	snprintf(version, sizeof(version), "4.%d", stele_schema_version());
 	if ((rc = stele_meta_get(db, "history_format", &installed)) < 0)
 		return rc;
 	bool current = installed && strcmp(installed, version) == 0;

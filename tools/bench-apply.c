@@ -1,8 +1,13 @@
 /* bench-apply.c: the baseline of `make bench`'s merge rate: reads every change
  * set of a village repository, then times a raw sqlite3changeset_apply of them all
- * into a fresh database in one transaction, and prints "ROWS SECONDS".
+ * into a database in one transaction, and prints "ROWS SECONDS CPU_SECONDS".
  *
- *   bench-apply REPO NEW_DB
+ *   bench-apply [--history] REPO DB
+ *
+ * DB is created (the village schema) when missing. With --history it gets the
+ * county's past states (lib/history.c: NAME_hist, NAME_since and their triggers)
+ * and the apply opens an epoch first, as a merge run does, so the raw apply pays
+ * the same triggers a county's merge pays.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +19,7 @@
 #include "db.h"
 #include "error.h"
 #include "gitrepo.h"
+#include "history.h"
 
 /* The decoded change sets, in stream order. */
 struct collected {
@@ -58,12 +64,17 @@ int main(int argc, char **argv)
 {
 	struct collected c = { 0 };
 	git_repository *repo = NULL;
-	struct timespec t0, t1;
+	struct timespec t0, t1, c0, c1;
 	sqlite3 *db = NULL;
-	int rc;
+	int rc, history = 0;
 
+	if (argc == 4 && strcmp(argv[1], "--history") == 0) {
+		history = 1;
+		argv++;
+		argc--;
+	}
 	if (argc != 3) {
-		fprintf(stderr, "usage: bench-apply REPO NEW_DB\n");
+		fprintf(stderr, "usage: bench-apply [--history] REPO DB\n");
 		return 2;
 	}
 	if (sodium_init() < 0)
@@ -72,8 +83,17 @@ int main(int argc, char **argv)
 	    (rc = stele_repo_walk(repo, STELE_BRANCH, NULL, on_commit, &c)) < 0 ||
 	    (rc = stele_db_open(&db, argv[2], STELE_DB_CREATE)) < 0)
 		goto done;
+	/* As the merge does (lib/mergebatch.c): the apply's savepoint journal in memory. */
+	if (!(getenv("BENCH_APPLY_TEMP_FILE") && *getenv("BENCH_APPLY_TEMP_FILE")) &&
+	    (rc = stele_db_exec(db, "PRAGMA temp_store = MEMORY")) < 0)
+		goto done;
+	if (history && ((rc = stele_db_begin(db)) < 0 || (rc = stele_history_install(db)) < 0 ||
+			(rc = stele_db_commit(db)) < 0))
+		goto done;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if ((rc = stele_db_begin(db)) < 0)
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
+	if ((rc = stele_db_begin(db)) < 0 ||
+	    (history && (rc = stele_history_epoch(NULL, db, "bench-apply")) < 0))
 		goto done;
 	for (size_t i = 0; i < c.n; i++)
 		if (sqlite3changeset_apply(db, (int)c.cs[i]->changes_len, c.cs[i]->changes, NULL,
@@ -84,8 +104,10 @@ int main(int argc, char **argv)
 	if ((rc = stele_db_commit(db)) < 0)
 		goto done;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	printf("%ld %.6f\n", c.rows,
-	       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+	printf("%ld %.6f %.6f\n", c.rows,
+	       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+	       (double)(c1.tv_sec - c0.tv_sec) + (double)(c1.tv_nsec - c0.tv_nsec) / 1e9);
 done:
 	if (rc < 0)
 		fprintf(stderr, "bench-apply: %s\n", stele_error_message());
