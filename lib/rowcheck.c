@@ -119,8 +119,9 @@ static const struct table_rule tables[] = {
 		TEXT("new_key", true, 64, 64), INT("revokes", false, 0, 1) } },
 };
 
-/* A value for a message: short printable text as it is (quoted), else what it is. */
-static void shown(char out[48], const struct stele_cs_value *v)
+/* A value for a message: short printable text as it is (quoted), else what it is;
+ * returns out. */
+static const char *shown(char out[48], const struct stele_cs_value *v)
 {
 	if (v->type == SQLITE_TEXT && v->len <= 32 &&
 	    stele_utf8_valid((const char *)v->bytes, v->len))
@@ -131,6 +132,7 @@ static void shown(char out[48], const struct stele_cs_value *v)
 		snprintf(out, 48, "%s", v->type == SQLITE_NULL ? "empty" :
 			 v->type == SQLITE_TEXT ? "a text that is not short one-line UTF-8" :
 			 v->type == SQLITE_FLOAT ? "a floating-point value" : "a blob");
+	return out;
 }
 
 /* How the row is named in messages: "income 'I0001'", "assessment 2026 A01". */
@@ -157,6 +159,20 @@ static void row_label(char out[128], const struct table_rule *t, const struct st
 	}
 }
 
+/* A row's label for messages, written on first use: most rows pass and need none. */
+struct row_name {
+	const struct table_rule *t;
+	const struct stele_cs_row *row;
+	char text[128];
+};
+
+static const char *name_of(struct row_name *n)
+{
+	if (!n->text[0])
+		row_label(n->text, n->t, n->row);
+	return n->text;
+}
+
 static bool ascii_word(const struct stele_cs_value *v, size_t max, const char *extra)
 {
 	if (v->len == 0 || v->len > max)
@@ -178,49 +194,10 @@ static bool in_set(const struct stele_cs_value *v, const char *const *set)
 	return false;
 }
 
-/* Whether a value passes its column's rule, with nothing formatted: true only where
- * check_value would return 0, so a row that passes costs no message text. */
-static bool value_ok(const struct col_rule *c, const struct stele_cs_value *v)
-{
-	char copy[16];
-	int32_t parsed;
-
-	if (c->kind == C_ANY || v->type == 0)
-		return true;
-	if (v->type == SQLITE_NULL || (v->type == SQLITE_TEXT && v->len == 0 && c->kind != C_TEXT))
-		return c->optional;
-	if (c->kind == C_INT || c->kind == C_FIXED)
-		return v->type == SQLITE_INTEGER && v->integer >= c->lo && v->integer <= c->hi;
-	if (v->type != SQLITE_TEXT)
-		return false;
-	switch (c->kind) {
-	case C_ID:
-		return ascii_word(v, 32, "-_");
-	case C_CODE:
-		return ascii_word(v, 16, "-_.");
-	case C_TEXT:
-		return stele_utf8_valid((const char *)v->bytes, v->len) && v->len >= (size_t)c->lo &&
-		       v->len <= (size_t)c->hi;
-	case C_ENUM:
-		return in_set(v, c->set);
-	case C_DATE:
-	case C_MONTH:
-		if (v->len != (c->kind == C_DATE ? 10u : 7u))
-			return false;
-		memcpy(copy, v->bytes, v->len);
-		copy[v->len] = '\0';
-		if (c->kind == C_DATE ? stele_parse_date(&parsed, copy, NULL) == 0
-				      : stele_parse_month(&parsed, copy, NULL) == 0)
-			return true;
-		stele_error_clear();
-		return false;
-	default:
-		return true;
-	}
-}
-
-/* Checks one value; 0 or STELE_EINVALID naming label and the column. */
-static int check_value(const char *label, const struct col_rule *c, const struct stele_cs_value *v)
+/* Checks one value; 0 or STELE_EINVALID naming the row and the column. Nothing is
+ * formatted unless it fails. */
+static int check_value(struct row_name *name, const struct col_rule *c,
+		       const struct stele_cs_value *v)
 {
 	char text[48], copy[16], lo[32], hi[32];
 	int32_t parsed;
@@ -230,55 +207,56 @@ static int check_value(const char *label, const struct col_rule *c, const struct
 	if (v->type == SQLITE_NULL || (v->type == SQLITE_TEXT && v->len == 0 && c->kind != C_TEXT)) {
 		if (c->optional)
 			return 0;
-		return stele_error(STELE_EINVALID, "%s: %s is empty", label, c->name);
+		return stele_error(STELE_EINVALID, "%s: %s is empty", name_of(name), c->name);
 	}
-	shown(text, v);
 	switch (c->kind) {
 	case C_INT:
 	case C_FIXED:
 		if (v->type != SQLITE_INTEGER)
-			return stele_error(STELE_EINVALID, "%s: %s is %s, not a whole number", label,
-					   c->name, text);
+			return stele_error(STELE_EINVALID, "%s: %s is %s, not a whole number",
+					   name_of(name), c->name, shown(text, v));
 		if (v->integer >= c->lo && v->integer <= c->hi)
 			return 0;
 		if (c->kind == C_INT)
 			return stele_error(STELE_EINVALID, "%s: %s %" PRId64 " is not %" PRId64
-					   "..%" PRId64, label, c->name, v->integer, c->lo, c->hi);
+					   "..%" PRId64, name_of(name), c->name, v->integer, c->lo,
+					   c->hi);
 		stele_format_fixed(text, v->integer, c->places);
 		stele_format_fixed(lo, c->lo, c->places);
 		stele_format_fixed(hi, c->hi, c->places);
-		return stele_error(STELE_EINVALID, "%s: %s %s is out of range (%s..%s)", label,
-				   c->name, text, lo, hi);
+		return stele_error(STELE_EINVALID, "%s: %s %s is out of range (%s..%s)",
+				   name_of(name), c->name, text, lo, hi);
 	default:
 		break;
 	}
 	if (v->type != SQLITE_TEXT)
-		return stele_error(STELE_EINVALID, "%s: %s is %s, not a text", label, c->name, text);
+		return stele_error(STELE_EINVALID, "%s: %s is %s, not a text", name_of(name), c->name,
+				   shown(text, v));
 	switch (c->kind) {
 	case C_ID:
 		if (!ascii_word(v, 32, "-_"))
 			return stele_error(STELE_EINVALID, "%s: %s %s is not 1-32 letters, digits, '-' "
-					   "or '_'", label, c->name, text);
+					   "or '_'", name_of(name), c->name, shown(text, v));
 		return 0;
 	case C_CODE:
 		if (!ascii_word(v, 16, "-_."))
 			return stele_error(STELE_EINVALID, "%s: %s %s is not 1-16 letters, digits, '-', "
-					   "'_' or '.'", label, c->name, text);
+					   "'_' or '.'", name_of(name), c->name, shown(text, v));
 		return 0;
 	case C_TEXT:
 		if (!stele_utf8_valid((const char *)v->bytes, v->len))
 			return stele_error(STELE_EINVALID, "%s: %s is not valid one-line UTF-8 text "
-					   "(or holds a control character)", label, c->name);
+					   "(or holds a control character)", name_of(name), c->name);
 		if (v->len < (size_t)c->lo)
-			return stele_error(STELE_EINVALID, "%s: %s is empty", label, c->name);
+			return stele_error(STELE_EINVALID, "%s: %s is empty", name_of(name), c->name);
 		if (v->len > (size_t)c->hi)
 			return stele_error(STELE_EINVALID, "%s: %s is longer than %" PRId64 " bytes",
-					   label, c->name, c->hi);
+					   name_of(name), c->name, c->hi);
 		return 0;
 	case C_ENUM:
 		if (!in_set(v, c->set))
-			return stele_error(STELE_EINVALID, "%s: %s %s is not one of its values", label,
-					   c->name, text);
+			return stele_error(STELE_EINVALID, "%s: %s %s is not one of its values",
+					   name_of(name), c->name, shown(text, v));
 		return 0;
 	case C_DATE:
 	case C_MONTH:
@@ -291,7 +269,8 @@ static int check_value(const char *label, const struct col_rule *c, const struct
 			return 0;
 		stele_error_clear();
 bad_date:
-		return stele_error(STELE_EINVALID, "%s: %s %s is not a real %s", label, c->name, text,
+		return stele_error(STELE_EINVALID, "%s: %s %s is not a real %s", name_of(name),
+				   c->name, shown(text, v),
 				   c->kind == C_DATE ? "YYYY-MM-DD date" : "YYYY-MM month");
 	default:
 		return 0;
@@ -308,7 +287,7 @@ static int stage_index(const struct stele_cs_value *v)
 }
 
 /* domain.md: a point event's stage never moves back; published and rejected are final. */
-static int check_stage_move(const char *label, const struct stele_cs_row *row)
+static int check_stage_move(struct row_name *name, const struct stele_cs_row *row)
 {
 	enum { PUBLISHED = 4, REJECTED = 5 };
 	int from = stage_index(&row->old_values[6]), to = stage_index(&row->new_values[6]);
@@ -317,41 +296,31 @@ static int check_stage_move(const char *label, const struct stele_cs_row *row)
 		return 0;
 	if (from == PUBLISHED || from == REJECTED)
 		return stele_error(STELE_EINVALID, "%s: stage %s is final, it cannot move to %s",
-				   label, stages[from], stages[to]);
+				   name_of(name), stages[from], stages[to]);
 	if (to != REJECTED && to < from)
-		return stele_error(STELE_EINVALID, "%s: stage cannot move back from %s to %s", label,
-				   stages[from], stages[to]);
+		return stele_error(STELE_EINVALID, "%s: stage cannot move back from %s to %s",
+				   name_of(name), stages[from], stages[to]);
 	return 0;
 }
 
 int stele_row_check(const struct stele_cs_row *row)
 {
-	const struct table_rule *t = NULL;
-	char label[128];
+	struct row_name name = { .row = row };
 	int rc, n;
 
 	if (row->op == SQLITE_DELETE)
 		return 0;
-	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]) && !t; i++)
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]) && !name.t; i++)
 		if (strcmp(tables[i].table, row->table) == 0)
-			t = &tables[i];
-	if (!t)
+			name.t = &tables[i];
+	if (!name.t)
 		return 0;
-	/* The row's label is written only for a message: most rows pass. */
-	label[0] = '\0';
-	n = row->ncol < t->ncol ? row->ncol : t->ncol;
-	for (int i = 0; i < n; i++) {
-		if (value_ok(&t->cols[i], &row->new_values[i]))
-			continue;
-		if (!label[0])
-			row_label(label, t, row);
-		if ((rc = check_value(label, &t->cols[i], &row->new_values[i])) < 0)
+	n = row->ncol < name.t->ncol ? row->ncol : name.t->ncol;
+	for (int i = 0; i < n; i++)
+		if ((rc = check_value(&name, &name.t->cols[i], &row->new_values[i])) < 0)
 			return rc;
-	}
-	if (row->op == SQLITE_UPDATE && strcmp(t->table, "point_event") == 0 && n > 6) {
-		row_label(label, t, row);
-		return check_stage_move(label, row);
-	}
+	if (row->op == SQLITE_UPDATE && strcmp(name.t->table, "point_event") == 0 && n > 6)
+		return check_stage_move(&name, row);
 	return 0;
 }
 
