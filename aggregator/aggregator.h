@@ -218,24 +218,29 @@ void agg_city_set_list(enum agg_city_list which);
 int agg_city_fetch(struct agg_fetch_tally *tally, struct stele_ctx *ctx,
 		   const struct agg_fetch_opts *opts);
 
-/* At a county that belongs to a city (`city join`), after a merge: applies the
- * city's change sets the merge verified since the last time to the county's
- * catalogue, as one captured change set of the county's own stream (the first
- * time, the catalogue is reset to the default one first, where the city's stream
- * starts), so its next publish carries them on to the villages. *seq (may be NULL)
- * is that change set's seq, 0 when nothing changed. Nothing elsewhere. */
-int agg_city_follow(uint64_t *seq, struct stele_ctx *ctx);
+/* After a merge, the catalogue of the level above, followed (aggregator/city.c):
+ * applies the change sets of the level above that the merge verified since the
+ * last time to the directory's catalogue, the first time from the default one,
+ * where every stream starts.
+ * - At a county that belongs to a city (`city join`): as one captured change set
+ *   of the county's own stream, so its next publish carries them on to the
+ *   villages; *seq (may be NULL) is that change set's seq, 0 when nothing changed.
+ * - At a township that joined its county (`county join`): the catalogue part of
+ *   the county's change sets, written, not captured (the township's stream carries
+ *   its reviews only); *seq is 0.
+ * Nothing elsewhere. */
+int agg_follow_catalogue(uint64_t *seq, struct stele_ctx *ctx);
 
 /* 0, or STELE_EFAIL naming the directory when the county belongs to a city, whose
  * catalogue governs (`rules import` is then the city's). */
 int agg_not_under_city(struct stele_ctx *ctx);
 
 /* After a county's merge in sync (whose registry agg_registry_publish refreshed
- * before the merge): the city's catalogue followed (agg_city_follow), and, when
+ * before the merge): the city's catalogue followed (agg_follow_catalogue), and, when
  * the county has a publish URL and its stream has change sets not pushed yet, the
  * stream pushed there (agg_publish_stream): so a village added, a key revoked or
  * the city's new catalogue reach the city and the villages at the county's next
- * sync. Nothing at a township or a city. */
+ * sync. At a township, the county's catalogue followed only; nothing at a city. */
 int agg_after_merge(struct stele_ctx *ctx);
 
 /* Commits the outbox's new change sets to DIR/repo.git and pushes the branch to

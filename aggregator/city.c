@@ -234,13 +234,10 @@ static int above_row(char code[8], uint64_t *merged, uint64_t *followed, struct 
 static int catalogue_only(void *arg, const char *table)
 {
 	(void)arg;
-	for (const char *const *t = stele_city_tables; *t; t++)
-		if (strcmp(*t, table) == 0)
-			return 1;
-	return 0;
+	return stele_level_owns(STELE_LEVEL_CITY, table);
 }
 
-int agg_city_follow(uint64_t *seq, struct stele_ctx *ctx)
+int agg_follow_catalogue(uint64_t *seq, struct stele_ctx *ctx)
 {
 	struct follow_walk w = { .ctx = ctx };
 	struct stele_capture *cap = NULL;
@@ -248,8 +245,9 @@ int agg_city_follow(uint64_t *seq, struct stele_ctx *ctx)
 	const struct above *above;
 	char code[8], *mirror = NULL;
 	uint64_t merged = 0, followed = 0, s = 0;
-	bool began = false;
-	int rc;
+	char sql[96];
+	bool began = false, changed;
+	int changes, rc;
 
 	/* A county's catalogue is published on to its villages: captured in its own
 	 * stream. A township's is its own league's only: written, not captured (its
@@ -298,6 +296,7 @@ int agg_city_follow(uint64_t *seq, struct stele_ctx *ctx)
 		began = true;
 	if (rc < 0)
 		goto done;
+	changes = sqlite3_total_changes(ctx->db);
 	if (followed == 0 && (rc = reset_catalogue(ctx)) < 0)
 		goto done;
 	for (size_t i = 0; i < w.n; i++) {
@@ -309,29 +308,28 @@ int agg_city_follow(uint64_t *seq, struct stele_ctx *ctx)
 			goto done;
 		}
 	}
-	{
-		char sql[96];
-		snprintf(sql, sizeof(sql), "UPDATE %s SET catalogue_seq = ?", above->table);
-		if ((rc = stele_db_run(ctx->db, "recording the catalogue followed", sql, "i",
-				       (int64_t)merged)) < 0)
-			goto done;
-	}
+	changed = sqlite3_total_changes(ctx->db) != changes;
+	snprintf(sql, sizeof(sql), "UPDATE %s SET catalogue_seq = ?", above->table);
+	if ((rc = stele_db_run(ctx->db, "recording the catalogue followed", sql, "i",
+			       (int64_t)merged)) < 0)
+		goto done;
 	if (cap) {
 		rc = agg_write_commit(&s, ctx, cap); /* frees cap either way */
 		cap = NULL;
 	} else {
 		rc = stele_db_commit(ctx->db);
 		began = false;
-		s = rc == 0 ? merged : 0;
 	}
-	if (rc == 0 && s && above == &city_above)
+	if (rc < 0)
+		goto done;
+	if (above == &city_above && s)
 		fprintf(stderr, _("%s: the catalogue of city %s (to seq %llu) is the county's; "
 				  "its next publish carries it to the villages\n"), ctx->prog, code,
 			(unsigned long long)merged);
-	else if (rc == 0 && s)
+	else if (above == &county_above && changed)
 		fprintf(stderr, _("%s: the catalogue of county %s (to seq %llu) is the "
 				  "township's\n"), ctx->prog, code, (unsigned long long)merged);
-	if (rc == 0 && seq)
+	if (seq)
 		*seq = s;
 done:
 	stele_capture_abort(cap); /* NULL once committed */
@@ -366,10 +364,10 @@ int agg_after_merge(struct stele_ctx *ctx)
 	int rc;
 
 	if (agg_level(ctx) == STELE_LEVEL_TOWNSHIP)
-		return agg_city_follow(NULL, ctx);
+		return agg_follow_catalogue(NULL, ctx);
 	if (agg_level(ctx) != STELE_LEVEL_COUNTY)
 		return 0;
-	if ((rc = agg_city_follow(NULL, ctx)) < 0)
+	if ((rc = agg_follow_catalogue(NULL, ctx)) < 0)
 		return rc;
 	return agg_publish_stream(ctx, NULL, false);
 }

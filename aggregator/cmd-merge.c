@@ -22,7 +22,7 @@ int cmd_merge(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char
 	rc = agg_merge(ctx);
 	/* At a county under a city: the city's verified catalogue, as the county's own. */
 	if (rc == 0 || rc == STELE_EVERIFY) {
-		int follow_rc = agg_city_follow(NULL, ctx);
+		int follow_rc = agg_follow_catalogue(NULL, ctx);
 		if (follow_rc < 0)
 			return follow_rc;
 	}

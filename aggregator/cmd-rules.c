@@ -188,7 +188,7 @@ static int rules_publish(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 			ctx->prog, drafts);
 	/* The city's catalogue, and the registry the county's city reads (docs/levels.md
 	 * "Cities"). */
-	if ((rc = agg_city_follow(NULL, ctx)) < 0 || (rc = agg_registry_publish(NULL, ctx)) < 0)
+	if ((rc = agg_follow_catalogue(NULL, ctx)) < 0 || (rc = agg_registry_publish(NULL, ctx)) < 0)
 		return rc;
 	return agg_publish_stream(ctx, to, true);
 }

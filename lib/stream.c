@@ -314,22 +314,15 @@ static const char *conflict_words(int type)
 	return "it does not apply";
 }
 
-/* The tables of a county stream a city does not take (docs/levels.md "Cities"):
- * the catalogue, which is the city's own, and the county's issued tasks, numbered
- * per county. They are checked like every row, then left out of the apply. */
-static const char *const county_own_at_city[] = {
-	"point_rule", "standard_item", "veto_item", "ranking_config", "issued_task",
-	"issued_task_village", NULL,
-};
-
-/* sqlite3changeset_apply_v2's table filter at a city: 0 skips the table. */
+/* sqlite3changeset_apply_v2's table filter at a city (0 skips the table): a county
+ * stream's catalogue is left out, the city's own (stele_level_owns), and so are the
+ * county's issued tasks, numbered per county (docs/levels.md "Cities"). They are
+ * checked like every row, then left out of the apply. */
 static int city_filter(void *arg, const char *table)
 {
 	(void)arg;
-	for (const char *const *t = county_own_at_city; *t; t++)
-		if (strcmp(*t, table) == 0)
-			return 0;
-	return 1;
+	return !stele_level_owns(STELE_LEVEL_CITY, table) && strcmp(table, "issued_task") != 0 &&
+	       strcmp(table, "issued_task_village") != 0;
 }
 
 /* The filter of a county's stream at a township of the county: the catalogue is
@@ -339,10 +332,7 @@ static int city_filter(void *arg, const char *table)
 static int township_filter(void *arg, const char *table)
 {
 	(void)arg;
-	for (const char *const *t = stele_city_tables; *t; t++)
-		if (strcmp(*t, table) == 0)
-			return 0;
-	return strcmp(table, "village") != 0;
+	return !stele_level_owns(STELE_LEVEL_CITY, table) && strcmp(table, "village") != 0;
 }
 
 /* The filter of a city's stream read at its county: every table is left out of

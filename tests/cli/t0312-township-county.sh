@@ -103,6 +103,14 @@ test_expect_success 'the county changes its rules: the township follows at its n
 	same_league
 '
 
+test_expect_success 'a county change set with no rule in it changes no catalogue' '
+	stele-aggregator -C county veto add $A V3 --year 2026 >/dev/null &&
+	stele-aggregator -C county rules publish 2>/dev/null &&
+	stele-aggregator -C town sync 2>err &&
+	! test_grep "the catalogue of county" err >/dev/null &&
+	same_league
+'
+
 test_expect_success 'the township'"'"'s own stream carries none of it' '
 	test "$(sqlite3 town/stele.db "SELECT count(*) FROM stele_outbox")" = 0 &&
 	test_expect_code 1 stele-aggregator -C town rules import config income-heavy.csv 2>/dev/null
