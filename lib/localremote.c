@@ -123,8 +123,9 @@ fail:
  * by object, and the indexer maps and unmaps the pack for every piece: on a virtual
  * machine each munmap is a TLB shootdown across the fetch's threads, most of a
  * county's cold fetch (measured: 54 % of a 40-village fetch in munmap). A first
- * fetch of a repository that is one pack of exactly that history copies the pack
- * as it is (whole_pack). Nothing is written when repo has the tip already.
+ * fetch of a repository that is one pack of exactly that history (as many objects
+ * as the limit check counted, checked) copies the pack as it is (whole_pack), with
+ * no walk of its own. Nothing is written when repo has the tip already.
  */
 int stele_localremote_fetch(git_repository *repo, git_repository *source, const git_oid *tip,
 			    size_t checked, const char *shown)
@@ -188,12 +189,7 @@ int stele_localremote_fetch(git_repository *repo, git_repository *source, const 
 	}
 	if ((objects = git_packbuilder_object_count(pb)) == 0)
 		goto done;
-	/* Nothing hidden and the remote's one pack is exactly that: copied as it is. */
-	if (!hidden && whole_pack(&bytes, &len, source, objects) == 1)
-		rc = stele_git_write_pack_bytes(NULL, repo, bytes, len);
-	else
-		rc = stele_git_write_pack(NULL, repo, pb, NULL);
-	if (rc < 0)
+	if ((rc = stele_git_write_pack(NULL, repo, pb, NULL)) < 0)
 		rc = stele_error(rc, "%s: %s", what, stele_error_message());
 done:
 	free(bytes);

@@ -1,4 +1,5 @@
 /* test-gitrepo.c: change-set streams in git: append, tip, walk, fetch, push. */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -418,6 +419,29 @@ static void test_walk_passes_commit_without_changeset(void **state)
 	git_repository_free(repo);
 }
 
+/* The name of the one .pack file of the repository at path ("" if not exactly one);
+ * a static buffer. */
+static const char *only_pack(const char *path)
+{
+	static char name[128];
+	char dir[600];
+	struct dirent *e;
+	int found = 0;
+	DIR *d;
+
+	name[0] = '\0';
+	snprintf(dir, sizeof(dir), "%s/objects/pack", path);
+	assert_non_null(d = opendir(dir));
+	while ((e = readdir(d)))
+		if (strlen(e->d_name) > 5 && strcmp(e->d_name + strlen(e->d_name) - 5, ".pack") == 0 &&
+		    ++found == 1)
+			snprintf(name, sizeof(name), "%s", e->d_name);
+	closedir(d);
+	if (found != 1)
+		name[0] = '\0';
+	return name;
+}
+
 static void test_push_creates_local_remote_and_fetch_round_trips(void **state)
 {
 	git_repository *village = new_repo("usb-village.git"), *county = new_repo("usb-county.git");
@@ -444,6 +468,9 @@ static void test_push_creates_local_remote_and_fetch_round_trips(void **state)
 	/* Pushing again is a no-op. */
 	assert_int_equal(stele_remote_push(village, usb, STELE_BRANCH, STELE_BRANCH, 1, NULL), 0);
 
+	/* Repacked by stock git, whose pack bytes are not libgit2's: a copy keeps them. */
+	snprintf(usb_url, sizeof(usb_url), "git -C '%s' repack -adq", usb);
+	assert_int_equal(system(usb_url), 0);
 	snprintf(usb_url, sizeof(usb_url), "file://%s", usb);
 	assert_int_equal(stele_remote_fetch(&found, county, usb_url, STELE_BRANCH,
 					  "refs/remotes/v/main", NULL), 0);
@@ -451,6 +478,15 @@ static void test_push_creates_local_remote_and_fetch_round_trips(void **state)
 	assert_int_equal(stele_repo_tip(&got_tip, &seq, county, "refs/remotes/v/main"), 0);
 	assert_int_equal(seq, 4);
 	assert_true(git_oid_equal(&got_tip, &village_tip));
+	/* The stick is one pack of exactly that history: the first fetch copies it as it
+	 * is, stock git's bytes and all (the same pack name: the hash of its bytes). */
+	{
+		char theirs[128], ours[128];
+		snprintf(theirs, sizeof(theirs), "%s", only_pack(path_of("stick/village.git")));
+		snprintf(ours, sizeof(ours), "%s", only_pack(path_of("usb-county.git")));
+		assert_true(*theirs);
+		assert_string_equal(ours, theirs);
+	}
 
 	/* A remote without the branch: found = 0, the local ref untouched. */
 	git_repository_free(new_repo("empty.git"));
