@@ -532,7 +532,10 @@ int agg_fetch_round(struct agg_fetch_tally *tally, struct stele_ctx *ctx,
 	run_jobs(&pool, jobs_wanted);
 	pthread_mutex_destroy(&pool.lock);
 	stele_cli_progress_end();
-	for (size_t i = 0; i < njobs; i++)
+	for (size_t i = 0; i < njobs; i++) {
+		bool other = strlen(jobs[i].code) != STELE_LEVEL_VILLAGE;
+
+		others += other;
 		if (jobs[i].rc == STELE_EVERIFY) {
 			fprintf(stderr, _("%s: village %s: quarantined (too-large): %s\n"), ctx->prog,
 				jobs[i].code, jobs[i].error);
@@ -540,16 +543,15 @@ int agg_fetch_round(struct agg_fetch_tally *tally, struct stele_ctx *ctx,
 		} else if (jobs[i].rc < 0) {
 			agg_say_stream(ctx, jobs[i].code, jobs[i].error);
 			failed++;
-			others_failed += strlen(jobs[i].code) != STELE_LEVEL_VILLAGE;
+			others_failed += other;
 		} else if (*jobs[i].damage) {
 			fprintf(stderr, _("%s: village %s: its mirror was damaged (%s); rebuilt it from "
 				"the remote, the damaged copy is %s.damaged\n"), ctx->prog, jobs[i].code,
 				jobs[i].damage, jobs[i].mirror);
 		}
+	}
 	if ((rc = record_outcomes(ctx, jobs, njobs)) < 0)
 		goto done;
-	for (size_t i = 0; i < njobs; i++)
-		others += strlen(jobs[i].code) != STELE_LEVEL_VILLAGE;
 	tally->jobs += njobs;
 	tally->failed += failed;
 	tally->others += others;

@@ -215,11 +215,6 @@ static int kept_branches(enum agg_fork_verdict *fork, struct stele_ctx *ctx,
 }
 
 /*
- * Merges one village. *stopped is set when its stream is (now) held or
- * quarantined, with the one line to report in why. Returns <0 on an error that
- * is not the village's fault.
- */
-/*
  * Offers what the workers read ahead of j, in order, then walks on from the last
  * of it where their walk stopped short of the tip (an error, a damaged object: the
  * walk meets it again and says so). Returns as stele_repo_walk.
@@ -246,6 +241,13 @@ static int replay(struct merge_run *run, git_repository *repo, struct stele_merg
 	return stele_repo_walk(repo, AGG_INCOMING_REF, resumed ? &resume : since, on_commit, run);
 }
 
+/*
+ * Merges one village. *stopped is set when its stream is (now) held or
+ * quarantined, with the one line to report in why. Returns <0 on an error that
+ * is not the village's fault. A stream this would find nothing to do in is not
+ * offered at all (streams_to_merge): what it does for a stream at its cursor
+ * (state, forks, a pin, kept deliveries) is what that skip must rule out.
+ */
 static int merge_village(bool *stopped, char *why, size_t why_n, struct merge_run *run,
 			 struct stele_ctx *ctx, const struct agg_village *v,
 			 const struct village_job *job)

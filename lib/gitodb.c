@@ -91,7 +91,7 @@ int stele_repo_check_new(uint64_t *bytes, size_t *objects, git_repository *repo,
 	char hex[GIT_OID_HEXSZ + 1];
 	uint64_t total = 0;
 	size_t size, nids = 0, capids = 0;
-	bool hidden = false;
+	bool hidden = false, counting;
 	int rc = 0, grc;
 
 	if (git_repository_odb(&odb, repo) < 0 || git_revwalk_new(&walk, repo) < 0 ||
@@ -101,6 +101,8 @@ int stele_repo_check_new(uint64_t *bytes, size_t *objects, git_repository *repo,
 	}
 	if ((rc = hide_known(&hidden, walk, known)) < 0)
 		goto done;
+	/* Counted only where the walk is all of tip's history. */
+	counting = objects && !hidden;
 	while ((grc = git_revwalk_next(&id, walk)) == 0) {
 		git_oid_tostr(hex, sizeof(hex), &id);
 		if ((rc = object_size(&size, &type, odb, &id, hex)) < 0)
@@ -111,7 +113,7 @@ int stele_repo_check_new(uint64_t *bytes, size_t *objects, git_repository *repo,
 			goto done;
 		}
 		total += size;
-		if (objects && !hidden && (rc = note_id(&ids, &nids, &capids, &id)) < 0)
+		if (counting && (rc = note_id(&ids, &nids, &capids, &id)) < 0)
 			goto done;
 		if (git_commit_lookup(&commit, repo, &id) < 0) {
 			rc = stele_git_fail(STELE_EFAIL, "reading a new commit");
@@ -125,8 +127,7 @@ int stele_repo_check_new(uint64_t *bytes, size_t *objects, git_repository *repo,
 			goto done;
 		}
 		total += size;
-		if (objects && !hidden &&
-		    (rc = note_id(&ids, &nids, &capids, git_commit_tree_id(commit))) < 0)
+		if (counting && (rc = note_id(&ids, &nids, &capids, git_commit_tree_id(commit))) < 0)
 			goto done;
 		if (git_commit_tree(&tree, commit) < 0) {
 			rc = stele_git_fail(STELE_EFAIL, "reading a new tree");
@@ -151,8 +152,7 @@ int stele_repo_check_new(uint64_t *bytes, size_t *objects, git_repository *repo,
 				goto done;
 			}
 			if ((rc = object_size(&size, &type, odb, git_tree_entry_id(e), hex)) < 0 ||
-			    (objects && !hidden &&
-			     (rc = note_id(&ids, &nids, &capids, git_tree_entry_id(e))) < 0))
+			    (counting && (rc = note_id(&ids, &nids, &capids, git_tree_entry_id(e))) < 0))
 				goto done;
 			if (size > max) {
 				rc = stele_error(STELE_EVERIFY, "commit %s: %s is %zu bytes, past the "
@@ -178,7 +178,7 @@ int stele_repo_check_new(uint64_t *bytes, size_t *objects, git_repository *repo,
 	if (bytes)
 		*bytes = total;
 	if (objects)
-		*objects = hidden ? 0 : distinct(ids, nids);
+		*objects = counting ? distinct(ids, nids) : 0;
 done:
 	free(ids);
 	git_tree_free(tree);
