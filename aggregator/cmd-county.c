@@ -100,7 +100,7 @@ static int county_join(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 
 /* Opens the directory for county list: a city's (its counties) or a township's
  * (its county). */
-static int open_city(struct stele_ctx *ctx)
+static int open_city_or_township(struct stele_ctx *ctx)
 {
 	int rc;
 
@@ -113,7 +113,9 @@ static int county_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 {
 	/* villages: what its merged registry vouches for (with a key); the city
 	 * fetches each of those itself. */
-	static const struct stele_list list = { open_city,
+	/* catalogue_seq: at a township, the county's seq its catalogue follows up to
+	 * (a city keeps its own: 0). */
+	static const struct stele_list list = { open_city_or_township,
 		"SELECT c.county_code AS code, c.name, c.remote, c.pubkey AS public_key, "
 		"coalesce(st.last_seq, 0) AS merged_seq, coalesce(st.state, 'ok') AS state, "
 		"(SELECT count(*) FROM registry_source r WHERE length(r.code) = 12 "
