@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "aggregator.h"
+#include "apply.h"
 #include "i18n.h"
 #include "db.h"
 #include "error.h"
@@ -35,6 +36,7 @@ struct merge_run {
 	int64_t before;  /* the last stele_applied rowid before the run: its rows come after */
 	long threads;    /* --jobs */
 	struct stele_mergejobs *pool; /* the verifying workers (NULL: --jobs 1) */
+	struct stele_apply *apply;    /* the apply's statements, kept over all streams */
 };
 
 /* A village's walk queued on the workers, and the cursor it starts from. */
@@ -315,12 +317,16 @@ static int merge_village(bool *stopped, char *why, size_t why_n, struct merge_ru
 		stele_hex_encode(run->pin, pk, STELE_PK_BYTES);
 	}
 	/* STELE_MERGE_ONE_BY_ONE (tests, benchmarks): the reference path the combined
-	 * one must equal (tests/cli/t0306-merge-combined.sh). */
+	 * one must equal (tests/cli/t0307-merge-combined.sh), SQLite's own apply for
+	 * every change set. */
+	const bool one_by_one = getenv("STELE_MERGE_ONE_BY_ONE") != NULL;
 	if ((rc = stele_merge_open(&run->m, ctx->db, v->code, pk, STELE_MERGE_QUARANTINE |
-				   (getenv("STELE_MERGE_ONE_BY_ONE") ? 0 : STELE_MERGE_COMBINE))) < 0)
+				   (one_by_one ? 0 : STELE_MERGE_COMBINE))) < 0)
 		goto done;
 	stele_merge_set_run(run->m, run->id);
 	stele_merge_set_threads(run->m, run->threads);
+	if (!one_by_one)
+		stele_merge_set_apply(run->m, run->apply);
 	/* A township's county: its tasks are the township's villages' too. */
 	if (agg_level(ctx) == STELE_LEVEL_TOWNSHIP && strlen(v->code) == STELE_LEVEL_COUNTY)
 		stele_merge_set_one_county(run->m);
@@ -632,7 +638,8 @@ int agg_merge(struct stele_ctx *ctx)
 	if ((rc = stele_git_init()) < 0 || (rc = agg_villages(&v, &n, ctx)) < 0)
 		return rc;
 	if ((rc = streams_to_merge(&todo, &ntodo, ctx, v, n)) < 0 ||
-	    (rc = run_begin(&run.id, &run.before, ctx)) < 0) {
+	    (rc = run_begin(&run.id, &run.before, ctx)) < 0 ||
+	    (ntodo > 0 && (rc = stele_apply_new(&run.apply, ctx->db)) < 0)) {
 		free(todo);
 		agg_villages_free(v, n);
 		return rc;
@@ -692,6 +699,7 @@ int agg_merge(struct stele_ctx *ctx)
 		fprintf(stderr, _("%s: merged %s (%s) from %s\n"), ctx->prog, sets, rows, villages);
 	}
 	stele_mergejobs_free(run.pool);
+	stele_apply_free(run.apply);
 	free(jobs);
 	free(todo);
 	agg_villages_free(v, n);

@@ -28,6 +28,7 @@ struct stele_merge {
 	struct stele_mergebatch *batch;   /* STELE_MERGE_COMBINE: the pending ones; else NULL */
 	struct stele_presig *hint;        /* the next offer's signature checked ahead, or NULL */
 	long threads;                     /* the flush's verifying threads (stele_merge_set_threads) */
+	struct stele_apply *apply;        /* the caller's (stele_merge_set_apply), or NULL */
 };
 
 /* Sets m's reason and detail (detail from the recorded message when fmt is NULL). */

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "apply.h"
 #include "cswalk.h"
 #include "db.h"
 #include "domain.h"
@@ -32,6 +33,11 @@ void stele_merge_hint(struct stele_merge *m, struct stele_presig *sig)
 void stele_merge_set_threads(struct stele_merge *m, long threads)
 {
 	m->threads = threads < 2 ? 1 : 2;
+}
+
+void stele_merge_set_apply(struct stele_merge *m, struct stele_apply *a)
+{
+	m->apply = a;
 }
 
 void stele_merge_free(struct stele_merge *m)
@@ -414,9 +420,16 @@ int stele_merge_refused(struct stele_merge *m, uint64_t seq, const char *commit_
 int stele_merge_apply_one(struct stele_merge *m, const struct stele_changeset *cs)
 {
 	const char *why = NULL;
-	int rc;
+	bool clean = false;
+	int rc = 0;
 
-	rc = stele_stream_apply(&why, &m->stream, cs);
+	/* Through the run's kept statements first (lib/apply.h); SQLite applies what
+	 * does not go through cleanly there, and names the refusal. */
+	if (m->apply && cs->changes_len > 0)
+		rc = stele_apply_changes(&clean, m->apply, cs->changes, cs->changes_len,
+					 stele_stream_filter(&m->stream), NULL);
+	if (rc == 0 && !clean)
+		rc = stele_stream_apply(&why, &m->stream, cs);
 	if (m->stream.announced)
 		stele_keys_forget(m->keys); /* a rotation: the next seq has another key */
 	if (rc == STELE_EVERIFY)

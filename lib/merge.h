@@ -175,6 +175,12 @@ void stele_merge_hint(struct stele_merge *m, struct stele_presig *sig);
  * checked them ahead (1 or 2; 2 unless set). */
 void stele_merge_set_threads(struct stele_merge *m, long threads);
 
+/* The statements the combined mode's flush applies its rows with (lib/apply.h),
+ * shared by the merges of one run so that each table's are prepared once; a stays
+ * the caller's and outlives m. Unset, m keeps its own. */
+struct stele_apply;
+void stele_merge_set_apply(struct stele_merge *m, struct stele_apply *a);
+
 /* stele_stream_set_scope on m's stream (the agent names its county's code). */
 int stele_merge_set_scope(struct stele_merge *m, const char *code);
 

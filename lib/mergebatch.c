@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apply.h"
 #include "buf.h"
 #include "db.h"
 #include "error.h"
@@ -37,6 +38,7 @@ struct pending {
 
 struct stele_mergebatch {
 	struct stele_rowmap *rm;
+	struct stele_apply *own; /* the statements of the apply, when m has none given */
 	struct pending *p;
 	size_t n, cap;
 	/* The stream before the first pending one (m's runs ahead). */
@@ -83,6 +85,7 @@ void stele_mergebatch_free(struct stele_mergebatch *b)
 		return;
 	drop_pending(b);
 	free(b->p);
+	stele_apply_free(b->own);
 	stele_rowmap_free(b->rm);
 	free(b);
 }
@@ -184,9 +187,22 @@ int stele_mergebatch_flush(enum stele_merge_outcome *outcome, struct stele_merge
 
 		if ((rc = stele_rowmap_grouped(&grouped, &grouped_len, b->rm, b->p[n - 1].end)) < 0)
 			goto done;
-		src = sqlite3changeset_apply_v2(m->stream.db, (int)grouped_len, (void *)grouped,
-						stele_stream_filter(&m->stream), on_conflict, &seen,
-						NULL, NULL, 0);
+		/* Through the kept statements; what does not apply cleanly there is undone
+		 * and applied by SQLite, which decides as it always has. */
+		struct stele_apply *a = m->apply ? m->apply : b->own;
+		bool clean = false;
+
+		if (!a && (rc = stele_apply_new(&b->own, m->stream.db)) < 0)
+			goto done;
+		if (!a)
+			a = b->own;
+		if ((rc = stele_apply_changes(&clean, a, grouped, grouped_len,
+					      stele_stream_filter(&m->stream), NULL)) < 0)
+			goto done;
+		if (!clean)
+			src = sqlite3changeset_apply_v2(m->stream.db, (int)grouped_len,
+							(void *)grouped, stele_stream_filter(&m->stream),
+							on_conflict, &seen, NULL, NULL, 0);
 	}
 	if (src == SQLITE_OK && !seen) {
 		for (size_t i = 0; i < n && rc == 0; i++)
