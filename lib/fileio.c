@@ -102,6 +102,27 @@ int stele_file_replace(const char *path, const void *data, size_t len, unsigned 
 	return stele_file_sync_parent(path);
 }
 
+int stele_file_write(const char *path, const void *data, size_t len, unsigned mode,
+		     const char *what)
+{
+	int fd, saved;
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+		       (mode_t)mode)) < 0)
+		return stele_error(STELE_EFAIL, "cannot write %s %s: %s", _(what), path,
+				   strerror(errno));
+	if (write_all(fd, data, len) < 0) {
+		saved = errno;
+		close(fd);
+		return stele_error(STELE_EFAIL, "cannot write %s %s: %s", _(what), path,
+				   strerror(saved));
+	}
+	if (close(fd) < 0)
+		return stele_error(STELE_EFAIL, "cannot write %s %s: %s", _(what), path,
+				   strerror(errno));
+	return 0;
+}
+
 int stele_file_create(const char *path, const void *data, size_t len, unsigned mode,
 		      const char *what)
 {
@@ -147,6 +168,13 @@ int stele_file_mkdirs(const char *dir)
 		*p = '/';
 	}
 	if (mkdir(path, 0755) < 0 && errno != EEXIST)
+		return stele_error(STELE_EFAIL, "cannot create %s: %s", dir, strerror(errno));
+	return 0;
+}
+
+int stele_file_mkdir(const char *dir)
+{
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return stele_error(STELE_EFAIL, "cannot create %s: %s", dir, strerror(errno));
 	return 0;
 }

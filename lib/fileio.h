@@ -25,6 +25,15 @@ int stele_file_replace(const char *path, const void *data, size_t len, unsigned 
 int stele_file_create(const char *path, const void *data, size_t len, unsigned mode,
 		      const char *what);
 
+/*
+ * Writes path (created with mode, or emptied; never following a link) with len
+ * bytes of data, NOT durably: no fsync. Only for files whose loss or damage in a
+ * crash a later run finds and repairs (the skeleton of a mirror it can rebuild).
+ * what names the file in messages.
+ */
+int stele_file_write(const char *path, const void *data, size_t len, unsigned mode,
+		     const char *what);
+
 /* Makes the entries of directory dir durable (fsync of the directory). */
 int stele_file_sync_dir(const char *dir);
 
@@ -38,6 +47,9 @@ int stele_file_rename(const char *from, const char *to, const char *what);
 
 /* mkdir -p: dir and any missing parents (mode 0755). */
 int stele_file_mkdirs(const char *dir);
+
+/* mkdir: dir, whose parent exists (mode 0755); one that exists is no error. */
+int stele_file_mkdir(const char *dir);
 
 /*
  * Removes path and everything under it, never following a link (a missing path
