@@ -126,6 +126,10 @@ int agg_scope_code(char out[10], struct stele_ctx *ctx);
  * seq, 0 if nothing changed. */
 int agg_write_begin(struct stele_ctx *ctx, struct stele_capture **cap);
 int agg_write_commit(uint64_t *seq, struct stele_ctx *ctx, struct stele_capture *cap);
+/* The end of a captured write: rc is 0, or the failure of what was written, which
+ * abandons the capture (stele_capture_abort) and is returned; with 0 the capture
+ * commits as agg_write_commit says. cap is gone either way. */
+int agg_write_end(uint64_t *seq, struct stele_ctx *ctx, struct stele_capture *cap, int rc);
 
 /* The county's 6-digit code (stele_meta), copied into out (7 bytes). */
 int agg_county_code(char out[7], struct stele_ctx *ctx);

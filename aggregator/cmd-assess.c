@@ -73,11 +73,8 @@ static int assess_approve(struct stele_ctx *ctx, const struct stele_cmd *cmd, in
 	stele_format_date(today, stele_today());
 	if ((rc = agg_write_begin(ctx, &cap)) < 0)
 		return rc;
-	if ((rc = stele_review_approve(ctx->db, pos[0], year, today, o.note)) < 0) {
-		stele_capture_abort(cap);
-		return rc;
-	}
-	if ((rc = agg_write_commit(NULL, ctx, cap)) < 0)
+	rc = stele_review_approve(ctx->db, pos[0], year, today, o.note);
+	if ((rc = agg_write_end(NULL, ctx, cap, rc)) < 0)
 		return rc;
 	fprintf(stderr, _("%s: the self-assessment of village %s for %d is approved (publish "
 			  "with 'rules publish')\n"), ctx->prog, pos[0], (int)year);
@@ -110,12 +107,9 @@ static int assess_score(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 		return rc;
 	if ((rc = agg_write_begin(ctx, &cap)) < 0)
 		return rc;
-	if ((rc = (township ? stele_review_township : stele_review_adjust)(ctx->db, pos[0], year,
-									   pos[1], score, o.note)) < 0) {
-		stele_capture_abort(cap);
-		return rc;
-	}
-	return agg_write_commit(NULL, ctx, cap);
+	rc = (township ? stele_review_township : stele_review_adjust)(ctx->db, pos[0], year, pos[1],
+								       score, o.note);
+	return agg_write_end(NULL, ctx, cap, rc);
 }
 
 static int assess_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)

@@ -68,12 +68,9 @@ static int drafts_go_live(int *count, struct stele_ctx *ctx)
 		return rc;
 	if ((rc = agg_write_begin(ctx, &cap)) < 0)
 		return rc;
-	if ((rc = stele_rules_drafts_apply(count, ctx->db)) < 0 ||
-	    (rc = stele_rules_drafts_discard(NULL, ctx->db)) < 0) {
-		stele_capture_abort(cap);
-		return rc;
-	}
-	return agg_write_commit(NULL, ctx, cap);
+	if ((rc = stele_rules_drafts_apply(count, ctx->db)) == 0)
+		rc = stele_rules_drafts_discard(NULL, ctx->db);
+	return agg_write_end(NULL, ctx, cap, rc);
 }
 
 /* The text of a rules row for diff, per kind. */

@@ -175,11 +175,8 @@ static int task_issue(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 	stele_format_date(today, stele_today());
 	if ((rc = agg_write_begin(ctx, &cap)) < 0)
 		return rc;
-	if ((rc = issue_put(id, ctx, pos[0], &o, today)) < 0) {
-		stele_capture_abort(cap);
-		return rc;
-	}
-	if ((rc = agg_write_commit(NULL, ctx, cap)) < 0)
+	rc = issue_put(id, ctx, pos[0], &o, today);
+	if ((rc = agg_write_end(NULL, ctx, cap, rc)) < 0)
 		return rc;
 	printf("%s\n", id);
 	return 0;

@@ -95,11 +95,8 @@ static int veto_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc
 		return rc;
 	if ((rc = agg_write_begin(ctx, &cap)) < 0)
 		return rc;
-	if ((rc = veto_put(id, ctx, pos[0], pos[1], year, o.note)) < 0) {
-		stele_capture_abort(cap);
-		return rc;
-	}
-	if ((rc = agg_write_commit(NULL, ctx, cap)) < 0)
+	rc = veto_put(id, ctx, pos[0], pos[1], year, o.note);
+	if ((rc = agg_write_end(NULL, ctx, cap, rc)) < 0)
 		return rc;
 	printf("%s\n", id);
 	return 0;

@@ -193,12 +193,9 @@ static int village_write(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 	row.remote = remote ? remote : row.remote;
 	if ((rc = agg_write_begin(ctx, &cap)) < 0)
 		goto done;
-	if ((rc = village_put(ctx, county, &row, NULL)) < 0 ||
-	    (rc = stele_cli_save_kept_urls(&urls, ctx)) < 0) {
-		stele_capture_abort(cap);
-		goto done;
-	}
-	if ((rc = agg_write_commit(NULL, ctx, cap)) < 0)
+	if ((rc = village_put(ctx, county, &row, NULL)) == 0)
+		rc = stele_cli_save_kept_urls(&urls, ctx);
+	if ((rc = agg_write_end(NULL, ctx, cap, rc)) < 0)
 		goto done;
 	if (add)
 		printf("%s\n", row.code);

@@ -109,11 +109,7 @@ static int weak_write(struct stele_ctx *ctx, const char *village, bool convert, 
 		return rc;
 	rc = convert ? stele_weak_convert(&year, ctx->db, village, date, text)
 		     : stele_weak_add(ctx->db, village, year, date, text);
-	if (rc < 0) {
-		stele_capture_abort(cap);
-		return rc;
-	}
-	return agg_write_commit(NULL, ctx, cap);
+	return agg_write_end(NULL, ctx, cap, rc);
 }
 
 static int weak_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)

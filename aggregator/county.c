@@ -90,6 +90,15 @@ int agg_write_commit(uint64_t *seq, struct stele_ctx *ctx, struct stele_capture 
 	return 0;
 }
 
+int agg_write_end(uint64_t *seq, struct stele_ctx *ctx, struct stele_capture *cap, int rc)
+{
+	if (rc < 0) {
+		stele_capture_abort(cap);
+		return rc;
+	}
+	return agg_write_commit(seq, ctx, cap);
+}
+
 int agg_not_city(const struct stele_ctx *ctx)
 {
 	if (agg_level(ctx) == STELE_LEVEL_CITY)

@@ -80,11 +80,7 @@ int agg_registry_publish(uint64_t *seq, struct stele_ctx *ctx)
 		return 0;
 	if ((rc = agg_write_begin(ctx, &cap)) < 0)
 		return rc;
-	if ((rc = refresh(ctx)) < 0) {
-		stele_capture_abort(cap);
-		return rc;
-	}
-	if ((rc = agg_write_commit(&s, ctx, cap)) < 0)
+	if ((rc = agg_write_end(&s, ctx, cap, refresh(ctx))) < 0)
 		return rc;
 	if (seq)
 		*seq = s;

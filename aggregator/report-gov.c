@@ -103,19 +103,14 @@ static int weak_section(struct page *p, const struct report *r, const char *last
 			goto done;
 		before = rank_in(then, code);
 		after = rank_in(now, code);
-		page_raw(p, "<tr><td>");
-		page_text(p, (const char *)sqlite3_column_text(stmt, 1));
-		page_raw(p, "</td><td>");
-		page_text(p, code);
-		page_html(p, "</td><td class=\"num\">%d</td><td>", sqlite3_column_int(stmt, 2));
-		page_text(p, listed_on);
-		page_raw(p, "</td><td>");
-		page_text(p, (const char *)sqlite3_column_text(stmt, 4));
-		page_raw(p, "</td>");
+		page_raw(p, "<tr>");
+		page_cell(p, (const char *)sqlite3_column_text(stmt, 1));
+		page_cell(p, code);
+		page_html(p, "<td class=\"num\">%d</td>", sqlite3_column_int(stmt, 2));
+		page_cell(p, listed_on);
+		page_cell(p, (const char *)sqlite3_column_text(stmt, 4));
 		if (conv) {
-			page_raw(p, "<td>");
-			page_text(p, conv);
-			page_raw(p, "</td>");
+			page_cell(p, conv);
 		} else {
 			page_raw(p, "<td class=\"na\">");
 			page_label(p, "整顿中", "not yet");
@@ -206,11 +201,10 @@ static int requests_section(struct page *p, const struct report *r, const char *
 		int64_t v[8];
 		for (int c = 0; c < 8; c++)
 			v[c] = sqlite3_column_int64(stmt, 2 + c);
-		page_raw(p, "<tr><td>");
-		page_text(p, (const char *)sqlite3_column_text(stmt, 0));
-		page_raw(p, "</td><td>");
-		page_text(p, (const char *)sqlite3_column_text(stmt, 1));
-		page_html(p, "</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td>"
+		page_raw(p, "<tr>");
+		page_cell(p, (const char *)sqlite3_column_text(stmt, 0));
+		page_cell(p, (const char *)sqlite3_column_text(stmt, 1));
+		page_html(p, "<td class=\"num\">%lld</td><td class=\"num\">%lld</td>"
 			  "<td class=\"num\">%lld</td><td class=\"num\">%lld</td>",
 			  (long long)v[0], (long long)v[1], (long long)v[2], (long long)v[3]);
 		/* satisfied / rated in ten-thousandths, shown as a percentage. */

@@ -29,11 +29,10 @@ enum { G_VILLAGE, G_NAME, G_GRID, G_GRID_NAME, G_HOUSEHOLDS, G_WORKER, G_REGISTE
 
 static void write_row(struct page *p, const struct grid_sum *s)
 {
-	page_raw(p, "<tr><td>");
-	page_text(p, s->name ? s->name : s->code);
-	page_raw(p, "</td><td>");
-	page_text(p, s->code);
-	page_html(p, "</td><td class=\"num\">%lld</td>", (long long)s->grids);
+	page_raw(p, "<tr>");
+	page_cell(p, s->name ? s->name : s->code);
+	page_cell(p, s->code);
+	page_html(p, "<td class=\"num\">%lld</td>", (long long)s->grids);
 	page_fixed(p, s->households_known, s->households, 0, "");
 	page_html(p, "<td class=\"num\">%lld</td><td class=\"num\">%lld</td>"
 		  "<td class=\"num\">%lld</td><td class=\"num\">%lld</td>",

@@ -47,6 +47,13 @@ void page_text(struct page *p, const char *s)
 		p->rc = rc;
 }
 
+void page_cell(struct page *p, const char *s)
+{
+	page_raw(p, "<td>");
+	page_text(p, s);
+	page_raw(p, "</td>");
+}
+
 void page_label(struct page *p, const char *zh, const char *en)
 {
 	page_html(p, "<span class=\"zh\">%s</span><span class=\"en\">%s</span>", zh, en);
@@ -184,9 +191,8 @@ static void stars_section(struct page *p, const struct report *r)
 		const struct stele_star_row *v = &s->rows[i];
 		page_raw(p, "<tr><td class=\"vname\">");
 		page_text(p, v->name);
-		page_raw(p, "</td><td>");
-		page_text(p, v->code);
 		page_raw(p, "</td>");
+		page_cell(p, v->code);
 		page_fixed(p, v->declared_set, v->declared, 1, "");
 		page_fixed(p, v->scored, v->score, 1, "");
 		if (v->scored)
@@ -358,12 +364,11 @@ static void areas_section(struct page *p, const struct report *r, bool counties)
 	page_label(p, "未同步", "Never synced");
 	page_raw(p, "</th></tr></thead><tbody>\n");
 	for (size_t j = 0; j < n; j++) {
-		page_raw(p, "<tr><td>");
-		page_text(p, t[j].name);
-		page_raw(p, "</td><td>");
-		page_text(p, t[j].code);
-		page_html(p, "</td><td class=\"num\">%d</td><td class=\"num\">%d</td>", t[j].villages,
-		     t[j].ranked);
+		page_raw(p, "<tr>");
+		page_cell(p, t[j].name);
+		page_cell(p, t[j].code);
+		page_html(p, "<td class=\"num\">%d</td><td class=\"num\">%d</td>", t[j].villages,
+			  t[j].ranked);
 		page_fixed(p, t[j].ranked > 0,
 			   t[j].ranked ? stele_rank_div_round(t[j].composite_sum, t[j].ranked) : 0, 2, "");
 		page_html(p, "<td class=\"num\">%d</td><td class=\"num\">%d</td><td class=\"num\">%d</td>"

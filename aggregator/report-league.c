@@ -151,11 +151,9 @@ void report_league_section(struct page *p, const struct report *r)
 		page_text(p, v->name);
 		page_raw(p, "</a>");
 		status_flag(p, v->status);
-		page_raw(p, "</td><td>");
-		page_text(p, v->code);
-		page_raw(p, "</td><td>");
-		page_text(p, v->township_name);
 		page_raw(p, "</td>");
+		page_cell(p, v->code);
+		page_cell(p, v->township_name);
 		page_fixed(p, v->ranked, v->composite, 2, "");
 		for (int k = 0; k < STELE_IND_COUNT; k++)
 			page_fixed(p, v->has[k], v->ind[k], 2, "%");

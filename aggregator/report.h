@@ -56,6 +56,8 @@ void page_raw(struct page *p, const char *markup);
 void page_html(struct page *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Text, HTML-escaped (also fit for attribute values in double quotes). */
 void page_text(struct page *p, const char *s);
+/* A table cell of text, <td>TEXT</td>, the text escaped (NULL: an empty cell). */
+void page_cell(struct page *p, const char *s);
 /* A label in both languages; the page shows one (html.zh / html.en). */
 void page_label(struct page *p, const char *zh, const char *en);
 /* <table id="ID"><thead> with one header per column (Chinese, English), then <tbody>. */

@@ -44,15 +44,9 @@ void stele_db_rollback(sqlite3 *db)
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-int stele_db_run(sqlite3 *db, const char *what, const char *sql, const char *types, ...)
+/* Binds stmt's ?1, ?2, ... from ap as types says (stele_db_run's letters). */
+static void bind_typed(sqlite3_stmt *stmt, const char *types, va_list ap)
 {
-	sqlite3_stmt *stmt = NULL;
-	va_list ap;
-	int rc;
-
-	if ((rc = stele_db_prepare(db, &stmt, sql)) < 0)
-		return rc;
-	va_start(ap, types);
 	for (int i = 0; types[i]; i++) {
 		switch (types[i]) {
 		case 't':
@@ -69,8 +63,43 @@ int stele_db_run(sqlite3 *db, const char *what, const char *sql, const char *typ
 			sqlite3_bind_int(stmt, i + 1, va_arg(ap, int));
 		}
 	}
+}
+
+int stele_db_run(sqlite3 *db, const char *what, const char *sql, const char *types, ...)
+{
+	sqlite3_stmt *stmt = NULL;
+	va_list ap;
+	int rc;
+
+	if ((rc = stele_db_prepare(db, &stmt, sql)) < 0)
+		return rc;
+	va_start(ap, types);
+	bind_typed(stmt, types, ap);
 	va_end(ap);
 	if (sqlite3_step(stmt) != SQLITE_DONE)
+		rc = stele_error_db(STELE_EFAIL, db, what);
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int stele_db_query_int(int64_t *out, sqlite3 *db, const char *what, const char *sql,
+		       const char *types, ...)
+{
+	sqlite3_stmt *stmt = NULL;
+	va_list ap;
+	int rc, step;
+
+	if ((rc = stele_db_prepare(db, &stmt, sql)) < 0)
+		return rc;
+	va_start(ap, types);
+	bind_typed(stmt, types, ap);
+	va_end(ap);
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW)
+		*out = sqlite3_column_int64(stmt, 0);
+	else if (step == SQLITE_DONE)
+		*out = 0;
+	else
 		rc = stele_error_db(STELE_EFAIL, db, what);
 	sqlite3_finalize(stmt);
 	return rc;

@@ -59,6 +59,13 @@ int stele_meta_set(sqlite3 *db, const char *key, const char *value);
  */
 int stele_db_run(sqlite3 *db, const char *what, const char *sql, const char *types, ...);
 
+/* The first column of sql's first row as an integer into *out (0 when it returns
+ * no row or NULL), its parameters bound as stele_db_run's types say; a failure is
+ * STELE_EFAIL naming what ("reading the weak list"), *out left alone. Nothing to
+ * free. */
+int stele_db_query_int(int64_t *out, sqlite3 *db, const char *what, const char *sql,
+		       const char *types, ...);
+
 /* The single integer result of sql (with no parameters), or STELE_EFAIL. */
 int stele_db_int(sqlite3 *db, const char *sql, int64_t *out);
 

@@ -8,34 +8,18 @@
 #include "parse.h"
 #include "review.h"
 
-/* *out: count(*) of a one-row query with (village, year) bound as ?1, ?2. */
-static int count_rows(int64_t *out, sqlite3 *db, const char *sql, const char *village, int year)
-{
-	sqlite3_stmt *stmt = NULL;
-	int rc;
-
-	if ((rc = stele_db_prepare(db, &stmt, sql)) < 0)
-		return rc;
-	sqlite3_bind_text(stmt, 1, village, -1, SQLITE_STATIC);
-	sqlite3_bind_int(stmt, 2, year);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		*out = sqlite3_column_int64(stmt, 0);
-	else
-		rc = stele_error_db(STELE_EFAIL, db, "reading assessments");
-	sqlite3_finalize(stmt);
-	return rc;
-}
-
 int stele_review_approve(sqlite3 *db, const char *village, int year, const char *approved_on,
 			 const char *note)
 {
 	int64_t declared = 0, approved = 0;
 	int rc;
 
-	if ((rc = count_rows(&declared, db, "SELECT count(*) FROM assessment "
-				"WHERE village_code = ?1 AND year = ?2", village, year)) < 0 ||
-	    (rc = count_rows(&approved, db, "SELECT count(*) FROM assessment_approval "
-				"WHERE village_code = ?1 AND year = ?2", village, year)) < 0)
+	if ((rc = stele_db_query_int(&declared, db, "reading assessments",
+				     "SELECT count(*) FROM assessment "
+				     "WHERE village_code = ?1 AND year = ?2", "tn", village, year)) < 0 ||
+	    (rc = stele_db_query_int(&approved, db, "reading assessments",
+				     "SELECT count(*) FROM assessment_approval "
+				     "WHERE village_code = ?1 AND year = ?2", "tn", village, year)) < 0)
 		return rc;
 	if (approved)
 		return stele_error(STELE_EINVALID, "the self-assessment of village %s for %d is "

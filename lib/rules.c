@@ -158,6 +158,39 @@ static const int required_standard_items[] = { 1, 1, 1, 0 };
 static const char *const header_veto_items[] = { "code", "name" };
 static const char *const header_config[] = { "key", "value" };
 
+/* How import_rows reads and stores each kind: the CSV header (required: the
+ * columns that must be there; NULL, all of them), the upsert of one row, and the
+ * statement that deals with the rows the file does not list (see rules.h). */
+static const struct import_kind {
+	const char *const *header;
+	const int *required;
+	size_t ncols;
+	const char *upsert, *unlisted;
+} import_kinds[] = {
+	[STELE_RULES_POINT_RULES] = {
+		header_point_rules, required_point_rules, 5,
+		"INSERT INTO point_rule (code, category, name, points, active) "
+		"VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (code) DO UPDATE SET "
+		"category = ?2, name = ?3, points = ?4, active = ?5",
+		"UPDATE point_rule SET active = 0 WHERE active = 1" },
+	[STELE_RULES_STANDARD_ITEMS] = {
+		header_standard_items, required_standard_items, 4,
+		"INSERT INTO standard_item (code, name, max_score, active) "
+		"VALUES (?1, ?2, ?3, ?4) ON CONFLICT (code) DO UPDATE SET "
+		"name = ?2, max_score = ?3, active = ?4",
+		"UPDATE standard_item SET active = 0 WHERE active = 1" },
+	[STELE_RULES_VETO_ITEMS] = {
+		header_veto_items, NULL, 2,
+		"INSERT INTO veto_item (code, name) VALUES (?1, ?2) "
+		"ON CONFLICT (code) DO UPDATE SET name = ?2",
+		"DELETE FROM veto_item WHERE code NOT IN (SELECT veto_code FROM veto_event)" },
+	[STELE_RULES_CONFIG] = {
+		header_config, NULL, 2,
+		"INSERT INTO ranking_config (key, value) VALUES (?1, ?2) "
+		"ON CONFLICT (key) DO UPDATE SET value = ?2",
+		"DELETE FROM ranking_config" },
+};
+
 /* Checks one field for one-line UTF-8 and a length cap, naming the cell on error. */
 static int check_cell(struct stele_csv *csv, int col, const char *value, const char *name,
 		      size_t max, bool required)
@@ -219,10 +252,10 @@ static int seen_add(struct seen_codes *seen, struct stele_csv *csv, int col, con
 
 static int import_rows(sqlite3 *db, enum stele_rules_kind kind, struct stele_csv *csv)
 {
+	const struct import_kind *ik = &import_kinds[kind];
+	const int *required = ik->required;
+	const size_t ncols = ik->ncols;
 	struct seen_codes seen = { 0 };
-	const char *const *header;
-	const int *required = NULL;
-	size_t ncols;
 	int idx[5], rc, more;
 	char **f;
 	size_t nf;
@@ -230,61 +263,13 @@ static int import_rows(sqlite3 *db, enum stele_rules_kind kind, struct stele_csv
 	int64_t total_max = 0;
 	int rows = 0;
 
-	switch (kind) {
-	case STELE_RULES_POINT_RULES:
-		header = header_point_rules;
-		required = required_point_rules;
-		ncols = 5;
-		rc = stele_db_prepare(db, &upsert,
-				      "INSERT INTO point_rule (code, category, name, points, active) "
-				      "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (code) DO UPDATE SET "
-				      "category = ?2, name = ?3, points = ?4, active = ?5");
-		break;
-	case STELE_RULES_STANDARD_ITEMS:
-		header = header_standard_items;
-		required = required_standard_items;
-		ncols = 4;
-		rc = stele_db_prepare(db, &upsert,
-				      "INSERT INTO standard_item (code, name, max_score, active) "
-				      "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (code) DO UPDATE SET "
-				      "name = ?2, max_score = ?3, active = ?4");
-		break;
-	case STELE_RULES_VETO_ITEMS:
-		header = header_veto_items;
-		ncols = 2;
-		rc = stele_db_prepare(db, &upsert,
-				      "INSERT INTO veto_item (code, name) VALUES (?1, ?2) "
-				      "ON CONFLICT (code) DO UPDATE SET name = ?2");
-		break;
-	default:
-		header = header_config;
-		ncols = 2;
-		rc = stele_db_prepare(db, &upsert,
-				      "INSERT INTO ranking_config (key, value) VALUES (?1, ?2) "
-				      "ON CONFLICT (key) DO UPDATE SET value = ?2");
-		break;
-	}
-	if (rc < 0)
+	STELE_ASSERT((size_t)kind < sizeof(import_kinds) / sizeof(import_kinds[0]));
+	if ((rc = stele_db_prepare(db, &upsert, ik->upsert)) < 0)
 		return rc;
-	if ((rc = stele_csv_header(csv, header, ncols, required, idx)) < 0)
+	if ((rc = stele_csv_header(csv, ik->header, ncols, required, idx)) < 0)
 		goto done;
 	/* Rows the file does not list end up inactive or deleted (see rules.h). */
-	switch (kind) {
-	case STELE_RULES_POINT_RULES:
-		rc = stele_db_exec(db, "UPDATE point_rule SET active = 0 WHERE active = 1");
-		break;
-	case STELE_RULES_STANDARD_ITEMS:
-		rc = stele_db_exec(db, "UPDATE standard_item SET active = 0 WHERE active = 1");
-		break;
-	case STELE_RULES_VETO_ITEMS:
-		rc = stele_db_exec(db, "DELETE FROM veto_item WHERE code NOT IN "
-				       "(SELECT veto_code FROM veto_event)");
-		break;
-	default:
-		rc = stele_db_exec(db, "DELETE FROM ranking_config");
-		break;
-	}
-	if (rc < 0)
+	if ((rc = stele_db_exec(db, ik->unlisted)) < 0)
 		goto done;
 	while ((more = stele_csv_next(&f, &nf, csv)) == 1) {
 		const char *cell[5];

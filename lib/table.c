@@ -96,7 +96,7 @@ int stele_table_from_query(struct stele_table **out, sqlite3 *db, const char *sq
 	sqlite3_stmt *stmt = NULL;
 	const char **names = NULL, **cells = NULL;
 	enum stele_col_kind *kinds = NULL;
-	int rc, step, ncols;
+	int rc, step = SQLITE_DONE, ncols;
 
 	if ((rc = stele_db_prepare(db, &stmt, sql)) < 0)
 		return rc;
@@ -122,19 +122,11 @@ int stele_table_from_query(struct stele_table **out, sqlite3 *db, const char *sq
 		if ((rc = stele_table_add_row(t, cells)) < 0)
 			goto done;
 	}
-	if (step != SQLITE_DONE) {
-		rc = stele_error_db(STELE_EFAIL, db, "query");
-		goto done;
-	}
-	*out = t;
-	t = NULL;
 done:
-	stele_table_free(t);
 	free(names);
 	free(cells);
 	free(kinds);
-	sqlite3_finalize(stmt);
-	return rc;
+	return stele_table_end(out, t, stmt, rc, step, db, "query");
 }
 
 int stele_format_parse(enum stele_format *out, const char *s)

@@ -68,7 +68,6 @@ int stele_table_print(const struct stele_table *t, enum stele_format format, uns
  * ("-3.5" is data). */
 bool stele_csv_formula_like(const char *s);
 
-/* Parses "table", "csv" or "json". */
 /*
  * The end of filling t from stmt row by row: rc is 0, or the failure that stopped
  * the rows; step the last sqlite3_step's result, an error of db (named by what)
@@ -78,6 +77,7 @@ bool stele_csv_formula_like(const char *s);
 int stele_table_end(struct stele_table **out, struct stele_table *t, sqlite3_stmt *stmt, int rc,
 		    int step, sqlite3 *db, const char *what);
 
+/* Parses "table", "csv" or "json". */
 int stele_format_parse(enum stele_format *out, const char *s);
 
 /* Display width in terminal columns of UTF-8 text (East Asian wide = 2). */

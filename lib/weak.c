@@ -179,49 +179,27 @@ done:
 	return rc;
 }
 
-/* *out: the integer the query (binding the texts a, b) returns, 0 without a row. */
-static int query_int(int64_t *out, sqlite3 *db, const char *sql, const char *a, const char *b)
-{
-	sqlite3_stmt *stmt = NULL;
-	int rc, step;
-
-	if ((rc = stele_db_prepare(db, &stmt, sql)) < 0)
-		return rc;
-	sqlite3_bind_text(stmt, 1, a, -1, SQLITE_STATIC);
-	if (b)
-		sqlite3_bind_text(stmt, 2, b, -1, SQLITE_STATIC);
-	step = sqlite3_step(stmt);
-	if (step == SQLITE_ROW)
-		*out = sqlite3_column_int64(stmt, 0);
-	else if (step == SQLITE_DONE)
-		*out = 0;
-	else
-		rc = stele_error_db(STELE_EFAIL, db, "reading the weak list");
-	sqlite3_finalize(stmt);
-	return rc;
-}
-
 int stele_weak_add(sqlite3 *db, const char *code, int year, const char *date,
 		   const char *reason)
 {
-	char year_text[16];
 	int64_t found = 0, open_year = 0;
 	int rc;
 
-	snprintf(year_text, sizeof(year_text), "%d", year);
-	if ((rc = query_int(&found, db, "SELECT count(*) FROM village WHERE code = ?1", code,
-			    NULL)) < 0)
+	if ((rc = stele_db_query_int(&found, db, "reading the weak list",
+				     "SELECT count(*) FROM village WHERE code = ?1", "t", code)) < 0)
 		return rc;
 	if (!found)
 		return stele_error(STELE_EINVALID, "village %s is not registered", code);
-	if ((rc = query_int(&found, db, "SELECT count(*) FROM weak_village WHERE village_code = ?1 "
-					"AND year = CAST(?2 AS INTEGER)", code, year_text)) < 0)
+	if ((rc = stele_db_query_int(&found, db, "reading the weak list",
+				     "SELECT count(*) FROM weak_village WHERE village_code = ?1 "
+				     "AND year = ?2", "tn", code, year)) < 0)
 		return rc;
 	if (found)
 		return stele_error(STELE_EINVALID, "village %s is on the weak list for %d already",
 				   code, year);
-	if ((rc = query_int(&open_year, db, "SELECT year FROM weak_village WHERE village_code = ?1 "
-					    "AND converted_on IS NULL", code, NULL)) < 0)
+	if ((rc = stele_db_query_int(&open_year, db, "reading the weak list",
+				     "SELECT year FROM weak_village WHERE village_code = ?1 "
+				     "AND converted_on IS NULL", "t", code)) < 0)
 		return rc;
 	if (open_year)
 		return stele_error(STELE_EINVALID, "village %s is on the weak list since %lld and "

@@ -15,7 +15,7 @@ xgettext --from-code=UTF-8 --language=C --add-comments=TRANSLATORS: --sort-by-fi
 	--keyword=stele_error:2 --flag=stele_error:2:c-format \
 	--keyword=stele_verror:2 --flag=stele_verror:2:c-format \
 	--keyword=stele_error_append:1 --flag=stele_error_append:1:c-format \
-	--keyword=stele_error_db:3 --keyword=stele_table_end:7 --keyword=stele_db_run:2 \
+	--keyword=stele_error_db:3 --keyword=stele_table_end:7 --keyword=stele_db_run:2 --keyword=stele_db_query_int:3 \
 	--keyword=stele_csv_error:4 --flag=stele_csv_error:4:c-format \
 	--keyword=agent_refuse:2 --flag=agent_refuse:2:c-format \
 	--keyword=agent_cmd_set:9 --flag=agent_cmd_set:9:c-format --keyword=stele_error_text:2 \

@@ -1,5 +1,6 @@
 /* test-db.c: lib/db.c: migrations (and refusing a newer database), the reading
- * open, settings, and the canonical dump that verify and the tests compare. */
+ * open, settings, the one-integer query, and the canonical dump that verify and
+ * the tests compare. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,6 +112,32 @@ static void test_meta(void **state)
 	stele_db_close(db);
 }
 
+/* stele_db_query_int binds its parameters by type, reads the first column of the
+ * first row, gives 0 for no row, and leaves *out alone on a failure. */
+static void test_query_int(void **state)
+{
+	sqlite3 *db = NULL;
+	int64_t n = -1;
+
+	(void)state;
+	assert_int_equal(stele_db_open(&db, ":memory:", STELE_DB_CREATE), 0);
+	assert_int_equal(stele_db_query_int(&n, db, "adding", "SELECT ?1 + length(?2) + ?3",
+					    "nti", 40, "ab", (int64_t)1 << 40), 0);
+	assert_int_equal(n, 42 + ((int64_t)1 << 40));
+	assert_int_equal(stele_db_query_int(&n, db, "reading", "SELECT 7 WHERE ?1 IS NULL",
+					    "e", ""), 0);
+	assert_int_equal(n, 7);
+	assert_int_equal(stele_db_query_int(&n, db, "reading", "SELECT 7 WHERE ?1 IS NULL",
+					    "t", "x"), 0);
+	assert_int_equal(n, 0);
+	n = 5;
+	assert_int_equal(stele_db_query_int(&n, db, "reading the moon",
+					    "SELECT abs(-9223372036854775807 - 1)", ""), STELE_EFAIL);
+	assert_int_equal(n, 5);
+	assert_non_null(strstr(stele_error_message(), "reading the moon"));
+	stele_db_close(db);
+}
+
 /* Dumps one member whose name and grid are given (grid may be NULL). */
 static char *dump_member(const char *name, const char *grid)
 {
@@ -207,6 +234,7 @@ int main(void)
 		cmocka_unit_test(test_newer_database_refused),
 		cmocka_unit_test(test_read_only_open),
 		cmocka_unit_test(test_meta),
+		cmocka_unit_test(test_query_int),
 		cmocka_unit_test(test_dump_is_unambiguous),
 		cmocka_unit_test(test_domain_columns_are_the_schema),
 	};
