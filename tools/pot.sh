@@ -25,7 +25,7 @@ xgettext --from-code=UTF-8 --language=C --add-comments=TRANSLATORS: --sort-by-fi
 	--keyword=stele_cli_progress:2 --keyword=SAY:2 --flag=SAY:2:c-format \
 	--keyword=stele_check_text:3 --keyword=stele_check_village_code:3 \
 	--keyword=stele_check_county_code:2 --keyword=stele_check_township_code:3 \
-	--keyword=stele_parse_date:3 \
+	--keyword=stele_parse_date:3 --keyword=stele_file_write:5 --keyword=step_reset:3 \
 	--keyword=stele_parse_month:3 --keyword=stele_parse_year:3 --keyword=stele_parse_fixed:4 \
 	--keyword=stele_parse_tenths:3 --keyword=stele_parse_fen:3 --keyword=stele_parse_int:5 \
 	--keyword=stele_parse_pubkey:3 \
