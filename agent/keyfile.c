@@ -52,7 +52,7 @@ int agent_keys_open(struct stele_keys **out, struct stele_ctx *ctx, sqlite3 *db)
 int agent_key_recover(struct stele_ctx *ctx)
 {
 	enum stele_keystore_state state;
-	char *hex = NULL;
+	char *hex = NULL, *path = NULL;
 	int rc;
 
 	if ((rc = stele_keystore_recover(&state, ctx)) < 0)
@@ -67,9 +67,13 @@ int agent_key_recover(struct stele_ctx *ctx)
 		return 0;
 	if ((rc = stele_meta_get(ctx->db, "public_key", &hex)) < 0)
 		return rc;
-	rc = stele_error(STELE_EFAIL, "%s/%s is not the key this village signs with (public key "
-			 "%.16s...); put the village's own %s back (docs/keys.md)", ctx->dir,
-			 STELE_KEY_FILE, hex ? hex : "", STELE_KEY_FILE);
+	if (!(path = stele_ctx_path(ctx, STELE_KEY_FILE)))
+		rc = stele_error(STELE_EFAIL, "out of memory");
+	else
+		rc = stele_error(STELE_EFAIL, "%s is not the key this village signs with (public key "
+				 "%.16s...); put the village's own %s back (docs/keys.md)", path,
+				 hex ? hex : "", STELE_KEY_FILE);
+	free(path);
 	free(hex);
 	return rc;
 }

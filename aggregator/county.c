@@ -36,7 +36,7 @@ int agg_open(struct stele_ctx *ctx)
 int agg_key_recover(struct stele_ctx *ctx)
 {
 	enum stele_keystore_state state;
-	char *hex = NULL;
+	char *hex = NULL, *path = NULL;
 	int rc;
 
 	if ((rc = stele_keystore_recover(&state, ctx)) < 0)
@@ -51,9 +51,13 @@ int agg_key_recover(struct stele_ctx *ctx)
 		return 0;
 	if ((rc = stele_meta_get(ctx->db, "public_key", &hex)) < 0)
 		return rc;
-	rc = stele_error(STELE_EFAIL, "%s/%s is not the key this directory signs with (public "
-			 "key %.16s...); put the directory's own %s back (docs/keys.md)", ctx->dir,
-			 STELE_KEY_FILE, hex ? hex : "", STELE_KEY_FILE);
+	if (!(path = stele_ctx_path(ctx, STELE_KEY_FILE)))
+		rc = stele_error(STELE_EFAIL, "out of memory");
+	else
+		rc = stele_error(STELE_EFAIL, "%s is not the key this directory signs with (public key "
+				 "%.16s...); put the directory's own %s back (docs/keys.md)", path,
+				 hex ? hex : "", STELE_KEY_FILE);
+	free(path);
 	free(hex);
 	return rc;
 }

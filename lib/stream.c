@@ -181,9 +181,13 @@ static int check_own_key(struct row_check *c, const struct stele_cs_row *row, in
 		return check_values(c, row);
 	value_shown(shown, v);
 	c->reason = "ownership";
+	if (!*code)
+		return stele_error(STELE_EVERIFY, "%srow change %lu announces a signing key for %s, "
+				   "but the code of %s is not known here", c->seq_prefix, row->number,
+				   shown, s->writer);
 	return stele_error(STELE_EVERIFY, "%srow change %lu announces a signing key for %s; "
 			   "%s may only announce its own (%s)", c->seq_prefix, row->number, shown,
-			   s->writer, *code ? code : "its code is not known here");
+			   s->writer, code);
 }
 
 /* One row change: in a table the writer's level owns, of the table's shape here,
