@@ -1,5 +1,6 @@
 /* cmd-key.c: `stele-agent key [rotate|history]`: the village's signing key and its
- * rotation through the stream (docs/keys.md; the files and the rotation are lib/keystore.c's). */
+ * rotation through the stream (docs/keys.md; the key files and the rotation are
+ * lib/keystore.c's). */
 #include <stdio.h>
 
 #include "agent.h"

@@ -12,7 +12,7 @@ T=990101001                       # the township
 A=990101001201 B=990101001202     # its villages
 COUNTY_URL=$TRASH/server/county.git
 
-# county_value KEY: ranking_config KEY in directory $1's database.
+# config_value DIR KEY: ranking_config KEY in DIR's database.
 config_value() {
 	sqlite3 "$1/stele.db" "SELECT value FROM ranking_config WHERE key = '$2'"
 }
@@ -86,7 +86,6 @@ test_expect_success 'the county publishes: each commit names the key that signed
 	stele-aggregator -C county rules publish 2>/dev/null &&
 	! test -e county/signing.key.old &&
 	seq=$(cat rotation.seq) &&
-	git --git-dir=server/county.git log --format=%s main | grep -c "^seq" >/dev/null &&
 	for n in $seq $((seq + 1)); do
 		c=$(git --git-dir=server/county.git log --format="%H %s" main |
 			awk -v n="seq $n:" "index(\$0, n) { print \$1 }") &&
