@@ -358,6 +358,12 @@ int stele_merge_check_ahead(struct stele_changeset **out, uint64_t *seq, int *du
 				stele_merge_refuse(m, "signature", "seq %llu: signature does not verify against the "
 				       "key pinned for %s", (unsigned long long)unsigned_cs->seq,
 				       m->stream.writer);
+			else if (m->stream.level != STELE_LEVEL_VILLAGE)
+				/* A county's, township's or city's own rotation ('key rotate'). */
+				stele_merge_refuse(m, "signature", "seq %llu: signature does not verify against the "
+				       "key in force for %s at seq %llu (not the pinned key: its own "
+				       "'key rotate' replaced it)", (unsigned long long)unsigned_cs->seq,
+				       m->stream.writer, (unsigned long long)key_seq);
 			else
 				stele_merge_refuse(m, "signature", "seq %llu: signature does not verify against the "
 				       "key in force for %s at seq %llu (not the pinned key: a rotation "

@@ -126,7 +126,7 @@ test_expect_success 'a county change set signed with the old key after the rotat
 	"$FORGE" county server/county.git --writer county --key old-county.key \
 		--sql "INSERT INTO veto_item VALUES ('\''V9'\'', '\''伪造'\'')" &&
 	test_expect_code 5 stele-agent -C v/$A sync 2>err &&
-	test_grep "seq [0-9]*: signature does not verify against the key in force for county" err &&
+	test_grep "seq [0-9]*: signature does not verify against the key in force for county at seq [0-9]* (not the pinned key: its own .key rotate. replaced it)" err &&
 	test "$(sqlite3 v/$A/stele.db "SELECT count(*) FROM veto_item WHERE code = '\''V9'\''")" = 0 &&
 	test_expect_code 5 stele-aggregator -C city sync 2>/dev/null &&
 	test "$(sqlite3 city/stele.db "SELECT reason FROM stele_quarantine WHERE writer = '\''990101'\''")" = signature &&
@@ -199,6 +199,29 @@ test_expect_success 'an interrupted rotate after its commit is finished by the n
 	stele-aggregator -C crash key >now && test_cmp new now &&
 	test -e crash/signing.key.old && test ! -e crash/signing.key.new &&
 	stele-aggregator -C crash key history --format csv >h && test_line_count 4 h
+'
+
+test_expect_success 'key rotate killed at random instants: the key always matches the stream' '
+	cp -a town kill &&
+	i=0 &&
+	while [ $i -lt 15 ]; do
+		stele-aggregator -C kill key rotate >/dev/null 2>&1 &
+		pid=$! &&
+		sleep "0.0$((i % 5))" &&
+		kill -KILL $pid 2>/dev/null || : &&
+		wait $pid || : &&
+		stele-aggregator -C kill key >now 2>/dev/null &&
+		stele-aggregator -C kill key history --format csv | tail -n 1 | cut -d, -f3 >last &&
+		test_cmp last now &&
+		test ! -e kill/signing.key.new || exit 1
+		i=$((i + 1))
+	done &&
+	stele-aggregator -C kill assess review $B S2 9 --year 2026 &&
+	stele-aggregator -C kill rules publish --to "$TRASH/kill.git" 2>/dev/null &&
+	sqlite3 county/stele.db "UPDATE stele_township_source SET remote = '\''$TRASH/kill.git'\''" &&
+	stele-aggregator -C county sync 2>/dev/null &&
+	test "$(sqlite3 county/stele.db "SELECT last_seq FROM stele_stream WHERE writer = '\''$T'\''")" = \
+		"$(sqlite3 kill/stele.db "SELECT max(seq) FROM stele_outbox")"
 '
 
 test_expect_success 'a signing.key that is not the directory key is refused' '
