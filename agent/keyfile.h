@@ -7,12 +7,11 @@
 
 #include "cli.h"
 #include "keys.h"
+#include "keystore.h"
 
-/* Keys (docs/keys.md). A rotation writes the new key to
- * signing.key.new before its transaction and moves it to signing.key after; the
- * replaced key stays as signing.key.old until the rotation is pushed. */
-#define AGENT_NEW_KEY_FILE "signing.key.new"
-#define AGENT_OLD_KEY_FILE "signing.key.old"
+/* The key files (lib/keystore.h, docs/keys.md). */
+#define AGENT_NEW_KEY_FILE STELE_NEW_KEY_FILE
+#define AGENT_OLD_KEY_FILE STELE_OLD_KEY_FILE
 
 /* The key that signed the village's seq 1: meta 'initial_public_key' (set by the
  * first rotation, and by restore), else 'public_key'. */
@@ -28,14 +27,5 @@ int agent_keys_open(struct stele_keys **out, struct stele_ctx *ctx, sqlite3 *db)
 int agent_key_recover(struct stele_ctx *ctx);
 /* Removes signing.key.old once synced_seq has reached the last rotation. */
 int agent_key_tidy(struct stele_ctx *ctx);
-
-/* The three key files of the directory, signing.key, signing.key.new and
- * signing.key.old: malloc'd, freed by the caller; all or none. */
-int agent_key_paths(char **key, char **new_key, char **old_key, const struct stele_ctx *ctx);
-/* Puts the key file new_path in place of key_path: the replaced key stays as
- * old_path unless one is already kept (an older rotation not yet synced: that one
- * is the key the remote's history ends with). The rename is atomic and made
- * durable, so a crash leaves either key, never none. */
-int agent_key_install(const char *key_path, const char *new_path, const char *old_path);
 
 #endif

@@ -28,6 +28,7 @@ extern const struct stele_cmd requests_subcommands[];
 int cmd_rank_grids(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_report(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
 int cmd_key(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
+extern const struct stele_cmd key_subcommands[];
 extern const struct stele_cmd township_subcommands[];
 extern const struct stele_cmd village_subcommands[];
 extern const struct stele_cmd rules_subcommands[];
@@ -81,6 +82,18 @@ int agg_fork_resolve(long *count, struct stele_ctx *ctx, const char *code);
 /* Opens the county directory, or a township's (lock, database, signing key), and
  * checks it is one. Released by stele_ctx_close (done by the dispatcher). */
 int agg_open(struct stele_ctx *ctx);
+
+/* Run by agg_open (docs/keys.md): finishes a `key rotate` interrupted after its
+ * transaction, or removes the unused key of one interrupted before it (said on
+ * stderr), and refuses a signing.key that is not the key meta 'public_key' names. */
+int agg_key_recover(struct stele_ctx *ctx);
+
+/* The code the directory's own stream writes its rows under (its writer_key
+ * rows): a county's 6 digits, a township's 9, a city's 4; copied into out. */
+int agg_own_code(char out[10], struct stele_ctx *ctx);
+
+/* Removes signing.key.old once the last rotation has been pushed (pushed_seq). */
+int agg_key_tidy(struct stele_ctx *ctx);
 
 /* The directory's level (an opened ctx): STELE_LEVEL_COUNTY, STELE_LEVEL_TOWNSHIP
  * (init --township, docs/levels.md), STELE_LEVEL_CITY (init --city), or

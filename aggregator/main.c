@@ -15,7 +15,9 @@ static const struct stele_cmd commands[] = {
 	  "('county add') and fetches, verifies and ranks every village they vouch for."), NULL },
 	{ "key", cmd_key, N_("key"),
 	  N_("Prints the directory's public key (64 hex digits): a township's, to register\n"
-	  "it at the county with 'township add --key'."), NULL },
+	  "it at the county with 'township add --key'; a county's, for its villages and\n"
+	  "its city. 'key rotate' replaces it through the directory's stream; 'key\n"
+	  "history' lists every key it has signed with (docs/keys.md)."), key_subcommands },
 	{ "village", stele_cli_subcommand, N_("village add|set|import|list|revoke|keys ..."),
 	  N_("The registry of villages, their remotes and pinned keys."), village_subcommands },
 	{ "township", stele_cli_subcommand, N_("township add|list ..."),

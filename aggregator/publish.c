@@ -13,20 +13,23 @@
 #include "error.h"
 #include "gitrepo.h"
 #include "i18n.h"
-#include "keypair.h"
+#include "keys.h"
+#include "keystore.h"
 #include "outbox.h"
 #include "parse.h"
 #include "remote.h"
 #include "url.h"
 
-/* stele_outbox_commit's key: this directory's own, the same for every seq. */
+/* stele_outbox_commit's key: writer.pub names the key in force for each seq of the
+ * directory's own stream, the one that signed it (its rotations: `key rotate`). */
 static int own_key(char *pk_hex, uint64_t seq, void *arg)
 {
 	unsigned char pk[STELE_PK_BYTES];
-	const struct stele_ctx *ctx = arg;
+	bool revoked;
+	int rc;
 
-	(void)seq;
-	stele_key_public(pk, ctx->sk);
+	if ((rc = stele_keys_in_force(pk, &revoked, arg, seq)) < 0)
+		return rc;
 	stele_hex_encode(pk_hex, pk, STELE_PK_BYTES);
 	return 0;
 }
@@ -39,23 +42,29 @@ static int own_key(char *pk_hex, uint64_t seq, void *arg)
 static int commit_outbox(uint64_t *first, uint64_t *last, uint64_t *tip_out,
 			 struct stele_ctx *ctx, git_repository *repo)
 {
+	struct stele_keys *keys = NULL;
 	uint64_t tip_seq = 0, lo = 0, hi = 0;
+	char code[10];
 	git_oid tip;
 	int rc;
 
-	if ((rc = stele_repo_tip(&tip, &tip_seq, repo, STELE_BRANCH)) < 0)
-		return rc;
+	if ((rc = agg_own_code(code, ctx)) < 0 ||
+	    (rc = stele_keystore_keys(&keys, ctx->db, ctx->db, code)) < 0 ||
+	    (rc = stele_repo_tip(&tip, &tip_seq, repo, STELE_BRANCH)) < 0)
+		goto done;
 	rc = stele_outbox_commit(&lo, &hi, ctx->db, repo, STELE_BRANCH, tip_seq,
-				 ctx->writer, own_key, ctx);
+				 ctx->writer, own_key, keys);
 	if (rc == STELE_EVERIFY)
-		return stele_error(STELE_EFAIL, "%s; the repository %s/%s does not match this database",
-				   stele_error_message(), ctx->dir, STELE_REPO_DIR);
+		rc = stele_error(STELE_EFAIL, "%s; the repository %s/%s does not match this database",
+				 stele_error_message(), ctx->dir, STELE_REPO_DIR);
 	if (rc < 0)
-		return rc;
+		goto done;
 	*first = lo;
 	*last = hi;
 	*tip_out = hi ? hi : tip_seq;
-	return 0;
+done:
+	stele_keys_free(keys);
+	return rc;
 }
 
 /*
@@ -145,7 +154,8 @@ int agg_publish_stream(struct stele_ctx *ctx, const char *to, bool always)
 	if ((rc = stele_remote_push(repo, to, STELE_BRANCH, STELE_BRANCH, 1, &remote_opts)) < 0)
 		goto done;
 	snprintf(seq_text, sizeof(seq_text), "%llu", (unsigned long long)tip);
-	if ((rc = stele_meta_set(ctx->db, "pushed_seq", seq_text)) < 0)
+	if ((rc = stele_meta_set(ctx->db, "pushed_seq", seq_text)) < 0 ||
+	    (rc = agg_key_tidy(ctx)) < 0)
 		goto done;
 	stele_url_redact(shown, sizeof(shown), to);
 	if (first)

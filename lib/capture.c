@@ -1,4 +1,5 @@
 /* capture.c: one write, one transaction, one signed change set in the outbox. */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -16,6 +17,7 @@ struct stele_capture {
 	char writer[STELE_CS_WRITER_MAX + 1];
 	char *texts[3]; /* the change_note row (stele_capture_note): clerk, note, village_name */
 	uint64_t reverts;
+	bool key_table;  /* writer_key captured too (stele_capture_key_table) */
 };
 
 static void capture_free(struct stele_capture *cap)
@@ -52,6 +54,18 @@ static int start_session(struct stele_capture *cap)
 	for (; *tables; tables++)
 		if (sqlite3session_attach(cap->session, *tables) != SQLITE_OK)
 			return stele_error_db(STELE_EFAIL, cap->db, "starting capture");
+	if (cap->key_table && sqlite3session_attach(cap->session, "writer_key") != SQLITE_OK)
+		return stele_error_db(STELE_EFAIL, cap->db, "starting capture");
+	return 0;
+}
+
+int stele_capture_key_table(struct stele_capture *cap)
+{
+	if (cap->key_table || stele_level_owns(stele_writer_level(cap->writer), "writer_key"))
+		return 0;
+	cap->key_table = true;
+	if (sqlite3session_attach(cap->session, "writer_key") != SQLITE_OK)
+		return stele_error_db(STELE_EFAIL, cap->db, "starting capture");
 	return 0;
 }
 

@@ -54,6 +54,15 @@ int stele_capture_commit(uint64_t *seq, struct stele_capture *cap,
 int stele_capture_split(struct stele_capture *cap, const unsigned char sk[STELE_SK_BYTES],
 			size_t max_bytes);
 
+/*
+ * Captures table writer_key too, in a capture of a county's, township's or
+ * city's stream, whose level does not own it: the rotation of the writer's own
+ * key (lib/keystore.c) is the one row of it such a stream carries, under the
+ * writer's own code (lib/stream.c checks that). Nothing for a village, whose
+ * table it is anyway. On failure the caller aborts.
+ */
+int stele_capture_key_table(struct stele_capture *cap);
+
 /* Rolls back and frees (NULL is fine). */
 void stele_capture_abort(struct stele_capture *cap);
 

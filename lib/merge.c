@@ -56,7 +56,22 @@ void stele_merge_free(struct stele_merge *m)
 
 int stele_merge_set_scope(struct stele_merge *m, const char *code)
 {
-	return stele_stream_set_scope(&m->stream, code);
+	struct stele_keys *keys = NULL;
+	int rc;
+
+	/* The county's rotations are written under its code, not "county". */
+	if ((rc = stele_stream_set_scope(&m->stream, code)) < 0 ||
+	    (rc = stele_keys_open(&keys, m->stream.db, code, stele_keys_base(m->keys))) < 0)
+		return rc;
+	stele_keys_free(m->keys);
+	m->keys = keys;
+	return 0;
+}
+
+int stele_merge_key_in_force(unsigned char pk[STELE_PK_BYTES], bool *revoked,
+			     struct stele_merge *m, uint64_t seq)
+{
+	return stele_keys_in_force(pk, revoked, m->keys, seq);
 }
 
 void stele_merge_set_one_county(struct stele_merge *m)
@@ -322,16 +337,20 @@ int stele_merge_check_ahead(struct stele_changeset **out, uint64_t *seq, int *du
 								key_seq, data, len)) < 0)
 				goto done;
 			bool theirs = false, known = false;
+			/* A county's change sets name it "county" where its stream is named
+			 * by its code (a city's, a township's): the same writer. */
+			bool other = strcmp(unsigned_cs->writer, m->stream.writer) != 0 &&
+				     !stele_stream_county_at_city(&m->stream, unsigned_cs->writer);
 
-			if (strcmp(unsigned_cs->writer, m->stream.writer) != 0 &&
+			if (other &&
 			    (rc = signed_by_named_writer(&theirs, &known, m->stream.db,
 							 unsigned_cs->writer, unsigned_cs->seq,
 							 data, len)) < 0)
 				goto done;
-			if (strcmp(unsigned_cs->writer, m->stream.writer) != 0 && (theirs || !known))
+			if (other && (theirs || !known))
 				stele_merge_refuse(m, "writer", "change set seq %llu was written by %s, not %s",
 				       (unsigned long long)unsigned_cs->seq, unsigned_cs->writer, m->stream.writer);
-			else if (strcmp(unsigned_cs->writer, m->stream.writer) != 0)
+			else if (other)
 				/* Neither key signs it: damage (a flipped writer byte), not a
 				 * misdelivered repository. */
 				stele_merge_refuse(m, "signature", "seq %llu: signature does not verify; it names "
@@ -345,6 +364,12 @@ int stele_merge_check_ahead(struct stele_changeset **out, uint64_t *seq, int *du
 				stele_merge_refuse(m, "signature", "seq %llu: signature does not verify against the "
 				       "key pinned for %s", (unsigned long long)unsigned_cs->seq,
 				       m->stream.writer);
+			else if (m->stream.level != STELE_LEVEL_VILLAGE)
+				/* A county's, township's or city's own rotation ('key rotate'). */
+				stele_merge_refuse(m, "signature", "seq %llu: signature does not verify against the "
+				       "key in force for %s at seq %llu (not the pinned key: its own "
+				       "'key rotate' replaced it)", (unsigned long long)unsigned_cs->seq,
+				       m->stream.writer, (unsigned long long)key_seq);
 			else
 				stele_merge_refuse(m, "signature", "seq %llu: signature does not verify against the "
 				       "key in force for %s at seq %llu (not the pinned key: a rotation "

@@ -112,8 +112,8 @@ bool stele_stream_county_at_city(const struct stele_stream *s, const char *write
  * (at a township of the county, one_county: the catalogue, which the township
  * follows itself, aggregator/city.c, and the villages' names, which it registers
  * itself), and a city's stream (read at its counties),
- * whose tables are all left out: the county applies the verified change sets
- * itself, captured in its own stream.
+ * whose tables are all left out but writer_key (the city's own key rotations): the
+ * county applies the verified change sets itself, captured in its own stream.
  * Every apply of s's bytes, one by one or combined, passes it. */
 typedef int (*stele_stream_filter_fn)(void *arg, const char *table);
 stele_stream_filter_fn stele_stream_filter(const struct stele_stream *s);
@@ -181,8 +181,13 @@ void stele_merge_set_threads(struct stele_merge *m, long threads);
 struct stele_apply;
 void stele_merge_set_apply(struct stele_merge *m, struct stele_apply *a);
 
-/* stele_stream_set_scope on m's stream (the agent names its county's code). */
+/* stele_stream_set_scope on m's stream (the agent names its county's code): the
+ * county's key rotations are then those written under that code. */
 int stele_merge_set_scope(struct stele_merge *m, const char *code);
+
+/* The key in force for seq in m's stream (stele_keys_in_force). */
+int stele_merge_key_in_force(unsigned char pk[STELE_PK_BYTES], bool *revoked,
+			     struct stele_merge *m, uint64_t seq);
 
 /* Marks m's stream, a county's, as read by a township of that county (one_county). */
 void stele_merge_set_one_county(struct stele_merge *m);

@@ -145,6 +145,51 @@ static int check_values(struct row_check *c, const struct stele_cs_row *row)
 			   stele_error_message());
 }
 
+/* The code a stream's writer_key rows are written under: a village's, a
+ * township's, a city's code; a county's 6 digits (its stream's name at a city or
+ * a township, its scope where the stream is named "county"); "" when unknown. */
+static const char *own_code(const struct stele_stream *s)
+{
+	if (s->level == STELE_LEVEL_COUNTY && strcmp(s->writer, STELE_WRITER_COUNTY) == 0)
+		return s->scope;
+	return s->writer;
+}
+
+/* Whether v is exactly code (or a column the record leaves undefined). */
+static bool is_code(const struct stele_cs_value *v, const char *code)
+{
+	size_t n = strlen(code);
+
+	return v->type == 0 || (n > 0 && v->type == SQLITE_TEXT && v->len == n &&
+				memcmp(v->bytes, code, n) == 0);
+}
+
+/* A writer_key row of a county's, township's or city's stream: only its own key,
+ * under its own code (the announcement's rules are stele_keys_check_announcement's). */
+static int check_own_key(struct row_check *c, const struct stele_cs_row *row, int col)
+{
+	const struct stele_stream *s = c->s;
+	const char *code = own_code(s);
+	const struct stele_cs_value *v = NULL;
+	char shown[40];
+
+	if (row->op != SQLITE_INSERT && !is_code(&row->old_values[col], code))
+		v = &row->old_values[col];
+	else if (row->op != SQLITE_DELETE && !is_code(&row->new_values[col], code))
+		v = &row->new_values[col];
+	else
+		return check_values(c, row);
+	value_shown(shown, v);
+	c->reason = "ownership";
+	if (!*code)
+		return stele_error(STELE_EVERIFY, "%srow change %lu announces a signing key for %s, "
+				   "but the code of %s is not known here", c->seq_prefix, row->number,
+				   shown, s->writer);
+	return stele_error(STELE_EVERIFY, "%srow change %lu announces a signing key for %s; "
+			   "%s may only announce its own (%s)", c->seq_prefix, row->number, shown,
+			   s->writer, code);
+}
+
 /* One row change: in a table the writer's level owns, of the table's shape here,
  * and, when the row belongs to a village, with a village code in the writer's
  * scope (the one rule of lib/domain.h). */
@@ -156,10 +201,12 @@ static int check_row(void *ctx, const struct stele_cs_row *row)
 	const struct stele_stream *s = c->s;
 	const char *op;
 	char shown[40];
+	bool own_key;
 	int rc, col;
 
 	c->rows = row->number;
-	if (!stele_level_owns(s->level, row->table)) {
+	own_key = s->level != STELE_LEVEL_VILLAGE && strcmp(row->table, "writer_key") == 0;
+	if (!own_key && !stele_level_owns(s->level, row->table)) {
 		c->reason = "ownership";
 		if (s->level == STELE_LEVEL_VILLAGE)
 			return stele_error(STELE_EVERIFY, "%srow change %lu writes table '%s', which "
@@ -184,6 +231,8 @@ static int check_row(void *ctx, const struct stele_cs_row *row)
 	}
 	if ((col = stele_domain_village_column(row->table)) < 0)
 		return check_values(c, row);   /* the level's catalogue: no village's rows */
+	if (own_key)
+		return check_own_key(c, row, col);
 	/* Every record that holds the column must be in scope. An update's new record
 	 * leaves a key column alone (stele_cs_walk); an update that leaves alone a village
 	 * column outside the key (veto_event's) holds it in neither record: the row was
@@ -336,21 +385,22 @@ static int township_filter(void *arg, const char *table)
 }
 
 /* The filter of a city's stream read at its county: every table is left out of
- * the apply. The merge verifies the city's change sets (chain, signature,
- * ownership: the catalogue only); the county then applies the verified ones to its
- * catalogue as its own captured change set (aggregator/city.c), so its stream
- * carries the city's catalogue on to its villages. */
-static int none_filter(void *arg, const char *table)
+ * the apply but writer_key, the city's rotations of its own key, which the merge
+ * needs to verify the change sets after them (lib/keys.h). The merge verifies the
+ * city's change sets (chain, signature, ownership: the catalogue and its own key
+ * only); the county then applies the verified ones to its catalogue as its own
+ * captured change set (aggregator/city.c), so its stream carries the city's
+ * catalogue on to its villages. */
+static int key_only_filter(void *arg, const char *table)
 {
 	(void)arg;
-	(void)table;
-	return 0;
+	return strcmp(table, "writer_key") == 0; /* but the city's own key rotations */
 }
 
 stele_stream_filter_fn stele_stream_filter(const struct stele_stream *s)
 {
 	if (s->level == STELE_LEVEL_CITY)
-		return none_filter;
+		return key_only_filter;
 	if (!stele_stream_county_at_city(s, NULL))
 		return NULL;
 	return s->one_county ? township_filter : city_filter;

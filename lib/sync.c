@@ -56,6 +56,24 @@ static int clear_county_tables(sqlite3 *db)
 	return 0;
 }
 
+/* 0 when signer, the key a county commit names, is the county's pinned key or the
+ * key in force for the seq its change set claims (after the county's key
+ * rotations); 1 when it is neither. The signature itself is the merge's to check. */
+static int named_key_in_force(struct county_pull *p, const unsigned char signer[STELE_PK_BYTES],
+			      const void *data, size_t len)
+{
+	unsigned char pk[STELE_PK_BYTES];
+	uint64_t seq = stele_cs_peek_seq(data, len), next = stele_merge_last_seq(p->m) + 1;
+	bool revoked;
+	int rc;
+
+	if (memcmp(signer, p->key, STELE_PK_BYTES) == 0)
+		return 0;
+	if ((rc = stele_merge_key_in_force(pk, &revoked, p->m, seq && seq <= next ? seq : next)) < 0)
+		return rc;
+	return memcmp(signer, pk, STELE_PK_BYTES) == 0 ? 0 : 1;
+}
+
 /* Offers one county change set, with the agent's own rows (the catalogue cleared
  * before seq 1, the key pinned on first use, meta county_seq), in one transaction. */
 static int pull_one(void *ctx, const git_oid *commit, const void *data, size_t len)
@@ -81,9 +99,12 @@ static int pull_one(void *ctx, const git_oid *commit, const void *data, size_t l
 		if ((rc = open_county(p)) < 0)
 			return rc;
 		pin = true;
-	} else if (memcmp(signer, p->key, STELE_PK_BYTES) != 0) {
+	} else if ((rc = named_key_in_force(p, signer, data, len)) != 0) {
+		if (rc < 0)
+			return rc;
 		return stele_error(STELE_EVERIFY, "county commit %.12s names a signing key that is "
-				   "not the county's pinned key", hex);
+				   "not the county's pinned key, nor the key in force for its seq "
+				   "(the county's key rotations: docs/keys.md)", hex);
 	}
 	if ((rc = stele_merge_begin(p->m)) < 0)
 		return rc;
