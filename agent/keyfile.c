@@ -27,7 +27,7 @@ int agent_open(struct stele_ctx *ctx)
 
 	if ((rc = stele_ctx_open(ctx, true)) < 0 || (rc = check_village(ctx)) < 0)
 		return rc;
-	return agent_key_recover(ctx);
+	return stele_cli_key_recover(ctx, true);
 }
 
 int agent_open_read(struct stele_ctx *ctx)
@@ -47,35 +47,6 @@ int agent_key_base(unsigned char pk[STELE_PK_BYTES], sqlite3 *db)
 int agent_keys_open(struct stele_keys **out, struct stele_ctx *ctx, sqlite3 *db)
 {
 	return stele_keystore_keys(out, ctx->db, db, agent_village(ctx));
-}
-
-int agent_key_recover(struct stele_ctx *ctx)
-{
-	enum stele_keystore_state state;
-	char *hex = NULL, *path = NULL;
-	int rc;
-
-	if ((rc = stele_keystore_recover(&state, ctx)) < 0)
-		return rc;
-	if (state == STELE_KEYSTORE_REMOVED)
-		fprintf(stderr, _("%s: removed %s, the unused key of an interrupted 'key rotate' "
-			"(the rotation did not happen)\n"), ctx->prog, STELE_NEW_KEY_FILE);
-	else if (state == STELE_KEYSTORE_FINISHED)
-		fprintf(stderr, _("%s: finished an interrupted 'key rotate': %s is the new key\n"),
-			ctx->prog, STELE_KEY_FILE);
-	if (state != STELE_KEYSTORE_MISMATCH)
-		return 0;
-	if ((rc = stele_meta_get(ctx->db, "public_key", &hex)) < 0)
-		return rc;
-	if (!(path = stele_ctx_path(ctx, STELE_KEY_FILE)))
-		rc = stele_error(STELE_EFAIL, "out of memory");
-	else
-		rc = stele_error(STELE_EFAIL, "%s is not the key this village signs with (public key "
-				 "%.16s...); put the village's own %s back (docs/keys.md)", path,
-				 hex ? hex : "", STELE_KEY_FILE);
-	free(path);
-	free(hex);
-	return rc;
 }
 
 int agent_key_tidy(struct stele_ctx *ctx)

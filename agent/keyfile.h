@@ -20,11 +20,6 @@ int agent_key_base(unsigned char pk[STELE_PK_BYTES], sqlite3 *db);
  * database, or a replica being replayed), from agent_key_base of ctx->db. *out
  * is freed by the caller with stele_keys_free. */
 int agent_keys_open(struct stele_keys **out, struct stele_ctx *ctx, sqlite3 *db);
-/* Run by agent_open: finishes a 'key rotate' interrupted after its transaction
- * (signing.key.new becomes signing.key, ctx->sk is reloaded), or removes the
- * unused key file of one interrupted before it; then refuses a signing.key
- * that is not the key meta 'public_key' says the village signs with. */
-int agent_key_recover(struct stele_ctx *ctx);
 /* Removes signing.key.old once synced_seq has reached the last rotation. */
 int agent_key_tidy(struct stele_ctx *ctx);
 

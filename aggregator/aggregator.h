@@ -83,11 +83,6 @@ int agg_fork_resolve(long *count, struct stele_ctx *ctx, const char *code);
  * checks it is one. Released by stele_ctx_close (done by the dispatcher). */
 int agg_open(struct stele_ctx *ctx);
 
-/* Run by agg_open (docs/keys.md): finishes a `key rotate` interrupted after its
- * transaction, or removes the unused key of one interrupted before it (said on
- * stderr), and refuses a signing.key that is not the key meta 'public_key' names. */
-int agg_key_recover(struct stele_ctx *ctx);
-
 /* The code the directory's own stream writes its rows under (its writer_key
  * rows): a county's 6 digits, a township's 9, a city's 4; copied into out. */
 int agg_own_code(char out[10], struct stele_ctx *ctx);

@@ -27,39 +27,10 @@ int agg_open(struct stele_ctx *ctx)
 	if (agg_level(ctx) == STELE_LEVEL_NONE)
 		return stele_error(STELE_EFAIL, "%s is village %s's directory; use stele-agent",
 				   ctx->dir, ctx->writer);
-	if ((rc = agg_key_recover(ctx)) < 0)
+	if ((rc = stele_cli_key_recover(ctx, false)) < 0)
 		return rc;
 	/* The past states start here on a county created before they were kept. */
 	return stele_history_install(ctx->db);
-}
-
-int agg_key_recover(struct stele_ctx *ctx)
-{
-	enum stele_keystore_state state;
-	char *hex = NULL, *path = NULL;
-	int rc;
-
-	if ((rc = stele_keystore_recover(&state, ctx)) < 0)
-		return rc;
-	if (state == STELE_KEYSTORE_REMOVED)
-		fprintf(stderr, _("%s: removed %s, the unused key of an interrupted 'key rotate' "
-			"(the rotation did not happen)\n"), ctx->prog, STELE_NEW_KEY_FILE);
-	else if (state == STELE_KEYSTORE_FINISHED)
-		fprintf(stderr, _("%s: finished an interrupted 'key rotate': %s is the new key\n"),
-			ctx->prog, STELE_KEY_FILE);
-	if (state != STELE_KEYSTORE_MISMATCH)
-		return 0;
-	if ((rc = stele_meta_get(ctx->db, "public_key", &hex)) < 0)
-		return rc;
-	if (!(path = stele_ctx_path(ctx, STELE_KEY_FILE)))
-		rc = stele_error(STELE_EFAIL, "out of memory");
-	else
-		rc = stele_error(STELE_EFAIL, "%s is not the key this directory signs with (public key "
-				 "%.16s...); put the directory's own %s back (docs/keys.md)", path,
-				 hex ? hex : "", STELE_KEY_FILE);
-	free(path);
-	free(hex);
-	return rc;
 }
 
 int agg_own_code(char out[10], struct stele_ctx *ctx)

@@ -12,6 +12,7 @@
 #include "error.h"
 #include "i18n.h"
 #include "keypair.h"
+#include "keystore.h"
 #include "parse.h"
 #include "remote.h"
 
@@ -275,4 +276,37 @@ void stele_cli_transfer_progress(void *data, bool sending, unsigned done, unsign
 		fprintf(stderr, _("receiving %u/%u objects"), done, total);
 	if (done == total)
 		fputc('\n', stderr);
+}
+
+int stele_cli_key_recover(struct stele_ctx *ctx, bool village)
+{
+	enum stele_keystore_state state;
+	char *hex = NULL, *path = NULL;
+	int rc;
+
+	if ((rc = stele_keystore_recover(&state, ctx)) < 0)
+		return rc;
+	if (state == STELE_KEYSTORE_REMOVED)
+		fprintf(stderr, _("%s: removed %s, the unused key of an interrupted 'key rotate' "
+			"(the rotation did not happen)\n"), ctx->prog, STELE_NEW_KEY_FILE);
+	else if (state == STELE_KEYSTORE_FINISHED)
+		fprintf(stderr, _("%s: finished an interrupted 'key rotate': %s is the new key\n"),
+			ctx->prog, STELE_KEY_FILE);
+	if (state != STELE_KEYSTORE_MISMATCH)
+		return 0;
+	if ((rc = stele_meta_get(ctx->db, "public_key", &hex)) < 0)
+		return rc;
+	if (!(path = stele_ctx_path(ctx, STELE_KEY_FILE)))
+		rc = stele_error(STELE_EFAIL, "out of memory");
+	else if (village)
+		rc = stele_error(STELE_EFAIL, "%s is not the key this village signs with (public key "
+				 "%.16s...); put the village's own %s back (docs/keys.md)", path,
+				 hex ? hex : "", STELE_KEY_FILE);
+	else
+		rc = stele_error(STELE_EFAIL, "%s is not the key this directory signs with (public key "
+				 "%.16s...); put the directory's own %s back (docs/keys.md)", path,
+				 hex ? hex : "", STELE_KEY_FILE);
+	free(path);
+	free(hex);
+	return rc;
 }

@@ -100,4 +100,12 @@ void stele_cli_transfer_progress(void *data, bool sending, unsigned done, unsign
  * by the dispatcher before the final message. */
 void stele_cli_progress_end(void);
 
+/*
+ * Finishes or undoes a `key rotate` a kill interrupted in ctx's directory
+ * (stele_keystore_recover), saying which on stderr, and refuses (STELE_EFAIL) a
+ * signing.key that is not the key the directory's database says it signs with;
+ * village words the message for a village's directory, else for an aggregator's.
+ */
+int stele_cli_key_recover(struct stele_ctx *ctx, bool village);
+
 #endif
