@@ -58,20 +58,6 @@ done:
 	return rc;
 }
 
-/* stele_outbox_commit's key: writer.pub names the key in force for each seq, the
- * one that signed it. */
-static int key_in_force(char *pk_hex, uint64_t seq, void *arg)
-{
-	unsigned char pk[STELE_PK_BYTES];
-	bool revoked;
-	int rc;
-
-	if ((rc = stele_keys_in_force(pk, &revoked, arg, seq)) < 0)
-		return rc;
-	stele_hex_encode(pk_hex, pk, STELE_PK_BYTES);
-	return 0;
-}
-
 /* Appends every outbox change set past the repository's tip, in order, as one
  * pack (stele_outbox_commit: one fsync'd pack file, one move of the branch).
  * *tip_seq is the seq at the tip afterwards, *committed how many were added. */
@@ -98,7 +84,7 @@ static int commit_pending(uint64_t *tip_seq, uint64_t *committed, struct stele_c
 		goto done;
 	/* Every pending change set goes into one pack, and the branch moves once. */
 	if ((rc = stele_outbox_commit(&first, &last, ctx->db, repo, STELE_BRANCH, seq,
-				      agent_village(ctx), key_in_force, keys)) < 0)
+				      agent_village(ctx), stele_keys_hex_in_force, keys)) < 0)
 		goto done;
 	*tip_seq = first ? last : seq;
 	*committed = first ? last - first + 1 : 0;

@@ -20,20 +20,6 @@
 #include "remote.h"
 #include "url.h"
 
-/* stele_outbox_commit's key: writer.pub names the key in force for each seq of the
- * directory's own stream, the one that signed it (its rotations: `key rotate`). */
-static int own_key(char *pk_hex, uint64_t seq, void *arg)
-{
-	unsigned char pk[STELE_PK_BYTES];
-	bool revoked;
-	int rc;
-
-	if ((rc = stele_keys_in_force(pk, &revoked, arg, seq)) < 0)
-		return rc;
-	stele_hex_encode(pk_hex, pk, STELE_PK_BYTES);
-	return 0;
-}
-
 /*
  * Commits every outbox change set past the repository's tip to repo, one commit
  * each, in order, written as one pack with one move of the branch. *first and *last
@@ -53,7 +39,7 @@ static int commit_outbox(uint64_t *first, uint64_t *last, uint64_t *tip_out,
 	    (rc = stele_repo_tip(&tip, &tip_seq, repo, STELE_BRANCH)) < 0)
 		goto done;
 	rc = stele_outbox_commit(&lo, &hi, ctx->db, repo, STELE_BRANCH, tip_seq,
-				 ctx->writer, own_key, keys);
+				 ctx->writer, stele_keys_hex_in_force, keys);
 	if (rc == STELE_EVERIFY)
 		rc = stele_error(STELE_EFAIL, "%s; the repository %s/%s does not match this database",
 				 stele_error_message(), ctx->dir, STELE_REPO_DIR);

@@ -290,3 +290,15 @@ int stele_keys_check_announcement(bool *announced, const struct stele_changeset 
 		*announced = a.found > 0;
 	return 0;
 }
+
+int stele_keys_hex_in_force(char *pk_hex, uint64_t seq, void *keys)
+{
+	unsigned char pk[STELE_PK_BYTES];
+	bool revoked;
+	int rc;
+
+	if ((rc = stele_keys_in_force(pk, &revoked, keys, seq)) < 0)
+		return rc;
+	stele_hex_encode(pk_hex, pk, STELE_PK_BYTES);
+	return 0;
+}

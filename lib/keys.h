@@ -40,6 +40,11 @@ void stele_keys_forget(struct stele_keys *k);
 int stele_keys_in_force(unsigned char pk[STELE_PK_BYTES], bool *revoked, struct stele_keys *k,
 			uint64_t seq);
 
+/* The key in force for seq as 64 hex digits and a NUL, into pk_hex; keys is a
+ * struct stele_keys. The shape of stele_outbox_key_fn: writer.pub of each commit a
+ * writer appends names the key that signed it, its rotations included. */
+int stele_keys_hex_in_force(char *pk_hex, uint64_t seq, void *keys);
+
 /* Whether the encoded change set data is signed by a key revoked for seq. *hex
  * (65 bytes, may be NULL) receives that key. Reads only the signature (the last
  * 64 bytes, over every byte before them: docs/format.md), parses nothing. */
