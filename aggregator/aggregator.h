@@ -271,6 +271,16 @@ int agg_city_adopt(long *changed, struct stele_ctx *ctx);
  * county does: its villages, keys, vetoes and reviews). */
 int agg_not_city(const struct stele_ctx *ctx);
 
+/*
+ * `village revoke` (level STELE_LEVEL_VILLAGE) and `county revoke` (a city's or a
+ * township's, STELE_LEVEL_COUNTY): CODE --from-seq N [--key KEY] records that the
+ * stream's change sets from seq N on signed with the key in force there are
+ * refused ('revoked'), and with --key that KEY signs from N on (docs/keys.md); N
+ * must be past what is merged. A stopped stream of CODE is put back to 'ok'.
+ */
+int agg_revoke(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv,
+	       enum stele_level level);
+
 /* The rankings' area filters (aggregator/area.c): *area is --county (6 digits) or
  * --township (9), NULL for neither; STELE_EUSAGE for both or a malformed code. */
 int agg_area_pick(const char **area, const char *county, const char *township);

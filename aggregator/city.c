@@ -54,7 +54,9 @@ static const char *const adopt_sql[] = {
 	"new_key = excluded.new_key, revokes = excluded.revokes WHERE "
 	"new_key IS NOT excluded.new_key OR revokes IS NOT excluded.revokes",
 
-	"DELETE FROM stele_key_override WHERE NOT EXISTS (SELECT 1 FROM registry_key k "
+	/* The city's own revocations of its counties' keys ('county revoke') stay. */
+	"DELETE FROM stele_key_override WHERE length(village_code) <> 6 AND NOT EXISTS "
+	"(SELECT 1 FROM registry_key k "
 	"WHERE k.code = stele_key_override.village_code "
 	"AND k.seq_from = stele_key_override.seq_from)",
 };

@@ -1,4 +1,4 @@
-/* cmd-county.c: `stele-aggregator county add|list`: the counties of a city, whose
+/* cmd-county.c: `stele-aggregator county add|list|join|revoke`: the counties of a city, whose
  * streams carry the registries of the villages and townships the city fetches
  * and verifies itself (docs/levels.md "Cities"). */
 #include <stdio.h>
@@ -130,6 +130,13 @@ static int county_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 	return stele_cli_list(ctx, cmd, argc, argv, &list);
 }
 
+/* `county revoke CODE --from-seq N [--key KEY]`: a county's key stolen or lost. */
+static int county_revoke(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
+			 char **argv)
+{
+	return agg_revoke(ctx, cmd, argc, argv, STELE_LEVEL_COUNTY);
+}
+
 const struct stele_cmd county_subcommands[] = {
 	{ "add", county_add, N_("county add CODE --name NAME --remote URL --key KEY"),
 	  N_("Registers a county of the city (6-digit code starting with the city's 4):\n"
@@ -146,5 +153,11 @@ const struct stele_cmd county_subcommands[] = {
 	  "('stele-aggregator key' in the county's directory): the township takes the\n"
 	  "county's rules catalogue, vetoes, reviews and issued tasks, and ranks its\n"
 	  "villages by the county's rules."), NULL },
+	{ "revoke", county_revoke, N_("county revoke CODE --from-seq N [--key KEY]"),
+	  N_("At a city (or a township, for its county): the county's signing key was\n"
+	  "stolen or lost. Its change sets from seq N on signed with the key in force\n"
+	  "there are refused (quarantined as 'revoked'); with --key, KEY (the county's\n"
+	  "new key, 'stele-aggregator key' in its directory) signs from N on. N must be\n"
+	  "past what is merged ('county list' shows merged_seq)."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

@@ -410,3 +410,147 @@ done:
 	free(kept);
 	return rc;
 }
+
+/* Records the revocation and lets a stopped stream try again, in one transaction. */
+static int write_revocation(struct stele_ctx *ctx, const char *code, int64_t from_seq,
+			    const char *new_key, bool village)
+{
+	int rc;
+
+	if ((rc = stele_db_begin(ctx->db)) < 0)
+		return rc;
+	/* Again at the same seq: the key in force from there is replaced (the first
+	 * revocation's key stays revoked, as it was in force before it). */
+	if ((rc = stele_history_epoch(NULL, ctx->db, village ? "village revoke" : "county revoke")) < 0 ||
+	    (rc = stele_db_run(ctx->db, "recording the revocation",
+			       "INSERT INTO stele_key_override (village_code, seq_from, new_key, "
+			       "revokes, at) VALUES (?1, ?2, ?3, 1, unixepoch()) "
+			       "ON CONFLICT (village_code, seq_from) "
+			       "DO UPDATE SET new_key = ?3, revokes = 1, at = unixepoch()",
+			       "tie", code, from_seq, new_key)) < 0 ||
+	    (rc = stele_db_run(ctx->db, "resetting the stream state",
+			       "UPDATE stele_stream SET state = 'ok', state_note = NULL "
+			       "WHERE writer = ? AND state <> 'ok'", "t", code)) < 0 ||
+	    (rc = stele_db_commit(ctx->db)) < 0)
+		stele_db_rollback(ctx->db);
+	return rc;
+}
+
+/* The last seq merged from a stream (0 if none). */
+static int merged_seq(int64_t *out, struct stele_ctx *ctx, const char *code)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc, step;
+
+	if ((rc = stele_db_prepare(ctx->db, &stmt,
+				   "SELECT last_seq FROM stele_stream WHERE writer = ?")) < 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, code, -1, SQLITE_STATIC);
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW)
+		*out = sqlite3_column_int64(stmt, 0);
+	else if (step == SQLITE_DONE)
+		*out = 0;
+	else
+		rc = stele_error_db(STELE_EFAIL, ctx->db, "reading the stream");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/* Opens a city's or township's directory for a revocation of county code's key:
+ * the county must be registered there (county add, county join). */
+static int open_county_source(struct stele_ctx *ctx, const char *code)
+{
+	int64_t n = 0;
+	int rc;
+
+	if ((rc = agg_open(ctx)) < 0)
+		return rc;
+	if (agg_level(ctx) != STELE_LEVEL_CITY && agg_level(ctx) != STELE_LEVEL_TOWNSHIP)
+		return stele_error(STELE_EFAIL, "%s is not a city's or a township's directory; a "
+				   "county's key is revoked where its stream is read", ctx->dir);
+	if ((rc = stele_db_query_int(&n, ctx->db, "reading the county registry",
+				     "SELECT count(*) FROM stele_county_source WHERE county_code = ?",
+				     "t", code)) < 0)
+		return rc;
+	if (n == 0)
+		return stele_error(STELE_EINVALID, "county '%s' is not registered here ('county list')",
+				   code);
+	return 0;
+}
+
+int agg_revoke(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv,
+	       enum stele_level level)
+{
+	struct { const char *from_seq, *key; } o = { 0 };
+	const bool village = level == STELE_LEVEL_VILLAGE;
+	unsigned char pk[STELE_PK_BYTES];
+	char **pos, key_hex[2 * STELE_PK_BYTES + 1];
+	int64_t from_seq, merged = 0;
+	int rc, n;
+
+	const struct stele_option options[] = {
+		STELE_OPT_STRING(0, "from-seq", &o.from_seq),
+		STELE_OPT_STRING(0, "key", &o.key),
+		STELE_OPT_ARGS(1, 1),
+		STELE_OPT_END()
+	};
+	if ((rc = stele_options_parse(&pos, &n, ctx, cmd, options, argc, argv)) != 0)
+		return rc;
+	if (!o.from_seq && village)
+		return stele_error(STELE_EUSAGE, "village revoke needs --from-seq N (the first change "
+				   "set the revoked key may not sign)");
+	if (!o.from_seq)
+		return stele_error(STELE_EUSAGE, "county revoke needs --from-seq N (the first change "
+				   "set the revoked key may not sign)");
+	if (stele_parse_int(&from_seq, o.from_seq, 1, INT64_MAX, "--from-seq") < 0)
+		return stele_error(STELE_EUSAGE, "%s", stele_error_message());
+	if (o.key && stele_parse_pubkey(pk, o.key, "--key", level) < 0)
+		return village ? stele_error(STELE_EINVALID, "village '%s': %s", pos[0],
+					     stele_error_message())
+			       : stele_error(STELE_EINVALID, "county '%s': %s", pos[0],
+					     stele_error_message());
+	if (o.key)
+		stele_hex_encode(key_hex, pk, STELE_PK_BYTES);
+	if (village) {
+		/* At a city a village's revocation is its county's to make (its registry). */
+		if ((rc = agg_open_village(ctx, pos[0])) < 0 || (rc = agg_not_city(ctx)) < 0)
+			return rc;
+	} else if ((rc = open_county_source(ctx, pos[0])) < 0) {
+		return rc;
+	}
+	if ((rc = merged_seq(&merged, ctx, pos[0])) < 0)
+		return rc;
+	if (from_seq <= merged)
+		return village ?
+			stele_error(STELE_EINVALID, "village '%s': change sets up to seq %lld are "
+				    "already merged, so a revocation can start at seq %lld at the "
+				    "earliest; merged change sets are not undone (docs/keys.md)", pos[0],
+				    (long long)merged, (long long)merged + 1) :
+			stele_error(STELE_EINVALID, "county '%s': change sets up to seq %lld are "
+				    "already merged, so a revocation can start at seq %lld at the "
+				    "earliest; merged change sets are not undone (docs/keys.md)", pos[0],
+				    (long long)merged, (long long)merged + 1);
+	if ((rc = write_revocation(ctx, pos[0], from_seq, o.key ? key_hex : NULL, village)) < 0)
+		return rc;
+	if (o.key && village)
+		fprintf(stderr, _("%s: village %s: from seq %lld on, change sets signed with the key in "
+			"force there are refused (revoked) and the key %.16s... signs instead\n"),
+			ctx->prog, pos[0], (long long)from_seq, key_hex);
+	else if (village)
+		fprintf(stderr, _("%s: village %s: from seq %lld on, change sets signed with the key in "
+			"force there are refused (revoked); no key signs for it until 'village revoke "
+			"%s --from-seq %lld --key KEY'\n"), ctx->prog, pos[0], (long long)from_seq,
+			pos[0], (long long)from_seq);
+	else if (o.key)
+		fprintf(stderr, _("%s: county %s: from seq %lld on, change sets signed with the key in "
+			"force there are refused (revoked) and the key %.16s... signs instead\n"),
+			ctx->prog, pos[0], (long long)from_seq, key_hex);
+	else
+		fprintf(stderr, _("%s: county %s: from seq %lld on, change sets signed with the key in "
+			"force there are refused (revoked); no key signs for it until 'county revoke "
+			"%s --from-seq %lld --key KEY'\n"), ctx->prog, pos[0], (long long)from_seq,
+			pos[0], (long long)from_seq);
+	return 0;
+}
+

@@ -303,6 +303,21 @@ done:
 	return rc;
 }
 
+/* Refuses seq, signed with revoked_hex (the key's hex), revoked here for the stream:
+ * a village's by its county ('village revoke'), a county's by the city or township
+ * reading it ('county revoke'). */
+static void refuse_revoked(struct stele_merge *m, uint64_t seq, const char *revoked_hex)
+{
+	if (m->stream.level == STELE_LEVEL_VILLAGE)
+		stele_merge_refuse(m, "revoked", "seq %llu is signed with the key %.16s..., which the "
+				   "county revoked for %s ('village revoke')", (unsigned long long)seq,
+				   revoked_hex, m->stream.writer);
+	else
+		stele_merge_refuse(m, "revoked", "seq %llu is signed with the key %.16s..., which was "
+				   "revoked here for %s ('county revoke')", (unsigned long long)seq,
+				   revoked_hex, m->stream.writer);
+}
+
 int stele_merge_check_ahead(struct stele_changeset **out, uint64_t *seq, int *duplicate,
 			    long *rows, struct stele_merge *m, const unsigned char *data,
 			    size_t len, const unsigned char hash[STELE_HASH_BYTES],
@@ -357,9 +372,7 @@ int stele_merge_check_ahead(struct stele_changeset **out, uint64_t *seq, int *du
 				       "writer %s, whose key does not sign it either",
 				       (unsigned long long)unsigned_cs->seq, unsigned_cs->writer);
 			else if (by_revoked)
-				stele_merge_refuse(m, "revoked", "seq %llu is signed with the key %.16s..., which the "
-				       "county revoked for %s ('village revoke')",
-				       (unsigned long long)unsigned_cs->seq, revoked_hex, m->stream.writer);
+				refuse_revoked(m, unsigned_cs->seq, revoked_hex);
 			else if (memcmp(pk, stele_keys_base(m->keys), STELE_PK_BYTES) == 0)
 				stele_merge_refuse(m, "signature", "seq %llu: signature does not verify against the "
 				       "key pinned for %s", (unsigned long long)unsigned_cs->seq,
@@ -385,9 +398,7 @@ int stele_merge_check_ahead(struct stele_changeset **out, uint64_t *seq, int *du
 	*seq = cs->seq;
 	if (revoked) {
 		stele_hex_encode(revoked_hex, pk, STELE_PK_BYTES);
-		stele_merge_refuse(m, "revoked", "seq %llu is signed with the key %.16s..., which the county "
-		       "revoked for %s ('village revoke')", (unsigned long long)cs->seq, revoked_hex,
-		       m->stream.writer);
+		refuse_revoked(m, cs->seq, revoked_hex);
 		rc = STELE_EVERIFY;
 		goto done;
 	}

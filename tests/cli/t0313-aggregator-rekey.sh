@@ -144,6 +144,52 @@ test_expect_success 'a county may announce a key for its own code only' '
 	rm -rf server/county.git && mv county-good.git server/county.git
 '
 
+test_expect_success 'county revoke at the city: the county key in force is refused from a seq on' '
+	merged=$(sqlite3 city/stele.db "SELECT last_seq FROM stele_stream WHERE writer = '\''990101'\''") &&
+	test_expect_code 3 stele-aggregator -C city county revoke 990101 --from-seq $merged 2>err &&
+	test_grep "up to seq $merged are already merged" err &&
+	test_expect_code 3 stele-aggregator -C city county revoke 990199 --from-seq 9 2>err &&
+	test_grep "county .990199. is not registered here" err &&
+	test_expect_code 1 stele-aggregator -C county county revoke 990101 --from-seq 9 2>err &&
+	test_grep "is not a city.s or a township.s directory" err &&
+	stele-aggregator -C town county revoke 990101 --from-seq 999 2>err &&
+	test_grep "county 990101: from seq 999 on" err &&
+	test "$(sqlite3 town/stele.db "SELECT revokes FROM stele_key_override WHERE village_code = '\''990101'\''")" = 1 &&
+	next=$((merged + 1)) &&
+	stele-aggregator -C city county revoke 990101 --from-seq $next 2>err &&
+	test_grep "county 990101: from seq $next on, change sets signed with the key in force there are refused" err &&
+	cp -r server/county.git county-good.git &&
+	"$FORGE" county server/county.git --writer county --key county/signing.key \
+		--sql "INSERT INTO veto_item VALUES ('\''V8'\'', '\''盗用'\'')" &&
+	test_expect_code 5 stele-aggregator -C city sync 2>/dev/null &&
+	sqlite3 city/stele.db "SELECT reason, detail FROM stele_quarantine WHERE writer = '\''990101'\'' ORDER BY rowid DESC LIMIT 1" >q &&
+	test_grep "^revoked|seq $next is signed with the key .*, which was revoked here for 990101 (.county revoke.)" q &&
+	test "$(sqlite3 city/stele.db "SELECT last_seq FROM stele_stream WHERE writer = '\''990101'\''")" = $merged &&
+	echo $next >revoked.seq
+'
+
+test_expect_success 'county revoke --key: the county'"'"'s new key signs from that seq on' '
+	next=$(cat revoked.seq) &&
+	stele-aggregator -C spare init --county 990102 --name 备用 2>/dev/null &&
+	stele-aggregator -C spare key >k9 &&
+	stele-aggregator -C city county revoke 990101 --from-seq $next --key "$(cat k9)" 2>err &&
+	test_grep "the key $(cut -c1-16 k9)... signs instead" err &&
+	test "$(sqlite3 city/stele.db "SELECT state FROM stele_stream WHERE writer = '\''990101'\''")" = ok &&
+	rm -rf server/county.git && cp -r county-good.git server/county.git &&
+	"$FORGE" county server/county.git --writer county --key spare/signing.key \
+		--sql "INSERT INTO veto_item VALUES ('\''V7'\'', '\''新钥'\'')" &&
+	quarantined=$(sqlite3 city/stele.db "SELECT count(*) FROM stele_quarantine") &&
+	stele-aggregator -C city sync 2>/dev/null &&
+	test "$(sqlite3 city/stele.db "SELECT count(*) FROM stele_quarantine")" = $quarantined &&
+	test "$(sqlite3 city/stele.db "SELECT last_seq FROM stele_stream WHERE writer = '\''990101'\''")" = $next &&
+	"$FORGE" county server/county.git --writer county --key spare/signing.key \
+		--sql "INSERT INTO veto_item VALUES ('\''V6'\'', '\''又一条'\'')" &&
+	stele-aggregator -C city sync 2>/dev/null &&
+	test "$(sqlite3 city/stele.db "SELECT last_seq FROM stele_stream WHERE writer = '\''990101'\''")" = $((next + 1)) &&
+	test "$(sqlite3 city/stele.db "SELECT count(*) FROM stele_key_override WHERE village_code = '\''990101'\''")" = 1 &&
+	rm -rf server/county.git && mv county-good.git server/county.git
+'
+
 test_expect_success 'a township rotates; its county keeps merging its reviews' '
 	stele-aggregator -C town assess review $A S1 15 --year 2026 &&
 	stele-aggregator -C town rules publish 2>/dev/null &&
