@@ -39,6 +39,7 @@ extern const struct stele_cmd income_subcommands[];
 extern const struct stele_cmd assess_subcommands[];
 extern const struct stele_cmd key_subcommands[];
 extern const struct stele_cmd remote_subcommands[];
+extern const struct stele_cmd county_subcommands[];
 extern const struct stele_cmd clerk_subcommands[];
 extern const struct stele_cmd rules_subcommands[];
 extern const struct stele_cmd rank_subcommands[];

@@ -94,6 +94,9 @@ static const struct stele_cmd commands[] = {
 	{ "remote", stele_cli_subcommand, N_("remote show|set URL"),
 	  N_("The remote every sync pushes to (set by 'init --remote' or 'remote set')."),
 	  remote_subcommands },
+	{ "county", stele_cli_subcommand, N_("county revoke --from-seq N [--key KEY]"),
+	  N_("The county's signing key, when the county says it was stolen or lost."),
+	  county_subcommands },
 	{ "restore", cmd_restore, N_("restore --remote URL --village CODE [--key FILE] [--county URL]"),
 	  N_("Rebuilds the village directory (-C DIR, which must be empty or missing) from its\n"
 	  "remote, checking every change set with the key in force for its seq. --key FILE\n"

@@ -190,6 +190,36 @@ test_expect_success 'county revoke --key: the county'"'"'s new key signs from th
 	rm -rf server/county.git && mv county-good.git server/county.git
 '
 
+test_expect_success 'county revoke at an agent: the stolen county key refused, the new one taken' '
+	C=990101001203 &&
+	stele-agent -C v/$C init --village $C --name 村C --remote "$TRASH/server/$C.git" \
+		--county "$COUNTY_URL" --county-key "$(cat k1)" 2>/dev/null &&
+	stele-agent -C v/$C sync 2>/dev/null &&
+	taken=$(sqlite3 v/$C/stele.db "SELECT value FROM stele_meta WHERE key = '\''county_seq'\''") &&
+	test_expect_code 3 stele-agent -C v/$C county revoke --from-seq $taken 2>err &&
+	test_grep "up to seq $taken are already taken" err &&
+	test_expect_code 2 stele-agent -C v/$C county revoke 2>err &&
+	next=$((taken + 1)) &&
+	stele-agent -C v/$C county revoke --from-seq $next 2>err &&
+	test_grep "county 990101: from seq $next on, its rules signed with the key in force there are refused" err &&
+	cp -r server/county.git county-good.git &&
+	"$FORGE" county server/county.git --writer county --key county/signing.key \
+		--sql "INSERT INTO veto_item VALUES ('\''Z5'\'', '\''盗用'\'')" &&
+	test_expect_code 5 stele-agent -C v/$C sync 2>err &&
+	test_grep "seq $next is signed with the key .*, which was revoked here for county (.county revoke.)" err &&
+	test "$(sqlite3 v/$C/stele.db "SELECT count(*) FROM veto_item WHERE code = '\''Z5'\''")" = 0 &&
+	rm -rf server/county.git && cp -r county-good.git server/county.git &&
+	stele-agent -C v/$C county revoke --from-seq $next --key "$(cat k9)" 2>err &&
+	test_grep "the key $(cut -c1-16 k9)... signs instead" err &&
+	"$FORGE" county server/county.git --writer county --key spare/signing.key \
+		--sql "INSERT INTO veto_item VALUES ('\''Z4'\'', '\''新钥'\'')" &&
+	stele-agent -C v/$C sync 2>/dev/null &&
+	test "$(sqlite3 v/$C/stele.db "SELECT count(*) FROM veto_item WHERE code = '\''Z4'\''")" = 1 &&
+	stele-agent -C v/$C key history --format csv >h &&
+	test_line_count 2 h &&
+	rm -rf server/county.git && mv county-good.git server/county.git
+'
+
 test_expect_success 'a township rotates; its county keeps merging its reviews' '
 	stele-aggregator -C town assess review $A S1 15 --year 2026 &&
 	stele-aggregator -C town rules publish 2>/dev/null &&
