@@ -105,22 +105,22 @@ int stele_file_replace(const char *path, const void *data, size_t len, unsigned 
 int stele_file_write(const char *path, const void *data, size_t len, unsigned mode,
 		     const char *what)
 {
-	int fd, saved;
+	int fd, failed, saved = 0;
 
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-		       (mode_t)mode)) < 0)
-		return stele_error(STELE_EFAIL, "cannot write %s %s: %s", _(what), path,
-				   strerror(errno));
-	if (write_all(fd, data, len) < 0) {
+		       (mode_t)mode)) >= 0) {
+		failed = write_all(fd, data, len) < 0;
 		saved = errno;
-		close(fd);
-		return stele_error(STELE_EFAIL, "cannot write %s %s: %s", _(what), path,
-				   strerror(saved));
+		if (close(fd) < 0 && !failed) {
+			failed = 1;
+			saved = errno;
+		}
+		if (!failed)
+			return 0;
+	} else {
+		saved = errno;
 	}
-	if (close(fd) < 0)
-		return stele_error(STELE_EFAIL, "cannot write %s %s: %s", _(what), path,
-				   strerror(errno));
-	return 0;
+	return stele_error(STELE_EFAIL, "cannot write %s %s: %s", _(what), path, strerror(saved));
 }
 
 int stele_file_create(const char *path, const void *data, size_t len, unsigned mode,
