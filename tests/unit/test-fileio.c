@@ -1,5 +1,5 @@
-/* test-fileio.c: lib/fileio.c (durable replace and create, recursive removal) and
- * the sticky error and the array growth of lib/buf.c. */
+/* test-fileio.c: lib/fileio.c (durable replace and create, the not-durable write,
+ * recursive removal) and the sticky error and the array growth of lib/buf.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +87,29 @@ static void test_create(void **state)
 	free(got);
 }
 
+/* The not-durable write: creates, replaces whole, never follows a link, and says
+ * what it could not write. */
+static void test_write(void **state)
+{
+	char path[128], link_path[128], *got;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/HEAD", dir);
+	assert_int_equal(stele_file_write(path, "ref: refs/heads/main\n", 21, 0644, "git HEAD"), 0);
+	assert_int_equal(stele_file_write(path, "x\n", 2, 0644, "git HEAD"), 0);
+	assert_non_null(got = slurp(path));
+	assert_string_equal(got, "x\n");
+	free(got);
+	snprintf(link_path, sizeof(link_path), "%s/link", dir);
+	assert_int_equal(symlink(path, link_path), 0);
+	assert_int_equal(stele_file_write(link_path, "y\n", 2, 0644, "git HEAD"), STELE_EFAIL);
+	assert_non_null(strstr(stele_error_message(), "cannot write git HEAD"));
+	assert_non_null(got = slurp(path));
+	assert_string_equal(got, "x\n");
+	free(got);
+	unlink(link_path);
+}
+
 static void test_remove_tree(void **state)
 {
 	char top[128], path[192];
@@ -165,6 +188,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_replace),
 		cmocka_unit_test(test_create),
+		cmocka_unit_test(test_write),
 		cmocka_unit_test(test_remove_tree),
 		cmocka_unit_test(test_buf_error_sticks),
 		cmocka_unit_test(test_array_reserve),
