@@ -1,4 +1,4 @@
-/* cmd-township.c: `stele-aggregator township add|list`: the townships whose streams
+/* cmd-township.c: `stele-aggregator township add|list|revoke`: the townships whose streams
  * (their first reviews, township_review) the county merges like its villages'
  * (docs/levels.md). */
 #include <stdio.h>
@@ -73,6 +73,13 @@ static int township_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 	return stele_cli_list(ctx, cmd, argc, argv, &list);
 }
 
+/* `township revoke CODE --from-seq N [--key KEY]`: a township's key stolen or lost. */
+static int township_revoke(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
+			   char **argv)
+{
+	return agg_revoke(ctx, cmd, argc, argv, STELE_LEVEL_TOWNSHIP);
+}
+
 const struct stele_cmd township_subcommands[] = {
 	{ "add", township_add, N_("township add CODE --remote URL --key KEY"),
 	  N_("Registers a township of the county (9-digit code) whose directory was made\n"
@@ -81,5 +88,11 @@ const struct stele_cmd township_subcommands[] = {
 	  "may write only its first reviews (township_review) of its own villages."), NULL },
 	{ "list", township_list, N_("township list [--format table|csv|json] [--bom] [--raw]"),
 	  N_("The registered townships, their remotes and keys, and what was merged."), NULL },
+	{ "revoke", township_revoke, N_("township revoke CODE --from-seq N [--key KEY]"),
+	  N_("The township's signing key was stolen or lost: its change sets from seq N on\n"
+	  "signed with the key in force there are refused (quarantined as 'revoked');\n"
+	  "with --key, KEY (the township's new key, 'stele-aggregator key' in its\n"
+	  "directory) signs from N on. N must be past what is merged ('township list').\n"
+	  "The county's city takes the revocation with the county's registry."), NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

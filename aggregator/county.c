@@ -413,7 +413,7 @@ done:
 
 /* Records the revocation and lets a stopped stream try again, in one transaction. */
 static int write_revocation(struct stele_ctx *ctx, const char *code, int64_t from_seq,
-			    const char *new_key, bool village)
+			    const char *new_key, const char *command)
 {
 	int rc;
 
@@ -421,7 +421,7 @@ static int write_revocation(struct stele_ctx *ctx, const char *code, int64_t fro
 		return rc;
 	/* Again at the same seq: the key in force from there is replaced (the first
 	 * revocation's key stays revoked, as it was in force before it). */
-	if ((rc = stele_history_epoch(NULL, ctx->db, village ? "village revoke" : "county revoke")) < 0 ||
+	if ((rc = stele_history_epoch(NULL, ctx->db, command)) < 0 ||
 	    (rc = stele_db_run(ctx->db, "recording the revocation",
 			       "INSERT INTO stele_key_override (village_code, seq_from, new_key, "
 			       "revokes, at) VALUES (?1, ?2, ?3, 1, unixepoch()) "
@@ -457,38 +457,126 @@ static int merged_seq(int64_t *out, struct stele_ctx *ctx, const char *code)
 	return rc;
 }
 
-/* Opens a city's or township's directory for a revocation of county code's key:
- * the county must be registered there (county add, county join). */
-static int open_county_source(struct stele_ctx *ctx, const char *code)
+/* What `village revoke`, `county revoke` and `township revoke` say: the same
+ * sentences about a different writer. Each is a format (c-format for xgettext). */
+struct revoke_words {
+	enum stele_level level;
+	const char *command;    /* the epoch's name */
+	const char *needs_seq;  /* no argument */
+	const char *bad_key;    /* code, the parse's message */
+	const char *merged;     /* code, the merged seq, the first seq allowed */
+	const char *done_key;   /* prog, code, seq, key (16 digits) */
+	const char *done;       /* prog, code, seq, code, seq */
+};
+
+static const struct revoke_words revoke_words[] = {
+	{ STELE_LEVEL_VILLAGE, "village revoke",
+	  /* xgettext:c-format */
+	  N_("village revoke needs --from-seq N (the first change set the revoked key may not sign)"),
+	  /* xgettext:c-format */
+	  N_("village '%s': %s"),
+	  /* xgettext:c-format */
+	  N_("village '%s': change sets up to seq %lld are already merged, so a revocation can "
+	     "start at seq %lld at the earliest; merged change sets are not undone (docs/keys.md)"),
+	  /* xgettext:c-format */
+	  N_("%s: village %s: from seq %lld on, change sets signed with the key in force there are "
+	     "refused (revoked) and the key %.16s... signs instead\n"),
+	  /* xgettext:c-format */
+	  N_("%s: village %s: from seq %lld on, change sets signed with the key in force there are "
+	     "refused (revoked); no key signs for it until 'village revoke %s --from-seq %lld "
+	     "--key KEY'\n") },
+	{ STELE_LEVEL_TOWNSHIP, "township revoke",
+	  /* xgettext:c-format */
+	  N_("township revoke needs --from-seq N (the first change set the revoked key may not sign)"),
+	  /* xgettext:c-format */
+	  N_("township '%s': %s"),
+	  /* xgettext:c-format */
+	  N_("township '%s': change sets up to seq %lld are already merged, so a revocation can "
+	     "start at seq %lld at the earliest; merged change sets are not undone (docs/keys.md)"),
+	  /* xgettext:c-format */
+	  N_("%s: township %s: from seq %lld on, change sets signed with the key in force there are "
+	     "refused (revoked) and the key %.16s... signs instead\n"),
+	  /* xgettext:c-format */
+	  N_("%s: township %s: from seq %lld on, change sets signed with the key in force there are "
+	     "refused (revoked); no key signs for it until 'township revoke %s --from-seq %lld "
+	     "--key KEY'\n") },
+	{ STELE_LEVEL_COUNTY, "county revoke",
+	  /* xgettext:c-format */
+	  N_("county revoke needs --from-seq N (the first change set the revoked key may not sign)"),
+	  /* xgettext:c-format */
+	  N_("county '%s': %s"),
+	  /* xgettext:c-format */
+	  N_("county '%s': change sets up to seq %lld are already merged, so a revocation can start "
+	     "at seq %lld at the earliest; merged change sets are not undone (docs/keys.md)"),
+	  /* xgettext:c-format */
+	  N_("%s: county %s: from seq %lld on, change sets signed with the key in force there are "
+	     "refused (revoked) and the key %.16s... signs instead\n"),
+	  /* xgettext:c-format */
+	  N_("%s: county %s: from seq %lld on, change sets signed with the key in force there are "
+	     "refused (revoked); no key signs for it until 'county revoke %s --from-seq %lld "
+	     "--key KEY'\n") },
+};
+
+/* 0 when the one row of table's column named code says code is registered here;
+ * STELE_EINVALID naming it (and the command that lists them) when not. */
+static int registered(struct stele_ctx *ctx, const char *sql, const char *code,
+		      enum stele_level level)
 {
 	int64_t n = 0;
 	int rc;
 
+	if ((rc = stele_db_query_int(&n, ctx->db, "reading the registry", sql, "t", code)) < 0)
+		return rc;
+	if (n > 0)
+		return 0;
+	if (level == STELE_LEVEL_TOWNSHIP)
+		return stele_error(STELE_EINVALID, "township '%s' is not registered here "
+				   "('township list')", code);
+	return stele_error(STELE_EINVALID, "county '%s' is not registered here ('county list')",
+			   code);
+}
+
+/* Opens the directory a revocation of code's key is made in: a village's and a
+ * township's at their county (a city takes them from its counties' registries),
+ * a county's where its stream is read (a city, or a township that joined it). */
+static int open_for_revoke(struct stele_ctx *ctx, const char *code, enum stele_level level)
+{
+	int rc;
+
+	if (level == STELE_LEVEL_VILLAGE) {
+		if ((rc = agg_open_village(ctx, code)) < 0)
+			return rc;
+		return agg_not_city(ctx);
+	}
 	if ((rc = agg_open(ctx)) < 0)
 		return rc;
+	if (level == STELE_LEVEL_TOWNSHIP) {
+		if (agg_level(ctx) != STELE_LEVEL_COUNTY)
+			return stele_error(STELE_EFAIL, "%s is not a county's directory; a township's "
+					   "key is revoked at its county", ctx->dir);
+		return registered(ctx, "SELECT count(*) FROM stele_township_source "
+				       "WHERE township_code = ?", code, level);
+	}
 	if (agg_level(ctx) != STELE_LEVEL_CITY && agg_level(ctx) != STELE_LEVEL_TOWNSHIP)
 		return stele_error(STELE_EFAIL, "%s is not a city's or a township's directory; a "
 				   "county's key is revoked where its stream is read", ctx->dir);
-	if ((rc = stele_db_query_int(&n, ctx->db, "reading the county registry",
-				     "SELECT count(*) FROM stele_county_source WHERE county_code = ?",
-				     "t", code)) < 0)
-		return rc;
-	if (n == 0)
-		return stele_error(STELE_EINVALID, "county '%s' is not registered here ('county list')",
-				   code);
-	return 0;
+	return registered(ctx, "SELECT count(*) FROM stele_county_source WHERE county_code = ?",
+			  code, level);
 }
 
 int agg_revoke(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv,
 	       enum stele_level level)
 {
 	struct { const char *from_seq, *key; } o = { 0 };
-	const bool village = level == STELE_LEVEL_VILLAGE;
+	const struct revoke_words *w = &revoke_words[0];
 	unsigned char pk[STELE_PK_BYTES];
 	char **pos, key_hex[2 * STELE_PK_BYTES + 1];
 	int64_t from_seq, merged = 0;
 	int rc, n;
 
+	for (size_t i = 0; i < sizeof(revoke_words) / sizeof(*revoke_words); i++)
+		if (revoke_words[i].level == level)
+			w = &revoke_words[i];
 	const struct stele_option options[] = {
 		STELE_OPT_STRING(0, "from-seq", &o.from_seq),
 		STELE_OPT_STRING(0, "key", &o.key),
@@ -497,60 +585,26 @@ int agg_revoke(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 	};
 	if ((rc = stele_options_parse(&pos, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
-	if (!o.from_seq && village)
-		return stele_error(STELE_EUSAGE, "village revoke needs --from-seq N (the first change "
-				   "set the revoked key may not sign)");
 	if (!o.from_seq)
-		return stele_error(STELE_EUSAGE, "county revoke needs --from-seq N (the first change "
-				   "set the revoked key may not sign)");
+		return stele_error(STELE_EUSAGE, w->needs_seq);
 	if (stele_parse_int(&from_seq, o.from_seq, 1, INT64_MAX, "--from-seq") < 0)
 		return stele_error(STELE_EUSAGE, "%s", stele_error_message());
 	if (o.key && stele_parse_pubkey(pk, o.key, "--key", level) < 0)
-		return village ? stele_error(STELE_EINVALID, "village '%s': %s", pos[0],
-					     stele_error_message())
-			       : stele_error(STELE_EINVALID, "county '%s': %s", pos[0],
-					     stele_error_message());
+		return stele_error(STELE_EINVALID, w->bad_key, pos[0], stele_error_message());
 	if (o.key)
 		stele_hex_encode(key_hex, pk, STELE_PK_BYTES);
-	if (village) {
-		/* At a city a village's revocation is its county's to make (its registry). */
-		if ((rc = agg_open_village(ctx, pos[0])) < 0 || (rc = agg_not_city(ctx)) < 0)
-			return rc;
-	} else if ((rc = open_county_source(ctx, pos[0])) < 0) {
-		return rc;
-	}
-	if ((rc = merged_seq(&merged, ctx, pos[0])) < 0)
+	if ((rc = open_for_revoke(ctx, pos[0], level)) < 0 ||
+	    (rc = merged_seq(&merged, ctx, pos[0])) < 0)
 		return rc;
 	if (from_seq <= merged)
-		return village ?
-			stele_error(STELE_EINVALID, "village '%s': change sets up to seq %lld are "
-				    "already merged, so a revocation can start at seq %lld at the "
-				    "earliest; merged change sets are not undone (docs/keys.md)", pos[0],
-				    (long long)merged, (long long)merged + 1) :
-			stele_error(STELE_EINVALID, "county '%s': change sets up to seq %lld are "
-				    "already merged, so a revocation can start at seq %lld at the "
-				    "earliest; merged change sets are not undone (docs/keys.md)", pos[0],
-				    (long long)merged, (long long)merged + 1);
-	if ((rc = write_revocation(ctx, pos[0], from_seq, o.key ? key_hex : NULL, village)) < 0)
+		return stele_error(STELE_EINVALID, w->merged, pos[0], (long long)merged,
+				   (long long)merged + 1);
+	if ((rc = write_revocation(ctx, pos[0], from_seq, o.key ? key_hex : NULL, w->command)) < 0)
 		return rc;
-	if (o.key && village)
-		fprintf(stderr, _("%s: village %s: from seq %lld on, change sets signed with the key in "
-			"force there are refused (revoked) and the key %.16s... signs instead\n"),
-			ctx->prog, pos[0], (long long)from_seq, key_hex);
-	else if (village)
-		fprintf(stderr, _("%s: village %s: from seq %lld on, change sets signed with the key in "
-			"force there are refused (revoked); no key signs for it until 'village revoke "
-			"%s --from-seq %lld --key KEY'\n"), ctx->prog, pos[0], (long long)from_seq,
-			pos[0], (long long)from_seq);
-	else if (o.key)
-		fprintf(stderr, _("%s: county %s: from seq %lld on, change sets signed with the key in "
-			"force there are refused (revoked) and the key %.16s... signs instead\n"),
-			ctx->prog, pos[0], (long long)from_seq, key_hex);
+	if (o.key)
+		fprintf(stderr, _(w->done_key), ctx->prog, pos[0], (long long)from_seq, key_hex);
 	else
-		fprintf(stderr, _("%s: county %s: from seq %lld on, change sets signed with the key in "
-			"force there are refused (revoked); no key signs for it until 'county revoke "
-			"%s --from-seq %lld --key KEY'\n"), ctx->prog, pos[0], (long long)from_seq,
-			pos[0], (long long)from_seq);
+		fprintf(stderr, _(w->done), ctx->prog, pos[0], (long long)from_seq, pos[0],
+			(long long)from_seq);
 	return 0;
 }
-

@@ -304,13 +304,17 @@ done:
 }
 
 /* Refuses seq, signed with revoked_hex (the key's hex), revoked here for the stream:
- * a village's by its county ('village revoke'), a county's by the city or township
- * reading it ('county revoke'). */
+ * a village's or a township's by its county ('village revoke', 'township revoke'),
+ * a county's by the city or township reading it ('county revoke'). */
 static void refuse_revoked(struct stele_merge *m, uint64_t seq, const char *revoked_hex)
 {
 	if (m->stream.level == STELE_LEVEL_VILLAGE)
 		stele_merge_refuse(m, "revoked", "seq %llu is signed with the key %.16s..., which the "
 				   "county revoked for %s ('village revoke')", (unsigned long long)seq,
+				   revoked_hex, m->stream.writer);
+	else if (m->stream.level == STELE_LEVEL_TOWNSHIP)
+		stele_merge_refuse(m, "revoked", "seq %llu is signed with the key %.16s..., which was "
+				   "revoked here for %s ('township revoke')", (unsigned long long)seq,
 				   revoked_hex, m->stream.writer);
 	else
 		stele_merge_refuse(m, "revoked", "seq %llu is signed with the key %.16s..., which was "

@@ -307,4 +307,31 @@ test_expect_success 'a signing.key that is not the directory key is refused' '
 	test_line_count 1 err
 '
 
+test_expect_success 'township revoke at the county: its new key taken, the stolen one refused' '
+	merged=$(sqlite3 county/stele.db "SELECT last_seq FROM stele_stream WHERE writer = '\''$T'\''") &&
+	next=$((merged + 1)) &&
+	test_expect_code 3 stele-aggregator -C county township revoke $T --from-seq $merged 2>err &&
+	test_grep "up to seq $merged are already merged" err &&
+	test_expect_code 3 stele-aggregator -C county township revoke 990101009 --from-seq 9 2>err &&
+	test_grep "township .990101009. is not registered here" err &&
+	test_expect_code 1 stele-aggregator -C city township revoke $T --from-seq 9 2>err &&
+	test_grep "is not a county.s directory" err &&
+	stele-aggregator -C spare2 init --township 990101002 --name 备用镇 2>/dev/null &&
+	stele-aggregator -C county township revoke $T --from-seq $next \
+		--key "$(stele-aggregator -C spare2 key)" 2>err &&
+	test_grep "township $T: from seq $next on, change sets signed with the key in force there are refused (revoked) and the key" err &&
+	reviews=$(sqlite3 county/stele.db "SELECT count(*) FROM township_review") &&
+	"$FORGE" kill kill.git --writer $T --key spare2/signing.key \
+		--sql "INSERT INTO township_review VALUES ('\''$A'\'', 2026, '\''S3'\'', 30, NULL)" &&
+	stele-aggregator -C county sync 2>/dev/null &&
+	test "$(sqlite3 county/stele.db "SELECT last_seq FROM stele_stream WHERE writer = '\''$T'\''")" = $next &&
+	"$FORGE" kill kill.git --writer $T --key kill/signing.key \
+		--sql "INSERT INTO township_review VALUES ('\''$A'\'', 2026, '\''S4'\'', 30, NULL)" &&
+	test_expect_code 5 stele-aggregator -C county sync 2>/dev/null &&
+	sqlite3 county/stele.db "SELECT reason, detail FROM stele_quarantine WHERE writer = '\''$T'\'' ORDER BY rowid DESC LIMIT 1" >q &&
+	test_grep "^revoked|seq $((next + 1)) is signed with the key .*, which was revoked here for $T (.township revoke.)" q &&
+	test "$(sqlite3 county/stele.db "SELECT last_seq FROM stele_stream WHERE writer = '\''$T'\''")" = $next &&
+	test "$(sqlite3 county/stele.db "SELECT count(*) FROM township_review")" = $reviews
+'
+
 test_done
