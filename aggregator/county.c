@@ -462,7 +462,6 @@ static int merged_seq(int64_t *out, struct stele_ctx *ctx, const char *code)
 struct revoke_words {
 	enum stele_level level;
 	const char *command;    /* the epoch's name */
-	const char *needs_seq;  /* no argument */
 	const char *bad_key;    /* code, the parse's message */
 	const char *merged;     /* code, the merged seq, the first seq allowed */
 	const char *done_key;   /* prog, code, seq, key (16 digits) */
@@ -471,8 +470,6 @@ struct revoke_words {
 
 static const struct revoke_words revoke_words[] = {
 	{ STELE_LEVEL_VILLAGE, "village revoke",
-	  /* xgettext:c-format */
-	  N_("village revoke needs --from-seq N (the first change set the revoked key may not sign)"),
 	  /* xgettext:c-format */
 	  N_("village '%s': %s"),
 	  /* xgettext:c-format */
@@ -487,8 +484,6 @@ static const struct revoke_words revoke_words[] = {
 	     "--key KEY'\n") },
 	{ STELE_LEVEL_TOWNSHIP, "township revoke",
 	  /* xgettext:c-format */
-	  N_("township revoke needs --from-seq N (the first change set the revoked key may not sign)"),
-	  /* xgettext:c-format */
 	  N_("township '%s': %s"),
 	  /* xgettext:c-format */
 	  N_("township '%s': change sets up to seq %lld are already merged, so a revocation can "
@@ -501,8 +496,6 @@ static const struct revoke_words revoke_words[] = {
 	     "refused (revoked); no key signs for it until 'township revoke %s --from-seq %lld "
 	     "--key KEY'\n") },
 	{ STELE_LEVEL_COUNTY, "county revoke",
-	  /* xgettext:c-format */
-	  N_("county revoke needs --from-seq N (the first change set the revoked key may not sign)"),
 	  /* xgettext:c-format */
 	  N_("county '%s': %s"),
 	  /* xgettext:c-format */
@@ -586,7 +579,8 @@ int agg_revoke(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, cha
 	if ((rc = stele_options_parse(&pos, &n, ctx, cmd, options, argc, argv)) != 0)
 		return rc;
 	if (!o.from_seq)
-		return stele_error(STELE_EUSAGE, w->needs_seq);
+		return stele_error(STELE_EUSAGE, "%s needs --from-seq N (the first change set the "
+				   "revoked key may not sign)", w->command);
 	if (stele_parse_int(&from_seq, o.from_seq, 1, INT64_MAX, "--from-seq") < 0)
 		return stele_error(STELE_EUSAGE, "%s", stele_error_message());
 	if (o.key && stele_parse_pubkey(pk, o.key, "--key", level) < 0)
