@@ -37,7 +37,8 @@ static void bind_summary(sqlite3_stmt *stmt, int col, const struct stele_changes
 	sqlite3_bind_text(stmt, col, cs->summary ? cs->summary : "", -1, SQLITE_TRANSIENT);
 }
 
-static int log_commit(void *data, const git_oid *commit, const void *bytes, size_t len)
+static int log_commit(void *data, const git_oid *commit, const void *bytes, size_t len,
+		      bool commit_end)
 {
 	struct log_walk *w = data;
 	struct stele_changeset *cs = NULL;

@@ -73,7 +73,8 @@ static const char *mapped(const struct replay *r, const char *table, const char 
 
 /* stele_repo_walk callback: collects the other branch's change sets after the last
  * one this stream shares with it, each verified and chained. */
-static int on_commit(void *arg, const git_oid *commit, const void *data, size_t len)
+static int on_commit(void *arg, const git_oid *commit, const void *data, size_t len,
+		     bool commit_end)
 {
 	struct replay *r = arg;
 	struct stele_changeset *cs = NULL, **grown;

@@ -97,7 +97,8 @@ static int accept_given_key(struct replay *r, uint64_t seq)
 	return rc;
 }
 
-static int replay_one(void *ctx, const git_oid *commit, const void *data, size_t len)
+static int replay_one(void *ctx, const git_oid *commit, const void *data, size_t len,
+		      bool commit_end)
 {
 	struct replay *r = ctx;
 	struct stele_changeset *cs = NULL;

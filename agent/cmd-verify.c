@@ -57,7 +57,8 @@ static int decode_signed(struct stele_changeset **cs, struct verify *v, uint64_t
 }
 
 /* Each commit: the same bytes as the outbox row of its seq. */
-static int check_commit(void *ctx, const git_oid *commit, const void *data, size_t len)
+static int check_commit(void *ctx, const git_oid *commit, const void *data, size_t len,
+			bool commit_end)
 {
 	struct verify *v = ctx;
 	char hex[STELE_OID_HEX_LEN + 1];

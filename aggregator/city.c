@@ -150,7 +150,8 @@ struct follow_walk {
 	int rc;
 };
 
-static int follow_one(void *arg, const git_oid *commit, const void *data, size_t len)
+static int follow_one(void *arg, const git_oid *commit, const void *data, size_t len,
+		      bool commit_end)
 {
 	struct follow_walk *w = arg;
 	unsigned char hash[STELE_HASH_BYTES];

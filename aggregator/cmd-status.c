@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "aggregator.h"
+#include "changeset.h"
 #include "db.h"
 #include "error.h"
 #include "gitrepo.h"
@@ -14,14 +15,18 @@ enum { COL_CODE, COL_NAME, COL_MERGED, COL_LAST, COL_MONTHS, COL_LAST_CLOSED, CO
        COL_BEHIND, COL_FETCHED, COL_FETCH_ERROR, COL_NOTE, NCOLS };
 
 /*
- * How far the mirror's fetched history is ahead of the cursor: *behind (commits
- * fetched but not merged) and *diverged when it does not extend the merged
- * history. *known is false when nothing was fetched.
+ * How far the mirror's fetched history is ahead of the cursor (merged, at the
+ * commit last_commit): *behind (change sets fetched but not merged) and *diverged
+ * when it does not extend the merged history. *known is false when nothing was
+ * fetched.
  */
 static int fetched_ahead(bool *known, long *behind, bool *diverged, struct stele_ctx *ctx,
-			 const char *code, const char *last_commit)
+			 const char *code, uint64_t merged, const char *last_commit)
 {
 	git_repository *repo = NULL;
+	void *data = NULL;
+	size_t len = 0;
+	uint64_t seq;
 	char *mirror = agg_mirror_path(ctx, code);
 	git_oid tip, cursor;
 	bool have_cursor;
@@ -52,8 +57,18 @@ static int fetched_ahead(bool *known, long *behind, bool *diverged, struct stele
 			goto done;
 		}
 	}
-	rc = stele_repo_count(behind, repo, &tip, have_cursor ? &cursor : NULL);
+	if (have_cursor && stele_git_oid_equal(&tip, &cursor))
+		goto done;
+	/* Change sets, not commits (a commit may hold a batch of them): the tip's
+	 * seq past the merged one; commits when the tip holds none to read. */
+	if (stele_repo_read(&data, &len, repo, &tip) == 0 && (seq = stele_cs_peek_seq(data, len))) {
+		*behind = seq > merged ? (long)(seq - merged) : 0;
+	} else {
+		stele_error_clear();
+		rc = stele_repo_count(behind, repo, &tip, have_cursor ? &cursor : NULL);
+	}
 done:
+	free(data);
 	stele_repo_close(repo);
 	free(mirror);
 	return rc;
@@ -138,6 +153,7 @@ static int status_table(struct stele_table **out, struct stele_ctx *ctx)
 		cells[COL_FETCH_ERROR] = (const char *)sqlite3_column_text(stmt, 8);
 		cells[COL_NOTE] = (const char *)sqlite3_column_text(stmt, 9);
 		if ((rc = fetched_ahead(&known, &behind, &diverged, ctx, cells[COL_CODE],
+					(uint64_t)sqlite3_column_int64(stmt, COL_MERGED),
 					(const char *)sqlite3_column_text(stmt, 10))) < 0)
 			goto done;
 		snprintf(behind_text, sizeof(behind_text), "%ld", behind);

@@ -103,7 +103,8 @@ static char *concat(const char *a, const char *b, const char *c)
 
 /* stele_repo_walk callback for a walk that only reads: the walk itself fails on a
  * commit or change set it cannot read. */
-static int walk_nothing(void *arg, const git_oid *commit, const void *data, size_t len)
+static int walk_nothing(void *arg, const git_oid *commit, const void *data, size_t len,
+			bool commit_end)
 {
 	(void)arg;
 	(void)commit;

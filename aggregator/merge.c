@@ -79,7 +79,8 @@ static int settle(struct merge_run *run)
 	return 0;
 }
 
-static int on_commit(void *arg, const git_oid *commit, const void *data, size_t len)
+static int on_commit(void *arg, const git_oid *commit, const void *data, size_t len,
+		     bool commit_end)
 {
 	struct merge_run *run = arg;
 	enum stele_merge_outcome outcome;
@@ -88,7 +89,7 @@ static int on_commit(void *arg, const git_oid *commit, const void *data, size_t 
 	int rc;
 
 	stele_git_oid_hex(hex, commit);
-	if ((rc = stele_merge_offer(&outcome, &rows, run->m, data, len, hex)) < 0) {
+	if ((rc = stele_merge_offer(&outcome, &rows, run->m, data, len, hex, commit_end)) < 0) {
 		run->rc = rc;
 		return 1;
 	}
@@ -138,7 +139,8 @@ static int stream_state(char state[16], struct stele_ctx *ctx, const char *code)
 }
 
 /* stele_repo_walk callback: keeps the first commit and stops. */
-static int first_commit(void *arg, const git_oid *commit, const void *data, size_t len)
+static int first_commit(void *arg, const git_oid *commit, const void *data, size_t len,
+			bool commit_end)
 {
 	*(git_oid *)arg = *commit;
 	return 1;
@@ -218,8 +220,9 @@ static int kept_branches(enum agg_fork_verdict *fork, struct stele_ctx *ctx,
 
 /*
  * Offers what the workers read ahead of j, in order, then walks on from the last
- * of it where their walk stopped short of the tip (an error, a damaged object: the
- * walk meets it again and says so). Returns as stele_repo_walk.
+ * commit of it they read whole where their walk stopped short of the tip (an
+ * error, a damaged object: the walk meets it again and says so; the change sets
+ * of a commit read in part come again, as duplicates). Returns as stele_repo_walk.
  */
 static int replay(struct merge_run *run, git_repository *repo, struct stele_mergejob *j,
 		  const git_oid *since)
@@ -231,10 +234,12 @@ static int replay(struct merge_run *run, git_repository *repo, struct stele_merg
 
 	while ((more = stele_mergejob_next(&item, &complete, j)) == 1) {
 		stele_merge_hint(run->m, item->sig);
-		cb = on_commit(run, &item->commit, item->data, item->len);
+		cb = on_commit(run, &item->commit, item->data, item->len, item->commit_end);
 		stele_merge_hint(run->m, NULL);
-		resume = item->commit;
-		resumed = true;
+		if (item->commit_end) {
+			resume = item->commit;
+			resumed = true;
+		}
 		if (cb != 0)
 			return cb;
 	}

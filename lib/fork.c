@@ -18,7 +18,8 @@ struct fork_walk {
 };
 
 /* stele_repo_walk callback: 1 stops the walk (found, past the merged seqs, or an error). */
-static int on_commit(void *arg, const git_oid *commit, const void *data, size_t len)
+static int on_commit(void *arg, const git_oid *commit, const void *data, size_t len,
+		     bool commit_end)
 {
 	struct fork_walk *w = arg;
 	struct stele_changeset *cs = NULL;

@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "changeset.h"
+#include "csbatch.h"
 #include "error.h"
 #include "fileio.h"
 #include "gitrepo.h"
@@ -152,9 +153,26 @@ static int commit_file(git_blob **blob, git_repository *repo, const git_oid *com
 	return commit_file_sized(blob, NULL, repo, commit_id, name, max);
 }
 
+/* The last change set of a commit's STELE_CS_FILE blob (the blob itself unless it
+ * is a well-formed batch: a malformed one is left for the decode to refuse). */
+static void last_item(const unsigned char **item, size_t *item_len, const void *blob, size_t len)
+{
+	size_t count;
+
+	*item = blob;
+	*item_len = len;
+	if (stele_csbatch_is(blob, len) &&
+	    stele_csbatch_scan(&count, item, item_len, blob, len) < 0) {
+		*item = blob;
+		*item_len = len;
+	}
+}
+
 int stele_repo_tip(git_oid *commit, uint64_t *seq, git_repository *repo, const char *ref)
 {
 	struct stele_changeset *cs = NULL;
+	const unsigned char *data;
+	size_t len;
 	git_blob *blob = NULL;
 	git_oid tip;
 	char hex[GIT_OID_HEXSZ + 1];
@@ -175,8 +193,8 @@ int stele_repo_tip(git_oid *commit, uint64_t *seq, git_repository *repo, const c
 		rc = stele_error(STELE_EVERIFY, "commit %s on %s holds no change set", hex, ref);
 		goto done;
 	}
-	if (stele_cs_decode(&cs, NULL, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
-			    NULL) < 0) {
+	last_item(&data, &len, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+	if (stele_cs_decode(&cs, NULL, data, len, NULL) < 0) {
 		rc = stele_error(STELE_EVERIFY, "commit %s on %s: %s", hex, ref, stele_error_message());
 		goto done;
 	}
@@ -304,8 +322,15 @@ struct stele_repo_pack {
 	char *ref;
 	git_oid base, tip;       /* ref's tip when the pack was begun; the last commit staged */
 	bool have_base, have_tip;
-	size_t count, bytes;     /* staged since the last flush */
+	size_t count, bytes;     /* commits and blob bytes staged since the last flush */
 	uint64_t written;        /* packs written */
+	/* The commit being gathered: its change sets (a batch), the message lines
+	 * of each, their key and writer, the last one's time. */
+	struct stele_buf batch, lines;
+	size_t batch_n;
+	uint64_t first_seq, last_seq;
+	char pub[2 * STELE_PK_BYTES + 1], writer[STELE_CS_WRITER_MAX + 1];
+	int64_t created_at;
 };
 
 /* Copies the tip the next commit is built on into memory, so staging (which sees
@@ -342,6 +367,8 @@ int stele_repo_pack_begin(struct stele_repo_pack **out, git_repository *repo, co
 		free(p);
 		return stele_error(STELE_EFAIL, "out of memory");
 	}
+	stele_buf_init(&p->batch, STELE_CS_MAX_ENCODED);
+	stele_buf_init(&p->lines, STELE_BUF_NOLIMIT);
 	p->repo = repo;
 	if ((rc = read_tip(&p->base, repo, ref)) < 0)
 		goto done;
@@ -405,32 +432,115 @@ static int pack_flush(struct stele_repo_pack *p)
 	return stage_tip(p);
 }
 
-int stele_repo_pack_add(git_oid *out, struct stele_repo_pack *p, const void *data, size_t len,
-			const char *pubkey_hex, const char *message, const char *writer,
-			int64_t created_at)
+/* The commit message of the gathered change sets: one's own line alone, as a
+ * commit of one has always said; for a batch a subject naming its seqs, then each
+ * one's line, as many as fit in STELE_REPO_BATCH_MESSAGE bytes. */
+static int batch_message(struct stele_buf *out, struct stele_repo_pack *p)
 {
+	const char *line = p->lines.data, *end = p->lines.data + p->lines.len;
+	size_t shown = 0;
+
+	if (p->batch_n == 1)
+		return stele_buf_append(out, p->lines.data, p->lines.len);
+	stele_buf_printf(out, "seq %llu-%llu: %zu change sets\n\n", (unsigned long long)p->first_seq,
+			 (unsigned long long)p->last_seq, p->batch_n);
+	while (line < end) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		size_t n = nl ? (size_t)(nl - line) + 1 : (size_t)(end - line);
+
+		if (out->len + n > STELE_REPO_BATCH_MESSAGE)
+			break;
+		stele_buf_append(out, line, n);
+		line += n;
+		shown++;
+	}
+	if (shown < p->batch_n)
+		stele_buf_printf(out, "... and %zu more\n", p->batch_n - shown);
+	return stele_buf_error(out);
+}
+
+/* Stages the gathered change sets as one commit (a batch of one is written as the
+ * change set alone, byte for byte what a commit of one has always held), first
+ * writing what is staged as a pack of its own when it would pass
+ * STELE_REPO_PACK_MAX. */
+static int close_batch(struct stele_repo_pack *p)
+{
+	struct stele_buf message = STELE_BUF_INIT(STELE_BUF_NOLIMIT);
+	const char *blob = p->batch.data;
+	size_t len = p->batch.len;
 	git_oid id;
 	int rc;
 
+	if (p->batch_n == 0)
+		return 0;
+	if (p->batch_n == 1) {
+		blob += STELE_CSBATCH_MAGIC_LEN + STELE_CSBATCH_ITEM_HEAD;
+		len -= STELE_CSBATCH_MAGIC_LEN + STELE_CSBATCH_ITEM_HEAD;
+	}
 	if (p->count > 0 && p->bytes + len > STELE_REPO_PACK_MAX && (rc = pack_flush(p)) < 0)
-		return rc;
-	if ((rc = write_commit(&id, p->staging, p->have_tip ? &p->tip : NULL, data, len, pubkey_hex,
-			       message, writer, created_at)) < 0)
-		return rc;
+		goto done;
+	if ((rc = batch_message(&message, p)) < 0) {
+		rc = stele_error(STELE_EFAIL, "out of memory");
+		goto done;
+	}
+	if ((rc = write_commit(&id, p->staging, p->have_tip ? &p->tip : NULL, blob, len, p->pub,
+			       message.data, p->writer, p->created_at)) < 0)
+		goto done;
 	/* The commit, its tree and blobs: the parent is on disk already. */
-	if (git_packbuilder_insert_commit(p->pb, &id) < 0)
-		return stele_git_fail(STELE_EFAIL, "preparing a pack");
+	if (git_packbuilder_insert_commit(p->pb, &id) < 0) {
+		rc = stele_git_fail(STELE_EFAIL, "preparing a pack");
+		goto done;
+	}
 	p->tip = id;
 	p->have_tip = true;
 	p->count++;
 	p->bytes += len;
-	*out = id;
+	p->batch_n = 0;
+	stele_buf_reset(&p->batch);
+	stele_buf_reset(&p->lines);
+done:
+	stele_buf_free(&message);
+	return rc;
+}
+
+int stele_repo_pack_add(struct stele_repo_pack *p, const void *data, size_t len,
+			const char *pubkey_hex, const char *message, const char *writer,
+			int64_t created_at)
+{
+	int rc;
+
+	if (strlen(pubkey_hex) >= sizeof(p->pub) || strlen(writer) >= sizeof(p->writer))
+		return stele_error(STELE_EINVALID, "a change set's key or writer is too long");
+	/* A commit holds one key's change sets (its STELE_PUB_FILE names it). */
+	if (p->batch_n > 0 && (p->batch_n >= STELE_REPO_BATCH_MAX ||
+			       strcmp(p->pub, pubkey_hex) != 0 || strcmp(p->writer, writer) != 0 ||
+			       !stele_csbatch_fits(&p->batch, len)) &&
+	    (rc = close_batch(p)) < 0)
+		return rc;
+	if ((rc = stele_csbatch_add(&p->batch, data, len)) < 0)
+		return rc;
+	stele_buf_puts(&p->lines, message);
+	if (p->lines.len == 0 || p->lines.data[p->lines.len - 1] != '\n')
+		stele_buf_putc(&p->lines, '\n');
+	if (stele_buf_error(&p->lines) < 0)
+		return stele_error(STELE_EFAIL, "out of memory");
+	if (p->batch_n == 0) {
+		p->first_seq = stele_cs_peek_seq(data, len);
+		strcpy(p->pub, pubkey_hex);
+		strcpy(p->writer, writer);
+	}
+	p->last_seq = stele_cs_peek_seq(data, len);
+	p->created_at = created_at;
+	p->batch_n++;
 	return 0;
 }
 
 int stele_repo_pack_finish(uint64_t *packs, struct stele_repo_pack *p)
 {
-	int rc = pack_flush(p);
+	int rc = close_batch(p);
+
+	if (rc == 0)
+		rc = pack_flush(p);
 
 	if (rc < 0)
 		return rc;
@@ -445,12 +555,15 @@ void stele_repo_pack_free(struct stele_repo_pack *p)
 		return;
 	git_packbuilder_free(p->pb);
 	git_repository_free(p->staging); /* frees its odb, and mem with it */
+	stele_buf_free(&p->batch);
+	stele_buf_free(&p->lines);
 	free(p->ref);
 	free(p);
 }
 
 int stele_repo_read(void **data, size_t *len, git_repository *repo, const git_oid *commit)
 {
+	const unsigned char *item;
 	git_blob *blob = NULL;
 	char hex[GIT_OID_HEXSZ + 1];
 	size_t n;
@@ -463,12 +576,12 @@ int stele_repo_read(void **data, size_t *len, git_repository *repo, const git_oi
 		git_oid_tostr(hex, sizeof(hex), commit);
 		return stele_error(STELE_EVERIFY, "commit %s holds no change set", hex);
 	}
-	n = (size_t)git_blob_rawsize(blob);
+	last_item(&item, &n, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
 	if (!(copy = malloc(n ? n : 1))) {
 		git_blob_free(blob);
 		return stele_error(STELE_EFAIL, "out of memory");
 	}
-	memcpy(copy, git_blob_rawcontent(blob), n);
+	memcpy(copy, item, n);
 	git_blob_free(blob);
 	*data = copy;
 	*len = n;
@@ -505,6 +618,24 @@ int stele_repo_commit_pubkey(unsigned char pk[32], git_repository *repo, const g
 done:
 	git_blob_free(blob);
 	return rc;
+}
+
+/* Calls fn for each change set of one commit's blob, the last one with commit_end;
+ * a batch whose framing is broken is passed whole, for the decode to refuse. */
+static int walk_items(stele_walk_fn fn, void *ctx, const git_oid *id, const void *blob,
+		      size_t len)
+{
+	const unsigned char *item, *last;
+	size_t count, item_len, last_len, at = 0;
+	int rc;
+
+	if (!stele_csbatch_is(blob, len) || stele_csbatch_scan(&count, &last, &last_len, blob,
+							       len) < 0)
+		return fn(ctx, id, blob, len, true);
+	while (stele_csbatch_next(&item, &item_len, &at, blob, len) == 1)
+		if ((rc = fn(ctx, id, item, item_len, item == last)) != 0)
+			return rc;
+	return 0;
 }
 
 int stele_repo_walk(git_repository *repo, const char *ref, const git_oid *since,
@@ -564,8 +695,9 @@ int stele_repo_walk(git_repository *repo, const char *ref, const git_oid *since,
 		if ((rc = commit_file_sized(&blob, &oversize, repo, id, STELE_CS_FILE,
 					    STELE_CS_MAX_ENCODED)) < 0)
 			goto done;
-		rc = blob ? fn(ctx, id, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob))
-			  : fn(ctx, id, NULL, oversize);
+		rc = blob ? walk_items(fn, ctx, id, git_blob_rawcontent(blob),
+				       (size_t)git_blob_rawsize(blob))
+			  : fn(ctx, id, NULL, oversize, true);
 		git_blob_free(blob);
 		blob = NULL;
 		if (rc != 0)

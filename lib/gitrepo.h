@@ -48,45 +48,62 @@ int stele_repo_append(git_oid *out, git_repository *repo, const char *ref,
 		      const char *message, const char *writer, int64_t created_at);
 
 /*
- * Many appends written as one pack: stele_repo_pack_begin notes ref's tip;
- * each stele_repo_pack_add stages one commit (as stele_repo_append would write
- * it, on the last one staged) in memory; stele_repo_pack_finish writes them as
- * one pack file with its index, fsync'd, and only then moves ref once, from the
- * tip it was begun on (a ref that moved meanwhile is STELE_EBUSY). Until then
- * nothing on disk has changed, so a kill at any instant leaves the repository as
- * it was or with the whole pack; an unreferenced pack is harmless, and a
- * repository that holds loose objects reads as before. Staged bytes past
+ * Many change sets written as one pack: stele_repo_pack_begin notes ref's tip;
+ * each stele_repo_pack_add gathers one change set (in seq order) in memory, into
+ * the commit being gathered: consecutive change sets of one key and writer share
+ * a commit, whose STELE_CS_FILE is a batch of them (csbatch.h), up to
+ * STELE_REPO_BATCH_MAX of them and STELE_CS_MAX_ENCODED bytes. A commit of one
+ * change set holds it alone and says its own message ("seq N: ..."), as commits
+ * always have; a batch's message is "seq A-B: N change sets", a blank line and
+ * each one's message on its own line. Author and committer are "stele <writer>",
+ * the time the last change set's created_at. stele_repo_pack_finish writes the
+ * commits as one pack file with its index, fsync'd, and only then moves ref once,
+ * from the tip it was begun on (a ref that moved meanwhile is STELE_EBUSY). Until
+ * then nothing on disk has changed, so a kill at any instant leaves the
+ * repository as it was or with the whole pack; an unreferenced pack is harmless,
+ * and a repository that holds loose objects reads as before. Staged bytes past
  * STELE_REPO_PACK_MAX are written as a pack of their own first (the ref then
  * moves once per pack), so memory stays bounded. *packs (may be NULL) is how
  * many packs were written. The pack is freed with stele_repo_pack_free (NULL is
  * allowed), which discards whatever was staged and not finished.
  */
-#define STELE_REPO_PACK_MAX (64u << 20)
+#define STELE_REPO_PACK_MAX      (64u << 20)
+#define STELE_REPO_BATCH_MAX     1000        /* change sets in one commit */
+#define STELE_REPO_BATCH_MESSAGE (48u << 10) /* bytes of a batch's message */
 struct stele_repo_pack;
 int stele_repo_pack_begin(struct stele_repo_pack **out, git_repository *repo, const char *ref);
-int stele_repo_pack_add(git_oid *out, struct stele_repo_pack *pack, const void *data, size_t len,
+int stele_repo_pack_add(struct stele_repo_pack *pack, const void *data, size_t len,
 			const char *pubkey_hex, const char *message, const char *writer,
 			int64_t created_at);
 int stele_repo_pack_finish(uint64_t *packs, struct stele_repo_pack *pack);
 void stele_repo_pack_free(struct stele_repo_pack *pack);
 
-/* The STELE_CS_FILE bytes of a commit: *data (malloc'd, caller frees) and *len.
- * A commit without one (or with one past STELE_CS_MAX_ENCODED) is STELE_EVERIFY. */
+/* The last change set a commit holds (of a batch, its last item; else the whole
+ * STELE_CS_FILE blob): *data (malloc'd, caller frees) and *len. A commit without
+ * one (or with one past STELE_CS_MAX_ENCODED) is STELE_EVERIFY. */
 int stele_repo_read(void **data, size_t *len, git_repository *repo, const git_oid *commit);
 
 /* The signer's public key recorded in a commit's STELE_PUB_FILE. */
 int stele_repo_commit_pubkey(unsigned char pk[32], git_repository *repo, const git_oid *commit);
 
 /*
- * Calls fn for each commit on ref's first-parent chain after `since` (NULL: from
- * the root), oldest first, with the STELE_CS_FILE blob of each. Stops and returns
- * fn's value if it returns non-zero. If since is not on the chain (history was
- * rewritten) returns STELE_EVERIFY with a message saying so, before calling fn.
- * A commit without the file is passed with data NULL and len 0, one whose blob is
- * larger than STELE_CS_MAX_ENCODED with data NULL and len its size (never read),
- * so the caller can quarantine it.
+ * Calls fn for each change set of the commits on ref's first-parent chain after
+ * `since` (NULL: from the root), oldest first: for a commit whose STELE_CS_FILE
+ * is a batch (csbatch.h), once for each of its change sets in order, commit_end
+ * true for the last; for any other commit once, with the blob and commit_end
+ * true (a batch whose framing is broken is passed whole, for the decode to
+ * refuse). Stops and returns fn's value if it returns non-zero. If since is not
+ * on the chain (history was rewritten) returns STELE_EVERIFY with a message
+ * saying so, before calling fn. A commit without the file is passed with data
+ * NULL and len 0, one whose blob is larger than STELE_CS_MAX_ENCODED with data
+ * NULL and len its size (never read), so the caller can quarantine it.
+ *
+ * A cursor that resumes a walk names a commit all of whose change sets were
+ * taken: one taken in part is walked again from its first (commit_end says where
+ * a commit is taken whole).
  */
-typedef int (*stele_walk_fn)(void *ctx, const git_oid *commit, const void *data, size_t len);
+typedef int (*stele_walk_fn)(void *ctx, const git_oid *commit, const void *data, size_t len,
+			     bool commit_end);
 int stele_repo_walk(git_repository *repo, const char *ref, const git_oid *since,
 		    stele_walk_fn fn, void *ctx);
 

@@ -19,7 +19,8 @@ struct stele_merge {
 	struct stele_keys *keys;     /* the key in force for each seq, from the pinned key */
 	unsigned flags;
 	int64_t run;                 /* the county's merge run (0: none) */
-	char last_commit[72];        /* of the last change set applied (not pending) */
+	char last_commit[72];        /* the cursor's commit: the last one merged whole */
+	bool offer_whole;            /* the offer under way ends its commit */
 	int in_batch;
 	sqlite3_stmt *insert_applied, *upsert_stream, *applied_hash;
 	char reason[16];
@@ -59,14 +60,16 @@ int stele_merge_apply_one(struct stele_merge *m, const struct stele_changeset *c
 
 /*
  * Records an applied change set inside the batch: its stele_applied row and, with
- * cursor, the cursor row (stele_stream) at it. Does not move m's stream. Of a run
+ * cursor, the cursor row (stele_stream) at it, whose commit is commit_id when
+ * whole (it ends its commit), else still the last one merged whole (a resumed walk
+ * meets the commit again from its first change set). Does not move m's stream. Of a run
  * of change sets recorded together, writing the cursor at the first and the last
  * leaves what writing it at each would (the same row, the same kept version: the
  * first one the epoch replaced, the same changed columns: lib/history.c).
  */
 int stele_merge_record(struct stele_merge *m, const struct stele_changeset *cs,
 		       const unsigned char hash[STELE_HASH_BYTES], const char *commit_id,
-		       long rows, bool cursor);
+		       bool whole, long rows, bool cursor);
 
 /* A refused change set (reason and detail already in m): with STELE_MERGE_QUARANTINE
  * recorded in stele_quarantine and the stream stopped, inside the batch (0); without,

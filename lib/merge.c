@@ -479,7 +479,7 @@ int stele_merge_apply_one(struct stele_merge *m, const struct stele_changeset *c
 
 int stele_merge_record(struct stele_merge *m, const struct stele_changeset *cs,
 		       const unsigned char hash[STELE_HASH_BYTES], const char *commit_id,
-		       long rows, bool cursor)
+		       bool whole, long rows, bool cursor)
 {
 	int64_t now = (int64_t)time(NULL);
 	int rc = 0;
@@ -500,19 +500,20 @@ int stele_merge_record(struct stele_merge *m, const struct stele_changeset *cs,
 		rc = stele_error_db(STELE_EFAIL, m->stream.db, "recording an applied change set");
 		goto done;
 	}
+	if (whole)
+		snprintf(m->last_commit, sizeof(m->last_commit), "%s", commit_id ? commit_id : "");
 	if (!cursor)
 		goto recorded;
 	sqlite3_bind_text(m->upsert_stream, 1, m->stream.writer, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(m->upsert_stream, 2, (sqlite3_int64)cs->seq);
 	sqlite3_bind_blob(m->upsert_stream, 3, hash, STELE_HASH_BYTES, SQLITE_STATIC);
-	stele_bind_text_or_null(m->upsert_stream, 4, commit_id);
+	stele_bind_text_or_null(m->upsert_stream, 4, *m->last_commit ? m->last_commit : NULL);
 	sqlite3_bind_int64(m->upsert_stream, 5, now);
 	if (sqlite3_step(m->upsert_stream) != SQLITE_DONE) {
 		rc = stele_error_db(STELE_EFAIL, m->stream.db, "advancing the cursor");
 		goto done;
 	}
 recorded:
-	snprintf(m->last_commit, sizeof(m->last_commit), "%s", commit_id ? commit_id : "");
 	m->applied_sets++;
 	m->applied_rows += rows;
 done:
@@ -541,7 +542,7 @@ static int offer_one(enum stele_merge_outcome *outcome, long *rows, struct stele
 	}
 	if (rc == 0 && (rc = stele_merge_begin(m)) == 0 &&
 	    (rc = stele_merge_apply_one(m, cs)) == 0 &&
-	    (rc = stele_merge_record(m, cs, hash, commit_id, nrows, true)) == 0) {
+	    (rc = stele_merge_record(m, cs, hash, commit_id, m->offer_whole, nrows, true)) == 0) {
 		stele_stream_advance(&m->stream, cs, hash);
 		*rows = nrows;
 	}
@@ -555,13 +556,14 @@ done:
 }
 
 int stele_merge_offer(enum stele_merge_outcome *outcome, long *rows, struct stele_merge *m,
-		      const void *data, size_t len, const char *commit_id)
+		      const void *data, size_t len, const char *commit_id, bool commit_whole)
 {
 	enum stele_merge_outcome result = STELE_MERGE_APPLIED;
 	long nrows = 0;
 	int rc;
 
 	m->reason[0] = m->detail[0] = '\0';
+	m->offer_whole = commit_whole;
 	if (!data) {
 		/* What was taken before it is applied first, as one by one. */
 		if (m->batch && ((rc = stele_mergebatch_flush(&result, m)) < 0 ||

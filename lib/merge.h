@@ -192,7 +192,9 @@ int stele_merge_key_in_force(unsigned char pk[STELE_PK_BYTES], bool *revoked,
 /* Marks m's stream, a county's, as read by a township of that county (one_county). */
 void stele_merge_set_one_county(struct stele_merge *m);
 
-/* The cursor: last applied seq (0 if none), and its git commit id (hex, "" if none). */
+/* The cursor: last applied seq (0 if none), and the last git commit merged whole
+ * (hex, "" if none): the commit of the last applied seq, unless that one was merged
+ * in part (a batch, stele_merge_offer). */
 uint64_t stele_merge_last_seq(const struct stele_merge *m);
 const char *stele_merge_last_commit(const struct stele_merge *m);
 
@@ -203,7 +205,12 @@ int stele_merge_begin(struct stele_merge *m);
 /*
  * Offers the next change set (data: its encoded bytes, len; data NULL means the
  * commit held no readable change set: "malformed", or with len > 0 one of len bytes,
- * past STELE_CS_MAX_ENCODED, not read: "too-large") found in commit commit_id (hex, may be NULL).
+ * past STELE_CS_MAX_ENCODED, not read: "too-large") found in commit commit_id (hex, may
+ * be NULL). commit_whole says it is the last change set that commit holds (a commit
+ * of one, or a batch's last: stele_repo_walk's commit_end): only then does the
+ * cursor's commit move to it, so a walk resumed at the cursor meets a commit
+ * merged in part again, from its first change set (the ones applied are
+ * duplicates).
  * Decodes it with the key in force for its seq (checks 1-2; signed with a key
  * revoked there: "revoked"), then stele_stream_check and stele_stream_apply; if good, records it in stele_applied and advances the
  * cursor, all inside the current batch transaction (begun here if none is open).
@@ -218,7 +225,7 @@ int stele_merge_begin(struct stele_merge *m);
  * cursor is then stale, must be freed.
  */
 int stele_merge_offer(enum stele_merge_outcome *outcome, long *rows, struct stele_merge *m,
-		      const void *data, size_t len, const char *commit_id);
+		      const void *data, size_t len, const char *commit_id, bool commit_whole);
 
 /*
  * STELE_MERGE_COMBINE: an offer whose outcome is APPLIED may still be pending,

@@ -27,6 +27,7 @@ struct pending {
 	struct stele_changeset *cs;
 	unsigned char hash[STELE_HASH_BYTES];
 	char commit[72];
+	bool whole;           /* it ends its commit */
 	long rows;
 	unsigned char *data;  /* its encoded bytes, for a quarantine */
 	size_t len;
@@ -207,7 +208,7 @@ int stele_mergebatch_flush(enum stele_merge_outcome *outcome, struct stele_merge
 	if (src == SQLITE_OK && !seen) {
 		for (size_t i = 0; i < n && rc == 0; i++)
 			rc = stele_merge_record(m, b->p[i].cs, b->p[i].hash, b->p[i].commit,
-						b->p[i].rows, i == 0 || i == n - 1);
+						b->p[i].whole, b->p[i].rows, i == 0 || i == n - 1);
 		if (rc < 0)
 			goto done;
 	} else {
@@ -224,7 +225,8 @@ int stele_mergebatch_flush(enum stele_merge_outcome *outcome, struct stele_merge
 				goto done;
 			}
 			if (rc < 0 ||
-			    (rc = stele_merge_record(m, p->cs, p->hash, p->commit, p->rows, true)) < 0)
+			    (rc = stele_merge_record(m, p->cs, p->hash, p->commit, p->whole, p->rows,
+						     true)) < 0)
 				goto done;
 		}
 	}
@@ -260,6 +262,7 @@ static int add_pending(struct stele_merge *m, struct stele_changeset *cs,
 	p->cs = cs;
 	memcpy(p->hash, hash, STELE_HASH_BYTES);
 	snprintf(p->commit, sizeof(p->commit), "%s", commit_id ? commit_id : "");
+	p->whole = m->offer_whole;
 	p->rows = rows;
 	memcpy(p->pk, pk, STELE_PK_BYTES);
 	p->signed_ok = signed_ok;
@@ -367,7 +370,8 @@ int stele_mergebatch_offer(enum stele_merge_outcome *outcome, long *rows, struct
 		rc = stele_merge_refused(m, seq, commit_id, data, len);
 		goto done;
 	}
-	if (rc < 0 || (rc = stele_merge_record(m, cs, hash, commit_id, nrows, true)) < 0)
+	if (rc < 0 ||
+	    (rc = stele_merge_record(m, cs, hash, commit_id, m->offer_whole, nrows, true)) < 0)
 		goto done;
 	stele_stream_advance(&m->stream, cs, hash);
 	*rows = nrows;

@@ -122,7 +122,8 @@ bool stele_presig_verify(struct stele_presig *s, const unsigned char *data, size
 
 /* stele_repo_walk callback: the item, copied, appended to the job; its signature
  * queued. Waits while the pool holds too much ahead of the consumer. */
-static int on_item(void *arg, const git_oid *commit, const void *data, size_t len)
+static int on_item(void *arg, const git_oid *commit, const void *data, size_t len,
+		   bool commit_end)
 {
 	struct stele_mergejob *j = arg;
 	struct stele_mergejobs *p = j->pool;
@@ -135,6 +136,7 @@ static int on_item(void *arg, const git_oid *commit, const void *data, size_t le
 	memset(nd, 0, sizeof(*nd));
 	nd->item.commit = *commit;
 	nd->item.len = len;
+	nd->item.commit_end = commit_end;
 	if (data) {
 		memcpy(nd->data, data, len);
 		nd->item.data = nd->data;
@@ -177,7 +179,8 @@ done:
 }
 
 /* stele_repo_walk callback: keeps the first commit and stops. */
-static int first_commit(void *arg, const git_oid *commit, const void *data, size_t len)
+static int first_commit(void *arg, const git_oid *commit, const void *data, size_t len,
+			bool commit_end)
 {
 	*(git_oid *)arg = *commit;
 	return 1;

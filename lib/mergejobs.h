@@ -33,6 +33,7 @@ struct stele_mergeitem {
 	git_oid commit;
 	const unsigned char *data;
 	size_t len;
+	bool commit_end;          /* the last change set of its commit (stele_repo_walk) */
 	struct stele_presig *sig; /* NULL when data is */
 };
 

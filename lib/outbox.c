@@ -15,7 +15,6 @@ int stele_outbox_commit(uint64_t *first, uint64_t *last, sqlite3 *db, git_reposi
 	struct stele_repo_pack *pack = NULL;
 	sqlite3_stmt *stmt = NULL;
 	uint64_t lo = 0, hi = 0;
-	git_oid made;
 	int rc, step;
 
 	if ((rc = stele_repo_pack_begin(&pack, repo, ref)) < 0 ||
@@ -36,7 +35,7 @@ int stele_outbox_commit(uint64_t *first, uint64_t *last, sqlite3 *db, git_reposi
 			goto done;
 		snprintf(message, sizeof(message), "seq %llu: %s", (unsigned long long)seq,
 			 (const char *)sqlite3_column_text(stmt, 2));
-		if ((rc = stele_repo_pack_add(&made, pack, sqlite3_column_blob(stmt, 3),
+		if ((rc = stele_repo_pack_add(pack, sqlite3_column_blob(stmt, 3),
 					      (size_t)sqlite3_column_bytes(stmt, 3), pk_hex, message,
 					      writer, sqlite3_column_int64(stmt, 1))) < 0)
 			goto done;

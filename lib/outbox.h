@@ -14,9 +14,9 @@ typedef int (*stele_outbox_key_fn)(char *pk_hex, uint64_t seq, void *arg);
 
 /*
  * Commits every change set of db's stele_outbox with a seq past tip_seq to ref
- * of repo, in seq order, one commit each ("seq N: summary", by writer, at its
- * created_at, with the key key_for names), written as one pack with one move of
- * ref (stele_repo_pack_*). The seqs must follow tip_seq without a gap, else
+ * of repo, in seq order ("seq N: summary" each, by writer, at its created_at,
+ * with the key key_for names), the change sets of one key sharing a commit (a
+ * batch, stele_repo_pack_add), written as one pack with one move of ref. The seqs must follow tip_seq without a gap, else
  * STELE_EVERIFY ("the outbox jumps ...") and nothing is committed. *first and
  * *last are the seqs committed (0 and 0 if none), written only on success.
  */

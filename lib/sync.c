@@ -76,7 +76,8 @@ static int named_key_in_force(struct county_pull *p, const unsigned char signer[
 
 /* Offers one county change set, with the agent's own rows (the catalogue cleared
  * before seq 1, the key pinned on first use, meta county_seq), in one transaction. */
-static int pull_one(void *ctx, const git_oid *commit, const void *data, size_t len)
+static int pull_one(void *ctx, const git_oid *commit, const void *data, size_t len,
+		    bool commit_end)
 {
 	struct county_pull *p = ctx;
 	enum stele_merge_outcome outcome;
@@ -115,7 +116,7 @@ static int pull_one(void *ctx, const git_oid *commit, const void *data, size_t l
 		if ((rc = stele_meta_set(p->db, "county_key", key_hex)) < 0)
 			goto done;
 	}
-	if ((rc = stele_merge_offer(&outcome, &rows, p->m, data, len, hex)) < 0) {
+	if ((rc = stele_merge_offer(&outcome, &rows, p->m, data, len, hex, commit_end)) < 0) {
 		if (rc == STELE_EVERIFY)
 			rc = stele_error(rc, "county commit %.12s: %s", hex, stele_error_message());
 		goto done;

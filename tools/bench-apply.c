@@ -28,7 +28,8 @@ struct collected {
 	long rows;
 };
 
-static int on_commit(void *arg, const git_oid *commit, const void *data, size_t len)
+static int on_commit(void *arg, const git_oid *commit, const void *data, size_t len,
+		     bool commit_end)
 {
 	struct collected *c = arg;
 	struct stele_changeset *cs = NULL, **grown;

@@ -46,7 +46,8 @@ struct last_seen {
 	struct stele_buf data; /* its bytes */
 };
 
-static int on_commit(void *arg, const git_oid *commit, const void *data, size_t len)
+static int on_commit(void *arg, const git_oid *commit, const void *data, size_t len,
+		     bool commit_end)
 {
 	struct last_seen *last = arg;
 

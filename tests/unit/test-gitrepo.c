@@ -14,6 +14,7 @@
 #include "changeset.h"
 #include "error.h"
 #include "credentials.h"
+#include "csbatch.h"
 #include "gitrepo.h"
 #include "remote.h"
 #include "url.h"
@@ -125,12 +126,15 @@ static void append(git_repository *repo, int seq, git_oid *out)
 /* Walk callback: records the seqs it sees, after checking the bytes. */
 struct seen {
 	int seqs[MAX_SETS + 2];
+	bool ends[MAX_SETS + 2];     /* commit_end of each */
+	git_oid commits[MAX_SETS + 2];
 	int count;
 	int nulls;
 	int stop_after;
 };
 
-static int record_seq(void *ctx, const git_oid *commit, const void *data, size_t len)
+static int record_seq(void *ctx, const git_oid *commit, const void *data, size_t len,
+		      bool commit_end)
 {
 	struct seen *s = ctx;
 	struct stele_changeset *cs = NULL;
@@ -142,9 +146,23 @@ static int record_seq(void *ctx, const git_oid *commit, const void *data, size_t
 	}
 	assert_int_equal(stele_cs_decode(&cs, NULL, data, len, pk), 0);
 	assert_memory_equal(data, sets[cs->seq], len);
+	s->ends[s->count] = commit_end;
+	s->commits[s->count] = *commit;
 	s->seqs[s->count++] = (int)cs->seq;
 	stele_cs_free(cs);
 	return s->stop_after && s->count == s->stop_after ? 42 : 0;
+}
+
+/* Walk callback: counts what it is given, checking nothing. */
+static int walk_whole(void *ctx, const git_oid *commit, const void *data, size_t len,
+		      bool commit_end)
+{
+	struct seen *s = ctx;
+
+	assert_int_equal(len, 64);
+	assert_memory_equal(data, STELE_CSBATCH_MAGIC, STELE_CSBATCH_MAGIC_LEN);
+	s->ends[s->count++] = commit_end;
+	return 0;
 }
 
 static void test_open_creates_bare_main(void **state)
@@ -291,29 +309,40 @@ static int count_files(const char *repo_path, const char *suffix, int *loose)
 	return n;
 }
 
-static void test_pack_appends_in_one_pack(void **state)
+/* The message of commit id. */
+static const char *message_of(git_repository *repo, const git_oid *id)
+{
+	static char text[1024];
+	git_commit *commit = NULL;
+
+	assert_int_equal(git_commit_lookup(&commit, repo, id), 0);
+	snprintf(text, sizeof(text), "%s", git_commit_message(commit));
+	git_commit_free(commit);
+	return text;
+}
+
+static void test_pack_batches_in_one_pack(void **state)
 {
 	git_repository *repo = new_repo("pack.git"), *loose_repo = new_repo("pack-loose.git");
 	struct stele_repo_pack *pack = NULL;
-	struct seen all = { 0 };
-	git_oid id, tip, loose_id;
+	struct seen all = { 0 }, after = { 0 };
+	git_oid tip, loose_id;
 	uint64_t seq, packs;
 	int loose_before, loose_after;
 	char msg[64];
+	void *last = NULL;
+	size_t last_len = 0;
 
 	(void)state;
 	/* A repository that already holds loose objects takes a pack after them. */
 	append(repo, 1, NULL);
 	append(repo, 2, NULL);
-	append(loose_repo, 1, NULL);
-	append(loose_repo, 2, NULL);
 	assert_int_equal(count_files(path_of("pack.git"), ".pack", &loose_before), 0);
 	assert_int_equal(stele_repo_pack_begin(&pack, repo, STELE_BRANCH), 0);
 	for (int i = 3; i <= 6; i++) {
 		snprintf(msg, sizeof(msg), "seq %d: a row", i);
-		assert_int_equal(stele_repo_pack_add(&id, pack, sets[i], set_len[i], pk_hex, msg,
-						     VILLAGE, 1767225600 + i), 0);
-		append(loose_repo, i, &loose_id);
+		assert_int_equal(stele_repo_pack_add(pack, sets[i], set_len[i], pk_hex, msg, VILLAGE,
+						     1767225600 + i), 0);
 	}
 	/* Nothing is on disk before the pack is finished. */
 	assert_int_equal(stele_repo_tip(&tip, &seq, repo, STELE_BRANCH), 0);
@@ -324,18 +353,32 @@ static void test_pack_appends_in_one_pack(void **state)
 		fail_msg("%s", stele_error_message());
 	stele_repo_pack_free(pack);
 	assert_int_equal(packs, 1);
-	/* One pack with its index, no new loose object, and the same commits as
-	 * one append after another would make. */
+	/* One pack with its index, no new loose object, one commit for the four. */
 	assert_int_equal(count_files(path_of("pack.git"), ".pack", &loose_after), 1);
 	assert_int_equal(count_files(path_of("pack.git"), ".idx", &loose_after), 1);
 	assert_int_equal(loose_after, loose_before);
-	assert_true(git_oid_equal(&id, &loose_id));
 	assert_int_equal(stele_repo_tip(&tip, &seq, repo, STELE_BRANCH), 0);
 	assert_int_equal(seq, 6);
-	assert_true(git_oid_equal(&tip, &id));
+	assert_string_equal(message_of(repo, &tip), "seq 3-6: 4 change sets\n\nseq 3: a row\n"
+			    "seq 4: a row\nseq 5: a row\nseq 6: a row\n");
+	/* The walk gives each change set of the batch, in order, the last ending it. */
 	assert_int_equal(stele_repo_walk(repo, STELE_BRANCH, NULL, record_seq, &all), 0);
 	assert_int_equal(all.count, 6);
-	assert_int_equal(all.seqs[5], 6);
+	for (int i = 0; i < 6; i++) {
+		assert_int_equal(all.seqs[i], i + 1);
+		assert_int_equal(all.ends[i], i < 2 || i == 5);
+		if (i >= 2)
+			assert_true(git_oid_equal(&all.commits[i], &tip));
+	}
+	/* The tip's change set is the batch's last. */
+	assert_int_equal(stele_repo_read(&last, &last_len, repo, &tip), 0);
+	assert_int_equal(last_len, set_len[6]);
+	assert_memory_equal(last, sets[6], last_len);
+	free(last);
+	/* A walk resumed after a commit gives what follows it. */
+	assert_int_equal(stele_repo_walk(repo, STELE_BRANCH, &all.commits[1], record_seq, &after), 0);
+	assert_int_equal(after.count, 4);
+	assert_int_equal(after.seqs[0], 3);
 	/* Appends after a pack go on from its tip. */
 	append(repo, 7, NULL);
 	assert_int_equal(stele_repo_tip(&tip, &seq, repo, STELE_BRANCH), 0);
@@ -343,27 +386,72 @@ static void test_pack_appends_in_one_pack(void **state)
 
 	/* A branch that moved while the pack was staged is not moved again. */
 	assert_int_equal(stele_repo_pack_begin(&pack, repo, STELE_BRANCH), 0);
-	assert_int_equal(stele_repo_pack_add(&id, pack, sets[8], set_len[8], pk_hex, "seq 8: a row",
+	assert_int_equal(stele_repo_pack_add(pack, sets[8], set_len[8], pk_hex, "seq 8: a row",
 					     VILLAGE, 1767225608), 0);
 	append(repo, 8, NULL);
 	assert_int_equal(stele_repo_pack_finish(NULL, pack), STELE_EBUSY);
 	stele_repo_pack_free(pack);
-
-	/* An empty pack writes nothing; a new repository gets its first commit. */
 	git_repository_free(repo);
+
+	/* An empty pack writes nothing; a batch of one is the very commit an append
+	 * makes (the change set alone, its own message). */
+	append(loose_repo, 1, &loose_id);
 	repo = new_repo("pack-new.git");
 	assert_int_equal(stele_repo_pack_begin(&pack, repo, STELE_BRANCH), 0);
 	assert_int_equal(stele_repo_pack_finish(&packs, pack), 0);
 	assert_int_equal(packs, 0);
-	assert_int_equal(stele_repo_pack_add(&id, pack, sets[1], set_len[1], pk_hex, "seq 1: a row",
+	assert_int_equal(stele_repo_pack_add(pack, sets[1], set_len[1], pk_hex, "seq 1: a row",
 					     VILLAGE, 1767225601), 0);
 	assert_int_equal(stele_repo_pack_finish(&packs, pack), 0);
 	stele_repo_pack_free(pack);
 	assert_int_equal(packs, 1);
 	assert_int_equal(stele_repo_tip(&tip, &seq, repo, STELE_BRANCH), 0);
 	assert_int_equal(seq, 1);
+	assert_true(git_oid_equal(&tip, &loose_id));
+	git_repository_free(repo);
+
+	/* Another key starts another commit: a commit names one key. */
+	repo = new_repo("pack-keys.git");
+	char other_hex[2 * STELE_PK_BYTES + 1];
+	memset(other_hex, 'a', 2 * STELE_PK_BYTES);
+	other_hex[2 * STELE_PK_BYTES] = '\0';
+	assert_int_equal(stele_repo_pack_begin(&pack, repo, STELE_BRANCH), 0);
+	for (int i = 1; i <= 4; i++)
+		assert_int_equal(stele_repo_pack_add(pack, sets[i], set_len[i], i <= 2 ? pk_hex :
+						     other_hex, "a row", VILLAGE, 1767225600 + i), 0);
+	assert_int_equal(stele_repo_pack_finish(NULL, pack), 0);
+	stele_repo_pack_free(pack);
+	memset(&all, 0, sizeof(all));
+	assert_int_equal(stele_repo_walk(repo, STELE_BRANCH, NULL, record_seq, &all), 0);
+	assert_int_equal(all.count, 4);
+	assert_false(all.ends[0]);
+	assert_true(all.ends[1]);
+	assert_false(all.ends[2]);
+	assert_true(all.ends[3]);
+	assert_false(git_oid_equal(&all.commits[1], &all.commits[2]));
+	long commits = 0;
+	assert_int_equal(stele_repo_count(&commits, repo, &all.commits[3], NULL), 0);
+	assert_int_equal(commits, 2);
 	git_repository_free(repo);
 	git_repository_free(loose_repo);
+}
+
+/* A batch whose framing lies is passed whole, for the decode to refuse. */
+static void test_walk_passes_broken_batch_whole(void **state)
+{
+	git_repository *repo = new_repo("broken-batch.git");
+	unsigned char blob[64] = STELE_CSBATCH_MAGIC "\0\0\1\0";
+	struct seen seen = { 0 };
+	git_oid id;
+
+	(void)state;
+	assert_int_equal(stele_repo_append(&id, repo, STELE_BRANCH, blob, sizeof(blob), pk_hex,
+					   "seq 1: a lie", VILLAGE, 1767225601), 0);
+	seen.nulls = 0;
+	assert_int_equal(stele_repo_walk(repo, STELE_BRANCH, NULL, walk_whole, &seen), 0);
+	assert_int_equal(seen.count, 1);
+	assert_true(seen.ends[0]);
+	git_repository_free(repo);
 }
 
 static void test_walk_refuses_rewritten_history(void **state)
@@ -699,7 +787,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_creates_bare_main),
 		cmocka_unit_test(test_append_tip_walk),
-		cmocka_unit_test(test_pack_appends_in_one_pack),
+		cmocka_unit_test(test_pack_batches_in_one_pack),
+		cmocka_unit_test(test_walk_passes_broken_batch_whole),
 		cmocka_unit_test(test_walk_refuses_rewritten_history),
 		cmocka_unit_test(test_walk_passes_commit_without_changeset),
 		cmocka_unit_test(test_peek_ref),

@@ -268,7 +268,7 @@ static const char *offer(struct stele_merge *m, const unsigned char *data, size_
 	enum stele_merge_outcome outcome;
 	long rows = 0;
 
-	assert_int_equal(stele_merge_offer(&outcome, &rows, m, data, len, NULL), 0);
+	assert_int_equal(stele_merge_offer(&outcome, &rows, m, data, len, NULL, true), 0);
 	if (outcome == STELE_MERGE_DUPLICATE)
 		return "duplicate";
 	return outcome == STELE_MERGE_APPLIED ? "applied" : stele_merge_quarantine_reason(m);

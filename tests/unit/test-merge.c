@@ -425,11 +425,11 @@ static void test_offer(void **state)
 			"', 'M3', 'x')", 3, h2, other_sk);
 
 	assert_int_equal(stele_merge_open(&m, county, VILLAGE, pk, STELE_MERGE_QUARANTINE), 0);
-	assert_int_equal(stele_merge_offer(&outcome, &rows, m, c1, l1, "c1"), 0);
+	assert_int_equal(stele_merge_offer(&outcome, &rows, m, c1, l1, "c1", true), 0);
 	assert_int_equal(outcome, STELE_MERGE_APPLIED);
 	assert_int_equal(rows, 2);
 	/* A gap: seq 3 before seq 2 is refused, recorded, and nothing of it applied. */
-	assert_int_equal(stele_merge_offer(&outcome, &rows, m, c3, l3, "c3"), 0);
+	assert_int_equal(stele_merge_offer(&outcome, &rows, m, c3, l3, "c3", true), 0);
 	assert_int_equal(outcome, STELE_MERGE_QUARANTINED);
 	assert_string_equal(stele_merge_quarantine_reason(m), "chain");
 	assert_int_equal(stele_merge_commit(m), 0);
@@ -444,9 +444,9 @@ static void test_offer(void **state)
 	assert_int_equal(stele_merge_open(&m, county, VILLAGE, pk, STELE_MERGE_QUARANTINE), 0);
 	assert_int_equal(stele_merge_last_seq(m), 1);
 	assert_string_equal(stele_merge_last_commit(m), "c1");
-	assert_int_equal(stele_merge_offer(&outcome, &rows, m, c1, l1, "c1"), 0);
+	assert_int_equal(stele_merge_offer(&outcome, &rows, m, c1, l1, "c1", true), 0);
 	assert_int_equal(outcome, STELE_MERGE_DUPLICATE);
-	assert_int_equal(stele_merge_offer(&outcome, &rows, m, c2, l2, "c2"), 0);
+	assert_int_equal(stele_merge_offer(&outcome, &rows, m, c2, l2, "c2", true), 0);
 	assert_int_equal(outcome, STELE_MERGE_APPLIED);
 	/* Not committed: freeing rolls the batch back. */
 	stele_merge_free(m);
@@ -454,9 +454,9 @@ static void test_offer(void **state)
 	assert_int_equal(n, 1);
 
 	assert_int_equal(stele_merge_open(&m, county, VILLAGE, pk, STELE_MERGE_QUARANTINE), 0);
-	assert_int_equal(stele_merge_offer(&outcome, &rows, m, c2, l2, "c2"), 0);
+	assert_int_equal(stele_merge_offer(&outcome, &rows, m, c2, l2, "c2", true), 0);
 	assert_int_equal(outcome, STELE_MERGE_APPLIED);
-	assert_int_equal(stele_merge_offer(&outcome, &rows, m, forged, lf, "cf"), 0);
+	assert_int_equal(stele_merge_offer(&outcome, &rows, m, forged, lf, "cf", true), 0);
 	assert_int_equal(outcome, STELE_MERGE_QUARANTINED);
 	assert_string_equal(stele_merge_quarantine_reason(m), "signature");
 	assert_int_equal(stele_merge_commit(m), 0);
@@ -499,7 +499,7 @@ static void test_offer_hang(void **state)
 	assert_int_equal(stele_cs_encode(&enc, &enc_len, &cs, sk), 0);
 	alarm(20);
 	assert_int_equal(stele_merge_open(&m, county, VILLAGE, pk, STELE_MERGE_QUARANTINE), 0);
-	assert_int_equal(stele_merge_offer(&outcome, &rows, m, enc, enc_len, "c1"), 0);
+	assert_int_equal(stele_merge_offer(&outcome, &rows, m, enc, enc_len, "c1", true), 0);
 	assert_int_equal(outcome, STELE_MERGE_QUARANTINED);
 	assert_string_equal(stele_merge_quarantine_reason(m), "changes");
 	assert_non_null(strstr(stele_merge_quarantine_detail(m), "not NUL-terminated"));
@@ -627,9 +627,9 @@ static void test_offer_without_quarantine(void **state)
 	c3 = encode(&l3, village, "INSERT INTO member (village_code, id, name) VALUES ('" VILLAGE
 		    "', 'M3', 'c')", 3, h1, sk);
 	assert_int_equal(stele_merge_open(&m, db, VILLAGE, pk, 0), 0);
-	assert_int_equal(stele_merge_offer(&outcome, &rows, m, c1, l1, "c1"), 0);
+	assert_int_equal(stele_merge_offer(&outcome, &rows, m, c1, l1, "c1", true), 0);
 	assert_int_equal(outcome, STELE_MERGE_APPLIED);
-	assert_int_equal(stele_merge_offer(&outcome, &rows, m, c3, l3, "c3"), STELE_EVERIFY);
+	assert_int_equal(stele_merge_offer(&outcome, &rows, m, c3, l3, "c3", true), STELE_EVERIFY);
 	assert_string_equal(stele_error_message(), "seq 3 follows seq 1: change sets 2..2 are missing");
 	assert_string_equal(stele_merge_quarantine_reason(m), "chain");
 	stele_merge_free(m);

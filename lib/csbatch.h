@@ -1,0 +1,51 @@
+/* csbatch.h: several encoded change sets in one commit's blob (a batch), as a
+ * sync of many change sets commits them (docs/format.md, "Batches"). */
+#ifndef STELE_CSBATCH_H
+#define STELE_CSBATCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+
+/*
+ * A batch is the 8 bytes STELE_CSBATCH_MAGIC, then one or more items, each a
+ * 4-byte big-endian length (1 to STELE_CS_MAX_ENCODED) and that many bytes: an
+ * encoded change set (changeset.h), in seq order. Nothing follows the last item.
+ * A blob that does not start with the magic is one encoded change set, as every
+ * commit held before batches.
+ */
+#define STELE_CSBATCH_MAGIC     "STELECB1"
+#define STELE_CSBATCH_MAGIC_LEN 8
+#define STELE_CSBATCH_ITEM_HEAD 4
+
+/* Whether data starts as a batch does (it may still be malformed). */
+bool stele_csbatch_is(const void *data, size_t len);
+
+/*
+ * The items of the batch data, checked as a whole before any is used: *count
+ * items, the last one at *last (len *last_len, pointing into data). Returns 0, or
+ * STELE_EVERIFY with a message when the framing is broken (no item, a length of 0,
+ * past STELE_CS_MAX_ENCODED or past the end). data must pass stele_csbatch_is.
+ */
+int stele_csbatch_scan(size_t *count, const unsigned char **last, size_t *last_len,
+		       const unsigned char *data, size_t len);
+
+/*
+ * Steps through the items of a batch that stele_csbatch_scan accepted: *at
+ * starts at 0 (set it to 0 before the first call); returns 1 with *item and
+ * *item_len (pointing into data) and *at moved past it, or 0 after the last.
+ */
+int stele_csbatch_next(const unsigned char **item, size_t *item_len, size_t *at,
+		       const unsigned char *data, size_t len);
+
+/* Whether an encoded change set of len bytes still fits in the batch being built
+ * in b, within b's limit (which bounds the batch). */
+bool stele_csbatch_fits(const struct stele_buf *b, size_t len);
+
+/* Appends the encoded change set cs (len bytes) to the batch being built in b,
+ * writing the magic first when b is empty. 0; STELE_EINVALID when it does not
+ * fit (stele_csbatch_fits: b is left as it was); STELE_EFAIL out of memory. */
+int stele_csbatch_add(struct stele_buf *b, const void *cs, size_t len);
+
+#endif
