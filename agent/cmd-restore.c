@@ -72,6 +72,8 @@ struct replay {
 	struct stele_keys *keys;            /* the key history, as replayed so far */
 	unsigned char base[STELE_PK_BYTES]; /* the key of seq 1: the first commit's writer.pub */
 	const unsigned char *given;         /* --key's public key, or NULL */
+	git_oid commit;                     /* the commit being replayed (zero: none yet) */
+	uint64_t commit_first;              /* the seq of its first change set */
 	struct stele_stream stream;         /* the village's chain, checked as the county does */
 };
 
@@ -154,9 +156,16 @@ static int replay_one(void *ctx, const git_oid *commit, const void *data, size_t
 		goto done;
 	}
 	stele_cs_hash(hash, data, len);
+	/* The commit it came in, so that the outbox gives these very commits again. */
+	if (!git_oid_equal(commit, &r->commit)) {
+		r->commit = *commit;
+		r->commit_first = cs->seq;
+	}
 	if ((rc = stele_db_prepare(r->db, &stmt, "INSERT INTO stele_outbox (seq, created_at, "
-						 "summary, hash, data) VALUES (?, ?, ?, ?, ?)")) < 0)
+						 "summary, hash, data, commit_first) "
+						 "VALUES (?, ?, ?, ?, ?, ?)")) < 0)
 		goto done;
+	sqlite3_bind_int64(stmt, 6, (sqlite3_int64)r->commit_first);
 	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)cs->seq);
 	sqlite3_bind_int64(stmt, 2, cs->created_at);
 	sqlite3_bind_text(stmt, 3, cs->summary ? cs->summary : "", -1, SQLITE_STATIC);

@@ -535,6 +535,11 @@ int stele_repo_pack_add(struct stele_repo_pack *p, const void *data, size_t len,
 	return 0;
 }
 
+int stele_repo_pack_commit(struct stele_repo_pack *p)
+{
+	return close_batch(p);
+}
+
 int stele_repo_pack_finish(uint64_t *packs, struct stele_repo_pack *p)
 {
 	int rc = close_batch(p);

@@ -75,6 +75,9 @@ int stele_repo_pack_begin(struct stele_repo_pack **out, git_repository *repo, co
 int stele_repo_pack_add(struct stele_repo_pack *pack, const void *data, size_t len,
 			const char *pubkey_hex, const char *message, const char *writer,
 			int64_t created_at);
+/* Ends the commit being gathered here: the next change set starts another (the
+ * caller's plan of commits, lib/outbox.c). Nothing gathered: nothing happens. */
+int stele_repo_pack_commit(struct stele_repo_pack *pack);
 int stele_repo_pack_finish(uint64_t *packs, struct stele_repo_pack *pack);
 void stele_repo_pack_free(struct stele_repo_pack *pack);
 

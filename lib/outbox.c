@@ -1,11 +1,79 @@
-/* outbox.c: the outbox's change sets past a stream's tip, committed as one pack. */
+/* outbox.c: the outbox's change sets past a stream's tip, committed as one pack,
+ * in the commits planned for them. */
 #include <stdio.h>
+#include <string.h>
 
 #include "changeset.h"
+#include "csbatch.h"
 #include "db.h"
 #include "error.h"
 #include "gitrepo.h"
 #include "outbox.h"
+
+/*
+ * Plans the commits of the change sets past tip_seq that have none yet
+ * (commit_first NULL): consecutive ones signed with one key share a commit, up
+ * to STELE_REPO_BATCH_MAX of them and a batch of STELE_CS_MAX_ENCODED bytes (the
+ * rules stele_repo_pack_add splits by). A plan is never changed once written, so
+ * the same outbox always gives the same commits. Inside a savepoint of its own.
+ */
+static int plan_commits(sqlite3 *db, uint64_t tip_seq, stele_outbox_key_fn key_for, void *arg)
+{
+	struct stele_buf batch = STELE_BUF_INIT(STELE_CS_MAX_ENCODED);
+	char pk_hex[2 * STELE_PK_BYTES + 1], batch_hex[2 * STELE_PK_BYTES + 1] = "";
+	sqlite3_stmt *stmt = NULL, *set = NULL;
+	uint64_t first = 0;
+	size_t n = 0;
+	int rc, step;
+
+	if ((rc = stele_db_exec(db, "SAVEPOINT stele_outbox_plan")) < 0)
+		return rc;
+	if ((rc = stele_db_prepare(db, &stmt, "SELECT seq, data FROM stele_outbox WHERE seq > ? "
+					      "AND commit_first IS NULL ORDER BY seq")) < 0 ||
+	    (rc = stele_db_prepare(db, &set, "UPDATE stele_outbox SET commit_first = ? "
+					     "WHERE seq = ?")) < 0)
+		goto done;
+	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)tip_seq);
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		uint64_t seq = (uint64_t)sqlite3_column_int64(stmt, 0);
+		const void *data = sqlite3_column_blob(stmt, 1);
+		size_t len = (size_t)sqlite3_column_bytes(stmt, 1);
+
+		if ((rc = key_for(pk_hex, seq, arg)) < 0)
+			goto done;
+		if (n == 0 || n >= STELE_REPO_BATCH_MAX || strcmp(pk_hex, batch_hex) != 0 ||
+		    !stele_csbatch_fits(&batch, len)) {
+			first = seq;
+			n = 0;
+			stele_buf_reset(&batch);
+			snprintf(batch_hex, sizeof(batch_hex), "%s", pk_hex);
+		}
+		/* Only the size matters here: a change set too large to batch is
+		 * committed alone, as stele_repo_pack_add would. */
+		if (stele_csbatch_fits(&batch, len) && (rc = stele_csbatch_add(&batch, data, len)) < 0)
+			goto done;
+		n++;
+		sqlite3_bind_int64(set, 1, (sqlite3_int64)first);
+		sqlite3_bind_int64(set, 2, (sqlite3_int64)seq);
+		if (sqlite3_step(set) != SQLITE_DONE) {
+			rc = stele_error_db(STELE_EFAIL, db, "planning the commits");
+			goto done;
+		}
+		sqlite3_reset(set);
+	}
+	if (step != SQLITE_DONE)
+		rc = stele_error_db(STELE_EFAIL, db, "reading the outbox");
+done:
+	sqlite3_finalize(stmt);
+	sqlite3_finalize(set);
+	stele_buf_free(&batch);
+	if (rc < 0) {
+		stele_db_exec(db, "ROLLBACK TO stele_outbox_plan");
+		stele_db_exec(db, "RELEASE stele_outbox_plan");
+		return rc;
+	}
+	return stele_db_exec(db, "RELEASE stele_outbox_plan");
+}
 
 int stele_outbox_commit(uint64_t *first, uint64_t *last, sqlite3 *db, git_repository *repo,
 			const char *ref, uint64_t tip_seq, const char *writer,
@@ -15,10 +83,12 @@ int stele_outbox_commit(uint64_t *first, uint64_t *last, sqlite3 *db, git_reposi
 	struct stele_repo_pack *pack = NULL;
 	sqlite3_stmt *stmt = NULL;
 	uint64_t lo = 0, hi = 0;
+	int64_t commit_first = 0;
 	int rc, step;
 
-	if ((rc = stele_repo_pack_begin(&pack, repo, ref)) < 0 ||
-	    (rc = stele_db_prepare(db, &stmt, "SELECT seq, created_at, summary, data "
+	if ((rc = plan_commits(db, tip_seq, key_for, arg)) < 0 ||
+	    (rc = stele_repo_pack_begin(&pack, repo, ref)) < 0 ||
+	    (rc = stele_db_prepare(db, &stmt, "SELECT seq, created_at, summary, data, commit_first "
 					      "FROM stele_outbox WHERE seq > ? ORDER BY seq")) < 0)
 		goto done;
 	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)tip_seq);
@@ -31,6 +101,12 @@ int stele_outbox_commit(uint64_t *first, uint64_t *last, sqlite3 *db, git_reposi
 					 (unsigned long long)seq);
 			goto done;
 		}
+		/* A commit planned for change sets that are committed already in part (a
+		 * repository that lost its tip) still starts where the repository is. */
+		if (hi && sqlite3_column_int64(stmt, 4) != commit_first &&
+		    (rc = stele_repo_pack_commit(pack)) < 0)
+			goto done;
+		commit_first = sqlite3_column_int64(stmt, 4);
 		if ((rc = key_for(pk_hex, seq, arg)) < 0)
 			goto done;
 		snprintf(message, sizeof(message), "seq %llu: %s", (unsigned long long)seq,

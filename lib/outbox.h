@@ -15,8 +15,12 @@ typedef int (*stele_outbox_key_fn)(char *pk_hex, uint64_t seq, void *arg);
 /*
  * Commits every change set of db's stele_outbox with a seq past tip_seq to ref
  * of repo, in seq order ("seq N: summary" each, by writer, at its created_at,
- * with the key key_for names), the change sets of one key sharing a commit (a
- * batch, stele_repo_pack_add), written as one pack with one move of ref. The seqs must follow tip_seq without a gap, else
+ * with the key key_for names), written as one pack with one move of ref. The
+ * commits are planned first, in db (commit_first, inside a savepoint: the caller
+ * may hold a transaction): consecutive change sets not planned yet that one key
+ * signed share a commit (a batch, stele_repo_pack_add), and a plan once written
+ * is kept, so the same outbox always gives the same commits (a repository rebuilt
+ * from it is the one pushed). The seqs must follow tip_seq without a gap, else
  * STELE_EVERIFY ("the outbox jumps ...") and nothing is committed. *first and
  * *last are the seqs committed (0 and 0 if none), written only on success.
  */

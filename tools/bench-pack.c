@@ -1,6 +1,7 @@
 /* bench-pack.c: the limit of `make bench`'s agent sync: writes the same objects
- * an agent's sync writes for a village's outbox (per change set a blob of its
- * bytes, the writer.pub blob, their tree and a commit) as one pack into a new bare
+ * an agent's sync writes for a village's outbox (per batch of up to 1,000 change
+ * sets a blob of their bytes, the writer.pub blob, their tree and a commit) as one
+ * pack into a new bare
  * repository with libgit2 directly (objects staged in memory, one pack written in
  * one piece, fsync on, one ref update), and prints "COMMITS SECONDS".
  *
@@ -15,6 +16,9 @@
 #include <git2/sys/mempack.h>
 #include <git2/sys/odb_backend.h>
 #include <sqlite3.h>
+
+#define BATCH    1000           /* change sets in one commit, as lib/gitrepo.h */
+#define BLOB_MAX (16u << 20)    /* bytes of a batch */
 
 static double now(void)
 {
@@ -48,6 +52,9 @@ int main(int argc, char **argv)
 	sqlite3 *db = NULL;
 	sqlite3_stmt *stmt = NULL;
 	long commits = 0;
+	size_t sets = 0, blob_len, lines_len, message_len;
+	static unsigned char blob[BLOB_MAX];
+	static char lines[64 << 10], message[(64 << 10) + 64];
 	double start;
 
 	if (argc != 3) {
@@ -68,28 +75,55 @@ int main(int argc, char **argv)
 	    git_odb_add_backend(mem_odb, mem, 1) < 0 || git_repository_wrap_odb(&staging, mem_odb) < 0 ||
 	    git_packbuilder_new(&pb, staging) < 0)
 		return die("staging");
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
+	for (int more = sqlite3_step(stmt) == SQLITE_ROW; more;) {
 		git_oid cs_blob, pk_blob, tree_id, commit_id;
 		git_treebuilder *tb = NULL;
 		git_tree *tree = NULL;
 		git_commit *parent = NULL;
 		git_signature *sig = NULL;
-		char message[600];
+		size_t n = 0, first = sets + 1;
+		int64_t created_at = 0;
 
-		snprintf(message, sizeof(message), "seq %ld: %s\n", commits + 1,
-			 (const char *)sqlite3_column_text(stmt, 1));
-		if (git_blob_create_from_buffer(&cs_blob, staging, sqlite3_column_blob(stmt, 2),
-						(size_t)sqlite3_column_bytes(stmt, 2)) < 0 ||
+		/* One commit of up to BATCH change sets: STELECB1, then each one after its
+		 * 4-byte big-endian length (docs/format.md "Batches"). */
+		blob_len = 8;
+		memcpy(blob, "STELECB1", 8);
+		lines_len = 0;
+		for (; more && n < BATCH; more = sqlite3_step(stmt) == SQLITE_ROW) {
+			size_t len = (size_t)sqlite3_column_bytes(stmt, 2);
+
+			if (blob_len + 4 + len > BLOB_MAX || lines_len + 700 > sizeof(lines))
+				break;
+			blob[blob_len++] = (unsigned char)(len >> 24);
+			blob[blob_len++] = (unsigned char)(len >> 16);
+			blob[blob_len++] = (unsigned char)(len >> 8);
+			blob[blob_len++] = (unsigned char)len;
+			memcpy(blob + blob_len, sqlite3_column_blob(stmt, 2), len);
+			blob_len += len;
+			lines_len += (size_t)snprintf(lines + lines_len, sizeof(lines) - lines_len,
+						      "seq %zu: %s\n", sets + 1,
+						      (const char *)sqlite3_column_text(stmt, 1));
+			created_at = sqlite3_column_int64(stmt, 0);
+			sets++;
+			n++;
+		}
+		if (n == 0)
+			return die("a change set too large");
+		snprintf(message, sizeof(message), "seq %zu-%zu: %zu change sets\n\n", first, sets, n);
+		message_len = strlen(message);
+		memcpy(message + message_len, lines, lines_len + 1);
+		if (git_blob_create_from_buffer(&cs_blob, staging, n == 1 ? blob + 12 : blob,
+						n == 1 ? blob_len - 12 : blob_len) < 0 ||
 		    git_blob_create_from_buffer(&pk_blob, staging, pub, sizeof(pub) - 1) < 0 ||
 		    git_treebuilder_new(&tb, staging, NULL) < 0 ||
 		    git_treebuilder_insert(NULL, tb, "changeset", &cs_blob, GIT_FILEMODE_BLOB) < 0 ||
 		    git_treebuilder_insert(NULL, tb, "writer.pub", &pk_blob, GIT_FILEMODE_BLOB) < 0 ||
 		    git_treebuilder_write(&tree_id, tb) < 0 || git_tree_lookup(&tree, staging, &tree_id) < 0 ||
 		    (commits && git_commit_lookup(&parent, staging, &tip) < 0) ||
-		    git_signature_new(&sig, "stele", "990101001201",
-				      (git_time_t)sqlite3_column_int64(stmt, 0), 0) < 0 ||
-		    git_commit_create(&commit_id, staging, NULL, sig, sig, NULL, message, tree,
-				      parent ? 1 : 0, (const git_commit **)&parent) < 0 ||
+		    git_signature_new(&sig, "stele", "990101001201", (git_time_t)created_at, 0) < 0 ||
+		    git_commit_create(&commit_id, staging, NULL, sig, sig, NULL,
+				      n == 1 ? lines : message, tree, parent ? 1 : 0,
+				      (const git_commit **)&parent) < 0 ||
 		    git_packbuilder_insert_commit(pb, &commit_id) < 0)
 			return die("writing a commit");
 		git_signature_free(sig);

@@ -1,9 +1,9 @@
 /* clerk-year.c: a benchmark tool that writes villages' streams as their clerks write a
  * year of work, one command at a time, fast: real signed change sets, one per command,
- * committed into a bare repository per village as one pack. Never used by the programs.
+ * committed into a bare repository per village as its clerk syncs. Never used by the programs.
  *
  *   clerk-year OUT --county CODE [--townships T] [--villages-per-township V]
- *              [--year Y] [--jobs J] [--seed S] [--members M] [--points P]
+ *              [--year Y] [--jobs J] [--seed S] [--members M] [--points P] [--syncs-per-month N]
  *
  * For each village CODE = county + township (3 digits, from 001) + village (3 digits,
  * from 201), as tools/simulate.c numbers them, it opens the village schema in memory
@@ -13,9 +13,11 @@
  * command a clerk types: `member add` (M each, in January), then every month P
  * `points add`, two `task add` and a `task close` (on time), two `request add` and
  * one resolved, an `income add`, and the `close` of the month before (January to
- * November closed): with the defaults (30, 15) 305 change sets a village. Its outbox is then committed as
- * `stele-agent sync` commits it (stele_repo_pack_*: one pack, the branch moved once)
- * into OUT/CODE.git, no fsync (a benchmark's scratch). Villages are shared out over J
+ * November closed): with the defaults (30, 15) 305 change sets a village. The clerk
+ * syncs after the members and N times a month (--syncs-per-month, default 4: once a
+ * week), each sync committing the outbox as `stele-agent sync` does (lib/outbox.c:
+ * one pack, one batch commit, the branch moved once) into OUT/CODE.git, no fsync (a
+ * benchmark's scratch). Villages are shared out over J
  * processes. The signing key of each village is derived from the seed and its code,
  * so the same arguments write the same keys; stdout gets the registry
  * (`village import`'s CSV: code,name,township_name,remote,key). With --keys DIR
@@ -47,7 +49,7 @@
 
 struct year_opts {
 	const char *out, *county, *keys;
-	long townships, per, year, jobs, seed, members, points;
+	long townships, per, year, jobs, seed, members, points, syncs;
 };
 
 /* What one village writes, and how far it got. */
@@ -58,6 +60,7 @@ struct village {
 	sqlite3 *db;
 	uint32_t rng;
 	int events, tasks, requests, incomes;
+	uint64_t synced;             /* the last seq committed to its repository */
 	char (*rules)[16];
 	int *rule_points, nrules;
 };
@@ -141,6 +144,38 @@ static int load_rules(struct village *v)
 	return 0;
 }
 
+/* stele_outbox_commit's key: the village's one key. */
+static int outbox_key(char *pk_hex, uint64_t seq, void *arg)
+{
+	const struct village *v = arg;
+
+	(void)seq;
+	stele_hex_encode(pk_hex, v->pk, STELE_PK_BYTES);
+	return 0;
+}
+
+/* A sync: the outbox past what was committed into OUT/CODE.git, as `stele-agent
+ * sync` commits it (lib/outbox.c, the agent's own code: one pack, a batch commit). */
+static int sync_village(struct village *v)
+{
+	struct stele_buf path = STELE_BUF_INIT(STELE_BUF_NOLIMIT);
+	git_repository *repo = NULL;
+	uint64_t first, last;
+	int rc;
+
+	if ((rc = stele_buf_printf(&path, "%s/%s.git", v->o->out, v->code)) < 0 ||
+	    (rc = stele_repo_open(&repo, path.data, 1)) < 0)
+		goto done;
+	rc = stele_outbox_commit(&first, &last, v->db, repo, STELE_BRANCH, v->synced, v->code,
+				 outbox_key, v);
+	if (rc == 0 && last)
+		v->synced = last;
+done:
+	stele_repo_close(repo);
+	stele_buf_free(&path);
+	return rc;
+}
+
 /* A clerk's year in the village, command after command, in the order of the days. */
 static int write_year(struct village *v)
 {
@@ -158,6 +193,8 @@ static int write_year(struct village *v)
 			     name, next_rand(v) % 2 ? "M" : "F", (int64_t)(1940 + next_rand(v) % 60), date);
 		first = 0;
 	}
+	if (rc == 0)
+		rc = sync_village(v);
 	for (int month = 1; month <= 12 && rc == 0; month++) {
 		snprintf(period, sizeof(period), "%04ld-%02d", y, month);
 		if (month > 1) {
@@ -188,6 +225,10 @@ static int write_year(struct village *v)
 				     "occurred_on, points, stage) VALUES (?, ?, ?, ?, ?, ?, ?)", "tttttit",
 				     v->code, id, other, v->rules[k], date, (int64_t)v->rule_points[k],
 				     next_rand(v) % 5 ? "published" : "recorded");
+			/* The month's syncs: every = the points between two of them. */
+			long every = (o->points + o->syncs - 1) / o->syncs;
+			if (rc == 0 && o->syncs > 1 && (p + 1) % every == 0 && p + 1 < o->points)
+				rc = sync_village(v);
 		}
 		if (rc == 0) {
 			snprintf(id, sizeof(id), "R%04d", v->requests - 1);
@@ -207,37 +248,9 @@ static int write_year(struct village *v)
 				     "VALUES (?, ?, ?, ?, '集体经济')", "ttti", v->code, id, period,
 				     (int64_t)(100000 + next_rand(v) % 900000));
 		}
+		if (rc == 0)
+			rc = sync_village(v);
 	}
-	return rc;
-}
-
-/* stele_outbox_commit's key: the village's one key. */
-static int outbox_key(char *pk_hex, uint64_t seq, void *arg)
-{
-	const struct village *v = arg;
-
-	(void)seq;
-	stele_hex_encode(pk_hex, v->pk, STELE_PK_BYTES);
-	return 0;
-}
-
-/* The outbox into OUT/CODE.git as `stele-agent sync` commits it: one pack
- * (lib/outbox.c, the agent's own code). */
-static int commit_outbox(struct village *v)
-{
-	struct stele_buf path = STELE_BUF_INIT(STELE_BUF_NOLIMIT);
-	git_repository *repo = NULL;
-	uint64_t first, last;
-	int rc;
-
-	if ((rc = stele_buf_printf(&path, "%s/%s.git", v->o->out, v->code)) < 0 ||
-	    (rc = stele_repo_open(&repo, path.data, 1)) < 0)
-		goto done;
-	rc = stele_outbox_commit(&first, &last, v->db, repo, STELE_BRANCH, 0, v->code,
-				 outbox_key, v);
-done:
-	stele_repo_close(repo);
-	stele_buf_free(&path);
 	return rc;
 }
 
@@ -276,7 +289,7 @@ static int one_village(const struct year_opts *o, long index)
 		goto done;
 	}
 	if ((rc = stele_db_commit(v.db)) < 0 || (rc = load_rules(&v)) < 0 ||
-	    (rc = write_year(&v)) < 0 || (rc = commit_outbox(&v)) < 0)
+	    (rc = write_year(&v)) < 0)
 		goto done;
 done:
 	stele_db_close(v.db);
@@ -306,10 +319,11 @@ int main(int argc, char **argv)
 		{ "year", required_argument, NULL, 'y' }, { "jobs", required_argument, NULL, 'j' },
 		{ "seed", required_argument, NULL, 's' }, { "members", required_argument, NULL, 'm' },
 		{ "points", required_argument, NULL, 'p' }, { "keys", required_argument, NULL, 'k' },
+		{ "syncs-per-month", required_argument, NULL, 'S' },
 		{ 0 },
 	};
 	struct year_opts o = { .townships = 1, .per = 1, .year = 2025, .jobs = 1, .seed = 1,
-			       .members = 30, .points = 15 };
+			       .members = 30, .points = 15, .syncs = 4 };
 	long total;
 	int opt, failed = 0;
 
@@ -324,14 +338,16 @@ int main(int argc, char **argv)
 		case 'm': o.members = parse_long(optarg, "members"); break;
 		case 'p': o.points = parse_long(optarg, "points"); break;
 		case 'k': o.keys = optarg; break;
+		case 'S': o.syncs = parse_long(optarg, "syncs-per-month"); break;
 		default: return 2;
 		}
 	}
 	if (argc - optind != 1 || !o.county || strlen(o.county) != 6 || o.townships < 1 ||
-	    o.townships > 999 || o.per < 1 || o.per > 799 || o.members < 1 || o.jobs < 1) {
+	    o.townships > 999 || o.per < 1 || o.per > 799 || o.members < 1 || o.jobs < 1 ||
+	    o.syncs < 1) {
 		fprintf(stderr, "usage: clerk-year OUT --county CODE [--townships T] "
 				"[--villages-per-township V] [--year Y] [--jobs J] [--seed S] "
-				"[--members M] [--points P] [--keys DIR]\n");
+				"[--members M] [--points P] [--syncs-per-month N] [--keys DIR]\n");
 		return 2;
 	}
 	static char out[PATH_MAX];

@@ -96,7 +96,7 @@ test_expect_success 'the guard covers members, tasks and requests' '
 test_expect_success 'sync: the county has every change set, naming the clerk' '
 	stele-agent -C v sync 2>/dev/null &&
 	stele-aggregator -C county sync 2>/dev/null &&
-	git -C server/$V.git log --format=%s main >gitlog &&
+	git -C server/$V.git log --format=%B main >gitlog &&
 	test_grep "^seq 2: member M0002 added (clerk 张三)$" gitlog &&
 	test "$(sqlite3 county/stele.db "SELECT summary FROM stele_applied WHERE writer = '\''$V'\'' AND seq = 2")" = "member M0002 added (clerk 张三)" &&
 	test "$(sqlite3 county/stele.db "SELECT clerk FROM change_note WHERE village_code = '\''$V'\'' AND seq = 2")" = 张三 &&

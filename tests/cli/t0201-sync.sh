@@ -15,37 +15,48 @@ test_expect_success 'init creates a bare repository on main' '
 	test "$(git -C v/repo.git symbolic-ref HEAD)" = refs/heads/main
 '
 
-test_expect_success 'sync commits and pushes one commit per change set' '
+test_expect_success 'sync commits and pushes the change sets of one key as one commit' '
 	stele-agent -C v member add 张三 >/dev/null &&
 	stele-agent -C v member add 李四 --gender F >/dev/null &&
 	stele-agent -C v member set M0001 --grid 一组 &&
 	stele-agent -C v sync 2>err &&
 	test_grep "committed 3 change sets" err &&
-	test "$(git -C remote.git rev-list --count main)" = 3 &&
+	test "$(stream_seq remote.git)" = 3 &&
+	test "$(git -C remote.git rev-list --count main)" = 1 &&
 	test "$(git -C remote.git rev-parse main)" = "$(git -C v/repo.git rev-parse main)"
 '
 
-test_expect_success 'each commit holds the outbox bytes and the village key' '
+test_expect_success 'the commit holds the outbox bytes as a batch, and the village key' '
 	stele-agent -C v key >key &&
-	for seq in 1 2 3; do
-		rev=$(git -C remote.git rev-list --reverse main | sed -n ${seq}p) &&
-		git -C remote.git show "$rev:writer.pub" >pub &&
-		test_cmp key pub &&
-		test "$(hex_of_blob remote.git "$rev:changeset")" = \
-		     "$(sqlite3 v/stele.db "SELECT hex(data) FROM stele_outbox WHERE seq = $seq")" ||
-		exit 1
-	done
+	git -C remote.git show main:writer.pub >pub &&
+	test_cmp key pub &&
+	# STELECB1, then each change set after its length (docs/format.md "Batches").
+	sqlite3 v/stele.db "SELECT printf('\''%08X'\'', length(data)) || hex(data) FROM stele_outbox
+		ORDER BY seq" | tr -d "\n" >sets &&
+	test "$(hex_of_blob remote.git main:changeset)" = "5354454C45434231$(cat sets)"
 '
 
 test_expect_success 'git log on the remote reads as the ledger' '
-	git -C remote.git log --reverse --format=%s main >log &&
+	git -C remote.git log --reverse --format=%B main >log &&
 	cat >expect <<-\EOF &&
+	seq 1-3: 3 change sets
+
 	seq 1: member M0001 added
 	seq 2: member M0002 added
 	seq 3: member M0001 changed
+
 	EOF
 	test_cmp expect log &&
 	test "$(git -C remote.git log -1 --format=%ae main)" = $V
+'
+
+test_expect_success 'a sync of one change set commits it alone, as it always was' '
+	stele-agent -C solo init --village 990101001209 --name 单村 2>/dev/null &&
+	stele-agent -C solo member add 甲 >/dev/null &&
+	stele-agent -C solo sync --remote "$TRASH/solo.git" 2>/dev/null &&
+	test "$(git -C solo.git log --format=%B main)" = "seq 1: member M0001 added" &&
+	test "$(hex_of_blob solo.git main:changeset)" = \
+	     "$(sqlite3 solo/stele.db "SELECT hex(data) FROM stele_outbox WHERE seq = 1")"
 '
 
 test_expect_success 'sync records what was pushed and when' '
@@ -59,7 +70,7 @@ test_expect_success 'a repeated sync is a no-op' '
 	stele-agent -C v sync 2>err &&
 	test_grep "up to date" err &&
 	test "$(git -C remote.git rev-parse main)" = "$before" &&
-	test "$(git -C v/repo.git rev-list --count main)" = 3
+	test "$(stream_seq v/repo.git)" = 3
 '
 
 test_expect_success 'a remote with a foreign commit on top is reported as diverged, untouched' '
@@ -80,7 +91,7 @@ test_expect_success 'a remote with a foreign commit on top is reported as diverg
 test_expect_success 'once the remote is repaired, the change set that waited is pushed' '
 	git -C remote.git update-ref refs/heads/main "$(git -C v/repo.git rev-parse main~1)" &&
 	stele-agent -C v sync 2>err &&
-	test "$(git -C remote.git rev-list --count main)" = 4 &&
+	test "$(stream_seq remote.git)" = 4 &&
 	test "$(git -C remote.git rev-parse main)" = "$(git -C v/repo.git rev-parse main)"
 '
 
@@ -93,8 +104,8 @@ test_expect_success 'sync --remote pushes there this time only; the configured r
 	test_grep "^remote  *$TRASH/remote.git\$" status &&
 	stele-agent -C v member add 赵六 >/dev/null &&
 	stele-agent -C v sync 2>err &&
-	test "$(git -C stick/village.git rev-list --count main)" = 4 &&
-	test "$(git -C remote.git rev-list --count main)" = 5
+	test "$(stream_seq stick/village.git)" = 4 &&
+	test "$(stream_seq remote.git)" = 5
 '
 
 test_expect_success 'a sync --remote that fails leaves the configured remote as well' '
@@ -107,20 +118,21 @@ test_expect_success 'remote set changes the configured remote' '
 	test_grep "the remote is now $TRASH/stick/village.git" err &&
 	test_line_count 1 err &&
 	stele-agent -C v sync 2>err &&
-	test "$(git -C stick/village.git rev-list --count main)" = 5
+	test "$(stream_seq stick/village.git)" = 5
 '
 
 test_expect_success 'a USB-path remote that does not exist is created, and round-trips' '
 	test "$(git -C stick/village.git rev-parse --is-bare-repository)" = true &&
 	git -C stick/village.git log --format=%s main >usb-log &&
-	test_line_count 5 usb-log &&
+	test "$(tail -n 1 usb-log)" = "seq 1-3: 3 change sets" &&
+	test "$(stream_seq stick/village.git)" = 5 &&
 	test "$(git -C stick/village.git rev-parse main)" = "$(git -C v/repo.git rev-parse main)"
 '
 
 test_expect_success 'a file:// URL works the same' '
 	mkdir -p share &&
 	stele-agent -C v sync --remote "file://$TRASH/share/v.git" 2>err &&
-	test "$(git -C share/v.git rev-list --count main)" = 5
+	test "$(stream_seq share/v.git)" = 5
 '
 
 test_expect_success 'a stick that is not plugged in: exit 1, nothing created or lost' '
@@ -128,7 +140,7 @@ test_expect_success 'a stick that is not plugged in: exit 1, nothing created or 
 	test_expect_code 1 stele-agent -C v sync --remote "$TRASH/media/stick/v.git" 2>err &&
 	test_grep "is the USB stick plugged in" err &&
 	! test -e media &&
-	test "$(git -C v/repo.git rev-list --count main)" = 6
+	test "$(stream_seq v/repo.git)" = 6
 '
 
 test_expect_success 'an unreachable remote: exit 1 naming it without the password, nothing lost' '
@@ -136,9 +148,9 @@ test_expect_success 'an unreachable remote: exit 1 naming it without the passwor
 	test_expect_code 1 stele-agent -C v sync --remote "http://clerk:s3cret@127.0.0.1:1/v.git" 2>err &&
 	test_grep "http://127.0.0.1:1/v.git" err &&
 	! grep -q s3cret err &&
-	test "$(git -C v/repo.git rev-list --count main)" = 7 &&
+	test "$(stream_seq v/repo.git)" = 7 &&
 	stele-agent -C v sync --remote "$TRASH/stick/village.git" 2>err &&
-	test "$(git -C stick/village.git rev-list --count main)" = 7 &&
+	test "$(stream_seq stick/village.git)" = 7 &&
 	! grep -rq s3cret v/repo.git/config
 '
 
@@ -156,7 +168,7 @@ test_expect_success 'sync refuses a database older than its repository' '
 	rm -f w/stele.db-wal w/stele.db-shm && cp old.db w/stele.db &&
 	test_expect_code 5 stele-agent -C w sync --remote "$TRASH/w.git" 2>err &&
 	test_grep "the repository holds seq 2 but the database does not" err &&
-	test "$(git -C w.git rev-list --count main)" = 2
+	test "$(stream_seq w.git)" = 2
 '
 
 test_expect_success 'log reads the history from the repository, signatures checked' '

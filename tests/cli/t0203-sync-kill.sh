@@ -45,12 +45,15 @@ test_expect_success 'a final sync finishes the work' '
 '
 
 test_expect_success 'the remote holds each seq exactly once, in order' '
-	git -C remote.git log --reverse --first-parent --format=%s main | sed "s/:.*//" >seqs &&
+	# Each change set has its own "seq N: ..." line, a commit'\''s subject or a
+	# batch'\''s body line (docs/sync.md "The git layout").
+	git -C remote.git log --reverse --first-parent --format=%B main |
+		grep -E "^seq [0-9]+: " | sed "s/:.*//" >seqs &&
 	total=$(sqlite3 v/stele.db "SELECT count(*) FROM stele_outbox") &&
 	i=0 && : >expect &&
 	while [ $i -lt $total ]; do i=$((i + 1)); echo "seq $i" >>expect; done &&
 	test_cmp expect seqs &&
-	test "$(git -C remote.git rev-list --count main)" = "$total"
+	test "$(stream_seq remote.git)" = "$total"
 '
 
 test_expect_success 'pushes to a new USB stick killed at random instants, then a final push' '

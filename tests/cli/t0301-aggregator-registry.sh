@@ -126,7 +126,7 @@ test_expect_success 'rules publish commits every county change set and pushes it
 	test "$(sqlite3 county/stele.db "SELECT count(*) FROM stele_rules_draft")" = 0 &&
 	n=$(sqlite3 county/stele.db "SELECT max(seq) FROM stele_outbox") &&
 	test_grep "published seq 1..$n to" err &&
-	git --git-dir=pub/county.git log --format=%s main >log &&
+	git --git-dir=pub/county.git log --format=%B main | grep -E "^seq [0-9]+: " >log &&
 	test_line_count "$n" log &&
 	test_grep "^seq 1: 11 point rules added" log &&
 	test_grep "veto event VE0001 added" log

@@ -91,7 +91,7 @@ test_expect_success 'what only the county writes is refused in a township' '
 test_expect_success 'rules publish pushes the township stream' '
 	stele-aggregator -C town rules publish 2>err &&
 	test_grep "published seq 1..2" err &&
-	test "$(git -C server/$T.git rev-list --count main)" = 2
+	test "$(stream_seq server/$T.git)" = 2
 '
 
 test_expect_success 'a county directory holds the villages and registers the township' '

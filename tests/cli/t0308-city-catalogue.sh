@@ -32,7 +32,7 @@ test_expect_success 'the city publishes its catalogue in its own signed stream' 
 	done &&
 	stele-aggregator -C city rules publish 2>err &&
 	test_grep "published seq 1..2 to" err &&
-	test "$(git --git-dir="$CITY_URL" rev-list --count main)" = 2 &&
+	test "$(stream_seq "$CITY_URL")" = 2 &&
 	stele-aggregator -C city key >city.key
 '
 

@@ -24,8 +24,7 @@ done
 
 # server_seq REPO: the seq of the tip of a server repository's main ("none").
 server_seq() {
-	git -C "$HTTP_ROOT/$1.git" log -1 --format=%s refs/heads/main 2>/dev/null |
-		sed -n 's/^seq \([0-9]*\):.*/\1/p' | grep . || echo none
+	stream_seq "$HTTP_ROOT/$1.git" refs/heads/main 2>/dev/null | grep . || echo none
 }
 pending() {
 	sqlite3 "$1/stele.db" "SELECT count(*) FROM stele_outbox"

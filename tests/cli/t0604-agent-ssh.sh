@@ -34,8 +34,7 @@ as() {
 	STELE_SSH_KEY=$SSH_KEYS/$v stele-agent -C $v "$@"
 }
 server_seq() {
-	git -C "$GL_ROOT/$1.git" log -1 --format=%s refs/heads/main 2>/dev/null |
-		sed -n 's/^seq \([0-9]*\):.*/\1/p' | grep . || echo none
+	stream_seq "$GL_ROOT/$1.git" refs/heads/main 2>/dev/null | grep . || echo none
 }
 
 test_expect_success 'each village syncs its own repository with its own key' '

@@ -18,8 +18,7 @@ chmod 600 v/credentials
 stele-agent -C v member add 张三 >/dev/null 2>&1
 
 server_seq() {
-	git -C "$HTTP_ROOT/$V.git" log -1 --format=%s refs/heads/main 2>/dev/null |
-		sed -n 's/^seq \([0-9]*\):.*/\1/p' | grep . || echo none
+	stream_seq "$HTTP_ROOT/$V.git" refs/heads/main 2>/dev/null | grep . || echo none
 }
 outbox() {
 	sqlite3 v/stele.db "SELECT count(*) FROM stele_outbox"
@@ -40,7 +39,7 @@ test_expect_success 'server down: exit 1 naming the remote, the change sets are 
 	grep -qi "refused" err &&
 	test_grep "kept for the next sync" err &&
 	test "$(outbox)" = 3 &&
-	test "$(git -C v/repo.git log --format=%s refs/heads/main | wc -l)" = 3
+	test "$(stream_seq v/repo.git)" = 3
 '
 
 test_expect_success 'writes go on while the server is down' '
@@ -53,7 +52,7 @@ http_server_restart || { echo "Bail out! lighttpd did not come back"; exit 1; }
 test_expect_success 'the server is back: the next sync pushes everything, once' '
 	stele-agent -C v sync 2>err &&
 	test "$(server_seq)" = 4 &&
-	git -C "$HTTP_ROOT/$V.git" log --format=%s refs/heads/main >log &&
+	git -C "$HTTP_ROOT/$V.git" log --format=%B refs/heads/main | grep -E "^seq [0-9]+: " >log &&
 	test_line_count 4 log &&
 	test "$(sort log | uniq -d | wc -l)" = 0 &&
 	stele-agent -C v sync 2>err &&

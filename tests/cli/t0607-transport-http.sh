@@ -22,8 +22,7 @@ with_pw() {
 	echo "$2" | sed "s|://|://$1:$pw@|"
 }
 server_seq() {
-	git -C "$HTTP_ROOT/$1.git" log -1 --format=%s refs/heads/main 2>/dev/null |
-		sed -n 's/^seq \([0-9]*\):.*/\1/p' | grep . || echo none
+	stream_seq "$HTTP_ROOT/$1.git" refs/heads/main 2>/dev/null | grep . || echo none
 }
 # no_secret PASSWORD FILE...: PASSWORD is in none of the files.
 no_secret() {

@@ -33,8 +33,7 @@ one_line_each() {
 	fi
 }
 server_seq() {
-	git -C "$GL_ROOT/$1.git" log -1 --format=%s refs/heads/main 2>/dev/null |
-		sed -n 's/^seq \([0-9]*\):.*/\1/p' | grep . || echo none
+	stream_seq "$GL_ROOT/$1.git" refs/heads/main 2>/dev/null | grep . || echo none
 }
 
 for v in $V1 $V2; do

@@ -15,12 +15,19 @@ loose_object() {
 
 test_expect_success 'a village with four change sets synced, merged by the county' '
 	stele-agent -C v init --village $V --name 正营村 --remote "$TRASH/remote.git" 2>/dev/null &&
-	for name in 甲 乙 丙 丁; do stele-agent -C v member add $name >/dev/null || exit 1; done &&
-	stele-agent -C v sync 2>/dev/null &&
-	# sync wrote one pack; its objects are unpacked into loose files (as an
+	# A sync after each write: one commit each.
+	for name in 甲 乙 丙 丁; do
+		stele-agent -C v member add $name >/dev/null && stele-agent -C v sync 2>/dev/null ||
+			exit 1
+	done &&
+	# Each sync wrote one pack; their objects are unpacked into loose files (as an
 	# earlier version wrote them), so that one object can be damaged alone.
-	pack=$(ls v/repo.git/objects/pack/pack-*.pack) && mv "$pack" pack.saved &&
-	rm -f "${pack%.pack}.idx" && git --git-dir=v/repo.git unpack-objects -q <pack.saved &&
+	for pack in v/repo.git/objects/pack/pack-*.pack; do
+		mv "$pack" "saved.${pack##*/}" && rm -f "${pack%.pack}.idx" || exit 1
+	done &&
+	for pack in saved.pack-*.pack; do
+		git --git-dir=v/repo.git unpack-objects -q <"$pack" || exit 1
+	done &&
 	git --git-dir=v/repo.git rev-list main >history.before &&
 	test_line_count 4 history.before &&
 	stele-aggregator -C county init --county 990101 --name 参考县 2>/dev/null &&
@@ -101,6 +108,23 @@ test_expect_success 'sync commits again from the outbox: the same ids, the remot
 	stele-agent -C v verify >out 2>/dev/null && test_line_count 0 out &&
 	stele-aggregator -C county sync 2>err &&
 	test_grep "merged 0 change sets" err && test_line_count 1 err
+'
+
+test_expect_success 'a batch is rebuilt from the outbox as the very commit it was' '
+	for name in 己 庚 辛; do stele-agent -C v member add $name >/dev/null || exit 1; done &&
+	stele-agent -C v sync 2>err &&
+	test_grep "committed 3 change sets (up to seq 8)" err &&
+	test "$(git --git-dir=v/repo.git log -1 --format=%s main)" = "seq 6-8: 3 change sets" &&
+	git --git-dir=v/repo.git rev-list main >history.batch &&
+	test_line_count 6 history.batch &&
+	git --git-dir=v/repo.git update-ref -d refs/heads/main &&
+	stele-agent -C v sync 2>err &&
+	test_grep "committed 8 change sets (up to seq 8)" err &&
+	test_grep "is up to date (seq 8)" err &&
+	git --git-dir=v/repo.git rev-list main >history.again &&
+	test_cmp history.batch history.again &&
+	stele-aggregator -C county sync 2>err &&
+	test_grep "merged 3 change sets" err
 '
 
 anomaly_summary 3

@@ -40,7 +40,7 @@ forked() {
 	mirror="$1/county/villages/$V.git" &&
 	git --git-dir="$mirror" for-each-ref --format="%(refname)" refs/stele/fork/ >"$1/forks" &&
 	test_line_count 1 "$1/forks" &&
-	git --git-dir="$mirror" log --format=%s "$(cat "$1/forks")" >"$1/kept" &&
+	git --git-dir="$mirror" log --format=%B "$(cat "$1/forks")" >"$1/kept" &&
 	merged=$(sqlite3 "$1/county/stele.db" "SELECT summary FROM stele_applied WHERE seq = 3") &&
 	other=$(sqlite3 "$1/county/stele.db" "SELECT other_summary FROM stele_fork") &&
 	test "$merged" != "$other" &&

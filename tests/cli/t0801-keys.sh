@@ -18,9 +18,12 @@ register() {
 	stele-agent -C v/$1 sync >/dev/null 2>&1
 }
 
-# commit_of REPO SEQ: the commit holding change set SEQ of a village repository.
+# commit_of REPO SEQ: the commit holding change set SEQ of a village repository
+# (its subject "seq SEQ: ..." or, for a batch, "seq A-B: ...").
 commit_of() {
-	git --git-dir "$1" log --format='%H %s' main | awk -v s="$2:" '$2 == "seq" && $3 == s { print $1 }'
+	git --git-dir "$1" log --format='%H %s' main | awk -v s="$2" '$2 == "seq" {
+		r = $3; sub(/:$/, "", r); n = split(r, ab, "-"); if (n == 1) ab[2] = ab[1]
+		if (ab[1] + 0 <= s + 0 && s + 0 <= ab[2] + 0) print $1 }'
 }
 
 # reason CODE SEQ: the quarantine reason of the village's change set SEQ.
@@ -232,7 +235,7 @@ test_expect_success 'stolen laptop: the thief writes and pushes with the village
 	stele-agent -C thief key rotate >/dev/null 2>&1 &&
 	stele-agent -C thief member add 贼二 >/dev/null &&
 	stele-agent -C thief sync 2>/dev/null &&
-	test "$(git --git-dir server/$E.git rev-list --count main)" = 5
+	test "$(stream_seq server/$E.git)" = 5
 '
 
 test_expect_success 'village revoke refuses a seq already merged (exit 3)' '

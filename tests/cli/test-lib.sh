@@ -161,6 +161,15 @@ test_line_count() {
 	fi
 }
 
+# stream_seq GIT_DIR [REV]: the last seq of a stream's commit REV (main when not
+# given), from its subject: "seq N: ..." for one change set, "seq A-B: N change
+# sets" for a batch (docs/sync.md "The git layout"); how many change sets the
+# stream holds up to REV.
+stream_seq() {
+	git --git-dir="$1" log -1 --format=%s "${2:-main}" |
+		sed -n 's/^seq \([0-9]*-\)\{0,1\}\([0-9]*\):.*/\2/p'
+}
+
 # db_dump DIR: every synced row of the directory's database, canonical.
 db_dump() {
 	sqlite3 "$1/stele.db" ".mode list" \

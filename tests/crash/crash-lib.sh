@@ -347,8 +347,8 @@ crash_village() {
 }
 
 # crash_sync_check WORK STAGE: the promises of `sync` to the remote WORK/usb.git
-# (a USB stick): its main is a straight line of commits, the Nth holding exactly
-# the outbox's change set seq N; after a killed run it holds a prefix of the
+# (a USB stick): its main is a straight line of commits holding, in order,
+# exactly the outbox's change sets from seq 1 (one each, or a batch); after a killed run it holds a prefix of the
 # outbox, after the rerun all of it; and `verify` finds the database matching.
 crash_sync_check() {
 	crash_repo_readable "$1" "$2" || return 1
@@ -361,8 +361,18 @@ crash_sync_check() {
 			crash_fail "$2: the remote's history is not a straight line"
 			return 1
 		fi
+		# A commit's changeset file is one change set or a batch of them
+		# (docs/format.md "Batches"): one hash a change set.
 		while read -r c; do
-			git --git-dir="$_remote" cat-file blob "$c:changeset" | sha256sum | cut -c1-64
+			git --git-dir="$_remote" cat-file blob "$c:changeset" |
+				perl -MDigest::SHA=sha256_hex -e '
+					local $/; my $b = <STDIN>;
+					if (substr($b, 0, 8) ne "STELECB1") { print sha256_hex($b), "\n"; exit }
+					for (my $at = 8; $at + 4 <= length $b;) {
+						my $n = unpack("N", substr($b, $at, 4));
+						print sha256_hex(substr($b, $at + 4, $n)), "\n";
+						$at += 4 + $n;
+					}'
 		done <"$1.commits" >"$1.have"
 	fi
 	if [ "$2" = recovered ]; then
@@ -401,7 +411,9 @@ crash_repo_readable() {
 # once recovered, it is one pack and no loose object.
 crash_gc_check() {
 	crash_repo_readable "$1" "$2" || return 1
-	_have=$(git --git-dir="$1/repo.git" rev-list --count main 2>/dev/null)
+	# The tip's last seq: "seq N: ..." or, for a batch, "seq A-N: ...".
+	_have=$(git --git-dir="$1/repo.git" log -1 --format=%s main 2>/dev/null |
+		sed -n 's/^seq \([0-9]*-\)\{0,1\}\([0-9]*\):.*/\2/p')
 	_want=$(sqlite3 "$1/stele.db" "SELECT count(*) FROM stele_outbox")
 	[ "$_have" = "$_want" ] || {
 		crash_fail "$2: repo.git holds $_have change sets, the outbox $_want"
@@ -561,12 +573,13 @@ crash_county_sweep() {
 }
 
 # crash_publish_check DIR WHEN: what `rules publish --to DIR/pub.git` promises the
-# county: repo.git's main is a straight line whose Nth commit holds outbox change
-# set N (after a killed run a prefix of the outbox, WHEN "recovered" all of it),
+# county: repo.git's main is a straight line whose commits hold outbox change
+# sets 1, 2, ... in order (after a killed run a prefix of the outbox, WHEN "recovered" all of it),
 # the published main is repo.git's (recovered) and no ref lock is left behind.
 crash_publish_check() {
 	_n=$(sqlite3 "$1/stele.db" "SELECT count(*) FROM stele_outbox") || return 1
-	_line=$(git --git-dir="$1/repo.git" log --first-parent --format=%s main 2>/dev/null |
+	# One "seq N: ..." line a change set: a commit's subject, or a batch's body line.
+	_line=$(git --git-dir="$1/repo.git" log --first-parent --format=%B main 2>/dev/null |
 		sed -n 's/^seq \([0-9]*\):.*/\1/p' | sort -n | tr '\n' ' ')
 	_want=$(seq 1 "$_n" | tr '\n' ' ')
 	case $2 in
