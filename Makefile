@@ -74,7 +74,7 @@ MAN_PAGES = $(MAN_DIR)/stele-agent.stamp $(MAN_DIR)/stele-aggregator.stamp \
 # $(BUILD)/locale, where the programs find them beside themselves.
 LANGS     = $(sort $(basename $(notdir $(wildcard po/*.po))))
 MO        = $(LANGS:%=$(BUILD)/locale/%/LC_MESSAGES/stele.mo)
-MSG_SRC   = $(sort $(wildcard lib/*.[ch] agent/*.[ch] aggregator/*.[ch]))
+MSG_SRC   = $(sort $(wildcard lib/*.[ch] agent/*.[ch] aggregator/*.[ch] agent/*.def aggregator/*.def))
 
 .PHONY: all deps install uninstall test check unit cli demo bench clean help man \
         deb debtest newcomertest update-po

@@ -13,7 +13,7 @@
 #include "rank.h"
 #include "records.h"
 
-static int assess_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_assess_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	const char *note = NULL;
 	struct agent_batch b;
@@ -70,7 +70,7 @@ static int print_totals(struct stele_ctx *ctx, const char *year)
 	return rc;
 }
 
-static int assess_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_assess_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	const char *year = NULL;
 	int32_t y;
@@ -110,16 +110,3 @@ static int assess_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 	/* What scripts read stays the items; a person also sees each year's total. */
 	return ctx->format == STELE_FORMAT_TABLE ? print_totals(ctx, year ? year : "") : 0;
 }
-
-const struct stele_cmd assess_subcommands[] = {
-	{ "set", assess_set, N_("assess set YEAR ITEM SCORE [--note TEXT]"),
-	  N_("Sets the village's self-assessment score for a standard item in YEAR (one\n"
-	  "decimal, 0 to the item's maximum). Setting it again replaces it."), NULL },
-	{ "list", assess_list, N_("assess list [--year YYYY] [--format table|csv|json] [--bom]"),
-	  N_("Lists the self-assessment (自评申报) with each item's name and maximum, beside\n"
-	  "the score the county accepted for it (reviewed: 乡镇初审、县级批准) and whether\n"
-	  "the county has approved the year (approved yes/no; pulled with 'sync'). Only\n"
-	  "an approved year earns stars. Under the table: each year's declared total and\n"
-	  "the stars it would earn by the county's thresholds."), NULL },
-	{ NULL, NULL, NULL, NULL, NULL },
-};

@@ -11,7 +11,7 @@
 
 #define CLERK_MAX 64 /* bytes of a clerk's name: it is named in every summary */
 
-static int clerk_show(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_clerk_show(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	char *clerk = NULL;
 	int rc, n;
@@ -26,7 +26,7 @@ static int clerk_show(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 	return 0;
 }
 
-static int clerk_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_clerk_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	char **pos;
 	int rc, n;
@@ -45,7 +45,7 @@ static int clerk_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int arg
 	return 0;
 }
 
-static int clerk_clear(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_clerk_clear(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	int rc, n;
 	char **args;
@@ -58,12 +58,3 @@ static int clerk_clear(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 	fprintf(stderr, _("%s: no clerk is named in later change sets\n"), ctx->prog);
 	return 0;
 }
-
-const struct stele_cmd clerk_subcommands[] = {
-	{ "show", clerk_show, N_("clerk show"), N_("Prints the clerk's name, or 'none'."), NULL },
-	{ "set", clerk_set, N_("clerk set NAME"),
-	  N_("Names the clerk (经办人) in every later change set: 'log', the village's git\n"
-	  "log and the county's log show it. NAME: one line, at most 64 bytes."), NULL },
-	{ "clear", clerk_clear, N_("clerk clear"), N_("Later change sets name no clerk."), NULL },
-	{ NULL, NULL, NULL, NULL, NULL },
-};

@@ -29,8 +29,7 @@ static int county_seq(int64_t *out, struct stele_ctx *ctx)
 /* `county revoke --from-seq N [--key KEY]`: a local stele_key_override row under
  * the county's code (the village's first 6 digits), which lib/keys.c reads for the
  * county's stream as the county reads a village's ('village revoke'). */
-static int county_revoke(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
-			 char **argv)
+int cmd_county_revoke(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct { const char *from_seq, *key; } o = { 0 };
 	unsigned char pk[STELE_PK_BYTES];
@@ -86,12 +85,3 @@ static int county_revoke(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 			(long long)from_seq, (long long)from_seq);
 	return 0;
 }
-
-const struct stele_cmd county_subcommands[] = {
-	{ "revoke", county_revoke, N_("county revoke --from-seq N [--key KEY]"),
-	  N_("When the county calls to say its signing key was stolen or lost: its rules\n"
-	  "from seq N on signed with the key in force there are refused; with --key,\n"
-	  "KEY (the county's new public key, as the county gives it) signs from N on.\n"
-	  "N must be past the county change set this village last took ('status')."), NULL },
-	{ NULL, NULL, NULL, NULL, NULL },
-};

@@ -17,7 +17,7 @@ static int put(char *id, struct agent_batch *b, const void *row)
 	return income_put(id, b, row);
 }
 
-static int income_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_income_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct income_row row = { .must_be_new = true };
 	const struct stele_option options[] = {
@@ -33,7 +33,7 @@ static int income_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 	return agent_write_row(ctx, put, &row, true);
 }
 
-static int income_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_income_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct income_row row = { .must_exist = true, .editing = true };
 	const struct stele_option options[] = {
@@ -47,28 +47,12 @@ static int income_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 			     N_("income set: nothing to change (--month, --amount, --source)"));
 }
 
-static int income_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_income_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	return agent_cmd_list(ctx, cmd, argc, argv, "income");
 }
 
-static int income_delete_cmd(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_income_delete(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	return agent_cmd_delete(ctx, cmd, argc, argv, income_delete);
 }
-
-const struct stele_cmd income_subcommands[] = {
-	{ "add", income_add, N_("income add MONTH AMOUNT [--source S]"),
-	  N_("Records collective income of MONTH (YYYY-MM): AMOUNT in yuan with at most two\n"
-	  "decimals (negative for a correction). One row per month and source. Prints the\n"
-	  "id (I0001, ...)."), NULL },
-	{ "set", income_set, N_("income set ID [--month MONTH] [--amount AMOUNT] [--source S]"),
-	  N_("Corrects an income row of an open month (a new month too). A row of a closed\n"
-	  "month is not changed: record a correcting row (a negative AMOUNT) in an open\n"
-	  "month."), NULL },
-	{ "delete", income_delete_cmd, N_("income delete ID..."),
-	  N_("Deletes income rows entered by mistake whose month is open (all or none)."), NULL },
-	{ "list", income_list, N_("income list [--format table|csv|json] [--bom]"),
-	  N_("Lists income rows."), NULL },
-	{ NULL, NULL, NULL, NULL, NULL },
-};

@@ -23,7 +23,7 @@ static int key_show(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc
 
 /* `key rotate`: a new key pair, announced by a change set signed with the old one
  * (stele_keystore_rotate). */
-static int key_rotate(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_key_rotate(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	char new_hex[2 * STELE_PK_BYTES + 1];
 	uint64_t seq = 0;
@@ -45,7 +45,7 @@ static int key_rotate(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 }
 
 /* `key history`: every key of the village's stream and the seqs it signs. */
-static int key_history(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_key_history(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	unsigned char base[STELE_PK_BYTES];
 	int rc, n;
@@ -57,21 +57,6 @@ static int key_history(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 		return rc;
 	return stele_keystore_print_history(ctx, agent_village(ctx), base);
 }
-
-const struct stele_cmd key_subcommands[] = {
-	{ "rotate", key_rotate, N_("key rotate"),
-	  N_("Makes a new key pair and records the change in a change set signed with the\n"
-	  "old key, which announces the new key for every later change set; prints the\n"
-	  "new public key. 'sync' carries the announcement to the county, which then\n"
-	  "verifies the village's change sets with the new key: nothing needs registering.\n"
-	  "Back up the new signing.key; the old one is kept as signing.key.old until the\n"
-	  "rotation has been pushed."), NULL },
-	{ "history", key_history, N_("key history [--format table|csv|json] [--bom] [--raw]"),
-	  N_("Every key of the village's stream and the change sets it signs (seq_from ..\n"
-	  "seq_to; the current key has no seq_to), and how it came: first, rotation, or\n"
-	  "restore (a restore that continued with a new key)."), NULL },
-	{ NULL, NULL, NULL, NULL, NULL },
-};
 
 int cmd_key(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {

@@ -60,17 +60,17 @@ static int member_write(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 	return agent_write_row(ctx, put, &row, add);
 }
 
-static int member_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_member_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	return member_write(ctx, cmd, argc, argv, true);
 }
 
-static int member_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_member_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	return member_write(ctx, cmd, argc, argv, false);
 }
 
-static int member_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_member_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	const char *status = NULL;
 	const struct stele_option options[] = {
@@ -94,25 +94,7 @@ static int member_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 		status ? params : (const char *[]){ agent_village(ctx), NULL }, "born");
 }
 
-static int member_delete_cmd(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_member_delete(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	return agent_cmd_delete(ctx, cmd, argc, argv, member_delete);
 }
-
-const struct stele_cmd member_subcommands[] = {
-	{ "add", member_add,
-	  N_("member add NAME [--id ID] [--gender M|F] [--born YYYY] [--joined DATE] [--grid G] "
-	  "[--status S]"),
-	  N_("Adds a member and prints its id (M0001, M0002, ... unless --id is given)."), NULL },
-	{ "set", member_set,
-	  N_("member set ID [--name NAME] [--status S] [--grid G] [--gender M|F] [--born YYYY] "
-	  "[--joined DATE]"),
-	  N_("Changes a member. S is active, transferred_out, flowing or deceased; an empty\n"
-	  "value (--grid '') clears an optional field."), NULL },
-	{ "delete", member_delete_cmd, N_("member delete ID"),
-	  N_("Deletes a member entered by mistake: only one no point event or task names,\n"
-	  "who joined in an open month (else 'member set --status')."), NULL },
-	{ "list", member_list, N_("member list [--status S] [--format table|csv|json] [--bom] [--raw]"),
-	  N_("Lists the village's members."), NULL },
-	{ NULL, NULL, NULL, NULL, NULL },
-};

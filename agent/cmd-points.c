@@ -26,7 +26,7 @@ static int stage_opt(struct stele_ctx *ctx, const struct stele_option *opt, cons
 	return 0;
 }
 
-static int points_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_points_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct point_row row = { .stage = "recorded", .must_be_new = true };
 	const struct stele_option options[] = {
@@ -46,7 +46,7 @@ static int points_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 	return agent_write_row(ctx, put, &row, true);
 }
 
-static int points_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_points_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct point_row row = { .must_exist = true, .unreviewed = true };
 	const struct stele_option options[] = {
@@ -71,8 +71,7 @@ static int review_one(struct agent_batch *b, const char *id, const void *data)
 	return point_put(NULL, b, &row);
 }
 
-static int points_review(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
-			 char **argv)
+int cmd_points_review(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	const char *stage = NULL;
 	const struct stele_option options[] = {
@@ -93,7 +92,7 @@ static int points_review(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 	return agent_each_id(ctx, ids, n, review_one, stage);
 }
 
-static int points_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_points_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	const char *member = NULL, *month = NULL, *year = NULL, *stage = NULL;
 	const struct stele_option options[] = {
@@ -136,8 +135,7 @@ static int points_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 		"AND (?4 = '' OR e.stage = ?4) ORDER BY e.id", params, "points");
 }
 
-static int points_reverse(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
-			  char **argv)
+int cmd_points_reverse(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	const char *date = NULL, *note = NULL;
 	const struct stele_option options[] = {
@@ -162,45 +160,7 @@ static int points_reverse(struct stele_ctx *ctx, const struct stele_cmd *cmd, in
 	return 0;
 }
 
-static int points_delete_cmd(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_points_delete(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	return agent_cmd_delete(ctx, cmd, argc, argv, point_delete);
 }
-
-/*
- * The subcommands of `points`. `points rank --year Y [--month M]` (this village's
- * member ranking, rankings.md) belongs to the rankings engineer: add its entry here,
- * after "list".
- */
-const struct stele_cmd points_subcommands[] = {
-	{ "add", points_add, N_("points add MEMBER RULE [--date DATE] [--points P] [--note TEXT]"),
-	  N_("Records a point event (stage recorded) and prints its id (E000001, ...). DATE\n"
-	  "defaults to today; P (one decimal) to the rule's points, and must have the sign\n"
-	  "of the rule's category: base, merit and bonus >= 0, deduction <= 0, zeroing 0."), NULL },
-	{ "review", points_review, N_("points review EVENT... --stage STAGE"),
-	  N_("Moves events one step along recorded -> group -> committee -> assembly ->\n"
-	  "published, or to rejected from any stage before published. Never back;\n"
-	  "published and rejected are final. All the events move, or none."), NULL },
-	{ "set", points_set,
-	  N_("points set EVENT [--member ID] [--rule R] [--date DATE] [--points P] [--note TEXT]"),
-	  N_("Corrects an event still at stage recorded, in an open month (a new rule takes\n"
-	  "its points unless --points is given). A reviewed event is not changed: a\n"
-	  "published one is reversed ('points reverse')."), NULL },
-	{ "reverse", points_reverse, N_("points reverse EVENT --note TEXT [--date DATE]"),
-	  N_("Reverses a published event (红字冲销) and prints the new event's id: an event\n"
-	  "of the same member and rule with the opposite points, dated DATE (today by\n"
-	  "default, in an open month), at stage recorded, reviewed like any event. Once\n"
-	  "it is counted (assembly or published), neither it nor the event it reverses\n"
-	  "counts in any ranking. An event is reversed once; a reversal is not reversed;\n"
-	  "one still under review is rejected instead."), NULL },
-	{ "delete", points_delete_cmd, N_("points delete EVENT..."),
-	  N_("Deletes point events that are still at stage recorded, in an open month (all\n"
-	  "or none). A reviewed event is not deleted: a published one is reversed\n"
-	  "('points reverse')."), NULL },
-	{ "list", points_list,
-	  N_("points list [--member ID] [--month YYYY-MM | --year YYYY] [--stage S] "
-	  "[--format table|csv|json] [--bom]"),
-	  N_("Lists point events, oldest id first."), NULL },
-	{ "rank", cmd_points_rank, POINTS_RANK_USAGE, POINTS_RANK_HELP, NULL },
-	{ NULL, NULL, NULL, NULL, NULL },
-};

@@ -10,7 +10,7 @@
 #include "parse.h"
 #include "url.h"
 
-static int remote_show(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_remote_show(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	char *remote = NULL, *county = NULL;
 	int rc, n;
@@ -29,7 +29,7 @@ done:
 	return rc;
 }
 
-static int remote_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_remote_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	char **pos, *kept = NULL, shown[1024];
 	int rc, n;
@@ -49,13 +49,3 @@ done:
 	free(kept);
 	return rc;
 }
-
-const struct stele_cmd remote_subcommands[] = {
-	{ "show", remote_show, N_("remote show"),
-	  N_("Prints the configured remote and county URLs (without passwords)."), NULL },
-	{ "set", remote_set, N_("remote set URL"),
-	  N_("Makes URL the remote every sync pushes to (a password in it goes to\n"
-	  "DIR/credentials). 'sync --remote URL' pushes to URL that once and leaves the\n"
-	  "configured remote as it is."), NULL },
-	{ NULL, NULL, NULL, NULL, NULL },
-};

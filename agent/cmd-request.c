@@ -20,7 +20,7 @@
 	STELE_OPT_STRING(0, "grid", &(row).grid), \
 	STELE_OPT_STRING(0, "handler", &(handler))
 
-static int request_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_request_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct request_row row = { .must_be_new = true };
 	const char *handler = NULL;
@@ -45,7 +45,7 @@ static int request_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 	return 0;
 }
 
-static int request_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_request_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct request_row row = { .must_exist = true, .editing = true };
 	const char *handler = NULL;
@@ -76,8 +76,7 @@ static int put(char *id, struct agent_batch *b, const void *row)
 	return request_put(id, b, row);
 }
 
-static int request_resolve(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
-			   char **argv)
+int cmd_request_resolve(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct request_row row = { .must_exist = true, .resolving = true };
 	const char *satisfied = NULL;
@@ -100,7 +99,7 @@ static int request_resolve(struct stele_ctx *ctx, const struct stele_cmd *cmd, i
 	return agent_write_row(ctx, put, &row, false);
 }
 
-static int request_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_request_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	return agent_cmd_list_open(ctx, cmd, argc, argv,
 		"SELECT r.id, r.received_on, r.category, r.grid, r.resolved_on, r.satisfied, "
@@ -111,40 +110,7 @@ static int request_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 		"satisfied");
 }
 
-static int request_delete_cmd(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_request_delete(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	return agent_cmd_delete(ctx, cmd, argc, argv, request_delete);
 }
-
-const struct stele_cmd request_subcommands[] = {
-	{ "add", request_add,
-	  N_("request add --received DATE [--category C] [--grid G] [--handler MEMBER]"),
-	  N_("Records a resident's request and prints its id (R0001, ...). --handler names\n"
-	  "the party member who took it (党员接单)."), NULL },
-	{ "set", request_set,
-	  N_("request set ID [--received DATE] [--category C] [--grid G] [--handler MEMBER]"),
-	  N_("Corrects a request not yet resolved, received in an open month (a new date\n"
-	  "too); --category '', --grid '' or --handler '' clears it. A resolved request is\n"
-	  "not changed."),
-	  NULL },
-	{ "resolve", request_resolve, N_("request resolve ID [--date DATE] [--satisfied yes|no]"),
-	  N_("Resolves a request on DATE (default today, not before it was received). A\n"
-	  "request is resolved once; one received in a closed month may still be resolved\n"
-	  "with a date in an open month."), NULL },
-	{ "escalate", cmd_request_escalate, N_("request escalate ID --to TEXT [--date DATE]"),
-	  N_("Escalates an open request (吹哨报到) to the department or level named by --to,\n"
-	  "on DATE (default today; not before it was received, in an open month). A\n"
-	  "request is escalated once; the county counts the days from then until it is\n"
-	  "resolved."), NULL },
-	{ "feedback", cmd_request_feedback,
-	  N_("request feedback ID [--satisfied yes|no] [--note TEXT]"),
-	  N_("Records the resident's feedback on a resolved request (办理反馈): whether they\n"
-	  "were satisfied, and what they said. The resolution's month must be open."), NULL },
-	{ "delete", request_delete_cmd, N_("request delete ID..."),
-	  N_("Deletes requests entered by mistake whose dates lie in open months (all or\n"
-	  "none)."), NULL },
-	{ "list", request_list, N_("request list [--open] [--format table|csv|json] [--bom] [--raw]"),
-	  N_("Lists requests (--open: those not resolved yet), with who took each, where it\n"
-	  "was escalated and the feedback."), NULL },
-	{ NULL, NULL, NULL, NULL, NULL },
-};

@@ -17,7 +17,7 @@ static int put(char *id, struct agent_batch *b, const void *row)
 	return task_put(id, b, row);
 }
 
-static int task_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_task_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct task_row row = { .must_be_new = true };
 	const struct stele_option options[] = {
@@ -37,7 +37,7 @@ static int task_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc
 	return agent_write_row(ctx, put, &row, true);
 }
 
-static int task_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_task_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct task_row row = { .must_exist = true, .editing = true };
 	const struct stele_option options[] = {
@@ -53,7 +53,7 @@ static int task_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc
 				"--assignee)"));
 }
 
-static int task_close(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_task_close(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct task_row row = { .must_exist = true, .closing = true };
 	const struct stele_option options[] = {
@@ -72,7 +72,7 @@ static int task_close(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 	return agent_write_row(ctx, put, &row, false);
 }
 
-static int task_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_task_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	return agent_cmd_list_open(ctx, cmd, argc, argv,
 		"SELECT id, title, category, assignee, due_on, closed_on, origin FROM task_ledger "
@@ -80,29 +80,7 @@ static int task_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int arg
 		NULL);
 }
 
-static int task_delete_cmd(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_task_delete(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	return agent_cmd_delete(ctx, cmd, argc, argv, task_delete);
 }
-
-const struct stele_cmd task_subcommands[] = {
-	{ "add", task_add, N_("task add TITLE --due DATE [--category C] [--assignee MEMBER]"),
-	  N_("Adds a task to the ledger and prints its id (T0001, ...). MEMBER is a member id."),
-	  NULL },
-	{ "set", task_set,
-	  N_("task set ID [--title TITLE] [--due DATE] [--category C] [--assignee MEMBER]"),
-	  N_("Corrects a task not yet closed whose due date lies in an open month (a new\n"
-	  "due date too); --category '' or --assignee '' clears it. A closed task is not\n"
-	  "changed."), NULL },
-	{ "close", task_close, N_("task close ID [--date DATE]"),
-	  N_("Closes a task out (销号) on DATE, default today. A task is closed once; a task\n"
-	  "due in a closed month may still be closed with a date in an open month. ID may\n"
-	  "be a task issued from above (J0001, ...): it is closed out the same way."), NULL },
-	{ "delete", task_delete_cmd, N_("task delete ID..."),
-	  N_("Deletes tasks entered by mistake whose dates lie in open months (all or none)."), NULL },
-	{ "list", task_list, N_("task list [--open] [--format table|csv|json] [--bom] [--raw]"),
-	  N_("Lists tasks (--open: those not closed yet), the village's own and those issued\n"
-	  "from above (上级交办, from the county stream): origin says which (village, county)."),
-	  NULL },
-	{ NULL, NULL, NULL, NULL, NULL },
-};

@@ -12,29 +12,9 @@
 #include "gitrepo.h"
 #include "i18n.h"
 
-/* One function per command, each in aggregator/cmd-NAME.c, listed in main.c. */
-int cmd_init(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
-int cmd_fetch(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
-int cmd_merge(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
-int cmd_gc(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
-int cmd_sync(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
-int cmd_status(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
-int cmd_log(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
-extern const struct stele_cmd assess_subcommands[];
-extern const struct stele_cmd task_subcommands[];
-extern const struct stele_cmd weak_subcommands[];
-extern const struct stele_cmd requests_subcommands[];
-/* `rank grids` (aggregator/cmd-grids.c), an entry of the rank subcommands. */
-int cmd_rank_grids(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
-int cmd_report(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
-int cmd_key(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv);
-extern const struct stele_cmd key_subcommands[];
-extern const struct stele_cmd township_subcommands[];
-extern const struct stele_cmd village_subcommands[];
-extern const struct stele_cmd rules_subcommands[];
-extern const struct stele_cmd veto_subcommands[];
-extern const struct stele_cmd quarantine_subcommands[];
-extern const struct stele_cmd rank_subcommands[];
+/* The commands' functions (cmd_*, each in aggregator/cmd-NAME.c), declared from
+ * the program's one command list. */
+#include "commands.def"
 
 /* Helpers shared by the commands (aggregator/county.c, fetch.c, merge.c). */
 
@@ -290,9 +270,6 @@ int agg_area_known(struct stele_ctx *ctx, const char *area);
  * rankings made per village (stars, members) keep their figures. */
 struct stele_table;
 int agg_area_filter(struct stele_table *t, const char *area);
-
-extern const struct stele_cmd county_subcommands[];
-extern const struct stele_cmd city_subcommands[];
 
 /* Opens the county directory for reading rankings (lock and database, no key)
  * and checks its role is 'county' (aggregator/county.c). Released by

@@ -52,7 +52,7 @@ static int check_review(int32_t *year, struct stele_ctx *ctx, const char *name,
 	return 0;
 }
 
-static int assess_approve(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_assess_approve(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct assess_opts o = { 0 };
 	struct stele_capture *cap = NULL;
@@ -83,7 +83,7 @@ static int assess_approve(struct stele_ctx *ctx, const struct stele_cmd *cmd, in
 
 /* adjust (the county's reviewed score) and review (a township's first review):
  * VILLAGE ITEM SCORE --year Y [--note], one captured write of one item. */
-static int assess_score(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_assess_score(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	bool township = strcmp(cmd->name, "review") == 0;
 	struct assess_opts o = { 0 };
@@ -112,7 +112,7 @@ static int assess_score(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 	return agg_write_end(NULL, ctx, cap, rc);
 }
 
-static int assess_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_assess_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct assess_opts o = { 0 };
 	int32_t year;
@@ -167,31 +167,3 @@ static int assess_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 		"ORDER BY i.village_code, i.item_code", params,
 		"year,max_score,declared,township,reviewed");
 }
-
-const struct stele_cmd assess_subcommands[] = {
-	{ "list", assess_list,
-	  "assess list --year YYYY [--pending] [--village CODE] [--format table|csv|json] [--bom]",
-	  "Each village's self-assessment for the year (declared, 村街申报) beside its\n"
-	  "township's first review (township, 乡镇初审, merged from the township's stream)\n"
-	  "and the scores the county accepts (reviewed), one row per item, and whether\n"
-	  "the year is approved.\n"
-	  "--pending lists only the villages that declared and are not approved yet.", NULL },
-	{ "approve", assess_approve, "assess approve VILLAGE --year YYYY [--note TEXT]",
-	  "Approves the village's self-assessment for the year (县级批准): every active\n"
-	  "item not reviewed yet gets the township's first-review score as its reviewed\n"
-	  "score where the township sent one, else the declared score, and from\n"
-	  "then on the reviewed scores decide the village's stars; later changes the\n"
-	  "village makes to its own assessment do not move them. It reaches the villages\n"
-	  "with the next 'rules publish'.", NULL },
-	{ "review", assess_score, "assess review VILLAGE ITEM SCORE --year YYYY [--note TEXT]",
-	  "In a township's directory (init --township): the township's first review\n"
-	  "(乡镇初审) of one item of one of its villages' self-assessments, 0 to the item's\n"
-	  "maximum, into its own stream; 'rules publish' sends it to the county, where\n"
-	  "'assess approve' takes it as the reviewed score of an item not adjusted there.",
-	  NULL },
-	{ "adjust", assess_score, "assess adjust VILLAGE ITEM SCORE --year YYYY [--note TEXT]",
-	  "Sets the reviewed score of one item (the township's first review, 乡镇初审, or\n"
-	  "the county's check), before or after the approval; 0 to the item's maximum.\n"
-	  "An adjustment made before the approval is kept by it.", NULL },
-	{ NULL, NULL, NULL, NULL, NULL },
-};

@@ -35,7 +35,7 @@ static int city_put(struct stele_ctx *ctx, const char *code, const char *remote,
 			    (int64_t)time(NULL));
 }
 
-static int city_join(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_city_join(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct join_opts o = { 0 };
 	char county[7], city[STELE_LEVEL_CITY + 1];
@@ -72,7 +72,7 @@ static int open_county(struct stele_ctx *ctx)
 	return county_only(ctx);
 }
 
-static int city_show(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_city_show(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	/* catalogue_seq: the city's seq the county's catalogue follows up to. */
 	static const struct stele_list list = { open_county,
@@ -84,16 +84,3 @@ static int city_show(struct stele_ctx *ctx, const struct stele_cmd *cmd, int arg
 
 	return stele_cli_list(ctx, cmd, argc, argv, &list);
 }
-
-const struct stele_cmd city_subcommands[] = {
-	{ "join", city_join, N_("city join --remote URL --key KEY"),
-	  N_("Makes this county one of its city's (the city's code is the county's first\n"
-	  "4 digits): sync fetches the city's stream from URL, verified with KEY\n"
-	  "('stele-aggregator key' in the city's directory), takes the city's rules\n"
-	  "catalogue as the county's own and publishes it on to the villages. From then\n"
-	  "on 'rules import' is the city's."), NULL },
-	{ "show", city_show, N_("city show [--format table|csv|json] [--bom] [--raw]"),
-	  N_("The county's city: its remote and key, what was merged of its stream and up\n"
-	  "to which seq the county's catalogue follows it."), NULL },
-	{ NULL, NULL, NULL, NULL, NULL },
-};

@@ -41,7 +41,7 @@ static int county_put(struct stele_ctx *ctx, const char *code, const char *remot
 	return 0;
 }
 
-static int county_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_county_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct county_opts o = { 0 };
 	char **pos;
@@ -74,7 +74,7 @@ static int county_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 	return agg_register_source(ctx, pos[0], o.remote, county_put, &o);
 }
 
-static int county_join(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_county_join(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct county_opts o = { .name = "" };
 	char county[STELE_LEVEL_COUNTY + 1];
@@ -109,7 +109,7 @@ static int open_city_or_township(struct stele_ctx *ctx)
 	return agg_level(ctx) == STELE_LEVEL_TOWNSHIP ? 0 : city_only(ctx);
 }
 
-static int county_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_county_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	/* villages: what its merged registry vouches for (with a key); the city
 	 * fetches each of those itself. */
@@ -131,33 +131,7 @@ static int county_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 }
 
 /* `county revoke CODE --from-seq N [--key KEY]`: a county's key stolen or lost. */
-static int county_revoke(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
-			 char **argv)
+int cmd_county_revoke(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	return agg_revoke(ctx, cmd, argc, argv, STELE_LEVEL_COUNTY);
 }
-
-const struct stele_cmd county_subcommands[] = {
-	{ "add", county_add, N_("county add CODE --name NAME --remote URL --key KEY"),
-	  N_("Registers a county of the city (6-digit code starting with the city's 4):\n"
-	  "sync fetches its stream from URL, verified with KEY ('stele-aggregator key'\n"
-	  "in its directory), and then every village and township its published registry\n"
-	  "vouches for, each verified with the keys the county pinned for it."), NULL },
-	{ "list", county_list, N_("county list [--format table|csv|json] [--bom] [--raw]"),
-	  N_("The registered counties, their remotes and keys, what was merged of their\n"
-	  "streams, and how many villages and townships each vouches for (at a township:\n"
-	  "its county, and up to which seq the township's catalogue follows it)."), NULL },
-	{ "join", county_join, N_("county join --remote URL --key KEY"),
-	  N_("In a township's directory: names its county (the township's first 6\n"
-	  "digits), whose stream sync then fetches from URL, verified with KEY\n"
-	  "('stele-aggregator key' in the county's directory): the township takes the\n"
-	  "county's rules catalogue, vetoes, reviews and issued tasks, and ranks its\n"
-	  "villages by the county's rules."), NULL },
-	{ "revoke", county_revoke, N_("county revoke CODE --from-seq N [--key KEY]"),
-	  N_("At a city (or a township, for its county): the county's signing key was\n"
-	  "stolen or lost. Its change sets from seq N on signed with the key in force\n"
-	  "there are refused (quarantined as 'revoked'); with --key, KEY (the county's\n"
-	  "new key, 'stele-aggregator key' in its directory) signs from N on. N must be\n"
-	  "past what is merged ('county list' shows merged_seq)."), NULL },
-	{ NULL, NULL, NULL, NULL, NULL },
-};

@@ -38,7 +38,7 @@ static int rotation_begin(struct stele_capture **out, struct stele_ctx *ctx)
 }
 
 /* `key rotate`: a new key pair, announced by a change set signed with the old one. */
-static int key_rotate(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_key_rotate(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	char new_hex[2 * STELE_PK_BYTES + 1], code[10];
 	uint64_t seq = 0;
@@ -60,7 +60,7 @@ static int key_rotate(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 }
 
 /* `key history`: every key of the directory's own stream and the seqs it signs. */
-static int key_history(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_key_history(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	unsigned char base[STELE_PK_BYTES];
 	char code[10];
@@ -74,22 +74,6 @@ static int key_history(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 		return rc;
 	return stele_keystore_print_history(ctx, code, base);
 }
-
-const struct stele_cmd key_subcommands[] = {
-	{ "rotate", key_rotate, N_("key rotate"),
-	  N_("Makes a new key pair for the directory (a county's, a township's, a city's)\n"
-	  "and records it in a change set of its own stream signed with the old key,\n"
-	  "which announces the new key for every later change set; prints the new public\n"
-	  "key. The readers (the villages' agents, the city, the county of a township)\n"
-	  "verify each change set with the key in force for its seq: nothing needs\n"
-	  "registering again. Back up the new signing.key; the old one is kept as\n"
-	  "signing.key.old until the stream has been pushed."), NULL },
-	{ "history", key_history, N_("key history [--format table|csv|json] [--bom] [--raw]"),
-	  N_("Every key of the directory's own stream and the change sets it signs\n"
-	  "(seq_from .. seq_to; the current key has no seq_to), and how it came: first or\n"
-	  "rotation. A reader registered after a rotation pins the first one."), NULL },
-	{ NULL, NULL, NULL, NULL, NULL },
-};
 
 int cmd_key(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {

@@ -13,8 +13,7 @@
 #include "keys.h"
 #include "parse.h"
 
-static int quarantine_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
-			   char **argv)
+int cmd_quarantine_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	static const struct stele_list list = { agg_open,
 		"SELECT id, writer AS village, seq, commit_id AS 'commit', reason, detail, "
@@ -82,8 +81,7 @@ static void read_signed(struct stele_changeset **cs, struct stele_ctx *ctx, cons
 	stele_keys_free(keys);
 }
 
-static int quarantine_show(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
-			   char **argv)
+int cmd_quarantine_show(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	static const char *const names[] = { "field", "value" };
 	struct stele_changeset *cs = NULL;
@@ -148,8 +146,7 @@ done:
 	return rc;
 }
 
-static int quarantine_retry(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
-			    char **argv)
+int cmd_quarantine_retry(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	sqlite3_stmt *stmt = NULL;
 	char **pos;
@@ -196,17 +193,3 @@ static int quarantine_retry(struct stele_ctx *ctx, const struct stele_cmd *cmd, 
 	}
 	return stele_db_commit(ctx->db);
 }
-
-const struct stele_cmd quarantine_subcommands[] = {
-	{ "list", quarantine_list, N_("quarantine list [--format table|csv|json] [--bom] [--raw]"),
-	  N_("Every change set merge refused: village, seq, commit, reason, detail."), NULL },
-	{ "show", quarantine_show, N_("quarantine show ID [--format table|csv|json] [--bom] [--raw]"),
-	  N_("One refused change set: reason, detail, seq, commit, and its summary if its\n"
-	  "bytes can be read at all."), NULL },
-	{ "retry", quarantine_retry, N_("quarantine retry VILLAGE"),
-	  N_("Lets a quarantined (or held) village's stream be verified again from its\n"
-	  "cursor at the next merge, after the cause was fixed (docs/county-guide.md).\n"
-	  "A forked village's forks are marked resolved: do it after the clerk replayed\n"
-	  "the other computer's records ('stele-agent replay')."), NULL },
-	{ NULL, NULL, NULL, NULL, NULL },
-};

@@ -166,7 +166,7 @@ static int compute_income(struct stele_table **out, struct stele_ctx *ctx,
 	return stele_rank_income(out, ctx->db, year, month);
 }
 
-static int rank_villages(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_rank_villages(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct rank_opts o;
 	int rc, year, month;
@@ -183,7 +183,7 @@ static int rank_villages(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 	return rank_in_view(ctx, &o, compute_villages, year, month);
 }
 
-static int rank_stars(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_rank_stars(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct rank_opts o;
 	int rc, year, month;
@@ -197,7 +197,7 @@ static int rank_stars(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 	return rank_in_view(ctx, &o, compute_stars, year, month);
 }
 
-static int rank_members(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_rank_members(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct rank_opts o;
 	int rc, year, month;
@@ -214,8 +214,7 @@ static int rank_members(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 	return rank_in_view(ctx, &o, compute_members, year, month);
 }
 
-static int rank_member_stars(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
-			     char **argv)
+int cmd_rank_member_stars(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct rank_opts o;
 	int rc, year, month;
@@ -231,7 +230,7 @@ static int rank_member_stars(struct stele_ctx *ctx, const struct stele_cmd *cmd,
 	return rank_in_view(ctx, &o, compute_member_stars, year, month);
 }
 
-static int rank_income(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_rank_income(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct rank_opts o;
 	int rc, year, month, yy, mm, dd;
@@ -249,65 +248,3 @@ static int rank_income(struct stele_ctx *ctx, const struct stele_cmd *cmd, int a
 		month = year == yy ? mm : 12;
 	return rank_in_view(ctx, &o, compute_income, year, month);
 }
-
-const struct stele_cmd rank_subcommands[] = {
-	{ "villages", rank_villages,
-	  N_("rank villages --month YYYY-MM [--township CODE | --county CODE] "
-	  "[--as-of RUN|TIME | --draft] "
-	  "[--format table|csv|json] [--bom] [--raw]"),
-	  N_("The monthly league table (按月排名): every registered village with its five\n"
-	  "indicators, composite score, rank, A/B/C grade, whether the month is closed,\n"
-	  "its rank change since the previous month, and its status. --township ranks and\n"
-	  "grades one township's villages among themselves, --county one county's (at a\n"
-	  "city). Villages that are unsynced or\n"
-	  "have no record dated in the month or earlier are listed, unranked, after the\n"
-	  "others; status says why (unsynced, not_started), or that the figures stop at a\n"
-	  "quarantined or held change set. A month that has not begun is refused.\n"
-	  "Weights, request.days and grade shares: rules list config. --as-of RUN (a merge\n"
-	  "run of 'log') or TIME (YYYY-MM-DD[THH:MM[:SS[.mmm]]]) prints exactly what this\n"
-	  "printed right after that run or at that time; --draft tries the draft rules\n"
-	  "of 'rules import' (every ranking takes both)."), NULL },
-	{ "stars", rank_stars, N_("rank stars --year YYYY [--township CODE | --county CODE] "
-	  "[--as-of RUN|TIME | --draft] "
-	  "[--format table|csv|json] [--bom] [--raw]"),
-	  N_("The star ratings (评星定级) against the 100-point standard, from the score the\n"
-	  "county approved (assess approve; with star.review none, the declared score),\n"
-	  "beside the declared score; a veto event in the year makes 1 star. review says\n"
-	  "approved or pending; prev_stars and change (up, down, same) compare with the\n"
-	  "year before. Villages without stars are listed last, by code. --township and\n"
-	  "--county keep one area's villages."),
-	  NULL },
-	{ "members", rank_members,
-	  N_("rank members --year YYYY [--month YYYY-MM] [--village CODE] "
-	  "[--township CODE | --county CODE] "
-	  "[--as-of RUN|TIME | --draft] [--format table|csv|json] [--bom] [--raw]"),
-	  N_("Party members' point rankings (积分排名), each village on its own: active and\n"
-	  "flowing members by points counted after their latest zeroing of the year.\n"
-	  "--township and --county keep one area's villages."), NULL },
-	{ "member-stars", rank_member_stars,
-	  N_("rank member-stars --year YYYY [--village CODE] [--as-of RUN|TIME | --draft] "
-	  "[--format table|csv|json] [--bom] [--raw]"),
-	  N_("Member stars (积分争星): each ranked member's points of the year, as in rank\n"
-	  "members, and the stars they earn: 5, 4, 3 or 2 for the first of the thresholds\n"
-	  "member_star.5, .4, .3, .2 (whole points; rules list config) the points reach,\n"
-	  "else 1."), NULL },
-	{ "income", rank_income,
-	  N_("rank income --year YYYY [--month YYYY-MM] [--as-of RUN|TIME | --draft] "
-	  "[--format table|csv|json] [--bom] [--raw]"),
-	  N_("Collective income (集体经济): each village's income from January to the month\n"
-	  "(--month; default: the current month this year, else December), the same months\n"
-	  "of the year before, growth, the number of income sources, and the flags\n"
-	  "single_source (one source only, 单一村) and weak (under income.weak_yuan yuan,\n"
-	  "集体经济薄弱村; empty while the county has not set it in the config rules)."),
-	  NULL },
-	{ "grids", cmd_rank_grids,
-	  N_("rank grids --month YYYY-MM [--village CODE] [--as-of RUN|TIME | --draft] "
-	  "[--format table|csv|json] [--bom] [--raw]"),
-	  N_("Grids (网格化管理): each village's grids in the month, by village and grid code:\n"
-	  "households, grid worker, ranked members, requests received, resolved within\n"
-	  "request.days, and open at the month's end; households_range says below, above\n"
-	  "or within grid.households_min..max (default 300..500), no_member flags a grid\n"
-	  "with no party member. Grid values a village's registry does not list are\n"
-	  "listed with registered no."), NULL },
-	{ NULL, NULL, NULL, NULL, NULL },
-};

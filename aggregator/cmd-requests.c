@@ -119,20 +119,18 @@ static int requests_period(struct stele_ctx *ctx, const struct stele_cmd *cmd, i
 	return print_in_view(ctx, &o, compute, first, next);
 }
 
-static int requests_villages(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
-			     char **argv)
+int cmd_requests_villages(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	return requests_period(ctx, cmd, argc, argv, compute_villages);
 }
 
-static int requests_escalations(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
-				char **argv)
+int cmd_requests_escalations(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
+			     char **argv)
 {
 	return requests_period(ctx, cmd, argc, argv, compute_escalations);
 }
 
-static int requests_open(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
-			 char **argv)
+int cmd_requests_open(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct requests_opts o = { 0 };
 	const struct stele_option options[] = {
@@ -158,27 +156,3 @@ static int requests_open(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 	}
 	return print_in_view(ctx, &o, compute_open, o.date, NULL);
 }
-
-const struct stele_cmd requests_subcommands[] = {
-	{ "villages", requests_villages,
-	  N_("requests villages --year YYYY [--month YYYY-MM] [--as-of RUN|TIME] "
-	  "[--format table|csv|json] [--bom] [--raw]"),
-	  N_("Per village, the residents' requests received in the year (or month): how\n"
-	  "many, resolved, resolved within request.days, taken by a member (党员接单),\n"
-	  "escalated (吹哨报到), with feedback (rated), satisfied, and the satisfaction rate\n"
-	  "(satisfied / rated); ranked by satisfaction, villages without feedback last."),
-	  NULL },
-	{ "escalations", requests_escalations,
-	  N_("requests escalations --year YYYY [--month YYYY-MM] [--as-of RUN|TIME] "
-	  "[--format table|csv|json] [--bom] [--raw]"),
-	  N_("Per township, the requests escalated in the year (or month) (吹哨报到): how\n"
-	  "many, resolved, still open, and the days from escalation to resolution of the\n"
-	  "resolved ones (mean to a tenth of a day, and the longest)."), NULL },
-	{ "open", requests_open,
-	  N_("requests open [--days N] [--date DATE] [--as-of RUN|TIME] "
-	  "[--format table|csv|json] [--bom] [--raw]"),
-	  N_("The requests still open on DATE (default today) more than N days after they\n"
-	  "were received (default: request.days), most days first, with who took each and\n"
-	  "where it was escalated: the list to chase up (督办)."), NULL },
-	{ NULL, NULL, NULL, NULL, NULL },
-};

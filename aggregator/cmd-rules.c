@@ -19,7 +19,7 @@
 #include "rules.h"
 #include "url.h"
 
-static int rules_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_rules_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	enum stele_rules_kind kind;
 	struct stele_csv *csv = NULL;
@@ -82,7 +82,7 @@ static int drafts_go_live(int *count, struct stele_ctx *ctx)
 	"SELECT 'veto-items', code, name FROM veto_item UNION ALL "                          \
 	"SELECT 'config', key, value FROM ranking_config"
 
-static int rules_diff(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_rules_diff(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct stele_table *t = NULL;
 	int rc, n;
@@ -114,7 +114,7 @@ static int rules_diff(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 	return rc;
 }
 
-static int rules_discard(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_rules_discard(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	int rc, n, count = 0;
 	char **args;
@@ -132,7 +132,7 @@ static int rules_discard(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 	return 0;
 }
 
-static int rules_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_rules_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	enum stele_rules_kind kind;
 	struct stele_table *t = NULL;
@@ -163,7 +163,7 @@ static int rules_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int ar
 	return rc;
 }
 
-static int rules_publish(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_rules_publish(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	const char *to = NULL;
 	char **args;
@@ -189,29 +189,3 @@ static int rules_publish(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 		return rc;
 	return agg_publish_stream(ctx, to, true);
 }
-
-const struct stele_cmd rules_subcommands[] = {
-	{ "import", rules_import, N_("rules import KIND FILE"),
-	  N_("Checks a rules table in CSV and keeps it as the draft of its kind, in place\n"
-	  "of an earlier draft: the county's rankings do not change until 'rules publish'\n"
-	  "makes it live for the county and the villages at once. KIND: point-rules\n"
-	  "(code,category,name,points,active), standard-items (code,name,max_score),\n"
-	  "veto-items (code,name), config (key,value). All rows or none; an error names\n"
-	  "the file, line and column."), NULL },
-	{ "diff", rules_diff, N_("rules diff [--format table|csv|json] [--bom]"),
-	  N_("The draft against the live rules: every row added, changed or removed\n"
-	  "(kind,key,change,live,draft). Try the draft with 'rank ... --draft' or\n"
-	  "'report ... --draft'."), NULL },
-	{ "discard", rules_discard, N_("rules discard"),
-	  N_("Drops every draft; the live rules stand."), NULL },
-	{ "list", rules_list, N_("rules list KIND [--draft] [--format table|csv|json] [--bom] [--raw]"),
-	  N_("Shows a live rules table (KIND as for import); --draft, with the drafts."), NULL },
-	{ "publish", rules_publish, N_("rules publish [--to URL]"),
-	  N_("Makes the draft rules live (one change set of the county stream), commits the\n"
-	  "county's new change sets (rules, village registry, vetoes, reviews) to\n"
-	  "DIR/repo.git and pushes them to URL (default: --publish of init), so the\n"
-	  "county and the villages change rules together. A path or file:// URL that\n"
-	  "does not exist is created as a bare repository. If the push fails, the rules\n"
-	  "are live at the county and reach the villages at the next publish."), NULL },
-	{ NULL, NULL, NULL, NULL, NULL },
-};

@@ -134,7 +134,7 @@ static int issue_put(char *out_id, struct stele_ctx *ctx, const char *title,
 	return 0;
 }
 
-static int task_issue(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_task_issue(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct task_opts o = { 0 };
 	const struct stele_option options[] = {
@@ -205,8 +205,7 @@ static const char progress_one_sql[] =
 	"LEFT JOIN issued_task_close c ON c.village_code = g.village_code AND c.task_id = i.id "
 	"WHERE i.id = ?1 ORDER BY g.village_code";
 
-static int task_progress(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
-			 char **argv)
+int cmd_task_progress(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	char **pos = { NULL };
 	int64_t known = 0;
@@ -246,8 +245,7 @@ static const char overdue_sql[] =
 	"WHERE c.closed_on IS NULL AND i.due_on < ?1 "
 	"ORDER BY days_overdue DESC, i.id, g.village_code";
 
-static int task_overdue(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
-			char **argv)
+int cmd_task_overdue(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct task_opts o = { 0 };
 	const struct stele_option options[] = {
@@ -270,24 +268,3 @@ static int task_overdue(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 	const char *params[] = { o.date, NULL };
 	return stele_cli_print_query(ctx, overdue_sql, params, "days_overdue");
 }
-
-const struct stele_cmd task_subcommands[] = {
-	{ "issue", task_issue,
-	  N_("task issue TITLE --due DATE [--category C] [--township CODE|--village CODE]..."),
-	  N_("Issues a task from the county (上级交办) to the villages of each --township and\n"
-	  "to each --village (every registered village when none is named), and prints its\n"
-	  "id (J0001, ...). The villages are those registered now. It reaches them with the\n"
-	  "next 'rules publish'; each clerk sees it in 'task list' and closes it out with\n"
-	  "'task close', and it counts in the village's task_rate like its own tasks."), NULL },
-	{ "progress", task_progress,
-	  N_("task progress [ID] [--format table|csv|json] [--bom] [--raw]"),
-	  N_("Per issued task: its villages, how many closed it out on time (on or before\n"
-	  "the due date), late, and how many have not yet. With ID: that task's villages,\n"
-	  "each with its closing date, result (on_time, late, open) and days late."), NULL },
-	{ "overdue", task_overdue,
-	  N_("task overdue [--date DATE] [--format table|csv|json] [--bom] [--raw]"),
-	  N_("The supervision list (挂牌督办): each village that has not closed out an issued\n"
-	  "task whose due date is before DATE (default today), most days overdue first."),
-	  NULL },
-	{ NULL, NULL, NULL, NULL, NULL },
-};

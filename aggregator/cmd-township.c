@@ -33,7 +33,7 @@ static int township_put(struct stele_ctx *ctx, const char *code, const char *rem
 	return 0;
 }
 
-static int township_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_township_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct township_opts o = { 0 };
 	char **pos, county[7];
@@ -61,7 +61,7 @@ static int township_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 	return agg_register_source(ctx, pos[0], o.remote, township_put, (void *)o.key);
 }
 
-static int township_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_township_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	static const struct stele_list list = { agg_open,
 		"SELECT t.township_code AS code, t.remote, t.pubkey AS public_key, "
@@ -74,25 +74,7 @@ static int township_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int
 }
 
 /* `township revoke CODE --from-seq N [--key KEY]`: a township's key stolen or lost. */
-static int township_revoke(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
-			   char **argv)
+int cmd_township_revoke(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	return agg_revoke(ctx, cmd, argc, argv, STELE_LEVEL_TOWNSHIP);
 }
-
-const struct stele_cmd township_subcommands[] = {
-	{ "add", township_add, N_("township add CODE --remote URL --key KEY"),
-	  N_("Registers a township of the county (9-digit code) whose directory was made\n"
-	  "with 'init --township': fetch and merge take its stream from URL like a\n"
-	  "village's, verified with KEY ('stele-aggregator key' in its directory). It\n"
-	  "may write only its first reviews (township_review) of its own villages."), NULL },
-	{ "list", township_list, N_("township list [--format table|csv|json] [--bom] [--raw]"),
-	  N_("The registered townships, their remotes and keys, and what was merged."), NULL },
-	{ "revoke", township_revoke, N_("township revoke CODE --from-seq N [--key KEY]"),
-	  N_("The township's signing key was stolen or lost: its change sets from seq N on\n"
-	  "signed with the key in force there are refused (quarantined as 'revoked');\n"
-	  "with --key, KEY (the township's new key, 'stele-aggregator key' in its\n"
-	  "directory) signs from N on. N must be past what is merged ('township list').\n"
-	  "The county's city takes the revocation with the county's registry."), NULL },
-	{ NULL, NULL, NULL, NULL, NULL },
-};

@@ -66,7 +66,7 @@ static int veto_put(char *out_id, struct stele_ctx *ctx, const char *village, co
 	return rc;
 }
 
-static int veto_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_veto_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct veto_opts o = { 0 };
 	struct stele_capture *cap = NULL;
@@ -102,7 +102,7 @@ static int veto_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc
 	return 0;
 }
 
-static int veto_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_veto_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	static const struct stele_list list = { agg_open,
 		"SELECT e.id, e.village_code, v.name AS village_name, e.veto_code, "
@@ -113,13 +113,3 @@ static int veto_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int arg
 
 	return stele_cli_list(ctx, cmd, argc, argv, &list);
 }
-
-const struct stele_cmd veto_subcommands[] = {
-	{ "add", veto_add, N_("veto add VILLAGE VETO_CODE --year YYYY [--note TEXT]"),
-	  N_("Records a veto event (一票否决) against a registered village, for a veto item of\n"
-	  "the catalogue, and prints its id (VE0001, ...). It reaches the villages with the\n"
-	  "next 'rules publish'."), NULL },
-	{ "list", veto_list, N_("veto list [--format table|csv|json] [--bom] [--raw]"),
-	  N_("Lists the veto events."), NULL },
-	{ NULL, NULL, NULL, NULL, NULL },
-};

@@ -205,18 +205,17 @@ done:
 	return rc;
 }
 
-static int village_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_village_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	return village_write(ctx, cmd, argc, argv, true);
 }
 
-static int village_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_village_set(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	return village_write(ctx, cmd, argc, argv, false);
 }
 
-static int village_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
-			  char **argv)
+int cmd_village_import(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	static const char *const names[] = { "code", "name", "township_name", "remote", "key" };
 	static const int required[] = { 1, 1, 1, 0, 0 };
@@ -285,7 +284,7 @@ done:
 	return rc;
 }
 
-static int village_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_village_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	static const struct stele_list list = { agg_open,
 		"SELECT v.code, v.name, v.township_code, v.township_name, s.remote, "
@@ -299,14 +298,13 @@ static int village_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 }
 
 /* `village revoke CODE --from-seq N [--key KEY]`: a compromised key (docs/keys.md). */
-static int village_revoke(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc,
-			  char **argv)
+int cmd_village_revoke(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	return agg_revoke(ctx, cmd, argc, argv, STELE_LEVEL_VILLAGE);
 }
 
 /* `village keys CODE`: the county's view of a village's key history. */
-static int village_keys(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_village_keys(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	char **pos;
 	int rc, n;
@@ -332,46 +330,3 @@ static int village_keys(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 		"k.public_key, k.source FROM k JOIN h USING (seq_from, rank) ORDER BY k.seq_from",
 		params, "seq_from,seq_to");
 }
-
-const struct stele_cmd village_subcommands[] = {
-	{ "add", village_add,
-	  N_("village add CODE --name NAME --township-name NAME [--rename] [--remote URL] "
-	  "[--key PUBKEY]"),
-	  N_("Registers a village (12-digit code within the county; its first 9 digits are\n"
-	  "the township code) and prints its code. The name and township travel to every\n"
-	  "village with the next 'rules publish'. --remote is where its repository is\n"
-	  "fetched from (without one it can only come on a USB stick, 'fetch --from');\n"
-	  "--key pins the public key printed by 'stele-agent key'. Without a key, the key\n"
-	  "of the village's first change set is pinned at the first merge (trust on\n"
-	  "first use). A registered code is refused: change it with 'village set'.\n"
-	  "One township code has one name: a township name other than the one its\n"
-	  "villages carry is refused (exit 3); --rename renames the township in all of\n"
-	  "them."), NULL },
-	{ "set", village_set,
-	  N_("village set CODE [--name NAME] [--township-name NAME [--rename]] [--remote URL] "
-	  "[--key PUBKEY]"),
-	  N_("Changes a registered village. A new --remote or --key also puts a held or\n"
-	  "quarantined stream back in order, so the next merge tries again. A township\n"
-	  "name follows the rule of 'village add' (--rename renames the township)."), NULL },
-	{ "import", village_import, N_("village import FILE"),
-	  N_("Registers (or updates) the villages of a CSV file with columns\n"
-	  "code,name,township_name[,remote][,key]: all rows or none. A township name\n"
-	  "other than the one its villages carry is refused (rename it with 'village\n"
-	  "set CODE --township-name NAME --rename')."), NULL },
-	{ "list", village_list, N_("village list [--format table|csv|json] [--bom] [--raw]"),
-	  N_("The registry: code, name, township, remote, whether a key is pinned, and the\n"
-	  "last merged change set."), NULL },
-	{ "revoke", village_revoke, N_("village revoke CODE --from-seq N [--key PUBKEY]"),
-	  N_("A village's key is compromised (a stolen laptop): from seq N on, change sets\n"
-	  "signed with the key in force at seq N are refused (quarantine reason\n"
-	  "'revoked'), and with --key the new key printed by the clerk's restored\n"
-	  "directory signs from seq N on. N must be past the change sets already merged.\n"
-	  "Run again with the same N to give or change --key. A held or quarantined\n"
-	  "stream is tried again at the next merge. The procedure: docs/keys.md."), NULL },
-	{ "keys", village_keys, N_("village keys CODE [--format table|csv|json] [--bom] [--raw]"),
-	  N_("The village's keys as the county verifies them: each key and the seqs it signs\n"
-	  "(seq_from .. seq_to; none for the current one), and where it comes from:\n"
-	  "registered (pinned), rotation (announced in the stream), revocation (a\n"
-	  "'village revoke --key'), revoked (a 'village revoke' without a key)."), NULL },
-	{ NULL, NULL, NULL, NULL, NULL },
-};

@@ -50,7 +50,7 @@ static int date_of(const char **out, char buf[16], const struct weak_opts *o)
 	return 0;
 }
 
-static int weak_suggest(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_weak_suggest(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct weak_opts o = { 0 };
 	const struct stele_option options[] = {
@@ -112,7 +112,7 @@ static int weak_write(struct stele_ctx *ctx, const char *village, bool convert, 
 	return agg_write_end(NULL, ctx, cap, rc);
 }
 
-static int weak_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_weak_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct weak_opts o = { 0 };
 	const struct stele_option options[] = {
@@ -134,7 +134,7 @@ static int weak_add(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc
 	return weak_write(ctx, args[0], false, year, date, o.reason);
 }
 
-static int weak_convert(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_weak_convert(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct weak_opts o = { 0 };
 	const struct stele_option options[] = {
@@ -158,7 +158,7 @@ static int weak_convert(struct stele_ctx *ctx, const struct stele_cmd *cmd, int 
 	return weak_write(ctx, args[0], true, 0, date, o.note);
 }
 
-static int weak_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
+int cmd_weak_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **argv)
 {
 	struct weak_opts o = { 0 };
 	const struct stele_option options[] = {
@@ -185,30 +185,3 @@ static int weak_list(struct stele_ctx *ctx, const struct stele_cmd *cmd, int arg
 	stele_table_free(t);
 	return rc;
 }
-
-const struct stele_cmd weak_subcommands[] = {
-	{ "suggest", weak_suggest,
-	  N_("weak suggest --year YYYY [--pct P] [--as-of RUN|TIME] [--format table|csv|json] "
-	  "[--bom] [--raw]"),
-	  N_("Proposes the weak village organisations (软弱涣散, 倒排) of a year: the bottom P\n"
-	  "per cent (default 10: not less than ten per cent) of the villages ranked in the\n"
-	  "year's monthly league tables, by their average composite over the months they\n"
-	  "were ranked in (to the current month this year). P per cent of N ranked villages\n"
-	  "is ceil(N * P / 100); villages tied with the last of them are proposed too.\n"
-	  "Worst first; listed says whether the village is on the list for the year."),
-	  NULL },
-	{ "add", weak_add, N_("weak add VILLAGE --year YYYY --reason TEXT [--date DATE]"),
-	  N_("Puts a village on the list of weak organisations for the year (软弱涣散整顿),\n"
-	  "listed on DATE (default today). A village is on the list once at a time: one\n"
-	  "not yet turned around is refused."), NULL },
-	{ "convert", weak_convert, N_("weak convert VILLAGE --date DATE --note TEXT"),
-	  N_("Records that a village on the list was turned around (整顿转化) on DATE, not\n"
-	  "before it was listed, and how."), NULL },
-	{ "list", weak_list,
-	  N_("weak list [--year YYYY] [--date DATE] [--as-of RUN|TIME] [--format table|csv|json] "
-	  "[--bom] [--raw]"),
-	  N_("The list as it stood on DATE (default today): every entry listed by then,\n"
-	  "its reason, when it was turned around and how, the days it was on the list (to\n"
-	  "its turnaround, else to DATE) and its status (listed, converted)."), NULL },
-	{ NULL, NULL, NULL, NULL, NULL },
-};

@@ -36,22 +36,29 @@ struct stele_merge {
 void stele_merge_refuse(struct stele_merge *m, const char *reason, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* One change set as stele_merge_check_ahead finds it. The caller zeroes it first
+ * and frees cs (stele_cs_free). */
+struct stele_merge_check {
+	struct stele_changeset *cs;           /* decoded and checked (0), else untouched */
+	unsigned char hash[STELE_HASH_BYTES]; /* stele_cs_hash of the data */
+	uint64_t seq;                         /* the seq it names, once it was readable */
+	long rows;                            /* its rows (0) */
+	int duplicate;                        /* a seq already applied, the same bytes */
+};
+
 /*
- * Checks 1-5 of sync.md on one change set against m's stream as it stands (in the
- * combined mode: past the pending ones), signature included, without applying
- * anything or moving the stream: 0 with *out (the caller frees it with
- * stele_cs_free) and *rows, or *duplicate set (a seq already applied, the same
- * bytes; *out untouched); STELE_EVERIFY with m's reason and detail set (and *seq
- * if it was readable); or another error. hash is stele_cs_hash of data.
+ * Checks 1-5 of sync.md on one change set (data, len) against m's stream as it
+ * stands (in the combined mode: past the pending ones), signature included, without
+ * applying anything or moving the stream, into c (its hash first): 0 with c->cs and
+ * c->rows, or c->duplicate set (cs untouched); STELE_EVERIFY with m's reason and
+ * detail set (and c->seq if it was readable); or another error.
  * defer_pk (may be NULL) leaves the signature unchecked: it receives the key it
  * must verify against (stele_cs_signed_by) before the change set is applied, and
  * a refusal is not the one to report (check again without it: the signature is
  * checked before anything else).
  */
-int stele_merge_check_ahead(struct stele_changeset **out, uint64_t *seq, int *duplicate,
-			    long *rows, struct stele_merge *m, const unsigned char *data,
-			    size_t len, const unsigned char hash[STELE_HASH_BYTES],
-			    unsigned char *defer_pk);
+int stele_merge_check_ahead(struct stele_merge_check *c, struct stele_merge *m,
+			    const unsigned char *data, size_t len, unsigned char *defer_pk);
 
 /* Applies one checked change set alone (stele_stream_apply, in its own savepoint),
  * forgetting the kept key when it announces one. STELE_EVERIFY is a refusal (m's

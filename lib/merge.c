@@ -322,10 +322,8 @@ static void refuse_revoked(struct stele_merge *m, uint64_t seq, const char *revo
 				   revoked_hex, m->stream.writer);
 }
 
-int stele_merge_check_ahead(struct stele_changeset **out, uint64_t *seq, int *duplicate,
-			    long *rows, struct stele_merge *m, const unsigned char *data,
-			    size_t len, const unsigned char hash[STELE_HASH_BYTES],
-			    unsigned char *defer_pk)
+int stele_merge_check_ahead(struct stele_merge_check *c, struct stele_merge *m,
+			    const unsigned char *data, size_t len, unsigned char *defer_pk)
 {
 	struct stele_changeset *cs = NULL, *unsigned_cs = NULL;
 	enum stele_cs_fault fault = STELE_CS_FAULT_NONE;
@@ -336,7 +334,8 @@ int stele_merge_check_ahead(struct stele_changeset **out, uint64_t *seq, int *du
 	bool revoked = false, by_revoked = false;
 	int rc, step;
 
-	*duplicate = 0;
+	c->duplicate = 0;
+	stele_cs_hash(c->hash, data, len);
 	/* The key in force for the seq it claims (a seq past the next one is a gap,
 	 * refused below: the next one's key is as good as any for it). */
 	if (key_seq == 0 || key_seq > m->stream.last_seq + 1)
@@ -351,7 +350,7 @@ int stele_merge_check_ahead(struct stele_changeset **out, uint64_t *seq, int *du
 		/* Read it unverified only to say whose it is and which seq. */
 		if (fault == STELE_CS_FAULT_SIGNATURE &&
 		    stele_cs_decode(&unsigned_cs, NULL, data, len, NULL) == 0) {
-			*seq = unsigned_cs->seq;
+			c->seq = unsigned_cs->seq;
 			if ((rc = stele_keys_signed_by_revoked(&by_revoked, revoked_hex, m->keys,
 								key_seq, data, len)) < 0)
 				goto done;
@@ -399,7 +398,7 @@ int stele_merge_check_ahead(struct stele_changeset **out, uint64_t *seq, int *du
 	}
 	if (rc < 0)
 		goto done;
-	*seq = cs->seq;
+	c->seq = cs->seq;
 	if (revoked) {
 		stele_hex_encode(revoked_hex, pk, STELE_PK_BYTES);
 		refuse_revoked(m, cs->seq, revoked_hex);
@@ -423,9 +422,9 @@ int stele_merge_check_ahead(struct stele_changeset **out, uint64_t *seq, int *du
 			goto done;
 		}
 		if (step == SQLITE_ROW && sqlite3_column_bytes(m->applied_hash, 0) == STELE_HASH_BYTES &&
-		    memcmp(sqlite3_column_blob(m->applied_hash, 0), hash, STELE_HASH_BYTES) == 0) {
+		    memcmp(sqlite3_column_blob(m->applied_hash, 0), c->hash, STELE_HASH_BYTES) == 0) {
 			sqlite3_reset(m->applied_hash);
-			*duplicate = 1;
+			c->duplicate = 1;
 			goto done;
 		}
 		sqlite3_reset(m->applied_hash);
@@ -435,13 +434,13 @@ int stele_merge_check_ahead(struct stele_changeset **out, uint64_t *seq, int *du
 		rc = STELE_EVERIFY;
 		goto done;
 	}
-	if ((rc = stele_stream_check(&why, rows, &m->stream, cs)) == STELE_EVERIFY) {
+	if ((rc = stele_stream_check(&why, &c->rows, &m->stream, cs)) == STELE_EVERIFY) {
 		stele_merge_refuse(m, why, NULL);
 		goto done;
 	}
 	if (rc < 0)
 		goto done;
-	*out = cs;
+	c->cs = cs;
 	cs = NULL;
 done:
 	stele_cs_free(cs);
@@ -526,32 +525,29 @@ done:
 static int offer_one(enum stele_merge_outcome *outcome, long *rows, struct stele_merge *m,
 		     const unsigned char *data, size_t len, const char *commit_id)
 {
-	struct stele_changeset *cs = NULL;
-	unsigned char hash[STELE_HASH_BYTES];
-	uint64_t seq = 0;
-	long nrows = 0;
-	int rc, duplicate = 0;
+	struct stele_merge_check c = { 0 };
+	int rc;
 
 	*outcome = STELE_MERGE_APPLIED;
 	*rows = 0;
-	stele_cs_hash(hash, data, len);
-	rc = stele_merge_check_ahead(&cs, &seq, &duplicate, &nrows, m, data, len, hash, NULL);
-	if (rc == 0 && duplicate) {
+	rc = stele_merge_check_ahead(&c, m, data, len, NULL);
+	if (rc == 0 && c.duplicate) {
 		*outcome = STELE_MERGE_DUPLICATE;
 		goto done;
 	}
 	if (rc == 0 && (rc = stele_merge_begin(m)) == 0 &&
-	    (rc = stele_merge_apply_one(m, cs)) == 0 &&
-	    (rc = stele_merge_record(m, cs, hash, commit_id, m->offer_whole, nrows, true)) == 0) {
-		stele_stream_advance(&m->stream, cs, hash);
-		*rows = nrows;
+	    (rc = stele_merge_apply_one(m, c.cs)) == 0 &&
+	    (rc = stele_merge_record(m, c.cs, c.hash, commit_id, m->offer_whole, c.rows,
+				     true)) == 0) {
+		stele_stream_advance(&m->stream, c.cs, c.hash);
+		*rows = c.rows;
 	}
 	if (rc == STELE_EVERIFY) {
 		*outcome = STELE_MERGE_QUARANTINED;
-		rc = stele_merge_refused(m, seq, commit_id, data, len);
+		rc = stele_merge_refused(m, c.seq, commit_id, data, len);
 	}
 done:
-	stele_cs_free(cs);
+	stele_cs_free(c.cs);
 	return rc;
 }
 

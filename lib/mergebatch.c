@@ -149,22 +149,17 @@ static void stream_at(struct stele_merge *m, const struct stele_mergebatch *b, s
 static int refuse_unsigned(enum stele_merge_outcome *outcome, struct stele_merge *m,
 			   const unsigned char *data, size_t len, const char *commit_id)
 {
-	struct stele_changeset *cs = NULL;
-	unsigned char hash[STELE_HASH_BYTES];
-	uint64_t seq = 0;
-	long rows = 0;
-	int rc, duplicate = 0;
+	struct stele_merge_check c = { 0 };
+	int rc = stele_merge_check_ahead(&c, m, data, len, NULL);
 
-	stele_cs_hash(hash, data, len);
-	rc = stele_merge_check_ahead(&cs, &seq, &duplicate, &rows, m, data, len, hash, NULL);
-	stele_cs_free(cs);
+	stele_cs_free(c.cs);
 	if (rc == 0) /* cannot be: the same key in force, the same bytes */
 		stele_merge_refuse(m, "signature", "seq %llu: signature does not verify",
-				   (unsigned long long)seq);
+				   (unsigned long long)c.seq);
 	else if (rc != STELE_EVERIFY)
 		return rc;
 	*outcome = STELE_MERGE_QUARANTINED;
-	return stele_merge_refused(m, seq, commit_id, data, len);
+	return stele_merge_refused(m, c.seq, commit_id, data, len);
 }
 
 int stele_mergebatch_flush(enum stele_merge_outcome *outcome, struct stele_merge *m)
@@ -291,13 +286,11 @@ int stele_mergebatch_offer(enum stele_merge_outcome *outcome, long *rows, struct
 {
 	struct stele_mergebatch *b = m->batch;
 	enum stele_rowmap_verdict verdict = STELE_ROWMAP_ALONE;
-	struct stele_changeset *cs = NULL;
-	unsigned char hash[STELE_HASH_BYTES], pk[STELE_PK_BYTES];
-	uint64_t seq = 0;
-	long nrows = 0;
+	struct stele_merge_check c = { 0 };
+	unsigned char pk[STELE_PK_BYTES];
 	struct stele_presig *sig = m->hint;
 	bool stop = false, signed_ok = false;
-	int rc, duplicate = 0;
+	int rc;
 
 	m->hint = NULL;
 	*outcome = STELE_MERGE_APPLIED;
@@ -307,26 +300,25 @@ int stele_mergebatch_offer(enum stele_merge_outcome *outcome, long *rows, struct
 	if (b->n && stele_cs_peek_seq(data, len) != m->stream.last_seq + 1 &&
 	    ((rc = flush_first(&stop, outcome, m)) < 0 || stop))
 		return rc;
-	stele_cs_hash(hash, data, len);
 	/* Every check but the signature, which the flush verifies for the batch. */
-	rc = stele_merge_check_ahead(&cs, &seq, &duplicate, &nrows, m, data, len, hash, pk);
+	rc = stele_merge_check_ahead(&c, m, data, len, pk);
 	if (rc == STELE_EVERIFY) {
 		/* The ones before it are applied first (their refusal comes first); then
 		 * it is checked in full, signature first, for the refusal one by one
 		 * gives. */
 		if ((rc = flush_first(&stop, outcome, m)) < 0 || stop)
 			goto done;
-		rc = stele_merge_check_ahead(&cs, &seq, &duplicate, &nrows, m, data, len, hash, NULL);
+		rc = stele_merge_check_ahead(&c, m, data, len, NULL);
 		if (rc == STELE_EVERIFY) {
 			*outcome = STELE_MERGE_QUARANTINED;
-			rc = stele_merge_refused(m, seq, commit_id, data, len);
+			rc = stele_merge_refused(m, c.seq, commit_id, data, len);
 			goto done;
 		}
 		signed_ok = true;
 	}
 	if (rc < 0)
 		goto done;
-	if (duplicate) {
+	if (c.duplicate) {
 		/* Skipped only if it is what it claims to be (pending: none). */
 		if (!signed_ok && !stele_presig_verify(sig, data, len, pk))
 			rc = refuse_unsigned(outcome, m, data, len, commit_id);
@@ -334,22 +326,22 @@ int stele_mergebatch_offer(enum stele_merge_outcome *outcome, long *rows, struct
 			*outcome = STELE_MERGE_DUPLICATE;
 		goto done;
 	}
-	if (!m->stream.announced && nrows <= COMBINE_MAX_ROWS) {
-		if ((rc = stele_rowmap_add(&verdict, b->rm, cs->changes, cs->changes_len)) < 0)
+	if (!m->stream.announced && c.rows <= COMBINE_MAX_ROWS) {
+		if ((rc = stele_rowmap_add(&verdict, b->rm, c.cs->changes, c.cs->changes_len)) < 0)
 			goto done;
 		if (verdict == STELE_ROWMAP_FLUSH) {
 			if ((rc = flush_first(&stop, outcome, m)) < 0 || stop)
 				goto done;
-			if ((rc = stele_rowmap_add(&verdict, b->rm, cs->changes, cs->changes_len)) < 0)
+			if ((rc = stele_rowmap_add(&verdict, b->rm, c.cs->changes, c.cs->changes_len)) < 0)
 				goto done;
 		}
 	}
 	if (verdict == STELE_ROWMAP_JOINED) {
-		if ((rc = add_pending(m, cs, hash, nrows, data, len, commit_id, pk, signed_ok,
+		if ((rc = add_pending(m, c.cs, c.hash, c.rows, data, len, commit_id, pk, signed_ok,
 				       sig)) < 0)
 			goto done;
-		cs = NULL;
-		*rows = nrows;
+		c.cs = NULL;
+		*rows = c.rows;
 		if (b->n >= PENDING_MAX)
 			rc = stele_mergebatch_flush(outcome, m);
 		goto done;
@@ -364,18 +356,18 @@ int stele_mergebatch_offer(enum stele_merge_outcome *outcome, long *rows, struct
 	}
 	if ((rc = stele_merge_begin(m)) < 0)
 		goto done;
-	rc = stele_merge_apply_one(m, cs);
+	rc = stele_merge_apply_one(m, c.cs);
 	if (rc == STELE_EVERIFY) {
 		*outcome = STELE_MERGE_QUARANTINED;
-		rc = stele_merge_refused(m, seq, commit_id, data, len);
+		rc = stele_merge_refused(m, c.seq, commit_id, data, len);
 		goto done;
 	}
 	if (rc < 0 ||
-	    (rc = stele_merge_record(m, cs, hash, commit_id, m->offer_whole, nrows, true)) < 0)
+	    (rc = stele_merge_record(m, c.cs, c.hash, commit_id, m->offer_whole, c.rows, true)) < 0)
 		goto done;
-	stele_stream_advance(&m->stream, cs, hash);
-	*rows = nrows;
+	stele_stream_advance(&m->stream, c.cs, c.hash);
+	*rows = c.rows;
 done:
-	stele_cs_free(cs);
+	stele_cs_free(c.cs);
 	return rc;
 }

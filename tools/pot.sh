@@ -32,7 +32,7 @@ xgettext --from-code=UTF-8 --language=C --add-comments=TRANSLATORS: --sort-by-fi
 	--keyword=agent_check_field_text:3 --keyword=agent_check_field_date:3 \
 	--keyword=agent_check_id:2 \
 	--keyword=stele_file_replace:5 --keyword=stele_file_create:5 --keyword=stele_file_rename:3 \
-	-o "$out.tmp" lib/*.[ch] agent/*.[ch] aggregator/*.[ch]
+	-o "$out.tmp" lib/*.[ch] agent/*.[ch] aggregator/*.[ch] agent/*.def aggregator/*.def
 # The creation date changes every run: keep the old file when nothing else did.
 if [ -f "$out" ] && diff -q -I '^"POT-Creation-Date:' "$out" "$out.tmp" >/dev/null 2>&1; then
 	rm -f "$out.tmp"
