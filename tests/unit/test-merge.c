@@ -476,6 +476,88 @@ static void test_offer(void **state)
 
 /* Bytes that hang SQLite 3.40's changeset iterator, signed with the village's own
  * key: quarantined as "changes", promptly (a hang ends the test at the alarm). */
+/* A commit of several change sets (a batch): the cursor's commit moves to it only
+ * once its last change set is applied, so a merge stopped inside it (here: a
+ * quarantine, then a retry) walks it again from its first one, and the ones
+ * applied are duplicates. In both modes: one by one and combined. */
+static void test_offer_batch_cursor(void **state)
+{
+	static const unsigned modes[] = { STELE_MERGE_QUARANTINE,
+					   STELE_MERGE_QUARANTINE | STELE_MERGE_COMBINE };
+
+	(void)state;
+	for (size_t mode = 0; mode < 2; mode++) {
+		sqlite3 *village = open_db(), *county = open_db();
+		struct stele_merge *m = NULL;
+		enum stele_merge_outcome outcome;
+		unsigned char h1[STELE_HASH_BYTES], h2[STELE_HASH_BYTES], h3[STELE_HASH_BYTES];
+		unsigned char *c1, *c2, *c3, *c4, *forged;
+		size_t l1, l2, l3, l4, lf;
+		long rows;
+		int64_t n;
+
+		c1 = encode(&l1, village, "INSERT INTO member (village_code, id, name) VALUES ('"
+			    VILLAGE "', 'M1', 'a')", 1, NULL, sk);
+		stele_cs_hash(h1, c1, l1);
+		c2 = encode(&l2, village, "INSERT INTO member (village_code, id, name) VALUES ('"
+			    VILLAGE "', 'M2', 'b')", 2, h1, sk);
+		stele_cs_hash(h2, c2, l2);
+		forged = encode(&lf, village, "INSERT INTO member (village_code, id, name) VALUES ('"
+				VILLAGE "', 'M9', 'x')", 3, h2, other_sk);
+		c3 = encode(&l3, village, "INSERT INTO member (village_code, id, name) VALUES ('"
+			    VILLAGE "', 'M3', 'c')", 3, h2, sk);
+		stele_cs_hash(h3, c3, l3);
+		c4 = encode(&l4, village, "INSERT INTO member (village_code, id, name) VALUES ('"
+			    VILLAGE "', 'M4', 'd')", 4, h3, sk);
+
+		/* Commit A holds seq 1 alone; commit B a batch of 2, 3 (forged) and 4. */
+		assert_int_equal(stele_merge_open(&m, county, VILLAGE, pk, modes[mode]), 0);
+		assert_int_equal(stele_merge_offer(&outcome, &rows, m, c1, l1, "A", true), 0);
+		assert_int_equal(stele_merge_offer(&outcome, &rows, m, c2, l2, "B", false), 0);
+		assert_int_equal(outcome, STELE_MERGE_APPLIED);
+		assert_int_equal(stele_merge_offer(&outcome, &rows, m, forged, lf, "B", false), 0);
+		/* Combined, its signature is verified when the pending ones are applied. */
+		if (outcome != STELE_MERGE_QUARANTINED)
+			assert_int_equal(stele_merge_flush(&outcome, m), 0);
+		assert_int_equal(outcome, STELE_MERGE_QUARANTINED);
+		assert_int_equal(stele_merge_commit(m), 0);
+		stele_merge_free(m);
+		/* Seq 2 is merged; B is not merged whole, so the cursor still names A. */
+		assert_int_equal(stele_db_int(county, "SELECT last_seq FROM stele_stream", &n), 0);
+		assert_int_equal(n, 2);
+		assert_int_equal(stele_merge_open(&m, county, VILLAGE, pk, modes[mode]), 0);
+		assert_int_equal(stele_merge_last_seq(m), 2);
+		assert_string_equal(stele_merge_last_commit(m), "A");
+		/* The walk from A meets B again: 2 is a duplicate, 3 and 4 apply. */
+		assert_int_equal(stele_merge_offer(&outcome, &rows, m, c2, l2, "B", false), 0);
+		assert_int_equal(outcome, STELE_MERGE_DUPLICATE);
+		assert_int_equal(stele_merge_offer(&outcome, &rows, m, c3, l3, "B", false), 0);
+		assert_int_equal(outcome, STELE_MERGE_APPLIED);
+		assert_int_equal(stele_merge_offer(&outcome, &rows, m, c4, l4, "B", true), 0);
+		assert_int_equal(outcome, STELE_MERGE_APPLIED);
+		assert_int_equal(stele_merge_commit(m), 0);
+		stele_merge_free(m);
+		assert_int_equal(stele_db_int(county, "SELECT last_seq FROM stele_stream", &n), 0);
+		assert_int_equal(n, 4);
+		assert_int_equal(stele_db_int(county, "SELECT count(*) FROM stele_stream WHERE "
+						      "last_commit = 'B'", &n), 0);
+		assert_int_equal(n, 1);
+		assert_int_equal(stele_db_int(county, "SELECT count(*) FROM member", &n), 0);
+		assert_int_equal(n, 4);
+		/* Every applied change set names the commit it came in. */
+		assert_int_equal(stele_db_int(county, "SELECT count(*) FROM stele_applied WHERE "
+						      "commit_id = 'B'", &n), 0);
+		assert_int_equal(n, 3);
+		free(c1);
+		free(c2);
+		free(c3);
+		free(c4);
+		free(forged);
+		sqlite3_close(village);
+		sqlite3_close(county);
+	}
+}
+
 static void test_offer_hang(void **state)
 {
 	static const unsigned char hang[] = "T\x02\x01\x00garbage";
@@ -654,6 +736,7 @@ int main(void)
 		cmocka_unit_test(test_rekey_veto),
 		cmocka_unit_test(test_shapes),
 		cmocka_unit_test(test_offer),
+		cmocka_unit_test(test_offer_batch_cursor),
 		cmocka_unit_test(test_offer_hang),
 		cmocka_unit_test(test_stream_check),
 		cmocka_unit_test(test_stream_apply_conflict),
