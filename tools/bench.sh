@@ -54,6 +54,7 @@ sync_1000|sync of 1,000 pending single-row change sets to a local bare repositor
 sync_day_bytes|bytes pushed for one day'"'"'s work (40 writes) vs the village database|bytes|-|database size|ratio
 server_bytes_cs|server-side bytes per change set: growth of the village'"'"'s bare repository on the server per change set of that day (40 single-row writes, one push) vs the change set'"'"'s own compressed size|bytes|<= 1.5|change set bytes|ratio
 server_bytes_bulk|the same for one bulk change set (`import points` of 300 rows, one push)|bytes|<= 1.5|change set bytes|ratio
+server_bytes_year|a village'"'"'s year as its clerk syncs it (305 change sets, 49 pushes) on the server after its own `git gc`, vs the change sets'"'"' own bytes|bytes|<= 1.5|change set bytes|ratio
 merge_rate|merge rate (bulk: 100 change sets of 301 rows) vs raw sqlite3changeset_apply of the same rows into the county schema with the same history triggers|rows/s|>= 0.8|raw apply with triggers rows/s|ratio
 merge_rate_bare|the same merge vs raw sqlite3changeset_apply into the plain schema (no history triggers)|rows/s|-|raw apply, no triggers, rows/s|ratio
 merge_single|county merge of single-row change sets (1,000 of one village, process start included) vs raw sqlite3changeset_apply of each|change sets/s|>= 6000|raw apply change sets/s|value
@@ -332,36 +333,62 @@ bench_sync_day_bytes() {
 		stele-agent -C day points add M000$((i % 9 + 1)) B01 --date 2026-09-01 \
 			--note "第 $i 条" >/dev/null
 	done
-	old=$(git -C day-remote.git rev-parse main)
+	old=$(stream_seq day-remote.git)
 	peak stele-agent -C day sync 2>/dev/null
 	after=$(du -sb day-remote.git/objects | cut -f1)
 	record "$((after - before))" "$(stat -c %s day/stele.db)"
 	note "sync bytes: growth of the remote's objects (one pack and its index) for $writes \`points add\`"
 	# server_bytes_cs: the same growth per change set, against the change sets' own
-	# encoded (signed, zlib-compressed) bytes, the "changeset" blob of each commit.
-	sets=$(git -C day-remote.git rev-list --count "$old..main")
-	own=$(changeset_bytes day-remote.git "$old..main")
+	# encoded (signed, zlib-compressed) bytes, as the outbox holds them (a batch's
+	# framing counts as the server's).
+	sets=$(( $(stream_seq day-remote.git) - old ))
+	own=$(outbox_bytes day "$old")
 	record_for server_bytes_cs "$(( (after - before) / sets ))" "$((own / sets))"
 	# server_bytes_bulk: one change set of 300 point events, pushed alone.
 	awk 'BEGIN { print "id,member_id,rule_code,occurred_on,points,stage,note"
 		for (i = 1; i <= 300; i++) printf ",M%04d,B01,2026-09-%02d,,published,批量 %d\n", 1 + i % 10, 1 + i % 28, i }' >bulk.csv
 	stele-agent -C day import points bulk.csv 2>/dev/null
-	old=$(git -C day-remote.git rev-parse main)
+	old=$(stream_seq day-remote.git)
 	before=$(du -sb day-remote.git/objects | cut -f1)
 	stele-agent -C day sync 2>/dev/null
 	after=$(du -sb day-remote.git/objects | cut -f1)
-	[ "$(git -C day-remote.git rev-list --count "$old..main")" -eq 1 ] || return 1
-	record_for server_bytes_bulk "$((after - before))" "$(changeset_bytes day-remote.git "$old..main")"
-	note "server bytes: per change set, a pack holds its commit, its tree and its blob (the" \
-		"change set), and the pack index 3 entries; $(git -C day-remote.git count-objects -v |
-		awk '/^packs:/ { print $2 }') packs on the server after $(git -C day-remote.git rev-list --count main) change sets"
+	[ "$(stream_seq day-remote.git)" -eq $((old + 1)) ] || return 1
+	record_for server_bytes_bulk "$((after - before))" "$(outbox_bytes day "$old")"
+	note "server bytes: a push's pack holds one commit, its tree and the change sets' blob (a" \
+		"batch of the day's 40, or the bulk one alone), and its index 1,072 bytes of fan-out and" \
+		"checksums plus 28 bytes an object; $(git -C day-remote.git count-objects -v |
+		awk '/^packs:/ { print $2 }') packs on the server after $(stream_seq day-remote.git) change sets"
+	# server_bytes_year: a village's year as its clerk syncs it (clerk-year: 305
+	# change sets in 49 pushes) on a server that has run its own \`git gc\` (as git's
+	# receive-pack does by itself, gc.auto), against the change sets' own bytes.
+	clerk-year year.repos --county 990101 --seed 7 >/dev/null || return 1
+	repo=year.repos/990101001201.git
+	git -C "$repo" -c gc.auto=0 gc -q 2>/dev/null || return 1
+	own=$(git -C "$repo" log --format=%H main | sed 's/$/:changeset/' |
+		git -C "$repo" cat-file --batch | perl -e '
+			my $own = 0; $/ = "\n";
+			while (my $head = <STDIN>) { my ($id, $type, $size) = split " ", $head;
+				read STDIN, my $b, $size; <STDIN>;
+				if (substr($b, 0, 8) ne "STELECB1") { $own += $size; next }
+				for (my $at = 8; $at + 4 <= $size;) { my $n = unpack("N", substr($b, $at, 4));
+					$own += $n; $at += 4 + $n } }
+			print "$own\n"')
+	record_for server_bytes_year "$(du -sb "$repo/objects" | cut -f1)" "$own"
+	note "server bytes, a year: $(stream_seq "$repo") change sets in" \
+		"$(git -C "$repo" rev-list --count main) commits, $(du -sb "$repo/objects" | cut -f1) bytes" \
+		"after git gc, the change sets themselves $own bytes"
 }
 
-# changeset_bytes REPO RANGE: the bytes of the change sets (the "changeset" blob of
-# each commit) in RANGE of REPO.
-changeset_bytes() {
-	git -C "$1" rev-list "$2" | sed 's/$/:changeset/' | git -C "$1" cat-file --batch-check='%(objectsize)' |
-		awk '{ s += $1 } END { print s + 0 }'
+# outbox_bytes DIR SEQ: the encoded bytes of DIR's change sets past SEQ.
+outbox_bytes() {
+	sqlite3 "$1/stele.db" "SELECT coalesce(sum(length(data)), 0) FROM stele_outbox WHERE seq > $2"
+}
+
+# stream_seq GIT_DIR: the last seq of a stream's main, from its subject ("seq N:
+# ..." for one change set, "seq A-B: N change sets" for a batch).
+stream_seq() {
+	git --git-dir="$1" log -1 --format=%s main 2>/dev/null |
+		sed -n 's/^seq \([0-9]*-\)\{0,1\}\([0-9]*\):.*/\2/p' | grep . || echo 0
 }
 
 # rank_2436: a synthetic county of 2,436 villages (122 townships of 20): members
@@ -869,7 +896,7 @@ bench_cold_real_changzhi() {
 	villages=$((townships * per))
 	t0=$(now_ns)
 	real_county county 990101 "$PWD/server" $townships $per 42 || return 1
-	sets=$(for r in server/9901*.git; do git -C "$r" rev-list --count main; done |
+	sets=$(for r in server/9901*.git; do stream_seq "$r"; done |
 		awk '{ s += $1 } END { print s }')
 	note "cold real: $villages villages' clerk years written by clerk-year ($sets change sets," \
 		"$(du -sm server | cut -f1) MiB of packs) and registered: $(seconds_since "$t0") s (not counted)"
@@ -890,7 +917,7 @@ bench_cold_real_changzhi() {
 	stele-agent -C restored sync >/dev/null 2>&1 &&
 	stele-aggregator -C county sync >/dev/null 2>&1 || return 1
 	carried=$(sqlite3 county/stele.db "SELECT count(*) FROM stele_applied WHERE writer = '$code'")
-	[ "$carried" -eq $(( $(git -C "server/$code.git" rev-list --count main) )) ] &&
+	[ "$carried" -eq "$(stream_seq "server/$code.git")" ] &&
 	[ "$(sqlite3 county/stele.db "SELECT count(*) FROM stele_quarantine")" -eq 0 ] || {
 		echo "bench: the agent's continuation of a generated stream did not merge" >&2
 		return 1
@@ -931,7 +958,7 @@ bench_city_cold_changzhi() {
 	# Each county's own first sync, two at a time.
 	ls -d c9901?? | xargs -P "$(nproc_count)" -I{} stele-aggregator -C {} sync >/dev/null 2>&1 ||
 		return 1
-	sets=$(for r in srv/*/9901*.git; do git -C "$r" rev-list --count main; done |
+	sets=$(for r in srv/*/9901*.git; do stream_seq "$r"; done |
 		awk '{ s += $1 } END { print s }')
 	note "city: $counties counties, $villages villages, $sets change sets written and registered" \
 		"in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e9 }') s, the counties'" \
