@@ -59,12 +59,16 @@ int stele_csbatch_next(const unsigned char **item, size_t *item_len, size_t *at,
 	return 1;
 }
 
-bool stele_csbatch_fits(const struct stele_buf *b, size_t len)
+size_t stele_csbatch_grown(size_t batch_len, size_t len)
 {
-	size_t need = (b->len ? 0 : STELE_CSBATCH_MAGIC_LEN) + STELE_CSBATCH_ITEM_HEAD;
+	return (batch_len ? batch_len : STELE_CSBATCH_MAGIC_LEN) + STELE_CSBATCH_ITEM_HEAD + len;
+}
 
-	return len > 0 && len <= STELE_CS_MAX_ENCODED && b->len <= b->limit &&
-	       need <= b->limit - b->len && len <= b->limit - b->len - need;
+bool stele_csbatch_fits(size_t batch_len, size_t len)
+{
+	if (len == 0 || len > STELE_CS_MAX_ENCODED)
+		return false;
+	return batch_len == 0 || stele_csbatch_grown(batch_len, len) <= STELE_CS_MAX_ENCODED;
 }
 
 int stele_csbatch_add(struct stele_buf *b, const void *cs, size_t len)
@@ -74,12 +78,12 @@ int stele_csbatch_add(struct stele_buf *b, const void *cs, size_t len)
 		(unsigned char)(len >> 8), (unsigned char)len,
 	};
 
-	if (!stele_csbatch_fits(b, len))
+	if (!stele_csbatch_fits(b->len, len))
 		return stele_error(STELE_EINVALID, "a change set of %zu bytes does not fit in the "
 				   "batch", len);
 	if (b->len == 0)
 		stele_buf_append(b, STELE_CSBATCH_MAGIC, STELE_CSBATCH_MAGIC_LEN);
 	stele_buf_append(b, head, sizeof(head));
 	stele_buf_append(b, cs, len);
-	return stele_buf_error(b); /* only out of memory: it fitted */
+	return stele_buf_error(b); /* out of memory, or a buffer smaller than the batch */
 }

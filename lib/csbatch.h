@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "changeset.h"
 
 /*
  * A batch is the 8 bytes STELE_CSBATCH_MAGIC, then one or more items, each a
@@ -39,13 +40,24 @@ int stele_csbatch_scan(size_t *count, const unsigned char **last, size_t *last_l
 int stele_csbatch_next(const unsigned char **item, size_t *item_len, size_t *at,
 		       const unsigned char *data, size_t len);
 
-/* Whether an encoded change set of len bytes still fits in the batch being built
- * in b, within b's limit (which bounds the batch). */
-bool stele_csbatch_fits(const struct stele_buf *b, size_t len);
+/* The batch's bytes once an encoded change set of len bytes joins one of batch_len
+ * bytes (0: none yet). */
+size_t stele_csbatch_grown(size_t batch_len, size_t len);
 
-/* Appends the encoded change set cs (len bytes) to the batch being built in b,
- * writing the magic first when b is empty. 0; STELE_EINVALID when it does not
- * fit (stele_csbatch_fits: b is left as it was); STELE_EFAIL out of memory. */
+/* Whether an encoded change set of len bytes may join a batch of batch_len bytes:
+ * into an empty one always (a commit of one holds it alone, unframed); else while
+ * the batch stays within STELE_CS_MAX_ENCODED bytes, the limit of the file. */
+bool stele_csbatch_fits(size_t batch_len, size_t len);
+
+/* STELE_CS_MAX_ENCODED and the framing of one item: the limit of a buffer that
+ * builds batches (one change set of the largest size framed). */
+#define STELE_CSBATCH_BUF_MAX (STELE_CS_MAX_ENCODED + STELE_CSBATCH_MAGIC_LEN + \
+			       STELE_CSBATCH_ITEM_HEAD)
+
+/* Appends the encoded change set cs (1 to STELE_CS_MAX_ENCODED bytes) to the batch
+ * being built in b (limit at least STELE_CSBATCH_BUF_MAX), writing the magic first
+ * when b is empty. 0; STELE_EINVALID when stele_csbatch_fits says no (b is left as
+ * it was); STELE_EFAIL out of memory. */
 int stele_csbatch_add(struct stele_buf *b, const void *cs, size_t len);
 
 #endif

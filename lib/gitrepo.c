@@ -367,7 +367,7 @@ int stele_repo_pack_begin(struct stele_repo_pack **out, git_repository *repo, co
 		free(p);
 		return stele_error(STELE_EFAIL, "out of memory");
 	}
-	stele_buf_init(&p->batch, STELE_CS_MAX_ENCODED);
+	stele_buf_init(&p->batch, STELE_CSBATCH_BUF_MAX);
 	stele_buf_init(&p->lines, STELE_BUF_NOLIMIT);
 	p->repo = repo;
 	if ((rc = read_tip(&p->base, repo, ref)) < 0)
@@ -514,7 +514,7 @@ int stele_repo_pack_add(struct stele_repo_pack *p, const void *data, size_t len,
 	/* A commit holds one key's change sets (its STELE_PUB_FILE names it). */
 	if (p->batch_n > 0 && (p->batch_n >= STELE_REPO_BATCH_MAX ||
 			       strcmp(p->pub, pubkey_hex) != 0 || strcmp(p->writer, writer) != 0 ||
-			       !stele_csbatch_fits(&p->batch, len)) &&
+			       !stele_csbatch_fits(p->batch.len, len)) &&
 	    (rc = close_batch(p)) < 0)
 		return rc;
 	if ((rc = stele_csbatch_add(&p->batch, data, len)) < 0)

@@ -19,16 +19,15 @@
  */
 static int plan_commits(sqlite3 *db, uint64_t tip_seq, stele_outbox_key_fn key_for, void *arg)
 {
-	struct stele_buf batch = STELE_BUF_INIT(STELE_CS_MAX_ENCODED);
 	char pk_hex[2 * STELE_PK_BYTES + 1], batch_hex[2 * STELE_PK_BYTES + 1] = "";
 	sqlite3_stmt *stmt = NULL, *set = NULL;
 	uint64_t first = 0;
-	size_t n = 0;
+	size_t n = 0, batch_len = 0;
 	int rc, step;
 
 	if ((rc = stele_db_exec(db, "SAVEPOINT stele_outbox_plan")) < 0)
 		return rc;
-	if ((rc = stele_db_prepare(db, &stmt, "SELECT seq, data FROM stele_outbox WHERE seq > ? "
+	if ((rc = stele_db_prepare(db, &stmt, "SELECT seq, length(data) FROM stele_outbox WHERE seq > ? "
 					      "AND commit_first IS NULL ORDER BY seq")) < 0 ||
 	    (rc = stele_db_prepare(db, &set, "UPDATE stele_outbox SET commit_first = ? "
 					     "WHERE seq = ?")) < 0)
@@ -36,22 +35,18 @@ static int plan_commits(sqlite3 *db, uint64_t tip_seq, stele_outbox_key_fn key_f
 	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)tip_seq);
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
 		uint64_t seq = (uint64_t)sqlite3_column_int64(stmt, 0);
-		const void *data = sqlite3_column_blob(stmt, 1);
-		size_t len = (size_t)sqlite3_column_bytes(stmt, 1);
+		size_t len = (size_t)sqlite3_column_int64(stmt, 1);
 
 		if ((rc = key_for(pk_hex, seq, arg)) < 0)
 			goto done;
 		if (n == 0 || n >= STELE_REPO_BATCH_MAX || strcmp(pk_hex, batch_hex) != 0 ||
-		    !stele_csbatch_fits(&batch, len)) {
+		    !stele_csbatch_fits(batch_len, len)) {
 			first = seq;
 			n = 0;
-			stele_buf_reset(&batch);
+			batch_len = 0;
 			snprintf(batch_hex, sizeof(batch_hex), "%s", pk_hex);
 		}
-		/* Only the size matters here: a change set too large to batch is
-		 * committed alone, as stele_repo_pack_add would. */
-		if (stele_csbatch_fits(&batch, len) && (rc = stele_csbatch_add(&batch, data, len)) < 0)
-			goto done;
+		batch_len = stele_csbatch_grown(batch_len, len);
 		n++;
 		sqlite3_bind_int64(set, 1, (sqlite3_int64)first);
 		sqlite3_bind_int64(set, 2, (sqlite3_int64)seq);
@@ -66,7 +61,6 @@ static int plan_commits(sqlite3 *db, uint64_t tip_seq, stele_outbox_key_fn key_f
 done:
 	sqlite3_finalize(stmt);
 	sqlite3_finalize(set);
-	stele_buf_free(&batch);
 	if (rc < 0) {
 		stele_db_exec(db, "ROLLBACK TO stele_outbox_plan");
 		stele_db_exec(db, "RELEASE stele_outbox_plan");
