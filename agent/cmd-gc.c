@@ -19,7 +19,7 @@ int cmd_gc(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char **
 		return rc;
 	if ((rc = agent_open(ctx)) < 0 || (rc = agent_repo_open(&repo, ctx, true)) < 0)
 		goto done;
-	if ((rc = stele_repo_gc(&packs, &loose, repo, false)) < 0)
+	if ((rc = stele_repo_gc(&packs, &loose, repo, 0)) < 0)
 		goto done;
 	if (rc == 0)
 		fprintf(stderr, _("%s: %s is already one pack\n"), ctx->prog, STELE_REPO_DIR);

@@ -271,7 +271,7 @@ int cmd_sync(struct stele_ctx *ctx, const struct stele_cmd *cmd, int argc, char 
 	/* Each sync adds a pack: repacked when they have piled up (docs/sync.md). */
 	if (committed) {
 		unsigned packs, loose;
-		if ((rc = stele_repo_gc(&packs, &loose, repo, true)) < 0)
+		if ((rc = stele_repo_gc(&packs, &loose, repo, STELE_REPO_GC_PACKS)) < 0)
 			goto done;
 		rc = 0;
 	}

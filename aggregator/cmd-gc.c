@@ -24,7 +24,7 @@ static int gc_one(unsigned *seen, unsigned *done, const char *path)
 	if ((rc = stele_repo_open(&repo, path, 0)) < 0)
 		return rc;
 	stele_repo_clear_stale_locks(repo);
-	rc = stele_repo_gc(&packs, &loose, repo, false);
+	rc = stele_repo_gc(&packs, &loose, repo, 0);
 	stele_repo_close(repo);
 	if (rc < 0)
 		return stele_error(rc, "%s: %s", path, stele_error_message());

@@ -221,7 +221,7 @@ static void fetch_one(struct fetch_job *job, const struct stele_remote_opts *opt
 	 * the mirror stays as it is). */
 	if (rc == 0 && job->found) {
 		unsigned packs, loose;
-		if (stele_repo_gc(&packs, &loose, repo, true) < 0)
+		if (stele_repo_gc(&packs, &loose, repo, STELE_REPO_GC_PACKS) < 0)
 			rc = 0;
 	}
 done:

@@ -269,7 +269,7 @@ static int pack_every_object(const git_oid *id, void *payload)
 	return git_packbuilder_insert(payload, id, NULL);
 }
 
-int stele_repo_gc(unsigned *packs, unsigned *loose, git_repository *repo, bool if_due)
+int stele_repo_gc(unsigned *packs, unsigned *loose, git_repository *repo, unsigned due_packs)
 {
 	git_packbuilder *pb = NULL;
 	git_odb *odb = NULL;
@@ -280,7 +280,7 @@ int stele_repo_gc(unsigned *packs, unsigned *loose, git_repository *repo, bool i
 	if ((rc = sweep_objects(&np, &nl, repo, NULL, 0)) < 0)
 		return rc;
 	if ((np <= 1 && nl == 0) ||
-	    (if_due && np <= STELE_REPO_GC_PACKS && nl <= STELE_REPO_GC_LOOSE)) {
+	    (due_packs && np <= due_packs && nl <= STELE_REPO_GC_LOOSE)) {
 		*packs = *loose = 0;
 		return 0;
 	}

@@ -189,15 +189,19 @@ int stele_repo_count(long *out, git_repository *repo, const git_oid *tip, const 
  * reachable or not, into one new pack (fsync'd with its index), and only then
  * removes the loose objects and the packs it replaces (each index before its
  * pack) and the temporary files of killed runs. A kill at any instant leaves
- * every object readable. With if_due, only when repo holds more than
- * STELE_REPO_GC_PACKS packs or STELE_REPO_GC_LOOSE loose objects. Returns 1
+ * every object readable. With due_packs > 0, only when repo holds more than
+ * due_packs packs or STELE_REPO_GC_LOOSE loose objects: STELE_REPO_GC_PACKS for
+ * a repository of the program's own (a village's repo.git, a county's mirrors),
+ * STELE_REMOTE_GC_PACKS for a USB stick or a shared folder a village pushes to,
+ * which every reader (the county's fetch) opens pack by pack. Returns 1
  * with *packs and *loose the packs and loose objects replaced, or 0 when there
  * was nothing to do (a single pack and no loose object, or not due). Only for
  * a caller that holds the directory's lock: no other writer may be adding
  * objects, and repo's readers must reopen it.
  */
-#define STELE_REPO_GC_PACKS 50
-#define STELE_REPO_GC_LOOSE 1000
-int stele_repo_gc(unsigned *packs, unsigned *loose, git_repository *repo, bool if_due);
+#define STELE_REPO_GC_PACKS   50
+#define STELE_REMOTE_GC_PACKS 8
+#define STELE_REPO_GC_LOOSE   1000
+int stele_repo_gc(unsigned *packs, unsigned *loose, git_repository *repo, unsigned due_packs);
 
 #endif

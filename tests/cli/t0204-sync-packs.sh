@@ -70,6 +70,23 @@ test_expect_success 'sync repacks by itself when packs have piled up past 50' '
 	test "$(git -C usb.git rev-parse main)" = "$(git -C v/repo.git rev-parse main)"
 '
 
+test_expect_success 'a USB stick is repacked by the push once more than 8 packs are on it' '
+	before=$(packs usb.git) &&
+	test "$before" -le 8 &&
+	n=0 &&
+	while [ "$(packs usb.git)" -le 8 ] && [ $n -lt 12 ]; do
+		n=$((n + 1))
+		stele-agent -C v member add "推$n" >/dev/null && stele-agent -C v sync 2>/dev/null ||
+			exit 1
+		# Each push adds its pack, until the push that makes 9 repacks them.
+		test "$(packs usb.git)" = $((before + n)) || break
+	done &&
+	test $((before + n)) = 9 &&
+	test "$(packs usb.git)" = 1 && test "$(loose usb.git)" = 0 &&
+	git -C usb.git fsck --strict 2>fsck && test ! -s fsck &&
+	test "$(git -C usb.git rev-parse main)" = "$(git -C v/repo.git rev-parse main)"
+'
+
 test_expect_success 'stele-aggregator gc repacks every mirror; merge reads them after' '
 	stele-aggregator -C c init --county 990101 --name 测试县 >/dev/null 2>&1 &&
 	stele-aggregator -C c village add $V --name 正营村 --township-name 镇 \
@@ -85,7 +102,8 @@ test_expect_success 'stele-aggregator gc repacks every mirror; merge reads them 
 	git -C c/villages/$V.git fsck --strict >fsck 2>&1 &&
 	! grep -v "^notice: HEAD points to an unborn branch" fsck &&
 	stele-aggregator -C c merge >/dev/null 2>&1 &&
-	test "$(sqlite3 c/stele.db "SELECT count(*) FROM member WHERE village_code = '\''$V'\''")" = 8
+	test "$(sqlite3 c/stele.db "SELECT count(*) FROM member WHERE village_code = '\''$V'\''")" = \
+	     "$(sqlite3 v/stele.db "SELECT count(*) FROM member")"
 '
 
 test_expect_success 'gc of a directory another command holds is refused as busy' '
