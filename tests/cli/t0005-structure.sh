@@ -32,11 +32,11 @@ test_expect_success 'the commands are listed in commands.def only' '
 	test_cmp expect table-files
 '
 
-# libgit2 is called from lib/git.c, lib/gitrepo.c, lib/gitodb.c and the transport
+# libgit2 is called from lib/git.c, lib/gitrepo.c, lib/gitpack.c, lib/gitodb.c and the transport
 # (lib/remote.c, lib/transport.c, lib/localremote.c) only.
 test_expect_success 'no libgit2 call outside the git modules of lib/' '
 	for o in "$OBJ"/agent/*.o "$OBJ"/aggregator/*.o "$OBJ"/lib/*.o; do
-		case ${o#$OBJ/} in lib/git.o|lib/gitrepo.o|lib/gitodb.o|lib/remote.o|lib/transport.o|lib/localremote.o) continue ;; esac
+		case ${o#$OBJ/} in lib/git.o|lib/gitrepo.o|lib/gitpack.o|lib/gitodb.o|lib/remote.o|lib/transport.o|lib/localremote.o) continue ;; esac
 		nm -u "$o" | awk -v o="${o#$OBJ/}" "\$2 ~ /^git_/ { print o, \$2 }"
 	done >git-calls &&
 	test_line_count = 0 git-calls
