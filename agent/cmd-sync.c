@@ -34,7 +34,7 @@ static int check_tip_matches_outbox(struct stele_ctx *ctx, git_repository *repo,
 	unsigned char hash[STELE_HASH_BYTES];
 	void *data = NULL;
 	size_t len;
-	int rc;
+	int rc, step;
 
 	if ((rc = stele_repo_read(&data, &len, repo, tip)) < 0)
 		return rc;
@@ -42,7 +42,13 @@ static int check_tip_matches_outbox(struct stele_ctx *ctx, git_repository *repo,
 	if ((rc = stele_db_prepare(ctx->db, &stmt, "SELECT hash FROM stele_outbox WHERE seq = ?")) < 0)
 		goto done;
 	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)seq);
-	if (sqlite3_step(stmt) != SQLITE_ROW) {
+	step = sqlite3_step(stmt);
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		/* An I/O error is not an answer: the database may well hold it. */
+		rc = stele_error_db(STELE_EFAIL, ctx->db, "reading the outbox");
+		goto done;
+	}
+	if (step == SQLITE_DONE) {
 		rc = stele_error(STELE_EVERIFY, "the repository holds seq %llu but the database does "
 				 "not (is this database older than its repository?); run "
 				 "'stele-agent verify'", (unsigned long long)seq);
