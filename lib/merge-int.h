@@ -20,7 +20,6 @@ struct stele_merge {
 	unsigned flags;
 	int64_t run;                 /* the county's merge run (0: none) */
 	char last_commit[72];        /* the cursor's commit: the last one merged whole */
-	bool offer_whole;            /* the offer under way ends its commit */
 	int in_batch;
 	sqlite3_stmt *insert_applied, *upsert_stream, *applied_hash;
 	char reason[16];
@@ -98,10 +97,11 @@ void stele_mergebatch_free(struct stele_mergebatch *b);
  * applies it alone, its signature verified first. A refusal flushes first:
  * the ones before it are applied, as one by one they would have been. *outcome
  * APPLIED means taken (applied, or pending until the next flush), *rows its row
- * changes. On an error (<0) the caller rolls the batch back.
+ * changes; whole is stele_merge_offer's commit_whole. On an error (<0) the caller
+ * rolls the batch back.
  */
 int stele_mergebatch_offer(enum stele_merge_outcome *outcome, long *rows, struct stele_merge *m,
-			   const unsigned char *data, size_t len, const char *commit_id);
+			   const unsigned char *data, size_t len, const char *commit_id, bool whole);
 
 /*
  * Applies the pending change sets: their signatures verified (half on a second

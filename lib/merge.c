@@ -523,7 +523,7 @@ done:
 
 /* One change set at a time: checked, applied in its own savepoint, recorded. */
 static int offer_one(enum stele_merge_outcome *outcome, long *rows, struct stele_merge *m,
-		     const unsigned char *data, size_t len, const char *commit_id)
+		     const unsigned char *data, size_t len, const char *commit_id, bool whole)
 {
 	struct stele_merge_check c = { 0 };
 	int rc;
@@ -537,8 +537,7 @@ static int offer_one(enum stele_merge_outcome *outcome, long *rows, struct stele
 	}
 	if (rc == 0 && (rc = stele_merge_begin(m)) == 0 &&
 	    (rc = stele_merge_apply_one(m, c.cs)) == 0 &&
-	    (rc = stele_merge_record(m, c.cs, c.hash, commit_id, m->offer_whole, c.rows,
-				     true)) == 0) {
+	    (rc = stele_merge_record(m, c.cs, c.hash, commit_id, whole, c.rows, true)) == 0) {
 		stele_stream_advance(&m->stream, c.cs, c.hash);
 		*rows = c.rows;
 	}
@@ -559,7 +558,6 @@ int stele_merge_offer(enum stele_merge_outcome *outcome, long *rows, struct stel
 	int rc;
 
 	m->reason[0] = m->detail[0] = '\0';
-	m->offer_whole = commit_whole;
 	if (!data) {
 		/* What was taken before it is applied first, as one by one. */
 		if (m->batch && ((rc = stele_mergebatch_flush(&result, m)) < 0 ||
@@ -576,9 +574,9 @@ int stele_merge_offer(enum stele_merge_outcome *outcome, long *rows, struct stel
 		result = STELE_MERGE_QUARANTINED;
 		rc = stele_merge_refused(m, 0, commit_id, NULL, len);
 	} else if (m->batch) {
-		rc = stele_mergebatch_offer(&result, &nrows, m, data, len, commit_id);
+		rc = stele_mergebatch_offer(&result, &nrows, m, data, len, commit_id, commit_whole);
 	} else {
-		rc = offer_one(&result, &nrows, m, data, len, commit_id);
+		rc = offer_one(&result, &nrows, m, data, len, commit_id, commit_whole);
 	}
 done:
 	m->hint = NULL; /* for this offer only */

@@ -233,11 +233,10 @@ done:
 	return rc;
 }
 
-/* Adds a checked change set to the pending ones (taking cs) and moves the stream
- * past it. */
-static int add_pending(struct stele_merge *m, struct stele_changeset *cs,
-		       const unsigned char hash[STELE_HASH_BYTES], long rows,
-		       const unsigned char *data, size_t len, const char *commit_id,
+/* Adds a checked change set to the pending ones (taking c->cs: NULL afterwards)
+ * and moves the stream past it; whole as stele_merge_record's. */
+static int add_pending(struct stele_merge *m, struct stele_merge_check *c,
+		       const unsigned char *data, size_t len, const char *commit_id, bool whole,
 		       const unsigned char pk[STELE_PK_BYTES], bool signed_ok,
 		       struct stele_presig *sig)
 {
@@ -254,11 +253,12 @@ static int add_pending(struct stele_merge *m, struct stele_changeset *cs,
 		return stele_error(STELE_EFAIL, "out of memory");
 	memcpy(p->data, data, len);
 	p->len = len;
-	p->cs = cs;
-	memcpy(p->hash, hash, STELE_HASH_BYTES);
+	p->cs = c->cs;
+	c->cs = NULL;
+	memcpy(p->hash, c->hash, STELE_HASH_BYTES);
 	snprintf(p->commit, sizeof(p->commit), "%s", commit_id ? commit_id : "");
-	p->whole = m->offer_whole;
-	p->rows = rows;
+	p->whole = whole;
+	p->rows = c->rows;
 	memcpy(p->pk, pk, STELE_PK_BYTES);
 	p->signed_ok = signed_ok;
 	p->sig = sig;
@@ -268,7 +268,7 @@ static int add_pending(struct stele_merge *m, struct stele_changeset *cs,
 		memcpy(b->base_hash, m->stream.last_hash, STELE_HASH_BYTES);
 	}
 	b->n++;
-	stele_stream_advance(&m->stream, cs, hash);
+	stele_stream_advance(&m->stream, p->cs, p->hash);
 	return 0;
 }
 
@@ -282,7 +282,7 @@ static int flush_first(bool *stop, enum stele_merge_outcome *outcome, struct ste
 }
 
 int stele_mergebatch_offer(enum stele_merge_outcome *outcome, long *rows, struct stele_merge *m,
-			   const unsigned char *data, size_t len, const char *commit_id)
+			   const unsigned char *data, size_t len, const char *commit_id, bool whole)
 {
 	struct stele_mergebatch *b = m->batch;
 	enum stele_rowmap_verdict verdict = STELE_ROWMAP_ALONE;
@@ -337,10 +337,8 @@ int stele_mergebatch_offer(enum stele_merge_outcome *outcome, long *rows, struct
 		}
 	}
 	if (verdict == STELE_ROWMAP_JOINED) {
-		if ((rc = add_pending(m, c.cs, c.hash, c.rows, data, len, commit_id, pk, signed_ok,
-				       sig)) < 0)
+		if ((rc = add_pending(m, &c, data, len, commit_id, whole, pk, signed_ok, sig)) < 0)
 			goto done;
-		c.cs = NULL;
 		*rows = c.rows;
 		if (b->n >= PENDING_MAX)
 			rc = stele_mergebatch_flush(outcome, m);
@@ -363,7 +361,7 @@ int stele_mergebatch_offer(enum stele_merge_outcome *outcome, long *rows, struct
 		goto done;
 	}
 	if (rc < 0 ||
-	    (rc = stele_merge_record(m, c.cs, c.hash, commit_id, m->offer_whole, c.rows, true)) < 0)
+	    (rc = stele_merge_record(m, c.cs, c.hash, commit_id, whole, c.rows, true)) < 0)
 		goto done;
 	stele_stream_advance(&m->stream, c.cs, c.hash);
 	*rows = c.rows;
