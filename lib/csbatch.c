@@ -17,8 +17,8 @@ static size_t item_len_at(const unsigned char *p)
 	return (size_t)p[0] << 24 | (size_t)p[1] << 16 | (size_t)p[2] << 8 | (size_t)p[3];
 }
 
-int stele_csbatch_scan(size_t *count, const unsigned char **last, size_t *last_len,
-		       const unsigned char *data, size_t len)
+int stele_csbatch_scan(const unsigned char **last, size_t *last_len, const unsigned char *data,
+		       size_t len)
 {
 	size_t at = STELE_CSBATCH_MAGIC_LEN, n = 0, item = 0, item_at = 0;
 
@@ -37,7 +37,6 @@ int stele_csbatch_scan(size_t *count, const unsigned char **last, size_t *last_l
 	}
 	if (n == 0)
 		return stele_error(STELE_EVERIFY, "the batch holds no change set");
-	*count = n;
 	*last = data + item_at;
 	*last_len = item;
 	return 0;

@@ -24,13 +24,13 @@
 bool stele_csbatch_is(const void *data, size_t len);
 
 /*
- * The items of the batch data, checked as a whole before any is used: *count
- * items, the last one at *last (len *last_len, pointing into data). Returns 0, or
+ * The framing of the batch data, checked as a whole before any item is used: the
+ * last item at *last (len *last_len, pointing into data). Returns 0, or
  * STELE_EVERIFY with a message when the framing is broken (no item, a length of 0,
  * past STELE_CS_MAX_ENCODED or past the end). data must pass stele_csbatch_is.
  */
-int stele_csbatch_scan(size_t *count, const unsigned char **last, size_t *last_len,
-		       const unsigned char *data, size_t len);
+int stele_csbatch_scan(const unsigned char **last, size_t *last_len, const unsigned char *data,
+		       size_t len);
 
 /*
  * Steps through the items of a batch that stele_csbatch_scan accepted: *at

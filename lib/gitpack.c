@@ -206,6 +206,11 @@ done:
 	return rc;
 }
 
+bool stele_repo_batch_takes(size_t n, size_t batch_len, size_t len, bool same_key)
+{
+	return n > 0 && n < STELE_REPO_BATCH_MAX && same_key && stele_csbatch_fits(batch_len, len);
+}
+
 int stele_repo_pack_add(struct stele_repo_pack *p, const void *data, size_t len,
 			const char *pubkey_hex, const char *message, const char *writer,
 			int64_t created_at)
@@ -215,9 +220,9 @@ int stele_repo_pack_add(struct stele_repo_pack *p, const void *data, size_t len,
 	if (strlen(pubkey_hex) >= sizeof(p->pub) || strlen(writer) >= sizeof(p->writer))
 		return stele_error(STELE_EINVALID, "a change set's key or writer is too long");
 	/* A commit holds one key's change sets (its STELE_PUB_FILE names it). */
-	if (p->batch_n > 0 && (p->batch_n >= STELE_REPO_BATCH_MAX ||
-			       strcmp(p->pub, pubkey_hex) != 0 || strcmp(p->writer, writer) != 0 ||
-			       !stele_csbatch_fits(p->batch.len, len)) &&
+	if (p->batch_n > 0 &&
+	    !stele_repo_batch_takes(p->batch_n, p->batch.len, len,
+				    strcmp(p->pub, pubkey_hex) == 0 && strcmp(p->writer, writer) == 0) &&
 	    (rc = close_batch(p)) < 0)
 		return rc;
 	if ((rc = stele_csbatch_add(&p->batch, data, len)) < 0)

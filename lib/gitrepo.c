@@ -156,12 +156,9 @@ static int commit_file(git_blob **blob, git_repository *repo, const git_oid *com
  * is a well-formed batch: a malformed one is left for the decode to refuse). */
 static void last_item(const unsigned char **item, size_t *item_len, const void *blob, size_t len)
 {
-	size_t count;
-
 	*item = blob;
 	*item_len = len;
-	if (stele_csbatch_is(blob, len) &&
-	    stele_csbatch_scan(&count, item, item_len, blob, len) < 0) {
+	if (stele_csbatch_is(blob, len) && stele_csbatch_scan(item, item_len, blob, len) < 0) {
 		*item = blob;
 		*item_len = len;
 	}
@@ -372,11 +369,10 @@ static int walk_items(stele_walk_fn fn, void *ctx, const git_oid *id, const void
 		      size_t len)
 {
 	const unsigned char *item, *last;
-	size_t count, item_len, last_len, at = 0;
+	size_t item_len, last_len, at = 0;
 	int rc;
 
-	if (!stele_csbatch_is(blob, len) || stele_csbatch_scan(&count, &last, &last_len, blob,
-							       len) < 0)
+	if (!stele_csbatch_is(blob, len) || stele_csbatch_scan(&last, &last_len, blob, len) < 0)
 		return fn(ctx, id, blob, len, true);
 	while (stele_csbatch_next(&item, &item_len, &at, blob, len) == 1)
 		if ((rc = fn(ctx, id, item, item_len, item == last)) != 0)

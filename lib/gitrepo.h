@@ -75,6 +75,11 @@ int stele_repo_pack_begin(struct stele_repo_pack **out, git_repository *repo, co
 int stele_repo_pack_add(struct stele_repo_pack *pack, const void *data, size_t len,
 			const char *pubkey_hex, const char *message, const char *writer,
 			int64_t created_at);
+/* Whether a change set of len bytes, signed by the key of the n change sets
+ * (batch_len bytes, csbatch.h) of the commit being gathered (same_key), joins that
+ * commit: the one rule stele_repo_pack_add splits by, and lib/outbox.c plans by. */
+bool stele_repo_batch_takes(size_t n, size_t batch_len, size_t len, bool same_key);
+
 /* Ends the commit being gathered here: the next change set starts another (the
  * caller's plan of commits, lib/outbox.c). Nothing gathered: nothing happens. */
 int stele_repo_pack_commit(struct stele_repo_pack *pack);

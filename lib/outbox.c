@@ -12,9 +12,8 @@
 
 /*
  * Plans the commits of the change sets past tip_seq that have none yet
- * (commit_first NULL): consecutive ones signed with one key share a commit, up
- * to STELE_REPO_BATCH_MAX of them and a batch of STELE_CS_MAX_ENCODED bytes (the
- * rules stele_repo_pack_add splits by). A plan is never changed once written, so
+ * (commit_first NULL): consecutive ones signed with one key share a commit as
+ * stele_repo_batch_takes allows. A plan is never changed once written, so
  * the same outbox always gives the same commits. Inside a savepoint of its own.
  */
 static int plan_commits(sqlite3 *db, uint64_t tip_seq, stele_outbox_key_fn key_for, void *arg)
@@ -39,8 +38,7 @@ static int plan_commits(sqlite3 *db, uint64_t tip_seq, stele_outbox_key_fn key_f
 
 		if ((rc = key_for(pk_hex, seq, arg)) < 0)
 			goto done;
-		if (n == 0 || n >= STELE_REPO_BATCH_MAX || strcmp(pk_hex, batch_hex) != 0 ||
-		    !stele_csbatch_fits(batch_len, len)) {
+		if (!stele_repo_batch_takes(n, batch_len, len, strcmp(pk_hex, batch_hex) == 0)) {
 			first = seq;
 			n = 0;
 			batch_len = 0;
