@@ -232,12 +232,12 @@ int stele_repo_pack_add(struct stele_repo_pack *p, const void *data, size_t len,
 		stele_buf_putc(&p->lines, '\n');
 	if (stele_buf_error(&p->lines) < 0)
 		return stele_error(STELE_EFAIL, "out of memory");
+	p->last_seq = stele_cs_peek_seq(data, len);
 	if (p->batch_n == 0) {
-		p->first_seq = stele_cs_peek_seq(data, len);
+		p->first_seq = p->last_seq;
 		strcpy(p->pub, pubkey_hex);
 		strcpy(p->writer, writer);
 	}
-	p->last_seq = stele_cs_peek_seq(data, len);
 	p->created_at = created_at;
 	p->batch_n++;
 	return 0;

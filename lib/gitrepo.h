@@ -1,5 +1,6 @@
-/* gitrepo.h: the stream store: change-set streams in bare git repositories, one
- * commit per change set on one branch (the transport is remote.h). */
+/* gitrepo.h: the stream store: change-set streams in bare git repositories, on one
+ * branch, each commit holding one change set or a batch of them (csbatch.h); the
+ * transport is remote.h. */
 #ifndef STELE_GITREPO_H
 #define STELE_GITREPO_H
 
@@ -10,8 +11,9 @@
 #include "git.h"
 
 /* The branch every stream lives on, and the files each commit's tree holds: the
- * encoded change set, and the signer's public key as 64 hex digits and "\n" (so a
- * reader can pin a key on first use; it is never trusted over a pinned key). */
+ * encoded change set (or a batch of them, csbatch.h), and the public key that
+ * signed them as 64 hex digits and "\n" (so a reader can pin a key on first use; it
+ * is never trusted over a pinned key). */
 #define STELE_BRANCH    "refs/heads/main"
 #define STELE_CS_FILE   "changeset"
 #define STELE_PUB_FILE  "writer.pub"

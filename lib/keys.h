@@ -42,7 +42,7 @@ int stele_keys_in_force(unsigned char pk[STELE_PK_BYTES], bool *revoked, struct 
 
 /* The key in force for seq as 64 hex digits and a NUL, into pk_hex; keys is a
  * struct stele_keys. The shape of stele_outbox_key_fn: writer.pub of each commit a
- * writer appends names the key that signed it, its rotations included. */
+ * writer appends names the key that signed its change sets, its rotations included. */
 int stele_keys_hex_in_force(char *pk_hex, uint64_t seq, void *keys);
 
 /* Whether the encoded change set data is signed by a key revoked for seq. *hex
