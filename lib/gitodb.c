@@ -1,13 +1,17 @@
 /* gitodb.c: the stream store's objects as objects: what a fetch would add, checked
- * from their headers before any is read, and repacking everything into one pack
- * (gc; libgit2 has none). Part of the stream store (gitrepo.h). */
+ * from their headers before any is read, repacking everything into one pack (gc;
+ * libgit2 has none), and folding a remote's small packs together after a push.
+ * Part of the stream store (gitrepo.h). */
 #include <dirent.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <git2/sys/odb_backend.h>
 
 #include "buf.h"
 #include "changeset.h"
@@ -310,4 +314,143 @@ done:
 	git_packbuilder_free(pb);
 	git_odb_free(odb);
 	return rc;
+}
+
+/* The packs of repo under small_bytes that have their index, at most
+ * STELE_REPO_ROLLUP_MAX of them, by name (the 40 hex digits of
+ * objects/pack/pack-NAME.pack): into names[], *n. */
+#define STELE_REPO_ROLLUP_MAX 64
+static int small_packs(char names[][STELE_OID_HEX_LEN + 1], unsigned *n, git_repository *repo,
+		       size_t small_bytes)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 300];
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+
+	*n = 0;
+	snprintf(dir, sizeof(dir), "%sobjects/pack", git_repository_path(repo));
+	if (!(d = opendir(dir)))
+		return stele_error(STELE_EFAIL, "cannot read %s", dir);
+	while ((e = readdir(d)) && *n < STELE_REPO_ROLLUP_MAX) {
+		size_t len = strlen(e->d_name);
+		if (len != 5 + GIT_OID_HEXSZ + 5 || strncmp(e->d_name, "pack-", 5) != 0 ||
+		    strcmp(e->d_name + 5 + GIT_OID_HEXSZ, ".pack") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (stat(path, &st) < 0 || (size_t)st.st_size >= small_bytes)
+			continue;
+		/* A pack a killed writer left without its index is no pack yet. */
+		memcpy(path + strlen(path) - 4, "idx", 4);
+		if (access(path, R_OK) != 0)
+			continue;
+		memcpy(names[*n], e->d_name + 5, GIT_OID_HEXSZ);
+		names[(*n)++][GIT_OID_HEXSZ] = '\0';
+	}
+	closedir(d);
+	return 0;
+}
+
+/* Puts every object of the pack whose index is idx into pb; *taken false when
+ * libgit2 refuses that index (the pack is then left as it is). */
+static int insert_pack(bool *taken, git_packbuilder *pb, const char *idx)
+{
+	git_odb_backend *one = NULL;
+	git_odb *odb = NULL;
+	int rc = 0;
+
+	*taken = false;
+	if (git_odb_backend_one_pack(&one, idx) < 0 || git_odb_new(&odb) < 0) {
+		if (one)
+			one->free(one);
+		git_error_clear();
+		goto done;
+	}
+	if (git_odb_add_backend(odb, one, 1) < 0) {
+		one->free(one);
+		git_error_clear();
+		goto done;
+	}
+	if (git_odb_foreach(odb, pack_every_object, pb) < 0) {
+		rc = stele_git_fail(STELE_EFAIL, "folding the small packs together");
+		goto done;
+	}
+	*taken = true;
+done:
+	git_odb_free(odb);
+	return rc;
+}
+
+int stele_repo_rollup(unsigned *packs, git_repository *repo, size_t small_bytes)
+{
+	char names[STELE_REPO_ROLLUP_MAX][STELE_OID_HEX_LEN + 1];
+	char name[STELE_OID_HEX_LEN + 1], path[PATH_MAX + 64];
+	bool taken[STELE_REPO_ROLLUP_MAX];
+	git_packbuilder *pb = NULL;
+	git_odb *odb = NULL;
+	unsigned n, i, folded = 0;
+	int rc;
+
+	if ((rc = small_packs(names, &n, repo, small_bytes)) < 0)
+		return rc;
+	if (n < 2) {
+		*packs = 0;
+		return 0;
+	}
+	if (git_packbuilder_new(&pb, repo) < 0) {
+		rc = stele_git_fail(STELE_EFAIL, "folding the small packs together");
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%sobjects/pack/pack-%s.idx",
+			 git_repository_path(repo), names[i]);
+		if ((rc = insert_pack(&taken[i], pb, path)) < 0)
+			goto done;
+		folded += taken[i];
+	}
+	if (folded < 2) {
+		*packs = 0;
+		rc = 0;
+		goto done;
+	}
+	if ((rc = stele_git_write_pack(name, repo, pb, NULL)) < 0)
+		goto done;
+	snprintf(path, sizeof(path), "%sobjects/pack/pack-%s.idx", git_repository_path(repo), name);
+	if (access(path, F_OK) != 0) {
+		rc = stele_error(STELE_EFAIL, "folding the small packs together: the new pack %s "
+				 "is missing", path);
+		goto done;
+	}
+	/* The new pack is durable: the ones it holds can go, each index before its
+	 * pack (stock git never sees a pack without its index). */
+	for (i = 0; i < n; i++) {
+		static const char *const suffixes[] = { "idx", "rev", "pack" };
+		if (!taken[i] || strcmp(names[i], name) == 0)
+			continue;
+		for (size_t k = 0; k < sizeof(suffixes) / sizeof(*suffixes); k++) {
+			snprintf(path, sizeof(path), "%sobjects/pack/pack-%s.%s",
+				 git_repository_path(repo), names[i], suffixes[k]);
+			unlink(path);
+		}
+	}
+	if (git_repository_odb(&odb, repo) == 0)
+		git_odb_refresh(odb);
+	git_error_clear();
+	*packs = folded;
+	rc = 1;
+done:
+	git_odb_free(odb);
+	git_packbuilder_free(pb);
+	return rc;
+}
+
+int stele_repo_tidy_remote(git_repository *repo)
+{
+	unsigned packs, loose;
+	int rc;
+
+	if ((rc = stele_repo_rollup(&packs, repo, STELE_REMOTE_ROLLUP_BYTES)) < 0 ||
+	    (rc = stele_repo_gc(&packs, &loose, repo, STELE_REMOTE_GC_PACKS)) < 0)
+		return rc;
+	return 0;
 }

@@ -211,4 +211,26 @@ int stele_repo_count(long *out, git_repository *repo, const git_oid *tip, const 
 #define STELE_REPO_GC_LOOSE   1000
 int stele_repo_gc(unsigned *packs, unsigned *loose, git_repository *repo, unsigned due_packs);
 
+/*
+ * Folds repo's packs of under small_bytes each (at most 64 at a time) into one
+ * new pack, fsync'd with its index, and only then removes the ones it holds
+ * (each index before its pack); packs at or past small_bytes are left as they
+ * are. A kill at any instant leaves every object readable. Returns 1 with *packs
+ * the packs folded, or 0 when fewer than two were small. Only for a caller that
+ * holds the directory's lock, as stele_repo_gc.
+ *
+ * stele_repo_tidy_remote is what a push leaves on a USB stick or a shared folder
+ * (lib/localremote.c): its small packs folded into one (STELE_REMOTE_ROLLUP_BYTES),
+ * so the stick holds its old history in a few large packs and its recent one in
+ * a single small pack, whatever the number of pushes; then repacked whole past
+ * STELE_REMOTE_GC_PACKS packs. A push of one change set adds its objects and
+ * their 28 bytes of index each, not a pack of its own with the 1,072 bytes every
+ * pack index has whatever it holds; the county's fetch opens one or two packs a
+ * village, not one per push. Each push rewrites at most the small pack (under
+ * 1 MiB: a village's stream of several years).
+ */
+#define STELE_REMOTE_ROLLUP_BYTES (1u << 20)
+int stele_repo_rollup(unsigned *packs, git_repository *repo, size_t small_bytes);
+int stele_repo_tidy_remote(git_repository *repo);
+
 #endif

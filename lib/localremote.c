@@ -269,7 +269,7 @@ int stele_localremote_lock(int *fd, const char *path, const char *shown)
  * caller): the commits it lacks as one pack in one piece (libgit2's local
  * transport feeds its indexer object by object, seconds for a thousand change
  * sets), then its ref moved only forward and only from the tip it had; then the
- * remote is repacked when it holds more than STELE_REMOTE_GC_PACKS packs.
+ * remote's small packs are folded into one (stele_repo_tidy_remote).
  */
 int stele_localremote_push(git_repository *repo, const char *path, const char *local_ref,
 			   const char *remote_ref, const char *shown)
@@ -333,14 +333,11 @@ int stele_localremote_push(git_repository *repo, const char *path, const char *l
 		rc = stele_error(STELE_EBUSY, "remote %s moved during the push; retry", shown);
 	else if (grc < 0)
 		rc = stele_git_fail(STELE_EFAIL, what);
-	/* Each push adds a pack, and the county's fetch opens every one: repacked
-	 * when more than a few have piled up (the caller holds the remote's lock; a
-	 * repack that fails leaves the remote as the push made it). */
-	if (rc == 0) {
-		unsigned packs, loose;
-		if (stele_repo_gc(&packs, &loose, dest, STELE_REMOTE_GC_PACKS) < 0)
-			stele_error_clear();
-	}
+	/* Each push adds a pack, and the county's fetch opens every one: the small
+	 * ones are folded together (the caller holds the remote's lock; a fold that
+	 * fails leaves the remote as the push made it). */
+	if (rc == 0 && stele_repo_tidy_remote(dest) < 0)
+		stele_error_clear();
 done:
 	git_reference_free(moved);
 	git_revwalk_free(walk);

@@ -171,10 +171,9 @@ static int sync_village(struct village *v)
 	if (rc == 0 && last)
 		v->synced = last;
 	/* The repository stands for the remote the village pushes to (a stick, a
-	 * shared folder), which the agent's push repacks as it does (lib/localremote.c). */
-	unsigned packs, loose;
-	if (rc == 0 && (rc = stele_repo_gc(&packs, &loose, repo, STELE_REMOTE_GC_PACKS)) > 0)
-		rc = 0;
+	 * shared folder), whose packs the agent's push tidies as it does (lib/localremote.c). */
+	if (rc == 0)
+		rc = stele_repo_tidy_remote(repo);
 done:
 	stele_repo_close(repo);
 	stele_buf_free(&path);

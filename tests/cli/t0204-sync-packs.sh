@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='stele-agent sync writes one pack per sync; repositories of loose objects keep working; gc of the agent and the aggregator'
+test_description='stele-agent sync writes one pack per sync; a USB stick keeps its recent history in one small pack; repositories of loose objects keep working; gc of the agent and the aggregator'
 . "$(dirname "$0")/test-lib.sh"
 
 V=990101001201
@@ -70,19 +70,42 @@ test_expect_success 'sync repacks by itself when packs have piled up past 50' '
 	test "$(git -C usb.git rev-parse main)" = "$(git -C v/repo.git rev-parse main)"
 '
 
-test_expect_success 'a USB stick is repacked by the push once more than 8 packs are on it' '
-	before=$(packs usb.git) &&
-	test "$before" -le 8 &&
+test_expect_success 'each push to a USB stick folds its pack into the small one there: one pack whatever the number of pushes' '
 	n=0 &&
-	while [ "$(packs usb.git)" -le 8 ] && [ $n -lt 12 ]; do
+	while [ $n -lt 4 ]; do
 		n=$((n + 1))
-		stele-agent -C v member add "推$n" >/dev/null && stele-agent -C v sync 2>/dev/null ||
-			exit 1
-		# Each push adds its pack, until the push that makes 9 repacks them.
-		test "$(packs usb.git)" = $((before + n)) || break
+		before=$(du -sb usb.git/objects/pack | cut -f1) &&
+		stele-agent -C v member add "推$n" >/dev/null && stele-agent -C v sync 2>/dev/null &&
+		test "$(packs usb.git)" = 1 && test "$(loose usb.git)" = 0 || exit 1
+		# The stick grows by the push'"'"'s objects, not by a pack index of
+		# its own (1,072 bytes whatever it holds).
+		test $(( $(du -sb usb.git/objects/pack | cut -f1) - before )) -lt 1072 || exit 1
 	done &&
-	test $((before + n)) = 9 &&
+	git -C usb.git fsck --strict 2>fsck && test ! -s fsck &&
+	test "$(git -C usb.git rev-parse main)" = "$(git -C v/repo.git rev-parse main)"
+'
+
+test_expect_success 'a pack of 1 MiB or more is left as it is; past 8 packs the push repacks the stick whole' '
+	head -c 1100000 /dev/urandom | git -C usb.git hash-object -w --stdin >big &&
+	git -C usb.git pack-objects -q objects/pack/pack <big >/dev/null &&
+	git -C usb.git prune-packed && test "$(loose usb.git)" = 0 &&
+	big=$(find usb.git/objects/pack -name "pack-*.pack" -size +1024k) &&
+	test -n "$big" && test "$(packs usb.git)" = 2 &&
+	stele-agent -C v member add 大包 >/dev/null && stele-agent -C v sync 2>/dev/null &&
+	test "$(packs usb.git)" = 2 && test -f "$big" &&
+	for i in $(seq 1 6); do
+		fake=$(printf "%040d" $i) &&
+		cp "$big" usb.git/objects/pack/pack-$fake.pack &&
+		cp "${big%.pack}.idx" usb.git/objects/pack/pack-$fake.idx || exit 1
+	done &&
+	stele-agent -C v member add 八包 >/dev/null && stele-agent -C v sync 2>/dev/null &&
+	test "$(packs usb.git)" = 8 &&
+	stele-agent -C v member add 九包 >/dev/null &&
+	cp "$big" usb.git/objects/pack/pack-$(printf "%040d" 7).pack &&
+	cp "${big%.pack}.idx" usb.git/objects/pack/pack-$(printf "%040d" 7).idx &&
+	stele-agent -C v sync 2>/dev/null &&
 	test "$(packs usb.git)" = 1 && test "$(loose usb.git)" = 0 &&
+	git -C usb.git cat-file -e "$(cat big)" &&
 	git -C usb.git fsck --strict 2>fsck && test ! -s fsck &&
 	test "$(git -C usb.git rev-parse main)" = "$(git -C v/repo.git rev-parse main)"
 '

@@ -1,4 +1,4 @@
-/* test-gitrepo.c: change-set streams in git: append, tip, walk, fetch, push. */
+/* test-gitrepo.c: change-set streams in git: append, tip, walk, fetch, push, packs. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -530,6 +530,67 @@ static const char *only_pack(const char *path)
 	return name;
 }
 
+/* Commits change set seq as a pack of its own, as a sync of one does. */
+static void pack_one(git_repository *repo, int seq)
+{
+	struct stele_repo_pack *pack = NULL;
+	uint64_t packs;
+	char msg[64];
+
+	snprintf(msg, sizeof(msg), "seq %d: a row", seq);
+	assert_int_equal(stele_repo_pack_begin(&pack, repo, STELE_BRANCH), 0);
+	assert_int_equal(stele_repo_pack_add(pack, sets[seq], set_len[seq], pk_hex, msg, VILLAGE,
+					     1767225600 + seq), 0);
+	assert_int_equal(stele_repo_pack_finish(&packs, pack), 0);
+	stele_repo_pack_free(pack);
+}
+
+static void test_rollup_folds_small_packs_only(void **state)
+{
+	git_repository *repo = new_repo("rollup.git");
+	const char *path = path_of("rollup.git");
+	char orphan[600], cmd[700];
+	unsigned folded = 99;
+	int loose;
+	git_oid tip;
+	uint64_t seq;
+	FILE *f;
+
+	(void)state;
+	pack_one(repo, 1);
+	assert_int_equal(count_files(path, ".pack", &loose), 1);
+	/* One pack: nothing to fold. */
+	assert_int_equal(stele_repo_rollup(&folded, repo, STELE_REMOTE_ROLLUP_BYTES), 0);
+	assert_int_equal(folded, 0);
+	pack_one(repo, 2);
+	pack_one(repo, 3);
+	assert_int_equal(count_files(path, ".pack", &loose), 3);
+	/* A pack a killed writer left without its index is neither read nor removed. */
+	snprintf(orphan, sizeof(orphan), "%s/objects/pack/pack-%040d.pack", path, 0);
+	assert_non_null(f = fopen(orphan, "w"));
+	fputs("PACK not really", f);
+	fclose(f);
+	/* Every pack at or past the size is left as it is. */
+	assert_int_equal(stele_repo_rollup(&folded, repo, 1), 0);
+	assert_int_equal(count_files(path, ".pack", &loose), 4);
+	assert_int_equal(stele_repo_rollup(&folded, repo, STELE_REMOTE_ROLLUP_BYTES), 1);
+	assert_int_equal(folded, 3);
+	assert_int_equal(count_files(path, ".pack", &loose), 2);
+	assert_int_equal(access(orphan, F_OK), 0);
+	assert_int_equal(unlink(orphan), 0);
+	/* The one pack left holds the whole history, readable by this process and by
+	 * stock git; the next commit goes beside it, and the repo's reads go on. */
+	assert_int_equal(stele_repo_tip(&tip, &seq, repo, STELE_BRANCH), 0);
+	assert_int_equal(seq, 3);
+	append(repo, 4, NULL);
+	assert_int_equal(stele_repo_tip(&tip, &seq, repo, STELE_BRANCH), 0);
+	assert_int_equal(seq, 4);
+	snprintf(cmd, sizeof(cmd), "git -C '%s' fsck --strict --no-dangling 2>&1 | grep . && exit 1; "
+		 "test $(git -C '%s' rev-list --count main) = 4", path, path);
+	assert_int_equal(system(cmd), 0);
+	git_repository_free(repo);
+}
+
 static void test_push_creates_local_remote_and_fetch_round_trips(void **state)
 {
 	git_repository *village = new_repo("usb-village.git"), *county = new_repo("usb-county.git");
@@ -792,6 +853,7 @@ int main(void)
 		cmocka_unit_test(test_walk_refuses_rewritten_history),
 		cmocka_unit_test(test_walk_passes_commit_without_changeset),
 		cmocka_unit_test(test_peek_ref),
+		cmocka_unit_test(test_rollup_folds_small_packs_only),
 		cmocka_unit_test(test_push_creates_local_remote_and_fetch_round_trips),
 		cmocka_unit_test(test_push_is_fast_forward_only),
 		cmocka_unit_test(test_unreachable_remote_hides_credentials),
