@@ -337,7 +337,7 @@ bench_sync_day_bytes() {
 	peak stele-agent -C day sync 2>/dev/null
 	after=$(du -sb day-remote.git/objects | cut -f1)
 	record "$((after - before))" "$(stat -c %s day/stele.db)"
-	note "sync bytes: growth of the remote's objects (one pack and its index) for $writes \`points add\`"
+	note "sync bytes: growth of the remote's objects (its small pack and index, the push folded into them) for $writes \`points add\`"
 	# server_bytes_cs: the same growth per change set, against the change sets' own
 	# encoded (signed, zlib-compressed) bytes, as the outbox holds them (a batch's
 	# framing counts as the server's).
@@ -354,10 +354,10 @@ bench_sync_day_bytes() {
 	after=$(du -sb day-remote.git/objects | cut -f1)
 	[ "$(stream_seq day-remote.git)" -eq $((old + 1)) ] || return 1
 	record_for server_bytes_bulk "$((after - before))" "$(outbox_bytes day "$old")"
-	note "server bytes: a push's pack holds one commit, its tree and the change sets' blob (a" \
-		"batch of the day's 40, or the bulk one alone), and its index 1,072 bytes of fan-out and" \
-		"checksums plus 28 bytes an object; $(git -C day-remote.git count-objects -v |
-		awk '/^packs:/ { print $2 }') packs on the server after $(stream_seq day-remote.git) change sets"
+	note "server bytes: a push adds one commit, its tree and the change sets' blob (a batch of" \
+		"the day's 40, or the bulk one alone) and 28 bytes of index an object: its pack is folded" \
+		"into the remote's small one (lib/gitodb.c stele_repo_rollup); $(git -C day-remote.git count-objects -v |
+		awk '/^packs:/ { print $2 }') pack(s) on the server after $(stream_seq day-remote.git) change sets"
 	# server_bytes_year: a village's year as its clerk syncs it (clerk-year: 305
 	# change sets in 49 pushes) on a server that has run its own \`git gc\` (as git's
 	# receive-pack does by itself, gc.auto), against the change sets' own bytes.
