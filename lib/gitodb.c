@@ -203,6 +203,19 @@ static bool hex_name(const char *name, size_t len)
 	return i == len;
 }
 
+/* The files of a pack, in the order they are removed: the index first, so stock
+ * git never sees a pack without its index. */
+static const char *const pack_suffixes[] = { ".idx", ".rev", ".pack", NULL };
+
+/* objects/pack/pack-NAME.idx of repo, in idx (n bytes), and whether it is there:
+ * the check that a pack just written is where its name says before anything
+ * it replaces is removed. */
+static bool pack_index_present(char *idx, size_t n, git_repository *repo, const char *name)
+{
+	snprintf(idx, n, "%sobjects/pack/pack-%s.idx", git_repository_path(repo), name);
+	return access(idx, F_OK) == 0;
+}
+
 /*
  * Counts (remove 0) or removes (remove 1) repo's loose objects, and its pack files
  * other than pack-KEEP.* (KEEP NULL: none kept); *packs and *loose are how many
@@ -216,7 +229,6 @@ static int sweep_objects(unsigned *packs, unsigned *loose, git_repository *repo,
 	unsigned np = 0, nl = 0;
 	DIR *d, *sub;
 	struct dirent *e, *f;
-	static const char *const suffixes[] = { ".idx", ".rev", ".pack", NULL };
 
 	snprintf(dir, sizeof(dir), "%sobjects", git_repository_path(repo));
 	if (!(d = opendir(dir)))
@@ -242,13 +254,13 @@ static int sweep_objects(unsigned *packs, unsigned *loose, git_repository *repo,
 	}
 	closedir(d);
 	snprintf(dir, sizeof(dir), "%sobjects/pack", git_repository_path(repo));
-	for (int pass = 0; suffixes[pass] && (d = opendir(dir)); pass++) {
-		size_t slen = strlen(suffixes[pass]);
+	for (int pass = 0; pack_suffixes[pass] && (d = opendir(dir)); pass++) {
+		size_t slen = strlen(pack_suffixes[pass]);
 		while ((e = readdir(d))) {
 			size_t n = strlen(e->d_name);
 			bool tmp = strncmp(e->d_name, "tmp_", 4) == 0;
 			if (e->d_name[0] == '.' || (!tmp && (n < slen ||
-			    strcmp(e->d_name + n - slen, suffixes[pass]) != 0)))
+			    strcmp(e->d_name + n - slen, pack_suffixes[pass]) != 0)))
 				continue;
 			if (tmp && pass != 0)
 				continue;
@@ -297,8 +309,7 @@ int stele_repo_gc(unsigned *packs, unsigned *loose, git_repository *repo, unsign
 	}
 	if ((rc = stele_git_write_pack(name, repo, pb, NULL)) < 0)
 		goto done;
-	snprintf(idx, sizeof(idx), "%sobjects/pack/pack-%s.idx", git_repository_path(repo), name);
-	if (access(idx, F_OK) != 0) {
+	if (!pack_index_present(idx, sizeof(idx), repo, name)) {
 		rc = stele_error(STELE_EFAIL, "repacking the repository: the new pack %s is missing",
 				 idx);
 		goto done;
@@ -340,12 +351,11 @@ static int small_packs(char names[][STELE_OID_HEX_LEN + 1], unsigned *n, git_rep
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
 		if (stat(path, &st) < 0 || (size_t)st.st_size >= small_bytes)
 			continue;
-		/* A pack a killed writer left without its index is no pack yet. */
-		memcpy(path + strlen(path) - 4, "idx", 4);
-		if (access(path, R_OK) != 0)
-			continue;
 		memcpy(names[*n], e->d_name + 5, GIT_OID_HEXSZ);
-		names[(*n)++][GIT_OID_HEXSZ] = '\0';
+		names[*n][GIT_OID_HEXSZ] = '\0';
+		/* A pack a killed writer left without its index is no pack yet. */
+		if (pack_index_present(path, sizeof(path), repo, names[*n]))
+			(*n)++;
 	}
 	closedir(d);
 	return 0;
@@ -360,14 +370,10 @@ static int insert_pack(bool *taken, git_packbuilder *pb, const char *idx)
 	int rc = 0;
 
 	*taken = false;
-	if (git_odb_backend_one_pack(&one, idx) < 0 || git_odb_new(&odb) < 0) {
+	if (git_odb_new(&odb) < 0 || git_odb_backend_one_pack(&one, idx) < 0 ||
+	    git_odb_add_backend(odb, one, 1) < 0) {
 		if (one)
-			one->free(one);
-		git_error_clear();
-		goto done;
-	}
-	if (git_odb_add_backend(odb, one, 1) < 0) {
-		one->free(one);
+			one->free(one); /* the odb owns it only once added */
 		git_error_clear();
 		goto done;
 	}
@@ -415,21 +421,18 @@ int stele_repo_rollup(unsigned *packs, git_repository *repo, size_t small_bytes)
 	}
 	if ((rc = stele_git_write_pack(name, repo, pb, NULL)) < 0)
 		goto done;
-	snprintf(path, sizeof(path), "%sobjects/pack/pack-%s.idx", git_repository_path(repo), name);
-	if (access(path, F_OK) != 0) {
+	if (!pack_index_present(path, sizeof(path), repo, name)) {
 		rc = stele_error(STELE_EFAIL, "folding the small packs together: the new pack %s "
 				 "is missing", path);
 		goto done;
 	}
-	/* The new pack is durable: the ones it holds can go, each index before its
-	 * pack (stock git never sees a pack without its index). */
+	/* The new pack is durable: the ones it holds can go. */
 	for (i = 0; i < n; i++) {
-		static const char *const suffixes[] = { "idx", "rev", "pack" };
 		if (!taken[i] || strcmp(names[i], name) == 0)
 			continue;
-		for (size_t k = 0; k < sizeof(suffixes) / sizeof(*suffixes); k++) {
-			snprintf(path, sizeof(path), "%sobjects/pack/pack-%s.%s",
-				 git_repository_path(repo), names[i], suffixes[k]);
+		for (size_t k = 0; pack_suffixes[k]; k++) {
+			snprintf(path, sizeof(path), "%sobjects/pack/pack-%s%s",
+				 git_repository_path(repo), names[i], pack_suffixes[k]);
 			unlink(path);
 		}
 	}
